@@ -1,0 +1,29 @@
+// Totals vitest's and Playwright's JSON reports into the one plain line CI reads: "N passed, N failed, N skipped".
+import { readFileSync, existsSync } from 'node:fs';
+
+let passed = 0, failed = 0, skipped = 0;
+const missing = [];
+
+const vitestFile = '.reports/vitest.json';
+if (existsSync(vitestFile)) {
+  const r = JSON.parse(readFileSync(vitestFile, 'utf8'));
+  passed += r.numPassedTests ?? 0;
+  failed += (r.numFailedTests ?? 0);
+  skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // A suite that failed to load has no failed test but must still count as a failure.
+  for (const file of r.testResults ?? []) if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
+} else missing.push('vitest');
+
+const pwFile = '.reports/playwright.json';
+if (existsSync(pwFile)) {
+  const r = JSON.parse(readFileSync(pwFile, 'utf8'));
+  const s = r.stats ?? {};
+  passed += (s.expected ?? 0) + (s.flaky ?? 0);
+  failed += s.unexpected ?? 0;
+  skipped += s.skipped ?? 0;
+  for (const e of r.errors ?? []) { failed += 1; console.error('playwright error:', e.message ?? e); }
+} else missing.push('playwright');
+
+if (missing.length) console.error(`no report from: ${missing.join(', ')} (counted as 1 failure each)`);
+failed += missing.length;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

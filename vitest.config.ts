@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests live beside the code they test; integration tests (real node, real keychain) live in test/integration.
+export default defineConfig({
+  test: {
+    reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src-shared/**/*.test.ts', 'src-main/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'renderer',
+          include: ['src-renderer/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          // Integration suites share one keychain and start real nodes: run files one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

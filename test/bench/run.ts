@@ -1,0 +1,18 @@
+// `npm run bench -- <name>…` runs the named benchmarks (all when none is named). Benchmarks print figures;
+// they are never part of `npm test`, because timing on a shared 2-core machine is not a pass/fail signal.
+const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
+  ledger: () => import('./ledger'),
+  charts: () => import('./charts'),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(benches);
+for (const name of names) {
+  const load = benches[name];
+  if (!load) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== bench: ${name} ===`);
+  await (await load()).main(process.argv.slice(2));
+}

@@ -24,6 +24,14 @@ if (existsSync(pwFile)) {
   for (const e of r.errors ?? []) { failed += 1; console.error('playwright error:', e.message ?? e); }
 } else missing.push('playwright');
 
+// A stage without test counts (typecheck, lint) that failed still counts as one failure.
+const stagesFile = '.reports/stages.json';
+if (existsSync(stagesFile)) {
+  for (const stage of JSON.parse(readFileSync(stagesFile, 'utf8'))) {
+    if (!stage.ok && (stage.name === 'typecheck' || stage.name === 'lint')) { failed += 1; console.error(`stage failed: ${stage.name}`); }
+  }
+}
+
 if (missing.length) console.error(`no report from: ${missing.join(', ')} (counted as 1 failure each)`);
 failed += missing.length;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

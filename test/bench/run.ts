@@ -3,6 +3,7 @@
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   ledger: () => import('./ledger'),
   charts: () => import('./charts'),
+  vault: () => import('./vault'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

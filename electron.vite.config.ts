@@ -1,0 +1,50 @@
+// Builds the three parts of the app into out/: main (the app entry and the embedded ledger node's process entry),
+// the preload (one self-contained CommonJS file: a sandboxed preload can require nothing but 'electron'), and the
+// renderer (src-renderer/index.html).
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      // Native modules (keytar, lmdb) and CommonJS packages load from node_modules at run time.
+      externalizeDeps: true,
+      sourcemap: true,
+      rollupOptions: {
+        input: {
+          main: resolve(root, 'src-main/app/main.ts'),
+          'ledger-node': resolve(root, 'src-main/ledger-node/process-entry.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      externalizeDeps: false,
+      isolatedEntries: true,
+      rollupOptions: {
+        input: { preload: resolve(root, 'src-main/app/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src-renderer'),
+    base: './',
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      // No inline <script> or data: modules: the CSP allows scripts from our origin only.
+      assetsInlineLimit: 0,
+      modulePreload: { polyfill: false },
+      rollupOptions: { input: resolve(root, 'src-renderer/index.html') },
+    },
+  },
+});

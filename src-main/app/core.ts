@@ -1,0 +1,168 @@
+// The app's services and IPC registry, assembled the same way for Electron (main.ts) and for the test bridge
+// (test/bridge): real vault, real chart service, real settings. Nothing here imports Electron; what differs
+// (file dialog, browser, power events) comes in through options.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { LockEvent, Variant } from '../../src-shared/ipc';
+import { createRegistry, type Registry } from '../ipc/registry';
+import { EventHub } from '../ipc/events';
+import { toIpcFailure } from '../ipc/error-mapping';
+import { DoctorSession, PatientSession, type ShellPort, type StatusPort } from '../ipc/handlers/context';
+import { workstationHandlers } from '../ipc/handlers/workstation';
+import { kioskHandlers } from '../ipc/handlers/kiosk';
+import { recentToContract } from '../ipc/handlers/to-contract';
+import { createChartService, type ChartService, type ChartServiceOptions } from '../records/chart-service';
+import type { SettingsService } from '../settings';
+import { PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
+import { IdleTimer } from './idle-timer';
+import { NodeStatusMonitor, testNode } from './node-status';
+
+export interface CoreOptions {
+  variant: Variant;
+  /** The app's data folder (outbox, settings); the kiosk writes nothing there. */
+  dataDir: string;
+  settings: SettingsService;
+  /** URL of the embedded node when the app started one (no node URL configured). */
+  embeddedNodeUrl: string | null;
+  appVersion: string;
+  shell: ShellPort;
+  /** Tests: keychain service name, scrypt parameters. */
+  vault?: VaultOptions;
+  cards?: PatientCardOptions;
+  chartService?: Partial<Omit<ChartServiceOptions, 'nodeUrls' | 'outboxDir' | 'cards'>>;
+  nodeProbeIntervalMs?: number;
+  logError?: (channel: string, error: unknown) => void;
+}
+
+export interface Core {
+  readonly registry: Registry;
+  readonly events: EventHub;
+  readonly charts: ChartService;
+  /** Locks the doctor / signs the patient out, and tells the renderer why. */
+  lockAll(reason: LockEvent['reason']): void;
+  nodeUrlsInUse(): string[];
+  stop(): Promise<void>;
+}
+
+const VAULT_REASONS: Record<LockReason, LockEvent['reason']> = {
+  manual: 'manual', idle: 'idle', 'screen-lock': 'screen-lock', suspend: 'suspend', 'signed-out': 'signed-out', deleted: 'signed-out',
+};
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const { variant, settings } = options;
+  const events = new EventHub(variant);
+  const nodeUrlsInUse = (): string[] => {
+    const configured = settings.get().values.nodeUrls;
+    if (configured.length > 0) return [...configured];
+    return options.embeddedNodeUrl ? [options.embeddedNodeUrl] : [];
+  };
+
+  // The kiosk keeps nothing: its (always empty) outbox lives in a scratch folder removed on stop.
+  const outboxDir = variant === 'kiosk' ? await mkdtemp(path.join(tmpdir(), 'healthchain-kiosk-outbox-')) : path.join(options.dataDir, 'outbox');
+  let charts: ChartService | null = null;
+  const cards = new PatientCards({
+    ...options.cards,
+    recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
+  });
+  charts = await createChartService({
+    ...options.chartService,
+    nodeUrls: nodeUrlsInUse,
+    outboxDir,
+    cards,
+    liveStream: options.chartService?.liveStream ?? variant === 'workstation',
+  });
+  const service = charts;
+
+  const monitor = new NodeStatusMonitor({
+    nodeUrls: nodeUrlsInUse,
+    current: () => service.client.currentNodeUrl,
+    embeddedUrl: options.embeddedNodeUrl,
+    pending: () => service.outbox().length,
+    onChange: (status) => events.emit('nodeStatus', status),
+    intervalMs: options.nodeProbeIntervalMs,
+  });
+
+  const doctor = new DoctorSession();
+  const patient = new PatientSession();
+  const kioskIdle = new IdleTimer(settings.get().values.kioskIdleSeconds * 1000, () => endPatientSession('kiosk-idle'));
+  const stopSettingsWatch = settings.onChange((view) => {
+    kioskIdle.setTimeoutMs(view.values.kioskIdleSeconds * 1000);
+    void monitor.probe();
+  });
+
+  function endPatientSession(reason: LockEvent['reason']): void {
+    kioskIdle.stop();
+    const boxKey = patient.end();
+    if (boxKey) service.forget(boxKey);
+    events.emit('lock', { reason });
+  }
+
+  const status: StatusPort = {
+    status: () => ({
+      variant,
+      version: options.appVersion,
+      node: monitor.status,
+      signedIn: variant === 'kiosk' ? patient.active !== null : doctor.active !== null,
+    }),
+    refresh: async () => {
+      await monitor.probe();
+      return status.status();
+    },
+    testNode: (url) => testNode(url),
+    nodeUrlsInUse,
+    activity: () => {
+      if (variant === 'kiosk' && patient.active) kioskIdle.touch();
+    },
+  };
+
+  let vault: Vault | null = null;
+  let registry: Registry;
+  const registryOptions = { mapError: toIpcFailure, logError: options.logError };
+  if (variant === 'workstation') {
+    vault = new Vault(options.vault);
+    vault.onLock((id, reason) => {
+      const active = doctor.active;
+      if (active?.id !== id) return;
+      doctor.clear();
+      service.forget(active.holder.boxKey);
+      events.emit('lock', { reason: VAULT_REASONS[reason] });
+    });
+    registry = createRegistry('workstation', workstationHandlers({ vault, charts: service, settings, session: doctor, shell: options.shell, status }), registryOptions);
+  } else {
+    registry = createRegistry('kiosk', kioskHandlers({ charts: service, settings, patient, status, onSignedOut: (reason) => {
+      kioskIdle.stop();
+      events.emit('lock', { reason });
+    } }), registryOptions);
+  }
+
+  const stopChartEvents = service.onChange((event) => {
+    if (event === 'outbox') monitor.pendingChanged();
+    if ((event === 'recent' || event === 'outbox') && doctor.active) {
+      const outbox = service.outbox();
+      events.emit('recentActions', { actions: service.recentActions(doctor.active.holder).map((a) => recentToContract(a, outbox)) });
+    }
+  });
+  monitor.start();
+
+  return {
+    registry,
+    events,
+    charts: service,
+    nodeUrlsInUse,
+    lockAll(reason) {
+      if (variant === 'kiosk') endPatientSession(reason);
+      else vault?.lockAll(reason === 'kiosk-idle' ? 'idle' : reason);
+    },
+    async stop() {
+      monitor.stop();
+      kioskIdle.stop();
+      stopSettingsWatch();
+      stopChartEvents();
+      patient.end();
+      vault?.lockAll('signed-out');
+      await service.close();
+      if (variant === 'kiosk') await rm(outboxDir, { recursive: true, force: true });
+    },
+  };
+}

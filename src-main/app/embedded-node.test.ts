@@ -1,0 +1,76 @@
+import { describe, it, expect } from 'vitest';
+import { startEmbeddedNode, type ForkUtility, type UtilityChild } from './embedded-node';
+import { FakeEmitter } from './testing/fake-electron';
+
+// A named fake of Electron's UtilityProcess: records messages and lets the test play the node's side.
+class FakeUtility extends FakeEmitter {
+  readonly posted: unknown[] = [];
+  killed = 0;
+  postMessage(message: unknown): void {
+    this.posted.push(message);
+  }
+  kill(): boolean {
+    this.killed += 1;
+    queueMicrotask(() => this.emit('exit', 137));
+    return true;
+  }
+}
+
+function forker() {
+  const children: { child: FakeUtility; path: string; args: string[] }[] = [];
+  const fork: ForkUtility = (path, args) => {
+    const child = new FakeUtility();
+    children.push({ child, path, args });
+    return child as unknown as UtilityChild;
+  };
+  return { fork, children };
+}
+
+describe('embedded node in a utility process', () => {
+  it('forks the entry with the data dir and resolves with its URL once it listens', async () => {
+    const { fork, children } = forker();
+    const started = startEmbeddedNode(fork, { entryPath: '/app/out/main/ledger-node.js', dataDir: '/data/ledger' });
+    const c = children[0]!;
+    expect(c.path).toBe('/app/out/main/ledger-node.js');
+    expect(c.args).toEqual(['--data', '/data/ledger', '--port', '0']);
+    c.child.emit('message', { type: 'listening', url: 'http://127.0.0.1:41234', port: 41234 });
+    const node = await started;
+    expect(node.url).toBe('http://127.0.0.1:41234');
+
+    const stopped = node.stop();
+    expect(c.child.posted).toEqual([{ type: 'stop' }]);
+    c.child.emit('exit', 0);
+    await stopped;
+    expect(c.child.killed).toBe(0);
+  });
+
+  it('rejects with the node\'s reason when it cannot start', async () => {
+    const { fork, children } = forker();
+    const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd' });
+    children[0]!.child.emit('message', { type: 'error', message: 'EADDRINUSE' });
+    await expect(started).rejects.toThrow(/could not start: EADDRINUSE/);
+  });
+
+  it('rejects when the process exits before listening, and when it never answers', async () => {
+    const { fork, children } = forker();
+    const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd' });
+    children[0]!.child.emit('exit', 1);
+    await expect(started).rejects.toThrow(/exited before it was ready/);
+
+    const slow = forker();
+    const never = startEmbeddedNode(slow.fork, { entryPath: 'x', dataDir: 'd', startTimeoutMs: 20 });
+    await expect(never).rejects.toThrow(/did not start within 20 ms/);
+    expect(slow.children[0]!.child.killed).toBe(1);
+  });
+
+  it('reports an unexpected exit, but not the exit it asked for', async () => {
+    const { fork, children } = forker();
+    const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd' });
+    children[0]!.child.emit('message', { type: 'listening', url: 'http://127.0.0.1:1', port: 1 });
+    const node = await started;
+    const exits: number[] = [];
+    node.onUnexpectedExit((code) => exits.push(code));
+    children[0]!.child.emit('exit', 9);
+    expect(exits).toEqual([9]);
+  });
+});

@@ -1,0 +1,91 @@
+// Runs the embedded ledger node (src-main/ledger-node/process-entry.ts, built to out/main/ledger-node.js) in an
+// Electron utilityProcess, so validation and storage never stall the UI's event loop. Used when no node URL is set.
+import type { LedgerProcessMessage } from '../ledger-node/process-entry';
+
+/** The part of Electron's UtilityProcess this module uses. */
+export interface UtilityChild {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+export type ForkUtility = (modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'pipe' }) => UtilityChild;
+
+export interface EmbeddedNode {
+  readonly url: string;
+  /** Resolves when the node process has exited (after a clean stop, or a kill if it hangs). */
+  stop(): Promise<void>;
+  /** Called if the process dies on its own. */
+  onUnexpectedExit(listener: (code: number) => void): void;
+}
+
+export interface EmbeddedNodeOptions {
+  entryPath: string;
+  dataDir: string;
+  port?: number;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+function isMessage(value: unknown): value is LedgerProcessMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+export function startEmbeddedNode(fork: ForkUtility, options: EmbeddedNodeOptions): Promise<EmbeddedNode> {
+  const child = fork(options.entryPath, ['--data', options.dataDir, '--port', String(options.port ?? 0)], {
+    serviceName: 'HealthChain ledger node',
+    stdio: 'inherit',
+  });
+  let exited = false;
+  let stopping = false;
+  const exitListeners: ((code: number) => void)[] = [];
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code) => {
+      exited = true;
+      if (!stopping) exitListeners.forEach((l) => l(code));
+      resolve();
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      child.kill();
+      reject(new Error(`the embedded ledger node did not start within ${options.startTimeoutMs ?? 30_000} ms`));
+    }, options.startTimeoutMs ?? 30_000);
+    void exitPromise.then(() => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error('the embedded ledger node exited before it was ready'));
+    });
+    child.on('message', (message) => {
+      if (settled || !isMessage(message)) return;
+      if (message.type === 'error') {
+        settled = true;
+        clearTimeout(timer);
+        child.kill();
+        reject(new Error(`the embedded ledger node could not start: ${message.message}`));
+      } else if (message.type === 'listening') {
+        settled = true;
+        clearTimeout(timer);
+        resolve({
+          url: message.url,
+          onUnexpectedExit: (listener) => exitListeners.push(listener),
+          async stop() {
+            if (exited) return;
+            stopping = true;
+            child.postMessage({ type: 'stop' });
+            const killer = setTimeout(() => child.kill(), options.stopTimeoutMs ?? 10_000);
+            await exitPromise;
+            clearTimeout(killer);
+          },
+        });
+      }
+    });
+  });
+}

@@ -1,0 +1,88 @@
+// Command line of `npm run cli -- <command>`: parsed with node:util parseArgs, refused with a specific message.
+import { parseArgs } from 'node:util';
+
+export const USAGE = `HealthChain command line — charts on the ledger, for IT and scripting.
+
+Usage: npm run cli -- <command> [arguments] [options]
+
+Commands
+  identity create --name <name> --specialty <text> --licence <number>
+                               create a doctor identity in the OS keychain and publish its directory entry
+  identity list                list the identities in the keychain
+  import <file.json|folder>    import FHIR R4 Bundles as new charts (a folder: every *.json in it)
+  list                         list the charts the identity can read
+  show <chartId>               print a chart (current version and history) as JSON
+  export <chartId> [--out f]   print (or write) the chart as a FHIR R4 Bundle
+  verify <chartId> | --all     verify one chart, or every chart the identity can read
+  outbox                       list signed transactions waiting to be committed
+  practitioners [query]        search the practitioner directory
+
+Options
+  --identity <signKey>   which keychain identity to use (default: the only one)
+  --node <url>           a ledger node URL (repeatable: fails over in order). Default: start the embedded node
+  --data <dir>           data directory of the embedded node (default: the app's ledger folder)
+  --outbox <dir>         outbox directory (default: beside the ledger data)
+  --json                 machine-readable output
+  -h, --help             this text
+
+The identity's password is read from HEALTHCHAIN_PASSWORD, or else from the first line of standard input.
+Exit codes: 0 done, 1 failed (including a chart that fails verification), 2 usage error.`;
+
+export interface CliOptions {
+  command: string[];
+  identity?: string;
+  nodes: string[];
+  data?: string;
+  outbox?: string;
+  json: boolean;
+  all: boolean;
+  out?: string;
+  name?: string;
+  specialty?: string;
+  licence?: string;
+}
+
+export type ParsedCli = { kind: 'help' } | { kind: 'error'; message: string } | { kind: 'run'; options: CliOptions };
+
+export function parseCli(argv: string[]): ParsedCli {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        identity: { type: 'string' },
+        node: { type: 'string', multiple: true },
+        data: { type: 'string' },
+        outbox: { type: 'string' },
+        json: { type: 'boolean' },
+        all: { type: 'boolean' },
+        out: { type: 'string' },
+        name: { type: 'string' },
+        specialty: { type: 'string' },
+        licence: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) return { kind: 'help' };
+  for (const url of values.node ?? []) {
+    try {
+      const u = new URL(url);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    } catch {
+      return { kind: 'error', message: `--node ${url}: not an http(s) URL` };
+    }
+  }
+  return {
+    kind: 'run',
+    options: {
+      command: positionals, identity: values.identity, nodes: values.node ?? [], data: values.data, outbox: values.outbox,
+      json: values.json ?? false, all: values.all ?? false, out: values.out, name: values.name, specialty: values.specialty, licence: values.licence,
+    },
+  };
+}

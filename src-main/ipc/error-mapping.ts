@@ -1,0 +1,67 @@
+// Maps the typed errors of the services (vault, cards, charts, ledger client, settings) to the contract's codes.
+// Anything not recognised here becomes INTERNAL in the registry (logged, never shown verbatim).
+import { IpcFailure, type IpcErrorCode } from '../../src-shared/ipc';
+import { CryptoError, type CryptoErrorCode } from '../../src-shared/crypto/errors';
+import { VaultError, InvalidInputError, type VaultErrorCode } from '../vault/errors';
+import { ChartServiceError, type ChartErrorCode } from '../records/errors';
+import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../ledger/errors';
+import { SettingsError, type SettingsErrorCode } from '../settings/errors';
+
+const VAULT: Record<VaultErrorCode, IpcErrorCode> = {
+  KeychainUnavailable: 'KEYCHAIN_UNAVAILABLE',
+  KeychainLocked: 'KEYCHAIN_LOCKED',
+  WrongPassword: 'WRONG_PASSWORD',
+  IdentityNotFound: 'IDENTITY_NOT_FOUND',
+  IdentityExists: 'IDENTITY_EXISTS',
+  CorruptedEntry: 'CORRUPTED_ENTRY',
+  InvalidInput: 'INVALID_REQUEST',
+};
+
+const CRYPTO: Record<CryptoErrorCode, IpcErrorCode> = {
+  IdentityLocked: 'LOCKED',
+  ReadOnlyIdentity: 'NOT_PERMITTED',
+  SealedBoxInvalid: 'TAMPERED',
+  InvalidCardCode: 'INVALID_CARD',
+  InvalidPin: 'INVALID_REQUEST',
+  WrongPin: 'WRONG_PIN',
+  TooManyAttempts: 'TOO_MANY_ATTEMPTS',
+};
+
+const CHARTS: Record<ChartErrorCode, IpcErrorCode> = {
+  ChartNotFound: 'CHART_NOT_FOUND',
+  NotCustodian: 'NOT_PERMITTED',
+  ChartRevoked: 'NOT_PERMITTED',
+  ChartNotRevoked: 'NOT_PERMITTED',
+  ChartTampered: 'TAMPERED',
+  StaleVersion: 'CONFLICT',
+  NotAReader: 'NOT_PERMITTED',
+  InvalidChart: 'INVALID_REQUEST',
+  InvalidRequest: 'INVALID_REQUEST',
+  OutboxBlocked: 'NODE_REJECTED',
+};
+
+const SETTINGS: Record<SettingsErrorCode, IpcErrorCode> = {
+  SETTING_LOCKED: 'SETTING_LOCKED',
+  NODE_URLS_NOT_ALLOWED: 'SETTING_LOCKED',
+  INVALID_SETTING: 'INVALID_REQUEST',
+  WRITE_FAILED: 'INTERNAL',
+};
+
+export function toIpcFailure(error: unknown): IpcFailure | null {
+  if (error instanceof IpcFailure) return error;
+  if (error instanceof InvalidInputError) return new IpcFailure('INVALID_REQUEST', error.message, { [error.field]: error.message });
+  if (error instanceof VaultError) return new IpcFailure(VAULT[error.code], error.message);
+  if (error instanceof CryptoError) {
+    const code = CRYPTO[error.code];
+    return new IpcFailure(code, error.message, error.code === 'InvalidPin' ? { pin: error.message } : error.code === 'InvalidCardCode' ? { code: error.message } : undefined);
+  }
+  if (error instanceof ChartServiceError) return new IpcFailure(CHARTS[error.code], error.message);
+  if (error instanceof NodeUnreachableError) return new IpcFailure('NODE_UNREACHABLE', error.message);
+  if (error instanceof NodeRejectedError) return new IpcFailure('NODE_REJECTED', error.message);
+  if (error instanceof NodeAnswerError) return new IpcFailure('NODE_ERROR', error.message);
+  if (error instanceof SettingsError) {
+    const fields = error.code === 'INVALID_SETTING' && error.keys.length > 0 ? Object.fromEntries(error.keys.map((k) => [`patch.${k}`, error.message])) : undefined;
+    return new IpcFailure(SETTINGS[error.code], error.message, fields);
+  }
+  return null;
+}

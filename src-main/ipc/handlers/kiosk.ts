@@ -1,0 +1,37 @@
+// The patient kiosk: read-only channels only. The handler map's type (HandlerMap<'kiosk'>) cannot name a write
+// channel, and the registry refuses one at start.
+import { IpcFailure } from '../../../src-shared/ipc';
+import type { HandlerMap } from '../registry';
+import { commonHandlers } from './common';
+import type { KioskContext } from './context';
+import { viewToContract } from './to-contract';
+
+export function kioskHandlers(ctx: KioskContext): HandlerMap<'kiosk'> {
+  const { charts, settings, patient, status } = ctx;
+  return {
+    ...commonHandlers(settings, status),
+
+    'patient.openCard': async (req) => {
+      const { holder, charts: found } = await charts.openPatientSession(req.code, req.pin);
+      const chart = found[0];
+      if (!chart) {
+        (holder as { lock?(): void }).lock?.();
+        throw new IpcFailure('WRONG_PIN', 'No record matches this card and PIN. Check the PIN and try again.');
+      }
+      patient.set({ holder, chartId: chart.chartId, patientName: chart.patientName });
+      status.activity();
+      return { patientName: chart.patientName, chartId: chart.chartId, idleSeconds: settings.get().values.kioskIdleSeconds };
+    },
+    'patient.getChart': async () => {
+      const { holder, chartId } = patient.require();
+      status.activity();
+      return viewToContract(await charts.get(holder, chartId), holder.signKey);
+    },
+    'patient.signOut': async () => {
+      const boxKey = patient.end();
+      if (boxKey) charts.forget(boxKey);
+      ctx.onSignedOut('signed-out');
+      return {};
+    },
+  };
+}

@@ -1,0 +1,192 @@
+// The doctor's workstation: every channel of the contract except the patient ones, wired one-to-one to the vault,
+// the chart service and the settings service. No handler returns a seed, key or password (the contract's response
+// schemas are the last gate: anything extra is stripped by the registry).
+import { IpcFailure } from '../../../src-shared/ipc';
+import type { IdentitySummary } from '../../vault';
+import { isVettedTransactionUrl } from '../../app/external-links';
+import type { HandlerMap } from '../registry';
+import { commonHandlers } from './common';
+import type { WorkstationContext } from './context';
+import {
+  historyToContract,
+  outboxToContract,
+  practitionerToContract,
+  recentToContract,
+  summaryToContract,
+  verificationToContract,
+  viewSummary,
+  viewToContract,
+} from './to-contract';
+
+const identity = (i: IdentitySummary) => ({
+  id: i.id, name: i.name, specialty: i.specialty, licenceNumber: i.licenceNumber, signKey: i.signKey, boxKey: i.boxKey, createdAt: i.createdAt,
+});
+
+const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'healthchain';
+
+export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workstation'> {
+  const { vault, charts, settings, session, shell, status } = ctx;
+
+  /** One doctor at a time: signing someone in locks whoever was signed in before. */
+  const signIn = (id: string, holder: Parameters<typeof session.set>[1]) => {
+    for (const other of vault.unlockedIds()) if (other !== id) vault.lock(other, 'signed-out');
+    session.set(id, holder);
+  };
+
+  const doctor = async (signKey: string) => {
+    const found = await charts.findPractitioner(signKey);
+    if (!found) throw new IpcFailure('PRACTITIONER_NOT_FOUND', 'This doctor is not in the practitioner directory of the ledger.', { signKey: 'not in the directory' });
+    return found;
+  };
+
+  const written = async (chartId: string) => {
+    const { holder } = session.require();
+    return { chart: viewSummary(await charts.get(holder, chartId), holder.signKey) };
+  };
+
+  return {
+    ...commonHandlers(settings, status),
+
+    'vault.list': async () => ({ identities: (await vault.list()).identities.map(identity) }),
+    'vault.session': async () => {
+      const active = session.active;
+      return { identity: active ? identity(await vault.get(active.id)) : null };
+    },
+    'vault.create': async (req) => {
+      const { identity: created, holder } = await vault.create(req);
+      signIn(created.id, holder);
+      // Publishing goes through the outbox: with the node down it stays pending and is sent later.
+      await charts.publishPractitioner(holder, { name: created.name, specialty: created.specialty }).catch((error: unknown) => {
+        console.warn('[ipc] practitioner entry not published yet:', error instanceof Error ? error.message : error);
+      });
+      return { identity: identity(created) };
+    },
+    'vault.unlock': async (req) => {
+      const holder = await vault.unlock(req.id, req.password);
+      signIn(req.id, holder);
+      return { identity: identity(await vault.get(req.id)) };
+    },
+    'vault.lock': async () => {
+      vault.lockAll('manual');
+      return {};
+    },
+    'vault.changePassword': async (req) => {
+      await vault.changePassword(req.id, req.oldPassword, req.newPassword);
+      return {};
+    },
+    'vault.delete': async (req) => {
+      const { token, identity: target } = await vault.requestDeletion(req.id);
+      if (req.confirmation.trim() !== target.name.trim()) {
+        throw new IpcFailure('CONFIRMATION_MISMATCH', `Type the identity's name, "${target.name}", to delete it.`, { confirmation: 'does not match the name' });
+      }
+      await vault.deleteIdentity(req.id, token);
+      return {};
+    },
+    'vault.exportBackup': async (req) => {
+      const target = await vault.get(req.id);
+      const backup = await vault.exportBackup(req.id, req.password);
+      return { savedTo: await shell.saveFile(`${safeFileName(target.name)}.healthchain-backup.json`, backup) };
+    },
+    'vault.importBackup': async (req) => ({ identity: identity(await vault.importBackup(req.backup, req.password)) }),
+
+    'charts.list': async (req) => {
+      const { holder } = session.require();
+      const all = (await charts.list(holder)).map((s) => summaryToContract(s));
+      return { charts: req.status === 'all' ? all : all.filter((c) => c.status === req.status) };
+    },
+    'charts.get': async (req) => {
+      const { holder } = session.require();
+      const view = await charts.get(holder, req.chartId);
+      if (req.seq === undefined || req.seq === view.head.seq) return viewToContract(view, holder.signKey);
+      if (!view.versions.some((v) => v.seq === req.seq)) throw new IpcFailure('CHART_NOT_FOUND', `This chart has no version ${req.seq}.`);
+      // Older versions were opened and verified by get(); their payloads stay in the loader's memory cache.
+      const loaded = charts.internals.loader.cached(holder.boxKey, req.chartId);
+      const payload = loaded?.versions.find((v) => v.version.seq === req.seq)?.payload ?? null;
+      return viewToContract(view, holder.signKey, { seq: req.seq, chart: payload?.chart ?? null });
+    },
+    'charts.create': async (req) => {
+      const { holder } = session.require();
+      const created = await charts.create(holder, req.chart, { pin: req.pin });
+      const view = await charts.get(holder, created.chartId);
+      return {
+        chart: viewSummary(view, holder.signKey),
+        card: {
+          code: created.card.code,
+          qrDataUrl: created.card.qrDataUrl,
+          instructions:
+            'Keep this card private. At the HealthChain kiosk, type the code (or show the QR code) and your PIN to read your record. ' +
+            'The hospital does not keep a copy of this card: if you lose it, ask your doctor for a new one (the old card then stops working).',
+        },
+      };
+    },
+    'charts.update': async (req) => {
+      const { holder } = session.require();
+      await charts.update(holder, req.chartId, req.chart, { baseSeq: req.baseSeq });
+      return written(req.chartId);
+    },
+    'charts.revoke': async (req) => {
+      const { holder } = session.require();
+      await charts.revoke(holder, req.chartId);
+      return written(req.chartId);
+    },
+    'charts.restore': async (req) => {
+      const { holder } = session.require();
+      await charts.restore(holder, req.chartId);
+      return written(req.chartId);
+    },
+    'charts.share': async (req) => {
+      const { holder } = session.require();
+      const d = await doctor(req.signKey);
+      await charts.share(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name });
+      return written(req.chartId);
+    },
+    'charts.unshare': async (req) => {
+      const { holder } = session.require();
+      const d = await doctor(req.signKey);
+      await charts.unshare(holder, req.chartId, d.boxKey);
+      return written(req.chartId);
+    },
+    'charts.custody': async (req) => {
+      const { holder } = session.require();
+      const d = await doctor(req.signKey);
+      await charts.transferCustody(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name });
+      return written(req.chartId);
+    },
+    'charts.history': async (req) => {
+      const { holder } = session.require();
+      return { versions: historyToContract(await charts.history(holder, req.chartId)) };
+    },
+    'charts.verify': async (req) => {
+      const { holder } = session.require();
+      const report = await charts.verify(holder, req.chartId);
+      const view = await charts.get(holder, req.chartId).catch(() => null);
+      return verificationToContract(report, view, req.seq);
+    },
+    'charts.practitioners': async (req) => {
+      const trusted = settings.get().values.trustedPractitionerKeys;
+      return { practitioners: (await charts.searchPractitioners(req.query)).map((p) => practitionerToContract(p, trusted)) };
+    },
+    'charts.recent': async () => {
+      const { holder } = session.require();
+      const outbox = charts.outbox();
+      return { actions: charts.recentActions(holder).map((a) => recentToContract(a, outbox)) };
+    },
+    'charts.outbox': async () => ({ items: charts.outbox().map(outboxToContract) }),
+    'charts.exportFhir': async (req) => {
+      const { holder } = session.require();
+      const bundle = await charts.exportFhir(holder, req.chartId);
+      return { savedTo: await shell.saveFile(`chart-${req.chartId.slice(0, 12)}.fhir.json`, JSON.stringify(bundle, null, 2) + '\n') };
+    },
+
+    'settings.set': async (req) => settings.setUser(req.patch),
+    'settings.testNode': async (req) => status.testNode(req.url),
+
+    'app.openExternal': async (req) => {
+      if (!isVettedTransactionUrl(req.url, status.nodeUrlsInUse())) {
+        throw new IpcFailure('URL_NOT_ALLOWED', 'Only a transaction page on the ledger node in use can be opened.');
+      }
+      await shell.openExternal(req.url);
+      return {};
+    },
+  };
+}

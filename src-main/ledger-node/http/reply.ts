@@ -1,0 +1,63 @@
+// Responses as the reference (Werkzeug behind gunicorn) writes them: JSON bodies, upper-case reason phrases
+// (the driver copies "<code> <reason>" into its errors, SPEC §5.0) and flask-cors' permissive CORS headers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  202: 'ACCEPTED',
+  204: 'NO CONTENT',
+  400: 'BAD REQUEST',
+  404: 'NOT FOUND',
+  405: 'METHOD NOT ALLOWED',
+  413: 'REQUEST ENTITY TOO LARGE',
+  426: 'UPGRADE REQUIRED',
+  431: 'REQUEST HEADER FIELDS TOO LARGE',
+  500: 'INTERNAL SERVER ERROR',
+  503: 'SERVICE UNAVAILABLE',
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? 'UNKNOWN';
+}
+
+export interface Reply {
+  readonly status: number;
+  /** Serialized JSON. */
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export function jsonReply(status: number, value: unknown, headers?: Record<string, string>): Reply {
+  return { status, body: JSON.stringify(value), headers };
+}
+
+/** The reference's application error shape `{"message": …, "status": …}`. */
+export function errorReply(status: number, message: string): Reply {
+  return jsonReply(status, { message, status });
+}
+
+export const notFound = (): Reply => errorReply(404, 'Not found');
+
+export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) return;
+  const body = Buffer.from(reply.body, 'utf8');
+  res.writeHead(reply.status, reasonPhrase(reply.status), {
+    'Content-Type': 'application/json',
+    'Content-Length': String(body.length),
+    'Access-Control-Allow-Origin': '*',
+    ...reply.headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** A complete HTTP/1.1 error response for sockets the http parser gave up on (no request object exists). */
+export function rawErrorResponse(status: number, message: string): string {
+  const body = JSON.stringify({ message, status });
+  return (
+    `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n` +
+    'Content-Type: application/json\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    'Connection: close\r\n\r\n' +
+    body
+  );
+}

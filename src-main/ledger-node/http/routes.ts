@@ -1,0 +1,164 @@
+// The HTTP API v1 endpoints (SPEC §5.1–§5.11). Handlers read committed state only, as the reference does.
+import type { Committer, SubmitMode } from '../commit/committer';
+import { runSearch, type SearchKind } from '../search/run-search';
+import type { LedgerStore } from '../store/ledger-store';
+import {
+  anyString,
+  parseQueryArgs,
+  validBool,
+  validEd25519,
+  validLimit,
+  validMode,
+  validOperation,
+  validTxid,
+} from './query-args';
+import { errorReply, jsonReply, notFound, type Reply } from './reply';
+import { STREAM_PATH } from './event-stream';
+
+export interface RouteContext {
+  readonly store: LedgerStore;
+  readonly committer: Committer;
+  /** `host:port` the client reached us at, for the advertised stream URL. */
+  readonly advertisedHost: string;
+}
+
+const DOCS = 'https://docs.bigchaindb.com/projects/server/en/v2.2.2/';
+const VERSION = '2.2.2';
+
+function apiLinks(prefix: string, advertisedHost: string) {
+  return {
+    docs: `${DOCS}http-client-server-api.html`,
+    transactions: `${prefix}/transactions/`,
+    blocks: `${prefix}/blocks/`,
+    assets: `${prefix}/assets/`,
+    outputs: `${prefix}/outputs/`,
+    streams: `ws://${advertisedHost}${STREAM_PATH}`,
+    metadata: `${prefix}/metadata/`,
+    validators: `${prefix}/validators`,
+  };
+}
+
+export function rootInfo(ctx: RouteContext): Reply {
+  return jsonReply(200, {
+    api: { v1: apiLinks('/api/v1', ctx.advertisedHost) },
+    docs: DOCS,
+    software: 'BigchainDB',
+    version: VERSION,
+  });
+}
+
+export function apiV1Info(ctx: RouteContext): Reply {
+  return jsonReply(200, apiLinks('', ctx.advertisedHost));
+}
+
+/** JSON array from stored JSON texts, without re-parsing them. */
+function jsonArray(texts: readonly string[]): string {
+  return `[${texts.join(',')}]`;
+}
+
+export function getTransaction(ctx: RouteContext, id: string): Reply {
+  const json = ctx.store.getJson(id);
+  return json === undefined ? notFound() : { status: 200, body: json };
+}
+
+export function listTransactions(ctx: RouteContext, query: URLSearchParams): Reply {
+  const parsed = parseQueryArgs(query, {
+    operation: { parse: validOperation },
+    asset_id: { parse: validTxid, required: true },
+    last_tx: { parse: validBool },
+  });
+  if (!parsed.ok) return parsed.reply;
+  const { operation, asset_id: assetId, last_tx: lastTx } = parsed.args;
+  const id = assetId as string;
+  let ids: string[];
+  if (lastTx) {
+    const last = ctx.store.lastAssetTransactionId(id, operation);
+    ids = last === undefined ? [] : [last];
+  } else {
+    ids = ctx.store.assetTransactionIds(id);
+    if (operation) ids = ids.filter((txId) => (operation === 'CREATE') === (txId === id));
+  }
+  return { status: 200, body: jsonArray(ids.map((txId) => ctx.store.getJson(txId) ?? 'null')) };
+}
+
+export async function postTransaction(ctx: RouteContext, query: URLSearchParams, body: unknown): Promise<Reply> {
+  const outcome = await ctx.committer.submit(body, modeOf(query));
+  switch (outcome.kind) {
+    case 'accepted':
+      return { status: 202, body: outcome.json };
+    case 'rejected':
+      return errorReply(
+        400,
+        outcome.error.type === 'SchemaValidationError'
+          ? `Invalid transaction schema: ${outcome.error.message}`
+          : `Invalid transaction (${outcome.error.type}): ${outcome.error.message}`,
+      );
+    case 'pending-duplicate':
+      return errorReply(400, 'Internal error - Tx already exists in cache');
+    case 'unavailable':
+      return errorReply(503, outcome.message);
+  }
+}
+
+/** The mode argument is checked before the body is read (SPEC §4.1); see `checkMode`. */
+function modeOf(query: URLSearchParams): SubmitMode {
+  const raw = query.get('mode');
+  return raw === 'sync' || raw === 'commit' ? raw : 'async';
+}
+
+export function checkMode(query: URLSearchParams): Reply | null {
+  const parsed = parseQueryArgs(query, { mode: { parse: validMode } });
+  return parsed.ok ? null : parsed.reply;
+}
+
+export function listOutputs(ctx: RouteContext, query: URLSearchParams): Reply {
+  const parsed = parseQueryArgs(
+    query,
+    { public_key: { parse: validEd25519, required: true }, spent: { parse: validBool } },
+    { strict: true },
+  );
+  if (!parsed.ok) return parsed.reply;
+  return jsonReply(200, ctx.store.outputsOf(parsed.args.public_key as string, parsed.args.spent));
+}
+
+export function textSearch(ctx: RouteContext, kind: SearchKind, query: URLSearchParams): Reply {
+  const parsed = parseQueryArgs(query, { search: { parse: anyString, required: true }, limit: { parse: validLimit } });
+  if (!parsed.ok) return parsed.reply;
+  const search = parsed.args.search as string;
+  if (!search) return errorReply(400, 'text_search cannot be empty');
+  const source = {
+    termPostings: (k: SearchKind, term: string) => ctx.store.termPostings(k, term),
+    searchDocument: (k: SearchKind, id: string) => searchDocument(ctx.store, k, id),
+  };
+  const ids = runSearch(source, kind, search, parsed.args.limit ?? 0);
+  return jsonReply(200, ids.map((id) => searchDocument(ctx.store, kind, id)));
+}
+
+// The documents of the reference's `assets` and `metadata` collections (SPEC §6).
+function searchDocument(store: LedgerStore, kind: SearchKind, id: string): unknown {
+  const tx = store.getTx(id);
+  if (!tx) return null;
+  return kind === 'assets' ? { data: tx.asset.data ?? null, id } : { id, metadata: tx.metadata ?? null };
+}
+
+export function listBlocks(ctx: RouteContext, query: URLSearchParams): Reply {
+  const parsed = parseQueryArgs(query, { transaction_id: { parse: anyString, required: true } }, { strict: true });
+  if (!parsed.ok) return parsed.reply;
+  const height = ctx.store.heightOf(parsed.args.transaction_id as string);
+  return jsonReply(200, height === undefined ? [] : [height]);
+}
+
+/** `digits` is the path segment, already known to be decimal digits. */
+export function getBlock(ctx: RouteContext, digits: string): Reply {
+  const latest = ctx.store.latestHeight;
+  // Compare as BigInt: the segment may be longer than any JS number (the reference crashes there; we answer 404).
+  if (BigInt(digits) > BigInt(latest)) return notFound();
+  const height = Number(digits);
+  const ids = ctx.store.blockIds(height) ?? [];
+  const texts = ids.map((id) => ctx.store.getJson(id) ?? 'null');
+  return { status: 200, body: `{"height":${height},"transactions":${jsonArray(texts)}}` };
+}
+
+export function listValidators(ctx: RouteContext): Reply {
+  return jsonReply(200, [{ public_key: { type: 'ed25519-base64', value: ctx.store.validatorKey }, voting_power: 10 }]);
+}

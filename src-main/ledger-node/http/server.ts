@@ -1,0 +1,151 @@
+// Request dispatch for the HTTP API. Every request gets a JSON answer: unknown paths 404, wrong methods 405,
+// oversized bodies 413, malformed input 400; a 5xx only ever means the node itself failed (storage).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { EventStream } from './event-stream';
+import { readBody } from './read-body';
+import { errorReply, jsonReply, rawErrorResponse, send, type Reply } from './reply';
+import {
+  apiV1Info,
+  checkMode,
+  getBlock,
+  getTransaction,
+  listBlocks,
+  listOutputs,
+  listTransactions,
+  listValidators,
+  postTransaction,
+  rootInfo,
+  textSearch,
+  type RouteContext,
+} from './routes';
+import { STREAM_PATH } from './event-stream';
+
+export interface HttpServerOptions {
+  readonly maxBodyBytes: number;
+  readonly context: (req: IncomingMessage) => RouteContext;
+  readonly stream: EventStream;
+}
+
+type Handler = (ctx: RouteContext, query: URLSearchParams, req: IncomingMessage) => Reply | Promise<Reply>;
+interface Route {
+  readonly methods: Partial<Record<'GET' | 'POST', Handler>>;
+}
+
+const METHOD_NOT_ALLOWED = 'The method is not allowed for the requested URL.';
+
+function resolveRoute(segments: string[], options: HttpServerOptions): Route | undefined {
+  const path = segments.join('/');
+  switch (path) {
+    case '':
+      return { methods: { GET: (ctx) => rootInfo(ctx) } };
+    case 'api/v1':
+      return { methods: { GET: (ctx) => apiV1Info(ctx) } };
+    case 'api/v1/transactions':
+      return {
+        methods: {
+          GET: (ctx, query) => listTransactions(ctx, query),
+          POST: (ctx, query, req) => handlePost(ctx, query, req, options.maxBodyBytes),
+        },
+      };
+    case 'api/v1/outputs':
+      return { methods: { GET: (ctx, query) => listOutputs(ctx, query) } };
+    case 'api/v1/assets':
+      return { methods: { GET: (ctx, query) => textSearch(ctx, 'assets', query) } };
+    case 'api/v1/metadata':
+      return { methods: { GET: (ctx, query) => textSearch(ctx, 'metadata', query) } };
+    case 'api/v1/blocks':
+      return { methods: { GET: (ctx, query) => listBlocks(ctx, query) } };
+    case 'api/v1/validators':
+      return { methods: { GET: (ctx) => listValidators(ctx) } };
+    case STREAM_PATH.slice(1):
+      return { methods: { GET: () => errorReply(426, 'Use a WebSocket client for this URL.') } };
+  }
+  const [api, v1, collection, item, ...rest] = segments;
+  if (api !== 'api' || v1 !== 'v1' || item === undefined || rest.length > 0) return undefined;
+  if (collection === 'transactions') return { methods: { GET: (ctx) => getTransaction(ctx, item) } };
+  // Werkzeug's int converter: digits only; anything else is no route at all (404).
+  if (collection === 'blocks' && /^\d+$/.test(item)) return { methods: { GET: (ctx) => getBlock(ctx, item) } };
+  return undefined;
+}
+
+async function handlePost(ctx: RouteContext, query: URLSearchParams, req: IncomingMessage, limit: number): Promise<Reply> {
+  const read = await readBody(req, limit);
+  if (!read.ok) {
+    const reply = errorReply(413, `Request body is larger than the limit of ${limit} bytes.`);
+    return read.drained ? reply : { ...reply, headers: { Connection: 'close' } };
+  }
+  const modeError = checkMode(query);
+  if (modeError) return modeError;
+  let body: unknown;
+  try {
+    body = JSON.parse(read.body.toString('utf8'));
+  } catch (error) {
+    return errorReply(400, `Failed to decode JSON object: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return postTransaction(ctx, query, body);
+}
+
+/** Splits the path into decoded segments, ignoring one trailing slash; undefined if it cannot be decoded. */
+function pathSegments(rawPath: string): string[] | undefined {
+  const trimmed = rawPath.replace(/^\/+/, '').replace(/\/$/, '');
+  if (trimmed === '') return [];
+  try {
+    return trimmed.split('/').map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
+async function dispatch(req: IncomingMessage, options: HttpServerOptions): Promise<Reply> {
+  const rawUrl = req.url ?? '/';
+  const queryAt = rawUrl.indexOf('?');
+  const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
+  const segments = pathSegments(rawPath);
+  const route = segments && resolveRoute(segments, options);
+  if (!route) return errorReply(404, 'Not found');
+
+  const allowed = [...Object.keys(route.methods), 'HEAD', 'OPTIONS'].join(', ');
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  if (method === 'OPTIONS') {
+    // CORS preflight, answered as flask-cors does for every route.
+    const requested = req.headers['access-control-request-headers'];
+    return jsonReply(200, {}, {
+      Allow: allowed,
+      'Access-Control-Allow-Methods': 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT',
+      ...(requested ? { 'Access-Control-Allow-Headers': requested } : {}),
+    });
+  }
+  const handler = route.methods[method as 'GET' | 'POST'];
+  if (!handler) return jsonReply(405, { message: METHOD_NOT_ALLOWED }, { Allow: allowed });
+  return handler(options.context(req), query, req);
+}
+
+export function createLedgerHttpServer(options: HttpServerOptions): Server {
+  const server = createServer({ keepAlive: true }, (req: IncomingMessage, res: ServerResponse) => {
+    dispatch(req, options).then(
+      (reply) => {
+        // A body we did not read (e.g. a POST to a GET route) must not be taken for the next request.
+        if (!req.complete) req.resume();
+        send(req, res, reply);
+      },
+      (error: unknown) => {
+        req.resume();
+        send(req, res, errorReply(500, `internal error: ${error instanceof Error ? error.message : String(error)}`));
+      },
+    );
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => options.stream.handleUpgrade(req, socket, head));
+  // Malformed HTTP (bad request line, oversized headers…): answer with JSON instead of a bare reset.
+  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    socket.end(rawErrorResponse(status, `Malformed HTTP request: ${error.message}`));
+  });
+  return server;
+}

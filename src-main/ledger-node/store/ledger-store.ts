@@ -1,0 +1,208 @@
+// On-disk state of the embedded node (lmdb: N-API, so one build loads in Node and in Electron).
+//
+// Durability rule: everything a block changes — each transaction, its position, the outputs it spends, its outputs
+// by owner, its asset and metadata search terms, and the block record — is written in ONE lmdb transaction, and a
+// commit is reported only once lmdb says it is flushed. A crash therefore leaves either the whole block or none of it.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, type Database, type Key as LmdbKey, type RootDatabase } from 'lmdb';
+import { indexDocument } from '../search/text-search';
+import { assetIdOf, outputOwners, type TxShape } from './tx-shape';
+
+/** A validated transaction ready to be written, with its compact JSON (what GET returns). */
+export interface CommitEntry {
+  readonly tx: TxShape;
+  readonly json: string;
+}
+
+export interface CommittedBlock {
+  readonly height: number;
+  readonly entries: readonly CommitEntry[];
+}
+
+export interface SearchHit {
+  readonly id: string;
+  readonly seq: number;
+  readonly score: number;
+}
+
+type Key = (string | number)[];
+// Upper bound for the numeric tail of range keys (sequence numbers are integers far below it).
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+// lmdb keys are limited to ~2 KB; longer terms are cut (identically at index and query time).
+const MAX_TERM_LENGTH = 200;
+const STORE_FORMAT = 1;
+
+export function indexTerm(term: string): string {
+  return term.length > MAX_TERM_LENGTH ? term.slice(0, MAX_TERM_LENGTH) : term;
+}
+
+export class LedgerStore {
+  private readonly root: RootDatabase;
+  private readonly txs: Database<string, string>;
+  private readonly positions: Database<[number, number], string>;
+  private readonly spent: Database<string, Key>;
+  private readonly assetTxs: Database<string, Key>;
+  private readonly outputs: Database<string, Key>;
+  private readonly blocks: Database<string[], number>;
+  private readonly assetTerms: Database<[string, number], Key>;
+  private readonly metadataTerms: Database<[string, number], Key>;
+  private readonly meta: Database<unknown, string>;
+  private height: number;
+  private seq: number;
+  readonly validatorKey: string;
+
+  private constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    // overlappingSync lets the next batch build while the previous one is being fsynced; commits still wait for
+    // `flushed` before they are reported (see commitBlock).
+    this.root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
+    this.txs = this.root.openDB('txs', { encoding: 'string' });
+    this.positions = this.root.openDB('positions', {});
+    this.spent = this.root.openDB('spent', {});
+    this.assetTxs = this.root.openDB('asset-txs', {});
+    this.outputs = this.root.openDB('outputs', {});
+    this.blocks = this.root.openDB('blocks', {});
+    this.assetTerms = this.root.openDB('asset-terms', {});
+    this.metadataTerms = this.root.openDB('metadata-terms', {});
+    this.meta = this.root.openDB('meta', {});
+
+    const format = this.meta.get('format');
+    if (format !== undefined && format !== STORE_FORMAT) {
+      throw new Error(`ledger data in ${dataDir} has format ${String(format)}; this node reads format ${STORE_FORMAT}`);
+    }
+    this.height = (this.meta.get('height') as number | undefined) ?? 0;
+    this.seq = (this.meta.get('seq') as number | undefined) ?? 0;
+    let validatorKey = this.meta.get('validator-key') as string | undefined;
+    if (format === undefined) {
+      // First open: genesis block 0 (empty, as the reference stores it) and this node's validator identity.
+      validatorKey = randomBytes(32).toString('base64');
+      this.root.transactionSync(() => {
+        this.meta.putSync('format', STORE_FORMAT);
+        this.meta.putSync('height', 0);
+        this.meta.putSync('seq', 0);
+        this.meta.putSync('validator-key', validatorKey);
+        this.blocks.putSync(0, []);
+      });
+    }
+    this.validatorKey = validatorKey ?? '';
+  }
+
+  static open(dataDir: string): LedgerStore {
+    return new LedgerStore(dataDir);
+  }
+
+  get latestHeight(): number {
+    return this.height;
+  }
+
+  getJson(id: string): string | undefined {
+    return this.txs.get(id);
+  }
+
+  getTx(id: string): TxShape | undefined {
+    const json = this.txs.get(id);
+    return json === undefined ? undefined : (JSON.parse(json) as TxShape);
+  }
+
+  has(id: string): boolean {
+    return this.txs.doesExist(id);
+  }
+
+  heightOf(id: string): number | undefined {
+    return this.positions.get(id)?.[0];
+  }
+
+  spentBy(txId: string, outputIndex: number): string | undefined {
+    return this.spent.get([txId, outputIndex]);
+  }
+
+  /** Ids of the transactions of an asset, in commit order. */
+  assetTransactionIds(assetId: string): string[] {
+    const ids: string[] = [];
+    for (const { value } of this.assetTxs.getRange({ start: [assetId, 0], end: [assetId, MAX_SEQ] })) ids.push(value);
+    return ids;
+  }
+
+  lastAssetTransactionId(assetId: string, operation?: 'CREATE' | 'TRANSFER'): string | undefined {
+    for (const { value } of this.assetTxs.getRange({ start: [assetId, MAX_SEQ], end: [assetId, 0], reverse: true })) {
+      if (operation === undefined || (operation === 'CREATE') === (value === assetId)) return value;
+    }
+    return undefined;
+  }
+
+  /** Outputs listed for an owner, in commit order then output index (SPEC §5.6). */
+  outputsOf(publicKey: string, spent?: boolean): { transaction_id: string; output_index: number }[] {
+    const found: { transaction_id: string; output_index: number }[] = [];
+    for (const { key, value } of this.outputs.getRange({ start: [publicKey, 0], end: [publicKey, MAX_SEQ] })) {
+      const outputIndex = key[2] as number;
+      if (spent !== undefined && this.spent.doesExist([value, outputIndex]) !== spent) continue;
+      found.push({ transaction_id: value, output_index: outputIndex });
+    }
+    return found;
+  }
+
+  blockIds(height: number): string[] | undefined {
+    return this.blocks.get(height);
+  }
+
+  /** Documents containing a term, with their weights; `kind` picks the assets or the metadata index. */
+  termPostings(kind: 'assets' | 'metadata', term: string): SearchHit[] {
+    const db = kind === 'assets' ? this.assetTerms : this.metadataTerms;
+    const t = indexTerm(term);
+    const hits: SearchHit[] = [];
+    for (const { key, value } of db.getRange({ start: [t, 0], end: [t, MAX_SEQ] })) {
+      hits.push({ id: value[0], seq: key[1] as number, score: value[1] });
+    }
+    return hits;
+  }
+
+  /** Writes one block atomically and resolves once it is durable on disk. */
+  async commitBlock(entries: readonly CommitEntry[]): Promise<CommittedBlock> {
+    const height = this.height + 1;
+    let seq = this.seq;
+    // Work out every key and value before the write transaction starts, so the callback only copies bytes.
+    const writes: [Database<unknown, LmdbKey>, LmdbKey, unknown][] = [];
+    const put = <V, K extends LmdbKey>(db: Database<V, K>, key: K, value: V) => {
+      writes.push([db as unknown as Database<unknown, LmdbKey>, key, value]);
+    };
+    const ids: string[] = [];
+    for (const { tx, json } of entries) {
+      seq += 1;
+      ids.push(tx.id);
+      put(this.txs, tx.id, json);
+      put(this.positions, tx.id, [height, seq]);
+      put(this.assetTxs, [assetIdOf(tx), seq], tx.id);
+      for (const input of tx.inputs) {
+        if (input.fulfills) put(this.spent, [input.fulfills.transaction_id, input.fulfills.output_index], tx.id);
+      }
+      tx.outputs.forEach((output, index) => {
+        for (const owner of outputOwners(output)) put(this.outputs, [owner, seq, index], tx.id);
+      });
+      if (tx.operation === 'CREATE') {
+        for (const [term, weight] of indexDocument({ data: tx.asset.data ?? null, id: tx.id })) {
+          put(this.assetTerms, [indexTerm(term), seq], [tx.id, weight]);
+        }
+      }
+      for (const [term, weight] of indexDocument({ id: tx.id, metadata: tx.metadata ?? null })) {
+        put(this.metadataTerms, [indexTerm(term), seq], [tx.id, weight]);
+      }
+    }
+    put(this.blocks, height, ids);
+    put(this.meta, 'height', height);
+    put(this.meta, 'seq', seq);
+
+    await this.root.transaction(() => {
+      for (const [db, key, value] of writes) db.putSync(key, value);
+    });
+    await this.root.flushed;
+    this.height = height;
+    this.seq = seq;
+    return { height, entries };
+  }
+
+  async close(): Promise<void> {
+    await this.root.flushed;
+    await this.root.close();
+  }
+}

@@ -1,0 +1,106 @@
+// Subscribes to a node's valid-transaction WebSocket stream (SPEC §5.12) and reconnects with back-off, following
+// the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams).
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import type { LedgerNodeClient } from './node-client';
+
+export interface StreamEvent {
+  height: number;
+  asset_id: string;
+  transaction_id: string;
+}
+
+export interface StreamEvents {
+  event: [StreamEvent];
+  open: [url: string];
+  close: [];
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export class ValidTransactionStream extends EventEmitter<StreamEvents> {
+  private socket: WebSocket | null = null;
+  private stopped = true;
+  private retry: NodeJS.Timeout | null = null;
+  private failures = 0;
+
+  constructor(private readonly client: LedgerNodeClient, private readonly options: { maxBackoffMs?: number } = {}) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.socket?.terminate();
+    this.socket = null;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const url = await this.streamUrl().catch(() => null);
+    if (!url || this.stopped) return this.scheduleReconnect();
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.on('open', () => {
+      this.failures = 0;
+      this.emit('open', url);
+    });
+    socket.on('message', (data) => {
+      const event = parseEvent(data.toString());
+      if (event) this.emit('event', event);
+    });
+    socket.on('error', () => undefined); // 'close' follows and reconnects
+    socket.on('close', () => {
+      if (this.socket === socket) this.socket = null;
+      this.emit('close');
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retry) return;
+    const delay = Math.min(500 * 2 ** this.failures++, this.options.maxBackoffMs ?? 30_000);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.connect();
+    }, delay);
+    this.retry.unref?.();
+  }
+
+  private async streamUrl(): Promise<string | null> {
+    for (const base of this.client.nodeUrls) {
+      try {
+        const response = await fetch(`${base}/`, { signal: AbortSignal.timeout(3000), headers: { Accept: 'application/json' } });
+        const info = (await response.json()) as { api?: { v1?: { streams?: unknown } } };
+        const url = info.api?.v1?.streams;
+        if (typeof url === 'string' && /^wss?:\/\//.test(url)) return url;
+      } catch {
+        // try the next node
+      }
+    }
+    return null;
+  }
+}
+
+function parseEvent(text: string): StreamEvent | null {
+  try {
+    const e = JSON.parse(text) as Partial<StreamEvent>;
+    if (typeof e.height === 'number' && HEX64.test(String(e.asset_id)) && HEX64.test(String(e.transaction_id))) {
+      return { height: e.height, asset_id: e.asset_id!, transaction_id: e.transaction_id! };
+    }
+  } catch {
+    // ignore what is not an event
+  }
+  return null;
+}

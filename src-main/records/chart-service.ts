@@ -1,0 +1,548 @@
+// The chart service: everything the app does with charts, on the ledger. The app wires one IPC channel to each
+// method (one-to-one); every method takes the caller's KeyHolder, so signing and unwrapping happen in the vault.
+//
+//   const charts = await createChartService({ nodeUrls, outboxDir, cards });
+//
+// Reading (doctor or patient)
+//   list(holder)                         → ChartSummary[]     charts whose current version holder can read
+//   get(holder, chartId)                 → ChartView          current chart + every version (verified, with diffs)
+//   history(holder, chartId)             → VersionInfo[]      the same versions, oldest first
+//   verify(holder, chartId)              → VerificationReport per version: id, signatures, chain, owner, envelope, link
+//   verifyAll(holder)                    → VerificationReport[]
+//   exportFhir(holder, chartId)          → FHIR R4 Bundle (Patient, Practitioner, Condition, MedicationStatement,
+//                                          Encounter, one Provenance per version naming its transaction)
+//   openPatientSession(code, pin)        → { holder, charts }  kiosk sign-in with the access card (read-only holder)
+// Writing (custodian only; each call signs one transaction, puts it in the outbox, then posts it)
+//   create(holder, chart, { pin })       → CreatedChart (with the patient's access card: shown once, never stored)
+//   importFhir(holder, bundle)           → { ...WriteResult, warnings } (no card: issueCard later)
+//   update(holder, chartId, chart, { baseSeq? }) → WriteResult  (StaleVersion if the head moved past baseSeq)
+//   revoke(holder, chartId) / restore(holder, chartId) → WriteResult
+//   share(holder, chartId, doctor) / unshare(holder, chartId, boxKey) → WriteResult (unshare: new data key; the
+//                                          dropped reader cannot open later versions)
+//   transferCustody(holder, chartId, doctor, { keepReading? }) → WriteResult
+//   issueCard(holder, chartId, pin)      → PatientCardInfo (new patient identity; the old card stops reading)
+// Directory
+//   publishPractitioner(holder, { name, specialty }) → Practitioner (once per key; later calls return the entry)
+//   searchPractitioners(query) → Practitioner[];  findPractitioner(signKey) → Practitioner | null
+// Activity
+//   recentActions(holder) → RecentAction[] (this doctor's latest, live from the node's stream + the outbox)
+//   outbox() → OutboxItem[];  retryOutbox() → void;  discardRejected(txId) → void
+//   onChange(listener) → unsubscribe     'outbox' | 'recent' | 'chart' events, for pushing to the renderer
+// Lifecycle
+//   forget(boxKey?) drops decrypted data held in memory (call on lock / sign-out);  close() stops timers/sockets.
+//
+// Errors: ChartServiceError (code: ChartNotFound, NotCustodian, ChartRevoked, ChartNotRevoked, ChartTampered,
+// StaleVersion, NotAReader, InvalidChart, InvalidRequest, OutboxBlocked), ChartValidationError (field errors),
+// NodeRejectedError (the node's reason verbatim), NodeUnreachableError (reads only: writes go pending instead),
+// and the vault's CryptoError subclasses (IdentityLocked, InvalidPin, ...).
+import type { Bundle } from '@medplum/fhirtypes';
+import { isEnvelope, isReader, parseEnvelope, type Envelope } from '../../src-shared/crypto/envelope';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
+import type { Chart, ChartListKey } from '../../src-shared/records/chart';
+import { chartToFhir, fhirToChart } from '../../src-shared/records/fhir';
+import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
+import type {
+  ChartAction, ChartSummary, ChartView, CreatedChart, OutboxItem, PatientCardInfo, Practitioner, RecentAction,
+  VerificationReport, VersionInfo, WriteResult,
+} from '../../src-shared/records/types';
+import { ChartValidationError, parseChart } from '../../src-shared/records/validate';
+import { NodeUnreachableError } from '../ledger/errors';
+import { LedgerNodeClient, type NodeClientOptions } from '../ledger/node-client';
+import { nodeCryptoProvider } from '../ledger/node-crypto';
+import { Outbox, type OutboxRecord } from '../ledger/outbox';
+import { OutboxSender, type OutboxSenderOptions } from '../ledger/outbox-sender';
+import { ValidTransactionStream } from '../ledger/stream';
+import { ChartLoader, type LoadedChart } from './chart-loader';
+import { chartView, isRevoked, summaryOf, verificationReport, type PendingVersion } from './chart-views';
+import { buildCreate, buildVersion } from './chart-writer';
+import { ChartServiceError, chartNotFound, notCustodian, tampered } from './errors';
+import { PractitionerDirectory } from './practitioners';
+import { RecentActions } from './recent-actions';
+
+/** The vault's card API (src-main/vault PatientCards): a card makes a new read-only patient identity. */
+export interface CardIssuer {
+  create(pin: string): Promise<{ code: string; qrSvg: string; qrDataUrl: string; holder: KeyHolder & { lock?(): void } }>;
+  open?(code: string, pin: string): Promise<KeyHolder>;
+}
+
+export interface ChartServiceOptions {
+  /** Node URLs, or a getter (e.g. over SettingsService) so managed changes apply at once. */
+  nodeUrls: readonly string[] | (() => readonly string[]);
+  /** Where the outbox keeps signed transactions until committed. */
+  outboxDir: string;
+  cards: CardIssuer;
+  crypto?: CryptoProvider;
+  client?: Omit<NodeClientOptions, 'nodeUrls'>;
+  sender?: OutboxSenderOptions;
+  /** Follow the node's WebSocket stream for live recent actions (default true). */
+  liveStream?: boolean;
+  /** Parallel chart fetches when listing (default 8). */
+  listConcurrency?: number;
+}
+
+export interface DoctorRef {
+  signKey: string;
+  boxKey: string;
+  name?: string;
+}
+
+export type ChartServiceEvent = 'outbox' | 'recent' | 'chart';
+
+interface WriteState {
+  head: Transaction;
+  seq: number;
+  owner: string;
+  payload: ChartPayload;
+  revoked: boolean;
+}
+
+export type ChartService = Awaited<ReturnType<typeof createChartService>>;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+
+export async function createChartService(options: ChartServiceOptions) {
+  const crypto = options.crypto ?? nodeCryptoProvider;
+  const client = new LedgerNodeClient({ nodeUrls: options.nodeUrls, ...options.client });
+  const outbox = await Outbox.open(options.outboxDir);
+  const sender = new OutboxSender(outbox, client, options.sender);
+  const loader = new ChartLoader(client, crypto);
+  const directory = new PractitionerDirectory(client, crypto);
+  const stream = new ValidTransactionStream(client);
+  const recent = new RecentActions();
+  const listeners = new Set<(event: ChartServiceEvent, detail?: string) => void>();
+  const chartLocks = new Map<string, Promise<unknown>>();
+  const holders = new Map<string, KeyHolder>();
+
+  const emit = (event: ChartServiceEvent, detail?: string) => {
+    for (const listener of listeners) listener(event, detail);
+  };
+  const nameOf = (signKey: string) => directory.nameOf(signKey);
+
+  sender.on('changed', () => emit('outbox'));
+  sender.on('committed', (record, nodeUrl) => {
+    if (record.kind === 'chart' && record.chartId) {
+      recent.committed(record.tx.id, nodeUrl);
+      emit('recent');
+      emit('chart', record.chartId);
+    }
+  });
+  sender.on('rejected', (record) => {
+    recent.rejected(record.tx.id);
+    emit('recent');
+  });
+  stream.on('event', (event) => void onStreamEvent(event.transaction_id, event.asset_id));
+  sender.start();
+  if (options.liveStream ?? true) stream.start();
+
+  /** A committed transaction seen on the stream: if a signed-in doctor wrote it, it is one of their actions. */
+  async function onStreamEvent(txId: string, assetId: string): Promise<void> {
+    if (holders.size === 0 || recent.has(txId)) {
+      if (recent.has(txId)) {
+        recent.committed(txId, null);
+        emit('recent');
+      }
+      return;
+    }
+    try {
+      const { value } = await client.getTransaction(txId);
+      const metadata = (value as { metadata?: unknown } | null)?.metadata;
+      if (!isEnvelope(metadata)) return;
+      const holder = holders.get(metadata.author);
+      if (!holder) return;
+      // Only what verifies is listed: the whole chain is checked before the action is shown.
+      const loaded = await loader.load(holder, assetId, 'head');
+      const version = loaded.versions.find((v) => v.version.txId === txId);
+      if (!version || loaded.tampered) return;
+      recent.add(holder.signKey, {
+        txId, chartId: assetId, action: version.version.envelope.action, seq: version.version.seq, at: version.version.envelope.at,
+        patientName: loaded.versions.at(-1)?.payload?.chart.patient.name ?? null, status: 'committed',
+      });
+      emit('recent');
+    } catch {
+      // The stream is a convenience; a failed lookup leaves the list as it was.
+    }
+  }
+
+  function remember(holder: KeyHolder): void {
+    holders.set(holder.signKey, holder);
+  }
+
+  function checkChartId(chartId: string): void {
+    if (typeof chartId !== 'string' || !HEX64.test(chartId)) throw new ChartServiceError('InvalidRequest', `"${String(chartId)}" is not a chart id`);
+  }
+
+  function checkDoctor(doctor: DoctorRef): void {
+    if (!doctor || !BASE58_KEY.test(doctor.signKey ?? '') || !BASE58_KEY.test(doctor.boxKey ?? '')) {
+      throw new ChartServiceError('InvalidRequest', 'A doctor is named by a base58 signKey and boxKey (from the practitioner directory)');
+    }
+  }
+
+  async function pendingVersions(holder: KeyHolder, chartId: string, afterSeq: number): Promise<PendingVersion[]> {
+    const out: PendingVersion[] = [];
+    for (const record of outbox.forChart(chartId)) {
+      // Rejected items stay visible (with the node's reason) until the doctor discards them.
+      if (record.seq === null || (record.seq <= afterSeq && record.state !== 'rejected')) continue;
+      const envelope = parseEnvelope(record.tx.metadata);
+      const payload = isReader(envelope, holder.boxKey) ? await loader.open(holder, { txId: record.tx.id, envelope }).catch(() => null) : null;
+      out.push({ record, envelope, payload });
+    }
+    return out;
+  }
+
+  /** The chart as last verified from a node; when no node answers, the copy loaded earlier this session. */
+  async function loadForWork(holder: KeyHolder, chartId: string, mode: 'all' | 'head'): Promise<LoadedChart | null> {
+    try {
+      return await loader.load(holder, chartId, mode);
+    } catch (error) {
+      if (!(error instanceof NodeUnreachableError)) throw error;
+      const cached = loader.cached(holder.boxKey, chartId);
+      if (cached) return cached;
+      if (outbox.forChart(chartId).some((r) => r.seq === 1)) return null; // created offline: only the outbox knows it
+      throw error;
+    }
+  }
+
+  async function view(holder: KeyHolder, chartId: string): Promise<ChartView> {
+    checkChartId(chartId);
+    remember(holder);
+    const loaded = await loadForWork(holder, chartId, 'all');
+    const committedSeq = loaded?.versions.at(-1)?.version.seq ?? 0;
+    if (loaded && loaded.versions.length === 0 && !loaded.tampered) throw chartNotFound(chartId);
+    const pending = await pendingVersions(holder, chartId, committedSeq);
+    if (!loaded && pending.length === 0) throw chartNotFound(chartId);
+    const result = chartView(chartId, loaded, pending, holder, nameOf);
+    if (!result.tampered && !result.versions.some((v) => v.readable)) {
+      throw new ChartServiceError('NotAReader', 'This chart was never shared with you');
+    }
+    for (const v of result.versions) {
+      if (v.author.signKey === holder.signKey && v.status === 'committed') {
+        recent.add(holder.signKey, { txId: v.txId, chartId, action: v.action, seq: v.seq, at: v.at, patientName: result.chart?.patient.name ?? null, status: 'committed' });
+      }
+    }
+    return result;
+  }
+
+  async function writeState(holder: KeyHolder, chartId: string): Promise<WriteState> {
+    const loaded = await loadForWork(holder, chartId, 'head');
+    if (loaded?.tampered) throw tampered(loaded.tampered.reason);
+    const committed = loaded?.versions.at(-1) ?? null;
+    const pending = await pendingVersions(holder, chartId, committed?.version.seq ?? 0);
+    const rejected = pending.find((p) => p.record.state === 'rejected');
+    if (rejected) {
+      throw new ChartServiceError('OutboxBlocked', `Version ${rejected.envelope.seq} of this chart was rejected by the node (${rejected.record.lastError}); discard it from the outbox first`);
+    }
+    const last = pending.filter((p) => p.record.state === 'pending').at(-1);
+    const head = last ? last.record.tx : committed?.version.tx;
+    const payload = last ? last.payload : committed?.payload;
+    if (!head) throw chartNotFound(chartId);
+    const owner = head.outputs[0]?.public_keys[0] ?? '';
+    if (owner !== holder.signKey) throw notCustodian(nameOf(owner) ?? owner);
+    if (!payload) throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
+    const actions: ChartAction[] = [...(loaded?.versions ?? []).map((v) => v.version.envelope.action), ...pending.map((p) => p.envelope.action)];
+    return { head, seq: last ? last.envelope.seq : committed!.version.seq, owner, payload, revoked: isRevoked(actions) };
+  }
+
+  /** One write at a time per chart: each version spends the one before it. */
+  function exclusive<T>(chartId: string, job: () => Promise<T>): Promise<T> {
+    const previous = chartLocks.get(chartId) ?? Promise.resolve();
+    const run = previous.then(job, job);
+    const settled = run.catch(() => undefined);
+    chartLocks.set(chartId, settled);
+    void settled.then(() => {
+      if (chartLocks.get(chartId) === settled) chartLocks.delete(chartId);
+    });
+    return run;
+  }
+
+  async function submit(holder: KeyHolder, tx: Transaction, envelope: Envelope, chartId: string, payload: ChartPayload, patientName: string) {
+    loader.prime(holder.boxKey, tx.id, payload);
+    const record = await outbox.add({
+      tx, kind: 'chart', chartId, action: envelope.action, seq: envelope.seq, author: holder.signKey, createdAt: new Date().toISOString(),
+    });
+    recent.add(holder.signKey, { txId: tx.id, chartId, action: envelope.action, seq: envelope.seq, at: envelope.at, patientName, status: 'pending' });
+    emit('outbox');
+    emit('recent');
+    const outcome = await sender.submit(record);
+    emit('chart', chartId);
+    return outcome.status;
+  }
+
+  async function writeVersion(
+    holder: KeyHolder,
+    chartId: string,
+    action: Exclude<ChartAction, 'create'>,
+    next: (state: WriteState) => ChartPayload,
+    baseSeq?: number,
+  ): Promise<WriteResult> {
+    checkChartId(chartId);
+    remember(holder);
+    return exclusive(chartId, async () => {
+      const state = await writeState(holder, chartId);
+      if (baseSeq !== undefined && baseSeq !== state.seq) {
+        throw new ChartServiceError('StaleVersion', `The chart changed since version ${baseSeq} (it is at version ${state.seq}); reload it and try again`);
+      }
+      if (state.revoked && action !== 'restore') throw new ChartServiceError('ChartRevoked', 'This chart is revoked; restore it before changing it');
+      if (!state.revoked && action === 'restore') throw new ChartServiceError('ChartNotRevoked', 'This chart is not revoked');
+      const payload = next(state);
+      const seq = state.seq + 1;
+      const { tx, envelope } = await buildVersion(holder, state.head, chartId, action, seq, payload, crypto);
+      const status = await submit(holder, tx, envelope, chartId, payload, payload.chart.patient.name);
+      return { chartId, txId: tx.id, seq, status };
+    });
+  }
+
+  async function custodianSelf(holder: KeyHolder): Promise<ChartPayload['custodian']> {
+    const entry = await directory.find(holder.signKey).catch(() => null);
+    return { signKey: holder.signKey, boxKey: holder.boxKey, name: entry?.name ?? '' };
+  }
+
+  async function newCard(pin: string): Promise<{ info: PatientCardInfo; patient: ChartPayload['patient'] & object }> {
+    const card = await options.cards.create(pin);
+    const patient = { signKey: card.holder.signKey, boxKey: card.holder.boxKey };
+    card.holder.lock?.(); // the workstation keeps nothing of the patient's identity
+    return {
+      info: { code: card.code, qrSvg: card.qrSvg, qrDataUrl: card.qrDataUrl, patientSignKey: patient.signKey, patientBoxKey: patient.boxKey },
+      patient,
+    };
+  }
+
+  async function createFromChart(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']): Promise<{ chartId: string; status: 'committed' | 'pending' }> {
+    const payload = payloadOf(chart, patient, await custodianSelf(holder), []);
+    const { tx, envelope } = await buildCreate(holder, payload, crypto);
+    const status = await submit(holder, tx, envelope, tx.id, payload, chart.patient.name);
+    return { chartId: tx.id, status };
+  }
+
+  async function summarise(holder: KeyHolder, chartId: string): Promise<ChartSummary | null> {
+    const loaded = await loader.load(holder, chartId, 'head');
+    const pending = await pendingVersions(holder, chartId, loaded.versions.at(-1)?.version.seq ?? 0);
+    if (loaded.versions.length === 0 && !loaded.tampered && !pending.some((p) => p.record.state === 'pending')) return null;
+    const waiting = pending.filter((p) => p.record.state === 'pending');
+    const headReadable = waiting.length ? waiting.at(-1)!.payload !== null : loaded.versions.at(-1)?.readable;
+    if (!loaded.tampered && !headReadable) return null; // unshared from this reader: no longer listed
+    return summaryOf(chartView(chartId, loaded, pending, holder, nameOf), holder.signKey);
+  }
+
+  async function chartIdsFor(holder: KeyHolder): Promise<string[]> {
+    const { value: hits } = await client.searchMetadata(holder.boxKey, 0);
+    const ids = new Set<string>();
+    for (const hit of hits) {
+      // Text search is fuzzy: only envelopes that really list this reader count.
+      if (!isEnvelope(hit.metadata) || !isReader(hit.metadata, holder.boxKey)) continue;
+      const id = hit.metadata.seq === 1 ? hit.id : hit.metadata.chart;
+      if (id && HEX64.test(id)) ids.add(id);
+    }
+    for (const record of outbox.all()) if (record.kind === 'chart' && record.author === holder.signKey && record.chartId) ids.add(record.chartId);
+    return [...ids];
+  }
+
+  async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]!);
+      }
+    }));
+    return results;
+  }
+
+  const service = {
+    client,
+
+    async list(holder: KeyHolder): Promise<ChartSummary[]> {
+      remember(holder);
+      const ids = await chartIdsFor(holder);
+      const summaries = await mapLimit(ids, options.listConcurrency ?? 8, async (id) => {
+        try {
+          return await summarise(holder, id);
+        } catch (error) {
+          if (error instanceof NodeUnreachableError) throw error;
+          return null;
+        }
+      });
+      return summaries.filter((s): s is ChartSummary => s !== null).sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+    },
+
+    get: view,
+
+    async history(holder: KeyHolder, chartId: string): Promise<VersionInfo[]> {
+      return (await view(holder, chartId)).versions;
+    },
+
+    async verify(holder: KeyHolder, chartId: string): Promise<VerificationReport> {
+      checkChartId(chartId);
+      const loaded = await loader.load(holder, chartId, 'all');
+      if (loaded.versions.length === 0 && !loaded.tampered) throw chartNotFound(chartId);
+      return verificationReport(chartId, loaded);
+    },
+
+    async verifyAll(holder: KeyHolder): Promise<VerificationReport[]> {
+      const ids = await chartIdsFor(holder);
+      return mapLimit(ids, options.listConcurrency ?? 8, async (id) => verificationReport(id, await loader.load(holder, id, 'all')));
+    },
+
+    async create(holder: KeyHolder, chart: unknown, { pin }: { pin: string }): Promise<CreatedChart> {
+      remember(holder);
+      const valid = parseChart(chart);
+      const { info, patient } = await newCard(pin);
+      const { chartId, status } = await createFromChart(holder, valid, patient);
+      return { chartId, txId: chartId, status, card: info };
+    },
+
+    async importFhir(holder: KeyHolder, bundle: unknown): Promise<WriteResult & { warnings: string[] }> {
+      remember(holder);
+      const result = fhirToChart(bundle);
+      if (!result.ok) throw new ChartValidationError(result.errors);
+      const { chartId, status } = await createFromChart(holder, result.chart, null);
+      return { chartId, txId: chartId, seq: 1, status, warnings: result.warnings };
+    },
+
+    async exportFhir(holder: KeyHolder, chartId: string): Promise<Bundle> {
+      const v = await view(holder, chartId);
+      if (v.tampered) throw tampered(v.tampered.reason);
+      if (!v.chart) throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
+      const versions = v.versions.filter((x) => x.status === 'committed').map((x) => ({
+        seq: x.seq, action: x.action, at: x.at, txId: x.txId, authorSignKey: x.author.signKey, authorName: x.author.name, link: x.link,
+      }));
+      return chartToFhir({ chartId, chart: v.chart, versions });
+    },
+
+    async update(holder: KeyHolder, chartId: string, chart: unknown, opts: { baseSeq?: number } = {}): Promise<WriteResult> {
+      const valid = parseChart(chart);
+      return writeVersion(holder, chartId, 'update', (s) => ({ ...s.payload, chart: valid }), opts.baseSeq);
+    },
+
+    /** Marks one entry as entered in error (nothing is erased: earlier versions keep it as it was). */
+    async markEnteredInError(holder: KeyHolder, chartId: string, list: ChartListKey, entryId: string): Promise<WriteResult> {
+      return writeVersion(holder, chartId, 'update', (s) => {
+        const entries = s.payload.chart[list] as { id: string; status: string }[];
+        if (!entries.some((e) => e.id === entryId)) throw new ChartServiceError('InvalidRequest', `No ${list} entry ${entryId} in this chart`);
+        const chart = { ...s.payload.chart, [list]: entries.map((e) => (e.id === entryId ? { ...e, status: 'entered-in-error' } : e)) };
+        return { ...s.payload, chart: parseChart(chart) };
+      });
+    },
+
+    async revoke(holder: KeyHolder, chartId: string): Promise<WriteResult> {
+      return writeVersion(holder, chartId, 'revoke', (s) => s.payload);
+    },
+
+    async restore(holder: KeyHolder, chartId: string): Promise<WriteResult> {
+      return writeVersion(holder, chartId, 'restore', (s) => s.payload);
+    },
+
+    async share(holder: KeyHolder, chartId: string, doctor: DoctorRef): Promise<WriteResult> {
+      checkDoctor(doctor);
+      const name = doctor.name ?? (await directory.find(doctor.signKey).catch(() => null))?.name ?? '';
+      return writeVersion(holder, chartId, 'share', (s) => {
+        if (doctor.boxKey === s.payload.custodian.boxKey || s.payload.doctors.some((d) => d.boxKey === doctor.boxKey)) {
+          throw new ChartServiceError('InvalidRequest', 'This doctor can already read the chart');
+        }
+        return { ...s.payload, doctors: [...s.payload.doctors, { signKey: doctor.signKey, boxKey: doctor.boxKey, name }] };
+      });
+    },
+
+    async unshare(holder: KeyHolder, chartId: string, boxKey: string): Promise<WriteResult> {
+      return writeVersion(holder, chartId, 'unshare', (s) => {
+        if (!s.payload.doctors.some((d) => d.boxKey === boxKey)) throw new ChartServiceError('InvalidRequest', 'This key is not among the doctors the chart is shared with');
+        // A new version always has a fresh data key, wrapped only to the remaining readers.
+        return { ...s.payload, doctors: s.payload.doctors.filter((d) => d.boxKey !== boxKey) };
+      });
+    },
+
+    async transferCustody(holder: KeyHolder, chartId: string, doctor: DoctorRef, opts: { keepReading?: boolean } = {}): Promise<WriteResult> {
+      checkDoctor(doctor);
+      if (doctor.signKey === holder.signKey) throw new ChartServiceError('InvalidRequest', 'You already hold this chart');
+      const name = doctor.name ?? (await directory.find(doctor.signKey).catch(() => null))?.name ?? '';
+      return writeVersion(holder, chartId, 'custody', (s) => {
+        const others = s.payload.doctors.filter((d) => d.boxKey !== doctor.boxKey);
+        const previous = s.payload.custodian;
+        const keep = (opts.keepReading ?? true) ? [{ signKey: previous.signKey, boxKey: previous.boxKey, name: previous.name }] : [];
+        return { ...s.payload, custodian: { signKey: doctor.signKey, boxKey: doctor.boxKey, name }, doctors: [...others, ...keep] };
+      });
+    },
+
+    async issueCard(holder: KeyHolder, chartId: string, pin: string): Promise<PatientCardInfo> {
+      const { info, patient } = await newCard(pin);
+      await writeVersion(holder, chartId, 'share', (s) => ({ ...s.payload, patient }));
+      return info;
+    },
+
+    async openPatientSession(code: string, pin: string): Promise<{ holder: KeyHolder; charts: ChartSummary[] }> {
+      if (!options.cards.open) throw new ChartServiceError('InvalidRequest', 'Patient cards cannot be opened here');
+      const holder = await options.cards.open(code, pin);
+      return { holder, charts: await service.list(holder) };
+    },
+
+    /** For the vault's PatientCards `recognise` option: does any chart list this identity as a reader? */
+    async recognisePatient(holder: KeyHolder): Promise<boolean> {
+      const { value: hits } = await client.searchMetadata(holder.boxKey, 0);
+      return hits.some((h) => isEnvelope(h.metadata) && isReader(h.metadata, holder.boxKey));
+    },
+
+    async publishPractitioner(holder: KeyHolder, profile: { name: string; specialty: string }): Promise<Practitioner> {
+      remember(holder);
+      const existing = await directory.find(holder.signKey);
+      if (existing) return existing;
+      const pending = outbox.all().find((r) => r.kind === 'practitioner' && r.author === holder.signKey);
+      const tx = pending?.tx ?? (await directory.buildEntry(holder, profile));
+      const entry = directory.verifyEntry(tx);
+      if (!entry) throw new ChartServiceError('InvalidRequest', 'The practitioner entry did not verify');
+      directory.remember(entry);
+      const record = pending ?? (await outbox.add({ tx, kind: 'practitioner', chartId: null, action: 'publish', seq: null, author: holder.signKey, createdAt: new Date().toISOString() }));
+      const outcome = await sender.submit(record);
+      return { ...entry, txId: outcome.status === 'committed' ? tx.id : null };
+    },
+
+    searchPractitioners: (query: string) => directory.search(query),
+    findPractitioner: (signKey: string) => directory.find(signKey),
+
+    recentActions(holder: KeyHolder): RecentAction[] {
+      remember(holder);
+      return recent.list(holder.signKey, outbox.all());
+    },
+
+    outbox(): OutboxItem[] {
+      return outbox.items();
+    },
+
+    async retryOutbox(): Promise<void> {
+      await sender.flush(true);
+    },
+
+    async discardRejected(txId: string): Promise<void> {
+      const record = outbox.get(txId);
+      if (!record) throw new ChartServiceError('InvalidRequest', `No outbox item ${txId}`);
+      if (record.state !== 'rejected') throw new ChartServiceError('InvalidRequest', 'Only items the node rejected can be discarded; pending ones are still being sent');
+      await outbox.remove(txId);
+      emit('outbox');
+    },
+
+    onChange(listener: (event: ChartServiceEvent, detail?: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    forget(boxKey?: string): void {
+      loader.forget(boxKey);
+      for (const [signKey, h] of holders) if (!boxKey || h.boxKey === boxKey) holders.delete(signKey);
+      recent.forget(boxKey ? [...holders.keys()] : []);
+    },
+
+    /** Flushes in-flight posts and stops the retry loop and the stream. Pending items stay on disk. */
+    async close(): Promise<void> {
+      sender.stop();
+      stream.stop();
+      await sender.idle();
+    },
+
+    /** Internal parts for tests and the CLI. */
+    internals: { outbox, sender, stream, loader, directory } as const,
+  };
+  return service;
+}
+
+export type { OutboxRecord };

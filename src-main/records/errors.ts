@@ -1,0 +1,28 @@
+// Typed failures of the chart service. `code` is stable for the IPC contract; `message` is a sentence for the user.
+
+export type ChartErrorCode =
+  | 'ChartNotFound'
+  | 'NotCustodian'
+  | 'ChartRevoked'
+  | 'ChartNotRevoked'
+  | 'ChartTampered'
+  | 'StaleVersion'
+  | 'NotAReader'
+  | 'InvalidChart'
+  | 'InvalidRequest'
+  | 'OutboxBlocked';
+
+export class ChartServiceError extends Error {
+  constructor(readonly code: ChartErrorCode, message: string) {
+    super(message);
+    this.name = code;
+  }
+  toJSON(): { code: ChartErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export const chartNotFound = (chartId: string) => new ChartServiceError('ChartNotFound', `No chart ${chartId} is on the ledger (or it was not shared with you)`);
+export const notCustodian = (owner: string) =>
+  new ChartServiceError('NotCustodian', `Only the chart's custodian can change it; it is held by ${owner}`);
+export const tampered = (reason: string) => new ChartServiceError('ChartTampered', `The chart failed verification: ${reason}`);

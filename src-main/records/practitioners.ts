@@ -1,0 +1,100 @@
+// The practitioner directory: each doctor publishes one public CREATE (asset `hc.practitioner/1`: name, specialty,
+// signKey, boxKey; no patient data) so colleagues can share charts with them and history can show names. Entries
+// read from a node are verified like everything else: valid signed CREATE, issued and owned by the key it names.
+import { z } from 'zod';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import { signerFor } from '../../src-shared/crypto/keyholder';
+import {
+  ed25519Output, fromBase64Url, makeCreate, parseFulfillment, signTransaction, toBase58, validateTransaction,
+  type CryptoProvider, type Transaction,
+} from '../../src-shared/ledger';
+import type { Practitioner } from '../../src-shared/records/types';
+import type { LedgerNodeClient } from '../ledger/node-client';
+
+export const PRACTITIONER_ASSET_TYPE = 'hc.practitioner/1';
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+
+export const practitionerDataSchema = z.strictObject({
+  type: z.literal(PRACTITIONER_ASSET_TYPE),
+  name: z.string().trim().min(1, { error: 'Name is required' }).max(200, { error: 'Name must be at most 200 characters' }),
+  specialty: z.string().trim().max(200, { error: 'Specialty must be at most 200 characters' }),
+  signKey: z.string().regex(BASE58_KEY),
+  boxKey: z.string().regex(BASE58_KEY),
+});
+
+export type PractitionerData = z.infer<typeof practitionerDataSchema>;
+
+export class PractitionerDirectory {
+  private readonly bySignKey = new Map<string, Practitioner>();
+  private readonly checked = new Set<string>();
+
+  constructor(private readonly client: LedgerNodeClient, private readonly crypto: CryptoProvider) {}
+
+  /** Builds and signs the directory entry for `holder` (the caller posts it through the outbox). */
+  async buildEntry(holder: KeyHolder, profile: { name: string; specialty: string }): Promise<Transaction> {
+    const data = practitionerDataSchema.parse({
+      type: PRACTITIONER_ASSET_TYPE, name: profile.name, specialty: profile.specialty, signKey: holder.signKey, boxKey: holder.boxKey,
+    });
+    const unsigned = makeCreate(data, null, [ed25519Output(holder.signKey)], [holder.signKey]);
+    return signTransaction(unsigned, signerFor(holder), { crypto: this.crypto });
+  }
+
+  /** Remembers an entry this app just published (it may still wait in the outbox). */
+  remember(entry: Practitioner): void {
+    this.bySignKey.set(entry.signKey, entry);
+  }
+
+  /** The verified entry for a signKey, from cache or the ledger; null when that key published none. */
+  async find(signKey: string): Promise<Practitioner | null> {
+    const known = this.bySignKey.get(signKey);
+    if (known) return known;
+    if (!BASE58_KEY.test(signKey)) return null;
+    await this.ingest((await this.client.searchAssets(signKey, 0)).value);
+    return this.bySignKey.get(signKey) ?? null;
+  }
+
+  /** Name from the cache only (no network): for labelling history quickly. */
+  nameOf(signKey: string): string | null {
+    return this.bySignKey.get(signKey)?.name ?? null;
+  }
+
+  /** Every practitioner matching `query` (name, specialty or key); all of them for an empty query. */
+  async search(query: string): Promise<Practitioner[]> {
+    const text = query.trim() || 'practitioner';
+    await this.ingest((await this.client.searchAssets(text, 0)).value);
+    const needle = query.trim().toLowerCase();
+    return [...this.bySignKey.values()]
+      .filter((p) => !needle || `${p.name} ${p.specialty} ${p.signKey} ${p.boxKey}`.toLowerCase().includes(needle))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async ingest(hits: { id: string; data: unknown }[]): Promise<void> {
+    for (const hit of hits) {
+      if ((hit.data as { type?: unknown } | null)?.type !== PRACTITIONER_ASSET_TYPE || this.checked.has(hit.id)) continue;
+      this.checked.add(hit.id);
+      const { value: tx } = await this.client.getTransaction(hit.id);
+      const entry = tx ? this.verifyEntry(tx) : null;
+      if (entry && !this.bySignKey.has(entry.signKey)) this.bySignKey.set(entry.signKey, entry);
+    }
+  }
+
+  /** A directory entry only counts when its CREATE verifies and was signed by, and paid to, the key it names. */
+  verifyEntry(raw: unknown): Practitioner | null {
+    const result = validateTransaction(raw, { getTransaction: () => null, spentBy: () => null }, this.crypto);
+    if (!result.ok || result.tx.operation !== 'CREATE') return null;
+    const tx = result.tx;
+    const data = practitionerDataSchema.safeParse((tx.asset as { data: unknown }).data);
+    if (!data.success) return null;
+    const fulfillment = fromBase64Url(tx.inputs[0]?.fulfillment ?? '');
+    let signer: string | null = null;
+    try {
+      const parsed = fulfillment ? parseFulfillment(fulfillment) : null;
+      signer = parsed?.type === 'ed25519-sha-256' ? toBase58(parsed.publicKey) : null;
+    } catch {
+      signer = null;
+    }
+    if (signer !== data.data.signKey) return null;
+    const { name, specialty, signKey, boxKey } = data.data;
+    return { name, specialty, signKey, boxKey, txId: tx.id };
+  }
+}

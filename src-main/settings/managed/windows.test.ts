@@ -1,0 +1,113 @@
+// The Windows reader on recorded reg.exe output (fixtures in reg.exe's format: CRLF, 4-space columns, \0 lists).
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WINDOWS_POLICY_KEYS, WindowsManagedSettingsReader, parseRegQuery, settingsFromRegistry } from './windows';
+import type { CommandResult, RegRunner } from './windows';
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
+const found = (name: string): CommandResult => ({ code: 0, stdout: fixture(name), stderr: '' });
+const missing: CommandResult = { code: 1, stdout: '', stderr: fixture('reg-query-missing.stderr.txt') };
+
+function runner(machine: CommandResult, user: CommandResult): RegRunner & { keys: string[] } {
+  const keys: string[] = [];
+  const run = async (key: string) => {
+    keys.push(key);
+    return key === WINDOWS_POLICY_KEYS.machine ? machine : user;
+  };
+  return Object.assign(run, { keys });
+}
+
+describe('parseRegQuery', () => {
+  it('parses the key, its values, and stops at a subkey', () => {
+    const parsed = parseRegQuery(fixture('reg-query-hklm.txt'));
+    expect(parsed.keyPath).toBe('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\HealthChain');
+    expect(parsed.values).toEqual([
+      { name: 'nodeUrls', type: 'REG_MULTI_SZ', data: 'https://node1.hospital.example:9984\\0https://node2.hospital.example:9984' },
+      { name: 'AutoLockMinutes', type: 'REG_DWORD', data: '0x5' },
+      { name: 'allowUserNodeUrls', type: 'REG_DWORD', data: '0x0' },
+    ]);
+  });
+
+  it('keeps value names with spaces and empty data', () => {
+    const parsed = parseRegQuery('\r\nHKEY_CURRENT_USER\\X\r\n    some name    REG_SZ    \r\n    (Default)    REG_SZ    x y\r\n');
+    expect(parsed.values).toEqual([
+      { name: 'some name', type: 'REG_SZ', data: '' },
+      { name: '(Default)', type: 'REG_SZ', data: 'x y' },
+    ]);
+  });
+});
+
+describe('settingsFromRegistry', () => {
+  it('maps REG_MULTI_SZ lists, DWORD numbers and 0/1 booleans, matching names case-insensitively', () => {
+    expect(settingsFromRegistry(parseRegQuery(fixture('reg-query-hklm.txt')).values)).toEqual({
+      ok: true,
+      values: { nodeUrls: ['https://node1.hospital.example:9984', 'https://node2.hospital.example:9984'], autoLockMinutes: 5, allowUserNodeUrls: false },
+    });
+  });
+
+  it('accepts a ;-separated REG_SZ list', () => {
+    const result = settingsFromRegistry(parseRegQuery(fixture('reg-query-hkcu.txt')).values);
+    expect(result).toEqual({
+      ok: true,
+      values: { autoLockMinutes: 30, kioskIdleSeconds: 60, trustedPractitionerKeys: ['4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS', '11111111111111111111111111111111'] },
+    });
+  });
+
+  it('rejects wrong registry types with the value name and type', () => {
+    const result = settingsFromRegistry(parseRegQuery(fixture('reg-query-wrong-types.txt')).values);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/autoLockMinutes: must be a REG_DWORD, not REG_SZ "15"/);
+    expect(!result.ok && result.reason).toMatch(/allowUserNodeUrls: must be a REG_DWORD of 0 or 1/);
+  });
+
+  it('rejects unknown value names', () => {
+    const result = settingsFromRegistry(parseRegQuery(fixture('reg-query-unknown-value.txt')).values);
+    expect(!result.ok && result.reason).toMatch(/unknown setting\(s\) "nodeUrl"/);
+  });
+});
+
+describe('WindowsManagedSettingsReader', () => {
+  it('merges HKLM over HKCU, machine values winning', async () => {
+    const run = runner(found('reg-query-hklm.txt'), found('reg-query-hkcu.txt'));
+    const result = await new WindowsManagedSettingsReader(run).read();
+    expect(run.keys.sort()).toEqual([WINDOWS_POLICY_KEYS.machine, WINDOWS_POLICY_KEYS.user].sort());
+    expect(result).toMatchObject({
+      status: 'ok',
+      values: {
+        nodeUrls: ['https://node1.hospital.example:9984', 'https://node2.hospital.example:9984'],
+        autoLockMinutes: 5, // HKLM 0x5 beats HKCU 0x1e
+        kioskIdleSeconds: 60, // only in HKCU
+        allowUserNodeUrls: false,
+      },
+    });
+  });
+
+  it('is absent when neither key exists', async () => {
+    expect(await new WindowsManagedSettingsReader(runner(missing, missing)).read()).toMatchObject({ status: 'absent' });
+  });
+
+  it('uses HKCU alone when HKLM is missing', async () => {
+    const result = await new WindowsManagedSettingsReader(runner(missing, found('reg-query-hkcu.txt'))).read();
+    expect(result).toMatchObject({ status: 'ok', values: { autoLockMinutes: 30 } });
+  });
+
+  it('rejects the whole policy when one key is bad, and says which', async () => {
+    const result = await new WindowsManagedSettingsReader(runner(found('reg-query-wrong-types.txt'), found('reg-query-hkcu.txt'))).read();
+    expect(result.status).toBe('rejected');
+    expect(result.status === 'rejected' && result.reason).toMatch(/^HKLM\\SOFTWARE\\Policies\\HealthChain: /);
+  });
+
+  it('rejects when reg.exe fails for another reason', async () => {
+    const denied: CommandResult = { code: 1, stdout: '', stderr: 'ERROR: Access is denied.' };
+    const result = await new WindowsManagedSettingsReader(runner(denied, missing)).read();
+    expect(result.status === 'rejected' && result.reason).toMatch(/failed \(exit 1\): ERROR: Access is denied\./);
+  });
+
+  it('rejects (never throws) when reg.exe cannot be started', async () => {
+    const result = await new WindowsManagedSettingsReader(async () => {
+      throw new Error('spawn reg.exe ENOENT');
+    }).read();
+    expect(result.status === 'rejected' && result.reason).toMatch(/cannot run reg\.exe .* ENOENT/);
+  });
+});

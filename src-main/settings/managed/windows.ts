@@ -1,0 +1,157 @@
+// Windows: Group Policy / Intune write HKLM\SOFTWARE\Policies\HealthChain (machine) and
+// HKCU\SOFTWARE\Policies\HealthChain (user); both keys are writable only by administrators, and the machine value
+// wins. We read them with reg.exe (no native module) and parse its text output.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import type { ManagedReadResult, ManagedSettingsReader } from './reader';
+import { SETTING_KEYS, parsePartialSettings } from '../settings';
+import type { PartialSettings, SettingKey } from '../settings';
+
+export const WINDOWS_POLICY_KEYS = {
+  machine: 'HKLM\\SOFTWARE\\Policies\\HealthChain',
+  user: 'HKCU\\SOFTWARE\\Policies\\HealthChain',
+} as const;
+
+export interface RegValue {
+  name: string;
+  type: string;
+  data: string;
+}
+
+export interface RegQueryOutput {
+  keyPath: string | null;
+  values: RegValue[];
+}
+
+const VALUE_LINE = /^ {4}(.+?) {4}(REG_[A-Z_0-9]+)(?: {4}(.*))?$/;
+
+/** Parses `reg query <key>` output: a key line, then one indented `name    REG_TYPE    data` line per value. */
+export function parseRegQuery(output: string): RegQueryOutput {
+  let keyPath: string | null = null;
+  const values: RegValue[] = [];
+  for (const line of output.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    const value = VALUE_LINE.exec(line);
+    if (value) {
+      // Only values of the queried key itself; `reg query` without /s lists subkeys as bare key lines.
+      if (keyPath !== null) values.push({ name: value[1]!, type: value[2]!, data: value[3] ?? '' });
+      continue;
+    }
+    if (/^HKEY_/i.test(line)) {
+      if (keyPath === null) keyPath = line.trim();
+      else break; // a subkey listing: the queried key's own values are done
+    }
+  }
+  return { keyPath, values };
+}
+
+type Conversion = { ok: true; value: unknown } | { ok: false; reason: string };
+
+function parseDword(value: RegValue): number | null {
+  if ((value.type !== 'REG_DWORD' && value.type !== 'REG_QWORD') || !/^0x[0-9a-f]+$/i.test(value.data)) return null;
+  return Number.parseInt(value.data.slice(2), 16);
+}
+
+function toList(value: RegValue): Conversion {
+  if (value.type === 'REG_MULTI_SZ') {
+    return { ok: true, value: value.data === '' ? [] : value.data.split('\\0').filter((item) => item !== '') };
+  }
+  if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') {
+    return { ok: true, value: value.data.split(';').map((item) => item.trim()).filter((item) => item !== '') };
+  }
+  return { ok: false, reason: `must be REG_MULTI_SZ (or a ;-separated REG_SZ), not ${value.type}` };
+}
+
+const CONVERTERS: Record<SettingKey, (value: RegValue) => Conversion> = {
+  nodeUrls: toList,
+  trustedPractitionerKeys: toList,
+  autoLockMinutes: (value) => {
+    const n = parseDword(value);
+    return n === null ? { ok: false, reason: `must be a REG_DWORD, not ${value.type} "${value.data}"` } : { ok: true, value: n };
+  },
+  kioskIdleSeconds: (value) => {
+    const n = parseDword(value);
+    return n === null ? { ok: false, reason: `must be a REG_DWORD, not ${value.type} "${value.data}"` } : { ok: true, value: n };
+  },
+  allowUserNodeUrls: (value) => {
+    const n = parseDword(value);
+    if (n === 0 || n === 1) return { ok: true, value: n === 1 };
+    return { ok: false, reason: `must be a REG_DWORD of 0 or 1, not ${value.type} "${value.data}"` };
+  },
+};
+
+/** Maps registry values (names match setting keys, case-insensitively) to validated settings. */
+export function settingsFromRegistry(values: RegValue[]): { ok: true; values: PartialSettings } | { ok: false; reason: string } {
+  const input: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const value of values) {
+    if (value.name === '(Default)') continue;
+    const key = SETTING_KEYS.find((k) => k.toLowerCase() === value.name.toLowerCase());
+    if (!key) {
+      input[value.name] = value.data; // reported as an unknown setting by the schema
+      continue;
+    }
+    const converted = CONVERTERS[key](value);
+    if (converted.ok) input[key] = converted.value;
+    else problems.push(`${value.name}: ${converted.reason}`);
+  }
+  const parsed = parsePartialSettings(input);
+  if (!parsed.ok) problems.push(parsed.reason);
+  return problems.length > 0 ? { ok: false, reason: problems.join('; ') } : parsed;
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type RegRunner = (key: string) => Promise<CommandResult>;
+
+function regExePath(): string {
+  // An absolute path: a reg.exe planted earlier on PATH must not answer for the system's registry.
+  return path.win32.join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+}
+
+export const runRegQuery: RegRunner = (key) =>
+  new Promise((resolve) => {
+    execFile(regExePath(), ['query', key, '/reg:64'], { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && code === -1 ? error.message : '') });
+    });
+  });
+
+type KeyRead = { status: 'absent' } | { status: 'ok'; values: PartialSettings } | { status: 'rejected'; reason: string };
+
+export class WindowsManagedSettingsReader implements ManagedSettingsReader {
+  readonly description = `${WINDOWS_POLICY_KEYS.machine} over ${WINDOWS_POLICY_KEYS.user}`;
+
+  constructor(private readonly run: RegRunner = runRegQuery) {}
+
+  private async readKey(key: string): Promise<KeyRead> {
+    let result: CommandResult;
+    try {
+      result = await this.run(key);
+    } catch (error) {
+      return { status: 'rejected', reason: `cannot run reg.exe for ${key}: ${(error as Error).message}` };
+    }
+    // reg.exe exits 1 with "unable to find the specified registry key" when no policy exists.
+    if (result.code === 1 && /unable to find/i.test(result.stderr + result.stdout)) return { status: 'absent' };
+    if (result.code !== 0) return { status: 'rejected', reason: `reg query ${key} failed (exit ${result.code}): ${result.stderr.trim()}` };
+    const parsed = settingsFromRegistry(parseRegQuery(result.stdout).values);
+    return parsed.ok ? { status: 'ok', values: parsed.values } : { status: 'rejected', reason: `${key}: ${parsed.reason}` };
+  }
+
+  async read(): Promise<ManagedReadResult> {
+    const source = this.description;
+    const [machine, user] = await Promise.all([this.readKey(WINDOWS_POLICY_KEYS.machine), this.readKey(WINDOWS_POLICY_KEYS.user)]);
+    const rejected = [machine, user].filter((r): r is { status: 'rejected'; reason: string } => r.status === 'rejected');
+    if (rejected.length > 0) return { status: 'rejected', source, reason: rejected.map((r) => r.reason).join('; ') };
+    if (machine.status === 'absent' && user.status === 'absent') return { status: 'absent', source };
+    const values: PartialSettings = {
+      ...(user.status === 'ok' ? user.values : {}),
+      ...(machine.status === 'ok' ? machine.values : {}),
+    };
+    return { status: 'ok', source, values };
+  }
+}

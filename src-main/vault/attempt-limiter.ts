@@ -1,0 +1,82 @@
+// Slows down password and PIN guessing inside this process: attempts on one key (an identity, a card, a backup)
+// run one at a time, and after a few failures each further failure is held back for a growing delay before it is
+// reported. Offline guessing is bounded by the KDF cost instead (docs/SECURITY.md); this is the online brake.
+
+export interface AttemptPolicy {
+  /** Failures reported without delay. */
+  readonly freeFailures: number;
+  /** Delay of the first delayed failure; doubles with each further failure. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const PASSWORD_ATTEMPT_POLICY: AttemptPolicy = Object.freeze({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 30_000 });
+
+export type Sleep = (ms: number) => Promise<void>;
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class AttemptLimiter {
+  readonly #failures = new Map<string, number>();
+  readonly #blockedUntil = new Map<string, number>();
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly policy: AttemptPolicy = PASSWORD_ATTEMPT_POLICY,
+    private readonly sleep: Sleep = realSleep,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  delayAfter(failures: number): number {
+    const { freeFailures, baseDelayMs, maxDelayMs } = this.policy;
+    if (failures <= freeFailures) return 0;
+    return Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - freeFailures - 1));
+  }
+
+  failures(key: string): number {
+    return this.#failures.get(key) ?? 0;
+  }
+
+  /** Runs `attempt` after every earlier attempt on `key` has finished (including its delay). */
+  exclusive<T>(key: string, attempt: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(key) ?? Promise.resolve();
+    const run = previous.then(attempt, attempt);
+    const settled = run.then(() => undefined, () => undefined);
+    this.#queues.set(key, settled);
+    void settled.then(() => {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    });
+    return run;
+  }
+
+  /** Counts a failure and waits its delay; call inside exclusive() so later attempts queue behind the wait. */
+  async fail(key: string): Promise<{ failures: number; delayMs: number }> {
+    const failures = this.failures(key) + 1;
+    this.#failures.set(key, failures);
+    const delayMs = this.delayAfter(failures);
+    if (delayMs > 0) await this.sleep(delayMs);
+    return { failures, delayMs };
+  }
+
+  /**
+   * Counts a failure without waiting; instead the key is blocked for the delay (see retryAfterMs). For a kiosk,
+   * answering "try again in 8 s" at once is better than holding the request open for minutes.
+   */
+  failAndBlock(key: string): { failures: number; delayMs: number } {
+    const failures = this.failures(key) + 1;
+    this.#failures.set(key, failures);
+    const delayMs = this.delayAfter(failures);
+    if (delayMs > 0) this.#blockedUntil.set(key, this.now() + delayMs);
+    return { failures, delayMs };
+  }
+
+  /** Milliseconds until `key` may be tried again after failAndBlock(); 0 when it may be tried now. */
+  retryAfterMs(key: string): number {
+    const until = this.#blockedUntil.get(key);
+    return until === undefined ? 0 : Math.max(0, until - this.now());
+  }
+
+  succeed(key: string): void {
+    this.#failures.delete(key);
+    this.#blockedUntil.delete(key);
+  }
+}

@@ -1,0 +1,86 @@
+// The OS keychain through keytar: one service name for the app, one account per identity (account = signKey).
+// The keychain is the only store of secrets; every value we put there is already sealed by the doctor's password.
+//
+// Two keytar traps handled here (docs/STACK.md, and measured with gnome-keyring):
+//  - reads return null when the keyring is locked or absent, exactly as when nothing is stored, and deletePassword
+//    returns false on a locked keyring; only writes throw. So before concluding "nothing stored" or listing, we
+//    probe with a write, which tells "unavailable" / "locked" / "fine" apart.
+//  - findCredentials on a *locked* collection crashes the process (libsecret assertion, then SIGSEGV). We only call
+//    it right after a successful probe write.
+import keytar from 'keytar';
+import { KeychainLockedError, KeychainUnavailableError, type VaultError } from './errors';
+
+export type KeytarApi = Pick<typeof keytar, 'getPassword' | 'setPassword' | 'deletePassword' | 'findCredentials'>;
+
+export const DEFAULT_SERVICE = 'HealthChain';
+/** Account used for probe writes; never an identity (identities are base58 keys, which have no dot). */
+export const PROBE_ACCOUNT = '.probe';
+
+/** Maps a keytar/libsecret failure to the typed error the UI shows. */
+export function keychainError(error: unknown): VaultError {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/locked collection|is locked|collection\/login|No such (secret )?collection|prompt/i.test(detail)) {
+    return new KeychainLockedError(detail);
+  }
+  return new KeychainUnavailableError(detail);
+}
+
+export class Keychain {
+  constructor(
+    readonly service: string = DEFAULT_SERVICE,
+    private readonly api: KeytarApi = keytar,
+  ) {}
+
+  /** Throws KeychainUnavailable / KeychainLocked unless a write to our service succeeds. */
+  async probe(): Promise<void> {
+    try {
+      await this.api.setPassword(this.service, PROBE_ACCOUNT, 'probe');
+      await this.api.deletePassword(this.service, PROBE_ACCOUNT);
+    } catch (error) {
+      throw keychainError(error);
+    }
+  }
+
+  /** The stored value, or null when nothing is stored (after a probe proves the keychain is usable). */
+  async get(account: string): Promise<string | null> {
+    let value: string | null;
+    try {
+      value = await this.api.getPassword(this.service, account);
+    } catch (error) {
+      throw keychainError(error);
+    }
+    if (value === null) await this.probe();
+    return value;
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    try {
+      await this.api.setPassword(this.service, account, value);
+    } catch (error) {
+      throw keychainError(error);
+    }
+  }
+
+  /** True when an entry was deleted, false when there was none (a locked keychain throws instead). */
+  async delete(account: string): Promise<boolean> {
+    let deleted: boolean;
+    try {
+      deleted = await this.api.deletePassword(this.service, account);
+    } catch (error) {
+      throw keychainError(error);
+    }
+    if (!deleted) await this.probe();
+    return deleted;
+  }
+
+  /** Every (account, value) of our service, probe account excluded. */
+  async entries(): Promise<{ account: string; value: string }[]> {
+    await this.probe();
+    try {
+      const found = await this.api.findCredentials(this.service);
+      return found.filter((c) => c.account !== PROBE_ACCOUNT).map((c) => ({ account: c.account, value: c.password }));
+    } catch (error) {
+      throw keychainError(error);
+    }
+  }
+}

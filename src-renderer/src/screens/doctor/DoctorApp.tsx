@@ -1,0 +1,48 @@
+// The workstation build: first run, sign in / lock screen, or the console, depending on the vault's state.
+import { useEffect } from 'react';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Loading } from '../../components/Loading';
+import { useSession } from '../../stores/session';
+import { Console } from './Console';
+import { FirstRun } from './FirstRun';
+import { SignIn } from './SignIn';
+
+export function DoctorApp() {
+  const phase = useSession((s) => s.phase);
+  const error = useSession((s) => s.error);
+  const load = useSession((s) => s.load);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  switch (phase) {
+    case 'loading':
+      return (
+        <main className="centered-screen">
+          <div className="card">
+            <Loading label="Opening the keychain…" />
+          </div>
+        </main>
+      );
+    case 'error':
+      return (
+        <main className="centered-screen">
+          <div className="card">
+            <h1>The keychain could not be opened</h1>
+            <ErrorMessage error={error} />
+            <button type="button" className="btn" onClick={() => void load()}>
+              Try again
+            </button>
+          </div>
+        </main>
+      );
+    case 'first-run':
+      return <FirstRun />;
+    case 'sign-in':
+    case 'locked':
+      return <SignIn key={phase} />;
+    case 'ready':
+      return <Console />;
+  }
+}

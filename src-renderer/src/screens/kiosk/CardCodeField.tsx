@@ -1,0 +1,48 @@
+// The access card code as the patient types it, checked live with the card format's own parser (length, characters,
+// checksum), so a typo is caught before any slow key derivation.
+import { useId } from 'react';
+import { CODE_SYMBOLS, decodeCardCode } from '../../../../src-shared/crypto/card-code';
+
+export type CodeCheck = { state: 'empty' | 'incomplete' | 'valid' | 'invalid'; message: string };
+
+export function checkCardCode(typed: string): CodeCheck {
+  const symbols = typed.replace(/[\s-]/g, '');
+  if (symbols.length === 0) return { state: 'empty', message: `The code on your card has ${CODE_SYMBOLS} characters.` };
+  try {
+    const { code } = decodeCardCode(typed);
+    return { state: 'valid', message: `Code recognised: ${code}` };
+  } catch (err) {
+    const problem = (err as { problem?: string }).problem;
+    const message = err instanceof Error ? err.message : 'This code is not valid';
+    if (problem === 'length' && symbols.length < CODE_SYMBOLS) {
+      return { state: 'incomplete', message: `${symbols.length} of ${CODE_SYMBOLS} characters entered.` };
+    }
+    return { state: 'invalid', message };
+  }
+}
+
+export function CardCodeField({ value, onChange, showErrors }: { value: string; onChange: (v: string) => void; showErrors: boolean }) {
+  const id = useId();
+  const check = checkCardCode(value);
+  const isError = check.state === 'invalid' || (showErrors && check.state !== 'valid');
+  return (
+    <div className="field">
+      <label htmlFor={id}>Access card code</label>
+      <input
+        id={id}
+        className="mono card-code-input"
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
+        value={value}
+        onChange={(e) => onChange(e.target.value.toUpperCase())}
+        aria-invalid={isError ? true : undefined}
+        aria-describedby={`${id}-check`}
+      />
+      <span id={`${id}-check`} className={isError ? 'field-error' : check.state === 'valid' ? 'hint code-ok' : 'hint'} aria-live="polite">
+        {check.message}
+      </span>
+    </div>
+  );
+}

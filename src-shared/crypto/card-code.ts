@@ -1,0 +1,92 @@
+// The typed form of an access card: Crockford base32 in groups of four, e.g. "1DX4-QN0S-…".
+//
+// Layout (28 symbols): 26 symbols carry 130 bits = version (2 bits) ‖ card secret (128 bits), then 2 check symbols.
+// The check symbols are chosen so that the whole 28-symbol code, read as a base-32 number, is a multiple of the prime
+// P = 1021. Why that catches typos before any crypto runs:
+//   - one wrong symbol changes the number by d·32^k with 0 < |d| < 32; P is prime and larger than 31 and does not
+//     divide 32^k, so the result is never a multiple of P: every single substitution is caught;
+//   - swapping two different symbols at positions j < k changes it by (a−b)·32^j·(32^(k−j) − 1); 32 has order 68
+//     modulo 1021, more than the code length, so every transposition (adjacent or not) is caught;
+//   - any other random corruption slips through with probability 1/1021.
+// Decoding is forgiving the Crockford way: case-insensitive, O→0, I/L→1, spaces and dashes ignored.
+import { InvalidCardCodeError } from './errors';
+
+export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CHECK_PRIME = 1021n;
+export const CARD_SECRET_BYTES = 16;
+export const CARD_CODE_VERSION = 1;
+export const PAYLOAD_SYMBOLS = 26;
+export const CODE_SYMBOLS = PAYLOAD_SYMBOLS + 2;
+const GROUP = 4;
+
+const ALIASES: Record<string, string> = { O: '0', I: '1', L: '1' };
+
+function symbolsToBigInt(symbols: string): bigint {
+  let value = 0n;
+  for (const ch of symbols) value = value * 32n + BigInt(CROCKFORD_ALPHABET.indexOf(ch));
+  return value;
+}
+
+function bigIntToSymbols(value: bigint, count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i++) {
+    out = CROCKFORD_ALPHABET[Number(value & 31n)] + out;
+    value >>= 5n;
+  }
+  return out;
+}
+
+function checkSymbols(payload: bigint): string {
+  const check = (CHECK_PRIME - ((payload * 1024n) % CHECK_PRIME)) % CHECK_PRIME;
+  return bigIntToSymbols(check, 2);
+}
+
+export function groupSymbols(symbols: string): string {
+  return symbols.match(new RegExp(`.{1,${GROUP}}`, 'g'))?.join('-') ?? '';
+}
+
+/** Encodes a 16-byte card secret as the printed code (with dashes). */
+export function encodeCardCode(secret: Uint8Array, version = CARD_CODE_VERSION): string {
+  if (secret.length !== CARD_SECRET_BYTES) throw new TypeError(`a card secret is ${CARD_SECRET_BYTES} bytes`);
+  let payload = BigInt(version & 3);
+  for (const byte of secret) payload = (payload << 8n) | BigInt(byte);
+  return groupSymbols(bigIntToSymbols(payload, PAYLOAD_SYMBOLS) + checkSymbols(payload));
+}
+
+/** Normalises what a person typed (or a QR code held) into 28 symbols, or explains what is wrong. */
+export function normaliseCardCode(typed: string): string {
+  let symbols = '';
+  let position = 0;
+  for (const raw of typed.toUpperCase()) {
+    if (raw === '-' || raw === ' ' || raw === '\t') continue;
+    position++;
+    const ch = ALIASES[raw] ?? raw;
+    if (!CROCKFORD_ALPHABET.includes(ch)) {
+      throw new InvalidCardCodeError('character', `"${raw}" (character ${position}) does not appear in card codes. Check the card.`, position);
+    }
+    symbols += ch;
+  }
+  if (symbols.length !== CODE_SYMBOLS) {
+    throw new InvalidCardCodeError('length', `A card code has ${CODE_SYMBOLS} characters; ${symbols.length} were entered.`);
+  }
+  return symbols;
+}
+
+/** Parses a typed code; throws InvalidCardCodeError for any typo, before any key derivation. */
+export function decodeCardCode(typed: string): { version: number; secret: Uint8Array; code: string } {
+  const symbols = normaliseCardCode(typed);
+  if (symbolsToBigInt(symbols) % CHECK_PRIME !== 0n) {
+    throw new InvalidCardCodeError('checksum', 'This card code contains a typo: check each character against the card.');
+  }
+  let payload = symbolsToBigInt(symbols.slice(0, PAYLOAD_SYMBOLS));
+  const secret = new Uint8Array(CARD_SECRET_BYTES);
+  for (let i = CARD_SECRET_BYTES - 1; i >= 0; i--) {
+    secret[i] = Number(payload & 0xffn);
+    payload >>= 8n;
+  }
+  const version = Number(payload);
+  if (version !== CARD_CODE_VERSION) {
+    throw new InvalidCardCodeError('version', `This card uses format ${version}, which this version of HealthChain cannot read.`);
+  }
+  return { version, secret, code: groupSymbols(symbols) };
+}

@@ -1,0 +1,111 @@
+// The envelope: the metadata of every chart transaction (DESIGN.md §2). The version's content is sealed with a
+// fresh random 32-byte data key (tweetnacl secretbox, XSalsa20-Poly1305); the data key is wrapped to each reader's
+// X25519 box key with an anonymous sealed box. The clear part (action, seq, time, author, reader keys) carries no
+// health data; it is authenticated by the transaction's signature, not by the box.
+import nacl from 'tweetnacl';
+import { z } from 'zod';
+import { fromBase64, randomBytes, toBase64, wipe } from './bytes';
+import { sealTo } from './sealed-box';
+
+export const ENVELOPE_TYPE = 'hc.chart.version/1';
+export const ENVELOPE_ACTIONS = ['create', 'update', 'share', 'unshare', 'custody', 'revoke', 'restore'] as const;
+export type EnvelopeAction = (typeof ENVELOPE_ACTIONS)[number];
+
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export const envelopeSchema = z.strictObject({
+  type: z.literal(ENVELOPE_TYPE),
+  action: z.enum(ENVELOPE_ACTIONS),
+  seq: z.number().int().min(1),
+  at: z.iso.datetime({ offset: true }),
+  author: z.string().regex(BASE58_KEY),
+  /** Asset id of the chart; absent on the CREATE, whose own id is the asset id (it cannot contain its own hash). */
+  chart: z.string().regex(HEX64).optional(),
+  readers: z
+    .array(z.strictObject({ key: z.string().regex(BASE58_KEY), wrap: z.string().regex(BASE64) }))
+    .min(1)
+    .refine((rs) => new Set(rs.map((r) => r.key)).size === rs.length, { error: 'a reader is listed twice' }),
+  nonce: z.string().regex(BASE64),
+  box: z.string().regex(BASE64),
+});
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+export type EnvelopeHeader = Pick<Envelope, 'action' | 'seq' | 'at' | 'author' | 'chart'>;
+
+export type EnvelopeProblem = 'malformed' | 'not-a-reader' | 'wrap' | 'box';
+
+export class EnvelopeError extends Error {
+  override readonly name = 'EnvelopeError';
+  constructor(readonly problem: EnvelopeProblem, message: string) {
+    super(message);
+  }
+}
+
+/** Whoever can open a wrapped data key: the vault's KeyHolder fits (unwrapping happens in the vault). */
+export interface EnvelopeReaderKey {
+  readonly boxKey: string;
+  openSealed(sealed: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The envelope, checked for shape; throws EnvelopeError('malformed') naming the first bad field. */
+export function parseEnvelope(value: unknown): Envelope {
+  const result = envelopeSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length ? issue.path.join('.') : 'envelope';
+  throw new EnvelopeError('malformed', `The envelope is malformed at ${where}: ${issue?.message ?? 'unknown problem'}`);
+}
+
+export function isEnvelope(value: unknown): value is Envelope {
+  return envelopeSchema.safeParse(value).success;
+}
+
+/** Seals `plaintext` under a fresh data key wrapped to every reader (duplicates removed, order kept). */
+export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, readerBoxKeys: readonly string[]): Envelope {
+  const keys = [...new Set(readerBoxKeys)];
+  if (keys.length === 0) throw new EnvelopeError('malformed', 'An envelope needs at least one reader');
+  const dataKey = randomBytes(nacl.secretbox.keyLength);
+  const nonce = randomBytes(nacl.secretbox.nonceLength);
+  try {
+    const box = nacl.secretbox(plaintext, nonce, dataKey);
+    const readers = keys.map((key) => ({ key, wrap: toBase64(sealTo(key, dataKey)) }));
+    const envelope: Envelope = {
+      type: ENVELOPE_TYPE, action: header.action, seq: header.seq, at: header.at, author: header.author,
+      ...(header.chart === undefined ? {} : { chart: header.chart }),
+      readers, nonce: toBase64(nonce), box: toBase64(box),
+    };
+    return parseEnvelope(envelope);
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+export function isReader(envelope: Envelope, boxKey: string): boolean {
+  return envelope.readers.some((r) => r.key === boxKey);
+}
+
+/** Opens the envelope as `reader`; throws EnvelopeError saying exactly which step failed. */
+export async function openEnvelope(envelope: Envelope, reader: EnvelopeReaderKey): Promise<Uint8Array> {
+  const entry = envelope.readers.find((r) => r.key === reader.boxKey);
+  if (!entry) throw new EnvelopeError('not-a-reader', 'This version was not shared with this key');
+  let dataKey: Uint8Array;
+  try {
+    dataKey = await reader.openSealed(fromBase64(entry.wrap));
+  } catch (cause) {
+    throw new EnvelopeError('wrap', `The data key wrapped to this reader does not open (${(cause as Error).message})`);
+  }
+  try {
+    if (dataKey.length !== nacl.secretbox.keyLength) {
+      throw new EnvelopeError('wrap', `The wrapped data key has ${dataKey.length} bytes instead of ${nacl.secretbox.keyLength}`);
+    }
+    const nonce = fromBase64(envelope.nonce);
+    if (nonce.length !== nacl.secretbox.nonceLength) throw new EnvelopeError('box', 'The envelope nonce is not 24 bytes');
+    const opened = nacl.secretbox.open(fromBase64(envelope.box), nonce, dataKey);
+    if (!opened) throw new EnvelopeError('box', 'The sealed chart does not open with its data key: it was altered');
+    return opened;
+  } finally {
+    wipe(dataKey);
+  }
+}

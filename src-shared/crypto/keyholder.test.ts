@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { SeedKeyHolder, signerFor } from './keyholder';
+import { deriveIdentityKeys, type IdentityKeys, newSeed } from './keys';
+import { sealTo } from './sealed-box';
+import { fromBase58, utf8 } from './bytes';
+import { IdentityLockedError, ReadOnlyIdentityError } from './errors';
+
+describe('SeedKeyHolder', () => {
+  it('signs with the identity key and opens boxes sealed to it', async () => {
+    const seed = newSeed();
+    const expected = deriveIdentityKeys(Uint8Array.from(seed));
+    const holder = new SeedKeyHolder(seed);
+    expect(holder.signKey).toBe(expected.signKey);
+    const message = utf8('digest');
+    const signature = await holder.sign(message);
+    expect(signature).toHaveLength(64);
+    expect(ed25519.verify(signature, message, fromBase58(holder.signKey))).toBe(true);
+    expect(await holder.openSealed(sealTo(holder.boxKey, utf8('hi')))).toEqual(utf8('hi'));
+  });
+
+  it('wipes the seed it was given and never exposes secrets through JSON or inspect', () => {
+    const seed = newSeed();
+    const keys = deriveIdentityKeys(Uint8Array.from(seed));
+    const secrets = [bytesToHex(keys.signSeed), bytesToHex(keys.boxSecret)];
+    const holder = new SeedKeyHolder(seed);
+    expect(seed.every((b) => b === 0)).toBe(true);
+    const shown = JSON.stringify(holder) + inspect(holder, { showHidden: true, depth: 10 }) + Object.keys(holder).join();
+    for (const secret of secrets) expect(shown).not.toContain(secret);
+    expect(shown).not.toMatch(/Uint8Array|\[ *\d+, *\d+/);
+    expect(JSON.parse(JSON.stringify(holder))).toEqual({ signKey: holder.signKey, boxKey: holder.boxKey, locked: false });
+  });
+
+  it('refuses to work after lock, and lock is idempotent and notifies once', async () => {
+    let notified = 0;
+    const holder = new SeedKeyHolder(newSeed(), { onLock: () => notified++ });
+    const sealed = sealTo(holder.boxKey, utf8('x'));
+    holder.lock();
+    holder.lock();
+    expect(holder.locked).toBe(true);
+    expect(notified).toBe(1);
+    await expect(holder.sign(utf8('m'))).rejects.toBeInstanceOf(IdentityLockedError);
+    await expect(holder.openSealed(sealed)).rejects.toBeInstanceOf(IdentityLockedError);
+  });
+
+  it('zeroes the derived signing seed and box secret on lock', async () => {
+    let derived: IdentityKeys | undefined;
+    const holder = new SeedKeyHolder(newSeed(), { deriveKeys: (seed) => (derived = deriveIdentityKeys(seed)) });
+    await holder.sign(utf8('m'));
+    expect(derived!.signSeed.some((b) => b !== 0)).toBe(true);
+    holder.lock();
+    expect(derived!.signSeed.every((b) => b === 0)).toBe(true);
+    expect(derived!.boxSecret.every((b) => b === 0)).toBe(true);
+  });
+
+  it('a read-only holder opens but does not sign', async () => {
+    const holder = new SeedKeyHolder(newSeed(), { readOnly: true });
+    await expect(holder.sign(utf8('m'))).rejects.toBeInstanceOf(ReadOnlyIdentityError);
+    expect(await holder.openSealed(sealTo(holder.boxKey, utf8('ok')))).toEqual(utf8('ok'));
+  });
+
+  it('signerFor signs only for its own key', async () => {
+    const holder = new SeedKeyHolder(newSeed());
+    const other = new SeedKeyHolder(newSeed());
+    const signer = signerFor(holder);
+    expect(await signer(holder.signKey, utf8('m'))).toHaveLength(64);
+    await expect(signer(other.signKey, utf8('m'))).rejects.toThrow(/cannot sign for/);
+  });
+});

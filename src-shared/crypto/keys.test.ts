@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { deriveIdentityKeys, KEY_DERIVATION, newSeed, publicIdentityOf } from './keys';
+import { fromBase58, utf8 } from './bytes';
+import fixture from './fixtures/key-derivation-vectors.json';
+
+describe('identity key derivation', () => {
+  it('uses the documented labels', () => {
+    expect(fixture.hkdf).toMatchObject(KEY_DERIVATION);
+  });
+
+  it.each(fixture.vectors)('recomputes the fixture vector for seed $seed', (v) => {
+    const keys = deriveIdentityKeys(hexToBytes(v.seed));
+    expect(bytesToHex(keys.signSeed)).toBe(v.signSeed);
+    expect(keys.signKey).toBe(v.signKey);
+    expect(bytesToHex(keys.boxSecret)).toBe(v.boxSecret);
+    expect(keys.boxKey).toBe(v.boxKey);
+    expect(bytesToHex(ed25519.sign(utf8(fixture.message), keys.signSeed))).toBe(v.signatureOfMessage);
+  });
+
+  it('writes both public keys as 32-byte base58 keys, distinct from each other', () => {
+    const keys = deriveIdentityKeys(newSeed());
+    expect(fromBase58(keys.signKey)).toHaveLength(32);
+    expect(fromBase58(keys.boxKey)).toHaveLength(32);
+    expect(keys.signKey).toMatch(/^[1-9A-HJ-NP-Za-km-z]{43,44}$/);
+    expect(keys.signKey).not.toBe(keys.boxKey);
+  });
+
+  it('gives different identities for different seeds and the same for the same seed', () => {
+    const seed = newSeed();
+    expect(publicIdentityOf(seed)).toEqual(publicIdentityOf(Uint8Array.from(seed)));
+    expect(publicIdentityOf(newSeed()).signKey).not.toBe(publicIdentityOf(seed).signKey);
+  });
+
+  it('rejects a seed of the wrong length', () => {
+    expect(() => deriveIdentityKeys(new Uint8Array(31))).toThrow(/32 bytes/);
+  });
+});

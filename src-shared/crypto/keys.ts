@@ -1,0 +1,64 @@
+// Identity keys. An identity is one 32-byte random seed; everything else is derived from it, so backing up or
+// sealing the seed is enough. Derivation (fixed forever for format version 1; test vectors in fixtures/):
+//
+//   prk      = HKDF-Extract(SHA-256, salt = "healthchain.identity/1", ikm = seed)
+//   signSeed = HKDF-Expand(prk, info = "healthchain.ed25519-sign/1", 32)   -> RFC 8032 Ed25519 private key
+//   boxSecret= HKDF-Expand(prk, info = "healthchain.x25519-box/1", 32)     -> X25519 secret (tweetnacl box)
+//
+// signKey = base58(Ed25519 public key) is the BigchainDB owner key (the driver's Ed25519Keypair(signSeed) yields the
+// same publicKey). boxKey = base58(X25519 public key) is the key charts are wrapped to.
+// Separate labels keep the two keys independent: neither leaks anything about the other.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import nacl from 'tweetnacl';
+import { randomBytes, toBase58, utf8, wipe } from './bytes';
+
+export const SEED_LENGTH = 32;
+export const KEY_DERIVATION = {
+  salt: 'healthchain.identity/1',
+  signInfo: 'healthchain.ed25519-sign/1',
+  boxInfo: 'healthchain.x25519-box/1',
+} as const;
+
+/** Public half of an identity, safe to show, store and send anywhere. */
+export interface PublicIdentity {
+  readonly signKey: string;
+  readonly boxKey: string;
+}
+
+/** Secret material derived from a seed. Callers own these buffers and must wipe() them when done. */
+export interface IdentityKeys extends PublicIdentity {
+  readonly signSeed: Uint8Array;
+  readonly signPublic: Uint8Array;
+  readonly boxSecret: Uint8Array;
+  readonly boxPublic: Uint8Array;
+}
+
+export function newSeed(): Uint8Array {
+  return randomBytes(SEED_LENGTH);
+}
+
+export function deriveIdentityKeys(seed: Uint8Array): IdentityKeys {
+  if (!(seed instanceof Uint8Array) || seed.length !== SEED_LENGTH) {
+    throw new TypeError(`an identity seed is ${SEED_LENGTH} bytes`);
+  }
+  const salt = utf8(KEY_DERIVATION.salt);
+  const signSeed = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.signInfo), 32);
+  const boxSecret = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.boxInfo), 32);
+  const signPublic = ed25519.getPublicKey(signSeed);
+  // tweetnacl clamps the scalar itself, so any 32 bytes are a valid box secret.
+  const boxPublic = nacl.box.keyPair.fromSecretKey(boxSecret).publicKey;
+  return { signSeed, signPublic, boxSecret, boxPublic, signKey: toBase58(signPublic), boxKey: toBase58(boxPublic) };
+}
+
+/** Public keys of a seed, without keeping any secret around. */
+export function publicIdentityOf(seed: Uint8Array): PublicIdentity {
+  const keys = deriveIdentityKeys(seed);
+  wipeIdentityKeys(keys);
+  return { signKey: keys.signKey, boxKey: keys.boxKey };
+}
+
+export function wipeIdentityKeys(keys: IdentityKeys): void {
+  wipe(keys.signSeed, keys.boxSecret);
+}

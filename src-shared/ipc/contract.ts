@@ -1,0 +1,154 @@
+// THE IPC contract: every channel between the renderer and main, with its schemas. The preload and the test bridge
+// build `window.healthchain` from it (client.ts); src-main/ipc registers handlers from it. Adding a channel here is the
+// only way to add one.
+import { z } from 'zod';
+import { channel, event, type ChannelDef } from './channel';
+import {
+  accessCardSchema,
+  appStatusSchema,
+  chartIdSchema,
+  chartSchema,
+  chartSummarySchema,
+  chartViewSchema,
+  historyEntrySchema,
+  identitySummarySchema,
+  lockEventSchema,
+  nodeStatusSchema,
+  nodeTestResultSchema,
+  outboxItemSchema,
+  passwordSchema,
+  patientSessionSchema,
+  pinSchema,
+  practitionerSchema,
+  publicKeySchema,
+  recentActionSchema,
+  sessionSchema,
+  settingsPatchSchema,
+  settingsViewSchema,
+  verificationReportSchema,
+} from './data';
+
+const none = z.strictObject({});
+const done = z.object({});
+const W = ['workstation'] as const;
+const K = ['kiosk'] as const;
+const BOTH = ['workstation', 'kiosk'] as const;
+const requiredText = (label: string, max: number) =>
+  z.string().trim().min(1, { error: `${label} is required` }).max(max, { error: `${label} must be at most ${max} characters` });
+/** Where a file was saved, or null when the user cancelled the save dialog. */
+const saved = z.object({ savedTo: z.string().nullable() });
+
+export const contract = {
+  vault: {
+    list: channel({ request: none, response: z.object({ identities: z.array(identitySummarySchema) }), readOnly: true, variants: W,
+      doc: 'Identities on this workstation (public parts only).' }),
+    session: channel({ request: none, response: sessionSchema, readOnly: true, variants: W,
+      doc: 'The unlocked identity, if any.' }),
+    create: channel({
+      request: z.strictObject({ name: requiredText('Name', 200), specialty: requiredText('Specialty', 200), licenceNumber: requiredText('Licence number', 100), password: passwordSchema }),
+      response: z.object({ identity: identitySummarySchema }), readOnly: false, variants: W,
+      doc: 'Create a doctor identity, store it sealed in the OS keychain, publish it as a practitioner, and unlock it.' }),
+    unlock: channel({ request: z.strictObject({ id: z.string().min(1), password: z.string().min(1, { error: 'Password is required' }).max(1024) }),
+      response: z.object({ identity: identitySummarySchema }), readOnly: false, variants: W,
+      doc: 'Unlock an identity with its password (WRONG_PASSWORD, with a growing delay after repeated failures).' }),
+    lock: channel({ request: none, response: done, readOnly: false, variants: W, doc: 'Lock now (key material wiped).' }),
+    changePassword: channel({ request: z.strictObject({ id: z.string().min(1), oldPassword: z.string().min(1).max(1024), newPassword: passwordSchema }),
+      response: done, readOnly: false, variants: W, doc: 'Re-seal the identity under a new password.' }),
+    delete: channel({ request: z.strictObject({ id: z.string().min(1), confirmation: z.string().min(1, { error: 'Type the identity name to confirm' }) }),
+      response: done, readOnly: false, variants: W,
+      doc: 'Delete an identity from this workstation; `confirmation` must equal the identity name (CONFIRMATION_MISMATCH).' }),
+    exportBackup: channel({ request: z.strictObject({ id: z.string().min(1), password: z.string().min(1).max(1024) }),
+      response: saved, readOnly: true, variants: W,
+      doc: 'Write an encrypted backup file chosen in a save dialog (needs the identity password).' }),
+    importBackup: channel({ request: z.strictObject({ backup: z.string().min(1, { error: 'Choose a backup file' }).max(1_000_000), password: z.string().min(1).max(1024) }),
+      response: z.object({ identity: identitySummarySchema }), readOnly: false, variants: W,
+      doc: 'Import a backup (the file content as text, read by the renderer from a file input).' }),
+  },
+  charts: {
+    list: channel({ request: z.strictObject({ status: z.enum(['all', 'active', 'revoked']).default('all') }),
+      response: z.object({ charts: z.array(chartSummarySchema) }), readOnly: true, variants: W,
+      doc: 'Charts the signed-in doctor can read, newest first. Search by name happens in the renderer.' }),
+    get: channel({ request: z.strictObject({ chartId: chartIdSchema, seq: z.number().int().min(1).optional() }),
+      response: chartViewSchema, readOnly: true, variants: W, doc: 'One chart, verified and decrypted (an older version with `seq`).' }),
+    create: channel({ request: z.strictObject({ chart: chartSchema, pin: pinSchema }),
+      response: z.object({ chart: chartSummarySchema, card: accessCardSchema }), readOnly: false, variants: W,
+      doc: 'New chart and patient identity; returns the access card, shown once (the workstation keeps no patient seed).' }),
+    update: channel({ request: z.strictObject({ chartId: chartIdSchema, baseSeq: z.number().int().min(1), chart: chartSchema }),
+      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W,
+      doc: 'New version. `baseSeq` is the version edited; CONFLICT if the chart moved on.' }),
+    revoke: channel({ request: z.strictObject({ chartId: chartIdSchema, reason: z.string().trim().max(500).default('') }),
+      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Tombstone version: shown as revoked, history kept.' }),
+    restore: channel({ request: z.strictObject({ chartId: chartIdSchema }),
+      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Undo a revoke with a new version.' }),
+    share: channel({ request: z.strictObject({ chartId: chartIdSchema, signKey: publicKeySchema }),
+      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Add a doctor (from practitioners) as reader.' }),
+    unshare: channel({ request: z.strictObject({ chartId: chartIdSchema, signKey: publicKeySchema }),
+      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Drop a reader (new data key from this version on).' }),
+    custody: channel({ request: z.strictObject({ chartId: chartIdSchema, signKey: publicKeySchema }),
+      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Hand the chart over to another doctor.' }),
+    history: channel({ request: z.strictObject({ chartId: chartIdSchema }),
+      response: z.object({ versions: z.array(historyEntrySchema) }), readOnly: true, variants: W, doc: 'Every version, oldest first, with field diffs.' }),
+    verify: channel({ request: z.strictObject({ chartId: chartIdSchema, seq: z.number().int().min(1).optional() }),
+      response: verificationReportSchema, readOnly: true, variants: W, doc: 'Re-fetch and re-check one version (default: head) against the ledger.' }),
+    practitioners: channel({ request: z.strictObject({ query: z.string().max(200).default('') }),
+      response: z.object({ practitioners: z.array(practitionerSchema) }), readOnly: true, variants: W, doc: 'Practitioner directory from the ledger.' }),
+    recent: channel({ request: none, response: z.object({ actions: z.array(recentActionSchema) }), readOnly: true, variants: W,
+      doc: "This doctor's latest actions (committed and pending), newest first." }),
+    outbox: channel({ request: none, response: z.object({ items: z.array(outboxItemSchema) }), readOnly: true, variants: W,
+      doc: 'Signed transactions not yet committed by a node.' }),
+    exportFhir: channel({ request: z.strictObject({ chartId: chartIdSchema }), response: saved, readOnly: true, variants: W,
+      doc: 'Save the chart as a FHIR R4 Bundle through a save dialog.' }),
+  },
+  patient: {
+    openCard: channel({ request: z.strictObject({ code: z.string().trim().min(1, { error: 'Enter the code from your card' }).max(4096), pin: z.string().min(1, { error: 'Enter your PIN' }).max(64) }),
+      response: patientSessionSchema, readOnly: true, variants: K,
+      doc: 'Open the access card (INVALID_CARD for a mistyped code, WRONG_PIN). Changes nothing on disk or ledger.' }),
+    getChart: channel({ request: none, response: chartViewSchema, readOnly: true, variants: K, doc: "The open card's chart, verified and decrypted." }),
+    signOut: channel({ request: none, response: done, readOnly: true, variants: K, doc: 'Forget the session (memory only).' }),
+  },
+  settings: {
+    get: channel({ request: none, response: settingsViewSchema, readOnly: true, variants: BOTH, doc: 'Effective settings and which keys IT locked.' }),
+    set: channel({ request: z.strictObject({ patch: settingsPatchSchema }), response: settingsViewSchema, readOnly: false, variants: W,
+      doc: 'Change user settings (SETTING_LOCKED for a managed key).' }),
+    testNode: channel({ request: z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' }) }),
+      response: nodeTestResultSchema, readOnly: true, variants: W, doc: 'Probe a node URL (GET / and /api/v1/).' }),
+  },
+  app: {
+    status: channel({ request: none, response: appStatusSchema, readOnly: true, variants: BOTH, doc: 'Variant, node in use and reachability, signed-in state.' }),
+    openExternal: channel({ request: z.strictObject({ url: z.string().max(2048) }), response: done, readOnly: true, variants: W,
+      doc: "Open a transaction's node URL in the browser: only `<configured node>/api/v1/transactions/<64 hex>` (URL_NOT_ALLOWED)." }),
+    activity: channel({ request: none, response: done, readOnly: true, variants: BOTH,
+      doc: 'The user is active (call at most every few seconds on input): resets auto-lock and kiosk idle timers.' }),
+  },
+} as const;
+
+export const events = {
+  recentActions: event({ payload: z.object({ actions: z.array(recentActionSchema) }), variants: W, doc: 'The recent-actions list changed (full list).' }),
+  lock: event({ payload: lockEventSchema, variants: BOTH, doc: 'The doctor was locked out / the patient signed out; drop all chart data.' }),
+  nodeStatus: event({ payload: nodeStatusSchema, variants: BOTH, doc: 'Node in use or its reachability changed.' }),
+} as const;
+
+export type Contract = typeof contract;
+export type Events = typeof events;
+export type Namespace = keyof Contract;
+
+export interface ChannelEntry {
+  /** `namespace.method`, e.g. `charts.list`; the Electron IPC channel is `hc:` + this. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly method: string;
+  readonly def: ChannelDef;
+}
+
+export function channelEntries(): ChannelEntry[] {
+  const out: ChannelEntry[] = [];
+  for (const [namespace, methods] of Object.entries(contract)) {
+    for (const [method, def] of Object.entries(methods)) {
+      out.push({ name: `${namespace}.${method}`, namespace, method, def: def as ChannelDef });
+    }
+  }
+  return out;
+}
+
+export const IPC_PREFIX = 'hc:';
+export const EVENT_PREFIX = 'hc-event:';

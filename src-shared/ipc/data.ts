@@ -1,0 +1,265 @@
+// The data that crosses IPC, as zod schemas. Chart content itself is the records engineer's `chartSchema`; everything
+// here is the public, displayable view of identities, versions and ledger state. Nothing here may carry a seed, a
+// private key, a password or a data key: these shapes are the whole of what the renderer can ever see.
+import { z } from 'zod';
+import './zod-csp';
+import { chartSchema } from '../records/chart';
+
+export { chartSchema };
+
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+const TX_ID = /^[0-9a-f]{64}$/;
+
+export const publicKeySchema = z.string().regex(BASE58_KEY, { error: 'must be a base58 public key' });
+export const txIdSchema = z.string().regex(TX_ID, { error: 'must be a 64-character hex transaction id' });
+/** Chart id = the asset id of the chart's CREATE transaction. */
+export const chartIdSchema = txIdSchema;
+export const isoTimeSchema = z.string().min(1);
+
+export const CHART_ACTIONS = ['create', 'update', 'share', 'unshare', 'custody', 'revoke', 'restore'] as const;
+export const chartActionSchema = z.enum(CHART_ACTIONS);
+export type ChartAction = z.infer<typeof chartActionSchema>;
+
+// ---------- identities (vault) ----------
+
+export const identitySummarySchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  specialty: z.string(),
+  licenceNumber: z.string(),
+  signKey: publicKeySchema,
+  boxKey: publicKeySchema,
+  createdAt: isoTimeSchema,
+});
+export type IdentitySummary = z.infer<typeof identitySummarySchema>;
+
+export const sessionSchema = z.object({
+  /** The unlocked identity, or null when the vault is locked. */
+  identity: identitySummarySchema.nullable(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const passwordSchema = z.string().min(10, { error: 'Password must be at least 10 characters' }).max(1024);
+export const pinSchema = z.string().regex(/^\d{6,12}$/, { error: 'PIN must be 6 to 12 digits' });
+
+// ---------- charts ----------
+
+export const CHART_STATUSES = ['active', 'revoked'] as const;
+/** verified: every check passed; pending: written locally, not yet committed; tampered: a check failed. */
+export const INTEGRITY = ['verified', 'pending', 'tampered'] as const;
+export const integritySchema = z.enum(INTEGRITY);
+export type Integrity = z.infer<typeof integritySchema>;
+
+export const personRefSchema = z.object({
+  signKey: publicKeySchema,
+  /** From the practitioner directory; null when the key is not in it. */
+  name: z.string().nullable(),
+});
+export type PersonRef = z.infer<typeof personRefSchema>;
+
+export const chartSummarySchema = z.object({
+  chartId: chartIdSchema,
+  /** Decrypted for the signed-in user only; never stored by the renderer. Empty when tampered. */
+  patientName: z.string(),
+  status: z.enum(CHART_STATUSES),
+  integrity: integritySchema,
+  /** Exact reason when integrity is 'tampered'. */
+  tamperReason: z.string().nullable(),
+  seq: z.number().int().min(1),
+  /** Null in list answers (the list does not fetch every head); set in chart views. */
+  headTxId: txIdSchema.nullable(),
+  updatedAt: isoTimeSchema,
+  custodian: personRefSchema,
+  /** How the signed-in doctor relates to the chart. */
+  role: z.enum(['custodian', 'reader']),
+});
+export type ChartSummary = z.infer<typeof chartSummarySchema>;
+
+export const chartViewSchema = z.object({
+  summary: chartSummarySchema,
+  /** The decrypted chart of the version shown; null when that version could not be verified or opened. */
+  data: chartSchema.nullable(),
+  /** Doctors (other than the custodian) who can read the current version. */
+  sharedWith: z.array(personRefSchema),
+  /** The version shown (equals summary.seq unless an older version was asked for). */
+  seq: z.number().int().min(1),
+  txId: txIdSchema,
+});
+export type ChartView = z.infer<typeof chartViewSchema>;
+
+export const fieldChangeSchema = z.object({
+  /** Dot path into the chart, e.g. `patient.name` or `medications.med-3.dose` (entries addressed by id). */
+  path: z.string(),
+  /** Human label, e.g. "Medication › Amoxicillin › Dose". */
+  label: z.string(),
+  kind: z.enum(['added', 'removed', 'changed']),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type FieldChange = z.infer<typeof fieldChangeSchema>;
+
+/** A transaction id as a node reported it: shown, never trusted (a tampered answer may carry a malformed one). */
+const reportedTxId = z.string().max(200);
+
+export const historyEntrySchema = z.object({
+  seq: z.number().int().min(1),
+  txId: reportedTxId,
+  action: chartActionSchema,
+  at: isoTimeSchema,
+  author: personRefSchema,
+  integrity: integritySchema,
+  tamperReason: z.string().nullable(),
+  /** Changes against the previous version (empty for create, or when either version could not be opened). */
+  changes: z.array(fieldChangeSchema),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const verificationCheckSchema = z.object({
+  /** e.g. "Transaction id matches its content", "Signature of <key>", "Spends version 6". */
+  label: z.string(),
+  ok: z.boolean(),
+  detail: z.string().nullable(),
+});
+
+export const verificationReportSchema = z.object({
+  chartId: chartIdSchema,
+  seq: z.number().int().min(1),
+  txId: reportedTxId,
+  operation: z.enum(['CREATE', 'TRANSFER']),
+  ok: z.boolean(),
+  /** Exact reason of the first failure; null when ok. */
+  reason: z.string().nullable(),
+  checks: z.array(verificationCheckSchema),
+  signatures: z.array(z.object({ publicKey: publicKeySchema, name: z.string().nullable(), ok: z.boolean() })),
+  /** The version chain from CREATE to this version: each entry spends the previous one. */
+  chain: z.array(z.object({ seq: z.number().int().min(1), txId: reportedTxId, action: chartActionSchema.nullable(), ok: z.boolean() })),
+  nodeUrl: z.string(),
+  /** `<nodeUrl>/api/v1/transactions/<txId>`: where anyone can see the transaction (open with app.openExternal). */
+  txUrl: z.string(),
+});
+export type VerificationReport = z.infer<typeof verificationReportSchema>;
+
+export const practitionerSchema = z.object({
+  name: z.string(),
+  specialty: z.string(),
+  signKey: publicKeySchema,
+  boxKey: publicKeySchema,
+  /** In settings.trustedPractitionerKeys (set by IT). */
+  trusted: z.boolean(),
+});
+export type Practitioner = z.infer<typeof practitionerSchema>;
+
+export const recentActionSchema = z.object({
+  txId: txIdSchema,
+  chartId: chartIdSchema,
+  action: chartActionSchema,
+  at: isoTimeSchema,
+  /** Decrypted patient name when the signed-in doctor can read it, else null. */
+  patientName: z.string().nullable(),
+  state: z.enum(['pending', 'committed', 'rejected']),
+  /** The node's reason when rejected. */
+  error: z.string().nullable(),
+});
+export type RecentAction = z.infer<typeof recentActionSchema>;
+
+export const outboxItemSchema = z.object({
+  txId: txIdSchema,
+  chartId: chartIdSchema.nullable(),
+  action: chartActionSchema.nullable(),
+  queuedAt: isoTimeSchema,
+  attempts: z.number().int().min(0),
+  nextAttemptAt: isoTimeSchema.nullable(),
+  lastError: z.string().nullable(),
+});
+export type OutboxItem = z.infer<typeof outboxItemSchema>;
+
+/** The patient's access card, shown exactly once after a chart is created. */
+export const accessCardSchema = z.object({
+  /** The human-typeable code (with checksum) the patient types at the kiosk. */
+  code: z.string().min(1),
+  /** `data:image/png;base64,…` QR of the same code. */
+  qrDataUrl: z.string().startsWith('data:image/'),
+  /** Printed instructions for the patient. */
+  instructions: z.string(),
+});
+export type AccessCard = z.infer<typeof accessCardSchema>;
+
+// ---------- settings and status ----------
+
+export const settingsSchema = z.object({
+  nodeUrls: z.array(z.string()),
+  autoLockMinutes: z.number().int(),
+  kioskIdleSeconds: z.number().int(),
+  allowUserNodeUrls: z.boolean(),
+  trustedPractitionerKeys: z.array(z.string()),
+});
+export type SettingsValues = z.infer<typeof settingsSchema>;
+export const SETTING_KEYS = ['nodeUrls', 'autoLockMinutes', 'kioskIdleSeconds', 'allowUserNodeUrls', 'trustedPractitionerKeys'] as const;
+export const settingKeySchema = z.enum(SETTING_KEYS);
+
+export const settingsViewSchema = z.object({
+  values: settingsSchema,
+  /** Keys fixed by hospital IT: show them locked. */
+  locked: z.array(settingKeySchema),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+// Same bounds as src-main/settings (the service validates again; these give the form its inline errors).
+export const settingsPatchSchema = z.strictObject({
+  nodeUrls: z
+    .array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+    .max(32, { error: 'at most 32 node URLs' })
+    .refine((urls) => new Set(urls).size === urls.length, { error: 'must not repeat a URL' })
+    .optional(),
+  autoLockMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(1440, { error: 'must be at most 1440 minutes' }).optional(),
+  kioskIdleSeconds: z.number().int().min(15, { error: 'must be at least 15 seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).optional(),
+  allowUserNodeUrls: z.boolean().optional(),
+  trustedPractitionerKeys: z.array(publicKeySchema).max(10_000).optional(),
+});
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const nodeStatusSchema = z.object({
+  /** The node URL in use now (failover may change it). */
+  url: z.string().nullable(),
+  /** True when the app started its own embedded node (no node URL configured). */
+  embedded: z.boolean(),
+  reachable: z.boolean(),
+  checkedAt: isoTimeSchema.nullable(),
+  /** Why it is unreachable, when it is. */
+  error: z.string().nullable(),
+  /** Signed transactions waiting in the outbox. */
+  pending: z.number().int().min(0),
+});
+export type NodeStatus = z.infer<typeof nodeStatusSchema>;
+
+export const appStatusSchema = z.object({
+  variant: z.enum(['workstation', 'kiosk']),
+  version: z.string(),
+  node: nodeStatusSchema,
+  /** Workstation: whether an identity is unlocked. Kiosk: whether a card is open. */
+  signedIn: z.boolean(),
+});
+export type AppStatus = z.infer<typeof appStatusSchema>;
+
+export const nodeTestResultSchema = z.object({
+  url: z.string(),
+  reachable: z.boolean(),
+  /** e.g. "2.2.2" from the node's root endpoint. */
+  version: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type NodeTestResult = z.infer<typeof nodeTestResultSchema>;
+
+export const lockEventSchema = z.object({
+  reason: z.enum(['manual', 'idle', 'screen-lock', 'suspend', 'kiosk-idle', 'signed-out']),
+});
+export type LockEvent = z.infer<typeof lockEventSchema>;
+
+export const patientSessionSchema = z.object({
+  patientName: z.string(),
+  chartId: chartIdSchema,
+  /** Seconds of inactivity before the kiosk signs the patient out. */
+  idleSeconds: z.number().int(),
+});
+export type PatientSession = z.infer<typeof patientSessionSchema>;

@@ -1,0 +1,6 @@
+// Public surface of the IPC contract (see README.md in this folder).
+export * from './errors';
+export * from './channel';
+export * from './data';
+export * from './contract';
+export * from './client';

@@ -1,0 +1,156 @@
+// The chart: what a doctor records about a patient, shared by main (validation before sealing) and renderer (forms).
+// Entries are never deleted by a clinician: a mistaken one is marked `entered-in-error` (FHIR-like statuses), and the
+// ledger keeps every earlier version anyway.
+import { z } from 'zod';
+import { dateError, isIsoDate, todayIso } from './dates';
+
+export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+export const DOCTOR_ROLES = ['current', 'previous', 'treated'] as const;
+export const DOCTOR_STATUSES = ['active', 'entered-in-error'] as const;
+export const ILLNESS_STATUSES = ['active', 'resolved', 'entered-in-error'] as const;
+export const MEDICATION_STATUSES = ['active', 'completed', 'stopped', 'entered-in-error'] as const;
+export const VISIT_STATUSES = ['completed', 'entered-in-error'] as const;
+export const ROUTES = [
+  'oral', 'sublingual', 'inhaled', 'nasal', 'topical', 'transdermal', 'ophthalmic', 'otic', 'rectal', 'vaginal',
+  'intravenous', 'intramuscular', 'subcutaneous', 'other',
+] as const;
+
+export type Gender = (typeof GENDERS)[number];
+export type DoctorRole = (typeof DOCTOR_ROLES)[number];
+export type IllnessStatus = (typeof ILLNESS_STATUSES)[number];
+export type MedicationStatus = (typeof MEDICATION_STATUSES)[number];
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+export type Route = (typeof ROUTES)[number];
+
+const BASE58 = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+// A field absent from the input is reported as missing rather than as the wrong type.
+function typeError(label: string, expected: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? `${label} is missing` : `${label} must be ${expected}`);
+}
+function text(label: string, max: number) {
+  return z.string({ error: typeError(label, 'text') }).trim().max(max, { error: `${label} must be at most ${max} characters` });
+}
+function requiredText(label: string, max: number) {
+  return text(label, max).min(1, { error: `${label} is required` });
+}
+function date(label: string, { required = false, notFuture = false } = {}) {
+  return z.string({ error: typeError(label, 'a date (YYYY-MM-DD)') }).trim().superRefine((value, ctx) => {
+    if (value === '') {
+      if (required) ctx.addIssue({ code: 'custom', message: `${label} is required` });
+      return;
+    }
+    const problem = dateError(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
+    else if (notFuture && value > todayIso()) ctx.addIssue({ code: 'custom', message: `${label} cannot be in the future` });
+  });
+}
+function choice<T extends readonly [string, ...string[]]>(label: string, values: T) {
+  const allowed = `one of: ${values.join(', ')}`;
+  return z.enum(values, { error: typeError(label, allowed) });
+}
+function record<T extends z.core.$ZodLooseShape>(label: string, shape: T) {
+  return z.strictObject(shape, { error: typeError(label, 'an object') });
+}
+const entryId = z.string({ error: typeError('Entry id', 'text') }).regex(ENTRY_ID, { error: 'Entry id is malformed' });
+const optionalKey = z
+  .string({ error: typeError('Key', 'text') })
+  .trim()
+  .refine((v) => v === '' || BASE58.test(v), { error: 'Key must be a base58 public key' });
+
+export const patientSchema = record('Patient', {
+  name: requiredText('Name', 200),
+  birthDate: date('Date of birth', { notFuture: true }),
+  age: z
+    .number({ error: typeError('Age', 'a number') })
+    .int({ error: 'Age must be a whole number of years' })
+    .min(0, { error: 'Age cannot be negative' })
+    .max(150, { error: 'Age must be at most 150' })
+    .nullable(),
+  gender: choice('Gender', GENDERS),
+  visitDate: date('Date of visit', { required: true, notFuture: true }),
+})
+  .superRefine((p, ctx) => {
+    if (p.birthDate === '' && p.age === null) {
+      ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Enter a date of birth or an age' });
+    }
+    if (isIsoDate(p.birthDate) && isIsoDate(p.visitDate) && p.visitDate < p.birthDate) {
+      ctx.addIssue({ code: 'custom', path: ['visitDate'], message: 'Date of visit is before the date of birth' });
+    }
+  });
+
+export const doctorEntrySchema = record('Doctor', {
+  id: entryId,
+  name: requiredText('Doctor name', 200),
+  specialty: text('Specialty', 200),
+  signKey: optionalKey,
+  role: choice('Role', DOCTOR_ROLES),
+  status: choice('Status', DOCTOR_STATUSES),
+});
+
+export const illnessEntrySchema = record('Illness', {
+  id: entryId,
+  condition: requiredText('Condition', 300),
+  symptoms: text('Symptoms', 2000),
+  onset: date('Onset', { notFuture: true }),
+  status: choice('Status', ILLNESS_STATUSES),
+});
+
+export const medicationEntrySchema = record('Medication', {
+  id: entryId,
+  name: requiredText('Medication', 300),
+  dose: requiredText('Dose', 100),
+  route: choice('Route', ROUTES),
+  frequency: requiredText('Frequency', 100),
+  start: date('Start date', { required: true }),
+  end: date('End date'),
+  status: choice('Status', MEDICATION_STATUSES),
+  prescribedBy: text('Prescribed by', 200),
+})
+  .superRefine((m, ctx) => {
+    if (isIsoDate(m.start) && isIsoDate(m.end) && m.end < m.start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'End date is before the start date' });
+    }
+  });
+
+export const visitEntrySchema = record('Visit', {
+  id: entryId,
+  date: date('Visit date', { required: true, notFuture: true }),
+  reason: requiredText('Reason', 500),
+  notes: text('Notes', 20000),
+  doctor: text('Doctor', 200),
+  status: choice('Status', VISIT_STATUSES),
+});
+
+export const chartSchema = record('Chart', {
+  patient: patientSchema,
+  doctors: z.array(doctorEntrySchema, { error: typeError('Doctors', 'a list') }).max(200, { error: 'At most 200 doctors' }),
+  illnesses: z.array(illnessEntrySchema, { error: typeError('Illnesses', 'a list') }).max(1000, { error: 'At most 1000 illnesses' }),
+  medications: z
+    .array(medicationEntrySchema, { error: typeError('Medications', 'a list') })
+    .max(1000, { error: 'At most 1000 medications' }),
+  visits: z.array(visitEntrySchema, { error: typeError('Visits', 'a list') }).max(5000, { error: 'At most 5000 visits' }),
+})
+  .superRefine((c, ctx) => {
+    const current = c.doctors.filter((d) => d.role === 'current' && d.status === 'active');
+    if (current.length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['doctors'], message: 'Only one doctor can be the current doctor' });
+    }
+    for (const list of ['doctors', 'illnesses', 'medications', 'visits'] as const) {
+      const seen = new Set<string>();
+      c[list].forEach((entry, index) => {
+        if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [list, index, 'id'], message: 'Entry id is used twice' });
+        seen.add(entry.id);
+      });
+    }
+  });
+
+export type Patient = z.infer<typeof patientSchema>;
+export type DoctorEntry = z.infer<typeof doctorEntrySchema>;
+export type IllnessEntry = z.infer<typeof illnessEntrySchema>;
+export type MedicationEntry = z.infer<typeof medicationEntrySchema>;
+export type VisitEntry = z.infer<typeof visitEntrySchema>;
+export type Chart = z.infer<typeof chartSchema>;
+export type ChartListKey = 'doctors' | 'illnesses' | 'medications' | 'visits';
+export type ChartEntry = DoctorEntry | IllnessEntry | MedicationEntry | VisitEntry;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { diffCharts } from './diff';
+import { sampleChart } from './fixtures';
+import { emptyIllness } from './empty';
+
+describe('diffCharts', () => {
+  it('finds no change between equal charts', () => {
+    expect(diffCharts(sampleChart(), sampleChart())).toEqual([]);
+  });
+
+  it('reports patient field changes with labels', () => {
+    const b = sampleChart();
+    b.patient.name = 'Amelia Q. Smith';
+    expect(diffCharts(sampleChart(), b)).toEqual([
+      { path: 'patient.name', before: 'Amelia Quartermaine', after: 'Amelia Q. Smith', label: 'Name' },
+    ]);
+  });
+
+  it('follows entries by id: an insertion at the top is one addition, a status change is one field', () => {
+    const a = sampleChart();
+    const b = sampleChart();
+    const added = { ...emptyIllness(), condition: 'Asthma' };
+    b.illnesses.unshift(added);
+    b.medications[0]!.status = 'entered-in-error';
+    const diff = diffCharts(a, b);
+    expect(diff).toEqual([
+      { path: `illnesses[${added.id}]`, before: null, after: added, label: 'Illness "Asthma" added' },
+      {
+        path: 'medications[m1].status', before: 'active', after: 'entered-in-error',
+        label: 'Medication "Metformin" › Status',
+      },
+    ]);
+  });
+
+  it('reports a removed entry with its old value', () => {
+    const a = sampleChart();
+    const b = sampleChart();
+    b.visits = [];
+    expect(diffCharts(a, b)).toEqual([
+      { path: 'visits[v1]', before: a.visits[0], after: null, label: 'Visit "2026-11-20" removed' },
+    ]);
+  });
+
+  it('against no previous version lists filled fields and every entry as added', () => {
+    const chart = sampleChart();
+    const diff = diffCharts(null, chart);
+    expect(diff.map((d) => d.path)).toEqual([
+      'patient.name', 'patient.birthDate', 'patient.gender', 'patient.visitDate',
+      'doctors[d1]', 'doctors[d2]', 'illnesses[i1]', 'illnesses[i2]', 'medications[m1]', 'visits[v1]',
+    ]);
+  });
+});

@@ -1,0 +1,54 @@
+// What a version's box contains: the chart plus the facts about access that readers need and the node must not
+// see in clear (which reader key is the patient, who the shared doctors are).
+import { utf8 } from '@scure/base';
+import { z } from 'zod';
+import { chartSchema, type Chart } from './chart';
+import { toFieldErrors } from './validate';
+
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+
+const keyPair = z.strictObject({ signKey: z.string().regex(BASE58_KEY), boxKey: z.string().regex(BASE58_KEY) });
+
+export const payloadSchema = z.strictObject({
+  v: z.literal(1),
+  chart: chartSchema,
+  /** The patient's identity (access card); null until a card is issued (e.g. a chart imported in bulk). */
+  patient: keyPair.nullable(),
+  /** The doctor owning the chart's output after this version. */
+  custodian: keyPair.extend({ name: z.string().max(200) }),
+  /** Doctors the chart is shared with (besides author and custodian), as named when shared. */
+  doctors: z.array(keyPair.extend({ name: z.string().max(200) })).max(500),
+});
+
+export type ChartPayload = z.infer<typeof payloadSchema>;
+export type SharedDoctor = ChartPayload['doctors'][number];
+
+export function encodePayload(payload: ChartPayload): Uint8Array {
+  return utf8.decode(JSON.stringify(payload));
+}
+
+export class PayloadError extends Error {
+  override readonly name = 'PayloadError';
+}
+
+/** The payload of an opened box; a box that opens but holds no valid chart is an error, never partial data. */
+export function decodePayload(bytes: Uint8Array): ChartPayload {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.encode(bytes));
+  } catch {
+    throw new PayloadError('The opened version is not JSON');
+  }
+  const result = payloadSchema.safeParse(value);
+  if (!result.success) {
+    const first = toFieldErrors(result.error.issues)[0];
+    throw new PayloadError(`The opened version is not a valid chart (${first ? `${first.path}: ${first.message}` : 'invalid'})`);
+  }
+  return result.data;
+}
+
+export function payloadOf(
+  chart: Chart, patient: ChartPayload['patient'], custodian: ChartPayload['custodian'], doctors: ChartPayload['doctors'],
+): ChartPayload {
+  return { v: 1, chart, patient, custodian, doctors };
+}

@@ -1,0 +1,50 @@
+// Field-level validation for forms and for every chart that is about to be sealed or has just been opened.
+import type { z } from 'zod';
+import { chartSchema, type Chart } from './chart';
+
+/** One problem with one field; `path` is dotted ('medications.2.dose'), '' for the chart as a whole. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export type ChartValidation = { ok: true; chart: Chart } | { ok: false; errors: FieldError[] };
+
+export function validateChart(input: unknown): ChartValidation {
+  const result = chartSchema.safeParse(input);
+  if (result.success) return { ok: true, chart: result.data };
+  return { ok: false, errors: toFieldErrors(result.error.issues) };
+}
+
+/** The field-level errors of `input` ([] when it is a valid chart). */
+export function chartErrors(input: unknown): FieldError[] {
+  const result = validateChart(input);
+  return result.ok ? [] : result.errors;
+}
+
+export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ path: path ? `${path}.${key}` : key, message: `Unknown field "${key}"` });
+    } else {
+      errors.push({ path, message: issue.message });
+    }
+  }
+  return errors;
+}
+
+export class ChartValidationError extends Error {
+  override readonly name = 'ChartValidationError';
+  constructor(readonly errors: FieldError[]) {
+    super(`The chart is not valid: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`);
+  }
+}
+
+/** The chart, parsed and normalised (trimmed), or a ChartValidationError listing every field error. */
+export function parseChart(input: unknown): Chart {
+  const result = validateChart(input);
+  if (!result.ok) throw new ChartValidationError(result.errors);
+  return result.chart;
+}

@@ -1,0 +1,92 @@
+// Smoke test of `npm run cli`: the real CLI in a child process, against the real node and the real keychain.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import keytar from 'keytar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chartToFhir } from '../../../src-shared/records/fhir';
+import { sampleChart } from '../../../src-shared/records/fixtures';
+import type { LedgerNode } from '../../../src-main/ledger-node/node';
+import { removeDir, startNode, tempDir } from './harness';
+
+const run = promisify(execFile);
+const service = `HealthChain-cli-test-${randomBytes(6).toString('hex')}`;
+const env = { ...process.env, HEALTHCHAIN_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'correct horse battery staple' };
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', ...args], { env, cwd: process.cwd(), timeout: 90_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('command line', { timeout: 180_000 }, () => {
+  let node: LedgerNode;
+  const dataDir = tempDir('node');
+  const work = tempDir('cli');
+
+  beforeAll(async () => {
+    node = await startNode(dataDir);
+  });
+
+  afterAll(async () => {
+    await node?.stop();
+    for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+    removeDir(dataDir);
+    removeDir(work);
+  });
+
+  it('help and usage errors', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: npm run cli -- <command>');
+    const bad = await cli('list', '--node', 'ftp://x');
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--node ftp://x: not an http(s) URL') });
+  });
+
+  it('creates an identity, imports a folder with progress, lists, verifies, exports, shows the outbox', async () => {
+    const node_ = ['--node', node.url];
+    const created = await cli('identity', 'create', '--name', 'Dr Ada Okafor', '--specialty', 'GP', '--licence', 'L-77', ...node_, '--outbox', join(work, 'outbox'));
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/signKey [1-9A-HJ-NP-Za-km-z]{43,44}/);
+
+    const folder = join(work, 'bundles');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.json'), JSON.stringify(chartToFhir({ chartId: 'x', chart: sampleChart('Ivy Pell'), versions: [] })));
+    writeFileSync(join(folder, 'b.json'), JSON.stringify(chartToFhir({ chartId: 'y', chart: sampleChart('Rex Holm'), versions: [] })));
+    writeFileSync(join(folder, 'c.json'), '{"resourceType":"Patient"}');
+    const imported = await cli('import', folder, ...node_, '--outbox', join(work, 'outbox'));
+    expect(imported.code).toBe(1); // one file was refused
+    expect(imported.stderr).toMatch(/\[1\/3\] .*a\.json → [0-9a-f]{64} \(committed\)/);
+    expect(imported.stderr).toMatch(/\[3\/3\] .*c\.json: The chart is not valid: This is not a FHIR Bundle/);
+    expect(imported.stdout).toContain('Imported 2 of 3 bundle(s).');
+
+    const listed = await cli('list', '--json', ...node_, '--outbox', join(work, 'outbox'));
+    const charts = JSON.parse(listed.stdout) as { chartId: string; patientName: string }[];
+    expect(charts.map((c) => c.patientName).sort()).toEqual(['Ivy Pell', 'Rex Holm']);
+
+    const verified = await cli('verify', '--all', ...node_, '--outbox', join(work, 'outbox'));
+    expect(verified.code).toBe(0);
+    expect(verified.stdout.trim().split('\n').map((l) => l.slice(0, 8))).toEqual(['OK      ', 'OK      ']);
+
+    const out = join(work, 'export.json');
+    expect((await cli('export', charts[0]!.chartId, '--out', out, ...node_, '--outbox', join(work, 'outbox'))).code).toBe(0);
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as { resourceType: string; entry: { resource: { resourceType: string; id: string } }[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry.filter((e) => e.resource.resourceType === 'Provenance').map((e) => e.resource.id)).toEqual([charts[0]!.chartId]);
+
+    const outbox = await cli('outbox', ...node_, '--outbox', join(work, 'outbox'));
+    expect(outbox.stdout.trim()).toBe('The outbox is empty.');
+  });
+
+  it('runs on the embedded node when no --node is given', async () => {
+    const embedded = join(work, 'embedded', 'ledger');
+    const listed = await cli('list', '--data', embedded);
+    expect(listed).toMatchObject({ code: 0, stdout: 'No charts.\n' });
+  });
+});

@@ -1,0 +1,123 @@
+// `npm run ledger`: foreground start, the exact "listening" line, clean stop on SIGTERM and SIGINT, defaults.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import driver from 'bigchaindb-driver';
+import { describe, expect, it } from 'vitest';
+import { makeKey } from './support/keys';
+import { http, tempDataDir } from './support/target';
+import { createTx } from './support/transactions';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const cliPath = fileURLToPath(new URL('../../../src-main/ledger-node/cli.ts', import.meta.url));
+
+interface RunningCli {
+  readonly child: ChildProcess;
+  readonly url: string;
+  output(): string;
+  exit(): Promise<number | null>;
+}
+
+/** The same program `npm run ledger` runs (tsx on cli.ts), started directly so signals reach it without npm between. */
+function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningCli> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (c) => (out += c));
+  child.stderr?.on('data', (c) => (out += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line; output so far:\n${out}`)), 30_000);
+    const check = () => {
+      const match = /^ledger listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] as string, output: () => out, exit: () => exited });
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening:\n${out}`));
+    });
+  });
+}
+
+describe('ledger CLI', () => {
+  it('documents itself through npm run ledger -- --help', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'ledger', '--', '--help'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: npm run ledger -- [--port <port>] [--data <dir>] [--host <host>]');
+    expect(result.stdout).toContain('SIGINT or SIGTERM');
+  });
+
+  it('refuses an unknown flag and a bad port with exit code 2', () => {
+    for (const args of [['--prot', '1'], ['--port', '70000']]) {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
+      expect([args.join(' '), result.status]).toEqual([args.join(' '), 2]);
+      expect(result.stderr).toMatch(/^ledger: /);
+    }
+  });
+
+  it('prints the listening line once it answers, serves, and stops cleanly on SIGTERM, keeping its data', async () => {
+    const dir = tempDataDir('ledger-cli-');
+    const started: RunningCli[] = [];
+    try {
+      const cli = await startCli(['--port', '0', '--data', dir.path]);
+      started.push(cli);
+      const line = cli.output().split('\n').find((l) => l.startsWith('ledger listening on '));
+      expect(line).toBe(`ledger listening on ${cli.url}`);
+      const tx = createTx(makeKey(), { n: 'cli' }, null);
+      const conn = new driver.Connection(`${cli.url}/api/v1/`);
+      await conn.postTransactionAsync(tx as never);
+      cli.child.kill('SIGTERM');
+      expect(await cli.exit()).toBe(0);
+      expect(cli.output()).toContain('ledger: stopped');
+
+      const again = await startCli(['--data', dir.path, '--port=0']);
+      started.push(again);
+      expect((await http('GET', `${again.url}/api/v1/transactions/${tx.id}`)).json()).toEqual(tx);
+      again.child.kill('SIGINT');
+      expect(await again.exit()).toBe(0);
+    } finally {
+      for (const cli of started) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+      dir.remove();
+    }
+  });
+
+  it('says clearly when its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = tempDataDir('ledger-cli-busy-');
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', cliPath, '--port', String(port), '--data', dir.path], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`ledger: cannot start: port ${port} is already in use`);
+    } finally {
+      blocker.close();
+      dir.remove();
+    }
+  });
+
+  it('defaults to port 9984, where the driver\'s default Connection finds it, and to the XDG data folder', async () => {
+    const home = tempDataDir('ledger-cli-home-');
+    let cli: RunningCli | undefined;
+    try {
+      cli = await startCli([], { ...process.env, XDG_DATA_HOME: home.path });
+      expect(cli.url).toBe('http://127.0.0.1:9984');
+      // The driver's default endpoint is http://localhost:9984/api/v1/.
+      const DefaultConnection = driver.Connection as unknown as new () => InstanceType<typeof driver.Connection>;
+      await expect(new DefaultConnection().searchAssets('anything')).resolves.toEqual([]);
+      cli.child.kill('SIGTERM');
+      expect(await cli.exit()).toBe(0);
+      expect(cli.output()).toContain(`data directory: ${home.path}/HealthChain/ledger`);
+    } finally {
+      // Never leave a node holding 9984 behind a failed assertion.
+      if (cli && cli.child.exitCode === null) cli.child.kill('SIGKILL');
+      home.remove();
+    }
+  });
+});

@@ -1,4 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
+
+// The e2e bridge (test/bridge) serves the built renderer and the real main-process handlers. Its per-run token is
+// made here once; the worker processes inherit it through the environment.
+process.env.HC_BRIDGE_TOKEN ??= randomBytes(24).toString('hex');
+process.env.HC_BRIDGE_PORT ??= '47311';
+process.env.HC_BRIDGE_KIOSK_PORT ??= '47312';
 
 // End-to-end tests drive the real renderer bundle in Debian's Chromium (no Electron binary on CI machines).
 export default defineConfig({
@@ -6,6 +13,15 @@ export default defineConfig({
   timeout: 60_000,
   workers: 1,
   reporter: [['list'], ['json', { outputFile: '.reports/playwright.json' }]],
+  webServer: {
+    command: 'npm run build && npx tsx test/bridge/server.ts',
+    url: `http://127.0.0.1:${process.env.HC_BRIDGE_PORT}/index.html`,
+    reuseExistingServer: false,
+    timeout: 240_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+  },
   use: {
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

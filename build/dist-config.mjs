@@ -37,10 +37,11 @@ function updateUrl(env) {
 /**
  * @param {string} variant 'workstation' | 'kiosk'
  * @param {Record<string, string | undefined>} env
- * @param {{ unsigned?: boolean }} options unsigned: a local test build (no signing, no notarization)
+ * @param {{ unsigned?: boolean, platforms?: string[] }} options unsigned: a local test build (no signing, no
+ *   notarization); platforms: the targets being built ('win', 'mac', 'linux')
  * @returns {{ configFile: string, overrides: Record<string, unknown>, env: Record<string, string>, notes: string[] }}
  */
-export function distOptions(variant, env, { unsigned = false } = {}) {
+export function distOptions(variant, env, { unsigned = false, platforms = [] } = {}) {
   const configFile = VARIANT_CONFIGS[variant];
   if (!configFile) throw new DistConfigError(`unknown variant "${variant}"; expected one of ${Object.keys(VARIANT_CONFIGS).join(', ')}`);
   const base = updateUrl(env);
@@ -58,6 +59,15 @@ export function distOptions(variant, env, { unsigned = false } = {}) {
   } else {
     // A release must be signed; electron-builder fails instead of producing an unsigned installer.
     overrides.forceCodeSigning = true;
+  }
+
+  if (platforms.includes('win') && !unsigned && !env.WIN_PUBLISHER_NAME) {
+    // electron-updater (6.x) skips the update signature check when app-update.yml has no publisherName; naming
+    // the publisher explicitly makes "same publisher only" hold even if reading it from the certificate fails.
+    throw new DistConfigError(
+      'Windows release builds need WIN_PUBLISHER_NAME: the subject CN of the code-signing certificate, exactly. ' +
+        'Installed apps accept an update only if it is signed by this publisher.',
+    );
   }
 
   const azureSet = AZURE_VARS.filter((name) => env[name]);

@@ -17,9 +17,13 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+const HOST_PLATFORM = { win32: 'win', darwin: 'mac', linux: 'linux' };
+const requested = ['win', 'mac', 'linux'].filter((platform) => flags.has(`--${platform}`));
+const platforms = requested.length > 0 ? requested : [HOST_PLATFORM[process.platform]].filter(Boolean);
+
 let options;
 try {
-  options = distOptions(variant, process.env, { unsigned: flags.has('--unsigned') });
+  options = distOptions(variant, process.env, { unsigned: flags.has('--unsigned'), platforms });
 } catch (error) {
   if (error instanceof DistConfigError) {
     console.error(`dist: ${error.message}`);

@@ -1,5 +1,6 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
-import { BrowserWindow, FakeSession, FakeWebContents, fakeEvent } from './testing/fake-electron';
+import type { BrowserWindow} from './testing/fake-electron';
+import { FakeSession, FakeWebContents, fakeEvent } from './testing/fake-electron';
 
 vi.mock('electron', () => import('./testing/fake-electron'));
 

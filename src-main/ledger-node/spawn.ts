@@ -21,6 +21,8 @@ export interface SpawnOptions {
   readonly port?: number;
   readonly host?: string;
   readonly startTimeoutMs?: number;
+  /** Extra Node flags for the child, e.g. ['--cpu-prof'] when profiling. */
+  readonly nodeFlags?: readonly string[];
 }
 
 const entry = fileURLToPath(new URL('./process-entry.ts', import.meta.url));
@@ -36,7 +38,7 @@ export function spawnLedgerNode(options: SpawnOptions): Promise<SpawnedLedgerNod
   const args = ['--data', options.dataDir, '--port', String(options.port ?? 0)];
   if (options.host) args.push('--host', options.host);
   const child = fork(entry, args, {
-    execArgv: ['--import', tsxLoader],
+    execArgv: [...(options.nodeFlags ?? []), '--import', tsxLoader],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

@@ -26,6 +26,8 @@ export interface OutboxSenderEvents {
 
 export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Posts in flight, so the background flush never posts a record that submit() is already posting. */
+  private readonly inFlight = new Map<string, Promise<SubmitOutcome>>();
   private timer: NodeJS.Timeout | null = null;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -60,6 +62,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
   /** Waits for any post in flight (used before shutdown and by tests). */
   async idle(): Promise<void> {
     await this.queue.catch(() => undefined);
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /**
@@ -67,11 +70,11 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
    * background loop retries. Rejected → kept as 'rejected' and the node's reason is thrown as NodeRejectedError.
    */
   submit(record: OutboxRecord): Promise<SubmitOutcome> {
-    return this.serial(async () => {
-      const blocker = this.blockerOf(record);
-      if (blocker) return { status: 'pending', error: blocker } as const;
-      return this.attempt(record);
-    });
+    // Different charts post in parallel (the node commits them in one block); the chart service already writes
+    // the versions of one chart one at a time, and blockerOf() holds a version back until its predecessor is in.
+    const blocker = this.blockerOf(record);
+    if (blocker) return Promise.resolve({ status: 'pending', error: blocker });
+    return this.attempt(record);
   }
 
   /** Posts every record that is due (all of them with `force`), in order. */
@@ -80,7 +83,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
       const now = Date.now();
       for (const record of this.outbox.all()) {
         const current = this.outbox.get(record.tx.id);
-        if (!current || current.state !== 'pending') continue;
+        if (!current || current.state !== 'pending' || this.inFlight.has(current.tx.id)) continue;
         if (!force && current.nextAttemptAt && Date.parse(current.nextAttemptAt) > now) continue;
         if (this.blockerOf(current)) continue;
         try {
@@ -93,7 +96,15 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     });
   }
 
-  private async attempt(record: OutboxRecord): Promise<SubmitOutcome> {
+  private attempt(record: OutboxRecord): Promise<SubmitOutcome> {
+    const running = this.inFlight.get(record.tx.id);
+    if (running) return running;
+    const run = this.post(record).finally(() => this.inFlight.delete(record.tx.id));
+    this.inFlight.set(record.tx.id, run);
+    return run;
+  }
+
+  private async post(record: OutboxRecord): Promise<SubmitOutcome> {
     const at = new Date().toISOString();
     try {
       const { nodeUrl } = await this.client.post(record.tx);

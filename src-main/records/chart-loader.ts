@@ -29,7 +29,8 @@ export interface LoadedChart {
   tampered: Tampering | null;
 }
 
-export type OpenMode = 'all' | 'head';
+/** Which versions to open: all, only the current one, or the most recent N (history shown in pages). */
+export type OpenMode = 'all' | 'head' | { last: number };
 
 export class ChartLoader {
   private readonly opened = new Map<string, ChartPayload>();
@@ -51,7 +52,7 @@ export class ChartLoader {
     let tampered: Tampering | null = verification.failure
       ? { seq: verification.failure.seq, txId: verification.failure.txId, reason: verification.failure.reason }
       : null;
-    const toOpen = mode === 'all' ? versions : versions.slice(-1);
+    const toOpen = mode === 'all' ? versions : versions.slice(-(mode === 'head' ? 1 : Math.max(1, mode.last)));
     for (const item of toOpen) {
       if (!item.readable) continue;
       try {

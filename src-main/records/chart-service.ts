@@ -5,8 +5,9 @@
 //
 // Reading (doctor or patient)
 //   list(holder)                         → ChartSummary[]     charts whose current version holder can read
-//   get(holder, chartId)                 → ChartView          current chart + every version (verified, with diffs)
-//   history(holder, chartId)             → VersionInfo[]      the same versions, oldest first
+//   get(holder, chartId)                 → ChartView          current chart + every version (all verified; the
+//                                                             latest `historyWindow` (50) decrypted, with diffs)
+//   history(holder, chartId)             → VersionInfo[]      every version decrypted with its diff, oldest first
 //   verify(holder, chartId)              → VerificationReport per version: id, signatures, chain, owner, envelope, link
 //   verifyAll(holder)                    → VerificationReport[]
 //   exportFhir(holder, chartId)          → FHIR R4 Bundle (Patient, Practitioner, Condition, MedicationStatement,
@@ -53,7 +54,7 @@ import { nodeCryptoProvider } from '../ledger/node-crypto';
 import { Outbox, type OutboxRecord } from '../ledger/outbox';
 import { OutboxSender, type OutboxSenderOptions } from '../ledger/outbox-sender';
 import { ValidTransactionStream } from '../ledger/stream';
-import { ChartLoader, type LoadedChart } from './chart-loader';
+import { ChartLoader, type LoadedChart, type OpenMode } from './chart-loader';
 import { chartView, isRevoked, summaryOf, verificationReport, type PendingVersion } from './chart-views';
 import { buildCreate, buildVersion } from './chart-writer';
 import { ChartServiceError, chartNotFound, notCustodian, tampered } from './errors';
@@ -79,6 +80,8 @@ export interface ChartServiceOptions {
   liveStream?: boolean;
   /** Parallel chart fetches when listing (default 8). */
   listConcurrency?: number;
+  /** How many recent versions get() decrypts for diffs (default 50); history() decrypts all. */
+  historyWindow?: number;
 }
 
 export interface DoctorRef {
@@ -192,7 +195,7 @@ export async function createChartService(options: ChartServiceOptions) {
   }
 
   /** The chart as last verified from a node; when no node answers, the copy loaded earlier this session. */
-  async function loadForWork(holder: KeyHolder, chartId: string, mode: 'all' | 'head'): Promise<LoadedChart | null> {
+  async function loadForWork(holder: KeyHolder, chartId: string, mode: OpenMode): Promise<LoadedChart | null> {
     try {
       return await loader.load(holder, chartId, mode);
     } catch (error) {
@@ -204,10 +207,11 @@ export async function createChartService(options: ChartServiceOptions) {
     }
   }
 
-  async function view(holder: KeyHolder, chartId: string): Promise<ChartView> {
+  async function view(holder: KeyHolder, chartId: string, all = false): Promise<ChartView> {
     checkChartId(chartId);
     remember(holder);
-    const loaded = await loadForWork(holder, chartId, 'all');
+    // One more than the window, so the oldest version in the window has its predecessor to diff against.
+    const loaded = await loadForWork(holder, chartId, all ? 'all' : { last: (options.historyWindow ?? 50) + 1 });
     const committedSeq = loaded?.versions.at(-1)?.version.seq ?? 0;
     if (loaded && loaded.versions.length === 0 && !loaded.tampered) throw chartNotFound(chartId);
     const pending = await pendingVersions(holder, chartId, committedSeq);
@@ -367,10 +371,10 @@ export async function createChartService(options: ChartServiceOptions) {
       return summaries.filter((s): s is ChartSummary => s !== null).sort((a, b) => b.lastAt.localeCompare(a.lastAt));
     },
 
-    get: view,
+    get: (holder: KeyHolder, chartId: string) => view(holder, chartId),
 
     async history(holder: KeyHolder, chartId: string): Promise<VersionInfo[]> {
-      return (await view(holder, chartId)).versions;
+      return (await view(holder, chartId, true)).versions;
     },
 
     async verify(holder: KeyHolder, chartId: string): Promise<VerificationReport> {
@@ -402,7 +406,7 @@ export async function createChartService(options: ChartServiceOptions) {
     },
 
     async exportFhir(holder: KeyHolder, chartId: string): Promise<Bundle> {
-      const v = await view(holder, chartId);
+      const v = await view(holder, chartId, true);
       if (v.tampered) throw tampered(v.tampered.reason);
       if (!v.chart) throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
       const versions = v.versions.filter((x) => x.status === 'committed').map((x) => ({

@@ -68,11 +68,12 @@ const person = (signKey: string, nameOf: NameOf): PersonRef => ({ signKey, name:
 export function versionInfos(loaded: LoadedChart | null, pending: readonly PendingVersion[], viewerBoxKey: string, nameOf: NameOf): VersionInfo[] {
   let previous: ChartPayload | null = null;
   return rows(loaded, pending, viewerBoxKey).map((row) => {
-    const diff = row.payload && (previous || row.seq === 1) ? diffCharts(previous?.chart ?? null, row.payload.chart) : [];
+    const opened = row.payload !== null && (previous !== null || row.seq === 1);
+    const diff = opened ? diffCharts(previous?.chart ?? null, row.payload!.chart) : [];
     previous = row.payload;
     return {
       seq: row.seq, action: row.action, author: person(row.author, nameOf), custodian: person(row.owner, nameOf), at: row.at,
-      txId: row.txId, link: row.link, diff, status: row.status, reason: row.reason, readers: row.readers, readable: row.readable,
+      txId: row.txId, link: row.link, diff, status: row.status, reason: row.reason, readers: row.readers, readable: row.readable, opened,
     };
   });
 }

@@ -1,6 +1,7 @@
 // The root: asks main which build this is, then shows the doctor's console (workstation) or the patient flow (kiosk).
 // Main's lock event drops every piece of decrypted data the renderer holds.
 import { useEffect } from 'react';
+import { CenteredScreen } from './components/CenteredScreen';
 import { ErrorMessage } from './components/ErrorMessage';
 import { Loading } from './components/Loading';
 import { api } from './api';
@@ -29,24 +30,20 @@ export function App() {
 
   if (error && !app) {
     return (
-      <main className="centered-screen">
-        <div className="card">
+      <CenteredScreen>
           <h1>HealthChain could not start</h1>
           <ErrorMessage error={error} />
           <button type="button" className="btn" onClick={() => void useStatus.getState().load()}>
             Try again
           </button>
-        </div>
-      </main>
+      </CenteredScreen>
     );
   }
   if (!app) {
     return (
-      <main className="centered-screen">
-        <div className="card">
+      <CenteredScreen>
           <Loading label="Starting HealthChain…" />
-        </div>
-      </main>
+      </CenteredScreen>
     );
   }
   return app.variant === 'kiosk' ? <KioskApp /> : <DoctorApp />;

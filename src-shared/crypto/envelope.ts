@@ -66,17 +66,18 @@ export function isEnvelope(value: unknown): value is Envelope {
 export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, readerBoxKeys: readonly string[]): Envelope {
   const keys = [...new Set(readerBoxKeys)];
   if (keys.length === 0) throw new EnvelopeError('malformed', 'An envelope needs at least one reader');
+  const problem = envelopeSchema.pick({ action: true, seq: true, at: true, author: true, chart: true }).safeParse(header);
+  if (!problem.success) throw new EnvelopeError('malformed', `Bad envelope header: ${problem.error.issues[0]?.path.join('.')}`);
   const dataKey = randomBytes(nacl.secretbox.keyLength);
   const nonce = randomBytes(nacl.secretbox.nonceLength);
   try {
     const box = nacl.secretbox(plaintext, nonce, dataKey);
     const readers = keys.map((key) => ({ key, wrap: toBase64(sealTo(key, dataKey)) }));
-    const envelope: Envelope = {
+    return {
       type: ENVELOPE_TYPE, action: header.action, seq: header.seq, at: header.at, author: header.author,
       ...(header.chart === undefined ? {} : { chart: header.chart }),
       readers, nonce: toBase64(nonce), box: toBase64(box),
     };
-    return parseEnvelope(envelope);
   } finally {
     wipe(dataKey);
   }

@@ -28,8 +28,9 @@ function write(value: unknown): string {
         for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + write(value[i]);
         return out + ']';
       }
-      const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) {
+      // Plain objects only (from any realm: an Object.prototype's own prototype is null); not Date, Map, class instances.
+      const proto = Object.getPrototypeOf(value) as object | null;
+      if (proto !== null && Object.getPrototypeOf(proto) !== null) {
         throw new LedgerInputError('InvalidJson', `not a JSON value: ${describe(value)}`);
       }
       const record = value as Record<string, unknown>;

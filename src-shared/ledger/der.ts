@@ -34,7 +34,8 @@ export function encodeUnsigned(value: number): Uint8Array {
 }
 
 export function decodeUnsigned(contents: Uint8Array): number {
-  if (contents.length === 0 || contents.length > 7) throw new DerError('bad INTEGER length');
+  // 6 bytes keep the value a safe integer; no real condition's cost comes near 2^48.
+  if (contents.length === 0 || contents.length > 6) throw new DerError('bad INTEGER length');
   const first = contents[0] as number;
   if (first & 0x80) throw new DerError('negative INTEGER');
   if (contents.length > 1 && first === 0 && !((contents[1] as number) & 0x80)) throw new DerError('non-minimal INTEGER');

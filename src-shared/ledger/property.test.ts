@@ -2,9 +2,10 @@
 // single change to a signed transaction is caught (InvalidHash, or InvalidSignature when the attacker re-hashes).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import vectorsFile from '../../test/fixtures/bigchaindb/test-vectors.json';
 import { signerFor, testKeys } from '../../test/unit/ledger/seed-signer';
 import {
-  contextFromTransactions, ed25519Output, isValidKeyName, makeCreate, makeTransfer, signTransaction, transactionId,
+  contextFromTransactions, ed25519Output, fromBase64Url, isValidKeyName, toBase64Url, makeCreate, makeTransfer, signTransaction, transactionId,
   validateTransaction, MAX_AMOUNT, type Json, type JsonObject, type Transaction,
 } from './index';
 
@@ -78,6 +79,26 @@ describe('build → sign → verify round trip', () => {
         expect(result.ok ? null : result.error.type).toBe(rehash ? 'InvalidSignature' : 'InvalidHash');
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('never throws for arbitrary or corrupted fulfillment bytes, and never accepts them', () => {
+    const spend = vectorsFile.vectors.transfer_spending_2of2_threshold.transaction as unknown as Transaction;
+    const ledger = contextFromTransactions([vectorsFile.vectors.transfer_to_2of2_threshold.transaction as unknown as Transaction]);
+    const good = fromBase64Url(spend.inputs[0]!.fulfillment)!;
+    const corrupted = fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((flips) => {
+      const bytes = good.slice();
+      for (const [at, xor] of flips) bytes[at] = bytes[at]! ^ xor;
+      return bytes;
+    });
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), corrupted), (bytes) => {
+        const tampered = { ...spend, inputs: [{ ...spend.inputs[0]!, fulfillment: toBase64Url(bytes) }] };
+        const result = validateTransaction({ ...tampered, id: transactionId(tampered) }, ledger);
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.error.type).toBe('InvalidSignature');
+      }),
+      { numRuns: 400 },
     );
   });
 

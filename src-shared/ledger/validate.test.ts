@@ -5,7 +5,7 @@ import { signerFor, testKeys } from '../../test/unit/ledger/seed-signer';
 import {
   contextFromTransactions, ed25519Output, fromBase64Url, makeCreate, makeTransfer, referenceErrorMessage, signTransaction,
   thresholdOutput, toBase64Url, transactionId, validateTransaction, validateTransactionAsync, checkTransactionStructure,
-  conditionUriFromDetails, type LedgerContext, type Transaction, type ValidationResult, type JsonObject,
+  conditionUriFromDetails, encodeFulfillment, fromBase58, type Fulfillment, type LedgerContext, type Transaction, type ValidationResult, type JsonObject,
 } from './index';
 
 const { alice, bob, carol, dave } = testKeys;
@@ -303,6 +303,17 @@ describe('hostile input never throws', () => {
     expect(errorOf(validateTransaction(impossible, empty))).toEqual({ type: 'ValidationError', message: 'Threshold 2 cannot be met by 1 subcondition(s)' });
     const badKey = rehash(mutate(create, (t) => ((t.outputs[0]!.condition.details as { public_key: string }).public_key = 'O'.repeat(44))));
     expect(errorOf(validateTransaction(badKey, empty))?.type).toBe('ValidationError');
+  });
+
+  it('a hostile threshold fulfillment whose cost overflows is an invalid signature, not a crash', () => {
+    const bigCondition = { typeId: 4, fingerprint: new Uint8Array(32), cost: 2 ** 47 - 1, subtypes: 0 }; // the largest cost DER may carry here
+    const leaf: Fulfillment = { type: 'ed25519-sha-256', publicKey: fromBase58(bob.publicKey)!, signature: new Uint8Array(64) };
+    const nested: Fulfillment = { type: 'threshold-sha-256', subfulfillments: [leaf], subconditions: [bigCondition] };
+    const top: Fulfillment = { type: 'threshold-sha-256', subfulfillments: Array.from({ length: 70 }, () => nested), subconditions: [] };
+    // wrapped once more, so the overflowing cost must be DER-encoded inside the outer fingerprint
+    const outer: Fulfillment = { type: 'threshold-sha-256', subfulfillments: [top], subconditions: [] };
+    const tx = rehash(mutate(split, (t) => (t.inputs[0]!.fulfillment = toBase64Url(encodeFulfillment(outer)))));
+    expect(errorOf(validateTransaction(tx, afterCreate))).toEqual({ type: 'InvalidSignature', message: 'Transaction signature is invalid.' });
   });
 
   it('100 nested thresholds in an output are ThresholdTooDeep', () => {

@@ -210,13 +210,12 @@ function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerConte
 
 /** Does the fulfillment prove the spent output's condition? (one URI comparison checks keys, threshold and shape) */
 function fulfills(ff: Fulfillment, details: unknown, crypto: CryptoProvider): boolean {
-  let expected: CryptoCondition;
   try {
-    expected = conditionFromDetails(details, crypto);
+    return conditionsEqual(fulfillmentCondition(ff, crypto), conditionFromDetails(details, crypto));
   } catch {
+    // e.g. a hostile tree whose cost no longer fits a safe integer: it cannot equal any real output's condition
     return false;
   }
-  return conditionsEqual(fulfillmentCondition(ff, crypto), expected);
 }
 
 /** Iterative, so hostile nesting cannot overflow the stack while it is being measured. */

@@ -54,6 +54,11 @@ export interface VersionInfo {
   readers: string[];
   /** False when the viewer is not among `readers` (e.g. after being unshared): the version verifies but does not open. */
   readable: boolean;
+  /**
+   * True when the version was decrypted and `diff` is its real diff. Opening a chart decrypts only its recent
+   * versions (every version is still verified); `history()` decrypts them all.
+   */
+  opened: boolean;
 }
 
 export interface ChartSummary {

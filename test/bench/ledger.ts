@@ -1,4 +1,4 @@
-// `npm run bench -- ledger [--count=N] [--clients=N] [--rate=N] [--seconds=N]`
+// `npm run bench -- ledger [--count=N] [--clients=N] [--rate=N] [--seconds=N] [--profile]`
 //
 // The embedded ledger node under load, measured from outside: the node runs in its own process (as in the app),
 // and a second process (this same file, started with --as-load-generator) posts pre-generated signed CREATEs of
@@ -225,7 +225,9 @@ export async function main(argv: string[]): Promise<void> {
   fullValidationRate(sample.slice(0, 500));
   const full = fullValidationRate(sample);
 
-  const node = await spawnLedgerNode({ dataDir: join(dir, 'data') });
+  // --profile writes a V8 CPU profile of the node process into ./ledger-node-profile/ (open it in Chrome DevTools).
+  const nodeFlags = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=ledger-node-profile'] : [];
+  const node = await spawnLedgerNode({ dataDir: join(dir, 'data'), nodeFlags });
   let throughput: LoadResult;
   let fixed: LoadResult;
   try {

@@ -49,6 +49,7 @@ export class Committer {
   private readonly pendingSpends = new Map<string, string>();
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
+  private readonly flushing = new Set<Promise<void>>();
   private flushScheduled = false;
   private failure: Error | null = null;
   private closed = false;
@@ -108,9 +109,10 @@ export class Committer {
   /** Stops accepting transactions and resolves once everything accepted is durable. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.writing || this.queue.length > 0) {
+    while (this.writing || this.queue.length > 0 || this.flushing.size > 0) {
       if (this.writing) await this.writing;
-      else await this.flush();
+      else if (this.queue.length > 0) await this.flush();
+      else await Promise.allSettled([...this.flushing]);
     }
   }
 
@@ -135,18 +137,30 @@ export class Committer {
     return this.writing;
   }
 
+  // Resolves when the block is committed (visible to reads), so the next block can be written while this one is
+  // still being flushed to disk; its sync/commit answers go out only once it is durable.
   private async write(batch: Pending[]): Promise<void> {
-    let block: CommittedBlock;
+    let written: { block: CommittedBlock; durable: Promise<void> };
     try {
-      block = await this.store.commitBlock(batch.map((pending) => pending.entry));
+      written = await this.store.writeBlock(batch.map((pending) => pending.entry));
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)), batch);
       return;
     }
     // Committed state now holds the block, so the reservations can go.
     for (const pending of batch) this.release(pending);
-    for (const pending of batch) for (const waiter of pending.waiters) waiter({ kind: 'accepted', json: pending.entry.json });
-    this.onBlock(block);
+    this.flushing.add(written.durable);
+    written.durable.then(
+      () => {
+        this.flushing.delete(written.durable);
+        for (const pending of batch) for (const waiter of pending.waiters) waiter({ kind: 'accepted', json: pending.entry.json });
+        this.onBlock(written.block);
+      },
+      (error: unknown) => {
+        this.flushing.delete(written.durable);
+        this.fail(error instanceof Error ? error : new Error(String(error)), batch);
+      },
+    );
   }
 
   private release(pending: Pending): void {

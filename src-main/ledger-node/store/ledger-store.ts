@@ -55,7 +55,7 @@ export class LedgerStore {
   private constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     // overlappingSync lets the next batch build while the previous one is being fsynced; commits still wait for
-    // `flushed` before they are reported (see commitBlock).
+    // `flushed` before they are reported (see writeBlock).
     this.root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
     this.txs = this.root.openDB('txs', { encoding: 'string' });
     this.positions = this.root.openDB('positions', {});
@@ -157,8 +157,11 @@ export class LedgerStore {
     return hits;
   }
 
-  /** Writes one block atomically and resolves once it is durable on disk. */
-  async commitBlock(entries: readonly CommitEntry[]): Promise<CommittedBlock> {
+  /**
+   * Writes one block in one lmdb transaction. Resolves once the block is committed (visible to reads), with a
+   * second promise for when it is flushed to disk: the next block may be written during that flush.
+   */
+  async writeBlock(entries: readonly CommitEntry[]): Promise<{ block: CommittedBlock; durable: Promise<void> }> {
     const height = this.height + 1;
     let seq = this.seq;
     // Work out every key and value before the write transaction starts, so the callback only copies bytes.
@@ -195,10 +198,11 @@ export class LedgerStore {
     await this.root.transaction(() => {
       for (const [db, key, value] of writes) db.putSync(key, value);
     });
-    await this.root.flushed;
     this.height = height;
     this.seq = seq;
-    return { height, entries };
+    // `flushed` covers every commit so far, this one included.
+    const durable = Promise.resolve(this.root.flushed).then(() => undefined);
+    return { block: { height, entries }, durable };
   }
 
   async close(): Promise<void> {

@@ -12,25 +12,30 @@ export function useIdleCountdown(idleSeconds: number, onTimeout: () => void): { 
     timeoutRef.current = onTimeout;
   });
 
+  // Fires once per idle period: input after a timeout starts a new period that can fire again.
+  const fired = useRef(false);
+
   const reset = useCallback(() => {
     lastActivity.current = Date.now();
+    fired.current = false;
     setRemaining(idleSeconds);
   }, [idleSeconds]);
 
   useEffect(() => {
     lastActivity.current = Date.now();
-    let fired = false;
+    fired.current = false;
     const tick = () => {
       const left = Math.max(0, idleSeconds - Math.floor((Date.now() - lastActivity.current) / 1000));
       setRemaining(left);
-      if (left === 0 && !fired) {
-        fired = true;
+      if (left === 0 && !fired.current) {
+        fired.current = true;
         timeoutRef.current();
       }
     };
     const interval = setInterval(tick, 1000);
     const onInput = () => {
       lastActivity.current = Date.now();
+      fired.current = false;
     };
     for (const name of EVENTS) window.addEventListener(name, onInput, { passive: true, capture: true });
     return () => {

@@ -31,7 +31,7 @@ interface DistOptions {
   env: Record<string, string>;
   notes: string[];
 }
-type DistConfigModule = { distOptions(variant: string, env: Record<string, string | undefined>, options?: { unsigned?: boolean }): DistOptions };
+type DistConfigModule = { distOptions(variant: string, env: Record<string, string | undefined>, options?: { unsigned?: boolean; platforms?: string[] }): DistOptions };
 const distConfig = (await import(pathToFileURL(path.join(root, 'build/dist-config.mjs')).href)) as DistConfigModule;
 
 describe('electron-builder configuration', () => {
@@ -154,7 +154,7 @@ describe('build/dist-config.mjs (environment → electron-builder options)', () 
       AZURE_TRUSTED_SIGNING_PROFILE: 'healthchain-public',
       WIN_PUBLISHER_NAME: 'Example Hospital Trust',
     };
-    const options = distConfig.distOptions('workstation', azure);
+    const options = distConfig.distOptions('workstation', azure, { platforms: ['win'] });
     expect(options.overrides.win).toEqual({
       azureSignOptions: { endpoint: azure.AZURE_TRUSTED_SIGNING_ENDPOINT, codeSigningAccountName: 'hospital-signing', certificateProfileName: 'healthchain-public', publisherName: 'Example Hospital Trust' },
       signtoolOptions: null,
@@ -169,8 +169,14 @@ describe('build/dist-config.mjs (environment → electron-builder options)', () 
     expect(() => distConfig.distOptions('workstation', { ...azure, WIN_PUBLISHER_NAME: undefined })).toThrow(/WIN_PUBLISHER_NAME/);
    }, 60_000);
 
+  it('requires the publisher name for Windows release builds (updates are checked against it)', () => {
+    expect(() => distConfig.distOptions('workstation', { ...URL_ENV, CSC_LINK: '/secure/cert.pfx' }, { platforms: ['win'] })).toThrow(/need WIN_PUBLISHER_NAME/);
+    expect(() => distConfig.distOptions('workstation', URL_ENV, { platforms: ['linux', 'mac'] })).not.toThrow();
+    expect(() => distConfig.distOptions('workstation', URL_ENV, { platforms: ['win'], unsigned: true })).not.toThrow();
+  });
+
   it('pins the update publisher name for certificate-file signing when WIN_PUBLISHER_NAME is given', async () => {
-    const options = distConfig.distOptions('kiosk', { ...URL_ENV, CSC_LINK: '/secure/cert.pfx', WIN_PUBLISHER_NAME: 'Example Hospital Trust' });
+    const options = distConfig.distOptions('kiosk', { ...URL_ENV, CSC_LINK: '/secure/cert.pfx', WIN_PUBLISHER_NAME: 'Example Hospital Trust' }, { platforms: ['win'] });
     const merged = await resolved(options.configFile, options.overrides);
     expect(merged.win?.signtoolOptions).toMatchObject({ publisherName: ['Example Hospital Trust'], signingHashAlgorithms: ['sha256'] });
     expect(options.notes.join('\n')).toMatch(/certificate file from WIN_CSC_LINK\/CSC_LINK/);

@@ -59,7 +59,7 @@ export function ChartScreen({ chartId }: { chartId: string }) {
   return (
     <section aria-labelledby="chart-title">
       <BackLink onClick={() => go({ name: 'patients' })} />
-      <div className="page-header">
+      <div className="page-header chart-header">
         <div>
           <h1 id="chart-title">{data?.patient.name || (summary.integrity === 'tampered' ? 'Tampered chart' : summary.patientName)}</h1>
           <p className="muted">

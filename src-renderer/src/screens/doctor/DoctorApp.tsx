@@ -1,5 +1,6 @@
 // The workstation build: first run, sign in / lock screen, or the console, depending on the vault's state.
 import { useEffect } from 'react';
+import { CenteredScreen } from '../../components/CenteredScreen';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { useSession } from '../../stores/session';
@@ -19,23 +20,19 @@ export function DoctorApp() {
   switch (phase) {
     case 'loading':
       return (
-        <main className="centered-screen">
-          <div className="card">
+        <CenteredScreen>
             <Loading label="Opening the keychain…" />
-          </div>
-        </main>
+        </CenteredScreen>
       );
     case 'error':
       return (
-        <main className="centered-screen">
-          <div className="card">
+        <CenteredScreen>
             <h1>The keychain could not be opened</h1>
             <ErrorMessage error={error} />
             <button type="button" className="btn" onClick={() => void load()}>
               Try again
             </button>
-          </div>
-        </main>
+        </CenteredScreen>
       );
     case 'first-run':
       return <FirstRun />;

@@ -1,4 +1,5 @@
 // First start on a workstation: create a doctor identity (or import a backup), then choose the ledger node.
+import { CenteredScreen } from '../../components/CenteredScreen';
 import * as Tabs from '@radix-ui/react-tabs';
 import { useState } from 'react';
 import type { IdentitySummary } from '../../../../src-shared/ipc';
@@ -12,8 +13,7 @@ export function FirstRun() {
   const [identity, setIdentity] = useState<IdentitySummary | null>(null);
 
   return (
-    <main className="centered-screen">
-      <div className="card">
+    <CenteredScreen>
         <p className="muted">HealthChain — first start on this workstation</p>
         {identity === null ? (
           <>
@@ -49,7 +49,6 @@ export function FirstRun() {
             <NodeChoice doneLabel="Start using HealthChain" onDone={() => enter(identity)} />
           </>
         )}
-      </div>
-    </main>
+    </CenteredScreen>
   );
 }

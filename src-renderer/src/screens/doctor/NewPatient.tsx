@@ -65,7 +65,7 @@ function NewPatientForm({ onCreated }: { onCreated: (created: { summary: ChartSu
       <div className="page-header">
         <div>
           <h1 id="new-patient-title">New patient</h1>
-          <p className="muted">Fill in the chart. It is encrypted before it leaves this screen&apos;s process and signed with your key.</p>
+          <p className="muted">Fill in the chart. It is signed with your key and encrypted before it is written to the ledger.</p>
         </div>
         <div className="btn-row">
           <button type="button" className="btn" onClick={() => go({ name: 'patients' })}>

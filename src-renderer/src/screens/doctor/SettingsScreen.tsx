@@ -17,7 +17,7 @@ export function SettingsScreen() {
     void load();
   }, [load]);
   return (
-    <section aria-labelledby="settings-title">
+    <section aria-labelledby="settings-title" className="settings-page">
       <div className="page-header">
         <div>
           <h1 id="settings-title">Settings</h1>

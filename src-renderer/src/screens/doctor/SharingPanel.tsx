@@ -38,8 +38,14 @@ export function SharingPanel({ view, canWrite }: { view: ChartView; canWrite: bo
               <li key={p.signKey}>
                 <span>{name}</span>
                 {canWrite && (
-                  <button type="button" className="btn" disabled={busyKey !== null} onClick={() => void drop(p.signKey)}>
-                    {busyKey === p.signKey ? 'Signing…' : `Stop sharing with ${name}`}
+                  <button
+                    type="button"
+                    className="btn"
+                    aria-label={`Stop sharing with ${name}`}
+                    disabled={busyKey !== null}
+                    onClick={() => void drop(p.signKey)}
+                  >
+                    {busyKey === p.signKey ? 'Signing…' : 'Stop sharing'}
                   </button>
                 )}
               </li>

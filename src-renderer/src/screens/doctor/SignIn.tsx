@@ -1,5 +1,6 @@
 // Sign in (pick an identity, type its password) and the lock screen (same identity, password again).
 import { Lock, UserRound } from 'lucide-react';
+import { CenteredScreen } from '../../components/CenteredScreen';
 import { useState, type FormEvent } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
@@ -37,8 +38,7 @@ export function SignIn() {
   }
 
   return (
-    <main className="centered-screen">
-      <div className="card">
+    <CenteredScreen>
         <p className="muted">HealthChain</p>
         {locked ? (
           <>
@@ -80,7 +80,6 @@ export function SignIn() {
             )}
           </div>
         </form>
-      </div>
-    </main>
+    </CenteredScreen>
   );
 }

@@ -129,4 +129,17 @@ describe('Kiosk: idle sign-out', () => {
     act(() => void vi.advanceTimersByTime(30_000));
     expect(screen.getByRole('tablist', { name: 'Your record' })).toBeTruthy();
   });
+
+  it('wipes a half-typed code and PIN left on the sign-in screen after the idle time', async () => {
+    vi.useFakeTimers();
+    setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
+    const code = screen.getByRole('textbox', { name: 'Access card code' });
+    fireEvent.change(code, { target: { value: 'ABCD-EF' } });
+    fireEvent.change(screen.getByLabelText('PIN'), { target: { value: '1234' } });
+    act(() => void vi.advanceTimersByTime(89_000));
+    expect((screen.getByRole('textbox', { name: 'Access card code' }) as HTMLInputElement).value).toBe('ABCD-EF');
+    act(() => void vi.advanceTimersByTime(2_000));
+    expect((screen.getByRole('textbox', { name: 'Access card code' }) as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('PIN') as HTMLInputElement).value).toBe('');
+  });
 });

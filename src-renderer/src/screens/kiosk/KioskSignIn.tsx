@@ -1,8 +1,10 @@
 // The patient opens their chart with the access card code and their PIN. Nothing typed here is kept after sign-out.
 import { useState, type FormEvent } from 'react';
+import { CenteredScreen } from '../../components/CenteredScreen';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import type { UiError } from '../../errors';
+import { useIdleCountdown } from '../../hooks/useIdleCountdown';
 import { useKiosk } from '../../stores/kiosk';
 import { CardCodeField, checkCardCode } from './CardCodeField';
 
@@ -11,13 +13,18 @@ const PIN_ERRORS: Partial<Record<UiError['code'], string>> = {
   INVALID_CARD: 'This card code is not valid. Check each character against your card.',
 };
 
-export function KioskSignIn() {
+export function KioskSignIn({ idleSeconds, onIdle }: { idleSeconds: number; onIdle: () => void }) {
   const openCard = useKiosk((s) => s.openCard);
   const [code, setCode] = useState('');
   const [pin, setPin] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
+
+  // Nothing typed here survives the next person: the parent remounts this form (wiping it) when idle.
+  useIdleCountdown(idleSeconds, () => {
+    if (code !== '' || pin !== '' || error) onIdle();
+  });
 
   const codeOk = checkCardCode(code).state === 'valid';
   const pinError = /^\d{6,12}$/.test(pin) ? undefined : 'Your PIN has 6 to 12 digits';
@@ -37,8 +44,7 @@ export function KioskSignIn() {
   }
 
   return (
-    <main className="centered-screen kiosk">
-      <div className="card">
+    <CenteredScreen className="kiosk">
         <h1>See your medical record</h1>
         <p>Type the code printed on your access card, then your PIN.</p>
         <form onSubmit={submit} noValidate aria-label="Open your record">
@@ -58,7 +64,6 @@ export function KioskSignIn() {
           </button>
           {busy && <p className="muted">This takes a few seconds: your card is protected against guessing.</p>}
         </form>
-      </div>
-    </main>
+    </CenteredScreen>
   );
 }

@@ -1,0 +1,16 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+page.on('console', (m) => { if (m.type() === 'error') console.log('console:', m.text()); });
+await page.goto('http://127.0.0.1:47511/');
+await page.getByLabel('Full name').fill('Dr Grace Hopper');
+await page.getByLabel('Specialty').fill('General practice');
+await page.getByLabel('Licence number').fill('GMC-7654321');
+await page.getByLabel('Password', { exact: true }).fill('a long sentence for tests');
+await page.getByLabel('Confirm password').fill('a long sentence for tests');
+await page.getByRole('button', { name: 'Create identity' }).click();
+await page.waitForTimeout(3000);
+console.log(await page.locator('body').ariaSnapshot());
+await page.screenshot({ path: '/tmp/explore/b1.png' });
+await browser.close();

@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto('http://127.0.0.1:47511/');
+await page.getByRole('button', { name: 'Maria Lopez' }).click();
+await page.getByRole('button', { name: 'Edit chart' }).click();
+await page.waitForTimeout(1000);
+console.log(await page.locator('main').ariaSnapshot());
+await page.getByRole('tab', { name: 'Medication' }).click();
+await page.getByRole('textbox', { name: 'Dose (medication 1)' }).fill('1000 mg');
+console.log(await page.locator('main').getByRole('button').allTextContents());
+await browser.close();

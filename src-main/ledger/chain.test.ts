@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SeedKeyHolder, signerFor } from '../../src-shared/crypto/keyholder';
+import { sealEnvelope } from '../../src-shared/crypto/envelope';
+import {
+  ed25519Output, encodeFulfillment, fromBase58, inputDigest, makeTransfer, signTransaction, toBase64Url, transactionId,
+  type JsonObject, type Transaction,
+} from '../../src-shared/ledger';
+import { sampleChart } from '../../src-shared/records/fixtures';
+import { encodePayload, payloadOf } from '../../src-shared/records/payload';
+import { buildCreate, buildVersion } from '../records/chart-writer';
+import { verifyChartChain } from './chain';
+import { nodeCryptoProvider as crypto } from './node-crypto';
+
+const doctor = () => new SeedKeyHolder(randomBytes(32));
+const custodianOf = (h: SeedKeyHolder) => ({ signKey: h.signKey, boxKey: h.boxKey, name: '' });
+
+async function chainOf(a: SeedKeyHolder, length: number): Promise<Transaction[]> {
+  const payload = payloadOf(sampleChart(), null, custodianOf(a), []);
+  const txs = [(await buildCreate(a, payload, crypto)).tx];
+  for (let seq = 2; seq <= length; seq++) txs.push((await buildVersion(a, txs.at(-1)!, txs[0]!.id, 'update', seq, payload, crypto)).tx);
+  return txs;
+}
+
+/** A TRANSFER spending `head`, with an envelope whose fields the test chooses, signed by `signer`. */
+async function forged(signer: SeedKeyHolder, head: Transaction, chartId: string, envelope: { seq: number; author: string }, owner = signer): Promise<Transaction> {
+  const env = sealEnvelope({ action: 'update', seq: envelope.seq, at: new Date().toISOString(), author: envelope.author, chart: chartId }, encodePayload(payloadOf(sampleChart(), null, custodianOf(owner), [])), [owner.boxKey]);
+  const unsigned = makeTransfer([{ tx: head, outputIndex: 0 }], [ed25519Output(owner.signKey)], env as unknown as JsonObject);
+  const spentOwner = head.outputs[0]!.public_keys[0];
+  if (spentOwner === signer.signKey) return signTransaction(unsigned, signerFor(signer), { crypto });
+  // Not the owner: a well-formed fulfillment with the signer's own key and a valid signature of the right message,
+  // as an attacker would make; only the check against the spent output's condition can refuse it.
+  const signature = await signer.sign(inputDigest(unsigned, 0, crypto));
+  const fulfillment = toBase64Url(encodeFulfillment({ type: 'ed25519-sha-256', publicKey: fromBase58(signer.signKey)!, signature }));
+  const tx = { ...unsigned, inputs: [{ ...unsigned.inputs[0]!, fulfillment }], id: '' } as Transaction;
+  return { ...tx, id: transactionId({ ...tx, id: null }, crypto) };
+}
+
+describe('verifyChartChain', () => {
+  it('accepts a chain in any order and reports it oldest first', async () => {
+    const a = doctor();
+    const txs = await chainOf(a, 4);
+    const result = await verifyChartChain(txs[0]!.id, [txs[2], txs[0], txs[3], txs[1]], crypto);
+    expect(result.failure).toBeNull();
+    expect(result.versions.map((v) => v.seq)).toEqual([1, 2, 3, 4]);
+    expect(result.versions.every((v) => v.author === a.signKey && v.owner === a.signKey)).toBe(true);
+  });
+
+  it('the author named in the envelope must be the signer', async () => {
+    const [a, b] = [doctor(), doctor()];
+    const txs = await chainOf(a, 2);
+    const bad = await forged(a, txs[1]!, txs[0]!.id, { seq: 3, author: b.signKey });
+    const result = await verifyChartChain(txs[0]!.id, [...txs, bad], crypto);
+    expect(result.failure?.reason).toBe(`Version 3 (transaction ${bad.id}): The envelope names author ${b.signKey} but ${a.signKey} signed`);
+    expect(result.versions).toHaveLength(2);
+  });
+
+  it('someone who does not own the chart cannot append a version', async () => {
+    const [a, b] = [doctor(), doctor()];
+    const txs = await chainOf(a, 2);
+    const bad = await forged(b, txs[1]!, txs[0]!.id, { seq: 3, author: b.signKey });
+    const result = await verifyChartChain(txs[0]!.id, [...txs, bad], crypto);
+    expect(result.failure?.reason).toBe(`Version 3 (transaction ${bad.id}): InvalidSignature: Transaction signature is invalid.`);
+  });
+
+  it('after custody passes, the new custodian writes and the old one no longer can', async () => {
+    const [a, b] = [doctor(), doctor()];
+    const txs = await chainOf(a, 1);
+    const handover = await forged(a, txs[0]!, txs[0]!.id, { seq: 2, author: a.signKey }, b);
+    const byB = await forged(b, handover, txs[0]!.id, { seq: 3, author: b.signKey });
+    const ok = await verifyChartChain(txs[0]!.id, [txs[0], handover, byB], crypto);
+    expect(ok.failure).toBeNull();
+    expect(ok.versions.map((v) => v.owner)).toEqual([a.signKey, b.signKey, b.signKey]);
+    const byA = await forged(a, handover, txs[0]!.id, { seq: 3, author: a.signKey });
+    expect((await verifyChartChain(txs[0]!.id, [txs[0], handover, byA], crypto)).failure?.reason).toMatch(/InvalidSignature/);
+  });
+
+  it('a version numbered out of order, a fork, and a missing CREATE are each named', async () => {
+    const a = doctor();
+    const txs = await chainOf(a, 2);
+    const skipped = await forged(a, txs[1]!, txs[0]!.id, { seq: 5, author: a.signKey });
+    expect((await verifyChartChain(txs[0]!.id, [...txs, skipped], crypto)).failure?.reason).toBe(`Version 3 (transaction ${skipped.id}): The envelope says version 5 where version 3 stands`);
+    const sibling = await forged(a, txs[0]!, txs[0]!.id, { seq: 2, author: a.signKey });
+    expect((await verifyChartChain(txs[0]!.id, [...txs, sibling], crypto)).failure?.reason).toBe('2 transactions spend version 1: the history forks');
+    expect((await verifyChartChain(txs[0]!.id, [txs[1]], crypto)).failure?.reason).toBe(`The chart's CREATE transaction ${txs[0]!.id} is missing from the node's answer`);
+    expect((await verifyChartChain(txs[0]!.id, [txs[0], txs[0]], crypto)).failure?.reason).toBe(`The node returned transaction ${txs[0]!.id} twice`);
+  });
+});

@@ -1,0 +1,17 @@
+// Where the e2e bridge listens (started by playwright.config.ts webServer) and how to drive its test-only controls.
+export const WORKSTATION_URL = `http://127.0.0.1:${process.env.HC_BRIDGE_PORT ?? '47311'}/`;
+export const KIOSK_URL = `http://127.0.0.1:${process.env.HC_BRIDGE_KIOSK_PORT ?? '47312'}/`;
+const TOKEN = process.env.HC_BRIDGE_TOKEN ?? '';
+
+/** Routes every ledger answer through (or around) the byte-flipping proxy. */
+export async function setTampering(on: boolean): Promise<{ tampering: boolean; altered: number }> {
+  const res = await fetch(new URL('/__bridge/control/tamper', WORKSTATION_URL), {
+    method: 'POST',
+    headers: { 'x-bridge-token': TOKEN, 'content-type': 'application/json' },
+    body: JSON.stringify({ on }),
+  });
+  if (!res.ok) throw new Error(`bridge control answered ${res.status}`);
+  return (await res.json()) as { tampering: boolean; altered: number };
+}
+
+export const screenshot = (name: string) => `docs/screenshots/${name}.png`;

@@ -70,6 +70,7 @@ for node in $NODES; do
     -e "s|^recv_rate = .*|recv_rate = 102400000|" \
     -e "s|^addr_book_strict = .*|addr_book_strict = false|" \
     -e "s|^moniker = .*|moniker = \"$node\"|" \
+    -e "s|^log_level = .*|log_level = \"main:info,state:info,*:error\"|" \
     "$home/config/config.toml"
   date -u +%Y-%m-%dT%H:%M:%SZ > "$home/$MARKER"
 done

@@ -319,8 +319,12 @@ export async function createChartService(options: ChartServiceOptions) {
     return { chartId: tx.id, status };
   }
 
-  async function summarise(holder: KeyHolder, chartId: string): Promise<ChartSummary | null> {
-    const loaded = await loader.load(holder, chartId, 'head');
+  async function summarise(holder: KeyHolder, chartId: string, headHint?: string): Promise<ChartSummary | null> {
+    // A chart verified earlier this session whose newest version listing this reader is still the head it had is
+    // not fetched again: listing stays fast when little changed. get() always reloads and re-verifies.
+    const cached = headHint ? loader.cached(holder.boxKey, chartId) : undefined;
+    const reusable = cached && !cached.tampered && cached.versions.at(-1)?.version.txId === headHint && cached.versions.at(-1)?.payload;
+    const loaded = reusable ? cached : await loader.load(holder, chartId, 'head');
     const pending = await pendingVersions(holder, chartId, loaded.versions.at(-1)?.version.seq ?? 0);
     if (loaded.versions.length === 0 && !loaded.tampered && !pending.some((p) => p.record.state === 'pending')) return null;
     const waiting = pending.filter((p) => p.record.state === 'pending');
@@ -329,17 +333,26 @@ export async function createChartService(options: ChartServiceOptions) {
     return summaryOf(chartView(chartId, loaded, pending, holder, nameOf), holder.signKey);
   }
 
-  async function chartIdsFor(holder: KeyHolder): Promise<string[]> {
+  /** Charts listing this reader, each with the id of its newest version that does (a hint, not trusted data). */
+  async function chartsFor(holder: KeyHolder): Promise<Map<string, string | undefined>> {
     const { value: hits } = await client.searchMetadata(holder.boxKey, 0);
-    const ids = new Set<string>();
+    const heads = new Map<string, { seq: number; txId: string } | undefined>();
     for (const hit of hits) {
       // Text search is fuzzy: only envelopes that really list this reader count.
       if (!isEnvelope(hit.metadata) || !isReader(hit.metadata, holder.boxKey)) continue;
       const id = hit.metadata.seq === 1 ? hit.id : hit.metadata.chart;
-      if (id && HEX64.test(id)) ids.add(id);
+      if (!id || !HEX64.test(id)) continue;
+      const known = heads.get(id);
+      if (!known || known.seq < hit.metadata.seq) heads.set(id, { seq: hit.metadata.seq, txId: hit.id });
     }
-    for (const record of outbox.all()) if (record.kind === 'chart' && record.author === holder.signKey && record.chartId) ids.add(record.chartId);
-    return [...ids];
+    for (const record of outbox.all()) {
+      if (record.kind === 'chart' && record.author === holder.signKey && record.chartId && !heads.has(record.chartId)) heads.set(record.chartId, undefined);
+    }
+    return new Map([...heads].map(([id, head]) => [id, head?.txId]));
+  }
+
+  async function chartIdsFor(holder: KeyHolder): Promise<string[]> {
+    return [...(await chartsFor(holder)).keys()];
   }
 
   async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -359,10 +372,10 @@ export async function createChartService(options: ChartServiceOptions) {
 
     async list(holder: KeyHolder): Promise<ChartSummary[]> {
       remember(holder);
-      const ids = await chartIdsFor(holder);
-      const summaries = await mapLimit(ids, options.listConcurrency ?? 8, async (id) => {
+      const charts = [...(await chartsFor(holder))];
+      const summaries = await mapLimit(charts, options.listConcurrency ?? 8, async ([id, head]) => {
         try {
-          return await summarise(holder, id);
+          return await summarise(holder, id, head);
         } catch (error) {
           if (error instanceof NodeUnreachableError) throw error;
           return null;

@@ -9,13 +9,14 @@ import { BACKUP_PASSPHRASE_MIN_LENGTH, passwordProblem } from '../../src-shared/
 import { AttemptLimiter, type AttemptPolicy, PASSWORD_ATTEMPT_POLICY, type Sleep } from './attempt-limiter';
 import { CorruptedEntryError, IdentityExistsError, IdentityNotFoundError, InvalidInputError, VaultError, WrongPasswordError } from './errors';
 import { Keychain, type KeytarApi, DEFAULT_SERVICE } from './keychain';
+import { nodeEd25519Sign } from './node-ed25519';
 import { nodeScrypt } from './node-scrypt';
 import { type DoctorProfile, normaliseProfile } from './profile';
 import { BACKUP_FORMAT, ENTRY_FORMAT, openSealedIdentity, parseSealedIdentity, type SealedIdentity, sealIdentity } from './sealed-identity';
 
-/** One password guess against a keychain entry: 64 MiB, ≈350 ms on the reference CPU (docs/SECURITY.md). */
+/** One password guess against a keychain entry: 64 MiB, ≈0.36 s on the reference CPU (docs/SECURITY.md). */
 export const VAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 16, r: 8, p: 1 });
-/** Backup files leave the workstation, so a guess costs more: 128 MiB, ≈650 ms (docs/SECURITY.md). */
+/** Backup files leave the workstation, so a guess costs more: 128 MiB, ≈0.73 s (docs/SECURITY.md). */
 export const BACKUP_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
 export const DELETION_TOKEN_TTL_MS = 2 * 60_000;
 
@@ -267,6 +268,7 @@ export class Vault {
     const existing = this.#sessions.get(id);
     if (existing) return existing;
     const holder: SeedKeyHolder = new SeedKeyHolder(Uint8Array.from(seed), {
+      ed25519Sign: nodeEd25519Sign,
       onLock: () => {
         if (this.#sessions.get(id) === holder) this.lock(id, 'manual');
       },

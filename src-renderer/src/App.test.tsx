@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeIpcError } from './test/inMemoryHealthchain';
 import { setup } from './test/render';
-import { appStatus, doctor, summary } from './test/fixtures';
+import { appStatus, chartView, doctor, summary, txId } from './test/fixtures';
 import { useCharts } from './stores/charts';
 import { App } from './App';
 
@@ -78,5 +78,21 @@ describe('App', () => {
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
     expect(screen.getByRole('radio', { name: /Dr. Lena Okafor/ })).toBeTruthy();
     expect(main.callsTo('vault.lock')).toHaveLength(1);
+  });
+
+  it('clears the pending banner once main reports the chart’s transaction committed', async () => {
+    let committed = false;
+    const { main, user } = setup(<App />, {
+      ...workstation,
+      'charts.get': () => chartView({}, { integrity: committed ? 'verified' : 'pending' }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Amelia Quartermaine' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Pending: not yet committed to the ledger');
+    committed = true;
+    main.emit('recentActions', {
+      actions: [{ txId: txId(2), chartId: txId(1), action: 'update', at: '2026-11-20T10:00:00.000Z', patientName: 'Amelia Quartermaine', state: 'committed', error: null }],
+    });
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(screen.getByRole('heading', { name: 'Amelia Quartermaine' })).toBeTruthy();
   });
 });

@@ -1,4 +1,6 @@
 // Renderer entry: mounts the app. Styles are plain CSS files bundled by Vite (no runtime style injection: strict CSP).
+// First: zod must never try `new Function` (the CSP forbids eval) — the contract's eval-free parser setting.
+import '../../src-shared/ipc/zod-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

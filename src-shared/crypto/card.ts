@@ -10,12 +10,12 @@
 import { concatBytes, utf8 } from './bytes';
 import { InvalidPinError } from './errors';
 import { type ScryptFn, type ScryptParams } from './kdf';
-import { decodeCardCode, encodeCardCode } from './card-code';
+import { decodeCardCode } from './card-code';
 
 export { decodeCardCode, encodeCardCode } from './card-code';
 
 export const CARD_SALT_LABEL = 'healthchain.card/1';
-/** Production cost of one PIN guess: 256 MiB of memory, ≈1.4 s on the reference CPU (docs/SECURITY.md). */
+/** Production cost of one PIN guess: 256 MiB of memory, ≈1.5 s on the reference CPU (docs/SECURITY.md). */
 export const CARD_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 18, r: 8, p: 1 });
 export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 12;
@@ -54,8 +54,4 @@ export async function deriveCardSeed(cardSecret: Uint8Array, pin: string, scrypt
 /** What the QR code holds: the same text as the printed code, so both go through one parser. */
 export function cardQrText(code: string): string {
   return decodeCardCode(code).code;
-}
-
-export function cardCodeFromSecret(cardSecret: Uint8Array): string {
-  return encodeCardCode(cardSecret);
 }

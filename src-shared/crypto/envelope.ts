@@ -62,8 +62,14 @@ export function isEnvelope(value: unknown): value is Envelope {
   return envelopeSchema.safeParse(value).success;
 }
 
-/** Seals `plaintext` under a fresh data key wrapped to every reader (duplicates removed, order kept). */
-export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, readerBoxKeys: readonly string[]): Envelope {
+/** Wraps a data key to a reader's box key in the pinned sealed-box format (sealed-box.ts `sealTo`). */
+export type WrapKey = (recipientBoxKey: string, dataKey: Uint8Array) => Uint8Array;
+
+/**
+ * Seals `plaintext` under a fresh data key wrapped to every reader (duplicates removed, order kept). `wrap` lets
+ * Node code use an OpenSSL X25519 implementation of the same format; the default is the pure-JS `sealTo`.
+ */
+export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, readerBoxKeys: readonly string[], wrap: WrapKey = sealTo): Envelope {
   const keys = [...new Set(readerBoxKeys)];
   if (keys.length === 0) throw new EnvelopeError('malformed', 'An envelope needs at least one reader');
   const problem = envelopeSchema.pick({ action: true, seq: true, at: true, author: true, chart: true }).safeParse(header);
@@ -72,7 +78,7 @@ export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, read
   const nonce = randomBytes(nacl.secretbox.nonceLength);
   try {
     const box = nacl.secretbox(plaintext, nonce, dataKey);
-    const readers = keys.map((key) => ({ key, wrap: toBase64(sealTo(key, dataKey)) }));
+    const readers = keys.map((key) => ({ key, wrap: toBase64(wrap(key, dataKey)) }));
     return {
       type: ENVELOPE_TYPE, action: header.action, seq: header.seq, at: header.at, author: header.author,
       ...(header.chart === undefined ? {} : { chart: header.chart }),

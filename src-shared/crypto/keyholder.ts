@@ -28,7 +28,15 @@ export interface SeedKeyHolderOptions {
   onLock?: () => void;
   /** Key derivation; replaceable only so a test can watch the derived buffers being zeroed on lock. */
   deriveKeys?: (seed: Uint8Array) => IdentityKeys;
+  /**
+   * Ed25519 signing with the 32-byte RFC 8032 private key. Default: @noble/curves (pure JS). Main injects
+   * node:crypto's (OpenSSL, ~50× faster). Ed25519 is deterministic, so both give identical signatures.
+   */
+  ed25519Sign?: Ed25519Sign;
 }
+
+export type Ed25519Sign = (message: Uint8Array, signSeed: Uint8Array) => Uint8Array;
+const nobleSign: Ed25519Sign = (message, signSeed) => ed25519.sign(message, signSeed);
 
 /**
  * Holds the derived secrets of one seed in private fields: they are not enumerable, not in JSON.stringify, not in
@@ -40,6 +48,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
   readonly readOnly: boolean;
   #keys: IdentityKeys | null;
   #onLock: (() => void) | undefined;
+  readonly #sign: Ed25519Sign;
 
   /** Takes ownership of `seed`: the buffer is zeroed before the constructor returns. */
   constructor(seed: Uint8Array, options: SeedKeyHolderOptions = {}) {
@@ -52,6 +61,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
     this.boxKey = this.#keys.boxKey;
     this.readOnly = options.readOnly ?? false;
     this.#onLock = options.onLock;
+    this.#sign = options.ed25519Sign ?? nobleSign;
   }
 
   get locked(): boolean {
@@ -61,7 +71,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
   async sign(message: Uint8Array): Promise<Uint8Array> {
     const keys = this.#live();
     if (this.readOnly) throw new ReadOnlyIdentityError();
-    return ed25519.sign(message, keys.signSeed);
+    return this.#sign(message, keys.signSeed);
   }
 
   async openSealed(sealed: Uint8Array): Promise<Uint8Array> {

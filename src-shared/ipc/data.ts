@@ -14,7 +14,8 @@ export const publicKeySchema = z.string().regex(BASE58_KEY, { error: 'must be a 
 export const txIdSchema = z.string().regex(TX_ID, { error: 'must be a 64-character hex transaction id' });
 /** Chart id = the asset id of the chart's CREATE transaction. */
 export const chartIdSchema = txIdSchema;
-export const isoTimeSchema = z.string().min(1);
+/** ISO time as written by the author; empty when unknown (e.g. a chart whose head failed verification). */
+export const isoTimeSchema = z.string().max(64);
 
 export const CHART_ACTIONS = ['create', 'update', 'share', 'unshare', 'custody', 'revoke', 'restore'] as const;
 export const chartActionSchema = z.enum(CHART_ACTIONS);
@@ -51,7 +52,8 @@ export const integritySchema = z.enum(INTEGRITY);
 export type Integrity = z.infer<typeof integritySchema>;
 
 export const personRefSchema = z.object({
-  signKey: publicKeySchema,
+  /** base58 signing key; empty when unknown (a tampered chart names nobody it could not verify). */
+  signKey: z.string().max(100),
   /** From the practitioner directory; null when the key is not in it. */
   name: z.string().nullable(),
 });
@@ -130,7 +132,7 @@ export const verificationReportSchema = z.object({
   /** Exact reason of the first failure; null when ok. */
   reason: z.string().nullable(),
   checks: z.array(verificationCheckSchema),
-  signatures: z.array(z.object({ publicKey: publicKeySchema, name: z.string().nullable(), ok: z.boolean() })),
+  signatures: z.array(z.object({ publicKey: z.string().max(100), name: z.string().nullable(), ok: z.boolean() })),
   /** The version chain from CREATE to this version: each entry spends the previous one. */
   chain: z.array(z.object({ seq: z.number().int().min(1), txId: reportedTxId, action: chartActionSchema.nullable(), ok: z.boolean() })),
   nodeUrl: z.string(),

@@ -17,3 +17,6 @@ for (const name of names) {
   console.log(`\n=== bench: ${name} ===`);
   await (await load()).main(process.argv.slice(2));
 }
+
+// A module, so the top-level await above type-checks.
+export {};

@@ -23,8 +23,10 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
   let altered = 0;
   const state = { tampering: false };
   const server = http.createServer((req, res) => {
+    // Identity encoding only, so the body can be read and edited as text.
+    const { 'accept-encoding': _encoding, ...headers } = req.headers;
     const forward = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
       (up) => {
         const isTxAnswer = req.method === 'GET' && /^\/api\/v1\/transactions(\/|\?)/.test(req.url ?? '');
         if (!state.tampering || !isTxAnswer) {

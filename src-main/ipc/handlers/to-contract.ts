@@ -131,7 +131,7 @@ export function verificationToContract(raw: VerificationReport, view: ChartView 
     ok: (target?.ok ?? false) && report.versions.filter((v) => v.seq <= targetSeq).every((v) => v.ok),
     reason: target?.reason ?? (report.ok ? null : report.reason),
     checks: (target?.checks ?? []).map((c) => ({ label: CHECK_LABELS[c.check] ?? c.check, ok: c.ok, detail: c.detail || null })),
-    signatures: author ? [{ publicKey: author.signKey, name: author.name, ok: signaturesOk }] : [],
+    signatures: author?.signKey ? [{ publicKey: author.signKey, name: author.name, ok: signaturesOk }] : [],
     chain: report.versions.filter((v) => v.seq <= targetSeq).map((v) => ({ seq: v.seq, txId: v.txId, action: actionOf(v.seq), ok: v.ok })),
     nodeUrl: report.nodeUrl,
     txUrl: target?.link ?? '',

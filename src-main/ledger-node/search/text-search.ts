@@ -20,12 +20,33 @@ export function foldText(text: string): string {
   return text.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
 }
 
+// Only plain words are stemmed: the stemmer's regular expressions backtrack badly on long tokens, and tokens with
+// digits (ids, keys, codes) are not English words. The same rule applies at index and at query time.
+const STEMMABLE = /^\p{L}{1,40}$/u;
+const STEM_CACHE_SIZE = 20_000;
+const stemCache = new Map<string, string>();
+
+function stemWord(word: string): string {
+  if (!STEMMABLE.test(word)) return word;
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    stemmed = stem(word);
+    if (stemCache.size >= STEM_CACHE_SIZE) stemCache.clear();
+    stemCache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+// ASCII text without upper-case letters needs no folding (the common case: ids, keys, lower-case words).
+const NEEDS_FOLDING = /[^\x00-\x40\x5b-\x7f]/;
+
 export function termsOf(text: string, analyzer: Analyzer): string[] {
   const terms: string[] = [];
-  for (const word of foldText(text).split(DELIMITERS)) {
+  const folded = NEEDS_FOLDING.test(text) ? foldText(text) : text;
+  for (const word of folded.split(DELIMITERS)) {
     if (!word) continue;
     if (analyzer === 'raw') terms.push(word);
-    else if (!ENGLISH_STOP_WORDS.has(word)) terms.push(stem(word));
+    else if (!ENGLISH_STOP_WORDS.has(word)) terms.push(stemWord(word));
   }
   return terms;
 }

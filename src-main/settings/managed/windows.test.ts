@@ -98,10 +98,15 @@ describe('WindowsManagedSettingsReader', () => {
     expect(result.status === 'rejected' && result.reason).toMatch(/^HKLM\\SOFTWARE\\Policies\\HealthChain: /);
   });
 
-  it('rejects when reg.exe fails for another reason', async () => {
-    const denied: CommandResult = { code: 1, stdout: '', stderr: 'ERROR: Access is denied.' };
-    const result = await new WindowsManagedSettingsReader(runner(denied, missing)).read();
-    expect(result.status === 'rejected' && result.reason).toMatch(/failed \(exit 1\): ERROR: Access is denied\./);
+  it('recognizes a missing key on a non-English Windows too (exit 1, nothing on stdout)', async () => {
+    const german: CommandResult = { code: 1, stdout: '', stderr: 'FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden.\r\n' };
+    expect(await new WindowsManagedSettingsReader(runner(german, found('reg-query-hkcu.txt'))).read()).toMatchObject({ status: 'ok', values: { autoLockMinutes: 30 } });
+  });
+
+  it('rejects when reg.exe fails in another way', async () => {
+    const killed: CommandResult = { code: -1, stdout: '', stderr: 'spawnSync reg.exe ETIMEDOUT' };
+    const result = await new WindowsManagedSettingsReader(runner(killed, missing)).read();
+    expect(result.status === 'rejected' && result.reason).toMatch(/failed \(exit -1\): spawnSync reg\.exe ETIMEDOUT/);
   });
 
   it('rejects (never throws) when reg.exe cannot be started', async () => {

@@ -135,8 +135,10 @@ export class WindowsManagedSettingsReader implements ManagedSettingsReader {
     } catch (error) {
       return { status: 'rejected', reason: `cannot run reg.exe for ${key}: ${(error as Error).message}` };
     }
-    // reg.exe exits 1 with "unable to find the specified registry key" when no policy exists.
-    if (result.code === 1 && /unable to find/i.test(result.stderr + result.stdout)) return { status: 'absent' };
+    // A missing key: reg.exe exits 1 and prints nothing on stdout, only a message on stderr that Windows
+    // translates ("unable to find the specified registry key", "… wurde nicht gefunden", …), so the message is
+    // not what we rely on.
+    if (result.code === 1 && result.stdout.trim() === '') return { status: 'absent' };
     if (result.code !== 0) return { status: 'rejected', reason: `reg query ${key} failed (exit ${result.code}): ${result.stderr.trim()}` };
     const parsed = settingsFromRegistry(parseRegQuery(result.stdout).values);
     return parsed.ok ? { status: 'ok', values: parsed.values } : { status: 'rejected', reason: `${key}: ${parsed.reason}` };

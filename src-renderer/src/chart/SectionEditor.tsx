@@ -4,6 +4,7 @@
 import { Plus, Trash2 } from 'lucide-react';
 import type { Chart, ChartListKey, ChartSection, FieldSpec, ListSection } from '../../../src-shared/records';
 import { emptyDoctor, emptyIllness, emptyMedication, emptyVisit } from '../../../src-shared/records';
+import { DirectoryFill } from './DirectoryFill';
 import { FieldInput } from './FieldInput';
 
 const EMPTY_ENTRY: Record<ChartListKey, () => Record<string, unknown>> = {
@@ -56,6 +57,7 @@ function ListEditor({ section, chart, onChange, errors, shown, onTouch, savedIds
   const setEntries = (next: Record<string, unknown>[]) => onChange({ ...chart, [section.path]: next } as Chart);
   const listError = shown(section.path) ? errors[section.path] : undefined;
   const noun = section.itemLabel;
+  const keyField = section.fields.find((f) => f.kind === 'key');
 
   return (
     <div>
@@ -89,6 +91,17 @@ function ListEditor({ section, chart, onChange, errors, shown, onTouch, savedIds
                 );
               })}
             </div>
+            {keyField && (
+              <DirectoryFill
+                entryLabel={`${noun} ${index + 1}`}
+                onPick={(p) => {
+                  const filled: Record<string, unknown> = { ...entry, [keyField.key]: p.signKey };
+                  if ('name' in entry) filled.name = p.name;
+                  if ('specialty' in entry) filled.specialty = p.specialty;
+                  setEntries(entries.map((e, i) => (i === index ? filled : e)));
+                }}
+              />
+            )}
             {!savedIds.has(String(entry.id)) && (
               <button type="button" className="btn" onClick={() => setEntries(entries.filter((_, i) => i !== index))}>
                 <Trash2 aria-hidden="true" size={16} /> Remove {noun} {index + 1}

@@ -7,6 +7,7 @@ import type {
   ChartView,
   HistoryEntry,
   Practitioner,
+  RecentAction,
   VerificationReport,
 } from '../../../src-shared/ipc';
 import type { Chart } from '../../../src-shared/records';
@@ -46,6 +47,8 @@ interface ChartsState {
   unshare(chartId: string, signKey: string): Promise<Outcome>;
   custody(chartId: string, signKey: string): Promise<Outcome>;
   practitioners(query: string): Promise<Outcome<Practitioner[]>>;
+  /** Recent actions changed: re-read what is shown as pending once main reports it committed or rejected. */
+  settlePending(actions: readonly RecentAction[]): Promise<void>;
   reset(): void;
 }
 
@@ -128,6 +131,12 @@ export const useCharts = create<ChartsState>()((set, get) => {
     async practitioners(query) {
       const result = await call(() => api().charts.practitioners({ query }));
       return result.ok ? { ok: true, value: result.value.practitioners } : result;
+    },
+    async settlePending(actions) {
+      const settled = new Set(actions.filter((a) => a.state !== 'pending').map((a) => a.chartId));
+      const { open, summaries } = get();
+      if (open && open.summary.integrity === 'pending' && settled.has(open.summary.chartId)) await get().openChart(open.summary.chartId, open.seq === open.summary.seq ? undefined : open.seq);
+      if (summaries.some((c) => c.integrity === 'pending' && settled.has(c.chartId))) await get().loadList();
     },
     reset: () => set({ ...initial }),
   };

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleChart } from '../../../src-shared/records/fixtures';
 import type { ChartService } from '../../../src-main/records/chart-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { NodeUnreachableError } from '../../../src-main/ledger/errors';
+import { NodeRejectedError, NodeUnreachableError } from '../../../src-main/ledger/errors';
+import { nodeCryptoProvider } from '../../../src-main/ledger/node-crypto';
+import { buildCreate } from '../../../src-main/records/chart-writer';
+import { payloadOf } from '../../../src-shared/records/payload';
 import { PIN, TestVault, eventually, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 
 async function freePort(): Promise<number> {
@@ -105,6 +108,20 @@ describe('outbox', { timeout: 60_000 }, () => {
     await b.service.discardRejected(item!.txId);
     expect(b.service.outbox()).toEqual([]);
     expect(await b.service.update(doctor.holder, chartId, sampleChart('Again on B'))).toMatchObject({ seq: 3, status: 'committed' });
+  });
+
+  it("the node's reason for refusing a transaction reaches the caller verbatim", async () => {
+    const { service: s } = await service([`http://127.0.0.1:${port}`]);
+    const { tx } = await buildCreate(doctor.holder, payloadOf(sampleChart(), null, { signKey: doctor.holder.signKey, boxKey: doctor.holder.boxKey, name: '' }, []), nodeCryptoProvider);
+    const bad = { ...tx, id: 'f'.repeat(64) };
+    const error = await s.client.post(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeRejectedError);
+    expect(error).toMatchObject({
+      httpStatus: 400,
+      reason: `Invalid transaction (InvalidHash): The transaction's id '${bad.id}' isn't equal to the hash of its body, i.e. it's not valid.`,
+    });
+    expect(await s.client.post(tx)).toMatchObject({ value: 'committed' });
+    expect(await s.client.post(tx)).toMatchObject({ value: 'duplicate' }); // posting again counts as committed
   });
 
   it('fails over to the next node URL and links versions to the node that answered', async () => {

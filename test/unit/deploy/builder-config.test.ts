@@ -67,6 +67,12 @@ describe('electron-builder configuration', () => {
     expect(kiosk.deb?.packageName).not.toBe(work.deb?.packageName);
     expect(kiosk.directories?.output).not.toBe(work.directories?.output);
     expect(kiosk.files).toEqual(work.files); // same sources
+    const artifacts = (c: Configuration) => [c.nsis?.artifactName, c.mac?.artifactName, c.appImage?.artifactName, c.deb?.artifactName];
+    for (const [a, b] of artifacts(work).map((name, i) => [name, artifacts(kiosk)[i]])) {
+      expect(a).toBeTruthy();
+      expect(a).not.toBe(b); // both products can sit side by side on the update server
+      expect(`${a} ${b}`.split(' ')).toHaveLength(2); // no spaces in file names
+    }
     expect(kiosk.afterPack).toBe(work.afterPack);
   });
 

@@ -105,6 +105,7 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
     for (const [name, tm] of tendermints) {
       expect(commandText(tm), name).toMatch(/--p2p\.laddr=tcp:\/\/0\.0\.0\.0:26656/);
       expect(commandText(tm), name).toMatch(/--rpc\.laddr=tcp:\/\/0\.0\.0\.0:26657/);
+      expect(commandText(tm), `${name} must use the home it keeps in its volume`).toMatch(/--home[ =]\/tendermint\b/);
     }
   });
 
@@ -163,7 +164,7 @@ case "$cmd" in
     [ -f "$cfg/priv_validator_key.json" ] || printf '{"pub_key":{"type":"tendermint/PubKeyEd25519","value":"%s"}}\\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\\n')" > "$cfg/priv_validator_key.json"
     [ -f "$cfg/node_key.json" ] || od -An -tx1 -N20 /dev/urandom | tr -d ' \\n' > "$cfg/node_key.json"
     [ -f "$cfg/genesis.json" ] || echo '{"chain_id":"test-chain-single","validators":[]}' > "$cfg/genesis.json"
-    [ -f "$cfg/config.toml" ] || printf '%s\\n' 'proxy_app = "tcp://127.0.0.1:26658"' 'moniker = "anonymous"' '[p2p]' 'persistent_peers = ""' 'addr_book_strict = true' 'send_rate = 5120000' 'recv_rate = 5120000' '[mempool]' 'recheck = true' '[consensus]' 'create_empty_blocks = true' > "$cfg/config.toml"
+    [ -f "$cfg/config.toml" ] || printf '%s\\n' 'proxy_app = "tcp://127.0.0.1:26658"' 'moniker = "anonymous"' 'log_level = "*:info"' '[p2p]' 'persistent_peers = ""' 'addr_book_strict = true' 'send_rate = 5120000' 'recv_rate = 5120000' '[mempool]' 'recheck = true' '[consensus]' 'create_empty_blocks = true' > "$cfg/config.toml"
     ;;
   show_validator) sed -e 's/^{"pub_key"://' -e 's/}$//' "$cfg/priv_validator_key.json" ;;
   show_node_id) cat "$cfg/node_key.json"; echo ;;
@@ -221,6 +222,7 @@ describe('docker/network/setup-network.sh (with a stand-in tendermint CLI)', () 
       expect(config).toMatch(/^send_rate = 102400000$/m);
       expect(config).toMatch(/^addr_book_strict = false$/m);
       expect(config).toMatch(new RegExp(`^moniker = "${node}"$`, 'm'));
+      expect(config).toMatch(/^log_level = "main:info,state:info,\*:error"$/m);
     }
   });
 

@@ -40,7 +40,14 @@ export function AccessCardView({ card, patientName, pending, onDone }: AccessCar
           <div>
             <p className="label">Access code</p>
             <p className="access-code mono" aria-label="Access code">
-              {card.code}
+              {/* Lines break only between groups, never inside one. */}
+              {card.code.split('-').map((group, i, all) => (
+                <span key={i} className="code-group">
+                  {group}
+                  {i < all.length - 1 ? '-' : ''}
+                  {i < all.length - 1 && <wbr />}
+                </span>
+              ))}
             </p>
           </div>
         </div>

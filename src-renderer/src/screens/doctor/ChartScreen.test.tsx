@@ -182,4 +182,20 @@ describe('Chart view: actions', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('The chart changed since you opened it');
     expect((screen.getByRole('textbox', { name: 'Name' }) as HTMLInputElement).value).toBe('Amelia Q. Smith');
   });
+
+  it('hands custody over only after a second confirmation naming the doctor', async () => {
+    const { user, main } = setup(<ChartScreen chartId={chartId} />, {
+      'charts.get': () => chartView(),
+      'charts.practitioners': () => ({
+        practitioners: [{ name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, boxKey: KEY_OTHER, trusted: false }],
+      }),
+      'charts.custody': () => ({ chart: summary({ seq: 3, headTxId: txId(3), role: 'reader' }) }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Hand over custody' }));
+    const dialog = screen.getByRole('dialog', { name: 'Hand over custody' });
+    await user.click(await within(dialog).findByRole('button', { name: 'Hand over to Dr. Tomasz Wierzbicki' }));
+    expect(main.callsTo('charts.custody')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Confirm hand over to Dr. Tomasz Wierzbicki' }));
+    await waitFor(() => expect(main.callsTo('charts.custody')).toEqual([{ chartId, signKey: KEY_THIRD }]));
+  });
 });

@@ -132,7 +132,8 @@ export function ChartScreen({ chartId }: { chartId: string }) {
               viewingSeq={view.seq}
               onView={(seq) => {
                 void openChart(chartId, seq);
-                window.scrollTo({ top: 0 });
+                // The main pane scrolls, not the window: bring the version banner and title back into view.
+                document.getElementById('chart-title')?.scrollIntoView?.({ block: 'start' });
               }}
             />
           )}

@@ -1,6 +1,7 @@
 // The signed-in doctor's frame: header with identity and lock/sign-out, navigation, the current screen, status bar.
 import { Activity, FilePlus2, Lock, LogOut, Settings as SettingsIcon, ShieldCheck, Users } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
+import { api } from '../../api';
 import { StatusBar } from '../../components/StatusBar';
 import { useActivityReporter } from '../../hooks/useActivityReporter';
 import { useActivity } from '../../stores/activity';
@@ -31,7 +32,12 @@ export function Console() {
   useEffect(() => {
     void useActivity.getState().load();
     void useCharts.getState().loadList();
-    return useActivity.getState().subscribe();
+    const offActivity = useActivity.getState().subscribe();
+    const offSettle = api().on.recentActions(({ actions }) => void useCharts.getState().settlePending(actions));
+    return () => {
+      offActivity();
+      offSettle();
+    };
   }, []);
 
   return (

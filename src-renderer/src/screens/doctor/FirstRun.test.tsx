@@ -58,4 +58,27 @@ describe('First run', () => {
     expect(main.callsTo('settings.set')).toEqual([{ patch: { nodeUrls: ['https://ledger-1.hospital.example:9984'] } }]);
     expect(useSession.getState()).toMatchObject({ phase: 'ready', identity: doctor });
   });
+
+  it('imports an encrypted backup, unlocks it with the same password, then asks for the node', async () => {
+    useSession.setState({ phase: 'first-run' }); // as DoctorApp leaves it for a workstation with no identity
+    const { user, main } = setup(<FirstRun />, {
+      ...handlers(),
+      'vault.importBackup': () => ({ identity: doctor }),
+      'vault.unlock': () => ({ identity: doctor }),
+    });
+    await user.click(screen.getByRole('tab', { name: 'Import a backup' }));
+    await user.click(screen.getByRole('button', { name: 'Import backup' }));
+    expect(screen.getByRole('alert').textContent).toBe('Choose a backup file');
+
+    const file = new File(['{"type":"hc.backup/1","sealed":"…"}'], 'okafor.hcbackup', { type: 'application/json' });
+    await user.upload(screen.getByLabelText('Backup file'), file);
+    await user.type(screen.getByLabelText('Backup password'), 'a long clinic sentence');
+    await user.click(screen.getByRole('button', { name: 'Import backup' }));
+
+    expect(await screen.findByRole('heading', { name: 'Choose the ledger node' })).toBeTruthy();
+    expect(main.callsTo('vault.importBackup')).toEqual([{ backup: '{"type":"hc.backup/1","sealed":"…"}', password: 'a long clinic sentence' }]);
+    expect(main.callsTo('vault.unlock')).toEqual([{ id: doctor.id, password: 'a long clinic sentence' }]);
+    // Still in first run until the node is chosen.
+    expect(useSession.getState().phase).toBe('first-run');
+  });
 });

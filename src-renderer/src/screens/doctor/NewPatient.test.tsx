@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Chart } from '../../../../src-shared/records';
 import { FakeIpcError } from '../../test/inMemoryHealthchain';
 import { setup } from '../../test/render';
-import { summary } from '../../test/fixtures';
+import { KEY_OTHER, KEY_THIRD, summary } from '../../test/fixtures';
 import { useNavigation } from '../../stores/navigation';
 import { NewPatient } from './NewPatient';
 
@@ -109,5 +109,32 @@ describe('New patient form', () => {
     expect(await screen.findByText('This name is reserved')).toBeTruthy();
     expect(screen.getByText('Invalid request: chart.patient.name is reserved')).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('article', { name: 'Access card' })).toBeNull());
+  });
+
+  it('fills a doctor entry from the practitioner directory instead of a typed key', async () => {
+    const { user, main } = setup(<NewPatient />, {
+      ...handlers(),
+      'charts.practitioners': () => ({
+        practitioners: [{ name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, boxKey: KEY_OTHER, trusted: true }],
+      }),
+    });
+    await fillValidPatient(user);
+    await user.click(screen.getByRole('tab', { name: 'Doctors' }));
+    await user.click(screen.getByRole('button', { name: 'Add doctor' }));
+    await user.click(screen.getByRole('button', { name: 'Choose doctor 1 from the directory' }));
+    const dialog = screen.getByRole('dialog', { name: 'Practitioner directory' });
+    await user.click(await within(dialog).findByRole('button', { name: 'Choose Dr. Tomasz Wierzbicki' }));
+
+    const panel = screen.getByRole('tabpanel', { name: 'Doctors' });
+    expect((within(panel).getByRole('textbox', { name: 'Doctor (doctor 1)' }) as HTMLInputElement).value).toBe('Dr. Tomasz Wierzbicki');
+    expect((within(panel).getByRole('textbox', { name: 'Specialty (doctor 1)' }) as HTMLInputElement).value).toBe('Cardiology');
+    expect((within(panel).getByRole('textbox', { name: 'Practitioner key (doctor 1)' }) as HTMLInputElement).value).toBe(KEY_THIRD);
+
+    await user.click(screen.getByRole('button', { name: 'Create chart' }));
+    await screen.findByRole('article', { name: 'Access card' });
+    const [request] = main.callsTo('charts.create') as { chart: Chart }[];
+    expect(request?.chart.doctors).toEqual([
+      expect.objectContaining({ name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, role: 'current', status: 'active' }),
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { setup } from '../../test/render';
+import { FakeIpcError } from '../../test/inMemoryHealthchain';
 import { summary, txId } from '../../test/fixtures';
 import { useCharts } from '../../stores/charts';
 import { useNavigation } from '../../stores/navigation';
@@ -61,5 +62,18 @@ describe('Patient list', () => {
     expect(await screen.findByText(/No patients yet/)).toBeTruthy();
     await user.click(screen.getAllByRole('button', { name: 'Add patient' })[1]!);
     expect(useNavigation.getState().route).toEqual({ name: 'new-patient' });
+  });
+
+  it('says plainly when a refresh fails instead of silently showing the old list as current', async () => {
+    useCharts.setState({ summaries: CHARTS, listLoaded: true });
+    const { user } = setup(<PatientList />, {
+      'charts.list': () => {
+        throw new FakeIpcError({ code: 'NODE_UNREACHABLE', message: 'The ledger node at http://127.0.0.1:9984 does not answer' });
+      },
+    });
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The list could not be refreshed: it may be out of date');
+    expect(alert.textContent).toContain('The ledger node at http://127.0.0.1:9984 does not answer');
   });
 });

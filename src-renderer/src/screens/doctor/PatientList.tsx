@@ -1,6 +1,7 @@
 // The doctor's patients: instant search over decrypted names (in memory, never sent anywhere), status filter, counts.
 import { Plus, Search } from 'lucide-react';
 import { useMemo } from 'react';
+import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { formatDateTime } from '../../chart/format';
@@ -69,7 +70,13 @@ export function PatientList() {
         </button>
       </div>
 
-      <ErrorMessage error={listError} />
+      {listError && summaries.length > 0 ? (
+        <Banner tone="warn" title="The list could not be refreshed: it may be out of date">
+          <p>{listError.message}</p>
+        </Banner>
+      ) : (
+        <ErrorMessage error={listError} />
+      )}
       {!listLoaded ? (
         <Loading label="Loading charts…" />
       ) : summaries.length === 0 && !listError ? (

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import type { UiError } from '../../errors';
 import { useCharts } from '../../stores/charts';
-import { PractitionerPicker } from './PractitionerPicker';
+import { PractitionerPicker } from '../../components/PractitionerPicker';
 
 interface Props {
   chartId: string;

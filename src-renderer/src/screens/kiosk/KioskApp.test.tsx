@@ -22,7 +22,7 @@ const kioskHandlers = {
 
 describe('Kiosk: card code and PIN', () => {
   it('checks the card code live: length, characters, checksum', async () => {
-    const { user } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
+    const { user, main } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
     const input = screen.getByRole('textbox', { name: 'Access card code' });
     const message = () => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent;
     expect(message()).toBe('The code on your card has 28 characters.');
@@ -38,13 +38,17 @@ describe('Kiosk: card code and PIN', () => {
     // One symbol changed: the checksum catches it before any key derivation.
     await user.clear(input);
     const typo = CODE.slice(0, 5) + (CODE[5] === 'A' ? 'B' : 'A') + CODE.slice(6);
-    await user.type(input, typo);
+    await user.paste(typo);
     expect(message()).toBe('This card code contains a typo: check each character against the card.');
+    await user.type(screen.getByLabelText('PIN'), '482913');
+    await user.click(screen.getByRole('button', { name: 'Open my record' }));
+    expect(screen.getByRole('alert').textContent).toBe('This card code contains a typo: check each character against the card.');
 
     await user.clear(input);
-    await user.type(input, CODE.toLowerCase().replaceAll('-', ' '));
+    await user.paste(CODE.toLowerCase().replaceAll('-', ' '));
     expect(message()).toBe(`Code recognised: ${CODE}`);
     expect(input.getAttribute('aria-invalid')).toBeNull();
+    expect(main.callsTo('patient.openCard')).toHaveLength(0);
   });
 
   it('does not send a malformed code or PIN', async () => {
@@ -58,7 +62,8 @@ describe('Kiosk: card code and PIN', () => {
 
   it('says clearly when the PIN is wrong and clears it', async () => {
     const { user } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
-    await user.type(screen.getByRole('textbox', { name: 'Access card code' }), CODE);
+    await user.click(screen.getByRole('textbox', { name: 'Access card code' }));
+    await user.paste(CODE);
     await user.type(screen.getByLabelText('PIN'), '111222');
     await user.click(screen.getByRole('button', { name: 'Open my record' }));
     expect((await screen.findByRole('alert')).textContent).toBe(
@@ -69,7 +74,8 @@ describe('Kiosk: card code and PIN', () => {
 
   it('opens the record read-only in the four tabs plus Visits, and signs out on demand, forgetting everything', async () => {
     const { user, main } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
-    await user.type(screen.getByRole('textbox', { name: 'Access card code' }), CODE);
+    await user.click(screen.getByRole('textbox', { name: 'Access card code' }));
+    await user.paste(CODE);
     await user.type(screen.getByLabelText('PIN'), '482913');
     await user.click(screen.getByRole('button', { name: 'Open my record' }));
 

@@ -59,14 +59,16 @@ export function KioskRecord() {
         )}
       </main>
       {remaining <= warnAt && (
-        <div className="card idle-warning" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
-          <h2 id="idle-title">Are you still there?</h2>
-          <p id="idle-text" aria-live="assertive">
-            For your privacy you will be signed out in {remaining} {remaining === 1 ? 'second' : 'seconds'}.
-          </p>
-          <button type="button" className="btn btn-primary" onClick={reset}>
-            Stay signed in
-          </button>
+        <div className="idle-overlay">
+          <div className="card idle-warning" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
+            <h2 id="idle-title">Are you still there?</h2>
+            <p id="idle-text" aria-live="assertive">
+              For your privacy you will be signed out in {remaining} {remaining === 1 ? 'second' : 'seconds'}.
+            </p>
+            <button type="button" className="btn btn-primary btn-large" onClick={reset} autoFocus>
+              Stay signed in
+            </button>
+          </div>
         </div>
       )}
       <StatusBar />

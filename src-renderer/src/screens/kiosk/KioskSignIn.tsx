@@ -26,14 +26,18 @@ export function KioskSignIn({ idleSeconds, onIdle }: { idleSeconds: number; onId
     if (code !== '' || pin !== '' || error) onIdle();
   });
 
-  const codeOk = checkCardCode(code).state === 'valid';
+  const codeCheck = checkCardCode(code);
+  const codeOk = codeCheck.state === 'valid';
   const pinError = /^\d{6,12}$/.test(pin) ? undefined : 'Your PIN has 6 to 12 digits';
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
     setError(null);
-    if (!codeOk || pinError) return;
+    if (!codeOk) {
+      return setError({ code: 'INVALID_CARD', message: codeCheck.state === 'empty' ? 'Enter the code printed on your card.' : codeCheck.message });
+    }
+    if (pinError) return;
     setBusy(true);
     const result = await openCard(code, pin);
     setBusy(false);

@@ -1,11 +1,11 @@
 // Choose a doctor from the practitioner directory on the ledger (searched by name or specialty in main).
 import { useEffect, useState } from 'react';
-import type { Practitioner } from '../../../../src-shared/ipc';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { Loading } from '../../components/Loading';
-import type { UiError } from '../../errors';
-import { shortKey } from '../../chart/format';
-import { useCharts } from '../../stores/charts';
+import type { Practitioner } from '../../../src-shared/ipc';
+import { ErrorMessage } from './ErrorMessage';
+import { Loading } from './Loading';
+import type { UiError } from '../errors';
+import { shortKey } from '../chart/format';
+import { useCharts } from '../stores/charts';
 
 interface PractitionerPickerProps {
   /** Keys that cannot be chosen (already readers, or yourself). */

@@ -1,0 +1,91 @@
+import { describe, it, expect } from 'vitest';
+import { contract } from '../../../src-shared/ipc';
+import type { ChartSummary, ChartView, VerificationReport, VersionInfo } from '../../../src-shared/records/types';
+import { historyToContract, summaryToContract, verificationToContract, viewToContract } from './to-contract';
+
+const KEY = '8fJXoVPMoGkfkd2f1R6LXKmsDvLMwyrrbYjadnmxC9fP';
+const OTHER = '3pPAygRepz9v8kZmtNuXMVxJb4aSBwLDsSfeMXV2GWLx';
+const TX1 = '1'.repeat(64);
+const TX2 = '2'.repeat(64);
+
+const version = (seq: number, txId: string, over: Partial<VersionInfo> = {}): VersionInfo => ({
+  seq, action: seq === 1 ? 'create' : 'update', author: { signKey: KEY, name: 'Dr A' }, custodian: { signKey: KEY, name: 'Dr A' },
+  at: '2026-01-0' + seq + 'T10:00:00.000Z', txId, link: `http://127.0.0.1:9984/api/v1/transactions/${txId}`, diff: [], status: 'committed',
+  reason: null, readers: [], readable: true, opened: true, ...over,
+});
+
+const chart = {
+  patient: { name: 'Ada', birthDate: '1990-01-01', age: null, gender: 'female' as const, visitDate: '2026-01-01' },
+  doctors: [], illnesses: [], medications: [], visits: [],
+};
+
+function view(over: Partial<ChartView> = {}): ChartView {
+  const versions = [version(1, TX1), version(2, TX2, { diff: [{ path: 'patient.name', label: 'Name', before: 'Ad', after: 'Ada' }] })];
+  return {
+    chartId: TX1, chart, revoked: false, custodian: { signKey: KEY, name: 'Dr A' }, patient: { boxKey: OTHER, signKey: OTHER },
+    readers: [
+      { boxKey: KEY, role: 'custodian', name: 'Dr A', signKey: KEY },
+      { boxKey: OTHER, role: 'doctor', name: 'Dr B', signKey: OTHER },
+      { boxKey: 'x', role: 'patient', name: 'Ada', signKey: null },
+    ],
+    head: versions[1]!, versions, tampered: null, pending: false, isCustodian: true, ...over,
+  };
+}
+
+describe('service results → contract views', () => {
+  it('maps a chart view, listing only doctors as "shared with", and passes the contract', () => {
+    const mapped = viewToContract(view(), KEY);
+    expect(mapped.summary).toMatchObject({ chartId: TX1, patientName: 'Ada', integrity: 'verified', role: 'custodian', seq: 2, headTxId: TX2 });
+    expect(mapped.sharedWith).toEqual([{ signKey: OTHER, name: 'Dr B' }]);
+    expect(contract.charts.get.response.safeParse(mapped).success).toBe(true);
+  });
+
+  it('never carries chart data for a tampered chart, and the tampered view still passes the contract', () => {
+    const tampered = view({ chart: null, custodian: { signKey: '', name: null }, tampered: { seq: 2, txId: TX2, reason: 'InvalidHash: …' }, readers: [] });
+    const mapped = viewToContract(tampered, KEY);
+    expect(mapped.data).toBeNull();
+    expect(mapped.summary).toMatchObject({ integrity: 'tampered', tamperReason: 'InvalidHash: …', patientName: '', role: 'reader' });
+    expect(contract.charts.get.response.safeParse(mapped).success).toBe(true);
+  });
+
+  it('maps a tampered list entry (no custodian, no time) to a valid summary without a name', () => {
+    const s: ChartSummary = {
+      chartId: TX1, patientName: 'should not show', birthDate: '', age: null, gender: 'unknown', custodian: { signKey: '', name: null },
+      revoked: false, seq: 1, lastAction: 'create', lastAt: '', status: 'tampered', reason: 'InvalidHash', isCustodian: false,
+    };
+    const mapped = summaryToContract(s);
+    expect(mapped).toMatchObject({ patientName: '', integrity: 'tampered', tamperReason: 'InvalidHash' });
+    expect(contract.charts.list.response.safeParse({ charts: [mapped] }).success).toBe(true);
+  });
+
+  it('maps history with field changes', () => {
+    const [v1, v2] = historyToContract(view().versions);
+    expect(v1?.changes).toEqual([]);
+    expect(v2?.changes).toEqual([{ path: 'patient.name', label: 'Name', kind: 'changed', before: 'Ad', after: 'Ada' }]);
+    expect(contract.charts.history.response.safeParse({ versions: [v1, v2] }).success).toBe(true);
+  });
+
+  it('reports verification of one version with its chain up to it', () => {
+    const checks = [{ check: 'id' as const, ok: true, detail: 'ok' }, { check: 'signatures' as const, ok: true, detail: 'ok' }];
+    const report: VerificationReport = {
+      chartId: TX1, ok: true, nodeUrl: 'http://127.0.0.1:9984', checkedAt: '2026-01-03T00:00:00Z', reason: null,
+      versions: [
+        { seq: 1, txId: TX1, link: `http://127.0.0.1:9984/api/v1/transactions/${TX1}`, ok: true, checks, reason: null },
+        { seq: 2, txId: TX2, link: `http://127.0.0.1:9984/api/v1/transactions/${TX2}`, ok: true, checks, reason: null },
+      ],
+    };
+    const head = verificationToContract(report, view(), undefined);
+    expect(head).toMatchObject({ seq: 2, txId: TX2, operation: 'TRANSFER', ok: true, txUrl: `http://127.0.0.1:9984/api/v1/transactions/${TX2}` });
+    expect(head.chain.map((c) => [c.seq, c.action])).toEqual([[1, 'create'], [2, 'update']]);
+    expect(head.signatures).toEqual([{ publicKey: KEY, name: 'Dr A', ok: true }]);
+    const first = verificationToContract(report, view(), 1);
+    expect(first).toMatchObject({ seq: 1, operation: 'CREATE' });
+    expect(first.chain).toHaveLength(1);
+    expect(contract.charts.verify.response.safeParse(head).success).toBe(true);
+
+    const broken = { ...report, ok: false, reason: 'InvalidSignature', versions: [report.versions[0]!, { ...report.versions[1]!, ok: false, reason: 'InvalidSignature', checks: [{ check: 'signatures' as const, ok: false, detail: 'bad' }] }] };
+    const failed = verificationToContract(broken, view(), undefined);
+    expect(failed).toMatchObject({ ok: false, reason: 'InvalidSignature' });
+    expect(failed.signatures[0]?.ok).toBe(false);
+  });
+});

@@ -83,7 +83,7 @@ describe('app core', () => {
       await expect.poll(async () => {
         const r = await ws.registry.dispatch('app.status', {});
         return r.ok ? (r.value as { node: { reachable: boolean } }).node.reachable : null;
-      }).toBe(true);
+      }, { timeout: 15_000 }).toBe(true);
       const r = await ws.registry.dispatch('app.status', {});
       expect(r).toMatchObject({ ok: true, value: { variant: 'workstation', signedIn: false, node: { url: node.url, embedded: true, reachable: true, error: null } } });
       expect(events.some(([name]) => name === 'nodeStatus')).toBe(true);

@@ -62,10 +62,10 @@ describe('build variant', () => {
     expect(resolveVariant({ isPackaged: false, packageJson: {}, argv: ['electron', '.', '--kiosk'] })).toBe('kiosk');
     expect(resolveVariant({ isPackaged: false, packageJson: null, argv: ['electron', '.'] })).toBe('workstation');
   });
-  it('passes the variant to the preload, defaulting to the restricted kiosk client', () => {
+  it('passes the variant to the preload; anything else names no build (main stays the authority)', () => {
     expect(variantFromArgv(['x', variantArg('workstation')])).toBe('workstation');
     expect(variantFromArgv(['x', variantArg('kiosk')])).toBe('kiosk');
-    expect(variantFromArgv(['x', '--healthchain-variant=admin'])).toBe('kiosk');
-    expect(variantFromArgv([])).toBe('kiosk');
+    expect(variantFromArgv(['x', '--healthchain-variant=admin'])).toBeUndefined();
+    expect(variantFromArgv([])).toBeUndefined();
   });
 });

@@ -27,6 +27,8 @@ export interface LoadedChart {
   verification: ChainVerification;
   versions: OpenedVersion[];
   tampered: Tampering | null;
+  /** Set when the node announced a newer transaction of this chart (or the stream was down): reload before reuse. */
+  stale?: boolean;
 }
 
 /** Which versions to open: all, only the current one, or the most recent N (history shown in pages). */
@@ -88,6 +90,16 @@ export class ChartLoader {
   /** The last chart this viewer loaded successfully, for working on while no node answers. */
   cached(viewerBoxKey: string, chartId: string): LoadedChart | undefined {
     return this.lastLoaded.get(`${viewerBoxKey}:${chartId}`);
+  }
+
+  /** The node committed something for this chart: any copy loaded before is out of date. */
+  markStale(chartId: string): void {
+    for (const [key, loaded] of this.lastLoaded) if (key.endsWith(`:${chartId}`)) loaded.stale = true;
+  }
+
+  /** Events may have been missed (stream reconnected): nothing loaded so far may be reused without reloading. */
+  markAllStale(): void {
+    for (const loaded of this.lastLoaded.values()) loaded.stale = true;
   }
 
   /** Drops everything opened for this viewer (lock, sign-out) or for everyone. */

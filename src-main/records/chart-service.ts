@@ -126,6 +126,7 @@ export async function createChartService(options: ChartServiceOptions) {
   sender.on('changed', () => emit('outbox'));
   sender.on('committed', (record, nodeUrl) => {
     if (record.kind === 'chart' && record.chartId) {
+      loader.markStale(record.chartId);
       recent.committed(record.tx.id, nodeUrl);
       emit('recent');
       emit('chart', record.chartId);
@@ -135,7 +136,12 @@ export async function createChartService(options: ChartServiceOptions) {
     recent.rejected(record.tx.id);
     emit('recent');
   });
-  stream.on('event', (event) => void onStreamEvent(event.transaction_id, event.asset_id));
+  stream.on('event', (event) => {
+    loader.markStale(event.asset_id);
+    void onStreamEvent(event.transaction_id, event.asset_id);
+  });
+  stream.on('open', () => loader.markAllStale());
+  stream.on('close', () => loader.markAllStale());
   sender.start();
   if (options.liveStream ?? true) stream.start();
 
@@ -262,6 +268,7 @@ export async function createChartService(options: ChartServiceOptions) {
 
   async function submit(holder: KeyHolder, tx: Transaction, envelope: Envelope, chartId: string, payload: ChartPayload, patientName: string) {
     loader.prime(holder.boxKey, tx.id, payload);
+    loader.markStale(chartId);
     const record = await outbox.add({
       tx, kind: 'chart', chartId, action: envelope.action, seq: envelope.seq, author: holder.signKey, createdAt: new Date().toISOString(),
     });
@@ -320,10 +327,11 @@ export async function createChartService(options: ChartServiceOptions) {
   }
 
   async function summarise(holder: KeyHolder, chartId: string, headHint?: string): Promise<ChartSummary | null> {
-    // A chart verified earlier this session whose newest version listing this reader is still the head it had is
-    // not fetched again: listing stays fast when little changed. get() always reloads and re-verifies.
-    const cached = headHint ? loader.cached(holder.boxKey, chartId) : undefined;
-    const reusable = cached && !cached.tampered && cached.versions.at(-1)?.version.txId === headHint && cached.versions.at(-1)?.payload;
+    // A chart verified earlier this session is not fetched again while the node's stream is connected and has
+    // announced nothing newer for it (and the search still points at the same version): listing stays fast when
+    // little changed. Without the stream nothing is reused. get() always reloads and re-verifies.
+    const cached = headHint && stream.connected ? loader.cached(holder.boxKey, chartId) : undefined;
+    const reusable = cached && !cached.stale && !cached.tampered && cached.versions.at(-1)?.version.txId === headHint && cached.versions.at(-1)?.payload;
     const loaded = reusable ? cached : await loader.load(holder, chartId, 'head');
     const pending = await pendingVersions(holder, chartId, loaded.versions.at(-1)?.version.seq ?? 0);
     if (loaded.versions.length === 0 && !loaded.tampered && !pending.some((p) => p.record.state === 'pending')) return null;

@@ -38,7 +38,7 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
     return value;
   };
-  return { count: get('count', 30_000), clients: get('clients', 32), rate: get('rate', 500), seconds: get('seconds', 10) };
+  return { count: get('count', 30_000), clients: get('clients', 128), rate: get('rate', 500), seconds: get('seconds', 10) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -16,4 +16,5 @@ const transport: IpcTransport = {
   },
 };
 
-contextBridge.exposeInMainWorld('healthchain', buildClient(transport, { variant: variantFromArgv(process.argv) }));
+const variant = variantFromArgv(process.argv);
+contextBridge.exposeInMainWorld('healthchain', buildClient(transport, variant ? { variant } : {}));

@@ -7,8 +7,13 @@ export function variantArg(variant: Variant): string {
   return VARIANT_ARG_PREFIX + variant;
 }
 
-export function variantFromArgv(argv: readonly string[]): Variant {
-  // Unknown or missing means the most restricted client; main registers channels per build anyway.
+/**
+ * The build named on the command line, or undefined. The client only uses it to answer UNKNOWN_CHANNEL locally;
+ * main is the authority (it registers only its build's channels), so a missing argument loses no protection.
+ */
+export function variantFromArgv(argv: readonly string[]): Variant | undefined {
   const arg = argv.find((a) => a.startsWith(VARIANT_ARG_PREFIX));
-  return arg === variantArg('workstation') ? 'workstation' : 'kiosk';
+  if (arg === variantArg('workstation')) return 'workstation';
+  if (arg === variantArg('kiosk')) return 'kiosk';
+  return undefined;
 }

@@ -99,9 +99,14 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
       const view = await charts.get(holder, req.chartId);
       if (req.seq === undefined || req.seq === view.head.seq) return viewToContract(view, holder.signKey);
       if (!view.versions.some((v) => v.seq === req.seq)) throw new IpcFailure('CHART_NOT_FOUND', `This chart has no version ${req.seq}.`);
-      // Older versions were opened and verified by get(); their payloads stay in the loader's memory cache.
-      const loaded = charts.internals.loader.cached(holder.boxKey, req.chartId);
-      const payload = loaded?.versions.find((v) => v.version.seq === req.seq)?.payload ?? null;
+      // get() verified every version and opened the recent ones; their payloads stay in the loader's memory cache.
+      // An older version is opened by history(), which opens them all.
+      const payloadOf = () => charts.internals.loader.cached(holder.boxKey, req.chartId)?.versions.find((v) => v.version.seq === req.seq)?.payload ?? null;
+      let payload = payloadOf();
+      if (!payload) {
+        await charts.history(holder, req.chartId);
+        payload = payloadOf();
+      }
       return viewToContract(view, holder.signKey, { seq: req.seq, chart: payload?.chart ?? null });
     },
     'charts.create': async (req) => {

@@ -38,7 +38,7 @@ function stemWord(word: string): string {
 }
 
 // ASCII text without upper-case letters needs no folding (the common case: ids, keys, lower-case words).
-const NEEDS_FOLDING = /[^\x00-\x40\x5b-\x7f]/;
+const NEEDS_FOLDING = /[A-Z]|[^\p{ASCII}]/u;
 
 export function termsOf(text: string, analyzer: Analyzer): string[] {
   const terms: string[] = [];

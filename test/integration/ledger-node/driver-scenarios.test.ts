@@ -331,8 +331,9 @@ describeOnLedgers('reference acceptance scenarios', (target) => {
       'null',
       '-1e400',
     ];
+    // No value above contains ".", "$" or NUL, so each can also serve as a key.
     for (const value of naughty) {
-      const tx = createTx(alice, { [value.replace(/[.$\u0000]/g, '_')]: value }, { naughty: value, [`k${value}`.replace(/[.$\u0000]/g, '_')]: [value] });
+      const tx = createTx(alice, { [value]: value }, { naughty: value, [`k${value}`]: [value] });
       await target().conn.postTransactionCommit(tx as never);
       await expect(target().conn.getTransaction(tx.id)).resolves.toEqual(tx);
     }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserWindow} from 'electron';
 import { app, dialog, ipcMain, powerMonitor, session, shell, utilityProcess } from 'electron';
+import electronUpdater from 'electron-updater';
 import { EVENT_PREFIX } from '../../src-shared/ipc';
 import { bindRegistryToIpcMain } from '../ipc/electron-ipc';
 import { createManagedSettingsReader, SettingsService } from '../settings';
@@ -18,6 +19,7 @@ import { installMenu } from './menu';
 import { registerAppScheme, serveRendererOn } from './protocol';
 import { getVariant } from './variant';
 import { partitionFor } from './web-preferences';
+import { startUpdateChecks } from './updates';
 import { createMainWindow } from './window';
 
 // Managed settings on macOS are keyed by the bundle id (electron-builder appId of each build).
@@ -142,6 +144,7 @@ async function start(): Promise<void> {
     }),
   );
   installMenu({ variant, isDevelopment, lock: () => appCore.lockAll('manual') });
+  cleanups.push(startUpdateChecks({ isPackaged: app.isPackaged, updater: electronUpdater.autoUpdater, log: (line) => console.log(line) }));
 
   if (variant === 'workstation') {
     const autoLock = startAutoLock({

@@ -57,4 +57,19 @@ describe('Outbox (on disk)', () => {
     await outbox.add(record(1, 2, '2026-11-25T05:00:00.000Z'));
     expect(statSync(join(d, `${tx(1).id}.json`)).mode & 0o777).toBe(0o600);
   });
+
+  it('concurrent adds share directory fsyncs, and every one of them is on disk when its add resolves', async () => {
+    const d = dir();
+    const outbox = await Outbox.open(d);
+    const before = outbox.dirSyncs;
+    await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+      await outbox.add(record(i + 1, i + 2, `2026-11-25T05:00:${String(i).padStart(2, '0')}.000Z`));
+      expect(readdirSync(d)).toContain(`${tx(i + 1).id}.json`);
+    }));
+    expect(outbox.dirSyncs - before).toBeGreaterThan(0);
+    expect(outbox.dirSyncs - before).toBeLessThan(40);
+    expect((await Outbox.open(d)).items()).toHaveLength(40);
+    await outbox.add(record(99, 2, '2026-11-25T06:00:00.000Z')); // alone again: its own fsync
+    expect(readdirSync(d)).toContain(`${tx(99).id}.json`);
+  });
 });

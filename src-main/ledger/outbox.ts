@@ -28,6 +28,11 @@ const TX_FILE = /^([0-9a-f]{64})\.json$/;
 
 export class Outbox {
   private readonly records = new Map<string, OutboxRecord>();
+  /** Group commit of directory fsyncs: see syncDir(). */
+  private syncRunning: Promise<void> | null = null;
+  private syncQueued: Promise<void> | null = null;
+  /** Directory fsyncs done so far (diagnostics: shows the batching). */
+  dirSyncs = 0;
 
   private constructor(readonly dir: string) {}
 
@@ -69,11 +74,14 @@ export class Outbox {
     this.records.set(txId, next);
   }
 
-  /** Called only once the node has committed the transaction (or already had it). */
+  /**
+   * Called only once the node has committed the transaction (or already had it). The directory is not fsynced for
+   * a removal: if a crash undoes it, the record is posted again on restart and the node's "already have it" answer
+   * counts as committed, so nothing is lost or doubled either way.
+   */
   async remove(txId: string): Promise<void> {
     await rm(join(this.dir, `${txId}.json`), { force: true });
     this.records.delete(txId);
-    await this.syncDir();
   }
 
   get(txId: string): OutboxRecord | undefined {
@@ -107,7 +115,28 @@ export class Outbox {
     await this.syncDir();
   }
 
-  private async syncDir(): Promise<void> {
+  /**
+   * Makes every rename done before the call durable. Concurrent writers (a bulk import) share fsyncs: a caller
+   * joins the next fsync that starts after its call (never one already running, which may predate its rename), so
+   * each record is still durable before it is posted, with one directory fsync per batch instead of per record.
+   */
+  private syncDir(): Promise<void> {
+    if (!this.syncRunning) {
+      const run: Promise<void> = this.fsyncDir().finally(() => {
+        if (this.syncRunning === run) this.syncRunning = null;
+      });
+      this.syncRunning = run;
+      return run;
+    }
+    this.syncQueued ??= this.syncRunning.catch(() => undefined).then(() => {
+      this.syncQueued = null;
+      return this.syncDir();
+    });
+    return this.syncQueued;
+  }
+
+  private async fsyncDir(): Promise<void> {
+    this.dirSyncs++;
     const handle = await open(this.dir, 'r');
     try {
       await handle.sync();

@@ -27,6 +27,10 @@ export type PractitionerData = z.infer<typeof practitionerDataSchema>;
 export class PractitionerDirectory {
   private readonly bySignKey = new Map<string, Practitioner>();
   private readonly checked = new Set<string>();
+  /** Lookups in flight, so concurrent writes by one doctor (a bulk import) share one search. */
+  private readonly finding = new Map<string, Promise<Practitioner | null>>();
+  /** Keys the ledger had no entry for, and when: a doctor without one is not searched again on every write. */
+  private readonly missingAt = new Map<string, number>();
 
   constructor(private readonly client: LedgerNodeClient, private readonly crypto: CryptoProvider) {}
 
@@ -42,15 +46,31 @@ export class PractitionerDirectory {
   /** Remembers an entry this app just published (it may still wait in the outbox). */
   remember(entry: Practitioner): void {
     this.bySignKey.set(entry.signKey, entry);
+    this.missingAt.delete(entry.signKey);
   }
 
   /** The verified entry for a signKey, from cache or the ledger; null when that key published none. */
-  async find(signKey: string): Promise<Practitioner | null> {
+  /**
+   * `trustMissForMs`: a "no entry" answer at most this old is believed without asking again (the author's own key
+   * on every write of a bulk import); 0 (default) always asks.
+   */
+  async find(signKey: string, trustMissForMs = 0): Promise<Practitioner | null> {
     const known = this.bySignKey.get(signKey);
     if (known) return known;
     if (!BASE58_KEY.test(signKey)) return null;
-    await this.ingest((await this.client.searchAssets(signKey, 0)).value);
-    return this.bySignKey.get(signKey) ?? null;
+    const missing = this.missingAt.get(signKey);
+    if (missing !== undefined && Date.now() - missing < trustMissForMs) return null;
+    let running = this.finding.get(signKey);
+    if (!running) {
+      running = (async () => {
+        await this.ingest((await this.client.searchAssets(signKey, 0)).value);
+        const found = this.bySignKey.get(signKey) ?? null;
+        if (!found) this.missingAt.set(signKey, Date.now());
+        return found;
+      })().finally(() => this.finding.delete(signKey));
+      this.finding.set(signKey, running);
+    }
+    return running;
   }
 
   /** Name from the cache only (no network): for labelling history quickly. */

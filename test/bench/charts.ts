@@ -1,12 +1,13 @@
 // `npm run bench -- charts [--versions=1000] [--charts=10000] [--imports=2000] [--concurrency=16] [--only=open,list,import]`
 // Figures for docs/BENCHMARKS.md (Charts): the real embedded node on 127.0.0.1, the real chart service, the real
-// KeyHolder class the vault hands out (seeded here, so no keychain is needed), everything cold unless said.
+// KeyHolder class with the OpenSSL crypto the vault plugs into it (seeded here, so no keychain is needed), everything cold unless said.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
+import { nodeKeyHolderCrypto } from '../../src-main/vault/node-key-holder';
 import type { Transaction } from '../../src-shared/ledger';
 import { chartToFhir } from '../../src-shared/records/fhir';
 import { sampleChart } from '../../src-shared/records/fixtures';
@@ -65,7 +66,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     // 1. A chart with `versions` versions: fetch, verify, decrypt, cold (a fresh service each run).
     if (only.has('open')) {
-      const doctor = new SeedKeyHolder(randomBytes(32));
+      const doctor = new SeedKeyHolder(randomBytes(32), nodeKeyHolderCrypto);
       const custodian = { signKey: doctor.signKey, boxKey: doctor.boxKey, name: 'Dr Bench' };
       const chart = sampleChart();
       let t = process.hrtime.bigint();
@@ -105,7 +106,7 @@ export async function main(argv: string[]): Promise<void> {
 
     // 2. A doctor's `chartCount` charts: metadata search, then each chart fetched, verified and its head opened.
     if (only.has('list')) {
-      const doctor = new SeedKeyHolder(randomBytes(32));
+      const doctor = new SeedKeyHolder(randomBytes(32), nodeKeyHolderCrypto);
       const custodian = { signKey: doctor.signKey, boxKey: doctor.boxKey, name: 'Dr Bench' };
       let t = process.hrtime.bigint();
       await mapLimit(chartCount, concurrency, async (i) => {
@@ -127,7 +128,7 @@ export async function main(argv: string[]): Promise<void> {
 
     // 3. FHIR bulk import through the service: parse, validate, seal, sign, outbox (fsync), post, commit.
     if (only.has('import')) {
-      const doctor = new SeedKeyHolder(randomBytes(32));
+      const doctor = new SeedKeyHolder(randomBytes(32), nodeKeyHolderCrypto);
       const bundles = Array.from({ length: imports }, (_, i) => JSON.parse(JSON.stringify(chartToFhir({ chartId: 'x', chart: sampleChart(`Imported ${i}`), versions: [] }))) as unknown);
       const s = await fresh('import');
       const t = process.hrtime.bigint();

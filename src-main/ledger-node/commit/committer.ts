@@ -3,8 +3,9 @@
 // Every POST is validated against committed state PLUS the transactions accepted but not yet written (pending),
 // and is reserved (its id and the outputs it spends) in the same synchronous step: there is no `await` between the
 // check and the reservation, so of two conflicting transactions arriving together exactly one is accepted.
-// Accepted transactions are written in batches — one batch is one block, written in one lmdb transaction — while
-// the next batch collects behind the write in flight (group commit). `sync` and `commit` answers wait for their
+// Accepted transactions are written in batches — one batch is one block, written atomically by lmdb (group commit).
+// Blocks are pipelined: a new block is queued to lmdb while earlier ones are still committing or being flushed
+// (up to MAX_BLOCKS_IN_FLIGHT not yet committed), since the disk flush, not the CPU, is what takes the time. `sync` and `commit` answers wait for their
 // block to be durable; `async` answers once the transaction is reserved.
 import type { CommitEntry, CommittedBlock, LedgerStore } from '../store/ledger-store';
 import type { TxShape } from '../store/tx-shape';
@@ -41,6 +42,8 @@ interface Pending {
 
 // Bounds one block (and one lmdb write transaction) under overload.
 const MAX_BLOCK_TRANSACTIONS = 2000;
+// Blocks handed to lmdb but not yet committed; past this, new transactions wait for the next block.
+const MAX_BLOCKS_IN_FLIGHT = 4;
 
 const spendKey = (txId: string, outputIndex: number) => `${txId}:${outputIndex}`;
 
@@ -48,8 +51,10 @@ export class Committer {
   private readonly pendingById = new Map<string, Pending>();
   private readonly pendingSpends = new Map<string, string>();
   private queue: Pending[] = [];
-  private writing: Promise<void> | null = null;
+  private readonly writing = new Set<Promise<void>>();
   private readonly flushing = new Set<Promise<void>>();
+  // Blocks are announced (stream, answers) in height order even if lmdb reports their flushes out of order.
+  private announced: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   private failure: Error | null = null;
   private closed = false;
@@ -109,15 +114,15 @@ export class Committer {
   /** Stops accepting transactions and resolves once everything accepted is durable. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.writing || this.queue.length > 0 || this.flushing.size > 0) {
-      if (this.writing) await this.writing;
-      else if (this.queue.length > 0) await this.flush();
+    while (this.writing.size > 0 || this.queue.length > 0 || this.flushing.size > 0) {
+      if (this.queue.length > 0 && this.writing.size < MAX_BLOCKS_IN_FLIGHT) this.flush();
+      else if (this.writing.size > 0) await Promise.race([...this.writing]);
       else await Promise.allSettled([...this.flushing]);
     }
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.writing) return;
+    if (this.flushScheduled || this.writing.size >= MAX_BLOCKS_IN_FLIGHT) return;
     this.flushScheduled = true;
     // setImmediate lets every request already read in this event-loop turn join the block.
     setImmediate(() => {
@@ -126,22 +131,22 @@ export class Committer {
     });
   }
 
-  private flush(): Promise<void> {
-    if (this.writing || this.queue.length === 0) return this.writing ?? Promise.resolve();
+  private flush(): void {
+    if (this.writing.size >= MAX_BLOCKS_IN_FLIGHT || this.queue.length === 0 || this.failure) return;
     const batch = this.queue.slice(0, MAX_BLOCK_TRANSACTIONS);
     this.queue = this.queue.slice(batch.length);
-    this.writing = this.write(batch).finally(() => {
-      this.writing = null;
+    const writing: Promise<void> = this.write(batch).finally(() => {
+      this.writing.delete(writing);
       if (this.queue.length > 0) this.scheduleFlush();
     });
-    return this.writing;
+    this.writing.add(writing);
   }
 
-  // Resolves when the block is committed (visible to reads), so the next block can be written while this one is
-  // still being flushed to disk; its sync/commit answers go out only once it is durable.
+  // Resolves when the block is committed (visible to reads); its sync/commit answers go out only once it is durable.
   private async write(batch: Pending[]): Promise<void> {
     let written: { block: CommittedBlock; durable: Promise<void> };
     try {
+      // writeBlock takes the block's height synchronously, before this function's first await.
       written = await this.store.writeBlock(batch.map((pending) => pending.entry));
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)), batch);
@@ -149,18 +154,19 @@ export class Committer {
     }
     // Committed state now holds the block, so the reservations can go.
     for (const pending of batch) this.release(pending);
-    this.flushing.add(written.durable);
-    written.durable.then(
+    const announced = Promise.all([this.announced, written.durable]).then(
       () => {
-        this.flushing.delete(written.durable);
+        this.flushing.delete(announced);
         for (const pending of batch) for (const waiter of pending.waiters) waiter({ kind: 'accepted', json: pending.entry.json });
         this.onBlock(written.block);
       },
       (error: unknown) => {
-        this.flushing.delete(written.durable);
+        this.flushing.delete(announced);
         this.fail(error instanceof Error ? error : new Error(String(error)), batch);
       },
     );
+    this.announced = announced;
+    this.flushing.add(announced);
   }
 
   private release(pending: Pending): void {

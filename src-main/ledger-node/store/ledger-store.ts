@@ -48,8 +48,11 @@ export class LedgerStore {
   private readonly assetTerms: Database<[string, number], Key>;
   private readonly metadataTerms: Database<[string, number], Key>;
   private readonly meta: Database<unknown, string>;
+  // Committed (visible) height, and the height/sequence already handed to blocks still being written: several
+  // blocks may be in flight at once, lmdb commits them in the order they were queued.
   private height: number;
-  private seq: number;
+  private queuedHeight: number;
+  private queuedSeq: number;
   readonly validatorKey: string;
 
   private constructor(dataDir: string) {
@@ -72,7 +75,8 @@ export class LedgerStore {
       throw new Error(`ledger data in ${dataDir} has format ${String(format)}; this node reads format ${STORE_FORMAT}`);
     }
     this.height = (this.meta.get('height') as number | undefined) ?? 0;
-    this.seq = (this.meta.get('seq') as number | undefined) ?? 0;
+    this.queuedHeight = this.height;
+    this.queuedSeq = (this.meta.get('seq') as number | undefined) ?? 0;
     let validatorKey = this.meta.get('validator-key') as string | undefined;
     if (format === undefined) {
       // First open: genesis block 0 (empty, as the reference stores it) and this node's validator identity.
@@ -159,11 +163,12 @@ export class LedgerStore {
 
   /**
    * Writes one block in one lmdb transaction. Resolves once the block is committed (visible to reads), with a
-   * second promise for when it is flushed to disk: the next block may be written during that flush.
+   * second promise for when it is flushed to disk. The block's height is taken synchronously, so further blocks
+   * may be queued before this one commits (they join lmdb's next write transaction) and during its flush.
    */
   async writeBlock(entries: readonly CommitEntry[]): Promise<{ block: CommittedBlock; durable: Promise<void> }> {
-    const height = this.height + 1;
-    let seq = this.seq;
+    const height = this.queuedHeight + 1;
+    let seq = this.queuedSeq;
     // Work out every key and value before the write transaction starts, so the callback only copies bytes.
     const writes: [Database<unknown, LmdbKey>, LmdbKey, unknown][] = [];
     const put = <V, K extends LmdbKey>(db: Database<V, K>, key: K, value: V) => {
@@ -195,11 +200,14 @@ export class LedgerStore {
     put(this.meta, 'height', height);
     put(this.meta, 'seq', seq);
 
-    await this.root.transaction(() => {
-      for (const [db, key, value] of writes) db.putSync(key, value);
+    this.queuedHeight = height;
+    this.queuedSeq = seq;
+    // One explicit batch: lmdb-js writes it in ONE transaction (atomic), encoding on this thread and committing on
+    // its write thread, without the round trip of an async transaction callback.
+    await this.root.batch(() => {
+      for (const [db, key, value] of writes) void db.put(key, value);
     });
-    this.height = height;
-    this.seq = seq;
+    this.height = Math.max(this.height, height);
     // `flushed` covers every commit so far, this one included.
     const durable = Promise.resolve(this.root.flushed).then(() => undefined);
     return { block: { height, entries }, durable };

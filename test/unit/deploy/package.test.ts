@@ -2,13 +2,12 @@
 // files and hooks. Two things cannot exist offline and are replaced, named here: the Electron binary (a stand-in
 // carrying Electron 45's fuse wire, passed as `electronDist`) and the native-module rebuild (npmRebuild off: it
 // downloads Electron headers; keytar and lmdb are N-API, so their Node builds are what gets packed). The app bundle
-// is a stub of electron-vite's out/ layout; production dependencies are trimmed to the native modules to keep
-// this test at ~30 s.
+// is a stub of electron-vite's out/ layout; production dependencies are the project's real ones, as `npm run dist`
+// packs them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import asar from '@electron/asar';
@@ -24,7 +23,10 @@ let appDir: string;
 let buildLog = '';
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'hc-package-'));
+  // Inside the repo, so node_modules can be hard-linked (same file system): `npm ls`, which electron-builder uses to
+  // collect dependencies, misreads a symlinked node_modules and drops lmdb's platform package.
+  await mkdir(path.join(repo, '.reports'), { recursive: true });
+  work = await mkdtemp(path.join(repo, '.reports', 'hc-package-'));
   const project = path.join(work, 'project');
   const electronDist = path.join(work, 'electron-dist');
   await mkdir(path.join(project, 'out/main'), { recursive: true });
@@ -36,14 +38,9 @@ beforeAll(async () => {
   await writeFile(path.join(project, 'out/renderer/index.html'), '<!doctype html><title>HealthChain</title>');
   for (const file of ['electron-builder.yml', 'electron-builder.kiosk.yml']) await cp(path.join(repo, file), path.join(project, file));
   await cp(path.join(repo, 'build'), path.join(project, 'build'), { recursive: true });
-  await symlink(path.join(repo, 'node_modules'), path.join(project, 'node_modules'));
-  const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
-  const trimmed = {
-    ...pkg,
-    dependencies: { keytar: pkg.dependencies!.keytar!, lmdb: pkg.dependencies!.lmdb! },
-    devDependencies: { electron: pkg.devDependencies!.electron!, 'electron-builder': pkg.devDependencies!['electron-builder']! },
-  };
-  await writeFile(path.join(project, 'package.json'), JSON.stringify(trimmed, null, 2));
+  await run('cp', ['-al', path.join(repo, 'node_modules'), path.join(project, 'node_modules')]);
+  // The real package.json and lockfile, so the dependencies packed are the ones `npm run dist` packs.
+  for (const file of ['package.json', 'package-lock.json']) await cp(path.join(repo, file), path.join(project, file));
 
   await mkdir(path.join(electronDist, 'resources'), { recursive: true });
   const pad = Buffer.alloc(4096, 0x90);

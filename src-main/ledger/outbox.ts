@@ -2,7 +2,7 @@
 // written atomically (temp file, fsync, rename, fsync of the directory) so a crash leaves either the old or the new
 // record, never half of one. A record leaves only once the node has committed the transaction. Records hold the
 // signed transaction as posted: its metadata is the sealed envelope, so no health data reaches the disk in clear.
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChartAction, OutboxItem, OutboxState } from '../../src-shared/records/types';
 import type { Transaction } from '../../src-shared/ledger';
@@ -80,7 +80,11 @@ export class Outbox {
    * counts as committed, so nothing is lost or doubled either way.
    */
   async remove(txId: string): Promise<void> {
-    await rm(join(this.dir, `${txId}.json`), { force: true });
+    try {
+      await unlink(join(this.dir, `${txId}.json`)); // not fs.rm: it walks the path with extra lstat calls
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
     this.records.delete(txId);
   }
 

@@ -17,7 +17,7 @@
 //   create(holder, chart, { pin })       → CreatedChart (with the patient's access card: shown once, never stored)
 //   importFhir(holder, bundle)           → { ...WriteResult, warnings } (no card: issueCard later)
 //   update(holder, chartId, chart, { baseSeq? }) → WriteResult  (StaleVersion if the head moved past baseSeq)
-//   revoke(holder, chartId) / restore(holder, chartId) → WriteResult
+//   revoke(holder, chartId, reason?) / restore(holder, chartId) → WriteResult   (the reason is sealed in the version)
 //   share(holder, chartId, doctor) / unshare(holder, chartId, boxKey) → WriteResult (unshare: new data key; the
 //                                          dropped reader cannot open later versions)
 //   transferCustody(holder, chartId, doctor, { keepReading? }) → WriteResult
@@ -286,6 +286,7 @@ export async function createChartService(options: ChartServiceOptions) {
     action: Exclude<ChartAction, 'create'>,
     next: (state: WriteState) => ChartPayload,
     baseSeq?: number,
+    note?: string,
   ): Promise<WriteResult> {
     checkChartId(chartId);
     remember(holder);
@@ -296,7 +297,9 @@ export async function createChartService(options: ChartServiceOptions) {
       }
       if (state.revoked && action !== 'restore') throw new ChartServiceError('ChartRevoked', 'This chart is revoked; restore it before changing it');
       if (!state.revoked && action === 'restore') throw new ChartServiceError('ChartNotRevoked', 'This chart is not revoked');
-      const payload = next(state);
+      // A note belongs to the version that states it, never to the ones after it.
+      const { note: _previousNote, ...base } = next(state);
+      const payload: ChartPayload = note ? { ...base, note } : base;
       const seq = state.seq + 1;
       const { tx, envelope } = await buildVersion(holder, state.head, chartId, action, seq, payload, crypto);
       const status = await submit(holder, tx, envelope, chartId, payload, payload.chart.patient.name);
@@ -339,7 +342,7 @@ export async function createChartService(options: ChartServiceOptions) {
     const waiting = pending.filter((p) => p.record.state === 'pending');
     const headReadable = waiting.length ? waiting.at(-1)!.payload !== null : loaded.versions.at(-1)?.readable;
     if (!loaded.tampered && !headReadable) return null; // unshared from this reader: no longer listed
-    return summaryOf(chartView(chartId, loaded, pending, holder, nameOf), holder.signKey);
+    return summaryOf(chartView(chartId, loaded, pending, holder, nameOf, { diffs: false }), holder.signKey);
   }
 
   /** Charts listing this reader, each with the id of its newest version that does (a hint, not trusted data). */
@@ -452,8 +455,8 @@ export async function createChartService(options: ChartServiceOptions) {
       });
     },
 
-    async revoke(holder: KeyHolder, chartId: string): Promise<WriteResult> {
-      return writeVersion(holder, chartId, 'revoke', (s) => s.payload);
+    async revoke(holder: KeyHolder, chartId: string, reason = ''): Promise<WriteResult> {
+      return writeVersion(holder, chartId, 'revoke', (s) => s.payload, undefined, reason.trim() || undefined);
     },
 
     async restore(holder: KeyHolder, chartId: string): Promise<WriteResult> {

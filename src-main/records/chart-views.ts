@@ -65,15 +65,19 @@ function rows(loaded: LoadedChart | null, pending: readonly PendingVersion[], vi
 
 const person = (signKey: string, nameOf: NameOf): PersonRef => ({ signKey, name: signKey ? nameOf(signKey) : null });
 
-export function versionInfos(loaded: LoadedChart | null, pending: readonly PendingVersion[], viewerBoxKey: string, nameOf: NameOf): VersionInfo[] {
+/** `diffs: false` leaves every diff empty (a listing shows none; it saves a diff per chart). */
+export function versionInfos(
+  loaded: LoadedChart | null, pending: readonly PendingVersion[], viewerBoxKey: string, nameOf: NameOf, { diffs = true } = {},
+): VersionInfo[] {
   let previous: ChartPayload | null = null;
   return rows(loaded, pending, viewerBoxKey).map((row) => {
     const opened = row.payload !== null && (previous !== null || row.seq === 1);
-    const diff = opened ? diffCharts(previous?.chart ?? null, row.payload!.chart) : [];
+    const diff = opened && diffs ? diffCharts(previous?.chart ?? null, row.payload!.chart) : [];
     previous = row.payload;
     return {
       seq: row.seq, action: row.action, author: person(row.author, nameOf), custodian: person(row.owner, nameOf), at: row.at,
       txId: row.txId, link: row.link, diff, status: row.status, reason: row.reason, readers: row.readers, readable: row.readable, opened,
+      note: row.payload?.note ?? null,
     };
   });
 }
@@ -85,8 +89,9 @@ export function isRevoked(actions: readonly ChartAction[]): boolean {
 
 export function chartView(
   chartId: string, loaded: LoadedChart | null, pending: readonly PendingVersion[], viewer: { signKey: string; boxKey: string }, nameOf: NameOf,
+  options: { diffs?: boolean } = {},
 ): ChartView {
-  const versions = versionInfos(loaded, pending, viewer.boxKey, nameOf);
+  const versions = versionInfos(loaded, pending, viewer.boxKey, nameOf, options);
   // A rejected version never became the chart: the head is the last committed or still-pending one.
   const head = [...versions].reverse().find((v) => !(v.status === 'pending' && v.reason?.startsWith('Rejected'))) ?? versions[versions.length - 1]!;
   const waiting = pending.filter((p) => p.record.state === 'pending');

@@ -32,6 +32,8 @@ export const envelopeSchema = z.strictObject({
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;
+/** Built once: deriving a zod schema costs far more than using it (it showed in bulk-import profiles). */
+const headerSchema = envelopeSchema.pick({ action: true, seq: true, at: true, author: true, chart: true });
 export type EnvelopeHeader = Pick<Envelope, 'action' | 'seq' | 'at' | 'author' | 'chart'>;
 
 export type EnvelopeProblem = 'malformed' | 'not-a-reader' | 'wrap' | 'box';
@@ -72,7 +74,7 @@ export type WrapKey = (recipientBoxKey: string, dataKey: Uint8Array) => Uint8Arr
 export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, readerBoxKeys: readonly string[], wrap: WrapKey = sealTo): Envelope {
   const keys = [...new Set(readerBoxKeys)];
   if (keys.length === 0) throw new EnvelopeError('malformed', 'An envelope needs at least one reader');
-  const problem = envelopeSchema.pick({ action: true, seq: true, at: true, author: true, chart: true }).safeParse(header);
+  const problem = headerSchema.safeParse(header);
   if (!problem.success) throw new EnvelopeError('malformed', `Bad envelope header: ${problem.error.issues[0]?.path.join('.')}`);
   const dataKey = randomBytes(nacl.secretbox.keyLength);
   const nonce = randomBytes(nacl.secretbox.nonceLength);

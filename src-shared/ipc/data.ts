@@ -111,6 +111,8 @@ export const historyEntrySchema = z.object({
   author: personRefSchema,
   integrity: integritySchema,
   tamperReason: z.string().nullable(),
+  /** The author's note, e.g. why the chart was revoked. */
+  note: z.string().nullable(),
   /** Changes against the previous version (empty for create, or when either version could not be opened). */
   changes: z.array(fieldChangeSchema),
 });

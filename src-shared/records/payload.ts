@@ -18,6 +18,8 @@ export const payloadSchema = z.strictObject({
   custodian: keyPair.extend({ name: z.string().max(200) }),
   /** Doctors the chart is shared with (besides author and custodian), as named when shared. */
   doctors: z.array(keyPair.extend({ name: z.string().max(200) })).max(500),
+  /** Why this version was written (e.g. the reason for a revoke); sealed like the chart, and not carried forward. */
+  note: z.string().max(500).optional(),
 });
 
 export type ChartPayload = z.infer<typeof payloadSchema>;

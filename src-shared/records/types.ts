@@ -59,6 +59,8 @@ export interface VersionInfo {
    * versions (every version is still verified); `history()` decrypts them all.
    */
   opened: boolean;
+  /** The author's note for this version (e.g. why a chart was revoked); null when none or not opened. */
+  note: string | null;
 }
 
 export interface ChartSummary {

@@ -11,7 +11,7 @@ const TX2 = '2'.repeat(64);
 const version = (seq: number, txId: string, over: Partial<VersionInfo> = {}): VersionInfo => ({
   seq, action: seq === 1 ? 'create' : 'update', author: { signKey: KEY, name: 'Dr A' }, custodian: { signKey: KEY, name: 'Dr A' },
   at: '2026-01-0' + seq + 'T10:00:00.000Z', txId, link: `http://127.0.0.1:9984/api/v1/transactions/${txId}`, diff: [], status: 'committed',
-  reason: null, readers: [], readable: true, opened: true, ...over,
+  reason: null, readers: [], readable: true, opened: true, note: null, ...over,
 });
 
 const chart = {

@@ -102,6 +102,7 @@ export function historyToContract(versions: readonly VersionInfo[]): HistoryEntr
     author: v.author,
     integrity: integrityOf(v.status),
     tamperReason: v.status === 'tampered' ? (v.reason ?? 'This version failed verification') : null,
+    note: v.note,
     changes: v.diff.map(changeToContract),
   }));
 }

@@ -131,7 +131,7 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
     'charts.revoke': async (req) => {
       const { holder } = session.require();
-      await charts.revoke(holder, req.chartId);
+      await charts.revoke(holder, req.chartId, req.reason);
       return written(req.chartId);
     },
     'charts.restore': async (req) => {

@@ -74,6 +74,32 @@ describe('Committer', () => {
     expect(blocks.map((b) => b.height)).toEqual([1, 2]);
   });
 
+  it('keeps several blocks in flight: reservations hold across them, answers come stored and in height order', async () => {
+    const alice = makeKey();
+    const create = createTx(alice, { n: 'pipelined' }, null);
+    const answered: string[] = [];
+    const submit = (tx: { id: string }) =>
+      Promise.resolve(committer.submit(tx, 'commit')).then((outcome) => {
+        // A commit-mode answer only once the transaction is readable from the store.
+        expect(store.heightOf(tx.id)).toBeGreaterThan(0);
+        answered.push(tx.id);
+        return outcome;
+      });
+    const first = submit(create);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The CREATE's block is queued to lmdb but not committed: the transfer spends its pending output.
+    const spend = transferTx([{ tx: create, outputIndex: 0, signer: alice }], [ed25519Output(makeKey())]);
+    const second = submit(spend);
+    await new Promise((resolve) => setImmediate(resolve));
+    const conflicting = transferTx([{ tx: create, outputIndex: 0, signer: alice }], [ed25519Output(makeKey())]);
+    expect(committer.submit(conflicting, 'commit')).toMatchObject({ kind: 'rejected', error: { type: 'DoubleSpend' } });
+    expect(await Promise.all([first, second])).toMatchObject([{ kind: 'accepted' }, { kind: 'accepted' }]);
+    expect(answered).toEqual([create.id, spend.id]);
+    expect(blocks.map((b) => b.height)).toEqual([1, 2]);
+    expect(store.spentBy(create.id, 0)).toBe(spend.id);
+    expect(store.latestHeight).toBe(2);
+  });
+
   it('refuses new transactions once closing', async () => {
     await committer.close();
     expect(committer.submit(createTx(makeKey(), { n: 3 }, null), 'async')).toMatchObject({ kind: 'unavailable' });

@@ -5,8 +5,9 @@
 // check and the reservation, so of two conflicting transactions arriving together exactly one is accepted.
 // Accepted transactions are written in batches — one batch is one block, written atomically by lmdb (group commit).
 // Blocks are pipelined: a new block is queued to lmdb while earlier ones are still committing or being flushed
-// (up to MAX_BLOCKS_IN_FLIGHT not yet committed), since the disk flush, not the CPU, is what takes the time. `sync` and `commit` answers wait for their
-// block to be durable; `async` answers once the transaction is reserved.
+// (up to MAX_BLOCKS_IN_FLIGHT not yet committed), since the disk flush, not the CPU, is what takes the time.
+// `sync` and `commit` answers wait for their own block to be durable (and for the blocks before it);
+// `async` answers once the transaction is reserved.
 import type { CommitEntry, CommittedBlock, LedgerStore } from '../store/ledger-store';
 import type { TxShape } from '../store/tx-shape';
 

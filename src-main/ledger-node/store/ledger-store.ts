@@ -57,9 +57,9 @@ export class LedgerStore {
 
   private constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    // overlappingSync lets the next batch build while the previous one is being fsynced; commits still wait for
-    // `flushed` before they are reported (see writeBlock).
-    this.root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
+    // overlappingSync lets the next batch commit while the previous one is being fsynced; separateFlushed gives
+    // each write its own `flushed` promise, and commits still wait for it before they are reported (see writeBlock).
+    this.root = open({ path: dataDir, maxDbs: 16, overlappingSync: true, separateFlushed: true });
     this.txs = this.root.openDB('txs', { encoding: 'string' });
     this.positions = this.root.openDB('positions', {});
     this.spent = this.root.openDB('spent', {});
@@ -204,12 +204,16 @@ export class LedgerStore {
     this.queuedSeq = seq;
     // One explicit batch: lmdb-js writes it in ONE transaction (atomic), encoding on this thread and committing on
     // its write thread, without the round trip of an async transaction callback.
-    await this.root.batch(() => {
+    const committed: Promise<boolean> & { flushed?: PromiseLike<unknown> } = this.root.batch(() => {
       for (const [db, key, value] of writes) void db.put(key, value);
     });
+    // This transaction's own flush. The environment-wide `flushed` (the fallback) would also be safe, but it is
+    // read lazily and so waits for whatever transaction is newest by then: under load every block would wait for
+    // the next one's flush too.
+    const ownFlush = committed.flushed;
+    await committed;
     this.height = Math.max(this.height, height);
-    // `flushed` covers every commit so far, this one included.
-    const durable = Promise.resolve(this.root.flushed).then(() => undefined);
+    const durable = Promise.resolve(typeof ownFlush?.then === 'function' ? ownFlush : this.root.flushed).then(() => undefined);
     return { block: { height, entries }, durable };
   }
 

@@ -65,9 +65,9 @@ export function chartView(overrides: Partial<ChartView> = {}, summaryOverrides: 
 
 export function historyEntries(): HistoryEntry[] {
   return [
-    { seq: 1, txId: txId(1), action: 'create', at: '2026-11-19T10:00:00.000Z', author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' }, integrity: 'verified', tamperReason: null, changes: [] },
+    { seq: 1, txId: txId(1), action: 'create', at: '2026-11-19T10:00:00.000Z', author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' }, integrity: 'verified', tamperReason: null, note: null, changes: [] },
     {
-      seq: 2, txId: txId(2), action: 'update', at: '2026-11-20T10:00:00.000Z', author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' }, integrity: 'verified', tamperReason: null,
+      seq: 2, txId: txId(2), action: 'update', at: '2026-11-20T10:00:00.000Z', author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' }, integrity: 'verified', tamperReason: null, note: null,
       changes: [{ path: 'medications[m1].dose', label: 'Medication "Metformin" › Dose', kind: 'changed', before: '500 mg', after: '1000 mg' }],
     },
   ];

@@ -125,14 +125,18 @@ describe('chart lifecycle', { timeout: 30_000 }, () => {
   });
 
   it('revoke shows the chart as revoked and blocks edits; restore lifts it; every version still verifies', async () => {
-    await service.revoke(cleo.holder, chartId);
+    await service.revoke(cleo.holder, chartId, '  Opened for the wrong patient  ');
     const revoked = await service.get(cleo.holder, chartId);
+    expect(revoked.head.note).toBe('Opened for the wrong patient');
     expect(revoked.revoked).toBe(true);
     expect(revoked.chart).not.toBeNull();
     await expect(service.update(cleo.holder, chartId, revoked.chart)).rejects.toMatchObject({ code: 'ChartRevoked' });
     await service.restore(cleo.holder, chartId);
     const restored = await service.get(cleo.holder, chartId);
     expect(restored.revoked).toBe(false);
+    // The reason is the revoke's own: the restore after it does not inherit it.
+    expect(restored.head.note).toBeNull();
+    expect((await service.history(cleo.holder, chartId)).map((v) => v.note).filter(Boolean)).toEqual(['Opened for the wrong patient']);
     expect(restored.versions.map((v) => v.action)).toEqual(['create', 'update', 'update', 'update', 'share', 'unshare', 'update', 'custody', 'revoke', 'restore']);
     const report = await service.verify(cleo.holder, chartId);
     expect(report.ok).toBe(true);

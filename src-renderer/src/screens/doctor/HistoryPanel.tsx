@@ -50,6 +50,7 @@ export function HistoryPanel({ versions, error, onView, viewingSeq }: HistoryPan
                 )}
               </div>
               {v.tamperReason && <p className="field-error">{v.tamperReason}</p>}
+              {v.note && <p className="history-note">Reason: {v.note}</p>}
               {v.changes.length > 0 ? (
                 <table className="data diff-table" aria-label={`Changes in version ${v.seq}`}>
                   <thead>

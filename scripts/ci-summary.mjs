@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 
 let passed = 0, failed = 0, skipped = 0;
+const skippedNames = [];
 const missing = [];
 
 const vitestFile = '.reports/vitest.json';
@@ -11,7 +12,11 @@ if (existsSync(vitestFile)) {
   failed += (r.numFailedTests ?? 0);
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   // A suite that failed to load has no failed test but must still count as a failure.
-  for (const file of r.testResults ?? []) if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
+  for (const file of r.testResults ?? []) {
+    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
+    // Skipped tests carry their reason in their name (e.g. "[needs BIGCHAINDB_URL] …"): list them, never hide them.
+    for (const t of file.assertionResults ?? []) if (t.status === 'skipped' || t.status === 'pending') skippedNames.push(`vitest: ${t.fullName ?? t.title}`);
+  }
 } else missing.push('vitest');
 
 const pwFile = '.reports/playwright.json';
@@ -22,6 +27,15 @@ if (existsSync(pwFile)) {
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
   for (const e of r.errors ?? []) { failed += 1; console.error('playwright error:', e.message ?? e); }
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) {
+      if (t.status !== 'skipped') continue;
+      const why = (t.annotations ?? []).filter((a) => a.type === 'skip').map((a) => a.description).filter(Boolean).join('; ');
+      skippedNames.push(`playwright: ${spec.title}${why ? ` — skipped: ${why}` : ''}`);
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of r.suites ?? []) walk(suite);
 } else missing.push('playwright');
 
 // A stage without test counts (typecheck, lint) that failed still counts as one failure.
@@ -34,4 +48,5 @@ if (existsSync(stagesFile)) {
 
 if (missing.length) console.error(`no report from: ${missing.join(', ')} (counted as 1 failure each)`);
 failed += missing.length;
+if (skippedNames.length) console.log(`skipped tests (${skippedNames.length}):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

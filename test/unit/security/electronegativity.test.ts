@@ -18,7 +18,6 @@ interface Finding {
   file: string;
   location: string;
   sample: string;
-  description: string;
 }
 
 interface AllowEntry {
@@ -27,46 +26,26 @@ interface AllowEntry {
   reason: string;
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines (samples are source snippets). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
-}
+// Electronegativity's CSV is not RFC 4180: it wraps fields in quotes without escaping the quotes inside a sample
+// (e.g. an HTML `content="…"` attribute), and a sample may span lines. A record is therefore recognised by how it
+// starts (`CHECK_ID,"SEVERITY","CONFIDENCE","file","line:col",`), and continuation lines belong to the record above.
+const RECORD_START = /^[A-Z0-9_]+,"(HIGH|MEDIUM|LOW|INFORMATIONAL)",/;
+const RECORD = /^([A-Z0-9_]+),"([A-Z]+)","([A-Z]+)","([^"]*)","([^"]*)",([\s\S]*)$/;
 
-function toFindings(rows: string[][]): Finding[] {
-  const [header, ...data] = rows;
-  if (!header || header[0]?.trim() !== 'issue') throw new Error(`unexpected Electronegativity CSV header: ${JSON.stringify(header)}`);
-  return data.map((r) => {
-    if (r.length < 7) throw new Error(`malformed Electronegativity CSV row: ${JSON.stringify(r)}`);
-    const [check, severity, confidence, file, location, sample, description] = r.map((f) => f.trim());
-    return { check: check!, severity: severity!, confidence: confidence!, file: file!, location: location!, sample: sample!, description: description! };
+export function parseReport(text: string): Finding[] {
+  const [header, ...lines] = text.split(/\r?\n/);
+  if (!header || !header.startsWith('issue,')) throw new Error(`unexpected Electronegativity CSV header: ${JSON.stringify(header)}`);
+  const records: string[] = [];
+  for (const line of lines) {
+    if (RECORD_START.test(line)) records.push(line);
+    else if (records.length > 0) records[records.length - 1] += `\n${line}`;
+    else if (line.trim() !== '') throw new Error(`Electronegativity CSV line outside any record: ${JSON.stringify(line)}`);
+  }
+  return records.map((record) => {
+    const m = RECORD.exec(record);
+    if (!m) throw new Error(`malformed Electronegativity CSV record: ${JSON.stringify(record)}`);
+    const [, check, severity, confidence, file, location, rest] = m;
+    return { check: check!, severity: severity!, confidence: confidence!, file: file!, location: location!, sample: rest!.trim() };
   });
 }
 
@@ -81,15 +60,29 @@ async function scan(): Promise<Finding[]> {
     const report = path.join(dir, 'report.csv');
     const bin = path.join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
     await run(process.execPath, [bin, '-i', dir, '-o', report, '-r', '-v', 'false', '-e', ELECTRON_VERSION], { cwd: dir, timeout: 120_000 });
-    return toFindings(parseCsv(await readFile(report, 'utf8')));
+    return parseReport(await readFile(report, 'utf8'));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 describe('Electronegativity', () => {
-  it('parses quoted CSV fields with commas, quotes and newlines', () => {
-    expect(parseCsv('a,b\n"x, ""y""\nz",2\n')).toEqual([['a', 'b'], ['x, "y"\nz', '2']]);
+  it("parses the tool's CSV, whose samples hold unescaped quotes, commas and newlines", () => {
+    // Recorded from Electronegativity 1.10.3 over this repository.
+    const recorded = [
+      'issue, severity, confidence, filename, location, sample, description, url',
+      'CSP_GLOBAL_CHECK,"MEDIUM","TENTATIVE","src-renderer/index.html","6:1","<meta http-equiv="Content-Security-Policy" content="default-src',
+      " 'none'; script-src 'self'\"\",\"One or more CSP directives detected seems to be vulnerable\",https://github.com/doyensec/electronegativity/wiki/CSP_GLOBAL_CHECK",
+      'OPEN_EXTERNAL_JS_CHECK,"MEDIUM","TENTATIVE","src-main/app/main.ts","123:14","await shell.openExternal(url, { activate: true });","Review the use of openExternal",https://github.com/doyensec/electronegativity/wiki/OPEN_EXTERNAL_JS_CHECK',
+      '',
+    ].join('\n');
+    const findings = parseReport(recorded);
+    expect(findings.map((f) => [f.check, f.severity, f.file, f.location])).toEqual([
+      ['CSP_GLOBAL_CHECK', 'MEDIUM', 'src-renderer/index.html', '6:1'],
+      ['OPEN_EXTERNAL_JS_CHECK', 'MEDIUM', 'src-main/app/main.ts', '123:14'],
+    ]);
+    expect(findings[0]!.sample).toContain("script-src 'self'");
+    expect(() => parseReport('something else\n')).toThrow(/unexpected Electronegativity CSV header/);
   });
 
   it('finds no HIGH or MEDIUM issue outside the reviewed allow-list', { timeout: 180_000 }, async () => {

@@ -3,7 +3,8 @@
 // most of the cost of opening a chart (one unwrap per version) and of sealing one (one wrap per reader). nacl.box is
 // secretbox under HSalsa20(X25519 shared secret), so only the shared secret moves to OpenSSL; the box itself is
 // still tweetnacl's, and both directions are byte-for-byte interchangeable with the pure-JS implementation.
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { privateKeyFromRaw } from './raw-private-key';
 import nacl from 'tweetnacl';
 import { concatBytes, decodeKey32, wipe } from '../../src-shared/crypto/bytes';
 import { SealedBoxError } from '../../src-shared/crypto/errors';
@@ -11,7 +12,6 @@ import { SEALED_BOX_OVERHEAD } from '../../src-shared/crypto/sealed-box';
 
 const KEY = nacl.box.publicKeyLength;
 const NONCE = nacl.box.nonceLength;
-const X25519_PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
 const SIGMA = new TextEncoder().encode('expand 32-byte k');
 const hsalsa20 = (nacl as unknown as { lowlevel: { crypto_core_hsalsa20(out: Uint8Array, input: Uint8Array, k: Uint8Array, c: Uint8Array): void } })
   .lowlevel.crypto_core_hsalsa20;
@@ -56,15 +56,7 @@ export function sealToWithOpenSsl(recipientBoxKey: string, plaintext: Uint8Array
  */
 export function sealedBoxOpenerWithOpenSsl(boxSecret: Uint8Array): (sealed: Uint8Array) => Uint8Array {
   if (boxSecret.length !== nacl.box.secretKeyLength) throw new SealedBoxError('a box secret is 32 bytes');
-  const der = Buffer.alloc(X25519_PKCS8_PREFIX.length + 32);
-  der.set(X25519_PKCS8_PREFIX, 0);
-  der.set(boxSecret, X25519_PKCS8_PREFIX.length);
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  } finally {
-    der.fill(0);
-  }
+  const privateKey = privateKeyFromRaw('x25519', boxSecret);
   return (sealed) => {
     if (sealed.length < SEALED_BOX_OVERHEAD) {
       throw new SealedBoxError(`a sealed box is at least ${SEALED_BOX_OVERHEAD} bytes; this one has ${sealed.length}`);

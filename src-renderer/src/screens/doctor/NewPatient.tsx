@@ -1,10 +1,11 @@
+
 // A new chart: every field of the chart (the shared sections), a PIN for the patient, then the access card, once.
 import { useState, type FormEvent } from 'react';
 import type { AccessCard, ChartSummary } from '../../../../src-shared/ipc';
 import { checkNewPin } from '../../../../src-shared/crypto/card';
 import { emptyChart } from '../../../../src-shared/records';
 import { Banner } from '../../components/Banner';
-import { TextField } from '../../components/TextField';
+import { PinField } from '../../components/PinField';
 import { ChartEditor } from '../../chart/ChartEditor';
 import { useChartForm } from '../../chart/useChartForm';
 import { fieldsUnder, type UiError } from '../../errors';
@@ -87,24 +88,18 @@ function NewPatientForm({ onCreated }: { onCreated: (created: { summary: ChartSu
           printed on the card and cannot be recovered.
         </p>
         <div className="form-grid">
-          <TextField
+          <PinField
             label="PIN"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
             value={pin}
-            onChange={(v) => setPin(v.replace(/\D/g, ''))}
+            onChange={setPin}
             onBlur={() => setPinTouched(true)}
             hint="6 to 12 digits"
             error={showPin ? pinError : undefined}
           />
-          <TextField
+          <PinField
             label="Confirm PIN"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
             value={pinConfirm}
-            onChange={(v) => setPinConfirm(v.replace(/\D/g, ''))}
+            onChange={setPinConfirm}
             onBlur={() => setPinTouched(true)}
             error={showPin ? confirmError : undefined}
           />

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { CenteredScreen } from '../../components/CenteredScreen';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { TextField } from '../../components/TextField';
+import { PinField } from '../../components/PinField';
 import type { UiError } from '../../errors';
 import { useIdleCountdown } from '../../hooks/useIdleCountdown';
 import { useKiosk } from '../../stores/kiosk';
@@ -53,13 +53,10 @@ export function KioskSignIn({ idleSeconds, onIdle }: { idleSeconds: number; onId
         <p>Type the code printed on your access card, then your PIN.</p>
         <form onSubmit={submit} noValidate aria-label="Open your record">
           <CardCodeField value={code} onChange={setCode} showErrors={submitted} />
-          <TextField
+          <PinField
             label="PIN"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
             value={pin}
-            onChange={(v) => setPin(v.replace(/\D/g, ''))}
+            onChange={setPin}
             error={submitted ? pinError : undefined}
           />
           <ErrorMessage error={error} />

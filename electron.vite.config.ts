@@ -1,4 +1,5 @@
-// Builds the three parts of the app into out/: main (the app entry and the embedded ledger node's process entry),
+// Builds the three parts of the app into out/: main (the app entry, the embedded ledger node's process entry and the
+// verification worker thread's entry),
 // the preload (one self-contained CommonJS file: a sandboxed preload can require nothing but 'electron'), and the
 // renderer (src-renderer/index.html).
 import { resolve } from 'node:path';
@@ -18,6 +19,7 @@ export default defineConfig({
         input: {
           main: resolve(root, 'src-main/app/main.ts'),
           'ledger-node': resolve(root, 'src-main/ledger-node/process-entry.ts'),
+          'verify-worker': resolve(root, 'src-main/ledger/verify-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -11,7 +11,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const domGlobals = Object.keys(globals.browser).filter((name) => !(name in globals.es2021) && !(name in globals['shared-node-browser']));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', '.reports/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['scratch/', 'node_modules/', 'out/', 'dist/', 'release/', '.reports/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -31,6 +31,8 @@ export interface CoreOptions {
   vault?: VaultOptions;
   cards?: PatientCardOptions;
   chartService?: Partial<Omit<ChartServiceOptions, 'nodeUrls' | 'outboxDir' | 'cards'>>;
+  /** The built verification worker (out/main/verify-worker.js); development and tests run the TypeScript one. */
+  verifyWorkerEntry?: URL;
   nodeProbeIntervalMs?: number;
   logError?: (channel: string, error: unknown) => void;
 }
@@ -71,8 +73,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     outboxDir,
     cards,
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',
+    ...(options.verifyWorkerEntry ? { verifyWorkerEntry: options.verifyWorkerEntry } : {}),
+    // The kiosk keeps nothing; the workstation keeps what its doctors verified (ciphertext, MAC'd per identity).
+    cacheDir: options.chartService?.cacheDir ?? (variant === 'workstation' ? path.join(options.dataDir, 'verified-cache') : undefined),
   });
   const service = charts;
+  // Verification workers start now, in the background, so the first chart opened does not wait for them.
+  void service.internals.validator.warm?.().catch(() => undefined);
 
   const monitor = new NodeStatusMonitor({
     nodeUrls: nodeUrlsInUse,

@@ -10,7 +10,7 @@ import { sampleChart } from '../../src-shared/records/fixtures';
 import { encodePayload, payloadOf } from '../../src-shared/records/payload';
 import { buildCreate, buildVersion } from '../records/chart-writer';
 import { verifyChartChain } from './chain';
-import { nodeCryptoProvider as crypto } from './node-crypto';
+import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
 
 const doctor = () => new SeedKeyHolder(randomBytes(32));
 const custodianOf = (h: SeedKeyHolder) => ({ signKey: h.signKey, boxKey: h.boxKey, name: '' });
@@ -40,7 +40,7 @@ describe('verifyChartChain', () => {
   it('accepts a chain in any order and reports it oldest first', async () => {
     const a = doctor();
     const txs = await chainOf(a, 4);
-    const result = await verifyChartChain(txs[0]!.id, [txs[2], txs[0], txs[3], txs[1]], crypto);
+    const result = await verifyChartChain(txs[0]!.id, [txs[2], txs[0], txs[3], txs[1]], { crypto });
     expect(result.failure).toBeNull();
     expect(result.versions.map((v) => v.seq)).toEqual([1, 2, 3, 4]);
     expect(result.versions.every((v) => v.author === a.signKey && v.owner === a.signKey)).toBe(true);
@@ -50,7 +50,7 @@ describe('verifyChartChain', () => {
     const [a, b] = [doctor(), doctor()];
     const txs = await chainOf(a, 2);
     const bad = await forged(a, txs[1]!, txs[0]!.id, { seq: 3, author: b.signKey });
-    const result = await verifyChartChain(txs[0]!.id, [...txs, bad], crypto);
+    const result = await verifyChartChain(txs[0]!.id, [...txs, bad], { crypto });
     expect(result.failure?.reason).toBe(`Version 3 (transaction ${bad.id}): The envelope names author ${b.signKey} but ${a.signKey} signed`);
     expect(result.versions).toHaveLength(2);
   });
@@ -59,7 +59,7 @@ describe('verifyChartChain', () => {
     const [a, b] = [doctor(), doctor()];
     const txs = await chainOf(a, 2);
     const bad = await forged(b, txs[1]!, txs[0]!.id, { seq: 3, author: b.signKey });
-    const result = await verifyChartChain(txs[0]!.id, [...txs, bad], crypto);
+    const result = await verifyChartChain(txs[0]!.id, [...txs, bad], { crypto });
     expect(result.failure?.reason).toBe(`Version 3 (transaction ${bad.id}): InvalidSignature: Transaction signature is invalid.`);
   });
 
@@ -68,21 +68,44 @@ describe('verifyChartChain', () => {
     const txs = await chainOf(a, 1);
     const handover = await forged(a, txs[0]!, txs[0]!.id, { seq: 2, author: a.signKey }, b);
     const byB = await forged(b, handover, txs[0]!.id, { seq: 3, author: b.signKey });
-    const ok = await verifyChartChain(txs[0]!.id, [txs[0], handover, byB], crypto);
+    const ok = await verifyChartChain(txs[0]!.id, [txs[0], handover, byB], { crypto });
     expect(ok.failure).toBeNull();
     expect(ok.versions.map((v) => v.owner)).toEqual([a.signKey, b.signKey, b.signKey]);
     const byA = await forged(a, handover, txs[0]!.id, { seq: 3, author: a.signKey });
-    expect((await verifyChartChain(txs[0]!.id, [txs[0], handover, byA], crypto)).failure?.reason).toMatch(/InvalidSignature/);
+    expect((await verifyChartChain(txs[0]!.id, [txs[0], handover, byA], { crypto })).failure?.reason).toMatch(/InvalidSignature/);
   });
 
   it('a version numbered out of order, a fork, and a missing CREATE are each named', async () => {
     const a = doctor();
     const txs = await chainOf(a, 2);
     const skipped = await forged(a, txs[1]!, txs[0]!.id, { seq: 5, author: a.signKey });
-    expect((await verifyChartChain(txs[0]!.id, [...txs, skipped], crypto)).failure?.reason).toBe(`Version 3 (transaction ${skipped.id}): The envelope says version 5 where version 3 stands`);
+    expect((await verifyChartChain(txs[0]!.id, [...txs, skipped], { crypto })).failure?.reason).toBe(`Version 3 (transaction ${skipped.id}): The envelope says version 5 where version 3 stands`);
     const sibling = await forged(a, txs[0]!, txs[0]!.id, { seq: 2, author: a.signKey });
-    expect((await verifyChartChain(txs[0]!.id, [...txs, sibling], crypto)).failure?.reason).toBe('2 transactions spend version 1: the history forks');
-    expect((await verifyChartChain(txs[0]!.id, [txs[1]], crypto)).failure?.reason).toBe(`The chart's CREATE transaction ${txs[0]!.id} is missing from the node's answer`);
-    expect((await verifyChartChain(txs[0]!.id, [txs[0], txs[0]], crypto)).failure?.reason).toBe(`The node returned transaction ${txs[0]!.id} twice`);
+    expect((await verifyChartChain(txs[0]!.id, [...txs, sibling], { crypto })).failure?.reason).toBe('2 transactions spend version 1: the history forks');
+    expect((await verifyChartChain(txs[0]!.id, [txs[1]], { crypto })).failure?.reason).toBe(`The chart's CREATE transaction ${txs[0]!.id} is missing from the node's answer`);
+    expect((await verifyChartChain(txs[0]!.id, [txs[0], txs[0]], { crypto })).failure?.reason).toBe(`The node returned transaction ${txs[0]!.id} twice`);
+  });
+
+  it('skips full validation of transactions it already knows, but still checks how they link', async () => {
+    const a = doctor();
+    const txs = await chainOf(a, 3);
+    const validated: number[][] = [];
+    const validator = { validate: async (_answer: unknown, indices: readonly number[]) => { validated.push([...indices]); return indices.map(() => null); }, close: async () => undefined };
+    const known = new Set([txs[0]!.id, txs[1]!.id]);
+    const result = await verifyChartChain(txs[0]!.id, txs, { crypto, validator, known: (tx) => known.has((tx as Transaction).id) });
+    expect(result.failure).toBeNull();
+    expect(validated).toEqual([[2]]);
+    // A known transaction in the wrong place is still refused: knowing it proves its content, not its position.
+    const swapped = await verifyChartChain(txs[0]!.id, [txs[0], txs[2]], { crypto, validator, known: () => true });
+    expect(swapped.failure?.reason).toMatch(/does not spend version 1|does not continue/);
+  });
+
+  it('reports the validator’s verdict exactly as the reference words it', async () => {
+    const a = doctor();
+    const txs = await chainOf(a, 2);
+    const validator = { validate: async (_answer: unknown, indices: readonly number[]) => indices.map((i) => (i === 1 ? { type: 'InvalidSignature' as const, message: 'Transaction signature is invalid.' } : null)), close: async () => undefined };
+    const result = await verifyChartChain(txs[0]!.id, txs, { crypto, validator });
+    expect(result.failure?.reason).toBe(`Version 2 (transaction ${txs[1]!.id}): InvalidSignature: Transaction signature is invalid.`);
+    expect(result.failure?.checks.at(-1)).toMatchObject({ check: 'signatures', ok: false });
   });
 });

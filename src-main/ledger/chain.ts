@@ -4,9 +4,9 @@
 // spent, and that every envelope is well formed and numbered in order. Opening envelopes is the caller's step.
 import { parseEnvelope, EnvelopeError, type Envelope } from '../../src-shared/crypto/envelope';
 import type { CheckName, CheckResult } from '../../src-shared/records/types';
-import {
-  fromBase64Url, parseFulfillment, toBase58, validateTransaction, type CryptoProvider, type LedgerContext, type Transaction,
-} from '../../src-shared/ledger';
+import { fromBase64Url, parseFulfillment, toBase58, type CryptoProvider, type Transaction } from '../../src-shared/ledger';
+import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { inlineValidator, type AnswerValidator, type NodeAnswer, type Verdict } from './answer-validation';
 
 export const CHART_ASSET_TYPE = 'hc.chart/1';
 
@@ -36,48 +36,71 @@ export interface ChainVerification {
   failure: ChainFailure | null;
 }
 
-interface Step {
+export interface ChainOptions {
+  crypto?: CryptoProvider;
+  /** Who runs full validation (id, schema, signatures): a worker pool, or this thread by default. */
+  validator?: AnswerValidator;
+  /** The answer's text, when the caller has it: workers parse text rather than receive objects. */
+  json?: string;
+  /**
+   * Transactions this identity verified before (its verified cache, with identical content): their full validation
+   * is not repeated. The chain, owner and envelope checks still run on every version.
+   */
+  known?: (tx: unknown) => boolean;
+}
+
+interface Link {
   tx: Transaction;
-  seq: number;
-  previous: VerifiedVersion | null;
+  index: number;
 }
 
 /** Verifies the transactions a node returned for asset `assetId` (any order). */
-export async function verifyChartChain(assetId: string, raw: readonly unknown[], crypto?: CryptoProvider): Promise<ChainVerification> {
-  const byId = new Map<string, unknown>();
-  for (const item of raw) {
-    const id = (item as { id?: unknown } | null)?.id;
+export async function verifyChartChain(assetId: string, raw: readonly unknown[], options: ChainOptions = {}): Promise<ChainVerification> {
+  const byId = new Map<string, number>();
+  for (let index = 0; index < raw.length; index++) {
+    const id = (raw[index] as { id?: unknown } | null)?.id;
     if (typeof id !== 'string') return fail(assetId, [], null, null, 'schema', 'The node returned a transaction without an id');
     if (byId.has(id)) return fail(assetId, [], null, id, 'chain', `The node returned transaction ${id} twice`);
-    byId.set(id, item);
+    byId.set(id, index);
   }
-  const create = byId.get(assetId);
-  if (!create) return fail(assetId, [], 1, assetId, 'chain', `The chart's CREATE transaction ${assetId} is missing from the node's answer`);
+  const createIndex = byId.get(assetId);
+  if (createIndex === undefined) return fail(assetId, [], 1, assetId, 'chain', `The chart's CREATE transaction ${assetId} is missing from the node's answer`);
 
   // Index spenders by the output they spend; more than one spender of an output is a fork the ledger cannot hold.
-  const spenders = new Map<string, unknown[]>();
-  for (const [id, item] of byId) {
+  const spenders = new Map<string, number[]>();
+  for (const [id, index] of byId) {
     if (id === assetId) continue;
-    const fulfills = (item as { inputs?: { fulfills?: { transaction_id?: unknown; output_index?: unknown } | null }[] }).inputs?.[0]?.fulfills;
+    const fulfills = (raw[index] as { inputs?: { fulfills?: { transaction_id?: unknown; output_index?: unknown } | null }[] }).inputs?.[0]?.fulfills;
     const key = fulfills ? `${String(fulfills.transaction_id)}:${String(fulfills.output_index)}` : `orphan:${id}`;
-    spenders.set(key, [...(spenders.get(key) ?? []), item]);
+    spenders.set(key, [...(spenders.get(key) ?? []), index]);
   }
 
+  // The chain as the answer links it (nothing trusted yet), and where the linking breaks if it does.
+  const links: Link[] = [{ tx: raw[createIndex] as Transaction, index: createIndex }];
+  let fork: number | null = null;
+  for (;;) {
+    const next = spenders.get(`${links.at(-1)!.tx.id}:0`) ?? [];
+    if (next.length > 1) {
+      fork = next.length;
+      break;
+    }
+    // Each transaction spends one output, so the walk meets each at most once; the bound only guards that belief.
+    if (next.length === 0 || links.length >= raw.length) break;
+    links.push({ tx: raw[next[0]!] as Transaction, index: next[0]! });
+  }
+
+  const verdicts = await validateLinks(raw, links, options);
   const versions: VerifiedVersion[] = [];
-  let step: Step | null = { tx: create as Transaction, seq: 1, previous: null };
-  let reached = 1;
-  while (step) {
-    const result = await verifyStep(assetId, step, byId, crypto);
+  for (let i = 0; i < links.length; i++) {
+    const result = verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdicts[i] ?? null);
     if ('reason' in result) return { assetId, versions, failure: result };
     versions.push(result);
-    const next = spenders.get(`${result.txId}:0`) ?? [];
-    if (next.length > 1) {
-      return fail(assetId, versions, result.seq + 1, null, 'chain', `${next.length} transactions spend version ${result.seq}: the history forks`);
-    }
-    step = next[0] ? { tx: next[0] as Transaction, seq: result.seq + 1, previous: result } : null;
-    if (step) reached++;
   }
-  if (reached !== byId.size) {
+  if (fork !== null) {
+    const last = versions.at(-1)!;
+    return fail(assetId, versions, last.seq + 1, null, 'chain', `${fork} transactions spend version ${last.seq}: the history forks`);
+  }
+  if (links.length !== byId.size) {
     const linked = new Set(versions.map((v) => v.txId));
     const stray = [...byId.keys()].find((id) => !linked.has(id));
     return fail(assetId, versions, null, stray ?? null, 'chain', `Transaction ${stray} does not continue this chart's chain`);
@@ -85,12 +108,21 @@ export async function verifyChartChain(assetId: string, raw: readonly unknown[],
   return { assetId, versions, failure: null };
 }
 
-async function verifyStep(
-  assetId: string,
-  { tx, seq, previous }: Step,
-  byId: Map<string, unknown>,
-  crypto: CryptoProvider | undefined,
-): Promise<VerifiedVersion | ChainFailure> {
+/** Full validation of every linked transaction not known already, in one batch (split across workers if large). */
+async function validateLinks(raw: readonly unknown[], links: readonly Link[], options: ChainOptions): Promise<(Verdict | undefined)[]> {
+  const pending = links.map((link, position) => ({ link, position })).filter(({ link }) => !options.known?.(link.tx));
+  const verdicts: (Verdict | undefined)[] = links.map(() => null);
+  if (pending.length === 0) return verdicts;
+  const validator = options.validator ?? inlineValidator(options.crypto ?? nativeLedgerCrypto);
+  const answer: NodeAnswer = { json: options.json ?? JSON.stringify(raw), txs: raw };
+  const results = await validator.validate(answer, pending.map(({ link }) => link.index));
+  pending.forEach(({ position }, i) => {
+    verdicts[position] = results[i];
+  });
+  return verdicts;
+}
+
+function verifyStep(assetId: string, tx: Transaction, seq: number, previous: VerifiedVersion | null, verdict: Verdict): VerifiedVersion | ChainFailure {
   const checks: CheckResult[] = [];
   const txId = typeof tx.id === 'string' ? tx.id : null;
   const failWith = (check: CheckName, detail: string): ChainFailure => {
@@ -98,15 +130,8 @@ async function verifyStep(
     return { seq, txId, reason: `Version ${seq}${txId ? ` (transaction ${txId})` : ''}: ${detail}`, checks };
   };
 
-  // The context resolves inputs from the same answer; spent state is not consulted because a committed version
-  // has of course been spent by its successor. Linearity is checked below instead.
-  const context: LedgerContext = {
-    getTransaction: (id: string) => (id === txId ? null : ((byId.get(id) as Transaction | undefined) ?? null)),
-    spentBy: () => null,
-  };
-  const validation = await validateTransaction(tx, context, crypto);
-  if (!validation.ok) {
-    const { type, message } = validation.error;
+  if (verdict) {
+    const { type, message } = verdict;
     const check: CheckName = type === 'InvalidHash' ? 'id' : type === 'InvalidSignature' ? 'signatures' : type === 'SchemaValidationError' ? 'schema' : 'chain';
     return failWith(check, `${type}: ${message}`);
   }

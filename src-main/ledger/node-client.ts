@@ -1,11 +1,11 @@
-// Talks to BigchainDB nodes through the official driver, failing over between the configured URLs.
-//
-// A fresh driver Connection is made per call: the driver's retry budget is per Connection and is used up for good
-// by earlier failures (SPEC §5.14), so a long-lived one would slowly stop working after the node was down once.
-// The driver hides error bodies; on a rejected POST this client reads the node's reason itself (see `post`).
-import { Connection, isDriverResponseError, statusCode } from './driver';
+// Talks to BigchainDB nodes over their HTTP API v1, failing over between the configured URLs in order and
+// remembering the one that answered. Every failure names the node and, for a rejection, carries the node's own
+// words. (http-transport.ts says why this is not bigchaindb-driver's transport; the tests use the driver as the
+// reference client against the same node.)
+import { STATUS_CODES } from 'node:http';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from './errors';
-import { apiEndpoint, nodeBase } from './node-url';
+import { HttpTransport } from './http-transport';
+import { nodeBase } from './node-url';
 
 export interface NodeClientOptions {
   /** Node URLs in order of preference; a function so managed settings changes apply without a restart. */
@@ -25,6 +25,18 @@ export interface Answer<T> {
   value: T;
   /** Base URL of the node that answered ('http://host:9984'). */
   nodeUrl: string;
+}
+
+/** An answer together with its text, for verification workers (they parse text rather than receive objects). */
+export interface TextAnswer<T> extends Answer<T> {
+  json: string;
+}
+
+/** A GET that reached a node: its status and body. Non-2xx answers other than 5xx are the caller's to judge. */
+interface Got {
+  status: number;
+  text: string;
+  url: string;
 }
 
 export type PostOutcome = 'committed' | 'duplicate' | 'accepted';
@@ -49,6 +61,7 @@ export class LedgerNodeClient {
   private readonly quarantineMs: number;
   private downUntil = 0;
   private lastFailure: NodeUnreachableError | null = null;
+  private readonly transport = new HttpTransport();
 
   constructor(options: NodeClientOptions) {
     const { nodeUrls } = options;
@@ -70,26 +83,30 @@ export class LedgerNodeClient {
 
   async getTransaction(id: string): Promise<Answer<unknown | null>> {
     if (!HEX64.test(id)) throw new TypeError(`"${id}" is not a transaction id`);
-    return this.read(async (conn) => {
-      try {
-        return await conn.getTransaction(id);
-      } catch (error) {
-        if (isDriverResponseError(error) && statusCode(error) === 404) return null;
-        throw error;
-      }
-    });
+    return this.read(`transactions/${id}`, (got, base) => (got.status === 404 ? null : parseJson(got, base)));
   }
 
-  /** Every committed transaction of an asset, in commit order (CREATE first). */
-  async listTransactions(assetId: string): Promise<Answer<unknown[]>> {
+  /** Every committed transaction of an asset, in commit order (CREATE first), with the answer's text. */
+  async listTransactions(assetId: string): Promise<TextAnswer<unknown[]>> {
     if (!HEX64.test(assetId)) throw new TypeError(`"${assetId}" is not an asset id`);
-    return this.read(async (conn, base) => expectArray(await conn.listTransactions(assetId), base, 'transactions'));
+    let json = '';
+    const answer = await this.read(`transactions?asset_id=${assetId}`, (got, base) => {
+      json = got.text;
+      return expectArray(parseJson(ok(got, base), base), base, 'transactions');
+    });
+    return { ...answer, json };
+  }
+
+  /** The asset's latest transaction as the node sees it (a list of one, or empty): a cheap "has it changed?". */
+  async lastTransaction(assetId: string): Promise<Answer<unknown[]>> {
+    if (!HEX64.test(assetId)) throw new TypeError(`"${assetId}" is not an asset id`);
+    return this.read(`transactions?asset_id=${assetId}&last_tx=true`, (got, base) => expectArray(parseJson(ok(got, base), base), base, 'transactions'));
   }
 
   /** Metadata text search; limit 0 = no limit. */
   async searchMetadata(text: string, limit = 0): Promise<Answer<MetadataHit[]>> {
-    return this.read(async (conn, base) => {
-      const hits = expectArray(await conn.searchMetadata(text, limit), base, 'metadata');
+    return this.read(`metadata?${searchQuery(text, limit)}`, (got, base) => {
+      const hits = expectArray(parseJson(ok(got, base), base), base, 'metadata');
       for (const hit of hits) {
         if (typeof hit !== 'object' || hit === null || typeof (hit as MetadataHit).id !== 'string') {
           throw new NodeAnswerError(base, 'a metadata search hit has no id');
@@ -100,11 +117,27 @@ export class LedgerNodeClient {
   }
 
   async searchAssets(text: string, limit = 0): Promise<Answer<{ id: string; data: unknown }[]>> {
-    return this.read(async (conn, base) => expectArray(await conn.searchAssets(text, limit), base, 'assets') as { id: string; data: unknown }[]);
+    return this.read(`assets?${searchQuery(text, limit)}`, (got, base) => expectArray(parseJson(ok(got, base), base), base, 'assets') as { id: string; data: unknown }[]);
   }
 
   async listOutputs(publicKey: string, spent?: boolean): Promise<Answer<OutputRef[]>> {
-    return this.read(async (conn, base) => expectArray(await conn.listOutputs(publicKey, spent), base, 'outputs') as OutputRef[]);
+    const query = new URLSearchParams({ public_key: publicKey });
+    if (spent !== undefined) query.set('spent', String(spent));
+    return this.read(`outputs?${query}`, (got, base) => {
+      const outputs = expectArray(parseJson(ok(got, base), base), base, 'outputs');
+      for (const o of outputs) {
+        const ref = o as Partial<OutputRef> | null;
+        if (typeof ref?.transaction_id !== 'string' || !HEX64.test(ref.transaction_id) || !Number.isInteger(ref.output_index)) {
+          throw new NodeAnswerError(base, 'an outputs entry is not a transaction id and output index');
+        }
+      }
+      return outputs as OutputRef[];
+    });
+  }
+
+  /** Stops reusing connections (call on shutdown). */
+  close(): void {
+    this.transport.close();
   }
 
   /**
@@ -113,51 +146,34 @@ export class LedgerNodeClient {
    * NodeRejectedError with the node's own message, or NodeUnreachableError when no node answered.
    */
   async post(tx: { id: string }, mode: 'commit' | 'sync' = 'commit'): Promise<Answer<PostOutcome>> {
-    return this.withFailover(this.postTimeoutMs, async (conn, base) => {
-      try {
-        const echoed = mode === 'commit' ? await conn.postTransactionCommit(tx as never) : await conn.postTransactionSync(tx as never);
-        if ((echoed as { id?: unknown }).id !== tx.id) throw new NodeAnswerError(base, 'the node echoed a different transaction');
+    const body = JSON.stringify(tx);
+    return this.withFailover(async (base) => {
+      const url = `${base}/api/v1/transactions?mode=${mode}`;
+      const got = { ...(await this.transport.post(url, body, this.postTimeoutMs)), url };
+      if (got.status >= 500) throw new ServerError(got.status, url);
+      if (got.status === 202) {
+        if ((parseJson(got, base) as { id?: unknown } | null)?.id !== tx.id) throw new NodeAnswerError(base, 'the node echoed a different transaction');
         return mode === 'commit' ? 'committed' : 'accepted';
-      } catch (error) {
-        if (!isDriverResponseError(error)) throw error;
-        return this.explainRejection(conn, base, tx, statusCode(error));
       }
-    }, (error) => isDriverResponseError(error) && statusCode(error) >= 500);
-  }
-
-  /**
-   * A non-2xx answer to a POST: if the node already holds the transaction it is a duplicate (committed). Otherwise
-   * the same POST is repeated once with fetch to read the error body the driver dropped; a rejected transaction is
-   * refused again the same way, so the repeat changes nothing on the ledger.
-   */
-  private async explainRejection(conn: Connection, base: string, tx: { id: string }, status: number): Promise<PostOutcome> {
-    try {
-      const stored = await conn.getTransaction(tx.id);
-      if ((stored as { id?: unknown }).id === tx.id) return 'duplicate';
-    } catch (error) {
-      if (!(isDriverResponseError(error) && statusCode(error) === 404)) throw error;
-    }
-    const response = await fetch(`${base}/api/v1/transactions?mode=commit`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(tx),
-      signal: AbortSignal.timeout(this.postTimeoutMs),
+      // Refused. If the node holds the transaction already, it is a duplicate, which counts as committed.
+      const stored = await this.transport.get(`${base}/api/v1/transactions/${tx.id}`, this.readTimeoutMs);
+      if (stored.status === 200 && (JSON.parse(stored.text) as { id?: unknown } | null)?.id === tx.id) return 'duplicate';
+      throw new NodeRejectedError(base, got.status, reasonOf(got.text, got.status));
     });
-    const body = await response.text();
-    if (response.status === 202) return 'committed';
-    throw new NodeRejectedError(base, response.status || status, reasonOf(body, response.status));
   }
 
-  private read<T>(op: (conn: Connection, base: string) => Promise<T>): Promise<Answer<T>> {
-    return this.withFailover(this.readTimeoutMs, op, (error) => isDriverResponseError(error) && statusCode(error) >= 500);
+  /** GETs `path` under /api/v1/ from the preferred node, failing over on network errors and 5xx answers. */
+  private read<T>(path: string, interpret: (got: Got, base: string) => T): Promise<Answer<T>> {
+    return this.withFailover(async (base) => {
+      const url = `${base}/api/v1/${path}`;
+      const { status, text } = await this.transport.get(url, this.readTimeoutMs);
+      if (status >= 500) throw new ServerError(status, url);
+      return interpret({ status, text, url }, base);
+    });
   }
 
-  /** Runs `op` on the preferred node, then the others; network failures (and `retryable` answers) fail over. */
-  private async withFailover<T>(
-    timeoutMs: number,
-    op: (conn: Connection, base: string) => Promise<T>,
-    retryable: (error: unknown) => boolean,
-  ): Promise<Answer<T>> {
+  /** Runs `op` on the preferred node, then the others; network failures and 5xx answers fail over. */
+  private async withFailover<T>(op: (base: string) => Promise<T>): Promise<Answer<T>> {
     if (this.lastFailure && Date.now() < this.downUntil) throw this.lastFailure;
     const urls = this.nodeUrls;
     const attempts: { nodeUrl: string; error: string }[] = [];
@@ -165,16 +181,13 @@ export class LedgerNodeClient {
       const index = (this.preferred + i) % urls.length;
       const base = urls[index]!;
       try {
-        const value = await op(new Connection(apiEndpoint(base), {}, timeoutMs), base);
+        const value = await op(base);
         this.preferred = index;
         this.downUntil = 0;
         this.lastFailure = null;
         return { value, nodeUrl: base };
       } catch (error) {
         if (error instanceof NodeRejectedError || error instanceof NodeAnswerError) throw error;
-        if (isDriverResponseError(error) && !retryable(error)) {
-          throw new NodeAnswerError(base, `answered ${error.status} to ${error.requestURI}`);
-        }
         attempts.push({ nodeUrl: base, error: describe(error) });
       }
     }
@@ -182,6 +195,32 @@ export class LedgerNodeClient {
     this.downUntil = Date.now() + this.quarantineMs;
     throw this.lastFailure;
   }
+}
+
+/** A 5xx answer: that node is in trouble, the next one may not be. */
+class ServerError extends Error {
+  constructor(readonly status: number, url: string) {
+    super(`answered ${status} ${STATUS_CODES[status] ?? ''} to ${url}`.replace('  ', ' '));
+  }
+}
+
+function ok(got: Got, base: string): Got {
+  if (got.status < 200 || got.status > 299) throw new NodeAnswerError(base, `answered ${got.status} ${STATUS_CODES[got.status] ?? ''} to ${got.url}`.replace('  ', ' '));
+  return got;
+}
+
+function parseJson(got: Got, base: string): unknown {
+  try {
+    return JSON.parse(got.text) as unknown;
+  } catch {
+    throw new NodeAnswerError(base, `the answer to ${got.url} is not JSON`);
+  }
+}
+
+function searchQuery(text: string, limit: number): string {
+  const query = new URLSearchParams({ search: text });
+  if (limit > 0) query.set('limit', String(limit));
+  return query.toString();
 }
 
 function expectArray(value: unknown, base: string, what: string): unknown[] {
@@ -201,7 +240,6 @@ function reasonOf(body: string, status: number): string {
 }
 
 function describe(error: unknown): string {
-  if (isDriverResponseError(error)) return error.status;
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) return String((error as { message: unknown }).message);
   return String(error);

@@ -135,6 +135,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
   /** Why `record` cannot be posted yet: an earlier version of the same chart still waits or was rejected. */
   private blockerOf(record: OutboxRecord): string | null {
     if (!record.chartId || record.seq === null) return null;
+    // The chart's records come in seq order, kept so by the outbox: the first earlier one is the oldest, no sorting.
     const earlier = this.outbox.forChart(record.chartId).find((r) => r.seq !== null && r.seq < record.seq!);
     if (!earlier) return null;
     return earlier.state === 'rejected'

@@ -1,91 +1,104 @@
-// The durable outbox: every signed transaction is written here before it is posted, one file per transaction,
-// written atomically (temp file, fsync, rename, fsync of the directory) so a crash leaves either the old or the new
-// record, never half of one. A record leaves only once the node has committed the transaction. Records hold the
-// signed transaction as posted: its metadata is the sealed envelope, so no health data reaches the disk in clear.
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ChartAction, OutboxItem, OutboxState } from '../../src-shared/records/types';
-import type { Transaction } from '../../src-shared/ledger';
+// The durable outbox (DESIGN.md §2 "Nothing is lost"): every signed transaction is written here before it is
+// posted, and leaves only once the node has committed it. Records live in one lmdb environment in the outbox
+// directory, one entry per transaction (key: its id, value: the record as JSON). An lmdb commit is atomic, so a
+// crash leaves each record whole or absent; and lmdb puts every write queued while a commit is busy into the next
+// one, so the adds of a bulk import share a commit and its fsync instead of paying files, renames and fsyncs each.
+// Records hold the signed transaction as posted: its metadata is the sealed envelope, so no health data reaches the
+// disk in clear (nor is the store compressed: a scan of its files for clear text means what it says).
+import { chmod, mkdir } from 'node:fs/promises';
+import { open, type Database, type RootDatabase, type RootDatabaseOptionsWithPath } from 'lmdb';
+import type { OutboxItem } from '../../src-shared/records/types';
+import { readLegacyFiles, removeLegacyFiles } from './outbox-legacy';
+import { OutboxOrder } from './outbox-order';
+import { parseOutboxRecord, toItem, type NewOutboxRecord, type OutboxRecord, type RetryState } from './outbox-record';
 
-export interface OutboxRecord {
-  version: 1;
-  tx: Transaction;
-  kind: 'chart' | 'practitioner';
-  chartId: string | null;
-  action: ChartAction | 'publish';
-  seq: number | null;
-  /** signKey of the signer, so each doctor sees their own recent actions. */
-  author: string;
-  createdAt: string;
-  attempts: number;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  state: OutboxState;
-}
+export type { NewOutboxRecord, OutboxRecord } from './outbox-record';
+export { toItem } from './outbox-record';
 
-const TX_FILE = /^([0-9a-f]{64})\.json$/;
+/** A write's commit promise; with separateFlushed it carries the promise of that commit's fsync. */
+type Write = Promise<unknown> & { flushed?: PromiseLike<unknown> };
+
+const TX_ID = /^[0-9a-f]{64}$/;
 
 export class Outbox {
-  private readonly records = new Map<string, OutboxRecord>();
-  /** Group commit of directory fsyncs: see syncDir(). */
-  private syncRunning: Promise<void> | null = null;
-  private syncQueued: Promise<void> | null = null;
-  /** Directory fsyncs done so far (diagnostics: shows the batching). */
-  dirSyncs = 0;
+  private closed = false;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly root: RootDatabase,
+    private readonly store: Database<string, string>,
+    private readonly records: OutboxOrder,
+    /** Entries (or files of the old format) that could not be read: left in place, never deleted, never loaded. */
+    readonly unreadable: readonly string[],
+  ) {}
 
   /** Opens (creating if needed) the outbox in `dir`, loading what a previous run left pending. */
   static async open(dir: string): Promise<Outbox> {
-    const outbox = new Outbox(dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    for (const name of await readdir(dir)) {
-      if (name.endsWith('.tmp')) {
-        await rm(join(dir, name), { force: true }); // an interrupted write; the previous record (if any) is intact
-        continue;
+    await chmod(dir, 0o700); // mkdir's mode does not apply to a directory that exists (the CLI creates it 0755)
+    const options: RootDatabaseOptionsWithPath & { permissionsMode: number } = {
+      path: dir,
+      noSubdir: false, // lmdb would take a directory whose name has a dot for a file
+      maxDbs: 2,
+      // Commits are reported when visible, each with a promise for its own fsync: add() waits for that one, so it
+      // never waits for writes queued after it. lmdb's default overlappingSync lets the next commit proceed meanwhile.
+      separateFlushed: true,
+      permissionsMode: 0o600, // lmdb's own default is 0664
+    };
+    const root = open(options);
+    try {
+      const store = root.openDB<string, string>('records', { encoding: 'string' });
+      const unreadable = await migrateLegacyFiles(dir, root, store);
+      const loaded: OutboxRecord[] = [];
+      for (const { key, value } of store.getRange()) {
+        const record = parseOutboxRecord(value, key);
+        if (record) loaded.push(record);
+        else unreadable.push(key);
       }
-      const match = TX_FILE.exec(name);
-      if (!match) continue;
-      try {
-        const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as OutboxRecord;
-        if (record.version === 1 && record.tx?.id === match[1]) outbox.records.set(record.tx.id, record);
-      } catch {
-        // Unreadable record: leave the file for inspection rather than losing a signed transaction silently.
-      }
+      return new Outbox(dir, root, store, new OutboxOrder(loaded), unreadable);
+    } catch (error) {
+      await root.close();
+      throw error;
     }
-    return outbox;
   }
 
-  async add(record: Omit<OutboxRecord, 'version' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastError' | 'state'>): Promise<OutboxRecord> {
+  /** Resolves once the record is on disk (fsynced), and only then lists it, so nothing is posted before that. */
+  async add(record: NewOutboxRecord): Promise<OutboxRecord> {
+    this.checkOpen();
+    if (typeof record.tx?.id !== 'string' || !TX_ID.test(record.tx.id)) {
+      throw new Error(`An outbox record needs a signed transaction (its id is 64 hex digits, got ${JSON.stringify(record.tx?.id)})`);
+    }
     const full: OutboxRecord = {
       version: 1, ...record, attempts: 0, lastAttemptAt: null, nextAttemptAt: null, lastError: null, state: 'pending',
     };
-    await this.write(full);
-    this.records.set(full.tx.id, full);
+    await this.durable(this.store.put(full.tx.id, JSON.stringify(full)));
+    this.records.set(full);
     return full;
   }
 
-  async update(txId: string, patch: Partial<Pick<OutboxRecord, 'attempts' | 'lastAttemptAt' | 'nextAttemptAt' | 'lastError' | 'state'>>): Promise<void> {
+  /**
+   * Records a retry or a rejection. Memory changes at once, in the order the writes are queued, so a removal that
+   * follows wins in memory as on disk. Resolves when committed, without waiting for the fsync: if a power cut
+   * undoes it, the record is posted again and the node answers again (commits it, or rejects it once more).
+   */
+  async update(txId: string, patch: Partial<RetryState>): Promise<void> {
+    this.checkOpen();
     const current = this.records.get(txId);
     if (!current) return;
     const next = { ...current, ...patch };
-    await this.write(next);
-    this.records.set(txId, next);
+    this.records.set(next);
+    await this.store.put(txId, JSON.stringify(next));
   }
 
   /**
-   * Called only once the node has committed the transaction (or already had it). The directory is not fsynced for
-   * a removal: if a crash undoes it, the record is posted again on restart and the node's "already have it" answer
-   * counts as committed, so nothing is lost or doubled either way.
+   * Called only once the node has committed the transaction (or already had it), or to discard a rejected one.
+   * Resolves when committed, without waiting for the fsync: if a power cut undoes it, the record is posted again
+   * on restart and the node's "already have it" answer counts as committed, so nothing is lost or doubled.
    */
   async remove(txId: string): Promise<void> {
-    try {
-      await unlink(join(this.dir, `${txId}.json`)); // not fs.rm: it walks the path with extra lstat calls
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    this.checkOpen();
     this.records.delete(txId);
+    await this.store.remove(txId);
   }
 
   get(txId: string): OutboxRecord | undefined {
@@ -93,66 +106,53 @@ export class Outbox {
   }
 
   /** Oldest first: the order transactions must be posted in (a version spends the one before it). */
-  all(): OutboxRecord[] {
-    return [...this.records.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.seq ?? 0) - (b.seq ?? 0));
+  all(): readonly OutboxRecord[] {
+    return this.records.all();
   }
 
-  forChart(chartId: string): OutboxRecord[] {
-    return this.all().filter((r) => r.chartId === chartId);
+  /** The chart's records by version (seq). */
+  forChart(chartId: string): readonly OutboxRecord[] {
+    return this.records.forChart(chartId);
   }
 
   items(): OutboxItem[] {
     return this.all().map(toItem);
   }
 
-  private async write(record: OutboxRecord): Promise<void> {
-    const final = join(this.dir, `${record.tx.id}.json`);
-    const temp = `${final}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(JSON.stringify(record));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, final);
-    await this.syncDir();
+  /** lmdb write transactions this store has committed so far (diagnostics: shows concurrent writes sharing one). */
+  get commits(): number {
+    return (this.root.getStats() as { lastTxnId: number }).lastTxnId;
   }
 
-  /**
-   * Makes every rename done before the call durable. Concurrent writers (a bulk import) share fsyncs: a caller
-   * joins the next fsync that starts after its call (never one already running, which may predate its rename), so
-   * each record is still durable before it is posted, with one directory fsync per batch instead of per record.
-   */
-  private syncDir(): Promise<void> {
-    if (!this.syncRunning) {
-      const run: Promise<void> = this.fsyncDir().finally(() => {
-        if (this.syncRunning === run) this.syncRunning = null;
-      });
-      this.syncRunning = run;
-      return run;
-    }
-    this.syncQueued ??= this.syncRunning.catch(() => undefined).then(() => {
-      this.syncQueued = null;
-      return this.syncDir();
-    });
-    return this.syncQueued;
+  /** Waits until every write is on disk, then closes the store (further writes throw). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.root.flushed;
+    await this.root.close();
   }
 
-  private async fsyncDir(): Promise<void> {
-    this.dirSyncs++;
-    const handle = await open(this.dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+  // lmdb would fail a write after close only later, in a timer, as an uncaught exception.
+  private checkOpen(): void {
+    if (this.closed) throw new Error(`The outbox in ${this.dir} is closed`);
+  }
+
+  private async durable(write: Write): Promise<void> {
+    await write;
+    await (write.flushed ?? this.root.flushed);
   }
 }
 
-export function toItem(r: OutboxRecord): OutboxItem {
-  return {
-    txId: r.tx.id, kind: r.kind, chartId: r.chartId, action: r.action, seq: r.seq, createdAt: r.createdAt,
-    attempts: r.attempts, lastAttemptAt: r.lastAttemptAt, nextAttemptAt: r.nextAttemptAt, lastError: r.lastError, state: r.state,
-  };
+/**
+ * Moves the records of the one-file-per-record format into the store, and removes their files only once the records
+ * are on disk in the store: a crash in between leaves both, and the next open keeps the store's copy (the one later
+ * updates went to). Returns the files it could not read, which stay where they are.
+ */
+async function migrateLegacyFiles(dir: string, root: RootDatabase, store: Database<string, string>): Promise<string[]> {
+  const legacy = await readLegacyFiles(dir);
+  const writes: Write[] = legacy.records.filter((r) => !store.doesExist(r.tx.id)).map((r) => store.put(r.tx.id, JSON.stringify(r)));
+  await Promise.all(writes);
+  await Promise.all(writes.map((write) => write.flushed ?? root.flushed));
+  await removeLegacyFiles(dir, legacy.done);
+  return legacy.unreadable;
 }

@@ -1,11 +1,19 @@
 // Fetches a chart's transactions, verifies them (chain.ts) and opens the versions the viewer may read. Opened
 // payloads are kept in memory only, per viewer, so reopening a chart costs no unwrapping; forget() drops them
-// (on lock or sign-out). Nothing here writes to disk.
-import { EnvelopeError, isReader, openEnvelope, type EnvelopeReaderKey } from '../../src-shared/crypto/envelope';
+// (on lock or sign-out). Decrypted data is never written anywhere.
+//
+// With a verified cache (ledger/verified-cache.ts: what this identity verified before, ciphertext only), a chart
+// whose cached chain is still current costs one small request (its last transaction) instead of the whole history,
+// and only transactions not verified before go through full validation. `{ fresh: true }` ignores the cache: the
+// Verify panel always re-checks everything against the node.
+import { EnvelopeError, isReader, openEnvelope } from '../../src-shared/crypto/envelope';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { decodePayload, PayloadError, type ChartPayload } from '../../src-shared/records/payload';
 import type { CryptoProvider } from '../../src-shared/ledger';
-import { verifyChartChain, type ChainVerification, type VerifiedVersion } from '../ledger/chain';
+import type { AnswerValidator } from '../ledger/answer-validation';
+import { verifyChartChain, type ChainOptions, type ChainVerification, type VerifiedVersion } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
+import type { CachedChain, VerifiedCache } from '../ledger/verified-cache';
 
 export interface OpenedVersion {
   version: VerifiedVersion;
@@ -34,20 +42,54 @@ export interface LoadedChart {
 /** Which versions to open: all, only the current one, or the most recent N (history shown in pages). */
 export type OpenMode = 'all' | 'head' | { last: number };
 
+export interface ChartLoaderOptions {
+  crypto: CryptoProvider;
+  /** Who runs full validation (a worker pool in the app). */
+  validator: AnswerValidator;
+  /** The workstation's verified cache; none on the kiosk (it keeps nothing) or in tools that do not want one. */
+  cache?: VerifiedCache | null;
+}
+
 export class ChartLoader {
   private readonly opened = new Map<string, ChartPayload>();
   private readonly lastLoaded = new Map<string, LoadedChart>();
 
-  constructor(private readonly client: LedgerNodeClient, private readonly crypto: CryptoProvider) {}
+  constructor(private readonly client: LedgerNodeClient, private readonly options: ChartLoaderOptions) {}
 
-  async load(viewer: EnvelopeReaderKey, chartId: string, mode: OpenMode): Promise<LoadedChart> {
-    const { value: raw, nodeUrl } = await this.client.listTransactions(chartId);
-    return this.verifyAndOpen(viewer, chartId, raw, nodeUrl, mode);
+  /**
+   * `fresh`: ignore the cache entirely. `changed`: the caller already knows the cached chain is out of date (a list
+   * saw its head spent), so the whole chart is fetched at once, still skipping the validation of what is known.
+   */
+  async load(viewer: KeyHolder, chartId: string, mode: OpenMode, { fresh = false, changed = false } = {}): Promise<LoadedChart> {
+    const mine = fresh ? undefined : this.options.cache?.for(viewer);
+    const cached = changed ? null : mine?.chain(chartId);
+    if (mine && cached) {
+      const { value: last, nodeUrl } = await this.client.lastTransaction(chartId);
+      if (last.length === 1 && cached.txs.at(-1)!.id === (last[0] as { id?: unknown }).id && mine.knows(last[0])) {
+        return this.openCached(viewer, chartId, cached, nodeUrl, mode);
+      }
+    }
+    const { value: raw, json, nodeUrl } = await this.client.listTransactions(chartId);
+    const loaded = await this.verifyAndOpen(viewer, chartId, raw, nodeUrl, mode, { json, known: mine ? (tx) => mine.knows(tx) : undefined });
+    if (!loaded.verification.failure) this.options.cache?.for(viewer).remember(chartId, loaded.verification.versions.map((v) => v.tx));
+    return loaded;
+  }
+
+  /** The chart from the verified cache alone (no request), e.g. when the node says its head is unchanged. */
+  async openCached(viewer: KeyHolder, chartId: string, cached: CachedChain, nodeUrl: string, mode: OpenMode): Promise<LoadedChart> {
+    return this.verifyAndOpen(viewer, chartId, cached.txs, nodeUrl, mode, { known: () => true });
+  }
+
+  /** This viewer's cached chain of a chart, if the cache has it. */
+  cachedChain(viewer: KeyHolder, chartId: string): CachedChain | null {
+    return this.options.cache?.for(viewer).chain(chartId) ?? null;
   }
 
   /** Verifies and opens transactions already fetched (e.g. by a list that fetched many charts at once). */
-  async verifyAndOpen(viewer: EnvelopeReaderKey, chartId: string, raw: readonly unknown[], nodeUrl: string, mode: OpenMode): Promise<LoadedChart> {
-    const verification = await verifyChartChain(chartId, raw, this.crypto);
+  async verifyAndOpen(
+    viewer: KeyHolder, chartId: string, raw: readonly unknown[], nodeUrl: string, mode: OpenMode, chain: Omit<ChainOptions, 'crypto' | 'validator'> = {},
+  ): Promise<LoadedChart> {
+    const verification = await verifyChartChain(chartId, raw, { ...chain, crypto: this.options.crypto, validator: this.options.validator });
     const versions: OpenedVersion[] = verification.versions.map((version) => ({
       version, payload: null, readable: isReader(version.envelope, viewer.boxKey),
     }));
@@ -73,7 +115,7 @@ export class ChartLoader {
   }
 
   /** Opens one verified version for the viewer (cached). */
-  async open(viewer: EnvelopeReaderKey, version: Pick<VerifiedVersion, 'txId' | 'envelope'>): Promise<ChartPayload> {
+  async open(viewer: Pick<KeyHolder, 'boxKey' | 'openSealed'>, version: Pick<VerifiedVersion, 'txId' | 'envelope'>): Promise<ChartPayload> {
     const key = `${viewer.boxKey}:${version.txId}`;
     const cached = this.opened.get(key);
     if (cached) return cached;

@@ -48,12 +48,15 @@ import type {
   VerificationReport, VersionInfo, WriteResult,
 } from '../../src-shared/records/types';
 import { ChartValidationError, parseChart } from '../../src-shared/records/validate';
+import { inlineValidator, type AnswerValidator } from '../ledger/answer-validation';
 import { NodeUnreachableError } from '../ledger/errors';
 import { LedgerNodeClient, type NodeClientOptions } from '../ledger/node-client';
-import { nodeCryptoProvider } from '../ledger/node-crypto';
+import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { Outbox, type OutboxRecord } from '../ledger/outbox';
 import { OutboxSender, type OutboxSenderOptions } from '../ledger/outbox-sender';
 import { ValidTransactionStream } from '../ledger/stream';
+import { VerifiedCache, type CachedChain } from '../ledger/verified-cache';
+import { VerifyPool } from '../ledger/verify-pool';
 import { ChartLoader, type LoadedChart, type OpenMode } from './chart-loader';
 import { chartView, isRevoked, summaryOf, verificationReport, type PendingVersion } from './chart-views';
 import { buildCreate, buildVersion } from './chart-writer';
@@ -78,8 +81,19 @@ export interface ChartServiceOptions {
   sender?: OutboxSenderOptions;
   /** Follow the node's WebSocket stream for live recent actions (default true). */
   liveStream?: boolean;
-  /** Parallel chart fetches when listing (default 8). */
+  /** Parallel chart fetches when listing (default 16). */
   listConcurrency?: number;
+  /**
+   * Verification worker threads (default: one per core, at most 4; 0 = verify on the calling thread) and, in the
+   * built app, the worker's entry file (out/main/verify-worker.js).
+   */
+  verifyWorkers?: number;
+  verifyWorkerEntry?: URL;
+  /**
+   * Where the workstation keeps what its identities have verified (ciphertext only, MAC'd per identity), so a
+   * restart does not re-fetch and re-verify every chart. None: everything is fetched and verified every session.
+   */
+  cacheDir?: string;
   /** How many recent versions get() decrypts for diffs (default 50); history() decrypts all. */
   historyWindow?: number;
 }
@@ -91,6 +105,12 @@ export interface DoctorRef {
 }
 
 export type ChartServiceEvent = 'outbox' | 'recent' | 'chart';
+
+/** A chart whose verified chain in the cache is still its current state on the node. */
+interface Current {
+  chain: CachedChain;
+  nodeUrl: string;
+}
 
 interface WriteState {
   head: Transaction;
@@ -106,11 +126,15 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
 export async function createChartService(options: ChartServiceOptions) {
-  const crypto = options.crypto ?? nodeCryptoProvider;
+  const crypto = options.crypto ?? nativeLedgerCrypto;
   const client = new LedgerNodeClient({ nodeUrls: options.nodeUrls, ...options.client });
   const outbox = await Outbox.open(options.outboxDir);
   const sender = new OutboxSender(outbox, client, options.sender);
-  const loader = new ChartLoader(client, crypto);
+  const validator: AnswerValidator = options.verifyWorkers === 0
+    ? inlineValidator(crypto)
+    : new VerifyPool({ crypto, ...(options.verifyWorkers ? { size: options.verifyWorkers } : {}), ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}) });
+  const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
+  const loader = new ChartLoader(client, { crypto, validator, cache });
   const directory = new PractitionerDirectory(client, crypto);
   const stream = new ValidTransactionStream(client);
   const recent = new RecentActions();
@@ -208,6 +232,10 @@ export async function createChartService(options: ChartServiceOptions) {
       if (!(error instanceof NodeUnreachableError)) throw error;
       const cached = loader.cached(holder.boxKey, chartId);
       if (cached) return cached;
+      // What this identity verified in an earlier session still reads (and can be worked on) while no node answers.
+      const chain = loader.cachedChain(holder, chartId);
+      const nodeUrl = client.currentNodeUrl;
+      if (chain && nodeUrl) return loader.openCached(holder, chartId, chain, nodeUrl, mode);
       if (outbox.forChart(chartId).some((r) => r.seq === 1)) return null; // created offline: only the outbox knows it
       throw error;
     }
@@ -330,13 +358,18 @@ export async function createChartService(options: ChartServiceOptions) {
     return { chartId: tx.id, status };
   }
 
-  async function summarise(holder: KeyHolder, chartId: string, headHint?: string): Promise<ChartSummary | null> {
+  async function summarise(holder: KeyHolder, chartId: string, headHint: string | undefined, current: Current | undefined, cacheChecked: boolean): Promise<ChartSummary | null> {
     // A chart verified earlier this session is not fetched again while the node's stream is connected and has
     // announced nothing newer for it (and the search still points at the same version): listing stays fast when
-    // little changed. Without the stream nothing is reused. get() always reloads and re-verifies.
+    // little changed. Without the stream nothing is reused from memory. A chart whose verified chain is in the
+    // cache and whose head the node still lists as unspent is opened from the cache. get() always asks the node.
     const cached = headHint && stream.connected ? loader.cached(holder.boxKey, chartId) : undefined;
     const reusable = cached && !cached.stale && !cached.tampered && cached.versions.at(-1)?.version.txId === headHint && cached.versions.at(-1)?.payload;
-    const loaded = reusable ? cached : await loader.load(holder, chartId, 'head');
+    const loaded = reusable
+      ? cached
+      : current
+        ? await loader.openCached(holder, chartId, current.chain, current.nodeUrl, 'head')
+        : await loader.load(holder, chartId, 'head', { changed: cacheChecked });
     const pending = await pendingVersions(holder, chartId, loaded.versions.at(-1)?.version.seq ?? 0);
     if (loaded.versions.length === 0 && !loaded.tampered && !pending.some((p) => p.record.state === 'pending')) return null;
     const waiting = pending.filter((p) => p.record.state === 'pending');
@@ -363,6 +396,32 @@ export async function createChartService(options: ChartServiceOptions) {
     return new Map([...heads].map(([id, head]) => [id, head?.txId]));
   }
 
+  /**
+   * Which listed charts the verified cache holds up to their current version: the cached head must still be an
+   * unspent output on the node (asked once per custodian, not once per chart) and the search hint must be in the
+   * cached chain. The rest are fetched and verified as usual.
+   */
+  async function currentInCache(holder: KeyHolder, charts: readonly (readonly [string, string | undefined])[]): Promise<Map<string, Current>> {
+    const current = new Map<string, Current>();
+    if (!cache) return current;
+    const byOwner = new Map<string, { chartId: string; chain: CachedChain }[]>();
+    for (const [chartId, hint] of charts) {
+      const chain = loader.cachedChain(holder, chartId);
+      if (!chain || (hint && !chain.txs.some((tx) => tx.id === hint))) continue;
+      const owner = chain.txs.at(-1)!.outputs[0]?.public_keys[0];
+      if (!owner) continue;
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), { chartId, chain }]);
+    }
+    for (const [owner, held] of byOwner) {
+      const { value: outputs, nodeUrl } = await client.listOutputs(owner, false);
+      const unspent = new Set(outputs.map((o) => `${o.transaction_id}:${o.output_index}`));
+      for (const { chartId, chain } of held) {
+        if (unspent.has(`${chain.txs.at(-1)!.id}:0`)) current.set(chartId, { chain, nodeUrl });
+      }
+    }
+    return current;
+  }
+
   async function chartIdsFor(holder: KeyHolder): Promise<string[]> {
     return [...(await chartsFor(holder)).keys()];
   }
@@ -385,9 +444,10 @@ export async function createChartService(options: ChartServiceOptions) {
     async list(holder: KeyHolder): Promise<ChartSummary[]> {
       remember(holder);
       const charts = [...(await chartsFor(holder))];
-      const summaries = await mapLimit(charts, options.listConcurrency ?? 8, async ([id, head]) => {
+      const current = await currentInCache(holder, charts);
+      const summaries = await mapLimit(charts, options.listConcurrency ?? 16, async ([id, head]) => {
         try {
-          return await summarise(holder, id, head);
+          return await summarise(holder, id, head, current.get(id), cache !== null);
         } catch (error) {
           if (error instanceof NodeUnreachableError) throw error;
           return null;
@@ -404,14 +464,15 @@ export async function createChartService(options: ChartServiceOptions) {
 
     async verify(holder: KeyHolder, chartId: string): Promise<VerificationReport> {
       checkChartId(chartId);
-      const loaded = await loader.load(holder, chartId, 'all');
+      // The Verify panel re-checks every version against the node now, whatever was verified before.
+      const loaded = await loader.load(holder, chartId, 'all', { fresh: true });
       if (loaded.versions.length === 0 && !loaded.tampered) throw chartNotFound(chartId);
       return verificationReport(chartId, loaded);
     },
 
     async verifyAll(holder: KeyHolder): Promise<VerificationReport[]> {
       const ids = await chartIdsFor(holder);
-      return mapLimit(ids, options.listConcurrency ?? 8, async (id) => verificationReport(id, await loader.load(holder, id, 'all')));
+      return mapLimit(ids, options.listConcurrency ?? 16, async (id) => verificationReport(id, await loader.load(holder, id, 'all', { fresh: true })));
     },
 
     async create(holder: KeyHolder, chart: unknown, { pin }: { pin: string }): Promise<CreatedChart> {
@@ -561,15 +622,25 @@ export async function createChartService(options: ChartServiceOptions) {
       recent.forget(boxKey ? [...holders.keys()] : []);
     },
 
+    /** Drops what this identity verified on this workstation (when the identity is deleted here). */
+    async forgetVerified(signKey: string): Promise<void> {
+      await cache?.forget(signKey);
+    },
+
     /** Flushes in-flight posts and stops the retry loop and the stream. Pending items stay on disk. */
     async close(): Promise<void> {
       sender.stop();
       stream.stop();
       await sender.idle();
+      await outbox.close();
+      await validator.close();
+      await cache?.idle();
+      await cache?.close();
+      client.close();
     },
 
     /** Internal parts for tests and the CLI. */
-    internals: { outbox, sender, stream, loader, directory } as const,
+    internals: { outbox, sender, stream, loader, directory, validator, cache } as const,
   };
   return service;
 }

@@ -8,7 +8,7 @@ import {
 } from '../../src-shared/ledger';
 import { encodePayload, type ChartPayload } from '../../src-shared/records/payload';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
-import { sealToWithOpenSsl } from './node-seal';
+import { sealTo } from '../crypto/sealed-box';
 
 /** Everyone who must be able to open a version: custodian, author, patient, shared doctors. */
 export function readersOf(payload: ChartPayload, authorBoxKey: string): string[] {
@@ -16,7 +16,7 @@ export function readersOf(payload: ChartPayload, authorBoxKey: string): string[]
 }
 
 export async function buildCreate(holder: KeyHolder, payload: ChartPayload, crypto: CryptoProvider, at = new Date()): Promise<{ tx: Transaction; envelope: Envelope }> {
-  const envelope = sealEnvelope({ action: 'create', seq: 1, at: at.toISOString(), author: holder.signKey }, encodePayload(payload), readersOf(payload, holder.boxKey), sealToWithOpenSsl);
+  const envelope = sealEnvelope({ action: 'create', seq: 1, at: at.toISOString(), author: holder.signKey }, encodePayload(payload), readersOf(payload, holder.boxKey), sealTo);
   // The asset names the chart by a random id only: nothing about the patient is in clear.
   const asset = { type: CHART_ASSET_TYPE, chart: bytesToHex(randomBytes(16)) };
   const unsigned = makeCreate(asset, envelope as unknown as JsonObject, [ed25519Output(payload.custodian.signKey)], [holder.signKey]);
@@ -35,7 +35,7 @@ export async function buildVersion(
 ): Promise<{ tx: Transaction; envelope: Envelope }> {
   const envelope = sealEnvelope(
     { action, seq, at: at.toISOString(), author: holder.signKey, chart: chartId }, encodePayload(payload), readersOf(payload, holder.boxKey),
-    sealToWithOpenSsl,
+    sealTo,
   );
   const unsigned = makeTransfer([{ tx: head, outputIndex: 0 }], [ed25519Output(payload.custodian.signKey)], envelope as unknown as JsonObject);
   return { tx: await signTransaction(unsigned, signerFor(holder), { crypto }), envelope };

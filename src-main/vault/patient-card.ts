@@ -11,7 +11,7 @@ import { randomBytes, wipe } from '../../src-shared/crypto/bytes';
 import { TooManyAttemptsError, WrongPinError } from '../../src-shared/crypto/errors';
 import { AttemptLimiter, type AttemptPolicy } from './attempt-limiter';
 import { nodeScrypt } from './node-scrypt';
-import { nodeKeyHolderCrypto } from './node-key-holder';
+import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 
 /** Card opens: three quick tries, then a doubling pause (2 s, 4 s, … up to 5 min) before the next try on that card. */
 export const CARD_ATTEMPT_POLICY: AttemptPolicy = Object.freeze({ freeFailures: 3, baseDelayMs: 2000, maxDelayMs: 5 * 60_000 });
@@ -59,7 +59,7 @@ export class PatientCards {
     const secret = randomBytes(16);
     try {
       const seed = await deriveCardSeed(secret, pin, this.#scrypt, this.#params);
-      const holder = new SeedKeyHolder(seed, { ...nodeKeyHolderCrypto, readOnly: true });
+      const holder = new SeedKeyHolder(seed, { ...nativeKeyHolderCrypto, readOnly: true });
       const code = encodeCardCode(secret);
       const qrText = cardQrText(code);
       // Alphanumeric QR mode covers the code's alphabet and dashes; level M survives a smudged print.
@@ -87,7 +87,7 @@ export class PatientCards {
       try {
         const wait = this.#limiter.retryAfterMs(cardId);
         if (wait > 0) throw new TooManyAttemptsError(wait);
-        const holder = new SeedKeyHolder(await deriveCardSeed(secret, pin, this.#scrypt, this.#params), { ...nodeKeyHolderCrypto, readOnly: true });
+        const holder = new SeedKeyHolder(await deriveCardSeed(secret, pin, this.#scrypt, this.#params), { ...nativeKeyHolderCrypto, readOnly: true });
         if (!this.#recognise) {
           this.#limiter.failAndBlock(cardId);
           return holder;

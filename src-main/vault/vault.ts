@@ -9,7 +9,7 @@ import { BACKUP_PASSPHRASE_MIN_LENGTH, passwordProblem } from '../../src-shared/
 import { AttemptLimiter, type AttemptPolicy, PASSWORD_ATTEMPT_POLICY, type Sleep } from './attempt-limiter';
 import { CorruptedEntryError, IdentityExistsError, IdentityNotFoundError, InvalidInputError, VaultError, WrongPasswordError } from './errors';
 import { Keychain, type KeytarApi, DEFAULT_SERVICE } from './keychain';
-import { nodeKeyHolderCrypto } from './node-key-holder';
+import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nodeScrypt } from './node-scrypt';
 import { type DoctorProfile, normaliseProfile } from './profile';
 import { BACKUP_FORMAT, ENTRY_FORMAT, openSealedIdentity, parseSealedIdentity, type SealedIdentity, sealIdentity } from './sealed-identity';
@@ -268,7 +268,7 @@ export class Vault {
     const existing = this.#sessions.get(id);
     if (existing) return existing;
     const holder: SeedKeyHolder = new SeedKeyHolder(Uint8Array.from(seed), {
-      ...nodeKeyHolderCrypto,
+      ...nativeKeyHolderCrypto,
       onLock: () => {
         if (this.#sessions.get(id) === holder) this.lock(id, 'manual');
       },

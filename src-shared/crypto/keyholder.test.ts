@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { SeedKeyHolder, signerFor } from './keyholder';
 import { deriveIdentityKeys, type IdentityKeys, newSeed } from './keys';
 import { sealTo } from './sealed-box';
@@ -53,6 +55,44 @@ describe('SeedKeyHolder', () => {
     holder.lock();
     expect(derived!.signSeed.every((b) => b === 0)).toBe(true);
     expect(derived!.boxSecret.every((b) => b === 0)).toBe(true);
+    expect(derived!.localKey.every((b) => b === 0)).toBe(true);
+  });
+
+  it('wipes every prepared key on lock, and prepares each only once', async () => {
+    const prepared: string[] = [];
+    const wiped: string[] = [];
+    const spy = (name: string, op: (input: Uint8Array) => Uint8Array) => () => {
+      prepared.push(name);
+      return { use: op, wipe: () => wiped.push(name) };
+    };
+    const holder = new SeedKeyHolder(newSeed(), {
+      ed25519Signer: spy('sign', () => new Uint8Array(64)),
+      sealedBoxOpener: spy('open', (sealed) => sealed),
+      localMacer: spy('mac', () => new Uint8Array(32)),
+    });
+    await holder.sign(utf8('a'));
+    await holder.sign(utf8('b'));
+    await holder.openSealed(utf8('c'));
+    holder.localMac(utf8('d'));
+    holder.localMac(utf8('e'));
+    expect(prepared).toEqual(['sign', 'open', 'mac']);
+    holder.lock();
+    expect(wiped.sort()).toEqual(['mac', 'open', 'sign']);
+  });
+
+  it('MACs with a key of its own: the same for the same identity, different for another, HMAC-SHA-512/256', () => {
+    const seed = newSeed();
+    const keys = deriveIdentityKeys(Uint8Array.from(seed));
+    const holder = new SeedKeyHolder(Uint8Array.from(seed));
+    const again = new SeedKeyHolder(seed);
+    const other = new SeedKeyHolder(newSeed());
+    const data = utf8('a verified transaction');
+    expect(holder.localMac(data)).toHaveLength(32);
+    expect(holder.localMac(data)).toEqual(again.localMac(data));
+    expect(holder.localMac(data)).toEqual(hmac(sha512, keys.localKey, data).subarray(0, 32));
+    expect(other.localMac(data)).not.toEqual(holder.localMac(data));
+    holder.lock();
+    expect(() => holder.localMac(data)).toThrow(IdentityLockedError);
   });
 
   it('a read-only holder opens but does not sign', async () => {

@@ -1,6 +1,8 @@
 // A KeyHolder signs and unseals without ever handing out its secrets. The vault gives one to a doctor who unlocked
 // (it stops working on lock), and the access card gives one to a patient on the kiosk (read-only).
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { type IdentityKeys, deriveIdentityKeys, wipeIdentityKeys } from './keys';
 import { IdentityLockedError, ReadOnlyIdentityError } from './errors';
 import { openSealedWithSecret } from './sealed-box';
@@ -13,6 +15,11 @@ export interface KeyHolder {
   sign(message: Uint8Array): Promise<Uint8Array>;
   /** Opens a sealed box (sealed-box.ts) addressed to `boxKey`; throws SealedBoxError if it cannot. */
   openSealed(sealed: Uint8Array): Promise<Uint8Array>;
+  /**
+   * 32-byte MAC (HMAC-SHA-512-256) of `data` under this identity's local key: lets the identity recognise what it
+   * stored for itself on this machine (e.g. transactions it has verified), so nobody without the seed can add to it.
+   */
+  localMac(data: Uint8Array): Uint8Array;
 }
 
 export interface LockableKeyHolder extends KeyHolder {
@@ -20,6 +27,14 @@ export interface LockableKeyHolder extends KeyHolder {
   /** Wipes the secrets; every later call throws IdentityLockedError. Idempotent. */
   lock(): void;
 }
+
+/** A secret prepared once for repeated use (e.g. copied into secure memory); `wipe()` destroys it. */
+export interface PreparedKey<In, Out> {
+  use(input: In): Out;
+  wipe(): void;
+}
+
+export type PrepareKey = (secret: Uint8Array) => PreparedKey<Uint8Array, Uint8Array>;
 
 export interface SeedKeyHolderOptions {
   /** A read-only holder refuses sign() (patient sessions on the kiosk). */
@@ -29,25 +44,25 @@ export interface SeedKeyHolderOptions {
   /** Key derivation; replaceable only so a test can watch the derived buffers being zeroed on lock. */
   deriveKeys?: (seed: Uint8Array) => IdentityKeys;
   /**
-   * Ed25519 signing with the 32-byte RFC 8032 private key. Default: @noble/curves (pure JS). Main injects
-   * node:crypto's (OpenSSL, ~50× faster). Ed25519 is deterministic, so both give identical signatures.
+   * The three operations on secrets, each prepared on first use and wiped when the holder locks. The defaults are
+   * pure JS (@noble/curves, tweetnacl, @noble/hashes); main injects libsodium ones (src-main/crypto), which give
+   * identical results several times faster and keep the secrets in locked memory.
    */
-  ed25519Sign?: Ed25519Sign;
-  /**
-   * Ed25519 signing prepared once per holder (main: an OpenSSL key object built on first use, so each signature
-   * does not pay for parsing a key again). Takes precedence over `ed25519Sign`. Dropped when the holder locks.
-   */
-  ed25519Signer?: (signSeed: Uint8Array) => (message: Uint8Array) => Uint8Array;
-  /**
-   * Opens sealed boxes with this holder's X25519 secret, prepared once per holder on first use. Default:
-   * openSealedWithSecret (tweetnacl, pure JS). Main injects an OpenSSL one (src-main/vault/node-sealed-box.ts,
-   * ~10× faster): same format, same results. Dropped when the holder locks.
-   */
-  sealedBoxOpener?: (boxSecret: Uint8Array) => (sealed: Uint8Array) => Uint8Array;
+  ed25519Signer?: PrepareKey;
+  sealedBoxOpener?: PrepareKey;
+  localMacer?: PrepareKey;
 }
 
-export type Ed25519Sign = (message: Uint8Array, signSeed: Uint8Array) => Uint8Array;
-const nobleSign: Ed25519Sign = (message, signSeed) => ed25519.sign(message, signSeed);
+const pure = (op: (secret: Uint8Array, input: Uint8Array) => Uint8Array): PrepareKey => (secret) => {
+  const copy = Uint8Array.from(secret);
+  return { use: (input) => op(copy, input), wipe: () => wipe(copy) };
+};
+const pureSigner = pure((signSeed, message) => ed25519.sign(message, signSeed));
+const pureOpener = pure(openSealedWithSecret);
+export const LOCAL_MAC_LENGTH = 32;
+const pureMacer = pure((key, data) => hmac(sha512, key, data).subarray(0, LOCAL_MAC_LENGTH));
+
+type Prepared = PreparedKey<Uint8Array, Uint8Array>;
 
 /**
  * Holds the derived secrets of one seed in private fields: they are not enumerable, not in JSON.stringify, not in
@@ -59,11 +74,8 @@ export class SeedKeyHolder implements LockableKeyHolder {
   readonly readOnly: boolean;
   #keys: IdentityKeys | null;
   #onLock: (() => void) | undefined;
-  readonly #sign: Ed25519Sign;
-  readonly #makeSigner: ((signSeed: Uint8Array) => (message: Uint8Array) => Uint8Array) | undefined;
-  readonly #makeOpener: ((boxSecret: Uint8Array) => (sealed: Uint8Array) => Uint8Array) | undefined;
-  #signer: ((message: Uint8Array) => Uint8Array) | null = null;
-  #opener: ((sealed: Uint8Array) => Uint8Array) | null = null;
+  readonly #prepare: { sign: PrepareKey; open: PrepareKey; mac: PrepareKey };
+  #prepared: { sign?: Prepared; open?: Prepared; mac?: Prepared } = {};
 
   /** Takes ownership of `seed`: the buffer is zeroed before the constructor returns. */
   constructor(seed: Uint8Array, options: SeedKeyHolderOptions = {}) {
@@ -76,9 +88,11 @@ export class SeedKeyHolder implements LockableKeyHolder {
     this.boxKey = this.#keys.boxKey;
     this.readOnly = options.readOnly ?? false;
     this.#onLock = options.onLock;
-    this.#sign = options.ed25519Sign ?? nobleSign;
-    this.#makeSigner = options.ed25519Signer;
-    this.#makeOpener = options.sealedBoxOpener;
+    this.#prepare = {
+      sign: options.ed25519Signer ?? pureSigner,
+      open: options.sealedBoxOpener ?? pureOpener,
+      mac: options.localMacer ?? pureMacer,
+    };
   }
 
   get locked(): boolean {
@@ -88,24 +102,28 @@ export class SeedKeyHolder implements LockableKeyHolder {
   async sign(message: Uint8Array): Promise<Uint8Array> {
     const keys = this.#live();
     if (this.readOnly) throw new ReadOnlyIdentityError();
-    if (!this.#makeSigner) return this.#sign(message, keys.signSeed);
-    this.#signer ??= this.#makeSigner(keys.signSeed);
-    return this.#signer(message);
+    this.#prepared.sign ??= this.#prepare.sign(keys.signSeed);
+    return this.#prepared.sign.use(message);
   }
 
   async openSealed(sealed: Uint8Array): Promise<Uint8Array> {
     const keys = this.#live();
-    if (!this.#makeOpener) return openSealedWithSecret(keys.boxSecret, sealed);
-    this.#opener ??= this.#makeOpener(keys.boxSecret);
-    return this.#opener(sealed);
+    this.#prepared.open ??= this.#prepare.open(keys.boxSecret);
+    return this.#prepared.open.use(sealed);
+  }
+
+  localMac(data: Uint8Array): Uint8Array {
+    const keys = this.#live();
+    this.#prepared.mac ??= this.#prepare.mac(keys.localKey);
+    return this.#prepared.mac.use(data);
   }
 
   lock(): void {
     if (!this.#keys) return;
     wipeIdentityKeys(this.#keys);
     this.#keys = null;
-    this.#signer = null;
-    this.#opener = null;
+    for (const prepared of Object.values(this.#prepared)) prepared?.wipe();
+    this.#prepared = {};
     const onLock = this.#onLock;
     this.#onLock = undefined;
     onLock?.();

@@ -16,6 +16,7 @@ describe('identity key derivation', () => {
     expect(keys.signKey).toBe(v.signKey);
     expect(bytesToHex(keys.boxSecret)).toBe(v.boxSecret);
     expect(keys.boxKey).toBe(v.boxKey);
+    expect(bytesToHex(keys.localKey)).toBe(v.localKey);
     expect(bytesToHex(ed25519.sign(utf8(fixture.message), keys.signSeed))).toBe(v.signatureOfMessage);
   });
 

@@ -4,10 +4,12 @@
 //   prk      = HKDF-Extract(SHA-256, salt = "healthchain.identity/1", ikm = seed)
 //   signSeed = HKDF-Expand(prk, info = "healthchain.ed25519-sign/1", 32)   -> RFC 8032 Ed25519 private key
 //   boxSecret= HKDF-Expand(prk, info = "healthchain.x25519-box/1", 32)     -> X25519 secret (tweetnacl box)
+//   localKey = HKDF-Expand(prk, info = "healthchain.local-mac/1", 32)      -> MAC key for data the identity keeps
+//                                                                             for itself on this machine (never shared)
 //
 // signKey = base58(Ed25519 public key) is the BigchainDB owner key (the driver's Ed25519Keypair(signSeed) yields the
 // same publicKey). boxKey = base58(X25519 public key) is the key charts are wrapped to.
-// Separate labels keep the two keys independent: neither leaks anything about the other.
+// Separate labels keep the keys independent: none leaks anything about another.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -19,6 +21,7 @@ export const KEY_DERIVATION = {
   salt: 'healthchain.identity/1',
   signInfo: 'healthchain.ed25519-sign/1',
   boxInfo: 'healthchain.x25519-box/1',
+  localInfo: 'healthchain.local-mac/1',
 } as const;
 
 /** Public half of an identity, safe to show, store and send anywhere. */
@@ -33,6 +36,7 @@ export interface IdentityKeys extends PublicIdentity {
   readonly signPublic: Uint8Array;
   readonly boxSecret: Uint8Array;
   readonly boxPublic: Uint8Array;
+  readonly localKey: Uint8Array;
 }
 
 export function newSeed(): Uint8Array {
@@ -46,10 +50,11 @@ export function deriveIdentityKeys(seed: Uint8Array): IdentityKeys {
   const salt = utf8(KEY_DERIVATION.salt);
   const signSeed = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.signInfo), 32);
   const boxSecret = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.boxInfo), 32);
+  const localKey = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.localInfo), 32);
   const signPublic = ed25519.getPublicKey(signSeed);
   // tweetnacl clamps the scalar itself, so any 32 bytes are a valid box secret.
   const boxPublic = nacl.box.keyPair.fromSecretKey(boxSecret).publicKey;
-  return { signSeed, signPublic, boxSecret, boxPublic, signKey: toBase58(signPublic), boxKey: toBase58(boxPublic) };
+  return { signSeed, signPublic, boxSecret, boxPublic, localKey, signKey: toBase58(signPublic), boxKey: toBase58(boxPublic) };
 }
 
 /** Public keys of a seed, without keeping any secret around. */
@@ -60,5 +65,5 @@ export function publicIdentityOf(seed: Uint8Array): PublicIdentity {
 }
 
 export function wipeIdentityKeys(keys: IdentityKeys): void {
-  wipe(keys.signSeed, keys.boxSecret);
+  wipe(keys.signSeed, keys.boxSecret, keys.localKey);
 }

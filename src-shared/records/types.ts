@@ -129,6 +129,7 @@ export interface VerificationReport {
 
 export type OutboxState = 'pending' | 'rejected';
 
+/** A signed transaction waiting in the outbox. The stored record (src-main/ledger/outbox-record.ts) extends this. */
 export interface OutboxItem {
   txId: string;
   kind: 'chart' | 'practitioner';

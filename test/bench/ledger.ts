@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idPreimage, inputDigest, signingBase, validateTransaction, type Transaction } from '../../src-shared/ledger';
-import { nodeCryptoProvider } from '../../src-main/ledger/node-crypto';
+import { nativeLedgerCrypto } from '../../src-main/crypto/ledger-crypto';
 import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';
 import { makeKey } from '../integration/ledger-node/support/keys';
 import { createTx } from '../integration/ledger-node/support/transactions';
@@ -66,7 +66,7 @@ function rawVerifyRate(bodies: string[]): { perSecond: number; checked: number }
       idBytes: Buffer.from(idPreimage(tx)),
       // The texts are built outside the timed loop: only hashing and verifying are timed.
       messageBytes: Buffer.from(signingBase(tx)),
-      digest: Buffer.from(inputDigest(tx, 0, nodeCryptoProvider)),
+      digest: Buffer.from(inputDigest(tx, 0, nativeLedgerCrypto)),
       key: createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]), format: 'der', type: 'spki' }),
       signature,
     };
@@ -88,7 +88,7 @@ function fullValidationRate(bodies: string[]): number {
   const ctx = { getTransaction: () => null, spentBy: () => null };
   const start = process.hrtime.bigint();
   for (const body of bodies) {
-    const result = validateTransaction(JSON.parse(body), ctx, nodeCryptoProvider);
+    const result = validateTransaction(JSON.parse(body), ctx, nativeLedgerCrypto);
     if (!result.ok) throw new Error(`validation failed: ${result.error.message}`);
   }
   return bodies.length / (Number(process.hrtime.bigint() - start) / 1e9);

@@ -1,7 +1,8 @@
 // `npm run bench vault`: the cost of one password / PIN guess with the production scrypt parameters (node:crypto,
 // the fastest implementation at hand, i.e. what an attacker would use on this CPU), and the vault's signing and
 // unsealing throughput. Figures go to docs/SECURITY.md.
-import { nodeEd25519Sign } from '../../src-main/vault/node-ed25519';
+import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
+import { sealTo as nativeSealTo } from '../../src-main/crypto/sealed-box';
 import { nodeScrypt } from '../../src-main/vault/node-scrypt';
 import { BACKUP_SCRYPT_PARAMS, VAULT_SCRYPT_PARAMS } from '../../src-main/vault/vault';
 import { CARD_SCRYPT_PARAMS } from '../../src-shared/crypto/card';
@@ -60,14 +61,15 @@ export async function main(argv: string[]): Promise<void> {
     `one core: ${(allPins / 86400).toFixed(1)} days (${(allPins / 3600).toFixed(0)} h; expected half that)`);
 
   console.log('\nvault handle throughput (one core)');
-  const holder = new SeedKeyHolder(newSeed(), { ed25519Sign: nodeEd25519Sign });
+  const holder = new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
   const pureJs = new SeedKeyHolder(newSeed());
   const digest = randomBytes(32);
-  await rate('KeyHolder.sign, vault (node:crypto Ed25519)', 2, () => holder.sign(digest));
+  await rate('KeyHolder.sign, vault (libsodium Ed25519)', 2, () => holder.sign(digest));
   await rate('KeyHolder.sign, default (@noble/curves)', 2, () => pureJs.sign(digest));
   pureJs.lock();
   const sealed = sealTo(holder.boxKey, randomBytes(32));
   await rate('KeyHolder.openSealed (X25519 + XSalsa20)', 2, () => holder.openSealed(sealed));
-  await rate('sealTo (32-byte data key)', 2, async () => sealTo(holder.boxKey, digest));
+  await rate('sealTo, pure JS (32-byte data key)', 2, async () => sealTo(holder.boxKey, digest));
+  await rate('sealTo, vault (libsodium)', 2, async () => nativeSealTo(holder.boxKey, digest));
   holder.lock();
 }

@@ -10,6 +10,8 @@ export interface TamperProxy {
   tampering: boolean;
   /** How many answers were altered since start. */
   readonly altered: number;
+  /** Every request passed on, as `METHOD /path?query` (tests count what the app asked the node). */
+  readonly requests: string[];
   stop(): Promise<void>;
 }
 
@@ -21,8 +23,10 @@ export function flipEnvelopeBytes(body: string): string {
 export async function startTamperProxy(target: string): Promise<TamperProxy> {
   const upstream = new URL(target);
   let altered = 0;
+  const requests: string[] = [];
   const state = { tampering: false };
   const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
     // Identity encoding only, so the body can be read and edited as text.
     const { 'accept-encoding': _encoding, ...headers } = req.headers;
     const forward = http.request(
@@ -77,6 +81,7 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
     get altered() {
       return altered;
     },
+    requests,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -14,4 +14,7 @@ export async function setTampering(on: boolean): Promise<{ tampering: boolean; a
   return (await res.json()) as { tampering: boolean; altered: number };
 }
 
-export const screenshot = (name: string) => `docs/screenshots/${name}.png`;
+// The README's screenshots are refreshed only on purpose (`UPDATE_SCREENSHOTS=1 npm run test:e2e`): an ordinary run
+// writes them under test-results/, so running the tests never dirties the working tree.
+const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-results/screenshots';
+export const screenshot = (name: string) => `${SCREENSHOT_DIR}/${name}.png`;

@@ -80,6 +80,8 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
         throw new IpcFailure('CONFIRMATION_MISMATCH', `Type the identity's name, "${target.name}", to delete it.`, { confirmation: 'does not match the name' });
       }
       await vault.deleteIdentity(req.id, token);
+      // Nothing of a deleted identity stays on the workstation, not even its cache of verified (public) transactions.
+      await charts.forgetVerified(target.signKey);
       return {};
     },
     'vault.exportBackup': async (req) => {

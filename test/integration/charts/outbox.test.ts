@@ -1,13 +1,13 @@
 // Nothing is lost: with the node down, work goes to the on-disk outbox and is committed once the node is back;
 // a restart resumes pending items; the node's reason for a rejection reaches the user; several node URLs fail over.
 import { createServer } from 'node:net';
-import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleChart } from '../../../src-shared/records/fixtures';
 import type { ChartService } from '../../../src-main/records/chart-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NodeRejectedError, NodeUnreachableError } from '../../../src-main/ledger/errors';
-import { nodeCryptoProvider } from '../../../src-main/ledger/node-crypto';
+import { Outbox } from '../../../src-main/ledger/outbox';
+import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 import { buildCreate } from '../../../src-main/records/chart-writer';
 import { payloadOf } from '../../../src-shared/records/payload';
 import { PIN, TestVault, eventually, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
@@ -64,7 +64,9 @@ describe('outbox', { timeout: 60_000 }, () => {
     const items = first.service.outbox();
     expect(items.map((i) => [i.seq, i.action, i.state])).toEqual([[2, 'update', 'pending'], [3, 'update', 'pending']]);
     expect(items[0]!.lastError).toMatch(/No ledger node answered/);
-    expect(readdirSync(first.outboxDir).sort()).toEqual(items.map((i) => `${i.txId}.json`).sort());
+    const onDisk = await Outbox.open(first.outboxDir); // what a restart reads: the store, not this process's memory
+    expect(onDisk.items()).toEqual(items);
+    await onDisk.close();
     // The doctor keeps working on what they wrote: the view shows the pending versions.
     const view = await first.service.get(doctor.holder, chartId);
     expect(view.chart?.medications[0]).toMatchObject({ dose: '750 mg', frequency: 'once daily' });
@@ -78,7 +80,9 @@ describe('outbox', { timeout: 60_000 }, () => {
     expect(second.service.outbox().map((i) => i.txId)).toEqual(items.map((i) => i.txId));
     node = await startNode(dataDir, port);
     await eventually(() => second.service.outbox().length === 0, 'outbox drained');
-    expect(readdirSync(first.outboxDir)).toEqual([]);
+    const drained = await Outbox.open(first.outboxDir);
+    expect(drained.items()).toEqual([]);
+    await drained.close();
     const committed = await second.service.get(doctor.holder, chartId);
     expect(committed.versions.map((v) => [v.seq, v.status])).toEqual([[1, 'committed'], [2, 'committed'], [3, 'committed']]);
     expect(committed.chart?.medications[0]?.frequency).toBe('once daily');
@@ -112,7 +116,7 @@ describe('outbox', { timeout: 60_000 }, () => {
 
   it("the node's reason for refusing a transaction reaches the caller verbatim", async () => {
     const { service: s } = await service([`http://127.0.0.1:${port}`]);
-    const { tx } = await buildCreate(doctor.holder, payloadOf(sampleChart(), null, { signKey: doctor.holder.signKey, boxKey: doctor.holder.boxKey, name: '' }, []), nodeCryptoProvider);
+    const { tx } = await buildCreate(doctor.holder, payloadOf(sampleChart(), null, { signKey: doctor.holder.signKey, boxKey: doctor.holder.boxKey, name: '' }, []), nativeLedgerCrypto);
     const bad = { ...tx, id: 'f'.repeat(64) };
     const error = await s.client.post(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeRejectedError);

@@ -1,5 +1,6 @@
 // No patient name or field value appears anywhere the ledger exposes: every HTTP endpoint's raw answer, the
-// WebSocket stream, the node's data files, and the outbox files on disk are scanned for every value of the chart.
+// WebSocket stream, the node's data files, and the app's own files on disk (the outbox, the verified cache) are
+// scanned for every value of the chart.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,7 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
   let outboxDir: string;
   const vault = new TestVault();
   const dataDir = tempDir('node');
+  const cacheDir = tempDir('verified');
   let doctor: Doctor;
   const streamed: string[] = [];
   let socket: WebSocket;
@@ -44,7 +46,7 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
 
   beforeAll(async () => {
     node = await startNode(dataDir);
-    ({ service, outboxDir } = await startService([node.url], { liveStream: false }));
+    ({ service, outboxDir } = await startService([node.url], { liveStream: false, cacheDir }));
     doctor = await vault.doctor('Dr Ada Okafor', 'General practice');
     const info = (await (await fetch(`${node.url}/`)).json()) as { api: { v1: { streams: string } } };
     socket = new WebSocket(info.api.v1.streams);
@@ -58,6 +60,7 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
     await node?.stop();
     await vault.clean();
     removeDir(dataDir);
+    removeDir(cacheDir);
   });
 
   it('scans every endpoint, the stream and the files', async () => {
@@ -97,13 +100,19 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
     expect(streamed.length).toBeGreaterThanOrEqual(2);
     for (const message of streamed) for (const secret of secrets) expect(message).not.toContain(secret);
 
-    // On disk: the node's store, and the outbox, which holds a signed version while no node answers.
+    // On disk: the node's store, the verified cache (filled by opening the chart), and the outbox, which holds a
+    // signed version while no node answers.
+    expect((await service.get(doctor.holder, created.chartId)).versions).toHaveLength(2);
     await node.stop();
     updated.visits[0]!.notes = 'Referred to Marlowe Podiatry';
     secrets.push('Referred to Marlowe Podiatry');
     expect((await service.update(doctor.holder, created.chartId, updated)).status).toBe('pending');
-    expect(filesUnder(outboxDir)).toHaveLength(1);
-    const files = [...filesUnder(dataDir), ...filesUnder(outboxDir)];
+    expect(service.outbox()).toHaveLength(1);
+    expect(readdirSync(outboxDir).sort()).toEqual(['data.mdb', 'lock.mdb']); // the store is not compressed: the scan reads its bytes
+    await service.internals.cache?.idle();
+    expect(service.internals.loader.cachedChain(doctor.holder, created.chartId)?.txs).toHaveLength(2);
+    const files = [...filesUnder(dataDir), ...filesUnder(outboxDir), ...filesUnder(cacheDir)];
+    expect(filesUnder(cacheDir).length).toBeGreaterThan(0);
     let bytes = 0;
     for (const file of files) {
       const content = readFileSync(file);

@@ -123,7 +123,11 @@ describe('electron-builder configuration', () => {
     expect(config.npmRebuild).toBe(true);
     expect(config.buildDependenciesFromSource).toBe(false);
     expect(JSON.stringify(config.files)).toContain('out/**/*');
-    expect(JSON.stringify(config.files)).toContain('!**/node_modules/ed25519/**');
+    expect(JSON.stringify(config.files)).toContain('!**/node_modules/sodium-native/prebuilds/!(${platform}-${arch})/**');
+    // The driver (and its V8-API ed25519 module) is a test-only dependency: nothing of it can reach an installer.
+    const pkgJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkgJson.dependencies['bigchaindb-driver']).toBeUndefined();
+    expect(pkgJson.devDependencies['bigchaindb-driver']).toBeDefined();
     expect(config.afterPack).toBe('./build/after-pack.mjs');
     expect(existsSync(path.join(root, 'build/after-pack.mjs'))).toBe(true);
     expect(config.electronFuses ?? null).toBeNull(); // fuses come from our hook only, never flipped twice

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import asar from '@electron/asar';
@@ -101,6 +101,10 @@ describe('electron-builder packaging of the kiosk variant (Linux, unpacked)', { 
     expect(existsSync(path.join(unpacked, 'keytar/build/Release/keytar.node'))).toBe(true);
     const lmdbDir = path.join(unpacked, `@lmdb/lmdb-${process.platform}-${process.arch}`);
     expect(existsSync(path.join(lmdbDir, 'node.napi.glibc.node')) || existsSync(path.join(lmdbDir, 'node.napi.musl.node'))).toBe(true);
+    // libsodium: this platform's prebuilt binary only, not the twelve others sodium-native ships.
+    const prebuilds = path.join(unpacked, 'sodium-native/prebuilds');
+    expect(readdirSync(prebuilds)).toEqual([`${process.platform}-${process.arch}`]);
+    expect(readdirSync(path.join(prebuilds, `${process.platform}-${process.arch}`))).toEqual(['sodium-native.node']);
   });
 
   it('writes the update feed the app will poll: generic, at the IT URL, kiosk channel', async () => {

@@ -7,7 +7,7 @@ import {
   contextFromTransactions, ed25519Output, makeCreate, makeTransfer, pureCryptoProvider, signTransaction,
   thresholdOutput, validateTransaction, type CryptoProvider, type Transaction, type LedgerContext,
 } from '../../../src-shared/ledger';
-import { nodeCryptoProvider } from '../../../src-main/ledger/node-crypto';
+import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 import { signerFor, testKeys } from './seed-signer';
 
 // The driver's bundled typings are stricter than its JS (e.g. metadata null); this facade types what the test uses.
@@ -32,7 +32,7 @@ const alice = keypair(testKeys.alice.seed);
 const bob = keypair(testKeys.bob.seed);
 const carol = keypair(testKeys.carol.seed);
 
-const providers: [string, CryptoProvider][] = [['pure JS', pureCryptoProvider], ['node:crypto', nodeCryptoProvider]];
+const providers: [string, CryptoProvider][] = [['pure JS', pureCryptoProvider], ['libsodium + OpenSSL', nativeLedgerCrypto]];
 const asTx = (t: unknown) => JSON.parse(JSON.stringify(t)) as Transaction; // as it arrives over HTTP
 
 function expectValid(tx: Transaction, ctx: LedgerContext) {

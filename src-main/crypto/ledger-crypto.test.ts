@@ -1,11 +1,11 @@
-// The OpenSSL provider must answer exactly as the pure-JS one, including "false" (not a throw) for junk.
+// The native provider must answer exactly as the pure-JS one, including "false" (not a throw) for junk.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { pureCryptoProvider } from '../../src-shared/ledger';
-import { nodeCryptoProvider } from './node-crypto';
+import { nativeLedgerCrypto as nodeCryptoProvider } from './ledger-crypto';
 
-describe('nodeCryptoProvider', () => {
+describe('nativeLedgerCrypto', () => {
   it('hashes like the pure-JS provider', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
       expect(Buffer.from(nodeCryptoProvider.sha3_256(data))).toEqual(Buffer.from(pureCryptoProvider.sha3_256(data)));

@@ -1,0 +1,48 @@
+// Full validation (id, schema, signatures, what each input spends) of transactions as one node answer returned them,
+// each checked against the other transactions of the same answer — never against the node's word about anything
+// else. Spent state is not consulted: a committed version has of course been spent by its successor; chain.ts
+// checks linearity instead. Runs on the main thread or in the verification workers (verify-pool.ts).
+import type { CryptoProvider, LedgerContext, LedgerValidationError, Transaction } from '../../src-shared/ledger';
+import { validateTransaction } from '../../src-shared/ledger';
+
+/** null: valid. Otherwise the validator's typed error (the reference's class name and message). */
+export type Verdict = LedgerValidationError | null;
+
+/** One node answer (e.g. every transaction of a chart) as text and as parsed by whoever read it. */
+export interface NodeAnswer {
+  readonly json: string;
+  readonly txs: readonly unknown[];
+}
+
+export function validateWithinAnswer(txs: readonly unknown[], indices: readonly number[], crypto: CryptoProvider): Verdict[] {
+  const byId = new Map<string, Transaction>();
+  for (const tx of txs) {
+    const id = (tx as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && !byId.has(id)) byId.set(id, tx as Transaction);
+  }
+  return indices.map((index) => {
+    const tx = txs[index];
+    const ownId = (tx as { id?: unknown } | null)?.id;
+    const context: LedgerContext = {
+      getTransaction: (id: string) => (id === ownId ? null : (byId.get(id) ?? null)),
+      spentBy: () => null,
+    };
+    const result = validateTransaction(tx, context, crypto);
+    return result.ok ? null : result.error;
+  });
+}
+
+/** Validates the listed transactions of an answer; a pool of worker threads or the calling thread. */
+export interface AnswerValidator {
+  validate(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]>;
+  /** Gets ready for work (starts worker threads); resolves when ready. */
+  warm?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function inlineValidator(crypto: CryptoProvider): AnswerValidator {
+  return {
+    validate: async (answer, indices) => validateWithinAnswer(answer.txs, indices, crypto),
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,140 @@
+// What this workstation has already verified, kept on disk so that signing in again does not fetch and re-verify
+// every chart. It holds ledger transactions exactly as any node serves them to anyone — envelopes sealed, keys
+// public: no health data in clear — each with a MAC under the signed-in identity's local key (KeyHolder.localMac).
+// A transaction is trusted from here only if this identity stored it after verifying it: nobody without the
+// doctor's seed can add or alter an entry, and an entry whose MAC fails is dropped and fetched again.
+//
+//   const cache = VerifiedCache.open(dir);
+//   const mine = cache.for(holder);
+//   mine.remember(chartId, verifiedVersions);   // after a chain verified
+//   mine.chain(chartId);                        // the verified chain, oldest first, or null
+//   mine.knows(tx);                             // this exact transaction was verified before
+//
+// Only the chain checks (each version spends the previous, the author owned it, envelopes in order) are run again
+// on what comes from here; they are cheap. Decrypted data never comes near this file.
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import type { Transaction } from '../../src-shared/ledger';
+
+const MAC_BYTES = 32;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+// Bumped if what an entry means changes: older entries are then simply not found.
+const FORMAT = 'v1';
+
+export interface CachedChain {
+  readonly txs: Transaction[];
+}
+
+export class VerifiedCache {
+  private constructor(private readonly root: RootDatabase, private readonly db: Database<Buffer, string>) {}
+
+  static open(dir: string): VerifiedCache {
+    const root = open({ path: dir, maxDbs: 2 });
+    return new VerifiedCache(root, root.openDB<Buffer, string>(`verified-${FORMAT}`, { encoding: 'binary' }));
+  }
+
+  for(holder: KeyHolder): IdentityCache {
+    return new IdentityCache(this.db, holder);
+  }
+
+  /** Drops everything stored for one identity (e.g. when it is deleted from this workstation). */
+  async forget(signKey: string): Promise<void> {
+    const prefix = `${signKey}/`;
+    await this.db.transaction(() => {
+      for (const key of this.db.getKeys({ start: prefix, end: `${signKey}0` })) void this.db.remove(key);
+    });
+  }
+
+  /** Resolves once every write queued so far is on disk (entries are written in the background). */
+  async idle(): Promise<void> {
+    await this.root.flushed;
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
+
+export class IdentityCache {
+  private readonly prefix: string;
+
+  constructor(private readonly db: Database<Buffer, string>, private readonly holder: KeyHolder) {
+    this.prefix = `${holder.signKey}/`;
+  }
+
+  /** Was exactly this transaction (same id, same content) verified by this identity before? */
+  knows(tx: unknown): boolean {
+    const id = (tx as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return false;
+    const stored = this.read(`t/${id}`);
+    return stored !== null && stored === JSON.stringify(tx);
+  }
+
+  /** The chart's verified chain as last stored, oldest first; null if absent or any part of it fails its MAC. */
+  chain(chartId: string): CachedChain | null {
+    const ids = this.read(`c/${chartId}`);
+    if (ids === null) return null;
+    const txs: Transaction[] = [];
+    for (const id of ids.split(',')) {
+      const json = this.read(`t/${id}`);
+      if (json === null) return null;
+      txs.push(JSON.parse(json) as Transaction);
+    }
+    return { txs };
+  }
+
+  /** Stores a verified chain (the versions that passed every check, oldest first). Written in the background. */
+  remember(chartId: string, txs: readonly Transaction[]): void {
+    if (txs.length === 0) return;
+    for (const tx of txs) {
+      if (this.db.doesExist(this.key(`t/${tx.id}`))) continue;
+      this.write(`t/${tx.id}`, JSON.stringify(tx));
+    }
+    this.write(`c/${chartId}`, txs.map((tx) => tx.id).join(','));
+  }
+
+  private key(name: string): string {
+    return this.prefix + name;
+  }
+
+  /** The entry's text if its MAC is this identity's; a forged or damaged entry is removed. */
+  private read(name: string): string | null {
+    const key = this.key(name);
+    const value = this.db.get(key);
+    if (!value) return null;
+    const text = value.subarray(MAC_BYTES);
+    if (value.length < MAC_BYTES || !sameBytes(value.subarray(0, MAC_BYTES), this.mac(name, text))) {
+      this.db.remove(key).catch(ignore);
+      return null;
+    }
+    return decoder.decode(text);
+  }
+
+  private write(name: string, text: string): void {
+    const body = encoder.encode(text);
+    const value = Buffer.allocUnsafe(MAC_BYTES + body.length);
+    value.set(body, MAC_BYTES);
+    value.set(this.mac(name, body), 0);
+    // A cache write that fails (disk full, say) costs a re-verification later, nothing else.
+    this.db.put(this.key(name), value).catch(ignore);
+  }
+
+  /** The entry's name is under the MAC too, so an entry cannot be moved to stand for another transaction or chart. */
+  private mac(name: string, body: Uint8Array): Uint8Array {
+    const label = encoder.encode(`${FORMAT}\0${name}\0`);
+    const data = new Uint8Array(label.length + body.length);
+    data.set(label, 0);
+    data.set(body, label.length);
+    return this.holder.localMac(data);
+  }
+}
+
+const ignore = () => undefined;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}

@@ -1,0 +1,186 @@
+// Verification in worker threads: opening a chart of 1,000 versions or listing 10,000 charts means thousands of
+// Ed25519 verifications, SHA3 hashes and schema checks. Run on the main thread they would freeze the app (its IPC)
+// for as long; here they run on the other cores while the main thread fetches, links the chain and decrypts.
+//
+//   const pool = new VerifyPool({ size: 2 });             // or { entry } in the built app: out/main/verify-worker.js
+//   const verdicts = await pool.validate(answer, [0, 1, 2]);
+//
+// Large answers are split across the workers; small ones (one chart each, while listing) are gathered and sent to a
+// worker together, so messaging costs little per chart. If a worker dies, what it had is validated on the main
+// thread instead and a new worker is started for later jobs: a worker failure never becomes a verification failure.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CryptoProvider } from '../../src-shared/ledger';
+import { validateWithinAnswer, type AnswerValidator, type NodeAnswer, type Verdict } from './answer-validation';
+import type { VerifyJobResult, VerifyRequest, VerifyResponse } from './verify-worker';
+
+export interface VerifyPoolOptions {
+  /** Worker threads (default: one per core, at most 4). */
+  size?: number;
+  /** The worker's entry; defaults to the TypeScript source through tsx (development and tests). */
+  entry?: URL;
+  /** Crypto for the main-thread fallback. */
+  crypto: CryptoProvider;
+}
+
+interface Job {
+  readonly answer: NodeAnswer;
+  readonly indices: readonly number[];
+  resolve(verdicts: Verdict[]): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  worker: Worker | null;
+  /** Transactions sent and not yet answered: new work goes to the least loaded worker. */
+  load: number;
+  readonly inFlight: Map<number, Job[]>;
+}
+
+// Below this many transactions an answer is not worth splitting across workers.
+const SPLIT_MIN = 32;
+// A batch of small jobs is sent once it holds this many transactions (or at the end of the event-loop turn).
+const BATCH_TXS = 64;
+
+export class VerifyPool implements AnswerValidator {
+  private readonly slots: Slot[];
+  private readonly entry: { url: URL; workerData?: unknown };
+  private readonly crypto: CryptoProvider;
+  private queued: Job[] = [];
+  private queuedTxs = 0;
+  private flushScheduled = false;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: VerifyPoolOptions) {
+    const size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
+    this.slots = Array.from({ length: size }, () => ({ worker: null, load: 0, inFlight: new Map() }));
+    this.crypto = options.crypto;
+    this.entry = options.entry
+      ? { url: options.entry }
+      : { url: new URL('./verify-worker-dev.mjs', import.meta.url), workerData: { entry: new URL('./verify-worker.ts', import.meta.url).href } };
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Starts every worker and waits until each has loaded (the app does this at start-up, so the first chart opened does not wait). */
+  async warm(): Promise<void> {
+    if (this.closed) return;
+    const nothing: NodeAnswer = { json: '[]', txs: [] };
+    await Promise.all(this.slots.map((slot) => new Promise<Verdict[]>((resolve, reject) => this.send(slot, [{ answer: nothing, indices: [], resolve, reject }]))));
+  }
+
+  validate(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]> {
+    if (indices.length === 0) return Promise.resolve([]);
+    if (this.closed) return Promise.resolve(validateWithinAnswer(answer.txs, indices, this.crypto));
+    if (indices.length >= SPLIT_MIN && this.slots.length > 1) return this.split(answer, indices);
+    return new Promise((resolve, reject) => {
+      this.queued.push({ answer, indices, resolve, reject });
+      this.queuedTxs += indices.length;
+      if (this.queuedTxs >= BATCH_TXS) this.flush();
+      else this.scheduleFlush();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.flush();
+    await Promise.all(this.slots.map(async (slot) => {
+      const worker = slot.worker;
+      slot.worker = null;
+      this.recover(slot);
+      if (worker) await worker.terminate();
+    }));
+  }
+
+  private async split(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]> {
+    const parts = this.slots.length;
+    const size = Math.ceil(indices.length / parts);
+    const slices = Array.from({ length: parts }, (_, i) => indices.slice(i * size, (i + 1) * size)).filter((s) => s.length > 0);
+    const results = await Promise.all(slices.map((slice, i) => new Promise<Verdict[]>((resolve, reject) => {
+      this.send(this.slots[i]!, [{ answer, indices: slice, resolve, reject }]);
+    })));
+    return results.flat();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.queued.length === 0) return;
+    const jobs = this.queued;
+    this.queued = [];
+    this.queuedTxs = 0;
+    const slot = this.slots.reduce((best, s) => (s.load < best.load ? s : best));
+    this.send(slot, jobs);
+  }
+
+  private send(slot: Slot, jobs: Job[]): void {
+    if (this.closed) {
+      this.runInline(jobs);
+      return;
+    }
+    const worker = slot.worker ?? this.start(slot);
+    const id = this.nextId++;
+    slot.inFlight.set(id, jobs);
+    slot.load += jobs.reduce((n, j) => n + j.indices.length, 0);
+    const request: VerifyRequest = { id, jobs: jobs.map((j) => ({ json: j.answer.json, indices: j.indices })) };
+    worker.postMessage(request);
+  }
+
+  private start(slot: Slot): Worker {
+    const worker = new Worker(this.entry.url, { workerData: this.entry.workerData });
+    // Verification workers never keep the process alive on their own (the CLI exits when its work is done).
+    worker.unref();
+    worker.on('message', (response: VerifyResponse) => this.receive(slot, response));
+    const lost = () => {
+      if (slot.worker !== worker) return;
+      slot.worker = null;
+      this.recover(slot);
+    };
+    worker.on('error', lost);
+    worker.on('exit', lost);
+    slot.worker = worker;
+    return worker;
+  }
+
+  private receive(slot: Slot, response: VerifyResponse): void {
+    const jobs = slot.inFlight.get(response.id);
+    if (!jobs) return;
+    slot.inFlight.delete(response.id);
+    jobs.forEach((job, i) => {
+      slot.load -= job.indices.length;
+      const result: VerifyJobResult | undefined = response.results[i];
+      // A worker that could not read an answer (it never should: main parsed the same text) leaves the decision
+      // to the main thread rather than inventing a verdict.
+      if (result?.ok) job.resolve(result.verdicts);
+      else this.runInline([job]);
+    });
+  }
+
+  /** The worker is gone: everything it had is validated here, so no caller waits forever or sees a false failure. */
+  private recover(slot: Slot): void {
+    const pending = [...slot.inFlight.values()].flat();
+    slot.inFlight.clear();
+    slot.load = 0;
+    this.runInline(pending);
+  }
+
+  private runInline(jobs: Job[]): void {
+    for (const job of jobs) {
+      try {
+        job.resolve(validateWithinAnswer(job.answer.txs, job.indices, this.crypto));
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+  }
+}

@@ -1,5 +1,9 @@
 // The response headers every app:// page and asset carries. The renderer bundle is ours and static: scripts and
 // styles come only from our origin, nothing is fetched from anywhere (all data arrives over IPC), no eval.
+import type { Variant } from '../../src-shared/ipc';
+
+// The kiosk's camera needs no CSP change: a <video> showing a getUserMedia stream (srcObject) loads no URL, so
+// `media-src 'none'` still holds, and the QR decoder is plain script on the page (no worker, no wasm, no eval).
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
@@ -18,13 +22,30 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const DENIED_FEATURES = ['microphone', 'geolocation', 'usb', 'serial', 'hid', 'payment', 'clipboard-read'].map((feature) => `${feature}=()`);
+
+/** The workstation's headers (and the default): every powerful feature denied, the camera included. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), payment=(), clipboard-read=()',
+  'Permissions-Policy': ['camera=()', ...DENIED_FEATURES].join(', '),
   // Health data must not linger in an HTTP cache.
   'Cache-Control': 'no-store',
 });
+
+/**
+ * The kiosk's: the same, except that the camera may be asked for by our own page (no frame, no other origin) so a
+ * patient can show the card's QR code. Whether it is granted is main's permission handler's call (guards.ts), which
+ * also reads the kioskCamera setting: this header only stops Chromium refusing before main is asked.
+ */
+export const KIOSK_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...SECURITY_HEADERS,
+  'Permissions-Policy': ['camera=(self)', ...DENIED_FEATURES].join(', '),
+});
+
+export function securityHeaders(variant: Variant): Readonly<Record<string, string>> {
+  return variant === 'kiosk' ? KIOSK_SECURITY_HEADERS : SECURITY_HEADERS;
+}

@@ -1,6 +1,8 @@
 // Everything a page could do to leave its box is refused here: navigation, new windows, webviews, permissions,
-// downloads, and (outside development) DevTools.
-import type { Session, WebContents } from 'electron';
+// downloads, and (outside development) DevTools. The one exception is the kiosk's camera, for reading access cards.
+import type { MediaAccessPermissionRequest, PermissionCheckHandlerHandlerDetails, PermissionRequest, Session, WebContents } from 'electron';
+import type { Variant } from '../../src-shared/ipc';
+import { APP_ORIGIN } from './protocol-constants';
 
 export interface GuardOptions {
   isDevelopment: boolean;
@@ -34,9 +36,47 @@ export function guardWebContents(contents: WebContents, { isDevelopment, log = c
   }
 }
 
-export function guardSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+export interface CameraPolicy {
+  variant: Variant;
+  /** The kioskCamera setting, read at every request: IT may turn it off while the app runs. */
+  cameraSetting: () => boolean;
+}
+
+/** True for our own page's origin or URL (app://healthchain), never for another scheme, host or an unparsable value. */
+function isAppOrigin(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}` === APP_ORIGIN && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A permission request is granted only for the kiosk's camera: the `media` permission for video alone (never audio,
+ * never screen capture, which is the separate `display-capture` permission), asked by our own page's main frame,
+ * in the kiosk build, while the kioskCamera setting allows it.
+ */
+export function allowsPermissionRequest(policy: CameraPolicy | undefined, permission: string, details: PermissionRequest | MediaAccessPermissionRequest): boolean {
+  if (policy?.variant !== 'kiosk' || permission !== 'media' || !details.isMainFrame) return false;
+  const mediaTypes = (details as MediaAccessPermissionRequest).mediaTypes ?? [];
+  if (mediaTypes.length === 0 || mediaTypes.some((type) => type !== 'video')) return false;
+  if (!isAppOrigin((details as MediaAccessPermissionRequest).securityOrigin) || !isAppOrigin(details.requestingUrl)) return false;
+  return policy.cameraSetting();
+}
+
+/** The synchronous checks Chromium makes around the same request (e.g. before listing devices): the same rule. */
+export function allowsPermissionCheck(policy: CameraPolicy | undefined, permission: string, requestingOrigin: string, details: PermissionCheckHandlerHandlerDetails): boolean {
+  if (policy?.variant !== 'kiosk' || permission !== 'media' || !details.isMainFrame || details.mediaType !== 'video') return false;
+  if (!isAppOrigin(requestingOrigin) || (details.securityOrigin !== undefined && !isAppOrigin(details.securityOrigin))) return false;
+  return policy.cameraSetting();
+}
+
+/** Without a camera policy (the workstation), every permission is denied. */
+export function guardSession(session: Session, camera?: CameraPolicy): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(allowsPermissionRequest(camera, permission, details)));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => allowsPermissionCheck(camera, permission, requestingOrigin, details));
   session.setDevicePermissionHandler(() => false);
   session.setDisplayMediaRequestHandler((_request, callback) => callback({}));
   session.on('will-download', (event) => event.preventDefault());

@@ -12,6 +12,7 @@ import { bindRegistryToIpcMain } from '../ipc/electron-ipc';
 import { createManagedSettingsReader, SettingsService } from '../settings';
 import { startAutoLock } from '../vault';
 import { createCore, type Core } from './core';
+import { securityHeaders } from './csp';
 import { isVettedTransactionUrl } from './external-links';
 import { startEmbeddedNode, type EmbeddedNode } from './embedded-node';
 import { guardSession, guardWebContents } from './guards';
@@ -31,6 +32,7 @@ const paths = {
   renderer: path.join(here, '../renderer'),
   preload: path.join(here, '../preload/preload.cjs'),
   ledgerEntry: path.join(here, 'ledger-node.js'),
+  verifyWorker: new URL('./verify-worker.js', import.meta.url),
 };
 
 // Process-wide hardening, before anything else runs.
@@ -108,6 +110,7 @@ async function start(): Promise<void> {
     dataDir: userData,
     settings,
     embeddedNodeUrl: embedded?.url ?? null,
+    verifyWorkerEntry: paths.verifyWorker,
     appVersion: app.getVersion(),
     shell: {
       saveFile: async (suggestedName, content) => {
@@ -129,8 +132,8 @@ async function start(): Promise<void> {
 
   const partition = partitionFor(variant);
   const ses = session.fromPartition(partition);
-  guardSession(ses);
-  serveRendererOn(ses, paths.renderer);
+  guardSession(ses, { variant, cameraSetting: () => settings.get().values.kioskCamera });
+  serveRendererOn(ses, paths.renderer, securityHeaders(variant));
 
   mainWindow = createMainWindow({ variant, preloadPath: paths.preload, partition, isDevelopment });
   const window = mainWindow;

@@ -7,7 +7,7 @@ import { FakeSession, protocol } from './testing/fake-electron';
 vi.mock('electron', () => import('./testing/fake-electron'));
 
 const { registerAppScheme, serveRendererOn } = await import('./protocol');
-const { CONTENT_SECURITY_POLICY } = await import('./csp');
+const { CONTENT_SECURITY_POLICY, KIOSK_SECURITY_HEADERS } = await import('./csp');
 
 let dir: string;
 let root: string;
@@ -47,6 +47,15 @@ describe('app:// protocol', () => {
     const js = await fetchApp('app://healthchain/assets/index-abc.js');
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('serves the headers of the build it is given (the kiosk: camera for our own origin)', async () => {
+    const kiosk = new FakeSession();
+    serveRendererOn(kiosk as never, root, KIOSK_SECURITY_HEADERS);
+    const res = await kiosk.protocolHandlers.get('app')!(new Request('app://healthchain/index.html'));
+    expect(res.headers.get('permissions-policy')).toBe(KIOSK_SECURITY_HEADERS['Permissions-Policy']);
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect((await fetchApp('app://healthchain/index.html')).headers.get('permissions-policy')).toMatch(/^camera=\(\), /);
   });
 
   it('serves index.html for the root', async () => {

@@ -17,7 +17,7 @@ function kioskHandlers(overrides: Partial<HandlerMap<'kiosk'>> = {}): HandlerMap
     'patient.openCard': async () => ({ patientName: 'Ada', chartId: TX, idleSeconds: 60 }),
     'patient.getChart': async () => chartView,
     'patient.signOut': async () => ({}),
-    'settings.get': async () => ({ values: { nodeUrls: [], autoLockMinutes: 5, kioskIdleSeconds: 60, allowUserNodeUrls: true, trustedPractitionerKeys: [] }, locked: [] }),
+    'settings.get': async () => ({ values: { nodeUrls: [], autoLockMinutes: 5, kioskIdleSeconds: 60, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera: true }, locked: [] }),
     'app.status': async () => ({ variant: 'kiosk', version: '0.1.0', node: { url: null, embedded: true, reachable: false, checkedAt: null, error: null, pending: 0 }, signedIn: false }),
     'app.activity': async () => ({}),
     ...overrides,

@@ -49,9 +49,9 @@ describe('VerifiedCache', () => {
   it('gives back the stored chain, oldest first, after a restart, and knows exactly those transactions', async () => {
     const a = doctor();
     const txs = await chain(a, 3);
-    let { cache, dir } = openCache();
-    cache.for(a).remember(txs[0]!.id, txs);
-    cache = await reopen(cache, dir);
+    const opened = openCache();
+    opened.cache.for(a).remember(txs[0]!.id, txs);
+    const cache = await reopen(opened.cache, opened.dir);
     const mine = cache.for(a);
     expect(mine.chain(txs[0]!.id)?.txs).toEqual(txs);
     expect(txs.every((tx) => mine.knows(JSON.parse(JSON.stringify(tx)) as unknown))).toBe(true);
@@ -74,11 +74,11 @@ describe('VerifiedCache', () => {
   it('drops an entry altered on disk (its MAC fails), and an entry moved to stand for another chart', async () => {
     const a = doctor();
     const [one, two] = [await chain(a, 2), await chain(a, 1)];
-    let { cache, dir } = openCache();
-    cache.for(a).remember(one[0]!.id, one);
-    cache.for(a).remember(two[0]!.id, two);
-    await cache.close();
-    caches.splice(caches.indexOf(cache), 1);
+    const { cache: first, dir } = openCache();
+    first.for(a).remember(one[0]!.id, one);
+    first.for(a).remember(two[0]!.id, two);
+    await first.close();
+    caches.splice(caches.indexOf(first), 1);
 
     // Someone with access to the files, but not to the doctor's seed, edits them directly.
     const raw = open({ path: dir, maxDbs: 2 });
@@ -90,8 +90,7 @@ describe('VerifiedCache', () => {
     await db.put(`${a.signKey}/c/${two[0]!.id}`, db.get(`${a.signKey}/c/${one[0]!.id}`)!);
     await raw.close();
 
-    cache = openCache(dir).cache;
-    const mine = cache.for(a);
+    const mine = openCache(dir).cache.for(a);
     expect(mine.knows(one[1])).toBe(false);
     expect(mine.chain(one[0]!.id)).toBeNull(); // one of its transactions fails: the chain is fetched again
     expect(mine.chain(two[0]!.id)).toBeNull(); // an index copied from another chart fails its MAC

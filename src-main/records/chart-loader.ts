@@ -53,6 +53,7 @@ export interface ChartLoaderOptions {
 export class ChartLoader {
   private readonly opened = new Map<string, ChartPayload>();
   private readonly lastLoaded = new Map<string, LoadedChart>();
+  private readonly tamperedByNode = new Map<string, Tampering>();
 
   constructor(private readonly client: LedgerNodeClient, private readonly options: ChartLoaderOptions) {}
 
@@ -71,13 +72,28 @@ export class ChartLoader {
     }
     const { value: raw, json, nodeUrl } = await this.client.listTransactions(chartId);
     const loaded = await this.verifyAndOpen(viewer, chartId, raw, nodeUrl, mode, { json, known: mine ? (tx) => mine.knows(tx) : undefined });
-    if (!loaded.verification.failure) this.options.cache?.for(viewer).remember(chartId, loaded.verification.versions.map((v) => v.tx));
+    const key = `${viewer.boxKey}:${chartId}`;
+    if (loaded.tampered) {
+      this.tamperedByNode.set(key, loaded.tampered);
+    } else {
+      this.tamperedByNode.delete(key);
+      if (!loaded.verification.failure) this.options.cache?.for(viewer).remember(chartId, loaded.verification.versions.map((v) => v.tx));
+    }
     return loaded;
   }
 
   /** The chart from the verified cache alone (no request), e.g. when the node says its head is unchanged. */
   async openCached(viewer: KeyHolder, chartId: string, cached: CachedChain, nodeUrl: string, mode: OpenMode): Promise<LoadedChart> {
     return this.verifyAndOpen(viewer, chartId, cached.txs, nodeUrl, mode, { known: () => true });
+  }
+
+  /**
+   * Did a node serve this viewer a forged or damaged version of the chart this session (and no clean answer since)?
+   * Such a chart is fetched and verified again wherever it appears, so the warning is shown, not hidden behind what
+   * was verified before.
+   */
+  servedTampered(viewer: Pick<KeyHolder, 'boxKey'>, chartId: string): boolean {
+    return this.tamperedByNode.has(`${viewer.boxKey}:${chartId}`);
   }
 
   /** This viewer's cached chain of a chart, if the cache has it. */
@@ -146,7 +162,7 @@ export class ChartLoader {
 
   /** Drops everything opened for this viewer (lock, sign-out) or for everyone. */
   forget(viewerBoxKey?: string): void {
-    for (const map of [this.opened, this.lastLoaded] as Map<string, unknown>[]) {
+    for (const map of [this.opened, this.lastLoaded, this.tamperedByNode] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (!viewerBoxKey || key.startsWith(`${viewerBoxKey}:`)) map.delete(key);
     }
   }

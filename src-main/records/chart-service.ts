@@ -365,10 +365,12 @@ export async function createChartService(options: ChartServiceOptions) {
     // cache and whose head the node still lists as unspent is opened from the cache. get() always asks the node.
     const cached = headHint && stream.connected ? loader.cached(holder.boxKey, chartId) : undefined;
     const reusable = cached && !cached.stale && !cached.tampered && cached.versions.at(-1)?.version.txId === headHint && cached.versions.at(-1)?.payload;
+    // A chart a node served forged this session is fetched again, so its warning shows here too.
+    const fromCache = current && !loader.servedTampered(holder, chartId) ? current : undefined;
     const loaded = reusable
       ? cached
-      : current
-        ? await loader.openCached(holder, chartId, current.chain, current.nodeUrl, 'head')
+      : fromCache
+        ? await loader.openCached(holder, chartId, fromCache.chain, fromCache.nodeUrl, 'head')
         : await loader.load(holder, chartId, 'head', { changed: cacheChecked });
     const pending = await pendingVersions(holder, chartId, loaded.versions.at(-1)?.version.seq ?? 0);
     if (loaded.versions.length === 0 && !loaded.tampered && !pending.some((p) => p.record.state === 'pending')) return null;

@@ -1,5 +1,7 @@
 // Builds and signs chart transactions. Signing happens in the caller's KeyHolder (the vault); this code only
 // assembles: envelope sealed to the version's readers, CREATE or TRANSFER paying the chart to its custodian.
+// Signatures are not re-verified here: the vault's signer is deterministic libsodium (tested against @noble), and a
+// bad one would be refused by the node with its reason while the version waits in the outbox.
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { sealEnvelope, type Envelope, type EnvelopeAction } from '../../src-shared/crypto/envelope';
 import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
@@ -20,7 +22,7 @@ export async function buildCreate(holder: KeyHolder, payload: ChartPayload, cryp
   // The asset names the chart by a random id only: nothing about the patient is in clear.
   const asset = { type: CHART_ASSET_TYPE, chart: bytesToHex(randomBytes(16)) };
   const unsigned = makeCreate(asset, envelope as unknown as JsonObject, [ed25519Output(payload.custodian.signKey)], [holder.signKey]);
-  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto }), envelope };
+  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
 }
 
 export async function buildVersion(
@@ -38,5 +40,5 @@ export async function buildVersion(
     sealTo,
   );
   const unsigned = makeTransfer([{ tx: head, outputIndex: 0 }], [ed25519Output(payload.custodian.signKey)], envelope as unknown as JsonObject);
-  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto }), envelope };
+  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
 }

@@ -59,7 +59,7 @@ describe('SettingsService', () => {
   it('starts from the documented defaults with nothing locked', async () => {
     const service = await open();
     expect(service.get()).toEqual({
-      values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 120, allowUserNodeUrls: true, trustedPractitionerKeys: [] },
+      values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 120, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera: true },
       locked: [],
     });
     expect(service.managedStatus()).toMatchObject({ status: 'absent', source: policyFile });
@@ -116,6 +116,26 @@ describe('SettingsService', () => {
     expect(await settingsError(service.setUser({ theme: 'dark' }))).toMatchObject({ code: 'INVALID_SETTING', message: expect.stringMatching(/unknown setting\(s\): theme/) });
     expect(await settingsError(service.setUser('nope'))).toMatchObject({ code: 'INVALID_SETTING' });
     expect(service.get().values).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('kioskCamera: on by default, a user may turn it off, and IT can lock it either way', async () => {
+    const service = await open();
+    expect(service.get().values.kioskCamera).toBe(true);
+    await service.setUser({ kioskCamera: false });
+    expect(service.get().values.kioskCamera).toBe(false);
+    expect(await settingsError(service.setUser({ kioskCamera: 'yes' }))).toMatchObject({ code: 'INVALID_SETTING', message: expect.stringMatching(/kioskCamera/) });
+
+    await writePolicy({ kioskCamera: true });
+    await service.refreshManaged();
+    expect(service.get()).toMatchObject({ values: { kioskCamera: true }, locked: ['kioskCamera'] });
+    expect(await settingsError(service.setUser({ kioskCamera: false }))).toMatchObject({ code: 'SETTING_LOCKED', keys: ['kioskCamera'] });
+    await writePolicy({ kioskCamera: false });
+    await service.refreshManaged();
+    expect(service.get().values.kioskCamera).toBe(false);
+    await writePolicy({ kioskCamera: 1 });
+    expect(await service.refreshManaged()).toBe(false);
+    expect(service.managedStatus()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/kioskCamera/) });
+    expect(service.get().values.kioskCamera).toBe(false);
   });
 
   it('when IT forbids user node URLs: nodeUrls is locked, refused, and the user list is not used', async () => {

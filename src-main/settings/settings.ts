@@ -12,6 +12,8 @@ export interface Settings {
   allowUserNodeUrls: boolean;
   /** Practitioner signKeys (base58) whose charts are trusted; [] means "trust every practitioner on the ledger". */
   trustedPractitionerKeys: string[];
+  /** Kiosk build only: patients may show their card's QR code to the kiosk's camera (false: the camera stays off). */
+  kioskCamera: boolean;
 }
 
 export type SettingKey = keyof Settings;
@@ -22,6 +24,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   'kioskIdleSeconds',
   'allowUserNodeUrls',
   'trustedPractitionerKeys',
+  'kioskCamera',
 ];
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -30,6 +33,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   kioskIdleSeconds: 120,
   allowUserNodeUrls: true,
   trustedPractitionerKeys: [],
+  kioskCamera: true,
 });
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -67,6 +71,7 @@ const settingsShape = {
   kioskIdleSeconds: z.number().int().min(15).max(60 * 60),
   allowUserNodeUrls: z.boolean(),
   trustedPractitionerKeys: z.array(practitionerKey).max(10_000),
+  kioskCamera: z.boolean(),
 } satisfies Record<SettingKey, z.ZodType>;
 
 /** Any subset of the settings; unknown keys are an error (a typo in a policy must not pass silently). */

@@ -196,9 +196,11 @@ export const settingsSchema = z.object({
   kioskIdleSeconds: z.number().int(),
   allowUserNodeUrls: z.boolean(),
   trustedPractitionerKeys: z.array(z.string()),
+  /** Kiosk: whether patients may show their card's QR code to the camera (main allows the camera only then). */
+  kioskCamera: z.boolean(),
 });
 export type SettingsValues = z.infer<typeof settingsSchema>;
-export const SETTING_KEYS = ['nodeUrls', 'autoLockMinutes', 'kioskIdleSeconds', 'allowUserNodeUrls', 'trustedPractitionerKeys'] as const;
+export const SETTING_KEYS = ['nodeUrls', 'autoLockMinutes', 'kioskIdleSeconds', 'allowUserNodeUrls', 'trustedPractitionerKeys', 'kioskCamera'] as const;
 export const settingKeySchema = z.enum(SETTING_KEYS);
 
 export const settingsViewSchema = z.object({

@@ -73,6 +73,11 @@ describe('signTransaction', () => {
   it('a signer that fails or returns a wrong signature is a SigningFailed error, not a bad transaction', async () => {
     const unsigned = makeCreate(null, null, [ed25519Output(alice.publicKey)], [alice.publicKey]);
     await expect(signTransaction(unsigned, async () => new Uint8Array(64))).rejects.toMatchObject({ code: 'SigningFailed' });
+    // Unchecked (a trusted signer): a signature of the wrong shape is still refused; a wrong one is embedded as is,
+    // for the node to refuse.
+    await expect(signTransaction(unsigned, async () => new Uint8Array(63), { checkSignatures: false })).rejects.toMatchObject({ code: 'SigningFailed' });
+    const unchecked = await signTransaction(unsigned, async () => new Uint8Array(64), { checkSignatures: false });
+    expect(validateTransaction(unchecked, { getTransaction: () => null, spentBy: () => null })).toMatchObject({ ok: false, error: { type: 'InvalidSignature' } });
     await expect(signTransaction(unsigned, signerFor(bob))).rejects.toMatchObject({ code: 'SigningFailed' });
     await expect(signTransaction(unsigned, async () => { throw new Error('vault locked'); })).rejects.toThrow(/vault locked/);
   });

@@ -12,11 +12,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import keytar from 'keytar';
 import type { Variant } from '../../src-shared/ipc';
 import { createCore, type Core } from '../../src-main/app/core';
-import { SECURITY_HEADERS } from '../../src-main/app/csp';
+import { SECURITY_HEADERS, securityHeaders } from '../../src-main/app/csp';
 import { serveStaticPath } from '../../src-main/app/static-files';
 import { startLedgerNode, type LedgerNode } from '../../src-main/ledger-node/node';
 import { SettingsService, UserSettingsStore, type PartialSettings } from '../../src-main/settings';
@@ -150,7 +151,8 @@ function serveVariant(variant: Variant, core: Core, token: string, rendererDir: 
         // The client script must run before the renderer bundle (a classic script runs before deferred modules).
         body = Buffer.from(answer.body as Uint8Array).toString('utf8').replace('<script', '<script src="/__bridge/client.js?token=' + token + '"></script>\n    <script');
       }
-      res.writeHead(answer.status, { ...answer.headers, 'Content-Security-Policy': bridgeCsp() });
+      // The build's own headers (the kiosk's allow its page to ask for the camera), with the bridge's CSP.
+      res.writeHead(answer.status, { ...answer.headers, ...securityHeaders(variant), 'Content-Security-Policy': bridgeCsp() });
       res.end(req.method === 'HEAD' ? undefined : body);
     })().catch((error: unknown) => {
       console.error(`[bridge:${variant}]`, error);
@@ -217,7 +219,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       },
       openExternal: async (url: string) => log(`[bridge] openExternal ${url}`),
     };
-    const common = { embeddedNodeUrl: proxy.url, appVersion: 'e2e', shell, nodeProbeIntervalMs: 2000 };
+    // The verification workers run from the build (`npm run build` made it with the renderer), as in the app.
+    const builtWorker = path.join(root, 'out', 'main', 'verify-worker.js');
+    const verifyWorkerEntry = existsSync(builtWorker) ? pathToFileURL(builtWorker) : undefined;
+    const common = { embeddedNodeUrl: proxy.url, appVersion: 'e2e', shell, nodeProbeIntervalMs: 2000, ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}) };
     cores.workstation = await createCore({
       ...common,
       variant: 'workstation',

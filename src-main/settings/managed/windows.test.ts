@@ -46,6 +46,16 @@ describe('settingsFromRegistry', () => {
     });
   });
 
+  it('maps kioskCamera from a REG_DWORD of 0 or 1 and refuses anything else', () => {
+    const value = (type: string, data: string) => [{ name: 'KioskCamera', type, data }];
+    expect(settingsFromRegistry(value('REG_DWORD', '0x0'))).toEqual({ ok: true, values: { kioskCamera: false } });
+    expect(settingsFromRegistry(value('REG_DWORD', '0x1'))).toEqual({ ok: true, values: { kioskCamera: true } });
+    for (const [type, data] of [['REG_DWORD', '0x2'], ['REG_SZ', 'true']]) {
+      const result = settingsFromRegistry(value(type!, data!));
+      expect(!result.ok && result.reason).toMatch(/KioskCamera: must be a REG_DWORD of 0 or 1/);
+    }
+  });
+
   it('accepts a ;-separated REG_SZ list', () => {
     const result = settingsFromRegistry(parseRegQuery(fixture('reg-query-hkcu.txt')).values);
     expect(result).toEqual({

@@ -62,6 +62,12 @@ function toList(value: RegValue): Conversion {
   return { ok: false, reason: `must be REG_MULTI_SZ (or a ;-separated REG_SZ), not ${value.type}` };
 }
 
+function toBoolean(value: RegValue): Conversion {
+  const n = parseDword(value);
+  if (n === 0 || n === 1) return { ok: true, value: n === 1 };
+  return { ok: false, reason: `must be a REG_DWORD of 0 or 1, not ${value.type} "${value.data}"` };
+}
+
 const CONVERTERS: Record<SettingKey, (value: RegValue) => Conversion> = {
   nodeUrls: toList,
   trustedPractitionerKeys: toList,
@@ -73,11 +79,8 @@ const CONVERTERS: Record<SettingKey, (value: RegValue) => Conversion> = {
     const n = parseDword(value);
     return n === null ? { ok: false, reason: `must be a REG_DWORD, not ${value.type} "${value.data}"` } : { ok: true, value: n };
   },
-  allowUserNodeUrls: (value) => {
-    const n = parseDword(value);
-    if (n === 0 || n === 1) return { ok: true, value: n === 1 };
-    return { ok: false, reason: `must be a REG_DWORD of 0 or 1, not ${value.type} "${value.data}"` };
-  },
+  allowUserNodeUrls: toBoolean,
+  kioskCamera: toBoolean,
 };
 
 /** Maps registry values (names match setting keys, case-insensitively) to validated settings. */

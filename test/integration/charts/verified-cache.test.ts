@@ -109,6 +109,9 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
       const view = await s.get(ada.holder, chartIds[2]!);
       expect(view.tampered?.reason).toMatch(/InvalidHash|does not open/);
       expect(view.chart).toBeNull();
+      // From then on the list shows it as tampered too, although the cache holds a good copy: the warning must show.
+      const row = (await s.list(ada.holder)).find((c) => c.chartId === chartIds[2]);
+      expect(row).toMatchObject({ status: 'tampered', patientName: '' });
     } finally {
       proxy.tampering = false;
     }
@@ -117,6 +120,8 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
     const report = await s.verify(ada.holder, chartIds[2]!);
     expect(report.ok).toBe(true);
     expect(assetReads(proxy.requests)).toEqual([`GET /api/v1/transactions?asset_id=${chartIds[2]}`]);
+    // A clean answer clears the warning.
+    expect((await s.list(ada.holder)).find((c) => c.chartId === chartIds[2])).toMatchObject({ status: 'ok', patientName: 'Karin Holm' });
     await end(s);
   });
 

@@ -43,10 +43,15 @@ describe('build/policy Group Policy template', () => {
 
   it('writes each value with the registry type the reader accepts', () => {
     const kind = Object.fromEntries(values.map((v) => [v.valueName, v.kind]));
-    expect(kind).toEqual({ nodeUrls: 'multiText', trustedPractitionerKeys: 'multiText', autoLockMinutes: 'decimal', kioskIdleSeconds: 'decimal', allowUserNodeUrls: 'toggle' });
-    const toggle = policies.find((p) => p.getAttribute('valueName') === 'allowUserNodeUrls')!;
-    expect(toggle.querySelector('enabledValue > decimal')?.getAttribute('value')).toBe('1');
-    expect(toggle.querySelector('disabledValue > decimal')?.getAttribute('value')).toBe('0');
+    expect(kind).toEqual({
+      nodeUrls: 'multiText', trustedPractitionerKeys: 'multiText', autoLockMinutes: 'decimal', kioskIdleSeconds: 'decimal', allowUserNodeUrls: 'toggle',
+      kioskCamera: 'toggle',
+    });
+    for (const valueName of ['allowUserNodeUrls', 'kioskCamera']) {
+      const toggle = policies.find((p) => p.getAttribute('valueName') === valueName)!;
+      expect(toggle.querySelector('enabledValue > decimal')?.getAttribute('value'), valueName).toBe('1');
+      expect(toggle.querySelector('disabledValue > decimal')?.getAttribute('value'), valueName).toBe('0');
+    }
   });
 
   it('uses the same limits as the settings schema', () => {
@@ -90,6 +95,7 @@ describe('build/policy Group Policy template', () => {
         autoLockMinutes: 30,
         kioskIdleSeconds: 30,
         trustedPractitionerKeys: ['4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS'],
+        kioskCamera: false,
       },
     });
   });

@@ -93,7 +93,16 @@ describe('electron-builder configuration', () => {
     expect(config.mac).toMatchObject({ hardenedRuntime: true, notarize: true, entitlements: 'build/entitlements.mac.plist' });
     const plist = readFileSync(path.join(root, 'build/entitlements.mac.plist'), 'utf8');
     expect(plist).toMatch(/<key>com\.apple\.security\.cs\.allow-jit<\/key>\s*<true\/>/);
-    expect(plist).not.toMatch(/disable-library-validation|allow-dyld-environment-variables/);
+    expect(plist).not.toMatch(/disable-library-validation|allow-dyld-environment-variables|device\.camera|device\.audio-input/);
+    // Only the kiosk may use the camera (the access card's QR code), and macOS shows the patient why.
+    const kiosk = await resolved(CONFIG_FILES.kiosk);
+    expect(kiosk.mac).toMatchObject({ hardenedRuntime: true, entitlements: 'build/entitlements.kiosk.mac.plist', entitlementsInherit: 'build/entitlements.kiosk.mac.plist' });
+    expect(String((kiosk.mac?.extendInfo as Record<string, unknown> | undefined)?.NSCameraUsageDescription)).toMatch(/camera .*access card/);
+    const kioskPlist = readFileSync(path.join(root, 'build/entitlements.kiosk.mac.plist'), 'utf8');
+    expect(kioskPlist).toMatch(/<key>com\.apple\.security\.cs\.allow-jit<\/key>\s*<true\/>/);
+    expect(kioskPlist).toMatch(/<key>com\.apple\.security\.device\.camera<\/key>\s*<true\/>/);
+    expect(kioskPlist).not.toMatch(/disable-library-validation|allow-dyld-environment-variables|device\.audio-input/);
+    expect(config.mac?.extendInfo).toBeUndefined();
     expect(config.win?.signtoolOptions).toMatchObject({ signingHashAlgorithms: ['sha256'] });
     expect(config.win?.verifyUpdateCodeSignature).toBe(true);
     const credentialFields = /"(cscLink|cscKeyPassword|certificateFile|certificatePassword|certificateSha1|identity|appleId|appleIdPassword|teamId)"/;

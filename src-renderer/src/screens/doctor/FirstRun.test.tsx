@@ -7,7 +7,7 @@ import { useSession } from '../../stores/session';
 import { FirstRun } from './FirstRun';
 
 const settings: SettingsView = {
-  values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 90, allowUserNodeUrls: true, trustedPractitionerKeys: [] },
+  values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 90, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera: true },
   locked: [],
 };
 

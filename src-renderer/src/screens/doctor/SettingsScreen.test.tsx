@@ -7,7 +7,7 @@ import { SettingsScreen } from './SettingsScreen';
 
 function view(locked: SettingsView['locked']): SettingsView {
   return {
-    values: { nodeUrls: ['https://ledger.hospital.example:9984'], autoLockMinutes: 10, kioskIdleSeconds: 90, allowUserNodeUrls: false, trustedPractitionerKeys: [] },
+    values: { nodeUrls: ['https://ledger.hospital.example:9984'], autoLockMinutes: 10, kioskIdleSeconds: 90, allowUserNodeUrls: false, trustedPractitionerKeys: [], kioskCamera: true },
     locked,
   };
 }

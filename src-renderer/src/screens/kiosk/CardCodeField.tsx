@@ -1,16 +1,17 @@
-// The access card code as the patient types it, checked live with the card format's own parser (length, characters,
-// checksum), so a typo is caught before any slow key derivation.
-import { useId } from 'react';
+// The access card code as the patient types it (or as a hand-held scanner types the card's QR code, then Enter),
+// checked live with the card format's own parser (length, characters, checksum), so a typo is caught before any slow
+// key derivation.
+import { useId, type KeyboardEvent, type Ref } from 'react';
 import { CODE_SYMBOLS, decodeCardCode } from '../../../../src-shared/crypto/card-code';
 
-export type CodeCheck = { state: 'empty' | 'incomplete' | 'valid' | 'invalid'; message: string };
+export type CodeCheck = { state: 'empty' | 'incomplete' | 'valid' | 'invalid'; message: string; code?: string };
 
 export function checkCardCode(typed: string): CodeCheck {
   const symbols = typed.replace(/[\s-]/g, '');
   if (symbols.length === 0) return { state: 'empty', message: `The code on your card has ${CODE_SYMBOLS} characters.` };
   try {
     const { code } = decodeCardCode(typed);
-    return { state: 'valid', message: `Code recognised: ${code}` };
+    return { state: 'valid', message: `Code recognised: ${code}`, code };
   } catch (err) {
     const problem = (err as { problem?: string }).problem;
     const message = err instanceof Error ? err.message : 'This code is not valid';
@@ -21,22 +22,44 @@ export function checkCardCode(typed: string): CodeCheck {
   }
 }
 
-export function CardCodeField({ value, onChange, showErrors }: { value: string; onChange: (v: string) => void; showErrors: boolean }) {
+interface CardCodeFieldProps {
+  value: string;
+  onChange: (v: string) => void;
+  showErrors: boolean;
+  /**
+   * Enter in this field (what a keyboard-wedge scanner sends after the code). It never submits the form: the PIN is
+   * not on the card, so the next step is always the PIN field.
+   */
+  onEnter?: (check: CodeCheck) => void;
+  ref?: Ref<HTMLInputElement>;
+  autoFocus?: boolean;
+}
+
+export function CardCodeField({ value, onChange, showErrors, onEnter, ref, autoFocus }: CardCodeFieldProps) {
   const id = useId();
   const check = checkCardCode(value);
   const isError = check.state === 'invalid' || (showErrors && check.state !== 'valid');
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    onEnter?.(check);
+  };
   return (
     <div className="field">
       <label htmlFor={id}>Access card code</label>
       <input
         id={id}
+        ref={ref}
         className="mono card-code-input"
         autoComplete="off"
         autoCapitalize="characters"
         spellCheck={false}
+        // A scanner types as fast as a keyboard can, into whatever has focus: the code field has it from the start.
+        autoFocus={autoFocus}
         placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
         value={value}
         onChange={(e) => onChange(e.target.value.toUpperCase())}
+        onKeyDown={onKeyDown}
         aria-invalid={isError ? true : undefined}
         aria-describedby={`${id}-check`}
       />

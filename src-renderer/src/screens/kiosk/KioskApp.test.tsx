@@ -1,11 +1,17 @@
-import { act, fireEvent, screen, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SettingsView } from '../../../../src-shared/ipc';
 import { encodeCardCode } from '../../../../src-shared/crypto/card-code';
+import { camera, installCamera, removeCamera } from '../../test/fake-camera';
 import { FakeIpcError } from '../../test/inMemoryHealthchain';
+import { qrFrame } from '../../test/qr-frame';
 import { setup } from '../../test/render';
 import { chartView, txId } from '../../test/fixtures';
 import { useKiosk } from '../../stores/kiosk';
+import { useSettings } from '../../stores/settings';
 import { KioskApp } from './KioskApp';
+
+vi.mock('./video-frame', async () => (await import('../../test/fake-camera')).fakeVideoFrameModule);
 
 const CODE = encodeCardCode(new Uint8Array(16).fill(7));
 const SESSION = { patientName: 'Amelia Quartermaine', chartId: txId(1), idleSeconds: 60 };
@@ -93,6 +99,140 @@ describe('Kiosk: card code and PIN', () => {
     expect(main.callsTo('patient.signOut')).toHaveLength(1);
     expect(useKiosk.getState()).toMatchObject({ session: null, chart: null });
     expect((screen.getByRole('textbox', { name: 'Access card code' }) as HTMLInputElement).value).toBe('');
+  });
+});
+
+const settingsView = (kioskCamera: boolean): SettingsView => ({
+  values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 60, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera },
+  locked: [],
+});
+const codeBox = () => screen.getByRole('textbox', { name: 'Access card code' }) as HTMLInputElement;
+
+describe('Kiosk: a hand-held scanner types the card QR code', () => {
+  it('has the code field focused from the start, so a scan lands there', () => {
+    setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
+    expect(document.activeElement).toBe(codeBox());
+  });
+
+  it('takes exactly what the QR code holds, and Enter moves on to the PIN without submitting', async () => {
+    const { user, main } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
+    // What the scanner types: the QR text (the printed code, dashes included), then Enter.
+    await user.keyboard(`${CODE}{Enter}`);
+    expect(codeBox().value).toBe(CODE);
+    expect(document.activeElement).toBe(screen.getByLabelText('PIN'));
+    expect(main.callsTo('patient.openCard')).toHaveLength(0);
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    await user.keyboard('482913{Enter}');
+    expect(await screen.findByRole('tablist', { name: 'Your record' })).toBeTruthy();
+    expect(main.callsTo('patient.openCard')).toEqual([{ code: CODE, pin: '482913' }]);
+  });
+
+  it('normalises a code read in another spelling to the printed form on Enter', async () => {
+    const { user } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
+    await user.keyboard(`${CODE.toLowerCase().replaceAll('-', ' ').replaceAll('0', 'o')}{Enter}`);
+    expect(codeBox().value).toBe(CODE);
+    expect(document.activeElement).toBe(screen.getByLabelText('PIN'));
+  });
+
+  it('lands in the PIN field when the scanner ends with Tab instead, the camera button notwithstanding', async () => {
+    const { user } = setup(<KioskApp />, { ...kioskHandlers, 'settings.get': () => settingsView(true) }, { variant: 'kiosk' });
+    await screen.findByRole('button', { name: 'Scan my card' });
+    await user.keyboard(`${CODE}{Tab}`);
+    expect(codeBox().value).toBe(CODE);
+    expect(document.activeElement).toBe(screen.getByLabelText('PIN'));
+  });
+
+  it('stays on a code that is incomplete or misread, marks it, and sends nothing', async () => {
+    const { user, main } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
+    await user.keyboard(`${CODE.slice(0, 12)}{Enter}`);
+    expect(document.activeElement).toBe(codeBox());
+    expect(codeBox().getAttribute('aria-invalid')).toBe('true');
+    expect(main.callsTo('patient.openCard')).toHaveLength(0);
+  });
+});
+
+describe('Kiosk: scanning the card with the camera', () => {
+  afterEach(removeCamera);
+  const withSettings = (kioskCamera: boolean) => ({ ...kioskHandlers, 'settings.get': () => settingsView(kioskCamera) });
+
+  it('offers no camera when the kioskCamera setting is off', async () => {
+    const cam = installCamera();
+    const { main } = setup(<KioskApp />, withSettings(false), { variant: 'kiosk' });
+    await waitFor(() => expect(useSettings.getState().view?.values.kioskCamera).toBe(false));
+    expect(main.callsTo('settings.get')).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: 'Scan my card' })).toBeNull();
+    expect(screen.getByText('Type the code printed on your access card, then your PIN.')).toBeTruthy();
+    expect(cam.getUserMedia).not.toHaveBeenCalled();
+  });
+
+  it('fills the code from the camera, stops the camera, and puts the patient in the PIN field', async () => {
+    const cam = installCamera();
+    cam.show(qrFrame(CODE));
+    const { user, main } = setup(<KioskApp />, withSettings(true), { variant: 'kiosk' });
+    await user.click(await screen.findByRole('button', { name: 'Scan my card' }));
+    await waitFor(() => expect(cam.getUserMedia).toHaveBeenCalledTimes(1));
+
+    await waitFor(() => expect(codeBox().value).toBe(CODE));
+    expect(cam.tracks[0]!.stop).toHaveBeenCalledTimes(1);
+    expect(screen.queryByLabelText('Camera preview')).toBeNull();
+    expect(screen.getByText(`Code recognised: ${CODE}`)).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('PIN')));
+
+    await user.keyboard('482913{Enter}');
+    expect(await screen.findByRole('tablist', { name: 'Your record' })).toBeTruthy();
+    expect(main.callsTo('patient.openCard')).toEqual([{ code: CODE, pin: '482913' }]);
+  });
+
+  it('goes back to the typed code, camera off, when the patient cancels or the camera is refused', async () => {
+    const cam = installCamera();
+    const { user } = setup(<KioskApp />, withSettings(true), { variant: 'kiosk' });
+    await user.click(await screen.findByRole('button', { name: 'Scan my card' }));
+    await screen.findByText('Hold the QR code on your card in front of the camera.');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(cam.tracks[0]!.stop).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(document.activeElement).toBe(codeBox()));
+
+    removeCamera();
+    installCamera({ error: 'NotAllowedError' });
+    await user.click(screen.getByRole('button', { name: 'Scan my card' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('The camera is not allowed');
+    await user.click(screen.getByRole('button', { name: 'Type the code instead' }));
+    await user.keyboard(`${CODE}{Enter}`);
+    expect(codeBox().value).toBe(CODE);
+  });
+
+  it('reads the settings again when the sign-in screen comes back, so IT turning the camera on reaches the next patient', async () => {
+    installCamera();
+    let cameraOn = false;
+    const { user, main } = setup(<KioskApp />, { ...kioskHandlers, 'settings.get': () => settingsView(cameraOn) }, { variant: 'kiosk' });
+    await waitFor(() => expect(useSettings.getState().view?.values.kioskCamera).toBe(false));
+    expect(screen.queryByRole('button', { name: 'Scan my card' })).toBeNull();
+    cameraOn = true;
+    await user.click(codeBox());
+    await user.paste(CODE);
+    await user.type(screen.getByLabelText('PIN'), '482913');
+    await user.click(screen.getByRole('button', { name: 'Open my record' }));
+    await user.click(await screen.findByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('button', { name: 'Scan my card' })).toBeTruthy();
+    expect(main.callsTo('settings.get')).toHaveLength(2);
+  });
+
+  it('closes the camera when the sign-in screen is reset for being idle', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const cam = installCamera();
+    setup(<KioskApp />, withSettings(true), { variant: 'kiosk' });
+    // Polled on DOM changes (the interval timers are fake here): the settings arrive, the scanner loads, the camera is on.
+    fireEvent.click(await waitFor(() => screen.getByRole('button', { name: 'Scan my card' })));
+    await waitFor(() => expect(screen.getByText('Hold the QR code on your card in front of the camera.')).toBeTruthy());
+    expect(screen.getByLabelText('Camera preview')).toBeTruthy();
+    expect(cam.tracks[0]!.stop).not.toHaveBeenCalled();
+
+    act(() => void vi.advanceTimersByTime(61_000));
+    expect(screen.queryByLabelText('Camera preview')).toBeNull();
+    expect(cam.tracks[0]!.stop).toHaveBeenCalledTimes(1);
+    expect(camera.released).toBe(1);
+    expect(screen.getByRole('button', { name: 'Scan my card' })).toBeTruthy();
   });
 });
 

@@ -2,23 +2,13 @@
 // HMAC-SHA-512-256, under the identity's local key. The pure-JS default in src-shared/crypto/keyholder.ts computes
 // the same function with @noble/hashes.
 import type { PreparedKey } from '../../src-shared/crypto/keyholder';
-import { secureBytes, sodium, wipeSecure } from './sodium';
+import { prepareSecret, sodium } from './sodium';
 
 export function localMacer(localKey: Uint8Array): PreparedKey<Uint8Array, Uint8Array> {
   if (localKey.length !== sodium.crypto_auth_KEYBYTES) throw new TypeError('a local MAC key is 32 bytes');
-  const key = secureBytes(localKey.length);
-  key.set(localKey);
-  let live = true;
-  return {
-    use(data) {
-      if (!live) throw new TypeError('this key was wiped');
-      const tag = new Uint8Array(sodium.crypto_auth_BYTES);
-      sodium.crypto_auth(tag, data, key);
-      return tag;
-    },
-    wipe() {
-      live = false;
-      wipeSecure(key);
-    },
-  };
+  return prepareSecret(localKey.length, (key) => key.set(localKey), (key, data: Uint8Array) => {
+    const tag = new Uint8Array(sodium.crypto_auth_BYTES);
+    sodium.crypto_auth(tag, data, key);
+    return tag;
+  });
 }

@@ -6,7 +6,7 @@ import { decodeKey32 } from '../../src-shared/crypto/bytes';
 import { SealedBoxError } from '../../src-shared/crypto/errors';
 import type { PreparedKey } from '../../src-shared/crypto/keyholder';
 import { SEALED_BOX_OVERHEAD } from '../../src-shared/crypto/sealed-box';
-import { secureBytes, sodium, wipeSecure } from './sodium';
+import { prepareSecret, sodium } from './sodium';
 
 const KEY = 32;
 const NONCE = 24;
@@ -40,25 +40,15 @@ export function sealTo(recipientBoxKey: string, plaintext: Uint8Array): Uint8Arr
 /** Opens sealed boxes addressed to `boxSecret`'s key; the secret is copied to secure memory, wiped by `wipe()`. */
 export function sealedBoxOpener(boxSecret: Uint8Array): PreparedKey<Uint8Array, Uint8Array> {
   if (boxSecret.length !== sodium.crypto_box_SECRETKEYBYTES) throw new SealedBoxError('a box secret is 32 bytes');
-  const secret = secureBytes(boxSecret.length);
-  secret.set(boxSecret);
-  let live = true;
-  return {
-    use(sealed) {
-      if (!live) throw new SealedBoxError('this key was wiped');
-      if (sealed.length < SEALED_BOX_OVERHEAD) {
-        throw new SealedBoxError(`a sealed box is at least ${SEALED_BOX_OVERHEAD} bytes; this one has ${sealed.length}`);
-      }
-      const opened = new Uint8Array(sealed.length - SEALED_BOX_OVERHEAD);
-      const ok = sodium.crypto_box_open_easy(opened, sealed.subarray(KEY + NONCE), sealed.subarray(KEY, KEY + NONCE), sealed.subarray(0, KEY), secret);
-      if (!ok) throw new SealedBoxError(NOT_FOR_THIS_KEY);
-      return opened;
-    },
-    wipe() {
-      live = false;
-      wipeSecure(secret);
-    },
-  };
+  return prepareSecret(boxSecret.length, (secret) => secret.set(boxSecret), (secret, sealed: Uint8Array) => {
+    if (sealed.length < SEALED_BOX_OVERHEAD) {
+      throw new SealedBoxError(`a sealed box is at least ${SEALED_BOX_OVERHEAD} bytes; this one has ${sealed.length}`);
+    }
+    const opened = new Uint8Array(sealed.length - SEALED_BOX_OVERHEAD);
+    const ok = sodium.crypto_box_open_easy(opened, sealed.subarray(KEY + NONCE), sealed.subarray(KEY, KEY + NONCE), sealed.subarray(0, KEY), secret);
+    if (!ok) throw new SealedBoxError(NOT_FOR_THIS_KEY);
+    return opened;
+  });
 }
 
 /** One-off form of the above, with openSealedWithSecret's signature. */

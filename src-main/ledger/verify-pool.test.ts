@@ -55,10 +55,11 @@ describe('VerifyPool', () => {
   it('validates on the main thread what a dead worker had, and keeps working with a new one', async () => {
     const txs = await chain(3);
     pool = new VerifyPool({ size: 1, crypto });
+    await pool.warm();
     const first = pool.validate(answerOf(txs), range(3));
     // Kill the worker while it holds the job.
-    const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } | null }[] }).slots;
-    await new Promise((r) => setImmediate(r));
+    const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } | null; inFlight: Map<number, unknown> }[] }).slots;
+    while (slots[0]!.inFlight.size === 0) await new Promise((r) => setTimeout(r, 1));
     await slots[0]!.worker!.terminate();
     expect(await first).toEqual([null, null, null]);
     expect(await pool.validate(answerOf(txs), [2])).toEqual([null]);

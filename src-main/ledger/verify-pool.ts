@@ -15,7 +15,10 @@ import { validateWithinAnswer, type AnswerValidator, type NodeAnswer, type Verdi
 import type { VerifyJobResult, VerifyRequest, VerifyResponse } from './verify-worker';
 
 export interface VerifyPoolOptions {
-  /** Worker threads (default: one per core, at most 4). */
+  /**
+   * Worker threads. Default: one fewer than the cores (at least one, at most 4): the main thread and the embedded
+   * ledger node need a core too, and on two cores a second worker only made listing slower (measured).
+   */
   size?: number;
   /** The worker's entry; defaults to the TypeScript source through tsx (development and tests). */
   entry?: URL;
@@ -39,8 +42,10 @@ interface Slot {
 
 // Below this many transactions an answer is not worth splitting across workers.
 const SPLIT_MIN = 32;
-// A batch of small jobs is sent once it holds this many transactions (or at the end of the event-loop turn).
+// A batch of small jobs is sent once it holds this many transactions, or this long after its first job: a message
+// costs tens of microseconds whatever it holds, and a listing's answers arrive one by one.
 const BATCH_TXS = 64;
+const BATCH_WAIT_MS = 1;
 
 export class VerifyPool implements AnswerValidator {
   private readonly slots: Slot[];
@@ -53,7 +58,7 @@ export class VerifyPool implements AnswerValidator {
   private closed = false;
 
   constructor(options: VerifyPoolOptions) {
-    const size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
+    const size = Math.max(1, options.size ?? Math.min(4, availableParallelism() - 1));
     this.slots = Array.from({ length: size }, () => ({ worker: null, load: 0, inFlight: new Map() }));
     this.crypto = options.crypto;
     this.entry = options.entry
@@ -75,7 +80,7 @@ export class VerifyPool implements AnswerValidator {
   validate(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]> {
     if (indices.length === 0) return Promise.resolve([]);
     if (this.closed) return Promise.resolve(validateWithinAnswer(answer.txs, indices, this.crypto));
-    if (indices.length >= SPLIT_MIN && this.slots.length > 1) return this.split(answer, indices);
+    if (indices.length >= SPLIT_MIN) return this.split(answer, indices);
     return new Promise((resolve, reject) => {
       this.queued.push({ answer, indices, resolve, reject });
       this.queuedTxs += indices.length;
@@ -95,23 +100,28 @@ export class VerifyPool implements AnswerValidator {
     }));
   }
 
+  /**
+   * One long answer (a chart with many versions) is shared between every worker and this thread, which would
+   * otherwise only wait: the first slice is validated here while the workers do the others.
+   */
   private async split(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]> {
-    const parts = this.slots.length;
+    const parts = this.slots.length + 1;
     const size = Math.ceil(indices.length / parts);
-    const slices = Array.from({ length: parts }, (_, i) => indices.slice(i * size, (i + 1) * size)).filter((s) => s.length > 0);
-    const results = await Promise.all(slices.map((slice, i) => new Promise<Verdict[]>((resolve, reject) => {
+    const slices = Array.from({ length: parts }, (_, i) => indices.slice(i * size, (i + 1) * size));
+    const remote = slices.slice(1).map((slice, i) => (slice.length === 0 ? Promise.resolve([]) : new Promise<Verdict[]>((resolve, reject) => {
       this.send(this.slots[i]!, [{ answer, indices: slice, resolve, reject }]);
     })));
-    return results.flat();
+    const local = validateWithinAnswer(answer.txs, slices[0]!, this.crypto);
+    return [local, ...(await Promise.all(remote))].flat();
   }
 
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.flushScheduled = false;
       this.flush();
-    });
+    }, BATCH_WAIT_MS);
   }
 
   private flush(): void {

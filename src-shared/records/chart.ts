@@ -35,7 +35,15 @@ function text(label: string, max: number) {
 function requiredText(label: string, max: number) {
   return text(label, max).min(1, { error: `${label} is required` });
 }
-function date(label: string, { required = false, notFuture = false } = {}) {
+/**
+ * What is checked: `input` is what a doctor enters now (dates cannot lie in the future); `stored` is a version read
+ * back from the ledger, checked for shape only, since whether a date was in the future depended on the writer's day
+ * and time zone, not the reader's.
+ */
+export type ChartCheck = 'input' | 'stored';
+
+function date(label: string, { required = false, notFuture = false, check = 'input' as ChartCheck } = {}) {
+  const future = notFuture && check === 'input';
   return z.string({ error: typeError(label, 'a date (YYYY-MM-DD)') }).trim().superRefine((value, ctx) => {
     if (value === '') {
       if (required) ctx.addIssue({ code: 'custom', message: `${label} is required` });
@@ -43,7 +51,7 @@ function date(label: string, { required = false, notFuture = false } = {}) {
     }
     const problem = dateError(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
-    else if (notFuture && value > todayIso()) ctx.addIssue({ code: 'custom', message: `${label} cannot be in the future` });
+    else if (future && value > todayIso()) ctx.addIssue({ code: 'custom', message: `${label} cannot be in the future` });
   });
 }
 function choice<T extends readonly [string, ...string[]]>(label: string, values: T) {
@@ -59,92 +67,99 @@ const optionalKey = z
   .trim()
   .refine((v) => v === '' || BASE58.test(v), { error: 'Key must be a base58 public key' });
 
-export const patientSchema = record('Patient', {
-  name: requiredText('Name', 200),
-  birthDate: date('Date of birth', { notFuture: true }),
-  age: z
-    .number({ error: typeError('Age', 'a number') })
-    .int({ error: 'Age must be a whole number of years' })
-    .min(0, { error: 'Age cannot be negative' })
-    .max(150, { error: 'Age must be at most 150' })
-    .nullable(),
-  gender: choice('Gender', GENDERS),
-  visitDate: date('Date of visit', { required: true, notFuture: true }),
-})
-  .superRefine((p, ctx) => {
-    if (p.birthDate === '' && p.age === null) {
-      ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Enter a date of birth or an age' });
-    }
-    if (isIsoDate(p.birthDate) && isIsoDate(p.visitDate) && p.visitDate < p.birthDate) {
-      ctx.addIssue({ code: 'custom', path: ['visitDate'], message: 'Date of visit is before the date of birth' });
-    }
+function chartSchemas(check: ChartCheck) {
+  const patientSchema = record('Patient', {
+    name: requiredText('Name', 200),
+    birthDate: date('Date of birth', { notFuture: true, check }),
+    age: z
+      .number({ error: typeError('Age', 'a number') })
+      .int({ error: 'Age must be a whole number of years' })
+      .min(0, { error: 'Age cannot be negative' })
+      .max(150, { error: 'Age must be at most 150' })
+      .nullable(),
+    gender: choice('Gender', GENDERS),
+    visitDate: date('Date of visit', { required: true, notFuture: true, check }),
+  })
+    .superRefine((p, ctx) => {
+      if (p.birthDate === '' && p.age === null) {
+        ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Enter a date of birth or an age' });
+      }
+      if (isIsoDate(p.birthDate) && isIsoDate(p.visitDate) && p.visitDate < p.birthDate) {
+        ctx.addIssue({ code: 'custom', path: ['visitDate'], message: 'Date of visit is before the date of birth' });
+      }
+    });
+
+  const doctorEntrySchema = record('Doctor', {
+    id: entryId,
+    name: requiredText('Doctor name', 200),
+    specialty: text('Specialty', 200),
+    signKey: optionalKey,
+    role: choice('Role', DOCTOR_ROLES),
+    status: choice('Status', DOCTOR_STATUSES),
   });
 
-export const doctorEntrySchema = record('Doctor', {
-  id: entryId,
-  name: requiredText('Doctor name', 200),
-  specialty: text('Specialty', 200),
-  signKey: optionalKey,
-  role: choice('Role', DOCTOR_ROLES),
-  status: choice('Status', DOCTOR_STATUSES),
-});
-
-export const illnessEntrySchema = record('Illness', {
-  id: entryId,
-  condition: requiredText('Condition', 300),
-  symptoms: text('Symptoms', 2000),
-  onset: date('Onset', { notFuture: true }),
-  status: choice('Status', ILLNESS_STATUSES),
-});
-
-export const medicationEntrySchema = record('Medication', {
-  id: entryId,
-  name: requiredText('Medication', 300),
-  dose: requiredText('Dose', 100),
-  route: choice('Route', ROUTES),
-  frequency: requiredText('Frequency', 100),
-  start: date('Start date', { required: true }),
-  end: date('End date'),
-  status: choice('Status', MEDICATION_STATUSES),
-  prescribedBy: text('Prescribed by', 200),
-})
-  .superRefine((m, ctx) => {
-    if (isIsoDate(m.start) && isIsoDate(m.end) && m.end < m.start) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: 'End date is before the start date' });
-    }
+  const illnessEntrySchema = record('Illness', {
+    id: entryId,
+    condition: requiredText('Condition', 300),
+    symptoms: text('Symptoms', 2000),
+    onset: date('Onset', { notFuture: true, check }),
+    status: choice('Status', ILLNESS_STATUSES),
   });
 
-export const visitEntrySchema = record('Visit', {
-  id: entryId,
-  date: date('Visit date', { required: true, notFuture: true }),
-  reason: requiredText('Reason', 500),
-  notes: text('Notes', 20000),
-  doctor: text('Doctor', 200),
-  status: choice('Status', VISIT_STATUSES),
-});
+  const medicationEntrySchema = record('Medication', {
+    id: entryId,
+    name: requiredText('Medication', 300),
+    dose: requiredText('Dose', 100),
+    route: choice('Route', ROUTES),
+    frequency: requiredText('Frequency', 100),
+    start: date('Start date', { required: true }),
+    end: date('End date'),
+    status: choice('Status', MEDICATION_STATUSES),
+    prescribedBy: text('Prescribed by', 200),
+  })
+    .superRefine((m, ctx) => {
+      if (isIsoDate(m.start) && isIsoDate(m.end) && m.end < m.start) {
+        ctx.addIssue({ code: 'custom', path: ['end'], message: 'End date is before the start date' });
+      }
+    });
 
-export const chartSchema = record('Chart', {
-  patient: patientSchema,
-  doctors: z.array(doctorEntrySchema, { error: typeError('Doctors', 'a list') }).max(200, { error: 'At most 200 doctors' }),
-  illnesses: z.array(illnessEntrySchema, { error: typeError('Illnesses', 'a list') }).max(1000, { error: 'At most 1000 illnesses' }),
-  medications: z
-    .array(medicationEntrySchema, { error: typeError('Medications', 'a list') })
-    .max(1000, { error: 'At most 1000 medications' }),
-  visits: z.array(visitEntrySchema, { error: typeError('Visits', 'a list') }).max(5000, { error: 'At most 5000 visits' }),
-})
-  .superRefine((c, ctx) => {
-    const current = c.doctors.filter((d) => d.role === 'current' && d.status === 'active');
-    if (current.length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['doctors'], message: 'Only one doctor can be the current doctor' });
-    }
-    for (const list of ['doctors', 'illnesses', 'medications', 'visits'] as const) {
-      const seen = new Set<string>();
-      c[list].forEach((entry, index) => {
-        if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [list, index, 'id'], message: 'Entry id is used twice' });
-        seen.add(entry.id);
-      });
-    }
+  const visitEntrySchema = record('Visit', {
+    id: entryId,
+    date: date('Visit date', { required: true, notFuture: true, check }),
+    reason: requiredText('Reason', 500),
+    notes: text('Notes', 20000),
+    doctor: text('Doctor', 200),
+    status: choice('Status', VISIT_STATUSES),
   });
+
+  const chartSchema = record('Chart', {
+    patient: patientSchema,
+    doctors: z.array(doctorEntrySchema, { error: typeError('Doctors', 'a list') }).max(200, { error: 'At most 200 doctors' }),
+    illnesses: z.array(illnessEntrySchema, { error: typeError('Illnesses', 'a list') }).max(1000, { error: 'At most 1000 illnesses' }),
+    medications: z
+      .array(medicationEntrySchema, { error: typeError('Medications', 'a list') })
+      .max(1000, { error: 'At most 1000 medications' }),
+    visits: z.array(visitEntrySchema, { error: typeError('Visits', 'a list') }).max(5000, { error: 'At most 5000 visits' }),
+  })
+    .superRefine((c, ctx) => {
+      const current = c.doctors.filter((d) => d.role === 'current' && d.status === 'active');
+      if (current.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['doctors'], message: 'Only one doctor can be the current doctor' });
+      }
+      for (const list of ['doctors', 'illnesses', 'medications', 'visits'] as const) {
+        const seen = new Set<string>();
+        c[list].forEach((entry, index) => {
+          if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [list, index, 'id'], message: 'Entry id is used twice' });
+          seen.add(entry.id);
+        });
+      }
+    });
+  return { patientSchema, doctorEntrySchema, illnessEntrySchema, medicationEntrySchema, visitEntrySchema, chartSchema };
+}
+
+export const { patientSchema, doctorEntrySchema, illnessEntrySchema, medicationEntrySchema, visitEntrySchema, chartSchema } = chartSchemas('input');
+/** A chart as read back from a version on the ledger (shape only; see ChartCheck). */
+export const storedChartSchema = chartSchemas('stored').chartSchema;
 
 export type Patient = z.infer<typeof patientSchema>;
 export type DoctorEntry = z.infer<typeof doctorEntrySchema>;

@@ -2,7 +2,7 @@
 // see in clear (which reader key is the patient, who the shared doctors are).
 import { utf8 } from '@scure/base';
 import { z } from 'zod';
-import { chartSchema, type Chart } from './chart';
+import { storedChartSchema, type Chart } from './chart';
 import { toFieldErrors } from './validate';
 
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
@@ -11,7 +11,7 @@ const keyPair = z.strictObject({ signKey: z.string().regex(BASE58_KEY), boxKey: 
 
 export const payloadSchema = z.strictObject({
   v: z.literal(1),
-  chart: chartSchema,
+  chart: storedChartSchema,
   /** The patient's identity (access card); null until a card is issued (e.g. a chart imported in bulk). */
   patient: keyPair.nullable(),
   /** The doctor owning the chart's output after this version. */

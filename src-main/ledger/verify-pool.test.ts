@@ -1,6 +1,10 @@
 // The pool runs real worker threads (through tsx, as in development) and must give exactly the verdicts the
 // main-thread validator gives, including when a worker dies mid-job.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
 import type { Transaction } from '../../src-shared/ledger';
@@ -70,6 +74,24 @@ describe('VerifyPool', () => {
     await pool.warm();
     const slots = (pool as unknown as { slots: { worker: unknown }[] }).slots;
     expect(slots.every((slot) => slot.worker !== null)).toBe(true);
+  });
+
+  it('a worker that cannot start (a broken build) costs speed, never a verdict: the main thread takes over', async () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'hc-broken-worker-')), 'verify-worker.mjs');
+    writeFileSync(broken, "throw new Error('this build is broken');\n");
+    const txs = await chain(2);
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    try {
+      pool = new VerifyPool({ size: 1, crypto, entry: pathToFileURL(broken) });
+      for (let i = 0; i < 5; i++) expect(await pool.validate(answerOf(txs), [0, 1])).toEqual([null, null]);
+      const slots = (pool as unknown as { slots: { worker: unknown }[] }).slots;
+      expect(slots[0]!.worker).toBeNull(); // given up: no new worker is started for every job
+      expect(errors.join('\n')).toMatch(/verification workers do not start .*verifying on the main thread/);
+    } finally {
+      console.error = original;
+    }
   });
 
   it('after close, still answers (on the main thread)', async () => {

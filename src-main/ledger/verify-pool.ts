@@ -46,6 +46,7 @@ const SPLIT_MIN = 32;
 // costs tens of microseconds whatever it holds, and a listing's answers arrive one by one.
 const BATCH_TXS = 64;
 const BATCH_WAIT_MS = 1;
+const MAX_STILLBORN = 3;
 
 export class VerifyPool implements AnswerValidator {
   private readonly slots: Slot[];
@@ -56,6 +57,8 @@ export class VerifyPool implements AnswerValidator {
   private flushScheduled = false;
   private nextId = 1;
   private closed = false;
+  /** Workers that died before answering anything, in a row: past a few, the workers are given up (see start()). */
+  private stillborn = 0;
 
   constructor(options: VerifyPoolOptions) {
     const size = Math.max(1, options.size ?? Math.min(4, availableParallelism() - 1));
@@ -134,7 +137,7 @@ export class VerifyPool implements AnswerValidator {
   }
 
   private send(slot: Slot, jobs: Job[]): void {
-    if (this.closed) {
+    if (this.closed || this.stillborn >= MAX_STILLBORN) {
       this.runInline(jobs);
       return;
     }
@@ -150,10 +153,20 @@ export class VerifyPool implements AnswerValidator {
     const worker = new Worker(this.entry.url, { workerData: this.entry.workerData });
     // Verification workers never keep the process alive on their own (the CLI exits when its work is done).
     worker.unref();
-    worker.on('message', (response: VerifyResponse) => this.receive(slot, response));
-    const lost = () => {
+    let answered = false;
+    worker.on('message', (response: VerifyResponse) => {
+      answered = true;
+      this.stillborn = 0;
+      this.receive(slot, response);
+    });
+    const lost = (error?: unknown) => {
       if (slot.worker !== worker) return;
       slot.worker = null;
+      if (!answered && ++this.stillborn === MAX_STILLBORN) {
+        // A worker that cannot even start (a packaging problem, say) would fail again every time: validate on this
+        // thread from now on. Slower, never wrong.
+        console.error(`[verify-pool] verification workers do not start (${error instanceof Error ? error.message : 'exited'}); verifying on the main thread`);
+      }
       this.recover(slot);
     };
     worker.on('error', lost);

@@ -63,6 +63,21 @@ describe('embedded node in a utility process', () => {
     expect(slow.children[0]!.child.killed).toBe(1);
   });
 
+  it('once the process runs, opening its data (a format upgrade) gets its own, longer budget', async () => {
+    const { fork, children } = forker();
+    const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd', startTimeoutMs: 20, openTimeoutMs: 200 });
+    children[0]!.child.emit('message', { type: 'opening' });
+    await new Promise((r) => setTimeout(r, 60)); // past the start budget: still waiting, the store is being upgraded
+    children[0]!.child.emit('message', { type: 'listening', url: 'http://127.0.0.1:2', port: 2 });
+    expect((await started).url).toBe('http://127.0.0.1:2');
+
+    const hung = forker();
+    const never = startEmbeddedNode(hung.fork, { entryPath: 'x', dataDir: 'd', startTimeoutMs: 20, openTimeoutMs: 40 });
+    hung.children[0]!.child.emit('message', { type: 'opening' });
+    await expect(never).rejects.toThrow(/did not open its data within 40 ms/);
+    expect(hung.children[0]!.child.killed).toBe(1);
+  });
+
   it('reports an unexpected exit, but not the exit it asked for', async () => {
     const { fork, children } = forker();
     const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd' });

@@ -25,9 +25,15 @@ export interface EmbeddedNodeOptions {
   entryPath: string;
   dataDir: string;
   port?: number;
+  /** Until the process reports that it runs ('opening'). */
   startTimeoutMs?: number;
+  /** From then until it listens: opening the store may upgrade an older data format, minutes for a large ledger. */
+  openTimeoutMs?: number;
   stopTimeoutMs?: number;
 }
+
+const START_TIMEOUT_MS = 30_000;
+const OPEN_TIMEOUT_MS = 15 * 60_000;
 
 function isMessage(value: unknown): value is LedgerProcessMessage {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
@@ -51,12 +57,14 @@ export function startEmbeddedNode(fork: ForkUtility, options: EmbeddedNodeOption
 
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
+    const giveUp = (what: string) => () => {
       if (settled) return;
       settled = true;
       child.kill();
-      reject(new Error(`the embedded ledger node did not start within ${options.startTimeoutMs ?? 30_000} ms`));
-    }, options.startTimeoutMs ?? 30_000);
+      reject(new Error(`the embedded ledger node ${what}`));
+    };
+    const startMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
+    let timer = setTimeout(giveUp(`did not start within ${startMs} ms`), startMs);
     void exitPromise.then(() => {
       if (settled) return;
       settled = true;
@@ -65,7 +73,11 @@ export function startEmbeddedNode(fork: ForkUtility, options: EmbeddedNodeOption
     });
     child.on('message', (message) => {
       if (settled || !isMessage(message)) return;
-      if (message.type === 'error') {
+      if (message.type === 'opening') {
+        clearTimeout(timer);
+        const openMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
+        timer = setTimeout(giveUp(`did not open its data within ${openMs} ms`), openMs);
+      } else if (message.type === 'error') {
         settled = true;
         clearTimeout(timer);
         child.kill();

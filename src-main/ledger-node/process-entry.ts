@@ -1,12 +1,15 @@
 // Entry point of the node as a separate process: an Electron utilityProcess (messages through
 // `process.parentPort`) or a Node child_process.fork (messages through `process.send`). It reports
-// `{type: 'listening', url}` once it answers, `{type: 'error', message}` if it cannot start, and stops cleanly
-// on `{type: 'stop'}`, SIGTERM or SIGINT, then reports `{type: 'stopped'}` and exits.
+// `{type: 'opening'}` as soon as it runs (opening the store can take minutes when an older data format is upgraded,
+// so the app stops counting the start-up timeout from there), `{type: 'listening', url}` once it answers,
+// `{type: 'error', message}` if it cannot start, and stops cleanly on `{type: 'stop'}`, SIGTERM or SIGINT, then
+// reports `{type: 'stopped'}` and exits.
 import type { LedgerNode } from './node';
 import { startLedgerNode } from './node';
 import { parseCliArgs } from './process/cli-args';
 
 export type LedgerProcessMessage =
+  | { type: 'opening' }
   | { type: 'listening'; url: string; port: number }
   | { type: 'error'; message: string }
   | { type: 'stopped' };
@@ -40,6 +43,9 @@ async function run(): Promise<void> {
     report({ type: 'error', message: parsed.kind === 'error' ? parsed.message : 'no options given' });
     process.exit(2);
   }
+  report({ type: 'opening' });
+  // The store opens synchronously (an upgrade included): let the message leave first.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   let node: LedgerNode;
   try {
     node = await startLedgerNode(parsed.options);

@@ -22,8 +22,8 @@ export function reasonPhrase(status: number): string {
 
 export interface Reply {
   readonly status: number;
-  /** Serialized JSON. */
-  readonly body: string;
+  /** Serialized JSON (as UTF-8 bytes when it was assembled from stored bytes). */
+  readonly body: string | Buffer;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -40,7 +40,7 @@ export const notFound = (): Reply => errorReply(404, 'Not found');
 
 export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
-  const body = Buffer.from(reply.body, 'utf8');
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
   res.writeHead(reply.status, reasonPhrase(reply.status), {
     'Content-Type': 'application/json',
     'Content-Length': String(body.length),

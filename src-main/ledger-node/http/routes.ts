@@ -12,6 +12,8 @@ import {
   validOperation,
   validTxid,
 } from './query-args';
+import { ByteArrayBuilder } from './byte-array-builder';
+import { memberRange } from './json-members';
 import { errorReply, jsonReply, notFound, type Reply } from './reply';
 import { STREAM_PATH } from './event-stream';
 
@@ -126,19 +128,53 @@ export function textSearch(ctx: RouteContext, kind: SearchKind, query: URLSearch
   if (!parsed.ok) return parsed.reply;
   const search = parsed.args.search as string;
   if (!search) return errorReply(400, 'text_search cannot be empty');
+  const { store } = ctx;
   const source = {
-    termPostings: (k: SearchKind, term: string) => ctx.store.termPostings(k, term),
-    searchDocument: (k: SearchKind, id: string) => searchDocument(ctx.store, k, id),
+    termPostings: (k: SearchKind, term: string) => store.termPostings(k, term),
+    searchDocument: (k: SearchKind, seq: number) => {
+      const id = store.idAt(seq);
+      const tx = id === undefined ? undefined : store.getTx(id);
+      if (!tx) return null;
+      return k === 'assets' ? { data: tx.asset.data ?? null, id: tx.id } : { id: tx.id, metadata: tx.metadata ?? null };
+    },
   };
-  const ids = runSearch(source, kind, search, parsed.args.limit ?? 0);
-  return jsonReply(200, ids.map((id) => searchDocument(ctx.store, kind, id)));
+  const seqs = runSearch(source, kind, search, parsed.args.limit ?? 0);
+  return { status: 200, body: searchDocumentsJson(store, kind, seqs) };
 }
 
-// The documents of the reference's `assets` and `metadata` collections (SPEC §6).
-function searchDocument(store: LedgerStore, kind: SearchKind, id: string): unknown {
-  const tx = store.getTx(id);
-  if (!tx) return null;
-  return kind === 'assets' ? { data: tx.asset.data ?? null, id } : { id, metadata: tx.metadata ?? null };
+/**
+ * The reference's `assets` and `metadata` documents (SPEC §6) as a JSON array, written as JSON.stringify would
+ * write `{data, id}` and `{id, metadata}`, copied from the stored bytes.
+ */
+function searchDocumentsJson(store: LedgerStore, kind: SearchKind, seqs: readonly number[]): Buffer {
+  const out = new ByteArrayBuilder();
+  out.text('[');
+  seqs.forEach((seq, i) => {
+    if (i > 0) out.text(',');
+    const id = store.idAt(seq);
+    // Valid until the next read from the store: used up before it.
+    const json = id === undefined ? undefined : store.getJsonBytes(id);
+    if (id === undefined || json === undefined) {
+      out.text('null');
+      return;
+    }
+    if (kind === 'metadata') {
+      out.text(`{"id":${JSON.stringify(id)},"metadata":`);
+      const metadata = memberRange(json, 'metadata');
+      if (metadata) out.bytes(json, metadata[0], metadata[1]);
+      else out.text('null');
+      out.text('}');
+    } else {
+      out.text('{"data":');
+      const asset = memberRange(json, 'asset');
+      const data = asset && memberRange(json, 'data', asset[0], asset[1]);
+      if (data) out.bytes(json, data[0], data[1]);
+      else out.text('null');
+      out.text(`,"id":${JSON.stringify(id)}}`);
+    }
+  });
+  out.text(']');
+  return out.finish();
 }
 
 export function listBlocks(ctx: RouteContext, query: URLSearchParams): Reply {

@@ -6,20 +6,21 @@ import { containsPhrase, parseTextQuery } from './text-search';
 export type SearchKind = 'assets' | 'metadata';
 
 export interface SearchSource {
+  /** Postings of an analysed term, in commit (seq) order. */
   termPostings(kind: SearchKind, term: string): SearchHit[];
-  /** The search document (`{data, id}` or `{id, metadata}`) of a hit, for phrase checks. */
-  searchDocument(kind: SearchKind, id: string): unknown;
+  /** The search document (`{data, id}` or `{id, metadata}`) of the transaction with this seq, for phrase checks. */
+  searchDocument(kind: SearchKind, seq: number): unknown;
 }
 
-/** Ids of the matching documents, best first; `limit` 0 means no limit. */
-export function runSearch(source: SearchSource, kind: SearchKind, search: string, limit: number): string[] {
+/** Seqs of the matching documents, best first; `limit` 0 means no limit. */
+export function runSearch(source: SearchSource, kind: SearchKind, search: string, limit: number): number[] {
   const query = parseTextQuery(search);
-  const found = new Map<number, { id: string; seq: number; score: number }>();
+  const found = new Map<number, { seq: number; score: number }>();
   for (const term of query.terms) {
     for (const hit of source.termPostings(kind, term)) {
       const known = found.get(hit.seq);
       if (known) known.score += hit.score;
-      else found.set(hit.seq, { ...hit });
+      else found.set(hit.seq, { seq: hit.seq, score: hit.score });
     }
   }
   for (const term of query.negated) {
@@ -28,11 +29,11 @@ export function runSearch(source: SearchSource, kind: SearchKind, search: string
   let hits = [...found.values()];
   if (query.phrases.length > 0) {
     hits = hits.filter((hit) => {
-      const doc = source.searchDocument(kind, hit.id);
+      const doc = source.searchDocument(kind, hit.seq);
       return query.phrases.every((phrase) => containsPhrase(doc, phrase));
     });
   }
   hits.sort((a, b) => b.score - a.score || a.seq - b.seq);
-  const ids = hits.map((hit) => hit.id);
-  return limit > 0 ? ids.slice(0, limit) : ids;
+  const seqs = hits.map((hit) => hit.seq);
+  return limit > 0 ? seqs.slice(0, limit) : seqs;
 }

@@ -27,7 +27,17 @@ const STEM_CACHE_SIZE = 20_000;
 const stemCache = new Map<string, string>();
 
 function stemWord(word: string): string {
-  if (!STEMMABLE.test(word)) return word;
+  return STEMMABLE.test(word) ? stemLetters(word) : word;
+}
+
+// Every rule of the stemmer rewrites a suffix, and each of its suffixes ends in one of these letters (its first
+// step turns some y into a placeholder and its last step turns them back, which cancels out for plain letters).
+// A word ending otherwise, or shorter than 3 letters, is its own stem; the unit test checks this against it.
+const STEMMER_SUFFIX_ENDS = new Set('cdegilmnrsty');
+
+/** Stems a word already known to be stemmable (letters only, at most 40 of them). */
+function stemLetters(word: string): string {
+  if (word.length < 3 || !STEMMER_SUFFIX_ENDS.has(word[word.length - 1] as string)) return word;
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
     stemmed = stem(word);
@@ -37,13 +47,44 @@ function stemWord(word: string): string {
   return stemmed;
 }
 
-// ASCII text without upper-case letters needs no folding (the common case: ids, keys, lower-case words).
-const NEEDS_FOLDING = /[A-Z]|[^\p{ASCII}]/u;
+const NON_ASCII = /[^\p{ASCII}]/u;
+// DELIMITERS restricted to ASCII, as a table: the fast path below must split exactly where the regex splits.
+const ASCII_DELIMITER = Uint8Array.from({ length: 128 }, (_, code) => (DELIMITERS.test(String.fromCharCode(code)) ? 1 : 0));
+const MAX_STEMMED_LENGTH = 40;
+
+function addTerm(terms: string[], word: string, analyzer: Analyzer, lettersOnly: boolean): void {
+  if (analyzer === 'raw') terms.push(word);
+  else if (!ENGLISH_STOP_WORDS.has(word)) terms.push(lettersOnly && word.length <= MAX_STEMMED_LENGTH ? stemLetters(word) : word);
+}
+
+// The same terms as the general path for pure-ASCII text, without its Unicode regular expressions: for ASCII,
+// folding is lower-casing and \p{L} is a-z, so one scan splits, and tells which words are stemmable.
+function asciiTermsOf(text: string, analyzer: Analyzer): string[] {
+  const terms: string[] = [];
+  const lower = text.toLowerCase();
+  let start = -1;
+  let lettersOnly = true;
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    if (ASCII_DELIMITER[code] === 1) {
+      if (start >= 0) addTerm(terms, lower.slice(start, i), analyzer, lettersOnly);
+      start = -1;
+    } else {
+      if (start < 0) {
+        start = i;
+        lettersOnly = true;
+      }
+      if (code < 0x61 || code > 0x7a) lettersOnly = false;
+    }
+  }
+  if (start >= 0) addTerm(terms, lower.slice(start), analyzer, lettersOnly);
+  return terms;
+}
 
 export function termsOf(text: string, analyzer: Analyzer): string[] {
+  if (!NON_ASCII.test(text)) return asciiTermsOf(text, analyzer);
   const terms: string[] = [];
-  const folded = NEEDS_FOLDING.test(text) ? foldText(text) : text;
-  for (const word of folded.split(DELIMITERS)) {
+  for (const word of foldText(text).split(DELIMITERS)) {
     if (!word) continue;
     if (analyzer === 'raw') terms.push(word);
     else if (!ENGLISH_STOP_WORDS.has(word)) terms.push(stemWord(word));
@@ -75,10 +116,17 @@ function forEachString(value: unknown, analyzer: Analyzer, visit: (text: string,
  */
 export function indexDocument(doc: unknown): Map<string, number> {
   const weights = new Map<string, number>();
+  const counts = new Map<string, number>();
   forEachString(doc, 'english', (text, analyzer) => {
     const terms = termsOf(text, analyzer);
     if (terms.length === 0) return;
-    const counts = new Map<string, number>();
+    if (terms.length === 1) {
+      // count 1 of 1: the score below is exactly 1.
+      const term = terms[0] as string;
+      weights.set(term, (weights.get(term) ?? 0) + 1);
+      return;
+    }
+    counts.clear();
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
     for (const [term, count] of counts) {
       const score = count * (0.5 * (count / terms.length) + 0.5);

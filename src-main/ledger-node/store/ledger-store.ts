@@ -1,13 +1,17 @@
 // On-disk state of the embedded node (lmdb: N-API, so one build loads in Node and in Electron).
 //
 // Durability rule: everything a block changes — each transaction, its position, the outputs it spends, its outputs
-// by owner, its asset and metadata search terms, and the block record — is written in ONE lmdb transaction, and a
-// commit is reported only once lmdb says it is flushed. A crash therefore leaves either the whole block or none of it.
+// by owner, its asset and metadata search postings, and the block record — is written in ONE lmdb transaction, and
+// a commit is reported only once lmdb says it is flushed. A crash therefore leaves either the whole block or none of
+// it. (The search indexes also rewrite their own runs later, each rewrite atomic on its own: term-index.ts.)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type Key as LmdbKey, type RootDatabase } from 'lmdb';
-import { indexDocument } from '../search/text-search';
+import { BlockPostings, indexTerm } from './block-postings';
+import type { Posting } from './posting-runs';
+import { TermIndex, type IndexKind, type Put } from './term-index';
 import { assetIdOf, outputOwners, type TxShape } from './tx-shape';
+import { upgradeFromFormat1 } from './upgrade-format1';
 
 /** A validated transaction ready to be written, with its compact JSON (what GET returns). */
 export interface CommitEntry {
@@ -20,22 +24,14 @@ export interface CommittedBlock {
   readonly entries: readonly CommitEntry[];
 }
 
-export interface SearchHit {
-  readonly id: string;
-  readonly seq: number;
-  readonly score: number;
-}
+export type SearchHit = Posting;
 
 type Key = (string | number)[];
 // Upper bound for the numeric tail of range keys (sequence numbers are integers far below it).
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
-// lmdb keys are limited to ~2 KB; longer terms are cut (identically at index and query time).
-const MAX_TERM_LENGTH = 200;
-const STORE_FORMAT = 1;
-
-export function indexTerm(term: string): string {
-  return term.length > MAX_TERM_LENGTH ? term.slice(0, MAX_TERM_LENGTH) : term;
-}
+// 1: one lmdb key per (term, transaction) in `asset-terms` / `metadata-terms`. 2: search postings in runs
+// (term-index.ts) and `seq-ids`; a format-1 directory is upgraded when opened (upgrade-format1.ts).
+export const STORE_FORMAT = 2;
 
 export class LedgerStore {
   private readonly root: RootDatabase;
@@ -45,8 +41,8 @@ export class LedgerStore {
   private readonly assetTxs: Database<string, Key>;
   private readonly outputs: Database<string, Key>;
   private readonly blocks: Database<string[], number>;
-  private readonly assetTerms: Database<[string, number], Key>;
-  private readonly metadataTerms: Database<[string, number], Key>;
+  private readonly seqIds: Database<string, number>;
+  private readonly indexes: Record<IndexKind, TermIndex>;
   private readonly meta: Database<unknown, string>;
   // Committed (visible) height, and the height/sequence already handed to blocks still being written: several
   // blocks may be in flight at once, lmdb commits them in the order they were queued.
@@ -59,21 +55,40 @@ export class LedgerStore {
     mkdirSync(dataDir, { recursive: true });
     // overlappingSync lets the next batch commit while the previous one is being fsynced; separateFlushed gives
     // each write its own `flushed` promise, and commits still wait for it before they are reported (see writeBlock).
-    this.root = open({ path: dataDir, maxDbs: 16, overlappingSync: true, separateFlushed: true });
+    this.root = open({ path: dataDir, maxDbs: 32, overlappingSync: true, separateFlushed: true });
     this.txs = this.root.openDB('txs', { encoding: 'string' });
     this.positions = this.root.openDB('positions', {});
     this.spent = this.root.openDB('spent', {});
     this.assetTxs = this.root.openDB('asset-txs', {});
     this.outputs = this.root.openDB('outputs', {});
     this.blocks = this.root.openDB('blocks', {});
-    this.assetTerms = this.root.openDB('asset-terms', {});
-    this.metadataTerms = this.root.openDB('metadata-terms', {});
+    this.seqIds = this.root.openDB('seq-ids', { encoding: 'string' });
+    const merges = this.root.openDB<true, [IndexKind, number, number]>('index-merges', {});
+    this.indexes = {
+      assets: new TermIndex(this.root, 'assets', merges),
+      metadata: new TermIndex(this.root, 'metadata', merges),
+    };
     this.meta = this.root.openDB('meta', {});
 
-    const format = this.meta.get('format');
-    if (format !== undefined && format !== STORE_FORMAT) {
-      throw new Error(`ledger data in ${dataDir} has format ${String(format)}; this node reads format ${STORE_FORMAT}`);
+    let format = this.meta.get('format');
+    if (format === 1) {
+      upgradeFromFormat1({
+        root: this.root,
+        meta: this.meta,
+        blocks: this.blocks,
+        txs: this.txs,
+        positions: this.positions,
+        seqIds: this.seqIds,
+        indexes: this.indexes,
+        merges,
+      });
+      format = this.meta.get('format');
     }
+    if (format !== undefined && format !== STORE_FORMAT) {
+      throw new Error(`ledger data in ${dataDir} has format ${String(format)}; this node reads formats 1 and ${STORE_FORMAT}`);
+    }
+    this.indexes.assets.load();
+    this.indexes.metadata.load();
     this.height = (this.meta.get('height') as number | undefined) ?? 0;
     this.queuedHeight = this.height;
     this.queuedSeq = (this.meta.get('seq') as number | undefined) ?? 0;
@@ -102,6 +117,14 @@ export class LedgerStore {
 
   getJson(id: string): string | undefined {
     return this.txs.get(id);
+  }
+
+  /** The stored JSON's UTF-8 bytes, valid only until the next read from this store. */
+  getJsonBytes(id: string): Buffer | undefined {
+    const bytes = this.txs.getBinaryFast(id);
+    // lmdb-js hands out its shared read buffer with `length` set to the value's size, but native Buffer methods
+    // (copy, indexOf) see the whole buffer: a view of the exact size keeps them within the value.
+    return bytes?.subarray(0, bytes.length);
   }
 
   getTx(id: string): TxShape | undefined {
@@ -150,15 +173,25 @@ export class LedgerStore {
     return this.blocks.get(height);
   }
 
-  /** Documents containing a term, with their weights; `kind` picks the assets or the metadata index. */
-  termPostings(kind: 'assets' | 'metadata', term: string): SearchHit[] {
-    const db = kind === 'assets' ? this.assetTerms : this.metadataTerms;
-    const t = indexTerm(term);
-    const hits: SearchHit[] = [];
-    for (const { key, value } of db.getRange({ start: [t, 0], end: [t, MAX_SEQ] })) {
-      hits.push({ id: value[0], seq: key[1] as number, score: value[1] });
-    }
-    return hits;
+  /** The id of the transaction committed with this sequence number. */
+  idAt(seq: number): string | undefined {
+    return this.seqIds.get(seq);
+  }
+
+  /** Documents (by seq) containing a term, with their weights, in seq order; `kind` picks the index. */
+  termPostings(kind: IndexKind, term: string): SearchHit[] {
+    return this.indexes[kind].postings(indexTerm(term));
+  }
+
+  /** The stored runs of an index (tests and diagnostics). */
+  indexRuns(kind: IndexKind): { first: number; level: number; last: number; chunks: number }[] {
+    return this.indexes[kind].storedRuns();
+  }
+
+  /** Resolves once the indexes have no merge running or due (tests). */
+  async settleIndexes(): Promise<void> {
+    await this.indexes.assets.settle();
+    await this.indexes.metadata.settle();
   }
 
   /**
@@ -175,11 +208,14 @@ export class LedgerStore {
       writes.push([db as unknown as Database<unknown, LmdbKey>, key, value]);
     };
     const ids: string[] = [];
+    const postings = new BlockPostings();
+    const firstSeq = seq + 1;
     for (const { tx, json } of entries) {
       seq += 1;
       ids.push(tx.id);
       put(this.txs, tx.id, json);
       put(this.positions, tx.id, [height, seq]);
+      put(this.seqIds, seq, tx.id);
       put(this.assetTxs, [assetIdOf(tx), seq], tx.id);
       for (const input of tx.inputs) {
         if (input.fulfills) put(this.spent, [input.fulfills.transaction_id, input.fulfills.output_index], tx.id);
@@ -187,15 +223,12 @@ export class LedgerStore {
       tx.outputs.forEach((output, index) => {
         for (const owner of outputOwners(output)) put(this.outputs, [owner, seq, index], tx.id);
       });
-      if (tx.operation === 'CREATE') {
-        for (const [term, weight] of indexDocument({ data: tx.asset.data ?? null, id: tx.id })) {
-          put(this.assetTerms, [indexTerm(term), seq], [tx.id, weight]);
-        }
-      }
-      for (const [term, weight] of indexDocument({ id: tx.id, metadata: tx.metadata ?? null })) {
-        put(this.metadataTerms, [indexTerm(term), seq], [tx.id, weight]);
-      }
+      postings.add(tx, seq);
     }
+    const runs = (['assets', 'metadata'] as const).map((kind) => {
+      const index = this.indexes[kind];
+      return [index, index.addRun(postings[kind], firstSeq, seq, 0, put as Put)] as const;
+    });
     put(this.blocks, height, ids);
     put(this.meta, 'height', height);
     put(this.meta, 'seq', seq);
@@ -213,11 +246,14 @@ export class LedgerStore {
     const ownFlush = committed.flushed;
     await committed;
     this.height = Math.max(this.height, height);
+    for (const [index, run] of runs) if (run) index.committed(run);
     const durable = Promise.resolve(typeof ownFlush?.then === 'function' ? ownFlush : this.root.flushed).then(() => undefined);
     return { block: { height, entries }, durable };
   }
 
   async close(): Promise<void> {
+    await this.indexes.assets.close();
+    await this.indexes.metadata.close();
     await this.root.flushed;
     await this.root.close();
   }

@@ -1,0 +1,389 @@
+// The byte format of the search index's runs (see term-index.ts for how runs are stored and merged).
+//
+// A run holds the postings of a range of transactions: its terms in ascending UTF-8 byte order, each with the
+// (seq, weight) of every document containing it, in ascending seq. It is cut into chunks of about CHUNK_BYTES;
+// the first term of each chunk is its fence, so a lookup reads the one chunk whose fence range holds the term.
+//
+//   entry   := varint(termBytes) term varint(postingBytes) posting*
+//   posting := varint(seq) weight          weight := byte 1..255 (that integer) | byte 0, float64 LE
+//
+// Seqs are absolute, so the postings of one term from consecutive runs concatenate byte for byte when merging.
+
+export const CHUNK_BYTES = 8 * 1024;
+
+export interface Posting {
+  readonly seq: number;
+  readonly score: number;
+}
+
+export interface EncodedRun {
+  readonly chunks: Uint8Array[];
+  /** The first term of each chunk, as varint-length-prefixed bytes back to back (see `Fences`). */
+  readonly fences: Uint8Array;
+}
+
+/** Growable byte buffer with the varint and float encodings of the format. */
+class ByteWriter {
+  bytes: Buffer;
+  length = 0;
+  private view: DataView;
+
+  constructor(capacity: number) {
+    this.bytes = Buffer.allocUnsafe(capacity);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+  }
+
+  reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + extra));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
+  }
+
+  varint(value: number): void {
+    this.reserve(8);
+    let rest = value;
+    while (rest >= 0x80) {
+      this.bytes[this.length++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.bytes[this.length++] = rest;
+  }
+
+  weight(value: number): void {
+    this.reserve(9);
+    if (Number.isInteger(value) && value >= 1 && value <= 255) {
+      this.bytes[this.length++] = value;
+      return;
+    }
+    this.bytes[this.length++] = 0;
+    this.view.setFloat64(this.length, value, true);
+    this.length += 8;
+  }
+
+  copy(source: Uint8Array, start: number, end: number): void {
+    this.reserve(end - start);
+    // Most copies are a term, an entry or a few postings: a loop beats making a subarray view for them.
+    if (end - start < 256) {
+      const bytes = this.bytes;
+      let at = this.length;
+      for (let i = start; i < end; i++) bytes[at++] = source[i] as number;
+      this.length = at;
+    } else {
+      this.bytes.set(source.subarray(start, end), this.length);
+      this.length += end - start;
+    }
+  }
+
+  /** Writes a well-formed string as UTF-8; returns its byte length. */
+  utf8(text: string): number {
+    this.reserve(text.length * 3);
+    const written = this.bytes.write(text, this.length, 'utf8');
+    this.length += written;
+    return written;
+  }
+
+  take(): Uint8Array {
+    const out = Uint8Array.prototype.slice.call(this.bytes, 0, this.length);
+    this.length = 0;
+    return out;
+  }
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * A term's bytes: UTF-8, and a lone surrogate as its own 3-byte sequence (WTF-8) rather than U+FFFD, so that
+ * distinct terms keep distinct bytes (the caller decides which terms count as equal, see `indexTerm`).
+ */
+export function termBytes(term: string): Uint8Array {
+  if (!SURROGATE.test(term)) return Buffer.from(term, 'utf8');
+  const out: number[] = [];
+  for (let i = 0; i < term.length; i++) {
+    let code = term.charCodeAt(i);
+    const next = term.charCodeAt(i + 1);
+    if (code >= 0xd800 && code < 0xdc00 && next >= 0xdc00 && next < 0xe000) {
+      code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+      i++;
+      out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+    } else if (code < 0x80) out.push(code);
+    else if (code < 0x800) out.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+    else out.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+  }
+  return Uint8Array.from(out);
+}
+
+// readVarint returns the value and leaves the offset just past it here (no tuple to allocate per read).
+export let varintEnd = 0;
+
+export function readVarint(bytes: Uint8Array, at: number): number {
+  let byte = bytes[at] as number;
+  if (byte < 0x80) {
+    varintEnd = at + 1;
+    return byte;
+  }
+  let value = byte & 0x7f;
+  let scale = 0x80;
+  let i = at + 1;
+  for (;;) {
+    byte = bytes[i++] as number;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      varintEnd = i;
+      return value;
+    }
+    scale *= 0x80;
+  }
+}
+
+/** Byte order of a[aStart, aEnd) against b[bStart, bEnd) (as memcmp, a prefix first). */
+export function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
+  const n = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < n; i++) {
+    const diff = (a[aStart + i] as number) - (b[bStart + i] as number);
+    if (diff !== 0) return diff;
+  }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
+/** Cuts a run into chunks while its entries are added in ascending term order. */
+export class RunBuilder {
+  private readonly chunk = new ByteWriter(CHUNK_BYTES + 1024);
+  private readonly fenceBytes = new ByteWriter(256);
+  private readonly chunks: Uint8Array[] = [];
+
+  /**
+   * Starts an entry: its term is term[termStart, termEnd) and `postingBytes` of postings follow through
+   * `postings` calls.
+   */
+  entry(term: Uint8Array, termStart: number, termEnd: number, postingBytes: number): void {
+    const entryBytes = termEnd - termStart + postingBytes + 16;
+    // A term with very many postings gets a chunk of its own, so that lookups of its neighbours stay small.
+    if (this.chunk.length > 0 && (this.chunk.length + entryBytes > CHUNK_BYTES || entryBytes > CHUNK_BYTES)) this.endChunk();
+    if (this.chunk.length === 0) {
+      this.fenceBytes.varint(termEnd - termStart);
+      this.fenceBytes.copy(term, termStart, termEnd);
+    }
+    this.chunk.varint(termEnd - termStart);
+    this.chunk.copy(term, termStart, termEnd);
+    this.chunk.varint(postingBytes);
+    this.chunk.reserve(postingBytes);
+  }
+
+  /** Adds an entry copied whole from another run: bytes[entryStart, entryEnd), its term at [termStart, termEnd). */
+  copyEntry(bytes: Uint8Array, entryStart: number, entryEnd: number, termStart: number, termEnd: number): void {
+    if (this.chunk.length > 0 && (this.chunk.length + entryEnd - entryStart > CHUNK_BYTES || entryEnd - entryStart > CHUNK_BYTES)) {
+      this.endChunk();
+    }
+    if (this.chunk.length === 0) {
+      this.fenceBytes.varint(termEnd - termStart);
+      this.fenceBytes.copy(bytes, termStart, termEnd);
+    }
+    this.chunk.copy(bytes, entryStart, entryEnd);
+    if (this.chunk.length >= CHUNK_BYTES) this.endChunk();
+  }
+
+  postings(bytes: Uint8Array, start: number, end: number): void {
+    this.chunk.copy(bytes, start, end);
+  }
+
+  /** Ends the entry started last. */
+  endEntry(): void {
+    if (this.chunk.length >= CHUNK_BYTES) this.endChunk();
+  }
+
+  /** Completed chunks not yet taken (for writing a large merge out as it goes). */
+  takeChunks(): Uint8Array[] {
+    return this.chunks.splice(0, this.chunks.length);
+  }
+
+  finish(): { chunks: Uint8Array[]; fences: Uint8Array } {
+    if (this.chunk.length > 0) this.endChunk();
+    return { chunks: this.takeChunks(), fences: this.fenceBytes.take() };
+  }
+
+  private endChunk(): void {
+    this.chunks.push(this.chunk.take());
+  }
+}
+
+// Sorting a block's terms as strings costs ~0.7 µs a term; instead each term's first bytes and its index are packed
+// into one float64 key, sorted natively, and only terms sharing those first bytes are then compared in full.
+const PREFIX_BYTES = 3;
+const INDEX_SCALE = 2 ** 28;
+
+function sortedByBytes(bytes: Uint8Array, starts: Uint32Array, count: number): number[] {
+  const compare = (a: number, b: number) =>
+    compareBytes(bytes, starts[a] as number, starts[a + 1] as number, bytes, starts[b] as number, starts[b + 1] as number);
+  if (count >= INDEX_SCALE) return Array.from({ length: count }, (_, i) => i).sort(compare);
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const start = starts[i] as number;
+    const end = starts[i + 1] as number;
+    // Base 257: 0 marks the end of a term shorter than the prefix, so it sorts before any longer one.
+    let prefix = 0;
+    for (let k = 0; k < PREFIX_BYTES; k++) prefix = prefix * 257 + (start + k < end ? (bytes[start + k] as number) + 1 : 0);
+    keys[i] = prefix * INDEX_SCALE + i;
+  }
+  keys.sort();
+  const order = new Array<number>(count);
+  for (let i = 0; i < count; ) {
+    const prefix = Math.floor((keys[i] as number) / INDEX_SCALE);
+    let j = i + 1;
+    while (j < count && Math.floor((keys[j] as number) / INDEX_SCALE) === prefix) j++;
+    for (let k = i; k < j; k++) order[k] = (keys[k] as number) % INDEX_SCALE;
+    if (j - i > 1) {
+      const group = order.slice(i, j).sort(compare);
+      for (let k = i; k < j; k++) order[k] = group[k - i] as number;
+    }
+    i = j;
+  }
+  return order;
+}
+
+/**
+ * Encodes postings grouped by term (any order; distinct terms must have distinct bytes) as a run. Each term's
+ * postings are flat (seq, score) pairs in ascending seq.
+ */
+export function encodeRun(byTerm: ReadonlyMap<string, readonly number[]>): EncodedRun {
+  const count = byTerm.size;
+  const terms = new ByteWriter(count * 48 + 16);
+  const starts = new Uint32Array(count + 1);
+  const pairsOf = new Array<readonly number[]>(count);
+  let n = 0;
+  for (const [term, pairs] of byTerm) {
+    starts[n] = terms.length;
+    if (SURROGATE.test(term)) {
+      const bytes = termBytes(term);
+      terms.copy(bytes, 0, bytes.length);
+    } else {
+      terms.utf8(term);
+    }
+    pairsOf[n++] = pairs;
+  }
+  starts[n] = terms.length;
+  const termData = terms.bytes;
+  const builder = new RunBuilder();
+  const postings = new ByteWriter(1024);
+  for (const i of sortedByBytes(termData, starts, count)) {
+    const pairs = pairsOf[i] as readonly number[];
+    postings.length = 0;
+    for (let k = 0; k < pairs.length; k += 2) {
+      postings.varint(pairs[k] as number);
+      postings.weight(pairs[k + 1] as number);
+    }
+    builder.entry(termData, starts[i] as number, starts[i + 1] as number, postings.length);
+    builder.postings(postings.bytes, 0, postings.length);
+    builder.endEntry();
+  }
+  return builder.finish();
+}
+
+/** The decoded fence list of a run: chunk i holds the terms from fence i up to (excluding) fence i + 1. */
+export class Fences {
+  private readonly starts: Uint32Array;
+  private readonly ends: Uint32Array;
+
+  constructor(private readonly bytes: Uint8Array) {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let at = 0;
+    while (at < bytes.length) {
+      const length = readVarint(bytes, at);
+      starts.push(varintEnd);
+      ends.push(varintEnd + length);
+      at = varintEnd + length;
+    }
+    this.starts = Uint32Array.from(starts);
+    this.ends = Uint32Array.from(ends);
+  }
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** The only chunk that may hold `term`, or -1 if the term sorts before the run's first term. */
+  chunkFor(term: Uint8Array): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (compareBytes(this.bytes, this.starts[mid] as number, this.ends[mid] as number, term, 0, term.length) <= 0) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+}
+
+/** Appends the postings of `term` found in `chunk` to `into`. */
+export function chunkPostings(chunk: Uint8Array, term: Uint8Array, into: Posting[]): void {
+  let at = 0;
+  while (at < chunk.length) {
+    const termLength = readVarint(chunk, at);
+    const termStart = varintEnd;
+    const postingLength = readVarint(chunk, termStart + termLength);
+    const postingStart = varintEnd;
+    const order = compareBytes(chunk, termStart, termStart + termLength, term, 0, term.length);
+    if (order > 0) return;
+    if (order === 0) {
+      decodePostings(chunk, postingStart, postingStart + postingLength, into);
+      return;
+    }
+    at = postingStart + postingLength;
+  }
+}
+
+function decodePostings(bytes: Uint8Array, start: number, end: number, into: Posting[]): void {
+  let at = start;
+  let view: DataView | undefined;
+  while (at < end) {
+    const seq = readVarint(bytes, at);
+    const tag = bytes[varintEnd] as number;
+    if (tag !== 0) {
+      into.push({ seq, score: tag });
+      at = varintEnd + 1;
+    } else {
+      view ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      into.push({ seq, score: view.getFloat64(varintEnd + 1, true) });
+      at = varintEnd + 9;
+    }
+  }
+}
+
+/** The inverse of `termBytes` (TextDecoder would turn an encoded lone surrogate into U+FFFD). */
+function termText(bytes: Uint8Array, start: number, end: number): string {
+  const units: number[] = [];
+  for (let i = start; i < end; ) {
+    const byte = bytes[i] as number;
+    const size = byte < 0x80 ? 1 : byte < 0xe0 ? 2 : byte < 0xf0 ? 3 : 4;
+    let code = size === 1 ? byte : byte & (0xff >> (size + 1));
+    for (let k = 1; k < size; k++) code = (code << 6) | ((bytes[i + k] as number) & 0x3f);
+    if (code >= 0x10000) units.push(0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff));
+    else units.push(code);
+    i += size;
+  }
+  return String.fromCharCode(...units);
+}
+
+/** Every posting of a chunk, by term (tests and format checks). */
+export function decodeChunk(chunk: Uint8Array): Map<string, Posting[]> {
+  const out = new Map<string, Posting[]>();
+  let at = 0;
+  while (at < chunk.length) {
+    const termLength = readVarint(chunk, at);
+    const termStart = varintEnd;
+    const postingLength = readVarint(chunk, termStart + termLength);
+    const postingStart = varintEnd;
+    const postings: Posting[] = [];
+    decodePostings(chunk, postingStart, postingStart + postingLength, postings);
+    out.set(termText(chunk, termStart, termStart + termLength), postings);
+    at = postingStart + postingLength;
+  }
+  return out;
+}

@@ -1,0 +1,249 @@
+// One inverted index of the text search (assets or metadata), stored as runs: a log-structured layout.
+//
+// Why: charts carry ~60 random base64 tokens each. One lmdb key per (term, transaction) puts every new posting at
+// a random place in a large B-tree, so each one dirtied and rewrote a 4 KB page: ~230 KB of page writes and over
+// 1 ms of CPU (mostly on lmdb's write thread) per chart. Here a block's postings are written as one new run (a few sequential chunks, in the block's own
+// transaction, so a crash still leaves the whole block or none). Runs are merged in the background, FAN_IN runs of
+// one level into one of the next, a slice at a time between requests; a merge commits atomically (new run in,
+// old runs out) and a crashed merge leaves only unreferenced chunks, removed on the next open. A lookup reads one
+// chunk per run; there are at most about FAN_IN runs per level, and levels grow logarithmically.
+//
+// Runs cover disjoint, consecutive seq ranges, so a term's postings, read run after run, come in ascending seq, as
+// the search expects. Invariant kept by merging only the oldest FAN_IN runs of a level: levels never increase
+// from older runs to newer ones, so the runs of one level are always contiguous.
+import type { Database, Key, RootDatabase } from 'lmdb';
+import { Fences, chunkPostings, encodeRun, termBytes, type Posting } from './posting-runs';
+import { RunMerger } from './run-merger';
+
+export type IndexKind = 'assets' | 'metadata';
+export type Put = (db: Database<unknown, Key>, key: Key, value: unknown) => void;
+
+type RunKey = [first: number, level: number];
+type ChunkKey = [first: number, level: number, chunkNo: number];
+type MergeKey = [kind: IndexKind, first: number, level: number];
+
+interface RunHeader {
+  /** Last seq covered (the first is in the key). */
+  readonly last: number;
+  readonly chunks: number;
+  readonly fences: Uint8Array;
+}
+
+/** A run as the merge scheduler sees it, in the order of queued writes (committed or not). */
+interface RunInfo {
+  readonly first: number;
+  readonly level: number;
+  readonly last: number;
+  readonly chunks: number;
+  committed: boolean;
+  merging: boolean;
+}
+
+const FAN_IN = 8;
+// Entries merged per slice (~2–5 ms of CPU) before the event loop gets a turn.
+const SLICE_ENTRIES = 10_000;
+
+const runId = (first: number, level: number) => `${first}:${level}`;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class TermIndex {
+  private readonly runsDb: Database<RunHeader, RunKey>;
+  private readonly chunksDb: Database<Uint8Array, ChunkKey>;
+  // Runs are immutable once written, so their decoded fences can be kept until the run is merged away.
+  private readonly fenceCache = new Map<string, Fences>();
+  private readonly runs: RunInfo[] = [];
+  private readonly mergingLevels = new Set<number>();
+  private readonly merges = new Set<Promise<void>>();
+  private failure: Error | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly root: RootDatabase,
+    private readonly kind: IndexKind,
+    private readonly mergesDb: Database<true, MergeKey>,
+  ) {
+    this.runsDb = root.openDB(`${kind}-runs`, {});
+    this.chunksDb = root.openDB(`${kind}-chunks`, { encoding: 'binary' });
+  }
+
+  /** Removes what crashed merges left and loads the run list; call once, after the store is upgraded. */
+  load(): void {
+    const crashed = [...this.mergesDb.getKeys({ start: [this.kind], end: [this.kind, Number.MAX_SAFE_INTEGER] })];
+    if (crashed.length > 0) {
+      this.root.transactionSync(() => {
+        for (const key of crashed) {
+          const [, first, level] = key;
+          for (const chunk of this.chunksDb.getKeys({ start: [first, level, 0], end: [first, level, Number.MAX_SAFE_INTEGER] })) {
+            this.chunksDb.removeSync(chunk);
+          }
+          this.mergesDb.removeSync(key);
+        }
+      });
+    }
+    this.runs.length = 0;
+    for (const { key, value } of this.runsDb.getRange({})) {
+      this.runs.push({ first: key[0], level: key[1], last: value.last, chunks: value.chunks, committed: true, merging: false });
+    }
+    this.scheduleMerges();
+  }
+
+  /** Empties the index (before a rebuild). */
+  clearSync(): void {
+    this.runsDb.clearSync();
+    this.chunksDb.clearSync();
+    this.fenceCache.clear();
+    this.runs.length = 0;
+  }
+
+  /**
+   * Adds the postings (flat seq, weight pairs per term) of seqs first..last as a new run of `level` through `put`
+   * (the caller's transaction).
+   * Returns the run, to be passed to `committed` once that transaction is.
+   */
+  addRun(byTerm: ReadonlyMap<string, readonly number[]>, first: number, last: number, level: number, put: Put): RunInfo | undefined {
+    if (this.failure) throw this.failure;
+    if (byTerm.size === 0) return undefined;
+    const { chunks, fences } = encodeRun(byTerm);
+    chunks.forEach((chunk, chunkNo) => put(this.chunksDb as never, [first, level, chunkNo], chunk));
+    put(this.runsDb as never, [first, level], { last, chunks: chunks.length, fences } satisfies RunHeader);
+    const run: RunInfo = { first, level, last, chunks: chunks.length, committed: false, merging: false };
+    this.runs.push(run);
+    return run;
+  }
+
+  /** The run's transaction is committed: it may now be read by merges. */
+  committed(run: RunInfo): void {
+    run.committed = true;
+    this.scheduleMerges();
+  }
+
+  /** Postings of a term (already analysed and cut to the key length), in ascending seq. */
+  postings(term: string): Posting[] {
+    const bytes = termBytes(term);
+    const found: Posting[] = [];
+    // The run list and the chunks are read in the same synchronous stretch, hence from the same lmdb snapshot.
+    for (const [first, level] of this.runsDb.getKeys({})) {
+      const fences = this.fencesOf(first, level);
+      const chunkNo = fences?.chunkFor(bytes) ?? -1;
+      if (chunkNo < 0) continue;
+      // lmdb-js's shared read buffer, with `length` set to the chunk's size (chunkPostings reads only below it).
+      const chunk = this.chunksDb.getBinaryFast([first, level, chunkNo]);
+      if (chunk) chunkPostings(chunk, bytes, found);
+    }
+    return found;
+  }
+
+  /** Runs as stored (tests and diagnostics). */
+  storedRuns(): { first: number; level: number; last: number; chunks: number }[] {
+    return [...this.runsDb.getRange({})].map(({ key, value }) => ({
+      first: key[0],
+      level: key[1],
+      last: value.last,
+      chunks: value.chunks,
+    }));
+  }
+
+  /** Resolves once no merge is running or due (tests, and a clean close). */
+  async settle(): Promise<void> {
+    while (this.merges.size > 0) await Promise.allSettled([...this.merges]);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Stops merging: a merge under way is abandoned and its partial output removed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    while (this.merges.size > 0) await Promise.allSettled([...this.merges]);
+  }
+
+  private fencesOf(first: number, level: number): Fences | undefined {
+    const id = runId(first, level);
+    let fences = this.fenceCache.get(id);
+    if (!fences) {
+      const header = this.runsDb.get([first, level]);
+      if (!header) return undefined;
+      fences = new Fences(header.fences);
+      this.fenceCache.set(id, fences);
+    }
+    return fences;
+  }
+
+  private scheduleMerges(): void {
+    if (this.closing || this.failure) return;
+    const ready = new Map<number, RunInfo[]>();
+    for (const run of this.runs) {
+      if (!run.committed || run.merging || this.mergingLevels.has(run.level)) continue;
+      const list = ready.get(run.level) ?? [];
+      list.push(run);
+      ready.set(run.level, list);
+    }
+    for (const [level, list] of ready) {
+      if (list.length >= FAN_IN) this.startMerge(level, list.slice(0, FAN_IN));
+    }
+  }
+
+  private startMerge(level: number, inputs: RunInfo[]): void {
+    for (const run of inputs) run.merging = true;
+    this.mergingLevels.add(level);
+    const merge: Promise<void> = this.merge(level, inputs)
+      .catch((error: unknown) => {
+        this.failure ??= new Error(`search index merge failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        this.mergingLevels.delete(level);
+        this.merges.delete(merge);
+        this.scheduleMerges();
+      });
+    this.merges.add(merge);
+  }
+
+  private async merge(level: number, inputs: RunInfo[]): Promise<void> {
+    const first = (inputs[0] as RunInfo).first;
+    const outLevel = level + 1;
+    const marker: MergeKey = [this.kind, first, outLevel];
+    // Recorded before any chunk of the output, so that a crash mid-merge leaves a trace to clean up by.
+    void this.mergesDb.put(marker, true);
+    const merger = new RunMerger(
+      inputs.map((run) => ({
+        chunkCount: run.chunks,
+        readChunk: (chunkNo: number) => {
+          const chunk = this.chunksDb.getBinary([run.first, run.level, chunkNo]);
+          if (!chunk) throw new Error(`chunk ${chunkNo} of run ${runId(run.first, run.level)} (${this.kind}) is missing`);
+          return chunk;
+        },
+      })),
+    );
+    let written = 0;
+    for (let done = false; !done; ) {
+      await nextTurn();
+      if (this.closing) {
+        await this.root.batch(() => {
+          for (let chunkNo = 0; chunkNo < written; chunkNo++) void this.chunksDb.remove([first, outLevel, chunkNo]);
+          void this.mergesDb.remove(marker);
+        });
+        for (const run of inputs) run.merging = false;
+        return;
+      }
+      done = merger.step(SLICE_ENTRIES);
+      let put: Promise<boolean> | undefined;
+      for (const chunk of merger.takeChunks()) put = this.chunksDb.put([first, outLevel, written++], chunk);
+      // Waiting for the slice's writes bounds the memory a large merge holds, and surfaces write errors.
+      if (put) await put;
+    }
+    const { chunks, fences } = merger.finish();
+    const total = written + chunks.length;
+    const last = (inputs[inputs.length - 1] as RunInfo).last;
+    const output: RunInfo = { first, level: outLevel, last, chunks: total, committed: false, merging: false };
+    this.runs.splice(this.runs.indexOf(inputs[0] as RunInfo), inputs.length, output);
+    await this.root.batch(() => {
+      chunks.forEach((chunk, i) => void this.chunksDb.put([first, outLevel, written + i], chunk));
+      void this.runsDb.put([first, outLevel], { last, chunks: total, fences });
+      for (const run of inputs) {
+        void this.runsDb.remove([run.first, run.level]);
+        for (let chunkNo = 0; chunkNo < run.chunks; chunkNo++) void this.chunksDb.remove([run.first, run.level, chunkNo]);
+      }
+      void this.mergesDb.remove(marker);
+    });
+    for (const run of inputs) this.fenceCache.delete(runId(run.first, run.level));
+    output.committed = true;
+  }
+}

@@ -111,9 +111,13 @@ export class VerifyPool implements AnswerValidator {
     const parts = this.slots.length + 1;
     const size = Math.ceil(indices.length / parts);
     const slices = Array.from({ length: parts }, (_, i) => indices.slice(i * size, (i + 1) * size));
-    const remote = slices.slice(1).map((slice, i) => (slice.length === 0 ? Promise.resolve([]) : new Promise<Verdict[]>((resolve, reject) => {
-      this.send(this.slots[i]!, [{ answer, indices: slice, resolve, reject }]);
-    })));
+    const remote = slices.slice(1).map((slice, i) => {
+      if (slice.length === 0) return Promise.resolve([]);
+      const part = subAnswer(answer, slice);
+      return new Promise<Verdict[]>((resolve, reject) => {
+        this.send(this.slots[i]!, [{ answer: part.answer, indices: part.indices, resolve, reject }]);
+      });
+    });
     const local = validateWithinAnswer(answer.txs, slices[0]!, this.crypto);
     return [local, ...(await Promise.all(remote))].flat();
   }
@@ -206,4 +210,29 @@ export class VerifyPool implements AnswerValidator {
       }
     }
   }
+}
+
+/**
+ * The listed transactions plus those their inputs spend (their validation context), as an answer of their own: a
+ * worker then parses its share of a long answer, not all of it.
+ */
+function subAnswer(answer: NodeAnswer, indices: readonly number[]): { answer: NodeAnswer; indices: number[] } {
+  const byId = new Map<unknown, number>();
+  answer.txs.forEach((tx, index) => byId.set((tx as { id?: unknown } | null)?.id, index));
+  const picked = new Map<number, number>(); // index in the answer → index in the part
+  const take = (index: number) => {
+    if (!picked.has(index)) picked.set(index, picked.size);
+    return picked.get(index)!;
+  };
+  const positions = indices.map(take);
+  for (const index of indices) {
+    const inputs = (answer.txs[index] as { inputs?: unknown } | null)?.inputs;
+    if (!Array.isArray(inputs)) continue;
+    for (const input of inputs) {
+      const spent = byId.get((input as { fulfills?: { transaction_id?: unknown } | null } | null)?.fulfills?.transaction_id);
+      if (spent !== undefined) take(spent);
+    }
+  }
+  const txs = [...picked.keys()].map((index) => answer.txs[index]);
+  return { answer: { json: JSON.stringify(txs), txs }, indices: positions };
 }

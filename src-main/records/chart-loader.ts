@@ -10,6 +10,7 @@ import { EnvelopeError, isReader, openEnvelope } from '../../src-shared/crypto/e
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { decodePayload, PayloadError, type ChartPayload } from '../../src-shared/records/payload';
 import type { CryptoProvider } from '../../src-shared/ledger';
+import { secretboxOpen } from '../crypto/secretbox';
 import type { AnswerValidator } from '../ledger/answer-validation';
 import { verifyChartChain, type ChainOptions, type ChainVerification, type VerifiedVersion } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
@@ -135,7 +136,7 @@ export class ChartLoader {
     const key = `${viewer.boxKey}:${version.txId}`;
     const cached = this.opened.get(key);
     if (cached) return cached;
-    const payload = decodePayload(await openEnvelope(version.envelope, viewer));
+    const payload = decodePayload(await openEnvelope(version.envelope, viewer, secretboxOpen));
     this.opened.set(key, payload);
     return payload;
   }

@@ -81,7 +81,7 @@ export interface ChartServiceOptions {
   sender?: OutboxSenderOptions;
   /** Follow the node's WebSocket stream for live recent actions (default true). */
   liveStream?: boolean;
-  /** Parallel chart fetches when listing (default 16). */
+  /** Parallel chart fetches when listing (default 32: enough to keep the main thread busy while workers verify). */
   listConcurrency?: number;
   /**
    * Verification worker threads (default: one per core, at most 4; 0 = verify on the calling thread) and, in the
@@ -447,7 +447,7 @@ export async function createChartService(options: ChartServiceOptions) {
       remember(holder);
       const charts = [...(await chartsFor(holder))];
       const current = await currentInCache(holder, charts);
-      const summaries = await mapLimit(charts, options.listConcurrency ?? 16, async ([id, head]) => {
+      const summaries = await mapLimit(charts, options.listConcurrency ?? 32, async ([id, head]) => {
         try {
           return await summarise(holder, id, head, current.get(id), cache !== null);
         } catch (error) {
@@ -474,7 +474,7 @@ export async function createChartService(options: ChartServiceOptions) {
 
     async verifyAll(holder: KeyHolder): Promise<VerificationReport[]> {
       const ids = await chartIdsFor(holder);
-      return mapLimit(ids, options.listConcurrency ?? 16, async (id) => verificationReport(id, await loader.load(holder, id, 'all', { fresh: true })));
+      return mapLimit(ids, options.listConcurrency ?? 32, async (id) => verificationReport(id, await loader.load(holder, id, 'all', { fresh: true })));
     },
 
     async create(holder: KeyHolder, chart: unknown, { pin }: { pin: string }): Promise<CreatedChart> {

@@ -95,13 +95,16 @@ export function isReader(envelope: Envelope, boxKey: string): boolean {
   return envelope.readers.some((r) => r.key === boxKey);
 }
 
+/** XSalsa20-Poly1305 opening (tweetnacl's `secretbox.open` by default; Node code may pass libsodium's): null if altered. */
+export type SecretboxOpen = (box: Uint8Array, nonce: Uint8Array, key: Uint8Array) => Uint8Array | null;
+
 /** Opens the envelope as `reader`; throws EnvelopeError saying exactly which step failed. */
-export async function openEnvelope(envelope: Envelope, reader: EnvelopeReaderKey): Promise<Uint8Array> {
+export async function openEnvelope(envelope: Envelope, reader: EnvelopeReaderKey, secretboxOpen: SecretboxOpen = nacl.secretbox.open): Promise<Uint8Array> {
   const entry = envelope.readers.find((r) => r.key === reader.boxKey);
   if (!entry) throw new EnvelopeError('not-a-reader', 'This version was not shared with this key');
   let dataKey: Uint8Array;
   try {
-    dataKey = await reader.openSealed(fromBase64(entry.wrap));
+    dataKey = await reader.openSealed(decodeBase64(entry.wrap, 'wrap'));
   } catch (cause) {
     throw new EnvelopeError('wrap', `The data key wrapped to this reader does not open (${(cause as Error).message})`);
   }
@@ -109,12 +112,21 @@ export async function openEnvelope(envelope: Envelope, reader: EnvelopeReaderKey
     if (dataKey.length !== nacl.secretbox.keyLength) {
       throw new EnvelopeError('wrap', `The wrapped data key has ${dataKey.length} bytes instead of ${nacl.secretbox.keyLength}`);
     }
-    const nonce = fromBase64(envelope.nonce);
+    const nonce = decodeBase64(envelope.nonce, 'box');
     if (nonce.length !== nacl.secretbox.nonceLength) throw new EnvelopeError('box', 'The envelope nonce is not 24 bytes');
-    const opened = nacl.secretbox.open(fromBase64(envelope.box), nonce, dataKey);
+    const box = decodeBase64(envelope.box, 'box');
+    const opened = box.length < nacl.secretbox.overheadLength ? null : secretboxOpen(box, nonce, dataKey);
     if (!opened) throw new EnvelopeError('box', 'The sealed chart does not open with its data key: it was altered');
     return opened;
   } finally {
     wipe(dataKey);
+  }
+}
+
+function decodeBase64(text: string, problem: EnvelopeProblem): Uint8Array {
+  try {
+    return fromBase64(text);
+  } catch {
+    throw new EnvelopeError(problem, `The envelope's ${problem === 'wrap' ? 'wrapped key' : 'sealed chart'} is not valid base64`);
   }
 }

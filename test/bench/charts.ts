@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<void> {
   const versions = Number(values.versions ?? 1000);
   const chartCount = Number(values.charts ?? 10000);
   const imports = Number(values.imports ?? 2000);
-  const concurrency = Number(values.concurrency ?? 16);
+  const concurrency = Number(values.concurrency ?? 32);
   // A bulk import has many independent charts in hand: more of them in flight fill the node's blocks (each
   // commit-mode answer waits for its block's flush) and share the outbox's commits.
   const importConcurrency = Number(values['import-concurrency'] ?? 128);

@@ -1,5 +1,5 @@
-// The node validates with the shared transaction core (the same verifier the app uses) and OpenSSL's SHA3 and
-// Ed25519 through node:crypto, which verify ~300× faster than the pure-JS defaults.
+// The node validates with the shared transaction core (the same verifier the app uses), OpenSSL's SHA3 and
+// libsodium's Ed25519 (src-main/crypto/ledger-crypto.ts): the reference server's verifier, far faster than pure JS.
 import { validateTransaction, type LedgerContext } from '../../src-shared/ledger';
 import type { Validator } from './commit/committer';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';

@@ -69,7 +69,7 @@ export type WrapKey = (recipientBoxKey: string, dataKey: Uint8Array) => Uint8Arr
 
 /**
  * Seals `plaintext` under a fresh data key wrapped to every reader (duplicates removed, order kept). `wrap` lets
- * Node code use an OpenSSL X25519 implementation of the same format; the default is the pure-JS `sealTo`.
+ * Node code use a libsodium implementation of the same format (src-main/crypto); the default is the pure-JS `sealTo`.
  */
 export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, readerBoxKeys: readonly string[], wrap: WrapKey = sealTo): Envelope {
   const keys = [...new Set(readerBoxKeys)];

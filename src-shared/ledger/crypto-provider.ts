@@ -1,5 +1,5 @@
-// Hashing and signature verification go through this interface so Node code can inject OpenSSL (node:crypto),
-// which verifies Ed25519 ~300× faster than pure JS; browsers and tests use the pure-JS default.
+// Hashing and signature verification go through this interface so Node code can inject native crypto (libsodium,
+// OpenSSL), which verifies Ed25519 hundreds of times faster than pure JS; browsers and tests use the pure-JS default.
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ed25519 } from '@noble/curves/ed25519.js';

@@ -84,6 +84,14 @@ export class IdentityCache {
     return { txs };
   }
 
+  /** The charts whose verified chains this identity keeps here. */
+  chartIds(): string[] {
+    const start = this.key('c/');
+    const ids: string[] = [];
+    for (const key of this.db.getKeys({ start, end: this.key('c0') })) ids.push(key.slice(start.length));
+    return ids;
+  }
+
   /** Stores a verified chain (the versions that passed every check, oldest first). Written in the background. */
   remember(chartId: string, txs: readonly Transaction[]): void {
     if (txs.length === 0) return;

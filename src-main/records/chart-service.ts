@@ -358,7 +358,9 @@ export async function createChartService(options: ChartServiceOptions) {
     return { chartId: tx.id, status };
   }
 
-  async function summarise(holder: KeyHolder, chartId: string, headHint: string | undefined, current: Current | undefined, cacheChecked: boolean): Promise<ChartSummary | null> {
+  async function summarise(
+    holder: KeyHolder, chartId: string, headHint: string | undefined, current: Current | undefined, cacheChecked: boolean, { offline = false } = {},
+  ): Promise<ChartSummary | null> {
     // A chart verified earlier this session is not fetched again while the node's stream is connected and has
     // announced nothing newer for it (and the search still points at the same version): listing stays fast when
     // little changed. Without the stream nothing is reused from memory. A chart whose verified chain is in the
@@ -366,18 +368,25 @@ export async function createChartService(options: ChartServiceOptions) {
     const cached = headHint && stream.connected ? loader.cached(holder.boxKey, chartId) : undefined;
     const reusable = cached && !cached.stale && !cached.tampered && cached.versions.at(-1)?.version.txId === headHint && cached.versions.at(-1)?.payload;
     // A chart a node served forged this session is fetched again, so its warning shows here too.
-    const fromCache = current && !loader.servedTampered(holder, chartId) ? current : undefined;
+    const fromCache = current && (offline || !loader.servedTampered(holder, chartId)) ? current : undefined;
     const loaded = reusable
       ? cached
       : fromCache
         ? await loader.openCached(holder, chartId, fromCache.chain, fromCache.nodeUrl, 'head')
-        : await loader.load(holder, chartId, 'head', { changed: cacheChecked });
-    const pending = await pendingVersions(holder, chartId, loaded.versions.at(-1)?.version.seq ?? 0);
-    if (loaded.versions.length === 0 && !loaded.tampered && !pending.some((p) => p.record.state === 'pending')) return null;
+        : offline
+          ? null // written while offline: only the outbox knows it
+          : await loader.load(holder, chartId, 'head', { changed: cacheChecked });
+    const pending = await pendingVersions(holder, chartId, loaded?.versions.at(-1)?.version.seq ?? 0);
     const waiting = pending.filter((p) => p.record.state === 'pending');
-    const headReadable = waiting.length ? waiting.at(-1)!.payload !== null : loaded.versions.at(-1)?.readable;
-    if (!loaded.tampered && !headReadable) return null; // unshared from this reader: no longer listed
-    return summaryOf(chartView(chartId, loaded, pending, holder, nameOf, { diffs: false }), holder.signKey);
+    if (!loaded?.versions.length && !loaded?.tampered && waiting.length === 0) return null;
+    const headReadable = waiting.length ? waiting.at(-1)!.payload !== null : loaded?.versions.at(-1)?.readable;
+    if (!loaded?.tampered && !headReadable) return null; // unshared from this reader: no longer listed
+    return summaryOf(chartView(chartId, loaded ?? null, pending, holder, nameOf, { diffs: false }), holder.signKey);
+  }
+
+  /** Charts this doctor created that only the outbox knows so far (written while no node answered). */
+  function outboxChartIds(holder: KeyHolder): string[] {
+    return outbox.all().filter((r) => r.kind === 'chart' && r.author === holder.signKey && r.chartId).map((r) => r.chartId!);
   }
 
   /** Charts listing this reader, each with the id of its newest version that does (a hint, not trusted data). */
@@ -392,9 +401,7 @@ export async function createChartService(options: ChartServiceOptions) {
       const known = heads.get(id);
       if (!known || known.seq < hit.metadata.seq) heads.set(id, { seq: hit.metadata.seq, txId: hit.id });
     }
-    for (const record of outbox.all()) {
-      if (record.kind === 'chart' && record.author === holder.signKey && record.chartId && !heads.has(record.chartId)) heads.set(record.chartId, undefined);
-    }
+    for (const id of outboxChartIds(holder)) if (!heads.has(id)) heads.set(id, undefined);
     return new Map([...heads].map(([id, head]) => [id, head?.txId]));
   }
 
@@ -452,6 +459,26 @@ export async function createChartService(options: ChartServiceOptions) {
           return await summarise(holder, id, head, current.get(id), cache !== null);
         } catch (error) {
           if (error instanceof NodeUnreachableError) throw error;
+          return null;
+        }
+      });
+      return summaries.filter((s): s is ChartSummary => s !== null).sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+    },
+
+    /**
+     * The charts this identity verified on this workstation, from the verified cache alone (no request), for when no
+     * node answers: what was true when last verified, with the work still waiting in the outbox. Empty without a cache.
+     */
+    async listVerified(holder: KeyHolder): Promise<ChartSummary[]> {
+      remember(holder);
+      const nodeUrl = client.currentNodeUrl;
+      if (!cache || !nodeUrl) return [];
+      const ids = new Set([...cache.for(holder).chartIds(), ...outboxChartIds(holder)]);
+      const summaries = await mapLimit([...ids], options.listConcurrency ?? 32, async (id) => {
+        const chain = loader.cachedChain(holder, id);
+        try {
+          return await summarise(holder, id, undefined, chain ? { chain, nodeUrl } : undefined, false, { offline: true });
+        } catch {
           return null;
         }
       });

@@ -136,3 +136,23 @@ describe('buildClient', () => {
     expect(listeners.has('lock')).toBe(false);
   });
 });
+
+describe('chart data in answers', () => {
+  it('a stored version with a date later than the reader’s today still crosses IPC (only requests check that)', async () => {
+    const { chartViewSchema } = await import('./data');
+    const { sampleChart } = await import('../records/fixtures');
+    const chart = sampleChart();
+    chart.patient.visitDate = '2999-01-01';
+    chart.visits[0]!.date = '2999-01-01';
+    const view = {
+      summary: {
+        chartId: TX, patientName: chart.patient.name, status: 'active', integrity: 'verified', tamperReason: null, seq: 1, headTxId: TX,
+        updatedAt: '2026-12-01T00:00:00.000Z', custodian: { signKey: '7i9DaiYp7752wxAGL77AL3dZiETaBtwoorNUzFvKAf91', name: 'Dr A' }, role: 'custodian',
+      },
+      data: chart, sharedWith: [], seq: 1, txId: TX,
+    };
+    const parsed = chartViewSchema.safeParse(view);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(contract.charts.update.request.safeParse({ chartId: TX, baseSeq: 1, chart }).success).toBe(false);
+  });
+});

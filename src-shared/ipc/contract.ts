@@ -66,7 +66,11 @@ export const contract = {
   },
   charts: {
     list: channel({ request: z.strictObject({ status: z.enum(['all', 'active', 'revoked']).default('all') }),
-      response: z.object({ charts: z.array(chartSummarySchema) }), readOnly: true, variants: W,
+      response: z.object({
+        charts: z.array(chartSummarySchema),
+        /** Set when no node answered: the charts are the ones last verified on this workstation, maybe out of date. */
+        offline: z.object({ message: z.string() }).optional(),
+      }), readOnly: true, variants: W,
       doc: 'Charts the signed-in doctor can read, newest first. Search by name happens in the renderer.' }),
     get: channel({ request: z.strictObject({ chartId: chartIdSchema, seq: z.number().int().min(1).optional() }),
       response: chartViewSchema, readOnly: true, variants: W, doc: 'One chart, verified and decrypted (an older version with `seq`).' }),

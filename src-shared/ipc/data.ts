@@ -3,7 +3,7 @@
 // private key, a password or a data key: these shapes are the whole of what the renderer can ever see.
 import { z } from 'zod';
 import './zod-csp';
-import { chartSchema } from '../records/chart';
+import { chartSchema, storedChartSchema } from '../records/chart';
 
 export { chartSchema };
 
@@ -79,8 +79,11 @@ export type ChartSummary = z.infer<typeof chartSummarySchema>;
 
 export const chartViewSchema = z.object({
   summary: chartSummarySchema,
-  /** The decrypted chart of the version shown; null when that version could not be verified or opened. */
-  data: chartSchema.nullable(),
+  /**
+   * The decrypted chart of the version shown; null when that version could not be verified or opened. Checked as a
+   * stored version (shape only): whether its dates lay in the future was the writer's concern, on the writer's clock.
+   */
+  data: storedChartSchema.nullable(),
   /** Doctors (other than the custodian) who can read the current version. */
   sharedWith: z.array(personRefSchema),
   /** The version shown (equals summary.seq unless an older version was asked for). */

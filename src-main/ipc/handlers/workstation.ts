@@ -4,6 +4,7 @@
 import { IpcFailure } from '../../../src-shared/ipc';
 import type { IdentitySummary } from '../../vault';
 import { isVettedTransactionUrl } from '../../app/external-links';
+import { NodeUnreachableError } from '../../ledger/errors';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
 import type { WorkstationContext } from './context';
@@ -93,8 +94,19 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
     'charts.list': async (req) => {
       const { holder } = session.require();
-      const all = (await charts.list(holder)).map((s) => summaryToContract(s));
-      return { charts: req.status === 'all' ? all : all.filter((c) => c.status === req.status) };
+      const pick = (summaries: Awaited<ReturnType<typeof charts.list>>) => {
+        const all = summaries.map((s) => summaryToContract(s));
+        return req.status === 'all' ? all : all.filter((c) => c.status === req.status);
+      };
+      try {
+        return { charts: pick(await charts.list(holder)) };
+      } catch (error) {
+        // No node answers: the doctor still sees the charts verified on this workstation, and is told so.
+        if (!(error instanceof NodeUnreachableError)) throw error;
+        const verified = await charts.listVerified(holder);
+        if (verified.length === 0) throw error;
+        return { charts: pick(verified), offline: { message: `${error.message}. These are the charts as last verified on this workstation (and what waits in the outbox); changes made elsewhere since then are not shown.` } };
+      }
     },
     'charts.get': async (req) => {
       const { holder } = session.require();

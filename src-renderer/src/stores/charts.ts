@@ -91,7 +91,11 @@ export const useCharts = create<ChartsState>()((set, get) => {
     setFilter: (filter) => set({ filter }),
     async loadList() {
       const result = await call(() => api().charts.list({ status: 'all' }));
-      if (result.ok) set({ summaries: result.value.charts, listLoaded: true, listError: null });
+      // Offline, main answers with the charts verified on this workstation and says so: shown, with the warning.
+      if (result.ok) {
+        const offline = result.value.offline;
+        set({ summaries: result.value.charts, listLoaded: true, listError: offline ? { code: 'NODE_UNREACHABLE', message: offline.message } : null });
+      }
       else set({ listError: result.error, listLoaded: true });
     },
     async openChart(chartId, seq) {

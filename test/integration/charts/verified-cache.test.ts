@@ -125,11 +125,19 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
     await end(s);
   });
 
-  it('with no node answering, a chart verified in an earlier session still opens (read from the cache)', async () => {
+  it('with no node answering, charts verified in an earlier session still open and list (read from the cache)', async () => {
     const s = await session(['http://127.0.0.1:9']);
     const view = await s.get(ada.holder, chartIds[2]!);
     expect(view.chart?.patient.name).toBe('Karin Holm');
     await expect(s.list(ada.holder)).rejects.toBeInstanceOf(NodeUnreachableError);
+    // The list as last verified here: every chart Ada can still read, and one she writes now, offline.
+    const written = await s.create(ada.holder, { ...sampleChart(), patient: { ...sampleChart().patient, name: 'Lena Ortiz' } }, { pin: PIN });
+    expect(written.status).toBe('pending');
+    const offline = await s.listVerified(ada.holder);
+    expect(offline.map((c) => c.patientName).sort()).toEqual(['Ines Duarte', 'Jonas Berg-Lund', 'Karin Holm', 'Lena Ortiz']);
+    expect(offline.find((c) => c.patientName === 'Lena Ortiz')?.status).toBe('pending');
+    // Ben was dropped from his only chart before his last session here: nothing to show him.
+    expect(await s.listVerified(ben.holder)).toEqual([]);
     await end(s);
   });
 });

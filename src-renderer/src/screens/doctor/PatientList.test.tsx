@@ -76,4 +76,17 @@ describe('Patient list', () => {
     expect(alert.textContent).toContain('The list could not be refreshed: it may be out of date');
     expect(alert.textContent).toContain('The ledger node at http://127.0.0.1:9984 does not answer');
   });
+
+  it('offline, shows the charts verified on this workstation with a warning that they may be out of date', async () => {
+    useCharts.setState({ summaries: [], listLoaded: false });
+    setup(<PatientList />, {
+      'charts.list': () => ({ charts: CHARTS, offline: { message: 'No ledger node answered: http://127.0.0.1:9984 (connect ECONNREFUSED). These are the charts as last verified on this workstation' } }),
+    });
+    await useCharts.getState().loadList();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The list could not be refreshed: it may be out of date');
+    expect(alert.textContent).toContain('as last verified on this workstation');
+    expect(screen.getByRole('table', { name: 'Patients' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Zoë Quinn' })).toBeTruthy();
+  });
 });

@@ -321,22 +321,29 @@ export class Fences {
   }
 }
 
-/** Appends the postings of `term` found in `chunk` to `into`. */
-export function chunkPostings(chunk: Uint8Array, term: Uint8Array, into: Posting[]): void {
+/**
+ * Visits a chunk's entries in order: each term's byte range and its postings' byte range. The visitor returns false
+ * to stop.
+ */
+function forEachEntry(chunk: Uint8Array, visit: (termStart: number, termEnd: number, postingStart: number, postingEnd: number) => boolean): void {
   let at = 0;
   while (at < chunk.length) {
     const termLength = readVarint(chunk, at);
     const termStart = varintEnd;
     const postingLength = readVarint(chunk, termStart + termLength);
     const postingStart = varintEnd;
-    const order = compareBytes(chunk, termStart, termStart + termLength, term, 0, term.length);
-    if (order > 0) return;
-    if (order === 0) {
-      decodePostings(chunk, postingStart, postingStart + postingLength, into);
-      return;
-    }
+    if (!visit(termStart, termStart + termLength, postingStart, postingStart + postingLength)) return;
     at = postingStart + postingLength;
   }
+}
+
+/** Appends the postings of `term` found in `chunk` to `into`. */
+export function chunkPostings(chunk: Uint8Array, term: Uint8Array, into: Posting[]): void {
+  forEachEntry(chunk, (termStart, termEnd, postingStart, postingEnd) => {
+    const order = compareBytes(chunk, termStart, termEnd, term, 0, term.length);
+    if (order === 0) decodePostings(chunk, postingStart, postingEnd, into);
+    return order < 0;
+  });
 }
 
 function decodePostings(bytes: Uint8Array, start: number, end: number, into: Posting[]): void {
@@ -374,16 +381,11 @@ function termText(bytes: Uint8Array, start: number, end: number): string {
 /** Every posting of a chunk, by term (tests and format checks). */
 export function decodeChunk(chunk: Uint8Array): Map<string, Posting[]> {
   const out = new Map<string, Posting[]>();
-  let at = 0;
-  while (at < chunk.length) {
-    const termLength = readVarint(chunk, at);
-    const termStart = varintEnd;
-    const postingLength = readVarint(chunk, termStart + termLength);
-    const postingStart = varintEnd;
+  forEachEntry(chunk, (termStart, termEnd, postingStart, postingEnd) => {
     const postings: Posting[] = [];
-    decodePostings(chunk, postingStart, postingStart + postingLength, postings);
-    out.set(termText(chunk, termStart, termStart + termLength), postings);
-    at = postingStart + postingLength;
-  }
+    decodePostings(chunk, postingStart, postingEnd, postings);
+    out.set(termText(chunk, termStart, termEnd), postings);
+    return true;
+  });
   return out;
 }

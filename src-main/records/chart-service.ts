@@ -84,8 +84,8 @@ export interface ChartServiceOptions {
   /** Parallel chart fetches when listing (default 32: enough to keep the main thread busy while workers verify). */
   listConcurrency?: number;
   /**
-   * Verification worker threads (default: one per core, at most 4; 0 = verify on the calling thread) and, in the
-   * built app, the worker's entry file (out/main/verify-worker.js).
+   * Verification worker threads (default: one fewer than the cores, at least one, at most 4; 0 = verify on the calling
+   * thread) and, in the built app, the worker's entry file (out/main/verify-worker.js).
    */
   verifyWorkers?: number;
   verifyWorkerEntry?: URL;
@@ -419,7 +419,9 @@ export async function createChartService(options: ChartServiceOptions) {
       if (!chain || (hint && !chain.txs.some((tx) => tx.id === hint))) continue;
       const owner = chain.txs.at(-1)!.outputs[0]?.public_keys[0];
       if (!owner) continue;
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), { chartId, chain }]);
+      const held = byOwner.get(owner);
+      if (held) held.push({ chartId, chain });
+      else byOwner.set(owner, [{ chartId, chain }]);
     }
     for (const [owner, held] of byOwner) {
       const { value: outputs, nodeUrl } = await client.listOutputs(owner, false);

@@ -53,7 +53,8 @@ export interface ChartLoaderOptions {
 
 export class ChartLoader {
   private readonly opened = new Map<string, ChartPayload>();
-  private readonly lastLoaded = new Map<string, LoadedChart>();
+  /** By chart, then by viewer: the node's stream names charts, and marking one stale must not scan them all. */
+  private readonly lastLoaded = new Map<string, Map<string, LoadedChart>>();
   private readonly tamperedByNode = new Map<string, Tampering>();
 
   constructor(private readonly client: LedgerNodeClient, private readonly options: ChartLoaderOptions) {}
@@ -127,7 +128,9 @@ export class ChartLoader {
       }
     }
     const loaded: LoadedChart = { chartId, nodeUrl, verification, versions, tampered };
-    this.lastLoaded.set(`${viewer.boxKey}:${chartId}`, loaded);
+    const byViewer = this.lastLoaded.get(chartId) ?? new Map<string, LoadedChart>();
+    byViewer.set(viewer.boxKey, loaded);
+    this.lastLoaded.set(chartId, byViewer);
     return loaded;
   }
 
@@ -148,23 +151,27 @@ export class ChartLoader {
 
   /** The last chart this viewer loaded successfully, for working on while no node answers. */
   cached(viewerBoxKey: string, chartId: string): LoadedChart | undefined {
-    return this.lastLoaded.get(`${viewerBoxKey}:${chartId}`);
+    return this.lastLoaded.get(chartId)?.get(viewerBoxKey);
   }
 
   /** The node committed something for this chart: any copy loaded before is out of date. */
   markStale(chartId: string): void {
-    for (const [key, loaded] of this.lastLoaded) if (key.endsWith(`:${chartId}`)) loaded.stale = true;
+    for (const loaded of this.lastLoaded.get(chartId)?.values() ?? []) loaded.stale = true;
   }
 
   /** Events may have been missed (stream reconnected): nothing loaded so far may be reused without reloading. */
   markAllStale(): void {
-    for (const loaded of this.lastLoaded.values()) loaded.stale = true;
+    for (const byViewer of this.lastLoaded.values()) for (const loaded of byViewer.values()) loaded.stale = true;
   }
 
   /** Drops everything opened for this viewer (lock, sign-out) or for everyone. */
   forget(viewerBoxKey?: string): void {
-    for (const map of [this.opened, this.lastLoaded, this.tamperedByNode] as Map<string, unknown>[]) {
+    for (const map of [this.opened, this.tamperedByNode] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (!viewerBoxKey || key.startsWith(`${viewerBoxKey}:`)) map.delete(key);
+    }
+    for (const [chartId, byViewer] of this.lastLoaded) {
+      if (viewerBoxKey) byViewer.delete(viewerBoxKey);
+      if (!viewerBoxKey || byViewer.size === 0) this.lastLoaded.delete(chartId);
     }
   }
 }

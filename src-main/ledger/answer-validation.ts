@@ -1,7 +1,9 @@
 // Full validation (id, schema, signatures, what each input spends) of transactions as one node answer returned them,
 // each checked against the other transactions of the same answer — never against the node's word about anything
 // else. Spent state is not consulted: a committed version has of course been spent by its successor; chain.ts
-// checks linearity instead. Runs on the main thread or in the verification workers (verify-pool.ts).
+// checks linearity instead. Runs on the main thread or in the verification workers (verify-pool.ts). Every
+// transaction listed is validated, not only up to the first failure (the work is spread over threads), so nothing
+// in the answer may make validation throw.
 import type { CryptoProvider, LedgerContext, LedgerValidationError, Transaction } from '../../src-shared/ledger';
 import { validateTransaction } from '../../src-shared/ledger';
 
@@ -27,8 +29,15 @@ export function validateWithinAnswer(txs: readonly unknown[], indices: readonly 
       getTransaction: (id: string) => (id === ownId ? null : (byId.get(id) ?? null)),
       spentBy: () => null,
     };
-    const result = validateTransaction(tx, context, crypto);
-    return result.ok ? null : result.error;
+    try {
+      const result = validateTransaction(tx, context, crypto);
+      return result.ok ? null : result.error;
+    } catch {
+      // The validator trusts the context it is given (on the node, committed transactions); here the context is the
+      // same untrusted answer, and a malformed transaction it spends can make that trust fail. That transaction
+      // gets its own verdict, earlier in the chain; this one is simply not valid either.
+      return { type: 'ValidationError', message: 'A transaction it spends is not a valid transaction' };
+    }
   });
 }
 

@@ -108,4 +108,13 @@ describe('verifyChartChain', () => {
     expect(result.failure?.reason).toBe(`Version 2 (transaction ${txs[1]!.id}): InvalidSignature: Transaction signature is invalid.`);
     expect(result.failure?.checks.at(-1)).toMatchObject({ check: 'signatures', ok: false });
   });
+
+  it('a version too malformed to link is named by its validation failure, with the versions before it', async () => {
+    const a = doctor();
+    const txs = await chainOf(a, 3);
+    const broken = { ...txs[1]!, outputs: null } as unknown as Transaction;
+    const result = await verifyChartChain(txs[0]!.id, [txs[0], broken, txs[2]], { crypto });
+    expect(result.versions).toHaveLength(1);
+    expect(result.failure?.reason).toMatch(/^Version 2 \(transaction [0-9a-f]{64}\): (InvalidHash|SchemaValidationError): /);
+  });
 });

@@ -89,10 +89,27 @@ export async function verifyChartChain(assetId: string, raw: readonly unknown[],
     links.push({ tx: raw[next[0]!] as Transaction, index: next[0]! });
   }
 
-  const verdicts = await validateLinks(raw, links, options);
-  const versions: VerifiedVersion[] = [];
+  // Full validation starts (on the workers, and this thread's share of it); meanwhile the chain checks run as if
+  // every verdict were clean. The first failure in chain order wins, a verdict before a chain check.
+  const validating = validateLinks(raw, links, options);
+  const linked: (VerifiedVersion | ChainFailure)[] = [];
   for (let i = 0; i < links.length; i++) {
-    const result = verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdicts[i] ?? null);
+    let result: VerifiedVersion | ChainFailure;
+    try {
+      result = verifyStep(assetId, links[i]!.tx, i + 1, (linked.at(-1) as VerifiedVersion | undefined) ?? null, null);
+    } catch {
+      // A transaction too malformed to link; its verdict (which comes first) names the problem.
+      result = { seq: i + 1, txId: null, reason: `Version ${i + 1}: the transaction cannot be read`, checks: [{ check: 'schema', ok: false, detail: 'The transaction cannot be read' }] };
+    }
+    linked.push(result);
+    if ('reason' in result) break;
+  }
+  const verdicts = await validating;
+  const versions: VerifiedVersion[] = [];
+  for (let i = 0; i < linked.length; i++) {
+    const verdict = verdicts[i] ?? null;
+    if (verdict) return { assetId, versions, failure: verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdict) as ChainFailure };
+    const result = linked[i]!;
     if ('reason' in result) return { assetId, versions, failure: result };
     versions.push(result);
   }

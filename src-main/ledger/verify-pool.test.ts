@@ -46,6 +46,17 @@ describe('VerifyPool', () => {
     expect(verdicts.slice(0, 17).every((v) => v === null)).toBe(true);
   });
 
+  it('gives every transaction a verdict even when one it spends is malformed (nothing in an answer may throw)', async () => {
+    const txs = await chain(40);
+    const broken = structuredClone(txs) as Transaction[];
+    (broken[10] as unknown as { outputs: unknown }).outputs = null;
+    pool = new VerifyPool({ size: 1, crypto });
+    const verdicts = await pool.validate(answerOf(broken), range(40));
+    expect(verdicts).toEqual(validateWithinAnswer(broken, range(40), crypto));
+    expect(verdicts[10]?.type).toMatch(/InvalidHash|SchemaValidationError/);
+    expect(verdicts[11]).toEqual({ type: 'ValidationError', message: 'A transaction it spends is not a valid transaction' });
+  });
+
   it('batches many small answers (one chart each) and answers each one', async () => {
     const charts = await Promise.all(range(30).map(() => chain(1)));
     const forged = structuredClone(charts[7]!) as Transaction[];

@@ -6,6 +6,12 @@ import { pureCryptoProvider } from '../../src-shared/ledger';
 import { nativeLedgerCrypto as nodeCryptoProvider } from './ledger-crypto';
 
 describe('nativeLedgerCrypto', () => {
+  it('hashes text like the pure-JS provider hashes its UTF-8 (any code points, lone surrogates aside)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (text) => {
+      expect(Buffer.from(nodeCryptoProvider.sha3_256Text!(text))).toEqual(Buffer.from(pureCryptoProvider.sha3_256(new TextEncoder().encode(text))));
+    }), { numRuns: 200 });
+  });
+
   it('hashes like the pure-JS provider', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
       expect(Buffer.from(nodeCryptoProvider.sha3_256(data))).toEqual(Buffer.from(pureCryptoProvider.sha3_256(data)));

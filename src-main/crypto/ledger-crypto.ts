@@ -6,6 +6,7 @@ import { sodium } from './sodium';
 
 export const nativeLedgerCrypto: CryptoProvider = {
   sha3_256: (data) => createHash('sha3-256').update(data).digest(),
+  sha3_256Text: (text) => createHash('sha3-256').update(text, 'utf8').digest(),
   sha256: (data) => createHash('sha256').update(data).digest(),
   ed25519Verify(signature, message, publicKey) {
     // libsodium throws on wrong lengths; a wrong length is simply not a valid signature.

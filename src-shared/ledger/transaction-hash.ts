@@ -2,7 +2,7 @@
 import { canonicalJson, compareCodePoints } from './canonical-json';
 import { concatBytes, toHex, utf8 } from './bytes';
 import type { CryptoProvider } from './crypto-provider';
-import { pureCryptoProvider } from './crypto-provider';
+import { pureCryptoProvider, sha3Text } from './crypto-provider';
 import type { OutputLink } from './types';
 
 /** Canonical JSON of the transaction with `id` null, fulfillments kept: the id preimage. */
@@ -12,7 +12,7 @@ export function idPreimage(tx: object): string {
 
 /** Lowercase hex SHA3-256 of the id preimage. */
 export function transactionId(tx: object, crypto: CryptoProvider = pureCryptoProvider): string {
-  return toHex(crypto.sha3_256(utf8(idPreimage(tx))));
+  return toHex(sha3Text(crypto, idPreimage(tx)));
 }
 
 interface HashableTransaction {
@@ -32,6 +32,11 @@ export function signingBase<T extends HashableTransaction>(tx: T): string {
 export function inputDigest<T extends HashableTransaction>(tx: T, index: number, crypto: CryptoProvider = pureCryptoProvider): Uint8Array {
   const base = utf8(signingBase(tx));
   return digestFor(base, tx.inputs[index]?.fulfills ?? null, crypto);
+}
+
+/** The digest input `fulfills` signs, from the signing base as text (see `digestFor`). */
+export function digestForText(base: string, fulfills: OutputLink | null, crypto: CryptoProvider): Uint8Array {
+  return sha3Text(crypto, fulfills === null ? base : base + fulfills.transaction_id + String(fulfills.output_index));
 }
 
 export function digestFor(base: Uint8Array, fulfills: OutputLink | null, crypto: CryptoProvider): Uint8Array {

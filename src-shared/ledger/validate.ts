@@ -3,12 +3,12 @@
 // Every failure is a typed result carrying the reference's class name and exact text; nothing here throws for bad input.
 import { readAmount } from './amounts';
 import { assetIdOf } from './build';
-import { fromBase64Url, toHex, utf8 } from './bytes';
+import { fromBase64Url, toHex } from './bytes';
 import type { CryptoCondition } from './conditions';
 import { conditionFromDetails, conditionUri, conditionsEqual, DetailsError } from './conditions';
 import type { AsyncLedgerContext, LedgerContext } from './context';
 import type { CryptoProvider } from './crypto-provider';
-import { pureCryptoProvider } from './crypto-provider';
+import { pureCryptoProvider, sha3Text } from './crypto-provider';
 import type { LedgerValidationError, ValidationResult } from './errors';
 import { LedgerInputError, messages } from './errors';
 import type { Fulfillment } from './fulfillments';
@@ -16,7 +16,7 @@ import { fulfillmentCondition, parseFulfillment, verifyFulfillment } from './ful
 import { checkKeyRules } from './key-rules';
 import { pyRepr, pyStr } from './python-text';
 import { schemaErrorMessage } from './schema/validate-schema';
-import { digestFor, TransactionText } from './transaction-hash';
+import { digestForText, TransactionText } from './transaction-hash';
 import type { Output, Transaction } from './types';
 
 /** JSON nesting accepted at most. The reference itself fails (HTTP 500) near 1000 levels; we answer clearly earlier. */
@@ -97,7 +97,7 @@ function prepare(raw: unknown, crypto: CryptoProvider): { ok: true; value: Prepa
   // 1. id (before the schema, as the reference does)
   if (!('id' in body)) return fail('InvalidHash', messages.noId);
   const text = new TransactionText(body);
-  const id = toHex(crypto.sha3_256(utf8(text.idPreimage())));
+  const id = toHex(sha3Text(crypto, text.idPreimage()));
   if (body.id !== id) return fail('InvalidHash', messages.idMismatch(pyStr(body.id)));
 
   // 2. schema
@@ -164,14 +164,14 @@ function detailsFailure(e: unknown): LedgerValidationError {
 }
 
 function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerContext, crypto: CryptoProvider): ValidationResult<Transaction> {
-  const base = utf8(text.signingBase());
+  const base = text.signingBase();
   const assetId = assetIdOf(tx);
 
   if (tx.operation === 'CREATE') {
     if (ctx.getTransaction(tx.id)) return fail('DuplicateTransaction', messages.duplicate(tx.id));
     // The reference ties a CREATE's fulfillment to no condition (SPEC §3.5 step 5): any valid signer is accepted.
     const ff = fulfillments[0];
-    if (!ff || !verifyFulfillment(ff, digestFor(base, null, crypto), crypto)) return fail('InvalidSignature', messages.signatureInvalid);
+    if (!ff || !verifyFulfillment(ff, digestForText(base, null, crypto), crypto)) return fail('InvalidSignature', messages.signatureInvalid);
     return { ok: true, tx, assetId };
   }
 
@@ -203,7 +203,7 @@ function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerConte
   for (let i = 0; i < tx.inputs.length; i++) {
     const ff = fulfillments[i];
     if (!ff || !fulfills(ff, (spentOutputs[i] as Output).condition.details, crypto)) return fail('InvalidSignature', messages.signatureInvalid);
-    if (!verifyFulfillment(ff, digestFor(base, tx.inputs[i]!.fulfills, crypto), crypto)) return fail('InvalidSignature', messages.signatureInvalid);
+    if (!verifyFulfillment(ff, digestForText(base, tx.inputs[i]!.fulfills, crypto), crypto)) return fail('InvalidSignature', messages.signatureInvalid);
   }
   return { ok: true, tx, assetId };
 }

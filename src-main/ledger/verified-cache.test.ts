@@ -120,4 +120,15 @@ describe('VerifiedCache', () => {
     a.lock();
     expect(() => mine.chain(txs[0]!.id)).toThrow(/locked/i);
   });
+
+  it('writes in the background; an identity that locks before its entries are written just leaves them out', async () => {
+    const a = doctor();
+    const txs = await chain(a, 2);
+    const { cache } = openCache();
+    const mine = cache.for(a);
+    mine.remember(txs[0]!.id, txs);
+    a.lock(); // before the queued write ran: its MAC key is gone
+    await cache.idle();
+    expect(mine.chartIds()).toEqual([]); // nothing half-written under its name either
+  });
 });

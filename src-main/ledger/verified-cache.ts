@@ -26,7 +26,14 @@ export interface CachedChain {
   readonly txs: Transaction[];
 }
 
+// Entries are prepared (JSON, MAC) in slices of this many charts between other work: a first listing of thousands
+// of charts answers first and fills the cache right after, instead of paying for both at once.
+const WRITE_SLICE = 64;
+
 export class VerifiedCache {
+  private readonly writes: (() => void)[] = [];
+  private draining: Promise<void> | null = null;
+
   private constructor(private readonly root: RootDatabase, private readonly db: Database<Buffer, string>) {}
 
   static open(dir: string): VerifiedCache {
@@ -35,7 +42,7 @@ export class VerifiedCache {
   }
 
   for(holder: KeyHolder): IdentityCache {
-    return new IdentityCache(this.db, holder);
+    return new IdentityCache(this.db, holder, (write) => this.defer(write));
   }
 
   /** Drops everything stored for one identity (e.g. when it is deleted from this workstation). */
@@ -48,10 +55,34 @@ export class VerifiedCache {
 
   /** Resolves once every write queued so far is on disk (entries are written in the background). */
   async idle(): Promise<void> {
+    while (this.draining) await this.draining;
     await this.root.flushed;
   }
 
+  private defer(write: () => void): void {
+    this.writes.push(write);
+    this.draining ??= new Promise<void>((resolve) => {
+      const slice = () => {
+        for (const job of this.writes.splice(0, WRITE_SLICE)) {
+          try {
+            job();
+          } catch {
+            // The identity locked meanwhile (no MAC key): the entry is simply not kept.
+          }
+        }
+        if (this.writes.length > 0) setImmediate(slice);
+        else {
+          this.draining = null;
+          resolve();
+        }
+      };
+      setImmediate(slice);
+    });
+  }
+
+  /** Writes what is queued, then closes. */
   async close(): Promise<void> {
+    await this.idle();
     await this.root.close();
   }
 }
@@ -59,7 +90,11 @@ export class VerifiedCache {
 export class IdentityCache {
   private readonly prefix: string;
 
-  constructor(private readonly db: Database<Buffer, string>, private readonly holder: KeyHolder) {
+  constructor(
+    private readonly db: Database<Buffer, string>,
+    private readonly holder: KeyHolder,
+    private readonly defer: (write: () => void) => void,
+  ) {
     this.prefix = `${holder.signKey}/`;
   }
 
@@ -95,11 +130,13 @@ export class IdentityCache {
   /** Stores a verified chain (the versions that passed every check, oldest first). Written in the background. */
   remember(chartId: string, txs: readonly Transaction[]): void {
     if (txs.length === 0) return;
-    for (const tx of txs) {
-      if (this.db.doesExist(this.key(`t/${tx.id}`))) continue;
-      this.write(`t/${tx.id}`, JSON.stringify(tx));
-    }
-    this.write(`c/${chartId}`, txs.map((tx) => tx.id).join(','));
+    this.defer(() => {
+      for (const tx of txs) {
+        if (this.db.doesExist(this.key(`t/${tx.id}`))) continue;
+        this.write(`t/${tx.id}`, JSON.stringify(tx));
+      }
+      this.write(`c/${chartId}`, txs.map((tx) => tx.id).join(','));
+    });
   }
 
   private key(name: string): string {

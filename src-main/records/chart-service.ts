@@ -37,7 +37,7 @@
 // NodeRejectedError (the node's reason verbatim), NodeUnreachableError (reads only: writes go pending instead),
 // and the vault's CryptoError subclasses (IdentityLocked, InvalidPin, ...).
 import type { Bundle } from '@medplum/fhirtypes';
-import { isEnvelope, isReader, parseEnvelope, type Envelope } from '../../src-shared/crypto/envelope';
+import { ENVELOPE_TYPE, isEnvelope, isReader, parseEnvelope, type Envelope } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
 import type { Chart, ChartListKey } from '../../src-shared/records/chart';
@@ -105,6 +105,14 @@ export interface DoctorRef {
 }
 
 export type ChartServiceEvent = 'outbox' | 'recent' | 'chart';
+
+/** Does this look like a chart envelope (seq, chart id, readers) listing `boxKey`? Unverified: for hints only. */
+function listsReader(metadata: unknown, boxKey: string): metadata is Pick<Envelope, 'seq' | 'chart'> {
+  const m = metadata as { type?: unknown; seq?: unknown; chart?: unknown; readers?: unknown } | null;
+  return typeof m === 'object' && m !== null && m.type === ENVELOPE_TYPE && Number.isInteger(m.seq) && (m.seq as number) >= 1
+    && (m.chart === undefined || typeof m.chart === 'string') && Array.isArray(m.readers)
+    && m.readers.some((r) => (r as { key?: unknown } | null)?.key === boxKey);
+}
 
 /** A chart whose verified chain in the cache is still its current state on the node. */
 interface Current {
@@ -394,8 +402,9 @@ export async function createChartService(options: ChartServiceOptions) {
     const { value: hits } = await client.searchMetadata(holder.boxKey, 0);
     const heads = new Map<string, { seq: number; txId: string } | undefined>();
     for (const hit of hits) {
-      // Text search is fuzzy: only envelopes that really list this reader count.
-      if (!isEnvelope(hit.metadata) || !isReader(hit.metadata, holder.boxKey)) continue;
+      // Text search is fuzzy: only envelopes that really list this reader count. A hint only (the chain is verified
+      // in full before anything is shown), so a shape check is enough: a full parse of thousands costs real time.
+      if (!listsReader(hit.metadata, holder.boxKey)) continue;
       const id = hit.metadata.seq === 1 ? hit.id : hit.metadata.chart;
       if (!id || !HEX64.test(id)) continue;
       const known = heads.get(id);

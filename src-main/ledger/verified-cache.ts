@@ -26,13 +26,18 @@ export interface CachedChain {
   readonly txs: Transaction[];
 }
 
-// Entries are prepared (JSON, MAC) in slices of this many charts between other work: a first listing of thousands
-// of charts answers first and fills the cache right after, instead of paying for both at once.
+// Entries are prepared (JSON, MAC) and written once verifying pauses, in slices of this many charts between other
+// work: a first listing of thousands of charts answers first and fills the cache right after.
 const WRITE_SLICE = 64;
+const QUIET_MS = 100;
+const MAX_QUEUED = 20_000;
 
 export class VerifiedCache {
   private readonly writes: (() => void)[] = [];
-  private draining: Promise<void> | null = null;
+  private quietTimer: NodeJS.Timeout | null = null;
+  private draining = false;
+  private pendingDrain: Promise<void> | null = null;
+  private drained: (() => void) | null = null;
 
   private constructor(private readonly root: RootDatabase, private readonly db: Database<Buffer, string>) {}
 
@@ -55,29 +60,51 @@ export class VerifiedCache {
 
   /** Resolves once every write queued so far is on disk (entries are written in the background). */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.pendingDrain) {
+      const pending = this.pendingDrain;
+      this.drain();
+      await pending;
+    }
     await this.root.flushed;
   }
 
   private defer(write: () => void): void {
     this.writes.push(write);
-    this.draining ??= new Promise<void>((resolve) => {
-      const slice = () => {
-        for (const job of this.writes.splice(0, WRITE_SLICE)) {
-          try {
-            job();
-          } catch {
-            // The identity locked meanwhile (no MAC key): the entry is simply not kept.
-          }
+    // Writing waits until verifying pauses for a moment (a listing of thousands calls this thousands of times), or
+    // starts anyway once a lot is queued: the queue holds transactions in memory.
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    if (this.writes.length >= MAX_QUEUED) this.drain();
+    else {
+      this.quietTimer = setTimeout(() => this.drain(), QUIET_MS);
+      this.quietTimer.unref();
+    }
+    this.pendingDrain ??= new Promise<void>((resolve) => (this.drained = resolve));
+  }
+
+  private drain(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+    if (this.draining) return;
+    this.draining = true;
+    const slice = () => {
+      for (const job of this.writes.splice(0, WRITE_SLICE)) {
+        try {
+          job();
+        } catch {
+          // The identity locked meanwhile (no MAC key): the entry is simply not kept.
         }
-        if (this.writes.length > 0) setImmediate(slice);
-        else {
-          this.draining = null;
-          resolve();
-        }
-      };
-      setImmediate(slice);
-    });
+      }
+      if (this.writes.length > 0) {
+        setImmediate(slice);
+        return;
+      }
+      this.draining = false;
+      const done = this.drained;
+      this.pendingDrain = null;
+      this.drained = null;
+      done?.();
+    };
+    setImmediate(slice);
   }
 
   /** Writes what is queued, then closes. */

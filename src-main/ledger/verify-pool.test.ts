@@ -80,7 +80,7 @@ describe('VerifyPool', () => {
     expect(await pool.validate(answerOf(txs), [2])).toEqual([null]);
   });
 
-  it('warm() resolves once every worker has loaded and answered', async () => {
+  it('warm() resolves once every worker has loaded, warmed up on a sample chain and answered', async () => {
     pool = new VerifyPool({ size: 2, crypto });
     await pool.warm();
     const slots = (pool as unknown as { slots: { worker: unknown }[] }).slots;

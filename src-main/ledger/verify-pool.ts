@@ -73,11 +73,14 @@ export class VerifyPool implements AnswerValidator {
     return this.slots.length;
   }
 
-  /** Starts every worker and waits until each has loaded (the app does this at start-up, so the first chart opened does not wait). */
+  /**
+   * Starts every worker and waits until each has loaded and warmed its JIT (verify-warmup.ts). The app does this at
+   * start-up, so the first chart opened neither waits for a worker nor runs on cold code.
+   */
   async warm(): Promise<void> {
     if (this.closed) return;
     const nothing: NodeAnswer = { json: '[]', txs: [] };
-    await Promise.all(this.slots.map((slot) => new Promise<Verdict[]>((resolve, reject) => this.send(slot, [{ answer: nothing, indices: [], resolve, reject }]))));
+    await Promise.all(this.slots.map((slot) => new Promise<Verdict[]>((resolve, reject) => this.send(slot, [{ answer: nothing, indices: [], resolve, reject }], true))));
   }
 
   validate(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]> {
@@ -140,7 +143,7 @@ export class VerifyPool implements AnswerValidator {
     this.send(slot, jobs);
   }
 
-  private send(slot: Slot, jobs: Job[]): void {
+  private send(slot: Slot, jobs: Job[], warmUp = false): void {
     if (this.closed || this.stillborn >= MAX_STILLBORN) {
       this.runInline(jobs);
       return;
@@ -149,7 +152,7 @@ export class VerifyPool implements AnswerValidator {
     const id = this.nextId++;
     slot.inFlight.set(id, jobs);
     slot.load += jobs.reduce((n, j) => n + j.indices.length, 0);
-    const request: VerifyRequest = { id, jobs: jobs.map((j) => ({ json: j.answer.json, indices: j.indices })) };
+    const request: VerifyRequest = { id, jobs: jobs.map((j) => ({ json: j.answer.json, indices: j.indices })), ...(warmUp ? { warmUp } : {}) };
     worker.postMessage(request);
   }
 

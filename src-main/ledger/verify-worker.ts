@@ -4,10 +4,13 @@
 import { parentPort } from 'node:worker_threads';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { validateWithinAnswer, type Verdict } from './answer-validation';
+import { warmUpValidation } from './verify-warmup';
 
 export interface VerifyRequest {
   readonly id: number;
   readonly jobs: readonly { readonly json: string; readonly indices: readonly number[] }[];
+  /** Warm the JIT first (the pool's warm(), at start-up): see verify-warmup.ts. */
+  readonly warmUp?: boolean;
 }
 
 export type VerifyJobResult = { ok: true; verdicts: Verdict[] } | { ok: false; error: string };
@@ -28,6 +31,11 @@ function run(job: VerifyRequest['jobs'][number]): VerifyJobResult {
 }
 
 parentPort?.on('message', (request: VerifyRequest) => {
-  const response: VerifyResponse = { id: request.id, results: request.jobs.map(run) };
-  parentPort!.postMessage(response);
+  const answer = () => {
+    const response: VerifyResponse = { id: request.id, results: request.jobs.map(run) };
+    parentPort!.postMessage(response);
+  };
+  // A failed warm-up only means a slower first job.
+  if (request.warmUp) void warmUpValidation().catch(() => false).then(answer);
+  else answer();
 });

@@ -1,5 +1,5 @@
 // The transport against real HTTP servers on 127.0.0.1: connections are reused, a stale kept-alive connection is
-// retried once, a slow or oversized answer fails with a clear error, and a refused connection fails at once.
+// retried once, a slow, stalled or oversized answer fails with a clear error, and a refused connection fails at once.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,8 +25,8 @@ async function serve(handler: http.RequestListener, options: http.ServerOptions 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sockets: () => sockets };
 }
 
-function transport(): HttpTransport {
-  const t = new HttpTransport();
+function transport(maxAnswerBytes?: number): HttpTransport {
+  const t = new HttpTransport(maxAnswerBytes);
   transports.push(t);
   return t;
 }
@@ -74,6 +74,37 @@ describe('HttpTransport', () => {
     const started = Date.now();
     await expect(transport().get(silent.url, 200)).rejects.toThrow(/no complete answer within 200 ms/);
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('fails within its budget when an answer starts but its body stalls, and keeps working afterwards', async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url === '/stall') res.write('[{"id":');
+      else res.end('[]');
+    });
+    const t = transport();
+    const started = Date.now();
+    await expect(t.get(`${server.url}/stall`, 200)).rejects.toThrow(/no complete answer within 200 ms/);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await t.get(`${server.url}/ok`, 1000)).toEqual({ status: 200, text: '[]' });
+  });
+
+  it('refuses an answer larger than its cap with a clear error, and keeps working afterwards', async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(200);
+      if (req.url === '/big') for (let i = 0; i < 64; i++) res.write('x'.repeat(1024));
+      res.end('y');
+    });
+    const t = transport(16 * 1024);
+    await expect(t.get(`${server.url}/big`, 2000)).rejects.toThrow(/the answer to http:\/\/127\.0\.0\.1:\d+\/big is larger than 16384 bytes/);
+    expect(await t.get(`${server.url}/small`, 1000)).toEqual({ status: 200, text: 'y' });
+  });
+
+  it('answers many concurrent requests, each with its own body', async () => {
+    const server = await serve((req, res) => res.end(JSON.stringify({ path: req.url, pad: 'p'.repeat(5000) })));
+    const t = transport();
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => t.get(`${server.url}/n/${i}?q=${i}`, 5000)));
+    answers.forEach((a, i) => expect((JSON.parse(a.text) as { path: string }).path).toBe(`/n/${i}?q=${i}`));
   });
 
   it('refuses what is not http(s)', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { base64 } from '@scure/base';
-import { fromBase64, toBase64 } from './bytes';
+import { fromBase64, isBase64, toBase64 } from './bytes';
 
 describe('base64 (envelopes, vault entries)', () => {
   it('writes and reads exactly what a strict RFC 4648 codec does, any length', () => {
@@ -14,10 +14,13 @@ describe('base64 (envelopes, vault entries)', () => {
     expect(fromBase64(toBase64(large))).toEqual(large);
   });
 
-  it('refuses unpadded, spaced, padded-inside and foreign text (atob alone would take some of it)', () => {
-    for (const bad of ['YQ', 'YQ=', 'Y Q==', 'YQ==YQ==', 'YQ==\n', '@@@@', 'YWJj-_8=']) {
+  it('refuses unpadded, spaced, padded-inside, non-canonical and foreign text (atob alone would take some of it)', () => {
+    // 'YR==' and 'YWI=' → 'YWJ=' carry stray bits in the last character: atob reads them as 'a' and 'ab'.
+    for (const bad of ['YQ', 'YQ=', 'Y Q==', ' YQ=', 'YQ==YQ==', 'YQ==\n', '@@@@', 'YWJj-_8=', 'YR==', 'YWJ=', '====', 'Y===']) {
       expect(() => fromBase64(bad), bad).toThrow(/not padded standard base64/);
+      expect(isBase64(bad), bad).toBe(false);
     }
     expect(fromBase64('')).toEqual(new Uint8Array(0));
+    expect(isBase64('YWI=')).toBe(true);
   });
 });

@@ -14,7 +14,6 @@ export const fromBase58 = (text: string): Uint8Array => base58.decode(text);
 declare function atob(data: string): string;
 declare function btoa(data: string): string;
 const CHUNK = 0x8000;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -22,10 +21,28 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Throws on anything that is not padded standard base64 (atob alone would also take it unpadded or with spaces). */
+/**
+ * The bytes of `text` as a binary string, or null unless `text` is canonical padded standard base64 — exactly what
+ * an RFC 4648 encoder writes (atob alone would also take it unpadded, with spaces or with stray bits in the last
+ * character). Encoding back is the check: a third of the cost of a regular expression over a 3 kB box.
+ */
+function canonicalBinary(text: string): string | null {
+  if (text.length % 4 !== 0) return null;
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    return null;
+  }
+  return btoa(binary) === text ? binary : null;
+}
+
+export const isBase64 = (text: string): boolean => canonicalBinary(text) !== null;
+
+/** Throws on anything that is not canonical padded standard base64. */
 export function fromBase64(text: string): Uint8Array {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) throw new SyntaxError('not padded standard base64');
-  const binary = atob(text);
+  const binary = canonicalBinary(text);
+  if (binary === null) throw new SyntaxError('not padded standard base64');
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;

@@ -4,7 +4,7 @@
 // health data; it is authenticated by the transaction's signature, not by the box.
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { fromBase64, randomBytes, toBase64, wipe } from './bytes';
+import { fromBase64, isBase64, randomBytes, toBase64, wipe } from './bytes';
 import { sealTo } from './sealed-box';
 
 export const ENVELOPE_TYPE = 'hc.chart.version/1';
@@ -12,7 +12,7 @@ export const ENVELOPE_ACTIONS = ['create', 'update', 'share', 'unshare', 'custod
 export type EnvelopeAction = (typeof ENVELOPE_ACTIONS)[number];
 
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const base64 = () => z.string().refine(isBase64, { error: 'Not padded standard base64' });
 const HEX64 = /^[0-9a-f]{64}$/;
 
 export const envelopeSchema = z.strictObject({
@@ -24,11 +24,11 @@ export const envelopeSchema = z.strictObject({
   /** Asset id of the chart; absent on the CREATE, whose own id is the asset id (it cannot contain its own hash). */
   chart: z.string().regex(HEX64).optional(),
   readers: z
-    .array(z.strictObject({ key: z.string().regex(BASE58_KEY), wrap: z.string().regex(BASE64) }))
+    .array(z.strictObject({ key: z.string().regex(BASE58_KEY), wrap: base64() }))
     .min(1)
     .refine((rs) => new Set(rs.map((r) => r.key)).size === rs.length, { error: 'a reader is listed twice' }),
-  nonce: z.string().regex(BASE64),
-  box: z.string().regex(BASE64),
+  nonce: base64(),
+  box: base64(),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

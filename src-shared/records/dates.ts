@@ -1,5 +1,8 @@
 // Calendar dates as the chart stores them: 'YYYY-MM-DD' strings (no time zone: a birth date is not an instant).
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+// Arithmetic, not a Date per check: every date of every version read is checked, and a Date cost more than the rest.
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
 /** Why `value` is not a real calendar date, or null when it is one. */
 export function dateError(value: string): string | null {
@@ -8,7 +11,7 @@ export function dateError(value: string): string | null {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (year < 1850) return 'is too far in the past';
   if (month < 1 || month > 12) return 'has no such month';
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
   if (day < 1 || day > daysInMonth) return 'has no such day';
   return null;
 }

@@ -2,7 +2,6 @@
 // here is the public, displayable view of identities, versions and ledger state. Nothing here may carry a seed, a
 // private key, a password or a data key: these shapes are the whole of what the renderer can ever see.
 import { z } from 'zod';
-import './zod-csp';
 import { chartSchema, storedChartSchema } from '../records/chart';
 
 export { chartSchema };

@@ -1,6 +1,8 @@
 // Test-only: runs in the page before the renderer bundle and builds `window.healthchain` with the contract's client
 // builder over HTTP (calls) and Server-Sent Events (events) to the bridge — the same API object the preload builds
 // over Electron IPC. Bundled by the bridge at start with the run's token and the variant compiled in.
+// First, as in the preload: the page's CSP forbids eval, so zod must not compile its parsers here.
+import '../../src-shared/ipc/zod-csp';
 import { buildClient, type IpcTransport, type Variant } from '../../src-shared/ipc';
 
 declare const __BRIDGE_TOKEN__: string;

@@ -11,10 +11,18 @@ const DOCTOR = { name: 'Dr Grace Hopper', specialty: 'General practice', licence
 const PATIENT = { name: 'Maria Lopez', birthDate: '1984-03-12', pin: '480913' };
 let page: Page;
 let cardCode = '';
+// Everything the page reports against its CSP (zod probing for eval, an inline style…), checked by the last test.
+const cspViolations: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('pageerror', (error) => console.error('pageerror:', error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy|unsafe-eval/i.test(message.text())) cspViolations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
+  });
 });
 test.afterAll(async () => {
   await page.close();
@@ -242,4 +250,8 @@ test('revoke: the chart is kept, shown as revoked', async () => {
   await page.getByRole('radio', { name: /Revoked \(1\)/ }).check();
   await expect(page.getByRole('table', { name: 'Patients' })).toContainText(PATIENT.name);
   await page.screenshot({ path: screenshot('13-patients') });
+});
+
+test('the whole story ran without one Content Security Policy violation', () => {
+  expect(cspViolations).toEqual([]);
 });

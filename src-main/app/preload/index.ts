@@ -1,5 +1,7 @@
 // The preload: the only bridge between the sandboxed renderer and main. It exposes exactly the typed API built from
 // the contract (src-shared/ipc) — no ipcRenderer, no generic send/invoke, nothing else.
+// First: the preload runs under the page's CSP (no 'unsafe-eval'), so zod must not compile its parsers there.
+import '../../../src-shared/ipc/zod-csp';
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { buildClient, EVENT_PREFIX, IPC_PREFIX, type IpcTransport } from '../../../src-shared/ipc';
 import { variantFromArgv } from './variant-arg';

@@ -12,7 +12,7 @@ export default defineConfig({
   testDir: 'test/e2e',
   timeout: 60_000,
   workers: 1,
-  reporter: [['list'], ['json', { outputFile: '.reports/playwright.json' }]],
+  reporter: [['list'], ['./test/e2e/skip-reason-reporter.ts'], ['json', { outputFile: '.reports/playwright.json' }]],
   webServer: {
     command: 'npm run build && npx tsx test/bridge/server.ts',
     url: `http://127.0.0.1:${process.env.HC_BRIDGE_PORT}/index.html`,

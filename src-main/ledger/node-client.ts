@@ -92,7 +92,7 @@ export class LedgerNodeClient {
     let json = '';
     const answer = await this.read(`transactions?asset_id=${assetId}`, (got, base) => {
       json = got.text;
-      return expectArray(parseJson(ok(got, base), base), base, 'transactions');
+      return listAnswer(got, base, 'transactions');
     });
     return { ...answer, json };
   }
@@ -100,13 +100,13 @@ export class LedgerNodeClient {
   /** The asset's latest transaction as the node sees it (a list of one, or empty): a cheap "has it changed?". */
   async lastTransaction(assetId: string): Promise<Answer<unknown[]>> {
     if (!HEX64.test(assetId)) throw new TypeError(`"${assetId}" is not an asset id`);
-    return this.read(`transactions?asset_id=${assetId}&last_tx=true`, (got, base) => expectArray(parseJson(ok(got, base), base), base, 'transactions'));
+    return this.read(`transactions?asset_id=${assetId}&last_tx=true`, (got, base) => listAnswer(got, base, 'transactions'));
   }
 
   /** Metadata text search; limit 0 = no limit. */
   async searchMetadata(text: string, limit = 0): Promise<Answer<MetadataHit[]>> {
     return this.read(`metadata?${searchQuery(text, limit)}`, (got, base) => {
-      const hits = expectArray(parseJson(ok(got, base), base), base, 'metadata');
+      const hits = listAnswer(got, base, 'metadata');
       for (const hit of hits) {
         if (typeof hit !== 'object' || hit === null || typeof (hit as MetadataHit).id !== 'string') {
           throw new NodeAnswerError(base, 'a metadata search hit has no id');
@@ -117,14 +117,14 @@ export class LedgerNodeClient {
   }
 
   async searchAssets(text: string, limit = 0): Promise<Answer<{ id: string; data: unknown }[]>> {
-    return this.read(`assets?${searchQuery(text, limit)}`, (got, base) => expectArray(parseJson(ok(got, base), base), base, 'assets') as { id: string; data: unknown }[]);
+    return this.read(`assets?${searchQuery(text, limit)}`, (got, base) => listAnswer(got, base, 'assets') as { id: string; data: unknown }[]);
   }
 
   async listOutputs(publicKey: string, spent?: boolean): Promise<Answer<OutputRef[]>> {
     const query = new URLSearchParams({ public_key: publicKey });
     if (spent !== undefined) query.set('spent', String(spent));
     return this.read(`outputs?${query}`, (got, base) => {
-      const outputs = expectArray(parseJson(ok(got, base), base), base, 'outputs');
+      const outputs = listAnswer(got, base, 'outputs');
       for (const o of outputs) {
         const ref = o as Partial<OutputRef> | null;
         if (typeof ref?.transaction_id !== 'string' || !HEX64.test(ref.transaction_id) || !Number.isInteger(ref.output_index)) {
@@ -200,13 +200,21 @@ export class LedgerNodeClient {
 /** A 5xx answer: that node is in trouble, the next one may not be. */
 class ServerError extends Error {
   constructor(readonly status: number, url: string) {
-    super(`answered ${status} ${STATUS_CODES[status] ?? ''} to ${url}`.replace('  ', ' '));
+    super(answered(status, url));
   }
 }
 
-function ok(got: Got, base: string): Got {
-  if (got.status < 200 || got.status > 299) throw new NodeAnswerError(base, `answered ${got.status} ${STATUS_CODES[got.status] ?? ''} to ${got.url}`.replace('  ', ' '));
-  return got;
+/** "answered 404 Not Found to <url>" (the status text only where Node knows one). */
+function answered(status: number, url: string): string {
+  return `answered ${status} ${STATUS_CODES[status] ?? ''} to ${url}`.replace('  ', ' ');
+}
+
+/** A 2xx answer holding a JSON list; anything else is named as the node's fault. */
+function listAnswer(got: Got, base: string, what: string): unknown[] {
+  if (got.status < 200 || got.status > 299) throw new NodeAnswerError(base, answered(got.status, got.url));
+  const value = parseJson(got, base);
+  if (!Array.isArray(value)) throw new NodeAnswerError(base, `the ${what} answer is not a list`);
+  return value;
 }
 
 function parseJson(got: Got, base: string): unknown {
@@ -221,11 +229,6 @@ function searchQuery(text: string, limit: number): string {
   const query = new URLSearchParams({ search: text });
   if (limit > 0) query.set('limit', String(limit));
   return query.toString();
-}
-
-function expectArray(value: unknown, base: string, what: string): unknown[] {
-  if (!Array.isArray(value)) throw new NodeAnswerError(base, `the ${what} answer is not a list`);
-  return value;
 }
 
 function reasonOf(body: string, status: number): string {

@@ -13,6 +13,7 @@
 // Only the chain checks (each version spends the previous, the author owned it, envelopes in order) are run again
 // on what comes from here; they are cheap. Decrypted data never comes near this file.
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { bytesEqual, concatBytes } from '../../src-shared/crypto/bytes';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { Transaction } from '../../src-shared/ledger';
 
@@ -176,7 +177,7 @@ export class IdentityCache {
     const value = this.db.get(key);
     if (!value) return null;
     const text = value.subarray(MAC_BYTES);
-    if (value.length < MAC_BYTES || !sameBytes(value.subarray(0, MAC_BYTES), this.mac(name, text))) {
+    if (value.length < MAC_BYTES || !bytesEqual(value.subarray(0, MAC_BYTES), this.mac(name, text))) {
       this.db.remove(key).catch(ignore);
       return null;
     }
@@ -194,19 +195,8 @@ export class IdentityCache {
 
   /** The entry's name is under the MAC too, so an entry cannot be moved to stand for another transaction or chart. */
   private mac(name: string, body: Uint8Array): Uint8Array {
-    const label = encoder.encode(`${FORMAT}\0${name}\0`);
-    const data = new Uint8Array(label.length + body.length);
-    data.set(label, 0);
-    data.set(body, label.length);
-    return this.holder.localMac(data);
+    return this.holder.localMac(concatBytes(encoder.encode(`${FORMAT}\0${name}\0`), body));
   }
 }
 
 const ignore = () => undefined;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}

@@ -114,6 +114,11 @@ function listsReader(metadata: unknown, boxKey: string): metadata is Pick<Envelo
     && m.readers.some((r) => (r as { key?: unknown } | null)?.key === boxKey);
 }
 
+/** The charts listed, most recently changed first (null: a chart not listed). */
+function newestFirst(summaries: readonly (ChartSummary | null)[]): ChartSummary[] {
+  return summaries.filter((s): s is ChartSummary => s !== null).sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+}
+
 /** A chart whose verified chain in the cache is still its current state on the node. */
 interface Current {
   chain: CachedChain;
@@ -473,7 +478,7 @@ export async function createChartService(options: ChartServiceOptions) {
           return null;
         }
       });
-      return summaries.filter((s): s is ChartSummary => s !== null).sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+      return newestFirst(summaries);
     },
 
     /**
@@ -493,7 +498,7 @@ export async function createChartService(options: ChartServiceOptions) {
           return null;
         }
       });
-      return summaries.filter((s): s is ChartSummary => s !== null).sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+      return newestFirst(summaries);
     },
 
     get: (holder: KeyHolder, chartId: string) => view(holder, chartId),

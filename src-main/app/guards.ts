@@ -2,7 +2,7 @@
 // downloads, and (outside development) DevTools. The one exception is the kiosk's camera, for reading access cards.
 import type { MediaAccessPermissionRequest, PermissionCheckHandlerHandlerDetails, PermissionRequest, Session, WebContents } from 'electron';
 import type { Variant } from '../../src-shared/ipc';
-import { APP_ORIGIN } from './protocol-constants';
+import { isAppUrl } from '../ipc/sender';
 
 export interface GuardOptions {
   isDevelopment: boolean;
@@ -42,16 +42,8 @@ export interface CameraPolicy {
   cameraSetting: () => boolean;
 }
 
-/** True for our own page's origin or URL (app://healthchain), never for another scheme, host or an unparsable value. */
-function isAppOrigin(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  try {
-    const url = new URL(value);
-    return `${url.protocol}//${url.host}` === APP_ORIGIN && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-}
+/** Our own page's origin or URL (app://healthchain): the same test the IPC sender check makes. */
+const isAppOrigin = (value: string | undefined): boolean => value !== undefined && isAppUrl(value);
 
 /**
  * A permission request is granted only for the kiosk's camera: the `media` permission for video alone (never audio,

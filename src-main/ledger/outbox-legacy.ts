@@ -1,7 +1,8 @@
 // The outbox's first on-disk format: one `<txid>.json` file per record in the outbox directory, written through a
 // `<txid>.json.<pid>.<time>.tmp` file (fsync, rename, directory fsync). Outbox.open reads what such a directory
 // holds, moves it into the store and only then removes the files (see migrateLegacyFiles in outbox.ts).
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { syncDirectory } from '../fs/sync-directory';
 import { join } from 'node:path';
 import { parseOutboxRecord, type OutboxRecord } from './outbox-record';
 
@@ -46,10 +47,5 @@ export async function removeLegacyFiles(dir: string, names: readonly string[]): 
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await syncDirectory(dir);
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { syncDirectory } from '../fs/sync-directory';
 import { parsePartialSettings } from './settings';
 import type { PartialSettings } from './settings';
 import type { SettingsLogger } from './logger';
@@ -83,15 +84,3 @@ export class UserSettingsStore {
     }
   }
 }
-
-async function syncDirectory(dir: string): Promise<void> {
-  // Makes the rename itself durable; directories cannot be opened for sync on Windows, where rename is enough.
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-

@@ -6,7 +6,7 @@ import type { OutboxRecord } from './outbox-record';
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Oldest first; then by seq (versions written in the same millisecond); the id makes the order total and stable. */
-export function postingOrder(a: OutboxRecord, b: OutboxRecord): number {
+function postingOrder(a: OutboxRecord, b: OutboxRecord): number {
   return byText(a.createdAt, b.createdAt) || (a.seq ?? 0) - (b.seq ?? 0) || byText(a.tx.id, b.tx.id);
 }
 
@@ -61,10 +61,6 @@ export class OutboxOrder {
       else charts.set(record.chartId, [record]);
     }
     for (const [chartId, list] of charts) this.byChart.set(chartId, list.sort(versionOrder));
-  }
-
-  get size(): number {
-    return this.byId.size;
   }
 
   get(txId: string): OutboxRecord | undefined {

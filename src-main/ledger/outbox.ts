@@ -12,8 +12,7 @@ import { readLegacyFiles, removeLegacyFiles } from './outbox-legacy';
 import { OutboxOrder } from './outbox-order';
 import { parseOutboxRecord, toItem, type NewOutboxRecord, type OutboxRecord, type RetryState } from './outbox-record';
 
-export type { NewOutboxRecord, OutboxRecord } from './outbox-record';
-export { toItem } from './outbox-record';
+export type { OutboxRecord } from './outbox-record';
 
 /** A write's commit promise; with separateFlushed it carries the promise of that commit's fsync. */
 type Write = Promise<unknown> & { flushed?: PromiseLike<unknown> };
@@ -71,7 +70,7 @@ export class Outbox {
     const full: OutboxRecord = {
       version: 1, ...record, attempts: 0, lastAttemptAt: null, nextAttemptAt: null, lastError: null, state: 'pending',
     };
-    await this.durable(this.store.put(full.tx.id, JSON.stringify(full)));
+    await durable(this.root, this.store.put(full.tx.id, JSON.stringify(full)));
     this.records.set(full);
     return full;
   }
@@ -136,11 +135,12 @@ export class Outbox {
   private checkOpen(): void {
     if (this.closed) throw new Error(`The outbox in ${this.dir} is closed`);
   }
+}
 
-  private async durable(write: Write): Promise<void> {
-    await write;
-    await (write.flushed ?? this.root.flushed);
-  }
+/** Resolves once `write` is committed and fsynced (lmdb resolves a write at commit, and flushes after). */
+async function durable(root: RootDatabase, write: Write): Promise<void> {
+  await write;
+  await (write.flushed ?? root.flushed);
 }
 
 /**
@@ -151,8 +151,7 @@ export class Outbox {
 async function migrateLegacyFiles(dir: string, root: RootDatabase, store: Database<string, string>): Promise<string[]> {
   const legacy = await readLegacyFiles(dir);
   const writes: Write[] = legacy.records.filter((r) => !store.doesExist(r.tx.id)).map((r) => store.put(r.tx.id, JSON.stringify(r)));
-  await Promise.all(writes);
-  await Promise.all(writes.map((write) => write.flushed ?? root.flushed));
+  await Promise.all(writes.map((write) => durable(root, write)));
   await removeLegacyFiles(dir, legacy.done);
   return legacy.unreadable;
 }

@@ -16,17 +16,15 @@ export interface FakeTrack {
 interface CameraState {
   frames: Frame[];
   reads: number;
-  readers: number;
   released: number;
 }
 
-export const camera: CameraState = { frames: [], reads: 0, readers: 0, released: 0 };
+export const camera: CameraState = { frames: [], reads: 0, released: 0 };
 
 /** The replacement for ./video-frame (use with vi.mock). */
 export const fakeVideoFrameModule = {
   DECODE_MAX_SIDE: 640,
   createFrameReader(): FrameReader {
-    camera.readers++;
     return {
       read: () => {
         camera.reads++;
@@ -57,7 +55,6 @@ type Answer = { stream: true } | { error: string } | { pending: true };
 export function installCamera(answer: Answer = { stream: true }) {
   camera.frames = [];
   camera.reads = 0;
-  camera.readers = 0;
   camera.released = 0;
   const tracks: FakeTrack[] = [];
   const makeStream = () => {

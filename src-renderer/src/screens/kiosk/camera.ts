@@ -1,16 +1,15 @@
 // Opening and closing the kiosk's camera, and what to tell the patient when it cannot be used. Only video is ever
 // asked for; main grants nothing else (src-main/app/guards.ts).
-export type CameraProblemKind = 'none' | 'refused' | 'busy' | 'unsupported';
+type CameraProblemKind = 'none' | 'refused' | 'busy' | 'unsupported';
 
 export interface CameraProblem {
-  kind: CameraProblemKind;
   title: string;
   message: string;
 }
 
 const TYPE_INSTEAD = 'You can still type the code printed on your card.';
 
-const PROBLEMS: Record<CameraProblemKind, Omit<CameraProblem, 'kind'>> = {
+const PROBLEMS: Record<CameraProblemKind, CameraProblem> = {
   none: { title: 'No camera found', message: `This kiosk has no camera connected. ${TYPE_INSTEAD}` },
   refused: { title: 'The camera is not allowed', message: `This kiosk is not allowed to use its camera. ${TYPE_INSTEAD}` },
   busy: { title: 'The camera is busy', message: `The camera is in use by another program or not working. Please ask at the desk. ${TYPE_INSTEAD}` },
@@ -25,7 +24,7 @@ export function cameraProblem(error: unknown): CameraProblem {
       : name === 'NotFoundError' || name === 'OverconstrainedError' ? 'none'
         : name === 'NotReadableError' || name === 'AbortError' ? 'busy'
           : 'unsupported';
-  return { kind, ...PROBLEMS[kind] };
+  return PROBLEMS[kind];
 }
 
 export class NoMediaDevicesError extends Error {

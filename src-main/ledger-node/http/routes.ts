@@ -1,6 +1,8 @@
 // The HTTP API v1 endpoints (SPEC §5.1–§5.11). Handlers read committed state only, as the reference does.
 import type { Committer, SubmitMode } from '../commit/committer';
 import { runSearch, type SearchKind } from '../search/run-search';
+import { searchDocumentOf } from '../store/block-postings';
+import { ByteWriter } from '../store/byte-writer';
 import type { LedgerStore } from '../store/ledger-store';
 import {
   anyString,
@@ -12,7 +14,6 @@ import {
   validOperation,
   validTxid,
 } from './query-args';
-import { ByteArrayBuilder } from './byte-array-builder';
 import { memberRange } from './json-members';
 import { errorReply, jsonReply, notFound, type Reply } from './reply';
 import { STREAM_PATH } from './event-stream';
@@ -134,8 +135,7 @@ export function textSearch(ctx: RouteContext, kind: SearchKind, query: URLSearch
     searchDocument: (k: SearchKind, seq: number) => {
       const id = store.idAt(seq);
       const tx = id === undefined ? undefined : store.getTx(id);
-      if (!tx) return null;
-      return k === 'assets' ? { data: tx.asset.data ?? null, id: tx.id } : { id: tx.id, metadata: tx.metadata ?? null };
+      return tx ? searchDocumentOf(k, tx) : null;
     },
   };
   const seqs = runSearch(source, kind, search, parsed.args.limit ?? 0);
@@ -147,34 +147,34 @@ export function textSearch(ctx: RouteContext, kind: SearchKind, query: URLSearch
  * write `{data, id}` and `{id, metadata}`, copied from the stored bytes.
  */
 function searchDocumentsJson(store: LedgerStore, kind: SearchKind, seqs: readonly number[]): Buffer {
-  const out = new ByteArrayBuilder();
-  out.text('[');
+  const out = new ByteWriter(64 * 1024);
+  out.utf8('[');
   seqs.forEach((seq, i) => {
-    if (i > 0) out.text(',');
+    if (i > 0) out.utf8(',');
     const id = store.idAt(seq);
     // Valid until the next read from the store: used up before it.
     const json = id === undefined ? undefined : store.getJsonBytes(id);
     if (id === undefined || json === undefined) {
-      out.text('null');
+      out.utf8('null');
       return;
     }
     if (kind === 'metadata') {
-      out.text(`{"id":${JSON.stringify(id)},"metadata":`);
+      out.utf8(`{"id":${JSON.stringify(id)},"metadata":`);
       const metadata = memberRange(json, 'metadata');
-      if (metadata) out.bytes(json, metadata[0], metadata[1]);
-      else out.text('null');
-      out.text('}');
+      if (metadata) out.copy(json, metadata[0], metadata[1]);
+      else out.utf8('null');
+      out.utf8('}');
     } else {
-      out.text('{"data":');
+      out.utf8('{"data":');
       const asset = memberRange(json, 'asset');
       const data = asset && memberRange(json, 'data', asset[0], asset[1]);
-      if (data) out.bytes(json, data[0], data[1]);
-      else out.text('null');
-      out.text(`,"id":${JSON.stringify(id)}}`);
+      if (data) out.copy(json, data[0], data[1]);
+      else out.utf8('null');
+      out.utf8(`,"id":${JSON.stringify(id)}}`);
     }
   });
-  out.text(']');
-  return out.finish();
+  out.utf8(']');
+  return out.written();
 }
 
 export function listBlocks(ctx: RouteContext, query: URLSearchParams): Reply {

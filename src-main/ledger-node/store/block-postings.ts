@@ -2,6 +2,7 @@
 // document containing it. The reference's `assets` documents are `{data, id}` (CREATEs only), its `metadata`
 // documents `{id, metadata}` (every transaction), SPEC §6.
 import { indexDocument } from '../search/text-search';
+import type { IndexKind } from './term-index';
 import type { TxShape } from './tx-shape';
 
 // lmdb keys are limited to ~2 KB, so the first store format cut longer terms; every format keeps the cut
@@ -17,6 +18,14 @@ const SURROGATE = /[\ud800-\udfff]/;
 export function indexTerm(term: string): string {
   const cut = term.length > MAX_TERM_LENGTH ? term.slice(0, MAX_TERM_LENGTH) : term;
   return cut.length >= LONG_KEY && SURROGATE.test(cut) ? Buffer.from(cut, 'utf8').toString('utf8') : cut;
+}
+
+/**
+ * The search document of a transaction (assets: CREATEs only, the caller's check), as indexed and as phrase
+ * checks read it; its key order is the reference's, and sets the order in which its strings are analysed.
+ */
+export function searchDocumentOf(kind: IndexKind, tx: TxShape): { data: unknown; id: string } | { id: string; metadata: unknown } {
+  return kind === 'assets' ? { data: tx.asset.data ?? null, id: tx.id } : { id: tx.id, metadata: tx.metadata ?? null };
 }
 
 // Postings are kept as flat (seq, weight) pairs: a block holds tens of thousands of them.
@@ -43,7 +52,7 @@ export class BlockPostings {
 
   /** Transactions must be added in ascending seq. */
   add(tx: TxShape, seq: number): void {
-    if (tx.operation === 'CREATE') addDocument(this.assets, indexDocument({ data: tx.asset.data ?? null, id: tx.id }), seq);
-    addDocument(this.metadata, indexDocument({ id: tx.id, metadata: tx.metadata ?? null }), seq);
+    if (tx.operation === 'CREATE') addDocument(this.assets, indexDocument(searchDocumentOf('assets', tx)), seq);
+    addDocument(this.metadata, indexDocument(searchDocumentOf('metadata', tx)), seq);
   }
 }

@@ -8,6 +8,7 @@
 //   posting := varint(seq) weight          weight := byte 1..255 (that integer) | byte 0, float64 LE
 //
 // Seqs are absolute, so the postings of one term from consecutive runs concatenate byte for byte when merging.
+import { ByteWriter } from './byte-writer';
 
 export const CHUNK_BYTES = 8 * 1024;
 
@@ -20,75 +21,6 @@ export interface EncodedRun {
   readonly chunks: Uint8Array[];
   /** The first term of each chunk, as varint-length-prefixed bytes back to back (see `Fences`). */
   readonly fences: Uint8Array;
-}
-
-/** Growable byte buffer with the varint and float encodings of the format. */
-class ByteWriter {
-  bytes: Buffer;
-  length = 0;
-  private view: DataView;
-
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafe(capacity);
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-  }
-
-  reserve(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + extra));
-    this.bytes.copy(grown, 0, 0, this.length);
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
-  }
-
-  varint(value: number): void {
-    this.reserve(8);
-    let rest = value;
-    while (rest >= 0x80) {
-      this.bytes[this.length++] = (rest % 0x80) | 0x80;
-      rest = Math.floor(rest / 0x80);
-    }
-    this.bytes[this.length++] = rest;
-  }
-
-  weight(value: number): void {
-    this.reserve(9);
-    if (Number.isInteger(value) && value >= 1 && value <= 255) {
-      this.bytes[this.length++] = value;
-      return;
-    }
-    this.bytes[this.length++] = 0;
-    this.view.setFloat64(this.length, value, true);
-    this.length += 8;
-  }
-
-  copy(source: Uint8Array, start: number, end: number): void {
-    this.reserve(end - start);
-    // Most copies are a term, an entry or a few postings: a loop beats making a subarray view for them.
-    if (end - start < 256) {
-      const bytes = this.bytes;
-      let at = this.length;
-      for (let i = start; i < end; i++) bytes[at++] = source[i] as number;
-      this.length = at;
-    } else {
-      this.bytes.set(source.subarray(start, end), this.length);
-      this.length += end - start;
-    }
-  }
-
-  /** Writes a well-formed string as UTF-8; returns its byte length. */
-  utf8(text: string): number {
-    this.reserve(text.length * 3);
-    const written = this.bytes.write(text, this.length, 'utf8');
-    this.length += written;
-    return written;
-  }
-
-  take(): Uint8Array {
-    const out = Uint8Array.prototype.slice.call(this.bytes, 0, this.length);
-    this.length = 0;
-    return out;
-  }
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
@@ -137,6 +69,21 @@ export function readVarint(bytes: Uint8Array, at: number): number {
   }
 }
 
+// readEntry leaves the entry's term range and the start of its postings here (no tuple to allocate per entry).
+export let entryTermStart = 0;
+export let entryTermEnd = 0;
+export let entryPostingStart = 0;
+
+/** Reads the header of the entry at `at` (see the format above); returns the entry's end, where its postings end. */
+export function readEntry(bytes: Uint8Array, at: number): number {
+  const termLength = readVarint(bytes, at);
+  entryTermStart = varintEnd;
+  entryTermEnd = varintEnd + termLength;
+  const postingLength = readVarint(bytes, entryTermEnd);
+  entryPostingStart = varintEnd;
+  return varintEnd + postingLength;
+}
+
 /** Byte order of a[aStart, aEnd) against b[bStart, bEnd) (as memcmp, a prefix first). */
 export function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
   const n = Math.min(aEnd - aStart, bEnd - bStart);
@@ -158,13 +105,7 @@ export class RunBuilder {
    * `postings` calls.
    */
   entry(term: Uint8Array, termStart: number, termEnd: number, postingBytes: number): void {
-    const entryBytes = termEnd - termStart + postingBytes + 16;
-    // A term with very many postings gets a chunk of its own, so that lookups of its neighbours stay small.
-    if (this.chunk.length > 0 && (this.chunk.length + entryBytes > CHUNK_BYTES || entryBytes > CHUNK_BYTES)) this.endChunk();
-    if (this.chunk.length === 0) {
-      this.fenceBytes.varint(termEnd - termStart);
-      this.fenceBytes.copy(term, termStart, termEnd);
-    }
+    this.makeRoom(termEnd - termStart + postingBytes + 16, term, termStart, termEnd);
     this.chunk.varint(termEnd - termStart);
     this.chunk.copy(term, termStart, termEnd);
     this.chunk.varint(postingBytes);
@@ -173,15 +114,9 @@ export class RunBuilder {
 
   /** Adds an entry copied whole from another run: bytes[entryStart, entryEnd), its term at [termStart, termEnd). */
   copyEntry(bytes: Uint8Array, entryStart: number, entryEnd: number, termStart: number, termEnd: number): void {
-    if (this.chunk.length > 0 && (this.chunk.length + entryEnd - entryStart > CHUNK_BYTES || entryEnd - entryStart > CHUNK_BYTES)) {
-      this.endChunk();
-    }
-    if (this.chunk.length === 0) {
-      this.fenceBytes.varint(termEnd - termStart);
-      this.fenceBytes.copy(bytes, termStart, termEnd);
-    }
+    this.makeRoom(entryEnd - entryStart, bytes, termStart, termEnd);
     this.chunk.copy(bytes, entryStart, entryEnd);
-    if (this.chunk.length >= CHUNK_BYTES) this.endChunk();
+    this.endEntry();
   }
 
   postings(bytes: Uint8Array, start: number, end: number): void {
@@ -201,6 +136,20 @@ export class RunBuilder {
   finish(): { chunks: Uint8Array[]; fences: Uint8Array } {
     if (this.chunk.length > 0) this.endChunk();
     return { chunks: this.takeChunks(), fences: this.fenceBytes.take() };
+  }
+
+  /**
+   * Before an entry of about `entryBytes` whose term is term[termStart, termEnd): ends the current chunk if the
+   * entry would overflow it, and records the term as the fence of a chunk it starts. An entry larger than a chunk
+   * thus starts a chunk, which `endEntry` ends after it: a term with very many postings gets a chunk of its own, so
+   * that lookups of its neighbours stay small.
+   */
+  private makeRoom(entryBytes: number, term: Uint8Array, termStart: number, termEnd: number): void {
+    if (this.chunk.length > 0 && this.chunk.length + entryBytes > CHUNK_BYTES) this.endChunk();
+    if (this.chunk.length === 0) {
+      this.fenceBytes.varint(termEnd - termStart);
+      this.fenceBytes.copy(term, termStart, termEnd);
+    }
   }
 
   private endChunk(): void {
@@ -328,12 +277,8 @@ export class Fences {
 function forEachEntry(chunk: Uint8Array, visit: (termStart: number, termEnd: number, postingStart: number, postingEnd: number) => boolean): void {
   let at = 0;
   while (at < chunk.length) {
-    const termLength = readVarint(chunk, at);
-    const termStart = varintEnd;
-    const postingLength = readVarint(chunk, termStart + termLength);
-    const postingStart = varintEnd;
-    if (!visit(termStart, termStart + termLength, postingStart, postingStart + postingLength)) return;
-    at = postingStart + postingLength;
+    at = readEntry(chunk, at);
+    if (!visit(entryTermStart, entryTermEnd, entryPostingStart, at)) return;
   }
 }
 

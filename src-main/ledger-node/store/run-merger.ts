@@ -1,6 +1,6 @@
 // Merging runs of the search index (format in posting-runs.ts): a k-way merge by term, resumable, so that a large
 // merge runs a slice at a time between requests.
-import { RunBuilder, compareBytes, readVarint, varintEnd } from './posting-runs';
+import { RunBuilder, compareBytes, entryPostingStart, entryTermEnd, entryTermStart, readEntry } from './posting-runs';
 
 /** Walks the entries of one run, chunk by chunk, for a merge. */
 class EntryCursor {
@@ -32,12 +32,10 @@ class EntryCursor {
       this.at = 0;
     }
     this.entryStart = this.at;
-    const termLength = readVarint(this.bytes, this.at);
-    this.termStart = varintEnd;
-    this.termEnd = varintEnd + termLength;
-    const postingLength = readVarint(this.bytes, this.termEnd);
-    this.postingStart = varintEnd;
-    this.postingEnd = varintEnd + postingLength;
+    this.postingEnd = readEntry(this.bytes, this.at);
+    this.termStart = entryTermStart;
+    this.termEnd = entryTermEnd;
+    this.postingStart = entryPostingStart;
     this.at = this.postingEnd;
     return true;
   }

@@ -145,13 +145,18 @@ export class TermIndex {
 
   /** Resolves once no merge is running or due (tests, and a clean close). */
   async settle(): Promise<void> {
-    while (this.merges.size > 0) await Promise.allSettled([...this.merges]);
+    await this.mergesDone();
     if (this.failure) throw this.failure;
   }
 
-  /** Stops merging: a merge under way is abandoned and its partial output removed. */
+  /** Stops merging: a merge under way is abandoned and its partial output removed. A failed merge is not reported. */
   async close(): Promise<void> {
     this.closing = true;
+    await this.mergesDone();
+  }
+
+  /** Resolves once no merge is running (each one that ends may have scheduled the next). */
+  private async mergesDone(): Promise<void> {
     while (this.merges.size > 0) await Promise.allSettled([...this.merges]);
   }
 

@@ -5,6 +5,9 @@
 # others plus the settings BigchainDB recommends (no empty blocks, no mempool recheck, higher send/recv rates).
 # Runs inside the tendermint/tendermint:v0.31.5 image (busybox sh) as the `network-setup` compose service.
 # Idempotent: once a node carries the marker, nothing is regenerated (regenerating would fork the chain).
+# Peers are written as <node id>@<address>:26656 with the nodes' fixed addresses (TM_NODE_ADDRS, same order as
+# TM_NODES): Tendermint 0.31.5 resolves a peer's host name only once, at start, and drops a peer it cannot resolve
+# (a stopped container has no DNS name). Without TM_NODE_ADDRS the node names are used.
 set -eu
 
 ROOT="${TM_ROOT:-/network}"
@@ -13,6 +16,15 @@ CHAIN_ID="${TM_CHAIN_ID:-healthchain-network}"
 P2P_PORT="${TM_P2P_PORT:-26656}"
 POWER=10
 MARKER=config/.healthchain-network
+ADDRS="${TM_NODE_ADDRS:-}"
+
+# The address peers use to reach the i-th node (1-based).
+address_of() {
+  i=0
+  for a in $ADDRS; do i=$((i + 1)); if [ "$i" -eq "$1" ]; then echo "$a"; return; fi; done
+  i=0
+  for n in $NODES; do i=$((i + 1)); if [ "$i" -eq "$1" ]; then echo "$n"; return; fi; done
+}
 
 ready=0
 total=0
@@ -20,6 +32,12 @@ for node in $NODES; do
   total=$((total + 1))
   if [ -f "$ROOT/$node/$MARKER" ]; then ready=$((ready + 1)); fi
 done
+addr_count=0
+for a in $ADDRS; do addr_count=$((addr_count + 1)); done
+if [ -n "$ADDRS" ] && [ "$addr_count" -ne "$total" ]; then
+  echo "network-setup: TM_NODE_ADDRS lists $addr_count addresses for $total nodes" >&2
+  exit 1
+fi
 if [ "$ready" -eq "$total" ]; then
   echo "network-setup: $total nodes already configured; nothing to do"
   exit 0
@@ -32,7 +50,9 @@ fi
 
 validators=""
 peers=""
+index=0
 for node in $NODES; do
+  index=$((index + 1))
   home="$ROOT/$node"
   mkdir -p "$home"
   tendermint init --home "$home" >/dev/null
@@ -46,21 +66,22 @@ for node in $NODES; do
     *[!0-9a-f]* | "") echo "network-setup: unexpected node id from $node: $node_id" >&2; exit 1 ;;
   esac
   validators="${validators:+$validators,}{\"pub_key\":$pub_key,\"power\":\"$POWER\",\"name\":\"$node\"}"
-  peers="${peers:+$peers }$node_id@$node:$P2P_PORT"
+  peers="${peers:+$peers }$node_id@$(address_of "$index"):$P2P_PORT"
 done
 
 genesis_time=$(date -u +%Y-%m-%dT%H:%M:%S.000000000Z)
 genesis="{\"genesis_time\":\"$genesis_time\",\"chain_id\":\"$CHAIN_ID\",\"validators\":[$validators],\"app_hash\":\"\"}"
 
+index=0
 for node in $NODES; do
+  index=$((index + 1))
   home="$ROOT/$node"
   printf '%s\n' "$genesis" > "$home/config/genesis.json"
   others=""
+  position=0
   for peer in $peers; do
-    case "$peer" in
-      *@"$node":*) ;; # a node does not list itself
-      *) others="${others:+$others,}$peer" ;;
-    esac
+    position=$((position + 1))
+    [ "$position" -eq "$index" ] || others="${others:+$others,}$peer" # a node does not list itself
   done
   sed -i \
     -e "s|^persistent_peers = .*|persistent_peers = \"$others\"|" \

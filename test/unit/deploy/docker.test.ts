@@ -1,5 +1,6 @@
-// docker/: the real BigchainDB reference (cannot run here), checked for structure, and the network setup script
-// run for real with a stand-in for the tendermint CLI.
+// docker/: the real BigchainDB reference (cannot run here), checked for structure as Compose would read it (with
+// its ${VAR:-default} / ${VAR:?error} interpolation), and the network setup script run for real with a stand-in for
+// the tendermint CLI. The operation scripts (watchdog, rebuild, join, backup) run in docker-scripts.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,20 +15,43 @@ const dockerDir = path.join(process.cwd(), 'docker');
 
 interface Service {
   image: string;
+  logging?: { driver: string; options?: Record<string, string> };
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
   command?: string[] | string;
   entrypoint?: string[] | string;
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string; restart?: boolean }>;
+  healthcheck?: { test: string[]; interval?: string; retries?: number };
 }
 interface Compose {
+  name: string;
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
+  networks?: Record<string, { name?: string; ipam?: { config: { subnet: string; ip_range?: string }[] } }>;
 }
 
-const load = (file: string): Compose => yaml.load(readFileSync(path.join(dockerDir, file), 'utf8')) as Compose;
+/** Compose's interpolation of ${VAR}, ${VAR:-default} and ${VAR:?error}, applied as Compose does: to the string values
+ * of the parsed file (so "${PORT:-9985}" stays a string). */
+function interpolate(text: string, env: Record<string, string | undefined>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    if (op === ':?') throw new Error(`required variable ${name} is missing a value: ${arg}`);
+    return op === ':-' ? arg! : '';
+  });
+}
+
+const PUBLIC_ENV = { BDB_PUBLIC_HOST: 'ledger.test.example' };
+const rawCompose = (file: string) => readFileSync(path.join(dockerDir, file), 'utf8');
+function interpolateTree(value: unknown, env: Record<string, string | undefined>): unknown {
+  if (typeof value === 'string') return interpolate(value, env);
+  if (Array.isArray(value)) return value.map((v) => interpolateTree(v, env));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateTree(v, env)]));
+  return value;
+}
+const load = (file: string, env: Record<string, string | undefined> = PUBLIC_ENV): Compose => interpolateTree(yaml.load(rawCompose(file)), env) as Compose;
 const COMPOSE_FILES = ['single-node/docker-compose.yml', 'network/docker-compose.yml'];
 
 const byImage = (compose: Compose, prefix: string) => Object.entries(compose.services).filter(([, s]) => s.image.startsWith(prefix));
@@ -134,11 +158,85 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
   it('restarts services and checks their health', () => {
     for (const [name, service] of [...bigchaindbs, ...mongos]) expect(service.healthcheck?.test.length, name).toBeGreaterThan(0);
   });
+
+  it('checks each Tendermint on /abci_info, reading the body (a dead ABCI connection is a JSON-RPC error with HTTP 200)', () => {
+    for (const [name, tm] of tendermints) {
+      const test = tm.healthcheck?.test.join(' ') ?? '';
+      expect(test, name).toMatch(/^CMD-SHELL curl -fsS --max-time \d+ http:\/\/127\.0\.0\.1:26657\/abci_info \| jq -e \.result\.response > \/dev\/null$/);
+      expect(tm.restart, name).toBe('unless-stopped');
+      const bdb = proxyApp(tm)!;
+      expect(tm.depends_on?.[bdb], name).toEqual({ condition: 'service_healthy', restart: true });
+    }
+  });
+
+  it('refuses to start without BDB_PUBLIC_HOST, and takes the advertised stream scheme and port as settings', () => {
+    expect(() => load(file, {})).toThrow(/required variable BDB_PUBLIC_HOST is missing a value: BDB_PUBLIC_HOST is not set - copy \.env\.example to \.env/);
+    const tls = load(file, { ...PUBLIC_ENV, BDB_WS_ADVERTISED_SCHEME: 'wss', BDB_WS_ADVERTISED_PORT: '443', BDB_WS_ADVERTISED_PORT_1: '19443', BDB_WS_ADVERTISED_PORT_2: '29443', BDB_WS_ADVERTISED_PORT_3: '39443', BDB_WS_ADVERTISED_PORT_4: '49443' });
+    for (const [name, bdb] of byImage(tls, 'bigchaindb/')) {
+      expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_HOST, name).toBe('ledger.test.example');
+      expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_SCHEME, name).toBe('wss');
+      expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_PORT, name).toMatch(/^(443|[1-4]9443)$/);
+    }
+    for (const [name, bdb] of bigchaindbs) expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_SCHEME, `${name} default`).toBe('ws');
+  });
+
+  it('bounds the gunicorn workers of every BigchainDB', () => {
+    const workers = bigchaindbs.map(([, bdb]) => Number(bdb.environment?.BIGCHAINDB_SERVER_WORKERS));
+    for (const w of workers) expect(w).toBeGreaterThanOrEqual(1);
+    // Four BigchainDBs on one host: at most 8 API processes by default, whatever the CPU count.
+    expect(workers.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(bigchaindbs.length === 1 ? 3 : 8);
+  });
+
+  it('binds the published API, stream and P2P ports to an address variable (Docker bypasses ufw/firewalld)', () => {
+    const raw = rawCompose(file);
+    for (const line of raw.split('\n').filter((l) => /^\s+- "[^"]*:(9984|9985|26656)"/.test(l))) {
+      expect(line, 'a published API/stream/P2P port must name its host address').toMatch(/- "\$\{(BDB_BIND_IP|TM_P2P_BIND_IP):-[0-9.]+\}:/);
+    }
+    const lan = load(file, { ...PUBLIC_ENV, BDB_BIND_IP: '10.1.2.3', TM_P2P_BIND_IP: '10.1.2.3' });
+    for (const [name, service] of Object.entries(lan.services)) {
+      for (const port of (service.ports ?? []).map(parsePort)) {
+        expect(port.hostIp, `${name}:${port.container}`).toBe(port.container % 1000 === 657 ? '127.0.0.1' : '10.1.2.3');
+      }
+    }
+    // By default P2P stays on this host: a single node needs it only once it joins a network.
+    for (const [name, service] of Object.entries(services)) {
+      for (const port of (service.ports ?? []).map(parsePort)) if (port.container === 26656) expect(port.hostIp, name).toBe('127.0.0.1');
+    }
+  });
+
+  it('rotates every container\'s log', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.logging?.driver, name).toBe('json-file');
+      expect(service.logging?.options, name).toEqual({ 'max-size': '10m', 'max-file': '5' });
+    }
+  });
+
+  it('documents every variable it reads in .env.example, with BDB_PUBLIC_HOST set there', () => {
+    const used = new Set([...rawCompose(file).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+    const example = readFileSync(path.join(dockerDir, path.dirname(file), '.env.example'), 'utf8');
+    const defined = new Set([...example.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+    expect([...used].filter((v) => !defined.has(v))).toEqual([]);
+    expect(example).toMatch(/^BDB_PUBLIC_HOST=\S+$/m);
+    // The example file works as it is: every value interpolates into a valid compose file.
+    const env = Object.fromEntries([...example.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(load(file, env).services)).toEqual(Object.keys(services));
+  });
 });
 
 describe('docker/network: the BFT layout', () => {
   const compose = load('network/docker-compose.yml');
   const tendermints = Object.entries(compose.services).filter(isMainTendermint).map(([name]) => name);
+
+  it('gives every Tendermint a fixed address, outside the range Docker hands out, and the setup peers those addresses', () => {
+    const ipam = compose.networks?.ledger?.ipam?.config[0];
+    expect(ipam).toEqual({ subnet: '172.28.10.0/24', ip_range: '172.28.10.128/25' });
+    const addresses = tendermints.map((name) => (compose.services[name]!.networks as Record<string, { ipv4_address: string }>).ledger!.ipv4_address);
+    expect(addresses).toEqual(['172.28.10.11', '172.28.10.12', '172.28.10.13', '172.28.10.14']);
+    expect(compose.services['network-setup']!.environment?.TM_NODE_ADDRS?.split(' ')).toEqual(addresses);
+    for (const [name, service] of Object.entries(compose.services)) expect(service.networks, name).toBeDefined();
+    const moved = load('network/docker-compose.yml', { ...PUBLIC_ENV, TM_SUBNET_PREFIX: '10.99.0' });
+    expect(moved.services['network-setup']!.environment?.TM_NODE_ADDRS).toBe('10.99.0.11 10.99.0.12 10.99.0.13 10.99.0.14');
+  });
 
   it('has four validator nodes, each waiting for the one-shot setup', () => {
     expect(tendermints).toEqual(['tendermint-1', 'tendermint-2', 'tendermint-3', 'tendermint-4']);
@@ -224,6 +322,23 @@ describe('docker/network/setup-network.sh (with a stand-in tendermint CLI)', () 
       expect(config).toMatch(new RegExp(`^moniker = "${node}"$`, 'm'));
       expect(config).toMatch(/^log_level = "main:info,state:info,\*:error"$/m);
     }
+  });
+
+  it('peers the nodes by their fixed addresses when given them, as the compose file does', async () => {
+    const addrs = ['172.28.10.11', '172.28.10.12', '172.28.10.13', '172.28.10.14'];
+    env = { ...env, TM_NODE_ADDRS: addrs.join(' ') };
+    await setup();
+    for (const [i, node] of nodes.entries()) {
+      const peers = /^persistent_peers = "(.*)"$/m.exec(await configOf(node))![1]!.split(',');
+      const expected = await Promise.all(nodes.map(async (n, j) => `${await nodeIdOf(n)}@${addrs[j]}:26656`));
+      expect(peers).toEqual(expected.filter((_, j) => j !== i));
+    }
+  });
+
+  it('refuses an address list that does not match the nodes, before writing anything', async () => {
+    env = { ...env, TM_NODE_ADDRS: '172.28.10.11 172.28.10.12' };
+    await expect(setup()).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/TM_NODE_ADDRS lists 2 addresses for 4 nodes/) });
+    await expect(readFile(path.join(work, 'network', 'tendermint-1', 'config/genesis.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('changes nothing when run again, and refuses to regenerate a partly configured network', async () => {

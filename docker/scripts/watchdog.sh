@@ -16,6 +16,7 @@ set -eu
 [ -f "$1/docker-compose.yml" ] || die "$1: no docker-compose.yml here"
 HC_DIR=$(cd "$1" && pwd)
 WAIT_SECONDS="${HC_WATCHDOG_WAIT_SECONDS:-180}"
+POLL_SECONDS="${HC_WATCHDOG_POLL_SECONDS:-5}"
 
 # "running healthy 20261204140102" : state, health (none without a health check), start time to the second.
 state_of() {
@@ -26,11 +27,12 @@ state_of() {
 }
 
 wait_healthy() {
+  service=$1
   waited=0
   while [ "$waited" -lt "$WAIT_SECONDS" ]; do
-    set -- $(state_of "$1")
+    set -- $(state_of "$service")
     [ "$2" = healthy ] && return 0
-    sleep 5; waited=$((waited + 5))
+    sleep "$POLL_SECONDS"; waited=$((waited + POLL_SECONDS))
   done
   return 1
 }

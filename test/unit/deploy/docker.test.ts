@@ -15,6 +15,7 @@ const dockerDir = path.join(process.cwd(), 'docker');
 
 interface Service {
   image: string;
+  restart?: string;
   logging?: { driver: string; options?: Record<string, string> };
   networks?: string[] | Record<string, { ipv4_address?: string } | null>;
   command?: string[] | string;

@@ -16,6 +16,9 @@ Commands
   verify <chartId> | --all     verify one chart, or every chart the identity can read
   outbox                       list signed transactions waiting to be committed
   practitioners [query]        search the practitioner directory
+  network check                check the ledger network: every node answers, one chain and height, each
+                               advertised event stream opens (nodes: --node, else the managed nodeUrls);
+                               a plain-text report for a ticket, or --json. Exit 1 when a check fails
 
 Options
   --identity <signKey>   which keychain identity to use (default: the only one)

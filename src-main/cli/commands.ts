@@ -94,6 +94,14 @@ export async function run(options: CliOptions): Promise<number> {
     throw new CliError('identity: expected "create" or "list"');
   }
 
+  if (command === 'network') {
+    if (args[0] !== 'check' || args.length > 1) throw new CliError('network: expected "check"');
+    const { runNetworkCheck, NetworkCheckUsageError } = await import('./network-check');
+    return runNetworkCheck(options, out).catch((error: unknown) => {
+      throw error instanceof NetworkCheckUsageError ? new CliError(error.message) : error;
+    });
+  }
+
   const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners'];
   if (!command || !known.includes(command)) throw new CliError(`unknown command "${command}"`);
   const needsIdentity = command !== 'outbox' && command !== 'practitioners';

@@ -27,6 +27,7 @@ import {
   settingsViewSchema,
   verificationReportSchema,
 } from './data';
+import { networkCheckSchema } from './network-check';
 
 const none = z.strictObject({});
 const done = z.object({});
@@ -116,6 +117,10 @@ export const contract = {
       doc: 'Change user settings (SETTING_LOCKED for a managed key).' }),
     testNode: channel({ request: z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' }) }),
       response: nodeTestResultSchema, readOnly: true, variants: W, doc: 'Probe a node URL (GET / and /api/v1/).' }),
+  },
+  network: {
+    check: channel({ request: none, response: networkCheckSchema, readOnly: true, variants: W,
+      doc: 'Check the ledger nodes in use: each answers, one chain and height, each advertised stream opens; with a plain-text report.' }),
   },
   app: {
     status: channel({ request: none, response: appStatusSchema, readOnly: true, variants: BOTH, doc: 'Variant, node in use and reachability, signed-in state.' }),

@@ -2,5 +2,6 @@
 export * from './errors';
 export * from './channel';
 export * from './data';
+export * from './network-check';
 export * from './contract';
 export * from './client';

@@ -5,6 +5,7 @@ import { IpcFailure } from '../../../src-shared/ipc';
 import type { IdentitySummary } from '../../vault';
 import { isVettedTransactionUrl } from '../../app/external-links';
 import { NodeUnreachableError } from '../../ledger/errors';
+import { checkNetwork } from '../../ledger/network-check';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
 import type { WorkstationContext } from './context';
@@ -199,6 +200,7 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
     'settings.set': async (req) => settings.setUser(req.patch),
     'settings.testNode': async (req) => status.testNode(req.url),
+    'network.check': async () => checkNetwork(status.nodeUrlsInUse()),
 
     'app.openExternal': async (req) => {
       if (!isVettedTransactionUrl(req.url, status.nodeUrlsInUse())) {

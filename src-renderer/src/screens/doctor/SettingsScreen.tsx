@@ -10,6 +10,7 @@ import { call, type UiError } from '../../errors';
 import { useSession } from '../../stores/session';
 import { useSettings } from '../../stores/settings';
 import { useStatus } from '../../stores/status';
+import { NetworkCheckPanel } from './NetworkCheckPanel';
 
 export function SettingsScreen() {
   const { view, error, load } = useSettings();
@@ -26,6 +27,7 @@ export function SettingsScreen() {
       </div>
       <ErrorMessage error={error} />
       {view ? <SettingsForm view={view} /> : !error && <Loading label="Loading settings…" />}
+      <NetworkCheckPanel />
       <BackupExport />
     </section>
   );

@@ -353,3 +353,51 @@ describe('docker/network/setup-network.sh (with a stand-in tendermint CLI)', () 
     expect(await genesisOf('tendermint-3')).toEqual(before);
   });
 });
+
+describe('docker/README.md and the files around the compose layouts', () => {
+  const readme = readFileSync(path.join(dockerDir, 'README.md'), 'utf8');
+  // The text of the fenced blocks: what IT copies and runs.
+  let fenced = false;
+  const commands = readme.split('\n').filter((line) => (/^\s*```/.test(line) ? ((fenced = !fenced), false) : fenced)).join('\n');
+
+  it('spells out every volume by its real (project-prefixed) name', () => {
+    for (const file of COMPOSE_FILES) {
+      const compose = load(file);
+      for (const volume of Object.keys(compose.volumes ?? {})) {
+        const generic = volume.replace(/-(\d)-/, '-N-');
+        expect(readme, `${compose.name}_${volume}`).toContain(`${compose.name}_${generic}`);
+      }
+    }
+    expect(commands).toContain('--network healthchain-ledger');
+    expect(load('network/docker-compose.yml').networks?.ledger?.name).toBe('healthchain-ledger');
+  });
+
+  it('gives the election commands BigchainDB 2.2.2 has (chain-migration, upsert-validator, approve by > 2/3)', () => {
+    expect(commands).toMatch(/election new upsert-validator <new public key, base64> 10 <new node id> \\\n\s+--private-key \/tendermint\/config\/priv_validator_key\.json/);
+    expect(commands).toMatch(/election approve <election id> --private-key \/tendermint\/config\/priv_validator_key\.json/);
+    expect(readme).toContain('`bigchaindb election new chain-migration --private-key …`');
+    expect(readme).toContain('more than 2/3 of the current voting power');
+    expect(commands).not.toMatch(/election new migration/);
+    expect(readme).not.toMatch(/`bigchaindb election new migration`\)/);
+  });
+
+  it('checks status with `ps -a`, names the status URL per layout, and cites no file BigchainDB no longer has', () => {
+    expect(commands).toContain('docker compose ps -a');
+    expect(readme).toContain('`curl -s http://localhost:N9984/` (19984 … 49984');
+    for (const line of readme.split('\n').filter((l) => l.includes('docker-compose.network.yml'))) expect(line).toMatch(/removed/);
+  });
+
+  it('references every operation script, each executable, LF-only and marked eol=lf for Git', async () => {
+    const scriptsDir = path.join(dockerDir, 'scripts');
+    const { readdirSync, statSync } = await import('node:fs');
+    const names = readdirSync(scriptsDir).filter((n) => n.endsWith('.sh') && n !== 'lib.sh');
+    expect(names.sort()).toEqual(['backup.sh', 'join-network.sh', 'rebuild-node.sh', 'watchdog.sh']);
+    for (const name of [...names.map((n) => `scripts/${n}`), 'network/setup-network.sh']) {
+      expect(readme, name).toContain(name.startsWith('scripts/') ? name : 'setup-network.sh');
+      expect(statSync(path.join(dockerDir, name)).mode & 0o111, `${name} must be executable`).not.toBe(0);
+      expect(readFileSync(path.join(dockerDir, name), 'utf8')).not.toContain('\r');
+      const { stdout } = await run('git', ['check-attr', 'eol', '--', `docker/${name}`]);
+      expect(stdout.trim()).toBe(`docker/${name}: eol: lf`);
+    }
+  });
+});

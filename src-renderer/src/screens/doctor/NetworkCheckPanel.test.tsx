@@ -37,7 +37,11 @@ describe('Settings → Ledger nodes: network check', () => {
       ['2', 'https://l2.example', 'no', '–', '–', '–'],
     ]);
     expect(within(within(result).getByRole('list', { name: 'Problems' })).getByRole('listitem').textContent).toBe('Failed node 2 (https://l2.example) does not answer: connect ECONNREFUSED.');
-    expect((screen.getByRole('textbox', { name: 'Report for a ticket' }) as HTMLTextAreaElement).value).toBe(failed.text);
+    const report = screen.getByRole('textbox', { name: 'Report for a ticket' }) as HTMLTextAreaElement;
+    expect(report.value).toBe(failed.text);
+    await user.click(screen.getByRole('button', { name: 'Copy report' }));
+    expect([report.selectionStart, report.selectionEnd]).toEqual([0, failed.text.length]);
+    expect(screen.getByText(/^Report (copied\.|selected: press Ctrl\+C)/)).toBeTruthy();
   });
 
   it('shows why the check could not run', async () => {

@@ -18,21 +18,26 @@ export function NetworkCheckPanel() {
   const [result, setResult] = useState<NetworkCheck | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'copied' | 'selected' | null>(null);
 
   async function check() {
     setBusy(true);
     setError(null);
-    setCopied(false);
+    setCopied(null);
     const r = await call(() => api().network.check());
     setBusy(false);
     if (r.ok) setResult(r.value);
     else setError(r.error);
   }
 
-  async function copy() {
-    if (!result) return;
-    await navigator.clipboard?.writeText(result.text).then(() => setCopied(true), () => setCopied(false));
+  // The renderer is denied the async Clipboard API (every permission request is refused), so the report is selected
+  // and copied as a user's Ctrl+C would; where even that is refused, it stays selected for the user to copy.
+  function copy() {
+    const area = document.getElementById('network-check-report') as HTMLTextAreaElement | null;
+    if (!area) return;
+    area.focus();
+    area.select();
+    setCopied(typeof document.execCommand === 'function' && document.execCommand('copy') ? 'copied' : 'selected');
   }
 
   return (
@@ -79,8 +84,9 @@ export function NetworkCheckPanel() {
             <textarea id="network-check-report" className="mono" readOnly rows={12} value={result.text} />
           </div>
           <button type="button" className="btn" onClick={copy}>
-            {copied ? 'Copied' : 'Copy report'}
+            Copy report
           </button>
+          {copied && <span role="status">{copied === 'copied' ? ' Report copied.' : ' Report selected: press Ctrl+C (⌘C) to copy it.'}</span>}
         </div>
       )}
     </section>

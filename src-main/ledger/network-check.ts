@@ -59,8 +59,9 @@ async function getJson(url: string, timeoutMs: number): Promise<{ status: number
   return { status: res.status, body };
 }
 
+/** HEAD, so probing the height does not download whole blocks (Flask answers HEAD for every GET route). */
 async function blockExists(base: string, height: number, timeoutMs: number): Promise<boolean> {
-  const { status } = await getJson(`${base}/api/v1/blocks/${height}`, timeoutMs);
+  const { status } = await fetch(`${base}/api/v1/blocks/${height}`, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   if (status === 200) return true;
   if (status === 404) return false;
   throw new NodeAnswerError(`GET /api/v1/blocks/${height} answered HTTP ${status}`);

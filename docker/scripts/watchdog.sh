@@ -37,8 +37,9 @@ wait_healthy() {
   return 1
 }
 
+services=$(dc config --services) || die "'docker compose config' failed in $HC_DIR (is its .env there?)"
 status=0
-for tm in $(dc config --services | grep '^tendermint'); do
+for tm in $(printf '%s\n' "$services" | grep '^tendermint'); do
   bdb="bigchaindb${tm#tendermint}"
   set -- $(state_of "$bdb"); bdb_status=$1; bdb_health=$2; bdb_started=$3
   set -- $(state_of "$tm"); tm_status=$1; tm_health=$2; tm_started=$3

@@ -146,6 +146,14 @@ describe('watchdog.sh', () => {
     expect(stdout).toMatch(/bigchaindb-2 is running, tendermint-2 is absent/);
   });
 
+  it('fails loudly when Compose cannot read the layout (e.g. no .env), instead of checking nothing', async () => {
+    await writeFile(path.join(state, 'fail-config'), '');
+    const e = await failure('watchdog.sh', path.join(work, 'network'));
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/'docker compose config' failed in .*network \(is its \.env there\?\)/);
+    expect(await restarts()).toEqual([]);
+  });
+
   it('works on the single-node layout (pair bigchaindb/tendermint)', async () => {
     await writeFile(path.join(state, 'services'), 'mongodb\nbigchaindb\ntendermint\n');
     await inspect('bigchaindb', 'running healthy 2026-12-04T10:00:00Z');

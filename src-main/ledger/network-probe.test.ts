@@ -1,7 +1,7 @@
-// The stream-URL checks made before a WebSocket is tried (the whole check runs against real nodes in
+// The stream-URL checks made before a WebSocket is tried (the probes and the whole check run against real nodes in
 // test/integration/ledger-node/network-check.test.ts).
 import { describe, expect, it } from 'vitest';
-import { advertisedStreamProblem } from './network-check';
+import { advertisedStreamProblem } from './network-probe';
 
 describe('advertisedStreamProblem', () => {
   it('names BDB_PUBLIC_HOST when a remote node advertises localhost or its bind address', () => {

@@ -54,9 +54,14 @@ export const contract = {
     lock: channel({ request: none, response: done, readOnly: false, variants: W, doc: 'Lock now (key material wiped).' }),
     changePassword: channel({ request: z.strictObject({ id: z.string().min(1), oldPassword: z.string().min(1).max(1024), newPassword: passwordSchema }),
       response: done, readOnly: false, variants: W, doc: 'Re-seal the identity under a new password.' }),
-    delete: channel({ request: z.strictObject({ id: z.string().min(1), confirmation: z.string().min(1, { error: 'Type the identity name to confirm' }) }),
+    delete: channel({
+      request: z.strictObject({
+        id: z.string().min(1),
+        confirmation: z.string().min(1, { error: 'Type the identity name to confirm' }),
+        password: z.string().min(1, { error: 'Enter the password of this identity' }).max(1024),
+      }),
       response: done, readOnly: false, variants: W,
-      doc: 'Delete an identity from this workstation; `confirmation` must equal the identity name (CONFIRMATION_MISMATCH).' }),
+      doc: 'Delete an identity from this workstation; `confirmation` must equal the identity name (CONFIRMATION_MISMATCH) and `password` must unseal it (WRONG_PASSWORD).' }),
     exportBackup: channel({ request: z.strictObject({ id: z.string().min(1), password: z.string().min(1).max(1024) }),
       response: saved, readOnly: true, variants: W,
       doc: 'Write an encrypted backup file chosen in a save dialog (needs the identity password).' }),

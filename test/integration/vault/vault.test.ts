@@ -113,19 +113,20 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     expect((await vault.unlock(identity.id, 'a brand new passphrase')).signKey).toBe(identity.signKey);
   });
 
-  it('deletes only with a fresh confirmation token from a first call', async () => {
+  it('deletes only with the password and a fresh confirmation token from a first call', async () => {
     let now = Date.parse('2026-11-25T04:00:00Z');
     const vault = testVault({ now: () => now });
     const { identity, holder } = await vault.create(DOCTOR);
     await expect(vault.deleteIdentity(identity.id, 'guess')).rejects.toThrow(/request deletion first/);
 
-    const stale = await vault.requestDeletion(identity.id);
+    await expect(vault.requestDeletion(identity.id, 'wrong password')).rejects.toBeInstanceOf(WrongPasswordError);
+    const stale = await vault.requestDeletion(identity.id, DOCTOR.password);
     expect(stale.identity.name).toBe(DOCTOR.name);
     now += 3 * 60_000;
     await expect(vault.deleteIdentity(identity.id, stale.token)).rejects.toThrow(/expired/);
     expect((await vault.list()).identities).toHaveLength(1);
 
-    const { token } = await vault.requestDeletion(identity.id);
+    const { token } = await vault.requestDeletion(identity.id, DOCTOR.password);
     await vault.deleteIdentity(identity.id, token);
     expect(holder.locked).toBe(true);
     expect((await vault.list()).identities).toEqual([]);

@@ -20,7 +20,10 @@ import { NodeStatusMonitor, testNode } from './node-status';
 
 export interface CoreOptions {
   variant: Variant;
-  /** The app's data folder (outbox, settings); the kiosk writes nothing there. */
+  /**
+   * The app's data folder (outbox, settings); the kiosk writes only its card-attempt counters there
+   * (`card-attempts.json`: no health data, see src-main/vault/attempt-state-file.ts).
+   */
   dataDir: string;
   settings: SettingsService;
   /** URL of the embedded node when the app started one (no node URL configured). */
@@ -64,6 +67,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const outboxDir = variant === 'kiosk' ? await mkdtemp(path.join(tmpdir(), 'healthchain-kiosk-outbox-')) : path.join(options.dataDir, 'outbox');
   let charts: ChartService | null = null;
   const cards = new PatientCards({
+    // The kiosk's counters of wrong PINs survive a restart (issue #14); the workstation opens no cards.
+    ...(variant === 'kiosk' ? { attemptStateFile: path.join(options.dataDir, 'card-attempts.json') } : {}),
     ...options.cards,
     recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
   });

@@ -10,6 +10,7 @@ import { type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
 import { randomBytes, wipe } from '../../src-shared/crypto/bytes';
 import { TooManyAttemptsError, WrongPinError } from '../../src-shared/crypto/errors';
 import { AttemptLimiter, type AttemptPolicy } from './attempt-limiter';
+import { AttemptStateFile } from './attempt-state-file';
 import { nodeScrypt } from './node-scrypt';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 
@@ -38,6 +39,13 @@ export interface PatientCardOptions {
    * attempt until confirm() is called.
    */
   recognise?: (holder: KeyHolder) => Promise<boolean>;
+  /**
+   * Where the attempt counters are kept so they survive a restart (the kiosk: `card-attempts.json` in its data
+   * folder). Without it they live in memory only.
+   */
+  attemptStateFile?: string;
+  /** Where a damaged counter file or a failed save is reported. */
+  warn?: (message: string) => void;
 }
 
 export class PatientCards {
@@ -45,12 +53,45 @@ export class PatientCards {
   readonly #params: ScryptParams;
   readonly #limiter: AttemptLimiter;
   readonly #recognise: ((holder: KeyHolder) => Promise<boolean>) | undefined;
+  readonly #policy: AttemptPolicy;
+  readonly #now: () => number;
+  readonly #stateFile: AttemptStateFile | null;
+  readonly #warn: (message: string) => void;
+  #loaded: Promise<void> | null = null;
 
   constructor(options: PatientCardOptions = {}) {
     this.#scrypt = options.scrypt ?? nodeScrypt;
     this.#params = options.params ?? CARD_SCRYPT_PARAMS;
-    this.#limiter = new AttemptLimiter(options.attempts ?? CARD_ATTEMPT_POLICY, undefined, options.now);
+    this.#policy = options.attempts ?? CARD_ATTEMPT_POLICY;
+    this.#now = options.now ?? Date.now;
+    this.#limiter = new AttemptLimiter(this.#policy, undefined, this.#now);
     this.#recognise = options.recognise;
+    this.#stateFile = options.attemptStateFile ? new AttemptStateFile(options.attemptStateFile) : null;
+    this.#warn = options.warn ?? ((message) => console.warn(`[cards] ${message}`));
+  }
+
+  /** Loads the saved counters once. A damaged file pauses every card for the longest delay: fail closed. */
+  #ready(): Promise<void> {
+    this.#loaded ??= (async () => {
+      if (!this.#stateFile) return;
+      const { snapshot, problem } = await this.#stateFile.load();
+      if (snapshot) this.#limiter.restore(snapshot);
+      if (problem) {
+        this.#warn(`card attempt counters not trusted: ${problem}. Every card is paused for ${this.#policy.maxDelayMs / 1000} s.`);
+        this.#limiter.blockAllUntil(this.#now() + this.#policy.maxDelayMs);
+        await this.#save();
+      }
+    })();
+    return this.#loaded;
+  }
+
+  /** Writes the counters before the answer goes out, so a restart right after a failure still counts it. */
+  async #save(): Promise<void> {
+    if (!this.#stateFile) return;
+    // A failed write leaves the counters in memory (they still apply until the app restarts); it is reported.
+    await this.#stateFile.save(this.#limiter.snapshot()).catch((error: unknown) => {
+      this.#warn(`card attempt counters not saved: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   /** A new card and patient identity. The PIN must be 6–12 digits and not trivially guessable. */
@@ -85,19 +126,23 @@ export class PatientCards {
     const cardId = cardIdOf(secret);
     return this.#limiter.exclusive(cardId, async () => {
       try {
+        await this.#ready();
         const wait = this.#limiter.retryAfterMs(cardId);
         if (wait > 0) throw new TooManyAttemptsError(wait);
         const holder = new SeedKeyHolder(await deriveCardSeed(secret, pin, this.#scrypt, this.#params), { ...nativeKeyHolderCrypto, readOnly: true });
         if (!this.#recognise) {
           this.#limiter.failAndBlock(cardId);
+          await this.#save();
           return holder;
         }
         if (await this.#recognise(holder)) {
           this.#limiter.succeed(cardId);
+          await this.#save();
           return holder;
         }
         holder.lock();
         this.#limiter.failAndBlock(cardId);
+        await this.#save();
         throw new WrongPinError();
       } finally {
         wipe(secret);
@@ -106,10 +151,11 @@ export class PatientCards {
   }
 
   /** The records layer found this card's charts: reset its attempt counter. */
-  confirm(code: string): void {
+  confirm(code: string): Promise<void> {
     const { secret } = decodeCardCode(code);
     this.#limiter.succeed(cardIdOf(secret));
     wipe(secret);
+    return this.#ready().then(() => this.#save());
   }
 
   /** Attempts counted against a card since its last success (for tests and diagnostics). */

@@ -14,7 +14,7 @@ import { kioskHandlers } from '../ipc/handlers/kiosk';
 import { recentToContract } from '../ipc/handlers/to-contract';
 import { createChartService, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import type { SettingsService } from '../settings';
-import { PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
+import { KeychainCardKey, PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
 import { IdleTimer } from './idle-timer';
 import { NodeStatusMonitor, testNode } from './node-status';
 
@@ -69,6 +69,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const cards = new PatientCards({
     // The kiosk's counters of wrong PINs survive a restart (issue #14); the workstation opens no cards.
     ...(variant === 'kiosk' ? { attemptStateFile: path.join(options.dataDir, 'card-attempts.json') } : {}),
+    // The hospital card key (src-main/vault/card-key.ts): a workstation on the embedded node (one machine) creates it
+    // with the first card; where IT configured node URLs it must be installed, or two keys would print unreadable cards.
+    cardKey: new KeychainCardKey({ mayCreate: () => variant === 'workstation' && settings.get().values.nodeUrls.length === 0 }),
     ...options.cards,
     recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
   });

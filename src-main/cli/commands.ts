@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import { startLedgerNode, type LedgerNode } from '../ledger-node/node';
 import { defaultDataDir } from '../ledger-node/process/data-dir';
-import { PatientCards, Vault } from '../vault';
+import { KeychainCardKey, PatientCards, Vault } from '../vault';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import { createChartService, type ChartService } from '../records/chart-service';
 import type { CliOptions } from './args';
@@ -92,6 +92,36 @@ export async function run(options: CliOptions): Promise<number> {
       return 0;
     }
     throw new CliError('identity: expected "create" or "list"');
+  }
+
+  if (command === 'card-key') {
+    const service = process.env.HEALTHCHAIN_CARD_KEY_SERVICE;
+    const store = new KeychainCardKey(service ? { service } : {});
+    if (args[0] === 'create') {
+      await store.create();
+      err('Created the hospital card key in this keychain. Install the same key on every workstation and kiosk ("card-key export" here, "card-key import" there).');
+      out((await store.export())!);
+      return 0;
+    }
+    if (args[0] === 'export') {
+      const text = await store.export();
+      if (!text) throw new CliError('No hospital card key in this keychain (create one with "card-key create", once per hospital)');
+      out(text);
+      return 0;
+    }
+    if (args[0] === 'import') {
+      const lines = createInterface({ input: process.stdin, terminal: false });
+      let text = '';
+      for await (const line of lines) {
+        text = line;
+        break;
+      }
+      lines.close();
+      await store.install(text);
+      err('The hospital card key is installed in this keychain.');
+      return 0;
+    }
+    throw new CliError('card-key: expected "create", "export" or "import"');
   }
 
   const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners'];

@@ -7,9 +7,13 @@ import path from 'node:path';
 import { TooManyAttemptsError, WrongPinError } from '../../src-shared/crypto/errors';
 import { type KeyHolder } from '../../src-shared/crypto/keyholder';
 import { AttemptStateFile } from './attempt-state-file';
+import { StaticCardKey } from './card-key';
+import { randomBytes } from '../../src-shared/crypto/bytes';
 import { PatientCards } from './patient-card';
 
 const FAST = { N: 1024, r: 8, p: 1 };
+/** The hospital card key, given directly: these tests run without a keychain (card-key.test.ts covers that). */
+const CARD_KEY = new StaticCardKey(randomBytes(32));
 const POLICY = { freeFailures: 2, baseDelayMs: 60_000, maxDelayMs: 300_000 };
 let dir: string;
 let file: string;
@@ -28,7 +32,7 @@ describe('card attempt counters on disk', () => {
   it('a restarted kiosk keeps pausing a card that failed before the restart', async () => {
     let now = Date.parse('2026-12-04T10:00:00Z');
     const known = new Set<string>();
-    const kiosk = () => new PatientCards({ params: FAST, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async (h: KeyHolder) => known.has(h.boxKey) });
+    const kiosk = () => new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async (h: KeyHolder) => known.has(h.boxKey) });
     const first = kiosk();
     const card = await first.create('480913');
     known.add(card.holder.boxKey);
@@ -54,7 +58,7 @@ describe('card attempt counters on disk', () => {
   });
 
   it('keeps no card secret and no health data: a hash per card, counts and times; 0600, no temp files left', async () => {
-    const cards = new PatientCards({ params: FAST, attempts: POLICY, attemptStateFile: file, recognise: async () => false });
+    const cards = new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, attemptStateFile: file, recognise: async () => false });
     const card = await cards.create('480913');
     await wrongPin(cards, card.code);
     const saved = JSON.parse(await readFile(file, 'utf8'));
@@ -69,12 +73,12 @@ describe('card attempt counters on disk', () => {
   it('fails closed on a damaged file: it is set aside and every card is paused for the longest delay', async () => {
     let now = Date.parse('2026-12-04T10:00:00Z');
     const warnings: string[] = [];
-    const writer = new PatientCards({ params: FAST, attempts: POLICY, recognise: async () => true });
+    const writer = new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, recognise: async () => true });
     const card = await writer.create('480913');
     await new AttemptStateFile(file).save({ keys: {} });
     await writeFile(file, '{"format":"healthchain.card-attempts","version":1,"keys":{"zz":1}}');
 
-    const kiosk = new PatientCards({ params: FAST, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async () => true, warn: (m) => warnings.push(m) });
+    const kiosk = new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async () => true, warn: (m) => warnings.push(m) });
     const refused = await kiosk.open(card.code, '480913').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(TooManyAttemptsError);
     expect((refused as TooManyAttemptsError).retryAfterMs).toBe(300_000);
@@ -82,7 +86,7 @@ describe('card attempt counters on disk', () => {
     expect((await readdir(path.dirname(file))).some((name) => name.startsWith('card-attempts.json.corrupt-'))).toBe(true);
 
     // The pause itself is saved: restarting again does not lift it.
-    const restarted = new PatientCards({ params: FAST, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async () => true });
+    const restarted = new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async () => true });
     expect(await restarted.open(card.code, '480913').catch((error: unknown) => error)).toBeInstanceOf(TooManyAttemptsError);
     now += 300_000;
     expect((await restarted.open(card.code, '480913')).boxKey).toBe(card.holder.boxKey);

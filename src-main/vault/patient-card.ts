@@ -1,16 +1,19 @@
 // Generating and opening patients' access cards (format: src-shared/crypto/card.ts). Generation happens when a chart
-// is created on the workstation, which keeps nothing of the card; opening happens on the kiosk.
+// is created on the workstation, which keeps nothing of the card; opening happens on the kiosk. New cards are version
+// 2 (the seed also needs the hospital card key, src-main/vault/card-key.ts); version 1 cards are still opened.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import QRCode from 'qrcode';
-import { CARD_SCRYPT_PARAMS, cardQrText, checkNewPin, checkPinFormat, deriveCardSeed, encodeCardCode } from '../../src-shared/crypto/card';
-import { decodeCardCode } from '../../src-shared/crypto/card-code';
+import { CARD_SCRYPT_PARAMS, cardQrText, checkNewPin, checkPinFormat, deriveCardSeed, deriveCardSeedV2, encodeCardCode } from '../../src-shared/crypto/card';
+import { CARD_CODE_VERSION, decodeCardCode } from '../../src-shared/crypto/card-code';
 import { type KeyHolder, SeedKeyHolder } from '../../src-shared/crypto/keyholder';
 import { type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
 import { randomBytes, wipe } from '../../src-shared/crypto/bytes';
 import { TooManyAttemptsError, WrongPinError } from '../../src-shared/crypto/errors';
 import { AttemptLimiter, type AttemptPolicy } from './attempt-limiter';
 import { AttemptStateFile } from './attempt-state-file';
+import { type CardKeySource, KeychainCardKey } from './card-key';
+import { CardKeyMissingError } from './errors';
 import { nodeScrypt } from './node-scrypt';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 
@@ -46,6 +49,8 @@ export interface PatientCardOptions {
   attemptStateFile?: string;
   /** Where a damaged counter file or a failed save is reported. */
   warn?: (message: string) => void;
+  /** The hospital card key (default: the OS keychain's, never created here; src-main/app/core.ts decides). */
+  cardKey?: CardKeySource;
 }
 
 export class PatientCards {
@@ -57,6 +62,7 @@ export class PatientCards {
   readonly #now: () => number;
   readonly #stateFile: AttemptStateFile | null;
   readonly #warn: (message: string) => void;
+  readonly #cardKey: CardKeySource;
   #loaded: Promise<void> | null = null;
 
   constructor(options: PatientCardOptions = {}) {
@@ -68,6 +74,7 @@ export class PatientCards {
     this.#recognise = options.recognise;
     this.#stateFile = options.attemptStateFile ? new AttemptStateFile(options.attemptStateFile) : null;
     this.#warn = options.warn ?? ((message) => console.warn(`[cards] ${message}`));
+    this.#cardKey = options.cardKey ?? new KeychainCardKey();
   }
 
   /** Loads the saved counters once. A damaged file pauses every card for the longest delay: fail closed. */
@@ -97,11 +104,12 @@ export class PatientCards {
   /** A new card and patient identity. The PIN must be 6–12 digits and not trivially guessable. */
   async create(pin: string): Promise<PatientCard> {
     checkNewPin(pin);
+    const cardKey = await this.#cardKey.forIssuing();
     const secret = randomBytes(16);
     try {
-      const seed = await deriveCardSeed(secret, pin, this.#scrypt, this.#params);
+      const seed = await deriveCardSeedV2(secret, pin, cardKey, this.#scrypt, this.#params);
       const holder = new SeedKeyHolder(seed, { ...nativeKeyHolderCrypto, readOnly: true });
-      const code = encodeCardCode(secret);
+      const code = encodeCardCode(secret, CARD_CODE_VERSION);
       const qrText = cardQrText(code);
       // Alphanumeric QR mode covers the code's alphabet and dashes; level M survives a smudged print.
       const qrOptions = { errorCorrectionLevel: 'M', margin: 4 } as const;
@@ -121,7 +129,7 @@ export class PatientCards {
    * paused after repeated failures, TooManyAttemptsError says how long to wait.
    */
   async open(code: string, pin: string): Promise<SeedKeyHolder> {
-    const { secret } = decodeCardCode(code);
+    const { secret, version } = decodeCardCode(code);
     checkPinFormat(pin);
     const cardId = cardIdOf(secret);
     return this.#limiter.exclusive(cardId, async () => {
@@ -129,7 +137,8 @@ export class PatientCards {
         await this.#ready();
         const wait = this.#limiter.retryAfterMs(cardId);
         if (wait > 0) throw new TooManyAttemptsError(wait);
-        const holder = new SeedKeyHolder(await deriveCardSeed(secret, pin, this.#scrypt, this.#params), { ...nativeKeyHolderCrypto, readOnly: true });
+        const seed = await this.#seedOf(version, secret, pin);
+        const holder = new SeedKeyHolder(seed, { ...nativeKeyHolderCrypto, readOnly: true });
         if (!this.#recognise) {
           this.#limiter.failAndBlock(cardId);
           await this.#save();
@@ -148,6 +157,14 @@ export class PatientCards {
         wipe(secret);
       }
     });
+  }
+
+  /** Version 1 cards: card + PIN (the old rule, kept so printed cards keep working); version 2: also the card key. */
+  async #seedOf(version: number, secret: Uint8Array, pin: string): Promise<Uint8Array> {
+    if (version === 1) return deriveCardSeed(secret, pin, this.#scrypt, this.#params);
+    const cardKey = await this.#cardKey.get();
+    if (!cardKey) throw new CardKeyMissingError('open');
+    return deriveCardSeedV2(secret, pin, cardKey, this.#scrypt, this.#params);
   }
 
   /** The records layer found this card's charts: reset its attempt counter. */

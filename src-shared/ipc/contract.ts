@@ -111,7 +111,7 @@ export const contract = {
   patient: {
     openCard: channel({ request: z.strictObject({ code: z.string().trim().min(1, { error: 'Enter the code from your card' }).max(4096), pin: z.string().min(1, { error: 'Enter your PIN' }).max(64) }),
       response: patientSessionSchema, readOnly: true, variants: K,
-      doc: 'Open the access card (INVALID_CARD for a mistyped code, WRONG_PIN). Changes nothing on disk or ledger.' }),
+      doc: 'Open the access card (INVALID_CARD for a mistyped code, WRONG_PIN, TOO_MANY_ATTEMPTS). Changes nothing on the ledger; on disk only the kiosk\'s attempt counters (no health data).' }),
     getChart: channel({ request: none, response: chartViewSchema, readOnly: true, variants: K, doc: "The open card's chart, verified and decrypted." }),
     signOut: channel({ request: none, response: done, readOnly: true, variants: K, doc: 'Forget the session (memory only).' }),
   },

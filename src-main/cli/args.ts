@@ -16,6 +16,9 @@ Commands
   verify <chartId> | --all     verify one chart, or every chart the identity can read
   outbox                       list signed transactions waiting to be committed
   practitioners [query]        search the practitioner directory
+  issue-card <chartId> [--out card.svg]
+                               a new access card for the chart (PIN from HEALTHCHAIN_CARD_PIN); the old card stops
+                               reading. Replaces version 1 cards (printed before issue #14)
   card-key create | export | import
                                the hospital card key that access cards need (docs/DEPLOYMENT.md): create it once
                                per hospital, print it, or install it from standard input on each workstation/kiosk

@@ -14,13 +14,16 @@ import { kioskHandlers } from '../ipc/handlers/kiosk';
 import { recentToContract } from '../ipc/handlers/to-contract';
 import { createChartService, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import type { SettingsService } from '../settings';
-import { PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
+import { KeychainCardKey, PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
 import { IdleTimer } from './idle-timer';
 import { NodeStatusMonitor, testNode } from './node-status';
 
 export interface CoreOptions {
   variant: Variant;
-  /** The app's data folder (outbox, settings); the kiosk writes nothing there. */
+  /**
+   * The app's data folder (outbox, settings); the kiosk writes only its card-attempt counters there
+   * (`card-attempts.json`: no health data, see src-main/vault/attempt-state-file.ts).
+   */
   dataDir: string;
   settings: SettingsService;
   /** URL of the embedded node when the app started one (no node URL configured). */
@@ -64,6 +67,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const outboxDir = variant === 'kiosk' ? await mkdtemp(path.join(tmpdir(), 'healthchain-kiosk-outbox-')) : path.join(options.dataDir, 'outbox');
   let charts: ChartService | null = null;
   const cards = new PatientCards({
+    // The kiosk's counters of wrong PINs survive a restart (issue #14); the workstation opens no cards.
+    ...(variant === 'kiosk' ? { attemptStateFile: path.join(options.dataDir, 'card-attempts.json') } : {}),
+    // The hospital card key (src-main/vault/card-key.ts): a workstation on the embedded node (one machine) creates it
+    // with the first card; where IT configured node URLs it must be installed, or two keys would print unreadable cards.
+    cardKey: new KeychainCardKey({ mayCreate: () => variant === 'workstation' && settings.get().values.nodeUrls.length === 0 }),
     ...options.cards,
     recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
   });

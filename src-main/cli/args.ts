@@ -19,6 +19,12 @@ Commands
   network check                check the ledger network: every node answers, one chain and height, each
                                advertised event stream opens (nodes: --node, else the managed nodeUrls);
                                a plain-text report for a ticket, or --json. Exit 1 when a check fails
+  issue-card <chartId> [--out card.svg]
+                               a new access card for the chart (PIN from HEALTHCHAIN_CARD_PIN); the old card stops
+                               reading. Replaces version 1 cards (printed before issue #14)
+  card-key create | export | import
+                               the hospital card key that access cards need (docs/DEPLOYMENT.md): create it once
+                               per hospital, print it, or install it from standard input on each workstation/kiosk
 
 Options
   --identity <signKey>   which keychain identity to use (default: the only one)

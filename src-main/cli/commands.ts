@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import { startLedgerNode, type LedgerNode } from '../ledger-node/node';
 import { defaultDataDir } from '../ledger-node/process/data-dir';
-import { PatientCards, Vault } from '../vault';
+import { KeychainCardKey, PatientCards, Vault } from '../vault';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import { createChartService, type ChartService } from '../records/chart-service';
 import type { CliOptions } from './args';
@@ -56,7 +56,7 @@ async function connect(options: CliOptions): Promise<Context> {
   }
   const outboxDir = resolve(options.outbox ?? join(dirname(dataDir), 'outbox'));
   mkdirSync(outboxDir, { recursive: true });
-  const service = await createChartService({ nodeUrls: nodes, outboxDir, cards: new PatientCards(), liveStream: false });
+  const service = await createChartService({ nodeUrls: nodes, outboxDir, cards: new PatientCards({ cardKey: cardKeyStore(options.nodes.length === 0) }), liveStream: false });
   return { service, node };
 }
 
@@ -65,6 +65,12 @@ function jsonFiles(path: string): string[] {
   if (!stat) throw new CliError(`${path}: no such file or folder`);
   if (stat.isFile()) return [path];
   return readdirSync(path).filter((n) => n.toLowerCase().endsWith('.json')).sort().map((n) => join(path, n));
+}
+
+/** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */
+function cardKeyStore(mayCreate = false): KeychainCardKey {
+  const service = process.env.HEALTHCHAIN_CARD_KEY_SERVICE;
+  return new KeychainCardKey({ ...(service ? { service } : {}), mayCreate: () => mayCreate });
 }
 
 export async function run(options: CliOptions): Promise<number> {
@@ -102,7 +108,36 @@ export async function run(options: CliOptions): Promise<number> {
     });
   }
 
-  const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners'];
+  if (command === 'card-key') {
+    const store = cardKeyStore();
+    if (args[0] === 'create') {
+      await store.create();
+      err('Created the hospital card key in this keychain. Install the same key on every workstation and kiosk ("card-key export" here, "card-key import" there).');
+      out((await store.export())!);
+      return 0;
+    }
+    if (args[0] === 'export') {
+      const text = await store.export();
+      if (!text) throw new CliError('No hospital card key in this keychain (create one with "card-key create", once per hospital)');
+      out(text);
+      return 0;
+    }
+    if (args[0] === 'import') {
+      const lines = createInterface({ input: process.stdin, terminal: false });
+      let text = '';
+      for await (const line of lines) {
+        text = line;
+        break;
+      }
+      lines.close();
+      await store.install(text);
+      err('The hospital card key is installed in this keychain.');
+      return 0;
+    }
+    throw new CliError('card-key: expected "create", "export" or "import"');
+  }
+
+  const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners', 'issue-card'];
   if (!command || !known.includes(command)) throw new CliError(`unknown command "${command}"`);
   const needsIdentity = command !== 'outbox' && command !== 'practitioners';
   const holder = needsIdentity ? await unlock(vault(), options.identity) : null;
@@ -156,6 +191,16 @@ export async function run(options: CliOptions): Promise<number> {
       case 'outbox': {
         const items = service.outbox();
         print(items, () => items.map((i) => `${i.txId}  ${i.action}${i.seq ? ` v${i.seq}` : ''}  ${i.state}  attempts ${i.attempts}${i.lastError ? `  ${i.lastError}` : ''}`).join('\n') || 'The outbox is empty.');
+        return 0;
+      }
+      case 'issue-card': {
+        // A new (version 2) card for a chart, e.g. to replace a version 1 card: the old card stops reading.
+        if (!args[0]) throw new CliError('issue-card needs a chart id');
+        const pin = process.env.HEALTHCHAIN_CARD_PIN;
+        if (!pin) throw new CliError("issue-card reads the patient's new PIN from HEALTHCHAIN_CARD_PIN");
+        const card = await service.issueCard(holder!, args[0], pin);
+        if (options.out) writeFileSync(options.out, card.qrSvg, { mode: 0o600 });
+        print({ chartId: args[0], code: card.code, qrSvg: options.out ?? null }, () => `Access card for ${args[0]}: ${card.code}${options.out ? `\n  QR code written to ${options.out}` : ''}`);
         return 0;
       }
       case 'practitioners': {

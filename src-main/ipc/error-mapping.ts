@@ -15,6 +15,7 @@ const VAULT: Record<VaultErrorCode, IpcErrorCode> = {
   IdentityExists: 'IDENTITY_EXISTS',
   CorruptedEntry: 'CORRUPTED_ENTRY',
   InvalidInput: 'INVALID_REQUEST',
+  CardKeyMissing: 'KEYCHAIN_UNAVAILABLE', // the message says which key is missing and who installs it
 };
 
 const CRYPTO: Record<CryptoErrorCode, IpcErrorCode> = {

@@ -35,6 +35,27 @@ describe('AttemptLimiter', () => {
     await expect(limiter.exclusive('k', async () => 7)).resolves.toBe(7);
   });
 
+  it('snapshots its pauses as plain data, forgets keys a day after their last failure, and restores them', () => {
+    let now = 1_000_000;
+    const limiter = new AttemptLimiter({ freeFailures: 1, baseDelayMs: 100, maxDelayMs: 1000 }, undefined, () => now);
+    limiter.failAndBlock('old');
+    now += 60_000;
+    limiter.failAndBlock('a');
+    limiter.failAndBlock('a');
+    expect(limiter.snapshot()).toEqual({
+      keys: { old: { failures: 1, lastFailureAt: 1_000_000 }, a: { failures: 2, lastFailureAt: 1_060_000, blockedUntil: 1_060_100 } },
+    });
+    now += 24 * 3600_000 - 30_000;
+    expect(Object.keys(limiter.snapshot().keys)).toEqual(['a']);
+    const restored = new AttemptLimiter({ freeFailures: 1, baseDelayMs: 100, maxDelayMs: 1000 }, undefined, () => now);
+    restored.restore(limiter.snapshot());
+    expect(restored.failures('a')).toBe(2);
+    expect(restored.failAndBlock('a').delayMs).toBe(200);
+    restored.blockAllUntil(now + 500);
+    expect(restored.retryAfterMs('never-seen')).toBe(500);
+    expect(restored.snapshot().allBlockedUntil).toBe(now + 500);
+  });
+
   it('has the documented production policy', () => {
     expect(PASSWORD_ATTEMPT_POLICY).toEqual({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 30_000 });
   });

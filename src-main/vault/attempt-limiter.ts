@@ -15,10 +15,20 @@ export const PASSWORD_ATTEMPT_POLICY: AttemptPolicy = Object.freeze({ freeFailur
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a limiter knows, as plain data (for AttemptStateFile, so the kiosk's counters survive a restart). */
+export interface AttemptSnapshot {
+  /** Per key: failures since its last success, when the last one happened, and until when the key is paused. */
+  readonly keys: Readonly<Record<string, { failures: number; lastFailureAt: number; blockedUntil?: number }>>;
+  /** Every key is paused until then (set when the saved state could not be trusted). */
+  readonly allBlockedUntil?: number;
+}
+
 export class AttemptLimiter {
   readonly #failures = new Map<string, number>();
+  readonly #lastFailureAt = new Map<string, number>();
   readonly #blockedUntil = new Map<string, number>();
   readonly #queues = new Map<string, Promise<unknown>>();
+  #allBlockedUntil = 0;
 
   constructor(
     private readonly policy: AttemptPolicy = PASSWORD_ATTEMPT_POLICY,
@@ -64,6 +74,7 @@ export class AttemptLimiter {
   failAndBlock(key: string): { failures: number; delayMs: number } {
     const failures = this.failures(key) + 1;
     this.#failures.set(key, failures);
+    this.#lastFailureAt.set(key, this.now());
     const delayMs = this.delayAfter(failures);
     if (delayMs > 0) this.#blockedUntil.set(key, this.now() + delayMs);
     return { failures, delayMs };
@@ -71,12 +82,46 @@ export class AttemptLimiter {
 
   /** Milliseconds until `key` may be tried again after failAndBlock(); 0 when it may be tried now. */
   retryAfterMs(key: string): number {
-    const until = this.#blockedUntil.get(key);
-    return until === undefined ? 0 : Math.max(0, until - this.now());
+    const until = Math.max(this.#blockedUntil.get(key) ?? 0, this.#allBlockedUntil);
+    return Math.max(0, until - this.now());
   }
 
   succeed(key: string): void {
     this.#failures.delete(key);
+    this.#lastFailureAt.delete(key);
     this.#blockedUntil.delete(key);
+  }
+
+  /** Pauses every key until `time` (ms since the epoch). */
+  blockAllUntil(time: number): void {
+    this.#allBlockedUntil = Math.max(this.#allBlockedUntil, time);
+  }
+
+  /**
+   * The counters of failAndBlock() as plain data. Keys whose last failure is older than `forgetAfterMs` and whose
+   * pause has ended are left out, and at most `maxKeys` of the most recent are kept, so the state stays small.
+   */
+  snapshot(forgetAfterMs = 24 * 3600_000, maxKeys = 10_000): AttemptSnapshot {
+    const now = this.now();
+    const keys = [...this.#failures.entries()]
+      .map(([key, failures]) => ({ key, failures, lastFailureAt: this.#lastFailureAt.get(key) ?? now, blockedUntil: this.#blockedUntil.get(key) }))
+      .filter((k) => now - k.lastFailureAt < forgetAfterMs || (k.blockedUntil ?? 0) > now)
+      .sort((a, b) => b.lastFailureAt - a.lastFailureAt)
+      .slice(0, maxKeys);
+    return {
+      keys: Object.fromEntries(keys.map(({ key, ...k }) => [key, k.blockedUntil === undefined ? { failures: k.failures, lastFailureAt: k.lastFailureAt } : k])),
+      ...(this.#allBlockedUntil > now ? { allBlockedUntil: this.#allBlockedUntil } : {}),
+    };
+  }
+
+  /** Takes over saved counters (a key counted here already keeps the larger count). */
+  restore(snapshot: AttemptSnapshot): void {
+    for (const [key, saved] of Object.entries(snapshot.keys)) {
+      if (saved.failures <= this.failures(key)) continue;
+      this.#failures.set(key, saved.failures);
+      this.#lastFailureAt.set(key, saved.lastFailureAt);
+      if (saved.blockedUntil !== undefined) this.#blockedUntil.set(key, saved.blockedUntil);
+    }
+    if (snapshot.allBlockedUntil !== undefined) this.blockAllUntil(snapshot.allBlockedUntil);
   }
 }

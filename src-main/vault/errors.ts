@@ -8,7 +8,8 @@ export type VaultErrorCode =
   | 'IdentityNotFound'
   | 'IdentityExists'
   | 'CorruptedEntry'
-  | 'InvalidInput';
+  | 'InvalidInput'
+  | 'CardKeyMissing';
 
 export class VaultError extends Error {
   readonly code: VaultErrorCode;
@@ -95,5 +96,17 @@ export class InvalidInputError extends VaultError {
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), field: this.field };
+  }
+}
+
+/** This machine has no hospital card key, so it cannot print or read version 2 access cards (docs/DEPLOYMENT.md). */
+export class CardKeyMissingError extends VaultError {
+  constructor(action: 'issue' | 'open') {
+    super(
+      'CardKeyMissing',
+      action === 'open'
+        ? "This kiosk cannot read this card yet: the hospital's card key is not installed on it. Please ask the staff; IT installs the key (HealthChain deployment guide, \"Hospital card key\")."
+        : "Access cards cannot be printed on this workstation yet: the hospital's card key is not installed on it. IT installs the key (HealthChain deployment guide, \"Hospital card key\").",
+    );
   }
 }

@@ -3,12 +3,14 @@ export { Vault, VAULT_SCRYPT_PARAMS, BACKUP_SCRYPT_PARAMS, DELETION_TOKEN_TTL_MS
 export type { IdentitySummary, LockReason, NewIdentity, VaultOptions } from './vault';
 export {
   VaultError, KeychainUnavailableError, KeychainLockedError, WrongPasswordError, IdentityNotFoundError,
-  IdentityExistsError, CorruptedEntryError, InvalidInputError,
+  IdentityExistsError, CorruptedEntryError, InvalidInputError, CardKeyMissingError,
 } from './errors';
 export type { VaultErrorCode } from './errors';
 export { startAutoLock, DEFAULT_IDLE_POLL_MS } from './auto-lock';
 export type { AutoLock, AutoLockOptions, AutoLockReason, PowerMonitorLike } from './auto-lock';
 export { PatientCards, createPatientCard, openPatientCard, CARD_ATTEMPT_POLICY } from './patient-card';
 export type { PatientCard, PatientCardOptions } from './patient-card';
+export { KeychainCardKey, StaticCardKey, CARD_KEY_SERVICE } from './card-key';
+export type { CardKeySource } from './card-key';
 export type { DoctorProfile } from './profile';
 export { DEFAULT_SERVICE } from './keychain';

@@ -1,15 +1,19 @@
 // Generating and opening patients' access cards (format: src-shared/crypto/card.ts). Generation happens when a chart
-// is created on the workstation, which keeps nothing of the card; opening happens on the kiosk.
+// is created on the workstation, which keeps nothing of the card; opening happens on the kiosk. New cards are version
+// 2 (the seed also needs the hospital card key, src-main/vault/card-key.ts); version 1 cards are still opened.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import QRCode from 'qrcode';
-import { CARD_SCRYPT_PARAMS, cardQrText, checkNewPin, checkPinFormat, deriveCardSeed, encodeCardCode } from '../../src-shared/crypto/card';
-import { decodeCardCode } from '../../src-shared/crypto/card-code';
+import { CARD_SCRYPT_PARAMS, cardQrText, checkNewPin, checkPinFormat, deriveCardSeed, deriveCardSeedV2, encodeCardCode } from '../../src-shared/crypto/card';
+import { CARD_CODE_VERSION, decodeCardCode } from '../../src-shared/crypto/card-code';
 import { type KeyHolder, SeedKeyHolder } from '../../src-shared/crypto/keyholder';
 import { type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
 import { randomBytes, wipe } from '../../src-shared/crypto/bytes';
 import { TooManyAttemptsError, WrongPinError } from '../../src-shared/crypto/errors';
 import { AttemptLimiter, type AttemptPolicy } from './attempt-limiter';
+import { AttemptStateFile } from './attempt-state-file';
+import { type CardKeySource, KeychainCardKey } from './card-key';
+import { CardKeyMissingError } from './errors';
 import { nodeScrypt } from './node-scrypt';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 
@@ -38,6 +42,15 @@ export interface PatientCardOptions {
    * attempt until confirm() is called.
    */
   recognise?: (holder: KeyHolder) => Promise<boolean>;
+  /**
+   * Where the attempt counters are kept so they survive a restart (the kiosk: `card-attempts.json` in its data
+   * folder). Without it they live in memory only.
+   */
+  attemptStateFile?: string;
+  /** Where a damaged counter file or a failed save is reported. */
+  warn?: (message: string) => void;
+  /** The hospital card key (default: the OS keychain's, never created here; src-main/app/core.ts decides). */
+  cardKey?: CardKeySource;
 }
 
 export class PatientCards {
@@ -45,22 +58,58 @@ export class PatientCards {
   readonly #params: ScryptParams;
   readonly #limiter: AttemptLimiter;
   readonly #recognise: ((holder: KeyHolder) => Promise<boolean>) | undefined;
+  readonly #policy: AttemptPolicy;
+  readonly #now: () => number;
+  readonly #stateFile: AttemptStateFile | null;
+  readonly #warn: (message: string) => void;
+  readonly #cardKey: CardKeySource;
+  #loaded: Promise<void> | null = null;
 
   constructor(options: PatientCardOptions = {}) {
     this.#scrypt = options.scrypt ?? nodeScrypt;
     this.#params = options.params ?? CARD_SCRYPT_PARAMS;
-    this.#limiter = new AttemptLimiter(options.attempts ?? CARD_ATTEMPT_POLICY, undefined, options.now);
+    this.#policy = options.attempts ?? CARD_ATTEMPT_POLICY;
+    this.#now = options.now ?? Date.now;
+    this.#limiter = new AttemptLimiter(this.#policy, undefined, this.#now);
     this.#recognise = options.recognise;
+    this.#stateFile = options.attemptStateFile ? new AttemptStateFile(options.attemptStateFile) : null;
+    this.#warn = options.warn ?? ((message) => console.warn(`[cards] ${message}`));
+    this.#cardKey = options.cardKey ?? new KeychainCardKey();
+  }
+
+  /** Loads the saved counters once. A damaged file pauses every card for the longest delay: fail closed. */
+  #ready(): Promise<void> {
+    this.#loaded ??= (async () => {
+      if (!this.#stateFile) return;
+      const { snapshot, problem } = await this.#stateFile.load();
+      if (snapshot) this.#limiter.restore(snapshot);
+      if (problem) {
+        this.#warn(`card attempt counters not trusted: ${problem}. Every card is paused for ${this.#policy.maxDelayMs / 1000} s.`);
+        this.#limiter.blockAllUntil(this.#now() + this.#policy.maxDelayMs);
+        await this.#save();
+      }
+    })();
+    return this.#loaded;
+  }
+
+  /** Writes the counters before the answer goes out, so a restart right after a failure still counts it. */
+  async #save(): Promise<void> {
+    if (!this.#stateFile) return;
+    // A failed write leaves the counters in memory (they still apply until the app restarts); it is reported.
+    await this.#stateFile.save(this.#limiter.snapshot()).catch((error: unknown) => {
+      this.#warn(`card attempt counters not saved: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   /** A new card and patient identity. The PIN must be 6–12 digits and not trivially guessable. */
   async create(pin: string): Promise<PatientCard> {
     checkNewPin(pin);
+    const cardKey = await this.#cardKey.forIssuing();
     const secret = randomBytes(16);
     try {
-      const seed = await deriveCardSeed(secret, pin, this.#scrypt, this.#params);
+      const seed = await deriveCardSeedV2(secret, pin, cardKey, this.#scrypt, this.#params);
       const holder = new SeedKeyHolder(seed, { ...nativeKeyHolderCrypto, readOnly: true });
-      const code = encodeCardCode(secret);
+      const code = encodeCardCode(secret, CARD_CODE_VERSION);
       const qrText = cardQrText(code);
       // Alphanumeric QR mode covers the code's alphabet and dashes; level M survives a smudged print.
       const qrOptions = { errorCorrectionLevel: 'M', margin: 4 } as const;
@@ -80,24 +129,29 @@ export class PatientCards {
    * paused after repeated failures, TooManyAttemptsError says how long to wait.
    */
   async open(code: string, pin: string): Promise<SeedKeyHolder> {
-    const { secret } = decodeCardCode(code);
+    const { secret, version } = decodeCardCode(code);
     checkPinFormat(pin);
     const cardId = cardIdOf(secret);
     return this.#limiter.exclusive(cardId, async () => {
       try {
+        await this.#ready();
         const wait = this.#limiter.retryAfterMs(cardId);
         if (wait > 0) throw new TooManyAttemptsError(wait);
-        const holder = new SeedKeyHolder(await deriveCardSeed(secret, pin, this.#scrypt, this.#params), { ...nativeKeyHolderCrypto, readOnly: true });
+        const seed = await this.#seedOf(version, secret, pin);
+        const holder = new SeedKeyHolder(seed, { ...nativeKeyHolderCrypto, readOnly: true });
         if (!this.#recognise) {
           this.#limiter.failAndBlock(cardId);
+          await this.#save();
           return holder;
         }
         if (await this.#recognise(holder)) {
           this.#limiter.succeed(cardId);
+          await this.#save();
           return holder;
         }
         holder.lock();
         this.#limiter.failAndBlock(cardId);
+        await this.#save();
         throw new WrongPinError();
       } finally {
         wipe(secret);
@@ -105,11 +159,20 @@ export class PatientCards {
     });
   }
 
+  /** Version 1 cards: card + PIN (the old rule, kept so printed cards keep working); version 2: also the card key. */
+  async #seedOf(version: number, secret: Uint8Array, pin: string): Promise<Uint8Array> {
+    if (version === 1) return deriveCardSeed(secret, pin, this.#scrypt, this.#params);
+    const cardKey = await this.#cardKey.get();
+    if (!cardKey) throw new CardKeyMissingError('open');
+    return deriveCardSeedV2(secret, pin, cardKey, this.#scrypt, this.#params);
+  }
+
   /** The records layer found this card's charts: reset its attempt counter. */
-  confirm(code: string): void {
+  confirm(code: string): Promise<void> {
     const { secret } = decodeCardCode(code);
     this.#limiter.succeed(cardIdOf(secret));
     wipe(secret);
+    return this.#ready().then(() => this.#save());
   }
 
   /** Attempts counted against a card since its last success (for tests and diagnostics). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newSeed, publicIdentityOf } from '../../src-shared/crypto/keys';
 import { CorruptedEntryError } from './errors';
 import { nodeScrypt } from './node-scrypt';
+import type { ScryptFn } from '../../src-shared/crypto/kdf';
 import { ENTRY_FORMAT, BACKUP_FORMAT, openSealedIdentity, parseSealedIdentity, sealIdentity } from './sealed-identity';
 
 const FAST = { N: 1024, r: 8, p: 1 };
@@ -29,6 +30,23 @@ describe('sealed identity document', () => {
     const seed = newSeed();
     const doc = await sealIdentity(seed, 'caf\u00e9 au lait!', meta, FAST, nodeScrypt);
     expect(await openSealedIdentity(doc, 'cafe\u0301 au lait!', nodeScrypt, 'entry')).toEqual(seed);
+  });
+
+  it('zeroes the password bytes it gives scrypt, when sealing and when opening, right or wrong (issue #14)', async () => {
+    const given: Uint8Array[] = [];
+    const recording: ScryptFn = async (password, salt, params, length) => {
+      given.push(password);
+      return nodeScrypt(Uint8Array.from(password), salt, params, length);
+    };
+    const seed = newSeed();
+    const doc = await sealIdentity(seed, 'correct horse battery', meta, FAST, recording);
+    expect(await openSealedIdentity(doc, 'correct horse battery', recording, 'entry')).toEqual(seed);
+    expect(await openSealedIdentity(doc, 'wrong horse battery', recording, 'entry')).toBeNull();
+    expect(given).toHaveLength(3);
+    for (const bytes of given) {
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(bytes.every((b) => b === 0)).toBe(true);
+    }
   });
 
   it('detects altered public fields at open time', async () => {

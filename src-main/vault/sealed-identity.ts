@@ -101,6 +101,20 @@ function headerOf(doc: Omit<SealedIdentity, 'nonce' | 'ciphertext'>): Uint8Array
 
 export const passwordBytes = (password: string): Uint8Array => utf8(password.normalize('NFC'));
 
+/**
+ * The key scrypt derives from a password. The password's bytes are zeroed as soon as scrypt is done with them (the
+ * JavaScript string they came from cannot be: strings are immutable and live until the garbage collector reuses their
+ * memory; docs/SECURITY.md, "Hardening review").
+ */
+async function passwordKey(password: string, salt: Uint8Array, params: ScryptParams, scrypt: ScryptFn): Promise<Uint8Array> {
+  const bytes = passwordBytes(password);
+  try {
+    return await scrypt(bytes, salt, params, nacl.secretbox.keyLength);
+  } finally {
+    wipe(bytes);
+  }
+}
+
 export async function sealIdentity(
   seed: Uint8Array,
   password: string,
@@ -114,7 +128,7 @@ export async function sealIdentity(
     format: meta.format, version: SEALED_VERSION, signKey, boxKey, profile: meta.profile, createdAt: meta.createdAt,
     kdf: { name: 'scrypt', N: params.N, r: params.r, p: params.p, salt: toBase64(salt) }, cipher: 'xsalsa20-poly1305',
   } as const;
-  const key = await scrypt(passwordBytes(password), salt, params, nacl.secretbox.keyLength);
+  const key = await passwordKey(password, salt, params, scrypt);
   const nonce = randomBytes(nacl.secretbox.nonceLength);
   const plaintext = concatBytes(seed, headerOf(header));
   const ciphertext = nacl.secretbox(plaintext, nonce, key);
@@ -134,7 +148,7 @@ export async function openSealedIdentity(doc: SealedIdentity, password: string, 
   } catch {
     throw new CorruptedEntryError(what, 'its ciphertext is not base64.');
   }
-  const key = await scrypt(passwordBytes(password), fromBase64(doc.kdf.salt), doc.kdf, nacl.secretbox.keyLength);
+  const key = await passwordKey(password, fromBase64(doc.kdf.salt), doc.kdf, scrypt);
   const plaintext = nacl.secretbox.open(ciphertext, fromBase64(doc.nonce), key);
   wipe(key);
   if (!plaintext) return null;

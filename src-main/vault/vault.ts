@@ -169,9 +169,15 @@ export class Vault {
     }
   }
 
-  /** First step of deletion: returns a single-use token, valid for two minutes, that deleteIdentity() requires. */
-  async requestDeletion(id: string): Promise<{ token: string; expiresAt: number; identity: IdentitySummary }> {
-    const identity = await this.get(id);
+  /**
+   * First step of deletion: checks the identity's password (by unsealing its entry, through the attempt limiter, as
+   * unlock does) and returns a single-use token, valid for two minutes, that deleteIdentity() requires. Without the
+   * password anyone at the keyboard could destroy a colleague's identity.
+   */
+  async requestDeletion(id: string, password: string): Promise<{ token: string; expiresAt: number; identity: IdentitySummary }> {
+    const { doc, seed } = await this.#openEntry(id, password);
+    wipe(seed);
+    const identity = summaryOf(doc);
     const token = [...randomBytes(16)].map((b) => b.toString(16).padStart(2, '0')).join('');
     const expiresAt = this.#now() + DELETION_TOKEN_TTL_MS;
     this.#deletionTokens.set(id, { token, expiresAt });

@@ -22,7 +22,7 @@ describe('card code', () => {
       expect(code.replace(/-/g, '')).toHaveLength(CODE_SYMBOLS);
       const decoded = decodeCardCode(code);
       expect(decoded.secret).toEqual(secret);
-      expect(decoded.version).toBe(1);
+      expect(decoded.version).toBe(2); // cards printed since issue #14 (version 1 is still read: below)
     }
   });
 
@@ -73,6 +73,14 @@ describe('card code', () => {
   });
 
   it('refuses a code of an unknown format version even with a valid checksum', () => {
-    expect(problemOf(encodeCardCode(randomBytes(16), 2))).toBe('version');
+    // Version 2 became a known format with issue #14 (cards that need the hospital card key); 0 and 3 are unknown.
+    expect(problemOf(encodeCardCode(randomBytes(16), 3))).toBe('version');
+    expect(problemOf(encodeCardCode(randomBytes(16), 0))).toBe('version');
+    expect(() => decodeCardCode(encodeCardCode(randomBytes(16), 3))).toThrow('This card uses format 3, which this version of HealthChain cannot read.');
+  });
+
+  it('still reads version 1 codes (cards printed before issue #14)', () => {
+    const secret = randomBytes(16);
+    expect(decodeCardCode(encodeCardCode(secret, 1))).toMatchObject({ version: 1, secret });
   });
 });

@@ -1,6 +1,8 @@
 // The typed form of an access card: Crockford base32 in groups of four, e.g. "1DX4-QN0S-…".
 //
 // Layout (28 symbols): 26 symbols carry 130 bits = version (2 bits) ‖ card secret (128 bits), then 2 check symbols.
+// Versions (card.ts says how each derives the patient seed): 1 = cards printed before issue #14, still read;
+// 2 = cards whose seed also needs the hospital card key, printed since.
 // The check symbols are chosen so that the whole 28-symbol code, read as a base-32 number, is a multiple of the prime
 // P = 1021. Why that catches typos before any crypto runs:
 //   - one wrong symbol changes the number by d·32^k with 0 < |d| < 32; P is prime and larger than 31 and does not
@@ -14,7 +16,10 @@ import { InvalidCardCodeError } from './errors';
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const CHECK_PRIME = 1021n;
 export const CARD_SECRET_BYTES = 16;
-export const CARD_CODE_VERSION = 1;
+/** The version new cards are printed with. */
+export const CARD_CODE_VERSION = 2;
+/** Every version this release reads. */
+export const READABLE_CARD_VERSIONS: readonly number[] = Object.freeze([1, 2]);
 export const PAYLOAD_SYMBOLS = 26;
 export const CODE_SYMBOLS = PAYLOAD_SYMBOLS + 2;
 const GROUP = 4;
@@ -85,7 +90,7 @@ export function decodeCardCode(typed: string): { version: number; secret: Uint8A
     payload >>= 8n;
   }
   const version = Number(payload);
-  if (version !== CARD_CODE_VERSION) {
+  if (!READABLE_CARD_VERSIONS.includes(version)) {
     throw new InvalidCardCodeError('version', `This card uses format ${version}, which this version of HealthChain cannot read.`);
   }
   return { version, secret, code: groupSymbols(symbols) };

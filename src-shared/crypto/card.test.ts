@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cardQrText, CARD_SCRYPT_PARAMS, checkNewPin, checkPinFormat, deriveCardSeed, encodeCardCode } from './card';
-import { nobleScrypt } from './kdf';
+import { cardQrText, CARD_SCRYPT_PARAMS, checkNewPin, checkPinFormat, deriveCardSeed, deriveCardSeedV2, encodeCardCode } from './card';
+import { nobleScrypt, type ScryptFn } from './kdf';
 import { randomBytes } from './bytes';
 import { InvalidPinError } from './errors';
 
@@ -18,6 +18,30 @@ describe('access card', () => {
     expect(await deriveCardSeed(secret, '480914', nobleScrypt, FAST)).not.toEqual(a);
     expect(await deriveCardSeed(randomBytes(16), '480913', nobleScrypt, FAST)).not.toEqual(a);
     expect(a).toHaveLength(32);
+  });
+
+  it('version 2: the seed also depends on the hospital card key; without it, card and PIN give another seed', async () => {
+    const secret = randomBytes(16);
+    const key = randomBytes(32);
+    const a = await deriveCardSeedV2(secret, '480913', key, nobleScrypt, FAST);
+    expect(a).toHaveLength(32);
+    expect(await deriveCardSeedV2(Uint8Array.from(secret), '480913', Uint8Array.from(key), nobleScrypt, FAST)).toEqual(a);
+    expect(await deriveCardSeedV2(secret, '480913', randomBytes(32), nobleScrypt, FAST)).not.toEqual(a);
+    expect(await deriveCardSeedV2(secret, '480914', key, nobleScrypt, FAST)).not.toEqual(a);
+    expect(await deriveCardSeed(secret, '480913', nobleScrypt, FAST)).not.toEqual(a);
+    await expect(deriveCardSeedV2(secret, '480913', randomBytes(16), nobleScrypt, FAST)).rejects.toThrow('a card key is 32 bytes');
+  });
+
+  it('wipes the PIN bytes it hands to scrypt once the derivation is done (issue #14)', async () => {
+    const seen: Uint8Array[] = [];
+    const recording: ScryptFn = async (password, salt, params, length) => {
+      seen.push(password);
+      return nobleScrypt(Uint8Array.from(password), salt, params, length);
+    };
+    await deriveCardSeed(randomBytes(16), '480913', recording, FAST);
+    await deriveCardSeedV2(randomBytes(16), '480913', randomBytes(32), recording, FAST);
+    expect(seen).toHaveLength(2);
+    for (const bytes of seen) expect([...bytes]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('checks PIN format before deriving anything', async () => {

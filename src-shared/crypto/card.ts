@@ -1,13 +1,22 @@
 // The patient's access card. What is printed: a 128-bit random card secret (as code and QR). What the patient keeps
-// in mind: a PIN of 6–12 digits. The patient's identity seed is
+// in mind: a PIN of 6–12 digits. What only the hospital's machines hold: the hospital card key (32 random bytes, in
+// the OS keychain of each workstation and kiosk; src-main/vault/card-key.ts). The patient's identity seed is
 //
-//   seed = scrypt(password = PIN, salt = "healthchain.card/1" ‖ cardSecret, CARD_SCRYPT_PARAMS, 32 bytes)
+//   version 2 (printed since issue #14):
+//     stretched = scrypt(password = PIN, salt = "healthchain.card/2" ‖ cardSecret, CARD_SCRYPT_PARAMS, 32 bytes)
+//     seed      = HMAC-SHA-256(key = hospital card key, "healthchain.card-seed/2" ‖ stretched)
+//   version 1 (cards printed before; still read):
+//     seed      = scrypt(password = PIN, salt = "healthchain.card/1" ‖ cardSecret, CARD_SCRYPT_PARAMS, 32 bytes)
 //
-// so the card alone or the PIN alone yields nothing, and the workstation never stores the seed. Nothing on the card
-// lets anyone check a PIN guess: a wrong PIN simply derives another (empty) identity. That is deliberate: a PIN
-// checksum on the card would let a thief test guesses without any access to the hospital's ledger.
-// docs/SECURITY.md states what an attacker holding a card can do offline, with measured figures.
-import { concatBytes, utf8 } from './bytes';
+// Nothing on the card lets anyone check a PIN guess: a wrong PIN simply derives another (empty) identity. What does
+// confirm a guess is the ledger (a chart lists the derived key), and every node holds the whole ledger. With version
+// 1, a stolen card plus a copy of the ledger is therefore an offline PIN search at one scrypt per guess, which a
+// 6-digit PIN survives for days, not years. With version 2, each guess also needs the card key, which is on no card
+// and in no ledger: without it the PIN cannot be tested offline at all, only at a kiosk, whose attempt limiter
+// survives restarts. The numbers are in docs/SECURITY.md.
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, utf8, wipe } from './bytes';
 import { InvalidPinError } from './errors';
 import { type ScryptFn, type ScryptParams } from './kdf';
 import { decodeCardCode } from './card-code';
@@ -15,6 +24,9 @@ import { decodeCardCode } from './card-code';
 export { decodeCardCode, encodeCardCode } from './card-code';
 
 export const CARD_SALT_LABEL = 'healthchain.card/1';
+export const CARD_V2_SALT_LABEL = 'healthchain.card/2';
+export const CARD_V2_SEED_LABEL = 'healthchain.card-seed/2';
+export const CARD_KEY_BYTES = 32;
 /** Production cost of one PIN guess: 256 MiB of memory, ≈1.5 s on the reference CPU (docs/SECURITY.md). */
 export const CARD_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 18, r: 8, p: 1 });
 export const PIN_MIN_DIGITS = 6;
@@ -41,14 +53,41 @@ export function checkNewPin(pin: string): void {
   }
 }
 
-export function cardSalt(cardSecret: Uint8Array): Uint8Array {
-  return concatBytes(utf8(CARD_SALT_LABEL), cardSecret);
+export function cardSalt(cardSecret: Uint8Array, label = CARD_SALT_LABEL): Uint8Array {
+  return concatBytes(utf8(label), cardSecret);
 }
 
-/** Derives the patient seed from card secret and PIN. The caller owns (and must wipe) the returned seed. */
-export async function deriveCardSeed(cardSecret: Uint8Array, pin: string, scrypt: ScryptFn, params: ScryptParams = CARD_SCRYPT_PARAMS): Promise<Uint8Array> {
+/** scrypt over the PIN's bytes; those bytes are wiped once the derivation is done (the PIN string cannot be). */
+async function stretchPin(pin: string, salt: Uint8Array, scrypt: ScryptFn, params: ScryptParams): Promise<Uint8Array> {
   checkPinFormat(pin);
-  return scrypt(utf8(pin), cardSalt(cardSecret), params, 32);
+  const pinBytes = utf8(pin);
+  try {
+    return await scrypt(pinBytes, salt, params, 32);
+  } finally {
+    wipe(pinBytes);
+  }
+}
+
+/**
+ * Version 1 cards (printed before issue #14): the seed from card secret and PIN alone. The caller owns (and must
+ * wipe) the returned seed.
+ */
+export async function deriveCardSeed(cardSecret: Uint8Array, pin: string, scrypt: ScryptFn, params: ScryptParams = CARD_SCRYPT_PARAMS): Promise<Uint8Array> {
+  return stretchPin(pin, cardSalt(cardSecret), scrypt, params);
+}
+
+/** Version 2 cards: the seed from card secret, PIN and the hospital card key. The caller owns the returned seed. */
+export async function deriveCardSeedV2(
+  cardSecret: Uint8Array, pin: string, cardKey: Uint8Array, scrypt: ScryptFn, params: ScryptParams = CARD_SCRYPT_PARAMS,
+): Promise<Uint8Array> {
+  if (cardKey.length !== CARD_KEY_BYTES) throw new TypeError(`a card key is ${CARD_KEY_BYTES} bytes`);
+  const stretched = await stretchPin(pin, cardSalt(cardSecret, CARD_V2_SALT_LABEL), scrypt, params);
+  const message = concatBytes(utf8(CARD_V2_SEED_LABEL), stretched);
+  try {
+    return hmac(sha256, cardKey, message);
+  } finally {
+    wipe(stretched, message);
+  }
 }
 
 /** What the QR code holds: the same text as the printed code, so both go through one parser. */

@@ -55,9 +55,14 @@ export const contract = {
     lock: channel({ request: none, response: done, readOnly: false, variants: W, doc: 'Lock now (key material wiped).' }),
     changePassword: channel({ request: z.strictObject({ id: z.string().min(1), oldPassword: z.string().min(1).max(1024), newPassword: passwordSchema }),
       response: done, readOnly: false, variants: W, doc: 'Re-seal the identity under a new password.' }),
-    delete: channel({ request: z.strictObject({ id: z.string().min(1), confirmation: z.string().min(1, { error: 'Type the identity name to confirm' }) }),
+    delete: channel({
+      request: z.strictObject({
+        id: z.string().min(1),
+        confirmation: z.string().min(1, { error: 'Type the identity name to confirm' }),
+        password: z.string().min(1, { error: 'Enter the password of this identity' }).max(1024),
+      }),
       response: done, readOnly: false, variants: W,
-      doc: 'Delete an identity from this workstation; `confirmation` must equal the identity name (CONFIRMATION_MISMATCH).' }),
+      doc: 'Delete an identity from this workstation; `confirmation` must equal the identity name (CONFIRMATION_MISMATCH) and `password` must unseal it (WRONG_PASSWORD).' }),
     exportBackup: channel({ request: z.strictObject({ id: z.string().min(1), password: z.string().min(1).max(1024) }),
       response: saved, readOnly: true, variants: W,
       doc: 'Write an encrypted backup file chosen in a save dialog (needs the identity password).' }),
@@ -107,7 +112,7 @@ export const contract = {
   patient: {
     openCard: channel({ request: z.strictObject({ code: z.string().trim().min(1, { error: 'Enter the code from your card' }).max(4096), pin: z.string().min(1, { error: 'Enter your PIN' }).max(64) }),
       response: patientSessionSchema, readOnly: true, variants: K,
-      doc: 'Open the access card (INVALID_CARD for a mistyped code, WRONG_PIN). Changes nothing on disk or ledger.' }),
+      doc: 'Open the access card (INVALID_CARD for a mistyped code, WRONG_PIN, TOO_MANY_ATTEMPTS). Changes nothing on the ledger; on disk only the kiosk\'s attempt counters (no health data).' }),
     getChart: channel({ request: none, response: chartViewSchema, readOnly: true, variants: K, doc: "The open card's chart, verified and decrypted." }),
     signOut: channel({ request: none, response: done, readOnly: true, variants: K, doc: 'Forget the session (memory only).' }),
   },

@@ -20,6 +20,7 @@ import { createCore, type Core } from '../../src-main/app/core';
 import { SECURITY_HEADERS, securityHeaders } from '../../src-main/app/csp';
 import { serveStaticPath } from '../../src-main/app/static-files';
 import { startLedgerNode, type LedgerNode } from '../../src-main/ledger-node/node';
+import { KeychainCardKey } from '../../src-main/vault';
 import { SettingsService, UserSettingsStore, type PartialSettings } from '../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../src-main/settings/managed';
 import { startTamperProxy, type TamperProxy } from './tamper-proxy';
@@ -190,6 +191,9 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const savedDir = path.join(work, 'saved');
   await mkdir(savedDir, { recursive: true });
   const keychainService = `HealthChain-e2e-${randomBytes(6).toString('hex')}`;
+  // Both builds share one hospital card key, as a workstation and a kiosk of one hospital do (created with the first card).
+  const cardKeyService = `${keychainService}-card-key`;
+  const cards = { cardKey: new KeychainCardKey({ service: cardKeyService, mayCreate: () => true }) };
 
   let node: LedgerNode | null = null;
   let proxy: TamperProxy | null = null;
@@ -204,7 +208,9 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     for (const core of Object.values(cores)) await core.stop().catch(() => undefined);
     await proxy?.stop();
     await node?.stop();
-    for (const { account } of await keytar.findCredentials(keychainService).catch(() => [])) await keytar.deletePassword(keychainService, account);
+    for (const service of [keychainService, cardKeyService]) {
+      for (const { account } of await keytar.findCredentials(service).catch(() => [])) await keytar.deletePassword(service, account);
+    }
     await rm(work, { recursive: true, force: true });
   };
 
@@ -229,12 +235,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       dataDir: path.join(work, 'workstation'),
       settings: await settingsIn(path.join(work, 'workstation'), options.workstationSettings ?? {}),
       vault: { service: keychainService },
+      cards,
     });
     cores.kiosk = await createCore({
       ...common,
       variant: 'kiosk',
       dataDir: path.join(work, 'kiosk'),
       settings: await settingsIn(path.join(work, 'kiosk'), options.kioskSettings ?? {}),
+      cards,
     });
     const tamperProxy = proxy;
     const control = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {

@@ -77,10 +77,12 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
       return {};
     },
     'vault.delete': async (req) => {
-      const { token, identity: target } = await vault.requestDeletion(req.id);
-      if (req.confirmation.trim() !== target.name.trim()) {
-        throw new IpcFailure('CONFIRMATION_MISMATCH', `Type the identity's name, "${target.name}", to delete it.`, { confirmation: 'does not match the name' });
+      // The name check comes first so a typo costs no password attempt; the password is then checked by unsealing.
+      const named = await vault.get(req.id);
+      if (req.confirmation.trim() !== named.name.trim()) {
+        throw new IpcFailure('CONFIRMATION_MISMATCH', `Type the identity's name, "${named.name}", to delete it.`, { confirmation: 'does not match the name' });
       }
+      const { token, identity: target } = await vault.requestDeletion(req.id, req.password);
       await vault.deleteIdentity(req.id, token);
       // Nothing of a deleted identity stays on the workstation, not even its cache of verified (public) transactions.
       await charts.forgetVerified(target.signKey);

@@ -10,10 +10,17 @@ import { chartToFhir } from '../../../src-shared/records/fhir';
 import { sampleChart } from '../../../src-shared/records/fixtures';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { removeDir, startNode, tempDir } from './harness';
+import { decodeCardCode } from '../../../src-shared/crypto/card-code';
+import { CARD_SCRYPT_PARAMS } from '../../../src-shared/crypto/card';
+import { KeychainCardKey, PatientCards } from '../../../src-main/vault';
 
 const run = promisify(execFile);
 const service = `HealthChain-cli-test-${randomBytes(6).toString('hex')}`;
-const env = { ...process.env, HEALTHCHAIN_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'correct horse battery staple' };
+const cardKeyService = `${service}-card-key`;
+const env = {
+  ...process.env, HEALTHCHAIN_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'correct horse battery staple',
+  HEALTHCHAIN_CARD_KEY_SERVICE: cardKeyService, HEALTHCHAIN_CARD_PIN: '480913',
+};
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -25,7 +32,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-describe('command line', { timeout: 180_000 }, () => {
+describe('command line', { timeout: 300_000 }, () => {
   let node: LedgerNode;
   const dataDir = tempDir('node');
   const work = tempDir('cli');
@@ -36,7 +43,7 @@ describe('command line', { timeout: 180_000 }, () => {
 
   afterAll(async () => {
     await node?.stop();
-    for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+    for (const s of [service, cardKeyService]) for (const { account } of await keytar.findCredentials(s)) await keytar.deletePassword(s, account);
     removeDir(dataDir);
     removeDir(work);
   });
@@ -82,6 +89,22 @@ describe('command line', { timeout: 180_000 }, () => {
 
     const outbox = await cli('outbox', ...node_, '--outbox', join(work, 'outbox'));
     expect(outbox.stdout.trim()).toBe('The outbox is empty.');
+
+    // A card for an imported chart (or to replace a version 1 card). Against a hospital node the card key must be
+    // installed first: the CLI, like a workstation, never makes a second key by itself there.
+    const chartId = charts[0]!.chartId;
+    const keyless = await cli('issue-card', chartId, ...node_, '--outbox', join(work, 'outbox'));
+    expect(keyless).toMatchObject({ code: 1, stderr: expect.stringContaining("the hospital's card key is not installed") });
+    expect((await cli('card-key', 'create')).code).toBe(0);
+    const svg = join(work, 'card.svg');
+    const issued = await cli('issue-card', chartId, '--out', svg, '--json', ...node_, '--outbox', join(work, 'outbox'));
+    expect(issued.code).toBe(0);
+    const { code } = JSON.parse(issued.stdout) as { code: string };
+    expect(decodeCardCode(code).version).toBe(2);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+    const shown = JSON.parse((await cli('show', chartId, ...node_, '--outbox', join(work, 'outbox'))).stdout) as { patient: { boxKey: string } };
+    const patient = await new PatientCards({ params: CARD_SCRYPT_PARAMS, cardKey: new KeychainCardKey({ service: cardKeyService }) }).open(code, '480913');
+    expect(patient.boxKey).toBe(shown.patient.boxKey);
   });
 
   it('runs on the embedded node when no --node is given', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
-import { PatientCards, Vault } from '../../../src-main/vault';
+import { KeychainCardKey, PatientCards, Vault } from '../../../src-main/vault';
 import type { LockableKeyHolder } from '../../../src-shared/crypto/keyholder';
 import { createChartService, type ChartService, type ChartServiceOptions } from '../../../src-main/records/chart-service';
 
@@ -28,8 +28,14 @@ export async function startNode(dataDir = tempDir('node'), port = 0): Promise<Le
   return startLedgerNode({ port, dataDir });
 }
 
+/** One hospital card key per test run, in the real keychain under its own service name (removed by TestVault.clean). */
+export const CARD_KEY_SERVICE = `HealthChain-charts-test-card-key-${randomBytes(6).toString('hex')}`;
+
 export function testCards(): PatientCards {
-  return new PatientCards({ params: FAST, attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 } });
+  return new PatientCards({
+    params: FAST, attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
+    cardKey: new KeychainCardKey({ service: CARD_KEY_SERVICE, mayCreate: () => true }),
+  });
 }
 
 export class TestVault {
@@ -43,7 +49,9 @@ export class TestVault {
 
   async clean(): Promise<void> {
     this.vault.lockAll('signed-out');
-    for (const { account } of await keytar.findCredentials(this.service)) await keytar.deletePassword(this.service, account);
+    for (const service of [this.service, CARD_KEY_SERVICE]) {
+      for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+    }
   }
 }
 

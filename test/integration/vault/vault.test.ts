@@ -6,6 +6,8 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { fromBase58, utf8 } from '../../../src-shared/crypto/bytes';
 import { sealTo } from '../../../src-shared/crypto/sealed-box';
 import { IdentityLockedError } from '../../../src-shared/crypto/errors';
+import type { ScryptFn, ScryptParams } from '../../../src-shared/crypto/kdf';
+import { nodeScrypt } from '../../../src-main/vault/node-scrypt';
 import {
   CorruptedEntryError, IdentityExistsError, IdentityNotFoundError, InvalidInputError, Vault, VAULT_SCRYPT_PARAMS,
   BACKUP_SCRYPT_PARAMS, WrongPasswordError,
@@ -113,19 +115,20 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     expect((await vault.unlock(identity.id, 'a brand new passphrase')).signKey).toBe(identity.signKey);
   });
 
-  it('deletes only with a fresh confirmation token from a first call', async () => {
+  it('deletes only with the password and a fresh confirmation token from a first call', async () => {
     let now = Date.parse('2026-11-25T04:00:00Z');
     const vault = testVault({ now: () => now });
     const { identity, holder } = await vault.create(DOCTOR);
     await expect(vault.deleteIdentity(identity.id, 'guess')).rejects.toThrow(/request deletion first/);
 
-    const stale = await vault.requestDeletion(identity.id);
+    await expect(vault.requestDeletion(identity.id, 'wrong password')).rejects.toBeInstanceOf(WrongPasswordError);
+    const stale = await vault.requestDeletion(identity.id, DOCTOR.password);
     expect(stale.identity.name).toBe(DOCTOR.name);
     now += 3 * 60_000;
     await expect(vault.deleteIdentity(identity.id, stale.token)).rejects.toThrow(/expired/);
     expect((await vault.list()).identities).toHaveLength(1);
 
-    const { token } = await vault.requestDeletion(identity.id);
+    const { token } = await vault.requestDeletion(identity.id, DOCTOR.password);
     await vault.deleteIdentity(identity.id, token);
     expect(holder.locked).toBe(true);
     expect((await vault.list()).identities).toEqual([]);
@@ -160,6 +163,34 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     const tampered = JSON.stringify({ ...JSON.parse(backup), profile: { ...JSON.parse(backup).profile, name: 'Dr Mallory' } });
     await expect(testVault().importBackup(tampered, DOCTOR.password)).rejects.toBeInstanceOf(CorruptedEntryError);
     await expect(testVault().importBackup('{"format":"something else"}', DOCTOR.password)).rejects.toThrow(/This backup file cannot be read/);
+  });
+
+  it('refuses a crafted backup that asks for 4 GiB of scrypt, at once and before deriving anything (issue #14)', async () => {
+    const source = testVault();
+    const { identity } = await source.create(DOCTOR);
+    const backup = JSON.parse(await source.exportBackup(identity.id, DOCTOR.password));
+    // Every derivation the importing vault starts is recorded; one beyond the cap would be a failure of the bound.
+    const derived: ScryptParams[] = [];
+    const recording: ScryptFn = async (password, salt, params, length) => {
+      derived.push(params);
+      if (128 * params.N * params.r > 256 * 2 ** 20) throw new Error('the crafted parameters reached scrypt');
+      return nodeScrypt(password, salt, params, length);
+    };
+    const crafted = [
+      [{ N: 2 ** 20, r: 32, p: 16 }, /kdf scrypt p must be an integer between 1 and 4/],
+      [{ N: 2 ** 20, r: 32, p: 1 }, /kdf scrypt N 1048576 with r 32 needs 4096 MiB of memory; at most 256 MiB is accepted/],
+      [{ N: 2 ** 19, r: 8, p: 1 }, /512 MiB/],
+    ] as const;
+    for (const [params, message] of crafted) {
+      const text = JSON.stringify({ ...backup, kdf: { ...backup.kdf, ...params } });
+      const started = performance.now();
+      const error = await rejection(testVault({ scrypt: recording }).importBackup(text, DOCTOR.password));
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(error).toBeInstanceOf(CorruptedEntryError);
+      expect(error.message).toMatch(/^This backup file cannot be read/);
+      expect(error.message).toMatch(message);
+    }
+    expect(derived).toEqual([]);
   });
 
   it('reports a missing identity and a corrupted entry with typed errors, and lists the corrupted entry as unreadable', async () => {

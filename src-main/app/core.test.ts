@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generateToken } from '../ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../ledger-node/node';
 import { SettingsService, UserSettingsStore } from '../settings';
 import { LinuxManagedSettingsReader } from '../settings/managed';
@@ -36,6 +37,7 @@ async function core(variant: 'workstation' | 'kiosk', managed?: object): Promise
     dataDir: path.join(dir, `${variant}-data`),
     settings: await settings(`${variant}-${Math.random().toString(36).slice(2)}`, managed),
     embeddedNodeUrl: node.url,
+    embeddedNodeToken: node.token,
     appVersion: 'test',
     shell: { saveFile: async (name) => (saved.push(name), null), openExternal: async (url) => void opened.push(url) },
     chartService: { liveStream: false },
@@ -46,7 +48,7 @@ async function core(variant: 'workstation' | 'kiosk', managed?: object): Promise
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-core-'));
   await chmod(dir, 0o755);
-  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0 });
+  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'token', token: generateToken() } });
 });
 afterAll(async () => {
   await node.stop();

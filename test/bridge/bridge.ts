@@ -19,6 +19,7 @@ import type { Variant } from '../../src-shared/ipc';
 import { createCore, type Core } from '../../src-main/app/core';
 import { SECURITY_HEADERS, securityHeaders } from '../../src-main/app/csp';
 import { serveStaticPath } from '../../src-main/app/static-files';
+import { generateToken } from '../../src-main/ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../../src-main/ledger-node/node';
 import { SettingsService, UserSettingsStore, type PartialSettings } from '../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../src-main/settings/managed';
@@ -209,8 +210,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   };
 
   try {
-    node = await startLedgerNode({ dataDir: path.join(work, 'ledger'), port: 0 });
-    proxy = await startTamperProxy(node.url);
+    // The app's arrangement: a per-launch bearer token. The proxy passes Host through, so the node allows its host.
+    proxy = await startTamperProxy(() => (node as LedgerNode).url);
+    node = await startLedgerNode({
+      dataDir: path.join(work, 'ledger'),
+      port: 0,
+      access: { kind: 'token', token: generateToken() },
+      allowedHosts: [new URL(proxy.url).host],
+    });
     const shell = {
       saveFile: async (name: string, content: string) => {
         const file = path.join(savedDir, path.basename(name));
@@ -222,7 +229,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     // The verification workers run from the build (`npm run build` made it with the renderer), as in the app.
     const builtWorker = path.join(root, 'out', 'main', 'verify-worker.js');
     const verifyWorkerEntry = existsSync(builtWorker) ? pathToFileURL(builtWorker) : undefined;
-    const common = { embeddedNodeUrl: proxy.url, appVersion: 'e2e', shell, nodeProbeIntervalMs: 2000, ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}) };
+    const common = { embeddedNodeUrl: proxy.url, embeddedNodeToken: node.token, appVersion: 'e2e', shell, nodeProbeIntervalMs: 2000, ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}) };
     cores.workstation = await createCore({
       ...common,
       variant: 'workstation',

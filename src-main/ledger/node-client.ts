@@ -163,7 +163,7 @@ export class LedgerNodeClient {
     return this.withFailover(async (base) => {
       const url = `${base}/api/v1/transactions?mode=${mode}`;
       const got = { ...(await this.transport.post(url, body, this.postTimeoutMs, this.authorization(base))), url };
-      if (got.status >= 500) throw new ServerError(got.status, url);
+      if (got.status >= 500 || ACCESS_REFUSED.has(got.status)) throw new ServerError(got.status, url);
       if (got.status === 202) {
         if ((parseJson(got, base) as { id?: unknown } | null)?.id !== tx.id) throw new NodeAnswerError(base, 'the node echoed a different transaction');
         return mode === 'commit' ? 'committed' : 'accepted';
@@ -180,7 +180,7 @@ export class LedgerNodeClient {
     return this.withFailover(async (base) => {
       const url = `${base}/api/v1/${path}`;
       const { status, text } = await this.transport.get(url, this.readTimeoutMs, this.authorization(base));
-      if (status >= 500) throw new ServerError(status, url);
+      if (status >= 500 || ACCESS_REFUSED.has(status)) throw new ServerError(status, url);
       return interpret({ status, text, url }, base);
     });
   }
@@ -210,7 +210,13 @@ export class LedgerNodeClient {
   }
 }
 
-/** A 5xx answer: that node is in trouble, the next one may not be. */
+/**
+ * The node refused us, not the request (no or wrong token, a Host it does not answer to): like a node that is
+ * down, it is failed over and retried later — never taken as a rejection that would drop an outbox entry.
+ */
+const ACCESS_REFUSED = new Set([401, 403, 421]);
+
+/** A 5xx answer or an access refusal: that node is in trouble, the next one may not be. */
 class ServerError extends Error {
   constructor(readonly status: number, url: string) {
     super(answered(status, url));

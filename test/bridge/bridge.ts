@@ -246,6 +246,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     const tamperProxy = proxy;
     const control = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
       const url = new URL(req.url ?? '/', 'http://bridge.invalid');
+      // The node itself (not the proxy) and its token, for the test of what other pages can do to it (#14).
+      if (url.pathname === '/__bridge/control/ledger' && req.method === 'GET') {
+        const ledger = node as LedgerNode;
+        send(res, 200, { nodeUrl: ledger.url, token: ledger.token });
+        return true;
+      }
       if (url.pathname === '/__bridge/control/tamper' && req.method === 'POST') {
         const body = JSON.parse((await readBody(req, 1000)) || '{}') as { on?: unknown };
         tamperProxy.tampering = body.on === true;

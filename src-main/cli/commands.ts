@@ -59,12 +59,14 @@ async function connect(options: CliOptions): Promise<Context> {
   const outboxDir = resolve(options.outbox ?? join(dirname(dataDir), 'outbox'));
   mkdirSync(outboxDir, { recursive: true });
   const own = node;
+  // The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own.
+  const given = process.env.HC_LEDGER_TOKEN || null;
   const service = await createChartService({
     nodeUrls: nodes,
     outboxDir,
     cards: new PatientCards(),
     liveStream: false,
-    client: { bearerTokenFor: (base) => (own && base === own.url ? own.token : null) },
+    client: { bearerTokenFor: (base) => (own ? (base === own.url ? own.token : null) : given) },
   });
   return { service, node };
 }

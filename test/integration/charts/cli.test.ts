@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartToFhir } from '../../../src-shared/records/fhir';
 import { sampleChart } from '../../../src-shared/records/fixtures';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { removeDir, startNode, tempDir } from './harness';
+import { NODE_TOKEN, removeDir, startNode, tempDir } from './harness';
 
 const run = promisify(execFile);
 const service = `HealthChain-cli-test-${randomBytes(6).toString('hex')}`;
-const env = { ...process.env, HEALTHCHAIN_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'correct horse battery staple' };
+// The test node wants its token, as one started by `npm run ledger` does: the CLI takes it from HC_LEDGER_TOKEN.
+const env = { ...process.env, HEALTHCHAIN_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'correct horse battery staple', HC_LEDGER_TOKEN: NODE_TOKEN };
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -200,10 +200,9 @@ describe('embedded node process: the token goes over the IPC channel', () => {
     const child = fork(modulePath, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const adapter = {
       postMessage: (message: unknown) => void child.send(message as object),
-      on: (event: string, listener: (...a: never[]) => void) => child.on(event, listener),
-      once: (event: string, listener: (...a: never[]) => void) => child.once(event, listener),
+      on: (event: string, listener: (...a: unknown[]) => void) => child.on(event, listener),
+      once: (event: string, listener: (...a: unknown[]) => void) => child.once(event, listener),
       kill: () => child.kill(),
-      args: child.spawnargs,
     };
     return adapter as unknown as UtilityChild;
   };

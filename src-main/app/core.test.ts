@@ -77,6 +77,20 @@ describe('app core', () => {
     }
   });
 
+  it('sends the embedded node\'s per-launch token to that node, and to no other', async () => {
+    const ws = await core('workstation');
+    try {
+      const key = '9'.repeat(44);
+      // The node serves its outputs only with the token: the core's client has it.
+      await expect(ws.charts.client.listOutputs(key)).resolves.toMatchObject({ value: [], nodeUrl: node.url });
+      expect(ws.charts.client.authorization(node.url)).toEqual({ authorization: `Bearer ${node.token}` });
+      expect(ws.charts.client.authorization('http://127.0.0.1:1')).toEqual({});
+      expect(ws.charts.client.authorization('https://bdb1.hospital.example:9984')).toEqual({});
+    } finally {
+      await ws.stop();
+    }
+  });
+
   it('reports the embedded node in use and whether it answers', async () => {
     const ws = await core('workstation');
     try {

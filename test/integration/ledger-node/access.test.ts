@@ -2,12 +2,14 @@
 // runs against the real node over real HTTP / WebSocket on 127.0.0.1; the requests are the ones a hostile page or
 // process would make (raw node:http where a browser-like header — Host, Origin — must be set by hand).
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startEmbeddedNode, type UtilityChild } from '../../../src-main/app/embedded-node';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
+import { NodeRejectedError, NodeUnreachableError } from '../../../src-main/ledger/errors';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { ValidTransactionStream } from '../../../src-main/ledger/stream';
 import { makeKey } from './support/keys';
@@ -105,6 +107,16 @@ describe('ledger node access, token mode (as the app runs its embedded node)', (
     }
     const ws = await streamAttempt(node(), { ...bearer(token()), Host: `evil.example:${node().port}` });
     expect(ws).toMatchObject({ opened: false, status: 421 });
+    // HTTP/1.0 without a Host header at all: 400, not served.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(node().port, '127.0.0.1', () => socket.end(`GET / HTTP/1.0\r\nAuthorization: Bearer ${token()}\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 BAD REQUEST\r\n/);
+    expect(answer).not.toContain('ws://');
   });
 
   it('refuses requests that carry a foreign Origin, HTTP and WebSocket, even with the token', async () => {
@@ -159,10 +171,19 @@ describe('ledger node access, token mode (as the app runs its embedded node)', (
       expect((await client.getTransaction(tx.id)).value).toEqual(tx);
       expect(await seen).toBe(tx.id);
       expect(new Set(asked)).toEqual(new Set([base]));
-      // Without the token the same client is refused, as any other local process would be.
+      // Without the token the same client is refused, as any other local process would be — as a node it cannot
+      // use (fail over, the outbox retries), never as a rejection of the transaction (which would drop it).
       const stranger = new LedgerNodeClient({ nodeUrls: [base] });
       await expect(stranger.getTransaction(tx.id)).rejects.toThrow(/401/);
       stranger.close();
+      const poster = new LedgerNodeClient({ nodeUrls: [base] }); // fresh: not quarantined by the failure above
+      const unsent = createTx(makeKey(), { n: 'stranger' }, null);
+      const refused = await poster.post(unsent).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(NodeUnreachableError);
+      expect(refused).not.toBeInstanceOf(NodeRejectedError);
+      expect(String(refused)).toMatch(/answered 401/);
+      expect(await stored(node(), unsent.id)).toBe(404);
+      poster.close();
     } finally {
       stream.stop();
       client.close();

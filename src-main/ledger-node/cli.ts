@@ -33,8 +33,7 @@ async function main(): Promise<number> {
     await node.stop();
     return 1;
   }
-  console.log(`ledger listening on ${node.url}`);
-  console.log(`data directory: ${dataDir}`);
+  // Before the "listening" line, which tools wait for: once it is out, the token is too.
   if (chosen.kind === 'generate') {
     console.log(`ledger token (send "Authorization: Bearer <token>"; pass --token or HC_LEDGER_TOKEN to keep one): ${node.token}`);
   } else if (chosen.kind === 'open') {
@@ -42,6 +41,8 @@ async function main(): Promise<number> {
   } else {
     console.log('ledger: requests need the bearer token given with --token / HC_LEDGER_TOKEN');
   }
+  console.log(`ledger listening on ${node.url}`);
+  console.log(`data directory: ${dataDir}`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;

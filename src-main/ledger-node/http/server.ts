@@ -107,9 +107,20 @@ function refusalReply(refusal: AccessRefusal): Reply {
   return { ...errorReply(refusal.status, refusal.message), headers: refusal.headers };
 }
 
-// The discovery documents (`GET /`, `GET /api/v1`) hold no ledger data: health checks and the app's node probe read
-// them without the token.
+// Served without the token: the discovery documents (`GET /`, `GET /api/v1`: version and links, no ledger data),
+// for health checks and the app's node probe; and one transaction by its id, which is what the Verify panel's
+// "open on the node" link shows in the user's browser. An id cannot be guessed and the document is the one every
+// hospital node shows anyone; everything that could enumerate (search, outputs, blocks, lists, the stream) and
+// every write needs the token.
 const DISCOVERY = new Set(['', 'api/v1']);
+const TX_ID = /^[0-9a-f]{64}$/;
+
+function servedWithoutToken(segments: readonly string[], method: string | undefined): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (DISCOVERY.has(segments.join('/'))) return true;
+  const [api, v1, collection, id, ...rest] = segments;
+  return api === 'api' && v1 === 'v1' && collection === 'transactions' && id !== undefined && TX_ID.test(id) && rest.length === 0;
+}
 
 async function dispatch(req: IncomingMessage, options: HttpServerOptions): Promise<Reply> {
   const host = options.access.checkHost(req);
@@ -121,7 +132,7 @@ async function dispatch(req: IncomingMessage, options: HttpServerOptions): Promi
   const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
   const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
   const segments = pathSegments(rawPath);
-  if (!segments || !DISCOVERY.has(segments.join('/'))) {
+  if (!segments || !servedWithoutToken(segments, req.method)) {
     const unauthorized = options.access.checkToken(req);
     if (unauthorized) return refusalReply(unauthorized);
   }

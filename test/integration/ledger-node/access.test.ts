@@ -137,13 +137,17 @@ describe('ledger node access, token mode (as the app runs its embedded node)', (
       const post = await raw(node(), 'POST', '/api/v1/transactions?mode=commit', { ...json, ...auth }, body);
       expect([auth, post.status]).toEqual([auth, 401]);
       expect(post.headers['www-authenticate']).toMatch(/^Bearer /);
-      for (const path of [`/api/v1/transactions/${tx.id}`, `/api/v1/outputs?public_key=${'1'.repeat(44)}`, '/api/v1/metadata?search=x', '/api/v1/blocks/0']) {
+      const paths = [`/api/v1/transactions?asset_id=${tx.id}`, `/api/v1/outputs?public_key=${'1'.repeat(44)}`, '/api/v1/metadata?search=x',
+        '/api/v1/assets?search=x', '/api/v1/blocks/0', `/api/v1/blocks?transaction_id=${tx.id}`, '/api/v1/validators'];
+      for (const path of paths) {
         expect([auth, path, (await raw(node(), 'GET', path, auth)).status]).toEqual([auth, path, 401]);
       }
       const ws = await streamAttempt(node(), auth);
       expect([auth, ws.opened ? 'open' : ws.status]).toEqual([auth, 401]);
     }
     expect(await stored(node(), tx.id)).toBe(404);
+    // One transaction by its id is served without the token (the Verify panel's link opens it in a browser).
+    expect((await raw(node(), 'GET', `/api/v1/transactions/${tx.id}`)).status).toBe(404);
 
     const ws = await streamAttempt(node(), bearer(token()));
     if (!ws.opened) throw new Error(`stream refused: ${ws.status} ${ws.text}`);
@@ -151,6 +155,9 @@ describe('ledger node access, token mode (as the app runs its embedded node)', (
     expect((await raw(node(), 'POST', '/api/v1/transactions?mode=commit', { ...json, ...bearer(token()) }, body)).status).toBe(202);
     expect(JSON.parse(await event)).toMatchObject({ transaction_id: tx.id });
     ws.socket.close();
+    expect(JSON.parse((await raw(node(), 'GET', `/api/v1/transactions/${tx.id}`)).text)).toEqual(tx);
+    expect((await raw(node(), 'GET', `/api/v1/transactions/${tx.id}?x=1`)).status).toBe(200);
+    expect((await raw(node(), 'GET', `/api/v1/transactions?asset_id=${tx.id}`)).status).toBe(401);
   });
 
   it('the app\'s client and stream send the token to that node only, and work', async () => {
@@ -174,7 +181,7 @@ describe('ledger node access, token mode (as the app runs its embedded node)', (
       // Without the token the same client is refused, as any other local process would be — as a node it cannot
       // use (fail over, the outbox retries), never as a rejection of the transaction (which would drop it).
       const stranger = new LedgerNodeClient({ nodeUrls: [base] });
-      await expect(stranger.getTransaction(tx.id)).rejects.toThrow(/401/);
+      await expect(stranger.listTransactions(tx.id)).rejects.toThrow(/401/);
       stranger.close();
       const poster = new LedgerNodeClient({ nodeUrls: [base] }); // fresh: not quarantined by the failure above
       const unsent = createTx(makeKey(), { n: 'stranger' }, null);
@@ -253,7 +260,7 @@ describe('embedded node process: the token goes over the IPC channel', () => {
       const second = await startEmbeddedNode(forkUtility, { entryPath: entry, dataDir: dir.path });
       try {
         expect(second.token).not.toBe(firstToken);
-        const read = (token: string) => fetch(`${second.url}/api/v1/transactions/${tx.id}`, { headers: bearer(token) });
+        const read = (token: string) => fetch(`${second.url}/api/v1/transactions?asset_id=${tx.id}`, { headers: bearer(token) });
         expect((await read(firstToken)).status).toBe(401);
         expect((await read(second.token)).status).toBe(200);
       } finally {

@@ -83,9 +83,9 @@ describe('ledger CLI', () => {
       const again = await startCli(['--data', dir.path, '--port=0'], { ...process.env, HC_LEDGER_TOKEN: chosen });
       started.push(again);
       expect(again.output()).not.toContain(chosen);
-      expect((await http('GET', `${again.url}/api/v1/transactions/${tx.id}`)).status).toBe(401);
+      expect((await http('GET', `${again.url}/api/v1/transactions?asset_id=${tx.id}`)).status).toBe(401);
       const authorised = { headers: { Authorization: `Bearer ${chosen}` } };
-      expect((await http('GET', `${again.url}/api/v1/transactions/${tx.id}`, authorised)).json()).toEqual(tx);
+      expect((await http('GET', `${again.url}/api/v1/transactions?asset_id=${tx.id}`, authorised)).json()).toEqual([tx]);
       again.child.kill('SIGINT');
       expect(await again.exit()).toBe(0);
     } finally {

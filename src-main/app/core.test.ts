@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generateToken } from '../ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../ledger-node/node';
 import { SettingsService, UserSettingsStore } from '../settings';
 import { LinuxManagedSettingsReader } from '../settings/managed';
@@ -36,6 +37,7 @@ async function core(variant: 'workstation' | 'kiosk', managed?: object): Promise
     dataDir: path.join(dir, `${variant}-data`),
     settings: await settings(`${variant}-${Math.random().toString(36).slice(2)}`, managed),
     embeddedNodeUrl: node.url,
+    embeddedNodeToken: node.token,
     appVersion: 'test',
     shell: { saveFile: async (name) => (saved.push(name), null), openExternal: async (url) => void opened.push(url) },
     chartService: { liveStream: false },
@@ -46,7 +48,7 @@ async function core(variant: 'workstation' | 'kiosk', managed?: object): Promise
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-core-'));
   await chmod(dir, 0o755);
-  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0 });
+  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'token', token: generateToken() } });
 });
 afterAll(async () => {
   await node.stop();
@@ -72,6 +74,20 @@ describe('app core', () => {
       expect(events).toContainEqual(['lock', { reason: 'kiosk-idle' }]);
     } finally {
       await kiosk.stop();
+    }
+  });
+
+  it('sends the embedded node\'s per-launch token to that node, and to no other', async () => {
+    const ws = await core('workstation');
+    try {
+      const key = '9'.repeat(44);
+      // The node serves its outputs only with the token: the core's client has it.
+      await expect(ws.charts.client.listOutputs(key)).resolves.toMatchObject({ value: [], nodeUrl: node.url });
+      expect(ws.charts.client.authorization(node.url)).toEqual({ authorization: `Bearer ${node.token}` });
+      expect(ws.charts.client.authorization('http://127.0.0.1:1')).toEqual({});
+      expect(ws.charts.client.authorization('https://bdb1.hospital.example:9984')).toEqual({});
+    } finally {
+      await ws.stop();
     }
   });
 

@@ -16,6 +16,7 @@ import { createChartService, type ChartService, type ChartServiceOptions } from 
 import type { SettingsService } from '../settings';
 import { KeychainCardKey, PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
 import { IdleTimer } from './idle-timer';
+import { nodeBase } from '../ledger/node-url';
 import { NodeStatusMonitor, testNode } from './node-status';
 
 export interface CoreOptions {
@@ -28,6 +29,8 @@ export interface CoreOptions {
   settings: SettingsService;
   /** URL of the embedded node when the app started one (no node URL configured). */
   embeddedNodeUrl: string | null;
+  /** The embedded node's per-launch bearer token (with embeddedNodeUrl): sent to that node only. */
+  embeddedNodeToken?: string | null;
   appVersion: string;
   shell: ShellPort;
   /** Tests: keychain service name, scrypt parameters. */
@@ -75,8 +78,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...options.cards,
     recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
   });
+  const embeddedBase = options.embeddedNodeUrl ? nodeBase(options.embeddedNodeUrl) : null;
+  const embeddedToken = options.embeddedNodeToken ?? null;
   charts = await createChartService({
     ...options.chartService,
+    client: {
+      ...options.chartService?.client,
+      bearerTokenFor: (base) => (embeddedBase !== null && base === embeddedBase ? embeddedToken : null),
+    },
     nodeUrls: nodeUrlsInUse,
     outboxDir,
     cards,

@@ -44,6 +44,25 @@ describe('embedded node in a utility process', () => {
     expect(c.child.killed).toBe(0);
   });
 
+  it('hands the process a fresh bearer token over its channel once it runs, never on its command line', async () => {
+    const { fork, children } = forker();
+    const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd' });
+    const c = children[0]!;
+    expect(c.child.posted).toEqual([]);
+    c.child.emit('message', { type: 'opening' });
+    expect(c.child.posted).toEqual([{ type: 'token', token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) }]);
+    const { token } = c.child.posted[0] as { token: string };
+    expect(c.args.join(' ')).not.toContain(token);
+    c.child.emit('message', { type: 'listening', url: 'http://127.0.0.1:3', port: 3 });
+    expect((await started).token).toBe(token);
+
+    const again = forker();
+    const second = startEmbeddedNode(again.fork, { entryPath: 'x', dataDir: 'd' });
+    again.children[0]!.child.emit('message', { type: 'opening' });
+    again.children[0]!.child.emit('message', { type: 'listening', url: 'http://127.0.0.1:4', port: 4 });
+    expect((await second).token).not.toBe(token);
+  });
+
   it('rejects with the node\'s reason when it cannot start', async () => {
     const { fork, children } = forker();
     const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd' });

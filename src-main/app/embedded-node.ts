@@ -1,6 +1,9 @@
 // Runs the embedded ledger node (src-main/ledger-node/process-entry.ts, built to out/main/ledger-node.js) in an
 // Electron utilityProcess, so validation and storage never stall the UI's event loop. Used when no node URL is set.
-import type { LedgerProcessMessage } from '../ledger-node/process-entry';
+// Each launch makes a new bearer token here and hands it to the node over the utility-process channel; the app's
+// node client sends it, and no other local process or web page has it (issue #14).
+import { generateToken } from '../ledger-node/http/access';
+import type { LedgerProcessCommand, LedgerProcessMessage } from '../ledger-node/process-entry';
 
 /** The part of Electron's UtilityProcess this module uses. */
 export interface UtilityChild {
@@ -15,6 +18,8 @@ export type ForkUtility = (modulePath: string, args: string[], options: { servic
 
 export interface EmbeddedNode {
   readonly url: string;
+  /** This launch's bearer token: only the app's own clients of this node get it. */
+  readonly token: string;
   /** Resolves when the node process has exited (after a clean stop, or a kill if it hangs). */
   stop(): Promise<void>;
   /** Called if the process dies on its own. */
@@ -40,6 +45,7 @@ function isMessage(value: unknown): value is LedgerProcessMessage {
 }
 
 export function startEmbeddedNode(fork: ForkUtility, options: EmbeddedNodeOptions): Promise<EmbeddedNode> {
+  const token = generateToken();
   const child = fork(options.entryPath, ['--data', options.dataDir, '--port', String(options.port ?? 0)], {
     serviceName: 'HealthChain ledger node',
     stdio: 'inherit',
@@ -74,6 +80,8 @@ export function startEmbeddedNode(fork: ForkUtility, options: EmbeddedNodeOption
     child.on('message', (message) => {
       if (settled || !isMessage(message)) return;
       if (message.type === 'opening') {
+        // The process is up and listening to its channel: now it may have the token.
+        child.postMessage({ type: 'token', token } satisfies LedgerProcessCommand);
         clearTimeout(timer);
         const openMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
         timer = setTimeout(giveUp(`did not open its data within ${openMs} ms`), openMs);
@@ -87,6 +95,7 @@ export function startEmbeddedNode(fork: ForkUtility, options: EmbeddedNodeOption
         clearTimeout(timer);
         resolve({
           url: message.url,
+          token,
           onUnexpectedExit: (listener) => exitListeners.push(listener),
           async stop() {
             if (exited) return;

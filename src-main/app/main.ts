@@ -110,6 +110,7 @@ async function start(): Promise<void> {
     dataDir: userData,
     settings,
     embeddedNodeUrl: embedded?.url ?? null,
+    embeddedNodeToken: embedded?.token ?? null,
     verifyWorkerEntry: paths.verifyWorker,
     appVersion: app.getVersion(),
     shell: {

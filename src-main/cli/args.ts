@@ -35,6 +35,8 @@ Options
   -h, --help             this text
 
 The identity's password is read from HEALTHCHAIN_PASSWORD, or else from the first line of standard input.
+HC_LEDGER_TOKEN, if set, is sent as the bearer token to the --node nodes (a node started by \`npm run ledger\`
+without --open wants the token it printed).
 Exit codes: 0 done, 1 failed (including a chart that fails verification), 2 usage error.`;
 
 export interface CliOptions {

@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { generateToken } from '../ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../ledger-node/node';
 import { defaultDataDir } from '../ledger-node/process/data-dir';
 import { KeychainCardKey, PatientCards, Vault } from '../vault';
@@ -51,12 +52,22 @@ async function connect(options: CliOptions): Promise<Context> {
   let node: LedgerNode | null = null;
   let nodes = options.nodes;
   if (nodes.length === 0) {
-    node = await startLedgerNode({ port: 0, dataDir });
+    // In-process and for this command only, but on a local port all the same: token-protected like the app's.
+    node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token: generateToken() } });
     nodes = [node.url];
   }
   const outboxDir = resolve(options.outbox ?? join(dirname(dataDir), 'outbox'));
   mkdirSync(outboxDir, { recursive: true });
-  const service = await createChartService({ nodeUrls: nodes, outboxDir, cards: new PatientCards({ cardKey: cardKeyStore(options.nodes.length === 0) }), liveStream: false });
+  const own = node;
+  // The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own.
+  const given = process.env.HC_LEDGER_TOKEN || null;
+  const service = await createChartService({
+    nodeUrls: nodes,
+    outboxDir,
+    cards: new PatientCards({ cardKey: cardKeyStore(options.nodes.length === 0) }),
+    liveStream: false,
+    client: { bearerTokenFor: (base) => (own ? (base === own.url ? own.token : null) : given) },
+  });
   return { service, node };
 }
 

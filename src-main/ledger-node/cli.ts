@@ -1,4 +1,6 @@
-// `npm run ledger -- --port <port> --data <dir> [--host <h>]`: the node in the foreground.
+// `npm run ledger -- --port <port> --data <dir> [--host <h>] [--token <t> | --open] [--allow-host <name>]`: the
+// node in the foreground. Without --token / HC_LEDGER_TOKEN / --open it makes up a token and prints it once.
+import { generateToken, type LedgerAccess } from './http/access';
 import { parseCliArgs, USAGE } from './process/cli-args';
 import { startLedgerNode } from './node';
 
@@ -12,10 +14,12 @@ async function main(): Promise<number> {
     console.error(`ledger: ${parsed.message}\n\n${USAGE}`);
     return 2;
   }
-  const { host, port, dataDir } = parsed.options;
+  const { host, port, dataDir, allowedHosts } = parsed.options;
+  const chosen = parsed.options.access;
+  const access: LedgerAccess = chosen.kind === 'generate' ? { kind: 'token', token: generateToken() } : chosen;
   let node;
   try {
-    node = await startLedgerNode({ host, port, dataDir });
+    node = await startLedgerNode({ host, port, dataDir, access, allowedHosts });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason = code === 'EADDRINUSE' ? `port ${port} is already in use` : error instanceof Error ? error.message : String(error);
@@ -28,6 +32,14 @@ async function main(): Promise<number> {
     console.error(`ledger: started but ${node.url}/ does not answer`);
     await node.stop();
     return 1;
+  }
+  // Before the "listening" line, which tools wait for: once it is out, the token is too.
+  if (chosen.kind === 'generate') {
+    console.log(`ledger token (send "Authorization: Bearer <token>"; pass --token or HC_LEDGER_TOKEN to keep one): ${node.token}`);
+  } else if (chosen.kind === 'open') {
+    console.log('ledger: open mode (--open): any client that reaches this port may read and write');
+  } else {
+    console.log('ledger: requests need the bearer token given with --token / HC_LEDGER_TOKEN');
   }
   console.log(`ledger listening on ${node.url}`);
   console.log(`data directory: ${dataDir}`);

@@ -1,8 +1,10 @@
 // The embedded BigchainDB-compatible ledger node as a module: storage, validation, group commit, HTTP API and
 // WebSocket stream on one port. The app runs it in a utility/child process (process-entry.ts); tests and the
-// CLI start it directly.
+// CLI start it directly. Who may use it (token or open, allowed Host names) is decided by every caller: see
+// http/access.ts.
 import type { AddressInfo } from 'node:net';
 import { Committer, type Validator } from './commit/committer';
+import { AccessPolicy, allowedHostHeaders, type LedgerAccess } from './http/access';
 import { EventStream } from './http/event-stream';
 import { createLedgerHttpServer } from './http/server';
 import type { RouteContext } from './http/routes';
@@ -20,6 +22,13 @@ export interface LedgerNodeOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly maxBodyBytes?: number;
+  /**
+   * Required, so that every caller decides: a bearer token (the app's embedded node, `npm run ledger` by default)
+   * or open (the driver suites, a node serving a LAN behind its own access control). See http/access.ts.
+   */
+  readonly access: LedgerAccess;
+  /** Host names (optionally `name:port`) the node answers to besides 127.0.0.1, localhost and [::1] (`--allow-host`). */
+  readonly allowedHosts?: readonly string[];
   /** Replaces the transaction core's validator (only the node's own unit tests need this). */
   readonly validator?: Validator;
 }
@@ -30,11 +39,11 @@ export interface LedgerNode {
   readonly apiUrl: string;
   readonly port: number;
   readonly host: string;
+  /** The bearer token requests must carry, or null for an open node. */
+  readonly token: string | null;
   /** Stops accepting requests, writes every accepted transaction, closes the store. */
   stop(): Promise<void>;
 }
-
-const HOST_HEADER = /^[A-Za-z0-9.\-[\]:]+$/;
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -42,21 +51,19 @@ function urlHost(host: string): string {
 
 export async function startLedgerNode(options: LedgerNodeOptions): Promise<LedgerNode> {
   const host = options.host ?? DEFAULT_HOST;
+  // Checked before the store opens: a bad token or --allow-host entry must not cost a start-up.
+  let allowedHosts: ReadonlySet<string> = new Set();
+  const access = new AccessPolicy(options.access, () => allowedHosts);
+  allowedHostHeaders(0, host, options.allowedHosts ?? []);
   const store = LedgerStore.open(options.dataDir);
   const stream = new EventStream();
   const committer = new Committer(store, options.validator ?? createValidator(), (block) => stream.publish(block));
-  let listenHost = '';
   const server = createLedgerHttpServer({
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     stream,
-    context: (req): RouteContext => {
-      const hostHeader = req.headers.host;
-      return {
-        store,
-        committer,
-        advertisedHost: hostHeader && HOST_HEADER.test(hostHeader) ? hostHeader : listenHost,
-      };
-    },
+    access,
+    // Only ever a Host header from the allow-list: the advertised stream URL cannot point a client elsewhere.
+    context: (checkedHost): RouteContext => ({ store, committer, advertisedHost: checkedHost }),
   });
 
   try {
@@ -72,8 +79,8 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
-  listenHost = `${urlHost(host)}:${port}`;
-  const url = `http://${listenHost}`;
+  allowedHosts = allowedHostHeaders(port, host, options.allowedHosts ?? []);
+  const url = `http://${urlHost(host)}:${port}`;
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -90,5 +97,6 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
     return stopping;
   };
 
-  return { url, apiUrl: `${url}/api/v1/`, port, host, stop };
+  const token = options.access.kind === 'token' ? options.access.token : null;
+  return { url, apiUrl: `${url}/api/v1/`, port, host, token, stop };
 }

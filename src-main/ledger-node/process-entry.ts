@@ -1,7 +1,10 @@
 // Entry point of the node as a separate process: an Electron utilityProcess (messages through
 // `process.parentPort`) or a Node child_process.fork (messages through `process.send`). It reports
 // `{type: 'opening'}` as soon as it runs (opening the store can take minutes when an older data format is upgraded,
-// so the app stops counting the start-up timeout from there), `{type: 'listening', url}` once it answers,
+// so the app stops counting the start-up timeout from there), then waits for `{type: 'token', token}`: the
+// per-launch bearer token the parent generated, which every request for ledger data must carry (issue #14). It
+// comes over the IPC channel, not the command line or environment, where other local processes could read it.
+// It reports `{type: 'listening', url}` once it answers,
 // `{type: 'error', message}` if it cannot start, and stops cleanly on `{type: 'stop'}`, SIGTERM or SIGINT, then
 // reports `{type: 'stopped'}` and exits.
 import type { LedgerNode } from './node';
@@ -14,7 +17,9 @@ export type LedgerProcessMessage =
   | { type: 'error'; message: string }
   | { type: 'stopped' };
 
-export type LedgerProcessCommand = { type: 'stop' };
+export type LedgerProcessCommand = { type: 'stop' } | { type: 'token'; token: string };
+
+const TOKEN_WAIT_MS = 30_000;
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -31,24 +36,49 @@ function report(message: LedgerProcessMessage): void {
 
 function onCommand(listener: (command: LedgerProcessCommand) => void): void {
   const accept = (data: unknown) => {
-    if (data && typeof data === 'object' && (data as { type?: unknown }).type === 'stop') listener({ type: 'stop' });
+    const command = data && typeof data === 'object' ? (data as { type?: unknown; token?: unknown }) : null;
+    if (command?.type === 'stop') listener({ type: 'stop' });
+    else if (command?.type === 'token' && typeof command.token === 'string') listener({ type: 'token', token: command.token });
   };
   if (parentPort) parentPort.on('message', (event) => accept(event.data));
   else process.on('message', accept);
 }
 
+/** The parent's token, or null if none came in time. */
+function tokenFromParent(): Promise<string | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), TOKEN_WAIT_MS);
+    onCommand((command) => {
+      if (command.type !== 'token') return;
+      clearTimeout(timer);
+      resolve(command.token);
+    });
+  });
+}
+
 async function run(): Promise<void> {
-  const parsed = parseCliArgs(process.argv.slice(2));
-  if (parsed.kind !== 'run') {
-    report({ type: 'error', message: parsed.kind === 'error' ? parsed.message : 'no options given' });
+  // The environment is not read: HC_LEDGER_TOKEN is `npm run ledger`'s, and a child takes its token from the parent.
+  const parsed = parseCliArgs(process.argv.slice(2), undefined, {});
+  if (parsed.kind !== 'run' || parsed.options.access.kind !== 'generate') {
+    const message = parsed.kind === 'error' ? parsed.message
+      : parsed.kind === 'help' ? 'no options given'
+      : 'the node process takes its token from its parent (a token message), not from --token or --open';
+    report({ type: 'error', message });
     process.exit(2);
   }
+  const token = tokenFromParent();
   report({ type: 'opening' });
   // The store opens synchronously (an upgrade included): let the message leave first.
   await new Promise((resolve) => setTimeout(resolve, 20));
+  const given = await token;
+  if (given === null) {
+    report({ type: 'error', message: `no token message from the parent within ${TOKEN_WAIT_MS} ms` });
+    process.exit(2);
+  }
   let node: LedgerNode;
   try {
-    node = await startLedgerNode(parsed.options);
+    const { host, port, dataDir, allowedHosts } = parsed.options;
+    node = await startLedgerNode({ host, port, dataDir, allowedHosts, access: { kind: 'token', token: given } });
   } catch (error) {
     report({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     process.exit(1);

@@ -1,14 +1,17 @@
 // Starts the node in a child Node process (child_process.fork, through tsx so the TypeScript sources run as they
 // are) and resolves once it reports that it is listening. Used by tests and tools; the Electron app uses
-// utilityProcess with the same process-entry.
+// utilityProcess with the same process-entry, and hands it its bearer token the same way (a `token` message).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LedgerProcessMessage } from './process-entry';
+import { generateToken } from './http/access';
+import type { LedgerProcessCommand, LedgerProcessMessage } from './process-entry';
 
 export interface SpawnedLedgerNode {
   readonly url: string;
   readonly apiUrl: string;
   readonly port: number;
+  /** The bearer token the node was given: clients send `Authorization: Bearer <token>`. */
+  readonly token: string;
   readonly child: ChildProcess;
   /** Asks the node to stop cleanly and waits for the process to exit. */
   stop(): Promise<void>;
@@ -20,6 +23,8 @@ export interface SpawnOptions {
   readonly dataDir: string;
   readonly port?: number;
   readonly host?: string;
+  /** Generated when not given. */
+  readonly token?: string;
   readonly startTimeoutMs?: number;
   /** Extra Node flags for the child, e.g. ['--cpu-prof'] when profiling. */
   readonly nodeFlags?: readonly string[];
@@ -36,6 +41,7 @@ export function spawnLedgerNode(options: SpawnOptions): Promise<SpawnedLedgerNod
   // Resolved from this file, so the child finds tsx whatever its working directory.
   const tsxLoader = import.meta.resolve('tsx');
   const args = ['--data', options.dataDir, '--port', String(options.port ?? 0)];
+  const token = options.token ?? generateToken();
   if (options.host) args.push('--host', options.host);
   const child = fork(entry, args, {
     execArgv: [...(options.nodeFlags ?? []), '--import', tsxLoader],
@@ -52,7 +58,9 @@ export function spawnLedgerNode(options: SpawnOptions): Promise<SpawnedLedgerNod
     };
     child.once('exit', onExit);
     child.on('message', (message: LedgerProcessMessage) => {
-      if (message.type === 'error') {
+      if (message.type === 'opening') {
+        child.send({ type: 'token', token } satisfies LedgerProcessCommand);
+      } else if (message.type === 'error') {
         clearTimeout(timer);
         child.off('exit', onExit);
         child.kill('SIGKILL');
@@ -64,6 +72,7 @@ export function spawnLedgerNode(options: SpawnOptions): Promise<SpawnedLedgerNod
           url: message.url,
           apiUrl: `${message.url}/api/v1/`,
           port: message.port,
+          token,
           child,
           stop: async () => {
             if (child.connected) child.send({ type: 'stop' });

@@ -30,13 +30,14 @@ export class HttpTransport {
   /** `maxAnswerBytes` exists for tests; the app keeps the default. */
   constructor(private readonly maxAnswerBytes = MAX_ANSWER_BYTES) {}
 
-  get(url: string, timeoutMs: number): Promise<HttpAnswer> {
-    return this.send('GET', url, null, timeoutMs);
+  /** `headers`: extra request headers, e.g. the embedded node's Authorization. */
+  get(url: string, timeoutMs: number, headers?: Readonly<Record<string, string>>): Promise<HttpAnswer> {
+    return this.send('GET', url, null, timeoutMs, headers);
   }
 
   /** POSTs a JSON body. Repeating a POST of the same transaction is harmless (the node answers a duplicate). */
-  post(url: string, json: string, timeoutMs: number): Promise<HttpAnswer> {
-    return this.send('POST', url, json, timeoutMs);
+  post(url: string, json: string, timeoutMs: number, headers?: Readonly<Record<string, string>>): Promise<HttpAnswer> {
+    return this.send('POST', url, json, timeoutMs, headers);
   }
 
   close(): void {
@@ -44,14 +45,20 @@ export class HttpTransport {
     this.pools.clear();
   }
 
-  private async send(method: 'GET' | 'POST', url: string, body: string | null, timeoutMs: number): Promise<HttpAnswer> {
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | null,
+    timeoutMs: number,
+    extra: Readonly<Record<string, string>> = {},
+  ): Promise<HttpAnswer> {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TransportError(`"${url}" is not an http(s) URL`);
     try {
-      return await this.once(parsed, method, body, timeoutMs);
+      return await this.once(parsed, method, body, timeoutMs, extra);
     } catch (error) {
       // A kept-alive connection the server closed just as it was reused: the request never reached it; send again.
-      if (STALE_CONNECTION.has((error as { code?: string }).code ?? '')) return this.once(parsed, method, body, timeoutMs);
+      if (STALE_CONNECTION.has((error as { code?: string }).code ?? '')) return this.once(parsed, method, body, timeoutMs, extra);
       throw error;
     }
   }
@@ -65,8 +72,14 @@ export class HttpTransport {
     return pool;
   }
 
-  private once(url: URL, method: 'GET' | 'POST', body: string | null, timeoutMs: number): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private once(
+    url: URL,
+    method: 'GET' | 'POST',
+    body: string | null,
+    timeoutMs: number,
+    extra: Readonly<Record<string, string>>,
+  ): Promise<HttpAnswer> {
+    const headers: Record<string, string> = { ...extra, accept: 'application/json' };
     if (body !== null) headers['content-type'] = 'application/json';
     const maxBytes = this.maxAnswerBytes;
     return new Promise<HttpAnswer>((resolve, reject) => {

@@ -19,6 +19,11 @@ export interface NodeClientOptions {
    * stays responsive offline, and the outbox's background retries probe the nodes once it has passed.
    */
   quarantineMs?: number;
+  /**
+   * The bearer token for a node (base URL, as nodeUrls gives it), or null: the embedded node's per-launch token is
+   * sent to that node only, never to a configured one.
+   */
+  bearerTokenFor?: (base: string) => string | null;
 }
 
 export interface Answer<T> {
@@ -62,6 +67,7 @@ export class LedgerNodeClient {
   private downUntil = 0;
   private lastFailure: NodeUnreachableError | null = null;
   private readonly transport = new HttpTransport();
+  private readonly bearerTokenFor: (base: string) => string | null;
 
   constructor(options: NodeClientOptions) {
     const { nodeUrls } = options;
@@ -69,6 +75,13 @@ export class LedgerNodeClient {
     this.readTimeoutMs = options.readTimeoutMs ?? 4000;
     this.postTimeoutMs = options.postTimeoutMs ?? 15000;
     this.quarantineMs = options.quarantineMs ?? 5000;
+    this.bearerTokenFor = options.bearerTokenFor ?? (() => null);
+  }
+
+  /** The headers that authorise a request to `base` (empty for a node that has no token of ours). */
+  authorization(base: string): Record<string, string> {
+    const token = this.bearerTokenFor(base);
+    return token ? { authorization: `Bearer ${token}` } : {};
   }
 
   get nodeUrls(): string[] {
@@ -149,14 +162,14 @@ export class LedgerNodeClient {
     const body = JSON.stringify(tx);
     return this.withFailover(async (base) => {
       const url = `${base}/api/v1/transactions?mode=${mode}`;
-      const got = { ...(await this.transport.post(url, body, this.postTimeoutMs)), url };
-      if (got.status >= 500) throw new ServerError(got.status, url);
+      const got = { ...(await this.transport.post(url, body, this.postTimeoutMs, this.authorization(base))), url };
+      if (got.status >= 500 || ACCESS_REFUSED.has(got.status)) throw new ServerError(got.status, url);
       if (got.status === 202) {
         if ((parseJson(got, base) as { id?: unknown } | null)?.id !== tx.id) throw new NodeAnswerError(base, 'the node echoed a different transaction');
         return mode === 'commit' ? 'committed' : 'accepted';
       }
       // Refused. If the node holds the transaction already, it is a duplicate, which counts as committed.
-      const stored = await this.transport.get(`${base}/api/v1/transactions/${tx.id}`, this.readTimeoutMs);
+      const stored = await this.transport.get(`${base}/api/v1/transactions/${tx.id}`, this.readTimeoutMs, this.authorization(base));
       if (stored.status === 200 && (JSON.parse(stored.text) as { id?: unknown } | null)?.id === tx.id) return 'duplicate';
       throw new NodeRejectedError(base, got.status, reasonOf(got.text, got.status));
     });
@@ -166,8 +179,8 @@ export class LedgerNodeClient {
   private read<T>(path: string, interpret: (got: Got, base: string) => T): Promise<Answer<T>> {
     return this.withFailover(async (base) => {
       const url = `${base}/api/v1/${path}`;
-      const { status, text } = await this.transport.get(url, this.readTimeoutMs);
-      if (status >= 500) throw new ServerError(status, url);
+      const { status, text } = await this.transport.get(url, this.readTimeoutMs, this.authorization(base));
+      if (status >= 500 || ACCESS_REFUSED.has(status)) throw new ServerError(status, url);
       return interpret({ status, text, url }, base);
     });
   }
@@ -197,7 +210,13 @@ export class LedgerNodeClient {
   }
 }
 
-/** A 5xx answer: that node is in trouble, the next one may not be. */
+/**
+ * The node refused us, not the request (no or wrong token, a Host it does not answer to): like a node that is
+ * down, it is failed over and retried later — never taken as a rejection that would drop an outbox entry.
+ */
+const ACCESS_REFUSED = new Set([401, 403, 421]);
+
+/** A 5xx answer or an access refusal: that node is in trouble, the next one may not be. */
 class ServerError extends Error {
   constructor(readonly status: number, url: string) {
     super(answered(status, url));

@@ -1,5 +1,6 @@
 // Subscribes to a node's valid-transaction WebSocket stream (SPEC §5.12) and reconnects with back-off, following
-// the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams).
+// the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams). The embedded node
+// wants its bearer token on the stream too; it goes only to the node it belongs to (same host and port).
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { LedgerNodeClient } from './node-client';
@@ -48,9 +49,10 @@ export class ValidTransactionStream extends EventEmitter<StreamEvents> {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const url = await this.streamUrl().catch(() => null);
-    if (!url || this.stopped) return this.scheduleReconnect();
-    const socket = new WebSocket(url);
+    const found = await this.streamUrl().catch(() => null);
+    if (!found || this.stopped) return this.scheduleReconnect();
+    const { url, headers } = found;
+    const socket = new WebSocket(url, { headers });
     this.socket = socket;
     socket.on('open', () => {
       this.failures = 0;
@@ -78,13 +80,16 @@ export class ValidTransactionStream extends EventEmitter<StreamEvents> {
     this.retry.unref?.();
   }
 
-  private async streamUrl(): Promise<string | null> {
+  private async streamUrl(): Promise<{ url: string; headers: Record<string, string> } | null> {
     for (const base of this.client.nodeUrls) {
       try {
         const response = await fetch(`${base}/`, { signal: AbortSignal.timeout(3000), headers: { Accept: 'application/json' } });
         const info = (await response.json()) as { api?: { v1?: { streams?: unknown } } };
         const url = info.api?.v1?.streams;
-        if (typeof url === 'string' && /^wss?:\/\//.test(url)) return url;
+        if (typeof url === 'string' && /^wss?:\/\//.test(url)) {
+          const sameNode = new URL(url).host === new URL(base).host;
+          return { url, headers: sameNode ? this.client.authorization(base) : {} };
+        }
       } catch {
         // try the next node
       }

@@ -21,6 +21,7 @@ import type { Transaction } from '../../src-shared/ledger';
 import { chartToFhir } from '../../src-shared/records/fhir';
 import { sampleChart } from '../../src-shared/records/fixtures';
 import { payloadOf } from '../../src-shared/records/payload';
+import { generateToken } from '../../src-main/ledger-node/http/access';
 import { startLedgerNode } from '../../src-main/ledger-node/node';
 import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';
 import { LedgerNodeClient } from '../../src-main/ledger/node-client';
@@ -106,17 +107,19 @@ export async function main(argv: string[]): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'hc-bench-charts-'));
   const spawned = values['in-process'] ? null : await spawnLedgerNode({ dataDir: join(dir, 'ledger') });
-  const node = spawned ?? (await startLedgerNode({ port: 0, dataDir: join(dir, 'ledger') }));
+  const node = spawned ?? (await startLedgerNode({ port: 0, dataDir: join(dir, 'ledger'), access: { kind: 'token', token: generateToken() } }));
+  // The embedded node's per-launch token, as the app sends it.
+  const bearerTokenFor = () => node.token;
   const settle = () => settled(spawned?.child.pid);
   const crypto = nativeLedgerCrypto;
-  const client = new LedgerNodeClient({ nodeUrls: [node.url], postTimeoutMs: 60_000, readTimeoutMs: 60_000 });
+  const client = new LedgerNodeClient({ nodeUrls: [node.url], postTimeoutMs: 60_000, readTimeoutMs: 60_000, bearerTokenFor });
   const services: ChartService[] = [];
   let sessions = 0;
   /** A fresh app session: new service, new memory, its verification workers started (as the app does at launch). */
   const session = async (label: string, cacheDir?: string) => {
     const s = await createChartService({
       nodeUrls: [node.url], outboxDir: join(dir, `outbox-${label}-${sessions++}`), cards: noCards, liveStream: label === 'list',
-      listConcurrency: concurrency, client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000 }, ...(cacheDir ? { cacheDir } : {}),
+      listConcurrency: concurrency, client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor }, ...(cacheDir ? { cacheDir } : {}),
     });
     services.push(s);
     await s.internals.validator.warm?.();

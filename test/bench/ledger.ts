@@ -100,6 +100,8 @@ function fullValidationRate(bodies: string[]): number {
 interface LoadCommand {
   readonly kind: 'throughput' | 'fixed-rate';
   readonly url: string;
+  /** The node's bearer token (sent over the IPC channel, like the app's). */
+  readonly token: string;
   readonly file: string;
   readonly clients: number;
   readonly rate: number;
@@ -114,11 +116,15 @@ export interface LoadResult {
   readonly latenciesMs: number[];
 }
 
-function post(agent: Agent, url: URL, body: string): Promise<number> {
+function post(agent: Agent, url: URL, body: string, token: string): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
       url,
-      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${token}` },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -144,7 +150,7 @@ async function runLoad(command: LoadCommand): Promise<LoadResult> {
       while (next < bodies.length && performance.now() < deadline) {
         const body = bodies[next++]!;
         const t0 = performance.now();
-        const status = await post(agent, url, body);
+        const status = await post(agent, url, body, command.token);
         latenciesMs.push(performance.now() - t0);
         if (status === 202) accepted += 1;
         else failed += 1;
@@ -160,7 +166,7 @@ async function runLoad(command: LoadCommand): Promise<LoadResult> {
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       inFlight.push(
-        post(agent, url, bodies[i]!).then((status) => {
+        post(agent, url, bodies[i]!, command.token).then((status) => {
           latenciesMs.push(performance.now() - due);
           if (status === 202) accepted += 1;
           else failed += 1;
@@ -231,8 +237,8 @@ export async function main(argv: string[]): Promise<void> {
   let throughput: LoadResult;
   let fixed: LoadResult;
   try {
-    throughput = await startLoadGenerator({ kind: 'throughput', url: node.url, file: throughputFile, clients: options.clients, rate: 0, seconds: 120 });
-    fixed = await startLoadGenerator({ kind: 'fixed-rate', url: node.url, file: rateFile, clients: 256, rate: options.rate, seconds: options.seconds });
+    throughput = await startLoadGenerator({ kind: 'throughput', url: node.url, token: node.token, file: throughputFile, clients: options.clients, rate: 0, seconds: 120 });
+    fixed = await startLoadGenerator({ kind: 'fixed-rate', url: node.url, token: node.token, file: rateFile, clients: 256, rate: options.rate, seconds: options.seconds });
   } finally {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import type { Variant } from '../../src-shared/ipc';
 import { createCore, type Core } from '../../src-main/app/core';
 import { SECURITY_HEADERS, securityHeaders } from '../../src-main/app/csp';
 import { serveStaticPath } from '../../src-main/app/static-files';
+import { generateToken } from '../../src-main/ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../../src-main/ledger-node/node';
 import { KeychainCardKey } from '../../src-main/vault';
 import { SettingsService, UserSettingsStore, type PartialSettings } from '../../src-main/settings';
@@ -215,8 +216,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   };
 
   try {
-    node = await startLedgerNode({ dataDir: path.join(work, 'ledger'), port: 0 });
-    proxy = await startTamperProxy(node.url);
+    // The app's arrangement: a per-launch bearer token. The proxy passes Host through, so the node allows its host.
+    proxy = await startTamperProxy(() => (node as LedgerNode).url);
+    node = await startLedgerNode({
+      dataDir: path.join(work, 'ledger'),
+      port: 0,
+      access: { kind: 'token', token: generateToken() },
+      allowedHosts: [new URL(proxy.url).host],
+    });
     const shell = {
       saveFile: async (name: string, content: string) => {
         const file = path.join(savedDir, path.basename(name));
@@ -228,7 +235,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     // The verification workers run from the build (`npm run build` made it with the renderer), as in the app.
     const builtWorker = path.join(root, 'out', 'main', 'verify-worker.js');
     const verifyWorkerEntry = existsSync(builtWorker) ? pathToFileURL(builtWorker) : undefined;
-    const common = { embeddedNodeUrl: proxy.url, appVersion: 'e2e', shell, nodeProbeIntervalMs: 2000, ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}) };
+    const common = { embeddedNodeUrl: proxy.url, embeddedNodeToken: node.token, appVersion: 'e2e', shell, nodeProbeIntervalMs: 2000, ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}) };
     cores.workstation = await createCore({
       ...common,
       variant: 'workstation',
@@ -247,6 +254,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     const tamperProxy = proxy;
     const control = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
       const url = new URL(req.url ?? '/', 'http://bridge.invalid');
+      // The node itself (not the proxy) and its token, for the test of what other pages can do to it (#14).
+      if (url.pathname === '/__bridge/control/ledger' && req.method === 'GET') {
+        const ledger = node as LedgerNode;
+        send(res, 200, { nodeUrl: ledger.url, token: ledger.token });
+        return true;
+      }
       if (url.pathname === '/__bridge/control/tamper' && req.method === 'POST') {
         const body = JSON.parse((await readBody(req, 1000)) || '{}') as { on?: unknown };
         tamperProxy.tampering = body.on === true;

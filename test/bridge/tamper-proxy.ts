@@ -20,8 +20,13 @@ export function flipEnvelopeBytes(body: string): string {
   return body.replace(/("box"\s*:\s*")([A-Za-z0-9+/])/g, (_m, prefix: string, ch: string) => prefix + (ch === 'A' ? 'B' : 'A'));
 }
 
-export async function startTamperProxy(target: string): Promise<TamperProxy> {
-  const upstream = new URL(target);
+/**
+ * `target`: the node's URL, or a function giving it once the node runs (the proxy passes the Host header through,
+ * so the node must be started allowing the proxy's host:port, which is known only once the proxy listens).
+ */
+export async function startTamperProxy(target: string | (() => string)): Promise<TamperProxy> {
+  let known: URL | null = null;
+  const node = (): URL => (known ??= new URL(typeof target === 'string' ? target : target()));
   let altered = 0;
   const requests: string[] = [];
   const state = { tampering: false };
@@ -29,6 +34,7 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
     requests.push(`${req.method} ${req.url}`);
     // Identity encoding only, so the body can be read and edited as text.
     const { 'accept-encoding': _encoding, ...headers } = req.headers;
+    const upstream = node();
     const forward = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
       (up) => {
@@ -58,6 +64,7 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
   });
   // The node's WebSocket stream passes through untouched (raw TCP after the upgrade request).
   server.on('upgrade', (req, socket, head) => {
+    const upstream = node();
     const up = net.connect(Number(upstream.port), upstream.hostname, () => {
       const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)];
       up.write(lines.join('\r\n') + '\r\n\r\n');

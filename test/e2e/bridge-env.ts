@@ -14,6 +14,13 @@ export async function setTampering(on: boolean): Promise<{ tampering: boolean; a
   return (await res.json()) as { tampering: boolean; altered: number };
 }
 
+/** The embedded node's own URL and bearer token (what the app's main process holds; no page gets it). */
+export async function ledgerNode(): Promise<{ nodeUrl: string; token: string }> {
+  const res = await fetch(new URL('/__bridge/control/ledger', WORKSTATION_URL), { headers: { 'x-bridge-token': TOKEN } });
+  if (!res.ok) throw new Error(`bridge control answered ${res.status}`);
+  return (await res.json()) as { nodeUrl: string; token: string };
+}
+
 // The README's screenshots are refreshed only on purpose (`UPDATE_SCREENSHOTS=1 npm run test:e2e`): an ordinary run
 // writes them under test-results/, so running the tests never dirties the working tree.
 const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-results/screenshots';

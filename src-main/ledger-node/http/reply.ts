@@ -1,5 +1,6 @@
-// Responses as the reference (Werkzeug behind gunicorn) writes them: JSON bodies, upper-case reason phrases
-// (the driver copies "<code> <reason>" into its errors, SPEC §5.0) and flask-cors' permissive CORS headers.
+// Responses as the reference (Werkzeug behind gunicorn) writes them: JSON bodies and upper-case reason phrases
+// (the driver copies "<code> <reason>" into its errors, SPEC §5.0) — but without the reference's permissive
+// flask-cors headers: no web page may read from or write to this node (issue #14, access.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const REASONS: Record<number, string> = {
@@ -7,9 +8,13 @@ const REASONS: Record<number, string> = {
   202: 'ACCEPTED',
   204: 'NO CONTENT',
   400: 'BAD REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
   404: 'NOT FOUND',
   405: 'METHOD NOT ALLOWED',
   413: 'REQUEST ENTITY TOO LARGE',
+  415: 'UNSUPPORTED MEDIA TYPE',
+  421: 'MISDIRECTED REQUEST',
   426: 'UPGRADE REQUIRED',
   431: 'REQUEST HEADER FIELDS TOO LARGE',
   500: 'INTERNAL SERVER ERROR',
@@ -44,18 +49,19 @@ export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): v
   res.writeHead(reply.status, reasonPhrase(reply.status), {
     'Content-Type': 'application/json',
     'Content-Length': String(body.length),
-    'Access-Control-Allow-Origin': '*',
+    'X-Content-Type-Options': 'nosniff',
     ...reply.headers,
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** A complete HTTP/1.1 error response for sockets the http parser gave up on (no request object exists). */
-export function rawErrorResponse(status: number, message: string): string {
+/** A complete HTTP/1.1 error response for sockets the http parser gave up on or refused upgrades. */
+export function rawErrorResponse(status: number, message: string, headers: Readonly<Record<string, string>> = {}): string {
   const body = JSON.stringify({ message, status });
   return (
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n` +
     'Content-Type: application/json\r\n' +
+    Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'Connection: close\r\n\r\n' +
     body

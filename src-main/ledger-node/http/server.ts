@@ -1,7 +1,9 @@
 // Request dispatch for the HTTP API. Every request gets a JSON answer: unknown paths 404, wrong methods 405,
-// oversized bodies 413, malformed input 400; a 5xx only ever means the node itself failed (storage).
+// oversized bodies 413, malformed input 400; a 5xx only ever means the node itself failed (storage). Before any of
+// that, access.ts decides whether the request may be served at all (Host, Origin, bearer token).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { checkJsonContentType, type AccessPolicy, type AccessRefusal } from './access';
 import type { EventStream } from './event-stream';
 import { readBody } from './read-body';
 import { errorReply, jsonReply, rawErrorResponse, send, type Reply } from './reply';
@@ -23,8 +25,10 @@ import { STREAM_PATH } from './event-stream';
 
 export interface HttpServerOptions {
   readonly maxBodyBytes: number;
-  readonly context: (req: IncomingMessage) => RouteContext;
+  /** `host` is the request's Host header, already checked against the allow-list. */
+  readonly context: (host: string) => RouteContext;
   readonly stream: EventStream;
+  readonly access: AccessPolicy;
 }
 
 type Handler = (ctx: RouteContext, query: URLSearchParams, req: IncomingMessage) => Reply | Promise<Reply>;
@@ -70,6 +74,8 @@ function resolveRoute(segments: string[], options: HttpServerOptions): Route | u
 }
 
 async function handlePost(ctx: RouteContext, query: URLSearchParams, req: IncomingMessage, limit: number): Promise<Reply> {
+  const wrongType = checkJsonContentType(req);
+  if (wrongType) return refusalReply(wrongType);
   const read = await readBody(req, limit);
   if (!read.ok) {
     const reply = errorReply(413, `Request body is larger than the limit of ${limit} bytes.`);
@@ -97,29 +103,51 @@ function pathSegments(rawPath: string): string[] | undefined {
   }
 }
 
+function refusalReply(refusal: AccessRefusal): Reply {
+  return { ...errorReply(refusal.status, refusal.message), headers: refusal.headers };
+}
+
+// Served without the token: the discovery documents (`GET /`, `GET /api/v1`: version and links, no ledger data),
+// for health checks and the app's node probe; and one transaction by its id, which is what the Verify panel's
+// "open on the node" link shows in the user's browser. An id cannot be guessed and the document is the one every
+// hospital node shows anyone; everything that could enumerate (search, outputs, blocks, lists, the stream) and
+// every write needs the token.
+const DISCOVERY = new Set(['', 'api/v1']);
+const TX_ID = /^[0-9a-f]{64}$/;
+
+function servedWithoutToken(segments: readonly string[], method: string | undefined): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (DISCOVERY.has(segments.join('/'))) return true;
+  const [api, v1, collection, id, ...rest] = segments;
+  return api === 'api' && v1 === 'v1' && collection === 'transactions' && id !== undefined && TX_ID.test(id) && rest.length === 0;
+}
+
 async function dispatch(req: IncomingMessage, options: HttpServerOptions): Promise<Reply> {
+  const host = options.access.checkHost(req);
+  if (typeof host !== 'string') return refusalReply(host);
+  const foreignOrigin = options.access.checkOrigin(req, host);
+  if (foreignOrigin) return refusalReply(foreignOrigin);
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
   const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
   const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
   const segments = pathSegments(rawPath);
+  if (!segments || !servedWithoutToken(segments, req.method)) {
+    const unauthorized = options.access.checkToken(req);
+    if (unauthorized) return refusalReply(unauthorized);
+  }
   const route = segments && resolveRoute(segments, options);
   if (!route) return errorReply(404, 'Not found');
 
   const allowed = [...Object.keys(route.methods), 'HEAD', 'OPTIONS'].join(', ');
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   if (method === 'OPTIONS') {
-    // CORS preflight, answered as flask-cors does for every route.
-    const requested = req.headers['access-control-request-headers'];
-    return jsonReply(200, {}, {
-      Allow: allowed,
-      'Access-Control-Allow-Methods': 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT',
-      ...(requested ? { 'Access-Control-Allow-Headers': requested } : {}),
-    });
+    // What the route allows, and nothing a browser would take as a CORS grant: a preflight from a page fails.
+    return jsonReply(200, {}, { Allow: allowed });
   }
   const handler = route.methods[method as 'GET' | 'POST'];
   if (!handler) return jsonReply(405, { message: METHOD_NOT_ALLOWED }, { Allow: allowed });
-  return handler(options.context(req), query, req);
+  return handler(options.context(host), query, req);
 }
 
 export function createLedgerHttpServer(options: HttpServerOptions): Server {
@@ -137,7 +165,16 @@ export function createLedgerHttpServer(options: HttpServerOptions): Server {
     );
   });
   server.keepAliveTimeout = 30_000;
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => options.stream.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // The stream is ledger data too: the same checks as a GET, with no discovery exemption.
+    const host = options.access.checkHost(req);
+    const refusal = typeof host === 'string' ? (options.access.checkOrigin(req, host) ?? options.access.checkToken(req)) : host;
+    if (refusal) {
+      socket.end(rawErrorResponse(refusal.status, refusal.message, refusal.headers));
+      return;
+    }
+    options.stream.handleUpgrade(req, socket, head);
+  });
   // Malformed HTTP (bad request line, oversized headers…): answer with JSON instead of a bare reset.
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') {

@@ -5,21 +5,47 @@ import { defaultDataDir } from './data-dir';
 describe('ledger command line', () => {
   const data = () => '/default/data';
 
-  it('defaults to 127.0.0.1:9984 and the default data folder', () => {
-    expect(parseCliArgs([], data)).toEqual({ kind: 'run', options: { host: '127.0.0.1', port: 9984, dataDir: '/default/data' } });
+  const noEnv = {};
+  const defaults = { access: { kind: 'generate' }, allowedHosts: [] };
+
+  it('defaults to 127.0.0.1:9984, the default data folder and a generated token', () => {
+    expect(parseCliArgs([], data, noEnv)).toEqual({ kind: 'run', options: { host: '127.0.0.1', port: 9984, dataDir: '/default/data', ...defaults } });
   });
 
   it('takes --flag value and --flag=value forms', () => {
-    expect(parseCliArgs(['--port', '0', '--data=/x', '--host', '0.0.0.0'], data)).toEqual({
+    expect(parseCliArgs(['--port', '0', '--data=/x', '--host', '0.0.0.0'], data, noEnv)).toEqual({
       kind: 'run',
-      options: { host: '0.0.0.0', port: 0, dataDir: '/x' },
+      options: { host: '0.0.0.0', port: 0, dataDir: '/x', ...defaults },
     });
     expect(parseCliArgs(['-h'], data)).toEqual({ kind: 'help' });
   });
 
   it('refuses unknown flags, missing values and bad ports', () => {
     for (const argv of [['--prot', '1'], ['--data'], ['--port', '65536'], ['--port', '-1'], ['--port=']]) {
-      expect(parseCliArgs(argv, data).kind).toBe('error');
+      expect(parseCliArgs(argv, data, noEnv).kind).toBe('error');
+    }
+  });
+
+  it('chooses the access mode: --token, then HC_LEDGER_TOKEN, --open; never both, never a short token', () => {
+    const token = 'T'.repeat(40);
+    const access = (argv: string[], env: Record<string, string> = {}) => {
+      const parsed = parseCliArgs(argv, data, env);
+      return parsed.kind === 'run' ? parsed.options.access : parsed;
+    };
+    expect(access(['--token', token])).toEqual({ kind: 'token', token });
+    expect(access([], { HC_LEDGER_TOKEN: token })).toEqual({ kind: 'token', token });
+    expect(access([`--token=${token}`], { HC_LEDGER_TOKEN: 'E'.repeat(40) })).toEqual({ kind: 'token', token });
+    expect(access(['--open'])).toEqual({ kind: 'open' });
+    expect(access(['--open', '--token', token])).toMatchObject({ kind: 'error', message: expect.stringMatching(/exclude each other/) });
+    expect(access(['--open'], { HC_LEDGER_TOKEN: token })).toMatchObject({ kind: 'error' });
+    expect(access(['--token', 'short'])).toMatchObject({ kind: 'error', message: expect.stringMatching(/^bad token: /) });
+  });
+
+  it('collects --allow-host names and refuses what is not a host name', () => {
+    const parsed = parseCliArgs(['--allow-host', 'ledger.clinic.lan', '--allow-host=10.0.0.5:9984', '--allow-host', 'fe80::1'], data, noEnv);
+    expect(parsed).toMatchObject({ kind: 'run', options: { allowedHosts: ['ledger.clinic.lan', '10.0.0.5:9984', 'fe80::1'] } });
+    for (const bad of ['a b', 'evil.example/x', 'x:99999', 'a_b.lan']) {
+      expect([bad, parseCliArgs(['--allow-host', bad], data, noEnv).kind]).toEqual([bad, 'error']);
     }
   });
 });

@@ -5,7 +5,8 @@
 // a commit is reported only once lmdb says it is flushed. A crash therefore leaves either the whole block or none of
 // it. (The search indexes also rewrite their own runs later, each rewrite atomic on its own: term-index.ts.)
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { open, type Database, type Key as LmdbKey, type RootDatabase } from 'lmdb';
 import { BlockPostings, indexTerm } from './block-postings';
 import type { Posting } from './posting-runs';
@@ -52,7 +53,7 @@ export class LedgerStore {
   readonly validatorKey: string;
 
   private constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // overlappingSync lets the next batch commit while the previous one is being fsynced; separateFlushed gives
     // each write its own `flushed` promise, and commits still wait for it before they are reported (see writeBlock).
     this.root = open({ path: dataDir, maxDbs: 32, overlappingSync: true, separateFlushed: true });
@@ -69,6 +70,7 @@ export class LedgerStore {
       metadata: new TermIndex(this.root, 'metadata', merges),
     };
     this.meta = this.root.openDB('meta', {});
+    ownerOnly(dataDir);
 
     let format = this.meta.get('format');
     if (format === 1) {
@@ -107,6 +109,7 @@ export class LedgerStore {
     this.validatorKey = validatorKey ?? '';
   }
 
+  /** Opens (creating if need be) the store in `dataDir`; the folder and its files are the user's alone (0700 / 0600). */
   static open(dataDir: string): LedgerStore {
     return new LedgerStore(dataDir);
   }
@@ -256,5 +259,18 @@ export class LedgerStore {
     await this.indexes.metadata.close();
     await this.root.flushed;
     await this.root.close();
+  }
+}
+
+/**
+ * lmdb creates its files 0644 (its mode under the usual umask) and mkdir a parent's 0755: narrowed to the owner
+ * once they exist. They hold ciphertext and public keys only, but other local accounts have no business reading
+ * them. Done at every open, so folders made by older versions are narrowed too. Windows has no such modes.
+ */
+function ownerOnly(dataDir: string): void {
+  if (process.platform === 'win32') return;
+  chmodSync(dataDir, 0o700);
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    chmodSync(join(dataDir, entry.name), entry.isDirectory() ? 0o700 : 0o600);
   }
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartToFhir } from '../../../src-shared/records/fhir';
 import { sampleChart } from '../../../src-shared/records/fixtures';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { removeDir, startNode, tempDir } from './harness';
+import { NODE_TOKEN, removeDir, startNode, tempDir } from './harness';
 import { decodeCardCode } from '../../../src-shared/crypto/card-code';
 import { CARD_SCRYPT_PARAMS } from '../../../src-shared/crypto/card';
 import { KeychainCardKey, PatientCards } from '../../../src-main/vault';
@@ -17,9 +17,10 @@ import { KeychainCardKey, PatientCards } from '../../../src-main/vault';
 const run = promisify(execFile);
 const service = `HealthChain-cli-test-${randomBytes(6).toString('hex')}`;
 const cardKeyService = `${service}-card-key`;
+// The test node wants its token, as one started by `npm run ledger` does: the CLI takes it from HC_LEDGER_TOKEN.
 const env = {
   ...process.env, HEALTHCHAIN_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'correct horse battery staple',
-  HEALTHCHAIN_CARD_KEY_SERVICE: cardKeyService, HEALTHCHAIN_CARD_PIN: '480913',
+  HEALTHCHAIN_CARD_KEY_SERVICE: cardKeyService, HEALTHCHAIN_CARD_PIN: '480913', HC_LEDGER_TOKEN: NODE_TOKEN,
 };
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
+import { generateToken } from '../../../src-main/ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { KeychainCardKey, PatientCards, Vault } from '../../../src-main/vault';
 import type { LockableKeyHolder } from '../../../src-shared/crypto/keyholder';
@@ -24,8 +25,15 @@ export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `hc-${label}-`));
 }
 
-export async function startNode(dataDir = tempDir('node'), port = 0): Promise<LedgerNode> {
-  return startLedgerNode({ port, dataDir });
+/**
+ * The bearer token of every node these tests start, as the app's embedded node has one. One per test file, so
+ * the services send it to the node directly and through the tamper proxies (which pass it on).
+ */
+export const NODE_TOKEN = generateToken();
+
+/** `allowedHosts`: a proxy's host:port, for a proxy that passes the Host header through. */
+export async function startNode(dataDir = tempDir('node'), port = 0, allowedHosts: string[] = []): Promise<LedgerNode> {
+  return startLedgerNode({ port, dataDir, access: { kind: 'token', token: NODE_TOKEN }, allowedHosts });
 }
 
 /** One hospital card key per test run, in the real keychain under its own service name (removed by TestVault.clean). */
@@ -61,7 +69,7 @@ export async function startService(nodeUrls: string[] | (() => string[]), overri
     nodeUrls,
     outboxDir,
     cards: testCards(),
-    client: { readTimeoutMs: 1500, postTimeoutMs: 5000, quarantineMs: 300 },
+    client: { readTimeoutMs: 1500, postTimeoutMs: 5000, quarantineMs: 300, bearerTokenFor: () => NODE_TOKEN },
     sender: { baseDelayMs: 100, maxDelayMs: 400, tickMs: 50 },
     ...overrides,
   });

@@ -9,7 +9,10 @@ import { sampleChart } from '../../../src-shared/records/fixtures';
 import type { Chart } from '../../../src-shared/records/chart';
 import type { ChartService } from '../../../src-main/records/chart-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { PIN, TestVault, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
+import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
+
+// The node wants its token; the scan must read real answers (a 401 body would hide nothing and prove nothing).
+const auth = { Authorization: `Bearer ${NODE_TOKEN}` };
 
 function chartValues(chart: Chart): string[] {
   const values = new Set<string>();
@@ -49,7 +52,7 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
     ({ service, outboxDir } = await startService([node.url], { liveStream: false, cacheDir }));
     doctor = await vault.doctor('Dr Ada Okafor', 'General practice');
     const info = (await (await fetch(`${node.url}/`)).json()) as { api: { v1: { streams: string } } };
-    socket = new WebSocket(info.api.v1.streams);
+    socket = new WebSocket(info.api.v1.streams, { headers: auth });
     socket.on('message', (data) => streamed.push(data.toString()));
     await new Promise((resolve) => socket.once('open', resolve));
   });
@@ -83,7 +86,7 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
       ...secrets.map((s) => `/api/v1/metadata?search=${encodeURIComponent(s)}`), ...secrets.map((s) => `/api/v1/assets?search=${encodeURIComponent(s)}`),
     ];
     for (let height = 0; ; height++) {
-      const response = await fetch(`${node.url}/api/v1/blocks/${height}`);
+      const response = await fetch(`${node.url}/api/v1/blocks/${height}`, { headers: auth });
       const body = await response.text();
       if (response.status === 404) break;
       paths.push(`/api/v1/blocks/${height}`);
@@ -91,7 +94,8 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
     }
     let scanned = 0;
     for (const path of paths) {
-      const response = await fetch(`${node.url}${path}`);
+      const response = await fetch(`${node.url}${path}`, { headers: auth });
+      expect([path, response.status]).toEqual([path, 200]);
       const body = await response.text();
       scanned += body.length;
       for (const secret of secrets) expect(body.includes(secret), `${secret} in ${path}`).toBe(false);

@@ -18,7 +18,11 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const upstream = await fetch(`${target}${req.url}`, {
       method: req.method,
-      headers: { 'content-type': req.headers['content-type'] ?? 'application/json', accept: 'application/json' },
+      headers: {
+        'content-type': req.headers['content-type'] ?? 'application/json',
+        accept: 'application/json',
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      },
       body: chunks.length ? Buffer.concat(chunks) : undefined,
     });
     let body = await upstream.text();

@@ -37,8 +37,8 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
   }
 
   beforeAll(async () => {
-    node = await startNode(nodeDir);
-    proxy = await startTamperProxy(node.url);
+    proxy = await startTamperProxy(() => node.url);
+    node = await startNode(nodeDir, 0, [new URL(proxy.url).host]);
     ada = await vault.doctor('Dr Ada Okafor', 'General practice');
     ben = await vault.doctor('Dr Ben Lindqvist', 'Cardiology');
     ({ service: other } = await startService([node.url], { liveStream: false }));

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { makeKey } from './support/keys';
-import { http, postTx, useEmbeddedNode } from './support/target';
+import { authHeaders, http, postTx, useEmbeddedNode } from './support/target';
 import { createTx, ed25519Output, transferTx } from './support/transactions';
 
 const word = () => `w${randomBytes(6).toString('hex')}`;
@@ -40,7 +40,8 @@ function expectJson4xx(res: { status: number; text: string; headers: Headers }) 
 }
 
 describe('bad requests to the embedded node', () => {
-  const node = useEmbeddedNode();
+  // With a token, as the app runs it: every answer below is the one an authorised client gets.
+  const node = useEmbeddedNode('token');
   const api = () => node().apiUrl;
   const target = () => ({ apiUrl: node().apiUrl }) as Parameters<typeof postTx>[0];
 
@@ -119,7 +120,8 @@ describe('bad requests to the embedded node', () => {
     expect(expectJson4xx(res).status).toBe(413);
     // Chunked upload (no Content-Length) of the same size.
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${api()}transactions`, { method: 'POST' }, (r) => {
+      const headers = { ...authHeaders(api()), 'Content-Type': 'application/json' };
+      const req = request(`${api()}transactions`, { method: 'POST', headers }, (r) => {
         let body = '';
         r.on('data', (c) => (body += c));
         r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
@@ -144,7 +146,7 @@ describe('bad requests to the embedded node', () => {
     expect(expectJson4xx(huge)).toEqual({ message: 'Not found', status: 404 });
   });
 
-  it('answers unknown paths 404 JSON, wrong methods 405 JSON, and CORS preflights', async () => {
+  it('answers unknown paths 404 JSON, wrong methods 405 JSON, and OPTIONS without granting CORS', async () => {
     const unknown = await http('GET', `${node().url}/nothing/here`);
     expect(expectJson4xx(unknown)).toEqual({ message: 'Not found', status: 404 });
     const badEscape = await http('GET', `${api()}transactions/%E0%A4%A`);
@@ -154,12 +156,19 @@ describe('bad requests to the embedded node', () => {
     expect(expectJson4xx(wrong)).toEqual({ message: 'The method is not allowed for the requested URL.' });
     const del = await http('DELETE', `${api()}blocks/1`);
     expect(del.status).toBe(405);
+    // A browser's preflight (with its Origin) is refused; an OPTIONS without one lists the methods, and neither
+    // carries a CORS grant (issue #14: the reference's flask-cors let every web page in).
     const preflight = await http('OPTIONS', `${api()}transactions`, {
       headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
     });
-    expect(preflight.status).toBe(200);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    expect(preflight.status).toBe(403);
+    const options = await http('OPTIONS', `${api()}transactions`);
+    expect([options.status, options.headers.get('allow')]).toEqual([200, 'GET, POST, HEAD, OPTIONS']);
+    for (const answer of [preflight, options]) {
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+      expect(answer.headers.get('access-control-allow-headers')).toBeNull();
+      expect(answer.headers.get('access-control-allow-methods')).toBeNull();
+    }
     const head = await http('HEAD', `${node().url}/`);
     expect([head.status, head.text]).toEqual([200, '']);
   });

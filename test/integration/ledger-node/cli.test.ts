@@ -50,8 +50,9 @@ describe('ledger CLI', () => {
     expect(result.stdout).toContain('SIGINT or SIGTERM');
   });
 
-  it('refuses an unknown flag and a bad port with exit code 2', () => {
-    for (const args of [['--prot', '1'], ['--port', '70000']]) {
+  it('refuses an unknown flag, a bad port, a short token, --open with a token and a bad --allow-host with exit code 2', () => {
+    const token = 'a'.repeat(40);
+    for (const args of [['--prot', '1'], ['--port', '70000'], ['--token', 'short'], ['--open', '--token', token], ['--allow-host', 'a b']]) {
       const result = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
       expect([args.join(' '), result.status]).toEqual([args.join(' '), 2]);
       expect(result.stderr).toMatch(/^ledger: /);
@@ -66,16 +67,25 @@ describe('ledger CLI', () => {
       started.push(cli);
       const line = cli.output().split('\n').find((l) => l.startsWith('ledger listening on '));
       expect(line).toBe(`ledger listening on ${cli.url}`);
+      // No --token / --open: a token is made up and printed once, and writes need it.
+      const token = /^ledger token \(.*\): (\S+)$/m.exec(cli.output())?.[1] as string;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const tx = createTx(makeKey(), { n: 'cli' }, null);
-      const conn = new driver.Connection(`${cli.url}/api/v1/`);
-      await conn.postTransactionAsync(tx as never);
+      const post = (headers: Record<string, string>) => http('POST', `${cli.url}/api/v1/transactions?mode=commit`, { body: JSON.stringify(tx), headers });
+      expect((await post({})).status).toBe(401);
+      expect((await post({ Authorization: `Bearer ${token}` })).status).toBe(202);
       cli.child.kill('SIGTERM');
       expect(await cli.exit()).toBe(0);
       expect(cli.output()).toContain('ledger: stopped');
 
-      const again = await startCli(['--data', dir.path, '--port=0']);
+      // HC_LEDGER_TOKEN names the token instead; it is not printed.
+      const chosen = 'c'.repeat(48);
+      const again = await startCli(['--data', dir.path, '--port=0'], { ...process.env, HC_LEDGER_TOKEN: chosen });
       started.push(again);
-      expect((await http('GET', `${again.url}/api/v1/transactions/${tx.id}`)).json()).toEqual(tx);
+      expect(again.output()).not.toContain(chosen);
+      expect((await http('GET', `${again.url}/api/v1/transactions?asset_id=${tx.id}`)).status).toBe(401);
+      const authorised = { headers: { Authorization: `Bearer ${chosen}` } };
+      expect((await http('GET', `${again.url}/api/v1/transactions?asset_id=${tx.id}`, authorised)).json()).toEqual([tx]);
       again.child.kill('SIGINT');
       expect(await again.exit()).toBe(0);
     } finally {
@@ -102,11 +112,12 @@ describe('ledger CLI', () => {
     }
   });
 
-  it('defaults to port 9984, where the driver\'s default Connection finds it, and to the XDG data folder', async () => {
+  it('defaults to port 9984, where the driver\'s default Connection finds it with --open, and to the XDG data folder', async () => {
     const home = tempDataDir('ledger-cli-home-');
     let cli: RunningCli | undefined;
     try {
-      cli = await startCli([], { ...process.env, XDG_DATA_HOME: home.path });
+      cli = await startCli(['--open'], { ...process.env, XDG_DATA_HOME: home.path });
+      expect(cli.output()).toContain('open mode (--open)');
       expect(cli.url).toBe('http://127.0.0.1:9984');
       // The driver's default endpoint is http://localhost:9984/api/v1/.
       const DefaultConnection = driver.Connection as unknown as new () => InstanceType<typeof driver.Connection>;

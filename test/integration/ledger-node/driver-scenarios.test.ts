@@ -6,7 +6,7 @@ import driver from 'bigchaindb-driver';
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeKey, signTx } from './support/keys';
-import { describeOnLedgers, http, postTx } from './support/target';
+import { authHeaders, describeOnLedgers, http, postTx } from './support/target';
 import { createTx, ed25519Output, transferTx, type SignedTx } from './support/transactions';
 
 const { Transaction, Connection } = driver;
@@ -347,7 +347,7 @@ describeOnLedgers('reference acceptance scenarios', (target) => {
 
   it('stream: 10 CREATEs posted in async mode all arrive on the WebSocket within 5 s', async () => {
     const info = (await http('GET', `${target().rootUrl}/`)).json<{ api: { v1: { streams: string } } }>();
-    const socket = new WebSocket(info.api.v1.streams);
+    const socket = new WebSocket(info.api.v1.streams, { headers: authHeaders(target().rootUrl) });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { spawnLedgerNode, type SpawnedLedgerNode } from '../../../src-main/ledger-node/spawn';
 import { makeKey, type TestKey } from './support/keys';
-import { http, postTx, tempDataDir, type LedgerTarget } from './support/target';
+import { http, postTx, tempDataDir, useToken, type LedgerTarget } from './support/target';
 import { createTx, type SignedTx } from './support/transactions';
 
 interface Item {
@@ -20,6 +20,13 @@ function makeItems(count: number): Item[] {
     const tag = `t${randomBytes(8).toString('hex')}`;
     return { owner, tag, tx: createTx(owner, { kind: 'durability', tag }, { tag }) };
   });
+}
+
+/** A node child process whose bearer token the helpers send. */
+async function spawned(dataDir: string): Promise<SpawnedLedgerNode> {
+  const node = await spawnLedgerNode({ dataDir });
+  useToken(node.url, node.token);
+  return node;
 }
 
 const targetOf = (node: SpawnedLedgerNode) => ({ apiUrl: node.apiUrl, rootUrl: node.url }) as LedgerTarget;
@@ -71,7 +78,7 @@ describe('durability of the embedded node (child process, SIGKILL)', () => {
     const acked = new Set<string>();
     try {
       for (const killAfter of [60, 180, 320]) {
-        const node = await spawnLedgerNode({ dataDir: dir.path });
+        const node = await spawned(dir.path);
         let killed: Promise<void> | null = null;
         const kill = () => {
           killed ??= node.kill();
@@ -82,7 +89,7 @@ describe('durability of the embedded node (child process, SIGKILL)', () => {
         await killed;
         expect(node.child.signalCode).toBe('SIGKILL');
       }
-      const node = await spawnLedgerNode({ dataDir: dir.path });
+      const node = await spawned(dir.path);
       try {
         let present = 0;
         for (const item of items) {
@@ -122,12 +129,12 @@ describe('durability of the embedded node (child process, SIGKILL)', () => {
     const dir = tempDataDir('ledger-stop-');
     try {
       const items = makeItems(40);
-      const node = await spawnLedgerNode({ dataDir: dir.path });
+      const node = await spawned(dir.path);
       const answers = await Promise.all(items.map((item) => postTx(targetOf(node), item.tx, 'async')));
       expect(answers.every((a) => a.status === 202)).toBe(true);
       await node.stop();
       expect(node.child.exitCode).toBe(0);
-      const again = await spawnLedgerNode({ dataDir: dir.path });
+      const again = await spawned(dir.path);
       try {
         for (const item of items) expect(await presence(again, item)).toBe(true);
       } finally {

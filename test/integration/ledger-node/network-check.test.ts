@@ -16,6 +16,8 @@ import { tempDataDir } from './support/target';
 import { createTx } from './support/transactions';
 
 const run = promisify(execFile);
+// A hospital's BigchainDB nodes take no token: the nodes here run open, as `npm run ledger -- --open` does.
+const OPEN = { kind: 'open' } as const;
 
 async function commit(node: LedgerNode, count: number): Promise<void> {
   const key = makeKey();
@@ -54,15 +56,16 @@ beforeAll(async () => {
   const dirC = tempDataDir('netcheck-c-');
   const dirDown = tempDataDir('netcheck-down-');
   dirs.push(dirA, dirB, dirC, dirDown);
-  a = await startLedgerNode({ dataDir: dirA.path, port: 0 });
+  a = await startLedgerNode({ dataDir: dirA.path, port: 0, access: OPEN });
   await commit(a, 3);
   await a.stop();
   cpSync(dirA.path, dirB.path, { recursive: true });
-  a = await startLedgerNode({ dataDir: dirA.path, port: 0 });
-  b = await startLedgerNode({ dataDir: dirB.path, port: 0 });
-  c = await startLedgerNode({ dataDir: dirC.path, port: 0 });
+  // `a` answers for the proxy's name too (as `--allow-host` allows), so the proxy below makes it advertise a stream nobody serves.
+  a = await startLedgerNode({ dataDir: dirA.path, port: 0, access: OPEN, allowedHosts: ['localhost:1'] });
+  b = await startLedgerNode({ dataDir: dirB.path, port: 0, access: OPEN });
+  c = await startLedgerNode({ dataDir: dirC.path, port: 0, access: OPEN });
   await commit(c, 5);
-  const down = await startLedgerNode({ dataDir: dirDown.path, port: 0 });
+  const down = await startLedgerNode({ dataDir: dirDown.path, port: 0, access: OPEN });
   downUrl = down.url;
   await down.stop(); // its port is closed now
   nodes.push(a, b, c);

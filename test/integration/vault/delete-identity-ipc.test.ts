@@ -18,7 +18,7 @@ let core: Core;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-delete-'));
-  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0 });
+  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'open' } });
   await mkdir(path.join(dir, 'settings'), { recursive: true });
   const settings = await SettingsService.open({
     userStore: new UserSettingsStore(path.join(dir, 'settings', 'settings.json'), quiet),

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import driver from 'bigchaindb-driver';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
+import { generateToken } from '../../../../src-main/ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../../../../src-main/ledger-node/node';
 
 // The vitest projects do not inherit the root config's 30 s test timeout (they run with vitest's 5 s default), and
@@ -19,7 +20,22 @@ export interface LedgerTarget {
   /** The driver's endpoint, ending in /api/v1/ */
   readonly apiUrl: string;
   readonly embedded: boolean;
+  /** The official driver. It cannot send a bearer token (see useEmbeddedNode), so its targets are open nodes. */
   readonly conn: InstanceType<typeof driver.Connection>;
+}
+
+// Bearer tokens of the nodes these suites started, by origin: `http()` sends the right one unless told not to.
+const tokens = new Map<string, string>();
+
+/** Lets `http()` and the driver send `token` to the node at `url` (one started outside useEmbeddedNode). */
+export function useToken(url: string, token: string): void {
+  tokens.set(new URL(url).origin, token);
+}
+
+/** Headers that authorise a request to `url` on a node started here (none for other nodes). */
+export function authHeaders(url: string): Record<string, string> {
+  const token = tokens.get(new URL(url).origin);
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 export function tempDataDir(prefix = 'ledger-node-test-'): { path: string; remove(): void } {
@@ -27,15 +43,23 @@ export function tempDataDir(prefix = 'ledger-node-test-'): { path: string; remov
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Starts an in-process node for the enclosing describe block. */
-export function useEmbeddedNode(): () => LedgerNode {
+/**
+ * Starts an in-process node for the enclosing describe block. Open by default, as `npm run ledger -- --open`
+ * serves the driver: bigchaindb-driver 4.3.0 takes extra headers in Connection(url, headers) but never sends them
+ * (its request.js spreads them into fetch's options, not into `headers`), so it cannot present a bearer token.
+ * `'token'` starts it as the app's embedded node runs, and `http()` then sends the token.
+ */
+export function useEmbeddedNode(mode: 'open' | 'token' = 'open'): () => LedgerNode {
   let node: LedgerNode | undefined;
   let dir: ReturnType<typeof tempDataDir> | undefined;
   beforeAll(async () => {
     dir = tempDataDir();
-    node = await startLedgerNode({ dataDir: dir.path, port: 0 });
+    const access = mode === 'open' ? ({ kind: 'open' } as const) : ({ kind: 'token', token: generateToken() } as const);
+    node = await startLedgerNode({ dataDir: dir.path, port: 0, access });
+    if (node.token) tokens.set(new URL(node.url).origin, node.token);
   });
   afterAll(async () => {
+    if (node) tokens.delete(new URL(node.url).origin);
     await node?.stop();
     dir?.remove();
   });
@@ -74,12 +98,21 @@ export interface HttpAnswer {
   json<T = unknown>(): T;
 }
 
+/**
+ * One request with fetch. A body goes out as application/json unless `headers` names another Content-Type, and
+ * the node's bearer token is sent unless `auth` is false (the access tests send their own or none).
+ */
 export async function http(
   method: string,
   url: string,
-  options: { body?: string | Uint8Array; headers?: Record<string, string> } = {},
+  options: { body?: string | Uint8Array; headers?: Record<string, string>; auth?: boolean } = {},
 ): Promise<HttpAnswer> {
-  const res = await fetch(url, { method, body: options.body as BodyInit | undefined, headers: options.headers });
+  const headers: Record<string, string> = {
+    ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...(options.auth === false ? {} : authHeaders(url)),
+    ...options.headers,
+  };
+  const res = await fetch(url, { method, body: options.body as BodyInit | undefined, headers });
   const text = await res.text();
   return {
     status: res.status,

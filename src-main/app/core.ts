@@ -16,7 +16,7 @@ import { createChartService, type ChartService, type ChartServiceOptions } from 
 import type { SettingsService } from '../settings';
 import { PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
 import { IdleTimer } from './idle-timer';
-import { NodeStatusMonitor, testNode } from './node-status';
+import { NodeStatusMonitor, testNodeForSettings } from './node-status';
 
 export interface CoreOptions {
   variant: Variant;
@@ -44,6 +44,8 @@ export interface Core {
   /** Locks the doctor / signs the patient out, and tells the renderer why. */
   lockAll(reason: LockEvent['reason']): void;
   nodeUrlsInUse(): string[];
+  /** Node URLs whose transaction pages may open in the browser (IT's and the embedded node's). */
+  linkableNodeUrls(): string[];
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (configured.length > 0) return [...configured];
     return options.embeddedNodeUrl ? [options.embeddedNodeUrl] : [];
   };
+
+  // A user-typed node URL is never trusted as a link target (#14): only IT's node URLs and the built-in node.
+  const linkableNodeUrls = (): string[] => [...settings.managedNodeUrls(), ...(options.embeddedNodeUrl ? [options.embeddedNodeUrl] : [])];
 
   // The kiosk keeps nothing: its (always empty) outbox lives in a scratch folder removed on stop.
   const outboxDir = variant === 'kiosk' ? await mkdtemp(path.join(tmpdir(), 'healthchain-kiosk-outbox-')) : path.join(options.dataDir, 'outbox');
@@ -116,8 +121,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await monitor.probe();
       return status.status();
     },
-    testNode: (url) => testNode(url),
+    testNode: (url) => testNodeForSettings(url),
     nodeUrlsInUse,
+    linkableNodeUrls,
     activity: () => {
       if (variant === 'kiosk' && patient.active) kioskIdle.touch();
     },
@@ -157,6 +163,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     charts: service,
     nodeUrlsInUse,
+    linkableNodeUrls,
     lockAll(reason) {
       if (variant === 'kiosk') endPatientSession(reason);
       else vault?.lockAll(reason === 'kiosk-idle' ? 'idle' : reason);

@@ -122,7 +122,7 @@ async function start(): Promise<void> {
       },
       openExternal: async (url) => {
         // Checked again here, next to the call, so no future caller can skip the vetting.
-        if (!isVettedTransactionUrl(url, core?.nodeUrlsInUse() ?? [])) throw new Error(`refused to open ${url}`);
+        if (!isVettedTransactionUrl(url, core?.linkableNodeUrls() ?? [])) throw new Error(`refused to open ${url}`);
         await shell.openExternal(url, { activate: true });
       },
     },

@@ -20,6 +20,8 @@ export interface StatusPort {
   testNode(url: string): Promise<NodeTestResult>;
   /** The node URLs the app reads from and writes to (configured, or the embedded node). */
   nodeUrlsInUse(): string[];
+  /** Node URLs whose pages may open in the browser: IT's and the embedded node's, never one a user typed. */
+  linkableNodeUrls(): string[];
   /** The user did something: postpones idle sign-out. */
   activity(): void;
 }

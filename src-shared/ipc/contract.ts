@@ -122,7 +122,7 @@ export const contract = {
   app: {
     status: channel({ request: none, response: appStatusSchema, readOnly: true, variants: BOTH, doc: 'Variant, node in use and reachability, signed-in state.' }),
     openExternal: channel({ request: z.strictObject({ url: z.string().max(2048) }), response: done, readOnly: true, variants: W,
-      doc: "Open a transaction's node URL in the browser: only `<configured node>/api/v1/transactions/<64 hex>` (URL_NOT_ALLOWED)." }),
+      doc: "Open a transaction's node URL in the browser: only `<IT's or the embedded node>/api/v1/transactions/<64 hex>` (URL_NOT_ALLOWED)." }),
     activity: channel({ request: none, response: done, readOnly: true, variants: BOTH,
       doc: 'The user is active (call at most every few seconds on input): resets auto-lock and kiosk idle timers.' }),
   },

@@ -9,7 +9,10 @@ export interface Settings {
   nodeUrls: string[];
   autoLockMinutes: number;
   kioskIdleSeconds: number;
-  /** When false, users cannot add node URLs of their own (IT pins the network). */
+  /**
+   * When false, users cannot add node URLs of their own (IT pins the network). The default below holds only where no
+   * managed-settings source exists; where one does, it is false and only IT can set it (SettingsService.get).
+   */
   allowUserNodeUrls: boolean;
   /** Practitioner signKeys (base58) whose charts are trusted; [] means "trust every practitioner on the ledger". */
   trustedPractitionerKeys: string[];

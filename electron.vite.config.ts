@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { withMetaCsp } from './src-main/app/csp';
 
 const root = import.meta.dirname;
 
@@ -40,7 +41,8 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src-renderer'),
     base: './',
-    plugins: [react()],
+    // The page's CSP meta comes from the header policy (src-main/app/csp.ts): one source, never two.
+    plugins: [react(), { name: 'healthchain-csp', transformIndexHtml: (html: string) => withMetaCsp(html) }],
     build: {
       outDir: resolve(root, 'out/renderer'),
       // No inline <script> or data: modules: the CSP allows scripts from our origin only.

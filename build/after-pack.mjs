@@ -1,6 +1,6 @@
 // electron-builder afterPack hook: flips Electron's fuses in the packaged binary before it is signed, turning off
 // the ways a packaged Electron app can be made to run other code (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect,
-// loose app files beside the asar) and turning on cookie encryption and asar integrity checking.
+// loose app files beside the asar, file:// privileges) and turning on cookie encryption and asar integrity checking.
 import console from 'node:console';
 import path from 'node:path';
 import { FuseV1Options, FuseVersion, flipFuses } from '@electron/fuses';
@@ -14,6 +14,8 @@ export const HEALTHCHAIN_FUSES = Object.freeze({
   [FuseV1Options.EnableNodeCliInspectArguments]: false,
   [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
   [FuseV1Options.OnlyLoadAppFromAsar]: true,
+  // Pages on file:// get no more than other origins (the app loads from app://, never from file://).
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
 });
 
 /** Where the binary carrying the fuse wire sits in electron-builder's output for one platform. */

@@ -1,10 +1,17 @@
 // Turns the build environment into electron-builder options for one variant. Kept apart from dist.mjs so the
 // rules (what is required, what comes from which variable) are tested without packaging anything.
+import { Buffer } from 'node:buffer';
 import { URL } from 'node:url';
 
 export const VARIANT_CONFIGS = Object.freeze({
   workstation: 'electron-builder.yml',
   kiosk: 'electron-builder.kiosk.yml',
+});
+
+/** electron-builder appId of each variant (the yml files say the same; builder-config.test.ts checks). */
+export const VARIANT_APP_IDS = Object.freeze({
+  workstation: 'org.healthchain.workstation',
+  kiosk: 'org.healthchain.kiosk',
 });
 
 const AZURE_VARS = ['AZURE_TRUSTED_SIGNING_ENDPOINT', 'AZURE_TRUSTED_SIGNING_ACCOUNT', 'AZURE_TRUSTED_SIGNING_PROFILE'];
@@ -13,6 +20,22 @@ const AZURE_AUTH_VARS = [['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SE
 
 export class DistConfigError extends Error {
   name = 'DistConfigError';
+}
+
+/** HEALTHCHAIN_UPDATE_PUBLIC_KEY: base64 of the 32-byte Ed25519 key the installed app checks update metadata with. */
+function updateKey(env, unsigned) {
+  const raw = env.HEALTHCHAIN_UPDATE_PUBLIC_KEY?.trim();
+  if (!raw) {
+    if (unsigned) return null;
+    throw new DistConfigError(
+      'HEALTHCHAIN_UPDATE_PUBLIC_KEY is not set. Installed apps accept update metadata only if it is signed with the matching ' +
+        'private key; create a key pair with `node build/sign-update.mjs keygen` (see docs/DEPLOYMENT.md §2).',
+    );
+  }
+  if (Buffer.from(raw, 'base64').length !== 32 || Buffer.from(raw, 'base64').toString('base64') !== raw) {
+    throw new DistConfigError('HEALTHCHAIN_UPDATE_PUBLIC_KEY must be base64 of a 32-byte Ed25519 public key (as `node build/sign-update.mjs keygen` prints it)');
+  }
+  return raw;
 }
 
 function updateUrl(env) {
@@ -49,6 +72,10 @@ export function distOptions(variant, env, { unsigned = false, platforms = [] } =
   const childEnv = { HEALTHCHAIN_UPDATE_URL: base };
   const win = {};
   const overrides = { win };
+  // Pinned in the packaged package.json (inside the asar): src-main/app/update-feed.ts reads it.
+  const key = updateKey(env, unsigned);
+  overrides.extraMetadata = { healthchainVariant: variant, ...(key ? { healthchainUpdateKey: key } : {}) };
+  if (!key) notes.push('no HEALTHCHAIN_UPDATE_PUBLIC_KEY: this build never installs updates');
 
   if (unsigned) {
     // A test build must be unmistakably unsigned: no certificate lookup, no notarization.

@@ -42,3 +42,5 @@ await build({
   ...(flags.has('--mac') ? { mac: [] } : {}),
   ...(flags.has('--linux') ? { linux: [] } : {}),
 });
+// Installed apps accept update metadata only with its signature (docs/DEPLOYMENT.md §2).
+console.log(`dist: before uploading, sign the update metadata: node build/sign-update.mjs sign ${variant} <output folder>`);

@@ -104,11 +104,11 @@ describe('app core', () => {
       expect(r).toMatchObject({ ok: true, value: { variant: 'workstation', signedIn: false, node: { url: node.url, embedded: true, reachable: true, error: null } } });
       expect(events.some(([name]) => name === 'nodeStatus')).toBe(true);
 
+      // #14: reachable or not, nothing more (no status, latency, version or error text for the renderer).
       const good = await ws.registry.dispatch('settings.testNode', { url: node.url });
-      expect(good).toMatchObject({ ok: true, value: { reachable: true, error: null } });
+      expect(good).toEqual({ ok: true, value: { url: node.url, reachable: true } });
       const bad = await ws.registry.dispatch('settings.testNode', { url: 'http://127.0.0.1:1' });
-      expect(bad).toMatchObject({ ok: true, value: { reachable: false } });
-      expect((bad as { value: { error: string } }).value.error).toMatch(/Cannot reach/);
+      expect(bad).toEqual({ ok: true, value: { url: 'http://127.0.0.1:1', reachable: false } });
     } finally {
       await ws.stop();
     }
@@ -129,11 +129,56 @@ describe('app core', () => {
     }
   });
 
+  it('#14: settings.testNode probes only node-URL-rule URLs, and on a locked machine only the locked ones', async () => {
+    const ws = await core('workstation');
+    try {
+      // A non-BigchainDB server that answers: the renderer learns "unreachable", not its status or body.
+      const other = await ws.registry.dispatch('settings.testNode', { url: `${node.url}/api/v1/transactions/x` });
+      expect(other).toEqual({ ok: true, value: { url: `${node.url}/api/v1/transactions/x`, reachable: false } });
+      for (const url of ['http://intranet.hospital.example/', 'http://10.0.0.1:8080', 'file:///etc/passwd', 'https://u:p@node.example']) {
+        const refused = await ws.registry.dispatch('settings.testNode', { url });
+        expect(refused.ok ? 'ok' : refused.error.code, url).toBe('INVALID_REQUEST');
+      }
+    } finally {
+      await ws.stop();
+    }
+    const locked = await core('workstation', { nodeUrls: [node.url] });
+    try {
+      expect(await locked.registry.dispatch('settings.testNode', { url: `${node.url}/` })).toEqual({ ok: true, value: { url: node.url, reachable: true } });
+      const elsewhere = await locked.registry.dispatch('settings.testNode', { url: 'https://probe.example' });
+      expect(elsewhere.ok ? 'ok' : elsewhere.error.code).toBe('URL_NOT_ALLOWED');
+    } finally {
+      await locked.stop();
+    }
+  });
+
+  it('#14: openExternal never trusts a node URL the user set, only IT\'s and the embedded node', async () => {
+    const tx = (base: string) => `${base}/api/v1/transactions/${'e'.repeat(64)}`;
+    const ws = await core('workstation');
+    try {
+      expect(await ws.registry.dispatch('settings.set', { patch: { nodeUrls: ['https://ledger.user.example'] } })).toMatchObject({ ok: true });
+      expect(ws.nodeUrlsInUse()).toEqual(['https://ledger.user.example']);
+      const userSet = await ws.registry.dispatch('app.openExternal', { url: tx('https://ledger.user.example') });
+      expect(userSet.ok ? 'ok' : userSet.error.code).toBe('URL_NOT_ALLOWED');
+      expect(ws.linkableNodeUrls()).toEqual([node.url]);
+    } finally {
+      await ws.stop();
+    }
+    const managed = await core('workstation', { nodeUrls: ['https://ledger1.hospital.example'] });
+    try {
+      const before = opened.length;
+      expect(await managed.registry.dispatch('app.openExternal', { url: tx('https://ledger1.hospital.example') })).toEqual({ ok: true, value: {} });
+      expect(opened.slice(before)).toEqual([tx('https://ledger1.hospital.example')]);
+    } finally {
+      await managed.stop();
+    }
+  });
+
   it('settings: user changes are saved; IT-managed keys are locked with a typed error', async () => {
     const ws = await core('workstation', { autoLockMinutes: 5 });
     try {
       const view = await ws.registry.dispatch('settings.get', {});
-      expect(view).toMatchObject({ ok: true, value: { values: { autoLockMinutes: 5 }, locked: ['autoLockMinutes'] } });
+      expect(view).toMatchObject({ ok: true, value: { values: { autoLockMinutes: 5 }, locked: ['nodeUrls', 'autoLockMinutes', 'allowUserNodeUrls'] } });
       const locked = await ws.registry.dispatch('settings.set', { patch: { autoLockMinutes: 30 } });
       expect(locked.ok ? 'ok' : locked.error.code).toBe('SETTING_LOCKED');
       const invalid = await ws.registry.dispatch('settings.set', { patch: { kioskIdleSeconds: 1 } });

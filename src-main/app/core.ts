@@ -16,8 +16,9 @@ import { createChartService, type ChartService, type ChartServiceOptions } from 
 import type { SettingsService } from '../settings';
 import { KeychainCardKey, PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
 import { IdleTimer } from './idle-timer';
+import { checkNetwork } from '../ledger/network-check';
 import { nodeBase } from '../ledger/node-url';
-import { NodeStatusMonitor, testNode } from './node-status';
+import { NodeStatusMonitor, testNodeForSettings } from './node-status';
 
 export interface CoreOptions {
   variant: Variant;
@@ -50,6 +51,8 @@ export interface Core {
   /** Locks the doctor / signs the patient out, and tells the renderer why. */
   lockAll(reason: LockEvent['reason']): void;
   nodeUrlsInUse(): string[];
+  /** Node URLs whose transaction pages may open in the browser (IT's and the embedded node's). */
+  linkableNodeUrls(): string[];
   stop(): Promise<void>;
 }
 
@@ -66,6 +69,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return options.embeddedNodeUrl ? [options.embeddedNodeUrl] : [];
   };
 
+  // A user-typed node URL is never trusted as a link target (#14): only IT's node URLs and the built-in node.
+  const embeddedBase = options.embeddedNodeUrl ? nodeBase(options.embeddedNodeUrl) : null;
+  const embeddedToken = options.embeddedNodeToken ?? null;
+  /** The embedded node's per-launch token goes to that node only, never to a hospital's node. */
+  const bearerTokenFor = (base: string): string | null => (embeddedBase !== null && base === embeddedBase ? embeddedToken : null);
+  const linkableNodeUrls = (): string[] => [...settings.managedNodeUrls(), ...(options.embeddedNodeUrl ? [options.embeddedNodeUrl] : [])];
+
   // The kiosk keeps nothing: its (always empty) outbox lives in a scratch folder removed on stop.
   const outboxDir = variant === 'kiosk' ? await mkdtemp(path.join(tmpdir(), 'healthchain-kiosk-outbox-')) : path.join(options.dataDir, 'outbox');
   let charts: ChartService | null = null;
@@ -78,13 +88,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...options.cards,
     recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
   });
-  const embeddedBase = options.embeddedNodeUrl ? nodeBase(options.embeddedNodeUrl) : null;
-  const embeddedToken = options.embeddedNodeToken ?? null;
   charts = await createChartService({
     ...options.chartService,
     client: {
       ...options.chartService?.client,
-      bearerTokenFor: (base) => (embeddedBase !== null && base === embeddedBase ? embeddedToken : null),
+      bearerTokenFor,
     },
     nodeUrls: nodeUrlsInUse,
     outboxDir,
@@ -123,6 +131,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
 
   const status: StatusPort = {
+    checkNetwork: () => checkNetwork(nodeUrlsInUse(), { bearerTokenFor }),
     status: () => ({
       variant,
       version: options.appVersion,
@@ -133,8 +142,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await monitor.probe();
       return status.status();
     },
-    testNode: (url) => testNode(url),
+    testNode: (url) => testNodeForSettings(url),
     nodeUrlsInUse,
+    linkableNodeUrls,
     activity: () => {
       if (variant === 'kiosk' && patient.active) kioskIdle.touch();
     },
@@ -174,6 +184,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     charts: service,
     nodeUrlsInUse,
+    linkableNodeUrls,
     lockAll(reason) {
       if (variant === 'kiosk') endPatientSession(reason);
       else vault?.lockAll(reason === 'kiosk-idle' ? 'idle' : reason);

@@ -1,7 +1,20 @@
 // The two builds' security headers: the workstation's are exactly what they were before the kiosk camera existed;
 // the kiosk's differ in one thing only, the camera allowed to our own origin.
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, KIOSK_SECURITY_HEADERS, SECURITY_HEADERS, securityHeaders } from './csp';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONTENT_SECURITY_POLICY, CSP_PLACEHOLDER, KIOSK_SECURITY_HEADERS, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, securityHeaders, withMetaCsp } from './csp';
+
+/** The CSP a page's <meta http-equiv> carries, as a directive → value map. */
+function metaPolicy(html: string): Map<string, string> {
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
+  if (!meta) throw new Error('no Content-Security-Policy meta element');
+  return directives(meta[1]!);
+}
+
+function directives(policy: string): Map<string, string> {
+  return new Map(policy.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0]!, d.split(/\s+/).slice(1).join(' ')]));
+}
 
 const WORKSTATION_PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), payment=(), clipboard-read=()';
 
@@ -40,5 +53,23 @@ describe('security headers per build', () => {
   it('cannot be changed at run time', () => {
     expect(Object.isFrozen(SECURITY_HEADERS)).toBe(true);
     expect(Object.isFrozen(KIOSK_SECURITY_HEADERS)).toBe(true);
+  });
+});
+
+describe('one policy for the page and the header (#14)', () => {
+  const source = readFileSync(path.join(import.meta.dirname, '../../src-renderer/index.html'), 'utf8');
+
+  it('the page built from src-renderer/index.html carries exactly the header policy (less frame-ancestors, which a meta cannot carry)', () => {
+    const header = directives(CONTENT_SECURITY_POLICY);
+    header.delete('frame-ancestors');
+    expect(metaPolicy(withMetaCsp(source))).toEqual(header);
+    expect(metaPolicy(withMetaCsp(source)).get('connect-src')).toBe("'none'");
+    expect(META_CONTENT_SECURITY_POLICY).not.toMatch(/frame-ancestors/);
+  });
+
+  it('the source page holds no policy of its own, only the placeholder the build fills', () => {
+    expect(source.split(CSP_PLACEHOLDER)).toHaveLength(2);
+    expect(source).not.toMatch(/connect-src/);
+    expect(() => withMetaCsp('<html><head></head></html>')).toThrow(/must contain %HEALTHCHAIN_CSP% exactly once/);
   });
 });

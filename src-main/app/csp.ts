@@ -22,6 +22,24 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The same policy for the <meta> element of src-renderer/index.html, written there at build time (electron.vite.config.ts
+ * → withMetaCsp), so page and header can never disagree (#14: they once said connect-src 'self' and 'none').
+ * frame-ancestors is left out: browsers ignore it in a meta element (the header carries it).
+ */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((directive) => !directive.startsWith('frame-ancestors '))
+  .join('; ');
+
+export const CSP_PLACEHOLDER = '%HEALTHCHAIN_CSP%';
+
+/** Writes the policy into the page's CSP meta element; fails the build if the page has no placeholder for it. */
+export function withMetaCsp(html: string): string {
+  const count = html.split(CSP_PLACEHOLDER).length - 1;
+  if (count !== 1) throw new Error(`index.html must contain ${CSP_PLACEHOLDER} exactly once (in its Content-Security-Policy meta), found ${count}`);
+  return html.replace(CSP_PLACEHOLDER, META_CONTENT_SECURITY_POLICY);
+}
+
 const DENIED_FEATURES = ['microphone', 'geolocation', 'usb', 'serial', 'hid', 'payment', 'clipboard-read'].map((feature) => `${feature}=()`);
 
 /** The workstation's headers (and the default): every powerful feature denied, the camera included. */

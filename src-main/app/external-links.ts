@@ -1,5 +1,6 @@
-// shell.openExternal is a door out of the sandbox: only a transaction's page on a node the app is configured to use
-// may go through it.
+// shell.openExternal is a door out of the sandbox: only a transaction's page on a node IT configured (or the embedded
+// node) may go through it. Callers pass those URLs only, never a user-typed one (#14: the renderer can set user node
+// URLs, so trusting them would let it open any http(s) page whose path looks like a transaction).
 const TX_PATH = /^\/api\/v1\/transactions\/[0-9a-f]{64}$/;
 
 function base(url: string): URL | null {

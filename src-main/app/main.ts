@@ -18,8 +18,9 @@ import { startEmbeddedNode, type EmbeddedNode } from './embedded-node';
 import { guardSession, guardWebContents } from './guards';
 import { installMenu } from './menu';
 import { registerAppScheme, serveRendererOn } from './protocol';
-import { getVariant } from './variant';
+import { getVariant, readPackageJson } from './variant';
 import { partitionFor } from './web-preferences';
+import { pinnedUpdateKey } from './update-feed';
 import { startUpdateChecks } from './updates';
 import { createMainWindow } from './window';
 
@@ -123,7 +124,7 @@ async function start(): Promise<void> {
       },
       openExternal: async (url) => {
         // Checked again here, next to the call, so no future caller can skip the vetting.
-        if (!isVettedTransactionUrl(url, core?.nodeUrlsInUse() ?? [])) throw new Error(`refused to open ${url}`);
+        if (!isVettedTransactionUrl(url, core?.linkableNodeUrls() ?? [])) throw new Error(`refused to open ${url}`);
         await shell.openExternal(url, { activate: true });
       },
     },
@@ -148,7 +149,12 @@ async function start(): Promise<void> {
     }),
   );
   installMenu({ variant, isDevelopment, lock: () => appCore.lockAll('manual') });
-  cleanups.push(startUpdateChecks({ isPackaged: app.isPackaged, updater: electronUpdater.autoUpdater, log: (line) => console.log(line) }));
+  cleanups.push(startUpdateChecks({
+    isPackaged: app.isPackaged,
+    updater: electronUpdater.autoUpdater,
+    log: (line) => console.log(line),
+    feed: { key: pinnedUpdateKey(readPackageJson(app.getAppPath())), appId: APP_ID[variant], config: app.isPackaged ? await readUpdateConfig() : null },
+  }));
 
   if (variant === 'workstation') {
     const autoLock = startAutoLock({
@@ -163,5 +169,16 @@ async function start(): Promise<void> {
     const endSession = () => appCore.lockAll('kiosk-idle');
     powerMonitor.on('lock-screen', endSession);
     powerMonitor.on('suspend', endSession);
+  }
+}
+
+/** app-update.yml through electron-updater's own loader (the file it would use itself), or null. */
+async function readUpdateConfig(): Promise<unknown> {
+  try {
+    // `configOnDisk` is electron-updater's lazily loaded app-update.yml ("public, allow to read old config").
+    return await (electronUpdater.autoUpdater as unknown as { configOnDisk: { value: Promise<unknown> } }).configOnDisk.value;
+  } catch (error) {
+    console.error('[updates] cannot read app-update.yml', error);
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 // Which ledger node the app uses and whether it answers: probed periodically and after failures, reported to the
 // status bar (app.status and the nodeStatus event). Also the "test connection" probe of settings.
 import type { NodeStatus, NodeTestResult } from '../../src-shared/ipc';
+import { nodeUrlProblem } from '../../src-shared/ipc/node-url';
 import { nodeBase } from '../ledger/node-url';
 
 export interface NodeStatusOptions {
@@ -69,7 +70,7 @@ export class NodeStatusMonitor {
     if (!url) {
       next = { url: null, embedded: false, reachable: false, checkedAt: new Date().toISOString(), error: 'No ledger node is configured.', pending: this.options.pending() };
     } else {
-      const result = await testNode(url, { fetchImpl: this.#fetch, timeoutMs: this.options.timeoutMs });
+      const result = await probeNode(url, { fetchImpl: this.#fetch, timeoutMs: this.options.timeoutMs });
       next = { url: nodeBase(url), embedded: this.isEmbedded(url), reachable: result.reachable, checkedAt: new Date().toISOString(), error: result.error, pending: this.options.pending() };
     }
     const before = this.#status;
@@ -81,8 +82,28 @@ export class NodeStatusMonitor {
   }
 }
 
+/** What a probe found; the detail is for the status bar of the node in use, never for settings.testNode. */
+export interface NodeProbe {
+  url: string;
+  reachable: boolean;
+  version: string | null;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+/**
+ * settings.testNode: the renderer may ask about a URL it is configuring, and learns only whether a BigchainDB node
+ * answered there. No status code, latency, body or error text goes back, so the probe cannot be used to read
+ * arbitrary servers; URLs outside the node-URL rule (https, or http to this computer) are not probed at all.
+ */
+export async function testNodeForSettings(url: string, options: { fetchImpl?: typeof fetch; timeoutMs?: number } = {}): Promise<NodeTestResult> {
+  if (nodeUrlProblem(url) !== null) return { url, reachable: false };
+  const result = await probeNode(url, options);
+  return { url: result.url, reachable: result.reachable };
+}
+
 /** GET the node's root: reachable when it answers 200 with BigchainDB's root document. */
-export async function testNode(url: string, { fetchImpl = fetch, timeoutMs = 4000 }: { fetchImpl?: typeof fetch; timeoutMs?: number } = {}): Promise<NodeTestResult> {
+export async function probeNode(url: string, { fetchImpl = fetch, timeoutMs = 4000 }: { fetchImpl?: typeof fetch; timeoutMs?: number } = {}): Promise<NodeProbe> {
   let base: string;
   try {
     base = nodeBase(url);

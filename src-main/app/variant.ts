@@ -20,7 +20,8 @@ export function resolveVariant({ isPackaged, packageJson, argv }: VariantInputs)
   return 'workstation';
 }
 
-function readPackageJson(appPath: string): unknown {
+/** The packaged package.json (extraMetadata lands here), or null. */
+export function readPackageJson(appPath: string): unknown {
   try {
     return JSON.parse(readFileSync(path.join(appPath, 'package.json'), 'utf8'));
   } catch {

@@ -21,7 +21,9 @@ export async function runNetworkCheck(options: CliOptions, write: (text: string)
     if (managed.urls.length === 0) throw new NetworkCheckUsageError(`No node URLs: give them with --node <url> (repeatable), or pin nodeUrls in the managed settings (${managed.source}).`);
     urls = managed.urls;
   }
-  const result = await checkNetwork(urls);
+  // A node started by `npm run ledger` wants its token (HC_LEDGER_TOKEN), as every other CLI command sends it.
+  const token = process.env.HC_LEDGER_TOKEN || null;
+  const result = await checkNetwork(urls, { bearerTokenFor: () => token });
   write(options.json ? JSON.stringify(result, null, 2) : result.text.trimEnd());
   return result.verdict === 'failed' ? 1 : 0;
 }

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { NetworkCheck } from '../../src-shared/ipc/network-check';
 import { formatNetworkReport } from './network-report';
-import { advertisedStreamProblem, blockTransactionIds, describeFailure, openStream, probeNode, type Probe } from './network-probe';
+import { advertisedStreamProblem, blockTransactionIds, describeFailure, openStream, probeNode, type HeadersFor, type Probe } from './network-probe';
 
 export interface NetworkCheckOptions {
   /** Per request and for each stream to open. */
@@ -21,6 +21,8 @@ export interface NetworkCheckOptions {
   /** How far below the lowest height to look for a non-empty block to compare. */
   compareDepth?: number;
   now?: () => Date;
+  /** The embedded node's bearer token for its base URL (null for any other node). */
+  bearerTokenFor?: (base: string) => string | null;
 }
 
 type Problem = NetworkCheck['problems'][number];
@@ -38,12 +40,18 @@ export async function checkNetwork(urls: readonly string[], options: NetworkChec
   const checkedAt = (options.now ?? (() => new Date()))().toISOString();
   const problems: Problem[] = [];
   const notes: string[] = [];
+  const headersFor: HeadersFor = (base) => {
+    const token = options.bearerTokenFor?.(base) ?? null;
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    return headers;
+  };
   const name = (p: Probe) => `node ${p.index} (${p.check.url})`;
 
   if (urls.length === 0) {
     problems.push({ severity: 'failed', message: 'No ledger node is configured.' });
   }
-  const probes = await Promise.all(urls.map((url, i) => probeNode(i + 1, url, timeoutMs)));
+  const probes = await Promise.all(urls.map((url, i) => probeNode(i + 1, url, timeoutMs, headersFor)));
 
   for (const p of probes) {
     if (p.check.error) problems.push({ severity: 'failed', message: `${name(p)} ${p.check.error}.` });
@@ -57,7 +65,7 @@ export async function checkNetwork(urls: readonly string[], options: NetworkChec
       p.check.streamOpens = false;
       return { severity: 'failed', message: `${name(p)} ${problem}.` };
     }
-    const error = await openStream(p.check.streamUrl!, timeoutMs);
+    const error = await openStream(p.check.streamUrl!, timeoutMs, headersFor(p.base!));
     p.check.streamOpens = error === null;
     if (error) return { severity: 'failed', message: `${name(p)}: its event stream ${p.check.streamUrl} does not open: ${error}.` };
     if (p.check.url.startsWith('https:') && p.check.streamUrl!.startsWith('ws:')) {
@@ -77,12 +85,12 @@ export async function checkNetwork(urls: readonly string[], options: NetworkChec
       // The newest non-empty block at or below the lowest height (Tendermint commits empty blocks too).
       const reference = comparable[0]!;
       for (let h = lowest; h >= Math.max(1, lowest - depth); h--) {
-        if ((await blockTransactionIds(reference.base!, h, timeoutMs)).length > 0) {
+        if ((await blockTransactionIds(reference.base!, h, timeoutMs, headersFor(reference.base!))).length > 0) {
           compareAt = h;
           break;
         }
       }
-      const contents = await Promise.all(comparable.map((p) => blockTransactionIds(p.base!, compareAt, timeoutMs).then((ids) => ids.join(','), (error) => `unreadable: ${describeFailure(error, timeoutMs)}`)));
+      const contents = await Promise.all(comparable.map((p) => blockTransactionIds(p.base!, compareAt, timeoutMs, headersFor(p.base!)).then((ids) => ids.join(','), (error) => `unreadable: ${describeFailure(error, timeoutMs)}`)));
       const groups = new Map<string, Probe[]>();
       comparable.forEach((p, i) => {
         const key = `${validatorsLabel(p.validators!)}|${contents[i]}`;

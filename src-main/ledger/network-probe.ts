@@ -25,8 +25,11 @@ export function describeFailure(error: unknown, timeoutMs: number): string {
   return String(error);
 }
 
-async function getJson(url: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: { accept: 'application/json' } });
+/** Extra request headers for one node: the embedded node's bearer token, nothing for a hospital's BigchainDB. */
+export type HeadersFor = (base: string) => Record<string, string>;
+
+async function getJson(url: string, timeoutMs: number, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: { ...headers, accept: 'application/json' } });
   const text = await res.text();
   let body: unknown = null;
   try {
@@ -38,32 +41,32 @@ async function getJson(url: string, timeoutMs: number): Promise<{ status: number
 }
 
 /** HEAD, so probing the height does not download whole blocks (Flask answers HEAD for every GET route). */
-async function blockExists(base: string, height: number, timeoutMs: number): Promise<boolean> {
-  const { status } = await fetch(`${base}/api/v1/blocks/${height}`, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+async function blockExists(base: string, height: number, timeoutMs: number, headers: Record<string, string>): Promise<boolean> {
+  const { status } = await fetch(`${base}/api/v1/blocks/${height}`, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers });
   if (status === 200) return true;
   if (status === 404) return false;
   throw new NodeAnswerError(`GET /api/v1/blocks/${height} answered HTTP ${status}`);
 }
 
 /** The latest height: doubling from 1 until a block is missing, then bisecting. Height 0 is the genesis record. */
-async function latestHeight(base: string, timeoutMs: number): Promise<number> {
+async function latestHeight(base: string, timeoutMs: number, headers: Record<string, string>): Promise<number> {
   let known = 0;
   let probe = 1;
-  while (probe <= MAX_PROBED_HEIGHT && (await blockExists(base, probe, timeoutMs))) {
+  while (probe <= MAX_PROBED_HEIGHT && (await blockExists(base, probe, timeoutMs, headers))) {
     known = probe;
     probe *= 2;
   }
   let missing = probe;
   while (missing - known > 1) {
     const mid = Math.floor((known + missing) / 2);
-    if (await blockExists(base, mid, timeoutMs)) known = mid;
+    if (await blockExists(base, mid, timeoutMs, headers)) known = mid;
     else missing = mid;
   }
   return known;
 }
 
-export async function blockTransactionIds(base: string, height: number, timeoutMs: number): Promise<string[]> {
-  const { status, body } = await getJson(`${base}/api/v1/blocks/${height}`, timeoutMs);
+export async function blockTransactionIds(base: string, height: number, timeoutMs: number, headers: Record<string, string>): Promise<string[]> {
+  const { status, body } = await getJson(`${base}/api/v1/blocks/${height}`, timeoutMs, headers);
   if (status !== 200) throw new NodeAnswerError(`GET /api/v1/blocks/${height} answered HTTP ${status}`);
   const txs = (body as { transactions?: unknown }).transactions;
   if (!Array.isArray(txs)) throw new NodeAnswerError(`block ${height} has no transactions list`);
@@ -78,11 +81,11 @@ export function parseValidators(body: unknown): { key: string; power: number }[]
   })).sort((a, b) => a.key.localeCompare(b.key));
 }
 
-export function openStream(url: string, timeoutMs: number): Promise<string | null> {
+export function openStream(url: string, timeoutMs: number, headers: Record<string, string>): Promise<string | null> {
   return new Promise((resolve) => {
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url, { handshakeTimeout: timeoutMs, followRedirects: false });
+      socket = new WebSocket(url, { handshakeTimeout: timeoutMs, followRedirects: false, headers });
     } catch (error) {
       resolve(error instanceof Error ? error.message : String(error));
       return;
@@ -99,7 +102,7 @@ export function openStream(url: string, timeoutMs: number): Promise<string | nul
   });
 }
 
-export async function probeNode(index: number, url: string, timeoutMs: number): Promise<Probe> {
+export async function probeNode(index: number, url: string, timeoutMs: number, headersFor: HeadersFor): Promise<Probe> {
   const check: NetworkNodeCheck = { url, reachable: false, version: null, latencyMs: null, height: null, chain: null, streamUrl: null, streamOpens: null, error: null };
   let base: string;
   try {
@@ -108,9 +111,10 @@ export async function probeNode(index: number, url: string, timeoutMs: number): 
     return { index, base: null, check: { ...check, error: 'not an http(s) URL' }, validators: null };
   }
   check.url = base;
+  const headers = headersFor(base);
   const started = performance.now();
   try {
-    const root = await getJson(`${base}/`, timeoutMs);
+    const root = await getJson(`${base}/`, timeoutMs, headers);
     check.latencyMs = Math.round(performance.now() - started);
     if (root.status !== 200) throw new NodeAnswerError(`GET / answered HTTP ${root.status}`);
     const doc = root.body as { version?: unknown; api?: { v1?: { streams?: unknown } } } | null;
@@ -123,10 +127,10 @@ export async function probeNode(index: number, url: string, timeoutMs: number): 
   }
   let validators: Probe['validators'] = null;
   try {
-    const answer = await getJson(`${base}/api/v1/validators`, timeoutMs);
+    const answer = await getJson(`${base}/api/v1/validators`, timeoutMs, headers);
     if (answer.status !== 200) throw new NodeAnswerError(`GET /api/v1/validators answered HTTP ${answer.status}`);
     validators = parseValidators(answer.body);
-    check.height = await latestHeight(base, timeoutMs);
+    check.height = await latestHeight(base, timeoutMs, headers);
   } catch (error) {
     check.error = `answers, but its chain data cannot be read: ${describeFailure(error, timeoutMs)}`;
   }

@@ -91,8 +91,9 @@ describe('SettingsService', () => {
     await writeFile(path.join(userDir, 'settings.json'), JSON.stringify({ autoLockMinutes: 50, kioskIdleSeconds: 30 }));
     const reopened = await open();
     expect(reopened.get()).toEqual({
-      values: { ...DEFAULT_SETTINGS, autoLockMinutes: 2, kioskIdleSeconds: 30, trustedPractitionerKeys: [KEY] },
-      locked: ['autoLockMinutes', 'trustedPractitionerKeys'],
+      // A managed machine (#14): user node URLs are off unless IT allows them.
+      values: { ...DEFAULT_SETTINGS, autoLockMinutes: 2, kioskIdleSeconds: 30, trustedPractitionerKeys: [KEY], allowUserNodeUrls: false },
+      locked: ['nodeUrls', 'autoLockMinutes', 'allowUserNodeUrls', 'trustedPractitionerKeys'],
     });
   });
 
@@ -127,7 +128,7 @@ describe('SettingsService', () => {
 
     await writePolicy({ kioskCamera: true });
     await service.refreshManaged();
-    expect(service.get()).toMatchObject({ values: { kioskCamera: true }, locked: ['kioskCamera'] });
+    expect(service.get()).toMatchObject({ values: { kioskCamera: true }, locked: ['nodeUrls', 'allowUserNodeUrls', 'kioskCamera'] });
     expect(await settingsError(service.setUser({ kioskCamera: false }))).toMatchObject({ code: 'SETTING_LOCKED', keys: ['kioskCamera'] });
     await writePolicy({ kioskCamera: false });
     await service.refreshManaged();
@@ -147,6 +148,60 @@ describe('SettingsService', () => {
     expect(service.get().locked).toEqual(['nodeUrls', 'allowUserNodeUrls']);
     const error = await settingsError(service.setUser({ nodeUrls: ['https://other.example:9984'] }));
     expect(error.code).toBe('NODE_URLS_NOT_ALLOWED');
+  });
+
+  it('#14: on a machine IT manages, user node URLs are off by default and only IT can allow them', async () => {
+    const service = await open();
+    await service.setUser({ nodeUrls: ['https://own.hospital.example:9984'] });
+    expect(service.isItManaged()).toBe(false);
+    expect(service.get().values).toMatchObject({ allowUserNodeUrls: true, nodeUrls: ['https://own.hospital.example:9984'] });
+
+    // Any policy at all, even an empty one, makes this a managed machine.
+    await writePolicy({});
+    expect(await service.refreshManaged()).toBe(true);
+    expect(service.isItManaged()).toBe(true);
+    expect(service.get()).toEqual({ values: { ...DEFAULT_SETTINGS, allowUserNodeUrls: false }, locked: ['nodeUrls', 'allowUserNodeUrls'] });
+    expect(await settingsError(service.setUser({ nodeUrls: ['https://rogue.example'] }))).toMatchObject({ code: 'NODE_URLS_NOT_ALLOWED' });
+    // The user cannot lift the lock with their own allowUserNodeUrls.
+    expect(await settingsError(service.setUser({ allowUserNodeUrls: true }))).toMatchObject({ code: 'SETTING_LOCKED', keys: ['allowUserNodeUrls'] });
+
+    // A policy that is present but malformed still counts: fail closed.
+    await writePolicy('{ "autoLockMinutes": ');
+    await service.refreshManaged();
+    expect(service.managedStatus().status).toBe('rejected');
+    expect(service.get().values).toMatchObject({ allowUserNodeUrls: false, nodeUrls: [] });
+
+    // IT opts in explicitly: the user's list is used again.
+    await writePolicy({ allowUserNodeUrls: true });
+    await service.refreshManaged();
+    expect(service.get()).toEqual({ values: { ...DEFAULT_SETTINGS, allowUserNodeUrls: true, nodeUrls: ['https://own.hospital.example:9984'] }, locked: ['allowUserNodeUrls'] });
+    expect(service.managedNodeUrls()).toEqual([]);
+
+    await writePolicy({ nodeUrls: ['https://ledger1.hospital.example'] });
+    await service.refreshManaged();
+    expect(service.managedNodeUrls()).toEqual(['https://ledger1.hospital.example']);
+    expect(service.get().values.nodeUrls).toEqual(['https://ledger1.hospital.example']);
+
+    // The policy removed: back to an unmanaged machine and the user's own choice.
+    await rm(policyFile);
+    await service.refreshManaged();
+    expect(service.get().values).toMatchObject({ allowUserNodeUrls: true, nodeUrls: ['https://own.hospital.example:9984'] });
+  });
+
+  it('#14: node URLs must be https, except plain http to this computer', async () => {
+    const service = await open();
+    for (const url of ['http://ledger.hospital.example:9984', 'http://10.0.0.5:9984', 'http://[fe80::1]:9984', 'http://localhost.evil.example']) {
+      const error = await settingsError(service.setUser({ nodeUrls: [url] }));
+      expect(error.code).toBe('INVALID_SETTING');
+      expect(error.message).toMatch(/must use https:\/\/ — plain http:\/\/ is allowed only for a node on this computer/);
+      expect(error.message).toContain(url);
+    }
+    const local = ['http://127.0.0.1:9984', 'http://localhost:9984', 'http://[::1]:9984', 'https://ledger.hospital.example'];
+    await expect(service.setUser({ nodeUrls: local })).resolves.toMatchObject({ values: { nodeUrls: local } });
+    // IT is held to the same rule: a policy with an http node is ignored as a whole, with the reason logged.
+    await writePolicy({ nodeUrls: ['http://ledger.hospital.example:9984'] });
+    await service.refreshManaged();
+    expect(service.managedStatus()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/nodeUrls\.0: must use https/) });
   });
 
   it('keeps the last good managed values when the policy file goes bad, and logs why', async () => {
@@ -199,7 +254,7 @@ describe('SettingsService', () => {
     await service.refreshManaged(); // unchanged policy: no event
     stop();
     await service.setUser({ autoLockMinutes: 4 }); // unsubscribed
-    expect(seen.map((v) => [v.values.kioskIdleSeconds, v.locked])).toEqual([[30, []], [90, ['kioskIdleSeconds']]]);
+    expect(seen.map((v) => [v.values.kioskIdleSeconds, v.locked])).toEqual([[30, []], [90, ['nodeUrls', 'kioskIdleSeconds', 'allowUserNodeUrls']]]);
   });
 
   it('picks up a new policy by periodic re-reading', async () => {

@@ -70,11 +70,33 @@ export class SettingsService {
 
   get(): SettingsView {
     const managed = this.managed;
-    const allowUserNodeUrls = managed.allowUserNodeUrls ?? this.user.allowUserNodeUrls ?? DEFAULT_SETTINGS.allowUserNodeUrls;
-    const values = cloneSettings({ ...DEFAULT_SETTINGS, ...this.user, ...managed } as Settings);
+    const itManaged = this.isItManaged();
+    // On a machine IT manages, only IT may open node URLs to users: the user's own value is ignored and locked.
+    const allowUserNodeUrls = managed.allowUserNodeUrls ?? (itManaged ? false : (this.user.allowUserNodeUrls ?? DEFAULT_SETTINGS.allowUserNodeUrls));
+    const values = cloneSettings({ ...DEFAULT_SETTINGS, ...this.user, ...managed, allowUserNodeUrls } as Settings);
     if (managed.nodeUrls === undefined && !allowUserNodeUrls) values.nodeUrls = [...DEFAULT_SETTINGS.nodeUrls];
-    const locked = SETTING_KEYS.filter((key) => managed[key] !== undefined || (key === 'nodeUrls' && !allowUserNodeUrls));
+    const locked = SETTING_KEYS.filter(
+      (key) => this.isLockedByIt(key) || (key === 'nodeUrls' && !allowUserNodeUrls),
+    );
     return { values, locked };
+  }
+
+  /**
+   * IT manages this machine when a managed-settings source exists (the Linux policy file, a value or the key itself
+   * under either Windows policy key, a managed plist for the bundle id), even an empty one or one ignored as malformed:
+   * then `allowUserNodeUrls` defaults to false and only IT can set it.
+   */
+  isItManaged(): boolean {
+    return this.status.status !== 'absent';
+  }
+
+  /** The node URLs IT pinned ([] when none): the only user-independent node URLs besides the embedded node. */
+  managedNodeUrls(): string[] {
+    return [...(this.managed.nodeUrls ?? [])];
+  }
+
+  private isLockedByIt(key: SettingKey): boolean {
+    return this.managed[key] !== undefined || (key === 'allowUserNodeUrls' && this.isItManaged());
   }
 
   managedStatus(): ManagedStatus {
@@ -114,7 +136,8 @@ export class SettingsService {
           this.log.warn(`managed settings ignored (keeping the last good policy): ${result.reason}`);
         }
         this.status = { ...this.status, source: result.source, status: 'rejected', reason: result.reason, checkedAt };
-        return false;
+        // A policy IT meant to set but got wrong still marks the machine as managed (isItManaged).
+        return this.emitIfChanged(before) !== before;
       }
       this.managed = result.status === 'ok' ? result.values : {};
       const managedKeys = SETTING_KEYS.filter((key) => this.managed[key] !== undefined);
@@ -148,7 +171,7 @@ export class SettingsService {
     if (unknown.length > 0) throw new SettingsError('INVALID_SETTING', `unknown setting(s): ${unknown.join(', ')}`);
     const entries = Object.entries(patch) as [SettingKey, unknown][];
     const view = this.get();
-    const lockedKeys = entries.map(([key]) => key).filter((key) => this.managed[key] !== undefined);
+    const lockedKeys = entries.map(([key]) => key).filter((key) => this.isLockedByIt(key));
     if (lockedKeys.length > 0) {
       throw new SettingsError('SETTING_LOCKED', `managed by your IT department and cannot be changed here: ${lockedKeys.join(', ')}`, lockedKeys);
     }

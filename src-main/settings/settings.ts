@@ -2,13 +2,17 @@
 // every managed-settings source (so IT and users are held to exactly the same rules).
 import { z } from 'zod';
 import { base58 } from '@scure/base';
+import { nodeUrlProblem } from '../../src-shared/ipc/node-url';
 
 export interface Settings {
   /** BigchainDB node root URLs, tried in order; [] means "use the embedded node". */
   nodeUrls: string[];
   autoLockMinutes: number;
   kioskIdleSeconds: number;
-  /** When false, users cannot add node URLs of their own (IT pins the network). */
+  /**
+   * When false, users cannot add node URLs of their own (IT pins the network). The default below holds only where no
+   * managed-settings source exists; where one does, it is false and only IT can set it (SettingsService.get).
+   */
   allowUserNodeUrls: boolean;
   /** Practitioner signKeys (base58) whose charts are trusted; [] means "trust every practitioner on the ledger". */
   trustedPractitionerKeys: string[];
@@ -40,19 +44,11 @@ export function isSettingKey(key: string): key is SettingKey {
   return (SETTING_KEYS as readonly string[]).includes(key);
 }
 
-const nodeUrl = z.string().max(2048).refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      // A node root URL: http(s), a host, no credentials (they would sit in clear in settings files), no query.
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' &&
-        url.password === '' && url.search === '' && url.hash === '';
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an http(s) URL without credentials, query or fragment, e.g. https://node1.hospital.example:9984' },
-);
+// https, or plain http to this computer only (src-shared/ipc/node-url.ts): every write goes to these URLs.
+const nodeUrl = z.string().max(2048).superRefine((value, ctx) => {
+  const problem = nodeUrlProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (got ${JSON.stringify(value.slice(0, 200))})` });
+});
 
 const practitionerKey = z.string().refine(
   (value) => {

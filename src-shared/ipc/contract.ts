@@ -15,6 +15,7 @@ import {
   lockEventSchema,
   nodeStatusSchema,
   nodeTestResultSchema,
+  nodeUrlSchema,
   outboxItemSchema,
   passwordSchema,
   patientSessionSchema,
@@ -120,8 +121,9 @@ export const contract = {
     get: channel({ request: none, response: settingsViewSchema, readOnly: true, variants: BOTH, doc: 'Effective settings and which keys IT locked.' }),
     set: channel({ request: z.strictObject({ patch: settingsPatchSchema }), response: settingsViewSchema, readOnly: false, variants: W,
       doc: 'Change user settings (SETTING_LOCKED for a managed key).' }),
-    testNode: channel({ request: z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' }) }),
-      response: nodeTestResultSchema, readOnly: true, variants: W, doc: 'Probe a node URL (GET / and /api/v1/).' }),
+    testNode: channel({ request: z.strictObject({ url: nodeUrlSchema }),
+      response: nodeTestResultSchema, readOnly: true, variants: W,
+      doc: 'Probe a node URL being configured (GET /): reachable or not, nothing more. Only node-URL-rule URLs; when IT fixed the list, only those (URL_NOT_ALLOWED).' }),
   },
   network: {
     check: channel({ request: none, response: networkCheckSchema, readOnly: true, variants: W,
@@ -130,7 +132,7 @@ export const contract = {
   app: {
     status: channel({ request: none, response: appStatusSchema, readOnly: true, variants: BOTH, doc: 'Variant, node in use and reachability, signed-in state.' }),
     openExternal: channel({ request: z.strictObject({ url: z.string().max(2048) }), response: done, readOnly: true, variants: W,
-      doc: "Open a transaction's node URL in the browser: only `<configured node>/api/v1/transactions/<64 hex>` (URL_NOT_ALLOWED)." }),
+      doc: "Open a transaction's node URL in the browser: only `<IT's or the embedded node>/api/v1/transactions/<64 hex>` (URL_NOT_ALLOWED)." }),
     activity: channel({ request: none, response: done, readOnly: true, variants: BOTH,
       doc: 'The user is active (call at most every few seconds on input): resets auto-lock and kiosk idle timers.' }),
   },

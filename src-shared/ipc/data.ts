@@ -3,6 +3,7 @@
 // private key, a password or a data key: these shapes are the whole of what the renderer can ever see.
 import { z } from 'zod';
 import { chartSchema, storedChartSchema } from '../records/chart';
+import { nodeUrlProblem } from './node-url';
 
 export { chartSchema };
 
@@ -212,10 +213,16 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
+/** A ledger node root URL: https, or plain http to this computer only (node-url.ts). */
+export const nodeUrlSchema = z.string().max(2048).superRefine((value, ctx) => {
+  const problem = nodeUrlProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 // Same bounds as src-main/settings (the service validates again; these give the form its inline errors).
 export const settingsPatchSchema = z.strictObject({
   nodeUrls: z
-    .array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+    .array(nodeUrlSchema)
     .max(32, { error: 'at most 32 node URLs' })
     .refine((urls) => new Set(urls).size === urls.length, { error: 'must not repeat a URL' })
     .optional(),
@@ -249,13 +256,10 @@ export const appStatusSchema = z.object({
 });
 export type AppStatus = z.infer<typeof appStatusSchema>;
 
+/** Only whether a BigchainDB node answered: no status, latency, body or error text reaches the renderer. */
 export const nodeTestResultSchema = z.object({
   url: z.string(),
   reachable: z.boolean(),
-  /** e.g. "2.2.2" from the node's root endpoint. */
-  version: z.string().nullable(),
-  latencyMs: z.number().nullable(),
-  error: z.string().nullable(),
 });
 export type NodeTestResult = z.infer<typeof nodeTestResultSchema>;
 

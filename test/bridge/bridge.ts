@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 import keytar from 'keytar';
 import type { Variant } from '../../src-shared/ipc';
 import { createCore, type Core } from '../../src-main/app/core';
-import { SECURITY_HEADERS, securityHeaders } from '../../src-main/app/csp';
+import { META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, securityHeaders } from '../../src-main/app/csp';
 import { serveStaticPath } from '../../src-main/app/static-files';
 import { generateToken } from '../../src-main/ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../../src-main/ledger-node/node';
@@ -80,9 +80,9 @@ async function bundleClient(variant: Variant, token: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-function bridgeCsp(): string {
-  // The app's own header policy, except that the page must reach the bridge (same origin) for calls and events.
-  return SECURITY_HEADERS['Content-Security-Policy']!.replace("connect-src 'none'", "connect-src 'self'");
+function bridgeCsp(policy = SECURITY_HEADERS['Content-Security-Policy']!): string {
+  // The app's own policy, except that the page must reach the bridge (same origin) for calls and events.
+  return policy.replace("connect-src 'none'", "connect-src 'self'");
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -151,7 +151,11 @@ function serveVariant(variant: Variant, core: Core, token: string, rendererDir: 
       let body = answer.body;
       if (answer.status === 200 && answer.headers['Content-Type']?.startsWith('text/html')) {
         // The client script must run before the renderer bundle (a classic script runs before deferred modules).
-        body = Buffer.from(answer.body as Uint8Array).toString('utf8').replace('<script', '<script src="/__bridge/client.js?token=' + token + '"></script>\n    <script');
+        body = Buffer.from(answer.body as Uint8Array)
+          .toString('utf8')
+          .replace('<script', '<script src="/__bridge/client.js?token=' + token + '"></script>\n    <script')
+          // The page's meta policy is the app's (connect-src 'none'); the bridge page must reach the bridge, as above.
+          .replace(`content="${META_CONTENT_SECURITY_POLICY}"`, `content="${bridgeCsp(META_CONTENT_SECURITY_POLICY)}"`);
       }
       // The build's own headers (the kiosk's allow its page to ask for the camera), with the bridge's CSP.
       res.writeHead(answer.status, { ...answer.headers, ...securityHeaders(variant), 'Content-Security-Policy': bridgeCsp() });

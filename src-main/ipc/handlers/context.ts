@@ -1,7 +1,7 @@
 // What the handlers need from the running app, as small interfaces: the real services (vault, chart service,
 // settings) plus the few things that differ between Electron and the test bridge (file dialog, browser, status).
 import type { KeyHolder } from '../../../src-shared/crypto/keyholder';
-import { IpcFailure, type AppStatus, type NodeTestResult } from '../../../src-shared/ipc';
+import { IpcFailure, type AppStatus, type NetworkCheck, type NodeTestResult } from '../../../src-shared/ipc';
 import type { ChartService } from '../../records/chart-service';
 import type { SettingsService } from '../../settings';
 import type { Vault } from '../../vault';
@@ -20,6 +20,10 @@ export interface StatusPort {
   testNode(url: string): Promise<NodeTestResult>;
   /** The node URLs the app reads from and writes to (configured, or the embedded node). */
   nodeUrlsInUse(): string[];
+  /** Checks the nodes in use as one network (src-main/ledger/network-check.ts), with the embedded node's token. */
+  checkNetwork(): Promise<NetworkCheck>;
+  /** Node URLs whose pages may open in the browser: IT's and the embedded node's, never one a user typed. */
+  linkableNodeUrls(): string[];
   /** The user did something: postpones idle sign-out. */
   activity(): void;
 }

@@ -5,7 +5,7 @@ import { IpcFailure } from '../../../src-shared/ipc';
 import type { IdentitySummary } from '../../vault';
 import { isVettedTransactionUrl } from '../../app/external-links';
 import { NodeUnreachableError } from '../../ledger/errors';
-import { checkNetwork } from '../../ledger/network-check';
+import { nodeBase } from '../../ledger/node-url';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
 import type { WorkstationContext } from './context';
@@ -23,6 +23,14 @@ import {
 const identity = (i: IdentitySummary) => ({
   id: i.id, name: i.name, specialty: i.specialty, licenceNumber: i.licenceNumber, signKey: i.signKey, boxKey: i.boxKey, createdAt: i.createdAt,
 });
+
+const sameNode = (a: string, b: string) => {
+  try {
+    return nodeBase(a) === nodeBase(b);
+  } catch {
+    return false;
+  }
+};
 
 const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'healthchain';
 
@@ -201,12 +209,19 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
 
     'settings.set': async (req) => settings.setUser(req.patch),
-    'settings.testNode': async (req) => status.testNode(req.url),
-    'network.check': async () => checkNetwork(status.nodeUrlsInUse()),
+    'settings.testNode': async (req) => {
+      // Where IT fixed the node list, the renderer has nothing to configure, so nothing else to probe.
+      const view = settings.get();
+      if (view.locked.includes('nodeUrls') && !view.values.nodeUrls.some((url) => sameNode(url, req.url))) {
+        throw new IpcFailure('URL_NOT_ALLOWED', 'Node URLs are set by your IT department on this computer; only those can be tested.');
+      }
+      return status.testNode(req.url);
+    },
+    'network.check': async () => status.checkNetwork(),
 
     'app.openExternal': async (req) => {
-      if (!isVettedTransactionUrl(req.url, status.nodeUrlsInUse())) {
-        throw new IpcFailure('URL_NOT_ALLOWED', 'Only a transaction page on the ledger node in use can be opened.');
+      if (!isVettedTransactionUrl(req.url, status.linkableNodeUrls())) {
+        throw new IpcFailure('URL_NOT_ALLOWED', 'Only a transaction page on a ledger node set by your IT department (or the embedded node) can be opened in the browser.');
       }
       await shell.openExternal(req.url);
       return {};

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WINDOWS_POLICY_KEYS, WindowsManagedSettingsReader, parseRegQuery, settingsFromRegistry } from './windows';
+import { WINDOWS_POLICY_KEYS, WindowsManagedSettingsReader, parseRegQuery, regExePath, settingsFromRegistry, systemDirectoryFromModules } from './windows';
 import type { CommandResult, RegRunner } from './windows';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
@@ -124,5 +124,58 @@ describe('WindowsManagedSettingsReader', () => {
       throw new Error('spawn reg.exe ENOENT');
     }).read();
     expect(result.status === 'rejected' && result.reason).toMatch(/cannot run reg\.exe .* ENOENT/);
+  });
+});
+
+describe('where reg.exe is taken from (#14)', () => {
+  // The module list as Node's diagnostic report gives it on Windows (recorded form; this machine runs Linux).
+  const WINDOWS_MODULES = [
+    'C:\\Program Files\\HealthChain\\HealthChain.exe',
+    'C:\\WINDOWS\\SYSTEM32\\ntdll.dll',
+    'C:\\WINDOWS\\System32\\KERNEL32.DLL',
+    'C:\\WINDOWS\\System32\\KERNELBASE.dll',
+  ];
+
+  it('uses the directory the kernel loaded ntdll.dll from, whatever SystemRoot, windir or PATH say', () => {
+    const saved = { SystemRoot: process.env.SystemRoot, windir: process.env.windir };
+    process.env.SystemRoot = 'C:\\Users\\doctor\\fake';
+    process.env.windir = 'C:\\Users\\doctor\\fake';
+    try {
+      const seen: string[] = [];
+      const found = regExePath({ modules: () => WINDOWS_MODULES, exists: (file) => (seen.push(file), true) });
+      expect(found).toBe('C:\\WINDOWS\\SYSTEM32\\reg.exe');
+      expect(seen.join()).not.toMatch(/fake/);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  it('reads ntdll from long-path and odd-case entries, and ignores relative ones', () => {
+    expect(systemDirectoryFromModules(['\\\\?\\D:\\Windows\\System32\\NTDLL.DLL'])).toBe('D:\\Windows\\System32');
+    expect(systemDirectoryFromModules(['ntdll.dll', 'Users\\x\\ntdll.dll'])).toBeNull();
+    expect(systemDirectoryFromModules([])).toBeNull();
+  });
+
+  it('falls back to the default install location only if reg.exe is there, else refuses (policy then unreadable)', () => {
+    expect(regExePath({ modules: () => [], exists: (file) => file === 'C:\\Windows\\System32\\reg.exe' })).toBe('C:\\Windows\\System32\\reg.exe');
+    expect(() => regExePath({ modules: () => [], exists: () => false })).toThrow(/cannot locate the system's reg.exe \(looked in C:\\Windows\\System32\)/);
+    // A module list naming a System32 without reg.exe does not make the app trust anything else either.
+    expect(() => regExePath({ modules: () => ['E:\\Win\\System32\\ntdll.dll'], exists: () => false })).toThrow(/looked in E:\\Win\\System32, C:\\Windows\\System32/);
+  });
+
+  it("relies on a real Node API: the diagnostic report lists the process's loaded modules by absolute path", () => {
+    const report = process.report.getReport() as { sharedObjects?: unknown };
+    expect(Array.isArray(report.sharedObjects)).toBe(true);
+    const objects = report.sharedObjects as string[];
+    expect(objects.length).toBeGreaterThan(0);
+    for (const file of objects.slice(1)) expect(file.startsWith('/') || /^[A-Za-z]:\\/.test(file), file).toBe(true);
+  });
+
+  it('an unreadable reg.exe makes the policy count as present but unreadable (fail closed)', async () => {
+    const reader = new WindowsManagedSettingsReader(() => Promise.reject(new Error("cannot locate the system's reg.exe")));
+    expect(await reader.read()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/cannot run reg.exe/) });
   });
 });

@@ -2,6 +2,7 @@
 // HKCU\SOFTWARE\Policies\HealthChain (user); both keys are writable only by administrators, and the machine value
 // wins. We read them with reg.exe (no native module) and parse its text output.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ManagedReadResult, ManagedSettingsReader } from './reader';
 import { SETTING_KEYS, parsePartialSettings } from '../settings';
@@ -111,14 +112,49 @@ export interface CommandResult {
 
 export type RegRunner = (key: string) => Promise<CommandResult>;
 
-function regExePath(): string {
-  // An absolute path: a reg.exe planted earlier on PATH must not answer for the system's registry.
-  return path.win32.join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+// Where reg.exe is must not come from the environment: SystemRoot, windir and PATH are the user's to set, and a
+// reg.exe of theirs answering "no policy" would lift every IT setting. Node has no API for the system directory
+// (GetSystemDirectory / FOLDERID_System), but the process already holds the answer: ntdll.dll is mapped by the
+// kernel from the real System32 into every process, whatever the environment says, and Node's diagnostic report
+// lists each loaded module's full path (EnumProcessModules + GetModuleFileNameEx). Where that is unavailable, the
+// default install location is used if reg.exe is there; otherwise reading fails, and the policy counts as present
+// but unreadable (the app then behaves as IT-managed: fail closed).
+export const DEFAULT_SYSTEM_DIRECTORY = 'C:\\Windows\\System32';
+
+/** The directory ntdll.dll was loaded from, from the full paths of the process's loaded modules. */
+export function systemDirectoryFromModules(modulePaths: readonly string[]): string | null {
+  for (const raw of modulePaths) {
+    const file = raw.replace(/^\\\\\?\\/, ''); // \\?\C:\… long-path form
+    if (path.win32.basename(file).toLowerCase() === 'ntdll.dll' && /^[A-Za-z]:\\/.test(file)) return path.win32.dirname(file);
+  }
+  return null;
 }
+
+function loadedModules(): string[] {
+  try {
+    const report = process.report?.getReport() as { sharedObjects?: unknown } | undefined;
+    return Array.isArray(report?.sharedObjects) ? report.sharedObjects.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The absolute path of the system's reg.exe, never taken from environment variables. */
+export function regExePath({ modules = loadedModules, exists = existsSync }: { modules?: () => readonly string[]; exists?: (file: string) => boolean } = {}): string {
+  const candidates = [systemDirectoryFromModules(modules()), DEFAULT_SYSTEM_DIRECTORY].filter((dir): dir is string => dir !== null);
+  for (const dir of candidates) {
+    const file = path.win32.join(dir, 'reg.exe');
+    if (exists(file)) return file;
+  }
+  throw new Error(`cannot locate the system's reg.exe (looked in ${candidates.join(', ')})`);
+}
+
+let systemRegExe: string | null = null;
 
 export const runRegQuery: RegRunner = (key) =>
   new Promise((resolve) => {
-    execFile(regExePath(), ['query', key, '/reg:64'], { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+    systemRegExe ??= regExePath();
+    execFile(systemRegExe, ['query', key, '/reg:64'], { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && code === -1 ? error.message : '') });
     });

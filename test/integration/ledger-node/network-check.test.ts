@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkCheckSchema } from '../../../src-shared/ipc/network-check';
+import { generateToken } from '../../../src-main/ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { checkNetwork } from '../../../src-main/ledger/network-check';
 import { makeKey } from './support/keys';
@@ -19,11 +20,11 @@ const run = promisify(execFile);
 // A hospital's BigchainDB nodes take no token: the nodes here run open, as `npm run ledger -- --open` does.
 const OPEN = { kind: 'open' } as const;
 
-async function commit(node: LedgerNode, count: number): Promise<void> {
+async function commit(node: LedgerNode, count: number, token?: string): Promise<void> {
   const key = makeKey();
   for (let i = 0; i < count; i++) {
     const res = await fetch(`${node.apiUrl}transactions?mode=commit`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createTx(key, { n: i, r: Math.random() }, null)),
+      method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(createTx(key, { n: i, r: Math.random() }, null)),
     });
     expect(res.status).toBe(202);
   }
@@ -154,6 +155,23 @@ describe('npm run cli -- network check', { timeout: 120_000 }, () => {
       return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
     }
   };
+
+  it('reads a token node (the embedded node, `npm run ledger`) with its token only', async () => {
+    const dir = tempDataDir('netcheck-token-');
+    dirs.push(dir);
+    const token = generateToken();
+    const guarded = await startLedgerNode({ dataDir: dir.path, port: 0, access: { kind: 'token', token } });
+    try {
+      await commit(guarded, 2, token);
+      const withToken = await checkNetwork([guarded.url], { bearerTokenFor: () => token });
+      expect(withToken.nodes[0]).toMatchObject({ reachable: true, height: 2, streamOpens: true, error: null });
+      const without = await checkNetwork([guarded.url]);
+      expect(without.verdict).toBe('failed');
+      expect(without.nodes[0]!.error).toMatch(/^answers, but its chain data cannot be read: .*HTTP 401/);
+    } finally {
+      await guarded.stop();
+    }
+  });
 
   it('prints the plain-text report and exits 0 for a healthy network, 1 with a node down', async () => {
     const healthy = await cli('--node', a.url, '--node', b.url, '--node', c.url.replace('127.0.0.1', 'localhost'));

@@ -27,11 +27,11 @@ async function resolved(file: string, overrides: Configuration | null = null): P
 
 interface DistOptions {
   configFile: string;
-  overrides: Configuration & { win: Record<string, unknown>; mac?: Record<string, unknown> };
+  overrides: Configuration & { win: Record<string, unknown>; mac?: Record<string, unknown>; extraMetadata?: Record<string, unknown> };
   env: Record<string, string>;
   notes: string[];
 }
-type DistConfigModule = { distOptions(variant: string, env: Record<string, string | undefined>, options?: { unsigned?: boolean; platforms?: string[] }): DistOptions };
+type DistConfigModule = { VARIANT_APP_IDS: Record<string, string>; distOptions(variant: string, env: Record<string, string | undefined>, options?: { unsigned?: boolean; platforms?: string[] }): DistOptions };
 const distConfig = (await import(pathToFileURL(path.join(root, 'build/dist-config.mjs')).href)) as DistConfigModule;
 
 describe('electron-builder configuration', () => {
@@ -76,6 +76,28 @@ describe('electron-builder configuration', () => {
     expect(kiosk.afterPack).toBe(work.afterPack);
   });
 
+  it('#14: per-machine NSIS is what electron-builder\'s schema and validator accept, and the kiosk file cannot undo it', async () => {
+    const work = raw(CONFIG_FILES.workstation) as { nsis: Record<string, unknown> };
+    expect(work.nsis.perMachine).toBe(true);
+    expect(validate({ ...work, nsis: { ...work.nsis, perMachine: 'yes' } })).toBe(false); // the schema does check the field
+    expect((raw(CONFIG_FILES.kiosk) as { nsis: Record<string, unknown> }).nsis.perMachine).toBe(true);
+  });
+
+  it('#14: unpacks only native addons, each one named with its reason in the config', async () => {
+    const config = await resolved(CONFIG_FILES.workstation);
+    expect(config.asarUnpack).toEqual(['**/*.node']);
+    const text = readFileSync(path.join(root, CONFIG_FILES.workstation), 'utf8');
+    const pkgJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // Every production dependency that ships an addon is named in the asarUnpack comment.
+    const withAddon = (dir: string): boolean =>
+      readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? e.name !== 'obj.target' && withAddon(path.join(dir, e.name)) : e.name.endsWith('.node')));
+    const addons = Object.keys(pkgJson.dependencies).filter((name) => withAddon(path.join(root, 'node_modules', name)));
+    for (const name of [...addons, 'msgpackr-extract']) expect(text, name).toMatch(new RegExp(`^#\\s+${name}\\s+\\S`, 'm'));
+    expect(addons.sort()).toEqual(['keytar', 'sodium-native']); // lmdb's and msgpackr's addons live in @lmdb/*, @msgpackr-extract/*
+    expect(text).toMatch(/^#\s+lmdb\s+@lmdb\//m);
+    expect(JSON.stringify(config.files)).toContain('!**/node_modules/keytar/build/Release/obj.target/**');
+  });
+
   it('targets NSIS (assisted, per-machine for IT), DMG + zip, AppImage + deb', async () => {
     for (const file of Object.values(CONFIG_FILES)) {
       const config = await resolved(file);
@@ -84,7 +106,8 @@ describe('electron-builder configuration', () => {
       expect(JSON.stringify(config.mac?.target)).toMatch(/"dmg".*"zip"/);
       expect(JSON.stringify(config.linux?.target)).toMatch(/"AppImage".*"deb"/);
     }
-    expect((await resolved(CONFIG_FILES.workstation)).nsis?.perMachine).toBe(false); // install-mode page; /allusers for IT
+    // #14: both per machine (Program Files, administrators only), so no user can swap the app or its native addons.
+    expect((await resolved(CONFIG_FILES.workstation)).nsis?.perMachine).toBe(true);
     expect((await resolved(CONFIG_FILES.kiosk)).nsis?.perMachine).toBe(true);
   });
 
@@ -148,7 +171,8 @@ describe('electron-builder configuration', () => {
 });
 
 describe('build/dist-config.mjs (environment → electron-builder options)', () => {
-  const URL_ENV = { HEALTHCHAIN_UPDATE_URL: 'https://updates.hospital.example/healthchain/' };
+  const UPDATE_KEY = Buffer.alloc(32, 7).toString('base64');
+  const URL_ENV = { HEALTHCHAIN_UPDATE_URL: 'https://updates.hospital.example/healthchain/', HEALTHCHAIN_UPDATE_PUBLIC_KEY: UPDATE_KEY };
 
   it('requires an https update URL without credentials', () => {
     expect(() => distConfig.distOptions('workstation', {})).toThrow(/HEALTHCHAIN_UPDATE_URL is not set/);
@@ -157,6 +181,22 @@ describe('build/dist-config.mjs (environment → electron-builder options)', () 
     expect(() => distConfig.distOptions('tablet', URL_ENV)).toThrow(/unknown variant "tablet"/);
     expect(distConfig.distOptions('kiosk', URL_ENV)).toMatchObject({ configFile: 'electron-builder.kiosk.yml', env: { HEALTHCHAIN_UPDATE_URL: 'https://updates.hospital.example/healthchain' } });
   });
+
+  it('#14: pins the update-metadata key into the packaged package.json; a release without one is refused', async () => {
+    const options = distConfig.distOptions('kiosk', URL_ENV);
+    expect(options.overrides.extraMetadata).toEqual({ healthchainVariant: 'kiosk', healthchainUpdateKey: UPDATE_KEY });
+    const merged = await resolved(options.configFile, options.overrides);
+    expect(merged.extraMetadata).toEqual({ healthchainVariant: 'kiosk', healthchainUpdateKey: UPDATE_KEY });
+    await expect(validateConfiguration(merged, silentDebug)).resolves.toBeUndefined();
+    const { HEALTHCHAIN_UPDATE_PUBLIC_KEY: _key, ...noKey } = URL_ENV;
+    expect(() => distConfig.distOptions('workstation', noKey)).toThrow(/HEALTHCHAIN_UPDATE_PUBLIC_KEY is not set/);
+    expect(() => distConfig.distOptions('workstation', { ...URL_ENV, HEALTHCHAIN_UPDATE_PUBLIC_KEY: 'c2hvcnQ=' })).toThrow(/32-byte Ed25519/);
+    // A local --unsigned test build may go without: it then never updates itself.
+    const unsigned = distConfig.distOptions('workstation', noKey, { unsigned: true });
+    expect(unsigned.overrides.extraMetadata).toEqual({ healthchainVariant: 'workstation' });
+    expect(unsigned.notes.join('\n')).toMatch(/never installs updates/);
+    for (const [variant, file] of Object.entries(CONFIG_FILES)) expect(raw(file).appId).toBe(distConfig.VARIANT_APP_IDS[variant]);
+  }, 60_000);
 
   it('forces signing for releases and turns it off explicitly for test builds', () => {
     expect(distConfig.distOptions('workstation', URL_ENV).overrides.forceCodeSigning).toBe(true);

@@ -44,7 +44,7 @@ const cases: [string, string][] = [
 ];
 
 describe('build/after-pack.mjs', () => {
-  it('configures exactly the six fuses the security review asked for', () => {
+  it('configures exactly the seven fuses the security reviews asked for', () => {
     expect(hook.HEALTHCHAIN_FUSES).toEqual({
       version: '1',
       [FuseV1Options.RunAsNode]: false,
@@ -53,6 +53,7 @@ describe('build/after-pack.mjs', () => {
       [FuseV1Options.EnableNodeCliInspectArguments]: false,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false, // #14
     });
   });
 
@@ -70,9 +71,9 @@ describe('build/after-pack.mjs', () => {
         [FuseV1Options.EnableNodeCliInspectArguments]: FuseState.DISABLE,
         [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: FuseState.ENABLE,
         [FuseV1Options.OnlyLoadAppFromAsar]: FuseState.ENABLE,
+        [FuseV1Options.GrantFileProtocolExtraPrivileges]: FuseState.DISABLE, // #14: was Electron's default, on
         // untouched: Electron's defaults stay
         [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: FuseState.DISABLE,
-        [FuseV1Options.GrantFileProtocolExtraPrivileges]: FuseState.ENABLE,
       });
       expect((await readFile(binary)).length).toBe(fakeElectronBinary().length); // patched in place
     });

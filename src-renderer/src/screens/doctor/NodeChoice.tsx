@@ -10,6 +10,8 @@ import { call, type UiError } from '../../errors';
 import { useSettings } from '../../stores/settings';
 import { useStatus } from '../../stores/status';
 
+type TestRow = NodeTestResult & { problem: string | null };
+
 interface NodeChoiceProps {
   onDone: () => void;
   doneLabel: string;
@@ -28,7 +30,7 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
   const save = useSettings((s) => s.save);
   const [mode, setMode] = useState<'embedded' | 'urls'>(view.values.nodeUrls.length > 0 ? 'urls' : 'embedded');
   const [urlsText, setUrlsText] = useState(view.values.nodeUrls.join('\n'));
-  const [results, setResults] = useState<NodeTestResult[] | null>(null);
+  const [results, setResults] = useState<TestRow[] | null>(null);
   const [testing, setTesting] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
 
@@ -41,13 +43,14 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
     if (mode === 'embedded') {
       await useStatus.getState().load();
       const node = useStatus.getState().app?.node;
-      setResults(node ? [{ url: node.url ?? 'embedded node', reachable: node.reachable, version: null, latencyMs: null, error: node.error }] : null);
+      setResults(node ? [{ url: node.url ?? 'embedded node', reachable: node.reachable, problem: node.error }] : null);
     } else {
-      const out: NodeTestResult[] = [];
+      const out: TestRow[] = [];
       for (const url of urls) {
         const result = await call(() => api().settings.testNode({ url }));
-        if (result.ok) out.push(result.value);
-        else out.push({ url, reachable: false, version: null, latencyMs: null, error: result.error.message });
+        // main answers only reachable / not; a refusal (e.g. an http URL to another computer) says why.
+        if (result.ok) out.push({ ...result.value, problem: null });
+        else out.push({ url, reachable: false, problem: result.error.message });
       }
       setResults(out);
     }
@@ -110,9 +113,7 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
             <li key={r.url}>
               <span className={`badge ${r.reachable ? 'badge-ok' : 'badge-danger'}`}>{r.reachable ? 'Reachable' : 'Unreachable'}</span>{' '}
               <span className="mono">{r.url}</span>
-              {r.version ? ` — BigchainDB ${r.version}` : ''}
-              {r.latencyMs !== null ? ` — ${Math.round(r.latencyMs)} ms` : ''}
-              {r.error ? ` — ${r.error}` : ''}
+              {r.problem ? ` — ${r.problem}` : ''}
             </li>
           ))}
         </ul>

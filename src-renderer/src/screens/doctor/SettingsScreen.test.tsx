@@ -54,6 +54,20 @@ describe('Settings', () => {
     expect(main.callsTo('settings.set')).toHaveLength(0);
   });
 
+  it('#14: refuses a plain http node URL to another computer, naming the rule; loopback http is fine', async () => {
+    const { user, main } = setup(<SettingsScreen />, { 'settings.get': () => view([]), 'settings.set': () => view([]) });
+    const urls = await screen.findByRole('textbox', { name: /Node URLs/ });
+    await user.clear(urls);
+    await user.type(urls, 'http://ledger.hospital.example:9984');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(screen.getByText(/^Node URL must use https:\/\/ — plain http:\/\/ is allowed only for a node on this computer/)).toBeTruthy();
+    expect(main.callsTo('settings.set')).toHaveLength(0);
+    await user.clear(urls);
+    await user.type(urls, 'http://127.0.0.1:9984');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(main.callsTo('settings.set')).toEqual([{ patch: { nodeUrls: ['http://127.0.0.1:9984'], autoLockMinutes: 10 } }]);
+  });
+
   it('shows main’s refusal of a setting IT locked meanwhile', async () => {
     const { user } = setup(<SettingsScreen />, {
       'settings.get': () => view([]),

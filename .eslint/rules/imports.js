@@ -33,7 +33,7 @@ export default {
     ],
     messages: {
       folder: "{{layer}} may not import '{{source}}' ({{target}}): it may import only {{allowed}}. {{why}}",
-      dependency: "{{layer}} may not import '{{source}}', a {{cls}} dependency: it may import only {{allowed}} ones. {{why}}",
+      dependency: "{{layer}} may not import '{{source}}' (a dependency classed {{cls}}): it may import only dependencies classed {{allowed}}. {{why}}",
       unclassified: "'{{name}}' is not classified: add it to .eslint/dependencies.js as anywhere, node, dom or electron.",
       unlayered: '{{file}} is in no declared layer: add its folder to .eslint/layers.js with what it may import.',
     },

@@ -62,6 +62,7 @@ export const dependencyClasses = {
   'js-yaml': 'anywhere',
   jsdom: 'node',
   pngjs: 'node',
+  prettier: 'node',
   tsx: 'node',
   typescript: 'node',
   'typescript-eslint': 'node',

@@ -10,8 +10,12 @@
 // program (its own process) and sees nothing of the app.
 
 const SHARED = 'src-shared';
-const MAIN_ORDER = 'inside src-main the order is app → ipc → records → ledger/vault/settings → crypto/fs (docs/ARCHITECTURE.md).';
-const mainWhy = { 'src-renderer': 'src-main never imports src-renderer.', 'src-main': `A lower layer never imports a higher one: ${MAIN_ORDER}` };
+const MAIN_ORDER =
+  'inside src-main the order is app → ipc → records → ledger/vault/settings → crypto/fs (docs/ARCHITECTURE.md, "Code by runtime").';
+const mainWhy = {
+  'src-renderer': 'src-main never imports src-renderer.',
+  'src-main': `A lower layer never imports a higher one: ${MAIN_ORDER}`,
+};
 const main = (folder, imports, dependencies = ['anywhere', 'node']) => ({
   folder: `src-main/${folder}`,
   imports: [...imports.map((f) => `src-main/${f}`), SHARED],
@@ -32,10 +36,30 @@ export const layers = [
       dom: 'src-shared must not import UI code or DOM-only packages.',
     },
   },
-  { folder: 'src-shared/ledger', imports: [], dependencies: ['anywhere'], why: { 'src-shared': 'the transaction core stands alone.' } },
-  { folder: 'src-shared/crypto', imports: [], dependencies: ['anywhere'], why: { 'src-shared': 'identity crypto stands alone.' } },
-  { folder: 'src-shared/records', imports: [], dependencies: ['anywhere'], why: { 'src-shared': 'the chart model stands alone.' } },
-  { folder: 'src-shared/ipc', imports: ['src-shared/records'], dependencies: ['anywhere'], why: { 'src-shared': 'the IPC contract builds on the chart model only.' } },
+  {
+    folder: 'src-shared/ledger',
+    imports: [],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the transaction core stands alone.' },
+  },
+  {
+    folder: 'src-shared/crypto',
+    imports: [],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'identity crypto stands alone.' },
+  },
+  {
+    folder: 'src-shared/records',
+    imports: [],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the chart model stands alone.' },
+  },
+  {
+    folder: 'src-shared/ipc',
+    imports: ['src-shared/records'],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the IPC contract builds on the chart model only.' },
+  },
   {
     folder: 'src-renderer',
     imports: [SHARED],
@@ -51,14 +75,19 @@ export const layers = [
     imports: ['src-shared/ipc'],
     dependencies: ['electron'],
     why: {
-      'src-main': 'The preload only bridges the IPC contract: it may import electron and src-shared/ipc, nothing of main.',
+      'src-main':
+        'The preload only bridges the IPC contract: it may import electron and src-shared/ipc, nothing of main.',
       'src-shared': 'The preload only bridges the IPC contract: it may import electron and src-shared/ipc.',
       node: 'The preload runs sandboxed: only electron.',
       anywhere: 'The preload only bridges the IPC contract: it may import electron and src-shared/ipc.',
       dom: 'The preload only bridges the IPC contract: it may import electron and src-shared/ipc.',
     },
   },
-  main('app', ['ipc', 'records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'], ['anywhere', 'node', 'electron']),
+  main(
+    'app',
+    ['ipc', 'records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
+    ['anywhere', 'node', 'electron'],
+  ),
   main('cli', ['records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
   main('ipc', ['records', 'ledger', 'vault', 'settings', 'crypto', 'fs'], ['anywhere', 'node', 'electron']),
   main('records', ['ledger', 'vault', 'settings', 'crypto', 'fs']),
@@ -71,7 +100,8 @@ export const layers = [
     ...main('ledger-node', ['crypto', 'fs']),
     why: {
       ...mainWhy,
-      'src-main': 'The ledger node is its own program: it imports nothing of the app (only src-main/crypto, src-main/fs and src-shared).',
+      'src-main':
+        'The ledger node is its own program: it imports nothing of the app (only src-main/crypto, src-main/fs and src-shared).',
       electron: 'The ledger node runs without Electron.',
     },
   },

@@ -20,7 +20,8 @@ export default {
       },
     ],
     messages: {
-      unclassified: "'{{name}}' ({{section}} in {{packageJson}}) is not classified: add it here as anywhere, node, dom or electron.",
+      unclassified:
+        "'{{name}}' ({{section}} in {{packageJson}}) is not classified: add it here as anywhere, node, dom or electron.",
       stale: "'{{name}}' is classified here but is not a dependency in {{packageJson}}: remove it.",
     },
   },

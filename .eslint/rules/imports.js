@@ -18,14 +18,19 @@ function packageName(source) {
 export default {
   meta: {
     type: 'problem',
-    docs: { description: 'Allow-list layering: which folders and which classes of npm dependency each folder may import.' },
+    docs: {
+      description: 'Allow-list layering: which folders and which classes of npm dependency each folder may import.',
+    },
     schema: [
       {
         type: 'object',
         properties: {
           layers: { type: 'array' },
           roots: { type: 'array', items: { type: 'string' } },
-          dependencyClasses: { type: 'object', additionalProperties: { enum: ['anywhere', 'node', 'dom', 'electron'] } },
+          dependencyClasses: {
+            type: 'object',
+            additionalProperties: { enum: ['anywhere', 'node', 'dom', 'electron'] },
+          },
         },
         required: ['layers', 'dependencyClasses'],
         additionalProperties: false,
@@ -33,8 +38,10 @@ export default {
     ],
     messages: {
       folder: "{{layer}} may not import '{{source}}' ({{target}}): it may import only {{allowed}}. {{why}}",
-      dependency: "{{layer}} may not import '{{source}}' (a dependency classed {{cls}}): it may import only dependencies classed {{allowed}}. {{why}}",
-      unclassified: "'{{name}}' is not classified: add it to .eslint/dependencies.js as anywhere, node, dom or electron.",
+      dependency:
+        "{{layer}} may not import '{{source}}' (a dependency classed {{cls}}): it may import only dependencies classed {{allowed}}. {{why}}",
+      unclassified:
+        "'{{name}}' is not classified: add it to .eslint/dependencies.js as anywhere, node, dom or electron.",
       unlayered: '{{file}} is in no declared layer: add its folder to .eslint/layers.js with what it may import.',
     },
   },
@@ -56,12 +63,21 @@ export default {
     function check(node, source) {
       if (typeof source !== 'string') return;
       if (source.startsWith('.')) {
-        const target = path.relative(cwd, path.resolve(path.dirname(context.filename), source)).split(path.sep).join('/');
+        const target = path
+          .relative(cwd, path.resolve(path.dirname(context.filename), source))
+          .split(path.sep)
+          .join('/');
         if (target.startsWith('..') || allowedFolders.some((folder) => inside(target, folder))) return;
         context.report({
           node,
           messageId: 'folder',
-          data: { layer: layer.folder, source, target, allowed: allowedFolders.join(', '), why: why(target.split('/')[0]) },
+          data: {
+            layer: layer.folder,
+            source,
+            target,
+            allowed: allowedFolders.join(', '),
+            why: why(target.split('/')[0]),
+          },
         });
         return;
       }
@@ -90,9 +106,14 @@ export default {
         const arg = node.argument;
         if (arg?.type === 'TSLiteralType' && arg.literal.type === 'Literal') check(arg, arg.literal.value);
       },
-      TSExternalModuleReference: (node) => node.expression.type === 'Literal' && check(node.expression, node.expression.value),
+      TSExternalModuleReference: (node) =>
+        node.expression.type === 'Literal' && check(node.expression, node.expression.value),
       CallExpression: (node) => {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal') {
+        if (
+          node.callee.type === 'Identifier' &&
+          node.callee.name === 'require' &&
+          node.arguments[0]?.type === 'Literal'
+        ) {
           check(node.arguments[0], node.arguments[0].value);
         }
       },

@@ -1,5 +1,5 @@
-// Subscribes to a node's valid-transaction WebSocket stream (SPEC §5.12) and reconnects with back-off, following
-// the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams).
+// Subscribes to a node's valid-transaction WebSocket stream (docs/PROTOCOL.md §5.12) and reconnects with back-off,
+// following the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams).
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { LedgerNodeClient } from './node-client';

@@ -1,5 +1,5 @@
 // Responses as the reference (Werkzeug behind gunicorn) writes them: JSON bodies, upper-case reason phrases
-// (the driver copies "<code> <reason>" into its errors, SPEC §5.0) and flask-cors' permissive CORS headers.
+// (the driver copies "<code> <reason>" into its errors, docs/PROTOCOL.md §5.0) and flask-cors' permissive CORS headers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const REASONS: Record<number, string> = {

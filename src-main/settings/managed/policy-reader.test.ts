@@ -30,9 +30,19 @@ describe('settleScopes', () => {
   });
 
   it('is absent when no scope holds a policy, and uses the one that does', () => {
-    expect(settleScopes('s', [{ location: USER, status: 'absent' }, { location: MACHINE, status: 'absent' }])).toEqual({ status: 'absent', source: 's' });
+    expect(
+      settleScopes('s', [
+        { location: USER, status: 'absent' },
+        { location: MACHINE, status: 'absent' },
+      ]),
+    ).toEqual({ status: 'absent', source: 's' });
     expect(settleScopes('s', [])).toEqual({ status: 'absent', source: 's' });
-    expect(settleScopes('s', [{ location: USER, status: 'present', values: { kioskCamera: false } }, { location: MACHINE, status: 'absent' }])).toEqual({
+    expect(
+      settleScopes('s', [
+        { location: USER, status: 'present', values: { kioskCamera: false } },
+        { location: MACHINE, status: 'absent' },
+      ]),
+    ).toEqual({
       status: 'ok',
       source: 's',
       values: { kioskCamera: false },
@@ -46,8 +56,15 @@ describe('settleScopes', () => {
     ]);
     expect(result.status).toBe('rejected');
     const reason = result.status === 'rejected' ? result.reason : '';
-    expect(reason).toMatch(/^machine-store: NodeUrls: must be REG_MULTI_SZ; unknown setting\(s\) "nodeUrl"; user-store: autoLockMinutes: /);
-    expect(settleScopes('s', [{ location: USER, status: 'present', values: { autoLockMinutes: 5 } }, { location: MACHINE, status: 'unreadable', reason: 'owned by uid 1000' }])).toEqual({
+    expect(reason).toMatch(
+      /^machine-store: NodeUrls: must be REG_MULTI_SZ; unknown setting\(s\) "nodeUrl"; user-store: autoLockMinutes: /,
+    );
+    expect(
+      settleScopes('s', [
+        { location: USER, status: 'present', values: { autoLockMinutes: 5 } },
+        { location: MACHINE, status: 'unreadable', reason: 'owned by uid 1000' },
+      ]),
+    ).toEqual({
       status: 'rejected',
       source: 's',
       reason: 'owned by uid 1000',
@@ -55,7 +72,10 @@ describe('settleScopes', () => {
   });
 
   it('rejects a policy that is not an object of settings', () => {
-    expect(settleScopes('s', [{ location: MACHINE, status: 'present', values: [1, 2] }])).toMatchObject({ status: 'rejected', reason: /^machine-store: expected a JSON object/ });
+    expect(settleScopes('s', [{ location: MACHINE, status: 'present', values: [1, 2] }])).toMatchObject({
+      status: 'rejected',
+      reason: /^machine-store: expected a JSON object/,
+    });
   });
 });
 
@@ -64,7 +84,11 @@ describe('ManagedPolicyReader', () => {
     const store = storeOf([{ location: MACHINE, status: 'present', values: { allowUserNodeUrls: false } }]);
     const reader = new ManagedPolicyReader(store);
     expect(reader.description).toBe('machine-store over user-store');
-    expect(await reader.read()).toEqual({ status: 'ok', source: 'machine-store over user-store', values: { allowUserNodeUrls: false } });
+    expect(await reader.read()).toEqual({
+      status: 'ok',
+      source: 'machine-store over user-store',
+      values: { allowUserNodeUrls: false },
+    });
     const stop = reader.watch(() => {});
     expect(store.watching).toBe(1);
     stop();

@@ -90,13 +90,18 @@ describe('doc references', () => {
 
   it('cite nothing outside the repository', () => {
     const outside = texts.flatMap(({ file, text }) =>
-      [...joined(text).matchAll(/\bSPEC(?:\.md)?\b\s*§?|\bDESIGN\s+§|\/work\/shared|spec folder/g)].map((m) => `${file}: "${m[0]}"`),
+      [...joined(text).matchAll(/\bSPEC(?:\.md)?\b\s*§?|\bDESIGN\s+§|\/work\/shared|spec folder/g)].map(
+        (m) => `${file}: "${m[0]}"`,
+      ),
     );
     expect(outside).toEqual([]);
   });
 
   it('catches a missing document, a missing section and an out-of-tree citation', () => {
-    const bad = citationsIn('src-main/x.ts', '// see docs/NOPE.md §1, and docs/PROTOCOL.md §4.7, §4.99 and\n// docs/DESIGN.md\n// §9');
+    const bad = citationsIn(
+      'src-main/x.ts',
+      '// see docs/NOPE.md §1, and docs/PROTOCOL.md §4.7, §4.99 and\n// docs/DESIGN.md\n// §9',
+    );
     expect(unresolved(bad)).toEqual([
       'src-main/x.ts: cites docs/NOPE.md, which does not exist',
       'src-main/x.ts: cites docs/PROTOCOL.md §4.99, which has no such heading',
@@ -104,6 +109,8 @@ describe('doc references', () => {
     ]);
     expect(unresolved(citationsIn('src-main/x.ts', '// (docs/PROTOCOL.md §5.1–§5.11; DESIGN.md §2)'))).toEqual([]);
     expect(unresolved(citationsIn('docs/DEPLOYMENT.md', 'see §4.5 and RFC 4648 §5'))).toEqual([]);
-    expect(unresolved(citationsIn('docs/DEPLOYMENT.md', 'see §4.9'))).toEqual(['docs/DEPLOYMENT.md: cites docs/DEPLOYMENT.md §4.9, which has no such heading']);
+    expect(unresolved(citationsIn('docs/DEPLOYMENT.md', 'see §4.9'))).toEqual([
+      'docs/DEPLOYMENT.md: cites docs/DEPLOYMENT.md §4.9, which has no such heading',
+    ]);
   });
 });

@@ -1,11 +1,12 @@
-// Lint rules that enforce which runtime layer may import which (see DESIGN.md §3).
+// Lint rules, among them the layering: which folder may import which folder and which class of npm dependency
+// (allow-lists in .eslint/layers.js and .eslint/dependencies.js; see docs/ARCHITECTURE.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
-import { builtinModules } from 'node:module';
-
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+import layersPlugin from './.eslint/plugin.js';
+import { layers, layeredRoots } from './.eslint/layers.js';
+import { dependencyClasses } from './.eslint/dependencies.js';
 
 // Browser/DOM globals that pure shared code must not touch (it also runs in Node).
 const domGlobals = Object.keys(globals.browser).filter((name) => !(name in globals.es2021) && !(name in globals['shared-node-browser']));
@@ -22,20 +23,21 @@ export default tseslint.config(
     },
   },
   {
+    // Shipped code only: tests, fixtures and test doubles sit beside it but are not part of any layer.
+    files: ['src-shared/**/*.{ts,tsx}', 'src-main/**/*.{ts,tsx,js,mjs}', 'src-renderer/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', 'src-renderer/src/test/**'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/imports': ['error', { layers, roots: layeredRoots, dependencyClasses }] },
+  },
+  {
+    files: ['.eslint/dependencies.js'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/classified-dependencies': ['error', { packageJson: 'package.json', dependencyClasses }] },
+  },
+  {
     files: ['src-shared/**/*.ts'],
     ignores: ['src-shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          ...nodeBuiltins.map((name) => ({ name, message: 'src-shared is pure TypeScript: no Node built-ins.' })),
-          { name: 'electron', message: 'src-shared must not import Electron.' },
-          { name: 'react', message: 'src-shared must not import UI code.' },
-        ],
-        patterns: [
-          { group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-shared imports neither src-main nor src-renderer.' },
-          { group: ['electron/*', 'keytar', 'lmdb', 'ws', 'bigchaindb-driver'], message: 'src-shared must not import Node/Electron-only packages.' },
-        ],
-      }],
       'no-restricted-globals': ['error',
         ...domGlobals.map((name) => ({ name, message: 'src-shared must not use DOM APIs.' })),
         { name: 'process', message: 'src-shared must not use Node globals.' },
@@ -49,28 +51,14 @@ export default tseslint.config(
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', {
-        paths: [
-          ...nodeBuiltins.map((name) => ({ name, message: 'The renderer is sandboxed: no Node built-ins.' })),
-          { name: 'electron', message: 'The renderer talks to main only through window.healthchain.' },
-        ],
-        patterns: [{ group: ['**/src-main/**'], message: 'src-renderer never imports src-main.' }],
-      }],
-    },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     files: ['src-main/**/*.ts'],
     languageOptions: { globals: globals.node },
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/src-renderer/**'], message: 'src-main never imports src-renderer.' }],
-      }],
-    },
   },
   {
-    files: ['test/**/*.{ts,tsx}', '**/*.test.{ts,tsx}', 'scripts/**', '*.config.{ts,js}', '.ci/**'],
+    files: ['test/**/*.{ts,tsx}', '**/*.test.{ts,tsx}', 'scripts/**', '*.config.{ts,js}', '.ci/**', '.eslint/**'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

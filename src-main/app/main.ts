@@ -13,7 +13,7 @@ import { createManagedSettingsReader, SettingsService } from '../settings';
 import { startAutoLock } from '../vault';
 import { createCore, type Core } from './core';
 import { securityHeaders } from './csp';
-import { isVettedTransactionUrl } from './external-links';
+import { isVettedTransactionUrl } from '../ipc/external-links';
 import { startEmbeddedNode, type EmbeddedNode } from './embedded-node';
 import { guardSession, guardWebContents } from './guards';
 import { installMenu } from './menu';

@@ -2,7 +2,7 @@
 // page could read any local file it can name, and every file:// page would share one origin.
 import { protocol, type Session } from 'electron';
 import { SECURITY_HEADERS } from './csp';
-import { APP_SCHEME } from './protocol-constants';
+import { APP_SCHEME } from '../ipc/app-origin';
 import { serveStatic } from './static-files';
 
 /** Must run before `app.whenReady()`. */

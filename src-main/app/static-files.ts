@@ -1,7 +1,7 @@
 // Resolves app:// request URLs to files of the built renderer (out/renderer), refusing anything outside it.
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { APP_HOST, APP_SCHEME } from './protocol-constants';
+import { APP_HOST, APP_SCHEME } from '../ipc/app-origin';
 import { SECURITY_HEADERS } from './csp';
 
 const MIME: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@
 import { BrowserWindow } from 'electron';
 import type { Variant } from '../../src-shared/ipc';
 import { guardWebContents } from './guards';
-import { APP_ENTRY_URL } from './protocol-constants';
+import { APP_ENTRY_URL } from '../ipc/app-origin';
 import { variantArg } from './preload/variant-arg';
 import { frameOptions } from './web-preferences';
 

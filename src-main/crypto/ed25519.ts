@@ -1,7 +1,7 @@
 // Ed25519 signing on libsodium, prepared once per key holder: the 64-byte libsodium secret key (seed ‖ public key)
 // lives in secure memory until the holder locks. Ed25519 is deterministic, so the signatures are exactly the
 // RFC 8032 ones the pure-JS default (@noble/curves) gives.
-import type { PreparedKey } from '../../src-shared/crypto/keyholder';
+import type { PreparedKey } from './seed-key-holder';
 import { prepareSecret, sodium } from './sodium';
 
 export function ed25519Signer(signSeed: Uint8Array): PreparedKey<Uint8Array, Uint8Array> {

@@ -1,7 +1,7 @@
 // The MAC an identity puts on data it stores for itself (its cache of verified transactions): libsodium's crypto_auth,
-// HMAC-SHA-512-256, under the identity's local key. The pure-JS default in src-shared/crypto/keyholder.ts computes
+// HMAC-SHA-512-256, under the identity's local key. The pure-JS default in seed-key-holder.ts computes
 // the same function with @noble/hashes.
-import type { PreparedKey } from '../../src-shared/crypto/keyholder';
+import type { PreparedKey } from './seed-key-holder';
 import { prepareSecret, sodium } from './sodium';
 
 export function localMacer(localKey: Uint8Array): PreparedKey<Uint8Array, Uint8Array> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import { base58 } from '@scure/base';
-import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from './seed-key-holder';
 import { openSealedWithSecret, sealTo as pureSealTo, SEALED_BOX_OVERHEAD } from '../../src-shared/crypto/sealed-box';
 import { SealedBoxError } from '../../src-shared/crypto/errors';
 import { nativeKeyHolderCrypto } from './key-holder-crypto';

@@ -4,7 +4,7 @@
 // writing, one unwrap per version read: libsodium makes each ~5× cheaper than tweetnacl.
 import { decodeKey32 } from '../../src-shared/crypto/bytes';
 import { SealedBoxError } from '../../src-shared/crypto/errors';
-import type { PreparedKey } from '../../src-shared/crypto/keyholder';
+import type { PreparedKey } from './seed-key-holder';
 import { SEALED_BOX_OVERHEAD } from '../../src-shared/crypto/sealed-box';
 import { prepareSecret, sodium } from './sodium';
 

@@ -4,7 +4,7 @@
 // Ed25519 verification on this machine (116 µs against 183 µs). Secrets live in sodium_malloc memory (guarded pages,
 // never swapped) and are zeroed as soon as their holder is done with them.
 import sodium from 'sodium-native';
-import type { PreparedKey } from '../../src-shared/crypto/keyholder';
+import type { PreparedKey } from './seed-key-holder';
 
 export { sodium };
 

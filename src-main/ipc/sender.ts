@@ -1,7 +1,7 @@
 // Who may call main: only the main frame of our own window, showing our own app:// origin. A compromised or
 // navigated frame, a subframe, a devtools extension page or any other webContents is refused.
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { APP_HOST, APP_SCHEME } from '../app/protocol-constants';
+import { APP_HOST, APP_SCHEME } from './app-origin';
 
 export interface SenderFacts {
   readonly sender: Pick<WebContents, 'id'>;

@@ -13,7 +13,7 @@ import { createValidator } from './validation';
 
 export const DEFAULT_PORT = 9984;
 export const DEFAULT_HOST = '127.0.0.1';
-// Generous next to the reference deployments' 15 kB nginx cap (SPEC §1.6); a chart version is a few kB.
+// Generous next to the reference deployments' 15 kB nginx cap (docs/PROTOCOL.md §1.6); a chart version is a few kB.
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface LedgerNodeOptions {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SeedKeyHolder, signerFor } from '../../src-shared/crypto/keyholder';
+import { signerFor } from '../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { sealEnvelope } from '../../src-shared/crypto/envelope';
 import {
   ed25519Output, encodeFulfillment, fromBase58, inputDigest, makeTransfer, signTransaction, toBase64Url, transactionId,

@@ -1,4 +1,4 @@
-// The durable outbox (DESIGN.md §2 "Nothing is lost"): every signed transaction is written here before it is
+// The durable outbox (docs/DESIGN.md §2 "Nothing is lost"): every signed transaction is written here before it is
 // posted, and leaves only once the node has committed it. Records live in one lmdb environment in the outbox
 // directory, one entry per transaction (key: its id, value: the record as JSON). An lmdb commit is atomic, so a
 // crash leaves each record whole or absent; and lmdb puts every write queued while a commit is busy into the next

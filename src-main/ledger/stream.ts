@@ -1,6 +1,6 @@
-// Subscribes to a node's valid-transaction WebSocket stream (SPEC §5.12) and reconnects with back-off, following
-// the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams). The embedded node
-// wants its bearer token on the stream too; it goes only to the node it belongs to (same host and port).
+// Subscribes to a node's valid-transaction WebSocket stream (docs/PROTOCOL.md §5.12) and reconnects with back-off,
+// following the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams). The
+// embedded node wants its bearer token on the stream too; it goes only to the node it belongs to (same host and port).
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { LedgerNodeClient } from './node-client';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import type { Transaction } from '../../src-shared/ledger';
 import { sampleChart } from '../../src-shared/records/fixtures';
 import { payloadOf } from '../../src-shared/records/payload';

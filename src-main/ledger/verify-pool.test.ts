@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import type { Transaction } from '../../src-shared/ledger';
 import { sampleChart } from '../../src-shared/records/fixtures';
 import { payloadOf } from '../../src-shared/records/payload';

@@ -267,6 +267,16 @@ describe('SettingsService', () => {
     expect(view.values.autoLockMinutes).toBe(7);
   });
 
+  it('picks up a new policy as soon as the source reports it changed, long before the periodic re-read', async () => {
+    const service = await open();
+    const changed = new Promise<SettingsView>((resolve) => service.onChange(resolve));
+    const stop = service.watchManaged(3_600_000);
+    await writePolicy({ autoLockMinutes: 8 });
+    const view = await Promise.race([changed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 3 s')), 3000))]);
+    stop();
+    expect(view.values.autoLockMinutes).toBe(8);
+  });
+
   it('sets aside a corrupt user file (keeping it) and starts from defaults', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(userDir);

@@ -149,13 +149,21 @@ export class SettingsService {
     });
   }
 
-  /** Re-reads the managed policy every intervalMs; returns a function that stops it. */
+  /**
+   * Re-reads the managed policy when its source reports a change (where the platform can) and every intervalMs in
+   * any case; returns a function that stops both.
+   */
   watchManaged(intervalMs = 60_000): () => void {
-    const timer = setInterval(() => {
+    const refresh = () => {
       void this.refreshManaged();
-    }, intervalMs);
+    };
+    const timer = setInterval(refresh, intervalMs);
     timer.unref?.();
-    return () => clearInterval(timer);
+    const stopWatching = this.managedReader.watch?.(refresh);
+    return () => {
+      clearInterval(timer);
+      stopWatching?.();
+    };
   }
 
   onChange(listener: Listener): () => void {

@@ -1,7 +1,7 @@
 // The OS keychain through keytar: one service name for the app, one account per identity (account = signKey).
 // The keychain is the only store of secrets; every value we put there is already sealed by the doctor's password.
 //
-// Two keytar traps handled here (docs/STACK.md, and measured with gnome-keyring):
+// Two keytar traps handled here (both measured with gnome-keyring):
 //  - reads return null when the keyring is locked or absent, exactly as when nothing is stored, and deletePassword
 //    returns false on a locked keyring; only writes throw. So before concluding "nothing stored" or listing, we
 //    probe with a write, which tells "unavailable" / "locked" / "fine" apart.

@@ -1,4 +1,4 @@
-// The public profile of a doctor identity (also published as the practitioner asset, DESIGN §2).
+// The public profile of a doctor identity (also published as the practitioner asset, docs/DESIGN.md §2).
 import { InvalidInputError } from './errors';
 
 export interface DoctorProfile {

@@ -1,7 +1,8 @@
 // The doctor key vault (main process only). Seeds live in the OS keychain, each sealed by its own doctor's password,
 // so several doctors sharing one OS account cannot reach each other's keys. Unlocking yields a KeyHolder handle that
 // signs and unseals in this process; no method returns, logs or serialises a seed or private key.
-import { type LockableKeyHolder, SeedKeyHolder } from '../../src-shared/crypto/keyholder';
+import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
 import { newSeed } from '../../src-shared/crypto/keys';
 import { randomBytes, wipe } from '../../src-shared/crypto/bytes';

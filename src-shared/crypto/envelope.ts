@@ -1,4 +1,4 @@
-// The envelope: the metadata of every chart transaction (DESIGN.md §2). The version's content is sealed with a
+// The envelope: the metadata of every chart transaction (docs/DESIGN.md §2). The version's content is sealed with a
 // fresh random 32-byte data key (tweetnacl secretbox, XSalsa20-Poly1305); the data key is wrapped to each reader's
 // X25519 box key with an anonymous sealed box. The clear part (action, seq, time, author, reader keys) carries no
 // health data; it is authenticated by the transaction's signature, not by the box.

@@ -1,4 +1,5 @@
-// Output amounts: decimal strings holding 1 ≤ n ≤ 9×10^18 (SPEC §1.5). BigInt, since 9e18 > Number.MAX_SAFE_INTEGER.
+// Output amounts: decimal strings holding 1 ≤ n ≤ 9×10^18 (docs/PROTOCOL.md §1.5).
+// BigInt, since 9e18 > Number.MAX_SAFE_INTEGER.
 import type { LedgerValidationError } from './errors';
 import { messages } from './errors';
 

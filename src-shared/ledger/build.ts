@@ -1,5 +1,5 @@
-// Building unsigned CREATE and TRANSFER transactions and their outputs (SPEC §1). Builders throw LedgerInputError
-// for caller mistakes so that nothing invalid is ever signed.
+// Building unsigned CREATE and TRANSFER transactions and their outputs (docs/PROTOCOL.md §1). Builders throw
+// LedgerInputError for caller mistakes so that nothing invalid is ever signed.
 import { isValidAmount } from './amounts';
 import { decodePublicKey } from './bytes';
 import { canonicalJson } from './canonical-json';
@@ -77,7 +77,7 @@ function requireOutputs(outputs: readonly Output[]): void {
 
 /**
  * A CREATE issued by `issuers`. One issuer signs an Ed25519 fulfillment; several sign one n-of-n threshold
- * fulfillment (the v2.0 schema allows exactly one CREATE input, SPEC §8.1).
+ * fulfillment (the v2.0 schema allows exactly one CREATE input, docs/PROTOCOL.md §8.1).
  */
 export function makeCreate(assetData: JsonObject | null, metadata: JsonObject | null, outputs: readonly Output[], issuers: readonly string[]): UnsignedTransaction {
   requireData(assetData, 'asset data');

@@ -1,6 +1,6 @@
-// Canonical JSON exactly as the reference server writes it before hashing (SPEC §2.1):
+// Canonical JSON exactly as the reference server writes it before hashing (docs/PROTOCOL.md §2.1):
 // python-rapidjson `dumps(v, ensure_ascii=False, sort_keys=True)`, compact. Where the JS driver's
-// json-stable-stringify differs (SPEC §2.1.3) we follow the reference, so an id we compute is the id a real
+// json-stable-stringify differs (docs/PROTOCOL.md §2.1.3) we follow the reference, so an id we compute is the id a real
 // BigchainDB computes:
 //   - keys sorted by Unicode code point (not UTF-16 code unit);
 //   - control characters escaped with UPPER-case hex (`\u001F`);

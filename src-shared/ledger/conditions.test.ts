@@ -1,4 +1,4 @@
-// Crypto-condition encoding (SPEC §3): costs, subtypes, URIs, and the strict DER reader.
+// Crypto-condition encoding (docs/PROTOCOL.md §3): costs, subtypes, URIs, and the strict DER reader.
 import { describe, expect, it } from 'vitest';
 import vectorsFile from '../../test/fixtures/bigchaindb/test-vectors.json';
 import { fromBase64Url, toHex } from './bytes';

@@ -1,5 +1,5 @@
-// Crypto-conditions (draft-thomas-crypto-conditions-03, SPEC §3): a condition's fingerprint, cost, subtypes,
-// its DER binary and its `ni:` URI, derived from `condition.details` JSON.
+// Crypto-conditions (draft-thomas-crypto-conditions-03, docs/PROTOCOL.md §3): a condition's fingerprint, cost,
+// subtypes, its DER binary and its `ni:` URI, derived from `condition.details` JSON.
 import { concatBytes, compareBytes, decodePublicKey, toBase64Url } from './bytes';
 import type { CryptoProvider } from './crypto-provider';
 import { pureCryptoProvider, sha256With } from './crypto-provider';

@@ -1,6 +1,6 @@
-// What validation needs to know about ledger state (SPEC §4.5–§4.7). The node answers from its committed store plus
-// the block being built; the app answers from transactions it fetched. Synchronous on purpose: the node can run
-// "validate + append" as one critical section with no await in between (SPEC §4.7).
+// What validation needs to know about ledger state (docs/PROTOCOL.md §4.5–§4.7). The node answers from its committed
+// store plus the block being built; the app answers from transactions it fetched. Synchronous on purpose: the node can
+// run "validate + append" as one critical section with no await in between (docs/PROTOCOL.md §4.7).
 import type { Transaction } from './types';
 
 export interface LedgerContext {

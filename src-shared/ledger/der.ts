@@ -1,6 +1,6 @@
-// The DER subset crypto-conditions need (SPEC §3.3): one-byte context tags, definite minimal lengths, minimal
-// unsigned INTEGERs and BIT STRINGs. Written here because the maintained crypto-conditions packages depend on Node's
-// Buffer; this file is small and pinned by the spec's test vectors. The reader is strict: anything non-canonical
+// The DER subset crypto-conditions need (docs/PROTOCOL.md §3.3): one-byte context tags, definite minimal lengths,
+// minimal unsigned INTEGERs and BIT STRINGs. Written here because the maintained crypto-conditions packages depend on
+// Node's Buffer; this file is small and pinned by the spec's test vectors. The reader is strict: anything non-canonical
 // (non-minimal length, long-form for short values, trailing bytes) is rejected rather than silently re-encoded.
 import { concatBytes } from './bytes';
 

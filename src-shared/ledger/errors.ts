@@ -1,5 +1,5 @@
-// Typed failures. `type` is the reference server's exception class name and `message` its exact text (SPEC §4.4, §4.8),
-// so the node can answer the reference's 400 bodies verbatim.
+// Typed failures. `type` is the reference server's exception class name and `message` its exact text
+// (docs/PROTOCOL.md §4.4, §4.8), so the node can answer the reference's 400 bodies verbatim.
 
 export type LedgerErrorType =
   | 'SchemaValidationError'
@@ -20,7 +20,7 @@ export interface LedgerValidationError {
 
 export type ValidationResult<T> = { ok: true; tx: T; assetId: string } | { ok: false; error: LedgerValidationError };
 
-/** The `message` field of the reference's 400 body for this error (SPEC §4.3). */
+/** The `message` field of the reference's 400 body for this error (docs/PROTOCOL.md §4.3). */
 export function referenceErrorMessage(error: LedgerValidationError): string {
   return error.type === 'SchemaValidationError'
     ? `Invalid transaction schema: ${error.message}`

@@ -1,4 +1,4 @@
-// Crypto-condition fulfillments (SPEC §3.3, §3.5): DER parse/encode of Ed25519 and threshold fulfillments,
+// Crypto-condition fulfillments (docs/PROTOCOL.md §3.3, §3.5): DER parse/encode of Ed25519 and threshold fulfillments,
 // the condition a fulfillment proves, and signature verification of every leaf.
 import { concatBytes, compareBytes } from './bytes';
 import type { CryptoCondition } from './conditions';

@@ -1,5 +1,5 @@
-// Key-name and `language` rules for asset.data and metadata (SPEC §1.6), in the reference's order. They exist
-// because the reference stores these objects in MongoDB, whose keys and text-index languages are restricted.
+// Key-name and `language` rules for asset.data and metadata (docs/PROTOCOL.md §1.6), in the reference's order. They
+// exist because the reference stores these objects in MongoDB, whose keys and text-index languages are restricted.
 import type { LedgerValidationError } from './errors';
 import { messages } from './errors';
 import { pyStr } from './python-text';

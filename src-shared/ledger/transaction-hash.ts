@@ -1,4 +1,4 @@
-// The transaction id (SPEC §2.2) and the message each input signs (SPEC §2.3).
+// The transaction id (docs/PROTOCOL.md §2.2) and the message each input signs (docs/PROTOCOL.md §2.3).
 import { canonicalJson, compareCodePoints } from './canonical-json';
 import { concatBytes, toHex, utf8 } from './bytes';
 import type { CryptoProvider } from './crypto-provider';

@@ -1,4 +1,4 @@
-// Shapes of BigchainDB transaction model v2.0 (SPEC §1). Field names are the wire names.
+// Shapes of BigchainDB transaction model v2.0 (docs/PROTOCOL.md §1). Field names are the wire names.
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 export interface JsonObject {

@@ -1,4 +1,5 @@
-// Verification fails with the reference's error class and exact text for each kind of bad transaction (SPEC §4).
+// Verification fails with the reference's error class and exact text for each kind of bad transaction
+// (docs/PROTOCOL.md §4).
 import { describe, expect, it } from 'vitest';
 import vectorsFile from '../../test/fixtures/bigchaindb/test-vectors.json';
 import { signerFor, testKeys } from '../../test/unit/ledger/seed-signer';

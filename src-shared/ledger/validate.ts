@@ -1,4 +1,4 @@
-// Complete verification of a transaction in the reference server's order (SPEC §4.1, §4.5, §4.6):
+// Complete verification of a transaction in the reference server's order (docs/PROTOCOL.md §4.1, §4.5, §4.6):
 // id → schema → key rules → inputs parse → outputs parse (amounts) → state rules → fulfillments.
 // Every failure is a typed result carrying the reference's class name and exact text; nothing here throws for bad input.
 import { readAmount } from './amounts';
@@ -42,7 +42,7 @@ export function checkTransactionStructure(tx: unknown, crypto: CryptoProvider = 
   return prepared.ok ? { ok: true, tx: prepared.value.tx, assetId: assetIdOf(prepared.value.tx) } : prepared;
 }
 
-/** Full verification against ledger state, as the reference does on POST (SPEC §4). */
+/** Full verification against ledger state, as the reference does on POST (docs/PROTOCOL.md §4). */
 export function validateTransaction(tx: unknown, ctx: LedgerContext, crypto: CryptoProvider = pureCryptoProvider): ValidationResult<Transaction> {
   return guard(() => {
     const prepared = prepare(tx, crypto);
@@ -129,7 +129,8 @@ function prepare(raw: unknown, crypto: CryptoProvider): { ok: true; value: Prepa
     }
   }
 
-  // 5. outputs: condition details, amount, and (stricter than the reference, SPEC §4.9) the URI must match details
+  // 5. outputs: condition details, amount, and (stricter than the reference, docs/PROTOCOL.md §4.9) the URI must
+  // match details
   for (let j = 0; j < tx.outputs.length; j++) {
     const output = tx.outputs[j] as Output;
     let condition: CryptoCondition;
@@ -169,7 +170,8 @@ function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerConte
 
   if (tx.operation === 'CREATE') {
     if (ctx.getTransaction(tx.id)) return fail('DuplicateTransaction', messages.duplicate(tx.id));
-    // The reference ties a CREATE's fulfillment to no condition (SPEC §3.5 step 5): any valid signer is accepted.
+    // The reference ties a CREATE's fulfillment to no condition (docs/PROTOCOL.md §3.5 step 5): any valid signer is
+    // accepted.
     const ff = fulfillments[0];
     if (!ff || !verifyFulfillment(ff, digestForText(base, null, crypto), crypto)) return fail('InvalidSignature', messages.signatureInvalid);
     return { ok: true, tx, assetId };
@@ -182,7 +184,7 @@ function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerConte
     const inputTx = ctx.getTransaction(link.transaction_id);
     if (!inputTx) return fail('InputDoesNotExist', messages.inputMissing(link.transaction_id));
     if (ctx.spentBy(link.transaction_id, link.output_index)) return fail('DoubleSpend', messages.spent(link.transaction_id));
-    // The reference crashes (500) on an index past the end; we answer as for a missing input (SPEC §8).
+    // The reference crashes (500) on an index past the end; we answer as for a missing input (docs/PROTOCOL.md §8).
     const output = inputTx.outputs[link.output_index];
     if (!output) return fail('InputDoesNotExist', messages.inputMissing(link.transaction_id));
     spentOutputs.push(output);

@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../src-main/crypto/ledger-crypto';
 import type { Transaction } from '../../src-shared/ledger';

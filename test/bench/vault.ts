@@ -8,7 +8,7 @@ import { nodeScrypt } from '../../src-main/vault/node-scrypt';
 import { BACKUP_SCRYPT_PARAMS, VAULT_SCRYPT_PARAMS } from '../../src-main/vault/vault';
 import { CARD_SCRYPT_PARAMS, deriveCardSeed, deriveCardSeedV2 } from '../../src-shared/crypto/card';
 import { nobleScrypt, type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
-import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
 import { newSeed } from '../../src-shared/crypto/keys';
 import { sealTo } from '../../src-shared/crypto/sealed-box';
 import { randomBytes, utf8 } from '../../src-shared/crypto/bytes';

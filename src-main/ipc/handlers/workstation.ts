@@ -3,7 +3,7 @@
 // schemas are the last gate: anything extra is stripped by the registry).
 import { IpcFailure } from '../../../src-shared/ipc';
 import type { IdentitySummary } from '../../vault';
-import { isVettedTransactionUrl } from '../../app/external-links';
+import { isVettedTransactionUrl } from '../external-links';
 import { NodeUnreachableError } from '../../ledger/errors';
 import { nodeBase } from '../../ledger/node-url';
 import type { HandlerMap } from '../registry';

@@ -24,7 +24,7 @@ export interface NodeValidationError {
 
 export type ValidationOutcome = { ok: true; tx: TxShape } | { ok: false; error: NodeValidationError };
 
-/** Checks a parsed POST body as the reference does (SPEC §4); must not throw for any JSON value. */
+/** Checks a parsed POST body as the reference does (docs/PROTOCOL.md §4); must not throw for any JSON value. */
 export type Validator = (body: unknown, ctx: NodeLedgerContext) => ValidationOutcome;
 
 export type SubmitMode = 'async' | 'sync' | 'commit';
@@ -32,7 +32,7 @@ export type SubmitMode = 'async' | 'sync' | 'commit';
 export type SubmitOutcome =
   | { kind: 'accepted'; json: string }
   | { kind: 'rejected'; error: NodeValidationError }
-  /** Tendermint's mempool answer for a transaction already pending (SPEC §4.7). */
+  /** Tendermint's mempool answer for a transaction already pending (docs/PROTOCOL.md §4.7). */
   | { kind: 'pending-duplicate' }
   | { kind: 'unavailable'; message: string };
 

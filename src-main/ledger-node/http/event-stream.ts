@@ -1,5 +1,5 @@
-// The WebSocket stream of valid transactions (SPEC §5.12): one text frame per committed transaction, in block
-// order, formatted as Python's json.dumps writes it. Client messages are ignored. Served on the HTTP port (the
+// The WebSocket stream of valid transactions (docs/PROTOCOL.md §5.12): one text frame per committed transaction, in
+// block order, formatted as Python's json.dumps writes it. Client messages are ignored. Served on the HTTP port (the
 // reference uses a second port; the advertised `streams` URL says where it is, so clients follow it).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

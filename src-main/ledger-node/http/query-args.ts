@@ -1,4 +1,5 @@
-// Query-argument parsing with the error shapes of Flask-RESTful's reqparse as the reference uses it (SPEC §5.0):
+// Query-argument parsing with the error shapes of Flask-RESTful's reqparse as the reference uses it
+// (docs/PROTOCOL.md §5.0):
 // `{"message": {"<arg>": "<text>"}}` for a bad or missing argument (first failing argument, in declaration order),
 // and `{"message": "Unknown arguments: a, b"}` on strict endpoints once every declared argument parsed.
 import { jsonReply, type Reply } from './reply';

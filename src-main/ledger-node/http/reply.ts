@@ -1,6 +1,6 @@
 // Responses as the reference (Werkzeug behind gunicorn) writes them: JSON bodies and upper-case reason phrases
-// (the driver copies "<code> <reason>" into its errors, SPEC §5.0) — but without the reference's permissive
-// flask-cors headers: no web page may read from or write to this node (issue #14, access.ts).
+// (the driver copies "<code> <reason>" into its errors, docs/PROTOCOL.md §5.0) — but without the reference's
+// permissive flask-cors headers: no web page may read from or write to this node (issue #14, access.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const REASONS: Record<number, string> = {

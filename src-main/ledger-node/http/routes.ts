@@ -1,4 +1,4 @@
-// The HTTP API v1 endpoints (SPEC §5.1–§5.11). Handlers read committed state only, as the reference does.
+// The HTTP API v1 endpoints (docs/PROTOCOL.md §5.1–§5.11). Handlers read committed state only, as the reference does.
 import type { Committer, SubmitMode } from '../commit/committer';
 import { runSearch, type SearchKind } from '../search/run-search';
 import { searchDocumentOf } from '../store/block-postings';
@@ -103,7 +103,7 @@ export async function postTransaction(ctx: RouteContext, query: URLSearchParams,
   }
 }
 
-/** The mode argument is checked before the body is read (SPEC §4.1); see `checkMode`. */
+/** The mode argument is checked before the body is read (docs/PROTOCOL.md §4.1); see `checkMode`. */
 function modeOf(query: URLSearchParams): SubmitMode {
   const raw = query.get('mode');
   return raw === 'sync' || raw === 'commit' ? raw : 'async';
@@ -143,8 +143,8 @@ export function textSearch(ctx: RouteContext, kind: SearchKind, query: URLSearch
 }
 
 /**
- * The reference's `assets` and `metadata` documents (SPEC §6) as a JSON array, written as JSON.stringify would
- * write `{data, id}` and `{id, metadata}`, copied from the stored bytes.
+ * The reference's `assets` and `metadata` documents (docs/PROTOCOL.md §6) as a JSON array, written as JSON.stringify
+ * would write `{data, id}` and `{id, metadata}`, copied from the stored bytes.
  */
 function searchDocumentsJson(store: LedgerStore, kind: SearchKind, seqs: readonly number[]): Buffer {
   const out = new ByteWriter(64 * 1024);

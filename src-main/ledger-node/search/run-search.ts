@@ -1,5 +1,5 @@
 // Answers a `$search` string from the inverted index: ORed terms scored by weight, then phrase and negation
-// filters; best score first, ties in commit order (SPEC §6).
+// filters; best score first, ties in commit order (docs/PROTOCOL.md §6).
 import type { SearchHit } from '../store/ledger-store';
 import { containsPhrase, parseTextQuery } from './text-search';
 

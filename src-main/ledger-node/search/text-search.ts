@@ -1,7 +1,7 @@
-// MongoDB `$text` semantics as BigchainDB uses them (SPEC §6): a wildcard text index over every string value at any
-// depth, queried in English, case- and diacritic-insensitive; plain terms are ORed, "quoted phrases" are required,
-// -terms exclude. The node keeps an inverted index of the terms this module produces, written in the same lmdb
-// transaction as the transaction itself.
+// MongoDB `$text` semantics as BigchainDB uses them (docs/PROTOCOL.md §6): a wildcard text index over every string
+// value at any depth, queried in English, case- and diacritic-insensitive; plain terms are ORed, "quoted phrases" are
+// required, -terms exclude. The node keeps an inverted index of the terms this module produces, written in the same
+// lmdb transaction as the transaction itself.
 import stem from 'wink-porter2-stemmer';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 

@@ -1,6 +1,6 @@
 // What the search indexes hold for a batch of transactions: per index, each term with the (seq, weight) of every
 // document containing it. The reference's `assets` documents are `{data, id}` (CREATEs only), its `metadata`
-// documents `{id, metadata}` (every transaction), SPEC §6.
+// documents `{id, metadata}` (every transaction), docs/PROTOCOL.md §6.
 import { indexDocument } from '../search/text-search';
 import type { IndexKind } from './term-index';
 import type { TxShape } from './tx-shape';

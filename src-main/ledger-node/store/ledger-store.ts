@@ -161,7 +161,7 @@ export class LedgerStore {
     return undefined;
   }
 
-  /** Outputs listed for an owner, in commit order then output index (SPEC §5.6). */
+  /** Outputs listed for an owner, in commit order then output index (docs/PROTOCOL.md §5.6). */
   outputsOf(publicKey: string, spent?: boolean): { transaction_id: string; output_index: number }[] {
     const found: { transaction_id: string; output_index: number }[] = [];
     for (const { key, value } of this.outputs.getRange({ start: [publicKey, 0], end: [publicKey, MAX_SEQ] })) {

@@ -1,5 +1,5 @@
 // The parts of a (validated) BigchainDB v2.0 transaction the node's storage and indexes read. Declared here, not
-// imported from the transaction core, so storage depends only on the wire shape (SPEC §1), which is fixed.
+// imported from the transaction core, so storage depends only on the wire shape (docs/PROTOCOL.md §1), which is fixed.
 export interface TxFulfills {
   readonly transaction_id: string;
   readonly output_index: number;
@@ -18,7 +18,7 @@ export interface TxShape {
   }[];
 }
 
-/** The asset id of a transaction: a CREATE's own id, a TRANSFER's `asset.id` (SPEC §1.2). */
+/** The asset id of a transaction: a CREATE's own id, a TRANSFER's `asset.id` (docs/PROTOCOL.md §1.2). */
 export function assetIdOf(tx: TxShape): string {
   return tx.operation === 'CREATE' ? tx.id : String(tx.asset.id);
 }
@@ -33,8 +33,8 @@ export function detailsKeys(details: unknown, into: Set<string> = new Set()): Se
 }
 
 /**
- * The owners an output is listed under by `/outputs` (SPEC §5.6): keys that are both in `public_keys` and in the
- * condition's details.
+ * The owners an output is listed under by `/outputs` (docs/PROTOCOL.md §5.6): keys that are both in `public_keys` and
+ * in the condition's details.
  */
 export function outputOwners(output: TxShape['outputs'][number]): string[] {
   const inDetails = detailsKeys(output.condition.details);

@@ -1,19 +1,24 @@
 // Picks the managed-settings reader for the platform the app runs on.
-import type { ManagedReadResult, ManagedSettingsReader } from './reader';
+import type { ManagedSettingsReader, ManagedSettingsSource, RawScope } from './reader';
+import { ManagedPolicyReader } from './policy-reader';
 import { LinuxManagedSettingsReader } from './linux';
 import { MacManagedSettingsReader } from './macos';
 import { WindowsManagedSettingsReader } from './windows';
 
-export type { ManagedReadResult, ManagedSettingsReader } from './reader';
-export { LinuxManagedSettingsReader, LINUX_MANAGED_SETTINGS_PATH } from './linux';
-export { MacManagedSettingsReader } from './macos';
-export { WindowsManagedSettingsReader } from './windows';
+export type { ManagedReadResult, ManagedSettingsReader, ManagedSettingsSource, RawScope } from './reader';
+export { ManagedPolicyReader } from './policy-reader';
+export { LinuxManagedSettingsReader, LinuxManagedSettingsSource, LINUX_MANAGED_SETTINGS_PATH } from './linux';
+export { MacManagedSettingsReader, MacManagedSettingsSource } from './macos';
+export { WindowsManagedSettingsReader, WindowsManagedSettingsSource } from './windows';
 
 /** Platforms without a managed-settings mechanism we support: nothing is managed. */
-class NoManagedSettings implements ManagedSettingsReader {
+class NoManagedSettings implements ManagedSettingsSource {
   constructor(readonly description: string) {}
-  async read(): Promise<ManagedReadResult> {
-    return { status: 'absent', source: this.description };
+  async read(): Promise<RawScope[]> {
+    return [];
+  }
+  watch(): () => void {
+    return () => {};
   }
 }
 
@@ -26,6 +31,6 @@ export function createManagedSettingsReader(appId: string, platform: NodeJS.Plat
     case 'linux':
       return new LinuxManagedSettingsReader();
     default:
-      return new NoManagedSettings(`no managed settings on ${platform}`);
+      return new ManagedPolicyReader(new NoManagedSettings(`no managed settings on ${platform}`));
   }
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LinuxManagedSettingsReader } from './linux';
+import { LinuxManagedSettingsReader, LinuxManagedSettingsSource } from './linux';
 
 const isRoot = process.getuid?.() === 0;
 const uid = process.getuid?.() ?? 0;
@@ -115,5 +115,45 @@ describe('LinuxManagedSettingsReader', () => {
     expect(((await reader().read()) as { reason: string }).reason).toMatch(/trustedPractitionerKeys\.0: must be a base58/);
     await writePolicy(JSON.stringify([1, 2]));
     expect(((await reader().read()) as { reason: string }).reason).toMatch(/expected a JSON object/);
+  });
+});
+
+describe('LinuxManagedSettingsSource.watch', () => {
+  it('reports a policy file written, changed or removed, and nothing after it stops', async () => {
+    const source = new LinuxManagedSettingsSource({ path: file, trustedUid: uid });
+    let changes = 0;
+    const changed = () => new Promise<void>((resolve) => {
+      const seen = changes;
+      const poll = setInterval(() => {
+        if (changes > seen) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    const stop = source.watch(() => changes++);
+    try {
+      let next = changed();
+      await writePolicy(JSON.stringify(GOOD));
+      await next;
+      next = changed();
+      await writeFile(path.join(dir, 'unrelated.txt'), 'x');
+      await writePolicy(JSON.stringify({ autoLockMinutes: 9 }));
+      await next;
+      next = changed();
+      await rm(file);
+      await next;
+    } finally {
+      stop();
+    }
+    const before = changes;
+    await writePolicy(JSON.stringify(GOOD));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(changes).toBe(before);
+  });
+
+  it('does not fail when the policy directory does not exist', () => {
+    const stop = new LinuxManagedSettingsSource({ path: path.join(dir, 'missing', 'managed-settings.json'), trustedUid: uid }).watch(() => {});
+    stop();
   });
 });

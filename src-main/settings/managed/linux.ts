@@ -1,7 +1,8 @@
 // Linux: IT drops one JSON file, /etc/healthchain/managed-settings.json (root-owned, 0644 or stricter).
-import type { ManagedReadResult, ManagedSettingsReader } from './reader';
+import type { ManagedSettingsSource, RawScope } from './reader';
+import { ManagedPolicyReader } from './policy-reader';
 import { readTrustedFile } from './trusted-file';
-import { parsePartialSettings } from '../settings';
+import { watchPolicyFiles } from './watch-files';
 
 export const LINUX_MANAGED_SETTINGS_PATH = '/etc/healthchain/managed-settings.json';
 
@@ -11,7 +12,7 @@ export interface LinuxReaderOptions {
   trustedUid?: number;
 }
 
-export class LinuxManagedSettingsReader implements ManagedSettingsReader {
+export class LinuxManagedSettingsSource implements ManagedSettingsSource {
   readonly description: string;
   private readonly path: string;
   private readonly trustedUid: number;
@@ -22,18 +23,25 @@ export class LinuxManagedSettingsReader implements ManagedSettingsReader {
     this.description = this.path;
   }
 
-  async read(): Promise<ManagedReadResult> {
-    const source = this.path;
+  async read(): Promise<RawScope[]> {
+    const location = this.path;
     const file = await readTrustedFile(this.path, { trustedUid: this.trustedUid });
-    if (file.status !== 'ok') return { ...file, source };
-    let json: unknown;
+    if (file.status === 'absent') return [{ location, status: 'absent' }];
+    if (file.status === 'rejected') return [{ location, status: 'unreadable', reason: file.reason }];
     try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.bytes));
+      return [{ location, status: 'present', values: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.bytes)) }];
     } catch (error) {
-      return { status: 'rejected', source, reason: `${this.path} is not valid UTF-8 JSON: ${(error as Error).message}` };
+      return [{ location, status: 'unreadable', reason: `${this.path} is not valid UTF-8 JSON: ${(error as Error).message}` }];
     }
-    const parsed = parsePartialSettings(json);
-    if (!parsed.ok) return { status: 'rejected', source, reason: `${this.path}: ${parsed.reason}` };
-    return { status: 'ok', source, values: parsed.values };
+  }
+
+  watch(onChange: () => void): () => void {
+    return watchPolicyFiles([this.path], onChange);
+  }
+}
+
+export class LinuxManagedSettingsReader extends ManagedPolicyReader {
+  constructor(options: LinuxReaderOptions = {}) {
+    super(new LinuxManagedSettingsSource(options));
   }
 }

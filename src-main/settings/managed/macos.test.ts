@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MacManagedSettingsReader, settingsFromPlistJson } from './macos';
+import { MacManagedSettingsReader, MacManagedSettingsSource, settingsFromPlistJson } from './macos';
 
 const fixture = (name: string) => readFile(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 const APP_ID = 'org.healthchain.workstation';
@@ -67,5 +67,19 @@ describe('MacManagedSettingsReader', () => {
     expect(await reader.read()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/not a readable property list: Property List error/) });
     await chmod(file, 0o666);
     expect(await reader.read()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/writable by group or others/) });
+  });
+});
+
+describe('MacManagedSettingsSource.watch', () => {
+  it('reports a machine profile arriving, even while the user profile folder does not exist', async () => {
+    const source = new MacManagedSettingsSource({ appId: APP_ID, userName: 'alice', dir, trustedUid: uid, toJson: recordedPlutil({}) });
+    const seen = new Promise<void>((resolve) => {
+      const stop = source.watch(() => {
+        stop();
+        resolve();
+      });
+    });
+    await writeFile(path.join(dir, `${APP_ID}.plist`), 'machine-plist');
+    await Promise.race([seen, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 3 s')), 3000))]);
   });
 });

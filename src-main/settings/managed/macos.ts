@@ -4,10 +4,10 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import type { ManagedReadResult, ManagedSettingsReader } from './reader';
+import type { ManagedSettingsSource, RawScope } from './reader';
+import { ManagedPolicyReader, checkScopeValues, type ScopeCheck } from './policy-reader';
 import { readTrustedFile } from './trusted-file';
-import { parsePartialSettings } from '../settings';
-import type { PartialSettings } from '../settings';
+import { watchPolicyFiles } from './watch-files';
 
 export const MANAGED_PREFERENCES_DIR = '/Library/Managed Preferences';
 
@@ -25,8 +25,8 @@ export const plutilToJson: PlistToJson = (plist) =>
 // Keys that the system or a profile may add beside the app's own keys; they are not settings.
 const PROFILE_BOOKKEEPING = /^(Payload[A-Za-z]*|PayloadContent|forced|mcx_.*)$/;
 
-/** Validates the JSON that plutil produced from a managed-preferences plist. */
-export function settingsFromPlistJson(json: string): { ok: true; values: PartialSettings } | { ok: false; reason: string } {
+/** The app's own keys from the JSON plutil produced for a managed-preferences plist, not yet checked. */
+function valuesFromPlistJson(json: string): { ok: true; values: Record<string, unknown> } | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -34,8 +34,13 @@ export function settingsFromPlistJson(json: string): { ok: true; values: Partial
     return { ok: false, reason: `plutil produced invalid JSON: ${(error as Error).message}` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'expected a dictionary at the top level' };
-  const settings = Object.fromEntries(Object.entries(value).filter(([key]) => !PROFILE_BOOKKEEPING.test(key)));
-  return parsePartialSettings(settings);
+  return { ok: true, values: Object.fromEntries(Object.entries(value).filter(([key]) => !PROFILE_BOOKKEEPING.test(key))) };
+}
+
+/** Validates the JSON that plutil produced from a managed-preferences plist. */
+export function settingsFromPlistJson(json: string): ScopeCheck {
+  const raw = valuesFromPlistJson(json);
+  return raw.ok ? checkScopeValues(raw.values) : raw;
 }
 
 export interface MacReaderOptions {
@@ -46,9 +51,7 @@ export interface MacReaderOptions {
   toJson?: PlistToJson;
 }
 
-type FileRead = { status: 'absent' } | { status: 'ok'; values: PartialSettings } | { status: 'rejected'; reason: string };
-
-export class MacManagedSettingsReader implements ManagedSettingsReader {
+export class MacManagedSettingsSource implements ManagedSettingsSource {
   readonly description: string;
   private readonly machinePath: string;
   private readonly userPath: string;
@@ -65,29 +68,32 @@ export class MacManagedSettingsReader implements ManagedSettingsReader {
     this.description = `${this.machinePath} over ${this.userPath}`;
   }
 
-  private async readPlist(file: string): Promise<FileRead> {
-    const read = await readTrustedFile(file, { trustedUid: this.trustedUid });
-    if (read.status !== 'ok') return read;
+  private async readPlist(location: string): Promise<RawScope> {
+    const read = await readTrustedFile(location, { trustedUid: this.trustedUid });
+    if (read.status === 'absent') return { location, status: 'absent' };
+    if (read.status === 'rejected') return { location, status: 'unreadable', reason: read.reason };
     let json: string;
     try {
       json = await this.toJson(read.bytes);
     } catch (error) {
-      return { status: 'rejected', reason: `${file} is not a readable property list: ${(error as Error).message}` };
+      return { location, status: 'unreadable', reason: `${location} is not a readable property list: ${(error as Error).message}` };
     }
-    const parsed = settingsFromPlistJson(json);
-    return parsed.ok ? { status: 'ok', values: parsed.values } : { status: 'rejected', reason: `${file}: ${parsed.reason}` };
+    const raw = valuesFromPlistJson(json);
+    return raw.ok ? { location, status: 'present', values: raw.values } : { location, status: 'unreadable', reason: `${location}: ${raw.reason}` };
   }
 
-  async read(): Promise<ManagedReadResult> {
-    const source = this.description;
-    const [machine, user] = await Promise.all([this.readPlist(this.machinePath), this.readPlist(this.userPath)]);
-    const rejected = [machine, user].filter((r): r is { status: 'rejected'; reason: string } => r.status === 'rejected');
-    if (rejected.length > 0) return { status: 'rejected', source, reason: rejected.map((r) => r.reason).join('; ') };
-    if (machine.status === 'absent' && user.status === 'absent') return { status: 'absent', source };
-    return {
-      status: 'ok',
-      source,
-      values: { ...(user.status === 'ok' ? user.values : {}), ...(machine.status === 'ok' ? machine.values : {}) },
-    };
+  /** The user's profile, then the machine's (which wins). */
+  async read(): Promise<RawScope[]> {
+    return Promise.all([this.readPlist(this.userPath), this.readPlist(this.machinePath)]);
+  }
+
+  watch(onChange: () => void): () => void {
+    return watchPolicyFiles([this.machinePath, this.userPath], onChange);
+  }
+}
+
+export class MacManagedSettingsReader extends ManagedPolicyReader {
+  constructor(options: MacReaderOptions) {
+    super(new MacManagedSettingsSource(options));
   }
 }

@@ -4,9 +4,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ManagedReadResult, ManagedSettingsReader } from './reader';
-import { SETTING_KEYS, parsePartialSettings } from '../settings';
-import type { PartialSettings, SettingKey } from '../settings';
+import type { ManagedSettingsSource, RawScope } from './reader';
+import { ManagedPolicyReader, checkScopeValues, type ScopeCheck } from './policy-reader';
+import { SETTING_KEYS } from '../settings';
+import type { SettingKey } from '../settings';
 
 export const WINDOWS_POLICY_KEYS = {
   machine: 'HKLM\\SOFTWARE\\Policies\\HealthChain',
@@ -84,8 +85,11 @@ const CONVERTERS: Record<SettingKey, (value: RegValue) => Conversion> = {
   kioskCamera: toBoolean,
 };
 
-/** Maps registry values (names match setting keys, case-insensitively) to validated settings. */
-export function settingsFromRegistry(values: RegValue[]): { ok: true; values: PartialSettings } | { ok: false; reason: string } {
+/**
+ * Registry values to JSON-like values (names match setting keys, case-insensitively), not yet checked; a value whose
+ * registry type cannot stand for its setting is a problem, named with the value.
+ */
+function valuesFromRegistry(values: RegValue[]): { values: Record<string, unknown>; problems: string[] } {
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const value of values) {
@@ -99,9 +103,13 @@ export function settingsFromRegistry(values: RegValue[]): { ok: true; values: Pa
     if (converted.ok) input[key] = converted.value;
     else problems.push(`${value.name}: ${converted.reason}`);
   }
-  const parsed = parsePartialSettings(input);
-  if (!parsed.ok) problems.push(parsed.reason);
-  return problems.length > 0 ? { ok: false, reason: problems.join('; ') } : parsed;
+  return { values: input, problems };
+}
+
+/** Maps registry values to validated settings. */
+export function settingsFromRegistry(values: RegValue[]): ScopeCheck {
+  const raw = valuesFromRegistry(values);
+  return checkScopeValues(raw.values, raw.problems);
 }
 
 export interface CommandResult {
@@ -160,39 +168,42 @@ export const runRegQuery: RegRunner = (key) =>
     });
   });
 
-type KeyRead = { status: 'absent' } | { status: 'ok'; values: PartialSettings } | { status: 'rejected'; reason: string };
-
-export class WindowsManagedSettingsReader implements ManagedSettingsReader {
+export class WindowsManagedSettingsSource implements ManagedSettingsSource {
   readonly description = `${WINDOWS_POLICY_KEYS.machine} over ${WINDOWS_POLICY_KEYS.user}`;
 
   constructor(private readonly run: RegRunner = runRegQuery) {}
 
-  private async readKey(key: string): Promise<KeyRead> {
+  private async readKey(location: string): Promise<RawScope> {
     let result: CommandResult;
     try {
-      result = await this.run(key);
+      result = await this.run(location);
     } catch (error) {
-      return { status: 'rejected', reason: `cannot run reg.exe for ${key}: ${(error as Error).message}` };
+      return { location, status: 'unreadable', reason: `cannot run reg.exe for ${location}: ${(error as Error).message}` };
     }
     // A missing key: reg.exe exits 1 and prints nothing on stdout, only a message on stderr that Windows
     // translates ("unable to find the specified registry key", "… wurde nicht gefunden", …), so the message is
     // not what we rely on.
-    if (result.code === 1 && result.stdout.trim() === '') return { status: 'absent' };
-    if (result.code !== 0) return { status: 'rejected', reason: `reg query ${key} failed (exit ${result.code}): ${result.stderr.trim()}` };
-    const parsed = settingsFromRegistry(parseRegQuery(result.stdout).values);
-    return parsed.ok ? { status: 'ok', values: parsed.values } : { status: 'rejected', reason: `${key}: ${parsed.reason}` };
+    if (result.code === 1 && result.stdout.trim() === '') return { location, status: 'absent' };
+    if (result.code !== 0) return { location, status: 'unreadable', reason: `reg query ${location} failed (exit ${result.code}): ${result.stderr.trim()}` };
+    return { location, status: 'present', ...valuesFromRegistry(parseRegQuery(result.stdout).values) };
   }
 
-  async read(): Promise<ManagedReadResult> {
-    const source = this.description;
-    const [machine, user] = await Promise.all([this.readKey(WINDOWS_POLICY_KEYS.machine), this.readKey(WINDOWS_POLICY_KEYS.user)]);
-    const rejected = [machine, user].filter((r): r is { status: 'rejected'; reason: string } => r.status === 'rejected');
-    if (rejected.length > 0) return { status: 'rejected', source, reason: rejected.map((r) => r.reason).join('; ') };
-    if (machine.status === 'absent' && user.status === 'absent') return { status: 'absent', source };
-    const values: PartialSettings = {
-      ...(user.status === 'ok' ? user.values : {}),
-      ...(machine.status === 'ok' ? machine.values : {}),
-    };
-    return { status: 'ok', source, values };
+  /** HKCU, then HKLM (which wins). */
+  async read(): Promise<RawScope[]> {
+    return Promise.all([this.readKey(WINDOWS_POLICY_KEYS.user), this.readKey(WINDOWS_POLICY_KEYS.machine)]);
+  }
+
+  /**
+   * reg.exe has no change notification (RegNotifyChangeKeyValue would need a native module): the settings service's
+   * periodic re-read is what notices a new policy here.
+   */
+  watch(): () => void {
+    return () => {};
+  }
+}
+
+export class WindowsManagedSettingsReader extends ManagedPolicyReader {
+  constructor(run: RegRunner = runRegQuery) {
+    super(new WindowsManagedSettingsSource(run));
   }
 }

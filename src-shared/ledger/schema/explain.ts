@@ -1,5 +1,5 @@
 // Words a schema failure the way the reference does: python-jsonschema 3.2 (draft-04) `best_match(...).message`
-// (SPEC §4.2). A small interpreter of the keywords the v2.0 schemas use, walking them in the same order as
+// (docs/PROTOCOL.md §4.2). A small interpreter of the keywords the v2.0 schemas use, walking them in the same order as
 // jsonschema's iter_errors, so the same error wins. It runs only after the generated validator has said "invalid",
 // just as the reference uses a fast validator first and jsonschema only for the message.
 import { pyRepr } from '../python-text';

@@ -1,4 +1,4 @@
-// JSON-schema check of a transaction, in the reference's order (SPEC §4.1 step 3.2, README of the spec folder):
+// JSON-schema check of a transaction, in the reference's order (docs/PROTOCOL.md §4.1 step 3.2):
 // the common v2.0 schema, then TRANSFER's when operation is "TRANSFER" and CREATE's otherwise.
 import { explainSchemaError } from './explain';
 import { createSchema, transactionSchema, transferSchema } from './schemas.generated';

@@ -1,5 +1,5 @@
-// Stricter than the reference where the reference crashes (SPEC §4.9): every malformed request gets a 4xx with a
-// JSON body — never a 5xx, never a dropped connection — and the node keeps serving afterwards.
+// Stricter than the reference where the reference crashes (docs/PROTOCOL.md §4.9): every malformed request gets a 4xx
+// with a JSON body — never a 5xx, never a dropped connection — and the node keeps serving afterwards.
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { request } from 'node:http';

@@ -1,5 +1,5 @@
-// SPEC §7, first lists: the driver's integration scenarios and the reference's acceptance scenarios, driven with
-// the official bigchaindb-driver (and raw HTTP where the scenario is about HTTP), against the embedded node and,
+// docs/PROTOCOL.md §7, first lists: the driver's integration scenarios and the reference's acceptance scenarios, driven
+// with the official bigchaindb-driver (and raw HTTP where the scenario is about HTTP), against the embedded node and,
 // with BIGCHAINDB_URL, against a real BigchainDB.
 import { randomBytes } from 'node:crypto';
 import driver from 'bigchaindb-driver';
@@ -337,8 +337,9 @@ describeOnLedgers('reference acceptance scenarios', (target) => {
       await target().conn.postTransactionCommit(tx as never);
       await expect(target().conn.getTransaction(tx.id)).resolves.toEqual(tx);
     }
-    // Other control characters are escaped `\u001f` by the driver but `\u001F` by the reference's hash (SPEC
-    // §2.1.3): the reference, and so this node, reject such a driver-signed transaction as InvalidHash.
+    // Other control characters are escaped `\u001f` by the driver but `\u001F` by the reference's hash
+    // (docs/PROTOCOL.md §2.1.3): the reference, and so this node, reject such a driver-signed transaction as
+    // InvalidHash.
     const control = createTx(alice, { n: word() }, { text: '\u0001\u001f' });
     const res = await postTx(target(), control, 'commit');
     expect(res.status).toBe(400);

@@ -1,5 +1,5 @@
-// Every endpoint's success and error bodies (SPEC §5), including the reference server's own HTTP unit tests
-// (SPEC §7, last list), over raw HTTP.
+// Every endpoint's success and error bodies (docs/PROTOCOL.md §5), including the reference server's own HTTP unit tests
+// (docs/PROTOCOL.md §7, last list), over raw HTTP.
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { makeKey } from './support/keys';

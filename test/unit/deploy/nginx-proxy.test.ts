@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SeedKeyHolder } from '../../../src-shared/crypto/keyholder';
+import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import type { Chart } from '../../../src-shared/records/chart';
 import { sampleChart } from '../../../src-shared/records/fixtures';
 import { payloadOf } from '../../../src-shared/records/payload';

@@ -1,6 +1,6 @@
 // Test identities and signing for transactions built with the official driver. Signing goes through the driver's
 // delegateSignTransaction with node:crypto Ed25519 (the driver's own tweetnacl path signs ~80/s here), and the
-// fulfillment DER is written per SPEC §3.3, so the node sees exactly what any BigchainDB client would send.
+// fulfillment DER is written per docs/PROTOCOL.md §3.3, so the node sees exactly what any BigchainDB client would send.
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { base58 } from '@scure/base';
 import driver from 'bigchaindb-driver';
@@ -56,7 +56,9 @@ interface DriverInput {
   fulfills: { transaction_id: string; output_index: number } | null;
 }
 
-/** The digest input `index` signs (SPEC §2.3), from the driver's serialization of the unsigned transaction. */
+/**
+ * The digest input `index` signs (docs/PROTOCOL.md §2.3), from the driver's serialization of the unsigned transaction.
+ */
 export function inputDigest(serialized: string, input: DriverInput): Buffer {
   const suffix = input.fulfills ? `${input.fulfills.transaction_id}${input.fulfills.output_index}` : '';
   return createHash('sha3-256').update(serialized + suffix).digest();

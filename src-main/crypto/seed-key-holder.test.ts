@@ -4,11 +4,12 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { SeedKeyHolder, signerFor } from './keyholder';
-import { deriveIdentityKeys, type IdentityKeys, newSeed } from './keys';
-import { sealTo } from './sealed-box';
-import { fromBase58, utf8 } from './bytes';
-import { IdentityLockedError, ReadOnlyIdentityError } from './errors';
+import { SeedKeyHolder } from './seed-key-holder';
+import { signerFor } from '../../src-shared/crypto/keyholder';
+import { deriveIdentityKeys, type IdentityKeys, newSeed } from '../../src-shared/crypto/keys';
+import { sealTo } from '../../src-shared/crypto/sealed-box';
+import { fromBase58, utf8 } from '../../src-shared/crypto/bytes';
+import { IdentityLockedError, ReadOnlyIdentityError } from '../../src-shared/crypto/errors';
 
 describe('SeedKeyHolder', () => {
   it('signs with the identity key and opens boxes sealed to it', async () => {

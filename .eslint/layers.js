@@ -1,0 +1,111 @@
+// What each folder of the shipped code may import: an allow-list, read by the `layers/imports` rule. A file takes the
+// entry of the longest folder that contains it; a file under src-main/ in no declared folder fails lint, so a new
+// folder has to say what it needs.
+//   imports       folders (and the files below them) it may import; its own folder is always allowed
+//   dependencies  the classes of npm dependency it may import (dependencies.js); Node built-ins count as node
+//   why           the reason shown with a refusal, keyed by the refused folder's top part or dependency class
+//
+// Inside src-main the order is app → ipc → records → ledger / vault / settings → crypto / fs: a folder imports only
+// folders below it, never one beside or above it. cli is an entry point beside app; the ledger node is a separate
+// program (its own process) and sees nothing of the app.
+
+const SHARED = 'src-shared';
+const MAIN_ORDER =
+  'inside src-main the order is app → ipc → records → ledger/vault/settings → crypto/fs (docs/ARCHITECTURE.md, "Code by runtime").';
+const mainWhy = {
+  'src-renderer': 'src-main never imports src-renderer.',
+  'src-main': `A lower layer never imports a higher one: ${MAIN_ORDER}`,
+};
+const main = (folder, imports, dependencies = ['anywhere', 'node']) => ({
+  folder: `src-main/${folder}`,
+  imports: [...imports.map((f) => `src-main/${f}`), SHARED],
+  dependencies,
+  why: mainWhy,
+});
+
+export const layers = [
+  {
+    folder: 'src-shared',
+    imports: [],
+    dependencies: ['anywhere'],
+    why: {
+      'src-main': 'src-shared imports neither src-main nor src-renderer.',
+      'src-renderer': 'src-shared imports neither src-main nor src-renderer.',
+      node: 'src-shared is pure TypeScript: no Node built-ins or Node-only packages.',
+      electron: 'src-shared must not import Electron.',
+      dom: 'src-shared must not import UI code or DOM-only packages.',
+    },
+  },
+  {
+    folder: 'src-shared/ledger',
+    imports: [],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the transaction core stands alone.' },
+  },
+  {
+    folder: 'src-shared/crypto',
+    imports: [],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'identity crypto stands alone.' },
+  },
+  {
+    folder: 'src-shared/records',
+    imports: [],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the chart model stands alone.' },
+  },
+  {
+    folder: 'src-shared/ipc',
+    imports: ['src-shared/records'],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the IPC contract builds on the chart model only.' },
+  },
+  {
+    folder: 'src-renderer',
+    imports: [SHARED],
+    dependencies: ['anywhere', 'dom'],
+    why: {
+      'src-main': 'src-renderer never imports src-main (keys and secrets live there).',
+      node: 'The renderer is sandboxed: no Node built-ins or Node-only packages.',
+      electron: 'The renderer talks to main only through window.healthchain.',
+    },
+  },
+  {
+    folder: 'src-main/app/preload',
+    imports: ['src-shared/ipc'],
+    dependencies: ['electron'],
+    why: {
+      'src-main':
+        'The preload only bridges the IPC contract: it may import electron and src-shared/ipc, nothing of main.',
+      'src-shared': 'The preload only bridges the IPC contract: it may import electron and src-shared/ipc.',
+      node: 'The preload runs sandboxed: only electron.',
+      anywhere: 'The preload only bridges the IPC contract: it may import electron and src-shared/ipc.',
+      dom: 'The preload only bridges the IPC contract: it may import electron and src-shared/ipc.',
+    },
+  },
+  main(
+    'app',
+    ['ipc', 'records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
+    ['anywhere', 'node', 'electron'],
+  ),
+  main('cli', ['records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
+  main('ipc', ['records', 'ledger', 'vault', 'settings', 'crypto', 'fs'], ['anywhere', 'node', 'electron']),
+  main('records', ['ledger', 'vault', 'settings', 'crypto', 'fs']),
+  main('ledger', ['crypto', 'fs']),
+  main('vault', ['crypto', 'fs']),
+  main('settings', ['crypto', 'fs']),
+  main('crypto', []),
+  main('fs', []),
+  {
+    ...main('ledger-node', ['crypto', 'fs']),
+    why: {
+      ...mainWhy,
+      'src-main':
+        'The ledger node is its own program: it imports nothing of the app (only src-main/crypto, src-main/fs and src-shared).',
+      electron: 'The ledger node runs without Electron.',
+    },
+  },
+];
+
+/** Folders whose every shipped file must fall in a declared layer. */
+export const layeredRoots = ['src-main', 'src-shared', 'src-renderer'];

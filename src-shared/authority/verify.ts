@@ -96,9 +96,10 @@ export function verifyCredential(authority: VerifiedAuthority, credentialId: str
     if (typeof id === 'string') known.push(r.tx as Transaction);
   }
   const ctx = contextFromTransactions(known);
-  // Validate each against the others' outputs, but not their spends (a list holds the spender of each output).
-  const lookup = { getTransaction: ctx.getTransaction, spentBy: () => null };
   for (const r of raw) {
+    // Against the others' outputs, not their spends (the list holds each output's spender), and not itself.
+    const self = (r.tx as { id?: unknown } | null)?.id;
+    const lookup = { getTransaction: (id: string) => (id === self ? null : ctx.getTransaction(id)), spentBy: () => null };
     const result = validateTransaction(r.tx, lookup, crypto);
     if (result.ok) valid.push({ tx: result.tx, height: r.height });
     else invalid.push(`${String((r.tx as { id?: unknown } | null)?.id)}: ${result.error.type}`);

@@ -1,6 +1,7 @@
 // The authority's transactions, unsigned: the ceremony CREATE (issued by ALL officers, so each proves possession of
 // their key), and the quorum's credential acts (issued or spent by the m-of-n quorum condition). Signing is
 // partial-signing.ts's job, so each officer signs on their own machine with their own key.
+import type { ZodError } from 'zod';
 import {
   conditionFromDetails, conditionUri, ed25519Details, makeCreate, makeCreateBy, makeTransfer, outputFromDetails, thresholdDetails,
   type ConditionDetails, type JsonObject, type Output, type Transaction, type UnsignedTransaction,
@@ -33,7 +34,7 @@ export function allOfficersDetails(officers: readonly Officer[]): ConditionDetai
   return officers.length === 1 ? ed25519Details(officers[0]!.signKey) : thresholdDetails(officers.length, officers.map((o) => o.signKey));
 }
 
-function parseOr<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown, what: string): T {
+function parseOr<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new AuthorityInputError(`${what}: ${firstIssue(parsed.error)}`);
   return parsed.data;

@@ -81,6 +81,8 @@ export interface VerifiedCredential {
   /** Problems after issuance (e.g. a broken chain): the credential then counts as ended at `brokenAt`. */
   problem: string | null;
   brokenAt: number | null;
+  /** The last transaction of its verified chain: what a renewal or revocation spends. */
+  latest: Transaction;
 }
 
 /**
@@ -155,5 +157,5 @@ export function verifyCredential(authority: VerifiedAuthority, credentialId: str
   const strays = valid.filter((v) => !chained.has(v.tx.id));
   if (!problem && strays.length) problem = `the node returned transactions outside its chain (${strays.map((s) => s.tx.id).join(', ')})`;
   if (problem && brokenAt === null && !ended) brokenAt = previous.height;
-  return ok({ id: credentialId, data: data.data, issued: { txId: create.tx.id, height: create.height, act: issueAct.data }, acts, problem, brokenAt });
+  return ok({ id: credentialId, data: data.data, issued: { txId: create.tx.id, height: create.height, act: issueAct.data }, acts, problem, brokenAt, latest: previous.tx });
 }

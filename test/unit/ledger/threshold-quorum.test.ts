@@ -45,9 +45,9 @@ describe('a 2-of-3 quorum condition', () => {
     // crypto-conditions (the driver's own library): two sub-fulfillments and bob's leaf as a bare condition.
     const threshold = new cc.ThresholdSha256();
     threshold.setThreshold(2);
-    threshold.addSubfulfillment(parts[0]);
-    threshold.addSubcondition(parts[1]!.getCondition());
-    threshold.addSubfulfillment(parts[2]);
+    threshold.addSubfulfillment(parts[0] as unknown as cc.Fulfillment);
+    threshold.addSubcondition(parts[1]!.getCondition() as cc.Condition);
+    threshold.addSubfulfillment(parts[2] as unknown as cc.Fulfillment);
     const theirs = threshold.serializeUri();
     expect(spend.inputs[0]!.fulfillment).toBe(theirs);
   });

@@ -16,6 +16,7 @@ Commands
   verify <chartId> | --all     verify one chart, or every chart the identity can read
   outbox                       list signed transactions waiting to be committed
   practitioners [query]        search the practitioner directory
+  hospital <command>           the hospital authority: officers, ceremony, credentials (hospital --help)
 
 Options
   --identity <signKey>   which keychain identity to use (default: the only one)

@@ -150,6 +150,30 @@ describe('credentials', () => {
     expect(listed.map((p) => [p.credentialId, p.status])).toEqual([[issueRekey.id, 'valid']]);
   });
 
+  it('a node answer with an altered act fails closed: reported, and the credential ends at the last good act', async () => {
+    const { authority: a } = await authority();
+    const data = credentialData(a, { licence: 'FAIL-CLOSED-1' });
+    const issue = await bySigners(makeCredentialIssue(a.data, data, '2026-02-01T00:00:00Z'), [ann, ben]);
+    const renew = await bySigners(makeCredentialRenew(a.data, issue, '2099-01-01T00:00:00Z', '2026-03-01T00:00:00Z'), [ann, ben]);
+    const altered = { ...renew, metadata: { ...renew.metadata, validUntil: '2199-01-01T00:00:00Z' } };
+    const credential = verified(a, [{ tx: issue, height: 10 }, { tx: altered, height: 20 }], issue.id);
+    expect(credential.problem).toMatch(/^the node returned invalid transactions for it \(.*InvalidHash\)$/);
+    const view = new CredentialRegistryView(a, [credential]);
+    expect(view.statusAt(data.signKey, 9).status).toBe('not-yet');
+    expect(view.statusAt(data.signKey, 10).status).toBe('revoked');
+    expect(view.problems).toEqual([{ id: issue.id, reason: credential.problem }]);
+  });
+
+  it('a node that places an act before the transaction it spends is caught', async () => {
+    const { authority: a } = await authority();
+    const data = credentialData(a, { licence: 'ORDER-1' });
+    const issue = await bySigners(makeCredentialIssue(a.data, data, '2026-02-01T00:00:00Z'), [ann, ben]);
+    const revoke = await bySigners(makeCredentialRevoke(a.data, issue, '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z'), [ann, cat]);
+    const credential = verified(a, [{ tx: issue, height: 30 }, { tx: revoke, height: 20 }], issue.id);
+    expect(credential.problem).toBe(`the node puts transaction ${revoke.id} before the one it spends`);
+    expect(new CredentialRegistryView(a, [credential]).statusAt(data.signKey, 30).status).toBe('revoked');
+  });
+
   it('a revocation signed by one officer is refused by the ledger rule, so the chain ignores a forged act', async () => {
     const { authority: a } = await authority();
     const issue = await bySigners(makeCredentialIssue(a.data, credentialData(a), '2026-02-01T00:00:00Z'), [ann, ben]);

@@ -83,6 +83,12 @@ describe('a hostile node', () => {
     expect(view.currentStatus(adaKey, new Date())).toEqual({ status: 'unknown' });
   });
 
+  it('a block height that is not a whole number is named as the node\'s fault', async () => {
+    proxy.setRewrite((path, body) => (path.includes(`blocks?transaction_id=${adaId}`) ? '["12"]' : body));
+    await expect(new CredentialRegistry(viaProxy, authorityId).load()).rejects.toThrow(/a block height is not a whole number/);
+    proxy.setRewrite(null);
+  });
+
   it('KNOWN GAP until fresh heads (next pass): withholding the revocation makes the credential look valid', async () => {
     const honestView = await new CredentialRegistry(honest, authorityId).load();
     expect(honestView.currentStatus(adaKey, new Date()).status).toBe('revoked');

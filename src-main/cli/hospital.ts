@@ -181,6 +181,8 @@ async function signWithOfficer(partial: PartialTransaction, wanted: string | und
     if (wanted) throw new UsageError(`officer ${wanted} is not in this keychain, or is not one this transaction needs`);
     throw new UsageError(mine.length ? 'several officers of this authority are in this keychain: choose one with --officer <signKey>' : 'no officer of this authority is in this keychain');
   }
+  const { describePartial } = await import('../../src-shared/authority');
+  process.stderr.write(`${chosen.name} (${chosen.signKey}) signs: ${describePartial(partial)}\n`);
   const holder = await keychain.unlock(chosen.signKey, await readPassword());
   try {
     return await signPartial(partial, holder);
@@ -266,9 +268,9 @@ async function run(options: Options): Promise<number> {
       const file = need(sub, 'sign <file>');
       const partial = await signWithOfficer(await readPartial(file), options.officer[0]);
       writeFile(file, partial);
-      const { signedBy, requiredKeys } = await import('../../src-shared/authority');
+      const { signedBy, requiredKeys, describePartial } = await import('../../src-shared/authority');
       const who = signedBy(partial);
-      print({ file: resolve(file), signedBy: who }, `Signed. ${who.length} of the ${requiredKeys(partial).size} officers named have signed ${file}.`);
+      print({ file: resolve(file), signedBy: who, signed: describePartial(partial) }, `Signed. ${who.length} of the ${requiredKeys(partial).size} officers named have signed ${file}.`);
       return 0;
     }
     case 'post': {

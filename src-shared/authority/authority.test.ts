@@ -7,7 +7,7 @@ import { newSeed } from '../crypto/keys';
 import { fromBase64 } from '../crypto/bytes';
 import { signTransaction, thresholdDetails, type Transaction } from '../ledger';
 import {
-  addSignatures, assemble, combineRecoveryShares, CredentialRegistryView, makeAuthorityCreate, makeCredentialIssue, makeCredentialRenew,
+  addSignatures, assemble, combineRecoveryShares, describePartial, CredentialRegistryView, makeAuthorityCreate, makeCredentialIssue, makeCredentialRenew,
   makeCredentialRevoke, newRecoveryKeyPair, parsePartial, sealedShareOf, splitRecoverySecret, startPartial, verifyAuthority,
   verifyCredential, type AuthorityData, type CredentialData, type Positioned, type VerifiedAuthority, type VerifiedCredential,
 } from './index';
@@ -65,6 +65,12 @@ describe('the ceremony', () => {
     const forged = await signTransaction({ ...partial.unsigned, inputs: [{ ...partial.unsigned.inputs[0]!, fulfillment: thresholdDetails(2, officers.map((o) => o.signKey)) }] },
       async (k, m) => (k === ann.signKey ? ann : ben).sign(m), { keys: [ann.signKey, ben.signKey] });
     expect(verifyAuthority(forged.id, { tx: forged, height: 1 })).toEqual({ ok: false, reason: 'the authority was not signed by every officer it names' });
+  });
+
+  it('an officer is shown what they sign, read from the transaction, not from the file\'s own purpose', async () => {
+    const { partial } = await ceremony(2, []);
+    const lying = { ...partial, purpose: 'renew a parking permit' };
+    expect(describePartial(lying)).toBe(`set up the hospital authority "St Elsewhere": 2 of 3 officers (${officers.map((o) => `${o.name} ${o.signKey}`).join('; ')}), recovery key ${(partial.unsigned.asset as { data: AuthorityData }).data.recoveryKey}`);
   });
 
   it('a signature by someone who is not an officer is refused when added', async () => {

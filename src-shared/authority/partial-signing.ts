@@ -9,6 +9,7 @@ import {
   decodePublicKey, detailsPublicKeys, fromBase64Url, inputDigest, pureCryptoProvider, signTransaction, toBase64Url, toHex,
   type ConditionDetails, type CryptoProvider, type Transaction, type UnsignedTransaction,
 } from '../ledger';
+import { AUTHORITY_TYPE, CREDENTIAL_RENEW_TYPE, CREDENTIAL_REVOKE_TYPE, CREDENTIAL_TYPE } from './model';
 import { AuthorityInputError } from './transactions';
 
 export const PARTIAL_FORMAT = 'healthchain.partial-transaction';
@@ -134,4 +135,30 @@ export async function assemble(partial: PartialTransaction, crypto: CryptoProvid
     const have = bySigner.size;
     throw new AuthorityInputError(`Not enough officer signatures yet (${have} valid signature(s) from ${[...bySigner.keys()].join(', ') || 'nobody'}): ${(error as Error).message}`);
   }
+}
+
+/**
+ * What the transaction does, read from the transaction itself (the file's `purpose` is only its author's word):
+ * shown to an officer before they sign.
+ */
+export function describePartial(partial: PartialTransaction): string {
+  const u = partial.unsigned;
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '?');
+  if (u.operation === 'CREATE') {
+    const d = ((u.asset as { data?: unknown }).data ?? {}) as Record<string, unknown>;
+    if (d.type === AUTHORITY_TYPE) {
+      const officers = Array.isArray(d.officers) ? (d.officers as Record<string, unknown>[]) : [];
+      return `set up the hospital authority "${str(d.name)}": ${str(d.threshold)} of ${officers.length} officers (${officers.map((o) => `${str(o.name)} ${str(o.signKey)}`).join('; ')}), recovery key ${str(d.recoveryKey)}`;
+    }
+    if (d.type === CREDENTIAL_TYPE) {
+      return `issue a credential to ${str(d.name)}, licence ${str(d.licence)}, ${str(d.specialty) || 'no specialty'}, signKey ${str(d.signKey)}, valid ${str(d.validFrom)} to ${str(d.validUntil)}` +
+        `${d.supersedes ? `, replacing credential ${str(d.supersedes)}` : ''} (authority ${str(d.authority)})`;
+    }
+    return `create an asset of unknown type ${str(d.type)}`;
+  }
+  const m = (u.metadata ?? {}) as Record<string, unknown>;
+  const asset = str((u.asset as { id?: unknown }).id);
+  if (m.type === CREDENTIAL_RENEW_TYPE) return `renew credential ${asset} until ${str(m.validUntil)}`;
+  if (m.type === CREDENTIAL_REVOKE_TYPE) return `revoke credential ${asset}${m.reason ? ` (${str(m.reason)})` : ''}`;
+  return `transfer asset ${asset} (unknown act ${str(m.type)})`;
 }

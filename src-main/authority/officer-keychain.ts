@@ -68,12 +68,17 @@ export class OfficerKeychain {
     }
   }
 
-  async list(): Promise<OfficerSummary[]> {
+  /** Officer keys in this keychain; an unreadable entry is skipped (and named in `unreadable`), never fatal. */
+  async list(unreadable: { account: string; problem: string }[] = []): Promise<OfficerSummary[]> {
     const found: OfficerSummary[] = [];
     for (const { account, value } of await this.#keychain.entries()) {
-      const doc = parseSealedIdentity(value, ENTRY_FORMAT, label(account));
-      if (doc.signKey !== account || doc.profile.specialty !== OFFICER_SPECIALTY) continue;
-      found.push({ signKey: doc.signKey, boxKey: doc.boxKey, name: doc.profile.name, createdAt: doc.createdAt });
+      try {
+        const doc = parseSealedIdentity(value, ENTRY_FORMAT, label(account));
+        if (doc.signKey !== account || doc.profile.specialty !== OFFICER_SPECIALTY) throw new Error('it is not an officer entry stored under its own key.');
+        found.push({ signKey: doc.signKey, boxKey: doc.boxKey, name: doc.profile.name, createdAt: doc.createdAt });
+      } catch (error) {
+        unreadable.push({ account, problem: (error as Error).message });
+      }
     }
     return found;
   }

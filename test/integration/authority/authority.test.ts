@@ -213,6 +213,11 @@ describe('the one-machine 1-of-1 authority, its officer sealed in the real keych
     expect(stored).not.toContain(password);
     expect(JSON.parse(stored!)).toMatchObject({ format: 'healthchain.vault-entry', signKey: setUp.officer.signKey, cipher: 'xsalsa20-poly1305' });
     await expect(keychain.unlock(setUp.officer.signKey, 'not the password at all')).rejects.toThrow(/Wrong officer password/);
+    await keytar.setPassword(service, 'garbage', 'not a sealed entry');
+    const unreadable: { account: string; problem: string }[] = [];
+    expect((await keychain.list(unreadable)).map((o) => o.signKey)).toEqual([setUp.officer.signKey]);
+    expect(unreadable).toEqual([{ account: 'garbage', problem: expect.stringContaining('it is not JSON') }]);
+    await keytar.deletePassword(service, 'garbage');
 
     const registry = new CredentialRegistry(client, setUp.authorityId);
     const authority = await registry.authority();

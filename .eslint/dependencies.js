@@ -24,6 +24,7 @@ export const dependencyClasses = {
   qrcode: 'anywhere',
   react: 'dom',
   'react-dom': 'dom',
+  'shamir-secret-sharing': 'anywhere',
   'sodium-native': 'node',
   tweetnacl: 'anywhere',
   undici: 'node',

@@ -5,13 +5,13 @@
 //   dependencies  the classes of npm dependency it may import (dependencies.js); Node built-ins count as node
 //   why           the reason shown with a refusal, keyed by the refused folder's top part or dependency class
 //
-// Inside src-main the order is app → ipc → records → ledger / vault / settings → crypto / fs: a folder imports only
+// Inside src-main the order is app → ipc → records / authority → ledger / vault / settings → crypto / fs: a folder imports only
 // folders below it, never one beside or above it. cli is an entry point beside app; the ledger node is a separate
 // program (its own process) and sees nothing of the app.
 
 const SHARED = 'src-shared';
 const MAIN_ORDER =
-  'inside src-main the order is app → ipc → records → ledger/vault/settings → crypto/fs (docs/ARCHITECTURE.md, "Code by runtime").';
+  'inside src-main the order is app → ipc → records/authority → ledger/vault/settings → crypto/fs (docs/ARCHITECTURE.md, "Code by runtime").';
 const mainWhy = {
   'src-renderer': 'src-main never imports src-renderer.',
   'src-main': `A lower layer never imports a higher one: ${MAIN_ORDER}`,
@@ -55,6 +55,12 @@ export const layers = [
     why: { 'src-shared': 'the chart model stands alone.' },
   },
   {
+    folder: 'src-shared/authority',
+    imports: ['src-shared/ledger', 'src-shared/crypto'],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the hospital authority builds on the transaction core and identity crypto only.' },
+  },
+  {
     folder: 'src-shared/ipc',
     imports: ['src-shared/records'],
     dependencies: ['anywhere'],
@@ -88,9 +94,10 @@ export const layers = [
     ['ipc', 'records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
     ['anywhere', 'node', 'electron'],
   ),
-  main('cli', ['records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
+  main('cli', ['records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
   main('ipc', ['records', 'ledger', 'vault', 'settings', 'crypto', 'fs'], ['anywhere', 'node', 'electron']),
   main('records', ['ledger', 'vault', 'settings', 'crypto', 'fs']),
+  main('authority', ['ledger', 'vault', 'crypto', 'fs']),
   main('ledger', ['crypto', 'fs']),
   main('vault', ['crypto', 'fs']),
   main('settings', ['crypto', 'fs']),

@@ -3,6 +3,7 @@
 import { parseCli, USAGE } from './args';
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'hospital') return (await import('./hospital')).runHospital(process.argv.slice(3));
   const parsed = parseCli(process.argv.slice(2));
   if (parsed.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);

@@ -148,6 +148,19 @@ export class LedgerNodeClient {
     });
   }
 
+  /**
+   * Heights of the blocks holding a committed transaction (`GET /api/v1/blocks?transaction_id=`): one height, or
+   * none while it is not committed. A node answers for itself: callers that need a trusted position say so.
+   */
+  async blockHeights(txId: string): Promise<Answer<number[]>> {
+    if (!HEX64.test(txId)) throw new TypeError(`"${txId}" is not a transaction id`);
+    return this.read(`blocks?transaction_id=${txId}`, (got, base) => {
+      const heights = listAnswer(got, base, 'blocks');
+      if (!heights.every((h) => Number.isSafeInteger(h) && (h as number) >= 0)) throw new NodeAnswerError(base, 'a block height is not a whole number');
+      return heights as number[];
+    });
+  }
+
   /** Stops reusing connections (call on shutdown). */
   close(): void {
     this.transport.close();

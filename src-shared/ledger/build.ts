@@ -90,6 +90,21 @@ export function makeCreate(assetData: JsonObject | null, metadata: JsonObject | 
   return { id: null, version: '2.0', operation: 'CREATE', asset: { data: assetData }, metadata, inputs: [input], outputs: [...outputs] };
 }
 
+/**
+ * A CREATE whose one input must satisfy `issuer` (e.g. an m-of-n threshold of a hospital's officers): signing it
+ * takes exactly the signatures that condition needs, so a verifier can require the fulfillment to prove `issuer`
+ * (the reference itself ties a CREATE's fulfillment to no condition, so this proof is the verifier's check).
+ */
+export function makeCreateBy(assetData: JsonObject | null, metadata: JsonObject | null, outputs: readonly Output[], issuer: ConditionDetails): UnsignedTransaction {
+  requireData(assetData, 'asset data');
+  requireData(metadata, 'metadata');
+  requireKeyRules(assetData, metadata);
+  requireOutputs(outputs);
+  outputFromDetails(issuer); // throws LedgerInputError for impossible details
+  const input: UnsignedInput = { owners_before: detailsPublicKeys(issuer), fulfills: null, fulfillment: issuer };
+  return { id: null, version: '2.0', operation: 'CREATE', asset: { data: assetData }, metadata, inputs: [input], outputs: [...outputs] };
+}
+
 export interface Spend {
   tx: Transaction;
   outputIndex: number;

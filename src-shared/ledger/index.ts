@@ -15,7 +15,7 @@ export { conditionFromDetails, conditionUri, conditionUriFromDetails, conditionB
 export type { Fulfillment } from './fulfillments';
 export { parseFulfillment, encodeFulfillment, fulfillmentCondition, verifyFulfillment } from './fulfillments';
 export type { Spend } from './build';
-export { ed25519Details, thresholdDetails, outputFromDetails, ed25519Output, thresholdOutput, makeCreate, makeTransfer, assetIdOf } from './build';
+export { ed25519Details, thresholdDetails, outputFromDetails, ed25519Output, thresholdOutput, makeCreate, makeCreateBy, makeTransfer, assetIdOf } from './build';
 export type { Signer, SignOptions } from './sign';
 export { signTransaction } from './sign';
 export { MAX_AMOUNT } from './amounts';

@@ -1,0 +1,99 @@
+// Reads a pinned authority and its practitioner credentials from a node and verifies all of it (src-shared/authority
+// verify.ts) before answering anything: a credential not issued by the pinned quorum is never returned. Block
+// heights come from `GET /api/v1/blocks?transaction_id=` (BigchainDB and the embedded node); a transaction the node
+// places in no block is treated as not committed.
+import {
+  CREDENTIAL_TYPE, CredentialRegistryView, verifyAuthority, verifyCredential,
+  type Positioned, type RegistryProblem, type VerifiedAuthority, type VerifiedCredential,
+} from '../../src-shared/authority';
+import type { CryptoProvider } from '../../src-shared/ledger';
+import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import type { Answer } from '../ledger/node-client';
+
+/** The reads the registry needs (LedgerNodeClient has them). */
+export interface AuthorityLedger {
+  getTransaction(id: string): Promise<Answer<unknown | null>>;
+  listTransactions(assetId: string): Promise<Answer<unknown[]>>;
+  searchAssets(text: string, limit?: number): Promise<Answer<{ id: string; data: unknown }[]>>;
+  blockHeights(txId: string): Promise<Answer<number[]>>;
+}
+
+/** The pinned authority cannot be trusted as read: nothing it would vouch for is usable. */
+export class AuthorityUnverifiedError extends Error {
+  override name = 'AuthorityUnverified';
+  constructor(readonly authorityId: string, reason: string) {
+    super(`The hospital authority ${authorityId} cannot be verified: ${reason}`);
+  }
+}
+
+const CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export class CredentialRegistry {
+  constructor(
+    private readonly ledger: AuthorityLedger,
+    readonly authorityId: string,
+    private readonly crypto: CryptoProvider = nativeLedgerCrypto,
+  ) {}
+
+  async #height(txId: string): Promise<number | null> {
+    const { value } = await this.ledger.blockHeights(txId);
+    return value.length > 0 ? Math.min(...value) : null;
+  }
+
+  /** The pinned authority, verified; throws AuthorityUnverifiedError. */
+  async authority(): Promise<VerifiedAuthority> {
+    const { value: tx } = await this.ledger.getTransaction(this.authorityId);
+    if (tx === null) throw new AuthorityUnverifiedError(this.authorityId, 'the node does not have it');
+    const height = await this.#height(this.authorityId);
+    if (height === null) throw new AuthorityUnverifiedError(this.authorityId, 'the node places it in no block');
+    const checked = verifyAuthority(this.authorityId, { tx, height }, this.crypto);
+    if (!checked.ok) throw new AuthorityUnverifiedError(this.authorityId, checked.reason);
+    return checked.value;
+  }
+
+  /** Everything, read and verified now: the answer to statusAt / practitioners until the next load. */
+  async load(): Promise<CredentialRegistryView> {
+    const authority = await this.authority();
+    const { value: hits } = await this.ledger.searchAssets(this.authorityId);
+    const ids = [...new Set(hits
+      .filter((h) => {
+        const data = h?.data as { type?: unknown; authority?: unknown } | null;
+        return typeof h?.id === 'string' && data?.type === CREDENTIAL_TYPE && data.authority === this.authorityId;
+      })
+      .map((h) => h.id))];
+    const problems: RegistryProblem[] = [];
+    const credentials: VerifiedCredential[] = [];
+    const read = await mapLimited(ids, CONCURRENCY, async (id) => this.#readCredential(authority, id));
+    for (const r of read) {
+      if (r.ok) credentials.push(r.value);
+      else problems.push({ id: r.id, reason: `not a credential of this authority: ${r.reason}` });
+    }
+    return new CredentialRegistryView(authority, credentials, problems);
+  }
+
+  async #readCredential(authority: VerifiedAuthority, id: string): Promise<{ ok: true; value: VerifiedCredential } | { ok: false; id: string; reason: string }> {
+    const { value: txs } = await this.ledger.listTransactions(id);
+    const positioned: Positioned[] = [];
+    for (const tx of txs) {
+      const txId = (tx as { id?: unknown } | null)?.id;
+      if (typeof txId !== 'string' || !/^[0-9a-f]{64}$/.test(txId)) continue; // no transaction id: it cannot be a link of the chain
+      const height = await this.#height(txId);
+      if (height !== null) positioned.push({ tx, height });
+    }
+    const checked = verifyCredential(authority, id, positioned, this.crypto);
+    return checked.ok ? checked : { ok: false, id, reason: checked.reason };
+  }
+}

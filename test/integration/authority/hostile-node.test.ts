@@ -1,0 +1,103 @@
+// What a hostile node (here a rewriting proxy in front of the real embedded node) can and cannot do to the
+// credential registry at this stage (docs/AUTHORITY.md §"Threats"). It cannot forge or alter a credential or the
+// authority; it can hide what it likes, and hiding a revocation is the one that still matters: the next pass's
+// fresh-head check (an unspent head, agreed by a second node) closes it. That gap is pinned here so it is visible.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
+import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
+import { prepareCeremony, prepareIssue, prepareRevoke, postPartial } from '../../../src-main/authority/hospital';
+import { addSignatures, type PartialTransaction } from '../../../src-shared/authority';
+import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import { newSeed } from '../../../src-shared/crypto/keys';
+import { startTamperProxy, type TamperProxy } from '../charts/tamper-proxy';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+const holder = () => new SeedKeyHolder(newSeed());
+const [ann, ben] = [holder(), holder()];
+const officers = [ann, ben].map((h, i) => ({ name: `Officer ${i + 1}`, signKey: h.signKey, boxKey: h.boxKey }));
+
+let dir: string;
+let node: LedgerNode;
+let proxy: TamperProxy;
+let honest: LedgerNodeClient;
+let viaProxy: LedgerNodeClient;
+let authorityId: string;
+let adaId: string;
+let adaKey: string;
+let revokeId: string;
+
+async function both(partial: PartialTransaction): Promise<PartialTransaction> {
+  return addSignatures(await addSignatures(partial, ann), ben);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hc-authority-hostile-'));
+  node = await startLedgerNode({ port: 0, dataDir: dir, access: { kind: 'open' } });
+  proxy = await startTamperProxy(node.url);
+  honest = new LedgerNodeClient({ nodeUrls: [node.url] });
+  viaProxy = new LedgerNodeClient({ nodeUrls: [proxy.url] });
+  authorityId = (await postPartial(honest, await both((await prepareCeremony({ name: 'St Elsewhere', threshold: 2, officers })).partial))).tx.id;
+  const authority = await new CredentialRegistry(honest, authorityId).authority();
+  const ada = holder();
+  adaKey = ada.signKey;
+  adaId = (await postPartial(honest, await both(prepareIssue(authority, {
+    name: 'Dr Ada Okafor', licence: 'GMC-1', specialty: 'Oncology', signKey: ada.signKey, boxKey: ada.boxKey,
+    validFrom: '2026-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z',
+  })))).tx.id;
+  const view = await new CredentialRegistry(honest, authorityId).load();
+  revokeId = (await postPartial(honest, await both(prepareRevoke(view, adaId, 'left')))).tx.id;
+});
+
+afterAll(async () => {
+  honest?.close();
+  viaProxy?.close();
+  await proxy?.close();
+  await node?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a hostile node', () => {
+  it('cannot rename a credential: the altered credential is dropped and reported, never shown under the new name', async () => {
+    proxy.setRewrite((path, body) => (path.includes(`asset_id=${adaId}`) ? body.replaceAll('Dr Ada Okafor', 'Dr Evil Twin') : body));
+    const view = await new CredentialRegistry(viaProxy, authorityId).load();
+    proxy.setRewrite(null);
+    expect(view.practitioners(new Date())).toEqual([]);
+    expect(view.problems).toEqual([{ id: adaId, reason: expect.stringMatching(/^not a credential of this authority: its CREATE is invalid \(.*InvalidHash/) }]);
+  });
+
+  it('cannot alter the authority (e.g. lower its threshold)', async () => {
+    proxy.setRewrite((path, body) => (path.includes(`transactions/${authorityId}`) ? body.replace('"threshold":2', '"threshold":1') : body));
+    await expect(new CredentialRegistry(viaProxy, authorityId).load()).rejects.toThrow(/cannot be verified: the authority transaction is invalid/);
+    proxy.setRewrite(null);
+  });
+
+  it('a credential the node places in no block does not count', async () => {
+    proxy.setRewrite((path, body) => (path.includes(`blocks?transaction_id=${adaId}`) ? '[]' : body));
+    const view = await new CredentialRegistry(viaProxy, authorityId).load();
+    proxy.setRewrite(null);
+    expect(view.currentStatus(adaKey, new Date())).toEqual({ status: 'unknown' });
+  });
+
+  it('a block height that is not a whole number is named as the node\'s fault', async () => {
+    proxy.setRewrite((path, body) => (path.includes(`blocks?transaction_id=${adaId}`) ? '["12"]' : body));
+    await expect(new CredentialRegistry(viaProxy, authorityId).load()).rejects.toThrow(/a block height is not a whole number/);
+    proxy.setRewrite(null);
+  });
+
+  it('KNOWN GAP until fresh heads (next pass): withholding the revocation makes the credential look valid', async () => {
+    const honestView = await new CredentialRegistry(honest, authorityId).load();
+    expect(honestView.currentStatus(adaKey, new Date()).status).toBe('revoked');
+    proxy.setRewrite((path, body) => {
+      if (!path.includes(`asset_id=${adaId}`)) return body;
+      return JSON.stringify((JSON.parse(body) as { id: string }[]).filter((tx) => tx.id !== revokeId));
+    });
+    const view = await new CredentialRegistry(viaProxy, authorityId).load();
+    proxy.setRewrite(null);
+    expect(view.currentStatus(adaKey, new Date()).status).toBe('valid');
+  });
+});

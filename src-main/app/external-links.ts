@@ -1,6 +1,8 @@
 // shell.openExternal is a door out of the sandbox: only a transaction's page on a node the app is configured to use
 // may go through it.
-const TX_PATH = /^\/api\/v1\/transactions\/[0-9a-f]{64}$/;
+import { HEX64_SOURCE } from '../../src-shared/ledger/patterns';
+
+const TX_PATH = new RegExp(`^/api/v1/transactions/${HEX64_SOURCE}$`);
 
 function base(url: string): URL | null {
   try {

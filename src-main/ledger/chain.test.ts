@@ -8,7 +8,7 @@ import {
 } from '../../src-shared/ledger';
 import { sampleChart } from '../../src-shared/records/fixtures';
 import { encodePayload, payloadOf } from '../../src-shared/records/payload';
-import { buildCreate, buildVersion } from '../records/chart-writer';
+import { buildCreate, buildVersion } from '../records/version-builder';
 import { verifyChartChain } from './chain';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
 

@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from './errors';
 import { HttpTransport } from './http-transport';
 import { nodeBase } from './node-url';
+import { HEX64 } from '../../src-shared/ledger/patterns';
 
 export interface NodeClientOptions {
   /** Node URLs in order of preference; a function so managed settings changes apply without a restart. */
@@ -51,7 +52,6 @@ export interface OutputRef {
   output_index: number;
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 export class LedgerNodeClient {
   private preferred = 0;

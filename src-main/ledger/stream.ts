@@ -2,6 +2,7 @@
 // the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams).
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
+import { HEX64 } from '../../src-shared/ledger/patterns';
 import type { LedgerNodeClient } from './node-client';
 
 export interface StreamEvent {
@@ -16,7 +17,6 @@ export interface StreamEvents {
   close: [];
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 export class ValidTransactionStream extends EventEmitter<StreamEvents> {
   private socket: WebSocket | null = null;

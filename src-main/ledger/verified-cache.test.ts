@@ -12,7 +12,7 @@ import { sampleChart } from '../../src-shared/records/fixtures';
 import { payloadOf } from '../../src-shared/records/payload';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
-import { buildCreate, buildVersion } from '../records/chart-writer';
+import { buildCreate, buildVersion } from '../records/version-builder';
 import { VerifiedCache } from './verified-cache';
 
 const dirs: string[] = [];

@@ -11,7 +11,7 @@ import type { Transaction } from '../../src-shared/ledger';
 import { sampleChart } from '../../src-shared/records/fixtures';
 import { payloadOf } from '../../src-shared/records/payload';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
-import { buildCreate, buildVersion } from '../records/chart-writer';
+import { buildCreate, buildVersion } from '../records/version-builder';
 import { validateWithinAnswer, type NodeAnswer } from './answer-validation';
 import { VerifyPool } from './verify-pool';
 

@@ -3,11 +3,11 @@
 // private key, a password or a data key: these shapes are the whole of what the renderer can ever see.
 import { z } from 'zod';
 import { chartSchema, storedChartSchema } from '../records/chart';
+import { CHART_ACTIONS } from '../records/actions';
+import { BASE58_KEY, HEX64 as TX_ID } from '../ledger/patterns';
 
 export { chartSchema };
 
-const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
-const TX_ID = /^[0-9a-f]{64}$/;
 
 export const publicKeySchema = z.string().regex(BASE58_KEY, { error: 'must be a base58 public key' });
 export const txIdSchema = z.string().regex(TX_ID, { error: 'must be a 64-character hex transaction id' });
@@ -16,7 +16,7 @@ export const chartIdSchema = txIdSchema;
 /** ISO time as written by the author; empty when unknown (e.g. a chart whose head failed verification). */
 export const isoTimeSchema = z.string().max(64);
 
-export const CHART_ACTIONS = ['create', 'update', 'share', 'unshare', 'custody', 'revoke', 'restore'] as const;
+export { CHART_ACTIONS };
 export const chartActionSchema = z.enum(CHART_ACTIONS);
 export type ChartAction = z.infer<typeof chartActionSchema>;
 
@@ -67,7 +67,7 @@ export const chartSummarySchema = z.object({
   /** Exact reason when integrity is 'tampered'. */
   tamperReason: z.string().nullable(),
   seq: z.number().int().min(1),
-  /** Null in list answers (the list does not fetch every head); set in chart views. */
+  /** The current version's transaction; null when its id is not a valid one (a tampered head). */
   headTxId: txIdSchema.nullable(),
   updatedAt: isoTimeSchema,
   custodian: personRefSchema,

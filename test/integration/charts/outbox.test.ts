@@ -3,12 +3,12 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NodeRejectedError, NodeUnreachableError } from '../../../src-main/ledger/errors';
 import { Outbox } from '../../../src-main/ledger/outbox';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
-import { buildCreate } from '../../../src-main/records/chart-writer';
+import { buildCreate } from '../../../src-main/records/version-builder';
 import { payloadOf } from '../../../src-shared/records/payload';
 import { PIN, TestVault, eventually, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sampleChart } from '../../../src-shared/records/fixtures';
 import type { Chart } from '../../../src-shared/records/chart';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { PIN, TestVault, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 
@@ -109,8 +109,8 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
     expect((await service.update(doctor.holder, created.chartId, updated)).status).toBe('pending');
     expect(service.outbox()).toHaveLength(1);
     expect(readdirSync(outboxDir).sort()).toEqual(['data.mdb', 'lock.mdb']); // the store is not compressed: the scan reads its bytes
-    await service.internals.cache?.idle();
-    expect(service.internals.loader.cachedChain(doctor.holder, created.chartId)?.txs).toHaveLength(2);
+    await service.parts.cache?.idle();
+    expect(service.parts.loader.cachedChain(doctor.holder, created.chartId)?.txs).toHaveLength(2);
     const files = [...filesUnder(dataDir), ...filesUnder(outboxDir), ...filesUnder(cacheDir)];
     expect(filesUnder(cacheDir).length).toBeGreaterThan(0);
     let bytes = 0;

@@ -2,7 +2,7 @@
 // WebSocket stream (verified before it is listed), merged with this workstation's outbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { PIN, TestVault, eventually, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 
@@ -21,7 +21,7 @@ describe('recent actions', { timeout: 30_000 }, () => {
     ({ service: there } = await startService([node.url], { liveStream: false }));
     doctor = await vault.doctor('Dr Ada Okafor', 'General practice');
     other = await vault.doctor('Dr Ben Lindqvist', 'Cardiology');
-    await eventually(() => here.internals.stream.connected, 'stream connected');
+    await eventually(() => here.streamConnected(), 'stream connected');
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transactionId, type Transaction } from '../../../src-shared/ledger';
 import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { PIN, TestVault, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 import { startTamperProxy, type TamperProxy } from './tamper-proxy';

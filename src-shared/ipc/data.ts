@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { chartSchema, storedChartSchema } from '../records/chart';
 import { CHART_ACTIONS } from '../records/actions';
 import { BASE58_KEY, HEX64 as TX_ID } from '../ledger/patterns';
+import { SETTING_KEYS, settingFields, settingsSchema } from '../settings/model';
 
 export { chartSchema };
 
@@ -192,17 +193,8 @@ export type AccessCard = z.infer<typeof accessCardSchema>;
 
 // ---------- settings and status ----------
 
-export const settingsSchema = z.object({
-  nodeUrls: z.array(z.string()),
-  autoLockMinutes: z.number().int(),
-  kioskIdleSeconds: z.number().int(),
-  allowUserNodeUrls: z.boolean(),
-  trustedPractitionerKeys: z.array(z.string()),
-  /** Kiosk: whether patients may show their card's QR code to the camera (main allows the camera only then). */
-  kioskCamera: z.boolean(),
-});
+export { settingsSchema, SETTING_KEYS };
 export type SettingsValues = z.infer<typeof settingsSchema>;
-export const SETTING_KEYS = ['nodeUrls', 'autoLockMinutes', 'kioskIdleSeconds', 'allowUserNodeUrls', 'trustedPractitionerKeys', 'kioskCamera'] as const;
 export const settingKeySchema = z.enum(SETTING_KEYS);
 
 export const settingsViewSchema = z.object({
@@ -212,18 +204,8 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
-// Same bounds as src-main/settings (the service validates again; these give the form its inline errors).
-export const settingsPatchSchema = z.strictObject({
-  nodeUrls: z
-    .array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
-    .max(32, { error: 'at most 32 node URLs' })
-    .refine((urls) => new Set(urls).size === urls.length, { error: 'must not repeat a URL' })
-    .optional(),
-  autoLockMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(1440, { error: 'must be at most 1440 minutes' }).optional(),
-  kioskIdleSeconds: z.number().int().min(15, { error: 'must be at least 15 seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).optional(),
-  allowUserNodeUrls: z.boolean().optional(),
-  trustedPractitionerKeys: z.array(publicKeySchema).max(10_000).optional(),
-});
+// The same fields and messages main validates with (src-shared/settings/model.ts); the kiosk camera is IT's alone.
+export const settingsPatchSchema = z.strictObject(settingFields).omit({ kioskCamera: true }).partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const nodeStatusSchema = z.object({

@@ -4,7 +4,7 @@
 //   open <dir>                              sends { opening: true }, opens the outbox (migrating old files), then
 //                                           { opened: <records>, ms: <time the open took> }
 import { Outbox } from './outbox';
-import { testRecord } from './outbox-test-records';
+import { testRecord } from '../../test/fixtures/outbox-records';
 
 const [mode, dir, ...numbers] = process.argv.slice(2);
 const send = (message: object) => process.send?.(message);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { open as openLmdb } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from './outbox';
-import { storedTestRecord, testTxId } from './outbox-test-records';
+import { storedTestRecord, testTxId } from '../../test/fixtures/outbox-records';
 
 const child = fileURLToPath(new URL('./outbox-crash-child.ts', import.meta.url));
 const dirs: string[] = [];

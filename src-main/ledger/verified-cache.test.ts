@@ -8,7 +8,7 @@ import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeedKeyHolder } from '../../src-shared/crypto/keyholder';
 import type { Transaction } from '../../src-shared/ledger';
-import { sampleChart } from '../../src-shared/records/fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { payloadOf } from '../../src-shared/records/payload';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';

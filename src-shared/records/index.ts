@@ -4,6 +4,5 @@ export * from './diff';
 export * from './empty';
 export * from './sections';
 export * from './validate';
-export * from './fixtures';
 export * from './payload';
 export * from './fhir';

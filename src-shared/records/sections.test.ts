@@ -3,7 +3,7 @@
 // choices. Labels may differ (a form's "Age (years)" is the schema's "Age").
 import { describe, expect, it } from 'vitest';
 import { chartSchema, type Chart } from './chart';
-import { sampleChart } from './fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { chartSections } from './sections';
 
 /** The schema's field names of a section: the patient object, or one list entry. */

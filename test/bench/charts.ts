@@ -19,7 +19,7 @@ import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../src-main/crypto/ledger-crypto';
 import type { Transaction } from '../../src-shared/ledger';
 import { chartToFhir } from '../../src-shared/records/fhir';
-import { sampleChart } from '../../src-shared/records/fixtures';
+import { sampleChart } from '../fixtures/sample-chart';
 import { payloadOf } from '../../src-shared/records/payload';
 import { startLedgerNode } from '../../src-main/ledger-node/node';
 import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';

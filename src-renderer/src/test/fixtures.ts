@@ -7,7 +7,7 @@ import type {
   IdentitySummary,
   VerificationReport,
 } from '../../../src-shared/ipc';
-import { sampleChart } from '../../../src-shared/records';
+import { sampleChart } from '../../../test/fixtures/sample-chart';
 
 export const txId = (n: number) => n.toString(16).padStart(64, '0');
 // base58 keys (BigchainDB alphabet), 44 characters.

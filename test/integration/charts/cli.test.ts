@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartToFhir } from '../../../src-shared/records/fhir';
-import { sampleChart } from '../../../src-shared/records/fixtures';
+import { sampleChart } from '../../fixtures/sample-chart';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { removeDir, startNode, tempDir } from './harness';
 

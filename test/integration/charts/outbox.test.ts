@@ -2,7 +2,7 @@
 // a restart resumes pending items; the node's reason for a rejection reaches the user; several node URLs fail over.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleChart } from '../../../src-shared/records/fixtures';
+import { sampleChart } from '../../fixtures/sample-chart';
 import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NodeRejectedError, NodeUnreachableError } from '../../../src-main/ledger/errors';

@@ -1,7 +1,7 @@
 // Recent actions are live: what this doctor commits from another workstation arrives through the node's
 // WebSocket stream (verified before it is listed), merged with this workstation's outbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleChart } from '../../../src-shared/records/fixtures';
+import { sampleChart } from '../../fixtures/sample-chart';
 import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { PIN, TestVault, eventually, removeDir, startNode, startService, tempDir, type Doctor } from './harness';

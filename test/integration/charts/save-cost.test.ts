@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../../src-shared/ipc/client';
-import { sampleChart } from '../../../src-shared/records/fixtures';
+import { sampleChart } from '../../fixtures/sample-chart';
 import { createCore, type Core } from '../../../src-main/app/core';
 import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';

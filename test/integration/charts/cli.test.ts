@@ -84,6 +84,13 @@ describe('command line', { timeout: 180_000 }, () => {
     expect(outbox.stdout.trim()).toBe('The outbox is empty.');
   });
 
+  it('outbox discard: named in the usage, refuses what is not a rejected item', async () => {
+    expect((await cli('--help')).stdout).toContain('outbox discard <txId>');
+    expect(await cli('outbox', 'discard', '--node', node.url, '--outbox', join(work, 'outbox'))).toMatchObject({ code: 2, stderr: expect.stringContaining('outbox discard needs the transaction id') });
+    const missing = await cli('outbox', 'discard', 'a'.repeat(64), '--node', node.url, '--outbox', join(work, 'outbox'));
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining(`No outbox item ${'a'.repeat(64)}`) });
+  });
+
   it('runs on the embedded node when no --node is given', async () => {
     const embedded = join(work, 'embedded', 'ledger');
     const listed = await cli('list', '--data', embedded);

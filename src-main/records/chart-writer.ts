@@ -108,7 +108,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     const pending = await states.pendingVersions(holder, chartId, committed?.version.seq ?? 0);
     const rejected = pending.find((p) => p.record.state === 'rejected');
     if (rejected) {
-      throw new ChartServiceError('OutboxBlocked', `Version ${rejected.envelope.seq} of this chart was rejected by the node (${rejected.record.lastError}); discard it from the outbox first (Recent actions → Discard, or: npm run cli -- outbox discard ${rejected.record.tx.id})`);
+      throw new ChartServiceError('OutboxBlocked', `Version ${rejected.envelope.seq} of this chart was rejected by the node (${rejected.record.lastError}); discard it from the outbox first (Recent actions → Discard rejected version, or: npm run cli -- outbox discard ${rejected.record.tx.id})`);
     }
     const last = pending.filter((p) => p.record.state === 'pending').at(-1);
     const head = last ? last.record.tx : committed?.version.tx;

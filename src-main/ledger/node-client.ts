@@ -120,7 +120,7 @@ export class LedgerNodeClient {
     return this.read(`assets?${searchQuery(text, limit)}`, (got, base) => listAnswer(got, base, 'assets') as { id: string; data: unknown }[]);
   }
 
-  async listOutputs(publicKey: string, spent?: boolean): Promise<Answer<OutputRef[]>> {
+  async listOutputs(publicKey: string, { spent }: { spent?: boolean } = {}): Promise<Answer<OutputRef[]>> {
     const query = new URLSearchParams({ public_key: publicKey });
     if (spent !== undefined) query.set('spent', String(spent));
     return this.read(`outputs?${query}`, (got, base) => {

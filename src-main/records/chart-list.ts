@@ -170,7 +170,7 @@ export class ChartList {
       else byOwner.set(owner, [{ chartId, chain }]);
     }
     for (const [owner, held] of byOwner) {
-      const { value: outputs, nodeUrl } = await this.parts.client.listOutputs(owner, false);
+      const { value: outputs, nodeUrl } = await this.parts.client.listOutputs(owner, { spent: false });
       const unspent = new Set(outputs.map((o) => `${o.transaction_id}:${o.output_index}`));
       for (const { chartId, chain } of held) {
         if (unspent.has(`${chain.txs.at(-1)!.id}:0`)) current.set(chartId, { chain, nodeUrl });

@@ -13,7 +13,7 @@
 //   charts.practitioners → searchPractitioners (findPractitioner resolves the doctor a share names)
 //   charts.recent → recentActions  charts.outbox → outbox            charts.discardRejected → discardRejected
 //   patient.openCard → openPatientSession                            vault.create → publishPractitioner
-//   vault.delete → forgetVerified
+//   vault.delete → forgetVerified                                      patient.signOut, lock → forget
 // No channel: importFhir, markEnteredInError, issueCard, verifyAll, retryOutbox (CLI and tests), recognisePatient
 // (the vault's card check), onChange (main pushes the recentActions event), forget / close (lifecycle).
 //

@@ -309,7 +309,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     outbox: () => outbox.items(),
 
     async retryOutbox() {
-      await sender.flush(true);
+      await sender.flush({ force: true });
     },
 
     async discardRejected(txId) {

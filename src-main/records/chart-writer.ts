@@ -2,8 +2,6 @@
 // then posts it. A write reads the chart once (to spend its head) and answers with the chart as it now is, built from
 // that read and the version just written: the caller never reads it again to show the result.
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
-import type { Envelope } from '../../src-shared/crypto/envelope';
-import type { ChartView, HistoryEntry } from '../../src-shared/ipc/data';
 import { BASE58_KEY } from '../../src-shared/ledger/patterns';
 import type { Transaction } from '../../src-shared/ledger';
 import type { Chart, ChartListKey } from '../../src-shared/records/chart';
@@ -16,21 +14,17 @@ import type { LoadedChart } from './chart-loader';
 import type { ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { isRevoked, type PendingVersion } from './chart-views';
-import { historyEntryOf, viewOf } from './contract-views';
 import { ChartServiceError, chartNotFound, notCustodian, tampered } from './errors';
-import type { ChartAction, PatientCardInfo, WriteResult } from './model';
+import type { ChartAction, PatientCardInfo } from './model';
 import { buildCreate, buildVersion } from './version-builder';
+import { writtenAnswer, type Signed, type Written } from './write-answer';
+
+export type { Written } from './write-answer';
 
 export interface DoctorRef {
   signKey: string;
   boxKey: string;
   name?: string;
-}
-
-/** A written version and the chart as it now is (the IPC contract's view, and the new version's history entry). */
-export interface Written extends WriteResult {
-  chart: ChartView;
-  version: HistoryEntry;
 }
 
 /** A new chart, with the patient's access card: shown once, never stored. */
@@ -82,13 +76,6 @@ interface VersionChange {
   baseSeq?: number;
   /** The author's note, for this version only (e.g. why a chart is revoked). */
   note?: string;
-}
-
-interface Signed {
-  tx: Transaction;
-  envelope: Envelope;
-  chartId: string;
-  payload: ChartPayload;
 }
 
 function checkDoctor(doctor: DoctorRef): void {
@@ -145,37 +132,6 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     return sender.submit(record);
   }
 
-  /**
-   * The chart after a write, from what the write read plus the version it signed: no request. A version the node
-   * committed joins the verified ones (this app signed it, the node accepted it as spending the verified head);
-   * one still waiting is read back from the outbox. When earlier versions were still waiting too, the sender may
-   * have posted them meanwhile: the chart is then read again.
-   */
-  async function written(holder: KeyHolder, signed: Signed, outcome: SubmitOutcome, before: LoadedChart | null): Promise<Written> {
-    const { tx, envelope, chartId, payload } = signed;
-    const seq = envelope.seq;
-    const lastVerified = before?.versions.at(-1)?.version.seq ?? 0;
-    let loaded = before;
-    if (outcome.status === 'committed') {
-      if (lastVerified !== seq - 1) {
-        const reread = await states.open(holder, chartId);
-        return result(holder, signed, outcome, reread.state);
-      }
-      const version = { seq, txId: tx.id, tx, envelope, author: holder.signKey, owner: payload.custodian.signKey, checks: [] };
-      const opened = { version, payload, readable: true };
-      loaded = before
-        ? { ...before, versions: [...before.versions, opened], verification: { ...before.verification, versions: [...before.verification.versions, version] } }
-        : { chartId, nodeUrl: outcome.nodeUrl, verification: { assetId: chartId, versions: [version], failure: null }, versions: [opened], tampered: null };
-    }
-    const pending = await states.pendingVersions(holder, chartId, loaded?.versions.at(-1)?.version.seq ?? 0);
-    return result(holder, signed, outcome, states.stateOf(holder, chartId, loaded, pending));
-  }
-
-  function result(holder: KeyHolder, { tx, envelope, chartId }: Signed, outcome: SubmitOutcome, state: ReturnType<ChartStates['stateOf']>): Written {
-    const mine = state.versions.find((v) => v.txId === tx.id) ?? state.head;
-    return { chartId, txId: tx.id, seq: envelope.seq, status: outcome.status, chart: viewOf(state, holder.signKey), version: historyEntryOf(mine) };
-  }
-
   async function writeVersion(holder: KeyHolder, chartId: string, change: VersionChange): Promise<Written> {
     states.checkChartId(chartId);
     viewers.remember(holder);
@@ -191,7 +147,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       const payload: ChartPayload = change.note ? { ...base, note: change.note } : base;
       const { tx, envelope } = await buildVersion(holder, state.head, chartId, change.action, state.seq + 1, payload, crypto);
       const signed = { tx, envelope, chartId, payload };
-      return written(holder, signed, await submit(holder, signed), state.loaded);
+      return writtenAnswer(states, holder, signed, await submit(holder, signed), state.loaded);
     });
   }
 
@@ -215,7 +171,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     const payload = payloadOf(chart, patient, await custodianSelf(holder), []);
     const { tx, envelope } = await buildCreate(holder, payload, crypto);
     const signed = { tx, envelope, chartId: tx.id, payload };
-    return written(holder, signed, await submit(holder, signed), null);
+    return writtenAnswer(states, holder, signed, await submit(holder, signed), null);
   }
 
   const nameFor = async (doctor: DoctorRef) => doctor.name ?? (await directory.find(doctor.signKey).catch(() => null))?.name ?? '';

@@ -44,15 +44,22 @@ export const layers = [
   },
   {
     folder: 'src-shared/crypto',
-    imports: [],
+    // The envelope names its action and checks keys with the one pattern; nothing else of src-shared.
+    imports: ['src-shared/ledger/patterns', 'src-shared/records/actions'],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'identity crypto stands alone.' },
+    why: { 'src-shared': 'identity crypto stands alone (it may use only the key/id patterns and the action list).' },
   },
   {
     folder: 'src-shared/records',
+    imports: ['src-shared/ledger/patterns'],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the chart model stands alone (it may use only the key/id patterns).' },
+  },
+  {
+    folder: 'src-shared/settings',
     imports: [],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'the chart model stands alone.' },
+    why: { 'src-shared': 'the settings model stands alone.' },
   },
   {
     folder: 'src-shared/authority',
@@ -62,9 +69,9 @@ export const layers = [
   },
   {
     folder: 'src-shared/ipc',
-    imports: ['src-shared/records'],
+    imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns'],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'the IPC contract builds on the chart model only.' },
+    why: { 'src-shared': 'the IPC contract builds on the chart and settings models (and the key/id patterns) only.' },
   },
   {
     folder: 'src-renderer',

@@ -3,7 +3,7 @@
 // only while the kioskCamera setting is on. Everything else, in both builds, stays denied.
 import { describe, expect, it } from 'vitest';
 import { guardSession } from './guards';
-import { FakeSession, fakeEvent } from './testing/fake-electron';
+import { FakeSession, fakeEvent } from '../../test/fakes/fake-electron';
 
 type Variant = 'workstation' | 'kiosk';
 const VARIANTS: Variant[] = ['workstation', 'kiosk'];

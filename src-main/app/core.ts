@@ -11,7 +11,6 @@ import { toIpcFailure } from '../ipc/error-mapping';
 import { DoctorSession, PatientSession, type ShellPort, type StatusPort } from '../ipc/handlers/context';
 import { workstationHandlers } from '../ipc/handlers/workstation';
 import { kioskHandlers } from '../ipc/handlers/kiosk';
-import { recentToContract } from '../ipc/handlers/to-contract';
 import { createChartService, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import type { SettingsService } from '../settings';
 import { KeychainCardKey, PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
@@ -104,11 +103,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const service = charts;
   // Verification workers start now, in the background, so the first chart opened does not wait for them.
-  void service.internals.validator.warm?.().catch(() => undefined);
+  void service.warm().catch(() => undefined);
 
   const monitor = new NodeStatusMonitor({
     nodeUrls: nodeUrlsInUse,
-    current: () => service.client.currentNodeUrl,
+    current: () => service.currentNodeUrl(),
     embeddedUrl: options.embeddedNodeUrl,
     pending: () => service.outbox().length,
     onChange: (status) => events.emit('nodeStatus', status),
@@ -173,8 +172,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const stopChartEvents = service.onChange((event) => {
     if (event === 'outbox') monitor.pendingChanged();
     if ((event === 'recent' || event === 'outbox') && doctor.active) {
-      const outbox = service.outbox();
-      events.emit('recentActions', { actions: service.recentActions(doctor.active.holder).map((a) => recentToContract(a, outbox)) });
+      events.emit('recentActions', { actions: service.recentActions(doctor.active.holder) });
     }
   });
   monitor.start();

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { startEmbeddedNode, type ForkUtility, type UtilityChild } from './embedded-node';
-import { FakeEmitter } from './testing/fake-electron';
+import { FakeEmitter } from '../../test/fakes/fake-electron';
 
 // A named fake of Electron's UtilityProcess: records messages and lets the test play the node's side.
 class FakeUtility extends FakeEmitter {

@@ -1,7 +1,7 @@
 import { describe, it, expect, vi } from 'vitest';
 import { IdleTimer, type TimerApi } from './idle-timer';
 
-vi.mock('electron', () => import('./testing/fake-electron'));
+vi.mock('electron', () => import('../../test/fakes/fake-electron'));
 const { resolveVariant } = await import('./variant');
 const { variantFromArgv, variantArg } = await import('./preload/variant-arg');
 

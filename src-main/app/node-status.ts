@@ -1,7 +1,7 @@
 // Which ledger node the app uses and whether it answers: probed periodically and after failures, reported to the
 // status bar (app.status and the nodeStatus event). Also the "test connection" probe of settings.
 import type { NodeStatus, NodeTestResult } from '../../src-shared/ipc';
-import { nodeUrlProblem } from '../../src-shared/ipc/node-url';
+import { nodeUrlProblem } from '../../src-shared/settings/node-url';
 import { nodeBase } from '../ledger/node-url';
 
 export interface NodeStatusOptions {

@@ -2,9 +2,9 @@ import { describe, it, expect, vi, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeSession, protocol } from './testing/fake-electron';
+import { FakeSession, protocol } from '../../test/fakes/fake-electron';
 
-vi.mock('electron', () => import('./testing/fake-electron'));
+vi.mock('electron', () => import('../../test/fakes/fake-electron'));
 
 const { registerAppScheme, serveRendererOn } = await import('./protocol');
 const { CONTENT_SECURITY_POLICY, KIOSK_SECURITY_HEADERS } = await import('./csp');

@@ -1,8 +1,8 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
-import type { BrowserWindow} from './testing/fake-electron';
-import { FakeSession, FakeWebContents, fakeEvent } from './testing/fake-electron';
+import type { BrowserWindow} from '../../test/fakes/fake-electron';
+import { FakeSession, FakeWebContents, fakeEvent } from '../../test/fakes/fake-electron';
 
-vi.mock('electron', () => import('./testing/fake-electron'));
+vi.mock('electron', () => import('../../test/fakes/fake-electron'));
 
 const { createMainWindow } = await import('./window');
 const { guardSession, guardWebContents } = await import('./guards');

@@ -14,7 +14,8 @@ Commands
   show <chartId>               print a chart (current version and history) as JSON
   export <chartId> [--out f]   print (or write) the chart as a FHIR R4 Bundle
   verify <chartId> | --all     verify one chart, or every chart the identity can read
-  outbox                       list signed transactions waiting to be committed
+  outbox                       list signed transactions waiting to be committed (or rejected by the node)
+  outbox discard <txId>        drop a version the node rejected, so its chart can be written again
   practitioners [query]        search the practitioner directory
   network check                check the ledger network: every node answers, one chain and height, each
                                advertised event stream opens (nodes: --node, else the managed nodeUrls);

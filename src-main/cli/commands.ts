@@ -177,14 +177,15 @@ export async function run(options: CliOptions): Promise<number> {
       }
       case 'list': {
         const charts = await service.list(holder!);
-        print(charts, () => charts.map((c) => `${c.chartId}  ${c.status === 'tampered' ? `TAMPERED: ${c.reason}` : `${c.patientName}  v${c.seq} ${c.lastAction} ${c.lastAt}${c.revoked ? ' (revoked)' : ''}`}`).join('\n') || 'No charts.');
+        print(charts, () => charts.map((c) => `${c.chartId}  ${c.integrity === 'tampered' ? `TAMPERED: ${c.tamperReason}` : `${c.patientName}  v${c.seq} ${c.updatedAt}${c.integrity === 'pending' ? ' (pending)' : ''}${c.status === 'revoked' ? ' (revoked)' : ''}`}`).join('\n') || 'No charts.');
         return 0;
       }
       case 'show': {
         if (!args[0]) throw new CliError('show needs a chart id');
         const view = await service.get(holder!, args[0]);
-        out(JSON.stringify(view, null, 2));
-        return view.tampered ? 1 : 0;
+        const history = await service.history(holder!, args[0]);
+        out(JSON.stringify({ ...view, history }, null, 2));
+        return view.summary.integrity === 'tampered' ? 1 : 0;
       }
       case 'export': {
         if (!args[0]) throw new CliError('export needs a chart id');
@@ -196,10 +197,17 @@ export async function run(options: CliOptions): Promise<number> {
       case 'verify': {
         if (!args[0] && !options.all) throw new CliError('verify needs a chart id or --all');
         const reports = args[0] ? [await service.verify(holder!, args[0])] : await service.verifyAll(holder!);
-        print(reports, () => reports.map((r) => `${r.ok ? 'OK      ' : 'TAMPERED'} ${r.chartId}  ${r.versions.length} version(s)${r.reason ? `  ${r.reason}` : ''}`).join('\n') || 'No charts.');
+        print(reports, () => reports.map((r) => `${r.ok ? 'OK      ' : 'TAMPERED'} ${r.chartId}  ${r.chain.length} version(s)${r.reason ? `  ${r.reason}` : ''}`).join('\n') || 'No charts.');
         return reports.every((r) => r.ok) ? 0 : 1;
       }
       case 'outbox': {
+        if (args[0] === 'discard') {
+          if (!args[1]) throw new CliError('outbox discard needs the transaction id of a rejected item (see: outbox)');
+          await service.discardRejected(args[1]);
+          print({ discarded: args[1] }, () => `Discarded ${args[1]} from the outbox.`);
+          return 0;
+        }
+        if (args[0] !== undefined) throw new CliError('outbox: expected no argument, or "discard <txId>"');
         const items = service.outbox();
         print(items, () => items.map((i) => `${i.txId}  ${i.action}${i.seq ? ` v${i.seq}` : ''}  ${i.state}  attempts ${i.attempts}${i.lastError ? `  ${i.lastError}` : ''}`).join('\n') || 'The outbox is empty.');
         return 0;

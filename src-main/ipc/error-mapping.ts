@@ -1,7 +1,12 @@
 // Maps the typed errors of the services (vault, cards, charts, ledger client, settings) to the contract's codes.
-// Anything not recognised here becomes INTERNAL in the registry (logged, never shown verbatim).
+// Anything not recognised here becomes INTERNAL in the registry (logged, never shown verbatim); error-mapping.test.ts
+// finds every error class in the code and fails for one that is neither mapped nor listed as never reaching IPC.
 import { IpcFailure, type IpcErrorCode } from '../../src-shared/ipc';
 import { CryptoError, type CryptoErrorCode } from '../../src-shared/crypto/errors';
+import { EnvelopeError } from '../../src-shared/crypto/envelope';
+import { LedgerInputError } from '../../src-shared/ledger/errors';
+import { PayloadError } from '../../src-shared/records/payload';
+import { ChartValidationError } from '../../src-shared/records/validate';
 import { VaultError, InvalidInputError, type VaultErrorCode } from '../vault/errors';
 import { ChartServiceError, type ChartErrorCode } from '../records/errors';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../ledger/errors';
@@ -36,7 +41,6 @@ const CHARTS: Record<ChartErrorCode, IpcErrorCode> = {
   ChartTampered: 'TAMPERED',
   StaleVersion: 'CONFLICT',
   NotAReader: 'NOT_PERMITTED',
-  InvalidChart: 'INVALID_REQUEST',
   InvalidRequest: 'INVALID_REQUEST',
   OutboxBlocked: 'NODE_REJECTED',
 };
@@ -57,6 +61,12 @@ export function toIpcFailure(error: unknown): IpcFailure | null {
     return new IpcFailure(code, error.message, error.code === 'InvalidPin' ? { pin: error.message } : error.code === 'InvalidCardCode' ? { code: error.message } : undefined);
   }
   if (error instanceof ChartServiceError) return new IpcFailure(CHARTS[error.code], error.message);
+  // Field paths as the request names them (the chart is the request's `chart`), so forms show them inline.
+  if (error instanceof ChartValidationError) return new IpcFailure('INVALID_REQUEST', error.message, Object.fromEntries(error.errors.map((e) => [e.path ? `chart.${e.path}` : 'chart', e.message])));
+  // A version that does not open: not among its readers, or a box that fails (damaged or forged).
+  if (error instanceof EnvelopeError) return new IpcFailure(error.problem === 'not-a-reader' ? 'NOT_PERMITTED' : 'TAMPERED', error.message);
+  if (error instanceof PayloadError) return new IpcFailure('TAMPERED', error.message);
+  if (error instanceof LedgerInputError) return new IpcFailure('INVALID_REQUEST', error.message);
   if (error instanceof NodeUnreachableError) return new IpcFailure('NODE_UNREACHABLE', error.message);
   if (error instanceof NodeRejectedError) return new IpcFailure('NODE_REJECTED', error.message);
   if (error instanceof NodeAnswerError) return new IpcFailure('NODE_ERROR', error.message);

@@ -1,7 +1,9 @@
 // shell.openExternal is a door out of the sandbox: only a transaction's page on a node IT configured (or the embedded
 // node) may go through it. Callers pass those URLs only, never a user-typed one (#14: the renderer can set user node
 // URLs, so trusting them would let it open any http(s) page whose path looks like a transaction).
-const TX_PATH = /^\/api\/v1\/transactions\/[0-9a-f]{64}$/;
+import { HEX64_SOURCE } from '../../src-shared/ledger/patterns';
+
+const TX_PATH = new RegExp(`^/api/v1/transactions/${HEX64_SOURCE}$`);
 
 function base(url: string): URL | null {
   try {

@@ -7,9 +7,9 @@ import {
   ed25519Output, encodeFulfillment, fromBase58, inputDigest, makeTransfer, signTransaction, toBase64Url, transactionId,
   type JsonObject, type Transaction,
 } from '../../src-shared/ledger';
-import { sampleChart } from '../../src-shared/records/fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { encodePayload, payloadOf } from '../../src-shared/records/payload';
-import { buildCreate, buildVersion } from '../records/chart-writer';
+import { buildCreate, buildVersion } from '../records/version-builder';
 import { verifyChartChain } from './chain';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
 

@@ -3,12 +3,20 @@
 // chain from the chart's CREATE (each spends the previous one's only output), that each author owned what they
 // spent, and that every envelope is well formed and numbered in order. Opening envelopes is the caller's step.
 import { parseEnvelope, EnvelopeError, type Envelope } from '../../src-shared/crypto/envelope';
-import type { CheckName, CheckResult } from '../../src-shared/records/types';
 import { fromBase64Url, parseFulfillment, toBase58, type CryptoProvider, type Transaction } from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { inlineValidator, type AnswerValidator, type NodeAnswer, type Verdict } from './answer-validation';
 
 export const CHART_ASSET_TYPE = 'hc.chart/1';
+
+/** The checks every version passes before it is shown. */
+export type CheckName = 'id' | 'signatures' | 'schema' | 'chain' | 'owner' | 'envelope';
+
+export interface CheckResult {
+  check: CheckName;
+  ok: boolean;
+  detail: string;
+}
 
 export interface VerifiedVersion {
   seq: number;

@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from './errors';
 import { HttpTransport } from './http-transport';
 import { nodeBase } from './node-url';
+import { HEX64 } from '../../src-shared/ledger/patterns';
 
 export interface NodeClientOptions {
   /** Node URLs in order of preference; a function so managed settings changes apply without a restart. */
@@ -56,7 +57,6 @@ export interface OutputRef {
   output_index: number;
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 export class LedgerNodeClient {
   private preferred = 0;
@@ -133,7 +133,7 @@ export class LedgerNodeClient {
     return this.read(`assets?${searchQuery(text, limit)}`, (got, base) => listAnswer(got, base, 'assets') as { id: string; data: unknown }[]);
   }
 
-  async listOutputs(publicKey: string, spent?: boolean): Promise<Answer<OutputRef[]>> {
+  async listOutputs(publicKey: string, { spent }: { spent?: boolean } = {}): Promise<Answer<OutputRef[]>> {
     const query = new URLSearchParams({ public_key: publicKey });
     if (spent !== undefined) query.set('spent', String(spent));
     return this.read(`outputs?${query}`, (got, base) => {

@@ -1,4 +1,4 @@
-// Crash safety: the outbox runs in a child process (outbox-crash-child.ts) that is SIGKILLed in the middle of many
+// Crash safety: the outbox runs in a child process (test/fixtures/outbox-crash-child.ts) that is SIGKILLed in the middle of many
 // concurrent adds, or of the migration of an old directory, and is opened again on the same directory. Every add
 // that had resolved must be there, every record found must be exactly what was written, nothing half-written.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { open as openLmdb } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from './outbox';
-import { storedTestRecord, testTxId } from './outbox-test-records';
+import { storedTestRecord, testTxId } from '../../test/fixtures/outbox-records';
 
-const child = fileURLToPath(new URL('./outbox-crash-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../../test/fixtures/outbox-crash-child.ts', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });

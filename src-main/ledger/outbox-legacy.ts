@@ -5,9 +5,10 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import { syncDirectory } from '../fs/sync-directory';
 import { join } from 'node:path';
 import { parseOutboxRecord, type OutboxRecord } from './outbox-record';
+import { HEX64_SOURCE } from '../../src-shared/ledger/patterns';
 
-const RECORD_FILE = /^([0-9a-f]{64})\.json$/;
-const TEMP_FILE = /^[0-9a-f]{64}\.json\..*\.tmp$/;
+const RECORD_FILE = new RegExp(`^(${HEX64_SOURCE})\\.json$`);
+const TEMP_FILE = new RegExp(`^${HEX64_SOURCE}\\.json\\..*\\.tmp$`);
 
 export interface LegacyFiles {
   records: OutboxRecord[];

@@ -1,9 +1,27 @@
 // One outbox record: a signed transaction with its retry state, as the outbox stores it (JSON) and hands it out.
 import type { Transaction } from '../../src-shared/ledger';
-import type { OutboxItem } from '../../src-shared/records/types';
+import type { ChartAction } from '../../src-shared/records/actions';
 
-/** What the renderer is shown of a record (OutboxItem), with the transaction itself and who signed it. */
-export interface OutboxRecord extends Omit<OutboxItem, 'txId'> {
+export type OutboxState = 'pending' | 'rejected';
+
+/** A signed transaction waiting in the outbox, without the transaction (the IPC contract's OutboxItem is made from it). */
+export interface OutboxEntry {
+  txId: string;
+  kind: 'chart' | 'practitioner';
+  chartId: string | null;
+  action: ChartAction | 'publish';
+  seq: number | null;
+  createdAt: string;
+  attempts: number;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  /** Last network error, or the node's rejection reason for a 'rejected' item. */
+  lastError: string | null;
+  state: OutboxState;
+}
+
+/** An outbox entry with the transaction itself and who signed it. */
+export interface OutboxRecord extends Omit<OutboxEntry, 'txId'> {
   version: 1;
   tx: Transaction;
   /** signKey of the signer, so each doctor sees their own recent actions. */
@@ -15,7 +33,7 @@ export type RetryState = Pick<OutboxRecord, 'attempts' | 'lastAttemptAt' | 'next
 /** What a caller supplies; the outbox starts the retry state. */
 export type NewOutboxRecord = Omit<OutboxRecord, 'version' | keyof RetryState>;
 
-export function toItem(record: OutboxRecord): OutboxItem {
+export function toItem(record: OutboxRecord): OutboxEntry {
   const { version: _version, tx, author: _author, ...item } = record;
   return { txId: tx.id, ...item };
 }

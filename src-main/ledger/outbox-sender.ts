@@ -45,7 +45,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     if (this.timer) return;
     const tick = () => {
       this.timer = setTimeout(() => {
-        void this.flush(false).finally(() => {
+        void this.flush({ force: false }).finally(() => {
           if (this.timer) tick();
         });
       }, this.tickMs);
@@ -78,7 +78,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
   }
 
   /** Posts every record that is due (all of them with `force`), in order. */
-  flush(force = true): Promise<void> {
+  flush({ force = true }: { force?: boolean } = {}): Promise<void> {
     return this.serial(async () => {
       const now = Date.now();
       for (const record of this.outbox.all()) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { open as openLmdb } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from './outbox';
-import { storedTestRecord, testRecord, testTxId as id } from './outbox-test-records';
+import { storedTestRecord, testRecord, testTxId as id } from '../../test/fixtures/outbox-records';
 
 const dirs: string[] = [];
 const opened: Outbox[] = [];

@@ -7,17 +7,17 @@
 // disk in clear (nor is the store compressed: a scan of its files for clear text means what it says).
 import { chmod, mkdir } from 'node:fs/promises';
 import { open, type Database, type RootDatabase, type RootDatabaseOptionsWithPath } from 'lmdb';
-import type { OutboxItem } from '../../src-shared/records/types';
+import { HEX64 } from '../../src-shared/ledger/patterns';
 import { readLegacyFiles, removeLegacyFiles } from './outbox-legacy';
 import { OutboxOrder } from './outbox-order';
-import { parseOutboxRecord, toItem, type NewOutboxRecord, type OutboxRecord, type RetryState } from './outbox-record';
+import { parseOutboxRecord, toItem, type NewOutboxRecord, type OutboxEntry, type OutboxRecord, type RetryState } from './outbox-record';
 
-export type { OutboxRecord } from './outbox-record';
+export type { OutboxEntry, OutboxRecord } from './outbox-record';
 
 /** A write's commit promise; with separateFlushed it carries the promise of that commit's fsync. */
 type Write = Promise<unknown> & { flushed?: PromiseLike<unknown> };
 
-const TX_ID = /^[0-9a-f]{64}$/;
+const TX_ID = HEX64;
 
 export class Outbox {
   private closed = false;
@@ -114,7 +114,7 @@ export class Outbox {
     return this.records.forChart(chartId);
   }
 
-  items(): OutboxItem[] {
+  items(): OutboxEntry[] {
     return this.all().map(toItem);
   }
 

@@ -3,6 +3,7 @@
 // embedded node wants its bearer token on the stream too; it goes only to the node it belongs to (same host and port).
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
+import { HEX64 } from '../../src-shared/ledger/patterns';
 import type { LedgerNodeClient } from './node-client';
 
 export interface StreamEvent {
@@ -17,7 +18,6 @@ export interface StreamEvents {
   close: [];
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 export class ValidTransactionStream extends EventEmitter<StreamEvents> {
   private socket: WebSocket | null = null;

@@ -8,11 +8,11 @@ import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import type { Transaction } from '../../src-shared/ledger';
-import { sampleChart } from '../../src-shared/records/fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { payloadOf } from '../../src-shared/records/payload';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
-import { buildCreate, buildVersion } from '../records/chart-writer';
+import { buildCreate, buildVersion } from '../records/version-builder';
 import { VerifiedCache } from './verified-cache';
 
 const dirs: string[] = [];

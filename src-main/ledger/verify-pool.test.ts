@@ -8,10 +8,10 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import type { Transaction } from '../../src-shared/ledger';
-import { sampleChart } from '../../src-shared/records/fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { payloadOf } from '../../src-shared/records/payload';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
-import { buildCreate, buildVersion } from '../records/chart-writer';
+import { buildCreate, buildVersion } from '../records/version-builder';
 import { validateWithinAnswer, type NodeAnswer } from './answer-validation';
 import { VerifyPool } from './verify-pool';
 

@@ -40,8 +40,8 @@ export interface LoadedChart {
   stale?: boolean;
 }
 
-/** Which versions to open: all, only the current one, or the most recent N (history shown in pages). */
-export type OpenMode = 'all' | 'head' | { last: number };
+/** Which versions to open: all, only the current one, the most recent N (history shown in pages), or version `from` on. */
+export type OpenMode = 'all' | 'head' | { last: number } | { from: number };
 
 export interface ChartLoaderOptions {
   crypto: CryptoProvider;
@@ -114,7 +114,11 @@ export class ChartLoader {
     let tampered: Tampering | null = verification.failure
       ? { seq: verification.failure.seq, txId: verification.failure.txId, reason: verification.failure.reason }
       : null;
-    const toOpen = mode === 'all' ? versions : versions.slice(-(mode === 'head' ? 1 : Math.max(1, mode.last)));
+    const toOpen = mode === 'all'
+      ? versions
+      : mode !== 'head' && 'from' in mode
+        ? versions.filter((v, i) => v.version.seq >= mode.from || i === versions.length - 1)
+        : versions.slice(-(mode === 'head' ? 1 : Math.max(1, mode.last)));
     for (const item of toOpen) {
       if (!item.readable) continue;
       try {

@@ -1,11 +1,10 @@
-// Turns verified (and pending) versions into what the app shows: ChartView, VersionInfo with diffs, summaries,
-// verification reports. Tampering is carried as a reason; a tampered chart's content is never put in a view.
+// Turns verified (and pending) versions into the service's own state of a chart (ChartState, VersionInfo with diffs)
+// and the Verify panel's chain report. Tampering is carried as a reason; a tampered chart's content is never put in a
+// state. What crosses IPC is made from these in contract-views.ts.
 import type { Envelope } from '../../src-shared/crypto/envelope';
 import { diffCharts } from '../../src-shared/records/diff';
 import type { ChartPayload } from '../../src-shared/records/payload';
-import type {
-  ChartAction, ChartSummary, ChartView, PersonRef, ReaderInfo, VerificationReport, VersionInfo,
-} from '../../src-shared/records/types';
+import type { ChainReport, ChartAction, ChartState, PersonRef, ReaderInfo, VersionInfo } from './model';
 import { transactionLink } from '../ledger/node-url';
 import type { OutboxRecord } from '../ledger/outbox';
 import type { LoadedChart } from './chart-loader';
@@ -90,7 +89,7 @@ export function isRevoked(actions: readonly ChartAction[]): boolean {
 export function chartView(
   chartId: string, loaded: LoadedChart | null, pending: readonly PendingVersion[], viewer: { signKey: string; boxKey: string }, nameOf: NameOf,
   options: { diffs?: boolean } = {},
-): ChartView {
+): ChartState {
   const versions = versionInfos(loaded, pending, viewer.boxKey, nameOf, options);
   // A rejected version never became the chart: the head is the last committed or still-pending one.
   const head = [...versions].reverse().find((v) => !(v.status === 'pending' && v.reason?.startsWith('Rejected'))) ?? versions[versions.length - 1]!;
@@ -125,26 +124,7 @@ function readerInfos(payload: ChartPayload, authorSignKey: string, keys: readonl
   });
 }
 
-export function summaryOf(view: ChartView, viewerSignKey: string): ChartSummary {
-  const p = view.chart?.patient;
-  return {
-    chartId: view.chartId,
-    patientName: p?.name ?? '',
-    birthDate: p?.birthDate ?? '',
-    age: p?.age ?? null,
-    gender: p?.gender ?? 'unknown',
-    custodian: view.custodian,
-    revoked: view.revoked,
-    seq: view.head.seq,
-    lastAction: view.head.action,
-    lastAt: view.head.at,
-    status: view.tampered ? 'tampered' : view.pending ? 'pending' : 'ok',
-    reason: view.tampered?.reason ?? null,
-    isCustodian: view.custodian.signKey === viewerSignKey && !view.tampered,
-  };
-}
-
-export function verificationReport(chartId: string, loaded: LoadedChart): VerificationReport {
+export function chainReport(chartId: string, loaded: LoadedChart): ChainReport {
   const versions = loaded.versions.map((v) => {
     const failed = v.version.checks.find((c) => !c.ok);
     return {

@@ -1,44 +1,281 @@
-// Builds and signs chart transactions. Signing happens in the caller's KeyHolder (the vault); this code only
-// assembles: envelope sealed to the version's readers, CREATE or TRANSFER paying the chart to its custodian.
-// Signatures are not re-verified here: the vault's signer is deterministic libsodium (tested against @noble), and a
-// bad one would be refused by the node with its reason while the version waits in the outbox.
-import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
-import { sealEnvelope, type Envelope, type EnvelopeAction } from '../../src-shared/crypto/envelope';
-import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
-import {
-  ed25519Output, makeCreate, makeTransfer, signTransaction, type CryptoProvider, type JsonObject, type Transaction,
-} from '../../src-shared/ledger';
-import { encodePayload, type ChartPayload } from '../../src-shared/records/payload';
-import { CHART_ASSET_TYPE } from '../ledger/chain';
-import { sealTo } from '../crypto/sealed-box';
+// Writing charts (custodian only): each write signs one transaction in the caller's KeyHolder, puts it in the outbox,
+// then posts it. A write reads the chart once (to spend its head) and answers with the chart as it now is, built from
+// that read and the version just written: the caller never reads it again to show the result.
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import { BASE58_KEY } from '../../src-shared/ledger/patterns';
+import type { Transaction } from '../../src-shared/ledger';
+import type { Chart, ChartListKey } from '../../src-shared/records/chart';
+import { fhirToChart } from '../../src-shared/records/fhir';
+import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
+import { ChartValidationError, parseChart } from '../../src-shared/records/validate';
+import type { SubmitOutcome } from '../ledger/outbox-sender';
+import type { OutboxEntry } from '../ledger/outbox-record';
+import type { LoadedChart } from './chart-loader';
+import type { ChartParts } from './chart-parts';
+import type { ChartStates } from './chart-states';
+import { isRevoked, type PendingVersion } from './chart-views';
+import { ChartServiceError, chartNotFound, notCustodian, tampered } from './errors';
+import type { ChartAction, PatientCardInfo } from './model';
+import { buildCreate, buildVersion } from './version-builder';
+import { writtenAnswer, type Signed, type Written } from './write-answer';
 
-/** Everyone who must be able to open a version: custodian, author, patient, shared doctors. */
-export function readersOf(payload: ChartPayload, authorBoxKey: string): string[] {
-  return [...new Set([payload.custodian.boxKey, authorBoxKey, ...(payload.patient ? [payload.patient.boxKey] : []), ...payload.doctors.map((d) => d.boxKey)])];
+export type { Written } from './write-answer';
+
+export interface DoctorRef {
+  signKey: string;
+  boxKey: string;
+  name?: string;
 }
 
-export async function buildCreate(holder: KeyHolder, payload: ChartPayload, crypto: CryptoProvider, at = new Date()): Promise<{ tx: Transaction; envelope: Envelope }> {
-  const envelope = sealEnvelope({ action: 'create', seq: 1, at: at.toISOString(), author: holder.signKey }, encodePayload(payload), readersOf(payload, holder.boxKey), sealTo);
-  // The asset names the chart by a random id only: nothing about the patient is in clear.
-  const asset = { type: CHART_ASSET_TYPE, chart: bytesToHex(randomBytes(16)) };
-  const unsigned = makeCreate(asset, envelope as unknown as JsonObject, [ed25519Output(payload.custodian.signKey)], [holder.signKey]);
-  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
+/** A new chart, with the patient's access card: shown once, never stored. */
+export interface CreatedChart extends Written {
+  card: PatientCardInfo;
 }
 
-export async function buildVersion(
-  holder: KeyHolder,
-  head: Transaction,
-  chartId: string,
-  action: Exclude<EnvelopeAction, 'create'>,
-  seq: number,
-  payload: ChartPayload,
-  crypto: CryptoProvider,
-  at = new Date(),
-): Promise<{ tx: Transaction; envelope: Envelope }> {
-  const envelope = sealEnvelope(
-    { action, seq, at: at.toISOString(), author: holder.signKey, chart: chartId }, encodePayload(payload), readersOf(payload, holder.boxKey),
-    sealTo,
-  );
-  const unsigned = makeTransfer([{ tx: head, outputIndex: 0 }], [ed25519Output(payload.custodian.signKey)], envelope as unknown as JsonObject);
-  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
+export interface ChartWriter {
+  create(holder: KeyHolder, chart: unknown, options: { pin: string }): Promise<CreatedChart>;
+  /** A FHIR R4 Bundle as a new chart, without a card (issueCard later). */
+  importFhir(holder: KeyHolder, bundle: unknown): Promise<Written & { warnings: string[] }>;
+  /** StaleVersion if the head moved past `baseSeq`. */
+  update(holder: KeyHolder, chartId: string, chart: unknown, options?: { baseSeq?: number }): Promise<Written>;
+  /** Marks one entry as entered in error (nothing is erased: earlier versions keep it as it was). */
+  markEnteredInError(holder: KeyHolder, chartId: string, list: ChartListKey, entryId: string): Promise<Written>;
+  /** The reason is sealed in the version. */
+  revoke(holder: KeyHolder, chartId: string, reason?: string): Promise<Written>;
+  restore(holder: KeyHolder, chartId: string): Promise<Written>;
+  share(holder: KeyHolder, chartId: string, doctor: DoctorRef): Promise<Written>;
+  /** A new data key: the dropped reader cannot open later versions. */
+  unshare(holder: KeyHolder, chartId: string, boxKey: string): Promise<Written>;
+  transferCustody(holder: KeyHolder, chartId: string, doctor: DoctorRef, options?: { keepReading?: boolean }): Promise<Written>;
+  /** A new patient identity for the chart; the old card stops reading. */
+  issueCard(holder: KeyHolder, chartId: string, pin: string): Promise<PatientCardInfo>;
+  /** Signed transactions not yet committed by a node (rejected ones stay until discarded). */
+  outbox(): OutboxEntry[];
+  /** Posts every pending item now. */
+  retryOutbox(): Promise<void>;
+  /** Drops an item the node rejected, so the chart can be written again. */
+  discardRejected(txId: string): Promise<void>;
+}
+
+interface WriteState {
+  head: Transaction;
+  seq: number;
+  owner: string;
+  payload: ChartPayload;
+  revoked: boolean;
+  /** What the state was read from: the written chart is built from it. */
+  loaded: LoadedChart | null;
+  pending: PendingVersion[];
+}
+
+/** One version to write: its action, how its payload follows from the current one, and the checks it needs. */
+interface VersionChange {
+  action: Exclude<ChartAction, 'create'>;
+  next: (state: WriteState) => ChartPayload;
+  /** The version the caller edited: StaleVersion if the chart moved on. */
+  baseSeq?: number;
+  /** The author's note, for this version only (e.g. why a chart is revoked). */
+  note?: string;
+}
+
+function checkDoctor(doctor: DoctorRef): void {
+  if (!doctor || !BASE58_KEY.test(doctor.signKey ?? '') || !BASE58_KEY.test(doctor.boxKey ?? '')) {
+    throw new ChartServiceError('InvalidRequest', 'A doctor is named by a base58 signKey and boxKey (from the practitioner directory)');
+  }
+}
+
+export function createChartWriter(parts: ChartParts, states: ChartStates): ChartWriter {
+  const { outbox, sender, loader, directory, recent, viewers, events, crypto, options } = parts;
+  const chartLocks = new Map<string, Promise<unknown>>();
+
+  async function writeState(holder: KeyHolder, chartId: string): Promise<WriteState> {
+    const loaded = await states.loadForWork(holder, chartId, 'head');
+    if (loaded?.tampered) throw tampered(loaded.tampered.reason);
+    const committed = loaded?.versions.at(-1) ?? null;
+    const pending = await states.pendingVersions(holder, chartId, committed?.version.seq ?? 0);
+    const rejected = pending.find((p) => p.record.state === 'rejected');
+    if (rejected) {
+      throw new ChartServiceError('OutboxBlocked', `Version ${rejected.envelope.seq} of this chart was rejected by the node (${rejected.record.lastError}); discard it from the outbox first (Recent actions → Discard rejected version, or: npm run cli -- outbox discard ${rejected.record.tx.id})`);
+    }
+    const last = pending.filter((p) => p.record.state === 'pending').at(-1);
+    const head = last ? last.record.tx : committed?.version.tx;
+    const payload = last ? last.payload : committed?.payload;
+    if (!head) throw chartNotFound(chartId);
+    const owner = head.outputs[0]?.public_keys[0] ?? '';
+    if (owner !== holder.signKey) throw notCustodian(states.nameOf(owner) ?? owner);
+    if (!payload) throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
+    const actions: ChartAction[] = [...(loaded?.versions ?? []).map((v) => v.version.envelope.action), ...pending.map((p) => p.envelope.action)];
+    return { head, seq: last ? last.envelope.seq : committed!.version.seq, owner, payload, revoked: isRevoked(actions), loaded, pending };
+  }
+
+  /** One write at a time per chart: each version spends the one before it. */
+  function exclusive<T>(chartId: string, job: () => Promise<T>): Promise<T> {
+    const previous = chartLocks.get(chartId) ?? Promise.resolve();
+    const run = previous.then(job, job);
+    const settled = run.catch(() => undefined);
+    chartLocks.set(chartId, settled);
+    void settled.then(() => {
+      if (chartLocks.get(chartId) === settled) chartLocks.delete(chartId);
+    });
+    return run;
+  }
+
+  async function submit(holder: KeyHolder, { tx, envelope, chartId, payload }: Signed): Promise<SubmitOutcome> {
+    loader.prime(holder.boxKey, tx.id, payload);
+    loader.markStale(chartId);
+    const record = await outbox.add({
+      tx, kind: 'chart', chartId, action: envelope.action, seq: envelope.seq, author: holder.signKey, createdAt: new Date().toISOString(),
+    });
+    recent.add(holder.signKey, { txId: tx.id, chartId, action: envelope.action, seq: envelope.seq, at: envelope.at, patientName: payload.chart.patient.name, status: 'pending' });
+    events.emit('outbox');
+    events.emit('recent');
+    return sender.submit(record);
+  }
+
+  async function writeVersion(holder: KeyHolder, chartId: string, change: VersionChange): Promise<Written> {
+    states.checkChartId(chartId);
+    viewers.remember(holder);
+    return exclusive(chartId, async () => {
+      const state = await writeState(holder, chartId);
+      if (change.baseSeq !== undefined && change.baseSeq !== state.seq) {
+        throw new ChartServiceError('StaleVersion', `The chart changed since version ${change.baseSeq} (it is at version ${state.seq}); reload it and try again`);
+      }
+      if (state.revoked && change.action !== 'restore') throw new ChartServiceError('ChartRevoked', 'This chart is revoked; restore it before changing it');
+      if (!state.revoked && change.action === 'restore') throw new ChartServiceError('ChartNotRevoked', 'This chart is not revoked');
+      // A note belongs to the version that states it, never to the ones after it.
+      const { note: _previousNote, ...base } = change.next(state);
+      const payload: ChartPayload = change.note ? { ...base, note: change.note } : base;
+      const { tx, envelope } = await buildVersion(holder, state.head, chartId, change.action, state.seq + 1, payload, crypto);
+      const signed = { tx, envelope, chartId, payload };
+      return writtenAnswer(states, holder, signed, await submit(holder, signed), state.loaded);
+    });
+  }
+
+  async function custodianSelf(holder: KeyHolder): Promise<ChartPayload['custodian']> {
+    // The custodian's name is a label in the payload: a recent "not published" answer is good enough.
+    const entry = await directory.find(holder.signKey, 30_000).catch(() => null);
+    return { signKey: holder.signKey, boxKey: holder.boxKey, name: entry?.name ?? '' };
+  }
+
+  async function newCard(pin: string): Promise<{ info: PatientCardInfo; patient: ChartPayload['patient'] & object }> {
+    const card = await options.cards.create(pin);
+    const patient = { signKey: card.holder.signKey, boxKey: card.holder.boxKey };
+    card.holder.lock?.(); // the workstation keeps nothing of the patient's identity
+    return {
+      info: { code: card.code, qrSvg: card.qrSvg, qrDataUrl: card.qrDataUrl, patientSignKey: patient.signKey, patientBoxKey: patient.boxKey },
+      patient,
+    };
+  }
+
+  async function createFromChart(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']): Promise<Written> {
+    const payload = payloadOf(chart, patient, await custodianSelf(holder), []);
+    const { tx, envelope } = await buildCreate(holder, payload, crypto);
+    const signed = { tx, envelope, chartId: tx.id, payload };
+    return writtenAnswer(states, holder, signed, await submit(holder, signed), null);
+  }
+
+  const nameFor = async (doctor: DoctorRef) => doctor.name ?? (await directory.find(doctor.signKey).catch(() => null))?.name ?? '';
+
+  return {
+    async create(holder, chart, { pin }) {
+      viewers.remember(holder);
+      const valid = parseChart(chart);
+      const { info, patient } = await newCard(pin);
+      return { ...(await createFromChart(holder, valid, patient)), card: info };
+    },
+
+    async importFhir(holder, bundle) {
+      viewers.remember(holder);
+      const result = fhirToChart(bundle);
+      if (!result.ok) throw new ChartValidationError(result.errors);
+      return { ...(await createFromChart(holder, result.chart, null)), warnings: result.warnings };
+    },
+
+    async update(holder, chartId, chart, { baseSeq } = {}) {
+      const valid = parseChart(chart);
+      return writeVersion(holder, chartId, { action: 'update', next: (s) => ({ ...s.payload, chart: valid }), baseSeq });
+    },
+
+    async markEnteredInError(holder, chartId, list, entryId) {
+      return writeVersion(holder, chartId, {
+        action: 'update',
+        next: (s) => {
+          const entries = s.payload.chart[list] as { id: string; status: string }[];
+          if (!entries.some((e) => e.id === entryId)) throw new ChartServiceError('InvalidRequest', `No ${list} entry ${entryId} in this chart`);
+          const chart = { ...s.payload.chart, [list]: entries.map((e) => (e.id === entryId ? { ...e, status: 'entered-in-error' } : e)) };
+          return { ...s.payload, chart: parseChart(chart) };
+        },
+      });
+    },
+
+    async revoke(holder, chartId, reason = '') {
+      return writeVersion(holder, chartId, { action: 'revoke', next: (s) => s.payload, note: reason.trim() || undefined });
+    },
+
+    async restore(holder, chartId) {
+      return writeVersion(holder, chartId, { action: 'restore', next: (s) => s.payload });
+    },
+
+    async share(holder, chartId, doctor) {
+      checkDoctor(doctor);
+      const name = await nameFor(doctor);
+      return writeVersion(holder, chartId, {
+        action: 'share',
+        next: (s) => {
+          if (doctor.boxKey === s.payload.custodian.boxKey || s.payload.doctors.some((d) => d.boxKey === doctor.boxKey)) {
+            throw new ChartServiceError('InvalidRequest', 'This doctor can already read the chart');
+          }
+          return { ...s.payload, doctors: [...s.payload.doctors, { signKey: doctor.signKey, boxKey: doctor.boxKey, name }] };
+        },
+      });
+    },
+
+    async unshare(holder, chartId, boxKey) {
+      return writeVersion(holder, chartId, {
+        action: 'unshare',
+        next: (s) => {
+          if (!s.payload.doctors.some((d) => d.boxKey === boxKey)) throw new ChartServiceError('InvalidRequest', 'This key is not among the doctors the chart is shared with');
+          // A new version always has a fresh data key, wrapped only to the remaining readers.
+          return { ...s.payload, doctors: s.payload.doctors.filter((d) => d.boxKey !== boxKey) };
+        },
+      });
+    },
+
+    async transferCustody(holder, chartId, doctor, { keepReading = true } = {}) {
+      checkDoctor(doctor);
+      if (doctor.signKey === holder.signKey) throw new ChartServiceError('InvalidRequest', 'You already hold this chart');
+      const name = await nameFor(doctor);
+      return writeVersion(holder, chartId, {
+        action: 'custody',
+        next: (s) => {
+          const others = s.payload.doctors.filter((d) => d.boxKey !== doctor.boxKey);
+          const previous = s.payload.custodian;
+          const keep = keepReading ? [{ signKey: previous.signKey, boxKey: previous.boxKey, name: previous.name }] : [];
+          return { ...s.payload, custodian: { signKey: doctor.signKey, boxKey: doctor.boxKey, name }, doctors: [...others, ...keep] };
+        },
+      });
+    },
+
+    async issueCard(holder, chartId, pin) {
+      const { info, patient } = await newCard(pin);
+      await writeVersion(holder, chartId, { action: 'share', next: (s) => ({ ...s.payload, patient }) });
+      return info;
+    },
+
+    outbox: () => outbox.items(),
+
+    async retryOutbox() {
+      await sender.flush({ force: true });
+    },
+
+    async discardRejected(txId) {
+      const record = outbox.get(txId);
+      if (!record) throw new ChartServiceError('InvalidRequest', `No outbox item ${txId}`);
+      if (record.state !== 'rejected') throw new ChartServiceError('InvalidRequest', 'Only items the node rejected can be discarded; pending ones are still being sent');
+      await outbox.remove(txId);
+      recent.discarded(txId);
+      events.emit('outbox');
+      events.emit('recent');
+    },
+  };
 }

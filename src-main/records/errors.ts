@@ -1,4 +1,5 @@
 // Typed failures of the chart service. `code` is stable for the IPC contract; `message` is a sentence for the user.
+// An invalid chart is a ChartValidationError (src-shared/records/validate.ts), with its field errors.
 
 export type ChartErrorCode =
   | 'ChartNotFound'
@@ -8,7 +9,6 @@ export type ChartErrorCode =
   | 'ChartTampered'
   | 'StaleVersion'
   | 'NotAReader'
-  | 'InvalidChart'
   | 'InvalidRequest'
   | 'OutboxBlocked';
 

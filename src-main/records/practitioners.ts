@@ -8,11 +8,11 @@ import {
   ed25519Output, fromBase64Url, makeCreate, parseFulfillment, signTransaction, toBase58, validateTransaction,
   type CryptoProvider, type Transaction,
 } from '../../src-shared/ledger';
-import type { Practitioner } from '../../src-shared/records/types';
+import type { DirectoryEntry } from './model';
 import type { LedgerNodeClient } from '../ledger/node-client';
+import { BASE58_KEY } from '../../src-shared/ledger/patterns';
 
 export const PRACTITIONER_ASSET_TYPE = 'hc.practitioner/1';
-const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
 export const practitionerDataSchema = z.strictObject({
   type: z.literal(PRACTITIONER_ASSET_TYPE),
@@ -25,10 +25,10 @@ export const practitionerDataSchema = z.strictObject({
 export type PractitionerData = z.infer<typeof practitionerDataSchema>;
 
 export class PractitionerDirectory {
-  private readonly bySignKey = new Map<string, Practitioner>();
+  private readonly bySignKey = new Map<string, DirectoryEntry>();
   private readonly checked = new Set<string>();
   /** Lookups in flight, so concurrent writes by one doctor (a bulk import) share one search. */
-  private readonly finding = new Map<string, Promise<Practitioner | null>>();
+  private readonly finding = new Map<string, Promise<DirectoryEntry | null>>();
   /** Keys the ledger had no entry for, and when: a doctor without one is not searched again on every write. */
   private readonly missingAt = new Map<string, number>();
 
@@ -44,7 +44,7 @@ export class PractitionerDirectory {
   }
 
   /** Remembers an entry this app just published (it may still wait in the outbox). */
-  remember(entry: Practitioner): void {
+  remember(entry: DirectoryEntry): void {
     this.bySignKey.set(entry.signKey, entry);
     this.missingAt.delete(entry.signKey);
   }
@@ -54,7 +54,7 @@ export class PractitionerDirectory {
    * `trustMissForMs`: a "no entry" answer at most this old is believed without asking again (the author's own key
    * on every write of a bulk import); 0 (default) always asks.
    */
-  async find(signKey: string, trustMissForMs = 0): Promise<Practitioner | null> {
+  async find(signKey: string, trustMissForMs = 0): Promise<DirectoryEntry | null> {
     const known = this.bySignKey.get(signKey);
     if (known) return known;
     if (!BASE58_KEY.test(signKey)) return null;
@@ -79,7 +79,7 @@ export class PractitionerDirectory {
   }
 
   /** Every practitioner matching `query` (name, specialty or key); all of them for an empty query. */
-  async search(query: string): Promise<Practitioner[]> {
+  async search(query: string): Promise<DirectoryEntry[]> {
     const text = query.trim() || 'practitioner';
     await this.ingest((await this.client.searchAssets(text, 0)).value);
     const needle = query.trim().toLowerCase();
@@ -99,7 +99,7 @@ export class PractitionerDirectory {
   }
 
   /** A directory entry only counts when its CREATE verifies and was signed by, and paid to, the key it names. */
-  verifyEntry(raw: unknown): Practitioner | null {
+  verifyEntry(raw: unknown): DirectoryEntry | null {
     const result = validateTransaction(raw, { getTransaction: () => null, spentBy: () => null }, this.crypto);
     if (!result.ok || result.tx.operation !== 'CREATE') return null;
     const tx = result.tx;

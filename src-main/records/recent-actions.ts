@@ -1,18 +1,18 @@
 // This doctor's latest actions: versions they wrote, seen committed (from the node's stream, or when a chart was
 // loaded) merged with what still waits in the outbox. Held in memory only; patient names are dropped on forget().
-import type { RecentAction } from '../../src-shared/records/types';
+import type { RecentEntry } from './model';
 import type { OutboxRecord } from '../ledger/outbox';
 
 const LIMIT = 50;
 
 export class RecentActions {
-  private readonly byTx = new Map<string, RecentAction & { author: string }>();
+  private readonly byTx = new Map<string, RecentEntry & { author: string }>();
 
   has(txId: string): boolean {
     return this.byTx.has(txId);
   }
 
-  add(author: string, action: RecentAction): void {
+  add(author: string, action: RecentEntry): void {
     const known = this.byTx.get(action.txId);
     // Never downgrade: a stale 'pending' report must not hide that the node committed it.
     const status = known?.status === 'committed' ? 'committed' : action.status;
@@ -30,8 +30,13 @@ export class RecentActions {
     if (known) known.status = 'rejected';
   }
 
-  list(author: string, outbox: readonly OutboxRecord[]): RecentAction[] {
-    const merged = new Map<string, RecentAction>();
+  /** A rejected version the doctor discarded never happened: it leaves the list. */
+  discarded(txId: string): void {
+    if (this.byTx.get(txId)?.status === 'rejected') this.byTx.delete(txId);
+  }
+
+  list(author: string, outbox: readonly OutboxRecord[]): RecentEntry[] {
+    const merged = new Map<string, RecentEntry>();
     for (const [txId, a] of this.byTx) {
       if (a.author !== author) continue;
       const { author: _author, ...action } = a;

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { bytesEqual, concatBytes, fromBase64, randomBytes, toBase64, utf8, wipe } from '../../src-shared/crypto/bytes';
 import { checkScryptParams, type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
 import { publicIdentityOf } from '../../src-shared/crypto/keys';
+import { BASE58_KEY_32 } from '../../src-shared/ledger/patterns';
 import { CorruptedEntryError } from './errors';
 import type { DoctorProfile } from './profile';
 
@@ -48,7 +49,7 @@ const base64Of = (bytes: number) =>
     }
   }, `must be base64 of ${bytes} bytes`);
 
-const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{43,44}$/;
+const BASE58_KEY = BASE58_KEY_32;
 
 const schema = z.object({
   format: z.enum([ENTRY_FORMAT, BACKUP_FORMAT]),

@@ -6,14 +6,14 @@ import nacl from 'tweetnacl';
 import { z } from 'zod';
 import { fromBase64, isBase64, randomBytes, toBase64, wipe } from './bytes';
 import { sealTo } from './sealed-box';
+import { BASE58_KEY, HEX64 } from '../ledger/patterns';
+import { CHART_ACTIONS } from '../records/actions';
 
 export const ENVELOPE_TYPE = 'hc.chart.version/1';
-export const ENVELOPE_ACTIONS = ['create', 'update', 'share', 'unshare', 'custody', 'revoke', 'restore'] as const;
+export const ENVELOPE_ACTIONS = CHART_ACTIONS;
 export type EnvelopeAction = (typeof ENVELOPE_ACTIONS)[number];
 
-const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 const base64 = () => z.string().refine(isBase64, { error: 'Not padded standard base64' });
-const HEX64 = /^[0-9a-f]{64}$/;
 
 export const envelopeSchema = z.strictObject({
   type: z.literal(ENVELOPE_TYPE),

@@ -26,6 +26,7 @@ import {
   sessionSchema,
   settingsPatchSchema,
   settingsViewSchema,
+  txIdSchema,
   verificationReportSchema,
 } from './data';
 import { networkCheckSchema } from './network-check';
@@ -39,6 +40,8 @@ const requiredText = (label: string, max: number) =>
   z.string().trim().min(1, { error: `${label} is required` }).max(max, { error: `${label} must be at most ${max} characters` });
 /** Where a file was saved, or null when the user cancelled the save dialog. */
 const saved = z.object({ savedTo: z.string().nullable() });
+/** A write's answer: the chart as it now is, and the version just written (so the renderer need not read again). */
+const written = z.object({ chart: chartViewSchema, version: historyEntrySchema });
 
 export const contract = {
   vault: {
@@ -82,21 +85,21 @@ export const contract = {
     get: channel({ request: z.strictObject({ chartId: chartIdSchema, seq: z.number().int().min(1).optional() }),
       response: chartViewSchema, readOnly: true, variants: W, doc: 'One chart, verified and decrypted (an older version with `seq`).' }),
     create: channel({ request: z.strictObject({ chart: chartSchema, pin: pinSchema }),
-      response: z.object({ chart: chartSummarySchema, card: accessCardSchema }), readOnly: false, variants: W,
+      response: z.object({ chart: chartViewSchema, card: accessCardSchema }), readOnly: false, variants: W,
       doc: 'New chart and patient identity; returns the access card, shown once (the workstation keeps no patient seed).' }),
     update: channel({ request: z.strictObject({ chartId: chartIdSchema, baseSeq: z.number().int().min(1), chart: chartSchema }),
-      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W,
+      response: written, readOnly: false, variants: W,
       doc: 'New version. `baseSeq` is the version edited; CONFLICT if the chart moved on.' }),
     revoke: channel({ request: z.strictObject({ chartId: chartIdSchema, reason: z.string().trim().max(500).default('') }),
-      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Tombstone version: shown as revoked, history kept.' }),
+      response: written, readOnly: false, variants: W, doc: 'Tombstone version: shown as revoked, history kept.' }),
     restore: channel({ request: z.strictObject({ chartId: chartIdSchema }),
-      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Undo a revoke with a new version.' }),
+      response: written, readOnly: false, variants: W, doc: 'Undo a revoke with a new version.' }),
     share: channel({ request: z.strictObject({ chartId: chartIdSchema, signKey: publicKeySchema }),
-      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Add a doctor (from practitioners) as reader.' }),
+      response: written, readOnly: false, variants: W, doc: 'Add a doctor (from practitioners) as reader.' }),
     unshare: channel({ request: z.strictObject({ chartId: chartIdSchema, signKey: publicKeySchema }),
-      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Drop a reader (new data key from this version on).' }),
+      response: written, readOnly: false, variants: W, doc: 'Drop a reader (new data key from this version on).' }),
     custody: channel({ request: z.strictObject({ chartId: chartIdSchema, signKey: publicKeySchema }),
-      response: z.object({ chart: chartSummarySchema }), readOnly: false, variants: W, doc: 'Hand the chart over to another doctor.' }),
+      response: written, readOnly: false, variants: W, doc: 'Hand the chart over to another doctor.' }),
     history: channel({ request: z.strictObject({ chartId: chartIdSchema }),
       response: z.object({ versions: z.array(historyEntrySchema) }), readOnly: true, variants: W, doc: 'Every version, oldest first, with field diffs.' }),
     verify: channel({ request: z.strictObject({ chartId: chartIdSchema, seq: z.number().int().min(1).optional() }),
@@ -107,6 +110,8 @@ export const contract = {
       doc: "This doctor's latest actions (committed and pending), newest first." }),
     outbox: channel({ request: none, response: z.object({ items: z.array(outboxItemSchema) }), readOnly: true, variants: W,
       doc: 'Signed transactions not yet committed by a node.' }),
+    discardRejected: channel({ request: z.strictObject({ txId: txIdSchema }), response: done, readOnly: false, variants: W,
+      doc: "Drop a version the node rejected from the outbox, so the chart can be written again (only rejected items)." }),
     exportFhir: channel({ request: z.strictObject({ chartId: chartIdSchema }), response: saved, readOnly: true, variants: W,
       doc: 'Save the chart as a FHIR R4 Bundle through a save dialog.' }),
   },

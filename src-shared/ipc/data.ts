@@ -3,12 +3,12 @@
 // private key, a password or a data key: these shapes are the whole of what the renderer can ever see.
 import { z } from 'zod';
 import { chartSchema, storedChartSchema } from '../records/chart';
-import { nodeUrlProblem } from './node-url';
+import { CHART_ACTIONS } from '../records/actions';
+import { BASE58_KEY, HEX64 as TX_ID } from '../ledger/patterns';
+import { SETTING_KEYS, nodeUrlSchema, settingFields, settingsSchema } from '../settings/model';
 
-export { chartSchema };
+export { chartSchema, nodeUrlSchema };
 
-const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
-const TX_ID = /^[0-9a-f]{64}$/;
 
 export const publicKeySchema = z.string().regex(BASE58_KEY, { error: 'must be a base58 public key' });
 export const txIdSchema = z.string().regex(TX_ID, { error: 'must be a 64-character hex transaction id' });
@@ -17,7 +17,7 @@ export const chartIdSchema = txIdSchema;
 /** ISO time as written by the author; empty when unknown (e.g. a chart whose head failed verification). */
 export const isoTimeSchema = z.string().max(64);
 
-export const CHART_ACTIONS = ['create', 'update', 'share', 'unshare', 'custody', 'revoke', 'restore'] as const;
+export { CHART_ACTIONS };
 export const chartActionSchema = z.enum(CHART_ACTIONS);
 export type ChartAction = z.infer<typeof chartActionSchema>;
 
@@ -68,7 +68,7 @@ export const chartSummarySchema = z.object({
   /** Exact reason when integrity is 'tampered'. */
   tamperReason: z.string().nullable(),
   seq: z.number().int().min(1),
-  /** Null in list answers (the list does not fetch every head); set in chart views. */
+  /** The current version's transaction; null when its id is not a valid one (a tampered head). */
   headTxId: txIdSchema.nullable(),
   updatedAt: isoTimeSchema,
   custodian: personRefSchema,
@@ -193,17 +193,8 @@ export type AccessCard = z.infer<typeof accessCardSchema>;
 
 // ---------- settings and status ----------
 
-export const settingsSchema = z.object({
-  nodeUrls: z.array(z.string()),
-  autoLockMinutes: z.number().int(),
-  kioskIdleSeconds: z.number().int(),
-  allowUserNodeUrls: z.boolean(),
-  trustedPractitionerKeys: z.array(z.string()),
-  /** Kiosk: whether patients may show their card's QR code to the camera (main allows the camera only then). */
-  kioskCamera: z.boolean(),
-});
+export { settingsSchema, SETTING_KEYS };
 export type SettingsValues = z.infer<typeof settingsSchema>;
-export const SETTING_KEYS = ['nodeUrls', 'autoLockMinutes', 'kioskIdleSeconds', 'allowUserNodeUrls', 'trustedPractitionerKeys', 'kioskCamera'] as const;
 export const settingKeySchema = z.enum(SETTING_KEYS);
 
 export const settingsViewSchema = z.object({
@@ -213,24 +204,8 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
-/** A ledger node root URL: https, or plain http to this computer only (node-url.ts). */
-export const nodeUrlSchema = z.string().max(2048).superRefine((value, ctx) => {
-  const problem = nodeUrlProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-// Same bounds as src-main/settings (the service validates again; these give the form its inline errors).
-export const settingsPatchSchema = z.strictObject({
-  nodeUrls: z
-    .array(nodeUrlSchema)
-    .max(32, { error: 'at most 32 node URLs' })
-    .refine((urls) => new Set(urls).size === urls.length, { error: 'must not repeat a URL' })
-    .optional(),
-  autoLockMinutes: z.number().int().min(1, { error: 'must be at least 1 minute' }).max(1440, { error: 'must be at most 1440 minutes' }).optional(),
-  kioskIdleSeconds: z.number().int().min(15, { error: 'must be at least 15 seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).optional(),
-  allowUserNodeUrls: z.boolean().optional(),
-  trustedPractitionerKeys: z.array(publicKeySchema).max(10_000).optional(),
-});
+// The same fields and messages main validates with (src-shared/settings/model.ts); the kiosk camera is IT's alone.
+export const settingsPatchSchema = z.strictObject(settingFields).omit({ kioskCamera: true }).partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const nodeStatusSchema = z.object({

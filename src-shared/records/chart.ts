@@ -2,6 +2,7 @@
 // Entries are never deleted by a clinician: a mistaken one is marked `entered-in-error` (FHIR-like statuses), and the
 // ledger keeps every earlier version anyway.
 import { z } from 'zod';
+import { BASE58_KEY as BASE58 } from '../ledger/patterns';
 import { dateError, isIsoDate, todayIso } from './dates';
 
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
@@ -22,7 +23,6 @@ export type MedicationStatus = (typeof MEDICATION_STATUSES)[number];
 export type VisitStatus = (typeof VISIT_STATUSES)[number];
 export type Route = (typeof ROUTES)[number];
 
-const BASE58 = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 // A field absent from the input is reported as missing rather than as the wrong type.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffCharts } from './diff';
-import { sampleChart } from './fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { emptyIllness } from './empty';
 
 describe('diffCharts', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle, Condition, MedicationStatement, Provenance } from '@medplum/fhirtypes';
 import { chartToFhir, fhirToChart, TX_SYSTEM } from './fhir';
-import { sampleChart } from './fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 
 const txId = 'a'.repeat(64);
 const versions = [

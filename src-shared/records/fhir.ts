@@ -10,7 +10,7 @@ import type { Chart, DoctorEntry, IllnessEntry, MedicationEntry, VisitEntry } fr
 import { DOCTOR_ROLES, GENDERS, ROUTES } from './chart';
 import { todayIso } from './dates';
 import { newEntryId } from './empty';
-import type { ChartAction } from './types';
+import type { ChartAction } from './actions';
 import { validateChart, type FieldError } from './validate';
 
 export const FHIR_EXT = 'https://healthchain.invalid/fhir/StructureDefinition/';

@@ -3,8 +3,6 @@ export * from './dates';
 export * from './diff';
 export * from './empty';
 export * from './sections';
-export * from './types';
 export * from './validate';
-export * from './fixtures';
 export * from './payload';
 export * from './fhir';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleChart } from './fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { decodePayload, encodePayload, payloadOf, PayloadError } from './payload';
 import { parseChart, ChartValidationError } from './validate';
 

@@ -4,8 +4,7 @@ import { utf8 } from '@scure/base';
 import { z } from 'zod';
 import { storedChartSchema, type Chart } from './chart';
 import { toFieldErrors } from './validate';
-
-const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+import { BASE58_KEY } from '../ledger/patterns';
 
 const keyPair = z.strictObject({ signKey: z.string().regex(BASE58_KEY), boxKey: z.string().regex(BASE58_KEY) });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartErrors, parseChart, validateChart, ChartValidationError } from './validate';
 import { emptyChart, emptyMedication } from './empty';
-import { sampleChart } from './fixtures';
+import { sampleChart } from '../../test/fixtures/sample-chart';
 import { todayIso } from './dates';
 
 describe('chart validation', () => {

@@ -19,14 +19,14 @@ import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../src-main/crypto/ledger-crypto';
 import type { Transaction } from '../../src-shared/ledger';
 import { chartToFhir } from '../../src-shared/records/fhir';
-import { sampleChart } from '../../src-shared/records/fixtures';
+import { sampleChart } from '../fixtures/sample-chart';
 import { payloadOf } from '../../src-shared/records/payload';
 import { generateToken } from '../../src-main/ledger-node/http/access';
 import { startLedgerNode } from '../../src-main/ledger-node/node';
 import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';
 import { LedgerNodeClient } from '../../src-main/ledger/node-client';
 import { createChartService, type ChartService } from '../../src-main/records/chart-service';
-import { buildCreate, buildVersion } from '../../src-main/records/chart-writer';
+import { buildCreate, buildVersion } from '../../src-main/records/version-builder';
 
 const noCards = { create: async () => { throw new Error('the benchmark issues no cards'); } };
 
@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<void> {
       listConcurrency: concurrency, client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor }, ...(cacheDir ? { cacheDir } : {}),
     });
     services.push(s);
-    await s.internals.validator.warm?.();
+    await s.warm();
     return s;
   };
   const end = async (s: ChartService) => {
@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<void> {
         t = process.hrtime.bigint();
         const view = await s.get(doctor, create.id);
         cold.push(ms(t));
-        if (view.versions.length !== versions || view.tampered) throw new Error('benchmark chart did not open cleanly');
+        if (view.seq !== versions || view.summary.integrity !== 'verified') throw new Error('benchmark chart did not open cleanly');
         await end(s);
       }
       // Next sessions over the cache: the first one fills it (cold), the others find it.
@@ -165,7 +165,7 @@ export async function main(argv: string[]): Promise<void> {
         t = process.hrtime.bigint();
         const view = await s.get(doctor, create.id);
         if (i > 0) next.push(ms(t));
-        if (view.versions.length !== versions || view.tampered) throw new Error('benchmark chart did not open cleanly');
+        if (view.seq !== versions || view.summary.integrity !== 'verified') throw new Error('benchmark chart did not open cleanly');
         await end(s);
       }
       const runs = (xs: number[]) => xs.map((x) => fmt(x)).join(', ');
@@ -196,7 +196,7 @@ export async function main(argv: string[]): Promise<void> {
       };
       for (const [label, cache] of [['cold', undefined], ['cold, filling the cache', cacheDir], ['next session', cacheDir], ['next session again', cacheDir]] as const) {
         const s = await session('list', cache);
-        for (let i = 0; i < 200 && !s.internals.stream.connected; i++) await new Promise((r) => setTimeout(r, 25));
+        for (let i = 0; i < 200 && !s.streamConnected(); i++) await new Promise((r) => setTimeout(r, 25));
         results[label] = await measure(s);
         if (label === 'next session again') results['same session, again'] = await measure(s);
         await end(s);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type LaunchOptions, type Page } from '@playwright/test';
 import { cardQrText } from '../../src-shared/crypto/card';
-import { sampleChart } from '../../src-shared/records';
+import { sampleChart } from '../fixtures/sample-chart';
 import { KIOSK_URL, WORKSTATION_URL, screenshot } from './bridge-env';
 import { writeQrVideo } from './fake-camera';
 

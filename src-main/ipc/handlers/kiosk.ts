@@ -4,7 +4,6 @@ import { IpcFailure } from '../../../src-shared/ipc';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
 import type { KioskContext } from './context';
-import { viewToContract } from './to-contract';
 
 export function kioskHandlers(ctx: KioskContext): HandlerMap<'kiosk'> {
   const { charts, settings, patient, status } = ctx;
@@ -25,7 +24,7 @@ export function kioskHandlers(ctx: KioskContext): HandlerMap<'kiosk'> {
     'patient.getChart': async () => {
       const { holder, chartId } = patient.require();
       status.activity();
-      return viewToContract(await charts.get(holder, chartId), holder.signKey);
+      return charts.get(holder, chartId);
     },
     'patient.signOut': async () => {
       const boxKey = patient.end();

@@ -1,7 +1,7 @@
 // The doctor's workstation: every channel of the contract except the patient ones, wired one-to-one to the vault,
 // the chart service and the settings service. No handler returns a seed, key or password (the contract's response
 // schemas are the last gate: anything extra is stripped by the registry).
-import { IpcFailure } from '../../../src-shared/ipc';
+import { IpcFailure, type ChartView, type HistoryEntry } from '../../../src-shared/ipc';
 import type { IdentitySummary } from '../../vault';
 import { isVettedTransactionUrl } from '../external-links';
 import { NodeUnreachableError } from '../../ledger/errors';
@@ -9,16 +9,7 @@ import { nodeBase } from '../../ledger/node-url';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
 import type { WorkstationContext } from './context';
-import {
-  historyToContract,
-  outboxToContract,
-  practitionerToContract,
-  recentToContract,
-  summaryToContract,
-  verificationToContract,
-  viewSummary,
-  viewToContract,
-} from './to-contract';
+import { outboxItemOf, practitionerOf } from '../../records/contract-views';
 
 const identity = (i: IdentitySummary) => ({
   id: i.id, name: i.name, specialty: i.specialty, licenceNumber: i.licenceNumber, signKey: i.signKey, boxKey: i.boxKey, createdAt: i.createdAt,
@@ -49,10 +40,8 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     return found;
   };
 
-  const written = async (chartId: string) => {
-    const { holder } = session.require();
-    return { chart: viewSummary(await charts.get(holder, chartId), holder.signKey) };
-  };
+  /** A write answers with the chart as the writer left it: no read after the write. */
+  const written = ({ chart, version }: { chart: ChartView; version: HistoryEntry }) => ({ chart, version });
 
   return {
     ...commonHandlers(settings, status),
@@ -105,41 +94,26 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
     'charts.list': async (req) => {
       const { holder } = session.require();
-      const pick = (summaries: Awaited<ReturnType<typeof charts.list>>) => {
-        const all = summaries.map((s) => summaryToContract(s));
-        return req.status === 'all' ? all : all.filter((c) => c.status === req.status);
-      };
+      const pick = (all: Awaited<ReturnType<typeof charts.list>>) => (req.status === 'all' ? all : all.filter((c) => c.status === req.status));
       try {
         return { charts: pick(await charts.list(holder)) };
       } catch (error) {
         // No node answers: the doctor still sees the charts verified on this workstation, and is told so.
         if (!(error instanceof NodeUnreachableError)) throw error;
-        const verified = await charts.listVerified(holder);
+        const verified = await charts.list(holder, { from: 'verified-cache' });
         if (verified.length === 0) throw error;
         return { charts: pick(verified), offline: { message: `${error.message}. These are the charts as last verified on this workstation (and what waits in the outbox); changes made elsewhere since then are not shown.` } };
       }
     },
     'charts.get': async (req) => {
       const { holder } = session.require();
-      const view = await charts.get(holder, req.chartId);
-      if (req.seq === undefined || req.seq === view.head.seq) return viewToContract(view, holder.signKey);
-      if (!view.versions.some((v) => v.seq === req.seq)) throw new IpcFailure('CHART_NOT_FOUND', `This chart has no version ${req.seq}.`);
-      // get() verified every version and opened the recent ones; their payloads stay in the loader's memory cache.
-      // An older version is opened by history(), which opens them all.
-      const payloadOf = () => charts.internals.loader.cached(holder.boxKey, req.chartId)?.versions.find((v) => v.version.seq === req.seq)?.payload ?? null;
-      let payload = payloadOf();
-      if (!payload) {
-        await charts.history(holder, req.chartId);
-        payload = payloadOf();
-      }
-      return viewToContract(view, holder.signKey, { seq: req.seq, chart: payload?.chart ?? null });
+      return charts.get(holder, req.chartId, { seq: req.seq });
     },
     'charts.create': async (req) => {
       const { holder } = session.require();
       const created = await charts.create(holder, req.chart, { pin: req.pin });
-      const view = await charts.get(holder, created.chartId);
       return {
-        chart: viewSummary(view, holder.signKey),
+        chart: created.chart,
         card: {
           code: created.card.code,
           qrDataUrl: created.card.qrDataUrl,
@@ -151,57 +125,53 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
     'charts.update': async (req) => {
       const { holder } = session.require();
-      await charts.update(holder, req.chartId, req.chart, { baseSeq: req.baseSeq });
-      return written(req.chartId);
+      return written(await charts.update(holder, req.chartId, req.chart, { baseSeq: req.baseSeq }));
     },
     'charts.revoke': async (req) => {
       const { holder } = session.require();
-      await charts.revoke(holder, req.chartId, req.reason);
-      return written(req.chartId);
+      return written(await charts.revoke(holder, req.chartId, req.reason));
     },
     'charts.restore': async (req) => {
       const { holder } = session.require();
-      await charts.restore(holder, req.chartId);
-      return written(req.chartId);
+      return written(await charts.restore(holder, req.chartId));
     },
     'charts.share': async (req) => {
       const { holder } = session.require();
       const d = await doctor(req.signKey);
-      await charts.share(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name });
-      return written(req.chartId);
+      return written(await charts.share(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name }));
     },
     'charts.unshare': async (req) => {
       const { holder } = session.require();
       const d = await doctor(req.signKey);
-      await charts.unshare(holder, req.chartId, d.boxKey);
-      return written(req.chartId);
+      return written(await charts.unshare(holder, req.chartId, d.boxKey));
     },
     'charts.custody': async (req) => {
       const { holder } = session.require();
       const d = await doctor(req.signKey);
-      await charts.transferCustody(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name });
-      return written(req.chartId);
+      return written(await charts.transferCustody(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name }));
     },
     'charts.history': async (req) => {
       const { holder } = session.require();
-      return { versions: historyToContract(await charts.history(holder, req.chartId)) };
+      return { versions: await charts.history(holder, req.chartId) };
     },
     'charts.verify': async (req) => {
       const { holder } = session.require();
-      const report = await charts.verify(holder, req.chartId);
-      const view = await charts.get(holder, req.chartId).catch(() => null);
-      return verificationToContract(report, view, req.seq);
+      return charts.verify(holder, req.chartId, { seq: req.seq });
     },
     'charts.practitioners': async (req) => {
       const trusted = settings.get().values.trustedPractitionerKeys;
-      return { practitioners: (await charts.searchPractitioners(req.query)).map((p) => practitionerToContract(p, trusted)) };
+      return { practitioners: (await charts.searchPractitioners(req.query)).map((p) => practitionerOf(p, trusted)) };
     },
     'charts.recent': async () => {
       const { holder } = session.require();
-      const outbox = charts.outbox();
-      return { actions: charts.recentActions(holder).map((a) => recentToContract(a, outbox)) };
+      return { actions: charts.recentActions(holder) };
     },
-    'charts.outbox': async () => ({ items: charts.outbox().map(outboxToContract) }),
+    'charts.outbox': async () => ({ items: charts.outbox().map(outboxItemOf) }),
+    'charts.discardRejected': async (req) => {
+      session.require();
+      await charts.discardRejected(req.txId);
+      return {};
+    },
     'charts.exportFhir': async (req) => {
       const { holder } = session.require();
       const bundle = await charts.exportFhir(holder, req.chartId);

@@ -1,7 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { chartSections, sampleChart, type ChartSection } from '../../../src-shared/records';
+import { chartSections, type ChartSection } from '../../../src-shared/records';
+import { sampleChart } from '../../../test/fixtures/sample-chart';
 import '../test/render';
 import { ChartTabs } from './ChartTabs';
 import { SectionView } from './SectionView';

@@ -9,6 +9,8 @@ interface ActivityState {
   loaded: boolean;
   error: UiError | null;
   load(): Promise<void>;
+  /** Drops a version the node rejected from the outbox (main then pushes the new list). */
+  discard(txId: string): Promise<void>;
   subscribe(): () => void;
   reset(): void;
 }
@@ -21,6 +23,15 @@ export const useActivity = create<ActivityState>()((set) => ({
     const result = await call(() => api().charts.recent());
     if (result.ok) set({ actions: result.value.actions, loaded: true, error: null });
     else set({ error: result.error, loaded: true });
+  },
+  async discard(txId) {
+    const result = await call(() => api().charts.discardRejected({ txId }));
+    if (!result.ok) {
+      set({ error: result.error });
+      return;
+    }
+    const fresh = await call(() => api().charts.recent());
+    if (fresh.ok) set({ actions: fresh.value.actions, error: null });
   },
   subscribe() {
     return api().on.recentActions(({ actions }) => set({ actions, loaded: true }));

@@ -68,20 +68,23 @@ const initial = {
 };
 
 export const useCharts = create<ChartsState>()((set, get) => {
-  /** After a write: refresh the list and the open chart so every screen shows the new head. */
-  async function afterWrite(chartId: string, summary: ChartSummary): Promise<void> {
-    set((s) => ({ summaries: upsert(s.summaries, summary) }));
-    if (get().open?.summary.chartId === chartId) {
-      await get().openChart(chartId);
-      if (get().history) await get().loadHistory(chartId);
-      set({ verification: null, verifyError: null });
-    }
+  /**
+   * After a write, every screen shows the new head from main's answer (the chart as it now is, and the version just
+   * written for the history panel): nothing is read again.
+   */
+  function afterWrite(chartId: string, { chart, version }: { chart: ChartView; version: HistoryEntry }): void {
+    set((s) => {
+      const summaries = upsert(s.summaries, chart.summary);
+      if (s.open?.summary.chartId !== chartId) return { summaries };
+      const history = s.history ? [...s.history.filter((h) => h.txId !== version.txId), version] : null;
+      return { summaries, open: chart, openError: null, history, verification: null, verifyError: null };
+    });
   }
 
   async function write(chartId: string, run: () => ReturnType<ReturnType<typeof api>['charts']['revoke']>): Promise<Outcome> {
     const result = await call(run);
     if (!result.ok) return result;
-    await afterWrite(chartId, result.value.chart);
+    afterWrite(chartId, result.value);
     return { ok: true, value: undefined };
   }
 
@@ -121,8 +124,8 @@ export const useCharts = create<ChartsState>()((set, get) => {
     async createChart(chart, pin) {
       const result = await call(() => api().charts.create({ chart, pin }));
       if (!result.ok) return result;
-      set((s) => ({ summaries: upsert(s.summaries, result.value.chart) }));
-      return { ok: true, value: { summary: result.value.chart, card: result.value.card } };
+      set((s) => ({ summaries: upsert(s.summaries, result.value.chart.summary) }));
+      return { ok: true, value: { summary: result.value.chart.summary, card: result.value.card } };
     },
     async updateChart(chartId, baseSeq, chart) {
       return write(chartId, () => api().charts.update({ chartId, baseSeq, chart }));

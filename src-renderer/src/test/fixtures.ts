@@ -7,7 +7,7 @@ import type {
   IdentitySummary,
   VerificationReport,
 } from '../../../src-shared/ipc';
-import { sampleChart } from '../../../src-shared/records';
+import { sampleChart } from '../../../test/fixtures/sample-chart';
 
 export const txId = (n: number) => n.toString(16).padStart(64, '0');
 // base58 keys (BigchainDB alphabet), 44 characters.
@@ -60,6 +60,18 @@ export function chartView(overrides: Partial<ChartView> = {}, summaryOverrides: 
     seq: s.seq,
     txId: s.headTxId ?? txId(s.seq),
     ...overrides,
+  };
+}
+
+/** What a write channel answers: the chart as it now is (head `summaryOverrides.seq`) and the version just written. */
+export function written(summaryOverrides: Partial<ChartSummary> = {}, action: HistoryEntry['action'] = 'update'): { chart: ChartView; version: HistoryEntry } {
+  const chart = chartView({}, summaryOverrides);
+  return {
+    chart,
+    version: {
+      seq: chart.seq, txId: chart.txId, action, at: chart.summary.updatedAt, author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' },
+      integrity: chart.summary.integrity, tamperReason: null, note: null, changes: [],
+    },
   };
 }
 

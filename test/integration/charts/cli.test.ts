@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartToFhir } from '../../../src-shared/records/fhir';
-import { sampleChart } from '../../../src-shared/records/fixtures';
+import { sampleChart } from '../../fixtures/sample-chart';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NODE_TOKEN, removeDir, startNode, tempDir } from './harness';
 import { decodeCardCode } from '../../../src-shared/crypto/card-code';
@@ -106,6 +106,13 @@ describe('command line', { timeout: 300_000 }, () => {
     const shown = JSON.parse((await cli('show', chartId, ...node_, '--outbox', join(work, 'outbox'))).stdout) as { patient: { boxKey: string } };
     const patient = await new PatientCards({ params: CARD_SCRYPT_PARAMS, cardKey: new KeychainCardKey({ service: cardKeyService }) }).open(code, '480913');
     expect(patient.boxKey).toBe(shown.patient.boxKey);
+  });
+
+  it('outbox discard: named in the usage, refuses what is not a rejected item', async () => {
+    expect((await cli('--help')).stdout).toContain('outbox discard <txId>');
+    expect(await cli('outbox', 'discard', '--node', node.url, '--outbox', join(work, 'outbox'))).toMatchObject({ code: 2, stderr: expect.stringContaining('outbox discard needs the transaction id') });
+    const missing = await cli('outbox', 'discard', 'a'.repeat(64), '--node', node.url, '--outbox', join(work, 'outbox'));
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining(`No outbox item ${'a'.repeat(64)}`) });
   });
 
   it('runs on the embedded node when no --node is given', async () => {

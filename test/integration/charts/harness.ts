@@ -1,6 +1,7 @@
 // Shared setup of the chart integration tests: the real embedded node on a free port with a fresh data directory,
 // the real vault on the real keychain (a fresh service name per run), real patient cards (small scrypt parameters:
-// the KDF cost is not what these tests test), and the chart service over them.
+// the KDF cost is not what these tests test), and the chart service over them
+// (inspected-service.ts: its reads return the service's own state, for checks the IPC contract leaves out).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { generateToken } from '../../../src-main/ledger-node/http/access';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { KeychainCardKey, PatientCards, Vault } from '../../../src-main/vault';
 import type { LockableKeyHolder } from '../../../src-shared/crypto/keyholder';
-import { createChartService, type ChartService, type ChartServiceOptions } from '../../../src-main/records/chart-service';
+import type { ChartServiceOptions } from '../../../src-main/records/chart-service';
+import { inspectedChartService, type InspectedChartService } from './inspected-service';
 
 export const FAST = { N: 1024, r: 8, p: 1 } as const;
 export const PIN = '274913';
@@ -63,9 +65,9 @@ export class TestVault {
   }
 }
 
-export async function startService(nodeUrls: string[] | (() => string[]), overrides: Partial<ChartServiceOptions> = {}): Promise<{ service: ChartService; outboxDir: string }> {
+export async function startService(nodeUrls: string[] | (() => string[]), overrides: Partial<ChartServiceOptions> = {}): Promise<{ service: InspectedChartService; outboxDir: string }> {
   const outboxDir = overrides.outboxDir ?? tempDir('outbox');
-  const service = await createChartService({
+  const service = await inspectedChartService({
     nodeUrls,
     outboxDir,
     cards: testCards(),

@@ -3,8 +3,8 @@
 // dropped reader unable to open later versions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvelope, parseEnvelope } from '../../../src-shared/crypto/envelope';
-import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import { sampleChart } from '../../fixtures/sample-chart';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { ChartServiceError } from '../../../src-main/records/errors';
 import { PIN, TestVault, removeDir, startNode, startService, tempDir, testCards, type Doctor } from './harness';

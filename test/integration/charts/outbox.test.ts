@@ -2,13 +2,13 @@
 // a restart resumes pending items; the node's reason for a rejection reaches the user; several node URLs fail over.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import { sampleChart } from '../../fixtures/sample-chart';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NodeRejectedError, NodeUnreachableError } from '../../../src-main/ledger/errors';
 import { Outbox } from '../../../src-main/ledger/outbox';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
-import { buildCreate } from '../../../src-main/records/chart-writer';
+import { buildCreate } from '../../../src-main/records/version-builder';
 import { payloadOf } from '../../../src-shared/records/payload';
 import { PIN, TestVault, eventually, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 

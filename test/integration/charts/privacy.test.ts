@@ -5,9 +5,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sampleChart } from '../../../src-shared/records/fixtures';
+import { sampleChart } from '../../fixtures/sample-chart';
 import type { Chart } from '../../../src-shared/records/chart';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 
@@ -113,8 +113,8 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
     expect((await service.update(doctor.holder, created.chartId, updated)).status).toBe('pending');
     expect(service.outbox()).toHaveLength(1);
     expect(readdirSync(outboxDir).sort()).toEqual(['data.mdb', 'lock.mdb']); // the store is not compressed: the scan reads its bytes
-    await service.internals.cache?.idle();
-    expect(service.internals.loader.cachedChain(doctor.holder, created.chartId)?.txs).toHaveLength(2);
+    await service.parts.cache?.idle();
+    expect(service.parts.loader.cachedChain(doctor.holder, created.chartId)?.txs).toHaveLength(2);
     const files = [...filesUnder(dataDir), ...filesUnder(outboxDir), ...filesUnder(cacheDir)];
     expect(filesUnder(cacheDir).length).toBeGreaterThan(0);
     let bytes = 0;

@@ -1,8 +1,8 @@
 // Recent actions are live: what this doctor commits from another workstation arrives through the node's
 // WebSocket stream (verified before it is listed), merged with this workstation's outbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import { sampleChart } from '../../fixtures/sample-chart';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { PIN, TestVault, eventually, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 
@@ -21,7 +21,7 @@ describe('recent actions', { timeout: 30_000 }, () => {
     ({ service: there } = await startService([node.url], { liveStream: false }));
     doctor = await vault.doctor('Dr Ada Okafor', 'General practice');
     other = await vault.doctor('Dr Ben Lindqvist', 'Cardiology');
-    await eventually(() => here.internals.stream.connected, 'stream connected');
+    await eventually(() => here.streamConnected(), 'stream connected');
   });
 
   afterAll(async () => {

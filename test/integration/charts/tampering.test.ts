@@ -3,8 +3,8 @@
 // never shown as data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transactionId, type Transaction } from '../../../src-shared/ledger';
-import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import { sampleChart } from '../../fixtures/sample-chart';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { PIN, TestVault, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 import { startTamperProxy, type TamperProxy } from './tamper-proxy';

@@ -3,8 +3,8 @@
 // that changed is fetched and verified, a node that alters what it serves is still caught, and charts read while
 // no node answers. Real node, real keychain, real lmdb cache on disk, requests counted by a proxy in between.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleChart } from '../../../src-shared/records/fixtures';
-import type { ChartService } from '../../../src-main/records/chart-service';
+import { sampleChart } from '../../fixtures/sample-chart';
+import type { InspectedChartService as ChartService } from './inspected-service';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NodeUnreachableError } from '../../../src-main/ledger/errors';
 import { startTamperProxy, type TamperProxy } from '../../bridge/tamper-proxy';

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import type { Chart } from '../../../src-shared/records/chart';
-import { sampleChart } from '../../../src-shared/records/fixtures';
+import { sampleChart } from '../../fixtures/sample-chart';
 import { payloadOf } from '../../../src-shared/records/payload';
 import { nativeLedgerCrypto as crypto } from '../../../src-main/crypto/ledger-crypto';
-import { buildCreate, buildVersion } from '../../../src-main/records/chart-writer';
+import { buildCreate, buildVersion } from '../../../src-main/records/version-builder';
 import yaml from 'js-yaml';
 
 const dockerDir = path.join(process.cwd(), 'docker');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Chart } from '../../../../src-shared/records';
 import { FakeIpcError } from '../../test/inMemoryHealthchain';
 import { setup } from '../../test/render';
-import { chartView, historyEntries, KEY_OTHER, KEY_THIRD, summary, txId, verificationReport } from '../../test/fixtures';
+import { chartView, historyEntries, KEY_OTHER, KEY_THIRD, txId, verificationReport, written } from '../../test/fixtures';
 import { ChartScreen } from './ChartScreen';
 
 const chartId = txId(1);
@@ -101,7 +101,7 @@ describe('Chart view: actions', () => {
       'charts.get': () => chartView({}, revoked ? { status: 'revoked', seq: 3, headTxId: txId(3) } : {}),
       'charts.revoke': () => {
         revoked = true;
-        return { chart: summary({ status: 'revoked', seq: 3, headTxId: txId(3) }) };
+        return written({ status: 'revoked', seq: 3, headTxId: txId(3) }, 'revoke');
       },
     });
     await user.click(await screen.findByRole('button', { name: 'Revoke chart' }));
@@ -139,7 +139,7 @@ describe('Chart view: actions', () => {
           { name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, boxKey: KEY_OTHER, trusted: true },
         ],
       }),
-      'charts.share': () => ({ chart: summary({ seq: 3, headTxId: txId(3) }) }),
+      'charts.share': () => written({ seq: 3, headTxId: txId(3) }, 'share'),
     });
     await user.click(await screen.findByRole('button', { name: 'Share' }));
     const dialog = screen.getByRole('dialog', { name: 'Share with a doctor' });
@@ -150,7 +150,7 @@ describe('Chart view: actions', () => {
   it('edits the chart: saving sends the whole chart on top of the version edited', async () => {
     const { user, main } = setup(<ChartScreen chartId={chartId} />, {
       'charts.get': () => chartView(),
-      'charts.update': () => ({ chart: summary({ seq: 3, headTxId: txId(3) }) }),
+      'charts.update': () => written({ seq: 3, headTxId: txId(3) }),
     });
     await user.click(await screen.findByRole('button', { name: 'Edit chart' }));
     await user.click(screen.getByRole('tab', { name: 'Medication' }));
@@ -189,7 +189,7 @@ describe('Chart view: actions', () => {
       'charts.practitioners': () => ({
         practitioners: [{ name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, boxKey: KEY_OTHER, trusted: false }],
       }),
-      'charts.custody': () => ({ chart: summary({ seq: 3, headTxId: txId(3), role: 'reader' }) }),
+      'charts.custody': () => written({ seq: 3, headTxId: txId(3), role: 'reader' }, 'custody'),
     });
     await user.click(await screen.findByRole('button', { name: 'Hand over custody' }));
     const dialog = screen.getByRole('dialog', { name: 'Hand over custody' });

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Chart } from '../../../../src-shared/records';
 import { FakeIpcError } from '../../test/inMemoryHealthchain';
 import { setup } from '../../test/render';
-import { KEY_OTHER, KEY_THIRD, summary } from '../../test/fixtures';
+import { KEY_OTHER, KEY_THIRD, chartView, summary } from '../../test/fixtures';
 import { useNavigation } from '../../stores/navigation';
 import { NewPatient } from './NewPatient';
 
@@ -13,7 +13,7 @@ const CARD = {
   instructions: 'Bring this card to the kiosk. Your PIN is not printed on it.',
 };
 
-function handlers(create = (request: unknown) => ({ chart: summary({ patientName: (request as { chart: Chart }).chart.patient.name, seq: 1 }), card: CARD })) {
+function handlers(create = (request: unknown) => ({ chart: chartView({}, { patientName: (request as { chart: Chart }).chart.patient.name, seq: 1 }), card: CARD })) {
   return { 'charts.create': create };
 }
 

@@ -25,6 +25,26 @@ describe('Recent actions', () => {
     off();
   });
 
+  it('offers to discard a version the node rejected, and only that one', async () => {
+    let discarded = false;
+    const rejected = { ...action('rejected'), error: 'Invalid transaction (DoubleSpend): input was already spent' };
+    const { user, main } = setup(<RecentActions />, {
+      'charts.recent': () => ({ actions: discarded ? [] : [rejected, { ...action('committed'), txId: txId(8) }] }),
+      'charts.discardRejected': () => {
+        discarded = true;
+        return {};
+      },
+    });
+    await act(async () => {
+      await useActivity.getState().load();
+    });
+    const buttons = screen.getAllByRole('button', { name: 'Discard rejected version' });
+    expect(buttons).toHaveLength(1);
+    await user.click(buttons[0]!);
+    expect(main.callsTo('charts.discardRejected')).toEqual([{ txId: txId(9) }]);
+    expect(await screen.findByText('No actions yet. Changes you sign appear here.')).toBeTruthy();
+  });
+
   it('says when there is nothing yet', async () => {
     setup(<RecentActions />, { 'charts.recent': () => ({ actions: [] }) });
     await act(async () => {

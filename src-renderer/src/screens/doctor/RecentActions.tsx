@@ -23,7 +23,7 @@ const STATES: Record<RecentAction['state'], { label: string; tone: string }> = {
 };
 
 export function RecentActions() {
-  const { actions, loaded, error } = useActivity();
+  const { actions, loaded, error, discard } = useActivity();
   const go = useNavigation((s) => s.go);
   return (
     <section aria-labelledby="recent-title">
@@ -49,6 +49,11 @@ export function RecentActions() {
               </button>{' '}
               <span className="muted">· {formatDateTime(a.at)}</span>
               {a.error && <div className="field-error">{a.error}</div>}
+              {a.state === 'rejected' && (
+                <button type="button" className="btn" onClick={() => void discard(a.txId)}>
+                  Discard rejected version
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -1,21 +1,14 @@
-// What the chart service returns to the app (over IPC, so plain JSON: no class instances, no Uint8Array).
-import type { Chart } from './chart';
-import type { ChartDiffEntry } from './diff';
+// The chart service's own view of a chart, main-only: everything it verified and opened, richer than what crosses
+// IPC (reader roles, per-version readability and checks). The renderer sees only the IPC contract's types
+// (src-shared/ipc/data.ts), made from these in one place (contract-views.ts). Names differ from the contract's on
+// purpose: a `ChartState` is never a `ChartView`.
+import type { PersonRef } from '../../src-shared/ipc/data';
+import type { ChartAction } from '../../src-shared/records/actions';
+import type { Chart } from '../../src-shared/records/chart';
+import type { ChartDiffEntry } from '../../src-shared/records/diff';
+import type { CheckResult } from '../ledger/chain';
 
-export type ChartAction = 'create' | 'update' | 'share' | 'unshare' | 'custody' | 'revoke' | 'restore';
-export const CHART_ACTIONS: readonly ChartAction[] = ['create', 'update', 'share', 'unshare', 'custody', 'revoke', 'restore'];
-
-/** A doctor's public directory entry (asset `hc.practitioner/1`); no patient data. */
-export interface Practitioner {
-  name: string;
-  specialty: string;
-  /** base58 Ed25519 public key: the BigchainDB owner key. */
-  signKey: string;
-  /** base58 X25519 public key: charts are shared to it. */
-  boxKey: string;
-  /** The CREATE transaction that published the entry (null while it waits in the outbox). */
-  txId: string | null;
-}
+export type { ChartAction, PersonRef };
 
 /** Someone who can open the current version: the data key is wrapped to `boxKey`. */
 export interface ReaderInfo {
@@ -24,12 +17,6 @@ export interface ReaderInfo {
   /** From the practitioner directory when known. */
   name: string | null;
   signKey: string | null;
-}
-
-export interface PersonRef {
-  signKey: string;
-  /** From the practitioner directory; null for a key that published none. */
-  name: string | null;
 }
 
 export type VersionStatus = 'committed' | 'pending' | 'tampered';
@@ -54,35 +41,14 @@ export interface VersionInfo {
   readers: string[];
   /** False when the viewer is not among `readers` (e.g. after being unshared): the version verifies but does not open. */
   readable: boolean;
-  /**
-   * True when the version was decrypted and `diff` is its real diff. Opening a chart decrypts only its recent
-   * versions (every version is still verified); `history()` decrypts them all.
-   */
+  /** True when the version was decrypted and `diff` is its real diff (a chart opens only its recent versions). */
   opened: boolean;
   /** The author's note for this version (e.g. why a chart was revoked); null when none or not opened. */
   note: string | null;
 }
 
-export interface ChartSummary {
-  /** The chart's asset id (= id of its CREATE transaction). */
-  chartId: string;
-  patientName: string;
-  birthDate: string;
-  age: number | null;
-  gender: Chart['patient']['gender'];
-  custodian: PersonRef;
-  revoked: boolean;
-  seq: number;
-  lastAction: ChartAction;
-  lastAt: string;
-  /** 'tampered' charts carry no patient data: only the reason. */
-  status: 'ok' | 'pending' | 'tampered';
-  reason: string | null;
-  /** The viewer owns the chart's current output and may write versions. */
-  isCustodian: boolean;
-}
-
-export interface ChartView {
+/** A chart as the service verified and opened it for one viewer. */
+export interface ChartState {
   chartId: string;
   /** The current version's chart; null when it cannot be shown (tampered, or not readable by the viewer). */
   chart: Chart | null;
@@ -100,14 +66,6 @@ export interface ChartView {
   isCustodian: boolean;
 }
 
-export type CheckName = 'id' | 'signatures' | 'schema' | 'chain' | 'owner' | 'envelope';
-
-export interface CheckResult {
-  check: CheckName;
-  ok: boolean;
-  detail: string;
-}
-
 export interface VersionCheck {
   seq: number | null;
   txId: string;
@@ -118,7 +76,8 @@ export interface VersionCheck {
   reason: string | null;
 }
 
-export interface VerificationReport {
+/** Every check of every version of one chart, as the Verify panel re-ran them against the node. */
+export interface ChainReport {
   chartId: string;
   ok: boolean;
   nodeUrl: string;
@@ -127,25 +86,20 @@ export interface VerificationReport {
   reason: string | null;
 }
 
-export type OutboxState = 'pending' | 'rejected';
-
-/** A signed transaction waiting in the outbox. The stored record (src-main/ledger/outbox-record.ts) extends this. */
-export interface OutboxItem {
-  txId: string;
-  kind: 'chart' | 'practitioner';
-  chartId: string | null;
-  action: ChartAction | 'publish';
-  seq: number | null;
-  createdAt: string;
-  attempts: number;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-  /** Last network error, or the node's rejection reason for a 'rejected' item. */
-  lastError: string | null;
-  state: OutboxState;
+/** A doctor's directory entry as the service keeps it (the contract's Practitioner adds `trusted`, drops `txId`). */
+export interface DirectoryEntry {
+  name: string;
+  specialty: string;
+  /** base58 Ed25519 public key: the BigchainDB owner key. */
+  signKey: string;
+  /** base58 X25519 public key: charts are shared to it. */
+  boxKey: string;
+  /** The CREATE transaction that published the entry (null while it waits in the outbox). */
+  txId: string | null;
 }
 
-export interface RecentAction {
+/** One of the signed-in doctor's own versions, as RecentActions tracks it. */
+export interface RecentEntry {
   txId: string;
   chartId: string;
   action: ChartAction;
@@ -154,14 +108,6 @@ export interface RecentAction {
   /** Decrypted for the signed-in doctor; null when the version cannot be opened. */
   patientName: string | null;
   status: 'committed' | 'pending' | 'rejected';
-}
-
-/** What `createChart` returns: the patient's access card is shown/printed once and never stored. */
-export interface CreatedChart {
-  chartId: string;
-  txId: string;
-  status: 'committed' | 'pending';
-  card: PatientCardInfo;
 }
 
 /** A patient's access card, shown and printed once: the workstation keeps none of it. */

@@ -1,6 +1,6 @@
 // A named fake of the `electron` module for unit tests: Electron's binary is absent here, so `import 'electron'`
 // cannot load. It records what the code under test asks of Electron (handlers, listeners, options) so tests can
-// assert on them and fire the events themselves. Use: vi.mock('electron', () => import('./testing/fake-electron')).
+// assert on them and fire the events themselves. Use (from src-main/app): vi.mock('electron', () => import('../../test/fakes/fake-electron')).
 type Listener = (...args: unknown[]) => unknown;
 
 export class FakeEmitter {

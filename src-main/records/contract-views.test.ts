@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { contract } from '../../../src-shared/ipc';
-import type { ChartSummary, ChartView, VerificationReport, VersionInfo } from '../../../src-shared/records/types';
-import { historyToContract, summaryToContract, verificationToContract, viewToContract } from './to-contract';
+import { contract } from '../../src-shared/ipc';
+import type { ChainReport, ChartState, VersionInfo } from './model';
+import { historyOf, summaryOf, verificationOf, viewOf } from './contract-views';
 
 const KEY = '8fJXoVPMoGkfkd2f1R6LXKmsDvLMwyrrbYjadnmxC9fP';
 const OTHER = '3pPAygRepz9v8kZmtNuXMVxJb4aSBwLDsSfeMXV2GWLx';
@@ -19,7 +19,7 @@ const chart = {
   doctors: [], illnesses: [], medications: [], visits: [],
 };
 
-function view(over: Partial<ChartView> = {}): ChartView {
+function view(over: Partial<ChartState> = {}): ChartState {
   const versions = [version(1, TX1), version(2, TX2, { diff: [{ path: 'patient.name', label: 'Name', before: 'Ad', after: 'Ada' }] })];
   return {
     chartId: TX1, chart, revoked: false, custodian: { signKey: KEY, name: 'Dr A' }, patient: { boxKey: OTHER, signKey: OTHER },
@@ -32,9 +32,9 @@ function view(over: Partial<ChartView> = {}): ChartView {
   };
 }
 
-describe('service results → contract views', () => {
+describe('chart states → contract views', () => {
   it('maps a chart view, listing only doctors as "shared with", and passes the contract', () => {
-    const mapped = viewToContract(view(), KEY);
+    const mapped = viewOf(view(), KEY);
     expect(mapped.summary).toMatchObject({ chartId: TX1, patientName: 'Ada', integrity: 'verified', role: 'custodian', seq: 2, headTxId: TX2 });
     expect(mapped.sharedWith).toEqual([{ signKey: OTHER, name: 'Dr B' }]);
     expect(contract.charts.get.response.safeParse(mapped).success).toBe(true);
@@ -42,24 +42,25 @@ describe('service results → contract views', () => {
 
   it('never carries chart data for a tampered chart, and the tampered view still passes the contract', () => {
     const tampered = view({ chart: null, custodian: { signKey: '', name: null }, tampered: { seq: 2, txId: TX2, reason: 'InvalidHash: …' }, readers: [] });
-    const mapped = viewToContract(tampered, KEY);
+    const mapped = viewOf(tampered, KEY);
     expect(mapped.data).toBeNull();
     expect(mapped.summary).toMatchObject({ integrity: 'tampered', tamperReason: 'InvalidHash: …', patientName: '', role: 'reader' });
     expect(contract.charts.get.response.safeParse(mapped).success).toBe(true);
   });
 
   it('maps a tampered list entry (no custodian, no time) to a valid summary without a name', () => {
-    const s: ChartSummary = {
-      chartId: TX1, patientName: 'should not show', birthDate: '', age: null, gender: 'unknown', custodian: { signKey: '', name: null },
-      revoked: false, seq: 1, lastAction: 'create', lastAt: '', status: 'tampered', reason: 'InvalidHash', isCustodian: false,
-    };
-    const mapped = summaryToContract(s);
+    const head = version(1, TX1, { author: { signKey: '', name: null }, custodian: { signKey: '', name: null }, at: '', status: 'tampered', reason: 'InvalidHash' });
+    const s = view({
+      chart: null, custodian: { signKey: '', name: null }, patient: null, readers: [], head, versions: [head],
+      tampered: { seq: 1, txId: TX1, reason: 'InvalidHash' }, isCustodian: false,
+    });
+    const mapped = summaryOf(s, KEY);
     expect(mapped).toMatchObject({ patientName: '', integrity: 'tampered', tamperReason: 'InvalidHash' });
     expect(contract.charts.list.response.safeParse({ charts: [mapped] }).success).toBe(true);
   });
 
   it('maps history with field changes', () => {
-    const [v1, v2] = historyToContract(view().versions);
+    const [v1, v2] = historyOf(view().versions);
     expect(v1?.changes).toEqual([]);
     expect(v2?.changes).toEqual([{ path: 'patient.name', label: 'Name', kind: 'changed', before: 'Ad', after: 'Ada' }]);
     expect(contract.charts.history.response.safeParse({ versions: [v1, v2] }).success).toBe(true);
@@ -67,24 +68,24 @@ describe('service results → contract views', () => {
 
   it('reports verification of one version with its chain up to it', () => {
     const checks = [{ check: 'id' as const, ok: true, detail: 'ok' }, { check: 'signatures' as const, ok: true, detail: 'ok' }];
-    const report: VerificationReport = {
+    const report: ChainReport = {
       chartId: TX1, ok: true, nodeUrl: 'http://127.0.0.1:9984', checkedAt: '2026-01-03T00:00:00Z', reason: null,
       versions: [
         { seq: 1, txId: TX1, link: `http://127.0.0.1:9984/api/v1/transactions/${TX1}`, ok: true, checks, reason: null },
         { seq: 2, txId: TX2, link: `http://127.0.0.1:9984/api/v1/transactions/${TX2}`, ok: true, checks, reason: null },
       ],
     };
-    const head = verificationToContract(report, view(), undefined);
+    const head = verificationOf(report, view().versions);
     expect(head).toMatchObject({ seq: 2, txId: TX2, operation: 'TRANSFER', ok: true, txUrl: `http://127.0.0.1:9984/api/v1/transactions/${TX2}` });
     expect(head.chain.map((c) => [c.seq, c.action])).toEqual([[1, 'create'], [2, 'update']]);
     expect(head.signatures).toEqual([{ publicKey: KEY, name: 'Dr A', ok: true }]);
-    const first = verificationToContract(report, view(), 1);
+    const first = verificationOf(report, view().versions, { seq: 1 });
     expect(first).toMatchObject({ seq: 1, operation: 'CREATE' });
     expect(first.chain).toHaveLength(1);
     expect(contract.charts.verify.response.safeParse(head).success).toBe(true);
 
     const broken = { ...report, ok: false, reason: 'InvalidSignature', versions: [report.versions[0]!, { ...report.versions[1]!, ok: false, reason: 'InvalidSignature', checks: [{ check: 'signatures' as const, ok: false, detail: 'bad' }] }] };
-    const failed = verificationToContract(broken, view(), undefined);
+    const failed = verificationOf(broken, view().versions);
     expect(failed).toMatchObject({ ok: false, reason: 'InvalidSignature' });
     expect(failed.signatures[0]?.ok).toBe(false);
   });

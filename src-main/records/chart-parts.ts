@@ -1,0 +1,144 @@
+// The parts the chart service is made of, opened and closed together: the node client, the outbox and its sender,
+// verification (worker pool or inline), the verified cache, the loader, the practitioner directory, the node's event
+// stream, recent actions, who is signed in, and the change events. The reader and the writer each take what they need
+// from here; nothing outside src-main/records and test-only modules under test/ holds the parts themselves.
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import type { CryptoProvider } from '../../src-shared/ledger';
+import { inlineValidator, type AnswerValidator } from '../ledger/answer-validation';
+import { LedgerNodeClient, type NodeClientOptions } from '../ledger/node-client';
+import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { Outbox } from '../ledger/outbox';
+import { OutboxSender, type OutboxSenderOptions } from '../ledger/outbox-sender';
+import { ValidTransactionStream } from '../ledger/stream';
+import { VerifiedCache } from '../ledger/verified-cache';
+import { VerifyPool } from '../ledger/verify-pool';
+import { ChartLoader } from './chart-loader';
+import { PractitionerDirectory } from './practitioners';
+import { RecentActions } from './recent-actions';
+
+/** The vault's card API (src-main/vault PatientCards): a card makes a new read-only patient identity. */
+export interface CardIssuer {
+  create(pin: string): Promise<{ code: string; qrSvg: string; qrDataUrl: string; holder: KeyHolder & { lock?(): void } }>;
+  open?(code: string, pin: string): Promise<KeyHolder>;
+}
+
+export interface ChartServiceOptions {
+  /** Node URLs, or a getter (e.g. over SettingsService) so managed changes apply at once. */
+  nodeUrls: readonly string[] | (() => readonly string[]);
+  /** Where the outbox keeps signed transactions until committed. */
+  outboxDir: string;
+  cards: CardIssuer;
+  crypto?: CryptoProvider;
+  client?: Omit<NodeClientOptions, 'nodeUrls'>;
+  sender?: OutboxSenderOptions;
+  /** Follow the node's WebSocket stream for live recent actions (default true). */
+  liveStream?: boolean;
+  /** Parallel chart fetches when listing (default 32: enough to keep the main thread busy while workers verify). */
+  listConcurrency?: number;
+  /**
+   * Verification worker threads (default: one fewer than the cores, at least one, at most 4; 0 = verify on the calling
+   * thread) and, in the built app, the worker's entry file (out/main/verify-worker.js).
+   */
+  verifyWorkers?: number;
+  verifyWorkerEntry?: URL;
+  /**
+   * Where the workstation keeps what its identities have verified (ciphertext only, MAC'd per identity), so a
+   * restart does not re-fetch and re-verify every chart. None: everything is fetched and verified every session.
+   */
+  cacheDir?: string;
+  /** How many recent versions get() decrypts for diffs (default 50); history() decrypts all. */
+  historyWindow?: number;
+}
+
+/** What changed, for pushing to the renderer: the outbox, or this doctor's recent actions. */
+export type ChartServiceEvent = 'outbox' | 'recent';
+
+export class ChartEvents {
+  private readonly listeners = new Set<(event: ChartServiceEvent) => void>();
+
+  emit(event: ChartServiceEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  on(listener: (event: ChartServiceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** The identities that used the service this session (the stream's events are matched against them). */
+export class Viewers {
+  private readonly bySignKey = new Map<string, KeyHolder>();
+
+  remember(holder: KeyHolder): void {
+    this.bySignKey.set(holder.signKey, holder);
+  }
+
+  get(signKey: string): KeyHolder | undefined {
+    return this.bySignKey.get(signKey);
+  }
+
+  get size(): number {
+    return this.bySignKey.size;
+  }
+
+  /** Forgets one viewer (by box key) or all; returns the sign keys still remembered. */
+  forget(boxKey?: string): string[] {
+    for (const [signKey, h] of this.bySignKey) if (!boxKey || h.boxKey === boxKey) this.bySignKey.delete(signKey);
+    return [...this.bySignKey.keys()];
+  }
+}
+
+export interface ChartParts {
+  readonly options: ChartServiceOptions;
+  readonly crypto: CryptoProvider;
+  readonly client: LedgerNodeClient;
+  readonly outbox: Outbox;
+  readonly sender: OutboxSender;
+  readonly validator: AnswerValidator;
+  readonly cache: VerifiedCache | null;
+  readonly loader: ChartLoader;
+  readonly directory: PractitionerDirectory;
+  readonly stream: ValidTransactionStream;
+  readonly recent: RecentActions;
+  readonly viewers: Viewers;
+  readonly events: ChartEvents;
+}
+
+export async function openChartParts(options: ChartServiceOptions): Promise<ChartParts> {
+  const crypto = options.crypto ?? nativeLedgerCrypto;
+  const client = new LedgerNodeClient({ nodeUrls: options.nodeUrls, ...options.client });
+  const outbox = await Outbox.open(options.outboxDir);
+  const sender = new OutboxSender(outbox, client, options.sender);
+  const validator: AnswerValidator = options.verifyWorkers === 0
+    ? inlineValidator(crypto)
+    : new VerifyPool({ crypto, ...(options.verifyWorkers ? { size: options.verifyWorkers } : {}), ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}) });
+  const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
+  return {
+    options,
+    crypto,
+    client,
+    outbox,
+    sender,
+    validator,
+    cache,
+    loader: new ChartLoader(client, { crypto, validator, cache }),
+    directory: new PractitionerDirectory(client, crypto),
+    stream: new ValidTransactionStream(client),
+    recent: new RecentActions(),
+    viewers: new Viewers(),
+    events: new ChartEvents(),
+  };
+}
+
+/** Flushes in-flight posts and stops the retry loop and the stream. Pending items stay on disk. */
+export async function closeChartParts(parts: ChartParts): Promise<void> {
+  parts.sender.stop();
+  parts.stream.stop();
+  await parts.sender.idle();
+  await parts.outbox.close();
+  await parts.validator.close();
+  await parts.cache?.idle();
+  await parts.cache?.close();
+  parts.client.close();
+}

@@ -1,0 +1,86 @@
+// The settings model, one schema for everyone: main validates the user file, every managed-settings source and each
+// IPC patch with it (so IT and users are held to exactly the same rules), and the IPC contract answers and checks
+// forms with the same fields and messages.
+import { base58 } from '@scure/base';
+import { z } from 'zod';
+import { nodeUrlProblem } from './node-url';
+
+export const SETTING_KEYS = ['nodeUrls', 'autoLockMinutes', 'kioskIdleSeconds', 'allowUserNodeUrls', 'trustedPractitionerKeys', 'kioskCamera'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+// https, or plain http to this computer only (node-url.ts): every write goes to these URLs.
+export const nodeUrlSchema = z.string().max(2048).superRefine((value, ctx) => {
+  const problem = nodeUrlProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const practitionerKey = z.string().refine(
+  (value) => {
+    try {
+      return base58.decode(value).length === 32;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a base58 Ed25519 public key (32 bytes)' },
+);
+
+/** Each setting's schema, with the message a form shows next to the field. */
+export const settingFields = {
+  /** BigchainDB node root URLs, tried in order; [] means "use the embedded node". */
+  nodeUrls: z
+    .array(nodeUrlSchema)
+    .max(32, { message: 'at most 32 node URLs' })
+    .refine((urls) => new Set(urls).size === urls.length, { message: 'must not repeat a URL' }),
+  autoLockMinutes: z.number().int().min(1, { message: 'must be at least 1 minute' }).max(24 * 60, { message: 'must be at most 1440 minutes' }),
+  kioskIdleSeconds: z.number().int().min(15, { message: 'must be at least 15 seconds' }).max(60 * 60, { message: 'must be at most 3600 seconds' }),
+  /**
+   * When false, users cannot add node URLs of their own (IT pins the network). The default below holds only where no
+   * managed-settings source exists; where one does, it is false and only IT can set it (SettingsService.get).
+   */
+  allowUserNodeUrls: z.boolean(),
+  /** Practitioner signKeys (base58) whose charts are trusted; [] means "trust every practitioner on the ledger". */
+  trustedPractitionerKeys: z.array(practitionerKey).max(10_000),
+  /** Kiosk build only: patients may show their card's QR code to the kiosk's camera (false: the camera stays off). */
+  kioskCamera: z.boolean(),
+} satisfies Record<SettingKey, z.ZodType>;
+
+export const settingsSchema = z.object(settingFields);
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  nodeUrls: [],
+  autoLockMinutes: 10,
+  kioskIdleSeconds: 120,
+  allowUserNodeUrls: true,
+  trustedPractitionerKeys: [],
+  kioskCamera: true,
+});
+
+export function isSettingKey(key: string): key is SettingKey {
+  return (SETTING_KEYS as readonly string[]).includes(key);
+}
+
+/** Any subset of the settings; unknown keys are an error (a typo in a policy must not pass silently). */
+export const partialSettingsSchema = z.strictObject(settingFields).partial();
+
+export type PartialSettings = Partial<Settings>;
+
+export type ParseResult = { ok: true; values: PartialSettings } | { ok: false; reason: string };
+
+/** Validates untrusted settings input (managed file, registry, plist, user file, IPC patch). */
+export function parsePartialSettings(input: unknown): ParseResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, reason: 'expected a JSON object of settings' };
+  }
+  const result = partialSettingsSchema.safeParse(input);
+  if (result.success) return { ok: true, values: result.data };
+  const reason = result.error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown setting(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'settings';
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+  return { ok: false, reason };
+}

@@ -9,10 +9,23 @@ import { layers, layeredRoots } from './.eslint/layers.js';
 import { dependencyClasses } from './.eslint/dependencies.js';
 
 // Browser/DOM globals that pure shared code must not touch (it also runs in Node).
-const domGlobals = Object.keys(globals.browser).filter((name) => !(name in globals.es2021) && !(name in globals['shared-node-browser']));
+const domGlobals = Object.keys(globals.browser).filter(
+  (name) => !(name in globals.es2021) && !(name in globals['shared-node-browser']),
+);
 
 export default tseslint.config(
-  { ignores: ['scratch/', 'node_modules/', 'out/', 'dist/', 'release/', '.reports/', 'test-results/', 'playwright-report/'] },
+  {
+    ignores: [
+      'scratch/',
+      'node_modules/',
+      'out/',
+      'dist/',
+      'release/',
+      '.reports/',
+      'test-results/',
+      'playwright-report/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,7 +51,8 @@ export default tseslint.config(
     files: ['src-shared/**/*.ts'],
     ignores: ['src-shared/**/*.test.ts'],
     rules: {
-      'no-restricted-globals': ['error',
+      'no-restricted-globals': [
+        'error',
         ...domGlobals.map((name) => ({ name, message: 'src-shared must not use DOM APIs.' })),
         { name: 'process', message: 'src-shared must not use Node globals.' },
         { name: 'Buffer', message: 'src-shared must not use Node globals (use Uint8Array).' },

@@ -42,7 +42,10 @@ export async function afterPack(context) {
   const isMac = context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas';
   // Flipping fuses invalidates the ad-hoc signature of arm64 macOS binaries; re-sign ad hoc so unsigned dev builds
   // still launch (release builds are signed properly right after this hook).
-  const flipped = await flipFuses(binary, { ...HEALTHCHAIN_FUSES, resetAdHocDarwinSignature: isMac && context.arch !== ARCH_X64 });
+  const flipped = await flipFuses(binary, {
+    ...HEALTHCHAIN_FUSES,
+    resetAdHocDarwinSignature: isMac && context.arch !== ARCH_X64,
+  });
   if (flipped < 1) throw new Error(`after-pack: no fuse wire found in ${binary}`);
   console.log(`  • fuses flipped    binary=${binary} wires=${flipped}`);
 }

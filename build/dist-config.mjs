@@ -16,7 +16,10 @@ export const VARIANT_APP_IDS = Object.freeze({
 
 const AZURE_VARS = ['AZURE_TRUSTED_SIGNING_ENDPOINT', 'AZURE_TRUSTED_SIGNING_ACCOUNT', 'AZURE_TRUSTED_SIGNING_PROFILE'];
 // The TrustedSigning PowerShell module signs in to Microsoft Entra ID with one of these credential sets.
-const AZURE_AUTH_VARS = [['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'], ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH']];
+const AZURE_AUTH_VARS = [
+  ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'],
+  ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH'],
+];
 
 export class DistConfigError extends Error {
   name = 'DistConfigError';
@@ -33,7 +36,9 @@ function updateKey(env, unsigned) {
     );
   }
   if (Buffer.from(raw, 'base64').length !== 32 || Buffer.from(raw, 'base64').toString('base64') !== raw) {
-    throw new DistConfigError('HEALTHCHAIN_UPDATE_PUBLIC_KEY must be base64 of a 32-byte Ed25519 public key (as `node build/sign-update.mjs keygen` prints it)');
+    throw new DistConfigError(
+      'HEALTHCHAIN_UPDATE_PUBLIC_KEY must be base64 of a 32-byte Ed25519 public key (as `node build/sign-update.mjs keygen` prints it)',
+    );
   }
   return raw;
 }
@@ -52,7 +57,8 @@ function updateUrl(env) {
   } catch {
     throw new DistConfigError(`HEALTHCHAIN_UPDATE_URL is not a URL: ${raw}`);
   }
-  if (url.protocol !== 'https:') throw new DistConfigError(`HEALTHCHAIN_UPDATE_URL must use https:, not ${url.protocol}`);
+  if (url.protocol !== 'https:')
+    throw new DistConfigError(`HEALTHCHAIN_UPDATE_URL must use https:, not ${url.protocol}`);
   if (url.username || url.password) throw new DistConfigError('HEALTHCHAIN_UPDATE_URL must not contain credentials');
   return raw.replace(/\/+$/, '');
 }
@@ -66,7 +72,10 @@ function updateUrl(env) {
  */
 export function distOptions(variant, env, { unsigned = false, platforms = [] } = {}) {
   const configFile = VARIANT_CONFIGS[variant];
-  if (!configFile) throw new DistConfigError(`unknown variant "${variant}"; expected one of ${Object.keys(VARIANT_CONFIGS).join(', ')}`);
+  if (!configFile)
+    throw new DistConfigError(
+      `unknown variant "${variant}"; expected one of ${Object.keys(VARIANT_CONFIGS).join(', ')}`,
+    );
   const base = updateUrl(env);
   const notes = [];
   const childEnv = { HEALTHCHAIN_UPDATE_URL: base };
@@ -100,12 +109,17 @@ export function distOptions(variant, env, { unsigned = false, platforms = [] } =
   const azureSet = AZURE_VARS.filter((name) => env[name]);
   if (azureSet.length > 0 && !unsigned) {
     const missing = AZURE_VARS.filter((name) => !env[name]);
-    if (missing.length > 0) throw new DistConfigError(`Azure Trusted Signing is partly configured; also set ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new DistConfigError(`Azure Trusted Signing is partly configured; also set ${missing.join(', ')}`);
     if (!env.WIN_PUBLISHER_NAME) {
-      throw new DistConfigError('Azure Trusted Signing needs WIN_PUBLISHER_NAME (the certificate subject CN): installed apps accept updates only from it');
+      throw new DistConfigError(
+        'Azure Trusted Signing needs WIN_PUBLISHER_NAME (the certificate subject CN): installed apps accept updates only from it',
+      );
     }
     if (!AZURE_AUTH_VARS.some((set) => set.every((name) => env[name]))) {
-      notes.push('no AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET (or _CERTIFICATE_PATH): the TrustedSigning module will try other Entra ID credentials');
+      notes.push(
+        'no AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET (or _CERTIFICATE_PATH): the TrustedSigning module will try other Entra ID credentials',
+      );
     }
     win.azureSignOptions = {
       endpoint: env.AZURE_TRUSTED_SIGNING_ENDPOINT,
@@ -120,7 +134,11 @@ export function distOptions(variant, env, { unsigned = false, platforms = [] } =
   }
   if (!win.azureSignOptions && !unsigned) {
     const hasCert = Boolean(env.WIN_CSC_LINK || env.CSC_LINK);
-    notes.push(hasCert ? 'Windows: certificate file from WIN_CSC_LINK/CSC_LINK' : 'Windows: no certificate configured (Windows builds will fail: forceCodeSigning)');
+    notes.push(
+      hasCert
+        ? 'Windows: certificate file from WIN_CSC_LINK/CSC_LINK'
+        : 'Windows: no certificate configured (Windows builds will fail: forceCodeSigning)',
+    );
   }
   return { configFile, overrides, env: childEnv, notes };
 }

@@ -43,4 +43,6 @@ await build({
   ...(flags.has('--linux') ? { linux: [] } : {}),
 });
 // Installed apps accept update metadata only with its signature (docs/DEPLOYMENT.md §2).
-console.log(`dist: before uploading, sign the update metadata: node build/sign-update.mjs sign ${variant} <output folder>`);
+console.log(
+  `dist: before uploading, sign the update metadata: node build/sign-update.mjs sign ${variant} <output folder>`,
+);

@@ -34,17 +34,23 @@ export function feedSigningMessage(appId, fileName, content) {
 /** The private key from HEALTHCHAIN_UPDATE_SIGNING_KEY (PEM), checked to be Ed25519. */
 export function signingKeyFromEnv(env) {
   const pem = env.HEALTHCHAIN_UPDATE_SIGNING_KEY;
-  if (!pem) throw new SignUpdateError('HEALTHCHAIN_UPDATE_SIGNING_KEY is not set (the Ed25519 private key, PKCS#8 PEM; create one with `node build/sign-update.mjs keygen`)');
+  if (!pem)
+    throw new SignUpdateError(
+      'HEALTHCHAIN_UPDATE_SIGNING_KEY is not set (the Ed25519 private key, PKCS#8 PEM; create one with `node build/sign-update.mjs keygen`)',
+    );
   let key;
   try {
     key = createPrivateKey(pem);
   } catch (error) {
     throw new SignUpdateError(`HEALTHCHAIN_UPDATE_SIGNING_KEY is not a PEM private key: ${error.message}`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new SignUpdateError(`HEALTHCHAIN_UPDATE_SIGNING_KEY must be an Ed25519 key, not ${key.asymmetricKeyType}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new SignUpdateError(`HEALTHCHAIN_UPDATE_SIGNING_KEY must be an Ed25519 key, not ${key.asymmetricKeyType}`);
   const expected = env.HEALTHCHAIN_UPDATE_PUBLIC_KEY;
   if (expected && publicKeyBase64(key) !== expected.trim()) {
-    throw new SignUpdateError('HEALTHCHAIN_UPDATE_SIGNING_KEY does not belong to HEALTHCHAIN_UPDATE_PUBLIC_KEY: installed apps would refuse these updates');
+    throw new SignUpdateError(
+      'HEALTHCHAIN_UPDATE_SIGNING_KEY does not belong to HEALTHCHAIN_UPDATE_PUBLIC_KEY: installed apps would refuse these updates',
+    );
   }
   return key;
 }
@@ -57,13 +63,19 @@ export function publicKeyBase64(privateKey) {
 
 export function generateUpdateKey() {
   const { privateKey } = generateKeyPairSync('ed25519');
-  return { privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), publicKey: publicKeyBase64(privateKey) };
+  return {
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    publicKey: publicKeyBase64(privateKey),
+  };
 }
 
 /** Signs every latest*.yml in `dir` for `variant`; returns the .sig files written. */
 export async function signFeedFolder(variant, dir, key) {
   const appId = VARIANT_APP_IDS[variant];
-  if (!appId) throw new SignUpdateError(`unknown variant "${variant}"; expected one of ${Object.keys(VARIANT_APP_IDS).join(', ')}`);
+  if (!appId)
+    throw new SignUpdateError(
+      `unknown variant "${variant}"; expected one of ${Object.keys(VARIANT_APP_IDS).join(', ')}`,
+    );
   const files = (await readdir(dir)).filter((name) => FEED_FILE.test(name)).sort();
   if (files.length === 0) throw new SignUpdateError(`no latest*.yml in ${dir}: run npm run dist first`);
   const written = [];
@@ -86,7 +98,9 @@ async function main(args) {
   }
   if (command === 'sign' && variant && dir) {
     const written = await signFeedFolder(variant, dir, signingKeyFromEnv(process.env));
-    console.log(`sign-update: ${written.join(', ')} written in ${dir}; upload them with the .yml files (installers first, metadata last)`);
+    console.log(
+      `sign-update: ${written.join(', ')} written in ${dir}; upload them with the .yml files (installers first, metadata last)`,
+    );
     return;
   }
   throw new SignUpdateError('usage: node build/sign-update.mjs keygen | sign <workstation|kiosk> <folder>');

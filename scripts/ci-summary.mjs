@@ -1,7 +1,9 @@
 // Totals vitest's and Playwright's JSON reports into the one plain line CI reads: "N passed, N failed, N skipped".
 import { readFileSync, existsSync } from 'node:fs';
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const skippedNames = [];
 const missing = [];
 
@@ -9,13 +11,14 @@ const vitestFile = '.reports/vitest.json';
 if (existsSync(vitestFile)) {
   const r = JSON.parse(readFileSync(vitestFile, 'utf8'));
   passed += r.numPassedTests ?? 0;
-  failed += (r.numFailedTests ?? 0);
+  failed += r.numFailedTests ?? 0;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   // A suite that failed to load has no failed test but must still count as a failure.
   for (const file of r.testResults ?? []) {
     if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
     // Skipped tests carry their reason in their name (e.g. "[needs BIGCHAINDB_URL] …"): list them, never hide them.
-    for (const t of file.assertionResults ?? []) if (t.status === 'skipped' || t.status === 'pending') skippedNames.push(`vitest: ${t.fullName ?? t.title}`);
+    for (const t of file.assertionResults ?? [])
+      if (t.status === 'skipped' || t.status === 'pending') skippedNames.push(`vitest: ${t.fullName ?? t.title}`);
   }
 } else missing.push('vitest');
 
@@ -26,13 +29,21 @@ if (existsSync(pwFile)) {
   passed += (s.expected ?? 0) + (s.flaky ?? 0);
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
-  for (const e of r.errors ?? []) { failed += 1; console.error('playwright error:', e.message ?? e); }
+  for (const e of r.errors ?? []) {
+    failed += 1;
+    console.error('playwright error:', e.message ?? e);
+  }
   const walk = (suite) => {
-    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) {
-      if (t.status !== 'skipped') continue;
-      const why = (t.annotations ?? []).filter((a) => a.type === 'skip').map((a) => a.description).filter(Boolean).join('; ');
-      skippedNames.push(`playwright: ${spec.title}${why ? ` — skipped: ${why}` : ''}`);
-    }
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'skipped') continue;
+        const why = (t.annotations ?? [])
+          .filter((a) => a.type === 'skip')
+          .map((a) => a.description)
+          .filter(Boolean)
+          .join('; ');
+        skippedNames.push(`playwright: ${spec.title}${why ? ` — skipped: ${why}` : ''}`);
+      }
     for (const child of suite.suites ?? []) walk(child);
   };
   for (const suite of r.suites ?? []) walk(suite);
@@ -42,11 +53,15 @@ if (existsSync(pwFile)) {
 const stagesFile = '.reports/stages.json';
 if (existsSync(stagesFile)) {
   for (const stage of JSON.parse(readFileSync(stagesFile, 'utf8'))) {
-    if (!stage.ok && (stage.name === 'typecheck' || stage.name === 'lint')) { failed += 1; console.error(`stage failed: ${stage.name}`); }
+    if (!stage.ok && (stage.name === 'typecheck' || stage.name === 'lint')) {
+      failed += 1;
+      console.error(`stage failed: ${stage.name}`);
+    }
   }
 }
 
 if (missing.length) console.error(`no report from: ${missing.join(', ')} (counted as 1 failure each)`);
 failed += missing.length;
-if (skippedNames.length) console.log(`skipped tests (${skippedNames.length}):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}`);
+if (skippedNames.length)
+  console.log(`skipped tests (${skippedNames.length}):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

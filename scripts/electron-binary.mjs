@@ -14,11 +14,16 @@ export function findElectronBinary() {
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   if (override) {
     const candidate = path.join(override, relative || (process.platform === 'win32' ? 'electron.exe' : 'electron'));
-    return existsSync(candidate) ? { path: candidate } : { missing: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${candidate} does not exist` };
+    return existsSync(candidate)
+      ? { path: candidate }
+      : { missing: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${candidate} does not exist` };
   }
   if (!existsSync(pkgDir)) return { missing: 'the electron package is not installed (run npm ci)' };
   if (!relative) {
-    return { missing: 'the electron package is installed without its binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or install scripts blocked)' };
+    return {
+      missing:
+        'the electron package is installed without its binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or install scripts blocked)',
+    };
   }
   const candidate = path.join(pkgDir, 'dist', relative);
   return existsSync(candidate) ? { path: candidate } : { missing: `the Electron binary ${candidate} is missing` };

@@ -41,12 +41,12 @@ export function generateSchemaModules(): { name: string; text: string }[] {
 
   const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, strict: false, allErrors: false });
   for (const [key, schema] of Object.entries(schemas)) ajv.addSchema({ ...schema, $id: key }, key);
-  const code = standaloneCode(ajv, { validateTransaction: 'transaction', validateCreate: 'create', validateTransfer: 'transfer' });
-  const validators =
-    HEADER +
-    '/* eslint-disable */\n// @ts-nocheck\n' +
-    code.replace(/^"use strict";/, '') +
-    '\n';
+  const code = standaloneCode(ajv, {
+    validateTransaction: 'transaction',
+    validateCreate: 'create',
+    validateTransfer: 'transfer',
+  });
+  const validators = HEADER + '/* eslint-disable */\n// @ts-nocheck\n' + code.replace(/^"use strict";/, '') + '\n';
   return [
     { name: 'schemas.generated.ts', text: json },
     { name: 'validators.generated.ts', text: validators },

@@ -11,7 +11,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mainEntry = path.join(root, 'out', 'main', 'main.js');
 
 if (!existsSync(mainEntry)) {
-  console.error(`launch: ${path.relative(root, mainEntry)} does not exist. Run "npm run build" first (npm start does).`);
+  console.error(
+    `launch: ${path.relative(root, mainEntry)} does not exist. Run "npm run build" first (npm start does).`,
+  );
   process.exit(1);
 }
 
@@ -30,6 +32,9 @@ if ('missing' in electron) {
   process.exit(1);
 }
 
-const child = spawn(electron.path, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } });
+const child = spawn(electron.path, [root, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+});
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

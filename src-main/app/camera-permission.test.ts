@@ -8,10 +8,32 @@ import { FakeSession, fakeEvent } from '../../test/fakes/fake-electron';
 type Variant = 'workstation' | 'kiosk';
 const VARIANTS: Variant[] = ['workstation', 'kiosk'];
 const PERMISSIONS = [
-  'media', 'display-capture', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'fullscreen',
-  'openExternal', 'pointerLock', 'hid', 'usb', 'serial', 'midi', 'mediaKeySystem', 'speaker-selection', 'unknown',
+  'media',
+  'display-capture',
+  'geolocation',
+  'notifications',
+  'clipboard-read',
+  'clipboard-sanitized-write',
+  'fullscreen',
+  'openExternal',
+  'pointerLock',
+  'hid',
+  'usb',
+  'serial',
+  'midi',
+  'mediaKeySystem',
+  'speaker-selection',
+  'unknown',
 ];
-const MEDIA_TYPES: (('video' | 'audio')[] | undefined)[] = [undefined, [], ['video'], ['audio'], ['video', 'audio'], ['audio', 'video'], ['video', 'video']];
+const MEDIA_TYPES: (('video' | 'audio')[] | undefined)[] = [
+  undefined,
+  [],
+  ['video'],
+  ['audio'],
+  ['video', 'audio'],
+  ['audio', 'video'],
+  ['video', 'video'],
+];
 const CHECK_MEDIA_TYPES = [undefined, 'video', 'audio', 'unknown'] as const;
 // [origin, is it ours]
 const ORIGINS: [string | undefined, boolean][] = [
@@ -28,7 +50,8 @@ const ORIGINS: [string | undefined, boolean][] = [
   ['', false],
   [undefined, false],
 ];
-const pageUrl = (origin: string | undefined) => (origin === undefined ? undefined : origin.replace(/\/?$/, '/index.html'));
+const pageUrl = (origin: string | undefined) =>
+  origin === undefined ? undefined : origin.replace(/\/?$/, '/index.html');
 
 function session(variant: Variant, setting: { on: boolean }) {
   const s = new FakeSession();
@@ -40,7 +63,8 @@ function session(variant: Variant, setting: { on: boolean }) {
       if (typeof answer !== 'boolean') throw new Error('the request handler did not answer');
       return answer;
     },
-    check: (permission: string, origin: string | undefined, details: object): unknown => s.permissionCheckHandler?.({}, permission, origin, details),
+    check: (permission: string, origin: string | undefined, details: object): unknown =>
+      s.permissionCheckHandler?.({}, permission, origin, details),
     raw: s,
   };
 }
@@ -56,12 +80,25 @@ describe('camera permission: requests', () => {
           for (const mediaTypes of MEDIA_TYPES) {
             for (const [origin, ours] of ORIGINS) {
               for (const isMainFrame of [true, false]) {
-                const details = { isMainFrame, requestingUrl: pageUrl(origin), securityOrigin: origin, ...(mediaTypes ? { mediaTypes } : {}) };
-                const expected = variant === 'kiosk' && on && permission === 'media' && isMainFrame && ours &&
-                  mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'video');
+                const details = {
+                  isMainFrame,
+                  requestingUrl: pageUrl(origin),
+                  securityOrigin: origin,
+                  ...(mediaTypes ? { mediaTypes } : {}),
+                };
+                const expected =
+                  variant === 'kiosk' &&
+                  on &&
+                  permission === 'media' &&
+                  isMainFrame &&
+                  ours &&
+                  mediaTypes !== undefined &&
+                  mediaTypes.length > 0 &&
+                  mediaTypes.every((t) => t === 'video');
                 const answer = s.request(permission, details);
                 if (answer) granted++;
-                if (answer !== expected) wrong.push(`${variant} setting=${on} ${permission} ${JSON.stringify(details)} → ${answer}`);
+                if (answer !== expected)
+                  wrong.push(`${variant} setting=${on} ${permission} ${JSON.stringify(details)} → ${answer}`);
               }
             }
           }
@@ -75,16 +112,35 @@ describe('camera permission: requests', () => {
   it('needs both the security origin and the requesting page to be ours', () => {
     const s = session('kiosk', { on: true });
     const base = { isMainFrame: true, mediaTypes: ['video'] };
-    expect(s.request('media', { ...base, securityOrigin: 'app://healthchain/', requestingUrl: 'app://healthchain/index.html' })).toBe(true);
-    expect(s.request('media', { ...base, securityOrigin: 'app://healthchain/', requestingUrl: 'https://evil.example/' })).toBe(false);
-    expect(s.request('media', { ...base, securityOrigin: 'https://evil.example/', requestingUrl: 'app://healthchain/index.html' })).toBe(false);
+    expect(
+      s.request('media', {
+        ...base,
+        securityOrigin: 'app://healthchain/',
+        requestingUrl: 'app://healthchain/index.html',
+      }),
+    ).toBe(true);
+    expect(
+      s.request('media', { ...base, securityOrigin: 'app://healthchain/', requestingUrl: 'https://evil.example/' }),
+    ).toBe(false);
+    expect(
+      s.request('media', {
+        ...base,
+        securityOrigin: 'https://evil.example/',
+        requestingUrl: 'app://healthchain/index.html',
+      }),
+    ).toBe(false);
     expect(s.request('media', { ...base, requestingUrl: 'app://healthchain/index.html' })).toBe(false);
   });
 
   it('reads the setting at every request, so IT turning the camera off takes effect at once', () => {
     const setting = { on: true };
     const s = session('kiosk', setting);
-    const details = { isMainFrame: true, mediaTypes: ['video'], securityOrigin: 'app://healthchain/', requestingUrl: 'app://healthchain/index.html' };
+    const details = {
+      isMainFrame: true,
+      mediaTypes: ['video'],
+      securityOrigin: 'app://healthchain/',
+      requestingUrl: 'app://healthchain/index.html',
+    };
     expect(s.request('media', details)).toBe(true);
     setting.on = false;
     expect(s.request('media', details)).toBe(false);
@@ -104,11 +160,20 @@ describe('camera permission: checks', () => {
           for (const mediaType of CHECK_MEDIA_TYPES) {
             for (const [origin, ours] of ORIGINS) {
               for (const isMainFrame of [true, false]) {
-                const details = { isMainFrame, requestingUrl: pageUrl(origin), securityOrigin: origin, ...(mediaType ? { mediaType } : {}) };
-                const expected = variant === 'kiosk' && on && permission === 'media' && mediaType === 'video' && isMainFrame && ours;
+                const details = {
+                  isMainFrame,
+                  requestingUrl: pageUrl(origin),
+                  securityOrigin: origin,
+                  ...(mediaType ? { mediaType } : {}),
+                };
+                const expected =
+                  variant === 'kiosk' && on && permission === 'media' && mediaType === 'video' && isMainFrame && ours;
                 const answer = s.check(permission, origin, details);
                 if (answer === true) allowed++;
-                if (answer !== expected) wrong.push(`${variant} setting=${on} ${permission} ${origin} ${JSON.stringify(details)} → ${String(answer)}`);
+                if (answer !== expected)
+                  wrong.push(
+                    `${variant} setting=${on} ${permission} ${origin} ${JSON.stringify(details)} → ${String(answer)}`,
+                  );
               }
             }
           }
@@ -121,7 +186,13 @@ describe('camera permission: checks', () => {
 
   it('refuses a check whose security origin is not ours even when the requesting origin is', () => {
     const s = session('kiosk', { on: true });
-    expect(s.check('media', 'app://healthchain', { isMainFrame: true, mediaType: 'video', securityOrigin: 'https://evil.example' })).toBe(false);
+    expect(
+      s.check('media', 'app://healthchain', {
+        isMainFrame: true,
+        mediaType: 'video',
+        securityOrigin: 'https://evil.example',
+      }),
+    ).toBe(false);
     expect(s.check('media', 'app://healthchain', { isMainFrame: true, mediaType: 'video' })).toBe(true);
   });
 });

@@ -26,7 +26,10 @@ async function settings(name: string, managed?: object): Promise<SettingsService
   if (managed) await writeFile(path.join(policyDir, 'managed-settings.json'), JSON.stringify(managed), { mode: 0o644 });
   return SettingsService.open({
     userStore: new UserSettingsStore(path.join(base, 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({ path: path.join(policyDir, 'managed-settings.json'), trustedUid: process.getuid?.() ?? 0 }),
+    managedReader: new LinuxManagedSettingsReader({
+      path: path.join(policyDir, 'managed-settings.json'),
+      trustedUid: process.getuid?.() ?? 0,
+    }),
     logger: quiet,
   });
 }
@@ -48,7 +51,11 @@ async function core(variant: 'workstation' | 'kiosk', managed?: object): Promise
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-core-'));
   await chmod(dir, 0o755);
-  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'token', token: generateToken() } });
+  node = await startLedgerNode({
+    dataDir: path.join(dir, 'ledger'),
+    port: 0,
+    access: { kind: 'token', token: generateToken() },
+  });
 });
 afterAll(async () => {
   await node.stop();
@@ -59,13 +66,23 @@ describe('app core', () => {
   it('kiosk: registers only the read channels, needs an open card, and keeps no outbox on disk', async () => {
     const kiosk = await core('kiosk');
     try {
-      expect([...kiosk.registry.channels].sort()).toEqual(['app.activity', 'app.status', 'patient.getChart', 'patient.openCard', 'patient.signOut', 'settings.get']);
+      expect([...kiosk.registry.channels].sort()).toEqual([
+        'app.activity',
+        'app.status',
+        'patient.getChart',
+        'patient.openCard',
+        'patient.signOut',
+        'settings.get',
+      ]);
       const chart = await kiosk.registry.dispatch('patient.getChart', {});
       expect(chart.ok ? 'ok' : chart.error.code).toBe('LOCKED');
       const write = await kiosk.registry.dispatch('charts.create', {});
       expect(write.ok ? 'ok' : write.error.code).toBe('UNKNOWN_CHANNEL');
       // A mistyped card code is refused by its checksum, as a typed error.
-      const card = await kiosk.registry.dispatch('patient.openCard', { code: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', pin: '123456' });
+      const card = await kiosk.registry.dispatch('patient.openCard', {
+        code: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA',
+        pin: '123456',
+      });
       expect(card.ok ? 'ok' : card.error.code).toBe('INVALID_CARD');
 
       const events: unknown[] = [];
@@ -77,12 +94,17 @@ describe('app core', () => {
     }
   });
 
-  it('sends the embedded node\'s per-launch token to that node', async () => {
+  it("sends the embedded node's per-launch token to that node", async () => {
     const ws = await core('workstation');
     try {
       // The node serves blocks, validators and its stream only with the token: the network check reads them all.
       const r = await ws.registry.dispatch('network.check', {});
-      expect(r).toMatchObject({ ok: true, value: { nodes: [{ url: node.url, reachable: true, height: expect.any(Number), streamOpens: true, error: null }] } });
+      expect(r).toMatchObject({
+        ok: true,
+        value: {
+          nodes: [{ url: node.url, reachable: true, height: expect.any(Number), streamOpens: true, error: null }],
+        },
+      });
     } finally {
       await ws.stop();
     }
@@ -93,12 +115,24 @@ describe('app core', () => {
     try {
       const events: [string, unknown][] = [];
       ws.events.attach((name, payload) => events.push([name, payload]));
-      await expect.poll(async () => {
-        const r = await ws.registry.dispatch('app.status', {});
-        return r.ok ? (r.value as { node: { reachable: boolean } }).node.reachable : null;
-      }, { timeout: 15_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            const r = await ws.registry.dispatch('app.status', {});
+            return r.ok ? (r.value as { node: { reachable: boolean } }).node.reachable : null;
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
       const r = await ws.registry.dispatch('app.status', {});
-      expect(r).toMatchObject({ ok: true, value: { variant: 'workstation', signedIn: false, node: { url: node.url, embedded: true, reachable: true, error: null } } });
+      expect(r).toMatchObject({
+        ok: true,
+        value: {
+          variant: 'workstation',
+          signedIn: false,
+          node: { url: node.url, embedded: true, reachable: true, error: null },
+        },
+      });
       expect(events.some(([name]) => name === 'nodeStatus')).toBe(true);
 
       // #14: reachable or not, nothing more (no status, latency, version or error text for the renderer).
@@ -111,7 +145,7 @@ describe('app core', () => {
     }
   });
 
-  it('workstation: chart channels need a signed-in doctor; openExternal takes only the node\'s transaction pages', async () => {
+  it("workstation: chart channels need a signed-in doctor; openExternal takes only the node's transaction pages", async () => {
     const ws = await core('workstation');
     try {
       const list = await ws.registry.dispatch('charts.list', {});
@@ -132,7 +166,12 @@ describe('app core', () => {
       // A non-BigchainDB server that answers: the renderer learns "unreachable", not its status or body.
       const other = await ws.registry.dispatch('settings.testNode', { url: `${node.url}/api/v1/transactions/x` });
       expect(other).toEqual({ ok: true, value: { url: `${node.url}/api/v1/transactions/x`, reachable: false } });
-      for (const url of ['http://intranet.hospital.example/', 'http://10.0.0.1:8080', 'file:///etc/passwd', 'https://u:p@node.example']) {
+      for (const url of [
+        'http://intranet.hospital.example/',
+        'http://10.0.0.1:8080',
+        'file:///etc/passwd',
+        'https://u:p@node.example',
+      ]) {
         const refused = await ws.registry.dispatch('settings.testNode', { url });
         expect(refused.ok ? 'ok' : refused.error.code, url).toBe('INVALID_REQUEST');
       }
@@ -141,7 +180,10 @@ describe('app core', () => {
     }
     const locked = await core('workstation', { nodeUrls: [node.url] });
     try {
-      expect(await locked.registry.dispatch('settings.testNode', { url: `${node.url}/` })).toEqual({ ok: true, value: { url: node.url, reachable: true } });
+      expect(await locked.registry.dispatch('settings.testNode', { url: `${node.url}/` })).toEqual({
+        ok: true,
+        value: { url: node.url, reachable: true },
+      });
       const elsewhere = await locked.registry.dispatch('settings.testNode', { url: 'https://probe.example' });
       expect(elsewhere.ok ? 'ok' : elsewhere.error.code).toBe('URL_NOT_ALLOWED');
     } finally {
@@ -149,11 +191,13 @@ describe('app core', () => {
     }
   });
 
-  it('#14: openExternal never trusts a node URL the user set, only IT\'s and the embedded node', async () => {
+  it("#14: openExternal never trusts a node URL the user set, only IT's and the embedded node", async () => {
     const tx = (base: string) => `${base}/api/v1/transactions/${'e'.repeat(64)}`;
     const ws = await core('workstation');
     try {
-      expect(await ws.registry.dispatch('settings.set', { patch: { nodeUrls: ['https://ledger.user.example'] } })).toMatchObject({ ok: true });
+      expect(
+        await ws.registry.dispatch('settings.set', { patch: { nodeUrls: ['https://ledger.user.example'] } }),
+      ).toMatchObject({ ok: true });
       expect(ws.nodeUrlsInUse()).toEqual(['https://ledger.user.example']);
       const userSet = await ws.registry.dispatch('app.openExternal', { url: tx('https://ledger.user.example') });
       expect(userSet.ok ? 'ok' : userSet.error.code).toBe('URL_NOT_ALLOWED');
@@ -164,7 +208,9 @@ describe('app core', () => {
     const managed = await core('workstation', { nodeUrls: ['https://ledger1.hospital.example'] });
     try {
       const before = opened.length;
-      expect(await managed.registry.dispatch('app.openExternal', { url: tx('https://ledger1.hospital.example') })).toEqual({ ok: true, value: {} });
+      expect(
+        await managed.registry.dispatch('app.openExternal', { url: tx('https://ledger1.hospital.example') }),
+      ).toEqual({ ok: true, value: {} });
       expect(opened.slice(before)).toEqual([tx('https://ledger1.hospital.example')]);
     } finally {
       await managed.stop();
@@ -175,7 +221,10 @@ describe('app core', () => {
     const ws = await core('workstation', { autoLockMinutes: 5 });
     try {
       const view = await ws.registry.dispatch('settings.get', {});
-      expect(view).toMatchObject({ ok: true, value: { values: { autoLockMinutes: 5 }, locked: ['nodeUrls', 'autoLockMinutes', 'allowUserNodeUrls'] } });
+      expect(view).toMatchObject({
+        ok: true,
+        value: { values: { autoLockMinutes: 5 }, locked: ['nodeUrls', 'autoLockMinutes', 'allowUserNodeUrls'] },
+      });
       const locked = await ws.registry.dispatch('settings.set', { patch: { autoLockMinutes: 30 } });
       expect(locked.ok ? 'ok' : locked.error.code).toBe('SETTING_LOCKED');
       const invalid = await ws.registry.dispatch('settings.set', { patch: { kioskIdleSeconds: 1 } });

@@ -13,7 +13,14 @@ import { workstationHandlers } from '../ipc/handlers/workstation';
 import { kioskHandlers } from '../ipc/handlers/kiosk';
 import { createChartService, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import type { SettingsService } from '../settings';
-import { KeychainCardKey, PatientCards, Vault, type LockReason, type PatientCardOptions, type VaultOptions } from '../vault';
+import {
+  KeychainCardKey,
+  PatientCards,
+  Vault,
+  type LockReason,
+  type PatientCardOptions,
+  type VaultOptions,
+} from '../vault';
 import { IdleTimer } from './idle-timer';
 import { checkNetwork } from '../ledger/network-check';
 import { nodeBase } from '../ledger/node-url';
@@ -56,7 +63,12 @@ export interface Core {
 }
 
 const VAULT_REASONS: Record<LockReason, LockEvent['reason']> = {
-  manual: 'manual', idle: 'idle', 'screen-lock': 'screen-lock', suspend: 'suspend', 'signed-out': 'signed-out', deleted: 'signed-out',
+  manual: 'manual',
+  idle: 'idle',
+  'screen-lock': 'screen-lock',
+  suspend: 'suspend',
+  'signed-out': 'signed-out',
+  deleted: 'signed-out',
 };
 
 export async function createCore(options: CoreOptions): Promise<Core> {
@@ -72,18 +84,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const embeddedBase = options.embeddedNodeUrl ? nodeBase(options.embeddedNodeUrl) : null;
   const embeddedToken = options.embeddedNodeToken ?? null;
   /** The embedded node's per-launch token goes to that node only, never to a hospital's node. */
-  const bearerTokenFor = (base: string): string | null => (embeddedBase !== null && base === embeddedBase ? embeddedToken : null);
-  const linkableNodeUrls = (): string[] => [...settings.managedNodeUrls(), ...(options.embeddedNodeUrl ? [options.embeddedNodeUrl] : [])];
+  const bearerTokenFor = (base: string): string | null =>
+    embeddedBase !== null && base === embeddedBase ? embeddedToken : null;
+  const linkableNodeUrls = (): string[] => [
+    ...settings.managedNodeUrls(),
+    ...(options.embeddedNodeUrl ? [options.embeddedNodeUrl] : []),
+  ];
 
   // The kiosk keeps nothing: its (always empty) outbox lives in a scratch folder removed on stop.
-  const outboxDir = variant === 'kiosk' ? await mkdtemp(path.join(tmpdir(), 'healthchain-kiosk-outbox-')) : path.join(options.dataDir, 'outbox');
+  const outboxDir =
+    variant === 'kiosk'
+      ? await mkdtemp(path.join(tmpdir(), 'healthchain-kiosk-outbox-'))
+      : path.join(options.dataDir, 'outbox');
   let charts: ChartService | null = null;
   const cards = new PatientCards({
     // The kiosk's counters of wrong PINs survive a restart (issue #14); the workstation opens no cards.
     ...(variant === 'kiosk' ? { attemptStateFile: path.join(options.dataDir, 'card-attempts.json') } : {}),
     // The hospital card key (src-main/vault/card-key.ts): a workstation on the embedded node (one machine) creates it
     // with the first card; where IT configured node URLs it must be installed, or two keys would print unreadable cards.
-    cardKey: new KeychainCardKey({ mayCreate: () => variant === 'workstation' && settings.get().values.nodeUrls.length === 0 }),
+    cardKey: new KeychainCardKey({
+      mayCreate: () => variant === 'workstation' && settings.get().values.nodeUrls.length === 0,
+    }),
     ...options.cards,
     recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
   });
@@ -99,7 +120,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',
     ...(options.verifyWorkerEntry ? { verifyWorkerEntry: options.verifyWorkerEntry } : {}),
     // The kiosk keeps nothing; the workstation keeps what its doctors verified (ciphertext, MAC'd per identity).
-    cacheDir: options.chartService?.cacheDir ?? (variant === 'workstation' ? path.join(options.dataDir, 'verified-cache') : undefined),
+    cacheDir:
+      options.chartService?.cacheDir ??
+      (variant === 'workstation' ? path.join(options.dataDir, 'verified-cache') : undefined),
   });
   const service = charts;
   // Verification workers start now, in the background, so the first chart opened does not wait for them.
@@ -161,12 +184,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       service.forget(active.holder.boxKey);
       events.emit('lock', { reason: VAULT_REASONS[reason] });
     });
-    registry = createRegistry('workstation', workstationHandlers({ vault, charts: service, settings, session: doctor, shell: options.shell, status }), registryOptions);
+    registry = createRegistry(
+      'workstation',
+      workstationHandlers({ vault, charts: service, settings, session: doctor, shell: options.shell, status }),
+      registryOptions,
+    );
   } else {
-    registry = createRegistry('kiosk', kioskHandlers({ charts: service, settings, patient, status, onSignedOut: (reason) => {
-      kioskIdle.stop();
-      events.emit('lock', { reason });
-    } }), registryOptions);
+    registry = createRegistry(
+      'kiosk',
+      kioskHandlers({
+        charts: service,
+        settings,
+        patient,
+        status,
+        onSignedOut: (reason) => {
+          kioskIdle.stop();
+          events.emit('lock', { reason });
+        },
+      }),
+      registryOptions,
+    );
   }
 
   const stopChartEvents = service.onChange((event) => {

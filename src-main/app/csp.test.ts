@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTENT_SECURITY_POLICY, CSP_PLACEHOLDER, KIOSK_SECURITY_HEADERS, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, securityHeaders, withMetaCsp } from './csp';
+import {
+  CONTENT_SECURITY_POLICY,
+  CSP_PLACEHOLDER,
+  KIOSK_SECURITY_HEADERS,
+  META_CONTENT_SECURITY_POLICY,
+  SECURITY_HEADERS,
+  securityHeaders,
+  withMetaCsp,
+} from './csp';
 
 /** The CSP a page's <meta http-equiv> carries, as a directive → value map. */
 function metaPolicy(html: string): Map<string, string> {
@@ -13,10 +21,17 @@ function metaPolicy(html: string): Map<string, string> {
 }
 
 function directives(policy: string): Map<string, string> {
-  return new Map(policy.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0]!, d.split(/\s+/).slice(1).join(' ')]));
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => [d.split(/\s+/)[0]!, d.split(/\s+/).slice(1).join(' ')]),
+  );
 }
 
-const WORKSTATION_PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), payment=(), clipboard-read=()';
+const WORKSTATION_PERMISSIONS_POLICY =
+  'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), payment=(), clipboard-read=()';
 
 describe('security headers per build', () => {
   it('keeps the workstation headers as they were: every feature denied, the camera included', () => {
@@ -45,7 +60,8 @@ describe('security headers per build', () => {
     for (const headers of [SECURITY_HEADERS, KIOSK_SECURITY_HEADERS]) {
       const csp = headers['Content-Security-Policy'];
       expect(csp).toBe(CONTENT_SECURITY_POLICY);
-      for (const directive of ["media-src 'none'", "worker-src 'none'", "connect-src 'none'", "script-src 'self'"]) expect(csp).toContain(directive);
+      for (const directive of ["media-src 'none'", "worker-src 'none'", "connect-src 'none'", "script-src 'self'"])
+        expect(csp).toContain(directive);
       expect(csp).not.toMatch(/blob:|mediastream:|wasm-unsafe-eval/);
     }
   });

@@ -36,11 +36,16 @@ export const CSP_PLACEHOLDER = '%HEALTHCHAIN_CSP%';
 /** Writes the policy into the page's CSP meta element; fails the build if the page has no placeholder for it. */
 export function withMetaCsp(html: string): string {
   const count = html.split(CSP_PLACEHOLDER).length - 1;
-  if (count !== 1) throw new Error(`index.html must contain ${CSP_PLACEHOLDER} exactly once (in its Content-Security-Policy meta), found ${count}`);
+  if (count !== 1)
+    throw new Error(
+      `index.html must contain ${CSP_PLACEHOLDER} exactly once (in its Content-Security-Policy meta), found ${count}`,
+    );
   return html.replace(CSP_PLACEHOLDER, META_CONTENT_SECURITY_POLICY);
 }
 
-const DENIED_FEATURES = ['microphone', 'geolocation', 'usb', 'serial', 'hid', 'payment', 'clipboard-read'].map((feature) => `${feature}=()`);
+const DENIED_FEATURES = ['microphone', 'geolocation', 'usb', 'serial', 'hid', 'payment', 'clipboard-read'].map(
+  (feature) => `${feature}=()`,
+);
 
 /** The workstation's headers (and the default): every powerful feature denied, the camera included. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({

@@ -63,7 +63,7 @@ describe('embedded node in a utility process', () => {
     expect((await second).token).not.toBe(token);
   });
 
-  it('rejects with the node\'s reason when it cannot start', async () => {
+  it("rejects with the node's reason when it cannot start", async () => {
     const { fork, children } = forker();
     const started = startEmbeddedNode(fork, { entryPath: 'x', dataDir: 'd' });
     children[0]!.child.emit('message', { type: 'error', message: 'EADDRINUSE' });

@@ -14,7 +14,11 @@ export interface UtilityChild {
   kill(): boolean;
 }
 
-export type ForkUtility = (modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'pipe' }) => UtilityChild;
+export type ForkUtility = (
+  modulePath: string,
+  args: string[],
+  options: { serviceName: string; stdio: 'inherit' | 'pipe' },
+) => UtilityChild;
 
 export interface EmbeddedNode {
   readonly url: string;

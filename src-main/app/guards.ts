@@ -1,6 +1,12 @@
 // Everything a page could do to leave its box is refused here: navigation, new windows, webviews, permissions,
 // downloads, and (outside development) DevTools. The one exception is the kiosk's camera, for reading access cards.
-import type { MediaAccessPermissionRequest, PermissionCheckHandlerHandlerDetails, PermissionRequest, Session, WebContents } from 'electron';
+import type {
+  MediaAccessPermissionRequest,
+  PermissionCheckHandlerHandlerDetails,
+  PermissionRequest,
+  Session,
+  WebContents,
+} from 'electron';
 import type { Variant } from '../../src-shared/ipc';
 import { isAppUrl } from '../ipc/sender';
 
@@ -50,31 +56,48 @@ const isAppOrigin = (value: string | undefined): boolean => value !== undefined 
  * never screen capture, which is the separate `display-capture` permission), asked by our own page's main frame,
  * in the kiosk build, while the kioskCamera setting allows it.
  */
-export function allowsPermissionRequest(policy: CameraPolicy | undefined, permission: string, details: PermissionRequest | MediaAccessPermissionRequest): boolean {
+export function allowsPermissionRequest(
+  policy: CameraPolicy | undefined,
+  permission: string,
+  details: PermissionRequest | MediaAccessPermissionRequest,
+): boolean {
   if (policy?.variant !== 'kiosk' || permission !== 'media' || !details.isMainFrame) return false;
   const mediaTypes = (details as MediaAccessPermissionRequest).mediaTypes ?? [];
   if (mediaTypes.length === 0 || mediaTypes.some((type) => type !== 'video')) return false;
-  if (!isAppOrigin((details as MediaAccessPermissionRequest).securityOrigin) || !isAppOrigin(details.requestingUrl)) return false;
+  if (!isAppOrigin((details as MediaAccessPermissionRequest).securityOrigin) || !isAppOrigin(details.requestingUrl))
+    return false;
   return policy.cameraSetting();
 }
 
 /** The synchronous checks Chromium makes around the same request (e.g. before listing devices): the same rule. */
-export function allowsPermissionCheck(policy: CameraPolicy | undefined, permission: string, requestingOrigin: string, details: PermissionCheckHandlerHandlerDetails): boolean {
-  if (policy?.variant !== 'kiosk' || permission !== 'media' || !details.isMainFrame || details.mediaType !== 'video') return false;
-  if (!isAppOrigin(requestingOrigin) || (details.securityOrigin !== undefined && !isAppOrigin(details.securityOrigin))) return false;
+export function allowsPermissionCheck(
+  policy: CameraPolicy | undefined,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionCheckHandlerHandlerDetails,
+): boolean {
+  if (policy?.variant !== 'kiosk' || permission !== 'media' || !details.isMainFrame || details.mediaType !== 'video')
+    return false;
+  if (!isAppOrigin(requestingOrigin) || (details.securityOrigin !== undefined && !isAppOrigin(details.securityOrigin)))
+    return false;
   return policy.cameraSetting();
 }
 
 /** Without a camera policy (the workstation), every permission is denied. */
 export function guardSession(session: Session, camera?: CameraPolicy): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(allowsPermissionRequest(camera, permission, details)));
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => allowsPermissionCheck(camera, permission, requestingOrigin, details));
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowsPermissionRequest(camera, permission, details)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    allowsPermissionCheck(camera, permission, requestingOrigin, details),
+  );
   session.setDevicePermissionHandler(() => false);
   session.setDisplayMediaRequestHandler((_request, callback) => callback({}));
   session.on('will-download', (event) => event.preventDefault());
   // The renderer never needs the network: everything comes over IPC. Block anything that is not our own scheme.
   session.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = details.url.startsWith('app://') || details.url.startsWith('devtools://') || details.url.startsWith('data:');
+    const allowed =
+      details.url.startsWith('app://') || details.url.startsWith('devtools://') || details.url.startsWith('data:');
     callback({ cancel: !allowed });
   });
 }

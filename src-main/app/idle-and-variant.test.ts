@@ -18,7 +18,11 @@ function manualTimers() {
   };
   const advance = (ms: number) => {
     now += ms;
-    for (const [id, t] of [...pending]) if (t.at <= now) { pending.delete(id); t.fn(); }
+    for (const [id, t] of [...pending])
+      if (t.at <= now) {
+        pending.delete(id);
+        t.fn();
+      }
   };
   return { timers, advance };
 }
@@ -56,7 +60,9 @@ describe('build variant', () => {
     expect(resolveVariant({ isPackaged: true, packageJson: { healthchainVariant: 'kiosk' }, argv: [] })).toBe('kiosk');
   });
   it('ignores --kiosk in a packaged workstation build', () => {
-    expect(resolveVariant({ isPackaged: true, packageJson: { name: 'healthchain' }, argv: ['app', '--kiosk'] })).toBe('workstation');
+    expect(resolveVariant({ isPackaged: true, packageJson: { name: 'healthchain' }, argv: ['app', '--kiosk'] })).toBe(
+      'workstation',
+    );
   });
   it('honours --kiosk in development', () => {
     expect(resolveVariant({ isPackaged: false, packageJson: {}, argv: ['electron', '.', '--kiosk'] })).toBe('kiosk');

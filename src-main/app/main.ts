@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserWindow} from 'electron';
+import type { BrowserWindow } from 'electron';
 import { app, dialog, ipcMain, powerMonitor, session, shell, utilityProcess } from 'electron';
 import electronUpdater from 'electron-updater';
 import { EVENT_PREFIX } from '../../src-shared/ipc';
@@ -73,11 +73,14 @@ if (!app.requestSingleInstanceLock()) {
     })();
   });
   prepareKioskPaths();
-  void app.whenReady().then(start).catch((error: unknown) => {
-    console.error('[app] could not start', error);
-    dialog.showErrorBox('HealthChain could not start', error instanceof Error ? error.message : String(error));
-    app.exit(1);
-  });
+  void app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('[app] could not start', error);
+      dialog.showErrorBox('HealthChain could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
 }
 
 /** The kiosk keeps nothing: Chromium's own session files go to a scratch folder that is deleted on quit. */
@@ -97,10 +100,10 @@ async function start(): Promise<void> {
   cleanups.push(settings.watchManaged());
 
   if (settings.get().values.nodeUrls.length === 0) {
-    embedded = await startEmbeddedNode(
-      (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
-      { entryPath: paths.ledgerEntry, dataDir: path.join(userData, 'ledger') },
-    );
+    embedded = await startEmbeddedNode((modulePath, args, options) => utilityProcess.fork(modulePath, args, options), {
+      entryPath: paths.ledgerEntry,
+      dataDir: path.join(userData, 'ledger'),
+    });
     const node = embedded;
     node.onUnexpectedExit((code) => console.error(`[app] the embedded ledger node exited (code ${code})`));
     cleanups.push(() => node.stop());
@@ -117,7 +120,9 @@ async function start(): Promise<void> {
     shell: {
       saveFile: async (suggestedName, content) => {
         const options = { defaultPath: path.join(app.getPath('documents'), suggestedName) };
-        const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+        const result = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
         if (result.canceled || !result.filePath) return null;
         await writeFile(result.filePath, content, { mode: 0o600 });
         return result.filePath;
@@ -149,12 +154,18 @@ async function start(): Promise<void> {
     }),
   );
   installMenu({ variant, isDevelopment, lock: () => appCore.lockAll('manual') });
-  cleanups.push(startUpdateChecks({
-    isPackaged: app.isPackaged,
-    updater: electronUpdater.autoUpdater,
-    log: (line) => console.log(line),
-    feed: { key: pinnedUpdateKey(readPackageJson(app.getAppPath())), appId: APP_ID[variant], config: app.isPackaged ? await readUpdateConfig() : null },
-  }));
+  cleanups.push(
+    startUpdateChecks({
+      isPackaged: app.isPackaged,
+      updater: electronUpdater.autoUpdater,
+      log: (line) => console.log(line),
+      feed: {
+        key: pinnedUpdateKey(readPackageJson(app.getAppPath())),
+        appId: APP_ID[variant],
+        config: app.isPackaged ? await readUpdateConfig() : null,
+      },
+    }),
+  );
 
   if (variant === 'workstation') {
     const autoLock = startAutoLock({
@@ -176,7 +187,8 @@ async function start(): Promise<void> {
 async function readUpdateConfig(): Promise<unknown> {
   try {
     // `configOnDisk` is electron-updater's lazily loaded app-update.yml ("public, allow to read old config").
-    return await (electronUpdater.autoUpdater as unknown as { configOnDisk: { value: Promise<unknown> } }).configOnDisk.value;
+    return await (electronUpdater.autoUpdater as unknown as { configOnDisk: { value: Promise<unknown> } }).configOnDisk
+      .value;
   } catch (error) {
     console.error('[updates] cannot read app-update.yml', error);
     return null;

@@ -11,13 +11,23 @@ export interface MenuInputs {
 
 export function menuTemplate({ variant, isDevelopment, lock }: MenuInputs): MenuItemConstructorOptions[] | null {
   if (variant === 'kiosk') return null;
-  const view: MenuItemConstructorOptions[] = [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }];
+  const view: MenuItemConstructorOptions[] = [
+    { role: 'resetZoom' },
+    { role: 'zoomIn' },
+    { role: 'zoomOut' },
+    { type: 'separator' },
+    { role: 'togglefullscreen' },
+  ];
   if (isDevelopment) view.push({ type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' });
   return [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
     {
       label: 'File',
-      submenu: [{ label: 'Lock now', accelerator: 'CmdOrCtrl+L', click: lock }, { type: 'separator' }, { role: 'quit' }],
+      submenu: [
+        { label: 'Lock now', accelerator: 'CmdOrCtrl+L', click: lock },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
     },
     { role: 'editMenu' },
     { label: 'View', submenu: view },

@@ -24,7 +24,14 @@ export class NodeStatusMonitor {
 
   constructor(private readonly options: NodeStatusOptions) {
     this.#fetch = options.fetchImpl ?? fetch;
-    this.#status = { url: this.url(), embedded: this.isEmbedded(this.url()), reachable: false, checkedAt: null, error: 'Not checked yet', pending: options.pending() };
+    this.#status = {
+      url: this.url(),
+      embedded: this.isEmbedded(this.url()),
+      reachable: false,
+      checkedAt: null,
+      error: 'Not checked yet',
+      pending: options.pending(),
+    };
   }
 
   get status(): NodeStatus {
@@ -68,14 +75,33 @@ export class NodeStatusMonitor {
     const url = this.url();
     let next: NodeStatus;
     if (!url) {
-      next = { url: null, embedded: false, reachable: false, checkedAt: new Date().toISOString(), error: 'No ledger node is configured.', pending: this.options.pending() };
+      next = {
+        url: null,
+        embedded: false,
+        reachable: false,
+        checkedAt: new Date().toISOString(),
+        error: 'No ledger node is configured.',
+        pending: this.options.pending(),
+      };
     } else {
       const result = await probeNode(url, { fetchImpl: this.#fetch, timeoutMs: this.options.timeoutMs });
-      next = { url: nodeBase(url), embedded: this.isEmbedded(url), reachable: result.reachable, checkedAt: new Date().toISOString(), error: result.error, pending: this.options.pending() };
+      next = {
+        url: nodeBase(url),
+        embedded: this.isEmbedded(url),
+        reachable: result.reachable,
+        checkedAt: new Date().toISOString(),
+        error: result.error,
+        pending: this.options.pending(),
+      };
     }
     const before = this.#status;
     this.#status = next;
-    if (before.url !== next.url || before.reachable !== next.reachable || before.error !== next.error || before.pending !== next.pending) {
+    if (
+      before.url !== next.url ||
+      before.reachable !== next.reachable ||
+      before.error !== next.error ||
+      before.pending !== next.pending
+    ) {
       this.options.onChange(next);
     }
     return next;
@@ -96,14 +122,20 @@ export interface NodeProbe {
  * answered there. No status code, latency, body or error text goes back, so the probe cannot be used to read
  * arbitrary servers; URLs outside the node-URL rule (https, or http to this computer) are not probed at all.
  */
-export async function testNodeForSettings(url: string, options: { fetchImpl?: typeof fetch; timeoutMs?: number } = {}): Promise<NodeTestResult> {
+export async function testNodeForSettings(
+  url: string,
+  options: { fetchImpl?: typeof fetch; timeoutMs?: number } = {},
+): Promise<NodeTestResult> {
   if (nodeUrlProblem(url) !== null) return { url, reachable: false };
   const result = await probeNode(url, options);
   return { url: result.url, reachable: result.reachable };
 }
 
 /** GET the node's root: reachable when it answers 200 with BigchainDB's root document. */
-export async function probeNode(url: string, { fetchImpl = fetch, timeoutMs = 4000 }: { fetchImpl?: typeof fetch; timeoutMs?: number } = {}): Promise<NodeProbe> {
+export async function probeNode(
+  url: string,
+  { fetchImpl = fetch, timeoutMs = 4000 }: { fetchImpl?: typeof fetch; timeoutMs?: number } = {},
+): Promise<NodeProbe> {
   let base: string;
   try {
     base = nodeBase(url);
@@ -112,16 +144,40 @@ export async function probeNode(url: string, { fetchImpl = fetch, timeoutMs = 40
   }
   const started = performance.now();
   try {
-    const res = await fetchImpl(`${base}/`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: { accept: 'application/json' } });
+    const res = await fetchImpl(`${base}/`, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+      headers: { accept: 'application/json' },
+    });
     const latencyMs = Math.round(performance.now() - started);
-    if (!res.ok) return { url: base, reachable: false, version: null, latencyMs, error: `The node answered HTTP ${res.status}.` };
+    if (!res.ok)
+      return { url: base, reachable: false, version: null, latencyMs, error: `The node answered HTTP ${res.status}.` };
     const body = (await res.json().catch(() => null)) as { version?: unknown; api?: { v1?: unknown } } | null;
     if (!body || typeof body !== 'object' || !body.api || typeof body.api !== 'object' || !('v1' in body.api)) {
-      return { url: base, reachable: false, version: null, latencyMs, error: 'This server answered, but it is not a BigchainDB node (no api.v1 in its root document).' };
+      return {
+        url: base,
+        reachable: false,
+        version: null,
+        latencyMs,
+        error: 'This server answered, but it is not a BigchainDB node (no api.v1 in its root document).',
+      };
     }
-    return { url: base, reachable: true, version: typeof body.version === 'string' ? body.version : null, latencyMs, error: null };
+    return {
+      url: base,
+      reachable: true,
+      version: typeof body.version === 'string' ? body.version : null,
+      latencyMs,
+      error: null,
+    };
   } catch (error) {
-    const reason = error instanceof Error ? (error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error.cause instanceof Error ? error.cause.message : error.message)) : String(error);
+    const reason =
+      error instanceof Error
+        ? error.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : error.cause instanceof Error
+            ? error.cause.message
+            : error.message
+        : String(error);
     return { url: base, reachable: false, version: null, latencyMs: null, error: `Cannot reach ${base}: ${reason}.` };
   }
 }

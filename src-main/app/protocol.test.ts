@@ -33,7 +33,9 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('app:// protocol', () => {
   it('registers app as a standard, secure scheme', () => {
     registerAppScheme();
-    expect(protocol.registered).toContainEqual(expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }));
+    expect(protocol.registered).toContainEqual(
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    );
   });
 
   it('serves the bundle with the strict CSP and security headers', async () => {
@@ -55,7 +57,9 @@ describe('app:// protocol', () => {
     const res = await kiosk.protocolHandlers.get('app')!(new Request('app://healthchain/index.html'));
     expect(res.headers.get('permissions-policy')).toBe(KIOSK_SECURITY_HEADERS['Permissions-Policy']);
     expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
-    expect((await fetchApp('app://healthchain/index.html')).headers.get('permissions-policy')).toMatch(/^camera=\(\), /);
+    expect((await fetchApp('app://healthchain/index.html')).headers.get('permissions-policy')).toMatch(
+      /^camera=\(\), /,
+    );
   });
 
   it('serves index.html for the root', async () => {

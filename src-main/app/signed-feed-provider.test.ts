@@ -77,8 +77,16 @@ beforeEach(async () => {
 
 function updater(appId = 'org.healthchain.workstation', key: KeyObject = itKeys.publicKey) {
   const app = {
-    version: '0.1.0', name: 'HealthChain', isPackaged: true, appUpdateConfigPath: path.join(dir, 'app-update.yml'),
-    userDataPath: dir, baseCachePath: dir, whenReady: () => Promise.resolve(), relaunch: () => {}, quit: () => {}, onQuit: () => {},
+    version: '0.1.0',
+    name: 'HealthChain',
+    isPackaged: true,
+    appUpdateConfigPath: path.join(dir, 'app-update.yml'),
+    userDataPath: dir,
+    baseCachePath: dir,
+    whenReady: () => Promise.resolve(),
+    relaunch: () => {},
+    quit: () => {},
+    onQuit: () => {},
   };
   const u = new AppImageUpdater(null, app);
   (u as unknown as { httpExecutor: HttpExecutor<http.ClientRequest> }).httpExecutor = new LocalHttpExecutor();
@@ -86,7 +94,11 @@ function updater(appId = 'org.healthchain.workstation', key: KeyObject = itKeys.
   u.autoDownload = false;
   u.forceDevUpdateConfig = true; // stands in for running as an AppImage ($APPIMAGE)
   // What app-update.yml of a build says (electron-builder writes it from `publish`), as main.ts passes it.
-  useSignedFeed(u, { provider: 'generic', url: baseUrl, channel: 'latest', useMultipleRangeRequest: false }, { feedKey: key, appId });
+  useSignedFeed(
+    u,
+    { provider: 'generic', url: baseUrl, channel: 'latest', useMultipleRangeRequest: false },
+    { feedKey: key, appId },
+  );
   return u;
 }
 
@@ -95,26 +107,43 @@ describe('signed update feed through electron-updater (#14)', () => {
     await signer.signFeedFolder('workstation', feedDir, itKeys.privateKey);
     const result = await updater().checkForUpdates();
     expect(result?.isUpdateAvailable).toBe(true);
-    expect(result?.updateInfo).toMatchObject({ version: '0.2.0', path: 'HealthChain-0.2.0-x86_64.AppImage', sha512: sha512(INSTALLER) });
+    expect(result?.updateInfo).toMatchObject({
+      version: '0.2.0',
+      path: 'HealthChain-0.2.0-x86_64.AppImage',
+      sha512: sha512(INSTALLER),
+    });
     expect(requested).toEqual([CHANNEL_FILE, `${CHANNEL_FILE}.sig`]);
   });
 
   it('control: electron-updater on its own (the generic provider of app-update.yml) takes a tampered, unsigned feed', async () => {
-    await writeFile(path.join(feedDir, CHANNEL_FILE), YML.replaceAll(sha512(INSTALLER), sha512(Buffer.from('a planted binary'))));
+    await writeFile(
+      path.join(feedDir, CHANNEL_FILE),
+      YML.replaceAll(sha512(INSTALLER), sha512(Buffer.from('a planted binary'))),
+    );
     const u = updater();
     u.setFeedURL({ provider: 'generic', url: baseUrl, channel: 'latest' });
-    await expect(u.checkForUpdates()).resolves.toMatchObject({ isUpdateAvailable: true, updateInfo: { sha512: sha512(Buffer.from('a planted binary')) } });
+    await expect(u.checkForUpdates()).resolves.toMatchObject({
+      isUpdateAvailable: true,
+      updateInfo: { sha512: sha512(Buffer.from('a planted binary')) },
+    });
     expect(requested).toEqual([CHANNEL_FILE]); // no signature even asked for
   });
 
   it('refuses a feed changed after signing (another installer hash)', async () => {
     await signer.signFeedFolder('workstation', feedDir, itKeys.privateKey);
-    await writeFile(path.join(feedDir, CHANNEL_FILE), YML.replaceAll(sha512(INSTALLER), sha512(Buffer.from('a planted binary'))));
-    await expect(updater().checkForUpdates()).rejects.toThrow(/does not match its signature under this build's update key/);
+    await writeFile(
+      path.join(feedDir, CHANNEL_FILE),
+      YML.replaceAll(sha512(INSTALLER), sha512(Buffer.from('a planted binary'))),
+    );
+    await expect(updater().checkForUpdates()).rejects.toThrow(
+      /does not match its signature under this build's update key/,
+    );
   });
 
   it('refuses a feed without a signature', async () => {
-    await expect(updater().checkForUpdates()).rejects.toThrow(new RegExp(`${CHANNEL_FILE.replace('.', '\\.')}\\.sig is missing on the update server`));
+    await expect(updater().checkForUpdates()).rejects.toThrow(
+      new RegExp(`${CHANNEL_FILE.replace('.', '\\.')}\\.sig is missing on the update server`),
+    );
   });
 
   it('refuses a feed signed with another key', async () => {
@@ -125,7 +154,9 @@ describe('signed update feed through electron-updater (#14)', () => {
   it("refuses the kiosk's feed served to a workstation (same key, other product)", async () => {
     await signer.signFeedFolder('kiosk', feedDir, itKeys.privateKey);
     await expect(updater().checkForUpdates()).rejects.toThrow(/does not match its signature/);
-    await expect(updater('org.healthchain.kiosk').checkForUpdates()).resolves.toMatchObject({ isUpdateAvailable: true });
+    await expect(updater('org.healthchain.kiosk').checkForUpdates()).resolves.toMatchObject({
+      isUpdateAvailable: true,
+    });
   });
 
   it('refuses a signature file that is not a signature', async () => {

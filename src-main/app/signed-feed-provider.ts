@@ -29,15 +29,28 @@ export class SignedFeedProvider extends GenericProvider {
   readonly #appId: string;
 
   constructor(options: SignedFeedOptions, updater: AppUpdater, runtimeOptions: ProviderRuntimeOptions) {
-    super({ provider: 'generic', url: options.url, channel: options.channel ?? null, useMultipleRangeRequest: options.useMultipleRangeRequest }, updater, {
-      ...runtimeOptions,
-      isUseMultipleRangeRequest: options.useMultipleRangeRequest !== false,
-    });
+    super(
+      {
+        provider: 'generic',
+        url: options.url,
+        channel: options.channel ?? null,
+        useMultipleRangeRequest: options.useMultipleRangeRequest,
+      },
+      updater,
+      {
+        ...runtimeOptions,
+        isUseMultipleRangeRequest: options.useMultipleRangeRequest !== false,
+      },
+    );
     this.#key = options.feedKey;
     this.#appId = options.appId;
   }
 
-  protected override async httpRequest(url: URL, headers?: OutgoingHttpHeaders | null, cancellationToken?: CancellationToken): Promise<string | null> {
+  protected override async httpRequest(
+    url: URL,
+    headers?: OutgoingHttpHeaders | null,
+    cancellationToken?: CancellationToken,
+  ): Promise<string | null> {
     const content = await super.httpRequest(url, headers, cancellationToken);
     const fileName = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
     const signatureUrl = new URL(url.href);
@@ -51,7 +64,13 @@ export class SignedFeedProvider extends GenericProvider {
     }
     // The executor decoded the body as UTF-8; re-encoding gives the served bytes back (invalid UTF-8 would not
     // survive the round trip, and then fails the signature, as it should).
-    verifyFeed({ key: this.#key, appId: this.#appId, fileName, content: Buffer.from(content ?? '', 'utf8'), signature });
+    verifyFeed({
+      key: this.#key,
+      appId: this.#appId,
+      fileName,
+      content: Buffer.from(content ?? '', 'utf8'),
+      signature,
+    });
     return content;
   }
 }
@@ -65,10 +84,21 @@ export interface FeedConfigurable {
  * Points the updater at the same server as app-update.yml, through SignedFeedProvider. `updateConfig` is that file,
  * parsed (electron-updater's own loader reads it; see updates.ts).
  */
-export function useSignedFeed(updater: FeedConfigurable, updateConfig: unknown, { feedKey, appId }: { feedKey: KeyObject; appId: string }): void {
-  const config = updateConfig as { provider?: unknown; url?: unknown; channel?: unknown; useMultipleRangeRequest?: unknown } | null;
+export function useSignedFeed(
+  updater: FeedConfigurable,
+  updateConfig: unknown,
+  { feedKey, appId }: { feedKey: KeyObject; appId: string },
+): void {
+  const config = updateConfig as {
+    provider?: unknown;
+    url?: unknown;
+    channel?: unknown;
+    useMultipleRangeRequest?: unknown;
+  } | null;
   if (!config || config.provider !== 'generic' || typeof config.url !== 'string') {
-    throw new Error(`app-update.yml must name a generic provider with a url (found ${JSON.stringify(config?.provider ?? null)})`);
+    throw new Error(
+      `app-update.yml must name a generic provider with a url (found ${JSON.stringify(config?.provider ?? null)})`,
+    );
   }
   const options: SignedFeedOptions = {
     provider: 'custom',

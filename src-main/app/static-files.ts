@@ -41,7 +41,8 @@ export async function serveStatic(root: string, requestUrl: string, method = 'GE
   } catch {
     return answer(400, 'Bad request', 'text/plain; charset=utf-8');
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return answer(404, 'Not found', 'text/plain; charset=utf-8');
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST)
+    return answer(404, 'Not found', 'text/plain; charset=utf-8');
   return serveStaticPath(root, url.pathname);
 }
 
@@ -57,7 +58,8 @@ export async function serveStaticPath(root: string, pathname: string): Promise<S
   const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
   const rootReal = await realpath(root);
   const candidate = path.resolve(rootReal, relative);
-  if (candidate !== rootReal && !candidate.startsWith(rootReal + path.sep)) return answer(404, 'Not found', 'text/plain; charset=utf-8');
+  if (candidate !== rootReal && !candidate.startsWith(rootReal + path.sep))
+    return answer(404, 'Not found', 'text/plain; charset=utf-8');
   let real: string;
   try {
     real = await realpath(candidate);

@@ -18,7 +18,10 @@ export class UpdateFeedError extends Error {
 
 /** The pinned key from the packaged package.json: base64 of a 32-byte Ed25519 public key, or null if absent/bad. */
 export function pinnedUpdateKey(packageJson: unknown): KeyObject | null {
-  const value = typeof packageJson === 'object' && packageJson !== null ? (packageJson as { healthchainUpdateKey?: unknown }).healthchainUpdateKey : undefined;
+  const value =
+    typeof packageJson === 'object' && packageJson !== null
+      ? (packageJson as { healthchainUpdateKey?: unknown }).healthchainUpdateKey
+      : undefined;
   if (typeof value !== 'string') return null;
   try {
     return updatePublicKey(value);
@@ -30,7 +33,8 @@ export function pinnedUpdateKey(packageJson: unknown): KeyObject | null {
 /** base64 of the raw 32-byte Ed25519 public key → a node:crypto key. */
 export function updatePublicKey(base64: string): KeyObject {
   const raw = Buffer.from(base64, 'base64');
-  if (raw.length !== 32 || raw.toString('base64') !== base64.trim()) throw new UpdateFeedError('the update key must be base64 of a 32-byte Ed25519 public key');
+  if (raw.length !== 32 || raw.toString('base64') !== base64.trim())
+    throw new UpdateFeedError('the update key must be base64 of a 32-byte Ed25519 public key');
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
@@ -39,13 +43,32 @@ export function feedSigningMessage(appId: string, fileName: string, content: Buf
 }
 
 /** Throws UpdateFeedError unless `signature` (the .sig file's text) signs `content` as `fileName` of `appId`. */
-export function verifyFeed({ key, appId, fileName, content, signature }: { key: KeyObject; appId: string; fileName: string; content: Buffer; signature: string | null }): void {
+export function verifyFeed({
+  key,
+  appId,
+  fileName,
+  content,
+  signature,
+}: {
+  key: KeyObject;
+  appId: string;
+  fileName: string;
+  content: Buffer;
+  signature: string | null;
+}): void {
   if (signature === null || signature.trim() === '') {
-    throw new UpdateFeedError(`${fileName}${FEED_SIGNATURE_SUFFIX} is missing on the update server: the update metadata is unsigned and was refused`);
+    throw new UpdateFeedError(
+      `${fileName}${FEED_SIGNATURE_SUFFIX} is missing on the update server: the update metadata is unsigned and was refused`,
+    );
   }
   const sig = Buffer.from(signature.trim(), 'base64');
-  if (sig.length !== 64) throw new UpdateFeedError(`${fileName}${FEED_SIGNATURE_SUFFIX} is not a base64 Ed25519 signature; the update metadata was refused`);
+  if (sig.length !== 64)
+    throw new UpdateFeedError(
+      `${fileName}${FEED_SIGNATURE_SUFFIX} is not a base64 Ed25519 signature; the update metadata was refused`,
+    );
   if (!verify(null, feedSigningMessage(appId, fileName, content), key, sig)) {
-    throw new UpdateFeedError(`${fileName} does not match its signature under this build's update key (altered, or signed with another key); the update was refused`);
+    throw new UpdateFeedError(
+      `${fileName} does not match its signature under this build's update key (altered, or signed with another key); the update was refused`,
+    );
   }
 }

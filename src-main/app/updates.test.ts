@@ -4,7 +4,12 @@ import { SignedFeedProvider } from './signed-feed-provider';
 import { startUpdateChecks, type UpdateFeed, type Updater } from './updates';
 
 const { publicKey } = generateKeyPairSync('ed25519');
-const CONFIG = { provider: 'generic', url: 'https://updates.hospital.example/healthchain/workstation', channel: 'latest', useMultipleRangeRequest: false };
+const CONFIG = {
+  provider: 'generic',
+  url: 'https://updates.hospital.example/healthchain/workstation',
+  channel: 'latest',
+  useMultipleRangeRequest: false,
+};
 const feed: UpdateFeed = { key: publicKey, appId: 'org.healthchain.workstation', config: CONFIG };
 
 // A fake of electron-updater's autoUpdater: the real one needs a packaged Electron app and an update server.
@@ -40,7 +45,13 @@ describe('update checks', () => {
   it('checks at start and then on an interval, installing on quit', () => {
     vi.useFakeTimers();
     const updater = fakeUpdater();
-    const stop = startUpdateChecks({ isPackaged: true, updater: updater as Updater, log: () => {}, feed, intervalMs: 1000 });
+    const stop = startUpdateChecks({
+      isPackaged: true,
+      updater: updater as Updater,
+      log: () => {},
+      feed,
+      intervalMs: 1000,
+    });
     expect(updater.checks).toBe(1);
     expect(updater.autoInstallOnAppQuit).toBe(true);
     vi.advanceTimersByTime(2500);
@@ -66,12 +77,26 @@ describe('update checks', () => {
   it('#14: reads the feed only through the signature-checking provider, for this product and key', () => {
     const updater = fakeUpdater();
     startUpdateChecks({ isPackaged: true, updater: updater as Updater, log: () => {}, feed })();
-    expect(updater.feeds).toEqual([{ provider: 'custom', updateProvider: SignedFeedProvider, url: CONFIG.url, channel: 'latest', useMultipleRangeRequest: false, feedKey: publicKey, appId: 'org.healthchain.workstation' }]);
+    expect(updater.feeds).toEqual([
+      {
+        provider: 'custom',
+        updateProvider: SignedFeedProvider,
+        url: CONFIG.url,
+        channel: 'latest',
+        useMultipleRangeRequest: false,
+        feedKey: publicKey,
+        appId: 'org.healthchain.workstation',
+      },
+    ]);
     expect(updater.checks).toBe(1);
   });
 
   it('#14: a build without a pinned key, or with an unusable app-update.yml, never checks (fail closed)', () => {
-    for (const bad of [{ ...feed, key: null }, { ...feed, config: null }, { ...feed, config: { provider: 'github', owner: 'x' } }]) {
+    for (const bad of [
+      { ...feed, key: null },
+      { ...feed, config: null },
+      { ...feed, config: { provider: 'github', owner: 'x' } },
+    ]) {
       const lines: string[] = [];
       const updater = fakeUpdater();
       startUpdateChecks({ isPackaged: true, updater: updater as Updater, log: (l) => lines.push(l), feed: bad })();

@@ -38,7 +38,13 @@ export interface UpdateChecks {
 export const DEFAULT_UPDATE_INTERVAL_MS = 4 * 60 * 60 * 1000;
 
 /** Starts periodic checks; returns a stop function. Development builds have no app-update.yml, so they never check. */
-export function startUpdateChecks({ isPackaged, updater, log, feed, intervalMs = DEFAULT_UPDATE_INTERVAL_MS }: UpdateChecks): () => void {
+export function startUpdateChecks({
+  isPackaged,
+  updater,
+  log,
+  feed,
+  intervalMs = DEFAULT_UPDATE_INTERVAL_MS,
+}: UpdateChecks): () => void {
   if (!isPackaged) return () => {};
   // Fail closed: without a pinned key nothing could tell IT's metadata from anyone else's.
   if (!feed.key) {
@@ -55,9 +61,15 @@ export function startUpdateChecks({ isPackaged, updater, log, feed, intervalMs =
   // Installed on the next quit, never mid-consultation.
   updater.autoInstallOnAppQuit = true;
   updater.on('error', (error) => log(`[updates] update check failed: ${error.message}`));
-  updater.on('update-downloaded', (info) => log(`[updates] version ${info.version} downloaded; it installs when the app quits`));
+  updater.on('update-downloaded', (info) =>
+    log(`[updates] version ${info.version} downloaded; it installs when the app quits`),
+  );
   const check = () => {
-    updater.checkForUpdates().catch((error: unknown) => log(`[updates] update check failed: ${error instanceof Error ? error.message : String(error)}`));
+    updater
+      .checkForUpdates()
+      .catch((error: unknown) =>
+        log(`[updates] update check failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
   };
   check();
   const timer = setInterval(check, intervalMs);

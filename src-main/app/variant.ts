@@ -14,7 +14,10 @@ export interface VariantInputs {
 }
 
 export function resolveVariant({ isPackaged, packageJson, argv }: VariantInputs): Variant {
-  const field = typeof packageJson === 'object' && packageJson !== null ? (packageJson as { healthchainVariant?: unknown }).healthchainVariant : undefined;
+  const field =
+    typeof packageJson === 'object' && packageJson !== null
+      ? (packageJson as { healthchainVariant?: unknown }).healthchainVariant
+      : undefined;
   if (field === 'kiosk') return 'kiosk';
   if (!isPackaged && argv.includes('--kiosk')) return 'kiosk';
   return 'workstation';
@@ -32,6 +35,10 @@ export function readPackageJson(appPath: string): unknown {
 let cached: Variant | undefined;
 
 export function getVariant(): 'workstation' | 'kiosk' {
-  cached ??= resolveVariant({ isPackaged: app.isPackaged, packageJson: readPackageJson(app.getAppPath()), argv: process.argv });
+  cached ??= resolveVariant({
+    isPackaged: app.isPackaged,
+    packageJson: readPackageJson(app.getAppPath()),
+    argv: process.argv,
+  });
   return cached;
 }

@@ -6,7 +6,15 @@ import type { Variant } from '../../src-shared/ipc';
 export function frameOptions(variant: Variant, isDevelopment: boolean): BrowserWindowConstructorOptions {
   if (variant === 'kiosk') {
     // Full screen in Electron's kiosk mode; only a development run can close it from the window manager.
-    return { title: 'HealthChain — Patient kiosk', kiosk: true, fullscreen: true, frame: false, autoHideMenuBar: true, closable: isDevelopment, minimizable: false };
+    return {
+      title: 'HealthChain — Patient kiosk',
+      kiosk: true,
+      fullscreen: true,
+      frame: false,
+      autoHideMenuBar: true,
+      closable: isDevelopment,
+      minimizable: false,
+    };
   }
   return { title: 'HealthChain', width: 1280, height: 820, minWidth: 960, minHeight: 640 };
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
-import type { BrowserWindow} from '../../test/fakes/fake-electron';
+import type { BrowserWindow } from '../../test/fakes/fake-electron';
 import { FakeSession, FakeWebContents, fakeEvent } from '../../test/fakes/fake-electron';
 
 vi.mock('electron', () => import('../../test/fakes/fake-electron'));
@@ -59,7 +59,9 @@ describe('window options', () => {
     const win = build('kiosk');
     expect(win.loadedUrl).toBe('app://healthchain/index.html');
     expect(win.options.show).toBe(false);
-    expect((win.options.webPreferences as { additionalArguments: string[] }).additionalArguments).toEqual(['--healthchain-variant=kiosk']);
+    expect((win.options.webPreferences as { additionalArguments: string[] }).additionalArguments).toEqual([
+      '--healthchain-variant=kiosk',
+    ]);
     win.emit('ready-to-show');
     expect(win.shown).toBe(true);
     // Guards are installed on the window's contents.
@@ -119,7 +121,14 @@ describe('session guards', () => {
   guardSession(s as never);
 
   it('denies every permission request and check', () => {
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+    ]) {
       let answer: unknown = 'unset';
       s.permissionRequestHandler?.({}, permission, (granted: boolean) => (answer = granted));
       expect(answer).toBe(false);

@@ -3,8 +3,14 @@
 // heights come from `GET /api/v1/blocks?transaction_id=` (BigchainDB and the embedded node); a transaction the node
 // places in no block is treated as not committed.
 import {
-  CREDENTIAL_TYPE, CredentialRegistryView, verifyAuthority, verifyCredential,
-  type Positioned, type RegistryProblem, type VerifiedAuthority, type VerifiedCredential,
+  CREDENTIAL_TYPE,
+  CredentialRegistryView,
+  verifyAuthority,
+  verifyCredential,
+  type Positioned,
+  type RegistryProblem,
+  type VerifiedAuthority,
+  type VerifiedCredential,
 } from '../../src-shared/authority';
 import type { CryptoProvider } from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
@@ -21,7 +27,10 @@ export interface AuthorityLedger {
 /** The pinned authority cannot be trusted as read: nothing it would vouch for is usable. */
 export class AuthorityUnverifiedError extends Error {
   override name = 'AuthorityUnverified';
-  constructor(readonly authorityId: string, reason: string) {
+  constructor(
+    readonly authorityId: string,
+    reason: string,
+  ) {
     super(`The hospital authority ${authorityId} cannot be verified: ${reason}`);
   }
 }
@@ -68,12 +77,16 @@ export class CredentialRegistry {
   async load(): Promise<CredentialRegistryView> {
     const authority = await this.authority();
     const { value: hits } = await this.ledger.searchAssets(this.authorityId);
-    const ids = [...new Set(hits
-      .filter((h) => {
-        const data = h?.data as { type?: unknown; authority?: unknown } | null;
-        return typeof h?.id === 'string' && data?.type === CREDENTIAL_TYPE && data.authority === this.authorityId;
-      })
-      .map((h) => h.id))];
+    const ids = [
+      ...new Set(
+        hits
+          .filter((h) => {
+            const data = h?.data as { type?: unknown; authority?: unknown } | null;
+            return typeof h?.id === 'string' && data?.type === CREDENTIAL_TYPE && data.authority === this.authorityId;
+          })
+          .map((h) => h.id),
+      ),
+    ];
     const problems: RegistryProblem[] = [];
     const credentials: VerifiedCredential[] = [];
     const read = await mapLimited(ids, CONCURRENCY, async (id) => this.#readCredential(authority, id));
@@ -84,7 +97,10 @@ export class CredentialRegistry {
     return new CredentialRegistryView(authority, credentials, problems);
   }
 
-  async #readCredential(authority: VerifiedAuthority, id: string): Promise<{ ok: true; value: VerifiedCredential } | { ok: false; id: string; reason: string }> {
+  async #readCredential(
+    authority: VerifiedAuthority,
+    id: string,
+  ): Promise<{ ok: true; value: VerifiedCredential } | { ok: false; id: string; reason: string }> {
     const { value: txs } = await this.ledger.listTransactions(id);
     const positioned: Positioned[] = [];
     for (const tx of txs) {

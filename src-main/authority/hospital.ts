@@ -2,9 +2,21 @@
 // a partially signed file, post once complete; issue, renew and revoke credentials; and the one-machine 1-of-1 setup
 // whose officer key is sealed in this machine's keychain under its own password.
 import {
-  assemble, addSignatures, makeAuthorityCreate, makeCredentialIssue, makeCredentialRenew, makeCredentialRevoke, newRecoveryKeyPair,
-  splitRecoverySecret, startPartial, AuthorityInputError,
-  type CredentialData, type Officer, type OfficerSigner, type PartialTransaction, type VerifiedAuthority,
+  assemble,
+  addSignatures,
+  makeAuthorityCreate,
+  makeCredentialIssue,
+  makeCredentialRenew,
+  makeCredentialRevoke,
+  newRecoveryKeyPair,
+  splitRecoverySecret,
+  startPartial,
+  AuthorityInputError,
+  type CredentialData,
+  type Officer,
+  type OfficerSigner,
+  type PartialTransaction,
+  type VerifiedAuthority,
 } from '../../src-shared/authority';
 import { wipe } from '../../src-shared/crypto/bytes';
 import type { Transaction } from '../../src-shared/ledger';
@@ -22,12 +34,21 @@ export interface LedgerPoster {
  * among the officers and sealed to each officer's box key, then wiped: from now on only m officers together can
  * rebuild it.
  */
-export async function prepareCeremony(input: { name: string; threshold: number; officers: Officer[]; at?: Date }): Promise<{ partial: PartialTransaction; recoveryKey: string }> {
+export async function prepareCeremony(input: {
+  name: string;
+  threshold: number;
+  officers: Officer[];
+  at?: Date;
+}): Promise<{ partial: PartialTransaction; recoveryKey: string }> {
   const recovery = newRecoveryKeyPair();
   try {
     const recoveryShares = await splitRecoverySecret(recovery.secret, input.officers, input.threshold);
     const unsigned = makeAuthorityCreate({
-      name: input.name, threshold: input.threshold, officers: input.officers, recoveryKey: recovery.publicKey, recoveryShares,
+      name: input.name,
+      threshold: input.threshold,
+      officers: input.officers,
+      recoveryKey: recovery.publicKey,
+      recoveryShares,
       at: (input.at ?? new Date()).toISOString(),
     });
     const purpose = `Set up the hospital authority "${input.name}" (${input.threshold} of ${input.officers.length} officers); every officer signs`;
@@ -42,34 +63,73 @@ export function signPartial(partial: PartialTransaction, officer: OfficerSigner)
 }
 
 /** Assembles the fulfillments (throws while signatures are missing) and posts in commit mode. */
-export async function postPartial(ledger: LedgerPoster, partial: PartialTransaction): Promise<{ tx: Transaction; outcome: PostOutcome }> {
+export async function postPartial(
+  ledger: LedgerPoster,
+  partial: PartialTransaction,
+): Promise<{ tx: Transaction; outcome: PostOutcome }> {
   const tx = await assemble(partial, nativeLedgerCrypto);
   const { value } = await ledger.post(tx, 'commit');
   return { tx, outcome: value };
 }
 
-export function prepareIssue(authority: VerifiedAuthority, data: Omit<CredentialData, 'type' | 'authority'>, at = new Date()): PartialTransaction {
+export function prepareIssue(
+  authority: VerifiedAuthority,
+  data: Omit<CredentialData, 'type' | 'authority'>,
+  at = new Date(),
+): PartialTransaction {
   const unsigned = makeCredentialIssue(authority.data, { ...data, authority: authority.id }, at.toISOString());
-  return startPartial(unsigned, `Issue a credential to ${data.name} (licence ${data.licence})${data.supersedes ? `, replacing credential ${data.supersedes}` : ''}`);
+  return startPartial(
+    unsigned,
+    `Issue a credential to ${data.name} (licence ${data.licence})${data.supersedes ? `, replacing credential ${data.supersedes}` : ''}`,
+  );
 }
 
 function accepted(view: CredentialRegistryView, credentialId: string) {
   const credential = view.credential(credentialId);
-  if (!credential) throw new AuthorityInputError(`No credential ${credentialId} of this authority (see: hospital credentials)`);
-  if (credential.acts.some((a) => a.act.type === 'hc.credential.revoke/1')) throw new AuthorityInputError(`Credential ${credentialId} is already revoked`);
+  if (!credential)
+    throw new AuthorityInputError(`No credential ${credentialId} of this authority (see: hospital credentials)`);
+  if (credential.acts.some((a) => a.act.type === 'hc.credential.revoke/1'))
+    throw new AuthorityInputError(`Credential ${credentialId} is already revoked`);
   return credential;
 }
 
-export function prepareRenew(view: CredentialRegistryView, credentialId: string, validUntil: Date, at = new Date()): PartialTransaction {
+export function prepareRenew(
+  view: CredentialRegistryView,
+  credentialId: string,
+  validUntil: Date,
+  at = new Date(),
+): PartialTransaction {
   const credential = accepted(view, credentialId);
-  const unsigned = makeCredentialRenew(view.authority.data, credential.latest, validUntil.toISOString(), at.toISOString());
-  return startPartial(unsigned, `Renew the credential of ${credential.data.name} (licence ${credential.data.licence}) until ${validUntil.toISOString()}`);
+  const unsigned = makeCredentialRenew(
+    view.authority.data,
+    credential.latest,
+    validUntil.toISOString(),
+    at.toISOString(),
+  );
+  return startPartial(
+    unsigned,
+    `Renew the credential of ${credential.data.name} (licence ${credential.data.licence}) until ${validUntil.toISOString()}`,
+  );
 }
 
-export function prepareRevoke(view: CredentialRegistryView, credentialId: string, reason: string | undefined, at = new Date()): PartialTransaction {
+export function prepareRevoke(
+  view: CredentialRegistryView,
+  credentialId: string,
+  reason: string | undefined,
+  at = new Date(),
+): PartialTransaction {
   const credential = accepted(view, credentialId);
-  const unsigned = makeCredentialRevoke(view.authority.data, credential.latest, at.toISOString(), at.toISOString(), reason);
-  return startPartial(unsigned, `Revoke the credential of ${credential.data.name} (licence ${credential.data.licence})`);
+  const unsigned = makeCredentialRevoke(
+    view.authority.data,
+    credential.latest,
+    at.toISOString(),
+    at.toISOString(),
+    reason,
+  );
+  return startPartial(
+    unsigned,
+    `Revoke the credential of ${credential.data.name} (licence ${credential.data.licence})`,
+  );
 }
 
 /**
@@ -77,12 +137,16 @@ export function prepareRevoke(view: CredentialRegistryView, credentialId: string
  * under `password` (not a doctor's password). Posts the ceremony and returns the authority id to pin.
  */
 export async function setUpOneMachineAuthority(
-  ledger: LedgerPoster, keychain: OfficerKeychain, input: { hospitalName: string; officerName: string; password: string },
+  ledger: LedgerPoster,
+  keychain: OfficerKeychain,
+  input: { hospitalName: string; officerName: string; password: string },
 ): Promise<{ authorityId: string; officer: { signKey: string; boxKey: string }; recoveryKey: string }> {
   const { officer, holder } = await keychain.create(input.officerName, input.password);
   try {
     const { partial, recoveryKey } = await prepareCeremony({
-      name: input.hospitalName, threshold: 1, officers: [{ name: officer.name, signKey: officer.signKey, boxKey: officer.boxKey }],
+      name: input.hospitalName,
+      threshold: 1,
+      officers: [{ name: officer.name, signKey: officer.signKey, boxKey: officer.boxKey }],
     });
     const { tx } = await postPartial(ledger, await signPartial(partial, holder));
     return { authorityId: tx.id, officer: { signKey: officer.signKey, boxKey: officer.boxKey }, recoveryKey };

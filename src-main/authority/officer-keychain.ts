@@ -52,14 +52,25 @@ export class OfficerKeychain {
   /** A new officer key, sealed under `password` in the keychain; returns its public half and an unlocked holder. */
   async create(name: string, password: string): Promise<{ officer: OfficerSummary; holder: SeedKeyHolder }> {
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 200) throw new InvalidInputError('name', 'An officer needs a name (at most 200 characters).');
+    if (!trimmed || trimmed.length > 200)
+      throw new InvalidInputError('name', 'An officer needs a name (at most 200 characters).');
     const problem = passwordProblem(password, { personalWords: [trimmed] });
     if (problem) throw new InvalidInputError('password', problem);
     await this.#keychain.probe();
     const seed = newSeed();
     try {
       const createdAt = new Date().toISOString();
-      const doc = await sealIdentity(seed, password, { format: ENTRY_FORMAT, profile: { name: trimmed, specialty: OFFICER_SPECIALTY, licenceNumber: '' }, createdAt }, this.#params, this.#scrypt);
+      const doc = await sealIdentity(
+        seed,
+        password,
+        {
+          format: ENTRY_FORMAT,
+          profile: { name: trimmed, specialty: OFFICER_SPECIALTY, licenceNumber: '' },
+          createdAt,
+        },
+        this.#params,
+        this.#scrypt,
+      );
       await this.#keychain.set(doc.signKey, JSON.stringify(doc));
       const holder = new SeedKeyHolder(Uint8Array.from(seed), nativeKeyHolderCrypto);
       return { officer: { signKey: doc.signKey, boxKey: doc.boxKey, name: trimmed, createdAt }, holder };
@@ -74,7 +85,8 @@ export class OfficerKeychain {
     for (const { account, value } of await this.#keychain.entries()) {
       try {
         const doc = parseSealedIdentity(value, ENTRY_FORMAT, label(account));
-        if (doc.signKey !== account || doc.profile.specialty !== OFFICER_SPECIALTY) throw new Error('it is not an officer entry stored under its own key.');
+        if (doc.signKey !== account || doc.profile.specialty !== OFFICER_SPECIALTY)
+          throw new Error('it is not an officer entry stored under its own key.');
         found.push({ signKey: doc.signKey, boxKey: doc.boxKey, name: doc.profile.name, createdAt: doc.createdAt });
       } catch (error) {
         unreadable.push({ account, problem: (error as Error).message });
@@ -86,9 +98,11 @@ export class OfficerKeychain {
   /** Unlocks an officer key; the caller locks the holder when done. */
   async unlock(signKey: string, password: string): Promise<SeedKeyHolder> {
     const value = await this.#keychain.get(signKey);
-    if (value === null) throw new InvalidInputError('officer', `No officer ${signKey} in this keychain (service "${this.service}").`);
+    if (value === null)
+      throw new InvalidInputError('officer', `No officer ${signKey} in this keychain (service "${this.service}").`);
     const doc = parseSealedIdentity(value, ENTRY_FORMAT, label(signKey));
-    if (doc.signKey !== signKey || doc.profile.specialty !== OFFICER_SPECIALTY) throw new InvalidInputError('officer', `${signKey} is not an officer entry.`);
+    if (doc.signKey !== signKey || doc.profile.specialty !== OFFICER_SPECIALTY)
+      throw new InvalidInputError('officer', `${signKey} is not an officer entry.`);
     const seed = await openSealedIdentity(doc, password, this.#scrypt, label(signKey));
     if (!seed) throw new WrongPasswordError(1, 0, 'officer password');
     return new SeedKeyHolder(seed, nativeKeyHolderCrypto);

@@ -94,8 +94,17 @@ export function parseCli(argv: string[]): ParsedCli {
   return {
     kind: 'run',
     options: {
-      command: positionals, identity: values.identity, nodes: values.node ?? [], data: values.data, outbox: values.outbox,
-      json: values.json ?? false, all: values.all ?? false, out: values.out, name: values.name, specialty: values.specialty, licence: values.licence,
+      command: positionals,
+      identity: values.identity,
+      nodes: values.node ?? [],
+      data: values.data,
+      outbox: values.outbox,
+      json: values.json ?? false,
+      all: values.all ?? false,
+      out: values.out,
+      name: values.name,
+      specialty: values.specialty,
+      licence: values.licence,
     },
   };
 }

@@ -34,10 +34,18 @@ function vault(): Vault {
 
 async function unlock(v: Vault, wanted: string | undefined): Promise<LockableKeyHolder> {
   const { identities } = await v.list();
-  const chosen = wanted ? identities.find((i) => i.signKey === wanted || i.id === wanted) : identities.length === 1 ? identities[0] : undefined;
+  const chosen = wanted
+    ? identities.find((i) => i.signKey === wanted || i.id === wanted)
+    : identities.length === 1
+      ? identities[0]
+      : undefined;
   if (!chosen) {
     if (wanted) throw new CliError(`No identity ${wanted} in the keychain (see: identity list)`);
-    throw new CliError(identities.length ? 'Several identities: choose one with --identity <signKey>' : 'No identity yet: run "identity create" first');
+    throw new CliError(
+      identities.length
+        ? 'Several identities: choose one with --identity <signKey>'
+        : 'No identity yet: run "identity create" first',
+    );
   }
   return v.unlock(chosen.id, await readPassword());
 }
@@ -75,7 +83,10 @@ function jsonFiles(path: string): string[] {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) throw new CliError(`${path}: no such file or folder`);
   if (stat.isFile()) return [path];
-  return readdirSync(path).filter((n) => n.toLowerCase().endsWith('.json')).sort().map((n) => join(path, n));
+  return readdirSync(path)
+    .filter((n) => n.toLowerCase().endsWith('.json'))
+    .sort()
+    .map((n) => join(path, n));
 }
 
 /** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */
@@ -92,16 +103,32 @@ export async function run(options: CliOptions): Promise<number> {
     const v = vault();
     if (args[0] === 'list') {
       const { identities } = await v.list();
-      print(identities, () => identities.map((i) => `${i.signKey}  ${i.name} (${i.specialty})`).join('\n') || 'No identities.');
+      print(
+        identities,
+        () => identities.map((i) => `${i.signKey}  ${i.name} (${i.specialty})`).join('\n') || 'No identities.',
+      );
       return 0;
     }
     if (args[0] === 'create') {
-      if (!options.name || !options.licence) throw new CliError('identity create needs --name and --licence (and --specialty)');
-      const { identity, holder } = await v.create({ name: options.name, specialty: options.specialty ?? '', licenceNumber: options.licence, password: await readPassword() });
+      if (!options.name || !options.licence)
+        throw new CliError('identity create needs --name and --licence (and --specialty)');
+      const { identity, holder } = await v.create({
+        name: options.name,
+        specialty: options.specialty ?? '',
+        licenceNumber: options.licence,
+        password: await readPassword(),
+      });
       const ctx = await connect(options);
       try {
-        const entry = await ctx.service.publishPractitioner(holder, { name: identity.name, specialty: identity.specialty });
-        print({ identity, practitioner: entry }, () => `Created ${identity.name}\n  signKey ${identity.signKey}\n  boxKey  ${identity.boxKey}\n  directory entry ${entry.txId ?? 'pending in the outbox'}`);
+        const entry = await ctx.service.publishPractitioner(holder, {
+          name: identity.name,
+          specialty: identity.specialty,
+        });
+        print(
+          { identity, practitioner: entry },
+          () =>
+            `Created ${identity.name}\n  signKey ${identity.signKey}\n  boxKey  ${identity.boxKey}\n  directory entry ${entry.txId ?? 'pending in the outbox'}`,
+        );
       } finally {
         await close(ctx);
         holder.lock();
@@ -123,13 +150,18 @@ export async function run(options: CliOptions): Promise<number> {
     const store = cardKeyStore();
     if (args[0] === 'create') {
       await store.create();
-      err('Created the hospital card key in this keychain. Install the same key on every workstation and kiosk ("card-key export" here, "card-key import" there).');
+      err(
+        'Created the hospital card key in this keychain. Install the same key on every workstation and kiosk ("card-key export" here, "card-key import" there).',
+      );
       out((await store.export())!);
       return 0;
     }
     if (args[0] === 'export') {
       const text = await store.export();
-      if (!text) throw new CliError('No hospital card key in this keychain (create one with "card-key create", once per hospital)');
+      if (!text)
+        throw new CliError(
+          'No hospital card key in this keychain (create one with "card-key create", once per hospital)',
+        );
       out(text);
       return 0;
     }
@@ -165,7 +197,9 @@ export async function run(options: CliOptions): Promise<number> {
           try {
             const result = await service.importFhir(holder!, JSON.parse(readFileSync(file, 'utf8')));
             results.push({ file, ...result });
-            err(`[${i + 1}/${files.length}] ${file} → ${result.chartId} (${result.status})${result.warnings.map((w) => `\n    warning: ${w}`).join('')}`);
+            err(
+              `[${i + 1}/${files.length}] ${file} → ${result.chartId} (${result.status})${result.warnings.map((w) => `\n    warning: ${w}`).join('')}`,
+            );
           } catch (error) {
             failed++;
             results.push({ file, error: (error as Error).message });
@@ -177,7 +211,16 @@ export async function run(options: CliOptions): Promise<number> {
       }
       case 'list': {
         const charts = await service.list(holder!);
-        print(charts, () => charts.map((c) => `${c.chartId}  ${c.integrity === 'tampered' ? `TAMPERED: ${c.tamperReason}` : `${c.patientName}  v${c.seq} ${c.updatedAt}${c.integrity === 'pending' ? ' (pending)' : ''}${c.status === 'revoked' ? ' (revoked)' : ''}`}`).join('\n') || 'No charts.');
+        print(
+          charts,
+          () =>
+            charts
+              .map(
+                (c) =>
+                  `${c.chartId}  ${c.integrity === 'tampered' ? `TAMPERED: ${c.tamperReason}` : `${c.patientName}  v${c.seq} ${c.updatedAt}${c.integrity === 'pending' ? ' (pending)' : ''}${c.status === 'revoked' ? ' (revoked)' : ''}`}`,
+              )
+              .join('\n') || 'No charts.',
+        );
         return 0;
       }
       case 'show': {
@@ -197,7 +240,16 @@ export async function run(options: CliOptions): Promise<number> {
       case 'verify': {
         if (!args[0] && !options.all) throw new CliError('verify needs a chart id or --all');
         const reports = args[0] ? [await service.verify(holder!, args[0])] : await service.verifyAll(holder!);
-        print(reports, () => reports.map((r) => `${r.ok ? 'OK      ' : 'TAMPERED'} ${r.chartId}  ${r.chain.length} version(s)${r.reason ? `  ${r.reason}` : ''}`).join('\n') || 'No charts.');
+        print(
+          reports,
+          () =>
+            reports
+              .map(
+                (r) =>
+                  `${r.ok ? 'OK      ' : 'TAMPERED'} ${r.chartId}  ${r.chain.length} version(s)${r.reason ? `  ${r.reason}` : ''}`,
+              )
+              .join('\n') || 'No charts.',
+        );
         return reports.every((r) => r.ok) ? 0 : 1;
       }
       case 'outbox': {
@@ -209,7 +261,16 @@ export async function run(options: CliOptions): Promise<number> {
         }
         if (args[0] !== undefined) throw new CliError('outbox: expected no argument, or "discard <txId>"');
         const items = service.outbox();
-        print(items, () => items.map((i) => `${i.txId}  ${i.action}${i.seq ? ` v${i.seq}` : ''}  ${i.state}  attempts ${i.attempts}${i.lastError ? `  ${i.lastError}` : ''}`).join('\n') || 'The outbox is empty.');
+        print(
+          items,
+          () =>
+            items
+              .map(
+                (i) =>
+                  `${i.txId}  ${i.action}${i.seq ? ` v${i.seq}` : ''}  ${i.state}  attempts ${i.attempts}${i.lastError ? `  ${i.lastError}` : ''}`,
+              )
+              .join('\n') || 'The outbox is empty.',
+        );
         return 0;
       }
       case 'issue-card': {
@@ -219,12 +280,18 @@ export async function run(options: CliOptions): Promise<number> {
         if (!pin) throw new CliError("issue-card reads the patient's new PIN from HEALTHCHAIN_CARD_PIN");
         const card = await service.issueCard(holder!, args[0], pin);
         if (options.out) writeFileSync(options.out, card.qrSvg, { mode: 0o600 });
-        print({ chartId: args[0], code: card.code, qrSvg: options.out ?? null }, () => `Access card for ${args[0]}: ${card.code}${options.out ? `\n  QR code written to ${options.out}` : ''}`);
+        print(
+          { chartId: args[0], code: card.code, qrSvg: options.out ?? null },
+          () => `Access card for ${args[0]}: ${card.code}${options.out ? `\n  QR code written to ${options.out}` : ''}`,
+        );
         return 0;
       }
       case 'practitioners': {
         const found = await service.searchPractitioners(args[0] ?? '');
-        print(found, () => found.map((p) => `${p.signKey}  ${p.name} (${p.specialty})`).join('\n') || 'No practitioners.');
+        print(
+          found,
+          () => found.map((p) => `${p.signKey}  ${p.name} (${p.specialty})`).join('\n') || 'No practitioners.',
+        );
         return 0;
       }
     }
@@ -239,4 +306,3 @@ async function close(ctx: Context): Promise<void> {
   await ctx.service.close();
   await ctx.node?.stop();
 }
-

@@ -76,11 +76,25 @@ function parse(argv: string[]): Options {
     allowPositionals: true,
     strict: true,
     options: {
-      name: { type: 'string' }, threshold: { type: 'string' }, officer: { type: 'string', multiple: true }, 'officer-name': { type: 'string' },
-      'one-machine': { type: 'boolean' }, out: { type: 'string' }, authority: { type: 'string' }, licence: { type: 'string' },
-      specialty: { type: 'string' }, 'sign-key': { type: 'string' }, 'box-key': { type: 'string' }, 'valid-from': { type: 'string' },
-      'valid-until': { type: 'string' }, supersedes: { type: 'string' }, reason: { type: 'string' }, node: { type: 'string', multiple: true },
-      data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      name: { type: 'string' },
+      threshold: { type: 'string' },
+      officer: { type: 'string', multiple: true },
+      'officer-name': { type: 'string' },
+      'one-machine': { type: 'boolean' },
+      out: { type: 'string' },
+      authority: { type: 'string' },
+      licence: { type: 'string' },
+      specialty: { type: 'string' },
+      'sign-key': { type: 'string' },
+      'box-key': { type: 'string' },
+      'valid-from': { type: 'string' },
+      'valid-until': { type: 'string' },
+      supersedes: { type: 'string' },
+      reason: { type: 'string' },
+      node: { type: 'string', multiple: true },
+      data: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   for (const url of values.node ?? []) {
@@ -93,11 +107,26 @@ function parse(argv: string[]): Options {
     if (!ok) throw new UsageError(`--node ${url}: not an http(s) URL`);
   }
   return {
-    positionals, name: values.name, threshold: values.threshold, officer: values.officer ?? [], officerName: values['officer-name'],
-    oneMachine: values['one-machine'] ?? false, out: values.out, authority: values.authority ?? process.env.HEALTHCHAIN_AUTHORITY,
-    licence: values.licence, specialty: values.specialty, signKey: values['sign-key'], boxKey: values['box-key'], validFrom: values['valid-from'],
-    validUntil: values['valid-until'], supersedes: values.supersedes, reason: values.reason, node: values.node ?? [], data: values.data,
-    json: values.json ?? false, help: values.help ?? false,
+    positionals,
+    name: values.name,
+    threshold: values.threshold,
+    officer: values.officer ?? [],
+    officerName: values['officer-name'],
+    oneMachine: values['one-machine'] ?? false,
+    out: values.out,
+    authority: values.authority ?? process.env.HEALTHCHAIN_AUTHORITY,
+    licence: values.licence,
+    specialty: values.specialty,
+    signKey: values['sign-key'],
+    boxKey: values['box-key'],
+    validFrom: values['valid-from'],
+    validUntil: values['valid-until'],
+    supersedes: values.supersedes,
+    reason: values.reason,
+    node: values.node ?? [],
+    data: values.data,
+    json: values.json ?? false,
+    help: values.help ?? false,
   };
 }
 
@@ -110,7 +139,8 @@ function need<T>(value: T | undefined, what: string): T {
 
 function date(text: string | undefined, what: string): Date {
   const d = new Date(need(text, what));
-  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(text!)) throw new UsageError(`${what}: "${text}" is not a date (2027-01-31 or 2027-01-31T12:00:00Z)`);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(text!))
+    throw new UsageError(`${what}: "${text}" is not a date (2027-01-31 or 2027-01-31T12:00:00Z)`);
   return d;
 }
 
@@ -146,19 +176,34 @@ async function connect(options: Options): Promise<Connection> {
     const { startLedgerNode } = await import('../ledger-node/node');
     const { defaultDataDir } = await import('../ledger-node/process/data-dir');
     const { generateToken } = await import('../ledger-node/http/access');
-    node = await startLedgerNode({ port: 0, dataDir: resolve(options.data ?? defaultDataDir()), access: { kind: 'token', token: generateToken() } });
+    node = await startLedgerNode({
+      port: 0,
+      dataDir: resolve(options.data ?? defaultDataDir()),
+      access: { kind: 'token', token: generateToken() },
+    });
     urls = [node.url];
   }
   const own = node;
   // As the other commands: the CLI's own node gets its token; --node nodes get HC_LEDGER_TOKEN, if set.
   const given = process.env.HC_LEDGER_TOKEN || null;
-  const client = new LedgerNodeClient({ nodeUrls: urls, bearerTokenFor: (base) => (own ? (base === own.url ? own.token : null) : given) });
-  return { client, node, close: async () => { client.close(); await node?.stop(); } };
+  const client = new LedgerNodeClient({
+    nodeUrls: urls,
+    bearerTokenFor: (base) => (own ? (base === own.url ? own.token : null) : given),
+  });
+  return {
+    client,
+    node,
+    close: async () => {
+      client.close();
+      await node?.stop();
+    },
+  };
 }
 
 function parseOfficer(text: string) {
   const parts = text.split(':');
-  if (parts.length !== 3 || parts.some((p) => !p.trim())) throw new UsageError(`--officer ${text}: expected <name>:<signKey>:<boxKey>`);
+  if (parts.length !== 3 || parts.some((p) => !p.trim()))
+    throw new UsageError(`--officer ${text}: expected <name>:<signKey>:<boxKey>`);
   return { name: parts[0]!.trim(), signKey: parts[1]!.trim(), boxKey: parts[2]!.trim() };
 }
 
@@ -183,7 +228,11 @@ async function signWithOfficer(partial: PartialTransaction, wanted: string | und
   const chosen = wanted ? mine.find((o) => o.signKey === wanted) : mine.length === 1 ? mine[0] : undefined;
   if (!chosen) {
     if (wanted) throw new UsageError(`officer ${wanted} is not in this keychain, or is not one this transaction needs`);
-    throw new UsageError(mine.length ? 'several officers of this authority are in this keychain: choose one with --officer <signKey>' : 'no officer of this authority is in this keychain');
+    throw new UsageError(
+      mine.length
+        ? 'several officers of this authority are in this keychain: choose one with --officer <signKey>'
+        : 'no officer of this authority is in this keychain',
+    );
   }
   const { describePartial } = await import('../../src-shared/authority');
   process.stderr.write(`${chosen.name} (${chosen.signKey}) signs: ${describePartial(partial)}\n`);
@@ -196,7 +245,11 @@ async function signWithOfficer(partial: PartialTransaction, wanted: string | und
 }
 
 /** Posts when complete; otherwise writes --out for the other officers. */
-async function postOrWrite(options: Options, conn: Connection, partial: PartialTransaction): Promise<{ posted: string | null; file: string | null; signedBy: string[] }> {
+async function postOrWrite(
+  options: Options,
+  conn: Connection,
+  partial: PartialTransaction,
+): Promise<{ posted: string | null; file: string | null; signedBy: string[] }> {
   const { signedBy } = await import('../../src-shared/authority');
   const { postPartial } = await import('../authority/hospital');
   const { AuthorityInputError } = await import('../../src-shared/authority');
@@ -235,13 +288,20 @@ async function run(options: Options): Promise<number> {
       const keychain = await officerKeychain();
       if (sub === 'list') {
         const officers = await keychain.list();
-        print(officers, officers.map((o) => `${o.signKey}  ${o.name}\n  boxKey ${o.boxKey}`).join('\n') || 'No officer keys in this keychain.');
+        print(
+          officers,
+          officers.map((o) => `${o.signKey}  ${o.name}\n  boxKey ${o.boxKey}`).join('\n') ||
+            'No officer keys in this keychain.',
+        );
         return 0;
       }
       if (sub === 'create') {
         const { officer, holder } = await keychain.create(need(options.name, '--name'), await readPassword());
         holder.lock();
-        print(officer, `Officer key created for ${officer.name}\n  signKey ${officer.signKey}\n  boxKey  ${officer.boxKey}\n  for the ceremony: --officer "${officer.name}:${officer.signKey}:${officer.boxKey}"`);
+        print(
+          officer,
+          `Officer key created for ${officer.name}\n  signKey ${officer.signKey}\n  boxKey  ${officer.boxKey}\n  for the ceremony: --officer "${officer.name}:${officer.signKey}:${officer.boxKey}"`,
+        );
         return 0;
       }
       throw new UsageError('officer: expected "create" or "list"');
@@ -252,20 +312,32 @@ async function run(options: Options): Promise<number> {
         const { setUpOneMachineAuthority } = await import('../authority/hospital');
         const keychain = await officerKeychain();
         const password = await readPassword();
-        const result = await withNode((conn) => setUpOneMachineAuthority(conn.client, keychain, { hospitalName: name, officerName: options.officerName ?? 'Hospital IT', password }));
-        print(result, `Hospital authority "${name}" set up (1 of 1).\n  authority id  ${result.authorityId}   ← pin this (managed setting hospitalAuthority)\n  officer       ${result.officer.signKey} (sealed in this keychain)\n  recovery key  ${result.recoveryKey}`);
+        const result = await withNode((conn) =>
+          setUpOneMachineAuthority(conn.client, keychain, {
+            hospitalName: name,
+            officerName: options.officerName ?? 'Hospital IT',
+            password,
+          }),
+        );
+        print(
+          result,
+          `Hospital authority "${name}" set up (1 of 1).\n  authority id  ${result.authorityId}   ← pin this (managed setting hospitalAuthority)\n  officer       ${result.officer.signKey} (sealed in this keychain)\n  recovery key  ${result.recoveryKey}`,
+        );
         return 0;
       }
       const officers = options.officer.map(parseOfficer);
-      if (officers.length === 0) throw new UsageError('init needs --one-machine, or one --officer <name>:<signKey>:<boxKey> per officer');
+      if (officers.length === 0)
+        throw new UsageError('init needs --one-machine, or one --officer <name>:<signKey>:<boxKey> per officer');
       const threshold = Number(need(options.threshold, '--threshold <m>'));
       if (!Number.isInteger(threshold)) throw new UsageError(`--threshold ${options.threshold}: not a whole number`);
       const out = need(options.out, '--out <file>');
       const { prepareCeremony } = await import('../authority/hospital');
       const { partial, recoveryKey } = await prepareCeremony({ name, threshold, officers });
       writeFile(out, partial);
-      print({ file: resolve(out), recoveryKey, officers: officers.map((o) => o.signKey) },
-        `Ceremony written to ${resolve(out)}.\nEvery officer now runs: npm run cli -- hospital sign ${out} --officer <their signKey>\nThen: npm run cli -- hospital post ${out}`);
+      print(
+        { file: resolve(out), recoveryKey, officers: officers.map((o) => o.signKey) },
+        `Ceremony written to ${resolve(out)}.\nEvery officer now runs: npm run cli -- hospital sign ${out} --officer <their signKey>\nThen: npm run cli -- hospital post ${out}`,
+      );
       return 0;
     }
     case 'sign': {
@@ -274,14 +346,20 @@ async function run(options: Options): Promise<number> {
       writeFile(file, partial);
       const { signedBy, requiredKeys, describePartial } = await import('../../src-shared/authority');
       const who = signedBy(partial);
-      print({ file: resolve(file), signedBy: who, signed: describePartial(partial) }, `Signed. ${who.length} of the ${requiredKeys(partial).size} officers named have signed ${file}.`);
+      print(
+        { file: resolve(file), signedBy: who, signed: describePartial(partial) },
+        `Signed. ${who.length} of the ${requiredKeys(partial).size} officers named have signed ${file}.`,
+      );
       return 0;
     }
     case 'post': {
       const partial = await readPartial(sub);
       const { postPartial } = await import('../authority/hospital');
       const { tx, outcome } = await withNode((conn) => postPartial(conn.client, partial));
-      print({ id: tx.id, outcome, purpose: partial.purpose }, `${outcome === 'duplicate' ? 'Already on the ledger' : 'Posted'}: ${tx.id}\n  ${partial.purpose}`);
+      print(
+        { id: tx.id, outcome, purpose: partial.purpose },
+        `${outcome === 'duplicate' ? 'Already on the ledger' : 'Posted'}: ${tx.id}\n  ${partial.purpose}`,
+      );
       return 0;
     }
     case 'credential': {
@@ -291,10 +369,14 @@ async function run(options: Options): Promise<number> {
         let partial: PartialTransaction;
         if (sub === 'issue') {
           partial = prepareIssue(view.authority, {
-            name: need(options.name, '--name'), licence: need(options.licence, '--licence'), specialty: options.specialty ?? '',
-            signKey: need(options.signKey, '--sign-key'), boxKey: need(options.boxKey, '--box-key'),
+            name: need(options.name, '--name'),
+            licence: need(options.licence, '--licence'),
+            specialty: options.specialty ?? '',
+            signKey: need(options.signKey, '--sign-key'),
+            boxKey: need(options.boxKey, '--box-key'),
             validFrom: (options.validFrom ? date(options.validFrom, '--valid-from') : new Date()).toISOString(),
-            validUntil: date(options.validUntil, '--valid-until').toISOString(), ...(options.supersedes ? { supersedes: options.supersedes } : {}),
+            validUntil: date(options.validUntil, '--valid-until').toISOString(),
+            ...(options.supersedes ? { supersedes: options.supersedes } : {}),
           });
         } else if (sub === 'renew') {
           partial = prepareRenew(view, need(arg, 'renew <credentialId>'), date(options.validUntil, '--valid-until'));
@@ -304,9 +386,12 @@ async function run(options: Options): Promise<number> {
           throw new UsageError('credential: expected "issue", "renew" or "revoke"');
         }
         const result = await postOrWrite(options, conn, await signWithOfficer(partial, options.officer[0]));
-        print({ ...result, purpose: partial.purpose }, result.posted
-          ? `Posted: ${result.posted}\n  ${partial.purpose}`
-          : `Signed by ${result.signedBy.length}; more officers must sign ${result.file} ("hospital sign"), then "hospital post" it.`);
+        print(
+          { ...result, purpose: partial.purpose },
+          result.posted
+            ? `Posted: ${result.posted}\n  ${partial.purpose}`
+            : `Signed by ${result.signedBy.length}; more officers must sign ${result.file} ("hospital sign"), then "hospital post" it.`,
+        );
         return 0;
       });
     }
@@ -314,10 +399,29 @@ async function run(options: Options): Promise<number> {
       return withNode(async (conn) => {
         const view = await registryView(options, conn);
         const list = view.practitioners(new Date());
-        const value = { authority: { id: view.authority.id, name: view.authority.data.name, threshold: view.authority.data.threshold, officers: view.authority.data.officers.length }, credentials: list, ignored: view.problems };
-        const lines = list.map((p) => `${p.status.padEnd(8)} ${p.name} (${p.specialty || '—'}), licence ${p.licence}, until ${p.validUntil}\n         credential ${p.credentialId}  signKey ${p.signKey}`);
+        const value = {
+          authority: {
+            id: view.authority.id,
+            name: view.authority.data.name,
+            threshold: view.authority.data.threshold,
+            officers: view.authority.data.officers.length,
+          },
+          credentials: list,
+          ignored: view.problems,
+        };
+        const lines = list.map(
+          (p) =>
+            `${p.status.padEnd(8)} ${p.name} (${p.specialty || '—'}), licence ${p.licence}, until ${p.validUntil}\n         credential ${p.credentialId}  signKey ${p.signKey}`,
+        );
         const ignored = view.problems.map((p) => `ignored  ${p.id}: ${p.reason}`);
-        print(value, [`${view.authority.data.name} — ${view.authority.data.threshold} of ${view.authority.data.officers.length} officers`, ...lines, ...ignored].join('\n'));
+        print(
+          value,
+          [
+            `${view.authority.data.name} — ${view.authority.data.threshold} of ${view.authority.data.officers.length} officers`,
+            ...lines,
+            ...ignored,
+          ].join('\n'),
+        );
         return 0;
       });
     }
@@ -345,7 +449,8 @@ export async function runHospital(argv: string[]): Promise<number> {
     if (error instanceof UsageError) return 2;
     const { AuthorityInputError } = await import('../../src-shared/authority');
     const { VaultError } = await import('../vault/errors');
-    if (error instanceof AuthorityInputError || (error instanceof VaultError && error.code === 'InvalidInput')) return 2;
+    if (error instanceof AuthorityInputError || (error instanceof VaultError && error.code === 'InvalidInput'))
+      return 2;
     return 1;
   }
 }

@@ -10,7 +10,10 @@ export class NetworkCheckUsageError extends Error {}
 async function managedNodeUrls(): Promise<{ urls: string[]; source: string }> {
   const reader = createManagedSettingsReader('org.healthchain.workstation');
   const result = await reader.read();
-  if (result.status === 'rejected') throw new NetworkCheckUsageError(`The managed settings (${result.source}) are ignored: ${result.reason}. Give the nodes with --node <url>.`);
+  if (result.status === 'rejected')
+    throw new NetworkCheckUsageError(
+      `The managed settings (${result.source}) are ignored: ${result.reason}. Give the nodes with --node <url>.`,
+    );
   return { urls: result.status === 'ok' ? [...(result.values.nodeUrls ?? [])] : [], source: result.source };
 }
 
@@ -18,7 +21,10 @@ export async function runNetworkCheck(options: CliOptions, write: (text: string)
   let urls = options.nodes;
   if (urls.length === 0) {
     const managed = await managedNodeUrls();
-    if (managed.urls.length === 0) throw new NetworkCheckUsageError(`No node URLs: give them with --node <url> (repeatable), or pin nodeUrls in the managed settings (${managed.source}).`);
+    if (managed.urls.length === 0)
+      throw new NetworkCheckUsageError(
+        `No node URLs: give them with --node <url> (repeatable), or pin nodeUrls in the managed settings (${managed.source}).`,
+      );
     urls = managed.urls;
   }
   // A node started by `npm run ledger` wants its token (HC_LEDGER_TOKEN), as every other CLI command sends it.

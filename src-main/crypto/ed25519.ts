@@ -8,7 +8,8 @@ export function ed25519Signer(signSeed: Uint8Array): PreparedKey<Uint8Array, Uin
   if (signSeed.length !== sodium.crypto_sign_SEEDBYTES) throw new TypeError('an Ed25519 private key is 32 bytes');
   return prepareSecret(
     sodium.crypto_sign_SECRETKEYBYTES,
-    (secretKey) => sodium.crypto_sign_seed_keypair(new Uint8Array(sodium.crypto_sign_PUBLICKEYBYTES), secretKey, signSeed),
+    (secretKey) =>
+      sodium.crypto_sign_seed_keypair(new Uint8Array(sodium.crypto_sign_PUBLICKEYBYTES), secretKey, signSeed),
     (secretKey, message: Uint8Array) => {
       const signature = new Uint8Array(sodium.crypto_sign_BYTES);
       sodium.crypto_sign_detached(signature, message, secretKey);

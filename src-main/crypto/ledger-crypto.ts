@@ -10,7 +10,8 @@ export const nativeLedgerCrypto: CryptoProvider = {
   sha256: (data) => createHash('sha256').update(data).digest(),
   ed25519Verify(signature, message, publicKey) {
     // libsodium throws on wrong lengths; a wrong length is simply not a valid signature.
-    if (signature.length !== sodium.crypto_sign_BYTES || publicKey.length !== sodium.crypto_sign_PUBLICKEYBYTES) return false;
+    if (signature.length !== sodium.crypto_sign_BYTES || publicKey.length !== sodium.crypto_sign_PUBLICKEYBYTES)
+      return false;
     return sodium.crypto_sign_verify_detached(signature, message, publicKey);
   },
 };

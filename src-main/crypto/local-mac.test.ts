@@ -6,11 +6,14 @@ import { localMacer } from './local-mac';
 
 describe('local MAC (libsodium crypto_auth)', () => {
   it('is HMAC-SHA-512 truncated to 32 bytes, as the pure-JS key holder computes it', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 3000 }), (key, data) => {
-      const macer = localMacer(key);
-      expect(macer.use(data)).toEqual(hmac(sha512, key, data).subarray(0, 32));
-      macer.wipe();
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 3000 }), (key, data) => {
+        const macer = localMacer(key);
+        expect(macer.use(data)).toEqual(hmac(sha512, key, data).subarray(0, 32));
+        macer.wipe();
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('depends on every byte of the key and of the data', () => {

@@ -6,9 +6,13 @@ import { prepareSecret, sodium } from './sodium';
 
 export function localMacer(localKey: Uint8Array): PreparedKey<Uint8Array, Uint8Array> {
   if (localKey.length !== sodium.crypto_auth_KEYBYTES) throw new TypeError('a local MAC key is 32 bytes');
-  return prepareSecret(localKey.length, (key) => key.set(localKey), (key, data: Uint8Array) => {
-    const tag = new Uint8Array(sodium.crypto_auth_BYTES);
-    sodium.crypto_auth(tag, data, key);
-    return tag;
-  });
+  return prepareSecret(
+    localKey.length,
+    (key) => key.set(localKey),
+    (key, data: Uint8Array) => {
+      const tag = new Uint8Array(sodium.crypto_auth_BYTES);
+      sodium.crypto_auth(tag, data, key);
+      return tag;
+    },
+  );
 }

@@ -40,15 +40,27 @@ export function sealTo(recipientBoxKey: string, plaintext: Uint8Array): Uint8Arr
 /** Opens sealed boxes addressed to `boxSecret`'s key; the secret is copied to secure memory, wiped by `wipe()`. */
 export function sealedBoxOpener(boxSecret: Uint8Array): PreparedKey<Uint8Array, Uint8Array> {
   if (boxSecret.length !== sodium.crypto_box_SECRETKEYBYTES) throw new SealedBoxError('a box secret is 32 bytes');
-  return prepareSecret(boxSecret.length, (secret) => secret.set(boxSecret), (secret, sealed: Uint8Array) => {
-    if (sealed.length < SEALED_BOX_OVERHEAD) {
-      throw new SealedBoxError(`a sealed box is at least ${SEALED_BOX_OVERHEAD} bytes; this one has ${sealed.length}`);
-    }
-    const opened = new Uint8Array(sealed.length - SEALED_BOX_OVERHEAD);
-    const ok = sodium.crypto_box_open_easy(opened, sealed.subarray(KEY + NONCE), sealed.subarray(KEY, KEY + NONCE), sealed.subarray(0, KEY), secret);
-    if (!ok) throw new SealedBoxError(NOT_FOR_THIS_KEY);
-    return opened;
-  });
+  return prepareSecret(
+    boxSecret.length,
+    (secret) => secret.set(boxSecret),
+    (secret, sealed: Uint8Array) => {
+      if (sealed.length < SEALED_BOX_OVERHEAD) {
+        throw new SealedBoxError(
+          `a sealed box is at least ${SEALED_BOX_OVERHEAD} bytes; this one has ${sealed.length}`,
+        );
+      }
+      const opened = new Uint8Array(sealed.length - SEALED_BOX_OVERHEAD);
+      const ok = sodium.crypto_box_open_easy(
+        opened,
+        sealed.subarray(KEY + NONCE),
+        sealed.subarray(KEY, KEY + NONCE),
+        sealed.subarray(0, KEY),
+        secret,
+      );
+      if (!ok) throw new SealedBoxError(NOT_FOR_THIS_KEY);
+      return opened;
+    },
+  );
 }
 
 /** One-off form of the above, with openSealedWithSecret's signature. */
@@ -60,4 +72,3 @@ export function openSealed(boxSecret: Uint8Array, sealed: Uint8Array): Uint8Arra
     opener.wipe();
   }
 }
-

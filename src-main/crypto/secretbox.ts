@@ -5,7 +5,12 @@ import type { SecretboxOpen } from '../../src-shared/crypto/envelope';
 import { sodium } from './sodium';
 
 export const secretboxOpen: SecretboxOpen = (box, nonce, key) => {
-  if (box.length < sodium.crypto_secretbox_MACBYTES || nonce.length !== sodium.crypto_secretbox_NONCEBYTES || key.length !== sodium.crypto_secretbox_KEYBYTES) return null;
+  if (
+    box.length < sodium.crypto_secretbox_MACBYTES ||
+    nonce.length !== sodium.crypto_secretbox_NONCEBYTES ||
+    key.length !== sodium.crypto_secretbox_KEYBYTES
+  )
+    return null;
   const message = new Uint8Array(box.length - sodium.crypto_secretbox_MACBYTES);
   return sodium.crypto_secretbox_open_easy(message, box, nonce, key) ? message : null;
 };

@@ -30,10 +30,15 @@ describe('SeedKeyHolder', () => {
     const secrets = [bytesToHex(keys.signSeed), bytesToHex(keys.boxSecret)];
     const holder = new SeedKeyHolder(seed);
     expect(seed.every((b) => b === 0)).toBe(true);
-    const shown = JSON.stringify(holder) + inspect(holder, { showHidden: true, depth: 10 }) + Object.keys(holder).join();
+    const shown =
+      JSON.stringify(holder) + inspect(holder, { showHidden: true, depth: 10 }) + Object.keys(holder).join();
     for (const secret of secrets) expect(shown).not.toContain(secret);
     expect(shown).not.toMatch(/Uint8Array|\[ *\d+, *\d+/);
-    expect(JSON.parse(JSON.stringify(holder))).toEqual({ signKey: holder.signKey, boxKey: holder.boxKey, locked: false });
+    expect(JSON.parse(JSON.stringify(holder))).toEqual({
+      signKey: holder.signKey,
+      boxKey: holder.boxKey,
+      locked: false,
+    });
   });
 
   it('refuses to work after lock, and lock is idempotent and notifies once', async () => {

@@ -35,10 +35,12 @@ export interface SeedKeyHolderOptions {
   localMacer?: PrepareKey;
 }
 
-const pure = (op: (secret: Uint8Array, input: Uint8Array) => Uint8Array): PrepareKey => (secret) => {
-  const copy = Uint8Array.from(secret);
-  return { use: (input) => op(copy, input), wipe: () => wipe(copy) };
-};
+const pure =
+  (op: (secret: Uint8Array, input: Uint8Array) => Uint8Array): PrepareKey =>
+  (secret) => {
+    const copy = Uint8Array.from(secret);
+    return { use: (input) => op(copy, input), wipe: () => wipe(copy) };
+  };
 const pureSigner = pure((signSeed, message) => ed25519.sign(message, signSeed));
 const pureOpener = pure(openSealedWithSecret);
 export const LOCAL_MAC_LENGTH = 32;

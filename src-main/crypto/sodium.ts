@@ -27,7 +27,11 @@ export function randomBytes(size: number): Uint8Array {
  * A key holder's secret, prepared once: `fill` writes it (or what is derived from it) into `size` bytes of secure
  * memory, `use` then works with it until `wipe()` zeroes that memory; a wiped key refuses to work.
  */
-export function prepareSecret<In, Out>(size: number, fill: (secure: Uint8Array) => void, use: (secure: Uint8Array, input: In) => Out): PreparedKey<In, Out> {
+export function prepareSecret<In, Out>(
+  size: number,
+  fill: (secure: Uint8Array) => void,
+  use: (secure: Uint8Array, input: In) => Out,
+): PreparedKey<In, Out> {
   const secure = secureBytes(size);
   fill(secure);
   let live = true;

@@ -25,15 +25,19 @@ class FakeIpcMain implements IpcMainLike {
 const mainFrame = { routingId: 1, processId: 7 };
 const window: TrustedWindow = { webContents: { id: 3, mainFrame }, isDestroyed: () => false };
 
-function eventFrom(over: { id?: number; url?: string; parent?: unknown; routingId?: number; processId?: number; noFrame?: boolean } = {}) {
+function eventFrom(
+  over: { id?: number; url?: string; parent?: unknown; routingId?: number; processId?: number; noFrame?: boolean } = {},
+) {
   return {
     sender: { id: over.id ?? 3 },
-    senderFrame: over.noFrame ? null : {
-      url: over.url ?? 'app://healthchain/index.html',
-      parent: over.parent ?? null,
-      routingId: over.routingId ?? 1,
-      processId: over.processId ?? 7,
-    },
+    senderFrame: over.noFrame
+      ? null
+      : {
+          url: over.url ?? 'app://healthchain/index.html',
+          parent: over.parent ?? null,
+          routingId: over.routingId ?? 1,
+          processId: over.processId ?? 7,
+        },
   };
 }
 

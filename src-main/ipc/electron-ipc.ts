@@ -10,7 +10,11 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-export function bindRegistryToIpcMain(ipcMain: IpcMainLike, registry: Registry, getWindow: () => TrustedWindow | null): () => void {
+export function bindRegistryToIpcMain(
+  ipcMain: IpcMainLike,
+  registry: Registry,
+  getWindow: () => TrustedWindow | null,
+): () => void {
   const bound: string[] = [];
   for (const name of registry.channels) {
     const channel = IPC_PREFIX + name;

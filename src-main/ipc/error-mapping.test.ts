@@ -3,7 +3,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IdentityLockedError, InvalidCardCodeError, InvalidPinError, ReadOnlyIdentityError, SealedBoxError, TooManyAttemptsError, WrongPinError } from '../../src-shared/crypto/errors';
+import {
+  IdentityLockedError,
+  InvalidCardCodeError,
+  InvalidPinError,
+  ReadOnlyIdentityError,
+  SealedBoxError,
+  TooManyAttemptsError,
+  WrongPinError,
+} from '../../src-shared/crypto/errors';
 import { EnvelopeError } from '../../src-shared/crypto/envelope';
 import { IpcFailure } from '../../src-shared/ipc';
 import { LedgerInputError } from '../../src-shared/ledger/errors';
@@ -13,7 +21,13 @@ import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../led
 import { ChartServiceError } from '../records/errors';
 import { SettingsError } from '../settings/errors';
 import {
-  CorruptedEntryError, IdentityExistsError, IdentityNotFoundError, InvalidInputError, KeychainLockedError, KeychainUnavailableError, VaultError,
+  CorruptedEntryError,
+  IdentityExistsError,
+  IdentityNotFoundError,
+  InvalidInputError,
+  KeychainLockedError,
+  KeychainUnavailableError,
+  VaultError,
   WrongPasswordError,
 } from '../vault/errors';
 import { toIpcFailure } from './error-mapping';
@@ -38,11 +52,17 @@ const MAPPED: Record<string, [Error, string]> = {
   WrongPinError: [new WrongPinError(), 'WRONG_PIN'],
   TooManyAttemptsError: [new TooManyAttemptsError(1000), 'TOO_MANY_ATTEMPTS'],
   ChartServiceError: [new ChartServiceError('StaleVersion', 'x'), 'CONFLICT'],
-  ChartValidationError: [new ChartValidationError([{ path: 'patient.name', message: 'Name is required' }]), 'INVALID_REQUEST'],
+  ChartValidationError: [
+    new ChartValidationError([{ path: 'patient.name', message: 'Name is required' }]),
+    'INVALID_REQUEST',
+  ],
   EnvelopeError: [new EnvelopeError('box', 'x'), 'TAMPERED'],
   PayloadError: [new PayloadError('x'), 'TAMPERED'],
   LedgerInputError: [new LedgerInputError('InvalidKey', 'x'), 'INVALID_REQUEST'],
-  NodeUnreachableError: [new NodeUnreachableError([{ nodeUrl: 'http://127.0.0.1:9', error: 'refused' }]), 'NODE_UNREACHABLE'],
+  NodeUnreachableError: [
+    new NodeUnreachableError([{ nodeUrl: 'http://127.0.0.1:9', error: 'refused' }]),
+    'NODE_UNREACHABLE',
+  ],
   NodeRejectedError: [new NodeRejectedError('http://127.0.0.1:9', 400, 'DoubleSpend'), 'NODE_REJECTED'],
   NodeAnswerError: [new NodeAnswerError('http://127.0.0.1:9', 'x'), 'NODE_ERROR'],
   SettingsError: [new SettingsError('SETTING_LOCKED', 'x'), 'SETTING_LOCKED'],
@@ -64,7 +84,8 @@ function errorClassesIn(dir: string): string[] {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) found.push(...errorClassesIn(path));
     else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
-      for (const m of readFileSync(path, 'utf8').matchAll(/class (\w+) extends (\w*Error|IpcFailure)\b/g)) found.push(m[1]!);
+      for (const m of readFileSync(path, 'utf8').matchAll(/class (\w+) extends (\w*Error|IpcFailure)\b/g))
+        found.push(m[1]!);
     }
   }
   return found;
@@ -85,7 +106,12 @@ describe('error mapping', () => {
   });
 
   it('an invalid chart keeps its field errors, keyed as the request names them', () => {
-    const failure = toIpcFailure(new ChartValidationError([{ path: 'patient.name', message: 'Name is required' }, { path: '', message: 'Not an object' }]));
+    const failure = toIpcFailure(
+      new ChartValidationError([
+        { path: 'patient.name', message: 'Name is required' },
+        { path: '', message: 'Not an object' },
+      ]),
+    );
     expect(failure?.fields).toEqual({ 'chart.patient.name': 'Name is required', chart: 'Not an object' });
   });
 

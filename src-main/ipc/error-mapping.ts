@@ -54,24 +54,42 @@ const SETTINGS: Record<SettingsErrorCode, IpcErrorCode> = {
 
 export function toIpcFailure(error: unknown): IpcFailure | null {
   if (error instanceof IpcFailure) return error;
-  if (error instanceof InvalidInputError) return new IpcFailure('INVALID_REQUEST', error.message, { [error.field]: error.message });
+  if (error instanceof InvalidInputError)
+    return new IpcFailure('INVALID_REQUEST', error.message, { [error.field]: error.message });
   if (error instanceof VaultError) return new IpcFailure(VAULT[error.code], error.message);
   if (error instanceof CryptoError) {
     const code = CRYPTO[error.code];
-    return new IpcFailure(code, error.message, error.code === 'InvalidPin' ? { pin: error.message } : error.code === 'InvalidCardCode' ? { code: error.message } : undefined);
+    return new IpcFailure(
+      code,
+      error.message,
+      error.code === 'InvalidPin'
+        ? { pin: error.message }
+        : error.code === 'InvalidCardCode'
+          ? { code: error.message }
+          : undefined,
+    );
   }
   if (error instanceof ChartServiceError) return new IpcFailure(CHARTS[error.code], error.message);
   // Field paths as the request names them (the chart is the request's `chart`), so forms show them inline.
-  if (error instanceof ChartValidationError) return new IpcFailure('INVALID_REQUEST', error.message, Object.fromEntries(error.errors.map((e) => [e.path ? `chart.${e.path}` : 'chart', e.message])));
+  if (error instanceof ChartValidationError)
+    return new IpcFailure(
+      'INVALID_REQUEST',
+      error.message,
+      Object.fromEntries(error.errors.map((e) => [e.path ? `chart.${e.path}` : 'chart', e.message])),
+    );
   // A version that does not open: not among its readers, or a box that fails (damaged or forged).
-  if (error instanceof EnvelopeError) return new IpcFailure(error.problem === 'not-a-reader' ? 'NOT_PERMITTED' : 'TAMPERED', error.message);
+  if (error instanceof EnvelopeError)
+    return new IpcFailure(error.problem === 'not-a-reader' ? 'NOT_PERMITTED' : 'TAMPERED', error.message);
   if (error instanceof PayloadError) return new IpcFailure('TAMPERED', error.message);
   if (error instanceof LedgerInputError) return new IpcFailure('INVALID_REQUEST', error.message);
   if (error instanceof NodeUnreachableError) return new IpcFailure('NODE_UNREACHABLE', error.message);
   if (error instanceof NodeRejectedError) return new IpcFailure('NODE_REJECTED', error.message);
   if (error instanceof NodeAnswerError) return new IpcFailure('NODE_ERROR', error.message);
   if (error instanceof SettingsError) {
-    const fields = error.code === 'INVALID_SETTING' && error.keys.length > 0 ? Object.fromEntries(error.keys.map((k) => [`patch.${k}`, error.message])) : undefined;
+    const fields =
+      error.code === 'INVALID_SETTING' && error.keys.length > 0
+        ? Object.fromEntries(error.keys.map((k) => [`patch.${k}`, error.message]))
+        : undefined;
     return new IpcFailure(SETTINGS[error.code], error.message, fields);
   }
   return null;

@@ -7,7 +7,9 @@ const nodes = ['http://127.0.0.1:9984', 'https://ledger.hospital.example/bigchai
 describe('openExternal vetting', () => {
   it('accepts a transaction page on a configured node', () => {
     expect(isVettedTransactionUrl(`http://127.0.0.1:9984/api/v1/transactions/${TX}`, nodes)).toBe(true);
-    expect(isVettedTransactionUrl(`https://ledger.hospital.example/bigchain/api/v1/transactions/${TX}`, nodes)).toBe(true);
+    expect(isVettedTransactionUrl(`https://ledger.hospital.example/bigchain/api/v1/transactions/${TX}`, nodes)).toBe(
+      true,
+    );
   });
 
   for (const url of [

@@ -6,10 +6,21 @@ const TX = 'b'.repeat(64);
 const KEY = '8fJXoVPMoGkfkd2f1R6LXKmsDvLMwyrrbYjadnmxC9fP';
 const chartView: ChartView = {
   summary: {
-    chartId: TX, patientName: 'Ada', status: 'active', integrity: 'verified', tamperReason: null, seq: 1, headTxId: TX,
-    updatedAt: '2026-01-01T00:00:00Z', custodian: { signKey: KEY, name: 'Dr A' }, role: 'reader',
+    chartId: TX,
+    patientName: 'Ada',
+    status: 'active',
+    integrity: 'verified',
+    tamperReason: null,
+    seq: 1,
+    headTxId: TX,
+    updatedAt: '2026-01-01T00:00:00Z',
+    custodian: { signKey: KEY, name: 'Dr A' },
+    role: 'reader',
   },
-  data: null, sharedWith: [], seq: 1, txId: TX,
+  data: null,
+  sharedWith: [],
+  seq: 1,
+  txId: TX,
 };
 
 function kioskHandlers(overrides: Partial<HandlerMap<'kiosk'>> = {}): HandlerMap<'kiosk'> {
@@ -17,8 +28,23 @@ function kioskHandlers(overrides: Partial<HandlerMap<'kiosk'>> = {}): HandlerMap
     'patient.openCard': async () => ({ patientName: 'Ada', chartId: TX, idleSeconds: 60 }),
     'patient.getChart': async () => chartView,
     'patient.signOut': async () => ({}),
-    'settings.get': async () => ({ values: { nodeUrls: [], autoLockMinutes: 5, kioskIdleSeconds: 60, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera: true }, locked: [] }),
-    'app.status': async () => ({ variant: 'kiosk', version: '0.1.0', node: { url: null, embedded: true, reachable: false, checkedAt: null, error: null, pending: 0 }, signedIn: false }),
+    'settings.get': async () => ({
+      values: {
+        nodeUrls: [],
+        autoLockMinutes: 5,
+        kioskIdleSeconds: 60,
+        allowUserNodeUrls: true,
+        trustedPractitionerKeys: [],
+        kioskCamera: true,
+      },
+      locked: [],
+    }),
+    'app.status': async () => ({
+      variant: 'kiosk',
+      version: '0.1.0',
+      node: { url: null, embedded: true, reachable: false, checkedAt: null, error: null, pending: 0 },
+      signedIn: false,
+    }),
     'app.activity': async () => ({}),
     ...overrides,
   };
@@ -46,13 +72,31 @@ describe('handler registry', () => {
   it('refuses to start with a channel missing its handler', () => {
     const missing = { ...kioskHandlers() } as Partial<HandlerMap<'kiosk'>>;
     delete missing['patient.getChart'];
-    expect(() => createRegistry('kiosk', missing as HandlerMap<'kiosk'>, quiet)).toThrow(/no handler for patient.getChart/);
+    expect(() => createRegistry('kiosk', missing as HandlerMap<'kiosk'>, quiet)).toThrow(
+      /no handler for patient.getChart/,
+    );
   });
 
   it('validates the payload before the handler runs, answering field errors', async () => {
     let called = false;
-    const registry = createRegistry('kiosk', kioskHandlers({ 'patient.openCard': async () => { called = true; return { patientName: 'x', chartId: TX, idleSeconds: 1 }; } }), quiet);
-    for (const bad of [undefined, null, 'x', { code: '', pin: '1' }, { code: 'abc' }, { code: 'abc', pin: '1', admin: true }]) {
+    const registry = createRegistry(
+      'kiosk',
+      kioskHandlers({
+        'patient.openCard': async () => {
+          called = true;
+          return { patientName: 'x', chartId: TX, idleSeconds: 1 };
+        },
+      }),
+      quiet,
+    );
+    for (const bad of [
+      undefined,
+      null,
+      'x',
+      { code: '', pin: '1' },
+      { code: 'abc' },
+      { code: 'abc', pin: '1', admin: true },
+    ]) {
       const r = await registry.dispatch('patient.openCard', bad);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.code).toBe('INVALID_REQUEST');
@@ -64,24 +108,50 @@ describe('handler registry', () => {
 
   it('hands the handler the parsed request', async () => {
     let seen: unknown;
-    const registry = createRegistry('kiosk', kioskHandlers({ 'patient.openCard': async (req) => { seen = req; return { patientName: 'x', chartId: TX, idleSeconds: 1 }; } }), quiet);
+    const registry = createRegistry(
+      'kiosk',
+      kioskHandlers({
+        'patient.openCard': async (req) => {
+          seen = req;
+          return { patientName: 'x', chartId: TX, idleSeconds: 1 };
+        },
+      }),
+      quiet,
+    );
     const r = await registry.dispatch('patient.openCard', { code: '  ABCD-EFGH  ', pin: '123456' });
     expect(r.ok).toBe(true);
     expect(seen).toEqual({ code: 'ABCD-EFGH', pin: '123456' });
   });
 
   it('maps a typed service failure to its code and message', async () => {
-    const registry = createRegistry('kiosk', kioskHandlers({ 'patient.openCard': async () => { throw new IpcFailure('WRONG_PIN', 'That PIN does not open this card.'); } }), quiet);
+    const registry = createRegistry(
+      'kiosk',
+      kioskHandlers({
+        'patient.openCard': async () => {
+          throw new IpcFailure('WRONG_PIN', 'That PIN does not open this card.');
+        },
+      }),
+      quiet,
+    );
     expect(await registry.dispatch('patient.openCard', { code: 'x', pin: '000000' })).toEqual({
-      ok: false, error: { code: 'WRONG_PIN', message: 'That PIN does not open this card.' },
+      ok: false,
+      error: { code: 'WRONG_PIN', message: 'That PIN does not open this card.' },
     });
   });
 
   it('hides an unexpected error behind INTERNAL and logs it', async () => {
     const logged: unknown[] = [];
-    const registry = createRegistry('kiosk', kioskHandlers({ 'patient.getChart': async () => { throw new Error('disk on fire at /secret/path'); } }), {
-      logError: (_c, e) => logged.push(e),
-    });
+    const registry = createRegistry(
+      'kiosk',
+      kioskHandlers({
+        'patient.getChart': async () => {
+          throw new Error('disk on fire at /secret/path');
+        },
+      }),
+      {
+        logError: (_c, e) => logged.push(e),
+      },
+    );
     const r = await registry.dispatch('patient.getChart', {});
     expect(r.ok ? 'ok' : r.error.code).toBe('INTERNAL');
     expect(JSON.stringify(r)).not.toContain('/secret/path');
@@ -90,17 +160,26 @@ describe('handler registry', () => {
 
   it('never lets a response outside the contract through (e.g. a seed slipped into a session)', async () => {
     const logged: unknown[] = [];
-    const registry = createRegistry('kiosk', kioskHandlers({
-      'patient.openCard': async () => ({ patientName: 'Ada', chartId: TX, idleSeconds: 'soon' }) as never,
-    }), { logError: (_c, e) => logged.push(e) });
+    const registry = createRegistry(
+      'kiosk',
+      kioskHandlers({
+        'patient.openCard': async () => ({ patientName: 'Ada', chartId: TX, idleSeconds: 'soon' }) as never,
+      }),
+      { logError: (_c, e) => logged.push(e) },
+    );
     const r = await registry.dispatch('patient.openCard', { code: 'x', pin: '123456' });
     expect(r.ok ? 'ok' : r.error.code).toBe('INVALID_RESPONSE');
     expect(logged).toHaveLength(1);
 
     // Extra properties are stripped, not forwarded.
-    const leaky = createRegistry('kiosk', kioskHandlers({
-      'patient.openCard': async () => ({ patientName: 'Ada', chartId: TX, idleSeconds: 60, seed: 'deadbeef' }) as never,
-    }), quiet);
+    const leaky = createRegistry(
+      'kiosk',
+      kioskHandlers({
+        'patient.openCard': async () =>
+          ({ patientName: 'Ada', chartId: TX, idleSeconds: 60, seed: 'deadbeef' }) as never,
+      }),
+      quiet,
+    );
     const r2 = await leaky.dispatch('patient.openCard', { code: 'x', pin: '123456' });
     expect(r2).toEqual({ ok: true, value: { patientName: 'Ada', chartId: TX, idleSeconds: 60 } });
   });

@@ -31,10 +31,15 @@ export interface CallContext {
   readonly channel: ChannelName;
 }
 
-export type Handler<Name extends ChannelName> = (request: RequestOut<DefOf<Name>>, ctx: CallContext) => Promise<ResponseIn<DefOf<Name>>>;
+export type Handler<Name extends ChannelName> = (
+  request: RequestOut<DefOf<Name>>,
+  ctx: CallContext,
+) => Promise<ResponseIn<DefOf<Name>>>;
 
 type VariantsOf<D> = D extends { variants: readonly (infer V)[] } ? V : never;
-export type ChannelsFor<V extends Variant> = { [K in ChannelName]: V extends VariantsOf<DefOf<K>> ? K : never }[ChannelName];
+export type ChannelsFor<V extends Variant> = {
+  [K in ChannelName]: V extends VariantsOf<DefOf<K>> ? K : never;
+}[ChannelName];
 /** Exactly the handlers a build needs: the kiosk's map cannot even name a write channel. */
 export type HandlerMap<V extends Variant> = { [K in ChannelsFor<V>]: Handler<K> };
 
@@ -52,18 +57,30 @@ export interface RegistryOptions {
   mapError?: (error: unknown) => IpcFailure | null;
 }
 
-function fail(code: IpcError['code'], message: string, fields?: Record<string, string>): { ok: false; error: IpcError } {
+function fail(
+  code: IpcError['code'],
+  message: string,
+  fields?: Record<string, string>,
+): { ok: false; error: IpcError } {
   return { ok: false, error: fields ? { code, message, fields } : { code, message } };
 }
 
-export function createRegistry<V extends Variant>(variant: V, handlers: HandlerMap<V>, options: RegistryOptions = {}): Registry {
+export function createRegistry<V extends Variant>(
+  variant: V,
+  handlers: HandlerMap<V>,
+  options: RegistryOptions = {},
+): Registry {
   const logError = options.logError ?? ((channel, error) => console.error(`[ipc] ${channel} failed:`, error));
   const table = new Map<string, { def: ChannelDef; handler: (req: unknown, ctx: CallContext) => Promise<unknown> }>();
-  const provided = handlers as unknown as Record<string, ((req: unknown, ctx: CallContext) => Promise<unknown>) | undefined>;
+  const provided = handlers as unknown as Record<
+    string,
+    ((req: unknown, ctx: CallContext) => Promise<unknown>) | undefined
+  >;
   for (const entry of channelEntries()) {
     const def = entry.def;
     if (!def.variants.includes(variant)) continue;
-    if (variant === 'kiosk' && !def.readOnly) throw new Error(`kiosk build cannot register write channel ${entry.name}`);
+    if (variant === 'kiosk' && !def.readOnly)
+      throw new Error(`kiosk build cannot register write channel ${entry.name}`);
     const handler = provided[entry.name];
     if (typeof handler !== 'function') throw new Error(`no handler for ${entry.name} in the ${variant} build`);
     table.set(entry.name, { def, handler });
@@ -77,7 +94,8 @@ export function createRegistry<V extends Variant>(variant: V, handlers: HandlerM
     channels: Object.freeze([...table.keys()]),
     async dispatch(channel, payload) {
       const entry = table.get(channel);
-      if (!entry) return fail('UNKNOWN_CHANNEL', `No channel ${JSON.stringify(channel).slice(0, 80)} in the ${variant} build`);
+      if (!entry)
+        return fail('UNKNOWN_CHANNEL', `No channel ${JSON.stringify(channel).slice(0, 80)} in the ${variant} build`);
       const request = entry.def.request.safeParse(payload);
       if (!request.success) return invalidRequest(request.error.issues);
       let value: unknown;
@@ -91,7 +109,10 @@ export function createRegistry<V extends Variant>(variant: V, handlers: HandlerM
       }
       const response = entry.def.response.safeParse(value);
       if (!response.success) {
-        logError(channel, new Error(`response does not match the contract: ${JSON.stringify(response.error.issues).slice(0, 2000)}`));
+        logError(
+          channel,
+          new Error(`response does not match the contract: ${JSON.stringify(response.error.issues).slice(0, 2000)}`),
+        );
         return fail('INVALID_RESPONSE', 'The application produced an answer it cannot show. The error was logged.');
       }
       return { ok: true, value: response.data };

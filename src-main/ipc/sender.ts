@@ -5,21 +5,33 @@ import { APP_HOST, APP_SCHEME } from './app-origin';
 
 export interface SenderFacts {
   readonly sender: Pick<WebContents, 'id'>;
-  readonly senderFrame: { readonly url: string; readonly parent: unknown; readonly routingId: number; readonly processId: number } | null;
+  readonly senderFrame: {
+    readonly url: string;
+    readonly parent: unknown;
+    readonly routingId: number;
+    readonly processId: number;
+  } | null;
 }
 
 /** True when `url` is a page of our bundle (app://healthchain/...). Node's URL gives custom schemes origin "null". */
 export function isAppUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
+    return (
+      parsed.protocol === `${APP_SCHEME}:` &&
+      parsed.host === APP_HOST &&
+      parsed.username === '' &&
+      parsed.password === ''
+    );
   } catch {
     return false;
   }
 }
 
 export interface TrustedWindow {
-  readonly webContents: Pick<WebContents, 'id'> & { readonly mainFrame: { readonly routingId: number; readonly processId: number } };
+  readonly webContents: Pick<WebContents, 'id'> & {
+    readonly mainFrame: { readonly routingId: number; readonly processId: number };
+  };
   isDestroyed(): boolean;
 }
 

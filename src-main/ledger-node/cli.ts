@@ -22,7 +22,8 @@ async function main(): Promise<number> {
     node = await startLedgerNode({ host, port, dataDir, access, allowedHosts });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const reason = code === 'EADDRINUSE' ? `port ${port} is already in use` : error instanceof Error ? error.message : String(error);
+    const reason =
+      code === 'EADDRINUSE' ? `port ${port} is already in use` : error instanceof Error ? error.message : String(error);
     console.error(`ledger: cannot start: ${reason}`);
     return 1;
   }
@@ -35,7 +36,9 @@ async function main(): Promise<number> {
   }
   // Before the "listening" line, which tools wait for: once it is out, the token is too.
   if (chosen.kind === 'generate') {
-    console.log(`ledger token (send "Authorization: Bearer <token>"; pass --token or HC_LEDGER_TOKEN to keep one): ${node.token}`);
+    console.log(
+      `ledger token (send "Authorization: Bearer <token>"; pass --token or HC_LEDGER_TOKEN to keep one): ${node.token}`,
+    );
   } else if (chosen.kind === 'open') {
     console.log('ledger: open mode (--open): any client that reaches this port may read and write');
   } else {

@@ -38,7 +38,8 @@ function onCommand(listener: (command: LedgerProcessCommand) => void): void {
   const accept = (data: unknown) => {
     const command = data && typeof data === 'object' ? (data as { type?: unknown; token?: unknown }) : null;
     if (command?.type === 'stop') listener({ type: 'stop' });
-    else if (command?.type === 'token' && typeof command.token === 'string') listener({ type: 'token', token: command.token });
+    else if (command?.type === 'token' && typeof command.token === 'string')
+      listener({ type: 'token', token: command.token });
   };
   if (parentPort) parentPort.on('message', (event) => accept(event.data));
   else process.on('message', accept);
@@ -60,9 +61,12 @@ async function run(): Promise<void> {
   // The environment is not read: HC_LEDGER_TOKEN is `npm run ledger`'s, and a child takes its token from the parent.
   const parsed = parseCliArgs(process.argv.slice(2), undefined, {});
   if (parsed.kind !== 'run' || parsed.options.access.kind !== 'generate') {
-    const message = parsed.kind === 'error' ? parsed.message
-      : parsed.kind === 'help' ? 'no options given'
-      : 'the node process takes its token from its parent (a token message), not from --token or --open';
+    const message =
+      parsed.kind === 'error'
+        ? parsed.message
+        : parsed.kind === 'help'
+          ? 'no options given'
+          : 'the node process takes its token from its parent (a token message), not from --token or --open';
     report({ type: 'error', message });
     process.exit(2);
   }

@@ -16,7 +16,11 @@ export interface NodeAnswer {
   readonly txs: readonly unknown[];
 }
 
-export function validateWithinAnswer(txs: readonly unknown[], indices: readonly number[], crypto: CryptoProvider): Verdict[] {
+export function validateWithinAnswer(
+  txs: readonly unknown[],
+  indices: readonly number[],
+  crypto: CryptoProvider,
+): Verdict[] {
   const byId = new Map<string, Transaction>();
   for (const tx of txs) {
     const id = (tx as { id?: unknown } | null)?.id;

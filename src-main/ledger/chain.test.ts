@@ -4,8 +4,16 @@ import { signerFor } from '../../src-shared/crypto/keyholder';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { sealEnvelope } from '../../src-shared/crypto/envelope';
 import {
-  ed25519Output, encodeFulfillment, fromBase58, inputDigest, makeTransfer, signTransaction, toBase64Url, transactionId,
-  type JsonObject, type Transaction,
+  ed25519Output,
+  encodeFulfillment,
+  fromBase58,
+  inputDigest,
+  makeTransfer,
+  signTransaction,
+  toBase64Url,
+  transactionId,
+  type JsonObject,
+  type Transaction,
 } from '../../src-shared/ledger';
 import { sampleChart } from '../../test/fixtures/sample-chart';
 import { encodePayload, payloadOf } from '../../src-shared/records/payload';
@@ -19,20 +27,37 @@ const custodianOf = (h: SeedKeyHolder) => ({ signKey: h.signKey, boxKey: h.boxKe
 async function chainOf(a: SeedKeyHolder, length: number): Promise<Transaction[]> {
   const payload = payloadOf(sampleChart(), null, custodianOf(a), []);
   const txs = [(await buildCreate(a, payload, crypto)).tx];
-  for (let seq = 2; seq <= length; seq++) txs.push((await buildVersion(a, txs.at(-1)!, txs[0]!.id, 'update', seq, payload, crypto)).tx);
+  for (let seq = 2; seq <= length; seq++)
+    txs.push((await buildVersion(a, txs.at(-1)!, txs[0]!.id, 'update', seq, payload, crypto)).tx);
   return txs;
 }
 
 /** A TRANSFER spending `head`, with an envelope whose fields the test chooses, signed by `signer`. */
-async function forged(signer: SeedKeyHolder, head: Transaction, chartId: string, envelope: { seq: number; author: string }, owner = signer): Promise<Transaction> {
-  const env = sealEnvelope({ action: 'update', seq: envelope.seq, at: new Date().toISOString(), author: envelope.author, chart: chartId }, encodePayload(payloadOf(sampleChart(), null, custodianOf(owner), [])), [owner.boxKey]);
-  const unsigned = makeTransfer([{ tx: head, outputIndex: 0 }], [ed25519Output(owner.signKey)], env as unknown as JsonObject);
+async function forged(
+  signer: SeedKeyHolder,
+  head: Transaction,
+  chartId: string,
+  envelope: { seq: number; author: string },
+  owner = signer,
+): Promise<Transaction> {
+  const env = sealEnvelope(
+    { action: 'update', seq: envelope.seq, at: new Date().toISOString(), author: envelope.author, chart: chartId },
+    encodePayload(payloadOf(sampleChart(), null, custodianOf(owner), [])),
+    [owner.boxKey],
+  );
+  const unsigned = makeTransfer(
+    [{ tx: head, outputIndex: 0 }],
+    [ed25519Output(owner.signKey)],
+    env as unknown as JsonObject,
+  );
   const spentOwner = head.outputs[0]!.public_keys[0];
   if (spentOwner === signer.signKey) return signTransaction(unsigned, signerFor(signer), { crypto });
   // Not the owner: a well-formed fulfillment with the signer's own key and a valid signature of the right message,
   // as an attacker would make; only the check against the spent output's condition can refuse it.
   const signature = await signer.sign(inputDigest(unsigned, 0, crypto));
-  const fulfillment = toBase64Url(encodeFulfillment({ type: 'ed25519-sha-256', publicKey: fromBase58(signer.signKey)!, signature }));
+  const fulfillment = toBase64Url(
+    encodeFulfillment({ type: 'ed25519-sha-256', publicKey: fromBase58(signer.signKey)!, signature }),
+  );
   const tx = { ...unsigned, inputs: [{ ...unsigned.inputs[0]!, fulfillment }], id: '' } as Transaction;
   return { ...tx, id: transactionId({ ...tx, id: null }, crypto) };
 }
@@ -52,7 +77,9 @@ describe('verifyChartChain', () => {
     const txs = await chainOf(a, 2);
     const bad = await forged(a, txs[1]!, txs[0]!.id, { seq: 3, author: b.signKey });
     const result = await verifyChartChain(txs[0]!.id, [...txs, bad], { crypto });
-    expect(result.failure?.reason).toBe(`Version 3 (transaction ${bad.id}): The envelope names author ${b.signKey} but ${a.signKey} signed`);
+    expect(result.failure?.reason).toBe(
+      `Version 3 (transaction ${bad.id}): The envelope names author ${b.signKey} but ${a.signKey} signed`,
+    );
     expect(result.versions).toHaveLength(2);
   });
 
@@ -61,7 +88,9 @@ describe('verifyChartChain', () => {
     const txs = await chainOf(a, 2);
     const bad = await forged(b, txs[1]!, txs[0]!.id, { seq: 3, author: b.signKey });
     const result = await verifyChartChain(txs[0]!.id, [...txs, bad], { crypto });
-    expect(result.failure?.reason).toBe(`Version 3 (transaction ${bad.id}): InvalidSignature: Transaction signature is invalid.`);
+    expect(result.failure?.reason).toBe(
+      `Version 3 (transaction ${bad.id}): InvalidSignature: Transaction signature is invalid.`,
+    );
   });
 
   it('after custody passes, the new custodian writes and the old one no longer can', async () => {
@@ -73,27 +102,47 @@ describe('verifyChartChain', () => {
     expect(ok.failure).toBeNull();
     expect(ok.versions.map((v) => v.owner)).toEqual([a.signKey, b.signKey, b.signKey]);
     const byA = await forged(a, handover, txs[0]!.id, { seq: 3, author: a.signKey });
-    expect((await verifyChartChain(txs[0]!.id, [txs[0], handover, byA], { crypto })).failure?.reason).toMatch(/InvalidSignature/);
+    expect((await verifyChartChain(txs[0]!.id, [txs[0], handover, byA], { crypto })).failure?.reason).toMatch(
+      /InvalidSignature/,
+    );
   });
 
   it('a version numbered out of order, a fork, and a missing CREATE are each named', async () => {
     const a = doctor();
     const txs = await chainOf(a, 2);
     const skipped = await forged(a, txs[1]!, txs[0]!.id, { seq: 5, author: a.signKey });
-    expect((await verifyChartChain(txs[0]!.id, [...txs, skipped], { crypto })).failure?.reason).toBe(`Version 3 (transaction ${skipped.id}): The envelope says version 5 where version 3 stands`);
+    expect((await verifyChartChain(txs[0]!.id, [...txs, skipped], { crypto })).failure?.reason).toBe(
+      `Version 3 (transaction ${skipped.id}): The envelope says version 5 where version 3 stands`,
+    );
     const sibling = await forged(a, txs[0]!, txs[0]!.id, { seq: 2, author: a.signKey });
-    expect((await verifyChartChain(txs[0]!.id, [...txs, sibling], { crypto })).failure?.reason).toBe('2 transactions spend version 1: the history forks');
-    expect((await verifyChartChain(txs[0]!.id, [txs[1]], { crypto })).failure?.reason).toBe(`The chart's CREATE transaction ${txs[0]!.id} is missing from the node's answer`);
-    expect((await verifyChartChain(txs[0]!.id, [txs[0], txs[0]], { crypto })).failure?.reason).toBe(`The node returned transaction ${txs[0]!.id} twice`);
+    expect((await verifyChartChain(txs[0]!.id, [...txs, sibling], { crypto })).failure?.reason).toBe(
+      '2 transactions spend version 1: the history forks',
+    );
+    expect((await verifyChartChain(txs[0]!.id, [txs[1]], { crypto })).failure?.reason).toBe(
+      `The chart's CREATE transaction ${txs[0]!.id} is missing from the node's answer`,
+    );
+    expect((await verifyChartChain(txs[0]!.id, [txs[0], txs[0]], { crypto })).failure?.reason).toBe(
+      `The node returned transaction ${txs[0]!.id} twice`,
+    );
   });
 
   it('skips full validation of transactions it already knows, but still checks how they link', async () => {
     const a = doctor();
     const txs = await chainOf(a, 3);
     const validated: number[][] = [];
-    const validator = { validate: async (_answer: unknown, indices: readonly number[]) => { validated.push([...indices]); return indices.map(() => null); }, close: async () => undefined };
+    const validator = {
+      validate: async (_answer: unknown, indices: readonly number[]) => {
+        validated.push([...indices]);
+        return indices.map(() => null);
+      },
+      close: async () => undefined,
+    };
     const known = new Set([txs[0]!.id, txs[1]!.id]);
-    const result = await verifyChartChain(txs[0]!.id, txs, { crypto, validator, known: (tx) => known.has((tx as Transaction).id) });
+    const result = await verifyChartChain(txs[0]!.id, txs, {
+      crypto,
+      validator,
+      known: (tx) => known.has((tx as Transaction).id),
+    });
     expect(result.failure).toBeNull();
     expect(validated).toEqual([[2]]);
     // A known transaction in the wrong place is still refused: knowing it proves its content, not its position.
@@ -104,9 +153,17 @@ describe('verifyChartChain', () => {
   it('reports the validator’s verdict exactly as the reference words it', async () => {
     const a = doctor();
     const txs = await chainOf(a, 2);
-    const validator = { validate: async (_answer: unknown, indices: readonly number[]) => indices.map((i) => (i === 1 ? { type: 'InvalidSignature' as const, message: 'Transaction signature is invalid.' } : null)), close: async () => undefined };
+    const validator = {
+      validate: async (_answer: unknown, indices: readonly number[]) =>
+        indices.map((i) =>
+          i === 1 ? { type: 'InvalidSignature' as const, message: 'Transaction signature is invalid.' } : null,
+        ),
+      close: async () => undefined,
+    };
     const result = await verifyChartChain(txs[0]!.id, txs, { crypto, validator });
-    expect(result.failure?.reason).toBe(`Version 2 (transaction ${txs[1]!.id}): InvalidSignature: Transaction signature is invalid.`);
+    expect(result.failure?.reason).toBe(
+      `Version 2 (transaction ${txs[1]!.id}): InvalidSignature: Transaction signature is invalid.`,
+    );
     expect(result.failure?.checks.at(-1)).toMatchObject({ check: 'signatures', ok: false });
   });
 
@@ -116,6 +173,8 @@ describe('verifyChartChain', () => {
     const broken = { ...txs[1]!, outputs: null } as unknown as Transaction;
     const result = await verifyChartChain(txs[0]!.id, [txs[0], broken, txs[2]], { crypto });
     expect(result.versions).toHaveLength(1);
-    expect(result.failure?.reason).toMatch(/^Version 2 \(transaction [0-9a-f]{64}\): (InvalidHash|SchemaValidationError): /);
+    expect(result.failure?.reason).toMatch(
+      /^Version 2 \(transaction [0-9a-f]{64}\): (InvalidHash|SchemaValidationError): /,
+    );
   });
 });

@@ -3,7 +3,13 @@
 // chain from the chart's CREATE (each spends the previous one's only output), that each author owned what they
 // spent, and that every envelope is well formed and numbered in order. Opening envelopes is the caller's step.
 import { parseEnvelope, EnvelopeError, type Envelope } from '../../src-shared/crypto/envelope';
-import { fromBase64Url, parseFulfillment, toBase58, type CryptoProvider, type Transaction } from '../../src-shared/ledger';
+import {
+  fromBase64Url,
+  parseFulfillment,
+  toBase58,
+  type CryptoProvider,
+  type Transaction,
+} from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { inlineValidator, type AnswerValidator, type NodeAnswer, type Verdict } from './answer-validation';
 
@@ -63,22 +69,37 @@ interface Link {
 }
 
 /** Verifies the transactions a node returned for asset `assetId` (any order). */
-export async function verifyChartChain(assetId: string, raw: readonly unknown[], options: ChainOptions = {}): Promise<ChainVerification> {
+export async function verifyChartChain(
+  assetId: string,
+  raw: readonly unknown[],
+  options: ChainOptions = {},
+): Promise<ChainVerification> {
   const byId = new Map<string, number>();
   for (let index = 0; index < raw.length; index++) {
     const id = (raw[index] as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string') return fail(assetId, [], null, null, 'schema', 'The node returned a transaction without an id');
+    if (typeof id !== 'string')
+      return fail(assetId, [], null, null, 'schema', 'The node returned a transaction without an id');
     if (byId.has(id)) return fail(assetId, [], null, id, 'chain', `The node returned transaction ${id} twice`);
     byId.set(id, index);
   }
   const createIndex = byId.get(assetId);
-  if (createIndex === undefined) return fail(assetId, [], 1, assetId, 'chain', `The chart's CREATE transaction ${assetId} is missing from the node's answer`);
+  if (createIndex === undefined)
+    return fail(
+      assetId,
+      [],
+      1,
+      assetId,
+      'chain',
+      `The chart's CREATE transaction ${assetId} is missing from the node's answer`,
+    );
 
   // Index spenders by the output they spend; more than one spender of an output is a fork the ledger cannot hold.
   const spenders = new Map<string, number[]>();
   for (const [id, index] of byId) {
     if (id === assetId) continue;
-    const fulfills = (raw[index] as { inputs?: { fulfills?: { transaction_id?: unknown; output_index?: unknown } | null }[] }).inputs?.[0]?.fulfills;
+    const fulfills = (
+      raw[index] as { inputs?: { fulfills?: { transaction_id?: unknown; output_index?: unknown } | null }[] }
+    ).inputs?.[0]?.fulfills;
     const key = fulfills ? `${String(fulfills.transaction_id)}:${String(fulfills.output_index)}` : `orphan:${id}`;
     spenders.set(key, [...(spenders.get(key) ?? []), index]);
   }
@@ -107,7 +128,12 @@ export async function verifyChartChain(assetId: string, raw: readonly unknown[],
       result = verifyStep(assetId, links[i]!.tx, i + 1, (linked.at(-1) as VerifiedVersion | undefined) ?? null, null);
     } catch {
       // A transaction too malformed to link; its verdict (which comes first) names the problem.
-      result = { seq: i + 1, txId: null, reason: `Version ${i + 1}: the transaction cannot be read`, checks: [{ check: 'schema', ok: false, detail: 'The transaction cannot be read' }] };
+      result = {
+        seq: i + 1,
+        txId: null,
+        reason: `Version ${i + 1}: the transaction cannot be read`,
+        checks: [{ check: 'schema', ok: false, detail: 'The transaction cannot be read' }],
+      };
     }
     linked.push(result);
     if ('reason' in result) break;
@@ -116,38 +142,70 @@ export async function verifyChartChain(assetId: string, raw: readonly unknown[],
   const versions: VerifiedVersion[] = [];
   for (let i = 0; i < linked.length; i++) {
     const verdict = verdicts[i] ?? null;
-    if (verdict) return { assetId, versions, failure: verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdict) as ChainFailure };
+    if (verdict)
+      return {
+        assetId,
+        versions,
+        failure: verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdict) as ChainFailure,
+      };
     const result = linked[i]!;
     if ('reason' in result) return { assetId, versions, failure: result };
     versions.push(result);
   }
   if (fork !== null) {
     const last = versions.at(-1)!;
-    return fail(assetId, versions, last.seq + 1, null, 'chain', `${fork} transactions spend version ${last.seq}: the history forks`);
+    return fail(
+      assetId,
+      versions,
+      last.seq + 1,
+      null,
+      'chain',
+      `${fork} transactions spend version ${last.seq}: the history forks`,
+    );
   }
   if (links.length !== byId.size) {
     const linked = new Set(versions.map((v) => v.txId));
     const stray = [...byId.keys()].find((id) => !linked.has(id));
-    return fail(assetId, versions, null, stray ?? null, 'chain', `Transaction ${stray} does not continue this chart's chain`);
+    return fail(
+      assetId,
+      versions,
+      null,
+      stray ?? null,
+      'chain',
+      `Transaction ${stray} does not continue this chart's chain`,
+    );
   }
   return { assetId, versions, failure: null };
 }
 
 /** Full validation of every linked transaction not known already, in one batch (split across workers if large). */
-async function validateLinks(raw: readonly unknown[], links: readonly Link[], options: ChainOptions): Promise<(Verdict | undefined)[]> {
+async function validateLinks(
+  raw: readonly unknown[],
+  links: readonly Link[],
+  options: ChainOptions,
+): Promise<(Verdict | undefined)[]> {
   const pending = links.map((link, position) => ({ link, position })).filter(({ link }) => !options.known?.(link.tx));
   const verdicts: (Verdict | undefined)[] = links.map(() => null);
   if (pending.length === 0) return verdicts;
   const validator = options.validator ?? inlineValidator(options.crypto ?? nativeLedgerCrypto);
   const answer: NodeAnswer = { json: options.json ?? JSON.stringify(raw), txs: raw };
-  const results = await validator.validate(answer, pending.map(({ link }) => link.index));
+  const results = await validator.validate(
+    answer,
+    pending.map(({ link }) => link.index),
+  );
   pending.forEach(({ position }, i) => {
     verdicts[position] = results[i];
   });
   return verdicts;
 }
 
-function verifyStep(assetId: string, tx: Transaction, seq: number, previous: VerifiedVersion | null, verdict: Verdict): VerifiedVersion | ChainFailure {
+function verifyStep(
+  assetId: string,
+  tx: Transaction,
+  seq: number,
+  previous: VerifiedVersion | null,
+  verdict: Verdict,
+): VerifiedVersion | ChainFailure {
   const checks: CheckResult[] = [];
   const txId = typeof tx.id === 'string' ? tx.id : null;
   const failWith = (check: CheckName, detail: string): ChainFailure => {
@@ -157,19 +215,32 @@ function verifyStep(assetId: string, tx: Transaction, seq: number, previous: Ver
 
   if (verdict) {
     const { type, message } = verdict;
-    const check: CheckName = type === 'InvalidHash' ? 'id' : type === 'InvalidSignature' ? 'signatures' : type === 'SchemaValidationError' ? 'schema' : 'chain';
+    const check: CheckName =
+      type === 'InvalidHash'
+        ? 'id'
+        : type === 'InvalidSignature'
+          ? 'signatures'
+          : type === 'SchemaValidationError'
+            ? 'schema'
+            : 'chain';
     return failWith(check, `${type}: ${message}`);
   }
   checks.push({ check: 'id', ok: true, detail: 'The id is the SHA3-256 of the transaction body' });
   checks.push({ check: 'signatures', ok: true, detail: 'Every signature verifies' });
 
   if (previous === null) {
-    if (tx.operation !== 'CREATE' || tx.id !== assetId) return failWith('chain', 'The first version is not the chart\'s CREATE');
+    if (tx.operation !== 'CREATE' || tx.id !== assetId)
+      return failWith('chain', "The first version is not the chart's CREATE");
     const data = (tx.asset as { data?: { type?: unknown } | null }).data;
     if (data?.type !== CHART_ASSET_TYPE) return failWith('chain', `The asset is not a ${CHART_ASSET_TYPE} chart`);
   } else {
     const fulfills = tx.inputs[0]?.fulfills;
-    if (tx.operation !== 'TRANSFER' || tx.inputs.length !== 1 || fulfills?.transaction_id !== previous.txId || fulfills.output_index !== 0) {
+    if (
+      tx.operation !== 'TRANSFER' ||
+      tx.inputs.length !== 1 ||
+      fulfills?.transaction_id !== previous.txId ||
+      fulfills.output_index !== 0
+    ) {
       return failWith('chain', `It does not spend version ${previous.seq}`);
     }
     if ((tx.asset as { id?: unknown }).id !== assetId) return failWith('chain', 'It belongs to another asset');
@@ -182,18 +253,28 @@ function verifyStep(assetId: string, tx: Transaction, seq: number, previous: Ver
   } catch (error) {
     return failWith('envelope', error instanceof EnvelopeError ? error.message : 'The envelope cannot be read');
   }
-  if (envelope.seq !== seq) return failWith('envelope', `The envelope says version ${envelope.seq} where version ${seq} stands`);
-  if ((seq === 1) !== (envelope.action === 'create')) return failWith('envelope', `Version ${seq} cannot be a "${envelope.action}"`);
+  if (envelope.seq !== seq)
+    return failWith('envelope', `The envelope says version ${envelope.seq} where version ${seq} stands`);
+  if ((seq === 1) !== (envelope.action === 'create'))
+    return failWith('envelope', `Version ${seq} cannot be a "${envelope.action}"`);
   if (seq > 1 && envelope.chart !== assetId) return failWith('envelope', 'The envelope names another chart');
 
   const owner = singleOwner(tx);
   if (!owner) return failWith('chain', 'The chart output must be one unit owned by one key');
   const signer = signerOf(tx);
-  if (signer !== envelope.author) return failWith('owner', `The envelope names author ${envelope.author} but ${signer ?? 'nobody'} signed`);
+  if (signer !== envelope.author)
+    return failWith('owner', `The envelope names author ${envelope.author} but ${signer ?? 'nobody'} signed`);
   if (previous && previous.owner !== envelope.author) {
-    return failWith('owner', `The author ${envelope.author} did not own version ${previous.seq}; ${previous.owner} did`);
+    return failWith(
+      'owner',
+      `The author ${envelope.author} did not own version ${previous.seq}; ${previous.owner} did`,
+    );
   }
-  checks.push({ check: 'owner', ok: true, detail: previous ? `The author owned version ${previous.seq}` : 'The author issued the chart' });
+  checks.push({
+    check: 'owner',
+    ok: true,
+    detail: previous ? `The author owned version ${previous.seq}` : 'The author issued the chart',
+  });
   checks.push({ check: 'envelope', ok: true, detail: 'The envelope is well formed' });
   return { seq, txId: tx.id, tx, envelope, author: envelope.author, owner, checks };
 }
@@ -220,6 +301,13 @@ function signerOf(tx: Transaction): string | null {
   }
 }
 
-function fail(assetId: string, versions: VerifiedVersion[], seq: number | null, txId: string | null, check: CheckName, reason: string): ChainVerification {
+function fail(
+  assetId: string,
+  versions: VerifiedVersion[],
+  seq: number | null,
+  txId: string | null,
+  check: CheckName,
+  reason: string,
+): ChainVerification {
   return { assetId, versions, failure: { seq, txId, reason, checks: [{ check, ok: false, detail: reason }] } };
 }

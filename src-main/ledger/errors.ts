@@ -5,7 +5,9 @@ export class NodeUnreachableError extends Error {
   override readonly name = 'NodeUnreachableError';
   readonly code = 'NodeUnreachable';
   constructor(readonly attempts: { nodeUrl: string; error: string }[]) {
-    super(`No ledger node answered: ${attempts.map((a) => `${a.nodeUrl} (${a.error})`).join('; ') || 'no node configured'}`);
+    super(
+      `No ledger node answered: ${attempts.map((a) => `${a.nodeUrl} (${a.error})`).join('; ') || 'no node configured'}`,
+    );
   }
 }
 
@@ -13,7 +15,11 @@ export class NodeUnreachableError extends Error {
 export class NodeRejectedError extends Error {
   override readonly name = 'NodeRejectedError';
   readonly code = 'NodeRejected';
-  constructor(readonly nodeUrl: string, readonly httpStatus: number, readonly reason: string) {
+  constructor(
+    readonly nodeUrl: string,
+    readonly httpStatus: number,
+    readonly reason: string,
+  ) {
     super(`The ledger node ${nodeUrl} rejected the transaction: ${reason}`);
   }
 }
@@ -22,7 +28,10 @@ export class NodeRejectedError extends Error {
 export class NodeAnswerError extends Error {
   override readonly name = 'NodeAnswerError';
   readonly code = 'NodeAnswer';
-  constructor(readonly nodeUrl: string, message: string) {
+  constructor(
+    readonly nodeUrl: string,
+    message: string,
+  ) {
     super(`${nodeUrl}: ${message}`);
   }
 }

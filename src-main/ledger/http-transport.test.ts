@@ -16,7 +16,10 @@ afterEach(async () => {
   }
 });
 
-async function serve(handler: http.RequestListener, options: http.ServerOptions = {}): Promise<{ url: string; sockets: () => number }> {
+async function serve(
+  handler: http.RequestListener,
+  options: http.ServerOptions = {},
+): Promise<{ url: string; sockets: () => number }> {
   let sockets = 0;
   const server = http.createServer(options, handler);
   server.on('connection', () => sockets++);
@@ -43,7 +46,8 @@ describe('HttpTransport', () => {
       });
     });
     const t = transport();
-    for (let i = 0; i < 20; i++) expect(await t.get(`${server.url}/x`, 1000)).toEqual({ status: 200, text: '{"ok":true}' });
+    for (let i = 0; i < 20; i++)
+      expect(await t.get(`${server.url}/x`, 1000)).toEqual({ status: 200, text: '{"ok":true}' });
     expect(await t.post(`${server.url}/y`, '{"a":"é"}', 1000)).toMatchObject({ status: 200 });
     // undici may open a second connection while the first is being handed back to its pool; never one per request.
     expect(server.sockets()).toBeLessThanOrEqual(2);
@@ -51,9 +55,14 @@ describe('HttpTransport', () => {
   });
 
   it('gives back error answers with their body (the node’s reason), not as exceptions', async () => {
-    const server = await serve((_req, res) => res.writeHead(400).end('{"message":"Invalid transaction (DoubleSpend): input `x` was already spent","status":400}'));
+    const server = await serve((_req, res) =>
+      res
+        .writeHead(400)
+        .end('{"message":"Invalid transaction (DoubleSpend): input `x` was already spent","status":400}'),
+    );
     expect(await transport().post(`${server.url}/api/v1/transactions`, '{}', 1000)).toEqual({
-      status: 400, text: '{"message":"Invalid transaction (DoubleSpend): input `x` was already spent","status":400}',
+      status: 400,
+      text: '{"message":"Invalid transaction (DoubleSpend): input `x` was already spent","status":400}',
     });
   });
 
@@ -96,14 +105,18 @@ describe('HttpTransport', () => {
       res.end('y');
     });
     const t = transport(16 * 1024);
-    await expect(t.get(`${server.url}/big`, 2000)).rejects.toThrow(/the answer to http:\/\/127\.0\.0\.1:\d+\/big is larger than 16384 bytes/);
+    await expect(t.get(`${server.url}/big`, 2000)).rejects.toThrow(
+      /the answer to http:\/\/127\.0\.0\.1:\d+\/big is larger than 16384 bytes/,
+    );
     expect(await t.get(`${server.url}/small`, 1000)).toEqual({ status: 200, text: 'y' });
   });
 
   it('answers many concurrent requests, each with its own body', async () => {
     const server = await serve((req, res) => res.end(JSON.stringify({ path: req.url, pad: 'p'.repeat(5000) })));
     const t = transport();
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => t.get(`${server.url}/n/${i}?q=${i}`, 5000)));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => t.get(`${server.url}/n/${i}?q=${i}`, 5000)),
+    );
     answers.forEach((a, i) => expect((JSON.parse(a.text) as { path: string }).path).toBe(`/n/${i}?q=${i}`));
   });
 

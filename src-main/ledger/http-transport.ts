@@ -53,12 +53,14 @@ export class HttpTransport {
     extra: Readonly<Record<string, string>> = {},
   ): Promise<HttpAnswer> {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TransportError(`"${url}" is not an http(s) URL`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new TransportError(`"${url}" is not an http(s) URL`);
     try {
       return await this.once(parsed, method, body, timeoutMs, extra);
     } catch (error) {
       // A kept-alive connection the server closed just as it was reused: the request never reached it; send again.
-      if (STALE_CONNECTION.has((error as { code?: string }).code ?? '')) return this.once(parsed, method, body, timeoutMs, extra);
+      if (STALE_CONNECTION.has((error as { code?: string }).code ?? ''))
+        return this.once(parsed, method, body, timeoutMs, extra);
       throw error;
     }
   }
@@ -113,7 +115,8 @@ export class HttpTransport {
         },
         onResponseData(_c, chunk) {
           size += chunk.length;
-          if (size > maxBytes) fail(new TransportError(`the answer to ${url.href} is larger than ${formatBytes(maxBytes)}`));
+          if (size > maxBytes)
+            fail(new TransportError(`the answer to ${url.href} is larger than ${formatBytes(maxBytes)}`));
           else chunks.push(chunk);
         },
         onResponseEnd() {

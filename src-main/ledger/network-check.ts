@@ -11,7 +11,15 @@
 import { createHash } from 'node:crypto';
 import type { NetworkCheck } from '../../src-shared/ipc/network-check';
 import { formatNetworkReport } from './network-report';
-import { advertisedStreamProblem, blockTransactionIds, describeFailure, openStream, probeNode, type HeadersFor, type Probe } from './network-probe';
+import {
+  advertisedStreamProblem,
+  blockTransactionIds,
+  describeFailure,
+  openStream,
+  probeNode,
+  type HeadersFor,
+  type Probe,
+} from './network-probe';
 
 export interface NetworkCheckOptions {
   /** Per request and for each stream to open. */
@@ -28,7 +36,10 @@ export interface NetworkCheckOptions {
 type Problem = NetworkCheck['problems'][number];
 
 function validatorsLabel(validators: { key: string; power: number }[]): string {
-  const digest = createHash('sha256').update(validators.map((v) => `${v.key}:${v.power}`).join('\n')).digest('hex').slice(0, 8);
+  const digest = createHash('sha256')
+    .update(validators.map((v) => `${v.key}:${v.power}`).join('\n'))
+    .digest('hex')
+    .slice(0, 8);
   const power = validators.reduce((sum, v) => sum + v.power, 0);
   return `${validators.length} validator${validators.length === 1 ? '' : 's'}, total power ${power}, key fingerprint ${digest}`;
 }
@@ -58,21 +69,30 @@ export async function checkNetwork(urls: readonly string[], options: NetworkChec
   }
 
   // Streams: every reachable node's advertised URL must open from here (checked together, reported in node order).
-  const streamProblems = await Promise.all(probes.map(async (p): Promise<Problem | null> => {
-    if (!p.check.reachable) return null;
-    const problem = advertisedStreamProblem(p.check.url, p.check.streamUrl);
-    if (problem) {
-      p.check.streamOpens = false;
-      return { severity: 'failed', message: `${name(p)} ${problem}.` };
-    }
-    const error = await openStream(p.check.streamUrl!, timeoutMs, headersFor(p.base!));
-    p.check.streamOpens = error === null;
-    if (error) return { severity: 'failed', message: `${name(p)}: its event stream ${p.check.streamUrl} does not open: ${error}.` };
-    if (p.check.url.startsWith('https:') && p.check.streamUrl!.startsWith('ws:')) {
-      return { severity: 'warning', message: `${name(p)} is reached over https but advertises its stream without TLS (${p.check.streamUrl}): set BDB_WS_ADVERTISED_SCHEME=wss behind the proxy.` };
-    }
-    return null;
-  }));
+  const streamProblems = await Promise.all(
+    probes.map(async (p): Promise<Problem | null> => {
+      if (!p.check.reachable) return null;
+      const problem = advertisedStreamProblem(p.check.url, p.check.streamUrl);
+      if (problem) {
+        p.check.streamOpens = false;
+        return { severity: 'failed', message: `${name(p)} ${problem}.` };
+      }
+      const error = await openStream(p.check.streamUrl!, timeoutMs, headersFor(p.base!));
+      p.check.streamOpens = error === null;
+      if (error)
+        return {
+          severity: 'failed',
+          message: `${name(p)}: its event stream ${p.check.streamUrl} does not open: ${error}.`,
+        };
+      if (p.check.url.startsWith('https:') && p.check.streamUrl!.startsWith('ws:')) {
+        return {
+          severity: 'warning',
+          message: `${name(p)} is reached over https but advertises its stream without TLS (${p.check.streamUrl}): set BDB_WS_ADVERTISED_SCHEME=wss behind the proxy.`,
+        };
+      }
+      return null;
+    }),
+  );
   problems.push(...streamProblems.filter((p): p is Problem => p !== null));
 
   // Chains: group by validator set and the contents of one block every node has.
@@ -90,7 +110,14 @@ export async function checkNetwork(urls: readonly string[], options: NetworkChec
           break;
         }
       }
-      const contents = await Promise.all(comparable.map((p) => blockTransactionIds(p.base!, compareAt, timeoutMs, headersFor(p.base!)).then((ids) => ids.join(','), (error) => `unreadable: ${describeFailure(error, timeoutMs)}`)));
+      const contents = await Promise.all(
+        comparable.map((p) =>
+          blockTransactionIds(p.base!, compareAt, timeoutMs, headersFor(p.base!)).then(
+            (ids) => ids.join(','),
+            (error) => `unreadable: ${describeFailure(error, timeoutMs)}`,
+          ),
+        ),
+      );
       const groups = new Map<string, Probe[]>();
       comparable.forEach((p, i) => {
         const key = `${validatorsLabel(p.validators!)}|${contents[i]}`;
@@ -102,44 +129,78 @@ export async function checkNetwork(urls: readonly string[], options: NetworkChec
         chains.push({ label, validators: key.split('|')[0]!, nodes: members.map((m) => m.index) });
       });
       if (compareAt === 0 || contents.every((c) => c === '')) {
-        notes.push(`No transactions at or just below height ${lowest}: the nodes were compared by their validators only.`);
+        notes.push(
+          `No transactions at or just below height ${lowest}: the nodes were compared by their validators only.`,
+        );
       } else {
         notes.push(`Chains compared by validators and by the transactions in block ${compareAt}.`);
       }
     } catch (error) {
-      problems.push({ severity: 'failed', message: `The chains could not be compared: ${describeFailure(error, timeoutMs)}.` });
+      problems.push({
+        severity: 'failed',
+        message: `The chains could not be compared: ${describeFailure(error, timeoutMs)}.`,
+      });
     }
     if (chains.length > 1) {
-      const list = chains.map((c) => `chain ${c.label}: node${c.nodes.length > 1 ? 's' : ''} ${c.nodes.join(', ')}`).join('; ');
-      problems.push({ severity: 'failed', message: `The nodes are on ${chains.length} different chains (${list}). Nodes of one network share one genesis: see "Joining a network" in docker/README.md.` });
+      const list = chains
+        .map((c) => `chain ${c.label}: node${c.nodes.length > 1 ? 's' : ''} ${c.nodes.join(', ')}`)
+        .join('; ');
+      problems.push({
+        severity: 'failed',
+        message: `The nodes are on ${chains.length} different chains (${list}). Nodes of one network share one genesis: see "Joining a network" in docker/README.md.`,
+      });
     }
     for (const chain of chains) {
       const members = probes.filter((p) => p.check.chain === chain.label);
       const top = Math.max(...members.map((p) => p.check.height!));
       for (const p of members) {
         const behind = top - p.check.height!;
-        if (behind > tolerance) problems.push({ severity: 'warning', message: `${name(p)} is ${behind} blocks behind (height ${p.check.height} of ${top}): it is catching up, or cut off from its peers.` });
+        if (behind > tolerance)
+          problems.push({
+            severity: 'warning',
+            message: `${name(p)} is ${behind} blocks behind (height ${p.check.height} of ${top}): it is catching up, or cut off from its peers.`,
+          });
       }
       const spread = top - Math.min(...members.map((p) => p.check.height!));
-      if (spread > 0 && spread <= tolerance) notes.push(`Heights on chain ${chain.label} differ by ${spread}: blocks committed while the check ran.`);
+      if (spread > 0 && spread <= tolerance)
+        notes.push(`Heights on chain ${chain.label} differ by ${spread}: blocks committed while the check ran.`);
     }
   }
   const versions = new Set(probes.map((p) => p.check.version).filter(Boolean));
-  if (versions.size > 1) problems.push({ severity: 'warning', message: `The nodes run different BigchainDB versions: ${[...versions].join(', ')}.` });
+  if (versions.size > 1)
+    problems.push({
+      severity: 'warning',
+      message: `The nodes run different BigchainDB versions: ${[...versions].join(', ')}.`,
+    });
   if (urls.length === 1) notes.push('Only one node is configured: the app has no node to fail over to.');
-  notes.push('The chain id is not part of BigchainDB\'s HTTP API: on a node\'s host, `curl -s 127.0.0.1:<RPC port>/status` shows Tendermint\'s chain_id and latest_block_height.');
+  notes.push(
+    "The chain id is not part of BigchainDB's HTTP API: on a node's host, `curl -s 127.0.0.1:<RPC port>/status` shows Tendermint's chain_id and latest_block_height.",
+  );
 
   const failed = problems.some((p) => p.severity === 'failed');
   const verdict: NetworkCheck['verdict'] = failed ? 'failed' : problems.length ? 'warning' : 'ok';
   const answering = probes.filter((p) => p.check.reachable).length;
   const heights = probes.map((p) => p.check.height).filter((h): h is number => h !== null);
-  const summary = verdict === 'ok'
-    ? `All ${urls.length} node${urls.length === 1 ? '' : 's'} answer, on one chain at height ${Math.max(...heights)}; every event stream opens.`
-    : [
-      answering < urls.length ? `${urls.length - answering} of ${urls.length} node${urls.length === 1 ? '' : 's'} do${urls.length - answering === 1 ? 'es' : ''} not answer` : null,
-      chains.length > 1 ? `${chains.length} different chains` : null,
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} (see below)`,
-    ].filter(Boolean).join('; ') + '.';
-  const result: Omit<NetworkCheck, 'text'> = { checkedAt, verdict, summary, nodes: probes.map((p) => p.check), chains, problems, notes };
+  const summary =
+    verdict === 'ok'
+      ? `All ${urls.length} node${urls.length === 1 ? '' : 's'} answer, on one chain at height ${Math.max(...heights)}; every event stream opens.`
+      : [
+          answering < urls.length
+            ? `${urls.length - answering} of ${urls.length} node${urls.length === 1 ? '' : 's'} do${urls.length - answering === 1 ? 'es' : ''} not answer`
+            : null,
+          chains.length > 1 ? `${chains.length} different chains` : null,
+          `${problems.length} problem${problems.length === 1 ? '' : 's'} (see below)`,
+        ]
+          .filter(Boolean)
+          .join('; ') + '.';
+  const result: Omit<NetworkCheck, 'text'> = {
+    checkedAt,
+    verdict,
+    summary,
+    nodes: probes.map((p) => p.check),
+    chains,
+    problems,
+    notes,
+  };
   return { ...result, text: formatNetworkReport(result) };
 }

@@ -28,8 +28,16 @@ export function describeFailure(error: unknown, timeoutMs: number): string {
 /** Extra request headers for one node: the embedded node's bearer token, nothing for a hospital's BigchainDB. */
 export type HeadersFor = (base: string) => Record<string, string>;
 
-async function getJson(url: string, timeoutMs: number, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: { ...headers, accept: 'application/json' } });
+async function getJson(
+  url: string,
+  timeoutMs: number,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'error',
+    headers: { ...headers, accept: 'application/json' },
+  });
   const text = await res.text();
   let body: unknown = null;
   try {
@@ -41,8 +49,18 @@ async function getJson(url: string, timeoutMs: number, headers: Record<string, s
 }
 
 /** HEAD, so probing the height does not download whole blocks (Flask answers HEAD for every GET route). */
-async function blockExists(base: string, height: number, timeoutMs: number, headers: Record<string, string>): Promise<boolean> {
-  const { status } = await fetch(`${base}/api/v1/blocks/${height}`, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers });
+async function blockExists(
+  base: string,
+  height: number,
+  timeoutMs: number,
+  headers: Record<string, string>,
+): Promise<boolean> {
+  const { status } = await fetch(`${base}/api/v1/blocks/${height}`, {
+    method: 'HEAD',
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'error',
+    headers,
+  });
   if (status === 200) return true;
   if (status === 404) return false;
   throw new NodeAnswerError(`GET /api/v1/blocks/${height} answered HTTP ${status}`);
@@ -65,7 +83,12 @@ async function latestHeight(base: string, timeoutMs: number, headers: Record<str
   return known;
 }
 
-export async function blockTransactionIds(base: string, height: number, timeoutMs: number, headers: Record<string, string>): Promise<string[]> {
+export async function blockTransactionIds(
+  base: string,
+  height: number,
+  timeoutMs: number,
+  headers: Record<string, string>,
+): Promise<string[]> {
   const { status, body } = await getJson(`${base}/api/v1/blocks/${height}`, timeoutMs, headers);
   if (status !== 200) throw new NodeAnswerError(`GET /api/v1/blocks/${height} answered HTTP ${status}`);
   const txs = (body as { transactions?: unknown }).transactions;
@@ -75,10 +98,19 @@ export async function blockTransactionIds(base: string, height: number, timeoutM
 
 export function parseValidators(body: unknown): { key: string; power: number }[] {
   if (!Array.isArray(body)) throw new NodeAnswerError('GET /api/v1/validators did not answer a list');
-  return body.map((v: { public_key?: { value?: unknown }; pub_key?: { value?: unknown; data?: unknown }; voting_power?: unknown; power?: unknown }) => ({
-    key: String(v.public_key?.value ?? v.pub_key?.value ?? v.pub_key?.data ?? ''),
-    power: Number(v.voting_power ?? v.power ?? 0),
-  })).sort((a, b) => a.key.localeCompare(b.key));
+  return body
+    .map(
+      (v: {
+        public_key?: { value?: unknown };
+        pub_key?: { value?: unknown; data?: unknown };
+        voting_power?: unknown;
+        power?: unknown;
+      }) => ({
+        key: String(v.public_key?.value ?? v.pub_key?.value ?? v.pub_key?.data ?? ''),
+        power: Number(v.voting_power ?? v.power ?? 0),
+      }),
+    )
+    .sort((a, b) => a.key.localeCompare(b.key));
 }
 
 export function openStream(url: string, timeoutMs: number, headers: Record<string, string>): Promise<string | null> {
@@ -97,13 +129,25 @@ export function openStream(url: string, timeoutMs: number, headers: Record<strin
       resolve(error);
     };
     socket.once('open', () => done(null));
-    socket.once('unexpected-response', (_req, res) => done(`the server answered HTTP ${res.statusCode} instead of opening a WebSocket`));
+    socket.once('unexpected-response', (_req, res) =>
+      done(`the server answered HTTP ${res.statusCode} instead of opening a WebSocket`),
+    );
     socket.once('error', (error) => done(error.message || String(error)));
   });
 }
 
 export async function probeNode(index: number, url: string, timeoutMs: number, headersFor: HeadersFor): Promise<Probe> {
-  const check: NetworkNodeCheck = { url, reachable: false, version: null, latencyMs: null, height: null, chain: null, streamUrl: null, streamOpens: null, error: null };
+  const check: NetworkNodeCheck = {
+    url,
+    reachable: false,
+    version: null,
+    latencyMs: null,
+    height: null,
+    chain: null,
+    streamUrl: null,
+    streamOpens: null,
+    error: null,
+  };
   let base: string;
   try {
     base = nodeBase(url);
@@ -118,12 +162,20 @@ export async function probeNode(index: number, url: string, timeoutMs: number, h
     check.latencyMs = Math.round(performance.now() - started);
     if (root.status !== 200) throw new NodeAnswerError(`GET / answered HTTP ${root.status}`);
     const doc = root.body as { version?: unknown; api?: { v1?: { streams?: unknown } } } | null;
-    if (!doc || typeof doc !== 'object' || !doc.api?.v1) throw new NodeAnswerError('this server answered, but it is not a BigchainDB node (no api.v1 in its root document)');
+    if (!doc || typeof doc !== 'object' || !doc.api?.v1)
+      throw new NodeAnswerError(
+        'this server answered, but it is not a BigchainDB node (no api.v1 in its root document)',
+      );
     check.reachable = true;
     check.version = typeof doc.version === 'string' ? doc.version : null;
     check.streamUrl = typeof doc.api.v1.streams === 'string' ? doc.api.v1.streams : null;
   } catch (error) {
-    return { index, base, check: { ...check, error: `does not answer: ${describeFailure(error, timeoutMs)}` }, validators: null };
+    return {
+      index,
+      base,
+      check: { ...check, error: `does not answer: ${describeFailure(error, timeoutMs)}` },
+      validators: null,
+    };
   }
   let validators: Probe['validators'] = null;
   try {
@@ -146,11 +198,11 @@ export function advertisedStreamProblem(nodeUrl: string, streamUrl: string | nul
   } catch {
     return `advertises an event-stream URL that is not a URL: ${streamUrl}`;
   }
-  if (stream.protocol !== 'ws:' && stream.protocol !== 'wss:') return `advertises an event stream that is not ws:// or wss://: ${streamUrl}`;
+  if (stream.protocol !== 'ws:' && stream.protocol !== 'wss:')
+    return `advertises an event stream that is not ws:// or wss://: ${streamUrl}`;
   // The classic mistake: BigchainDB started without BDB_PUBLIC_HOST advertises localhost (or the 0.0.0.0 bind address).
   if (LOOPBACK.test(stream.hostname) && !LOOPBACK.test(new URL(nodeUrl).hostname)) {
     return `advertises its event stream at ${streamUrl}, which workstations cannot reach: set BDB_PUBLIC_HOST in the node's .env (docker/README.md)`;
   }
   return null;
 }
-

@@ -15,7 +15,9 @@ export function formatNetworkReport(check: Omit<NetworkCheck, 'text'>): string {
       lines.push(`  answers:  NO - ${node.error ?? 'no answer'}`);
       return;
     }
-    lines.push(`  answers:  yes${node.version ? `, BigchainDB ${node.version}` : ''}${node.latencyMs !== null ? `, ${node.latencyMs} ms` : ''}`);
+    lines.push(
+      `  answers:  yes${node.version ? `, BigchainDB ${node.version}` : ''}${node.latencyMs !== null ? `, ${node.latencyMs} ms` : ''}`,
+    );
     const chain = check.chains.find((c) => c.label === node.chain);
     lines.push(`  chain:    ${chain ? `${chain.label} (${chain.validators})` : 'not compared'}`);
     lines.push(`  height:   ${node.height ?? 'unknown'}`);

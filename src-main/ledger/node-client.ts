@@ -57,7 +57,6 @@ export interface OutputRef {
   output_index: number;
 }
 
-
 export class LedgerNodeClient {
   private preferred = 0;
   private readonly urls: () => readonly string[];
@@ -113,7 +112,9 @@ export class LedgerNodeClient {
   /** The asset's latest transaction as the node sees it (a list of one, or empty): a cheap "has it changed?". */
   async lastTransaction(assetId: string): Promise<Answer<unknown[]>> {
     if (!HEX64.test(assetId)) throw new TypeError(`"${assetId}" is not an asset id`);
-    return this.read(`transactions?asset_id=${assetId}&last_tx=true`, (got, base) => listAnswer(got, base, 'transactions'));
+    return this.read(`transactions?asset_id=${assetId}&last_tx=true`, (got, base) =>
+      listAnswer(got, base, 'transactions'),
+    );
   }
 
   /** Metadata text search; limit 0 = no limit. */
@@ -130,7 +131,10 @@ export class LedgerNodeClient {
   }
 
   async searchAssets(text: string, limit = 0): Promise<Answer<{ id: string; data: unknown }[]>> {
-    return this.read(`assets?${searchQuery(text, limit)}`, (got, base) => listAnswer(got, base, 'assets') as { id: string; data: unknown }[]);
+    return this.read(
+      `assets?${searchQuery(text, limit)}`,
+      (got, base) => listAnswer(got, base, 'assets') as { id: string; data: unknown }[],
+    );
   }
 
   async listOutputs(publicKey: string, { spent }: { spent?: boolean } = {}): Promise<Answer<OutputRef[]>> {
@@ -140,7 +144,11 @@ export class LedgerNodeClient {
       const outputs = listAnswer(got, base, 'outputs');
       for (const o of outputs) {
         const ref = o as Partial<OutputRef> | null;
-        if (typeof ref?.transaction_id !== 'string' || !HEX64.test(ref.transaction_id) || !Number.isInteger(ref.output_index)) {
+        if (
+          typeof ref?.transaction_id !== 'string' ||
+          !HEX64.test(ref.transaction_id) ||
+          !Number.isInteger(ref.output_index)
+        ) {
           throw new NodeAnswerError(base, 'an outputs entry is not a transaction id and output index');
         }
       }
@@ -156,7 +164,8 @@ export class LedgerNodeClient {
     if (!HEX64.test(txId)) throw new TypeError(`"${txId}" is not a transaction id`);
     return this.read(`blocks?transaction_id=${txId}`, (got, base) => {
       const heights = listAnswer(got, base, 'blocks');
-      if (!heights.every((h) => Number.isSafeInteger(h) && (h as number) >= 0)) throw new NodeAnswerError(base, 'a block height is not a whole number');
+      if (!heights.every((h) => Number.isSafeInteger(h) && (h as number) >= 0))
+        throw new NodeAnswerError(base, 'a block height is not a whole number');
       return heights as number[];
     });
   }
@@ -178,12 +187,18 @@ export class LedgerNodeClient {
       const got = { ...(await this.transport.post(url, body, this.postTimeoutMs, this.authorization(base))), url };
       if (got.status >= 500 || ACCESS_REFUSED.has(got.status)) throw new ServerError(got.status, url);
       if (got.status === 202) {
-        if ((parseJson(got, base) as { id?: unknown } | null)?.id !== tx.id) throw new NodeAnswerError(base, 'the node echoed a different transaction');
+        if ((parseJson(got, base) as { id?: unknown } | null)?.id !== tx.id)
+          throw new NodeAnswerError(base, 'the node echoed a different transaction');
         return mode === 'commit' ? 'committed' : 'accepted';
       }
       // Refused. If the node holds the transaction already, it is a duplicate, which counts as committed.
-      const stored = await this.transport.get(`${base}/api/v1/transactions/${tx.id}`, this.readTimeoutMs, this.authorization(base));
-      if (stored.status === 200 && (JSON.parse(stored.text) as { id?: unknown } | null)?.id === tx.id) return 'duplicate';
+      const stored = await this.transport.get(
+        `${base}/api/v1/transactions/${tx.id}`,
+        this.readTimeoutMs,
+        this.authorization(base),
+      );
+      if (stored.status === 200 && (JSON.parse(stored.text) as { id?: unknown } | null)?.id === tx.id)
+        return 'duplicate';
       throw new NodeRejectedError(base, got.status, reasonOf(got.text, got.status));
     });
   }
@@ -231,7 +246,10 @@ const ACCESS_REFUSED = new Set([401, 403, 421]);
 
 /** A 5xx answer or an access refusal: that node is in trouble, the next one may not be. */
 class ServerError extends Error {
-  constructor(readonly status: number, url: string) {
+  constructor(
+    readonly status: number,
+    url: string,
+  ) {
     super(answered(status, url));
   }
 }
@@ -276,6 +294,7 @@ function reasonOf(body: string, status: number): string {
 
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error) return String((error as { message: unknown }).message);
+  if (typeof error === 'object' && error !== null && 'message' in error)
+    return String((error as { message: unknown }).message);
   return String(error);
 }

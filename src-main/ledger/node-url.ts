@@ -3,7 +3,8 @@
 /** 'http://host:9984/api/v1/x' → 'http://host:9984' (origin plus any path prefix before /api/v1). */
 export function nodeBase(url: string): string {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`"${url}" is not an http(s) URL`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TypeError(`"${url}" is not an http(s) URL`);
   const path = parsed.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
   return `${parsed.origin}${path}`;
 }

@@ -29,7 +29,8 @@ function legacyDir(extra: Record<string, string> = {}): string {
   const d = mkdtempSync(join(tmpdir(), 'hc-outbox-legacy-'));
   dirs.push(d);
   chmodSync(d, 0o755);
-  for (const [name, text] of Object.entries({ ...files, ...extra })) writeFileSync(join(d, name), text, { mode: 0o600 });
+  for (const [name, text] of Object.entries({ ...files, ...extra }))
+    writeFileSync(join(d, name), text, { mode: 0o600 });
   return d;
 }
 
@@ -41,11 +42,15 @@ describe('Outbox migration from one file per record', () => {
     expect(outbox.all()).toHaveLength(4);
     for (const record of outbox.all()) expect(record).toEqual(byTx.get(record.tx.id));
     expect(outbox.all().map((r) => [r.kind, r.action, r.seq, r.state, r.attempts])).toEqual([
-      ['chart', 'share', 2, 'rejected', 1], ['practitioner', 'publish', null, 'pending', 0],
-      ['chart', 'update', 2, 'pending', 3], ['chart', 'update', 3, 'pending', 0],
+      ['chart', 'share', 2, 'rejected', 1],
+      ['practitioner', 'publish', null, 'pending', 0],
+      ['chart', 'update', 2, 'pending', 3],
+      ['chart', 'update', 3, 'pending', 0],
     ]);
     const rejected = outbox.all()[0]!;
-    expect(rejected.lastError).toBe(`Invalid transaction (DoubleSpend): input \`${rejected.tx.inputs[0]!.fulfills!.transaction_id}\` was already spent`);
+    expect(rejected.lastError).toBe(
+      `Invalid transaction (DoubleSpend): input \`${rejected.tx.inputs[0]!.fulfills!.transaction_id}\` was already spent`,
+    );
     const chartA = outbox.all()[2]!.chartId!;
     expect(outbox.forChart(chartA).map((r) => r.seq)).toEqual([2, 3]);
     expect(readdirSync(d).sort()).toEqual(['data.mdb', 'lock.mdb']);
@@ -61,7 +66,11 @@ describe('Outbox migration from one file per record', () => {
     const broken = `${'9'.repeat(64)}.json`;
     const otherFormat = `${'8'.repeat(64)}.json`;
     const wrongName = `${'7'.repeat(64)}.json`;
-    const d = legacyDir({ [broken]: 'not json', [otherFormat]: JSON.stringify({ ...written[0], version: 2, tx: { ...written[0]!.tx, id: '8'.repeat(64) } }), [wrongName]: files[`${written[0]!.tx.id}.json`]! });
+    const d = legacyDir({
+      [broken]: 'not json',
+      [otherFormat]: JSON.stringify({ ...written[0], version: 2, tx: { ...written[0]!.tx, id: '8'.repeat(64) } }),
+      [wrongName]: files[`${written[0]!.tx.id}.json`]!,
+    });
     const outbox = await openOutbox(d);
     expect(outbox.all()).toHaveLength(4);
     expect([...outbox.unreadable].sort()).toEqual([broken, otherFormat, wrongName].sort());

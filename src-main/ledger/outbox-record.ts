@@ -53,10 +53,17 @@ export function parseOutboxRecord(text: string, txId: string): OutboxRecord | nu
     return null;
   }
   if (!isObject(value) || value.version !== 1 || !isObject(value.tx) || value.tx.id !== txId) return null;
-  const fieldsOk = (value.kind === 'chart' || value.kind === 'practitioner')
-    && (value.state === 'pending' || value.state === 'rejected')
-    && typeof value.createdAt === 'string' && typeof value.author === 'string' && typeof value.action === 'string'
-    && (value.seq === null || Number.isInteger(value.seq)) && isTextOrNull(value.chartId)
-    && Number.isInteger(value.attempts) && isTextOrNull(value.lastAttemptAt) && isTextOrNull(value.nextAttemptAt) && isTextOrNull(value.lastError);
+  const fieldsOk =
+    (value.kind === 'chart' || value.kind === 'practitioner') &&
+    (value.state === 'pending' || value.state === 'rejected') &&
+    typeof value.createdAt === 'string' &&
+    typeof value.author === 'string' &&
+    typeof value.action === 'string' &&
+    (value.seq === null || Number.isInteger(value.seq)) &&
+    isTextOrNull(value.chartId) &&
+    Number.isInteger(value.attempts) &&
+    isTextOrNull(value.lastAttemptAt) &&
+    isTextOrNull(value.nextAttemptAt) &&
+    isTextOrNull(value.lastError);
   return fieldsOk ? (value as unknown as OutboxRecord) : null;
 }

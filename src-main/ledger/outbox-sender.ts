@@ -33,7 +33,11 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
   private readonly maxDelayMs: number;
   private readonly tickMs: number;
 
-  constructor(private readonly outbox: Outbox, private readonly client: LedgerNodeClient, options: OutboxSenderOptions = {}) {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly client: LedgerNodeClient,
+    options: OutboxSenderOptions = {},
+  ) {
     super();
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
@@ -115,7 +119,13 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     } catch (error) {
       const attempts = record.attempts + 1;
       if (error instanceof NodeRejectedError && !TRANSIENT.some((t) => t.test(error.reason))) {
-        await this.outbox.update(record.tx.id, { attempts, lastAttemptAt: at, nextAttemptAt: null, lastError: error.reason, state: 'rejected' });
+        await this.outbox.update(record.tx.id, {
+          attempts,
+          lastAttemptAt: at,
+          nextAttemptAt: null,
+          lastError: error.reason,
+          state: 'rejected',
+        });
         this.emit('rejected', { ...record, state: 'rejected', lastError: error.reason }, error.reason);
         this.emit('changed');
         throw error;
@@ -124,10 +134,18 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
       const delay = Math.min(this.baseDelayMs * 2 ** (attempts - 1), this.maxDelayMs);
       const jitter = Math.floor(Math.random() * Math.min(delay / 4, 1000));
       await this.outbox.update(record.tx.id, {
-        attempts, lastAttemptAt: at, nextAttemptAt: new Date(Date.now() + delay + jitter).toISOString(), lastError: message,
+        attempts,
+        lastAttemptAt: at,
+        nextAttemptAt: new Date(Date.now() + delay + jitter).toISOString(),
+        lastError: message,
       });
       this.emit('changed');
-      if (!(error instanceof NodeUnreachableError) && !(error instanceof NodeRejectedError) && !(error instanceof Error)) throw error;
+      if (
+        !(error instanceof NodeUnreachableError) &&
+        !(error instanceof NodeRejectedError) &&
+        !(error instanceof Error)
+      )
+        throw error;
       return { status: 'pending', error: message };
     }
   }

@@ -24,7 +24,8 @@ afterEach(async () => {
 });
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 5, 0, s)).toISOString();
-const version = (n: number, chart: number, seq: number, createdAt: string) => testRecord(n, { chartId: id(chart), seq, action: seq === 1 ? 'create' : 'update', createdAt });
+const version = (n: number, chart: number, seq: number, createdAt: string) =>
+  testRecord(n, { chartId: id(chart), seq, action: seq === 1 ? 'create' : 'update', createdAt });
 
 describe('Outbox (lmdb on disk)', () => {
   it('keeps the records in one store in its directory and finds them again after a restart, oldest first', async () => {
@@ -36,9 +37,15 @@ describe('Outbox (lmdb on disk)', () => {
     expect(readdirSync(d).sort()).toEqual(['data.mdb', 'lock.mdb']);
     const reopened = await openOutbox(d);
     expect(reopened.items().map((i) => [i.txId, i.seq, i.attempts, i.lastError, i.state])).toEqual([
-      [id(1), 2, 0, null, 'pending'], [id(2), 3, 4, 'No ledger node answered', 'pending'],
+      [id(1), 2, 0, null, 'pending'],
+      [id(2), 3, 4, 'No ledger node answered', 'pending'],
     ]);
-    expect(reopened.get(id(2))).toEqual({ ...storedTestRecord(2, version(2, 9, 3, at(1))), attempts: 4, lastError: 'No ledger node answered', nextAttemptAt: at(60) });
+    expect(reopened.get(id(2))).toEqual({
+      ...storedTestRecord(2, version(2, 9, 3, at(1))),
+      attempts: 4,
+      lastError: 'No ledger node answered',
+      nextAttemptAt: at(60),
+    });
     expect(reopened.unreadable).toEqual([]);
   });
 
@@ -57,7 +64,13 @@ describe('Outbox (lmdb on disk)', () => {
     const outbox = await openOutbox(d);
     await outbox.add(testRecord(1));
     const reason = 'Invalid transaction (DoubleSpend): input `abc` was already spent';
-    await outbox.update(id(1), { attempts: 1, lastAttemptAt: at(5), nextAttemptAt: null, lastError: reason, state: 'rejected' });
+    await outbox.update(id(1), {
+      attempts: 1,
+      lastAttemptAt: at(5),
+      nextAttemptAt: null,
+      lastError: reason,
+      state: 'rejected',
+    });
     const reopened = await openOutbox(d);
     expect(reopened.items()).toMatchObject([{ txId: id(1), state: 'rejected', lastError: reason, attempts: 1 }]);
     await reopened.remove(id(1));
@@ -83,7 +96,8 @@ describe('Outbox (lmdb on disk)', () => {
       const outbox = await openOutbox(d);
       await outbox.add(testRecord(1));
       expect(statSync(d).mode & 0o777).toBe(0o700);
-      for (const name of readdirSync(d)) expect({ name, mode: statSync(join(d, name)).mode & 0o777 }).toEqual({ name, mode: 0o600 });
+      for (const name of readdirSync(d))
+        expect({ name, mode: statSync(join(d, name)).mode & 0o777 }).toEqual({ name, mode: 0o600 });
     }
   });
 
@@ -92,10 +106,12 @@ describe('Outbox (lmdb on disk)', () => {
     const outbox = await openOutbox(d);
     const before = outbox.commits;
     const resolvedAt = new Map<string, number>();
-    await Promise.all(Array.from({ length: 1000 }, async (_, n) => {
-      const record = await outbox.add(testRecord(n));
-      resolvedAt.set(record.tx.id, outbox.commits);
-    }));
+    await Promise.all(
+      Array.from({ length: 1000 }, async (_, n) => {
+        const record = await outbox.add(testRecord(n));
+        resolvedAt.set(record.tx.id, outbox.commits);
+      }),
+    );
     const commits = outbox.commits - before;
     expect(commits).toBeGreaterThan(0);
     expect(commits).toBeLessThan(100);
@@ -105,7 +121,9 @@ describe('Outbox (lmdb on disk)', () => {
     expect(reopened.all()).toHaveLength(1000);
     for (let n = 0; n < 1000; n += 1) expect(reopened.get(id(n))).toEqual(storedTestRecord(n));
     // The store holds the bytes, not only a memory image: the last record's sealed box is in the data file.
-    expect(readFileSync(join(d, 'data.mdb')).includes(Buffer.from(storedTestRecord(999).tx.metadata!.box as string))).toBe(true);
+    expect(
+      readFileSync(join(d, 'data.mdb')).includes(Buffer.from(storedTestRecord(999).tx.metadata!.box as string)),
+    ).toBe(true);
   });
 
   it('refuses, with a clear error and nothing listed or stored, a record without a transaction id or after close', async () => {
@@ -113,7 +131,9 @@ describe('Outbox (lmdb on disk)', () => {
     const outbox = await Outbox.open(d);
     const unsigned = testRecord(1);
     unsigned.tx = { ...unsigned.tx, id: null as unknown as string };
-    await expect(outbox.add(unsigned)).rejects.toThrow('An outbox record needs a signed transaction (its id is 64 hex digits, got null)');
+    await expect(outbox.add(unsigned)).rejects.toThrow(
+      'An outbox record needs a signed transaction (its id is 64 hex digits, got null)',
+    );
     await outbox.close();
     await expect(outbox.add(testRecord(2))).rejects.toThrow(`The outbox in ${d} is closed`);
     await expect(outbox.remove(id(2))).rejects.toThrow(/closed/);
@@ -145,7 +165,9 @@ describe('Outbox order', () => {
     await outbox.add(version(10, 1, 1, at(5)));
     await outbox.add(version(20, 2, 2, at(3)));
     await outbox.add(version(21, 2, 3, at(2))); // written after version 2, with the clock set back
-    await outbox.add(testRecord(30, { kind: 'practitioner', chartId: null, action: 'publish', seq: null, createdAt: at(4) }));
+    await outbox.add(
+      testRecord(30, { kind: 'practitioner', chartId: null, action: 'publish', seq: null, createdAt: at(4) }),
+    );
     await outbox.add(version(22, 2, 4, at(3))); // same millisecond as version 2: seq decides
     expect(outbox.all().map((r) => r.tx.id)).toEqual([id(21), id(20), id(22), id(30), id(10)]);
     expect(outbox.forChart(id(2)).map((r) => r.seq)).toEqual([2, 3, 4]);
@@ -168,7 +190,13 @@ describe('Outbox order', () => {
     await outbox.add(version(9, 1, 9, at(9)));
     expect(all.map((r) => r.tx.id)).toEqual([0, 1, 2, 3, 4].map(id));
     expect(chart.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(outbox.all().map((r) => [r.seq, r.attempts])).toEqual([[2, 0], [3, 0], [4, 2], [5, 0], [9, 0]]);
+    expect(outbox.all().map((r) => [r.seq, r.attempts])).toEqual([
+      [2, 0],
+      [3, 0],
+      [4, 2],
+      [5, 0],
+      [9, 0],
+    ]);
     expect(outbox.forChart(id(1)).map((r) => r.seq)).toEqual([2, 3, 4, 5, 9]);
   });
 
@@ -197,7 +225,12 @@ describe('Outbox order', () => {
       a.createdAt.localeCompare(b.createdAt) || (a.seq ?? 0) - (b.seq ?? 0) || a.tx.id.localeCompare(b.tx.id);
     const expected = [...outbox.all()].sort(byAge);
     expect(outbox.all().map((r) => r.tx.id)).toEqual(expected.map((r) => r.tx.id));
-    expect(outbox.all().map((r) => r.tx.id).sort()).toEqual([...live].map(id).sort());
+    expect(
+      outbox
+        .all()
+        .map((r) => r.tx.id)
+        .sort(),
+    ).toEqual([...live].map(id).sort());
     for (let chart = 0; chart < 7; chart += 1) {
       const seqs = outbox.forChart(id(chart)).map((r) => r.seq!);
       expect(seqs).toEqual([...live].filter((n) => n % 7 === chart).sort((a, b) => a - b));

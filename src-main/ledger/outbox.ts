@@ -10,7 +10,14 @@ import { open, type Database, type RootDatabase, type RootDatabaseOptionsWithPat
 import { HEX64 } from '../../src-shared/ledger/patterns';
 import { readLegacyFiles, removeLegacyFiles } from './outbox-legacy';
 import { OutboxOrder } from './outbox-order';
-import { parseOutboxRecord, toItem, type NewOutboxRecord, type OutboxEntry, type OutboxRecord, type RetryState } from './outbox-record';
+import {
+  parseOutboxRecord,
+  toItem,
+  type NewOutboxRecord,
+  type OutboxEntry,
+  type OutboxRecord,
+  type RetryState,
+} from './outbox-record';
 
 export type { OutboxEntry, OutboxRecord } from './outbox-record';
 
@@ -65,10 +72,18 @@ export class Outbox {
   async add(record: NewOutboxRecord): Promise<OutboxRecord> {
     this.checkOpen();
     if (typeof record.tx?.id !== 'string' || !TX_ID.test(record.tx.id)) {
-      throw new Error(`An outbox record needs a signed transaction (its id is 64 hex digits, got ${JSON.stringify(record.tx?.id)})`);
+      throw new Error(
+        `An outbox record needs a signed transaction (its id is 64 hex digits, got ${JSON.stringify(record.tx?.id)})`,
+      );
     }
     const full: OutboxRecord = {
-      version: 1, ...record, attempts: 0, lastAttemptAt: null, nextAttemptAt: null, lastError: null, state: 'pending',
+      version: 1,
+      ...record,
+      attempts: 0,
+      lastAttemptAt: null,
+      nextAttemptAt: null,
+      lastError: null,
+      state: 'pending',
     };
     await durable(this.root, this.store.put(full.tx.id, JSON.stringify(full)));
     this.records.set(full);
@@ -150,7 +165,9 @@ async function durable(root: RootDatabase, write: Write): Promise<void> {
  */
 async function migrateLegacyFiles(dir: string, root: RootDatabase, store: Database<string, string>): Promise<string[]> {
   const legacy = await readLegacyFiles(dir);
-  const writes: Write[] = legacy.records.filter((r) => !store.doesExist(r.tx.id)).map((r) => store.put(r.tx.id, JSON.stringify(r)));
+  const writes: Write[] = legacy.records
+    .filter((r) => !store.doesExist(r.tx.id))
+    .map((r) => store.put(r.tx.id, JSON.stringify(r)));
   await Promise.all(writes.map((write) => durable(root, write)));
   await removeLegacyFiles(dir, legacy.done);
   return legacy.unreadable;

@@ -18,14 +18,16 @@ export interface StreamEvents {
   close: [];
 }
 
-
 export class ValidTransactionStream extends EventEmitter<StreamEvents> {
   private socket: WebSocket | null = null;
   private stopped = true;
   private retry: NodeJS.Timeout | null = null;
   private failures = 0;
 
-  constructor(private readonly client: LedgerNodeClient, private readonly options: { maxBackoffMs?: number } = {}) {
+  constructor(
+    private readonly client: LedgerNodeClient,
+    private readonly options: { maxBackoffMs?: number } = {},
+  ) {
     super();
   }
 
@@ -83,7 +85,10 @@ export class ValidTransactionStream extends EventEmitter<StreamEvents> {
   private async streamUrl(): Promise<{ url: string; headers: Record<string, string> } | null> {
     for (const base of this.client.nodeUrls) {
       try {
-        const response = await fetch(`${base}/`, { signal: AbortSignal.timeout(3000), headers: { Accept: 'application/json' } });
+        const response = await fetch(`${base}/`, {
+          signal: AbortSignal.timeout(3000),
+          headers: { Accept: 'application/json' },
+        });
         const info = (await response.json()) as { api?: { v1?: { streams?: unknown } } };
         const url = info.api?.v1?.streams;
         if (typeof url === 'string' && /^wss?:\/\//.test(url)) {

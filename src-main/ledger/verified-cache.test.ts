@@ -34,7 +34,8 @@ const doctor = () => new SeedKeyHolder(randomBytes(32), nativeKeyHolderCrypto);
 async function chain(holder: SeedKeyHolder, length: number): Promise<Transaction[]> {
   const payload = payloadOf(sampleChart(), null, { signKey: holder.signKey, boxKey: holder.boxKey, name: '' }, []);
   const txs = [(await buildCreate(holder, payload, crypto)).tx];
-  for (let seq = 2; seq <= length; seq++) txs.push((await buildVersion(holder, txs.at(-1)!, txs[0]!.id, 'update', seq, payload, crypto)).tx);
+  for (let seq = 2; seq <= length; seq++)
+    txs.push((await buildVersion(holder, txs.at(-1)!, txs[0]!.id, 'update', seq, payload, crypto)).tx);
   return txs;
 }
 

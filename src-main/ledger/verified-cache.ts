@@ -40,7 +40,10 @@ export class VerifiedCache {
   private pendingDrain: Promise<void> | null = null;
   private drained: (() => void) | null = null;
 
-  private constructor(private readonly root: RootDatabase, private readonly db: Database<Buffer, string>) {}
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly db: Database<Buffer, string>,
+  ) {}
 
   static open(dir: string): VerifiedCache {
     const root = open({ path: dir, maxDbs: 2 });

@@ -19,7 +19,8 @@ async function chain(length: number): Promise<Transaction[]> {
   const holder = new SeedKeyHolder(randomBytes(32));
   const payload = payloadOf(sampleChart(), null, { signKey: holder.signKey, boxKey: holder.boxKey, name: '' }, []);
   const txs = [(await buildCreate(holder, payload, crypto)).tx];
-  for (let seq = 2; seq <= length; seq++) txs.push((await buildVersion(holder, txs.at(-1)!, txs[0]!.id, 'update', seq, payload, crypto)).tx);
+  for (let seq = 2; seq <= length; seq++)
+    txs.push((await buildVersion(holder, txs.at(-1)!, txs[0]!.id, 'update', seq, payload, crypto)).tx);
   return txs;
 }
 
@@ -54,7 +55,10 @@ describe('VerifyPool', () => {
     const verdicts = await pool.validate(answerOf(broken), range(40));
     expect(verdicts).toEqual(validateWithinAnswer(broken, range(40), crypto));
     expect(verdicts[10]?.type).toMatch(/InvalidHash|SchemaValidationError/);
-    expect(verdicts[11]).toEqual({ type: 'ValidationError', message: 'A transaction it spends is not a valid transaction' });
+    expect(verdicts[11]).toEqual({
+      type: 'ValidationError',
+      message: 'A transaction it spends is not a valid transaction',
+    });
   });
 
   it('batches many small answers (one chart each) and answers each one', async () => {
@@ -73,7 +77,11 @@ describe('VerifyPool', () => {
     await pool.warm();
     const first = pool.validate(answerOf(txs), range(3));
     // Kill the worker while it holds the job.
-    const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } | null; inFlight: Map<number, unknown> }[] }).slots;
+    const slots = (
+      pool as unknown as {
+        slots: { worker: { terminate(): Promise<number> } | null; inFlight: Map<number, unknown> }[];
+      }
+    ).slots;
     while (slots[0]!.inFlight.size === 0) await new Promise((r) => setTimeout(r, 1));
     await slots[0]!.worker!.terminate();
     expect(await first).toEqual([null, null, null]);

@@ -66,7 +66,10 @@ export class VerifyPool implements AnswerValidator {
     this.crypto = options.crypto;
     this.entry = options.entry
       ? { url: options.entry }
-      : { url: new URL('./verify-worker-dev.mjs', import.meta.url), workerData: { entry: new URL('./verify-worker.ts', import.meta.url).href } };
+      : {
+          url: new URL('./verify-worker-dev.mjs', import.meta.url),
+          workerData: { entry: new URL('./verify-worker.ts', import.meta.url).href },
+        };
   }
 
   get size(): number {
@@ -80,7 +83,14 @@ export class VerifyPool implements AnswerValidator {
   async warm(): Promise<void> {
     if (this.closed) return;
     const nothing: NodeAnswer = { json: '[]', txs: [] };
-    await Promise.all(this.slots.map((slot) => new Promise<Verdict[]>((resolve, reject) => this.send(slot, [{ answer: nothing, indices: [], resolve, reject }], true))));
+    await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<Verdict[]>((resolve, reject) =>
+            this.send(slot, [{ answer: nothing, indices: [], resolve, reject }], true),
+          ),
+      ),
+    );
   }
 
   validate(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]> {
@@ -98,12 +108,14 @@ export class VerifyPool implements AnswerValidator {
   async close(): Promise<void> {
     this.closed = true;
     this.flush();
-    await Promise.all(this.slots.map(async (slot) => {
-      const worker = slot.worker;
-      slot.worker = null;
-      this.recover(slot);
-      if (worker) await worker.terminate();
-    }));
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const worker = slot.worker;
+        slot.worker = null;
+        this.recover(slot);
+        if (worker) await worker.terminate();
+      }),
+    );
   }
 
   /**
@@ -152,7 +164,11 @@ export class VerifyPool implements AnswerValidator {
     const id = this.nextId++;
     slot.inFlight.set(id, jobs);
     slot.load += jobs.reduce((n, j) => n + j.indices.length, 0);
-    const request: VerifyRequest = { id, jobs: jobs.map((j) => ({ json: j.answer.json, indices: j.indices })), ...(warmUp ? { warmUp } : {}) };
+    const request: VerifyRequest = {
+      id,
+      jobs: jobs.map((j) => ({ json: j.answer.json, indices: j.indices })),
+      ...(warmUp ? { warmUp } : {}),
+    };
     worker.postMessage(request);
   }
 
@@ -172,7 +188,9 @@ export class VerifyPool implements AnswerValidator {
       if (!answered && ++this.stillborn === MAX_STILLBORN) {
         // A worker that cannot even start (a packaging problem, say) would fail again every time: validate on this
         // thread from now on. Slower, never wrong.
-        console.error(`[verify-pool] verification workers do not start (${error instanceof Error ? error.message : 'exited'}); verifying on the main thread`);
+        console.error(
+          `[verify-pool] verification workers do not start (${error instanceof Error ? error.message : 'exited'}); verifying on the main thread`,
+        );
       }
       this.recover(slot);
     };
@@ -232,7 +250,9 @@ function subAnswer(answer: NodeAnswer, indices: readonly number[]): { answer: No
     const inputs = (answer.txs[index] as { inputs?: unknown } | null)?.inputs;
     if (!Array.isArray(inputs)) continue;
     for (const input of inputs) {
-      const spent = byId.get((input as { fulfills?: { transaction_id?: unknown } | null } | null)?.fulfills?.transaction_id);
+      const spent = byId.get(
+        (input as { fulfills?: { transaction_id?: unknown } | null } | null)?.fulfills?.transaction_id,
+      );
       if (spent !== undefined) take(spent);
     }
   }

@@ -5,7 +5,13 @@
 // times, off the main thread.
 import { randomBytes } from 'node:crypto';
 import {
-  ed25519Output, makeCreate, makeTransfer, signTransaction, toBase58, type JsonObject, type Transaction,
+  ed25519Output,
+  makeCreate,
+  makeTransfer,
+  signTransaction,
+  toBase58,
+  type JsonObject,
+  type Transaction,
 } from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { sodium } from '../crypto/sodium';
@@ -26,14 +32,32 @@ async function sampleChain(): Promise<Transaction[]> {
     return signature;
   };
   const envelope = (seq: number, chart?: string): JsonObject => ({
-    type: 'hc.chart.version/1', action: seq === 1 ? 'create' : 'update', seq, at: new Date().toISOString(), author: owner,
+    type: 'hc.chart.version/1',
+    action: seq === 1 ? 'create' : 'update',
+    seq,
+    at: new Date().toISOString(),
+    author: owner,
     ...(chart ? { chart } : {}),
     readers: [{ key: owner, wrap: randomBytes(104).toString('base64') }],
-    nonce: randomBytes(24).toString('base64'), box: randomBytes(1200).toString('base64'),
+    nonce: randomBytes(24).toString('base64'),
+    box: randomBytes(1200).toString('base64'),
   });
   const options = { crypto: nativeLedgerCrypto, checkSignatures: false };
-  const create = await signTransaction(makeCreate({ type: 'hc.chart/1', chart: randomBytes(16).toString('hex') }, envelope(1), [ed25519Output(owner)], [owner]), sign, options);
-  const transfer = await signTransaction(makeTransfer([{ tx: create, outputIndex: 0 }], [ed25519Output(owner)], envelope(2, create.id)), sign, options);
+  const create = await signTransaction(
+    makeCreate(
+      { type: 'hc.chart/1', chart: randomBytes(16).toString('hex') },
+      envelope(1),
+      [ed25519Output(owner)],
+      [owner],
+    ),
+    sign,
+    options,
+  );
+  const transfer = await signTransaction(
+    makeTransfer([{ tx: create, outputIndex: 0 }], [ed25519Output(owner)], envelope(2, create.id)),
+    sign,
+    options,
+  );
   sodium.sodium_memzero(secretKey);
   return [create, transfer];
 }
@@ -42,6 +66,8 @@ async function sampleChain(): Promise<Transaction[]> {
 export async function warmUpValidation(): Promise<boolean> {
   const json = JSON.stringify(await sampleChain());
   let clean = true;
-  for (let i = 0; i < ROUNDS; i++) clean = validateWithinAnswer(JSON.parse(json) as unknown[], [0, 1], nativeLedgerCrypto).every((v) => v === null) && clean;
+  for (let i = 0; i < ROUNDS; i++)
+    clean =
+      validateWithinAnswer(JSON.parse(json) as unknown[], [0, 1], nativeLedgerCrypto).every((v) => v === null) && clean;
   return clean;
 }

@@ -36,6 +36,9 @@ parentPort?.on('message', (request: VerifyRequest) => {
     parentPort!.postMessage(response);
   };
   // A failed warm-up only means a slower first job.
-  if (request.warmUp) void warmUpValidation().catch(() => false).then(answer);
+  if (request.warmUp)
+    void warmUpValidation()
+      .catch(() => false)
+      .then(answer);
   else answer();
 });

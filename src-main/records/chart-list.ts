@@ -15,9 +15,16 @@ import type { ChartState } from './model';
 /** Does this look like a chart envelope (seq, chart id, readers) listing `boxKey`? Unverified: for hints only. */
 function listsReader(metadata: unknown, boxKey: string): metadata is Pick<Envelope, 'seq' | 'chart'> {
   const m = metadata as { type?: unknown; seq?: unknown; chart?: unknown; readers?: unknown } | null;
-  return typeof m === 'object' && m !== null && m.type === ENVELOPE_TYPE && Number.isInteger(m.seq) && (m.seq as number) >= 1
-    && (m.chart === undefined || typeof m.chart === 'string') && Array.isArray(m.readers)
-    && m.readers.some((r) => (r as { key?: unknown } | null)?.key === boxKey);
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.type === ENVELOPE_TYPE &&
+    Number.isInteger(m.seq) &&
+    (m.seq as number) >= 1 &&
+    (m.chart === undefined || typeof m.chart === 'string') &&
+    Array.isArray(m.readers) &&
+    m.readers.some((r) => (r as { key?: unknown } | null)?.key === boxKey)
+  );
 }
 
 /** The charts listed, most recently changed first (null: a chart not listed). */
@@ -28,12 +35,14 @@ function newestFirst(states: readonly (ChartState | null)[]): ChartState[] {
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]!);
+      }
+    }),
+  );
   return results;
 }
 
@@ -55,7 +64,10 @@ interface Summarise {
 }
 
 export class ChartList {
-  constructor(private readonly parts: ChartParts, private readonly states: ChartStates) {}
+  constructor(
+    private readonly parts: ChartParts,
+    private readonly states: ChartStates,
+  ) {}
 
   private get concurrency(): number {
     return this.parts.options.listConcurrency ?? 32;
@@ -91,7 +103,11 @@ export class ChartList {
     const states = await mapLimit([...ids], this.concurrency, async (id) => {
       const chain = loader.cachedChain(holder, id);
       try {
-        return await this.summarise(holder, id, { current: chain ? { chain, nodeUrl } : undefined, cacheChecked: false, offline: true });
+        return await this.summarise(holder, id, {
+          current: chain ? { chain, nodeUrl } : undefined,
+          cacheChecked: false,
+          offline: true,
+        });
       } catch {
         return null;
       }
@@ -104,14 +120,23 @@ export class ChartList {
     return [...(await this.chartsFor(holder)).keys()];
   }
 
-  private async summarise(holder: KeyHolder, chartId: string, { headHint, current, cacheChecked, offline }: Summarise): Promise<ChartState | null> {
+  private async summarise(
+    holder: KeyHolder,
+    chartId: string,
+    { headHint, current, cacheChecked, offline }: Summarise,
+  ): Promise<ChartState | null> {
     const { loader, stream } = this.parts;
     // A chart verified earlier this session is not fetched again while the node's stream is connected and has
     // announced nothing newer for it (and the search still points at the same version): listing stays fast when
     // little changed. Without the stream nothing is reused from memory. A chart whose verified chain is in the
     // cache and whose head the node still lists as unspent is opened from the cache. get() always asks the node.
     const cached = headHint && stream.connected ? loader.cached(holder.boxKey, chartId) : undefined;
-    const reusable = cached && !cached.stale && !cached.tampered && cached.versions.at(-1)?.version.txId === headHint && cached.versions.at(-1)?.payload;
+    const reusable =
+      cached &&
+      !cached.stale &&
+      !cached.tampered &&
+      cached.versions.at(-1)?.version.txId === headHint &&
+      cached.versions.at(-1)?.payload;
     // A chart a node served forged this session is fetched again, so its warning shows here too.
     const fromCache = current && (offline || !loader.servedTampered(holder, chartId)) ? current : undefined;
     const loaded = reusable
@@ -131,7 +156,10 @@ export class ChartList {
 
   /** Charts this doctor created that only the outbox knows so far (written while no node answered). */
   private outboxChartIds(holder: KeyHolder): string[] {
-    return this.parts.outbox.all().filter((r) => r.kind === 'chart' && r.author === holder.signKey && r.chartId).map((r) => r.chartId!);
+    return this.parts.outbox
+      .all()
+      .filter((r) => r.kind === 'chart' && r.author === holder.signKey && r.chartId)
+      .map((r) => r.chartId!);
   }
 
   /** Charts listing this reader, each with the id of its newest version that does (a hint, not trusted data). */
@@ -156,7 +184,10 @@ export class ChartList {
    * unspent output on the node (asked once per custodian, not once per chart) and the search hint must be in the
    * cached chain. The rest are fetched and verified as usual.
    */
-  private async currentInCache(holder: KeyHolder, charts: readonly (readonly [string, string | undefined])[]): Promise<Map<string, Current>> {
+  private async currentInCache(
+    holder: KeyHolder,
+    charts: readonly (readonly [string, string | undefined])[],
+  ): Promise<Map<string, Current>> {
     const current = new Map<string, Current>();
     if (!this.parts.cache) return current;
     const byOwner = new Map<string, { chartId: string; chain: CachedChain }[]>();

@@ -57,13 +57,21 @@ export class ChartLoader {
   private readonly lastLoaded = new Map<string, Map<string, LoadedChart>>();
   private readonly tamperedByNode = new Map<string, Tampering>();
 
-  constructor(private readonly client: LedgerNodeClient, private readonly options: ChartLoaderOptions) {}
+  constructor(
+    private readonly client: LedgerNodeClient,
+    private readonly options: ChartLoaderOptions,
+  ) {}
 
   /**
    * `fresh`: ignore the cache entirely. `changed`: the caller already knows the cached chain is out of date (a list
    * saw its head spent), so the whole chart is fetched at once, still skipping the validation of what is known.
    */
-  async load(viewer: KeyHolder, chartId: string, mode: OpenMode, { fresh = false, changed = false } = {}): Promise<LoadedChart> {
+  async load(
+    viewer: KeyHolder,
+    chartId: string,
+    mode: OpenMode,
+    { fresh = false, changed = false } = {},
+  ): Promise<LoadedChart> {
     const mine = fresh ? undefined : this.options.cache?.for(viewer);
     const cached = changed ? null : mine?.chain(chartId);
     if (mine && cached) {
@@ -73,19 +81,32 @@ export class ChartLoader {
       }
     }
     const { value: raw, json, nodeUrl } = await this.client.listTransactions(chartId);
-    const loaded = await this.verifyAndOpen(viewer, chartId, raw, nodeUrl, mode, { json, known: mine ? (tx) => mine.knows(tx) : undefined });
+    const loaded = await this.verifyAndOpen(viewer, chartId, raw, nodeUrl, mode, {
+      json,
+      known: mine ? (tx) => mine.knows(tx) : undefined,
+    });
     const key = `${viewer.boxKey}:${chartId}`;
     if (loaded.tampered) {
       this.tamperedByNode.set(key, loaded.tampered);
     } else {
       this.tamperedByNode.delete(key);
-      if (!loaded.verification.failure) this.options.cache?.for(viewer).remember(chartId, loaded.verification.versions.map((v) => v.tx));
+      if (!loaded.verification.failure)
+        this.options.cache?.for(viewer).remember(
+          chartId,
+          loaded.verification.versions.map((v) => v.tx),
+        );
     }
     return loaded;
   }
 
   /** The chart from the verified cache alone (no request), e.g. when the node says its head is unchanged. */
-  async openCached(viewer: KeyHolder, chartId: string, cached: CachedChain, nodeUrl: string, mode: OpenMode): Promise<LoadedChart> {
+  async openCached(
+    viewer: KeyHolder,
+    chartId: string,
+    cached: CachedChain,
+    nodeUrl: string,
+    mode: OpenMode,
+  ): Promise<LoadedChart> {
     return this.verifyAndOpen(viewer, chartId, cached.txs, nodeUrl, mode, { known: () => true });
   }
 
@@ -105,20 +126,32 @@ export class ChartLoader {
 
   /** Verifies and opens transactions already fetched (e.g. by a list that fetched many charts at once). */
   async verifyAndOpen(
-    viewer: KeyHolder, chartId: string, raw: readonly unknown[], nodeUrl: string, mode: OpenMode, chain: Omit<ChainOptions, 'crypto' | 'validator'> = {},
+    viewer: KeyHolder,
+    chartId: string,
+    raw: readonly unknown[],
+    nodeUrl: string,
+    mode: OpenMode,
+    chain: Omit<ChainOptions, 'crypto' | 'validator'> = {},
   ): Promise<LoadedChart> {
-    const verification = await verifyChartChain(chartId, raw, { ...chain, crypto: this.options.crypto, validator: this.options.validator });
+    const verification = await verifyChartChain(chartId, raw, {
+      ...chain,
+      crypto: this.options.crypto,
+      validator: this.options.validator,
+    });
     const versions: OpenedVersion[] = verification.versions.map((version) => ({
-      version, payload: null, readable: isReader(version.envelope, viewer.boxKey),
+      version,
+      payload: null,
+      readable: isReader(version.envelope, viewer.boxKey),
     }));
     let tampered: Tampering | null = verification.failure
       ? { seq: verification.failure.seq, txId: verification.failure.txId, reason: verification.failure.reason }
       : null;
-    const toOpen = mode === 'all'
-      ? versions
-      : mode !== 'head' && 'from' in mode
-        ? versions.filter((v, i) => v.version.seq >= mode.from || i === versions.length - 1)
-        : versions.slice(-(mode === 'head' ? 1 : Math.max(1, mode.last)));
+    const toOpen =
+      mode === 'all'
+        ? versions
+        : mode !== 'head' && 'from' in mode
+          ? versions.filter((v, i) => v.version.seq >= mode.from || i === versions.length - 1)
+          : versions.slice(-(mode === 'head' ? 1 : Math.max(1, mode.last)));
     for (const item of toOpen) {
       if (!item.readable) continue;
       try {
@@ -139,7 +172,10 @@ export class ChartLoader {
   }
 
   /** Opens one verified version for the viewer (cached). */
-  async open(viewer: Pick<KeyHolder, 'boxKey' | 'openSealed'>, version: Pick<VerifiedVersion, 'txId' | 'envelope'>): Promise<ChartPayload> {
+  async open(
+    viewer: Pick<KeyHolder, 'boxKey' | 'openSealed'>,
+    version: Pick<VerifiedVersion, 'txId' | 'envelope'>,
+  ): Promise<ChartPayload> {
     const key = `${viewer.boxKey}:${version.txId}`;
     const cached = this.opened.get(key);
     if (cached) return cached;

@@ -18,7 +18,9 @@ import { RecentActions } from './recent-actions';
 
 /** The vault's card API (src-main/vault PatientCards): a card makes a new read-only patient identity. */
 export interface CardIssuer {
-  create(pin: string): Promise<{ code: string; qrSvg: string; qrDataUrl: string; holder: KeyHolder & { lock?(): void } }>;
+  create(
+    pin: string,
+  ): Promise<{ code: string; qrSvg: string; qrDataUrl: string; holder: KeyHolder & { lock?(): void } }>;
   open?(code: string, pin: string): Promise<KeyHolder>;
 }
 
@@ -110,9 +112,14 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
   const client = new LedgerNodeClient({ nodeUrls: options.nodeUrls, ...options.client });
   const outbox = await Outbox.open(options.outboxDir);
   const sender = new OutboxSender(outbox, client, options.sender);
-  const validator: AnswerValidator = options.verifyWorkers === 0
-    ? inlineValidator(crypto)
-    : new VerifyPool({ crypto, ...(options.verifyWorkers ? { size: options.verifyWorkers } : {}), ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}) });
+  const validator: AnswerValidator =
+    options.verifyWorkers === 0
+      ? inlineValidator(crypto)
+      : new VerifyPool({
+          crypto,
+          ...(options.verifyWorkers ? { size: options.verifyWorkers } : {}),
+          ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}),
+        });
   const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
   return {
     options,

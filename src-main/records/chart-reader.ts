@@ -33,7 +33,8 @@ export function createChartReader(states: ChartStates, charts: ChartList): Chart
       // Every version is verified; the ones from `seq` on are opened, so the asked one reads in the same request.
       const open = await states.open(holder, chartId, { versions: { from: seq } });
       if (seq === open.state.head.seq) return viewOf(open.state, holder.signKey);
-      if (!open.state.versions.some((v) => v.seq === seq)) throw new ChartServiceError('ChartNotFound', `This chart has no version ${seq}.`);
+      if (!open.state.versions.some((v) => v.seq === seq))
+        throw new ChartServiceError('ChartNotFound', `This chart has no version ${seq}.`);
       return viewOf(open.state, holder.signKey, { seq, chart: ChartStates.chartAt(open, seq) });
     },
 

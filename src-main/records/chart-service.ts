@@ -27,7 +27,13 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartSummary, RecentAction, VerificationReport } from '../../src-shared/ipc/data';
 import { chartToFhir } from '../../src-shared/records/fhir';
 import { ChartList, mapLimit } from './chart-list';
-import { closeChartParts, openChartParts, type ChartParts, type ChartServiceEvent, type ChartServiceOptions } from './chart-parts';
+import {
+  closeChartParts,
+  openChartParts,
+  type ChartParts,
+  type ChartServiceEvent,
+  type ChartServiceOptions,
+} from './chart-parts';
 import { createChartReader, type ChartReader } from './chart-reader';
 import { ChartStates } from './chart-states';
 import { createChartWriter, type ChartWriter } from './chart-writer';
@@ -77,7 +83,8 @@ export async function createChartService(options: ChartServiceOptions): Promise<
 
 /** The service over parts already opened (test-only modules under test/ open the parts themselves to look inside). */
 export function chartServiceOf(parts: ChartParts): ChartService {
-  const { options, client, outbox, sender, directory, recent, viewers, events, loader, cache, stream, validator } = parts;
+  const { options, client, outbox, sender, directory, recent, viewers, events, loader, cache, stream, validator } =
+    parts;
   const states = new ChartStates(parts);
   const charts = new ChartList(parts, states);
   const reader = createChartReader(states, charts);
@@ -101,10 +108,19 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     async exportFhir(holder, chartId) {
       const { state: v } = await states.open(holder, chartId, { versions: 'all' });
       if (v.tampered) throw tampered(v.tampered.reason);
-      if (!v.chart) throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
-      const versions = v.versions.filter((x) => x.status === 'committed').map((x) => ({
-        seq: x.seq, action: x.action, at: x.at, txId: x.txId, authorSignKey: x.author.signKey, authorName: x.author.name, link: x.link,
-      }));
+      if (!v.chart)
+        throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
+      const versions = v.versions
+        .filter((x) => x.status === 'committed')
+        .map((x) => ({
+          seq: x.seq,
+          action: x.action,
+          at: x.at,
+          txId: x.txId,
+          authorSignKey: x.author.signKey,
+          authorName: x.author.name,
+          link: x.link,
+        }));
       return chartToFhir({ chartId, chart: v.chart, versions });
     },
 
@@ -128,7 +144,17 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       const entry = directory.verifyEntry(tx);
       if (!entry) throw new ChartServiceError('InvalidRequest', 'The practitioner entry did not verify');
       directory.remember(entry);
-      const record = pending ?? (await outbox.add({ tx, kind: 'practitioner', chartId: null, action: 'publish', seq: null, author: holder.signKey, createdAt: new Date().toISOString() }));
+      const record =
+        pending ??
+        (await outbox.add({
+          tx,
+          kind: 'practitioner',
+          chartId: null,
+          action: 'publish',
+          seq: null,
+          author: holder.signKey,
+          createdAt: new Date().toISOString(),
+        }));
       const outcome = await sender.submit(record);
       return { ...entry, txId: outcome.status === 'committed' ? tx.id : null };
     },

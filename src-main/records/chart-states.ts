@@ -30,7 +30,8 @@ export class ChartStates {
   }
 
   checkChartId(chartId: string): void {
-    if (typeof chartId !== 'string' || !HEX64.test(chartId)) throw new ChartServiceError('InvalidRequest', `"${String(chartId)}" is not a chart id`);
+    if (typeof chartId !== 'string' || !HEX64.test(chartId))
+      throw new ChartServiceError('InvalidRequest', `"${String(chartId)}" is not a chart id`);
   }
 
   /** The chart's versions in the outbox after `afterSeq` (rejected ones stay visible until the doctor discards them). */
@@ -39,7 +40,9 @@ export class ChartStates {
     for (const record of this.parts.outbox.forChart(chartId)) {
       if (record.seq === null || (record.seq <= afterSeq && record.state !== 'rejected')) continue;
       const envelope = parseEnvelope(record.tx.metadata);
-      const payload = isReader(envelope, holder.boxKey) ? await this.parts.loader.open(holder, { txId: record.tx.id, envelope }).catch(() => null) : null;
+      const payload = isReader(envelope, holder.boxKey)
+        ? await this.parts.loader.open(holder, { txId: record.tx.id, envelope }).catch(() => null)
+        : null;
       out.push({ record, envelope, payload });
     }
     return out;
@@ -64,7 +67,11 @@ export class ChartStates {
   }
 
   /** The chart for this viewer, every version verified; `versions` says which are opened (default: the recent ones). */
-  async open(holder: KeyHolder, chartId: string, { versions = 'recent' }: { versions?: VersionsToOpen } = {}): Promise<OpenChart> {
+  async open(
+    holder: KeyHolder,
+    chartId: string,
+    { versions = 'recent' }: { versions?: VersionsToOpen } = {},
+  ): Promise<OpenChart> {
     this.checkChartId(chartId);
     this.parts.viewers.remember(holder);
     // One more than the window, so the oldest version in the window has its predecessor to diff against.
@@ -82,11 +89,24 @@ export class ChartStates {
   }
 
   /** Builds the state from what is already loaded (no request), and notes this doctor's committed versions as recent. */
-  stateOf(holder: KeyHolder, chartId: string, loaded: LoadedChart | null, pending: readonly PendingVersion[]): ChartState {
+  stateOf(
+    holder: KeyHolder,
+    chartId: string,
+    loaded: LoadedChart | null,
+    pending: readonly PendingVersion[],
+  ): ChartState {
     const state = chartView(chartId, loaded, pending, holder, this.nameOf);
     for (const v of state.versions) {
       if (v.author.signKey === holder.signKey && v.status === 'committed') {
-        this.parts.recent.add(holder.signKey, { txId: v.txId, chartId, action: v.action, seq: v.seq, at: v.at, patientName: state.chart?.patient.name ?? null, status: 'committed' });
+        this.parts.recent.add(holder.signKey, {
+          txId: v.txId,
+          chartId,
+          action: v.action,
+          seq: v.seq,
+          at: v.at,
+          patientName: state.chart?.patient.name ?? null,
+          status: 'committed',
+        });
       }
     }
     return state;
@@ -109,7 +129,10 @@ export class ChartStates {
     this.checkChartId(chartId);
     const loaded = await this.parts.loader.load(holder, chartId, 'all', { fresh: true });
     if (loaded.versions.length === 0 && !loaded.tampered) throw chartNotFound(chartId);
-    return { report: chainReport(chartId, loaded), versions: versionInfos(loaded, [], holder.boxKey, this.nameOf, { diffs: false }) };
+    return {
+      report: chainReport(chartId, loaded),
+      versions: versionInfos(loaded, [], holder.boxKey, this.nameOf, { diffs: false }),
+    };
   }
 
   /** The chart of version `seq` if this viewer opened it in `open` (null: not readable, not opened or tampered). */

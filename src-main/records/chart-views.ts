@@ -37,26 +37,52 @@ function rows(loaded: LoadedChart | null, pending: readonly PendingVersion[], vi
   for (const v of loaded?.versions ?? []) {
     const failed = loaded?.tampered?.txId === v.version.txId;
     out.push({
-      seq: v.version.seq, action: v.version.envelope.action, author: v.version.author, owner: v.version.owner,
-      at: v.version.envelope.at, txId: v.version.txId, readers: v.version.envelope.readers.map((r) => r.key),
-      payload: failed ? null : v.payload, readable: v.readable, status: failed ? 'tampered' : 'committed',
-      reason: failed ? (loaded?.tampered?.reason ?? null) : null, link: transactionLink(loaded!.nodeUrl, v.version.txId),
+      seq: v.version.seq,
+      action: v.version.envelope.action,
+      author: v.version.author,
+      owner: v.version.owner,
+      at: v.version.envelope.at,
+      txId: v.version.txId,
+      readers: v.version.envelope.readers.map((r) => r.key),
+      payload: failed ? null : v.payload,
+      readable: v.readable,
+      status: failed ? 'tampered' : 'committed',
+      reason: failed ? (loaded?.tampered?.reason ?? null) : null,
+      link: transactionLink(loaded!.nodeUrl, v.version.txId),
     });
   }
   const t = loaded?.tampered;
   if (t && !out.some((r) => r.txId === t.txId)) {
     out.push({
-      seq: t.seq ?? out.length + 1, action: 'update', author: '', owner: '', at: '', txId: t.txId ?? '', readers: [],
-      payload: null, readable: false, status: 'tampered', reason: t.reason,
+      seq: t.seq ?? out.length + 1,
+      action: 'update',
+      author: '',
+      owner: '',
+      at: '',
+      txId: t.txId ?? '',
+      readers: [],
+      payload: null,
+      readable: false,
+      status: 'tampered',
+      reason: t.reason,
       link: t.txId && loaded ? transactionLink(loaded.nodeUrl, t.txId) : null,
     });
   }
   for (const p of pending) {
     const owner = p.record.tx.outputs[0]?.public_keys[0] ?? '';
     out.push({
-      seq: p.envelope.seq, action: p.envelope.action, author: p.envelope.author, owner, at: p.envelope.at, txId: p.record.tx.id,
-      readers: p.envelope.readers.map((r) => r.key), payload: p.payload, readable: p.envelope.readers.some((r) => r.key === viewerBoxKey),
-      status: 'pending', reason: p.record.state === 'rejected' ? `Rejected by the node: ${p.record.lastError}` : p.record.lastError, link: null,
+      seq: p.envelope.seq,
+      action: p.envelope.action,
+      author: p.envelope.author,
+      owner,
+      at: p.envelope.at,
+      txId: p.record.tx.id,
+      readers: p.envelope.readers.map((r) => r.key),
+      payload: p.payload,
+      readable: p.envelope.readers.some((r) => r.key === viewerBoxKey),
+      status: 'pending',
+      reason: p.record.state === 'rejected' ? `Rejected by the node: ${p.record.lastError}` : p.record.lastError,
+      link: null,
     });
   }
   return out;
@@ -66,7 +92,11 @@ const person = (signKey: string, nameOf: NameOf): PersonRef => ({ signKey, name:
 
 /** `diffs: false` leaves every diff empty (a listing shows none; it saves a diff per chart). */
 export function versionInfos(
-  loaded: LoadedChart | null, pending: readonly PendingVersion[], viewerBoxKey: string, nameOf: NameOf, { diffs = true } = {},
+  loaded: LoadedChart | null,
+  pending: readonly PendingVersion[],
+  viewerBoxKey: string,
+  nameOf: NameOf,
+  { diffs = true } = {},
 ): VersionInfo[] {
   let previous: ChartPayload | null = null;
   return rows(loaded, pending, viewerBoxKey).map((row) => {
@@ -74,8 +104,19 @@ export function versionInfos(
     const diff = opened && diffs ? diffCharts(previous?.chart ?? null, row.payload!.chart) : [];
     previous = row.payload;
     return {
-      seq: row.seq, action: row.action, author: person(row.author, nameOf), custodian: person(row.owner, nameOf), at: row.at,
-      txId: row.txId, link: row.link, diff, status: row.status, reason: row.reason, readers: row.readers, readable: row.readable, opened,
+      seq: row.seq,
+      action: row.action,
+      author: person(row.author, nameOf),
+      custodian: person(row.owner, nameOf),
+      at: row.at,
+      txId: row.txId,
+      link: row.link,
+      diff,
+      status: row.status,
+      reason: row.reason,
+      readers: row.readers,
+      readable: row.readable,
+      opened,
       note: row.payload?.note ?? null,
     };
   });
@@ -87,20 +128,30 @@ export function isRevoked(actions: readonly ChartAction[]): boolean {
 }
 
 export function chartView(
-  chartId: string, loaded: LoadedChart | null, pending: readonly PendingVersion[], viewer: { signKey: string; boxKey: string }, nameOf: NameOf,
+  chartId: string,
+  loaded: LoadedChart | null,
+  pending: readonly PendingVersion[],
+  viewer: { signKey: string; boxKey: string },
+  nameOf: NameOf,
   options: { diffs?: boolean } = {},
 ): ChartState {
   const versions = versionInfos(loaded, pending, viewer.boxKey, nameOf, options);
   // A rejected version never became the chart: the head is the last committed or still-pending one.
-  const head = [...versions].reverse().find((v) => !(v.status === 'pending' && v.reason?.startsWith('Rejected'))) ?? versions[versions.length - 1]!;
+  const head =
+    [...versions].reverse().find((v) => !(v.status === 'pending' && v.reason?.startsWith('Rejected'))) ??
+    versions[versions.length - 1]!;
   const waiting = pending.filter((p) => p.record.state === 'pending');
-  const headPayload = waiting.length ? waiting[waiting.length - 1]!.payload : (loaded?.versions.at(-1)?.payload ?? null);
+  const headPayload = waiting.length
+    ? waiting[waiting.length - 1]!.payload
+    : (loaded?.versions.at(-1)?.payload ?? null);
   const tampered = loaded?.tampered ?? null;
   const readers = headPayload ? readerInfos(headPayload, head.author.signKey, head.readers, nameOf) : [];
   return {
     chartId,
     chart: tampered ? null : (headPayload?.chart ?? null),
-    revoked: isRevoked(versions.filter((v) => v.status !== 'tampered' && !v.reason?.startsWith('Rejected')).map((v) => v.action)),
+    revoked: isRevoked(
+      versions.filter((v) => v.status !== 'tampered' && !v.reason?.startsWith('Rejected')).map((v) => v.action),
+    ),
     custodian: head.custodian,
     patient: tampered ? null : (headPayload?.patient ?? null),
     readers: tampered ? [] : readers,
@@ -112,14 +163,26 @@ export function chartView(
   };
 }
 
-function readerInfos(payload: ChartPayload, authorSignKey: string, keys: readonly string[], nameOf: NameOf): ReaderInfo[] {
+function readerInfos(
+  payload: ChartPayload,
+  authorSignKey: string,
+  keys: readonly string[],
+  nameOf: NameOf,
+): ReaderInfo[] {
   return keys.map((boxKey): ReaderInfo => {
     if (boxKey === payload.custodian.boxKey) {
-      return { boxKey, role: 'custodian', signKey: payload.custodian.signKey, name: nameOf(payload.custodian.signKey) ?? (payload.custodian.name || null) };
+      return {
+        boxKey,
+        role: 'custodian',
+        signKey: payload.custodian.signKey,
+        name: nameOf(payload.custodian.signKey) ?? (payload.custodian.name || null),
+      };
     }
-    if (payload.patient && boxKey === payload.patient.boxKey) return { boxKey, role: 'patient', signKey: payload.patient.signKey, name: payload.chart.patient.name };
+    if (payload.patient && boxKey === payload.patient.boxKey)
+      return { boxKey, role: 'patient', signKey: payload.patient.signKey, name: payload.chart.patient.name };
     const doctor = payload.doctors.find((d) => d.boxKey === boxKey);
-    if (doctor) return { boxKey, role: 'doctor', signKey: doctor.signKey, name: nameOf(doctor.signKey) ?? (doctor.name || null) };
+    if (doctor)
+      return { boxKey, role: 'doctor', signKey: doctor.signKey, name: nameOf(doctor.signKey) ?? (doctor.name || null) };
     return { boxKey, role: 'author', signKey: authorSignKey, name: nameOf(authorSignKey) };
   });
 }
@@ -128,20 +191,31 @@ export function chainReport(chartId: string, loaded: LoadedChart): ChainReport {
   const versions = loaded.versions.map((v) => {
     const failed = v.version.checks.find((c) => !c.ok);
     return {
-      seq: v.version.seq, txId: v.version.txId, link: transactionLink(loaded.nodeUrl, v.version.txId),
-      ok: !failed && loaded.tampered?.txId !== v.version.txId, checks: v.version.checks,
+      seq: v.version.seq,
+      txId: v.version.txId,
+      link: transactionLink(loaded.nodeUrl, v.version.txId),
+      ok: !failed && loaded.tampered?.txId !== v.version.txId,
+      checks: v.version.checks,
       reason: failed?.detail ?? (loaded.tampered?.txId === v.version.txId ? loaded.tampered.reason : null),
     };
   });
   const failure = loaded.verification.failure;
   if (failure && !versions.some((v) => v.txId === failure.txId)) {
     versions.push({
-      seq: failure.seq ?? versions.length + 1, txId: failure.txId ?? '', link: failure.txId ? transactionLink(loaded.nodeUrl, failure.txId) : '',
-      ok: false, checks: failure.checks, reason: failure.reason,
+      seq: failure.seq ?? versions.length + 1,
+      txId: failure.txId ?? '',
+      link: failure.txId ? transactionLink(loaded.nodeUrl, failure.txId) : '',
+      ok: false,
+      checks: failure.checks,
+      reason: failure.reason,
     });
   }
   return {
-    chartId, ok: !loaded.tampered, nodeUrl: loaded.nodeUrl, checkedAt: new Date().toISOString(), versions,
+    chartId,
+    ok: !loaded.tampered,
+    nodeUrl: loaded.nodeUrl,
+    checkedAt: new Date().toISOString(),
+    versions,
     reason: loaded.tampered?.reason ?? null,
   };
 }

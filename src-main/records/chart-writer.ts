@@ -46,7 +46,12 @@ export interface ChartWriter {
   share(holder: KeyHolder, chartId: string, doctor: DoctorRef): Promise<Written>;
   /** A new data key: the dropped reader cannot open later versions. */
   unshare(holder: KeyHolder, chartId: string, boxKey: string): Promise<Written>;
-  transferCustody(holder: KeyHolder, chartId: string, doctor: DoctorRef, options?: { keepReading?: boolean }): Promise<Written>;
+  transferCustody(
+    holder: KeyHolder,
+    chartId: string,
+    doctor: DoctorRef,
+    options?: { keepReading?: boolean },
+  ): Promise<Written>;
   /** A new patient identity for the chart; the old card stops reading. */
   issueCard(holder: KeyHolder, chartId: string, pin: string): Promise<PatientCardInfo>;
   /** Signed transactions not yet committed by a node (rejected ones stay until discarded). */
@@ -80,7 +85,10 @@ interface VersionChange {
 
 function checkDoctor(doctor: DoctorRef): void {
   if (!doctor || !BASE58_KEY.test(doctor.signKey ?? '') || !BASE58_KEY.test(doctor.boxKey ?? '')) {
-    throw new ChartServiceError('InvalidRequest', 'A doctor is named by a base58 signKey and boxKey (from the practitioner directory)');
+    throw new ChartServiceError(
+      'InvalidRequest',
+      'A doctor is named by a base58 signKey and boxKey (from the practitioner directory)',
+    );
   }
 }
 
@@ -95,7 +103,10 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     const pending = await states.pendingVersions(holder, chartId, committed?.version.seq ?? 0);
     const rejected = pending.find((p) => p.record.state === 'rejected');
     if (rejected) {
-      throw new ChartServiceError('OutboxBlocked', `Version ${rejected.envelope.seq} of this chart was rejected by the node (${rejected.record.lastError}); discard it from the outbox first (Recent actions → Discard rejected version, or: npm run cli -- outbox discard ${rejected.record.tx.id})`);
+      throw new ChartServiceError(
+        'OutboxBlocked',
+        `Version ${rejected.envelope.seq} of this chart was rejected by the node (${rejected.record.lastError}); discard it from the outbox first (Recent actions → Discard rejected version, or: npm run cli -- outbox discard ${rejected.record.tx.id})`,
+      );
     }
     const last = pending.filter((p) => p.record.state === 'pending').at(-1);
     const head = last ? last.record.tx : committed?.version.tx;
@@ -103,9 +114,21 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     if (!head) throw chartNotFound(chartId);
     const owner = head.outputs[0]?.public_keys[0] ?? '';
     if (owner !== holder.signKey) throw notCustodian(states.nameOf(owner) ?? owner);
-    if (!payload) throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
-    const actions: ChartAction[] = [...(loaded?.versions ?? []).map((v) => v.version.envelope.action), ...pending.map((p) => p.envelope.action)];
-    return { head, seq: last ? last.envelope.seq : committed!.version.seq, owner, payload, revoked: isRevoked(actions), loaded, pending };
+    if (!payload)
+      throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
+    const actions: ChartAction[] = [
+      ...(loaded?.versions ?? []).map((v) => v.version.envelope.action),
+      ...pending.map((p) => p.envelope.action),
+    ];
+    return {
+      head,
+      seq: last ? last.envelope.seq : committed!.version.seq,
+      owner,
+      payload,
+      revoked: isRevoked(actions),
+      loaded,
+      pending,
+    };
   }
 
   /** One write at a time per chart: each version spends the one before it. */
@@ -124,9 +147,23 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     loader.prime(holder.boxKey, tx.id, payload);
     loader.markStale(chartId);
     const record = await outbox.add({
-      tx, kind: 'chart', chartId, action: envelope.action, seq: envelope.seq, author: holder.signKey, createdAt: new Date().toISOString(),
+      tx,
+      kind: 'chart',
+      chartId,
+      action: envelope.action,
+      seq: envelope.seq,
+      author: holder.signKey,
+      createdAt: new Date().toISOString(),
     });
-    recent.add(holder.signKey, { txId: tx.id, chartId, action: envelope.action, seq: envelope.seq, at: envelope.at, patientName: payload.chart.patient.name, status: 'pending' });
+    recent.add(holder.signKey, {
+      txId: tx.id,
+      chartId,
+      action: envelope.action,
+      seq: envelope.seq,
+      at: envelope.at,
+      patientName: payload.chart.patient.name,
+      status: 'pending',
+    });
     events.emit('outbox');
     events.emit('recent');
     return sender.submit(record);
@@ -138,14 +175,27 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     return exclusive(chartId, async () => {
       const state = await writeState(holder, chartId);
       if (change.baseSeq !== undefined && change.baseSeq !== state.seq) {
-        throw new ChartServiceError('StaleVersion', `The chart changed since version ${change.baseSeq} (it is at version ${state.seq}); reload it and try again`);
+        throw new ChartServiceError(
+          'StaleVersion',
+          `The chart changed since version ${change.baseSeq} (it is at version ${state.seq}); reload it and try again`,
+        );
       }
-      if (state.revoked && change.action !== 'restore') throw new ChartServiceError('ChartRevoked', 'This chart is revoked; restore it before changing it');
-      if (!state.revoked && change.action === 'restore') throw new ChartServiceError('ChartNotRevoked', 'This chart is not revoked');
+      if (state.revoked && change.action !== 'restore')
+        throw new ChartServiceError('ChartRevoked', 'This chart is revoked; restore it before changing it');
+      if (!state.revoked && change.action === 'restore')
+        throw new ChartServiceError('ChartNotRevoked', 'This chart is not revoked');
       // A note belongs to the version that states it, never to the ones after it.
       const { note: _previousNote, ...base } = change.next(state);
       const payload: ChartPayload = change.note ? { ...base, note: change.note } : base;
-      const { tx, envelope } = await buildVersion(holder, state.head, chartId, change.action, state.seq + 1, payload, crypto);
+      const { tx, envelope } = await buildVersion(
+        holder,
+        state.head,
+        chartId,
+        change.action,
+        state.seq + 1,
+        payload,
+        crypto,
+      );
       const signed = { tx, envelope, chartId, payload };
       return writtenAnswer(states, holder, signed, await submit(holder, signed), state.loaded);
     });
@@ -162,7 +212,13 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     const patient = { signKey: card.holder.signKey, boxKey: card.holder.boxKey };
     card.holder.lock?.(); // the workstation keeps nothing of the patient's identity
     return {
-      info: { code: card.code, qrSvg: card.qrSvg, qrDataUrl: card.qrDataUrl, patientSignKey: patient.signKey, patientBoxKey: patient.boxKey },
+      info: {
+        code: card.code,
+        qrSvg: card.qrSvg,
+        qrDataUrl: card.qrDataUrl,
+        patientSignKey: patient.signKey,
+        patientBoxKey: patient.boxKey,
+      },
       patient,
     };
   }
@@ -174,7 +230,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     return writtenAnswer(states, holder, signed, await submit(holder, signed), null);
   }
 
-  const nameFor = async (doctor: DoctorRef) => doctor.name ?? (await directory.find(doctor.signKey).catch(() => null))?.name ?? '';
+  const nameFor = async (doctor: DoctorRef) =>
+    doctor.name ?? (await directory.find(doctor.signKey).catch(() => null))?.name ?? '';
 
   return {
     async create(holder, chart, { pin }) {
@@ -193,7 +250,11 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
 
     async update(holder, chartId, chart, { baseSeq } = {}) {
       const valid = parseChart(chart);
-      return writeVersion(holder, chartId, { action: 'update', next: (s) => ({ ...s.payload, chart: valid }), baseSeq });
+      return writeVersion(holder, chartId, {
+        action: 'update',
+        next: (s) => ({ ...s.payload, chart: valid }),
+        baseSeq,
+      });
     },
 
     async markEnteredInError(holder, chartId, list, entryId) {
@@ -201,15 +262,23 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
         action: 'update',
         next: (s) => {
           const entries = s.payload.chart[list] as { id: string; status: string }[];
-          if (!entries.some((e) => e.id === entryId)) throw new ChartServiceError('InvalidRequest', `No ${list} entry ${entryId} in this chart`);
-          const chart = { ...s.payload.chart, [list]: entries.map((e) => (e.id === entryId ? { ...e, status: 'entered-in-error' } : e)) };
+          if (!entries.some((e) => e.id === entryId))
+            throw new ChartServiceError('InvalidRequest', `No ${list} entry ${entryId} in this chart`);
+          const chart = {
+            ...s.payload.chart,
+            [list]: entries.map((e) => (e.id === entryId ? { ...e, status: 'entered-in-error' } : e)),
+          };
           return { ...s.payload, chart: parseChart(chart) };
         },
       });
     },
 
     async revoke(holder, chartId, reason = '') {
-      return writeVersion(holder, chartId, { action: 'revoke', next: (s) => s.payload, note: reason.trim() || undefined });
+      return writeVersion(holder, chartId, {
+        action: 'revoke',
+        next: (s) => s.payload,
+        note: reason.trim() || undefined,
+      });
     },
 
     async restore(holder, chartId) {
@@ -222,10 +291,16 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       return writeVersion(holder, chartId, {
         action: 'share',
         next: (s) => {
-          if (doctor.boxKey === s.payload.custodian.boxKey || s.payload.doctors.some((d) => d.boxKey === doctor.boxKey)) {
+          if (
+            doctor.boxKey === s.payload.custodian.boxKey ||
+            s.payload.doctors.some((d) => d.boxKey === doctor.boxKey)
+          ) {
             throw new ChartServiceError('InvalidRequest', 'This doctor can already read the chart');
           }
-          return { ...s.payload, doctors: [...s.payload.doctors, { signKey: doctor.signKey, boxKey: doctor.boxKey, name }] };
+          return {
+            ...s.payload,
+            doctors: [...s.payload.doctors, { signKey: doctor.signKey, boxKey: doctor.boxKey, name }],
+          };
         },
       });
     },
@@ -234,7 +309,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       return writeVersion(holder, chartId, {
         action: 'unshare',
         next: (s) => {
-          if (!s.payload.doctors.some((d) => d.boxKey === boxKey)) throw new ChartServiceError('InvalidRequest', 'This key is not among the doctors the chart is shared with');
+          if (!s.payload.doctors.some((d) => d.boxKey === boxKey))
+            throw new ChartServiceError('InvalidRequest', 'This key is not among the doctors the chart is shared with');
           // A new version always has a fresh data key, wrapped only to the remaining readers.
           return { ...s.payload, doctors: s.payload.doctors.filter((d) => d.boxKey !== boxKey) };
         },
@@ -243,7 +319,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
 
     async transferCustody(holder, chartId, doctor, { keepReading = true } = {}) {
       checkDoctor(doctor);
-      if (doctor.signKey === holder.signKey) throw new ChartServiceError('InvalidRequest', 'You already hold this chart');
+      if (doctor.signKey === holder.signKey)
+        throw new ChartServiceError('InvalidRequest', 'You already hold this chart');
       const name = await nameFor(doctor);
       return writeVersion(holder, chartId, {
         action: 'custody',
@@ -251,7 +328,11 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
           const others = s.payload.doctors.filter((d) => d.boxKey !== doctor.boxKey);
           const previous = s.payload.custodian;
           const keep = keepReading ? [{ signKey: previous.signKey, boxKey: previous.boxKey, name: previous.name }] : [];
-          return { ...s.payload, custodian: { signKey: doctor.signKey, boxKey: doctor.boxKey, name }, doctors: [...others, ...keep] };
+          return {
+            ...s.payload,
+            custodian: { signKey: doctor.signKey, boxKey: doctor.boxKey, name },
+            doctors: [...others, ...keep],
+          };
         },
       });
     },
@@ -271,7 +352,11 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     async discardRejected(txId) {
       const record = outbox.get(txId);
       if (!record) throw new ChartServiceError('InvalidRequest', `No outbox item ${txId}`);
-      if (record.state !== 'rejected') throw new ChartServiceError('InvalidRequest', 'Only items the node rejected can be discarded; pending ones are still being sent');
+      if (record.state !== 'rejected')
+        throw new ChartServiceError(
+          'InvalidRequest',
+          'Only items the node rejected can be discarded; pending ones are still being sent',
+        );
       await outbox.remove(txId);
       recent.discarded(txId);
       events.emit('outbox');

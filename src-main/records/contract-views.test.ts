@@ -9,50 +9,106 @@ const TX1 = '1'.repeat(64);
 const TX2 = '2'.repeat(64);
 
 const version = (seq: number, txId: string, over: Partial<VersionInfo> = {}): VersionInfo => ({
-  seq, action: seq === 1 ? 'create' : 'update', author: { signKey: KEY, name: 'Dr A' }, custodian: { signKey: KEY, name: 'Dr A' },
-  at: '2026-01-0' + seq + 'T10:00:00.000Z', txId, link: `http://127.0.0.1:9984/api/v1/transactions/${txId}`, diff: [], status: 'committed',
-  reason: null, readers: [], readable: true, opened: true, note: null, ...over,
+  seq,
+  action: seq === 1 ? 'create' : 'update',
+  author: { signKey: KEY, name: 'Dr A' },
+  custodian: { signKey: KEY, name: 'Dr A' },
+  at: '2026-01-0' + seq + 'T10:00:00.000Z',
+  txId,
+  link: `http://127.0.0.1:9984/api/v1/transactions/${txId}`,
+  diff: [],
+  status: 'committed',
+  reason: null,
+  readers: [],
+  readable: true,
+  opened: true,
+  note: null,
+  ...over,
 });
 
 const chart = {
   patient: { name: 'Ada', birthDate: '1990-01-01', age: null, gender: 'female' as const, visitDate: '2026-01-01' },
-  doctors: [], illnesses: [], medications: [], visits: [],
+  doctors: [],
+  illnesses: [],
+  medications: [],
+  visits: [],
 };
 
 function view(over: Partial<ChartState> = {}): ChartState {
-  const versions = [version(1, TX1), version(2, TX2, { diff: [{ path: 'patient.name', label: 'Name', before: 'Ad', after: 'Ada' }] })];
+  const versions = [
+    version(1, TX1),
+    version(2, TX2, { diff: [{ path: 'patient.name', label: 'Name', before: 'Ad', after: 'Ada' }] }),
+  ];
   return {
-    chartId: TX1, chart, revoked: false, custodian: { signKey: KEY, name: 'Dr A' }, patient: { boxKey: OTHER, signKey: OTHER },
+    chartId: TX1,
+    chart,
+    revoked: false,
+    custodian: { signKey: KEY, name: 'Dr A' },
+    patient: { boxKey: OTHER, signKey: OTHER },
     readers: [
       { boxKey: KEY, role: 'custodian', name: 'Dr A', signKey: KEY },
       { boxKey: OTHER, role: 'doctor', name: 'Dr B', signKey: OTHER },
       { boxKey: 'x', role: 'patient', name: 'Ada', signKey: null },
     ],
-    head: versions[1]!, versions, tampered: null, pending: false, isCustodian: true, ...over,
+    head: versions[1]!,
+    versions,
+    tampered: null,
+    pending: false,
+    isCustodian: true,
+    ...over,
   };
 }
 
 describe('chart states → contract views', () => {
   it('maps a chart view, listing only doctors as "shared with", and passes the contract', () => {
     const mapped = viewOf(view(), KEY);
-    expect(mapped.summary).toMatchObject({ chartId: TX1, patientName: 'Ada', integrity: 'verified', role: 'custodian', seq: 2, headTxId: TX2 });
+    expect(mapped.summary).toMatchObject({
+      chartId: TX1,
+      patientName: 'Ada',
+      integrity: 'verified',
+      role: 'custodian',
+      seq: 2,
+      headTxId: TX2,
+    });
     expect(mapped.sharedWith).toEqual([{ signKey: OTHER, name: 'Dr B' }]);
     expect(contract.charts.get.response.safeParse(mapped).success).toBe(true);
   });
 
   it('never carries chart data for a tampered chart, and the tampered view still passes the contract', () => {
-    const tampered = view({ chart: null, custodian: { signKey: '', name: null }, tampered: { seq: 2, txId: TX2, reason: 'InvalidHash: …' }, readers: [] });
+    const tampered = view({
+      chart: null,
+      custodian: { signKey: '', name: null },
+      tampered: { seq: 2, txId: TX2, reason: 'InvalidHash: …' },
+      readers: [],
+    });
     const mapped = viewOf(tampered, KEY);
     expect(mapped.data).toBeNull();
-    expect(mapped.summary).toMatchObject({ integrity: 'tampered', tamperReason: 'InvalidHash: …', patientName: '', role: 'reader' });
+    expect(mapped.summary).toMatchObject({
+      integrity: 'tampered',
+      tamperReason: 'InvalidHash: …',
+      patientName: '',
+      role: 'reader',
+    });
     expect(contract.charts.get.response.safeParse(mapped).success).toBe(true);
   });
 
   it('maps a tampered list entry (no custodian, no time) to a valid summary without a name', () => {
-    const head = version(1, TX1, { author: { signKey: '', name: null }, custodian: { signKey: '', name: null }, at: '', status: 'tampered', reason: 'InvalidHash' });
+    const head = version(1, TX1, {
+      author: { signKey: '', name: null },
+      custodian: { signKey: '', name: null },
+      at: '',
+      status: 'tampered',
+      reason: 'InvalidHash',
+    });
     const s = view({
-      chart: null, custodian: { signKey: '', name: null }, patient: null, readers: [], head, versions: [head],
-      tampered: { seq: 1, txId: TX1, reason: 'InvalidHash' }, isCustodian: false,
+      chart: null,
+      custodian: { signKey: '', name: null },
+      patient: null,
+      readers: [],
+      head,
+      versions: [head],
+      tampered: { seq: 1, txId: TX1, reason: 'InvalidHash' },
+      isCustodian: false,
     });
     const mapped = summaryOf(s, KEY);
     expect(mapped).toMatchObject({ patientName: '', integrity: 'tampered', tamperReason: 'InvalidHash' });
@@ -67,24 +123,53 @@ describe('chart states → contract views', () => {
   });
 
   it('reports verification of one version with its chain up to it', () => {
-    const checks = [{ check: 'id' as const, ok: true, detail: 'ok' }, { check: 'signatures' as const, ok: true, detail: 'ok' }];
+    const checks = [
+      { check: 'id' as const, ok: true, detail: 'ok' },
+      { check: 'signatures' as const, ok: true, detail: 'ok' },
+    ];
     const report: ChainReport = {
-      chartId: TX1, ok: true, nodeUrl: 'http://127.0.0.1:9984', checkedAt: '2026-01-03T00:00:00Z', reason: null,
+      chartId: TX1,
+      ok: true,
+      nodeUrl: 'http://127.0.0.1:9984',
+      checkedAt: '2026-01-03T00:00:00Z',
+      reason: null,
       versions: [
         { seq: 1, txId: TX1, link: `http://127.0.0.1:9984/api/v1/transactions/${TX1}`, ok: true, checks, reason: null },
         { seq: 2, txId: TX2, link: `http://127.0.0.1:9984/api/v1/transactions/${TX2}`, ok: true, checks, reason: null },
       ],
     };
     const head = verificationOf(report, view().versions);
-    expect(head).toMatchObject({ seq: 2, txId: TX2, operation: 'TRANSFER', ok: true, txUrl: `http://127.0.0.1:9984/api/v1/transactions/${TX2}` });
-    expect(head.chain.map((c) => [c.seq, c.action])).toEqual([[1, 'create'], [2, 'update']]);
+    expect(head).toMatchObject({
+      seq: 2,
+      txId: TX2,
+      operation: 'TRANSFER',
+      ok: true,
+      txUrl: `http://127.0.0.1:9984/api/v1/transactions/${TX2}`,
+    });
+    expect(head.chain.map((c) => [c.seq, c.action])).toEqual([
+      [1, 'create'],
+      [2, 'update'],
+    ]);
     expect(head.signatures).toEqual([{ publicKey: KEY, name: 'Dr A', ok: true }]);
     const first = verificationOf(report, view().versions, { seq: 1 });
     expect(first).toMatchObject({ seq: 1, operation: 'CREATE' });
     expect(first.chain).toHaveLength(1);
     expect(contract.charts.verify.response.safeParse(head).success).toBe(true);
 
-    const broken = { ...report, ok: false, reason: 'InvalidSignature', versions: [report.versions[0]!, { ...report.versions[1]!, ok: false, reason: 'InvalidSignature', checks: [{ check: 'signatures' as const, ok: false, detail: 'bad' }] }] };
+    const broken = {
+      ...report,
+      ok: false,
+      reason: 'InvalidSignature',
+      versions: [
+        report.versions[0]!,
+        {
+          ...report.versions[1]!,
+          ok: false,
+          reason: 'InvalidSignature',
+          checks: [{ check: 'signatures' as const, ok: false, detail: 'bad' }],
+        },
+      ],
+    };
     const failed = verificationOf(broken, view().versions);
     expect(failed).toMatchObject({ ok: false, reason: 'InvalidSignature' });
     expect(failed.signatures[0]?.ok).toBe(false);

@@ -44,7 +44,11 @@ export function summaryOf(state: ChartState, viewerSignKey: string): ChartSummar
  * The chart as the chart screen shows it: the head, or version `shown.seq` with its chart (`shown.chart`, null when
  * that version was not opened). Never the data of a version that failed verification.
  */
-export function viewOf(state: ChartState, viewerSignKey: string, shown: { seq: number; chart: Chart | null } | null = null): ChartView {
+export function viewOf(
+  state: ChartState,
+  viewerSignKey: string,
+  shown: { seq: number; chart: Chart | null } | null = null,
+): ChartView {
   const sharedWith: PersonRef[] = state.readers
     .filter((r) => r.role === 'doctor' && r.signKey !== null && r.signKey !== state.custodian.signKey)
     .map((r) => ({ signKey: r.signKey!, name: r.name }));
@@ -68,7 +72,13 @@ function diffText(value: DiffValue): string | null {
 export function changeOf(d: ChartDiffEntry): FieldChange {
   const before = diffText(d.before);
   const after = diffText(d.after);
-  return { path: d.path, label: d.label, kind: before === null ? 'added' : after === null ? 'removed' : 'changed', before, after };
+  return {
+    path: d.path,
+    label: d.label,
+    kind: before === null ? 'added' : after === null ? 'removed' : 'changed',
+    before,
+    after,
+  };
 }
 
 export function historyEntryOf(v: VersionInfo): HistoryEntry {
@@ -99,10 +109,15 @@ const CHECK_LABELS: Record<CheckName, string> = {
 };
 
 /** The Verify panel's answer for version `seq` (default: the last one checked), its chain up to it. */
-export function verificationOf(raw: ChainReport, versions: readonly VersionInfo[], { seq }: { seq?: number } = {}): VerificationReport {
+export function verificationOf(
+  raw: ChainReport,
+  versions: readonly VersionInfo[],
+  { seq }: { seq?: number } = {},
+): VerificationReport {
   // A failure the node's answer could not place in the chain has no seq: it comes after the versions before it.
   const report = { ...raw, versions: raw.versions.map((v, i) => ({ ...v, seq: v.seq ?? i + 1 })) };
-  const target = (seq === undefined ? report.versions.at(-1) : report.versions.find((v) => v.seq === seq)) ?? report.versions.at(-1);
+  const target =
+    (seq === undefined ? report.versions.at(-1) : report.versions.find((v) => v.seq === seq)) ?? report.versions.at(-1);
   const actionOf = (s: number) => versions.find((v) => v.seq === s)?.action ?? null;
   const targetSeq = target?.seq ?? 1;
   const author = versions.find((v) => v.seq === targetSeq)?.author ?? null;
@@ -114,21 +129,42 @@ export function verificationOf(raw: ChainReport, versions: readonly VersionInfo[
     operation: targetSeq === 1 ? 'CREATE' : 'TRANSFER',
     ok: (target?.ok ?? false) && report.versions.filter((v) => v.seq <= targetSeq).every((v) => v.ok),
     reason: target?.reason ?? (report.ok ? null : report.reason),
-    checks: (target?.checks ?? []).map((c) => ({ label: CHECK_LABELS[c.check] ?? c.check, ok: c.ok, detail: c.detail || null })),
+    checks: (target?.checks ?? []).map((c) => ({
+      label: CHECK_LABELS[c.check] ?? c.check,
+      ok: c.ok,
+      detail: c.detail || null,
+    })),
     signatures: author?.signKey ? [{ publicKey: author.signKey, name: author.name, ok: signaturesOk }] : [],
-    chain: report.versions.filter((v) => v.seq <= targetSeq).map((v) => ({ seq: v.seq, txId: v.txId, action: actionOf(v.seq), ok: v.ok })),
+    chain: report.versions
+      .filter((v) => v.seq <= targetSeq)
+      .map((v) => ({ seq: v.seq, txId: v.txId, action: actionOf(v.seq), ok: v.ok })),
     nodeUrl: report.nodeUrl,
     txUrl: target?.link ?? '',
   };
 }
 
 export function practitionerOf(p: DirectoryEntry, trusted: readonly string[]): Practitioner {
-  return { name: p.name, specialty: p.specialty, signKey: p.signKey, boxKey: p.boxKey, trusted: trusted.includes(p.signKey) };
+  return {
+    name: p.name,
+    specialty: p.specialty,
+    signKey: p.signKey,
+    boxKey: p.boxKey,
+    trusted: trusted.includes(p.signKey),
+  };
 }
 
 export function recentOf(a: RecentEntry, outbox: readonly OutboxEntry[]): RecentAction {
-  const rejected = a.status === 'rejected' ? (outbox.find((o) => o.txId === a.txId)?.lastError ?? 'Rejected by the node') : null;
-  return { txId: a.txId, chartId: a.chartId, action: a.action, at: a.at, patientName: a.patientName, state: a.status, error: rejected };
+  const rejected =
+    a.status === 'rejected' ? (outbox.find((o) => o.txId === a.txId)?.lastError ?? 'Rejected by the node') : null;
+  return {
+    txId: a.txId,
+    chartId: a.chartId,
+    action: a.action,
+    at: a.at,
+    patientName: a.patientName,
+    state: a.status,
+    error: rejected,
+  };
 }
 
 export function outboxItemOf(o: OutboxEntry): OutboxItem {

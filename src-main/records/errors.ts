@@ -13,7 +13,10 @@ export type ChartErrorCode =
   | 'OutboxBlocked';
 
 export class ChartServiceError extends Error {
-  constructor(readonly code: ChartErrorCode, message: string) {
+  constructor(
+    readonly code: ChartErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = code;
   }
@@ -22,7 +25,9 @@ export class ChartServiceError extends Error {
   }
 }
 
-export const chartNotFound = (chartId: string) => new ChartServiceError('ChartNotFound', `No chart ${chartId} is on the ledger (or it was not shared with you)`);
+export const chartNotFound = (chartId: string) =>
+  new ChartServiceError('ChartNotFound', `No chart ${chartId} is on the ledger (or it was not shared with you)`);
 export const notCustodian = (owner: string) =>
   new ChartServiceError('NotCustodian', `Only the chart's custodian can change it; it is held by ${owner}`);
-export const tampered = (reason: string) => new ChartServiceError('ChartTampered', `The chart failed verification: ${reason}`);
+export const tampered = (reason: string) =>
+  new ChartServiceError('ChartTampered', `The chart failed verification: ${reason}`);

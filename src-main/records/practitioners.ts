@@ -5,8 +5,15 @@ import { z } from 'zod';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { signerFor } from '../../src-shared/crypto/keyholder';
 import {
-  ed25519Output, fromBase64Url, makeCreate, parseFulfillment, signTransaction, toBase58, validateTransaction,
-  type CryptoProvider, type Transaction,
+  ed25519Output,
+  fromBase64Url,
+  makeCreate,
+  parseFulfillment,
+  signTransaction,
+  toBase58,
+  validateTransaction,
+  type CryptoProvider,
+  type Transaction,
 } from '../../src-shared/ledger';
 import type { DirectoryEntry } from './model';
 import type { LedgerNodeClient } from '../ledger/node-client';
@@ -16,7 +23,11 @@ export const PRACTITIONER_ASSET_TYPE = 'hc.practitioner/1';
 
 export const practitionerDataSchema = z.strictObject({
   type: z.literal(PRACTITIONER_ASSET_TYPE),
-  name: z.string().trim().min(1, { error: 'Name is required' }).max(200, { error: 'Name must be at most 200 characters' }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: 'Name is required' })
+    .max(200, { error: 'Name must be at most 200 characters' }),
   specialty: z.string().trim().max(200, { error: 'Specialty must be at most 200 characters' }),
   signKey: z.string().regex(BASE58_KEY),
   boxKey: z.string().regex(BASE58_KEY),
@@ -32,12 +43,19 @@ export class PractitionerDirectory {
   /** Keys the ledger had no entry for, and when: a doctor without one is not searched again on every write. */
   private readonly missingAt = new Map<string, number>();
 
-  constructor(private readonly client: LedgerNodeClient, private readonly crypto: CryptoProvider) {}
+  constructor(
+    private readonly client: LedgerNodeClient,
+    private readonly crypto: CryptoProvider,
+  ) {}
 
   /** Builds and signs the directory entry for `holder` (the caller posts it through the outbox). */
   async buildEntry(holder: KeyHolder, profile: { name: string; specialty: string }): Promise<Transaction> {
     const data = practitionerDataSchema.parse({
-      type: PRACTITIONER_ASSET_TYPE, name: profile.name, specialty: profile.specialty, signKey: holder.signKey, boxKey: holder.boxKey,
+      type: PRACTITIONER_ASSET_TYPE,
+      name: profile.name,
+      specialty: profile.specialty,
+      signKey: holder.signKey,
+      boxKey: holder.boxKey,
     });
     const unsigned = makeCreate(data, null, [ed25519Output(holder.signKey)], [holder.signKey]);
     return signTransaction(unsigned, signerFor(holder), { crypto: this.crypto });
@@ -90,7 +108,8 @@ export class PractitionerDirectory {
 
   private async ingest(hits: { id: string; data: unknown }[]): Promise<void> {
     for (const hit of hits) {
-      if ((hit.data as { type?: unknown } | null)?.type !== PRACTITIONER_ASSET_TYPE || this.checked.has(hit.id)) continue;
+      if ((hit.data as { type?: unknown } | null)?.type !== PRACTITIONER_ASSET_TYPE || this.checked.has(hit.id))
+        continue;
       this.checked.add(hit.id);
       const { value: tx } = await this.client.getTransaction(hit.id);
       const entry = tx ? this.verifyEntry(tx) : null;

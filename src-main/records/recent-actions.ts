@@ -16,7 +16,13 @@ export class RecentActions {
     const known = this.byTx.get(action.txId);
     // Never downgrade: a stale 'pending' report must not hide that the node committed it.
     const status = known?.status === 'committed' ? 'committed' : action.status;
-    this.byTx.set(action.txId, { ...known, ...action, patientName: action.patientName ?? known?.patientName ?? null, status, author });
+    this.byTx.set(action.txId, {
+      ...known,
+      ...action,
+      patientName: action.patientName ?? known?.patientName ?? null,
+      status,
+      author,
+    });
     if (this.byTx.size > LIMIT * 20) this.trim();
   }
 
@@ -43,13 +49,25 @@ export class RecentActions {
       merged.set(txId, action);
     }
     for (const record of outbox) {
-      if (record.kind !== 'chart' || record.author !== author || !record.chartId || record.action === 'publish') continue;
+      if (record.kind !== 'chart' || record.author !== author || !record.chartId || record.action === 'publish')
+        continue;
       const status = record.state === 'rejected' ? 'rejected' : 'pending';
       const known = merged.get(record.tx.id);
       const at = (record.tx.metadata as { at?: string } | null)?.at ?? record.createdAt;
-      merged.set(record.tx.id, known ? { ...known, status } : {
-        txId: record.tx.id, chartId: record.chartId, action: record.action, seq: record.seq ?? 0, at, patientName: null, status,
-      });
+      merged.set(
+        record.tx.id,
+        known
+          ? { ...known, status }
+          : {
+              txId: record.tx.id,
+              chartId: record.chartId,
+              action: record.action,
+              seq: record.seq ?? 0,
+              at,
+              patientName: null,
+              status,
+            },
+      );
     }
     return [...merged.values()].sort((a, b) => b.at.localeCompare(a.at) || b.seq - a.seq).slice(0, LIMIT);
   }

@@ -46,8 +46,13 @@ export function followRecentActions(parts: ChartParts): void {
       const version = loaded.versions.find((v) => v.version.txId === txId);
       if (!version || loaded.tampered) return;
       recent.add(holder.signKey, {
-        txId, chartId: assetId, action: version.version.envelope.action, seq: version.version.seq, at: version.version.envelope.at,
-        patientName: loaded.versions.at(-1)?.payload?.chart.patient.name ?? null, status: 'committed',
+        txId,
+        chartId: assetId,
+        action: version.version.envelope.action,
+        seq: version.version.seq,
+        at: version.version.envelope.at,
+        patientName: loaded.versions.at(-1)?.payload?.chart.patient.name ?? null,
+        status: 'committed',
       });
       events.emit('recent');
     } catch {

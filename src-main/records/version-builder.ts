@@ -6,7 +6,13 @@ import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { sealEnvelope, type Envelope, type EnvelopeAction } from '../../src-shared/crypto/envelope';
 import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
 import {
-  ed25519Output, makeCreate, makeTransfer, signTransaction, type CryptoProvider, type JsonObject, type Transaction,
+  ed25519Output,
+  makeCreate,
+  makeTransfer,
+  signTransaction,
+  type CryptoProvider,
+  type JsonObject,
+  type Transaction,
 } from '../../src-shared/ledger';
 import { encodePayload, type ChartPayload } from '../../src-shared/records/payload';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
@@ -14,14 +20,36 @@ import { sealTo } from '../crypto/sealed-box';
 
 /** Everyone who must be able to open a version: custodian, author, patient, shared doctors. */
 export function readersOf(payload: ChartPayload, authorBoxKey: string): string[] {
-  return [...new Set([payload.custodian.boxKey, authorBoxKey, ...(payload.patient ? [payload.patient.boxKey] : []), ...payload.doctors.map((d) => d.boxKey)])];
+  return [
+    ...new Set([
+      payload.custodian.boxKey,
+      authorBoxKey,
+      ...(payload.patient ? [payload.patient.boxKey] : []),
+      ...payload.doctors.map((d) => d.boxKey),
+    ]),
+  ];
 }
 
-export async function buildCreate(holder: KeyHolder, payload: ChartPayload, crypto: CryptoProvider, at = new Date()): Promise<{ tx: Transaction; envelope: Envelope }> {
-  const envelope = sealEnvelope({ action: 'create', seq: 1, at: at.toISOString(), author: holder.signKey }, encodePayload(payload), readersOf(payload, holder.boxKey), sealTo);
+export async function buildCreate(
+  holder: KeyHolder,
+  payload: ChartPayload,
+  crypto: CryptoProvider,
+  at = new Date(),
+): Promise<{ tx: Transaction; envelope: Envelope }> {
+  const envelope = sealEnvelope(
+    { action: 'create', seq: 1, at: at.toISOString(), author: holder.signKey },
+    encodePayload(payload),
+    readersOf(payload, holder.boxKey),
+    sealTo,
+  );
   // The asset names the chart by a random id only: nothing about the patient is in clear.
   const asset = { type: CHART_ASSET_TYPE, chart: bytesToHex(randomBytes(16)) };
-  const unsigned = makeCreate(asset, envelope as unknown as JsonObject, [ed25519Output(payload.custodian.signKey)], [holder.signKey]);
+  const unsigned = makeCreate(
+    asset,
+    envelope as unknown as JsonObject,
+    [ed25519Output(payload.custodian.signKey)],
+    [holder.signKey],
+  );
   return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
 }
 
@@ -36,9 +64,15 @@ export async function buildVersion(
   at = new Date(),
 ): Promise<{ tx: Transaction; envelope: Envelope }> {
   const envelope = sealEnvelope(
-    { action, seq, at: at.toISOString(), author: holder.signKey, chart: chartId }, encodePayload(payload), readersOf(payload, holder.boxKey),
+    { action, seq, at: at.toISOString(), author: holder.signKey, chart: chartId },
+    encodePayload(payload),
+    readersOf(payload, holder.boxKey),
     sealTo,
   );
-  const unsigned = makeTransfer([{ tx: head, outputIndex: 0 }], [ed25519Output(payload.custodian.signKey)], envelope as unknown as JsonObject);
+  const unsigned = makeTransfer(
+    [{ tx: head, outputIndex: 0 }],
+    [ed25519Output(payload.custodian.signKey)],
+    envelope as unknown as JsonObject,
+  );
   return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
 }

@@ -31,7 +31,13 @@ export interface Signed {
  * one still waiting is read back from the outbox. When earlier versions were still waiting too, the sender may
  * have posted them meanwhile: the chart is then read again.
  */
-export async function writtenAnswer(states: ChartStates, holder: KeyHolder, signed: Signed, outcome: SubmitOutcome, before: LoadedChart | null): Promise<Written> {
+export async function writtenAnswer(
+  states: ChartStates,
+  holder: KeyHolder,
+  signed: Signed,
+  outcome: SubmitOutcome,
+  before: LoadedChart | null,
+): Promise<Written> {
   const { tx, envelope, chartId, payload } = signed;
   const seq = envelope.seq;
   const lastVerified = before?.versions.at(-1)?.version.seq ?? 0;
@@ -41,17 +47,47 @@ export async function writtenAnswer(states: ChartStates, holder: KeyHolder, sign
       const reread = await states.open(holder, chartId);
       return result(holder, signed, outcome, reread.state);
     }
-    const version = { seq, txId: tx.id, tx, envelope, author: holder.signKey, owner: payload.custodian.signKey, checks: [] };
+    const version = {
+      seq,
+      txId: tx.id,
+      tx,
+      envelope,
+      author: holder.signKey,
+      owner: payload.custodian.signKey,
+      checks: [],
+    };
     const opened = { version, payload, readable: true };
     loaded = before
-      ? { ...before, versions: [...before.versions, opened], verification: { ...before.verification, versions: [...before.verification.versions, version] } }
-      : { chartId, nodeUrl: outcome.nodeUrl, verification: { assetId: chartId, versions: [version], failure: null }, versions: [opened], tampered: null };
+      ? {
+          ...before,
+          versions: [...before.versions, opened],
+          verification: { ...before.verification, versions: [...before.verification.versions, version] },
+        }
+      : {
+          chartId,
+          nodeUrl: outcome.nodeUrl,
+          verification: { assetId: chartId, versions: [version], failure: null },
+          versions: [opened],
+          tampered: null,
+        };
   }
   const pending = await states.pendingVersions(holder, chartId, loaded?.versions.at(-1)?.version.seq ?? 0);
   return result(holder, signed, outcome, states.stateOf(holder, chartId, loaded, pending));
 }
 
-function result(holder: KeyHolder, { tx, envelope, chartId }: Signed, outcome: SubmitOutcome, state: ChartState): Written {
+function result(
+  holder: KeyHolder,
+  { tx, envelope, chartId }: Signed,
+  outcome: SubmitOutcome,
+  state: ChartState,
+): Written {
   const mine = state.versions.find((v) => v.txId === tx.id) ?? state.head;
-  return { chartId, txId: tx.id, seq: envelope.seq, status: outcome.status, chart: viewOf(state, holder.signKey), version: historyEntryOf(mine) };
+  return {
+    chartId,
+    txId: tx.id,
+    seq: envelope.seq,
+    status: outcome.status,
+    chart: viewOf(state, holder.signKey),
+    version: historyEntryOf(mine),
+  };
 }

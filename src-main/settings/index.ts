@@ -8,5 +8,11 @@ export type { SettingsView, SettingsPatch, ManagedStatus } from './service';
 export { UserSettingsStore, USER_SETTINGS_FILE } from './user-store';
 export type { SettingsLogger } from './logger';
 export { consoleSettingsLogger } from './logger';
-export { createManagedSettingsReader, LinuxManagedSettingsReader, MacManagedSettingsReader, WindowsManagedSettingsReader, LINUX_MANAGED_SETTINGS_PATH } from './managed';
+export {
+  createManagedSettingsReader,
+  LinuxManagedSettingsReader,
+  MacManagedSettingsReader,
+  WindowsManagedSettingsReader,
+  LINUX_MANAGED_SETTINGS_PATH,
+} from './managed';
 export type { ManagedSettingsReader, ManagedReadResult } from './managed';

@@ -59,7 +59,14 @@ describe('SettingsService', () => {
   it('starts from the documented defaults with nothing locked', async () => {
     const service = await open();
     expect(service.get()).toEqual({
-      values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 120, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera: true },
+      values: {
+        nodeUrls: [],
+        autoLockMinutes: 10,
+        kioskIdleSeconds: 120,
+        allowUserNodeUrls: true,
+        trustedPractitionerKeys: [],
+        kioskCamera: true,
+      },
       locked: [],
     });
     expect(service.managedStatus()).toMatchObject({ status: 'absent', source: policyFile });
@@ -70,7 +77,10 @@ describe('SettingsService', () => {
     const view = await service.setUser({ autoLockMinutes: 3, nodeUrls: ['http://127.0.0.1:9984'] });
     expect(view.values).toMatchObject({ autoLockMinutes: 3, nodeUrls: ['http://127.0.0.1:9984'] });
     const file = path.join(userDir, 'settings.json');
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ autoLockMinutes: 3, nodeUrls: ['http://127.0.0.1:9984'] });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      autoLockMinutes: 3,
+      nodeUrls: ['http://127.0.0.1:9984'],
+    });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readdir(userDir)).toEqual(['settings.json']); // no temp file left behind
     expect((await open()).get().values.autoLockMinutes).toBe(3);
@@ -92,7 +102,13 @@ describe('SettingsService', () => {
     const reopened = await open();
     expect(reopened.get()).toEqual({
       // A managed machine (#14): user node URLs are off unless IT allows them.
-      values: { ...DEFAULT_SETTINGS, autoLockMinutes: 2, kioskIdleSeconds: 30, trustedPractitionerKeys: [KEY], allowUserNodeUrls: false },
+      values: {
+        ...DEFAULT_SETTINGS,
+        autoLockMinutes: 2,
+        kioskIdleSeconds: 30,
+        trustedPractitionerKeys: [KEY],
+        allowUserNodeUrls: false,
+      },
       locked: ['nodeUrls', 'autoLockMinutes', 'allowUserNodeUrls', 'trustedPractitionerKeys'],
     });
   });
@@ -111,10 +127,20 @@ describe('SettingsService', () => {
 
   it('refuses invalid values and unknown keys with INVALID_SETTING naming the problem', async () => {
     const service = await open();
-    expect(await settingsError(service.setUser({ autoLockMinutes: 0 }))).toMatchObject({ code: 'INVALID_SETTING', message: expect.stringMatching(/autoLockMinutes/) });
-    expect(await settingsError(service.setUser({ nodeUrls: ['javascript:alert(1)'] }))).toMatchObject({ code: 'INVALID_SETTING' });
-    expect(await settingsError(service.setUser({ nodeUrls: ['https://user:pw@node.example'] }))).toMatchObject({ code: 'INVALID_SETTING' });
-    expect(await settingsError(service.setUser({ theme: 'dark' }))).toMatchObject({ code: 'INVALID_SETTING', message: expect.stringMatching(/unknown setting\(s\): theme/) });
+    expect(await settingsError(service.setUser({ autoLockMinutes: 0 }))).toMatchObject({
+      code: 'INVALID_SETTING',
+      message: expect.stringMatching(/autoLockMinutes/),
+    });
+    expect(await settingsError(service.setUser({ nodeUrls: ['javascript:alert(1)'] }))).toMatchObject({
+      code: 'INVALID_SETTING',
+    });
+    expect(await settingsError(service.setUser({ nodeUrls: ['https://user:pw@node.example'] }))).toMatchObject({
+      code: 'INVALID_SETTING',
+    });
+    expect(await settingsError(service.setUser({ theme: 'dark' }))).toMatchObject({
+      code: 'INVALID_SETTING',
+      message: expect.stringMatching(/unknown setting\(s\): theme/),
+    });
     expect(await settingsError(service.setUser('nope'))).toMatchObject({ code: 'INVALID_SETTING' });
     expect(service.get().values).toEqual(DEFAULT_SETTINGS);
   });
@@ -124,12 +150,21 @@ describe('SettingsService', () => {
     expect(service.get().values.kioskCamera).toBe(true);
     await service.setUser({ kioskCamera: false });
     expect(service.get().values.kioskCamera).toBe(false);
-    expect(await settingsError(service.setUser({ kioskCamera: 'yes' }))).toMatchObject({ code: 'INVALID_SETTING', message: expect.stringMatching(/kioskCamera/) });
+    expect(await settingsError(service.setUser({ kioskCamera: 'yes' }))).toMatchObject({
+      code: 'INVALID_SETTING',
+      message: expect.stringMatching(/kioskCamera/),
+    });
 
     await writePolicy({ kioskCamera: true });
     await service.refreshManaged();
-    expect(service.get()).toMatchObject({ values: { kioskCamera: true }, locked: ['nodeUrls', 'allowUserNodeUrls', 'kioskCamera'] });
-    expect(await settingsError(service.setUser({ kioskCamera: false }))).toMatchObject({ code: 'SETTING_LOCKED', keys: ['kioskCamera'] });
+    expect(service.get()).toMatchObject({
+      values: { kioskCamera: true },
+      locked: ['nodeUrls', 'allowUserNodeUrls', 'kioskCamera'],
+    });
+    expect(await settingsError(service.setUser({ kioskCamera: false }))).toMatchObject({
+      code: 'SETTING_LOCKED',
+      keys: ['kioskCamera'],
+    });
     await writePolicy({ kioskCamera: false });
     await service.refreshManaged();
     expect(service.get().values.kioskCamera).toBe(false);
@@ -154,16 +189,27 @@ describe('SettingsService', () => {
     const service = await open();
     await service.setUser({ nodeUrls: ['https://own.hospital.example:9984'] });
     expect(service.isItManaged()).toBe(false);
-    expect(service.get().values).toMatchObject({ allowUserNodeUrls: true, nodeUrls: ['https://own.hospital.example:9984'] });
+    expect(service.get().values).toMatchObject({
+      allowUserNodeUrls: true,
+      nodeUrls: ['https://own.hospital.example:9984'],
+    });
 
     // Any policy at all, even an empty one, makes this a managed machine.
     await writePolicy({});
     expect(await service.refreshManaged()).toBe(true);
     expect(service.isItManaged()).toBe(true);
-    expect(service.get()).toEqual({ values: { ...DEFAULT_SETTINGS, allowUserNodeUrls: false }, locked: ['nodeUrls', 'allowUserNodeUrls'] });
-    expect(await settingsError(service.setUser({ nodeUrls: ['https://rogue.example'] }))).toMatchObject({ code: 'NODE_URLS_NOT_ALLOWED' });
+    expect(service.get()).toEqual({
+      values: { ...DEFAULT_SETTINGS, allowUserNodeUrls: false },
+      locked: ['nodeUrls', 'allowUserNodeUrls'],
+    });
+    expect(await settingsError(service.setUser({ nodeUrls: ['https://rogue.example'] }))).toMatchObject({
+      code: 'NODE_URLS_NOT_ALLOWED',
+    });
     // The user cannot lift the lock with their own allowUserNodeUrls.
-    expect(await settingsError(service.setUser({ allowUserNodeUrls: true }))).toMatchObject({ code: 'SETTING_LOCKED', keys: ['allowUserNodeUrls'] });
+    expect(await settingsError(service.setUser({ allowUserNodeUrls: true }))).toMatchObject({
+      code: 'SETTING_LOCKED',
+      keys: ['allowUserNodeUrls'],
+    });
 
     // A policy that is present but malformed still counts: fail closed.
     await writePolicy('{ "autoLockMinutes": ');
@@ -174,7 +220,10 @@ describe('SettingsService', () => {
     // IT opts in explicitly: the user's list is used again.
     await writePolicy({ allowUserNodeUrls: true });
     await service.refreshManaged();
-    expect(service.get()).toEqual({ values: { ...DEFAULT_SETTINGS, allowUserNodeUrls: true, nodeUrls: ['https://own.hospital.example:9984'] }, locked: ['allowUserNodeUrls'] });
+    expect(service.get()).toEqual({
+      values: { ...DEFAULT_SETTINGS, allowUserNodeUrls: true, nodeUrls: ['https://own.hospital.example:9984'] },
+      locked: ['allowUserNodeUrls'],
+    });
     expect(service.managedNodeUrls()).toEqual([]);
 
     await writePolicy({ nodeUrls: ['https://ledger1.hospital.example'] });
@@ -185,23 +234,41 @@ describe('SettingsService', () => {
     // The policy removed: back to an unmanaged machine and the user's own choice.
     await rm(policyFile);
     await service.refreshManaged();
-    expect(service.get().values).toMatchObject({ allowUserNodeUrls: true, nodeUrls: ['https://own.hospital.example:9984'] });
+    expect(service.get().values).toMatchObject({
+      allowUserNodeUrls: true,
+      nodeUrls: ['https://own.hospital.example:9984'],
+    });
   });
 
   it('#14: node URLs must be https, except plain http to this computer', async () => {
     const service = await open();
-    for (const url of ['http://ledger.hospital.example:9984', 'http://10.0.0.5:9984', 'http://[fe80::1]:9984', 'http://localhost.evil.example']) {
+    for (const url of [
+      'http://ledger.hospital.example:9984',
+      'http://10.0.0.5:9984',
+      'http://[fe80::1]:9984',
+      'http://localhost.evil.example',
+    ]) {
       const error = await settingsError(service.setUser({ nodeUrls: [url] }));
       expect(error.code).toBe('INVALID_SETTING');
-      expect(error.message).toMatch(/must use https:\/\/ — plain http:\/\/ is allowed only for a node on this computer/);
+      expect(error.message).toMatch(
+        /must use https:\/\/ — plain http:\/\/ is allowed only for a node on this computer/,
+      );
       expect(error.message).toContain(url);
     }
-    const local = ['http://127.0.0.1:9984', 'http://localhost:9984', 'http://[::1]:9984', 'https://ledger.hospital.example'];
+    const local = [
+      'http://127.0.0.1:9984',
+      'http://localhost:9984',
+      'http://[::1]:9984',
+      'https://ledger.hospital.example',
+    ];
     await expect(service.setUser({ nodeUrls: local })).resolves.toMatchObject({ values: { nodeUrls: local } });
     // IT is held to the same rule: a policy with an http node is ignored as a whole, with the reason logged.
     await writePolicy({ nodeUrls: ['http://ledger.hospital.example:9984'] });
     await service.refreshManaged();
-    expect(service.managedStatus()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/nodeUrls\.0: must use https/) });
+    expect(service.managedStatus()).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/nodeUrls\.0: must use https/),
+    });
   });
 
   it('keeps the last good managed values when the policy file goes bad, and logs why', async () => {
@@ -254,7 +321,10 @@ describe('SettingsService', () => {
     await service.refreshManaged(); // unchanged policy: no event
     stop();
     await service.setUser({ autoLockMinutes: 4 }); // unsubscribed
-    expect(seen.map((v) => [v.values.kioskIdleSeconds, v.locked])).toEqual([[30, []], [90, ['nodeUrls', 'kioskIdleSeconds', 'allowUserNodeUrls']]]);
+    expect(seen.map((v) => [v.values.kioskIdleSeconds, v.locked])).toEqual([
+      [30, []],
+      [90, ['nodeUrls', 'kioskIdleSeconds', 'allowUserNodeUrls']],
+    ]);
   });
 
   it('picks up a new policy by periodic re-reading', async () => {
@@ -262,7 +332,10 @@ describe('SettingsService', () => {
     const changed = new Promise<SettingsView>((resolve) => service.onChange(resolve));
     const stop = service.watchManaged(20);
     await writePolicy({ autoLockMinutes: 7 });
-    const view = await Promise.race([changed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 2 s')), 2000))]);
+    const view = await Promise.race([
+      changed,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 2 s')), 2000)),
+    ]);
     stop();
     expect(view.values.autoLockMinutes).toBe(7);
   });
@@ -272,7 +345,10 @@ describe('SettingsService', () => {
     const changed = new Promise<SettingsView>((resolve) => service.onChange(resolve));
     const stop = service.watchManaged(3_600_000);
     await writePolicy({ autoLockMinutes: 8 });
-    const view = await Promise.race([changed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 3 s')), 3000))]);
+    const view = await Promise.race([
+      changed,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 3 s')), 3000)),
+    ]);
     stop();
     expect(view.values.autoLockMinutes).toBe(8);
   });
@@ -291,7 +367,10 @@ describe('SettingsService', () => {
   it('keeps the valid keys of a partly invalid user file', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(userDir);
-    await writeFile(path.join(userDir, 'settings.json'), JSON.stringify({ autoLockMinutes: 3, kioskIdleSeconds: -1, extra: 1 }));
+    await writeFile(
+      path.join(userDir, 'settings.json'),
+      JSON.stringify({ autoLockMinutes: 3, kioskIdleSeconds: -1, extra: 1 }),
+    );
     const service = await open();
     expect(service.get().values).toEqual({ ...DEFAULT_SETTINGS, autoLockMinutes: 3 });
     expect(logs.warn.at(-1)).toMatch(/dropped kioskIdleSeconds, extra/);
@@ -310,7 +389,15 @@ describe('SettingsService', () => {
 
   it('serializes concurrent updates so none is lost', async () => {
     const service = await open();
-    await Promise.all([service.setUser({ autoLockMinutes: 3 }), service.setUser({ kioskIdleSeconds: 30 }), service.setUser({ allowUserNodeUrls: false })]);
-    expect(JSON.parse(await readFile(path.join(userDir, 'settings.json'), 'utf8'))).toEqual({ allowUserNodeUrls: false, autoLockMinutes: 3, kioskIdleSeconds: 30 });
+    await Promise.all([
+      service.setUser({ autoLockMinutes: 3 }),
+      service.setUser({ kioskIdleSeconds: 30 }),
+      service.setUser({ allowUserNodeUrls: false }),
+    ]);
+    expect(JSON.parse(await readFile(path.join(userDir, 'settings.json'), 'utf8'))).toEqual({
+      allowUserNodeUrls: false,
+      autoLockMinutes: 3,
+      kioskIdleSeconds: 30,
+    });
   });
 });

@@ -53,7 +53,12 @@ export class SettingsService {
     this.userStore = options.userStore;
     this.managedReader = options.managedReader;
     this.log = options.logger ?? consoleSettingsLogger;
-    this.status = { source: this.managedReader.description, status: 'absent', checkedAt: new Date(0).toISOString(), managedKeys: [] };
+    this.status = {
+      source: this.managedReader.description,
+      status: 'absent',
+      checkedAt: new Date(0).toISOString(),
+      managedKeys: [],
+    };
   }
 
   static async open(options: SettingsServiceOptions): Promise<SettingsService> {
@@ -64,20 +69,28 @@ export class SettingsService {
   }
 
   /** Convenience for the app: the user file lives in Electron's userData directory. */
-  static async openInUserData(userDataDir: string, managedReader: ManagedSettingsReader, logger: SettingsLogger = consoleSettingsLogger): Promise<SettingsService> {
-    return SettingsService.open({ userStore: new UserSettingsStore(path.join(userDataDir, USER_SETTINGS_FILE), logger), managedReader, logger });
+  static async openInUserData(
+    userDataDir: string,
+    managedReader: ManagedSettingsReader,
+    logger: SettingsLogger = consoleSettingsLogger,
+  ): Promise<SettingsService> {
+    return SettingsService.open({
+      userStore: new UserSettingsStore(path.join(userDataDir, USER_SETTINGS_FILE), logger),
+      managedReader,
+      logger,
+    });
   }
 
   get(): SettingsView {
     const managed = this.managed;
     const itManaged = this.isItManaged();
     // On a machine IT manages, only IT may open node URLs to users: the user's own value is ignored and locked.
-    const allowUserNodeUrls = managed.allowUserNodeUrls ?? (itManaged ? false : (this.user.allowUserNodeUrls ?? DEFAULT_SETTINGS.allowUserNodeUrls));
+    const allowUserNodeUrls =
+      managed.allowUserNodeUrls ??
+      (itManaged ? false : (this.user.allowUserNodeUrls ?? DEFAULT_SETTINGS.allowUserNodeUrls));
     const values = cloneSettings({ ...DEFAULT_SETTINGS, ...this.user, ...managed, allowUserNodeUrls } as Settings);
     if (managed.nodeUrls === undefined && !allowUserNodeUrls) values.nodeUrls = [...DEFAULT_SETTINGS.nodeUrls];
-    const locked = SETTING_KEYS.filter(
-      (key) => this.isLockedByIt(key) || (key === 'nodeUrls' && !allowUserNodeUrls),
-    );
+    const locked = SETTING_KEYS.filter((key) => this.isLockedByIt(key) || (key === 'nodeUrls' && !allowUserNodeUrls));
     return { values, locked };
   }
 
@@ -112,7 +125,10 @@ export class SettingsService {
       try {
         await this.userStore.save(next);
       } catch (error) {
-        throw new SettingsError('WRITE_FAILED', `could not save settings to ${this.userStore.filePath}: ${(error as Error).message}`);
+        throw new SettingsError(
+          'WRITE_FAILED',
+          `could not save settings to ${this.userStore.filePath}: ${(error as Error).message}`,
+        );
       }
       this.user = next;
       return this.emitIfChanged(before);
@@ -126,7 +142,11 @@ export class SettingsService {
       try {
         result = await this.managedReader.read();
       } catch (error) {
-        result = { status: 'rejected', source: this.managedReader.description, reason: `reading failed: ${(error as Error).message}` };
+        result = {
+          status: 'rejected',
+          source: this.managedReader.description,
+          reason: `reading failed: ${(error as Error).message}`,
+        };
       }
       const checkedAt = new Date().toISOString();
       const before = this.get();
@@ -142,7 +162,11 @@ export class SettingsService {
       this.managed = result.status === 'ok' ? result.values : {};
       const managedKeys = SETTING_KEYS.filter((key) => this.managed[key] !== undefined);
       if (this.status.status !== result.status || this.status.managedKeys.join() !== managedKeys.join()) {
-        this.log.info(result.status === 'ok' ? `managed settings from ${result.source}: ${managedKeys.join(', ') || 'none'}` : `no managed settings (${result.source})`);
+        this.log.info(
+          result.status === 'ok'
+            ? `managed settings from ${result.source}: ${managedKeys.join(', ') || 'none'}`
+            : `no managed settings (${result.source})`,
+        );
       }
       this.status = { source: result.source, status: result.status, checkedAt, managedKeys };
       return this.emitIfChanged(before) !== before;
@@ -181,15 +205,27 @@ export class SettingsService {
     const view = this.get();
     const lockedKeys = entries.map(([key]) => key).filter((key) => this.isLockedByIt(key));
     if (lockedKeys.length > 0) {
-      throw new SettingsError('SETTING_LOCKED', `managed by your IT department and cannot be changed here: ${lockedKeys.join(', ')}`, lockedKeys);
+      throw new SettingsError(
+        'SETTING_LOCKED',
+        `managed by your IT department and cannot be changed here: ${lockedKeys.join(', ')}`,
+        lockedKeys,
+      );
     }
     if ('nodeUrls' in patch && view.locked.includes('nodeUrls')) {
-      throw new SettingsError('NODE_URLS_NOT_ALLOWED', 'your IT department does not allow choosing node URLs on this computer', ['nodeUrls']);
+      throw new SettingsError(
+        'NODE_URLS_NOT_ALLOWED',
+        'your IT department does not allow choosing node URLs on this computer',
+        ['nodeUrls'],
+      );
     }
     const resets = entries.filter(([, value]) => value === null).map(([key]) => key);
     const parsed = parsePartialSettings(Object.fromEntries(entries.filter(([, value]) => value !== null)));
     if (!parsed.ok) {
-      throw new SettingsError('INVALID_SETTING', parsed.reason, entries.map(([key]) => key).filter((key) => !resets.includes(key)));
+      throw new SettingsError(
+        'INVALID_SETTING',
+        parsed.reason,
+        entries.map(([key]) => key).filter((key) => !resets.includes(key)),
+      );
     }
     return { sets: parsed.values, resets };
   }

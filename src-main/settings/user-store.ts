@@ -31,7 +31,9 @@ export class UserSettingsStore {
       json = JSON.parse(text);
     } catch (error) {
       const aside = await this.setAside();
-      this.log.warn(`user settings: ${this.filePath} is not valid JSON (${(error as Error).message}); kept as ${aside}, using defaults`);
+      this.log.warn(
+        `user settings: ${this.filePath} is not valid JSON (${(error as Error).message}); kept as ${aside}, using defaults`,
+      );
       return {};
     }
     const whole = parsePartialSettings(json);
@@ -46,14 +48,19 @@ export class UserSettingsStore {
         else dropped.push(key);
       }
     }
-    this.log.warn(`user settings: ignoring invalid entries in ${this.filePath}: ${whole.reason}${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`);
+    this.log.warn(
+      `user settings: ignoring invalid entries in ${this.filePath}: ${whole.reason}${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`,
+    );
     return kept;
   }
 
   async save(values: PartialSettings): Promise<void> {
     const dir = path.dirname(this.filePath);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(dir, `.${path.basename(this.filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = path.join(
+      dir,
+      `.${path.basename(this.filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     const ordered = Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
     const handle = await fs.open(temp, 'wx', 0o600);
     try {

@@ -4,7 +4,10 @@ import { AttemptLimiter, PASSWORD_ATTEMPT_POLICY } from './attempt-limiter';
 describe('AttemptLimiter', () => {
   it('doubles the delay after the free failures, up to the cap, and resets on success', async () => {
     const slept: number[] = [];
-    const limiter = new AttemptLimiter({ freeFailures: 2, baseDelayMs: 100, maxDelayMs: 500 }, async (ms) => void slept.push(ms));
+    const limiter = new AttemptLimiter(
+      { freeFailures: 2, baseDelayMs: 100, maxDelayMs: 500 },
+      async (ms) => void slept.push(ms),
+    );
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) delays.push((await limiter.fail('a')).delayMs);
     expect(delays).toEqual([0, 0, 100, 200, 400, 500]);
@@ -31,7 +34,11 @@ describe('AttemptLimiter', () => {
 
   it('keeps a rejected attempt from blocking the next one', async () => {
     const limiter = new AttemptLimiter();
-    await expect(limiter.exclusive('k', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      limiter.exclusive('k', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(limiter.exclusive('k', async () => 7)).resolves.toBe(7);
   });
 
@@ -43,7 +50,10 @@ describe('AttemptLimiter', () => {
     limiter.failAndBlock('a');
     limiter.failAndBlock('a');
     expect(limiter.snapshot()).toEqual({
-      keys: { old: { failures: 1, lastFailureAt: 1_000_000 }, a: { failures: 2, lastFailureAt: 1_060_000, blockedUntil: 1_060_100 } },
+      keys: {
+        old: { failures: 1, lastFailureAt: 1_000_000 },
+        a: { failures: 2, lastFailureAt: 1_060_000, blockedUntil: 1_060_100 },
+      },
     });
     now += 24 * 3600_000 - 30_000;
     expect(Object.keys(limiter.snapshot().keys)).toEqual(['a']);
@@ -64,7 +74,13 @@ describe('AttemptLimiter', () => {
 describe('AttemptLimiter.failAndBlock', () => {
   it('answers at once and blocks the key for the growing delay instead of sleeping', () => {
     let now = 0;
-    const limiter = new AttemptLimiter({ freeFailures: 1, baseDelayMs: 100, maxDelayMs: 250 }, async () => { throw new Error('must not sleep'); }, () => now);
+    const limiter = new AttemptLimiter(
+      { freeFailures: 1, baseDelayMs: 100, maxDelayMs: 250 },
+      async () => {
+        throw new Error('must not sleep');
+      },
+      () => now,
+    );
     expect(limiter.failAndBlock('card')).toEqual({ failures: 1, delayMs: 0 });
     expect(limiter.retryAfterMs('card')).toBe(0);
     expect(limiter.failAndBlock('card')).toEqual({ failures: 2, delayMs: 100 });

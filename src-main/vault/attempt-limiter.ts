@@ -10,7 +10,11 @@ export interface AttemptPolicy {
   readonly maxDelayMs: number;
 }
 
-export const PASSWORD_ATTEMPT_POLICY: AttemptPolicy = Object.freeze({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 30_000 });
+export const PASSWORD_ATTEMPT_POLICY: AttemptPolicy = Object.freeze({
+  freeFailures: 2,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+});
 
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,7 +54,10 @@ export class AttemptLimiter {
   exclusive<T>(key: string, attempt: () => Promise<T>): Promise<T> {
     const previous = this.#queues.get(key) ?? Promise.resolve();
     const run = previous.then(attempt, attempt);
-    const settled = run.then(() => undefined, () => undefined);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#queues.set(key, settled);
     void settled.then(() => {
       if (this.#queues.get(key) === settled) this.#queues.delete(key);
@@ -104,12 +111,22 @@ export class AttemptLimiter {
   snapshot(forgetAfterMs = 24 * 3600_000, maxKeys = 10_000): AttemptSnapshot {
     const now = this.now();
     const keys = [...this.#failures.entries()]
-      .map(([key, failures]) => ({ key, failures, lastFailureAt: this.#lastFailureAt.get(key) ?? now, blockedUntil: this.#blockedUntil.get(key) }))
+      .map(([key, failures]) => ({
+        key,
+        failures,
+        lastFailureAt: this.#lastFailureAt.get(key) ?? now,
+        blockedUntil: this.#blockedUntil.get(key),
+      }))
       .filter((k) => now - k.lastFailureAt < forgetAfterMs || (k.blockedUntil ?? 0) > now)
       .sort((a, b) => b.lastFailureAt - a.lastFailureAt)
       .slice(0, maxKeys);
     return {
-      keys: Object.fromEntries(keys.map(({ key, ...k }) => [key, k.blockedUntil === undefined ? { failures: k.failures, lastFailureAt: k.lastFailureAt } : k])),
+      keys: Object.fromEntries(
+        keys.map(({ key, ...k }) => [
+          key,
+          k.blockedUntil === undefined ? { failures: k.failures, lastFailureAt: k.lastFailureAt } : k,
+        ]),
+      ),
       ...(this.#allBlockedUntil > now ? { allBlockedUntil: this.#allBlockedUntil } : {}),
     };
   }

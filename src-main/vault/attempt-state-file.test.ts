@@ -32,7 +32,15 @@ describe('card attempt counters on disk', () => {
   it('a restarted kiosk keeps pausing a card that failed before the restart', async () => {
     let now = Date.parse('2026-12-04T10:00:00Z');
     const known = new Set<string>();
-    const kiosk = () => new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async (h: KeyHolder) => known.has(h.boxKey) });
+    const kiosk = () =>
+      new PatientCards({
+        params: FAST,
+        cardKey: CARD_KEY,
+        attempts: POLICY,
+        now: () => now,
+        attemptStateFile: file,
+        recognise: async (h: KeyHolder) => known.has(h.boxKey),
+      });
     const first = kiosk();
     const card = await first.create('480913');
     known.add(card.holder.boxKey);
@@ -54,11 +62,21 @@ describe('card attempt counters on disk', () => {
     now += 120_000;
     expect((await third.open(card.code, '480913')).boxKey).toBe(card.holder.boxKey);
     expect(kiosk().attempts(card.code)).toBe(0);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ format: 'healthchain.card-attempts', version: 1, keys: {} });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      format: 'healthchain.card-attempts',
+      version: 1,
+      keys: {},
+    });
   });
 
   it('keeps no card secret and no health data: a hash per card, counts and times; 0600, no temp files left', async () => {
-    const cards = new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, attemptStateFile: file, recognise: async () => false });
+    const cards = new PatientCards({
+      params: FAST,
+      cardKey: CARD_KEY,
+      attempts: POLICY,
+      attemptStateFile: file,
+      recognise: async () => false,
+    });
     const card = await cards.create('480913');
     await wrongPin(cards, card.code);
     const saved = JSON.parse(await readFile(file, 'utf8'));
@@ -78,22 +96,45 @@ describe('card attempt counters on disk', () => {
     await new AttemptStateFile(file).save({ keys: {} });
     await writeFile(file, '{"format":"healthchain.card-attempts","version":1,"keys":{"zz":1}}');
 
-    const kiosk = new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async () => true, warn: (m) => warnings.push(m) });
+    const kiosk = new PatientCards({
+      params: FAST,
+      cardKey: CARD_KEY,
+      attempts: POLICY,
+      now: () => now,
+      attemptStateFile: file,
+      recognise: async () => true,
+      warn: (m) => warnings.push(m),
+    });
     const refused = await kiosk.open(card.code, '480913').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(TooManyAttemptsError);
     expect((refused as TooManyAttemptsError).retryAfterMs).toBe(300_000);
     expect(warnings.join('\n')).toMatch(/card-attempts.json is damaged; set aside as .*card-attempts.json.corrupt-/);
-    expect((await readdir(path.dirname(file))).some((name) => name.startsWith('card-attempts.json.corrupt-'))).toBe(true);
+    expect((await readdir(path.dirname(file))).some((name) => name.startsWith('card-attempts.json.corrupt-'))).toBe(
+      true,
+    );
 
     // The pause itself is saved: restarting again does not lift it.
-    const restarted = new PatientCards({ params: FAST, cardKey: CARD_KEY, attempts: POLICY, now: () => now, attemptStateFile: file, recognise: async () => true });
-    expect(await restarted.open(card.code, '480913').catch((error: unknown) => error)).toBeInstanceOf(TooManyAttemptsError);
+    const restarted = new PatientCards({
+      params: FAST,
+      cardKey: CARD_KEY,
+      attempts: POLICY,
+      now: () => now,
+      attemptStateFile: file,
+      recognise: async () => true,
+    });
+    expect(await restarted.open(card.code, '480913').catch((error: unknown) => error)).toBeInstanceOf(
+      TooManyAttemptsError,
+    );
     now += 300_000;
     expect((await restarted.open(card.code, '480913')).boxKey).toBe(card.holder.boxKey);
   });
 
   it('treats a file that is not JSON or of another format as damaged too', async () => {
-    for (const text of ['not json', '{"format":"something else","version":1,"keys":{}}', '{"format":"healthchain.card-attempts","version":2,"keys":{}}']) {
+    for (const text of [
+      'not json',
+      '{"format":"something else","version":1,"keys":{}}',
+      '{"format":"healthchain.card-attempts","version":2,"keys":{}}',
+    ]) {
       await writeFile(file.replace('kiosk-data/', ''), text);
       const loaded = await new AttemptStateFile(file.replace('kiosk-data/', '')).load();
       expect(loaded.snapshot).toBeNull();

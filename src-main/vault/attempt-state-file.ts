@@ -20,11 +20,15 @@ const time = z.number().int().nonnegative();
 const schema = z.strictObject({
   format: z.literal(ATTEMPT_STATE_FORMAT),
   version: z.literal(1),
-  keys: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.strictObject({ failures: z.number().int().min(1), lastFailureAt: time, blockedUntil: time.optional() })),
+  keys: z.record(
+    z.string().regex(/^[0-9a-f]{64}$/),
+    z.strictObject({ failures: z.number().int().min(1), lastFailureAt: time, blockedUntil: time.optional() }),
+  ),
   allBlockedUntil: time.optional(),
 });
 
-export type AttemptStateLoad = { snapshot: AttemptSnapshot | null; problem: null } | { snapshot: null; problem: string };
+export type AttemptStateLoad =
+  { snapshot: AttemptSnapshot | null; problem: null } | { snapshot: null; problem: string };
 
 export class AttemptStateFile {
   #writing: Promise<void> = Promise.resolve();
@@ -60,7 +64,10 @@ export class AttemptStateFile {
   async #write(snapshot: AttemptSnapshot): Promise<void> {
     const dir = path.dirname(this.filePath);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(dir, `.${path.basename(this.filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = path.join(
+      dir,
+      `.${path.basename(this.filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     const handle = await fs.open(temp, 'wx', 0o600);
     try {
       await handle.writeFile(`${JSON.stringify({ format: ATTEMPT_STATE_FORMAT, version: 1, ...snapshot })}\n`, 'utf8');

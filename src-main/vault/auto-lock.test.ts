@@ -24,7 +24,8 @@ describe('auto-lock wiring', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  const start = () => startAutoLock({ powerMonitor: monitor, lock: (r) => locks.push(r), idleMinutes: () => minutes, pollMs: 1000 });
+  const start = () =>
+    startAutoLock({ powerMonitor: monitor, lock: (r) => locks.push(r), idleMinutes: () => minutes, pollMs: 1000 });
 
   it('locks on screen lock and on suspend', () => {
     start();

@@ -40,7 +40,8 @@ export function decodeCardKey(text: string): Uint8Array {
   } catch {
     throw new CorruptedEntryError(what, 'it is not base64.');
   }
-  if (key.length !== CARD_KEY_BYTES) throw new CorruptedEntryError(what, `it is ${key.length} bytes, not ${CARD_KEY_BYTES}.`);
+  if (key.length !== CARD_KEY_BYTES)
+    throw new CorruptedEntryError(what, `it is ${key.length} bytes, not ${CARD_KEY_BYTES}.`);
   return key;
 }
 
@@ -86,7 +87,11 @@ export class KeychainCardKey implements CardKeySource {
 
   /** Makes and stores a new key (IT: once per hospital). Refuses to replace one: every card printed would be lost. */
   async create(): Promise<Uint8Array> {
-    if (await this.get()) throw new CorruptedEntryError('The hospital card key', 'one is already installed here; a new key would make every card printed with it unreadable.');
+    if (await this.get())
+      throw new CorruptedEntryError(
+        'The hospital card key',
+        'one is already installed here; a new key would make every card printed with it unreadable.',
+      );
     const key = randomBytes(CARD_KEY_BYTES);
     await this.#keychain.set(CARD_KEY_ACCOUNT, encodeCardKey(key));
     this.#cached = key;
@@ -99,7 +104,10 @@ export class KeychainCardKey implements CardKeySource {
     const existing = await this.get();
     if (existing) {
       if (toBase64(existing) === toBase64(key)) return;
-      throw new CorruptedEntryError('The hospital card key', 'a different key is already installed here; remove it first (cards printed with it would become unreadable here).');
+      throw new CorruptedEntryError(
+        'The hospital card key',
+        'a different key is already installed here; remove it first (cards printed with it would become unreadable here).',
+      );
     }
     await this.#keychain.set(CARD_KEY_ACCOUNT, encodeCardKey(key));
     this.#cached = key;
@@ -123,4 +131,3 @@ export class StaticCardKey implements CardKeySource {
     return this.key;
   }
 }
-

@@ -33,8 +33,10 @@ export class KeychainUnavailableError extends VaultError {
 }
 
 function keychainHint(platform: string): string {
-  if (platform === 'darwin') return 'The macOS Keychain could not be reached. Sign in to a macOS user session and try again.';
-  if (platform === 'win32') return 'The Windows Credential Manager could not be reached. Sign in to a Windows user session and try again.';
+  if (platform === 'darwin')
+    return 'The macOS Keychain could not be reached. Sign in to a macOS user session and try again.';
+  if (platform === 'win32')
+    return 'The Windows Credential Manager could not be reached. Sign in to a Windows user session and try again.';
   return (
     'No keychain is available: HealthChain stores identities in the desktop keychain through the Secret Service API. ' +
     'Install and start GNOME Keyring (Debian/Ubuntu: "sudo apt install gnome-keyring", then sign out and back in) ' +
@@ -60,7 +62,10 @@ export class WrongPasswordError extends VaultError {
   /** How long this failure was held back before being reported; grows with repeated failures. */
   readonly delayMs: number;
   constructor(failures: number, delayMs: number, what = 'password') {
-    super('WrongPassword', `Wrong ${what}.${failures >= 3 ? ` Each further wrong attempt now waits longer (${Math.round(delayMs / 100) / 10} s).` : ''}`);
+    super(
+      'WrongPassword',
+      `Wrong ${what}.${failures >= 3 ? ` Each further wrong attempt now waits longer (${Math.round(delayMs / 100) / 10} s).` : ''}`,
+    );
     this.failures = failures;
     this.delayMs = delayMs;
   }
@@ -105,8 +110,8 @@ export class CardKeyMissingError extends VaultError {
     super(
       'CardKeyMissing',
       action === 'open'
-        ? "This kiosk cannot read this card yet: the hospital's card key is not installed on it. Please ask the staff; IT installs the key (HealthChain deployment guide, \"Hospital card key\")."
-        : "Access cards cannot be printed on this workstation yet: the hospital's card key is not installed on it. IT installs the key (HealthChain deployment guide, \"Hospital card key\").",
+        ? 'This kiosk cannot read this card yet: the hospital\'s card key is not installed on it. Please ask the staff; IT installs the key (HealthChain deployment guide, "Hospital card key").'
+        : 'Access cards cannot be printed on this workstation yet: the hospital\'s card key is not installed on it. IT installs the key (HealthChain deployment guide, "Hospital card key").',
     );
   }
 }

@@ -2,8 +2,15 @@
 export { Vault, VAULT_SCRYPT_PARAMS, BACKUP_SCRYPT_PARAMS, DELETION_TOKEN_TTL_MS } from './vault';
 export type { IdentitySummary, LockReason, NewIdentity, VaultOptions } from './vault';
 export {
-  VaultError, KeychainUnavailableError, KeychainLockedError, WrongPasswordError, IdentityNotFoundError,
-  IdentityExistsError, CorruptedEntryError, InvalidInputError, CardKeyMissingError,
+  VaultError,
+  KeychainUnavailableError,
+  KeychainLockedError,
+  WrongPasswordError,
+  IdentityNotFoundError,
+  IdentityExistsError,
+  CorruptedEntryError,
+  InvalidInputError,
+  CardKeyMissingError,
 } from './errors';
 export type { VaultErrorCode } from './errors';
 export { startAutoLock, DEFAULT_IDLE_POLL_MS } from './auto-lock';

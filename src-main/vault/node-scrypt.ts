@@ -7,9 +7,15 @@ export const nodeScrypt: ScryptFn = (password, salt, params, length) => {
   const problem = checkScryptParams(params);
   if (problem) return Promise.reject(new RangeError(problem));
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, length, { N: params.N, r: params.r, p: params.p, maxmem: scryptMemoryBytes(params) + 1024 * 1024 }, (error, key) => {
-      if (error) reject(error);
-      else resolve(new Uint8Array(key.buffer, key.byteOffset, key.byteLength));
-    });
+    scrypt(
+      password,
+      salt,
+      length,
+      { N: params.N, r: params.r, p: params.p, maxmem: scryptMemoryBytes(params) + 1024 * 1024 },
+      (error, key) => {
+        if (error) reject(error);
+        else resolve(new Uint8Array(key.buffer, key.byteOffset, key.byteLength));
+      },
+    );
   });
 };

@@ -8,7 +8,13 @@ import { publicIdentityOf } from '../../src-shared/crypto/keys';
 import { CardKeyMissingError } from './errors';
 import { sealTo } from '../../src-shared/crypto/sealed-box';
 import { utf8 } from '../../src-shared/crypto/bytes';
-import { InvalidCardCodeError, InvalidPinError, ReadOnlyIdentityError, TooManyAttemptsError, WrongPinError } from '../../src-shared/crypto/errors';
+import {
+  InvalidCardCodeError,
+  InvalidPinError,
+  ReadOnlyIdentityError,
+  TooManyAttemptsError,
+  WrongPinError,
+} from '../../src-shared/crypto/errors';
 import { type KeyHolder } from '../../src-shared/crypto/keyholder';
 import { nodeScrypt } from './node-scrypt';
 import { StaticCardKey } from './card-key';
@@ -58,7 +64,11 @@ describe('patient access card', () => {
 
   it('gives another identity for a wrong PIN; with a recogniser that is a clear WrongPin error', async () => {
     const known = new Set<string>();
-    const cards = new PatientCards({ params: FAST, cardKey: CARD_KEY, recognise: async (h: KeyHolder) => known.has(h.boxKey) });
+    const cards = new PatientCards({
+      params: FAST,
+      cardKey: CARD_KEY,
+      recognise: async (h: KeyHolder) => known.has(h.boxKey),
+    });
     const card = await cards.create('480913');
     known.add(card.holder.boxKey);
     await expect(cards.open(card.code, '480914')).rejects.toBeInstanceOf(WrongPinError);
@@ -84,13 +94,17 @@ describe('patient access card', () => {
   it('pauses a card after repeated wrong PINs (TooManyAttempts with the wait), and a success resets the count', async () => {
     let now = 1_000_000;
     const known = new Set<string>();
-    const cards = new PatientCards({ cardKey: CARD_KEY,
-      params: FAST, attempts: { freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 60_000 }, now: () => now,
+    const cards = new PatientCards({
+      cardKey: CARD_KEY,
+      params: FAST,
+      attempts: { freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 60_000 },
+      now: () => now,
       recognise: async (h) => known.has(h.boxKey),
     });
     const card = await cards.create('480913');
     known.add(card.holder.boxKey);
-    for (const pin of ['111112', '111113', '111114']) await expect(cards.open(card.code, pin)).rejects.toBeInstanceOf(WrongPinError);
+    for (const pin of ['111112', '111113', '111114'])
+      await expect(cards.open(card.code, pin)).rejects.toBeInstanceOf(WrongPinError);
     // Third failure: paused for 1 s; even the right PIN must wait, and says how long.
     const paused = await cards.open(card.code, '480913').catch((e: unknown) => e);
     expect(paused).toBeInstanceOf(TooManyAttemptsError);
@@ -126,11 +140,15 @@ describe('patient access card', () => {
     const { secret } = decodeCardCode(card.code);
     // Someone holding the card tries the right PIN offline, as one would against a copy of the ledger: with the old
     // rule (card + PIN) or with any other key, the derived identity is not the patient's, so no ledger entry confirms it.
-    expect(publicIdentityOf(await deriveCardSeed(secret, '480913', nodeScrypt, FAST)).boxKey).not.toBe(card.holder.boxKey);
+    expect(publicIdentityOf(await deriveCardSeed(secret, '480913', nodeScrypt, FAST)).boxKey).not.toBe(
+      card.holder.boxKey,
+    );
     const elsewhere = new PatientCards({ params: FAST, cardKey: new StaticCardKey(randomBytes(32)) });
     expect((await elsewhere.open(card.code, '480913')).boxKey).not.toBe(card.holder.boxKey);
     // With the hospital's key (the kiosk) it is the patient.
-    expect((await new PatientCards({ params: FAST, cardKey: CARD_KEY }).open(card.code, '480913')).boxKey).toBe(card.holder.boxKey);
+    expect((await new PatientCards({ params: FAST, cardKey: CARD_KEY }).open(card.code, '480913')).boxKey).toBe(
+      card.holder.boxKey,
+    );
   });
 
   it('still opens version 1 cards (printed before issue #14) by the old rule, with or without a card key', async () => {

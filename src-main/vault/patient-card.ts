@@ -4,7 +4,15 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import QRCode from 'qrcode';
-import { CARD_SCRYPT_PARAMS, cardQrText, checkNewPin, checkPinFormat, deriveCardSeed, deriveCardSeedV2, encodeCardCode } from '../../src-shared/crypto/card';
+import {
+  CARD_SCRYPT_PARAMS,
+  cardQrText,
+  checkNewPin,
+  checkPinFormat,
+  deriveCardSeed,
+  deriveCardSeedV2,
+  encodeCardCode,
+} from '../../src-shared/crypto/card';
 import { CARD_CODE_VERSION, decodeCardCode } from '../../src-shared/crypto/card-code';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
@@ -19,7 +27,11 @@ import { nodeScrypt } from './node-scrypt';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 
 /** Card opens: three quick tries, then a doubling pause (2 s, 4 s, … up to 5 min) before the next try on that card. */
-export const CARD_ATTEMPT_POLICY: AttemptPolicy = Object.freeze({ freeFailures: 3, baseDelayMs: 2000, maxDelayMs: 5 * 60_000 });
+export const CARD_ATTEMPT_POLICY: AttemptPolicy = Object.freeze({
+  freeFailures: 3,
+  baseDelayMs: 2000,
+  maxDelayMs: 5 * 60_000,
+});
 
 export interface PatientCard {
   /** Printed code, e.g. "1ABC-DEFG-…" (28 symbols in groups of four). */
@@ -85,7 +97,9 @@ export class PatientCards {
       const { snapshot, problem } = await this.#stateFile.load();
       if (snapshot) this.#limiter.restore(snapshot);
       if (problem) {
-        this.#warn(`card attempt counters not trusted: ${problem}. Every card is paused for ${this.#policy.maxDelayMs / 1000} s.`);
+        this.#warn(
+          `card attempt counters not trusted: ${problem}. Every card is paused for ${this.#policy.maxDelayMs / 1000} s.`,
+        );
         this.#limiter.blockAllUntil(this.#now() + this.#policy.maxDelayMs);
         await this.#save();
       }

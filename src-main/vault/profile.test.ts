@@ -4,7 +4,11 @@ import { InvalidInputError } from './errors';
 
 describe('doctor profile', () => {
   it('trims and NFC-normalises', () => {
-    expect(normaliseProfile({ name: '  Dr Zoe\u0308 Ba ', specialty: 'GP', licenceNumber: ' GMC 12/34-5 ' })).toEqual({ name: 'Dr Zoë Ba', specialty: 'GP', licenceNumber: 'GMC 12/34-5' });
+    expect(normaliseProfile({ name: '  Dr Zoe\u0308 Ba ', specialty: 'GP', licenceNumber: ' GMC 12/34-5 ' })).toEqual({
+      name: 'Dr Zoë Ba',
+      specialty: 'GP',
+      licenceNumber: 'GMC 12/34-5',
+    });
   });
 
   it('names the offending field', () => {

@@ -19,7 +19,14 @@ describe('sealed identity document', () => {
   it('opens with the right password only, and carries versioned public parts', async () => {
     const { seed, doc, text } = await sealed();
     const parsed = parseSealedIdentity(text, ENTRY_FORMAT, 'entry');
-    expect(parsed).toMatchObject({ format: ENTRY_FORMAT, version: 1, profile, ...publicIdentityOf(seed), kdf: { name: 'scrypt', ...FAST }, cipher: 'xsalsa20-poly1305' });
+    expect(parsed).toMatchObject({
+      format: ENTRY_FORMAT,
+      version: 1,
+      profile,
+      ...publicIdentityOf(seed),
+      kdf: { name: 'scrypt', ...FAST },
+      cipher: 'xsalsa20-poly1305',
+    });
     expect(await openSealedIdentity(parsed, 'correct horse battery', nodeScrypt, 'entry')).toEqual(seed);
     expect(await openSealedIdentity(parsed, 'correct horse batterY', nodeScrypt, 'entry')).toBeNull();
     expect(text).not.toContain(Buffer.from(seed).toString('base64'));
@@ -52,10 +59,14 @@ describe('sealed identity document', () => {
   it('detects altered public fields at open time', async () => {
     const { doc } = await sealed();
     const renamed = { ...doc, profile: { ...profile, name: 'Dr Mallory' } };
-    await expect(openSealedIdentity(renamed, 'correct horse battery', nodeScrypt, 'The entry')).rejects.toThrow(/public fields were altered/);
+    await expect(openSealedIdentity(renamed, 'correct horse battery', nodeScrypt, 'The entry')).rejects.toThrow(
+      /public fields were altered/,
+    );
     const other = publicIdentityOf(newSeed());
     const swapped = { ...doc, signKey: other.signKey };
-    await expect(openSealedIdentity(swapped, 'correct horse battery', nodeScrypt, 'The entry')).rejects.toBeInstanceOf(CorruptedEntryError);
+    await expect(openSealedIdentity(swapped, 'correct horse battery', nodeScrypt, 'The entry')).rejects.toBeInstanceOf(
+      CorruptedEntryError,
+    );
   });
 
   it('explains what is wrong with a damaged or foreign document', async () => {

@@ -79,23 +79,32 @@ export function parseSealedIdentity(text: string, format: SealedFormat, what: st
   }
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > SEALED_VERSION) {
-    throw new CorruptedEntryError(what, `it was written by a newer HealthChain (format version ${version}). Update this workstation.`);
+    throw new CorruptedEntryError(
+      what,
+      `it was written by a newer HealthChain (format version ${version}). Update this workstation.`,
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CorruptedEntryError(what, `${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}.`);
   }
-  if (parsed.data.format !== format) throw new CorruptedEntryError(what, `it is a ${parsed.data.format}, not a ${format}.`);
+  if (parsed.data.format !== format)
+    throw new CorruptedEntryError(what, `it is a ${parsed.data.format}, not a ${format}.`);
   return parsed.data as SealedIdentity;
 }
 
 function headerOf(doc: Omit<SealedIdentity, 'nonce' | 'ciphertext'>): Uint8Array {
   const { format, version, signKey, boxKey, profile, createdAt, kdf, cipher } = doc;
   const header = {
-    format, version, signKey, boxKey,
+    format,
+    version,
+    signKey,
+    boxKey,
     profile: { name: profile.name, specialty: profile.specialty, licenceNumber: profile.licenceNumber },
-    createdAt, kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt }, cipher,
+    createdAt,
+    kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt },
+    cipher,
   };
   return sha256(utf8(JSON.stringify(header)));
 }
@@ -107,7 +116,12 @@ export const passwordBytes = (password: string): Uint8Array => utf8(password.nor
  * JavaScript string they came from cannot be: strings are immutable and live until the garbage collector reuses their
  * memory; docs/SECURITY.md, "Hardening review").
  */
-async function passwordKey(password: string, salt: Uint8Array, params: ScryptParams, scrypt: ScryptFn): Promise<Uint8Array> {
+async function passwordKey(
+  password: string,
+  salt: Uint8Array,
+  params: ScryptParams,
+  scrypt: ScryptFn,
+): Promise<Uint8Array> {
   const bytes = passwordBytes(password);
   try {
     return await scrypt(bytes, salt, params, nacl.secretbox.keyLength);
@@ -126,8 +140,14 @@ export async function sealIdentity(
   const { signKey, boxKey } = publicIdentityOf(seed);
   const salt = randomBytes(SALT_BYTES);
   const header = {
-    format: meta.format, version: SEALED_VERSION, signKey, boxKey, profile: meta.profile, createdAt: meta.createdAt,
-    kdf: { name: 'scrypt', N: params.N, r: params.r, p: params.p, salt: toBase64(salt) }, cipher: 'xsalsa20-poly1305',
+    format: meta.format,
+    version: SEALED_VERSION,
+    signKey,
+    boxKey,
+    profile: meta.profile,
+    createdAt: meta.createdAt,
+    kdf: { name: 'scrypt', N: params.N, r: params.r, p: params.p, salt: toBase64(salt) },
+    cipher: 'xsalsa20-poly1305',
   } as const;
   const key = await passwordKey(password, salt, params, scrypt);
   const nonce = randomBytes(nacl.secretbox.nonceLength);
@@ -142,7 +162,12 @@ export async function sealIdentity(
  * that is indistinguishable from an altered ciphertext). Throws CorruptedEntry when the box opens but its content
  * does not match the public fields. The caller owns (and must wipe) the returned seed.
  */
-export async function openSealedIdentity(doc: SealedIdentity, password: string, scrypt: ScryptFn, what: string): Promise<Uint8Array | null> {
+export async function openSealedIdentity(
+  doc: SealedIdentity,
+  password: string,
+  scrypt: ScryptFn,
+  what: string,
+): Promise<Uint8Array | null> {
   let ciphertext: Uint8Array;
   try {
     ciphertext = fromBase64(doc.ciphertext);

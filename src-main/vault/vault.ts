@@ -8,12 +8,26 @@ import { newSeed } from '../../src-shared/crypto/keys';
 import { randomBytes, wipe } from '../../src-shared/crypto/bytes';
 import { BACKUP_PASSPHRASE_MIN_LENGTH, passwordProblem } from '../../src-shared/crypto/password-policy';
 import { AttemptLimiter, type AttemptPolicy, PASSWORD_ATTEMPT_POLICY, type Sleep } from './attempt-limiter';
-import { CorruptedEntryError, IdentityExistsError, IdentityNotFoundError, InvalidInputError, VaultError, WrongPasswordError } from './errors';
+import {
+  CorruptedEntryError,
+  IdentityExistsError,
+  IdentityNotFoundError,
+  InvalidInputError,
+  VaultError,
+  WrongPasswordError,
+} from './errors';
 import { Keychain, type KeytarApi, DEFAULT_SERVICE } from './keychain';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nodeScrypt } from './node-scrypt';
 import { type DoctorProfile, normaliseProfile } from './profile';
-import { BACKUP_FORMAT, ENTRY_FORMAT, openSealedIdentity, parseSealedIdentity, type SealedIdentity, sealIdentity } from './sealed-identity';
+import {
+  BACKUP_FORMAT,
+  ENTRY_FORMAT,
+  openSealedIdentity,
+  parseSealedIdentity,
+  type SealedIdentity,
+  sealIdentity,
+} from './sealed-identity';
 
 /** One password guess against a keychain entry: 64 MiB, ≈0.36 s on the reference CPU (docs/SECURITY.md). */
 export const VAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 16, r: 8, p: 1 });
@@ -91,7 +105,8 @@ export class Vault {
     for (const { account, value } of await this.#keychain.entries()) {
       try {
         const doc = parseSealedIdentity(value, ENTRY_FORMAT, entryLabel(account));
-        if (doc.signKey !== account) throw new CorruptedEntryError(entryLabel(account), 'it is stored under another identity.');
+        if (doc.signKey !== account)
+          throw new CorruptedEntryError(entryLabel(account), 'it is stored under another identity.');
         identities.push(summaryOf(doc));
       } catch (error) {
         if (!(error instanceof VaultError)) throw error;
@@ -113,7 +128,13 @@ export class Vault {
     await this.#keychain.probe();
     const seed = newSeed();
     try {
-      const doc = await sealIdentity(seed, input.password, { format: ENTRY_FORMAT, profile, createdAt: new Date(this.#now()).toISOString() }, this.#entryParams, this.#scrypt);
+      const doc = await sealIdentity(
+        seed,
+        input.password,
+        { format: ENTRY_FORMAT, profile, createdAt: new Date(this.#now()).toISOString() },
+        this.#entryParams,
+        this.#scrypt,
+      );
       await this.#keychain.set(doc.signKey, JSON.stringify(doc));
       return { identity: summaryOf(doc), holder: this.#startSession(doc.signKey, seed) };
     } finally {
@@ -175,7 +196,10 @@ export class Vault {
    * unlock does) and returns a single-use token, valid for two minutes, that deleteIdentity() requires. Without the
    * password anyone at the keyboard could destroy a colleague's identity.
    */
-  async requestDeletion(id: string, password: string): Promise<{ token: string; expiresAt: number; identity: IdentitySummary }> {
+  async requestDeletion(
+    id: string,
+    password: string,
+  ): Promise<{ token: string; expiresAt: number; identity: IdentitySummary }> {
     const { doc, seed } = await this.#openEntry(id, password);
     wipe(seed);
     const identity = summaryOf(doc);
@@ -188,10 +212,14 @@ export class Vault {
   async deleteIdentity(id: string, token: string): Promise<void> {
     const pending = this.#deletionTokens.get(id);
     if (!pending || pending.token !== token) {
-      throw new InvalidInputError('token', 'This deletion was not confirmed: request deletion first and use the token it returns.');
+      throw new InvalidInputError(
+        'token',
+        'This deletion was not confirmed: request deletion first and use the token it returns.',
+      );
     }
     this.#deletionTokens.delete(id);
-    if (this.#now() > pending.expiresAt) throw new InvalidInputError('token', 'The deletion confirmation expired. Request deletion again.');
+    if (this.#now() > pending.expiresAt)
+      throw new InvalidInputError('token', 'The deletion confirmation expired. Request deletion again.');
     this.lock(id, 'deleted');
     if (!(await this.#keychain.delete(id))) throw new IdentityNotFoundError(id);
   }
@@ -208,7 +236,13 @@ export class Vault {
       if (options.passphrase !== undefined) {
         this.#checkPassword('passphrase', passphrase, doc.profile, BACKUP_PASSPHRASE_MIN_LENGTH);
       }
-      const backup = await sealIdentity(seed, passphrase, { format: BACKUP_FORMAT, profile: doc.profile, createdAt: doc.createdAt }, this.#backupParams, this.#scrypt);
+      const backup = await sealIdentity(
+        seed,
+        passphrase,
+        { format: BACKUP_FORMAT, profile: doc.profile, createdAt: doc.createdAt },
+        this.#backupParams,
+        this.#scrypt,
+      );
       return JSON.stringify(backup, null, 2) + '\n';
     } finally {
       wipe(seed);
@@ -220,7 +254,8 @@ export class Vault {
    * keychain with `localPassword` (by default the same). The identity is not unlocked.
    */
   async importBackup(text: string, passphrase: string, localPassword: string = passphrase): Promise<IdentitySummary> {
-    if (typeof text !== 'string' || text.length > 1_000_000) throw new InvalidInputError('backup', 'This is not a HealthChain backup file.');
+    if (typeof text !== 'string' || text.length > 1_000_000)
+      throw new InvalidInputError('backup', 'This is not a HealthChain backup file.');
     const backup = parseSealedIdentity(text, BACKUP_FORMAT, BACKUP_LABEL);
     this.#checkPassword('password', localPassword, backup.profile);
     if ((await this.#keychain.get(backup.signKey)) !== null) throw new IdentityExistsError(backup.signKey);
@@ -234,7 +269,13 @@ export class Vault {
       return opened;
     });
     try {
-      const doc = await sealIdentity(seed, localPassword, { format: ENTRY_FORMAT, profile: backup.profile, createdAt: backup.createdAt }, this.#entryParams, this.#scrypt);
+      const doc = await sealIdentity(
+        seed,
+        localPassword,
+        { format: ENTRY_FORMAT, profile: backup.profile, createdAt: backup.createdAt },
+        this.#entryParams,
+        this.#scrypt,
+      );
       await this.#keychain.set(doc.signKey, JSON.stringify(doc));
       return summaryOf(doc);
     } finally {
@@ -243,7 +284,8 @@ export class Vault {
   }
 
   async #read(id: string): Promise<SealedIdentity> {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 64) throw new InvalidInputError('id', 'An identity id is required.');
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64)
+      throw new InvalidInputError('id', 'An identity id is required.');
     const value = await this.#keychain.get(id);
     if (value === null) throw new IdentityNotFoundError(id);
     const doc = parseSealedIdentity(value, ENTRY_FORMAT, entryLabel(id));
@@ -253,7 +295,8 @@ export class Vault {
 
   /** Password check with the attempt limiter: attempts on one identity run one at a time, failures slow down. */
   async #openEntry(id: string, password: string): Promise<{ doc: SealedIdentity; seed: Uint8Array }> {
-    if (typeof password !== 'string' || password.length === 0) throw new InvalidInputError('password', 'Enter the password.');
+    if (typeof password !== 'string' || password.length === 0)
+      throw new InvalidInputError('password', 'Enter the password.');
     return this.#limiter.exclusive(id, async () => {
       const doc = await this.#read(id);
       const seed = await openSealedIdentity(doc, password, this.#scrypt, entryLabel(id));
@@ -267,7 +310,13 @@ export class Vault {
   }
 
   async #reseal(doc: SealedIdentity, seed: Uint8Array, password: string): Promise<void> {
-    const resealed = await sealIdentity(seed, password, { format: ENTRY_FORMAT, profile: doc.profile, createdAt: doc.createdAt }, this.#entryParams, this.#scrypt);
+    const resealed = await sealIdentity(
+      seed,
+      password,
+      { format: ENTRY_FORMAT, profile: doc.profile, createdAt: doc.createdAt },
+      this.#entryParams,
+      this.#scrypt,
+    );
     await this.#keychain.set(doc.signKey, JSON.stringify(resealed));
   }
 

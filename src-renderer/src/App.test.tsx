@@ -24,18 +24,34 @@ describe('App', () => {
   });
 
   it('starts with first run when the workstation has no identity', async () => {
-    setup(<App />, { ...workstation, 'vault.list': () => ({ identities: [] }), 'vault.session': () => ({ identity: null }) });
+    setup(<App />, {
+      ...workstation,
+      'vault.list': () => ({ identities: [] }),
+      'vault.session': () => ({ identity: null }),
+    });
     expect(await screen.findByRole('heading', { name: 'Set up your identity' })).toBeTruthy();
   });
 
   it('opens the console for an unlocked identity, with the node and outbox in the status bar', async () => {
     setup(<App />, {
       ...workstation,
-      'app.status': () => appStatus({ node: { url: 'https://ledger.hospital.example', embedded: false, reachable: false, checkedAt: null, error: 'connection refused', pending: 3 } }),
+      'app.status': () =>
+        appStatus({
+          node: {
+            url: 'https://ledger.hospital.example',
+            embedded: false,
+            reachable: false,
+            checkedAt: null,
+            error: 'connection refused',
+            pending: 3,
+          },
+        }),
     });
     expect(await screen.findByRole('heading', { name: 'Patients' })).toBeTruthy();
     const status = screen.getByRole('contentinfo', { name: 'Status' });
-    expect(screen.getByRole('status', { name: 'Ledger node: https://ledger.hospital.example, unreachable' })).toBeTruthy();
+    expect(
+      screen.getByRole('status', { name: 'Ledger node: https://ledger.hospital.example, unreachable' }),
+    ).toBeTruthy();
     expect(status.textContent).toContain('connection refused');
     expect(status.textContent).toContain('Outbox: 3 pending');
   });
@@ -44,7 +60,14 @@ describe('App', () => {
     const { main } = setup(<App />, workstation);
     await screen.findByRole('heading', { name: 'Patients' });
     expect(screen.getByRole('status', { name: /Ledger node: Embedded node, reachable/ })).toBeTruthy();
-    main.emit('nodeStatus', { url: 'http://127.0.0.1:9984', embedded: true, reachable: false, checkedAt: null, error: 'timed out', pending: 1 });
+    main.emit('nodeStatus', {
+      url: 'http://127.0.0.1:9984',
+      embedded: true,
+      reachable: false,
+      checkedAt: null,
+      error: 'timed out',
+      pending: 1,
+    });
     await waitFor(() => expect(screen.getByRole('status', { name: /Embedded node, unreachable/ })).toBeTruthy());
     expect(screen.getByRole('contentinfo', { name: 'Status' }).textContent).toContain('Outbox: 1 pending');
   });
@@ -53,7 +76,8 @@ describe('App', () => {
     const { main, user } = setup(<App />, {
       ...workstation,
       'vault.unlock': (req) => {
-        if ((req as { password: string }).password !== 'correct horse battery') throw new FakeIpcError({ code: 'WRONG_PASSWORD', message: 'Wrong password' });
+        if ((req as { password: string }).password !== 'correct horse battery')
+          throw new FakeIpcError({ code: 'WRONG_PASSWORD', message: 'Wrong password' });
         return { identity: doctor };
       },
     });
@@ -90,7 +114,17 @@ describe('App', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('Pending: not yet committed to the ledger');
     committed = true;
     main.emit('recentActions', {
-      actions: [{ txId: txId(2), chartId: txId(1), action: 'update', at: '2026-11-20T10:00:00.000Z', patientName: 'Amelia Quartermaine', state: 'committed', error: null }],
+      actions: [
+        {
+          txId: txId(2),
+          chartId: txId(1),
+          action: 'update',
+          at: '2026-11-20T10:00:00.000Z',
+          patientName: 'Amelia Quartermaine',
+          state: 'committed',
+          error: null,
+        },
+      ],
     });
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(screen.getByRole('heading', { name: 'Amelia Quartermaine' })).toBeTruthy();

@@ -31,18 +31,18 @@ export function App() {
   if (error && !app) {
     return (
       <CenteredScreen>
-          <h1>HealthChain could not start</h1>
-          <ErrorMessage error={error} />
-          <button type="button" className="btn" onClick={() => void useStatus.getState().load()}>
-            Try again
-          </button>
+        <h1>HealthChain could not start</h1>
+        <ErrorMessage error={error} />
+        <button type="button" className="btn" onClick={() => void useStatus.getState().load()}>
+          Try again
+        </button>
       </CenteredScreen>
     );
   }
   if (!app) {
     return (
       <CenteredScreen>
-          <Loading label="Starting HealthChain…" />
+        <Loading label="Starting HealthChain…" />
       </CenteredScreen>
     );
   }

@@ -4,7 +4,9 @@ import type { IpcError, IpcResult } from '../../src-shared/ipc';
 export type UiError = Pick<IpcError, 'code' | 'message'> & { fields?: Record<string, string> | undefined };
 
 /** Unwraps a call's result, turning a thrown exception (a bug, or a missing preload) into a typed error too. */
-export async function call<T>(run: () => Promise<IpcResult<T>>): Promise<{ ok: true; value: T } | { ok: false; error: UiError }> {
+export async function call<T>(
+  run: () => Promise<IpcResult<T>>,
+): Promise<{ ok: true; value: T } | { ok: false; error: UiError }> {
   try {
     return await run();
   } catch (err) {

@@ -17,7 +17,10 @@ export const MAX_OFFICERS = 20;
 const key = z.string().regex(BASE58_KEY, 'must be a base58 key of 32 bytes');
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** An ISO 8601 instant with its offset ("2026-12-04T14:00:00Z"): compared as instants, never as text. */
-const instant = z.string().max(40).refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time');
+const instant = z
+  .string()
+  .max(40)
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time');
 
 export const officerSchema = z.object({ name: text(200), signKey: key, boxKey: key }).strict();
 export type Officer = z.infer<typeof officerSchema>;
@@ -35,9 +38,15 @@ export const authorityDataSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (a.threshold > a.officers.length) ctx.addIssue({ code: 'custom', message: `threshold ${a.threshold} is more than the ${a.officers.length} officer(s)` });
-    if (new Set(a.officers.map((o) => o.signKey)).size !== a.officers.length) ctx.addIssue({ code: 'custom', message: 'an officer signKey is listed twice' });
-    if (new Set(a.officers.map((o) => o.boxKey)).size !== a.officers.length) ctx.addIssue({ code: 'custom', message: 'an officer boxKey is listed twice' });
+    if (a.threshold > a.officers.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `threshold ${a.threshold} is more than the ${a.officers.length} officer(s)`,
+      });
+    if (new Set(a.officers.map((o) => o.signKey)).size !== a.officers.length)
+      ctx.addIssue({ code: 'custom', message: 'an officer signKey is listed twice' });
+    if (new Set(a.officers.map((o) => o.boxKey)).size !== a.officers.length)
+      ctx.addIssue({ code: 'custom', message: 'an officer boxKey is listed twice' });
   });
 export type AuthorityData = z.infer<typeof authorityDataSchema>;
 
@@ -46,7 +55,11 @@ export type SealedRecoveryShare = z.infer<typeof recoveryShareSchema>;
 
 /** Metadata of the authority CREATE: the quorum-signed ceremony time and each officer's sealed recovery share. */
 export const ceremonyMetadataSchema = z
-  .object({ type: z.literal(AUTHORITY_CEREMONY_TYPE), at: instant, recoveryShares: z.array(recoveryShareSchema).max(MAX_OFFICERS) })
+  .object({
+    type: z.literal(AUTHORITY_CEREMONY_TYPE),
+    at: instant,
+    recoveryShares: z.array(recoveryShareSchema).max(MAX_OFFICERS),
+  })
   .strict();
 export type CeremonyMetadata = z.infer<typeof ceremonyMetadataSchema>;
 
@@ -71,13 +84,23 @@ export type CredentialData = z.infer<typeof credentialDataSchema>;
 export const credentialActSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal(CREDENTIAL_ISSUE_TYPE), at: instant }).strict(),
   z.object({ type: z.literal(CREDENTIAL_RENEW_TYPE), at: instant, validUntil: instant }).strict(),
-  z.object({ type: z.literal(CREDENTIAL_REVOKE_TYPE), at: instant, revokedAt: instant, reason: z.string().max(500).optional() }).strict(),
+  z
+    .object({
+      type: z.literal(CREDENTIAL_REVOKE_TYPE),
+      at: instant,
+      revokedAt: instant,
+      reason: z.string().max(500).optional(),
+    })
+    .strict(),
 ]);
 export type CredentialAct = z.infer<typeof credentialActSchema>;
 
 /** Licences compare case-insensitively with spaces and dashes ignored: "GMC 123-456" and "gmc123456" are one. */
 export function licenceKey(licence: string): string {
-  return licence.normalize('NFKC').toUpperCase().replace(/[\s\-_./]+/g, '');
+  return licence
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-_./]+/g, '');
 }
 
 /** The first problem of a zod parse, as one sentence naming the field. */

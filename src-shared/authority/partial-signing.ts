@@ -6,8 +6,18 @@
 //     "unsigned": <UnsignedTransaction>, "signatures": { "<signKey>": ["<base64url sig of input 0>", …] } }
 import { z } from 'zod';
 import {
-  decodePublicKey, detailsPublicKeys, fromBase64Url, inputDigest, pureCryptoProvider, signTransaction, toBase64Url, toHex,
-  type ConditionDetails, type CryptoProvider, type Transaction, type UnsignedTransaction,
+  decodePublicKey,
+  detailsPublicKeys,
+  fromBase64Url,
+  inputDigest,
+  pureCryptoProvider,
+  signTransaction,
+  toBase64Url,
+  toHex,
+  type ConditionDetails,
+  type CryptoProvider,
+  type Transaction,
+  type UnsignedTransaction,
 } from '../ledger';
 import { AUTHORITY_TYPE, CREDENTIAL_RENEW_TYPE, CREDENTIAL_REVOKE_TYPE, CREDENTIAL_TYPE } from './model';
 import { AuthorityInputError } from './transactions';
@@ -33,9 +43,21 @@ const fileSchema = z.object({
   version: z.literal(1),
   purpose: z.string().max(500),
   unsigned: z.object({
-    id: z.null(), version: z.literal('2.0'), operation: z.enum(['CREATE', 'TRANSFER']),
-    asset: z.record(z.string(), z.unknown()), metadata: z.record(z.string(), z.unknown()).nullable(),
-    inputs: z.array(z.object({ owners_before: z.array(z.string()), fulfills: z.unknown(), fulfillment: z.record(z.string(), z.unknown()) })).min(1).max(10),
+    id: z.null(),
+    version: z.literal('2.0'),
+    operation: z.enum(['CREATE', 'TRANSFER']),
+    asset: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    inputs: z
+      .array(
+        z.object({
+          owners_before: z.array(z.string()),
+          fulfills: z.unknown(),
+          fulfillment: z.record(z.string(), z.unknown()),
+        }),
+      )
+      .min(1)
+      .max(10),
     outputs: z.array(z.unknown()).min(1),
   }),
   signatures: z.record(z.string(), z.array(z.string())),
@@ -56,7 +78,9 @@ export function parsePartial(text: string): PartialTransaction {
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AuthorityInputError(`This is not a partially signed transaction file (${issue?.path.join('.') || 'document'}: ${issue?.message}).`);
+    throw new AuthorityInputError(
+      `This is not a partially signed transaction file (${issue?.path.join('.') || 'document'}: ${issue?.message}).`,
+    );
   }
   return parsed.data as unknown as PartialTransaction;
 }
@@ -66,7 +90,11 @@ function membersOf(details: ConditionDetails): Set<string> {
 }
 
 /** Adds `signer`'s signature to every input whose condition names its key. Checks each before keeping it. */
-export async function addSignatures(partial: PartialTransaction, signer: OfficerSigner, crypto: CryptoProvider = pureCryptoProvider): Promise<PartialTransaction> {
+export async function addSignatures(
+  partial: PartialTransaction,
+  signer: OfficerSigner,
+  crypto: CryptoProvider = pureCryptoProvider,
+): Promise<PartialTransaction> {
   const { unsigned } = partial;
   const publicKey = decodePublicKey(signer.signKey);
   if (!publicKey) throw new AuthorityInputError(`"${signer.signKey}" is not a signing key`);
@@ -86,13 +114,17 @@ export async function addSignatures(partial: PartialTransaction, signer: Officer
     }
     sigs.push(toBase64Url(signature));
   }
-  if (!member) throw new AuthorityInputError(`${signer.signKey} is not one of the keys this transaction needs (${[...requiredKeys(partial)].join(', ')})`);
+  if (!member)
+    throw new AuthorityInputError(
+      `${signer.signKey} is not one of the keys this transaction needs (${[...requiredKeys(partial)].join(', ')})`,
+    );
   return { ...partial, signatures: { ...partial.signatures, [signer.signKey]: sigs } };
 }
 
 export function requiredKeys(partial: PartialTransaction): Set<string> {
   const keys = new Set<string>();
-  for (const input of partial.unsigned.inputs) if (input.fulfillment) for (const k of membersOf(input.fulfillment)) keys.add(k);
+  for (const input of partial.unsigned.inputs)
+    if (input.fulfillment) for (const k of membersOf(input.fulfillment)) keys.add(k);
   return keys;
 }
 
@@ -102,7 +134,11 @@ export function signedBy(partial: PartialTransaction, crypto: CryptoProvider = p
   return Object.keys(partial.signatures).filter((k) => wanted.has(k) && signaturesOf(partial, k, crypto) !== null);
 }
 
-function signaturesOf(partial: PartialTransaction, signKey: string, crypto: CryptoProvider): Map<string, Uint8Array> | null {
+function signaturesOf(
+  partial: PartialTransaction,
+  signKey: string,
+  crypto: CryptoProvider,
+): Map<string, Uint8Array> | null {
   const publicKey = decodePublicKey(signKey);
   const sigs = partial.signatures[signKey];
   if (!publicKey || !sigs) return null;
@@ -122,18 +158,27 @@ function signaturesOf(partial: PartialTransaction, signKey: string, crypto: Cryp
  * The signed transaction, once the signatures in the file satisfy every input's condition. Throws
  * AuthorityInputError saying how many signatures are missing (nothing partial is ever produced).
  */
-export async function assemble(partial: PartialTransaction, crypto: CryptoProvider = pureCryptoProvider): Promise<Transaction> {
+export async function assemble(
+  partial: PartialTransaction,
+  crypto: CryptoProvider = pureCryptoProvider,
+): Promise<Transaction> {
   const bySigner = new Map<string, Map<string, Uint8Array>>();
   for (const key of signedBy(partial, crypto)) bySigner.set(key, signaturesOf(partial, key, crypto)!);
   try {
-    return await signTransaction(partial.unsigned, async (publicKey, digest) => {
-      const signature = bySigner.get(publicKey)?.get(toHex(digest));
-      if (!signature) throw new Error('no signature');
-      return signature;
-    }, { keys: [...bySigner.keys()], crypto });
+    return await signTransaction(
+      partial.unsigned,
+      async (publicKey, digest) => {
+        const signature = bySigner.get(publicKey)?.get(toHex(digest));
+        if (!signature) throw new Error('no signature');
+        return signature;
+      },
+      { keys: [...bySigner.keys()], crypto },
+    );
   } catch (error) {
     const have = bySigner.size;
-    throw new AuthorityInputError(`Not enough officer signatures yet (${have} valid signature(s) from ${[...bySigner.keys()].join(', ') || 'nobody'}): ${(error as Error).message}`);
+    throw new AuthorityInputError(
+      `Not enough officer signatures yet (${have} valid signature(s) from ${[...bySigner.keys()].join(', ') || 'nobody'}): ${(error as Error).message}`,
+    );
   }
 }
 
@@ -151,8 +196,10 @@ export function describePartial(partial: PartialTransaction): string {
       return `set up the hospital authority "${str(d.name)}": ${str(d.threshold)} of ${officers.length} officers (${officers.map((o) => `${str(o.name)} ${str(o.signKey)}`).join('; ')}), recovery key ${str(d.recoveryKey)}`;
     }
     if (d.type === CREDENTIAL_TYPE) {
-      return `issue a credential to ${str(d.name)}, licence ${str(d.licence)}, ${str(d.specialty) || 'no specialty'}, signKey ${str(d.signKey)}, valid ${str(d.validFrom)} to ${str(d.validUntil)}` +
-        `${d.supersedes ? `, replacing credential ${str(d.supersedes)}` : ''} (authority ${str(d.authority)})`;
+      return (
+        `issue a credential to ${str(d.name)}, licence ${str(d.licence)}, ${str(d.specialty) || 'no specialty'}, signKey ${str(d.signKey)}, valid ${str(d.validFrom)} to ${str(d.validUntil)}` +
+        `${d.supersedes ? `, replacing credential ${str(d.supersedes)}` : ''} (authority ${str(d.authority)})`
+      );
     }
     return `create an asset of unknown type ${str(d.type)}`;
   }

@@ -36,9 +36,14 @@ export function recoveryPublicKeyOf(secret: Uint8Array): string {
 }
 
 /** Splits `secret` m-of-n and seals share i to officer i's box key. */
-export async function splitRecoverySecret(secret: Uint8Array, officers: readonly Pick<Officer, 'signKey' | 'boxKey'>[], threshold: number): Promise<SealedRecoveryShare[]> {
+export async function splitRecoverySecret(
+  secret: Uint8Array,
+  officers: readonly Pick<Officer, 'signKey' | 'boxKey'>[],
+  threshold: number,
+): Promise<SealedRecoveryShare[]> {
   if (secret.length !== 32) throw new RecoveryError('a recovery secret is 32 bytes');
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > officers.length) throw new RecoveryError(`threshold ${threshold} is impossible with ${officers.length} officer(s)`);
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > officers.length)
+    throw new RecoveryError(`threshold ${threshold} is impossible with ${officers.length} officer(s)`);
   let raw: Uint8Array[];
   if (threshold === 1) {
     raw = officers.map(() => Uint8Array.of(SHARE_TAG_WHOLE, ...secret));
@@ -61,20 +66,27 @@ export function sealedShareOf(shares: readonly SealedRecoveryShare[], officer: s
  * Rebuilds the recovery secret from opened shares. Refuses fewer than `threshold` shares and the same share twice;
  * throws when the result is not the secret of `recoveryPublicKey` (a wrong, garbled or foreign share).
  */
-export async function combineRecoveryShares(shares: readonly Uint8Array[], threshold: number, recoveryPublicKey: string): Promise<Uint8Array> {
+export async function combineRecoveryShares(
+  shares: readonly Uint8Array[],
+  threshold: number,
+  recoveryPublicKey: string,
+): Promise<Uint8Array> {
   const expected = decodeKey32(recoveryPublicKey);
   if (!expected) throw new RecoveryError(`"${recoveryPublicKey}" is not a recovery public key`);
-  if (shares.length < threshold) throw new RecoveryError(`the recovery key needs ${threshold} officers' shares; only ${shares.length} given`);
+  if (shares.length < threshold)
+    throw new RecoveryError(`the recovery key needs ${threshold} officers' shares; only ${shares.length} given`);
   let secret: Uint8Array;
   const whole = shares.find((s) => s[0] === SHARE_TAG_WHOLE && s.length === 33);
   if (threshold === 1 && whole) {
     secret = whole.slice(1);
   } else {
     const bodies = shares.map((s) => {
-      if (s[0] !== SHARE_TAG_SHAMIR || s.length !== 34) throw new RecoveryError('a share is garbled (not a share of a 32-byte recovery secret)');
+      if (s[0] !== SHARE_TAG_SHAMIR || s.length !== 34)
+        throw new RecoveryError('a share is garbled (not a share of a 32-byte recovery secret)');
       return s.slice(1);
     });
-    if (new Set(bodies.map((b) => b[b.length - 1])).size !== bodies.length) throw new RecoveryError('the same share was given twice');
+    if (new Set(bodies.map((b) => b[b.length - 1])).size !== bodies.length)
+      throw new RecoveryError('the same share was given twice');
     try {
       secret = await combine(bodies);
     } catch (error) {
@@ -85,7 +97,7 @@ export async function combineRecoveryShares(shares: readonly Uint8Array[], thres
   const rebuilt = nacl.box.keyPair.fromSecretKey(secret).publicKey;
   if (!bytesEqual(rebuilt, expected)) {
     wipe(secret);
-    throw new RecoveryError('the rebuilt key is not the hospital\'s recovery key: a share is wrong or garbled');
+    throw new RecoveryError("the rebuilt key is not the hospital's recovery key: a share is wrong or garbled");
   }
   return secret;
 }

@@ -69,9 +69,15 @@ export class CredentialRegistryView {
   readonly #anchors: Anchor[];
 
   /** `rejected`: credentials whose verification failed (reported, never used). */
-  constructor(readonly authority: VerifiedAuthority, credentials: readonly VerifiedCredential[], rejected: readonly RegistryProblem[] = []) {
+  constructor(
+    readonly authority: VerifiedAuthority,
+    credentials: readonly VerifiedCredential[],
+    rejected: readonly RegistryProblem[] = [],
+  ) {
     this.problems.push(...rejected);
-    const ordered = [...credentials].sort((a, b) => a.issued.height - b.issued.height || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const ordered = [...credentials].sort(
+      (a, b) => a.issued.height - b.issued.height || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
     const byLicence = new Map<string, Entry>();
     const byId = new Map<string, Entry>();
     const anchors: Anchor[] = [{ height: authority.height, time: Date.parse(authority.at) }];
@@ -81,16 +87,23 @@ export class CredentialRegistryView {
       const supersedes = credential.data.supersedes;
       if (holder) {
         if (supersedes !== holder.credential.id) {
-          this.problems.push({ id: credential.id, reason: `ignored: licence ${credential.data.licence} is already held by credential ${holder.credential.id}` });
+          this.problems.push({
+            id: credential.id,
+            reason: `ignored: licence ${credential.data.licence} is already held by credential ${holder.credential.id}`,
+          });
           continue;
         }
         this.#end(holder, credential.issued.height, 'superseded');
       } else if (supersedes !== undefined) {
-        this.problems.push({ id: credential.id, reason: `ignored: it supersedes ${supersedes}, which is not the credential holding licence ${credential.data.licence}` });
+        this.problems.push({
+          id: credential.id,
+          reason: `ignored: it supersedes ${supersedes}, which is not the credential holding licence ${credential.data.licence}`,
+        });
         continue;
       }
       const entry: Entry = { credential, endHeight: null, endReason: null };
-      for (const act of credential.acts) if (act.act.type === 'hc.credential.revoke/1') this.#end(entry, act.height, 'revoked');
+      for (const act of credential.acts)
+        if (act.act.type === 'hc.credential.revoke/1') this.#end(entry, act.height, 'revoked');
       if (credential.problem) {
         this.problems.push({ id: credential.id, reason: credential.problem });
         if (credential.brokenAt !== null) this.#end(entry, credential.brokenAt, 'tampered');
@@ -101,7 +114,8 @@ export class CredentialRegistryView {
       const list = this.#bySignKey.get(credential.data.signKey) ?? [];
       list.push(entry);
       this.#bySignKey.set(credential.data.signKey, list);
-      for (const a of [credential.issued, ...credential.acts]) anchors.push({ height: a.height, time: Date.parse(a.act.at) });
+      for (const a of [credential.issued, ...credential.acts])
+        anchors.push({ height: a.height, time: Date.parse(a.act.at) });
     }
     this.#anchors = anchors.filter((a) => Number.isFinite(a.time)).sort((a, b) => a.height - b.height);
   }
@@ -143,9 +157,18 @@ export class CredentialRegistryView {
       .map((e) => {
         const d: CredentialData = e.credential.data;
         return {
-          credentialId: e.credential.id, name: d.name, licence: d.licence, specialty: d.specialty, signKey: d.signKey, boxKey: d.boxKey,
-          validFrom: d.validFrom, validUntil: this.#validUntil(e, Number.POSITIVE_INFINITY), issuedHeight: e.credential.issued.height,
-          endHeight: e.endHeight, endReason: e.endReason, status: this.#statusOf(e, Number.POSITIVE_INFINITY, { lower: t, upper: t }),
+          credentialId: e.credential.id,
+          name: d.name,
+          licence: d.licence,
+          specialty: d.specialty,
+          signKey: d.signKey,
+          boxKey: d.boxKey,
+          validFrom: d.validFrom,
+          validUntil: this.#validUntil(e, Number.POSITIVE_INFINITY),
+          issuedHeight: e.credential.issued.height,
+          endHeight: e.endHeight,
+          endReason: e.endReason,
+          status: this.#statusOf(e, Number.POSITIVE_INFINITY, { lower: t, upper: t }),
         };
       });
   }
@@ -159,14 +182,21 @@ export class CredentialRegistryView {
     let best: StatusAnswer = { status: 'unknown' };
     for (const e of this.#bySignKey.get(signKey) ?? []) {
       const status = statusOf(e);
-      if (RANK[status] > RANK[best.status]) best = { status, credentialId: e.credential.id, name: e.credential.data.name, licence: e.credential.data.licence };
+      if (RANK[status] > RANK[best.status])
+        best = {
+          status,
+          credentialId: e.credential.id,
+          name: e.credential.data.name,
+          licence: e.credential.data.licence,
+        };
     }
     return best;
   }
 
   #validUntil(e: Entry, height: number): string {
     let until = e.credential.data.validUntil;
-    for (const a of e.credential.acts) if (a.height <= height && a.act.type === 'hc.credential.renew/1') until = a.act.validUntil;
+    for (const a of e.credential.acts)
+      if (a.height <= height && a.act.type === 'hc.credential.renew/1') until = a.act.validUntil;
     return until;
   }
 

@@ -4,12 +4,27 @@
 // condition, so this is our check), that every output stays with the quorum, and that renewals and revocations
 // spend the credential's latest output, one after the other.
 import {
-  conditionFromDetails, conditionUri, contextFromTransactions, fromBase64Url, fulfillmentCondition, parseFulfillment, pureCryptoProvider,
-  validateTransaction, type ConditionDetails, type CryptoProvider, type Transaction,
+  conditionFromDetails,
+  conditionUri,
+  contextFromTransactions,
+  fromBase64Url,
+  fulfillmentCondition,
+  parseFulfillment,
+  pureCryptoProvider,
+  validateTransaction,
+  type ConditionDetails,
+  type CryptoProvider,
+  type Transaction,
 } from '../ledger';
 import {
-  authorityDataSchema, ceremonyMetadataSchema, credentialActSchema, credentialDataSchema, firstIssue,
-  type AuthorityData, type CredentialAct, type CredentialData,
+  authorityDataSchema,
+  ceremonyMetadataSchema,
+  credentialActSchema,
+  credentialDataSchema,
+  firstIssue,
+  type AuthorityData,
+  type CredentialAct,
+  type CredentialData,
 } from './model';
 import { allOfficersDetails, quorumDetails } from './transactions';
 
@@ -39,7 +54,10 @@ function proves(tx: Transaction, inputIndex: number, details: ConditionDetails, 
   try {
     const bytes = fromBase64Url(tx.inputs[inputIndex]?.fulfillment ?? '');
     if (!bytes) return false;
-    return conditionUri(fulfillmentCondition(parseFulfillment(bytes), crypto)) === conditionUri(conditionFromDetails(details, crypto));
+    return (
+      conditionUri(fulfillmentCondition(parseFulfillment(bytes), crypto)) ===
+      conditionUri(conditionFromDetails(details, crypto))
+    );
   } catch {
     return false;
   }
@@ -49,9 +67,16 @@ function ownedByQuorum(tx: Transaction, quorumUri: string): boolean {
   return tx.outputs.length === 1 && tx.outputs[0]!.amount === '1' && tx.outputs[0]!.condition.uri === quorumUri;
 }
 
-export function verifyAuthority(expectedId: string, raw: Positioned, crypto: CryptoProvider = pureCryptoProvider): Checked<VerifiedAuthority> {
+export function verifyAuthority(
+  expectedId: string,
+  raw: Positioned,
+  crypto: CryptoProvider = pureCryptoProvider,
+): Checked<VerifiedAuthority> {
   const result = validateTransaction(raw.tx, contextFromTransactions([]), crypto);
-  if (!result.ok) return bad(`the authority transaction is invalid (${result.error.type}${result.error.message ? `: ${result.error.message}` : ''})`);
+  if (!result.ok)
+    return bad(
+      `the authority transaction is invalid (${result.error.type}${result.error.message ? `: ${result.error.message}` : ''})`,
+    );
   const tx = result.tx;
   if (tx.id !== expectedId) return bad(`the node returned transaction ${tx.id} for the authority ${expectedId}`);
   if (tx.operation !== 'CREATE') return bad('the pinned authority is not a CREATE');
@@ -59,10 +84,12 @@ export function verifyAuthority(expectedId: string, raw: Positioned, crypto: Cry
   if (!data.success) return bad(`the pinned asset is not a hospital authority (${firstIssue(data.error)})`);
   const meta = ceremonyMetadataSchema.safeParse(tx.metadata);
   if (!meta.success) return bad(`the authority's ceremony record is malformed (${firstIssue(meta.error)})`);
-  if (!proves(tx, 0, allOfficersDetails(data.data.officers), crypto)) return bad('the authority was not signed by every officer it names');
+  if (!proves(tx, 0, allOfficersDetails(data.data.officers), crypto))
+    return bad('the authority was not signed by every officer it names');
   const quorumUri = conditionUri(conditionFromDetails(quorumDetails(data.data), crypto));
-  if (!ownedByQuorum(tx, quorumUri)) return bad('the authority\'s output is not owned by its quorum');
-  if (!Number.isSafeInteger(raw.height) || raw.height < 0) return bad('the node gave no block height for the authority');
+  if (!ownedByQuorum(tx, quorumUri)) return bad("the authority's output is not owned by its quorum");
+  if (!Number.isSafeInteger(raw.height) || raw.height < 0)
+    return bad('the node gave no block height for the authority');
   return ok({ id: tx.id, data: data.data, quorumUri, height: raw.height, at: meta.data.at, tx });
 }
 
@@ -89,7 +116,12 @@ export interface VerifiedCredential {
  * Verifies one credential's transactions (any order, as a node lists them). Returns a failure when the CREATE itself
  * is not a credential of this authority issued by its quorum: such a credential is never returned.
  */
-export function verifyCredential(authority: VerifiedAuthority, credentialId: string, raw: readonly Positioned[], crypto: CryptoProvider = pureCryptoProvider): Checked<VerifiedCredential> {
+export function verifyCredential(
+  authority: VerifiedAuthority,
+  credentialId: string,
+  raw: readonly Positioned[],
+  crypto: CryptoProvider = pureCryptoProvider,
+): Checked<VerifiedCredential> {
   const valid: { tx: Transaction; height: number }[] = [];
   const invalid: string[] = [];
   const known: Transaction[] = [];
@@ -101,18 +133,23 @@ export function verifyCredential(authority: VerifiedAuthority, credentialId: str
   for (const r of raw) {
     // Against the others' outputs, not their spends (the list holds each output's spender), and not itself.
     const self = (r.tx as { id?: unknown } | null)?.id;
-    const lookup = { getTransaction: (id: string) => (id === self ? null : ctx.getTransaction(id)), spentBy: () => null };
+    const lookup = {
+      getTransaction: (id: string) => (id === self ? null : ctx.getTransaction(id)),
+      spentBy: () => null,
+    };
     const result = validateTransaction(r.tx, lookup, crypto);
     if (result.ok) valid.push({ tx: result.tx, height: r.height });
     else invalid.push(`${String((r.tx as { id?: unknown } | null)?.id)}: ${result.error.type}`);
   }
   const create = valid.find((v) => v.tx.id === credentialId && v.tx.operation === 'CREATE');
-  if (!create) return bad(invalid.length ? `its CREATE is invalid (${invalid.join('; ')})` : 'the node did not return its CREATE');
+  if (!create)
+    return bad(invalid.length ? `its CREATE is invalid (${invalid.join('; ')})` : 'the node did not return its CREATE');
   const data = credentialDataSchema.safeParse((create.tx.asset as { data: unknown }).data);
   if (!data.success) return bad(`not a credential (${firstIssue(data.error)})`);
   if (data.data.authority !== authority.id) return bad('it names another authority');
-  if (!proves(create.tx, 0, quorumDetails(authority.data), crypto)) return bad('it was not issued by the authority\'s quorum');
-  if (!ownedByQuorum(create.tx, authority.quorumUri)) return bad('its output is not owned by the authority\'s quorum');
+  if (!proves(create.tx, 0, quorumDetails(authority.data), crypto))
+    return bad("it was not issued by the authority's quorum");
+  if (!ownedByQuorum(create.tx, authority.quorumUri)) return bad("its output is not owned by the authority's quorum");
   const issueAct = credentialActSchema.safeParse(create.tx.metadata);
   if (!issueAct.success || issueAct.data.type !== 'hc.credential.issue/1') return bad('its issue record is malformed');
   if (!Number.isSafeInteger(create.height) || create.height < 0) return bad('the node gave no block height for it');
@@ -124,7 +161,9 @@ export function verifyCredential(authority: VerifiedAuthority, credentialId: str
     if (link && link.output_index === 0) bySpent.set(link.transaction_id, v);
   }
   const acts: CredentialAction[] = [];
-  let problem: string | null = invalid.length ? `the node returned invalid transactions for it (${invalid.join('; ')})` : null;
+  let problem: string | null = invalid.length
+    ? `the node returned invalid transactions for it (${invalid.join('; ')})`
+    : null;
   let brokenAt: number | null = null;
   let previous = create;
   let ended = false;
@@ -155,7 +194,16 @@ export function verifyCredential(authority: VerifiedAuthority, credentialId: str
   }
   const chained = new Set([create.tx.id, ...acts.map((a) => a.txId)]);
   const strays = valid.filter((v) => !chained.has(v.tx.id));
-  if (!problem && strays.length) problem = `the node returned transactions outside its chain (${strays.map((s) => s.tx.id).join(', ')})`;
+  if (!problem && strays.length)
+    problem = `the node returned transactions outside its chain (${strays.map((s) => s.tx.id).join(', ')})`;
   if (problem && brokenAt === null && !ended) brokenAt = previous.height;
-  return ok({ id: credentialId, data: data.data, issued: { txId: create.tx.id, height: create.height, act: issueAct.data }, acts, problem, brokenAt, latest: previous.tx });
+  return ok({
+    id: credentialId,
+    data: data.data,
+    issued: { txId: create.tx.id, height: create.height, act: issueAct.data },
+    acts,
+    problem,
+    brokenAt,
+    latest: previous.tx,
+  });
 }

@@ -5,18 +5,34 @@ import { fromBase64, isBase64, toBase64 } from './bytes';
 
 describe('base64 (envelopes, vault entries)', () => {
   it('writes and reads exactly what a strict RFC 4648 codec does, any length', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (bytes) => {
-      const text = toBase64(bytes);
-      expect(text).toBe(base64.encode(bytes));
-      expect(fromBase64(text)).toEqual(bytes);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), (bytes) => {
+        const text = toBase64(bytes);
+        expect(text).toBe(base64.encode(bytes));
+        expect(fromBase64(text)).toEqual(bytes);
+      }),
+      { numRuns: 300 },
+    );
     const large = Uint8Array.from({ length: 200_000 }, (_, i) => i % 251); // more than one String.fromCharCode chunk
     expect(fromBase64(toBase64(large))).toEqual(large);
   });
 
   it('refuses unpadded, spaced, padded-inside, non-canonical and foreign text (atob alone would take some of it)', () => {
     // 'YR==' and 'YWI=' → 'YWJ=' carry stray bits in the last character: atob reads them as 'a' and 'ab'.
-    for (const bad of ['YQ', 'YQ=', 'Y Q==', ' YQ=', 'YQ==YQ==', 'YQ==\n', '@@@@', 'YWJj-_8=', 'YR==', 'YWJ=', '====', 'Y===']) {
+    for (const bad of [
+      'YQ',
+      'YQ=',
+      'Y Q==',
+      ' YQ=',
+      'YQ==YQ==',
+      'YQ==\n',
+      '@@@@',
+      'YWJj-_8=',
+      'YR==',
+      'YWJ=',
+      '====',
+      'Y===',
+    ]) {
       expect(() => fromBase64(bad), bad).toThrow(/not padded standard base64/);
       expect(isBase64(bad), bad).toBe(false);
     }

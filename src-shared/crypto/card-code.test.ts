@@ -76,7 +76,9 @@ describe('card code', () => {
     // Version 2 became a known format with issue #14 (cards that need the hospital card key); 0 and 3 are unknown.
     expect(problemOf(encodeCardCode(randomBytes(16), 3))).toBe('version');
     expect(problemOf(encodeCardCode(randomBytes(16), 0))).toBe('version');
-    expect(() => decodeCardCode(encodeCardCode(randomBytes(16), 3))).toThrow('This card uses format 3, which this version of HealthChain cannot read.');
+    expect(() => decodeCardCode(encodeCardCode(randomBytes(16), 3))).toThrow(
+      'This card uses format 3, which this version of HealthChain cannot read.',
+    );
   });
 
   it('still reads version 1 codes (cards printed before issue #14)', () => {

@@ -67,12 +67,19 @@ export function normaliseCardCode(typed: string): string {
     position++;
     const ch = ALIASES[raw] ?? raw;
     if (!CROCKFORD_ALPHABET.includes(ch)) {
-      throw new InvalidCardCodeError('character', `"${raw}" (character ${position}) does not appear in card codes. Check the card.`, position);
+      throw new InvalidCardCodeError(
+        'character',
+        `"${raw}" (character ${position}) does not appear in card codes. Check the card.`,
+        position,
+      );
     }
     symbols += ch;
   }
   if (symbols.length !== CODE_SYMBOLS) {
-    throw new InvalidCardCodeError('length', `A card code has ${CODE_SYMBOLS} characters; ${symbols.length} were entered.`);
+    throw new InvalidCardCodeError(
+      'length',
+      `A card code has ${CODE_SYMBOLS} characters; ${symbols.length} were entered.`,
+    );
   }
   return symbols;
 }
@@ -81,7 +88,10 @@ export function normaliseCardCode(typed: string): string {
 export function decodeCardCode(typed: string): { version: number; secret: Uint8Array; code: string } {
   const symbols = normaliseCardCode(typed);
   if (symbolsToBigInt(symbols) % CHECK_PRIME !== 0n) {
-    throw new InvalidCardCodeError('checksum', 'This card code contains a typo: check each character against the card.');
+    throw new InvalidCardCodeError(
+      'checksum',
+      'This card code contains a typo: check each character against the card.',
+    );
   }
   let payload = symbolsToBigInt(symbols.slice(0, PAYLOAD_SYMBOLS));
   const secret = new Uint8Array(CARD_SECRET_BYTES);
@@ -91,7 +101,10 @@ export function decodeCardCode(typed: string): { version: number; secret: Uint8A
   }
   const version = Number(payload);
   if (!READABLE_CARD_VERSIONS.includes(version)) {
-    throw new InvalidCardCodeError('version', `This card uses format ${version}, which this version of HealthChain cannot read.`);
+    throw new InvalidCardCodeError(
+      'version',
+      `This card uses format ${version}, which this version of HealthChain cannot read.`,
+    );
   }
   return { version, secret, code: groupSymbols(symbols) };
 }

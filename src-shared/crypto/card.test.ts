@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cardQrText, CARD_SCRYPT_PARAMS, checkNewPin, checkPinFormat, deriveCardSeed, deriveCardSeedV2, encodeCardCode } from './card';
+import {
+  cardQrText,
+  CARD_SCRYPT_PARAMS,
+  checkNewPin,
+  checkPinFormat,
+  deriveCardSeed,
+  deriveCardSeedV2,
+  encodeCardCode,
+} from './card';
 import { nobleScrypt, type ScryptFn } from './kdf';
 import { randomBytes } from './bytes';
 import { InvalidPinError } from './errors';
@@ -25,11 +33,15 @@ describe('access card', () => {
     const key = randomBytes(32);
     const a = await deriveCardSeedV2(secret, '480913', key, nobleScrypt, FAST);
     expect(a).toHaveLength(32);
-    expect(await deriveCardSeedV2(Uint8Array.from(secret), '480913', Uint8Array.from(key), nobleScrypt, FAST)).toEqual(a);
+    expect(await deriveCardSeedV2(Uint8Array.from(secret), '480913', Uint8Array.from(key), nobleScrypt, FAST)).toEqual(
+      a,
+    );
     expect(await deriveCardSeedV2(secret, '480913', randomBytes(32), nobleScrypt, FAST)).not.toEqual(a);
     expect(await deriveCardSeedV2(secret, '480914', key, nobleScrypt, FAST)).not.toEqual(a);
     expect(await deriveCardSeed(secret, '480913', nobleScrypt, FAST)).not.toEqual(a);
-    await expect(deriveCardSeedV2(secret, '480913', randomBytes(16), nobleScrypt, FAST)).rejects.toThrow('a card key is 32 bytes');
+    await expect(deriveCardSeedV2(secret, '480913', randomBytes(16), nobleScrypt, FAST)).rejects.toThrow(
+      'a card key is 32 bytes',
+    );
   });
 
   it('wipes the PIN bytes it hands to scrypt once the derivation is done (issue #14)', async () => {
@@ -48,7 +60,9 @@ describe('access card', () => {
     for (const bad of ['12345', '1234567890123', '12a456', ' 123456', '１２３４５６']) {
       expect(() => checkPinFormat(bad)).toThrow(InvalidPinError);
     }
-    await expect(deriveCardSeed(randomBytes(16), '12 34', nobleScrypt, FAST)).rejects.toThrow('A PIN contains digits only.');
+    await expect(deriveCardSeed(randomBytes(16), '12 34', nobleScrypt, FAST)).rejects.toThrow(
+      'A PIN contains digits only.',
+    );
     expect(() => checkPinFormat('000000')).not.toThrow();
   });
 

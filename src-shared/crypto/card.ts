@@ -72,13 +72,22 @@ async function stretchPin(pin: string, salt: Uint8Array, scrypt: ScryptFn, param
  * Version 1 cards (printed before issue #14): the seed from card secret and PIN alone. The caller owns (and must
  * wipe) the returned seed.
  */
-export async function deriveCardSeed(cardSecret: Uint8Array, pin: string, scrypt: ScryptFn, params: ScryptParams = CARD_SCRYPT_PARAMS): Promise<Uint8Array> {
+export async function deriveCardSeed(
+  cardSecret: Uint8Array,
+  pin: string,
+  scrypt: ScryptFn,
+  params: ScryptParams = CARD_SCRYPT_PARAMS,
+): Promise<Uint8Array> {
   return stretchPin(pin, cardSalt(cardSecret), scrypt, params);
 }
 
 /** Version 2 cards: the seed from card secret, PIN and the hospital card key. The caller owns the returned seed. */
 export async function deriveCardSeedV2(
-  cardSecret: Uint8Array, pin: string, cardKey: Uint8Array, scrypt: ScryptFn, params: ScryptParams = CARD_SCRYPT_PARAMS,
+  cardSecret: Uint8Array,
+  pin: string,
+  cardKey: Uint8Array,
+  scrypt: ScryptFn,
+  params: ScryptParams = CARD_SCRYPT_PARAMS,
 ): Promise<Uint8Array> {
   if (cardKey.length !== CARD_KEY_BYTES) throw new TypeError(`a card key is ${CARD_KEY_BYTES} bytes`);
   const stretched = await stretchPin(pin, cardSalt(cardSecret, CARD_V2_SALT_LABEL), scrypt, params);

@@ -23,8 +23,15 @@ describe('envelope', () => {
     const envelope = sealEnvelope(header, text('{"secret":"Amelia"}'), [a.boxKey, b.boxKey, a.boxKey]);
     expect(envelope.readers.map((r) => r.key)).toEqual([a.boxKey, b.boxKey]);
     expect(JSON.stringify(envelope)).not.toContain('Amelia');
-    expect(envelope).toMatchObject({ type: 'hc.chart.version/1', action: 'update', seq: 3, author, chart: header.chart });
-    for (const r of [a, b]) expect(new TextDecoder().decode(await openEnvelope(envelope, r))).toBe('{"secret":"Amelia"}');
+    expect(envelope).toMatchObject({
+      type: 'hc.chart.version/1',
+      action: 'update',
+      seq: 3,
+      author,
+      chart: header.chart,
+    });
+    for (const r of [a, b])
+      expect(new TextDecoder().decode(await openEnvelope(envelope, r))).toBe('{"secret":"Amelia"}');
   });
 
   it('uses a fresh data key and nonce each time', () => {
@@ -61,7 +68,9 @@ describe('envelope', () => {
     expect(() => parseEnvelope({ ...envelope, seq: 0 })).toThrow(/malformed at seq/);
     expect(() => parseEnvelope({ ...envelope, action: 'delete' })).toThrow(EnvelopeError);
     expect(() => parseEnvelope({ ...envelope, extra: 1 })).toThrow(/malformed/);
-    expect(() => parseEnvelope({ ...envelope, readers: [envelope.readers[0], envelope.readers[0]] })).toThrow(/listed twice/);
+    expect(() => parseEnvelope({ ...envelope, readers: [envelope.readers[0], envelope.readers[0]] })).toThrow(
+      /listed twice/,
+    );
   });
 
   it('refuses to seal for nobody', () => {

@@ -40,7 +40,10 @@ export type EnvelopeProblem = 'malformed' | 'not-a-reader' | 'wrap' | 'box';
 
 export class EnvelopeError extends Error {
   override readonly name = 'EnvelopeError';
-  constructor(readonly problem: EnvelopeProblem, message: string) {
+  constructor(
+    readonly problem: EnvelopeProblem,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -71,20 +74,32 @@ export type WrapKey = (recipientBoxKey: string, dataKey: Uint8Array) => Uint8Arr
  * Seals `plaintext` under a fresh data key wrapped to every reader (duplicates removed, order kept). `wrap` lets
  * Node code use a libsodium implementation of the same format (src-main/crypto); the default is the pure-JS `sealTo`.
  */
-export function sealEnvelope(header: EnvelopeHeader, plaintext: Uint8Array, readerBoxKeys: readonly string[], wrap: WrapKey = sealTo): Envelope {
+export function sealEnvelope(
+  header: EnvelopeHeader,
+  plaintext: Uint8Array,
+  readerBoxKeys: readonly string[],
+  wrap: WrapKey = sealTo,
+): Envelope {
   const keys = [...new Set(readerBoxKeys)];
   if (keys.length === 0) throw new EnvelopeError('malformed', 'An envelope needs at least one reader');
   const problem = headerSchema.safeParse(header);
-  if (!problem.success) throw new EnvelopeError('malformed', `Bad envelope header: ${problem.error.issues[0]?.path.join('.')}`);
+  if (!problem.success)
+    throw new EnvelopeError('malformed', `Bad envelope header: ${problem.error.issues[0]?.path.join('.')}`);
   const dataKey = randomBytes(nacl.secretbox.keyLength);
   const nonce = randomBytes(nacl.secretbox.nonceLength);
   try {
     const box = nacl.secretbox(plaintext, nonce, dataKey);
     const readers = keys.map((key) => ({ key, wrap: toBase64(wrap(key, dataKey)) }));
     return {
-      type: ENVELOPE_TYPE, action: header.action, seq: header.seq, at: header.at, author: header.author,
+      type: ENVELOPE_TYPE,
+      action: header.action,
+      seq: header.seq,
+      at: header.at,
+      author: header.author,
       ...(header.chart === undefined ? {} : { chart: header.chart }),
-      readers, nonce: toBase64(nonce), box: toBase64(box),
+      readers,
+      nonce: toBase64(nonce),
+      box: toBase64(box),
     };
   } finally {
     wipe(dataKey);
@@ -99,7 +114,11 @@ export function isReader(envelope: Envelope, boxKey: string): boolean {
 export type SecretboxOpen = (box: Uint8Array, nonce: Uint8Array, key: Uint8Array) => Uint8Array | null;
 
 /** Opens the envelope as `reader`; throws EnvelopeError saying exactly which step failed. */
-export async function openEnvelope(envelope: Envelope, reader: EnvelopeReaderKey, secretboxOpen: SecretboxOpen = nacl.secretbox.open): Promise<Uint8Array> {
+export async function openEnvelope(
+  envelope: Envelope,
+  reader: EnvelopeReaderKey,
+  secretboxOpen: SecretboxOpen = nacl.secretbox.open,
+): Promise<Uint8Array> {
   const entry = envelope.readers.find((r) => r.key === reader.boxKey);
   if (!entry) throw new EnvelopeError('not-a-reader', 'This version was not shared with this key');
   let dataKey: Uint8Array;
@@ -110,10 +129,14 @@ export async function openEnvelope(envelope: Envelope, reader: EnvelopeReaderKey
   }
   try {
     if (dataKey.length !== nacl.secretbox.keyLength) {
-      throw new EnvelopeError('wrap', `The wrapped data key has ${dataKey.length} bytes instead of ${nacl.secretbox.keyLength}`);
+      throw new EnvelopeError(
+        'wrap',
+        `The wrapped data key has ${dataKey.length} bytes instead of ${nacl.secretbox.keyLength}`,
+      );
     }
     const nonce = decodeBase64(envelope.nonce, 'box');
-    if (nonce.length !== nacl.secretbox.nonceLength) throw new EnvelopeError('box', 'The envelope nonce is not 24 bytes');
+    if (nonce.length !== nacl.secretbox.nonceLength)
+      throw new EnvelopeError('box', 'The envelope nonce is not 24 bytes');
     const box = decodeBase64(envelope.box, 'box');
     const opened = box.length < nacl.secretbox.overheadLength ? null : secretboxOpen(box, nonce, dataKey);
     if (!opened) throw new EnvelopeError('box', 'The sealed chart does not open with its data key: it was altered');
@@ -127,6 +150,9 @@ function decodeBase64(text: string, problem: EnvelopeProblem): Uint8Array {
   try {
     return fromBase64(text);
   } catch {
-    throw new EnvelopeError(problem, `The envelope's ${problem === 'wrap' ? 'wrapped key' : 'sealed chart'} is not valid base64`);
+    throw new EnvelopeError(
+      problem,
+      `The envelope's ${problem === 'wrap' ? 'wrapped key' : 'sealed chart'} is not valid base64`,
+    );
   }
 }

@@ -56,7 +56,11 @@ export class InvalidCardCodeError extends CryptoError {
     this.position = position;
   }
   override toJSON(): { code: CryptoErrorCode; message: string; problem: CardCodeProblem; position?: number } {
-    return { ...super.toJSON(), problem: this.problem, ...(this.position === undefined ? {} : { position: this.position }) };
+    return {
+      ...super.toJSON(),
+      problem: this.problem,
+      ...(this.position === undefined ? {} : { position: this.position }),
+    };
   }
 }
 

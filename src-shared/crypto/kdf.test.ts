@@ -13,7 +13,9 @@ describe('scrypt parameter bounds', () => {
 
   it('refuses more than 256 MiB (128 · N · r) or p above 4, saying why (issue #14: a crafted file asked for 4 GiB)', () => {
     expect(checkScryptParams({ N: 2 ** 20, r: 32, p: 16 })).toMatch(/p must be an integer between 1 and 4/);
-    expect(checkScryptParams({ N: 2 ** 20, r: 32, p: 1 })).toBe('scrypt N 1048576 with r 32 needs 4096 MiB of memory; at most 256 MiB is accepted');
+    expect(checkScryptParams({ N: 2 ** 20, r: 32, p: 1 })).toBe(
+      'scrypt N 1048576 with r 32 needs 4096 MiB of memory; at most 256 MiB is accepted',
+    );
     expect(checkScryptParams({ N: 2 ** 19, r: 8, p: 1 })).toMatch(/512 MiB/);
     expect(checkScryptParams({ N: 2 ** 18, r: 9, p: 1 })).toMatch(/288 MiB/);
     expect(checkScryptParams({ N: 2 ** 16, r: 8, p: 5 })).toMatch(/between 1 and 4/);
@@ -21,7 +23,9 @@ describe('scrypt parameter bounds', () => {
 
   it('the pure-JS scrypt refuses out-of-bounds parameters before allocating anything', async () => {
     const started = Date.now();
-    await expect(nobleScrypt(new Uint8Array(1), new Uint8Array(16), { N: 2 ** 20, r: 32, p: 16 }, 32)).rejects.toThrow(RangeError);
+    await expect(nobleScrypt(new Uint8Array(1), new Uint8Array(16), { N: 2 ** 20, r: 32, p: 16 }, 32)).rejects.toThrow(
+      RangeError,
+    );
     expect(Date.now() - started).toBeLessThan(100);
   });
 });

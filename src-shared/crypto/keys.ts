@@ -54,7 +54,15 @@ export function deriveIdentityKeys(seed: Uint8Array): IdentityKeys {
   const signPublic = ed25519.getPublicKey(signSeed);
   // tweetnacl clamps the scalar itself, so any 32 bytes are a valid box secret.
   const boxPublic = nacl.box.keyPair.fromSecretKey(boxSecret).publicKey;
-  return { signSeed, signPublic, boxSecret, boxPublic, localKey, signKey: toBase58(signPublic), boxKey: toBase58(boxPublic) };
+  return {
+    signSeed,
+    signPublic,
+    boxSecret,
+    boxPublic,
+    localKey,
+    signKey: toBase58(signPublic),
+    boxKey: toBase58(boxPublic),
+  };
 }
 
 /** Public keys of a seed, without keeping any secret around. */

@@ -9,7 +9,9 @@ describe('password policy', () => {
     expect(passwordProblem('short')).toMatch(/at least 10 characters \(5 given\)/);
     expect(passwordProblem('aaaaaaaaaaaa')).toMatch(/more than one or two/);
     expect(passwordProblem('Password123')).toMatch(/too common/);
-    expect(passwordProblem('my name is Okafor!', { personalWords: ['Ada Okafor', 'Okafor'] })).toMatch(/name or licence/);
+    expect(passwordProblem('my name is Okafor!', { personalWords: ['Ada Okafor', 'Okafor'] })).toMatch(
+      /name or licence/,
+    );
     expect(passwordProblem('x'.repeat(300) + 'yz')).toMatch(/at most 256/);
     expect(passwordProblem('short but ok?', { minLength: 14 })).toMatch(/at least 14/);
   });

@@ -7,9 +7,26 @@ export const BACKUP_PASSPHRASE_MIN_LENGTH = 14;
 export const PASSWORD_MAX_LENGTH = 256;
 
 const COMMON = new Set([
-  'password123', 'password1234', '1234567890', '0123456789', 'qwertyuiop', 'iloveyou123', 'letmein123',
-  'healthchain', 'healthchain1', 'hospital123', 'doctor1234', 'passw0rd123', 'welcome123', 'abcdefghij',
-  'administrator', 'qwerty12345', 'changeme123', '1q2w3e4r5t', 'zaq12wsxcde', 'medicine123',
+  'password123',
+  'password1234',
+  '1234567890',
+  '0123456789',
+  'qwertyuiop',
+  'iloveyou123',
+  'letmein123',
+  'healthchain',
+  'healthchain1',
+  'hospital123',
+  'doctor1234',
+  'passw0rd123',
+  'welcome123',
+  'abcdefghij',
+  'administrator',
+  'qwerty12345',
+  'changeme123',
+  '1q2w3e4r5t',
+  'zaq12wsxcde',
+  'medicine123',
 ]);
 
 export interface PasswordContext {

@@ -3,7 +3,11 @@ import type { z } from 'zod';
 
 export type Variant = 'workstation' | 'kiosk';
 
-export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType, V extends readonly Variant[] = readonly Variant[]> {
+export interface ChannelDef<
+  Req extends z.ZodType = z.ZodType,
+  Res extends z.ZodType = z.ZodType,
+  V extends readonly Variant[] = readonly Variant[],
+> {
   readonly request: Req;
   readonly response: Res;
   /** True when the channel changes nothing (no ledger write, no keychain write, no settings write). */
@@ -14,7 +18,9 @@ export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.Zod
   readonly doc: string;
 }
 
-export function channel<Req extends z.ZodType, Res extends z.ZodType, const V extends readonly Variant[]>(def: ChannelDef<Req, Res, V>): ChannelDef<Req, Res, V> {
+export function channel<Req extends z.ZodType, Res extends z.ZodType, const V extends readonly Variant[]>(
+  def: ChannelDef<Req, Res, V>,
+): ChannelDef<Req, Res, V> {
   if (def.variants.includes('kiosk') && !def.readOnly) {
     throw new Error(`A kiosk channel must be read-only: ${def.doc}`);
   }

@@ -31,9 +31,24 @@ describe('contract', () => {
   });
 
   it('marks every channel that writes to the ledger, keychain or settings as not read-only', () => {
-    const writes = channelEntries().filter((e) => !e.def.readOnly).map((e) => e.name);
-    for (const name of ['vault.create', 'vault.unlock', 'vault.delete', 'vault.importBackup', 'vault.changePassword', 'charts.create',
-      'charts.update', 'charts.revoke', 'charts.restore', 'charts.share', 'charts.unshare', 'charts.custody', 'settings.set']) {
+    const writes = channelEntries()
+      .filter((e) => !e.def.readOnly)
+      .map((e) => e.name);
+    for (const name of [
+      'vault.create',
+      'vault.unlock',
+      'vault.delete',
+      'vault.importBackup',
+      'vault.changePassword',
+      'charts.create',
+      'charts.update',
+      'charts.revoke',
+      'charts.restore',
+      'charts.share',
+      'charts.unshare',
+      'charts.custody',
+      'settings.set',
+    ]) {
       expect(writes).toContain(name);
     }
   });
@@ -103,9 +118,15 @@ describe('buildClient', () => {
   });
 
   it('turns a transport failure into TRANSPORT', async () => {
-    const transport: IpcTransport = { invoke: () => Promise.reject(new Error('socket closed')), subscribe: () => () => undefined };
+    const transport: IpcTransport = {
+      invoke: () => Promise.reject(new Error('socket closed')),
+      subscribe: () => () => undefined,
+    };
     const r = await buildClient(transport).app.status();
-    expect(r).toEqual({ ok: false, error: { code: 'TRANSPORT', message: 'Could not reach the application: socket closed' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'TRANSPORT', message: 'Could not reach the application: socket closed' },
+    });
   });
 
   it('answers UNKNOWN_CHANNEL locally for channels outside the variant', async () => {
@@ -117,7 +138,10 @@ describe('buildClient', () => {
   });
 
   it('builds one method per channel and one subscription per event', () => {
-    const api = buildClient(recordingTransport(() => null).transport) as unknown as Record<string, Record<string, unknown>>;
+    const api = buildClient(recordingTransport(() => null).transport) as unknown as Record<
+      string,
+      Record<string, unknown>
+    >;
     for (const [ns, methods] of Object.entries(contract)) {
       for (const m of Object.keys(methods)) expect(typeof api[ns]?.[m]).toBe('function');
     }
@@ -146,10 +170,21 @@ describe('chart data in answers', () => {
     chart.visits[0]!.date = '2999-01-01';
     const view = {
       summary: {
-        chartId: TX, patientName: chart.patient.name, status: 'active', integrity: 'verified', tamperReason: null, seq: 1, headTxId: TX,
-        updatedAt: '2026-12-01T00:00:00.000Z', custodian: { signKey: '7i9DaiYp7752wxAGL77AL3dZiETaBtwoorNUzFvKAf91', name: 'Dr A' }, role: 'custodian',
+        chartId: TX,
+        patientName: chart.patient.name,
+        status: 'active',
+        integrity: 'verified',
+        tamperReason: null,
+        seq: 1,
+        headTxId: TX,
+        updatedAt: '2026-12-01T00:00:00.000Z',
+        custodian: { signKey: '7i9DaiYp7752wxAGL77AL3dZiETaBtwoorNUzFvKAf91', name: 'Dr A' },
+        role: 'custodian',
       },
-      data: chart, sharedWith: [], seq: 1, txId: TX,
+      data: chart,
+      sharedWith: [],
+      seq: 1,
+      txId: TX,
     };
     const parsed = chartViewSchema.safeParse(view);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);

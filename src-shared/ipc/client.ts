@@ -29,11 +29,18 @@ export type HealthchainApi = {
   readonly on: { readonly [E in keyof Events]: (listener: (payload: EventPayload<E>) => void) => () => void };
 };
 
-function failure(code: IpcError['code'], message: string, fields?: Record<string, string>): { ok: false; error: IpcError } {
+function failure(
+  code: IpcError['code'],
+  message: string,
+  fields?: Record<string, string>,
+): { ok: false; error: IpcError } {
   return { ok: false, error: fields ? { code, message, fields } : { code, message } };
 }
 
-export function invalidRequest(issues: readonly { path: readonly PropertyKey[]; message: string }[]): { ok: false; error: IpcError } {
+export function invalidRequest(issues: readonly { path: readonly PropertyKey[]; message: string }[]): {
+  ok: false;
+  error: IpcError;
+} {
   const fields = fieldErrors(issues);
   const first = Object.entries(fields)[0];
   const message = first ? `Invalid request: ${first[0]} ${first[1]}` : 'Invalid request';
@@ -42,14 +49,19 @@ export function invalidRequest(issues: readonly { path: readonly PropertyKey[]; 
 
 /** Reads main's envelope; anything malformed is our own bug and is reported as such. */
 export function readEnvelope(raw: unknown, response: z.ZodType): IpcResult<unknown> {
-  if (typeof raw !== 'object' || raw === null || !('ok' in raw)) return failure('INVALID_RESPONSE', 'Main answered without an envelope');
+  if (typeof raw !== 'object' || raw === null || !('ok' in raw))
+    return failure('INVALID_RESPONSE', 'Main answered without an envelope');
   const envelope = raw as { ok: unknown; value?: unknown; error?: unknown };
   if (envelope.ok === true) {
     const value = response.safeParse(envelope.value);
-    return value.success ? { ok: true, value: value.data } : failure('INVALID_RESPONSE', 'Main answered data that does not match the contract');
+    return value.success
+      ? { ok: true, value: value.data }
+      : failure('INVALID_RESPONSE', 'Main answered data that does not match the contract');
   }
   const error = ipcErrorSchema.safeParse(envelope.error);
-  return error.success ? { ok: false, error: error.data } : failure('INVALID_RESPONSE', 'Main answered a malformed error');
+  return error.success
+    ? { ok: false, error: error.data }
+    : failure('INVALID_RESPONSE', 'Main answered a malformed error');
 }
 
 export function buildClient(transport: IpcTransport, options: { variant?: Variant } = {}): HealthchainApi {
@@ -67,7 +79,10 @@ export function buildClient(transport: IpcTransport, options: { variant?: Varian
         try {
           raw = await transport.invoke(name, parsed.data);
         } catch (err) {
-          return failure('TRANSPORT', `Could not reach the application: ${err instanceof Error ? err.message : String(err)}`);
+          return failure(
+            'TRANSPORT',
+            `Could not reach the application: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         return readEnvelope(raw, def.response);
       };

@@ -9,7 +9,6 @@ import { SETTING_KEYS, nodeUrlSchema, settingFields, settingsSchema } from '../s
 
 export { chartSchema, nodeUrlSchema };
 
-
 export const publicKeySchema = z.string().regex(BASE58_KEY, { error: 'must be a base58 public key' });
 export const txIdSchema = z.string().regex(TX_ID, { error: 'must be a 64-character hex transaction id' });
 /** Chart id = the asset id of the chart's CREATE transaction. */
@@ -139,7 +138,14 @@ export const verificationReportSchema = z.object({
   checks: z.array(verificationCheckSchema),
   signatures: z.array(z.object({ publicKey: z.string().max(100), name: z.string().nullable(), ok: z.boolean() })),
   /** The version chain from CREATE to this version: each entry spends the previous one. */
-  chain: z.array(z.object({ seq: z.number().int().min(1), txId: reportedTxId, action: chartActionSchema.nullable(), ok: z.boolean() })),
+  chain: z.array(
+    z.object({
+      seq: z.number().int().min(1),
+      txId: reportedTxId,
+      action: chartActionSchema.nullable(),
+      ok: z.boolean(),
+    }),
+  ),
   nodeUrl: z.string(),
   /** `<nodeUrl>/api/v1/transactions/<txId>`: where anyone can see the transaction (open with app.openExternal). */
   txUrl: z.string(),

@@ -63,7 +63,9 @@ export class IpcFailure extends Error {
 }
 
 /** Turns zod issues into `{ 'a.b.0': 'message' }`, the shape forms use for inline errors. */
-export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map((p) => String(p)).join('.') || '(root)';

@@ -14,7 +14,9 @@ describe('zod parser mode', () => {
 
   it('the renderer and preload entries (and the test bridge’s stand-in preload) import zod-csp before anything else', () => {
     for (const entry of ['src-renderer/src/main.tsx', 'src-main/app/preload/index.ts', 'test/bridge/client-entry.ts']) {
-      const firstImport = readFileSync(entry, 'utf8').split('\n').find((line) => line.startsWith('import '));
+      const firstImport = readFileSync(entry, 'utf8')
+        .split('\n')
+        .find((line) => line.startsWith('import '));
       expect(firstImport, entry).toMatch(/^import '(\.\.\/)+src-shared\/ipc\/zod-csp';$/);
     }
   });

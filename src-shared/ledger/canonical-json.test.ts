@@ -9,16 +9,27 @@ function driverStringify(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return '[' + v.map(driverStringify).join(',') + ']';
   const o = v as Record<string, unknown>;
-  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + driverStringify(o[k])).join(',') + '}';
+  return (
+    '{' +
+    Object.keys(o)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + driverStringify(o[k]))
+      .join(',') +
+    '}'
+  );
 }
 
 describe('canonicalJson', () => {
   it('sorts keys, writes no whitespace, keeps array order and leaves out undefined members', () => {
-    expect(canonicalJson({ b: [3, 1, { z: null, a: true }], a: 'x', u: undefined })).toBe('{"a":"x","b":[3,1,{"a":true,"z":null}]}');
+    expect(canonicalJson({ b: [3, 1, { z: null, a: true }], a: 'x', u: undefined })).toBe(
+      '{"a":"x","b":[3,1,{"a":true,"z":null}]}',
+    );
   });
 
   it('writes non-ASCII, "/", U+007F, U+2028/2029 raw and escapes quotes and backslashes', () => {
-    expect(canonicalJson({ s: 'héllo 🩺 / \u007f \u2028\u2029 "q" \\' })).toBe('{"s":"héllo 🩺 / \u007f \u2028\u2029 \\"q\\" \\\\"}');
+    expect(canonicalJson({ s: 'héllo 🩺 / \u007f \u2028\u2029 "q" \\' })).toBe(
+      '{"s":"héllo 🩺 / \u007f \u2028\u2029 \\"q\\" \\\\"}',
+    );
   });
 
   it('escapes control characters like the reference: short forms, else \\u00XX in upper case', () => {
@@ -29,10 +40,26 @@ describe('canonicalJson', () => {
 
   it('writes numbers as Python does for the values JSON.parse can produce', () => {
     const cases: [number, string][] = [
-      [0, '0'], [-0, '0'], [7, '7'], [-12, '-12'], [1e16, '10000000000000000'], [2 ** 60, '1152921504606847000'] /* JS text, which Python reads as this int */,
-      [0.1, '0.1'], [1.5, '1.5'], [-2.25, '-2.25'], [0.0001, '0.0001'], [123.456, '123.456'],
-      [0.00001, '1e-05'], [1e-7, '1e-07'], [1.2345e-5, '1.2345e-05'], [-2.5e-10, '-2.5e-10'], [5e-324, '5e-324'],
-      [1e21, '1e+21'], [1e300, '1e+300'], [1.7976931348623157e308, '1.7976931348623157e+308'], [-1.5e22, '-1.5e+22'],
+      [0, '0'],
+      [-0, '0'],
+      [7, '7'],
+      [-12, '-12'],
+      [1e16, '10000000000000000'],
+      [2 ** 60, '1152921504606847000'] /* JS text, which Python reads as this int */,
+      [0.1, '0.1'],
+      [1.5, '1.5'],
+      [-2.25, '-2.25'],
+      [0.0001, '0.0001'],
+      [123.456, '123.456'],
+      [0.00001, '1e-05'],
+      [1e-7, '1e-07'],
+      [1.2345e-5, '1.2345e-05'],
+      [-2.5e-10, '-2.5e-10'],
+      [5e-324, '5e-324'],
+      [1e21, '1e+21'],
+      [1e300, '1e+300'],
+      [1.7976931348623157e308, '1.7976931348623157e+308'],
+      [-1.5e22, '-1.5e+22'],
     ];
     for (const [n, text] of cases) expect(canonicalJson(n), String(n)).toBe(text);
   });
@@ -52,7 +79,18 @@ describe('canonicalJson', () => {
   });
 
   it('rejects what has no JSON text with a typed error', () => {
-    for (const bad of [NaN, Infinity, undefined, () => 1, 10n, new Date(0), new Map(), '\ud800', 'a\udc00b', { k: [Symbol('s')] }]) {
+    for (const bad of [
+      NaN,
+      Infinity,
+      undefined,
+      () => 1,
+      10n,
+      new Date(0),
+      new Map(),
+      '\ud800',
+      'a\udc00b',
+      { k: [Symbol('s')] },
+    ]) {
       expect(() => canonicalJson(bad), String(typeof bad)).toThrow(LedgerInputError);
     }
     expect(canonicalJson('\ud83d\ude00')).toBe('"😀"');
@@ -62,10 +100,15 @@ describe('canonicalJson', () => {
     // eslint-disable-next-line no-control-regex -- the control characters are the documented gap
     const controlGap = /[\u0000-\u0007\u000b\u000e-\u001f]/;
     const gap = (v: unknown): boolean =>
-      typeof v === 'number' ? !Number.isInteger(v) && Math.abs(v) < 1e-4
-        : typeof v === 'string' ? controlGap.test(v)
-          : Array.isArray(v) ? v.some(gap)
-            : v !== null && typeof v === 'object' ? Object.entries(v).some(([k, x]) => gap(k) || /[\ud800-\udfff]/.test(k) || gap(x)) : false;
+      typeof v === 'number'
+        ? !Number.isInteger(v) && Math.abs(v) < 1e-4
+        : typeof v === 'string'
+          ? controlGap.test(v)
+          : Array.isArray(v)
+            ? v.some(gap)
+            : v !== null && typeof v === 'object'
+              ? Object.entries(v).some(([k, x]) => gap(k) || /[\ud800-\udfff]/.test(k) || gap(x))
+              : false;
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
         fc.pre(!gap(v));

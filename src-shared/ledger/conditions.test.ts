@@ -21,7 +21,9 @@ describe('conditions', () => {
     const nested = thresholdDetails(2, [A, B, thresholdDetails(1, [A, C])]);
     expect(conditionFromDetails(nested).cost).toBe(267264);
     // nested thresholds still list only ed25519 below (a node's own type is never a subtype)
-    expect(conditionUri(conditionFromDetails(nested))).toMatch(/\?fpt=threshold-sha-256&cost=267264&subtypes=ed25519-sha-256$/);
+    expect(conditionUri(conditionFromDetails(nested))).toMatch(
+      /\?fpt=threshold-sha-256&cost=267264&subtypes=ed25519-sha-256$/,
+    );
   });
 
   it('encodes the subtypes BIT STRING as 82 02 03 08 for "ed25519 below"', () => {
@@ -33,7 +35,9 @@ describe('conditions', () => {
   });
 
   it('the fingerprint does not depend on subcondition order', () => {
-    expect(conditionUri(conditionFromDetails(thresholdDetails(2, [A, B, C])))).toBe(conditionUri(conditionFromDetails(thresholdDetails(2, [C, A, B]))));
+    expect(conditionUri(conditionFromDetails(thresholdDetails(2, [A, B, C])))).toBe(
+      conditionUri(conditionFromDetails(thresholdDetails(2, [C, A, B]))),
+    );
   });
 
   it('rejects impossible details with a reason; 100 nested thresholds are too deep as in the reference', () => {

@@ -28,7 +28,11 @@ export function ed25519Condition(publicKey: Uint8Array, crypto: CryptoProvider =
   return { typeId: TYPE_ED25519, fingerprint: sha256With(crypto, contents), cost: ED25519_COST, subtypes: 0 };
 }
 
-export function thresholdCondition(threshold: number, subconditions: CryptoCondition[], crypto: CryptoProvider = pureCryptoProvider): CryptoCondition {
+export function thresholdCondition(
+  threshold: number,
+  subconditions: CryptoCondition[],
+  crypto: CryptoProvider = pureCryptoProvider,
+): CryptoCondition {
   const binaries = subconditions.map(conditionBinary).sort(compareBytes);
   const contents = tlv(0x30, concatBytes([tlv(0x80, encodeUnsigned(threshold)), tlv(0xa1, concatBytes(binaries))]));
   const costs = subconditions.map((c) => c.cost).sort((a, b) => b - a);
@@ -54,7 +58,8 @@ export function parseConditionElement(tag: number, contents: Uint8Array): Crypto
   const fields = readElements(contents);
   const compound = COMPOUND_TYPES.has(typeId);
   const [fp, cost, subtypes] = fields;
-  if (fields.length !== (compound ? 3 : 2) || fp?.tag !== 0x80 || cost?.tag !== 0x81) throw new DerError('bad condition');
+  if (fields.length !== (compound ? 3 : 2) || fp?.tag !== 0x80 || cost?.tag !== 0x81)
+    throw new DerError('bad condition');
   if (fp.contents.length !== 32) throw new DerError('bad fingerprint length');
   let bits = 0;
   if (compound) {
@@ -75,7 +80,12 @@ export function conditionUri(c: CryptoCondition): string {
 }
 
 export function conditionsEqual(a: CryptoCondition, b: CryptoCondition): boolean {
-  return a.typeId === b.typeId && a.cost === b.cost && a.subtypes === b.subtypes && compareBytes(a.fingerprint, b.fingerprint) === 0;
+  return (
+    a.typeId === b.typeId &&
+    a.cost === b.cost &&
+    a.subtypes === b.subtypes &&
+    compareBytes(a.fingerprint, b.fingerprint) === 0
+  );
 }
 
 /** Why `details` cannot become a condition. `tooDeep` maps to the reference's ThresholdTooDeep. */
@@ -90,19 +100,31 @@ export class DetailsError extends Error {
 }
 
 /** Builds the condition `details` describe; throws DetailsError for anything the v2.0 model cannot hold. */
-export function conditionFromDetails(details: unknown, crypto: CryptoProvider = pureCryptoProvider, depth = 0): CryptoCondition {
+export function conditionFromDetails(
+  details: unknown,
+  crypto: CryptoProvider = pureCryptoProvider,
+  depth = 0,
+): CryptoCondition {
   if (depth >= MAX_DETAILS_DEPTH) throw new DetailsError('tooDeep', '');
-  if (typeof details !== 'object' || details === null) throw new DetailsError('invalid', 'condition details must be an object');
+  if (typeof details !== 'object' || details === null)
+    throw new DetailsError('invalid', 'condition details must be an object');
   const d = details as Partial<Record<string, unknown>>;
   if (d.type === 'ed25519-sha-256') {
     const key = typeof d.public_key === 'string' ? decodePublicKey(d.public_key) : null;
-    if (key === null) throw new DetailsError('invalid', `Invalid public key "${String(d.public_key)}" in condition details`);
+    if (key === null)
+      throw new DetailsError('invalid', `Invalid public key "${String(d.public_key)}" in condition details`);
     return ed25519Condition(key, crypto);
   }
   if (d.type === 'threshold-sha-256') {
     const { threshold, subconditions } = d;
-    if (!Array.isArray(subconditions)) throw new DetailsError('invalid', 'threshold condition needs a subconditions array');
-    if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 1 || threshold > subconditions.length) {
+    if (!Array.isArray(subconditions))
+      throw new DetailsError('invalid', 'threshold condition needs a subconditions array');
+    if (
+      typeof threshold !== 'number' ||
+      !Number.isInteger(threshold) ||
+      threshold < 1 ||
+      threshold > subconditions.length
+    ) {
       throw new DetailsError(
         'invalid',
         `Threshold ${String(threshold)} cannot be met by ${subconditions.length} subcondition(s)`,
@@ -114,7 +136,10 @@ export function conditionFromDetails(details: unknown, crypto: CryptoProvider = 
   throw new DetailsError('invalid', `Unsupported condition type "${String(d.type)}"`);
 }
 
-export function conditionUriFromDetails(details: ConditionDetails, crypto: CryptoProvider = pureCryptoProvider): string {
+export function conditionUriFromDetails(
+  details: ConditionDetails,
+  crypto: CryptoProvider = pureCryptoProvider,
+): string {
   return conditionUri(conditionFromDetails(details, crypto));
 }
 

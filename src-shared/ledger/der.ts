@@ -38,7 +38,8 @@ export function decodeUnsigned(contents: Uint8Array): number {
   if (contents.length === 0 || contents.length > 6) throw new DerError('bad INTEGER length');
   const first = contents[0] as number;
   if (first & 0x80) throw new DerError('negative INTEGER');
-  if (contents.length > 1 && first === 0 && !((contents[1] as number) & 0x80)) throw new DerError('non-minimal INTEGER');
+  if (contents.length > 1 && first === 0 && !((contents[1] as number) & 0x80))
+    throw new DerError('non-minimal INTEGER');
   let value = 0;
   for (const b of contents) value = value * 256 + b;
   return value;
@@ -104,7 +105,11 @@ export function readElements(bytes: Uint8Array): Element[] {
       if (length < 0x80 || length < 2 ** (8 * (count - 1))) throw new DerError('non-minimal length');
     }
     if (offset + length > bytes.length) throw new DerError('truncated value');
-    out.push({ tag, contents: bytes.subarray(offset, offset + length), encoded: bytes.subarray(start, offset + length) });
+    out.push({
+      tag,
+      contents: bytes.subarray(offset, offset + length),
+      encoded: bytes.subarray(start, offset + length),
+    });
     offset += length;
   }
   return out;

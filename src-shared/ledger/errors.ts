@@ -31,7 +31,8 @@ export function referenceErrorMessage(error: LedgerValidationError): string {
 export class LedgerInputError extends Error {
   override readonly name = 'LedgerInputError';
   constructor(
-    readonly code: 'InvalidJson' | 'InvalidKey' | 'InvalidAmount' | 'InvalidCondition' | 'InvalidSpend' | 'SigningFailed',
+    readonly code:
+      'InvalidJson' | 'InvalidKey' | 'InvalidAmount' | 'InvalidCondition' | 'InvalidSpend' | 'SigningFailed',
     message: string,
   ) {
     super(message);
@@ -40,7 +41,8 @@ export class LedgerInputError extends Error {
 
 export const messages = {
   noId: 'No transaction id found!',
-  idMismatch: (posted: string) => `The transaction's id '${posted}' isn't equal to the hash of its body, i.e. it's not valid.`,
+  idMismatch: (posted: string) =>
+    `The transaction's id '${posted}' isn't equal to the hash of its body, i.e. it's not valid.`,
   keyName: (key: string, where: 'asset' | 'metadata') =>
     `Invalid key name "${key}" in ${where} object. The key name cannot contain characters ".", "$" or null characters`,
   language: (value: string) =>

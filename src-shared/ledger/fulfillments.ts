@@ -41,7 +41,8 @@ function parseElement(tag: number, contents: Uint8Array, depth: number): Fulfill
   }
   if (tag === 0xa2) {
     const [subs, conds] = fields;
-    if (fields.length !== 2 || subs?.tag !== 0xa0 || conds?.tag !== 0xa1) throw new DerError('bad threshold fulfillment');
+    if (fields.length !== 2 || subs?.tag !== 0xa0 || conds?.tag !== 0xa1)
+      throw new DerError('bad threshold fulfillment');
     const subfulfillments = readElements(subs.contents).map((e) => parseElement(e.tag, e.contents, depth + 1));
     // A threshold's value is the number of sub-fulfillments: zero would be a threshold of 0, which is invalid.
     if (subfulfillments.length === 0) throw new DerError('threshold fulfillment without sub-fulfillments');
@@ -66,7 +67,11 @@ export function fulfillmentCondition(f: Fulfillment, crypto: CryptoProvider = pu
 }
 
 /** True when every Ed25519 leaf signs `message`. */
-export function verifyFulfillment(f: Fulfillment, message: Uint8Array, crypto: CryptoProvider = pureCryptoProvider): boolean {
+export function verifyFulfillment(
+  f: Fulfillment,
+  message: Uint8Array,
+  crypto: CryptoProvider = pureCryptoProvider,
+): boolean {
   if (f.type === 'ed25519-sha-256') return crypto.ed25519Verify(f.signature, message, f.publicKey);
   return f.subfulfillments.every((s) => verifyFulfillment(s, message, crypto));
 }

@@ -5,9 +5,37 @@ import { messages } from './errors';
 import { pyStr } from './python-text';
 
 export const VALID_LANGUAGES: ReadonlySet<string> = new Set([
-  'danish', 'dutch', 'english', 'finnish', 'french', 'german', 'hungarian', 'italian', 'norwegian', 'portuguese',
-  'romanian', 'russian', 'spanish', 'swedish', 'turkish', 'none',
-  'da', 'nl', 'en', 'fi', 'fr', 'de', 'hu', 'it', 'nb', 'pt', 'ro', 'ru', 'es', 'sv', 'tr',
+  'danish',
+  'dutch',
+  'english',
+  'finnish',
+  'french',
+  'german',
+  'hungarian',
+  'italian',
+  'norwegian',
+  'portuguese',
+  'romanian',
+  'russian',
+  'spanish',
+  'swedish',
+  'turkish',
+  'none',
+  'da',
+  'nl',
+  'en',
+  'fi',
+  'fr',
+  'de',
+  'hu',
+  'it',
+  'nb',
+  'pt',
+  'ro',
+  'ru',
+  'es',
+  'sv',
+  'tr',
 ]);
 
 export function isValidKeyName(key: string): boolean {
@@ -19,7 +47,10 @@ type Where = 'asset' | 'metadata';
 /** The first rule `asset.data` and `metadata` break, checked in the reference's order; null when both pass. */
 export function checkKeyRules(assetData: unknown, metadata: unknown): LedgerValidationError | null {
   const failure =
-    firstBadKey(assetData, 'asset') ?? firstBadKey(metadata, 'metadata') ?? firstBadLanguage(assetData) ?? firstBadLanguage(metadata);
+    firstBadKey(assetData, 'asset') ??
+    firstBadKey(metadata, 'metadata') ??
+    firstBadLanguage(assetData) ??
+    firstBadLanguage(metadata);
   return failure === null ? null : { type: 'ValidationError', message: failure };
 }
 

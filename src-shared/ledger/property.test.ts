@@ -5,13 +5,27 @@ import fc from 'fast-check';
 import vectorsFile from '../../test/fixtures/bigchaindb/test-vectors.json';
 import { signerFor, testKeys } from '../../test/unit/ledger/seed-signer';
 import {
-  contextFromTransactions, ed25519Output, fromBase64Url, isValidKeyName, toBase64Url, makeCreate, makeTransfer, signTransaction, transactionId,
-  validateTransaction, MAX_AMOUNT, type Json, type JsonObject, type Transaction,
+  contextFromTransactions,
+  ed25519Output,
+  fromBase64Url,
+  isValidKeyName,
+  toBase64Url,
+  makeCreate,
+  makeTransfer,
+  signTransaction,
+  transactionId,
+  validateTransaction,
+  MAX_AMOUNT,
+  type Json,
+  type JsonObject,
+  type Transaction,
 } from './index';
 
 const { alice, bob } = testKeys;
 const wellFormed = (s: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
-const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' })).filter(wellFormed);
+const text = fc
+  .oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }))
+  .filter(wellFormed);
 const key = text.filter((k) => isValidKeyName(k) && k !== 'language');
 
 const { object: jsonObject } = fc.letrec<{ value: Json; object: JsonObject }>((tie) => ({
@@ -27,7 +41,10 @@ const { object: jsonObject } = fc.letrec<{ value: Json; object: JsonObject }>((t
   ),
   object: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
 }));
-const metadata = fc.option(jsonObject.filter((o) => Object.keys(o).length > 0), { nil: null });
+const metadata = fc.option(
+  jsonObject.filter((o) => Object.keys(o).length > 0),
+  { nil: null },
+);
 const amount = fc.bigInt({ min: 1n, max: MAX_AMOUNT }).map(String);
 
 /** Every place a value can be changed: [container, key] pairs, depth first. */
@@ -37,8 +54,7 @@ function slots(value: Json, out: [Record<string, Json> | Json[], string | number
       out.push([value, i]);
       slots(v, out);
     });
-  }
-  else if (value !== null && typeof value === 'object') {
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       out.push([value, k]);
       slots(v, out);
@@ -53,10 +69,26 @@ describe('build → sign → verify round trip', () => {
   it('holds for random assets and metadata, for CREATE and then TRANSFER', async () => {
     await fc.assert(
       fc.asyncProperty(jsonObject, metadata, metadata, amount, async (asset, meta, meta2, units) => {
-        const create = wire(await signTransaction(makeCreate(asset, meta, [ed25519Output(alice.publicKey, units)], [alice.publicKey]), signerFor(alice)));
-        expect(validateTransaction(create, contextFromTransactions([]))).toMatchObject({ ok: true, assetId: create.id });
-        const transfer = wire(await signTransaction(makeTransfer([{ tx: create, outputIndex: 0 }], [ed25519Output(bob.publicKey, units)], meta2), signerFor(alice)));
-        expect(validateTransaction(transfer, contextFromTransactions([create]))).toMatchObject({ ok: true, assetId: create.id });
+        const create = wire(
+          await signTransaction(
+            makeCreate(asset, meta, [ed25519Output(alice.publicKey, units)], [alice.publicKey]),
+            signerFor(alice),
+          ),
+        );
+        expect(validateTransaction(create, contextFromTransactions([]))).toMatchObject({
+          ok: true,
+          assetId: create.id,
+        });
+        const transfer = wire(
+          await signTransaction(
+            makeTransfer([{ tx: create, outputIndex: 0 }], [ed25519Output(bob.publicKey, units)], meta2),
+            signerFor(alice),
+          ),
+        );
+        expect(validateTransaction(transfer, contextFromTransactions([create]))).toMatchObject({
+          ok: true,
+          assetId: create.id,
+        });
       }),
       { numRuns: 40 },
     );
@@ -65,7 +97,15 @@ describe('build → sign → verify round trip', () => {
   it('any single change to asset data or metadata is caught', async () => {
     await fc.assert(
       fc.asyncProperty(jsonObject, jsonObject, fc.nat(), fc.boolean(), async (asset, meta, pick, rehash) => {
-        const signed = await signTransaction(makeCreate(asset, Object.keys(meta).length ? meta : { m: 1 }, [ed25519Output(alice.publicKey)], [alice.publicKey]), signerFor(alice));
+        const signed = await signTransaction(
+          makeCreate(
+            asset,
+            Object.keys(meta).length ? meta : { m: 1 },
+            [ed25519Output(alice.publicKey)],
+            [alice.publicKey],
+          ),
+          signerFor(alice),
+        );
         const tampered = wire(signed) as Transaction & { asset: { data: JsonObject } };
         const places = [...slots(tampered.asset.data), ...slots(tampered.metadata!)];
         const marker = `tampered ${signed.id}`;
@@ -84,13 +124,17 @@ describe('build → sign → verify round trip', () => {
 
   it('never throws for arbitrary or corrupted fulfillment bytes, and never accepts them', () => {
     const spend = vectorsFile.vectors.transfer_spending_2of2_threshold.transaction as unknown as Transaction;
-    const ledger = contextFromTransactions([vectorsFile.vectors.transfer_to_2of2_threshold.transaction as unknown as Transaction]);
+    const ledger = contextFromTransactions([
+      vectorsFile.vectors.transfer_to_2of2_threshold.transaction as unknown as Transaction,
+    ]);
     const good = fromBase64Url(spend.inputs[0]!.fulfillment)!;
-    const corrupted = fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((flips) => {
-      const bytes = good.slice();
-      for (const [at, xor] of flips) bytes[at] = bytes[at]! ^ xor;
-      return bytes;
-    });
+    const corrupted = fc
+      .array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 })
+      .map((flips) => {
+        const bytes = good.slice();
+        for (const [at, xor] of flips) bytes[at] = bytes[at]! ^ xor;
+        return bytes;
+      });
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), corrupted), (bytes) => {
         const tampered = { ...spend, inputs: [{ ...spend.inputs[0]!, fulfillment: toBase64Url(bytes) }] };

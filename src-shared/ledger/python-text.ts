@@ -11,7 +11,13 @@ export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return reprString(value);
   if (Array.isArray(value)) return '[' + value.map(pyRepr).join(', ') + ']';
   if (typeof value === 'object') {
-    return '{' + Object.entries(value).map(([k, v]) => `${reprString(k)}: ${pyRepr(v)}`).join(', ') + '}';
+    return (
+      '{' +
+      Object.entries(value)
+        .map(([k, v]) => `${reprString(k)}: ${pyRepr(v)}`)
+        .join(', ') +
+      '}'
+    );
   }
   return String(value);
 }

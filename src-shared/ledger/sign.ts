@@ -28,7 +28,11 @@ export interface SignOptions {
   checkSignatures?: boolean;
 }
 
-export async function signTransaction(unsigned: UnsignedTransaction, signer: Signer, options: SignOptions = {}): Promise<Transaction> {
+export async function signTransaction(
+  unsigned: UnsignedTransaction,
+  signer: Signer,
+  options: SignOptions = {},
+): Promise<Transaction> {
   const crypto = options.crypto ?? pureCryptoProvider;
   const canSign = options.keys ? new Set(options.keys) : null;
   const base = utf8(signingBase(unsigned));
@@ -37,7 +41,11 @@ export async function signTransaction(unsigned: UnsignedTransaction, signer: Sig
     const details = input.fulfillment ?? soleOwnerDetails(input.owners_before);
     const digest = digestFor(base, input.fulfills, crypto);
     const fulfillment = await fulfill(details, digest, signer, canSign, crypto, options.checkSignatures ?? true);
-    inputs.push({ owners_before: input.owners_before, fulfills: input.fulfills, fulfillment: toBase64Url(encodeFulfillment(fulfillment)) });
+    inputs.push({
+      owners_before: input.owners_before,
+      fulfills: input.fulfills,
+      fulfillment: toBase64Url(encodeFulfillment(fulfillment)),
+    });
   }
   const signed = { ...unsigned, inputs, id: '' };
   signed.id = transactionId(signed, crypto);
@@ -57,18 +65,31 @@ function satisfiable(details: ConditionDetails, canSign: Set<string> | null): bo
 }
 
 async function fulfill(
-  details: ConditionDetails, digest: Uint8Array, signer: Signer, canSign: Set<string> | null, crypto: CryptoProvider, check: boolean,
+  details: ConditionDetails,
+  digest: Uint8Array,
+  signer: Signer,
+  canSign: Set<string> | null,
+  crypto: CryptoProvider,
+  check: boolean,
 ): Promise<Fulfillment> {
   if (details.type === 'ed25519-sha-256') {
     const publicKey = decodePublicKey(details.public_key);
-    if (publicKey === null) throw new LedgerInputError('InvalidKey', `not a base58 Ed25519 public key: ${details.public_key}`);
+    if (publicKey === null)
+      throw new LedgerInputError('InvalidKey', `not a base58 Ed25519 public key: ${details.public_key}`);
     let signature: Uint8Array;
     try {
       signature = await signer(details.public_key, digest);
     } catch (e) {
-      throw new LedgerInputError('SigningFailed', `signer failed for ${details.public_key}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new LedgerInputError(
+        'SigningFailed',
+        `signer failed for ${details.public_key}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
-    if (!(signature instanceof Uint8Array) || signature.length !== 64 || (check && !crypto.ed25519Verify(signature, digest, publicKey))) {
+    if (
+      !(signature instanceof Uint8Array) ||
+      signature.length !== 64 ||
+      (check && !crypto.ed25519Verify(signature, digest, publicKey))
+    ) {
       throw new LedgerInputError('SigningFailed', `signer returned an invalid signature for ${details.public_key}`);
     }
     return { type: 'ed25519-sha-256', publicKey, signature };
@@ -80,9 +101,16 @@ async function fulfill(
     else rest.push(sub);
   }
   if (chosen.length < details.threshold) {
-    throw new LedgerInputError('SigningFailed', `only ${chosen.length} of the ${details.threshold} required signers are available`);
+    throw new LedgerInputError(
+      'SigningFailed',
+      `only ${chosen.length} of the ${details.threshold} required signers are available`,
+    );
   }
   const subfulfillments: Fulfillment[] = [];
   for (const sub of chosen) subfulfillments.push(await fulfill(sub, digest, signer, canSign, crypto, check));
-  return { type: 'threshold-sha-256', subfulfillments, subconditions: rest.map((d) => conditionFromDetails(d, crypto)) };
+  return {
+    type: 'threshold-sha-256',
+    subfulfillments,
+    subconditions: rest.map((d) => conditionFromDetails(d, crypto)),
+  };
 }

@@ -29,7 +29,11 @@ export function signingBase<T extends HashableTransaction>(tx: T): string {
 }
 
 /** The 32-byte SHA3-256 digest input `index` signs. */
-export function inputDigest<T extends HashableTransaction>(tx: T, index: number, crypto: CryptoProvider = pureCryptoProvider): Uint8Array {
+export function inputDigest<T extends HashableTransaction>(
+  tx: T,
+  index: number,
+  crypto: CryptoProvider = pureCryptoProvider,
+): Uint8Array {
   const base = utf8(signingBase(tx));
   return digestFor(base, tx.inputs[index]?.fulfills ?? null, crypto);
 }
@@ -82,7 +86,12 @@ export class TransactionText {
     let out = '{';
     for (let i = 0; i < this.keys.length; i++) {
       const key = this.keys[i] as string;
-      const value = key === 'inputs' ? inputsText : key === 'outputs' && outputsText !== undefined ? outputsText : this.parts.get(key);
+      const value =
+        key === 'inputs'
+          ? inputsText
+          : key === 'outputs' && outputsText !== undefined
+            ? outputsText
+            : this.parts.get(key);
       out += (i === 0 ? '' : ',') + canonicalJson(key) + ':' + value;
     }
     return out + '}';

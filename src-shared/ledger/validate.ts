@@ -31,19 +31,29 @@ interface Prepared {
   fulfillments: (Fulfillment | null)[];
 }
 
-const fail = (type: LedgerValidationError['type'], message: string): Failure => ({ ok: false, error: { type, message } });
+const fail = (type: LedgerValidationError['type'], message: string): Failure => ({
+  ok: false,
+  error: { type, message },
+});
 
 /**
  * Everything that does not depend on ledger state: id, schema, key rules, fulfillment encoding, output conditions and
  * amounts. On success the transaction is well-formed but its inputs and signatures are not yet checked.
  */
-export function checkTransactionStructure(tx: unknown, crypto: CryptoProvider = pureCryptoProvider): ValidationResult<Transaction> {
+export function checkTransactionStructure(
+  tx: unknown,
+  crypto: CryptoProvider = pureCryptoProvider,
+): ValidationResult<Transaction> {
   const prepared = guard(() => prepare(tx, crypto));
   return prepared.ok ? { ok: true, tx: prepared.value.tx, assetId: assetIdOf(prepared.value.tx) } : prepared;
 }
 
 /** Full verification against ledger state, as the reference does on POST (docs/PROTOCOL.md §4). */
-export function validateTransaction(tx: unknown, ctx: LedgerContext, crypto: CryptoProvider = pureCryptoProvider): ValidationResult<Transaction> {
+export function validateTransaction(
+  tx: unknown,
+  ctx: LedgerContext,
+  crypto: CryptoProvider = pureCryptoProvider,
+): ValidationResult<Transaction> {
   return guard(() => {
     const prepared = prepare(tx, crypto);
     return prepared.ok ? validatePrepared(prepared.value, ctx, crypto) : prepared;
@@ -54,7 +64,11 @@ export function validateTransaction(tx: unknown, ctx: LedgerContext, crypto: Cry
  * The same verification with a context that answers asynchronously (e.g. the app asking a node over HTTP): the
  * structure is checked first, then every fact the rules need is fetched, then the synchronous rules run.
  */
-export async function validateTransactionAsync(tx: unknown, ctx: AsyncLedgerContext, crypto: CryptoProvider = pureCryptoProvider): Promise<ValidationResult<Transaction>> {
+export async function validateTransactionAsync(
+  tx: unknown,
+  ctx: AsyncLedgerContext,
+  crypto: CryptoProvider = pureCryptoProvider,
+): Promise<ValidationResult<Transaction>> {
   const prepared = guard(() => prepare(tx, crypto));
   if (!prepared.ok) return prepared;
   const { tx: checked } = prepared.value;
@@ -66,7 +80,10 @@ export async function validateTransactionAsync(tx: unknown, ctx: AsyncLedgerCont
     for (const input of checked.inputs) {
       const link = input.fulfills!;
       if (!txs.has(link.transaction_id)) txs.set(link.transaction_id, await ctx.getTransaction(link.transaction_id));
-      spent.set(`${link.transaction_id}:${link.output_index}`, await ctx.spentBy(link.transaction_id, link.output_index));
+      spent.set(
+        `${link.transaction_id}:${link.output_index}`,
+        await ctx.spentBy(link.transaction_id, link.output_index),
+      );
     }
   }
   const snapshot: LedgerContext = {
@@ -81,8 +98,10 @@ function guard<T>(run: () => T | Failure): T | Failure {
   try {
     return run();
   } catch (e) {
-    if (e instanceof RangeError) return fail('ValidationError', `transaction is nested too deeply (limit ${MAX_NESTING} levels)`);
-    if (e instanceof LedgerInputError) return fail('ValidationError', `transaction is not valid JSON data: ${e.message}`);
+    if (e instanceof RangeError)
+      return fail('ValidationError', `transaction is nested too deeply (limit ${MAX_NESTING} levels)`);
+    if (e instanceof LedgerInputError)
+      return fail('ValidationError', `transaction is not valid JSON data: ${e.message}`);
     throw e;
   }
 }
@@ -91,7 +110,8 @@ function prepare(raw: unknown, crypto: CryptoProvider): { ok: true; value: Prepa
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return fail('SchemaValidationError', `${pyRepr(raw)} is not of type 'object'`);
   }
-  if (nestingExceeds(raw, MAX_NESTING)) return fail('ValidationError', `transaction is nested too deeply (limit ${MAX_NESTING} levels)`);
+  if (nestingExceeds(raw, MAX_NESTING))
+    return fail('ValidationError', `transaction is nested too deeply (limit ${MAX_NESTING} levels)`);
   const body = raw as Record<string, unknown>;
 
   // 1. id (before the schema, as the reference does)
@@ -109,7 +129,8 @@ function prepare(raw: unknown, crypto: CryptoProvider): { ok: true; value: Prepa
   const keyError = checkKeyRules((tx.asset as { data?: unknown }).data, tx.metadata);
   if (keyError) return { ok: false, error: keyError };
 
-  if (tx.operation !== 'CREATE' && tx.operation !== 'TRANSFER') return fail('ValidationError', messages.operationUnsupported);
+  if (tx.operation !== 'CREATE' && tx.operation !== 'TRANSFER')
+    return fail('ValidationError', messages.operationUnsupported);
 
   // 4. inputs: every fulfillment must decode
   const fulfillments: (Fulfillment | null)[] = [];
@@ -159,12 +180,18 @@ function conditionError(details: unknown, crypto: CryptoProvider): LedgerValidat
 
 function detailsFailure(e: unknown): LedgerValidationError {
   if (e instanceof DetailsError) {
-    return e.kind === 'tooDeep' ? { type: 'ThresholdTooDeep', message: '' } : { type: 'ValidationError', message: e.message };
+    return e.kind === 'tooDeep'
+      ? { type: 'ThresholdTooDeep', message: '' }
+      : { type: 'ValidationError', message: e.message };
   }
   throw e;
 }
 
-function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerContext, crypto: CryptoProvider): ValidationResult<Transaction> {
+function validatePrepared(
+  { tx, text, fulfillments }: Prepared,
+  ctx: LedgerContext,
+  crypto: CryptoProvider,
+): ValidationResult<Transaction> {
   const base = text.signingBase();
   const assetId = assetIdOf(tx);
 
@@ -173,7 +200,8 @@ function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerConte
     // The reference ties a CREATE's fulfillment to no condition (docs/PROTOCOL.md §3.5 step 5): any valid signer is
     // accepted.
     const ff = fulfillments[0];
-    if (!ff || !verifyFulfillment(ff, digestForText(base, null, crypto), crypto)) return fail('InvalidSignature', messages.signatureInvalid);
+    if (!ff || !verifyFulfillment(ff, digestForText(base, null, crypto), crypto))
+      return fail('InvalidSignature', messages.signatureInvalid);
     return { ok: true, tx, assetId };
   }
 
@@ -183,7 +211,8 @@ function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerConte
     const link = input.fulfills!;
     const inputTx = ctx.getTransaction(link.transaction_id);
     if (!inputTx) return fail('InputDoesNotExist', messages.inputMissing(link.transaction_id));
-    if (ctx.spentBy(link.transaction_id, link.output_index)) return fail('DoubleSpend', messages.spent(link.transaction_id));
+    if (ctx.spentBy(link.transaction_id, link.output_index))
+      return fail('DoubleSpend', messages.spent(link.transaction_id));
     // The reference crashes (500) on an index past the end; we answer as for a missing input (docs/PROTOCOL.md §8).
     const output = inputTx.outputs[link.output_index];
     if (!output) return fail('InputDoesNotExist', messages.inputMissing(link.transaction_id));
@@ -204,8 +233,10 @@ function validatePrepared({ tx, text, fulfillments }: Prepared, ctx: LedgerConte
 
   for (let i = 0; i < tx.inputs.length; i++) {
     const ff = fulfillments[i];
-    if (!ff || !fulfills(ff, (spentOutputs[i] as Output).condition.details, crypto)) return fail('InvalidSignature', messages.signatureInvalid);
-    if (!verifyFulfillment(ff, digestForText(base, tx.inputs[i]!.fulfills, crypto), crypto)) return fail('InvalidSignature', messages.signatureInvalid);
+    if (!ff || !fulfills(ff, (spentOutputs[i] as Output).condition.details, crypto))
+      return fail('InvalidSignature', messages.signatureInvalid);
+    if (!verifyFulfillment(ff, digestForText(base, tx.inputs[i]!.fulfills, crypto), crypto))
+      return fail('InvalidSignature', messages.signatureInvalid);
   }
   return { ok: true, tx, assetId };
 }

@@ -4,10 +4,30 @@ import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import vectorsFile from '../../test/fixtures/bigchaindb/test-vectors.json';
 import {
-  canonicalJson, conditionUriFromDetails, contextFromTransactions, ed25519Output, encodeFulfillment, fromBase58,
-  fromBase64Url, idPreimage, inputDigest, makeCreate, makeTransfer, parseFulfillment, signingBase, signTransaction,
-  thresholdDetails, thresholdOutput, toBase58, toBase64Url, toHex, transactionId, validateTransaction, verifyFulfillment,
-  type Signer, type Transaction,
+  canonicalJson,
+  conditionUriFromDetails,
+  contextFromTransactions,
+  ed25519Output,
+  encodeFulfillment,
+  fromBase58,
+  fromBase64Url,
+  idPreimage,
+  inputDigest,
+  makeCreate,
+  makeTransfer,
+  parseFulfillment,
+  signingBase,
+  signTransaction,
+  thresholdDetails,
+  thresholdOutput,
+  toBase58,
+  toBase64Url,
+  toHex,
+  transactionId,
+  validateTransaction,
+  verifyFulfillment,
+  type Signer,
+  type Transaction,
 } from './index';
 
 interface Vector {
@@ -21,10 +41,12 @@ const vectors = vectorsFile.vectors as unknown as Record<string, Vector>;
 const keys = vectorsFile.keys_test_only;
 
 function seedSigner(...privateKeys: string[]): Signer {
-  const byPublic = new Map(privateKeys.map((pk) => {
-    const seed = fromBase58(pk)!;
-    return [toBase58(ed25519.getPublicKey(seed)), seed] as const;
-  }));
+  const byPublic = new Map(
+    privateKeys.map((pk) => {
+      const seed = fromBase58(pk)!;
+      return [toBase58(ed25519.getPublicKey(seed)), seed] as const;
+    }),
+  );
   return async (publicKey, message) => {
     const seed = byPublic.get(publicKey);
     if (!seed) throw new Error(`no key for ${publicKey}`);
@@ -34,7 +56,8 @@ function seedSigner(...privateKeys: string[]): Signer {
 
 describe('test vectors', () => {
   it('the test keys are what the vectors say (base58 seed → base58 public key)', () => {
-    for (const k of Object.values(keys)) expect(toBase58(ed25519.getPublicKey(fromBase58(k.privateKey)!))).toBe(k.publicKey);
+    for (const k of Object.values(keys))
+      expect(toBase58(ed25519.getPublicKey(fromBase58(k.privateKey)!))).toBe(k.publicKey);
   });
 
   for (const [name, v] of Object.entries(vectors)) {
@@ -70,11 +93,19 @@ describe('test vectors', () => {
 
   it('the condition vectors reproduce', () => {
     const c = vectorsFile.conditions;
-    expect(conditionUriFromDetails({ type: 'ed25519-sha-256', public_key: c.ed25519_HFp773.public_key })).toBe(c.ed25519_HFp773.uri);
-    expect(conditionUriFromDetails({ type: 'ed25519-sha-256', public_key: c.ed25519_4zvwRj.public_key })).toBe(c.ed25519_4zvwRj.uri);
+    expect(conditionUriFromDetails({ type: 'ed25519-sha-256', public_key: c.ed25519_HFp773.public_key })).toBe(
+      c.ed25519_HFp773.uri,
+    );
+    expect(conditionUriFromDetails({ type: 'ed25519-sha-256', public_key: c.ed25519_4zvwRj.public_key })).toBe(
+      c.ed25519_4zvwRj.uri,
+    );
     expect(conditionUriFromDetails(thresholdDetails(2, c.threshold_2of2.public_keys))).toBe(c.threshold_2of2.uri);
-    expect(conditionUriFromDetails(thresholdDetails(1, c.threshold_1of2_same_key_twice.public_keys))).toBe(c.threshold_1of2_same_key_twice.uri);
-    expect(thresholdOutput(1, c.threshold_1of2_same_key_twice.public_keys).public_keys).toEqual([c.ed25519_4zvwRj.public_key]);
+    expect(conditionUriFromDetails(thresholdDetails(1, c.threshold_1of2_same_key_twice.public_keys))).toBe(
+      c.threshold_1of2_same_key_twice.uri,
+    );
+    expect(thresholdOutput(1, c.threshold_1of2_same_key_twice.public_keys).public_keys).toEqual([
+      c.ed25519_4zvwRj.public_key,
+    ]);
   });
 
   it('rebuilding the chain with makeCreate / makeTransfer / signTransaction gives the vectors exactly', async () => {
@@ -86,13 +117,19 @@ describe('test vectors', () => {
     expect(canonicalJson(create)).toBe(canonicalJson(vectors.create_ed25519!.transaction));
 
     const split = await signTransaction(
-      makeTransfer([{ tx: create, outputIndex: 0 }], [ed25519Output(bob.publicKey, '3'), ed25519Output(alice.publicKey, '2')], null),
+      makeTransfer(
+        [{ tx: create, outputIndex: 0 }],
+        [ed25519Output(bob.publicKey, '3'), ed25519Output(alice.publicKey, '2')],
+        null,
+      ),
       seedSigner(alice.privateKey),
     );
     expect(canonicalJson(split)).toBe(canonicalJson(vectors.transfer_ed25519_split_3_2!.transaction));
 
     const toShared = await signTransaction(
-      makeTransfer([{ tx: split, outputIndex: 0 }], [thresholdOutput(2, [bob.publicKey, carol.publicKey], '3')], { note: 'to bob+carol' }),
+      makeTransfer([{ tx: split, outputIndex: 0 }], [thresholdOutput(2, [bob.publicKey, carol.publicKey], '3')], {
+        note: 'to bob+carol',
+      }),
       seedSigner(bob.privateKey),
     );
     expect(canonicalJson(toShared)).toBe(canonicalJson(vectors.transfer_to_2of2_threshold!.transaction));

@@ -12,8 +12,20 @@ export const ILLNESS_STATUSES = ['active', 'resolved', 'entered-in-error'] as co
 export const MEDICATION_STATUSES = ['active', 'completed', 'stopped', 'entered-in-error'] as const;
 export const VISIT_STATUSES = ['completed', 'entered-in-error'] as const;
 export const ROUTES = [
-  'oral', 'sublingual', 'inhaled', 'nasal', 'topical', 'transdermal', 'ophthalmic', 'otic', 'rectal', 'vaginal',
-  'intravenous', 'intramuscular', 'subcutaneous', 'other',
+  'oral',
+  'sublingual',
+  'inhaled',
+  'nasal',
+  'topical',
+  'transdermal',
+  'ophthalmic',
+  'otic',
+  'rectal',
+  'vaginal',
+  'intravenous',
+  'intramuscular',
+  'subcutaneous',
+  'other',
 ] as const;
 
 export type Gender = (typeof GENDERS)[number];
@@ -27,10 +39,14 @@ const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 // A field absent from the input is reported as missing rather than as the wrong type.
 function typeError(label: string, expected: string) {
-  return (issue: { input?: unknown }) => (issue.input === undefined ? `${label} is missing` : `${label} must be ${expected}`);
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? `${label} is missing` : `${label} must be ${expected}`;
 }
 function text(label: string, max: number) {
-  return z.string({ error: typeError(label, 'text') }).trim().max(max, { error: `${label} must be at most ${max} characters` });
+  return z
+    .string({ error: typeError(label, 'text') })
+    .trim()
+    .max(max, { error: `${label} must be at most ${max} characters` });
 }
 function requiredText(label: string, max: number) {
   return text(label, max).min(1, { error: `${label} is required` });
@@ -44,15 +60,19 @@ export type ChartCheck = 'input' | 'stored';
 
 function date(label: string, { required = false, notFuture = false, check = 'input' as ChartCheck } = {}) {
   const future = notFuture && check === 'input';
-  return z.string({ error: typeError(label, 'a date (YYYY-MM-DD)') }).trim().superRefine((value, ctx) => {
-    if (value === '') {
-      if (required) ctx.addIssue({ code: 'custom', message: `${label} is required` });
-      return;
-    }
-    const problem = dateError(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
-    else if (future && value > todayIso()) ctx.addIssue({ code: 'custom', message: `${label} cannot be in the future` });
-  });
+  return z
+    .string({ error: typeError(label, 'a date (YYYY-MM-DD)') })
+    .trim()
+    .superRefine((value, ctx) => {
+      if (value === '') {
+        if (required) ctx.addIssue({ code: 'custom', message: `${label} is required` });
+        return;
+      }
+      const problem = dateError(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
+      else if (future && value > todayIso())
+        ctx.addIssue({ code: 'custom', message: `${label} cannot be in the future` });
+    });
 }
 function choice<T extends readonly [string, ...string[]]>(label: string, values: T) {
   const allowed = `one of: ${values.join(', ')}`;
@@ -79,15 +99,14 @@ function chartSchemas(check: ChartCheck) {
       .nullable(),
     gender: choice('Gender', GENDERS),
     visitDate: date('Date of visit', { required: true, notFuture: true, check }),
-  })
-    .superRefine((p, ctx) => {
-      if (p.birthDate === '' && p.age === null) {
-        ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Enter a date of birth or an age' });
-      }
-      if (isIsoDate(p.birthDate) && isIsoDate(p.visitDate) && p.visitDate < p.birthDate) {
-        ctx.addIssue({ code: 'custom', path: ['visitDate'], message: 'Date of visit is before the date of birth' });
-      }
-    });
+  }).superRefine((p, ctx) => {
+    if (p.birthDate === '' && p.age === null) {
+      ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Enter a date of birth or an age' });
+    }
+    if (isIsoDate(p.birthDate) && isIsoDate(p.visitDate) && p.visitDate < p.birthDate) {
+      ctx.addIssue({ code: 'custom', path: ['visitDate'], message: 'Date of visit is before the date of birth' });
+    }
+  });
 
   const doctorEntrySchema = record('Doctor', {
     id: entryId,
@@ -116,12 +135,11 @@ function chartSchemas(check: ChartCheck) {
     end: date('End date'),
     status: choice('Status', MEDICATION_STATUSES),
     prescribedBy: text('Prescribed by', 200),
-  })
-    .superRefine((m, ctx) => {
-      if (isIsoDate(m.start) && isIsoDate(m.end) && m.end < m.start) {
-        ctx.addIssue({ code: 'custom', path: ['end'], message: 'End date is before the start date' });
-      }
-    });
+  }).superRefine((m, ctx) => {
+    if (isIsoDate(m.start) && isIsoDate(m.end) && m.end < m.start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'End date is before the start date' });
+    }
+  });
 
   const visitEntrySchema = record('Visit', {
     id: entryId,
@@ -134,30 +152,43 @@ function chartSchemas(check: ChartCheck) {
 
   const chartSchema = record('Chart', {
     patient: patientSchema,
-    doctors: z.array(doctorEntrySchema, { error: typeError('Doctors', 'a list') }).max(200, { error: 'At most 200 doctors' }),
-    illnesses: z.array(illnessEntrySchema, { error: typeError('Illnesses', 'a list') }).max(1000, { error: 'At most 1000 illnesses' }),
+    doctors: z
+      .array(doctorEntrySchema, { error: typeError('Doctors', 'a list') })
+      .max(200, { error: 'At most 200 doctors' }),
+    illnesses: z
+      .array(illnessEntrySchema, { error: typeError('Illnesses', 'a list') })
+      .max(1000, { error: 'At most 1000 illnesses' }),
     medications: z
       .array(medicationEntrySchema, { error: typeError('Medications', 'a list') })
       .max(1000, { error: 'At most 1000 medications' }),
-    visits: z.array(visitEntrySchema, { error: typeError('Visits', 'a list') }).max(5000, { error: 'At most 5000 visits' }),
-  })
-    .superRefine((c, ctx) => {
-      const current = c.doctors.filter((d) => d.role === 'current' && d.status === 'active');
-      if (current.length > 1) {
-        ctx.addIssue({ code: 'custom', path: ['doctors'], message: 'Only one doctor can be the current doctor' });
-      }
-      for (const list of ['doctors', 'illnesses', 'medications', 'visits'] as const) {
-        const seen = new Set<string>();
-        c[list].forEach((entry, index) => {
-          if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [list, index, 'id'], message: 'Entry id is used twice' });
-          seen.add(entry.id);
-        });
-      }
-    });
+    visits: z
+      .array(visitEntrySchema, { error: typeError('Visits', 'a list') })
+      .max(5000, { error: 'At most 5000 visits' }),
+  }).superRefine((c, ctx) => {
+    const current = c.doctors.filter((d) => d.role === 'current' && d.status === 'active');
+    if (current.length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['doctors'], message: 'Only one doctor can be the current doctor' });
+    }
+    for (const list of ['doctors', 'illnesses', 'medications', 'visits'] as const) {
+      const seen = new Set<string>();
+      c[list].forEach((entry, index) => {
+        if (seen.has(entry.id))
+          ctx.addIssue({ code: 'custom', path: [list, index, 'id'], message: 'Entry id is used twice' });
+        seen.add(entry.id);
+      });
+    }
+  });
   return { patientSchema, doctorEntrySchema, illnessEntrySchema, medicationEntrySchema, visitEntrySchema, chartSchema };
 }
 
-export const { patientSchema, doctorEntrySchema, illnessEntrySchema, medicationEntrySchema, visitEntrySchema, chartSchema } = chartSchemas('input');
+export const {
+  patientSchema,
+  doctorEntrySchema,
+  illnessEntrySchema,
+  medicationEntrySchema,
+  visitEntrySchema,
+  chartSchema,
+} = chartSchemas('input');
 /** A chart as read back from a version on the ledger (shape only; see ChartCheck). */
 export const storedChartSchema = chartSchemas('stored').chartSchema;
 

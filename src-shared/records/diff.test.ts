@@ -26,7 +26,9 @@ describe('diffCharts', () => {
     expect(diff).toEqual([
       { path: `illnesses[${added.id}]`, before: null, after: added, label: 'Illness "Asthma" added' },
       {
-        path: 'medications[m1].status', before: 'active', after: 'entered-in-error',
+        path: 'medications[m1].status',
+        before: 'active',
+        after: 'entered-in-error',
         label: 'Medication "Metformin" › Status',
       },
     ]);
@@ -45,8 +47,16 @@ describe('diffCharts', () => {
     const chart = sampleChart();
     const diff = diffCharts(null, chart);
     expect(diff.map((d) => d.path)).toEqual([
-      'patient.name', 'patient.birthDate', 'patient.gender', 'patient.visitDate',
-      'doctors[d1]', 'doctors[d2]', 'illnesses[i1]', 'illnesses[i2]', 'medications[m1]', 'visits[v1]',
+      'patient.name',
+      'patient.birthDate',
+      'patient.gender',
+      'patient.visitDate',
+      'doctors[d1]',
+      'doctors[d2]',
+      'illnesses[i1]',
+      'illnesses[i2]',
+      'medications[m1]',
+      'visits[v1]',
     ]);
   });
 });

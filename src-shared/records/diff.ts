@@ -23,14 +23,24 @@ export function diffCharts(a: Chart | null, b: Chart): ChartDiffEntry[] {
   for (const [key, after] of Object.entries(b.patient)) {
     const before = beforePatient[key] ?? null;
     if (!same(before, after) && !(a === null && isBlank(after))) {
-      out.push({ path: `patient.${key}`, before: value(before), after: value(after), label: fieldLabel('patient', key) });
+      out.push({
+        path: `patient.${key}`,
+        before: value(before),
+        after: value(after),
+        label: fieldLabel('patient', key),
+      });
     }
   }
   for (const list of LISTS) diffList(list, a?.[list] ?? [], b[list], out);
   return out;
 }
 
-function diffList(list: ChartListKey, before: readonly ChartEntry[], after: readonly ChartEntry[], out: ChartDiffEntry[]): void {
+function diffList(
+  list: ChartListKey,
+  before: readonly ChartEntry[],
+  after: readonly ChartEntry[],
+  out: ChartDiffEntry[],
+): void {
   const section = sectionFor(list);
   const noun = section?.layout === 'list' ? capitalise(section.itemLabel) : list;
   const titleField = section?.layout === 'list' ? section.titleField : 'id';
@@ -48,14 +58,17 @@ function diffList(list: ChartListKey, before: readonly ChartEntry[], after: read
     for (const [key, v] of Object.entries(entry)) {
       if (!same(p[key] ?? null, v)) {
         out.push({
-          path: `${list}[${entry.id}].${key}`, before: value(p[key] ?? null), after: value(v),
+          path: `${list}[${entry.id}].${key}`,
+          before: value(p[key] ?? null),
+          after: value(v),
           label: `${title(entry)} › ${fieldLabel(list, key)}`,
         });
       }
     }
   }
   for (const entry of before) {
-    if (!seen.has(entry.id)) out.push({ path: `${list}[${entry.id}]`, before: { ...entry }, after: null, label: `${title(entry)} removed` });
+    if (!seen.has(entry.id))
+      out.push({ path: `${list}[${entry.id}]`, before: { ...entry }, after: null, label: `${title(entry)} removed` });
   }
 }
 

@@ -28,7 +28,15 @@ export function emptyIllness(): IllnessEntry {
 
 export function emptyMedication(today: string = todayIso()): MedicationEntry {
   return {
-    id: newEntryId(), name: '', dose: '', route: 'oral', frequency: '', start: today, end: '', status: 'active', prescribedBy: '',
+    id: newEntryId(),
+    name: '',
+    dose: '',
+    route: 'oral',
+    frequency: '',
+    start: today,
+    end: '',
+    status: 'active',
+    prescribedBy: '',
   };
 }
 

@@ -3,8 +3,18 @@
 // transaction. Import accepts such a Bundle (and common variants: MedicationRequest, coded names, dateTimes) and
 // returns a validated chart or field-level errors; nothing is guessed silently: every fallback is a warning.
 import type {
-  Bundle, BundleEntry, CodeableConcept, Condition, Encounter, Extension, MedicationRequest, MedicationStatement, Patient,
-  Practitioner, Provenance, Resource,
+  Bundle,
+  BundleEntry,
+  CodeableConcept,
+  Condition,
+  Encounter,
+  Extension,
+  MedicationRequest,
+  MedicationStatement,
+  Patient,
+  Practitioner,
+  Provenance,
+  Resource,
 } from '@medplum/fhirtypes';
 import type { Chart, DoctorEntry, IllnessEntry, MedicationEntry, VisitEntry } from './chart';
 import { DOCTOR_ROLES, GENDERS, ROUTES } from './chart';
@@ -52,7 +62,9 @@ export function chartToFhir({ chartId, chart, versions }: FhirExportInput): Bund
     gender: p.gender,
     ...(p.birthDate ? { birthDate: p.birthDate } : {}),
     extension: [
-      ...(p.age !== null ? [ext('age', { valueAge: { value: p.age, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' } })] : []),
+      ...(p.age !== null
+        ? [ext('age', { valueAge: { value: p.age, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' } })]
+        : []),
       ...(p.visitDate ? [ext('visit-date', { valueDate: p.visitDate })] : []),
     ],
   };
@@ -76,7 +88,10 @@ export function chartToFhir({ chartId, chart, versions }: FhirExportInput): Bund
     code: text(i.condition),
     ...(i.status === 'entered-in-error'
       ? { verificationStatus: { coding: [{ system: VERIFICATION, code: 'entered-in-error' }] } }
-      : { clinicalStatus: { coding: [{ system: CLINICAL, code: i.status }] }, verificationStatus: { coding: [{ system: VERIFICATION, code: 'confirmed' }] } }),
+      : {
+          clinicalStatus: { coding: [{ system: CLINICAL, code: i.status }] },
+          verificationStatus: { coding: [{ system: VERIFICATION, code: 'confirmed' }] },
+        }),
     ...(i.onset ? { onsetDateTime: i.onset } : {}),
     ...(i.symptoms ? { evidence: [{ code: [text(i.symptoms)] }] } : {}),
   }));
@@ -89,12 +104,14 @@ export function chartToFhir({ chartId, chart, versions }: FhirExportInput): Bund
     medicationCodeableConcept: text(m.name),
     effectivePeriod: { start: m.start, ...(m.end ? { end: m.end } : {}) },
     ...(m.prescribedBy ? { informationSource: { display: m.prescribedBy } } : {}),
-    dosage: [{
-      text: `${m.dose} ${m.frequency} (${m.route})`,
-      route: text(m.route),
-      timing: { code: text(m.frequency) },
-      extension: [ext('dose', { valueString: m.dose })],
-    }],
+    dosage: [
+      {
+        text: `${m.dose} ${m.frequency} (${m.route})`,
+        route: text(m.route),
+        timing: { code: text(m.frequency) },
+        extension: [ext('dose', { valueString: m.dose })],
+      },
+    ],
   }));
 
   const encounters = chart.visits.map((v): Encounter => ({
@@ -117,39 +134,73 @@ export function chartToFhir({ chartId, chart, versions }: FhirExportInput): Bund
     target: [patientRef],
     recorded: v.at,
     activity: { coding: [{ system: ACTION_SYSTEM, code: v.action }] },
-    agent: [{ who: { identifier: { system: SIGN_KEY_SYSTEM, value: v.authorSignKey }, ...(v.authorName ? { display: v.authorName } : {}) } }],
-    entity: [{ role: 'source', what: { identifier: { system: TX_SYSTEM, value: v.txId }, ...(v.link ? { display: v.link } : {}) } }],
+    agent: [
+      {
+        who: {
+          identifier: { system: SIGN_KEY_SYSTEM, value: v.authorSignKey },
+          ...(v.authorName ? { display: v.authorName } : {}),
+        },
+      },
+    ],
+    entity: [
+      {
+        role: 'source',
+        what: { identifier: { system: TX_SYSTEM, value: v.txId }, ...(v.link ? { display: v.link } : {}) },
+      },
+    ],
     ...(v.link ? { policy: [v.link] } : {}),
     extension: [ext('version', { valueInteger: v.seq })],
   }));
 
-  const resources: Resource[] = [patient, ...practitioners, ...conditions, ...medications, ...encounters, ...provenances];
+  const resources: Resource[] = [
+    patient,
+    ...practitioners,
+    ...conditions,
+    ...medications,
+    ...encounters,
+    ...provenances,
+  ];
   return {
     resourceType: 'Bundle',
     type: 'collection',
     identifier: { system: CHART_SYSTEM, value: chartId },
     timestamp: versions.at(-1)?.at ?? new Date().toISOString(),
-    entry: resources.map((resource): BundleEntry => ({ fullUrl: `urn:healthchain:${resource.resourceType}/${resource.id}`, resource })),
+    entry: resources.map((resource): BundleEntry => ({
+      fullUrl: `urn:healthchain:${resource.resourceType}/${resource.id}`,
+      resource,
+    })),
   };
 }
 
-export type FhirImportResult = { ok: true; chart: Chart; warnings: string[] } | { ok: false; errors: FieldError[]; warnings: string[] };
+export type FhirImportResult =
+  { ok: true; chart: Chart; warnings: string[] } | { ok: false; errors: FieldError[]; warnings: string[] };
 
 /** Reads a chart out of a FHIR R4 Bundle (or a single Patient-centred collection). */
 export function fhirToChart(input: unknown): FhirImportResult {
   const warnings: string[] = [];
   if (typeof input !== 'object' || input === null || (input as Resource).resourceType !== 'Bundle') {
-    return { ok: false, errors: [{ path: '', message: 'This is not a FHIR Bundle (resourceType must be "Bundle")' }], warnings };
+    return {
+      ok: false,
+      errors: [{ path: '', message: 'This is not a FHIR Bundle (resourceType must be "Bundle")' }],
+      warnings,
+    };
   }
   const bundle = input as Bundle;
-  const resources = (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => typeof r === 'object' && r !== null);
+  const resources = (bundle.entry ?? [])
+    .map((e) => e.resource)
+    .filter((r): r is Resource => typeof r === 'object' && r !== null);
   const patients = resources.filter((r): r is Patient => r.resourceType === 'Patient');
   if (patients.length !== 1) {
-    return { ok: false, errors: [{ path: 'patient', message: `The Bundle must hold exactly one Patient; it holds ${patients.length}` }], warnings };
+    return {
+      ok: false,
+      errors: [{ path: 'patient', message: `The Bundle must hold exactly one Patient; it holds ${patients.length}` }],
+      warnings,
+    };
   }
   const p = patients[0]!;
   const gender = GENDERS.includes(p.gender as never) ? (p.gender as Chart['patient']['gender']) : 'unknown';
-  if (p.gender && gender === 'unknown' && p.gender !== 'unknown') warnings.push(`Patient gender "${p.gender}" is not supported; stored as unknown`);
+  if (p.gender && gender === 'unknown' && p.gender !== 'unknown')
+    warnings.push(`Patient gender "${p.gender}" is not supported; stored as unknown`);
   const ageExt = extValue(p.extension, 'age')?.valueAge?.value;
   const chart: Chart = {
     patient: {
@@ -157,12 +208,20 @@ export function fhirToChart(input: unknown): FhirImportResult {
       birthDate: dateOf(p.birthDate),
       age: typeof ageExt === 'number' ? ageExt : null,
       gender,
-      visitDate: dateOf(extValue(p.extension, 'visit-date')?.valueDate) || latestVisit(resources) || dateOf(bundle.timestamp),
+      visitDate:
+        dateOf(extValue(p.extension, 'visit-date')?.valueDate) || latestVisit(resources) || dateOf(bundle.timestamp),
     },
-    doctors: resources.filter((r): r is Practitioner => r.resourceType === 'Practitioner').map((r) => doctorOf(r, p, warnings)),
-    illnesses: resources.filter((r): r is Condition => r.resourceType === 'Condition').map((r) => illnessOf(r, warnings)),
+    doctors: resources
+      .filter((r): r is Practitioner => r.resourceType === 'Practitioner')
+      .map((r) => doctorOf(r, p, warnings)),
+    illnesses: resources
+      .filter((r): r is Condition => r.resourceType === 'Condition')
+      .map((r) => illnessOf(r, warnings)),
     medications: resources
-      .filter((r): r is MedicationStatement | MedicationRequest => r.resourceType === 'MedicationStatement' || r.resourceType === 'MedicationRequest')
+      .filter(
+        (r): r is MedicationStatement | MedicationRequest =>
+          r.resourceType === 'MedicationStatement' || r.resourceType === 'MedicationRequest',
+      )
       .map((r) => medicationOf(r, warnings)),
     visits: resources.filter((r): r is Encounter => r.resourceType === 'Encounter').map((r) => visitOf(r, warnings)),
   };
@@ -170,7 +229,15 @@ export function fhirToChart(input: unknown): FhirImportResult {
     chart.patient.visitDate = todayIso();
     warnings.push('No visit date in the Bundle (no Encounter, no timestamp); today is recorded as the date of visit');
   }
-  const known = new Set(['Patient', 'Practitioner', 'Condition', 'MedicationStatement', 'MedicationRequest', 'Encounter', 'Provenance']);
+  const known = new Set([
+    'Patient',
+    'Practitioner',
+    'Condition',
+    'MedicationStatement',
+    'MedicationRequest',
+    'Encounter',
+    'Provenance',
+  ]);
   const skipped = [...new Set(resources.map((r) => r.resourceType).filter((t) => !known.has(t)))];
   if (skipped.length) warnings.push(`Not imported (no place in the chart): ${skipped.join(', ')}`);
   const result = validateChart(chart);
@@ -201,18 +268,21 @@ function humanName(r: Patient | Practitioner): string {
 }
 
 function latestVisit(resources: Resource[]): string {
-  return resources
-    .filter((r): r is Encounter => r.resourceType === 'Encounter')
-    .map((e) => dateOf(e.period?.start))
-    .filter(Boolean)
-    .sort()
-    .at(-1) ?? '';
+  return (
+    resources
+      .filter((r): r is Encounter => r.resourceType === 'Encounter')
+      .map((e) => dateOf(e.period?.start))
+      .filter(Boolean)
+      .sort()
+      .at(-1) ?? ''
+  );
 }
 
 function doctorOf(r: Practitioner, patient: Patient, warnings: string[]): DoctorEntry {
   const role = extValue(r.extension, 'doctor-role')?.valueCode;
   const isGp = patient.generalPractitioner?.some((g) => g.reference === `Practitioner/${r.id}`);
-  const status = extValue(r.extension, 'entry-status')?.valueCode === 'entered-in-error' ? 'entered-in-error' : 'active';
+  const status =
+    extValue(r.extension, 'entry-status')?.valueCode === 'entered-in-error' ? 'entered-in-error' : 'active';
   const name = humanName(r);
   if (!name) warnings.push(`Practitioner ${r.id ?? ''} has no name`);
   return {
@@ -237,7 +307,10 @@ function illnessOf(r: Condition, warnings: string[]): IllnessEntry {
   return {
     id: entryId(r.id, 'cond-'),
     condition: conceptText(r.code),
-    symptoms: (r.evidence ?? []).flatMap((e) => (e.code ?? []).map(conceptText)).filter(Boolean).join('; '),
+    symptoms: (r.evidence ?? [])
+      .flatMap((e) => (e.code ?? []).map(conceptText))
+      .filter(Boolean)
+      .join('; '),
     onset: dateOf(r.onsetDateTime ?? r.onsetPeriod?.start),
     status,
   };
@@ -246,10 +319,20 @@ function illnessOf(r: Condition, warnings: string[]): IllnessEntry {
 function medicationOf(r: MedicationStatement | MedicationRequest, warnings: string[]): MedicationEntry {
   const dosage = r.resourceType === 'MedicationStatement' ? r.dosage?.[0] : r.dosageInstruction?.[0];
   const routeText = conceptText(dosage?.route).toLowerCase();
-  const route = (ROUTES as readonly string[]).includes(routeText) ? (routeText as MedicationEntry['route']) : routeText.includes('oral') ? 'oral' : 'other';
+  const route = (ROUTES as readonly string[]).includes(routeText)
+    ? (routeText as MedicationEntry['route'])
+    : routeText.includes('oral')
+      ? 'oral'
+      : 'other';
   const quantity = dosage?.doseAndRate?.[0]?.doseQuantity;
-  let dose = extValue(dosage?.extension, 'dose')?.valueString ?? (quantity?.value !== undefined ? `${quantity.value} ${quantity.unit ?? ''}`.trim() : '');
-  let frequency = conceptText(dosage?.timing?.code) || (dosage?.timing?.repeat?.frequency ? `${dosage.timing.repeat.frequency} per ${dosage.timing.repeat.period ?? 1} ${dosage.timing.repeat.periodUnit ?? 'd'}` : '');
+  let dose =
+    extValue(dosage?.extension, 'dose')?.valueString ??
+    (quantity?.value !== undefined ? `${quantity.value} ${quantity.unit ?? ''}`.trim() : '');
+  let frequency =
+    conceptText(dosage?.timing?.code) ||
+    (dosage?.timing?.repeat?.frequency
+      ? `${dosage.timing.repeat.frequency} per ${dosage.timing.repeat.period ?? 1} ${dosage.timing.repeat.periodUnit ?? 'd'}`
+      : '');
   const id = r.id ?? '';
   if (!dose) {
     dose = dosage?.text ?? 'not stated';
@@ -260,11 +343,19 @@ function medicationOf(r: MedicationStatement | MedicationRequest, warnings: stri
     warnings.push(`Medication ${id}: no frequency given; recorded as "not stated"`);
   }
   const rawStatus = r.status as string;
-  const status: MedicationEntry['status'] = rawStatus === 'entered-in-error' ? 'entered-in-error'
-    : rawStatus === 'completed' ? 'completed'
-      : rawStatus === 'stopped' || rawStatus === 'cancelled' ? 'stopped' : 'active';
+  const status: MedicationEntry['status'] =
+    rawStatus === 'entered-in-error'
+      ? 'entered-in-error'
+      : rawStatus === 'completed'
+        ? 'completed'
+        : rawStatus === 'stopped' || rawStatus === 'cancelled'
+          ? 'stopped'
+          : 'active';
   const period = r.resourceType === 'MedicationStatement' ? r.effectivePeriod : undefined;
-  const start = dateOf(period?.start ?? (r.resourceType === 'MedicationStatement' ? r.effectiveDateTime ?? r.dateAsserted : r.authoredOn));
+  const start = dateOf(
+    period?.start ??
+      (r.resourceType === 'MedicationStatement' ? (r.effectiveDateTime ?? r.dateAsserted) : r.authoredOn),
+  );
   return {
     id: entryId(r.id, 'med-'),
     name: conceptText(r.medicationCodeableConcept) || (r.medicationReference?.display ?? ''),
@@ -274,7 +365,8 @@ function medicationOf(r: MedicationStatement | MedicationRequest, warnings: stri
     start,
     end: dateOf(period?.end),
     status,
-    prescribedBy: (r.resourceType === 'MedicationStatement' ? r.informationSource?.display : r.requester?.display) ?? '',
+    prescribedBy:
+      (r.resourceType === 'MedicationStatement' ? r.informationSource?.display : r.requester?.display) ?? '',
   };
 }
 

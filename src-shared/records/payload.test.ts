@@ -3,7 +3,11 @@ import { sampleChart } from '../../test/fixtures/sample-chart';
 import { decodePayload, encodePayload, payloadOf, PayloadError } from './payload';
 import { parseChart, ChartValidationError } from './validate';
 
-const custodian = { signKey: '7i9DaiYp7752wxAGL77AL3dZiETaBtwoorNUzFvKAf91', boxKey: 'j9Gvw4hxNLdWaJqfpWit1Xz6ZqF16Mr2JXHcqz2QAdG', name: 'Dr A' };
+const custodian = {
+  signKey: '7i9DaiYp7752wxAGL77AL3dZiETaBtwoorNUzFvKAf91',
+  boxKey: 'j9Gvw4hxNLdWaJqfpWit1Xz6ZqF16Mr2JXHcqz2QAdG',
+  name: 'Dr A',
+};
 
 describe('version payloads', () => {
   it('round-trip', () => {
@@ -23,7 +27,9 @@ describe('version payloads', () => {
 
   it('refuses what is not a chart, naming the first problem', () => {
     const chart = { ...sampleChart(), patient: { ...sampleChart().patient, birthDate: '1984-02-30' } };
-    expect(() => decodePayload(encodePayload(payloadOf(chart, null, custodian, [])))).toThrow(/not a valid chart \(chart\.patient\.birthDate: Date of birth has no such day\)/);
+    expect(() => decodePayload(encodePayload(payloadOf(chart, null, custodian, [])))).toThrow(
+      /not a valid chart \(chart\.patient\.birthDate: Date of birth has no such day\)/,
+    );
     expect(() => decodePayload(new TextEncoder().encode('{'))).toThrow(PayloadError);
   });
 });

@@ -43,13 +43,18 @@ export function decodePayload(bytes: Uint8Array): ChartPayload {
   const result = payloadSchema.safeParse(value);
   if (!result.success) {
     const first = toFieldErrors(result.error.issues)[0];
-    throw new PayloadError(`The opened version is not a valid chart (${first ? `${first.path}: ${first.message}` : 'invalid'})`);
+    throw new PayloadError(
+      `The opened version is not a valid chart (${first ? `${first.path}: ${first.message}` : 'invalid'})`,
+    );
   }
   return result.data;
 }
 
 export function payloadOf(
-  chart: Chart, patient: ChartPayload['patient'], custodian: ChartPayload['custodian'], doctors: ChartPayload['doctors'],
+  chart: Chart,
+  patient: ChartPayload['patient'],
+  custodian: ChartPayload['custodian'],
+  doctors: ChartPayload['doctors'],
 ): ChartPayload {
   return { v: 1, chart, patient, custodian, doctors };
 }

@@ -8,7 +8,9 @@ import { chartSections } from './sections';
 
 /** The schema's field names of a section: the patient object, or one list entry. */
 function schemaKeys(path: string): string[] {
-  const chart = chartSchema as unknown as { shape: Record<string, { shape?: Record<string, unknown>; element?: { shape: Record<string, unknown> } }> };
+  const chart = chartSchema as unknown as {
+    shape: Record<string, { shape?: Record<string, unknown>; element?: { shape: Record<string, unknown> } }>;
+  };
   const node = chart.shape[path]!;
   const shape = node.element?.shape ?? node.shape!;
   return Object.keys(shape).filter((k) => k !== 'id');
@@ -17,7 +19,10 @@ function schemaKeys(path: string): string[] {
 /** Does the schema refuse the sample chart with this field emptied (or, for a choice, set to nothing)? */
 function refusesEmpty(path: string, key: string): boolean {
   const chart = sampleChart() as Chart & Record<string, unknown>;
-  const target = (Array.isArray(chart[path]) ? (chart[path] as Record<string, unknown>[])[0] : chart[path]) as Record<string, unknown>;
+  const target = (Array.isArray(chart[path]) ? (chart[path] as Record<string, unknown>[])[0] : chart[path]) as Record<
+    string,
+    unknown
+  >;
   // The one rule across fields: a date of birth or an age. Each is optional when the other is given.
   if (path === 'patient' && key === 'birthDate') target.age = 40;
   target[key] = typeof target[key] === 'number' || target[key] === null ? null : '';
@@ -33,13 +38,24 @@ describe('chart sections and the chart schema', () => {
 
     it(`${section.title}: a field is required exactly when the schema refuses it empty`, () => {
       for (const field of section.fields) {
-        expect({ field: field.key, required: refusesEmpty(section.path, field.key) }).toEqual({ field: field.key, required: field.required });
+        expect({ field: field.key, required: refusesEmpty(section.path, field.key) }).toEqual({
+          field: field.key,
+          required: field.required,
+        });
       }
     });
 
     it(`${section.title}: a choice offers exactly the schema's values`, () => {
       for (const field of section.fields.filter((f) => f.kind === 'select')) {
-        const chart = chartSchema as unknown as { shape: Record<string, { shape?: Record<string, { options: string[] }>; element?: { shape: Record<string, { options: string[] }> } }> };
+        const chart = chartSchema as unknown as {
+          shape: Record<
+            string,
+            {
+              shape?: Record<string, { options: string[] }>;
+              element?: { shape: Record<string, { options: string[] }> };
+            }
+          >;
+        };
         const node = chart.shape[section.path]!;
         const values = (node.element?.shape ?? node.shape!)[field.key]!.options;
         expect(field.options?.map((o) => o.value)).toEqual(values);

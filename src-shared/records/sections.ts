@@ -1,7 +1,13 @@
 // The chart's sections as data: the renderer draws every tab (form or list) from this, and history/diff labels
 // come from the same labels, so a field is named the same way everywhere.
 import {
-  DOCTOR_ROLES, DOCTOR_STATUSES, GENDERS, ILLNESS_STATUSES, MEDICATION_STATUSES, ROUTES, VISIT_STATUSES,
+  DOCTOR_ROLES,
+  DOCTOR_STATUSES,
+  GENDERS,
+  ILLNESS_STATUSES,
+  MEDICATION_STATUSES,
+  ROUTES,
+  VISIT_STATUSES,
   type ChartListKey,
 } from './chart';
 
@@ -73,8 +79,20 @@ export const chartSections: readonly ChartSection[] = [
     path: 'patient',
     fields: [
       { key: 'name', label: 'Name', kind: 'text', required: true },
-      { key: 'birthDate', label: 'Date of birth', kind: 'date', required: false, help: 'Give a date of birth or an age' },
-      { key: 'age', label: 'Age (years)', kind: 'number', required: false, help: 'Only when the date of birth is unknown' },
+      {
+        key: 'birthDate',
+        label: 'Date of birth',
+        kind: 'date',
+        required: false,
+        help: 'Give a date of birth or an age',
+      },
+      {
+        key: 'age',
+        label: 'Age (years)',
+        kind: 'number',
+        required: false,
+        help: 'Only when the date of birth is unknown',
+      },
       { key: 'gender', label: 'Gender', kind: 'select', required: true, options: options(GENDERS) },
       { key: 'visitDate', label: 'Date of visit', kind: 'date', required: true },
     ],
@@ -91,12 +109,33 @@ export const chartSections: readonly ChartSection[] = [
     fields: [
       { key: 'name', label: 'Doctor', kind: 'text', required: true, column: true },
       {
-        key: 'role', label: 'Role', kind: 'select', required: true, column: true,
-        options: options(DOCTOR_ROLES, { current: 'Current doctor', previous: 'Previous doctor', treated: 'Treated the patient' }),
+        key: 'role',
+        label: 'Role',
+        kind: 'select',
+        required: true,
+        column: true,
+        options: options(DOCTOR_ROLES, {
+          current: 'Current doctor',
+          previous: 'Previous doctor',
+          treated: 'Treated the patient',
+        }),
       },
       { key: 'specialty', label: 'Specialty', kind: 'text', required: false, column: true },
-      { key: 'signKey', label: 'Practitioner key', kind: 'key', required: false, help: 'From the practitioner directory' },
-      { key: 'status', label: 'Status', kind: 'select', required: true, column: true, options: options(DOCTOR_STATUSES, STATUS_LABELS) },
+      {
+        key: 'signKey',
+        label: 'Practitioner key',
+        kind: 'key',
+        required: false,
+        help: 'From the practitioner directory',
+      },
+      {
+        key: 'status',
+        label: 'Status',
+        kind: 'select',
+        required: true,
+        column: true,
+        options: options(DOCTOR_STATUSES, STATUS_LABELS),
+      },
     ],
   },
   {
@@ -112,7 +151,14 @@ export const chartSections: readonly ChartSection[] = [
       { key: 'condition', label: 'Condition', kind: 'text', required: true, column: true },
       { key: 'symptoms', label: 'Symptoms', kind: 'multiline', required: false, column: true },
       { key: 'onset', label: 'Onset', kind: 'date', required: false, column: true },
-      { key: 'status', label: 'Status', kind: 'select', required: true, column: true, options: options(ILLNESS_STATUSES, STATUS_LABELS) },
+      {
+        key: 'status',
+        label: 'Status',
+        kind: 'select',
+        required: true,
+        column: true,
+        options: options(ILLNESS_STATUSES, STATUS_LABELS),
+      },
     ],
   },
   {
@@ -132,7 +178,11 @@ export const chartSections: readonly ChartSection[] = [
       { key: 'start', label: 'Start', kind: 'date', required: true, column: true },
       { key: 'end', label: 'End', kind: 'date', required: false, column: true },
       {
-        key: 'status', label: 'Status', kind: 'select', required: true, column: true,
+        key: 'status',
+        label: 'Status',
+        kind: 'select',
+        required: true,
+        column: true,
         options: options(MEDICATION_STATUSES, STATUS_LABELS),
       },
       { key: 'prescribedBy', label: 'Prescribed by', kind: 'text', required: false, column: true },
@@ -152,7 +202,14 @@ export const chartSections: readonly ChartSection[] = [
       { key: 'reason', label: 'Reason', kind: 'text', required: true, column: true },
       { key: 'doctor', label: 'Doctor', kind: 'text', required: false, column: true },
       { key: 'notes', label: 'Notes', kind: 'multiline', required: false },
-      { key: 'status', label: 'Status', kind: 'select', required: true, column: true, options: options(VISIT_STATUSES, STATUS_LABELS) },
+      {
+        key: 'status',
+        label: 'Status',
+        kind: 'select',
+        required: true,
+        column: true,
+        options: options(VISIT_STATUSES, STATUS_LABELS),
+      },
     ],
   },
 ];

@@ -65,7 +65,9 @@ describe('chart validation', () => {
       { path: 'patient.ssn', message: 'Unknown field "ssn"' },
     ]);
     expect(chartErrors(null)).toEqual([{ path: '', message: 'Chart must be an object' }]);
-    expect(chartErrors({ ...sampleChart(), visits: 'none' })).toEqual([{ path: 'visits', message: 'Visits must be a list' }]);
+    expect(chartErrors({ ...sampleChart(), visits: 'none' })).toEqual([
+      { path: 'visits', message: 'Visits must be a list' },
+    ]);
   });
 
   it('refuses two active current doctors and duplicate entry ids', () => {
@@ -83,7 +85,9 @@ describe('chart validation', () => {
   it('a visit cannot predate the birth; the date of visit is required', () => {
     const chart = sampleChart();
     chart.patient.visitDate = '1980-01-01';
-    expect(chartErrors(chart)).toEqual([{ path: 'patient.visitDate', message: 'Date of visit is before the date of birth' }]);
+    expect(chartErrors(chart)).toEqual([
+      { path: 'patient.visitDate', message: 'Date of visit is before the date of birth' },
+    ]);
     chart.patient.visitDate = '';
     expect(chartErrors(chart)).toEqual([{ path: 'patient.visitDate', message: 'Date of visit is required' }]);
   });

@@ -27,7 +27,8 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[]
   for (const issue of issues) {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ path: path ? `${path}.${key}` : key, message: `Unknown field "${key}"` });
+      for (const key of issue.keys)
+        errors.push({ path: path ? `${path}.${key}` : key, message: `Unknown field "${key}"` });
     } else {
       errors.push({ path, message: issue.message });
     }

@@ -5,14 +5,24 @@ import { base58 } from '@scure/base';
 import { z } from 'zod';
 import { nodeUrlProblem } from './node-url';
 
-export const SETTING_KEYS = ['nodeUrls', 'autoLockMinutes', 'kioskIdleSeconds', 'allowUserNodeUrls', 'trustedPractitionerKeys', 'kioskCamera'] as const;
+export const SETTING_KEYS = [
+  'nodeUrls',
+  'autoLockMinutes',
+  'kioskIdleSeconds',
+  'allowUserNodeUrls',
+  'trustedPractitionerKeys',
+  'kioskCamera',
+] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 // https, or plain http to this computer only (node-url.ts): every write goes to these URLs.
-export const nodeUrlSchema = z.string().max(2048).superRefine((value, ctx) => {
-  const problem = nodeUrlProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const nodeUrlSchema = z
+  .string()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const problem = nodeUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const practitionerKey = z.string().refine(
   (value) => {
@@ -32,8 +42,16 @@ export const settingFields = {
     .array(nodeUrlSchema)
     .max(32, { message: 'at most 32 node URLs' })
     .refine((urls) => new Set(urls).size === urls.length, { message: 'must not repeat a URL' }),
-  autoLockMinutes: z.number().int().min(1, { message: 'must be at least 1 minute' }).max(24 * 60, { message: 'must be at most 1440 minutes' }),
-  kioskIdleSeconds: z.number().int().min(15, { message: 'must be at least 15 seconds' }).max(60 * 60, { message: 'must be at most 3600 seconds' }),
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(1, { message: 'must be at least 1 minute' })
+    .max(24 * 60, { message: 'must be at most 1440 minutes' }),
+  kioskIdleSeconds: z
+    .number()
+    .int()
+    .min(15, { message: 'must be at least 15 seconds' })
+    .max(60 * 60, { message: 'must be at most 3600 seconds' }),
   /**
    * When false, users cannot add node URLs of their own (IT pins the network). The default below holds only where no
    * managed-settings source exists; where one does, it is false and only IT can set it (SettingsService.get).

@@ -3,7 +3,14 @@
 // a node on this computer (the embedded node, `npm run ledger`, a local docker node).
 
 // The WHATWG URL parser exists wherever src-shared runs (Node, Chromium); the ES2022 lib does not declare it.
-interface ParsedUrl { protocol: string; hostname: string; username: string; password: string; search: string; hash: string }
+interface ParsedUrl {
+  protocol: string;
+  hostname: string;
+  username: string;
+  password: string;
+  search: string;
+  hash: string;
+}
 declare const URL: new (input: string) => ParsedUrl;
 
 /** True for a URL host that can only mean this computer: localhost, 127.0.0.0/8, [::1]. */

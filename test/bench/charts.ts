@@ -28,17 +28,23 @@ import { LedgerNodeClient } from '../../src-main/ledger/node-client';
 import { createChartService, type ChartService } from '../../src-main/records/chart-service';
 import { buildCreate, buildVersion } from '../../src-main/records/version-builder';
 
-const noCards = { create: async () => { throw new Error('the benchmark issues no cards'); } };
+const noCards = {
+  create: async () => {
+    throw new Error('the benchmark issues no cards');
+  },
+};
 
 async function mapLimit<T>(count: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out = new Array<T>(count);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      out[i] = await fn(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -54,7 +60,13 @@ const load = () => loadavg()[0]!.toFixed(1);
 async function parallelism(): Promise<string> {
   const code = `const { parentPort } = require('node:worker_threads'); const c = require('node:crypto'); const d = Buffer.alloc(2700, 1);
     const t = Date.now(); let n = 0; while (Date.now() - t < 1000) { c.createHash('sha3-256').update(d).digest(); n++; } parentPort.postMessage(n);`;
-  const count = (k: number) => Promise.all(Array.from({ length: k }, () => new Promise<number>((resolve) => new Worker(code, { eval: true }).once('message', resolve))));
+  const count = (k: number) =>
+    Promise.all(
+      Array.from(
+        { length: k },
+        () => new Promise<number>((resolve) => new Worker(code, { eval: true }).once('message', resolve)),
+      ),
+    );
   const [one] = await count(1);
   const two = (await count(2)).reduce((a, b) => a + b, 0);
   // The single-thread rate shows the host's own speed, which moved by up to 40 % here from minute to minute.
@@ -78,12 +90,19 @@ function processTicks(pid: number): number {
 }
 
 /** CPU used while `fn` runs: this process (all its threads) and the node's process, in ms. */
-async function withCpu<T>(nodePid: number | undefined, fn: () => Promise<T>): Promise<{ result: T; appMs: number; nodeMs: number | null }> {
+async function withCpu<T>(
+  nodePid: number | undefined,
+  fn: () => Promise<T>,
+): Promise<{ result: T; appMs: number; nodeMs: number | null }> {
   const app = process.cpuUsage();
   const node = nodePid ? processTicks(nodePid) : 0;
   const result = await fn();
   const used = process.cpuUsage(app);
-  return { result, appMs: (used.user + used.system) / 1000, nodeMs: nodePid ? (processTicks(nodePid) - node) * 10 : null };
+  return {
+    result,
+    appMs: (used.user + used.system) / 1000,
+    nodeMs: nodePid ? (processTicks(nodePid) - node) * 10 : null,
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -91,8 +110,13 @@ export async function main(argv: string[]): Promise<void> {
     args: argv.filter((a) => a !== 'charts'),
     allowPositionals: true,
     options: {
-      versions: { type: 'string' }, charts: { type: 'string' }, imports: { type: 'string' }, concurrency: { type: 'string' },
-      'import-concurrency': { type: 'string' }, only: { type: 'string' }, 'in-process': { type: 'boolean' },
+      versions: { type: 'string' },
+      charts: { type: 'string' },
+      imports: { type: 'string' },
+      concurrency: { type: 'string' },
+      'import-concurrency': { type: 'string' },
+      only: { type: 'string' },
+      'in-process': { type: 'boolean' },
     },
   });
   const versions = Number(values.versions ?? 1000);
@@ -103,23 +127,41 @@ export async function main(argv: string[]): Promise<void> {
   // commit-mode answer waits for its block's flush) and share the outbox's commits.
   const importConcurrency = Number(values['import-concurrency'] ?? 128);
   const only = new Set((values.only ?? 'open,list,import').split(','));
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; node ${values['in-process'] ? 'in this process' : 'in its own process'}; load ${load()}; ${await parallelism()}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; node ${values['in-process'] ? 'in this process' : 'in its own process'}; load ${load()}; ${await parallelism()}`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'hc-bench-charts-'));
   const spawned = values['in-process'] ? null : await spawnLedgerNode({ dataDir: join(dir, 'ledger') });
-  const node = spawned ?? (await startLedgerNode({ port: 0, dataDir: join(dir, 'ledger'), access: { kind: 'token', token: generateToken() } }));
+  const node =
+    spawned ??
+    (await startLedgerNode({
+      port: 0,
+      dataDir: join(dir, 'ledger'),
+      access: { kind: 'token', token: generateToken() },
+    }));
   // The embedded node's per-launch token, as the app sends it.
   const bearerTokenFor = () => node.token;
   const settle = () => settled(spawned?.child.pid);
   const crypto = nativeLedgerCrypto;
-  const client = new LedgerNodeClient({ nodeUrls: [node.url], postTimeoutMs: 60_000, readTimeoutMs: 60_000, bearerTokenFor });
+  const client = new LedgerNodeClient({
+    nodeUrls: [node.url],
+    postTimeoutMs: 60_000,
+    readTimeoutMs: 60_000,
+    bearerTokenFor,
+  });
   const services: ChartService[] = [];
   let sessions = 0;
   /** A fresh app session: new service, new memory, its verification workers started (as the app does at launch). */
   const session = async (label: string, cacheDir?: string) => {
     const s = await createChartService({
-      nodeUrls: [node.url], outboxDir: join(dir, `outbox-${label}-${sessions++}`), cards: noCards, liveStream: label === 'list',
-      listConcurrency: concurrency, client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor }, ...(cacheDir ? { cacheDir } : {}),
+      nodeUrls: [node.url],
+      outboxDir: join(dir, `outbox-${label}-${sessions++}`),
+      cards: noCards,
+      liveStream: label === 'list',
+      listConcurrency: concurrency,
+      client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor },
+      ...(cacheDir ? { cacheDir } : {}),
     });
     services.push(s);
     await s.warm();
@@ -142,7 +184,15 @@ export async function main(argv: string[]): Promise<void> {
       let head: Transaction = create;
       for (let seq = 2; seq <= versions; seq++) {
         chart.visits[0]!.notes = `Review ${seq}`;
-        const { tx } = await buildVersion(doctor, head, create.id, 'update', seq, payloadOf(chart, null, custodian, []), crypto);
+        const { tx } = await buildVersion(
+          doctor,
+          head,
+          create.id,
+          'update',
+          seq,
+          payloadOf(chart, null, custodian, []),
+          crypto,
+        );
         await client.post(tx);
         head = tx;
       }
@@ -156,7 +206,8 @@ export async function main(argv: string[]): Promise<void> {
         t = process.hrtime.bigint();
         const view = await s.get(doctor, create.id);
         cold.push(ms(t));
-        if (view.seq !== versions || view.summary.integrity !== 'verified') throw new Error('benchmark chart did not open cleanly');
+        if (view.seq !== versions || view.summary.integrity !== 'verified')
+          throw new Error('benchmark chart did not open cleanly');
         await end(s);
       }
       // Next sessions over the cache: the first one fills it (cold), the others find it.
@@ -165,12 +216,17 @@ export async function main(argv: string[]): Promise<void> {
         t = process.hrtime.bigint();
         const view = await s.get(doctor, create.id);
         if (i > 0) next.push(ms(t));
-        if (view.seq !== versions || view.summary.integrity !== 'verified') throw new Error('benchmark chart did not open cleanly');
+        if (view.seq !== versions || view.summary.integrity !== 'verified')
+          throw new Error('benchmark chart did not open cleanly');
         await end(s);
       }
       const runs = (xs: number[]) => xs.map((x) => fmt(x)).join(', ');
-      console.log(`open a chart with ${versions} versions, cold (fetch + verify all + decrypt 51 + diffs): median ${fmt(median(cold))} ms, best ${fmt(Math.min(...cold))} ms (target < 300 ms); runs ${runs(cold)}; load ${load()}`);
-      console.log(`  next session (verified cache on disk): median ${fmt(median(next))} ms, best ${fmt(Math.min(...next))} ms; runs ${runs(next)}`);
+      console.log(
+        `open a chart with ${versions} versions, cold (fetch + verify all + decrypt 51 + diffs): median ${fmt(median(cold))} ms, best ${fmt(Math.min(...cold))} ms (target < 300 ms); runs ${runs(cold)}; load ${load()}`,
+      );
+      console.log(
+        `  next session (verified cache on disk): median ${fmt(median(next))} ms, best ${fmt(Math.min(...next))} ms; runs ${runs(next)}`,
+      );
     }
 
     // 2. A doctor's `chartCount` charts: metadata search, then each chart fetched, verified and its head opened.
@@ -194,7 +250,12 @@ export async function main(argv: string[]): Promise<void> {
         const perChart = (cpuMs: number) => `${fmt((cpuMs * 1000) / chartCount)} µs`;
         return `${fmt(wall / 1000)} s (CPU a chart: app ${perChart(appMs)}${nodeMs === null ? '' : `, node ${perChart(nodeMs)}`})`;
       };
-      for (const [label, cache] of [['cold', undefined], ['cold, filling the cache', cacheDir], ['next session', cacheDir], ['next session again', cacheDir]] as const) {
+      for (const [label, cache] of [
+        ['cold', undefined],
+        ['cold, filling the cache', cacheDir],
+        ['next session', cacheDir],
+        ['next session again', cacheDir],
+      ] as const) {
         const s = await session('list', cache);
         for (let i = 0; i < 200 && !s.streamConnected(); i++) await new Promise((r) => setTimeout(r, 25));
         results[label] = await measure(s);
@@ -209,13 +270,21 @@ export async function main(argv: string[]): Promise<void> {
     if (only.has('import')) {
       await settle();
       const doctor = new SeedKeyHolder(randomBytes(32), nativeKeyHolderCrypto);
-      const bundles = Array.from({ length: imports }, (_, i) => JSON.parse(JSON.stringify(chartToFhir({ chartId: 'x', chart: sampleChart(`Imported ${i}`), versions: [] }))) as unknown);
+      const bundles = Array.from(
+        { length: imports },
+        (_, i) =>
+          JSON.parse(
+            JSON.stringify(chartToFhir({ chartId: 'x', chart: sampleChart(`Imported ${i}`), versions: [] })),
+          ) as unknown,
+      );
       const s = await session('import');
       const t = process.hrtime.bigint();
       const results = await mapLimit(imports, importConcurrency, (i) => s.importFhir(doctor, bundles[i]));
       const elapsed = ms(t);
       if (results.some((r) => r.status !== 'committed')) throw new Error('an import did not commit');
-      console.log(`FHIR bulk import: ${imports} charts in ${fmt(elapsed / 1000)} s = ${fmt(imports / (elapsed / 1000))} charts/s, ${importConcurrency} at a time (target ≥ 500/s); load ${load()}`);
+      console.log(
+        `FHIR bulk import: ${imports} charts in ${fmt(elapsed / 1000)} s = ${fmt(imports / (elapsed / 1000))} charts/s, ${importConcurrency} at a time (target ≥ 500/s); load ${load()}`,
+      );
     }
   } finally {
     for (const s of services) await s.close();

@@ -38,7 +38,12 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
     return value;
   };
-  return { count: get('count', 30_000), clients: get('clients', 128), rate: get('rate', 500), seconds: get('seconds', 10) };
+  return {
+    count: get('count', 30_000),
+    clients: get('clients', 128),
+    rate: get('rate', 500),
+    seconds: get('seconds', 10),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -49,7 +54,11 @@ function generate(count: number): string[] {
   const keys = Array.from({ length: 64 }, () => makeKey());
   const make = (i: number, pad: number) =>
     JSON.stringify(
-      createTx(keys[i % keys.length]!, { type: 'hc.chart/1', chart: `c${i}-${Math.random().toString(36).slice(2)}`, pad: 'x'.repeat(pad) }, { seq: 1, note: 'bench' }),
+      createTx(
+        keys[i % keys.length]!,
+        { type: 'hc.chart/1', chart: `c${i}-${Math.random().toString(36).slice(2)}`, pad: 'x'.repeat(pad) },
+        { seq: 1, note: 'bench' },
+      ),
     );
   const pad = Math.max(0, TARGET_TX_BYTES - make(0, 0).length);
   return Array.from({ length: count }, (_, i) => make(i, pad));
@@ -67,7 +76,11 @@ function rawVerifyRate(bodies: string[]): { perSecond: number; checked: number }
       // The texts are built outside the timed loop: only hashing and verifying are timed.
       messageBytes: Buffer.from(signingBase(tx)),
       digest: Buffer.from(inputDigest(tx, 0, nativeLedgerCrypto)),
-      key: createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]), format: 'der', type: 'spki' }),
+      key: createPublicKey({
+        key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]),
+        format: 'der',
+        type: 'spki',
+      }),
       signature,
     };
   });
@@ -123,7 +136,11 @@ function post(agent: Agent, url: URL, body: string, token: string): Promise<numb
       {
         method: 'POST',
         agent,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${token}` },
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          Authorization: `Bearer ${token}`,
+        },
       },
       (res) => {
         res.resume();
@@ -181,7 +198,10 @@ async function runLoad(command: LoadCommand): Promise<LoadResult> {
 
 function startLoadGenerator(command: LoadCommand): Promise<LoadResult> {
   const self = fileURLToPath(import.meta.url);
-  const child = fork(self, ['--as-load-generator'], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(self, ['--as-load-generator'], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (message: LoadResult) => {
       resolve(message);
@@ -208,12 +228,17 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export async function main(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`machine: ${cpus().length} cores, ${cpu}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} cores, ${cpu}, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 
   const rateCount = Math.ceil(options.rate * options.seconds);
   console.log(`generating ${fmt(options.count + rateCount)} signed CREATEs of ~${TARGET_TX_BYTES} bytes…`);
@@ -237,8 +262,24 @@ export async function main(argv: string[]): Promise<void> {
   let throughput: LoadResult;
   let fixed: LoadResult;
   try {
-    throughput = await startLoadGenerator({ kind: 'throughput', url: node.url, token: node.token, file: throughputFile, clients: options.clients, rate: 0, seconds: 120 });
-    fixed = await startLoadGenerator({ kind: 'fixed-rate', url: node.url, token: node.token, file: rateFile, clients: 256, rate: options.rate, seconds: options.seconds });
+    throughput = await startLoadGenerator({
+      kind: 'throughput',
+      url: node.url,
+      token: node.token,
+      file: throughputFile,
+      clients: options.clients,
+      rate: 0,
+      seconds: 120,
+    });
+    fixed = await startLoadGenerator({
+      kind: 'fixed-rate',
+      url: node.url,
+      token: node.token,
+      file: rateFile,
+      clients: 256,
+      rate: options.rate,
+      seconds: options.seconds,
+    });
   } finally {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -251,13 +292,26 @@ export async function main(argv: string[]): Promise<void> {
   const share = committedPerSecond / raw.perSecond;
   const rows: [string, string, string][] = [
     ['transactions', `${fmt(throughput.sent)} + ${fmt(fixed.sent)} posted, mean ${fmt(meanBytes)} bytes`, ''],
-    ['committed tx/s (sync mode)', `${fmt(committedPerSecond)} tx/s with ${options.clients} clients (${fmt(throughput.failed)} failed)`, `target ≥ 3,000: ${committedPerSecond >= 3000 ? 'met' : 'NOT met'}`],
+    [
+      'committed tx/s (sync mode)',
+      `${fmt(committedPerSecond)} tx/s with ${options.clients} clients (${fmt(throughput.failed)} failed)`,
+      `target ≥ 3,000: ${committedPerSecond >= 3000 ? 'met' : 'NOT met'}`,
+    ],
     ['  latency under full load', `p50 ${fmt(percentile(tLat, 50), 1)} ms, p99 ${fmt(percentile(tLat, 99), 1)} ms`, ''],
-    [`latency at ${fmt(options.rate)} tx/s offered`, `p50 ${fmt(percentile(fLat, 50), 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(fLat[fLat.length - 1] ?? NaN, 1)} ms (${fmt(fixed.accepted)} accepted, ${fmt(fixed.failed)} failed)`, `target p99 < 20 ms: ${p99 < 20 ? 'met' : 'NOT met'}`],
+    [
+      `latency at ${fmt(options.rate)} tx/s offered`,
+      `p50 ${fmt(percentile(fLat, 50), 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(fLat[fLat.length - 1] ?? NaN, 1)} ms (${fmt(fixed.accepted)} accepted, ${fmt(fixed.failed)} failed)`,
+      `target p99 < 20 ms: ${p99 < 20 ? 'met' : 'NOT met'}`,
+    ],
     ['raw SHA3 + Ed25519 verify, 1 core', `${fmt(raw.perSecond)} tx/s`, ''],
     ['full validation (core + node:crypto), 1 core', `${fmt(full)} tx/s`, ''],
     ['committed / raw limit', `${fmt(share * 100, 1)} %`, `target ≥ 50 %: ${share >= 0.5 ? 'met' : 'NOT met'}`],
   ];
-  for (const [name, value, verdict] of rows) console.log(`${name.padEnd(44)} ${value}${verdict ? `   [${verdict}]` : ''}`);
-  console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  for (const [name, value, verdict] of rows)
+    console.log(`${name.padEnd(44)} ${value}${verdict ? `   [${verdict}]` : ''}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 }

@@ -19,7 +19,12 @@ const cardV2: Derive = (scrypt, params) => deriveCardSeedV2(randomBytes(16), '48
 const cardV1: Derive = (scrypt, params) => deriveCardSeed(randomBytes(16), '480913', scrypt, params);
 
 /** Wall time and process CPU time (ms) of each run. CPU time is the attacker's cost and varies less with load. */
-async function timeScrypt(scrypt: ScryptFn, params: ScryptParams, runs: number, derive: Derive): Promise<{ wall: number[]; cpu: number[] }> {
+async function timeScrypt(
+  scrypt: ScryptFn,
+  params: ScryptParams,
+  runs: number,
+  derive: Derive,
+): Promise<{ wall: number[]; cpu: number[] }> {
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -60,13 +65,17 @@ export async function main(argv: string[]): Promise<void> {
   for (const [label, params, fn, derive] of rows) {
     const { wall, cpu } = await timeScrypt(fn, params, fn === nobleScrypt ? 1 : runs, derive);
     if (label.startsWith('access card PIN (')) cardCpuMs = cpu[0]!;
-    console.log(`${label.padEnd(44)} N=2^${Math.log2(params.N)} r=${params.r} p=${params.p} ${mib(params)} MiB  ` +
-      `wall ${median(wall).toFixed(0)} ms (min ${wall[0]!.toFixed(0)}, max ${wall.at(-1)!.toFixed(0)})  cpu ${median(cpu).toFixed(0)} ms (min ${cpu[0]!.toFixed(0)})`);
+    console.log(
+      `${label.padEnd(44)} N=2^${Math.log2(params.N)} r=${params.r} p=${params.p} ${mib(params)} MiB  ` +
+        `wall ${median(wall).toFixed(0)} ms (min ${wall[0]!.toFixed(0)}, max ${wall.at(-1)!.toFixed(0)})  cpu ${median(cpu).toFixed(0)} ms (min ${cpu[0]!.toFixed(0)})`,
+    );
   }
   const allPins = (cardCpuMs * 1e6) / 1000;
-  console.log(`\nOffline search of all 10^6 six-digit PINs for one card at the fastest measured CPU cost (${cardCpuMs.toFixed(0)} ms/guess), ` +
-    `one core: ${(allPins / 86400).toFixed(1)} days (${(allPins / 3600).toFixed(0)} h; expected half that). ` +
-    'Possible for a version 1 card; for a version 2 card only with the hospital card key as well (docs/SECURITY.md).');
+  console.log(
+    `\nOffline search of all 10^6 six-digit PINs for one card at the fastest measured CPU cost (${cardCpuMs.toFixed(0)} ms/guess), ` +
+      `one core: ${(allPins / 86400).toFixed(1)} days (${(allPins / 3600).toFixed(0)} h; expected half that). ` +
+      'Possible for a version 1 card; for a version 2 card only with the hospital card key as well (docs/SECURITY.md).',
+  );
 
   console.log('\nvault handle throughput (one core)');
   const holder = new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);

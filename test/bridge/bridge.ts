@@ -60,7 +60,10 @@ async function settingsIn(dir: string, values: PartialSettings): Promise<Setting
   return SettingsService.open({
     userStore: new UserSettingsStore(path.join(dir, 'settings.json'), quietLogger),
     // No managed policy on a test machine: point the Linux reader at a file that does not exist.
-    managedReader: new LinuxManagedSettingsReader({ path: path.join(dir, 'managed', 'managed-settings.json'), trustedUid: process.getuid?.() ?? 0 }),
+    managedReader: new LinuxManagedSettingsReader({
+      path: path.join(dir, 'managed', 'managed-settings.json'),
+      trustedUid: process.getuid?.() ?? 0,
+    }),
     logger: quietLogger,
   });
 }
@@ -102,7 +105,14 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<strin
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function serveVariant(variant: Variant, core: Core, token: string, rendererDir: string, client: string, control: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>) {
+function serveVariant(
+  variant: Variant,
+  core: Core,
+  token: string,
+  rendererDir: string,
+  client: string,
+  control: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>,
+) {
   const sseClients = new Set<http.ServerResponse>();
   core.events.attach((name, payload) => {
     const data = `data: ${JSON.stringify({ name, payload })}\n\n`;
@@ -115,28 +125,48 @@ function serveVariant(variant: Variant, core: Core, token: string, rendererDir: 
       if (req.headers.host !== origin.replace('http://', '')) return send(res, 421, { error: 'wrong host' });
       if (url.pathname.startsWith('/__bridge/')) {
         const given = req.headers['x-bridge-token'] ?? url.searchParams.get('token');
-        if (given !== token) return send(res, 403, { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Bad bridge token.' } });
+        if (given !== token)
+          return send(res, 403, { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Bad bridge token.' } });
         if (req.method === 'POST' && req.headers.origin !== undefined && req.headers.origin !== origin) {
-          return send(res, 403, { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Cross-origin call refused.' } });
+          return send(res, 403, {
+            ok: false,
+            error: { code: 'FORBIDDEN_SENDER', message: 'Cross-origin call refused.' },
+          });
         }
       }
       if (url.pathname === '/__bridge/client.js') {
-        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'Content-Security-Policy': bridgeCsp() });
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'content-type': 'text/javascript; charset=utf-8',
+          'Content-Security-Policy': bridgeCsp(),
+        });
         return res.end(client);
       }
       if (url.pathname.startsWith('/__bridge/ipc/') && req.method === 'POST') {
         const body = await readBody(req, 2_000_000);
-        if (body === null) return send(res, 413, { ok: false, error: { code: 'INVALID_REQUEST', message: 'Request too large.' } });
+        if (body === null)
+          return send(res, 413, { ok: false, error: { code: 'INVALID_REQUEST', message: 'Request too large.' } });
         let payload: unknown;
         try {
           payload = body === '' ? {} : JSON.parse(body);
         } catch {
-          return send(res, 200, { ok: false, error: { code: 'INVALID_REQUEST', message: 'The request body is not JSON.' } });
+          return send(res, 200, {
+            ok: false,
+            error: { code: 'INVALID_REQUEST', message: 'The request body is not JSON.' },
+          });
         }
-        return send(res, 200, await core.registry.dispatch(decodeURIComponent(url.pathname.slice('/__bridge/ipc/'.length)), payload));
+        return send(
+          res,
+          200,
+          await core.registry.dispatch(decodeURIComponent(url.pathname.slice('/__bridge/ipc/'.length)), payload),
+        );
       }
       if (url.pathname === '/__bridge/events') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         sseClients.add(res);
         req.on('close', () => sseClients.delete(res));
@@ -158,7 +188,11 @@ function serveVariant(variant: Variant, core: Core, token: string, rendererDir: 
           .replace(`content="${META_CONTENT_SECURITY_POLICY}"`, `content="${bridgeCsp(META_CONTENT_SECURITY_POLICY)}"`);
       }
       // The build's own headers (the kiosk's allow its page to ask for the camera), with the bridge's CSP.
-      res.writeHead(answer.status, { ...answer.headers, ...securityHeaders(variant), 'Content-Security-Policy': bridgeCsp() });
+      res.writeHead(answer.status, {
+        ...answer.headers,
+        ...securityHeaders(variant),
+        'Content-Security-Policy': bridgeCsp(),
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     })().catch((error: unknown) => {
       console.error(`[bridge:${variant}]`, error);
@@ -214,7 +248,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     await proxy?.stop();
     await node?.stop();
     for (const service of [keychainService, cardKeyService]) {
-      for (const { account } of await keytar.findCredentials(service).catch(() => [])) await keytar.deletePassword(service, account);
+      for (const { account } of await keytar.findCredentials(service).catch(() => []))
+        await keytar.deletePassword(service, account);
     }
     await rm(work, { recursive: true, force: true });
   };
@@ -239,7 +274,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     // The verification workers run from the build (`npm run build` made it with the renderer), as in the app.
     const builtWorker = path.join(root, 'out', 'main', 'verify-worker.js');
     const verifyWorkerEntry = existsSync(builtWorker) ? pathToFileURL(builtWorker) : undefined;
-    const common = { embeddedNodeUrl: proxy.url, embeddedNodeToken: node.token, appVersion: 'e2e', shell, nodeProbeIntervalMs: 2000, ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}) };
+    const common = {
+      embeddedNodeUrl: proxy.url,
+      embeddedNodeToken: node.token,
+      appVersion: 'e2e',
+      shell,
+      nodeProbeIntervalMs: 2000,
+      ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),
+    };
     cores.workstation = await createCore({
       ...common,
       variant: 'workstation',
@@ -274,7 +316,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     };
     const urls: Partial<Record<Variant, string>> = {};
     for (const variant of ['workstation', 'kiosk'] as const) {
-      const served = serveVariant(variant, cores[variant]!, token, rendererDir, await bundleClient(variant, token), control);
+      const served = serveVariant(
+        variant,
+        cores[variant]!,
+        token,
+        rendererDir,
+        await bundleClient(variant, token),
+        control,
+      );
       servers.push(served);
       const port = variant === 'workstation' ? (options.workstationPort ?? 0) : (options.kioskPort ?? 0);
       urls[variant] = await listen(served.server, port);

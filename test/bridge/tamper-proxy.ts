@@ -17,7 +17,10 @@ export interface TamperProxy {
 
 /** Changes the first character of every envelope `box` in a transaction JSON answer (keeps it valid base64/JSON). */
 export function flipEnvelopeBytes(body: string): string {
-  return body.replace(/("box"\s*:\s*")([A-Za-z0-9+/])/g, (_m, prefix: string, ch: string) => prefix + (ch === 'A' ? 'B' : 'A'));
+  return body.replace(
+    /("box"\s*:\s*")([A-Za-z0-9+/])/g,
+    (_m, prefix: string, ch: string) => prefix + (ch === 'A' ? 'B' : 'A'),
+  );
 }
 
 /**
@@ -66,7 +69,10 @@ export async function startTamperProxy(target: string | (() => string)): Promise
   server.on('upgrade', (req, socket, head) => {
     const upstream = node();
     const up = net.connect(Number(upstream.port), upstream.hostname, () => {
-      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)];
+      const lines = [
+        `${req.method} ${req.url} HTTP/${req.httpVersion}`,
+        ...Object.entries(req.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`),
+      ];
       up.write(lines.join('\r\n') + '\r\n\r\n');
       if (head.length) up.write(head);
       up.pipe(socket);

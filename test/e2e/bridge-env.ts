@@ -16,7 +16,9 @@ export async function setTampering(on: boolean): Promise<{ tampering: boolean; a
 
 /** The embedded node's own URL and bearer token (what the app's main process holds; no page gets it). */
 export async function ledgerNode(): Promise<{ nodeUrl: string; token: string }> {
-  const res = await fetch(new URL('/__bridge/control/ledger', WORKSTATION_URL), { headers: { 'x-bridge-token': TOKEN } });
+  const res = await fetch(new URL('/__bridge/control/ledger', WORKSTATION_URL), {
+    headers: { 'x-bridge-token': TOKEN },
+  });
   if (!res.ok) throw new Error(`bridge control answered ${res.status}`);
   return (await res.json()) as { nodeUrl: string; token: string };
 }

@@ -7,7 +7,12 @@ import { KIOSK_URL, WORKSTATION_URL, screenshot, setTampering } from './bridge-e
 
 test.describe.configure({ mode: 'serial' });
 
-const DOCTOR = { name: 'Dr Grace Hopper', specialty: 'General practice', licence: 'GMC-7654321', password: 'a long sentence for tests' };
+const DOCTOR = {
+  name: 'Dr Grace Hopper',
+  specialty: 'General practice',
+  licence: 'GMC-7654321',
+  password: 'a long sentence for tests',
+};
 const PATIENT = { name: 'Maria Lopez', birthDate: '1984-03-12', pin: '480913' };
 let page: Page;
 let cardCode = '';
@@ -21,7 +26,11 @@ test.beforeAll(async ({ browser }) => {
     if (/Content Security Policy|unsafe-eval/i.test(message.text())) cspViolations.push(message.text());
   });
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(
+        `Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`,
+      ),
+    );
   });
 });
 test.afterAll(async () => {
@@ -184,7 +193,9 @@ test.describe('the patient at the kiosk', () => {
     await kiosk.getByRole('textbox', { name: 'Access card code' }).fill(cardCode);
     await kiosk.getByRole('textbox', { name: 'PIN' }).fill(PATIENT.pin);
     await kiosk.getByRole('button', { name: /open/i }).click();
-    await expect(kiosk.getByRole('heading', { name: 'Your medical record', exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(kiosk.getByRole('heading', { name: 'Your medical record', exact: true })).toBeVisible({
+      timeout: 30_000,
+    });
     const tabs = kiosk.getByRole('tablist');
     for (const name of ['General information', 'Doctors', 'Illness', 'Medication', 'Visits']) {
       await expect(tabs.getByRole('tab', { name })).toBeVisible();
@@ -218,7 +229,9 @@ test('a tampered node answer is shown as tampering, never as data', async () => 
     // Opening a chart always re-fetches and re-verifies every version.
     await page.getByRole('button', { name: 'All patients' }).click();
     await page.getByRole('button', { name: PATIENT.name }).click();
-    await expect(page.getByRole('main')).toContainText(/Tampered: this chart failed verification/i, { timeout: 30_000 });
+    await expect(page.getByRole('main')).toContainText(/Tampered: this chart failed verification/i, {
+      timeout: 30_000,
+    });
     await expect(page.getByRole('main')).toContainText('InvalidHash');
     await expect(page.getByRole('tabpanel')).toHaveCount(0);
     await expect(page.getByRole('main')).not.toContainText('Metformin');

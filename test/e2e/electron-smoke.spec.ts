@@ -11,7 +11,10 @@ const found = findElectronBinary();
 const hasElectron = 'path' in found;
 
 test('the built app starts hardened on app:// and shows the first screen', async () => {
-  test.skip(!hasElectron, `Electron binary not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD): ${'missing' in found ? found.missing : ''}`);
+  test.skip(
+    !hasElectron,
+    `Electron binary not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD): ${'missing' in found ? found.missing : ''}`,
+  );
   if (!('path' in found)) return;
   const userData = await mkdtemp(path.join(tmpdir(), 'hc-electron-smoke-'));
   const app = await electron.launch({ executablePath: found.path, args: [root, `--user-data-dir=${userData}`] });

@@ -11,7 +11,12 @@ export interface FakeCameraOptions {
   frames?: number;
 }
 
-function fill(luma: Uint8Array, width: number, box: { left: number; top: number; w: number; h: number }, value: number): void {
+function fill(
+  luma: Uint8Array,
+  width: number,
+  box: { left: number; top: number; w: number; h: number },
+  value: number,
+): void {
   for (let y = box.top; y < box.top + box.h; y++) luma.fill(value, y * width + box.left, y * width + box.left + box.w);
 }
 
@@ -19,7 +24,10 @@ function fill(luma: Uint8Array, width: number, box: { left: number; top: number;
  * The luma plane of one frame: a grey scene with a white card held up, the QR code (quiet zone included) on its left
  * and dark bars for the printed text on its right. `text` null: the card's back, text only and no QR code.
  */
-export function qrLuma(text: string | null, { width = 640, height = 480, scale = 7 }: FakeCameraOptions = {}): Uint8Array {
+export function qrLuma(
+  text: string | null,
+  { width = 640, height = 480, scale = 7 }: FakeCameraOptions = {},
+): Uint8Array {
   // Same encoding options as src-main/vault/patient-card.ts, so the test reads what a printed card shows.
   const qr = text === null ? null : QRCode.create(text, { errorCorrectionLevel: 'M' });
   const size = qr?.modules.size ?? 25;
@@ -30,14 +38,25 @@ export function qrLuma(text: string | null, { width = 640, height = 480, scale =
   const top = Math.floor((height - side) / 2);
   const card = { w: Math.round(side * 1.6), h: Math.round(side * 1.05) };
   const cardTop = top - Math.floor((card.h - side) / 2);
-  if (left + card.w > width || cardTop < 0) throw new Error(`a ${size}-module QR at scale ${scale} does not fit ${width}x${height}`);
+  if (left + card.w > width || cardTop < 0)
+    throw new Error(`a ${size}-module QR at scale ${scale} does not fit ${width}x${height}`);
   const luma = new Uint8Array(width * height).fill(96);
   fill(luma, width, { left, top: cardTop, ...card }, 235);
   // Without a QR code the card shows its back: lines of text across its whole width.
   const textLeft = qr ? left + side : left + quiet * scale;
   const textWidth = left + card.w - quiet * scale - textLeft;
   for (let line = 0; line < (qr ? 4 : 6); line++) {
-    fill(luma, width, { left: textLeft, top: top + quiet * scale + line * 2 * scale * 2, w: Math.round(textWidth * (line === 0 ? 1 : 0.7)), h: scale * 2 }, 60);
+    fill(
+      luma,
+      width,
+      {
+        left: textLeft,
+        top: top + quiet * scale + line * 2 * scale * 2,
+        w: Math.round(textWidth * (line === 0 ? 1 : 0.7)),
+        h: scale * 2,
+      },
+      60,
+    );
   }
   if (!qr) return luma;
   for (let y = 0; y < side; y++) {

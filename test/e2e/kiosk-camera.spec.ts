@@ -13,7 +13,12 @@ import { writeQrVideo } from './fake-camera';
 
 test.describe.configure({ mode: 'serial' });
 
-const DOCTOR = { name: 'Dr Ada Camera', specialty: 'General practice', licenceNumber: 'GMC-CAM-0001', password: 'another long sentence for tests' };
+const DOCTOR = {
+  name: 'Dr Ada Camera',
+  specialty: 'General practice',
+  licenceNumber: 'GMC-CAM-0001',
+  password: 'another long sentence for tests',
+};
 const PATIENT = { name: 'Noor Haddad', pin: '583017' };
 let cardCode = '';
 let videos = '';
@@ -25,18 +30,21 @@ let videos = '';
  */
 async function createCard(page: Page): Promise<string> {
   await page.goto(WORKSTATION_URL);
-  return page.evaluate(async ({ doctor, chart, pin }) => {
-    const api = window.healthchain;
-    const session = await api.vault.session();
-    if (!session.ok) throw new Error(session.error.message);
-    if (!session.value.identity) {
-      const created = await api.vault.create(doctor);
-      if (!created.ok) throw new Error(created.error.message);
-    }
-    const made = await api.charts.create({ chart, pin });
-    if (!made.ok) throw new Error(made.error.message);
-    return made.value.card.code;
-  }, { doctor: DOCTOR, chart: sampleChart(PATIENT.name), pin: PATIENT.pin });
+  return page.evaluate(
+    async ({ doctor, chart, pin }) => {
+      const api = window.healthchain;
+      const session = await api.vault.session();
+      if (!session.ok) throw new Error(session.error.message);
+      if (!session.value.identity) {
+        const created = await api.vault.create(doctor);
+        if (!created.ok) throw new Error(created.error.message);
+      }
+      const made = await api.charts.create({ chart, pin });
+      if (!made.ok) throw new Error(made.error.message);
+      return made.value.card.code;
+    },
+    { doctor: DOCTOR, chart: sampleChart(PATIENT.name), pin: PATIENT.pin },
+  );
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -55,8 +63,14 @@ test.afterAll(async () => {
 });
 
 /** A Chromium of its own: the fake camera is chosen when the browser starts. */
-async function kioskWith(browser: Browser, launchOptions: LaunchOptions, cameraArgs: string[]): Promise<{ kiosk: Page; close: () => Promise<void> }> {
-  const own = await browser.browserType().launch({ ...launchOptions, args: [...(launchOptions.args ?? []), ...cameraArgs] });
+async function kioskWith(
+  browser: Browser,
+  launchOptions: LaunchOptions,
+  cameraArgs: string[],
+): Promise<{ kiosk: Page; close: () => Promise<void> }> {
+  const own = await browser
+    .browserType()
+    .launch({ ...launchOptions, args: [...(launchOptions.args ?? []), ...cameraArgs] });
   const kiosk = await own.newPage({ viewport: { width: 1280, height: 860 } });
   kiosk.on('pageerror', (error) => console.error('pageerror:', error.message));
   await kiosk.goto(KIOSK_URL);
@@ -66,11 +80,17 @@ async function kioskWith(browser: Browser, launchOptions: LaunchOptions, cameraA
 
 async function cameraPlaying(file: string, text: string | null): Promise<string[]> {
   await writeQrVideo(file, text);
-  return ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`];
+  return [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${file}`,
+  ];
 }
 
 async function openRecordAndSignOut(kiosk: Page): Promise<void> {
-  await expect(kiosk.getByRole('heading', { name: 'Your medical record', exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(kiosk.getByRole('heading', { name: 'Your medical record', exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(kiosk.getByRole('tabpanel')).toContainText(PATIENT.name);
   await kiosk.getByRole('button', { name: 'Sign out' }).click();
   await expect(kiosk.getByRole('heading', { name: 'See your medical record' })).toBeVisible();
@@ -92,7 +112,11 @@ test('a hand-held scanner types the QR code and Enter; the patient goes on with 
 });
 
 test('the patient signs in by showing the card to the camera', async ({ browser, launchOptions }) => {
-  const { kiosk, close } = await kioskWith(browser, launchOptions, await cameraPlaying(path.join(videos, 'card.y4m'), cardQrText(cardCode)));
+  const { kiosk, close } = await kioskWith(
+    browser,
+    launchOptions,
+    await cameraPlaying(path.join(videos, 'card.y4m'), cardQrText(cardCode)),
+  );
   try {
     await kiosk.getByRole('button', { name: 'Scan my card' }).click();
     const code = kiosk.getByRole('textbox', { name: 'Access card code' });
@@ -109,8 +133,15 @@ test('the patient signs in by showing the card to the camera', async ({ browser,
   }
 });
 
-test('the scanning screen: a live preview until a QR code shows; Cancel goes back to typing', async ({ browser, launchOptions }) => {
-  const { kiosk, close } = await kioskWith(browser, launchOptions, await cameraPlaying(path.join(videos, 'no-qr.y4m'), null));
+test('the scanning screen: a live preview until a QR code shows; Cancel goes back to typing', async ({
+  browser,
+  launchOptions,
+}) => {
+  const { kiosk, close } = await kioskWith(
+    browser,
+    launchOptions,
+    await cameraPlaying(path.join(videos, 'no-qr.y4m'), null),
+  );
   try {
     await kiosk.getByRole('button', { name: 'Scan my card' }).click();
     const scanner = kiosk.getByRole('region', { name: 'Scan your card' });
@@ -133,11 +164,18 @@ test('the scanning screen: a live preview until a QR code shows; Cancel goes bac
 
 test('a QR code that is not a card is named as such, and nothing is filled in', async ({ browser, launchOptions }) => {
   const ticket = 'https://parking.hospital.example/ticket/4711';
-  const { kiosk, close } = await kioskWith(browser, launchOptions, await cameraPlaying(path.join(videos, 'ticket.y4m'), ticket));
+  const { kiosk, close } = await kioskWith(
+    browser,
+    launchOptions,
+    await cameraPlaying(path.join(videos, 'ticket.y4m'), ticket),
+  );
   try {
     await kiosk.getByRole('button', { name: 'Scan my card' }).click();
     const scanner = kiosk.getByRole('region', { name: 'Scan your card' });
-    await expect(scanner.getByRole('alert')).toHaveText('This QR code is not a HealthChain access card. Show the QR code printed on your card.', { timeout: 20_000 });
+    await expect(scanner.getByRole('alert')).toHaveText(
+      'This QR code is not a HealthChain access card. Show the QR code printed on your card.',
+      { timeout: 20_000 },
+    );
     await expect(scanner.getByLabel('Camera preview')).toBeVisible();
     await scanner.getByRole('button', { name: 'Cancel' }).click();
     await expect(kiosk.getByRole('textbox', { name: 'Access card code' })).toHaveValue('');
@@ -146,9 +184,15 @@ test('a QR code that is not a card is named as such, and nothing is filled in', 
   }
 });
 
-test('camera refused: a clear message, and the typed code still signs the patient in', async ({ browser, launchOptions }) => {
+test('camera refused: a clear message, and the typed code still signs the patient in', async ({
+  browser,
+  launchOptions,
+}) => {
   // A camera exists, but nobody may use it (Chromium answers NotAllowedError, as Electron does when main refuses).
-  const { kiosk, close } = await kioskWith(browser, launchOptions, ['--use-fake-device-for-media-stream', '--deny-permission-prompts']);
+  const { kiosk, close } = await kioskWith(browser, launchOptions, [
+    '--use-fake-device-for-media-stream',
+    '--deny-permission-prompts',
+  ]);
   try {
     await kiosk.getByRole('button', { name: 'Scan my card' }).click();
     const alert = kiosk.getByRole('region', { name: 'Scan your card' }).getByRole('alert');

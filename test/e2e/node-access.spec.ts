@@ -33,11 +33,18 @@ function formableTx(label: string): SignedTx {
   return createTx(makeKey(), { attack: label }, { note: 'k=v' });
 }
 
-test('a page on another origin can neither write to, read from, nor stream from the embedded node', async ({ page }) => {
+test('a page on another origin can neither write to, read from, nor stream from the embedded node', async ({
+  page,
+}) => {
   const { nodeUrl, token } = await ledgerNode();
   const status = async (id: string) =>
     (await fetch(`${nodeUrl}/api/v1/transactions/${id}`, { headers: { Authorization: `Bearer ${token}` } })).status;
-  const txs = { blind: formableTx('blind'), json: formableTx('json'), textForm: formableTx('text-form'), urlForm: formableTx('url-form') };
+  const txs = {
+    blind: formableTx('blind'),
+    json: formableTx('json'),
+    textForm: formableTx('text-form'),
+    urlForm: formableTx('url-form'),
+  };
   for (const tx of Object.values(txs)) expect(await status(tx.id)).toBe(404);
 
   // Something the node has, for the read attempt.
@@ -65,12 +72,21 @@ test('a page on another origin can neither write to, read from, nor stream from 
         }
       };
       return {
-        blind: await attempt(() => fetch(post, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: blind })),
-        json: await attempt(() => fetch(post, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: json })),
+        blind: await attempt(() =>
+          fetch(post, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: blind }),
+        ),
+        json: await attempt(() =>
+          fetch(post, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: json }),
+        ),
         read: await attempt(() => fetch(read)),
       };
     },
-    { post, blind: JSON.stringify(txs.blind), json: JSON.stringify(txs.json), read: `${nodeUrl}/api/v1/transactions/${known.id}` },
+    {
+      post,
+      blind: JSON.stringify(txs.blind),
+      json: JSON.stringify(txs.json),
+      read: `${nodeUrl}/api/v1/transactions/${known.id}`,
+    },
   );
   expect(fetched.blind).toBe('opaque'); // what a page gets back either way; the node's store says what happened
   // Soft: each attempt is reported on its own if it ever gets through.

@@ -5,7 +5,9 @@ import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 export default class SkipReasonReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     if (result.status !== 'skipped') return;
-    const reasons = test.annotations.filter((a) => a.type === 'skip' || a.type === 'fixme').map((a) => a.description ?? '(no reason given)');
+    const reasons = test.annotations
+      .filter((a) => a.type === 'skip' || a.type === 'fixme')
+      .map((a) => a.description ?? '(no reason given)');
     console.log(`  skipped: ${test.title} — ${reasons.length ? reasons.join('; ') : '(no reason given)'}`);
   }
 

@@ -18,7 +18,9 @@ export class FakeEmitter {
 }
 
 /** A navigation-like event whose preventDefault is observable. */
-export function fakeEvent(extra: Record<string, unknown> = {}): { defaultPrevented: boolean; preventDefault(): void } & Record<string, unknown> {
+export function fakeEvent(
+  extra: Record<string, unknown> = {},
+): { defaultPrevented: boolean; preventDefault(): void } & Record<string, unknown> {
   const event = {
     ...extra,
     defaultPrevented: false,

@@ -3,7 +3,10 @@ import type { SettingsService } from '../../settings';
 import type { Handler } from '../registry';
 import type { StatusPort } from './context';
 
-export function commonHandlers(settings: SettingsService, status: StatusPort): {
+export function commonHandlers(
+  settings: SettingsService,
+  status: StatusPort,
+): {
   'settings.get': Handler<'settings.get'>;
   'app.status': Handler<'app.status'>;
   'app.activity': Handler<'app.activity'>;

@@ -19,7 +19,11 @@ export function kioskHandlers(ctx: KioskContext): HandlerMap<'kiosk'> {
       }
       patient.set({ holder, chartId: chart.chartId, patientName: chart.patientName });
       status.activity();
-      return { patientName: chart.patientName, chartId: chart.chartId, idleSeconds: settings.get().values.kioskIdleSeconds };
+      return {
+        patientName: chart.patientName,
+        chartId: chart.chartId,
+        idleSeconds: settings.get().values.kioskIdleSeconds,
+      };
     },
     'patient.getChart': async () => {
       const { holder, chartId } = patient.require();

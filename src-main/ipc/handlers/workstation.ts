@@ -12,7 +12,13 @@ import type { WorkstationContext } from './context';
 import { outboxItemOf, practitionerOf } from '../../records/contract-views';
 
 const identity = (i: IdentitySummary) => ({
-  id: i.id, name: i.name, specialty: i.specialty, licenceNumber: i.licenceNumber, signKey: i.signKey, boxKey: i.boxKey, createdAt: i.createdAt,
+  id: i.id,
+  name: i.name,
+  specialty: i.specialty,
+  licenceNumber: i.licenceNumber,
+  signKey: i.signKey,
+  boxKey: i.boxKey,
+  createdAt: i.createdAt,
 });
 
 const sameNode = (a: string, b: string) => {
@@ -23,7 +29,11 @@ const sameNode = (a: string, b: string) => {
   }
 };
 
-const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'healthchain';
+const safeFileName = (name: string) =>
+  name
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60) || 'healthchain';
 
 export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workstation'> {
   const { vault, charts, settings, session, shell, status } = ctx;
@@ -36,7 +46,12 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
   const doctor = async (signKey: string) => {
     const found = await charts.findPractitioner(signKey);
-    if (!found) throw new IpcFailure('PRACTITIONER_NOT_FOUND', 'This doctor is not in the practitioner directory of the ledger.', { signKey: 'not in the directory' });
+    if (!found)
+      throw new IpcFailure(
+        'PRACTITIONER_NOT_FOUND',
+        'This doctor is not in the practitioner directory of the ledger.',
+        { signKey: 'not in the directory' },
+      );
     return found;
   };
 
@@ -55,9 +70,11 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
       const { identity: created, holder } = await vault.create(req);
       signIn(created.id, holder);
       // Publishing goes through the outbox: with the node down it stays pending and is sent later.
-      await charts.publishPractitioner(holder, { name: created.name, specialty: created.specialty }).catch((error: unknown) => {
-        console.warn('[ipc] practitioner entry not published yet:', error instanceof Error ? error.message : error);
-      });
+      await charts
+        .publishPractitioner(holder, { name: created.name, specialty: created.specialty })
+        .catch((error: unknown) => {
+          console.warn('[ipc] practitioner entry not published yet:', error instanceof Error ? error.message : error);
+        });
       return { identity: identity(created) };
     },
     'vault.unlock': async (req) => {
@@ -77,7 +94,9 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
       // The name check comes first so a typo costs no password attempt; the password is then checked by unsealing.
       const named = await vault.get(req.id);
       if (req.confirmation.trim() !== named.name.trim()) {
-        throw new IpcFailure('CONFIRMATION_MISMATCH', `Type the identity's name, "${named.name}", to delete it.`, { confirmation: 'does not match the name' });
+        throw new IpcFailure('CONFIRMATION_MISMATCH', `Type the identity's name, "${named.name}", to delete it.`, {
+          confirmation: 'does not match the name',
+        });
       }
       const { token, identity: target } = await vault.requestDeletion(req.id, req.password);
       await vault.deleteIdentity(req.id, token);
@@ -94,7 +113,8 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
     'charts.list': async (req) => {
       const { holder } = session.require();
-      const pick = (all: Awaited<ReturnType<typeof charts.list>>) => (req.status === 'all' ? all : all.filter((c) => c.status === req.status));
+      const pick = (all: Awaited<ReturnType<typeof charts.list>>) =>
+        req.status === 'all' ? all : all.filter((c) => c.status === req.status);
       try {
         return { charts: pick(await charts.list(holder)) };
       } catch (error) {
@@ -102,7 +122,12 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
         if (!(error instanceof NodeUnreachableError)) throw error;
         const verified = await charts.list(holder, { from: 'verified-cache' });
         if (verified.length === 0) throw error;
-        return { charts: pick(verified), offline: { message: `${error.message}. These are the charts as last verified on this workstation (and what waits in the outbox); changes made elsewhere since then are not shown.` } };
+        return {
+          charts: pick(verified),
+          offline: {
+            message: `${error.message}. These are the charts as last verified on this workstation (and what waits in the outbox); changes made elsewhere since then are not shown.`,
+          },
+        };
       }
     },
     'charts.get': async (req) => {
@@ -148,7 +173,9 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     'charts.custody': async (req) => {
       const { holder } = session.require();
       const d = await doctor(req.signKey);
-      return written(await charts.transferCustody(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name }));
+      return written(
+        await charts.transferCustody(holder, req.chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name }),
+      );
     },
     'charts.history': async (req) => {
       const { holder } = session.require();
@@ -175,7 +202,12 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     'charts.exportFhir': async (req) => {
       const { holder } = session.require();
       const bundle = await charts.exportFhir(holder, req.chartId);
-      return { savedTo: await shell.saveFile(`chart-${req.chartId.slice(0, 12)}.fhir.json`, JSON.stringify(bundle, null, 2) + '\n') };
+      return {
+        savedTo: await shell.saveFile(
+          `chart-${req.chartId.slice(0, 12)}.fhir.json`,
+          JSON.stringify(bundle, null, 2) + '\n',
+        ),
+      };
     },
 
     'settings.set': async (req) => settings.setUser(req.patch),
@@ -183,7 +215,10 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
       // Where IT fixed the node list, the renderer has nothing to configure, so nothing else to probe.
       const view = settings.get();
       if (view.locked.includes('nodeUrls') && !view.values.nodeUrls.some((url) => sameNode(url, req.url))) {
-        throw new IpcFailure('URL_NOT_ALLOWED', 'Node URLs are set by your IT department on this computer; only those can be tested.');
+        throw new IpcFailure(
+          'URL_NOT_ALLOWED',
+          'Node URLs are set by your IT department on this computer; only those can be tested.',
+        );
       }
       return status.testNode(req.url);
     },
@@ -191,7 +226,10 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
     'app.openExternal': async (req) => {
       if (!isVettedTransactionUrl(req.url, status.linkableNodeUrls())) {
-        throw new IpcFailure('URL_NOT_ALLOWED', 'Only a transaction page on a ledger node set by your IT department (or the embedded node) can be opened in the browser.');
+        throw new IpcFailure(
+          'URL_NOT_ALLOWED',
+          'Only a transaction page on a ledger node set by your IT department (or the embedded node) can be opened in the browser.',
+        );
       }
       await shell.openExternal(req.url);
       return {};

@@ -68,7 +68,10 @@ describe('Committer', () => {
     const first = committer.submit(createTx(alice, { n: 'a' }, null), 'commit');
     await new Promise((resolve) => setImmediate(resolve));
     // The first block is being written now; these two queue behind it.
-    const later = [committer.submit(createTx(alice, { n: 'b' }, null), 'commit'), committer.submit(createTx(alice, { n: 'c' }, null), 'commit')];
+    const later = [
+      committer.submit(createTx(alice, { n: 'b' }, null), 'commit'),
+      committer.submit(createTx(alice, { n: 'c' }, null), 'commit'),
+    ];
     await Promise.all([first, ...later]);
     expect(blocks.map((b) => b.entries.length)).toEqual([1, 2]);
     expect(blocks.map((b) => b.height)).toEqual([1, 2]);

@@ -86,7 +86,10 @@ export class Committer {
       result = this.validate(body, this.ctx);
     } catch (error) {
       // The validator's contract is to return typed errors; a throw means input it did not foresee. Still 400.
-      return { kind: 'rejected', error: { type: 'ValidationError', message: error instanceof Error ? error.message : String(error) } };
+      return {
+        kind: 'rejected',
+        error: { type: 'ValidationError', message: error instanceof Error ? error.message : String(error) },
+      };
     }
     if (!result.ok) {
       // The id check runs first, so an error past it names an authentic id: if that id is pending, the
@@ -103,7 +106,8 @@ export class Committer {
     const pending: Pending = { entry: { tx, json: JSON.stringify(body) }, waiters: [] };
     this.pendingById.set(tx.id, pending);
     for (const input of tx.inputs) {
-      if (input.fulfills) this.pendingSpends.set(spendKey(input.fulfills.transaction_id, input.fulfills.output_index), tx.id);
+      if (input.fulfills)
+        this.pendingSpends.set(spendKey(input.fulfills.transaction_id, input.fulfills.output_index), tx.id);
     }
     this.queue.push(pending);
     this.scheduleFlush();
@@ -158,7 +162,8 @@ export class Committer {
     const announced = Promise.all([this.announced, written.durable]).then(
       () => {
         this.flushing.delete(announced);
-        for (const pending of batch) for (const waiter of pending.waiters) waiter({ kind: 'accepted', json: pending.entry.json });
+        for (const pending of batch)
+          for (const waiter of pending.waiters) waiter({ kind: 'accepted', json: pending.entry.json });
         this.onBlock(written.block);
       },
       (error: unknown) => {
@@ -174,7 +179,8 @@ export class Committer {
     const tx = pending.entry.tx;
     this.pendingById.delete(tx.id);
     for (const input of tx.inputs) {
-      if (input.fulfills) this.pendingSpends.delete(spendKey(input.fulfills.transaction_id, input.fulfills.output_index));
+      if (input.fulfills)
+        this.pendingSpends.delete(spendKey(input.fulfills.transaction_id, input.fulfills.output_index));
     }
   }
 

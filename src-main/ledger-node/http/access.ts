@@ -27,7 +27,9 @@ export function generateToken(): string {
 
 /** Why `token` cannot be used as a bearer token, or null. */
 export function tokenProblem(token: string): string | null {
-  return TOKEN.test(token) ? null : 'a token must be 32 to 512 characters from A-Z a-z 0-9 - . _ ~ + / (optionally ending in =)';
+  return TOKEN.test(token)
+    ? null
+    : 'a token must be 32 to 512 characters from A-Z a-z 0-9 - . _ ~ + / (optionally ending in =)';
 }
 
 /**
@@ -41,7 +43,8 @@ export function parseAllowedHost(entry: string): { name: string; port: number | 
   const port = withPort ? Number(withPort[2]) : null;
   if (!name.startsWith('[') && name.includes(':')) name = `[${name}]`; // a bare IPv6 address
   if (port !== null && port > 65535) return `"${entry}": port out of range`;
-  if (!HOST_NAME.test(name) && !IPV6.test(name)) return `"${entry}" is not a host name, an IP address or one of those with :port`;
+  if (!HOST_NAME.test(name) && !IPV6.test(name))
+    return `"${entry}" is not a host name, an IP address or one of those with :port`;
   return { name, port };
 }
 
@@ -70,7 +73,10 @@ export class AccessPolicy {
   // Compared as SHA-256 digests: equal length whatever the caller sent, so timingSafeEqual applies.
   private readonly tokenDigest: Buffer | null;
 
-  constructor(access: LedgerAccess, private readonly hosts: () => ReadonlySet<string>) {
+  constructor(
+    access: LedgerAccess,
+    private readonly hosts: () => ReadonlySet<string>,
+  ) {
     if (access.kind === 'token') {
       const problem = tokenProblem(access.token);
       if (problem) throw new Error(`ledger node: ${problem}`);
@@ -91,7 +97,8 @@ export class AccessPolicy {
     if (!this.hosts().has(host)) {
       return {
         status: 421,
-        message: `This node does not answer to the host name in the request. It answers to ${[...this.hosts()].join(', ')}; ` +
+        message:
+          `This node does not answer to the host name in the request. It answers to ${[...this.hosts()].join(', ')}; ` +
           'a node started with `npm run ledger` takes more names with --allow-host.',
       };
     }
@@ -103,7 +110,10 @@ export class AccessPolicy {
     const origin = req.headers.origin;
     if (origin === undefined) return null;
     if (origin.toLowerCase() === `http://${host}` || origin.toLowerCase() === `https://${host}`) return null;
-    return { status: 403, message: 'Requests from web pages are refused: this node serves applications, not browsers.' };
+    return {
+      status: 403,
+      message: 'Requests from web pages are refused: this node serves applications, not browsers.',
+    };
   }
 
   checkToken(req: IncomingMessage): AccessRefusal | null {
@@ -112,10 +122,18 @@ export class AccessPolicy {
     const challenge = { 'WWW-Authenticate': 'Bearer realm="HealthChain ledger node"' };
     const match = header === undefined ? null : /^Bearer +(\S+) *$/i.exec(header);
     if (!match) {
-      return { status: 401, message: 'This node needs "Authorization: Bearer <token>" (the token it was started with).', headers: challenge };
+      return {
+        status: 401,
+        message: 'This node needs "Authorization: Bearer <token>" (the token it was started with).',
+        headers: challenge,
+      };
     }
     if (!timingSafeEqual(digest(match[1] as string), this.tokenDigest)) {
-      return { status: 401, message: 'The bearer token is not this node\'s token.', headers: { ...challenge, 'WWW-Authenticate': `${challenge['WWW-Authenticate']}, error="invalid_token"` } };
+      return {
+        status: 401,
+        message: "The bearer token is not this node's token.",
+        headers: { ...challenge, 'WWW-Authenticate': `${challenge['WWW-Authenticate']}, error="invalid_token"` },
+      };
     }
     return null;
   }

@@ -5,7 +5,10 @@ describe('reqparse-compatible query arguments', () => {
   it('reports the first failing argument in declaration order, then unknown arguments on strict endpoints', () => {
     const specs = { a: { parse: validBool, required: true }, b: { parse: validLimit } };
     const q = (s: string) => new URLSearchParams(s);
-    expect(parseQueryArgs(q('b=x'), specs)).toMatchObject({ ok: false, reply: { status: 400, body: JSON.stringify({ message: { a: MISSING } }) } });
+    expect(parseQueryArgs(q('b=x'), specs)).toMatchObject({
+      ok: false,
+      reply: { status: 400, body: JSON.stringify({ message: { a: MISSING } }) },
+    });
     expect(parseQueryArgs(q('a=TRUE&b=2&a=false'), specs)).toEqual({ ok: true, args: { a: true, b: 2 } });
     expect(parseQueryArgs(q('a=true&z=1&y=2&z=3'), specs, { strict: true })).toMatchObject({
       ok: false,

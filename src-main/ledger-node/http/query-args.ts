@@ -41,7 +41,8 @@ export function parseQueryArgs<S extends Record<string, ArgSpec<unknown>>>(
   }
   if (options.strict) {
     const unknown = [...new Set(query.keys())].filter((name) => !(name in specs));
-    if (unknown.length > 0) return { ok: false, reply: jsonReply(400, { message: `Unknown arguments: ${unknown.join(', ')}` }) };
+    if (unknown.length > 0)
+      return { ok: false, reply: jsonReply(400, { message: `Unknown arguments: ${unknown.join(', ')}` }) };
   }
   return { ok: true, args: args as Parsed<S> };
 }

@@ -36,7 +36,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       if (!tooLarge) chunks.push(chunk);
     });
     req.on('end', () =>
-      settle(tooLarge ? { ok: false, reason: 'too-large', drained: true } : { ok: true, body: Buffer.concat(chunks, size) }),
+      settle(
+        tooLarge ? { ok: false, reason: 'too-large', drained: true } : { ok: true, body: Buffer.concat(chunks, size) },
+      ),
     );
     req.on('error', () => settle({ ok: false, reason: 'aborted', drained: false }));
     req.on('aborted', () => settle({ ok: false, reason: 'aborted', drained: false }));

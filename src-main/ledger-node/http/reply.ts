@@ -56,12 +56,18 @@ export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): v
 }
 
 /** A complete HTTP/1.1 error response for sockets the http parser gave up on or refused upgrades. */
-export function rawErrorResponse(status: number, message: string, headers: Readonly<Record<string, string>> = {}): string {
+export function rawErrorResponse(
+  status: number,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): string {
   const body = JSON.stringify({ message, status });
   return (
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n` +
     'Content-Type: application/json\r\n' +
-    Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
+    Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('') +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'Connection: close\r\n\r\n' +
     body

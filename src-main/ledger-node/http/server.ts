@@ -73,7 +73,12 @@ function resolveRoute(segments: string[], options: HttpServerOptions): Route | u
   return undefined;
 }
 
-async function handlePost(ctx: RouteContext, query: URLSearchParams, req: IncomingMessage, limit: number): Promise<Reply> {
+async function handlePost(
+  ctx: RouteContext,
+  query: URLSearchParams,
+  req: IncomingMessage,
+  limit: number,
+): Promise<Reply> {
   const wrongType = checkJsonContentType(req);
   if (wrongType) return refusalReply(wrongType);
   const read = await readBody(req, limit);
@@ -119,7 +124,14 @@ function servedWithoutToken(segments: readonly string[], method: string | undefi
   if (method !== 'GET' && method !== 'HEAD') return false;
   if (DISCOVERY.has(segments.join('/'))) return true;
   const [api, v1, collection, id, ...rest] = segments;
-  return api === 'api' && v1 === 'v1' && collection === 'transactions' && id !== undefined && TX_ID.test(id) && rest.length === 0;
+  return (
+    api === 'api' &&
+    v1 === 'v1' &&
+    collection === 'transactions' &&
+    id !== undefined &&
+    TX_ID.test(id) &&
+    rest.length === 0
+  );
 }
 
 async function dispatch(req: IncomingMessage, options: HttpServerOptions): Promise<Reply> {
@@ -168,7 +180,8 @@ export function createLedgerHttpServer(options: HttpServerOptions): Server {
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     // The stream is ledger data too: the same checks as a GET, with no discovery exemption.
     const host = options.access.checkHost(req);
-    const refusal = typeof host === 'string' ? (options.access.checkOrigin(req, host) ?? options.access.checkToken(req)) : host;
+    const refusal =
+      typeof host === 'string' ? (options.access.checkOrigin(req, host) ?? options.access.checkToken(req)) : host;
     if (refusal) {
       socket.end(rawErrorResponse(refusal.status, refusal.message, refusal.headers));
       return;

@@ -9,7 +9,10 @@ describe('ledger command line', () => {
   const defaults = { access: { kind: 'generate' }, allowedHosts: [] };
 
   it('defaults to 127.0.0.1:9984, the default data folder and a generated token', () => {
-    expect(parseCliArgs([], data, noEnv)).toEqual({ kind: 'run', options: { host: '127.0.0.1', port: 9984, dataDir: '/default/data', ...defaults } });
+    expect(parseCliArgs([], data, noEnv)).toEqual({
+      kind: 'run',
+      options: { host: '127.0.0.1', port: 9984, dataDir: '/default/data', ...defaults },
+    });
   });
 
   it('takes --flag value and --flag=value forms', () => {
@@ -36,14 +39,27 @@ describe('ledger command line', () => {
     expect(access([], { HC_LEDGER_TOKEN: token })).toEqual({ kind: 'token', token });
     expect(access([`--token=${token}`], { HC_LEDGER_TOKEN: 'E'.repeat(40) })).toEqual({ kind: 'token', token });
     expect(access(['--open'])).toEqual({ kind: 'open' });
-    expect(access(['--open', '--token', token])).toMatchObject({ kind: 'error', message: expect.stringMatching(/exclude each other/) });
+    expect(access(['--open', '--token', token])).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/exclude each other/),
+    });
     expect(access(['--open'], { HC_LEDGER_TOKEN: token })).toMatchObject({ kind: 'error' });
-    expect(access(['--token', 'short'])).toMatchObject({ kind: 'error', message: expect.stringMatching(/^bad token: /) });
+    expect(access(['--token', 'short'])).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/^bad token: /),
+    });
   });
 
   it('collects --allow-host names and refuses what is not a host name', () => {
-    const parsed = parseCliArgs(['--allow-host', 'ledger.clinic.lan', '--allow-host=10.0.0.5:9984', '--allow-host', 'fe80::1'], data, noEnv);
-    expect(parsed).toMatchObject({ kind: 'run', options: { allowedHosts: ['ledger.clinic.lan', '10.0.0.5:9984', 'fe80::1'] } });
+    const parsed = parseCliArgs(
+      ['--allow-host', 'ledger.clinic.lan', '--allow-host=10.0.0.5:9984', '--allow-host', 'fe80::1'],
+      data,
+      noEnv,
+    );
+    expect(parsed).toMatchObject({
+      kind: 'run',
+      options: { allowedHosts: ['ledger.clinic.lan', '10.0.0.5:9984', 'fe80::1'] },
+    });
     for (const bad of ['a b', 'evil.example/x', 'x:99999', 'a_b.lan']) {
       expect([bad, parseCliArgs(['--allow-host', bad], data, noEnv).kind]).toEqual([bad, 'error']);
     }
@@ -51,10 +67,14 @@ describe('ledger command line', () => {
 });
 
 describe('default data folder', () => {
-  it('follows each platform\'s convention', () => {
+  it("follows each platform's convention", () => {
     expect(defaultDataDir('linux', { XDG_DATA_HOME: '/xdg' }, '/home/u')).toBe('/xdg/HealthChain/ledger');
-    expect(defaultDataDir('linux', { XDG_DATA_HOME: 'relative' }, '/home/u')).toBe('/home/u/.local/share/HealthChain/ledger');
+    expect(defaultDataDir('linux', { XDG_DATA_HOME: 'relative' }, '/home/u')).toBe(
+      '/home/u/.local/share/HealthChain/ledger',
+    );
     expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/HealthChain/ledger');
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toMatch(/HealthChain[\\/]ledger$/);
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toMatch(
+      /HealthChain[\\/]ledger$/,
+    );
   });
 });

@@ -96,6 +96,10 @@ export function parseCliArgs(
     const problem = tokenProblem(token);
     if (problem) return { kind: 'error', message: `bad token: ${problem}` };
   }
-  const access: CliAccess = open ? { kind: 'open' } : token !== undefined ? { kind: 'token', token } : { kind: 'generate' };
+  const access: CliAccess = open
+    ? { kind: 'open' }
+    : token !== undefined
+      ? { kind: 'token', token }
+      : { kind: 'generate' };
   return { kind: 'run', options: { host, port, dataDir: dataDir ?? dataDirDefault(), access, allowedHosts } };
 }

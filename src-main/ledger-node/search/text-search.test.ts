@@ -20,22 +20,48 @@ describe('text search analysis', () => {
 
   it('splits plain ASCII text exactly as the general Unicode path does', () => {
     // A trailing non-ASCII delimiter (U+2014) sends the same text through the Unicode path.
-    const samples = ['A-b_c.d/e+f=g:h;i,j!k?l"m\'n(o)p[q]r{s}t<u>v@w#x$y%z^0&1*2~3`4|5\\6', 'Tab\there\nnew\u0000line\u007f', ' lead', ''];
+    const samples = [
+      'A-b_c.d/e+f=g:h;i,j!k?l"m\'n(o)p[q]r{s}t<u>v@w#x$y%z^0&1*2~3`4|5\\6',
+      'Tab\there\nnew\u0000line\u007f',
+      ' lead',
+      '',
+    ];
     for (const text of samples) {
-      for (const analyzer of ['english', 'raw'] as const) expect(termsOf(text, analyzer)).toEqual(termsOf(`${text}\u2014`, analyzer));
+      for (const analyzer of ['english', 'raw'] as const)
+        expect(termsOf(text, analyzer)).toEqual(termsOf(`${text}\u2014`, analyzer));
     }
   });
 
   it('stems every plain word as the stemmer does, including the words it leaves alone', () => {
     const words: string[] = [];
     const letters = 'abcdefghijklmnopqrstuvwxyz';
-    for (const a of letters) for (const b of 'aeiouy') for (const c of letters) words.push(`${a}${b}${c}`, `${c}${b}${a}${b}`, `st${a}${b}${c}`);
-    words.push('generously', 'caresses', 'ponies', 'sky', 'skies', 'news', 'dying', 'hopping', 'b', 'by', 'yo', 'ayo', 'yyyyy');
-    for (const word of words) if (!ENGLISH_STOP_WORDS.has(word)) expect(termsOf(word, 'english'), word).toEqual([stem(word)]);
+    for (const a of letters)
+      for (const b of 'aeiouy')
+        for (const c of letters) words.push(`${a}${b}${c}`, `${c}${b}${a}${b}`, `st${a}${b}${c}`);
+    words.push(
+      'generously',
+      'caresses',
+      'ponies',
+      'sky',
+      'skies',
+      'news',
+      'dying',
+      'hopping',
+      'b',
+      'by',
+      'yo',
+      'ayo',
+      'yyyyy',
+    );
+    for (const word of words)
+      if (!ENGLISH_STOP_WORDS.has(word)) expect(termsOf(word, 'english'), word).toEqual([stem(word)]);
   });
 
   it('indexes every string at any depth, honouring a language override', () => {
-    const terms = indexDocument({ id: 'abc', data: { list: ['Running'], nested: { language: 'none', text: 'running' }, n: 5 } });
+    const terms = indexDocument({
+      id: 'abc',
+      data: { list: ['Running'], nested: { language: 'none', text: 'running' }, n: 5 },
+    });
     expect([...terms.keys()].sort()).toEqual(['abc', 'none', 'run', 'running']);
   });
 

@@ -49,12 +49,15 @@ function stemLetters(word: string): string {
 
 const NON_ASCII = /[^\p{ASCII}]/u;
 // DELIMITERS restricted to ASCII, as a table: the fast path below must split exactly where the regex splits.
-const ASCII_DELIMITER = Uint8Array.from({ length: 128 }, (_, code) => (DELIMITERS.test(String.fromCharCode(code)) ? 1 : 0));
+const ASCII_DELIMITER = Uint8Array.from({ length: 128 }, (_, code) =>
+  DELIMITERS.test(String.fromCharCode(code)) ? 1 : 0,
+);
 const MAX_STEMMED_LENGTH = 40;
 
 function addTerm(terms: string[], word: string, analyzer: Analyzer, lettersOnly: boolean): void {
   if (analyzer === 'raw') terms.push(word);
-  else if (!ENGLISH_STOP_WORDS.has(word)) terms.push(lettersOnly && word.length <= MAX_STEMMED_LENGTH ? stemLetters(word) : word);
+  else if (!ENGLISH_STOP_WORDS.has(word))
+    terms.push(lettersOnly && word.length <= MAX_STEMMED_LENGTH ? stemLetters(word) : word);
 }
 
 // The same terms as the general path for pure-ASCII text, without its Unicode regular expressions: for ASCII,

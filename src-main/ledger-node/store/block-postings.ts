@@ -24,7 +24,10 @@ export function indexTerm(term: string): string {
  * The search document of a transaction (assets: CREATEs only, the caller's check), as indexed and as phrase
  * checks read it; its key order is the reference's, and sets the order in which its strings are analysed.
  */
-export function searchDocumentOf(kind: IndexKind, tx: TxShape): { data: unknown; id: string } | { id: string; metadata: unknown } {
+export function searchDocumentOf(
+  kind: IndexKind,
+  tx: TxShape,
+): { data: unknown; id: string } | { id: string; metadata: unknown } {
   return kind === 'assets' ? { data: tx.asset.data ?? null, id: tx.id } : { id: tx.id, metadata: tx.metadata ?? null };
 }
 

@@ -9,7 +9,12 @@ describe('ByteWriter', () => {
     writer.copy(source, 3, 10);
     writer.copy(source, 100, 900);
     writer.utf8(']');
-    const expected = Buffer.concat([Buffer.from('[é😀', 'utf8'), source.subarray(3, 10), source.subarray(100, 900), Buffer.from(']')]);
+    const expected = Buffer.concat([
+      Buffer.from('[é😀', 'utf8'),
+      source.subarray(3, 10),
+      source.subarray(100, 900),
+      Buffer.from(']'),
+    ]);
     expect(writer.written().equals(expected)).toBe(true);
     expect(Buffer.from(writer.take()).equals(expected)).toBe(true);
     expect(writer.length).toBe(0);

@@ -87,7 +87,9 @@ export class LedgerStore {
       format = this.meta.get('format');
     }
     if (format !== undefined && format !== STORE_FORMAT) {
-      throw new Error(`ledger data in ${dataDir} has format ${String(format)}; this node reads formats 1 and ${STORE_FORMAT}`);
+      throw new Error(
+        `ledger data in ${dataDir} has format ${String(format)}; this node reads formats 1 and ${STORE_FORMAT}`,
+      );
     }
     this.indexes.assets.load();
     this.indexes.metadata.load();
@@ -250,7 +252,9 @@ export class LedgerStore {
     await committed;
     this.height = Math.max(this.height, height);
     for (const [index, run] of runs) if (run) index.committed(run);
-    const durable = Promise.resolve(typeof ownFlush?.then === 'function' ? ownFlush : this.root.flushed).then(() => undefined);
+    const durable = Promise.resolve(typeof ownFlush?.then === 'function' ? ownFlush : this.root.flushed).then(
+      () => undefined,
+    );
     return { block: { height, entries }, durable };
   }
 

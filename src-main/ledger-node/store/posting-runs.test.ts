@@ -29,16 +29,21 @@ const TRICKY = ['a', 'ab', 'abc', 'b', 'é', 'z', '\uffff', '😀', 'x\ud800', '
 describe('search index runs', () => {
   it('finds every term of a multi-chunk run with its exact postings, and nothing for absent terms', () => {
     const byTerm = new Map<string, Posting[]>();
-    for (let i = 0; i < 3000; i++) byTerm.set(`t${(i * 7919) % 3000}x${'q'.repeat(i % 50)}`, [{ seq: i + 1, score: 0.5 + 1 / (i + 3) }]);
+    for (let i = 0; i < 3000; i++)
+      byTerm.set(`t${(i * 7919) % 3000}x${'q'.repeat(i % 50)}`, [{ seq: i + 1, score: 0.5 + 1 / (i + 3) }]);
     for (const [i, term] of TRICKY.entries()) byTerm.set(term, [{ seq: 5000 + i, score: i + 1 }]);
     // One term in every document: its entry exceeds a chunk and gets a chunk of its own.
-    byTerm.set('common', Array.from({ length: 2000 }, (_, i) => ({ seq: i + 1, score: i % 3 === 0 ? 1 : 2 / 3 })));
+    byTerm.set(
+      'common',
+      Array.from({ length: 2000 }, (_, i) => ({ seq: i + 1, score: i % 3 === 0 ? 1 : 2 / 3 })),
+    );
     const run = encodeRun(flat(byTerm));
 
     expect(run.chunks.length).toBeGreaterThan(10);
     expect(run.chunks.every((chunk) => chunk.length <= CHUNK_BYTES || decodeChunk(chunk).size === 1)).toBe(true);
     for (const [term, postings] of byTerm) expect(lookup(run, term)).toEqual(postings);
-    for (const absent of ['t', 'zz', 'x\udbff', '0', 'commo', 'commons', '\u0001']) expect(lookup(run, absent)).toEqual([]);
+    for (const absent of ['t', 'zz', 'x\udbff', '0', 'commo', 'commons', '\u0001'])
+      expect(lookup(run, absent)).toEqual([]);
   });
 
   it('keeps float weights exact and large seqs intact', () => {
@@ -59,11 +64,15 @@ describe('search index runs', () => {
         byTerm.set(`r${r}-${i}`, [{ seq, score: 1 }]);
         byTerm.set(`shared${i % 40}`, [...(byTerm.get(`shared${i % 40}`) ?? []), { seq, score: 0.75 }]);
       }
-      for (const [i, term] of TRICKY.entries()) if (i % 3 === r) byTerm.set(term, [{ seq: r * 10_000 + 9000 + i, score: 3 }]);
+      for (const [i, term] of TRICKY.entries())
+        if (i % 3 === r) byTerm.set(term, [{ seq: r * 10_000 + 9000 + i, score: 3 }]);
       return { byTerm, encoded: encodeRun(flat(byTerm)) };
     });
     const merger = new RunMerger(
-      runs.map(({ encoded }) => ({ chunkCount: encoded.chunks.length, readChunk: (n: number) => encoded.chunks[n] as Uint8Array })),
+      runs.map(({ encoded }) => ({
+        chunkCount: encoded.chunks.length,
+        readChunk: (n: number) => encoded.chunks[n] as Uint8Array,
+      })),
     );
     const chunks: Uint8Array[] = [];
     let steps = 0;
@@ -76,7 +85,8 @@ describe('search index runs', () => {
     expect(steps).toBeGreaterThan(10);
 
     const expected = new Map<string, Posting[]>();
-    for (const { byTerm } of runs) for (const [term, postings] of byTerm) expected.set(term, [...(expected.get(term) ?? []), ...postings]);
+    for (const { byTerm } of runs)
+      for (const [term, postings] of byTerm) expected.set(term, [...(expected.get(term) ?? []), ...postings]);
     expect(allPostings(merged)).toEqual(expected);
     for (const [term, postings] of expected) expect(lookup(merged, term)).toEqual(postings);
     expect(new Fences(merged.fences).count).toBe(merged.chunks.length);

@@ -85,7 +85,14 @@ export function readEntry(bytes: Uint8Array, at: number): number {
 }
 
 /** Byte order of a[aStart, aEnd) against b[bStart, bEnd) (as memcmp, a prefix first). */
-export function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
+export function compareBytes(
+  a: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  b: Uint8Array,
+  bStart: number,
+  bEnd: number,
+): number {
   const n = Math.min(aEnd - aStart, bEnd - bStart);
   for (let i = 0; i < n; i++) {
     const diff = (a[aStart + i] as number) - (b[bStart + i] as number);
@@ -164,7 +171,14 @@ const INDEX_SCALE = 2 ** 28;
 
 function sortedByBytes(bytes: Uint8Array, starts: Uint32Array, count: number): number[] {
   const compare = (a: number, b: number) =>
-    compareBytes(bytes, starts[a] as number, starts[a + 1] as number, bytes, starts[b] as number, starts[b + 1] as number);
+    compareBytes(
+      bytes,
+      starts[a] as number,
+      starts[a + 1] as number,
+      bytes,
+      starts[b] as number,
+      starts[b + 1] as number,
+    );
   if (count >= INDEX_SCALE) return Array.from({ length: count }, (_, i) => i).sort(compare);
   const keys = new Float64Array(count);
   for (let i = 0; i < count; i++) {
@@ -172,12 +186,13 @@ function sortedByBytes(bytes: Uint8Array, starts: Uint32Array, count: number): n
     const end = starts[i + 1] as number;
     // Base 257: 0 marks the end of a term shorter than the prefix, so it sorts before any longer one.
     let prefix = 0;
-    for (let k = 0; k < PREFIX_BYTES; k++) prefix = prefix * 257 + (start + k < end ? (bytes[start + k] as number) + 1 : 0);
+    for (let k = 0; k < PREFIX_BYTES; k++)
+      prefix = prefix * 257 + (start + k < end ? (bytes[start + k] as number) + 1 : 0);
     keys[i] = prefix * INDEX_SCALE + i;
   }
   keys.sort();
   const order = new Array<number>(count);
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     const prefix = Math.floor((keys[i] as number) / INDEX_SCALE);
     let j = i + 1;
     while (j < count && Math.floor((keys[j] as number) / INDEX_SCALE) === prefix) j++;
@@ -274,7 +289,10 @@ export class Fences {
  * Visits a chunk's entries in order: each term's byte range and its postings' byte range. The visitor returns false
  * to stop.
  */
-function forEachEntry(chunk: Uint8Array, visit: (termStart: number, termEnd: number, postingStart: number, postingEnd: number) => boolean): void {
+function forEachEntry(
+  chunk: Uint8Array,
+  visit: (termStart: number, termEnd: number, postingStart: number, postingEnd: number) => boolean,
+): void {
   let at = 0;
   while (at < chunk.length) {
     at = readEntry(chunk, at);
@@ -311,7 +329,7 @@ function decodePostings(bytes: Uint8Array, start: number, end: number, into: Pos
 /** The inverse of `termBytes` (TextDecoder would turn an encoded lone surrogate into U+FFFD). */
 function termText(bytes: Uint8Array, start: number, end: number): string {
   const units: number[] = [];
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const byte = bytes[i] as number;
     const size = byte < 0x80 ? 1 : byte < 0xe0 ? 2 : byte < 0xf0 ? 3 : 4;
     let code = size === 1 ? byte : byte & (0xff >> (size + 1));

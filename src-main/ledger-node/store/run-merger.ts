@@ -97,7 +97,8 @@ export class RunMerger {
         builder.copyEntry(min.bytes, min.entryStart, min.postingEnd, min.termStart, min.termEnd);
       } else {
         let postingBytes = 0;
-        for (let i = 0; i < sameCount; i++) postingBytes += (same[i] as EntryCursor).postingEnd - (same[i] as EntryCursor).postingStart;
+        for (let i = 0; i < sameCount; i++)
+          postingBytes += (same[i] as EntryCursor).postingEnd - (same[i] as EntryCursor).postingStart;
         builder.entry(min.bytes, min.termStart, min.termEnd, postingBytes);
         for (let i = 0; i < sameCount; i++) {
           const cursor = same[i] as EntryCursor;

@@ -18,7 +18,8 @@ function expectIndexesToMatch(store: LedgerStore, txs: readonly TxShape[], sampl
     for (const [term, postings] of expected[kind]) {
       if (i++ % sample === 0) expect(store.termPostings(kind, term), `${kind} ${term}`).toEqual(postings);
     }
-    for (const absent of ['nothing', 'runningx', '9hsr6s7wptxmtojgo6g']) expect(store.termPostings(kind, absent)).toEqual([]);
+    for (const absent of ['nothing', 'runningx', '9hsr6s7wptxmtojgo6g'])
+      expect(store.termPostings(kind, absent)).toEqual([]);
   }
 }
 
@@ -31,7 +32,9 @@ function expectNoStrayChunks(dir: string): void {
       const headers = root.openDB<{ chunks: number }, [number, number]>(`${kind}-runs`, {});
       for (const { key, value } of headers.getRange({})) runs.set(`${key[0]}:${key[1]}`, value.chunks);
       const seen = new Map<string, number>();
-      for (const key of root.openDB<Uint8Array, [number, number, number]>(`${kind}-chunks`, { encoding: 'binary' }).getKeys({})) {
+      for (const key of root
+        .openDB<Uint8Array, [number, number, number]>(`${kind}-chunks`, { encoding: 'binary' })
+        .getKeys({})) {
         const run = `${key[0]}:${key[1]}`;
         seen.set(run, (seen.get(run) ?? 0) + 1);
       }
@@ -57,53 +60,61 @@ describe('search index runs in the ledger store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers exactly while blocks arrive and runs merge, then merges them down to a few', { timeout: 60_000 }, async () => {
-    store = LedgerStore.open(dir);
-    const random = seeded(7);
-    const txs: TxShape[] = [];
-    for (let block = 0; block < 300; block++) {
-      const batch = Array.from({ length: 1 + Math.floor(random() * 6) }, () => syntheticTx(txs.length + 1, random));
-      await store.writeBlock(batch.map(entry));
-      txs.push(...batch);
-      // Merges run between blocks: every answer must be whole whatever state they are in.
-      if (block % 37 === 0) expectIndexesToMatch(store, txs, 7);
-    }
-    expectIndexesToMatch(store, txs, 3);
-    await store.settleIndexes();
-    const runs = store.indexRuns('metadata');
-    expect(runs.length).toBeLessThan(16);
-    expect(Math.max(...runs.map((run) => run.level))).toBeGreaterThanOrEqual(2);
-    // Runs tile the seq range in order.
-    runs.forEach((run, i) => expect(run.first).toBe(i === 0 ? 1 : (runs[i - 1]?.last ?? 0) + 1));
-    expect(runs.at(-1)?.last).toBe(txs.length);
-    expectIndexesToMatch(store, txs);
+  it(
+    'answers exactly while blocks arrive and runs merge, then merges them down to a few',
+    { timeout: 60_000 },
+    async () => {
+      store = LedgerStore.open(dir);
+      const random = seeded(7);
+      const txs: TxShape[] = [];
+      for (let block = 0; block < 300; block++) {
+        const batch = Array.from({ length: 1 + Math.floor(random() * 6) }, () => syntheticTx(txs.length + 1, random));
+        await store.writeBlock(batch.map(entry));
+        txs.push(...batch);
+        // Merges run between blocks: every answer must be whole whatever state they are in.
+        if (block % 37 === 0) expectIndexesToMatch(store, txs, 7);
+      }
+      expectIndexesToMatch(store, txs, 3);
+      await store.settleIndexes();
+      const runs = store.indexRuns('metadata');
+      expect(runs.length).toBeLessThan(16);
+      expect(Math.max(...runs.map((run) => run.level))).toBeGreaterThanOrEqual(2);
+      // Runs tile the seq range in order.
+      runs.forEach((run, i) => expect(run.first).toBe(i === 0 ? 1 : (runs[i - 1]?.last ?? 0) + 1));
+      expect(runs.at(-1)?.last).toBe(txs.length);
+      expectIndexesToMatch(store, txs);
 
-    await store.close();
-    store = LedgerStore.open(dir);
-    expectIndexesToMatch(store, txs, 5);
-  });
+      await store.close();
+      store = LedgerStore.open(dir);
+      expectIndexesToMatch(store, txs, 5);
+    },
+  );
 
-  it('abandons a merge under way when closed, leaving no trace, and resumes merging when reopened', { timeout: 60_000 }, async () => {
-    store = LedgerStore.open(dir);
-    const random = seeded(11);
-    const txs: TxShape[] = [];
-    // Large enough blocks that the merge of the eighth run takes several slices.
-    for (let block = 0; block < 8; block++) {
-      const batch = Array.from({ length: 600 }, () => syntheticTx(txs.length + 1, random));
-      await store.writeBlock(batch.map(entry));
-      txs.push(...batch);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    await store.close();
-    store = undefined;
-    expectNoStrayChunks(dir);
+  it(
+    'abandons a merge under way when closed, leaving no trace, and resumes merging when reopened',
+    { timeout: 60_000 },
+    async () => {
+      store = LedgerStore.open(dir);
+      const random = seeded(11);
+      const txs: TxShape[] = [];
+      // Large enough blocks that the merge of the eighth run takes several slices.
+      for (let block = 0; block < 8; block++) {
+        const batch = Array.from({ length: 600 }, () => syntheticTx(txs.length + 1, random));
+        await store.writeBlock(batch.map(entry));
+        txs.push(...batch);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      await store.close();
+      store = undefined;
+      expectNoStrayChunks(dir);
 
-    store = LedgerStore.open(dir);
-    expectIndexesToMatch(store, txs, 5);
-    await store.settleIndexes();
-    expect(store.indexRuns('metadata').map((run) => run.level)).toEqual([1]);
-    expectIndexesToMatch(store, txs, 5);
-  });
+      store = LedgerStore.open(dir);
+      expectIndexesToMatch(store, txs, 5);
+      await store.settleIndexes();
+      expect(store.indexRuns('metadata').map((run) => run.level)).toEqual([1]);
+      expectIndexesToMatch(store, txs, 5);
+    },
+  );
 
   it('removes the output of a merge the process died in, on open', async () => {
     store = LedgerStore.open(dir);

@@ -73,7 +73,10 @@ export class TermIndex {
       this.root.transactionSync(() => {
         for (const key of crashed) {
           const [, first, level] = key;
-          for (const chunk of this.chunksDb.getKeys({ start: [first, level, 0], end: [first, level, Number.MAX_SAFE_INTEGER] })) {
+          for (const chunk of this.chunksDb.getKeys({
+            start: [first, level, 0],
+            end: [first, level, Number.MAX_SAFE_INTEGER],
+          })) {
             this.chunksDb.removeSync(chunk);
           }
           this.mergesDb.removeSync(key);
@@ -82,7 +85,14 @@ export class TermIndex {
     }
     this.runs.length = 0;
     for (const { key, value } of this.runsDb.getRange({})) {
-      this.runs.push({ first: key[0], level: key[1], last: value.last, chunks: value.chunks, committed: true, merging: false });
+      this.runs.push({
+        first: key[0],
+        level: key[1],
+        last: value.last,
+        chunks: value.chunks,
+        committed: true,
+        merging: false,
+      });
     }
     this.scheduleMerges();
   }
@@ -100,7 +110,13 @@ export class TermIndex {
    * (the caller's transaction).
    * Returns the run, to be passed to `committed` once that transaction is.
    */
-  addRun(byTerm: ReadonlyMap<string, readonly number[]>, first: number, last: number, level: number, put: Put): RunInfo | undefined {
+  addRun(
+    byTerm: ReadonlyMap<string, readonly number[]>,
+    first: number,
+    last: number,
+    level: number,
+    put: Put,
+  ): RunInfo | undefined {
     if (this.failure) throw this.failure;
     if (byTerm.size === 0) return undefined;
     const { chunks, fences } = encodeRun(byTerm);
@@ -191,7 +207,9 @@ export class TermIndex {
     this.mergingLevels.add(level);
     const merge: Promise<void> = this.merge(level, inputs)
       .catch((error: unknown) => {
-        this.failure ??= new Error(`search index merge failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.failure ??= new Error(
+          `search index merge failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       })
       .finally(() => {
         this.mergingLevels.delete(level);
@@ -212,13 +230,14 @@ export class TermIndex {
         chunkCount: run.chunks,
         readChunk: (chunkNo: number) => {
           const chunk = this.chunksDb.getBinary([run.first, run.level, chunkNo]);
-          if (!chunk) throw new Error(`chunk ${chunkNo} of run ${runId(run.first, run.level)} (${this.kind}) is missing`);
+          if (!chunk)
+            throw new Error(`chunk ${chunkNo} of run ${runId(run.first, run.level)} (${this.kind}) is missing`);
           return chunk;
         },
       })),
     );
     let written = 0;
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       await nextTurn();
       if (this.closing) {
         await this.root.batch(() => {
@@ -244,7 +263,8 @@ export class TermIndex {
       void this.runsDb.put([first, outLevel], { last, chunks: total, fences });
       for (const run of inputs) {
         void this.runsDb.remove([run.first, run.level]);
-        for (let chunkNo = 0; chunkNo < run.chunks; chunkNo++) void this.chunksDb.remove([run.first, run.level, chunkNo]);
+        for (let chunkNo = 0; chunkNo < run.chunks; chunkNo++)
+          void this.chunksDb.remove([run.first, run.level, chunkNo]);
       }
       void this.mergesDb.remove(marker);
     });

@@ -19,8 +19,19 @@ export function syntheticTx(n: number, random: () => number): TxShape {
   return {
     id,
     operation: n % 5 === 4 ? 'TRANSFER' : 'CREATE',
-    asset: n % 5 === 4 ? { id: createHash('sha256').update(`tx ${n - 1}`).digest('hex') } : { data: { kind: words.join(' '), n } },
-    metadata: { box: `${token()}+${token()}/${token()}`, note: words.join('-'), nested: [{ language: 'none', text: 'Running' }] },
+    asset:
+      n % 5 === 4
+        ? {
+            id: createHash('sha256')
+              .update(`tx ${n - 1}`)
+              .digest('hex'),
+          }
+        : { data: { kind: words.join(' '), n } },
+    metadata: {
+      box: `${token()}+${token()}/${token()}`,
+      note: words.join('-'),
+      nested: [{ language: 'none', text: 'Running' }],
+    },
     inputs: [{ fulfills: null }],
     outputs: [],
   };

@@ -20,8 +20,15 @@ async function writeFormat1(dir: string, blocks: readonly (readonly TxShape[])[]
   const root = open({ path: dir, maxDbs: 16 });
   const db = (name: string, options = {}) => root.openDB<unknown, never>(name, options);
   const [txs, positions, spent, assetTxs, outputs, blockIds, assetTerms, metadataTerms, meta] = [
-    db('txs', { encoding: 'string' }), db('positions'), db('spent'), db('asset-txs'), db('outputs'), db('blocks'),
-    db('asset-terms'), db('metadata-terms'), db('meta'),
+    db('txs', { encoding: 'string' }),
+    db('positions'),
+    db('spent'),
+    db('asset-txs'),
+    db('outputs'),
+    db('blocks'),
+    db('asset-terms'),
+    db('metadata-terms'),
+    db('meta'),
   ];
   const put = (table: typeof txs, key: unknown, value: unknown) => void table.put(key as never, value);
   let seq = 0;
@@ -36,7 +43,8 @@ async function writeFormat1(dir: string, blocks: readonly (readonly TxShape[])[]
         put(txs, tx.id, JSON.stringify(tx));
         put(positions, tx.id, [height, seq]);
         put(assetTxs, [assetIdOf(tx), seq], tx.id);
-        for (const input of tx.inputs) if (input.fulfills) put(spent, [input.fulfills.transaction_id, input.fulfills.output_index], tx.id);
+        for (const input of tx.inputs)
+          if (input.fulfills) put(spent, [input.fulfills.transaction_id, input.fulfills.output_index], tx.id);
         tx.outputs.forEach((output, index) => {
           for (const owner of outputOwners(output)) put(outputs, [owner, seq, index], tx.id);
         });
@@ -46,7 +54,11 @@ async function writeFormat1(dir: string, blocks: readonly (readonly TxShape[])[]
         if (tx.operation === 'CREATE') index(assetTerms, { data: tx.asset.data ?? null, id: tx.id });
         index(metadataTerms, { id: tx.id, metadata: tx.metadata ?? null });
       }
-      put(blockIds, height, block.map((tx) => tx.id));
+      put(
+        blockIds,
+        height,
+        block.map((tx) => tx.id),
+      );
       put(meta, 'height', height);
       put(meta, 'seq', seq);
     });
@@ -61,7 +73,13 @@ function format1Postings(dir: string, kind: 'assets' | 'metadata', terms: readon
   const out = new Map<string, Posting[]>();
   for (const term of terms) {
     const t = format1Term(term);
-    out.set(term, [...db.getRange({ start: [t, 0], end: [t, MAX_SEQ] })].map(({ key, value }) => ({ seq: key[1], score: value[1] })));
+    out.set(
+      term,
+      [...db.getRange({ start: [t, 0], end: [t, MAX_SEQ] })].map(({ key, value }) => ({
+        seq: key[1],
+        score: value[1],
+      })),
+    );
   }
   void root.close();
   return out;
@@ -71,7 +89,8 @@ function blocksOf(count: number, seed: number): TxShape[][] {
   const random = seeded(seed);
   const blocks: TxShape[][] = [];
   let n = 0;
-  for (let b = 0; b < count; b++) blocks.push(Array.from({ length: 1 + Math.floor(random() * 8) }, () => syntheticTx(++n, random)));
+  for (let b = 0; b < count; b++)
+    blocks.push(Array.from({ length: 1 + Math.floor(random() * 8) }, () => syntheticTx(++n, random)));
   return blocks;
 }
 
@@ -101,7 +120,8 @@ describe('opening a format-1 data directory', () => {
 
     store = LedgerStore.open(dir);
     for (const kind of ['assets', 'metadata'] as const) {
-      for (const [term, postings] of before[kind]) expect(store.termPostings(kind, term), `${kind} ${term}`).toEqual(postings);
+      for (const [term, postings] of before[kind])
+        expect(store.termPostings(kind, term), `${kind} ${term}`).toEqual(postings);
       expect(before[kind]).toEqual(expected[kind]);
     }
     expect(store.latestHeight).toBe(blocks.length);
@@ -140,40 +160,48 @@ describe('opening a format-1 data directory', () => {
     expect(store.idAt(1)).toBe(txs[0]?.id);
     expect(store.idAt(9999)).toBeUndefined();
     expect(store.indexRuns('metadata')).toEqual([{ first: 1, level: 4, last: txs.length, chunks: expect.any(Number) }]);
-    for (const [term, postings] of expectedPostings(txs).metadata) expect(store.termPostings('metadata', term)).toEqual(postings);
+    for (const [term, postings] of expectedPostings(txs).metadata)
+      expect(store.termPostings('metadata', term)).toEqual(postings);
   });
 
-  it('stops at a block whose transaction is missing, keeping what it rebuilt, and continues from there', { timeout: 60_000 }, async () => {
-    const random = seeded(21);
-    let n = 0;
-    const blocks = Array.from({ length: 100 }, () => Array.from({ length: 50 }, () => syntheticTx(++n, random)));
-    const missing = blocks[89]?.[3] as TxShape;
-    await writeFormat1(dir, blocks);
-    const raw = () => open({ path: dir, maxDbs: 32 });
-    let root = raw();
-    await root.openDB('txs', { encoding: 'string' }).remove(missing.id);
-    await root.close();
+  it(
+    'stops at a block whose transaction is missing, keeping what it rebuilt, and continues from there',
+    { timeout: 60_000 },
+    async () => {
+      const random = seeded(21);
+      let n = 0;
+      const blocks = Array.from({ length: 100 }, () => Array.from({ length: 50 }, () => syntheticTx(++n, random)));
+      const missing = blocks[89]?.[3] as TxShape;
+      await writeFormat1(dir, blocks);
+      const raw = () => open({ path: dir, maxDbs: 32 });
+      let root = raw();
+      await root.openDB('txs', { encoding: 'string' }).remove(missing.id);
+      await root.close();
 
-    expect(() => LedgerStore.open(dir)).toThrow(`transaction ${missing.id} of block 90 is not stored`);
-    root = raw();
-    const meta = root.openDB('meta', {});
-    expect(meta.get('format')).toBe(1);
-    // The first group of 4,096 transactions ends with block 82, and is kept.
-    expect(meta.get('upgrade-height')).toBe(82);
-    await root.openDB('txs', { encoding: 'string' }).put(missing.id, JSON.stringify(missing));
-    // A mark in the rebuilt part, which a rebuild from scratch would clear.
-    await root.openDB('seq-ids', { encoding: 'string' }).put(99_999, 'kept');
-    await root.close();
+      expect(() => LedgerStore.open(dir)).toThrow(`transaction ${missing.id} of block 90 is not stored`);
+      root = raw();
+      const meta = root.openDB('meta', {});
+      expect(meta.get('format')).toBe(1);
+      // The first group of 4,096 transactions ends with block 82, and is kept.
+      expect(meta.get('upgrade-height')).toBe(82);
+      await root.openDB('txs', { encoding: 'string' }).put(missing.id, JSON.stringify(missing));
+      // A mark in the rebuilt part, which a rebuild from scratch would clear.
+      await root.openDB('seq-ids', { encoding: 'string' }).put(99_999, 'kept');
+      await root.close();
 
-    store = LedgerStore.open(dir);
-    expect(store.idAt(99_999)).toBe('kept');
-    const txs = blocks.flat();
-    expect(store.indexRuns('metadata').map(({ first, last }) => [first, last])).toEqual([[1, 4100], [4101, 5000]]);
-    const expected = expectedPostings(txs);
-    for (const kind of ['assets', 'metadata'] as const) {
-      for (const [term, postings] of expected[kind]) expect(store.termPostings(kind, term), term).toEqual(postings);
-    }
-  });
+      store = LedgerStore.open(dir);
+      expect(store.idAt(99_999)).toBe('kept');
+      const txs = blocks.flat();
+      expect(store.indexRuns('metadata').map(({ first, last }) => [first, last])).toEqual([
+        [1, 4100],
+        [4101, 5000],
+      ]);
+      const expected = expectedPostings(txs);
+      for (const kind of ['assets', 'metadata'] as const) {
+        for (const [term, postings] of expected[kind]) expect(store.termPostings(kind, term), term).toEqual(postings);
+      }
+    },
+  );
 
   it('refuses a directory of an unknown format instead of reading it wrongly', async () => {
     const root = open({ path: dir, maxDbs: 32 });

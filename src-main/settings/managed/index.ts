@@ -22,7 +22,10 @@ class NoManagedSettings implements ManagedSettingsSource {
   }
 }
 
-export function createManagedSettingsReader(appId: string, platform: NodeJS.Platform = process.platform): ManagedSettingsReader {
+export function createManagedSettingsReader(
+  appId: string,
+  platform: NodeJS.Platform = process.platform,
+): ManagedSettingsReader {
   switch (platform) {
     case 'win32':
       return new WindowsManagedSettingsReader();

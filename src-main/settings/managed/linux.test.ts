@@ -75,7 +75,9 @@ describe('LinuxManagedSettingsReader', () => {
     it(`rejects a file writable by group or others (mode ${mode.toString(8)})`, async () => {
       await writePolicy(JSON.stringify(GOOD), mode);
       const result = await reader().read();
-      expect(result.status === 'rejected' && result.reason).toMatch(new RegExp(`writable by group or others \\(mode 0${mode.toString(8)}\\)`));
+      expect(result.status === 'rejected' && result.reason).toMatch(
+        new RegExp(`writable by group or others \\(mode 0${mode.toString(8)}\\)`),
+      );
     });
   }
 
@@ -112,7 +114,9 @@ describe('LinuxManagedSettingsReader', () => {
     await writePolicy(JSON.stringify({ nodeUrls: ['ftp://node.example'] }));
     expect(((await reader().read()) as { reason: string }).reason).toMatch(/nodeUrls\.0: must be an http\(s\) URL/);
     await writePolicy(JSON.stringify({ trustedPractitionerKeys: ['not-a-key'] }));
-    expect(((await reader().read()) as { reason: string }).reason).toMatch(/trustedPractitionerKeys\.0: must be a base58/);
+    expect(((await reader().read()) as { reason: string }).reason).toMatch(
+      /trustedPractitionerKeys\.0: must be a base58/,
+    );
     await writePolicy(JSON.stringify([1, 2]));
     expect(((await reader().read()) as { reason: string }).reason).toMatch(/expected a JSON object/);
   });
@@ -122,15 +126,16 @@ describe('LinuxManagedSettingsSource.watch', () => {
   it('reports a policy file written, changed or removed, and nothing after it stops', async () => {
     const source = new LinuxManagedSettingsSource({ path: file, trustedUid: uid });
     let changes = 0;
-    const changed = () => new Promise<void>((resolve) => {
-      const seen = changes;
-      const poll = setInterval(() => {
-        if (changes > seen) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
+    const changed = () =>
+      new Promise<void>((resolve) => {
+        const seen = changes;
+        const poll = setInterval(() => {
+          if (changes > seen) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 20);
+      });
     const stop = source.watch(() => changes++);
     try {
       let next = changed();
@@ -153,7 +158,10 @@ describe('LinuxManagedSettingsSource.watch', () => {
   });
 
   it('does not fail when the policy directory does not exist', () => {
-    const stop = new LinuxManagedSettingsSource({ path: path.join(dir, 'missing', 'managed-settings.json'), trustedUid: uid }).watch(() => {});
+    const stop = new LinuxManagedSettingsSource({
+      path: path.join(dir, 'missing', 'managed-settings.json'),
+      trustedUid: uid,
+    }).watch(() => {});
     stop();
   });
 });

@@ -29,9 +29,17 @@ export class LinuxManagedSettingsSource implements ManagedSettingsSource {
     if (file.status === 'absent') return [{ location, status: 'absent' }];
     if (file.status === 'rejected') return [{ location, status: 'unreadable', reason: file.reason }];
     try {
-      return [{ location, status: 'present', values: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.bytes)) }];
+      return [
+        {
+          location,
+          status: 'present',
+          values: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.bytes)),
+        },
+      ];
     } catch (error) {
-      return [{ location, status: 'unreadable', reason: `${this.path} is not valid UTF-8 JSON: ${(error as Error).message}` }];
+      return [
+        { location, status: 'unreadable', reason: `${this.path} is not valid UTF-8 JSON: ${(error as Error).message}` },
+      ];
     }
   }
 

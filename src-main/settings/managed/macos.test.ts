@@ -31,7 +31,11 @@ describe('settingsFromPlistJson', () => {
   it('reads plutil JSON and ignores profile bookkeeping keys', async () => {
     expect(settingsFromPlistJson(await fixture('plutil-machine.json'))).toEqual({
       ok: true,
-      values: { allowUserNodeUrls: false, autoLockMinutes: 5, nodeUrls: ['https://node1.hospital.example:9984', 'https://node2.hospital.example:9984'] },
+      values: {
+        allowUserNodeUrls: false,
+        autoLockMinutes: 5,
+        nodeUrls: ['https://node1.hospital.example:9984', 'https://node2.hospital.example:9984'],
+      },
     });
   });
 
@@ -48,14 +52,29 @@ describe('MacManagedSettingsReader', () => {
     await mkdir(path.join(dir, 'alice'), { mode: 0o755 });
     await writeFile(path.join(dir, 'alice', `${APP_ID}.plist`), 'user-plist');
     const reader = new MacManagedSettingsReader({
-      appId: APP_ID, userName: 'alice', dir, trustedUid: uid,
-      toJson: recordedPlutil({ 'machine-plist': await fixture('plutil-machine.json'), 'user-plist': '{"autoLockMinutes":30,"kioskIdleSeconds":45}' }),
+      appId: APP_ID,
+      userName: 'alice',
+      dir,
+      trustedUid: uid,
+      toJson: recordedPlutil({
+        'machine-plist': await fixture('plutil-machine.json'),
+        'user-plist': '{"autoLockMinutes":30,"kioskIdleSeconds":45}',
+      }),
     });
-    expect(await reader.read()).toMatchObject({ status: 'ok', values: { autoLockMinutes: 5, kioskIdleSeconds: 45, allowUserNodeUrls: false } });
+    expect(await reader.read()).toMatchObject({
+      status: 'ok',
+      values: { autoLockMinutes: 5, kioskIdleSeconds: 45, allowUserNodeUrls: false },
+    });
   });
 
   it('is absent without profiles', async () => {
-    const reader = new MacManagedSettingsReader({ appId: APP_ID, userName: 'alice', dir, trustedUid: uid, toJson: recordedPlutil({}) });
+    const reader = new MacManagedSettingsReader({
+      appId: APP_ID,
+      userName: 'alice',
+      dir,
+      trustedUid: uid,
+      toJson: recordedPlutil({}),
+    });
     expect(await reader.read()).toMatchObject({ status: 'absent' });
   });
 
@@ -63,16 +82,34 @@ describe('MacManagedSettingsReader', () => {
     const file = path.join(dir, `${APP_ID}.plist`);
     await writeFile(file, 'garbage');
     await chmod(file, 0o644);
-    const reader = new MacManagedSettingsReader({ appId: APP_ID, userName: 'alice', dir, trustedUid: uid, toJson: recordedPlutil({}) });
-    expect(await reader.read()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/not a readable property list: Property List error/) });
+    const reader = new MacManagedSettingsReader({
+      appId: APP_ID,
+      userName: 'alice',
+      dir,
+      trustedUid: uid,
+      toJson: recordedPlutil({}),
+    });
+    expect(await reader.read()).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/not a readable property list: Property List error/),
+    });
     await chmod(file, 0o666);
-    expect(await reader.read()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/writable by group or others/) });
+    expect(await reader.read()).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/writable by group or others/),
+    });
   });
 });
 
 describe('MacManagedSettingsSource.watch', () => {
   it('reports a machine profile arriving, even while the user profile folder does not exist', async () => {
-    const source = new MacManagedSettingsSource({ appId: APP_ID, userName: 'alice', dir, trustedUid: uid, toJson: recordedPlutil({}) });
+    const source = new MacManagedSettingsSource({
+      appId: APP_ID,
+      userName: 'alice',
+      dir,
+      trustedUid: uid,
+      toJson: recordedPlutil({}),
+    });
     const seen = new Promise<void>((resolve) => {
       const stop = source.watch(() => {
         stop();
@@ -80,6 +117,9 @@ describe('MacManagedSettingsSource.watch', () => {
       });
     });
     await writeFile(path.join(dir, `${APP_ID}.plist`), 'machine-plist');
-    await Promise.race([seen, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 3 s')), 3000))]);
+    await Promise.race([
+      seen,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change seen within 3 s')), 3000)),
+    ]);
   });
 });

@@ -15,10 +15,15 @@ export type PlistToJson = (plist: Buffer) => Promise<string>;
 
 export const plutilToJson: PlistToJson = (plist) =>
   new Promise((resolve, reject) => {
-    const child = execFile('/usr/bin/plutil', ['-convert', 'json', '-o', '-', '-'], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(String(stderr).trim() || error.message));
-      else resolve(String(stdout));
-    });
+    const child = execFile(
+      '/usr/bin/plutil',
+      ['-convert', 'json', '-o', '-', '-'],
+      { timeout: 10_000, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(String(stderr).trim() || error.message));
+        else resolve(String(stdout));
+      },
+    );
     child.stdin?.end(plist);
   });
 
@@ -26,15 +31,21 @@ export const plutilToJson: PlistToJson = (plist) =>
 const PROFILE_BOOKKEEPING = /^(Payload[A-Za-z]*|PayloadContent|forced|mcx_.*)$/;
 
 /** The app's own keys from the JSON plutil produced for a managed-preferences plist, not yet checked. */
-function valuesFromPlistJson(json: string): { ok: true; values: Record<string, unknown> } | { ok: false; reason: string } {
+function valuesFromPlistJson(
+  json: string,
+): { ok: true; values: Record<string, unknown> } | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (error) {
     return { ok: false, reason: `plutil produced invalid JSON: ${(error as Error).message}` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'expected a dictionary at the top level' };
-  return { ok: true, values: Object.fromEntries(Object.entries(value).filter(([key]) => !PROFILE_BOOKKEEPING.test(key))) };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'expected a dictionary at the top level' };
+  return {
+    ok: true,
+    values: Object.fromEntries(Object.entries(value).filter(([key]) => !PROFILE_BOOKKEEPING.test(key))),
+  };
 }
 
 /** Validates the JSON that plutil produced from a managed-preferences plist. */
@@ -76,10 +87,16 @@ export class MacManagedSettingsSource implements ManagedSettingsSource {
     try {
       json = await this.toJson(read.bytes);
     } catch (error) {
-      return { location, status: 'unreadable', reason: `${location} is not a readable property list: ${(error as Error).message}` };
+      return {
+        location,
+        status: 'unreadable',
+        reason: `${location} is not a readable property list: ${(error as Error).message}`,
+      };
     }
     const raw = valuesFromPlistJson(json);
-    return raw.ok ? { location, status: 'present', values: raw.values } : { location, status: 'unreadable', reason: `${location}: ${raw.reason}` };
+    return raw.ok
+      ? { location, status: 'present', values: raw.values }
+      : { location, status: 'unreadable', reason: `${location}: ${raw.reason}` };
   }
 
   /** The user's profile, then the machine's (which wins). */

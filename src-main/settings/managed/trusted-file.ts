@@ -7,9 +7,7 @@ import path from 'node:path';
 export const MAX_POLICY_BYTES = 1024 * 1024;
 
 export type TrustedFileResult =
-  | { status: 'absent' }
-  | { status: 'ok'; bytes: Buffer }
-  | { status: 'rejected'; reason: string };
+  { status: 'absent' } | { status: 'ok'; bytes: Buffer } | { status: 'rejected'; reason: string };
 
 export interface TrustOptions {
   /** The uid that must own the file and its directory; root (0) in production. */
@@ -21,13 +19,16 @@ function describeMode(mode: number): string {
 }
 
 function untrusted(stats: Stats, what: string, trustedUid: number): string | null {
-  if (stats.uid !== trustedUid) return `${what} is owned by uid ${stats.uid}, not ${trustedUid === 0 ? 'root' : `uid ${trustedUid}`}`;
+  if (stats.uid !== trustedUid)
+    return `${what} is owned by uid ${stats.uid}, not ${trustedUid === 0 ? 'root' : `uid ${trustedUid}`}`;
   if ((stats.mode & 0o022) !== 0) return `${what} is writable by group or others (mode ${describeMode(stats.mode)})`;
   return null;
 }
 
 function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
 }
 
 export async function readTrustedFile(filePath: string, { trustedUid }: TrustOptions): Promise<TrustedFileResult> {
@@ -38,7 +39,8 @@ export async function readTrustedFile(filePath: string, { trustedUid }: TrustOpt
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return { status: 'absent' };
     return { status: 'rejected', reason: `cannot inspect ${filePath}: ${(error as Error).message}` };
   }
-  if (linkStats.isSymbolicLink()) return { status: 'rejected', reason: `${filePath} is a symbolic link; only a regular file is accepted` };
+  if (linkStats.isSymbolicLink())
+    return { status: 'rejected', reason: `${filePath} is a symbolic link; only a regular file is accepted` };
   if (!linkStats.isFile()) return { status: 'rejected', reason: `${filePath} is not a regular file` };
   const fileProblem = untrusted(linkStats, filePath, trustedUid);
   if (fileProblem) return { status: 'rejected', reason: fileProblem };
@@ -50,7 +52,8 @@ export async function readTrustedFile(filePath: string, { trustedUid }: TrustOpt
   } catch (error) {
     return { status: 'rejected', reason: `cannot inspect ${dir}: ${(error as Error).message}` };
   }
-  if (linkStats.size > MAX_POLICY_BYTES) return { status: 'rejected', reason: `${filePath} is larger than ${MAX_POLICY_BYTES} bytes` };
+  if (linkStats.size > MAX_POLICY_BYTES)
+    return { status: 'rejected', reason: `${filePath} is larger than ${MAX_POLICY_BYTES} bytes` };
 
   // Open without following links and re-check the opened file is the one inspected, so a swap between lstat and
   // open cannot smuggle another file in.

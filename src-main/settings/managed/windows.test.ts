@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WINDOWS_POLICY_KEYS, WindowsManagedSettingsReader, parseRegQuery, regExePath, settingsFromRegistry, systemDirectoryFromModules } from './windows';
+import {
+  WINDOWS_POLICY_KEYS,
+  WindowsManagedSettingsReader,
+  parseRegQuery,
+  regExePath,
+  settingsFromRegistry,
+  systemDirectoryFromModules,
+} from './windows';
 import type { CommandResult, RegRunner } from './windows';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
@@ -23,14 +30,20 @@ describe('parseRegQuery', () => {
     const parsed = parseRegQuery(fixture('reg-query-hklm.txt'));
     expect(parsed.keyPath).toBe('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\HealthChain');
     expect(parsed.values).toEqual([
-      { name: 'nodeUrls', type: 'REG_MULTI_SZ', data: 'https://node1.hospital.example:9984\\0https://node2.hospital.example:9984' },
+      {
+        name: 'nodeUrls',
+        type: 'REG_MULTI_SZ',
+        data: 'https://node1.hospital.example:9984\\0https://node2.hospital.example:9984',
+      },
       { name: 'AutoLockMinutes', type: 'REG_DWORD', data: '0x5' },
       { name: 'allowUserNodeUrls', type: 'REG_DWORD', data: '0x0' },
     ]);
   });
 
   it('keeps value names with spaces and empty data', () => {
-    const parsed = parseRegQuery('\r\nHKEY_CURRENT_USER\\X\r\n    some name    REG_SZ    \r\n    (Default)    REG_SZ    x y\r\n');
+    const parsed = parseRegQuery(
+      '\r\nHKEY_CURRENT_USER\\X\r\n    some name    REG_SZ    \r\n    (Default)    REG_SZ    x y\r\n',
+    );
     expect(parsed.values).toEqual([
       { name: 'some name', type: 'REG_SZ', data: '' },
       { name: '(Default)', type: 'REG_SZ', data: 'x y' },
@@ -42,7 +55,11 @@ describe('settingsFromRegistry', () => {
   it('maps REG_MULTI_SZ lists, DWORD numbers and 0/1 booleans, matching names case-insensitively', () => {
     expect(settingsFromRegistry(parseRegQuery(fixture('reg-query-hklm.txt')).values)).toEqual({
       ok: true,
-      values: { nodeUrls: ['https://node1.hospital.example:9984', 'https://node2.hospital.example:9984'], autoLockMinutes: 5, allowUserNodeUrls: false },
+      values: {
+        nodeUrls: ['https://node1.hospital.example:9984', 'https://node2.hospital.example:9984'],
+        autoLockMinutes: 5,
+        allowUserNodeUrls: false,
+      },
     });
   });
 
@@ -50,7 +67,10 @@ describe('settingsFromRegistry', () => {
     const value = (type: string, data: string) => [{ name: 'KioskCamera', type, data }];
     expect(settingsFromRegistry(value('REG_DWORD', '0x0'))).toEqual({ ok: true, values: { kioskCamera: false } });
     expect(settingsFromRegistry(value('REG_DWORD', '0x1'))).toEqual({ ok: true, values: { kioskCamera: true } });
-    for (const [type, data] of [['REG_DWORD', '0x2'], ['REG_SZ', 'true']]) {
+    for (const [type, data] of [
+      ['REG_DWORD', '0x2'],
+      ['REG_SZ', 'true'],
+    ]) {
       const result = settingsFromRegistry(value(type!, data!));
       expect(!result.ok && result.reason).toMatch(/KioskCamera: must be a REG_DWORD of 0 or 1/);
     }
@@ -60,7 +80,11 @@ describe('settingsFromRegistry', () => {
     const result = settingsFromRegistry(parseRegQuery(fixture('reg-query-hkcu.txt')).values);
     expect(result).toEqual({
       ok: true,
-      values: { autoLockMinutes: 30, kioskIdleSeconds: 60, trustedPractitionerKeys: ['4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS', '11111111111111111111111111111111'] },
+      values: {
+        autoLockMinutes: 30,
+        kioskIdleSeconds: 60,
+        trustedPractitionerKeys: ['4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS', '11111111111111111111111111111111'],
+      },
     });
   });
 
@@ -103,14 +127,23 @@ describe('WindowsManagedSettingsReader', () => {
   });
 
   it('rejects the whole policy when one key is bad, and says which', async () => {
-    const result = await new WindowsManagedSettingsReader(runner(found('reg-query-wrong-types.txt'), found('reg-query-hkcu.txt'))).read();
+    const result = await new WindowsManagedSettingsReader(
+      runner(found('reg-query-wrong-types.txt'), found('reg-query-hkcu.txt')),
+    ).read();
     expect(result.status).toBe('rejected');
     expect(result.status === 'rejected' && result.reason).toMatch(/^HKLM\\SOFTWARE\\Policies\\HealthChain: /);
   });
 
   it('recognizes a missing key on a non-English Windows too (exit 1, nothing on stdout)', async () => {
-    const german: CommandResult = { code: 1, stdout: '', stderr: 'FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden.\r\n' };
-    expect(await new WindowsManagedSettingsReader(runner(german, found('reg-query-hkcu.txt'))).read()).toMatchObject({ status: 'ok', values: { autoLockMinutes: 30 } });
+    const german: CommandResult = {
+      code: 1,
+      stdout: '',
+      stderr: 'FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden.\r\n',
+    };
+    expect(await new WindowsManagedSettingsReader(runner(german, found('reg-query-hkcu.txt'))).read()).toMatchObject({
+      status: 'ok',
+      values: { autoLockMinutes: 30 },
+    });
   });
 
   it('rejects when reg.exe fails in another way', async () => {
@@ -160,10 +193,16 @@ describe('where reg.exe is taken from (#14)', () => {
   });
 
   it('falls back to the default install location only if reg.exe is there, else refuses (policy then unreadable)', () => {
-    expect(regExePath({ modules: () => [], exists: (file) => file === 'C:\\Windows\\System32\\reg.exe' })).toBe('C:\\Windows\\System32\\reg.exe');
-    expect(() => regExePath({ modules: () => [], exists: () => false })).toThrow(/cannot locate the system's reg.exe \(looked in C:\\Windows\\System32\)/);
+    expect(regExePath({ modules: () => [], exists: (file) => file === 'C:\\Windows\\System32\\reg.exe' })).toBe(
+      'C:\\Windows\\System32\\reg.exe',
+    );
+    expect(() => regExePath({ modules: () => [], exists: () => false })).toThrow(
+      /cannot locate the system's reg.exe \(looked in C:\\Windows\\System32\)/,
+    );
     // A module list naming a System32 without reg.exe does not make the app trust anything else either.
-    expect(() => regExePath({ modules: () => ['E:\\Win\\System32\\ntdll.dll'], exists: () => false })).toThrow(/looked in E:\\Win\\System32, C:\\Windows\\System32/);
+    expect(() => regExePath({ modules: () => ['E:\\Win\\System32\\ntdll.dll'], exists: () => false })).toThrow(
+      /looked in E:\\Win\\System32, C:\\Windows\\System32/,
+    );
   });
 
   it("relies on a real Node API: the diagnostic report lists the process's loaded modules by absolute path", () => {
@@ -175,7 +214,12 @@ describe('where reg.exe is taken from (#14)', () => {
   });
 
   it('an unreadable reg.exe makes the policy count as present but unreadable (fail closed)', async () => {
-    const reader = new WindowsManagedSettingsReader(() => Promise.reject(new Error("cannot locate the system's reg.exe")));
-    expect(await reader.read()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/cannot run reg.exe/) });
+    const reader = new WindowsManagedSettingsReader(() =>
+      Promise.reject(new Error("cannot locate the system's reg.exe")),
+    );
+    expect(await reader.read()).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/cannot run reg.exe/),
+    });
   });
 });

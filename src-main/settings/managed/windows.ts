@@ -59,7 +59,13 @@ function toList(value: RegValue): Conversion {
     return { ok: true, value: value.data === '' ? [] : value.data.split('\\0').filter((item) => item !== '') };
   }
   if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') {
-    return { ok: true, value: value.data.split(';').map((item) => item.trim()).filter((item) => item !== '') };
+    return {
+      ok: true,
+      value: value.data
+        .split(';')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    };
   }
   return { ok: false, reason: `must be REG_MULTI_SZ (or a ;-separated REG_SZ), not ${value.type}` };
 }
@@ -75,11 +81,15 @@ const CONVERTERS: Record<SettingKey, (value: RegValue) => Conversion> = {
   trustedPractitionerKeys: toList,
   autoLockMinutes: (value) => {
     const n = parseDword(value);
-    return n === null ? { ok: false, reason: `must be a REG_DWORD, not ${value.type} "${value.data}"` } : { ok: true, value: n };
+    return n === null
+      ? { ok: false, reason: `must be a REG_DWORD, not ${value.type} "${value.data}"` }
+      : { ok: true, value: n };
   },
   kioskIdleSeconds: (value) => {
     const n = parseDword(value);
-    return n === null ? { ok: false, reason: `must be a REG_DWORD, not ${value.type} "${value.data}"` } : { ok: true, value: n };
+    return n === null
+      ? { ok: false, reason: `must be a REG_DWORD, not ${value.type} "${value.data}"` }
+      : { ok: true, value: n };
   },
   allowUserNodeUrls: toBoolean,
   kioskCamera: toBoolean,
@@ -133,7 +143,8 @@ export const DEFAULT_SYSTEM_DIRECTORY = 'C:\\Windows\\System32';
 export function systemDirectoryFromModules(modulePaths: readonly string[]): string | null {
   for (const raw of modulePaths) {
     const file = raw.replace(/^\\\\\?\\/, ''); // \\?\C:\… long-path form
-    if (path.win32.basename(file).toLowerCase() === 'ntdll.dll' && /^[A-Za-z]:\\/.test(file)) return path.win32.dirname(file);
+    if (path.win32.basename(file).toLowerCase() === 'ntdll.dll' && /^[A-Za-z]:\\/.test(file))
+      return path.win32.dirname(file);
   }
   return null;
 }
@@ -141,15 +152,22 @@ export function systemDirectoryFromModules(modulePaths: readonly string[]): stri
 function loadedModules(): string[] {
   try {
     const report = process.report?.getReport() as { sharedObjects?: unknown } | undefined;
-    return Array.isArray(report?.sharedObjects) ? report.sharedObjects.filter((p): p is string => typeof p === 'string') : [];
+    return Array.isArray(report?.sharedObjects)
+      ? report.sharedObjects.filter((p): p is string => typeof p === 'string')
+      : [];
   } catch {
     return [];
   }
 }
 
 /** The absolute path of the system's reg.exe, never taken from environment variables. */
-export function regExePath({ modules = loadedModules, exists = existsSync }: { modules?: () => readonly string[]; exists?: (file: string) => boolean } = {}): string {
-  const candidates = [systemDirectoryFromModules(modules()), DEFAULT_SYSTEM_DIRECTORY].filter((dir): dir is string => dir !== null);
+export function regExePath({
+  modules = loadedModules,
+  exists = existsSync,
+}: { modules?: () => readonly string[]; exists?: (file: string) => boolean } = {}): string {
+  const candidates = [systemDirectoryFromModules(modules()), DEFAULT_SYSTEM_DIRECTORY].filter(
+    (dir): dir is string => dir !== null,
+  );
   for (const dir of candidates) {
     const file = path.win32.join(dir, 'reg.exe');
     if (exists(file)) return file;
@@ -162,10 +180,19 @@ let systemRegExe: string | null = null;
 export const runRegQuery: RegRunner = (key) =>
   new Promise((resolve) => {
     systemRegExe ??= regExePath();
-    execFile(systemRegExe, ['query', key, '/reg:64'], { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && code === -1 ? error.message : '') });
-    });
+    execFile(
+      systemRegExe,
+      ['query', key, '/reg:64'],
+      { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({
+          code,
+          stdout: String(stdout),
+          stderr: String(stderr) || (error && code === -1 ? error.message : ''),
+        });
+      },
+    );
   });
 
 export class WindowsManagedSettingsSource implements ManagedSettingsSource {
@@ -178,13 +205,22 @@ export class WindowsManagedSettingsSource implements ManagedSettingsSource {
     try {
       result = await this.run(location);
     } catch (error) {
-      return { location, status: 'unreadable', reason: `cannot run reg.exe for ${location}: ${(error as Error).message}` };
+      return {
+        location,
+        status: 'unreadable',
+        reason: `cannot run reg.exe for ${location}: ${(error as Error).message}`,
+      };
     }
     // A missing key: reg.exe exits 1 and prints nothing on stdout, only a message on stderr that Windows
     // translates ("unable to find the specified registry key", "… wurde nicht gefunden", …), so the message is
     // not what we rely on.
     if (result.code === 1 && result.stdout.trim() === '') return { location, status: 'absent' };
-    if (result.code !== 0) return { location, status: 'unreadable', reason: `reg query ${location} failed (exit ${result.code}): ${result.stderr.trim()}` };
+    if (result.code !== 0)
+      return {
+        location,
+        status: 'unreadable',
+        reason: `reg query ${location} failed (exit ${result.code}): ${result.stderr.trim()}`,
+      };
     return { location, status: 'present', ...valuesFromRegistry(parseRegQuery(result.stdout).values) };
   }
 

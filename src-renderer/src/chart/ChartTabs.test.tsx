@@ -16,12 +16,21 @@ describe('ChartTabs', () => {
     renderChart();
     const tabs = within(screen.getByRole('tablist', { name: 'Chart sections' })).getAllByRole('tab');
     expect(tabs.map((t) => t.textContent)).toEqual(chartSections.map((s) => s.title));
-    expect(tabs.map((t) => t.textContent)).toEqual(['General information', 'Doctors', 'Illness', 'Medication', 'Visits']);
+    expect(tabs.map((t) => t.textContent)).toEqual([
+      'General information',
+      'Doctors',
+      'Illness',
+      'Medication',
+      'Visits',
+    ]);
     expect(screen.getByRole('tab', { name: 'General information' }).getAttribute('aria-selected')).toBe('true');
   });
 
   it('follows the configuration: a section added to it becomes a tab', () => {
-    const sections: ChartSection[] = [chartSections[0]!, { ...(chartSections[2] as ChartSection), title: 'Conditions' }];
+    const sections: ChartSection[] = [
+      chartSections[0]!,
+      { ...(chartSections[2] as ChartSection), title: 'Conditions' },
+    ];
     render(<ChartTabs sections={sections} render={(s) => <p>panel {s.id}</p>} />);
     expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['General information', 'Conditions']);
   });

@@ -13,7 +13,12 @@ interface ChartTabsProps {
   sections?: readonly ChartSection[];
 }
 
-export function ChartTabs({ render, errorCounts = {}, label = 'Chart sections', sections = chartSections }: ChartTabsProps) {
+export function ChartTabs({
+  render,
+  errorCounts = {},
+  label = 'Chart sections',
+  sections = chartSections,
+}: ChartTabsProps) {
   const [current, setCurrent] = useState<string>(sections[0]?.id ?? 'general');
   return (
     <Tabs.Root value={current} onValueChange={setCurrent}>

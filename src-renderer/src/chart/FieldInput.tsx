@@ -60,7 +60,13 @@ export function FieldInput({ field, value, onChange, onBlur, error, context }: F
       break;
     case 'key':
       control = (
-        <input {...common} className="mono" spellCheck={false} value={text} onChange={(e) => onChange(e.target.value.trim())} />
+        <input
+          {...common}
+          className="mono"
+          spellCheck={false}
+          value={text}
+          onChange={(e) => onChange(e.target.value.trim())}
+        />
       );
       break;
     default:

@@ -52,7 +52,15 @@ export function SectionEditor(props: SectionEditorProps) {
   return <ListEditor {...props} section={section} />;
 }
 
-function ListEditor({ section, chart, onChange, errors, shown, onTouch, savedIds }: SectionEditorProps & { section: ListSection }) {
+function ListEditor({
+  section,
+  chart,
+  onChange,
+  errors,
+  shown,
+  onTouch,
+  savedIds,
+}: SectionEditorProps & { section: ListSection }) {
   const entries = chart[section.path] as unknown as Record<string, unknown>[];
   const setEntries = (next: Record<string, unknown>[]) => onChange({ ...chart, [section.path]: next } as Chart);
   const listError = shown(section.path) ? errors[section.path] : undefined;
@@ -86,7 +94,9 @@ function ListEditor({ section, chart, onChange, errors, shown, onTouch, savedIds
                     value={entry[field.key]}
                     error={shown(path) ? errors[path] : undefined}
                     onBlur={() => onTouch(path)}
-                    onChange={(value) => setEntries(entries.map((e, i) => (i === index ? { ...e, [field.key]: value } : e)))}
+                    onChange={(value) =>
+                      setEntries(entries.map((e, i) => (i === index ? { ...e, [field.key]: value } : e)))
+                    }
                   />
                 );
               })}

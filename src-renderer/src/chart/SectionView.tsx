@@ -43,7 +43,11 @@ export function SectionView({ section, chart }: { section: ChartSection; chart: 
             <tr key={String(entry.id)} className={inError ? 'entered-in-error' : undefined}>
               {columns.map((field, index) => (
                 <td key={field.key}>
-                  {inError && index === 0 ? <s>{displayValue(field, entry[field.key])}</s> : displayValue(field, entry[field.key])}
+                  {inError && index === 0 ? (
+                    <s>{displayValue(field, entry[field.key])}</s>
+                  ) : (
+                    displayValue(field, entry[field.key])
+                  )}
                   {index === 0 &&
                     details.map((d) =>
                       entry[d.key] ? (

@@ -17,7 +17,10 @@ export function useChartForm(initial: Chart) {
   }, [draft]);
 
   const errors = useMemo(() => ({ ...serverErrors, ...localErrors }), [serverErrors, localErrors]);
-  const shown = useCallback((path: string) => submitted || touched.has(path) || path in serverErrors, [submitted, touched, serverErrors]);
+  const shown = useCallback(
+    (path: string) => submitted || touched.has(path) || path in serverErrors,
+    [submitted, touched, serverErrors],
+  );
   const visibleErrors = useMemo(
     () => Object.fromEntries(Object.entries(errors).filter(([path]) => shown(path))),
     [errors, shown],

@@ -3,7 +3,15 @@
 import type { ReactNode } from 'react';
 import { StatusBar } from './StatusBar';
 
-export function CenteredScreen({ children, wide, className }: { children: ReactNode; wide?: boolean; className?: string }) {
+export function CenteredScreen({
+  children,
+  wide,
+  className,
+}: {
+  children: ReactNode;
+  wide?: boolean;
+  className?: string;
+}) {
   return (
     <div className={`centered-frame ${className ?? ''}`}>
       <main className="centered-screen">

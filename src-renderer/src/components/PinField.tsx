@@ -5,5 +5,13 @@ import { TextField } from './TextField';
 type PinFieldProps = Omit<ComponentProps<typeof TextField>, 'type' | 'inputMode' | 'autoComplete'>;
 
 export function PinField({ onChange, ...rest }: PinFieldProps) {
-  return <TextField type="password" inputMode="numeric" autoComplete="off" onChange={(v) => onChange(v.replace(/\D/g, ''))} {...rest} />;
+  return (
+    <TextField
+      type="password"
+      inputMode="numeric"
+      autoComplete="off"
+      onChange={(v) => onChange(v.replace(/\D/g, ''))}
+      {...rest}
+    />
+  );
 }

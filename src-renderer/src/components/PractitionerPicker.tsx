@@ -42,7 +42,13 @@ export function PractitionerPicker({ exclude, actionLabel, onPick, busy }: Pract
     <div>
       <div className="field">
         <label htmlFor="practitioner-search">Search the practitioner directory</label>
-        <input id="practitioner-search" type="search" className="input" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          id="practitioner-search"
+          type="search"
+          className="input"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
       </div>
       <ErrorMessage error={error} />
       {list === null && !error && <Loading label="Loading the directory…" />}

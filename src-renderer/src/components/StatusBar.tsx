@@ -9,7 +9,11 @@ export function StatusBar() {
   const reachable = node?.reachable ?? false;
   return (
     <footer className="status-bar" aria-label="Status">
-      <span className="status-item" role="status" aria-label={`Ledger node: ${nodeName}, ${node ? (reachable ? 'reachable' : 'unreachable') : 'checking'}`}>
+      <span
+        className="status-item"
+        role="status"
+        aria-label={`Ledger node: ${nodeName}, ${node ? (reachable ? 'reachable' : 'unreachable') : 'checking'}`}
+      >
         <span className={`status-dot ${node ? (reachable ? 'ok' : 'down') : ''}`} aria-hidden="true" />
         <Server aria-hidden="true" size={14} />
         <span>
@@ -22,7 +26,7 @@ export function StatusBar() {
       {app?.variant !== 'kiosk' && (
         <span className="status-item">
           <UploadCloud aria-hidden="true" size={14} />
-          <span>{node ? `Outbox: ${node.pending} pending` : "Outbox: —"}</span>
+          <span>{node ? `Outbox: ${node.pending} pending` : 'Outbox: —'}</span>
         </span>
       )}
       <span className="status-item spacer" />

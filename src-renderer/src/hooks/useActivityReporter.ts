@@ -14,7 +14,9 @@ export function useActivityReporter(onActivity?: () => void): void {
       const now = Date.now();
       if (now - last < ACTIVITY_REPORT_INTERVAL_MS) return;
       last = now;
-      void api().app.activity().catch(() => undefined);
+      void api()
+        .app.activity()
+        .catch(() => undefined);
     };
     for (const name of EVENTS) window.addEventListener(name, handler, { passive: true, capture: true });
     return () => {

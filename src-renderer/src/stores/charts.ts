@@ -81,7 +81,10 @@ export const useCharts = create<ChartsState>()((set, get) => {
     });
   }
 
-  async function write(chartId: string, run: () => ReturnType<ReturnType<typeof api>['charts']['revoke']>): Promise<Outcome> {
+  async function write(
+    chartId: string,
+    run: () => ReturnType<ReturnType<typeof api>['charts']['revoke']>,
+  ): Promise<Outcome> {
     const result = await call(run);
     if (!result.ok) return result;
     afterWrite(chartId, result.value);
@@ -97,9 +100,12 @@ export const useCharts = create<ChartsState>()((set, get) => {
       // Offline, main answers with the charts verified on this workstation and says so: shown, with the warning.
       if (result.ok) {
         const offline = result.value.offline;
-        set({ summaries: result.value.charts, listLoaded: true, listError: offline ? { code: 'NODE_UNREACHABLE', message: offline.message } : null });
-      }
-      else set({ listError: result.error, listLoaded: true });
+        set({
+          summaries: result.value.charts,
+          listLoaded: true,
+          listError: offline ? { code: 'NODE_UNREACHABLE', message: offline.message } : null,
+        });
+      } else set({ listError: result.error, listLoaded: true });
     },
     async openChart(chartId, seq) {
       if (get().open?.summary.chartId !== chartId) {
@@ -142,7 +148,8 @@ export const useCharts = create<ChartsState>()((set, get) => {
     async settlePending(actions) {
       const settled = new Set(actions.filter((a) => a.state !== 'pending').map((a) => a.chartId));
       const { open, summaries } = get();
-      if (open && open.summary.integrity === 'pending' && settled.has(open.summary.chartId)) await get().openChart(open.summary.chartId, open.seq === open.summary.seq ? undefined : open.seq);
+      if (open && open.summary.integrity === 'pending' && settled.has(open.summary.chartId))
+        await get().openChart(open.summary.chartId, open.seq === open.summary.seq ? undefined : open.seq);
       if (summaries.some((c) => c.integrity === 'pending' && settled.has(c.chartId))) await get().loadList();
     },
     reset: () => set({ ...initial }),

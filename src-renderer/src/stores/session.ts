@@ -23,7 +23,12 @@ interface SessionState {
   error: UiError | null;
   load(): Promise<void>;
   /** Creates (and, in main, unlocks) an identity; the caller decides when to enter the console. */
-  create(request: { name: string; specialty: string; licenceNumber: string; password: string }): Promise<IdentityOutcome>;
+  create(request: {
+    name: string;
+    specialty: string;
+    licenceNumber: string;
+    password: string;
+  }): Promise<IdentityOutcome>;
   importBackup(backup: string, password: string): Promise<IdentityOutcome>;
   unlock(id: string, password: string): Promise<Outcome>;
   /** Lock the screen, keeping the identity preselected. */
@@ -67,7 +72,9 @@ export const useSession = create<SessionState>()((set, get) => ({
   async importBackup(backup, password) {
     const result = await call(() => api().vault.importBackup({ backup, password }));
     if (!result.ok) return result;
-    set((s) => ({ identities: [...s.identities.filter((i) => i.id !== result.value.identity.id), result.value.identity] }));
+    set((s) => ({
+      identities: [...s.identities.filter((i) => i.id !== result.value.identity.id), result.value.identity],
+    }));
     return { ok: true, identity: result.value.identity };
   },
   async unlock(id, password) {

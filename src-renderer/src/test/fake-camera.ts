@@ -60,7 +60,12 @@ export function installCamera(answer: Answer = { stream: true }) {
   const makeStream = () => {
     const track = fakeTrack();
     tracks.push(track);
-    return { active: true, getTracks: () => [track], getVideoTracks: () => [track], getAudioTracks: () => [] } as unknown as MediaStream;
+    return {
+      active: true,
+      getTracks: () => [track],
+      getVideoTracks: () => [track],
+      getAudioTracks: () => [],
+    } as unknown as MediaStream;
   };
   let settle: { resolve: () => void; reject: (name: string) => void } | null = null;
   const getUserMedia = vi.fn((constraints: MediaStreamConstraints) => {
@@ -68,7 +73,10 @@ export function installCamera(answer: Answer = { stream: true }) {
     if ('stream' in answer) return Promise.resolve(makeStream());
     if ('error' in answer) return Promise.reject(new DOMException('camera failed in the test', answer.error));
     return new Promise<MediaStream>((resolve, reject) => {
-      settle = { resolve: () => resolve(makeStream()), reject: (name) => reject(new DOMException('camera failed in the test', name)) };
+      settle = {
+        resolve: () => resolve(makeStream()),
+        reject: (name) => reject(new DOMException('camera failed in the test', name)),
+      };
     });
   });
   Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia }, configurable: true });

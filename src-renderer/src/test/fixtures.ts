@@ -64,23 +64,58 @@ export function chartView(overrides: Partial<ChartView> = {}, summaryOverrides: 
 }
 
 /** What a write channel answers: the chart as it now is (head `summaryOverrides.seq`) and the version just written. */
-export function written(summaryOverrides: Partial<ChartSummary> = {}, action: HistoryEntry['action'] = 'update'): { chart: ChartView; version: HistoryEntry } {
+export function written(
+  summaryOverrides: Partial<ChartSummary> = {},
+  action: HistoryEntry['action'] = 'update',
+): { chart: ChartView; version: HistoryEntry } {
   const chart = chartView({}, summaryOverrides);
   return {
     chart,
     version: {
-      seq: chart.seq, txId: chart.txId, action, at: chart.summary.updatedAt, author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' },
-      integrity: chart.summary.integrity, tamperReason: null, note: null, changes: [],
+      seq: chart.seq,
+      txId: chart.txId,
+      action,
+      at: chart.summary.updatedAt,
+      author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' },
+      integrity: chart.summary.integrity,
+      tamperReason: null,
+      note: null,
+      changes: [],
     },
   };
 }
 
 export function historyEntries(): HistoryEntry[] {
   return [
-    { seq: 1, txId: txId(1), action: 'create', at: '2026-11-19T10:00:00.000Z', author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' }, integrity: 'verified', tamperReason: null, note: null, changes: [] },
     {
-      seq: 2, txId: txId(2), action: 'update', at: '2026-11-20T10:00:00.000Z', author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' }, integrity: 'verified', tamperReason: null, note: null,
-      changes: [{ path: 'medications[m1].dose', label: 'Medication "Metformin" › Dose', kind: 'changed', before: '500 mg', after: '1000 mg' }],
+      seq: 1,
+      txId: txId(1),
+      action: 'create',
+      at: '2026-11-19T10:00:00.000Z',
+      author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' },
+      integrity: 'verified',
+      tamperReason: null,
+      note: null,
+      changes: [],
+    },
+    {
+      seq: 2,
+      txId: txId(2),
+      action: 'update',
+      at: '2026-11-20T10:00:00.000Z',
+      author: { signKey: KEY_ME, name: 'Dr. Lena Okafor' },
+      integrity: 'verified',
+      tamperReason: null,
+      note: null,
+      changes: [
+        {
+          path: 'medications[m1].dose',
+          label: 'Medication "Metformin" › Dose',
+          kind: 'changed',
+          before: '500 mg',
+          after: '1000 mg',
+        },
+      ],
     },
   ];
 }

@@ -33,7 +33,8 @@ const initialStates = [useActivity, useCharts, useKiosk, useNavigation, useSessi
 
 afterEach(() => {
   cleanup();
-  for (const [store, state] of initialStates) (store as { setState(s: unknown, replace: true): void }).setState(state, true);
+  for (const [store, state] of initialStates)
+    (store as { setState(s: unknown, replace: true): void }).setState(state, true);
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
@@ -44,7 +45,11 @@ interface SetupOptions {
   advanceTimers?: (ms: number) => unknown;
 }
 
-export function setup(ui: ReactElement, handlers: Record<string, (request: unknown) => unknown>, options: SetupOptions = {}) {
+export function setup(
+  ui: ReactElement,
+  handlers: Record<string, (request: unknown) => unknown>,
+  options: SetupOptions = {},
+) {
   const main: InMemoryMain = inMemoryMain(handlers, options.variant ? { variant: options.variant } : {});
   installMain(main);
   // No pause between simulated keystrokes (user-event's default is a timer per key): same events, less wall time.

@@ -26,14 +26,22 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function isType(value: unknown, type: string): boolean {
   switch (type) {
-    case 'object': return isObject(value);
-    case 'array': return Array.isArray(value);
-    case 'string': return typeof value === 'string';
-    case 'integer': return typeof value === 'number' && Number.isInteger(value);
-    case 'number': return typeof value === 'number';
-    case 'boolean': return typeof value === 'boolean';
-    case 'null': return value === null;
-    default: return true;
+    case 'object':
+      return isObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    default:
+      return true;
   }
 }
 
@@ -51,25 +59,30 @@ function descend(errors: SchemaError[], into: SchemaError[]): void {
 function iterErrors(value: unknown, schema: JsonSchema, root: JsonSchema): SchemaError[] {
   if (schema.$ref !== undefined) return iterErrors(value, resolve(schema.$ref, root), root);
   const out: SchemaError[] = [];
-  const err = (message: string, weak = false, context: SchemaError[] = []) => out.push({ message, depth: 0, weak, context });
+  const err = (message: string, weak = false, context: SchemaError[] = []) =>
+    out.push({ message, depth: 0, weak, context });
   for (const keyword of Object.keys(schema) as (keyof JsonSchema)[]) {
     switch (keyword) {
       case 'type': {
         const types = Array.isArray(schema.type) ? schema.type : [schema.type as string];
-        if (!types.some((t) => isType(value, t))) err(`${pyRepr(value)} is not of type ${types.map((t) => pyRepr(t)).join(', ')}`);
+        if (!types.some((t) => isType(value, t)))
+          err(`${pyRepr(value)} is not of type ${types.map((t) => pyRepr(t)).join(', ')}`);
         break;
       }
       case 'enum':
         if (!schema.enum!.some((e) => e === value)) err(`${pyRepr(value)} is not one of ${pyRepr(schema.enum)}`);
         break;
       case 'pattern':
-        if (typeof value === 'string' && !regex(schema.pattern!).test(value)) err(`${pyRepr(value)} does not match ${pyRepr(schema.pattern)}`);
+        if (typeof value === 'string' && !regex(schema.pattern!).test(value))
+          err(`${pyRepr(value)} does not match ${pyRepr(schema.pattern)}`);
         break;
       case 'minimum':
-        if (typeof value === 'number' && value < schema.minimum!) err(`${pyRepr(value)} is less than the minimum of ${pyRepr(schema.minimum)}`);
+        if (typeof value === 'number' && value < schema.minimum!)
+          err(`${pyRepr(value)} is less than the minimum of ${pyRepr(schema.minimum)}`);
         break;
       case 'maximum':
-        if (typeof value === 'number' && value > schema.maximum!) err(`${pyRepr(value)} is greater than the maximum of ${pyRepr(schema.maximum)}`);
+        if (typeof value === 'number' && value > schema.maximum!)
+          err(`${pyRepr(value)} is greater than the maximum of ${pyRepr(schema.maximum)}`);
         break;
       case 'minItems':
         if (Array.isArray(value) && value.length < schema.minItems!) err(`${pyRepr(value)} is too short`);
@@ -78,10 +91,12 @@ function iterErrors(value: unknown, schema: JsonSchema, root: JsonSchema): Schem
         if (Array.isArray(value) && value.length > schema.maxItems!) err(`${pyRepr(value)} is too long`);
         break;
       case 'minProperties':
-        if (isObject(value) && Object.keys(value).length < schema.minProperties!) err(`${pyRepr(value)} does not have enough properties`);
+        if (isObject(value) && Object.keys(value).length < schema.minProperties!)
+          err(`${pyRepr(value)} does not have enough properties`);
         break;
       case 'required':
-        if (isObject(value)) for (const name of schema.required!) if (!(name in value)) err(`${pyRepr(name)} is a required property`);
+        if (isObject(value))
+          for (const name of schema.required!) if (!(name in value)) err(`${pyRepr(name)} is a required property`);
         break;
       case 'properties':
         if (isObject(value)) {
@@ -94,7 +109,9 @@ function iterErrors(value: unknown, schema: JsonSchema, root: JsonSchema): Schem
         if (isObject(value) && schema.additionalProperties === false) {
           const extras = Object.keys(value).filter((k) => !(schema.properties && k in schema.properties));
           if (extras.length > 0) {
-            err(`Additional properties are not allowed (${extras.map((e) => pyRepr(e)).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`);
+            err(
+              `Additional properties are not allowed (${extras.map((e) => pyRepr(e)).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`,
+            );
           }
         }
         break;

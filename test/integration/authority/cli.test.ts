@@ -13,11 +13,20 @@ import { NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
 const run = promisify(execFile);
 const service = `HealthChain-authority-cli-test-${randomBytes(6).toString('hex')}`;
 // The test node wants its token, as one started by `npm run ledger` does: the CLI takes it from HC_LEDGER_TOKEN.
-const env = { ...process.env, HEALTHCHAIN_OFFICER_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'officer passphrase for the cli test', HC_LEDGER_TOKEN: NODE_TOKEN };
+const env = {
+  ...process.env,
+  HEALTHCHAIN_OFFICER_KEYCHAIN_SERVICE: service,
+  HEALTHCHAIN_PASSWORD: 'officer passphrase for the cli test',
+  HC_LEDGER_TOKEN: NODE_TOKEN,
+};
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', 'hospital', ...args], { env, cwd: process.cwd(), timeout: 90_000 });
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', 'hospital', ...args], {
+      env,
+      cwd: process.cwd(),
+      timeout: 90_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -52,9 +61,18 @@ describe('hospital command line', { timeout: 240_000 }, () => {
   it('help, and usage errors with exit code 2', async () => {
     const help = await cli('--help');
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('credential issue') });
-    expect(await cli('init', '--name', 'X', '--threshold', '2')).toMatchObject({ code: 2, stderr: expect.stringContaining('one --officer <name>:<signKey>:<boxKey> per officer') });
-    expect(await cli('credentials', '--authority', 'nope', ...nodeArgs)).toMatchObject({ code: 2, stderr: expect.stringContaining('not a transaction id') });
-    expect(await cli('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown hospital command "frobnicate"') });
+    expect(await cli('init', '--name', 'X', '--threshold', '2')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('one --officer <name>:<signKey>:<boxKey> per officer'),
+    });
+    expect(await cli('credentials', '--authority', 'nope', ...nodeArgs)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('not a transaction id'),
+    });
+    expect(await cli('frobnicate')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown hospital command "frobnicate"'),
+    });
   });
 
   it('2 of 3: ceremony signed by every officer in turn, a credential issued by two and revoked by two', async () => {
@@ -62,7 +80,16 @@ describe('hospital command line', { timeout: 240_000 }, () => {
     const officers: Officer[] = [];
     for (const name of ['Ann', 'Ben', 'Cat']) officers.push(await json<Officer>('officer', 'create', '--name', name));
     const ceremony = join(work, 'ceremony.json');
-    await json('init', '--name', 'St Elsewhere', '--threshold', '2', ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]), '--out', ceremony);
+    await json(
+      'init',
+      '--name',
+      'St Elsewhere',
+      '--threshold',
+      '2',
+      ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]),
+      '--out',
+      ceremony,
+    );
     await json('sign', ceremony, '--officer', officers[0]!.signKey);
     await json('sign', ceremony, '--officer', officers[1]!.signKey);
     const early = await cli('post', ceremony, ...nodeArgs);
@@ -73,18 +100,54 @@ describe('hospital command line', { timeout: 240_000 }, () => {
 
     const issueFile = join(work, 'issue.json');
     const doctor = { signKey: officers[0]!.signKey, boxKey: officers[0]!.boxKey }; // any valid keys will do for the test
-    const first = await json<{ posted: string | null; file: string }>('credential', 'issue', '--authority', authority, '--name', 'Dr Ada Okafor', '--licence', 'GMC-1',
-      '--specialty', 'Oncology', '--sign-key', doctor.signKey, '--box-key', doctor.boxKey, '--valid-until', '2099-01-01', '--officer', officers[1]!.signKey, '--out', issueFile, ...nodeArgs);
+    const first = await json<{ posted: string | null; file: string }>(
+      'credential',
+      'issue',
+      '--authority',
+      authority,
+      '--name',
+      'Dr Ada Okafor',
+      '--licence',
+      'GMC-1',
+      '--specialty',
+      'Oncology',
+      '--sign-key',
+      doctor.signKey,
+      '--box-key',
+      doctor.boxKey,
+      '--valid-until',
+      '2099-01-01',
+      '--officer',
+      officers[1]!.signKey,
+      '--out',
+      issueFile,
+      ...nodeArgs,
+    );
     expect(first).toMatchObject({ posted: null, file: issueFile });
     await json('sign', issueFile, '--officer', officers[2]!.signKey);
     const { id: credential } = await json<{ id: string }>('post', issueFile, ...nodeArgs);
 
     type Listing = { credentials: { credentialId: string; status: string; name: string }[]; ignored: unknown[] };
     let listing = await json<Listing>('credentials', '--authority', authority, ...nodeArgs);
-    expect(listing.credentials).toEqual([expect.objectContaining({ credentialId: credential, status: 'valid', name: 'Dr Ada Okafor' })]);
+    expect(listing.credentials).toEqual([
+      expect.objectContaining({ credentialId: credential, status: 'valid', name: 'Dr Ada Okafor' }),
+    ]);
 
     const revokeFile = join(work, 'revoke.json');
-    await json('credential', 'revoke', credential, '--authority', authority, '--reason', 'left', '--officer', officers[0]!.signKey, '--out', revokeFile, ...nodeArgs);
+    await json(
+      'credential',
+      'revoke',
+      credential,
+      '--authority',
+      authority,
+      '--reason',
+      'left',
+      '--officer',
+      officers[0]!.signKey,
+      '--out',
+      revokeFile,
+      ...nodeArgs,
+    );
     await json('sign', revokeFile, '--officer', officers[2]!.signKey);
     await json('post', revokeFile, ...nodeArgs);
     listing = await json<Listing>('credentials', '--authority', authority, ...nodeArgs);
@@ -94,11 +157,41 @@ describe('hospital command line', { timeout: 240_000 }, () => {
   });
 
   it('one machine: init --one-machine, then the lone officer issues and posts in one step', async () => {
-    const setUp = await json<{ authorityId: string; officer: { signKey: string; boxKey: string } }>('init', '--name', 'Clinic on the Hill', '--one-machine', '--officer-name', 'IT desk', ...nodeArgs);
-    const issued = await json<{ posted: string }>('credential', 'issue', '--authority', setUp.authorityId, '--name', 'Dr Bo Lind', '--licence', 'L-2',
-      '--sign-key', setUp.officer.signKey, '--box-key', setUp.officer.boxKey, '--valid-until', '2099-01-01', '--officer', setUp.officer.signKey, ...nodeArgs);
+    const setUp = await json<{ authorityId: string; officer: { signKey: string; boxKey: string } }>(
+      'init',
+      '--name',
+      'Clinic on the Hill',
+      '--one-machine',
+      '--officer-name',
+      'IT desk',
+      ...nodeArgs,
+    );
+    const issued = await json<{ posted: string }>(
+      'credential',
+      'issue',
+      '--authority',
+      setUp.authorityId,
+      '--name',
+      'Dr Bo Lind',
+      '--licence',
+      'L-2',
+      '--sign-key',
+      setUp.officer.signKey,
+      '--box-key',
+      setUp.officer.boxKey,
+      '--valid-until',
+      '2099-01-01',
+      '--officer',
+      setUp.officer.signKey,
+      ...nodeArgs,
+    );
     expect(issued.posted).toMatch(/^[0-9a-f]{64}$/);
-    const listing = await json<{ credentials: { status: string }[] }>('credentials', '--authority', setUp.authorityId, ...nodeArgs);
+    const listing = await json<{ credentials: { status: string }[] }>(
+      'credentials',
+      '--authority',
+      setUp.authorityId,
+      ...nodeArgs,
+    );
     expect(listing.credentials).toEqual([expect.objectContaining({ status: 'valid' })]);
   });
 });

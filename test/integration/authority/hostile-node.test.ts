@@ -41,14 +41,31 @@ beforeAll(async () => {
   proxy = await startTamperProxy(node.url);
   honest = new LedgerNodeClient({ nodeUrls: [node.url] });
   viaProxy = new LedgerNodeClient({ nodeUrls: [proxy.url] });
-  authorityId = (await postPartial(honest, await both((await prepareCeremony({ name: 'St Elsewhere', threshold: 2, officers })).partial))).tx.id;
+  authorityId = (
+    await postPartial(
+      honest,
+      await both((await prepareCeremony({ name: 'St Elsewhere', threshold: 2, officers })).partial),
+    )
+  ).tx.id;
   const authority = await new CredentialRegistry(honest, authorityId).authority();
   const ada = holder();
   adaKey = ada.signKey;
-  adaId = (await postPartial(honest, await both(prepareIssue(authority, {
-    name: 'Dr Ada Okafor', licence: 'GMC-1', specialty: 'Oncology', signKey: ada.signKey, boxKey: ada.boxKey,
-    validFrom: '2026-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z',
-  })))).tx.id;
+  adaId = (
+    await postPartial(
+      honest,
+      await both(
+        prepareIssue(authority, {
+          name: 'Dr Ada Okafor',
+          licence: 'GMC-1',
+          specialty: 'Oncology',
+          signKey: ada.signKey,
+          boxKey: ada.boxKey,
+          validFrom: '2026-01-01T00:00:00Z',
+          validUntil: '2099-01-01T00:00:00Z',
+        }),
+      ),
+    )
+  ).tx.id;
   const view = await new CredentialRegistry(honest, authorityId).load();
   revokeId = (await postPartial(honest, await both(prepareRevoke(view, adaId, 'left')))).tx.id;
 });
@@ -63,16 +80,27 @@ afterAll(async () => {
 
 describe('a hostile node', () => {
   it('cannot rename a credential: the altered credential is dropped and reported, never shown under the new name', async () => {
-    proxy.setRewrite((path, body) => (path.includes(`asset_id=${adaId}`) ? body.replaceAll('Dr Ada Okafor', 'Dr Evil Twin') : body));
+    proxy.setRewrite((path, body) =>
+      path.includes(`asset_id=${adaId}`) ? body.replaceAll('Dr Ada Okafor', 'Dr Evil Twin') : body,
+    );
     const view = await new CredentialRegistry(viaProxy, authorityId).load();
     proxy.setRewrite(null);
     expect(view.practitioners(new Date())).toEqual([]);
-    expect(view.problems).toEqual([{ id: adaId, reason: expect.stringMatching(/^not a credential of this authority: its CREATE is invalid \(.*InvalidHash/) }]);
+    expect(view.problems).toEqual([
+      {
+        id: adaId,
+        reason: expect.stringMatching(/^not a credential of this authority: its CREATE is invalid \(.*InvalidHash/),
+      },
+    ]);
   });
 
   it('cannot alter the authority (e.g. lower its threshold)', async () => {
-    proxy.setRewrite((path, body) => (path.includes(`transactions/${authorityId}`) ? body.replace('"threshold":2', '"threshold":1') : body));
-    await expect(new CredentialRegistry(viaProxy, authorityId).load()).rejects.toThrow(/cannot be verified: the authority transaction is invalid/);
+    proxy.setRewrite((path, body) =>
+      path.includes(`transactions/${authorityId}`) ? body.replace('"threshold":2', '"threshold":1') : body,
+    );
+    await expect(new CredentialRegistry(viaProxy, authorityId).load()).rejects.toThrow(
+      /cannot be verified: the authority transaction is invalid/,
+    );
     proxy.setRewrite(null);
   });
 
@@ -83,9 +111,11 @@ describe('a hostile node', () => {
     expect(view.currentStatus(adaKey, new Date())).toEqual({ status: 'unknown' });
   });
 
-  it('a block height that is not a whole number is named as the node\'s fault', async () => {
+  it("a block height that is not a whole number is named as the node's fault", async () => {
     proxy.setRewrite((path, body) => (path.includes(`blocks?transaction_id=${adaId}`) ? '["12"]' : body));
-    await expect(new CredentialRegistry(viaProxy, authorityId).load()).rejects.toThrow(/a block height is not a whole number/);
+    await expect(new CredentialRegistry(viaProxy, authorityId).load()).rejects.toThrow(
+      /a block height is not a whole number/,
+    );
     proxy.setRewrite(null);
   });
 

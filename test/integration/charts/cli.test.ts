@@ -19,13 +19,21 @@ const service = `HealthChain-cli-test-${randomBytes(6).toString('hex')}`;
 const cardKeyService = `${service}-card-key`;
 // The test node wants its token, as one started by `npm run ledger` does: the CLI takes it from HC_LEDGER_TOKEN.
 const env = {
-  ...process.env, HEALTHCHAIN_KEYCHAIN_SERVICE: service, HEALTHCHAIN_PASSWORD: 'correct horse battery staple',
-  HEALTHCHAIN_CARD_KEY_SERVICE: cardKeyService, HEALTHCHAIN_CARD_PIN: '480913', HC_LEDGER_TOKEN: NODE_TOKEN,
+  ...process.env,
+  HEALTHCHAIN_KEYCHAIN_SERVICE: service,
+  HEALTHCHAIN_PASSWORD: 'correct horse battery staple',
+  HEALTHCHAIN_CARD_KEY_SERVICE: cardKeyService,
+  HEALTHCHAIN_CARD_PIN: '480913',
+  HC_LEDGER_TOKEN: NODE_TOKEN,
 };
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', ...args], { env, cwd: process.cwd(), timeout: 90_000 });
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', ...args], {
+      env,
+      cwd: process.cwd(),
+      timeout: 90_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -44,7 +52,8 @@ describe('command line', { timeout: 300_000 }, () => {
 
   afterAll(async () => {
     await node?.stop();
-    for (const s of [service, cardKeyService]) for (const { account } of await keytar.findCredentials(s)) await keytar.deletePassword(s, account);
+    for (const s of [service, cardKeyService])
+      for (const { account } of await keytar.findCredentials(s)) await keytar.deletePassword(s, account);
     removeDir(dataDir);
     removeDir(work);
   });
@@ -59,14 +68,32 @@ describe('command line', { timeout: 300_000 }, () => {
 
   it('creates an identity, imports a folder with progress, lists, verifies, exports, shows the outbox', async () => {
     const node_ = ['--node', node.url];
-    const created = await cli('identity', 'create', '--name', 'Dr Ada Okafor', '--specialty', 'GP', '--licence', 'L-77', ...node_, '--outbox', join(work, 'outbox'));
+    const created = await cli(
+      'identity',
+      'create',
+      '--name',
+      'Dr Ada Okafor',
+      '--specialty',
+      'GP',
+      '--licence',
+      'L-77',
+      ...node_,
+      '--outbox',
+      join(work, 'outbox'),
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/signKey [1-9A-HJ-NP-Za-km-z]{43,44}/);
 
     const folder = join(work, 'bundles');
     mkdirSync(folder);
-    writeFileSync(join(folder, 'a.json'), JSON.stringify(chartToFhir({ chartId: 'x', chart: sampleChart('Ivy Pell'), versions: [] })));
-    writeFileSync(join(folder, 'b.json'), JSON.stringify(chartToFhir({ chartId: 'y', chart: sampleChart('Rex Holm'), versions: [] })));
+    writeFileSync(
+      join(folder, 'a.json'),
+      JSON.stringify(chartToFhir({ chartId: 'x', chart: sampleChart('Ivy Pell'), versions: [] })),
+    );
+    writeFileSync(
+      join(folder, 'b.json'),
+      JSON.stringify(chartToFhir({ chartId: 'y', chart: sampleChart('Rex Holm'), versions: [] })),
+    );
     writeFileSync(join(folder, 'c.json'), '{"resourceType":"Patient"}');
     const imported = await cli('import', folder, ...node_, '--outbox', join(work, 'outbox'));
     expect(imported.code).toBe(1); // one file was refused
@@ -80,13 +107,25 @@ describe('command line', { timeout: 300_000 }, () => {
 
     const verified = await cli('verify', '--all', ...node_, '--outbox', join(work, 'outbox'));
     expect(verified.code).toBe(0);
-    expect(verified.stdout.trim().split('\n').map((l) => l.slice(0, 8))).toEqual(['OK      ', 'OK      ']);
+    expect(
+      verified.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(0, 8)),
+    ).toEqual(['OK      ', 'OK      ']);
 
     const out = join(work, 'export.json');
-    expect((await cli('export', charts[0]!.chartId, '--out', out, ...node_, '--outbox', join(work, 'outbox'))).code).toBe(0);
-    const bundle = JSON.parse(readFileSync(out, 'utf8')) as { resourceType: string; entry: { resource: { resourceType: string; id: string } }[] };
+    expect(
+      (await cli('export', charts[0]!.chartId, '--out', out, ...node_, '--outbox', join(work, 'outbox'))).code,
+    ).toBe(0);
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string; id: string } }[];
+    };
     expect(bundle.resourceType).toBe('Bundle');
-    expect(bundle.entry.filter((e) => e.resource.resourceType === 'Provenance').map((e) => e.resource.id)).toEqual([charts[0]!.chartId]);
+    expect(bundle.entry.filter((e) => e.resource.resourceType === 'Provenance').map((e) => e.resource.id)).toEqual([
+      charts[0]!.chartId,
+    ]);
 
     const outbox = await cli('outbox', ...node_, '--outbox', join(work, 'outbox'));
     expect(outbox.stdout.trim()).toBe('The outbox is empty.');
@@ -95,7 +134,10 @@ describe('command line', { timeout: 300_000 }, () => {
     // installed first: the CLI, like a workstation, never makes a second key by itself there.
     const chartId = charts[0]!.chartId;
     const keyless = await cli('issue-card', chartId, ...node_, '--outbox', join(work, 'outbox'));
-    expect(keyless).toMatchObject({ code: 1, stderr: expect.stringContaining("the hospital's card key is not installed") });
+    expect(keyless).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("the hospital's card key is not installed"),
+    });
     expect((await cli('card-key', 'create')).code).toBe(0);
     const svg = join(work, 'card.svg');
     const issued = await cli('issue-card', chartId, '--out', svg, '--json', ...node_, '--outbox', join(work, 'outbox'));
@@ -103,15 +145,31 @@ describe('command line', { timeout: 300_000 }, () => {
     const { code } = JSON.parse(issued.stdout) as { code: string };
     expect(decodeCardCode(code).version).toBe(2);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
-    const shown = JSON.parse((await cli('show', chartId, ...node_, '--outbox', join(work, 'outbox'))).stdout) as { patient: { boxKey: string } };
-    const patient = await new PatientCards({ params: CARD_SCRYPT_PARAMS, cardKey: new KeychainCardKey({ service: cardKeyService }) }).open(code, '480913');
+    const shown = JSON.parse((await cli('show', chartId, ...node_, '--outbox', join(work, 'outbox'))).stdout) as {
+      patient: { boxKey: string };
+    };
+    const patient = await new PatientCards({
+      params: CARD_SCRYPT_PARAMS,
+      cardKey: new KeychainCardKey({ service: cardKeyService }),
+    }).open(code, '480913');
     expect(patient.boxKey).toBe(shown.patient.boxKey);
   });
 
   it('outbox discard: named in the usage, refuses what is not a rejected item', async () => {
     expect((await cli('--help')).stdout).toContain('outbox discard <txId>');
-    expect(await cli('outbox', 'discard', '--node', node.url, '--outbox', join(work, 'outbox'))).toMatchObject({ code: 2, stderr: expect.stringContaining('outbox discard needs the transaction id') });
-    const missing = await cli('outbox', 'discard', 'a'.repeat(64), '--node', node.url, '--outbox', join(work, 'outbox'));
+    expect(await cli('outbox', 'discard', '--node', node.url, '--outbox', join(work, 'outbox'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('outbox discard needs the transaction id'),
+    });
+    const missing = await cli(
+      'outbox',
+      'discard',
+      'a'.repeat(64),
+      '--node',
+      node.url,
+      '--outbox',
+      join(work, 'outbox'),
+    );
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining(`No outbox item ${'a'.repeat(64)}`) });
   });
 

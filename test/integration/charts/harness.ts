@@ -43,7 +43,8 @@ export const CARD_KEY_SERVICE = `HealthChain-charts-test-card-key-${randomBytes(
 
 export function testCards(): PatientCards {
   return new PatientCards({
-    params: FAST, attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
+    params: FAST,
+    attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
     cardKey: new KeychainCardKey({ service: CARD_KEY_SERVICE, mayCreate: () => true }),
   });
 }
@@ -53,7 +54,12 @@ export class TestVault {
   readonly vault = new Vault({ service: this.service, entryParams: FAST, backupParams: FAST });
 
   async doctor(name: string, specialty: string): Promise<Doctor> {
-    const { holder } = await this.vault.create({ name, specialty, licenceNumber: `LIC-${randomBytes(3).toString('hex')}`, password: 'correct horse battery staple' });
+    const { holder } = await this.vault.create({
+      name,
+      specialty,
+      licenceNumber: `LIC-${randomBytes(3).toString('hex')}`,
+      password: 'correct horse battery staple',
+    });
     return { holder, name, specialty };
   }
 
@@ -65,7 +71,10 @@ export class TestVault {
   }
 }
 
-export async function startService(nodeUrls: string[] | (() => string[]), overrides: Partial<ChartServiceOptions> = {}): Promise<{ service: InspectedChartService; outboxDir: string }> {
+export async function startService(
+  nodeUrls: string[] | (() => string[]),
+  overrides: Partial<ChartServiceOptions> = {},
+): Promise<{ service: InspectedChartService; outboxDir: string }> {
   const outboxDir = overrides.outboxDir ?? tempDir('outbox');
   const service = await inspectedChartService({
     nodeUrls,

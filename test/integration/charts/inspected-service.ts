@@ -8,7 +8,14 @@ import { ChartList } from '../../../src-main/records/chart-list';
 import { openChartParts, type ChartParts, type ChartServiceOptions } from '../../../src-main/records/chart-parts';
 import { chartServiceOf, type ChartService } from '../../../src-main/records/chart-service';
 import { ChartStates } from '../../../src-main/records/chart-states';
-import type { ChainReport, ChartAction, ChartState, PersonRef, RecentEntry, VersionInfo } from '../../../src-main/records/model';
+import type {
+  ChainReport,
+  ChartAction,
+  ChartState,
+  PersonRef,
+  RecentEntry,
+  VersionInfo,
+} from '../../../src-main/records/model';
 import type { Chart } from '../../../src-shared/records/chart';
 
 /** A chart as the list shows it, with what the contract's summary leaves out. */
@@ -47,7 +54,10 @@ export function listingOf(state: ChartState, viewerSignKey: string): ChartListin
   };
 }
 
-export interface InspectedChartService extends Omit<ChartService, 'get' | 'list' | 'history' | 'verify' | 'recentActions'> {
+export interface InspectedChartService extends Omit<
+  ChartService,
+  'get' | 'list' | 'history' | 'verify' | 'recentActions'
+> {
   get(holder: KeyHolder, chartId: string): Promise<ChartState>;
   list(holder: KeyHolder): Promise<ChartListing[]>;
   listVerified(holder: KeyHolder): Promise<ChartListing[]>;

@@ -62,7 +62,10 @@ describe('outbox', { timeout: 60_000 }, () => {
     chart.medications[0]!.frequency = 'once daily';
     expect(await first.service.update(doctor.holder, chartId, chart)).toMatchObject({ seq: 3, status: 'pending' });
     const items = first.service.outbox();
-    expect(items.map((i) => [i.seq, i.action, i.state])).toEqual([[2, 'update', 'pending'], [3, 'update', 'pending']]);
+    expect(items.map((i) => [i.seq, i.action, i.state])).toEqual([
+      [2, 'update', 'pending'],
+      [3, 'update', 'pending'],
+    ]);
     expect(items[0]!.lastError).toMatch(/No ledger node answered/);
     const onDisk = await Outbox.open(first.outboxDir); // what a restart reads: the store, not this process's memory
     expect(onDisk.items()).toEqual(items);
@@ -71,7 +74,12 @@ describe('outbox', { timeout: 60_000 }, () => {
     const view = await first.service.get(doctor.holder, chartId);
     expect(view.chart?.medications[0]).toMatchObject({ dose: '750 mg', frequency: 'once daily' });
     expect(view.versions.map((v) => v.status)).toEqual(['committed', 'pending', 'pending']);
-    expect(first.service.recentActions(doctor.holder).slice(0, 2).map((a) => a.status)).toEqual(['pending', 'pending']);
+    expect(
+      first.service
+        .recentActions(doctor.holder)
+        .slice(0, 2)
+        .map((a) => a.status),
+    ).toEqual(['pending', 'pending']);
     await expect(first.service.list(doctor.holder)).rejects.toBeInstanceOf(NodeUnreachableError);
 
     // The app is closed and started again: the pending items are still there and are sent once the node is back.
@@ -84,7 +92,11 @@ describe('outbox', { timeout: 60_000 }, () => {
     expect(drained.items()).toEqual([]);
     await drained.close();
     const committed = await second.service.get(doctor.holder, chartId);
-    expect(committed.versions.map((v) => [v.seq, v.status])).toEqual([[1, 'committed'], [2, 'committed'], [3, 'committed']]);
+    expect(committed.versions.map((v) => [v.seq, v.status])).toEqual([
+      [1, 'committed'],
+      [2, 'committed'],
+      [3, 'committed'],
+    ]);
     expect(committed.chart?.medications[0]?.frequency).toBe('once daily');
   });
 
@@ -103,20 +115,35 @@ describe('outbox', { timeout: 60_000 }, () => {
     await new Promise((r) => setTimeout(r, 400)); // past the client's quarantine of the dead URL
     await b.service.retryOutbox();
     const [item] = b.service.outbox();
-    expect(item).toMatchObject({ state: 'rejected', seq: 2, lastError: `Invalid transaction (DoubleSpend): input \`${chartId}\` was already spent` });
-    await expect(b.service.update(doctor.holder, chartId, sampleChart('Again on B'))).rejects.toMatchObject({ code: 'OutboxBlocked' });
+    expect(item).toMatchObject({
+      state: 'rejected',
+      seq: 2,
+      lastError: `Invalid transaction (DoubleSpend): input \`${chartId}\` was already spent`,
+    });
+    await expect(b.service.update(doctor.holder, chartId, sampleChart('Again on B'))).rejects.toMatchObject({
+      code: 'OutboxBlocked',
+    });
     const view = await b.service.get(doctor.holder, chartId);
     expect(view.versions.map((v) => [v.seq, v.status, v.reason])).toEqual([
-      [1, 'committed', null], [2, 'committed', null], [2, 'pending', `Rejected by the node: ${item!.lastError}`],
+      [1, 'committed', null],
+      [2, 'committed', null],
+      [2, 'pending', `Rejected by the node: ${item!.lastError}`],
     ]);
     await b.service.discardRejected(item!.txId);
     expect(b.service.outbox()).toEqual([]);
-    expect(await b.service.update(doctor.holder, chartId, sampleChart('Again on B'))).toMatchObject({ seq: 3, status: 'committed' });
+    expect(await b.service.update(doctor.holder, chartId, sampleChart('Again on B'))).toMatchObject({
+      seq: 3,
+      status: 'committed',
+    });
   });
 
   it("the node's reason for refusing a transaction reaches the caller verbatim", async () => {
     const { service: s } = await service([`http://127.0.0.1:${port}`]);
-    const { tx } = await buildCreate(doctor.holder, payloadOf(sampleChart(), null, { signKey: doctor.holder.signKey, boxKey: doctor.holder.boxKey, name: '' }, []), nativeLedgerCrypto);
+    const { tx } = await buildCreate(
+      doctor.holder,
+      payloadOf(sampleChart(), null, { signKey: doctor.holder.signKey, boxKey: doctor.holder.boxKey, name: '' }, []),
+      nativeLedgerCrypto,
+    );
     const bad = { ...tx, id: 'f'.repeat(64) };
     const error = await s.client.post(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeRejectedError);

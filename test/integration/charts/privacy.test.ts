@@ -78,12 +78,20 @@ describe('no health data in clear on the ledger or on disk', { timeout: 30_000 }
     const txIds = [created.chartId, second.txId];
 
     const paths = [
-      '/', '/api/v1', '/api/v1/', `/api/v1/transactions?asset_id=${created.chartId}`, `/api/v1/transactions?asset_id=${created.chartId}&last_tx=true`,
-      ...txIds.map((id) => `/api/v1/transactions/${id}`), ...txIds.map((id) => `/api/v1/blocks?transaction_id=${id}`),
-      `/api/v1/outputs?public_key=${doctor.holder.signKey}`, `/api/v1/metadata?search=${doctor.holder.boxKey}`, '/api/v1/assets?search=chart',
+      '/',
+      '/api/v1',
+      '/api/v1/',
+      `/api/v1/transactions?asset_id=${created.chartId}`,
+      `/api/v1/transactions?asset_id=${created.chartId}&last_tx=true`,
+      ...txIds.map((id) => `/api/v1/transactions/${id}`),
+      ...txIds.map((id) => `/api/v1/blocks?transaction_id=${id}`),
+      `/api/v1/outputs?public_key=${doctor.holder.signKey}`,
+      `/api/v1/metadata?search=${doctor.holder.boxKey}`,
+      '/api/v1/assets?search=chart',
       '/api/v1/validators',
       // Searching for the values themselves must find nothing to show either.
-      ...secrets.map((s) => `/api/v1/metadata?search=${encodeURIComponent(s)}`), ...secrets.map((s) => `/api/v1/assets?search=${encodeURIComponent(s)}`),
+      ...secrets.map((s) => `/api/v1/metadata?search=${encodeURIComponent(s)}`),
+      ...secrets.map((s) => `/api/v1/assets?search=${encodeURIComponent(s)}`),
     ];
     for (let height = 0; ; height++) {
       const response = await fetch(`${node.url}/api/v1/blocks/${height}`, { headers: auth });

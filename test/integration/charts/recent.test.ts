@@ -40,11 +40,21 @@ describe('recent actions', { timeout: 30_000 }, () => {
     await there.create(other.holder, sampleChart('Someone Else'), { pin: PIN });
     await eventually(() => here.recentActions(doctor.holder).length === 1, 'the create arrives over the stream');
     expect(here.recentActions(doctor.holder)).toEqual([
-      expect.objectContaining({ txId: chartId, chartId, action: 'create', seq: 1, status: 'committed', patientName: 'Nadia Ferro' }),
+      expect.objectContaining({
+        txId: chartId,
+        chartId,
+        action: 'create',
+        seq: 1,
+        status: 'committed',
+        patientName: 'Nadia Ferro',
+      }),
     ]);
     expect(events).toContain('recent');
     const next = await there.update(doctor.holder, chartId, sampleChart('Nadia Ferro-Lind'));
     await eventually(() => here.recentActions(doctor.holder)[0]?.txId === next.txId, 'the update arrives');
-    expect(here.recentActions(doctor.holder).map((a) => [a.seq, a.action, a.patientName])).toEqual([[2, 'update', 'Nadia Ferro-Lind'], [1, 'create', 'Nadia Ferro']]);
+    expect(here.recentActions(doctor.holder).map((a) => [a.seq, a.action, a.patientName])).toEqual([
+      [2, 'update', 'Nadia Ferro-Lind'],
+      [1, 'create', 'Nadia Ferro'],
+    ]);
   });
 });

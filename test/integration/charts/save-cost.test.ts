@@ -36,7 +36,10 @@ describe('one Save', { timeout: 120_000 }, () => {
     await chmod(policyDir, 0o755);
     const settings = await SettingsService.open({
       userStore: new UserSettingsStore(path.join(dir, 'settings.json'), quiet),
-      managedReader: new LinuxManagedSettingsReader({ path: path.join(policyDir, 'managed-settings.json'), trustedUid: process.getuid?.() ?? 0 }),
+      managedReader: new LinuxManagedSettingsReader({
+        path: path.join(policyDir, 'managed-settings.json'),
+        trustedUid: process.getuid?.() ?? 0,
+      }),
       logger: quiet,
     });
     core = await createCore({
@@ -51,7 +54,10 @@ describe('one Save', { timeout: 120_000 }, () => {
       nodeProbeIntervalMs: 3_600_000,
       logError: (channel, error) => console.error(channel, error),
     });
-    const healthchain = buildClient({ invoke: (channel, payload) => core.registry.dispatch(channel, payload), subscribe: () => () => undefined });
+    const healthchain = buildClient({
+      invoke: (channel, payload) => core.registry.dispatch(channel, payload),
+      subscribe: () => () => undefined,
+    });
     (globalThis as { window?: unknown }).window = { healthchain };
   });
 
@@ -65,7 +71,12 @@ describe('one Save', { timeout: 120_000 }, () => {
   });
 
   it('costs one read of the chart and one POST', async () => {
-    const created = await core.registry.dispatch('vault.create', { name: 'Dr Ada Okafor', specialty: 'GP', licenceNumber: 'L-1', password: 'correct horse battery staple' });
+    const created = await core.registry.dispatch('vault.create', {
+      name: 'Dr Ada Okafor',
+      specialty: 'GP',
+      licenceNumber: 'L-1',
+      password: 'correct horse battery staple',
+    });
     expect(created.ok).toBe(true);
     const charts = useCharts.getState();
     const made = await charts.createChart(sampleChart(), PIN);
@@ -86,8 +97,19 @@ describe('one Save', { timeout: 120_000 }, () => {
     const after = useCharts.getState();
     expect(after.open).toMatchObject({ seq: 2, summary: { chartId, seq: 2, integrity: 'verified' } });
     expect(after.open?.data?.medications[0]?.dose).toBe('1000 mg');
-    expect(after.history?.map((h) => [h.seq, h.action])).toEqual([[1, 'create'], [2, 'update']]);
-    expect(after.history?.[1]?.changes).toEqual([{ path: 'medications[m1].dose', label: 'Medication "Metformin" › Dose', kind: 'changed', before: '500 mg', after: '1000 mg' }]);
+    expect(after.history?.map((h) => [h.seq, h.action])).toEqual([
+      [1, 'create'],
+      [2, 'update'],
+    ]);
+    expect(after.history?.[1]?.changes).toEqual([
+      {
+        path: 'medications[m1].dose',
+        label: 'Medication "Metformin" › Dose',
+        kind: 'changed',
+        before: '500 mg',
+        after: '1000 mg',
+      },
+    ]);
     expect(after.summaries.find((s) => s.chartId === chartId)).toMatchObject({ seq: 2 });
 
     console.info(`[save-cost] one Save: ${requests.length} request(s): ${requests.join(', ')}`);

@@ -65,14 +65,19 @@ describe('tampered answers', { timeout: 30_000 }, () => {
     expect(view.tampered).toEqual({ seq: 2, txId: v2, reason });
     expect(view.chart).toBeNull();
     expect(view.readers).toEqual([]);
-    expect(view.versions.map((v) => [v.seq, v.status])).toEqual([[1, 'committed'], [2, 'tampered']]);
+    expect(view.versions.map((v) => [v.seq, v.status])).toEqual([
+      [1, 'committed'],
+      [2, 'tampered'],
+    ]);
     expect(view.versions[1]!.reason).toBe(reason);
     const summaries = await service.list(doctor.holder);
     expect(summaries).toEqual([expect.objectContaining({ chartId, status: 'tampered', reason, patientName: '' })]);
     const report = await service.verify(doctor.holder, chartId);
     expect(report.ok).toBe(false);
     expect(report.versions[1]).toMatchObject({ seq: 2, ok: false, reason });
-    await expect(service.update(doctor.holder, chartId, sampleChart())).rejects.toMatchObject({ code: 'ChartTampered' });
+    await expect(service.update(doctor.holder, chartId, sampleChart())).rejects.toMatchObject({
+      code: 'ChartTampered',
+    });
   });
 
   it('a version rewritten with a recomputed id fails its signature (InvalidSignature)', async () => {
@@ -81,12 +86,18 @@ describe('tampered answers', { timeout: 30_000 }, () => {
       return { ...forged, id: transactionId({ ...forged, id: null }) };
     });
     const view = await service.get(doctor.holder, chartId);
-    expect(view.tampered?.reason).toMatch(/^Version 2 \(transaction [0-9a-f]{64}\): InvalidSignature: Transaction signature is invalid\.$/);
+    expect(view.tampered?.reason).toMatch(
+      /^Version 2 \(transaction [0-9a-f]{64}\): InvalidSignature: Transaction signature is invalid\.$/,
+    );
     expect(view.chart).toBeNull();
   });
 
   it('a version dropped from the answer breaks the chain', async () => {
-    proxy.setRewrite((path, body) => (path.startsWith('/api/v1/transactions?asset_id=') ? JSON.stringify((JSON.parse(body) as Transaction[]).filter((tx) => tx.id !== v2)) : body));
+    proxy.setRewrite((path, body) =>
+      path.startsWith('/api/v1/transactions?asset_id=')
+        ? JSON.stringify((JSON.parse(body) as Transaction[]).filter((tx) => tx.id !== v2))
+        : body,
+    );
     const view = await service.get(doctor.holder, chartId);
     expect(view.tampered?.reason).toMatch(/^Transaction [0-9a-f]{64} does not continue this chart's chain$/);
     expect(view.chart).toBeNull();

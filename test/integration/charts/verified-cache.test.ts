@@ -10,7 +10,8 @@ import { NodeUnreachableError } from '../../../src-main/ledger/errors';
 import { startTamperProxy, type TamperProxy } from '../../bridge/tamper-proxy';
 import { PIN, TestVault, removeDir, startNode, startService, tempDir, type Doctor } from './harness';
 
-const assetReads = (requests: readonly string[]) => requests.filter((r) => r.startsWith('GET /api/v1/transactions?asset_id='));
+const assetReads = (requests: readonly string[]) =>
+  requests.filter((r) => r.startsWith('GET /api/v1/transactions?asset_id='));
 
 describe('verified cache across sessions', { timeout: 60_000 }, () => {
   const vault = new TestVault();
@@ -43,9 +44,21 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
     ben = await vault.doctor('Dr Ben Lindqvist', 'Cardiology');
     ({ service: other } = await startService([node.url], { liveStream: false }));
     for (const name of ['Ines Duarte', 'Jonas Berg', 'Karin Holm']) {
-      chartIds.push((await other.create(ada.holder, { ...sampleChart(), patient: { ...sampleChart().patient, name } }, { pin: PIN })).chartId);
+      chartIds.push(
+        (
+          await other.create(
+            ada.holder,
+            { ...sampleChart(), patient: { ...sampleChart().patient, name } },
+            { pin: PIN },
+          )
+        ).chartId,
+      );
     }
-    await other.share(ada.holder, chartIds[0]!, { signKey: ben.holder.signKey, boxKey: ben.holder.boxKey, name: ben.name });
+    await other.share(ada.holder, chartIds[0]!, {
+      signKey: ben.holder.signKey,
+      boxKey: ben.holder.boxKey,
+      name: ben.name,
+    });
   });
 
   afterAll(async () => {
@@ -69,7 +82,9 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
     const again = await second.list(ada.holder);
     expect(again).toEqual(listed);
     expect(assetReads(proxy.requests)).toEqual([]);
-    expect(proxy.requests.filter((r) => r.startsWith('GET /api/v1/outputs?'))).toEqual([`GET /api/v1/outputs?public_key=${ada.holder.signKey}&spent=false`]);
+    expect(proxy.requests.filter((r) => r.startsWith('GET /api/v1/outputs?'))).toEqual([
+      `GET /api/v1/outputs?public_key=${ada.holder.signKey}&spent=false`,
+    ]);
     expect(proxy.requests.filter((r) => r.startsWith('GET /api/v1/metadata?'))).toHaveLength(1);
     // Opening asks only for the last transaction and, since it is the cached head, nothing more.
     proxy.requests.length = 0;
@@ -121,7 +136,10 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
     expect(report.ok).toBe(true);
     expect(assetReads(proxy.requests)).toEqual([`GET /api/v1/transactions?asset_id=${chartIds[2]}`]);
     // A clean answer clears the warning.
-    expect((await s.list(ada.holder)).find((c) => c.chartId === chartIds[2])).toMatchObject({ status: 'ok', patientName: 'Karin Holm' });
+    expect((await s.list(ada.holder)).find((c) => c.chartId === chartIds[2])).toMatchObject({
+      status: 'ok',
+      patientName: 'Karin Holm',
+    });
     await end(s);
   });
 
@@ -131,10 +149,19 @@ describe('verified cache across sessions', { timeout: 60_000 }, () => {
     expect(view.chart?.patient.name).toBe('Karin Holm');
     await expect(s.list(ada.holder)).rejects.toBeInstanceOf(NodeUnreachableError);
     // The list as last verified here: every chart Ada can still read, and one she writes now, offline.
-    const written = await s.create(ada.holder, { ...sampleChart(), patient: { ...sampleChart().patient, name: 'Lena Ortiz' } }, { pin: PIN });
+    const written = await s.create(
+      ada.holder,
+      { ...sampleChart(), patient: { ...sampleChart().patient, name: 'Lena Ortiz' } },
+      { pin: PIN },
+    );
     expect(written.status).toBe('pending');
     const offline = await s.listVerified(ada.holder);
-    expect(offline.map((c) => c.patientName).sort()).toEqual(['Ines Duarte', 'Jonas Berg-Lund', 'Karin Holm', 'Lena Ortiz']);
+    expect(offline.map((c) => c.patientName).sort()).toEqual([
+      'Ines Duarte',
+      'Jonas Berg-Lund',
+      'Karin Holm',
+      'Lena Ortiz',
+    ]);
     expect(offline.find((c) => c.patientName === 'Lena Ortiz')?.status).toBe('pending');
     // Ben was dropped from his only chart before his last session here: nothing to show him.
     expect(await s.listVerified(ben.holder)).toEqual([]);

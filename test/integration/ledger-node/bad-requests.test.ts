@@ -79,9 +79,18 @@ describe('bad requests to the embedded node', () => {
       { ...create, id: null },
       { ...create, inputs: [{ ...(create.inputs as object[])[0], fulfillment: 'pGSAI!!' }] },
       { ...create, inputs: [{ ...(create.inputs as object[])[0], fulfillment: 'AAAA' }] },
-      { ...transfer, inputs: [{ ...(transfer.inputs as object[])[0], fulfills: { transaction_id: create.id, output_index: '0' } }] },
-      { ...transfer, inputs: [{ ...(transfer.inputs as object[])[0], fulfills: { transaction_id: create.id, output_index: -1 } }] },
-      { ...transfer, inputs: [{ ...(transfer.inputs as object[])[0], fulfills: { transaction_id: create.id, output_index: 1.5 } }] },
+      {
+        ...transfer,
+        inputs: [{ ...(transfer.inputs as object[])[0], fulfills: { transaction_id: create.id, output_index: '0' } }],
+      },
+      {
+        ...transfer,
+        inputs: [{ ...(transfer.inputs as object[])[0], fulfills: { transaction_id: create.id, output_index: -1 } }],
+      },
+      {
+        ...transfer,
+        inputs: [{ ...(transfer.inputs as object[])[0], fulfills: { transaction_id: create.id, output_index: 1.5 } }],
+      },
     ];
     for (const variant of variants) {
       const res = await postTx(target(), variant, 'commit');
@@ -94,7 +103,16 @@ describe('bad requests to the embedded node', () => {
     const alice = makeKey();
     const create = createTx(alice, { n: word() }, null);
     await postTx(target(), create, 'commit');
-    const unsignedPastEnd = transferTx([{ tx: { ...create, outputs: [...create.outputs, ...create.outputs] } as typeof create, outputIndex: 1, signer: alice }], [ed25519Output(alice)]);
+    const unsignedPastEnd = transferTx(
+      [
+        {
+          tx: { ...create, outputs: [...create.outputs, ...create.outputs] } as typeof create,
+          outputIndex: 1,
+          signer: alice,
+        },
+      ],
+      [ed25519Output(alice)],
+    );
     const res = await postTx(target(), unsignedPastEnd, 'commit');
     expect(res.status).toBe(400);
     expect(expectJson4xx(res).message).toMatch(/^Invalid transaction \(InputDoesNotExist\)/);
@@ -159,7 +177,11 @@ describe('bad requests to the embedded node', () => {
     // A browser's preflight (with its Origin) is refused; an OPTIONS without one lists the methods, and neither
     // carries a CORS grant (issue #14: the reference's flask-cors let every web page in).
     const preflight = await http('OPTIONS', `${api()}transactions`, {
-      headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://example.test',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(403);
     const options = await http('OPTIONS', `${api()}transactions`);
@@ -177,7 +199,10 @@ describe('bad requests to the embedded node', () => {
     const answer = await rawExchange(node().port, 'THIS IS NOT HTTP\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 BAD REQUEST\r\n/);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400 });
-    const hugeHeader = await rawExchange(node().port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`);
+    const hugeHeader = await rawExchange(
+      node().port,
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`,
+    );
     expect(hugeHeader).toMatch(/^HTTP\/1\.1 431 /);
     const ws = await http('GET', `${api()}streams/valid_transactions`);
     expect(ws.status).toBe(426);

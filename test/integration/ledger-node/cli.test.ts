@@ -20,7 +20,11 @@ interface RunningCli {
 
 /** The same program `npm run ledger` runs (tsx on cli.ts), started directly so signals reach it without npm between. */
 function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningCli> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (c) => (out += c));
   child.stderr?.on('data', (c) => (out += c));
@@ -52,8 +56,17 @@ describe('ledger CLI', () => {
 
   it('refuses an unknown flag, a bad port, a short token, --open with a token and a bad --allow-host with exit code 2', () => {
     const token = 'a'.repeat(40);
-    for (const args of [['--prot', '1'], ['--port', '70000'], ['--token', 'short'], ['--open', '--token', token], ['--allow-host', 'a b']]) {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    for (const args of [
+      ['--prot', '1'],
+      ['--port', '70000'],
+      ['--token', 'short'],
+      ['--open', '--token', token],
+      ['--allow-host', 'a b'],
+    ]) {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', cliPath, ...args], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
       expect([args.join(' '), result.status]).toEqual([args.join(' '), 2]);
       expect(result.stderr).toMatch(/^ledger: /);
     }
@@ -65,13 +78,17 @@ describe('ledger CLI', () => {
     try {
       const cli = await startCli(['--port', '0', '--data', dir.path]);
       started.push(cli);
-      const line = cli.output().split('\n').find((l) => l.startsWith('ledger listening on '));
+      const line = cli
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('ledger listening on '));
       expect(line).toBe(`ledger listening on ${cli.url}`);
       // No --token / --open: a token is made up and printed once, and writes need it.
       const token = /^ledger token \(.*\): (\S+)$/m.exec(cli.output())?.[1] as string;
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const tx = createTx(makeKey(), { n: 'cli' }, null);
-      const post = (headers: Record<string, string>) => http('POST', `${cli.url}/api/v1/transactions?mode=commit`, { body: JSON.stringify(tx), headers });
+      const post = (headers: Record<string, string>) =>
+        http('POST', `${cli.url}/api/v1/transactions?mode=commit`, { body: JSON.stringify(tx), headers });
       expect((await post({})).status).toBe(401);
       expect((await post({ Authorization: `Bearer ${token}` })).status).toBe(202);
       cli.child.kill('SIGTERM');
@@ -85,7 +102,9 @@ describe('ledger CLI', () => {
       expect(again.output()).not.toContain(chosen);
       expect((await http('GET', `${again.url}/api/v1/transactions?asset_id=${tx.id}`)).status).toBe(401);
       const authorised = { headers: { Authorization: `Bearer ${chosen}` } };
-      expect((await http('GET', `${again.url}/api/v1/transactions?asset_id=${tx.id}`, authorised)).json()).toEqual([tx]);
+      expect((await http('GET', `${again.url}/api/v1/transactions?asset_id=${tx.id}`, authorised)).json()).toEqual([
+        tx,
+      ]);
       again.child.kill('SIGINT');
       expect(await again.exit()).toBe(0);
     } finally {
@@ -100,10 +119,14 @@ describe('ledger CLI', () => {
     const port = (blocker.address() as { port: number }).port;
     const dir = tempDataDir('ledger-cli-busy-');
     try {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', cliPath, '--port', String(port), '--data', dir.path], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', cliPath, '--port', String(port), '--data', dir.path],
+        {
+          cwd: repoRoot,
+          encoding: 'utf8',
+        },
+      );
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(`ledger: cannot start: port ${port} is already in use`);
     } finally {
@@ -112,7 +135,7 @@ describe('ledger CLI', () => {
     }
   });
 
-  it('defaults to port 9984, where the driver\'s default Connection finds it with --open, and to the XDG data folder', async () => {
+  it("defaults to port 9984, where the driver's default Connection finds it with --open, and to the XDG data folder", async () => {
     const home = tempDataDir('ledger-cli-home-');
     let cli: RunningCli | undefined;
     try {

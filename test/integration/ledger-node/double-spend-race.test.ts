@@ -30,7 +30,9 @@ describe('double-spend race on the embedded node', () => {
       }
       // Once the winner is committed, the ledger shows it and only it.
       const winner = winners[0] as (typeof rivals)[number];
-      await expect.poll(async () => (await http('GET', `${target().apiUrl}transactions/${winner.id}`)).status).toBe(200);
+      await expect
+        .poll(async () => (await http('GET', `${target().apiUrl}transactions/${winner.id}`)).status)
+        .toBe(200);
       const spent = await http('GET', `${target().apiUrl}transactions?asset_id=${create.id}&operation=TRANSFER`);
       expect(spent.json<{ id: string }[]>().map((t) => t.id)).toEqual([winner.id]);
     }
@@ -38,7 +40,9 @@ describe('double-spend race on the embedded node', () => {
 
   it('accepts exactly one of 30 concurrent posts of the same CREATE', async () => {
     const tx = createTx(makeKey(), { n: word() }, null);
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => postTx(target(), tx, MODES[i % MODES.length])));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => postTx(target(), tx, MODES[i % MODES.length])),
+    );
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
     for (const answer of answers.filter((a) => a.status !== 202)) {
       expect(answer.status).toBe(400);

@@ -21,10 +21,12 @@ describeOnLedgers('driver: connection and HTTP', (target) => {
   });
 
   it('makes the driver reject an unknown transaction with status "404 NOT FOUND"', async () => {
-    const error = await target().conn.getTransaction('a'.repeat(64)).then(
-      () => null,
-      (e: unknown) => e as { status?: string; name?: string },
-    );
+    const error = await target()
+      .conn.getTransaction('a'.repeat(64))
+      .then(
+        () => null,
+        (e: unknown) => e as { status?: string; name?: string },
+      );
     expect(error?.name).toBe('ResponseError');
     expect(error?.status).toBe('404 NOT FOUND');
   });
@@ -104,13 +106,20 @@ describeOnLedgers('driver: transactions', (target) => {
     );
     expect(toEli.asset.id).toBe(create.id);
     await target().conn.postTransactionCommit(toEli as never);
-    await expect(target().conn.listOutputs(eli.publicKey)).resolves.toEqual([{ transaction_id: toEli.id, output_index: 0 }]);
+    await expect(target().conn.listOutputs(eli.publicKey)).resolves.toEqual([
+      { transaction_id: toEli.id, output_index: 0 },
+    ]);
   });
 
   it('accepts delegated signing, identical to signTransaction', async () => {
     const alice = makeKey();
     const bob = makeKey();
-    const unsigned = Transaction.makeCreateTransaction({ n: word() }, null, [ed25519Output(alice), ed25519Output(bob)], alice.publicKey);
+    const unsigned = Transaction.makeCreateTransaction(
+      { n: word() },
+      null,
+      [ed25519Output(alice), ed25519Output(bob)],
+      alice.publicKey,
+    );
     const delegated = signTx(unsigned, [alice]);
     const classic = Transaction.signTransaction(unsigned as never, alice.privateKey);
     expect(delegated).toEqual(classic);
@@ -124,15 +133,23 @@ describeOnLedgers('driver: transactions', (target) => {
       null,
     );
     const delegatedTransfer = signTx(unsignedTransfer, [alice, bob]);
-    expect(delegatedTransfer).toEqual(Transaction.signTransaction(unsignedTransfer as never, alice.privateKey, bob.privateKey));
-    await expect(target().conn.postTransactionCommit(delegatedTransfer as never)).resolves.toMatchObject({ id: delegatedTransfer.id });
+    expect(delegatedTransfer).toEqual(
+      Transaction.signTransaction(unsignedTransfer as never, alice.privateKey, bob.privateKey),
+    );
+    await expect(target().conn.postTransactionCommit(delegatedTransfer as never)).resolves.toMatchObject({
+      id: delegatedTransfer.id,
+    });
   });
 
   it('lists outputs by owner, all / unspent / spent', async () => {
     const alice = makeKey();
     const carol = makeKey();
     const trent = makeKey();
-    const create = createTx(alice, { n: word() }, null, [ed25519Output(carol), ed25519Output(carol), ed25519Output(carol)]);
+    const create = createTx(alice, { n: word() }, null, [
+      ed25519Output(carol),
+      ed25519Output(carol),
+      ed25519Output(carol),
+    ]);
     await target().conn.postTransactionCommit(create as never);
     const transfer = transferTx([{ tx: create, outputIndex: 1, signer: carol }], [ed25519Output(trent)]);
     await target().conn.postTransactionCommit(transfer as never);
@@ -140,7 +157,9 @@ describeOnLedgers('driver: transactions', (target) => {
     await expect(target().conn.listOutputs(carol.publicKey)).resolves.toEqual([out(0), out(1), out(2)]);
     await expect(target().conn.listOutputs(carol.publicKey, 'false' as never)).resolves.toEqual([out(0), out(2)]);
     await expect(target().conn.listOutputs(carol.publicKey, true)).resolves.toEqual([out(1)]);
-    await expect(target().conn.listOutputs(trent.publicKey, false)).resolves.toEqual([{ transaction_id: transfer.id, output_index: 0 }]);
+    await expect(target().conn.listOutputs(trent.publicKey, false)).resolves.toEqual([
+      { transaction_id: transfer.id, output_index: 0 },
+    ]);
   });
 
   it('finds an asset by a random string right after the commit, and metadata by a shared word', async () => {
@@ -235,7 +254,10 @@ describeOnLedgers('driver: transaction building the node must accept or reject',
         details: {
           type: 'threshold-sha-256',
           threshold: 1,
-          subconditions: [{ type: 'ed25519-sha-256', public_key: alice.publicKey }, { hash: 'abc', type: 'fulfillment' }],
+          subconditions: [
+            { type: 'ed25519-sha-256', public_key: alice.publicKey },
+            { hash: 'abc', type: 'fulfillment' },
+          ],
         },
       },
     };
@@ -246,7 +268,13 @@ describeOnLedgers('driver: transaction building the node must accept or reject',
   it('rejects a CREATE with two issuers (one input per issuer is too many)', async () => {
     const alice = makeKey();
     const bob = makeKey();
-    const unsigned = Transaction.makeCreateTransaction({ n: word() }, null, [ed25519Output(alice)], alice.publicKey, bob.publicKey);
+    const unsigned = Transaction.makeCreateTransaction(
+      { n: word() },
+      null,
+      [ed25519Output(alice)],
+      alice.publicKey,
+      bob.publicKey,
+    );
     const res = await postTx(target(), signTx(unsigned, [alice, bob]), 'commit');
     expect(res.status).toBe(400);
     expect(res.json<{ message: string }>().message).toMatch(/^Invalid transaction schema: .* is too long$/);
@@ -259,13 +287,17 @@ describeOnLedgers('reference acceptance scenarios', (target) => {
     const bob = makeKey();
     const create = createTx(bob, { n: word() }, null, [ed25519Output(bob, '10')]);
     await target().conn.postTransactionCommit(create as never);
-    const split = transferTx([{ tx: create, outputIndex: 0, signer: bob }], [ed25519Output(alice, '3'), ed25519Output(bob, '7')]);
+    const split = transferTx(
+      [{ tx: create, outputIndex: 0, signer: bob }],
+      [ed25519Output(alice, '3'), ed25519Output(bob, '7')],
+    );
     await target().conn.postTransactionCommit(split as never);
     const overspend = transferTx([{ tx: split, outputIndex: 1, signer: bob }], [ed25519Output(alice, '8')]);
     const res = await postTx(target(), overspend, 'commit');
     expect(res.status).toBe(400);
     expect(res.json()).toEqual({
-      message: 'Invalid transaction (AmountError): The amount used in the inputs `7` needs to be same as the amount used in the outputs `8`',
+      message:
+        'Invalid transaction (AmountError): The amount used in the inputs `7` needs to be same as the amount used in the outputs `8`',
       status: 400,
     });
   });
@@ -299,7 +331,10 @@ describeOnLedgers('reference acceptance scenarios', (target) => {
     expect(statuses[0]).toBe(202);
     expect(statuses[1]).toBeGreaterThanOrEqual(400);
     const again = await postTx(target(), tx, 'commit');
-    expect(again.json()).toEqual({ message: `Invalid transaction (DuplicateTransaction): transaction \`${tx.id}\` already exists`, status: 400 });
+    expect(again.json()).toEqual({
+      message: `Invalid transaction (DuplicateTransaction): transaction \`${tx.id}\` already exists`,
+      status: 400,
+    });
   });
 
   it('naughty strings: bad key names are refused with the reference message, everything else round-trips', async () => {

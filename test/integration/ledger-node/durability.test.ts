@@ -32,7 +32,14 @@ async function spawned(dataDir: string): Promise<SpawnedLedgerNode> {
 const targetOf = (node: SpawnedLedgerNode) => ({ apiUrl: node.apiUrl, rootUrl: node.url }) as LedgerTarget;
 
 /** Posts items with `concurrency` clients until the list is done or `stop()` says so; returns the acknowledged ids. */
-async function load(node: SpawnedLedgerNode, items: Item[], concurrency: number, acked: Set<string>, killAfter: number, kill: () => void) {
+async function load(
+  node: SpawnedLedgerNode,
+  items: Item[],
+  concurrency: number,
+  acked: Set<string>,
+  killAfter: number,
+  kill: () => void,
+) {
   let next = 0;
   const worker = async (w: number) => {
     while (next < items.length) {

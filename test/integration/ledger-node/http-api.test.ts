@@ -10,7 +10,9 @@ const word = () => `w${randomBytes(6).toString('hex')}`;
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 
 const LANGUAGES =
-  'danish dutch english finnish french german hungarian italian norwegian portuguese romanian russian spanish swedish turkish none da nl en fi fr de hu it nb pt ro ru es sv tr'.split(' ');
+  'danish dutch english finnish french german hungarian italian norwegian portuguese romanian russian spanish swedish turkish none da nl en fi fr de hu it nb pt ro ru es sv tr'.split(
+    ' ',
+  );
 
 async function get(target: LedgerTarget, path: string) {
   return http('GET', `${target.rootUrl}${path}`);
@@ -35,7 +37,11 @@ describeOnLedgers('HTTP API: info, transactions, outputs', (target) => {
     expect(body.api.v1.streams).toMatch(/^ws:\/\/.+\/api\/v1\/streams\/valid_transactions$/);
     for (const path of ['/api/v1', '/api/v1/']) {
       const v1 = (await get(target(), path)).json<Record<string, string>>();
-      expect(v1).toMatchObject({ transactions: '/transactions/', validators: '/validators', streams: body.api.v1.streams });
+      expect(v1).toMatchObject({
+        transactions: '/transactions/',
+        validators: '/validators',
+        streams: body.api.v1.streams,
+      });
     }
   });
 
@@ -68,7 +74,10 @@ describeOnLedgers('HTTP API: info, transactions, outputs', (target) => {
       status: 400,
     });
     const { version: _version, ...noVersion } = createTx(alice, { n: word() }, null);
-    expect((await postTx(target(), noVersion)).json()).toEqual({ message: expect.stringMatching(/^Invalid transaction/), status: 400 });
+    expect((await postTx(target(), noVersion)).json()).toEqual({
+      message: expect.stringMatching(/^Invalid transaction/),
+      status: 400,
+    });
 
     const other = makeKey();
     const forged = createTx(alice, { n: word() }, null);
@@ -107,7 +116,9 @@ describeOnLedgers('HTTP API: info, transactions, outputs', (target) => {
   it('GET /transactions checks asset_id, operation and last_tx like reqparse', async () => {
     const api = target().apiUrl;
     expect((await http('GET', `${api}transactions`)).json()).toEqual({ message: { asset_id: MISSING } });
-    expect((await http('GET', `${api}transactions?asset_id=xyz`)).json()).toEqual({ message: { asset_id: 'Invalid hash' } });
+    expect((await http('GET', `${api}transactions?asset_id=xyz`)).json()).toEqual({
+      message: { asset_id: 'Invalid hash' },
+    });
     const id = 'A'.repeat(64);
     expect((await http('GET', `${api}transactions?asset_id=${id}&operation=MINT`)).json()).toEqual({
       message: { operation: 'Operation must be "CREATE" or "TRANSFER"' },
@@ -122,7 +133,9 @@ describeOnLedgers('HTTP API: info, transactions, outputs', (target) => {
   it('GET /outputs validates its strict arguments', async () => {
     const api = target().apiUrl;
     const key = makeKey().publicKey;
-    expect((await http('GET', `${api}outputs?public_key=abc`)).json()).toEqual({ message: { public_key: 'Invalid base58 ed25519 key' } });
+    expect((await http('GET', `${api}outputs?public_key=abc`)).json()).toEqual({
+      message: { public_key: 'Invalid base58 ed25519 key' },
+    });
     expect((await http('GET', `${api}outputs?spent=tru&public_key=${key}`)).json()).toEqual({
       message: { spent: 'Boolean value must be "true" or "false" (lowercase)' },
     });
@@ -144,7 +157,10 @@ describeOnLedgers('HTTP API: info, transactions, outputs', (target) => {
 describeOnLedgers('HTTP API: search, blocks, validators, language rules', (target) => {
   it('assets search: empty text, missing text, exact result shape, limit', async () => {
     const api = target().apiUrl;
-    expect((await http('GET', `${api}assets/?search=`)).json()).toEqual({ status: 400, message: 'text_search cannot be empty' });
+    expect((await http('GET', `${api}assets/?search=`)).json()).toEqual({
+      status: 400,
+      message: 'text_search cannot be empty',
+    });
     expect((await http('GET', `${api}assets`)).json()).toEqual({ message: { search: MISSING } });
     expect((await http('GET', `${api}assets?search=x&limit=ten`)).json()).toEqual({
       message: { limit: "invalid literal for int() with base 10: 'ten'" },
@@ -166,7 +182,9 @@ describeOnLedgers('HTTP API: search, blocks, validators, language rules', (targe
     const tag = word();
     const create = createTx(alice, { n: word() }, { note: `created ${tag}` });
     await target().conn.postTransactionCommit(create as never);
-    const transfer = transferTx([{ tx: create, outputIndex: 0, signer: alice }], [ed25519Output(alice)], { note: `moved ${tag}` });
+    const transfer = transferTx([{ tx: create, outputIndex: 0, signer: alice }], [ed25519Output(alice)], {
+      note: `moved ${tag}`,
+    });
     await target().conn.postTransactionCommit(transfer as never);
     const found = (await http('GET', `${target().apiUrl}metadata?search=${tag}`)).json<{ id: string }[]>();
     expect(found).toHaveLength(2);
@@ -177,7 +195,9 @@ describeOnLedgers('HTTP API: search, blocks, validators, language rules', (targe
   it('GET /blocks checks its strict arguments and answers [] for unknown ids', async () => {
     const api = target().apiUrl;
     expect((await http('GET', `${api}blocks?ts_id=123`)).json()).toEqual({ message: { transaction_id: MISSING } });
-    expect((await http('GET', `${api}blocks?transaction_id=123&foo=123`)).json()).toEqual({ message: 'Unknown arguments: foo' });
+    expect((await http('GET', `${api}blocks?transaction_id=123&foo=123`)).json()).toEqual({
+      message: 'Unknown arguments: foo',
+    });
     expect((await http('GET', `${api}blocks?transaction_id=`)).json()).toEqual([]);
     expect((await http('GET', `${api}blocks?transaction_id=${'0'.repeat(64)}`)).json()).toEqual([]);
   });
@@ -187,17 +207,28 @@ describeOnLedgers('HTTP API: search, blocks, validators, language rules', (targe
     const tx = createTx(alice, { n: word() }, null);
     await target().conn.postTransactionCommit(tx as never);
     const [height] = (await http('GET', `${target().apiUrl}blocks?transaction_id=${tx.id}`)).json<number[]>();
-    const block = (await http('GET', `${target().apiUrl}blocks/${height}`)).json<{ height: number; transactions: { id: string }[] }>();
+    const block = (await http('GET', `${target().apiUrl}blocks/${height}`)).json<{
+      height: number;
+      transactions: { id: string }[];
+    }>();
     expect(block.height).toBe(height);
     expect(block.transactions.map((t) => t.id)).toContain(tx.id);
-    for (const path of [`blocks/${(height as number) + 1000000}`, 'blocks/99999999999999999999999999', 'blocks/abc', 'blocks/-1', 'blocks/1.5']) {
+    for (const path of [
+      `blocks/${(height as number) + 1000000}`,
+      'blocks/99999999999999999999999999',
+      'blocks/abc',
+      'blocks/-1',
+      'blocks/1.5',
+    ]) {
       const res = await http('GET', `${target().apiUrl}${path}`);
       expect([path, res.status]).toEqual([path, 404]);
     }
   });
 
   it('GET /validators answers the 2.x shape', async () => {
-    const validators = (await http('GET', `${target().apiUrl}validators`)).json<{ public_key: { type: string; value: string }; voting_power: number }[]>();
+    const validators = (await http('GET', `${target().apiUrl}validators`)).json<
+      { public_key: { type: string; value: string }; voting_power: number }[]
+    >();
     expect(validators.length).toBeGreaterThan(0);
     expect(validators[0]?.public_key.type).toBe('ed25519-base64');
     expect(Buffer.from(validators[0]?.public_key.value ?? '', 'base64')).toHaveLength(32);

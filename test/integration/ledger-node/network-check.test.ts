@@ -24,7 +24,9 @@ async function commit(node: LedgerNode, count: number, token?: string): Promise<
   const key = makeKey();
   for (let i = 0; i < count; i++) {
     const res = await fetch(`${node.apiUrl}transactions?mode=commit`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(createTx(key, { n: i, r: Math.random() }, null)),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(createTx(key, { n: i, r: Math.random() }, null)),
     });
     expect(res.status).toBe(202);
   }
@@ -33,10 +35,13 @@ async function commit(node: LedgerNode, count: number, token?: string): Promise<
 /** A real reverse proxy that hands the node another Host header: the node then advertises a stream URL nobody serves. */
 function wrongHostProxy(target: LedgerNode, host: string): Promise<Server> {
   const server = createServer((req, res) => {
-    const upstream = request({ host: target.host, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      { host: target.host, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -89,32 +94,56 @@ describe('network check against embedded nodes', () => {
     expect(result.chains[0]!.nodes).toEqual([1, 2]);
     expect(result.chains[0]!.validators).toMatch(/^1 validator, total power 10, key fingerprint [0-9a-f]{8}$/);
     for (const node of result.nodes) {
-      expect(node).toMatchObject({ reachable: true, version: '2.2.2', height: 3, chain: 'A', streamOpens: true, error: null });
+      expect(node).toMatchObject({
+        reachable: true,
+        version: '2.2.2',
+        height: 3,
+        chain: 'A',
+        streamOpens: true,
+        error: null,
+      });
       expect(node.streamUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/streams\/valid_transactions$/);
     }
     expect(result.nodes[1]!.url).toBe(b.url); // the configured /api/v1/ suffix is dropped
     expect(result.summary).toBe('All 2 nodes answer, on one chain at height 3; every event stream opens.');
     expect(result.notes).toContain('Chains compared by validators and by the transactions in block 3.');
     expect(result.text).toContain('Result:     OK - All 2 nodes answer');
-    expect(result.text).toMatch(/Node 2 {2}http:\/\/127\.0\.0\.1:\d+\n {2}answers: {2}yes, BigchainDB 2\.2\.2, \d+ ms\n {2}chain: {4}A \(1 validator/);
+    expect(result.text).toMatch(
+      /Node 2 {2}http:\/\/127\.0\.0\.1:\d+\n {2}answers: {2}yes, BigchainDB 2\.2\.2, \d+ ms\n {2}chain: {4}A \(1 validator/,
+    );
   });
 
   it('fails with one node down, naming it, and still checks the others', async () => {
     const result = await checkNetwork([a.url, downUrl, b.url], { timeoutMs: 3000 });
     expect(result.verdict).toBe('failed');
-    expect(result.nodes[1]).toMatchObject({ url: downUrl, reachable: false, height: null, chain: null, streamOpens: null });
+    expect(result.nodes[1]).toMatchObject({
+      url: downUrl,
+      reachable: false,
+      height: null,
+      chain: null,
+      streamOpens: null,
+    });
     expect(result.nodes[1]!.error).toMatch(/^does not answer: .*ECONNREFUSED/);
-    expect(result.problems).toEqual([{ severity: 'failed', message: expect.stringMatching(new RegExp(`^node 2 \\(${downUrl}\\) does not answer: .*ECONNREFUSED`)) }]);
+    expect(result.problems).toEqual([
+      {
+        severity: 'failed',
+        message: expect.stringMatching(new RegExp(`^node 2 \\(${downUrl}\\) does not answer: .*ECONNREFUSED`)),
+      },
+    ]);
     expect(result.chains).toEqual([{ label: 'A', validators: expect.any(String), nodes: [1, 3] }]);
     expect(result.summary).toBe('1 of 3 nodes does not answer; 1 problem (see below).');
     expect(result.text).toMatch(/Node 2 {2}http:\/\/127\.0\.0\.1:\d+\n {2}answers: {2}NO - does not answer: /);
     expect(result.text).toMatch(/\nProblems\n {2}FAILED {3}node 2 \(/);
   });
 
-  it('fails when the nodes are on different chains, and reports each node\'s height', async () => {
+  it("fails when the nodes are on different chains, and reports each node's height", async () => {
     const result = await checkNetwork([a.url, c.url, b.url]);
     expect(result.verdict).toBe('failed');
-    expect(result.nodes.map((n) => [n.height, n.chain])).toEqual([[3, 'A'], [5, 'B'], [3, 'A']]);
+    expect(result.nodes.map((n) => [n.height, n.chain])).toEqual([
+      [3, 'A'],
+      [5, 'B'],
+      [3, 'A'],
+    ]);
     expect(result.chains.map((chain) => chain.nodes)).toEqual([[1, 3], [2]]);
     expect(result.chains[0]!.validators).not.toBe(result.chains[1]!.validators);
     expect(result.problems.map((p) => p.message)).toEqual([
@@ -129,18 +158,34 @@ describe('network check against embedded nodes', () => {
     expect(lagging.verdict).toBe('warning');
     expect(lagging.nodes.map((n) => n.height)).toEqual([6, 3]);
     expect(lagging.chains).toHaveLength(1); // compared at block 3, which both hold
-    expect(lagging.problems).toEqual([{ severity: 'warning', message: `node 2 (${b.url}) is 3 blocks behind (height 3 of 6): it is catching up, or cut off from its peers.` }]);
+    expect(lagging.problems).toEqual([
+      {
+        severity: 'warning',
+        message: `node 2 (${b.url}) is 3 blocks behind (height 3 of 6): it is catching up, or cut off from its peers.`,
+      },
+    ]);
     const tolerated = await checkNetwork([a.url, b.url], { heightTolerance: 3 });
     expect(tolerated.verdict).toBe('ok');
     expect(tolerated.notes).toContain('Heights on chain A differ by 3: blocks committed while the check ran.');
   });
 
-  it('fails when a node\'s advertised stream does not open', async () => {
+  it("fails when a node's advertised stream does not open", async () => {
     const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const result = await checkNetwork([url], { timeoutMs: 3000 });
     expect(result.verdict).toBe('failed');
-    expect(result.nodes[0]).toMatchObject({ reachable: true, streamUrl: 'ws://localhost:1/api/v1/streams/valid_transactions', streamOpens: false });
-    expect(result.problems).toEqual([{ severity: 'failed', message: expect.stringMatching(/^node 1 \(.*\): its event stream ws:\/\/localhost:1\/api\/v1\/streams\/valid_transactions does not open: .*ECONNREFUSED/) }]);
+    expect(result.nodes[0]).toMatchObject({
+      reachable: true,
+      streamUrl: 'ws://localhost:1/api/v1/streams/valid_transactions',
+      streamOpens: false,
+    });
+    expect(result.problems).toEqual([
+      {
+        severity: 'failed',
+        message: expect.stringMatching(
+          /^node 1 \(.*\): its event stream ws:\/\/localhost:1\/api\/v1\/streams\/valid_transactions does not open: .*ECONNREFUSED/,
+        ),
+      },
+    ]);
     expect(result.notes).toContain('Only one node is configured: the app has no node to fail over to.');
   });
 });
@@ -148,7 +193,11 @@ describe('network check against embedded nodes', () => {
 describe('npm run cli -- network check', { timeout: 120_000 }, () => {
   const cli = async (...args: string[]) => {
     try {
-      const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', 'network', 'check', ...args], { cwd: process.cwd(), timeout: 90_000 });
+      const { stdout, stderr } = await run(
+        'node_modules/.bin/tsx',
+        ['src-main/cli/index.ts', 'network', 'check', ...args],
+        { cwd: process.cwd(), timeout: 90_000 },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -176,7 +225,9 @@ describe('npm run cli -- network check', { timeout: 120_000 }, () => {
   it('prints the plain-text report and exits 0 for a healthy network, 1 with a node down', async () => {
     const healthy = await cli('--node', a.url, '--node', b.url, '--node', c.url.replace('127.0.0.1', 'localhost'));
     expect(healthy.code).toBe(1); // c is another chain
-    expect(healthy.stdout).toMatch(/^HealthChain ledger network check\nChecked at: \d{4}-\d\d-\d\dT[\d:.]+Z\nResult: {5}FAILED - 2 different chains/);
+    expect(healthy.stdout).toMatch(
+      /^HealthChain ledger network check\nChecked at: \d{4}-\d\d-\d\dT[\d:.]+Z\nResult: {5}FAILED - 2 different chains/,
+    );
     const good = await cli('--node', a.url);
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/Result: {5}OK - All 1 node answer/);

@@ -27,14 +27,18 @@ describe('hospital card key in the keychain', { timeout: 60_000 }, () => {
     expect(await new KeychainCardKey({ service }).get()).toEqual(key);
     await expect(single.create()).rejects.toThrow(/already installed/);
     await single.install((await single.export())!); // the same key again: fine
-    await expect(single.install(`healthchain.card-key/1:${Buffer.alloc(32, 1).toString('base64')}`)).rejects.toThrow(/a different key is already installed/);
+    await expect(single.install(`healthchain.card-key/1:${Buffer.alloc(32, 1).toString('base64')}`)).rejects.toThrow(
+      /a different key is already installed/,
+    );
     expect(await new KeychainCardKey({ service }).get()).toEqual(key);
   });
 
   it('refuses a damaged stored key with a clear error', async () => {
     const service = freshService();
     await keytar.setPassword(service, CARD_KEY_ACCOUNT, 'healthchain.card-key/1:AAAA');
-    await expect(new KeychainCardKey({ service }).get()).rejects.toThrow(/The hospital card key cannot be read: it is 3 bytes, not 32/);
+    await expect(new KeychainCardKey({ service }).get()).rejects.toThrow(
+      /The hospital card key cannot be read: it is 3 bytes, not 32/,
+    );
     await keytar.setPassword(service, CARD_KEY_ACCOUNT, 'something else');
     await expect(new KeychainCardKey({ service }).get()).rejects.toBeInstanceOf(CorruptedEntryError);
   });
@@ -43,16 +47,25 @@ describe('hospital card key in the keychain', { timeout: 60_000 }, () => {
     const workstation = freshService();
     const kiosk = freshService();
     const cli = (args: string[], service: string, input?: string) => {
-      const child = run('npx', ['tsx', 'src-main/cli/index.ts', ...args], { cwd: root, env: { ...process.env, HEALTHCHAIN_CARD_KEY_SERVICE: service } });
+      const child = run('npx', ['tsx', 'src-main/cli/index.ts', ...args], {
+        cwd: root,
+        env: { ...process.env, HEALTHCHAIN_CARD_KEY_SERVICE: service },
+      });
       if (input !== undefined) child.child.stdin?.end(input);
       return child;
     };
     const created = (await cli(['card-key', 'create'], workstation)).stdout.trim();
     expect(created).toMatch(/^healthchain\.card-key\/1:[A-Za-z0-9+/]{43}=$/);
     expect((await cli(['card-key', 'export'], workstation)).stdout.trim()).toBe(created);
-    await expect(cli(['card-key', 'export'], kiosk)).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/No hospital card key/) });
+    await expect(cli(['card-key', 'export'], kiosk)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/No hospital card key/),
+    });
 
-    const card = await new PatientCards({ params: FAST, cardKey: new KeychainCardKey({ service: workstation }) }).create('480913');
+    const card = await new PatientCards({
+      params: FAST,
+      cardKey: new KeychainCardKey({ service: workstation }),
+    }).create('480913');
     const kioskCards = new PatientCards({ params: FAST, cardKey: new KeychainCardKey({ service: kiosk }) });
     await expect(kioskCards.open(card.code, '480913')).rejects.toBeInstanceOf(CardKeyMissingError);
     await cli(['card-key', 'import'], kiosk, `${created}\n`);

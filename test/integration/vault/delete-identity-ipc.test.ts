@@ -22,7 +22,10 @@ beforeAll(async () => {
   await mkdir(path.join(dir, 'settings'), { recursive: true });
   const settings = await SettingsService.open({
     userStore: new UserSettingsStore(path.join(dir, 'settings', 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({ path: path.join(dir, 'no-policy', 'managed-settings.json'), trustedUid: process.getuid?.() ?? 0 }),
+    managedReader: new LinuxManagedSettingsReader({
+      path: path.join(dir, 'no-policy', 'managed-settings.json'),
+      trustedUid: process.getuid?.() ?? 0,
+    }),
     logger: quiet,
   });
   core = await createCore({
@@ -32,7 +35,12 @@ beforeAll(async () => {
     embeddedNodeUrl: node.url,
     appVersion: 'test',
     shell: { saveFile: async () => null, openExternal: async () => undefined },
-    vault: { service: freshService(), entryParams: FAST, backupParams: FAST, attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 } },
+    vault: {
+      service: freshService(),
+      entryParams: FAST,
+      backupParams: FAST,
+      attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
+    },
     chartService: { liveStream: false, verifyWorkers: 0 },
     logError: () => undefined,
   });
@@ -53,7 +61,9 @@ describe('vault.delete over IPC', { timeout: 60_000 }, () => {
     expect(code(created)).toBe('ok');
     const id = (created as { ok: true; value: { identity: { id: string } } }).value.identity.id;
     await core.registry.dispatch('vault.lock', {});
-    const remaining = async () => ((await core.registry.dispatch('vault.list', {})) as { ok: true; value: { identities: unknown[] } }).value.identities.length;
+    const remaining = async () =>
+      ((await core.registry.dispatch('vault.list', {})) as { ok: true; value: { identities: unknown[] } }).value
+        .identities.length;
 
     const withoutPassword = await core.registry.dispatch('vault.delete', { id, confirmation: DOCTOR.name });
     expect(code(withoutPassword)).toBe('INVALID_REQUEST');
@@ -62,17 +72,29 @@ describe('vault.delete over IPC', { timeout: 60_000 }, () => {
     expect(code(emptyPassword)).toBe('INVALID_REQUEST');
     expect(await remaining()).toBe(1);
 
-    const wrong = await core.registry.dispatch('vault.delete', { id, confirmation: DOCTOR.name, password: 'not the password' });
+    const wrong = await core.registry.dispatch('vault.delete', {
+      id,
+      confirmation: DOCTOR.name,
+      password: 'not the password',
+    });
     expect(code(wrong)).toBe('WRONG_PASSWORD');
     expect(wrong.ok ? '' : wrong.error.message).toMatch(/password/i);
     expect(await remaining()).toBe(1);
 
     // A name typo is reported before any password attempt is spent.
-    const mistyped = await core.registry.dispatch('vault.delete', { id, confirmation: 'Dr Someone Else', password: DOCTOR.password });
+    const mistyped = await core.registry.dispatch('vault.delete', {
+      id,
+      confirmation: 'Dr Someone Else',
+      password: DOCTOR.password,
+    });
     expect(code(mistyped)).toBe('CONFIRMATION_MISMATCH');
     expect(await remaining()).toBe(1);
 
-    const done = await core.registry.dispatch('vault.delete', { id, confirmation: DOCTOR.name, password: DOCTOR.password });
+    const done = await core.registry.dispatch('vault.delete', {
+      id,
+      confirmation: DOCTOR.name,
+      password: DOCTOR.password,
+    });
     expect(code(done)).toBe('ok');
     expect(await remaining()).toBe(0);
   });

@@ -5,8 +5,18 @@ import keytar from 'keytar';
 import { Vault, type VaultOptions } from '../../../src-main/vault';
 
 export const FAST = { N: 1024, r: 8, p: 1 } as const;
-export const DOCTOR = { name: 'Dr Ada Okafor', specialty: 'Cardiology', licenceNumber: 'GMC-7781234', password: 'correct horse battery' };
-export const OTHER_DOCTOR = { name: 'Dr Ben Lindqvist', specialty: 'Oncology', licenceNumber: 'SE-55210', password: 'purple elephant garden' };
+export const DOCTOR = {
+  name: 'Dr Ada Okafor',
+  specialty: 'Cardiology',
+  licenceNumber: 'GMC-7781234',
+  password: 'correct horse battery',
+};
+export const OTHER_DOCTOR = {
+  name: 'Dr Ben Lindqvist',
+  specialty: 'Oncology',
+  licenceNumber: 'SE-55210',
+  password: 'purple elephant garden',
+};
 
 const services: string[] = [];
 
@@ -17,7 +27,13 @@ export function freshService(): string {
 }
 
 export function testVault(options: VaultOptions = {}): Vault {
-  return new Vault({ service: freshService(), entryParams: FAST, backupParams: FAST, attempts: { freeFailures: 2, baseDelayMs: 20, maxDelayMs: 100 }, ...options });
+  return new Vault({
+    service: freshService(),
+    entryParams: FAST,
+    backupParams: FAST,
+    attempts: { freeFailures: 2, baseDelayMs: 20, maxDelayMs: 100 },
+    ...options,
+  });
 }
 
 /** Removes every entry the tests wrote. */

@@ -17,7 +17,13 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Outc
   return new Promise((resolve, reject) => {
     execFile(file, args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`));
-      resolve(stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Outcome));
+      resolve(
+        stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Outcome),
+      );
     });
   });
 }
@@ -44,7 +50,11 @@ describe.concurrent('keychain availability', { timeout: 120_000 }, () => {
   it('says KeychainUnavailable, with what to install or start, when no Secret Service is reachable', async () => {
     const env = { ...envWithout('DISPLAY'), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/hc-no-bus' };
     const outcomes = await run(tsx, [probe], env);
-    expect(outcomes.map((o) => [o.name, o.code])).toEqual([['list', 'KeychainUnavailable'], ['create', 'KeychainUnavailable'], ['unlock', 'KeychainUnavailable']]);
+    expect(outcomes.map((o) => [o.name, o.code])).toEqual([
+      ['list', 'KeychainUnavailable'],
+      ['create', 'KeychainUnavailable'],
+      ['unlock', 'KeychainUnavailable'],
+    ]);
     expect(outcomes[0]!.message).toMatch(/gnome-keyring/);
     expect(outcomes[0]!.message).toMatch(/Secret Service/);
   });
@@ -56,15 +66,28 @@ describe.concurrent('keychain availability', { timeout: 120_000 }, () => {
 
   it('says KeychainLocked when the login keyring is locked (not "no identities")', async () => {
     // dbus-send comes with the dbus package CI installs anyway (gdbus would need libglib2.0-bin).
-    const lock = 'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets ' +
+    const lock =
+      'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets ' +
       'org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null';
-    const outcomes = await inPrivateSession(`echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; ${lock}`);
-    expect(outcomes.map((o) => [o.name, o.code])).toEqual([['list', 'KeychainLocked'], ['create', 'KeychainLocked'], ['unlock', 'KeychainLocked']]);
+    const outcomes = await inPrivateSession(
+      `echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; ${lock}`,
+    );
+    expect(outcomes.map((o) => [o.name, o.code])).toEqual([
+      ['list', 'KeychainLocked'],
+      ['create', 'KeychainLocked'],
+      ['unlock', 'KeychainLocked'],
+    ]);
     expect(outcomes[0]!.message).toMatch(/locked/);
   });
 
   it('works in a fresh unlocked session, where an unknown identity is IdentityNotFound', async () => {
-    const outcomes = await inPrivateSession('echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null');
-    expect(outcomes.map((o) => [o.name, o.ok, o.code])).toEqual([['list', true, undefined], ['create', true, undefined], ['unlock', false, 'IdentityNotFound']]);
+    const outcomes = await inPrivateSession(
+      'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
+    );
+    expect(outcomes.map((o) => [o.name, o.ok, o.code])).toEqual([
+      ['list', true, undefined],
+      ['create', true, undefined],
+      ['unlock', false, 'IdentityNotFound'],
+    ]);
   });
 });

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import driver from 'bigchaindb-driver';
 import {
-  contextFromTransactions, ed25519Output, makeCreate, makeTransfer, signTransaction, transactionId, validateTransaction, type Transaction,
+  contextFromTransactions,
+  ed25519Output,
+  makeCreate,
+  makeTransfer,
+  signTransaction,
+  transactionId,
+  validateTransaction,
+  type Transaction,
 } from '../../../src-shared/ledger';
 import { signerFor } from '../../../src-shared/crypto/keyholder';
 import { IdentityLockedError } from '../../../src-shared/crypto/errors';
@@ -38,13 +45,30 @@ describe('vault signatures on the ledger', { timeout: 60_000 }, () => {
     const adaHolder = await vault.unlock(ada.id, DOCTOR.password);
 
     const practitioner = await signTransaction(
-      makeCreate({ type: 'hc.practitioner/1', name: ada.name, specialty: ada.specialty, signKey: ada.signKey, boxKey: ada.boxKey }, null, [ed25519Output(ada.signKey)], [ada.signKey]),
+      makeCreate(
+        {
+          type: 'hc.practitioner/1',
+          name: ada.name,
+          specialty: ada.specialty,
+          signKey: ada.signKey,
+          boxKey: ada.boxKey,
+        },
+        null,
+        [ed25519Output(ada.signKey)],
+        [ada.signKey],
+      ),
       signerFor(adaHolder),
     );
     expect(validateTransaction(practitioner, contextFromTransactions([]))).toMatchObject({ ok: true });
 
-    const chart = await signTransaction(makeCreate({ type: 'hc.chart/1', chart: 'c-0001' }, { seq: 1 }, [ed25519Output(ada.signKey)], [ada.signKey]), signerFor(adaHolder));
-    const handOver = await signTransaction(makeTransfer([{ tx: chart, outputIndex: 0 }], [ed25519Output(ben.signKey)], { seq: 2 }), signerFor(adaHolder));
+    const chart = await signTransaction(
+      makeCreate({ type: 'hc.chart/1', chart: 'c-0001' }, { seq: 1 }, [ed25519Output(ada.signKey)], [ada.signKey]),
+      signerFor(adaHolder),
+    );
+    const handOver = await signTransaction(
+      makeTransfer([{ tx: chart, outputIndex: 0 }], [ed25519Output(ben.signKey)], { seq: 2 }),
+      signerFor(adaHolder),
+    );
     expect(validateTransaction(handOver, contextFromTransactions([chart]))).toMatchObject({ ok: true });
 
     const conn = new driver.Connection(node.apiUrl);
@@ -54,20 +78,35 @@ describe('vault signatures on the ledger', { timeout: 60_000 }, () => {
     }
     const stored = (await conn.getTransaction(handOver.id)) as unknown as Transaction;
     expect(stored.inputs[0]!.fulfillment).toBe(handOver.inputs[0]!.fulfillment);
-    expect(((await conn.listOutputs(ben.signKey, false)) as unknown as { transaction_id: string }[]).map((o) => o.transaction_id)).toContain(handOver.id);
+    expect(
+      ((await conn.listOutputs(ben.signKey, false)) as unknown as { transaction_id: string }[]).map(
+        (o) => o.transaction_id,
+      ),
+    ).toContain(handOver.id);
   });
 
   it('the node checks those signatures: a flipped signature bit is refused; a locked handle cannot sign at all', async () => {
     const vault = testVault();
     const { identity: ada, holder } = await vault.create(DOCTOR);
-    const unsigned = makeCreate({ type: 'hc.chart/1', chart: 'c-0002' }, null, [ed25519Output(ada.signKey)], [ada.signKey]);
+    const unsigned = makeCreate(
+      { type: 'hc.chart/1', chart: 'c-0002' },
+      null,
+      [ed25519Output(ada.signKey)],
+      [ada.signKey],
+    );
     const signed = await signTransaction(unsigned, signerFor(holder));
     // Fulfillment DER: A4 64 { 80 20 <public key> 81 40 <signature> }; flip the signature's last bit.
     const der = Buffer.from(signed.inputs[0]!.fulfillment as string, 'base64url');
     der[der.length - 1]! ^= 1;
-    const tampered = { ...signed, inputs: [{ ...signed.inputs[0]!, fulfillment: der.toString('base64url') }] } as Transaction;
+    const tampered = {
+      ...signed,
+      inputs: [{ ...signed.inputs[0]!, fulfillment: der.toString('base64url') }],
+    } as Transaction;
     tampered.id = transactionId(tampered); // the id covers the fulfillments: keep it consistent so only the signature is wrong
-    expect(validateTransaction(tampered, contextFromTransactions([]))).toMatchObject({ ok: false, error: { type: 'InvalidSignature' } });
+    expect(validateTransaction(tampered, contextFromTransactions([]))).toMatchObject({
+      ok: false,
+      error: { type: 'InvalidSignature' },
+    });
     const conn = new driver.Connection(node.apiUrl);
     await expect(conn.postTransactionCommit(tampered as never)).rejects.toMatchObject({ status: '400 BAD REQUEST' });
     expect(((await conn.postTransactionCommit(signed as never)) as unknown as Transaction).id).toBe(signed.id);

@@ -9,8 +9,14 @@ import { IdentityLockedError } from '../../../src-shared/crypto/errors';
 import type { ScryptFn, ScryptParams } from '../../../src-shared/crypto/kdf';
 import { nodeScrypt } from '../../../src-main/vault/node-scrypt';
 import {
-  CorruptedEntryError, IdentityExistsError, IdentityNotFoundError, InvalidInputError, Vault, VAULT_SCRYPT_PARAMS,
-  BACKUP_SCRYPT_PARAMS, WrongPasswordError,
+  CorruptedEntryError,
+  IdentityExistsError,
+  IdentityNotFoundError,
+  InvalidInputError,
+  Vault,
+  VAULT_SCRYPT_PARAMS,
+  BACKUP_SCRYPT_PARAMS,
+  WrongPasswordError,
 } from '../../../src-main/vault';
 import { cleanKeychain, DOCTOR, FAST, freshService, OTHER_DOCTOR, testVault } from './helpers';
 
@@ -29,7 +35,12 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
   it('creates, lists public parts, unlocks, signs, unseals, and refuses to work once locked', async () => {
     const vault = testVault();
     const { identity, holder: created } = await vault.create(DOCTOR);
-    expect(identity).toMatchObject({ id: identity.signKey, name: DOCTOR.name, specialty: DOCTOR.specialty, licenceNumber: DOCTOR.licenceNumber });
+    expect(identity).toMatchObject({
+      id: identity.signKey,
+      name: DOCTOR.name,
+      specialty: DOCTOR.specialty,
+      licenceNumber: DOCTOR.licenceNumber,
+    });
     expect(created.locked).toBe(false);
     vault.lock(identity.id);
     expect(created.locked).toBe(true);
@@ -40,7 +51,12 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     expect(JSON.stringify(identities)).not.toMatch(/ciphertext|salt|password/i);
 
     const stored = JSON.parse((await keytar.getPassword(vault.service, identity.id))!);
-    expect(stored).toMatchObject({ format: 'healthchain.vault-entry', version: 1, signKey: identity.signKey, kdf: { name: 'scrypt', ...FAST } });
+    expect(stored).toMatchObject({
+      format: 'healthchain.vault-entry',
+      version: 1,
+      signKey: identity.signKey,
+      kdf: { name: 'scrypt', ...FAST },
+    });
 
     const holder = await vault.unlock(identity.id, DOCTOR.password);
     const message = utf8('digest of input 0');
@@ -48,9 +64,17 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     const sealed = sealTo(identity.boxKey, utf8('data key'));
     expect(await holder.openSealed(sealed)).toEqual(utf8('data key'));
     expect(vault.session(identity.id)).toBe(holder);
-    expect(JSON.parse(JSON.stringify(holder))).toEqual({ signKey: identity.signKey, boxKey: identity.boxKey, locked: false });
+    expect(JSON.parse(JSON.stringify(holder))).toEqual({
+      signKey: identity.signKey,
+      boxKey: identity.boxKey,
+      locked: false,
+    });
     // Nothing reachable from the public objects shows key material, even with hidden properties.
-    for (const shown of [inspect(vault, { showHidden: true, depth: 8 }), inspect(holder, { showHidden: true, depth: 8 }), JSON.stringify(vault)]) {
+    for (const shown of [
+      inspect(vault, { showHidden: true, depth: 8 }),
+      inspect(holder, { showHidden: true, depth: 8 }),
+      JSON.stringify(vault),
+    ]) {
       expect(shown).not.toMatch(/Uint8Array|Buffer|\[ *\d+, *\d+/);
     }
 
@@ -74,7 +98,11 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
       const { failures, delayMs } = error as WrongPasswordError;
       seen.push({ failures, delayMs, elapsed: performance.now() - started });
     }
-    expect(seen.map((s) => [s.failures, s.delayMs])).toEqual([[1, 0], [2, 150], [3, 300]]);
+    expect(seen.map((s) => [s.failures, s.delayMs])).toEqual([
+      [1, 0],
+      [2, 150],
+      [3, 300],
+    ]);
     expect(seen[2]!.elapsed).toBeGreaterThanOrEqual(295);
     expect((await rejection(vault.unlock(identity.id, 'still wrong!!'))).message).toMatch(/waits longer/);
 
@@ -109,7 +137,9 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     const { identity } = await vault.create(DOCTOR);
     vault.lockAll();
     await expect(vault.changePassword(identity.id, DOCTOR.password, 'short')).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(vault.changePassword(identity.id, 'wrong password', 'a brand new passphrase')).rejects.toBeInstanceOf(WrongPasswordError);
+    await expect(vault.changePassword(identity.id, 'wrong password', 'a brand new passphrase')).rejects.toBeInstanceOf(
+      WrongPasswordError,
+    );
     await vault.changePassword(identity.id, DOCTOR.password, 'a brand new passphrase');
     await expect(vault.unlock(identity.id, DOCTOR.password)).rejects.toBeInstanceOf(WrongPasswordError);
     expect((await vault.unlock(identity.id, 'a brand new passphrase')).signKey).toBe(identity.signKey);
@@ -142,7 +172,12 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     source.lockAll();
     await expect(source.exportBackup(identity.id, 'wrong password')).rejects.toBeInstanceOf(WrongPasswordError);
     const backup = await source.exportBackup(identity.id, DOCTOR.password);
-    expect(JSON.parse(backup)).toMatchObject({ format: 'healthchain.identity-backup', version: 1, signKey: identity.signKey, profile: { name: DOCTOR.name } });
+    expect(JSON.parse(backup)).toMatchObject({
+      format: 'healthchain.identity-backup',
+      version: 1,
+      signKey: identity.signKey,
+      profile: { name: DOCTOR.name },
+    });
 
     const target = testVault(); // another workstation: a different keychain service, nothing shared
     expect((await target.list()).identities).toEqual([]);
@@ -154,15 +189,24 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     await expect(target.importBackup(backup, DOCTOR.password)).rejects.toBeInstanceOf(IdentityExistsError);
 
     // A separate backup passphrase, and a different password on the new workstation.
-    const withPassphrase = await source.exportBackup(identity.id, DOCTOR.password, { passphrase: 'a long separate backup phrase' });
-    await expect(source.exportBackup(identity.id, DOCTOR.password, { passphrase: 'too short!' })).rejects.toThrow(/at least 14/);
+    const withPassphrase = await source.exportBackup(identity.id, DOCTOR.password, {
+      passphrase: 'a long separate backup phrase',
+    });
+    await expect(source.exportBackup(identity.id, DOCTOR.password, { passphrase: 'too short!' })).rejects.toThrow(
+      /at least 14/,
+    );
     const third = testVault();
     await third.importBackup(withPassphrase, 'a long separate backup phrase', 'new workstation password');
     expect((await third.unlock(identity.id, 'new workstation password')).boxKey).toBe(identity.boxKey);
 
-    const tampered = JSON.stringify({ ...JSON.parse(backup), profile: { ...JSON.parse(backup).profile, name: 'Dr Mallory' } });
+    const tampered = JSON.stringify({
+      ...JSON.parse(backup),
+      profile: { ...JSON.parse(backup).profile, name: 'Dr Mallory' },
+    });
     await expect(testVault().importBackup(tampered, DOCTOR.password)).rejects.toBeInstanceOf(CorruptedEntryError);
-    await expect(testVault().importBackup('{"format":"something else"}', DOCTOR.password)).rejects.toThrow(/This backup file cannot be read/);
+    await expect(testVault().importBackup('{"format":"something else"}', DOCTOR.password)).rejects.toThrow(
+      /This backup file cannot be read/,
+    );
   });
 
   it('refuses a crafted backup that asks for 4 GiB of scrypt, at once and before deriving anything (issue #14)', async () => {
@@ -178,7 +222,10 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
     };
     const crafted = [
       [{ N: 2 ** 20, r: 32, p: 16 }, /kdf scrypt p must be an integer between 1 and 4/],
-      [{ N: 2 ** 20, r: 32, p: 1 }, /kdf scrypt N 1048576 with r 32 needs 4096 MiB of memory; at most 256 MiB is accepted/],
+      [
+        { N: 2 ** 20, r: 32, p: 1 },
+        /kdf scrypt N 1048576 with r 32 needs 4096 MiB of memory; at most 256 MiB is accepted/,
+      ],
       [{ N: 2 ** 19, r: 8, p: 1 }, /512 MiB/],
     ] as const;
     for (const [params, message] of crafted) {
@@ -196,8 +243,14 @@ describe('vault on the real keychain', { timeout: 60_000 }, () => {
   it('reports a missing identity and a corrupted entry with typed errors, and lists the corrupted entry as unreadable', async () => {
     const vault = testVault();
     const { identity } = await vault.create(DOCTOR);
-    await expect(vault.unlock('9hSR6S7WPtxmTojgo6GG3k4yDPecgJY292j7xrsUGWBu', 'whatever password')).rejects.toBeInstanceOf(IdentityNotFoundError);
-    await keytar.setPassword(vault.service, identity.id, '{"format":"healthchain.vault-entry","version":1,"signKey":"x"}');
+    await expect(
+      vault.unlock('9hSR6S7WPtxmTojgo6GG3k4yDPecgJY292j7xrsUGWBu', 'whatever password'),
+    ).rejects.toBeInstanceOf(IdentityNotFoundError);
+    await keytar.setPassword(
+      vault.service,
+      identity.id,
+      '{"format":"healthchain.vault-entry","version":1,"signKey":"x"}',
+    );
     const error = await rejection(vault.unlock(identity.id, DOCTOR.password));
     expect(error).toBeInstanceOf(CorruptedEntryError);
     expect(error.message).toContain(identity.id);

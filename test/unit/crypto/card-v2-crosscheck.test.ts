@@ -11,7 +11,11 @@ describe('version 2 access card seed', () => {
     const key = Buffer.alloc(32, 7);
     const params = { N: 1024, r: 8, p: 1 };
     const stretched = scryptSync('480913', Buffer.concat([Buffer.from('healthchain.card/2'), secret]), 32, params);
-    const expected = createHmac('sha256', key).update(Buffer.concat([Buffer.from('healthchain.card-seed/2'), stretched])).digest();
-    expect(Buffer.from(await deriveCardSeedV2(new Uint8Array(secret), '480913', new Uint8Array(key), nobleScrypt, params))).toEqual(expected);
+    const expected = createHmac('sha256', key)
+      .update(Buffer.concat([Buffer.from('healthchain.card-seed/2'), stretched]))
+      .digest();
+    expect(
+      Buffer.from(await deriveCardSeedV2(new Uint8Array(secret), '480913', new Uint8Array(key), nobleScrypt, params)),
+    ).toEqual(expected);
   });
 });

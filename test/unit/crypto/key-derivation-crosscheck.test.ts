@@ -23,7 +23,9 @@ describe('key derivation, checked with node:crypto and the BigchainDB driver', (
     const boxSecret = Buffer.from(hkdfSync('sha256', seed, fixture.hkdf.salt, fixture.hkdf.boxInfo, 32));
     expect(signSeed.toString('hex')).toBe(v.signSeed);
     expect(boxSecret.toString('hex')).toBe(v.boxSecret);
-    expect(Buffer.from(hkdfSync('sha256', seed, fixture.hkdf.salt, fixture.hkdf.localInfo, 32)).toString('hex')).toBe(v.localKey);
+    expect(Buffer.from(hkdfSync('sha256', seed, fixture.hkdf.salt, fixture.hkdf.localInfo, 32)).toString('hex')).toBe(
+      v.localKey,
+    );
 
     expect(base58.encode(rawPublicKey(PKCS8_ED25519, signSeed))).toBe(v.signKey);
     expect(base58.encode(rawPublicKey(PKCS8_X25519, boxSecret))).toBe(v.boxKey);

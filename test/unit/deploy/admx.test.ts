@@ -19,7 +19,13 @@ const admx = parse('HealthChain.admx');
 const adml = parse('en-US/HealthChain.adml');
 const policies = [...admx.getElementsByTagName('policy')];
 
-interface PolicyValue { policy: string; valueName: string; kind: 'multiText' | 'decimal' | 'toggle'; min?: number; max?: number }
+interface PolicyValue {
+  policy: string;
+  valueName: string;
+  kind: 'multiText' | 'decimal' | 'toggle';
+  min?: number;
+  max?: number;
+}
 const values: PolicyValue[] = policies.map((policy) => {
   const name = policy.getAttribute('name')!;
   const element = policy.getElementsByTagName('elements')[0]?.firstElementChild;
@@ -28,7 +34,9 @@ const values: PolicyValue[] = policies.map((policy) => {
     policy: name,
     valueName: element.getAttribute('valueName')!,
     kind: element.tagName as 'multiText' | 'decimal',
-    ...(element.tagName === 'decimal' ? { min: Number(element.getAttribute('minValue')), max: Number(element.getAttribute('maxValue')) } : {}),
+    ...(element.tagName === 'decimal'
+      ? { min: Number(element.getAttribute('minValue')), max: Number(element.getAttribute('maxValue')) }
+      : {}),
   };
 });
 
@@ -44,7 +52,11 @@ describe('build/policy Group Policy template', () => {
   it('writes each value with the registry type the reader accepts', () => {
     const kind = Object.fromEntries(values.map((v) => [v.valueName, v.kind]));
     expect(kind).toEqual({
-      nodeUrls: 'multiText', trustedPractitionerKeys: 'multiText', autoLockMinutes: 'decimal', kioskIdleSeconds: 'decimal', allowUserNodeUrls: 'toggle',
+      nodeUrls: 'multiText',
+      trustedPractitionerKeys: 'multiText',
+      autoLockMinutes: 'decimal',
+      kioskIdleSeconds: 'decimal',
+      allowUserNodeUrls: 'toggle',
       kioskCamera: 'toggle',
     });
     for (const valueName of ['allowUserNodeUrls', 'kioskCamera']) {
@@ -71,7 +83,9 @@ describe('build/policy Group Policy template', () => {
     for (const [, id] of text.matchAll(/\$\(presentation\.(\w+)\)/g)) {
       const presentation = presentations.get(id!);
       expect(presentation, `presentation ${id}`).toBeDefined();
-      const element = policies.find((p) => p.getAttribute('presentation') === `$(presentation.${id})`)!.getElementsByTagName('elements')[0]!.firstElementChild!;
+      const element = policies
+        .find((p) => p.getAttribute('presentation') === `$(presentation.${id})`)!
+        .getElementsByTagName('elements')[0]!.firstElementChild!;
       expect(presentation!.firstElementChild?.getAttribute('refId')).toBe(element.getAttribute('id'));
     }
   });
@@ -84,7 +98,9 @@ describe('build/policy Group Policy template', () => {
       toggle: 'REG_DWORD    0x0',
     };
     const keysLines = values.map((v) =>
-      v.valueName === 'trustedPractitionerKeys' ? `    ${v.valueName}    REG_MULTI_SZ    4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS` : `    ${v.valueName}    ${sample[v.kind]}`,
+      v.valueName === 'trustedPractitionerKeys'
+        ? `    ${v.valueName}    REG_MULTI_SZ    4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS`
+        : `    ${v.valueName}    ${sample[v.kind]}`,
     );
     const output = ['', 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\HealthChain', ...keysLines, ''].join('\r\n');
     expect(settingsFromRegistry(parseRegQuery(output).values)).toEqual({

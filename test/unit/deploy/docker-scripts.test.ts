@@ -67,8 +67,15 @@ beforeEach(async () => {
   await chmod(path.join(bin, 'docker'), 0o755);
   await writeFile(log, '');
   // Copies of the layouts, so backups land in the temporary directory.
-  for (const layout of ['single-node', 'network']) await cp(path.join(dockerDir, layout), path.join(work, layout), { recursive: true });
-  env = { PATH: `${bin}:${process.env.PATH}`, STUB_LOG: log, STUB_STATE: state, HC_WATCHDOG_WAIT_SECONDS: '2', HC_WATCHDOG_POLL_SECONDS: '1' };
+  for (const layout of ['single-node', 'network'])
+    await cp(path.join(dockerDir, layout), path.join(work, layout), { recursive: true });
+  env = {
+    PATH: `${bin}:${process.env.PATH}`,
+    STUB_LOG: log,
+    STUB_STATE: state,
+    HC_WATCHDOG_WAIT_SECONDS: '2',
+    HC_WATCHDOG_POLL_SECONDS: '1',
+  };
 });
 afterEach(async () => {
   await rm(work, { recursive: true, force: true });
@@ -78,14 +85,19 @@ const calls = async () => (await readFile(log, 'utf8')).split('\n').filter(Boole
 const script = (name: string, ...args: string[]) => run('sh', [path.join(scripts, name), ...args], { env, cwd: work });
 const failure = (name: string, ...args: string[]) =>
   script(name, ...args).then(
-    () => { throw new Error(`${name} should have failed`); },
+    () => {
+      throw new Error(`${name} should have failed`);
+    },
     (e: { code: number; stderr: string }) => e,
   );
 const inspect = (service: string, text: string) => writeFile(path.join(state, `inspect-id-${service}`), `${text}\n`);
 
 describe('watchdog.sh', () => {
   beforeEach(async () => {
-    await writeFile(path.join(state, 'services'), 'network-setup\nmongodb-1\nbigchaindb-1\ntendermint-1\nmongodb-2\nbigchaindb-2\ntendermint-2\n');
+    await writeFile(
+      path.join(state, 'services'),
+      'network-setup\nmongodb-1\nbigchaindb-1\ntendermint-1\nmongodb-2\nbigchaindb-2\ntendermint-2\n',
+    );
     for (const n of [1, 2]) {
       await inspect(`bigchaindb-${n}`, 'running healthy 2026-12-04T10:00:00.123456789Z');
       await inspect(`tendermint-${n}`, 'running healthy 2026-12-04T10:00:30.5Z');
@@ -125,7 +137,10 @@ describe('watchdog.sh', () => {
     const all = await calls();
     expect(await restarts()).toEqual(['compose restart bigchaindb-2', 'compose restart tendermint-2']);
     const first = all.indexOf('compose restart bigchaindb-2');
-    expect(all.slice(first + 1, all.indexOf('compose restart tendermint-2'))).toEqual(['compose ps -q bigchaindb-2', 'inspect -f {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.StartedAt}} id-bigchaindb-2']);
+    expect(all.slice(first + 1, all.indexOf('compose restart tendermint-2'))).toEqual([
+      'compose ps -q bigchaindb-2',
+      'inspect -f {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.StartedAt}} id-bigchaindb-2',
+    ]);
   });
 
   it('does not restart Tendermint while its BigchainDB stays unhealthy, and exits 1', async () => {
@@ -134,7 +149,9 @@ describe('watchdog.sh', () => {
     const e = await failure('watchdog.sh', path.join(work, 'network'));
     expect(e.code).toBe(1);
     expect(await restarts()).toEqual(['compose restart bigchaindb-1']);
-    expect((e as unknown as { stdout: string }).stdout).toMatch(/bigchaindb-1 is not healthy after 2s: tendermint-1 not restarted/);
+    expect((e as unknown as { stdout: string }).stdout).toMatch(
+      /bigchaindb-1 is not healthy after 2s: tendermint-1 not restarted/,
+    );
   });
 
   it('leaves a pair alone when a container is stopped or absent', async () => {
@@ -165,10 +182,18 @@ describe('watchdog.sh', () => {
 
 describe('rebuild-node.sh', () => {
   it('refuses without --yes, a missing --node in the network layout, or an unknown node, and calls no docker', async () => {
-    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--node', '3')).stderr).toMatch(/run again with --yes/);
-    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--yes')).stderr).toMatch(/choose one with --node N/);
-    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--node', '7', '--yes')).stderr).toMatch(/no service tendermint-7/);
-    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--node', '1;rm', '--yes')).stderr).toMatch(/--node must be a node number/);
+    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--node', '3')).stderr).toMatch(
+      /run again with --yes/,
+    );
+    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--yes')).stderr).toMatch(
+      /choose one with --node N/,
+    );
+    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--node', '7', '--yes')).stderr).toMatch(
+      /no service tendermint-7/,
+    );
+    expect((await failure('rebuild-node.sh', path.join(work, 'network'), '--node', '1;rm', '--yes')).stderr).toMatch(
+      /--node must be a node number/,
+    );
     expect(await calls()).toEqual([]);
   });
 
@@ -186,7 +211,9 @@ describe('rebuild-node.sh', () => {
   it('stops at the first failing step (nothing is dropped when the reset fails)', async () => {
     await writeFile(path.join(state, 'fail-unsafe_reset_all'), '');
     await failure('rebuild-node.sh', path.join(work, 'single-node'), '--yes');
-    expect((await calls()).at(-1)).toBe('compose run --rm --no-deps --entrypoint tendermint tendermint unsafe_reset_all --home /tendermint');
+    expect((await calls()).at(-1)).toBe(
+      'compose run --rm --no-deps --entrypoint tendermint tendermint unsafe_reset_all --home /tendermint',
+    );
   });
 });
 
@@ -196,26 +223,54 @@ describe('join-network.sh', () => {
   let genesis: string;
   beforeEach(async () => {
     genesis = path.join(work, 'genesis.json');
-    await writeFile(genesis, '{"genesis_time":"2026-12-04T10:00:00.000000000Z","chain_id":"hospital-net","validators":[{"power":"10"}],"app_hash":""}\n');
+    await writeFile(
+      genesis,
+      '{"genesis_time":"2026-12-04T10:00:00.000000000Z","chain_id":"hospital-net","validators":[{"power":"10"}],"app_hash":""}\n',
+    );
     const home = path.join(state, 'tmhome', 'config');
     await mkdir(home, { recursive: true });
     await writeFile(path.join(home, 'genesis.json'), '{"chain_id":"test-chain-own"}\n');
-    await writeFile(path.join(home, 'config.toml'), ['moniker = "healthchain-node"', 'persistent_peers = ""', 'addr_book_strict = true', 'send_rate = 5120000', 'recv_rate = 5120000', 'recheck = true', 'create_empty_blocks = true', ''].join('\n'));
+    await writeFile(
+      path.join(home, 'config.toml'),
+      [
+        'moniker = "healthchain-node"',
+        'persistent_peers = ""',
+        'addr_book_strict = true',
+        'send_rate = 5120000',
+        'recv_rate = 5120000',
+        'recheck = true',
+        'create_empty_blocks = true',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('checks genesis and peers before touching anything', async () => {
     const dir = path.join(work, 'single-node');
-    expect((await failure('join-network.sh', dir, '--peers', peers, '--yes')).stderr).toMatch(/--genesis: give the network's genesis.json/);
+    expect((await failure('join-network.sh', dir, '--peers', peers, '--yes')).stderr).toMatch(
+      /--genesis: give the network's genesis.json/,
+    );
     await writeFile(path.join(work, 'bad.json'), '{"foo":1}');
-    expect((await failure('join-network.sh', dir, '--genesis', path.join(work, 'bad.json'), '--peers', peers, '--yes')).stderr).toMatch(/not a Tendermint genesis/);
-    expect((await failure('join-network.sh', dir, '--genesis', genesis, '--yes')).stderr).toMatch(/--peers: give the other nodes/);
-    expect((await failure('join-network.sh', dir, '--genesis', genesis, '--peers', 'abc@10.0.0.1:26656', '--yes')).stderr).toMatch(/node id must be 40 hex digits/);
-    expect((await failure('join-network.sh', dir, '--genesis', genesis, '--peers', `${id('a')}@10.0.0.1`, '--yes')).stderr).toMatch(/is not <node id>@<host>:<port>/);
-    expect((await failure('join-network.sh', dir, '--genesis', genesis, '--peers', peers)).stderr).toMatch(/run again with --yes/);
+    expect(
+      (await failure('join-network.sh', dir, '--genesis', path.join(work, 'bad.json'), '--peers', peers, '--yes'))
+        .stderr,
+    ).toMatch(/not a Tendermint genesis/);
+    expect((await failure('join-network.sh', dir, '--genesis', genesis, '--yes')).stderr).toMatch(
+      /--peers: give the other nodes/,
+    );
+    expect(
+      (await failure('join-network.sh', dir, '--genesis', genesis, '--peers', 'abc@10.0.0.1:26656', '--yes')).stderr,
+    ).toMatch(/node id must be 40 hex digits/);
+    expect(
+      (await failure('join-network.sh', dir, '--genesis', genesis, '--peers', `${id('a')}@10.0.0.1`, '--yes')).stderr,
+    ).toMatch(/is not <node id>@<host>:<port>/);
+    expect((await failure('join-network.sh', dir, '--genesis', genesis, '--peers', peers)).stderr).toMatch(
+      /run again with --yes/,
+    );
     expect(await calls()).toEqual([]);
   });
 
-  it('resets the node, installs the network genesis and peers with BigchainDB\'s settings, drops the old ledger, starts', async () => {
+  it("resets the node, installs the network genesis and peers with BigchainDB's settings, drops the old ledger, starts", async () => {
     await script('join-network.sh', path.join(work, 'single-node'), '--genesis', genesis, '--peers', peers, '--yes');
     const all = await calls();
     expect(all.map((c) => c.split(' -c ')[0])).toEqual([
@@ -230,7 +285,14 @@ describe('join-network.sh', () => {
     expect(await readFile(path.join(home, 'genesis.json'), 'utf8')).toBe(await readFile(genesis, 'utf8'));
     const config = await readFile(path.join(home, 'config.toml'), 'utf8');
     expect(config).toMatch(new RegExp(`^persistent_peers = "${peers}"$`, 'm'));
-    for (const line of ['create_empty_blocks = false', 'recheck = false', 'send_rate = 102400000', 'recv_rate = 102400000', 'addr_book_strict = false', 'moniker = "healthchain-node"']) {
+    for (const line of [
+      'create_empty_blocks = false',
+      'recheck = false',
+      'send_rate = 102400000',
+      'recv_rate = 102400000',
+      'addr_book_strict = false',
+      'moniker = "healthchain-node"',
+    ]) {
       expect(config.split('\n')).toContain(line);
     }
   });
@@ -269,7 +331,9 @@ describe('backup.sh', () => {
     await script('backup.sh', path.join(work, 'network'), '--node', 'all', '--out', out);
     expect(await readdir(out)).toHaveLength(8);
     const order = (await calls()).filter((c) => /^compose (stop|start) /.test(c));
-    expect(order).toEqual([1, 2, 3, 4].flatMap((n) => [`compose stop tendermint-${n}`, `compose start tendermint-${n}`]));
+    expect(order).toEqual(
+      [1, 2, 3, 4].flatMap((n) => [`compose stop tendermint-${n}`, `compose start tendermint-${n}`]),
+    );
   });
 
   it('starts Tendermint again when the dump fails, and fails', async () => {
@@ -280,7 +344,9 @@ describe('backup.sh', () => {
   });
 
   it('refuses --node all on the single-node layout', async () => {
-    expect((await failure('backup.sh', path.join(work, 'single-node'), '--node', 'all')).stderr).toMatch(/this layout has a single node/);
+    expect((await failure('backup.sh', path.join(work, 'single-node'), '--node', 'all')).stderr).toMatch(
+      /this layout has a single node/,
+    );
     expect(await calls()).toEqual([]);
   });
 });

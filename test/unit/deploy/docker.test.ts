@@ -36,12 +36,15 @@ interface Compose {
 /** Compose's interpolation of ${VAR}, ${VAR:-default} and ${VAR:?error}, applied as Compose does: to the string values
  * of the parsed file (so "${PORT:-9985}" stays a string). */
 function interpolate(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-    if (op === ':?') throw new Error(`required variable ${name} is missing a value: ${arg}`);
-    return op === ':-' ? arg! : '';
-  });
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g,
+    (_, name: string, op?: string, arg?: string) => {
+      const value = env[name];
+      if (value !== undefined && value !== '') return value;
+      if (op === ':?') throw new Error(`required variable ${name} is missing a value: ${arg}`);
+      return op === ':-' ? arg! : '';
+    },
+  );
 }
 
 const PUBLIC_ENV = { BDB_PUBLIC_HOST: 'ledger.test.example' };
@@ -49,16 +52,20 @@ const rawCompose = (file: string) => readFileSync(path.join(dockerDir, file), 'u
 function interpolateTree(value: unknown, env: Record<string, string | undefined>): unknown {
   if (typeof value === 'string') return interpolate(value, env);
   if (Array.isArray(value)) return value.map((v) => interpolateTree(v, env));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateTree(v, env)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateTree(v, env)]));
   return value;
 }
-const load = (file: string, env: Record<string, string | undefined> = PUBLIC_ENV): Compose => interpolateTree(yaml.load(rawCompose(file)), env) as Compose;
+const load = (file: string, env: Record<string, string | undefined> = PUBLIC_ENV): Compose =>
+  interpolateTree(yaml.load(rawCompose(file)), env) as Compose;
 const COMPOSE_FILES = ['single-node/docker-compose.yml', 'network/docker-compose.yml'];
 
-const byImage = (compose: Compose, prefix: string) => Object.entries(compose.services).filter(([, s]) => s.image.startsWith(prefix));
+const byImage = (compose: Compose, prefix: string) =>
+  Object.entries(compose.services).filter(([, s]) => s.image.startsWith(prefix));
 const commandText = (s: Service) => [s.entrypoint, s.command].flat().filter(Boolean).join(' ');
 const proxyApp = (s: Service) => /--proxy_app=tcp:\/\/([\w-]+):26658/.exec(commandText(s))?.[1];
-const isMainTendermint = ([name, s]: [string, Service]) => s.image.startsWith('tendermint/') && name !== 'network-setup';
+const isMainTendermint = ([name, s]: [string, Service]) =>
+  s.image.startsWith('tendermint/') && name !== 'network-setup';
 
 function parsePort(spec: string): { hostIp?: string; host: number; container: number } {
   const parts = spec.split(':');
@@ -78,7 +85,8 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
     expect(bigchaindbs.length).toBeGreaterThan(0);
     for (const [name, service] of Object.entries(services)) {
       if (service.image.startsWith('bigchaindb/')) expect(service.image, name).toBe('bigchaindb/bigchaindb:2.2.2');
-      else if (service.image.startsWith('tendermint/')) expect(service.image, name).toBe('tendermint/tendermint:v0.31.5');
+      else if (service.image.startsWith('tendermint/'))
+        expect(service.image, name).toBe('tendermint/tendermint:v0.31.5');
       else if (service.image.startsWith('mongo:')) expect(service.image, name).toMatch(/^mongo:3\.(4|6)\.\d+$/);
       else throw new Error(`${name}: unexpected image ${service.image}`);
     }
@@ -117,7 +125,8 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
         const key = `${port.hostIp ?? '0.0.0.0'}:${port.host}`;
         expect(hostPorts.has(key), `${name}: host port ${key} used twice`).toBe(false);
         hostPorts.add(key);
-        if (port.container === 26657) expect(port.hostIp, `${name}: Tendermint RPC must bind to 127.0.0.1`).toBe('127.0.0.1');
+        if (port.container === 26657)
+          expect(port.hostIp, `${name}: Tendermint RPC must bind to 127.0.0.1`).toBe('127.0.0.1');
       }
     }
     for (const [name, bdb] of bigchaindbs) {
@@ -137,7 +146,11 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
   it('keeps all state in declared named volumes, one set per node', () => {
     const declared = new Set(Object.keys(compose.volumes ?? {}));
     const owner = new Map<string, string>();
-    const expectedMount: [RegExp, string][] = [[/^mongo:/, '/data/db'], [/^bigchaindb\//, '/data'], [/^tendermint\//, '/tendermint']];
+    const expectedMount: [RegExp, string][] = [
+      [/^mongo:/, '/data/db'],
+      [/^bigchaindb\//, '/data'],
+      [/^tendermint\//, '/tendermint'],
+    ];
     for (const [name, service] of Object.entries(services)) {
       const named = (service.volumes ?? []).filter((v) => !v.startsWith('.') && !v.startsWith('/'));
       for (const volume of named) {
@@ -149,7 +162,10 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
       }
       for (const [image, target] of expectedMount) {
         if (image.test(service.image) && name !== 'network-setup') {
-          expect(named.some((v) => v.endsWith(`:${target}`)), `${name} must keep ${target} in a named volume`).toBe(true);
+          expect(
+            named.some((v) => v.endsWith(`:${target}`)),
+            `${name} must keep ${target} in a named volume`,
+          ).toBe(true);
         }
       }
     }
@@ -157,13 +173,16 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
   });
 
   it('restarts services and checks their health', () => {
-    for (const [name, service] of [...bigchaindbs, ...mongos]) expect(service.healthcheck?.test.length, name).toBeGreaterThan(0);
+    for (const [name, service] of [...bigchaindbs, ...mongos])
+      expect(service.healthcheck?.test.length, name).toBeGreaterThan(0);
   });
 
   it('checks each Tendermint on /abci_info, reading the body (a dead ABCI connection is a JSON-RPC error with HTTP 200)', () => {
     for (const [name, tm] of tendermints) {
       const test = tm.healthcheck?.test.join(' ') ?? '';
-      expect(test, name).toMatch(/^CMD-SHELL curl -fsS --max-time \d+ http:\/\/127\.0\.0\.1:26657\/abci_info \| jq -e \.result\.response > \/dev\/null$/);
+      expect(test, name).toMatch(
+        /^CMD-SHELL curl -fsS --max-time \d+ http:\/\/127\.0\.0\.1:26657\/abci_info \| jq -e \.result\.response > \/dev\/null$/,
+      );
       expect(tm.restart, name).toBe('unless-stopped');
       const bdb = proxyApp(tm)!;
       expect(tm.depends_on?.[bdb], name).toEqual({ condition: 'service_healthy', restart: true });
@@ -171,14 +190,25 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
   });
 
   it('refuses to start without BDB_PUBLIC_HOST, and takes the advertised stream scheme and port as settings', () => {
-    expect(() => load(file, {})).toThrow(/required variable BDB_PUBLIC_HOST is missing a value: BDB_PUBLIC_HOST is not set - copy \.env\.example to \.env/);
-    const tls = load(file, { ...PUBLIC_ENV, BDB_WS_ADVERTISED_SCHEME: 'wss', BDB_WS_ADVERTISED_PORT: '443', BDB_WS_ADVERTISED_PORT_1: '19443', BDB_WS_ADVERTISED_PORT_2: '29443', BDB_WS_ADVERTISED_PORT_3: '39443', BDB_WS_ADVERTISED_PORT_4: '49443' });
+    expect(() => load(file, {})).toThrow(
+      /required variable BDB_PUBLIC_HOST is missing a value: BDB_PUBLIC_HOST is not set - copy \.env\.example to \.env/,
+    );
+    const tls = load(file, {
+      ...PUBLIC_ENV,
+      BDB_WS_ADVERTISED_SCHEME: 'wss',
+      BDB_WS_ADVERTISED_PORT: '443',
+      BDB_WS_ADVERTISED_PORT_1: '19443',
+      BDB_WS_ADVERTISED_PORT_2: '29443',
+      BDB_WS_ADVERTISED_PORT_3: '39443',
+      BDB_WS_ADVERTISED_PORT_4: '49443',
+    });
     for (const [name, bdb] of byImage(tls, 'bigchaindb/')) {
       expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_HOST, name).toBe('ledger.test.example');
       expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_SCHEME, name).toBe('wss');
       expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_PORT, name).toMatch(/^(443|[1-4]9443)$/);
     }
-    for (const [name, bdb] of bigchaindbs) expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_SCHEME, `${name} default`).toBe('ws');
+    for (const [name, bdb] of bigchaindbs)
+      expect(bdb.environment?.BIGCHAINDB_WSSERVER_ADVERTISED_SCHEME, `${name} default`).toBe('ws');
   });
 
   it('bounds the gunicorn workers of every BigchainDB', () => {
@@ -191,7 +221,9 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
   it('binds the published API, stream and P2P ports to an address variable (Docker bypasses ufw/firewalld)', () => {
     const raw = rawCompose(file);
     for (const line of raw.split('\n').filter((l) => /^\s+- "[^"]*:(9984|9985|26656)"/.test(l))) {
-      expect(line, 'a published API/stream/P2P port must name its host address').toMatch(/- "\$\{(BDB_BIND_IP|TM_P2P_BIND_IP):-[0-9.]+\}:/);
+      expect(line, 'a published API/stream/P2P port must name its host address').toMatch(
+        /- "\$\{(BDB_BIND_IP|TM_P2P_BIND_IP):-[0-9.]+\}:/,
+      );
     }
     const lan = load(file, { ...PUBLIC_ENV, BDB_BIND_IP: '10.1.2.3', TM_P2P_BIND_IP: '10.1.2.3' });
     for (const [name, service] of Object.entries(lan.services)) {
@@ -201,11 +233,12 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
     }
     // By default P2P stays on this host: a single node needs it only once it joins a network.
     for (const [name, service] of Object.entries(services)) {
-      for (const port of (service.ports ?? []).map(parsePort)) if (port.container === 26656) expect(port.hostIp, name).toBe('127.0.0.1');
+      for (const port of (service.ports ?? []).map(parsePort))
+        if (port.container === 26656) expect(port.hostIp, name).toBe('127.0.0.1');
     }
   });
 
-  it('rotates every container\'s log', () => {
+  it("rotates every container's log", () => {
     for (const [name, service] of Object.entries(services)) {
       expect(service.logging?.driver, name).toBe('json-file');
       expect(service.logging?.options, name).toEqual({ 'max-size': '10m', 'max-file': '5' });
@@ -226,17 +259,23 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
 
 describe('docker/network: the BFT layout', () => {
   const compose = load('network/docker-compose.yml');
-  const tendermints = Object.entries(compose.services).filter(isMainTendermint).map(([name]) => name);
+  const tendermints = Object.entries(compose.services)
+    .filter(isMainTendermint)
+    .map(([name]) => name);
 
   it('gives every Tendermint a fixed address, outside the range Docker hands out, and the setup peers those addresses', () => {
     const ipam = compose.networks?.ledger?.ipam?.config[0];
     expect(ipam).toEqual({ subnet: '172.28.10.0/24', ip_range: '172.28.10.128/25' });
-    const addresses = tendermints.map((name) => (compose.services[name]!.networks as Record<string, { ipv4_address: string }>).ledger!.ipv4_address);
+    const addresses = tendermints.map(
+      (name) => (compose.services[name]!.networks as Record<string, { ipv4_address: string }>).ledger!.ipv4_address,
+    );
     expect(addresses).toEqual(['172.28.10.11', '172.28.10.12', '172.28.10.13', '172.28.10.14']);
     expect(compose.services['network-setup']!.environment?.TM_NODE_ADDRS?.split(' ')).toEqual(addresses);
     for (const [name, service] of Object.entries(compose.services)) expect(service.networks, name).toBeDefined();
     const moved = load('network/docker-compose.yml', { ...PUBLIC_ENV, TM_SUBNET_PREFIX: '10.99.0' });
-    expect(moved.services['network-setup']!.environment?.TM_NODE_ADDRS).toBe('10.99.0.11 10.99.0.12 10.99.0.13 10.99.0.14');
+    expect(moved.services['network-setup']!.environment?.TM_NODE_ADDRS).toBe(
+      '10.99.0.11 10.99.0.12 10.99.0.13 10.99.0.14',
+    );
   });
 
   it('has four validator nodes, each waiting for the one-shot setup', () => {
@@ -284,17 +323,26 @@ describe('docker/network/setup-network.sh (with a stand-in tendermint CLI)', () 
     await (await import('node:fs/promises')).mkdir(bin);
     await writeFile(path.join(bin, 'tendermint'), FAKE_TENDERMINT);
     await chmod(path.join(bin, 'tendermint'), 0o755);
-    env = { PATH: `${bin}:${process.env.PATH}`, TM_ROOT: path.join(work, 'network'), TM_NODES: nodes.join(' '), TM_CHAIN_ID: 'healthchain-test' };
+    env = {
+      PATH: `${bin}:${process.env.PATH}`,
+      TM_ROOT: path.join(work, 'network'),
+      TM_NODES: nodes.join(' '),
+      TM_CHAIN_ID: 'healthchain-test',
+    };
   });
   afterEach(async () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  const genesisOf = async (node: string) => JSON.parse(await readFile(path.join(work, 'network', node, 'config/genesis.json'), 'utf8')) as {
-    chain_id: string; genesis_time: string; validators: { pub_key: { type: string; value: string }; power: string; name: string }[];
-  };
+  const genesisOf = async (node: string) =>
+    JSON.parse(await readFile(path.join(work, 'network', node, 'config/genesis.json'), 'utf8')) as {
+      chain_id: string;
+      genesis_time: string;
+      validators: { pub_key: { type: string; value: string }; power: string; name: string }[];
+    };
   const configOf = (node: string) => readFile(path.join(work, 'network', node, 'config/config.toml'), 'utf8');
-  const nodeIdOf = async (node: string) => (await readFile(path.join(work, 'network', node, 'config/node_key.json'), 'utf8')).trim();
+  const nodeIdOf = async (node: string) =>
+    (await readFile(path.join(work, 'network', node, 'config/node_key.json'), 'utf8')).trim();
 
   it('writes one genesis listing all four validators to every node', async () => {
     await setup();
@@ -307,13 +355,15 @@ describe('docker/network/setup-network.sh (with a stand-in tendermint CLI)', () 
     for (const node of nodes.slice(1)) expect(await genesisOf(node)).toEqual(first);
   });
 
-  it('points each node at the three others (existing compose services) and applies BigchainDB\'s settings', async () => {
+  it("points each node at the three others (existing compose services) and applies BigchainDB's settings", async () => {
     await setup();
     const compose = load('network/docker-compose.yml');
     for (const node of nodes) {
       const config = await configOf(node);
       const peers = /^persistent_peers = "(.*)"$/m.exec(config)![1]!.split(',');
-      const expected = await Promise.all(nodes.filter((n) => n !== node).map(async (n) => `${await nodeIdOf(n)}@${n}:26656`));
+      const expected = await Promise.all(
+        nodes.filter((n) => n !== node).map(async (n) => `${await nodeIdOf(n)}@${n}:26656`),
+      );
       expect(peers).toEqual(expected);
       for (const peer of peers) expect(compose.services[peer.split('@')[1]!.split(':')[0]!]).toBeDefined();
       expect(config).toMatch(/^create_empty_blocks = false$/m);
@@ -338,8 +388,13 @@ describe('docker/network/setup-network.sh (with a stand-in tendermint CLI)', () 
 
   it('refuses an address list that does not match the nodes, before writing anything', async () => {
     env = { ...env, TM_NODE_ADDRS: '172.28.10.11 172.28.10.12' };
-    await expect(setup()).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/TM_NODE_ADDRS lists 2 addresses for 4 nodes/) });
-    await expect(readFile(path.join(work, 'network', 'tendermint-1', 'config/genesis.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(setup()).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/TM_NODE_ADDRS lists 2 addresses for 4 nodes/),
+    });
+    await expect(readFile(path.join(work, 'network', 'tendermint-1', 'config/genesis.json'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 
   it('changes nothing when run again, and refuses to regenerate a partly configured network', async () => {
@@ -349,7 +404,10 @@ describe('docker/network/setup-network.sh (with a stand-in tendermint CLI)', () 
     expect(again.stdout).toMatch(/already configured; nothing to do/);
     expect(await genesisOf('tendermint-3')).toEqual(before);
     await rm(path.join(work, 'network', 'tendermint-2', 'config/.healthchain-network'));
-    await expect(setup()).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/only 3 of 4 nodes are configured/) });
+    await expect(setup()).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/only 3 of 4 nodes are configured/),
+    });
     expect(await genesisOf('tendermint-3')).toEqual(before);
   });
 });
@@ -358,7 +416,10 @@ describe('docker/README.md and the files around the compose layouts', () => {
   const readme = readFileSync(path.join(dockerDir, 'README.md'), 'utf8');
   // The text of the fenced blocks: what IT copies and runs.
   let fenced = false;
-  const commands = readme.split('\n').filter((line) => (/^\s*```/.test(line) ? ((fenced = !fenced), false) : fenced)).join('\n');
+  const commands = readme
+    .split('\n')
+    .filter((line) => (/^\s*```/.test(line) ? ((fenced = !fenced), false) : fenced))
+    .join('\n');
 
   it('spells out every volume by its real (project-prefixed) name', () => {
     for (const file of COMPOSE_FILES) {
@@ -373,8 +434,12 @@ describe('docker/README.md and the files around the compose layouts', () => {
   });
 
   it('gives the election commands BigchainDB 2.2.2 has (chain-migration, upsert-validator, approve by > 2/3)', () => {
-    expect(commands).toMatch(/election new upsert-validator <new public key, base64> 10 <new node id> \\\n\s+--private-key \/tendermint\/config\/priv_validator_key\.json/);
-    expect(commands).toMatch(/election approve <election id> --private-key \/tendermint\/config\/priv_validator_key\.json/);
+    expect(commands).toMatch(
+      /election new upsert-validator <new public key, base64> 10 <new node id> \\\n\s+--private-key \/tendermint\/config\/priv_validator_key\.json/,
+    );
+    expect(commands).toMatch(
+      /election approve <election id> --private-key \/tendermint\/config\/priv_validator_key\.json/,
+    );
     expect(readme).toContain('`bigchaindb election new chain-migration --private-key …`');
     expect(readme).toContain('more than 2/3 of the current voting power');
     expect(commands).not.toMatch(/election new migration/);
@@ -384,7 +449,8 @@ describe('docker/README.md and the files around the compose layouts', () => {
   it('checks status with `ps -a`, names the status URL per layout, and cites no file BigchainDB no longer has', () => {
     expect(commands).toContain('docker compose ps -a');
     expect(readme).toContain('`curl -s http://localhost:N9984/` (19984 … 49984');
-    for (const line of readme.split('\n').filter((l) => l.includes('docker-compose.network.yml'))) expect(line).toMatch(/removed/);
+    for (const line of readme.split('\n').filter((l) => l.includes('docker-compose.network.yml')))
+      expect(line).toMatch(/removed/);
   });
 
   it('references every operation script, each executable, LF-only and marked eol=lf for Git', async () => {

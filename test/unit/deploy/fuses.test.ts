@@ -8,8 +8,17 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 
-type AfterPackContext = { appOutDir: string; electronPlatformName: string; arch: number; packager: { appInfo: { productFilename: string }; executableName: string } };
-type Hook = { afterPack(context: AfterPackContext): Promise<void>; electronBinaryPath(context: AfterPackContext): string; HEALTHCHAIN_FUSES: Record<string, unknown> };
+type AfterPackContext = {
+  appOutDir: string;
+  electronPlatformName: string;
+  arch: number;
+  packager: { appInfo: { productFilename: string }; executableName: string };
+};
+type Hook = {
+  afterPack(context: AfterPackContext): Promise<void>;
+  electronBinaryPath(context: AfterPackContext): string;
+  HEALTHCHAIN_FUSES: Record<string, unknown>;
+};
 const hook = (await import(pathToFileURL(path.join(process.cwd(), 'build/after-pack.mjs')).href)) as Hook;
 
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
@@ -19,7 +28,13 @@ const ELECTRON_DEFAULT_WIRE = '101100011';
 
 function fakeElectronBinary(): Buffer {
   const padding = Buffer.alloc(4096, 0x90);
-  return Buffer.concat([padding, Buffer.from(SENTINEL), Buffer.from([1, ELECTRON_DEFAULT_WIRE.length]), Buffer.from(ELECTRON_DEFAULT_WIRE), padding]);
+  return Buffer.concat([
+    padding,
+    Buffer.from(SENTINEL),
+    Buffer.from([1, ELECTRON_DEFAULT_WIRE.length]),
+    Buffer.from(ELECTRON_DEFAULT_WIRE),
+    padding,
+  ]);
 }
 
 let out: string;

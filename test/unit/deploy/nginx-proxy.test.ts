@@ -19,7 +19,12 @@ import yaml from 'js-yaml';
 const dockerDir = path.join(process.cwd(), 'docker');
 const TENDERMINT_RPC_MAX_BODY = 1_000_000;
 // {"method": "broadcast_tx_async", "jsonrpc": "2.0", "params": ["<base64>"], "id": "<uuid4>"}: what surrounds the tx.
-const RPC_ENVELOPE_BYTES = JSON.stringify({ method: 'broadcast_tx_commit', jsonrpc: '2.0', params: [''], id: '00000000-0000-0000-0000-000000000000' }).replace(/[:,]/g, '$& ').length;
+const RPC_ENVELOPE_BYTES = JSON.stringify({
+  method: 'broadcast_tx_commit',
+  jsonrpc: '2.0',
+  params: [''],
+  id: '00000000-0000-0000-0000-000000000000',
+}).replace(/[:,]/g, '$& ').length;
 /** Bytes of json.dumps(tx) that still fit in one Tendermint RPC request once base64-encoded. */
 const LEDGER_MAX_TX_BYTES = Math.floor((TENDERMINT_RPC_MAX_BODY - RPC_ENVELOPE_BYTES) / 4) * 3;
 
@@ -38,13 +43,20 @@ function pythonJsonBytes(value: unknown): number {
 }
 
 function bodyLimit(conf: string): number[] {
-  return [...conf.matchAll(/client_max_body_size\s+(\d+)([kKmM]?);/g)].map(([, n, unit]) => Number(n) * ({ k: 1024, m: 1024 * 1024 }[unit!.toLowerCase()] ?? 1));
+  return [...conf.matchAll(/client_max_body_size\s+(\d+)([kKmM]?);/g)].map(
+    ([, n, unit]) => Number(n) * ({ k: 1024, m: 1024 * 1024 }[unit!.toLowerCase()] ?? 1),
+  );
 }
 
 function chartWithVisits(count: number, notesLength: number): Chart {
   const chart = sampleChart();
   chart.visits = Array.from({ length: count }, (_, i) => ({
-    id: `v${i}`, date: '2026-11-20', reason: 'Follow-up', notes: 'n'.repeat(notesLength), doctor: 'Dr. Lena Okafor', status: 'completed' as const,
+    id: `v${i}`,
+    date: '2026-11-20',
+    reason: 'Follow-up',
+    notes: 'n'.repeat(notesLength),
+    doctor: 'Dr. Lena Okafor',
+    status: 'completed' as const,
   }));
   return chart;
 }
@@ -55,7 +67,12 @@ async function chartVersionTx(chart: Chart, sharedDoctors = 0) {
     const d = new SeedKeyHolder(randomBytes(32));
     return { signKey: d.signKey, boxKey: d.boxKey, name: 'Dr. Shared' };
   });
-  const payload = payloadOf(chart, null, { signKey: holder.signKey, boxKey: holder.boxKey, name: 'Dr. Custodian' }, doctors);
+  const payload = payloadOf(
+    chart,
+    null,
+    { signKey: holder.signKey, boxKey: holder.boxKey, name: 'Dr. Custodian' },
+    doctors,
+  );
   const create = (await buildCreate(holder, payload, crypto)).tx;
   return (await buildVersion(holder, create, create.id, 'update', 2, payload, crypto)).tx;
 }
@@ -88,7 +105,7 @@ describe.each(['single-node.conf', 'network.conf'])('docker/nginx/%s', (file) =>
     }
   });
 
-  it('listens where the layout\'s .env.example says the stream is advertised behind the proxy', () => {
+  it("listens where the layout's .env.example says the stream is advertised behind the proxy", () => {
     const layout = file === 'network.conf' ? 'network' : 'single-node';
     const example = readFileSync(path.join(dockerDir, layout, '.env.example'), 'utf8');
     expect(example).toMatch(new RegExp(`Behind \\.\\./nginx/${file.replace('.', '\\.')}: wss and`));
@@ -96,7 +113,8 @@ describe.each(['single-node.conf', 'network.conf'])('docker/nginx/%s', (file) =>
     expect(ports).toEqual(file === 'network.conf' ? ['19443', '29443', '39443', '49443'] : ['443']);
     // The published ports the proxy forwards to exist in the compose file.
     const compose = readFileSync(path.join(dockerDir, layout, 'docker-compose.yml'), 'utf8');
-    for (const [, port] of conf.matchAll(/proxy_pass http:\/\/127\.0\.0\.1:(\d+);/g)) expect(compose).toContain(`:${port}:99`);
+    for (const [, port] of conf.matchAll(/proxy_pass http:\/\/127\.0\.0\.1:(\d+);/g))
+      expect(compose).toContain(`:${port}:99`);
     expect(yaml.load(compose)).toBeTruthy();
   });
 });
@@ -104,7 +122,7 @@ describe.each(['single-node.conf', 'network.conf'])('docker/nginx/%s', (file) =>
 describe('chart transactions against the proxy limit', () => {
   const limit = Math.min(...bodyLimit(readFileSync(path.join(dockerDir, 'nginx', 'single-node.conf'), 'utf8')));
 
-  it('a chart version near the ledger\'s ceiling (and its many readers) passes the proxy and fits one Tendermint request', async () => {
+  it("a chart version near the ledger's ceiling (and its many readers) passes the proxy and fits one Tendermint request", async () => {
     // 330 visits with 1,500-character notes and ten shared doctors: about 700 kB once sealed and base64-encoded.
     const tx = await chartVersionTx(chartWithVisits(330, 1500), 10);
     const posted = Buffer.byteLength(JSON.stringify(tx));
@@ -113,7 +131,7 @@ describe('chart transactions against the proxy limit', () => {
     expect(pythonJsonBytes(tx)).toBeLessThanOrEqual(LEDGER_MAX_TX_BYTES);
   });
 
-  it('BigchainDB\'s own 15k limit would refuse an ordinary chart: 20 visits with a paragraph of notes each', async () => {
+  it("BigchainDB's own 15k limit would refuse an ordinary chart: 20 visits with a paragraph of notes each", async () => {
     const tx = await chartVersionTx(chartWithVisits(20, 600));
     expect(Buffer.byteLength(JSON.stringify(tx))).toBeGreaterThan(15 * 1024);
     expect(Buffer.byteLength(JSON.stringify(tx))).toBeLessThan(limit);

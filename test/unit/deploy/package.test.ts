@@ -36,7 +36,8 @@ beforeAll(async () => {
   await writeFile(path.join(project, 'out/main/main.js.map'), '{}');
   await writeFile(path.join(project, 'out/preload/preload.cjs'), '');
   await writeFile(path.join(project, 'out/renderer/index.html'), '<!doctype html><title>HealthChain</title>');
-  for (const file of ['electron-builder.yml', 'electron-builder.kiosk.yml']) await cp(path.join(repo, file), path.join(project, file));
+  for (const file of ['electron-builder.yml', 'electron-builder.kiosk.yml'])
+    await cp(path.join(repo, file), path.join(project, file));
   await cp(path.join(repo, 'build'), path.join(project, 'build'), { recursive: true });
   await run('cp', ['-al', path.join(repo, 'node_modules'), path.join(project, 'node_modules')]);
   // The real package.json and lockfile, so the dependencies packed are the ones `npm run dist` packs.
@@ -44,7 +45,10 @@ beforeAll(async () => {
 
   await mkdir(path.join(electronDist, 'resources'), { recursive: true });
   const pad = Buffer.alloc(4096, 0x90);
-  await writeFile(path.join(electronDist, 'electron'), Buffer.concat([pad, Buffer.from(SENTINEL), Buffer.from([1, 9]), Buffer.from('101100011'), pad]));
+  await writeFile(
+    path.join(electronDist, 'electron'),
+    Buffer.concat([pad, Buffer.from(SENTINEL), Buffer.from([1, 9]), Buffer.from('101100011'), pad]),
+  );
   await chmod(path.join(electronDist, 'electron'), 0o755);
   await writeFile(path.join(electronDist, 'LICENSE'), 'MIT');
   await writeFile(path.join(electronDist, 'version'), '45.4.1');
@@ -58,7 +62,11 @@ beforeAll(async () => {
     });`;
   const result = await run(process.execPath, ['--input-type=module', '-e', script], {
     cwd: project,
-    env: { ...process.env, HEALTHCHAIN_UPDATE_URL: 'https://updates.hospital.example/healthchain', CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+    env: {
+      ...process.env,
+      HEALTHCHAIN_UPDATE_URL: 'https://updates.hospital.example/healthchain',
+      CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   buildLog = result.stdout + result.stderr;
@@ -90,9 +98,19 @@ describe('electron-builder packaging of the kiosk variant (Linux, unpacked)', { 
   it('packs out/ into app.asar with the kiosk variant baked into package.json, and no source maps', () => {
     const archive = path.join(appDir, 'resources/app.asar');
     const files = asar.listPackage(archive, { isPack: false });
-    expect(files).toEqual(expect.arrayContaining(['/out/main/main.js', '/out/preload/preload.cjs', '/out/renderer/index.html', '/package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '/out/main/main.js',
+        '/out/preload/preload.cjs',
+        '/out/renderer/index.html',
+        '/package.json',
+      ]),
+    );
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as { main: string; healthchainVariant: string };
+    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as {
+      main: string;
+      healthchainVariant: string;
+    };
     expect(pkg).toMatchObject({ main: 'out/main/main.js', healthchainVariant: 'kiosk' });
   });
 
@@ -100,7 +118,9 @@ describe('electron-builder packaging of the kiosk variant (Linux, unpacked)', { 
     const unpacked = path.join(appDir, 'resources/app.asar.unpacked/node_modules');
     expect(existsSync(path.join(unpacked, 'keytar/build/Release/keytar.node'))).toBe(true);
     const lmdbDir = path.join(unpacked, `@lmdb/lmdb-${process.platform}-${process.arch}`);
-    expect(existsSync(path.join(lmdbDir, 'node.napi.glibc.node')) || existsSync(path.join(lmdbDir, 'node.napi.musl.node'))).toBe(true);
+    expect(
+      existsSync(path.join(lmdbDir, 'node.napi.glibc.node')) || existsSync(path.join(lmdbDir, 'node.napi.musl.node')),
+    ).toBe(true);
     // libsodium: this platform's prebuilt binary only, not the twelve others sodium-native ships.
     const prebuilds = path.join(unpacked, 'sodium-native/prebuilds');
     expect(readdirSync(prebuilds)).toEqual([`${process.platform}-${process.arch}`]);
@@ -109,6 +129,10 @@ describe('electron-builder packaging of the kiosk variant (Linux, unpacked)', { 
 
   it('writes the update feed the app will poll: generic, at the IT URL, kiosk channel', async () => {
     const feed = yaml.load(await readFile(path.join(appDir, 'resources/app-update.yml'), 'utf8'));
-    expect(feed).toMatchObject({ provider: 'generic', url: 'https://updates.hospital.example/healthchain/kiosk', channel: 'latest' });
+    expect(feed).toMatchObject({
+      provider: 'generic',
+      url: 'https://updates.hospital.example/healthchain/kiosk',
+      channel: 'latest',
+    });
   });
 });

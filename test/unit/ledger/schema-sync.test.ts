@@ -13,7 +13,9 @@ describe('vendored BigchainDB schemas', () => {
 
   it('the YAML copies keep their license header', () => {
     for (const name of ['transaction_v2.0.yaml', 'transaction_create_v2.0.yaml', 'transaction_transfer_v2.0.yaml']) {
-      expect(readFileSync(join(schemaDir, name), 'utf8')).toMatch(/^# Copyright © 2020 Interplanetary Database Association e\.V\.,\n# BigchainDB and IPDB software contributors\.\n# SPDX-License-Identifier: \(Apache-2\.0 AND CC-BY-4\.0\)/);
+      expect(readFileSync(join(schemaDir, name), 'utf8')).toMatch(
+        /^# Copyright © 2020 Interplanetary Database Association e\.V\.,\n# BigchainDB and IPDB software contributors\.\n# SPDX-License-Identifier: \(Apache-2\.0 AND CC-BY-4\.0\)/,
+      );
     }
   });
 

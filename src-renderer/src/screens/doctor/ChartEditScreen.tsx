@@ -32,7 +32,11 @@ export function ChartEditScreen({ view, chart, onDone }: { view: ChartView; char
     form.setServerErrors(fieldsUnder(result.error, 'chart.'));
     setError(
       result.error.code === 'CONFLICT'
-        ? { ...result.error, message: 'The chart changed since you opened it (another version was written). Cancel to see the latest version, then edit again.' }
+        ? {
+            ...result.error,
+            message:
+              'The chart changed since you opened it (another version was written). Cancel to see the latest version, then edit again.',
+          }
         : result.error,
     );
   }
@@ -42,7 +46,9 @@ export function ChartEditScreen({ view, chart, onDone }: { view: ChartView; char
       <div className="page-header">
         <div>
           <h1>Editing: {chart.patient.name || 'patient'}</h1>
-          <p className="muted">Saving writes version {view.summary.seq + 1}, signed with your key. Version {view.seq} stays on the ledger.</p>
+          <p className="muted">
+            Saving writes version {view.summary.seq + 1}, signed with your key. Version {view.seq} stays on the ledger.
+          </p>
         </div>
         <div className="btn-row">
           <button type="button" className="btn" onClick={onDone}>

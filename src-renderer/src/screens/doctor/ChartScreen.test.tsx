@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { Chart } from '../../../../src-shared/records';
 import { FakeIpcError } from '../../test/inMemoryHealthchain';
 import { setup } from '../../test/render';
-import { chartView, historyEntries, KEY_OTHER, KEY_THIRD, txId, verificationReport, written } from '../../test/fixtures';
+import {
+  chartView,
+  historyEntries,
+  KEY_OTHER,
+  KEY_THIRD,
+  txId,
+  verificationReport,
+  written,
+} from '../../test/fixtures';
 import { ChartScreen } from './ChartScreen';
 
 const chartId = txId(1);
@@ -24,12 +32,18 @@ describe('Chart view: verify panel', () => {
     expect(within(panel).getByText(txId(2))).toBeTruthy();
     expect(within(panel).getByText('TRANSFER (version 2)')).toBeTruthy();
     const checks = within(within(panel).getByRole('list', { name: 'Checks' })).getAllByRole('listitem');
-    expect(checks.map((li) => li.textContent?.trim())).toEqual(['Transaction id matches its content', 'Spends version 1']);
+    expect(checks.map((li) => li.textContent?.trim())).toEqual([
+      'Transaction id matches its content',
+      'Spends version 1',
+    ]);
     const signatures = within(panel).getByRole('list', { name: 'Signatures' });
     expect(signatures.textContent).toContain('Dr. Lena Okafor');
     expect(within(signatures).getByRole('img', { name: 'passed' })).toBeTruthy();
     const chain = within(within(panel).getByRole('list', { name: 'Version chain' })).getAllByRole('listitem');
-    expect(chain.map((li) => li.textContent?.trim().slice(0, 19))).toEqual(['Version 1 · create ', 'Version 2 · update ']);
+    expect(chain.map((li) => li.textContent?.trim().slice(0, 19))).toEqual([
+      'Version 1 · create ',
+      'Version 2 · update ',
+    ]);
 
     await user.click(within(panel).getByRole('button', { name: 'View on node' }));
     expect(main.callsTo('app.openExternal')).toEqual([{ url: verificationReport().txUrl }]);
@@ -40,13 +54,19 @@ describe('Chart view: verify panel', () => {
     const { user } = setup(<ChartScreen chartId={chartId} />, {
       'charts.get': () => chartView(),
       'charts.verify': () =>
-        verificationReport({ ok: false, reason, checks: [{ label: 'Transaction id matches its content', ok: false, detail: 'expected 00…01' }] }),
+        verificationReport({
+          ok: false,
+          reason,
+          checks: [{ label: 'Transaction id matches its content', ok: false, detail: 'expected 00…01' }],
+        }),
     });
     await screen.findByRole('heading', { name: 'Amelia Quartermaine' });
     await user.click(screen.getByRole('button', { name: 'Verify' }));
     const panel = screen.getByRole('region', { name: 'Verification' });
     expect((await within(panel).findByRole('status')).textContent).toContain(`Verification failed: ${reason}`);
-    expect(within(within(panel).getByRole('list', { name: 'Checks' })).getByRole('img', { name: 'failed' })).toBeTruthy();
+    expect(
+      within(within(panel).getByRole('list', { name: 'Checks' })).getByRole('img', { name: 'failed' }),
+    ).toBeTruthy();
   });
 
   it('says when the link to the node is refused', async () => {
@@ -54,13 +74,18 @@ describe('Chart view: verify panel', () => {
       'charts.get': () => chartView(),
       'charts.verify': () => verificationReport(),
       'app.openExternal': () => {
-        throw new FakeIpcError({ code: 'URL_NOT_ALLOWED', message: 'Only transaction links on the configured node can be opened' });
+        throw new FakeIpcError({
+          code: 'URL_NOT_ALLOWED',
+          message: 'Only transaction links on the configured node can be opened',
+        });
       },
     });
     await screen.findByRole('heading', { name: 'Amelia Quartermaine' });
     await user.click(screen.getByRole('button', { name: 'Verify' }));
     await user.click(await screen.findByRole('button', { name: 'View on node' }));
-    expect((await screen.findByText('Only transaction links on the configured node can be opened')).getAttribute('role')).toBe('alert');
+    expect(
+      (await screen.findByText('Only transaction links on the configured node can be opened')).getAttribute('role'),
+    ).toBe('alert');
   });
 });
 
@@ -122,7 +147,9 @@ describe('Chart view: actions', () => {
     });
     await user.click(await screen.findByRole('button', { name: 'History' }));
     const changes = await screen.findByRole('table', { name: 'Changes in version 2' });
-    const cells = within(changes).getAllByRole('cell').map((c) => c.textContent);
+    const cells = within(changes)
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
     expect(cells).toEqual(['Medication "Metformin" › Dose', '500 mg', '1000 mg']);
 
     await user.click(screen.getByRole('button', { name: 'View version 1' }));
@@ -136,7 +163,13 @@ describe('Chart view: actions', () => {
       'charts.get': () => chartView(),
       'charts.practitioners': () => ({
         practitioners: [
-          { name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, boxKey: KEY_OTHER, trusted: true },
+          {
+            name: 'Dr. Tomasz Wierzbicki',
+            specialty: 'Cardiology',
+            signKey: KEY_THIRD,
+            boxKey: KEY_OTHER,
+            trusted: true,
+          },
         ],
       }),
       'charts.share': () => written({ seq: 3, headTxId: txId(3) }, 'share'),
@@ -187,7 +220,15 @@ describe('Chart view: actions', () => {
     const { user, main } = setup(<ChartScreen chartId={chartId} />, {
       'charts.get': () => chartView(),
       'charts.practitioners': () => ({
-        practitioners: [{ name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, boxKey: KEY_OTHER, trusted: false }],
+        practitioners: [
+          {
+            name: 'Dr. Tomasz Wierzbicki',
+            specialty: 'Cardiology',
+            signKey: KEY_THIRD,
+            boxKey: KEY_OTHER,
+            trusted: false,
+          },
+        ],
       }),
       'charts.custody': () => written({ seq: 3, headTxId: txId(3), role: 'reader' }, 'custody'),
     });

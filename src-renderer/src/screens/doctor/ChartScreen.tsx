@@ -22,7 +22,18 @@ import { VerifyPanel } from './VerifyPanel';
 type Dialog = 'revoke' | 'restore' | 'share' | 'custody' | null;
 
 export function ChartScreen({ chartId }: { chartId: string }) {
-  const { open, openError, openChart, history, historyError, loadHistory, verification, verifyError, verifying, verify } = useCharts();
+  const {
+    open,
+    openError,
+    openChart,
+    history,
+    historyError,
+    loadHistory,
+    verification,
+    verifyError,
+    verifying,
+    verify,
+  } = useCharts();
   const me = useSession((s) => s.identity);
   const go = useNavigation((s) => s.go);
   const [editing, setEditing] = useState(false);
@@ -35,7 +46,12 @@ export function ChartScreen({ chartId }: { chartId: string }) {
 
   const view = open?.summary.chartId === chartId ? open : null;
   const exclude = useMemo(
-    () => new Set([...(view?.sharedWith.map((p) => p.signKey) ?? []), view?.summary.custodian.signKey ?? '', me?.signKey ?? '']),
+    () =>
+      new Set([
+        ...(view?.sharedWith.map((p) => p.signKey) ?? []),
+        view?.summary.custodian.signKey ?? '',
+        me?.signKey ?? '',
+      ]),
     [view, me],
   );
 
@@ -61,7 +77,9 @@ export function ChartScreen({ chartId }: { chartId: string }) {
       <BackLink onClick={() => go({ name: 'patients' })} />
       <div className="page-header chart-header">
         <div>
-          <h1 id="chart-title">{data?.patient.name || (summary.integrity === 'tampered' ? 'Tampered chart' : summary.patientName)}</h1>
+          <h1 id="chart-title">
+            {data?.patient.name || (summary.integrity === 'tampered' ? 'Tampered chart' : summary.patientName)}
+          </h1>
           <p className="muted">
             <IntegrityBadge integrity={summary.integrity} />{' '}
             <span className={`badge ${summary.status === 'revoked' ? 'badge-danger' : 'badge-ok'}`}>
@@ -140,7 +158,9 @@ export function ChartScreen({ chartId }: { chartId: string }) {
         </div>
         <aside aria-label="Chart details">
           <VerifyPanel
-            report={verification && verification.chartId === chartId && verification.seq === view.seq ? verification : null}
+            report={
+              verification && verification.chartId === chartId && verification.seq === view.seq ? verification : null
+            }
             verifying={verifying}
             error={verifyError}
             onVerify={() => void verify(chartId, view.seq)}

@@ -22,7 +22,10 @@ export function ChartStateBanners({ view, onShowCurrent }: { view: ChartView; on
       )}
       {summary.integrity === 'pending' && (
         <Banner tone="warn" title="Pending: not yet committed to the ledger">
-          <p>The latest change is signed and kept in this workstation&apos;s outbox. It is sent as soon as the node is reachable.</p>
+          <p>
+            The latest change is signed and kept in this workstation&apos;s outbox. It is sent as soon as the node is
+            reachable.
+          </p>
         </Banner>
       )}
       {summary.status === 'revoked' && (

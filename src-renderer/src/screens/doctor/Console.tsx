@@ -65,7 +65,11 @@ export function Console() {
             <button
               key={item.route.name}
               type="button"
-              aria-current={route.name === item.route.name || (item.route.name === 'patients' && route.name === 'chart') ? 'page' : undefined}
+              aria-current={
+                route.name === item.route.name || (item.route.name === 'patients' && route.name === 'chart')
+                  ? 'page'
+                  : undefined
+              }
               onClick={() => go(item.route)}
             >
               {item.icon} {item.label}

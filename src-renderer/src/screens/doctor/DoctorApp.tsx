@@ -21,17 +21,17 @@ export function DoctorApp() {
     case 'loading':
       return (
         <CenteredScreen>
-            <Loading label="Opening the keychain…" />
+          <Loading label="Opening the keychain…" />
         </CenteredScreen>
       );
     case 'error':
       return (
         <CenteredScreen>
-            <h1>The keychain could not be opened</h1>
-            <ErrorMessage error={error} />
-            <button type="button" className="btn" onClick={() => void load()}>
-              Try again
-            </button>
+          <h1>The keychain could not be opened</h1>
+          <ErrorMessage error={error} />
+          <button type="button" className="btn" onClick={() => void load()}>
+            Try again
+          </button>
         </CenteredScreen>
       );
     case 'first-run':

@@ -7,7 +7,14 @@ import { useSession } from '../../stores/session';
 import { FirstRun } from './FirstRun';
 
 const settings: SettingsView = {
-  values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 90, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera: true },
+  values: {
+    nodeUrls: [],
+    autoLockMinutes: 10,
+    kioskIdleSeconds: 90,
+    allowUserNodeUrls: true,
+    trustedPractitionerKeys: [],
+    kioskCamera: true,
+  },
   locked: [],
 };
 
@@ -15,7 +22,10 @@ function handlers() {
   return {
     'vault.create': () => ({ identity: doctor }),
     'settings.get': () => settings,
-    'settings.set': (req: unknown) => ({ ...settings, values: { ...settings.values, ...(req as { patch: object }).patch } }),
+    'settings.set': (req: unknown) => ({
+      ...settings,
+      values: { ...settings.values, ...(req as { patch: object }).patch },
+    }),
     'settings.testNode': (req: unknown) => ({ url: (req as { url: string }).url, reachable: true }),
     'app.status': () => appStatus(),
   };
@@ -44,12 +54,20 @@ describe('First run', () => {
     await fillIdentity(user, 'a long clinic sentence');
     await user.click(screen.getByRole('button', { name: 'Create identity' }));
     expect(main.callsTo('vault.create')).toEqual([
-      { name: 'Lena Okafor', specialty: 'General practice', licenceNumber: 'GMC-123456', password: 'a long clinic sentence' },
+      {
+        name: 'Lena Okafor',
+        specialty: 'General practice',
+        licenceNumber: 'GMC-123456',
+        password: 'a long clinic sentence',
+      },
     ]);
 
     expect(await screen.findByRole('heading', { name: 'Choose the ledger node' })).toBeTruthy();
     await user.click(screen.getByRole('radio', { name: /hospital's node URLs/ }));
-    await user.type(screen.getByRole('textbox', { name: 'Node URLs (one per line)' }), 'https://ledger-1.hospital.example:9984');
+    await user.type(
+      screen.getByRole('textbox', { name: 'Node URLs (one per line)' }),
+      'https://ledger-1.hospital.example:9984',
+    );
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
     const results = await screen.findByRole('list', { name: 'Connection test results' });
     // #14: main answers reachable or not, nothing more.
@@ -77,7 +95,9 @@ describe('First run', () => {
     await user.click(screen.getByRole('button', { name: 'Import backup' }));
 
     expect(await screen.findByRole('heading', { name: 'Choose the ledger node' })).toBeTruthy();
-    expect(main.callsTo('vault.importBackup')).toEqual([{ backup: '{"type":"hc.backup/1","sealed":"…"}', password: 'a long clinic sentence' }]);
+    expect(main.callsTo('vault.importBackup')).toEqual([
+      { backup: '{"type":"hc.backup/1","sealed":"…"}', password: 'a long clinic sentence' },
+    ]);
     expect(main.callsTo('vault.unlock')).toEqual([{ id: doctor.id, password: 'a long clinic sentence' }]);
     // Still in first run until the node is chosen.
     expect(useSession.getState().phase).toBe('first-run');

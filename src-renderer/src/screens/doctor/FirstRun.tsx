@@ -14,41 +14,41 @@ export function FirstRun() {
 
   return (
     <CenteredScreen>
-        <p className="muted">HealthChain — first start on this workstation</p>
-        {identity === null ? (
-          <>
-            <h1>Set up your identity</h1>
-            <p>
-              Your identity signs every change you make to a chart. Its key stays in this computer&apos;s keychain, sealed
-              with your password.
-            </p>
-            <Tabs.Root defaultValue="create">
-              <Tabs.List className="tabs-list" aria-label="How to set up">
-                <Tabs.Trigger value="create" className="tabs-trigger">
-                  New identity
-                </Tabs.Trigger>
-                <Tabs.Trigger value="import" className="tabs-trigger">
-                  Import a backup
-                </Tabs.Trigger>
-              </Tabs.List>
-              <Tabs.Content value="create">
-                <IdentityForm onCreated={setIdentity} />
-              </Tabs.Content>
-              <Tabs.Content value="import">
-                <ImportBackupForm onImported={setIdentity} />
-              </Tabs.Content>
-            </Tabs.Root>
-          </>
-        ) : (
-          <>
-            <h1>Choose the ledger node</h1>
-            <p>
-              Signed in as <strong>{identity.name}</strong>. Charts are kept on a BigchainDB ledger: use the node built into
-              this app, or your hospital&apos;s network.
-            </p>
-            <NodeChoice doneLabel="Start using HealthChain" onDone={() => enter(identity)} />
-          </>
-        )}
+      <p className="muted">HealthChain — first start on this workstation</p>
+      {identity === null ? (
+        <>
+          <h1>Set up your identity</h1>
+          <p>
+            Your identity signs every change you make to a chart. Its key stays in this computer&apos;s keychain, sealed
+            with your password.
+          </p>
+          <Tabs.Root defaultValue="create">
+            <Tabs.List className="tabs-list" aria-label="How to set up">
+              <Tabs.Trigger value="create" className="tabs-trigger">
+                New identity
+              </Tabs.Trigger>
+              <Tabs.Trigger value="import" className="tabs-trigger">
+                Import a backup
+              </Tabs.Trigger>
+            </Tabs.List>
+            <Tabs.Content value="create">
+              <IdentityForm onCreated={setIdentity} />
+            </Tabs.Content>
+            <Tabs.Content value="import">
+              <ImportBackupForm onImported={setIdentity} />
+            </Tabs.Content>
+          </Tabs.Root>
+        </>
+      ) : (
+        <>
+          <h1>Choose the ledger node</h1>
+          <p>
+            Signed in as <strong>{identity.name}</strong>. Charts are kept on a BigchainDB ledger: use the node built
+            into this app, or your hospital&apos;s network.
+          </p>
+          <NodeChoice doneLabel="Start using HealthChain" onDone={() => enter(identity)} />
+        </>
+      )}
     </CenteredScreen>
   );
 }

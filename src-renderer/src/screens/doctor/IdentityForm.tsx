@@ -15,7 +15,9 @@ function validate(values: Record<Fields, string>): Partial<Record<Fields, string
   if (!values.specialty.trim()) errors.specialty = 'Specialty is required';
   if (!values.licenceNumber.trim()) errors.licenceNumber = 'Licence number is required';
   // The vault's own rule, so what is accepted here is what the vault accepts.
-  const problem = passwordProblem(values.password, { personalWords: [values.name, ...values.name.split(/\s+/), values.licenceNumber] });
+  const problem = passwordProblem(values.password, {
+    personalWords: [values.name, ...values.name.split(/\s+/), values.licenceNumber],
+  });
   if (problem) errors.password = problem;
   if (values.confirm !== values.password) errors.confirm = 'The passwords do not match';
   return errors;
@@ -23,7 +25,13 @@ function validate(values: Record<Fields, string>): Partial<Record<Fields, string
 
 export function IdentityForm({ onCreated }: { onCreated: (identity: IdentitySummary) => void }) {
   const create = useSession((s) => s.create);
-  const [values, setValues] = useState<Record<Fields, string>>({ name: '', specialty: '', licenceNumber: '', password: '', confirm: '' });
+  const [values, setValues] = useState<Record<Fields, string>>({
+    name: '',
+    specialty: '',
+    licenceNumber: '',
+    password: '',
+    confirm: '',
+  });
   const [touched, setTouched] = useState<Partial<Record<Fields, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -56,7 +64,13 @@ export function IdentityForm({ onCreated }: { onCreated: (identity: IdentitySumm
       <TextField label="Full name" autoComplete="name" {...bind('name')} />
       <TextField label="Specialty" {...bind('specialty')} />
       <TextField label="Licence number" {...bind('licenceNumber')} />
-      <TextField label="Password" type="password" autoComplete="new-password" hint="At least 10 characters; a short sentence works well." {...bind('password')} />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 10 characters; a short sentence works well."
+        {...bind('password')}
+      />
       <TextField label="Confirm password" type="password" autoComplete="new-password" {...bind('confirm')} />
       <ErrorMessage error={error} />
       <div className="btn-row">

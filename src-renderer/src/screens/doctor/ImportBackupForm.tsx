@@ -46,7 +46,13 @@ export function ImportBackupForm({ onImported }: { onImported: (identity: Identi
           }}
         />
       </div>
-      <TextField label="Backup password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
+      <TextField
+        label="Backup password"
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="current-password"
+      />
       <ErrorMessage error={error} />
       <button type="submit" className="btn btn-primary" disabled={busy}>
         {busy ? 'Importing…' : 'Import backup'}

@@ -43,7 +43,10 @@ export function NetworkCheckPanel() {
   return (
     <section className="card" aria-labelledby="network-check-title">
       <h2 id="network-check-title">Ledger nodes</h2>
-      <p className="muted">Checks that every node answers, that all are on one chain at the same height, and that each node&apos;s live-update stream opens.</p>
+      <p className="muted">
+        Checks that every node answers, that all are on one chain at the same height, and that each node&apos;s
+        live-update stream opens.
+      </p>
       <button type="button" className="btn" onClick={check} disabled={busy}>
         {busy ? 'Checking…' : 'Check the network'}
       </button>
@@ -51,11 +54,19 @@ export function NetworkCheckPanel() {
       {result && (
         <div aria-label="Network check result">
           <p role="status">
-            <span className={`badge ${VERDICT[result.verdict].badge}`}>{VERDICT[result.verdict].label}</span> {result.summary}
+            <span className={`badge ${VERDICT[result.verdict].badge}`}>{VERDICT[result.verdict].label}</span>{' '}
+            {result.summary}
           </p>
           <table className="network-check">
             <thead>
-              <tr><th>#</th><th>Node</th><th>Answers</th><th>Chain</th><th>Height</th><th>Stream</th></tr>
+              <tr>
+                <th>#</th>
+                <th>Node</th>
+                <th>Answers</th>
+                <th>Chain</th>
+                <th>Height</th>
+                <th>Stream</th>
+              </tr>
             </thead>
             <tbody>
               {result.nodes.map((node, i) => (
@@ -86,7 +97,11 @@ export function NetworkCheckPanel() {
           <button type="button" className="btn" onClick={copy}>
             Copy report
           </button>
-          {copied && <span role="status">{copied === 'copied' ? ' Report copied.' : ' Report selected: press Ctrl+C (⌘C) to copy it.'}</span>}
+          {copied && (
+            <span role="status">
+              {copied === 'copied' ? ' Report copied.' : ' Report selected: press Ctrl+C (⌘C) to copy it.'}
+            </span>
+          )}
         </div>
       )}
     </section>

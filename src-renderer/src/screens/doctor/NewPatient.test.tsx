@@ -13,7 +13,12 @@ const CARD = {
   instructions: 'Bring this card to the kiosk. Your PIN is not printed on it.',
 };
 
-function handlers(create = (request: unknown) => ({ chart: chartView({}, { patientName: (request as { chart: Chart }).chart.patient.name, seq: 1 }), card: CARD })) {
+function handlers(
+  create = (request: unknown) => ({
+    chart: chartView({}, { patientName: (request as { chart: Chart }).chart.patient.name, seq: 1 }),
+    card: CARD,
+  }),
+) {
   return { 'charts.create': create };
 }
 
@@ -51,7 +56,9 @@ describe('New patient form', () => {
 
     await user.type(screen.getByLabelText(/^PIN/), '123456');
     await user.tab();
-    expect(screen.getByText('This PIN is too easy to guess (repeated digits or a straight run). Choose another.')).toBeTruthy();
+    expect(
+      screen.getByText('This PIN is too easy to guess (repeated digits or a straight run). Choose another.'),
+    ).toBeTruthy();
     await user.type(screen.getByLabelText(/^Confirm PIN/), '654321');
     expect(screen.getByText('The PINs do not match')).toBeTruthy();
   });
@@ -73,7 +80,9 @@ describe('New patient form', () => {
 
     // An entry added in this edit can be removed again before saving.
     await user.click(within(panel).getByRole('button', { name: 'Remove medication 1' }));
-    expect(within(screen.getByRole('tabpanel', { name: 'Medication' })).getByText('No medication recorded yet.')).toBeTruthy();
+    expect(
+      within(screen.getByRole('tabpanel', { name: 'Medication' })).getByText('No medication recorded yet.'),
+    ).toBeTruthy();
   });
 
   it('creates the chart, then shows the access card once with a print button', async () => {
@@ -87,7 +96,9 @@ describe('New patient form', () => {
     expect(request?.pin).toBe('482913');
     expect(request?.chart.patient).toMatchObject({ name: 'Ada Lovelace', birthDate: '1990-12-10' });
     expect(within(card).getByLabelText('Access code').textContent).toBe(CARD.code);
-    expect(within(card).getByRole('img', { name: 'QR code of the access code' }).getAttribute('src')).toBe(CARD.qrDataUrl);
+    expect(within(card).getByRole('img', { name: 'QR code of the access code' }).getAttribute('src')).toBe(
+      CARD.qrDataUrl,
+    );
     expect(within(card).getByText(CARD.instructions)).toBeTruthy();
     expect(screen.getByText('This card is shown only once')).toBeTruthy();
 
@@ -101,7 +112,11 @@ describe('New patient form', () => {
     const { user } = setup(
       <NewPatient />,
       handlers(() => {
-        throw new FakeIpcError({ code: 'INVALID_REQUEST', message: 'Invalid request: chart.patient.name is reserved', fields: { 'chart.patient.name': 'This name is reserved' } });
+        throw new FakeIpcError({
+          code: 'INVALID_REQUEST',
+          message: 'Invalid request: chart.patient.name is reserved',
+          fields: { 'chart.patient.name': 'This name is reserved' },
+        });
       }),
     );
     await fillValidPatient(user);
@@ -115,7 +130,15 @@ describe('New patient form', () => {
     const { user, main } = setup(<NewPatient />, {
       ...handlers(),
       'charts.practitioners': () => ({
-        practitioners: [{ name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, boxKey: KEY_OTHER, trusted: true }],
+        practitioners: [
+          {
+            name: 'Dr. Tomasz Wierzbicki',
+            specialty: 'Cardiology',
+            signKey: KEY_THIRD,
+            boxKey: KEY_OTHER,
+            trusted: true,
+          },
+        ],
       }),
     });
     await fillValidPatient(user);
@@ -126,15 +149,27 @@ describe('New patient form', () => {
     await user.click(await within(dialog).findByRole('button', { name: 'Choose Dr. Tomasz Wierzbicki' }));
 
     const panel = screen.getByRole('tabpanel', { name: 'Doctors' });
-    expect((within(panel).getByRole('textbox', { name: 'Doctor (doctor 1)' }) as HTMLInputElement).value).toBe('Dr. Tomasz Wierzbicki');
-    expect((within(panel).getByRole('textbox', { name: 'Specialty (doctor 1)' }) as HTMLInputElement).value).toBe('Cardiology');
-    expect((within(panel).getByRole('textbox', { name: 'Practitioner key (doctor 1)' }) as HTMLInputElement).value).toBe(KEY_THIRD);
+    expect((within(panel).getByRole('textbox', { name: 'Doctor (doctor 1)' }) as HTMLInputElement).value).toBe(
+      'Dr. Tomasz Wierzbicki',
+    );
+    expect((within(panel).getByRole('textbox', { name: 'Specialty (doctor 1)' }) as HTMLInputElement).value).toBe(
+      'Cardiology',
+    );
+    expect(
+      (within(panel).getByRole('textbox', { name: 'Practitioner key (doctor 1)' }) as HTMLInputElement).value,
+    ).toBe(KEY_THIRD);
 
     await user.click(screen.getByRole('button', { name: 'Create chart' }));
     await screen.findByRole('article', { name: 'Access card' });
     const [request] = main.callsTo('charts.create') as { chart: Chart }[];
     expect(request?.chart.doctors).toEqual([
-      expect.objectContaining({ name: 'Dr. Tomasz Wierzbicki', specialty: 'Cardiology', signKey: KEY_THIRD, role: 'current', status: 'active' }),
+      expect.objectContaining({
+        name: 'Dr. Tomasz Wierzbicki',
+        specialty: 'Cardiology',
+        signKey: KEY_THIRD,
+        role: 'current',
+        status: 'active',
+      }),
     ]);
   });
 });

@@ -1,4 +1,3 @@
-
 // A new chart: every field of the chart (the shared sections), a PIN for the patient, then the access card, once.
 import { useState, type FormEvent } from 'react';
 import type { AccessCard, ChartSummary } from '../../../../src-shared/ipc';
@@ -50,7 +49,10 @@ function NewPatientForm({ onCreated }: { onCreated: (created: { summary: ChartSu
     setError(null);
     const chart = form.submit();
     if (!chart || pinError || confirmError) {
-      setError({ code: 'INVALID_REQUEST', message: 'Some fields need attention: see the messages below and the tabs marked in red.' });
+      setError({
+        code: 'INVALID_REQUEST',
+        message: 'Some fields need attention: see the messages below and the tabs marked in red.',
+      });
       return;
     }
     setBusy(true);
@@ -66,7 +68,9 @@ function NewPatientForm({ onCreated }: { onCreated: (created: { summary: ChartSu
       <div className="page-header">
         <div>
           <h1 id="new-patient-title">New patient</h1>
-          <p className="muted">Fill in the chart. It is signed with your key and encrypted before it is written to the ledger.</p>
+          <p className="muted">
+            Fill in the chart. It is signed with your key and encrypted before it is written to the ledger.
+          </p>
         </div>
         <div className="btn-row">
           <button type="button" className="btn" onClick={() => go({ name: 'patients' })}>
@@ -77,15 +81,19 @@ function NewPatientForm({ onCreated }: { onCreated: (created: { summary: ChartSu
           </button>
         </div>
       </div>
-      {error && <Banner tone="danger" title="The chart was not created">{error.message && <p>{error.message}</p>}</Banner>}
+      {error && (
+        <Banner tone="danger" title="The chart was not created">
+          {error.message && <p>{error.message}</p>}
+        </Banner>
+      )}
       <div className="card">
         <ChartEditor form={form} />
       </div>
       <div className="card">
         <h2>Patient&apos;s PIN</h2>
         <p className="muted">
-          The patient opens their chart at the kiosk with the access card and this PIN. Tell the patient the PIN; it is not
-          printed on the card and cannot be recovered.
+          The patient opens their chart at the kiosk with the access card and this PIN. Tell the patient the PIN; it is
+          not printed on the card and cannot be recovered.
         </p>
         <div className="form-grid">
           <PinField

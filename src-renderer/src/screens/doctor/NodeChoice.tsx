@@ -35,7 +35,10 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
   const [error, setError] = useState<UiError | null>(null);
 
   const locked = view.locked.includes('nodeUrls');
-  const urls = urlsText.split(/\s+/).map((u) => u.trim()).filter(Boolean);
+  const urls = urlsText
+    .split(/\s+/)
+    .map((u) => u.trim())
+    .filter(Boolean);
 
   async function test() {
     setTesting(true);
@@ -60,7 +63,8 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
   async function finish() {
     setError(null);
     if (!locked) {
-      if (mode === 'urls' && urls.length === 0) return setError({ code: 'INVALID_REQUEST', message: 'Enter at least one node URL' });
+      if (mode === 'urls' && urls.length === 0)
+        return setError({ code: 'INVALID_REQUEST', message: 'Enter at least one node URL' });
       const failure = await save({ nodeUrls: mode === 'embedded' ? [] : urls });
       if (failure) return setError(failure);
       await useStatus.getState().load();
@@ -86,8 +90,8 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
         <fieldset>
           <legend>Ledger node</legend>
           <label className="radio">
-            <input type="radio" name="node-mode" checked={mode === 'embedded'} onChange={() => setMode('embedded')} /> Use the
-            embedded node on this computer
+            <input type="radio" name="node-mode" checked={mode === 'embedded'} onChange={() => setMode('embedded')} />{' '}
+            Use the embedded node on this computer
           </label>
           <label className="radio">
             <input type="radio" name="node-mode" checked={mode === 'urls'} onChange={() => setMode('urls')} /> Use the
@@ -111,7 +115,9 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
         <ul className="test-results" aria-label="Connection test results">
           {results.map((r) => (
             <li key={r.url}>
-              <span className={`badge ${r.reachable ? 'badge-ok' : 'badge-danger'}`}>{r.reachable ? 'Reachable' : 'Unreachable'}</span>{' '}
+              <span className={`badge ${r.reachable ? 'badge-ok' : 'badge-danger'}`}>
+                {r.reachable ? 'Reachable' : 'Unreachable'}
+              </span>{' '}
               <span className="mono">{r.url}</span>
               {r.problem ? ` — ${r.problem}` : ''}
             </li>
@@ -120,7 +126,12 @@ function NodeChoiceForm({ onDone, doneLabel, view }: NodeChoiceProps & { view: S
       )}
       <ErrorMessage error={error} />
       <div className="btn-row">
-        <button type="button" className="btn" onClick={test} disabled={testing || (mode === 'urls' && urls.length === 0 && !locked)}>
+        <button
+          type="button"
+          className="btn"
+          onClick={test}
+          disabled={testing || (mode === 'urls' && urls.length === 0 && !locked)}
+        >
           {testing ? 'Testing…' : 'Test connection'}
         </button>
         <button type="button" className="btn btn-primary" onClick={finish}>

@@ -15,7 +15,11 @@ const CHARTS = [
 
 function names() {
   const table = screen.queryByRole('table', { name: 'Patients' });
-  return table ? within(table).getAllByRole('button').map((b) => b.textContent) : [];
+  return table
+    ? within(table)
+        .getAllByRole('button')
+        .map((b) => b.textContent)
+    : [];
 }
 
 describe('Patient list', () => {
@@ -44,7 +48,10 @@ describe('Patient list', () => {
 
   it('marks pending and tampered charts and opens a chart', async () => {
     useCharts.setState({
-      summaries: [...CHARTS, summary({ chartId: txId(4), patientName: '', integrity: 'tampered', tamperReason: 'bad signature' })],
+      summaries: [
+        ...CHARTS,
+        summary({ chartId: txId(4), patientName: '', integrity: 'tampered', tamperReason: 'bad signature' }),
+      ],
       listLoaded: true,
     });
     const { user } = setup(<PatientList />, {});
@@ -68,7 +75,10 @@ describe('Patient list', () => {
     useCharts.setState({ summaries: CHARTS, listLoaded: true });
     const { user } = setup(<PatientList />, {
       'charts.list': () => {
-        throw new FakeIpcError({ code: 'NODE_UNREACHABLE', message: 'The ledger node at http://127.0.0.1:9984 does not answer' });
+        throw new FakeIpcError({
+          code: 'NODE_UNREACHABLE',
+          message: 'The ledger node at http://127.0.0.1:9984 does not answer',
+        });
       },
     });
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
@@ -80,7 +90,13 @@ describe('Patient list', () => {
   it('offline, shows the charts verified on this workstation with a warning that they may be out of date', async () => {
     useCharts.setState({ summaries: [], listLoaded: false });
     setup(<PatientList />, {
-      'charts.list': () => ({ charts: CHARTS, offline: { message: 'No ledger node answered: http://127.0.0.1:9984 (connect ECONNREFUSED). These are the charts as last verified on this workstation' } }),
+      'charts.list': () => ({
+        charts: CHARTS,
+        offline: {
+          message:
+            'No ledger node answered: http://127.0.0.1:9984 (connect ECONNREFUSED). These are the charts as last verified on this workstation',
+        },
+      }),
     });
     await useCharts.getState().loadList();
     const alert = await screen.findByRole('alert');

@@ -60,7 +60,13 @@ export function PatientList() {
         <div role="radiogroup" aria-label="Show" className="segmented">
           {FILTERS.map((f) => (
             <label key={f.value} className={filter === f.value ? 'selected' : undefined}>
-              <input type="radio" name="chart-filter" value={f.value} checked={filter === f.value} onChange={() => setFilter(f.value)} />
+              <input
+                type="radio"
+                name="chart-filter"
+                value={f.value}
+                checked={filter === f.value}
+                onChange={() => setFilter(f.value)}
+              />
               {f.label} ({counts[f.value]})
             </label>
           ))}
@@ -88,7 +94,8 @@ export function PatientList() {
         </div>
       ) : shown.length === 0 ? (
         <p className="empty-state" role="status">
-          No patient matches{query.trim() ? ` “${query.trim()}”` : ''} in {filter === 'all' ? 'any chart' : `${filter} charts`}.
+          No patient matches{query.trim() ? ` “${query.trim()}”` : ''} in{' '}
+          {filter === 'all' ? 'any chart' : `${filter} charts`}.
         </p>
       ) : (
         <table className="data" aria-label="Patients">

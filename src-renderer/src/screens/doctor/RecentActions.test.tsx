@@ -7,7 +7,13 @@ import { useActivity } from '../../stores/activity';
 import { RecentActions } from './RecentActions';
 
 const action = (state: RecentAction['state']): RecentAction => ({
-  txId: txId(9), chartId: txId(1), action: 'update', at: '2026-11-20T10:00:00.000Z', patientName: 'Amelia Quartermaine', state, error: null,
+  txId: txId(9),
+  chartId: txId(1),
+  action: 'update',
+  at: '2026-11-20T10:00:00.000Z',
+  patientName: 'Amelia Quartermaine',
+  state,
+  error: null,
 });
 
 describe('Recent actions', () => {

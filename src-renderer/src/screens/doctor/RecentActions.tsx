@@ -42,8 +42,7 @@ export function RecentActions() {
         <ul className="activity-list card" aria-label="Recent actions" aria-live="polite">
           {actions.map((a) => (
             <li key={a.txId}>
-              <span className={`badge ${STATES[a.state].tone}`}>{STATES[a.state].label}</span>{' '}
-              {VERBS[a.action]}{' '}
+              <span className={`badge ${STATES[a.state].tone}`}>{STATES[a.state].label}</span> {VERBS[a.action]}{' '}
               <button type="button" className="btn-link" onClick={() => go({ name: 'chart', chartId: a.chartId })}>
                 {a.patientName ?? `chart ${shortKey(a.chartId)}`}
               </button>{' '}

@@ -47,7 +47,12 @@ export function RevokeDialog({ chartId, patientName, mode, open, onClose }: Prop
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className={mode === 'revoke' ? 'btn btn-danger' : 'btn btn-primary'} onClick={confirm} disabled={busy}>
+          <button
+            type="button"
+            className={mode === 'revoke' ? 'btn btn-danger' : 'btn btn-primary'}
+            onClick={confirm}
+            disabled={busy}
+          >
             {busy ? 'Signing…' : mode === 'revoke' ? 'Revoke chart' : 'Restore chart'}
           </button>
         </>

@@ -7,7 +7,14 @@ import { SettingsScreen } from './SettingsScreen';
 
 function view(locked: SettingsView['locked']): SettingsView {
   return {
-    values: { nodeUrls: ['https://ledger.hospital.example:9984'], autoLockMinutes: 10, kioskIdleSeconds: 90, allowUserNodeUrls: false, trustedPractitionerKeys: [], kioskCamera: true },
+    values: {
+      nodeUrls: ['https://ledger.hospital.example:9984'],
+      autoLockMinutes: 10,
+      kioskIdleSeconds: 90,
+      allowUserNodeUrls: false,
+      trustedPractitionerKeys: [],
+      kioskCamera: true,
+    },
     locked,
   };
 }
@@ -16,12 +23,17 @@ describe('Settings', () => {
   it('shows a value fixed by IT disabled, with the lock notice as its description, and never sends it', async () => {
     const { user, main } = setup(<SettingsScreen />, {
       'settings.get': () => view(['nodeUrls']),
-      'settings.set': (req) => ({ ...view(['nodeUrls']), values: { ...view([]).values, ...(req as { patch: object }).patch } }),
+      'settings.set': (req) => ({
+        ...view(['nodeUrls']),
+        values: { ...view([]).values, ...(req as { patch: object }).patch },
+      }),
     });
     const urls = await screen.findByRole('textbox', { name: /Node URLs/ });
     expect((urls as HTMLTextAreaElement).disabled).toBe(true);
     expect((urls as HTMLTextAreaElement).value).toBe('https://ledger.hospital.example:9984');
-    expect(document.getElementById(urls.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Set by your IT department');
+    expect(document.getElementById(urls.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Set by your IT department',
+    );
 
     const autoLock = screen.getByRole('spinbutton', { name: 'Auto-lock after (minutes)' });
     expect((autoLock as HTMLInputElement).disabled).toBe(false);
@@ -41,7 +53,10 @@ describe('Settings', () => {
   });
 
   it('checks values before sending: a bad URL and an out-of-range auto-lock time', async () => {
-    const { user, main } = setup(<SettingsScreen />, { 'settings.get': () => view([]), 'settings.set': () => view([]) });
+    const { user, main } = setup(<SettingsScreen />, {
+      'settings.get': () => view([]),
+      'settings.set': () => view([]),
+    });
     const urls = await screen.findByRole('textbox', { name: /Node URLs/ });
     await user.clear(urls);
     await user.type(urls, 'ftp://ledger');
@@ -55,17 +70,24 @@ describe('Settings', () => {
   });
 
   it('#14: refuses a plain http node URL to another computer, naming the rule; loopback http is fine', async () => {
-    const { user, main } = setup(<SettingsScreen />, { 'settings.get': () => view([]), 'settings.set': () => view([]) });
+    const { user, main } = setup(<SettingsScreen />, {
+      'settings.get': () => view([]),
+      'settings.set': () => view([]),
+    });
     const urls = await screen.findByRole('textbox', { name: /Node URLs/ });
     await user.clear(urls);
     await user.type(urls, 'http://ledger.hospital.example:9984');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    expect(screen.getByText(/^Node URL must use https:\/\/ — plain http:\/\/ is allowed only for a node on this computer/)).toBeTruthy();
+    expect(
+      screen.getByText(/^Node URL must use https:\/\/ — plain http:\/\/ is allowed only for a node on this computer/),
+    ).toBeTruthy();
     expect(main.callsTo('settings.set')).toHaveLength(0);
     await user.clear(urls);
     await user.type(urls, 'http://127.0.0.1:9984');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    expect(main.callsTo('settings.set')).toEqual([{ patch: { nodeUrls: ['http://127.0.0.1:9984'], autoLockMinutes: 10 } }]);
+    expect(main.callsTo('settings.set')).toEqual([
+      { patch: { nodeUrls: ['http://127.0.0.1:9984'], autoLockMinutes: 10 } },
+    ]);
   });
 
   it('shows main’s refusal of a setting IT locked meanwhile', async () => {

@@ -46,7 +46,11 @@ function SettingsForm({ view }: { view: SettingsView }) {
     event.preventDefault();
     setResult(null);
     const patch: SettingsPatch = {};
-    if (!isLocked('nodeUrls')) patch.nodeUrls = urls.split(/\s+/).map((u) => u.trim()).filter(Boolean);
+    if (!isLocked('nodeUrls'))
+      patch.nodeUrls = urls
+        .split(/\s+/)
+        .map((u) => u.trim())
+        .filter(Boolean);
     if (!isLocked('autoLockMinutes')) patch.autoLockMinutes = autoLock.trim() === '' ? Number.NaN : Number(autoLock);
     const parsed = settingsPatchSchema.safeParse(patch);
     if (!parsed.success) {
@@ -54,7 +58,8 @@ function SettingsForm({ view }: { view: SettingsView }) {
       for (const issue of parsed.error.issues) {
         const key = String(issue.path[0]);
         const label = key === 'nodeUrls' ? 'Node URL' : 'Auto-lock';
-        out[key] ??= `${label} ${issue.message.startsWith('must') ? issue.message : 'must be a whole number of minutes'}`;
+        out[key] ??=
+          `${label} ${issue.message.startsWith('must') ? issue.message : 'must be a whole number of minutes'}`;
       }
       setErrors(out);
       return;
@@ -106,7 +111,11 @@ function SettingsForm({ view }: { view: SettingsView }) {
         </p>
       )}
       {result && result !== 'saved' && <ErrorMessage error={result} />}
-      <button type="submit" className="btn btn-primary" disabled={saving || (isLocked('nodeUrls') && isLocked('autoLockMinutes'))}>
+      <button
+        type="submit"
+        className="btn btn-primary"
+        disabled={saving || (isLocked('nodeUrls') && isLocked('autoLockMinutes'))}
+      >
         Save settings
       </button>
     </form>
@@ -114,7 +123,15 @@ function SettingsForm({ view }: { view: SettingsView }) {
 }
 
 /** Wraps a control: when IT locked the value, the lock notice is shown and named as the control's description. */
-function LockableField({ locked, id, children }: { locked: boolean; id: string; children: (describedBy: string | undefined) => ReactNode }) {
+function LockableField({
+  locked,
+  id,
+  children,
+}: {
+  locked: boolean;
+  id: string;
+  children: (describedBy: string | undefined) => ReactNode;
+}) {
   return (
     <div className={locked ? 'lockable locked' : 'lockable'}>
       {children(locked ? id : undefined)}
@@ -146,15 +163,17 @@ function BackupExport() {
     <form className="card" onSubmit={submit} noValidate aria-label="Backup">
       <h2>Backup of your identity</h2>
       <p className="muted">
-        An encrypted copy of your identity, protected by your password. Keep it somewhere safe: it restores your identity on
-        another workstation.
+        An encrypted copy of your identity, protected by your password. Keep it somewhere safe: it restores your
+        identity on another workstation.
       </p>
-      <TextField label="Your password" type="password" autoComplete="current-password" value={password} onChange={setPassword} />
-      {typeof result === 'string' ? (
-        <p role="status">{result}</p>
-      ) : (
-        <ErrorMessage error={result} />
-      )}
+      <TextField
+        label="Your password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={setPassword}
+      />
+      {typeof result === 'string' ? <p role="status">{result}</p> : <ErrorMessage error={result} />}
       <button type="submit" className="btn" disabled={busy}>
         {busy ? 'Exporting…' : 'Export backup'}
       </button>

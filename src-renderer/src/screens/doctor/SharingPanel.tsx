@@ -25,7 +25,9 @@ export function SharingPanel({ view, canWrite }: { view: ChartView; canWrite: bo
       <h2 id="sharing-title">Access</h2>
       <dl className="kv">
         <dt>Custodian</dt>
-        <dd>{summary.role === 'custodian' ? 'You' : (summary.custodian.name ?? shortKey(summary.custodian.signKey))}</dd>
+        <dd>
+          {summary.role === 'custodian' ? 'You' : (summary.custodian.name ?? shortKey(summary.custodian.signKey))}
+        </dd>
       </dl>
       <h3>Shared with</h3>
       {view.sharedWith.length === 0 ? (

@@ -39,47 +39,60 @@ export function SignIn() {
 
   return (
     <CenteredScreen>
-        <p className="muted">HealthChain</p>
+      <p className="muted">HealthChain</p>
+      {locked ? (
+        <>
+          <h1>
+            <Lock aria-hidden="true" size={22} /> Locked
+          </h1>
+          <p>{LOCK_REASONS[lockReason ?? 'manual'] ?? LOCK_REASONS.manual} Enter your password to continue.</p>
+        </>
+      ) : (
+        <h1>Sign in</h1>
+      )}
+      <form onSubmit={submit} noValidate aria-label={locked ? 'Unlock' : 'Sign in'}>
         {locked ? (
-          <>
-            <h1>
-              <Lock aria-hidden="true" size={22} /> Locked
-            </h1>
-            <p>{LOCK_REASONS[lockReason ?? 'manual'] ?? LOCK_REASONS.manual} Enter your password to continue.</p>
-          </>
+          <p>
+            <UserRound aria-hidden="true" size={16} /> <strong>{identity?.name}</strong>{' '}
+            <span className="muted">{identity?.specialty}</span>
+          </p>
         ) : (
-          <h1>Sign in</h1>
+          <fieldset>
+            <legend>Identity</legend>
+            {identities.map((i) => (
+              <label key={i.id} className="radio identity-choice">
+                <input
+                  type="radio"
+                  name="identity"
+                  value={i.id}
+                  checked={selected === i.id}
+                  onChange={() => setSelected(i.id)}
+                />{' '}
+                <strong>{i.name}</strong> <span className="muted">— {i.specialty}</span>
+              </label>
+            ))}
+          </fieldset>
         )}
-        <form onSubmit={submit} noValidate aria-label={locked ? 'Unlock' : 'Sign in'}>
-          {locked ? (
-            <p>
-              <UserRound aria-hidden="true" size={16} /> <strong>{identity?.name}</strong>{' '}
-              <span className="muted">{identity?.specialty}</span>
-            </p>
-          ) : (
-            <fieldset>
-              <legend>Identity</legend>
-              {identities.map((i) => (
-                <label key={i.id} className="radio identity-choice">
-                  <input type="radio" name="identity" value={i.id} checked={selected === i.id} onChange={() => setSelected(i.id)} />{' '}
-                  <strong>{i.name}</strong> <span className="muted">— {i.specialty}</span>
-                </label>
-              ))}
-            </fieldset>
-          )}
-          <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={setPassword} autoFocus />
-          <ErrorMessage error={error} />
-          <div className="btn-row">
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Checking…' : locked ? 'Unlock' : 'Sign in'}
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          autoFocus
+        />
+        <ErrorMessage error={error} />
+        <div className="btn-row">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Checking…' : locked ? 'Unlock' : 'Sign in'}
+          </button>
+          {locked && (
+            <button type="button" className="btn" onClick={() => void signOut()}>
+              Sign in as someone else
             </button>
-            {locked && (
-              <button type="button" className="btn" onClick={() => void signOut()}>
-                Sign in as someone else
-              </button>
-            )}
-          </div>
-        </form>
+          )}
+        </div>
+      </form>
     </CenteredScreen>
   );
 }

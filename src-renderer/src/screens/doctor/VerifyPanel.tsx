@@ -43,11 +43,14 @@ export function VerifyPanel({ report, verifying, error, onVerify }: VerifyPanelP
       </div>
       {verifying && <Loading label="Checking against the ledger…" />}
       <ErrorMessage error={error} />
-      {!report && !verifying && !error && <p className="muted">Re-fetch this version from the node and check every signature.</p>}
+      {!report && !verifying && !error && (
+        <p className="muted">Re-fetch this version from the node and check every signature.</p>
+      )}
       {report && !verifying && (
         <div>
           <p role="status" className={`verify-result ${report.ok ? 'badge-ok' : 'badge-danger'}`}>
-            <Mark ok={report.ok} /> {report.ok ? 'Verified against the ledger' : `Verification failed: ${report.reason ?? 'unknown reason'}`}
+            <Mark ok={report.ok} />{' '}
+            {report.ok ? 'Verified against the ledger' : `Verification failed: ${report.reason ?? 'unknown reason'}`}
           </p>
           <dl className="kv">
             <dt>Transaction id</dt>
@@ -72,7 +75,10 @@ export function VerifyPanel({ report, verifying, error, onVerify }: VerifyPanelP
           <ul className="check-list" aria-label="Signatures">
             {report.signatures.map((s) => (
               <li key={s.publicKey}>
-                <Mark ok={s.ok} /> {s.name ?? 'Unknown signer'} <span className="mono muted" title={s.publicKey}>{shortKey(s.publicKey)}</span>
+                <Mark ok={s.ok} /> {s.name ?? 'Unknown signer'}{' '}
+                <span className="mono muted" title={s.publicKey}>
+                  {shortKey(s.publicKey)}
+                </span>
               </li>
             ))}
           </ul>
@@ -80,7 +86,10 @@ export function VerifyPanel({ report, verifying, error, onVerify }: VerifyPanelP
           <ol className="check-list" aria-label="Version chain">
             {report.chain.map((link) => (
               <li key={link.txId}>
-                <Mark ok={link.ok} /> Version {link.seq} · {link.action ?? 'unreadable action'} <span className="mono muted" title={link.txId}>{shortKey(link.txId)}</span>
+                <Mark ok={link.ok} /> Version {link.seq} · {link.action ?? 'unreadable action'}{' '}
+                <span className="mono muted" title={link.txId}>
+                  {shortKey(link.txId)}
+                </span>
               </li>
             ))}
           </ol>

@@ -63,7 +63,11 @@ export function CardCodeField({ value, onChange, showErrors, onEnter, ref, autoF
         aria-invalid={isError ? true : undefined}
         aria-describedby={`${id}-check`}
       />
-      <span id={`${id}-check`} className={isError ? 'field-error' : check.state === 'valid' ? 'hint code-ok' : 'hint'} aria-live="polite">
+      <span
+        id={`${id}-check`}
+        className={isError ? 'field-error' : check.state === 'valid' ? 'hint code-ok' : 'hint'}
+        aria-live="polite"
+      >
         {check.message}
       </span>
     </div>

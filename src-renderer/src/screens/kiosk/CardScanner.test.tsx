@@ -79,7 +79,9 @@ describe('CardScanner', () => {
     const cam = installCamera();
     cam.show(qrFrame(encodeCardCode(new Uint8Array(16).fill(1), 2)));
     const { onCode } = scanner();
-    expect((await screen.findByRole('alert')).textContent).toBe('This card uses format 2, which this version of HealthChain cannot read.');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'This card uses format 2, which this version of HealthChain cannot read.',
+    );
     expect(onCode).not.toHaveBeenCalled();
   });
 

@@ -11,7 +11,8 @@ import { createFrameReader } from './video-frame';
 /** Least pause between two decodes; after a slow one the pause grows so decoding takes at most a third of the time. */
 export const SCAN_INTERVAL_MS = 150;
 
-type Phase = { kind: 'starting' } | { kind: 'scanning'; notice: string | null } | { kind: 'problem'; problem: CameraProblem };
+type Phase =
+  { kind: 'starting' } | { kind: 'scanning'; notice: string | null } | { kind: 'problem'; problem: CameraProblem };
 
 export function CardScanner({ onCode, onCancel }: { onCode: (code: string) => void; onCancel: () => void }) {
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -93,7 +94,9 @@ export function CardScanner({ onCode, onCancel }: { onCode: (code: string) => vo
       ) : (
         <>
           <p className="muted" role="status">
-            {phase.kind === 'starting' ? 'Starting the camera…' : 'Hold the QR code on your card in front of the camera.'}
+            {phase.kind === 'starting'
+              ? 'Starting the camera…'
+              : 'Hold the QR code on your card in front of the camera.'}
           </p>
           <div className="camera-preview">
             <video ref={videoRef} aria-label="Camera preview" muted playsInline autoPlay />

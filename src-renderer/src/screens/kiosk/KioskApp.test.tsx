@@ -48,7 +48,9 @@ describe('Kiosk: card code and PIN', () => {
     expect(message()).toBe('This card code contains a typo: check each character against the card.');
     await user.type(screen.getByLabelText('PIN'), '482913');
     await user.click(screen.getByRole('button', { name: 'Open my record' }));
-    expect(screen.getByRole('alert').textContent).toBe('This card code contains a typo: check each character against the card.');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'This card code contains a typo: check each character against the card.',
+    );
 
     await user.clear(input);
     await user.paste(CODE.toLowerCase().replaceAll('-', ' '));
@@ -86,9 +88,11 @@ describe('Kiosk: card code and PIN', () => {
     await user.click(screen.getByRole('button', { name: 'Open my record' }));
 
     const tablist = await screen.findByRole('tablist', { name: 'Your record' });
-    expect(within(tablist).getAllByRole('tab').map((t) => t.textContent)).toEqual([
-      'General information', 'Doctors', 'Illness', 'Medication', 'Visits',
-    ]);
+    expect(
+      within(tablist)
+        .getAllByRole('tab')
+        .map((t) => t.textContent),
+    ).toEqual(['General information', 'Doctors', 'Illness', 'Medication', 'Visits']);
     expect(main.callsTo('patient.openCard')).toEqual([{ code: CODE, pin: '482913' }]);
     // Read-only: nothing to type into, no write action.
     expect(screen.queryAllByRole('textbox')).toHaveLength(0);
@@ -103,7 +107,14 @@ describe('Kiosk: card code and PIN', () => {
 });
 
 const settingsView = (kioskCamera: boolean): SettingsView => ({
-  values: { nodeUrls: [], autoLockMinutes: 10, kioskIdleSeconds: 60, allowUserNodeUrls: true, trustedPractitionerKeys: [], kioskCamera },
+  values: {
+    nodeUrls: [],
+    autoLockMinutes: 10,
+    kioskIdleSeconds: 60,
+    allowUserNodeUrls: true,
+    trustedPractitionerKeys: [],
+    kioskCamera,
+  },
   locked: [],
 });
 const codeBox = () => screen.getByRole('textbox', { name: 'Access card code' }) as HTMLInputElement;
@@ -136,7 +147,11 @@ describe('Kiosk: a hand-held scanner types the card QR code', () => {
   });
 
   it('lands in the PIN field when the scanner ends with Tab instead, the camera button notwithstanding', async () => {
-    const { user } = setup(<KioskApp />, { ...kioskHandlers, 'settings.get': () => settingsView(true) }, { variant: 'kiosk' });
+    const { user } = setup(
+      <KioskApp />,
+      { ...kioskHandlers, 'settings.get': () => settingsView(true) },
+      { variant: 'kiosk' },
+    );
     await screen.findByRole('button', { name: 'Scan my card' });
     await user.keyboard(`${CODE}{Tab}`);
     expect(codeBox().value).toBe(CODE);
@@ -154,7 +169,10 @@ describe('Kiosk: a hand-held scanner types the card QR code', () => {
 
 describe('Kiosk: scanning the card with the camera', () => {
   afterEach(removeCamera);
-  const withSettings = (kioskCamera: boolean) => ({ ...kioskHandlers, 'settings.get': () => settingsView(kioskCamera) });
+  const withSettings = (kioskCamera: boolean) => ({
+    ...kioskHandlers,
+    'settings.get': () => settingsView(kioskCamera),
+  });
 
   it('offers no camera when the kioskCamera setting is off', async () => {
     const cam = installCamera();
@@ -205,7 +223,11 @@ describe('Kiosk: scanning the card with the camera', () => {
   it('reads the settings again when the sign-in screen comes back, so IT turning the camera on reaches the next patient', async () => {
     installCamera();
     let cameraOn = false;
-    const { user, main } = setup(<KioskApp />, { ...kioskHandlers, 'settings.get': () => settingsView(cameraOn) }, { variant: 'kiosk' });
+    const { user, main } = setup(
+      <KioskApp />,
+      { ...kioskHandlers, 'settings.get': () => settingsView(cameraOn) },
+      { variant: 'kiosk' },
+    );
     await waitFor(() => expect(useSettings.getState().view?.values.kioskCamera).toBe(false));
     expect(screen.queryByRole('button', { name: 'Scan my card' })).toBeNull();
     cameraOn = true;
@@ -250,7 +272,9 @@ describe('Kiosk: idle sign-out', () => {
     act(() => void vi.advanceTimersByTime(39_000));
     expect(screen.queryByRole('alertdialog')).toBeNull();
     act(() => void vi.advanceTimersByTime(1_000));
-    expect(screen.getByRole('alertdialog', { name: 'Are you still there?' }).textContent).toContain('signed out in 20 seconds');
+    expect(screen.getByRole('alertdialog', { name: 'Are you still there?' }).textContent).toContain(
+      'signed out in 20 seconds',
+    );
     act(() => void vi.advanceTimersByTime(15_000));
     expect(screen.getByRole('alertdialog').textContent).toContain('signed out in 5 seconds');
 

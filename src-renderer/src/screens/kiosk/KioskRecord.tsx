@@ -60,7 +60,12 @@ export function KioskRecord() {
       </main>
       {remaining <= warnAt && (
         <div className="idle-overlay">
-          <div className="card idle-warning" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
+          <div
+            className="card idle-warning"
+            role="alertdialog"
+            aria-labelledby="idle-title"
+            aria-describedby="idle-text"
+          >
             <h2 id="idle-title">Are you still there?</h2>
             <p id="idle-text" aria-live="assertive">
               For your privacy you will be signed out in {remaining} {remaining === 1 ? 'second' : 'seconds'}.

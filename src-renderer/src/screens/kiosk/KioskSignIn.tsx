@@ -69,7 +69,10 @@ export function KioskSignIn({ idleSeconds, onIdle }: { idleSeconds: number; onId
     setSubmitted(true);
     setError(null);
     if (!codeOk) {
-      return setError({ code: 'INVALID_CARD', message: codeCheck.state === 'empty' ? 'Enter the code printed on your card.' : codeCheck.message });
+      return setError({
+        code: 'INVALID_CARD',
+        message: codeCheck.state === 'empty' ? 'Enter the code printed on your card.' : codeCheck.message,
+      });
     }
     if (pinError) return;
     setBusy(true);
@@ -83,46 +86,53 @@ export function KioskSignIn({ idleSeconds, onIdle }: { idleSeconds: number; onId
 
   return (
     <CenteredScreen className="kiosk">
-        <h1>See your medical record</h1>
-        {scanning && (
-          <Suspense fallback={<p className="muted" role="status">Starting the camera…</p>}>
-            <CardScanner
-              onCode={scanned}
-              onCancel={() => {
-                focusAfterScan.current = 'code';
-                setScanning(false);
-              }}
-            />
-          </Suspense>
-        )}
-        <div hidden={scanning}>
-          <p>
-            {cameraEnabled
-              ? 'Type the code printed on your access card or scan its QR code, then enter your PIN.'
-              : 'Type the code printed on your access card, then your PIN.'}
-          </p>
-          <form onSubmit={submit} noValidate aria-label="Open your record">
-            {/* Before the code field, not between it and the PIN: a scanner that ends with Tab must land in the PIN. */}
-            {cameraEnabled && (
-              <button type="button" className="btn btn-large scan-card-button" onClick={() => setScanning(true)}>
-                <QrCode aria-hidden="true" size={20} /> Scan my card
-              </button>
-            )}
-            <CardCodeField ref={codeRef} value={code} onChange={setCode} showErrors={submitted} onEnter={codeEntered} autoFocus />
-            <PinField
-              ref={pinRef}
-              label="PIN"
-              value={pin}
-              onChange={setPin}
-              error={submitted ? pinError : undefined}
-            />
-            <ErrorMessage error={error} />
-            <button type="submit" className="btn btn-primary btn-large" disabled={busy}>
-              {busy ? 'Opening your record…' : 'Open my record'}
+      <h1>See your medical record</h1>
+      {scanning && (
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Starting the camera…
+            </p>
+          }
+        >
+          <CardScanner
+            onCode={scanned}
+            onCancel={() => {
+              focusAfterScan.current = 'code';
+              setScanning(false);
+            }}
+          />
+        </Suspense>
+      )}
+      <div hidden={scanning}>
+        <p>
+          {cameraEnabled
+            ? 'Type the code printed on your access card or scan its QR code, then enter your PIN.'
+            : 'Type the code printed on your access card, then your PIN.'}
+        </p>
+        <form onSubmit={submit} noValidate aria-label="Open your record">
+          {/* Before the code field, not between it and the PIN: a scanner that ends with Tab must land in the PIN. */}
+          {cameraEnabled && (
+            <button type="button" className="btn btn-large scan-card-button" onClick={() => setScanning(true)}>
+              <QrCode aria-hidden="true" size={20} /> Scan my card
             </button>
-            {busy && <p className="muted">This takes a few seconds: your card is protected against guessing.</p>}
-          </form>
-        </div>
+          )}
+          <CardCodeField
+            ref={codeRef}
+            value={code}
+            onChange={setCode}
+            showErrors={submitted}
+            onEnter={codeEntered}
+            autoFocus
+          />
+          <PinField ref={pinRef} label="PIN" value={pin} onChange={setPin} error={submitted ? pinError : undefined} />
+          <ErrorMessage error={error} />
+          <button type="submit" className="btn btn-primary btn-large" disabled={busy}>
+            {busy ? 'Opening your record…' : 'Open my record'}
+          </button>
+          {busy && <p className="muted">This takes a few seconds: your card is protected against guessing.</p>}
+        </form>
+      </div>
     </CenteredScreen>
   );
 }

@@ -11,8 +11,14 @@ const TYPE_INSTEAD = 'You can still type the code printed on your card.';
 
 const PROBLEMS: Record<CameraProblemKind, CameraProblem> = {
   none: { title: 'No camera found', message: `This kiosk has no camera connected. ${TYPE_INSTEAD}` },
-  refused: { title: 'The camera is not allowed', message: `This kiosk is not allowed to use its camera. ${TYPE_INSTEAD}` },
-  busy: { title: 'The camera is busy', message: `The camera is in use by another program or not working. Please ask at the desk. ${TYPE_INSTEAD}` },
+  refused: {
+    title: 'The camera is not allowed',
+    message: `This kiosk is not allowed to use its camera. ${TYPE_INSTEAD}`,
+  },
+  busy: {
+    title: 'The camera is busy',
+    message: `The camera is in use by another program or not working. Please ask at the desk. ${TYPE_INSTEAD}`,
+  },
   unsupported: { title: 'No camera available', message: `This kiosk cannot use a camera. ${TYPE_INSTEAD}` },
 };
 
@@ -20,9 +26,12 @@ const PROBLEMS: Record<CameraProblemKind, CameraProblem> = {
 export function cameraProblem(error: unknown): CameraProblem {
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   const kind: CameraProblemKind =
-    name === 'NotAllowedError' || name === 'SecurityError' ? 'refused'
-      : name === 'NotFoundError' || name === 'OverconstrainedError' ? 'none'
-        : name === 'NotReadableError' || name === 'AbortError' ? 'busy'
+    name === 'NotAllowedError' || name === 'SecurityError'
+      ? 'refused'
+      : name === 'NotFoundError' || name === 'OverconstrainedError'
+        ? 'none'
+        : name === 'NotReadableError' || name === 'AbortError'
+          ? 'busy'
           : 'unsupported';
   return PROBLEMS[kind];
 }

@@ -17,7 +17,13 @@ export function createFrameReader(): FrameReader {
   let context: CanvasRenderingContext2D | null = null;
   return {
     read(video) {
-      if (!canvas || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0 || video.videoHeight === 0) return null;
+      if (
+        !canvas ||
+        video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA ||
+        video.videoWidth === 0 ||
+        video.videoHeight === 0
+      )
+        return null;
       const scale = Math.min(1, DECODE_MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
       const width = Math.round(video.videoWidth * scale);
       const height = Math.round(video.videoHeight * scale);

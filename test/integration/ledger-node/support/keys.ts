@@ -17,7 +17,11 @@ export interface TestKey {
 }
 
 export function makeKey(seed: Buffer = randomBytes(32)): TestKey {
-  const secret: KeyObject = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const secret: KeyObject = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const raw = createPublicKey(secret).export({ format: 'der', type: 'spki' }).subarray(12);
   return {
     publicKey: base58.encode(raw),
@@ -61,11 +65,16 @@ interface DriverInput {
  */
 export function inputDigest(serialized: string, input: DriverInput): Buffer {
   const suffix = input.fulfills ? `${input.fulfills.transaction_id}${input.fulfills.output_index}` : '';
-  return createHash('sha3-256').update(serialized + suffix).digest();
+  return createHash('sha3-256')
+    .update(serialized + suffix)
+    .digest();
 }
 
 /** Signs input i with signers[i] (a key, or several keys for a fully fulfilled threshold). */
-export function signTx<T extends object>(unsigned: T, signers: readonly (TestKey | readonly TestKey[])[]): T & { id: string } {
+export function signTx<T extends object>(
+  unsigned: T,
+  signers: readonly (TestKey | readonly TestKey[])[],
+): T & { id: string } {
   const signed = driver.Transaction.delegateSignTransaction(unsigned as never, (serialized, input, index) => {
     const signer = signers[index ?? 0];
     if (!signer) throw new Error(`no signer for input ${index}`);

@@ -38,5 +38,8 @@ export function transferTx(
     outputs,
     metadata,
   );
-  return signTx(unsigned, spends.map((s) => s.signer)) as unknown as SignedTx;
+  return signTx(
+    unsigned,
+    spends.map((s) => s.signer),
+  ) as unknown as SignedTx;
 }

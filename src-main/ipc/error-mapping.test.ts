@@ -21,6 +21,7 @@ import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../led
 import { ChartServiceError } from '../records/errors';
 import { SettingsError } from '../settings/errors';
 import {
+  CardKeyMissingError,
   CorruptedEntryError,
   IdentityExistsError,
   IdentityNotFoundError,
@@ -66,6 +67,7 @@ const MAPPED: Record<string, [Error, string]> = {
   NodeRejectedError: [new NodeRejectedError('http://127.0.0.1:9', 400, 'DoubleSpend'), 'NODE_REJECTED'],
   NodeAnswerError: [new NodeAnswerError('http://127.0.0.1:9', 'x'), 'NODE_ERROR'],
   SettingsError: [new SettingsError('SETTING_LOCKED', 'x'), 'SETTING_LOCKED'],
+  CardKeyMissingError: [new CardKeyMissingError('open'), 'KEYCHAIN_UNAVAILABLE'],
 };
 
 /** Error classes that never reach an IPC handler, and why. */
@@ -76,6 +78,13 @@ const NEVER_REACHES_IPC: Record<string, string> = {
   CliError: 'the command line prints it and exits with status 2',
   DetailsError: 'crypto-condition parsing inside transaction validation, which returns a verdict',
   DerError: 'crypto-condition parsing inside transaction validation, which returns a verdict',
+  UsageError: 'the hospital command line prints it and exits with status 2',
+  NetworkCheckUsageError: 'the command line turns it into a CliError (status 2)',
+  UpdateFeedError: 'electron-updater reports it as an update error (logged; no IPC channel starts an update)',
+  AuthorityInputError: 'the hospital authority is used by the command line only so far (issue #12: no IPC channel yet)',
+  AuthorityUnverifiedError:
+    'the hospital authority is used by the command line only so far (issue #12: no IPC channel yet)',
+  RecoveryError: 'the hospital authority is used by the command line only so far (issue #12: no IPC channel yet)',
 };
 
 function errorClassesIn(dir: string): string[] {

@@ -97,8 +97,20 @@ export function parsePartialSettings(input: unknown): ParseResult {
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') return `unknown setting(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
       const where = issue.path.length > 0 ? issue.path.join('.') : 'settings';
-      return `${where}: ${issue.message}`;
+      // A refused node URL is named, so the user or IT sees which entry of the list is wrong.
+      const value = issue.path[0] === 'nodeUrls' ? valueAt(input, issue.path) : undefined;
+      const got = typeof value === 'string' ? ` (got ${JSON.stringify(value.slice(0, 200))})` : '';
+      return `${where}: ${issue.message}${got}`;
     })
     .join('; ');
   return { ok: false, reason };
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

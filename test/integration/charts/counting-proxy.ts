@@ -19,7 +19,12 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const upstream = await fetch(`${target}${req.url}`, {
       method: req.method,
-      headers: { 'content-type': req.headers['content-type'] ?? 'application/json', accept: 'application/json' },
+      headers: {
+        'content-type': req.headers['content-type'] ?? 'application/json',
+        accept: 'application/json',
+        // The test node wants the bearer token, as the embedded node does: the client's goes through.
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      },
       body: chunks.length ? Buffer.concat(chunks) : undefined,
     });
     const body = await upstream.text();

@@ -7,7 +7,7 @@ import { createChartService, type ChartService } from '../../../src-main/records
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { sampleChart } from '../../fixtures/sample-chart';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
-import { PIN, TestVault, removeDir, startNode, tempDir, testCards, type Doctor } from './harness';
+import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, tempDir, testCards, type Doctor } from './harness';
 
 describe('chart reader and writer (contract types)', { timeout: 120_000 }, () => {
   const vault = new TestVault();
@@ -30,6 +30,7 @@ describe('chart reader and writer (contract types)', { timeout: 120_000 }, () =>
       liveStream: false,
       historyWindow: 1,
       verifyWorkers: 0,
+      client: { bearerTokenFor: () => NODE_TOKEN },
     });
     ada = await vault.doctor('Dr Ada Okafor', 'General practice');
     await charts.publishPractitioner(ada.holder, { name: ada.name, specialty: ada.specialty });

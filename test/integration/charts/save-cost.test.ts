@@ -13,7 +13,7 @@ import { createCore, type Core } from '../../../src-main/app/core';
 import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import { useCharts } from '../../../src-renderer/src/stores/charts';
-import { FAST, PIN, startNode } from './harness';
+import { FAST, NODE_TOKEN, PIN, startNode } from './harness';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 
@@ -47,6 +47,7 @@ describe('one Save', { timeout: 120_000 }, () => {
       dataDir: path.join(dir, 'data'),
       settings,
       embeddedNodeUrl: proxy.url,
+      embeddedNodeToken: NODE_TOKEN,
       appVersion: 'test',
       shell: { saveFile: async () => null, openExternal: async () => undefined },
       vault: { service: keychain, entryParams: FAST, backupParams: FAST },

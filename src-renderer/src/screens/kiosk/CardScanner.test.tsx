@@ -77,10 +77,10 @@ describe('CardScanner', () => {
 
   it('names a card of a format this version cannot read', async () => {
     const cam = installCamera();
-    cam.show(qrFrame(encodeCardCode(new Uint8Array(16).fill(1), 2)));
+    cam.show(qrFrame(encodeCardCode(new Uint8Array(16).fill(1), 3)));
     const { onCode } = scanner();
     expect((await screen.findByRole('alert')).textContent).toBe(
-      'This card uses format 2, which this version of HealthChain cannot read.',
+      'This card uses format 3, which this version of HealthChain cannot read.',
     );
     expect(onCode).not.toHaveBeenCalled();
   });

@@ -113,23 +113,12 @@ export function makeCreate(
   outputs: readonly Output[],
   issuers: readonly string[],
 ): UnsignedTransaction {
-  requireData(assetData, 'asset data');
-  requireData(metadata, 'metadata');
-  requireKeyRules(assetData, metadata);
-  requireOutputs(outputs);
-  if (issuers.length === 0) throw new LedgerInputError('InvalidKey', 'a CREATE needs at least one issuer');
-  const details: ConditionDetails =
-    issuers.length === 1 ? ed25519Details(issuers[0] as string) : thresholdDetails(issuers.length, issuers);
-  const input: UnsignedInput = { owners_before: [...issuers], fulfills: null, fulfillment: details };
-  return {
-    id: null,
-    version: '2.0',
-    operation: 'CREATE',
-    asset: { data: assetData },
-    metadata,
-    inputs: [input],
-    outputs: [...outputs],
-  };
+  return createOf(assetData, metadata, outputs, () => {
+    if (issuers.length === 0) throw new LedgerInputError('InvalidKey', 'a CREATE needs at least one issuer');
+    const details: ConditionDetails =
+      issuers.length === 1 ? ed25519Details(issuers[0] as string) : thresholdDetails(issuers.length, issuers);
+    return { owners_before: [...issuers], fulfills: null, fulfillment: details };
+  });
 }
 
 /**
@@ -143,19 +132,30 @@ export function makeCreateBy(
   outputs: readonly Output[],
   issuer: ConditionDetails,
 ): UnsignedTransaction {
+  return createOf(assetData, metadata, outputs, () => {
+    outputFromDetails(issuer); // throws LedgerInputError for impossible details
+    return { owners_before: detailsPublicKeys(issuer), fulfills: null, fulfillment: issuer };
+  });
+}
+
+/** The checks every CREATE passes, in the order the reference reports them, then its one input. */
+function createOf(
+  assetData: JsonObject | null,
+  metadata: JsonObject | null,
+  outputs: readonly Output[],
+  inputOf: () => UnsignedInput,
+): UnsignedTransaction {
   requireData(assetData, 'asset data');
   requireData(metadata, 'metadata');
   requireKeyRules(assetData, metadata);
   requireOutputs(outputs);
-  outputFromDetails(issuer); // throws LedgerInputError for impossible details
-  const input: UnsignedInput = { owners_before: detailsPublicKeys(issuer), fulfills: null, fulfillment: issuer };
   return {
     id: null,
     version: '2.0',
     operation: 'CREATE',
     asset: { data: assetData },
     metadata,
-    inputs: [input],
+    inputs: [inputOf()],
     outputs: [...outputs],
   };
 }

@@ -1,9 +1,7 @@
 // The user's own settings: one JSON file in the app's user-data directory, replaced atomically (temp file, fsync,
 // rename) so a crash mid-write leaves either the old or the new file, never half of one.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { syncDirectory } from '../fs/sync-directory';
+import { setAside, writeFileAtomic } from '../fs/atomic-file';
 import { parsePartialSettings } from './settings';
 import type { PartialSettings } from './settings';
 import type { SettingsLogger } from './logger';
@@ -55,39 +53,11 @@ export class UserSettingsStore {
   }
 
   async save(values: PartialSettings): Promise<void> {
-    const dir = path.dirname(this.filePath);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(
-      dir,
-      `.${path.basename(this.filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-    );
     const ordered = Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
-    const handle = await fs.open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(ordered, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await fs.rm(temp, { force: true });
-      throw error;
-    }
-    await handle.close();
-    try {
-      await fs.rename(temp, this.filePath);
-    } catch (error) {
-      await fs.rm(temp, { force: true });
-      throw error;
-    }
-    await syncDirectory(dir);
+    await writeFileAtomic(this.filePath, `${JSON.stringify(ordered, null, 2)}\n`);
   }
 
-  private async setAside(): Promise<string> {
-    const aside = `${this.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    try {
-      await fs.rename(this.filePath, aside);
-      return aside;
-    } catch {
-      return `${this.filePath} (could not be renamed)`;
-    }
+  private setAside(): Promise<string> {
+    return setAside(this.filePath);
   }
 }

@@ -7,11 +7,9 @@
 //
 // A file that cannot be read or does not parse is not trusted and not silently replaced by empty counters: it is set
 // aside (renamed, kept for IT) and the caller pauses every card for the longest delay (fail closed).
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
-import { syncDirectory } from '../fs/sync-directory';
+import { setAside, writeFileAtomic } from '../fs/atomic-file';
 import type { AttemptSnapshot } from './attempt-limiter';
 
 export const ATTEMPT_STATE_FORMAT = 'healthchain.card-attempts';
@@ -62,33 +60,13 @@ export class AttemptStateFile {
   }
 
   async #write(snapshot: AttemptSnapshot): Promise<void> {
-    const dir = path.dirname(this.filePath);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(
-      dir,
-      `.${path.basename(this.filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    await writeFileAtomic(
+      this.filePath,
+      `${JSON.stringify({ format: ATTEMPT_STATE_FORMAT, version: 1, ...snapshot })}\n`,
     );
-    const handle = await fs.open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify({ format: ATTEMPT_STATE_FORMAT, version: 1, ...snapshot })}\n`, 'utf8');
-      await handle.sync();
-      await handle.close();
-      await fs.rename(temp, this.filePath);
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await fs.rm(temp, { force: true });
-      throw error;
-    }
-    await syncDirectory(dir);
   }
 
-  async #setAside(): Promise<string> {
-    const aside = `${this.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    try {
-      await fs.rename(this.filePath, aside);
-      return aside;
-    } catch {
-      return `${this.filePath} (could not be renamed)`;
-    }
+  #setAside(): Promise<string> {
+    return setAside(this.filePath);
   }
 }

@@ -57,9 +57,9 @@ export const layers = [
   },
   {
     folder: 'src-shared/settings',
-    imports: [],
+    imports: ['src-shared/ledger/patterns'],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'the settings model stands alone.' },
+    why: { 'src-shared': 'the settings model stands alone (it may use only the key/id patterns).' },
   },
   {
     folder: 'src-shared/authority',
@@ -98,12 +98,16 @@ export const layers = [
   },
   main(
     'app',
-    ['ipc', 'records', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
+    ['ipc', 'records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
     ['anywhere', 'node', 'electron'],
   ),
   main('cli', ['records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
-  main('ipc', ['records', 'ledger', 'vault', 'settings', 'crypto', 'fs'], ['anywhere', 'node', 'electron']),
-  main('records', ['ledger', 'vault', 'settings', 'crypto', 'fs']),
+  main(
+    'ipc',
+    ['records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs'],
+    ['anywhere', 'node', 'electron'],
+  ),
+  main('records', ['authority', 'ledger', 'vault', 'settings', 'crypto', 'fs']),
   main('authority', ['ledger', 'vault', 'crypto', 'fs']),
   main('ledger', ['crypto', 'fs']),
   main('vault', ['crypto', 'fs']),

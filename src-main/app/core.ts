@@ -115,6 +115,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       bearerTokenFor,
     },
     nodeUrls: nodeUrlsInUse,
+    authorityId: () => settings.get().values.hospitalAuthority,
     outboxDir,
     cards,
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',

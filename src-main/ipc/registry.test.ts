@@ -36,6 +36,7 @@ function kioskHandlers(overrides: Partial<HandlerMap<'kiosk'>> = {}): HandlerMap
         allowUserNodeUrls: true,
         trustedPractitionerKeys: [],
         kioskCamera: true,
+        hospitalAuthority: '',
       },
       locked: [],
     }),

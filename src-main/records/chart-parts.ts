@@ -1,6 +1,6 @@
 // The parts the chart service is made of, opened and closed together: the node client, the outbox and its sender,
-// verification (worker pool or inline), the verified cache, the loader, the practitioner directory, the node's event
-// stream, recent actions, who is signed in, and the change events. The reader and the writer each take what they need
+// verification (worker pool or inline), the verified cache, the loader, the practitioner directory, the pinned hospital
+// authority, the node's event stream, recent actions, who is signed in, and the change events. The reader and the writer each take what they need
 // from here; nothing outside src-main/records and test-only modules under test/ holds the parts themselves.
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CryptoProvider } from '../../src-shared/ledger';
@@ -12,6 +12,7 @@ import { OutboxSender, type OutboxSenderOptions } from '../ledger/outbox-sender'
 import { ValidTransactionStream } from '../ledger/stream';
 import { VerifiedCache } from '../ledger/verified-cache';
 import { VerifyPool } from '../ledger/verify-pool';
+import { AuthorityTrust } from '../authority/trust';
 import { ChartLoader } from './chart-loader';
 import { PractitionerDirectory } from './practitioners';
 import { RecentActions } from './recent-actions';
@@ -50,6 +51,8 @@ export interface ChartServiceOptions {
   cacheDir?: string;
   /** How many recent versions get() decrypts for diffs (default 50); history() decrypts all. */
   historyWindow?: number;
+  /** The pinned hospital authority id ('' for none), read at every use (the `hospitalAuthority` setting). */
+  authorityId?: () => string;
 }
 
 /** What changed, for pushing to the renderer: the outbox, or this doctor's recent actions. */
@@ -101,6 +104,8 @@ export interface ChartParts {
   readonly cache: VerifiedCache | null;
   readonly loader: ChartLoader;
   readonly directory: PractitionerDirectory;
+  /** The pinned hospital authority and its credential registry (docs/AUTHORITY.md). */
+  readonly authority: AuthorityTrust;
   readonly stream: ValidTransactionStream;
   readonly recent: RecentActions;
   readonly viewers: Viewers;
@@ -131,6 +136,7 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
     cache,
     loader: new ChartLoader(client, { crypto, validator, cache }),
     directory: new PractitionerDirectory(client, crypto),
+    authority: new AuthorityTrust(client, { authorityId: options.authorityId ?? (() => ''), crypto }),
     stream: new ValidTransactionStream(client),
     recent: new RecentActions(),
     viewers: new Viewers(),

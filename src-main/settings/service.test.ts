@@ -66,6 +66,7 @@ describe('SettingsService', () => {
         allowUserNodeUrls: true,
         trustedPractitionerKeys: [],
         kioskCamera: true,
+        hospitalAuthority: '',
       },
       locked: [],
     });

@@ -210,8 +210,12 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
-// The same fields and messages main validates with (src-shared/settings/model.ts); the kiosk camera is IT's alone.
-export const settingsPatchSchema = z.strictObject(settingFields).omit({ kioskCamera: true }).partial();
+// The same fields and messages main validates with (src-shared/settings/model.ts); the kiosk camera is IT's alone,
+// and the hospital authority is pinned only through its own channels (set up / join), never by a settings patch.
+export const settingsPatchSchema = z
+  .strictObject(settingFields)
+  .omit({ kioskCamera: true, hospitalAuthority: true })
+  .partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const nodeStatusSchema = z.object({

@@ -3,6 +3,7 @@
 // forms with the same fields and messages.
 import { base58 } from '@scure/base';
 import { z } from 'zod';
+import { HEX64 } from '../ledger/patterns';
 import { nodeUrlProblem } from './node-url';
 
 export const SETTING_KEYS = [
@@ -12,6 +13,7 @@ export const SETTING_KEYS = [
   'allowUserNodeUrls',
   'trustedPractitionerKeys',
   'kioskCamera',
+  'hospitalAuthority',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -61,6 +63,12 @@ export const settingFields = {
   trustedPractitionerKeys: z.array(practitionerKey).max(10_000),
   /** Kiosk build only: patients may show their card's QR code to the kiosk's camera (false: the camera stays off). */
   kioskCamera: z.boolean(),
+  /**
+   * The hospital authority's id (the transaction id of its ceremony, docs/AUTHORITY.md), pinned machine-wide by IT or
+   * by this machine's own "set up this hospital"; '' until one is pinned. Only credentialed practitioners of the
+   * pinned authority count as doctors.
+   */
+  hospitalAuthority: z.union([z.literal(''), z.string().regex(HEX64, { message: 'must be a 64-hex transaction id' })]),
 } satisfies Record<SettingKey, z.ZodType>;
 
 export const settingsSchema = z.object(settingFields);
@@ -73,6 +81,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   allowUserNodeUrls: true,
   trustedPractitionerKeys: [],
   kioskCamera: true,
+  hospitalAuthority: '',
 });
 
 export function isSettingKey(key: string): key is SettingKey {

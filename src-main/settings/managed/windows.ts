@@ -93,6 +93,10 @@ const CONVERTERS: Record<SettingKey, (value: RegValue) => Conversion> = {
   },
   allowUserNodeUrls: toBoolean,
   kioskCamera: toBoolean,
+  hospitalAuthority: (value) =>
+    value.type === 'REG_SZ'
+      ? { ok: true, value: value.data.trim() }
+      : { ok: false, reason: `must be a REG_SZ, not ${value.type}` },
 };
 
 /**

@@ -14,6 +14,7 @@ const settings: SettingsView = {
     allowUserNodeUrls: true,
     trustedPractitionerKeys: [],
     kioskCamera: true,
+    hospitalAuthority: '',
   },
   locked: [],
 };

@@ -13,6 +13,7 @@ const settings: SettingsView = {
     allowUserNodeUrls: true,
     trustedPractitionerKeys: [],
     kioskCamera: true,
+    hospitalAuthority: '',
   },
   locked: [],
 };

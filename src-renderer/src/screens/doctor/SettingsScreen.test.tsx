@@ -14,6 +14,7 @@ function view(locked: SettingsView['locked']): SettingsView {
       allowUserNodeUrls: false,
       trustedPractitionerKeys: [],
       kioskCamera: true,
+      hospitalAuthority: '',
     },
     locked,
   };

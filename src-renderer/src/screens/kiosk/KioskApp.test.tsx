@@ -114,6 +114,7 @@ const settingsView = (kioskCamera: boolean): SettingsView => ({
     allowUserNodeUrls: true,
     trustedPractitionerKeys: [],
     kioskCamera,
+    hospitalAuthority: '',
   },
   locked: [],
 });

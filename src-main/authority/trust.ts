@@ -1,0 +1,75 @@
+// The pinned hospital authority as the chart service sees it: which authority is pinned (the `hospitalAuthority`
+// setting, read at every call so a managed change applies at once) and its credential registry, read and verified
+// from the ledger (credential-registry.ts) and kept in memory until something says it may have changed.
+//
+// Three answers, never a guess: no authority pinned (the machine behaves as before the authority existed), the
+// pinned authority and its registry, or the pinned authority cannot be verified (nothing it vouches for counts: fail
+// closed, with the reason to show).
+import type { CredentialRegistryView, VerifiedAuthority } from '../../src-shared/authority';
+import type { CryptoProvider } from '../../src-shared/ledger';
+import { CredentialRegistry, type AuthorityLedger } from './credential-registry';
+
+export type TrustState =
+  | { kind: 'none' }
+  | { kind: 'pinned'; authorityId: string; authority: VerifiedAuthority; registry: CredentialRegistryView }
+  | { kind: 'unverified'; authorityId: string; reason: string };
+
+export interface AuthorityTrustOptions {
+  /** The pinned authority id, '' for none (read at every call). */
+  authorityId: () => string;
+  crypto?: CryptoProvider;
+  /** How long a loaded registry is used before it is read again (default 5 minutes); invalidate() ends it at once. */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+export class AuthorityTrust {
+  #loaded: { authorityId: string; at: number; state: Promise<TrustState> } | null = null;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+
+  constructor(
+    private readonly ledger: AuthorityLedger,
+    private readonly options: AuthorityTrustOptions,
+  ) {
+    this.#maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The pinned authority id now ('' for none). */
+  pinned(): string {
+    return this.options.authorityId();
+  }
+
+  /** The trust state, loaded once and shared by concurrent callers; reloaded when the pin changes or it is old. */
+  state(): Promise<TrustState> {
+    const authorityId = this.pinned();
+    if (!authorityId) return Promise.resolve({ kind: 'none' });
+    const loaded = this.#loaded;
+    if (loaded && loaded.authorityId === authorityId && this.#now() - loaded.at < this.#maxAgeMs) return loaded.state;
+    const state = this.#load(authorityId);
+    this.#loaded = { authorityId, at: this.#now(), state };
+    return state;
+  }
+
+  /** A credential act or authority change was seen (or the user asked to refresh): read everything again next time. */
+  invalidate(): void {
+    this.#loaded = null;
+  }
+
+  async #load(authorityId: string): Promise<TrustState> {
+    const registry = new CredentialRegistry(this.ledger, authorityId, this.options.crypto);
+    try {
+      const view = await registry.load();
+      return { kind: 'pinned', authorityId, authority: view.authority, registry: view };
+    } catch (error) {
+      // A node that cannot be reached is not "unverified": the caller's request fails like any other read, and the
+      // next call tries again.
+      if ((error as Error).name !== 'AuthorityUnverified') {
+        if (this.#loaded?.authorityId === authorityId) this.#loaded = null;
+        throw error;
+      }
+      return { kind: 'unverified', authorityId, reason: (error as Error).message };
+    }
+  }
+}

@@ -23,6 +23,8 @@ export interface CardIssuer {
     pin: string,
   ): Promise<{ code: string; qrSvg: string; qrDataUrl: string; holder: KeyHolder & { lock?(): void } }>;
   open?(code: string, pin: string): Promise<KeyHolder>;
+  /** The card re-printed naming the chart it was issued for (a version 3 code: the kiosk opens exactly that chart). */
+  forChart?(code: string, chartId: string): Promise<{ code: string; qrSvg: string; qrDataUrl: string }>;
 }
 
 export interface ChartServiceOptions {

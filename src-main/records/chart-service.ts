@@ -22,10 +22,12 @@
 // NodeRejectedError (the node's reason verbatim), NodeUnreachableError (reads only: writes go pending instead),
 // and the vault's CryptoError subclasses (IdentityLocked, InvalidPin, ...). src-main/ipc/error-mapping.ts maps each.
 import type { Bundle } from '@medplum/fhirtypes';
+import { decodeCardCode } from '../../src-shared/crypto/card-code';
 import { isEnvelope, isReader } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartSummary, RecentAction, VerificationReport } from '../../src-shared/ipc/data';
 import { chartToFhir } from '../../src-shared/records/fhir';
+import { chartOfCard } from './card-chart';
 import { ChartList, mapLimit } from './chart-list';
 import {
   closeChartParts,
@@ -51,8 +53,14 @@ export interface ChartService extends ChartReader, ChartWriter {
   verifyAll(holder: KeyHolder): Promise<VerificationReport[]>;
   /** FHIR R4 Bundle (Patient, Practitioner, Condition, MedicationStatement, Encounter, one Provenance per version). */
   exportFhir(holder: KeyHolder, chartId: string): Promise<Bundle>;
-  /** Kiosk sign-in with the access card (a read-only holder) and the charts it reads. */
-  openPatientSession(code: string, pin: string): Promise<{ holder: KeyHolder; charts: ChartSummary[] }>;
+  /**
+   * Kiosk sign-in with the access card (a read-only holder) and the one chart the card opens (card-chart.ts: the
+   * chart the card names, or for older cards the one its key first appeared in); none, with the reason, otherwise.
+   */
+  openPatientSession(
+    code: string,
+    pin: string,
+  ): Promise<{ holder: KeyHolder; charts: ChartSummary[]; problem: string | null }>;
   /** For the vault's PatientCards `recognise` option: does any chart list this identity as a reader? */
   recognisePatient(holder: KeyHolder): Promise<boolean>;
   /** Once per key; later calls return the entry (txId null while it waits in the outbox). */
@@ -127,7 +135,9 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     async openPatientSession(code, pin) {
       if (!options.cards.open) throw new ChartServiceError('InvalidRequest', 'Patient cards cannot be opened here');
       const holder = await options.cards.open(code, pin);
-      return { holder, charts: await reader.list(holder) };
+      const { chartTag } = decodeCardCode(code);
+      const found = await chartOfCard(client, parts.authority, holder, await reader.list(holder), chartTag);
+      return { holder, charts: found.chart ? [found.chart] : [], problem: found.problem };
     },
 
     async recognisePatient(holder) {

@@ -223,6 +223,11 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     };
   }
 
+  /** The card printed for its chart (version 3: the kiosk opens exactly this chart), where the issuer can. */
+  async function boundTo(card: PatientCardInfo, chartId: string): Promise<PatientCardInfo> {
+    return options.cards.forChart ? { ...card, ...(await options.cards.forChart(card.code, chartId)) } : card;
+  }
+
   async function signAndSubmitCreate(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']) {
     const payload = payloadOf(chart, patient, await custodianSelf(holder), []);
     const { tx, envelope } = await buildCreate(holder, payload, crypto);
@@ -243,7 +248,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       viewers.remember(holder);
       const valid = parseChart(chart);
       const { info, patient } = await newCard(pin);
-      return { ...(await createFromChart(holder, valid, patient)), card: info };
+      const written = await createFromChart(holder, valid, patient);
+      return { ...written, card: await boundTo(info, written.chartId) };
     },
 
     async importFhir(holder, bundle) {
@@ -354,7 +360,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     async issueCard(holder, chartId, pin) {
       const { info, patient } = await newCard(pin);
       await writeVersion(holder, chartId, { action: 'share', next: (s) => ({ ...s.payload, patient }) });
-      return info;
+      return boundTo(info, chartId);
     },
 
     outbox: () => outbox.items(),

@@ -62,6 +62,24 @@ describe('patient access card', () => {
     expect(decoded?.data).toBe(card.code);
   });
 
+  it('binds a card to its chart (version 3): same patient keys, the chart tag inside, a QR that still fits a card', async () => {
+    const cards = new PatientCards({ params: FAST, cardKey: CARD_KEY });
+    const card = await cards.create('480913');
+    const chartId = 'c0ffee'.padEnd(64, '7');
+    const bound = await cards.forChart(card.code, chartId);
+    expect(decodeCardCode(bound.code)).toMatchObject({ version: 3, chartTag: chartId.slice(0, 32) });
+    expect(decodeCardCode(bound.code).secret).toEqual(decodeCardCode(card.code).secret);
+    expect((await cards.open(bound.code, '480913')).boxKey).toBe(card.holder.boxKey);
+    // The QR decodes to the printed code; 67 characters in alphanumeric mode at level M fit QR version 4 (33×33
+    // modules, up to 90 characters): with the 4-module quiet zone, 41 modules, printable at 1 cm and read by the camera.
+    const png = PNG.sync.read(Buffer.from(bound.qrDataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(bound.code);
+    expect(png.width / 8).toBe(33 + 2 * 4);
+    expect(bound.qrSvg).toMatch(/viewBox="0 0 41 41"/);
+    // Only a fresh (version 2) code is bound; a version 3 code is not re-bound to another chart.
+    await expect(cards.forChart(bound.code, chartId)).rejects.toThrow(/only a version 2 code/);
+  });
+
   it('gives another identity for a wrong PIN; with a recogniser that is a clear WrongPin error', async () => {
     const known = new Set<string>();
     const cards = new PatientCards({
@@ -83,7 +101,9 @@ describe('patient access card', () => {
     const card = await cards.create('480913');
     const before = scrypt.calls;
     await expect(cards.open(typo(card.code), '480913')).rejects.toBeInstanceOf(InvalidCardCodeError);
-    await expect(cards.open(card.code.slice(0, -2), '480913')).rejects.toThrow(/28 characters; 26 were entered/);
+    await expect(cards.open(card.code.slice(0, -2), '480913')).rejects.toThrow(
+      /28 on cards printed before December 2026\); 26 were entered/,
+    );
     await expect(cards.open(card.code, '4809')).rejects.toBeInstanceOf(InvalidPinError);
     await expect(cards.open(card.code, '48O913')).rejects.toThrow('A PIN contains digits only.');
     expect(scrypt.calls).toBe(before);

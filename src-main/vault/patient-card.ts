@@ -1,6 +1,8 @@
 // Generating and opening patients' access cards (format: src-shared/crypto/card.ts). Generation happens when a chart
-// is created on the workstation, which keeps nothing of the card; opening happens on the kiosk. New cards are version
-// 2 (the seed also needs the hospital card key, src-main/vault/card-key.ts); version 1 cards are still opened.
+// is created on the workstation, which keeps nothing of the card; opening happens on the kiosk. A card is made before
+// its chart (the chart is sealed to the card's keys), as a version 2 code; once the chart's id is known, forChart()
+// prints it as a version 3 code naming that chart (issue #12). The seed of both needs the hospital card key
+// (src-main/vault/card-key.ts); version 1 and 2 cards are still opened.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import QRCode from 'qrcode';
@@ -13,7 +15,7 @@ import {
   deriveCardSeedV2,
   encodeCardCode,
 } from '../../src-shared/crypto/card';
-import { CARD_CODE_VERSION, decodeCardCode } from '../../src-shared/crypto/card-code';
+import { CARD_CODE_VERSION, decodeCardCode, encodeChartCardCode } from '../../src-shared/crypto/card-code';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
@@ -125,14 +127,22 @@ export class PatientCards {
       const seed = await deriveCardSeedV2(secret, pin, cardKey, this.#scrypt, this.#params);
       const holder = new SeedKeyHolder(seed, { ...nativeKeyHolderCrypto, readOnly: true });
       const code = encodeCardCode(secret, CARD_CODE_VERSION);
-      const qrText = cardQrText(code);
-      // Alphanumeric QR mode covers the code's alphabet and dashes; level M survives a smudged print.
-      const qrOptions = { errorCorrectionLevel: 'M', margin: 4 } as const;
-      const [qrSvg, qrDataUrl] = await Promise.all([
-        QRCode.toString(qrText, { ...qrOptions, type: 'svg' }),
-        QRCode.toDataURL(qrText, { ...qrOptions, type: 'image/png', scale: 8 }),
-      ]);
-      return { code, qrSvg, qrDataUrl, holder };
+      return { ...(await printed(code)), holder };
+    } finally {
+      wipe(secret);
+    }
+  }
+
+  /**
+   * The card `code` (as create() made it) printed for the chart it was issued for: a version 3 code carrying the
+   * chart's tag, which the kiosk opens and nothing else. The patient keys stay the same (same secret, same seed).
+   */
+  async forChart(code: string, chartId: string): Promise<{ code: string; qrSvg: string; qrDataUrl: string }> {
+    const { secret, version } = decodeCardCode(code);
+    try {
+      if (version !== CARD_CODE_VERSION)
+        throw new TypeError(`only a version ${CARD_CODE_VERSION} code is bound to a chart`);
+      return await printed(encodeChartCardCode(secret, chartId));
     } finally {
       wipe(secret);
     }
@@ -174,7 +184,7 @@ export class PatientCards {
     });
   }
 
-  /** Version 1 cards: card + PIN (the old rule, kept so printed cards keep working); version 2: also the card key. */
+  /** Version 1 cards: card + PIN (the old rule, kept so printed cards keep working); versions 2 and 3: also the card key. */
   async #seedOf(version: number, secret: Uint8Array, pin: string): Promise<Uint8Array> {
     if (version === 1) return deriveCardSeed(secret, pin, this.#scrypt, this.#params);
     const cardKey = await this.#cardKey.get();
@@ -197,6 +207,18 @@ export class PatientCards {
     wipe(secret);
     return n;
   }
+}
+
+/** The code and its QR (SVG for printing, PNG for the screen). */
+async function printed(code: string): Promise<{ code: string; qrSvg: string; qrDataUrl: string }> {
+  const qrText = cardQrText(code);
+  // Alphanumeric QR mode covers the code's alphabet and dashes; level M survives a smudged print.
+  const qrOptions = { errorCorrectionLevel: 'M', margin: 4 } as const;
+  const [qrSvg, qrDataUrl] = await Promise.all([
+    QRCode.toString(qrText, { ...qrOptions, type: 'svg' }),
+    QRCode.toDataURL(qrText, { ...qrOptions, type: 'image/png', scale: 8 }),
+  ]);
+  return { code, qrSvg, qrDataUrl };
 }
 
 /** The rate limiter is keyed by a hash, so the card secret is not kept in memory after an open. */

@@ -11,10 +11,12 @@ export function kioskHandlers(ctx: KioskContext): HandlerMap<'kiosk'> {
     ...commonHandlers(settings, status),
 
     'patient.openCard': async (req) => {
-      const { holder, charts: found } = await charts.openPatientSession(req.code, req.pin);
+      // The service answers the card's own chart only (never one chosen by a date its author wrote).
+      const { holder, charts: found, problem } = await charts.openPatientSession(req.code, req.pin);
       const chart = found[0];
       if (!chart) {
         (holder as { lock?(): void }).lock?.();
+        if (problem) throw new IpcFailure('CHART_NOT_FOUND', problem);
         throw new IpcFailure('WRONG_PIN', 'No record matches this card and PIN. Check the PIN and try again.');
       }
       patient.set({ holder, chartId: chart.chartId, patientName: chart.patientName });

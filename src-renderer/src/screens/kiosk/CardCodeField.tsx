@@ -2,13 +2,18 @@
 // checked live with the card format's own parser (length, characters, checksum), so a typo is caught before any slow
 // key derivation.
 import { useId, type KeyboardEvent, type Ref } from 'react';
-import { CODE_SYMBOLS, decodeCardCode } from '../../../../src-shared/crypto/card-code';
+import { CODE_SYMBOLS, LEGACY_CODE_SYMBOLS, decodeCardCode } from '../../../../src-shared/crypto/card-code';
 
 export type CodeCheck = { state: 'empty' | 'incomplete' | 'valid' | 'invalid'; message: string; code?: string };
 
 export function checkCardCode(typed: string): CodeCheck {
   const symbols = typed.replace(/[\s-]/g, '');
-  if (symbols.length === 0) return { state: 'empty', message: `The code on your card has ${CODE_SYMBOLS} characters.` };
+  // Cards printed since issue #12 carry their chart and are longer; older printed cards keep working.
+  if (symbols.length === 0)
+    return {
+      state: 'empty',
+      message: `The code on your card has ${CODE_SYMBOLS} characters (${LEGACY_CODE_SYMBOLS} on older cards).`,
+    };
   try {
     const { code } = decodeCardCode(typed);
     return { state: 'valid', message: `Code recognised: ${code}`, code };
@@ -16,7 +21,8 @@ export function checkCardCode(typed: string): CodeCheck {
     const problem = (err as { problem?: string }).problem;
     const message = err instanceof Error ? err.message : 'This code is not valid';
     if (problem === 'length' && symbols.length < CODE_SYMBOLS) {
-      return { state: 'incomplete', message: `${symbols.length} of ${CODE_SYMBOLS} characters entered.` };
+      const older = symbols.length < LEGACY_CODE_SYMBOLS ? ` (older cards have ${LEGACY_CODE_SYMBOLS})` : '';
+      return { state: 'incomplete', message: `${symbols.length} of ${CODE_SYMBOLS} characters entered${older}.` };
     }
     return { state: 'invalid', message };
   }

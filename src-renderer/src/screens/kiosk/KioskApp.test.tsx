@@ -31,10 +31,10 @@ describe('Kiosk: card code and PIN', () => {
     const { user, main } = setup(<KioskApp />, kioskHandlers, { variant: 'kiosk' });
     const input = screen.getByRole('textbox', { name: 'Access card code' });
     const message = () => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent;
-    expect(message()).toBe('The code on your card has 28 characters.');
+    expect(message()).toBe('The code on your card has 54 characters (28 on older cards).');
 
     await user.type(input, CODE.slice(0, 9));
-    expect(message()).toBe('8 of 28 characters entered.');
+    expect(message()).toBe('8 of 54 characters entered (older cards have 28).');
     expect(input.getAttribute('aria-invalid')).toBeNull();
 
     await user.type(input, '#');

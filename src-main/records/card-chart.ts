@@ -1,0 +1,83 @@
+// Which chart an access card opens at the kiosk (issue #12). Anyone can post a chart sealed to a patient's box key
+// (it is public in the patient's own chart) and date it as they like, so the kiosk never chooses among the charts a
+// card can read by anything the author wrote.
+//
+//   - Version 3 cards name their chart (the chart tag, src-shared/crypto/card-code.ts): the kiosk opens exactly the
+//     chart whose id starts with that tag, or nothing.
+//   - Older cards (versions 1 and 2) name none. Rule: the card opens the chart in which its key **first appeared on
+//     the ledger** (the lowest block height among the transactions listing it as a reader), and only when that chart
+//     is fully verified and, with a hospital authority pinned, the author of that transaction held a valid credential
+//     at that height. Why this is the card's own chart: the patient keys come from the card, the PIN and the hospital
+//     card key, so nobody can seal a chart to them before the workstation published them in the chart the card was
+//     issued for; a forgery sealed to them can only come later on the ledger. Equal lowest heights in two charts, or
+//     an unverified first chart, open nothing (ask at the desk for a new card), never a guess.
+// Block heights are what the node says (docs/AUTHORITY.md, "Block heights are what the node says").
+import { isEnvelope, isReader } from '../../src-shared/crypto/envelope';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import type { ChartSummary } from '../../src-shared/ipc/data';
+import type { AuthorityTrust } from '../authority/trust';
+import type { LedgerNodeClient } from '../ledger/node-client';
+
+/** `problem` null with no chart: the card reads no chart at all (a wrong PIN where no recogniser could tell). */
+export type CardChart = { chart: ChartSummary; problem: null } | { chart: null; problem: string | null };
+
+const ASK_AT_DESK = 'Please ask at the desk for a new card.';
+
+/** The card's chart among `listed` (the charts the card can read, as the reader verified them). */
+export async function chartOfCard(
+  client: LedgerNodeClient,
+  authority: AuthorityTrust,
+  holder: KeyHolder,
+  listed: ChartSummary[],
+  chartTag: string | null,
+): Promise<CardChart> {
+  if (listed.length === 0) return { chart: null, problem: null };
+  if (chartTag !== null) {
+    const chart = listed.find((c) => c.chartId.startsWith(chartTag));
+    return chart
+      ? { chart, problem: null }
+      : { chart: null, problem: `The record on this card cannot be read with it. ${ASK_AT_DESK}` };
+  }
+  return firstChartOf(client, authority, holder, listed);
+}
+
+async function firstChartOf(
+  client: LedgerNodeClient,
+  authority: AuthorityTrust,
+  holder: KeyHolder,
+  listed: ChartSummary[],
+): Promise<CardChart> {
+  const { value: hits } = await client.searchMetadata(holder.boxKey, 0);
+  const appearances = await Promise.all(
+    hits
+      .filter((h) => isEnvelope(h.metadata) && isReader(h.metadata, holder.boxKey))
+      .map(async (h) => {
+        const envelope = h.metadata as { chart?: string; author: string };
+        const { value: heights } = await client.blockHeights(h.id);
+        // A transaction in no block is not committed (still in a mempool, or claimed by a node): it does not count.
+        return heights.length
+          ? { chartId: envelope.chart ?? h.id, author: envelope.author, height: Math.min(...heights) }
+          : null;
+      }),
+  );
+  const placed = appearances.filter((a) => a !== null).sort((a, b) => a.height - b.height);
+  const first = placed[0];
+  if (!first) return { chart: null, problem: `No record on the ledger lists this card yet. ${ASK_AT_DESK}` };
+  if (placed.some((a) => a.height === first.height && a.chartId !== first.chartId))
+    return { chart: null, problem: `This card appears in two records at once, so neither is shown. ${ASK_AT_DESK}` };
+  const chart = listed.find((c) => c.chartId === first.chartId);
+  if (!chart || chart.integrity !== 'verified')
+    return {
+      chart: null,
+      problem: `The record this card was issued for could not be verified${chart?.tamperReason ? ` (${chart.tamperReason})` : ''}. ${ASK_AT_DESK}`,
+    };
+  const trust = await authority.state();
+  if (trust.kind === 'unverified')
+    return { chart: null, problem: `The hospital authority cannot be verified (${trust.reason}). ${ASK_AT_DESK}` };
+  if (trust.kind === 'pinned' && trust.registry.statusAt(first.author, first.height).status !== 'valid')
+    return {
+      chart: null,
+      problem: `The record this card was issued for was not written by a credentialed practitioner. ${ASK_AT_DESK}`,
+    };
+  return { chart, problem: null };
+}

@@ -128,6 +128,7 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
           ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}),
         });
   const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
+  const authority = new AuthorityTrust(client, { authorityId: options.authorityId ?? (() => ''), crypto });
   return {
     options,
     crypto,
@@ -137,8 +138,8 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
     validator,
     cache,
     loader: new ChartLoader(client, { crypto, validator, cache }),
-    directory: new PractitionerDirectory(client, crypto),
-    authority: new AuthorityTrust(client, { authorityId: options.authorityId ?? (() => ''), crypto }),
+    directory: new PractitionerDirectory(client, crypto, authority),
+    authority,
     stream: new ValidTransactionStream(client),
     recent: new RecentActions(),
     viewers: new Viewers(),

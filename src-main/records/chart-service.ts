@@ -42,6 +42,8 @@ import { createChartWriter, type ChartWriter } from './chart-writer';
 import { recentOf, verificationOf } from './contract-views';
 import { ChartServiceError, tampered } from './errors';
 import type { DirectoryEntry } from './model';
+import type { DirectoryAnswer } from './practitioners';
+import { followAuthorityActs } from './authority-feed';
 import { followRecentActions } from './recent-feed';
 
 export type { CardIssuer, ChartServiceEvent, ChartServiceOptions } from './chart-parts';
@@ -65,7 +67,10 @@ export interface ChartService extends ChartReader, ChartWriter {
   recognisePatient(holder: KeyHolder): Promise<boolean>;
   /** Once per key; later calls return the entry (txId null while it waits in the outbox). */
   publishPractitioner(holder: KeyHolder, profile: { name: string; specialty: string }): Promise<DirectoryEntry>;
+  /** The directory (docs/AUTHORITY.md: credentialed practitioners only when an authority is pinned). */
   searchPractitioners(query: string): Promise<DirectoryEntry[]>;
+  /** As searchPractitioners, with the reason when the pinned authority cannot be verified (the list is then empty). */
+  practitionerDirectory(query: string): Promise<DirectoryAnswer>;
   findPractitioner(signKey: string): Promise<DirectoryEntry | null>;
   /** This doctor's latest actions (live from the node's stream and the outbox), newest first. */
   recentActions(holder: KeyHolder): RecentAction[];
@@ -98,6 +103,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const reader = createChartReader(states, charts);
   const writer = createChartWriter(parts, states);
   followRecentActions(parts);
+  followAuthorityActs(parts);
   sender.start();
   if (options.liveStream ?? true) stream.start();
 
@@ -147,7 +153,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
 
     async publishPractitioner(holder, profile) {
       viewers.remember(holder);
-      const existing = await directory.find(holder.signKey);
+      const existing = await directory.findPublished(holder.signKey);
       if (existing) return existing;
       const pending = outbox.all().find((r) => r.kind === 'practitioner' && r.author === holder.signKey);
       const tx = pending?.tx ?? (await directory.buildEntry(holder, profile));
@@ -170,6 +176,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     },
 
     searchPractitioners: (query) => directory.search(query),
+    practitionerDirectory: (query) => directory.searchWithReason(query),
     findPractitioner: (signKey) => directory.find(signKey),
 
     recentActions(holder) {

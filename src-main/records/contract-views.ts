@@ -143,13 +143,15 @@ export function verificationOf(
   };
 }
 
+/** A credentialed entry (it has a licence) is never marked by IT's key list: the credential supersedes it. */
 export function practitionerOf(p: DirectoryEntry, trusted: readonly string[]): Practitioner {
   return {
     name: p.name,
     specialty: p.specialty,
     signKey: p.signKey,
     boxKey: p.boxKey,
-    trusted: trusted.includes(p.signKey),
+    trusted: p.licence === undefined && trusted.includes(p.signKey),
+    ...(p.licence !== undefined ? { licence: p.licence } : {}),
   };
 }
 

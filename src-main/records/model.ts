@@ -94,8 +94,13 @@ export interface DirectoryEntry {
   signKey: string;
   /** base58 X25519 public key: charts are shared to it. */
   boxKey: string;
-  /** The CREATE transaction that published the entry (null while it waits in the outbox). */
+  /**
+   * The CREATE transaction that published the entry (null while it waits in the outbox); with a hospital authority
+   * pinned, the credential's id.
+   */
   txId: string | null;
+  /** From the practitioner's credential (only when a hospital authority is pinned). */
+  licence?: string;
 }
 
 /** One of the signed-in doctor's own versions, as RecentActions tracks it. */

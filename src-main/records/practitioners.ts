@@ -1,6 +1,12 @@
 // The practitioner directory: each doctor publishes one public CREATE (asset `hc.practitioner/1`: name, specialty,
 // signKey, boxKey; no patient data) so colleagues can share charts with them and history can show names. Entries
 // read from a node are verified like everything else: valid signed CREATE, issued and owned by the key it names.
+//
+// With a hospital authority pinned (docs/AUTHORITY.md) a self-published entry names nobody: the directory is the
+// authority's credentials, those valid now only (`registry.practitioners(now)`, status 'valid'), with the licence and
+// specialty from the credential. Anyone can post an `hc.practitioner/1` entry called "Dr Ada Okafor" (issue #12); it is
+// then never listed, found or named. A pinned authority that cannot be verified gives an empty directory and the
+// reason (fail closed). With no authority pinned the directory is exactly the self-published entries, as before.
 import { z } from 'zod';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { signerFor } from '../../src-shared/crypto/keyholder';
@@ -17,6 +23,7 @@ import {
 } from '../../src-shared/ledger';
 import type { DirectoryEntry } from './model';
 import type { LedgerNodeClient } from '../ledger/node-client';
+import type { AuthorityTrust } from '../authority/trust';
 import { BASE58_KEY } from '../../src-shared/ledger/patterns';
 
 export const PRACTITIONER_ASSET_TYPE = 'hc.practitioner/1';
@@ -35,6 +42,19 @@ export const practitionerDataSchema = z.strictObject({
 
 export type PractitionerData = z.infer<typeof practitionerDataSchema>;
 
+/** Where the directory's doctors come from now. */
+export type DirectorySource =
+  | { kind: 'self-published' }
+  | { kind: 'credentials'; authorityId: string; bySignKey: ReadonlyMap<string, DirectoryEntry> }
+  | { kind: 'unverified'; authorityId: string; reason: string };
+
+/** A directory search, and why it is empty when the pinned authority cannot be verified. */
+export interface DirectoryAnswer {
+  entries: DirectoryEntry[];
+  /** Null unless the pinned authority cannot be verified. */
+  unavailable: string | null;
+}
+
 export class PractitionerDirectory {
   private readonly bySignKey = new Map<string, DirectoryEntry>();
   private readonly checked = new Set<string>();
@@ -42,11 +62,38 @@ export class PractitionerDirectory {
   private readonly finding = new Map<string, Promise<DirectoryEntry | null>>();
   /** Keys the ledger had no entry for, and when: a doctor without one is not searched again on every write. */
   private readonly missingAt = new Map<string, number>();
+  /** The last credential directory read, for nameOf (which cannot wait). */
+  private credentialed: Extract<DirectorySource, { kind: 'credentials' }> | null = null;
 
   constructor(
     private readonly client: LedgerNodeClient,
     private readonly crypto: CryptoProvider,
+    /** The pinned hospital authority; absent: self-published entries only (tests of the directory alone). */
+    private readonly trust?: AuthorityTrust,
   ) {}
+
+  /** The doctors' source now: the pinned authority's valid credentials, or the self-published entries. */
+  async source(now = new Date()): Promise<DirectorySource> {
+    if (!this.trust?.pinned()) return { kind: 'self-published' };
+    const state = await this.trust.state();
+    if (state.kind === 'none') return { kind: 'self-published' };
+    if (state.kind === 'unverified')
+      return { kind: 'unverified', authorityId: state.authorityId, reason: state.reason };
+    const bySignKey = new Map<string, DirectoryEntry>();
+    for (const p of state.registry.practitioners(now)) {
+      if (p.status !== 'valid' || bySignKey.has(p.signKey)) continue;
+      bySignKey.set(p.signKey, {
+        name: p.name,
+        specialty: p.specialty,
+        signKey: p.signKey,
+        boxKey: p.boxKey,
+        txId: p.credentialId,
+        licence: p.licence,
+      });
+    }
+    this.credentialed = { kind: 'credentials', authorityId: state.authorityId, bySignKey };
+    return this.credentialed;
+  }
 
   /** Builds and signs the directory entry for `holder` (the caller posts it through the outbox). */
   async buildEntry(holder: KeyHolder, profile: { name: string; specialty: string }): Promise<Transaction> {
@@ -67,12 +114,24 @@ export class PractitionerDirectory {
     this.missingAt.delete(entry.signKey);
   }
 
-  /** The verified entry for a signKey, from cache or the ledger; null when that key published none. */
   /**
+   * The doctor with this signKey as the directory names them now: with an authority pinned, only a valid
+   * credential's holder; otherwise the key's self-published entry. Null when the key is no such doctor.
+   * `trustMissForMs`: see findPublished.
+   */
+  async find(signKey: string, trustMissForMs = 0): Promise<DirectoryEntry | null> {
+    const source = await this.source();
+    if (source.kind === 'credentials') return source.bySignKey.get(signKey) ?? null;
+    if (source.kind === 'unverified') return null;
+    return this.findPublished(signKey, trustMissForMs);
+  }
+
+  /**
+   * The key's own verified `hc.practitioner/1` entry, from cache or the ledger; null when that key published none.
    * `trustMissForMs`: a "no entry" answer at most this old is believed without asking again (the author's own key
    * on every write of a bulk import); 0 (default) always asks.
    */
-  async find(signKey: string, trustMissForMs = 0): Promise<DirectoryEntry | null> {
+  async findPublished(signKey: string, trustMissForMs = 0): Promise<DirectoryEntry | null> {
     const known = this.bySignKey.get(signKey);
     if (known) return known;
     if (!BASE58_KEY.test(signKey)) return null;
@@ -91,19 +150,42 @@ export class PractitionerDirectory {
     return running;
   }
 
-  /** Name from the cache only (no network): for labelling history quickly. */
+  /**
+   * Name from memory only (no network): for labelling history quickly. With an authority pinned, only a credential
+   * names a key (the last directory read; the first call starts that read, so the next view has the names).
+   */
   nameOf(signKey: string): string | null {
-    return this.bySignKey.get(signKey)?.name ?? null;
+    const pinned = this.trust?.pinned();
+    if (!pinned) return this.bySignKey.get(signKey)?.name ?? null;
+    if (this.credentialed?.authorityId !== pinned) {
+      void this.source().catch(() => undefined);
+      return null;
+    }
+    return this.credentialed.bySignKey.get(signKey)?.name ?? null;
   }
 
-  /** Every practitioner matching `query` (name, specialty or key); all of them for an empty query. */
+  /** Every practitioner matching `query` (name, licence, specialty or key); all of them for an empty query. */
   async search(query: string): Promise<DirectoryEntry[]> {
+    return (await this.searchWithReason(query)).entries;
+  }
+
+  /** As search, and the reason when the pinned authority cannot be verified (the directory is then empty). */
+  async searchWithReason(query: string): Promise<DirectoryAnswer> {
+    const source = await this.source();
+    if (source.kind === 'unverified')
+      return {
+        entries: [],
+        unavailable: `No practitioner is listed: the hospital authority pinned on this computer cannot be verified (${source.reason}).`,
+      };
+    if (source.kind === 'credentials')
+      return { entries: matching([...source.bySignKey.values()], query), unavailable: null };
+    return { entries: await this.searchPublished(query), unavailable: null };
+  }
+
+  private async searchPublished(query: string): Promise<DirectoryEntry[]> {
     const text = query.trim() || 'practitioner';
     await this.ingest((await this.client.searchAssets(text, 0)).value);
-    const needle = query.trim().toLowerCase();
-    return [...this.bySignKey.values()]
-      .filter((p) => !needle || `${p.name} ${p.specialty} ${p.signKey} ${p.boxKey}`.toLowerCase().includes(needle))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return matching([...this.bySignKey.values()], query);
   }
 
   private async ingest(hits: { id: string; data: unknown }[]): Promise<void> {
@@ -136,4 +218,15 @@ export class PractitionerDirectory {
     const { name, specialty, signKey, boxKey } = data.data;
     return { name, specialty, signKey, boxKey, txId: tx.id };
   }
+}
+
+function matching(entries: DirectoryEntry[], query: string): DirectoryEntry[] {
+  const needle = query.trim().toLowerCase();
+  return entries
+    .filter(
+      (p) =>
+        !needle ||
+        `${p.name} ${p.specialty} ${p.licence ?? ''} ${p.signKey} ${p.boxKey}`.toLowerCase().includes(needle),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

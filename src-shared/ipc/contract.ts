@@ -216,7 +216,11 @@ export const contract = {
     }),
     practitioners: channel({
       request: z.strictObject({ query: z.string().max(200).default('') }),
-      response: z.object({ practitioners: z.array(practitionerSchema) }),
+      response: z.object({
+        practitioners: z.array(practitionerSchema),
+        /** Why the list is empty: the pinned hospital authority cannot be verified (fail closed). */
+        unavailable: z.string().max(2000).nullable().optional(),
+      }),
       readOnly: true,
       variants: W,
       doc: 'Practitioner directory from the ledger.',

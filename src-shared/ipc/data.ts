@@ -157,8 +157,13 @@ export const practitionerSchema = z.object({
   specialty: z.string(),
   signKey: publicKeySchema,
   boxKey: publicKeySchema,
-  /** In settings.trustedPractitionerKeys (set by IT). */
+  /**
+   * In settings.trustedPractitionerKeys (set by IT). Always false while a hospital authority is pinned: credentials
+   * supersede that list (docs/DEPLOYMENT.md §4).
+   */
   trusted: z.boolean(),
+  /** The licence on the practitioner's credential; present only when a hospital authority is pinned. */
+  licence: z.string().max(200).optional(),
 });
 export type Practitioner = z.infer<typeof practitionerSchema>;
 

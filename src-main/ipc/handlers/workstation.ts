@@ -187,7 +187,8 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
     'charts.practitioners': async (req) => {
       const trusted = settings.get().values.trustedPractitionerKeys;
-      return { practitioners: (await charts.searchPractitioners(req.query)).map((p) => practitionerOf(p, trusted)) };
+      const { entries, unavailable } = await charts.practitionerDirectory(req.query);
+      return { practitioners: entries.map((p) => practitionerOf(p, trusted)), unavailable };
     },
     'charts.recent': async () => {
       const { holder } = session.require();

@@ -1,4 +1,5 @@
-// Choose a doctor from the practitioner directory on the ledger (searched by name or specialty in main).
+// Choose a doctor from the practitioner directory on the ledger (searched by name, licence or specialty in main). With a
+// hospital authority pinned, main lists credentialed doctors only, with their licence.
 import { useEffect, useState } from 'react';
 import type { Practitioner } from '../../../src-shared/ipc';
 import { ErrorMessage } from './ErrorMessage';
@@ -19,6 +20,7 @@ export function PractitionerPicker({ exclude, actionLabel, onPick, busy }: Pract
   const practitioners = useCharts((s) => s.practitioners);
   const [query, setQuery] = useState('');
   const [list, setList] = useState<Practitioner[] | null>(null);
+  const [unavailable, setUnavailable] = useState<string | null>(null);
   const [error, setError] = useState<UiError | null>(null);
 
   useEffect(() => {
@@ -27,7 +29,8 @@ export function PractitionerPicker({ exclude, actionLabel, onPick, busy }: Pract
       const result = await practitioners(query);
       if (!current) return;
       if (result.ok) {
-        setList(result.value);
+        setList(result.value.practitioners);
+        setUnavailable(result.value.unavailable);
         setError(null);
       } else setError(result.error);
     }, 150);
@@ -52,13 +55,23 @@ export function PractitionerPicker({ exclude, actionLabel, onPick, busy }: Pract
       </div>
       <ErrorMessage error={error} />
       {list === null && !error && <Loading label="Loading the directory…" />}
-      {list && choices.length === 0 && <p className="empty-state">No other practitioner found.</p>}
+      {unavailable && (
+        <p className="field-error" role="alert">
+          {unavailable}
+        </p>
+      )}
+      {list && choices.length === 0 && !unavailable && <p className="empty-state">No other practitioner found.</p>}
       <ul className="practitioner-list">
         {choices.map((p) => (
           <li key={p.signKey}>
             <div>
               <strong>{p.name}</strong> <span className="muted">{p.specialty}</span>{' '}
               {p.trusted && <span className="badge badge-ok">Trusted by IT</span>}
+              {p.licence !== undefined && (
+                <span className="badge badge-ok" title="Credentialed by the hospital authority">
+                  Licence {p.licence}
+                </span>
+              )}
               <div className="mono muted" title={p.signKey}>
                 {shortKey(p.signKey)}
               </div>

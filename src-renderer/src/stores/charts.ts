@@ -46,7 +46,8 @@ interface ChartsState {
   share(chartId: string, signKey: string): Promise<Outcome>;
   unshare(chartId: string, signKey: string): Promise<Outcome>;
   custody(chartId: string, signKey: string): Promise<Outcome>;
-  practitioners(query: string): Promise<Outcome<Practitioner[]>>;
+  /** The directory, and why it is empty when the pinned hospital authority cannot be verified. */
+  practitioners(query: string): Promise<Outcome<{ practitioners: Practitioner[]; unavailable: string | null }>>;
   /** Recent actions changed: re-read what is shown as pending once main reports it committed or rejected. */
   settlePending(actions: readonly RecentAction[]): Promise<void>;
   reset(): void;
@@ -143,7 +144,12 @@ export const useCharts = create<ChartsState>()((set, get) => {
     custody: (chartId, signKey) => write(chartId, () => api().charts.custody({ chartId, signKey })),
     async practitioners(query) {
       const result = await call(() => api().charts.practitioners({ query }));
-      return result.ok ? { ok: true, value: result.value.practitioners } : result;
+      return result.ok
+        ? {
+            ok: true,
+            value: { practitioners: result.value.practitioners, unavailable: result.value.unavailable ?? null },
+          }
+        : result;
     },
     async settlePending(actions) {
       const settled = new Set(actions.filter((a) => a.state !== 'pending').map((a) => a.chartId));

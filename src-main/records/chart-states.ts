@@ -26,7 +26,9 @@ export class ChartStates {
   readonly nameOf: NameOf;
 
   constructor(private readonly parts: ChartParts) {
-    this.nameOf = (signKey) => parts.directory.nameOf(signKey);
+    this.nameOf = Object.assign((signKey: string) => parts.directory.nameOf(signKey), {
+      labelsAllowed: () => !parts.authority.pinned(),
+    });
   }
 
   checkChartId(chartId: string): void {

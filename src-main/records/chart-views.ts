@@ -15,7 +15,14 @@ export interface PendingVersion {
   payload: ChartPayload | null;
 }
 
-export type NameOf = (signKey: string) => string | null;
+/**
+ * A doctor's name from the directory. `labelsAllowed() === false` (a hospital authority is pinned): a name the chart's
+ * author wrote into the payload never stands in for a missing one, since only a credential names a doctor (#12).
+ */
+export type NameOf = ((signKey: string) => string | null) & { labelsAllowed?: () => boolean };
+
+const labelled = (nameOf: NameOf, signKey: string, label: string): string | null =>
+  nameOf(signKey) ?? (nameOf.labelsAllowed?.() === false ? null : label || null);
 
 interface Row {
   seq: number;
@@ -175,14 +182,14 @@ function readerInfos(
         boxKey,
         role: 'custodian',
         signKey: payload.custodian.signKey,
-        name: nameOf(payload.custodian.signKey) ?? (payload.custodian.name || null),
+        name: labelled(nameOf, payload.custodian.signKey, payload.custodian.name),
       };
     }
     if (payload.patient && boxKey === payload.patient.boxKey)
       return { boxKey, role: 'patient', signKey: payload.patient.signKey, name: payload.chart.patient.name };
     const doctor = payload.doctors.find((d) => d.boxKey === boxKey);
     if (doctor)
-      return { boxKey, role: 'doctor', signKey: doctor.signKey, name: nameOf(doctor.signKey) ?? (doctor.name || null) };
+      return { boxKey, role: 'doctor', signKey: doctor.signKey, name: labelled(nameOf, doctor.signKey, doctor.name) };
     return { boxKey, role: 'author', signKey: authorSignKey, name: nameOf(authorSignKey) };
   });
 }

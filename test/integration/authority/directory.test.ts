@@ -16,8 +16,18 @@ import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { newSeed } from '../../../src-shared/crypto/keys';
+import { sampleChart } from '../../fixtures/sample-chart';
 import type { InspectedChartService } from '../charts/inspected-service';
-import { NODE_TOKEN, TestVault, eventually, startNode, startService, tempDir, type Doctor } from '../charts/harness';
+import {
+  NODE_TOKEN,
+  PIN,
+  TestVault,
+  eventually,
+  startNode,
+  startService,
+  tempDir,
+  type Doctor,
+} from '../charts/harness';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -124,6 +134,23 @@ describe('the practitioner directory and the hospital authority (issue #12)', ()
     expect(answer.entries).toEqual([]);
     expect(answer.unavailable).toMatch(/hospital authority pinned on this computer cannot be verified/);
     expect(await service.findPractitioner(ada.holder.signKey)).toBeNull();
+  });
+
+  it('pinned: a name the chart’s author wrote for an uncredentialed reader is not shown; the credentialed custodian is named', async () => {
+    pinned = '';
+    const { chartId } = await service.create(ada.holder, sampleChart('Noor Haddad'), { pin: PIN });
+    await service.share(ada.holder, chartId, {
+      signKey: cat.holder.signKey,
+      boxKey: cat.holder.boxKey,
+      name: cat.name,
+    });
+    const nameOf = async (boxKey: string) =>
+      (await service.get(ada.holder, chartId)).readers.find((r) => r.boxKey === boxKey)?.name;
+    expect(await nameOf(cat.holder.boxKey)).toBe(cat.name);
+    pinned = authorityId;
+    await service.searchPractitioners(''); // the directory read that names doctors from now on
+    expect(await nameOf(cat.holder.boxKey)).toBeNull();
+    expect(await nameOf(ada.holder.boxKey)).toBe(ada.name);
   });
 
   it('unpinned again: as before', async () => {

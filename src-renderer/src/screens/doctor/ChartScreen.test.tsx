@@ -180,6 +180,41 @@ describe('Chart view: actions', () => {
     await waitFor(() => expect(main.callsTo('charts.share')).toEqual([{ chartId, signKey: KEY_THIRD }]));
   });
 
+  it("with a hospital authority pinned, shows the credential's licence instead of the IT trust badge", async () => {
+    const { user } = setup(<ChartScreen chartId={chartId} />, {
+      'charts.get': () => chartView(),
+      'charts.practitioners': () => ({
+        practitioners: [
+          {
+            name: 'Dr. Tomasz Wierzbicki',
+            specialty: 'Cardiology',
+            signKey: KEY_THIRD,
+            boxKey: KEY_OTHER,
+            trusted: false,
+            licence: 'GMC 7005678',
+          },
+        ],
+        unavailable: null,
+      }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Share' }));
+    const dialog = screen.getByRole('dialog', { name: 'Share with a doctor' });
+    expect(await within(dialog).findByText('Licence GMC 7005678')).toBeTruthy();
+    expect(within(dialog).queryByText('Trusted by IT')).toBeNull();
+  });
+
+  it('says why the directory is empty when the pinned hospital authority cannot be verified', async () => {
+    const reason = 'No practitioner is listed: the hospital authority pinned on this computer cannot be verified (x).';
+    const { user } = setup(<ChartScreen chartId={chartId} />, {
+      'charts.get': () => chartView(),
+      'charts.practitioners': () => ({ practitioners: [], unavailable: reason }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Share' }));
+    const dialog = screen.getByRole('dialog', { name: 'Share with a doctor' });
+    expect((await within(dialog).findByRole('alert')).textContent).toBe(reason);
+    expect(within(dialog).queryByText('No other practitioner found.')).toBeNull();
+  });
+
   it('edits the chart: saving sends the whole chart on top of the version edited', async () => {
     const { user, main } = setup(<ChartScreen chartId={chartId} />, {
       'charts.get': () => chartView(),

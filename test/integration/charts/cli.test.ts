@@ -143,7 +143,8 @@ describe('command line', { timeout: 300_000 }, () => {
     const issued = await cli('issue-card', chartId, '--out', svg, '--json', ...node_, '--outbox', join(work, 'outbox'));
     expect(issued.code).toBe(0);
     const { code } = JSON.parse(issued.stdout) as { code: string };
-    expect(decodeCardCode(code).version).toBe(2);
+    // Re-issued cards are version 3 since issue #12: they name the chart they were issued for.
+    expect(decodeCardCode(code)).toMatchObject({ version: 3, chartTag: chartId.slice(0, 32) });
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
     const patient = await new PatientCards({
       params: CARD_SCRYPT_PARAMS,

@@ -11,8 +11,10 @@
 //     card key, so nobody can seal a chart to them before the workstation published them in the chart the card was
 //     issued for; a forgery sealed to them can only come later on the ledger. Equal lowest heights in two charts, or
 //     an unverified first chart, open nothing (ask at the desk for a new card), never a guess.
-// Block heights are what the node says (docs/AUTHORITY.md, "Block heights are what the node says").
+// Block heights are what the node says (docs/AUTHORITY.md, "Block heights are what the node says"); each transaction
+// the search names is fetched and its id recomputed, so the node cannot move a version to another chart.
 import { isEnvelope, isReader } from '../../src-shared/crypto/envelope';
+import { transactionId, type CryptoProvider } from '../../src-shared/ledger';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartSummary } from '../../src-shared/ipc/data';
 import type { AuthorityTrust } from '../authority/trust';
@@ -26,6 +28,7 @@ const ASK_AT_DESK = 'Please ask at the desk for a new card.';
 /** The card's chart among `listed` (the charts the card can read, as the reader verified them). */
 export async function chartOfCard(
   client: LedgerNodeClient,
+  crypto: CryptoProvider,
   authority: AuthorityTrust,
   holder: KeyHolder,
   listed: ChartSummary[],
@@ -38,27 +41,30 @@ export async function chartOfCard(
       ? { chart, problem: null }
       : { chart: null, problem: `The record on this card cannot be read with it. ${ASK_AT_DESK}` };
   }
-  return firstChartOf(client, authority, holder, listed);
+  return firstChartOf(client, crypto, authority, holder, listed);
 }
 
 async function firstChartOf(
   client: LedgerNodeClient,
+  crypto: CryptoProvider,
   authority: AuthorityTrust,
   holder: KeyHolder,
   listed: ChartSummary[],
 ): Promise<CardChart> {
   const { value: hits } = await client.searchMetadata(holder.boxKey, 0);
   const appearances = await Promise.all(
-    hits
-      .filter((h) => isEnvelope(h.metadata) && isReader(h.metadata, holder.boxKey))
-      .map(async (h) => {
-        const envelope = h.metadata as { chart?: string; author: string };
-        const { value: heights } = await client.blockHeights(h.id);
-        // A transaction in no block is not committed (still in a mempool, or claimed by a node): it does not count.
-        return heights.length
-          ? { chartId: envelope.chart ?? h.id, author: envelope.author, height: Math.min(...heights) }
-          : null;
-      }),
+    hits.map(async (hit) => {
+      const { value: tx } = await client.getTransaction(hit.id);
+      const found = tx as { id?: unknown; operation?: unknown; asset?: { id?: unknown }; metadata?: unknown } | null;
+      if (!found || found.id !== hit.id || !hashesTo(found, hit.id, crypto)) return null;
+      const envelope = found.metadata;
+      if (!isEnvelope(envelope) || !isReader(envelope, holder.boxKey)) return null;
+      const chartId = found.operation === 'CREATE' ? hit.id : found.asset?.id;
+      if (typeof chartId !== 'string') return null;
+      const { value: heights } = await client.blockHeights(hit.id);
+      // A transaction in no block is not committed (still in a mempool, or claimed by a node): it does not count.
+      return heights.length ? { chartId, author: envelope.author, height: Math.min(...heights) } : null;
+    }),
   );
   const placed = appearances.filter((a) => a !== null).sort((a, b) => a.height - b.height);
   const first = placed[0];
@@ -80,4 +86,13 @@ async function firstChartOf(
       problem: `The record this card was issued for was not written by a credentialed practitioner. ${ASK_AT_DESK}`,
     };
   return { chart, problem: null };
+}
+
+/** Whether a node's answer is the transaction with this id (a malformed answer is not). */
+function hashesTo(tx: object, id: string, crypto: CryptoProvider): boolean {
+  try {
+    return transactionId(tx, crypto) === id;
+  } catch {
+    return false;
+  }
 }

@@ -142,7 +142,14 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       if (!options.cards.open) throw new ChartServiceError('InvalidRequest', 'Patient cards cannot be opened here');
       const holder = await options.cards.open(code, pin);
       const { chartTag } = decodeCardCode(code);
-      const found = await chartOfCard(client, parts.authority, holder, await reader.list(holder), chartTag);
+      const found = await chartOfCard(
+        client,
+        parts.crypto,
+        parts.authority,
+        holder,
+        await reader.list(holder),
+        chartTag,
+      );
       return { holder, charts: found.chart ? [found.chart] : [], problem: found.problem };
     },
 

@@ -128,6 +128,13 @@ describe('the practitioner directory and the hospital authority (issue #12)', ()
     expect((await service.searchPractitioners('')).map((p) => p.signKey)).toEqual([ada.holder.signKey]);
   });
 
+  it('a credential issued now, seen on the stream, lists the doctor at once', async () => {
+    expect(await service.searchPractitioners('Cat')).toEqual([]);
+    await issue(cat, 'GMC 7009999');
+    await eventually(async () => (await service.searchPractitioners('Cat')).length === 1, 'Cat is listed');
+    expect((await service.findPractitioner(cat.holder.signKey))?.licence).toBe('GMC 7009999');
+  });
+
   it('a pinned authority that cannot be verified: an empty directory and the reason (fail closed)', async () => {
     pinned = 'ab'.repeat(32);
     const answer = await service.practitionerDirectory('');
@@ -139,17 +146,18 @@ describe('the practitioner directory and the hospital authority (issue #12)', ()
   it('pinned: a name the chart’s author wrote for an uncredentialed reader is not shown; the credentialed custodian is named', async () => {
     pinned = '';
     const { chartId } = await service.create(ada.holder, sampleChart('Noor Haddad'), { pin: PIN });
+    // The attacker's key, shared under the name "Dr Ada Okafor" (the label the sharing doctor's app wrote).
     await service.share(ada.holder, chartId, {
-      signKey: cat.holder.signKey,
-      boxKey: cat.holder.boxKey,
-      name: cat.name,
+      signKey: mallory.signKey,
+      boxKey: mallory.boxKey,
+      name: 'Dr Ada Okafor',
     });
     const nameOf = async (boxKey: string) =>
       (await service.get(ada.holder, chartId)).readers.find((r) => r.boxKey === boxKey)?.name;
-    expect(await nameOf(cat.holder.boxKey)).toBe(cat.name);
+    expect(await nameOf(mallory.boxKey)).toBe('Dr Ada Okafor');
     pinned = authorityId;
     await service.searchPractitioners(''); // the directory read that names doctors from now on
-    expect(await nameOf(cat.holder.boxKey)).toBeNull();
+    expect(await nameOf(mallory.boxKey)).toBeNull();
     expect(await nameOf(ada.holder.boxKey)).toBe(ada.name);
   });
 

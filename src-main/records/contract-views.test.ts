@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { contract } from '../../src-shared/ipc';
 import type { ChainReport, ChartState, VersionInfo } from './model';
-import { historyOf, summaryOf, verificationOf, viewOf } from './contract-views';
+import { historyOf, practitionerOf, summaryOf, verificationOf, viewOf } from './contract-views';
 
 const KEY = '8fJXoVPMoGkfkd2f1R6LXKmsDvLMwyrrbYjadnmxC9fP';
 const OTHER = '3pPAygRepz9v8kZmtNuXMVxJb4aSBwLDsSfeMXV2GWLx';
@@ -173,5 +173,24 @@ describe('chart states → contract views', () => {
     const failed = verificationOf(broken, view().versions);
     expect(failed).toMatchObject({ ok: false, reason: 'InvalidSignature' });
     expect(failed.signatures[0]?.ok).toBe(false);
+  });
+});
+
+describe('practitionerOf (the directory entry the picker shows)', () => {
+  const published = { name: 'Dr A', specialty: 'Oncology', signKey: KEY, boxKey: OTHER, txId: TX1 };
+
+  it('marks a self-published entry "trusted" when IT listed its key (no authority pinned)', () => {
+    const shown = practitionerOf(published, [KEY]);
+    expect(shown).toEqual({ name: 'Dr A', specialty: 'Oncology', signKey: KEY, boxKey: OTHER, trusted: true });
+    expect(contract.charts.practitioners.response.parse({ practitioners: [shown] })).toBeTruthy();
+    expect(practitionerOf(published, []).trusted).toBe(false);
+  });
+
+  it("a credentialed entry shows its licence, and IT's key list no longer marks it (credentials supersede it)", () => {
+    const shown = practitionerOf({ ...published, licence: 'GMC 7001234' }, [KEY]);
+    expect(shown).toMatchObject({ trusted: false, licence: 'GMC 7001234' });
+    expect(
+      contract.charts.practitioners.response.parse({ practitioners: [shown], unavailable: null }).practitioners[0],
+    ).toEqual(shown);
   });
 });

@@ -221,6 +221,15 @@ describe('the kiosk opens exactly the card’s chart (issue #12)', () => {
     await pin('');
   });
 
+  it('a re-issued card is version 3 for the same chart; its older form opens that chart by the version that added it', async () => {
+    const reissued = await ws.issueCard(ada.holder, realId, PIN);
+    expect(decodeCardCode(reissued.code)).toMatchObject({ version: 3, chartTag: realId.slice(0, 32) });
+    expect(await openCard(reissued.code)).toMatchObject({ ok: true, value: { chartId: realId } });
+    // Its key first appears in a TRANSFER of the chart (the "share" version that wrapped the data key to it).
+    const oldForm = encodeCardCode(decodeCardCode(reissued.code).secret, 2);
+    expect(await openCard(oldForm)).toMatchObject({ ok: true, value: { chartId: realId } });
+  });
+
   it('a wrong PIN is still a wrong PIN', async () => {
     await kiosk.registry.dispatch('patient.signOut', {});
     const wrong = await kiosk.registry.dispatch('patient.openCard', { code: card.code, pin: '915372' });

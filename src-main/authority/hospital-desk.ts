@@ -110,10 +110,10 @@ export class HospitalDesk {
     const { authority, registry } = await this.pinned();
     const validFrom = input.validFrom ? date(input.validFrom, 'validFrom') : now;
     const validUntil = date(input.validUntil, 'validUntil');
-    if (validUntil.getTime() <= validFrom.getTime())
-      throw new InvalidInputError('validUntil', 'Valid until must be after valid from');
     if (validUntil.getTime() <= now.getTime())
       throw new InvalidInputError('validUntil', 'Valid until must be in the future');
+    if (validUntil.getTime() <= validFrom.getTime())
+      throw new InvalidInputError('validUntil', 'Valid until must be after valid from');
     if (validFrom.getTime() > now.getTime() + 366 * DAY)
       throw new InvalidInputError('validFrom', 'Valid from is more than a year ahead');
     const entries = registry.practitioners(now);

@@ -1,11 +1,12 @@
 // The answer of a quorum act: posted to the ledger, or — while more officers must sign — the partially signed file
 // (public data only) to copy to the next officer, who signs it under "Sign a partially signed file".
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { QuorumAct } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
 
 export function QuorumActView({ act }: { act: QuorumAct }) {
   const [copied, setCopied] = useState(false);
+  const fileId = useId();
   if (act.posted) {
     return (
       <Banner tone="info" title="Done: posted to the ledger">
@@ -16,12 +17,12 @@ export function QuorumActView({ act }: { act: QuorumAct }) {
     );
   }
   return (
-    <div className="card" aria-label="Partially signed file">
+    <div className="card" aria-label="More officers must sign">
       <Banner tone="warn" title={`Signed by ${act.signedBy.length} of the ${act.needed} officers needed`}>
         <p>{act.describes}. Pass this file to another officer; it is posted once enough have signed.</p>
       </Banner>
-      <label htmlFor="partial-file">Partially signed file</label>
-      <textarea id="partial-file" className="mono" readOnly rows={8} value={act.partial ?? ''} />
+      <label htmlFor={fileId}>Partially signed file</label>
+      <textarea id={fileId} className="mono" readOnly rows={8} value={act.partial ?? ''} />
       <div className="btn-row">
         <button
           type="button"

@@ -59,6 +59,12 @@ function date(value: string, field: string): Date {
 }
 
 export class HospitalDesk {
+  /**
+   * Keychain calls one at a time: listing probes the keychain by writing and deleting one entry, and two probes at
+   * once (the Hospital screen reads status and credentials together) make libsecret report the keychain as locked.
+   */
+  #keychainQueue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly ledger: LedgerPoster & AuthorityLedger,
     private readonly keychain: OfficerKeychain,
@@ -80,9 +86,19 @@ export class HospitalDesk {
     return state;
   }
 
+  #serialKeychain<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#keychainQueue.then(task, task);
+    this.#keychainQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  #officerKeys(): Promise<string[]> {
+    return this.#serialKeychain(async () => (await this.keychain.list()).map((o) => o.signKey));
+  }
+
   /** The authority's officers whose keys this machine's keychain holds. */
   async officersHere(authority: VerifiedAuthority): Promise<Set<string>> {
-    const here = new Set((await this.keychain.list()).map((o) => o.signKey));
+    const here = new Set(await this.#officerKeys());
     return new Set(authority.data.officers.map((o) => o.signKey).filter((k) => here.has(k)));
   }
 
@@ -92,7 +108,7 @@ export class HospitalDesk {
   }
 
   setUp(input: { hospitalName: string; officerName: string; password: string }) {
-    return setUpOneMachineAuthority(this.ledger, this.keychain, input);
+    return this.#serialKeychain(() => setUpOneMachineAuthority(this.ledger, this.keychain, input));
   }
 
   async issue(
@@ -185,7 +201,7 @@ export class HospitalDesk {
 
   async #officerKey(partial: PartialTransaction, whose: string, chosen?: string): Promise<string> {
     const required = requiredKeys(partial);
-    const wanted = (await this.keychain.list()).map((o) => o.signKey).filter((k) => required.has(k));
+    const wanted = (await this.#officerKeys()).filter((k) => required.has(k));
     if (chosen) {
       if (!wanted.includes(chosen))
         throw new InvalidInputError('officer', `${chosen} is not an officer key on this computer that can sign this`);
@@ -203,7 +219,7 @@ export class HospitalDesk {
 
   async #signAndPost(partial: PartialTransaction, pick: OfficerPick, whose: string): Promise<QuorumActResult> {
     const officer = await this.#officerKey(partial, whose, pick.officer);
-    const holder = await this.keychain.unlock(officer, pick.password);
+    const holder = await this.#serialKeychain(() => this.keychain.unlock(officer, pick.password));
     let signed: PartialTransaction;
     try {
       signed = await signPartial(partial, holder);

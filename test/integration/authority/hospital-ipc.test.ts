@@ -235,6 +235,15 @@ describe('hospital channels over IPC', { timeout: 120_000 }, () => {
       status: 'revoked',
       endReason: 'revoked',
     });
+    // The Hospital screen reads status and credentials at once: both list this keychain's officer keys together.
+    for (let i = 0; i < 3; i++) {
+      const [a, b, c] = await Promise.all([
+        call(core, 'hospital.status', {}),
+        call(core, 'credentials.list', {}),
+        call(core, 'hospital.status', {}),
+      ]);
+      expect([a, b, c].map((x) => (x.ok ? 'ok' : x.error.message))).toEqual(['ok', 'ok', 'ok']);
+    }
     const twice = await failure(core, 'credentials.revoke', {
       credentialId: issued.posted,
       password: OFFICER_PASSWORD,

@@ -50,8 +50,10 @@ export function CredentialNotice() {
         description={`Give this to ${hospital}'s IT. It holds only public data: your name, licence, specialty and public keys.`}
         onClose={() => setOpen(false)}
       >
-        <label htmlFor="credential-request-out">Credential request</label>
-        <textarea id="credential-request-out" className="mono" readOnly rows={10} value={request} />
+        <div className="field field-wide">
+          <label htmlFor="credential-request-out">Credential request</label>
+          <textarea id="credential-request-out" className="mono" readOnly rows={10} value={request} />
+        </div>
         <div className="btn-row">
           <button
             type="button"

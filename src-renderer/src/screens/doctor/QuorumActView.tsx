@@ -21,8 +21,10 @@ export function QuorumActView({ act }: { act: QuorumAct }) {
       <Banner tone="warn" title={`Signed by ${act.signedBy.length} of the ${act.needed} officers needed`}>
         <p>{act.describes}. Pass this file to another officer; it is posted once enough have signed.</p>
       </Banner>
-      <label htmlFor={fileId}>Partially signed file</label>
-      <textarea id={fileId} className="mono" readOnly rows={8} value={act.partial ?? ''} />
+      <div className="field field-wide">
+        <label htmlFor={fileId}>Partially signed file</label>
+        <textarea id={fileId} className="mono" readOnly rows={8} value={act.partial ?? ''} />
+      </div>
       <div className="btn-row">
         <button
           type="button"

@@ -73,6 +73,7 @@ describe('handler registry', () => {
       'credentials.list',
       'credentials.renew',
       'credentials.revoke',
+      'hospital.exportPartial',
       'hospital.join',
       'hospital.setUp',
       'hospital.signPartial',

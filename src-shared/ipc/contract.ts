@@ -318,6 +318,13 @@ export const contract = {
       variants: W,
       doc: "Add this machine's officer signature to a partially signed file (officer password); posted once enough officers signed.",
     }),
+    exportPartial: channel({
+      request: z.strictObject({ partial: z.string().min(1).max(1_000_000) }),
+      response: saved,
+      readOnly: true,
+      variants: W,
+      doc: 'Save a partially signed file (public data only) through a save dialog, for the next officer; it must parse as one.',
+    }),
   },
   credentials: {
     list: channel({

@@ -7,13 +7,15 @@ import { NodeUnreachableError } from '../../ledger/errors';
 import type { HospitalDesk } from '../../authority/hospital-desk';
 import type { SettingsService } from '../../settings';
 import type { Handler } from '../registry';
-import type { DoctorSession, StatusPort } from './context';
+import type { DoctorSession, ShellPort, StatusPort } from './context';
+import { parsePartial } from '../../../src-shared/authority';
 
 type HospitalChannels =
   | 'hospital.status'
   | 'hospital.setUp'
   | 'hospital.join'
   | 'hospital.signPartial'
+  | 'hospital.exportPartial'
   | 'credentials.list'
   | 'credentials.issue'
   | 'credentials.renew'
@@ -24,10 +26,11 @@ export interface HospitalContext {
   settings: SettingsService;
   session: DoctorSession;
   status: StatusPort;
+  shell: ShellPort;
 }
 
 export function hospitalHandlers(ctx: HospitalContext): { [C in HospitalChannels]: Handler<C> } {
-  const { hospital, settings, session, status } = ctx;
+  const { hospital, settings, session, status, shell } = ctx;
 
   const authorityView = async (authority: VerifiedAuthority) => {
     const here = await hospital.officersHere(authority);
@@ -111,6 +114,13 @@ export function hospitalHandlers(ctx: HospitalContext): { [C in HospitalChannels
       return hospitalStatus();
     },
     'hospital.signPartial': async (req) => hospital.signPartial(req),
+    'hospital.exportPartial': async (req) => {
+      // Only a well-formed partial file is written: the dialog never saves arbitrary renderer text under this name.
+      const partial = parsePartial(req.partial);
+      const kind = partial.unsigned.operation === 'CREATE' ? 'create' : 'act';
+      const name = `hospital-${kind}-${new Date().toISOString().slice(0, 10)}.partial.json`;
+      return { savedTo: await shell.saveFile(name, JSON.stringify(partial, null, 2) + '\n') };
+    },
 
     'credentials.list': async () => {
       const { authority, registry } = await hospital.pinned();

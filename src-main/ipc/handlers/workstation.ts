@@ -61,7 +61,7 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
   return {
     ...commonHandlers(settings, status),
-    ...hospitalHandlers({ hospital: ctx.hospital, settings, session, status }),
+    ...hospitalHandlers({ hospital: ctx.hospital, settings, session, status, shell }),
 
     'vault.list': async () => ({ identities: (await vault.list()).identities.map(identity) }),
     'vault.session': async () => {

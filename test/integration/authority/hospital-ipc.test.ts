@@ -27,6 +27,8 @@ let dir: string;
 let node: LedgerNode;
 const cores: Core[] = [];
 const officerServices: string[] = [];
+/** What the save dialog (the shell port) was asked to write. */
+const savedFiles: { name: string; content: string }[] = [];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the contract; tests read fields freely
 type Loose = any;
@@ -69,7 +71,13 @@ async function startCore(name: string, policy?: unknown): Promise<{ core: Core; 
     settings,
     embeddedNodeUrl: node.url,
     appVersion: 'test',
-    shell: { saveFile: async () => null, openExternal: async () => undefined },
+    shell: {
+      saveFile: async (name, content) => {
+        savedFiles.push({ name, content });
+        return `/saved/${name}`;
+      },
+      openExternal: async () => undefined,
+    },
     vault: {
       service: freshService(),
       entryParams: FAST,
@@ -348,6 +356,14 @@ describe('hospital channels over IPC', { timeout: 120_000 }, () => {
     expect(first).toMatchObject({ posted: null, signedBy: [ann.officer.signKey], needed: 2 });
     expect(first.partial).toContain('healthchain.partial-transaction');
     expect((await ok(core, 'credentials.list')).credentials).toEqual([]);
+    // The file is saved for the next officer through the save dialog: only a well-formed partial file, public data.
+    const exported = await ok(core, 'hospital.exportPartial', { partial: first.partial });
+    expect(exported.savedTo).toMatch(/^\/saved\/hospital-create-\d{4}-\d{2}-\d{2}\.partial\.json$/);
+    expect(JSON.parse(savedFiles.at(-1)!.content)).toEqual(JSON.parse(first.partial));
+    expect(savedFiles.at(-1)!.content).not.toMatch(/quorum secret/);
+    const notAFile = await failure(core, 'hospital.exportPartial', { partial: 'anything the page likes' });
+    expect(notAFile).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(savedFiles.filter((f) => f.content.includes('anything the page likes'))).toEqual([]);
     // Ben's password does not open Ann's key, nor the reverse.
     expect(
       (

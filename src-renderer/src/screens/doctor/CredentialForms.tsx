@@ -277,6 +277,18 @@ export function PartialSignForm({ authority, onDone }: { authority: AuthorityVie
     <form onSubmit={submit} noValidate aria-label="Sign a partially signed file" className="card">
       <h2>Sign a partially signed file</h2>
       <div className="field field-wide">
+        <label htmlFor="partial-import-file">Open the file</label>
+        <input
+          id="partial-import-file"
+          type="file"
+          accept=".json,application/json"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (file) setPartial(await file.text());
+          }}
+        />
+      </div>
+      <div className="field field-wide">
         <label htmlFor="partial-import">File from another officer</label>
         <textarea
           id="partial-import"
@@ -284,7 +296,11 @@ export function PartialSignForm({ authority, onDone }: { authority: AuthorityVie
           rows={5}
           value={partial}
           onChange={(e) => setPartial(e.target.value)}
+          aria-describedby="partial-import-hint"
         />
+        <span id="partial-import-hint" className="hint">
+          Open the file, or paste its text. It holds the transaction and the signatures so far, never a key.
+        </span>
       </div>
       {authority && <OfficerField authority={authority} value={officer} onChange={setOfficer} />}
       <TextField

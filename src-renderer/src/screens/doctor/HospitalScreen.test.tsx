@@ -207,6 +207,7 @@ describe('the Hospital section (IT)', () => {
         signedBy: [KEY_THIRD],
         needed: 2,
       }),
+      'hospital.exportPartial': () => ({ savedTo: '/home/it/revoke.partial.json' }),
     });
     await user.click(await screen.findByRole('button', { name: `Revoke ${doctor.name}` }));
     const dialog = screen.getByRole('dialog');
@@ -220,6 +221,9 @@ describe('the Hospital section (IT)', () => {
     expect((within(dialog).getByRole('textbox', { name: 'Partially signed file' }) as HTMLTextAreaElement).value).toBe(
       partial,
     );
+    await user.click(within(dialog).getByRole('button', { name: 'Save the file…' }));
+    expect(main.callsTo('hospital.exportPartial')).toEqual([{ partial }]);
+    expect((await within(dialog).findByRole('status')).textContent).toBe('Saved to /home/it/revoke.partial.json');
   });
 
   it('shows a wrong officer password as main says it', async () => {
@@ -236,6 +240,23 @@ describe('the Hospital section (IT)', () => {
     await user.type(within(form).getByLabelText('Officer password'), 'wrong one here');
     await user.click(within(form).getByRole('button', { name: 'Sign' }));
     expect((await within(form).findByRole('alert')).textContent).toBe('Wrong officer password.');
+  });
+
+  it('opens a partially signed file from disk and signs it; posted once complete', async () => {
+    const { user, main } = setup(<HospitalScreen />, {
+      'hospital.status': () => hospitalStatus(),
+      'credentials.list': () => registry(),
+      'hospital.signPartial': () => posted(`revoke credential ${txId(5)}`),
+    });
+    await screen.findByRole('table', { name: 'Credentials' });
+    const text = '{"format":"healthchain.partial-transaction","version":1}';
+    await user.upload(screen.getByLabelText('Open the file'), new File([text], 'act.partial.json'));
+    expect((screen.getByLabelText('File from another officer') as HTMLTextAreaElement).value).toBe(text);
+    const form = screen.getByRole('form', { name: 'Sign a partially signed file' });
+    await user.type(within(form).getByLabelText('Officer password'), 'a long officer sentence');
+    await user.click(within(form).getByRole('button', { name: 'Sign' }));
+    expect(await within(form).findByText('Done: posted to the ledger')).toBeTruthy();
+    expect(main.callsTo('hospital.signPartial')).toEqual([{ partial: text, password: 'a long officer sentence' }]);
   });
 
   it('an unverifiable pinned authority is shown as such, with the reason', async () => {

@@ -2,10 +2,15 @@
 // (public data only) to copy to the next officer, who signs it under "Sign a partially signed file".
 import { useId, useState } from 'react';
 import type { QuorumAct } from '../../../../src-shared/ipc';
+import { api } from '../../api';
 import { Banner } from '../../components/Banner';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { call, type UiError } from '../../errors';
 
 export function QuorumActView({ act }: { act: QuorumAct }) {
   const [copied, setCopied] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
   const fileId = useId();
   if (act.posted) {
     return (
@@ -35,7 +40,21 @@ export function QuorumActView({ act }: { act: QuorumAct }) {
         >
           {copied ? 'Copied' : 'Copy the file'}
         </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() =>
+            void call(() => api().hospital.exportPartial({ partial: act.partial ?? '' })).then((result) => {
+              if (result.ok) setSaved(result.value.savedTo);
+              else setError(result.error);
+            })
+          }
+        >
+          Save the file…
+        </button>
       </div>
+      {saved && <p role="status">Saved to {saved}</p>}
+      <ErrorMessage error={error} />
     </div>
   );
 }

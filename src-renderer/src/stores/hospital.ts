@@ -15,6 +15,9 @@ interface HospitalState {
   loadRegistry(): Promise<void>;
   /** After set up / join: the answer is the new status. */
   setStatus(status: HospitalStatus): void;
+  /** A doctor's credential request handed to the issue form on this machine (one-machine default). */
+  draftRequest: string | null;
+  setDraftRequest(text: string | null): void;
 }
 
 export const useHospital = create<HospitalState>()((set) => ({
@@ -33,4 +36,6 @@ export const useHospital = create<HospitalState>()((set) => ({
     else set({ registry: null, registryError: result.error });
   },
   setStatus: (status) => set({ status, error: null }),
+  draftRequest: null,
+  setDraftRequest: (draftRequest) => set({ draftRequest }),
 }));

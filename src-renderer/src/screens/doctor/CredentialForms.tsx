@@ -2,13 +2,14 @@
 // and add this machine's officer signature to a partially signed file. Each act asks for the officer password and
 // sends it once; main unlocks the officer key for that act only. Errors are the desk's own, shown on their field
 // (licence taken, dates, wrong password).
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { parseCredentialRequest, type AuthorityView, type QuorumAct } from '../../../../src-shared/ipc';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import { TextField } from '../../components/TextField';
 import { call, type UiError } from '../../errors';
+import { useHospital } from '../../stores/hospital';
 import { QuorumActView } from './QuorumActView';
 
 /** The officer key that signs: asked only when this machine holds several of the authority's. */
@@ -51,15 +52,15 @@ const LABELS: Record<IssueField, string> = {
 };
 
 export function IssueCredentialForm({ authority, onDone }: { authority: AuthorityView; onDone: () => void }) {
-  const [requestText, setRequestText] = useState('');
+  const [draft] = useState(() => useHospital.getState().draftRequest);
+  const [requestText, setRequestText] = useState(draft ?? '');
   const [requestError, setRequestError] = useState<string | null>(null);
-  const [values, setValues] = useState<Record<IssueField, string>>({
-    name: '',
-    licence: '',
-    specialty: '',
-    signKey: '',
-    boxKey: '',
-    validUntil: '',
+  const [values, setValues] = useState<Record<IssueField, string>>(() => {
+    const empty = { name: '', licence: '', specialty: '', signKey: '', boxKey: '', validUntil: '' };
+    const parsed = draft === null ? null : parseCredentialRequest(draft);
+    if (!parsed?.ok) return empty;
+    const { name, licence, specialty, signKey, boxKey } = parsed.request;
+    return { ...empty, name, licence, specialty, signKey, boxKey };
   });
   const [password, setPassword] = useState('');
   const [officer, setOfficer] = useState('');
@@ -67,8 +68,13 @@ export function IssueCredentialForm({ authority, onDone }: { authority: Authorit
   const [act, setAct] = useState<QuorumAct | null>(null);
   const [busy, setBusy] = useState(false);
 
-  function readRequest() {
-    const parsed = parseCredentialRequest(requestText);
+  // A request handed over from the doctor's notice on this machine: taken once, then cleared from the store.
+  useEffect(() => {
+    if (draft !== null) useHospital.getState().setDraftRequest(null);
+  }, [draft]);
+
+  function readRequest(text = requestText) {
+    const parsed = parseCredentialRequest(text);
     if (!parsed.ok) {
       setRequestError(parsed.error);
       return;
@@ -118,7 +124,7 @@ export function IssueCredentialForm({ authority, onDone }: { authority: Authorit
         )}
       </div>
       <div className="btn-row">
-        <button type="button" className="btn" onClick={readRequest}>
+        <button type="button" className="btn" onClick={() => readRequest()}>
           Fill from request
         </button>
       </div>

@@ -6,6 +6,7 @@ import { credentialRequestOf, formatCredentialRequest } from '../../../../src-sh
 import { Banner } from '../../components/Banner';
 import { Modal } from '../../components/Modal';
 import { useHospital } from '../../stores/hospital';
+import { useNavigation } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 
 const ENDED: Record<string, string> = {
@@ -19,6 +20,7 @@ export function CredentialNotice() {
   const identity = useSession((s) => s.identity);
   const [open, setOpen] = useState(false);
   const [copied, setCopied] = useState(false);
+  const go = useNavigation((s) => s.go);
   if (!status || !identity) return null;
   if (status.state === 'none')
     return (
@@ -31,6 +33,8 @@ export function CredentialNotice() {
   if (standing === 'valid') return null;
   const request = formatCredentialRequest(credentialRequestOf(identity));
   const hospital = status.authority.name;
+  // The one-machine default: the officer's key is here, so IT can issue right away (with the officer password).
+  const officerHere = status.authority.officers.some((o) => o.onThisMachine);
   return (
     <>
       <Banner
@@ -41,7 +45,19 @@ export function CredentialNotice() {
           Until {hospital} credentials you, the charts you write are shown as by an unknown author.{' '}
           <button type="button" className="btn" onClick={() => setOpen(true)}>
             Credential request
-          </button>
+          </button>{' '}
+          {officerHere && (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                useHospital.getState().setDraftRequest(request);
+                go({ name: 'hospital' });
+              }}
+            >
+              Issue it here (officer password)
+            </button>
+          )}
         </p>
       </Banner>
       <Modal

@@ -12,6 +12,8 @@ import { setup } from '../../test/render';
 import { doctor, KEY_ME, KEY_OTHER, KEY_THIRD, txId } from '../../test/fixtures';
 import { useSession } from '../../stores/session';
 import { CredentialNotice } from './CredentialNotice';
+import { IssueCredentialForm } from './CredentialForms';
+import { useNavigation } from '../../stores/navigation';
 import { HospitalChoice } from './HospitalChoice';
 import { HospitalScreen } from './HospitalScreen';
 import { useHospital } from '../../stores/hospital';
@@ -301,6 +303,36 @@ describe('the doctor’s credential notice', () => {
     useHospital.setState({ status: none });
     setup(<CredentialNotice />, {});
     expect(screen.getByRole('status').textContent).toMatch(/No hospital authority: doctors are not verified/);
+  });
+
+  it('on the one-machine default, hands the request to the issue form on this machine', async () => {
+    useSession.setState({ identity: doctor });
+    useHospital.setState({
+      status: hospitalStatus({ doctor: { signKey: KEY_ME, status: 'unknown', credentialId: null } }),
+    });
+    const { user, unmount } = setup(<CredentialNotice />, {});
+    await user.click(screen.getByRole('button', { name: 'Issue it here (officer password)' }));
+    expect(useNavigation.getState().route).toEqual({ name: 'hospital' });
+    unmount();
+    setup(<IssueCredentialForm authority={authority()} onDone={() => undefined} />, {});
+    expect((screen.getByRole('textbox', { name: 'Licence number' }) as HTMLInputElement).value).toBe(
+      doctor.licenceNumber,
+    );
+    expect((screen.getByRole('textbox', { name: 'Signing key' }) as HTMLInputElement).value).toBe(doctor.signKey);
+    expect(useHospital.getState().draftRequest).toBeNull();
+  });
+
+  it('offers no "issue it here" where this machine holds no officer key', () => {
+    useSession.setState({ identity: doctor });
+    useHospital.setState({
+      status: hospitalStatus({
+        authority: authority(false),
+        doctor: { signKey: KEY_ME, status: 'unknown', credentialId: null },
+      }),
+    });
+    setup(<CredentialNotice />, {});
+    expect(screen.getByRole('button', { name: 'Credential request' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Issue it here/ })).toBeNull();
   });
 
   it('tells a revoked doctor so', () => {

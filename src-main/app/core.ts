@@ -11,7 +11,10 @@ import { toIpcFailure } from '../ipc/error-mapping';
 import { DoctorSession, PatientSession, type ShellPort, type StatusPort } from '../ipc/handlers/context';
 import { workstationHandlers } from '../ipc/handlers/workstation';
 import { kioskHandlers } from '../ipc/handlers/kiosk';
-import { createChartService, type ChartService, type ChartServiceOptions } from '../records/chart-service';
+import { chartServiceOf, type ChartService, type ChartServiceOptions } from '../records/chart-service';
+import { openChartParts } from '../records/chart-parts';
+import { HospitalDesk } from '../authority/hospital-desk';
+import { OfficerKeychain, type OfficerKeychainOptions } from '../authority/officer-keychain';
 import type { SettingsService } from '../settings';
 import {
   KeychainCardKey,
@@ -43,6 +46,8 @@ export interface CoreOptions {
   /** Tests: keychain service name, scrypt parameters. */
   vault?: VaultOptions;
   cards?: PatientCardOptions;
+  /** Tests: the officer keychain's service name and scrypt parameters. */
+  officers?: OfficerKeychainOptions;
   chartService?: Partial<Omit<ChartServiceOptions, 'nodeUrls' | 'outboxDir' | 'cards'>>;
   /** The built verification worker (out/main/verify-worker.js); development and tests run the TypeScript one. */
   verifyWorkerEntry?: URL;
@@ -108,7 +113,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...options.cards,
     recognise: async (holder) => (charts ? charts.recognisePatient(holder) : false),
   });
-  charts = await createChartService({
+  // The parts stay in reach: the hospital desk shares the chart service's node client and authority trust.
+  const parts = await openChartParts({
     ...options.chartService,
     client: {
       ...options.chartService?.client,
@@ -125,6 +131,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       options.chartService?.cacheDir ??
       (variant === 'workstation' ? path.join(options.dataDir, 'verified-cache') : undefined),
   });
+  charts = chartServiceOf(parts);
   const service = charts;
   // Verification workers start now, in the background, so the first chart opened does not wait for them.
   void service.warm().catch(() => undefined);
@@ -187,7 +194,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     registry = createRegistry(
       'workstation',
-      workstationHandlers({ vault, charts: service, settings, session: doctor, shell: options.shell, status }),
+      workstationHandlers({
+        vault,
+        charts: service,
+        settings,
+        session: doctor,
+        shell: options.shell,
+        status,
+        hospital: new HospitalDesk(parts.client, new OfficerKeychain(options.officers), parts.authority),
+      }),
       registryOptions,
     );
   } else {

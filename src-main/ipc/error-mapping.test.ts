@@ -20,6 +20,8 @@ import { ChartValidationError } from '../../src-shared/records/validate';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../ledger/errors';
 import { ChartServiceError } from '../records/errors';
 import { SettingsError } from '../settings/errors';
+import { AuthorityInputError } from '../../src-shared/authority';
+import { AuthorityUnverifiedError } from '../authority/credential-registry';
 import {
   CardKeyMissingError,
   CorruptedEntryError,
@@ -68,6 +70,8 @@ const MAPPED: Record<string, [Error, string]> = {
   NodeAnswerError: [new NodeAnswerError('http://127.0.0.1:9', 'x'), 'NODE_ERROR'],
   SettingsError: [new SettingsError('SETTING_LOCKED', 'x'), 'SETTING_LOCKED'],
   CardKeyMissingError: [new CardKeyMissingError('open'), 'KEYCHAIN_UNAVAILABLE'],
+  AuthorityInputError: [new AuthorityInputError('x'), 'INVALID_REQUEST'],
+  AuthorityUnverifiedError: [new AuthorityUnverifiedError('a'.repeat(64), 'x'), 'TAMPERED'],
 };
 
 /** Error classes that never reach an IPC handler, and why. */
@@ -81,10 +85,8 @@ const NEVER_REACHES_IPC: Record<string, string> = {
   UsageError: 'the hospital command line prints it and exits with status 2',
   NetworkCheckUsageError: 'the command line turns it into a CliError (status 2)',
   UpdateFeedError: 'electron-updater reports it as an update error (logged; no IPC channel starts an update)',
-  AuthorityInputError: 'the hospital authority is used by the command line only so far (issue #12: no IPC channel yet)',
-  AuthorityUnverifiedError:
-    'the hospital authority is used by the command line only so far (issue #12: no IPC channel yet)',
-  RecoveryError: 'the hospital authority is used by the command line only so far (issue #12: no IPC channel yet)',
+  RecoveryError:
+    'the recovery key is used by the command line only so far (issue #12: no IPC channel for recovery yet)',
 };
 
 function errorClassesIn(dir: string): string[] {

@@ -11,6 +11,8 @@ import { VaultError, InvalidInputError, type VaultErrorCode } from '../vault/err
 import { ChartServiceError, type ChartErrorCode } from '../records/errors';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../ledger/errors';
 import { SettingsError, type SettingsErrorCode } from '../settings/errors';
+import { AuthorityInputError } from '../../src-shared/authority';
+import { AuthorityUnverifiedError } from '../authority/credential-registry';
 
 const VAULT: Record<VaultErrorCode, IpcErrorCode> = {
   KeychainUnavailable: 'KEYCHAIN_UNAVAILABLE',
@@ -85,6 +87,10 @@ export function toIpcFailure(error: unknown): IpcFailure | null {
   if (error instanceof NodeUnreachableError) return new IpcFailure('NODE_UNREACHABLE', error.message);
   if (error instanceof NodeRejectedError) return new IpcFailure('NODE_REJECTED', error.message);
   if (error instanceof NodeAnswerError) return new IpcFailure('NODE_ERROR', error.message);
+  // The hospital desk: a request it cannot act on (no authority pinned, a licence or file that is not right), and a
+  // pinned authority the ledger does not prove (nothing it vouches for counts: shown as tampering, with the reason).
+  if (error instanceof AuthorityInputError) return new IpcFailure('INVALID_REQUEST', error.message);
+  if (error instanceof AuthorityUnverifiedError) return new IpcFailure('TAMPERED', error.message);
   if (error instanceof SettingsError) {
     const fields =
       error.code === 'INVALID_SETTING' && error.keys.length > 0

@@ -65,6 +65,32 @@ describe('handler registry', () => {
     }
   });
 
+  it('#12: the hospital channels, read-only ones included, exist only in the workstation build', async () => {
+    const registry = createRegistry('kiosk', kioskHandlers(), quiet);
+    const hospital = channelEntries().filter((e) => e.namespace === 'hospital' || e.namespace === 'credentials');
+    expect(hospital.map((e) => e.name).sort()).toEqual([
+      'credentials.issue',
+      'credentials.list',
+      'credentials.renew',
+      'credentials.revoke',
+      'hospital.exportPartial',
+      'hospital.join',
+      'hospital.setUp',
+      'hospital.signPartial',
+      'hospital.status',
+    ]);
+    for (const entry of hospital) {
+      expect(entry.def.variants).toEqual(['workstation']);
+      const r = await registry.dispatch(entry.name, {});
+      expect(r.ok ? 'ok' : r.error.code).toBe('UNKNOWN_CHANNEL');
+    }
+    const withHospital = {
+      ...kioskHandlers(),
+      'hospital.status': async () => ({}),
+    } as unknown as HandlerMap<'kiosk'>;
+    expect(() => createRegistry('kiosk', withHospital, quiet)).toThrow(/does not register/);
+  });
+
   it('refuses a handler for a channel the build does not register', () => {
     const withWrite = { ...kioskHandlers(), 'charts.revoke': async () => ({}) } as unknown as HandlerMap<'kiosk'>;
     expect(() => createRegistry('kiosk', withWrite, quiet)).toThrow(/does not register/);

@@ -401,4 +401,50 @@ describe('SettingsService', () => {
       kioskIdleSeconds: 30,
     });
   });
+
+  describe('the hospital authority pin (#12: first run "set up" / "join")', () => {
+    const A = 'a'.repeat(64);
+    const B = 'b'.repeat(64);
+
+    it('pins in the user file, says it was pinned here, and survives a restart', async () => {
+      const service = await open();
+      expect(service.authorityPinnedBy()).toBeNull();
+      const view = await service.pinAuthority(A);
+      expect(view.values.hospitalAuthority).toBe(A);
+      expect(view.locked).not.toContain('hospitalAuthority');
+      expect(service.authorityPinnedBy()).toBe('user');
+      expect(JSON.parse(await readFile(path.join(userDir, 'settings.json'), 'utf8'))).toEqual({ hospitalAuthority: A });
+      const again = await open();
+      expect(again.get().values.hospitalAuthority).toBe(A);
+    });
+
+    it('does not silently replace a pin: the same id again is fine, another one needs replace', async () => {
+      const service = await open();
+      await service.pinAuthority(A);
+      await service.pinAuthority(A);
+      const error = await settingsError(service.pinAuthority(B));
+      expect(error).toMatchObject({ code: 'INVALID_SETTING', keys: ['hospitalAuthority'] });
+      expect(error.message).toContain(A);
+      expect(service.get().values.hospitalAuthority).toBe(A);
+      expect((await service.pinAuthority(B, { replace: true })).values.hospitalAuthority).toBe(B);
+    });
+
+    it('refuses when IT pinned one (managed wins, the user file is left as it was)', async () => {
+      await writePolicy({ hospitalAuthority: A });
+      const service = await open();
+      expect(service.authorityPinnedBy()).toBe('managed');
+      expect(service.get().locked).toContain('hospitalAuthority');
+      const error = await settingsError(service.pinAuthority(B));
+      expect(error).toMatchObject({ code: 'SETTING_LOCKED', keys: ['hospitalAuthority'] });
+      expect(service.get().values.hospitalAuthority).toBe(A);
+      await expect(readFile(path.join(userDir, 'settings.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    });
+
+    it('refuses an id that is not a transaction id', async () => {
+      const service = await open();
+      expect(await settingsError(service.pinAuthority('nope'))).toMatchObject({ code: 'INVALID_SETTING' });
+      expect(await settingsError(service.pinAuthority(''))).toMatchObject({ code: 'INVALID_SETTING' });
+      expect(service.authorityPinnedBy()).toBeNull();
+    });
+  });
 });

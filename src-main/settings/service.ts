@@ -135,6 +135,42 @@ export class SettingsService {
     });
   }
 
+  /**
+   * Who pinned the hospital authority in effect: IT (managed, wins and cannot be changed here), this machine's user
+   * file (first run: set up or join), or nobody.
+   */
+  authorityPinnedBy(): 'managed' | 'user' | null {
+    if (this.managed.hospitalAuthority) return 'managed';
+    if (this.user.hospitalAuthority) return 'user';
+    return null;
+  }
+
+  /**
+   * Pins the hospital authority in the USER settings file (the first-run "set up" / "join" choices). Kept apart from
+   * setUser on purpose: the IPC settings patch cannot carry it, and only a verified authority reaches this call.
+   * Refused while IT pins one (managed); an authority already pinned here is replaced only with `replace`.
+   */
+  async pinAuthority(authorityId: string, options: { replace?: boolean } = {}): Promise<SettingsView> {
+    if (this.managed.hospitalAuthority !== undefined) {
+      throw new SettingsError(
+        'SETTING_LOCKED',
+        'The hospital authority of this computer is set by your IT department and cannot be changed here',
+        ['hospitalAuthority'],
+      );
+    }
+    const current = this.user.hospitalAuthority;
+    if (current && current !== authorityId && !options.replace) {
+      throw new SettingsError(
+        'INVALID_SETTING',
+        `This computer already belongs to the hospital authority ${current}; it is not replaced silently`,
+        ['hospitalAuthority'],
+      );
+    }
+    if (!authorityId)
+      throw new SettingsError('INVALID_SETTING', 'No hospital authority id given', ['hospitalAuthority']);
+    return this.setUser({ hospitalAuthority: authorityId });
+  }
+
   /** Re-reads the managed policy; returns true when the effective settings changed. */
   async refreshManaged(): Promise<boolean> {
     return this.serialized(async () => {

@@ -30,6 +30,15 @@ import {
   verificationReportSchema,
 } from './data';
 import { networkCheckSchema } from './network-check';
+import {
+  credentialIssueRequestSchema,
+  credentialRenewRequestSchema,
+  credentialRevokeRequestSchema,
+  credentialsListSchema,
+  hospitalStatusSchema,
+  quorumActSchema,
+  signPartialRequestSchema,
+} from './hospital';
 
 const none = z.strictObject({});
 const done = z.object({});
@@ -278,6 +287,77 @@ export const contract = {
       readOnly: true,
       variants: K,
       doc: 'Forget the session (memory only).',
+    }),
+  },
+  hospital: {
+    status: channel({
+      request: none,
+      response: hospitalStatusSchema,
+      readOnly: true,
+      variants: W,
+      doc: "The pinned hospital authority (who pinned it: IT or this machine), verified from the ledger, or why it cannot be; the signed-in doctor's credential.",
+    }),
+    setUp: channel({
+      request: z.strictObject({
+        hospitalName: requiredText('Hospital name', 200),
+        officerName: requiredText('Officer name', 200),
+        password: passwordSchema,
+      }),
+      response: hospitalStatusSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Set up this hospital on one machine: a 1-of-1 authority whose officer key is sealed in this keychain under its own password, posted, then pinned in the user settings (SETTING_LOCKED when IT pinned one).',
+    }),
+    join: channel({
+      request: z.strictObject({ authorityId: txIdSchema }),
+      response: hospitalStatusSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Join a hospital: the authority id is verified from the ledger first, then pinned in the user settings (SETTING_LOCKED when IT pinned one).',
+    }),
+    signPartial: channel({
+      request: signPartialRequestSchema,
+      response: quorumActSchema,
+      readOnly: false,
+      variants: W,
+      doc: "Add this machine's officer signature to a partially signed file (officer password); posted once enough officers signed.",
+    }),
+    exportPartial: channel({
+      request: z.strictObject({ partial: z.string().min(1).max(1_000_000) }),
+      response: saved,
+      readOnly: true,
+      variants: W,
+      doc: 'Save a partially signed file (public data only) through a save dialog, for the next officer; it must parse as one.',
+    }),
+  },
+  credentials: {
+    list: channel({
+      request: none,
+      response: credentialsListSchema,
+      readOnly: true,
+      variants: W,
+      doc: "The pinned authority's credentialed practitioners (with status, valid until, end reason) and the registry's problems.",
+    }),
+    issue: channel({
+      request: credentialIssueRequestSchema,
+      response: quorumActSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Issue a credential (officer password): 1-of-1 posts at once, m-of-n answers the partially signed file. A licence already held is refused.',
+    }),
+    renew: channel({
+      request: credentialRenewRequestSchema,
+      response: quorumActSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Renew a credential until a later date (officer password).',
+    }),
+    revoke: channel({
+      request: credentialRevokeRequestSchema,
+      response: quorumActSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Revoke a credential (off-boarding; officer password).',
     }),
   },
   settings: {

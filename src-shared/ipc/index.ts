@@ -3,5 +3,7 @@ export * from './errors';
 export * from './channel';
 export * from './data';
 export * from './network-check';
+export * from './hospital';
+export * from './credential-request';
 export * from './contract';
 export * from './client';

@@ -232,6 +232,9 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const keychainService = `HealthChain-e2e-${randomBytes(6).toString('hex')}`;
   // Both builds share one hospital card key, as a workstation and a kiosk of one hospital do (created with the first card).
   const cardKeyService = `${keychainService}-card-key`;
+  // Hospital officers' keys (first run "set up this hospital", the IT screen) go to a service of this run, never the
+  // real "HealthChain Authority" one.
+  const officerService = `${keychainService}-officers`;
   const cards = { cardKey: new KeychainCardKey({ service: cardKeyService, mayCreate: () => true }) };
 
   let node: LedgerNode | null = null;
@@ -247,7 +250,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     for (const core of Object.values(cores)) await core.stop().catch(() => undefined);
     await proxy?.stop();
     await node?.stop();
-    for (const service of [keychainService, cardKeyService]) {
+    for (const service of [keychainService, cardKeyService, officerService]) {
       for (const { account } of await keytar.findCredentials(service).catch(() => []))
         await keytar.deletePassword(service, account);
     }
@@ -288,6 +291,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       dataDir: path.join(work, 'workstation'),
       settings: await settingsIn(path.join(work, 'workstation'), options.workstationSettings ?? {}),
       vault: { service: keychainService },
+      officers: { service: officerService },
       cards,
     });
     cores.kiosk = await createCore({

@@ -5,6 +5,7 @@ import { IpcFailure, type AppStatus, type NetworkCheck, type NodeTestResult } fr
 import type { ChartService } from '../../records/chart-service';
 import type { SettingsService } from '../../settings';
 import type { Vault } from '../../vault';
+import type { HospitalDesk } from '../../authority/hospital-desk';
 
 export interface ShellPort {
   /** Asks where to save (Electron: save dialog) and writes the file; null when the user cancelled. */
@@ -85,6 +86,8 @@ export interface WorkstationContext {
   session: DoctorSession;
   shell: ShellPort;
   status: StatusPort;
+  /** The hospital authority's desk (first run, IT screen): workstation only. */
+  hospital: HospitalDesk;
 }
 
 export interface KioskContext {

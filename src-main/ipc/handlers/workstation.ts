@@ -8,6 +8,7 @@ import { NodeUnreachableError } from '../../ledger/errors';
 import { nodeBase } from '../../ledger/node-url';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
+import { hospitalHandlers } from './hospital';
 import type { WorkstationContext } from './context';
 import { outboxItemOf, practitionerOf } from '../../records/contract-views';
 
@@ -60,6 +61,7 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
 
   return {
     ...commonHandlers(settings, status),
+    ...hospitalHandlers({ hospital: ctx.hospital, settings, session, status, shell }),
 
     'vault.list': async () => ({ identities: (await vault.list()).identities.map(identity) }),
     'vault.session': async () => {

@@ -6,6 +6,7 @@ export type Route =
   | { name: 'new-patient' }
   | { name: 'chart'; chartId: string }
   | { name: 'activity' }
+  | { name: 'hospital' }
   | { name: 'settings' };
 
 interface NavigationState {

@@ -6,6 +6,7 @@ import type { ReactElement } from 'react';
 import { afterEach, vi } from 'vitest';
 import { useActivity } from '../stores/activity';
 import { useCharts } from '../stores/charts';
+import { useHospital } from '../stores/hospital';
 import { useKiosk } from '../stores/kiosk';
 import { useNavigation } from '../stores/navigation';
 import { useSession } from '../stores/session';
@@ -27,9 +28,16 @@ if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.sho
 // loaded 2-core CI machine a typing-heavy component test needs more than that.
 vi.setConfig({ testTimeout: 30_000 });
 
-const initialStates = [useActivity, useCharts, useKiosk, useNavigation, useSession, useSettings, useStatus].map(
-  (store) => [store, store.getState()] as const,
-);
+const initialStates = [
+  useActivity,
+  useCharts,
+  useHospital,
+  useKiosk,
+  useNavigation,
+  useSession,
+  useSettings,
+  useStatus,
+].map((store) => [store, store.getState()] as const);
 
 afterEach(() => {
   cleanup();

@@ -1,14 +1,26 @@
 // The signed-in doctor's frame: header with identity and lock/sign-out, navigation, the current screen, status bar.
-import { Activity, FilePlus2, Lock, LogOut, Settings as SettingsIcon, ShieldCheck, Users } from 'lucide-react';
+import {
+  Activity,
+  Building2,
+  FilePlus2,
+  Lock,
+  LogOut,
+  Settings as SettingsIcon,
+  ShieldCheck,
+  Users,
+} from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
 import { api } from '../../api';
 import { StatusBar } from '../../components/StatusBar';
 import { useActivityReporter } from '../../hooks/useActivityReporter';
 import { useActivity } from '../../stores/activity';
 import { useCharts } from '../../stores/charts';
+import { useHospital } from '../../stores/hospital';
 import { useNavigation, type Route } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 import { ChartScreen } from './ChartScreen';
+import { CredentialNotice } from './CredentialNotice';
+import { HospitalScreen } from './HospitalScreen';
 import { NewPatient } from './NewPatient';
 import { PatientList } from './PatientList';
 import { RecentActions } from './RecentActions';
@@ -18,6 +30,7 @@ const NAV: { route: Route; label: string; icon: ReactNode }[] = [
   { route: { name: 'patients' }, label: 'Patients', icon: <Users aria-hidden="true" size={18} /> },
   { route: { name: 'new-patient' }, label: 'Add patient', icon: <FilePlus2 aria-hidden="true" size={18} /> },
   { route: { name: 'activity' }, label: 'Recent actions', icon: <Activity aria-hidden="true" size={18} /> },
+  { route: { name: 'hospital' }, label: 'Hospital', icon: <Building2 aria-hidden="true" size={18} /> },
   { route: { name: 'settings' }, label: 'Settings', icon: <SettingsIcon aria-hidden="true" size={18} /> },
 ];
 
@@ -32,6 +45,7 @@ export function Console() {
   useEffect(() => {
     void useActivity.getState().load();
     void useCharts.getState().loadList();
+    void useHospital.getState().load();
     const offActivity = useActivity.getState().subscribe();
     const offSettle = api().on.recentActions(({ actions }) => void useCharts.getState().settlePending(actions));
     return () => {
@@ -77,10 +91,12 @@ export function Console() {
           ))}
         </nav>
         <main className="app-main" id="main">
+          {route.name !== 'hospital' && <CredentialNotice />}
           {route.name === 'patients' && <PatientList />}
           {route.name === 'new-patient' && <NewPatient />}
           {route.name === 'chart' && <ChartScreen key={route.chartId} chartId={route.chartId} />}
           {route.name === 'activity' && <RecentActions />}
+          {route.name === 'hospital' && <HospitalScreen />}
           {route.name === 'settings' && <SettingsScreen />}
         </main>
       </div>

@@ -1,9 +1,11 @@
-// First start on a workstation: create a doctor identity (or import a backup), then choose the ledger node.
+// First start on a workstation: the hospital (set up, join, or IT's), a doctor identity (or a backup), the ledger node.
 import { CenteredScreen } from '../../components/CenteredScreen';
 import * as Tabs from '@radix-ui/react-tabs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { IdentitySummary } from '../../../../src-shared/ipc';
+import { useHospital } from '../../stores/hospital';
 import { useSession } from '../../stores/session';
+import { HospitalChoice } from './HospitalChoice';
 import { IdentityForm } from './IdentityForm';
 import { ImportBackupForm } from './ImportBackupForm';
 import { NodeChoice } from './NodeChoice';
@@ -11,10 +13,14 @@ import { NodeChoice } from './NodeChoice';
 export function FirstRun() {
   const enter = useSession((s) => s.enter);
   const [identity, setIdentity] = useState<IdentitySummary | null>(null);
+  useEffect(() => {
+    void useHospital.getState().load();
+  }, []);
 
   return (
     <CenteredScreen>
       <p className="muted">HealthChain — first start on this workstation</p>
+      <HospitalChoice />
       {identity === null ? (
         <>
           <h1>Set up your identity</h1>

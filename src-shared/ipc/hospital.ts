@@ -1,0 +1,139 @@
+// What crosses IPC about the hospital authority (docs/AUTHORITY.md): its pinned identity and officers, the credential
+// registry as IT sees it, and the answer of a quorum act (posted, or a partially signed file still needing officers).
+// Public data only: officer keys stay in the keychain, passwords go one way (renderer → main) and are never answered.
+import { z } from 'zod';
+import { BASE58_KEY, HEX64 } from '../ledger/patterns';
+
+const key = z.string().regex(BASE58_KEY, { error: 'must be a base58 public key' });
+const txId = z.string().regex(HEX64, { error: 'must be a 64-character hex transaction id' });
+
+export const CREDENTIAL_STATUSES = ['valid', 'not-yet', 'expired', 'revoked', 'unknown'] as const;
+export const credentialStatusSchema = z.enum(CREDENTIAL_STATUSES);
+export type CredentialStatusView = z.infer<typeof credentialStatusSchema>;
+
+export const authorityViewSchema = z.object({
+  id: txId,
+  name: z.string(),
+  threshold: z.number().int().min(1),
+  officers: z.array(
+    z.object({
+      name: z.string(),
+      signKey: key,
+      /** This machine's keychain holds this officer's (sealed) key: it can sign here. */
+      onThisMachine: z.boolean(),
+    }),
+  ),
+});
+export type AuthorityView = z.infer<typeof authorityViewSchema>;
+
+export const hospitalStatusSchema = z.object({
+  /** The pinned authority id; null when none is pinned. */
+  authorityId: txId.nullable(),
+  /** managed: IT pinned it (or pinned "none"), it cannot be changed here; user: set up or joined on this machine. */
+  pinnedBy: z.enum(['managed', 'user']).nullable(),
+  /** IT fixed the setting on this computer (first run offers nothing then). */
+  locked: z.boolean(),
+  /** The app runs its own embedded node (the single-machine default, where "Set up this hospital" is offered). */
+  embedded: z.boolean(),
+  /**
+   * none: nothing pinned; verified: read and checked from the ledger; unverified: it cannot be trusted (reason);
+   * unreachable: no node answered to read it (reason), which says nothing about the authority.
+   */
+  state: z.enum(['none', 'verified', 'unverified', 'unreachable']),
+  authority: authorityViewSchema.nullable(),
+  /** Why the pinned authority cannot be verified or read (state unverified or unreachable). */
+  reason: z.string().nullable(),
+  /** The signed-in doctor's credential now (null when nobody is signed in or nothing is pinned). */
+  doctor: z
+    .object({
+      signKey: key,
+      status: credentialStatusSchema,
+      credentialId: txId.nullable(),
+    })
+    .nullable(),
+});
+export type HospitalStatus = z.infer<typeof hospitalStatusSchema>;
+
+export const credentialEntrySchema = z.object({
+  credentialId: txId,
+  name: z.string(),
+  licence: z.string(),
+  specialty: z.string(),
+  signKey: key,
+  boxKey: key,
+  validFrom: z.string(),
+  validUntil: z.string(),
+  issuedHeight: z.number().int().min(0),
+  endHeight: z.number().int().min(0).nullable(),
+  endReason: z.enum(['revoked', 'superseded', 'tampered']).nullable(),
+  status: credentialStatusSchema,
+});
+export type CredentialEntry = z.infer<typeof credentialEntrySchema>;
+
+export const registryProblemSchema = z.object({ id: z.string(), reason: z.string() });
+export type RegistryProblemView = z.infer<typeof registryProblemSchema>;
+
+export const credentialsListSchema = z.object({
+  authority: authorityViewSchema,
+  credentials: z.array(credentialEntrySchema),
+  /** Everything the registry ignored (an outsider's credential, a licence already held, a broken chain), with why. */
+  problems: z.array(registryProblemSchema),
+});
+export type CredentialsList = z.infer<typeof credentialsListSchema>;
+
+/** A quorum act: posted when enough officers signed (1-of-1: at once), else the partially signed file to pass on. */
+export const quorumActSchema = z.object({
+  posted: txId.nullable(),
+  /** The partially signed transaction file (public data only) for the other officers; null once posted. */
+  partial: z.string().nullable(),
+  /** What the transaction does, read from the transaction itself. */
+  describes: z.string(),
+  signedBy: z.array(key),
+  /** Officers' signatures the authority needs (its threshold; every officer for the ceremony). */
+  needed: z.number().int().min(1),
+});
+export type QuorumAct = z.infer<typeof quorumActSchema>;
+
+const when = (label: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `${label} is required` })
+    .max(64)
+    .refine((s) => Number.isFinite(Date.parse(s)), { error: `${label} is not a date (use YYYY-MM-DD)` });
+const officerPassword = z.string().min(1, { error: "Enter the officer's password" }).max(1024);
+/** Which of this machine's officer keys signs; omitted when the machine holds exactly one of the authority's. */
+const officer = key.optional();
+
+export const credentialIssueRequestSchema = z.strictObject({
+  name: z.string().trim().min(1, { error: 'Name is required' }).max(200),
+  licence: z.string().trim().min(1, { error: 'Licence number is required' }).max(100),
+  specialty: z.string().trim().max(200).default(''),
+  signKey: key,
+  boxKey: key,
+  /** Default: now. */
+  validFrom: when('Valid from').optional(),
+  validUntil: when('Valid until'),
+  password: officerPassword,
+  officer,
+});
+
+export const credentialRenewRequestSchema = z.strictObject({
+  credentialId: txId,
+  validUntil: when('Valid until'),
+  password: officerPassword,
+  officer,
+});
+
+export const credentialRevokeRequestSchema = z.strictObject({
+  credentialId: txId,
+  reason: z.string().trim().max(500).default(''),
+  password: officerPassword,
+  officer,
+});
+
+export const signPartialRequestSchema = z.strictObject({
+  partial: z.string().min(1, { error: 'Paste or open the partially signed file' }).max(1_000_000),
+  password: officerPassword,
+  officer,
+});

@@ -117,9 +117,19 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
    * wrap; with none pinned, the custodian's key alone as before. A pinned authority that cannot be verified vouches
    * for nothing, so no quorum is handed the chart: the write goes ahead as without one.
    */
+  let lastPolicy: CustodyPolicy | null = null;
   async function custodyPolicy(): Promise<CustodyPolicy | null> {
-    const trust = await parts.authority.state();
-    return trust.kind === 'pinned' ? custodyPolicyOf(trust.authorityId, trust.authority.data) : null;
+    let trust;
+    try {
+      trust = await parts.authority.state();
+    } catch (error) {
+      // No node to read the authority from: a chart created offline goes to the outbox under the rule last verified
+      // for the same pinned authority; with none verified yet this session, the write fails as a read would.
+      if (lastPolicy && lastPolicy.authorityId === parts.authority.pinned()) return lastPolicy;
+      throw error;
+    }
+    lastPolicy = trust.kind === 'pinned' ? custodyPolicyOf(trust.authorityId, trust.authority.data) : null;
+    return lastPolicy;
   }
 
   async function writeState(holder: KeyHolder, chartId: string): Promise<WriteState> {

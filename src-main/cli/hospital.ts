@@ -18,6 +18,9 @@ Usage: npm run cli -- hospital <command> [arguments] [options]
 Officers (keys sealed in this machine's OS keychain, service "HealthChain Authority", under an officer password)
   officer create --name <name>        make an officer key; prints its signKey and boxKey for the ceremony
   officer list                        officer keys in this keychain
+  officer backup --officer <signKey> --out <file>
+                                      an encrypted backup of an officer key (sealed by its password; keep offline)
+  officer restore <file>              restores an officer backup into this keychain (its password)
 
 Setting up the authority
   init --name <hospital> --one-machine [--officer-name <name>]
@@ -528,7 +531,23 @@ async function run(options: Options): Promise<number> {
         );
         return 0;
       }
-      throw new UsageError('officer: expected "create" or "list"');
+      if (sub === 'backup') {
+        const signKey = need(options.officer[0], '--officer <signKey>');
+        const out = need(options.out, '--out <file>');
+        const text = await keychain.exportBackup(signKey, await readPassword());
+        mkdirSync(dirname(resolve(out)), { recursive: true });
+        writeFileSync(out, text, { mode: 0o600 });
+        print({ file: resolve(out), signKey }, `Backup of officer ${signKey} written to ${resolve(out)}`);
+        return 0;
+      }
+      if (sub === 'restore') {
+        const file = need(arg, 'restore <file>');
+        if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+        const officer = await keychain.importBackup(readFileSync(file, 'utf8'), await readPassword());
+        print(officer, `Officer ${officer.name} (${officer.signKey}) restored into this keychain`);
+        return 0;
+      }
+      throw new UsageError('officer: expected "create", "list", "backup" or "restore"');
     }
     case 'init': {
       const name = need(options.name, '--name <hospital>');

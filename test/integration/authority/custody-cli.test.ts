@@ -30,7 +30,7 @@ import {
 import type { InspectedChartService } from '../charts/inspected-service';
 
 // Officer keys use the vault's full scrypt cost and each command is a child process: the set-up takes a while.
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
 const run = promisify(execFile);
 const officerService = `HealthChain-custody-cli-test-${randomBytes(6).toString('hex')}`;
@@ -64,7 +64,7 @@ async function json<T>(args: string[], env: Record<string, string> = {}): Promis
   return JSON.parse(result.stdout) as T;
 }
 
-describe('hospital custody commands', { timeout: 300_000 }, () => {
+describe('hospital custody commands', { timeout: 600_000 }, () => {
   let node: LedgerNode;
   let client: LedgerNodeClient;
   let service: InspectedChartService;
@@ -138,7 +138,16 @@ describe('hospital custody commands', { timeout: 300_000 }, () => {
 
   it('help lists the custody commands', async () => {
     const help = await cli(['--help']);
-    for (const word of ['recover <chartId>', 'offboard', 'rekey', 'migrate', 'recovery session', 'recovery share'])
+    for (const word of [
+      'recover <chartId>',
+      'offboard',
+      'rekey',
+      'migrate',
+      'recovery session',
+      'recovery share',
+      'officer backup',
+      'officer restore',
+    ])
       expect(help.stdout).toContain(word);
   });
 

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { NodeRejectedError } from '../../../src-main/ledger/errors';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
+import {
+  postPartial,
+  prepareCeremony,
+  prepareIssue,
+  prepareRevoke,
+  signPartial,
+} from '../../../src-main/authority/hospital';
 import { offboard, recoverCharts, recoveryKeyOf, rekey, signAndPost } from '../../../src-main/authority/custody-acts';
 import {
   openWithRecoveryKey,
@@ -267,6 +273,35 @@ describe('off-boarding', () => {
       { keys: [cleo.holder.signKey] },
     );
     await expect(client.post(stale)).rejects.toBeInstanceOf(NodeRejectedError);
+  });
+});
+
+describe('off-boarding: the window before custody moves', () => {
+  it('a revoked doctor can still spend by their own branch until the quorum moves custody; not after', async () => {
+    pinned = authorityId;
+    const dan = await vault.doctor('Dr Dan Roe', 'Surgery');
+    await credential(dan);
+    const chartId = (await service.create(dan.holder, sampleChart('Ivo Window'), { pin: PIN })).chartId;
+    let view = await registry.load();
+    const danCredential = view.practitioners(new Date()).find((p) => p.signKey === dan.holder.signKey)!;
+    await signAndPost(client, prepareRevoke(view, danCredential.credentialId, 'Left'), [ann!, cat!]);
+    view = await registry.load();
+    expect(view.currentStatus(dan.holder.signKey, new Date()).status).toBe('revoked');
+    // The node accepts it: the output still names dan's key (the credential check, not the node, discounts it).
+    const late = await service.update(dan.holder, chartId, sampleChart('Ivo Late'));
+    expect(late.status).toBe('committed');
+
+    const result = await offboard(client, view, {
+      leaving: dan.holder.signKey,
+      to: bob.holder.signKey,
+      reason: 'Left',
+      officers: [ann!, cat!],
+    });
+    expect(result.revoked).toBeNull();
+    expect(result.moved.map((m) => m.chartId)).toEqual([chartId]);
+    await expect(service.update(dan.holder, chartId, sampleChart('Ivo Later'))).rejects.toMatchObject({
+      code: 'NotCustodian',
+    });
   });
 });
 

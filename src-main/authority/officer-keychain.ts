@@ -10,9 +10,16 @@ import type { ScryptFn, ScryptParams } from '../../src-shared/crypto/kdf';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { Keychain, type KeytarApi } from '../vault/keychain';
 import { nodeScrypt } from '../vault/node-scrypt';
-import { ENTRY_FORMAT, openSealedIdentity, parseSealedIdentity, sealIdentity } from '../vault/sealed-identity';
-import { VAULT_SCRYPT_PARAMS } from '../vault/vault';
+import {
+  BACKUP_FORMAT,
+  ENTRY_FORMAT,
+  openSealedIdentity,
+  parseSealedIdentity,
+  sealIdentity,
+} from '../vault/sealed-identity';
+import { BACKUP_SCRYPT_PARAMS, VAULT_SCRYPT_PARAMS } from '../vault/vault';
 import { InvalidInputError, WrongPasswordError } from '../vault/errors';
+import { AttemptLimiter, PASSWORD_ATTEMPT_POLICY, type AttemptPolicy, type Sleep } from '../vault/attempt-limiter';
 
 export const OFFICER_SERVICE = 'HealthChain Authority';
 /** Marks a sealed entry as an officer's (the sealed header binds it, so it cannot be edited into a doctor's). */
@@ -30,6 +37,11 @@ export interface OfficerKeychainOptions {
   keytar?: KeytarApi;
   scrypt?: ScryptFn;
   params?: ScryptParams;
+  /** scrypt cost of a backup file (default: the doctor vault's backup cost, higher than the keychain entry's). */
+  backupParams?: ScryptParams;
+  /** The online brake on password guessing, as the doctor vault's (default: 2 free failures, then 1 s doubling). */
+  attempts?: AttemptPolicy;
+  sleep?: Sleep;
 }
 
 const label = (signKey: string) => `The keychain entry of officer ${signKey}`;
@@ -38,8 +50,12 @@ export class OfficerKeychain {
   readonly #keychain: Keychain;
   readonly #scrypt: ScryptFn;
   readonly #params: ScryptParams;
+  readonly #limiter: AttemptLimiter;
+  readonly #backupParams: ScryptParams;
 
   constructor(options: OfficerKeychainOptions = {}) {
+    this.#backupParams = options.backupParams ?? BACKUP_SCRYPT_PARAMS;
+    this.#limiter = new AttemptLimiter(options.attempts ?? PASSWORD_ATTEMPT_POLICY, options.sleep);
     this.#keychain = new Keychain(options.service ?? OFFICER_SERVICE, options.keytar);
     this.#scrypt = options.scrypt ?? nodeScrypt;
     this.#params = options.params ?? VAULT_SCRYPT_PARAMS;
@@ -103,9 +119,74 @@ export class OfficerKeychain {
     const doc = parseSealedIdentity(value, ENTRY_FORMAT, label(signKey));
     if (doc.signKey !== signKey || doc.profile.specialty !== OFFICER_SPECIALTY)
       throw new InvalidInputError('officer', `${signKey} is not an officer entry.`);
+    // Attempts on one officer key run one at a time; after a few failures each is held back longer (as a doctor's).
+    return this.#limiter.exclusive(signKey, async () => {
+      const seed = await openSealedIdentity(doc, password, this.#scrypt, label(signKey));
+      if (!seed) {
+        const { failures, delayMs } = await this.#limiter.fail(signKey);
+        throw new WrongPasswordError(failures, delayMs, 'officer password');
+      }
+      this.#limiter.succeed(signKey);
+      return new SeedKeyHolder(seed, nativeKeyHolderCrypto);
+    });
+  }
+
+  /**
+   * An encrypted backup of an officer key, as the doctor vault's (format "healthchain.identity-backup", sealed by the
+   * officer's password with the backup scrypt cost); the sealed header marks it as an officer's, so restoring it makes
+   * an officer entry again. Keep it offline: with its password it is the officer's key.
+   */
+  async exportBackup(signKey: string, password: string): Promise<string> {
+    const holder = await this.unlock(signKey, password);
+    holder.lock();
+    const doc = parseSealedIdentity((await this.#keychain.get(signKey))!, ENTRY_FORMAT, label(signKey));
     const seed = await openSealedIdentity(doc, password, this.#scrypt, label(signKey));
     if (!seed) throw new WrongPasswordError(1, 0, 'officer password');
-    return new SeedKeyHolder(seed, nativeKeyHolderCrypto);
+    try {
+      const backup = await sealIdentity(
+        seed,
+        password,
+        { format: BACKUP_FORMAT, profile: doc.profile, createdAt: doc.createdAt },
+        this.#backupParams,
+        this.#scrypt,
+      );
+      return `${JSON.stringify(backup, null, 2)}\n`;
+    } finally {
+      wipe(seed);
+    }
+  }
+
+  /** Restores an officer backup into this keychain, sealed again under the same password; refuses a doctor's. */
+  async importBackup(text: string, password: string): Promise<OfficerSummary> {
+    if (typeof text !== 'string' || text.length > 1_000_000)
+      throw new InvalidInputError('backup', 'This is not a HealthChain backup file.');
+    const backup = parseSealedIdentity(text, BACKUP_FORMAT, 'This backup file');
+    if (backup.profile.specialty !== OFFICER_SPECIALTY)
+      throw new InvalidInputError('backup', "This backup is a doctor's identity, not an officer key.");
+    if ((await this.#keychain.get(backup.signKey)) !== null)
+      throw new InvalidInputError('backup', `Officer ${backup.signKey} is already in this keychain.`);
+    const seed = await this.#limiter.exclusive(`backup:${backup.signKey}`, async () => {
+      const opened = await openSealedIdentity(backup, password, this.#scrypt, 'This backup file');
+      if (!opened) {
+        const { failures, delayMs } = await this.#limiter.fail(`backup:${backup.signKey}`);
+        throw new WrongPasswordError(failures, delayMs, 'password for this backup file');
+      }
+      this.#limiter.succeed(`backup:${backup.signKey}`);
+      return opened;
+    });
+    try {
+      const doc = await sealIdentity(
+        seed,
+        password,
+        { format: ENTRY_FORMAT, profile: backup.profile, createdAt: backup.createdAt },
+        this.#params,
+        this.#scrypt,
+      );
+      await this.#keychain.set(doc.signKey, JSON.stringify(doc));
+      return { signKey: doc.signKey, boxKey: doc.boxKey, name: doc.profile.name, createdAt: doc.createdAt };
+    } finally {
+      wipe(seed);
+    }
   }
 
   async remove(signKey: string): Promise<boolean> {

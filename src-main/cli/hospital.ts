@@ -3,12 +3,13 @@
 // officer signs on their own machine (`hospital sign`), and anyone posts once it is complete (`hospital post`).
 import { createInterface } from 'node:readline';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LedgerNode } from '../ledger-node/node';
 import type { LedgerNodeClient } from '../ledger/node-client';
 import type { OfficerKeychain } from '../authority/officer-keychain';
-import type { PartialTransaction } from '../../src-shared/authority';
+import type { CredentialRegistryView, PartialTransaction } from '../../src-shared/authority';
+import type { SeedKeyHolder } from '../crypto/seed-key-holder';
 
 export const HOSPITAL_USAGE = `HealthChain hospital authority — officers, the set-up ceremony, practitioner credentials.
 
@@ -17,6 +18,9 @@ Usage: npm run cli -- hospital <command> [arguments] [options]
 Officers (keys sealed in this machine's OS keychain, service "HealthChain Authority", under an officer password)
   officer create --name <name>        make an officer key; prints its signKey and boxKey for the ceremony
   officer list                        officer keys in this keychain
+  officer backup --officer <signKey> --out <file>
+                                      an encrypted backup of an officer key (sealed by its password; keep offline)
+  officer restore <file>              restores an officer backup into this keychain (its password)
 
 Setting up the authority
   init --name <hospital> --one-machine [--officer-name <name>]
@@ -37,12 +41,33 @@ Credentials (--authority <id>, or HEALTHCHAIN_AUTHORITY)
         otherwise it writes --out <file> for the other officers to "sign" and then "post"
   credentials                         every credential with its status now, and what was ignored and why
 
+Custody of charts (--authority <id>; every act a transaction signed by the quorum)
+  recover <chartId>... --to <signKey|credentialId> [--reason <text>] --officer <signKey> (m of them)
+                                      the officers (in this keychain) open their recovery shares, the recovery key is
+                                      rebuilt in memory, and custody moves to the named credentialed doctor
+  offboard <signKey|credentialId> --to <signKey|credentialId> [--reason <text>] --officer <signKey> (m of them)
+                                      revokes the credential and moves custody of the doctor's charts
+  rekey <signKey|credentialId> --sign-key <new> --box-key <new> --officer <signKey> (m of them)
+                                      a credential for the doctor's new identity (superseding the old), their charts
+                                      moved to it, the old credential revoked
+  migrate [--identity <signKey>] [--outbox <dir>]
+                                      as the doctor (their password): moves each chart they hold, written before the
+                                      authority, under it (1-of-[custodian, quorum] output, data key wrapped to the
+                                      recovery key)
+  Officers on separate machines (m-of-n with files):
+  recovery session --out <file>       the coordinator's one-time session key (secret file, mode 600); prints its key
+  recovery share --session-key <key> [--officer <signKey>] --out <file>
+                                      an officer opens their share and seals it to the session key, as a file
+  recover <chartId> --to <who> --session <file> --shares <file> (m of them) --officer <coordinator signKey> --out <f>
+                                      writes the custody move as a partially signed file: "sign" it, then "post" it
+
 Options
   --node <url>      a ledger node URL (repeatable). Default: start the embedded node (--data <dir>)
   --json            machine-readable output
   -h, --help        this text
 
-The officer password is read from HEALTHCHAIN_PASSWORD, or else from the first line of standard input.
+The officer password is read from HEALTHCHAIN_PASSWORD, or else from the first line of standard input (with several
+--officer: one line per officer, in order). migrate reads the doctor's password the same way.
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -64,6 +89,12 @@ interface Options {
   validUntil?: string;
   supersedes?: string;
   reason?: string;
+  to?: string;
+  session?: string;
+  sessionKey?: string;
+  shares: string[];
+  identity?: string;
+  outbox?: string;
   node: string[];
   data?: string;
   json: boolean;
@@ -91,6 +122,12 @@ function parse(argv: string[]): Options {
       'valid-until': { type: 'string' },
       supersedes: { type: 'string' },
       reason: { type: 'string' },
+      to: { type: 'string' },
+      session: { type: 'string' },
+      'session-key': { type: 'string' },
+      shares: { type: 'string', multiple: true },
+      identity: { type: 'string' },
+      outbox: { type: 'string' },
       node: { type: 'string', multiple: true },
       data: { type: 'string' },
       json: { type: 'boolean' },
@@ -123,6 +160,12 @@ function parse(argv: string[]): Options {
     validUntil: values['valid-until'],
     supersedes: values.supersedes,
     reason: values.reason,
+    to: values.to,
+    session: values.session,
+    sessionKey: values['session-key'],
+    shares: values.shares ?? [],
+    identity: values.identity,
+    outbox: values.outbox,
     node: values.node ?? [],
     data: values.data,
     json: values.json ?? false,
@@ -156,6 +199,25 @@ async function readPassword(): Promise<string> {
   throw new UsageError('No password: set HEALTHCHAIN_PASSWORD or pass it on standard input');
 }
 
+/** `count` passwords: HEALTHCHAIN_PASSWORD for each, or else one line of standard input each. */
+async function readPasswords(count: number): Promise<string[]> {
+  const fromEnv = process.env.HEALTHCHAIN_PASSWORD;
+  if (fromEnv) return Array.from({ length: count }, () => fromEnv);
+  if (process.stdin.isTTY) process.stderr.write(`${count} officer password(s), one per line: `);
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  const got: string[] = [];
+  for await (const line of lines) {
+    got.push(line);
+    if (got.length === count) break;
+  }
+  lines.close();
+  if (got.length < count)
+    throw new UsageError(
+      `${count} password(s) needed: set HEALTHCHAIN_PASSWORD or pass one per line on standard input`,
+    );
+  return got;
+}
+
 async function officerKeychain(): Promise<OfficerKeychain> {
   const { OfficerKeychain } = await import('../authority/officer-keychain');
   const service = process.env.HEALTHCHAIN_OFFICER_KEYCHAIN_SERVICE;
@@ -165,6 +227,8 @@ async function officerKeychain(): Promise<OfficerKeychain> {
 interface Connection {
   client: LedgerNodeClient;
   node: LedgerNode | null;
+  urls: string[];
+  tokenFor(base: string): string | null;
   close(): Promise<void>;
 }
 
@@ -186,13 +250,13 @@ async function connect(options: Options): Promise<Connection> {
   const own = node;
   // As the other commands: the CLI's own node gets its token; --node nodes get HC_LEDGER_TOKEN, if set.
   const given = process.env.HC_LEDGER_TOKEN || null;
-  const client = new LedgerNodeClient({
-    nodeUrls: urls,
-    bearerTokenFor: (base) => (own ? (base === own.url ? own.token : null) : given),
-  });
+  const tokenFor = (base: string) => (own ? (base === own.url ? own.token : null) : given);
+  const client = new LedgerNodeClient({ nodeUrls: urls, bearerTokenFor: tokenFor });
   return {
     client,
     node,
+    urls,
+    tokenFor,
     close: async () => {
       client.close();
       await node?.stop();
@@ -264,11 +328,174 @@ async function postOrWrite(
   }
 }
 
-async function registryView(options: Options, conn: Connection) {
-  const { CredentialRegistry } = await import('../authority/credential-registry');
+function authorityOf(options: Options): string {
   const authority = need(options.authority, '--authority <id> (or HEALTHCHAIN_AUTHORITY)');
   if (!/^[0-9a-f]{64}$/.test(authority)) throw new UsageError(`--authority ${authority}: not a transaction id`);
-  return new CredentialRegistry(conn.client, authority).load();
+  return authority;
+}
+
+async function registryOf(options: Options, conn: Connection) {
+  const { CredentialRegistry } = await import('../authority/credential-registry');
+  return new CredentialRegistry(conn.client, authorityOf(options));
+}
+
+async function registryView(options: Options, conn: Connection) {
+  return (await registryOf(options, conn)).load();
+}
+
+/** The --officer keys of this authority, each unlocked with its own password; the caller locks them. */
+async function unlockOfficers(options: Options, view: CredentialRegistryView): Promise<SeedKeyHolder[]> {
+  const wanted = options.officer;
+  if (wanted.length === 0) throw new UsageError('--officer <signKey> is required for each signing officer (m of them)');
+  const members = new Set(view.authority.data.officers.map((o) => o.signKey));
+  for (const key of wanted)
+    if (!members.has(key)) throw new UsageError(`--officer ${key}: not an officer of this authority`);
+  const keychain = await officerKeychain();
+  const passwords = await readPasswords(wanted.length);
+  const holders: SeedKeyHolder[] = [];
+  try {
+    for (let i = 0; i < wanted.length; i++) holders.push(await keychain.unlock(wanted[i]!, passwords[i]!));
+    return holders;
+  } catch (error) {
+    for (const h of holders) h.lock();
+    throw error;
+  }
+}
+
+async function withOfficers<T>(
+  options: Options,
+  view: CredentialRegistryView,
+  fn: (officers: SeedKeyHolder[]) => Promise<T>,
+): Promise<T> {
+  const officers = await unlockOfficers(options, view);
+  try {
+    return await fn(officers);
+  } finally {
+    for (const o of officers) o.lock();
+  }
+}
+
+function chartIdsOf(options: Options): string[] {
+  const ids = options.positionals.slice(1);
+  if (ids.length === 0) throw new UsageError('recover <chartId>...: at least one chart id');
+  for (const id of ids) if (!/^[0-9a-f]{64}$/.test(id)) throw new UsageError(`${id}: not a chart id`);
+  return ids;
+}
+
+const SESSION_FORMAT = 'healthchain.recovery-session';
+const SHARE_FORMAT = 'healthchain.recovery-share';
+
+function readJson(path: string, format: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new UsageError(`${path}: not JSON`);
+  }
+  if ((value as { format?: unknown } | null)?.format !== format) throw new UsageError(`${path}: not a ${format} file`);
+  return value as Record<string, unknown>;
+}
+
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The file-based m-of-n recovery: shares sealed to the coordinator's session key are opened with it, the recovery
+ * key rebuilt in memory, and the custody move written as a partially signed file for the officers to sign.
+ */
+async function recoverWithFiles(options: Options, conn: Connection, view: CredentialRegistryView) {
+  const [chartId, ...more] = chartIdsOf(options);
+  if (more.length) throw new UsageError('with --shares, one chart per custody-move file');
+  const out = need(options.out, '--out <file> (the custody move, for the officers to sign)');
+  const coordinator = need(options.officer[0], '--officer <your officer signKey> (the coordinator)');
+  const session = readJson(need(options.session, '--session <file>'), SESSION_FORMAT);
+  const flows = await import('../authority/recovery-flows');
+  const { fromBase64, wipe } = await import('../../src-shared/crypto/bytes');
+  const sessionSecret = fromBase64(String(session.secret));
+  const shares: Uint8Array[] = [];
+  try {
+    for (const file of options.shares) {
+      const share = readJson(file, SHARE_FORMAT);
+      if (share.authority !== view.authority.id) throw new UsageError(`${file}: a share of another authority`);
+      if (share.sessionKey !== session.publicKey) throw new UsageError(`${file}: sealed to another session`);
+      shares.push(flows.openSessionShare(sessionSecret, String(share.share)));
+    }
+    const secret = await flows.rebuildRecoveryKey(view.authority, shares);
+    try {
+      const head = await flows.readChartHead(conn.client, chartId!);
+      const payload = await flows.openWithRecoveryKey(view.authority, head, secret);
+      const partial = flows.prepareCustodyMove({
+        authority: view.authority,
+        head,
+        payload,
+        to: flows.validPractitioner(view, need(options.to, '--to')),
+        coordinator,
+        reason: options.reason ?? 'Recovered by the hospital authority',
+      });
+      writeFile(out, partial);
+      return { file: resolve(out), chartId, purpose: partial.purpose };
+    } finally {
+      wipe(secret);
+    }
+  } finally {
+    wipe(sessionSecret, ...shares);
+  }
+}
+
+async function migrate(options: Options, conn: Connection) {
+  const authority = authorityOf(options);
+  const { Vault } = await import('../vault');
+  const service = process.env.HEALTHCHAIN_KEYCHAIN_SERVICE;
+  const vault = new Vault(service ? { service } : {});
+  const { identities } = await vault.list();
+  const chosen = options.identity
+    ? identities.find((i) => i.signKey === options.identity || i.id === options.identity)
+    : identities.length === 1
+      ? identities[0]
+      : undefined;
+  if (!chosen)
+    throw new UsageError(
+      options.identity
+        ? `No identity ${options.identity} in the keychain`
+        : 'Choose the doctor with --identity <signKey> (none, or several, in this keychain)',
+    );
+  const holder = await vault.unlock(chosen.id, await readPassword());
+  const { createChartService } = await import('../records/chart-service');
+  const { chartsHeldBy } = await import('../authority/recovery-flows');
+  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
+  // The outbox the doctor's other commands use (beside the ledger data, as in src-main/cli/commands.ts).
+  const outboxDir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
+  mkdirSync(outboxDir, { recursive: true });
+  const charts = await createChartService({
+    nodeUrls: conn.urls,
+    outboxDir,
+    // migrate writes versions of existing charts only: it never issues a patient card.
+    cards: {
+      create: () => Promise.reject(new Error('hospital migrate issues no patient cards')),
+    },
+    liveStream: false,
+    verifyWorkers: 0,
+    authorityId: () => authority,
+    client: { bearerTokenFor: conn.tokenFor },
+  });
+  try {
+    const results: { chartId: string; txId: string | null; status: string }[] = [];
+    for (const chartId of await chartsHeldBy(conn.client, holder.signKey)) {
+      const written = await charts.migrateCustody(holder, chartId);
+      results.push({
+        chartId,
+        txId: written?.txId ?? null,
+        status: written ? written.status : 'already under the authority',
+      });
+    }
+    return results;
+  } finally {
+    holder.lock();
+    await charts.close();
+  }
 }
 
 async function run(options: Options): Promise<number> {
@@ -304,7 +531,23 @@ async function run(options: Options): Promise<number> {
         );
         return 0;
       }
-      throw new UsageError('officer: expected "create" or "list"');
+      if (sub === 'backup') {
+        const signKey = need(options.officer[0], '--officer <signKey>');
+        const out = need(options.out, '--out <file>');
+        const text = await keychain.exportBackup(signKey, await readPassword());
+        mkdirSync(dirname(resolve(out)), { recursive: true });
+        writeFileSync(out, text, { mode: 0o600 });
+        print({ file: resolve(out), signKey }, `Backup of officer ${signKey} written to ${resolve(out)}`);
+        return 0;
+      }
+      if (sub === 'restore') {
+        const file = need(arg, 'restore <file>');
+        if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+        const officer = await keychain.importBackup(readFileSync(file, 'utf8'), await readPassword());
+        print(officer, `Officer ${officer.name} (${officer.signKey}) restored into this keychain`);
+        return 0;
+      }
+      throw new UsageError('officer: expected "create", "list", "backup" or "restore"');
     }
     case 'init': {
       const name = need(options.name, '--name <hospital>');
@@ -394,6 +637,147 @@ async function run(options: Options): Promise<number> {
         );
         return 0;
       });
+    }
+    case 'recover': {
+      return withNode(async (conn) => {
+        const view = await registryView(options, conn);
+        if (options.shares.length) {
+          const result = await recoverWithFiles(options, conn, view);
+          print(
+            result,
+            `Custody move written to ${result.file}.\n  ${result.purpose}\nThe officers now run: npm run cli -- hospital sign ${options.out} --officer <signKey>; then: hospital post ${options.out}`,
+          );
+          return 0;
+        }
+        const { recoverCharts } = await import('../authority/custody-acts');
+        const chartIds = chartIdsOf(options);
+        const moved = await withOfficers(options, view, (officers) =>
+          recoverCharts(conn.client, view, {
+            chartIds,
+            to: need(options.to, '--to'),
+            reason: options.reason ?? 'Recovered by the hospital authority',
+            officers,
+          }),
+        );
+        print({ moved }, moved.map((m) => `Custody of ${m.chartId} moved: ${m.txId}`).join('\n'));
+        return 0;
+      });
+    }
+    case 'offboard': {
+      return withNode(async (conn) => {
+        const view = await registryView(options, conn);
+        const { offboard } = await import('../authority/custody-acts');
+        const result = await withOfficers(options, view, (officers) =>
+          offboard(conn.client, view, {
+            leaving: need(sub, 'offboard <signKey|credentialId>'),
+            to: need(options.to, '--to'),
+            reason: options.reason ?? 'Off-boarded',
+            officers,
+          }),
+        );
+        print(
+          result,
+          [
+            result.revoked ? `Credential revoked: ${result.revoked}` : 'The credential was already revoked.',
+            ...result.moved.map((m) => `Custody of ${m.chartId} moved: ${m.txId}`),
+          ].join('\n'),
+        );
+        return 0;
+      });
+    }
+    case 'rekey': {
+      return withNode(async (conn) => {
+        const registry = await registryOf(options, conn);
+        const view = await registry.load();
+        const { rekey } = await import('../authority/custody-acts');
+        const result = await withOfficers(options, view, (officers) =>
+          rekey(conn.client, registry, {
+            old: need(sub, 'rekey <signKey|credentialId>'),
+            signKey: need(options.signKey, '--sign-key'),
+            boxKey: need(options.boxKey, '--box-key'),
+            officers,
+          }),
+        );
+        print(
+          result,
+          [
+            `New credential: ${result.issued}`,
+            ...result.moved.map((m) => `Custody of ${m.chartId} moved: ${m.txId}`),
+            result.revoked ? `Old credential revoked: ${result.revoked}` : 'The old credential was already revoked.',
+          ].join('\n'),
+        );
+        return 0;
+      });
+    }
+    case 'migrate': {
+      const results = await withNode((conn) => migrate(options, conn));
+      print(
+        { charts: results },
+        results.map((r) => `${r.chartId}  ${r.status}${r.txId ? ` ${r.txId}` : ''}`).join('\n') ||
+          'This doctor holds no charts.',
+      );
+      return 0;
+    }
+    case 'recovery': {
+      const { toBase64 } = await import('../../src-shared/crypto/bytes');
+      if (sub === 'session') {
+        const out = need(options.out, '--out <file>');
+        const { newRecoveryKeyPair } = await import('../../src-shared/authority');
+        // A one-time X25519 key pair: officers seal their shares to it; delete the file after the recovery.
+        const pair = newRecoveryKeyPair();
+        writeJson(out, {
+          format: SESSION_FORMAT,
+          version: 1,
+          publicKey: pair.publicKey,
+          secret: toBase64(pair.secret),
+        });
+        pair.secret.fill(0);
+        print(
+          { file: resolve(out), sessionKey: pair.publicKey },
+          `Session key ${pair.publicKey} (secret in ${resolve(out)}: keep it on this machine, delete it afterwards).\nEach officer runs: npm run cli -- hospital recovery share --session-key ${pair.publicKey} --out <file>`,
+        );
+        return 0;
+      }
+      if (sub === 'share') {
+        const sessionKey = need(options.sessionKey, '--session-key <key>');
+        if (!/^[1-9A-HJ-NP-Za-km-z]{43,44}$/.test(sessionKey))
+          throw new UsageError(`--session-key ${sessionKey}: not a session key`);
+        const out = need(options.out, '--out <file>');
+        return withNode(async (conn) => {
+          const view = await registryView(options, conn);
+          const keychain = await officerKeychain();
+          const members = new Set(view.authority.data.officers.map((o) => o.signKey));
+          const mine = (await keychain.list()).filter((o) => members.has(o.signKey));
+          const wanted = options.officer[0];
+          const chosen = wanted ? mine.find((o) => o.signKey === wanted) : mine.length === 1 ? mine[0] : undefined;
+          if (!chosen)
+            throw new UsageError('choose an officer of this authority in this keychain with --officer <signKey>');
+          const flows = await import('../authority/recovery-flows');
+          const holder = await keychain.unlock(chosen.signKey, await readPassword());
+          let share: Uint8Array | null = null;
+          try {
+            share = await flows.openRecoveryShare(view.authority, holder);
+            const sealed = flows.sealShareForSession(share, sessionKey);
+            writeJson(out, {
+              format: SHARE_FORMAT,
+              version: 1,
+              authority: view.authority.id,
+              officer: chosen.signKey,
+              sessionKey,
+              share: sealed,
+            });
+          } finally {
+            share?.fill(0);
+            holder.lock();
+          }
+          print(
+            { file: resolve(out), officer: chosen.signKey },
+            `${chosen.name}'s recovery share, sealed to session ${sessionKey}, written to ${resolve(out)}`,
+          );
+          return 0;
+        });
+      }
+      throw new UsageError('recovery: expected "session" or "share"');
     }
     case 'credentials': {
       return withNode(async (conn) => {

@@ -3,14 +3,10 @@
 // chain from the chart's CREATE (each spends the previous one's only output), that each author owned what they
 // spent, and that every envelope is well formed and numbered in order. Opening envelopes is the caller's step.
 import { parseEnvelope, EnvelopeError, type Envelope } from '../../src-shared/crypto/envelope';
-import {
-  fromBase64Url,
-  parseFulfillment,
-  toBase58,
-  type CryptoProvider,
-  type Transaction,
-} from '../../src-shared/ledger';
+import { chartOwnership } from '../../src-shared/authority/custody';
+import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { ownershipProblem, spentByQuorum } from './ownership';
 import { inlineValidator, type AnswerValidator, type NodeAnswer, type Verdict } from './answer-validation';
 
 export const CHART_ASSET_TYPE = 'hc.chart/1';
@@ -259,46 +255,21 @@ function verifyStep(
     return failWith('envelope', `Version ${seq} cannot be a "${envelope.action}"`);
   if (seq > 1 && envelope.chart !== assetId) return failWith('envelope', 'The envelope names another chart');
 
-  const owner = singleOwner(tx);
-  if (!owner) return failWith('chain', 'The chart output must be one unit owned by one key');
-  const signer = signerOf(tx);
-  if (signer !== envelope.author)
-    return failWith('owner', `The envelope names author ${envelope.author} but ${signer ?? 'nobody'} signed`);
-  if (previous && previous.owner !== envelope.author) {
-    return failWith(
-      'owner',
-      `The author ${envelope.author} did not own version ${previous.seq}; ${previous.owner} did`,
-    );
-  }
+  const owner = chartOwnership(tx.outputs.length === 1 ? tx.outputs[0] : undefined)?.custodian ?? null;
+  if (!owner) return failWith('chain', 'The chart output must be one unit owned by one custodian');
+  const ownership = ownershipProblem(tx, envelope, previous);
+  if (ownership) return failWith('owner', ownership);
   checks.push({
     check: 'owner',
     ok: true,
-    detail: previous ? `The author owned version ${previous.seq}` : 'The author issued the chart',
+    detail: !previous
+      ? 'The author issued the chart'
+      : spentByQuorum(tx)
+        ? `The hospital authority's quorum moved custody of version ${previous.seq}`
+        : `The author owned version ${previous.seq}`,
   });
   checks.push({ check: 'envelope', ok: true, detail: 'The envelope is well formed' });
   return { seq, txId: tx.id, tx, envelope, author: envelope.author, owner, checks };
-}
-
-function singleOwner(tx: Transaction): string | null {
-  const out = tx.outputs;
-  if (out.length !== 1 || out[0]!.amount !== '1') return null;
-  const details = out[0]!.condition.details;
-  if (details.type !== 'ed25519-sha-256') return null;
-  const keys = out[0]!.public_keys;
-  return keys.length === 1 && keys[0] === details.public_key ? details.public_key : null;
-}
-
-/** The key whose signature fulfils the (single) input; validated already, so only its identity is read here. */
-function signerOf(tx: Transaction): string | null {
-  if (tx.inputs.length !== 1) return null;
-  const bytes = fromBase64Url(tx.inputs[0]!.fulfillment);
-  if (!bytes) return null;
-  try {
-    const f = parseFulfillment(bytes);
-    return f.type === 'ed25519-sha-256' ? toBase58(f.publicKey) : null;
-  } catch {
-    return null;
-  }
 }
 
 function fail(

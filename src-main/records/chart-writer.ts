@@ -1,9 +1,10 @@
 // Writing charts (custodian only): each write signs one transaction in the caller's KeyHolder, puts it in the outbox,
 // then posts it. A write reads the chart once (to spend its head) and answers with the chart as it now is, built from
 // that read and the version just written: the caller never reads it again to show the result.
+import { chartOwnership, custodyPolicyOf, type CustodyPolicy } from '../../src-shared/authority/custody';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { BASE58_KEY } from '../../src-shared/ledger/patterns';
-import type { Transaction } from '../../src-shared/ledger';
+import { conditionUriFromDetails, type Transaction } from '../../src-shared/ledger';
 import type { Chart, ChartListKey } from '../../src-shared/records/chart';
 import { fhirToChart } from '../../src-shared/records/fhir';
 import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
@@ -16,7 +17,7 @@ import type { ChartStates } from './chart-states';
 import { isRevoked, type PendingVersion } from './chart-views';
 import { ChartServiceError, chartNotFound, notCustodian, tampered } from './errors';
 import type { ChartAction, PatientCardInfo, WriteResult } from './model';
-import { buildCreate, buildVersion } from './version-builder';
+import { buildCreate, buildVersion, withRecovery } from './version-builder';
 import { writtenAnswer, type Signed, type Written } from './write-answer';
 
 export type { Written } from './write-answer';
@@ -54,6 +55,11 @@ export interface ChartWriter {
   ): Promise<Written>;
   /** A new patient identity for the chart; the old card stops reading. */
   issueCard(holder: KeyHolder, chartId: string, pin: string): Promise<PatientCardInfo>;
+  /**
+   * Moves a chart written before the authority under it (1-of-[custodian, quorum] output, data key wrapped to the
+   * recovery key) with a "share" version; null when nothing is to do (no authority pinned, or already under it).
+   */
+  migrateCustody(holder: KeyHolder, chartId: string): Promise<Written | null>;
   /** Signed transactions not yet committed by a node (rejected ones stay until discarded). */
   outbox(): OutboxEntry[];
   /** Posts every pending item now. */
@@ -83,6 +89,16 @@ interface VersionChange {
   note?: string;
 }
 
+/** True when `head`'s output already lets the policy's quorum spend and the payload names its recovery key. */
+function underPolicy(head: Transaction, payload: ChartPayload, custody: CustodyPolicy): boolean {
+  const quorum = chartOwnership(head.outputs[0])?.quorum;
+  return (
+    !!quorum &&
+    conditionUriFromDetails(quorum) === conditionUriFromDetails(custody.quorum) &&
+    payload.recovery?.boxKey === custody.recoveryKey
+  );
+}
+
 function checkDoctor(doctor: DoctorRef): void {
   if (!doctor || !BASE58_KEY.test(doctor.signKey ?? '') || !BASE58_KEY.test(doctor.boxKey ?? '')) {
     throw new ChartServiceError(
@@ -95,6 +111,26 @@ function checkDoctor(doctor: DoctorRef): void {
 export function createChartWriter(parts: ChartParts, states: ChartStates): ChartWriter {
   const { outbox, sender, loader, directory, recent, viewers, events, crypto, options } = parts;
   const chartLocks = new Map<string, Promise<unknown>>();
+
+  /**
+   * The custody rule for a new version: under a verified pinned authority, 1-of-[custodian, quorum] and the recovery
+   * wrap; with none pinned, the custodian's key alone as before. A pinned authority that cannot be verified vouches
+   * for nothing, so no quorum is handed the chart: the write goes ahead as without one.
+   */
+  let lastPolicy: CustodyPolicy | null = null;
+  async function custodyPolicy(): Promise<CustodyPolicy | null> {
+    let trust;
+    try {
+      trust = await parts.authority.state();
+    } catch (error) {
+      // No node to read the authority from: a chart created offline goes to the outbox under the rule last verified
+      // for the same pinned authority; with none verified yet this session, the write fails as a read would.
+      if (lastPolicy && lastPolicy.authorityId === parts.authority.pinned()) return lastPolicy;
+      throw error;
+    }
+    lastPolicy = trust.kind === 'pinned' ? custodyPolicyOf(trust.authorityId, trust.authority.data) : null;
+    return lastPolicy;
+  }
 
   async function writeState(holder: KeyHolder, chartId: string): Promise<WriteState> {
     const loaded = await states.loadForWork(holder, chartId, 'head');
@@ -112,7 +148,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     const head = last ? last.record.tx : committed?.version.tx;
     const payload = last ? last.payload : committed?.payload;
     if (!head) throw chartNotFound(chartId);
-    const owner = head.outputs[0]?.public_keys[0] ?? '';
+    const owner = chartOwnership(head.outputs[0])?.custodian ?? '';
     if (owner !== holder.signKey) throw notCustodian(states.nameOf(owner) ?? owner);
     if (!payload)
       throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
@@ -186,7 +222,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
         throw new ChartServiceError('ChartNotRevoked', 'This chart is not revoked');
       // A note belongs to the version that states it, never to the ones after it.
       const { note: _previousNote, ...base } = change.next(state);
-      const payload: ChartPayload = change.note ? { ...base, note: change.note } : base;
+      const custody = await custodyPolicy();
+      const payload: ChartPayload = withRecovery(change.note ? { ...base, note: change.note } : base, custody);
       const { tx, envelope } = await buildVersion(
         holder,
         state.head,
@@ -195,6 +232,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
         state.seq + 1,
         payload,
         crypto,
+        custody,
       );
       const signed = { tx, envelope, chartId, payload };
       return writtenAnswer(states, holder, signed, await submit(holder, signed), state.loaded);
@@ -229,8 +267,9 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
   }
 
   async function signAndSubmitCreate(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']) {
-    const payload = payloadOf(chart, patient, await custodianSelf(holder), []);
-    const { tx, envelope } = await buildCreate(holder, payload, crypto);
+    const custody = await custodyPolicy();
+    const payload = withRecovery(payloadOf(chart, patient, await custodianSelf(holder), []), custody);
+    const { tx, envelope } = await buildCreate(holder, payload, crypto, custody);
     const signed = { tx, envelope, chartId: tx.id, payload };
     return { signed, outcome: await submit(holder, signed) };
   }
@@ -361,6 +400,16 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       const { info, patient } = await newCard(pin);
       await writeVersion(holder, chartId, { action: 'share', next: (s) => ({ ...s.payload, patient }) });
       return boundTo(info, chartId);
+    },
+
+    async migrateCustody(holder, chartId) {
+      const custody = await custodyPolicy();
+      if (!custody) return null;
+      const state = await writeState(holder, chartId);
+      // A revoked chart takes no version but its restore, which then moves it over like any write.
+      if (state.revoked || underPolicy(state.head, state.payload, custody)) return null;
+      // "share": the version adds a reader (the recovery key) and hands the quorum its branch; the chart is unchanged.
+      return writeVersion(holder, chartId, { action: 'share', next: (s) => s.payload });
     },
 
     outbox: () => outbox.items(),

@@ -13,7 +13,8 @@ export type { ChartAction, PersonRef };
 /** Someone who can open the current version: the data key is wrapped to `boxKey`. */
 export interface ReaderInfo {
   boxKey: string;
-  role: 'custodian' | 'author' | 'patient' | 'doctor';
+  /** 'recovery': the hospital's recovery key (docs/AUTHORITY.md), a reader that is no person. */
+  role: 'custodian' | 'author' | 'patient' | 'doctor' | 'recovery';
   /** From the practitioner directory when known. */
   name: string | null;
   signKey: string | null;

@@ -5,8 +5,8 @@
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { sealEnvelope, type Envelope, type EnvelopeAction } from '../../src-shared/crypto/envelope';
 import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
+import { custodyOutput, type CustodyPolicy } from '../../src-shared/authority/custody';
 import {
-  ed25519Output,
   makeCreate,
   makeTransfer,
   signTransaction,
@@ -18,22 +18,33 @@ import { encodePayload, type ChartPayload } from '../../src-shared/records/paylo
 import { CHART_ASSET_TYPE } from '../ledger/chain';
 import { sealTo } from '../crypto/sealed-box';
 
-/** Everyone who must be able to open a version: custodian, author, patient, shared doctors. */
-export function readersOf(payload: ChartPayload, authorBoxKey: string): string[] {
+/**
+ * Everyone who must be able to open a version: custodian, author (none for a quorum's custody move), patient, shared
+ * doctors, and the hospital's recovery key when an authority is pinned.
+ */
+export function readersOf(payload: ChartPayload, authorBoxKey: string | null): string[] {
   return [
     ...new Set([
       payload.custodian.boxKey,
-      authorBoxKey,
+      ...(authorBoxKey ? [authorBoxKey] : []),
       ...(payload.patient ? [payload.patient.boxKey] : []),
       ...payload.doctors.map((d) => d.boxKey),
+      ...(payload.recovery ? [payload.recovery.boxKey] : []),
     ]),
   ];
+}
+
+/** The payload under `custody`: the recovery key named (and wrapped to), or dropped when no authority is pinned. */
+export function withRecovery(payload: ChartPayload, custody: CustodyPolicy | null): ChartPayload {
+  const { recovery: _previous, ...rest } = payload;
+  return custody ? { ...rest, recovery: { authority: custody.authorityId, boxKey: custody.recoveryKey } } : rest;
 }
 
 export async function buildCreate(
   holder: KeyHolder,
   payload: ChartPayload,
   crypto: CryptoProvider,
+  custody: CustodyPolicy | null = null,
   at = new Date(),
 ): Promise<{ tx: Transaction; envelope: Envelope }> {
   const envelope = sealEnvelope(
@@ -47,7 +58,7 @@ export async function buildCreate(
   const unsigned = makeCreate(
     asset,
     envelope as unknown as JsonObject,
-    [ed25519Output(payload.custodian.signKey)],
+    [custodyOutput(payload.custodian.signKey, custody)],
     [holder.signKey],
   );
   return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
@@ -61,6 +72,7 @@ export async function buildVersion(
   seq: number,
   payload: ChartPayload,
   crypto: CryptoProvider,
+  custody: CustodyPolicy | null = null,
   at = new Date(),
 ): Promise<{ tx: Transaction; envelope: Envelope }> {
   const envelope = sealEnvelope(
@@ -71,8 +83,14 @@ export async function buildVersion(
   );
   const unsigned = makeTransfer(
     [{ tx: head, outputIndex: 0 }],
-    [ed25519Output(payload.custodian.signKey)],
+    [custodyOutput(payload.custodian.signKey, custody)],
     envelope as unknown as JsonObject,
   );
-  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
+  // The custodian's own branch of a 1-of-[custodian, quorum] output (their key alone for a plain output).
+  const signed = await signTransaction(unsigned, signerFor(holder), {
+    crypto,
+    checkSignatures: false,
+    keys: [holder.signKey],
+  });
+  return { tx: signed, envelope };
 }

@@ -207,5 +207,10 @@ export function describePartial(partial: PartialTransaction): string {
   const asset = str((u.asset as { id?: unknown }).id);
   if (m.type === CREDENTIAL_RENEW_TYPE) return `renew credential ${asset} until ${str(m.validUntil)}`;
   if (m.type === CREDENTIAL_REVOKE_TYPE) return `revoke credential ${asset}${m.reason ? ` (${str(m.reason)})` : ''}`;
+  if (m.type === 'hc.chart.version/1' && m.action === 'custody') {
+    // The new custodian is the first key of the output (1-of-[custodian, quorum]); the reason is sealed in the chart.
+    const to = str((u.outputs[0] as { public_keys?: unknown[] } | undefined)?.public_keys?.[0]);
+    return `move custody of chart ${asset} (version ${str(m.seq)}) to ${to}, by the quorum`;
+  }
   return `transfer asset ${asset} (unknown act ${str(m.type)})`;
 }

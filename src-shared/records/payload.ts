@@ -4,7 +4,7 @@ import { utf8 } from '@scure/base';
 import { z } from 'zod';
 import { storedChartSchema, type Chart } from './chart';
 import { toFieldErrors } from './validate';
-import { BASE58_KEY } from '../ledger/patterns';
+import { BASE58_KEY, HEX64 } from '../ledger/patterns';
 
 const keyPair = z.strictObject({ signKey: z.string().regex(BASE58_KEY), boxKey: z.string().regex(BASE58_KEY) });
 
@@ -19,6 +19,12 @@ export const payloadSchema = z.strictObject({
   doctors: z.array(keyPair.extend({ name: z.string().max(200) })).max(500),
   /** Why this version was written (e.g. the reason for a revoke); sealed like the chart, and not carried forward. */
   note: z.string().max(500).optional(),
+  /**
+   * The pinned hospital authority's recovery key, which this version's data key is also wrapped to (so m officers
+   * together can recover the chart): a reader that is no person (docs/AUTHORITY.md, "Custody"). Absent on versions
+   * written without an authority.
+   */
+  recovery: z.strictObject({ authority: z.string().regex(HEX64), boxKey: z.string().regex(BASE58_KEY) }).optional(),
 });
 
 export type ChartPayload = z.infer<typeof payloadSchema>;

@@ -1,0 +1,185 @@
+// Recover, off-board and re-key as whole acts when the signing officers' keys are unlocked on this machine (the
+// single-machine path: a 1-of-1 authority, or every needed officer in this keychain). The file-based m-of-n path
+// runs the same steps (recovery-flows.ts) with shares and signatures travelling as files (src-main/cli/hospital.ts).
+import {
+  AuthorityInputError,
+  type CredentialRegistryView,
+  type OfficerSigner,
+  type PartialTransaction,
+  type VerifiedAuthority,
+} from '../../src-shared/authority';
+import { wipe } from '../../src-shared/crypto/bytes';
+import type { CredentialRegistry } from './credential-registry';
+import { postPartial, prepareIssue, prepareRevoke, signPartial, type LedgerPoster } from './hospital';
+import {
+  chartsHeldBy,
+  openRecoveryShare,
+  openWithRecoveryKey,
+  prepareCustodyMove,
+  readChartHead,
+  rebuildRecoveryKey,
+  validPractitioner,
+  type ChartLedger,
+} from './recovery-flows';
+
+export type UnlockedOfficer = OfficerSigner & {
+  readonly boxKey: string;
+  openSealed(s: Uint8Array): Promise<Uint8Array>;
+};
+export type QuorumLedger = ChartLedger & LedgerPoster;
+
+/** Every given officer signs; posted (commit mode) once the quorum's condition is met, else AuthorityInputError. */
+export async function signAndPost(
+  ledger: LedgerPoster,
+  partial: PartialTransaction,
+  officers: readonly OfficerSigner[],
+): Promise<string> {
+  let signed = partial;
+  for (const officer of officers) signed = await signPartial(signed, officer);
+  return (await postPartial(ledger, signed)).tx.id;
+}
+
+/** The recovery key rebuilt from these officers' own shares (refused below m shares); the caller wipes it. */
+export async function recoveryKeyOf(
+  authority: VerifiedAuthority,
+  officers: readonly UnlockedOfficer[],
+): Promise<Uint8Array> {
+  const shares: Uint8Array[] = [];
+  try {
+    for (const officer of officers) shares.push(await openRecoveryShare(authority, officer));
+    return await rebuildRecoveryKey(authority, shares);
+  } finally {
+    wipe(...shares);
+  }
+}
+
+/** Moves each chart to `to` by the quorum, with an already rebuilt recovery key. Returns the custody versions' ids. */
+export async function moveCharts(
+  ledger: QuorumLedger,
+  view: CredentialRegistryView,
+  input: {
+    chartIds: readonly string[];
+    to: string;
+    reason: string;
+    secret: Uint8Array;
+    officers: readonly OfficerSigner[];
+  },
+): Promise<{ chartId: string; txId: string }[]> {
+  const to = validPractitioner(view, input.to);
+  const coordinator = input.officers[0]?.signKey;
+  if (!coordinator) throw new AuthorityInputError('No officer to sign');
+  const moved: { chartId: string; txId: string }[] = [];
+  for (const chartId of input.chartIds) {
+    const head = await readChartHead(ledger, chartId);
+    const payload = await openWithRecoveryKey(view.authority, head, input.secret);
+    const partial = prepareCustodyMove({
+      authority: view.authority,
+      head,
+      payload,
+      to,
+      coordinator,
+      reason: input.reason,
+    });
+    moved.push({ chartId, txId: await signAndPost(ledger, partial, input.officers) });
+  }
+  return moved;
+}
+
+/** Recover: the charts move to `to` (a valid credential), signed by the officers given (at least m). */
+export async function recoverCharts(
+  ledger: QuorumLedger,
+  view: CredentialRegistryView,
+  input: { chartIds: readonly string[]; to: string; reason: string; officers: readonly UnlockedOfficer[] },
+) {
+  validPractitioner(view, input.to);
+  const secret = await recoveryKeyOf(view.authority, input.officers);
+  try {
+    return await moveCharts(ledger, view, { ...input, secret });
+  } finally {
+    wipe(secret);
+  }
+}
+
+function credentialOf(view: CredentialRegistryView, who: string) {
+  const entry = view.practitioners(new Date()).find((p) => p.signKey === who || p.credentialId === who);
+  if (!entry) throw new AuthorityInputError(`${who} holds no credential of this authority (see: hospital credentials)`);
+  return entry;
+}
+
+/**
+ * Off-board: the credential is revoked first (from that ledger position on, the doctor's versions are "unknown
+ * author"), then custody of every chart they hold moves to `to` by quorum. Until its move, the leaving doctor can
+ * still spend a chart by their own branch of 1-of-[custodian, quorum]; afterwards they cannot.
+ */
+export async function offboard(
+  ledger: QuorumLedger,
+  view: CredentialRegistryView,
+  input: { leaving: string; to: string; reason: string; officers: readonly UnlockedOfficer[] },
+) {
+  const leaving = credentialOf(view, input.leaving);
+  validPractitioner(view, input.to);
+  const chartIds = await chartsHeldBy(ledger, leaving.signKey);
+  const secret = chartIds.length ? await recoveryKeyOf(view.authority, input.officers) : null;
+  try {
+    const revoked =
+      leaving.endReason === 'revoked'
+        ? null
+        : await signAndPost(ledger, prepareRevoke(view, leaving.credentialId, input.reason), input.officers);
+    const moved = secret
+      ? await moveCharts(ledger, view, {
+          chartIds,
+          to: input.to,
+          reason: input.reason,
+          secret,
+          officers: input.officers,
+        })
+      : [];
+    return { revoked, moved };
+  } finally {
+    if (secret) wipe(secret);
+  }
+}
+
+/**
+ * Re-key: a credential for the doctor's new keys superseding the old one (same name, licence, specialty and end
+ * date), every chart moved to the new keys by quorum, then the old credential revoked.
+ */
+export async function rekey(
+  ledger: QuorumLedger,
+  registry: CredentialRegistry,
+  input: { old: string; signKey: string; boxKey: string; officers: readonly UnlockedOfficer[] },
+) {
+  let view = await registry.load();
+  const old = credentialOf(view, input.old);
+  const chartIds = await chartsHeldBy(ledger, old.signKey);
+  const issued = await signAndPost(
+    ledger,
+    prepareIssue(view.authority, {
+      name: old.name,
+      licence: old.licence,
+      specialty: old.specialty,
+      signKey: input.signKey,
+      boxKey: input.boxKey,
+      validFrom: new Date().toISOString(),
+      validUntil: old.validUntil,
+      supersedes: old.credentialId,
+    }),
+    input.officers,
+  );
+  view = await registry.load();
+  const secret = chartIds.length ? await recoveryKeyOf(view.authority, input.officers) : null;
+  try {
+    const reason = `Re-key of ${old.name}: new identity ${input.signKey}`;
+    const moved = secret
+      ? await moveCharts(ledger, view, { chartIds, to: input.signKey, reason, secret, officers: input.officers })
+      : [];
+    // The superseding credential already ended the old one at its height; the revocation says so on its own chain.
+    const stillOpen = view.credential(old.credentialId)?.acts.every((a) => a.act.type !== 'hc.credential.revoke/1');
+    const revoked = stillOpen
+      ? await signAndPost(ledger, prepareRevoke(view, old.credentialId, 'Re-keyed'), input.officers)
+      : null;
+    return { issued, moved, revoked };
+  } finally {
+    if (secret) wipe(secret);
+  }
+}

@@ -1,0 +1,42 @@
+// The "owner" check of a chart version (called from chain.ts): who signed it, and whether they could spend what it
+// spends. A version is signed by its envelope's author, who owned the version before (the custodian's key alone, or
+// the custodian's branch of a 1-of-[custodian, quorum] output) — or it is a custody move by the hospital authority's
+// quorum: the previous output had a quorum branch (so its custodian let that quorum spend it), the fulfillment took
+// that branch, the act is "custody", and the envelope's author is one of the officers who signed. The fulfillment
+// itself was validated against the spent output's condition before this runs (docs/AUTHORITY.md, "Custody").
+import { chartOwnership, inputSigners } from '../../src-shared/authority/custody';
+import type { Envelope } from '../../src-shared/crypto/envelope';
+import type { Transaction } from '../../src-shared/ledger';
+
+export interface PreviousVersion {
+  seq: number;
+  tx: Transaction;
+  owner: string;
+}
+
+/** True when the version's input took the quorum's branch of a 1-of-[custodian, quorum] output. */
+export function spentByQuorum(tx: Transaction): boolean {
+  return inputSigners(tx.inputs[0]).by === 'quorum';
+}
+
+/** Why the author could not have written this version; null when they could. */
+export function ownershipProblem(tx: Transaction, envelope: Envelope, previous: PreviousVersion | null): string | null {
+  if (tx.inputs.length !== 1) return 'A chart version has exactly one input';
+  const signers = inputSigners(tx.inputs[0]);
+  if (signers.by === 'quorum') {
+    if (!previous) return 'A chart is created by its author, not by a quorum';
+    if (!chartOwnership(previous.tx.outputs[0])?.quorum)
+      return `Version ${previous.seq} gives no quorum the right to spend it`;
+    if (envelope.action !== 'custody')
+      return `The hospital authority's quorum may only move custody, not write a "${envelope.action}"`;
+    if (!signers.officers.includes(envelope.author))
+      return `The envelope names author ${envelope.author}, who is not among the officers who signed`;
+    return null;
+  }
+  const signer = signers.by === 'key' ? signers.key : null;
+  if (signer !== envelope.author)
+    return `The envelope names author ${envelope.author} but ${signer ?? 'nobody'} signed`;
+  if (previous && previous.owner !== envelope.author)
+    return `The author ${envelope.author} did not own version ${previous.seq}; ${previous.owner} did`;
+  return null;
+}

@@ -1,0 +1,270 @@
+// `npm run cli -- hospital migrate|recovery|recover|offboard` in child processes, against the real node and the real
+// keychain (officers under their own service, doctors in the real vault): a chart written before the authority is
+// migrated by its doctor; three officers on "separate machines" recover it 2 of 3 through files (one share alone is
+// refused); the single-machine path recovers with two officers' keys in this keychain; off-boarding moves custody.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import keytar from 'keytar';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LedgerNode } from '../../../src-main/ledger-node/node';
+import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
+import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
+import { prepareIssue } from '../../../src-main/authority/hospital';
+import { signAndPost } from '../../../src-main/authority/custody-acts';
+import { chartOwnership } from '../../../src-shared/authority/custody';
+import type { Transaction } from '../../../src-shared/ledger';
+import { sampleChart } from '../../fixtures/sample-chart';
+import {
+  NODE_TOKEN,
+  PIN,
+  removeDir,
+  startNode,
+  startService,
+  tempDir,
+  TestVault,
+  type Doctor,
+} from '../charts/harness';
+import type { InspectedChartService } from '../charts/inspected-service';
+
+// Officer keys use the vault's full scrypt cost and each command is a child process: the set-up takes a while.
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
+
+const run = promisify(execFile);
+const officerService = `HealthChain-custody-cli-test-${randomBytes(6).toString('hex')}`;
+const OFFICER_PASSWORD = 'officer passphrase for the custody cli test';
+const vault = new TestVault();
+const baseEnv = {
+  ...process.env,
+  HEALTHCHAIN_OFFICER_KEYCHAIN_SERVICE: officerService,
+  HEALTHCHAIN_KEYCHAIN_SERVICE: vault.service,
+  HEALTHCHAIN_PASSWORD: OFFICER_PASSWORD,
+  HC_LEDGER_TOKEN: NODE_TOKEN,
+};
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', 'hospital', ...args], {
+      env: { ...baseEnv, ...env },
+      cwd: process.cwd(),
+      timeout: 90_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+async function json<T>(args: string[], env: Record<string, string> = {}): Promise<T> {
+  const result = await cli([...args, '--json'], env);
+  expect(result, result.stderr).toMatchObject({ code: 0 });
+  return JSON.parse(result.stdout) as T;
+}
+
+describe('hospital custody commands', { timeout: 600_000 }, () => {
+  let node: LedgerNode;
+  let client: LedgerNodeClient;
+  let service: InspectedChartService;
+  const dataDir = tempDir('node');
+  const work = tempDir('custody-cli');
+  let nodeArgs: string[];
+  let authority = '';
+  let pinned = '';
+  const officers: { signKey: string; boxKey: string; name: string }[] = [];
+  let ada: Doctor;
+  let bob: Doctor;
+
+  const headOf = async (chartId: string) => {
+    const txs = (await client.listTransactions(chartId)).value as Transaction[];
+    const spent = new Set(txs.flatMap((t) => t.inputs.map((i) => i.fulfills?.transaction_id)));
+    return txs.find((t) => !spent.has(t.id))!;
+  };
+
+  beforeAll(async () => {
+    node = await startNode(dataDir);
+    nodeArgs = ['--node', node.url];
+    client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
+    for (const name of ['Ann', 'Ben', 'Cat'])
+      officers.push(await json<(typeof officers)[number]>(['officer', 'create', '--name', name]));
+    const ceremony = join(work, 'ceremony.json');
+    await json([
+      'init',
+      '--name',
+      'St Custody',
+      '--threshold',
+      '2',
+      ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]),
+      '--out',
+      ceremony,
+    ]);
+    for (const o of officers) await json(['sign', ceremony, '--officer', o.signKey]);
+    authority = (await json<{ id: string }>(['post', ceremony, ...nodeArgs])).id;
+
+    ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
+    bob = await vault.doctor('Dr Bob Lin', 'Cardiology');
+    const keychain = new OfficerKeychain({ service: officerService });
+    const signers = await Promise.all(officers.slice(0, 2).map((o) => keychain.unlock(o.signKey, OFFICER_PASSWORD)));
+    const registry = new CredentialRegistry(client, authority);
+    for (const d of [ada, bob]) {
+      const view = await registry.load();
+      const partial = prepareIssue(view.authority, {
+        name: d.name,
+        licence: `GMC-${d.holder.signKey.slice(0, 8)}`,
+        specialty: d.specialty,
+        signKey: d.holder.signKey,
+        boxKey: d.holder.boxKey,
+        validFrom: '2020-01-01T00:00:00.000Z',
+        validUntil: '2099-01-01T00:00:00.000Z',
+      });
+      await signAndPost(client, partial, signers);
+    }
+    for (const s of signers) s.lock();
+    ({ service } = await startService([node.url], { authorityId: () => pinned }));
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    client?.close();
+    await node?.stop();
+    for (const { account } of await keytar.findCredentials(officerService))
+      await keytar.deletePassword(officerService, account);
+    await vault.clean();
+    removeDir(dataDir);
+    removeDir(work);
+  });
+
+  it('help lists the custody commands', async () => {
+    const help = await cli(['--help']);
+    for (const word of [
+      'recover <chartId>',
+      'offboard',
+      'rekey',
+      'migrate',
+      'recovery session',
+      'recovery share',
+      'officer backup',
+      'officer restore',
+    ])
+      expect(help.stdout).toContain(word);
+  });
+
+  it('migrate, then a 2-of-3 recovery through files; one share alone is refused', async () => {
+    pinned = '';
+    const { chartId } = await service.create(ada.holder, sampleChart('Mia Files'), { pin: PIN });
+    expect(chartOwnership((await headOf(chartId)).outputs[0])?.quorum).toBeNull();
+
+    const migrated = await json<{ charts: { chartId: string; status: string }[] }>(
+      [
+        'migrate',
+        '--identity',
+        ada.holder.signKey,
+        '--authority',
+        authority,
+        '--outbox',
+        join(work, 'outbox'),
+        ...nodeArgs,
+      ],
+      { HEALTHCHAIN_PASSWORD: 'correct horse battery staple' },
+    );
+    expect(migrated.charts).toEqual([expect.objectContaining({ chartId, status: 'committed' })]);
+    expect(chartOwnership((await headOf(chartId)).outputs[0])?.quorum).not.toBeNull();
+
+    const sessionFile = join(work, 'session.json');
+    const { sessionKey } = await json<{ sessionKey: string }>(['recovery', 'session', '--out', sessionFile]);
+    const shares = [0, 2].map((i) => join(work, `share-${i}.json`));
+    for (const [n, i] of [0, 2].entries())
+      await json([
+        'recovery',
+        'share',
+        '--session-key',
+        sessionKey,
+        '--officer',
+        officers[i]!.signKey,
+        '--authority',
+        authority,
+        '--out',
+        shares[n]!,
+        ...nodeArgs,
+      ]);
+    const move = join(work, 'move.json');
+    const common = ['recover', chartId, '--to', bob.holder.signKey, '--session', sessionFile, '--authority', authority];
+    const alone = await cli([
+      ...common,
+      '--shares',
+      shares[0]!,
+      '--officer',
+      officers[0]!.signKey,
+      '--out',
+      move,
+      ...nodeArgs,
+    ]);
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toContain("needs 2 officers' shares; only 1 given");
+
+    await json([
+      ...common,
+      '--shares',
+      shares[0]!,
+      '--shares',
+      shares[1]!,
+      '--officer',
+      officers[0]!.signKey,
+      '--out',
+      move,
+      ...nodeArgs,
+    ]);
+    await json(['sign', move, '--officer', officers[0]!.signKey]);
+    const early = await cli(['post', move, ...nodeArgs]);
+    expect(early).toMatchObject({ code: 2, stderr: expect.stringContaining('Not enough officer signatures yet') });
+    await json(['sign', move, '--officer', officers[2]!.signKey]);
+    const { id } = await json<{ id: string }>(['post', move, ...nodeArgs]);
+    expect((await headOf(chartId)).id).toBe(id);
+    pinned = authority;
+    const state = await service.get(bob.holder, chartId);
+    expect(state.tampered).toBeNull();
+    expect(state.custodian.signKey).toBe(bob.holder.signKey);
+    expect(state.chart?.patient.name).toBe('Mia Files');
+  });
+
+  it('single machine: two officers in this keychain recover; off-boarding revokes and moves custody', async () => {
+    pinned = authority;
+    const { chartId } = await service.create(bob.holder, sampleChart('Kai Local'), { pin: PIN });
+    const recovered = await json<{ moved: { chartId: string; txId: string }[] }>([
+      'recover',
+      chartId,
+      '--to',
+      ada.holder.signKey,
+      '--authority',
+      authority,
+      '--officer',
+      officers[1]!.signKey,
+      '--officer',
+      officers[2]!.signKey,
+      ...nodeArgs,
+    ]);
+    expect(recovered.moved).toEqual([{ chartId, txId: (await headOf(chartId)).id }]);
+    expect((await service.get(ada.holder, chartId)).custodian.signKey).toBe(ada.holder.signKey);
+
+    const result = await json<{ revoked: string; moved: { chartId: string }[] }>([
+      'offboard',
+      ada.holder.signKey,
+      '--to',
+      bob.holder.signKey,
+      '--reason',
+      'Left',
+      '--authority',
+      authority,
+      '--officer',
+      officers[0]!.signKey,
+      '--officer',
+      officers[1]!.signKey,
+      ...nodeArgs,
+    ]);
+    expect(result.revoked).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.moved.map((m) => m.chartId)).toContain(chartId);
+    expect((await service.get(bob.holder, chartId)).custodian.signKey).toBe(bob.holder.signKey);
+  });
+});

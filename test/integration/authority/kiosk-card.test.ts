@@ -104,7 +104,7 @@ async function forgeChartFor(card: { patientSignKey: string; patientBoxKey: stri
     { signKey: ada.holder.signKey, boxKey: ada.holder.boxKey, name: ada.name },
     [],
   );
-  const { tx } = await buildCreate(mallory, payload, nativeLedgerCrypto, new Date('2099-01-01T00:00:00Z'));
+  const { tx } = await buildCreate(mallory, payload, nativeLedgerCrypto, null, new Date('2099-01-01T00:00:00Z'));
   expect((await client.post(tx, 'commit')).value).toBe('committed');
   return tx.id;
 }

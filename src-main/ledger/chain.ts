@@ -61,7 +61,12 @@ export interface ChainOptions {
    * is not repeated. The chain, owner and envelope checks still run on every version.
    */
   known?: (tx: unknown) => boolean;
+  /** The reader's clock (ms since the epoch), for refusing envelopes dated in the future; Date.now by default. */
+  now?: () => number;
 }
+
+/** How far ahead of the reader's clock an envelope's `at` may be (clocks of two workstations differ a little). */
+export const FUTURE_SKEW_MS = 5 * 60_000;
 
 interface Link {
   tx: Transaction;
@@ -121,11 +126,19 @@ export async function verifyChartChain(
   // Full validation starts (on the workers, and this thread's share of it); meanwhile the chain checks run as if
   // every verdict were clean. The first failure in chain order wins, a verdict before a chain check.
   const validating = validateLinks(raw, links, options);
+  const latest = (options.now ?? Date.now)() + FUTURE_SKEW_MS;
   const linked: (VerifiedVersion | ChainFailure)[] = [];
   for (let i = 0; i < links.length; i++) {
     let result: VerifiedVersion | ChainFailure;
     try {
-      result = verifyStep(assetId, links[i]!.tx, i + 1, (linked.at(-1) as VerifiedVersion | undefined) ?? null, null);
+      result = verifyStep(
+        assetId,
+        links[i]!.tx,
+        i + 1,
+        (linked.at(-1) as VerifiedVersion | undefined) ?? null,
+        null,
+        latest,
+      );
     } catch {
       // A transaction too malformed to link; its verdict (which comes first) names the problem.
       result = {
@@ -146,7 +159,7 @@ export async function verifyChartChain(
       return {
         assetId,
         versions,
-        failure: verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdict) as ChainFailure,
+        failure: verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdict, latest) as ChainFailure,
       };
     const result = linked[i]!;
     if ('reason' in result) return { assetId, versions, failure: result };
@@ -205,6 +218,7 @@ function verifyStep(
   seq: number,
   previous: VerifiedVersion | null,
   verdict: Verdict,
+  latest: number,
 ): VerifiedVersion | ChainFailure {
   const checks: CheckResult[] = [];
   const txId = typeof tx.id === 'string' ? tx.id : null;
@@ -258,12 +272,23 @@ function verifyStep(
   if ((seq === 1) !== (envelope.action === 'create'))
     return failWith('envelope', `Version ${seq} cannot be a "${envelope.action}"`);
   if (seq > 1 && envelope.chart !== assetId) return failWith('envelope', 'The envelope names another chart');
+  // A date ahead of every clock would sort the version first wherever charts are ordered by date (issue #12).
+  if (Date.parse(envelope.at) > latest)
+    return failWith(
+      'envelope',
+      `The envelope is dated ${envelope.at}, in the future (this computer's clock reads ${new Date(latest - FUTURE_SKEW_MS).toISOString()})`,
+    );
 
   const owner = singleOwner(tx);
   if (!owner) return failWith('chain', 'The chart output must be one unit owned by one key');
   const signer = signerOf(tx);
   if (signer !== envelope.author)
     return failWith('owner', `The envelope names author ${envelope.author} but ${signer ?? 'nobody'} signed`);
+  // BigchainDB checks a CREATE's fulfillment against no condition: a CREATE may name one key in owners_before and be
+  // signed by another. The author is the key that signed, and the input must say so.
+  const before = tx.inputs[0]!.owners_before;
+  if (before.length !== 1 || before[0] !== signer)
+    return failWith('owner', `The input names ${before.join(', ') || 'nobody'} as its owner but ${signer} signed`);
   if (previous && previous.owner !== envelope.author) {
     return failWith(
       'owner',

@@ -6,3 +6,4 @@ export * from './partial-signing';
 export * from './verify';
 export * from './registry';
 export * from './recovery';
+export * from './chart-authors';

@@ -52,6 +52,21 @@ export class AuthorityTrust {
     return state;
   }
 
+  /** Invalidates a registry loaded more than `ms` ago (true), or does nothing (false): for a refresh on a miss. */
+  refreshIfOlderThan(ms: number): boolean {
+    if (!this.#loaded || this.#now() - this.#loaded.at <= ms) return false;
+    this.#loaded = null;
+    return true;
+  }
+
+  /** Is `assetId` the pinned authority or one of its credentials (as last loaded)? Such a transaction changes trust. */
+  async concerns(assetId: string): Promise<boolean> {
+    if (!this.pinned()) return false;
+    if (assetId === this.pinned()) return true;
+    const state = await this.#loaded?.state.catch(() => null);
+    return state?.kind === 'pinned' && state.registry.credential(assetId) !== undefined;
+  }
+
   /** A credential act or authority change was seen (or the user asked to refresh): read everything again next time. */
   invalidate(): void {
     this.#loaded = null;

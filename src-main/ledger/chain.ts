@@ -15,8 +15,8 @@ import { inlineValidator, type AnswerValidator, type NodeAnswer, type Verdict } 
 
 export const CHART_ASSET_TYPE = 'hc.chart/1';
 
-/** The checks every version passes before it is shown. */
-export type CheckName = 'id' | 'signatures' | 'schema' | 'chain' | 'owner' | 'envelope';
+/** The checks every version passes before it is shown ('author' only with a hospital authority pinned). */
+export type CheckName = 'id' | 'signatures' | 'schema' | 'chain' | 'owner' | 'envelope' | 'author';
 
 export interface CheckResult {
   check: CheckName;

@@ -40,6 +40,7 @@ import { createChartWriter, type ChartWriter } from './chart-writer';
 import { recentOf, verificationOf } from './contract-views';
 import { ChartServiceError, tampered } from './errors';
 import type { DirectoryEntry } from './model';
+import { followAuthority } from './authority-feed';
 import { followRecentActions } from './recent-feed';
 
 export type { CardIssuer, ChartServiceEvent, ChartServiceOptions } from './chart-parts';
@@ -90,6 +91,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const reader = createChartReader(states, charts);
   const writer = createChartWriter(parts, states);
   followRecentActions(parts);
+  followAuthority(parts);
   sender.start();
   if (options.liveStream ?? true) stream.start();
 

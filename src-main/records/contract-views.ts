@@ -29,7 +29,7 @@ export function integrityOf(status: VersionInfo['status']): Integrity {
  */
 export function summaryOf(state: ChartState, viewerSignKey: string): ChartSummary {
   const tampered = state.tampered !== null;
-  const unvouched = !tampered && state.authorship !== null;
+  const unvouched = !tampered && Boolean(state.authorship);
   return {
     chartId: state.chartId,
     patientName: tampered || unvouched ? '' : (state.chart?.patient.name ?? ''),

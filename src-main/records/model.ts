@@ -67,7 +67,7 @@ export interface ChartState {
    * With a hospital authority pinned, the first version whose author held no valid credential at its position: the
    * chart is then "unknown author", never Verified, and its current data is not shown (earlier versions still are).
    */
-  authorship: { seq: number; txId: string; reason: string } | null;
+  authorship?: { seq: number; txId: string; reason: string } | null;
   pending: boolean;
   isCustodian: boolean;
 }

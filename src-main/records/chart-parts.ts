@@ -129,7 +129,11 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
           ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}),
         });
   const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
-  const authority = new AuthorityTrust(client, { authorityId: options.authorityId ?? (() => ''), crypto });
+  const authority = new AuthorityTrust(client, {
+    authorityId: options.authorityId ?? (() => ''),
+    crypto,
+    secondOpinion: client,
+  });
   const authors = new ChartAuthorship(authority, client);
   return {
     options,

@@ -110,6 +110,8 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     async exportFhir(holder, chartId) {
       const { state: v } = await states.open(holder, chartId, { versions: 'all' });
       if (v.tampered) throw tampered(v.tampered.reason);
+      // Not the patient's record: a version's author held no credential of the pinned authority (never exported).
+      if (v.authorship) throw tampered(v.authorship.reason);
       if (!v.chart)
         throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
       const versions = v.versions

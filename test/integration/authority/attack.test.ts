@@ -119,6 +119,10 @@ describe("issue #12's attack, read side", () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([
       { label: 'Author held a valid credential of this hospital at this ledger position', ok: false, detail: reason },
     ]);
+    await expect(service.exportFhir(patient, id)).rejects.toMatchObject({
+      code: 'ChartTampered',
+      message: `The chart failed verification: ${reason}`,
+    });
     // The real chart is unaffected.
     expect((await listed()).get(realChart)).toMatchObject({ integrity: 'verified' });
   });

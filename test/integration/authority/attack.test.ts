@@ -136,6 +136,20 @@ describe("issue #12's attack, read side", () => {
     );
   });
 
+  it('an authority pinned that cannot be verified: nothing is Verified (fail closed), the reason shown', async () => {
+    const missing = 'ab'.repeat(32);
+    const unverified = await pinnedService([node.url], missing, { liveStream: false });
+    try {
+      const summary = (await unverified.get(ada.holder, realChart)).summary;
+      expect(summary).toMatchObject({
+        integrity: 'unknown-author',
+        tamperReason: `The hospital authority ${missing} cannot be verified: the node does not have it. No chart can be verified until it can.`,
+      });
+    } finally {
+      await unverified.close();
+    }
+  });
+
   it('off-boarding: a version signed after the revocation is "unknown author" (revoked); earlier ones still verify', async () => {
     const renamed = (name: string) => ({ ...sampleChart(), patient: { ...sampleChart().patient, name } });
     await service.update(ada.holder, realChart, renamed('Ada Okoro'));

@@ -16,6 +16,8 @@ import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import { startTamperProxy, type TamperProxy } from '../charts/tamper-proxy';
 import { AuthorityTrust } from '../../../src-main/authority/trust';
+import { ChartAuthorship } from '../../../src-main/records/chart-authorship';
+import type { VerifiedVersion } from '../../../src-main/ledger/chain';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -190,5 +192,40 @@ describe('fresh credential chains (AuthorityTrust)', () => {
     now = 10_001;
     expect(trust.refreshIfOlderThan(10_000)).toBe(true);
     expect(trust.refreshIfOlderThan(10_000)).toBe(false); // nothing loaded now: the next state() reads afresh
+  });
+});
+
+describe('a practitioner credentialed after the registry was read', () => {
+  it('is found on a miss once the registry is more than 10 s old, not before', async () => {
+    let now = 0;
+    const trust = new AuthorityTrust(honest, { authorityId: () => authorityId, now: () => now });
+    const authors = new ChartAuthorship(trust, honest);
+    await trust.state();
+    const bea = holder();
+    const authority = await new CredentialRegistry(honest, authorityId).authority();
+    const issued = (
+      await postPartial(
+        honest,
+        await both(
+          prepareIssue(authority, {
+            name: 'Dr Bea Hall',
+            licence: 'GMC-2',
+            specialty: 'Cardiology',
+            signKey: bea.signKey,
+            boxKey: bea.boxKey,
+            validFrom: '2026-01-01T00:00:00Z',
+            validUntil: '2099-01-01T00:00:00Z',
+          }),
+        ),
+      )
+    ).tx.id;
+    // A committed transaction at or after her issuance stands for a version she signed (only its height is read).
+    const version = { seq: 1, txId: issued, author: bea.signKey } as VerifiedVersion;
+    now = 5_000;
+    expect((await authors.check([version]))?.failure?.reason).toBe(
+      `Unknown author: version 1 was signed by ${bea.signKey}, who holds no credential of this hospital`,
+    );
+    now = 10_001;
+    expect((await authors.check([version]))?.failure).toBeNull();
   });
 });

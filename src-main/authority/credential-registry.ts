@@ -73,8 +73,12 @@ export class CredentialRegistry {
     return checked.value;
   }
 
-  /** Everything, read and verified now: the answer to statusAt / practitioners until the next load. */
-  async load(): Promise<CredentialRegistryView> {
+  /**
+   * Everything, read and verified now: the answer to statusAt / practitioners until the next load. `doubt`: a reason
+   * not to use a credential that verified (e.g. the node withheld an act seen before): it is then left out and
+   * reported, so its holder counts as uncredentialed (fail closed).
+   */
+  async load(doubt?: (credential: VerifiedCredential) => Promise<string | null>): Promise<CredentialRegistryView> {
     const authority = await this.authority();
     const { value: hits } = await this.ledger.searchAssets(this.authorityId);
     const ids = [
@@ -90,10 +94,12 @@ export class CredentialRegistry {
     const problems: RegistryProblem[] = [];
     const credentials: VerifiedCredential[] = [];
     const read = await mapLimited(ids, CONCURRENCY, async (id) => this.#readCredential(authority, id));
-    for (const r of read) {
-      if (r.ok) credentials.push(r.value);
-      else problems.push({ id: r.id, reason: `not a credential of this authority: ${r.reason}` });
-    }
+    const doubts = await mapLimited(read, CONCURRENCY, async (r) => (r.ok && doubt ? doubt(r.value) : null));
+    read.forEach((r, i) => {
+      if (!r.ok) problems.push({ id: r.id, reason: `not a credential of this authority: ${r.reason}` });
+      else if (doubts[i]) problems.push({ id: r.value.id, reason: `not used: ${doubts[i]}` });
+      else credentials.push(r.value);
+    });
     return new CredentialRegistryView(authority, credentials, problems);
   }
 

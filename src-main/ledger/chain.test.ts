@@ -18,7 +18,8 @@ import {
 import { sampleChart } from '../../test/fixtures/sample-chart';
 import { encodePayload, payloadOf } from '../../src-shared/records/payload';
 import { buildCreate, buildVersion } from '../records/version-builder';
-import { verifyChartChain } from './chain';
+import { FUTURE_SKEW_MS, verifyChartChain } from './chain';
+import { forgeCreate } from '../../test/fixtures/forged-create';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
 
 const doctor = () => new SeedKeyHolder(randomBytes(32));
@@ -176,5 +177,43 @@ describe('verifyChartChain', () => {
     expect(result.failure?.reason).toMatch(
       /^Version 2 \(transaction [0-9a-f]{64}\): (InvalidHash|SchemaValidationError): /,
     );
+  });
+});
+
+describe('verifyChartChain: what the node accepts but a chart must not (issue #12)', () => {
+  const payloadFor = (h: SeedKeyHolder) => payloadOf(sampleChart(), null, custodianOf(h), []);
+
+  it('refuses a CREATE whose input names another key than the one that signed', async () => {
+    const [attacker, victim] = [doctor(), doctor()];
+    const tx = await forgeCreate(
+      {
+        signer: attacker,
+        payload: payloadFor(attacker),
+        readers: [attacker.boxKey],
+        at: new Date(),
+        ownerBefore: victim.signKey,
+      },
+      crypto,
+    );
+    const result = await verifyChartChain(tx.id, [tx], { crypto });
+    expect(result.versions).toEqual([]);
+    expect(result.failure?.checks.at(-1)).toEqual({
+      check: 'owner',
+      ok: false,
+      detail: `The input names ${victim.signKey} as its owner but ${attacker.signKey} signed`,
+    });
+  });
+
+  it('refuses an envelope dated beyond the reader clock and its skew, and accepts one within it', async () => {
+    const a = doctor();
+    const now = Date.parse('2026-12-04T12:00:00Z');
+    const ahead = (ms: number) => buildCreate(a, payloadFor(a), crypto, null, new Date(now + ms));
+    const late = (await ahead(FUTURE_SKEW_MS + 1000)).tx;
+    const refused = await verifyChartChain(late.id, [late], { crypto, now: () => now });
+    expect(refused.failure?.reason).toBe(
+      `Version 1 (transaction ${late.id}): The envelope is dated 2026-12-04T12:05:01.000Z, in the future (this computer's clock reads 2026-12-04T12:00:00.000Z)`,
+    );
+    const skewed = (await ahead(FUTURE_SKEW_MS - 1000)).tx;
+    expect((await verifyChartChain(skewed.id, [skewed], { crypto, now: () => now })).failure).toBeNull();
   });
 });

@@ -11,8 +11,8 @@ import { inlineValidator, type AnswerValidator, type NodeAnswer, type Verdict } 
 
 export const CHART_ASSET_TYPE = 'hc.chart/1';
 
-/** The checks every version passes before it is shown. */
-export type CheckName = 'id' | 'signatures' | 'schema' | 'chain' | 'owner' | 'envelope';
+/** The checks every version passes before it is shown ('author' only with a hospital authority pinned). */
+export type CheckName = 'id' | 'signatures' | 'schema' | 'chain' | 'owner' | 'envelope' | 'author';
 
 export interface CheckResult {
   check: CheckName;
@@ -57,7 +57,12 @@ export interface ChainOptions {
    * is not repeated. The chain, owner and envelope checks still run on every version.
    */
   known?: (tx: unknown) => boolean;
+  /** The reader's clock (ms since the epoch), for refusing envelopes dated in the future; Date.now by default. */
+  now?: () => number;
 }
+
+/** How far ahead of the reader's clock an envelope's `at` may be (clocks of two workstations differ a little). */
+export const FUTURE_SKEW_MS = 5 * 60_000;
 
 interface Link {
   tx: Transaction;
@@ -117,11 +122,19 @@ export async function verifyChartChain(
   // Full validation starts (on the workers, and this thread's share of it); meanwhile the chain checks run as if
   // every verdict were clean. The first failure in chain order wins, a verdict before a chain check.
   const validating = validateLinks(raw, links, options);
+  const latest = (options.now ?? Date.now)() + FUTURE_SKEW_MS;
   const linked: (VerifiedVersion | ChainFailure)[] = [];
   for (let i = 0; i < links.length; i++) {
     let result: VerifiedVersion | ChainFailure;
     try {
-      result = verifyStep(assetId, links[i]!.tx, i + 1, (linked.at(-1) as VerifiedVersion | undefined) ?? null, null);
+      result = verifyStep(
+        assetId,
+        links[i]!.tx,
+        i + 1,
+        (linked.at(-1) as VerifiedVersion | undefined) ?? null,
+        null,
+        latest,
+      );
     } catch {
       // A transaction too malformed to link; its verdict (which comes first) names the problem.
       result = {
@@ -142,7 +155,7 @@ export async function verifyChartChain(
       return {
         assetId,
         versions,
-        failure: verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdict) as ChainFailure,
+        failure: verifyStep(assetId, links[i]!.tx, i + 1, versions.at(-1) ?? null, verdict, latest) as ChainFailure,
       };
     const result = linked[i]!;
     if ('reason' in result) return { assetId, versions, failure: result };
@@ -201,6 +214,7 @@ function verifyStep(
   seq: number,
   previous: VerifiedVersion | null,
   verdict: Verdict,
+  latest: number,
 ): VerifiedVersion | ChainFailure {
   const checks: CheckResult[] = [];
   const txId = typeof tx.id === 'string' ? tx.id : null;
@@ -254,6 +268,12 @@ function verifyStep(
   if ((seq === 1) !== (envelope.action === 'create'))
     return failWith('envelope', `Version ${seq} cannot be a "${envelope.action}"`);
   if (seq > 1 && envelope.chart !== assetId) return failWith('envelope', 'The envelope names another chart');
+  // A date ahead of every clock would sort the version first wherever charts are ordered by date (issue #12).
+  if (Date.parse(envelope.at) > latest)
+    return failWith(
+      'envelope',
+      `The envelope is dated ${envelope.at}, in the future (this computer's clock reads ${new Date(latest - FUTURE_SKEW_MS).toISOString()})`,
+    );
 
   const owner = chartOwnership(tx.outputs.length === 1 ? tx.outputs[0] : undefined)?.custodian ?? null;
   if (!owner) return failWith('chain', 'The chart output must be one unit owned by one custodian');

@@ -117,6 +117,24 @@ export class LedgerNodeClient {
     );
   }
 
+  /**
+   * The asset's latest transaction as one named node (`base`, from nodeUrls) sees it, without failing over: a second
+   * opinion on a chart's newest version (fresh heads, docs/AUTHORITY.md). Throws NodeUnreachableError naming that node.
+   */
+  async lastTransactionOn(base: string, assetId: string): Promise<unknown[]> {
+    if (!HEX64.test(assetId)) throw new TypeError(`"${assetId}" is not an asset id`);
+    const url = `${base}/api/v1/transactions?asset_id=${assetId}&last_tx=true`;
+    let got: Got;
+    try {
+      got = { ...(await this.transport.get(url, this.readTimeoutMs, this.authorization(base))), url };
+    } catch (error) {
+      throw new NodeUnreachableError([{ nodeUrl: base, error: describe(error) }]);
+    }
+    if (got.status >= 500 || ACCESS_REFUSED.has(got.status))
+      throw new NodeUnreachableError([{ nodeUrl: base, error: answered(got.status, url) }]);
+    return listAnswer(got, base, 'transactions');
+  }
+
   /** Metadata text search; limit 0 = no limit. */
   async searchMetadata(text: string, limit = 0): Promise<Answer<MetadataHit[]>> {
     return this.read(`metadata?${searchQuery(text, limit)}`, (got, base) => {

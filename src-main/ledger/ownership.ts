@@ -36,6 +36,12 @@ export function ownershipProblem(tx: Transaction, envelope: Envelope, previous: 
   const signer = signers.by === 'key' ? signers.key : null;
   if (signer !== envelope.author)
     return `The envelope names author ${envelope.author} but ${signer ?? 'nobody'} signed`;
+  // BigchainDB checks a CREATE's fulfillment against no condition: a CREATE may name one key in owners_before and be
+  // signed by another (issue #12). The author is the key that signed, and the input must say so. A TRANSFER's
+  // fulfillment was checked against the output it spends, whose keys are its owners_before.
+  const before = tx.inputs[0]!.owners_before;
+  if (previous ? !before.includes(signer) : before.length !== 1 || before[0] !== signer)
+    return `The input names ${before.join(', ') || 'nobody'} as its owner but ${signer} signed`;
   if (previous && previous.owner !== envelope.author)
     return `The author ${envelope.author} did not own version ${previous.seq}; ${previous.owner} did`;
   return null;

@@ -9,6 +9,7 @@
 //   mine.remember(chartId, verifiedVersions);   // after a chain verified
 //   mine.chain(chartId);                        // the verified chain, oldest first, or null
 //   mine.knows(tx);                             // this exact transaction was verified before
+//   mine.height(txId); mine.rememberHeight(txId, h)  // block heights of committed transactions (credential checks)
 //
 // Only the chain checks (each version spends the previous, the author owned it, envelopes in order) are run again
 // on what comes from here; they are cheap. Decrypted data never comes near this file.
@@ -148,6 +149,24 @@ export class IdentityCache {
       txs.push(JSON.parse(json) as Transaction);
     }
     return { txs };
+  }
+
+  /** How many versions the chart's stored chain has (the highest version seen here), 0 when none is stored. */
+  chainLength(chartId: string): number {
+    const ids = this.read(`c/${chartId}`);
+    return ids === null ? 0 : ids.split(',').length;
+  }
+
+  /** The block height this identity recorded for a committed transaction (heights of committed ones never change). */
+  height(txId: string): number | null {
+    const text = this.read(`h/${txId}`);
+    const height = text === null ? NaN : Number(text);
+    return Number.isSafeInteger(height) && height >= 0 ? height : null;
+  }
+
+  /** Records a committed transaction's block height. Written in the background. */
+  rememberHeight(txId: string, height: number): void {
+    this.defer(() => this.write(`h/${txId}`, String(height)));
   }
 
   /** The charts whose verified chains this identity keeps here. */

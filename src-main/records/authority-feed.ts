@@ -1,32 +1,35 @@
-// Keeps the pinned authority's registry fresh: a credential issued, renewed or revoked, or an act on the authority
-// itself, seen on the node's stream, makes the next directory read (and the reader's credential checks) load the
-// registry again. While the stream was down anything may have been missed, so a reconnect does the same.
+// Keeps the pinned authority's registry current from the node's stream: a transaction of the authority or of one of
+// its credentials (a renewal, a revocation), or a new credential naming the authority, ends the loaded registry, and
+// every chart loaded this session is read again before reuse (its authors' status may have changed). While the stream
+// was down anything may have been missed, so a reconnect does the same. The stream's heights are noted, so a chart
+// read after its transaction was announced asks for no height.
 import { CREDENTIAL_TYPE } from '../../src-shared/authority';
 import type { ChartParts } from './chart-parts';
 
-export function followAuthorityActs(parts: ChartParts): void {
-  const { stream, client, authority } = parts;
+export function followAuthority({ stream, client, authority, authors, loader }: ChartParts): void {
+  const refresh = (): void => {
+    authority.invalidate();
+    loader.markAllStale();
+  };
+  stream.on('open', () => {
+    if (authority.pinned()) refresh();
+  });
+  stream.on('event', (event) => {
+    authors.noteHeight(event.transaction_id, event.height);
+    void concerns(event.transaction_id, event.asset_id)
+      .then((yes) => {
+        if (yes) refresh();
+      })
+      .catch(() => undefined); // the registry is read again at the latest on its next refresh
+  });
 
-  stream.on('event', (event) => void onEvent(event.transaction_id, event.asset_id));
-  stream.on('open', () => authority.invalidate());
-
-  async function onEvent(txId: string, assetId: string): Promise<void> {
-    const pinned = authority.pinned();
-    if (!pinned) return;
-    if (assetId === pinned) return authority.invalidate();
-    try {
-      if (assetId !== txId) {
-        // A TRANSFER: renewals and revocations spend a credential the registry already accepted.
-        const state = await authority.state();
-        if (state.kind === 'pinned' && state.registry.credential(assetId)) authority.invalidate();
-        return;
-      }
-      // A CREATE: a credential names its authority in its asset.
-      const { value } = await client.getTransaction(txId);
-      const data = (value as { asset?: { data?: { type?: unknown; authority?: unknown } } } | null)?.asset?.data;
-      if (data?.type === CREDENTIAL_TYPE && data.authority === pinned) authority.invalidate();
-    } catch {
-      // The stream is a convenience: the registry is read again anyway when it is older than its maximum age.
-    }
+  async function concerns(txId: string, assetId: string): Promise<boolean> {
+    if (!authority.pinned()) return false;
+    if (await authority.concerns(assetId)) return true;
+    if (assetId !== txId) return false;
+    // A CREATE: a new credential names its authority in its asset.
+    const { value } = await client.getTransaction(txId);
+    const data = (value as { asset?: { data?: { type?: unknown; authority?: unknown } } } | null)?.asset?.data;
+    return data?.type === CREDENTIAL_TYPE && data.authority === authority.pinned();
   }
 }

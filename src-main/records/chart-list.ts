@@ -10,6 +10,7 @@ import type { CachedChain } from '../ledger/verified-cache';
 import type { ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { chartView } from './chart-views';
+import type { UnspentOf } from './fresh-heads';
 import type { ChartState } from './model';
 
 /** Does this look like a chart envelope (seq, chart id, readers) listing `boxKey`? Unverified: for hints only. */
@@ -61,6 +62,8 @@ interface Summarise {
   cacheChecked: boolean;
   /** No node answers: only the cache and the outbox are read. */
   offline: boolean;
+  /** The list's shared query of unspent outputs. */
+  unspentOf?: UnspentOf;
 }
 
 export class ChartList {
@@ -77,11 +80,25 @@ export class ChartList {
   async list(holder: KeyHolder): Promise<ChartState[]> {
     this.parts.viewers.remember(holder);
     const charts = [...(await this.chartsFor(holder))];
-    const current = await this.currentInCache(holder, charts);
+    // One query of unspent outputs per custodian for the whole list: for the cache's current heads, and for the
+    // fresh-head check of every chart fetched (fresh-heads.ts).
+    const unspent = new Map<string, Promise<ReadonlySet<string>>>();
+    const unspentOf: UnspentOf = (owner) => {
+      let found = unspent.get(owner);
+      if (!found) unspent.set(owner, (found = this.parts.loader.heads.unspentOf(owner)));
+      return found;
+    };
+    const current = await this.currentInCache(holder, charts, unspentOf);
     const cacheChecked = this.parts.cache !== null;
     const states = await mapLimit(charts, this.concurrency, async ([id, headHint]) => {
       try {
-        return await this.summarise(holder, id, { headHint, current: current.get(id), cacheChecked, offline: false });
+        return await this.summarise(holder, id, {
+          headHint,
+          current: current.get(id),
+          cacheChecked,
+          offline: false,
+          unspentOf,
+        });
       } catch (error) {
         if (error instanceof NodeUnreachableError) throw error;
         return null;
@@ -123,7 +140,7 @@ export class ChartList {
   private async summarise(
     holder: KeyHolder,
     chartId: string,
-    { headHint, current, cacheChecked, offline }: Summarise,
+    { headHint, current, cacheChecked, offline, unspentOf }: Summarise,
   ): Promise<ChartState | null> {
     const { loader, stream } = this.parts;
     // A chart verified earlier this session is not fetched again while the node's stream is connected and has
@@ -145,7 +162,7 @@ export class ChartList {
         ? await loader.openCached(holder, chartId, fromCache.chain, fromCache.nodeUrl, 'head')
         : offline
           ? null // written while offline: only the outbox knows it
-          : await loader.load(holder, chartId, 'head', { changed: cacheChecked });
+          : await loader.load(holder, chartId, 'head', { changed: cacheChecked, unspentOf });
     const pending = await this.states.pendingVersions(holder, chartId, loaded?.versions.at(-1)?.version.seq ?? 0);
     const waiting = pending.filter((p) => p.record.state === 'pending');
     if (!loaded?.versions.length && !loaded?.tampered && waiting.length === 0) return null;
@@ -187,6 +204,7 @@ export class ChartList {
   private async currentInCache(
     holder: KeyHolder,
     charts: readonly (readonly [string, string | undefined])[],
+    unspentOf: UnspentOf,
   ): Promise<Map<string, Current>> {
     const current = new Map<string, Current>();
     if (!this.parts.cache) return current;
@@ -201,8 +219,8 @@ export class ChartList {
       else byOwner.set(owner, [{ chartId, chain }]);
     }
     for (const [owner, held] of byOwner) {
-      const { value: outputs, nodeUrl } = await this.parts.client.listOutputs(owner, { spent: false });
-      const unspent = new Set(outputs.map((o) => `${o.transaction_id}:${o.output_index}`));
+      const unspent = await unspentOf(owner);
+      const nodeUrl = this.parts.client.currentNodeUrl!;
       for (const { chartId, chain } of held) {
         if (unspent.has(`${chain.txs.at(-1)!.id}:0`)) current.set(chartId, { chain, nodeUrl });
       }

@@ -6,6 +6,9 @@
 // whose cached chain is still current costs one small request (its last transaction) instead of the whole history,
 // and only transactions not verified before go through full validation. `{ fresh: true }` ignores the cache: the
 // Verify panel always re-checks everything against the node.
+//
+// With a hospital authority pinned, every version's author must have held a valid credential at the version's block
+// height (chart-authorship.ts); and every head must be fresh, not a rollback (fresh-heads.ts).
 import { EnvelopeError, isReader, openEnvelope } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { decodePayload, PayloadError, type ChartPayload } from '../../src-shared/records/payload';
@@ -14,13 +17,20 @@ import { secretboxOpen } from '../crypto/secretbox';
 import type { AnswerValidator } from '../ledger/answer-validation';
 import { verifyChartChain, type ChainOptions, type ChainVerification, type VerifiedVersion } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
-import type { CachedChain, VerifiedCache } from '../ledger/verified-cache';
+import type { CachedChain, IdentityCache, VerifiedCache } from '../ledger/verified-cache';
+import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
+import { FreshHeads, type UnspentOf } from './fresh-heads';
 
 export interface OpenedVersion {
   version: VerifiedVersion;
   /** Null when not readable by the viewer or not opened (mode 'head' leaves older versions closed). */
   payload: ChartPayload | null;
   readable: boolean;
+  /**
+   * With an authority pinned: why this version's author was not credentialed at its position (null or absent: it
+   * was, or it was not checked — a version this app just wrote is checked on the next read).
+   */
+  authorReason?: string | null;
 }
 
 export interface Tampering {
@@ -36,6 +46,8 @@ export interface LoadedChart {
   verification: ChainVerification;
   versions: OpenedVersion[];
   tampered: Tampering | null;
+  /** The first version whose author held no valid credential at its position (authority pinned): never Verified. */
+  authorship?: AuthorshipFailure | null;
   /** Set when the node announced a newer transaction of this chart (or the stream was down): reload before reuse. */
   stale?: boolean;
 }
@@ -49,6 +61,8 @@ export interface ChartLoaderOptions {
   validator: AnswerValidator;
   /** The workstation's verified cache; none on the kiosk (it keeps nothing) or in tools that do not want one. */
   cache?: VerifiedCache | null;
+  /** The pinned authority's check of every version's author (chart-authorship.ts); none: not checked. */
+  authors?: ChartAuthorship | null;
 }
 
 export class ChartLoader {
@@ -56,28 +70,75 @@ export class ChartLoader {
   /** By chart, then by viewer: the node's stream names charts, and marking one stale must not scan them all. */
   private readonly lastLoaded = new Map<string, Map<string, LoadedChart>>();
   private readonly tamperedByNode = new Map<string, Tampering>();
+  readonly heads: FreshHeads;
 
   constructor(
     private readonly client: LedgerNodeClient,
     private readonly options: ChartLoaderOptions,
-  ) {}
+  ) {
+    this.heads = new FreshHeads(client);
+  }
 
   /**
    * `fresh`: ignore the cache entirely. `changed`: the caller already knows the cached chain is out of date (a list
    * saw its head spent), so the whole chart is fetched at once, still skipping the validation of what is known.
+   * `unspentOf`: the caller's shared query of unspent outputs (a list asks once per custodian, not once per chart).
+   *
+   * The head must be fresh (fresh-heads.ts): a head that fails is read once more (a version may have been committed
+   * meanwhile) before the chart is shown as tampered.
    */
   async load(
     viewer: KeyHolder,
     chartId: string,
     mode: OpenMode,
-    { fresh = false, changed = false } = {},
+    { fresh = false, changed = false, unspentOf }: { fresh?: boolean; changed?: boolean; unspentOf?: UnspentOf } = {},
   ): Promise<LoadedChart> {
-    const mine = fresh ? undefined : this.options.cache?.for(viewer);
+    const identity = this.options.cache?.for(viewer) ?? null;
+    const mine = fresh ? undefined : (identity ?? undefined);
+    const freshness = async (loaded: LoadedChart, unspentOf?: UnspentOf) =>
+      loaded.tampered
+        ? null
+        : this.heads.check(chartId, loaded.verification.versions, loaded.nodeUrl, {
+            seenSeq: identity?.chainLength(chartId) ?? 0,
+            unspentOf,
+            ask: this.options.authors?.active() ?? false,
+          });
+    let read = await this.read(viewer, chartId, mode, mine, changed);
+    let stale = await freshness(read.loaded, unspentOf);
+    if (stale) {
+      // Read again, and ask for unspent outputs afresh: a list's shared answer may predate a version just committed.
+      read = await this.read(viewer, chartId, mode, mine, true);
+      stale = await freshness(read.loaded, this.heads.unspentOf);
+    }
+    const { loaded, fetched } = read;
+    if (stale) loaded.tampered = stale;
+    const key = `${viewer.boxKey}:${chartId}`;
+    if (loaded.tampered) {
+      this.tamperedByNode.set(key, loaded.tampered);
+    } else {
+      this.tamperedByNode.delete(key);
+      if (fetched && !loaded.verification.failure)
+        identity?.remember(
+          chartId,
+          loaded.verification.versions.map((v) => v.tx),
+        );
+    }
+    return loaded;
+  }
+
+  /** The chart from the cache when the node's last transaction is the cached head, else fetched and verified. */
+  private async read(
+    viewer: KeyHolder,
+    chartId: string,
+    mode: OpenMode,
+    mine: IdentityCache | undefined,
+    changed: boolean,
+  ): Promise<{ loaded: LoadedChart; fetched: boolean }> {
     const cached = changed ? null : mine?.chain(chartId);
     if (mine && cached) {
       const { value: last, nodeUrl } = await this.client.lastTransaction(chartId);
       if (last.length === 1 && cached.txs.at(-1)!.id === (last[0] as { id?: unknown }).id && mine.knows(last[0])) {
-        return this.openCached(viewer, chartId, cached, nodeUrl, mode);
+        return { loaded: await this.openCached(viewer, chartId, cached, nodeUrl, mode), fetched: false };
       }
     }
     const { value: raw, json, nodeUrl } = await this.client.listTransactions(chartId);
@@ -85,18 +146,7 @@ export class ChartLoader {
       json,
       known: mine ? (tx) => mine.knows(tx) : undefined,
     });
-    const key = `${viewer.boxKey}:${chartId}`;
-    if (loaded.tampered) {
-      this.tamperedByNode.set(key, loaded.tampered);
-    } else {
-      this.tamperedByNode.delete(key);
-      if (!loaded.verification.failure)
-        this.options.cache?.for(viewer).remember(
-          chartId,
-          loaded.verification.versions.map((v) => v.tx),
-        );
-    }
-    return loaded;
+    return { loaded, fetched: true };
   }
 
   /** The chart from the verified cache alone (no request), e.g. when the node says its head is unchanged. */
@@ -138,11 +188,20 @@ export class ChartLoader {
       crypto: this.options.crypto,
       validator: this.options.validator,
     });
-    const versions: OpenedVersion[] = verification.versions.map((version) => ({
-      version,
-      payload: null,
-      readable: isReader(version.envelope, viewer.boxKey),
-    }));
+    // The authority check runs on the versions that verified; a tampered chart is shown as tampered whatever it says.
+    const authorship = verification.failure
+      ? null
+      : await this.options.authors?.check(verification.versions, this.options.cache?.for(viewer) ?? null);
+    const versions: OpenedVersion[] = verification.versions.map((version, i) => {
+      const authorReason = authorship?.reasons[i] ?? null;
+      if (authorship)
+        version.checks.push({
+          check: 'author',
+          ok: authorReason === null,
+          detail: authorReason ?? 'The author held a valid credential of this hospital at this ledger position',
+        });
+      return { version, payload: null, readable: isReader(version.envelope, viewer.boxKey), authorReason };
+    });
     let tampered: Tampering | null = verification.failure
       ? { seq: verification.failure.seq, txId: verification.failure.txId, reason: verification.failure.reason }
       : null;
@@ -164,7 +223,14 @@ export class ChartLoader {
         throw error;
       }
     }
-    const loaded: LoadedChart = { chartId, nodeUrl, verification, versions, tampered };
+    const loaded: LoadedChart = {
+      chartId,
+      nodeUrl,
+      verification,
+      versions,
+      tampered,
+      authorship: authorship?.failure ?? null,
+    };
     const byViewer = this.lastLoaded.get(chartId) ?? new Map<string, LoadedChart>();
     byViewer.set(viewer.boxKey, loaded);
     this.lastLoaded.set(chartId, byViewer);

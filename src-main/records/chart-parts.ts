@@ -13,6 +13,7 @@ import { ValidTransactionStream } from '../ledger/stream';
 import { VerifiedCache } from '../ledger/verified-cache';
 import { VerifyPool } from '../ledger/verify-pool';
 import { AuthorityTrust } from '../authority/trust';
+import { ChartAuthorship } from './chart-authorship';
 import { ChartLoader } from './chart-loader';
 import { PractitionerDirectory } from './practitioners';
 import { RecentActions } from './recent-actions';
@@ -108,6 +109,8 @@ export interface ChartParts {
   readonly directory: PractitionerDirectory;
   /** The pinned hospital authority and its credential registry (docs/AUTHORITY.md). */
   readonly authority: AuthorityTrust;
+  /** Checks chart versions' authors against it (heights cached); fed heights by the node's stream. */
+  readonly authors: ChartAuthorship;
   readonly stream: ValidTransactionStream;
   readonly recent: RecentActions;
   readonly viewers: Viewers;
@@ -128,7 +131,12 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
           ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}),
         });
   const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
-  const authority = new AuthorityTrust(client, { authorityId: options.authorityId ?? (() => ''), crypto });
+  const authority = new AuthorityTrust(client, {
+    authorityId: options.authorityId ?? (() => ''),
+    crypto,
+    secondOpinion: client,
+  });
+  const authors = new ChartAuthorship(authority, client);
   return {
     options,
     crypto,
@@ -137,9 +145,10 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
     sender,
     validator,
     cache,
-    loader: new ChartLoader(client, { crypto, validator, cache }),
+    loader: new ChartLoader(client, { crypto, validator, cache, authors }),
     directory: new PractitionerDirectory(client, crypto, authority),
     authority,
+    authors,
     stream: new ValidTransactionStream(client),
     recent: new RecentActions(),
     viewers: new Viewers(),

@@ -43,7 +43,7 @@ import { recentOf, verificationOf } from './contract-views';
 import { ChartServiceError, tampered } from './errors';
 import type { DirectoryEntry } from './model';
 import type { DirectoryAnswer } from './practitioners';
-import { followAuthorityActs } from './authority-feed';
+import { followAuthority } from './authority-feed';
 import { followRecentActions } from './recent-feed';
 
 export type { CardIssuer, ChartServiceEvent, ChartServiceOptions } from './chart-parts';
@@ -103,7 +103,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const reader = createChartReader(states, charts);
   const writer = createChartWriter(parts, states);
   followRecentActions(parts);
-  followAuthorityActs(parts);
+  followAuthority(parts);
   sender.start();
   if (options.liveStream ?? true) stream.start();
 
@@ -122,6 +122,8 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     async exportFhir(holder, chartId) {
       const { state: v } = await states.open(holder, chartId, { versions: 'all' });
       if (v.tampered) throw tampered(v.tampered.reason);
+      // Not the patient's record: a version's author held no credential of the pinned authority (never exported).
+      if (v.authorship) throw tampered(v.authorship.reason);
       if (!v.chart)
         throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
       const versions = v.versions

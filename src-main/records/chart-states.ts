@@ -140,7 +140,8 @@ export class ChartStates {
   /** The chart of version `seq` if this viewer opened it in `open` (null: not readable, not opened or tampered). */
   static chartAt(open: OpenChart, seq: number): Chart | null {
     const version = open.state.versions.find((v) => v.seq === seq);
-    if (!version || version.status === 'tampered' || open.state.tampered) return null;
+    if (!version || version.status === 'tampered' || version.status === 'unknown-author' || open.state.tampered)
+      return null;
     const committed = open.loaded?.versions.find((v) => v.version.seq === seq);
     if (committed) return committed.payload?.chart ?? null;
     return open.pending.find((p) => p.envelope.seq === seq)?.payload?.chart ?? null;

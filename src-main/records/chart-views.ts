@@ -43,6 +43,7 @@ function rows(loaded: LoadedChart | null, pending: readonly PendingVersion[], vi
   const out: Row[] = [];
   for (const v of loaded?.versions ?? []) {
     const failed = loaded?.tampered?.txId === v.version.txId;
+    const unvouched = !failed && Boolean(v.authorReason);
     out.push({
       seq: v.version.seq,
       action: v.version.envelope.action,
@@ -51,10 +52,10 @@ function rows(loaded: LoadedChart | null, pending: readonly PendingVersion[], vi
       at: v.version.envelope.at,
       txId: v.version.txId,
       readers: v.version.envelope.readers.map((r) => r.key),
-      payload: failed ? null : v.payload,
+      payload: failed || unvouched ? null : v.payload,
       readable: v.readable,
-      status: failed ? 'tampered' : 'committed',
-      reason: failed ? (loaded?.tampered?.reason ?? null) : null,
+      status: failed ? 'tampered' : unvouched ? 'unknown-author' : 'committed',
+      reason: failed ? (loaded?.tampered?.reason ?? null) : unvouched ? v.authorReason! : null,
       link: transactionLink(loaded!.nodeUrl, v.version.txId),
     });
   }
@@ -152,19 +153,21 @@ export function chartView(
     ? waiting[waiting.length - 1]!.payload
     : (loaded?.versions.at(-1)?.payload ?? null);
   const tampered = loaded?.tampered ?? null;
+  const authorship = tampered ? null : (loaded?.authorship ?? null);
   const readers = headPayload ? readerInfos(headPayload, head.author.signKey, head.readers, nameOf) : [];
   return {
     chartId,
-    chart: tampered ? null : (headPayload?.chart ?? null),
+    chart: tampered || authorship ? null : (headPayload?.chart ?? null),
     revoked: isRevoked(
       versions.filter((v) => v.status !== 'tampered' && !v.reason?.startsWith('Rejected')).map((v) => v.action),
     ),
     custodian: head.custodian,
-    patient: tampered ? null : (headPayload?.patient ?? null),
+    patient: tampered || authorship ? null : (headPayload?.patient ?? null),
     readers: tampered ? [] : readers,
     head,
     versions,
     tampered,
+    authorship,
     pending: waiting.length > 0,
     isCustodian: !tampered && head.custodian.signKey === viewer.signKey,
   };
@@ -221,10 +224,10 @@ export function chainReport(chartId: string, loaded: LoadedChart): ChainReport {
   }
   return {
     chartId,
-    ok: !loaded.tampered,
+    ok: !loaded.tampered && !loaded.authorship,
     nodeUrl: loaded.nodeUrl,
     checkedAt: new Date().toISOString(),
     versions,
-    reason: loaded.tampered?.reason ?? null,
+    reason: loaded.tampered?.reason ?? loaded.authorship?.reason ?? null,
   };
 }

@@ -194,3 +194,47 @@ describe('practitionerOf (the directory entry the picker shows)', () => {
     ).toEqual(shown);
   });
 });
+
+describe('unknown author (hospital authority pinned) → contract views', () => {
+  const reason = `Unknown author: version 2 was signed by ${OTHER}, who holds no credential of this hospital`;
+  const unvouched = () => {
+    const versions = [version(1, TX1), version(2, TX2, { status: 'unknown-author', reason, diff: [] })];
+    return view({
+      chart: null,
+      patient: null,
+      versions,
+      head: versions[1]!,
+      authorship: { seq: 2, txId: TX2, reason },
+    });
+  };
+
+  it('is its own integrity, never verified, with the reason and no name, and passes the contract', () => {
+    const summary = summaryOf(unvouched(), KEY);
+    expect(summary).toMatchObject({ integrity: 'unknown-author', tamperReason: reason, patientName: '' });
+    expect(contract.charts.list.response.safeParse({ charts: [summary] }).success).toBe(true);
+  });
+
+  it('shows no data for the version of unknown author, but the earlier verified version when asked for', () => {
+    const state = unvouched();
+    const head = viewOf(state, KEY);
+    expect(head.data).toBeNull();
+    expect(contract.charts.get.response.safeParse(head).success).toBe(true);
+    const older = viewOf(state, KEY, { seq: 1, chart: view().chart });
+    expect(older.data).not.toBeNull();
+    expect(viewOf(state, KEY, { seq: 2, chart: view().chart }).data).toBeNull();
+  });
+
+  it('marks only the failing version in the history, with its reason', () => {
+    const entries = historyOf(unvouched().versions);
+    expect(entries.map((e) => [e.integrity, e.tamperReason])).toEqual([
+      ['verified', null],
+      ['unknown-author', reason],
+    ]);
+    expect(contract.charts.history.response.safeParse({ versions: entries }).success).toBe(true);
+  });
+
+  it('a tampered chart stays tampered whatever its authorship says', () => {
+    const s = view({ chart: null, tampered: { seq: 2, txId: TX2, reason: 'InvalidHash' }, authorship: null });
+    expect(summaryOf(s, KEY)).toMatchObject({ integrity: 'tampered', tamperReason: 'InvalidHash' });
+  });
+});

@@ -20,18 +20,22 @@ import type { OutboxEntry } from '../ledger/outbox-record';
 import type { ChainReport, ChartState, DirectoryEntry, RecentEntry, VersionInfo } from './model';
 
 export function integrityOf(status: VersionInfo['status']): Integrity {
-  return status === 'tampered' ? 'tampered' : status === 'pending' ? 'pending' : 'verified';
+  return status === 'tampered' || status === 'unknown-author' || status === 'pending' ? status : 'verified';
 }
 
-/** The chart as a list shows it; a tampered chart carries only its reason, never a name. */
+/**
+ * The chart as a list shows it; a tampered chart, or one of unknown author (authority pinned), carries only its
+ * reason, never a name.
+ */
 export function summaryOf(state: ChartState, viewerSignKey: string): ChartSummary {
   const tampered = state.tampered !== null;
+  const unvouched = !tampered && Boolean(state.authorship);
   return {
     chartId: state.chartId,
-    patientName: tampered ? '' : (state.chart?.patient.name ?? ''),
+    patientName: tampered || unvouched ? '' : (state.chart?.patient.name ?? ''),
     status: state.revoked ? 'revoked' : 'active',
-    integrity: tampered ? 'tampered' : state.pending ? 'pending' : 'verified',
-    tamperReason: state.tampered?.reason ?? null,
+    integrity: tampered ? 'tampered' : unvouched ? 'unknown-author' : state.pending ? 'pending' : 'verified',
+    tamperReason: state.tampered?.reason ?? state.authorship?.reason ?? null,
     seq: state.head.seq,
     headTxId: HEX64.test(state.head.txId) ? state.head.txId : null,
     updatedAt: state.head.at,
@@ -54,7 +58,8 @@ export function viewOf(
     .map((r) => ({ signKey: r.signKey!, name: r.name }));
   const version = shown ? state.versions.find((x) => x.seq === shown.seq) : state.head;
   const seq = version?.seq ?? state.head.seq;
-  const data = state.tampered || version?.status === 'tampered' ? null : shown ? shown.chart : state.chart;
+  const hidden = version?.status === 'tampered' || version?.status === 'unknown-author';
+  const data = state.tampered || hidden ? null : shown ? shown.chart : state.chart;
   return { summary: summaryOf(state, viewerSignKey), data, sharedWith, seq, txId: version?.txId ?? state.head.txId };
 }
 
@@ -89,7 +94,12 @@ export function historyEntryOf(v: VersionInfo): HistoryEntry {
     at: v.at,
     author: v.author,
     integrity: integrityOf(v.status),
-    tamperReason: v.status === 'tampered' ? (v.reason ?? 'This version failed verification') : null,
+    tamperReason:
+      v.status === 'tampered'
+        ? (v.reason ?? 'This version failed verification')
+        : v.status === 'unknown-author'
+          ? v.reason
+          : null,
     note: v.note,
     changes: v.diff.map(changeOf),
   };
@@ -106,6 +116,7 @@ const CHECK_LABELS: Record<CheckName, string> = {
   chain: 'Spends the previous version',
   owner: 'Author owned what it spent',
   envelope: 'Encrypted envelope is well-formed and opens',
+  author: 'Author held a valid credential of this hospital at this ledger position',
 };
 
 /** The Verify panel's answer for version `seq` (default: the last one checked), its chain up to it. */

@@ -20,7 +20,8 @@ export interface ReaderInfo {
   signKey: string | null;
 }
 
-export type VersionStatus = 'committed' | 'pending' | 'tampered';
+/** `unknown-author`: verifies, but its author held no valid credential of the pinned authority at its position. */
+export type VersionStatus = 'committed' | 'pending' | 'tampered' | 'unknown-author';
 
 export interface VersionInfo {
   seq: number;
@@ -36,7 +37,7 @@ export interface VersionInfo {
   /** Field-level changes against the previous version ([] when not readable or nothing changed). */
   diff: ChartDiffEntry[];
   status: VersionStatus;
-  /** Why the version is tampered (the exact failed check), or the rejection/last error while pending. */
+  /** Why the version is tampered or of unknown author (the exact failed check), or the rejection/last error while pending. */
   reason: string | null;
   /** base58 box keys the version's data key was wrapped to. */
   readers: string[];
@@ -63,6 +64,11 @@ export interface ChartState {
   versions: VersionInfo[];
   /** The first failure found, if any: the chart is then shown as tampered, never as data. */
   tampered: { seq: number | null; txId: string | null; reason: string } | null;
+  /**
+   * With a hospital authority pinned, the first version whose author held no valid credential at its position: the
+   * chart is then "unknown author", never Verified, and its current data is not shown (earlier versions still are).
+   */
+  authorship?: { seq: number; txId: string; reason: string } | null;
   pending: boolean;
   isCustodian: boolean;
 }

@@ -7,3 +7,4 @@ export * from './verify';
 export * from './registry';
 export * from './recovery';
 export * from './custody';
+export * from './chart-authors';

@@ -143,6 +143,20 @@ export class CredentialRegistryView {
     return this.#best(signKey, (e) => this.#statusOf(e, height, this.timeBoundsAt(height)));
   }
 
+  /**
+   * Did one credential of `signKey` count at every height from `from` to `to`? Its status can change only where the
+   * ledger says something: at `from`, at a credential act or the ceremony (the anchors: issuance, renewal, revocation
+   * and re-key heights, and the times that decide expiry), so those heights are all that is checked.
+   */
+  validThroughout(signKey: string, from: number, to: number): boolean {
+    const inside = this.#anchors.map((a) => a.height).filter((h) => h > from && h < to);
+    return (this.#bySignKey.get(signKey) ?? []).some((e) =>
+      [from, ...inside, ...(e.endHeight === null ? [] : [e.endHeight]), to]
+        .filter((h) => h >= from && h <= to)
+        .every((h) => this.#statusOf(e, h, this.timeBoundsAt(h)) === 'valid'),
+    );
+  }
+
   /** The present: every ledger act counts, and the dates are checked against `now` (the caller's clock). */
   currentStatus(signKey: string, now: Date): StatusAnswer {
     const t = now.getTime();

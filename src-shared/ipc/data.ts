@@ -45,8 +45,12 @@ export const pinSchema = z.string().regex(/^\d{6,12}$/, { error: 'PIN must be 6 
 // ---------- charts ----------
 
 export const CHART_STATUSES = ['active', 'revoked'] as const;
-/** verified: every check passed; pending: written locally, not yet committed; tampered: a check failed. */
-export const INTEGRITY = ['verified', 'pending', 'tampered'] as const;
+/**
+ * verified: every check passed; pending: written locally, not yet committed; tampered: a check failed;
+ * unknown-author: every signature and the chain verify, but (hospital authority pinned) a version's author held no
+ * valid credential at its ledger position, or the authority itself cannot be verified — never shown as data.
+ */
+export const INTEGRITY = ['verified', 'pending', 'tampered', 'unknown-author'] as const;
 export const integritySchema = z.enum(INTEGRITY);
 export type Integrity = z.infer<typeof integritySchema>;
 
@@ -64,7 +68,7 @@ export const chartSummarySchema = z.object({
   patientName: z.string(),
   status: z.enum(CHART_STATUSES),
   integrity: integritySchema,
-  /** Exact reason when integrity is 'tampered'. */
+  /** Exact reason when integrity is 'tampered' or 'unknown-author' (which: "Unknown author: …" or the authority's). */
   tamperReason: z.string().nullable(),
   seq: z.number().int().min(1),
   /** The current version's transaction; null when its id is not a valid one (a tampered head). */

@@ -1,5 +1,5 @@
 // `npm run bench -- charts [--versions=1000] [--charts=10000] [--imports=2000] [--concurrency=16]
-//   [--import-concurrency=128] [--only=open,list,import] [--in-process]`
+//   [--import-concurrency=128] [--only=open,list,import] [--in-process] [--authority=off]`
 // Figures for docs/BENCHMARKS.md (Charts). Everything is real: the embedded node in its own process on 127.0.0.1
 // (as the app runs it; `--in-process` runs it on the benchmark's own thread instead), the real chart service with
 // its verification worker threads, the real verified cache on disk, and the KeyHolder class with the libsodium
@@ -7,7 +7,9 @@
 // service with an empty cache. "Next session" means the app restarted on the same workstation: a fresh service
 // (fresh memory, fresh workers) over the cache the previous session left on disk. Each measurement starts once the
 // node is idle again after the setup's writes (it merges its search index in the background), and the output
-// says how much of its two cores the machine gave at the time.
+// says how much of its two cores the machine gave at the time. A hospital authority is pinned and every benchmark
+// doctor credentialed by it (hospital.ts), so the figures include the credential checks; `--authority=off` leaves
+// them out.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -27,6 +29,7 @@ import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';
 import { LedgerNodeClient } from '../../src-main/ledger/node-client';
 import { createChartService, type ChartService } from '../../src-main/records/chart-service';
 import { buildCreate, buildVersion } from '../../src-main/records/version-builder';
+import { benchHospital } from './hospital';
 
 const noCards = {
   create: async () => {
@@ -116,6 +119,7 @@ export async function main(argv: string[]): Promise<void> {
       concurrency: { type: 'string' },
       'import-concurrency': { type: 'string' },
       only: { type: 'string' },
+      authority: { type: 'string' },
       'in-process': { type: 'boolean' },
     },
   });
@@ -150,6 +154,7 @@ export async function main(argv: string[]): Promise<void> {
     readTimeoutMs: 60_000,
     bearerTokenFor,
   });
+  const hospital = await benchHospital(client, values.authority !== 'off');
   const services: ChartService[] = [];
   let sessions = 0;
   /** A fresh app session: new service, new memory, its verification workers started (as the app does at launch). */
@@ -161,6 +166,7 @@ export async function main(argv: string[]): Promise<void> {
       liveStream: label === 'list',
       listConcurrency: concurrency,
       client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor },
+      authorityId: () => hospital.authorityId,
       ...(cacheDir ? { cacheDir } : {}),
     });
     services.push(s);
@@ -177,6 +183,7 @@ export async function main(argv: string[]): Promise<void> {
     if (only.has('open')) {
       const doctor = new SeedKeyHolder(randomBytes(32), nativeKeyHolderCrypto);
       const custodian = { signKey: doctor.signKey, boxKey: doctor.boxKey, name: 'Dr Bench' };
+      await hospital.credential(doctor);
       const chart = sampleChart();
       let t = process.hrtime.bigint();
       const { tx: create } = await buildCreate(doctor, payloadOf(chart, null, custodian, []), crypto);
@@ -233,6 +240,7 @@ export async function main(argv: string[]): Promise<void> {
     if (only.has('list')) {
       const doctor = new SeedKeyHolder(randomBytes(32), nativeKeyHolderCrypto);
       const custodian = { signKey: doctor.signKey, boxKey: doctor.boxKey, name: 'Dr Bench' };
+      await hospital.credential(doctor);
       let t = process.hrtime.bigint();
       await mapLimit(chartCount, 64, async (i) => {
         const { tx } = await buildCreate(doctor, payloadOf(sampleChart(`Patient ${i}`), null, custodian, []), crypto);
@@ -270,6 +278,7 @@ export async function main(argv: string[]): Promise<void> {
     if (only.has('import')) {
       await settle();
       const doctor = new SeedKeyHolder(randomBytes(32), nativeKeyHolderCrypto);
+      await hospital.credential(doctor);
       const bundles = Array.from(
         { length: imports },
         (_, i) =>

@@ -1,7 +1,8 @@
 // What a hostile node (here a rewriting proxy in front of the real embedded node) can and cannot do to the
 // credential registry at this stage (docs/AUTHORITY.md §"Threats"). It cannot forge or alter a credential or the
-// authority; it can hide what it likes, and hiding a revocation is the one that still matters: the next pass's
-// fresh-head check (an unspent head, agreed by a second node) closes it. That gap is pinned here so it is visible.
+// authority; it can hide what it likes, and hiding a revocation is the one that matters: AuthorityTrust (what the app
+// uses) keeps the highest act it saw per credential and asks a second node when there is one; the gap that remains (a
+// reader that never saw the revocation, with one node) is pinned here so it is visible.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import { addSignatures, type PartialTransaction } from '../../../src-shared/auth
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import { startTamperProxy, type TamperProxy } from '../charts/tamper-proxy';
+import { AuthorityTrust } from '../../../src-main/authority/trust';
+import { ChartAuthorship } from '../../../src-main/records/chart-authorship';
+import type { VerifiedVersion } from '../../../src-main/ledger/chain';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -119,7 +123,7 @@ describe('a hostile node', () => {
     proxy.setRewrite(null);
   });
 
-  it('KNOWN GAP until fresh heads (next pass): withholding the revocation makes the credential look valid', async () => {
+  it('KNOWN GAP (one node, revocation never seen): withholding the revocation makes the credential look valid', async () => {
     const honestView = await new CredentialRegistry(honest, authorityId).load();
     expect(honestView.currentStatus(adaKey, new Date()).status).toBe('revoked');
     proxy.setRewrite((path, body) => {
@@ -129,5 +133,99 @@ describe('a hostile node', () => {
     const view = await new CredentialRegistry(viaProxy, authorityId).load();
     proxy.setRewrite(null);
     expect(view.currentStatus(adaKey, new Date()).status).toBe('valid');
+  });
+});
+
+describe('fresh credential chains (AuthorityTrust)', () => {
+  const withholdRevocation = () =>
+    proxy.setRewrite((path, body) => {
+      if (!path.includes(`asset_id=${adaId}`)) return body;
+      return JSON.stringify((JSON.parse(body) as { id: string }[]).filter((tx) => tx.id !== revokeId));
+    });
+  const statusOf = async (trust: AuthorityTrust) => {
+    const state = await trust.state();
+    if (state.kind !== 'pinned') throw new Error(`not pinned: ${state.kind}`);
+    return { status: state.registry.currentStatus(adaKey, new Date()).status, problems: state.registry.problems };
+  };
+
+  it('keeps the highest act seen: a revocation withheld later leaves the credential unused, reported', async () => {
+    const trust = new AuthorityTrust(viaProxy, { authorityId: () => authorityId });
+    expect((await statusOf(trust)).status).toBe('revoked');
+    trust.invalidate();
+    withholdRevocation();
+    const after = await statusOf(trust);
+    proxy.setRewrite(null);
+    expect(after).toEqual({
+      status: 'unknown',
+      problems: [
+        { id: adaId, reason: 'not used: the node withheld act 2 of this credential, seen before (it returned 1)' },
+      ],
+    });
+  });
+
+  it('a second node that knows a later act is believed over the one withholding it', async () => {
+    const both = new LedgerNodeClient({ nodeUrls: [proxy.url, node.url] });
+    const trust = new AuthorityTrust(both, { authorityId: () => authorityId, secondOpinion: both });
+    withholdRevocation();
+    const seen = await statusOf(trust);
+    proxy.setRewrite(null);
+    both.close();
+    expect(seen).toEqual({
+      status: 'unknown',
+      problems: [
+        {
+          id: adaId,
+          reason: `not used: nodes disagree on its newest act: ${node.url} has transaction ${revokeId}, which the node answering did not return`,
+        },
+      ],
+    });
+  });
+
+  it('is refreshed by what concerns it: the authority and its credentials, not other assets; and when old', async () => {
+    let now = 0;
+    const trust = new AuthorityTrust(honest, { authorityId: () => authorityId, now: () => now });
+    await trust.state();
+    expect(await trust.concerns(authorityId)).toBe(true);
+    expect(await trust.concerns(adaId)).toBe(true);
+    expect(await trust.concerns('ab'.repeat(32))).toBe(false);
+    expect(trust.refreshIfOlderThan(10_000)).toBe(false);
+    now = 10_001;
+    expect(trust.refreshIfOlderThan(10_000)).toBe(true);
+    expect(trust.refreshIfOlderThan(10_000)).toBe(false); // nothing loaded now: the next state() reads afresh
+  });
+});
+
+describe('a practitioner credentialed after the registry was read', () => {
+  it('is found on a miss once the registry is more than 10 s old, not before', async () => {
+    let now = 0;
+    const trust = new AuthorityTrust(honest, { authorityId: () => authorityId, now: () => now });
+    const authors = new ChartAuthorship(trust, honest);
+    await trust.state();
+    const bea = holder();
+    const authority = await new CredentialRegistry(honest, authorityId).authority();
+    const issued = (
+      await postPartial(
+        honest,
+        await both(
+          prepareIssue(authority, {
+            name: 'Dr Bea Hall',
+            licence: 'GMC-2',
+            specialty: 'Cardiology',
+            signKey: bea.signKey,
+            boxKey: bea.boxKey,
+            validFrom: '2026-01-01T00:00:00Z',
+            validUntil: '2099-01-01T00:00:00Z',
+          }),
+        ),
+      )
+    ).tx.id;
+    // A committed transaction at or after her issuance stands for a version she signed (only its height is read).
+    const version = { seq: 1, txId: issued, author: bea.signKey } as VerifiedVersion;
+    now = 5_000;
+    expect((await authors.check([version]))?.failure?.reason).toBe(
+      `Unknown author: version 1 was signed by ${bea.signKey}, who holds no credential of this hospital`,
+    );
+    now = 10_001;
+    expect((await authors.check([version]))?.failure).toBeNull();
   });
 });

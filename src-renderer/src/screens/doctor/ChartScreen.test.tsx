@@ -104,6 +104,25 @@ describe('Chart view: tampered and pending states', () => {
     expect(screen.queryByRole('button', { name: 'Revoke chart' })).toBeNull();
   });
 
+  it('shows a chart of unknown author plainly: its own badge and alert with the reason, never Verified, no data', async () => {
+    const reason = `Unknown author: version 1 was signed by ${KEY_THIRD}, who holds no credential of this hospital`;
+    setup(<ChartScreen chartId={chartId} />, {
+      'charts.get': () =>
+        chartView({ data: null }, { integrity: 'unknown-author', tamperReason: reason, patientName: '' }),
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Unknown author: not written by a practitioner of this hospital');
+    expect(alert.textContent).toContain(reason);
+    expect(screen.getByRole('heading', { name: 'Chart of unknown author' })).toBeTruthy();
+    expect(screen.getAllByText('Unknown author').length).toBeGreaterThan(0);
+    expect(screen.queryByText('Verified')).toBeNull();
+    expect(screen.queryByRole('tablist')).toBeNull();
+    expect(
+      screen.getByText('No chart data is shown for a version whose author the hospital did not vouch for.'),
+    ).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Edit chart' })).toBeNull();
+  });
+
   it('shows a pending chart with a warning banner while still showing its data', async () => {
     setup(<ChartScreen chartId={chartId} />, { 'charts.get': () => chartView({}, { integrity: 'pending' }) });
     const alert = await screen.findByRole('alert');

@@ -66,7 +66,8 @@ export function ChartScreen({ chartId }: { chartId: string }) {
 
   const { summary, data } = view;
   const isHead = view.seq === summary.seq;
-  const canWrite = summary.role === 'custodian' && summary.integrity !== 'tampered' && isHead;
+  const refused = summary.integrity === 'tampered' || summary.integrity === 'unknown-author';
+  const canWrite = summary.role === 'custodian' && !refused && isHead;
 
   if (editing && data) {
     return <ChartEditScreen view={view} chart={data} onDone={() => setEditing(false)} />;
@@ -78,7 +79,12 @@ export function ChartScreen({ chartId }: { chartId: string }) {
       <div className="page-header chart-header">
         <div>
           <h1 id="chart-title">
-            {data?.patient.name || (summary.integrity === 'tampered' ? 'Tampered chart' : summary.patientName)}
+            {data?.patient.name ||
+              (summary.integrity === 'tampered'
+                ? 'Tampered chart'
+                : summary.integrity === 'unknown-author'
+                  ? 'Chart of unknown author'
+                  : summary.patientName)}
           </h1>
           <p className="muted">
             <IntegrityBadge integrity={summary.integrity} />{' '}
@@ -139,7 +145,9 @@ export function ChartScreen({ chartId }: { chartId: string }) {
               <p className="empty-state">
                 {summary.integrity === 'tampered'
                   ? 'No chart data is shown for a version that failed verification.'
-                  : 'This version cannot be opened with your key.'}
+                  : summary.integrity === 'unknown-author'
+                    ? 'No chart data is shown for a version whose author the hospital did not vouch for.'
+                    : 'This version cannot be opened with your key.'}
               </p>
             )}
           </div>

@@ -1,5 +1,5 @@
-// The chart's ledger state, impossible to miss: tampered (never shown as data), pending (not yet on the ledger),
-// revoked, or an older version on screen.
+// The chart's ledger state, impossible to miss: tampered or of unknown author (neither shown as data), pending (not
+// yet on the ledger), revoked, or an older version on screen.
 import type { ChartView } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
 
@@ -11,6 +11,21 @@ export function ChartStateBanners({ view, onShowCurrent }: { view: ChartView; on
         <Banner tone="danger" title="Tampered: this chart failed verification against the ledger">
           <p>
             Do not rely on it. What the node returned does not match what was signed, so no chart data is shown.
+            {summary.tamperReason && (
+              <>
+                {' '}
+                Reason: <strong>{summary.tamperReason}</strong>
+              </>
+            )}
+          </p>
+        </Banner>
+      )}
+      {summary.integrity === 'unknown-author' && (
+        <Banner tone="danger" title="Unknown author: not written by a practitioner of this hospital">
+          <p>
+            Every signature is valid, but a version of this chart was signed by someone the hospital did not vouch for
+            when it was written, so its data is not shown. Earlier versions by credentialed doctors can still be opened
+            from the history.
             {summary.tamperReason && (
               <>
                 {' '}

@@ -43,7 +43,7 @@ export function HistoryPanel({ versions, error, onView, viewingSeq }: HistoryPan
                   {' '}
                   by {v.author.name ?? 'unknown doctor'} · {formatDateTime(v.at)}
                 </span>
-                {v.seq !== viewingSeq && v.integrity !== 'tampered' && (
+                {v.seq !== viewingSeq && v.integrity !== 'tampered' && v.integrity !== 'unknown-author' && (
                   <button type="button" className="btn-link history-view" onClick={() => onView(v.seq)}>
                     View version {v.seq}
                   </button>

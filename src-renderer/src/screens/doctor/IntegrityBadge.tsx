@@ -1,5 +1,6 @@
-// Ledger state of a chart or version, in words: verified, pending (in the outbox), or tampered.
-import { CheckCircle2, Clock, ShieldAlert } from 'lucide-react';
+// Ledger state of a chart or version, in words: verified, pending (in the outbox), unknown author (signed, but not by a
+// practitioner the hospital vouched for at that point), or tampered.
+import { CheckCircle2, Clock, ShieldAlert, UserX } from 'lucide-react';
 import type { Integrity } from '../../../../src-shared/ipc';
 
 export function IntegrityBadge({ integrity }: { integrity: Integrity }) {
@@ -13,6 +14,12 @@ export function IntegrityBadge({ integrity }: { integrity: Integrity }) {
     return (
       <span className="badge badge-warn">
         <Clock aria-hidden="true" size={14} /> Pending
+      </span>
+    );
+  if (integrity === 'unknown-author')
+    return (
+      <span className="badge badge-danger">
+        <UserX aria-hidden="true" size={14} /> Unknown author
       </span>
     );
   return (

@@ -113,7 +113,11 @@ export function PatientList() {
               <tr key={c.chartId}>
                 <td>
                   <button type="button" className="btn-link" onClick={() => go({ name: 'chart', chartId: c.chartId })}>
-                    {c.integrity === 'tampered' ? 'Unreadable chart (tampered)' : c.patientName || 'Unnamed patient'}
+                    {c.integrity === 'tampered'
+                      ? 'Unreadable chart (tampered)'
+                      : c.integrity === 'unknown-author'
+                        ? 'Unreadable chart (unknown author)'
+                        : c.patientName || 'Unnamed patient'}
                   </button>
                   {c.role === 'reader' && <span className="badge">Shared with you</span>}
                 </td>

@@ -20,6 +20,7 @@ export function KioskRecord() {
 
   const data = chart?.data ?? null;
   const tampered = chart?.summary.integrity === 'tampered';
+  const unvouched = chart?.summary.integrity === 'unknown-author';
   return (
     <div className="app-frame kiosk">
       <header className="app-header">
@@ -36,6 +37,14 @@ export function KioskRecord() {
           <Banner tone="danger" title="This record could not be verified">
             <p>
               What the ledger returned does not match what your doctor signed, so it is not shown. Please tell the desk.
+              {chart?.summary.tamperReason ? ` Reason: ${chart.summary.tamperReason}` : ''}
+            </p>
+          </Banner>
+        )}
+        {unvouched && (
+          <Banner tone="danger" title="This record was not written by a doctor of this hospital">
+            <p>
+              It is not shown. Please tell the desk.
               {chart?.summary.tamperReason ? ` Reason: ${chart.summary.tamperReason}` : ''}
             </p>
           </Banner>

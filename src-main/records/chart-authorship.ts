@@ -1,0 +1,114 @@
+// With a hospital authority pinned, every version of a chart must be signed by a practitioner whose credential
+// counted at that version's ledger position (its block height: docs/AUTHORITY.md §"Chart verification"). A version
+// that was not is "unknown author" (or its author's credential was revoked / expired / not yet valid): never Verified,
+// never the patient's record, and distinct from tampering (every signature is good; the signer is not vouched for).
+// With no authority pinned nothing is checked here. Heights of committed transactions never change, so each is asked
+// of the node once: kept in memory for the session and in the identity's verified cache across sessions.
+import { authorsAtHeights, type AuthorAtHeight } from '../../src-shared/authority';
+import type { AuthorityTrust } from '../authority/trust';
+import type { VerifiedVersion } from '../ledger/chain';
+import type { LedgerNodeClient } from '../ledger/node-client';
+import type { IdentityCache } from '../ledger/verified-cache';
+
+/** The first version whose author did not hold a valid credential at its position, and why. */
+export interface AuthorshipFailure {
+  seq: number;
+  txId: string;
+  reason: string;
+}
+
+export interface Authorship {
+  /** One answer per version (oldest first). */
+  authors: AuthorAtHeight[];
+  /** Per version: why it fails the check (null: it passes). */
+  reasons: (string | null)[];
+  failure: AuthorshipFailure | null;
+}
+
+/** A registry read longer ago than this is read again when a chart names an author it does not know. */
+const REFRESH_ON_MISS_MS = 10_000;
+
+export class ChartAuthorship {
+  readonly #heights = new Map<string, number>();
+
+  constructor(
+    private readonly trust: AuthorityTrust,
+    private readonly client: Pick<LedgerNodeClient, 'blockHeights'>,
+  ) {}
+
+  /** Is an authority pinned (then charts are checked against it, and heads asked to be fresh)? */
+  active(): boolean {
+    return Boolean(this.trust.pinned());
+  }
+
+  /** A height seen elsewhere (the node's stream announces each committed transaction with its height). */
+  noteHeight(txId: string, height: number): void {
+    this.#heights.set(txId, height);
+  }
+
+  /** Null when no authority is pinned (nothing to check: the chart verifies as before the authority existed). */
+  async check(versions: readonly VerifiedVersion[], cache: IdentityCache | null = null): Promise<Authorship | null> {
+    if (!this.trust.pinned() || versions.length === 0) return null;
+    let result = await this.#check(versions, cache);
+    // A practitioner credentialed since the registry was read would show as unknown until the next refresh.
+    if (result?.authors.some((a) => a.status === 'unknown') && this.trust.refreshIfOlderThan(REFRESH_ON_MISS_MS))
+      result = await this.#check(versions, cache);
+    return result;
+  }
+
+  async #check(versions: readonly VerifiedVersion[], cache: IdentityCache | null): Promise<Authorship | null> {
+    const state = await this.trust.state();
+    if (state.kind === 'none') return null;
+    if (state.kind === 'unverified') {
+      const reason = `${state.reason}. No chart can be verified until it can.`;
+      return {
+        authors: versions.map(() => ({ status: 'unknown', height: null })),
+        reasons: versions.map(() => reason),
+        failure: { seq: versions[0]!.seq, txId: versions[0]!.txId, reason },
+      };
+    }
+    const authors = await authorsAtHeights(
+      versions.map((v) => v.author),
+      (i) => this.#height(versions[i]!.txId, cache),
+      state.registry,
+    );
+    const reasons = authors.map((a, i) => reasonOf(versions[i]!, a));
+    const first = reasons.findIndex((r) => r !== null);
+    return {
+      authors,
+      reasons,
+      failure: first < 0 ? null : { seq: versions[first]!.seq, txId: versions[first]!.txId, reason: reasons[first]! },
+    };
+  }
+
+  async #height(txId: string, cache: IdentityCache | null): Promise<number | null> {
+    const known = this.#heights.get(txId) ?? cache?.height(txId) ?? null;
+    if (known !== null) return known;
+    const { value } = await this.client.blockHeights(txId);
+    if (value.length === 0) return null; // in no block: not committed as far as this node says
+    const height = Math.min(...value);
+    this.#heights.set(txId, height);
+    cache?.rememberHeight(txId, height);
+    return height;
+  }
+}
+
+/** Why version `v` fails the authority check, in words a clinician reads; null when its author was credentialed. */
+export function reasonOf(v: Pick<VerifiedVersion, 'seq' | 'author'>, a: AuthorAtHeight): string | null {
+  const who = a.name ? `${a.name} (${v.author})` : v.author;
+  const where = a.height === null ? '' : ` at block ${a.height}`;
+  switch (a.status) {
+    case 'valid':
+      return null;
+    case 'unknown':
+      return `Unknown author: version ${v.seq} was signed by ${v.author}, who holds no credential of this hospital`;
+    case 'revoked':
+      return `Unknown author: version ${v.seq} was signed by ${who}${where}, after their credential was revoked`;
+    case 'expired':
+      return `Unknown author: version ${v.seq} was signed by ${who}${where}, after their credential expired`;
+    case 'not-yet':
+      return `Unknown author: version ${v.seq} was signed by ${who}${where}, before their credential was valid`;
+    case 'unplaced':
+      return `Unknown author: the node places version ${v.seq} in no block or out of order, so its author's credential cannot be checked`;
+  }
+}

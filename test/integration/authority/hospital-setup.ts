@@ -1,0 +1,73 @@
+// Shared setup of the authority's chart tests: the real embedded node (with its bearer token), a 1-of-1 hospital
+// authority posted by its officer, credentials issued and revoked by it, doctors in the real keychain, and the real
+// chart service with the authority pinned (answers in the IPC contract's types).
+import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
+import { prepareCeremony, prepareIssue, prepareRevoke, postPartial } from '../../../src-main/authority/hospital';
+import { createChartService, type ChartService } from '../../../src-main/records/chart-service';
+import type { ChartServiceOptions } from '../../../src-main/records/chart-parts';
+import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import { addSignatures } from '../../../src-shared/authority';
+import type { KeyHolder } from '../../../src-shared/crypto/keyholder';
+import { newSeed } from '../../../src-shared/crypto/keys';
+import { NODE_TOKEN, tempDir, testCards } from '../charts/harness';
+
+export class Hospital {
+  readonly officer = new SeedKeyHolder(newSeed());
+  authorityId = '';
+
+  constructor(readonly client: LedgerNodeClient) {}
+
+  static async found(nodeUrl: string): Promise<Hospital> {
+    const hospital = new Hospital(new LedgerNodeClient({ nodeUrls: [nodeUrl], bearerTokenFor: () => NODE_TOKEN }));
+    const officers = [{ name: 'IT officer', signKey: hospital.officer.signKey, boxKey: hospital.officer.boxKey }];
+    const { partial } = await prepareCeremony({ name: 'St Elsewhere', threshold: 1, officers });
+    hospital.authorityId = (await postPartial(hospital.client, await addSignatures(partial, hospital.officer))).tx.id;
+    return hospital;
+  }
+
+  /** Issues a credential to `who`; returns its id. */
+  async credential(who: Pick<KeyHolder, 'signKey' | 'boxKey'>, name: string): Promise<string> {
+    const authority = await new CredentialRegistry(this.client, this.authorityId).authority();
+    const partial = prepareIssue(authority, {
+      name,
+      licence: `GMC-${who.signKey.slice(0, 8)}`,
+      specialty: 'Oncology',
+      signKey: who.signKey,
+      boxKey: who.boxKey,
+      validFrom: '2026-01-01T00:00:00Z',
+      validUntil: '2099-01-01T00:00:00Z',
+    });
+    return (await postPartial(this.client, await addSignatures(partial, this.officer))).tx.id;
+  }
+
+  async revoke(credentialId: string): Promise<void> {
+    const view = await new CredentialRegistry(this.client, this.authorityId).load();
+    await postPartial(
+      this.client,
+      await addSignatures(prepareRevoke(view, credentialId, 'left the hospital'), this.officer),
+    );
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** The chart service as the app builds it, with `authorityId` pinned. */
+export async function pinnedService(
+  nodeUrls: string[],
+  authorityId: string,
+  overrides: Partial<ChartServiceOptions> = {},
+): Promise<ChartService> {
+  return createChartService({
+    nodeUrls,
+    outboxDir: tempDir('outbox'),
+    cards: testCards(),
+    client: { readTimeoutMs: 1500, postTimeoutMs: 5000, quarantineMs: 300, bearerTokenFor: () => NODE_TOKEN },
+    sender: { baseDelayMs: 100, maxDelayMs: 400, tickMs: 50 },
+    verifyWorkers: 0,
+    authorityId: () => authorityId,
+    ...overrides,
+  });
+}

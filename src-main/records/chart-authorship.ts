@@ -4,7 +4,14 @@
 // never the patient's record, and distinct from tampering (every signature is good; the signer is not vouched for).
 // With no authority pinned nothing is checked here. Heights of committed transactions never change, so each is asked
 // of the node once: kept in memory for the session and in the identity's verified cache across sessions.
-import { authorsAtHeights, type AuthorAtHeight } from '../../src-shared/authority';
+import {
+  authorsAtHeights,
+  inputSigners,
+  type AuthorAtHeight,
+  type AuthorRegistry,
+  type CredentialRegistryView,
+  type VerifiedAuthority,
+} from '../../src-shared/authority';
 import type { AuthorityTrust } from '../authority/trust';
 import type { VerifiedVersion } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
@@ -68,9 +75,9 @@ export class ChartAuthorship {
       };
     }
     const authors = await authorsAtHeights(
-      versions.map((v) => v.author),
+      versions.map((v) => (isQuorumMove(v, state.authority) ? quorumAuthor(v.author) : v.author)),
       (i) => this.#height(versions[i]!.txId, cache),
-      state.registry,
+      positionRule(state.registry, state.authority.height),
     );
     const reasons = authors.map((a, i) => reasonOf(versions[i]!, a));
     const first = reasons.findIndex((r) => r !== null);
@@ -91,6 +98,46 @@ export class ChartAuthorship {
     cache?.rememberHeight(txId, height);
     return height;
   }
+}
+
+// A custody move by the authority's quorum (recovery, off-boarding: docs/AUTHORITY.md §"Custody") is written by an
+// officer, who holds no practitioner credential: the quorum vouches for it. It counts when at least `threshold` distinct
+// officers of the pinned authority signed it, the envelope's author among them (ownership.ts already checked that the
+// spent output gave a quorum that right and that the act is "custody").
+const QUORUM = 'quorum:';
+const quorumAuthor = (officer: string): string => `${QUORUM}${officer}`;
+
+function isQuorumMove(v: VerifiedVersion, authority: VerifiedAuthority): boolean {
+  const signers = inputSigners(v.tx.inputs[0]);
+  if (signers.by !== 'quorum' || v.envelope.action !== 'custody') return false;
+  const officers = new Set(authority.data.officers.map((o) => o.signKey));
+  const signed = new Set(signers.officers);
+  return (
+    signed.size === signers.officers.length &&
+    signed.size >= authority.data.threshold &&
+    [...signed].every((k) => officers.has(k)) &&
+    signed.has(v.author)
+  );
+}
+
+// Below the authority's own height no credential could count yet: a version placed there is vouched for by any
+// credential its author was ever given (the migration rule: a hospital that credentials its existing doctors vouches
+// for what they wrote before the authority existed). From the authority's height on, the ledger-position rule holds.
+function positionRule(registry: CredentialRegistryView, authorityHeight: number): AuthorRegistry {
+  return {
+    statusAt: (key, height) =>
+      key.startsWith(QUORUM)
+        ? { status: 'valid' }
+        : height < authorityHeight
+          ? registry.everCredentialed(key)
+          : registry.statusAt(key, height),
+    validThroughout: (key, from, to) =>
+      key.startsWith(QUORUM)
+        ? true
+        : to < authorityHeight
+          ? registry.everCredentialed(key).status === 'valid'
+          : from >= authorityHeight && registry.validThroughout(key, from, to),
+  };
 }
 
 /** Why version `v` fails the authority check, in words a clinician reads; null when its author was credentialed. */

@@ -157,6 +157,23 @@ export class CredentialRegistryView {
     );
   }
 
+  /**
+   * For a version placed before the authority existed (below the ceremony's height), where no credential could yet
+   * count: the best credential `signKey` was ever given (docs/AUTHORITY.md §"Charts written before the authority").
+   * A credential this version could not verify (a broken chain) does not vouch.
+   */
+  everCredentialed(signKey: string): StatusAnswer {
+    const held = (this.#bySignKey.get(signKey) ?? []).find((e) => e.endReason !== 'tampered');
+    return held
+      ? {
+          status: 'valid',
+          credentialId: held.credential.id,
+          name: held.credential.data.name,
+          licence: held.credential.data.licence,
+        }
+      : { status: 'unknown' };
+  }
+
   /** The present: every ledger act counts, and the dates are checked against `now` (the caller's clock). */
   currentStatus(signKey: string, now: Date): StatusAnswer {
     const t = now.getTime();

@@ -1,13 +1,15 @@
-// `npm run bench -- <name>…` runs the named benchmarks (all when none is named). Benchmarks print figures;
+// `npm run bench -- <name>…` runs the named benchmarks (all but list-ab when none is named). Benchmarks print figures;
 // they are never part of `npm test`, because timing on a shared 2-core machine is not a pass/fail signal.
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   ledger: () => import('./ledger'),
   charts: () => import('./charts'),
   vault: () => import('./vault'),
+  'list-ab': () => import('./list-ab'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : Object.keys(benches);
+// list-ab needs an older tree to compare with (--base), so it runs only when named.
+const names = wanted.length ? wanted : Object.keys(benches).filter((name) => name !== 'list-ab');
 for (const name of names) {
   const load = benches[name];
   if (!load) {

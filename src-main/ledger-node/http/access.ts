@@ -4,7 +4,7 @@
 // application/json, which no page can send cross-origin without a preflight, and answers no preflight with CORS
 // headers; and (4) unless started open, serves ledger data and takes writes only with the per-launch bearer token
 // that the app hands its embedded node (and `npm run ledger` prints), so no other local process can use it either.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** `token`: every request for ledger data needs `Authorization: Bearer <token>`. `open`: no token (driver suites, a LAN node). */
@@ -18,6 +18,8 @@ export interface AccessRefusal {
 
 // RFC 6750 token68 characters; long enough that guessing is out of the question.
 const TOKEN = /^[A-Za-z0-9\-._~+/]{32,512}=*$/;
+/** Room every comparison slot has: 512 token68 characters and the '=' padding base64 ends with. */
+const TOKEN_ROOM = 515;
 const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/;
 
@@ -70,8 +72,9 @@ export function allowedHostHeaders(port: number, listenHost: string, configured:
 }
 
 export class AccessPolicy {
-  // Compared as SHA-256 digests: equal length whatever the caller sent, so timingSafeEqual applies.
-  private readonly tokenDigest: Buffer | null;
+  // Compared as fixed-size slots (writeSlot): the same bytes whatever the caller sent, so timingSafeEqual applies.
+  private readonly expected: Buffer | null;
+  private readonly candidate: Buffer;
 
   constructor(
     access: LedgerAccess,
@@ -80,14 +83,16 @@ export class AccessPolicy {
     if (access.kind === 'token') {
       const problem = tokenProblem(access.token);
       if (problem) throw new Error(`ledger node: ${problem}`);
-      this.tokenDigest = digest(access.token);
+      this.expected = Buffer.alloc(4 + Math.max(TOKEN_ROOM, Buffer.byteLength(access.token, 'utf8')));
+      writeSlot(this.expected, access.token);
     } else {
-      this.tokenDigest = null;
+      this.expected = null;
     }
+    this.candidate = Buffer.alloc(this.expected?.length ?? 0);
   }
 
   get open(): boolean {
-    return this.tokenDigest === null;
+    return this.expected === null;
   }
 
   /** The request's Host header if it is one we answer to (so it may go into the advertised URLs), else a refusal. */
@@ -117,7 +122,7 @@ export class AccessPolicy {
   }
 
   checkToken(req: IncomingMessage): AccessRefusal | null {
-    if (!this.tokenDigest) return null;
+    if (!this.expected) return null;
     const header = req.headers.authorization;
     const challenge = { 'WWW-Authenticate': 'Bearer realm="HealthChain ledger node"' };
     const match = header === undefined ? null : /^Bearer +(\S+) *$/i.exec(header);
@@ -128,7 +133,7 @@ export class AccessPolicy {
         headers: challenge,
       };
     }
-    if (!timingSafeEqual(digest(match[1] as string), this.tokenDigest)) {
+    if (!writeSlot(this.candidate, match[1] as string) || !timingSafeEqual(this.candidate, this.expected)) {
       return {
         status: 401,
         message: "The bearer token is not this node's token.",
@@ -149,6 +154,17 @@ export function checkJsonContentType(req: IncomingMessage): AccessRefusal | null
   };
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+/**
+ * Writes `token` into `slot` as it is compared: its length in bytes, then its UTF-8 bytes, zero-padded to the slot's
+ * end, so the node's token and whatever a caller sent compare over the same bytes in constant time. False (the slot
+ * untouched) for a text longer than the slot holds, which no token of this node is. Hashing both sides (SHA-256)
+ * gave equal lengths too, at ~2 µs of CPU a request against ~0.5 µs.
+ */
+function writeSlot(slot: Buffer, token: string): boolean {
+  const length = Buffer.byteLength(token, 'utf8');
+  if (length > slot.length - 4) return false;
+  slot.fill(0);
+  slot.writeUInt32BE(length, 0);
+  slot.write(token, 4, 'utf8');
+  return true;
 }

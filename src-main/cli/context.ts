@@ -137,11 +137,13 @@ export async function close(ctx: Context): Promise<void> {
 /** 2 for what the user can fix in the command or its input, 3 for a tampered chart, 1 for everything else. */
 export async function exitCodeOf(error: unknown): Promise<number> {
   if (error instanceof CliError) return EXIT.usage;
-  const [{ ChartValidationError }, { ChartServiceError }] = await Promise.all([
+  const [{ ChartValidationError }, { ChartServiceError }, { VaultError }] = await Promise.all([
     import('../../src-shared/records/validate'),
     import('../records/errors'),
+    import('../vault/errors'),
   ]);
   if (error instanceof ChartValidationError) return EXIT.usage;
+  if (error instanceof VaultError && error.code === 'InvalidInput') return EXIT.usage;
   if (error instanceof ChartServiceError) {
     if (error.code === 'ChartTampered') return EXIT.tampered;
     if (error.code === 'InvalidRequest') return EXIT.usage;

@@ -25,9 +25,15 @@ export async function buildCli() {
     platform: 'node',
     target: 'node20.19',
     sourcemap: 'linked',
-    minify: true,
+    minify: process.env.HC_CLI_MINIFY !== '0',
     metafile: true,
     logLevel: 'warning',
+    plugins: [
+      {
+        name: 'undici-pool-only',
+        setup: (b) => b.onResolve({ filter: /^undici$/ }, () => ({ path: resolve(root, 'scripts/cli-undici.mjs') })),
+      },
+    ],
     external: ['keytar', 'sodium-native', 'lmdb', 'msgpackr-extract', 'electron'],
     // Bundled CommonJS packages (qrcode, …) call require() for Node built-ins: give the ESM output one.
     banner: {

@@ -13,7 +13,7 @@ import type { CliOptions } from './args';
 /** A usage error: exit code 2. */
 export class CliError extends Error {}
 
-/** docs/DEPLOYMENT.md and the usage text list these. */
+/** README.md (Command line) and the usage text (help.ts) list these. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, tampered: 3 } as const;
 
 export const out = (text: string) => process.stdout.write(`${text}\n`);

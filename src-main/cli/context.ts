@@ -134,7 +134,7 @@ export async function close(ctx: Context): Promise<void> {
   await ctx.node?.stop();
 }
 
-/** 2 for what the user can fix in the command or its input, 3 for a tampered chart, 1 for everything else. */
+/** 2 for a usage error or an invalid chart or identity input, 3 for a tampered chart, 1 for everything else. */
 export async function exitCodeOf(error: unknown): Promise<number> {
   if (error instanceof CliError) return EXIT.usage;
   const [{ ChartValidationError }, { ChartServiceError }, { VaultError }] = await Promise.all([
@@ -144,9 +144,6 @@ export async function exitCodeOf(error: unknown): Promise<number> {
   ]);
   if (error instanceof ChartValidationError) return EXIT.usage;
   if (error instanceof VaultError && error.code === 'InvalidInput') return EXIT.usage;
-  if (error instanceof ChartServiceError) {
-    if (error.code === 'ChartTampered') return EXIT.tampered;
-    if (error.code === 'InvalidRequest') return EXIT.usage;
-  }
+  if (error instanceof ChartServiceError && error.code === 'ChartTampered') return EXIT.tampered;
   return EXIT.failed;
 }

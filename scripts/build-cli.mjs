@@ -2,23 +2,38 @@
 // TypeScript at run time: index.js, its lazily loaded commands as chunks, and the verification worker's entry.
 // Native addons (keytar, sodium-native, lmdb and lmdb's msgpackr-extract) stay in node_modules. The inputs esbuild
 // read are listed in out/cli/inputs.json, so scripts/cli.mjs can tell when the bundle is stale.
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Each build goes into its own folder under out/cli-builds/ and out/cli is a symbolic link swapped to it at once
+// (rename), so a CLI already running keeps its chunks, and two commands rebuilding at once never mix their files.
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 export const outDir = resolve(root, 'out/cli');
 export const inputsFile = resolve(outDir, 'inputs.json');
+const buildsDir = resolve(root, 'out/cli-builds');
+/** Older builds are removed after this long: no command runs that long from a replaced bundle. */
+const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
 
 export async function buildCli() {
   const { build } = await import('esbuild');
-  rmSync(outDir, { recursive: true, force: true }); // chunk names change with their content: no stale ones left
+  const started = Date.now();
+  const dir = resolve(buildsDir, `${started}-${process.pid}`);
   const result = await build({
     absWorkingDir: root,
     entryPoints: {
       index: 'src-main/cli/index.ts',
       'verify-worker': 'src-main/ledger/verify-worker.ts',
     },
-    outdir: outDir,
+    outdir: dir,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -41,7 +56,18 @@ export async function buildCli() {
     },
   });
   const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(root, p));
-  writeFileSync(inputsFile, JSON.stringify({ builtAt: Date.now(), inputs }));
+  // builtAt is when the build began: a source saved while esbuild read it counts as changed.
+  writeFileSync(resolve(dir, 'inputs.json'), JSON.stringify({ builtAt: started, inputs }));
+  const stat = lstatSync(outDir, { throwIfNoEntry: false });
+  if (stat && !stat.isSymbolicLink()) rmSync(outDir, { recursive: true, force: true }); // a folder from before
+  const link = `${outDir}.${process.pid}.tmp`;
+  rmSync(link, { force: true });
+  symlinkSync(dir, link);
+  renameSync(link, outDir);
+  for (const old of readdirSync(buildsDir)) {
+    if (resolve(buildsDir, old) !== dir && started - Number(old.split('-')[0]) > KEEP_OLD_BUILDS_MS)
+      rmSync(resolve(buildsDir, old), { recursive: true, force: true });
+  }
   return inputs.length;
 }
 

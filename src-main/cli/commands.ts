@@ -43,7 +43,8 @@ export async function run(options: CliOptions): Promise<number> {
       err(
         'Created the hospital card key in this keychain. Install the same key on every workstation and kiosk ("card-key export" here, "card-key import" there).',
       );
-      out((await store.export())!);
+      const key = (await store.export())!;
+      print({ cardKey: key }, () => key);
       return 0;
     }
     if (args[0] === 'export') {
@@ -52,7 +53,7 @@ export async function run(options: CliOptions): Promise<number> {
         throw new CliError(
           'No hospital card key in this keychain (create one with "card-key create", once per hospital)',
         );
-      out(text);
+      print({ cardKey: text }, () => text);
       return 0;
     }
     if (args[0] === 'import') {
@@ -65,6 +66,7 @@ export async function run(options: CliOptions): Promise<number> {
       lines.close();
       await store.install(text);
       err('The hospital card key is installed in this keychain.');
+      if (options.json) out(JSON.stringify({ installed: true }));
       return 0;
     }
     throw new CliError('card-key: expected "create", "export" or "import"');

@@ -146,7 +146,9 @@ describe('command line: parity with the app', { timeout: 600_000 }, () => {
   });
 
   it('card: issues an access card, writes its QR code as PNG or SVG', async () => {
-    expect((await ada.cli('card-key', 'create')).code).toBe(0);
+    const key = await ada.cli('card-key', 'create', '--json');
+    expect(key.code).toBe(0);
+    expect(JSON.parse(key.stdout)).toEqual({ cardKey: expect.stringMatching(/^healthchain\.card-key\/1:/) });
     const png = join(work, 'card.png');
     const card = await at(ada, 'card', chartId, '--out', png, '--json');
     expect(card.code).toBe(0);

@@ -74,6 +74,9 @@ export async function run(options: CliOptions): Promise<number> {
 
   const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners', ...WRITE_COMMANDS];
   if (!command || !known.includes(command)) throw new CliError(`unknown command "${command}"`);
+  // Standard input is the chart then, so it cannot also be the password.
+  if (command === 'update' && args[1] === '-' && !process.env.HEALTHCHAIN_PASSWORD)
+    throw new CliError('update - reads the chart from standard input: give the password in HEALTHCHAIN_PASSWORD');
   const needsIdentity = command !== 'outbox' && command !== 'practitioners';
   const holder = needsIdentity ? await unlock(options.identity) : null;
   const ctx = await connect(options);

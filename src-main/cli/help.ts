@@ -40,8 +40,8 @@ Prints (or writes, mode 0600) the chart as a FHIR R4 Bundle.`,
 Verifies one chart, or every chart the identity can read. Exit 3 if any failed.`,
   update: `update <chartId> <chart.json | -> [--base-seq <n>]
 
-Writes a new version from a chart JSON file (or standard input): the "data" of "show --json" edited, or a chart
-in the app's model. --base-seq: the version you edited; refused (StaleVersion) if the chart moved past it.
+Writes a new version from a chart JSON file (or standard input, -, with the password in HEALTHCHAIN_PASSWORD):
+"show" printed to a file and its "data" edited, or a chart in the app's model. --base-seq: the version you edited; refused (StaleVersion) if the chart moved past it.
 ${CUSTODIAN}`,
   revoke: `revoke <chartId> [--reason <text>]
 

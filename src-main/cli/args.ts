@@ -1,5 +1,6 @@
 // Command line of `npm run cli -- <command>`: parsed with node:util parseArgs, refused with a specific message.
 import { parseArgs } from 'node:util';
+import { commandHelp, EXIT_CODES } from './help';
 
 export const USAGE = `HealthChain command line — charts on the ledger, for IT and scripting.
 
@@ -17,12 +18,21 @@ Commands
   outbox                       list signed transactions waiting to be committed (or rejected by the node)
   outbox discard <txId>        drop a version the node rejected, so its chart can be written again
   practitioners [query]        search the practitioner directory
+  update <chartId> <chart.json|->  [--base-seq <n>]
+                               write a new version of a chart (custodian)
+  revoke <chartId> [--reason <text>] | restore <chartId>
+                               revoke a chart, or restore a revoked one (custodian)
+  share | unshare <chartId> --doctor <signKey>
+                               let a doctor from the directory read the chart, or stop them reading (custodian)
+  custody <chartId> --doctor <signKey> [--keep-reading]
+                               hand the chart over to another doctor (custodian)
+  card <chartId> [--out card.svg|card.png]
+                               issue or re-issue the patient's access card (PIN from HEALTHCHAIN_CARD_PIN);
+                               prints the card code, writes the QR code. The old card stops reading
   network check                check the ledger network: every node answers, one chain and height, each
                                advertised event stream opens (nodes: --node, else the managed nodeUrls);
                                a plain-text report for a ticket, or --json. Exit 1 when a check fails
-  issue-card <chartId> [--out card.svg]
-                               a new access card for the chart (PIN from HEALTHCHAIN_CARD_PIN); the old card stops
-                               reading. Replaces version 1 cards (printed before issue #14)
+  issue-card <chartId>         the same as card (replaces version 1 cards, printed before issue #14)
   card-key create | export | import
                                the hospital card key that access cards need (docs/DEPLOYMENT.md): create it once
                                per hospital, print it, or install it from standard input on each workstation/kiosk
@@ -30,16 +40,17 @@ Commands
 
 Options
   --identity <signKey>   which keychain identity to use (default: the only one)
-  --node <url>           a ledger node URL (repeatable: fails over in order). Default: start the embedded node
+  --node <url>           a ledger node URL (repeatable: fails over in order). Default: the nodeUrls pinned in
+                         the managed settings, else the embedded node, started for the command (named on stderr)
   --data <dir>           data directory of the embedded node (default: the app's ledger folder)
   --outbox <dir>         outbox directory (default: beside the ledger data)
   --json                 machine-readable output
-  -h, --help             this text
+  -h, --help             this text; <command> --help: that command's
 
 The identity's password is read from HEALTHCHAIN_PASSWORD, or else from the first line of standard input.
 HC_LEDGER_TOKEN, if set, is sent as the bearer token to the --node nodes (a node started by \`npm run ledger\`
 without --open wants the token it printed).
-Exit codes: 0 done, 1 failed (including a chart that fails verification), 2 usage error.`;
+${EXIT_CODES}`;
 
 export interface CliOptions {
   command: string[];
@@ -53,9 +64,14 @@ export interface CliOptions {
   name?: string;
   specialty?: string;
   licence?: string;
+  reason?: string;
+  doctor?: string;
+  keepReading: boolean;
+  baseSeq?: number;
 }
 
-export type ParsedCli = { kind: 'help' } | { kind: 'error'; message: string } | { kind: 'run'; options: CliOptions };
+export type ParsedCli =
+  { kind: 'help'; text: string } | { kind: 'error'; message: string } | { kind: 'run'; options: CliOptions };
 
 export function parseCli(argv: string[]): ParsedCli {
   let parsed;
@@ -76,13 +92,28 @@ export function parseCli(argv: string[]): ParsedCli {
         name: { type: 'string' },
         specialty: { type: 'string' },
         licence: { type: 'string' },
+        reason: { type: 'string' },
+        doctor: { type: 'string' },
+        'keep-reading': { type: 'boolean' },
+        'base-seq': { type: 'string' },
       },
     });
   } catch (error) {
     return { kind: 'error', message: (error as Error).message };
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0) return { kind: 'help' };
+  if (values.help || positionals.length === 0) {
+    const [command] = positionals;
+    if (command === undefined) return { kind: 'help', text: USAGE };
+    const text = commandHelp(command);
+    return text ? { kind: 'help', text } : { kind: 'error', message: `unknown command "${command}"` };
+  }
+  let baseSeq: number | undefined;
+  if (values['base-seq'] !== undefined) {
+    baseSeq = Number(values['base-seq']);
+    if (!Number.isInteger(baseSeq) || baseSeq < 1)
+      return { kind: 'error', message: `--base-seq ${values['base-seq']}: not a version number (1, 2, …)` };
+  }
   for (const url of values.node ?? []) {
     try {
       const u = new URL(url);
@@ -105,6 +136,10 @@ export function parseCli(argv: string[]): ParsedCli {
       name: values.name,
       specialty: values.specialty,
       licence: values.licence,
+      reason: values.reason,
+      doctor: values.doctor,
+      keepReading: values['keep-reading'] ?? false,
+      baseSeq,
     },
   };
 }

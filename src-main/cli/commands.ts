@@ -1,83 +1,13 @@
 // The CLI's commands, over the same chart service the app uses. Loaded only once a command needs it.
 import { createInterface } from 'node:readline';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { generateToken } from '../ledger-node/http/access';
-import { startLedgerNode, type LedgerNode } from '../ledger-node/node';
-import { defaultDataDir } from '../ledger-node/process/data-dir';
-import { KeychainCardKey, PatientCards, Vault } from '../vault';
-import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
-import { createChartService, type ChartService } from '../records/chart-service';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CliOptions } from './args';
+import { runWrite, WRITE_COMMANDS } from './chart-commands';
+import { cardKeyStore, close, CliError, connect, err, EXIT, out, unlock } from './context';
+import { runIdentity } from './identity';
 
-export class CliError extends Error {}
-
-export const out = (text: string) => process.stdout.write(`${text}\n`);
-export const err = (text: string) => process.stderr.write(`${text}\n`);
-
-async function readPassword(): Promise<string> {
-  const fromEnv = process.env.HEALTHCHAIN_PASSWORD;
-  if (fromEnv) return fromEnv;
-  if (process.stdin.isTTY) process.stderr.write('Password: ');
-  const lines = createInterface({ input: process.stdin, terminal: false });
-  for await (const line of lines) {
-    lines.close();
-    return line;
-  }
-  throw new CliError('No password: set HEALTHCHAIN_PASSWORD or pass it on standard input');
-}
-
-function vault(): Vault {
-  const service = process.env.HEALTHCHAIN_KEYCHAIN_SERVICE;
-  return new Vault(service ? { service } : {});
-}
-
-async function unlock(v: Vault, wanted: string | undefined): Promise<LockableKeyHolder> {
-  const { identities } = await v.list();
-  const chosen = wanted
-    ? identities.find((i) => i.signKey === wanted || i.id === wanted)
-    : identities.length === 1
-      ? identities[0]
-      : undefined;
-  if (!chosen) {
-    if (wanted) throw new CliError(`No identity ${wanted} in the keychain (see: identity list)`);
-    throw new CliError(
-      identities.length
-        ? 'Several identities: choose one with --identity <signKey>'
-        : 'No identity yet: run "identity create" first',
-    );
-  }
-  return v.unlock(chosen.id, await readPassword());
-}
-
-interface Context {
-  service: ChartService;
-  node: LedgerNode | null;
-}
-
-async function connect(options: CliOptions): Promise<Context> {
-  const dataDir = resolve(options.data ?? defaultDataDir());
-  let node: LedgerNode | null = null;
-  let nodes = options.nodes;
-  if (nodes.length === 0) {
-    // In-process and for this command only, but on a local port all the same: token-protected like the app's.
-    node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token: generateToken() } });
-    nodes = [node.url];
-  }
-  const outboxDir = resolve(options.outbox ?? join(dirname(dataDir), 'outbox'));
-  mkdirSync(outboxDir, { recursive: true });
-  const own = node;
-  // The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own.
-  const given = process.env.HC_LEDGER_TOKEN || null;
-  const service = await createChartService({
-    nodeUrls: nodes,
-    outboxDir,
-    cards: new PatientCards({ cardKey: cardKeyStore(options.nodes.length === 0) }),
-    liveStream: false,
-    client: { bearerTokenFor: (base) => (own ? (base === own.url ? own.token : null) : given) },
-  });
-  return { service, node };
-}
+export { CliError } from './context';
 
 function jsonFiles(path: string): string[] {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -89,54 +19,14 @@ function jsonFiles(path: string): string[] {
     .map((n) => join(path, n));
 }
 
-/** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */
-function cardKeyStore(mayCreate = false): KeychainCardKey {
-  const service = process.env.HEALTHCHAIN_CARD_KEY_SERVICE;
-  return new KeychainCardKey({ ...(service ? { service } : {}), mayCreate: () => mayCreate });
-}
+/** Bundles imported at once: each waits on the node most of its time, so a few in flight keep both sides busy. */
+const IMPORT_CONCURRENCY = 16;
 
 export async function run(options: CliOptions): Promise<number> {
   const [command, ...args] = options.command;
   const print = (value: unknown, text: () => string) => out(options.json ? JSON.stringify(value, null, 2) : text());
 
-  if (command === 'identity') {
-    const v = vault();
-    if (args[0] === 'list') {
-      const { identities } = await v.list();
-      print(
-        identities,
-        () => identities.map((i) => `${i.signKey}  ${i.name} (${i.specialty})`).join('\n') || 'No identities.',
-      );
-      return 0;
-    }
-    if (args[0] === 'create') {
-      if (!options.name || !options.licence)
-        throw new CliError('identity create needs --name and --licence (and --specialty)');
-      const { identity, holder } = await v.create({
-        name: options.name,
-        specialty: options.specialty ?? '',
-        licenceNumber: options.licence,
-        password: await readPassword(),
-      });
-      const ctx = await connect(options);
-      try {
-        const entry = await ctx.service.publishPractitioner(holder, {
-          name: identity.name,
-          specialty: identity.specialty,
-        });
-        print(
-          { identity, practitioner: entry },
-          () =>
-            `Created ${identity.name}\n  signKey ${identity.signKey}\n  boxKey  ${identity.boxKey}\n  directory entry ${entry.txId ?? 'pending in the outbox'}`,
-        );
-      } finally {
-        await close(ctx);
-        holder.lock();
-      }
-      return 0;
-    }
-    throw new CliError('identity: expected "create" or "list"');
-  }
+  if (command === 'identity') return runIdentity(options, args[0], print);
 
   if (command === 'network') {
     if (args[0] !== 'check' || args.length > 1) throw new CliError('network: expected "check"');
@@ -147,13 +37,14 @@ export async function run(options: CliOptions): Promise<number> {
   }
 
   if (command === 'card-key') {
-    const store = cardKeyStore();
+    const store = await cardKeyStore();
     if (args[0] === 'create') {
       await store.create();
       err(
         'Created the hospital card key in this keychain. Install the same key on every workstation and kiosk ("card-key export" here, "card-key import" there).',
       );
-      out((await store.export())!);
+      const key = (await store.export())!;
+      print({ cardKey: key }, () => key);
       return 0;
     }
     if (args[0] === 'export') {
@@ -162,7 +53,7 @@ export async function run(options: CliOptions): Promise<number> {
         throw new CliError(
           'No hospital card key in this keychain (create one with "card-key create", once per hospital)',
         );
-      out(text);
+      print({ cardKey: text }, () => text);
       return 0;
     }
     if (args[0] === 'import') {
@@ -175,39 +66,51 @@ export async function run(options: CliOptions): Promise<number> {
       lines.close();
       await store.install(text);
       err('The hospital card key is installed in this keychain.');
+      if (options.json) out(JSON.stringify({ installed: true }));
       return 0;
     }
     throw new CliError('card-key: expected "create", "export" or "import"');
   }
 
-  const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners', 'issue-card'];
+  const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners', ...WRITE_COMMANDS];
   if (!command || !known.includes(command)) throw new CliError(`unknown command "${command}"`);
+  // Standard input is the chart then, so it cannot also be the password.
+  if (command === 'update' && args[1] === '-' && !process.env.HEALTHCHAIN_PASSWORD)
+    throw new CliError('update - reads the chart from standard input: give the password in HEALTHCHAIN_PASSWORD');
   const needsIdentity = command !== 'outbox' && command !== 'practitioners';
-  const holder = needsIdentity ? await unlock(vault(), options.identity) : null;
+  const holder = needsIdentity ? await unlock(options.identity) : null;
   const ctx = await connect(options);
   try {
     const { service } = ctx;
+    if (WRITE_COMMANDS.includes(command)) return await runWrite(command, args, options, service, holder!, print);
     switch (command) {
       case 'import': {
         if (!args[0]) throw new CliError('import needs a file or a folder');
         const files = jsonFiles(args[0]);
-        let failed = 0;
-        const results: unknown[] = [];
-        for (const [i, file] of files.entries()) {
-          try {
-            const result = await service.importFhir(holder!, JSON.parse(readFileSync(file, 'utf8')));
-            results.push({ file, ...result });
-            err(
-              `[${i + 1}/${files.length}] ${file} → ${result.chartId} (${result.status})${result.warnings.map((w) => `\n    warning: ${w}`).join('')}`,
-            );
-          } catch (error) {
-            failed++;
-            results.push({ file, error: (error as Error).message });
-            err(`[${i + 1}/${files.length}] ${file}: ${(error as Error).message}`);
+        const results: ({ file: string; error: string } | { file: string; chartId: string })[] = new Array(
+          files.length,
+        );
+        let next = 0;
+        const worker = async () => {
+          while (next < files.length) {
+            const i = next++;
+            const file = files[i]!;
+            try {
+              const result = await service.importFhir(holder!, JSON.parse(readFileSync(file, 'utf8')));
+              results[i] = { file, ...result };
+              err(
+                `[${i + 1}/${files.length}] ${file} → ${result.chartId} (${result.status})${result.warnings.map((w) => `\n    warning: ${w}`).join('')}`,
+              );
+            } catch (error) {
+              results[i] = { file, error: (error as Error).message };
+              err(`[${i + 1}/${files.length}] ${file}: ${(error as Error).message}`);
+            }
           }
-        }
+        };
+        await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, files.length) }, worker));
+        const failed = results.filter((r) => 'error' in r).length;
         print(results, () => `Imported ${files.length - failed} of ${files.length} bundle(s).`);
-        return failed ? 1 : 0;
+        return failed ? EXIT.failed : EXIT.ok;
       }
       case 'list': {
         const charts = await service.list(holder!);
@@ -221,14 +124,14 @@ export async function run(options: CliOptions): Promise<number> {
               )
               .join('\n') || 'No charts.',
         );
-        return 0;
+        return charts.some((c) => c.integrity === 'tampered') ? EXIT.tampered : EXIT.ok;
       }
       case 'show': {
         if (!args[0]) throw new CliError('show needs a chart id');
         const view = await service.get(holder!, args[0]);
         const history = await service.history(holder!, args[0]);
         out(JSON.stringify({ ...view, history }, null, 2));
-        return view.summary.integrity === 'tampered' ? 1 : 0;
+        return view.summary.integrity === 'tampered' ? EXIT.tampered : EXIT.ok;
       }
       case 'export': {
         if (!args[0]) throw new CliError('export needs a chart id');
@@ -250,7 +153,7 @@ export async function run(options: CliOptions): Promise<number> {
               )
               .join('\n') || 'No charts.',
         );
-        return reports.every((r) => r.ok) ? 0 : 1;
+        return reports.every((r) => r.ok) ? EXIT.ok : EXIT.tampered;
       }
       case 'outbox': {
         if (args[0] === 'discard') {
@@ -273,19 +176,6 @@ export async function run(options: CliOptions): Promise<number> {
         );
         return 0;
       }
-      case 'issue-card': {
-        // A new (version 2) card for a chart, e.g. to replace a version 1 card: the old card stops reading.
-        if (!args[0]) throw new CliError('issue-card needs a chart id');
-        const pin = process.env.HEALTHCHAIN_CARD_PIN;
-        if (!pin) throw new CliError("issue-card reads the patient's new PIN from HEALTHCHAIN_CARD_PIN");
-        const card = await service.issueCard(holder!, args[0], pin);
-        if (options.out) writeFileSync(options.out, card.qrSvg, { mode: 0o600 });
-        print(
-          { chartId: args[0], code: card.code, qrSvg: options.out ?? null },
-          () => `Access card for ${args[0]}: ${card.code}${options.out ? `\n  QR code written to ${options.out}` : ''}`,
-        );
-        return 0;
-      }
       case 'practitioners': {
         const found = await service.searchPractitioners(args[0] ?? '');
         print(
@@ -300,9 +190,4 @@ export async function run(options: CliOptions): Promise<number> {
     holder?.lock();
     await close(ctx);
   }
-}
-
-async function close(ctx: Context): Promise<void> {
-  await ctx.service.close();
-  await ctx.node?.stop();
 }

@@ -47,7 +47,8 @@ export class VerifiedCache {
   ) {}
 
   static open(dir: string): VerifiedCache {
-    const root = open({ path: dir, maxDbs: 2 });
+    // noSubdir false: a folder whose name has a dot is still a folder (lmdb would take it for a file).
+    const root = open({ path: dir, noSubdir: false, maxDbs: 2 });
     return new VerifiedCache(root, root.openDB<Buffer, string>(`verified-${FORMAT}`, { encoding: 'binary' }));
   }
 

@@ -56,7 +56,9 @@ export class LedgerStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // overlappingSync lets the next batch commit while the previous one is being fsynced; separateFlushed gives
     // each write its own `flushed` promise, and commits still wait for it before they are reported (see writeBlock).
-    this.root = open({ path: dataDir, maxDbs: 32, overlappingSync: true, separateFlushed: true });
+    // noSubdir false: lmdb takes a path with a dot in its last name (`hc.ledger`) for a file and fails with "Is a
+    // directory"; a folder without a dot was always opened as a folder, so its files (data.mdb, lock.mdb) are the same.
+    this.root = open({ path: dataDir, noSubdir: false, maxDbs: 32, overlappingSync: true, separateFlushed: true });
     this.txs = this.root.openDB('txs', { encoding: 'string' });
     this.positions = this.root.openDB('positions', {});
     this.spent = this.root.openDB('spent', {});

@@ -1,0 +1,149 @@
+// What every chart command needs: the password, the vault, the ledger connection and the exit code of an error.
+// Modules load when first needed (import()), so a command pays only for what it uses before its first request.
+import { createInterface } from 'node:readline';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LedgerNode } from '../ledger-node/node';
+import type { KeychainCardKey, Vault } from '../vault';
+import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
+import type { ChartService } from '../records/chart-service';
+import type { CliOptions } from './args';
+
+/** A usage error: exit code 2. */
+export class CliError extends Error {}
+
+/** README.md (Command line) and the usage text (help.ts) list these. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, tampered: 3 } as const;
+
+export const out = (text: string) => process.stdout.write(`${text}\n`);
+export const err = (text: string) => process.stderr.write(`${text}\n`);
+
+export async function readPassword(): Promise<string> {
+  const fromEnv = process.env.HEALTHCHAIN_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  throw new CliError('No password: set HEALTHCHAIN_PASSWORD or pass it on standard input');
+}
+
+export async function openVault(): Promise<Vault> {
+  const { Vault } = await import('../vault');
+  const service = process.env.HEALTHCHAIN_KEYCHAIN_SERVICE;
+  return new Vault(service ? { service } : {});
+}
+
+export async function unlock(wanted: string | undefined): Promise<LockableKeyHolder> {
+  const v = await openVault();
+  const { identities } = await v.list();
+  const chosen = wanted
+    ? identities.find((i) => i.signKey === wanted || i.id === wanted)
+    : identities.length === 1
+      ? identities[0]
+      : undefined;
+  if (!chosen) {
+    if (wanted) throw new CliError(`No identity ${wanted} in the keychain (see: identity list)`);
+    throw new CliError(
+      identities.length
+        ? 'Several identities: choose one with --identity <signKey>'
+        : 'No identity yet: run "identity create" first',
+    );
+  }
+  return v.unlock(chosen.id, await readPassword());
+}
+
+/** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */
+export async function cardKeyStore(mayCreate = false): Promise<KeychainCardKey> {
+  const { KeychainCardKey } = await import('../vault');
+  const service = process.env.HEALTHCHAIN_CARD_KEY_SERVICE;
+  return new KeychainCardKey({ ...(service ? { service } : {}), mayCreate: () => mayCreate });
+}
+
+export interface Context {
+  service: ChartService;
+  node: LedgerNode | null;
+}
+
+/**
+ * The nodes to use: --node; else, unless --data asks for the embedded node, the nodeUrls IT pinned in the managed
+ * settings (as `network check` reads them); else the embedded node, started here and named on stderr with its data
+ * folder, so nobody mistakes an empty local ledger for the hospital's.
+ */
+async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node: LedgerNode | null }> {
+  if (options.nodes.length > 0) return { urls: options.nodes, node: null };
+  if (options.data === undefined) {
+    const { createManagedSettingsReader } = await import('../settings');
+    const managed = await createManagedSettingsReader('org.healthchain.workstation').read();
+    const urls = managed.status === 'ok' ? [...(managed.values.nodeUrls ?? [])] : [];
+    if (urls.length > 0) {
+      err(`healthchain: using the ledger nodes pinned in the managed settings (${managed.source}): ${urls.join(', ')}`);
+      return { urls, node: null };
+    }
+  }
+  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
+  const { startLedgerNode } = await import('../ledger-node/node');
+  const { generateToken } = await import('../ledger-node/http/access');
+  const dataDir = resolve(options.data ?? defaultDataDir());
+  // In-process and for this command only, but on a local port all the same: token-protected like the app's.
+  const node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token: generateToken() } });
+  err(
+    `healthchain: no --node given and none configured: started the embedded ledger node at ${node.url}, data in ${dataDir} (give --node <url> for a ledger network)`,
+  );
+  return { urls: [node.url], node };
+}
+
+/** In the bundle (out/cli, scripts/build-cli.mjs) the worker is a built file beside this one; from source, tsx's. */
+function bundledWorker(): { verifyWorkerEntry?: URL } {
+  const entry = new URL('./verify-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(entry)) ? { verifyWorkerEntry: entry } : {};
+}
+
+export async function connect(options: CliOptions): Promise<Context> {
+  const [{ createChartService }, { PatientCards }] = await Promise.all([
+    import('../records/chart-service'),
+    import('../vault'),
+  ]);
+  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
+  const { urls, node } = await chooseNodes(options);
+  const outboxDir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
+  mkdirSync(outboxDir, { recursive: true });
+  // The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own.
+  const given = process.env.HC_LEDGER_TOKEN || null;
+  try {
+    const service = await createChartService({
+      nodeUrls: urls,
+      outboxDir,
+      cards: new PatientCards({ cardKey: await cardKeyStore(node !== null) }),
+      liveStream: false,
+      ...bundledWorker(),
+      client: { bearerTokenFor: (base) => (node ? (base === node.url ? node.token : null) : given) },
+    });
+    return { service, node };
+  } catch (error) {
+    await node?.stop();
+    throw error;
+  }
+}
+
+export async function close(ctx: Context): Promise<void> {
+  await ctx.service.close();
+  await ctx.node?.stop();
+}
+
+/** 2 for a usage error or an invalid chart or identity input, 3 for a tampered chart, 1 for everything else. */
+export async function exitCodeOf(error: unknown): Promise<number> {
+  if (error instanceof CliError) return EXIT.usage;
+  const [{ ChartValidationError }, { ChartServiceError }, { VaultError }] = await Promise.all([
+    import('../../src-shared/records/validate'),
+    import('../records/errors'),
+    import('../vault/errors'),
+  ]);
+  if (error instanceof ChartValidationError) return EXIT.usage;
+  if (error instanceof VaultError && error.code === 'InvalidInput') return EXIT.usage;
+  if (error instanceof ChartServiceError && error.code === 'ChartTampered') return EXIT.tampered;
+  return EXIT.failed;
+}

@@ -128,10 +128,13 @@ function chartSchemas(check: ChartCheck) {
   const medicationEntrySchema = record('Medication', {
     id: entryId,
     name: requiredText('Medication', 300),
-    dose: requiredText('Dose', 100),
+    // Dose, frequency and start are optional as in R4 (Dosage and effective[x] are 0..1); a statement may carry
+    // only the dosage as its source wrote it, which is kept verbatim.
+    dose: text('Dose', 100),
     route: choice('Route', ROUTES),
-    frequency: requiredText('Frequency', 100),
-    start: date('Start date', { required: true }),
+    frequency: text('Frequency', 100),
+    dosageText: text('Dosage as written', 500).default(''),
+    start: date('Start date'),
     end: date('End date'),
     status: choice('Status', MEDICATION_STATUSES),
     prescribedBy: text('Prescribed by', 200),

@@ -33,6 +33,7 @@ export function emptyMedication(today: string = todayIso()): MedicationEntry {
     dose: '',
     route: 'oral',
     frequency: '',
+    dosageText: '',
     start: today,
     end: '',
     status: 'active',

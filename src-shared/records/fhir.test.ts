@@ -151,14 +151,61 @@ describe('FHIR R4 mapping', () => {
       name: 'Lisinopril 10 mg',
       dose: '10 mg',
       route: 'oral',
-      frequency: 'not stated',
+      frequency: '',
+      dosageText: '',
       start: '2015-02-02',
     });
     expect(result.chart.visits[0]).toMatchObject({ date: '2025-12-30', reason: 'Check-up' });
-    expect(result.warnings).toEqual([
-      'Medication mr1: no frequency given; recorded as "not stated"',
-      'Not imported (no place in the chart): Observation',
-    ]);
+    expect(result.warnings).toEqual(['Not imported (no place in the chart): Observation']);
+  });
+
+  it('imports a MedicationStatement without effective[x] (0..1 in R4) and keeps its dosage text as written', () => {
+    const statement: MedicationStatement = {
+      resourceType: 'MedicationStatement',
+      id: 'ms1',
+      status: 'active',
+      subject: { reference: 'Patient/p1' },
+      medicationCodeableConcept: { text: 'Atorvastatin 20 mg' },
+      dosage: [{ text: 'once daily' }],
+    };
+    const result = fhirToChart({
+      resourceType: 'Bundle',
+      type: 'collection',
+      timestamp: '2026-01-05T09:00:00Z',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'p1', name: [{ text: 'Ada Brook' }], birthDate: '1950-01-01' } },
+        { resource: statement },
+      ],
+    });
+    expect(result).toMatchObject({ ok: true, warnings: [] });
+    if (!result.ok) return;
+    expect(result.chart.medications[0]).toMatchObject({ start: '', dose: '', frequency: '', dosageText: 'once daily' });
+    const out = chartToFhir({ chartId: 'x', chart: result.chart, versions: [] });
+    const med = out.entry!.find((e) => e.resource!.resourceType === 'MedicationStatement')!
+      .resource as MedicationStatement;
+    expect(med.dosage![0]!.text).toBe('once daily');
+    expect(med.effectivePeriod).toBeUndefined();
+  });
+
+  it('reports a medication with no dosage at all instead of inventing one', () => {
+    const result = fhirToChart({
+      resourceType: 'Bundle',
+      type: 'collection',
+      timestamp: '2026-01-05T09:00:00Z',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'p1', name: [{ text: 'Ada Brook' }], birthDate: '1950-01-01' } },
+        {
+          resource: {
+            resourceType: 'MedicationStatement',
+            id: 'ms2',
+            status: 'active',
+            subject: { reference: 'Patient/p1' },
+            medicationCodeableConcept: { text: 'Aspirin' },
+          },
+        },
+      ],
+    });
+    expect(result).toMatchObject({ ok: true, warnings: ['Medication ms2: no dosage given'] });
   });
 
   it('refuses what is not a bundle, a bundle without exactly one patient, and invalid fields', () => {

@@ -102,14 +102,16 @@ export function chartToFhir({ chartId, chart, versions }: FhirExportInput): Bund
     status: m.status,
     subject: patientRef,
     medicationCodeableConcept: text(m.name),
-    effectivePeriod: { start: m.start, ...(m.end ? { end: m.end } : {}) },
+    ...(m.start || m.end
+      ? { effectivePeriod: { ...(m.start ? { start: m.start } : {}), ...(m.end ? { end: m.end } : {}) } }
+      : {}),
     ...(m.prescribedBy ? { informationSource: { display: m.prescribedBy } } : {}),
     dosage: [
       {
-        text: `${m.dose} ${m.frequency} (${m.route})`,
+        text: m.dosageText || composedDosage(m),
         route: text(m.route),
-        timing: { code: text(m.frequency) },
-        extension: [ext('dose', { valueString: m.dose })],
+        ...(m.frequency ? { timing: { code: text(m.frequency) } } : {}),
+        ...(m.dose ? { extension: [ext('dose', { valueString: m.dose })] } : {}),
       },
     ],
   }));
@@ -316,6 +318,11 @@ function illnessOf(r: Condition, warnings: string[]): IllnessEntry {
   };
 }
 
+/** The dosage line an export writes when the source's own wording is not known. */
+function composedDosage(m: Pick<MedicationEntry, 'dose' | 'frequency' | 'route'>): string {
+  return `${[m.dose, m.frequency].filter(Boolean).join(' ')} (${m.route})`.trim();
+}
+
 function medicationOf(r: MedicationStatement | MedicationRequest, warnings: string[]): MedicationEntry {
   const dosage = r.resourceType === 'MedicationStatement' ? r.dosage?.[0] : r.dosageInstruction?.[0];
   const routeText = conceptText(dosage?.route).toLowerCase();
@@ -325,23 +332,19 @@ function medicationOf(r: MedicationStatement | MedicationRequest, warnings: stri
       ? 'oral'
       : 'other';
   const quantity = dosage?.doseAndRate?.[0]?.doseQuantity;
-  let dose =
+  const dose =
     extValue(dosage?.extension, 'dose')?.valueString ??
     (quantity?.value !== undefined ? `${quantity.value} ${quantity.unit ?? ''}`.trim() : '');
-  let frequency =
+  const frequency =
     conceptText(dosage?.timing?.code) ||
     (dosage?.timing?.repeat?.frequency
       ? `${dosage.timing.repeat.frequency} per ${dosage.timing.repeat.period ?? 1} ${dosage.timing.repeat.periodUnit ?? 'd'}`
       : '');
   const id = r.id ?? '';
-  if (!dose) {
-    dose = dosage?.text ?? 'not stated';
-    warnings.push(`Medication ${id}: no dose given; recorded as "${dose}"`);
-  }
-  if (!frequency) {
-    frequency = 'not stated';
-    warnings.push(`Medication ${id}: no frequency given; recorded as "not stated"`);
-  }
+  // The source's wording is kept unless it is only what an export composes from the structured fields.
+  const written = dosage?.text?.trim() ?? '';
+  const dosageText = written && written !== composedDosage({ dose, frequency, route }) ? written : '';
+  if (!dose && !frequency && !dosageText) warnings.push(`Medication ${id}: no dosage given`);
   const rawStatus = r.status as string;
   const status: MedicationEntry['status'] =
     rawStatus === 'entered-in-error'
@@ -362,6 +365,7 @@ function medicationOf(r: MedicationStatement | MedicationRequest, warnings: stri
     dose,
     route,
     frequency,
+    dosageText,
     start,
     end: dateOf(period?.end),
     status,

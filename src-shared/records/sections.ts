@@ -172,10 +172,24 @@ export const chartSections: readonly ChartSection[] = [
     statusField: 'status',
     fields: [
       { key: 'name', label: 'Medication', kind: 'text', required: true, column: true },
-      { key: 'dose', label: 'Dose', kind: 'text', required: true, column: true },
+      { key: 'dose', label: 'Dose', kind: 'text', required: false, column: true },
       { key: 'route', label: 'Route', kind: 'select', required: true, column: true, options: options(ROUTES) },
-      { key: 'frequency', label: 'Frequency', kind: 'text', required: true, column: true },
-      { key: 'start', label: 'Start', kind: 'date', required: true, column: true },
+      { key: 'frequency', label: 'Frequency', kind: 'text', required: false, column: true },
+      {
+        key: 'dosageText',
+        label: 'Dosage as written',
+        kind: 'text',
+        required: false,
+        help: 'The instructions as the source gave them, when not split into dose and frequency',
+      },
+      {
+        key: 'start',
+        label: 'Start',
+        kind: 'date',
+        required: false,
+        column: true,
+        help: 'New entries start today; clear it when the start is not known',
+      },
       { key: 'end', label: 'End', kind: 'date', required: false, column: true },
       {
         key: 'status',

@@ -211,8 +211,9 @@ function chartSchemas(check: ChartCheck) {
 
   const visitEntrySchema = record('Visit', {
     id: entryId,
-    date: date('Visit date', { required: true, notFuture: true, check }),
-    reason: requiredText('Reason', 500),
+    // Optional as in R4 (Encounter.period and reasonCode are 0..1 / 0..*): an imported encounter may have neither.
+    date: date('Visit date', { notFuture: true, check }),
+    reason: text('Reason', 500),
     notes: text('Notes', 20000),
     doctor: text('Doctor', 200),
     status: choice('Status', VISIT_STATUSES),

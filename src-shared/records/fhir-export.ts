@@ -341,6 +341,11 @@ export function chartToIps({ chartId, chart, versions }: FhirExportInput): Bundl
         ...(entries.length
           ? { entry: entries.map((r) => ({ reference: `${r.resourceType}/${r.id}` })) }
           : {
+              // cmp-1: a section holds text, entries or sub-sections.
+              text: {
+                status: 'generated',
+                div: '<div xmlns="http://www.w3.org/1999/xhtml">No information recorded in this chart.</div>',
+              },
               emptyReason: {
                 coding: [{ system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason', code: 'unavailable' }],
               },

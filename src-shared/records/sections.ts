@@ -261,8 +261,8 @@ export const chartSections: readonly ChartSection[] = [
     titleField: 'date',
     statusField: 'status',
     fields: [
-      { key: 'date', label: 'Date', kind: 'date', required: true, column: true },
-      { key: 'reason', label: 'Reason', kind: 'text', required: true, column: true },
+      { key: 'date', label: 'Date', kind: 'date', required: false, column: true },
+      { key: 'reason', label: 'Reason', kind: 'text', required: false, column: true },
       { key: 'doctor', label: 'Doctor', kind: 'text', required: false, column: true },
       { key: 'notes', label: 'Notes', kind: 'multiline', required: false },
       {

@@ -42,7 +42,8 @@ function diffList(
   const section = sectionFor(list);
   const noun = section?.layout === 'list' ? capitalise(section.itemLabel) : list;
   const titleField = section?.layout === 'list' ? section.titleField : 'id';
-  const title = (e: ChartEntry) => `${noun} "${String((e as unknown as Record<string, unknown>)[titleField] ?? e.id)}"`;
+  // A title field may be empty (a visit's date is optional as in R4): the entry is then named by its id.
+  const title = (e: ChartEntry) => `${noun} "${String((e as unknown as Record<string, unknown>)[titleField] || e.id)}"`;
   const old = new Map(before.map((e) => [e.id, e]));
   const seen = new Set<string>();
   for (const entry of after) {

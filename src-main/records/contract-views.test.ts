@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { emptyChart } from '../../src-shared/records/empty';
 import { contract } from '../../src-shared/ipc';
 import type { ChainReport, ChartState, VersionInfo } from './model';
 import { historyOf, practitionerOf, summaryOf, verificationOf, viewOf } from './contract-views';
@@ -27,11 +28,14 @@ const version = (seq: number, txId: string, over: Partial<VersionInfo> = {}): Ve
 });
 
 const chart = {
-  patient: { name: 'Ada', birthDate: '1990-01-01', age: null, gender: 'female' as const, visitDate: '2026-01-01' },
-  doctors: [],
-  illnesses: [],
-  medications: [],
-  visits: [],
+  ...emptyChart('2026-01-01'),
+  patient: {
+    ...emptyChart().patient,
+    name: 'Ada',
+    birthDate: '1990-01-01',
+    gender: 'female' as const,
+    visitDate: '2026-01-01',
+  },
 };
 
 function view(over: Partial<ChartState> = {}): ChartState {

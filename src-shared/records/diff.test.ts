@@ -59,4 +59,24 @@ describe('diffCharts', () => {
       'visits[v1]',
     ]);
   });
+
+  it('lists code changes as readable values and names an entry with an empty title field by its id', () => {
+    const a = sampleChart();
+    const b = structuredClone(a);
+    b.illnesses[0]!.codes = [
+      { system: 'http://snomed.info/sct', code: '44054006', display: 'Diabetes mellitus type 2' },
+    ];
+    b.visits[0]!.date = '';
+    expect(diffCharts(a, b)).toEqual([
+      {
+        path: 'illnesses[i1].codes',
+        before: null,
+        after: 'SNOMED CT 44054006 (Diabetes mellitus type 2)',
+        label: 'Illness "Type 2 diabetes mellitus" › Codes',
+      },
+      { path: 'visits[v1].date', before: '2026-11-20', after: '', label: 'Visit "v1" › Date' },
+    ]);
+    // Equal code lists are no change.
+    expect(diffCharts(b, structuredClone(b))).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 // Field-level differences between two versions of a chart, for history. List entries are matched by id, so
 // inserting or reordering entries does not show up as changes to every entry after it.
-import type { Chart, ChartEntry, ChartListKey } from './chart';
-import { fieldLabel, sectionFor } from './sections';
+import { CHART_LISTS, type Chart, type ChartEntry, type ChartListKey } from './chart';
+import { fieldLabel, formatCodes, sectionFor } from './sections';
 
 export type DiffValue = string | number | null | Record<string, unknown>;
 
@@ -13,8 +13,6 @@ export interface ChartDiffEntry {
   /** Clinician-readable name of what changed: 'Medication "Metformin" › Dose'. */
   label: string;
 }
-
-const LISTS: readonly ChartListKey[] = ['doctors', 'illnesses', 'medications', 'visits'];
 
 /** What changed from `a` to `b`. `a` null means `b` is the first version: every filled field is listed as added. */
 export function diffCharts(a: Chart | null, b: Chart): ChartDiffEntry[] {
@@ -31,7 +29,7 @@ export function diffCharts(a: Chart | null, b: Chart): ChartDiffEntry[] {
       });
     }
   }
-  for (const list of LISTS) diffList(list, a?.[list] ?? [], b[list], out);
+  for (const list of CHART_LISTS) diffList(list, a?.[list] ?? [], b[list], out);
   return out;
 }
 
@@ -44,7 +42,8 @@ function diffList(
   const section = sectionFor(list);
   const noun = section?.layout === 'list' ? capitalise(section.itemLabel) : list;
   const titleField = section?.layout === 'list' ? section.titleField : 'id';
-  const title = (e: ChartEntry) => `${noun} "${String((e as unknown as Record<string, unknown>)[titleField] ?? e.id)}"`;
+  // A title field may be empty (a visit's date is optional as in R4): the entry is then named by its id.
+  const title = (e: ChartEntry) => `${noun} "${String((e as unknown as Record<string, unknown>)[titleField] || e.id)}"`;
   const old = new Map(before.map((e) => [e.id, e]));
   const seen = new Set<string>();
   for (const entry of after) {
@@ -73,13 +72,19 @@ function diffList(
 }
 
 function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return codesText(a) === codesText(b);
   return a === b || (a === null && b === '') || (a === '' && b === null);
 }
 function isBlank(v: unknown): boolean {
-  return v === null || v === '';
+  return v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+function codesText(v: unknown): string {
+  if (!Array.isArray(v)) return v === null || v === undefined ? '' : String(v);
+  return formatCodes(v as { system?: string; code?: string; display?: string }[]);
 }
 function value(v: unknown): DiffValue {
   if (v === undefined || v === null) return null;
+  if (Array.isArray(v)) return codesText(v) || null;
   if (typeof v === 'string' || typeof v === 'number') return v;
   return v as Record<string, unknown>;
 }

@@ -15,6 +15,48 @@ describe('version payloads', () => {
     expect(decodePayload(encodePayload(payload))).toEqual(payload);
   });
 
+  it('a v1 payload (before codes, allergies and the other IPS lists) opens as the new shape and is written as v2', () => {
+    // Exactly what a v1 writer sealed: no codes, no dosageText, no structured name or contact, no new lists.
+    const v1Chart = {
+      patient: { name: 'Old Shape', birthDate: '1960-01-01', age: null, gender: 'male', visitDate: '2025-01-01' },
+      doctors: [],
+      illnesses: [{ id: 'i1', condition: 'Asthma', symptoms: 'Wheeze', onset: '', status: 'active' }],
+      medications: [
+        {
+          id: 'm1',
+          name: 'Salbutamol',
+          dose: '100 mcg',
+          route: 'inhaled',
+          frequency: 'as needed',
+          start: '2020-01-01',
+          end: '',
+          status: 'active',
+          prescribedBy: '',
+        },
+      ],
+      visits: [],
+    };
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({ v: 1, chart: v1Chart, patient: null, custodian, doctors: [] }),
+    );
+    const opened = decodePayload(bytes);
+    expect(opened.v).toBe(2);
+    expect(opened.chart.patient).toMatchObject({ name: 'Old Shape', given: '', family: '', phone: '', email: '' });
+    expect(opened.chart.illnesses[0]!.codes).toEqual([]);
+    expect(opened.chart.medications[0]).toMatchObject({ dose: '100 mcg', codes: [], dosageText: '' });
+    expect(opened.chart).toMatchObject({ allergies: [], immunizations: [], procedures: [], results: [] });
+    // The next version is written in the new shape.
+    const next = JSON.parse(new TextDecoder().decode(encodePayload({ ...opened, chart: opened.chart })));
+    expect(next.v).toBe(2);
+    expect(next.chart.allergies).toEqual([]);
+    expect(Object.keys(next.chart.patient)).toContain('given');
+  });
+
+  it('a payload of an unknown version is refused', () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ ...payloadOf(sampleChart(), null, custodian, []), v: 3 }));
+    expect(() => decodePayload(bytes)).toThrow(PayloadError);
+  });
+
   it('a stored version is checked for shape, not against the reader’s clock', () => {
     // Written "today" where the doctor was, read where it is still yesterday (or on a machine whose clock is behind).
     const chart = sampleChart();

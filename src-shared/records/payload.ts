@@ -8,8 +8,12 @@ import { BASE58_KEY, HEX64 } from '../ledger/patterns';
 
 const keyPair = z.strictObject({ signKey: z.string().regex(BASE58_KEY), boxKey: z.string().regex(BASE58_KEY) });
 
+/** The payload shape written now. v1 (before #16: no codes, allergies, immunizations, procedures, results,
+ * structured names or contact) is read as v2 with those fields empty, and so is written as v2 on its next version. */
+export const PAYLOAD_VERSION = 2;
+
 export const payloadSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.union([z.literal(1), z.literal(PAYLOAD_VERSION)]).transform((): typeof PAYLOAD_VERSION => PAYLOAD_VERSION),
   chart: storedChartSchema,
   /** The patient's identity (access card); null until a card is issued (e.g. a chart imported in bulk). */
   patient: keyPair.nullable(),
@@ -62,5 +66,5 @@ export function payloadOf(
   custodian: ChartPayload['custodian'],
   doctors: ChartPayload['doctors'],
 ): ChartPayload {
-  return { v: 1, chart, patient, custodian, doctors };
+  return { v: PAYLOAD_VERSION, chart, patient, custodian, doctors };
 }

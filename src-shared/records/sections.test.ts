@@ -3,15 +3,19 @@
 // choices. Labels may differ (a form's "Age (years)" is the schema's "Age").
 import { describe, expect, it } from 'vitest';
 import { chartSchema, type Chart } from './chart';
-import { sampleChart } from '../../test/fixtures/sample-chart';
+import { fullSampleChart as sampleChart } from '../../test/fixtures/sample-chart';
 import { chartSections } from './sections';
+
+type Node = { shape?: Record<string, unknown>; element?: { shape: Record<string, unknown> }; unwrap?: () => Node };
+/** A list added in payload v2 defaults to [] (so v1 charts read): look through the default to the list. */
+function listNode(path: string): Node {
+  const node = (chartSchema as unknown as { shape: Record<string, Node> }).shape[path]!;
+  return node.element || node.shape ? node : node.unwrap!();
+}
 
 /** The schema's field names of a section: the patient object, or one list entry. */
 function schemaKeys(path: string): string[] {
-  const chart = chartSchema as unknown as {
-    shape: Record<string, { shape?: Record<string, unknown>; element?: { shape: Record<string, unknown> } }>;
-  };
-  const node = chart.shape[path]!;
+  const node = listNode(path);
   const shape = node.element?.shape ?? node.shape!;
   return Object.keys(shape).filter((k) => k !== 'id');
 }
@@ -25,7 +29,7 @@ function refusesEmpty(path: string, key: string): boolean {
   >;
   // The one rule across fields: a date of birth or an age. Each is optional when the other is given.
   if (path === 'patient' && key === 'birthDate') target.age = 40;
-  target[key] = typeof target[key] === 'number' || target[key] === null ? null : '';
+  target[key] = Array.isArray(target[key]) ? [] : typeof target[key] === 'number' || target[key] === null ? null : '';
   const result = chartSchema.safeParse(chart);
   return !result.success && result.error.issues.some((i) => i.path.includes(key));
 }
@@ -47,17 +51,8 @@ describe('chart sections and the chart schema', () => {
 
     it(`${section.title}: a choice offers exactly the schema's values`, () => {
       for (const field of section.fields.filter((f) => f.kind === 'select')) {
-        const chart = chartSchema as unknown as {
-          shape: Record<
-            string,
-            {
-              shape?: Record<string, { options: string[] }>;
-              element?: { shape: Record<string, { options: string[] }> };
-            }
-          >;
-        };
-        const node = chart.shape[section.path]!;
-        const values = (node.element?.shape ?? node.shape!)[field.key]!.options;
+        const node = listNode(section.path);
+        const values = ((node.element?.shape ?? node.shape!)[field.key] as { options: string[] }).options;
         expect(field.options?.map((o) => o.value)).toEqual(values);
       }
     });

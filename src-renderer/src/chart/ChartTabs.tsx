@@ -1,8 +1,10 @@
-// The chart's tabs, one per section of the shared configuration (General information, Doctors, Illness, Medication,
-// Visits). Radix Tabs supplies the ARIA tablist pattern and arrow-key navigation.
+// The chart's tabs: the paper's four (General information, Doctors, Illness, Medication) and Visits, from the shared
+// section configuration. A tab draws every section assigned to it (Illness: procedures, results and vital signs;
+// Medication: allergies and immunizations), each under its own heading. Radix Tabs supplies the ARIA tablist pattern
+// and arrow-key navigation.
 import * as Tabs from '@radix-ui/react-tabs';
 import { useState, type ReactNode } from 'react';
-import { chartSections, type ChartSection } from '../../../src-shared/records';
+import { chartSections, chartTabs, type ChartSection } from '../../../src-shared/records';
 
 interface ChartTabsProps {
   /** Draws one section's panel. */
@@ -19,20 +21,22 @@ export function ChartTabs({
   label = 'Chart sections',
   sections = chartSections,
 }: ChartTabsProps) {
-  const [current, setCurrent] = useState<string>(sections[0]?.id ?? 'general');
+  const tabs = chartTabs(sections);
+  const [current, setCurrent] = useState<string>(tabs[0]?.id ?? 'general');
+  const countOf = (tab: (typeof tabs)[number]) => tab.sections.reduce((n, s) => n + (errorCounts[s.id] ?? 0), 0);
   return (
     <Tabs.Root value={current} onValueChange={setCurrent}>
       <Tabs.List className="tabs-list" aria-label={label}>
-        {sections.map((section) => {
-          const count = errorCounts[section.id] ?? 0;
+        {tabs.map((tab) => {
+          const count = countOf(tab);
           return (
             <Tabs.Trigger
-              key={section.id}
-              value={section.id}
+              key={tab.id}
+              value={tab.id}
               className="tabs-trigger"
-              aria-describedby={count > 0 ? `tab-errors-${section.id}` : undefined}
+              aria-describedby={count > 0 ? `tab-errors-${tab.id}` : undefined}
             >
-              {section.title}
+              {tab.title}
               {count > 0 && (
                 <span className="badge badge-danger tab-error-count" aria-hidden="true">
                   {count}
@@ -43,16 +47,26 @@ export function ChartTabs({
         })}
       </Tabs.List>
       {/* Outside the triggers so the tab names stay exactly the section titles. */}
-      {sections.map((section) =>
-        (errorCounts[section.id] ?? 0) > 0 ? (
-          <span key={section.id} id={`tab-errors-${section.id}`} className="visually-hidden">
-            {errorCounts[section.id] === 1 ? '1 error' : `${errorCounts[section.id]} errors`}
+      {tabs.map((tab) => {
+        const count = countOf(tab);
+        return count > 0 ? (
+          <span key={tab.id} id={`tab-errors-${tab.id}`} className="visually-hidden">
+            {count === 1 ? '1 error' : `${count} errors`}
           </span>
-        ) : null,
-      )}
-      {sections.map((section) => (
-        <Tabs.Content key={section.id} value={section.id} className="tabs-content">
-          {render(section)}
+        ) : null;
+      })}
+      {tabs.map((tab) => (
+        <Tabs.Content key={tab.id} value={tab.id} className="tabs-content">
+          {tab.sections.length === 1
+            ? render(tab.sections[0]!)
+            : tab.sections.map((section) => (
+                <section key={section.id} aria-labelledby={`section-${section.id}`} className="chart-section">
+                  <h3 id={`section-${section.id}`} className="chart-section-title">
+                    {section.title}
+                  </h3>
+                  {render(section)}
+                </section>
+              ))}
         </Tabs.Content>
       ))}
     </Tabs.Root>

@@ -3,7 +3,16 @@
 // record never silently loses a line. Entries added in this edit can still be removed before saving.
 import { Plus, Trash2 } from 'lucide-react';
 import type { Chart, ChartListKey, ChartSection, FieldSpec, ListSection } from '../../../src-shared/records';
-import { emptyDoctor, emptyIllness, emptyMedication, emptyVisit } from '../../../src-shared/records';
+import {
+  emptyAllergy,
+  emptyDoctor,
+  emptyIllness,
+  emptyImmunization,
+  emptyMedication,
+  emptyProcedure,
+  emptyResult,
+  emptyVisit,
+} from '../../../src-shared/records';
 import { DirectoryFill } from './DirectoryFill';
 import { FieldInput } from './FieldInput';
 
@@ -12,6 +21,10 @@ const EMPTY_ENTRY: Record<ChartListKey, () => Record<string, unknown>> = {
   illnesses: () => ({ ...emptyIllness() }),
   medications: () => ({ ...emptyMedication() }),
   visits: () => ({ ...emptyVisit() }),
+  allergies: () => ({ ...emptyAllergy() }),
+  immunizations: () => ({ ...emptyImmunization() }),
+  procedures: () => ({ ...emptyProcedure() }),
+  results: () => ({ ...emptyResult() }),
 };
 
 export interface SectionEditorProps {

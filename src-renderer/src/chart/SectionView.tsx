@@ -2,6 +2,7 @@
 // labelled values, a list section as a table. Entries marked "entered in error" stay visible, struck through.
 import type { Chart, ChartSection } from '../../../src-shared/records';
 import { displayValue } from './format';
+import { patientAge } from './ChartHeaderFacts';
 
 export function SectionView({ section, chart }: { section: ChartSection; chart: Chart }) {
   if (section.layout === 'form') {
@@ -11,7 +12,12 @@ export function SectionView({ section, chart }: { section: ChartSection; chart: 
         {section.fields.map((field) => (
           <div key={field.key} className="kv-row">
             <dt>{field.label}</dt>
-            <dd>{displayValue(field, values[field.key])}</dd>
+            <dd>
+              {/* The age field holds an age only when the date of birth is unknown; otherwise it is computed. */}
+              {field.key === 'age' && section.path === 'patient'
+                ? displayValue(field, patientAge(chart.patient))
+                : displayValue(field, values[field.key])}
+            </dd>
           </div>
         ))}
       </dl>

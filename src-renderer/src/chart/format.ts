@@ -1,8 +1,9 @@
 // How chart values read on screen: option labels instead of codes, and a dash for an empty value.
-import type { FieldSpec } from '../../../src-shared/records';
+import { formatCodes, type FieldSpec } from '../../../src-shared/records';
 
 export function displayValue(field: FieldSpec, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
+  if (field.kind === 'codes') return Array.isArray(value) && value.length ? formatCodes(value) : '—';
   if (field.kind === 'select') return field.options?.find((o) => o.value === value)?.label ?? String(value);
   return String(value);
 }

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { ChartTabs } from '../../chart/ChartTabs';
 import { SectionView } from '../../chart/SectionView';
+import { ChartHeaderFacts } from '../../chart/ChartHeaderFacts';
 import { formatDateTime } from '../../chart/format';
 import { useCharts } from '../../stores/charts';
 import { useNavigation } from '../../stores/navigation';
@@ -93,6 +94,7 @@ export function ChartScreen({ chartId }: { chartId: string }) {
             </span>{' '}
             Version {view.seq} · updated {formatDateTime(summary.updatedAt)}
           </p>
+          {data && <ChartHeaderFacts chart={data} />}
         </div>
         <div className="btn-row" role="toolbar" aria-label="Chart actions">
           {canWrite && summary.status === 'active' && data && (

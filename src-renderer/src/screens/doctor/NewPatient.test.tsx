@@ -63,19 +63,20 @@ describe('New patient form', () => {
     expect(screen.getByText('The PINs do not match')).toBeTruthy();
   });
 
-  it('validates list entries in their own tab: an added medication without a dose', async () => {
+  it('validates list entries in their own tab: an added medication without a name', async () => {
     const { user, main } = setup(<NewPatient />, handlers());
     await fillValidPatient(user);
     await user.click(screen.getByRole('tab', { name: 'Medication' }));
     await user.click(screen.getByRole('button', { name: 'Add medication' }));
     const panel = screen.getByRole('tabpanel', { name: 'Medication' });
-    await user.type(within(panel).getByRole('textbox', { name: 'Medication (medication 1)' }), 'Amoxicillin');
+    await user.type(within(panel).getByRole('textbox', { name: 'Dose (medication 1)' }), '500 mg');
     await user.click(screen.getByRole('button', { name: 'Create chart' }));
 
-    expect(within(panel).getByText('Dose is required')).toBeTruthy();
-    expect(within(panel).getByText('Frequency is required')).toBeTruthy();
+    // Dose, frequency and start are optional as in FHIR R4 (an imported statement may have none); the name is not.
+    expect(within(panel).getByText('Medication is required')).toBeTruthy();
+    expect(within(panel).queryByText('Frequency is required')).toBeNull();
     const tab = screen.getByRole('tab', { name: 'Medication' });
-    expect(document.getElementById(tab.getAttribute('aria-describedby') ?? '')?.textContent).toBe('2 errors');
+    expect(document.getElementById(tab.getAttribute('aria-describedby') ?? '')?.textContent).toBe('1 error');
     expect(main.callsTo('charts.create')).toHaveLength(0);
 
     // An entry added in this edit can be removed again before saving.

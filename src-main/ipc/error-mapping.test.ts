@@ -87,6 +87,9 @@ const NEVER_REACHES_IPC: Record<string, string> = {
   UpdateFeedError: 'electron-updater reports it as an update error (logged; no IPC channel starts an update)',
   RecoveryError:
     'the recovery key is used by the command line only so far (issue #12: no IPC channel for recovery yet)',
+  Refuse: 'inside the emergency service (its own process): becomes a refusal posted on the ledger',
+  EmergencyKeyMissingError: "the emergency service's command line prints it and exits (no IPC channel uses the key)",
+  EmergencyInputError: 'emergency documents are built and checked by the service and tests only so far (issue #13)',
 };
 
 function errorClassesIn(dir: string): string[] {

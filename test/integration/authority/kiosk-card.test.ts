@@ -169,13 +169,14 @@ describe('the kiosk opens exactly the card’s chart (issue #12)', () => {
     card = created.card;
     expect(decodeCardCode(card.code)).toMatchObject({ version: 3, chartTag: realId.slice(0, 32) });
     forgedId = await forgeChartFor(card);
-    // The attack's precondition: the card's keys read both charts, and the forgery claims to be the newest.
+    // The attack's precondition: the card's keys read both charts. The forgery's claim to be the newest (dated 2099)
+    // is itself refused by the chain check (attack.test.ts); the kiosk must not depend on that alone.
     const patient = await testCards().open(card.code, PIN);
     const listed = await ws.list(patient);
     expect(listed.map((c) => c.chartId).sort()).toEqual([realId, forgedId].sort());
     expect(listed.find((c) => c.chartId === forgedId)).toMatchObject({
-      lastAt: expect.stringMatching(/^2099-/),
-      custodian: { name: ada.name },
+      status: 'tampered',
+      reason: expect.stringMatching(/dated 2099-.*in the future/),
     });
   });
 
@@ -206,7 +207,7 @@ describe('the kiosk opens exactly the card’s chart (issue #12)', () => {
     const oldCode = encodeCardCode(decodeCardCode(created.card.code).secret, 2);
     const refused = await openCard(oldCode);
     expect(refused).toMatchObject({ ok: false, error: { code: 'CHART_NOT_FOUND' } });
-    expect(refused.error?.message).toMatch(/not written by a credentialed practitioner/);
+    expect(refused.error?.message).toMatch(/Unknown author: version 1 was signed by \w+, who holds no credential/);
     // Without the authority, the same card opens its chart as before.
     await pin('');
     expect(await openCard(oldCode)).toMatchObject({ ok: true, value: { chartId: created.chartId } });
@@ -217,7 +218,7 @@ describe('the kiosk opens exactly the card’s chart (issue #12)', () => {
     const oldCode = encodeCardCode(decodeCardCode(card.code).secret, 2);
     const refused = await openCard(oldCode);
     expect(refused).toMatchObject({ ok: false, error: { code: 'CHART_NOT_FOUND' } });
-    expect(refused.error?.message).toMatch(/hospital authority cannot be verified/);
+    expect(refused.error?.message).toMatch(/The hospital authority (ab)+ cannot be verified/);
     await pin('');
   });
 

@@ -89,7 +89,7 @@ describe('command line: parity with the app', { timeout: 600_000 }, () => {
     const file = join(work, 'ivy.json');
     writeFileSync(file, JSON.stringify(chartToFhir({ chartId: 'x', chart: sampleChart('Ivy Pell'), versions: [] })));
     const imported = await at(ada, 'import', file, '--json');
-    expect(imported.code).toBe(0);
+    expect(imported.code, imported.stderr).toBe(0);
     chartId = (JSON.parse(imported.stdout) as { chartId: string }[])[0]!.chartId;
     expect(chartId).toMatch(/^[0-9a-f]{64}$/);
   });

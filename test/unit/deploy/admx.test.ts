@@ -22,7 +22,7 @@ const policies = [...admx.getElementsByTagName('policy')];
 interface PolicyValue {
   policy: string;
   valueName: string;
-  kind: 'multiText' | 'decimal' | 'toggle';
+  kind: 'multiText' | 'decimal' | 'text' | 'toggle';
   min?: number;
   max?: number;
 }
@@ -33,7 +33,7 @@ const values: PolicyValue[] = policies.map((policy) => {
   return {
     policy: name,
     valueName: element.getAttribute('valueName')!,
-    kind: element.tagName as 'multiText' | 'decimal',
+    kind: element.tagName as 'multiText' | 'decimal' | 'text',
     ...(element.tagName === 'decimal'
       ? { min: Number(element.getAttribute('minValue')), max: Number(element.getAttribute('maxValue')) }
       : {}),
@@ -58,6 +58,7 @@ describe('build/policy Group Policy template', () => {
       kioskIdleSeconds: 'decimal',
       allowUserNodeUrls: 'toggle',
       kioskCamera: 'toggle',
+      hospitalAuthority: 'text',
     });
     for (const valueName of ['allowUserNodeUrls', 'kioskCamera']) {
       const toggle = policies.find((p) => p.getAttribute('valueName') === valueName)!;

@@ -120,15 +120,12 @@ export class OfficerKeychain {
     if (doc.signKey !== signKey || doc.profile.specialty !== OFFICER_SPECIALTY)
       throw new InvalidInputError('officer', `${signKey} is not an officer entry.`);
     // Attempts on one officer key run one at a time; after a few failures each is held back longer (as a doctor's).
-    return this.#limiter.exclusive(signKey, async () => {
-      const seed = await openSealedIdentity(doc, password, this.#scrypt, label(signKey));
-      if (!seed) {
-        const { failures, delayMs } = await this.#limiter.fail(signKey);
-        throw new WrongPasswordError(failures, delayMs, 'officer password');
-      }
-      this.#limiter.succeed(signKey);
-      return new SeedKeyHolder(seed, nativeKeyHolderCrypto);
-    });
+    const seed = await this.#limiter.attempt(
+      signKey,
+      () => openSealedIdentity(doc, password, this.#scrypt, label(signKey)),
+      (failures, delayMs) => new WrongPasswordError(failures, delayMs, 'officer password'),
+    );
+    return new SeedKeyHolder(seed, nativeKeyHolderCrypto);
   }
 
   /**
@@ -165,15 +162,11 @@ export class OfficerKeychain {
       throw new InvalidInputError('backup', "This backup is a doctor's identity, not an officer key.");
     if ((await this.#keychain.get(backup.signKey)) !== null)
       throw new InvalidInputError('backup', `Officer ${backup.signKey} is already in this keychain.`);
-    const seed = await this.#limiter.exclusive(`backup:${backup.signKey}`, async () => {
-      const opened = await openSealedIdentity(backup, password, this.#scrypt, 'This backup file');
-      if (!opened) {
-        const { failures, delayMs } = await this.#limiter.fail(`backup:${backup.signKey}`);
-        throw new WrongPasswordError(failures, delayMs, 'password for this backup file');
-      }
-      this.#limiter.succeed(`backup:${backup.signKey}`);
-      return opened;
-    });
+    const seed = await this.#limiter.attempt(
+      `backup:${backup.signKey}`,
+      () => openSealedIdentity(backup, password, this.#scrypt, 'This backup file'),
+      (failures, delayMs) => new WrongPasswordError(failures, delayMs, 'password for this backup file'),
+    );
     try {
       const doc = await sealIdentity(
         seed,

@@ -65,6 +65,26 @@ export class AttemptLimiter {
     return run;
   }
 
+  /**
+   * One password attempt on `key`, after every earlier one: `open` answers the secret or null for a wrong password;
+   * a failure is counted and held back (then `wrong` makes the error to throw), a success clears the count.
+   */
+  attempt<T>(
+    key: string,
+    open: () => Promise<T | null>,
+    wrong: (failures: number, delayMs: number) => Error,
+  ): Promise<T> {
+    return this.exclusive(key, async () => {
+      const opened = await open();
+      if (opened === null) {
+        const { failures, delayMs } = await this.fail(key);
+        throw wrong(failures, delayMs);
+      }
+      this.succeed(key);
+      return opened;
+    });
+  }
+
   /** Counts a failure and waits its delay; call inside exclusive() so later attempts queue behind the wait. */
   async fail(key: string): Promise<{ failures: number; delayMs: number }> {
     const failures = this.failures(key) + 1;

@@ -259,15 +259,11 @@ export class Vault {
     const backup = parseSealedIdentity(text, BACKUP_FORMAT, BACKUP_LABEL);
     this.#checkPassword('password', localPassword, backup.profile);
     if ((await this.#keychain.get(backup.signKey)) !== null) throw new IdentityExistsError(backup.signKey);
-    const seed = await this.#limiter.exclusive(`backup:${backup.signKey}`, async () => {
-      const opened = await openSealedIdentity(backup, passphrase, this.#scrypt, BACKUP_LABEL);
-      if (!opened) {
-        const { failures, delayMs } = await this.#limiter.fail(`backup:${backup.signKey}`);
-        throw new WrongPasswordError(failures, delayMs, 'password for this backup file');
-      }
-      this.#limiter.succeed(`backup:${backup.signKey}`);
-      return opened;
-    });
+    const seed = await this.#limiter.attempt(
+      `backup:${backup.signKey}`,
+      () => openSealedIdentity(backup, passphrase, this.#scrypt, BACKUP_LABEL),
+      (failures, delayMs) => new WrongPasswordError(failures, delayMs, 'password for this backup file'),
+    );
     try {
       const doc = await sealIdentity(
         seed,
@@ -297,16 +293,15 @@ export class Vault {
   async #openEntry(id: string, password: string): Promise<{ doc: SealedIdentity; seed: Uint8Array }> {
     if (typeof password !== 'string' || password.length === 0)
       throw new InvalidInputError('password', 'Enter the password.');
-    return this.#limiter.exclusive(id, async () => {
-      const doc = await this.#read(id);
-      const seed = await openSealedIdentity(doc, password, this.#scrypt, entryLabel(id));
-      if (!seed) {
-        const { failures, delayMs } = await this.#limiter.fail(id);
-        throw new WrongPasswordError(failures, delayMs);
-      }
-      this.#limiter.succeed(id);
-      return { doc, seed };
-    });
+    return this.#limiter.attempt(
+      id,
+      async () => {
+        const doc = await this.#read(id);
+        const seed = await openSealedIdentity(doc, password, this.#scrypt, entryLabel(id));
+        return seed ? { doc, seed } : null;
+      },
+      (failures, delayMs) => new WrongPasswordError(failures, delayMs),
+    );
   }
 
   async #reseal(doc: SealedIdentity, seed: Uint8Array, password: string): Promise<void> {

@@ -16,6 +16,7 @@ import {
   openSealedIdentity,
   parseSealedIdentity,
   sealIdentity,
+  type SealedIdentity,
 } from '../vault/sealed-identity';
 import { BACKUP_SCRYPT_PARAMS, VAULT_SCRYPT_PARAMS } from '../vault/vault';
 import { InvalidInputError, WrongPasswordError } from '../vault/errors';
@@ -113,6 +114,12 @@ export class OfficerKeychain {
 
   /** Unlocks an officer key; the caller locks the holder when done. */
   async unlock(signKey: string, password: string): Promise<SeedKeyHolder> {
+    const { seed } = await this.#open(signKey, password);
+    return new SeedKeyHolder(seed, nativeKeyHolderCrypto);
+  }
+
+  /** The officer entry and its seed (the caller wipes it): one password attempt under the limiter. */
+  async #open(signKey: string, password: string): Promise<{ doc: SealedIdentity; seed: Uint8Array }> {
     const value = await this.#keychain.get(signKey);
     if (value === null)
       throw new InvalidInputError('officer', `No officer ${signKey} in this keychain (service "${this.service}").`);
@@ -125,7 +132,7 @@ export class OfficerKeychain {
       () => openSealedIdentity(doc, password, this.#scrypt, label(signKey)),
       (failures, delayMs) => new WrongPasswordError(failures, delayMs, 'officer password'),
     );
-    return new SeedKeyHolder(seed, nativeKeyHolderCrypto);
+    return { doc, seed };
   }
 
   /**
@@ -134,11 +141,7 @@ export class OfficerKeychain {
    * an officer entry again. Keep it offline: with its password it is the officer's key.
    */
   async exportBackup(signKey: string, password: string): Promise<string> {
-    const holder = await this.unlock(signKey, password);
-    holder.lock();
-    const doc = parseSealedIdentity((await this.#keychain.get(signKey))!, ENTRY_FORMAT, label(signKey));
-    const seed = await openSealedIdentity(doc, password, this.#scrypt, label(signKey));
-    if (!seed) throw new WrongPasswordError(1, 0, 'officer password');
+    const { doc, seed } = await this.#open(signKey, password);
     try {
       const backup = await sealIdentity(
         seed,

@@ -107,7 +107,7 @@ export class ChartAuthorship {
 const QUORUM = 'quorum:';
 const quorumAuthor = (officer: string): string => `${QUORUM}${officer}`;
 
-function isQuorumMove(v: VerifiedVersion, authority: VerifiedAuthority): boolean {
+export function isQuorumMove(v: VerifiedVersion, authority: VerifiedAuthority): boolean {
   const signers = inputSigners(v.tx?.inputs[0]);
   if (signers.by !== 'quorum' || v.envelope.action !== 'custody') return false;
   const officers = new Set(authority.data.officers.map((o) => o.signKey));

@@ -74,6 +74,13 @@ export const layers = [
     why: { 'src-shared': 'emergency access builds on the transaction core, identity crypto and the authority only.' },
   },
   {
+    folder: 'src-shared/unlinkable',
+    // Envelope v3's primitives (docs/UNLINKABLE.md): byte helpers of the identity crypto, nothing else.
+    imports: ['src-shared/crypto/bytes'],
+    dependencies: ['anywhere'],
+    why: { 'src-shared': 'the unlinkable-ledger primitives stand alone (they may use only the byte helpers).' },
+  },
+  {
     folder: 'src-shared/ipc',
     imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns'],
     dependencies: ['anywhere'],

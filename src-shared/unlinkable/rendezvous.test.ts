@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import nacl from 'tweetnacl';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { randomBytes } from '../crypto/bytes';
+import { introTag, pairKey, slotTag, TAG_PATTERN, versionTag } from './rendezvous';
+import vectors from './fixtures/unlinkable-vectors.json';
+
+// Vectors: fixtures/make-vectors.py (pyca/cryptography's X25519 and HKDF, not this code).
+describe('rendezvous tags', () => {
+  const v = vectors.pair[0]!;
+  const [w, r, W, R] = [v.writerSecret, v.readerSecret, v.writerKey, v.readerKey].map(hexToBytes) as [
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
+
+  it('writer and reader compute the same pair key as the independent vector, and the two directions differ', () => {
+    expect(bytesToHex(pairKey(w, R, W, R))).toBe(v.pairKey);
+    expect(bytesToHex(pairKey(r, W, W, R))).toBe(v.pairKey);
+    expect(bytesToHex(pairKey(r, W, R, W))).toBe(v.reversePairKey);
+    expect(v.reversePairKey).not.toBe(v.pairKey);
+  });
+
+  it('intro tags match the vectors and are single hex search terms', () => {
+    const pair = hexToBytes(v.pairKey);
+    expect([0, 1, 9999].map((i) => introTag(pair, i))).toEqual(v.introTags);
+    for (const tag of v.introTags) expect(tag).toMatch(TAG_PATTERN);
+  });
+
+  it.each(vectors.version)('version tag of seq $seq', (t) => {
+    expect(versionTag(hexToBytes(t.chartSecret), t.seq)).toBe(t.tag);
+  });
+
+  it.each(vectors.slot)('slot tag of seq $seq', (t) => {
+    expect(bytesToHex(slotTag(hexToBytes(t.chartSecret), t.seq, hexToBytes(t.readerKey)))).toBe(t.tag);
+  });
+
+  it('a third party with its own key gets other tags', () => {
+    const eve = nacl.box.keyPair();
+    expect(bytesToHex(pairKey(eve.secretKey, R, W, R))).not.toBe(v.pairKey);
+  });
+
+  it('refuses a low-order key (the shared secret would be public) and wrong lengths', () => {
+    expect(() => pairKey(w, new Uint8Array(32), W, R)).toThrow(/low order/);
+    expect(() => pairKey(w, randomBytes(31), W, R)).toThrow(/32 bytes/);
+    expect(() => introTag(randomBytes(32), -1)).toThrow(/counter/);
+    expect(() => versionTag(randomBytes(16), 1)).toThrow(/chart secret/);
+  });
+});

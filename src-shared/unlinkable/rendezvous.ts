@@ -1,0 +1,94 @@
+// Rendezvous tags of envelope v3 (docs/UNLINKABLE.md §4): how a reader finds, with the node's ordinary metadata
+// search, the versions meant for it while no reader key appears on the ledger. Every tag is 16 bytes written as 32
+// lower-case hex digits: one search term for BigchainDB's text index (no punctuation splits it) and unguessable.
+//
+//   pair key   K(W→R) = HKDF-SHA-256(ikm = X25519(w, R) , salt = "healthchain.unlinkable/1",
+//                                    info = "healthchain.v3.pair/1" ‖ W ‖ R, 32)       W, R: directory box keys
+//   intro tag  HKDF-SHA-256(ikm = K(W→R), info = "healthchain.v3.intro-tag/1" ‖ u32be(i), 16)
+//              the i-th time writer W adds reader R to a chart (create, share, custody); both sides can compute
+//              it (static–static X25519), nobody else can; W == R for a doctor's own charts
+//   version tag HKDF-SHA-256(ikm = chart secret of version seq-1, info = "healthchain.v3.version-tag/1" ‖ u32be(seq), 16)
+//              lets every reader of a chart find its next version by search
+//   slot tag   HKDF-SHA-256(ikm = chart secret, info = "healthchain.v3.slot-tag/1" ‖ u32be(seq) ‖ R, 8)
+//              orders the reader slots, so a reader that knows the chart opens one slot, not all of them
+import nacl from 'tweetnacl';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { concatBytes, utf8 } from '../crypto/bytes';
+import { CHART_SECRET_LENGTH, UNLINKABLE_SALT } from './owner-keys';
+
+export const RENDEZVOUS_INFO = {
+  pair: 'healthchain.v3.pair/1',
+  intro: 'healthchain.v3.intro-tag/1',
+  version: 'healthchain.v3.version-tag/1',
+  slot: 'healthchain.v3.slot-tag/1',
+} as const;
+export const TAG_LENGTH = 16;
+export const SLOT_TAG_LENGTH = 8;
+export const TAG_PATTERN = /^[0-9a-f]{32}$/;
+
+const salt = utf8(UNLINKABLE_SALT);
+
+function u32be(n: number): Uint8Array {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError('a counter is an integer in [0, 2^32)');
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+
+function key32(bytes: Uint8Array, what: string): Uint8Array {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 32) throw new TypeError(`${what} is 32 bytes`);
+  return bytes;
+}
+
+/**
+ * K(W→R), computed by the writer (mySecret = w, writerKey = its own box key) or by the reader (mySecret = r, and
+ * the writer's directory key); the direction keeps the two counters of a pair apart. Throws on a low-order key
+ * (an all-zero shared secret would make the tags public).
+ */
+export function pairKey(
+  mySecret: Uint8Array,
+  otherPublic: Uint8Array,
+  writerBoxKey: Uint8Array,
+  readerBoxKey: Uint8Array,
+): Uint8Array {
+  const shared = nacl.scalarMult(key32(mySecret, 'a box secret'), key32(otherPublic, 'a box key'));
+  if (shared.every((b) => b === 0)) throw new RangeError('the other key is of low order: no shared secret');
+  const info = concatBytes(
+    utf8(RENDEZVOUS_INFO.pair),
+    key32(writerBoxKey, 'the writer box key'),
+    key32(readerBoxKey, 'the reader box key'),
+  );
+  return hkdf(sha256, shared, salt, info, 32);
+}
+
+export function introTag(pair: Uint8Array, counter: number): string {
+  return bytesToHex(
+    hkdf(sha256, key32(pair, 'a pair key'), salt, concatBytes(utf8(RENDEZVOUS_INFO.intro), u32be(counter)), TAG_LENGTH),
+  );
+}
+
+/** The tag version `seq` carries, from the chart secret of version seq - 1 (what every reader of that version holds). */
+export function versionTag(previousChartSecret: Uint8Array, seq: number): string {
+  return bytesToHex(
+    hkdf(
+      sha256,
+      chartSecret32(previousChartSecret),
+      salt,
+      concatBytes(utf8(RENDEZVOUS_INFO.version), u32be(seq)),
+      TAG_LENGTH,
+    ),
+  );
+}
+
+export function slotTag(chartSecret: Uint8Array, seq: number, readerBoxKey: Uint8Array): Uint8Array {
+  const info = concatBytes(utf8(RENDEZVOUS_INFO.slot), u32be(seq), key32(readerBoxKey, 'a reader box key'));
+  return hkdf(sha256, chartSecret32(chartSecret), salt, info, SLOT_TAG_LENGTH);
+}
+
+function chartSecret32(secret: Uint8Array): Uint8Array {
+  if (!(secret instanceof Uint8Array) || secret.length !== CHART_SECRET_LENGTH)
+    throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
+  return secret;
+}

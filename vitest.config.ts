@@ -27,7 +27,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/privacy/**/*.test.ts'],
           environment: 'node',
           // Integration suites share one keychain and start real nodes: run files one at a time.
           fileParallelism: false,

@@ -75,10 +75,13 @@ export const layers = [
   },
   {
     folder: 'src-shared/unlinkable',
-    // Envelope v3's primitives (docs/UNLINKABLE.md): byte helpers of the identity crypto, nothing else.
-    imports: ['src-shared/crypto/bytes'],
+    // Envelope v3's primitives (docs/UNLINKABLE.md): byte helpers and the sealed-box format of the identity crypto.
+    imports: ['src-shared/crypto/bytes', 'src-shared/crypto/sealed-box'],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'the unlinkable-ledger primitives stand alone (they may use only the byte helpers).' },
+    why: {
+      'src-shared':
+        'the unlinkable-ledger primitives stand alone (they may use only the byte helpers and the sealed box).',
+    },
   },
   {
     folder: 'src-shared/ipc',

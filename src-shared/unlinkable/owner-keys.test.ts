@@ -49,7 +49,8 @@ describe('per-version owner keys', () => {
     expect(() => ownerTweak(randomBytes(31), 1)).toThrow(/chart secret is 32 bytes/);
     expect(() => ownerTweak(randomBytes(32), -1)).toThrow(/seq/);
     expect(() => ownerTweak(randomBytes(32), 1, 256)).toThrow(/slot/);
-    expect(() => tweakPublicKey(randomBytes(32), new Uint8Array(32))).toThrow();
+    expect(() => tweakPublicKey(ed25519.getPublicKey(randomBytes(32)), new Uint8Array(32))).toThrow(/\[1, L\)/);
+    expect(() => tweakPublicKey(new Uint8Array(32).fill(0xff), ownerTweak(randomBytes(32), 1))).toThrow();
     const L = hexToBytes('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');
     expect(() => signTweaked(randomBytes(32), L, utf8('m'))).toThrow(/scalar in \[1, L\)/);
   });

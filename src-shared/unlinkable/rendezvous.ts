@@ -9,8 +9,9 @@
 //              it (static–static X25519), nobody else can; W == R for a doctor's own charts
 //   version tag HKDF-SHA-256(ikm = chart secret of version seq-1, info = "healthchain.v3.version-tag/1" ‖ u32be(seq), 16)
 //              lets every reader of a chart find its next version by search
-//   slot tag   HKDF-SHA-256(ikm = chart secret, info = "healthchain.v3.slot-tag/1" ‖ u32be(seq) ‖ R, 8)
-//              orders the reader slots, so a reader that knows the chart opens one slot, not all of them
+//   slot tag   HKDF-SHA-256(ikm = chart secret of version seq-1, info = "healthchain.v3.slot-tag/1" ‖ u32be(seq) ‖ R, 8)
+//              marks a continuing reader's slot, so a reader that knows the chart opens one slot, not all of them
+//              (a newcomer's slot carries the first 8 bytes of its intro tag instead)
 import nacl from 'tweetnacl';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -82,9 +83,9 @@ export function versionTag(previousChartSecret: Uint8Array, seq: number): string
   );
 }
 
-export function slotTag(chartSecret: Uint8Array, seq: number, readerBoxKey: Uint8Array): Uint8Array {
+export function slotTag(previousChartSecret: Uint8Array, seq: number, readerBoxKey: Uint8Array): Uint8Array {
   const info = concatBytes(utf8(RENDEZVOUS_INFO.slot), u32be(seq), key32(readerBoxKey, 'a reader box key'));
-  return hkdf(sha256, chartSecret32(chartSecret), salt, info, SLOT_TAG_LENGTH);
+  return hkdf(sha256, chartSecret32(previousChartSecret), salt, info, SLOT_TAG_LENGTH);
 }
 
 function chartSecret32(secret: Uint8Array): Uint8Array {

@@ -13,7 +13,8 @@ Commands
   import <file.json|folder>    import FHIR R4 Bundles as new charts (a folder: every *.json in it)
   list                         list the charts the identity can read
   show <chartId>               print a chart (current version and history) as JSON
-  export <chartId> [--out f]   print (or write) the chart as a FHIR R4 Bundle
+  export <chartId> [--ips] [--out f]
+                               print (or write) the chart as a FHIR R4 Bundle, or an IPS document
   verify <chartId> | --all     verify one chart, or every chart the identity can read
   outbox                       list signed transactions waiting to be committed (or rejected by the node)
   outbox discard <txId>        drop a version the node rejected, so its chart can be written again
@@ -61,6 +62,7 @@ export interface CliOptions {
   json: boolean;
   all: boolean;
   out?: string;
+  ips: boolean;
   name?: string;
   specialty?: string;
   licence?: string;
@@ -89,6 +91,7 @@ export function parseCli(argv: string[]): ParsedCli {
         json: { type: 'boolean' },
         all: { type: 'boolean' },
         out: { type: 'string' },
+        ips: { type: 'boolean' },
         name: { type: 'string' },
         specialty: { type: 'string' },
         licence: { type: 'string' },
@@ -133,6 +136,7 @@ export function parseCli(argv: string[]): ParsedCli {
       json: values.json ?? false,
       all: values.all ?? false,
       out: values.out,
+      ips: values.ips ?? false,
       name: values.name,
       specialty: values.specialty,
       licence: values.licence,

@@ -135,9 +135,12 @@ export async function run(options: CliOptions): Promise<number> {
       }
       case 'export': {
         if (!args[0]) throw new CliError('export needs a chart id');
-        const bundle = JSON.stringify(await service.exportFhir(holder!, args[0]), null, 2);
-        if (options.out) writeFileSync(options.out, bundle, { mode: 0o600 });
-        else out(bundle);
+        const bundle = JSON.stringify(await service.exportFhir(holder!, args[0], { ips: options.ips }), null, 2);
+        if (!options.out) out(bundle);
+        else {
+          writeFileSync(options.out, bundle, { mode: 0o600 });
+          if (options.json) out(JSON.stringify({ savedTo: options.out, ips: options.ips }));
+        }
         return 0;
       }
       case 'verify': {

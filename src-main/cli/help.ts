@@ -32,9 +32,11 @@ Lists the charts the identity can read. Exit 3 if any chart failed verification 
   show: `show <chartId>
 
 Prints the chart (current version and history) as JSON. Exit 3 if it failed verification.`,
-  export: `export <chartId> [--out <file>]
+  export: `export <chartId> [--ips] [--out <file>]
 
-Prints (or writes, mode 0600) the chart as a FHIR R4 Bundle.`,
+Prints (or writes, mode 0600) the chart as a FHIR R4 Bundle (a collection, with a Provenance per version). With
+--ips, an International Patient Summary document instead (a Composition and its sections). With --out and --json,
+prints {"savedTo": <file>, "ips": <true|false>}.`,
   verify: `verify <chartId> | --all
 
 Verifies one chart, or every chart the identity can read. Exit 3 if any failed.`,
@@ -82,7 +84,7 @@ Checks the ledger network: every node answers, one chain and height, each advert
 The hospital card key that access cards need (docs/DEPLOYMENT.md): create it once per hospital, print it, or
 install it from standard input on each workstation/kiosk.`,
 };
-COMMANDS['issue-card'] = COMMANDS.card!;
+COMMANDS['issue-card'] = COMMANDS.card!.replace(/^card /, 'issue-card ');
 
 export function commandHelp(command: string): string | null {
   const text = COMMANDS[command];

@@ -256,11 +256,11 @@ export const contract = {
       doc: 'Drop a version the node rejected from the outbox, so the chart can be written again (only rejected items).',
     }),
     exportFhir: channel({
-      request: z.strictObject({ chartId: chartIdSchema }),
+      request: z.strictObject({ chartId: chartIdSchema, ips: z.boolean().optional() }),
       response: saved,
       readOnly: true,
       variants: W,
-      doc: 'Save the chart as a FHIR R4 Bundle through a save dialog.',
+      doc: 'Save the chart as a FHIR R4 Bundle through a save dialog; with ips, an International Patient Summary document (Composition and sections).',
     }),
   },
   patient: {

@@ -6,3 +6,4 @@ export * from './sections';
 export * from './validate';
 export * from './payload';
 export * from './fhir';
+export * from './code-edits';

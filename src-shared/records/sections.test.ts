@@ -2,7 +2,8 @@
 // schema's fields, call a field required exactly when the schema refuses it empty, and offer exactly the schema's
 // choices. Labels may differ (a form's "Age (years)" is the schema's "Age").
 import { describe, expect, it } from 'vitest';
-import { chartSchema, type Chart } from './chart';
+import { CODE_SYSTEMS, chartSchema, type Chart } from './chart';
+import { CODE_SYSTEM_URI } from './code-edits';
 import { fullSampleChart as sampleChart } from '../../test/fixtures/sample-chart';
 import { chartSections } from './sections';
 
@@ -57,4 +58,34 @@ describe('chart sections and the chart schema', () => {
       }
     });
   }
+});
+
+describe('coded entries', () => {
+  it('every codes field offers named systems by URI, the usual one first (what a new code starts with)', () => {
+    const coded = chartSections.flatMap((s) =>
+      s.fields.filter((f) => f.kind === 'codes').map((f) => [s.id, f] as const),
+    );
+    expect(coded.map(([id]) => id)).toEqual([
+      'illness',
+      'medication',
+      'allergies',
+      'immunizations',
+      'procedures',
+      'results',
+    ]);
+    for (const [id, field] of coded) {
+      expect(field.codeSystems?.length, id).toBeGreaterThan(0);
+      for (const uri of field.codeSystems!) {
+        expect(CODE_SYSTEM_URI.test(uri), uri).toBe(true);
+        expect(CODE_SYSTEMS[uri], uri).toBeDefined();
+      }
+    }
+    const first = Object.fromEntries(coded.map(([id, f]) => [id, CODE_SYSTEMS[f.codeSystems![0]!]]));
+    expect(first).toMatchObject({
+      illness: 'SNOMED CT',
+      medication: 'RxNorm',
+      allergies: 'SNOMED CT',
+      results: 'LOINC',
+    });
+  });
 });

@@ -19,8 +19,8 @@ import {
   type ChartListKey,
 } from './chart';
 
-/** `codes`: a list of {system, code, display} (SNOMED CT, RxNorm, ICD-10, …), shown beside the text; kept from
- * imports and carried through edits, not typed in the form. */
+/** `codes`: a list of {system, code, display} (SNOMED CT, RxNorm, ICD-10, …) beside the text; edited as rows of
+ * system, code and display, the systems offered first being the field's `codeSystems`, any other given by its URI. */
 export type FieldKind = 'text' | 'multiline' | 'date' | 'number' | 'select' | 'key' | 'codes';
 
 export interface FieldOption {
@@ -38,6 +38,8 @@ export interface FieldSpec {
   help?: string;
   /** Shown as a column in the list view (the rest appear in the entry editor only). */
   column?: boolean;
+  /** For `codes`: the systems offered, by URI, most usual first (a new code starts with the first). */
+  codeSystems?: readonly string[];
 }
 
 export type TabId = 'general' | 'doctors' | 'illness' | 'medication' | 'visits';
@@ -101,7 +103,19 @@ const statusField = (values: readonly string[]): FieldSpec => ({
   column: true,
   options: options(values, STATUS_LABELS),
 });
-const codesField: FieldSpec = { key: 'codes', label: 'Codes', kind: 'codes', required: false, column: true };
+const SNOMED = 'http://snomed.info/sct';
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
+const LOINC = 'http://loinc.org';
+const CVX = 'http://hl7.org/fhir/sid/cvx';
+const codesField = (...codeSystems: string[]): FieldSpec => ({
+  key: 'codes',
+  label: 'Codes',
+  kind: 'codes',
+  required: false,
+  column: true,
+  codeSystems,
+});
 
 function options(values: readonly string[], labels: Record<string, string> = {}): FieldOption[] {
   return values.map((value) => ({ value, label: labels[value] ?? value.charAt(0).toUpperCase() + value.slice(1) }));
@@ -194,7 +208,7 @@ export const chartSections: readonly ChartSection[] = [
     statusField: 'status',
     fields: [
       { key: 'condition', label: 'Condition', kind: 'text', required: true, column: true },
-      codesField,
+      codesField(SNOMED, ICD10),
       { key: 'symptoms', label: 'Symptoms', kind: 'multiline', required: false, column: true },
       { key: 'onset', label: 'Onset', kind: 'date', required: false, column: true },
       {
@@ -219,7 +233,7 @@ export const chartSections: readonly ChartSection[] = [
     statusField: 'status',
     fields: [
       { key: 'name', label: 'Medication', kind: 'text', required: true, column: true },
-      codesField,
+      codesField(RXNORM, SNOMED),
       { key: 'dose', label: 'Dose', kind: 'text', required: false, column: true },
       { key: 'route', label: 'Route', kind: 'select', required: true, column: true, options: options(ROUTES) },
       { key: 'frequency', label: 'Frequency', kind: 'text', required: false, column: true },
@@ -288,7 +302,7 @@ export const chartSections: readonly ChartSection[] = [
     statusField: 'status',
     fields: [
       { key: 'substance', label: 'Substance', kind: 'text', required: true, column: true },
-      codesField,
+      codesField(SNOMED, RXNORM),
       {
         key: 'type',
         label: 'Type',
@@ -322,7 +336,7 @@ export const chartSections: readonly ChartSection[] = [
     statusField: 'status',
     fields: [
       { key: 'vaccine', label: 'Vaccine', kind: 'text', required: true, column: true },
-      codesField,
+      codesField(CVX, SNOMED),
       { key: 'date', label: 'Date given', kind: 'date', required: false, column: true },
       statusField(IMMUNIZATION_STATUSES),
     ],
@@ -339,7 +353,7 @@ export const chartSections: readonly ChartSection[] = [
     statusField: 'status',
     fields: [
       { key: 'procedure', label: 'Procedure', kind: 'text', required: true, column: true },
-      codesField,
+      codesField(SNOMED, ICD10),
       { key: 'date', label: 'Date', kind: 'date', required: false, column: true },
       statusField(PROCEDURE_STATUSES),
     ],
@@ -364,7 +378,7 @@ export const chartSections: readonly ChartSection[] = [
         options: options(RESULT_CATEGORIES, { 'vital-signs': 'Vital signs' }),
       },
       { key: 'test', label: 'Test', kind: 'text', required: true, column: true },
-      codesField,
+      codesField(LOINC, SNOMED),
       { key: 'value', label: 'Value', kind: 'text', required: false, column: true },
       { key: 'unit', label: 'Unit', kind: 'text', required: false, column: true },
       { key: 'date', label: 'Date', kind: 'date', required: false, column: true },

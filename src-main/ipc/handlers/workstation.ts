@@ -204,10 +204,11 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
     'charts.exportFhir': async (req) => {
       const { holder } = session.require();
-      const bundle = await charts.exportFhir(holder, req.chartId);
+      const ips = req.ips === true;
+      const bundle = await charts.exportFhir(holder, req.chartId, { ips });
       return {
         savedTo: await shell.saveFile(
-          `chart-${req.chartId.slice(0, 12)}.fhir.json`,
+          `chart-${req.chartId.slice(0, 12)}.${ips ? 'ips' : 'fhir'}.json`,
           JSON.stringify(bundle, null, 2) + '\n',
         ),
       };

@@ -1,7 +1,6 @@
 // One chart field as a form control, chosen by the shared section configuration's field kind.
 import { useId } from 'react';
 import type { FieldSpec } from '../../../src-shared/records';
-import { displayValue } from './format';
 
 interface FieldInputProps {
   field: FieldSpec;
@@ -58,14 +57,6 @@ export function FieldInput({ field, value, onChange, onBlur, error, context }: F
       break;
     case 'date':
       control = <input {...common} type="date" value={text} onChange={(e) => onChange(e.target.value)} />;
-      break;
-    case 'codes':
-      // Codes come from imports (SNOMED CT, RxNorm, ICD-10, …) and are carried through edits unchanged.
-      control = (
-        <output id={id} aria-label={common['aria-label']} className="mono">
-          {displayValue(field, value)}
-        </output>
-      );
       break;
     case 'key':
       control = (

@@ -2,7 +2,7 @@
 // entry that is already on the ledger cannot be removed, only marked "entered in error" (its status field), so the
 // record never silently loses a line. Entries added in this edit can still be removed before saving.
 import { Plus, Trash2 } from 'lucide-react';
-import type { Chart, ChartListKey, ChartSection, FieldSpec, ListSection } from '../../../src-shared/records';
+import type { Chart, ChartListKey, ChartSection, Code, FieldSpec, ListSection } from '../../../src-shared/records';
 import {
   emptyAllergy,
   emptyDoctor,
@@ -13,6 +13,7 @@ import {
   emptyResult,
   emptyVisit,
 } from '../../../src-shared/records';
+import { CodesEditor } from './CodesEditor';
 import { DirectoryFill } from './DirectoryFill';
 import { FieldInput } from './FieldInput';
 
@@ -99,6 +100,23 @@ function ListEditor({
             <div className="form-grid">
               {section.fields.map((field: FieldSpec) => {
                 const path = `${section.path}.${index}.${field.key}`;
+                if (field.kind === 'codes') {
+                  return (
+                    <CodesEditor
+                      key={field.key}
+                      field={field}
+                      codes={(entry[field.key] as Code[] | undefined) ?? []}
+                      onChange={(codes) =>
+                        setEntries(entries.map((e, i) => (i === index ? { ...e, [field.key]: codes } : e)))
+                      }
+                      path={`${section.path}.${index}`}
+                      context={context}
+                      errors={errors}
+                      shown={shown}
+                      onTouch={onTouch}
+                    />
+                  );
+                }
                 return (
                   <FieldInput
                     key={field.key}

@@ -30,45 +30,48 @@ export function SectionView({ section, chart }: { section: ChartSection; chart: 
   }
   const columns = section.fields.filter((f) => f.column);
   const details = section.fields.filter((f) => !f.column && f.kind === 'multiline');
+  // Many columns (codes among them) can be wider than the pane: the table scrolls, never runs under the side panel.
   return (
-    <table className="data">
-      <caption className="visually-hidden">{section.title}</caption>
-      <thead>
-        <tr>
-          {columns.map((field) => (
-            <th key={field.key} scope="col">
-              {field.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((entry) => {
-          const inError = entry[section.statusField] === 'entered-in-error';
-          return (
-            <tr key={String(entry.id)} className={inError ? 'entered-in-error' : undefined}>
-              {columns.map((field, index) => (
-                <td key={field.key}>
-                  {inError && index === 0 ? (
-                    <s>{displayValue(field, entry[field.key])}</s>
-                  ) : (
-                    displayValue(field, entry[field.key])
-                  )}
-                  {index === 0 &&
-                    details.map((d) =>
-                      entry[d.key] ? (
-                        <div key={d.key} className="muted entry-detail">
-                          <span className="visually-hidden">{d.label}: </span>
-                          {String(entry[d.key])}
-                        </div>
-                      ) : null,
+    <div className="table-scroll">
+      <table className="data">
+        <caption className="visually-hidden">{section.title}</caption>
+        <thead>
+          <tr>
+            {columns.map((field) => (
+              <th key={field.key} scope="col">
+                {field.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => {
+            const inError = entry[section.statusField] === 'entered-in-error';
+            return (
+              <tr key={String(entry.id)} className={inError ? 'entered-in-error' : undefined}>
+                {columns.map((field, index) => (
+                  <td key={field.key}>
+                    {inError && index === 0 ? (
+                      <s>{displayValue(field, entry[field.key])}</s>
+                    ) : (
+                      displayValue(field, entry[field.key])
                     )}
-                </td>
-              ))}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+                    {index === 0 &&
+                      details.map((d) =>
+                        entry[d.key] ? (
+                          <div key={d.key} className="muted entry-detail">
+                            <span className="visually-hidden">{d.label}: </span>
+                            {String(entry[d.key])}
+                          </div>
+                        ) : null,
+                      )}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

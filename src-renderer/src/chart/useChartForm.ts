@@ -1,20 +1,27 @@
 // Form state for a whole chart: the draft, its field errors from the shared schema (live), which errors to show
-// (touched fields, or all after a save attempt), and errors main answered for the same paths.
+// (touched fields, or all after a save attempt), and errors main answered for the same paths. Codes typed or changed
+// here must also name their system (codeEditErrors); the schema alone lets an imported code go without one.
 import { useCallback, useMemo, useState } from 'react';
-import { validateChart, type Chart } from '../../../src-shared/records';
+import { codeEditErrors, validateChart, type Chart, type FieldError } from '../../../src-shared/records';
 
-export function useChartForm(initial: Chart) {
-  const [draft, setDraft] = useState<Chart>(initial);
+function formErrors(draft: Chart, initial: Chart): FieldError[] {
+  const result = validateChart(draft);
+  return [...(result.ok ? [] : result.errors), ...codeEditErrors(draft, initial)];
+}
+
+export function useChartForm(start: Chart) {
+  // The chart as it was when the form opened: codes unchanged from it are not re-checked (see codeEditErrors).
+  const [initial] = useState<Chart>(start);
+  const [draft, setDraft] = useState<Chart>(start);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
 
   const localErrors = useMemo(() => {
-    const result = validateChart(draft);
     const out: Record<string, string> = {};
-    if (!result.ok) for (const e of result.errors) if (!(e.path in out)) out[e.path] = e.message;
+    for (const e of formErrors(draft, initial)) if (!(e.path in out)) out[e.path] = e.message;
     return out;
-  }, [draft]);
+  }, [draft, initial]);
 
   const errors = useMemo(() => ({ ...serverErrors, ...localErrors }), [serverErrors, localErrors]);
   const shown = useCallback(
@@ -40,7 +47,7 @@ export function useChartForm(initial: Chart) {
     submit(): Chart | null {
       setSubmitted(true);
       const result = validateChart(draft);
-      return result.ok ? result.chart : null;
+      return result.ok && codeEditErrors(draft, initial).length === 0 ? result.chart : null;
     },
     setServerErrors,
   };

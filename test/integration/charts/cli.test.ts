@@ -127,6 +127,25 @@ describe('command line', { timeout: 300_000 }, () => {
       charts[0]!.chartId,
     ]);
 
+    // --ips: the International Patient Summary document, as the app's Export panel saves it.
+    const ipsFile = join(work, 'export.ips.json');
+    const ips = await cli(
+      'export',
+      charts[0]!.chartId,
+      '--ips',
+      '--out',
+      ipsFile,
+      '--json',
+      ...node_,
+      '--outbox',
+      join(work, 'outbox'),
+    );
+    expect(ips.code).toBe(0);
+    expect(JSON.parse(ips.stdout)).toEqual({ savedTo: ipsFile, ips: true });
+    const doc = JSON.parse(readFileSync(ipsFile, 'utf8')) as typeof bundle & { type: string };
+    expect(doc.type).toBe('document');
+    expect(doc.entry[0]!.resource.resourceType).toBe('Composition');
+
     const outbox = await cli('outbox', ...node_, '--outbox', join(work, 'outbox'));
     expect(outbox.stdout.trim()).toBe('The outbox is empty.');
 

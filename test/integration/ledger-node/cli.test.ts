@@ -1,6 +1,8 @@
 // `npm run ledger`: foreground start, the exact "listening" line, clean stop on SIGTERM and SIGINT, defaults.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import driver from 'bigchaindb-driver';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +75,8 @@ describe('ledger CLI', () => {
   });
 
   it('prints the listening line once it answers, serves, and stops cleanly on SIGTERM, keeping its data', async () => {
-    const dir = tempDataDir('ledger-cli-');
+    // A dotted folder name (as `mktemp -d` or ~/hc.ledger give): lmdb once took such a path for a file (#16).
+    const dir = tempDataDir('hc.ledger-cli-');
     const started: RunningCli[] = [];
     try {
       const cli = await startCli(['--port', '0', '--data', dir.path]);
@@ -94,6 +97,7 @@ describe('ledger CLI', () => {
       cli.child.kill('SIGTERM');
       expect(await cli.exit()).toBe(0);
       expect(cli.output()).toContain('ledger: stopped');
+      expect(existsSync(join(dir.path, 'data.mdb'))).toBe(true); // the folder holds the store; it is no file
 
       // HC_LEDGER_TOKEN names the token instead; it is not printed.
       const chosen = 'c'.repeat(48);

@@ -1,7 +1,7 @@
 // Editing a chart: the whole chart as a form; saving writes a new version on top of the one being edited.
 import { useState, type FormEvent } from 'react';
 import type { ChartView } from '../../../../src-shared/ipc';
-import type { Chart } from '../../../../src-shared/records';
+import { CHART_LISTS, type Chart } from '../../../../src-shared/records';
 import { Banner } from '../../components/Banner';
 import { ChartEditor } from '../../chart/ChartEditor';
 import { useChartForm } from '../../chart/useChartForm';
@@ -13,9 +13,8 @@ export function ChartEditScreen({ view, chart, onDone }: { view: ChartView; char
   const form = useChartForm(chart);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
-  const [savedIds] = useState(
-    () => new Set([...chart.doctors, ...chart.illnesses, ...chart.medications, ...chart.visits].map((e) => e.id)),
-  );
+  // Every list's entries already on the ledger (allergies and the other IPS lists too) can only be marked in error.
+  const [savedIds] = useState(() => new Set(CHART_LISTS.flatMap((list) => chart[list].map((e) => e.id))));
 
   async function submit(event: FormEvent) {
     event.preventDefault();

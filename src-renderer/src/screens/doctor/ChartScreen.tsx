@@ -13,6 +13,7 @@ import { useNavigation } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 import { ChartEditScreen } from './ChartEditScreen';
 import { ChartStateBanners } from './ChartStateBanners';
+import { ExportPanel } from './ExportPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { IntegrityBadge } from './IntegrityBadge';
 import { RevokeDialog } from './RevokeDialog';
@@ -176,6 +177,7 @@ export function ChartScreen({ chartId }: { chartId: string }) {
             onVerify={() => void verify(chartId, view.seq)}
           />
           <SharingPanel view={view} canWrite={canWrite && summary.status === 'active'} />
+          {data && !refused && <ExportPanel chartId={chartId} />}
           <p className="muted chart-id">
             <ShieldCheck aria-hidden="true" size={14} /> Chart id <span className="mono">{summary.chartId}</span>
           </p>

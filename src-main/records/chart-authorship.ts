@@ -40,6 +40,7 @@ const REFRESH_ON_MISS_MS = 10_000;
 
 export class ChartAuthorship {
   readonly #heights = new Map<string, number>();
+  readonly #positions = new WeakMap<CredentialRegistryView, { txId: string; height: number }[]>();
 
   constructor(
     private readonly trust: AuthorityTrust,
@@ -128,10 +129,10 @@ export class ChartAuthorship {
       unplaced.map((key) => ({
         key,
         statusAt: (h: number) => rule.statusAt(key, h).status,
-        changes: rule.changeHeights(key),
+        changes: () => rule.changeHeights(key),
       })),
       [
-        ...registry.knownPositions(),
+        ...this.#positionsOf(registry),
         ...versions.flatMap((v, i) => (known[i] === null ? [] : [{ txId: v.txId, height: known[i]! }])),
       ],
       nodeUrl,
@@ -154,6 +155,13 @@ export class ChartAuthorship {
       const answer = rule.statusAt(keys[i]!, h);
       return { status: answer.status, height: h, ...(answer.name ? { name: answer.name } : {}) };
     });
+  }
+
+  /** The registry's own transactions and their heights (one list per registry read). */
+  #positionsOf(registry: CredentialRegistryView): { txId: string; height: number }[] {
+    let positions = this.#positions.get(registry);
+    if (!positions) this.#positions.set(registry, (positions = registry.knownPositions()));
+    return positions;
   }
 
   async #height(txId: string, cache: IdentityCache | null): Promise<number | null> {

@@ -41,10 +41,11 @@ interface Tip {
 const CONCURRENCY = 8;
 
 /**
- * The least time between the starts of two probes of the tip. A list is bound by CPU, not by the charts waiting for
- * a probe, so charts gather for a few milliseconds behind one probe rather than each costing one.
+ * Charts gather behind one probe of the tip rather than each costing one: the next probe starts once `batch` charts
+ * wait for it (the list's concurrency halved: the other half keeps the CPU busy, and a list is bound by CPU, not by
+ * charts waiting) or the first of them has waited this long (the end of a list, a short list).
  */
-const PROBE_GAP_MS = 4;
+const GATHER_MS = 20;
 
 export class BlockSweep {
   /** Transaction ids per block read (blocks at or below a tip never change). */
@@ -63,17 +64,24 @@ export class BlockSweep {
   #floor = 0;
   #tip: Tip | null = null;
   #running: Promise<Tip> | null = null;
-  #lastProbe = 0;
   #queued: Promise<Tip> | null = null;
+  #waiting = 0;
+  #gathered: (() => void) | null = null;
+  /** How many probes of the tip were made. */
+  probes = 0;
   #nodeUrl: string | null = null;
   #broken: string | null = null;
   /** Requests made (probes and blocks): never more than the budget. */
   #spent = 0;
 
-  /** `budget`: the most block requests the sweep may make (the list's chart count: one height request a chart). */
+  /**
+   * `budget`: the most block requests the sweep may make (the list's chart count: one height request a chart).
+   * `batch`: how many charts a probe of the tip waits for (about half the charts the list checks at once).
+   */
   constructor(
     private readonly reader: BlockReader,
     private readonly budget: number,
+    private readonly batch = 1,
   ) {}
 
   /** Why the node's block listings are not used any more in this sweep (null: they are). */
@@ -122,20 +130,27 @@ export class BlockSweep {
 
   /** A probe of the tip that starts after this call (the one running may have started before the caller's fetch). */
   #tipAfterNow(): Promise<Tip> {
-    if (!this.#running) return this.#startProbe();
-    this.#queued ??= this.#running
-      .catch(() => undefined)
-      .then(async () => {
-        const wait = this.#lastProbe + PROBE_GAP_MS - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!this.#queued) {
+      this.#waiting = 0;
+      const gathered = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, GATHER_MS);
+        this.#gathered = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#queued = Promise.all([this.#running?.catch(() => undefined), gathered]).then(() => {
         this.#queued = null;
+        this.#gathered = null;
         return this.#startProbe();
       });
+    }
+    if (++this.#waiting >= this.batch) this.#gathered?.();
     return this.#queued;
   }
 
   #startProbe(): Promise<Tip> {
-    this.#lastProbe = Date.now();
+    this.probes++;
     const probe = this.#probe().finally(() => {
       if (this.#running === probe) this.#running = null;
     });

@@ -57,9 +57,12 @@ export class ChartAuthorship {
     this.#heights.set(txId, height);
   }
 
-  /** A sweep for a list of `charts` charts: it may read up to that many blocks (one height request a chart). */
-  sweep(charts: number): BlockSweep {
-    return new BlockSweep(this.client, charts);
+  /**
+   * A sweep for a list of `charts` charts checked `concurrency` at a time: it may read up to `charts` blocks (one
+   * height request a chart).
+   */
+  sweep(charts: number, concurrency = 1): BlockSweep {
+    return new BlockSweep(this.client, charts, Math.max(1, Math.floor(concurrency / 2)));
   }
 
   /**

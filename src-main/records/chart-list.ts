@@ -93,7 +93,7 @@ export class ChartList {
     };
     const current = await this.currentInCache(holder, charts, unspentOf);
     const cacheChecked = this.parts.cache !== null;
-    const sweep = this.parts.authors.active() ? this.parts.authors.sweep(charts.length) : undefined;
+    const sweep = this.parts.authors.active() ? this.parts.authors.sweep(charts.length, this.concurrency) : undefined;
     const states = await mapLimit(charts, this.concurrency, async ([id, headHint]) => {
       try {
         return await this.summarise(holder, id, {

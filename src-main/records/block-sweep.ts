@@ -161,6 +161,11 @@ export class BlockSweep {
   /** The highest block the node has: up from the highest height known to exist, doubling, then halving. */
   async #probe(): Promise<Tip> {
     let lo = Math.max(this.#floor, this.#tip?.height ?? 0);
+    // The search starts from a height the node gave (a credential act, a version): it must have that block.
+    if (lo > 0 && !(await this.#exists(lo))) {
+      this.#break(`it has no block ${lo}, a height it gave`);
+      return { height: lo, nodeUrl: null };
+    }
     let step = 1;
     while (await this.#exists(lo + step)) {
       lo += step;

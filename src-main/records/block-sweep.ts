@@ -67,11 +67,10 @@ export class BlockSweep {
   #queued: Promise<Tip> | null = null;
   #waiting = 0;
   #gathered: (() => void) | null = null;
-  /** How many probes of the tip were made. */
-  probes = 0;
+  #probes = 0;
   #nodeUrl: string | null = null;
   #broken: string | null = null;
-  /** Requests made (probes and blocks): never more than the budget. */
+  /** Requests made (probes and blocks): no bad block is read once they would pass the budget. */
   #spent = 0;
 
   /**
@@ -87,6 +86,11 @@ export class BlockSweep {
   /** Why the node's block listings are not used any more in this sweep (null: they are). */
   get broken(): string | null {
     return this.#broken;
+  }
+
+  /** How many probes of the tip were made. */
+  get probes(): number {
+    return this.#probes;
   }
 
   /** How many requests the sweep made. */
@@ -150,7 +154,7 @@ export class BlockSweep {
   }
 
   #startProbe(): Promise<Tip> {
-    this.probes++;
+    this.#probes++;
     const probe = this.#probe().finally(() => {
       if (this.#running === probe) this.#running = null;
     });

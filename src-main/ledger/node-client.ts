@@ -188,6 +188,27 @@ export class LedgerNodeClient {
     });
   }
 
+  /**
+   * The ids of the transactions in the block at `height` (`GET /api/v1/blocks/<height>`), in block order; null when
+   * the node has no block that high yet (404: above its latest height). A node answers for itself, as blockHeights.
+   */
+  async blockTransactionIds(height: number): Promise<Answer<string[] | null>> {
+    if (!Number.isSafeInteger(height) || height < 0) throw new TypeError(`${height} is not a block height`);
+    return this.read(`blocks/${height}`, (got, base) => {
+      if (got.status === 404) return null;
+      if (got.status < 200 || got.status > 299) throw new NodeAnswerError(base, answered(got.status, got.url));
+      const block = parseJson(got, base) as { height?: unknown; transactions?: unknown } | null;
+      if (block?.height !== height || !Array.isArray(block.transactions))
+        throw new NodeAnswerError(base, `the answer to ${got.url} is not block ${height}`);
+      return block.transactions.map((tx) => {
+        const id = (tx as { id?: unknown } | null)?.id;
+        if (typeof id !== 'string' || !HEX64.test(id))
+          throw new NodeAnswerError(base, `block ${height} holds a transaction without a valid id`);
+        return id;
+      });
+    });
+  }
+
   /** Stops reusing connections (call on shutdown). */
   close(): void {
     this.transport.close();

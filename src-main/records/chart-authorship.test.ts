@@ -34,6 +34,7 @@ describe('ChartAuthorship with no authority pinned', () => {
     const asked: string[] = [];
     const ledger = {
       blockHeights: async (id: string) => (asked.push(id), { value: [1], nodeUrl: 'x' }),
+      blockTransactionIds: async (h: number) => (asked.push(String(h)), { value: [], nodeUrl: 'x' }),
     };
     const trust = new AuthorityTrust(ledger as never, { authorityId: () => '' });
     const authors = new ChartAuthorship(trust, ledger);

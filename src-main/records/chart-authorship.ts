@@ -3,7 +3,9 @@
 // that was not is "unknown author" (or its author's credential was revoked / expired / not yet valid): never Verified,
 // never the patient's record, and distinct from tampering (every signature is good; the signer is not vouched for).
 // With no authority pinned nothing is checked here. Heights of committed transactions never change, so each is asked
-// of the node once: kept in memory for the session and in the identity's verified cache across sessions.
+// of the node once: kept in memory for the session and in the identity's verified cache across sessions. A list places
+// its charts' versions through one BlockSweep (block-sweep.ts) instead of asking each chart's heights, and falls back
+// to asking them wherever the sweep cannot answer.
 import {
   authorsAtHeights,
   inputSigners,
@@ -12,6 +14,7 @@ import {
   type CredentialRegistryView,
   type VerifiedAuthority,
 } from '../../src-shared/authority';
+import { BlockSweep, type Where } from './block-sweep';
 import type { AuthorityTrust } from '../authority/trust';
 import type { VerifiedVersion } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
@@ -37,10 +40,11 @@ const REFRESH_ON_MISS_MS = 10_000;
 
 export class ChartAuthorship {
   readonly #heights = new Map<string, number>();
+  readonly #positions = new WeakMap<CredentialRegistryView, { txId: string; height: number }[]>();
 
   constructor(
     private readonly trust: AuthorityTrust,
-    private readonly client: Pick<LedgerNodeClient, 'blockHeights'>,
+    private readonly client: Pick<LedgerNodeClient, 'blockHeights' | 'blockTransactionIds'>,
   ) {}
 
   /** Is an authority pinned (then charts are checked against it, and heads asked to be fresh)? */
@@ -53,17 +57,36 @@ export class ChartAuthorship {
     this.#heights.set(txId, height);
   }
 
-  /** Null when no authority is pinned (nothing to check: the chart verifies as before the authority existed). */
-  async check(versions: readonly VerifiedVersion[], cache: IdentityCache | null = null): Promise<Authorship | null> {
+  /**
+   * A sweep for a list of `charts` charts checked `concurrency` at a time: it may read up to `charts` blocks (one
+   * height request a chart).
+   */
+  sweep(charts: number, concurrency = 1): BlockSweep {
+    return new BlockSweep(this.client, charts, Math.max(1, Math.floor(concurrency / 2)));
+  }
+
+  /**
+   * Null when no authority is pinned (nothing to check: the chart verifies as before the authority existed).
+   * `placed`: the list's sweep, and the node that answered the versions (they were fetched before this call).
+   */
+  async check(
+    versions: readonly VerifiedVersion[],
+    cache: IdentityCache | null = null,
+    placed: Placed | null = null,
+  ): Promise<Authorship | null> {
     if (!this.trust.pinned() || versions.length === 0) return null;
-    let result = await this.#check(versions, cache);
+    let result = await this.#check(versions, cache, placed);
     // A practitioner credentialed since the registry was read would show as unknown until the next refresh.
     if (result?.authors.some((a) => a.status === 'unknown') && this.trust.refreshIfOlderThan(REFRESH_ON_MISS_MS))
-      result = await this.#check(versions, cache);
+      result = await this.#check(versions, cache, placed);
     return result;
   }
 
-  async #check(versions: readonly VerifiedVersion[], cache: IdentityCache | null): Promise<Authorship | null> {
+  async #check(
+    versions: readonly VerifiedVersion[],
+    cache: IdentityCache | null,
+    placed: Placed | null,
+  ): Promise<Authorship | null> {
     const state = await this.trust.state();
     if (state.kind === 'none') return null;
     if (state.kind === 'unverified') {
@@ -74,11 +97,11 @@ export class ChartAuthorship {
         failure: { seq: versions[0]!.seq, txId: versions[0]!.txId, reason },
       };
     }
-    const authors = await authorsAtHeights(
-      versions.map((v) => (isQuorumMove(v, state.authority) ? quorumAuthor(v.author) : v.author)),
-      (i) => this.#height(versions[i]!.txId, cache),
-      positionRule(state.registry, state.authority.height),
-    );
+    const keys = versions.map((v) => (isQuorumMove(v, state.authority) ? quorumAuthor(v.author) : v.author));
+    const rule = positionRule(state.registry, state.authority.height);
+    const authors =
+      (placed && (await this.#swept(versions, keys, rule, state.registry, cache, placed))) ??
+      (await authorsAtHeights(keys, (i) => this.#height(versions[i]!.txId, cache), rule));
     const reasons = authors.map((a, i) => reasonOf(versions[i]!, a));
     const first = reasons.findIndex((r) => r !== null);
     return {
@@ -86,6 +109,62 @@ export class ChartAuthorship {
       reasons,
       failure: first < 0 ? null : { seq: versions[first]!.seq, txId: versions[first]!.txId, reason: reasons[first]! },
     };
+  }
+
+  /**
+   * The versions' authors as the sweep places them: a version at a height the reader knows or found in a bad block
+   * is judged at that height; one in no bad block of its author counts. Null where the sweep cannot answer, or when
+   * nothing is left to place (the per-version path then asks nothing).
+   */
+  async #swept(
+    versions: readonly VerifiedVersion[],
+    keys: readonly string[],
+    rule: PositionRule,
+    registry: CredentialRegistryView,
+    cache: IdentityCache | null,
+    { sweep, nodeUrl }: Placed,
+  ): Promise<AuthorAtHeight[] | null> {
+    const known = versions.map((v) => this.#heights.get(v.txId) ?? cache?.height(v.txId) ?? null);
+    if (known.every((h) => h !== null)) return null;
+    const unplaced = [...new Set(keys.filter((_, i) => known[i] === null))];
+    const where: Where | null = await sweep.place(
+      registry,
+      unplaced.map((key) => ({
+        key,
+        statusAt: (h: number) => rule.statusAt(key, h).status,
+        changes: () => rule.changeHeights(key),
+      })),
+      [
+        ...this.#positionsOf(registry),
+        ...versions.flatMap((v, i) => (known[i] === null ? [] : [{ txId: v.txId, height: known[i]! }])),
+      ],
+      nodeUrl,
+    );
+    if (!where) return null;
+    const heights = versions.map((v, i) => known[i] ?? where(v.txId) ?? null);
+    // Heights along a chart never decrease: answers out of order go the per-version way, which names them.
+    let floor = 0;
+    for (const h of heights) {
+      if (h === null) continue;
+      if (h < floor) return null;
+      floor = h;
+    }
+    return heights.map((h, i) => {
+      if (h === null) return { status: 'valid', height: null };
+      if (known[i] === null) {
+        this.#heights.set(versions[i]!.txId, h);
+        cache?.rememberHeight(versions[i]!.txId, h);
+      }
+      const answer = rule.statusAt(keys[i]!, h);
+      return { status: answer.status, height: h, ...(answer.name ? { name: answer.name } : {}) };
+    });
+  }
+
+  /** The registry's own transactions and their heights (one list per registry read). */
+  #positionsOf(registry: CredentialRegistryView): { txId: string; height: number }[] {
+    let positions = this.#positions.get(registry);
+    if (!positions) this.#positions.set(registry, (positions = registry.knownPositions()));
+    return positions;
   }
 
   async #height(txId: string, cache: IdentityCache | null): Promise<number | null> {
@@ -123,8 +202,20 @@ export function isQuorumMove(v: VerifiedVersion, authority: VerifiedAuthority): 
 // Below the authority's own height no credential could count yet: a version placed there is vouched for by any
 // credential its author was ever given (the migration rule: a hospital that credentials its existing doctors vouches
 // for what they wrote before the authority existed). From the authority's height on, the ledger-position rule holds.
-function positionRule(registry: CredentialRegistryView, authorityHeight: number): AuthorRegistry {
+interface PositionRule extends AuthorRegistry {
+  /** Heights where statusAt can change for this key (constant from one to the next). */
+  changeHeights(key: string): number[];
+}
+
+/** A list's sweep, and the node whose answer the versions came from. */
+export interface Placed {
+  sweep: BlockSweep;
+  nodeUrl: string;
+}
+
+function positionRule(registry: CredentialRegistryView, authorityHeight: number): PositionRule {
   return {
+    changeHeights: (key) => (key.startsWith(QUORUM) ? [] : [authorityHeight, ...registry.changeHeights(key)]),
     statusAt: (key, height) =>
       key.startsWith(QUORUM)
         ? { status: 'valid' }

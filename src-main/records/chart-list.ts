@@ -10,6 +10,7 @@ import type { CachedChain } from '../ledger/verified-cache';
 import type { ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { chartView } from './chart-views';
+import type { BlockSweep } from './block-sweep';
 import type { UnspentOf } from './fresh-heads';
 import type { ChartState } from './model';
 
@@ -64,6 +65,8 @@ interface Summarise {
   offline: boolean;
   /** The list's shared query of unspent outputs. */
   unspentOf?: UnspentOf;
+  /** With an authority pinned: the list's placing of versions by block instead of a height request a chart. */
+  sweep?: BlockSweep;
 }
 
 export class ChartList {
@@ -90,6 +93,7 @@ export class ChartList {
     };
     const current = await this.currentInCache(holder, charts, unspentOf);
     const cacheChecked = this.parts.cache !== null;
+    const sweep = this.parts.authors.active() ? this.parts.authors.sweep(charts.length, this.concurrency) : undefined;
     const states = await mapLimit(charts, this.concurrency, async ([id, headHint]) => {
       try {
         return await this.summarise(holder, id, {
@@ -98,6 +102,7 @@ export class ChartList {
           cacheChecked,
           offline: false,
           unspentOf,
+          sweep,
         });
       } catch (error) {
         if (error instanceof NodeUnreachableError) throw error;
@@ -140,7 +145,7 @@ export class ChartList {
   private async summarise(
     holder: KeyHolder,
     chartId: string,
-    { headHint, current, cacheChecked, offline, unspentOf }: Summarise,
+    { headHint, current, cacheChecked, offline, unspentOf, sweep }: Summarise,
   ): Promise<ChartState | null> {
     const { loader, stream } = this.parts;
     // A chart verified earlier this session is not fetched again while the node's stream is connected and has
@@ -159,10 +164,17 @@ export class ChartList {
     const loaded = reusable
       ? cached
       : fromCache
-        ? await loader.openCached(holder, chartId, fromCache.chain, fromCache.nodeUrl, 'head')
+        ? await loader.openCached(
+            holder,
+            chartId,
+            fromCache.chain,
+            fromCache.nodeUrl,
+            'head',
+            offline ? undefined : sweep,
+          )
         : offline
           ? null // written while offline: only the outbox knows it
-          : await loader.load(holder, chartId, 'head', { changed: cacheChecked, unspentOf });
+          : await loader.load(holder, chartId, 'head', { changed: cacheChecked, unspentOf, sweep });
     const pending = await this.states.pendingVersions(holder, chartId, loaded?.versions.at(-1)?.version.seq ?? 0);
     const waiting = pending.filter((p) => p.record.state === 'pending');
     if (!loaded?.versions.length && !loaded?.tampered && waiting.length === 0) return null;

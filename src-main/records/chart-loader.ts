@@ -18,6 +18,7 @@ import type { AnswerValidator } from '../ledger/answer-validation';
 import { verifyChartChain, type ChainOptions, type ChainVerification, type VerifiedVersion } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
 import type { CachedChain, IdentityCache, VerifiedCache } from '../ledger/verified-cache';
+import type { BlockSweep } from './block-sweep';
 import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
 import { FreshHeads, type UnspentOf } from './fresh-heads';
 
@@ -83,6 +84,7 @@ export class ChartLoader {
    * `fresh`: ignore the cache entirely. `changed`: the caller already knows the cached chain is out of date (a list
    * saw its head spent), so the whole chart is fetched at once, still skipping the validation of what is known.
    * `unspentOf`: the caller's shared query of unspent outputs (a list asks once per custodian, not once per chart).
+   * `sweep`: the list's placing of versions by block (block-sweep.ts), instead of asking each chart's heights.
    *
    * The head must be fresh (fresh-heads.ts): a head that fails is read once more (a version may have been committed
    * meanwhile) before the chart is shown as tampered.
@@ -91,7 +93,12 @@ export class ChartLoader {
     viewer: KeyHolder,
     chartId: string,
     mode: OpenMode,
-    { fresh = false, changed = false, unspentOf }: { fresh?: boolean; changed?: boolean; unspentOf?: UnspentOf } = {},
+    {
+      fresh = false,
+      changed = false,
+      unspentOf,
+      sweep,
+    }: { fresh?: boolean; changed?: boolean; unspentOf?: UnspentOf; sweep?: BlockSweep } = {},
   ): Promise<LoadedChart> {
     const identity = this.options.cache?.for(viewer) ?? null;
     const mine = fresh ? undefined : (identity ?? undefined);
@@ -103,11 +110,11 @@ export class ChartLoader {
             unspentOf,
             ask: this.options.authors?.active() ?? false,
           });
-    let read = await this.read(viewer, chartId, mode, mine, changed);
+    let read = await this.read(viewer, chartId, mode, mine, changed, sweep);
     let stale = await freshness(read.loaded, unspentOf);
     if (stale) {
       // Read again, and ask for unspent outputs afresh: a list's shared answer may predate a version just committed.
-      read = await this.read(viewer, chartId, mode, mine, true);
+      read = await this.read(viewer, chartId, mode, mine, true, sweep);
       stale = await freshness(read.loaded, this.heads.unspentOf);
     }
     const { loaded, fetched } = read;
@@ -133,19 +140,25 @@ export class ChartLoader {
     mode: OpenMode,
     mine: IdentityCache | undefined,
     changed: boolean,
+    sweep?: BlockSweep,
   ): Promise<{ loaded: LoadedChart; fetched: boolean }> {
     const cached = changed ? null : mine?.chain(chartId);
     if (mine && cached) {
       const { value: last, nodeUrl } = await this.client.lastTransaction(chartId);
       if (last.length === 1 && cached.txs.at(-1)!.id === (last[0] as { id?: unknown }).id && mine.knows(last[0])) {
-        return { loaded: await this.openCached(viewer, chartId, cached, nodeUrl, mode), fetched: false };
+        return { loaded: await this.openCached(viewer, chartId, cached, nodeUrl, mode, sweep), fetched: false };
       }
     }
     const { value: raw, json, nodeUrl } = await this.client.listTransactions(chartId);
-    const loaded = await this.verifyAndOpen(viewer, chartId, raw, nodeUrl, mode, {
-      json,
-      known: mine ? (tx) => mine.knows(tx) : undefined,
-    });
+    const loaded = await this.verifyAndOpen(
+      viewer,
+      chartId,
+      raw,
+      nodeUrl,
+      mode,
+      { json, known: mine ? (tx) => mine.knows(tx) : undefined },
+      sweep,
+    );
     return { loaded, fetched: true };
   }
 
@@ -156,8 +169,9 @@ export class ChartLoader {
     cached: CachedChain,
     nodeUrl: string,
     mode: OpenMode,
+    sweep?: BlockSweep,
   ): Promise<LoadedChart> {
-    return this.verifyAndOpen(viewer, chartId, cached.txs, nodeUrl, mode, { known: () => true });
+    return this.verifyAndOpen(viewer, chartId, cached.txs, nodeUrl, mode, { known: () => true }, sweep);
   }
 
   /**
@@ -182,6 +196,7 @@ export class ChartLoader {
     nodeUrl: string,
     mode: OpenMode,
     chain: Omit<ChainOptions, 'crypto' | 'validator'> = {},
+    sweep?: BlockSweep,
   ): Promise<LoadedChart> {
     const verification = await verifyChartChain(chartId, raw, {
       ...chain,
@@ -191,7 +206,11 @@ export class ChartLoader {
     // The authority check runs on the versions that verified; a tampered chart is shown as tampered whatever it says.
     const authorship = verification.failure
       ? null
-      : await this.options.authors?.check(verification.versions, this.options.cache?.for(viewer) ?? null);
+      : await this.options.authors?.check(
+          verification.versions,
+          this.options.cache?.for(viewer) ?? null,
+          sweep ? { sweep, nodeUrl } : null,
+        );
     const versions: OpenedVersion[] = verification.versions.map((version, i) => {
       const authorReason = authorship?.reasons[i] ?? null;
       if (authorship)

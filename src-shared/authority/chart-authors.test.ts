@@ -8,6 +8,7 @@ import {
   addSignatures,
   assemble,
   authorsAtHeights,
+  badRanges,
   CredentialRegistryView,
   makeAuthorityCreate,
   makeCredentialIssue,
@@ -160,5 +161,43 @@ describe('CredentialRegistryView.validThroughout', () => {
     expect(view.validThroughout(ada.signKey, 10, 49)).toBe(true);
     expect(view.validThroughout(ada.signKey, 60, 1000)).toBe(true);
     expect(view.validThroughout(mallory.signKey, 10, 20)).toBe(false);
+  });
+});
+
+describe('badRanges', () => {
+  it('gives exactly the heights where statusAt is not valid: before issuance, a proven lapse, after revocation', async () => {
+    const a = await pinned();
+    const issue = await quorum(
+      makeCredentialIssue(a.data, data(a, ada, { validUntil: '2026-06-01T00:00:00Z' }), '2026-02-01T00:00:00Z'),
+    );
+    const other = await quorum(makeCredentialIssue(a.data, data(a, bea), '2026-08-01T00:00:00Z'));
+    const renew = await quorum(makeCredentialRenew(a.data, issue, '2027-06-01T00:00:00Z', '2026-08-02T00:00:00Z'));
+    const revoke = await quorum(
+      makeCredentialRevoke(a.data, renew, '2026-09-01T00:00:00Z', '2026-09-01T00:00:00Z', 'left the hospital'),
+    );
+    const view = new CredentialRegistryView(a, [
+      credential(a, [
+        { tx: issue, height: 10 },
+        { tx: renew, height: 60 },
+        { tx: revoke, height: 80 },
+      ]),
+      credential(a, [{ tx: other, height: 50 }]),
+    ]);
+    const tip = 120;
+    for (const who of [ada, bea, mallory]) {
+      const statusAt = (h: number) => view.statusAt(who.signKey, h).status;
+      const ranges = badRanges(statusAt, view.changeHeights(who.signKey), tip);
+      const inRange = (h: number) => ranges.some((r) => r.from <= h && h <= r.to);
+      for (let h = 0; h <= tip; h++)
+        expect([who.signKey.slice(0, 4), h, inRange(h)]).toEqual([who.signKey.slice(0, 4), h, statusAt(h) !== 'valid']);
+    }
+    expect(badRanges((h) => view.statusAt(ada.signKey, h).status, view.changeHeights(ada.signKey), tip)).toEqual([
+      { from: 0, to: 9 },
+      { from: 50, to: 59 },
+      { from: 80, to: 120 },
+    ]);
+    expect(
+      badRanges((h) => view.statusAt(mallory.signKey, h).status, view.changeHeights(mallory.signKey), tip),
+    ).toEqual([{ from: 0, to: 120 }]);
   });
 });

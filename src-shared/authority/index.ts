@@ -8,3 +8,4 @@ export * from './registry';
 export * from './recovery';
 export * from './custody';
 export * from './chart-authors';
+export * from './bad-heights';

@@ -158,6 +158,34 @@ export class CredentialRegistryView {
   }
 
   /**
+   * Heights at which `statusAt(signKey, ·)` can change (it is constant from one to the next): its credentials'
+   * issuance and end heights, and each anchor's height and the one after it (the time bounds move there: lower(h) takes
+   * an anchor in at its height, upper(h) lets it go one height later; renewals are anchors too). A key with no
+   * credential has none: it is unknown at every height.
+   */
+  changeHeights(signKey: string): number[] {
+    const entries = this.#bySignKey.get(signKey) ?? [];
+    if (entries.length === 0) return [];
+    const heights = new Set<number>();
+    for (const e of entries) {
+      heights.add(e.credential.issued.height);
+      if (e.endHeight !== null) heights.add(e.endHeight);
+    }
+    for (const a of this.#anchors) heights.add(a.height).add(a.height + 1);
+    return [...heights].sort((a, b) => a - b);
+  }
+
+  /** Every transaction of the authority and the accepted credentials with the height the node gave it. */
+  knownPositions(): { txId: string; height: number }[] {
+    return [
+      { txId: this.authority.id, height: this.authority.height },
+      ...this.#entries.flatMap((e) =>
+        [e.credential.issued, ...e.credential.acts].map((a) => ({ txId: a.txId, height: a.height })),
+      ),
+    ];
+  }
+
+  /**
    * For a version placed before the authority existed (below the ceremony's height), where no credential could yet
    * count: the best credential `signKey` was ever given (docs/AUTHORITY.md §"Charts written before the authority").
    * A credential this version could not verify (a broken chain) does not vouch.

@@ -1,6 +1,7 @@
 // The "Hospital" section for IT: the pinned authority (or the set up / join choice while none is), its officers,
 // the credential registry (name, licence, specialty, status, valid until, end reason) with renew / revoke, the
-// registry's problems, issuing from a doctor's request, and signing a partially signed file from another officer.
+// registry's problems, issuing from a doctor's request, the quorum's custody acts (recover, off-board, re-key), and
+// signing a partially signed file from another officer.
 import { useEffect, useState } from 'react';
 import type { AuthorityView, CredentialEntry } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
@@ -8,6 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { useHospital } from '../../stores/hospital';
 import { CredentialActDialog, IssueCredentialForm, PartialSignForm } from './CredentialForms';
+import { CustodyDesk } from './CustodyForms';
 import { HospitalChoice } from './HospitalChoice';
 
 const STATUS_LABEL: Record<CredentialEntry['status'], string> = {
@@ -169,7 +171,12 @@ function Registry({ authority }: { authority: AuthorityView }) {
         )}
       </div>
       {canSign ? (
-        <IssueCredentialForm authority={authority} onDone={() => void refresh()} />
+        <>
+          <IssueCredentialForm authority={authority} onDone={() => void refresh()} />
+          {registry && (
+            <CustodyDesk authority={authority} credentials={registry.credentials} onDone={() => void refresh()} />
+          )}
+        </>
       ) : (
         <p className="muted">No officer key of this hospital is on this computer: credentials are issued by IT.</p>
       )}

@@ -120,7 +120,7 @@ const short = (id: string) => `${id.slice(0, 12)}…`;
 
 export function CustodyResultView({ act }: { act: CustodyAct }) {
   return (
-    <div aria-label="What the quorum did">
+    <div role="group" aria-label="What the quorum did">
       <Banner
         tone={act.notMoved.length ? 'warn' : 'info'}
         title={`Done: ${act.moved.length} chart${act.moved.length === 1 ? '' : 's'} moved${act.to ? ` to ${act.to.name}` : ''}`}

@@ -230,6 +230,8 @@ describe('custody acts over IPC, 2-of-3 authority', { timeout: 240_000 }, () => 
     expect(await held(ada.signKey)).toEqual([before, second].sort());
     expect(await held(ben.signKey)).toEqual([first]);
     await signIn(ben.id, OTHER_DOCTOR.password);
+    const listed = (await ok('charts.list', { status: 'all' })).charts;
+    expect(listed).toEqual([expect.objectContaining({ chartId: first, integrity: 'verified', role: 'custodian' })]);
     const chart = await ok('charts.get', { chartId: first });
     expect(chart.summary).toMatchObject({
       integrity: 'verified',

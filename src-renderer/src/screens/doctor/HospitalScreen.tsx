@@ -7,6 +7,7 @@ import type { AuthorityView, CredentialEntry } from '../../../../src-shared/ipc'
 import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
+import { useCharts } from '../../stores/charts';
 import { useHospital } from '../../stores/hospital';
 import { CredentialActDialog, IssueCredentialForm, PartialSignForm } from './CredentialForms';
 import { CustodyDesk } from './CustodyForms';
@@ -174,7 +175,15 @@ function Registry({ authority }: { authority: AuthorityView }) {
         <>
           <IssueCredentialForm authority={authority} onDone={() => void refresh()} />
           {registry && (
-            <CustodyDesk authority={authority} credentials={registry.credentials} onDone={() => void refresh()} />
+            <CustodyDesk
+              authority={authority}
+              credentials={registry.credentials}
+              onDone={() => {
+                void refresh();
+                // The doctor signed in here may have gained or lost charts: their list is read again.
+                void useCharts.getState().loadList();
+              }}
+            />
           )}
         </>
       ) : (

@@ -26,6 +26,7 @@ import { recoveryKeyOf, signAndPost } from './custody-acts';
 import { notMovedOf, planMoves, postMoves, type MovePlan } from './custody-plan';
 import {
   postPartial,
+  prepareCeremony,
   prepareIssue,
   prepareRenew,
   prepareRevoke,
@@ -120,6 +121,30 @@ export class HospitalDesk {
   /** Reads and verifies an authority id before anyone pins it (join); throws AuthorityUnverifiedError. */
   verify(authorityId: string): Promise<VerifiedAuthority> {
     return new CredentialRegistry(this.ledger, authorityId, undefined).authority();
+  }
+
+  /**
+   * The multi-officer ceremony (`hospital init` with officers' public keys): the partially signed file every officer
+   * signs ("Sign a partially signed file" posts it once all have). The recovery secret is split, sealed to each
+   * officer and wiped here; this machine keeps nothing.
+   */
+  async startCeremony(input: {
+    hospitalName: string;
+    threshold: number;
+    officers: readonly { name: string; signKey: string; boxKey: string }[];
+  }): Promise<QuorumActResult> {
+    const { partial } = await prepareCeremony({
+      name: input.hospitalName,
+      threshold: input.threshold,
+      officers: input.officers.map((o) => ({ name: o.name, signKey: o.signKey, boxKey: o.boxKey })),
+    });
+    return {
+      posted: null,
+      partial: JSON.stringify(partial, null, 2),
+      describes: describePartial(partial),
+      signedBy: [],
+      needed: input.officers.length,
+    };
   }
 
   setUp(input: { hospitalName: string; officerName: string; password: string }) {

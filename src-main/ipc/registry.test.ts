@@ -81,6 +81,7 @@ describe('handler registry', () => {
       'hospital.rekey',
       'hospital.setUp',
       'hospital.signPartial',
+      'hospital.startCeremony',
       'hospital.status',
     ]);
     for (const entry of hospital) {

@@ -31,6 +31,7 @@ import {
 } from './data';
 import { networkCheckSchema } from './network-check';
 import {
+  ceremonyRequestSchema,
   credentialIssueRequestSchema,
   credentialRenewRequestSchema,
   credentialRevokeRequestSchema,
@@ -334,6 +335,13 @@ export const contract = {
       readOnly: true,
       variants: W,
       doc: 'Save a partially signed file (public data only) through a save dialog, for the next officer; it must parse as one.',
+    }),
+    startCeremony: channel({
+      request: ceremonyRequestSchema,
+      response: quorumActSchema,
+      readOnly: true,
+      variants: W,
+      doc: "Prepare a multi-officer authority ceremony (officers' public keys, threshold): the partially signed file every officer signs (hospital.signPartial posts it once all have); then join it. Refused while this computer is pinned to one.",
     }),
     heldCharts: channel({
       request: heldChartsRequestSchema,

@@ -209,3 +209,30 @@ export const custodyActSchema = z.object({
   to: z.object({ name: z.string(), signKey: key }).nullable(),
 });
 export type CustodyAct = z.infer<typeof custodyActSchema>;
+
+/**
+ * The multi-officer ceremony started from IT's screen (`hospital init` with officers' public keys): the authority
+ * CREATE with the recovery key split m-of-n and sealed to each officer, as a partially signed file EVERY officer signs.
+ */
+export const ceremonyRequestSchema = z
+  .strictObject({
+    hospitalName: z.string().trim().min(1, { error: 'Hospital name is required' }).max(200),
+    threshold: z.number().int().min(1, { error: 'At least 1 officer' }).max(20),
+    officers: z
+      .array(
+        z.strictObject({
+          name: z.string().trim().min(1, { error: 'Each officer needs a name' }).max(200),
+          signKey: key,
+          boxKey: key,
+        }),
+      )
+      .min(1, { error: 'List the officers' })
+      .max(20)
+      .refine((os) => new Set(os.flatMap((o) => [o.signKey, o.boxKey])).size === os.length * 2, {
+        error: 'The same key twice',
+      }),
+  })
+  .refine((r) => r.threshold <= r.officers.length, {
+    error: 'The threshold cannot exceed the number of officers',
+    path: ['threshold'],
+  });

@@ -17,6 +17,7 @@ type HospitalChannels =
   | 'hospital.join'
   | 'hospital.signPartial'
   | 'hospital.exportPartial'
+  | 'hospital.startCeremony'
   | 'hospital.heldCharts'
   | 'hospital.recover'
   | 'hospital.offboard'
@@ -125,6 +126,10 @@ export function hospitalHandlers(ctx: HospitalContext): { [C in HospitalChannels
       const kind = partial.unsigned.operation === 'CREATE' ? 'create' : 'act';
       const name = `hospital-${kind}-${new Date().toISOString().slice(0, 10)}.partial.json`;
       return { savedTo: await shell.saveFile(name, JSON.stringify(partial, null, 2) + '\n') };
+    },
+    'hospital.startCeremony': async (req) => {
+      mayPin();
+      return hospital.startCeremony(req);
     },
     'hospital.heldCharts': async (req) => hospital.heldCharts(req.practitioner),
     'hospital.recover': async (req) => hospital.recover(req),

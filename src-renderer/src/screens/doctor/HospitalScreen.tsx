@@ -1,7 +1,7 @@
 // The "Hospital" section for IT: the pinned authority (or the set up / join choice while none is), its officers,
 // the credential registry (name, licence, specialty, status, valid until, end reason) with renew / revoke, the
-// registry's problems, issuing from a doctor's request, the quorum's custody acts (recover, off-board, re-key), and
-// signing a partially signed file from another officer.
+// registry's problems, issuing from a doctor's request, the quorum's custody acts (recover, off-board, re-key),
+// starting a multi-officer ceremony while nothing is pinned, and signing a partially signed file from another officer.
 import { useEffect, useState } from 'react';
 import type { AuthorityView, CredentialEntry } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { useCharts } from '../../stores/charts';
 import { useHospital } from '../../stores/hospital';
+import { CeremonyForm } from './CeremonyForm';
 import { CredentialActDialog, IssueCredentialForm, PartialSignForm } from './CredentialForms';
 import { CustodyDesk } from './CustodyForms';
 import { HospitalChoice } from './HospitalChoice';
@@ -39,6 +40,7 @@ export function HospitalScreen() {
       <ErrorMessage error={error} />
       {!status && !error && <Loading label="Reading the hospital authority…" />}
       {status?.state === 'none' && <HospitalChoice />}
+      {status?.state === 'none' && !status.locked && <CeremonyForm />}
       {status?.state === 'unverified' && (
         <Banner tone="danger" title="The pinned hospital authority cannot be verified">
           <p>{status.reason} Nothing it vouches for counts until this is resolved.</p>

@@ -12,14 +12,21 @@ import {
   parsePartial,
   requiredKeys,
   signedBy,
+  type CredentialRegistryView,
   type PartialTransaction,
+  type PractitionerEntry,
   type VerifiedAuthority,
 } from '../../src-shared/authority';
+import { wipe } from '../../src-shared/crypto/bytes';
 import type { ConditionDetails } from '../../src-shared/ledger';
+import type { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { InvalidInputError } from '../vault/errors';
 import { CredentialRegistry, type AuthorityLedger } from './credential-registry';
+import { recoveryKeyOf, signAndPost } from './custody-acts';
+import { notMovedOf, planMoves, postMoves, type MovePlan } from './custody-plan';
 import {
   postPartial,
+  prepareCeremony,
   prepareIssue,
   prepareRenew,
   prepareRevoke,
@@ -28,6 +35,7 @@ import {
   type LedgerPoster,
 } from './hospital';
 import type { OfficerKeychain } from './officer-keychain';
+import { chartsHeldBy, validPractitioner, type ChartLedger } from './recovery-flows';
 import type { AuthorityTrust, TrustState } from './trust';
 
 export interface QuorumActResult {
@@ -36,6 +44,14 @@ export interface QuorumActResult {
   describes: string;
   signedBy: string[];
   needed: number;
+}
+
+export interface CustodyActResult {
+  issued: string | null;
+  revoked: string | null;
+  moved: { chartId: string; txId: string }[];
+  notMoved: { chartId: string; reason: string }[];
+  to: { name: string; signKey: string } | null;
 }
 
 export interface OfficerPick {
@@ -66,7 +82,7 @@ export class HospitalDesk {
   #keychainQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly ledger: LedgerPoster & AuthorityLedger,
+    private readonly ledger: LedgerPoster & AuthorityLedger & ChartLedger,
     private readonly keychain: OfficerKeychain,
     readonly trust: AuthorityTrust,
   ) {}
@@ -105,6 +121,30 @@ export class HospitalDesk {
   /** Reads and verifies an authority id before anyone pins it (join); throws AuthorityUnverifiedError. */
   verify(authorityId: string): Promise<VerifiedAuthority> {
     return new CredentialRegistry(this.ledger, authorityId, undefined).authority();
+  }
+
+  /**
+   * The multi-officer ceremony (`hospital init` with officers' public keys): the partially signed file every officer
+   * signs ("Sign a partially signed file" posts it once all have). The recovery secret is split, sealed to each
+   * officer and wiped here; this machine keeps nothing.
+   */
+  async startCeremony(input: {
+    hospitalName: string;
+    threshold: number;
+    officers: readonly { name: string; signKey: string; boxKey: string }[];
+  }): Promise<QuorumActResult> {
+    const { partial } = await prepareCeremony({
+      name: input.hospitalName,
+      threshold: input.threshold,
+      officers: input.officers.map((o) => ({ name: o.name, signKey: o.signKey, boxKey: o.boxKey })),
+    });
+    return {
+      posted: null,
+      partial: JSON.stringify(partial, null, 2),
+      describes: describePartial(partial),
+      signedBy: [],
+      needed: input.officers.length,
+    };
   }
 
   setUp(input: { hospitalName: string; officerName: string; password: string }) {
@@ -199,6 +239,181 @@ export class HospitalDesk {
     return this.#signAndPost(partial, input, authority.data.name);
   }
 
+  /** The charts a credentialed practitioner (valid or not) holds now: ids only, IT reads no chart. */
+  async heldCharts(practitioner: string) {
+    const { registry } = await this.pinned();
+    const entry = credentialOf(registry, practitioner, 'practitioner');
+    return { signKey: entry.signKey, name: entry.name, chartIds: await chartsHeldBy(this.ledger, entry.signKey) };
+  }
+
+  /**
+   * Recover: this machine's officers (at least the threshold) rebuild the recovery key in memory, every chart's move
+   * to `to` is built first (one that cannot move refuses the whole request, nothing posted), then the quorum posts.
+   */
+  async recover(input: {
+    chartIds: readonly string[];
+    to: string;
+    reason: string;
+    officers: readonly OfficerPick[];
+  }): Promise<CustodyActResult> {
+    const { authority, registry } = await this.pinned();
+    const to = custodianOf(registry, input.to);
+    return this.#withSigners(authority, input.officers, async (holders) => {
+      const reason = input.reason || 'Recovered by the hospital authority';
+      const plan = await this.#plan(registry, holders, input.chartIds, to, reason);
+      if (plan.refused.length)
+        throw new InvalidInputError(
+          'chartIds',
+          plan.refused.map((r) => `${r.chartId.slice(0, 12)}…: ${r.reason}`).join('; '),
+        );
+      const posted = await postMoves(this.ledger, plan.planned, holders);
+      if (posted.failed && posted.moved.length === 0) throw posted.failed.error;
+      return { issued: null, revoked: null, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to) };
+    });
+  }
+
+  /**
+   * Off-board: the leaving doctor's credential revoked by the quorum (unless it already is), then custody of every
+   * chart they hold moves to `to`. A chart that cannot move does not stop the revocation: it is listed as not moved.
+   */
+  async offboard(input: {
+    leaving: string;
+    to: string;
+    reason: string;
+    officers: readonly OfficerPick[];
+  }): Promise<CustodyActResult> {
+    const { authority, registry } = await this.pinned();
+    const leaving = credentialOf(registry, input.leaving, 'leaving');
+    const to = custodianOf(registry, input.to);
+    if (to.signKey === leaving.signKey)
+      throw new InvalidInputError('to', `${to.name} is the doctor leaving: choose who takes their charts`);
+    const chartIds = await chartsHeldBy(this.ledger, leaving.signKey);
+    return this.#withSigners(authority, input.officers, async (holders) => {
+      const reason = input.reason || 'Off-boarded';
+      const plan = await this.#plan(registry, holders, chartIds, to, reason);
+      const revoked =
+        leaving.endReason === 'revoked'
+          ? null
+          : await signAndPost(this.ledger, prepareRevoke(registry, leaving.credentialId, reason), holders);
+      this.trust.invalidate();
+      const posted = await postMoves(this.ledger, plan.planned, holders);
+      return { issued: null, revoked, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to) };
+    });
+  }
+
+  /**
+   * Re-key: a credential for the doctor's new keys superseding the old one (same name, licence, specialty, end
+   * date), every chart they hold moved to the new keys by the quorum, then the old credential revoked.
+   */
+  async rekey(input: {
+    old: string;
+    signKey: string;
+    boxKey: string;
+    officers: readonly OfficerPick[];
+  }): Promise<CustodyActResult> {
+    const { authority, registry } = await this.pinned();
+    const old = credentialOf(registry, input.old, 'old');
+    if (old.endReason)
+      throw new InvalidInputError(
+        'old',
+        `${old.name}'s credential is ${old.endReason}: re-keying carries on a current credential (issue a new one instead)`,
+      );
+    if (input.signKey === old.signKey || input.boxKey === old.boxKey)
+      throw new InvalidInputError('signKey', `These are ${old.name}'s current keys: re-keying needs a new identity`);
+    const holder = registry.practitioners(new Date()).find((p) => p.signKey === input.signKey && !p.endReason);
+    if (holder)
+      throw new InvalidInputError('signKey', `This key already holds a credential (${holder.name}, ${holder.licence})`);
+    const chartIds = await chartsHeldBy(this.ledger, old.signKey);
+    return this.#withSigners(authority, input.officers, async (holders) => {
+      const issued = await signAndPost(
+        this.ledger,
+        prepareIssue(authority, {
+          name: old.name,
+          licence: old.licence,
+          specialty: old.specialty,
+          signKey: input.signKey,
+          boxKey: input.boxKey,
+          validFrom: new Date().toISOString(),
+          validUntil: old.validUntil,
+          supersedes: old.credentialId,
+        }),
+        holders,
+      );
+      this.trust.invalidate();
+      const { registry: view } = await this.pinned();
+      const to = validPractitioner(view, input.signKey);
+      const plan = await this.#plan(view, holders, chartIds, to, `Re-key of ${old.name}: new identity ${to.signKey}`);
+      const posted = await postMoves(this.ledger, plan.planned, holders);
+      // The superseding credential already ended the old one at its height; the revocation says so on its own chain.
+      const stillOpen = view.credential(old.credentialId)?.acts.every((a) => a.act.type !== 'hc.credential.revoke/1');
+      const revoked = stillOpen
+        ? await signAndPost(this.ledger, prepareRevoke(view, old.credentialId, 'Re-keyed'), holders)
+        : null;
+      this.trust.invalidate();
+      return { issued, revoked, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to) };
+    });
+  }
+
+  /** The moves, built with the recovery key rebuilt from the signers' shares (wiped before anything is posted). */
+  async #plan(
+    view: CredentialRegistryView,
+    holders: readonly SeedKeyHolder[],
+    chartIds: readonly string[],
+    to: PractitionerEntry,
+    reason: string,
+  ): Promise<MovePlan> {
+    if (chartIds.length === 0) return { planned: [], refused: [] };
+    const secret = await recoveryKeyOf(view.authority, holders);
+    try {
+      return await planMoves(this.ledger, view, { chartIds, to, coordinator: holders[0]!.signKey, reason, secret });
+    } finally {
+      wipe(secret);
+    }
+  }
+
+  /**
+   * Unlocks the signing officers' keys (each with its own password, through the keychain's attempt limiter) for this
+   * act only, and locks them again whatever happens. A custody act needs the threshold: the signers' shares rebuild
+   * the recovery key, and their signatures move the chart.
+   */
+  async #withSigners<T>(
+    authority: VerifiedAuthority,
+    signers: readonly OfficerPick[],
+    act: (holders: SeedKeyHolder[]) => Promise<T>,
+  ): Promise<T> {
+    const members = new Set(authority.data.officers.map((o) => o.signKey));
+    const here = (await this.#officerKeys()).filter((k) => members.has(k));
+    const keys = signers.map((s) => {
+      if (s.officer) {
+        if (!here.includes(s.officer))
+          throw new InvalidInputError(
+            'officers',
+            `${s.officer} is not an officer key of ${authority.data.name} on this computer`,
+          );
+        return s.officer;
+      }
+      if (here.length === 0)
+        throw new InvalidInputError('officers', `No officer key of ${authority.data.name} is on this computer`);
+      if (here.length > 1)
+        throw new InvalidInputError('officers', 'Several officer keys are on this computer: choose which ones sign');
+      return here[0]!;
+    });
+    const m = authority.data.threshold;
+    if (new Set(keys).size < m)
+      throw new InvalidInputError(
+        'officers',
+        `${authority.data.name} moves custody with ${m} of its officers (their recovery shares rebuild the recovery key, their signatures move the chart): ${new Set(keys).size} given`,
+      );
+    const holders: SeedKeyHolder[] = [];
+    try {
+      for (const [i, key] of keys.entries())
+        holders.push(await this.#serialKeychain(() => this.keychain.unlock(key, signers[i]!.password)));
+      return await act(holders);
+    } finally {
+      for (const holder of holders) holder.lock();
+    }
+  }
+
   async #officerKey(partial: PartialTransaction, whose: string, chosen?: string): Promise<string> {
     const required = requiredKeys(partial);
     const wanted = (await this.#officerKeys()).filter((k) => required.has(k));
@@ -236,3 +451,22 @@ export class HospitalDesk {
     return { posted: tx.id, partial: null, describes, signedBy: who, needed };
   }
 }
+
+/** A credential (any status) by signKey or credential id; a field error naming why not. */
+function credentialOf(view: CredentialRegistryView, who: string, field: string): PractitionerEntry {
+  const entry = view.practitioners(new Date()).find((p) => p.signKey === who || p.credentialId === who);
+  if (!entry) throw new InvalidInputError(field, `${who} holds no credential of ${view.authority.data.name}`);
+  return entry;
+}
+
+/** The new custodian: a credential valid now. */
+function custodianOf(view: CredentialRegistryView, who: string): PractitionerEntry {
+  try {
+    return validPractitioner(view, who);
+  } catch (error) {
+    if (error instanceof AuthorityInputError) throw new InvalidInputError('to', error.message);
+    throw error;
+  }
+}
+
+const named = (p: PractitionerEntry) => ({ name: p.name, signKey: p.signKey });

@@ -13,6 +13,7 @@ import { nodeScrypt } from '../vault/node-scrypt';
 import {
   BACKUP_FORMAT,
   ENTRY_FORMAT,
+  OFFICER_SPECIALTY,
   openSealedIdentity,
   parseSealedIdentity,
   sealIdentity,
@@ -24,7 +25,7 @@ import { AttemptLimiter, PASSWORD_ATTEMPT_POLICY, type AttemptPolicy, type Sleep
 
 export const OFFICER_SERVICE = 'HealthChain Authority';
 /** Marks a sealed entry as an officer's (the sealed header binds it, so it cannot be edited into a doctor's). */
-export const OFFICER_SPECIALTY = 'Hospital authority officer';
+export { OFFICER_SPECIALTY };
 
 export interface OfficerSummary {
   signKey: string;

@@ -41,6 +41,7 @@ const CHARTS: Record<ChartErrorCode, IpcErrorCode> = {
   ChartRevoked: 'NOT_PERMITTED',
   ChartNotRevoked: 'NOT_PERMITTED',
   ChartTampered: 'TAMPERED',
+  UnknownAuthor: 'NOT_PERMITTED',
   StaleVersion: 'CONFLICT',
   NotAReader: 'NOT_PERMITTED',
   InvalidRequest: 'INVALID_REQUEST',

@@ -74,9 +74,14 @@ describe('handler registry', () => {
       'credentials.renew',
       'credentials.revoke',
       'hospital.exportPartial',
+      'hospital.heldCharts',
       'hospital.join',
+      'hospital.offboard',
+      'hospital.recover',
+      'hospital.rekey',
       'hospital.setUp',
       'hospital.signPartial',
+      'hospital.startCeremony',
       'hospital.status',
     ]);
     for (const entry of hospital) {

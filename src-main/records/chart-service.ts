@@ -18,7 +18,7 @@
 // (the vault's card check), onChange (main pushes the recentActions event), forget / close (lifecycle).
 //
 // Errors: ChartServiceError (code: ChartNotFound, NotCustodian, ChartRevoked, ChartNotRevoked, ChartTampered,
-// StaleVersion, NotAReader, InvalidRequest, OutboxBlocked), ChartValidationError (field errors),
+// UnknownAuthor, StaleVersion, NotAReader, InvalidRequest, OutboxBlocked), ChartValidationError (field errors),
 // NodeRejectedError (the node's reason verbatim), NodeUnreachableError (reads only: writes go pending instead),
 // and the vault's CryptoError subclasses (IdentityLocked, InvalidPin, ...). src-main/ipc/error-mapping.ts maps each.
 import type { Bundle } from '@medplum/fhirtypes';

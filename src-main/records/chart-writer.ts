@@ -15,7 +15,7 @@ import type { LoadedChart } from './chart-loader';
 import type { ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { isRevoked, type PendingVersion } from './chart-views';
-import { ChartServiceError, chartNotFound, notCustodian, tampered } from './errors';
+import { ChartServiceError, chartNotFound, notCustodian, tampered, unknownAuthor } from './errors';
 import type { ChartAction, PatientCardInfo, WriteResult } from './model';
 import { buildCreate, buildVersion, withRecovery } from './version-builder';
 import { writtenAnswer, type Signed, type Written } from './write-answer';
@@ -150,6 +150,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     if (!head) throw chartNotFound(chartId);
     const owner = chartOwnership(head.outputs[0])?.custodian ?? '';
     if (owner !== holder.signKey) throw notCustodian(states.nameOf(owner) ?? owner);
+    if (loaded?.authorship) throw unknownAuthor(loaded.authorship.reason);
     if (!payload)
       throw new ChartServiceError('NotAReader', 'The current version of this chart cannot be opened with your key');
     const actions: ChartAction[] = [

@@ -7,6 +7,7 @@ export type ChartErrorCode =
   | 'ChartRevoked'
   | 'ChartNotRevoked'
   | 'ChartTampered'
+  | 'UnknownAuthor'
   | 'StaleVersion'
   | 'NotAReader'
   | 'InvalidRequest'
@@ -29,5 +30,11 @@ export const chartNotFound = (chartId: string) =>
   new ChartServiceError('ChartNotFound', `No chart ${chartId} is on the ledger (or it was not shared with you)`);
 export const notCustodian = (owner: string) =>
   new ChartServiceError('NotCustodian', `Only the chart's custodian can change it; it is held by ${owner}`);
+/** A new version carries the whole chart: written on an unvouched one, it would sign that content as this doctor's. */
+export const unknownAuthor = (reason: string) =>
+  new ChartServiceError(
+    'UnknownAuthor',
+    `This chart is not written on: a version's author is not vouched for by the hospital (${reason}). Ask IT to check it.`,
+  );
 export const tampered = (reason: string) =>
   new ChartServiceError('ChartTampered', `The chart failed verification: ${reason}`);

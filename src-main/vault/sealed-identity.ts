@@ -25,6 +25,11 @@ export const ENTRY_FORMAT = 'healthchain.vault-entry';
 export const BACKUP_FORMAT = 'healthchain.identity-backup';
 export type SealedFormat = typeof ENTRY_FORMAT | typeof BACKUP_FORMAT;
 export const SEALED_VERSION = 1;
+/**
+ * Marks a sealed identity as a hospital authority officer's key, not a doctor's (src-main/authority/officer-keychain.ts).
+ * The sealed header binds it, so it cannot be edited into a doctor's: each keychain refuses the other's backups.
+ */
+export const OFFICER_SPECIALTY = 'Hospital authority officer';
 const SALT_BYTES = 16;
 
 export interface SealedIdentity {

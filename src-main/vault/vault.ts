@@ -23,6 +23,7 @@ import { type DoctorProfile, normaliseProfile } from './profile';
 import {
   BACKUP_FORMAT,
   ENTRY_FORMAT,
+  OFFICER_SPECIALTY,
   openSealedIdentity,
   parseSealedIdentity,
   type SealedIdentity,
@@ -257,6 +258,13 @@ export class Vault {
     if (typeof text !== 'string' || text.length > 1_000_000)
       throw new InvalidInputError('backup', 'This is not a HealthChain backup file.');
     const backup = parseSealedIdentity(text, BACKUP_FORMAT, BACKUP_LABEL);
+    // An officer's key restored here would sign as a doctor and be listed among the identities: it goes back into the
+    // officers' keychain only (`hospital officer restore`).
+    if (backup.profile.specialty === OFFICER_SPECIALTY)
+      throw new InvalidInputError(
+        'backup',
+        'This backup is a hospital authority officer\'s key, not a doctor\'s identity: restore it with "npm run cli -- hospital officer restore".',
+      );
     this.#checkPassword('password', localPassword, backup.profile);
     if ((await this.#keychain.get(backup.signKey)) !== null) throw new IdentityExistsError(backup.signKey);
     const seed = await this.#limiter.attempt(

@@ -31,12 +31,19 @@ import {
 } from './data';
 import { networkCheckSchema } from './network-check';
 import {
+  ceremonyRequestSchema,
   credentialIssueRequestSchema,
   credentialRenewRequestSchema,
   credentialRevokeRequestSchema,
   credentialsListSchema,
+  custodyActSchema,
+  heldChartsRequestSchema,
+  heldChartsSchema,
   hospitalStatusSchema,
+  offboardRequestSchema,
   quorumActSchema,
+  recoverRequestSchema,
+  rekeyRequestSchema,
   signPartialRequestSchema,
 } from './hospital';
 
@@ -328,6 +335,41 @@ export const contract = {
       readOnly: true,
       variants: W,
       doc: 'Save a partially signed file (public data only) through a save dialog, for the next officer; it must parse as one.',
+    }),
+    startCeremony: channel({
+      request: ceremonyRequestSchema,
+      response: quorumActSchema,
+      readOnly: true,
+      variants: W,
+      doc: "Prepare a multi-officer authority ceremony (officers' public keys, threshold): the partially signed file every officer signs (hospital.signPartial posts it once all have); then join it. Refused while this computer is pinned to one.",
+    }),
+    heldCharts: channel({
+      request: heldChartsRequestSchema,
+      response: heldChartsSchema,
+      readOnly: true,
+      variants: W,
+      doc: 'The charts a credentialed practitioner holds now (unspent chart outputs naming them custodian): ids only.',
+    }),
+    recover: channel({
+      request: recoverRequestSchema,
+      response: custodyActSchema,
+      readOnly: false,
+      variants: W,
+      doc: "Recover charts: this machine's officers (each with their password, at least the threshold) rebuild the recovery key in memory and the quorum moves custody to a credentialed doctor.",
+    }),
+    offboard: channel({
+      request: offboardRequestSchema,
+      response: custodyActSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Off-board a doctor: their credential revoked by the quorum, then custody of each chart they hold moved to a credentialed doctor.',
+    }),
+    rekey: channel({
+      request: rekeyRequestSchema,
+      response: custodyActSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Re-key a doctor: a credential for their new keys superseding the old one, their charts moved to the new keys, the old credential revoked.',
     }),
   },
   credentials: {

@@ -137,3 +137,102 @@ export const signPartialRequestSchema = z.strictObject({
   password: officerPassword,
   officer,
 });
+
+// The quorum's custody acts (recover, off-board, re-key: docs/AUTHORITY.md, "Custody, recovery, re-key and
+// off-boarding"). The officers who sign are the ones whose keys this machine's keychain holds, each with their own
+// password: their recovery shares rebuild the recovery key in memory, so at least the authority's threshold of them.
+const who = z.union([key, txId], { error: 'must be a practitioner signKey or credential id' });
+const chartId = z.string().regex(HEX64, { error: 'must be a 64-character hex chart id' });
+
+export const custodySignersSchema = z
+  .array(z.strictObject({ officer, password: officerPassword }))
+  .min(1, { error: 'At least one officer signs' })
+  .max(20)
+  .refine((signers) => signers.length === 1 || signers.every((s) => s.officer !== undefined), {
+    error: 'With several officers, name each one',
+  })
+  .refine((signers) => new Set(signers.map((s) => s.officer)).size === signers.length, {
+    error: 'The same officer twice',
+  });
+
+const reason = z.string().trim().max(500).default('');
+
+export const recoverRequestSchema = z.strictObject({
+  chartIds: z
+    .array(chartId)
+    .min(1, { error: 'Choose at least one chart' })
+    .max(200)
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'The same chart twice' }),
+  /** The new custodian: a practitioner with a valid credential. */
+  to: who,
+  reason,
+  officers: custodySignersSchema,
+});
+
+export const offboardRequestSchema = z.strictObject({
+  /** The leaving doctor. */
+  leaving: who,
+  /** Who takes custody of their charts. */
+  to: who,
+  reason,
+  officers: custodySignersSchema,
+});
+
+export const rekeyRequestSchema = z.strictObject({
+  /** The doctor's credential or old signKey. */
+  old: who,
+  /** The doctor's new identity (public keys, from their credential request). */
+  signKey: key,
+  boxKey: key,
+  officers: custodySignersSchema,
+});
+
+export const heldChartsRequestSchema = z.strictObject({ practitioner: who });
+export const heldChartsSchema = z.object({
+  signKey: key,
+  name: z.string(),
+  /** Charts whose current custodian is this practitioner (ids only: IT reads no chart). */
+  chartIds: z.array(txId),
+});
+export type HeldCharts = z.infer<typeof heldChartsSchema>;
+
+/** What a custody act did, each a posted quorum transaction. */
+export const custodyActSchema = z.object({
+  /** Re-key: the new credential (superseding the old one). */
+  issued: txId.nullable(),
+  /** Off-board and re-key: the revocation (null when it was already revoked). */
+  revoked: txId.nullable(),
+  moved: z.array(z.object({ chartId: txId, txId })),
+  /** Charts that stay where they were, with why (off-board and re-key still revoke; recover refuses before posting). */
+  notMoved: z.array(z.object({ chartId: txId, reason: z.string() })),
+  /** The new custodian of every moved chart. */
+  to: z.object({ name: z.string(), signKey: key }).nullable(),
+});
+export type CustodyAct = z.infer<typeof custodyActSchema>;
+
+/**
+ * The multi-officer ceremony started from IT's screen (`hospital init` with officers' public keys): the authority
+ * CREATE with the recovery key split m-of-n and sealed to each officer, as a partially signed file EVERY officer signs.
+ */
+export const ceremonyRequestSchema = z
+  .strictObject({
+    hospitalName: z.string().trim().min(1, { error: 'Hospital name is required' }).max(200),
+    threshold: z.number().int().min(1, { error: 'At least 1 officer' }).max(20),
+    officers: z
+      .array(
+        z.strictObject({
+          name: z.string().trim().min(1, { error: 'Each officer needs a name' }).max(200),
+          signKey: key,
+          boxKey: key,
+        }),
+      )
+      .min(1, { error: 'List the officers' })
+      .max(20)
+      .refine((os) => new Set(os.flatMap((o) => [o.signKey, o.boxKey])).size === os.length * 2, {
+        error: 'The same key twice',
+      }),
+  })
+  .refine((r) => r.threshold <= r.officers.length, {
+    error: 'The threshold cannot exceed the number of officers',
+    path: ['threshold'],
+  });

@@ -1,6 +1,7 @@
 // Issue #12 through the real renderer, the real main-process handlers (test bridge), the real keychain and the real
 // embedded node: IT sets up the hospital (one machine, 1-of-1), a doctor who is not yet credentialed copies their
-// credential request, IT issues the credential from it, the doctor works (creates a chart), IT revokes.
+// credential request, IT issues the credential from it, the doctor works (creates a chart), IT revokes, then recovers:
+// the revoked doctor's chart moves by the quorum to another credentialed doctor, who opens it verified.
 // With a fresh bridge the hospital is set up on the first-run screen; after other specs (which leave a doctor in the
 // keychain, so there is no first run) this spec's doctor is made through the bridge and IT sets up the hospital from
 // the Hospital section, which offers the same choice while nothing is pinned.
@@ -21,6 +22,12 @@ const DOCTOR = {
   password: 'a long sentence for tests',
 };
 const PATIENT = { name: 'Samuel Reyes', birthDate: '1979-07-02', pin: '271828' };
+const SECOND = {
+  name: 'Dr Ben Lindqvist',
+  specialty: 'Cardiology',
+  licence: 'SE-7720931',
+  password: 'purple elephant garden path',
+};
 let page: Page;
 let request = '';
 
@@ -168,4 +175,75 @@ test('IT revokes the credential (off-boarding); the doctor is told', async () =>
 
   await nav().getByRole('button', { name: 'Patients' }).click();
   await expect(main().getByText(`Your credential was revoked (${HOSPITAL.name})`)).toBeVisible({ timeout: 20_000 });
+});
+
+test("IT revokes and recovers: the revoked doctor's chart moves to another credentialed doctor, who opens it verified", async () => {
+  test.setTimeout(180_000);
+  // A second doctor joins on this machine (signed in by the real vault.create) and is credentialed by IT.
+  const second = await page.evaluate(async (doctor) => {
+    const made = await window.healthchain.vault.create({
+      name: doctor.name,
+      specialty: doctor.specialty,
+      licenceNumber: doctor.licence,
+      password: doctor.password,
+    });
+    if (!made.ok) throw new Error(made.error.message);
+    return made.value.identity;
+  }, SECOND);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Patients', level: 1 })).toBeVisible({ timeout: 20_000 });
+  await nav().getByRole('button', { name: 'Hospital' }).click();
+  const issue = page.getByRole('form', { name: 'Issue a credential' });
+  await issue.getByRole('textbox', { name: "Doctor's credential request" }).fill(
+    JSON.stringify({
+      format: 'healthchain.credential-request',
+      version: 1,
+      name: SECOND.name,
+      licence: SECOND.licence,
+      specialty: SECOND.specialty,
+      signKey: second.signKey,
+      boxKey: second.boxKey,
+    }),
+  );
+  await issue.getByRole('button', { name: 'Fill from request' }).click();
+  await issue.getByLabel('Valid until').fill(new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10));
+  await issue.getByLabel('Officer password').fill(HOSPITAL.password);
+  await issue.getByRole('button', { name: 'Issue credential' }).click();
+  await expect(issue.getByText('Done: posted to the ledger')).toBeVisible({ timeout: 30_000 });
+
+  // IT lists the revoked doctor's charts and moves them to the second doctor.
+  const custody = page.getByRole('form', { name: 'Custody of charts' });
+  await expect(custody.getByRole('radio', { name: 'Recover a chart' })).toBeChecked();
+  await custody.getByLabel('Charts held by').selectOption({
+    label: `${DOCTOR.name} — ${DOCTOR.licence}, ${DOCTOR.specialty} (revoked)`,
+  });
+  await custody.getByRole('button', { name: 'List their charts' }).click();
+  await expect(custody.getByRole('status')).toHaveText(`${DOCTOR.name} holds 1 chart(s).`, { timeout: 30_000 });
+  await expect(custody.getByLabel('Chart ids')).toHaveValue(/^[0-9a-f]{64}$/);
+  // A revoked doctor is not offered as the new custodian.
+  await expect(custody.getByLabel('New custodian').getByRole('option', { name: new RegExp(DOCTOR.name) })).toHaveCount(
+    0,
+  );
+  await custody.getByLabel('New custodian').selectOption({
+    label: `${SECOND.name} — ${SECOND.licence}, ${SECOND.specialty}`,
+  });
+  await custody.getByRole('textbox', { name: 'Reason' }).fill(`${DOCTOR.name} left the hospital`);
+  await custody.getByLabel('Officer password').fill(HOSPITAL.password);
+  await custody.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshot('hospital-recover-01-form') });
+  await custody.getByRole('button', { name: 'Move custody' }).click();
+  const done = custody.getByRole('group', { name: 'What the quorum did' });
+  await expect(done).toContainText(`Done: 1 chart moved to ${SECOND.name}`, { timeout: 60_000 });
+  await expect(done.getByRole('list', { name: 'Charts moved' }).getByRole('listitem')).toHaveCount(1);
+  await done.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshot('hospital-recover-02-moved') });
+
+  // The second doctor (signed in) now holds the chart and opens it: verified, with the patient's data.
+  await nav().getByRole('button', { name: 'Patients' }).click();
+  const rowOf = page.getByRole('table', { name: 'Patients' }).getByRole('row', { name: new RegExp(PATIENT.name) });
+  await expect(rowOf).toContainText('Verified', { timeout: 30_000 });
+  await rowOf.getByRole('button', { name: PATIENT.name }).click();
+  await expect(page.getByRole('heading', { name: PATIENT.name, level: 1 })).toBeVisible({ timeout: 30_000 });
+  await expect(main()).toContainText('Verified', { timeout: 30_000 });
+  await page.screenshot({ path: screenshot('hospital-recover-03-new-custodian') });
 });

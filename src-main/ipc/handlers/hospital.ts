@@ -1,6 +1,7 @@
 // The workstation's hospital channels (hospital.*, credentials.*): the first-run choices (set up this hospital, join
 // one) pinned through SettingsService.pinAuthority — refused where IT pinned one — and IT's credential acts through
-// the HospitalDesk. Officer passwords go to the keychain unlock of one act and nowhere else; no key is ever answered.
+// the HospitalDesk, as are the quorum's custody acts (recover, off-board, re-key). Officer passwords go to the
+// keychain unlock of one act and nowhere else; no key is ever answered.
 import { IpcFailure, type HospitalStatus } from '../../../src-shared/ipc';
 import type { VerifiedAuthority } from '../../../src-shared/authority';
 import { NodeUnreachableError } from '../../ledger/errors';
@@ -16,6 +17,11 @@ type HospitalChannels =
   | 'hospital.join'
   | 'hospital.signPartial'
   | 'hospital.exportPartial'
+  | 'hospital.startCeremony'
+  | 'hospital.heldCharts'
+  | 'hospital.recover'
+  | 'hospital.offboard'
+  | 'hospital.rekey'
   | 'credentials.list'
   | 'credentials.issue'
   | 'credentials.renew'
@@ -121,6 +127,14 @@ export function hospitalHandlers(ctx: HospitalContext): { [C in HospitalChannels
       const name = `hospital-${kind}-${new Date().toISOString().slice(0, 10)}.partial.json`;
       return { savedTo: await shell.saveFile(name, JSON.stringify(partial, null, 2) + '\n') };
     },
+    'hospital.startCeremony': async (req) => {
+      mayPin();
+      return hospital.startCeremony(req);
+    },
+    'hospital.heldCharts': async (req) => hospital.heldCharts(req.practitioner),
+    'hospital.recover': async (req) => hospital.recover(req),
+    'hospital.offboard': async (req) => hospital.offboard(req),
+    'hospital.rekey': async (req) => hospital.rekey(req),
 
     'credentials.list': async () => {
       const { authority, registry } = await hospital.pinned();

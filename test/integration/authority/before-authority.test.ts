@@ -1,7 +1,8 @@
 // Charts written before the hospital authority existed (docs/AUTHORITY.md §"Migration of what was written before
 // the authority"): once an authority is pinned, a version placed below the authority's own block height counts for an
 // author the hospital credentialed (whenever it did), and for nobody else; from the authority's height on, a version
-// counts only at heights where its author's credential did. Real embedded node over HTTP, real keychain.
+// counts only at heights where its author's credential did; the chart service writes on no chart of unknown author.
+// Real embedded node over HTTP, real keychain.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import type { ChartService } from '../../../src-main/records/chart-service';
@@ -64,5 +65,21 @@ describe('versions written before the authority existed', () => {
     const view = await pinned.get(ada.holder, late);
     expect(view.summary).toMatchObject({ integrity: 'unknown-author', patientName: '' });
     expect(view.summary.tamperReason).toMatch(/before their credential was valid/);
+  });
+
+  it("the chart service refuses to write on a chart of unknown author (it would sign that content as the doctor's)", async () => {
+    const refused = await pinned
+      .update(ada.holder, late, sampleChart('Late Ada, laundered'), { baseSeq: 1 })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: 'UnknownAuthor',
+      message: expect.stringMatching(/before their credential was valid/),
+    });
+    await expect(pinned.revoke(ada.holder, late, 'gone')).rejects.toMatchObject({ code: 'UnknownAuthor' });
+    const view = await pinned.get(ada.holder, late);
+    expect(view.summary).toMatchObject({ integrity: 'unknown-author', seq: 1 });
+    // A chart that verifies is written on as before.
+    const written = await pinned.update(ada.holder, early.ada, sampleChart('Early Ada, updated'), { baseSeq: 1 });
+    expect(written.chart.summary).toMatchObject({ seq: 2 });
   });
 });

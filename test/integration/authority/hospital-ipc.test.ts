@@ -2,7 +2,8 @@
 // it (src-main/app/core.ts): a real embedded ledger node over HTTP, the real keychain (D-Bus + gnome-keyring), real
 // settings files (user file and the Linux managed policy). First run: set up this hospital (1-of-1) or join one; IT
 // issues, refuses what is wrong, revokes; a 2-of-2 authority passes a partially signed file between its officers;
-// where IT pinned an authority, neither set up nor join can change it.
+// where IT pinned an authority, neither set up nor join can change it; a 2-of-3 ceremony started here is signed by
+// every officer and joined.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -384,5 +385,68 @@ describe('hospital channels over IPC', { timeout: 120_000 }, () => {
     expect((await ok(core, 'credentials.list')).credentials).toEqual([
       expect.objectContaining({ licence: 'Q-1', status: 'valid' }),
     ]);
+  });
+
+  it('a 2-of-3 ceremony started from the IT screen: every officer signs the file, it is posted, the machine joins', async () => {
+    const { core } = await startCore('ceremony');
+    const service = officerServices[officerServices.length - 1]!;
+    const keychain = new OfficerKeychain({ service, params: FAST });
+    const passwords = ['first ceremony secret 11', 'second ceremony secret 22', 'third ceremony secret 33'];
+    const officers = [];
+    for (const [i, name] of ['Ann Officer', 'Ben Officer', 'Cat Officer'].entries()) {
+      const { officer, holder } = await keychain.create(name, passwords[i]!);
+      holder.lock();
+      officers.push(officer);
+    }
+    const listed = officers.map((o) => ({ name: o.name, signKey: o.signKey, boxKey: o.boxKey }));
+    const tooHigh = await failure(core, 'hospital.startCeremony', {
+      hospitalName: 'Three Officer Hospital',
+      threshold: 4,
+      officers: listed,
+    });
+    expect(tooHigh).toMatchObject({ code: 'INVALID_REQUEST', fields: { threshold: expect.stringMatching(/exceed/) } });
+    const twice = await failure(core, 'hospital.startCeremony', {
+      hospitalName: 'Three Officer Hospital',
+      threshold: 2,
+      officers: [listed[0], listed[0]],
+    });
+    expect(twice.fields).toEqual({ officers: expect.stringMatching(/same key twice/) });
+
+    const started = await ok(core, 'hospital.startCeremony', {
+      hospitalName: 'Three Officer Hospital',
+      threshold: 2,
+      officers: listed,
+    });
+    expect(started).toMatchObject({ posted: null, signedBy: [], needed: 3 });
+    expect(started.describes).toMatch(/Three Officer Hospital.*2 of 3/);
+    let file = started.partial;
+    for (const [i, o] of officers.entries()) {
+      const signed = await ok(core, 'hospital.signPartial', {
+        partial: file,
+        password: passwords[i],
+        officer: o.signKey,
+      });
+      if (i < 2) {
+        expect(signed).toMatchObject({ posted: null, needed: 3 });
+        expect(signed.signedBy).toHaveLength(i + 1);
+        file = signed.partial;
+      } else {
+        expect(signed.posted).toMatch(/^[0-9a-f]{64}$/);
+        file = signed.posted;
+      }
+    }
+    const joined = await ok(core, 'hospital.join', { authorityId: file });
+    expect(joined).toMatchObject({
+      state: 'verified',
+      authority: { name: 'Three Officer Hospital', threshold: 2 },
+    });
+    expect(joined.authority.officers.map((o: Loose) => o.onThisMachine)).toEqual([true, true, true]);
+    // Pinned now: another ceremony is not started from this machine.
+    const again = await failure(core, 'hospital.startCeremony', {
+      hospitalName: 'Another',
+      threshold: 1,
+      officers: [listed[0]],
+    });
+    expect(again.message).toContain(file);
   });
 });

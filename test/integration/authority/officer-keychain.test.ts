@@ -1,6 +1,7 @@
 // Officer keys in the real keychain (docs/AUTHORITY.md item 11): unlocks go through the same attempt limiter as a
 // doctor's (wrong passwords counted, held back for a growing delay after the free ones, a right one resets the
-// count), and an officer key is backed up and restored like a doctor's identity (a doctor's backup is refused).
+// count), and an officer key is backed up and restored like a doctor's identity (a doctor's backup is refused, and the
+// doctor vault refuses an officer's).
 import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,12 +10,15 @@ import { WrongPasswordError } from '../../../src-main/vault/errors';
 import { BACKUP_FORMAT, sealIdentity } from '../../../src-main/vault/sealed-identity';
 import { nodeScrypt } from '../../../src-main/vault/node-scrypt';
 import { newSeed } from '../../../src-shared/crypto/keys';
+import { InvalidInputError } from '../../../src-main/vault/errors';
+import { cleanKeychain, testVault } from '../vault/helpers';
 
 const service = `HealthChain-officer-attempts-test-${randomBytes(6).toString('hex')}`;
 const FAST = { N: 1024, r: 8, p: 1 } as const;
 const PASSWORD = 'officer passphrase for the attempts test';
 
 afterAll(async () => {
+  await cleanKeychain();
   for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
 });
 
@@ -73,5 +77,17 @@ describe('officer unlock attempts', () => {
       nodeScrypt,
     );
     await expect(keychain.importBackup(JSON.stringify(doctorBackup), PASSWORD)).rejects.toThrow(/not an officer key/);
+  });
+
+  it("the doctor vault refuses an officer's backup: no officer key among the doctors' identities", async () => {
+    const keychain = new OfficerKeychain({ service, params: FAST, backupParams: FAST });
+    const { officer, holder } = await keychain.create('Officer Elsewhere', PASSWORD);
+    holder.lock();
+    const file = await keychain.exportBackup(officer.signKey, PASSWORD);
+    const vault = testVault();
+    const refused = await vault.importBackup(file, PASSWORD).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidInputError);
+    expect(refused).toMatchObject({ field: 'backup', message: expect.stringMatching(/officer's key, not a doctor's/) });
+    expect((await vault.list()).identities).toEqual([]);
   });
 });

@@ -1,13 +1,17 @@
 // The "Hospital" section for IT: the pinned authority (or the set up / join choice while none is), its officers,
 // the credential registry (name, licence, specialty, status, valid until, end reason) with renew / revoke, the
-// registry's problems, issuing from a doctor's request, and signing a partially signed file from another officer.
+// registry's problems, issuing from a doctor's request, the quorum's custody acts (recover, off-board, re-key),
+// starting a multi-officer ceremony while nothing is pinned, and signing a partially signed file from another officer.
 import { useEffect, useState } from 'react';
 import type { AuthorityView, CredentialEntry } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
+import { useCharts } from '../../stores/charts';
 import { useHospital } from '../../stores/hospital';
+import { CeremonyForm } from './CeremonyForm';
 import { CredentialActDialog, IssueCredentialForm, PartialSignForm } from './CredentialForms';
+import { CustodyDesk } from './CustodyForms';
 import { HospitalChoice } from './HospitalChoice';
 
 const STATUS_LABEL: Record<CredentialEntry['status'], string> = {
@@ -36,6 +40,7 @@ export function HospitalScreen() {
       <ErrorMessage error={error} />
       {!status && !error && <Loading label="Reading the hospital authority…" />}
       {status?.state === 'none' && <HospitalChoice />}
+      {status?.state === 'none' && !status.locked && <CeremonyForm />}
       {status?.state === 'unverified' && (
         <Banner tone="danger" title="The pinned hospital authority cannot be verified">
           <p>{status.reason} Nothing it vouches for counts until this is resolved.</p>
@@ -169,7 +174,20 @@ function Registry({ authority }: { authority: AuthorityView }) {
         )}
       </div>
       {canSign ? (
-        <IssueCredentialForm authority={authority} onDone={() => void refresh()} />
+        <>
+          <IssueCredentialForm authority={authority} onDone={() => void refresh()} />
+          {registry && (
+            <CustodyDesk
+              authority={authority}
+              credentials={registry.credentials}
+              onDone={() => {
+                void refresh();
+                // The doctor signed in here may have gained or lost charts: their list is read again.
+                void useCharts.getState().loadList();
+              }}
+            />
+          )}
+        </>
       ) : (
         <p className="muted">No officer key of this hospital is on this computer: credentials are issued by IT.</p>
       )}

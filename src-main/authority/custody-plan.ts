@@ -1,0 +1,98 @@
+// Custody moves planned before anything is posted (the IT desk's recover, off-board and re-key): every chart's move is
+// built first with the rebuilt recovery key, so a chart that cannot move (written before the authority, not
+// verifying, already with that doctor) is named before the quorum posts anything, and what was posted is reported
+// even when a later post fails.
+import {
+  AuthorityInputError,
+  type CredentialRegistryView,
+  type OfficerSigner,
+  type PartialTransaction,
+  type PractitionerEntry,
+} from '../../src-shared/authority';
+import { signAndPost, type QuorumLedger } from './custody-acts';
+import { openWithRecoveryKey, prepareCustodyMove, readChartHead, type ChartLedger } from './recovery-flows';
+
+export interface PlannedMove {
+  chartId: string;
+  partial: PartialTransaction;
+}
+
+export interface MovePlan {
+  planned: PlannedMove[];
+  refused: { chartId: string; reason: string }[];
+}
+
+/** Each chart's custody move to `to`, unsigned; a chart that cannot move is listed in `refused` with why. */
+export async function planMoves(
+  ledger: ChartLedger,
+  view: CredentialRegistryView,
+  input: {
+    chartIds: readonly string[];
+    to: Pick<PractitionerEntry, 'signKey' | 'boxKey' | 'name'>;
+    coordinator: string;
+    reason: string;
+    secret: Uint8Array;
+  },
+): Promise<MovePlan> {
+  const plan: MovePlan = { planned: [], refused: [] };
+  for (const chartId of input.chartIds) {
+    try {
+      const head = await readChartHead(ledger, chartId);
+      const payload = await openWithRecoveryKey(view.authority, head, input.secret);
+      const partial = prepareCustodyMove({
+        authority: view.authority,
+        head,
+        payload,
+        to: input.to,
+        coordinator: input.coordinator,
+        reason: input.reason,
+      });
+      plan.planned.push({ chartId, partial });
+    } catch (error) {
+      if (!(error instanceof AuthorityInputError)) throw error;
+      plan.refused.push({ chartId, reason: error.message });
+    }
+  }
+  return plan;
+}
+
+export interface PostedMoves {
+  moved: { chartId: string; txId: string }[];
+  /** The move that failed (nothing after it was tried), with its error. */
+  failed: { chartId: string; error: Error; untried: string[] } | null;
+}
+
+/** Signs and posts the planned moves in order; the ones posted are returned, a failure stops at its chart. */
+export async function postMoves(
+  ledger: QuorumLedger,
+  planned: readonly PlannedMove[],
+  officers: readonly OfficerSigner[],
+): Promise<PostedMoves> {
+  const moved: { chartId: string; txId: string }[] = [];
+  for (const [i, { chartId, partial }] of planned.entries()) {
+    try {
+      moved.push({ chartId, txId: await signAndPost(ledger, partial, officers) });
+    } catch (error) {
+      const untried = planned.slice(i + 1).map((p) => p.chartId);
+      return { moved, failed: { chartId, error: error as Error, untried } };
+    }
+  }
+  return { moved, failed: null };
+}
+
+/** The charts left where they were after the posts, with why. */
+export function notMovedOf(plan: MovePlan, posted: PostedMoves): { chartId: string; reason: string }[] {
+  const { failed } = posted;
+  return [
+    ...plan.refused,
+    ...(failed
+      ? [
+          { chartId: failed.chartId, reason: failed.error.message },
+          ...failed.untried.map((chartId) => ({
+            chartId,
+            reason: `not tried after the move of chart ${failed.chartId} failed`,
+          })),
+        ]
+      : []),
+  ];
+}

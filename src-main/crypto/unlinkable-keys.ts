@@ -89,66 +89,78 @@ export interface TweakedSigner extends PreparedKey<{ tweak: Uint8Array; message:
   publicKey(tweak: Uint8Array): Uint8Array;
 }
 
+// The signer's secure memory: the reduced scalar a, the RFC 8032 prefix, then scratch for a' and a hash. One
+// allocation per signer: sodium_malloc maps guarded pages, far dearer than the arithmetic of a signature.
+const A_AT = 0;
+const PREFIX_AT = 32;
+const TWEAKED_AT = 64;
+const HASH_AT = 96;
+const SIGNER_BYTES = 160;
+
 export function tweakedSigner(signSeed: Uint8Array): TweakedSigner {
   if (!(signSeed instanceof Uint8Array) || signSeed.length !== 32)
     throw new TypeError('an Ed25519 private key is 32 bytes');
-  // secure = reduced scalar a (32) ‖ RFC 8032 prefix (32)
+  /** a' = a + t (mod L) into the scratch slot, which the caller wipes. */
   const tweakedScalar = (secure: Uint8Array, tweak: Uint8Array) => {
     checkTweak(tweak);
-    const scalar = sodium.sodium_malloc(32);
-    sodium.crypto_core_ed25519_scalar_add(scalar, secure.subarray(0, 32), tweak);
+    const scalar = secure.subarray(TWEAKED_AT, TWEAKED_AT + 32);
+    sodium.crypto_core_ed25519_scalar_add(scalar, secure.subarray(A_AT, A_AT + 32), tweak);
     return scalar;
   };
   let publicKeyOf: (tweak: Uint8Array) => Uint8Array = () => {
     throw new TypeError('this key was wiped');
   };
   const prepared = prepareSecret(
-    64,
+    SIGNER_BYTES,
     (secure) => {
-      const expanded = sodium.sodium_malloc(64);
+      sodium.sodium_memzero(secure); // sodium_malloc fills with canary bytes, not zeros
+      const expanded = secure.subarray(HASH_AT, HASH_AT + 64);
       sodium.crypto_hash_sha512(expanded, signSeed);
       expanded[0]! &= 248;
       expanded[31]! &= 127;
       expanded[31]! |= 64;
-      const wide = sodium.sodium_malloc(64); // sodium_malloc fills with canary bytes, not zeros
-      sodium.sodium_memzero(wide);
-      wide.set(expanded.subarray(0, 32));
-      sodium.crypto_core_ed25519_scalar_reduce(secure.subarray(0, 32), wide);
-      secure.set(expanded.subarray(32, 64), 32);
-      wipeSecure(expanded, wide);
+      secure.set(expanded.subarray(32, 64), PREFIX_AT);
+      expanded.fill(0, 32, 64); // the clamped scalar, widened to 64 bytes for the reduction
+      sodium.crypto_core_ed25519_scalar_reduce(secure.subarray(A_AT, A_AT + 32), expanded);
+      sodium.sodium_memzero(expanded);
       publicKeyOf = (tweak) => {
         const scalar = tweakedScalar(secure, tweak);
         const out = new Uint8Array(32);
         sodium.crypto_scalarmult_ed25519_base_noclamp(out, scalar);
-        wipeSecure(scalar);
+        sodium.sodium_memzero(scalar);
         return out;
       };
     },
     (secure, { tweak, message }: { tweak: Uint8Array; message: Uint8Array }) => {
       const scalar = tweakedScalar(secure, tweak);
-      const publicKey = new Uint8Array(32);
-      sodium.crypto_scalarmult_ed25519_base_noclamp(publicKey, scalar);
-      const hash = sodium.sodium_malloc(64);
-      sodium.crypto_hash_sha512(hash, Buffer.concat([PREFIX_LABEL, secure.subarray(32, 64), tweak]));
-      sodium.crypto_hash_sha512(hash, Buffer.concat([hash.subarray(0, 32), message]));
-      const r = new Uint8Array(32);
-      sodium.crypto_core_ed25519_scalar_reduce(r, hash);
-      wipeSecure(hash);
-      if (isZero(r)) throw new RangeError('the signing nonce is zero');
-      const R = new Uint8Array(32);
-      sodium.crypto_scalarmult_ed25519_base_noclamp(R, r);
-      const challenge = new Uint8Array(64);
-      sodium.crypto_hash_sha512(challenge, Buffer.concat([R, publicKey, message]));
-      const k = new Uint8Array(32);
-      sodium.crypto_core_ed25519_scalar_reduce(k, challenge);
-      // k·a' (mod L): the one product sodium-native does not expose (see the header).
-      const ka = new Uint8Array(32);
-      bigintToLe((leToBigint(k) * leToBigint(scalar)) % L, ka);
-      wipeSecure(scalar);
-      const signature = new Uint8Array(64);
-      signature.set(R);
-      sodium.crypto_core_ed25519_scalar_add(signature.subarray(32), r, ka);
-      return signature;
+      const hash = secure.subarray(HASH_AT, HASH_AT + 64);
+      try {
+        const publicKey = new Uint8Array(32);
+        sodium.crypto_scalarmult_ed25519_base_noclamp(publicKey, scalar);
+        sodium.crypto_hash_sha512(
+          hash,
+          Buffer.concat([PREFIX_LABEL, secure.subarray(PREFIX_AT, PREFIX_AT + 32), tweak]),
+        );
+        sodium.crypto_hash_sha512(hash, Buffer.concat([hash.subarray(0, 32), message]));
+        const r = new Uint8Array(32);
+        sodium.crypto_core_ed25519_scalar_reduce(r, hash);
+        if (isZero(r)) throw new RangeError('the signing nonce is zero');
+        const R = new Uint8Array(32);
+        sodium.crypto_scalarmult_ed25519_base_noclamp(R, r);
+        const challenge = new Uint8Array(64);
+        sodium.crypto_hash_sha512(challenge, Buffer.concat([R, publicKey, message]));
+        const k = new Uint8Array(32);
+        sodium.crypto_core_ed25519_scalar_reduce(k, challenge);
+        // k·a' (mod L): the one product sodium-native does not expose (see the header).
+        const ka = new Uint8Array(32);
+        bigintToLe((leToBigint(k) * leToBigint(scalar)) % L, ka);
+        const signature = new Uint8Array(64);
+        signature.set(R);
+        sodium.crypto_core_ed25519_scalar_add(signature.subarray(32), r, ka);
+        return signature;
+      } finally {
+        sodium.sodium_memzero(secure.subarray(TWEAKED_AT, SIGNER_BYTES));
+      }
     },
   );
   return {
@@ -176,6 +188,10 @@ function bigintToLe(n: bigint, out: Uint8Array): void {
   }
 }
 
+// One secure buffer for every pair key's shared secret (wiped after each use; the functions here are synchronous).
+let pairScratchBuffer: Uint8Array | null = null;
+const pairScratch = () => (pairScratchBuffer ??= sodium.sodium_malloc(32));
+
 /** K(W→R), as pairKey in the reference: X25519 on libsodium, HKDF on node:crypto; refuses a low-order key. */
 export function pairKeyNative(
   mySecret: Uint8Array,
@@ -183,7 +199,7 @@ export function pairKeyNative(
   writerBoxKey: Uint8Array,
   readerBoxKey: Uint8Array,
 ): Uint8Array {
-  const shared = sodium.sodium_malloc(32);
+  const shared = pairScratch();
   try {
     // libsodium refuses (status -1) exactly when the shared secret is all zero: a low-order key.
     sodium.crypto_scalarmult(shared, bytes32(mySecret, 'a box secret'), bytes32(otherPublic, 'a box key'));

@@ -210,6 +210,14 @@ function listTag(selfPair: Uint8Array, j: number): string {
   return introTagNative(new Uint8Array(createHash('sha256').update(LIST_INFO).update(selfPair).digest()), j);
 }
 
+/** A term lookup reads one chunk per stored run of the index: the runs are what a no-hit term costs. */
+function printRuns(store: LedgerStore): void {
+  for (const kind of ['assets', 'metadata'] as const) {
+    const runs = store.indexRuns(kind);
+    console.log(`  ${kind} index: ${runs.length} runs, ${runs.reduce((n, r) => n + r.chunks, 0)} chunks`);
+  }
+}
+
 async function writeBlocks(store: LedgerStore, entries: CommitEntry[], perBlock = 100): Promise<void> {
   let durable: Promise<void> = Promise.resolve();
   for (let i = 0; i < entries.length; i += perBlock) {
@@ -306,6 +314,7 @@ async function buildLedger(dir: string, o: Options): Promise<World> {
   written += pending.length;
   await flush();
   await store.settleIndexes();
+  printRuns(store);
   await store.close();
   console.log(`  wrote ${written} transactions in ${(ms(start) / 1000).toFixed(1)} s (load ${load()})`);
   return world;
@@ -338,6 +347,7 @@ async function appendCatchUp(dir: string, world: World, o: Options): Promise<Map
   pending.sort(() => Math.random() - 0.5);
   await writeBlocks(store, pending);
   await store.settleIndexes();
+  printRuns(store);
   await store.close();
   console.log(`  appended ${pending.length} transactions in ${(ms(start) / 1000).toFixed(1)} s (load ${load()})`);
   return changed;

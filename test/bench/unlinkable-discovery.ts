@@ -15,7 +15,7 @@
 // indexes what the committer hands it, and a search never looks at signatures), then served by the real node over
 // HTTP on 127.0.0.1. The node runs in this process, so every figure includes the node's work and the client's.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
@@ -193,6 +193,7 @@ interface World {
   me: nacl.BoxKeyPair;
   directory: Uint8Array[]; // foreign doctors' box keys
   selfPair: Uint8Array;
+  listKey: Uint8Array;
   own: OwnChart[];
   /** Per foreign doctor index: how many intro tags it used towards me. */
   sharedCounters: Map<number, number>;
@@ -202,12 +203,22 @@ interface World {
   foreignHeads: { asset: string; head: string }[];
 }
 
-const LIST_INFO = 'healthchain.v3.list-tag/1';
+const SALT = 'healthchain.unlinkable/1';
 
-/** The proposed list tag: the j-th chart this doctor created, from its self pair key (HKDF like the other tags). */
-function listTag(selfPair: Uint8Array, j: number): string {
-  // Same construction as an intro tag with its own label, so it never equals one.
-  return introTagNative(new Uint8Array(createHash('sha256').update(LIST_INFO).update(selfPair).digest()), j);
+/**
+ * The proposed list tags (docs/UNLINKABLE.md §4): list key = HKDF(K(self→self), "healthchain.v3.list-key/1"), the
+ * j-th chart this doctor creates carries HKDF(list key, "healthchain.v3.list-tag/1" ‖ u32be(j)) as its asset's
+ * `chart` field (today 32 random hex digits).
+ */
+function listKeyOf(selfPair: Uint8Array): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', selfPair, SALT, 'healthchain.v3.list-key/1', 32));
+}
+
+function listTag(listKey: Uint8Array, j: number): string {
+  const info = Buffer.alloc(4);
+  info.writeUInt32BE(j);
+  const label = Buffer.from('healthchain.v3.list-tag/1', 'utf8');
+  return Buffer.from(hkdfSync('sha256', listKey, SALT, Buffer.concat([label, info]), 16)).toString('hex');
 }
 
 /** A term lookup reads one chunk per stored run of the index: the runs are what a no-hit term costs. */
@@ -235,6 +246,7 @@ async function buildLedger(dir: string, o: Options): Promise<World> {
     me,
     directory: directory.map((d) => d.publicKey),
     selfPair,
+    listKey: listKeyOf(selfPair),
     own: [],
     sharedCounters: new Map(),
     sharedAssets: new Set(),
@@ -269,7 +281,7 @@ async function buildLedger(dir: string, o: Options): Promise<World> {
   };
   for (let j = 0; j < o.own; j++) {
     let secret = randomBytes(32);
-    const create = v3Tx({ data: { type: 'hc.chart/1', chart: listTag(selfPair, j) } }, null, [
+    const create = v3Tx({ data: { type: 'hc.chart/1', chart: listTag(world.listKey, j) } }, null, [
       introTagNative(selfPair, j),
     ]);
     const chart: OwnChart = { assetId: create.tx.id, headId: create.tx.id, secret, seq: 0 };
@@ -503,20 +515,20 @@ async function measure(
       // Tags are derived once, timed apart from the searches (a workstation derives them as it signs in).
       const derive = process.hrtime.bigint();
       const ahead = o.own + PARALLEL * o.batch * 2;
-      const listTags = Array.from({ length: ahead }, (_, j) => listTag(world.selfPair, j));
+      const listTags = Array.from({ length: ahead }, (_, j) => listTag(world.listKey, j));
       const selfTags = Array.from({ length: ahead }, (_, j) => introTagNative(world.selfPair, j));
       console.log(`  deriving ${listTags.length * 2} list and self-intro tags: ${ms(derive).toFixed(0)} ms`);
       const tagFrom = (tags: string[], make: (j: number) => string) => (j: number) => tags[j] ?? make(j);
       const byAsset = await run(`(a) own charts by list tag in the asset, ${o.batch} a search`, (s) =>
         walkSequence(
           'assets',
-          tagFrom(listTags, (j) => listTag(world.selfPair, j)),
+          tagFrom(listTags, (j) => listTag(world.listKey, j)),
           o.batch,
           PARALLEL,
           s.search,
         ),
       );
-      const okA = world.own.every((c, j) => byAsset.get(listTag(world.selfPair, j)) === c.assetId);
+      const okA = world.own.every((c, j) => byAsset.get(listTag(world.listKey, j)) === c.assetId);
       console.log(`    found ${byAsset.size} of ${world.own.length} own charts, every one right: ${okA}`);
       const byMeta = await run(`(b) own charts by self-intro tag in the metadata, ${o.batch} a search`, (s) =>
         walkSequence(

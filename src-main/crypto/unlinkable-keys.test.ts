@@ -8,6 +8,7 @@ import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlink
 import { introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
 import {
   introTagNative,
+  introTagsNative,
   ownerTweakNative,
   pairKeyNative,
   tweakedSigner,
@@ -45,6 +46,7 @@ describe('envelope v3 primitives on libsodium', () => {
     expect(bytesToHex(pairKeyNative(r, W, R, W))).toBe(p.reversePairKey);
     // The vectors hold intro tags 0, 1 and 9999.
     expect([0, 1, 9999].map((i) => introTagNative(fromWriter, i))).toEqual(p.introTags);
+    expect([...introTagsNative(fromWriter, 0, 2), ...introTagsNative(fromWriter, 9999, 1)]).toEqual(p.introTags);
   });
 
   it.each(vectors.version)('recomputes the version tag vector for seq $seq', (v) =>
@@ -73,6 +75,7 @@ describe('envelope v3 primitives on libsodium', () => {
       const k = pairKeyNative(w.secretKey, r.publicKey, w.publicKey, r.publicKey);
       expect(bytesToHex(k)).toBe(bytesToHex(pairKey(w.secretKey, r.publicKey, w.publicKey, r.publicKey)));
       expect(introTagNative(k, seq)).toBe(introTag(k, seq));
+      expect(introTagsNative(k, seq, 3)).toEqual([introTag(k, seq), introTag(k, seq + 1), introTag(k, seq + 2)]);
       expect(versionTagNative(secret, seq + 1)).toBe(versionTag(secret, seq + 1));
     }
   });
@@ -91,6 +94,8 @@ describe('envelope v3 primitives on libsodium', () => {
     // A low-order X25519 key (the all-zero point) leaves no shared secret.
     expect(() => pairKeyNative(bytes(32), new Uint8Array(32), bytes(32), bytes(32))).toThrow(/low order/);
     expect(() => introTagNative(bytes(32), -1)).toThrow(/counter/);
+    expect(() => introTagsNative(bytes(32), 0xffffffff, 2)).toThrow(/counters/);
+    expect(() => introTagsNative(bytes(31), 0, 1)).toThrow(/pair key is 32 bytes/);
     const signer = tweakedSigner(bytes(32));
     expect(() => signer.use({ tweak: L, message })).toThrow(/\[1, L\)/);
     signer.wipe();

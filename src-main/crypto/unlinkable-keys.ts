@@ -9,7 +9,7 @@
 // the design's and from the vectors. Here every point operation and hash is libsodium's and the one scalar product
 // k·a' (mod L) is a JavaScript bigint, as in the pure-TypeScript path; the identity's scalar and nonce prefix stay in
 // secure memory between signatures.
-import { hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import {
   CHART_SECRET_LENGTH,
   CUSTODIAN_SLOT,
@@ -223,6 +223,28 @@ export function introTagNative(pair: Uint8Array, counter: number): string {
   return Buffer.from(
     hkdf(bytes32(pair, 'a pair key'), Buffer.concat([INTRO_INFO, u32be(counter)]), TAG_LENGTH),
   ).toString('hex');
+}
+
+/**
+ * Intro tags `from` … `from + count − 1` of one pair key, as introTag gives them: HKDF's extract step depends only on
+ * the pair key, so it is done once and each tag costs one HMAC (RFC 5869: a 16-byte output is the first block).
+ * What a reader's scan of a pair's window, and a doctor's walk of its own sequence, derive in bulk.
+ */
+export function introTagsNative(pair: Uint8Array, from: number, count: number): string[] {
+  u32be(from);
+  if (!Number.isInteger(count) || count < 0 || from + count - 1 > 0xffffffff)
+    throw new RangeError('the counters are integers in [0, 2^32)');
+  const prk = createHmac('sha256', SALT).update(bytes32(pair, 'a pair key')).digest();
+  const info = Buffer.alloc(INTRO_INFO.length + 5);
+  INTRO_INFO.copy(info);
+  info[info.length - 1] = 1; // HKDF-Expand's block counter
+  const tags: string[] = [];
+  for (let i = 0; i < count; i++) {
+    info.writeUInt32BE(from + i, INTRO_INFO.length);
+    tags.push(createHmac('sha256', prk).update(info).digest().toString('hex', 0, TAG_LENGTH));
+  }
+  prk.fill(0);
+  return tags;
 }
 
 export function versionTagNative(previousChartSecret: Uint8Array, seq: number): string {

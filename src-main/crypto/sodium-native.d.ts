@@ -25,6 +25,16 @@ declare module 'sodium-native' {
     crypto_secretbox_easy(ciphertext: Bytes, message: Bytes, nonce: Bytes, key: Bytes): void;
     crypto_secretbox_open_easy(message: Bytes, ciphertext: Bytes, nonce: Bytes, key: Bytes): boolean;
     crypto_auth(out: Bytes, message: Bytes, key: Bytes): void;
+    crypto_hash_sha512(out: Bytes, input: Bytes): void;
+    crypto_scalarmult(sharedSecret: Bytes, secretKey: Bytes, publicKey: Bytes): void;
+    crypto_scalarmult_ed25519_base_noclamp(point: Bytes, scalar: Bytes): void;
+    crypto_core_ed25519_is_valid_point(point: Bytes): boolean;
+    crypto_core_ed25519_add(sum: Bytes, p: Bytes, q: Bytes): void;
+    crypto_core_ed25519_scalar_add(sum: Bytes, x: Bytes, y: Bytes): void;
+    /** 64 bytes in, reduced mod L into 32 bytes. */
+    crypto_core_ed25519_scalar_reduce(reduced: Bytes, wide: Bytes): void;
+    /** EXPERIMENTAL in sodium-native: RFC 8032-shaped signature by a raw scalar, with its own nonce derivation. */
+    extension_tweak_ed25519_sign_detached(signature: Bytes, message: Bytes, scalar: Bytes, publicKey?: Bytes): void;
     randombytes_buf(buffer: Bytes): void;
     /** Guarded, locked memory (freed and zeroed by libsodium when garbage-collected). */
     sodium_malloc(size: number): Buffer & { readonly secure: boolean };

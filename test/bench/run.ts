@@ -5,11 +5,14 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   charts: () => import('./charts'),
   vault: () => import('./vault'),
   'list-ab': () => import('./list-ab'),
+  'unlinkable-discovery': () => import('./unlinkable-discovery'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-// list-ab needs an older tree to compare with (--base), so it runs only when named.
-const names = wanted.length ? wanted : Object.keys(benches).filter((name) => name !== 'list-ab');
+// list-ab needs an older tree to compare with (--base), and unlinkable-discovery builds a ledger of ~100,000
+// transactions: they run only when named.
+const ONLY_WHEN_NAMED = new Set(['list-ab', 'unlinkable-discovery']);
+const names = wanted.length ? wanted : Object.keys(benches).filter((name) => !ONLY_WHEN_NAMED.has(name));
 for (const name of names) {
   const load = benches[name];
   if (!load) {

@@ -163,6 +163,11 @@ describe('the observer links today’s ledger far above chance', { timeout: 120_
     const s = scores(blind, 'blinded control');
     expect(blind.charts).toHaveLength(truth.size);
     expect(blind.evidence).toMatchObject({ owners: 0, readerSets: 0, patientLinksByKey: 0 });
+    // Timing is not blinded (v3 leaves positions), but here it has nothing to work with: one service wrote every
+    // version back to back, one block each, so all charts share one run of adjacent blocks (no sitting stands out).
+    // observer.test.ts shows the same feature grouping a quiet ledger's charts by doctor perfectly.
+    expect(blind.evidence.timingLinks).toBe(0);
+    expect(s.timingByDoctor.observed).toBe(0);
     expect(s.action.observed).toBeLessThanOrEqual(s.action.chance);
     expect(s.timed.observed).toBe(0);
     expect(s.uniqueSizes.observed).toBe(0);
@@ -199,6 +204,20 @@ describe('the observer links today’s ledger far above chance', { timeout: 120_
       ),
       chance: 0,
     };
+    const timingByDoctor = {
+      observed: adjustedRandIndex(
+        custodians.map(doctorIndex),
+        ids.map((id) => g.timingCluster.get(id)!),
+      ),
+      chance: 0,
+    };
+    const timingByPatient = {
+      observed: adjustedRandIndex(
+        ids.map((id) => patients.indexOf(truth.get(id)!.patient)),
+        ids.map((id) => g.timingCluster.get(id)!),
+      ),
+      chance: 0,
+    };
     // Version 1 is a CREATE on the ledger whatever the envelope, so actions are scored on the later versions.
     const later = [...actions.keys()].filter((id) => actions.get(id) !== 'create');
     const laterChance = majorityBaseline(later.map((id) => actions.get(id)!));
@@ -208,7 +227,18 @@ describe('the observer links today’s ledger far above chance', { timeout: 120_
     const structuralAction = { observed: accuracy(g.structuralAction), chance: laterChance };
     const timed = { observed: g.timedVersions / actions.size, chance: 0 };
     const uniqueSizes = { observed: g.uniqueSizes / truth.size, chance: 0 };
-    const all = { owner, reader, byDoctor, byPatient, action, structuralAction, timed, uniqueSizes };
+    const all = {
+      owner,
+      reader,
+      byDoctor,
+      byPatient,
+      timingByDoctor,
+      timingByPatient,
+      action,
+      structuralAction,
+      timed,
+      uniqueSizes,
+    };
     for (const [what, { observed, chance }] of Object.entries(all))
       console.log(`observer (${label}): ${what}: ${observed.toFixed(2)} (chance ${chance.toFixed(2)})`);
     return all;

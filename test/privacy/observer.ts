@@ -17,6 +17,11 @@
 //   versions' boxes are each other's nearest in length within SIZE_SLACK characters (a referral copied from one
 //   chart to another seals nearly the same payload); linked charts form clusters (union-find). Scored with the adjusted Rand index,
 //   whose chance level is 0.
+// - Timing (positions only, which v3 leaves visible): the observer cuts the chart versions into *sessions*, maximal
+//   runs of versions whose blocks are at most ADJACENT_BLOCKS apart, and links the charts one session touches (a
+//   doctor's sitting writes several charts in the same or adjacent blocks). A session touching more than half the
+//   charts is no evidence (a busy ledger is one long run). Scored as a grouping by doctor and by patient (ARI), kept
+//   apart from the key and size links so each kind of evidence is measured on its own.
 // - Actions: the clear `action` field when present; otherwise (the "structural" guess) from what changed against the
 //   previous version: new owner key → custody, more metadata keys → share, fewer → unshare, same box length →
 //   revoke/restore, else update.
@@ -99,6 +104,8 @@ export interface Guesses {
   readers: Map<string, Set<string>>;
   /** chart id → patient cluster number. */
   patientCluster: Map<string, number>;
+  /** chart id → cluster number from timing alone (charts written in the same session of adjacent blocks). */
+  timingCluster: Map<string, number>;
   /** tx id → action, from the clear field where there is one, else structural. */
   action: Map<string, string>;
   /** tx id → action from structure alone (what is left once the clear field is gone). */
@@ -108,13 +115,21 @@ export interface Guesses {
   /** Charts whose first box length no other chart has. */
   uniqueSizes: number;
   /** How many guesses rest on evidence rather than chance: owners and reader sets found, patient links made. */
-  evidence: { owners: number; readerSets: number; patientLinksByKey: number; patientLinksBySize: number };
+  evidence: {
+    owners: number;
+    readerSets: number;
+    patientLinksByKey: number;
+    patientLinksBySize: number;
+    timingLinks: number;
+  };
 }
 
 const KEY_TEXT = /^[1-9A-HJ-NP-Za-km-z]{43,44}$/;
 const isKey = (s: string) => KEY_TEXT.test(s) && safeLength(s) === 32;
 /** Base64 characters two copies of one record may differ by in their first box. */
 export const SIZE_SLACK = 16;
+/** Blocks apart that still count as one sitting: the same block (0) or the next one (1). */
+export const ADJACENT_BLOCKS = 1;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function safeLength(s: string): number {
@@ -200,7 +215,7 @@ export function observe(ledger: RawLedger, seed = 15): Guesses {
   const doctors = ledger.directory.map((d) => d.signKey);
   const pick = () => doctors[Math.floor(random() * doctors.length)]!;
 
-  const evidence = { owners: 0, readerSets: 0, patientLinksByKey: 0, patientLinksBySize: 0 };
+  const evidence = { owners: 0, readerSets: 0, patientLinksByKey: 0, patientLinksBySize: 0, timingLinks: 0 };
   const owner = new Map<string, string>();
   const readers = new Map<string, Set<string>>();
   for (const chart of charts) {
@@ -261,6 +276,8 @@ export function observe(ledger: RawLedger, seed = 15): Guesses {
     patientCluster.set(chart.chartId, roots.get(root)!);
   }
 
+  const timingCluster = timingClusters(charts, evidence);
+
   const action = new Map<string, string>();
   const structuralAction = new Map<string, string>();
   for (const chart of charts) {
@@ -287,12 +304,46 @@ export function observe(ledger: RawLedger, seed = 15): Guesses {
     owner,
     readers,
     patientCluster,
+    timingCluster,
     action,
     structuralAction,
     timedVersions: charts.flatMap((c) => c.versions).filter((v) => v.clearTimes.length > 0).length,
     uniqueSizes: [...chartsOfSize.values()].filter((ids) => ids.length === 1).length,
     evidence,
   };
+}
+
+/** Sessions of versions in adjacent blocks (see the method above); the charts of one session form a cluster. */
+function timingClusters(charts: ObservedChart[], evidence: Guesses['evidence']): Map<string, number> {
+  const parent = new Map(charts.map((c) => [c.chartId, c.chartId]));
+  const find = (x: string): string => (parent.get(x) === x ? x : find(parent.get(x)!));
+  const versions = charts
+    .flatMap((c) => c.versions.map((v) => ({ chart: c.chartId, height: v.height })))
+    .sort((a, b) => a.height - b.height);
+  const sessions: Set<string>[] = [];
+  let lastHeight = -Infinity;
+  for (const v of versions) {
+    if (v.height - lastHeight > ADJACENT_BLOCKS || sessions.length === 0) sessions.push(new Set());
+    sessions.at(-1)!.add(v.chart);
+    lastHeight = v.height;
+  }
+  for (const session of sessions) {
+    if (session.size < 2 || session.size > charts.length / 2) continue;
+    const [first, ...rest] = [...session];
+    for (const id of rest) {
+      if (find(id) === find(first!)) continue;
+      parent.set(find(id), find(first!));
+      evidence.timingLinks++;
+    }
+  }
+  const roots = new Map<string, number>();
+  const clusters = new Map<string, number>();
+  for (const chart of charts) {
+    const root = find(chart.chartId);
+    if (!roots.has(root)) roots.set(root, roots.size);
+    clusters.set(chart.chartId, roots.get(root)!);
+  }
+  return clusters;
 }
 
 /** Adjusted Rand index of two labellings of the same items: 1 for the same partition, 0 on average for chance. */

@@ -8,6 +8,7 @@ import type { LedgerNode } from '../ledger-node/node';
 import type { KeychainCardKey, Vault } from '../vault';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartService } from '../records/chart-service';
+import type { ChartServiceOptions } from '../records/chart-parts';
 import type { CliOptions } from './args';
 
 /** A usage error: exit code 2. */
@@ -96,13 +97,16 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
   return { urls: [node.url], node };
 }
 
-/** In the bundle (out/cli, scripts/build-cli.mjs) the worker is a built file beside this one; from source, tsx's. */
-function bundledWorker(): { verifyWorkerEntry?: URL } {
-  const entry = new URL('./verify-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(entry)) ? { verifyWorkerEntry: entry } : {};
+/** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
+export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): URL | undefined {
+  const entry = new URL(`./${name}.js`, import.meta.url);
+  return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }
 
-export async function connect(options: CliOptions): Promise<Context> {
+export async function connect(
+  options: CliOptions,
+  extra: Pick<ChartServiceOptions, 'fhirValidator'> = {},
+): Promise<Context> {
   const [{ createChartService }, { PatientCards }] = await Promise.all([
     import('../records/chart-service'),
     import('../vault'),
@@ -113,13 +117,15 @@ export async function connect(options: CliOptions): Promise<Context> {
   mkdirSync(outboxDir, { recursive: true });
   // The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own.
   const given = process.env.HC_LEDGER_TOKEN || null;
+  const verifyWorkerEntry = bundledWorker('verify-worker');
   try {
     const service = await createChartService({
       nodeUrls: urls,
       outboxDir,
       cards: new PatientCards({ cardKey: await cardKeyStore(node !== null) }),
       liveStream: false,
-      ...bundledWorker(),
+      ...extra,
+      ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),
       client: { bearerTokenFor: (base) => (node ? (base === node.url ? node.token : null) : given) },
     });
     return { service, node };

@@ -5,10 +5,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LedgerNode } from '../ledger-node/node';
-import type { KeychainCardKey, Vault } from '../vault';
+import type { KeychainCardKey, PatientCards, Vault } from '../vault';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartService } from '../records/chart-service';
-import type { ChartServiceOptions } from '../records/chart-parts';
+import type { CardIssuer, ChartServiceOptions } from '../records/chart-parts';
 import type { CliOptions } from './args';
 
 /** A usage error: exit code 2. */
@@ -64,6 +64,24 @@ export async function cardKeyStore(mayCreate = false): Promise<KeychainCardKey> 
   return new KeychainCardKey({ ...(service ? { service } : {}), mayCreate: () => mayCreate });
 }
 
+/**
+ * The vault's patient cards, loaded when a card is first issued or opened: most commands never touch one, and the
+ * vault (libsodium, the keychain) is then not loaded before a command's first request (start-up: docs/BENCHMARKS.md).
+ */
+function cardsOnFirstUse(mayCreate: boolean): CardIssuer {
+  let cards: Promise<PatientCards> | null = null;
+  const get = () =>
+    (cards ??= (async () => {
+      const { PatientCards } = await import('../vault');
+      return new PatientCards({ cardKey: await cardKeyStore(mayCreate) });
+    })());
+  return {
+    create: async (pin) => (await get()).create(pin),
+    open: async (code, pin) => (await get()).open(code, pin),
+    forChart: async (code, chartId) => (await get()).forChart(code, chartId),
+  };
+}
+
 export interface Context {
   service: ChartService;
   node: LedgerNode | null;
@@ -107,10 +125,7 @@ export async function connect(
   options: CliOptions,
   extra: Pick<ChartServiceOptions, 'fhirValidator'> = {},
 ): Promise<Context> {
-  const [{ createChartService }, { PatientCards }] = await Promise.all([
-    import('../records/chart-service'),
-    import('../vault'),
-  ]);
+  const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
   const { urls, node } = await chooseNodes(options);
   const outboxDir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
@@ -122,7 +137,7 @@ export async function connect(
     const service = await createChartService({
       nodeUrls: urls,
       outboxDir,
-      cards: new PatientCards({ cardKey: await cardKeyStore(node !== null) }),
+      cards: cardsOnFirstUse(node !== null),
       liveStream: false,
       ...extra,
       ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),

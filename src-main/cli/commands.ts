@@ -4,7 +4,19 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliOptions } from './args';
 import { runWrite, WRITE_COMMANDS } from './chart-commands';
-import { bundledWorker, cardKeyStore, close, CliError, connect, err, EXIT, out, unlock } from './context';
+import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
+import {
+  beginUnlock,
+  bundledWorker,
+  cardKeyStore,
+  close,
+  CliError,
+  connect,
+  err,
+  EXIT,
+  out,
+  type Context,
+} from './context';
 import { runIdentity } from './identity';
 
 export { CliError } from './context';
@@ -89,11 +101,22 @@ export async function run(options: CliOptions): Promise<number> {
   const needsIdentity = command !== 'outbox' && command !== 'practitioners';
   // An import validates in worker threads, which index the R4 definitions while the keychain and the node start.
   const validators = command === 'import' && args[0] ? await startValidators() : null;
-  let ctx: Awaited<ReturnType<typeof connect>>;
-  let holder: Awaited<ReturnType<typeof unlock>> | null;
+  let ctx: Context;
+  let holder: LockableKeyHolder | null = null;
   try {
-    holder = needsIdentity ? await unlock(options.identity) : null;
-    ctx = await connect(options, validators ? { fhirValidator: validators } : {});
+    const unlocking = needsIdentity ? await beginUnlock(options.identity) : null;
+    try {
+      ctx = await connect(options, validators ? { fhirValidator: validators } : {});
+    } catch (error) {
+      await unlocking?.unlocked.then((h) => h.lock()).catch(() => {});
+      throw error;
+    }
+    try {
+      holder = unlocking ? await unlocking.unlocked : null;
+    } catch (error) {
+      await close(ctx);
+      throw error;
+    }
   } catch (error) {
     await validators?.close();
     throw error;

@@ -38,7 +38,12 @@ export async function openVault(): Promise<Vault> {
   return new Vault(service ? { service } : {});
 }
 
-export async function unlock(wanted: string | undefined): Promise<LockableKeyHolder> {
+/**
+ * Chooses the identity and reads the password, then starts unlocking: the answer holds the unlocking under way, whose
+ * key derivation (scrypt, ~0.3 s in libuv's thread pool) a command overlaps with loading the chart service and
+ * connecting (start-up: docs/BENCHMARKS.md). A missing identity or password still fails before anything starts.
+ */
+export async function beginUnlock(wanted: string | undefined): Promise<{ unlocked: Promise<LockableKeyHolder> }> {
   const v = await openVault();
   const { identities } = await v.list();
   const chosen = wanted
@@ -54,7 +59,13 @@ export async function unlock(wanted: string | undefined): Promise<LockableKeyHol
         : 'No identity yet: run "identity create" first',
     );
   }
-  return v.unlock(chosen.id, await readPassword());
+  const unlocked = v.unlock(chosen.id, await readPassword());
+  unlocked.catch(() => {}); // the caller awaits it, later: not an unhandled rejection meanwhile
+  return { unlocked };
+}
+
+export async function unlock(wanted: string | undefined): Promise<LockableKeyHolder> {
+  return (await beginUnlock(wanted)).unlocked;
 }
 
 /** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */

@@ -26,7 +26,7 @@ const collection = (...resources: object[]) => ({
 });
 
 function corpus(): { name: string; input: unknown }[] {
-  const examples = Object.entries(mock).filter(
+  const examples = Object.entries(mock as Record<string, unknown>).filter(
     (e): e is [string, Resource] =>
       typeof e[1] === 'object' && e[1] !== null && typeof (e[1] as Resource).resourceType === 'string',
   );

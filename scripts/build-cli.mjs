@@ -50,6 +50,15 @@ export async function buildCli() {
         name: 'undici-pool-only',
         setup: (b) => b.onResolve({ filter: /^undici$/ }, () => ({ path: resolve(root, 'scripts/cli-undici.mjs') })),
       },
+      {
+        name: 'zod-english-only',
+        setup: (b) =>
+          b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+            /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+              ? { path: resolve(root, 'scripts/cli-zod-locales.mjs') }
+              : undefined,
+          ),
+      },
     ],
     external: [
       'keytar',

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
 import * as mock from '@medplum/mock';
 import { chartToFhir, chartToIps } from '../../src-shared/records/fhir';
@@ -91,6 +92,29 @@ describe('FHIR validation: lazy definitions and the worker pool answer as indexi
     const answers = await Promise.all(items.map((i) => pool.validate(i.input)));
     items.forEach((item, i) => expect(answers[i], item.name).toEqual(reference[i]));
   }, 120_000);
+});
+
+describe('FhirValidatorPool when its worker fails', () => {
+  it('validates on the calling thread instead: the same errors, no answer lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hc-fhir-pool-'));
+    const broken = join(dir, 'broken-worker.mjs');
+    writeFileSync(broken, "throw new Error('this worker cannot start');\n");
+    const pool = new FhirValidatorPool({ size: 1, entry: pathToFileURL(broken) });
+    const errorOutput = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const bad = collection({ resourceType: 'Patient', birthDate: '05/04/1970' });
+      const good = collection({ resourceType: 'Patient', birthDate: '1970-04-05' });
+      const [badErrors, goodErrors] = await Promise.all([pool.validate(bad), pool.validate(good)]);
+      expect(badErrors).toEqual(fhirStructureErrors(bad));
+      expect(badErrors.map((e) => e.path)).toContain('Bundle.entry[0].resource.birthDate');
+      expect(goodErrors).toEqual([]);
+      expect(errorOutput).toHaveBeenCalledWith(expect.stringContaining('validating on the main thread'));
+    } finally {
+      errorOutput.mockRestore();
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('R4 resource definitions read one at a time', () => {

@@ -44,6 +44,8 @@ export async function buildCli() {
     sourcemap: 'linked',
     minify: process.env.HC_CLI_MINIFY !== '0',
     metafile: true,
+    // `--version` answers from this, without reading package.json (src-main/cli/index.ts).
+    define: { __HC_VERSION__: JSON.stringify(JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version) },
     logLevel: 'warning',
     plugins: [
       {

@@ -101,6 +101,8 @@ export class FhirValidatorPool implements FhirValidator {
   private send(slot: Slot, body: { warmUp: true } | { input: unknown }, job: Job): void {
     const worker = slot.worker ?? this.start(slot);
     const id = this.nextId++;
+    // A caller may be waiting on nothing but this answer: the worker keeps the process alive while it has work.
+    if (slot.inFlight.size === 0) worker.ref();
     slot.inFlight.set(id, job);
     const request: FhirValidateRequest = { id, ...body };
     try {
@@ -114,12 +116,13 @@ export class FhirValidatorPool implements FhirValidator {
 
   private start(slot: Slot): Worker {
     const worker = new Worker(this.url, { workerData: this.workerData });
-    // Never keeps the process alive on its own (the CLI exits when its work is done).
+    // Idle, it never keeps the process alive (the CLI exits when its work is done); see send().
     worker.unref();
     worker.on('message', (response: FhirValidateResponse) => {
       const job = slot.inFlight.get(response.id);
       if (!job) return;
       slot.inFlight.delete(response.id);
+      if (slot.inFlight.size === 0) worker.unref();
       // A worker that threw leaves the answer to this thread rather than inventing one.
       if (response.ok) job.resolve(response.errors);
       else this.runInline(job);

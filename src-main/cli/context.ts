@@ -64,10 +64,6 @@ export async function beginUnlock(wanted: string | undefined): Promise<{ unlocke
   return { unlocked };
 }
 
-export async function unlock(wanted: string | undefined): Promise<LockableKeyHolder> {
-  return (await beginUnlock(wanted)).unlocked;
-}
-
 /** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */
 export async function cardKeyStore(mayCreate = false): Promise<KeychainCardKey> {
   const { KeychainCardKey } = await import('../vault');

@@ -1,14 +1,18 @@
 // CLI start-up: how long from spawning `… practitioners --node <url>` until its first HTTP request reaches the node
 // (a stub server here, which answers 503 and ends the run: what follows the first request is not start-up).
-//   node scripts/bench-cli-startup.mjs [runs=10] [only: a launcher's name contains this]
-// Each launcher is run in turn, round-robin, so a machine's changing load falls on all of them alike.
+//   node scripts/bench-cli-startup.mjs [runs=10] [only: a launcher's name contains this] [--base=<dir>]
+// Each launcher is run in turn, round-robin, so a machine's changing load falls on all of them alike. --base adds the
+// bundle in <dir> (an earlier build, e.g. a copy of out/cli made before a change) as one more launcher: the same-run
+// comparison docs/BENCHMARKS.md asks for.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { buildCli, isStale } from './build-cli.mjs';
 
-const runs = Number(process.argv[2] ?? 10);
-const only = process.argv[3];
+const base = process.argv.find((a) => a.startsWith('--base='))?.slice('--base='.length);
+const [runsArg, only] = process.argv.slice(2).filter((a) => !a.startsWith('--base='));
+const runs = Number(runsArg ?? 10);
 const allLaunchers = {
+  ...(base ? { [`node ${base}/index.js (base)`]: ['node', [`${base}/index.js`]] } : {}),
   'tsx src-main/cli/index.ts (before)': ['node_modules/.bin/tsx', ['src-main/cli/index.ts']],
   'node scripts/cli.mjs (after: npm run cli without npm)': ['node', ['scripts/cli.mjs']],
   'node out/cli/index.js (the bundle itself)': ['node', ['out/cli/index.js']],

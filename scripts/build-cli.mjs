@@ -1,5 +1,6 @@
 // Bundles the command line (src-main/cli) into out/cli/ with esbuild, so `npm run cli` starts without transpiling
-// TypeScript at run time: index.js, its lazily loaded commands as chunks, and the verification worker's entry.
+// TypeScript at run time: index.js, its lazily loaded commands as chunks, and the entries of the verification and
+// FHIR validation workers.
 // Native addons (keytar, sodium-native, lmdb and lmdb's msgpackr-extract) stay in node_modules. The inputs esbuild
 // read are listed in out/cli/inputs.json, so scripts/cli.mjs can tell when the bundle is stale.
 // Each build goes into its own folder under out/cli-builds/ and out/cli is a symbolic link swapped to it at once
@@ -32,6 +33,7 @@ export async function buildCli() {
     entryPoints: {
       index: 'src-main/cli/index.ts',
       'verify-worker': 'src-main/ledger/verify-worker.ts',
+      'fhir-validate-worker': 'src-main/records/fhir-validate-worker.ts',
     },
     outdir: dir,
     bundle: true,
@@ -42,11 +44,22 @@ export async function buildCli() {
     sourcemap: 'linked',
     minify: process.env.HC_CLI_MINIFY !== '0',
     metafile: true,
+    // `--version` answers from this, without reading package.json (src-main/cli/index.ts).
+    define: { __HC_VERSION__: JSON.stringify(JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version) },
     logLevel: 'warning',
     plugins: [
       {
         name: 'undici-pool-only',
         setup: (b) => b.onResolve({ filter: /^undici$/ }, () => ({ path: resolve(root, 'scripts/cli-undici.mjs') })),
+      },
+      {
+        name: 'zod-english-only',
+        setup: (b) =>
+          b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+            /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+              ? { path: resolve(root, 'scripts/cli-zod-locales.mjs') }
+              : undefined,
+          ),
       },
     ],
     external: [

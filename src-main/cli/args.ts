@@ -47,6 +47,7 @@ Options
   --outbox <dir>         outbox directory (default: beside the ledger data)
   --json                 machine-readable output
   -h, --help             this text; <command> --help: that command's
+  -V, --version          the version of the command line
 
 The identity's password is read from HEALTHCHAIN_PASSWORD, or else from the first line of standard input.
 HC_LEDGER_TOKEN, if set, is sent as the bearer token to the --node nodes (a node started by \`npm run ledger\`

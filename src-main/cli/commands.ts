@@ -4,7 +4,19 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliOptions } from './args';
 import { runWrite, WRITE_COMMANDS } from './chart-commands';
-import { cardKeyStore, close, CliError, connect, err, EXIT, out, unlock } from './context';
+import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
+import {
+  beginUnlock,
+  bundledWorker,
+  cardKeyStore,
+  close,
+  CliError,
+  connect,
+  err,
+  EXIT,
+  out,
+  type Context,
+} from './context';
 import { runIdentity } from './identity';
 
 export { CliError } from './context';
@@ -17,6 +29,15 @@ function jsonFiles(path: string): string[] {
     .filter((n) => n.toLowerCase().endsWith('.json'))
     .sort()
     .map((n) => join(path, n));
+}
+
+async function startValidators() {
+  const { FhirValidatorPool } = await import('../records/fhir-validator-pool');
+  const entry = bundledWorker('fhir-validate-worker');
+  const pool = new FhirValidatorPool(entry ? { entry } : {});
+  // Not awaited: the first bundles queue behind the warm-up in the workers.
+  pool.warm().catch(() => {});
+  return pool;
 }
 
 /** Bundles imported at once: each waits on the node most of its time, so a few in flight keep both sides busy. */
@@ -78,8 +99,28 @@ export async function run(options: CliOptions): Promise<number> {
   if (command === 'update' && args[1] === '-' && !process.env.HEALTHCHAIN_PASSWORD)
     throw new CliError('update - reads the chart from standard input: give the password in HEALTHCHAIN_PASSWORD');
   const needsIdentity = command !== 'outbox' && command !== 'practitioners';
-  const holder = needsIdentity ? await unlock(options.identity) : null;
-  const ctx = await connect(options);
+  // An import validates in worker threads, which index the R4 definitions while the keychain and the node start.
+  const validators = command === 'import' && args[0] ? await startValidators() : null;
+  let ctx: Context;
+  let holder: LockableKeyHolder | null = null;
+  try {
+    const unlocking = needsIdentity ? await beginUnlock(options.identity) : null;
+    try {
+      ctx = await connect(options, validators ? { fhirValidator: validators } : {});
+    } catch (error) {
+      await unlocking?.unlocked.then((h) => h.lock()).catch(() => {});
+      throw error;
+    }
+    try {
+      holder = unlocking ? await unlocking.unlocked : null;
+    } catch (error) {
+      await close(ctx);
+      throw error;
+    }
+  } catch (error) {
+    await validators?.close();
+    throw error;
+  }
   try {
     const { service } = ctx;
     if (WRITE_COMMANDS.includes(command)) return await runWrite(command, args, options, service, holder!, print);
@@ -192,5 +233,6 @@ export async function run(options: CliOptions): Promise<number> {
   } finally {
     holder?.lock();
     await close(ctx);
+    await validators?.close();
   }
 }

@@ -5,9 +5,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LedgerNode } from '../ledger-node/node';
-import type { KeychainCardKey, Vault } from '../vault';
+import type { KeychainCardKey, PatientCards, Vault } from '../vault';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartService } from '../records/chart-service';
+import type { CardIssuer, ChartServiceOptions } from '../records/chart-parts';
 import type { CliOptions } from './args';
 
 /** A usage error: exit code 2. */
@@ -37,7 +38,12 @@ export async function openVault(): Promise<Vault> {
   return new Vault(service ? { service } : {});
 }
 
-export async function unlock(wanted: string | undefined): Promise<LockableKeyHolder> {
+/**
+ * Chooses the identity and reads the password, then starts unlocking: the answer holds the unlocking under way, whose
+ * key derivation (scrypt, ~0.3 s in libuv's thread pool) a command overlaps with loading the chart service and
+ * connecting (start-up: docs/BENCHMARKS.md). A missing identity or password still fails before anything starts.
+ */
+export async function beginUnlock(wanted: string | undefined): Promise<{ unlocked: Promise<LockableKeyHolder> }> {
   const v = await openVault();
   const { identities } = await v.list();
   const chosen = wanted
@@ -53,7 +59,9 @@ export async function unlock(wanted: string | undefined): Promise<LockableKeyHol
         : 'No identity yet: run "identity create" first',
     );
   }
-  return v.unlock(chosen.id, await readPassword());
+  const unlocked = v.unlock(chosen.id, await readPassword());
+  unlocked.catch(() => {}); // the caller awaits it, later: not an unhandled rejection meanwhile
+  return { unlocked };
 }
 
 /** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */
@@ -61,6 +69,24 @@ export async function cardKeyStore(mayCreate = false): Promise<KeychainCardKey> 
   const { KeychainCardKey } = await import('../vault');
   const service = process.env.HEALTHCHAIN_CARD_KEY_SERVICE;
   return new KeychainCardKey({ ...(service ? { service } : {}), mayCreate: () => mayCreate });
+}
+
+/**
+ * The vault's patient cards, loaded when a card is first issued or opened: most commands never touch one, and the
+ * vault (libsodium, the keychain) is then not loaded before a command's first request (start-up: docs/BENCHMARKS.md).
+ */
+function cardsOnFirstUse(mayCreate: boolean): CardIssuer {
+  let cards: Promise<PatientCards> | null = null;
+  const get = () =>
+    (cards ??= (async () => {
+      const { PatientCards } = await import('../vault');
+      return new PatientCards({ cardKey: await cardKeyStore(mayCreate) });
+    })());
+  return {
+    create: async (pin) => (await get()).create(pin),
+    open: async (code, pin) => (await get()).open(code, pin),
+    forChart: async (code, chartId) => (await get()).forChart(code, chartId),
+  };
 }
 
 export interface Context {
@@ -96,30 +122,32 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
   return { urls: [node.url], node };
 }
 
-/** In the bundle (out/cli, scripts/build-cli.mjs) the worker is a built file beside this one; from source, tsx's. */
-function bundledWorker(): { verifyWorkerEntry?: URL } {
-  const entry = new URL('./verify-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(entry)) ? { verifyWorkerEntry: entry } : {};
+/** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
+export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): URL | undefined {
+  const entry = new URL(`./${name}.js`, import.meta.url);
+  return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }
 
-export async function connect(options: CliOptions): Promise<Context> {
-  const [{ createChartService }, { PatientCards }] = await Promise.all([
-    import('../records/chart-service'),
-    import('../vault'),
-  ]);
+export async function connect(
+  options: CliOptions,
+  extra: Pick<ChartServiceOptions, 'fhirValidator'> = {},
+): Promise<Context> {
+  const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
   const { urls, node } = await chooseNodes(options);
   const outboxDir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
   mkdirSync(outboxDir, { recursive: true });
   // The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own.
   const given = process.env.HC_LEDGER_TOKEN || null;
+  const verifyWorkerEntry = bundledWorker('verify-worker');
   try {
     const service = await createChartService({
       nodeUrls: urls,
       outboxDir,
-      cards: new PatientCards({ cardKey: await cardKeyStore(node !== null) }),
+      cards: cardsOnFirstUse(node !== null),
       liveStream: false,
-      ...bundledWorker(),
+      ...extra,
+      ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),
       client: { bearerTokenFor: (base) => (node ? (base === node.url ? node.token : null) : given) },
     });
     return { service, node };

@@ -3,7 +3,22 @@
 // `npm run cli` runs the bundle of this file (scripts/cli.mjs, rebuilt when its sources change).
 import { parseCli } from './args';
 
+/** The version esbuild writes into the bundle (scripts/build-cli.mjs); from source, package.json's. */
+declare const __HC_VERSION__: string | undefined;
+
+async function version(): Promise<string> {
+  if (typeof __HC_VERSION__ === 'string') return __HC_VERSION__;
+  const { readFileSync } = await import('node:fs');
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
+}
+
 async function main(): Promise<number> {
+  // Answered before anything else loads: a script checking the version pays Node's start and no more.
+  if (process.argv[2] === '--version' || process.argv[2] === '-V') {
+    process.stdout.write(`healthchain ${await version()}\n`);
+    return 0;
+  }
   if (process.argv[2] === 'hospital') return (await import('./hospital')).runHospital(process.argv.slice(3));
   const parsed = parseCli(process.argv.slice(2));
   if (parsed.kind === 'help') {

@@ -2,7 +2,7 @@
 // following the client's current node. The URL is the one the node advertises in `GET /` (api.v1.streams). The
 // embedded node wants its bearer token on the stream too; it goes only to the node it belongs to (same host and port).
 import { EventEmitter } from 'node:events';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { HEX64 } from '../../src-shared/ledger/patterns';
 import type { LedgerNodeClient } from './node-client';
 
@@ -32,7 +32,7 @@ export class ValidTransactionStream extends EventEmitter<StreamEvents> {
   }
 
   get connected(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.socket?.readyState === 1; // WebSocket.OPEN (ws is loaded only once the stream starts)
   }
 
   start(): void {
@@ -54,7 +54,10 @@ export class ValidTransactionStream extends EventEmitter<StreamEvents> {
     const found = await this.streamUrl().catch(() => null);
     if (!found || this.stopped) return this.scheduleReconnect();
     const { url, headers } = found;
-    const socket = new WebSocket(url, { headers });
+    // Loaded here, not at start-up: a command line with no live stream never needs it (docs/BENCHMARKS.md).
+    const { default: WebSocketClass } = await import('ws');
+    if (this.stopped) return;
+    const socket = new WebSocketClass(url, { headers });
     this.socket = socket;
     socket.on('open', () => {
       this.failures = 0;

@@ -13,6 +13,7 @@ import { ValidTransactionStream } from '../ledger/stream';
 import { VerifiedCache } from '../ledger/verified-cache';
 import { VerifyPool } from '../ledger/verify-pool';
 import { AuthorityTrust } from '../authority/trust';
+import type { FhirValidator } from './fhir-validator-pool';
 import { ChartAuthorship } from './chart-authorship';
 import { ChartLoader } from './chart-loader';
 import { PractitionerDirectory } from './practitioners';
@@ -56,6 +57,11 @@ export interface ChartServiceOptions {
   historyWindow?: number;
   /** The pinned hospital authority id ('' for none), read at every use (the `hospitalAuthority` setting). */
   authorityId?: () => string;
+  /**
+   * Checks FHIR input against the official R4 definitions before an import (default: on the calling thread, loaded
+   * at the first import). A bulk import passes a FhirValidatorPool, so validation runs beside sealing and posting.
+   */
+  fhirValidator?: FhirValidator;
 }
 
 /** What changed, for pushing to the renderer: the outbox, or this doctor's recent actions. */

@@ -29,7 +29,7 @@ import type { ChartSummary, RecentAction, VerificationReport } from '../../src-s
 import { chartToFhir, chartToIps } from '../../src-shared/records/fhir';
 import { ChartValidationError } from '../../src-shared/records/validate';
 import { chartOfCard } from './card-chart';
-import { fhirStructureErrors } from './fhir-validation';
+import { inProcessFhirValidator } from './fhir-validator-pool';
 import { ChartList, mapLimit } from './chart-list';
 import {
   closeChartParts,
@@ -119,7 +119,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     async importFhir(holder, bundle) {
       // Structurally invalid R4 is refused whole, naming each problem; what is valid but has no place in the chart
       // is reported by the importer, field by field.
-      const problems = fhirStructureErrors(bundle);
+      const problems = await (options.fhirValidator ?? inProcessFhirValidator).validate(bundle);
       if (problems.length) throw new ChartValidationError(problems);
       return writer.importFhir(holder, bundle);
     },

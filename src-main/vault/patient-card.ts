@@ -5,7 +5,6 @@
 // (src-main/vault/card-key.ts); version 1 and 2 cards are still opened.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import QRCode from 'qrcode';
 import {
   CARD_SCRYPT_PARAMS,
   cardQrText,
@@ -214,6 +213,8 @@ async function printed(code: string): Promise<{ code: string; qrSvg: string; qrD
   const qrText = cardQrText(code);
   // Alphanumeric QR mode covers the code's alphabet and dashes; level M survives a smudged print.
   const qrOptions = { errorCorrectionLevel: 'M', margin: 4 } as const;
+  // Loaded when a card is printed, not with the vault every command opens (CLI start-up: docs/BENCHMARKS.md).
+  const { default: QRCode } = await import('qrcode');
   const [qrSvg, qrDataUrl] = await Promise.all([
     QRCode.toString(qrText, { ...qrOptions, type: 'svg' }),
     QRCode.toDataURL(qrText, { ...qrOptions, type: 'image/png', scale: 8 }),

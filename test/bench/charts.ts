@@ -1,5 +1,5 @@
 // `npm run bench -- charts [--versions=1000] [--charts=10000] [--imports=2000] [--concurrency=16]
-//   [--import-concurrency=128] [--only=open,list,import] [--in-process] [--authority=off]`
+//   [--import-concurrency=128] [--fhir-workers=N] [--only=open,list,import] [--in-process] [--authority=off]`
 // Figures for docs/BENCHMARKS.md (Charts). Everything is real: the embedded node in its own process on 127.0.0.1
 // (as the app runs it; `--in-process` runs it on the benchmark's own thread instead), the real chart service with
 // its verification worker threads, the real verified cache on disk, and the KeyHolder class with the libsodium
@@ -9,7 +9,8 @@
 // node is idle again after the setup's writes (it merges its search index in the background), and the output
 // says how much of its two cores the machine gave at the time. A hospital authority is pinned and every benchmark
 // doctor credentialed by it (hospital.ts), so the figures include the credential checks; `--authority=off` leaves
-// them out.
+// them out. The import validates FHIR in a FhirValidatorPool as `npm run cli -- import` does (`--fhir-workers=N`
+// workers, default one fewer than the cores; 0 validates on the main thread, as before issue #16's pool).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -29,6 +30,7 @@ import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';
 import { LedgerNodeClient } from '../../src-main/ledger/node-client';
 import { createChartService, type ChartService } from '../../src-main/records/chart-service';
 import { buildCreate, buildVersion } from '../../src-main/records/version-builder';
+import { FhirValidatorPool } from '../../src-main/records/fhir-validator-pool';
 import { benchHospital } from './hospital';
 
 const noCards = {
@@ -118,6 +120,7 @@ export async function main(argv: string[]): Promise<void> {
       imports: { type: 'string' },
       concurrency: { type: 'string' },
       'import-concurrency': { type: 'string' },
+      'fhir-workers': { type: 'string' },
       only: { type: 'string' },
       authority: { type: 'string' },
       'in-process': { type: 'boolean' },
@@ -131,6 +134,7 @@ export async function main(argv: string[]): Promise<void> {
   // commit-mode answer waits for its block's flush) and share the outbox's commits.
   const importConcurrency = Number(values['import-concurrency'] ?? 128);
   const only = new Set((values.only ?? 'open,list,import').split(','));
+  const fhirWorkers = values['fhir-workers'] === undefined ? undefined : Number(values['fhir-workers']);
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; node ${values['in-process'] ? 'in this process' : 'in its own process'}; load ${load()}; ${await parallelism()}`,
   );
@@ -156,9 +160,15 @@ export async function main(argv: string[]): Promise<void> {
   });
   const hospital = await benchHospital(client, values.authority !== 'off');
   const services: ChartService[] = [];
+  const pools: FhirValidatorPool[] = [];
   let sessions = 0;
   /** A fresh app session: new service, new memory, its verification workers started (as the app does at launch). */
   const session = async (label: string, cacheDir?: string) => {
+    const validators =
+      label === 'import' && fhirWorkers !== 0
+        ? new FhirValidatorPool(fhirWorkers === undefined ? {} : { size: fhirWorkers })
+        : null;
+    if (validators) pools.push(validators);
     const s = await createChartService({
       nodeUrls: [node.url],
       outboxDir: join(dir, `outbox-${label}-${sessions++}`),
@@ -168,9 +178,12 @@ export async function main(argv: string[]): Promise<void> {
       client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor },
       authorityId: () => hospital.authorityId,
       ...(cacheDir ? { cacheDir } : {}),
+      ...(validators ? { fhirValidator: validators } : {}),
     });
     services.push(s);
     await s.warm();
+    // Warmed (definitions indexed) before the clock starts, as the CLI warms it while the node starts.
+    await validators?.warm();
     return s;
   };
   const end = async (s: ChartService) => {
@@ -297,6 +310,7 @@ export async function main(argv: string[]): Promise<void> {
     }
   } finally {
     for (const s of services) await s.close();
+    for (const p of pools) await p.close();
     await node.stop();
     client.close();
     rmSync(dir, { recursive: true, force: true });

@@ -62,6 +62,9 @@ describe('command line', { timeout: 300_000 }, () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: npm run cli -- <command>');
+    const version = await cli('--version');
+    const { version: expected } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(version).toMatchObject({ code: 0, stdout: `healthchain ${expected}\n` });
     const bad = await cli('list', '--node', 'ftp://x');
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--node ftp://x: not an http(s) URL') });
   });

@@ -1,0 +1,27 @@
+// A FHIR validation worker thread (started by fhir-validator-pool.ts): checks bundles against the official R4
+// definitions, so a bulk import's validation (~2 ms a bundle, @medplum/core's validator) runs beside the main
+// thread's sealing, signing and posting instead of before them. It sees the input FHIR only, never a key.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FieldError } from '../../src-shared/records/validate';
+import { fhirStructureErrors, indexAllDefinitions, warmUpFhirValidation } from './fhir-validation';
+
+export type FhirValidateRequest = { id: number; warmUp: true } | { id: number; input: unknown };
+
+export type FhirValidateResponse =
+  { id: number; ok: true; errors: FieldError[] } | { id: number; ok: false; error: string };
+
+// Every definition at once instead of those each input needs (the comparison in fhir-validation-lazy.test.ts).
+if ((workerData as { indexEverything?: boolean } | null)?.indexEverything) indexAllDefinitions();
+
+parentPort?.on('message', (request: FhirValidateRequest) => {
+  let response: FhirValidateResponse;
+  try {
+    if ('warmUp' in request) {
+      warmUpFhirValidation();
+      response = { id: request.id, ok: true, errors: [] };
+    } else response = { id: request.id, ok: true, errors: fhirStructureErrors(request.input) };
+  } catch (error) {
+    response = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(response);
+});

@@ -149,7 +149,12 @@ export function prepareEmergencyKey(
   const current = authority.emergencyKey;
   if (current && current.signKey === emergencyKey.signKey && current.boxKey === emergencyKey.boxKey)
     throw new AuthorityInputError(`This emergency key is already published (act ${current.txId})`);
-  const unsigned = makeEmergencyKeyAct(authority.data, authority.latest, emergencyKey, at.toISOString());
+  const unsigned = makeEmergencyKeyAct(
+    authority.data,
+    authority.latest,
+    { signKey: emergencyKey.signKey, boxKey: emergencyKey.boxKey },
+    at.toISOString(),
+  );
   return startPartial(
     unsigned,
     `Publish the emergency key ${emergencyKey.signKey} of "${authority.data.name}"${current ? `, replacing ${current.signKey}` : ''}`,

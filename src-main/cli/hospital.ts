@@ -199,7 +199,7 @@ function date(text: string | undefined, what: string): Date {
   return d;
 }
 
-async function readPassword(): Promise<string> {
+export async function readPassword(): Promise<string> {
   const fromEnv = process.env.HEALTHCHAIN_PASSWORD;
   if (fromEnv) return fromEnv;
   if (process.stdin.isTTY) process.stderr.write('Officer password: ');
@@ -239,13 +239,13 @@ async function localEmergencyKey(): Promise<{ signKey: string; boxKey: string }>
   return published;
 }
 
-async function officerKeychain(): Promise<OfficerKeychain> {
+export async function officerKeychain(): Promise<OfficerKeychain> {
   const { OfficerKeychain } = await import('../authority/officer-keychain');
   const service = process.env.HEALTHCHAIN_OFFICER_KEYCHAIN_SERVICE;
   return new OfficerKeychain(service ? { service } : {});
 }
 
-interface Connection {
+export interface Connection {
   client: LedgerNodeClient;
   node: LedgerNode | null;
   urls: string[];
@@ -253,7 +253,7 @@ interface Connection {
   close(): Promise<void>;
 }
 
-async function connect(options: Options): Promise<Connection> {
+export async function connect(options: Pick<Options, 'node' | 'data'>): Promise<Connection> {
   const { LedgerNodeClient } = await import('../ledger/node-client');
   let node: LedgerNode | null = null;
   let urls = options.node;

@@ -55,6 +55,8 @@ export interface VerifiedAuthority {
   tx: Transaction;
   /** The current emergency key (null: none published, or the authority's acts were not read or not verified). */
   emergencyKey?: PublishedEmergencyKey | null;
+  /** Every emergency key published, oldest first (requests to a replaced key are still reviewed). */
+  emergencyKeys?: PublishedEmergencyKey[];
   /** The last transaction of the authority's verified chain: what the next authority act spends. */
   latest?: Transaction;
   /** Why the authority's acts could not all be verified (then the emergency key counts as none). */
@@ -253,6 +255,7 @@ export function withAuthorityActs(
   }
   let latest: { tx: Transaction; height: number } = { tx: authority.tx, height: authority.height };
   let emergencyKey: PublishedEmergencyKey | null = null;
+  const history: PublishedEmergencyKey[] = [];
   let problem: string | null = null;
   for (let next = bySpent.get(latest.tx.id); next; next = bySpent.get(latest.tx.id)) {
     if (!ownedByQuorum(next.tx, authority.quorumUri)) {
@@ -269,7 +272,14 @@ export function withAuthorityActs(
       break;
     }
     emergencyKey = { ...act.data.emergencyKey, txId: next.tx.id, height: next.height, at: act.data.at };
+    history.push(emergencyKey);
     latest = next;
   }
-  return { ...authority, emergencyKey: problem ? null : emergencyKey, latest: latest.tx, actsProblem: problem };
+  return {
+    ...authority,
+    emergencyKey: problem ? null : emergencyKey,
+    emergencyKeys: history,
+    latest: latest.tx,
+    actsProblem: problem,
+  };
 }

@@ -75,7 +75,8 @@ export const layers = [
   },
   {
     folder: 'src-shared/ipc',
-    imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns'],
+    // The emergency review's codes (reasons, refusals, follow-up states) come from the emergency model.
+    imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns', 'src-shared/emergency/model'],
     dependencies: ['anywhere'],
     why: { 'src-shared': 'the IPC contract builds on the chart and settings models (and the key/id patterns) only.' },
   },

@@ -3,7 +3,7 @@
 // ledger itself refuses a second answer, and a restarted service finds nothing left to do for an answered request.
 import { CredentialRegistry, type AuthorityLedger } from '../authority/credential-registry';
 import type { CredentialStatus } from '../../src-shared/authority';
-import { parseEnvelope } from '../../src-shared/crypto/envelope';
+import { isEnvelope, isReader, parseEnvelope, type Envelope } from '../../src-shared/crypto/envelope';
 import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
 import { signTransaction, type Transaction, type UnsignedTransaction } from '../../src-shared/ledger';
 import {
@@ -14,6 +14,10 @@ import {
   verifyAnswer,
   verifyRequest,
   openQuery,
+  LATER_TYPE,
+  laterVersions,
+  makeLaterGrant,
+  type Grant,
   type RefusalReason,
   type RequestData,
 } from '../../src-shared/emergency';
@@ -40,6 +44,7 @@ export type ServiceEvent =
       answer: string;
     }
   | { event: 'already-answered'; request: string }
+  | { event: 'later'; request: string; grant: string; chart: string; version: string; answer: string }
   | { event: 'skipped'; request: string; detail: string };
 
 export interface EmergencyServiceOptions {
@@ -64,6 +69,18 @@ interface Answered {
   requester: string;
   nonce: string;
   grantAt: number | null;
+  /** A grant's details, to serve later versions while it is valid. */
+  grant?: ActiveGrant;
+}
+
+interface ActiveGrant {
+  request: string;
+  tx: string;
+  chart: string;
+  version: string;
+  requester: string;
+  requesterBox: string;
+  expiresAt: string;
 }
 
 class Refuse extends Error {
@@ -123,6 +140,71 @@ export class EmergencyService {
     return answered;
   }
 
+  /** Later versions already wrapped for a grant (read from the ledger once per grant, then kept). */
+  readonly #servedLater = new Map<string, Set<string>>();
+
+  /**
+   * For every grant still valid, each chart version committed after the granted one is wrapped to the requester
+   * (`hc.emergency.later/1`), once: what is already on the ledger is read first, so a restart never repeats one.
+   * After expiry nothing more is made.
+   */
+  async serveLaterVersions(): Promise<number> {
+    const now = this.#now();
+    let made = 0;
+    for (const a of this.#answered.values()) {
+      const g = a.grant;
+      if (!g || Date.parse(g.expiresAt) <= now.getTime()) continue;
+      made += await this.#serveLater(g, now);
+    }
+    return made;
+  }
+
+  async #serveLater(g: ActiveGrant, now: Date): Promise<number> {
+    const { ledger, key } = this.options;
+    let served = this.#servedLater.get(g.tx);
+    if (!served) {
+      const { value: hits } = await ledger.searchAssets(g.tx);
+      const raws = [];
+      for (const hit of hits) {
+        if ((hit?.data as { type?: unknown } | null)?.type !== LATER_TYPE) continue;
+        raws.push((await ledger.getTransaction(hit.id)).value);
+      }
+      served = new Set(laterVersions(raws, g.tx, key.signKey, nativeLedgerCrypto).map((v) => v.version));
+      this.#servedLater.set(g.tx, served);
+    }
+    const { value: txs } = await ledger.listTransactions(g.chart);
+    const versions: { id: string; envelope: Envelope }[] = [];
+    for (const raw of txs) {
+      const tx = raw as { id?: unknown; metadata?: unknown };
+      if (typeof tx.id !== 'string' || !isEnvelope(tx.metadata)) continue;
+      versions.push({ id: tx.id, envelope: tx.metadata });
+    }
+    const granted = versions.find((v) => v.id === g.version);
+    if (!granted) return 0;
+    let made = 0;
+    for (const v of versions.sort((a, b) => a.envelope.seq - b.envelope.seq)) {
+      if (v.envelope.seq <= granted.envelope.seq || served.has(v.id)) continue;
+      if (!isReader(v.envelope, key.boxKey)) continue; // not wrapped for the emergency key: nothing to pass on
+      const wrap = await rewrapForRequester(v.envelope, key, g.requesterBox);
+      const unsigned = makeLaterGrant(key.signKey, {
+        request: g.request,
+        grant: g.tx,
+        chart: g.chart,
+        version: v.id,
+        requester: g.requester,
+        wrap,
+        expiresAt: g.expiresAt,
+        at: now.toISOString(),
+      });
+      const signed = await signTransaction(unsigned, signerFor(key), { crypto: nativeLedgerCrypto });
+      await ledger.post(signed, 'commit');
+      served.add(v.id);
+      made++;
+      this.#log({ event: 'later', request: g.request, grant: g.tx, chart: g.chart, version: v.id, answer: signed.id });
+    }
+    return made;
+  }
+
   async #learnAnswered(): Promise<void> {
     const { ledger, key } = this.options;
     const { value: spent } = await ledger.listOutputs(key.signKey, { spent: true });
@@ -143,12 +225,27 @@ export class EmergencyService {
     for (const tx of txs) {
       if (tx === request) continue;
       const answer = verifyAnswer(tx, request as Transaction, nativeLedgerCrypto);
-      if (answer.ok)
+      if (answer.ok) {
+        const grant = answer.value.kind === 'grant' ? answer.value.grant : null;
         return {
           requester: checked.ok ? checked.value.data.requester.signKey : (issuerOf(request) ?? ''),
           nonce: checked.ok ? checked.value.data.nonce : '',
-          grantAt: answer.value.kind === 'grant' ? Date.parse(answer.value.grant.at) : null,
+          grantAt: grant ? Date.parse(grant.at) : null,
+          ...(grant && checked.ok
+            ? {
+                grant: {
+                  request: requestId,
+                  tx: answer.value.tx.id,
+                  chart: grant.chart,
+                  version: grant.version,
+                  requester: grant.requester,
+                  requesterBox: checked.value.data.requester.boxKey,
+                  expiresAt: grant.expiresAt,
+                },
+              }
+            : {}),
         };
+      }
     }
     return null;
   }
@@ -236,10 +333,24 @@ export class EmergencyService {
       throw error;
     }
     event.answer = signed.id;
+    const granted = event.event === 'grant' && checked.ok ? (unsigned.metadata as unknown as Grant) : null;
     this.#answered.set(id, {
       requester: requester ?? '',
       nonce: checked.ok ? checked.value.data.nonce : '',
       grantAt: event.event === 'grant' ? now.getTime() : null,
+      ...(granted && checked.ok
+        ? {
+            grant: {
+              request: id,
+              tx: signed.id,
+              chart: granted.chart,
+              version: granted.version,
+              requester: granted.requester,
+              requesterBox: checked.value.data.requester.boxKey,
+              expiresAt: granted.expiresAt,
+            },
+          }
+        : {}),
     });
     this.#log(event);
     return true;
@@ -283,6 +394,7 @@ export class EmergencyService {
     while (!signal.aborted) {
       try {
         await this.tick();
+        await this.serveLaterVersions();
       } catch (error) {
         onError(error);
       }

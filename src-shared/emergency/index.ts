@@ -6,3 +6,4 @@ export * from './transactions';
 export * from './verify';
 export * from './requester';
 export * from './followup';
+export * from './later';

@@ -136,3 +136,25 @@ export async function openVersionWithGrant(
     wipe(dataKey);
   }
 }
+
+/**
+ * Opens a chart version with a data key wrapped to the requester (a grant's, or a later version's under it). The
+ * caller picks the wrap for `versionId` from the request's state; after `expiresAt` nothing is opened.
+ */
+export async function openVersionWithWrap(
+  envelope: Envelope,
+  wrap: string,
+  expiresAt: string,
+  requester: EnvelopeReaderKey,
+  now: Date,
+): Promise<Uint8Array> {
+  if (now.getTime() > Date.parse(expiresAt)) throw new EmergencyInputError('the emergency grant has expired');
+  const dataKey = await requester.openSealed(fromBase64(wrap));
+  try {
+    const opened = nacl.secretbox.open(fromBase64(envelope.box), fromBase64(envelope.nonce), dataKey);
+    if (!opened) throw new EmergencyInputError('the version does not open with the granted key');
+    return opened;
+  } finally {
+    wipe(dataKey);
+  }
+}

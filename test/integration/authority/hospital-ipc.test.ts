@@ -66,7 +66,7 @@ async function startCore(name: string, policy?: unknown): Promise<{ core: Core; 
   const officers = `HealthChain-officer-test-${randomBytes(6).toString('hex')}`;
   // "Set up this hospital" also makes this machine's emergency key: in a keychain service of the test's own.
   const emergency = `${officers}-emergency`;
-  officerServices.push(officers, emergency);
+  officerServices.push(emergency, officers); // the officers' service last: tests take it as the last one
   const core = await createCore({
     variant: 'workstation',
     dataDir: path.join(base, 'data'),

@@ -85,7 +85,8 @@ export const layers = [
   },
   {
     folder: 'src-shared/ipc',
-    imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns'],
+    // The emergency review's codes (reasons, refusals, follow-up states) come from the emergency model.
+    imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns', 'src-shared/emergency/model'],
     dependencies: ['anywhere'],
     why: { 'src-shared': 'the IPC contract builds on the chart and settings models (and the key/id patterns) only.' },
   },
@@ -114,13 +115,13 @@ export const layers = [
   },
   main(
     'app',
-    ['ipc', 'records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
+    ['ipc', 'records', 'authority', 'emergency', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
     ['anywhere', 'node', 'electron'],
   ),
-  main('cli', ['records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
+  main('cli', ['records', 'authority', 'emergency', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
   main(
     'ipc',
-    ['records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs'],
+    ['records', 'authority', 'emergency', 'ledger', 'vault', 'settings', 'crypto', 'fs'],
     ['anywhere', 'node', 'electron'],
   ),
   main('records', ['authority', 'ledger', 'vault', 'settings', 'crypto', 'fs']),

@@ -20,6 +20,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (process.argv[2] === 'hospital') return (await import('./hospital')).runHospital(process.argv.slice(3));
+  if (process.argv[2] === 'emergency') return (await import('./emergency')).runEmergency(process.argv.slice(3));
   const parsed = parseCli(process.argv.slice(2));
   if (parsed.kind === 'help') {
     process.stdout.write(`${parsed.text}\n`);

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ event: 'ready', signKey: key.signKey, boxKey: key.boxKey })}\n`);
   if (values.once) {
     await service.tick();
+    await service.serveLaterVersions();
   } else {
     const stop = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());

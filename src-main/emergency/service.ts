@@ -3,7 +3,7 @@
 // ledger itself refuses a second answer, and a restarted service finds nothing left to do for an answered request.
 import { CredentialRegistry, type AuthorityLedger } from '../authority/credential-registry';
 import type { CredentialStatus } from '../../src-shared/authority';
-import { parseEnvelope } from '../../src-shared/crypto/envelope';
+import { isEnvelope, isReader, parseEnvelope, type Envelope } from '../../src-shared/crypto/envelope';
 import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
 import { signTransaction, type Transaction, type UnsignedTransaction } from '../../src-shared/ledger';
 import {
@@ -13,13 +13,21 @@ import {
   rewrapForRequester,
   verifyAnswer,
   verifyRequest,
+  openQuery,
+  LATER_TYPE,
+  laterVersions,
+  makeLaterGrant,
+  type Grant,
   type RefusalReason,
+  type RequestData,
 } from '../../src-shared/emergency';
+import type { CredentialRegistryView } from '../../src-shared/authority';
+import { ChartIndex, type ChartIndexLedger } from './chart-index';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { NodeRejectedError } from '../ledger/errors';
 import type { Answer, OutputRef, PostOutcome } from '../ledger/node-client';
 
-export interface EmergencyLedger extends AuthorityLedger {
+export interface EmergencyLedger extends AuthorityLedger, ChartIndexLedger {
   listOutputs(publicKey: string, options?: { spent?: boolean }): Promise<Answer<OutputRef[]>>;
   lastTransaction(assetId: string): Promise<Answer<unknown[]>>;
   post(tx: { id: string }, mode?: 'commit' | 'sync'): Promise<Answer<PostOutcome>>;
@@ -36,6 +44,7 @@ export type ServiceEvent =
       answer: string;
     }
   | { event: 'already-answered'; request: string }
+  | { event: 'later'; request: string; grant: string; chart: string; version: string; answer: string }
   | { event: 'skipped'; request: string; detail: string };
 
 export interface EmergencyServiceOptions {
@@ -60,6 +69,18 @@ interface Answered {
   requester: string;
   nonce: string;
   grantAt: number | null;
+  /** A grant's details, to serve later versions while it is valid. */
+  grant?: ActiveGrant;
+}
+
+interface ActiveGrant {
+  request: string;
+  tx: string;
+  chart: string;
+  version: string;
+  requester: string;
+  requesterBox: string;
+  expiresAt: string;
 }
 
 class Refuse extends Error {
@@ -81,8 +102,10 @@ export class EmergencyService {
   readonly #windowMs: number;
   readonly #now: () => Date;
   readonly #log: (event: ServiceEvent) => void;
+  readonly #index: ChartIndex;
 
   constructor(private readonly options: EmergencyServiceOptions) {
+    this.#index = new ChartIndex(options.ledger, options.key);
     this.#grantMs = (options.grantHours ?? 24) * 3_600_000;
     this.#maxGrants = options.maxGrants ?? 5;
     this.#windowMs = (options.rateWindowHours ?? 24) * 3_600_000;
@@ -117,6 +140,71 @@ export class EmergencyService {
     return answered;
   }
 
+  /** Later versions already wrapped for a grant (read from the ledger once per grant, then kept). */
+  readonly #servedLater = new Map<string, Set<string>>();
+
+  /**
+   * For every grant still valid, each chart version committed after the granted one is wrapped to the requester
+   * (`hc.emergency.later/1`), once: what is already on the ledger is read first, so a restart never repeats one.
+   * After expiry nothing more is made.
+   */
+  async serveLaterVersions(): Promise<number> {
+    const now = this.#now();
+    let made = 0;
+    for (const a of this.#answered.values()) {
+      const g = a.grant;
+      if (!g || Date.parse(g.expiresAt) <= now.getTime()) continue;
+      made += await this.#serveLater(g, now);
+    }
+    return made;
+  }
+
+  async #serveLater(g: ActiveGrant, now: Date): Promise<number> {
+    const { ledger, key } = this.options;
+    let served = this.#servedLater.get(g.tx);
+    if (!served) {
+      const { value: hits } = await ledger.searchAssets(g.tx);
+      const raws = [];
+      for (const hit of hits) {
+        if ((hit?.data as { type?: unknown } | null)?.type !== LATER_TYPE) continue;
+        raws.push((await ledger.getTransaction(hit.id)).value);
+      }
+      served = new Set(laterVersions(raws, g.tx, key.signKey, nativeLedgerCrypto).map((v) => v.version));
+      this.#servedLater.set(g.tx, served);
+    }
+    const { value: txs } = await ledger.listTransactions(g.chart);
+    const versions: { id: string; envelope: Envelope }[] = [];
+    for (const raw of txs) {
+      const tx = raw as { id?: unknown; metadata?: unknown };
+      if (typeof tx.id !== 'string' || !isEnvelope(tx.metadata)) continue;
+      versions.push({ id: tx.id, envelope: tx.metadata });
+    }
+    const granted = versions.find((v) => v.id === g.version);
+    if (!granted) return 0;
+    let made = 0;
+    for (const v of versions.sort((a, b) => a.envelope.seq - b.envelope.seq)) {
+      if (v.envelope.seq <= granted.envelope.seq || served.has(v.id)) continue;
+      if (!isReader(v.envelope, key.boxKey)) continue; // not wrapped for the emergency key: nothing to pass on
+      const wrap = await rewrapForRequester(v.envelope, key, g.requesterBox);
+      const unsigned = makeLaterGrant(key.signKey, {
+        request: g.request,
+        grant: g.tx,
+        chart: g.chart,
+        version: v.id,
+        requester: g.requester,
+        wrap,
+        expiresAt: g.expiresAt,
+        at: now.toISOString(),
+      });
+      const signed = await signTransaction(unsigned, signerFor(key), { crypto: nativeLedgerCrypto });
+      await ledger.post(signed, 'commit');
+      served.add(v.id);
+      made++;
+      this.#log({ event: 'later', request: g.request, grant: g.tx, chart: g.chart, version: v.id, answer: signed.id });
+    }
+    return made;
+  }
+
   async #learnAnswered(): Promise<void> {
     const { ledger, key } = this.options;
     const { value: spent } = await ledger.listOutputs(key.signKey, { spent: true });
@@ -137,22 +225,32 @@ export class EmergencyService {
     for (const tx of txs) {
       if (tx === request) continue;
       const answer = verifyAnswer(tx, request as Transaction, nativeLedgerCrypto);
-      if (answer.ok)
+      if (answer.ok) {
+        const grant = answer.value.kind === 'grant' ? answer.value.grant : null;
         return {
           requester: checked.ok ? checked.value.data.requester.signKey : (issuerOf(request) ?? ''),
           nonce: checked.ok ? checked.value.data.nonce : '',
-          grantAt: answer.value.kind === 'grant' ? Date.parse(answer.value.grant.at) : null,
+          grantAt: grant ? Date.parse(grant.at) : null,
+          ...(grant && checked.ok
+            ? {
+                grant: {
+                  request: requestId,
+                  tx: answer.value.tx.id,
+                  chart: grant.chart,
+                  version: grant.version,
+                  requester: grant.requester,
+                  requesterBox: checked.value.data.requester.boxKey,
+                  expiresAt: grant.expiresAt,
+                },
+              }
+            : {}),
         };
+      }
     }
     return null;
   }
 
-  async #answer(
-    id: string,
-    raw: unknown,
-    height: number,
-    registry: Awaited<ReturnType<CredentialRegistry['load']>>,
-  ): Promise<boolean> {
+  async #answer(id: string, raw: unknown, height: number, registry: CredentialRegistryView): Promise<boolean> {
     // Idempotence: an answer already on the ledger (posted by a killed run, or by a twin service) is never repeated.
     const existing = await this.#readAnswer(id);
     if (existing) {
@@ -185,13 +283,15 @@ export class EmergencyService {
       ).length;
       if (recent >= this.#maxGrants)
         throw new Refuse('rate-limit', `${recent} emergency grants to this clinician within the rate window`);
-      const version = await this.#currentVersion(data.chart);
+      const chart = await this.#chartOf(data, registry);
+      const version = await this.#currentVersion(chart);
       const wrap = await rewrapForRequester(version.envelope, this.options.key, data.requester.boxKey).catch(
         (error: unknown) => {
           throw new Refuse('no-emergency-wrap', (error as Error).message);
         },
       );
       unsigned = makeGrant(tx, {
+        chart,
         version: version.id,
         wrap,
         expiresAt: new Date(now.getTime() + this.#grantMs).toISOString(),
@@ -201,7 +301,7 @@ export class EmergencyService {
         event: 'grant',
         request: id,
         requester: data.requester.signKey,
-        chart: data.chart,
+        chart,
         version: version.id,
         answer: '',
       };
@@ -233,13 +333,48 @@ export class EmergencyService {
       throw error;
     }
     event.answer = signed.id;
+    const granted = event.event === 'grant' && checked.ok ? (unsigned.metadata as unknown as Grant) : null;
     this.#answered.set(id, {
       requester: requester ?? '',
       nonce: checked.ok ? checked.value.data.nonce : '',
       grantAt: event.event === 'grant' ? now.getTime() : null,
+      ...(granted && checked.ok
+        ? {
+            grant: {
+              request: id,
+              tx: signed.id,
+              chart: granted.chart,
+              version: granted.version,
+              requester: granted.requester,
+              requesterBox: checked.value.data.requester.boxKey,
+              expiresAt: granted.expiresAt,
+            },
+          }
+        : {}),
     });
     this.#log(event);
     return true;
+  }
+
+  /** The chart the request names, or the one chart its sealed patient query matches in the index. */
+  async #chartOf(data: RequestData, registry: CredentialRegistryView): Promise<string> {
+    if (data.chart !== undefined) return data.chart;
+    const query = await openQuery(data.query!, this.options.key).catch((error: unknown) => {
+      throw new Refuse(
+        'forged',
+        `the patient query does not open with the emergency key (${(error as Error).message})`,
+      );
+    });
+    await this.#index.refresh(registry);
+    const matches = this.#index.match(query);
+    if (matches.length === 0)
+      throw new Refuse('unknown-chart', 'no chart the emergency service can open matches the patient identifiers');
+    if (matches.length > 1)
+      throw new Refuse(
+        'ambiguous',
+        `${matches.length} charts match the patient identifiers: scan the patient's access card instead`,
+      );
+    return matches[0]!;
   }
 
   async #currentVersion(chart: string): Promise<{ id: string; envelope: ReturnType<typeof parseEnvelope> }> {
@@ -259,6 +394,7 @@ export class EmergencyService {
     while (!signal.aborted) {
       try {
         await this.tick();
+        await this.serveLaterVersions();
       } catch (error) {
         onError(error);
       }

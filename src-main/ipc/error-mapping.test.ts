@@ -21,6 +21,7 @@ import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../led
 import { ChartServiceError } from '../records/errors';
 import { SettingsError } from '../settings/errors';
 import { AuthorityInputError } from '../../src-shared/authority';
+import { EmergencyInputError } from '../../src-shared/emergency/model';
 import { AuthorityUnverifiedError } from '../authority/credential-registry';
 import {
   CardKeyMissingError,
@@ -71,6 +72,7 @@ const MAPPED: Record<string, [Error, string]> = {
   SettingsError: [new SettingsError('SETTING_LOCKED', 'x'), 'SETTING_LOCKED'],
   CardKeyMissingError: [new CardKeyMissingError('open'), 'KEYCHAIN_UNAVAILABLE'],
   AuthorityInputError: [new AuthorityInputError('x'), 'INVALID_REQUEST'],
+  EmergencyInputError: [new EmergencyInputError('x'), 'INVALID_REQUEST'],
   AuthorityUnverifiedError: [new AuthorityUnverifiedError('a'.repeat(64), 'x'), 'TAMPERED'],
 };
 
@@ -89,7 +91,6 @@ const NEVER_REACHES_IPC: Record<string, string> = {
     'the recovery key is used by the command line only so far (issue #12: no IPC channel for recovery yet)',
   Refuse: 'inside the emergency service (its own process): becomes a refusal posted on the ledger',
   EmergencyKeyMissingError: "the emergency service's command line prints it and exits (no IPC channel uses the key)",
-  EmergencyInputError: 'emergency documents are built and checked by the service and tests only so far (issue #13)',
 };
 
 function errorClassesIn(dir: string): string[] {

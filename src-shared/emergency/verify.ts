@@ -32,7 +32,8 @@ import {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-function provesKey(tx: Transaction, signKey: string, crypto: CryptoProvider): boolean {
+/** Does the first input's fulfillment prove `signKey`? (a CREATE's fulfillment is tied to no condition by the node) */
+export function provesKey(tx: Transaction, signKey: string, crypto: CryptoProvider): boolean {
   try {
     const bytes = fromBase64Url(tx.inputs[0]?.fulfillment ?? '');
     if (!bytes) return false;
@@ -127,6 +128,28 @@ export async function openVersionWithGrant(
   if (versionId !== grant.version) throw new EmergencyInputError('the emergency grant does not cover this version');
   if (now.getTime() > Date.parse(grant.expiresAt)) throw new EmergencyInputError('the emergency grant has expired');
   const dataKey = await requester.openSealed(fromBase64(grant.wrap));
+  try {
+    const opened = nacl.secretbox.open(fromBase64(envelope.box), fromBase64(envelope.nonce), dataKey);
+    if (!opened) throw new EmergencyInputError('the version does not open with the granted key');
+    return opened;
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+/**
+ * Opens a chart version with a data key wrapped to the requester (a grant's, or a later version's under it). The
+ * caller picks the wrap for `versionId` from the request's state; after `expiresAt` nothing is opened.
+ */
+export async function openVersionWithWrap(
+  envelope: Envelope,
+  wrap: string,
+  expiresAt: string,
+  requester: EnvelopeReaderKey,
+  now: Date,
+): Promise<Uint8Array> {
+  if (now.getTime() > Date.parse(expiresAt)) throw new EmergencyInputError('the emergency grant has expired');
+  const dataKey = await requester.openSealed(fromBase64(wrap));
   try {
     const opened = nacl.secretbox.open(fromBase64(envelope.box), fromBase64(envelope.nonce), dataKey);
     if (!opened) throw new EmergencyInputError('the version does not open with the granted key');

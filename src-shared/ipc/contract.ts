@@ -46,6 +46,12 @@ import {
   rekeyRequestSchema,
   signPartialRequestSchema,
 } from './hospital';
+import {
+  emergencyFollowUpRequestSchema,
+  emergencyFollowUpSchema,
+  emergencyReportRequestSchema,
+  emergencyReportSchema,
+} from './emergency-review';
 
 const none = z.strictObject({});
 const done = z.object({});
@@ -400,6 +406,22 @@ export const contract = {
       readOnly: false,
       variants: W,
       doc: 'Revoke a credential (off-boarding; officer password).',
+    }),
+  },
+  emergency: {
+    report: channel({
+      request: emergencyReportRequestSchema,
+      response: emergencyReportSchema,
+      readOnly: true,
+      variants: W,
+      doc: "The privacy officer's review: every emergency request since a date (who, when, which chart, reason code, grant or refusal, expiry, latest follow-up); with an officer password the sealed reasons and comments are opened.",
+    }),
+    followUp: channel({
+      request: emergencyFollowUpRequestSchema,
+      response: emergencyFollowUpSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Post a follow-up of an emergency access (acknowledged / justified / escalated, comment sealed to the officers), signed by an officer key of this computer (officer password).',
     }),
   },
   settings: {

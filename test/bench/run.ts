@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   ledger: () => import('./ledger'),
   charts: () => import('./charts'),
   vault: () => import('./vault'),
+  emergency: () => import('./emergency'),
   'list-ab': () => import('./list-ab'),
   'unlinkable-discovery': () => import('./unlinkable-discovery'),
 };

@@ -65,7 +65,9 @@ async function startCore(name: string, policy?: unknown): Promise<{ core: Core; 
     logger: quiet,
   });
   const officers = `HealthChain-officer-test-${randomBytes(6).toString('hex')}`;
-  officerServices.push(officers);
+  // "Set up this hospital" also makes this machine's emergency key: in a keychain service of the test's own.
+  const emergency = `${officers}-emergency`;
+  officerServices.push(emergency, officers); // the officers' service last: tests take it as the last one
   const core = await createCore({
     variant: 'workstation',
     dataDir: path.join(base, 'data'),
@@ -86,6 +88,7 @@ async function startCore(name: string, policy?: unknown): Promise<{ core: Core; 
       attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
     },
     officers: { service: officers, params: FAST },
+    emergencyKeychainService: emergency,
     chartService: { liveStream: false, verifyWorkers: 0 },
     logError: () => undefined,
   });

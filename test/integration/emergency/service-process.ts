@@ -19,7 +19,9 @@ export class ServiceProcess {
   readonly child: ChildProcess;
 
   constructor(args: string[], token: string) {
-    this.child = spawn(TSX, [...ENTRY, ...args], {
+    // node itself with tsx's loader, not the tsx wrapper: the wrapper runs the program in a child of its own, so a
+    // SIGKILL to the wrapper would leave the service running as an orphan (and "killed" would not be killed).
+    this.child = spawn(process.execPath, ['--import', 'tsx', ...ENTRY, ...args], {
       env: { ...process.env, HC_LEDGER_TOKEN: token },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,8 @@
 // The "Hospital" section for IT: the pinned authority (or the set up / join choice while none is), its officers,
 // the credential registry (name, licence, specialty, status, valid until, end reason) with renew / revoke, the
 // registry's problems, issuing from a doctor's request, the quorum's custody acts (recover, off-board, re-key),
-// starting a multi-officer ceremony while nothing is pinned, and signing a partially signed file from another officer.
+// starting a multi-officer ceremony while nothing is pinned, signing a partially signed file from another officer,
+// and the privacy officer's review of emergency access (EmergencyReview).
 import { useEffect, useState } from 'react';
 import type { AuthorityView, CredentialEntry } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
@@ -12,6 +13,7 @@ import { useHospital } from '../../stores/hospital';
 import { CeremonyForm } from './CeremonyForm';
 import { CredentialActDialog, IssueCredentialForm, PartialSignForm } from './CredentialForms';
 import { CustodyDesk } from './CustodyForms';
+import { EmergencyReview } from './EmergencyReview';
 import { HospitalChoice } from './HospitalChoice';
 
 const STATUS_LABEL: Record<CredentialEntry['status'], string> = {
@@ -55,6 +57,7 @@ export function HospitalScreen() {
         <>
           <AuthorityDetails authority={status.authority} managed={status.pinnedBy === 'managed'} />
           <Registry authority={status.authority} />
+          <EmergencyReview authority={status.authority} />
         </>
       )}
       {status && status.state !== 'unreachable' && (

@@ -75,9 +75,21 @@ export const layers = [
   },
   {
     folder: 'src-shared/ipc',
-    imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns'],
+    // The emergency model's codes (reasons, refusals) are part of what the access channels carry.
+    imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns', 'src-shared/emergency/model'],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'the IPC contract builds on the chart and settings models (and the key/id patterns) only.' },
+    why: {
+      'src-shared':
+        "the IPC contract builds on the chart and settings models (and the key/id patterns, the emergency model's codes) only.",
+    },
+  },
+  {
+    folder: 'src-shared/access',
+    imports: ['src-shared/ipc', 'src-shared/records', 'src-shared/emergency/model'],
+    dependencies: ['anywhere'],
+    why: {
+      'src-shared': "the access history reads the contract's shapes, the chart actions and the emergency codes only.",
+    },
   },
   {
     folder: 'src-renderer',

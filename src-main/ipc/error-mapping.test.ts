@@ -21,6 +21,7 @@ import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../led
 import { ChartServiceError } from '../records/errors';
 import { SettingsError } from '../settings/errors';
 import { AuthorityInputError } from '../../src-shared/authority';
+import { EmergencyInputError } from '../../src-shared/emergency';
 import { AuthorityUnverifiedError } from '../authority/credential-registry';
 import {
   CardKeyMissingError,
@@ -55,6 +56,7 @@ const MAPPED: Record<string, [Error, string]> = {
   WrongPinError: [new WrongPinError(), 'WRONG_PIN'],
   TooManyAttemptsError: [new TooManyAttemptsError(1000), 'TOO_MANY_ATTEMPTS'],
   ChartServiceError: [new ChartServiceError('StaleVersion', 'x'), 'CONFLICT'],
+  EmergencyInputError: [new EmergencyInputError('the emergency grant has expired'), 'NOT_PERMITTED'],
   ChartValidationError: [
     new ChartValidationError([{ path: 'patient.name', message: 'Name is required' }]),
     'INVALID_REQUEST',
@@ -89,7 +91,6 @@ const NEVER_REACHES_IPC: Record<string, string> = {
     'the recovery key is used by the command line only so far (issue #12: no IPC channel for recovery yet)',
   Refuse: 'inside the emergency service (its own process): becomes a refusal posted on the ledger',
   EmergencyKeyMissingError: "the emergency service's command line prints it and exits (no IPC channel uses the key)",
-  EmergencyInputError: 'emergency documents are built and checked by the service and tests only so far (issue #13)',
 };
 
 function errorClassesIn(dir: string): string[] {

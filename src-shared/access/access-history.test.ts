@@ -22,7 +22,7 @@ const v = (
   action: AccessVersion['action'],
   author: typeof ada,
   custodian: typeof ada,
-  readers: string[],
+  readers: readonly string[],
   note: string | null = null,
 ) =>
   ({

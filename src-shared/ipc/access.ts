@@ -90,15 +90,7 @@ export const emergencyRequestStateSchema = z.object({
 });
 export type EmergencyRequestState = z.infer<typeof emergencyRequestStateSchema>;
 
-/** Shown above a chart read through an emergency grant. */
-export const emergencyBannerSchema = z.object({
-  grantedBy: personRefSchema,
-  reason: reasonCodeSchema,
-  grantedAt: isoTimeSchema,
-  expiresAt: isoTimeSchema,
-  requestId: txIdSchema,
-});
-export type EmergencyBanner = z.infer<typeof emergencyBannerSchema>;
+export { emergencyBannerSchema, type EmergencyBanner } from './data';
 
 /** Words for the codes, shared by the doctor's console and the kiosk. */
 export const REASON_LABELS: Record<(typeof REASON_CODES)[number], string> = {

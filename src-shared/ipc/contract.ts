@@ -30,6 +30,7 @@ import {
   verificationReportSchema,
 } from './data';
 import { networkCheckSchema } from './network-check';
+import { chartAccessSchema, emergencyRequestStateSchema, reasonCodeSchema } from './access';
 import {
   credentialIssueRequestSchema,
   credentialRenewRequestSchema,
@@ -255,6 +256,13 @@ export const contract = {
       variants: W,
       doc: 'Drop a version the node rejected from the outbox, so the chart can be written again (only rejected items).',
     }),
+    access: channel({
+      request: z.strictObject({ chartId: chartIdSchema }),
+      response: chartAccessSchema,
+      readOnly: true,
+      variants: BOTH,
+      doc: "Who can read the chart now (custodian, patient, shared doctors, running emergency grants) and its access history (shares, custody, revocations, emergency requests and answers; a sealed reason's text only where this viewer can open it). The kiosk answers the open card's chart only.",
+    }),
     exportFhir: channel({
       request: z.strictObject({ chartId: chartIdSchema }),
       response: saved,
@@ -287,6 +295,32 @@ export const contract = {
       readOnly: true,
       variants: K,
       doc: 'Forget the session (memory only).',
+    }),
+  },
+  emergency: {
+    request: channel({
+      request: z.strictObject({
+        patient: z.discriminatedUnion('by', [
+          z.strictObject({ by: z.literal('chart'), chartId: chartIdSchema }),
+          z.strictObject({
+            by: z.literal('card'),
+            code: z.string().trim().min(1, { error: "Scan or paste the patient's access card" }).max(4096),
+          }),
+        ]),
+        reason: reasonCodeSchema,
+        note: z.string().trim().max(1000, { error: 'The note must be at most 1000 characters' }).default(''),
+      }),
+      response: emergencyRequestStateSchema,
+      readOnly: false,
+      variants: W,
+      doc: "Break the glass: post an emergency access request for a chart (found by id or by the patient's access card), signed by the signed-in doctor's key, its note sealed to the patient, the custodian and the privacy officers. Answers the request's state (waiting for the emergency service).",
+    }),
+    state: channel({
+      request: z.strictObject({ requestId: txIdSchema }),
+      response: emergencyRequestStateSchema,
+      readOnly: true,
+      variants: W,
+      doc: "Where one of the signed-in doctor's emergency requests stands: waiting, granted (until when) or refused (why), read and checked from the ledger.",
     }),
   },
   hospital: {

@@ -11,6 +11,7 @@ import { commonHandlers } from './common';
 import { hospitalHandlers } from './hospital';
 import type { WorkstationContext } from './context';
 import { outboxItemOf, practitionerOf } from '../../records/contract-views';
+import { ChartServiceError } from '../../records/errors';
 
 const identity = (i: IdentitySummary) => ({
   id: i.id,
@@ -134,7 +135,29 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
     'charts.get': async (req) => {
       const { holder } = session.require();
-      return charts.get(holder, req.chartId, { seq: req.seq });
+      try {
+        return await charts.get(holder, req.chartId, { seq: req.seq });
+      } catch (error) {
+        // Not a reader: a running emergency grant may still let this doctor read (read-only, with its banner).
+        if (!(error instanceof ChartServiceError) || error.code !== 'NotAReader' || req.seq !== undefined) throw error;
+        return charts.emergency.openByGrant(holder, req.chartId).catch((grantError: unknown) => {
+          throw grantError instanceof ChartServiceError && grantError.code === 'NotAReader' ? error : grantError;
+        });
+      }
+    },
+    'charts.access': async (req) => {
+      const { holder } = session.require();
+      return charts.emergency.access(holder, req.chartId);
+    },
+    'emergency.request': async (req) => {
+      const { holder } = session.require();
+      const chartId =
+        req.patient.by === 'chart' ? req.patient.chartId : await charts.emergency.chartOfCard(req.patient.code);
+      return charts.emergency.request(holder, { chartId, reason: req.reason, note: req.note });
+    },
+    'emergency.state': async (req) => {
+      const { holder } = session.require();
+      return charts.emergency.requestState(holder, req.requestId);
     },
     'charts.create': async (req) => {
       const { holder } = session.require();

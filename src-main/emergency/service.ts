@@ -13,13 +13,17 @@ import {
   rewrapForRequester,
   verifyAnswer,
   verifyRequest,
+  openQuery,
   type RefusalReason,
+  type RequestData,
 } from '../../src-shared/emergency';
+import type { CredentialRegistryView } from '../../src-shared/authority';
+import { ChartIndex, type ChartIndexLedger } from './chart-index';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { NodeRejectedError } from '../ledger/errors';
 import type { Answer, OutputRef, PostOutcome } from '../ledger/node-client';
 
-export interface EmergencyLedger extends AuthorityLedger {
+export interface EmergencyLedger extends AuthorityLedger, ChartIndexLedger {
   listOutputs(publicKey: string, options?: { spent?: boolean }): Promise<Answer<OutputRef[]>>;
   lastTransaction(assetId: string): Promise<Answer<unknown[]>>;
   post(tx: { id: string }, mode?: 'commit' | 'sync'): Promise<Answer<PostOutcome>>;
@@ -81,8 +85,10 @@ export class EmergencyService {
   readonly #windowMs: number;
   readonly #now: () => Date;
   readonly #log: (event: ServiceEvent) => void;
+  readonly #index: ChartIndex;
 
   constructor(private readonly options: EmergencyServiceOptions) {
+    this.#index = new ChartIndex(options.ledger, options.key);
     this.#grantMs = (options.grantHours ?? 24) * 3_600_000;
     this.#maxGrants = options.maxGrants ?? 5;
     this.#windowMs = (options.rateWindowHours ?? 24) * 3_600_000;
@@ -147,12 +153,7 @@ export class EmergencyService {
     return null;
   }
 
-  async #answer(
-    id: string,
-    raw: unknown,
-    height: number,
-    registry: Awaited<ReturnType<CredentialRegistry['load']>>,
-  ): Promise<boolean> {
+  async #answer(id: string, raw: unknown, height: number, registry: CredentialRegistryView): Promise<boolean> {
     // Idempotence: an answer already on the ledger (posted by a killed run, or by a twin service) is never repeated.
     const existing = await this.#readAnswer(id);
     if (existing) {
@@ -185,13 +186,15 @@ export class EmergencyService {
       ).length;
       if (recent >= this.#maxGrants)
         throw new Refuse('rate-limit', `${recent} emergency grants to this clinician within the rate window`);
-      const version = await this.#currentVersion(data.chart);
+      const chart = await this.#chartOf(data, registry);
+      const version = await this.#currentVersion(chart);
       const wrap = await rewrapForRequester(version.envelope, this.options.key, data.requester.boxKey).catch(
         (error: unknown) => {
           throw new Refuse('no-emergency-wrap', (error as Error).message);
         },
       );
       unsigned = makeGrant(tx, {
+        chart,
         version: version.id,
         wrap,
         expiresAt: new Date(now.getTime() + this.#grantMs).toISOString(),
@@ -201,7 +204,7 @@ export class EmergencyService {
         event: 'grant',
         request: id,
         requester: data.requester.signKey,
-        chart: data.chart,
+        chart,
         version: version.id,
         answer: '',
       };
@@ -240,6 +243,27 @@ export class EmergencyService {
     });
     this.#log(event);
     return true;
+  }
+
+  /** The chart the request names, or the one chart its sealed patient query matches in the index. */
+  async #chartOf(data: RequestData, registry: CredentialRegistryView): Promise<string> {
+    if (data.chart !== undefined) return data.chart;
+    const query = await openQuery(data.query!, this.options.key).catch((error: unknown) => {
+      throw new Refuse(
+        'forged',
+        `the patient query does not open with the emergency key (${(error as Error).message})`,
+      );
+    });
+    await this.#index.refresh(registry);
+    const matches = this.#index.match(query);
+    if (matches.length === 0)
+      throw new Refuse('unknown-chart', 'no chart the emergency service can open matches the patient identifiers');
+    if (matches.length > 1)
+      throw new Refuse(
+        'ambiguous',
+        `${matches.length} charts match the patient identifiers: scan the patient's access card instead`,
+      );
+    return matches[0]!;
   }
 
   async #currentVersion(chart: string): Promise<{ id: string; envelope: ReturnType<typeof parseEnvelope> }> {

@@ -108,7 +108,7 @@ describe('emergency grant and refusal', () => {
     const version = 'c'.repeat(64);
     const wrap = await rewrapForRequester(envelope, service, doctor.boxKey);
     const grantTx = await sign(
-      makeGrant(request, { version, wrap, expiresAt: '2026-12-05T17:00:00.000Z', at: AT }),
+      makeGrant(request, { chart: CHART, version, wrap, expiresAt: '2026-12-05T17:00:00.000Z', at: AT }),
       service,
     );
     const answer = verifyAnswer(grantTx, request as Transaction);

@@ -30,6 +30,8 @@ export const REFUSAL_REASONS = [
   'unknown-chart',
   'no-emergency-wrap',
   'wrong-authority',
+  /** A request by patient identifiers that several charts match: the requester is asked to scan the card. */
+  'ambiguous',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -52,16 +54,35 @@ export const sealedNoteSchema = z.strictObject({
 });
 export type SealedNote = z.infer<typeof sealedNoteSchema>;
 
-export const requestDataSchema = z.strictObject({
-  type: z.literal(REQUEST_TYPE),
-  authority: id,
-  chart: id,
-  requester: z.strictObject({ signKey: key, boxKey: key }),
-  reason: z.enum(REASON_CODES),
-  note: sealedNoteSchema,
-  /** 16 random bytes: two requests with the same words are distinct, and a copied one is recognised. */
-  nonce: base64,
+/**
+ * A patient named by what a wristband shows (the requester cannot search encrypted charts; the service can). It goes
+ * on the ledger only sealed to the emergency key and the privacy officers (`query` of a request), never in clear.
+ */
+export const patientQuerySchema = z.strictObject({
+  family: z.string().trim().min(1, 'enter the family name').max(200),
+  given: z.string().trim().max(200),
+  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
 });
+export type PatientQuery = z.infer<typeof patientQuerySchema>;
+
+export const requestDataSchema = z
+  .strictObject({
+    type: z.literal(REQUEST_TYPE),
+    authority: id,
+    /** The chart, when the requester knows it (the patient's access card); else `query`. */
+    chart: id.optional(),
+    /** The patient's identifiers (PatientQuery as JSON), sealed to the emergency key and the privacy officers. */
+    query: sealedNoteSchema.optional(),
+    requester: z.strictObject({ signKey: key, boxKey: key }),
+    reason: z.enum(REASON_CODES),
+    note: sealedNoteSchema,
+    /** 16 random bytes: two requests with the same words are distinct, and a copied one is recognised. */
+    nonce: base64,
+  })
+  .refine((r) => (r.chart === undefined) !== (r.query === undefined), {
+    message: 'a request names either a chart or a sealed patient query, not both or neither',
+    path: ['chart'],
+  });
 export type RequestData = z.infer<typeof requestDataSchema>;
 
 export const requestMetaSchema = z.strictObject({ type: z.literal(REQUEST_META_TYPE), at: instant });

@@ -26,9 +26,11 @@ import {
   requestMetaSchema,
   type ReasonCode,
   type RefusalReason,
+  type PatientQuery,
   type RequestData,
 } from './model';
 import { sealNote } from './note';
+import { sealQuery } from './query';
 
 function parsed<T>(
   schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } },
@@ -42,7 +44,11 @@ function parsed<T>(
 
 export interface RequestInput {
   authority: string;
-  chart: string;
+  /** The chart (from the patient's access card); or `query`. */
+  chart?: string;
+  /** The patient's identifiers, sealed to `queryReaders` (the emergency key's boxKey and the privacy officers). */
+  query?: PatientQuery;
+  queryReaders?: readonly string[];
   requester: { signKey: string; boxKey: string };
   reason: ReasonCode;
   /** Free text; sealed to `noteReaders` (patient, custodian, privacy officers). */
@@ -60,7 +66,8 @@ export function makeEmergencyRequest(input: RequestInput): UnsignedTransaction {
     {
       type: REQUEST_TYPE,
       authority: input.authority,
-      chart: input.chart,
+      ...(input.chart !== undefined ? { chart: input.chart } : {}),
+      ...(input.query !== undefined ? { query: sealQuery(input.query, input.queryReaders ?? []) } : {}),
       requester: input.requester,
       reason: input.reason,
       note: sealNote(input.note, input.noteReaders),
@@ -98,6 +105,8 @@ export async function rewrapForRequester(
 }
 
 export interface GrantInput {
+  /** The chart served: the one the request names, or the one its patient query matched. */
+  chart: string;
   version: string;
   wrap: Uint8Array;
   expiresAt: string;
@@ -107,12 +116,14 @@ export interface GrantInput {
 /** The grant: spends the request's output to the requester, signed by the emergency key. */
 export function makeGrant(request: Transaction, input: GrantInput): UnsignedTransaction {
   const data = parsed(requestDataSchema, (request.asset as { data?: unknown }).data, 'request');
+  if (data.chart !== undefined && data.chart !== input.chart)
+    throw new EmergencyInputError('grant: the chart differs from the one the request names');
   const grant = parsed(
     grantSchema,
     {
       type: GRANT_TYPE,
       request: request.id,
-      chart: data.chart,
+      chart: input.chart,
       version: input.version,
       requester: data.requester.signKey,
       wrap: toBase64(input.wrap),

@@ -37,6 +37,10 @@ import {
   type Answer,
 } from '../../../src-shared/emergency';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
+import { emptyChart } from '../../../src-shared/records/empty';
+import { encodePayload, payloadOf } from '../../../src-shared/records/payload';
+import { buildEmergencyRequest, type PatientQuery } from '../../../src-shared/emergency';
+import { readEmergencyRequest } from '../../../src-main/emergency/request-state';
 import { eventually, NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
 import { initEmergencyKey, ServiceProcess } from './service-process';
 
@@ -292,6 +296,7 @@ describe('forgeries and limits', () => {
     const req = await request(doctor);
     const wrap = new Uint8Array(80);
     const unsigned = makeGrant(req, {
+      chart: chart.create.id,
       version: chart.create.id,
       wrap,
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
@@ -313,6 +318,79 @@ describe('forgeries and limits', () => {
     for (const s of services) await s.stop();
     startService(['--max-grants', '2']);
     expect(await answerTo(await request(busy))).toMatchObject({ kind: 'refusal', refusal: { reason: 'rate-limit' } });
+  });
+});
+
+/** A chart as the app writes it (a payload with the patient's names), created by `author`, readable by the service. */
+async function patientChart(author: SeedKeyHolder, patient: { given: string; family: string; birthDate: string }) {
+  const chartData = emptyChart('2026-12-01');
+  chartData.patient = { ...chartData.patient, ...patient, name: `${patient.given} ${patient.family}` };
+  const payload = payloadOf(chartData, null, { signKey: author.signKey, boxKey: author.boxKey, name: 'Dr' }, []);
+  const envelope = sealEnvelope(
+    { action: 'create', seq: 1, at: new Date().toISOString(), author: author.signKey },
+    encodePayload(payload),
+    [author.boxKey, emergency.boxKey],
+  );
+  const create = await signTransaction(
+    makeCreate(
+      { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') },
+      envelope as unknown as JsonObject,
+      [ed25519Output(author.signKey)],
+      [author.signKey],
+    ),
+    signerFor(author),
+  );
+  await post(create);
+  return { create, envelope };
+}
+
+async function requestByQuery(by: SeedKeyHolder, query: PatientQuery): Promise<Transaction> {
+  const tx = await buildEmergencyRequest(
+    { query },
+    {
+      authority: authorityId,
+      requester: by,
+      reason: 'unconscious',
+      note: NOTE,
+      noteReaders: [officer.boxKey],
+      emergencyKey: emergency,
+      officers: [officer.boxKey],
+    },
+  );
+  await post(tx);
+  return tx;
+}
+
+describe('a request by patient identifiers (wristband name and date of birth)', () => {
+  it('one match → a grant naming that chart; several → ambiguous; none → unknown-chart; a chart by an uncredentialed key does not count', async () => {
+    for (const s of services) await s.stop();
+    const ana = await patientChart(doctor, { given: 'Ana María', family: 'Pérez', birthDate: '1970-01-02' });
+    // The same identifiers on a chart created by a key the authority never credentialed: not a match.
+    await patientChart(stranger, { given: 'Ana', family: 'Perez', birthDate: '1970-01-02' });
+    await patientChart(doctor, { given: 'John', family: 'Smith', birthDate: '1980-05-05' });
+    await patientChart(busy, { given: 'John', family: 'Smith', birthDate: '1980-05-05' });
+    startService();
+
+    const found = await requestByQuery(doctor, { family: 'perez', given: 'ana', birthDate: '1970-01-02' });
+    expect(JSON.stringify(found)).not.toMatch(/rez|1970-01-02/);
+    const answer = await answerTo(found);
+    expect(answer.kind, JSON.stringify(answer)).toBe('grant');
+    if (answer.kind !== 'grant') return;
+    expect(answer.grant.chart).toBe(ana.create.id);
+    const opened = await openVersionWithGrant(ana.envelope, ana.create.id, answer.grant, doctor, new Date());
+    expect(new TextDecoder().decode(opened)).toContain('Ana María');
+    const state = await readEmergencyRequest(client, found.id, emergency.signKey);
+    expect(state).toMatchObject({ state: 'granted', chart: ana.create.id, version: ana.create.id });
+
+    const twins = await requestByQuery(doctor, { family: 'Smith', given: 'John', birthDate: '1980-05-05' });
+    expect(await answerTo(twins)).toMatchObject({ kind: 'refusal', refusal: { reason: 'ambiguous' } });
+    expect(await readEmergencyRequest(client, twins.id, emergency.signKey)).toMatchObject({
+      state: 'refused',
+      reason: 'ambiguous',
+    });
+
+    const nobody = await requestByQuery(doctor, { family: 'Nobody', given: '', birthDate: '1999-09-09' });
+    expect(await answerTo(nobody)).toMatchObject({ kind: 'refusal', refusal: { reason: 'unknown-chart' } });
   });
 });
 

@@ -6,23 +6,24 @@
 import { decodeCardCode } from '../../src-shared/crypto/card-code';
 import { InvalidCardCodeError } from '../../src-shared/crypto/errors';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
-import { signerFor } from '../../src-shared/crypto/keyholder';
 import {
-  makeEmergencyRequest,
+  buildEmergencyRequest,
+  GRANT_TYPE,
   openNote,
   openVersionWithGrant,
   REQUEST_TYPE,
   verifyAnswer,
   verifyRequest,
   type Answer,
+  type PatientQuery,
   type ReasonCode,
   type VerifiedRequest,
 } from '../../src-shared/emergency';
 import { accessHistory, type AccessVersion, type EmergencyCase } from '../../src-shared/access/access-history';
 import type { ChartAccess, EmergencyBanner, EmergencyRequestState } from '../../src-shared/ipc/access';
 import type { ChartView, PersonRef } from '../../src-shared/ipc/data';
-import { signTransaction } from '../../src-shared/ledger';
 import { decodePayload } from '../../src-shared/records/payload';
+import { HEX64 } from '../../src-shared/ledger/patterns';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
 import type { ChartParts, EmergencyKeyRef } from './chart-parts';
 import type { ChartStates } from './chart-states';
@@ -79,15 +80,17 @@ export class EmergencyDesk {
   }
 
   /**
-   * Posts an emergency request for `chartId`, signed by the doctor's key. The reason's text is sealed to the
-   * patient, the custodian and the privacy officers (the readers of the chart that are no other practitioner).
+   * Posts an emergency request, signed by the doctor's key, for a chart (from the access card) or a patient by name
+   * and date of birth (sealed to the service and the officers; the service finds the chart). The reason's text is
+   * sealed to the privacy officers and, when the chart is named, its patient and custodian (the readers of the chart
+   * that are no other practitioner).
    */
   async request(
     holder: KeyHolder,
-    input: { chartId: string; reason: ReasonCode; note: string },
+    input: { target: { chart: string } | { query: PatientQuery }; reason: ReasonCode; note: string },
   ): Promise<EmergencyRequestState> {
     const key = await this.#requireKey();
-    this.states.checkChartId(input.chartId);
+    if ('chart' in input.target) this.states.checkChartId(input.target.chart);
     const trust = await this.parts.authority.state();
     if (trust.kind !== 'pinned')
       throw new ChartServiceError(
@@ -96,43 +99,38 @@ export class EmergencyDesk {
           ? 'Emergency access needs a hospital authority: none is pinned on this workstation.'
           : `The hospital authority cannot be verified: ${trust.reason}`,
       );
-    const { value: chartTxs } = await this.parts.client.listTransactions(input.chartId);
-    const head = chartTxs.at(-1) as { metadata?: { readers?: { key?: unknown }[] }; outputs?: unknown[] } | undefined;
-    if (!head) throw new ChartServiceError('ChartNotFound', `No chart ${input.chartId} is on the ledger.`);
-    const noteReaders = (await this.#noteReaders(head, trust.authority.data.officers, input.chartId)).filter(
-      (k) => k !== key.boxKey, // the service releases keys; it has no need to read why
-    );
-    const unsigned = makeEmergencyRequest({
+    const officers = trust.authority.data.officers.map((o) => o.boxKey);
+    let noteReaders = officers;
+    if ('chart' in input.target) {
+      const chartId = input.target.chart;
+      const { value: chartTxs } = await this.parts.client.listTransactions(chartId);
+      const head = chartTxs.at(-1) as { metadata?: { readers?: { key?: unknown }[] } } | undefined;
+      if (!head) throw new ChartServiceError('ChartNotFound', `No chart ${chartId} is on the ledger.`);
+      noteReaders = [...(await this.#noteReaders(head, chartId)), ...officers];
+    }
+    const tx = await buildEmergencyRequest(input.target, {
       authority: trust.authorityId,
-      chart: input.chartId,
-      requester: { signKey: holder.signKey, boxKey: holder.boxKey },
+      requester: holder,
       reason: input.reason,
       note: input.note,
-      noteReaders,
-      serviceSignKey: key.signKey,
-      at: new Date().toISOString(),
+      // The service releases keys; it has no need to read why.
+      noteReaders: noteReaders.filter((k) => k !== key.boxKey),
+      emergencyKey: key,
+      officers,
+      crypto: this.parts.crypto,
     });
-    const tx = await signTransaction(unsigned, signerFor(holder));
     await this.parts.client.post(tx, 'commit');
     return this.requestState(holder, tx.id);
   }
 
   /** Patient and custodian from the head version's readers (any reader who is not another practitioner), officers. */
-  async #noteReaders(
-    head: { metadata?: { readers?: { key?: unknown }[] } },
-    officers: readonly { boxKey: string }[],
-    chartId: string,
-  ): Promise<string[]> {
+  async #noteReaders(head: { metadata?: { readers?: { key?: unknown }[] } }, chartId: string): Promise<string[]> {
     const readers = (head.metadata?.readers ?? []).map((r) => r.key).filter((k): k is string => typeof k === 'string');
     if (readers.length === 0) throw new ChartServiceError('ChartTampered', `The chart ${chartId} names no readers.`);
     const directory = await this.parts.directory.search('');
     const practitioners = new Set(directory.map((d) => d.boxKey));
     const custodian = await this.#custodianBoxKey(chartId, directory);
-    return [
-      ...readers.filter((k) => !practitioners.has(k) || k === custodian),
-      ...(custodian ? [custodian] : []),
-      ...officers.map((o) => o.boxKey),
-    ];
+    return [...readers.filter((k) => !practitioners.has(k) || k === custodian), ...(custodian ? [custodian] : [])];
   }
 
   async #custodianBoxKey(chartId: string, directory: readonly { signKey: string; boxKey: string }[]) {
@@ -172,18 +170,38 @@ export class EmergencyDesk {
     return { request, answer };
   }
 
-  /** Every checked request about the chart (asset text search by its id), oldest first. */
+  /**
+   * Every checked request about the chart, oldest first: those naming it (asset search by its id) and those by name
+   * and date of birth whose grant names it (metadata search by its id).
+   */
   async #cases(chartId: string, key: EmergencyKeyRef): Promise<Case[]> {
-    const { value: assets } = await this.parts.client.searchAssets(chartId, 0);
-    const ids = assets
+    const [{ value: assets }, { value: hits }] = await Promise.all([
+      this.parts.client.searchAssets(chartId, 0),
+      this.parts.client.searchMetadata(chartId, 0),
+    ]);
+    const named = assets
       .filter((a) => {
         const data = a.data as { type?: unknown; chart?: unknown } | null;
         return data?.type === REQUEST_TYPE && data.chart === chartId;
       })
       .map((a) => a.id);
+    const grants = hits.filter((h) => {
+      const meta = h.metadata as { type?: unknown; chart?: unknown } | null;
+      return meta?.type === GRANT_TYPE && meta.chart === chartId;
+    });
+    // A grant's request is the transaction its input spends; the grant is checked again as that request's answer.
+    const queried = await Promise.all(
+      grants.map(async (g) => {
+        const { value } = await this.parts.client.getTransaction(g.id);
+        const spends = (value as { inputs?: { fulfills?: { transaction_id?: unknown } | null }[] } | null)?.inputs?.[0]
+          ?.fulfills?.transaction_id;
+        return typeof spends === 'string' && HEX64.test(spends) ? spends : null;
+      }),
+    );
+    const ids = [...new Set([...named, ...queried.filter((id): id is string => id !== null)])];
     const cases = (await Promise.all(ids.map((id) => this.#case(id, key)))).filter((c): c is Case => c !== null);
     return cases
-      .filter((c) => c.request.data.chart === chartId)
+      .filter((c) => chartOf(c) === chartId)
       .sort((a, b) => Date.parse(a.request.at) - Date.parse(b.request.at));
   }
 
@@ -192,7 +210,8 @@ export class EmergencyDesk {
     const cases = await this.#cases(chartId, key);
     for (const c of cases.reverse()) {
       if (c.request.data.requester.signKey !== holder.signKey || c.answer?.kind !== 'grant') continue;
-      if (Date.parse(c.answer.grant.expiresAt) > now.getTime()) return { request: c.request, grant: c.answer.grant };
+      if (c.answer.grant.chart === chartId && Date.parse(c.answer.grant.expiresAt) > now.getTime())
+        return { request: c.request, grant: c.answer.grant };
     }
     return null;
   }
@@ -271,6 +290,10 @@ export class EmergencyDesk {
     }
     const directory = await this.parts.directory.search('').catch(() => []);
     const byBoxKey = new Map(directory.map((d) => [d.boxKey, { signKey: d.signKey, name: d.name }]));
+    // Names from the directory just read (the chart's own labels come from memory and may not be loaded yet).
+    const bySignKey = new Map(directory.map((d) => [d.signKey, d.name]));
+    const named = (p: PersonRef): PersonRef => ({ signKey: p.signKey, name: bySignKey.get(p.signKey) ?? p.name });
+    versions = versions.map((v) => ({ ...v, author: named(v.author), custodian: named(v.custodian) }));
     const trust = await this.parts.authority.state().catch(() => null);
     const recoveryKey = trust?.kind === 'pinned' ? trust.authority.data.recoveryKey : null;
     const personOf = (boxKey: string) => {
@@ -305,6 +328,11 @@ export class EmergencyDesk {
   }
 }
 
+/** The chart a request concerns: the one it names, or the one its grant names (a request by name); null if neither. */
+function chartOf({ request, answer }: Case): string | null {
+  return request.data.chart ?? (answer?.kind === 'grant' ? answer.grant.chart : null);
+}
+
 function personRef(signKey: string, byBoxKey: Map<string, PersonRef>, boxKey: string): PersonRef {
   const known = byBoxKey.get(boxKey);
   return { signKey, name: known && known.signKey === signKey ? known.name : null };
@@ -332,7 +360,7 @@ function answerOf(answer: Answer | null): EmergencyCase['answer'] {
 function stateOf({ request, answer }: Case, key: EmergencyKeyRef): EmergencyRequestState {
   const base = {
     requestId: request.tx.id,
-    chartId: request.data.chart,
+    chartId: chartOf({ request, answer }),
     reason: request.data.reason,
     requestedAt: request.at,
   };

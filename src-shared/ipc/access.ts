@@ -79,7 +79,8 @@ export type ChartAccess = z.infer<typeof chartAccessSchema>;
 /** A doctor's emergency request as it stands: waiting for the service, granted (until) or refused (why). */
 export const emergencyRequestStateSchema = z.object({
   requestId: txIdSchema,
-  chartId: txIdSchema,
+  /** The chart the request names, or (a request by name and date of birth) the one its grant names; else null. */
+  chartId: txIdSchema.nullable(),
   reason: reasonCodeSchema,
   requestedAt: isoTimeSchema,
   state: z.enum(['waiting', 'granted', 'refused']),
@@ -112,4 +113,5 @@ export const REFUSAL_LABELS: Record<(typeof REFUSAL_REASONS)[number], string> = 
   'unknown-chart': 'the chart does not exist on the ledger',
   'no-emergency-wrap': 'this chart cannot be opened by the emergency service',
   'wrong-authority': 'the request names another hospital',
+  ambiguous: "several patients match this name and date of birth: scan the patient's access card",
 };

@@ -306,6 +306,13 @@ export const contract = {
             by: z.literal('card'),
             code: z.string().trim().min(1, { error: "Scan or paste the patient's access card" }).max(4096),
           }),
+          // From the wristband: the emergency service finds the chart (docs/EMERGENCY.md, "Requests by patient identifiers").
+          z.strictObject({
+            by: z.literal('name'),
+            family: requiredText('Family name', 200),
+            given: z.string().trim().max(200).default(''),
+            birthDate: z.iso.date({ error: 'Date of birth must be a date (YYYY-MM-DD)' }),
+          }),
         ]),
         reason: reasonCodeSchema,
         note: z.string().trim().max(1000, { error: 'The note must be at most 1000 characters' }).default(''),
@@ -313,7 +320,7 @@ export const contract = {
       response: emergencyRequestStateSchema,
       readOnly: false,
       variants: W,
-      doc: "Break the glass: post an emergency access request for a chart (found by id or by the patient's access card), signed by the signed-in doctor's key, its note sealed to the patient, the custodian and the privacy officers. Answers the request's state (waiting for the emergency service).",
+      doc: "Break the glass: post an emergency access request for a chart (found by id, by the patient's access card, or by family name, given name and date of birth sealed for the emergency service), signed by the signed-in doctor's key, its note sealed to the patient, the custodian and the privacy officers. Answers the request's state (waiting for the emergency service).",
     }),
     state: channel({
       request: z.strictObject({ requestId: txIdSchema }),

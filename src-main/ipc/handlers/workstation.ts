@@ -151,9 +151,14 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
     'emergency.request': async (req) => {
       const { holder } = session.require();
-      const chartId =
-        req.patient.by === 'chart' ? req.patient.chartId : await charts.emergency.chartOfCard(req.patient.code);
-      return charts.emergency.request(holder, { chartId, reason: req.reason, note: req.note });
+      const p = req.patient;
+      const target =
+        p.by === 'chart'
+          ? { chart: p.chartId }
+          : p.by === 'card'
+            ? { chart: await charts.emergency.chartOfCard(p.code) }
+            : { query: { family: p.family, given: p.given, birthDate: p.birthDate } };
+      return charts.emergency.request(holder, { target, reason: req.reason, note: req.note });
     },
     'emergency.state': async (req) => {
       const { holder } = session.require();

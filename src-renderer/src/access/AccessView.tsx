@@ -1,6 +1,7 @@
 // Who can read a chart now and how that came about (issue #13): the doctor's "Access" section and the patient's
 // kiosk "Access" tab draw the same facts, newest first, with emergency accesses marked.
 import { ShieldAlert } from 'lucide-react';
+import { useId } from 'react';
 import type { ChartAccess } from '../../../src-shared/ipc/access';
 import { formatDateTime } from '../chart/format';
 import { eventNote, eventText, partyText } from './access-words';
@@ -14,11 +15,12 @@ interface AccessViewProps {
 
 export function AccessView({ access, viewerSignKey = null, headingLevel = 3 }: AccessViewProps) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
+  const id = useId();
   const events = [...access.history].reverse();
   return (
     <div className="access-view">
-      <H id="access-now">Who can read this record now</H>
-      <ul className="access-readers" aria-labelledby="access-now">
+      <H id={`${id}-now`}>Who can read this record now</H>
+      <ul className="access-readers" aria-labelledby={`${id}-now`}>
         {access.canRead.map((p, i) => (
           <li key={`${p.role}-${p.person.signKey}-${i}`} className={p.role === 'emergency' ? 'access-emergency' : ''}>
             {p.role === 'emergency' && <ShieldAlert aria-hidden="true" size={16} />} {partyText(p, viewerSignKey)}
@@ -26,11 +28,11 @@ export function AccessView({ access, viewerSignKey = null, headingLevel = 3 }: A
         ))}
       </ul>
       {access.emergencyUnavailable && <p className="muted">{access.emergencyUnavailable}</p>}
-      <H id="access-history">Access history</H>
+      <H>What happened</H>
       {events.length === 0 ? (
         <p className="empty-state">Nothing recorded yet.</p>
       ) : (
-        <table className="data" aria-labelledby="access-history">
+        <table className="data" aria-label="Access history">
           <thead>
             <tr>
               <th scope="col">When</th>

@@ -141,7 +141,7 @@ export function ChartScreen({ chartId }: { chartId: string }) {
             </button>
           )}
           <button type="button" className="btn" aria-expanded={showAccess} onClick={() => setShowAccess(!showAccess)}>
-            <KeyRound aria-hidden="true" size={16} /> {showAccess ? 'Hide access' : 'Access'}
+            <KeyRound aria-hidden="true" size={16} /> {showAccess ? 'Hide access history' : 'Access history'}
           </button>
         </div>
       </div>
@@ -166,7 +166,7 @@ export function ChartScreen({ chartId }: { chartId: string }) {
           </div>
           {showAccess && (
             <section className="card" aria-labelledby="access-title">
-              <h2 id="access-title">Access</h2>
+              <h2 id="access-title">Access history</h2>
               <AccessPanel chartId={chartId} viewerSignKey={me?.signKey ?? null} version={summary.headTxId ?? ''} />
             </section>
           )}

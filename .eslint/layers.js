@@ -116,13 +116,13 @@ export const layers = [
   },
   main(
     'app',
-    ['ipc', 'records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
+    ['ipc', 'records', 'authority', 'emergency', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node'],
     ['anywhere', 'node', 'electron'],
   ),
-  main('cli', ['records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
+  main('cli', ['records', 'authority', 'emergency', 'ledger', 'vault', 'settings', 'crypto', 'fs', 'ledger-node']),
   main(
     'ipc',
-    ['records', 'authority', 'ledger', 'vault', 'settings', 'crypto', 'fs'],
+    ['records', 'authority', 'emergency', 'ledger', 'vault', 'settings', 'crypto', 'fs'],
     ['anywhere', 'node', 'electron'],
   ),
   main('records', ['authority', 'ledger', 'vault', 'settings', 'crypto', 'fs']),

@@ -15,6 +15,7 @@ import { chartServiceOf, type ChartService, type ChartServiceOptions } from '../
 import { openChartParts } from '../records/chart-parts';
 import { HospitalDesk } from '../authority/hospital-desk';
 import { OfficerKeychain, type OfficerKeychainOptions } from '../authority/officer-keychain';
+import { EMERGENCY_SERVICE, loadEmergencyKey } from '../emergency/emergency-key';
 import type { SettingsService } from '../settings';
 import {
   KeychainCardKey,
@@ -48,6 +49,8 @@ export interface CoreOptions {
   cards?: PatientCardOptions;
   /** Tests: the officer keychain's service name and scrypt parameters. */
   officers?: OfficerKeychainOptions;
+  /** The keychain service of this machine's emergency key (default "HealthChain Emergency"; tests: their own). */
+  emergencyKeychainService?: string;
   chartService?: Partial<Omit<ChartServiceOptions, 'nodeUrls' | 'outboxDir' | 'cards'>>;
   /** The built verification worker (out/main/verify-worker.js); development and tests run the TypeScript one. */
   verifyWorkerEntry?: URL;
@@ -201,7 +204,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         session: doctor,
         shell: options.shell,
         status,
-        hospital: new HospitalDesk(parts.client, new OfficerKeychain(options.officers), parts.authority),
+        hospital: new HospitalDesk(
+          parts.client,
+          new OfficerKeychain(options.officers),
+          parts.authority,
+          // Setting up the hospital on this machine also creates the emergency service's key and publishes it.
+          async () => {
+            const key = await loadEmergencyKey(options.emergencyKeychainService ?? EMERGENCY_SERVICE, true);
+            const published = { signKey: key.signKey, boxKey: key.boxKey };
+            key.lock();
+            return published;
+          },
+        ),
       }),
       registryOptions,
     );

@@ -7,6 +7,7 @@ import {
   CredentialRegistryView,
   verifyAuthority,
   verifyCredential,
+  withAuthorityActs,
   type Positioned,
   type RegistryProblem,
   type VerifiedAuthority,
@@ -70,7 +71,20 @@ export class CredentialRegistry {
     if (height === null) throw new AuthorityUnverifiedError(this.authorityId, 'the node places it in no block');
     const checked = verifyAuthority(this.authorityId, { tx, height }, this.crypto);
     if (!checked.ok) throw new AuthorityUnverifiedError(this.authorityId, checked.reason);
-    return checked.value;
+    return withAuthorityActs(checked.value, await this.#positioned(this.authorityId), this.crypto);
+  }
+
+  /** The asset's transactions the node places in a block, with their heights. */
+  async #positioned(assetId: string): Promise<Positioned[]> {
+    const { value: txs } = await this.ledger.listTransactions(assetId);
+    const positioned: Positioned[] = [];
+    for (const tx of txs) {
+      const txId = (tx as { id?: unknown } | null)?.id;
+      if (typeof txId !== 'string' || !/^[0-9a-f]{64}$/.test(txId)) continue; // no transaction id: it cannot be a link of the chain
+      const height = await this.#height(txId);
+      if (height !== null) positioned.push({ tx, height });
+    }
+    return positioned;
   }
 
   /**
@@ -107,15 +121,7 @@ export class CredentialRegistry {
     authority: VerifiedAuthority,
     id: string,
   ): Promise<{ ok: true; value: VerifiedCredential } | { ok: false; id: string; reason: string }> {
-    const { value: txs } = await this.ledger.listTransactions(id);
-    const positioned: Positioned[] = [];
-    for (const tx of txs) {
-      const txId = (tx as { id?: unknown } | null)?.id;
-      if (typeof txId !== 'string' || !/^[0-9a-f]{64}$/.test(txId)) continue; // no transaction id: it cannot be a link of the chain
-      const height = await this.#height(txId);
-      if (height !== null) positioned.push({ tx, height });
-    }
-    const checked = verifyCredential(authority, id, positioned, this.crypto);
+    const checked = verifyCredential(authority, id, await this.#positioned(id), this.crypto);
     return checked.ok ? checked : { ok: false, id, reason: checked.reason };
   }
 }

@@ -69,6 +69,8 @@ export class HospitalDesk {
     private readonly ledger: LedgerPoster & AuthorityLedger,
     private readonly keychain: OfficerKeychain,
     readonly trust: AuthorityTrust,
+    /** The emergency service's key on this machine (single-machine default): published when the hospital is set up. */
+    private readonly emergencyKey?: () => Promise<{ signKey: string; boxKey: string }>,
   ) {}
 
   state(): Promise<TrustState> {
@@ -108,7 +110,7 @@ export class HospitalDesk {
   }
 
   setUp(input: { hospitalName: string; officerName: string; password: string }) {
-    return this.#serialKeychain(() => setUpOneMachineAuthority(this.ledger, this.keychain, input));
+    return this.#serialKeychain(() => setUpOneMachineAuthority(this.ledger, this.keychain, input, this.emergencyKey));
   }
 
   async issue(

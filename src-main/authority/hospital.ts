@@ -8,6 +8,7 @@ import {
   makeCredentialIssue,
   makeCredentialRenew,
   makeCredentialRevoke,
+  makeEmergencyKeyAct,
   newRecoveryKeyPair,
   splitRecoverySecret,
   startPartial,
@@ -133,6 +134,34 @@ export function prepareRevoke(
 }
 
 /**
+ * Publishes (or replaces) the hospital's emergency key: a quorum act spending the authority's latest output. The
+ * authority must have been read by CredentialRegistry.authority() (which verifies its chain and finds `latest`).
+ */
+export function prepareEmergencyKey(
+  authority: VerifiedAuthority,
+  emergencyKey: { signKey: string; boxKey: string },
+  at = new Date(),
+): PartialTransaction {
+  if (!authority.latest || authority.actsProblem)
+    throw new AuthorityInputError(
+      `The authority's acts cannot be verified${authority.actsProblem ? ` (${authority.actsProblem})` : ''}: no act can be added`,
+    );
+  const current = authority.emergencyKey;
+  if (current && current.signKey === emergencyKey.signKey && current.boxKey === emergencyKey.boxKey)
+    throw new AuthorityInputError(`This emergency key is already published (act ${current.txId})`);
+  const unsigned = makeEmergencyKeyAct(
+    authority.data,
+    authority.latest,
+    { signKey: emergencyKey.signKey, boxKey: emergencyKey.boxKey },
+    at.toISOString(),
+  );
+  return startPartial(
+    unsigned,
+    `Publish the emergency key ${emergencyKey.signKey} of "${authority.data.name}"${current ? `, replacing ${current.signKey}` : ''}`,
+  );
+}
+
+/**
  * The single-machine default: a 1-of-1 authority whose only officer key is created here and sealed in the keychain
  * under `password` (not a doctor's password). Posts the ceremony and returns the authority id to pin.
  */
@@ -140,7 +169,14 @@ export async function setUpOneMachineAuthority(
   ledger: LedgerPoster,
   keychain: OfficerKeychain,
   input: { hospitalName: string; officerName: string; password: string },
-): Promise<{ authorityId: string; officer: { signKey: string; boxKey: string }; recoveryKey: string }> {
+  /** The emergency service's key on this machine (created in its keychain if missing), published right away. */
+  emergencyKey?: () => Promise<{ signKey: string; boxKey: string }>,
+): Promise<{
+  authorityId: string;
+  officer: { signKey: string; boxKey: string };
+  recoveryKey: string;
+  emergencyKey: { signKey: string; boxKey: string; act: string } | null;
+}> {
   const { officer, holder } = await keychain.create(input.officerName, input.password);
   try {
     const { partial, recoveryKey } = await prepareCeremony({
@@ -149,7 +185,27 @@ export async function setUpOneMachineAuthority(
       officers: [{ name: officer.name, signKey: officer.signKey, boxKey: officer.boxKey }],
     });
     const { tx } = await postPartial(ledger, await signPartial(partial, holder));
-    return { authorityId: tx.id, officer: { signKey: officer.signKey, boxKey: officer.boxKey }, recoveryKey };
+    let published: { signKey: string; boxKey: string; act: string } | null = null;
+    if (emergencyKey) {
+      const key = await emergencyKey();
+      const act = makeEmergencyKeyAct(
+        (tx.asset as { data: VerifiedAuthority['data'] }).data,
+        tx,
+        { signKey: key.signKey, boxKey: key.boxKey },
+        new Date().toISOString(),
+      );
+      const posted = await postPartial(
+        ledger,
+        await signPartial(startPartial(act, 'Publish the emergency key'), holder),
+      );
+      published = { signKey: key.signKey, boxKey: key.boxKey, act: posted.tx.id };
+    }
+    return {
+      authorityId: tx.id,
+      officer: { signKey: officer.signKey, boxKey: officer.boxKey },
+      recoveryKey,
+      emergencyKey: published,
+    };
   } finally {
     holder.lock();
   }

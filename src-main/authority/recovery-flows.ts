@@ -146,12 +146,16 @@ export function prepareCustodyMove(input: {
     note: input.reason.slice(0, 500),
     recovery: { authority: authority.id, boxKey: authority.data.recoveryKey },
   };
+  // The emergency key goes on with the chart (or is named for the first time) while one is published.
+  delete next.emergency;
+  if (authority.emergencyKey) next.emergency = { authority: authority.id, boxKey: authority.emergencyKey.boxKey };
   const readers = [
     ...new Set([
       to.boxKey,
       ...(next.patient ? [next.patient.boxKey] : []),
       ...next.doctors.map((d) => d.boxKey),
       authority.data.recoveryKey,
+      ...(next.emergency ? [next.emergency.boxKey] : []),
     ]),
   ];
   const envelope = sealEnvelope(

@@ -37,6 +37,7 @@ Commands
                                the hospital card key that access cards need (docs/DEPLOYMENT.md): create it once
                                per hospital, print it, or install it from standard input on each workstation/kiosk
   hospital <command>           the hospital authority: officers, ceremony, credentials (hospital --help)
+  emergency <command>          emergency access review: report, follow-ups (emergency --help)
 
 Options
   --identity <signKey>   which keychain identity to use (default: the only one)

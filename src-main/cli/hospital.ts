@@ -24,7 +24,8 @@ Officers (keys sealed in this machine's OS keychain, service "HealthChain Author
 
 Setting up the authority
   init --name <hospital> --one-machine [--officer-name <name>]
-                                      single machine: a 1-of-1 authority, its officer key made here; posts it
+                                      single machine: a 1-of-1 authority, its officer key made here; posts it, and
+                                      publishes this machine's emergency key (made in its keychain if missing)
   init --name <hospital> --threshold <m> --officer <name>:<signKey>:<boxKey> (one per officer) --out <file>
                                       writes the ceremony (an authority CREATE, the recovery key split m-of-n and
                                       sealed to each officer) as a file EVERY officer must sign
@@ -40,6 +41,14 @@ Credentials (--authority <id>, or HEALTHCHAIN_AUTHORITY)
         each signs with --officer (or the only officer in this keychain) and posts when that is enough;
         otherwise it writes --out <file> for the other officers to "sign" and then "post"
   credentials                         every credential with its status now, and what was ignored and why
+
+Emergency access (--authority <id>; docs/EMERGENCY.md)
+  emergency-key                       the emergency key the authority has published (or none)
+  emergency-key --publish [--sign-key <k> --box-key <k>]
+                                      publishes (or replaces) the emergency key: the keys given (printed by
+                                      "npm run emergency-service -- --init" on the service's host), or else this
+                                      machine's (created in its keychain if missing). A quorum act: signs with
+                                      --officer and posts when enough, else writes --out for the other officers
 
 Custody of charts (--authority <id>; every act a transaction signed by the quorum)
   recover <chartId>... --to <signKey|credentialId> [--reason <text>] --officer <signKey> (m of them)
@@ -79,6 +88,7 @@ interface Options {
   officer: string[];
   officerName?: string;
   oneMachine: boolean;
+  publish: boolean;
   out?: string;
   authority?: string;
   licence?: string;
@@ -112,6 +122,7 @@ function parse(argv: string[]): Options {
       officer: { type: 'string', multiple: true },
       'officer-name': { type: 'string' },
       'one-machine': { type: 'boolean' },
+      publish: { type: 'boolean' },
       out: { type: 'string' },
       authority: { type: 'string' },
       licence: { type: 'string' },
@@ -150,6 +161,7 @@ function parse(argv: string[]): Options {
     officer: values.officer ?? [],
     officerName: values['officer-name'],
     oneMachine: values['one-machine'] ?? false,
+    publish: values.publish ?? false,
     out: values.out,
     authority: values.authority ?? process.env.HEALTHCHAIN_AUTHORITY,
     licence: values.licence,
@@ -187,7 +199,7 @@ function date(text: string | undefined, what: string): Date {
   return d;
 }
 
-async function readPassword(): Promise<string> {
+export async function readPassword(): Promise<string> {
   const fromEnv = process.env.HEALTHCHAIN_PASSWORD;
   if (fromEnv) return fromEnv;
   if (process.stdin.isTTY) process.stderr.write('Officer password: ');
@@ -218,13 +230,22 @@ async function readPasswords(count: number): Promise<string[]> {
   return got;
 }
 
-async function officerKeychain(): Promise<OfficerKeychain> {
+/** This machine's emergency key (created in its keychain if missing): public keys only leave this function. */
+async function localEmergencyKey(): Promise<{ signKey: string; boxKey: string }> {
+  const { EMERGENCY_SERVICE, loadEmergencyKey } = await import('../emergency/emergency-key');
+  const key = await loadEmergencyKey(process.env.HEALTHCHAIN_EMERGENCY_KEYCHAIN_SERVICE || EMERGENCY_SERVICE, true);
+  const published = { signKey: key.signKey, boxKey: key.boxKey };
+  key.lock();
+  return published;
+}
+
+export async function officerKeychain(): Promise<OfficerKeychain> {
   const { OfficerKeychain } = await import('../authority/officer-keychain');
   const service = process.env.HEALTHCHAIN_OFFICER_KEYCHAIN_SERVICE;
   return new OfficerKeychain(service ? { service } : {});
 }
 
-interface Connection {
+export interface Connection {
   client: LedgerNodeClient;
   node: LedgerNode | null;
   urls: string[];
@@ -232,7 +253,7 @@ interface Connection {
   close(): Promise<void>;
 }
 
-async function connect(options: Options): Promise<Connection> {
+export async function connect(options: Pick<Options, 'node' | 'data'>): Promise<Connection> {
   const { LedgerNodeClient } = await import('../ledger/node-client');
   let node: LedgerNode | null = null;
   let urls = options.node;
@@ -556,15 +577,20 @@ async function run(options: Options): Promise<number> {
         const keychain = await officerKeychain();
         const password = await readPassword();
         const result = await withNode((conn) =>
-          setUpOneMachineAuthority(conn.client, keychain, {
-            hospitalName: name,
-            officerName: options.officerName ?? 'Hospital IT',
-            password,
-          }),
+          setUpOneMachineAuthority(
+            conn.client,
+            keychain,
+            {
+              hospitalName: name,
+              officerName: options.officerName ?? 'Hospital IT',
+              password,
+            },
+            localEmergencyKey,
+          ),
         );
         print(
           result,
-          `Hospital authority "${name}" set up (1 of 1).\n  authority id  ${result.authorityId}   ← pin this (managed setting hospitalAuthority)\n  officer       ${result.officer.signKey} (sealed in this keychain)\n  recovery key  ${result.recoveryKey}`,
+          `Hospital authority "${name}" set up (1 of 1).\n  authority id  ${result.authorityId}   ← pin this (managed setting hospitalAuthority)\n  officer       ${result.officer.signKey} (sealed in this keychain)\n  recovery key  ${result.recoveryKey}\n  emergency key ${result.emergencyKey?.signKey ?? 'none'} (this machine's keychain)`,
         );
         return 0;
       }
@@ -805,6 +831,37 @@ async function run(options: Options): Promise<number> {
             ...lines,
             ...ignored,
           ].join('\n'),
+        );
+        return 0;
+      });
+    }
+    case 'emergency-key': {
+      return withNode(async (conn) => {
+        const authority = await (await registryOf(options, conn)).authority();
+        if (!options.publish) {
+          const key = authority.emergencyKey ?? null;
+          print(
+            { emergencyKey: key, problem: authority.actsProblem ?? null },
+            key
+              ? `Emergency key of "${authority.data.name}" (act ${key.txId}, ${key.at})\n  signKey ${key.signKey}\n  boxKey  ${key.boxKey}`
+              : `No emergency key is published for "${authority.data.name}"${authority.actsProblem ? ` (${authority.actsProblem})` : ''}.`,
+          );
+          return 0;
+        }
+        if ((options.signKey === undefined) !== (options.boxKey === undefined))
+          throw new UsageError("--sign-key and --box-key go together (or neither: this machine's emergency key)");
+        const key =
+          options.signKey && options.boxKey
+            ? { signKey: options.signKey, boxKey: options.boxKey }
+            : await localEmergencyKey();
+        const { prepareEmergencyKey } = await import('../authority/hospital');
+        const partial = prepareEmergencyKey(authority, key);
+        const result = await postOrWrite(options, conn, await signWithOfficer(partial, options.officer[0]));
+        print(
+          { ...result, purpose: partial.purpose, emergencyKey: key },
+          result.posted
+            ? `Posted: ${result.posted}\n  ${partial.purpose}`
+            : `Signed by ${result.signedBy.length}; more officers must sign ${result.file} ("hospital sign"), then "hospital post" it.`,
         );
         return 0;
       });

@@ -5,6 +5,7 @@ import { parseCli } from './args';
 
 async function main(): Promise<number> {
   if (process.argv[2] === 'hospital') return (await import('./hospital')).runHospital(process.argv.slice(3));
+  if (process.argv[2] === 'emergency') return (await import('./emergency')).runEmergency(process.argv.slice(3));
   const parsed = parseCli(process.argv.slice(2));
   if (parsed.kind === 'help') {
     process.stdout.write(`${parsed.text}\n`);

@@ -192,6 +192,8 @@ function readerInfos(
       return { boxKey, role: 'patient', signKey: payload.patient.signKey, name: payload.chart.patient.name };
     if (payload.recovery && boxKey === payload.recovery.boxKey)
       return { boxKey, role: 'recovery', signKey: null, name: 'hospital recovery key' };
+    if (payload.emergency && boxKey === payload.emergency.boxKey)
+      return { boxKey, role: 'emergency', signKey: null, name: 'hospital emergency key' };
     const doctor = payload.doctors.find((d) => d.boxKey === boxKey);
     if (doctor)
       return { boxKey, role: 'doctor', signKey: doctor.signKey, name: labelled(nameOf, doctor.signKey, doctor.name) };

@@ -89,13 +89,17 @@ interface VersionChange {
   note?: string;
 }
 
-/** True when `head`'s output already lets the policy's quorum spend and the payload names its recovery key. */
+/**
+ * True when `head`'s output already lets the policy's quorum spend and the payload names its recovery key and the
+ * published emergency key (a chart written before that key was published is moved over by `migrate` too).
+ */
 function underPolicy(head: Transaction, payload: ChartPayload, custody: CustodyPolicy): boolean {
   const quorum = chartOwnership(head.outputs[0])?.quorum;
   return (
     !!quorum &&
     conditionUriFromDetails(quorum) === conditionUriFromDetails(custody.quorum) &&
-    payload.recovery?.boxKey === custody.recoveryKey
+    payload.recovery?.boxKey === custody.recoveryKey &&
+    (payload.emergency?.boxKey ?? null) === (custody.emergencyKey ?? null)
   );
 }
 
@@ -128,7 +132,10 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       if (lastPolicy && lastPolicy.authorityId === parts.authority.pinned()) return lastPolicy;
       throw error;
     }
-    lastPolicy = trust.kind === 'pinned' ? custodyPolicyOf(trust.authorityId, trust.authority.data) : null;
+    lastPolicy =
+      trust.kind === 'pinned'
+        ? custodyPolicyOf(trust.authorityId, trust.authority.data, trust.authority.emergencyKey?.boxKey ?? null)
+        : null;
     return lastPolicy;
   }
 

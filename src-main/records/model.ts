@@ -13,8 +13,11 @@ export type { ChartAction, PersonRef };
 /** Someone who can open the current version: the data key is wrapped to `boxKey`. */
 export interface ReaderInfo {
   boxKey: string;
-  /** 'recovery': the hospital's recovery key (docs/AUTHORITY.md), a reader that is no person. */
-  role: 'custodian' | 'author' | 'patient' | 'doctor' | 'recovery';
+  /**
+   * 'recovery': the hospital's recovery key (docs/AUTHORITY.md); 'emergency': its emergency key (docs/EMERGENCY.md).
+   * Readers that are no person.
+   */
+  role: 'custodian' | 'author' | 'patient' | 'doctor' | 'recovery' | 'emergency';
   /** From the practitioner directory when known. */
   name: string | null;
   signKey: string | null;

@@ -30,14 +30,23 @@ export function readersOf(payload: ChartPayload, authorBoxKey: string | null): s
       ...(payload.patient ? [payload.patient.boxKey] : []),
       ...payload.doctors.map((d) => d.boxKey),
       ...(payload.recovery ? [payload.recovery.boxKey] : []),
+      ...(payload.emergency ? [payload.emergency.boxKey] : []),
     ]),
   ];
 }
 
-/** The payload under `custody`: the recovery key named (and wrapped to), or dropped when no authority is pinned. */
+/**
+ * The payload under `custody`: the recovery key and the published emergency key named (and wrapped to), or dropped
+ * when no authority is pinned (the emergency key also when none is published, or it was replaced).
+ */
 export function withRecovery(payload: ChartPayload, custody: CustodyPolicy | null): ChartPayload {
-  const { recovery: _previous, ...rest } = payload;
-  return custody ? { ...rest, recovery: { authority: custody.authorityId, boxKey: custody.recoveryKey } } : rest;
+  const { recovery: _previous, emergency: _previousEmergency, ...rest } = payload;
+  if (!custody) return rest;
+  return {
+    ...rest,
+    recovery: { authority: custody.authorityId, boxKey: custody.recoveryKey },
+    ...(custody.emergencyKey ? { emergency: { authority: custody.authorityId, boxKey: custody.emergencyKey } } : {}),
+  };
 }
 
 export async function buildCreate(

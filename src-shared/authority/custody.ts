@@ -22,13 +22,21 @@ export interface CustodyPolicy {
   authorityId: string;
   quorum: ConditionDetails;
   recoveryKey: string;
+  /** The published emergency key's boxKey (docs/EMERGENCY.md), wrapped to as well; null while none is published. */
+  emergencyKey?: string | null;
 }
 
 export function custodyPolicyOf(
   authorityId: string,
   data: Pick<AuthorityData, 'threshold' | 'officers' | 'recoveryKey'>,
+  emergencyKey: string | null = null,
 ) {
-  return { authorityId, quorum: quorumDetails(data), recoveryKey: data.recoveryKey } satisfies CustodyPolicy;
+  return {
+    authorityId,
+    quorum: quorumDetails(data),
+    recoveryKey: data.recoveryKey,
+    emergencyKey,
+  } satisfies CustodyPolicy;
 }
 
 /** 1-of-[custodian, quorum]: the custodian first, so the driver's `public_keys` starts with the custodian. */

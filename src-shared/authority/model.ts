@@ -9,6 +9,7 @@ export const CREDENTIAL_TYPE = 'hc.credential/1';
 export const CREDENTIAL_ISSUE_TYPE = 'hc.credential.issue/1';
 export const CREDENTIAL_RENEW_TYPE = 'hc.credential.renew/1';
 export const CREDENTIAL_REVOKE_TYPE = 'hc.credential.revoke/1';
+export const AUTHORITY_EMERGENCY_KEY_TYPE = 'hc.authority.emergency-key/1';
 
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{43,44}$/;
 const TX_ID = /^[0-9a-f]{64}$/;
@@ -49,6 +50,19 @@ export const authorityDataSchema = z
       ctx.addIssue({ code: 'custom', message: 'an officer boxKey is listed twice' });
   });
 export type AuthorityData = z.infer<typeof authorityDataSchema>;
+
+/**
+ * An authority act (a quorum-signed TRANSFER of the authority's own output back to the quorum) publishing the
+ * hospital's emergency key (docs/EMERGENCY.md): the latest such act on the authority's chain is the current key.
+ */
+export const emergencyKeyActSchema = z
+  .object({
+    type: z.literal(AUTHORITY_EMERGENCY_KEY_TYPE),
+    at: instant,
+    emergencyKey: z.object({ signKey: key, boxKey: key }).strict(),
+  })
+  .strict();
+export type EmergencyKeyAct = z.infer<typeof emergencyKeyActSchema>;
 
 export const recoveryShareSchema = z.object({ officer: key, share: z.string().min(1).max(2000) }).strict();
 export type SealedRecoveryShare = z.infer<typeof recoveryShareSchema>;

@@ -24,6 +24,8 @@ import {
   CREDENTIAL_RENEW_TYPE,
   CREDENTIAL_REVOKE_TYPE,
   CREDENTIAL_TYPE,
+  AUTHORITY_EMERGENCY_KEY_TYPE,
+  emergencyKeyActSchema,
   authorityDataSchema,
   ceremonyMetadataSchema,
   credentialActSchema,
@@ -160,5 +162,19 @@ export function makeCredentialRevoke(
     { type: CREDENTIAL_REVOKE_TYPE, at, revokedAt, ...(reason ? { reason } : {}) },
     'revoke',
   );
+  return makeTransfer([{ tx: latest, outputIndex: 0 }], [quorumOutput(authority)], act as unknown as JsonObject);
+}
+
+/**
+ * Publishes the emergency key: spends the authority's latest output (the CREATE, or the previous act) back to the
+ * quorum, so only m officers can publish or replace it.
+ */
+export function makeEmergencyKeyAct(
+  authority: AuthorityData,
+  latest: Transaction,
+  emergencyKey: { signKey: string; boxKey: string },
+  at: string,
+): UnsignedTransaction {
+  const act = parseOr(emergencyKeyActSchema, { type: AUTHORITY_EMERGENCY_KEY_TYPE, at, emergencyKey }, 'emergency key');
   return makeTransfer([{ tx: latest, outputIndex: 0 }], [quorumOutput(authority)], act as unknown as JsonObject);
 }

@@ -21,6 +21,7 @@ import {
   ceremonyMetadataSchema,
   credentialActSchema,
   credentialDataSchema,
+  emergencyKeyActSchema,
   firstIssue,
   type AuthorityData,
   type CredentialAct,
@@ -34,6 +35,16 @@ export interface Positioned {
   height: number;
 }
 
+/** The emergency key as the latest verified authority act published it. */
+export interface PublishedEmergencyKey {
+  signKey: string;
+  boxKey: string;
+  /** The act's transaction, its block height and the time the officers signed into it. */
+  txId: string;
+  height: number;
+  at: string;
+}
+
 export interface VerifiedAuthority {
   id: string;
   data: AuthorityData;
@@ -42,6 +53,14 @@ export interface VerifiedAuthority {
   /** The ceremony time the officers signed (a trusted time anchor). */
   at: string;
   tx: Transaction;
+  /** The current emergency key (null: none published, or the authority's acts were not read or not verified). */
+  emergencyKey?: PublishedEmergencyKey | null;
+  /** Every emergency key published, oldest first (requests to a replaced key are still reviewed). */
+  emergencyKeys?: PublishedEmergencyKey[];
+  /** The last transaction of the authority's verified chain: what the next authority act spends. */
+  latest?: Transaction;
+  /** Why the authority's acts could not all be verified (then the emergency key counts as none). */
+  actsProblem?: string | null;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -206,4 +225,61 @@ export function verifyCredential(
     brokenAt,
     latest: previous.tx,
   });
+}
+
+/**
+ * The authority's own chain: its CREATE, then quorum acts each spending output 0 of the one before and keeping the
+ * output with the quorum. Only emergency-key acts exist so far; the latest names the current emergency key. A chain
+ * that leaves the quorum, or an act this version does not understand, fails closed: no emergency key.
+ */
+export function withAuthorityActs(
+  authority: VerifiedAuthority,
+  raw: readonly Positioned[],
+  crypto: CryptoProvider = pureCryptoProvider,
+): VerifiedAuthority {
+  const known = raw.map((r) => r.tx).filter((t) => typeof (t as { id?: unknown } | null)?.id === 'string');
+  const ctx = contextFromTransactions([authority.tx, ...(known as Transaction[])]);
+  const bySpent = new Map<string, { tx: Transaction; height: number }>();
+  for (const r of raw) {
+    const self = (r.tx as { id?: unknown } | null)?.id;
+    if (self === authority.id) continue;
+    const lookup = {
+      getTransaction: (id: string) => (id === self ? null : ctx.getTransaction(id)),
+      spentBy: () => null,
+    };
+    const result = validateTransaction(r.tx, lookup, crypto);
+    if (!result.ok) continue; // not a spend of this chain: it cannot move the authority's output
+    const link =
+      result.tx.operation === 'TRANSFER' && result.tx.inputs.length === 1 ? result.tx.inputs[0]!.fulfills : null;
+    if (link && link.output_index === 0) bySpent.set(link.transaction_id, { tx: result.tx, height: r.height });
+  }
+  let latest: { tx: Transaction; height: number } = { tx: authority.tx, height: authority.height };
+  let emergencyKey: PublishedEmergencyKey | null = null;
+  const history: PublishedEmergencyKey[] = [];
+  let problem: string | null = null;
+  for (let next = bySpent.get(latest.tx.id); next; next = bySpent.get(latest.tx.id)) {
+    if (!ownedByQuorum(next.tx, authority.quorumUri)) {
+      problem = `transaction ${next.tx.id} moves the authority's output away from its quorum`;
+      break;
+    }
+    const act = emergencyKeyActSchema.safeParse(next.tx.metadata);
+    if (!act.success) {
+      problem = `transaction ${next.tx.id} is an authority act this version does not understand`;
+      break;
+    }
+    if (!(next.height >= latest.height)) {
+      problem = `the node puts transaction ${next.tx.id} before the one it spends`;
+      break;
+    }
+    emergencyKey = { ...act.data.emergencyKey, txId: next.tx.id, height: next.height, at: act.data.at };
+    history.push(emergencyKey);
+    latest = next;
+  }
+  return {
+    ...authority,
+    emergencyKey: problem ? null : emergencyKey,
+    emergencyKeys: history,
+    latest: latest.tx,
+    actsProblem: problem,
+  };
 }

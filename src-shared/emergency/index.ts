@@ -5,3 +5,4 @@ export * from './query';
 export * from './transactions';
 export * from './verify';
 export * from './requester';
+export * from './followup';

@@ -32,7 +32,8 @@ import {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-function provesKey(tx: Transaction, signKey: string, crypto: CryptoProvider): boolean {
+/** Does the first input's fulfillment prove `signKey`? (a CREATE's fulfillment is tied to no condition by the node) */
+export function provesKey(tx: Transaction, signKey: string, crypto: CryptoProvider): boolean {
   try {
     const bytes = fromBase64Url(tx.inputs[0]?.fulfillment ?? '');
     if (!bytes) return false;

@@ -29,6 +29,12 @@ export const payloadSchema = z.strictObject({
    * written without an authority.
    */
   recovery: z.strictObject({ authority: z.string().regex(HEX64), boxKey: z.string().regex(BASE58_KEY) }).optional(),
+  /**
+   * The pinned authority's emergency key (published by a quorum act, docs/EMERGENCY.md), which this version's data key
+   * is also wrapped to, so the emergency service can serve a break-the-glass request: a reader that is no person.
+   * Absent on versions written while no emergency key was published.
+   */
+  emergency: z.strictObject({ authority: z.string().regex(HEX64), boxKey: z.string().regex(BASE58_KEY) }).optional(),
 });
 
 export type ChartPayload = z.infer<typeof payloadSchema>;

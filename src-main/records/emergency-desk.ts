@@ -34,6 +34,9 @@ import { ChartServiceError } from './errors';
 export const NO_EMERGENCY_SERVICE = 'No emergency access service is configured for this hospital.';
 const SERVICE_NAME = 'Emergency access service';
 
+/** The service's current key, and every key a request may have been addressed to (its signKeys, current first). */
+type ServiceKey = EmergencyKeyRef & { accepted: readonly string[] };
+
 /** A request about a chart with its checked answer (null while the service has not answered). */
 interface Case {
   request: VerifiedRequest;
@@ -49,11 +52,22 @@ export class EmergencyDesk {
     private readonly states: ChartStates,
   ) {}
 
-  async #key(): Promise<EmergencyKeyRef | null> {
-    return (await this.parts.options.emergencyKey?.()) ?? null;
+  /**
+   * The emergency key requests go to: the one configured for this service (tests, a hospital's fixed service), else
+   * the one the pinned authority published on the ledger. `accepted`: every key a past request may have gone to (the
+   * authority's earlier published keys), so the history keeps requests made before the key was replaced.
+   */
+  async #key(): Promise<ServiceKey | null> {
+    const configured = await this.parts.options.emergencyKey?.();
+    if (configured) return { ...configured, accepted: [configured.signKey] };
+    const trust = await this.parts.authority.state().catch(() => null);
+    if (trust?.kind !== 'pinned' || !trust.authority.emergencyKey) return null;
+    const { signKey, boxKey } = trust.authority.emergencyKey;
+    const earlier = (trust.authority.emergencyKeys ?? []).map((k) => k.signKey).filter((k) => k !== signKey);
+    return { signKey, boxKey, accepted: [signKey, ...new Set(earlier)] };
   }
 
-  async #requireKey(): Promise<EmergencyKeyRef> {
+  async #requireKey(): Promise<ServiceKey> {
     const key = await this.#key();
     if (!key) throw new ChartServiceError('InvalidRequest', NO_EMERGENCY_SERVICE);
     return key;
@@ -151,12 +165,13 @@ export class EmergencyDesk {
   }
 
   /** The checked request and its answer, or null when `requestId` is no request addressed to the service. */
-  async #case(requestId: string, key: EmergencyKeyRef): Promise<Case | null> {
+  async #case(requestId: string, key: ServiceKey): Promise<Case | null> {
     const { value: txs } = await this.parts.client.listTransactions(requestId);
     let request = this.#requests.get(requestId) ?? null;
     if (!request) {
       const first = txs.find((t) => (t as { id?: unknown }).id === requestId);
-      const checked = first ? verifyRequest(first, key.signKey, this.parts.crypto) : null;
+      if (!first) return null;
+      const checked = key.accepted.map((k) => verifyRequest(first, k, this.parts.crypto)).find((c) => c.ok);
       if (!checked?.ok) return null;
       request = checked.value;
       this.#requests.set(requestId, request);
@@ -174,7 +189,7 @@ export class EmergencyDesk {
    * Every checked request about the chart, oldest first: those naming it (asset search by its id) and those by name
    * and date of birth whose grant names it (metadata search by its id).
    */
-  async #cases(chartId: string, key: EmergencyKeyRef): Promise<Case[]> {
+  async #cases(chartId: string, key: ServiceKey): Promise<Case[]> {
     const [{ value: assets }, { value: hits }] = await Promise.all([
       this.parts.client.searchAssets(chartId, 0),
       this.parts.client.searchMetadata(chartId, 0),
@@ -206,7 +221,7 @@ export class EmergencyDesk {
   }
 
   /** The doctor's running grant on the chart, newest first; null when none. */
-  async #runningGrant(holder: KeyHolder, chartId: string, key: EmergencyKeyRef, now: Date) {
+  async #runningGrant(holder: KeyHolder, chartId: string, key: ServiceKey, now: Date) {
     const cases = await this.#cases(chartId, key);
     for (const c of cases.reverse()) {
       if (c.request.data.requester.signKey !== holder.signKey || c.answer?.kind !== 'grant') continue;
@@ -296,10 +311,14 @@ export class EmergencyDesk {
     versions = versions.map((v) => ({ ...v, author: named(v.author), custodian: named(v.custodian) }));
     const trust = await this.parts.authority.state().catch(() => null);
     const recoveryKey = trust?.kind === 'pinned' ? trust.authority.data.recoveryKey : null;
+    // Versions written before the emergency key was replaced are wrapped for an earlier one.
+    const serviceBoxKeys = new Set(
+      trust?.kind === 'pinned' ? (trust.authority.emergencyKeys ?? []).map((k) => k.boxKey) : [],
+    );
     const personOf = (boxKey: string) => {
       if (boxKey === recoveryKey) return { signKey: '', name: 'Hospital recovery key', role: 'recovery' as const };
-      if (key && boxKey === key.boxKey)
-        return { signKey: key.signKey, name: SERVICE_NAME, role: 'emergency-service' as const };
+      if ((key && boxKey === key.boxKey) || serviceBoxKeys.has(boxKey))
+        return { signKey: key?.signKey ?? '', name: SERVICE_NAME, role: 'emergency-service' as const };
       return byBoxKey.get(boxKey) ?? null;
     };
     const cases = key ? await this.#cases(chartId, key) : [];
@@ -357,7 +376,7 @@ function answerOf(answer: Answer | null): EmergencyCase['answer'] {
   };
 }
 
-function stateOf({ request, answer }: Case, key: EmergencyKeyRef): EmergencyRequestState {
+function stateOf({ request, answer }: Case, key: ServiceKey): EmergencyRequestState {
   const base = {
     requestId: request.tx.id,
     chartId: chartOf({ request, answer }),

@@ -8,7 +8,13 @@ import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
+import {
+  postPartial,
+  prepareCeremony,
+  prepareEmergencyKey,
+  prepareIssue,
+  signPartial,
+} from '../../../src-main/authority/hospital';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { sealTo } from '../../../src-main/crypto/sealed-box';
 import { CHART_ASSET_TYPE } from '../../../src-main/ledger/chain';
@@ -75,8 +81,9 @@ async function issue(who: SeedKeyHolder, name: string): Promise<void> {
 }
 
 /**
- * A chart written by its credentialed custodian and wrapped for the emergency key as for any reader (docs/EMERGENCY.md:
- * the app's saves do not add that wrap yet, so the test seals the version with the envelope API).
+ * A chart written by its credentialed custodian and wrapped for the emergency key as for any reader. The app's saves
+ * add that wrap only once the authority has published the key (the last test publishes it), so this version is
+ * sealed with the envelope API.
  */
 async function wrappedChart(name: string): Promise<string> {
   const chart = sampleChart(name);
@@ -263,5 +270,32 @@ describe('the emergency desk of the chart service', () => {
     const access = await s.emergency.access(custodian, chartId);
     expect(access.emergencyUnavailable).toMatch(/No emergency access service/);
     expect(access.history.some((e) => e.kind.startsWith('emergency'))).toBe(false);
+  });
+
+  it('with the key the authority published on the ledger (nothing configured): requests and the history use it', async () => {
+    const authority = await new CredentialRegistry(client, authorityId).authority();
+    await postPartial(client, await signPartial(prepareEmergencyKey(authority, emergency), officer));
+    const s = await createChartService({
+      nodeUrls: [node.url],
+      outboxDir: tempDir('desk-published'),
+      cards: testCards(),
+      client: { readTimeoutMs: 3000, postTimeoutMs: 5000, bearerTokenFor: () => NODE_TOKEN },
+      verifyWorkers: 0,
+      liveStream: false,
+      authorityId: () => authorityId,
+    });
+    services.push(s);
+    const access = await s.emergency.access(custodian, chartId);
+    expect(access.emergencyUnavailable).toBeNull();
+    const before = access.history.filter((e) => e.kind === 'emergency-grant').length;
+    expect(before).toBeGreaterThanOrEqual(2);
+    const asked = await s.emergency.request(doctor, {
+      target: { chart: chartId },
+      reason: 'urgent-treatment',
+      note: '',
+    });
+    expect((await settled(s, doctor, asked.requestId)).state).toBe('granted');
+    const after = await s.emergency.access(custodian, chartId);
+    expect(after.history.filter((e) => e.kind === 'emergency-grant')).toHaveLength(before + 1);
   });
 });

@@ -75,7 +75,8 @@ export const layers = [
   },
   {
     folder: 'src-shared/ipc',
-    // The emergency model's codes (reasons, refusals) are part of what the access channels carry.
+    // The emergency model's codes (reasons, refusals, follow-up states) are part of what the access and review
+    // channels carry.
     imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns', 'src-shared/emergency/model'],
     dependencies: ['anywhere'],
     why: {

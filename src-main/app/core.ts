@@ -14,6 +14,7 @@ import { kioskHandlers } from '../ipc/handlers/kiosk';
 import { chartServiceOf, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import { openChartParts } from '../records/chart-parts';
 import { HospitalDesk } from '../authority/hospital-desk';
+import { EmergencyReviewDesk } from '../emergency/review-desk';
 import { OfficerKeychain, type OfficerKeychainOptions } from '../authority/officer-keychain';
 import { EMERGENCY_SERVICE, loadEmergencyKey } from '../emergency/emergency-key';
 import type { SettingsService } from '../settings';
@@ -188,6 +189,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const registryOptions = { mapError: toIpcFailure, logError: options.logError };
   if (variant === 'workstation') {
     vault = new Vault(options.vault);
+    const hospital = new HospitalDesk(
+      parts.client,
+      new OfficerKeychain(options.officers),
+      parts.authority,
+      // Setting up the hospital on this machine also creates the emergency service's key and publishes it.
+      async () => {
+        const key = await loadEmergencyKey(options.emergencyKeychainService ?? EMERGENCY_SERVICE, true);
+        const published = { signKey: key.signKey, boxKey: key.boxKey };
+        key.lock();
+        return published;
+      },
+    );
     vault.onLock((id, reason) => {
       const active = doctor.active;
       if (active?.id !== id) return;
@@ -204,18 +217,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         session: doctor,
         shell: options.shell,
         status,
-        hospital: new HospitalDesk(
-          parts.client,
-          new OfficerKeychain(options.officers),
-          parts.authority,
-          // Setting up the hospital on this machine also creates the emergency service's key and publishes it.
-          async () => {
-            const key = await loadEmergencyKey(options.emergencyKeychainService ?? EMERGENCY_SERVICE, true);
-            const published = { signKey: key.signKey, boxKey: key.boxKey };
-            key.lock();
-            return published;
-          },
-        ),
+        hospital,
+        emergencyReview: new EmergencyReviewDesk(parts.client, hospital),
       }),
       registryOptions,
     );

@@ -15,6 +15,8 @@ import { createCore, type Core } from './core';
 import { securityHeaders } from './csp';
 import { isVettedTransactionUrl } from '../ipc/external-links';
 import { startEmbeddedNode, type EmbeddedNode } from './embedded-node';
+import { startEmergencyBesideNode } from './emergency-beside-node';
+import { LedgerNodeClient } from '../ledger/node-client';
 import { guardSession, guardWebContents } from './guards';
 import { installMenu } from './menu';
 import { registerAppScheme, serveRendererOn } from './protocol';
@@ -136,6 +138,25 @@ async function start(): Promise<void> {
   });
   const appCore = core;
   cleanups.push(() => appCore.stop());
+
+  // The single-machine default: the emergency service beside the embedded node, serving while this machine's
+  // emergency key is the one the pinned authority publishes (docs/EMERGENCY.md, "Operations").
+  if (embedded && variant === 'workstation') {
+    const node = embedded;
+    const ledger = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => node.token });
+    const beside = startEmergencyBesideNode({
+      ledger,
+      authorityId: () => settings.get().values.hospitalAuthority,
+      log: (event) => {
+        if (event.event === 'refusal' || event.event === 'grant' || event.event === 'serving')
+          console.info(`[emergency] ${JSON.stringify(event)}`);
+      },
+    });
+    cleanups.push(async () => {
+      await beside.stop();
+      ledger.close();
+    });
+  }
 
   const partition = partitionFor(variant);
   const ses = session.fromPartition(partition);

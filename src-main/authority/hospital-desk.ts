@@ -16,6 +16,7 @@ import {
   type VerifiedAuthority,
 } from '../../src-shared/authority';
 import type { ConditionDetails } from '../../src-shared/ledger';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { InvalidInputError } from '../vault/errors';
 import { CredentialRegistry, type AuthorityLedger } from './credential-registry';
 import {
@@ -193,12 +194,40 @@ export class HospitalDesk {
     const ours =
       partial.unsigned.operation === 'CREATE'
         ? asset.data?.type === CREDENTIAL_TYPE && asset.data.authority === authority.id
-        : typeof asset.id === 'string' && registry.credential(asset.id) !== undefined;
+        : typeof asset.id === 'string' && (asset.id === authority.id || registry.credential(asset.id) !== undefined);
     if (!ours)
       throw new AuthorityInputError(
         `This file is not an act of ${authority.data.name} (${authority.id}): it is not signed here`,
       );
     return this.#signAndPost(partial, input, authority.data.name);
+  }
+
+  /**
+   * Runs `act` with this computer's officer key of the pinned authority, unlocked for that act only (password per
+   * act) and locked again whatever happens: for acts signed by one officer (an emergency follow-up).
+   */
+  async withOfficer<T>(
+    pick: OfficerPick,
+    act: (officer: KeyHolder, pinned: Extract<TrustState, { kind: 'pinned' }>) => Promise<T>,
+  ): Promise<T> {
+    const pinned = await this.pinned();
+    const members = new Set(pinned.authority.data.officers.map((o) => o.signKey));
+    const here = (await this.#officerKeys()).filter((k) => members.has(k));
+    if (pick.officer && !here.includes(pick.officer))
+      throw new InvalidInputError('officer', `${pick.officer} is not an officer key of this hospital on this computer`);
+    if (!pick.officer && here.length === 0)
+      throw new InvalidInputError(
+        'officer',
+        `No officer key of ${pinned.authority.data.name} is on this computer: an officer acts on their own machine`,
+      );
+    if (!pick.officer && here.length > 1)
+      throw new InvalidInputError('officer', 'Several officer keys are on this computer: choose which one signs');
+    const holder = await this.#serialKeychain(() => this.keychain.unlock(pick.officer ?? here[0]!, pick.password));
+    try {
+      return await act(holder, pinned);
+    } finally {
+      holder.lock();
+    }
   }
 
   async #officerKey(partial: PartialTransaction, whose: string, chosen?: string): Promise<string> {

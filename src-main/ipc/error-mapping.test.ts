@@ -21,7 +21,7 @@ import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../led
 import { ChartServiceError } from '../records/errors';
 import { SettingsError } from '../settings/errors';
 import { AuthorityInputError } from '../../src-shared/authority';
-import { EmergencyInputError } from '../../src-shared/emergency';
+import { EmergencyInputError } from '../../src-shared/emergency/model';
 import { AuthorityUnverifiedError } from '../authority/credential-registry';
 import {
   CardKeyMissingError,
@@ -56,7 +56,6 @@ const MAPPED: Record<string, [Error, string]> = {
   WrongPinError: [new WrongPinError(), 'WRONG_PIN'],
   TooManyAttemptsError: [new TooManyAttemptsError(1000), 'TOO_MANY_ATTEMPTS'],
   ChartServiceError: [new ChartServiceError('StaleVersion', 'x'), 'CONFLICT'],
-  EmergencyInputError: [new EmergencyInputError('the emergency grant has expired'), 'NOT_PERMITTED'],
   ChartValidationError: [
     new ChartValidationError([{ path: 'patient.name', message: 'Name is required' }]),
     'INVALID_REQUEST',
@@ -73,6 +72,7 @@ const MAPPED: Record<string, [Error, string]> = {
   SettingsError: [new SettingsError('SETTING_LOCKED', 'x'), 'SETTING_LOCKED'],
   CardKeyMissingError: [new CardKeyMissingError('open'), 'KEYCHAIN_UNAVAILABLE'],
   AuthorityInputError: [new AuthorityInputError('x'), 'INVALID_REQUEST'],
+  EmergencyInputError: [new EmergencyInputError('x'), 'INVALID_REQUEST'],
   AuthorityUnverifiedError: [new AuthorityUnverifiedError('a'.repeat(64), 'x'), 'TAMPERED'],
 };
 

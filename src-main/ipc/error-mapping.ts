@@ -12,7 +12,7 @@ import { ChartServiceError, type ChartErrorCode } from '../records/errors';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../ledger/errors';
 import { SettingsError, type SettingsErrorCode } from '../settings/errors';
 import { AuthorityInputError } from '../../src-shared/authority';
-import { EmergencyInputError } from '../../src-shared/emergency';
+import { EmergencyInputError } from '../../src-shared/emergency/model';
 import { AuthorityUnverifiedError } from '../authority/credential-registry';
 
 const VAULT: Record<VaultErrorCode, IpcErrorCode> = {
@@ -91,9 +91,8 @@ export function toIpcFailure(error: unknown): IpcFailure | null {
   // The hospital desk: a request it cannot act on (no authority pinned, a licence or file that is not right), and a
   // pinned authority the ledger does not prove (nothing it vouches for counts: shown as tampering, with the reason).
   if (error instanceof AuthorityInputError) return new IpcFailure('INVALID_REQUEST', error.message);
+  if (error instanceof EmergencyInputError) return new IpcFailure('INVALID_REQUEST', error.message);
   if (error instanceof AuthorityUnverifiedError) return new IpcFailure('TAMPERED', error.message);
-  // An emergency grant that has ended, covers another version, or a request that cannot be built: the viewer may not.
-  if (error instanceof EmergencyInputError) return new IpcFailure('NOT_PERMITTED', error.message);
   if (error instanceof SettingsError) {
     const fields =
       error.code === 'INVALID_SETTING' && error.keys.length > 0

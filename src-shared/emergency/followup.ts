@@ -17,13 +17,11 @@ import {
   type Transaction,
 } from '../ledger';
 import { HEX64 } from '../ledger/patterns';
-import { EmergencyInputError, firstProblem, sealedNoteSchema } from './model';
+import { EmergencyInputError, FOLLOWUP_STATES, firstProblem, sealedNoteSchema, type FollowUpState } from './model';
 import { openNote, sealNote } from './note';
 import { provesKey, type Checked } from './verify';
 
 export const FOLLOWUP_TYPE = 'hc.emergency.followup/1';
-export const FOLLOWUP_STATES = ['acknowledged', 'justified', 'escalated'] as const;
-export type FollowUpState = (typeof FOLLOWUP_STATES)[number];
 
 const id = z.string().regex(HEX64, 'must be a 64-hex id');
 const instant = z

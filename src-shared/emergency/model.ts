@@ -35,6 +35,10 @@ export const REFUSAL_REASONS = [
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
+/** A privacy officer's follow-up of an emergency access (followup.ts). */
+export const FOLLOWUP_STATES = ['acknowledged', 'justified', 'escalated'] as const;
+export type FollowUpState = (typeof FOLLOWUP_STATES)[number];
+
 const key = z.string().regex(BASE58_KEY_32, 'must be a base58 key of 32 bytes');
 const id = z.string().regex(HEX64, 'must be a 64-hex id');
 const base64 = z.string().max(20_000).refine(isBase64, 'must be padded standard base64');

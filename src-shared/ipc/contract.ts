@@ -40,6 +40,12 @@ import {
   quorumActSchema,
   signPartialRequestSchema,
 } from './hospital';
+import {
+  emergencyFollowUpRequestSchema,
+  emergencyFollowUpSchema,
+  emergencyReportRequestSchema,
+  emergencyReportSchema,
+} from './emergency-review';
 
 const none = z.strictObject({});
 const done = z.object({});
@@ -328,6 +334,20 @@ export const contract = {
       readOnly: true,
       variants: W,
       doc: "Where one of the signed-in doctor's emergency requests stands: waiting, granted (until when) or refused (why), read and checked from the ledger.",
+    }),
+    report: channel({
+      request: emergencyReportRequestSchema,
+      response: emergencyReportSchema,
+      readOnly: true,
+      variants: W,
+      doc: "The privacy officer's review: every emergency request since a date (who, when, which chart, reason code, grant or refusal, expiry, latest follow-up); with an officer password the sealed reasons and comments are opened.",
+    }),
+    followUp: channel({
+      request: emergencyFollowUpRequestSchema,
+      response: emergencyFollowUpSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Post a follow-up of an emergency access (acknowledged / justified / escalated, comment sealed to the officers), signed by an officer key of this computer (officer password).',
     }),
   },
   hospital: {

@@ -5,6 +5,7 @@ import { IpcFailure, type AppStatus, type NetworkCheck, type NodeTestResult } fr
 import type { ChartService } from '../../records/chart-service';
 import type { SettingsService } from '../../settings';
 import type { Vault } from '../../vault';
+import type { EmergencyReviewDesk } from '../../emergency/review-desk';
 import type { HospitalDesk } from '../../authority/hospital-desk';
 
 export interface ShellPort {
@@ -88,6 +89,8 @@ export interface WorkstationContext {
   status: StatusPort;
   /** The hospital authority's desk (first run, IT screen): workstation only. */
   hospital: HospitalDesk;
+  /** The privacy officer's review of emergency access (Hospital section): workstation only. */
+  emergencyReview: EmergencyReviewDesk;
 }
 
 export interface KioskContext {

@@ -9,6 +9,7 @@ import { nodeBase } from '../../ledger/node-url';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
 import { hospitalHandlers } from './hospital';
+import { emergencyReviewHandlers } from './emergency-review';
 import type { WorkstationContext } from './context';
 import { outboxItemOf, practitionerOf } from '../../records/contract-views';
 import { ChartServiceError } from '../../records/errors';
@@ -63,6 +64,7 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
   return {
     ...commonHandlers(settings, status),
     ...hospitalHandlers({ hospital: ctx.hospital, settings, session, status, shell }),
+    ...emergencyReviewHandlers(ctx.emergencyReview),
 
     'vault.list': async () => ({ identities: (await vault.list()).identities.map(identity) }),
     'vault.session': async () => {

@@ -1,6 +1,7 @@
 // The "Hospital" section for IT: the pinned authority (or the set up / join choice while none is), its officers,
 // the credential registry (name, licence, specialty, status, valid until, end reason) with renew / revoke, the
-// registry's problems, issuing from a doctor's request, and signing a partially signed file from another officer.
+// registry's problems, issuing from a doctor's request, signing a partially signed file from another officer, and
+// the privacy officer's review of emergency access (EmergencyReview).
 import { useEffect, useState } from 'react';
 import type { AuthorityView, CredentialEntry } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
@@ -8,6 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { useHospital } from '../../stores/hospital';
 import { CredentialActDialog, IssueCredentialForm, PartialSignForm } from './CredentialForms';
+import { EmergencyReview } from './EmergencyReview';
 import { HospitalChoice } from './HospitalChoice';
 
 const STATUS_LABEL: Record<CredentialEntry['status'], string> = {
@@ -50,6 +52,7 @@ export function HospitalScreen() {
         <>
           <AuthorityDetails authority={status.authority} managed={status.pinnedBy === 'managed'} />
           <Registry authority={status.authority} />
+          <EmergencyReview authority={status.authority} />
         </>
       )}
       {status && status.state !== 'unreachable' && (

@@ -163,3 +163,18 @@ test("the patient sees the emergency access on the kiosk's Access tab, with the 
     await kiosk.close();
   }
 });
+
+test("the privacy officer's review lists the access with its opened reason", async () => {
+  test.setTimeout(120_000);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hospital' }).click();
+  const review = page.getByLabel('Emergency access review');
+  await expect(review).toBeVisible({ timeout: 30_000 });
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  await review.getByLabel('Since').fill(yesterday);
+  await review.getByLabel('Officer password (to open reasons)').fill(OFFICER_PASSWORD);
+  await review.getByRole('button', { name: 'Show' }).click();
+  const row = review.getByRole('table', { name: 'Emergency accesses' }).getByRole('row').filter({ hasText: ER.name });
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  await expect(row).toContainText('Brought in unconscious after a fall');
+  await page.screenshot({ path: screenshot('emergency-04-officer-review'), fullPage: true });
+});

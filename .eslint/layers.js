@@ -85,10 +85,22 @@ export const layers = [
   },
   {
     folder: 'src-shared/ipc',
-    // The emergency review's codes (reasons, refusals, follow-up states) come from the emergency model.
+    // The emergency model's codes (reasons, refusals, follow-up states) are part of what the access and review
+    // channels carry.
     imports: ['src-shared/records', 'src-shared/settings', 'src-shared/ledger/patterns', 'src-shared/emergency/model'],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'the IPC contract builds on the chart and settings models (and the key/id patterns) only.' },
+    why: {
+      'src-shared':
+        "the IPC contract builds on the chart and settings models (and the key/id patterns, the emergency model's codes) only.",
+    },
+  },
+  {
+    folder: 'src-shared/access',
+    imports: ['src-shared/ipc', 'src-shared/records', 'src-shared/emergency/model'],
+    dependencies: ['anywhere'],
+    why: {
+      'src-shared': "the access history reads the contract's shapes, the chart actions and the emergency codes only.",
+    },
   },
   {
     folder: 'src-renderer',

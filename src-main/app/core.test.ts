@@ -69,6 +69,7 @@ describe('app core', () => {
       expect([...kiosk.registry.channels].sort()).toEqual([
         'app.activity',
         'app.status',
+        'charts.access', // the patient's Access tab (#13), the open card's chart only
         'patient.getChart',
         'patient.openCard',
         'patient.signOut',
@@ -76,6 +77,8 @@ describe('app core', () => {
       ]);
       const chart = await kiosk.registry.dispatch('patient.getChart', {});
       expect(chart.ok ? 'ok' : chart.error.code).toBe('LOCKED');
+      const access = await kiosk.registry.dispatch('charts.access', { chartId: 'a'.repeat(64) });
+      expect(access.ok ? 'ok' : access.error.code).toBe('LOCKED');
       const write = await kiosk.registry.dispatch('charts.create', {});
       expect(write.ok ? 'ok' : write.error.code).toBe('UNKNOWN_CHANNEL');
       // A mistyped card code is refused by its checksum, as a typed error.

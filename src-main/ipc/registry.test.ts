@@ -47,6 +47,7 @@ function kioskHandlers(overrides: Partial<HandlerMap<'kiosk'>> = {}): HandlerMap
       signedIn: false,
     }),
     'app.activity': async () => ({}),
+    'charts.access': async () => ({ chartId: TX, canRead: [], history: [], emergencyUnavailable: null }),
     ...overrides,
   };
 }
@@ -57,7 +58,7 @@ describe('handler registry', () => {
   it('registers in the kiosk only read-only channels, and no write channel exists there', async () => {
     const registry = createRegistry('kiosk', kioskHandlers(), quiet);
     const byName = new Map(channelEntries().map((e) => [e.name, e.def]));
-    expect(registry.channels.length).toBe(6);
+    expect(registry.channels.length).toBe(7); // the patient's six, and the access history (#13)
     for (const name of registry.channels) expect(byName.get(name)?.readOnly).toBe(true);
     for (const write of channelEntries().filter((e) => !e.def.readOnly)) {
       const r = await registry.dispatch(write.name, {});

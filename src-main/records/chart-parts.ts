@@ -62,6 +62,17 @@ export interface ChartServiceOptions {
    * at the first import). A bulk import passes a FhirValidatorPool, so validation runs beside sealing and posting.
    */
   fhirValidator?: FhirValidator;
+  /**
+   * The hospital's emergency service's public keys (docs/EMERGENCY.md), read at every use; null or absent: no
+   * emergency access (requests refused here, the access history says so).
+   */
+  emergencyKey?: () => EmergencyKeyRef | null | Promise<EmergencyKeyRef | null>;
+}
+
+/** The emergency service's public keys (docs/EMERGENCY.md, "Publishing the emergency key"). */
+export interface EmergencyKeyRef {
+  signKey: string;
+  boxKey: string;
 }
 
 /** What changed, for pushing to the renderer: the outbox, or this doctor's recent actions. */

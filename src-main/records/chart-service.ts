@@ -47,12 +47,17 @@ import type { DirectoryEntry } from './model';
 import type { DirectoryAnswer } from './practitioners';
 import { followAuthority } from './authority-feed';
 import { followRecentActions } from './recent-feed';
+import { EmergencyDesk } from './emergency-desk';
 
+export type { EmergencyKeyRef } from './chart-parts';
+export { EmergencyDesk, NO_EMERGENCY_SERVICE } from './emergency-desk';
 export type { CardIssuer, ChartServiceEvent, ChartServiceOptions } from './chart-parts';
 export type { ChartReader } from './chart-reader';
 export type { ChartWriter, CreatedChart, DoctorRef, Written } from './chart-writer';
 
 export interface ChartService extends ChartReader, ChartWriter {
+  /** Emergency access (issue #13): the doctor's request and grant, and every viewer's access history. */
+  readonly emergency: EmergencyDesk;
   /** Every chart this viewer can read, each re-checked against the node. */
   verifyAll(holder: KeyHolder): Promise<VerificationReport[]>;
   /**
@@ -115,6 +120,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const service: ChartService = {
     ...reader,
     ...writer,
+    emergency: new EmergencyDesk(parts, states),
 
     async importFhir(holder, bundle) {
       // Structurally invalid R4 is refused whole, naming each problem; what is valid but has no place in the chart

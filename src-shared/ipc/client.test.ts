@@ -25,7 +25,15 @@ describe('contract', () => {
   it('declares every kiosk channel read-only', () => {
     const kiosk = channelEntries().filter((e) => e.def.variants.includes('kiosk'));
     expect(kiosk.map((e) => e.name).sort()).toEqual(
-      ['app.activity', 'app.status', 'patient.getChart', 'patient.openCard', 'patient.signOut', 'settings.get'].sort(),
+      [
+        'app.activity',
+        'app.status',
+        'charts.access', // the patient's Access tab (#13)
+        'patient.getChart',
+        'patient.openCard',
+        'patient.signOut',
+        'settings.get',
+      ].sort(),
     );
     expect(kiosk.every((e) => e.def.readOnly)).toBe(true);
   });
@@ -47,6 +55,7 @@ describe('contract', () => {
       'charts.share',
       'charts.unshare',
       'charts.custody',
+      'emergency.request',
       'settings.set',
     ]) {
       expect(writes).toContain(name);

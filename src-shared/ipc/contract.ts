@@ -30,6 +30,7 @@ import {
   verificationReportSchema,
 } from './data';
 import { networkCheckSchema } from './network-check';
+import { chartAccessSchema, emergencyRequestStateSchema, reasonCodeSchema } from './access';
 import {
   ceremonyRequestSchema,
   credentialIssueRequestSchema,
@@ -268,6 +269,13 @@ export const contract = {
       variants: W,
       doc: 'Drop a version the node rejected from the outbox, so the chart can be written again (only rejected items).',
     }),
+    access: channel({
+      request: z.strictObject({ chartId: chartIdSchema }),
+      response: chartAccessSchema,
+      readOnly: true,
+      variants: BOTH,
+      doc: "Who can read the chart now (custodian, patient, shared doctors, running emergency grants) and its access history (shares, custody, revocations, emergency requests and answers; a sealed reason's text only where this viewer can open it). The kiosk answers the open card's chart only.",
+    }),
     exportFhir: channel({
       request: z.strictObject({ chartId: chartIdSchema, ips: z.boolean().optional() }),
       response: saved,
@@ -300,6 +308,53 @@ export const contract = {
       readOnly: true,
       variants: K,
       doc: 'Forget the session (memory only).',
+    }),
+  },
+  emergency: {
+    request: channel({
+      request: z.strictObject({
+        patient: z.discriminatedUnion('by', [
+          z.strictObject({ by: z.literal('chart'), chartId: chartIdSchema }),
+          z.strictObject({
+            by: z.literal('card'),
+            code: z.string().trim().min(1, { error: "Scan or paste the patient's access card" }).max(4096),
+          }),
+          // From the wristband: the emergency service finds the chart (docs/EMERGENCY.md, "Requests by patient identifiers").
+          z.strictObject({
+            by: z.literal('name'),
+            family: requiredText('Family name', 200),
+            given: z.string().trim().max(200).default(''),
+            birthDate: z.iso.date({ error: 'Date of birth must be a date (YYYY-MM-DD)' }),
+          }),
+        ]),
+        reason: reasonCodeSchema,
+        note: z.string().trim().max(1000, { error: 'The note must be at most 1000 characters' }).default(''),
+      }),
+      response: emergencyRequestStateSchema,
+      readOnly: false,
+      variants: W,
+      doc: "Break the glass: post an emergency access request for a chart (found by id, by the patient's access card, or by family name, given name and date of birth sealed for the emergency service), signed by the signed-in doctor's key, its note sealed to the patient, the custodian and the privacy officers. Answers the request's state (waiting for the emergency service).",
+    }),
+    state: channel({
+      request: z.strictObject({ requestId: txIdSchema }),
+      response: emergencyRequestStateSchema,
+      readOnly: true,
+      variants: W,
+      doc: "Where one of the signed-in doctor's emergency requests stands: waiting, granted (until when) or refused (why), read and checked from the ledger.",
+    }),
+    report: channel({
+      request: emergencyReportRequestSchema,
+      response: emergencyReportSchema,
+      readOnly: true,
+      variants: W,
+      doc: "The privacy officer's review: every emergency request since a date (who, when, which chart, reason code, grant or refusal, expiry, latest follow-up); with an officer password the sealed reasons and comments are opened.",
+    }),
+    followUp: channel({
+      request: emergencyFollowUpRequestSchema,
+      response: emergencyFollowUpSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Post a follow-up of an emergency access (acknowledged / justified / escalated, comment sealed to the officers), signed by an officer key of this computer (officer password).',
     }),
   },
   hospital: {
@@ -406,22 +461,6 @@ export const contract = {
       readOnly: false,
       variants: W,
       doc: 'Revoke a credential (off-boarding; officer password).',
-    }),
-  },
-  emergency: {
-    report: channel({
-      request: emergencyReportRequestSchema,
-      response: emergencyReportSchema,
-      readOnly: true,
-      variants: W,
-      doc: "The privacy officer's review: every emergency request since a date (who, when, which chart, reason code, grant or refusal, expiry, latest follow-up); with an officer password the sealed reasons and comments are opened.",
-    }),
-    followUp: channel({
-      request: emergencyFollowUpRequestSchema,
-      response: emergencyFollowUpSchema,
-      readOnly: false,
-      variants: W,
-      doc: 'Post a follow-up of an emergency access (acknowledged / justified / escalated, comment sealed to the officers), signed by an officer key of this computer (officer password).',
     }),
   },
   settings: {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { chartSchema, storedChartSchema } from '../records/chart';
 import { CHART_ACTIONS } from '../records/actions';
 import { BASE58_KEY, HEX64 as TX_ID } from '../ledger/patterns';
+import { REASON_CODES } from '../emergency/model';
 import { SETTING_KEYS, nodeUrlSchema, settingFields, settingsSchema } from '../settings/model';
 
 export { chartSchema, nodeUrlSchema };
@@ -80,6 +81,16 @@ export const chartSummarySchema = z.object({
 });
 export type ChartSummary = z.infer<typeof chartSummarySchema>;
 
+/** Shown above a chart read through an emergency grant (issue #13): who granted it, why, until when. */
+export const emergencyBannerSchema = z.object({
+  grantedBy: personRefSchema,
+  reason: z.enum(REASON_CODES),
+  grantedAt: isoTimeSchema,
+  expiresAt: isoTimeSchema,
+  requestId: txIdSchema,
+});
+export type EmergencyBanner = z.infer<typeof emergencyBannerSchema>;
+
 export const chartViewSchema = z.object({
   summary: chartSummarySchema,
   /**
@@ -92,6 +103,8 @@ export const chartViewSchema = z.object({
   /** The version shown (equals summary.seq unless an older version was asked for). */
   seq: z.number().int().min(1),
   txId: txIdSchema,
+  /** Set when the viewer reads by an emergency grant (read-only); absent for the chart's own readers. */
+  emergency: emergencyBannerSchema.optional(),
 });
 export type ChartView = z.infer<typeof chartViewSchema>;
 

@@ -294,11 +294,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       officers: { service: officerService },
       cards,
     });
+    const kioskSettings = await settingsIn(path.join(work, 'kiosk'), options.kioskSettings ?? {});
     cores.kiosk = await createCore({
       ...common,
       variant: 'kiosk',
       dataDir: path.join(work, 'kiosk'),
-      settings: await settingsIn(path.join(work, 'kiosk'), options.kioskSettings ?? {}),
+      settings: kioskSettings,
       cards,
     });
     const tamperProxy = proxy;
@@ -308,6 +309,18 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       if (url.pathname === '/__bridge/control/ledger' && req.method === 'GET') {
         const ledger = node as LedgerNode;
         send(res, 200, { nodeUrl: ledger.url, token: ledger.token });
+        return true;
+      }
+      // The kiosk of the hospital set up on the workstation, as IT pins it there (#13: its Access tab needs the
+      // authority's published emergency key).
+      if (url.pathname === '/__bridge/control/kiosk-authority' && req.method === 'POST') {
+        const body = JSON.parse((await readBody(req, 1000)) || '{}') as { authorityId?: unknown };
+        if (typeof body.authorityId !== 'string') {
+          send(res, 400, { error: 'authorityId must be a string' });
+          return true;
+        }
+        await kioskSettings.pinAuthority(body.authorityId, { replace: true });
+        send(res, 200, { pinned: body.authorityId });
         return true;
       }
       if (url.pathname === '/__bridge/control/tamper' && req.method === 'POST') {

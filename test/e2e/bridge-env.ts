@@ -14,6 +14,16 @@ export async function setTampering(on: boolean): Promise<{ tampering: boolean; a
   return (await res.json()) as { tampering: boolean; altered: number };
 }
 
+/** Pins the hospital authority on the kiosk, as IT's policy pins it on a hospital's kiosks. */
+export async function pinKioskAuthority(authorityId: string): Promise<void> {
+  const res = await fetch(new URL('/__bridge/control/kiosk-authority', WORKSTATION_URL), {
+    method: 'POST',
+    headers: { 'x-bridge-token': TOKEN, 'content-type': 'application/json' },
+    body: JSON.stringify({ authorityId }),
+  });
+  if (!res.ok) throw new Error(`bridge control answered ${res.status}`);
+}
+
 /** The embedded node's own URL and bearer token (what the app's main process holds; no page gets it). */
 export async function ledgerNode(): Promise<{ nodeUrl: string; token: string }> {
   const res = await fetch(new URL('/__bridge/control/ledger', WORKSTATION_URL), {

@@ -32,6 +32,14 @@ export function kioskHandlers(ctx: KioskContext): HandlerMap<'kiosk'> {
       status.activity();
       return charts.get(holder, chartId);
     },
+    'charts.access': async (req) => {
+      // The patient sees the access history of the card's own chart, and of no other.
+      const { holder, chartId } = patient.require();
+      if (req.chartId !== chartId)
+        throw new IpcFailure('NOT_PERMITTED', 'Only the record of the card you signed in with can be shown here.');
+      status.activity();
+      return charts.emergency.access(holder, chartId);
+    },
     'patient.signOut': async () => {
       const boxKey = patient.end();
       if (boxKey) charts.forget(boxKey);

@@ -12,6 +12,7 @@ import { hospitalHandlers } from './hospital';
 import { emergencyReviewHandlers } from './emergency-review';
 import type { WorkstationContext } from './context';
 import { outboxItemOf, practitionerOf } from '../../records/contract-views';
+import { ChartServiceError } from '../../records/errors';
 
 const identity = (i: IdentitySummary) => ({
   id: i.id,
@@ -136,7 +137,34 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     },
     'charts.get': async (req) => {
       const { holder } = session.require();
-      return charts.get(holder, req.chartId, { seq: req.seq });
+      try {
+        return await charts.get(holder, req.chartId, { seq: req.seq });
+      } catch (error) {
+        // Not a reader: a running emergency grant may still let this doctor read (read-only, with its banner).
+        if (!(error instanceof ChartServiceError) || error.code !== 'NotAReader' || req.seq !== undefined) throw error;
+        return charts.emergency.openByGrant(holder, req.chartId).catch((grantError: unknown) => {
+          throw grantError instanceof ChartServiceError && grantError.code === 'NotAReader' ? error : grantError;
+        });
+      }
+    },
+    'charts.access': async (req) => {
+      const { holder } = session.require();
+      return charts.emergency.access(holder, req.chartId);
+    },
+    'emergency.request': async (req) => {
+      const { holder } = session.require();
+      const p = req.patient;
+      const target =
+        p.by === 'chart'
+          ? { chart: p.chartId }
+          : p.by === 'card'
+            ? { chart: await charts.emergency.chartOfCard(p.code) }
+            : { query: { family: p.family, given: p.given, birthDate: p.birthDate } };
+      return charts.emergency.request(holder, { target, reason: req.reason, note: req.note });
+    },
+    'emergency.state': async (req) => {
+      const { holder } = session.require();
+      return charts.emergency.requestState(holder, req.requestId);
     },
     'charts.create': async (req) => {
       const { holder } = session.require();

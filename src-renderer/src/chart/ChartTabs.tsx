@@ -6,6 +6,13 @@ import * as Tabs from '@radix-ui/react-tabs';
 import { useState, type ReactNode } from 'react';
 import { chartSections, chartTabs, type ChartSection } from '../../../src-shared/records';
 
+/** A tab that is no chart section (e.g. the kiosk's Access tab): drawn after the section tabs, in the given order. */
+export interface ExtraTab {
+  id: string;
+  title: string;
+  render: () => ReactNode;
+}
+
 interface ChartTabsProps {
   /** Draws one section's panel. */
   render: (section: ChartSection) => ReactNode;
@@ -13,6 +20,7 @@ interface ChartTabsProps {
   errorCounts?: Partial<Record<ChartSection['id'], number>>;
   label?: string;
   sections?: readonly ChartSection[];
+  extraTabs?: readonly ExtraTab[];
 }
 
 export function ChartTabs({
@@ -20,6 +28,7 @@ export function ChartTabs({
   errorCounts = {},
   label = 'Chart sections',
   sections = chartSections,
+  extraTabs = [],
 }: ChartTabsProps) {
   const tabs = chartTabs(sections);
   const [current, setCurrent] = useState<string>(tabs[0]?.id ?? 'general');
@@ -45,6 +54,11 @@ export function ChartTabs({
             </Tabs.Trigger>
           );
         })}
+        {extraTabs.map((tab) => (
+          <Tabs.Trigger key={tab.id} value={tab.id} className="tabs-trigger">
+            {tab.title}
+          </Tabs.Trigger>
+        ))}
       </Tabs.List>
       {/* Outside the triggers so the tab names stay exactly the section titles. */}
       {tabs.map((tab) => {
@@ -67,6 +81,11 @@ export function ChartTabs({
                   {render(section)}
                 </section>
               ))}
+        </Tabs.Content>
+      ))}
+      {extraTabs.map((tab) => (
+        <Tabs.Content key={tab.id} value={tab.id} className="tabs-content">
+          {tab.render()}
         </Tabs.Content>
       ))}
     </Tabs.Root>

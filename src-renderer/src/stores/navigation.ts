@@ -5,6 +5,7 @@ export type Route =
   | { name: 'patients' }
   | { name: 'new-patient' }
   | { name: 'chart'; chartId: string }
+  | { name: 'emergency' }
   | { name: 'activity' }
   | { name: 'hospital' }
   | { name: 'settings' };

@@ -12,6 +12,7 @@ import {
   verificationReport,
   written,
 } from '../../test/fixtures';
+import { chartAccess } from '../../test/access-fixtures';
 import { ChartScreen } from './ChartScreen';
 
 const chartId = txId(1);
@@ -292,5 +293,54 @@ describe('Chart view: actions', () => {
     expect(main.callsTo('charts.custody')).toHaveLength(0);
     await user.click(within(dialog).getByRole('button', { name: 'Confirm hand over to Dr. Tomasz Wierzbicki' }));
     await waitFor(() => expect(main.callsTo('charts.custody')).toEqual([{ chartId, signKey: KEY_THIRD }]));
+  });
+});
+
+describe('Chart view: emergency access (#13)', () => {
+  const emergency = {
+    grantedBy: { signKey: KEY_THIRD, name: 'Emergency access service' },
+    reason: 'unconscious' as const,
+    grantedAt: '2026-12-04T03:00:01.000Z',
+    expiresAt: '2026-12-05T03:00:01.000Z',
+    requestId: txId(10),
+  };
+
+  it('shows a chart read by a grant under the emergency banner, read-only, without the version history', async () => {
+    setup(<ChartScreen chartId={chartId} />, {
+      'charts.get': () =>
+        chartView({ emergency }, { role: 'reader', custodian: { signKey: KEY_OTHER, name: 'Dr. B' } }),
+    });
+    await screen.findByRole('heading', { name: 'Amelia Quartermaine' });
+    const banner = screen.getByRole('alert', { name: 'Emergency access' });
+    expect(banner.textContent).toContain('Emergency access — read-only');
+    expect(banner.textContent).toContain('Granted by Emergency access service');
+    expect(banner.textContent).toContain('Patient unconscious');
+    expect(banner.textContent).toMatch(/Expires .*2026/);
+    const actions = screen.getByRole('toolbar', { name: 'Chart actions' });
+    expect(
+      within(actions)
+        .getAllByRole('button')
+        .map((b) => b.textContent?.trim()),
+    ).toEqual(['Access history']);
+  });
+
+  it('never offers writing on a grant, even where the view names the viewer custodian', async () => {
+    setup(<ChartScreen chartId={chartId} />, { 'charts.get': () => chartView({ emergency }) });
+    await screen.findByRole('heading', { name: 'Amelia Quartermaine' });
+    expect(screen.queryByRole('button', { name: 'Edit chart' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Revoke chart' })).toBeNull();
+  });
+
+  it('shows no emergency banner for the chart’s own readers, and the access history on demand', async () => {
+    const { user, main } = setup(<ChartScreen chartId={chartId} />, {
+      'charts.get': () => chartView(),
+      'charts.access': () => chartAccess(),
+    });
+    await screen.findByRole('heading', { name: 'Amelia Quartermaine' });
+    expect(screen.queryByRole('alert', { name: 'Emergency access' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Access history' }));
+    const section = screen.getByRole('region', { name: 'Access history' });
+    expect(await within(section).findByText('Responsible doctor (custodian): Dr. Lena Okafor')).toBeTruthy();
+    expect(main.callsTo('charts.access')).toEqual([{ chartId }]);
   });
 });

@@ -1,7 +1,8 @@
 // One patient's chart: state banners, the five tabs (read-only), and the custodian's actions; history, verification
 // and access beside it.
-import { ArrowLeft, History, Pencil, RotateCcw, Share2, ShieldCheck, Trash2, UserCheck } from 'lucide-react';
+import { ArrowLeft, History, KeyRound, Pencil, RotateCcw, Share2, ShieldCheck, Trash2, UserCheck } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
+import { AccessPanel } from '../../access/AccessPanel';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { ChartTabs } from '../../chart/ChartTabs';
@@ -13,6 +14,7 @@ import { useNavigation } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 import { ChartEditScreen } from './ChartEditScreen';
 import { ChartStateBanners } from './ChartStateBanners';
+import { EmergencyBanner } from './EmergencyBanner';
 import { ExportPanel } from './ExportPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { IntegrityBadge } from './IntegrityBadge';
@@ -40,6 +42,7 @@ export function ChartScreen({ chartId }: { chartId: string }) {
   const go = useNavigation((s) => s.go);
   const [editing, setEditing] = useState(false);
   const [showHistory, setShowHistory] = useState(false);
+  const [showAccess, setShowAccess] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
 
   useEffect(() => {
@@ -69,7 +72,8 @@ export function ChartScreen({ chartId }: { chartId: string }) {
   const { summary, data } = view;
   const isHead = view.seq === summary.seq;
   const refused = summary.integrity === 'tampered' || summary.integrity === 'unknown-author';
-  const canWrite = summary.role === 'custodian' && !refused && isHead;
+  // Read by an emergency grant: never written to, whatever the chart says of roles.
+  const canWrite = summary.role === 'custodian' && !refused && isHead && !view.emergency;
 
   if (editing && data) {
     return <ChartEditScreen view={view} chart={data} onDone={() => setEditing(false)} />;
@@ -123,20 +127,27 @@ export function ChartScreen({ chartId }: { chartId: string }) {
                 <RotateCcw aria-hidden="true" size={16} /> Restore chart
               </button>
             ))}
-          <button
-            type="button"
-            className="btn"
-            aria-expanded={showHistory}
-            onClick={() => {
-              if (!showHistory) void loadHistory(chartId);
-              setShowHistory(!showHistory);
-            }}
-          >
-            <History aria-hidden="true" size={16} /> {showHistory ? 'Hide history' : 'History'}
+          {/* A grant opens one version: the others' history is not the emergency reader's to see. */}
+          {!view.emergency && (
+            <button
+              type="button"
+              className="btn"
+              aria-expanded={showHistory}
+              onClick={() => {
+                if (!showHistory) void loadHistory(chartId);
+                setShowHistory(!showHistory);
+              }}
+            >
+              <History aria-hidden="true" size={16} /> {showHistory ? 'Hide history' : 'History'}
+            </button>
+          )}
+          <button type="button" className="btn" aria-expanded={showAccess} onClick={() => setShowAccess(!showAccess)}>
+            <KeyRound aria-hidden="true" size={16} /> {showAccess ? 'Hide access history' : 'Access history'}
           </button>
         </div>
       </div>
 
+      {view.emergency && <EmergencyBanner facts={view.emergency} />}
       <ChartStateBanners view={view} onShowCurrent={() => void openChart(chartId)} />
 
       <div className="split">
@@ -154,6 +165,12 @@ export function ChartScreen({ chartId }: { chartId: string }) {
               </p>
             )}
           </div>
+          {showAccess && (
+            <section className="card" aria-labelledby="access-title">
+              <h2 id="access-title">Access history</h2>
+              <AccessPanel chartId={chartId} viewerSignKey={me?.signKey ?? null} version={summary.headTxId ?? ''} />
+            </section>
+          )}
           {showHistory && (
             <HistoryPanel
               versions={history}
@@ -177,7 +194,7 @@ export function ChartScreen({ chartId }: { chartId: string }) {
             onVerify={() => void verify(chartId, view.seq)}
           />
           <SharingPanel view={view} canWrite={canWrite && summary.status === 'active'} />
-          {data && !refused && <ExportPanel chartId={chartId} />}
+          {data && !refused && !view.emergency && <ExportPanel chartId={chartId} />}
           <p className="muted chart-id">
             <ShieldCheck aria-hidden="true" size={14} /> Chart id <span className="mono">{summary.chartId}</span>
           </p>

@@ -20,6 +20,7 @@ import { useNavigation, type Route } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 import { ChartScreen } from './ChartScreen';
 import { CredentialNotice } from './CredentialNotice';
+import { EmergencyAccessScreen } from './EmergencyAccessScreen';
 import { HospitalScreen } from './HospitalScreen';
 import { NewPatient } from './NewPatient';
 import { PatientList } from './PatientList';
@@ -80,7 +81,8 @@ export function Console() {
               key={item.route.name}
               type="button"
               aria-current={
-                route.name === item.route.name || (item.route.name === 'patients' && route.name === 'chart')
+                route.name === item.route.name ||
+                (item.route.name === 'patients' && (route.name === 'chart' || route.name === 'emergency'))
                   ? 'page'
                   : undefined
               }
@@ -95,6 +97,7 @@ export function Console() {
           {route.name === 'patients' && <PatientList />}
           {route.name === 'new-patient' && <NewPatient />}
           {route.name === 'chart' && <ChartScreen key={route.chartId} chartId={route.chartId} />}
+          {route.name === 'emergency' && <EmergencyAccessScreen />}
           {route.name === 'activity' && <RecentActions />}
           {route.name === 'hospital' && <HospitalScreen />}
           {route.name === 'settings' && <SettingsScreen />}

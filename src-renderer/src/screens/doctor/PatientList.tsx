@@ -1,5 +1,5 @@
 // The doctor's patients: instant search over decrypted names (in memory, never sent anywhere), status filter, counts.
-import { Plus, Search } from 'lucide-react';
+import { Plus, Search, ShieldAlert } from 'lucide-react';
 import { useMemo } from 'react';
 import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -37,9 +37,14 @@ export function PatientList() {
             {counts.all} {counts.all === 1 ? 'chart' : 'charts'} · {counts.active} active · {counts.revoked} revoked
           </p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => go({ name: 'new-patient' })}>
-          <Plus aria-hidden="true" size={18} /> Add patient
-        </button>
+        <div className="btn-row">
+          <button type="button" className="btn btn-danger" onClick={() => go({ name: 'emergency' })}>
+            <ShieldAlert aria-hidden="true" size={18} /> Emergency access
+          </button>
+          <button type="button" className="btn btn-primary" onClick={() => go({ name: 'new-patient' })}>
+            <Plus aria-hidden="true" size={18} /> Add patient
+          </button>
+        </div>
       </div>
 
       <div className="toolbar">

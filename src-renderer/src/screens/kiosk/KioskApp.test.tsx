@@ -92,7 +92,7 @@ describe('Kiosk: card code and PIN', () => {
       within(tablist)
         .getAllByRole('tab')
         .map((t) => t.textContent),
-    ).toEqual(['General information', 'Doctors', 'Illness', 'Medication', 'Visits']);
+    ).toEqual(['General information', 'Doctors', 'Illness', 'Medication', 'Visits', 'Access']); // Access: issue #13
     expect(main.callsTo('patient.openCard')).toEqual([{ code: CODE, pin: '482913' }]);
     // Read-only: nothing to type into, no write action.
     expect(screen.queryAllByRole('textbox')).toHaveLength(0);

@@ -5,11 +5,17 @@ import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { StatusBar } from '../../components/StatusBar';
-import { ChartTabs } from '../../chart/ChartTabs';
+import { AccessPanel } from '../../access/AccessPanel';
+import { ChartTabs, type ExtraTab } from '../../chart/ChartTabs';
 import { SectionView } from '../../chart/SectionView';
 import { useActivityReporter } from '../../hooks/useActivityReporter';
 import { useIdleCountdown, warningSeconds } from '../../hooks/useIdleCountdown';
 import { useKiosk } from '../../stores/kiosk';
+
+/** The kiosk's tabs beyond the chart's sections (issue #13: who can read the record, and who did). */
+function kioskTabs(chartId: string): ExtraTab[] {
+  return [{ id: 'access', title: 'Access', render: () => <AccessPanel chartId={chartId} /> }];
+}
 
 export function KioskRecord() {
   const { session, chart, chartError, signOut } = useKiosk();
@@ -63,7 +69,11 @@ export function KioskRecord() {
         {!chart && !chartError && <Loading label="Loading your record…" />}
         {data && (
           <div className="card">
-            <ChartTabs label="Your record" render={(section) => <SectionView section={section} chart={data} />} />
+            <ChartTabs
+              label="Your record"
+              render={(section) => <SectionView section={section} chart={data} />}
+              extraTabs={kioskTabs(chart?.summary.chartId ?? session?.chartId ?? '')}
+            />
           </div>
         )}
       </main>

@@ -6,6 +6,7 @@ import {
   type CredentialRegistryView,
   type OfficerSigner,
   type PartialTransaction,
+  type PractitionerEntry,
   type VerifiedAuthority,
 } from '../../src-shared/authority';
 import { wipe } from '../../src-shared/crypto/bytes';
@@ -140,6 +141,24 @@ export async function offboard(
   }
 }
 
+/** The re-key's credential: the old one's name, licence, specialty and end date, for the new keys, superseding it. */
+export function prepareSupersedingIssue(
+  authority: VerifiedAuthority,
+  old: PractitionerEntry,
+  keys: { signKey: string; boxKey: string },
+) {
+  return prepareIssue(authority, {
+    name: old.name,
+    licence: old.licence,
+    specialty: old.specialty,
+    signKey: keys.signKey,
+    boxKey: keys.boxKey,
+    validFrom: new Date().toISOString(),
+    validUntil: old.validUntil,
+    supersedes: old.credentialId,
+  });
+}
+
 /**
  * Re-key: a credential for the doctor's new keys superseding the old one (same name, licence, specialty and end
  * date), every chart moved to the new keys by quorum, then the old credential revoked.
@@ -152,20 +171,7 @@ export async function rekey(
   let view = await registry.load();
   const old = credentialOf(view, input.old);
   const chartIds = await chartsHeldBy(ledger, old.signKey);
-  const issued = await signAndPost(
-    ledger,
-    prepareIssue(view.authority, {
-      name: old.name,
-      licence: old.licence,
-      specialty: old.specialty,
-      signKey: input.signKey,
-      boxKey: input.boxKey,
-      validFrom: new Date().toISOString(),
-      validUntil: old.validUntil,
-      supersedes: old.credentialId,
-    }),
-    input.officers,
-  );
+  const issued = await signAndPost(ledger, prepareSupersedingIssue(view.authority, old, input), input.officers);
   view = await registry.load();
   const secret = chartIds.length ? await recoveryKeyOf(view.authority, input.officers) : null;
   try {

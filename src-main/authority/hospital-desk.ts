@@ -23,7 +23,7 @@ import type { SeedKeyHolder } from '../crypto/seed-key-holder';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { InvalidInputError } from '../vault/errors';
 import { CredentialRegistry, type AuthorityLedger } from './credential-registry';
-import { recoveryKeyOf, signAndPost } from './custody-acts';
+import { prepareSupersedingIssue, recoveryKeyOf, signAndPost } from './custody-acts';
 import { notMovedOf, planMoves, postMoves, type MovePlan } from './custody-plan';
 import {
   postPartial,
@@ -328,20 +328,7 @@ export class HospitalDesk {
       throw new InvalidInputError('signKey', `This key already holds a credential (${holder.name}, ${holder.licence})`);
     const chartIds = await chartsHeldBy(this.ledger, old.signKey);
     return this.#withSigners(authority, input.officers, async (holders) => {
-      const issued = await signAndPost(
-        this.ledger,
-        prepareIssue(authority, {
-          name: old.name,
-          licence: old.licence,
-          specialty: old.specialty,
-          signKey: input.signKey,
-          boxKey: input.boxKey,
-          validFrom: new Date().toISOString(),
-          validUntil: old.validUntil,
-          supersedes: old.credentialId,
-        }),
-        holders,
-      );
+      const issued = await signAndPost(this.ledger, prepareSupersedingIssue(authority, old, input), holders);
       this.trust.invalidate();
       const { registry: view } = await this.pinned();
       const to = validPractitioner(view, input.signKey);

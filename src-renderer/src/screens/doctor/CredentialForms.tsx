@@ -10,34 +10,8 @@ import { Modal } from '../../components/Modal';
 import { TextField } from '../../components/TextField';
 import { call, type UiError } from '../../errors';
 import { useHospital } from '../../stores/hospital';
+import { OfficerField, OfficerPasswordField } from './OfficerFields';
 import { QuorumActView } from './QuorumActView';
-
-/** The officer key that signs: asked only when this machine holds several of the authority's. */
-function OfficerField({
-  authority,
-  value,
-  onChange,
-}: {
-  authority: AuthorityView;
-  value: string;
-  onChange: (signKey: string) => void;
-}) {
-  const here = authority.officers.filter((o) => o.onThisMachine);
-  if (here.length < 2) return null;
-  return (
-    <div className="field">
-      <label htmlFor="signing-officer">Signing officer</label>
-      <select id="signing-officer" value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">Choose…</option>
-        {here.map((o) => (
-          <option key={o.signKey} value={o.signKey}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 const officerOf = (officer: string) => (officer ? { officer } : {});
 
@@ -141,14 +115,7 @@ export function IssueCredentialForm({ authority, onDone }: { authority: Authorit
         />
       ))}
       <OfficerField authority={authority} value={officer} onChange={setOfficer} />
-      <TextField
-        label="Officer password"
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={setPassword}
-        error={fieldError('password')}
-      />
+      <OfficerPasswordField value={password} onChange={setPassword} error={fieldError('password')} />
       <ErrorMessage error={error} />
       <div className="btn-row">
         <button type="submit" className="btn btn-primary" disabled={busy}>
@@ -232,14 +199,7 @@ export function CredentialActDialog({
             />
           )}
           <OfficerField authority={authority} value={officer} onChange={setOfficer} />
-          <TextField
-            label="Officer password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={setPassword}
-            error={error?.fields?.password}
-          />
+          <OfficerPasswordField value={password} onChange={setPassword} error={error?.fields?.password} />
           <ErrorMessage error={error} />
           <div className="btn-row">
             <button type="button" className="btn" onClick={onClose}>
@@ -309,14 +269,7 @@ export function PartialSignForm({ authority, onDone }: { authority: AuthorityVie
         </span>
       </div>
       {authority && <OfficerField authority={authority} value={officer} onChange={setOfficer} />}
-      <TextField
-        label="Officer password"
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={setPassword}
-        error={error?.fields?.password}
-      />
+      <OfficerPasswordField value={password} onChange={setPassword} error={error?.fields?.password} />
       <ErrorMessage error={error} />
       <div className="btn-row">
         <button type="submit" className="btn" disabled={busy}>

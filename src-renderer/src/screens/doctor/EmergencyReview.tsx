@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import { TextField } from '../../components/TextField';
 import { call, type UiError } from '../../errors';
+import { OfficerPasswordField } from './OfficerFields';
 
 const STATES = ['acknowledged', 'justified', 'escalated'] as const;
 type FollowUpState = (typeof STATES)[number];
@@ -192,14 +193,7 @@ function FollowUpDialog({
           hint="Sealed to the hospital's officers."
           error={error?.fields?.comment}
         />
-        <TextField
-          label="Officer password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={setPassword}
-          error={error?.fields?.password}
-        />
+        <OfficerPasswordField value={password} onChange={setPassword} error={error?.fields?.password} />
         <ErrorMessage error={error} />
         <div className="btn-row">
           <button type="button" className="btn" onClick={onClose}>

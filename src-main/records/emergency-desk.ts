@@ -9,8 +9,10 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import {
   buildEmergencyRequest,
   GRANT_TYPE,
+  LATER_TYPE,
+  laterVersions,
   openNote,
-  openVersionWithGrant,
+  openVersionWithWrap,
   REQUEST_TYPE,
   verifyAnswer,
   verifyRequest,
@@ -226,14 +228,30 @@ export class EmergencyDesk {
     for (const c of cases.reverse()) {
       if (c.request.data.requester.signKey !== holder.signKey || c.answer?.kind !== 'grant') continue;
       if (c.answer.grant.chart === chartId && Date.parse(c.answer.grant.expiresAt) > now.getTime())
-        return { request: c.request, grant: c.answer.grant };
+        return { request: c.request, grant: c.answer.grant, grantTx: c.answer.tx.id };
     }
     return null;
   }
 
   /**
-   * The chart as a grant lets this doctor read it: every version verified as for any reader, the granted version
-   * opened with the grant's key, read-only, with the banner's facts. NotAReader when no grant is running.
+   * The versions a grant opens: the granted one, and each one the service wrapped to the requester while the grant
+   * ran (`hc.emergency.later/1`, found by an asset search for the grant's id; only those signed by the emergency key
+   * and naming this grant count).
+   */
+  async #covered(grant: { version: string; wrap: string }, grantTx: string, key: ServiceKey) {
+    const { value: hits } = await this.parts.client.searchAssets(grantTx, 0);
+    const raws = await Promise.all(
+      hits
+        .filter((h) => (h.data as { type?: unknown } | null)?.type === LATER_TYPE)
+        .map(async (h) => (await this.parts.client.getTransaction(h.id)).value),
+    );
+    const later = laterVersions(raws, grantTx, key.signKey, this.parts.crypto);
+    return new Map([[grant.version, grant.wrap], ...later.map((l) => [l.version, l.wrap] as const)]);
+  }
+
+  /**
+   * The chart as a grant lets this doctor read it: every version verified as for any reader, the newest version the
+   * grant covers (the granted one, or one saved while it runs) opened with its wrap, read-only, with the banner's facts. NotAReader when no grant is running.
    */
   async openByGrant(
     holder: KeyHolder,
@@ -244,12 +262,16 @@ export class EmergencyDesk {
     const running = key ? await this.#runningGrant(holder, chartId, key, now) : null;
     if (!key || !running) throw new ChartServiceError('NotAReader', 'This chart was never shared with you');
     const loaded = await this.parts.loader.load(holder, chartId, 'all');
-    const granted = loaded.versions.find((v) => v.version.txId === running.grant.version);
-    if (!granted) throw new ChartServiceError('ChartNotFound', 'The granted version is not in this chart.');
-    const bytes = await openVersionWithGrant(
+    const covered = await this.#covered(running.grant, running.grantTx, key);
+    const wrapOf = (v: (typeof loaded.versions)[number]) => covered.get(v.version.txId);
+    if (!loaded.versions.some((v) => v.version.txId === running.grant.version))
+      throw new ChartServiceError('ChartNotFound', 'The granted version is not in this chart.');
+    // The newest version the grant covers is the one shown: versions saved while it runs are wrapped to the requester.
+    const granted = loaded.versions.filter((v) => wrapOf(v)).reduce((a, b) => (b.version.seq > a.version.seq ? b : a));
+    const bytes = await openVersionWithWrap(
       granted.version.envelope,
-      granted.version.txId,
-      running.grant,
+      wrapOf(granted)!,
+      running.grant.expiresAt,
       holder,
       now,
     );

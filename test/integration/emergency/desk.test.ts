@@ -298,4 +298,38 @@ describe('the emergency desk of the chart service', () => {
     const after = await s.emergency.access(custodian, chartId);
     expect(after.history.filter((e) => e.kind === 'emergency-grant')).toHaveLength(before + 1);
   });
+
+  it('a version the custodian saves while the grant runs opens for the requester, wrapped by the service', async () => {
+    const writer = await chartServiceFor('custodian-later');
+    const current = await writer.get(custodian, chartId);
+    const chart = structuredClone(current.data!);
+    chart.allergies.push({
+      id: 'a-latex',
+      substance: 'Latex',
+      codes: [],
+      type: 'allergy',
+      criticality: 'high',
+      reaction: 'Anaphylaxis',
+      onset: '',
+      status: 'active',
+    });
+    const saved = await writer.update(custodian, chartId, chart, { baseSeq: current.summary.seq });
+    const desk = await chartServiceFor('doctor-later');
+    // The first test's grant still runs: the service wraps the new version to the doctor (hc.emergency.later/1).
+    let view = await desk.emergency.openByGrant(doctor, chartId);
+    await eventually(
+      async () =>
+        (view = await desk.emergency.openByGrant(doctor, chartId)).data?.allergies.some(
+          (a) => a.substance === 'Latex',
+        ) ?? false,
+      'the saved version opened by the running grant',
+      30_000,
+    );
+    expect(view.seq).toBe(saved.version.seq); // the version shown is the one saved during the grant
+    expect(view.emergency).toBeDefined();
+    // Past the grant's end nothing opens, the later version included.
+    await expect(
+      desk.emergency.openByGrant(doctor, chartId, new Date(Date.parse(view.emergency!.expiresAt) + 1000)),
+    ).rejects.toMatchObject({ code: 'NotAReader' });
+  });
 });

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parseCli, USAGE } from './args';
 
 /** The commands the usage names: the first word of each line of its Commands block, and a word after "| " that
- * starts a command sharing the line ("revoke … | restore <chartId>"). "hospital" has its own parser and usage. */
+ * starts a command sharing the line ("revoke … | restore <chartId>"). "hospital" and "emergency" have their own parser
+ * and usage (src-main/cli/hospital.ts, emergency.ts; tested there). */
 function usageCommands(): string[] {
   const block = USAGE.slice(USAGE.indexOf('Commands\n'), USAGE.indexOf('\nOptions\n'));
   const names = block
     .split('\n')
     .slice(1)
     .flatMap((line) => [/^ {2}([a-z][a-z-]*)\b/.exec(line)?.[1], /\| ([a-z][a-z-]*) </.exec(line)?.[1]])
-    .filter((name): name is string => name !== undefined && name !== 'hospital');
+    .filter((name): name is string => name !== undefined && name !== 'hospital' && name !== 'emergency');
   return [...new Set(names)];
 }
 

@@ -1,7 +1,7 @@
 // The emergency key's seed in the OS keychain of the service's host. The service runs unattended, so the seed is not
 // sealed under a password (nobody would type it): the keychain's own protection (the host account's login keyring)
 // is what guards it, as for the card key (src-main/vault/card-key.ts). It never goes to disk or to the ledger.
-import keytar from 'keytar';
+import { serialKeytar as keytar } from '../vault/keychain';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { newSeed, SEED_LENGTH } from '../../src-shared/crypto/keys';

@@ -20,7 +20,7 @@ import { ChartValidationError } from '../../src-shared/records/validate';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../ledger/errors';
 import { ChartServiceError } from '../records/errors';
 import { SettingsError } from '../settings/errors';
-import { AuthorityInputError } from '../../src-shared/authority';
+import { AuthorityInputError, RecoveryError } from '../../src-shared/authority';
 import { EmergencyInputError } from '../../src-shared/emergency/model';
 import { AuthorityUnverifiedError } from '../authority/credential-registry';
 import {
@@ -73,6 +73,7 @@ const MAPPED: Record<string, [Error, string]> = {
   CardKeyMissingError: [new CardKeyMissingError('open'), 'KEYCHAIN_UNAVAILABLE'],
   AuthorityInputError: [new AuthorityInputError('x'), 'INVALID_REQUEST'],
   EmergencyInputError: [new EmergencyInputError('x'), 'INVALID_REQUEST'],
+  RecoveryError: [new RecoveryError('x'), 'INVALID_REQUEST'],
   AuthorityUnverifiedError: [new AuthorityUnverifiedError('a'.repeat(64), 'x'), 'TAMPERED'],
 };
 
@@ -87,8 +88,7 @@ const NEVER_REACHES_IPC: Record<string, string> = {
   UsageError: 'the hospital command line prints it and exits with status 2',
   NetworkCheckUsageError: 'the command line turns it into a CliError (status 2)',
   UpdateFeedError: 'electron-updater reports it as an update error (logged; no IPC channel starts an update)',
-  RecoveryError:
-    'the recovery key is used by the command line only so far (issue #12: no IPC channel for recovery yet)',
+  PaddingError: 'envelope v3 padding (issue #15), not used by any channel yet',
   Refuse: 'inside the emergency service (its own process): becomes a refusal posted on the ledger',
   EmergencyKeyMissingError: "the emergency service's command line prints it and exits (no IPC channel uses the key)",
 };

@@ -11,7 +11,7 @@ import { VaultError, InvalidInputError, type VaultErrorCode } from '../vault/err
 import { ChartServiceError, type ChartErrorCode } from '../records/errors';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from '../ledger/errors';
 import { SettingsError, type SettingsErrorCode } from '../settings/errors';
-import { AuthorityInputError } from '../../src-shared/authority';
+import { AuthorityInputError, RecoveryError } from '../../src-shared/authority';
 import { EmergencyInputError } from '../../src-shared/emergency/model';
 import { AuthorityUnverifiedError } from '../authority/credential-registry';
 
@@ -93,6 +93,8 @@ export function toIpcFailure(error: unknown): IpcFailure | null {
   // pinned authority the ledger does not prove (nothing it vouches for counts: shown as tampering, with the reason).
   if (error instanceof AuthorityInputError) return new IpcFailure('INVALID_REQUEST', error.message);
   if (error instanceof EmergencyInputError) return new IpcFailure('INVALID_REQUEST', error.message);
+  // IT's recovery (hospital.recover / offboard / rekey): shares that do not rebuild the recovery key, said as such.
+  if (error instanceof RecoveryError) return new IpcFailure('INVALID_REQUEST', error.message);
   if (error instanceof AuthorityUnverifiedError) return new IpcFailure('TAMPERED', error.message);
   if (error instanceof SettingsError) {
     const fields =

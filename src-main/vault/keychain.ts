@@ -7,10 +7,28 @@
 //    probe with a write, which tells "unavailable" / "locked" / "fine" apart.
 //  - findCredentials on a *locked* collection crashes the process (libsecret assertion, then SIGSEGV). We only call
 //    it right after a successful probe write.
+//  - keytar runs each call on a libuv worker thread; calls in flight together (the vault, the officer keys, the card
+//    key and the emergency key each have their own service) have crashed the process in a fresh keyring
+//    (GLib-GIO-CRITICAL g_task_return_boolean, then exit). Every call of the process goes through one queue.
 import keytar from 'keytar';
 import { KeychainLockedError, KeychainUnavailableError, type VaultError } from './errors';
 
 export type KeytarApi = Pick<typeof keytar, 'getPassword' | 'setPassword' | 'deletePassword' | 'findCredentials'>;
+
+let queue: Promise<unknown> = Promise.resolve();
+function serial<T>(call: () => Promise<T>): Promise<T> {
+  const next = queue.then(call, call);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/** keytar with one call at a time in this process: the default for every keychain user. */
+export const serialKeytar: KeytarApi = {
+  getPassword: (service, account) => serial(() => keytar.getPassword(service, account)),
+  setPassword: (service, account, password) => serial(() => keytar.setPassword(service, account, password)),
+  deletePassword: (service, account) => serial(() => keytar.deletePassword(service, account)),
+  findCredentials: (service) => serial(() => keytar.findCredentials(service)),
+};
 
 export const DEFAULT_SERVICE = 'HealthChain';
 /** Account used for probe writes; never an identity (identities are base58 keys, which have no dot). */
@@ -28,7 +46,7 @@ export function keychainError(error: unknown): VaultError {
 export class Keychain {
   constructor(
     readonly service: string = DEFAULT_SERVICE,
-    private readonly api: KeytarApi = keytar,
+    private readonly api: KeytarApi = serialKeytar,
   ) {}
 
   /** Throws KeychainUnavailable / KeychainLocked unless a write to our service succeeds. */

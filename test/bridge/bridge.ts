@@ -285,11 +285,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       nodeProbeIntervalMs: 2000,
       ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),
     };
+    const workstationSettings = await settingsIn(path.join(work, 'workstation'), options.workstationSettings ?? {});
     cores.workstation = await createCore({
       ...common,
       variant: 'workstation',
       dataDir: path.join(work, 'workstation'),
-      settings: await settingsIn(path.join(work, 'workstation'), options.workstationSettings ?? {}),
+      settings: workstationSettings,
       vault: { service: keychainService },
       officers: { service: officerService },
       cards,
@@ -321,6 +322,13 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
         }
         await kioskSettings.pinAuthority(body.authorityId, { replace: true });
         send(res, 200, { pinned: body.authorityId });
+        return true;
+      }
+      // Both apps back to "no hospital" (a spec that set one up leaves the specs after it the state they expect).
+      if (url.pathname === '/__bridge/control/unpin-authority' && req.method === 'POST') {
+        await workstationSettings.setUser({ hospitalAuthority: '' });
+        await kioskSettings.setUser({ hospitalAuthority: '' });
+        send(res, 200, { pinned: '' });
         return true;
       }
       if (url.pathname === '/__bridge/control/tamper' && req.method === 'POST') {

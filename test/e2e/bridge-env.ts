@@ -24,6 +24,15 @@ export async function pinKioskAuthority(authorityId: string): Promise<void> {
   if (!res.ok) throw new Error(`bridge control answered ${res.status}`);
 }
 
+/** Unpins the hospital authority on the workstation and the kiosk (what a spec that set one up restores). */
+export async function unpinAuthority(): Promise<void> {
+  const res = await fetch(new URL('/__bridge/control/unpin-authority', WORKSTATION_URL), {
+    method: 'POST',
+    headers: { 'x-bridge-token': TOKEN },
+  });
+  if (!res.ok) throw new Error(`bridge control answered ${res.status}`);
+}
+
 /** The embedded node's own URL and bearer token (what the app's main process holds; no page gets it). */
 export async function ledgerNode(): Promise<{ nodeUrl: string; token: string }> {
   const res = await fetch(new URL('/__bridge/control/ledger', WORKSTATION_URL), {

@@ -123,8 +123,8 @@ test('edit: a new version, and the history shows the diff', async () => {
 
   await expect(page.getByRole('heading', { name: PATIENT.name, level: 1 })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('main')).toContainText('Version 2');
-  await page.getByRole('button', { name: 'History' }).click();
-  const history = page.getByRole('region', { name: 'History' });
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const history = page.getByRole('region', { name: 'History', exact: true });
   const v2 = history.getByRole('listitem', { name: 'Version 2' });
   await expect(v2).toBeVisible({ timeout: 20_000 });
   const diff = v2.getByRole('table', { name: 'Changes in version 2' });
@@ -150,7 +150,10 @@ test('verify panel: transaction id, signatures, version chain, link to the node'
   await page.screenshot({ path: screenshot('07-verify'), fullPage: true });
 
   // An earlier version can still be read, exactly as it was signed.
-  await page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'View version 1' }).click();
+  await page
+    .getByRole('region', { name: 'History', exact: true })
+    .getByRole('button', { name: 'View version 1' })
+    .click();
   await page.getByRole('tab', { name: 'Medication' }).click();
   await expect(page.getByRole('tabpanel', { name: 'Medication' })).toContainText('500 mg');
   await expect(page.getByRole('tabpanel', { name: 'Medication' })).not.toContainText('1000 mg');

@@ -6,7 +6,7 @@
 // tab.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
-import { KIOSK_URL, WORKSTATION_URL, ledgerNode, pinKioskAuthority, screenshot } from './bridge-env';
+import { KIOSK_URL, WORKSTATION_URL, ledgerNode, pinKioskAuthority, screenshot, unpinAuthority } from './bridge-env';
 import { sampleChart } from '../fixtures/sample-chart';
 
 test.describe.configure({ mode: 'serial' });
@@ -52,6 +52,8 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   service?.kill('SIGTERM');
+  // The specs after this one (the hospital set-up story, the kiosk's) start from a machine with no hospital pinned.
+  await unpinAuthority();
   await page.close();
 });
 

@@ -1,6 +1,6 @@
 // Where an emergency request stands, read from a node (the requester's app and the officer's review call this):
 // its transactions are verified by `requestState` (src-shared/emergency/requester.ts); nothing unverified is used.
-import { LATER_TYPE, laterVersions, requestState, type EmergencyRequestState } from '../../src-shared/emergency';
+import { findLaterVersions, requestState, type EmergencyRequestState } from '../../src-shared/emergency';
 import type { Transaction } from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import type { Answer } from '../ledger/node-client';
@@ -22,17 +22,12 @@ export async function readEmergencyRequest(
   if (!request) return null;
   const state = requestState(request, txs, serviceSignKey, [], nativeLedgerCrypto);
   if (state.state !== 'granted') return state;
-  // Versions saved while the grant was valid, each wrapped by the service in its own transaction naming the grant.
-  const { value: hits } = await ledger.searchAssets(state.grantTx);
-  const raws: unknown[] = [];
-  for (const hit of hits)
-    if ((hit?.data as { type?: unknown } | null)?.type === LATER_TYPE)
-      raws.push((await ledger.getTransaction(hit.id)).value);
   return requestState(
     request,
     txs,
     serviceSignKey,
-    laterVersions(raws, state.grantTx, serviceSignKey, nativeLedgerCrypto),
+    // Versions saved while the grant was valid, each wrapped by the service in its own transaction naming the grant.
+    await findLaterVersions(ledger, state.grantTx, serviceSignKey, nativeLedgerCrypto),
     nativeLedgerCrypto,
   );
 }

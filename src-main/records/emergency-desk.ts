@@ -9,8 +9,7 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import {
   buildEmergencyRequest,
   GRANT_TYPE,
-  LATER_TYPE,
-  laterVersions,
+  findLaterVersions,
   openNote,
   openVersionWithWrap,
   REQUEST_TYPE,
@@ -239,13 +238,7 @@ export class EmergencyDesk {
    * and naming this grant count).
    */
   async #covered(grant: { version: string; wrap: string }, grantTx: string, key: ServiceKey) {
-    const { value: hits } = await this.parts.client.searchAssets(grantTx, 0);
-    const raws = await Promise.all(
-      hits
-        .filter((h) => (h.data as { type?: unknown } | null)?.type === LATER_TYPE)
-        .map(async (h) => (await this.parts.client.getTransaction(h.id)).value),
-    );
-    const later = laterVersions(raws, grantTx, key.signKey, this.parts.crypto);
+    const later = await findLaterVersions(this.parts.client, grantTx, key.signKey, this.parts.crypto);
     return new Map([[grant.version, grant.wrap], ...later.map((l) => [l.version, l.wrap] as const)]);
   }
 

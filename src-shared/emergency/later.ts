@@ -95,3 +95,28 @@ export function laterVersions(
   }
   return [...byVersion.values()];
 }
+
+/** What `findLaterVersions` reads: a node's asset search and single-transaction read (answers as the client gives them). */
+export interface LaterGrantLedger {
+  searchAssets(text: string, limit?: number): Promise<{ value: { id: string; data: unknown }[] }>;
+  getTransaction(id: string): Promise<{ value: unknown }>;
+}
+
+/**
+ * The versions the service wrapped to the requester under `grantTx`, read from a node: an asset search for the
+ * grant's id, each later grant read whole and verified (`laterVersions`).
+ */
+export async function findLaterVersions(
+  ledger: LaterGrantLedger,
+  grantTx: string,
+  serviceSignKey: string,
+  crypto: CryptoProvider = pureCryptoProvider,
+): Promise<GrantedVersion[]> {
+  const { value: hits } = await ledger.searchAssets(grantTx, 0);
+  const raws = await Promise.all(
+    hits
+      .filter((hit) => (hit?.data as { type?: unknown } | null)?.type === LATER_TYPE)
+      .map(async (hit) => (await ledger.getTransaction(hit.id)).value),
+  );
+  return laterVersions(raws, grantTx, serviceSignKey, crypto);
+}

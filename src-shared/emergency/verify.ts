@@ -126,15 +126,7 @@ export async function openVersionWithGrant(
   now: Date,
 ): Promise<Uint8Array> {
   if (versionId !== grant.version) throw new EmergencyInputError('the emergency grant does not cover this version');
-  if (now.getTime() > Date.parse(grant.expiresAt)) throw new EmergencyInputError('the emergency grant has expired');
-  const dataKey = await requester.openSealed(fromBase64(grant.wrap));
-  try {
-    const opened = nacl.secretbox.open(fromBase64(envelope.box), fromBase64(envelope.nonce), dataKey);
-    if (!opened) throw new EmergencyInputError('the version does not open with the granted key');
-    return opened;
-  } finally {
-    wipe(dataKey);
-  }
+  return openVersionWithWrap(envelope, grant.wrap, grant.expiresAt, requester, now);
 }
 
 /**

@@ -14,6 +14,7 @@ import { kioskHandlers } from '../ipc/handlers/kiosk';
 import { chartServiceOf, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import { openChartParts } from '../records/chart-parts';
 import { HospitalDesk } from '../authority/hospital-desk';
+import { RecoverySessions } from '../authority/recovery-sessions';
 import { EmergencyReviewDesk } from '../emergency/review-desk';
 import { OfficerKeychain, type OfficerKeychainOptions } from '../authority/officer-keychain';
 import { EMERGENCY_SERVICE, loadEmergencyKey } from '../emergency/emergency-key';
@@ -185,6 +186,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   let vault: Vault | null = null;
+  // Recovery sessions' secrets (coordinator side) live in memory only and are wiped on stop.
+  const recoverySessions = new RecoverySessions();
   let registry: Registry;
   const registryOptions = { mapError: toIpcFailure, logError: options.logError };
   if (variant === 'workstation') {
@@ -218,6 +221,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         shell: options.shell,
         status,
         hospital,
+        recoverySessions,
         emergencyReview: new EmergencyReviewDesk(parts.client, hospital),
       }),
       registryOptions,
@@ -263,6 +267,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       stopSettingsWatch();
       stopChartEvents();
       patient.end();
+      recoverySessions.endAll();
       vault?.lockAll('signed-out');
       await service.close();
       if (variant === 'kiosk') await rm(outboxDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 import {
   AUTHORITY_TYPE,
   AuthorityInputError,
+  custodyPolicyOf,
   CREDENTIAL_TYPE,
   describePartial,
   licenceKey,
@@ -18,7 +19,7 @@ import {
   type VerifiedAuthority,
 } from '../../src-shared/authority';
 import { wipe } from '../../src-shared/crypto/bytes';
-import type { ConditionDetails } from '../../src-shared/ledger';
+import { conditionUriFromDetails, type ConditionDetails } from '../../src-shared/ledger';
 import type { SeedKeyHolder } from '../crypto/seed-key-holder';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { InvalidInputError } from '../vault/errors';
@@ -36,7 +37,16 @@ import {
   type LedgerPoster,
 } from './hospital';
 import type { OfficerKeychain } from './officer-keychain';
-import { chartsHeldBy, validPractitioner, type ChartLedger } from './recovery-flows';
+import {
+  chartsHeldBy,
+  openWithRecoveryKey,
+  prepareCustodyMove,
+  readChartHead,
+  validPractitioner,
+  type ChartLedger,
+} from './recovery-flows';
+import { migrationGaps } from './migration-gaps';
+import { sealShareFile, type RecoverySessions } from './recovery-sessions';
 import type { AuthorityTrust, TrustState } from './trust';
 
 export interface QuorumActResult {
@@ -63,10 +73,30 @@ export interface OfficerPick {
 
 const DAY = 86_400_000;
 
-/** Signatures the first input needs: a threshold condition's m, a lone key's 1. */
+/**
+ * Signatures the first input needs: a threshold condition's m, a lone key's 1; a chart's 1-of-[custodian, quorum]
+ * spent by the quorum (a custody move) needs the quorum's m.
+ */
 function neededOf(partial: PartialTransaction): number {
   const details = partial.unsigned.inputs[0]?.fulfillment as ConditionDetails | undefined;
-  return details?.type === 'threshold-sha-256' ? details.threshold : 1;
+  if (details?.type !== 'threshold-sha-256') return 1;
+  const quorum =
+    details.threshold === 1 ? details.subconditions.find((s) => s.type === 'threshold-sha-256') : undefined;
+  return quorum?.type === 'threshold-sha-256' ? quorum.threshold : details.threshold;
+}
+
+/** A custody move of a chart paid to 1-of-[custodian, this authority's quorum], spent by the quorum's branch. */
+function isQuorumCustodyMove(partial: PartialTransaction, authority: VerifiedAuthority): boolean {
+  const details = partial.unsigned.inputs[0]?.fulfillment as ConditionDetails | undefined;
+  if (partial.unsigned.operation !== 'TRANSFER' || details?.type !== 'threshold-sha-256') return false;
+  const [custodian, quorum] = details.subconditions;
+  return (
+    details.threshold === 1 &&
+    details.subconditions.length === 2 &&
+    custodian?.type === 'ed25519-sha-256' &&
+    quorum?.type === 'threshold-sha-256' &&
+    conditionUriFromDetails(quorum) === conditionUriFromDetails(custodyPolicyOf(authority.id, authority.data).quorum)
+  );
 }
 
 function date(value: string, field: string): Date {
@@ -234,7 +264,9 @@ export class HospitalDesk {
     const ours =
       partial.unsigned.operation === 'CREATE'
         ? asset.data?.type === CREDENTIAL_TYPE && asset.data.authority === authority.id
-        : typeof asset.id === 'string' && (asset.id === authority.id || registry.credential(asset.id) !== undefined);
+        : (typeof asset.id === 'string' &&
+            (asset.id === authority.id || registry.credential(asset.id) !== undefined)) ||
+          isQuorumCustodyMove(partial, authority);
     if (!ours)
       throw new AuthorityInputError(
         `This file is not an act of ${authority.data.name} (${authority.id}): it is not signed here`,
@@ -430,6 +462,88 @@ export class HospitalDesk {
     } finally {
       holder.lock();
     }
+  }
+
+  /** This machine's officer keys (public halves), and the keychain entries that could not be read. */
+  officers() {
+    return this.#serialKeychain(async () => {
+      const unreadable: { account: string; problem: string }[] = [];
+      const officers = await this.keychain.list(unreadable);
+      return { officers, unreadable };
+    });
+  }
+
+  /** A new officer key sealed in the keychain under its own password: only its public half is answered. */
+  createOfficer(input: { name: string; password: string }) {
+    return this.#serialKeychain(async () => {
+      const { officer, holder } = await this.keychain.create(input.name, input.password);
+      holder.lock();
+      return officer;
+    });
+  }
+
+  /** What each chart `custodian` holds lacks to be under the pinned authority (nothing opened). */
+  async migrationGaps(custodian: string) {
+    const { authority } = await this.pinned();
+    return migrationGaps(this.ledger, authority, custodian);
+  }
+
+  /** An officer of this machine seals their recovery share to a coordinator's session key: the share file's text. */
+  sealShare(input: { sessionKey: string } & OfficerPick): Promise<{ text: string; officer: string }> {
+    return this.withOfficer(input, async (officer, { authority }) => ({
+      text: await sealShareFile(authority, officer, input.sessionKey),
+      officer: officer.signKey,
+    }));
+  }
+
+  /**
+   * The coordinator's recovery with share files from officers on other machines: the recovery key rebuilt in memory
+   * from the shares sealed to this machine's session, one chart's custody move built, and signed by the coordinating
+   * officer of this machine (posted when that is enough, else the partially signed file for the others).
+   */
+  async recoverWithShares(
+    sessions: RecoverySessions,
+    input: { sessionKey: string; shares: readonly string[]; chartId: string; to: string; reason: string } & OfficerPick,
+  ): Promise<{ act: QuorumActResult; sharesFrom: string[] }> {
+    const { authority, registry } = await this.pinned();
+    const to = custodianOf(registry, input.to);
+    const members = new Set(authority.data.officers.map((o) => o.signKey));
+    const here = (await this.#officerKeys()).filter((k) => members.has(k));
+    if (input.officer && !here.includes(input.officer))
+      throw new InvalidInputError(
+        'officer',
+        `${input.officer} is not an officer key of ${authority.data.name} on this computer`,
+      );
+    if (!input.officer && here.length !== 1)
+      throw new InvalidInputError(
+        'officer',
+        here.length === 0
+          ? `No officer key of ${authority.data.name} is on this computer: the coordinator is one of its officers`
+          : 'Several officer keys are on this computer: choose which one coordinates',
+      );
+    const coordinator = input.officer ?? here[0]!;
+    const head = await readChartHead(this.ledger, input.chartId);
+    const { secret, officers } = await sessions.rebuild(authority, input.sessionKey, input.shares);
+    let partial: PartialTransaction;
+    try {
+      const payload = await openWithRecoveryKey(authority, head, secret);
+      partial = prepareCustodyMove({
+        authority,
+        head,
+        payload,
+        to,
+        coordinator,
+        reason: input.reason || 'Recovered by the hospital authority',
+      });
+    } finally {
+      wipe(secret);
+    }
+    const act = await this.#signAndPost(
+      partial,
+      { password: input.password, officer: coordinator },
+      authority.data.name,
+    );
+    return { act, sharesFrom: officers };
   }
 
   async #officerKey(partial: PartialTransaction, whose: string, chosen?: string): Promise<string> {

@@ -4,6 +4,7 @@ export * from './channel';
 export * from './data';
 export * from './network-check';
 export * from './hospital';
+export * from './it-desk';
 export * from './emergency-review';
 export * from './credential-request';
 export * from './contract';

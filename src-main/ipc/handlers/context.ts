@@ -7,6 +7,7 @@ import type { SettingsService } from '../../settings';
 import type { Vault } from '../../vault';
 import type { EmergencyReviewDesk } from '../../emergency/review-desk';
 import type { HospitalDesk } from '../../authority/hospital-desk';
+import type { RecoverySessions } from '../../authority/recovery-sessions';
 
 export interface ShellPort {
   /** Asks where to save (Electron: save dialog) and writes the file; null when the user cancelled. */
@@ -89,6 +90,8 @@ export interface WorkstationContext {
   status: StatusPort;
   /** The hospital authority's desk (first run, IT screen): workstation only. */
   hospital: HospitalDesk;
+  /** Recovery sessions this machine coordinates (secrets in memory only): workstation only. */
+  recoverySessions: RecoverySessions;
   /** The privacy officer's review of emergency access (Hospital section): workstation only. */
   emergencyReview: EmergencyReviewDesk;
 }

@@ -9,6 +9,7 @@ import { nodeBase } from '../../ledger/node-url';
 import type { HandlerMap } from '../registry';
 import { commonHandlers } from './common';
 import { hospitalHandlers } from './hospital';
+import { itDeskHandlers } from './it-desk';
 import { emergencyReviewHandlers } from './emergency-review';
 import type { WorkstationContext } from './context';
 import { outboxItemOf, practitionerOf } from '../../records/contract-views';
@@ -65,6 +66,14 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
     ...commonHandlers(settings, status),
     ...hospitalHandlers({ hospital: ctx.hospital, settings, session, status, shell }),
     ...emergencyReviewHandlers(ctx.emergencyReview),
+    ...itDeskHandlers({
+      hospital: ctx.hospital,
+      sessions: ctx.recoverySessions,
+      vault,
+      charts,
+      session,
+      shell,
+    }),
 
     'vault.list': async () => ({ identities: (await vault.list()).identities.map(identity) }),
     'vault.session': async () => {

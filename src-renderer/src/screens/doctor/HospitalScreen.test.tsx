@@ -40,6 +40,9 @@ function hospitalStatus(overrides: Partial<HospitalStatus> = {}): HospitalStatus
   };
 }
 
+/** The officer keys card reads this machine's keys on every Hospital screen. */
+const NO_OFFICER_KEYS = { 'hospital.officerList': () => ({ officers: [], unreadable: [] }) };
+
 const none = hospitalStatus({ authorityId: null, pinnedBy: null, state: 'none', authority: null });
 
 const credential = {
@@ -133,6 +136,7 @@ describe('the Hospital section (IT)', () => {
   it('shows the authority and the credentials table, issues from a doctor’s request, and shows a licence taken on its field', async () => {
     let issued = 0;
     const { user, main } = setup(<HospitalScreen />, {
+      ...NO_OFFICER_KEYS,
       'hospital.status': () => hospitalStatus(),
       'credentials.list': () =>
         registry({ problems: [{ id: txId(8), reason: 'not a credential of this authority: outsider' }] }),
@@ -187,6 +191,7 @@ describe('the Hospital section (IT)', () => {
 
   it('refuses a pasted text that is not a credential request, saying why', async () => {
     const { user } = setup(<HospitalScreen />, {
+      ...NO_OFFICER_KEYS,
       'hospital.status': () => hospitalStatus(),
       'credentials.list': () => registry(),
     });
@@ -200,6 +205,7 @@ describe('the Hospital section (IT)', () => {
   it('revokes with a reason and the officer password; a 2-of-3 act answers the file to pass on', async () => {
     const partial = '{"format":"healthchain.partial-transaction"}';
     const { user, main } = setup(<HospitalScreen />, {
+      ...NO_OFFICER_KEYS,
       'hospital.status': () => hospitalStatus(),
       'credentials.list': () => registry(),
       'credentials.revoke': () => ({
@@ -230,6 +236,7 @@ describe('the Hospital section (IT)', () => {
 
   it('shows a wrong officer password as main says it', async () => {
     const { user } = setup(<HospitalScreen />, {
+      ...NO_OFFICER_KEYS,
       'hospital.status': () => hospitalStatus(),
       'credentials.list': () => registry(),
       'hospital.signPartial': () => {
@@ -246,6 +253,7 @@ describe('the Hospital section (IT)', () => {
 
   it('opens a partially signed file from disk and signs it; posted once complete', async () => {
     const { user, main } = setup(<HospitalScreen />, {
+      ...NO_OFFICER_KEYS,
       'hospital.status': () => hospitalStatus(),
       'credentials.list': () => registry(),
       'hospital.signPartial': () => posted(`revoke credential ${txId(5)}`),
@@ -263,6 +271,7 @@ describe('the Hospital section (IT)', () => {
 
   it('an unverifiable pinned authority is shown as such, with the reason', async () => {
     setup(<HospitalScreen />, {
+      ...NO_OFFICER_KEYS,
       'hospital.status': () =>
         hospitalStatus({ state: 'unverified', authority: null, reason: 'its threshold does not match.' }),
     });

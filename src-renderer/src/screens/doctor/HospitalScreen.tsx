@@ -2,7 +2,9 @@
 // the credential registry (name, licence, specialty, status, valid until, end reason) with renew / revoke, the
 // registry's problems, issuing from a doctor's request, the quorum's custody acts (recover, off-board, re-key),
 // starting a multi-officer ceremony while nothing is pinned, signing a partially signed file from another officer,
-// and the privacy officer's review of emergency access (EmergencyReview).
+// the privacy officer's review of emergency access (EmergencyReview), this computer's officer keys (OfficerKeys),
+// migrating the signed-in doctor's older charts (MigrationCard) and recovery with officers on other computers
+// (RecoverySessionForms).
 import { useEffect, useState } from 'react';
 import type { AuthorityView, CredentialEntry } from '../../../../src-shared/ipc';
 import { Banner } from '../../components/Banner';
@@ -15,6 +17,9 @@ import { CredentialActDialog, IssueCredentialForm, PartialSignForm } from './Cre
 import { CustodyDesk } from './CustodyForms';
 import { EmergencyReview } from './EmergencyReview';
 import { HospitalChoice } from './HospitalChoice';
+import { MigrationCard } from './MigrationCard';
+import { OfficerKeys } from './OfficerKeys';
+import { RecoveryCoordinator, SealShareForm } from './RecoverySessionForms';
 
 const STATUS_LABEL: Record<CredentialEntry['status'], string> = {
   valid: 'Valid',
@@ -58,8 +63,10 @@ export function HospitalScreen() {
           <AuthorityDetails authority={status.authority} managed={status.pinnedBy === 'managed'} />
           <Registry authority={status.authority} />
           <EmergencyReview authority={status.authority} />
+          {status.doctor && <MigrationCard onDone={() => void useCharts.getState().loadList()} />}
         </>
       )}
+      {status && <OfficerKeys />}
       {status && status.state !== 'unreachable' && (
         <PartialSignForm authority={status.authority} onDone={() => void refresh()} />
       )}
@@ -190,6 +197,14 @@ function Registry({ authority }: { authority: AuthorityView }) {
               }}
             />
           )}
+          {registry && (
+            <RecoveryCoordinator
+              authority={authority}
+              credentials={registry.credentials}
+              onDone={() => void useCharts.getState().loadList()}
+            />
+          )}
+          <SealShareForm authority={authority} />
         </>
       ) : (
         <p className="muted">No officer key of this hospital is on this computer: credentials are issued by IT.</p>

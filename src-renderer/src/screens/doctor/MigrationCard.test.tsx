@@ -64,4 +64,19 @@ describe("migrating the signed-in doctor's charts", () => {
     expect(await screen.findAllByText('Nothing: under the hospital')).toHaveLength(ids.length + 1);
     expect(screen.queryByRole('button', { name: /Migrate/ })).toBeNull();
   });
+
+  it('does not offer again a chart this run migrated while the ledger has not caught up', async () => {
+    const { user, main } = setup(<MigrationCard />, {
+      'hospital.migrationPlan': () => ({
+        signKey: KEY_ME,
+        charts: [{ chartId: txId(7), seq: 2, gaps: ['custody', 'recovery'], blocked: null }],
+      }),
+      'hospital.migrate': () => ({ charts: [{ chartId: txId(7), status: 'done', txId: txId(8), reason: null }] }),
+    });
+    await user.type(await screen.findByLabelText('Your password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Migrate 1 chart' }));
+    expect(await screen.findByText('Migrated: the new version is being sent')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Migrate/ })).toBeNull();
+    expect(main.callsTo('hospital.migrate')).toEqual([{ password: 'correct horse battery', chartIds: [txId(7)] }]);
+  });
 });

@@ -34,7 +34,10 @@ export function MigrationCard({ onDone }: { onDone?: () => void }) {
     void loadMigration();
   }, [loadMigration]);
 
-  const lacking = plan?.charts.filter((c) => c.gaps.length > 0) ?? [];
+  // A version just written may still be on its way to the ledger (the outbox sends it): the plan, read from the
+  // ledger, can lag behind; what this run migrated is not offered again.
+  const sent = new Set((report ?? []).filter((r) => r.status === 'done').map((r) => r.chartId));
+  const lacking = plan?.charts.filter((c) => c.gaps.length > 0 && !sent.has(c.chartId)) ?? [];
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -95,7 +98,11 @@ export function MigrationCard({ onDone }: { onDone?: () => void }) {
                 <td className="mono">{c.chartId.slice(0, 16)}…</td>
                 <td>{c.seq}</td>
                 <td>
-                  {c.gaps.length === 0 ? 'Nothing: under the hospital' : c.gaps.map((g) => GAP_LABEL[g]).join('; ')}
+                  {c.gaps.length === 0
+                    ? 'Nothing: under the hospital'
+                    : sent.has(c.chartId)
+                      ? 'Migrated: the new version is being sent'
+                      : c.gaps.map((g) => GAP_LABEL[g]).join('; ')}
                   {c.blocked && <span className="muted"> — {c.blocked}</span>}
                 </td>
               </tr>

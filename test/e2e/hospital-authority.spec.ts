@@ -5,8 +5,11 @@
 // With a fresh bridge the hospital is set up on the first-run screen; after other specs (which leave a doctor in the
 // keychain, so there is no first run) this spec's doctor is made through the bridge and IT sets up the hospital from
 // the Hospital section, which offers the same choice while nothing is pinned.
+// Then IT's tools the CLI had first: IT creates an officer key on the Hospital screen (its public keys shown for the
+// ceremony), and a chart written while no authority was pinned is migrated under it (the plan says what it lacks,
+// the report says done).
 import { expect, test, type Page } from '@playwright/test';
-import { WORKSTATION_URL, screenshot } from './bridge-env';
+import { WORKSTATION_URL, screenshot, unpinAuthority } from './bridge-env';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -246,4 +249,84 @@ test("IT revokes and recovers: the revoked doctor's chart moves to another crede
   await expect(page.getByRole('heading', { name: PATIENT.name, level: 1 })).toBeVisible({ timeout: 30_000 });
   await expect(main()).toContainText('Verified', { timeout: 30_000 });
   await page.screenshot({ path: screenshot('hospital-recover-03-new-custodian') });
+});
+
+test('IT creates an officer key on the Hospital screen: its public keys are shown for the ceremony', async () => {
+  await nav().getByRole('button', { name: 'Hospital' }).click();
+  const card = page
+    .getByRole('region', { name: 'Officer keys on this computer' })
+    .or(page.getByLabel('Officer keys on this computer'));
+  await expect(card.getByRole('table', { name: 'Officer keys' })).toContainText(HOSPITAL.officer, { timeout: 20_000 });
+  const form = card.getByRole('form', { name: 'Create an officer key' });
+  await form.getByRole('textbox', { name: 'Officer name' }).fill('Deputy IT officer');
+  await form.getByLabel('New officer password').fill('short');
+  await form.getByLabel('Repeat the officer password').fill('short');
+  await form.getByRole('button', { name: 'Create officer key' }).click();
+  await expect(form.getByText(/Use at least 10 characters/)).toBeVisible();
+  await form.getByLabel('New officer password').fill('violet sunrise meadow path');
+  await form.getByLabel('Repeat the officer password').fill('violet sunrise meadow path');
+  await form.getByRole('button', { name: 'Create officer key' }).click();
+  const made = card.getByRole('group', { name: 'New officer key' });
+  await expect(made).toContainText('Officer key created for Deputy IT officer', { timeout: 30_000 });
+  await expect(made.getByLabel('Ceremony line')).toHaveText(
+    /^Deputy IT officer [1-9A-HJ-NP-Za-km-z]{32,44} [1-9A-HJ-NP-Za-km-z]{32,44}$/,
+  );
+  await expect(card.getByRole('table', { name: 'Officer keys' }).getByRole('row')).toHaveCount(3);
+  // The new officer is not an officer of this hospital: the authority still names one.
+  await expect(page.getByLabel('Hospital authority', { exact: true })).toContainText('1 of 1 officer');
+  await made.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshot('hospital-it-01-officer-key') });
+});
+
+test('a chart written while no authority was pinned is migrated under it: plan, password, report', async () => {
+  test.setTimeout(180_000);
+  const authorityId = await page.evaluate(async () => {
+    const status = await window.healthchain.hospital.status();
+    if (!status.ok || !status.value.authorityId) throw new Error('no authority pinned');
+    return status.value.authorityId;
+  });
+  // As on a machine that ran before the hospital existed: the chart's output is the doctor's key alone.
+  await unpinAuthority();
+  await nav().getByRole('button', { name: 'Add patient' }).click();
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Olga Before');
+  await page.getByRole('textbox', { name: 'Date of birth' }).fill('1961-03-14');
+  await page.getByRole('combobox', { name: 'Gender' }).selectOption('female');
+  await page.getByRole('textbox', { name: 'PIN', exact: true }).fill(PATIENT.pin);
+  await page.getByRole('textbox', { name: 'Confirm PIN' }).fill(PATIENT.pin);
+  await page.getByRole('button', { name: 'Create chart' }).click();
+  await expect(page.getByRole('heading', { name: 'Access card for Olga Before' })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Done — open the chart' }).click();
+
+  // The same hospital is joined again; the doctor's Hospital screen shows what the older chart lacks.
+  await nav().getByRole('button', { name: 'Hospital' }).click();
+  await page.getByRole('button', { name: 'Join a hospital' }).click({ timeout: 20_000 });
+  await page.getByRole('textbox', { name: 'Hospital authority id' }).fill(authorityId);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  const card = page.getByRole('form', { name: 'Migrate my charts' });
+  const plan = card.getByRole('table', { name: 'Charts to migrate' });
+  await expect(plan.getByRole('row')).toHaveCount(3, { timeout: 30_000 });
+  await expect(plan).toContainText(/custody the quorum can move.*recovery key.*emergency key/);
+  await expect(plan).toContainText('Nothing: under the hospital');
+
+  await card.getByLabel('Your password').fill('not the password');
+  await card.getByRole('button', { name: 'Migrate 1 chart' }).click();
+  await expect(card.getByRole('alert')).toHaveText(/wrong password/i, { timeout: 30_000 });
+  await card.getByLabel('Your password').fill(SECOND.password);
+  await card.getByRole('button', { name: 'Migrate 1 chart' }).click();
+  const report = card.getByRole('group', { name: 'Migration report' });
+  await expect(report).toContainText('Migration: 1 done, 0 skipped, 0 failed', { timeout: 60_000 });
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshot('hospital-it-02-migrated') });
+
+  // Once the ledger has the new version, the chart lacks nothing and opens verified.
+  await expect(async () => {
+    await nav().getByRole('button', { name: 'Patients' }).click();
+    await nav().getByRole('button', { name: 'Hospital' }).click();
+    await expect(
+      page.getByRole('table', { name: 'Charts to migrate' }).getByText('Nothing: under the hospital'),
+    ).toHaveCount(2, { timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
+  await nav().getByRole('button', { name: 'Patients' }).click();
+  const row = page.getByRole('table', { name: 'Patients' }).getByRole('row', { name: /Olga Before/ });
+  await expect(row).toContainText('Verified', { timeout: 30_000 });
 });

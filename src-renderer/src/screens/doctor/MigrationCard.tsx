@@ -154,7 +154,7 @@ function MigrationReportView({ rows }: { rows: Row[] }) {
           <tr>
             <th scope="col">Chart</th>
             <th scope="col">Result</th>
-            <th scope="col">Reason</th>
+            <th scope="col">Version written, or why not</th>
           </tr>
         </thead>
         <tbody>

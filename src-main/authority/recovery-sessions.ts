@@ -12,6 +12,7 @@ import { InvalidInputError } from '../vault/errors';
 import { openRecoveryShare, openSessionShare, rebuildRecoveryKey, sealShareForSession } from './recovery-flows';
 
 export const SHARE_FORMAT = 'healthchain.recovery-share';
+export const MAX_SESSIONS = 4;
 
 const shareFileSchema = z.object({
   format: z.literal(SHARE_FORMAT),
@@ -64,6 +65,8 @@ export class RecoverySessions {
   readonly #sessions = new Map<string, { secret: Uint8Array; startedAt: string }>();
 
   start(): { sessionKey: string; startedAt: string } {
+    // A few at once at most (one per recovery under way): the oldest is ended first, its secret wiped.
+    if (this.#sessions.size >= MAX_SESSIONS) this.end(this.#sessions.keys().next().value!);
     const pair = newRecoveryKeyPair();
     const startedAt = new Date().toISOString();
     this.#sessions.set(pair.publicKey, { secret: pair.secret, startedAt });

@@ -4,7 +4,8 @@
 // over IPC and hold a 2-of-3 authority set up by the screen's ceremony; a chart written before the authority is
 // migrated (wrong password refused, re-running skips); two officers seal their shares to the coordinator's session,
 // share files pass as the save dialog wrote them, and the chart is recovered; one share, a share of another session,
-// an ended session, a wrong password and an unknown officer are each refused with their reason.
+// an ended session, a wrong password and an unknown officer are each refused with their reason; "sign a partially
+// signed file" signs a custody move of this hospital's quorum only (another authority's is refused).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,8 @@ import { createCore, type Core } from '../../../src-main/app/core';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
+import { custodyOutput, custodyPolicyOf, startPartial } from '../../../src-shared/authority';
+import { makeTransfer, type Transaction } from '../../../src-shared/ledger';
 import { sampleChart } from '../../fixtures/sample-chart';
 import { PIN } from '../charts/harness';
 import { cleanKeychain, DOCTOR, FAST, freshService, OTHER_DOCTOR } from '../vault/helpers';
@@ -322,6 +325,34 @@ describe('IT desk over IPC: officer keys, migration, recovery with session files
       role: 'custodian',
       patientName: 'Olga Before',
       custodian: { signKey: ben.signKey },
+    });
+  });
+
+  it("signs a custody move only when it spends a chart by this hospital's quorum, not another authority's", async () => {
+    // A chart output as another hospital (with Ann as its only officer) would own it: 1-of-[Ben, that quorum].
+    const foreign = custodyPolicyOf('f'.repeat(64), {
+      threshold: 1,
+      officers: [{ name: 'Ann elsewhere', signKey: officers[0]!.signKey, boxKey: officers[0]!.boxKey }],
+      recoveryKey: officers[2]!.boxKey,
+    });
+    const tx = {
+      id: 'b'.repeat(64),
+      operation: 'TRANSFER',
+      asset: { id: 'c'.repeat(64) },
+      outputs: [custodyOutput(ben.signKey, foreign)],
+    } as unknown as Transaction;
+    const partial = startPartial(
+      makeTransfer([{ tx, outputIndex: 0 }], [custodyOutput(ada.signKey, foreign)], null),
+      'x',
+    );
+    const refused = await failure('hospital.signPartial', {
+      partial: JSON.stringify(partial),
+      password: officers[0]!.password,
+      officer: officers[0]!.signKey,
+    });
+    expect(refused).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(/not an act of St Quorum/),
     });
   });
 });

@@ -1,12 +1,14 @@
 // `npm run bench -- cli-import [--count=1000] [--runs=1] [--node=embedded|process] [--launcher=npm|node]
-//   [--tree=<dir>…]`: issue #16's figure, `npm run cli -- import <folder>` end to end from the shell.
+//   [--tree=<dir>…]
+//   [--profile=<dir>] [--node-options=<NODE_OPTIONS for the command>]`: issue #16's figure, `npm run cli -- import <folder>` end to end from the shell.
 // Writes `count` valid FHIR R4 bundles (chartToFhir of the test chart, 7 resources each) into a temp folder once,
 // creates an identity in a throwaway keychain service, then times the import command as a user runs it, in a child
 // process: wall time from spawn to exit, and the CPU (user + sys) of the command and everything it waited for
 // (/usr/bin/time). `--node=embedded` (default) lets the command start its own node in a fresh data folder;
 // `--node=process` runs `npm run ledger` beforehand in its own process and adds that process's CPU during the import
 // (/proc/<pid>/stat). Each `--tree` (default: this one) is another checkout with a built CLI, e.g. an older commit,
-// timed round-robin with the others in the same run, so a shared host's load hits all alike.
+// timed round-robin with the others in the same run, so a shared host's load hits all alike. `--profile` writes
+// V8 CPU profiles of the command (every thread) into <dir> (`node --cpu-prof`; HC_CLI_MINIFY=0 keeps names).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -56,11 +58,15 @@ function timed(command: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<
 
 /** `npm run ledger` in its own process; answers once it prints its "listening" line. */
 async function startLedgerProcess(tree: string, dataDir: string, token: string) {
-  const child = spawn('node', ['node_modules/.bin/tsx', 'src-main/ledger-node/cli.ts', '--port', '0', '--data', dataDir], {
-    cwd: tree,
-    env: { ...process.env, HC_LEDGER_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'node',
+    ['node_modules/.bin/tsx', 'src-main/ledger-node/cli.ts', '--port', '0', '--data', dataDir],
+    {
+      cwd: tree,
+      env: { ...process.env, HC_LEDGER_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((done, fail) => {
     let text = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -96,6 +102,7 @@ export async function main(argv: string[]): Promise<void> {
       launcher: { type: 'string' },
       tree: { type: 'string', multiple: true },
       profile: { type: 'string' },
+      'node-options': { type: 'string' },
     },
     strict: false,
   });
@@ -120,13 +127,28 @@ export async function main(argv: string[]): Promise<void> {
     HEALTHCHAIN_CARD_KEY_SERVICE: `${service}-card-key`,
     HEALTHCHAIN_PASSWORD: 'correct horse battery staple',
   };
+  // A profile needs node's own flags (NODE_OPTIONS refuses --cpu-prof), so it runs without npm.
+  const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile as string)}`] : [];
   const cli = (tree: string, args: string[]) =>
-    launcher === 'npm' ? ['npm', 'run', '-s', 'cli', '--', ...args] : ['node', join(tree, 'scripts/cli.mjs'), ...args];
+    launcher === 'npm' && !profile.length
+      ? ['npm', 'run', '-s', 'cli', '--', ...args]
+      : ['node', ...profile, join(tree, 'scripts/cli.mjs'), ...args];
   try {
     // Bundled before the clock (scripts/cli.mjs rebuilds a stale bundle); the identity lives in a ledger of its own.
     for (const tree of trees) execFileSync('node', ['scripts/build-cli.mjs'], { cwd: tree, stdio: 'inherit' });
     const made = await timed(
-      cli(trees[0]!, ['identity', 'create', '--name', 'Dr. Bench', '--licence', 'B-1', '--specialty', 'General practice', '--data', join(root, 'id-ledger')]),
+      cli(trees[0]!, [
+        'identity',
+        'create',
+        '--name',
+        'Dr. Bench',
+        '--licence',
+        'B-1',
+        '--specialty',
+        'General practice',
+        '--data',
+        join(root, 'id-ledger'),
+      ]),
       trees[0]!,
       env,
     );
@@ -147,7 +169,7 @@ export async function main(argv: string[]): Promise<void> {
         const result = await timed(cli(tree, ['import', folder, ...where, ...outbox]), tree, {
           ...env,
           HC_LEDGER_TOKEN: token,
-          ...(values.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile as string}` } : {}),
+          ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] as string } : {}),
         });
         const nodeCpu = ledger ? ledger.cpu() - nodeCpuBefore : 0;
         await ledger?.stop();

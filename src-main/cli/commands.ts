@@ -40,8 +40,13 @@ async function startValidators() {
   return pool;
 }
 
-/** Bundles imported at once: each waits on the node most of its time, so a few in flight keep both sides busy. */
-const IMPORT_CONCURRENCY = 16;
+/**
+ * Bundles imported at once: each waits on the node most of its time. 128 (as `npm run bench -- charts` imports) rather
+ * than 16: the node commits them in fewer, larger blocks (fewer lmdb commits and posting-run merges), and the
+ * validation worker keeps a queue instead of being woken for each bundle; in same-load profiles of 1,000 imports the
+ * main thread was busy ~11 s instead of ~16 s (`npm run bench -- cli-import`, load ~20).
+ */
+const IMPORT_CONCURRENCY = 128;
 
 /**
  * Progress lines, written in one go per event-loop turn: a write to a pipe or terminal per bundle cost the import's

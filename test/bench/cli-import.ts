@@ -56,11 +56,13 @@ function timed(command: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<
   });
 }
 
-/** `npm run ledger` in its own process; answers once it prints its "listening" line. */
+/** The node as `npm run ledger` runs it, in its own process; answers once it prints its "listening" line. */
 async function startLedgerProcess(tree: string, dataDir: string, token: string) {
   const child = spawn(
     'node',
-    ['node_modules/.bin/tsx', 'src-main/ledger-node/cli.ts', '--port', '0', '--data', dataDir],
+    // What `npm run ledger` runs, in one process (tsx's own launcher would put the node in a child, whose CPU
+    // /proc/<pid>/stat of the launcher does not count).
+    ['--import', 'tsx', 'src-main/ledger-node/cli.ts', '--port', '0', '--data', dataDir],
     {
       cwd: tree,
       env: { ...process.env, HC_LEDGER_TOKEN: token },

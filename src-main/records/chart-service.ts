@@ -53,7 +53,7 @@ export type { EmergencyKeyRef } from './chart-parts';
 export { EmergencyDesk, NO_EMERGENCY_SERVICE } from './emergency-desk';
 export type { CardIssuer, ChartServiceEvent, ChartServiceOptions } from './chart-parts';
 export type { ChartReader } from './chart-reader';
-export type { ChartWriter, CreatedChart, DoctorRef, Written } from './chart-writer';
+export type { ChartWriter, CreatedChart, DoctorRef, FhirSource, Written } from './chart-writer';
 
 export interface ChartService extends ChartReader, ChartWriter {
   /** Emergency access (issue #13): the doctor's request and grant, and every viewer's access history. */
@@ -122,10 +122,10 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     ...writer,
     emergency: new EmergencyDesk(parts, states),
 
-    async importFhir(holder, bundle) {
+    async importFhir(holder, bundle, source) {
       // Structurally invalid R4 is refused whole, naming each problem; what is valid but has no place in the chart
       // is reported by the importer, field by field.
-      const problems = await (options.fhirValidator ?? inProcessFhirValidator).validate(bundle);
+      const problems = await (options.fhirValidator ?? inProcessFhirValidator).validate(bundle, source?.json);
       if (problems.length) throw new ChartValidationError(problems);
       return writer.importFhir(holder, bundle);
     },

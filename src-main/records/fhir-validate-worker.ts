@@ -5,7 +5,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { FieldError } from '../../src-shared/records/validate';
 import { fhirStructureErrors, indexAllDefinitions, warmUpFhirValidation } from './fhir-validation';
 
-export type FhirValidateRequest = { id: number; warmUp: true } | { id: number; input: unknown };
+/** `json`: the text the input was parsed from, parsed here (the pool sends it when the caller has it). */
+export type FhirValidateRequest =
+  { id: number; warmUp: true } | { id: number; input: unknown } | { id: number; json: string };
 
 export type FhirValidateResponse =
   { id: number; ok: true; errors: FieldError[] } | { id: number; ok: false; error: string };
@@ -19,7 +21,10 @@ parentPort?.on('message', (request: FhirValidateRequest) => {
     if ('warmUp' in request) {
       warmUpFhirValidation();
       response = { id: request.id, ok: true, errors: [] };
-    } else response = { id: request.id, ok: true, errors: fhirStructureErrors(request.input) };
+    } else {
+      const input = 'json' in request ? (JSON.parse(request.json) as unknown) : request.input;
+      response = { id: request.id, ok: true, errors: fhirStructureErrors(input) };
+    }
   } catch (error) {
     response = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -92,6 +92,19 @@ describe('FHIR validation: lazy definitions and the worker pool answer as indexi
     const answers = await Promise.all(items.map((i) => pool.validate(i.input)));
     items.forEach((item, i) => expect(answers[i], item.name).toEqual(reference[i]));
   }, 120_000);
+
+  it('sent the JSON text each input was parsed from (as the CLI sends it), the pool gives the same errors', async () => {
+    const texts = items.map((i) => JSON.stringify(i.input));
+    const answers = await Promise.all(texts.map((text) => pool.validate(JSON.parse(text), text)));
+    items.forEach((item, i) => expect(answers[i], item.name).toEqual(reference[i]));
+  }, 120_000);
+
+  it('a text the worker cannot parse is validated from the object on this thread: an answer, not an error', async () => {
+    const bad = collection({ resourceType: 'Patient', birthDate: '05/04/1970' });
+    const errors = await pool.validate(bad, '{ not json');
+    expect(errors).toEqual(fhirStructureErrors(bad));
+    expect(errors.map((e) => e.path)).toContain('Bundle.entry[0].resource.birthDate');
+  });
 });
 
 describe('FhirValidatorPool when its worker fails', () => {

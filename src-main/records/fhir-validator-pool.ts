@@ -6,6 +6,7 @@
 //   const pool = new FhirValidatorPool({ entry });   // entry: the built worker; default the TypeScript one (tsx)
 //   void pool.warm();                                 // index the definitions while the node starts
 //   const errors = await pool.validate(bundle);       // [] when valid
+//   const errors = await pool.validate(bundle, text); // the same, sent as the JSON text `bundle` was parsed from
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FieldError } from '../../src-shared/records/validate';
@@ -13,7 +14,8 @@ import type { FhirValidateRequest, FhirValidateResponse } from './fhir-validate-
 
 /** What the chart service's importFhir needs: the structural problems of one input ([] when valid). */
 export interface FhirValidator {
-  validate(input: unknown): Promise<FieldError[]>;
+  /** `json`, when given, is the exact text `input` was parsed from; a validator may use either. */
+  validate(input: unknown, json?: string): Promise<FieldError[]>;
 }
 
 /** Validation on the calling thread, loading @medplum/core only when first needed (it is not light to load). */
@@ -34,6 +36,7 @@ export interface FhirValidatorPoolOptions {
 }
 
 interface Job {
+  /** Kept for the calling thread to validate itself should the worker fail. */
   readonly input: unknown;
   resolve(errors: FieldError[]): void;
   reject(error: unknown): void;
@@ -78,11 +81,13 @@ export class FhirValidatorPool implements FhirValidator {
     );
   }
 
-  validate(input: unknown): Promise<FieldError[]> {
+  validate(input: unknown, json?: string): Promise<FieldError[]> {
     if (this.closed || this.inline) return inProcessFhirValidator.validate(input);
     return new Promise((resolve, reject) => {
       const slot = this.slots.reduce((best, s) => (s.inFlight.size < best.inFlight.size ? s : best));
-      this.send(slot, { input }, { input, resolve, reject });
+      // A string crosses to the worker as one copy; a parsed bundle is cloned object by object, which cost the main
+      // thread more than the worker's JSON.parse of the same text.
+      this.send(slot, json === undefined ? { input } : { json }, { input, resolve, reject });
     });
   }
 
@@ -98,7 +103,7 @@ export class FhirValidatorPool implements FhirValidator {
     );
   }
 
-  private send(slot: Slot, body: { warmUp: true } | { input: unknown }, job: Job): void {
+  private send(slot: Slot, body: { warmUp: true } | { input: unknown } | { json: string }, job: Job): void {
     const worker = slot.worker ?? this.start(slot);
     const id = this.nextId++;
     // A caller may be waiting on nothing but this answer: the worker keeps the process alive while it has work.

@@ -3,6 +3,7 @@
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   ledger: () => import('./ledger'),
   charts: () => import('./charts'),
+  'cli-import': () => import('./cli-import'),
   vault: () => import('./vault'),
   emergency: () => import('./emergency'),
   'list-ab': () => import('./list-ab'),
@@ -10,9 +11,9 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-// list-ab needs an older tree to compare with (--base), and unlinkable-discovery builds a ledger of ~100,000
-// transactions: they run only when named.
-const ONLY_WHEN_NAMED = new Set(['list-ab', 'unlinkable-discovery']);
+// list-ab needs an older tree to compare with (--base), unlinkable-discovery builds a ledger of ~100,000
+// transactions, and cli-import uses the keychain: they run only when named.
+const ONLY_WHEN_NAMED = new Set(['list-ab', 'unlinkable-discovery', 'cli-import']);
 const names = wanted.length ? wanted : Object.keys(benches).filter((name) => !ONLY_WHEN_NAMED.has(name));
 for (const name of names) {
   const load = benches[name];

@@ -9,6 +9,7 @@
 //
 // Seqs are absolute, so the postings of one term from consecutive runs concatenate byte for byte when merging.
 import { ByteWriter } from './byte-writer';
+import { RunFilterBuilder } from './run-filter';
 
 export const CHUNK_BYTES = 8 * 1024;
 
@@ -21,6 +22,8 @@ export interface EncodedRun {
   readonly chunks: Uint8Array[];
   /** The first term of each chunk, as varint-length-prefixed bytes back to back (see `Fences`). */
   readonly fences: Uint8Array;
+  /** A Bloom filter of the run's terms (run-filter.ts). */
+  readonly filter: Uint8Array;
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
@@ -106,6 +109,7 @@ export class RunBuilder {
   private readonly chunk = new ByteWriter(CHUNK_BYTES + 1024);
   private readonly fenceBytes = new ByteWriter(256);
   private readonly chunks: Uint8Array[] = [];
+  private readonly filter = new RunFilterBuilder();
 
   /**
    * Starts an entry: its term is term[termStart, termEnd) and `postingBytes` of postings follow through
@@ -140,9 +144,9 @@ export class RunBuilder {
     return this.chunks.splice(0, this.chunks.length);
   }
 
-  finish(): { chunks: Uint8Array[]; fences: Uint8Array } {
+  finish(): EncodedRun {
     if (this.chunk.length > 0) this.endChunk();
-    return { chunks: this.takeChunks(), fences: this.fenceBytes.take() };
+    return { chunks: this.takeChunks(), fences: this.fenceBytes.take(), filter: this.filter.finish() };
   }
 
   /**
@@ -152,6 +156,7 @@ export class RunBuilder {
    * that lookups of its neighbours stay small.
    */
   private makeRoom(entryBytes: number, term: Uint8Array, termStart: number, termEnd: number): void {
+    this.filter.add(term, termStart, termEnd);
     if (this.chunk.length > 0 && this.chunk.length + entryBytes > CHUNK_BYTES) this.endChunk();
     if (this.chunk.length === 0) {
       this.fenceBytes.varint(termEnd - termStart);

@@ -1,6 +1,14 @@
 // Merging runs of the search index (format in posting-runs.ts): a k-way merge by term, resumable, so that a large
 // merge runs a slice at a time between requests.
-import { RunBuilder, compareBytes, entryPostingStart, entryTermEnd, entryTermStart, readEntry } from './posting-runs';
+import {
+  RunBuilder,
+  compareBytes,
+  type EncodedRun,
+  entryPostingStart,
+  entryTermEnd,
+  entryTermStart,
+  readEntry,
+} from './posting-runs';
 
 /** Walks the entries of one run, chunk by chunk, for a merge. */
 class EntryCursor {
@@ -118,7 +126,7 @@ export class RunMerger {
     return this.builder.takeChunks();
   }
 
-  finish(): { chunks: Uint8Array[]; fences: Uint8Array } {
+  finish(): EncodedRun {
     return this.builder.finish();
   }
 }

@@ -52,6 +52,7 @@ export async function loadState(dir: string, holder: KeyHolder): Promise<Discove
     return emptyState();
   }
   const bytes = Buffer.from(text.trim(), 'base64');
+  if (bytes.length < nacl.secretbox.nonceLength + nacl.secretbox.overheadLength) return emptyState();
   const plain = nacl.secretbox.open(
     bytes.subarray(nacl.secretbox.nonceLength),
     bytes.subarray(0, nacl.secretbox.nonceLength),

@@ -15,7 +15,11 @@ describe('discovery state on disk', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const state = (): DiscoveryState => ({ listNext: 111, pairs: new Map([[writer, { next: 3, gaps: [1] }]]) });
+  const state = (): DiscoveryState => ({
+    listNext: 111,
+    listGaps: [57],
+    pairs: new Map([[writer, { next: 3, gaps: [1] }]]),
+  });
 
   it('reads back what this identity saved; the file names no pair and no identity', async () => {
     const holder = new SeedKeyHolder(randomBytes(32));

@@ -15,6 +15,8 @@ import type { PairCounters } from './intro-windows';
 export interface DiscoveryState {
   /** One past the highest list index of this doctor's own charts found (where the next walk and create start). */
   listNext: number;
+  /** List indexes below listNext without a chart yet (a create still in some workstation's outbox). */
+  listGaps: number[];
   /** Per writer box key: the intro counters of K(writer→me). */
   readonly pairs: Map<string, PairCounters>;
 }
@@ -23,7 +25,7 @@ const LABEL_KEY = 'healthchain.discovery-state/1 key';
 const LABEL_NAME = 'healthchain.discovery-state/1 file';
 const encoder = new TextEncoder();
 
-export const emptyState = (): DiscoveryState => ({ listNext: 0, pairs: new Map() });
+export const emptyState = (): DiscoveryState => ({ listNext: 0, listGaps: [], pairs: new Map() });
 
 function fileOf(dir: string, holder: KeyHolder): string {
   const name = Buffer.from(holder.localMac(encoder.encode(LABEL_NAME)).subarray(0, 16)).toString('hex');
@@ -36,6 +38,7 @@ export async function saveState(dir: string, holder: KeyHolder, state: Discovery
   const plain = JSON.stringify({
     v: 1,
     listNext: state.listNext,
+    listGaps: state.listGaps,
     pairs: [...state.pairs].map(([writer, c]) => [writer, c.next, c.gaps]),
   });
   const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
@@ -71,8 +74,9 @@ function parseState(text: string): DiscoveryState | null {
   } catch {
     return null;
   }
-  const p = parsed as { v?: unknown; listNext?: unknown; pairs?: unknown } | null;
+  const p = parsed as { v?: unknown; listNext?: unknown; listGaps?: unknown; pairs?: unknown } | null;
   if (p?.v !== 1 || !counter(p.listNext) || !Array.isArray(p.pairs)) return null;
+  if (!Array.isArray(p.listGaps) || !p.listGaps.every(counter)) return null;
   const pairs = new Map<string, PairCounters>();
   for (const entry of p.pairs) {
     if (!Array.isArray(entry) || entry.length !== 3) return null;
@@ -80,5 +84,5 @@ function parseState(text: string): DiscoveryState | null {
     if (typeof writer !== 'string' || !counter(next) || !Array.isArray(gaps) || !gaps.every(counter)) return null;
     pairs.set(writer, { next, gaps: gaps as number[] });
   }
-  return { listNext: p.listNext, pairs };
+  return { listNext: p.listNext, listGaps: p.listGaps as number[], pairs };
 }

@@ -6,7 +6,8 @@
 // A list tag is public once committed, so anyone can copy it into an asset of their own: every asset holding a tag
 // is returned, and the reader's `open` says which are this doctor's (its box has a slot for the doctor, its owner
 // key is A + t·G of the box). A copy cannot come first (the tag is unknown before), and two workstations of one
-// doctor taking the same j are both found.
+// doctor taking the same j are both found. Indexes skipped below the highest found are kept as gaps and searched
+// again by the next walk (the create in an outbox commits later, below where the walk then starts).
 import { searchAssetTags, type DiscoveryClient } from './tag-search';
 import { TAGS_PER_SEARCH } from './tag-batches';
 
@@ -26,17 +27,23 @@ export interface OwnChartsFound {
   readonly charts: ListedChart[];
   /** One past the highest list index found (or `from` when none): where the next walk, and the next create, start. */
   readonly next: number;
+  /** List indexes below `next` still without a chart (at most MAX_LIST_GAPS, the newest). */
+  readonly gaps: number[];
   readonly requests: number;
 }
 
 export interface OwnChartsOptions {
   /** First list index to search (0 cold; the kept `next` when catching up). */
   from?: number;
+  /** Indexes below `from` found missing by earlier walks, searched again. */
+  gaps?: readonly number[];
   /** Batches searched at once before deciding whether to go on. */
   parallel?: number;
   /** The reader's check that a found asset is this doctor's chart (the hook where a copied tag is told apart). */
   open?: (chart: ListedChart) => Promise<boolean>;
 }
+
+export const MAX_LIST_GAPS = 256;
 
 export async function findOwnCharts(
   client: DiscoveryClient,
@@ -48,6 +55,18 @@ export async function findOwnCharts(
   let from = options.from ?? 0;
   let next = from;
   let requests = 0;
+  const seen = new Set<number>();
+  const earlierGaps = options.gaps ?? [];
+  if (earlierGaps.length > 0) {
+    const byTag = new Map(earlierGaps.map((j) => [listTags(j, 1)[0] as string, j]));
+    const found = await searchAssetTags(client, [...byTag.keys()]);
+    requests += Math.ceil(byTag.size / TAGS_PER_SEARCH);
+    for (const [tag, assetIds] of found) {
+      const index = byTag.get(tag) as number;
+      seen.add(index);
+      for (const assetId of assetIds) charts.push({ index, tag, assetId, opened: null });
+    }
+  }
   for (;;) {
     const round = Array.from({ length: parallel }, (_, b) => listTags(from + b * TAGS_PER_SEARCH, TAGS_PER_SEARCH));
     const indexOf = new Map<string, number>();
@@ -58,6 +77,7 @@ export async function findOwnCharts(
       for (const [tag, assetIds] of found) {
         const index = indexOf.get(tag) as number;
         for (const assetId of assetIds) charts.push({ index, tag, assetId, opened: null });
+        seen.add(index);
         next = Math.max(next, index + 1);
       }
     }
@@ -67,5 +87,7 @@ export async function findOwnCharts(
   }
   charts.sort((a, b) => a.index - b.index);
   if (options.open) for (const chart of charts) chart.opened = await options.open(chart);
-  return { charts, next, requests };
+  const gaps = earlierGaps.filter((j) => !seen.has(j));
+  for (let j = options.from ?? 0; j < next; j++) if (!seen.has(j)) gaps.push(j);
+  return { charts, next, gaps: gaps.slice(-MAX_LIST_GAPS), requests };
 }

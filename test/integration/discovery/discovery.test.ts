@@ -37,6 +37,9 @@ import { scanIntroWindows, type IntroPair, type PairCounters } from '../../../sr
 import { findNextVersions, followHeads, type KnownHead } from '../../../src-main/records/discovery/next-versions';
 import { findCardChart } from '../../../src-main/records/discovery/kiosk-search';
 import { MAX_REQUEST_LINE } from '../../../src-main/records/discovery/tag-batches';
+import { catchUp, discoverCold, type DiscoveryKeys } from '../../../src-main/records/discovery/discover';
+import { loadState, saveState } from '../../../src-main/records/discovery/discovery-state';
+import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
 
 const SLOTS = 8;
@@ -105,6 +108,8 @@ describe('envelope v3 discovery on the embedded node', { timeout: 120_000 }, () 
   const secretOf = new Map<string, Uint8Array>(); // tx id → that version's chart secret
   const seqOf = new Map<string, number>();
   const ownCharts = new Map<number, string>(); // list index → asset id
+  const latest = new Map<string, Transaction>(); // asset id → its newest version
+  const assetOf = (tx: Transaction) => (tx.operation === 'CREATE' ? tx.id : (tx.asset as { id: string }).id);
 
   async function post(tx: Transaction): Promise<Transaction> {
     expect((await client.post(tx, 'commit')).value).toBe('committed');
@@ -126,6 +131,7 @@ describe('envelope v3 discovery on the embedded node', { timeout: 120_000 }, () 
     owners.set(tx.id, seed);
     secretOf.set(tx.id, randomBytes(32));
     seqOf.set(tx.id, 0);
+    latest.set(tx.id, tx);
     return post(tx);
   }
 
@@ -140,6 +146,7 @@ describe('envelope v3 discovery on the embedded node', { timeout: 120_000 }, () 
     owners.set(tx.id, seed);
     secretOf.set(tx.id, randomBytes(32));
     seqOf.set(tx.id, seqOf.get(head.id)! + 1);
+    latest.set(assetOf(tx), tx);
     return post(tx);
   }
 
@@ -203,6 +210,7 @@ describe('envelope v3 discovery on the embedded node', { timeout: 120_000 }, () 
     expect(notOpened).toEqual([{ index: 3, tag: listTags(3, 1)[0], assetId: copy.id, opened: false }]);
     expect(charts).toHaveLength(own.length + 1);
     expect(next).toBe(111);
+    expect((await findOwnCharts(client, listTags)).gaps).toEqual([57]);
     // Indexes 0–99, 100–199 (hits), 200–299 (none): one request each.
     expect(requests).toBe(3);
 
@@ -320,6 +328,57 @@ describe('envelope v3 discovery on the embedded node', { timeout: 120_000 }, () 
       chartTag: chartTagOf(chart.id),
     });
     expect(unknown).toMatchObject({ chartId: null, problem: expect.stringMatching(/No record/) });
+  });
+
+  it('cold discovery, its state sealed on disk, then a catch-up from that state finds exactly what is new', async () => {
+    const keys: DiscoveryKeys = { listTags, pairs: others.map(introPair) };
+    const holder = new SeedKeyHolder(randomBytes(32));
+    const stateDir = tempDir('discovery-state');
+    try {
+      const state = await loadState(stateDir, holder);
+      const cold = await discoverCold(client, keys, state);
+      expect(new Set(cold.own.map((c) => c.assetId))).toEqual(new Set([...own.map((tx) => tx.id), copy.id]));
+      // The shares of the intro test: 3 + 3 + 7 + 6 + w1's fourth.
+      expect(cold.introduced).toHaveLength(20);
+      expect(state.listNext).toBe(111);
+      expect(state.listGaps).toEqual([57]);
+      await saveState(stateDir, holder, state);
+
+      // Meanwhile: the create stuck at list index 57 commits, another workstation creates index 111, w1 shares
+      // again, two of my charts change, foreign charts change and arrive.
+      const [w1] = others as [BoxPair];
+      const stuck = await createChart(listTags(57, 1)[0]!, [], [me]);
+      const created = await createChart(listTags(111, 1)[0]!, [], [me]);
+      const shared = await createChart(hex16(), [introFrom(w1, me, 4)], [me]);
+      const heads: KnownHead[] = own.map((tx) => {
+        const head = latest.get(tx.id)!;
+        return { chartId: tx.id, seq: seqOf.get(head.id)!, secret: secretOf.get(head.id)! };
+      });
+      const changed = await Promise.all([own[1]!, own[42]!].map((tx) => follow(latest.get(tx.id)!, [me])));
+      await inFours(foreign.slice(20, 40), (tx) => nextVersion(tx, [hex16()], [others[2]!]));
+      await inFours(Array.from({ length: 12 }), () => createChart(hex16(), [hex16()], [others[3]!]));
+
+      const kept = await loadState(stateDir, holder);
+      expect(kept).toEqual(state);
+      const lines = requestLines.length;
+      const news = await catchUp(client, keys, kept, heads);
+      expect(news.own.map((c) => [c.index, c.assetId])).toEqual([
+        [57, stuck.id],
+        [111, created.id],
+      ]);
+      expect(news.introduced.map((i) => [i.writer, i.counter, i.hit.id])).toEqual([[b58(w1), 4, shared.id]]);
+      expect(new Map(news.next.map((n) => [n.chartId, n.hits.map((h) => h.id)]))).toEqual(
+        new Map(changed.map((tx) => [assetOf(tx), [tx.id]])),
+      );
+      expect(kept.listNext).toBe(112);
+      expect(kept.listGaps).toEqual([]);
+      expect(kept.pairs.get(b58(w1))).toEqual({ next: 5, gaps: [] });
+      // 110 version tags (2 requests); the list gap (1), the walk's batch from 111 (a hit) and the next (none);
+      // the windows of 6 pairs (1) and w1's next window (1).
+      expect(requestLines.length - lines).toBe(7);
+    } finally {
+      removeDir(stateDir);
+    }
   });
 
   it('every search request line stayed within the limit, with up to 100 tags each', () => {

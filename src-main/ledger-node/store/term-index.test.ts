@@ -196,7 +196,7 @@ describe('run filters', () => {
     return terms.map((term) => JSON.stringify(index.postings(term)));
   }
 
-  it('answers byte for byte as without filters, over present and absent terms on many runs, and after a restart', async () => {
+  it('answers byte for byte as without filters and marks, over present and absent terms on many runs, and after a restart', async () => {
     const random = seeded(5);
     let { root, index } = openIndex();
     const present = await writeRuns(index, root, 60, random);
@@ -204,38 +204,46 @@ describe('run filters', () => {
     const terms = [...present.filter((_, i) => i % 7 === 0), ...Array.from({ length: 2000 }, () => hex(random))];
     const withFilters = answers(index, terms);
     index.filtersEnabled = false;
+    // Marks alone: every absent term then reaches a chunk, and its scan starts at a mark.
+    const marksOnly = answers(index, terms);
+    index.marksEnabled = false;
     const without = answers(index, terms);
     expect(withFilters).toEqual(without);
+    expect(marksOnly).toEqual(without);
     expect(withFilters.filter((a) => a !== '[]').length).toBeGreaterThan(present.length / 7 - 1);
 
     // Filters are stored with the run headers and read back after a restart.
     await index.close();
     await root.close();
     ({ root, index } = openIndex());
-    const headers = root.openDB<{ filter?: Uint8Array }, [number, number]>('metadata-runs', {});
-    for (const { value } of headers.getRange({})) expect(value.filter?.length).toBeGreaterThan(8);
+    const headers = root.openDB<{ filter?: Uint8Array; marks?: Uint8Array }, [number, number]>('metadata-runs', {});
+    for (const { value } of headers.getRange({})) {
+      expect(value.filter?.length).toBeGreaterThan(8);
+      expect(value.marks?.length).toBeGreaterThan(0);
+    }
     expect(answers(index, terms)).toEqual(without);
     await index.close();
     await root.close();
   });
 
-  it('rebuilds the filter of a run stored without one (an older store), with the same answers', async () => {
+  it('rebuilds the filter of a run stored without one (an older store, nor marks), with the same answers', async () => {
     const random = seeded(9);
     let { root, index } = openIndex();
     const present = await writeRuns(index, root, 12, random);
     await index.settle();
     index.filtersEnabled = false;
+    index.marksEnabled = false;
     const terms = [...present.filter((_, i) => i % 5 === 0), ...Array.from({ length: 500 }, () => hex(random))];
     const expected = answers(index, terms);
     await index.close();
-    const headers = root.openDB<{ filter?: Uint8Array }, [number, number]>('metadata-runs', {});
+    const headers = root.openDB<{ filter?: Uint8Array; marks?: Uint8Array }, [number, number]>('metadata-runs', {});
     await root.batch(() => {
       for (const { key, value } of headers.getRange({})) {
-        const { filter: _dropped, ...old } = value;
+        const { filter: _filter, marks: _marks, ...old } = value;
         void headers.put(key, old);
       }
     });
-    for (const { value } of headers.getRange({})) expect(value.filter).toBeUndefined();
+    for (const { value } of headers.getRange({})) expect([value.filter, value.marks]).toEqual([undefined, undefined]);
     await root.close();
 
     ({ root, index } = openIndex());

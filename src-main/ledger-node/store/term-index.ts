@@ -13,6 +13,7 @@
 // from older runs to newer ones, so the runs of one level are always contiguous.
 import type { Database, Key, RootDatabase } from 'lmdb';
 import {
+  ChunkMarks,
   Fences,
   chunkPostings,
   encodeRun,
@@ -39,12 +40,15 @@ interface RunHeader {
   readonly fences: Uint8Array;
   /** Bloom filter of the run's terms (run-filter.ts); absent in runs written before it existed. */
   readonly filter?: Uint8Array;
+  /** Entry offsets inside the chunks (posting-runs.ts); absent in runs written before: their chunks are scanned whole. */
+  readonly marks?: Uint8Array;
 }
 
 /** What a lookup needs of a run besides its chunks, decoded once (runs are immutable). */
 interface RunLookup {
   readonly fences: Fences;
   readonly filter: Uint8Array;
+  readonly marks: ChunkMarks | null;
 }
 
 /** A run as the merge scheduler sees it, in the order of queued writes (committed or not). */
@@ -69,8 +73,9 @@ export class TermIndex {
   private readonly chunksDb: Database<Uint8Array, ChunkKey>;
   // Runs are immutable once written, so their decoded fences and filters can be kept until the run is merged away.
   private readonly lookupCache = new Map<string, RunLookup>();
-  /** Whether lookups consult the runs' filters (always, but for the test comparing answers without them). */
+  /** Whether lookups consult the runs' filters and chunk marks (always, but for the tests comparing answers without). */
   filtersEnabled = true;
+  marksEnabled = true;
   private readonly runs: RunInfo[] = [];
   private readonly mergingLevels = new Set<number>();
   private readonly merges = new Set<Promise<void>>();
@@ -139,9 +144,15 @@ export class TermIndex {
   ): RunInfo | undefined {
     if (this.failure) throw this.failure;
     if (byTerm.size === 0) return undefined;
-    const { chunks, fences, filter } = encodeRun(byTerm);
+    const { chunks, fences, filter, marks } = encodeRun(byTerm);
     chunks.forEach((chunk, chunkNo) => put(this.chunksDb as never, [first, level, chunkNo], chunk));
-    put(this.runsDb as never, [first, level], { last, chunks: chunks.length, fences, filter } satisfies RunHeader);
+    put(this.runsDb as never, [first, level], {
+      last,
+      chunks: chunks.length,
+      fences,
+      filter,
+      marks,
+    } satisfies RunHeader);
     const run: RunInfo = { first, level, last, chunks: chunks.length, committed: false, merging: false };
     this.runs.push(run);
     return run;
@@ -169,7 +180,9 @@ export class TermIndex {
       if (chunkNo < 0) continue;
       // lmdb-js's shared read buffer, with `length` set to the chunk's size (chunkPostings reads only below it).
       const chunk = this.chunksDb.getBinaryFast([first, level, chunkNo]);
-      if (chunk) chunkPostings(chunk, bytes, found);
+      if (!chunk) continue;
+      const from = this.marksEnabled ? (run.marks?.startFor(chunk, chunkNo, bytes) ?? 0) : 0;
+      chunkPostings(chunk, bytes, found, from);
     }
     return found;
   }
@@ -210,6 +223,7 @@ export class TermIndex {
       run = {
         fences: new Fences(header.fences),
         filter: header.filter ?? this.rebuildFilter(first, level, header.chunks),
+        marks: header.marks ? new ChunkMarks(header.marks, header.chunks) : null,
       };
       this.lookupCache.set(id, run);
     }
@@ -298,14 +312,14 @@ export class TermIndex {
       // Waiting for the slice's writes bounds the memory a large merge holds, and surfaces write errors.
       if (put) await put;
     }
-    const { chunks, fences, filter } = merger.finish();
+    const { chunks, fences, filter, marks } = merger.finish();
     const total = written + chunks.length;
     const last = (inputs[inputs.length - 1] as RunInfo).last;
     const output: RunInfo = { first, level: outLevel, last, chunks: total, committed: false, merging: false };
     this.runs.splice(this.runs.indexOf(inputs[0] as RunInfo), inputs.length, output);
     await this.root.batch(() => {
       chunks.forEach((chunk, i) => void this.chunksDb.put([first, outLevel, written + i], chunk));
-      void this.runsDb.put([first, outLevel], { last, chunks: total, fences, filter } satisfies RunHeader);
+      void this.runsDb.put([first, outLevel], { last, chunks: total, fences, filter, marks } satisfies RunHeader);
       for (const run of inputs) {
         void this.runsDb.remove([run.first, run.level]);
         for (let chunkNo = 0; chunkNo < run.chunks; chunkNo++)

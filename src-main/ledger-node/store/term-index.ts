@@ -6,7 +6,8 @@
 // transaction, so a crash still leaves the whole block or none). Runs are merged in the background, FAN_IN runs of
 // one level into one of the next, a slice at a time between requests; a merge commits atomically (new run in,
 // old runs out) and a crashed merge leaves only unreferenced chunks, removed on the next open. A lookup reads one
-// chunk per run; there are at most about FAN_IN runs per level, and levels grow logarithmically.
+// chunk per run whose Bloom filter may hold the term (run-filter.ts), and scans it from the chunk mark the binary
+// search picks (posting-runs.ts); there are at most about FAN_IN runs per level, and levels grow logarithmically.
 //
 // Runs cover disjoint, consecutive seq ranges, so a term's postings, read run after run, come in ascending seq, as
 // the search expects. Invariant kept by merging only the oldest FAN_IN runs of a level: levels never increase

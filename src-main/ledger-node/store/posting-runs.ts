@@ -116,10 +116,15 @@ export class RunBuilder {
   private readonly chunk = new ByteWriter(CHUNK_BYTES + 1024);
   private readonly fenceBytes = new ByteWriter(256);
   private readonly chunks: Uint8Array[] = [];
-  private readonly filter = new RunFilterBuilder();
+  private readonly filter: RunFilterBuilder;
   private readonly marks = new ByteWriter(256);
   private readonly chunkMarks: number[] = [];
   private entriesInChunk = 0;
+
+  /** `expectedTerms`: the run's term count or an upper bound, when known (sizes the filter up front). */
+  constructor(expectedTerms?: number) {
+    this.filter = new RunFilterBuilder(expectedTerms);
+  }
 
   /**
    * Starts an entry: its term is term[termStart, termEnd) and `postingBytes` of postings follow through
@@ -264,7 +269,7 @@ export function encodeRun(byTerm: ReadonlyMap<string, readonly number[]>): Encod
   }
   starts[n] = terms.length;
   const termData = terms.bytes;
-  const builder = new RunBuilder();
+  const builder = new RunBuilder(count);
   const postings = new ByteWriter(1024);
   for (const i of sortedByBytes(termData, starts, count)) {
     const pairs = pairsOf[i] as readonly number[];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RunFilterBuilder, hash1, hash2, hashTerm, mightContain } from './run-filter';
+import { RunFilterBuilder, filterBytes, filterTerms, hash1, hash2, hashTerm, mightContain } from './run-filter';
 
 function has(filter: Uint8Array, term: Uint8Array): boolean {
   hashTerm(term, 0, term.length);
@@ -22,6 +22,21 @@ describe('run filter', () => {
     const probes = 20_000;
     for (let i = 0; i < probes; i++) if (has(filter, Buffer.from(randomBytes(16).toString('hex')))) maybes++;
     expect(maybes / probes).toBeLessThan(0.02);
+  });
+
+  it('sized in advance (a merge knows an upper bound of its terms), it holds the same bits as sized at the end', () => {
+    const terms = Array.from({ length: 5000 }, () => randomBytes(20));
+    const late = new RunFilterBuilder();
+    const early = new RunFilterBuilder(terms.length);
+    const roomy = new RunFilterBuilder(3 * terms.length);
+    for (const term of terms) for (const b of [late, early, roomy]) b.add(term, 0, term.length);
+    expect(early.finish()).toEqual(late.finish());
+    const big = roomy.finish();
+    expect(big.length).toBe(filterBytes(3 * terms.length));
+    for (const term of terms) expect(has(big, term)).toBe(true);
+    // The size read back from a filter is never below the count it was made for.
+    for (const n of [0, 1, 5, 6, 7, 1000, 123_457])
+      expect(filterTerms(new Uint8Array(filterBytes(n)))).toBeGreaterThanOrEqual(n);
   });
 
   it('hashes bytes, not positions: the same term in two buffers has one hash, a one-byte change another', () => {

@@ -38,37 +38,65 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Collects the hashes of a run's terms while the run is written, and makes the filter at its end. */
+/** The filter's size for `terms` terms, in bytes (with its probe count byte). */
+export function filterBytes(terms: number): number {
+  return 1 + Math.max(MIN_BITS, Math.ceil((terms * BITS_PER_TERM) / 8) * 8) / 8;
+}
+
+/** The number of terms a filter was sized for (what a merge of runs sizes its output's filter by). */
+export function filterTerms(filter: Uint8Array): number {
+  return Math.floor(((filter.length - 1) * 8) / BITS_PER_TERM);
+}
+
+/**
+ * Makes a run's filter while the run is written. Sized in advance when the caller knows (an upper bound of) the
+ * number of terms: bits are then set as terms come, in a fixed buffer. Otherwise the terms' hashes are kept (8 bytes a
+ * term) and the filter is sized at the end.
+ */
 export class RunFilterBuilder {
-  private hashes = new Uint32Array(2048);
+  private hashes = new Uint32Array(0);
   private count = 0;
+  private readonly filter: Uint8Array | null;
+
+  constructor(expectedTerms?: number) {
+    this.filter = expectedTerms === undefined ? null : new Uint8Array(filterBytes(expectedTerms));
+    if (this.filter) this.filter[0] = PROBES;
+    else this.hashes = new Uint32Array(2048);
+  }
 
   add(bytes: Uint8Array, start: number, end: number): void {
+    hashTerm(bytes, start, end);
+    if (this.filter) {
+      setBits(this.filter, hash1, hash2);
+      return;
+    }
     if (this.count * 2 === this.hashes.length) {
       const grown = new Uint32Array(this.hashes.length * 2);
       grown.set(this.hashes);
       this.hashes = grown;
     }
-    hashTerm(bytes, start, end);
     this.hashes[this.count * 2] = hash1;
     this.hashes[this.count * 2 + 1] = hash2;
     this.count++;
   }
 
   finish(): Uint8Array {
-    const bits = Math.max(MIN_BITS, Math.ceil((this.count * BITS_PER_TERM) / 8) * 8);
-    const filter = new Uint8Array(1 + bits / 8);
+    if (this.filter) return this.filter;
+    const filter = new Uint8Array(filterBytes(this.count));
     filter[0] = PROBES;
-    for (let t = 0; t < this.count; t++) {
-      const h1 = this.hashes[t * 2] as number;
-      const h2 = this.hashes[t * 2 + 1] as number;
-      for (let i = 0; i < PROBES; i++) {
-        const bit = (h1 + i * h2) % bits;
-        filter[1 + (bit >>> 3)]! |= 1 << (bit & 7);
-      }
-    }
+    for (let t = 0; t < this.count; t++)
+      setBits(filter, this.hashes[t * 2] as number, this.hashes[t * 2 + 1] as number);
     this.count = 0;
+    this.hashes = new Uint32Array(0);
     return filter;
+  }
+}
+
+function setBits(filter: Uint8Array, h1: number, h2: number): void {
+  const bits = (filter.length - 1) * 8;
+  for (let i = 0; i < PROBES; i++) {
+    const bit = (h1 + i * h2) % bits;
+    filter[1 + (bit >>> 3)]! |= 1 << (bit & 7);
   }
 }
 

@@ -51,6 +51,8 @@ class EntryCursor {
 
 export interface MergeInput {
   readonly chunkCount: number;
+  /** How many terms the run holds (or an upper bound), when known: sizes the output's filter up front. */
+  readonly terms?: number;
   readonly readChunk: (chunkNo: number) => Uint8Array;
 }
 
@@ -62,11 +64,14 @@ export interface MergeInput {
 export class RunMerger {
   private readonly cursors: EntryCursor[] = [];
   private live: EntryCursor[] = [];
-  private readonly builder = new RunBuilder();
+  private readonly builder: RunBuilder;
   private readonly same: EntryCursor[] = [];
   private started = false;
 
   constructor(inputs: readonly MergeInput[]) {
+    const known = inputs.every((input) => input.terms !== undefined);
+    // Terms shared by several inputs are counted once per input: an upper bound, a slightly larger filter.
+    this.builder = new RunBuilder(known ? inputs.reduce((n, input) => n + (input.terms as number), 0) : undefined);
     for (const input of inputs) this.cursors.push(new EntryCursor(input.chunkCount, input.readChunk));
   }
 

@@ -24,7 +24,7 @@ import {
   termBytes,
   type Posting,
 } from './posting-runs';
-import { RunFilterBuilder, hash1, hash2, hashTerm, mightContain } from './run-filter';
+import { RunFilterBuilder, filterTerms, hash1, hash2, hashTerm, mightContain } from './run-filter';
 import { RunMerger } from './run-merger';
 
 export type IndexKind = 'assets' | 'metadata';
@@ -231,6 +231,12 @@ export class TermIndex {
     return run;
   }
 
+  /** The term count the run's stored filter was sized for (≥ its terms); undefined for a run stored without one. */
+  private storedFilterTerms(first: number, level: number): number | undefined {
+    const filter = this.runsDb.get([first, level])?.filter;
+    return filter ? filterTerms(filter) : undefined;
+  }
+
   /**
    * The filter of a run stored before filters existed, made from its chunks once per process (kept in memory only:
    * the run may be merged away concurrently, and its merged successor is written with a filter).
@@ -288,6 +294,7 @@ export class TermIndex {
     const merger = new RunMerger(
       inputs.map((run) => ({
         chunkCount: run.chunks,
+        terms: this.storedFilterTerms(run.first, run.level),
         readChunk: (chunkNo: number) => {
           const chunk = this.chunksDb.getBinary([run.first, run.level, chunkNo]);
           if (!chunk)

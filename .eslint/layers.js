@@ -137,6 +137,9 @@ export const layers = [
     ['anywhere', 'node', 'electron'],
   ),
   main('records', ['authority', 'ledger', 'vault', 'settings', 'crypto', 'fs']),
+  // Envelope v3's discovery (docs/UNLINKABLE.md §4, §8): tag searches over the node client, tags from the crypto, its
+  // sealed state on disk; it knows nothing of the charts' content, so nothing else of records.
+  main('records/discovery', ['ledger', 'crypto', 'fs']),
   main('authority', ['ledger', 'vault', 'crypto', 'fs']),
   main('emergency', ['authority', 'ledger', 'vault', 'crypto', 'fs']),
   main('ledger', ['crypto', 'fs']),

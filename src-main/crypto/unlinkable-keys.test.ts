@@ -7,8 +7,11 @@ import vectors from '../../src-shared/unlinkable/fixtures/unlinkable-vectors.jso
 import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
 import { introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
 import {
+  cardTagNative,
   introTagNative,
   introTagsNative,
+  listKeyNative,
+  listTagsNative,
   ownerTweakNative,
   pairKeyNative,
   tweakedSigner,
@@ -48,6 +51,23 @@ describe('envelope v3 primitives on libsodium', () => {
     expect([0, 1, 9999].map((i) => introTagNative(fromWriter, i))).toEqual(p.introTags);
     expect([...introTagsNative(fromWriter, 0, 2), ...introTagsNative(fromWriter, 9999, 1)]).toEqual(p.introTags);
   });
+
+  it.each(vectors.list)('recomputes the list key and list tag vectors', (l) => {
+    const key = hexToBytes(l.boxKey);
+    const list = listKeyNative(pairKeyNative(hexToBytes(l.boxSecret), key, key, key));
+    expect(bytesToHex(list)).toBe(l.listKey);
+    // The vectors hold list tags 0, 1, 99 and 2^32 − 1.
+    expect([
+      ...listTagsNative(list, 0, 2),
+      ...listTagsNative(list, 99, 1),
+      ...listTagsNative(list, 4294967295, 1),
+    ]).toEqual(l.listTags);
+    expect(() => listTagsNative(list, 4294967295, 2)).toThrow(/counters/);
+  });
+
+  it.each(vectors.card)('recomputes the card tag vector $tag', (c) =>
+    expect(cardTagNative(hexToBytes(c.boxSecret))).toBe(c.tag),
+  );
 
   it.each(vectors.version)('recomputes the version tag vector for seq $seq', (v) =>
     expect(versionTagNative(hexToBytes(v.chartSecret), v.seq)).toBe(v.tag),

@@ -29,6 +29,9 @@ const PREFIX_LABEL = Buffer.from(TWEAK_PREFIX_LABEL, 'utf8');
 const PAIR_INFO = Buffer.from(RENDEZVOUS_INFO.pair, 'utf8');
 const INTRO_INFO = Buffer.from(RENDEZVOUS_INFO.intro, 'utf8');
 const VERSION_INFO = Buffer.from(RENDEZVOUS_INFO.version, 'utf8');
+const LIST_KEY_INFO = Buffer.from(RENDEZVOUS_INFO.listKey, 'utf8');
+const LIST_INFO = Buffer.from(RENDEZVOUS_INFO.list, 'utf8');
+const CARD_INFO = Buffer.from(RENDEZVOUS_INFO.card, 'utf8');
 
 function u32be(n: number, what = 'a counter'): Buffer {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`${what} is an integer in [0, 2^32)`);
@@ -231,16 +234,34 @@ export function introTagNative(pair: Uint8Array, counter: number): string {
  * What a reader's scan of a pair's window, and a doctor's walk of its own sequence, derive in bulk.
  */
 export function introTagsNative(pair: Uint8Array, from: number, count: number): string[] {
+  return countedTags(bytes32(pair, 'a pair key'), INTRO_INFO, from, count);
+}
+
+/** The creator's list key from its self pair key K(C→C), as listKey in the reference. */
+export function listKeyNative(selfPair: Uint8Array): Uint8Array {
+  return hkdf(bytes32(selfPair, 'a pair key'), LIST_KEY_INFO, 32);
+}
+
+/** List tags `from` … `from + count − 1`, as listTag gives them, one HMAC a tag (see introTagsNative). */
+export function listTagsNative(listKey: Uint8Array, from: number, count: number): string[] {
+  return countedTags(bytes32(listKey, 'a list key'), LIST_INFO, from, count);
+}
+
+export function cardTagNative(patientBoxSecret: Uint8Array): string {
+  return Buffer.from(hkdf(bytes32(patientBoxSecret, 'a box secret'), CARD_INFO, TAG_LENGTH)).toString('hex');
+}
+
+function countedTags(ikm: Uint8Array, label: Buffer, from: number, count: number): string[] {
   u32be(from);
   if (!Number.isInteger(count) || count < 0 || from + count - 1 > 0xffffffff)
     throw new RangeError('the counters are integers in [0, 2^32)');
-  const prk = createHmac('sha256', SALT).update(bytes32(pair, 'a pair key')).digest();
-  const info = Buffer.alloc(INTRO_INFO.length + 5);
-  INTRO_INFO.copy(info);
+  const prk = createHmac('sha256', SALT).update(ikm).digest();
+  const info = Buffer.alloc(label.length + 5);
+  label.copy(info);
   info[info.length - 1] = 1; // HKDF-Expand's block counter
   const tags: string[] = [];
   for (let i = 0; i < count; i++) {
-    info.writeUInt32BE(from + i, INTRO_INFO.length);
+    info.writeUInt32BE(from + i, label.length);
     tags.push(createHmac('sha256', prk).update(info).digest().toString('hex', 0, TAG_LENGTH));
   }
   prk.fill(0);

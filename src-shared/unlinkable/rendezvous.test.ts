@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from '../crypto/bytes';
-import { introTag, pairKey, slotTag, TAG_PATTERN, versionTag } from './rendezvous';
+import { cardTag, introTag, listKey, listTag, pairKey, slotTag, TAG_PATTERN, versionTag } from './rendezvous';
 import vectors from './fixtures/unlinkable-vectors.json';
 
 // Vectors: fixtures/make-vectors.py (pyca/cryptography's X25519 and HKDF, not this code).
@@ -36,6 +36,20 @@ describe('rendezvous tags', () => {
     expect(bytesToHex(slotTag(hexToBytes(t.chartSecret), t.seq, hexToBytes(t.readerKey)))).toBe(t.tag);
   });
 
+  it.each(vectors.list)('list key and list tags of a creator match the vectors', (t) => {
+    const secret = hexToBytes(t.boxSecret);
+    const key = hexToBytes(t.boxKey);
+    const self = pairKey(secret, key, key, key);
+    expect(bytesToHex(self)).toBe(t.selfPairKey);
+    expect(bytesToHex(listKey(self))).toBe(t.listKey);
+    expect([0, 1, 99, 4294967295].map((j) => listTag(hexToBytes(t.listKey), j))).toEqual(t.listTags);
+    for (const tag of t.listTags) expect(tag).toMatch(TAG_PATTERN);
+  });
+
+  it.each(vectors.card)('card tag $tag', (t) => {
+    expect(cardTag(hexToBytes(t.boxSecret))).toBe(t.tag);
+  });
+
   it('a third party with its own key gets other tags', () => {
     const eve = nacl.box.keyPair();
     expect(bytesToHex(pairKey(eve.secretKey, R, W, R))).not.toBe(v.pairKey);
@@ -46,5 +60,8 @@ describe('rendezvous tags', () => {
     expect(() => pairKey(w, randomBytes(31), W, R)).toThrow(/32 bytes/);
     expect(() => introTag(randomBytes(32), -1)).toThrow(/counter/);
     expect(() => versionTag(randomBytes(16), 1)).toThrow(/chart secret/);
+    expect(() => listTag(randomBytes(32), 2 ** 32)).toThrow(/counter/);
+    expect(() => listKey(randomBytes(16))).toThrow(/32 bytes/);
+    expect(() => cardTag(randomBytes(31))).toThrow(/32 bytes/);
   });
 });

@@ -12,6 +12,11 @@
 //   slot tag   HKDF-SHA-256(ikm = chart secret of version seq-1, info = "healthchain.v3.slot-tag/1" ‖ u32be(seq) ‖ R, 8)
 //              marks a continuing reader's slot, so a reader that knows the chart opens one slot, not all of them
 //              (a newcomer's slot carries the first 8 bytes of its intro tag instead)
+//   list key   HKDF-SHA-256(ikm = K(C→C), info = "healthchain.v3.list-key/1", 32)      C: the creator's box key
+//   list tag   HKDF-SHA-256(ikm = list key, info = "healthchain.v3.list-tag/1" ‖ u32be(j), 16)
+//              the asset's `chart` field of the j-th chart C creates: its own charts are found by asset search
+//   card tag   HKDF-SHA-256(ikm = the patient's box secret, info = "healthchain.v3.card-tag/1", 16)
+//              carried by the version that introduces a patient card; the kiosk finds the chart with it (§8)
 import nacl from 'tweetnacl';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -24,6 +29,9 @@ export const RENDEZVOUS_INFO = {
   intro: 'healthchain.v3.intro-tag/1',
   version: 'healthchain.v3.version-tag/1',
   slot: 'healthchain.v3.slot-tag/1',
+  listKey: 'healthchain.v3.list-key/1',
+  list: 'healthchain.v3.list-tag/1',
+  card: 'healthchain.v3.card-tag/1',
 } as const;
 export const TAG_LENGTH = 16;
 export const SLOT_TAG_LENGTH = 8;
@@ -86,6 +94,31 @@ export function versionTag(previousChartSecret: Uint8Array, seq: number): string
 export function slotTag(previousChartSecret: Uint8Array, seq: number, readerBoxKey: Uint8Array): Uint8Array {
   const info = concatBytes(utf8(RENDEZVOUS_INFO.slot), u32be(seq), key32(readerBoxKey, 'a reader box key'));
   return hkdf(sha256, chartSecret32(previousChartSecret), salt, info, SLOT_TAG_LENGTH);
+}
+
+/** The creator's list key, from its self pair key K(C→C) = pairKey(c, C, C, C). */
+export function listKey(selfPair: Uint8Array): Uint8Array {
+  return hkdf(sha256, key32(selfPair, 'a pair key'), salt, utf8(RENDEZVOUS_INFO.listKey), 32);
+}
+
+/** The list tag of the j-th chart (j = 0, 1, …) its creator makes: the asset's `chart` field. */
+export function listTag(listKeyBytes: Uint8Array, j: number): string {
+  return bytesToHex(
+    hkdf(
+      sha256,
+      key32(listKeyBytes, 'a list key'),
+      salt,
+      concatBytes(utf8(RENDEZVOUS_INFO.list), u32be(j)),
+      TAG_LENGTH,
+    ),
+  );
+}
+
+/** The card tag of a patient card, from the patient's X25519 box secret (derived from the card's seed). */
+export function cardTag(patientBoxSecret: Uint8Array): string {
+  return bytesToHex(
+    hkdf(sha256, key32(patientBoxSecret, 'a box secret'), salt, utf8(RENDEZVOUS_INFO.card), TAG_LENGTH),
+  );
 }
 
 function chartSecret32(secret: Uint8Array): Uint8Array {

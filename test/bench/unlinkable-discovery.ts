@@ -15,7 +15,7 @@
 // indexes what the committer hands it, and a search never looks at signatures), then served by the real node over
 // HTTP on 127.0.0.1. The node runs in this process, so every figure includes the node's work and the client's.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
@@ -26,6 +26,8 @@ import { introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rende
 import {
   introTagNative,
   introTagsNative,
+  listKeyNative,
+  listTagsNative,
   ownerTweakNative,
   pairKeyNative,
   tweakedSigner,
@@ -210,23 +212,9 @@ interface World {
   foreignHeads: { asset: string; head: string }[];
 }
 
-const SALT = 'healthchain.unlinkable/1';
-
-/**
- * The proposed list tags (docs/UNLINKABLE.md §4): list key = HKDF(K(self→self), "healthchain.v3.list-key/1"), the
- * j-th chart this doctor creates carries HKDF(list key, "healthchain.v3.list-tag/1" ‖ u32be(j)) as its asset's
- * `chart` field (today 32 random hex digits).
- */
-function listKeyOf(selfPair: Uint8Array): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', selfPair, SALT, 'healthchain.v3.list-key/1', 32));
-}
-
-function listTag(listKey: Uint8Array, j: number): string {
-  const info = Buffer.alloc(4);
-  info.writeUInt32BE(j);
-  const label = Buffer.from('healthchain.v3.list-tag/1', 'utf8');
-  return Buffer.from(hkdfSync('sha256', listKey, SALT, Buffer.concat([label, info]), 16)).toString('hex');
-}
+// List tags (docs/UNLINKABLE.md §4): listKeyNative / listTagsNative, as the writer and discovery use them.
+const listKeyOf = listKeyNative;
+const listTag = (listKey: Uint8Array, j: number): string => listTagsNative(listKey, j, 1)[0]!;
 
 /** A term lookup reads one chunk per stored run of the index: the runs are what a no-hit term costs. */
 function printRuns(store: LedgerStore): void {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, Fences, chunkPostings, decodeChunk, encodeRun, termBytes, type Posting } from './posting-runs';
+import {
+  CHUNK_BYTES,
+  ChunkMarks,
+  Fences,
+  MARK_EVERY,
+  chunkPostings,
+  decodeChunk,
+  encodeRun,
+  termBytes,
+  type EncodedRun,
+  type Posting,
+} from './posting-runs';
 import { RunMerger } from './run-merger';
 
 /** Looks a term up in an encoded run as the index does: the fences pick the one chunk that may hold it. */
@@ -8,6 +19,17 @@ function lookup(run: { chunks: Uint8Array[]; fences: Uint8Array }, term: string)
   const chunkNo = new Fences(run.fences).chunkFor(bytes);
   const found: Posting[] = [];
   if (chunkNo >= 0) chunkPostings(run.chunks[chunkNo] as Uint8Array, bytes, found);
+  return found;
+}
+
+/** The same lookup, starting the chunk's scan at the mark the binary search picks. */
+function lookupFromMark(run: EncodedRun, term: string): Posting[] {
+  const bytes = termBytes(term);
+  const chunkNo = new Fences(run.fences).chunkFor(bytes);
+  const found: Posting[] = [];
+  if (chunkNo < 0) return found;
+  const chunk = run.chunks[chunkNo] as Uint8Array;
+  chunkPostings(chunk, bytes, found, new ChunkMarks(run.marks, run.chunks.length).startFor(chunk, chunkNo, bytes));
   return found;
 }
 
@@ -90,5 +112,47 @@ describe('search index runs', () => {
     expect(allPostings(merged)).toEqual(expected);
     for (const [term, postings] of expected) expect(lookup(merged, term)).toEqual(postings);
     expect(new Fences(merged.fences).count).toBe(merged.chunks.length);
+  });
+});
+
+describe('chunk marks', () => {
+  it('a scan from the mark finds what a scan from the chunk start finds, for every term and for absent ones', () => {
+    const byTerm = new Map<string, Posting[]>();
+    for (let i = 0; i < 4000; i++) byTerm.set(`m${(i * 7919) % 4000}${'z'.repeat(i % 7)}`, [{ seq: i + 1, score: 1 }]);
+    for (const [i, term] of TRICKY.entries()) byTerm.set(term, [{ seq: 9000 + i, score: i + 1 }]);
+    byTerm.set(
+      'common',
+      Array.from({ length: 3000 }, (_, i) => ({ seq: i + 1, score: 2 })),
+    );
+    const run = encodeRun(flat(byTerm));
+    expect(run.chunks.length).toBeGreaterThan(5);
+    const marks = new ChunkMarks(run.marks, run.chunks.length);
+    // Marks cut the scans: a chunk of ~200 entries has a dozen marks; the first entry is never one.
+    const starts = [...byTerm.keys()].map((term) => {
+      const bytes = termBytes(term);
+      const chunkNo = new Fences(run.fences).chunkFor(bytes);
+      return marks.startFor(run.chunks[chunkNo] as Uint8Array, chunkNo, bytes);
+    });
+    expect(starts.filter((s) => s > 0).length).toBeGreaterThan(byTerm.size * (1 - 2 / MARK_EVERY));
+    for (const [term, postings] of byTerm) expect(lookupFromMark(run, term), term).toEqual(postings);
+    for (const absent of ['m', 'm1zzzzzzzz', 'zz', 'commom', 'x\ud801', '\uffff\uffff', 'n'])
+      expect(lookupFromMark(run, absent), absent).toEqual(lookup(run, absent));
+  });
+
+  it('a merged run has marks that agree with its chunks', () => {
+    const runs = [0, 1, 2].map((r) => {
+      const byTerm = new Map<string, Posting[]>();
+      for (let i = 0; i < 1500; i++) byTerm.set(`k${(i * 31 + r) % 3000}`, [{ seq: r * 10_000 + i + 1, score: 1 }]);
+      return { byTerm, run: encodeRun(flat(byTerm)) };
+    });
+    const merger = new RunMerger(
+      runs.map(({ run }) => ({ chunkCount: run.chunks.length, readChunk: (i: number) => run.chunks[i] as Uint8Array })),
+    );
+    while (!merger.step(500));
+    const merged = merger.finish();
+    const expected = new Map<string, Posting[]>();
+    for (const { byTerm } of runs)
+      for (const [term, postings] of byTerm) expected.set(term, [...(expected.get(term) ?? []), ...postings]);
+    for (const [term, postings] of expected) expect(lookupFromMark(merged, term), term).toEqual(postings);
   });
 });

@@ -7,10 +7,16 @@
 //   entry   := varint(termBytes) term varint(postingBytes) posting*
 //   posting := varint(seq) weight          weight := byte 1..255 (that integer) | byte 0, float64 LE
 //
+// Within a chunk, every MARK_EVERY-th entry's offset is a mark (kept in the run's header, not in the chunk): a lookup
+// binary-searches the marks, then scans at most MARK_EVERY entries. Marks of the run, chunk after chunk:
+//   marks   := (varint(count) varint(offset delta)*)*      offsets of entries MARK_EVERY, 2·MARK_EVERY, … of the chunk
+//
 // Seqs are absolute, so the postings of one term from consecutive runs concatenate byte for byte when merging.
 import { ByteWriter } from './byte-writer';
+import { RunFilterBuilder } from './run-filter';
 
 export const CHUNK_BYTES = 8 * 1024;
+export const MARK_EVERY = 16;
 
 export interface Posting {
   readonly seq: number;
@@ -21,6 +27,10 @@ export interface EncodedRun {
   readonly chunks: Uint8Array[];
   /** The first term of each chunk, as varint-length-prefixed bytes back to back (see `Fences`). */
   readonly fences: Uint8Array;
+  /** A Bloom filter of the run's terms (run-filter.ts). */
+  readonly filter: Uint8Array;
+  /** Entry offsets inside each chunk (see the format above, and `ChunkMarks`). */
+  readonly marks: Uint8Array;
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
@@ -106,6 +116,15 @@ export class RunBuilder {
   private readonly chunk = new ByteWriter(CHUNK_BYTES + 1024);
   private readonly fenceBytes = new ByteWriter(256);
   private readonly chunks: Uint8Array[] = [];
+  private readonly filter: RunFilterBuilder;
+  private readonly marks = new ByteWriter(256);
+  private readonly chunkMarks: number[] = [];
+  private entriesInChunk = 0;
+
+  /** `expectedTerms`: the run's term count or an upper bound, when known (sizes the filter up front). */
+  constructor(expectedTerms?: number) {
+    this.filter = new RunFilterBuilder(expectedTerms);
+  }
 
   /**
    * Starts an entry: its term is term[termStart, termEnd) and `postingBytes` of postings follow through
@@ -113,6 +132,7 @@ export class RunBuilder {
    */
   entry(term: Uint8Array, termStart: number, termEnd: number, postingBytes: number): void {
     this.makeRoom(termEnd - termStart + postingBytes + 16, term, termStart, termEnd);
+    this.mark();
     this.chunk.varint(termEnd - termStart);
     this.chunk.copy(term, termStart, termEnd);
     this.chunk.varint(postingBytes);
@@ -122,6 +142,7 @@ export class RunBuilder {
   /** Adds an entry copied whole from another run: bytes[entryStart, entryEnd), its term at [termStart, termEnd). */
   copyEntry(bytes: Uint8Array, entryStart: number, entryEnd: number, termStart: number, termEnd: number): void {
     this.makeRoom(entryEnd - entryStart, bytes, termStart, termEnd);
+    this.mark();
     this.chunk.copy(bytes, entryStart, entryEnd);
     this.endEntry();
   }
@@ -140,9 +161,20 @@ export class RunBuilder {
     return this.chunks.splice(0, this.chunks.length);
   }
 
-  finish(): { chunks: Uint8Array[]; fences: Uint8Array } {
+  finish(): EncodedRun {
     if (this.chunk.length > 0) this.endChunk();
-    return { chunks: this.takeChunks(), fences: this.fenceBytes.take() };
+    return {
+      chunks: this.takeChunks(),
+      fences: this.fenceBytes.take(),
+      filter: this.filter.finish(),
+      marks: this.marks.take(),
+    };
+  }
+
+  /** Before an entry is written into the current chunk: records its offset if it is a marked one. */
+  private mark(): void {
+    if (this.entriesInChunk > 0 && this.entriesInChunk % MARK_EVERY === 0) this.chunkMarks.push(this.chunk.length);
+    this.entriesInChunk += 1;
   }
 
   /**
@@ -152,6 +184,7 @@ export class RunBuilder {
    * that lookups of its neighbours stay small.
    */
   private makeRoom(entryBytes: number, term: Uint8Array, termStart: number, termEnd: number): void {
+    this.filter.add(term, termStart, termEnd);
     if (this.chunk.length > 0 && this.chunk.length + entryBytes > CHUNK_BYTES) this.endChunk();
     if (this.chunk.length === 0) {
       this.fenceBytes.varint(termEnd - termStart);
@@ -161,6 +194,14 @@ export class RunBuilder {
 
   private endChunk(): void {
     this.chunks.push(this.chunk.take());
+    this.marks.varint(this.chunkMarks.length);
+    let previous = 0;
+    for (const offset of this.chunkMarks) {
+      this.marks.varint(offset - previous);
+      previous = offset;
+    }
+    this.chunkMarks.length = 0;
+    this.entriesInChunk = 0;
   }
 }
 
@@ -228,7 +269,7 @@ export function encodeRun(byTerm: ReadonlyMap<string, readonly number[]>): Encod
   }
   starts[n] = terms.length;
   const termData = terms.bytes;
-  const builder = new RunBuilder();
+  const builder = new RunBuilder(count);
   const postings = new ByteWriter(1024);
   for (const i of sortedByBytes(termData, starts, count)) {
     const pairs = pairsOf[i] as readonly number[];
@@ -285,6 +326,52 @@ export class Fences {
   }
 }
 
+/** The decoded marks of a run: where in chunk i to start scanning for a term (see the format above). */
+export class ChunkMarks {
+  private readonly offsets: Uint32Array;
+  /** offsets[first[i] .. first[i + 1]) are chunk i's marks. */
+  private readonly first: Uint32Array;
+
+  constructor(bytes: Uint8Array, chunkCount: number) {
+    const offsets: number[] = [];
+    const first = new Uint32Array(chunkCount + 1);
+    let at = 0;
+    for (let i = 0; i < chunkCount; i++) {
+      first[i] = offsets.length;
+      const count = at < bytes.length ? readVarint(bytes, at) : 0;
+      at = at < bytes.length ? varintEnd : at;
+      let offset = 0;
+      for (let k = 0; k < count; k++) {
+        offset += readVarint(bytes, at);
+        at = varintEnd;
+        offsets.push(offset);
+      }
+    }
+    first[chunkCount] = offsets.length;
+    this.offsets = Uint32Array.from(offsets);
+    this.first = first;
+  }
+
+  /** The offset of the last marked entry of chunk `chunkNo` whose term sorts at or before `term` (0: the start). */
+  startFor(chunk: Uint8Array, chunkNo: number, term: Uint8Array): number {
+    let low = this.first[chunkNo] as number;
+    let high = (this.first[chunkNo + 1] as number) - 1;
+    let start = 0;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const offset = this.offsets[mid] as number;
+      readEntry(chunk, offset);
+      if (compareBytes(chunk, entryTermStart, entryTermEnd, term, 0, term.length) <= 0) {
+        start = offset;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return start;
+  }
+}
+
 /**
  * Visits a chunk's entries in order: each term's byte range and its postings' byte range. The visitor returns false
  * to stop.
@@ -292,21 +379,29 @@ export class Fences {
 function forEachEntry(
   chunk: Uint8Array,
   visit: (termStart: number, termEnd: number, postingStart: number, postingEnd: number) => boolean,
+  from = 0,
 ): void {
-  let at = 0;
+  let at = from;
   while (at < chunk.length) {
     at = readEntry(chunk, at);
     if (!visit(entryTermStart, entryTermEnd, entryPostingStart, at)) return;
   }
 }
 
-/** Appends the postings of `term` found in `chunk` to `into`. */
-export function chunkPostings(chunk: Uint8Array, term: Uint8Array, into: Posting[]): void {
-  forEachEntry(chunk, (termStart, termEnd, postingStart, postingEnd) => {
-    const order = compareBytes(chunk, termStart, termEnd, term, 0, term.length);
-    if (order === 0) decodePostings(chunk, postingStart, postingEnd, into);
-    return order < 0;
-  });
+/**
+ * Appends the postings of `term` found in `chunk` to `into`, scanning from the entry at `from` (an entry start whose
+ * term sorts at or before `term`: 0, or what `ChunkMarks.startFor` gives).
+ */
+export function chunkPostings(chunk: Uint8Array, term: Uint8Array, into: Posting[], from = 0): void {
+  forEachEntry(
+    chunk,
+    (termStart, termEnd, postingStart, postingEnd) => {
+      const order = compareBytes(chunk, termStart, termEnd, term, 0, term.length);
+      if (order === 0) decodePostings(chunk, postingStart, postingEnd, into);
+      return order < 0;
+    },
+    from,
+  );
 }
 
 function decodePostings(bytes: Uint8Array, start: number, end: number, into: Posting[]): void {

@@ -1,6 +1,14 @@
 // Merging runs of the search index (format in posting-runs.ts): a k-way merge by term, resumable, so that a large
 // merge runs a slice at a time between requests.
-import { RunBuilder, compareBytes, entryPostingStart, entryTermEnd, entryTermStart, readEntry } from './posting-runs';
+import {
+  RunBuilder,
+  compareBytes,
+  type EncodedRun,
+  entryPostingStart,
+  entryTermEnd,
+  entryTermStart,
+  readEntry,
+} from './posting-runs';
 
 /** Walks the entries of one run, chunk by chunk, for a merge. */
 class EntryCursor {
@@ -43,6 +51,8 @@ class EntryCursor {
 
 export interface MergeInput {
   readonly chunkCount: number;
+  /** How many terms the run holds (or an upper bound), when known: sizes the output's filter up front. */
+  readonly terms?: number;
   readonly readChunk: (chunkNo: number) => Uint8Array;
 }
 
@@ -54,11 +64,14 @@ export interface MergeInput {
 export class RunMerger {
   private readonly cursors: EntryCursor[] = [];
   private live: EntryCursor[] = [];
-  private readonly builder = new RunBuilder();
+  private readonly builder: RunBuilder;
   private readonly same: EntryCursor[] = [];
   private started = false;
 
   constructor(inputs: readonly MergeInput[]) {
+    const known = inputs.every((input) => input.terms !== undefined);
+    // Terms shared by several inputs are counted once per input: an upper bound, a slightly larger filter.
+    this.builder = new RunBuilder(known ? inputs.reduce((n, input) => n + (input.terms as number), 0) : undefined);
     for (const input of inputs) this.cursors.push(new EntryCursor(input.chunkCount, input.readChunk));
   }
 
@@ -118,7 +131,7 @@ export class RunMerger {
     return this.builder.takeChunks();
   }
 
-  finish(): { chunks: Uint8Array[]; fences: Uint8Array } {
+  finish(): EncodedRun {
     return this.builder.finish();
   }
 }

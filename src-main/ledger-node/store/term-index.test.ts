@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { open } from 'lmdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerStore } from './ledger-store';
+import { TermIndex } from './term-index';
 import { expectedPostings, seeded, syntheticTx } from './test-transactions';
 import type { TxShape } from './tx-shape';
 
@@ -139,5 +140,115 @@ describe('search index runs in the ledger store', () => {
     expectNoStrayChunks(dir);
     store = LedgerStore.open(dir);
     expectIndexesToMatch(store, txs);
+  });
+});
+
+describe('run filters', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'run-filter-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A TermIndex on its own lmdb root, with `runs` runs of random hex terms (as rendezvous tags) and shared words. */
+  function openIndex() {
+    const root = open({ path: dir, maxDbs: 32 });
+    const index = new TermIndex(root, 'metadata', root.openDB('index-merges', {}));
+    index.load();
+    return { root, index };
+  }
+
+  async function writeRuns(index: TermIndex, root: ReturnType<typeof open>, runs: number, random: () => number) {
+    const present: string[] = [];
+    let seq = 0;
+    for (let r = 0; r < runs; r++) {
+      const byTerm = new Map<string, number[]>();
+      const first = seq + 1;
+      for (let doc = 0; doc < 40; doc++) {
+        seq++;
+        for (const term of [hex(random), hex(random), `word${Math.floor(random() * 30)}`]) {
+          const pairs = byTerm.get(term) ?? [];
+          if (pairs.at(-2) !== seq) pairs.push(seq, 1 + Math.floor(random() * 3));
+          byTerm.set(term, pairs);
+          present.push(term);
+        }
+      }
+      const run = root.transactionSync(() =>
+        index.addRun(byTerm, first, seq, 0, (db, key, value) => void db.putSync(key, value)),
+      );
+      if (run) index.committed(run);
+      // Half the runs are left to merge, so that lookups meet runs of several levels.
+      if (r % 2 === 0) await index.settle();
+    }
+    return present;
+  }
+
+  const hex = (random: () => number) =>
+    Array.from({ length: 4 }, () =>
+      Math.floor(random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join('');
+
+  function answers(index: TermIndex, terms: readonly string[]) {
+    return terms.map((term) => JSON.stringify(index.postings(term)));
+  }
+
+  it('answers byte for byte as without filters and marks, over present and absent terms on many runs, and after a restart', async () => {
+    const random = seeded(5);
+    let { root, index } = openIndex();
+    const present = await writeRuns(index, root, 60, random);
+    expect(index.storedRuns().length).toBeGreaterThan(8);
+    const terms = [...present.filter((_, i) => i % 7 === 0), ...Array.from({ length: 2000 }, () => hex(random))];
+    const withFilters = answers(index, terms);
+    index.filtersEnabled = false;
+    // Marks alone: every absent term then reaches a chunk, and its scan starts at a mark.
+    const marksOnly = answers(index, terms);
+    index.marksEnabled = false;
+    const without = answers(index, terms);
+    expect(withFilters).toEqual(without);
+    expect(marksOnly).toEqual(without);
+    expect(withFilters.filter((a) => a !== '[]').length).toBeGreaterThan(present.length / 7 - 1);
+
+    // Filters are stored with the run headers and read back after a restart.
+    await index.close();
+    await root.close();
+    ({ root, index } = openIndex());
+    const headers = root.openDB<{ filter?: Uint8Array; marks?: Uint8Array }, [number, number]>('metadata-runs', {});
+    for (const { value } of headers.getRange({})) {
+      expect(value.filter?.length).toBeGreaterThan(8);
+      expect(value.marks?.length).toBeGreaterThan(0);
+    }
+    expect(answers(index, terms)).toEqual(without);
+    await index.close();
+    await root.close();
+  });
+
+  it('rebuilds the filter of a run stored without one (an older store, nor marks), with the same answers', async () => {
+    const random = seeded(9);
+    let { root, index } = openIndex();
+    const present = await writeRuns(index, root, 12, random);
+    await index.settle();
+    index.filtersEnabled = false;
+    index.marksEnabled = false;
+    const terms = [...present.filter((_, i) => i % 5 === 0), ...Array.from({ length: 500 }, () => hex(random))];
+    const expected = answers(index, terms);
+    await index.close();
+    const headers = root.openDB<{ filter?: Uint8Array; marks?: Uint8Array }, [number, number]>('metadata-runs', {});
+    await root.batch(() => {
+      for (const { key, value } of headers.getRange({})) {
+        const { filter: _filter, marks: _marks, ...old } = value;
+        void headers.put(key, old);
+      }
+    });
+    for (const { value } of headers.getRange({})) expect([value.filter, value.marks]).toEqual([undefined, undefined]);
+    await root.close();
+
+    ({ root, index } = openIndex());
+    expect(answers(index, terms)).toEqual(expected);
+    await index.close();
+    await root.close();
   });
 });

@@ -6,13 +6,25 @@
 // transaction, so a crash still leaves the whole block or none). Runs are merged in the background, FAN_IN runs of
 // one level into one of the next, a slice at a time between requests; a merge commits atomically (new run in,
 // old runs out) and a crashed merge leaves only unreferenced chunks, removed on the next open. A lookup reads one
-// chunk per run; there are at most about FAN_IN runs per level, and levels grow logarithmically.
+// chunk per run whose Bloom filter may hold the term (run-filter.ts), and scans it from the chunk mark the binary
+// search picks (posting-runs.ts); there are at most about FAN_IN runs per level, and levels grow logarithmically.
 //
 // Runs cover disjoint, consecutive seq ranges, so a term's postings, read run after run, come in ascending seq, as
 // the search expects. Invariant kept by merging only the oldest FAN_IN runs of a level: levels never increase
 // from older runs to newer ones, so the runs of one level are always contiguous.
 import type { Database, Key, RootDatabase } from 'lmdb';
-import { Fences, chunkPostings, encodeRun, termBytes, type Posting } from './posting-runs';
+import {
+  ChunkMarks,
+  Fences,
+  chunkPostings,
+  encodeRun,
+  entryTermEnd,
+  entryTermStart,
+  readEntry,
+  termBytes,
+  type Posting,
+} from './posting-runs';
+import { RunFilterBuilder, filterTerms, hash1, hash2, hashTerm, mightContain } from './run-filter';
 import { RunMerger } from './run-merger';
 
 export type IndexKind = 'assets' | 'metadata';
@@ -27,6 +39,17 @@ interface RunHeader {
   readonly last: number;
   readonly chunks: number;
   readonly fences: Uint8Array;
+  /** Bloom filter of the run's terms (run-filter.ts); absent in runs written before it existed. */
+  readonly filter?: Uint8Array;
+  /** Entry offsets inside the chunks (posting-runs.ts); absent in runs written before: their chunks are scanned whole. */
+  readonly marks?: Uint8Array;
+}
+
+/** What a lookup needs of a run besides its chunks, decoded once (runs are immutable). */
+interface RunLookup {
+  readonly fences: Fences;
+  readonly filter: Uint8Array;
+  readonly marks: ChunkMarks | null;
 }
 
 /** A run as the merge scheduler sees it, in the order of queued writes (committed or not). */
@@ -49,8 +72,11 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class TermIndex {
   private readonly runsDb: Database<RunHeader, RunKey>;
   private readonly chunksDb: Database<Uint8Array, ChunkKey>;
-  // Runs are immutable once written, so their decoded fences can be kept until the run is merged away.
-  private readonly fenceCache = new Map<string, Fences>();
+  // Runs are immutable once written, so their decoded fences and filters can be kept until the run is merged away.
+  private readonly lookupCache = new Map<string, RunLookup>();
+  /** Whether lookups consult the runs' filters and chunk marks (always, but for the tests comparing answers without). */
+  filtersEnabled = true;
+  marksEnabled = true;
   private readonly runs: RunInfo[] = [];
   private readonly mergingLevels = new Set<number>();
   private readonly merges = new Set<Promise<void>>();
@@ -101,7 +127,7 @@ export class TermIndex {
   clearSync(): void {
     this.runsDb.clearSync();
     this.chunksDb.clearSync();
-    this.fenceCache.clear();
+    this.lookupCache.clear();
     this.runs.length = 0;
   }
 
@@ -119,9 +145,15 @@ export class TermIndex {
   ): RunInfo | undefined {
     if (this.failure) throw this.failure;
     if (byTerm.size === 0) return undefined;
-    const { chunks, fences } = encodeRun(byTerm);
+    const { chunks, fences, filter, marks } = encodeRun(byTerm);
     chunks.forEach((chunk, chunkNo) => put(this.chunksDb as never, [first, level, chunkNo], chunk));
-    put(this.runsDb as never, [first, level], { last, chunks: chunks.length, fences } satisfies RunHeader);
+    put(this.runsDb as never, [first, level], {
+      last,
+      chunks: chunks.length,
+      fences,
+      filter,
+      marks,
+    } satisfies RunHeader);
     const run: RunInfo = { first, level, last, chunks: chunks.length, committed: false, merging: false };
     this.runs.push(run);
     return run;
@@ -136,15 +168,22 @@ export class TermIndex {
   /** Postings of a term (already analysed and cut to the key length), in ascending seq. */
   postings(term: string): Posting[] {
     const bytes = termBytes(term);
+    hashTerm(bytes, 0, bytes.length);
+    const h1 = hash1;
+    const h2 = hash2;
     const found: Posting[] = [];
     // The run list and the chunks are read in the same synchronous stretch, hence from the same lmdb snapshot.
     for (const [first, level] of this.runsDb.getKeys({})) {
-      const fences = this.fencesOf(first, level);
-      const chunkNo = fences?.chunkFor(bytes) ?? -1;
+      const run = this.lookupOf(first, level);
+      if (!run) continue;
+      if (this.filtersEnabled && !mightContain(run.filter, h1, h2)) continue;
+      const chunkNo = run.fences.chunkFor(bytes);
       if (chunkNo < 0) continue;
       // lmdb-js's shared read buffer, with `length` set to the chunk's size (chunkPostings reads only below it).
       const chunk = this.chunksDb.getBinaryFast([first, level, chunkNo]);
-      if (chunk) chunkPostings(chunk, bytes, found);
+      if (!chunk) continue;
+      const from = this.marksEnabled ? (run.marks?.startFor(chunk, chunkNo, bytes) ?? 0) : 0;
+      chunkPostings(chunk, bytes, found, from);
     }
     return found;
   }
@@ -176,16 +215,43 @@ export class TermIndex {
     while (this.merges.size > 0) await Promise.allSettled([...this.merges]);
   }
 
-  private fencesOf(first: number, level: number): Fences | undefined {
+  private lookupOf(first: number, level: number): RunLookup | undefined {
     const id = runId(first, level);
-    let fences = this.fenceCache.get(id);
-    if (!fences) {
+    let run = this.lookupCache.get(id);
+    if (!run) {
       const header = this.runsDb.get([first, level]);
       if (!header) return undefined;
-      fences = new Fences(header.fences);
-      this.fenceCache.set(id, fences);
+      run = {
+        fences: new Fences(header.fences),
+        filter: header.filter ?? this.rebuildFilter(first, level, header.chunks),
+        marks: header.marks ? new ChunkMarks(header.marks, header.chunks) : null,
+      };
+      this.lookupCache.set(id, run);
     }
-    return fences;
+    return run;
+  }
+
+  /** The term count the run's stored filter was sized for (≥ its terms); undefined for a run stored without one. */
+  private storedFilterTerms(first: number, level: number): number | undefined {
+    const filter = this.runsDb.get([first, level])?.filter;
+    return filter ? filterTerms(filter) : undefined;
+  }
+
+  /**
+   * The filter of a run stored before filters existed, made from its chunks once per process (kept in memory only:
+   * the run may be merged away concurrently, and its merged successor is written with a filter).
+   */
+  private rebuildFilter(first: number, level: number, chunks: number): Uint8Array {
+    const builder = new RunFilterBuilder();
+    for (let chunkNo = 0; chunkNo < chunks; chunkNo++) {
+      const chunk = this.chunksDb.getBinary([first, level, chunkNo]);
+      if (!chunk) return new Uint8Array(1); // no probes: "maybe" for every term, the lookup reads as before
+      for (let at = 0; at < chunk.length;) {
+        at = readEntry(chunk, at);
+        builder.add(chunk, entryTermStart, entryTermEnd);
+      }
+    }
+    return builder.finish();
   }
 
   private scheduleMerges(): void {
@@ -228,6 +294,7 @@ export class TermIndex {
     const merger = new RunMerger(
       inputs.map((run) => ({
         chunkCount: run.chunks,
+        terms: this.storedFilterTerms(run.first, run.level),
         readChunk: (chunkNo: number) => {
           const chunk = this.chunksDb.getBinary([run.first, run.level, chunkNo]);
           if (!chunk)
@@ -253,14 +320,14 @@ export class TermIndex {
       // Waiting for the slice's writes bounds the memory a large merge holds, and surfaces write errors.
       if (put) await put;
     }
-    const { chunks, fences } = merger.finish();
+    const { chunks, fences, filter, marks } = merger.finish();
     const total = written + chunks.length;
     const last = (inputs[inputs.length - 1] as RunInfo).last;
     const output: RunInfo = { first, level: outLevel, last, chunks: total, committed: false, merging: false };
     this.runs.splice(this.runs.indexOf(inputs[0] as RunInfo), inputs.length, output);
     await this.root.batch(() => {
       chunks.forEach((chunk, i) => void this.chunksDb.put([first, outLevel, written + i], chunk));
-      void this.runsDb.put([first, outLevel], { last, chunks: total, fences });
+      void this.runsDb.put([first, outLevel], { last, chunks: total, fences, filter, marks } satisfies RunHeader);
       for (const run of inputs) {
         void this.runsDb.remove([run.first, run.level]);
         for (let chunkNo = 0; chunkNo < run.chunks; chunkNo++)
@@ -268,7 +335,7 @@ export class TermIndex {
       }
       void this.mergesDb.remove(marker);
     });
-    for (const run of inputs) this.fenceCache.delete(runId(run.first, run.level));
+    for (const run of inputs) this.lookupCache.delete(runId(run.first, run.level));
     output.committed = true;
   }
 }

@@ -134,11 +134,9 @@ export class ChartAuthorship {
         statusAt: (h: number) => rule.statusAt(key, h).status,
         changes: () => rule.changeHeights(key),
       })),
-      [
-        ...this.#positionsOf(registry),
-        ...versions.flatMap((v, i) => (known[i] === null ? [] : [{ txId: v.txId, height: known[i]! }])),
-      ],
+      versions.flatMap((v, i) => (known[i] === null ? [] : [{ txId: v.txId, height: known[i]! }])),
       nodeUrl,
+      () => this.#positionsOf(registry),
     );
     if (!where) return null;
     const heights = versions.map((v, i) => known[i] ?? where(v.txId) ?? null);

@@ -124,6 +124,22 @@ describe('the cold list with credential checks', () => {
       }
   });
 
+  it("a doctor credentialed for good is listed with no probe of the node's tip: only blocks below the registry's own", async () => {
+    const registry = await new CredentialRegistry(honest, hospital.authorityId).load();
+    const highest = Math.max(...registry.knownPositions().map((p) => p.height));
+    const reader = await coldReader();
+    counting.reset();
+    const bos = await listed(reader, bo);
+    expect(await heightRequests()).toEqual([]);
+    // A probe searches above the tip (the latest block is above the registry's: Ada wrote after her revocation).
+    const heights = blockReads().map((r) => Number(/\/blocks\/(\d+)$/.exec(r)![1]));
+    expect(heights.length).toBeGreaterThan(0);
+    expect(Math.max(...heights)).toBeLessThanOrEqual(highest);
+    expect(bos.get(boEarly)!.tamperReason).toMatch(/at block \d+, before their credential was valid$/);
+    for (const [id, summary] of bos)
+      if (id !== boEarly) expect(summary).toMatchObject({ integrity: 'verified', tamperReason: null });
+  });
+
   it('a block listing that leaves out a transaction the reader knows is there ends the sweep: asked per chart', async () => {
     const { value } = await honest.blockHeights(revokeId);
     const revokedAt = value[0]!;

@@ -206,6 +206,29 @@ describe('the cold list with credential checks', () => {
     }
   });
 
+  it('a doctor revoked between two lists of one session: the later list shows the chart written after it as revoked', async () => {
+    const cy = await vault.doctor('Dr Cy Moreau', 'Oncology');
+    const credential = await hospital.credential(cy.holder, 'Dr Cy Moreau');
+    const before = (await writer.create(cy.holder, sampleChart('Cy before'), { pin: PIN })).chartId;
+    // Straight to the node: the reader follows its stream (the proxies pass no stream).
+    const reader = await pinnedService([node.url], hospital.authorityId);
+    open.push(reader);
+    const first = await listed(reader, cy);
+    expect(first.get(before)).toMatchObject({ integrity: 'verified', tamperReason: null });
+    await hospital.revoke(credential);
+    const after = (await writer.create(cy.holder, sampleChart('Cy after'), { pin: PIN })).chartId;
+    // The reader learns of the revocation from the node's stream (asynchronously): a list may come before it does.
+    let second = await listed(reader, cy);
+    for (let i = 0; i < 50 && second.get(after)?.integrity !== 'unknown-author'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      second = await listed(reader, cy);
+    }
+    expect(second.get(after)!.tamperReason).toMatch(
+      /^Unknown author: version 1 was signed by Dr Cy Moreau .* at block \d+, after their credential was revoked$/,
+    );
+    expect(second.get(before)).toMatchObject({ integrity: 'verified', tamperReason: null });
+  });
+
   it('falls back to a height request a chart when the bad blocks outnumber the charts (a long-revoked author)', async () => {
     let last = '';
     for (let i = 0; i < 2 * VALID_CHARTS; i++)

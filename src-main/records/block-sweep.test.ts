@@ -34,6 +34,12 @@ const revokedAt = (from: number): SweepAuthor => ({
   changes: () => [from],
 });
 const valid: SweepAuthor = { key: 'valid', statusAt: () => 'valid', changes: () => [] };
+/** A doctor credentialed at `from` (not yet valid below it), and revoked at `until` when given. */
+const doctor = (from: number, until?: number): SweepAuthor => ({
+  key: 'doctor',
+  statusAt: (h) => (h < from ? 'not-yet' : until !== undefined && h >= until ? 'revoked' : 'valid'),
+  changes: () => (until === undefined ? [from] : [from, until]),
+});
 
 describe('BlockSweep', () => {
   it('places every version written before its call, with charts sharing probes of the tip', async () => {
@@ -105,6 +111,51 @@ describe('BlockSweep', () => {
     const above = new BlockSweep(ledger([[], [id(1)]]).reader, 10);
     expect(await above.place({}, [valid], [{ txId: id(7), height: 5 }], 'http://node-a')).toBeNull();
     expect(above.broken).toMatch(/it has no block 5, a height it gave/);
+  });
+
+  it('an author valid from its last change on waits for no probe: only its bad blocks below it are read', async () => {
+    const l = ledger([[], [id(1)], [id(2)], [id(3)], [id(4)]]);
+    const sweep = new BlockSweep(l.reader, 100, 16);
+    const where = await sweep.place({}, [doctor(3)], [], 'http://node-a');
+    expect([where?.(id(2)), where?.(id(3)), where?.(id(4))]).toEqual([2, undefined, undefined]);
+    // A chart written afterwards counts, as the per-chart check judges any height from 3 on under this registry.
+    l.blocks.push([id(5)]);
+    const later = await sweep.place({}, [doctor(3)], [], 'http://node-a');
+    expect(later?.(id(5))).toBeUndefined();
+    expect(sweep.probes).toBe(0);
+    expect([...l.asked].sort((a, b) => a - b)).toEqual([0, 1, 2]);
+  });
+
+  it('a registry read again (a revocation since) is judged afresh: the revoked author is probed for again', async () => {
+    const l = ledger([[], [id(1)], [id(2)]]);
+    const sweep = new BlockSweep(l.reader, 100);
+    const before = {};
+    expect((await sweep.place(before, [doctor(1)], [], 'http://node-a'))?.(id(2))).toBeUndefined();
+    expect(sweep.probes).toBe(0);
+    // IT revokes the doctor (block 3) and the doctor's key writes on (block 4); the registry is read again.
+    l.blocks.push([id(3)], [id(4)]);
+    const after = {};
+    const where = await sweep.place(after, [doctor(1, 3)], [{ txId: id(3), height: 3 }], 'http://node-a');
+    expect([where?.(id(2)), where?.(id(4))]).toEqual([undefined, 4]);
+    expect(sweep.probes).toBe(1);
+    expect(sweep.broken).toBeNull();
+  });
+
+  it("expects the registry's own positions once per registry read; one left out of its block still ends the sweep", async () => {
+    const l = ledger([[], [id(1)], [id(2)], [id(3)]]);
+    const sweep = new BlockSweep(l.reader, 100);
+    let asked = 0;
+    const positions = () => {
+      asked++;
+      return [{ txId: id(1), height: 1 }];
+    };
+    const registry = {};
+    for (let i = 0; i < 3; i++)
+      expect(await sweep.place(registry, [doctor(2)], [], 'http://node-a', positions)).not.toBeNull();
+    expect(asked).toBe(1);
+    // A registry read again, whose credential act the node says is in block 2: block 2's listing lacks it.
+    expect(await sweep.place({}, [doctor(3)], [], 'http://node-a', () => [{ txId: id(9), height: 2 }])).toBeNull();
+    expect(sweep.broken).toMatch(/block 2 leaves out transaction 0+9, which it placed there/);
   });
 
   it('answers from another node than the chart came from are not used', async () => {

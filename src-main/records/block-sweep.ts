@@ -6,6 +6,12 @@
 // them is at a height where its author counted. When the bad ranges hold more blocks than the list has charts, the
 // sweep declines and the caller asks per transaction, as before.
 //
+// The tip is needed only for an author whose status stays bad from its last change height on (revoked, expired, never
+// credentialed): its last bad range is open-ended. An author valid from its last change height on (every credentialed
+// doctor) has bad ranges that end below that height, a height the registry holds, so its bad blocks are known
+// without a tip, and a version of it above any tip counts under this registry read, as the per-chart check would
+// judge it. Such charts wait for no probe.
+//
 // A node answers for itself here as it does for `?transaction_id=`. The sweep never lets a block listing override
 // what is known: a listing that lacks a transaction the reader knows to be in that block (the authority's and the
 // credentials' own transactions, heights kept from earlier reads), names a known transaction at another height, or a
@@ -20,7 +26,7 @@ type BlockReader = Pick<LedgerNodeClient, 'blockTransactionIds'>;
 export interface SweepAuthor {
   key: string;
   statusAt(height: number): CredentialStatus;
-  /** Asked only when the author's ranges are worked out (once per tip). */
+  /** Asked once per registry read. */
   changes(): readonly number[];
 }
 
@@ -35,6 +41,14 @@ export type Where = (txId: string) => number | undefined;
 interface Tip {
   height: number;
   nodeUrl: string | null;
+}
+
+interface AuthorRanges {
+  changes: readonly number[];
+  /** The height from which the author is valid for good (its last change height), or null: its last range is bad. */
+  validFrom: number | null;
+  /** Bad blocks read up to this height (false from `done`: too many to read). */
+  covered?: { to: number; done: Promise<boolean> };
 }
 
 /** Blocks read at once. */
@@ -56,12 +70,13 @@ export class BlockSweep {
   /** What the reader knows independently of the listings: a transaction's height, and by height. */
   readonly #expected = new Map<string, number>();
   readonly #expectedAt = new Map<number, Set<string>>();
-  /**
-   * Per registry read (its ranges change when it does), per author: up to which tip its bad blocks are read (false:
-   * too many to read).
-   */
-  readonly #coverage = new WeakMap<object, Map<string, { tip: number; done: Promise<boolean> }>>();
+  /** Per registry read (its ranges change when it does), per author: its change heights and how far it is read. */
+  readonly #authors = new WeakMap<object, Map<string, AuthorRanges>>();
+  /** Registry reads whose own transactions' heights are expected already (once per sweep, not once a chart). */
+  readonly #registries = new WeakSet<object>();
   #floor = 0;
+  /** Checks that the node has the block at the highest height it gave (a known height), by height. */
+  readonly #floorChecks = new Map<number, Promise<boolean>>();
   #tip: Tip | null = null;
   #running: Promise<Tip> | null = null;
   #queued: Promise<Tip> | null = null;
@@ -102,29 +117,67 @@ export class BlockSweep {
    * Places the transactions of versions by `authors` that the node answered (`nodeUrl`) before this call: reads the
    * node's tip after the call, then every bad block of each author up to it. Null when the sweep cannot answer (over
    * its budget, another node answered, or the listings contradict what is known): the caller asks per transaction.
-   * `registry`: the registry read the authors' statuses come from.
+   * `registry`: the registry read the authors' statuses come from; `positions`: its own transactions with the heights
+   * it holds (expected in their blocks; asked once per registry read, not once a chart).
    */
   async place(
     registry: object,
     authors: readonly SweepAuthor[],
     known: readonly Known[],
     nodeUrl: string,
+    positions: () => readonly Known[] = () => [],
   ): Promise<Where | null> {
     if (this.#broken) return null;
     try {
+      if (!this.#registries.has(registry)) {
+        this.#registries.add(registry);
+        for (const k of positions()) this.#expect(k);
+      }
       for (const k of known) this.#expect(k);
       if (this.#broken) return null;
-      const tip = await this.#tipAfterNow();
-      if (tip.nodeUrl === null || tip.nodeUrl !== nodeUrl || this.#broken) return null;
-      if (known.some((k) => k.height > tip.height)) return this.#break(`it places a transaction above its tip`);
-      let coverage = this.#coverage.get(registry);
-      if (!coverage) this.#coverage.set(registry, (coverage = new Map()));
-      const covered = await Promise.all(authors.map((a) => this.#cover(coverage, a, tip.height)));
-      if (this.#broken || !covered.every(Boolean)) return null;
+      let byKey = this.#authors.get(registry);
+      if (!byKey) this.#authors.set(registry, (byKey = new Map()));
+      const placed = authors.map((author) => ({ author, ranges: this.#rangesOf(byKey, author) }));
+      let tip: number | null = null;
+      if (placed.some((p) => p.ranges.validFrom === null)) {
+        const probed = await this.#tipAfterNow();
+        if (probed.nodeUrl === null || probed.nodeUrl !== nodeUrl || this.#broken) return null;
+        if (known.some((k) => k.height > probed.height)) return this.#break(`it places a transaction above its tip`);
+        tip = probed.height;
+      } else if (!(await this.#floorExists())) return null;
+      const covered = await Promise.all(placed.map((p) => this.#cover(p.author, p.ranges, tip)));
+      // Heights are one node's word: blocks another node listed place nothing of this node's answer.
+      if (this.#broken || !covered.every(Boolean) || (this.#nodeUrl !== null && this.#nodeUrl !== nodeUrl)) return null;
       return (txId) => this.#where.get(txId);
     } catch (error) {
       return this.#break(`its block listing failed: ${(error as Error).message}`);
     }
+  }
+
+  #rangesOf(byKey: Map<string, AuthorRanges>, author: SweepAuthor): AuthorRanges {
+    let ranges = byKey.get(author.key);
+    if (!ranges) {
+      const changes = author.changes();
+      // The status is constant from the last change height on (badRanges' contract): one judgement there decides.
+      const last = changes.reduce((a, b) => Math.max(a, b), 0);
+      ranges = { changes, validFrom: author.statusAt(last) === 'valid' ? last : null };
+      byKey.set(author.key, ranges);
+    }
+    return ranges;
+  }
+
+  /**
+   * With no probe, the node must still have the block at the highest height it gave (a probe checks the same before
+   * it searches up from there): a known height above the node's own blocks ends the sweep.
+   */
+  async #floorExists(): Promise<boolean> {
+    const floor = this.#floor;
+    if (floor === 0 || this.#seen.has(floor)) return true;
+    let check = this.#floorChecks.get(floor);
+    if (!check) this.#floorChecks.set(floor, (check = this.#exists(floor)));
+    if (await check) return true;
+    this.#break(`it has no block ${floor}, a height it gave`);
+    return false;
   }
 
   #break(reason: string): null {
@@ -202,16 +255,15 @@ export class BlockSweep {
     else if (this.#nodeUrl !== nodeUrl) this.#break(`both ${this.#nodeUrl} and ${nodeUrl} answered`);
   }
 
-  /** Reads the bad blocks of `author` up to `tip`, unless there are more than the budget allows. */
-  #cover(
-    coverage: Map<string, { tip: number; done: Promise<boolean> }>,
-    author: SweepAuthor,
-    tip: number,
-  ): Promise<boolean> {
-    const known = coverage.get(author.key);
-    if (known && known.tip >= tip) return known.done;
-    const done = this.#read(badRanges(author.statusAt, author.changes(), tip));
-    coverage.set(author.key, { tip, done });
+  /**
+   * Reads the bad blocks of `author` up to `tip` (null: the author is valid for good from a height the registry holds,
+   * and its bad blocks all lie below it), unless there are more than the budget allows.
+   */
+  #cover(author: SweepAuthor, ranges: AuthorRanges, tip: number | null): Promise<boolean> {
+    const to = ranges.validFrom ?? tip!;
+    if (ranges.covered && ranges.covered.to >= to) return ranges.covered.done;
+    const done = this.#read(badRanges(author.statusAt, ranges.changes, to));
+    ranges.covered = { to, done };
     return done;
   }
 
@@ -245,7 +297,7 @@ export class BlockSweep {
     const { value, nodeUrl } = await this.reader.blockTransactionIds(height);
     this.#answeredBy(nodeUrl);
     if (value === null) {
-      this.#break(`block ${height} is missing below its tip`);
+      this.#break(`block ${height} is missing below its tip or a height it gave`);
       return [];
     }
     this.#record(height, value);

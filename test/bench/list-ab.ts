@@ -1,10 +1,12 @@
-// `npm run bench -- list-ab --base=<worktree of an older commit> [--charts=10000] [--rounds=8] [--concurrency=32]`
+// `npm run bench -- list-ab --base=<worktree of an older commit> [--charts=10000] [--rounds=8] [--concurrency=32]
+//   [--authority=on]`
 // The cold list of this tree and of an older one in ONE process, alternated (base, new, new, base, …), for a
 // comparison this host's drifting speed cannot fake: each side has its own node in its own process (its own code,
 // the same transactions posted to both), its own chart service with fresh workers and no verified cache, and each
 // listing's app CPU (this process, all threads) and node CPU are measured. The base tree needs its node_modules
 // (e.g. `git worktree add ../base <commit> && cp -al node_modules ../base/`). Its service API is taken as it was
-// at dd34e19 or as it is now.
+// at dd34e19 or as it is now. `--authority=on` pins a 1-of-1 hospital authority on both sides (the same authority and
+// credential transactions posted to both nodes before the charts), so the credential checks are in both listings.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +22,8 @@ import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';
 import { LedgerNodeClient } from '../../src-main/ledger/node-client';
 import { createChartService } from '../../src-main/records/chart-service';
 import { buildCreate } from '../../src-main/records/version-builder';
+import { CredentialRegistry } from '../../src-main/authority/credential-registry';
+import { benchHospital } from './hospital';
 
 /** What this benchmark uses of a chart service, now or at dd34e19 (`internals`). */
 interface AnyService {
@@ -91,6 +95,7 @@ export async function main(argv: string[]): Promise<void> {
       charts: { type: 'string' },
       rounds: { type: 'string' },
       concurrency: { type: 'string' },
+      authority: { type: 'string' },
     },
   });
   if (!values.base) throw new Error('--base=<worktree of the older commit> is required');
@@ -130,6 +135,8 @@ export async function main(argv: string[]): Promise<void> {
   const seed = randomBytes(32);
   const holder = new SeedKeyHolder(Uint8Array.from(seed), nativeKeyHolderCrypto);
   const custodian = { signKey: holder.signKey, boxKey: holder.boxKey, name: 'Dr Bench' };
+  /** The pinned authority ('' : none). */
+  let authorityId = '';
   const sides: Record<'base' | 'new', Side> = {
     new: {
       pid: newNode.child.pid!,
@@ -141,6 +148,7 @@ export async function main(argv: string[]): Promise<void> {
             outboxDir: join(dir, `outbox-new-${randomBytes(4).toString('hex')}`),
             cards: noCards,
             listConcurrency,
+            authorityId: () => authorityId,
             client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => newNode.token },
           }),
         ),
@@ -155,12 +163,24 @@ export async function main(argv: string[]): Promise<void> {
             outboxDir: join(dir, `outbox-base-${randomBytes(4).toString('hex')}`),
             cards: noCards,
             listConcurrency,
+            authorityId: () => authorityId,
             client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => tokenOf(baseNode) },
           }),
         ),
     },
   };
   if (sides.base.holder.boxKey !== holder.boxKey) throw new Error('the two trees derive different keys');
+  if (values.authority === 'on') {
+    const hospital = await benchHospital(clients[0]!, true);
+    await hospital.credential(holder);
+    // The same transactions on the base node, in the order they were written (the authority, then the credential).
+    const registry = await new CredentialRegistry(clients[0]!, hospital.authorityId).load();
+    for (const { txId } of registry.knownPositions()) {
+      const { value } = await clients[0]!.getTransaction(txId);
+      await clients[1]!.post(value as { id: string });
+    }
+    authorityId = hospital.authorityId;
+  }
 
   try {
     const t = Date.now();

@@ -124,6 +124,22 @@ describe('the cold list with credential checks', () => {
       }
   });
 
+  it("a doctor credentialed for good is listed with no probe of the node's tip: only blocks below the registry's own", async () => {
+    const registry = await new CredentialRegistry(honest, hospital.authorityId).load();
+    const highest = Math.max(...registry.knownPositions().map((p) => p.height));
+    const reader = await coldReader();
+    counting.reset();
+    const bos = await listed(reader, bo);
+    expect(await heightRequests()).toEqual([]);
+    // A probe searches above the tip (the latest block is above the registry's: Ada wrote after her revocation).
+    const heights = blockReads().map((r) => Number(/\/blocks\/(\d+)$/.exec(r)![1]));
+    expect(heights.length).toBeGreaterThan(0);
+    expect(Math.max(...heights)).toBeLessThanOrEqual(highest);
+    expect(bos.get(boEarly)!.tamperReason).toMatch(/at block \d+, before their credential was valid$/);
+    for (const [id, summary] of bos)
+      if (id !== boEarly) expect(summary).toMatchObject({ integrity: 'verified', tamperReason: null });
+  });
+
   it('a block listing that leaves out a transaction the reader knows is there ends the sweep: asked per chart', async () => {
     const { value } = await honest.blockHeights(revokeId);
     const revokedAt = value[0]!;
@@ -188,6 +204,29 @@ describe('the cold list with credential checks', () => {
     } finally {
       tamper.setRewrite(null);
     }
+  });
+
+  it('a doctor revoked between two lists of one session: the later list shows the chart written after it as revoked', async () => {
+    const cy = await vault.doctor('Dr Cy Moreau', 'Oncology');
+    const credential = await hospital.credential(cy.holder, 'Dr Cy Moreau');
+    const before = (await writer.create(cy.holder, sampleChart('Cy before'), { pin: PIN })).chartId;
+    // Straight to the node: the reader follows its stream (the proxies pass no stream).
+    const reader = await pinnedService([node.url], hospital.authorityId);
+    open.push(reader);
+    const first = await listed(reader, cy);
+    expect(first.get(before)).toMatchObject({ integrity: 'verified', tamperReason: null });
+    await hospital.revoke(credential);
+    const after = (await writer.create(cy.holder, sampleChart('Cy after'), { pin: PIN })).chartId;
+    // The reader learns of the revocation from the node's stream (asynchronously): a list may come before it does.
+    let second = await listed(reader, cy);
+    for (let i = 0; i < 50 && second.get(after)?.integrity !== 'unknown-author'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      second = await listed(reader, cy);
+    }
+    expect(second.get(after)!.tamperReason).toMatch(
+      /^Unknown author: version 1 was signed by Dr Cy Moreau .* at block \d+, after their credential was revoked$/,
+    );
+    expect(second.get(before)).toMatchObject({ integrity: 'verified', tamperReason: null });
   });
 
   it('falls back to a height request a chart when the bad blocks outnumber the charts (a long-revoked author)', async () => {

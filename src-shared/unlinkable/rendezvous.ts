@@ -12,6 +12,9 @@
 //   slot tag   HKDF-SHA-256(ikm = chart secret of version seq-1, info = "healthchain.v3.slot-tag/1" ‖ u32be(seq) ‖ R, 8)
 //              marks a continuing reader's slot, so a reader that knows the chart opens one slot, not all of them
 //              (a newcomer's slot carries the first 8 bytes of its intro tag instead)
+//   list key   HKDF-SHA-256(ikm = K(C→C), info = "healthchain.v3.list-key/1", 32)      C: the creating doctor
+//   list tag   HKDF-SHA-256(ikm = list key, info = "healthchain.v3.list-tag/1" ‖ u32be(j), 16)
+//              the asset's `chart` field of the j-th chart C creates: C finds its own charts by asset search
 import nacl from 'tweetnacl';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -24,6 +27,8 @@ export const RENDEZVOUS_INFO = {
   intro: 'healthchain.v3.intro-tag/1',
   version: 'healthchain.v3.version-tag/1',
   slot: 'healthchain.v3.slot-tag/1',
+  listKey: 'healthchain.v3.list-key/1',
+  list: 'healthchain.v3.list-tag/1',
 } as const;
 export const TAG_LENGTH = 16;
 export const SLOT_TAG_LENGTH = 8;
@@ -92,4 +97,16 @@ function chartSecret32(secret: Uint8Array): Uint8Array {
   if (!(secret instanceof Uint8Array) || secret.length !== CHART_SECRET_LENGTH)
     throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
   return secret;
+}
+
+/** The creating doctor's list key, from its own pair key K(C→C) (pairKey with its own box key on both sides). */
+export function listKey(selfPair: Uint8Array): Uint8Array {
+  return hkdf(sha256, key32(selfPair, 'a pair key'), salt, utf8(RENDEZVOUS_INFO.listKey), 32);
+}
+
+/** The asset `chart` field of the j-th chart created under `list` (listKey's result). */
+export function listTag(list: Uint8Array, counter: number): string {
+  return bytesToHex(
+    hkdf(sha256, key32(list, 'a list key'), salt, concatBytes(utf8(RENDEZVOUS_INFO.list), u32be(counter)), TAG_LENGTH),
+  );
 }

@@ -12,6 +12,7 @@ const input = (): InnerV3Input => ({
   at: '2026-12-04T22:00:00.000Z',
   author: key,
   secret: randomBytes(32),
+  previousSecret: null,
   authority: null,
   quorum: null,
   payload: payloadOf(sampleChart(), null, { signKey: key, boxKey: key, name: 'Dr A' }, []),
@@ -22,12 +23,18 @@ describe('inner envelope hc.chart.inner/3', () => {
     const value = input();
     const decoded = decodeInnerV3(encodeInnerV3(value));
     expect(decoded.secretBytes).toEqual(value.secret);
+    const next = decodeInnerV3(
+      encodeInnerV3({ ...value, seq: 2, previousSecret: value.secret, secret: randomBytes(32) }),
+    );
+    expect(next.previousSecretBytes).toEqual(value.secret);
     expect(decoded).toMatchObject({ type: 'hc.chart.inner/3', chart: value.chart, seq: 1, action: 'create' });
     expect(decoded.payload.chart).toEqual(value.payload.chart);
   });
 
   it('refuses a secret of the wrong length, an authority without its quorum, and a box that is no inner envelope', () => {
     expect(() => encodeInnerV3({ ...input(), secret: randomBytes(16) })).toThrow(/secret/);
+    expect(() => encodeInnerV3({ ...input(), seq: 2 })).toThrow(/previous secret/);
+    expect(() => encodeInnerV3({ ...input(), previousSecret: randomBytes(32) })).toThrow(/previous secret/);
     expect(() => encodeInnerV3({ ...input(), authority: 'cd'.repeat(32) })).toThrow(/authority and its quorum/);
     expect(() => decodeInnerV3(new TextEncoder().encode('{"type":"hc.chart.inner/3"}'))).toThrow(
       /not a valid inner envelope/,

@@ -24,7 +24,7 @@ import {
   type Transaction,
 } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';
-import { encodeInnerV3, type InnerV3Input } from '../../src-shared/unlinkable/inner-envelope';
+import { encodeInnerV3, type InnerV3Input, type Quorum } from '../../src-shared/unlinkable/inner-envelope';
 import { sealV3, type SlotRecipient } from '../../src-shared/unlinkable/envelope-v3';
 import { CHART_SECRET_LENGTH } from '../../src-shared/unlinkable/owner-keys';
 import {
@@ -101,6 +101,35 @@ function checkCardTag(cardTag: string | null | undefined): string[] {
   return [cardTag];
 }
 
+/**
+ * The slots of a later version and the intro tags it carries: continuing readers get their slot tag, doctors new to
+ * the chart an intro tag of the writer's pair with them (its first 8 bytes mark their slot), other newcomers none.
+ */
+function recipientsFor(
+  writer: KeyHolder,
+  head: V3Head,
+  seq: number,
+  payload: ChartPayload,
+  readers: readonly string[],
+  counters: V3Counters,
+): { slots: SlotRecipient[]; tags: string[] } {
+  const previous = new Set(head.readers);
+  const doctors = doctorsOf(payload);
+  const tags: string[] = [];
+  const slots = readers.map((boxKey) => {
+    const key = decodeKey32(boxKey);
+    if (!key) throw new ChartServiceError('InvalidRequest', `"${boxKey}" is not a base58 box key`);
+    if (previous.has(boxKey)) return { boxKey, slotTag: slotTag(head.secret, seq, key) };
+    if (!doctors.has(boxKey) || !writer.pairKey) return { boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) };
+    const pair = writer.pairKey(writer.boxKey, boxKey);
+    const tag = introTag(pair, counters.takeIntro(writer.boxKey, boxKey));
+    pair.fill(0);
+    tags.push(tag);
+    return { boxKey, slotTag: hexToBytes(tag).subarray(0, SLOT_TAG_LENGTH) };
+  });
+  return { slots, tags };
+}
+
 export async function buildCreateV3(
   holder: KeyHolder,
   payload: ChartPayload,
@@ -151,7 +180,7 @@ export async function buildVersionV3(
   payload: ChartPayload,
   { crypto, counters, custody = null, cardTag = null, at = new Date() }: V3WriteOptions,
 ): Promise<V3Written> {
-  const { pairKey } = v3Holder(holder);
+  v3Holder(holder);
   const seq = head.seq + 1;
   // The custodian's branch of the head's output: this holder's key tweaked with the head's secret and place.
   const inputKey = ownerKey(holder.signKey, head.secret, head.seq);
@@ -175,21 +204,9 @@ export async function buildVersionV3(
     payload,
   };
   const readers = readersOf(payload, holder.boxKey);
-  const previous = new Set(head.readers);
-  const doctors = doctorsOf(payload);
-  const tags = [versionTag(head.secret, seq), ...checkCardTag(cardTag)];
-  const recipients: SlotRecipient[] = readers.map((boxKey) => {
-    const key = decodeKey32(boxKey);
-    if (!key) throw new ChartServiceError('InvalidRequest', `"${boxKey}" is not a base58 box key`);
-    if (previous.has(boxKey)) return { boxKey, slotTag: slotTag(head.secret, seq, key) };
-    if (!doctors.has(boxKey)) return { boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) };
-    const pair = pairKey(holder.boxKey, boxKey);
-    const tag = introTag(pair, counters.takeIntro(holder.boxKey, boxKey));
-    pair.fill(0);
-    tags.push(tag);
-    return { boxKey, slotTag: hexToBytes(tag).subarray(0, SLOT_TAG_LENGTH) };
-  });
-  const metadata = sealV3(encodeInnerV3(inner), recipients, tags, sealTo);
+  const { slots, tags } = recipientsFor(holder, head, seq, payload, readers, counters);
+  tags.unshift(versionTag(head.secret, seq), ...checkCardTag(cardTag));
+  const metadata = sealV3(encodeInnerV3(inner), slots, tags, sealTo);
   const unsigned = makeTransfer(
     [{ tx: head.tx, outputIndex: 0 }],
     [outputV3(payload.custodian.signKey, quorum, secret, seq)],
@@ -200,5 +217,66 @@ export async function buildVersionV3(
     tweakedSignerFor(holder, inputKey, ownerTweakNative(head.secret, head.seq)),
     { crypto, checkSignatures: false, keys: [inputKey] },
   );
+  return { tx, inner, tags, head: { tx, seq, secret, readers } };
+}
+
+/**
+ * A custody move by the authority's quorum (recovery, off-boarding: docs/UNLINKABLE.md §5, §9): `officers` (at least
+ * the threshold, of the spent output's quorum) sign the input with their keys tweaked for the head, which whoever
+ * opened the head with the recovery key hands them (its secret is in `head`). The first officer is the author; no
+ * officer is a reader (the recovery key reads for them).
+ */
+export async function buildQuorumMoveV3(
+  officers: readonly KeyHolder[],
+  head: V3Head,
+  headQuorum: Quorum,
+  chartId: string,
+  payload: ChartPayload,
+  { crypto, counters, custody = null, at = new Date() }: V3WriteOptions,
+): Promise<V3Written> {
+  if (officers.length < headQuorum.threshold)
+    throw new ChartServiceError('InvalidRequest', `A quorum move needs ${headQuorum.threshold} officers`);
+  const signers = new Map<string, { holder: KeyHolder; tweak: Uint8Array }>();
+  for (const officer of officers) {
+    const slot = headQuorum.officers.indexOf(officer.signKey);
+    if (slot < 0)
+      throw new ChartServiceError('InvalidRequest', `${officer.signKey} is no officer of this chart's quorum`);
+    v3Holder(officer);
+    signers.set(ownerKey(officer.signKey, head.secret, head.seq, 1 + slot), {
+      holder: officer,
+      tweak: ownerTweakNative(head.secret, head.seq, 1 + slot),
+    });
+  }
+  const author = officers[0]!;
+  const seq = head.seq + 1;
+  const secret = randomBytes(CHART_SECRET_LENGTH);
+  const quorum = quorumOf(custody);
+  const inner: InnerV3Input = {
+    chart: chartId,
+    seq,
+    action: 'custody',
+    at: at.toISOString(),
+    author: author.signKey,
+    secret,
+    previousSecret: head.secret,
+    authority: custody?.authorityId ?? null,
+    quorum,
+    payload,
+  };
+  const readers = readersOf(payload, null);
+  const recipients = recipientsFor(author, head, seq, payload, readers, counters);
+  const tags = [versionTag(head.secret, seq), ...recipients.tags];
+  const metadata = sealV3(encodeInnerV3(inner), recipients.slots, tags, sealTo);
+  const unsigned = makeTransfer(
+    [{ tx: head.tx, outputIndex: 0 }],
+    [outputV3(payload.custodian.signKey, quorum, secret, seq)],
+    metadata as unknown as JsonObject,
+  );
+  const sign: Signer = async (publicKey, message) => {
+    const signer = signers.get(publicKey);
+    if (!signer) throw new Error(`no officer here signs for ${publicKey}`);
+    return signer.holder.signTweaked!(signer.tweak, message);
+  };
+  const tx = await signTransaction(unsigned, sign, { crypto, checkSignatures: false, keys: [...signers.keys()] });
   return { tx, inner, tags, head: { tx, seq, secret, readers } };
 }

@@ -37,8 +37,8 @@ export interface OpenedV3Version {
   secret: Uint8Array;
   /** The custodian's tweaked key owning this version's output: what a freshness check asks the node about. */
   ownerKey: string;
-  /** Who spent the previous output: the custodian's branch or the authority's quorum. */
-  spentBy: 'custodian' | 'quorum';
+  /** For a spend by the authority's quorum, the directory keys of the officers who signed (null: the custodian). */
+  officers: string[] | null;
 }
 
 export interface V3Chain {
@@ -87,36 +87,46 @@ function linkChain(assetId: string, raw: readonly unknown[]): { links: Transacti
   return { links, problem };
 }
 
-/** Why the input's signers do not prove the box's author, or null when they do. */
-function authorProblem(
+/**
+ * Why the input's signers do not prove the box's author (null when they do), and for a quorum's spend the officers'
+ * directory keys that signed.
+ */
+function authorCheck(
   tx: Transaction,
   inner: InnerV3,
   secret: Uint8Array,
   spent: { secret: Uint8Array; quorum: Quorum | null } | null,
-) {
+): { problem: string | null; officers: string[] | null } {
   const signers = inputSigners(tx.inputs[0]);
+  const byKey = (problem: string | null) => ({ problem, officers: null });
   if (!spent) {
-    return signers.by === 'key' && signers.key === ownerKey(inner.author, secret, 0)
-      ? null
-      : `version 1 was not signed by ${inner.author}, the author its box names`;
+    return byKey(
+      signers.by === 'key' && signers.key === ownerKey(inner.author, secret, 0)
+        ? null
+        : `version 1 was not signed by ${inner.author}, the author its box names`,
+    );
   }
   const seq = inner.seq - 1;
   if (signers.by === 'key') {
-    return signers.key === ownerKey(inner.author, spent.secret, seq)
-      ? null
-      : `version ${inner.seq} was not signed by ${inner.author}, the author its box names`;
+    return byKey(
+      signers.key === ownerKey(inner.author, spent.secret, seq)
+        ? null
+        : `version ${inner.seq} was not signed by ${inner.author}, the author its box names`,
+    );
   }
   if (signers.by === 'quorum') {
     const quorum = spent.quorum;
     if (!quorum || inner.action !== 'custody')
-      return `version ${inner.seq} was spent by a quorum that was not given the chart`;
+      return byKey(`version ${inner.seq} was spent by a quorum that was not given the chart`);
     const officerOf = new Map(quorum.officers.map((o, i) => [ownerKey(o, spent.secret, seq, 1 + i), o]));
     const officers = signers.officers.map((k) => officerOf.get(k));
     if (officers.some((o) => o === undefined) || new Set(officers).size < quorum.threshold)
-      return `version ${inner.seq} was signed by keys that are not the quorum's`;
-    return officers.includes(inner.author) ? null : `version ${inner.seq}'s author is not among its signing officers`;
+      return byKey(`version ${inner.seq} was signed by keys that are not the quorum's`);
+    if (!officers.includes(inner.author))
+      return byKey(`version ${inner.seq}'s author is not among its signing officers`);
+    return { problem: null, officers: officers as string[] };
   }
-  return `version ${inner.seq}'s input is signed in no shape a chart allows`;
+  return byKey(`version ${inner.seq}'s input is signed in no shape a chart allows`);
 }
 
 export async function openChartV3(
@@ -192,8 +202,8 @@ export async function openChartV3(
             quorum: previous ? previous.inner.quorum : inner.quorum,
           };
     if (i > 0 && !inner.previousSecretBytes) return fail(`version ${seq}'s box names no previous version`);
-    const authorFault = authorProblem(tx, inner, inner.secretBytes, spent);
-    if (authorFault) return fail(authorFault);
+    const signed = authorCheck(tx, inner, inner.secretBytes, spent);
+    if (signed.problem) return fail(signed.problem);
     const expected = outputV3(inner.payload.custodian.signKey, inner.quorum, inner.secretBytes, seq);
     if (canonicalJson(tx.outputs[0]) !== canonicalJson(expected))
       return fail(`version ${seq}'s output is not owned by the custodian and quorum its box names`);
@@ -206,7 +216,7 @@ export async function openChartV3(
       inner: rest,
       secret: secretBytes,
       ownerKey: ownerKey(inner.payload.custodian.signKey, secretBytes, seq),
-      spentBy: inputSigners(tx.inputs[0]).by === 'quorum' ? 'quorum' : 'custodian',
+      officers: signed.officers,
     });
   }
   if (problem && !chain.tampered && chain.closedAt === null)
@@ -224,6 +234,7 @@ export function authoredVersions(chain: V3Chain): {
   tx: Transaction;
   author: string;
   envelope: Pick<Envelope, 'action'>;
+  officers: string[] | null;
 }[] {
   return chain.versions.map((v) => ({
     seq: v.seq,
@@ -231,6 +242,7 @@ export function authoredVersions(chain: V3Chain): {
     tx: v.tx,
     author: v.inner.author,
     envelope: { action: v.inner.action },
+    officers: v.officers,
   }));
 }
 

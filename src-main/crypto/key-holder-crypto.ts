@@ -5,9 +5,11 @@ import type { SeedKeyHolderOptions } from './seed-key-holder';
 import { ed25519Signer } from './ed25519';
 import { localMacer } from './local-mac';
 import { sealedBoxOpener } from './sealed-box';
+import { tweakedSigner } from './unlinkable-keys';
 
 export const nativeKeyHolderCrypto = {
   ed25519Signer,
   sealedBoxOpener,
   localMacer,
+  tweakedSigner,
 } as const satisfies SeedKeyHolderOptions;

@@ -10,6 +10,8 @@ import { deriveIdentityKeys, type IdentityKeys, newSeed } from '../../src-shared
 import { sealTo } from '../../src-shared/crypto/sealed-box';
 import { fromBase58, utf8 } from '../../src-shared/crypto/bytes';
 import { IdentityLockedError, ReadOnlyIdentityError } from '../../src-shared/crypto/errors';
+import { ownerTweak, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
+import { tweakedSigner } from './unlinkable-keys';
 
 describe('SeedKeyHolder', () => {
   it('signs with the identity key and opens boxes sealed to it', async () => {
@@ -113,5 +115,35 @@ describe('SeedKeyHolder', () => {
     const signer = signerFor(holder);
     expect(await signer(holder.signKey, utf8('m'))).toHaveLength(64);
     await expect(signer(other.signKey, utf8('m'))).rejects.toThrow(/cannot sign for/);
+  });
+
+  it('signs with a tweak (envelope v3): the signature verifies under signKey + t·G only, pure and libsodium alike', async () => {
+    const seed = newSeed();
+    const pure = new SeedKeyHolder(Uint8Array.from(seed));
+    const native = new SeedKeyHolder(seed, { tweakedSigner });
+    const tweak = ownerTweak(new Uint8Array(32).fill(7), 3);
+    const message = utf8('v3 input');
+    const signature = await pure.signTweaked(tweak, message);
+    expect(await native.signTweaked(tweak, message)).toEqual(signature);
+    expect(ed25519.verify(signature, message, tweakPublicKey(fromBase58(pure.signKey), tweak))).toBe(true);
+    expect(ed25519.verify(signature, message, fromBase58(pure.signKey))).toBe(false);
+    const readOnly = new SeedKeyHolder(newSeed(), { readOnly: true });
+    await expect(readOnly.signTweaked(tweak, message)).rejects.toBeInstanceOf(ReadOnlyIdentityError);
+    native.lock();
+    await expect(native.signTweaked(tweak, message)).rejects.toBeInstanceOf(IdentityLockedError);
+  });
+
+  it('computes one pair key on both sides of a pair, and only as one of its sides', () => {
+    const [writer, reader, other] = [
+      new SeedKeyHolder(newSeed()),
+      new SeedKeyHolder(newSeed()),
+      new SeedKeyHolder(newSeed()),
+    ];
+    const key = writer.pairKey(writer.boxKey, reader.boxKey);
+    expect(reader.pairKey(writer.boxKey, reader.boxKey)).toEqual(key);
+    expect(reader.pairKey(reader.boxKey, writer.boxKey)).not.toEqual(key);
+    expect(writer.pairKey(writer.boxKey, writer.boxKey)).toHaveLength(32);
+    expect(() => other.pairKey(writer.boxKey, reader.boxKey)).toThrow(/neither side/);
+    expect(() => writer.pairKey(writer.boxKey, 'nope')).toThrow(/base58 box keys/);
   });
 });

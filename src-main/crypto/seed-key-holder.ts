@@ -8,7 +8,9 @@ import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import { type IdentityKeys, deriveIdentityKeys, wipeIdentityKeys } from '../../src-shared/crypto/keys';
 import { IdentityLockedError, ReadOnlyIdentityError } from '../../src-shared/crypto/errors';
 import { openSealedWithSecret } from '../../src-shared/crypto/sealed-box';
-import { wipe } from '../../src-shared/crypto/bytes';
+import { decodeKey32, wipe } from '../../src-shared/crypto/bytes';
+import { signTweaked } from '../../src-shared/unlinkable/owner-keys';
+import { pairKey } from '../../src-shared/unlinkable/rendezvous';
 
 /** A secret prepared once for repeated use (e.g. copied into secure memory); `wipe()` destroys it. */
 export interface PreparedKey<In, Out> {
@@ -33,6 +35,8 @@ export interface SeedKeyHolderOptions {
   ed25519Signer?: PrepareKey;
   sealedBoxOpener?: PrepareKey;
   localMacer?: PrepareKey;
+  /** Envelope v3's tweaked signer (the same bytes as owner-keys.ts's signTweaked; main injects libsodium's). */
+  tweakedSigner?: (signSeed: Uint8Array) => PreparedKey<{ tweak: Uint8Array; message: Uint8Array }, Uint8Array>;
 }
 
 const pure =
@@ -47,6 +51,12 @@ export const LOCAL_MAC_LENGTH = 32;
 const pureMacer = pure((key, data) => hmac(sha512, key, data).subarray(0, LOCAL_MAC_LENGTH));
 
 type Prepared = PreparedKey<Uint8Array, Uint8Array>;
+type PreparedTweaked = PreparedKey<{ tweak: Uint8Array; message: Uint8Array }, Uint8Array>;
+
+const pureTweakedSigner = (signSeed: Uint8Array): PreparedTweaked => {
+  const copy = Uint8Array.from(signSeed);
+  return { use: ({ tweak, message }) => signTweaked(copy, tweak, message), wipe: () => wipe(copy) };
+};
 
 /**
  * Holds the derived secrets of one seed in private fields: they are not enumerable, not in JSON.stringify, not in
@@ -58,8 +68,13 @@ export class SeedKeyHolder implements LockableKeyHolder {
   readonly readOnly: boolean;
   #keys: IdentityKeys | null;
   #onLock: (() => void) | undefined;
-  readonly #prepare: { sign: PrepareKey; open: PrepareKey; mac: PrepareKey };
-  #prepared: { sign?: Prepared; open?: Prepared; mac?: Prepared } = {};
+  readonly #prepare: {
+    sign: PrepareKey;
+    open: PrepareKey;
+    mac: PrepareKey;
+    tweaked: (signSeed: Uint8Array) => PreparedTweaked;
+  };
+  #prepared: { sign?: Prepared; open?: Prepared; mac?: Prepared; tweaked?: PreparedTweaked } = {};
 
   /** Takes ownership of `seed`: the buffer is zeroed before the constructor returns. */
   constructor(seed: Uint8Array, options: SeedKeyHolderOptions = {}) {
@@ -76,6 +91,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
       sign: options.ed25519Signer ?? pureSigner,
       open: options.sealedBoxOpener ?? pureOpener,
       mac: options.localMacer ?? pureMacer,
+      tweaked: options.tweakedSigner ?? pureTweakedSigner,
     };
   }
 
@@ -88,6 +104,23 @@ export class SeedKeyHolder implements LockableKeyHolder {
     if (this.readOnly) throw new ReadOnlyIdentityError();
     this.#prepared.sign ??= this.#prepare.sign(keys.signSeed);
     return this.#prepared.sign.use(message);
+  }
+
+  async signTweaked(tweak: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+    const keys = this.#live();
+    if (this.readOnly) throw new ReadOnlyIdentityError();
+    this.#prepared.tweaked ??= this.#prepare.tweaked(keys.signSeed);
+    return this.#prepared.tweaked.use({ tweak, message });
+  }
+
+  pairKey(writerBoxKey: string, readerBoxKey: string): Uint8Array {
+    const keys = this.#live();
+    const [writer, reader] = [decodeKey32(writerBoxKey), decodeKey32(readerBoxKey)];
+    if (!writer || !reader) throw new TypeError('A pair key needs two base58 box keys of 32 bytes');
+    if (writerBoxKey !== this.boxKey && readerBoxKey !== this.boxKey)
+      throw new TypeError('This identity is neither side of the pair');
+    const other = writerBoxKey === this.boxKey ? reader : writer;
+    return pairKey(keys.boxSecret, other, writer, reader);
   }
 
   async openSealed(sealed: Uint8Array): Promise<Uint8Array> {

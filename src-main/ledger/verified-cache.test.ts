@@ -13,6 +13,7 @@ import { payloadOf } from '../../src-shared/records/payload';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto as crypto } from '../crypto/ledger-crypto';
 import { buildCreate, buildVersion } from '../records/version-builder';
+import { V3Counters } from '../records/v3-counters';
 import { VerifiedCache } from './verified-cache';
 
 const dirs: string[] = [];
@@ -131,5 +132,31 @@ describe('VerifiedCache', () => {
     a.lock(); // before the queued write ran: its MAC key is gone
     await cache.idle();
     expect(mine.chartIds()).toEqual([]); // nothing half-written under its name either
+  });
+
+  it('keeps envelope v3 counters per identity across a restart, and drops them if altered on disk', async () => {
+    const { cache, dir } = openCache();
+    const ada = doctor();
+    const counters = V3Counters.of(cache.for(ada));
+    expect([counters.takeList(ada.boxKey), counters.takeList(ada.boxKey), counters.takeIntro(ada.boxKey, 'R')]).toEqual(
+      [0, 1, 0],
+    );
+    await cache.idle();
+    const again = await reopen(cache, dir);
+    const restored = V3Counters.of(again.for(ada));
+    expect([restored.takeList(ada.boxKey), restored.takeIntro(ada.boxKey, 'R')]).toEqual([2, 1]);
+    expect(V3Counters.of(again.for(doctor())).takeList(ada.boxKey)).toBe(0);
+    await again.idle();
+    await again.close();
+    caches.splice(caches.indexOf(again), 1);
+    const raw = open({ path: dir, maxDbs: 2 });
+    const db = raw.openDB<Buffer, string>('verified-v1', { encoding: 'binary' });
+    const key = `${ada.signKey}/k/v3-counters`;
+    const value = Buffer.from(db.get(key)!);
+    value[value.length - 3]! ^= 1;
+    await db.put(key, value);
+    await raw.close();
+    const { cache: third } = openCache(dir);
+    expect(V3Counters.of(third.for(ada)).takeList(ada.boxKey)).toBe(0);
   });
 });

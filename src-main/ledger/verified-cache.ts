@@ -190,6 +190,19 @@ export class IdentityCache {
     });
   }
 
+  /**
+   * Envelope v3's writer counters (docs/UNLINKABLE.md §4: list index, intro counters) as this identity last stored
+   * them, or null; plain JSON, MAC'd like every entry (src-main/records/v3-counters.ts reads it).
+   */
+  counters(): string | null {
+    return this.read('k/v3-counters');
+  }
+
+  /** Stores the counters. Written in the background: one lost costs a reused tag (harmless), never a missed one. */
+  rememberCounters(json: string): void {
+    this.defer(() => this.write('k/v3-counters', json));
+  }
+
   private key(name: string): string {
     return this.prefix + name;
   }

@@ -16,9 +16,20 @@ import {
 } from '../../src-shared/authority';
 import { BlockSweep, type Where } from './block-sweep';
 import type { AuthorityTrust } from '../authority/trust';
+import type { Envelope } from '../../src-shared/crypto/envelope';
 import type { VerifiedVersion } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
 import type { IdentityCache } from '../ledger/verified-cache';
+
+/**
+ * What the check reads of a version: a v1 VerifiedVersion, or an opened envelope v3 version
+ * (version-opener-v3.ts's authoredVersions), whose author was proven from its box and whose quorum spend names the
+ * officers' directory keys (its input shows only their per-version keys).
+ */
+export type AuthoredVersion = Pick<VerifiedVersion, 'seq' | 'txId' | 'tx' | 'author'> & {
+  envelope: Pick<Envelope, 'action'>;
+  officers?: string[] | null;
+};
 
 /** The first version whose author did not hold a valid credential at its position, and why. */
 export interface AuthorshipFailure {
@@ -70,7 +81,7 @@ export class ChartAuthorship {
    * `placed`: the list's sweep, and the node that answered the versions (they were fetched before this call).
    */
   async check(
-    versions: readonly VerifiedVersion[],
+    versions: readonly AuthoredVersion[],
     cache: IdentityCache | null = null,
     placed: Placed | null = null,
   ): Promise<Authorship | null> {
@@ -83,7 +94,7 @@ export class ChartAuthorship {
   }
 
   async #check(
-    versions: readonly VerifiedVersion[],
+    versions: readonly AuthoredVersion[],
     cache: IdentityCache | null,
     placed: Placed | null,
   ): Promise<Authorship | null> {
@@ -117,7 +128,7 @@ export class ChartAuthorship {
    * nothing is left to place (the per-version path then asks nothing).
    */
   async #swept(
-    versions: readonly VerifiedVersion[],
+    versions: readonly AuthoredVersion[],
     keys: readonly string[],
     rule: PositionRule,
     registry: CredentialRegistryView,
@@ -184,11 +195,11 @@ export class ChartAuthorship {
 const QUORUM = 'quorum:';
 const quorumAuthor = (officer: string): string => `${QUORUM}${officer}`;
 
-export function isQuorumMove(v: VerifiedVersion, authority: VerifiedAuthority): boolean {
+export function isQuorumMove(v: AuthoredVersion, authority: VerifiedAuthority): boolean {
   // The action first: reading the signers parses the fulfillment, and a list asks this of every version. (A check of
   // heights alone passes versions with no envelope.)
   if (v.envelope?.action !== 'custody') return false;
-  const signers = inputSigners(v.tx?.inputs[0]);
+  const signers = v.officers ? { by: 'quorum' as const, officers: v.officers } : inputSigners(v.tx?.inputs[0]);
   if (signers.by !== 'quorum') return false;
   const officers = new Set(authority.data.officers.map((o) => o.signKey));
   const signed = new Set(signers.officers);

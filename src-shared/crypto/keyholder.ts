@@ -13,6 +13,16 @@ export interface KeyHolder {
    * stored for itself on this machine (e.g. transactions it has verified), so nobody without the seed can add to it.
    */
   localMac(data: Uint8Array): Uint8Array;
+  /**
+   * Envelope v3 (docs/UNLINKABLE.md §3): an RFC 8032 signature by a + t, which verifies under signKey + t·G (a
+   * per-version owner key). Absent on holders that cannot write v3 versions.
+   */
+  signTweaked?(tweak: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Envelope v3 (§4): the pair key K(W→R) for rendezvous tags, where this identity is the writer W or the reader R
+   * (both for its own list key). A derived key, never the box secret itself.
+   */
+  pairKey?(writerBoxKey: string, readerBoxKey: string): Uint8Array;
 }
 
 export interface LockableKeyHolder extends KeyHolder {

@@ -64,4 +64,18 @@ describe('rendezvous tags', () => {
     expect(() => listKey(randomBytes(16))).toThrow(/32 bytes/);
     expect(() => cardTag(randomBytes(31))).toThrow(/32 bytes/);
   });
+
+  it('list key and list tags match values computed by an independent HKDF (Python hmac, RFC 5869)', () => {
+    // python3: prk = HMAC(salt, pair); okm = HMAC(prk, info ‖ 0x01) — pair = bytes 0..31.
+    const pair = Uint8Array.from({ length: 32 }, (_, i) => i);
+    const list = listKey(pair);
+    expect(bytesToHex(list)).toBe('a2febaad1e73ab3e0467fe8d087f3e4c97fdb075578ae0c86e0e2dde8e7f4ac2');
+    expect([0, 1, 70000].map((j) => listTag(list, j))).toEqual([
+      '319e5391b4a0cf3098703c2303e9f3ab',
+      '6db808e4cb17b001351f27e86661d9da',
+      'd25d08b9415b8aab9bdd2954249f1bc5',
+    ]);
+    expect(() => listTag(list, -1)).toThrow(/counter/);
+    expect(() => listKey(randomBytes(16))).toThrow(/32 bytes/);
+  });
 });

@@ -1,0 +1,282 @@
+// Builds and signs envelope v3 versions (docs/UNLINKABLE.md §2–§7). A version shows the ledger fresh owner keys, sorted
+// tags and slots and a padded box; everything else — action, time, author, readers, the chart — is in the inner
+// envelope. Each version gets a fresh chart secret; its output is owned by keys tweaked with it (v3-outputs.ts), and its
+// input is signed by the custodian's key tweaked with the previous version's secret (KeyHolder.signTweaked).
+//
+// Tags (§4): a CREATE's asset carries the creator's list tag j; a later version carries the version tag (from the
+// previous secret: every reader of that version can find it), an intro tag for every doctor newly added to the chart
+// (custodian, shared doctor) from the author's pair key with that doctor, and the patient's card tag when the caller
+// gives one. Continuing readers' slots carry their slot tag; a newcomer's slot the first 8 bytes of its intro tag;
+// readers without a tag (patient card, recovery and emergency keys) a random one: they try every slot.
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { randomBytes } from '../../src-shared/crypto/bytes';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import type { EnvelopeAction } from '../../src-shared/crypto/envelope';
+import type { CustodyPolicy } from '../../src-shared/authority/custody';
+import {
+  ed25519Details,
+  makeCreateBy,
+  makeTransfer,
+  signTransaction,
+  type CryptoProvider,
+  type JsonObject,
+  type Signer,
+  type Transaction,
+} from '../../src-shared/ledger';
+import type { ChartPayload } from '../../src-shared/records/payload';
+import { encodeInnerV3, type InnerV3Input, type Quorum } from '../../src-shared/unlinkable/inner-envelope';
+import { sealV3, type SlotRecipient } from '../../src-shared/unlinkable/envelope-v3';
+import { CHART_SECRET_LENGTH } from '../../src-shared/unlinkable/owner-keys';
+import {
+  SLOT_TAG_LENGTH,
+  TAG_PATTERN,
+  introTag,
+  listKey,
+  listTag,
+  slotTag,
+  versionTag,
+} from '../../src-shared/unlinkable/rendezvous';
+import { decodeKey32 } from '../../src-shared/crypto/bytes';
+import { CHART_ASSET_TYPE } from '../ledger/chain';
+import { sealTo } from '../crypto/sealed-box';
+import { ownerTweakNative } from '../crypto/unlinkable-keys';
+import { ChartServiceError } from './errors';
+import { ownerKey, outputV3, quorumOf } from './v3-outputs';
+import type { V3Counters } from './v3-counters';
+import { readersOf } from './version-builder';
+
+/** What a writer keeps of the version it spends: the transaction, its place, its secret and who could read it. */
+export interface V3Head {
+  tx: Transaction;
+  seq: number;
+  secret: Uint8Array;
+  /** Box keys of the version's readers (its slots). */
+  readers: readonly string[];
+}
+
+export interface V3Written {
+  tx: Transaction;
+  inner: InnerV3Input;
+  /** The head for the next version. */
+  head: V3Head;
+  /** The rendezvous tags this version carries (version, intro, card tags), for the caller's own bookkeeping. */
+  tags: string[];
+}
+
+export interface V3WriteOptions {
+  crypto: CryptoProvider;
+  counters: V3Counters;
+  custody?: CustodyPolicy | null;
+  /** The patient's card tag (§8), when this version introduces the patient (create, card re-issue). */
+  cardTag?: string | null;
+  at?: Date;
+}
+
+function v3Holder(holder: KeyHolder): Required<Pick<KeyHolder, 'signTweaked' | 'pairKey'>> {
+  if (!holder.signTweaked || !holder.pairKey)
+    throw new ChartServiceError('InvalidRequest', 'This identity cannot write envelope v3 versions');
+  return {
+    signTweaked: holder.signTweaked.bind(holder),
+    pairKey: holder.pairKey.bind(holder),
+  };
+}
+
+/** Signs for exactly one tweaked key: a mixed-up input is refused, not signed with the wrong tweak. */
+function tweakedSignerFor(holder: KeyHolder, key: string, tweak: Uint8Array): Signer {
+  const { signTweaked } = v3Holder(holder);
+  return async (publicKey, message) => {
+    if (publicKey !== key) throw new Error(`this version's signer (${key}) cannot sign for ${publicKey}`);
+    return signTweaked(tweak, message);
+  };
+}
+
+/** The doctors of a payload (custodian and shared doctors): the readers introduced by an intro tag. */
+const doctorsOf = (payload: ChartPayload) =>
+  new Set([payload.custodian.boxKey, ...payload.doctors.map((d) => d.boxKey)]);
+
+function checkCardTag(cardTag: string | null | undefined): string[] {
+  if (cardTag == null) return [];
+  if (!TAG_PATTERN.test(cardTag))
+    throw new ChartServiceError('InvalidRequest', 'A card tag is 32 lower-case hex digits');
+  return [cardTag];
+}
+
+/**
+ * The slots of a later version and the intro tags it carries: continuing readers get their slot tag, doctors new to
+ * the chart an intro tag of the writer's pair with them (its first 8 bytes mark their slot), other newcomers none.
+ */
+function recipientsFor(
+  writer: KeyHolder,
+  head: V3Head,
+  seq: number,
+  payload: ChartPayload,
+  readers: readonly string[],
+  counters: V3Counters,
+): { slots: SlotRecipient[]; tags: string[] } {
+  const previous = new Set(head.readers);
+  const doctors = doctorsOf(payload);
+  const tags: string[] = [];
+  const slots = readers.map((boxKey) => {
+    const key = decodeKey32(boxKey);
+    if (!key) throw new ChartServiceError('InvalidRequest', `"${boxKey}" is not a base58 box key`);
+    if (previous.has(boxKey)) return { boxKey, slotTag: slotTag(head.secret, seq, key) };
+    if (!doctors.has(boxKey) || !writer.pairKey) return { boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) };
+    const pair = writer.pairKey(writer.boxKey, boxKey);
+    const tag = introTag(pair, counters.takeIntro(writer.boxKey, boxKey));
+    pair.fill(0);
+    tags.push(tag);
+    return { boxKey, slotTag: hexToBytes(tag).subarray(0, SLOT_TAG_LENGTH) };
+  });
+  return { slots, tags };
+}
+
+export async function buildCreateV3(
+  holder: KeyHolder,
+  payload: ChartPayload,
+  { crypto, counters, custody = null, cardTag = null, at = new Date() }: V3WriteOptions,
+): Promise<V3Written> {
+  const { pairKey } = v3Holder(holder);
+  const self = pairKey(holder.boxKey, holder.boxKey);
+  const chart = listTag(listKey(self), counters.takeList(holder.boxKey));
+  self.fill(0);
+  const secret = randomBytes(CHART_SECRET_LENGTH);
+  const quorum = quorumOf(custody);
+  const inner: InnerV3Input = {
+    chart,
+    seq: 1,
+    action: 'create',
+    at: at.toISOString(),
+    author: holder.signKey,
+    secret,
+    previousSecret: null,
+    authority: custody?.authorityId ?? null,
+    quorum,
+    payload,
+  };
+  const readers = readersOf(payload, holder.boxKey);
+  const recipients = readers.map((boxKey) => ({ boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) }));
+  const tags = checkCardTag(cardTag);
+  const metadata = sealV3(encodeInnerV3(inner), recipients, tags, sealTo);
+  // The CREATE's issuer is the creator's key tweaked for seq 0 of this version's secret: never the directory key.
+  const issuer = ownerKey(holder.signKey, secret, 0);
+  const unsigned = makeCreateBy(
+    { type: CHART_ASSET_TYPE, chart },
+    metadata as unknown as JsonObject,
+    [outputV3(payload.custodian.signKey, quorum, secret, 1)],
+    ed25519Details(issuer),
+  );
+  const tx = await signTransaction(unsigned, tweakedSignerFor(holder, issuer, ownerTweakNative(secret, 0)), {
+    crypto,
+    checkSignatures: false,
+  });
+  return { tx, inner, tags, head: { tx, seq: 1, secret, readers } };
+}
+
+export async function buildVersionV3(
+  holder: KeyHolder,
+  head: V3Head,
+  chartId: string,
+  action: Exclude<EnvelopeAction, 'create'>,
+  payload: ChartPayload,
+  { crypto, counters, custody = null, cardTag = null, at = new Date() }: V3WriteOptions,
+): Promise<V3Written> {
+  v3Holder(holder);
+  const seq = head.seq + 1;
+  // The custodian's branch of the head's output: this holder's key tweaked with the head's secret and place.
+  const inputKey = ownerKey(holder.signKey, head.secret, head.seq);
+  const spent = head.tx.outputs[0]?.condition.details;
+  const owners = spent?.type === 'threshold-sha-256' ? spent.subconditions[0] : spent;
+  if (owners?.type !== 'ed25519-sha-256' || owners.public_key !== inputKey)
+    throw new ChartServiceError('NotCustodian', 'Only the chart’s custodian can write its next version');
+
+  const secret = randomBytes(CHART_SECRET_LENGTH);
+  const quorum = quorumOf(custody);
+  const inner: InnerV3Input = {
+    chart: chartId,
+    seq,
+    action,
+    at: at.toISOString(),
+    author: holder.signKey,
+    secret,
+    previousSecret: head.secret,
+    authority: custody?.authorityId ?? null,
+    quorum,
+    payload,
+  };
+  const readers = readersOf(payload, holder.boxKey);
+  const { slots, tags } = recipientsFor(holder, head, seq, payload, readers, counters);
+  tags.unshift(versionTag(head.secret, seq), ...checkCardTag(cardTag));
+  const metadata = sealV3(encodeInnerV3(inner), slots, tags, sealTo);
+  const unsigned = makeTransfer(
+    [{ tx: head.tx, outputIndex: 0 }],
+    [outputV3(payload.custodian.signKey, quorum, secret, seq)],
+    metadata as unknown as JsonObject,
+  );
+  const tx = await signTransaction(
+    unsigned,
+    tweakedSignerFor(holder, inputKey, ownerTweakNative(head.secret, head.seq)),
+    { crypto, checkSignatures: false, keys: [inputKey] },
+  );
+  return { tx, inner, tags, head: { tx, seq, secret, readers } };
+}
+
+/**
+ * A custody move by the authority's quorum (recovery, off-boarding: docs/UNLINKABLE.md §5, §9): `officers` (at least
+ * the threshold, of the spent output's quorum) sign the input with their keys tweaked for the head, which whoever
+ * opened the head with the recovery key hands them (its secret is in `head`). The first officer is the author; no
+ * officer is a reader (the recovery key reads for them).
+ */
+export async function buildQuorumMoveV3(
+  officers: readonly KeyHolder[],
+  head: V3Head,
+  headQuorum: Quorum,
+  chartId: string,
+  payload: ChartPayload,
+  { crypto, counters, custody = null, at = new Date() }: V3WriteOptions,
+): Promise<V3Written> {
+  if (officers.length < headQuorum.threshold)
+    throw new ChartServiceError('InvalidRequest', `A quorum move needs ${headQuorum.threshold} officers`);
+  const signers = new Map<string, { holder: KeyHolder; tweak: Uint8Array }>();
+  for (const officer of officers) {
+    const slot = headQuorum.officers.indexOf(officer.signKey);
+    if (slot < 0)
+      throw new ChartServiceError('InvalidRequest', `${officer.signKey} is no officer of this chart's quorum`);
+    v3Holder(officer);
+    signers.set(ownerKey(officer.signKey, head.secret, head.seq, 1 + slot), {
+      holder: officer,
+      tweak: ownerTweakNative(head.secret, head.seq, 1 + slot),
+    });
+  }
+  const author = officers[0]!;
+  const seq = head.seq + 1;
+  const secret = randomBytes(CHART_SECRET_LENGTH);
+  const quorum = quorumOf(custody);
+  const inner: InnerV3Input = {
+    chart: chartId,
+    seq,
+    action: 'custody',
+    at: at.toISOString(),
+    author: author.signKey,
+    secret,
+    previousSecret: head.secret,
+    authority: custody?.authorityId ?? null,
+    quorum,
+    payload,
+  };
+  const readers = readersOf(payload, null);
+  const recipients = recipientsFor(author, head, seq, payload, readers, counters);
+  const tags = [versionTag(head.secret, seq), ...recipients.tags];
+  const metadata = sealV3(encodeInnerV3(inner), recipients.slots, tags, sealTo);
+  const unsigned = makeTransfer(
+    [{ tx: head.tx, outputIndex: 0 }],
+    [outputV3(payload.custodian.signKey, quorum, secret, seq)],
+    metadata as unknown as JsonObject,
+  );
+  const sign: Signer = async (publicKey, message) => {
+    const signer = signers.get(publicKey);
+    if (!signer) throw new Error(`no officer here signs for ${publicKey}`);
+    return signer.holder.signTweaked!(signer.tweak, message);
+  };
+  const tx = await signTransaction(unsigned, sign, { crypto, checkSignatures: false, keys: [...signers.keys()] });
+  return { tx, inner, tags, head: { tx, seq, secret, readers } };
+}

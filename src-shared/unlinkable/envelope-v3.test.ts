@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import nacl from 'tweetnacl';
+import { fromBase64, randomBytes, toBase58, toBase64 } from '../crypto/bytes';
+import { EnvelopeError } from '../crypto/envelope';
+import { openSealedWithSecret } from '../crypto/sealed-box';
+import { metadataLayout } from './layout';
+import { openV3, parseV3Metadata, sealV3, v3Slots } from './envelope-v3';
+import { TAG_PATTERN } from './rendezvous';
+
+const reader = () => {
+  const pair = nacl.box.keyPair();
+  return {
+    boxKey: toBase58(pair.publicKey),
+    openSealed: async (s: Uint8Array) => openSealedWithSecret(pair.secretKey, s),
+  };
+};
+const tag8 = () => randomBytes(8);
+const hexTag = () => Array.from(randomBytes(16), (b) => b.toString(16).padStart(2, '0')).join('');
+
+describe('envelope v3 metadata', () => {
+  it('every reader opens its slot by its tag; the metadata has the fixed layout of its buckets', async () => {
+    const readers = [reader(), reader(), reader()];
+    const tags = readers.map(() => tag8());
+    const inner = new TextEncoder().encode('inner envelope');
+    const metadata = sealV3(
+      inner,
+      readers.map((r, i) => ({ boxKey: r.boxKey, slotTag: tags[i]! })),
+      [hexTag()],
+    );
+    expect(parseV3Metadata(metadata)).toEqual(metadata);
+    expect(JSON.stringify(metadata).length).toBe(metadataLayout(4096, 8).json);
+    expect(metadata.tags).toHaveLength(8);
+    for (const tag of metadata.tags) expect(tag).toMatch(TAG_PATTERN);
+    for (const [i, r] of readers.entries())
+      expect(new TextDecoder().decode(await openV3(metadata, r, tags[i]!, { onlyTagged: true }))).toBe(
+        'inner envelope',
+      );
+    // Without its tag, a reader still finds its slot by trying them all (recovery key, kiosk).
+    expect(new TextDecoder().decode(await openV3(metadata, readers[1]!, null))).toBe('inner envelope');
+  });
+
+  it('refuses a key with no slot, and a box altered on the ledger', async () => {
+    const a = reader();
+    const metadata = sealV3(Uint8Array.of(1, 2, 3), [{ boxKey: a.boxKey, slotTag: tag8() }], []);
+    await expect(openV3(metadata, reader(), null)).rejects.toMatchObject({ problem: 'not-a-reader' });
+    const box = fromBase64(metadata.box);
+    box[100]! ^= 1;
+    await expect(openV3({ ...metadata, box: toBase64(box) }, a, null)).rejects.toMatchObject({ problem: 'box' });
+  });
+
+  it('two versions of different readers, tags and content sizes in one bucket have one length; slots are sorted', () => {
+    const one = sealV3(new Uint8Array(10), [{ boxKey: reader().boxKey, slotTag: tag8() }], []);
+    const five = sealV3(
+      new Uint8Array(4000),
+      Array.from({ length: 5 }, () => ({ boxKey: reader().boxKey, slotTag: tag8() })),
+      [hexTag(), hexTag(), hexTag()],
+    );
+    expect(JSON.stringify(one).length).toBe(JSON.stringify(five).length);
+    const slots = v3Slots(five).map((s) => Buffer.from(s).toString('hex'));
+    expect(slots).toEqual([...slots].sort());
+    expect([...five.tags].sort()).toEqual(five.tags);
+  });
+
+  it('uses 16 slots past 8 readers, refuses past 16, and refuses a reader twice', () => {
+    const nine = Array.from({ length: 9 }, () => ({ boxKey: reader().boxKey, slotTag: tag8() }));
+    const metadata = sealV3(new Uint8Array(1), nine, []);
+    expect(metadata.tags).toHaveLength(16);
+    expect(JSON.stringify(metadata).length).toBe(metadataLayout(4096, 16).json);
+    const many = Array.from({ length: 17 }, () => ({ boxKey: reader().boxKey, slotTag: tag8() }));
+    expect(() => sealV3(new Uint8Array(1), many, [])).toThrow(/at most 16 readers/);
+    expect(() => sealV3(new Uint8Array(1), [nine[0]!, nine[0]!], [])).toThrow(/listed twice/);
+  });
+
+  it('names the field of a metadata not of v3 shape', () => {
+    const metadata = sealV3(new Uint8Array(1), [{ boxKey: reader().boxKey, slotTag: tag8() }], []);
+    expect(() => parseV3Metadata({ ...metadata, tags: metadata.tags.slice(1) })).toThrow(/at tags/);
+    expect(() => parseV3Metadata({ ...metadata, box: metadata.box.slice(4) })).toThrow(/at box/);
+    expect(() => parseV3Metadata({ ...metadata, slots: metadata.slots.slice(4) })).toThrow(/at slots/);
+    expect(() => parseV3Metadata({ ...metadata, action: 'share' })).toThrow(EnvelopeError);
+  });
+});

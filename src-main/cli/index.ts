@@ -42,4 +42,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// No top-level await: the bundle is CommonJS, so V8's code cache can be used for it (scripts/build-cli.mjs).
+void main().then((code) => {
+  process.exitCode = code;
+});

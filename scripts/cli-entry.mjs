@@ -30,6 +30,12 @@ const script = new Script(`(function (exports, require, module, __filename, __di
   cachedData,
 });
 
+// For tests and benchmarks: whether this run's code came from the cache (a rejected cache costs only time, unseen).
+if (process.env.HC_CLI_CODE_CACHE === 'report')
+  process.stderr.write(
+    `healthchain: code cache ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}\n`,
+  );
+
 const light = process.argv.length <= 2 || process.argv.some((a) => ['--version', '-V', '--help', '-h'].includes(a));
 if ((cachedData === undefined || script.cachedDataRejected) && !light) {
   process.once('exit', () => {

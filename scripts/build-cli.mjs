@@ -59,6 +59,15 @@ export async function buildCli() {
         setup: (b) => b.onResolve({ filter: /^undici$/ }, () => ({ path: resolve(root, 'scripts/cli-undici.mjs') })),
       },
       {
+        name: 'undici-http2-on-first-use',
+        setup: (b) =>
+          b.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+            /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(args.importer)
+              ? { path: resolve(root, 'scripts/cli-undici-h2.cjs') }
+              : undefined,
+          ),
+      },
+      {
         name: 'zod-english-only',
         setup: (b) =>
           b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>

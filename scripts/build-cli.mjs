@@ -5,7 +5,7 @@
 //   index.js  the entry (scripts/cli-entry.mjs), which runs cli.cjs through that cache (cli.cjs.cache, written by the
 //             first command after a build);
 //   the entries of the verification and FHIR validation workers (ES modules, with their shared chunks).
-// Native addons (keytar, sodium-native, lmdb and lmdb's msgpackr-extract) stay in node_modules. The inputs esbuild
+// Native addons (keytar, sodium-native's, lmdb and lmdb's msgpackr-extract) stay in node_modules. The inputs esbuild
 // read are listed in out/cli/inputs.json, so scripts/cli.mjs can tell when the bundle is stale.
 // Each build goes into its own folder under out/cli-builds/ and out/cli is a symbolic link swapped to it at once
 // (rename), so a CLI already running keeps its files, and two commands rebuilding at once never mix their files.
@@ -68,6 +68,15 @@ export async function buildCli() {
           ),
       },
       {
+        name: 'sodium-native-prebuilt',
+        setup: (b) =>
+          b.onResolve({ filter: /^\.\/binding$/ }, (args) =>
+            /[\\/]sodium-native[\\/]index\.js$/.test(args.importer)
+              ? { path: resolve(root, 'scripts/cli-sodium-binding.cjs') }
+              : undefined,
+          ),
+      },
+      {
         name: 'zod-english-only',
         setup: (b) =>
           b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
@@ -77,9 +86,11 @@ export async function buildCli() {
           ),
       },
     ],
+    // sodium-native's JavaScript is bundled, its addon is not (scripts/cli-sodium-binding.cjs).
     external: [
       'keytar',
-      'sodium-native',
+      'require-addon',
+      'sodium-native/package.json',
       'lmdb',
       'msgpackr-extract',
       'electron',

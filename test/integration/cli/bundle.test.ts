@@ -3,6 +3,7 @@
 // code from V8's code cache after the first command (scripts/cli-entry.mjs), also when that cache is damaged.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,5 +78,15 @@ describe('command line: the bundle', { timeout: 300_000 }, () => {
     const after = await practitioners();
     expect(after).toMatchObject({ code: 0, stdout: first.stdout });
     expect(after.stderr).toContain('healthchain: code cache of commands.cjs used');
+  });
+
+  it("loads sodium-native's own addon, as its binding.js would through require-addon", () => {
+    // scripts/cli-sodium-binding.cjs stands in for node_modules/sodium-native/binding.js in the bundle: Node loads a
+    // native addon once per file, so the same object means the same file.
+    const require = createRequire(import.meta.url);
+    const shim: unknown = require('../../../scripts/cli-sodium-binding.cjs');
+    const own: unknown = require('sodium-native/binding.js');
+    expect(shim).toBe(own);
+    expect(typeof (shim as { crypto_sign_detached?: unknown }).crypto_sign_detached).toBe('function');
   });
 });

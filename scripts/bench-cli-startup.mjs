@@ -67,7 +67,8 @@ if (commands.includes('list')) {
     const child = spawn('node', [...args, '--licence', 'B-1', '--data', data], { env, stdio: 'inherit' });
     child.on('exit', resolve);
   });
-  if (made !== 0) throw new Error('identity create failed (see above; list needs a keychain: a D-Bus session with gnome-keyring)');
+  if (made !== 0)
+    throw new Error('identity create failed (see above; list needs a keychain: a D-Bus session with gnome-keyring)');
 }
 
 const argsOf = {
@@ -99,7 +100,7 @@ function once([cmd, args], command, measured = true) {
       arrived = () => {
         arrived = null;
         const wall = ms();
-        cpu = cpuOf(child.pid);
+        if (cmd === 'node') cpu = cpuOf(child.pid); // npm's pid is npm's, not the command line's
         if (!measured) return; // the warm-up runs to the end: its exit writes the code cache
         clearTimeout(timer);
         resolve({ wall, cpu });

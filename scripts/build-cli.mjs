@@ -107,7 +107,8 @@ export async function buildCli() {
     supported: { 'dynamic-import': false },
     // The bundle's own URL, for what finds files beside it (the workers: src-main/cli/context.ts).
     define: { ...common.define, 'import.meta.url': '__hcBundleUrl' },
-    banner: { js: "var __hcBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Strict, as the ES module bundle before it ran (every ES module is): the same semantics for the same code.
+    banner: { js: "'use strict';\nvar __hcBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   // cli.cjs: src-main/cli/index.ts with what `--version`, `--help` and a usage error need (args, help); the modules
   // it imports lazily for a command are commands.cjs, which the entry loads (through its own code cache) on the first.

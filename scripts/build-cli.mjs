@@ -1,9 +1,11 @@
 // Bundles the command line (src-main/cli) into out/cli/ with esbuild, so `node scripts/cli.mjs` starts without
 // transpiling TypeScript at run time:
-//   cli.cjs   the whole command line, one minified CommonJS file: its modules still run only when first imported
-//             (esbuild's lazy module wrappers), and being one classic script, V8's code cache can hold it;
-//   index.js  the entry (scripts/cli-entry.mjs), which runs cli.cjs through that cache (cli.cjs.cache, written by the
-//             first command after a build);
+//   cli.cjs       src-main/cli/index.ts with argument parsing and help: all `--version`, `--help` and a usage error load;
+//   commands.cjs  everything a command loads (the chart service, the node, the vault…), required by cli.cjs for one.
+//                 Both are minified CommonJS: their modules still run only when first imported (esbuild's lazy module
+//                 wrappers), and, being classic scripts, V8's code cache can hold them;
+//   index.js      the entry (scripts/cli-entry.mjs), which runs both through that cache (<file>.cache, written by the
+//                 first run that loads the file after a build);
 //   the entries of the verification and FHIR validation workers (ES modules, with their shared chunks).
 // Native addons (keytar, sodium-native's, lmdb and lmdb's msgpackr-extract) stay in node_modules. The inputs esbuild
 // read are listed in out/cli/inputs.json, so scripts/cli.mjs can tell when the bundle is stale.

@@ -1,6 +1,7 @@
 // Bundles the command line (src-main/cli) into out/cli/ with esbuild, so `node scripts/cli.mjs` starts without
 // transpiling TypeScript at run time:
-//   cli.cjs       src-main/cli/index.ts with argument parsing and help: all `--version`, `--help` and a usage error load;
+//   cli.cjs       src-main/cli/index.ts with argument parsing and help: all that `--version`, `--help` and a usage
+//                 error load;
 //   commands.cjs  everything a command loads (the chart service, the node, the vault…), required by cli.cjs for one.
 //                 Both are minified CommonJS: their modules still run only when first imported (esbuild's lazy module
 //                 wrappers), and, being classic scripts, V8's code cache can hold them;

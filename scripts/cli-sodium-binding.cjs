@@ -4,7 +4,8 @@
 // for is the package's own prebuilt for this platform and architecture: when that file is there and nothing could
 // take precedence (no local build in the package, not musl, which has prebuilds of its own), it is loaded directly;
 // otherwise require-addon is asked, exactly as sodium-native's binding.js does.
-/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, as the module it stands for (index.js spreads it) */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, as the module it stands for (index.js spreads
+   its exports) */
 const { existsSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 

@@ -1,6 +1,6 @@
 // `npm run cli -- <command>`: a small command line over the same chart service the app uses (see args.ts).
 // Commands load lazily, so `--help` and usage errors answer without starting the node, the vault or the service.
-// `npm run cli` runs the bundle of this file (scripts/cli.mjs, rebuilt when its sources change).
+// `node scripts/cli.mjs` (or `npm run cli`) runs the bundle of this file (rebuilt when its sources change).
 import { parseCli } from './args';
 
 /** The version esbuild writes into the bundle (scripts/build-cli.mjs); from source, package.json's. */
@@ -42,4 +42,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// No top-level await: the bundle is CommonJS, so V8's code cache can be used for it (scripts/build-cli.mjs).
+void main().then((code) => {
+  process.exitCode = code;
+});

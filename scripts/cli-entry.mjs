@@ -1,0 +1,66 @@
+// The CLI bundle's entry, copied to out/cli/index.js by scripts/build-cli.mjs. It runs cli.cjs (src-main/cli/index.ts
+// with argument parsing and help), which loads commands.cjs (everything a command needs) for a command: both
+// CommonJS files beside this one, each through V8's code cache. Node 20 has no module compile cache
+// (`module.enableCompileCache` is Node 22), so compiling the bundle's functions again would be part of every start;
+// here they are compiled once and later runs load them from <file>.cache (start-up: docs/BENCHMARKS.md).
+// A cache is V8's own data for that very file (V8 checks its version, flags and the source, and rejects a cache that
+// does not match: the code is then compiled as usual and the cache written again). It is written when the process
+// exits, so it holds every function the run compiled, not only the top level (all `produceCachedData` or
+// v8-compile-cache keep, and a bundle's modules are all functions). It lives beside the bundle, with the bundle's
+// trust; where that folder is read-only, nothing is cached and every run compiles.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const loaded = new Map();
+
+function writeCache(script, cacheFile) {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, script.createCachedData());
+    renameSync(temporary, cacheFile); // whole or not at all, also with two commands running at once
+  } catch {
+    rmSync(temporary, { force: true }); // a read-only install: the next run compiles as this one did
+  }
+}
+
+/** Runs a bundle file beside this one once, as Node runs a CommonJS module, and answers its exports. */
+function load(name) {
+  if (loaded.has(name)) return loaded.get(name).exports;
+  const file = join(here, name);
+  const cacheFile = `${file}.cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined; // none yet
+  }
+  // esbuild writes ASCII only (its default charset), so latin1 reads the same text without decoding UTF-8.
+  const source = readFileSync(file, 'latin1');
+  // Node's own CommonJS wrapper, on the file's first line so its line numbers (and source map) stay right.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  // For tests and benchmarks: whether the code came from the cache (a rejected cache costs only time, unseen).
+  if (process.env.HC_CLI_CODE_CACHE === 'report') {
+    const state = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+    process.stderr.write(`healthchain: code cache of ${name} ${state}\n`);
+  }
+  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, cacheFile));
+  const module = { exports: {} };
+  loaded.set(name, module);
+  const nodeRequire = createRequire(file);
+  // The other bundle file comes through here too, so it is cached alike; everything else is Node's require.
+  const require = Object.assign(
+    (id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? load(id.slice(2)) : nodeRequire(id)),
+    nodeRequire,
+  );
+  script.runInThisContext()(module.exports, require, module, file, here);
+  return module.exports;
+}
+
+load('cli.cjs');

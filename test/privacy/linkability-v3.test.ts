@@ -301,42 +301,59 @@ describe('the observer does no better than chance on an envelope v3 ledger', { t
   });
 
   it('groups charts by doctor and by patient, and tells owners, readers and actions, no better than chance', () => {
+    for (const { what, observed, limit } of scores(guesses, 'v3')) expect(observed, what).toBeLessThanOrEqual(limit);
+  });
+
+  it('control: the same bounds catch a planted leak (a card tag reused per patient, the custodian’s key as owner)', () => {
+    const leaky = observe(planted(raw));
+    expect(leaky.evidence.patientLinksByTag).toBeGreaterThan(0);
+    const s = new Map(scores(leaky, 'planted leak').map((x) => [x.what, x]));
+    for (const what of ['patient clusters by patient', 'owner guess by doctor', 'owner of each chart'])
+      expect(s.get(what)!.observed, what).toBeGreaterThan(s.get(what)!.limit);
+  });
+
+  /** Each score beside its chance limit, printed so a run states what the observer achieved. */
+  function scores(g: Guesses, label: string): { what: string; observed: number; limit: number }[] {
+    const out: { what: string; observed: number; limit: number }[] = [];
     const ids = [...charts.keys()];
     const custodians = ids.map((id) => charts.get(id)!.custodian.holder.signKey);
     const doctorIndex = (signKey: string) => doctors.findIndex((d) => d.holder.signKey === signKey);
     const byDoctor = custodians.map(doctorIndex);
     const patientLabels = [...new Set(ids.map((id) => charts.get(id)!.patient))];
     const byPatient = ids.map((id) => patientLabels.indexOf(charts.get(id)!.patient));
-    const groupings = {
-      'owner guess by doctor': [byDoctor, ids.map((id) => doctorIndex(guesses.owner.get(id)!))],
-      'patient clusters by patient': [byPatient, ids.map((id) => guesses.patientCluster.get(id)!)],
-      'patient clusters by doctor': [byDoctor, ids.map((id) => guesses.patientCluster.get(id)!)],
-      'timing sessions by doctor': [byDoctor, ids.map((id) => guesses.timingCluster.get(id)!)],
-      'timing sessions by patient': [byPatient, ids.map((id) => guesses.timingCluster.get(id)!)],
-    } as const;
-    for (const [what, [truth, guess]] of Object.entries(groupings)) {
-      const observed = adjustedRandIndex([...truth], [...guess]);
-      const { mean, sd } = permutationNull([...truth], [...guess]);
-      console.log(`observer (v3): ${what}: ARI ${observed.toFixed(3)} (null ${mean.toFixed(3)} ± ${sd.toFixed(3)})`);
-      expect(observed, what).toBeLessThanOrEqual(mean + K * sd + 1e-9);
+    const groupings: [string, number[], number[]][] = [
+      ['owner guess by doctor', byDoctor, ids.map((id) => doctorIndex(g.owner.get(id)!))],
+      ['patient clusters by patient', byPatient, ids.map((id) => g.patientCluster.get(id)!)],
+      ['patient clusters by doctor', byDoctor, ids.map((id) => g.patientCluster.get(id)!)],
+      ['timing sessions by doctor', byDoctor, ids.map((id) => g.timingCluster.get(id)!)],
+      ['timing sessions by patient', byPatient, ids.map((id) => g.timingCluster.get(id)!)],
+    ];
+    for (const [what, truth, guess] of groupings) {
+      const observed = adjustedRandIndex(truth, guess);
+      const { mean, sd } = permutationNull(truth, guess);
+      console.log(
+        `observer (${label}): ${what}: ARI ${observed.toFixed(3)} (null ${mean.toFixed(3)} ± ${sd.toFixed(3)})`,
+      );
+      out.push({ what, observed, limit: mean + K * sd + 1e-9 });
     }
-
     const accuracy = (what: string, truths: string[], hits: boolean[]) => {
       const p = majorityBaseline(truths);
       const observed = hits.filter(Boolean).length / hits.length;
       const margin = K * Math.sqrt((p * (1 - p)) / hits.length);
-      console.log(`observer (v3): ${what}: ${observed.toFixed(2)} (chance ${p.toFixed(2)} + ${margin.toFixed(2)})`);
-      expect(observed, what).toBeLessThanOrEqual(p + margin);
+      console.log(
+        `observer (${label}): ${what}: ${observed.toFixed(2)} (chance ${p.toFixed(2)} + ${margin.toFixed(2)})`,
+      );
+      out.push({ what, observed, limit: p + margin });
     };
     accuracy(
       'owner of each chart',
       custodians,
-      ids.map((id, i) => guesses.owner.get(id) === custodians[i]),
+      ids.map((id, i) => g.owner.get(id) === custodians[i]),
     );
     const cells = ids.flatMap((id) =>
       doctors.map((d) => ({
-        truth: [...readersOf(id)].includes(d.holder.boxKey),
-        guess: guesses.readers.get(id)!.has(d.holder.signKey),
+        truth: readersOf(id).has(d.holder.boxKey),
+        guess: g.readers.get(id)!.has(d.holder.signKey),
       })),
     );
     accuracy(
@@ -349,9 +366,37 @@ describe('the observer does no better than chance on an envelope v3 ledger', { t
     accuracy(
       'action of versions 2…',
       later.map((id) => actions.get(id)!),
-      later.map((id) => guesses.action.get(id) === actions.get(id)),
+      later.map((id) => g.action.get(id) === actions.get(id)),
     );
-  });
+    return out;
+  }
+
+  /**
+   * SIMULATED leaks on the v3 answers, to show the bounds can fail: each chart's CREATE carries one tag per patient
+   * (a card tag reused across charts) and each chart's newest output names its custodian's directory key.
+   */
+  function planted(ledger: RawLedger): RawLedger {
+    const heads = new Set([...charts.values()].map((c) => c.written.tx.id));
+    const blocks = ledger.blocks.map((block) => ({
+      height: block.height,
+      transactions: block.transactions.map((tx) => {
+        const chart = charts.get(tx.id);
+        const head = heads.has(tx.id) ? [...charts.values()].find((c) => c.written.tx.id === tx.id) : undefined;
+        let out = tx;
+        if (chart) {
+          const meta = tx.metadata as { tags: string[] };
+          const cardTag = chart.patient
+            .padStart(32, '0')
+            .toLowerCase()
+            .replace(/[^0-9a-f]/g, 'f');
+          out = { ...out, metadata: { ...meta, tags: [cardTag, ...meta.tags.slice(1)] } };
+        }
+        if (head) out = { ...out, outputs: [{ public_keys: [head.custodian.holder.signKey] }] };
+        return out;
+      }),
+    }));
+    return { ...ledger, blocks };
+  }
 
   /** Box keys of the doctors who can read the chart's head: its custodian and shared doctors. */
   function readersOf(chartId: string): Set<string> {

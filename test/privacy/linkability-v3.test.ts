@@ -6,7 +6,8 @@
 // oncology, psychiatry, cardiology, dermatology) in the public directory, 8 patients (SeedKeyHolder identities),
 // 12 charts under a hospital's custody policy (2-of-3 officers, a recovery key). Four patients have a referral pair
 // (two charts from one record at two doctors). Records differ in size. Writers interleave: each round every doctor's
-// step runs at once (Promise.all), so versions of different doctors share blocks. Actions: shares, unshares, custody
+// step runs at once (Promise.all), so versions of different doctors share blocks; other traffic between rounds makes
+// each round a separate sitting for the observer's timing. Actions: shares, unshares, custody
 // moves, revocations and restores, updates.
 //
 // Method: the observer gets only collectLedger's raw answers (every block, the directory, a metadata search for
@@ -22,7 +23,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSeed } from '../../src-shared/crypto/keys';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CustodyPolicy } from '../../src-shared/authority/custody';
-import { thresholdDetails, type Transaction } from '../../src-shared/ledger';
+import {
+  ed25519Output,
+  makeCreate,
+  signTransaction,
+  thresholdDetails,
+  type Transaction,
+} from '../../src-shared/ledger';
+import { signerFor } from '../../src-shared/crypto/keyholder';
 import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
 import type { Chart } from '../../src-shared/records/chart';
 import { PADDING_BUCKETS } from '../../src-shared/unlinkable/padding';
@@ -171,6 +179,22 @@ describe('the observer does no better than chance on an envelope v3 ledger', { t
     if (action === 'custody') state.custodian = other!;
   }
 
+  const other = holder();
+  async function otherTraffic(): Promise<void> {
+    for (let i = 0; i < 2; i++) {
+      const tx = await signTransaction(
+        makeCreate(
+          { type: 'example.other/1', n: `${i}-${Math.random()}` },
+          null,
+          [ed25519Output(other.signKey)],
+          [other.signKey],
+        ),
+        signerFor(other),
+      );
+      expect((await client.post(tx, 'commit')).value).toBe('committed');
+    }
+  }
+
   beforeAll(async () => {
     node = await startNode(dataDir);
     ({ service } = await startService([node.url], { liveStream: false }));
@@ -221,7 +245,12 @@ describe('the observer does no better than chance on an envelope v3 ledger', { t
       c(psy, 7),
       c(derm, 8),
     ]);
-    const round = (steps: Promise<void>[]) => Promise.all(steps);
+    // Between rounds the ledger carries other traffic (two transactions of another application), so each round is
+    // its own sitting in the observer's timing sessions: what it then links is charts of different writers.
+    const round = async (steps: Promise<void>[]) => {
+      await otherTraffic();
+      await Promise.all(steps);
+    };
     await round([
       write(c1!, 'share', psy),
       write(c3!, 'update'),
@@ -276,7 +305,7 @@ describe('the observer does no better than chance on an envelope v3 ledger', { t
     expect(raw.directory).toHaveLength(doctors.length);
   });
 
-  it('finds no evidence: no directory key, no shared key or tag, no clear time, no unique size', () => {
+  it('finds no evidence but positions: no directory key, no shared key or tag, no clear time', () => {
     expect(guesses.evidence).toMatchObject({
       owners: 0,
       readerSets: 0,
@@ -284,6 +313,8 @@ describe('the observer does no better than chance on an envelope v3 ledger', { t
       patientLinksByTag: 0,
     });
     expect(guesses.timedVersions).toBe(0);
+    // Positions are all that is left, and they are used: rounds between other traffic form sessions it links.
+    expect(guesses.evidence.timingLinks).toBeGreaterThan(0);
     expect([...guesses.action.values()].every((a) => a === 'create' || a === 'custody')).toBe(true);
     // Every search for a directory key answers nothing.
     expect([...raw.searchHits.values()].flat()).toEqual([]);

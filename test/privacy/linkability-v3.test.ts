@@ -1,14 +1,15 @@
 // The linkability test of issue #15 for envelope v3: the observer of linkability.test.ts (observer.ts, method stated
-// there), unchanged, against a ledger the v3 writer made, must do no better than chance. The same observer links
-// the v1 ledger far above chance (linkability.test.ts), so a leak in v3 would fail here.
+// there; it reads v3's tags, slot tags and tweaked keys as opaque tokens), run against a ledger the v3 writer made,
+// must do no better than chance. The same observer links the v1 ledger far above chance (linkability.test.ts), and
+// a control here plants leaks in the v3 answers and sees the same bounds exceeded, so this test can fail.
 //
 // The ledger: the real embedded node over real HTTP, 6 doctors from the real vault on the real keychain (two GPs,
 // oncology, psychiatry, cardiology, dermatology) in the public directory, 8 patients (SeedKeyHolder identities),
 // 12 charts under a hospital's custody policy (2-of-3 officers, a recovery key). Four patients have a referral pair
 // (two charts from one record at two doctors). Records differ in size. Writers interleave: each round every doctor's
 // step runs at once (Promise.all), so versions of different doctors share blocks; other traffic between rounds makes
-// each round a separate sitting for the observer's timing. Actions: shares, unshares, custody
-// moves, revocations and restores, updates.
+// each round a separate sitting for the observer's timing. Actions: shares, unshares, custody moves, revocations and
+// restores, updates.
 //
 // Method: the observer gets only collectLedger's raw answers (every block, the directory, a metadata search for
 // every directory key). Scores, each against chance computed in this test from this ledger's size:
@@ -17,8 +18,8 @@
 //   times, seeded): observed must not exceed the null mean + K·sd;
 // - owner, readers and actions as accuracy; chance is the majority baseline p, and observed must not exceed
 //   p + K·sqrt(p(1−p)/n) over the n items scored;
-// - no evidence at all (no owner, reader set, key or tag link, no clear time) and every version's metadata one of the
-//   fixed lengths of (size bucket × reader-slot bucket) (src-shared/unlinkable/layout.ts).
+// - no evidence but block positions (no owner, reader set, key or tag link, no clear time) and every version's
+//   metadata one of the fixed lengths of (size bucket × reader-slot bucket) (src-shared/unlinkable/layout.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSeed } from '../../src-shared/crypto/keys';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';

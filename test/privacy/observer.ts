@@ -22,6 +22,11 @@
 //   doctor's sitting writes several charts in the same or adjacent blocks). A session touching more than half the
 //   charts is no evidence (a busy ledger is one long run). Scored as a grouping by doctor and by patient (ARI), kept
 //   apart from the key and size links so each kind of evidence is measured on its own.
+// - Opaque tokens (what envelope v3 shows instead of keys, read as an observer would): every 32-hex-digit string in
+//   the asset or metadata (the chart's list tag, rendezvous tags and fillers), the first 8 bytes of every 112-byte
+//   reader slot in a base64 `slots` field (the slot tags), and every output or input key outside the directory. Two
+//   charts that show one token are linked as one patient (evidence `patientLinksByTag`), as shared card keys are; a
+//   token in more than half the charts is no evidence. Where nothing repeats across charts this adds no link.
 // - Actions: the clear `action` field when present; otherwise (the "structural" guess) from what changed against the
 //   previous version: new owner key → custody, more metadata keys → share, fewer → unshare, same box length →
 //   revoke/restore, else update.
@@ -89,6 +94,8 @@ export interface ObservedVersion {
   boxLength: number;
   clearTimes: string[];
   clearAction: string | null;
+  /** Opaque tokens (see the method): tags, slot tags, non-key owner strings; matched across charts only. */
+  tokens: string[];
 }
 
 export interface ObservedChart {
@@ -120,6 +127,7 @@ export interface Guesses {
     readerSets: number;
     patientLinksByKey: number;
     patientLinksBySize: number;
+    patientLinksByTag: number;
     timingLinks: number;
   };
 }
@@ -130,6 +138,10 @@ const isKey = (s: string) => KEY_TEXT.test(s) && safeLength(s) === 32;
 export const SIZE_SLACK = 16;
 /** Blocks apart that still count as one sitting: the same block (0) or the next one (1). */
 export const ADJACENT_BLOCKS = 1;
+const HEX_TAG = /^[0-9a-f]{32}$/;
+/** A v3 reader slot: slotTag(8) ‖ ephemeral key(32) ‖ nonce(24) ‖ sealed data key(48); its first 8 bytes are the tag. */
+const SLOT_BYTES = 112;
+const SLOT_TAG_BYTES = 8;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function safeLength(s: string): number {
@@ -165,7 +177,24 @@ function versionOf(tx: RawTx, height: number): ObservedVersion {
     boxLength: Math.max(0, ...meta.filter((s) => s.length > 64 && /^[A-Za-z0-9+/=_-]+$/.test(s)).map((s) => s.length)),
     clearTimes: meta.filter((s) => ISO_TIME.test(s)),
     clearAction: action,
+    tokens: tokensOf(tx, meta),
   };
+}
+
+function slotTags(metadata: unknown): string[] {
+  const slots = metadata && typeof metadata === 'object' ? (metadata as { slots?: unknown }).slots : undefined;
+  if (typeof slots !== 'string') return [];
+  const bytes = Buffer.from(slots, 'base64');
+  const tags: string[] = [];
+  for (let at = 0; at + SLOT_BYTES <= bytes.length; at += SLOT_BYTES)
+    tags.push(`slot:${bytes.subarray(at, at + SLOT_TAG_BYTES).toString('hex')}`);
+  return tags;
+}
+
+function tokensOf(tx: RawTx, meta: string[]): string[] {
+  const asset = tx.operation === 'CREATE' ? strings(tx.asset.data) : [];
+  const keys = [...tx.outputs.flatMap((o) => o.public_keys), ...tx.inputs.flatMap((i) => i.owners_before)];
+  return uniq([...[...asset, ...meta].filter((s) => HEX_TAG.test(s)), ...slotTags(tx.metadata), ...keys]);
 }
 
 /** A small seeded PRNG (mulberry32): the observer's guesses without evidence are uniform and reproducible. */
@@ -215,7 +244,14 @@ export function observe(ledger: RawLedger, seed = 15): Guesses {
   const doctors = ledger.directory.map((d) => d.signKey);
   const pick = () => doctors[Math.floor(random() * doctors.length)]!;
 
-  const evidence = { owners: 0, readerSets: 0, patientLinksByKey: 0, patientLinksBySize: 0, timingLinks: 0 };
+  const evidence = {
+    owners: 0,
+    readerSets: 0,
+    patientLinksByKey: 0,
+    patientLinksBySize: 0,
+    patientLinksByTag: 0,
+    timingLinks: 0,
+  };
   const owner = new Map<string, string>();
   const readers = new Map<string, Set<string>>();
   for (const chart of charts) {
@@ -249,6 +285,20 @@ export function observe(ledger: RawLedger, seed = 15): Guesses {
       evidence.patientLinksByKey += ids.length - 1;
       for (const id of ids.slice(1)) union(ids[0]!, id);
     }
+  // Tokens: the same opaque value in two charts (directory keys are the doctors', not a patient's).
+  const chartsOfToken = new Map<string, Set<string>>();
+  for (const chart of charts)
+    for (const t of chart.versions.flatMap((v) => v.tokens))
+      if (!doctorOfKey.has(t)) chartsOfToken.set(t, (chartsOfToken.get(t) ?? new Set()).add(chart.chartId));
+  for (const set of chartsOfToken.values()) {
+    const ids = [...set];
+    if (ids.length < 2 || ids.length > charts.length / 2) continue;
+    for (const id of ids.slice(1)) {
+      if (find(id) === find(ids[0]!)) continue;
+      evidence.patientLinksByTag++;
+      union(ids[0]!, id);
+    }
+  }
   // Sizes: mutual nearest neighbours whose first boxes differ by at most SIZE_SLACK characters (the custodian's
   // name and base58 keys vary by a few bytes between two copies of one record).
   const first = charts.map((c) => ({ id: c.chartId, size: c.versions[0]!.boxLength }));

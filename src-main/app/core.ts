@@ -14,6 +14,7 @@ import { kioskHandlers } from '../ipc/handlers/kiosk';
 import { chartServiceOf, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import { openChartParts } from '../records/chart-parts';
 import { HospitalDesk } from '../authority/hospital-desk';
+import { OutboxPoster } from '../ledger/outbox-poster';
 import { EmergencyReviewDesk } from '../emergency/review-desk';
 import { OfficerKeychain, type OfficerKeychainOptions } from '../authority/officer-keychain';
 import { EMERGENCY_SERVICE, loadEmergencyKey } from '../emergency/emergency-key';
@@ -189,6 +190,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const registryOptions = { mapError: toIpcFailure, logError: options.logError };
   if (variant === 'workstation') {
     vault = new Vault(options.vault);
+    // The authority's acts go through the chart service's outbox: queued while no node answers, retried by its sender.
+    const acts = new OutboxPoster(parts.outbox, parts.sender);
     const hospital = new HospitalDesk(
       parts.client,
       new OfficerKeychain(options.officers),
@@ -200,6 +203,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         key.lock();
         return published;
       },
+      acts,
     );
     vault.onLock((id, reason) => {
       const active = doctor.active;
@@ -218,7 +222,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         shell: options.shell,
         status,
         hospital,
-        emergencyReview: new EmergencyReviewDesk(parts.client, hospital),
+        emergencyReview: new EmergencyReviewDesk(parts.client, hospital, acts),
       }),
       registryOptions,
     );

@@ -582,6 +582,9 @@ async function run(options: Options): Promise<number> {
   const withNode = async <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => {
     const conn = await connect(options);
     try {
+      // Every command that reaches a node first posts the acts earlier runs left queued (migrate's chart service
+      // opens the same outbox and posts them itself).
+      if (command !== 'migrate') await conn.acts();
       return await fn(conn);
     } finally {
       await conn.close();

@@ -7,7 +7,7 @@ import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
-import { cliRunner } from '../emergency/fixture';
+import { cliCeremony, cliRunner } from '../emergency/fixture';
 
 const service = `HealthChain-authority-cli-test-${randomBytes(6).toString('hex')}`;
 // The test node wants its token, as one started by `npm run ledger` does: the CLI takes it from HC_LEDGER_TOKEN.
@@ -56,20 +56,8 @@ describe('hospital command line', { timeout: 240_000 }, () => {
   });
 
   it('2 of 3: ceremony signed by every officer in turn, a credential issued by two and revoked by two', async () => {
-    type Officer = { signKey: string; boxKey: string; name: string };
-    const officers: Officer[] = [];
-    for (const name of ['Ann', 'Ben', 'Cat']) officers.push(await json<Officer>('officer', 'create', '--name', name));
     const ceremony = join(work, 'ceremony.json');
-    await json(
-      'init',
-      '--name',
-      'St Elsewhere',
-      '--threshold',
-      '2',
-      ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]),
-      '--out',
-      ceremony,
-    );
+    const officers = await cliCeremony(json, ceremony);
     await json('sign', ceremony, '--officer', officers[0]!.signKey);
     await json('sign', ceremony, '--officer', officers[1]!.signKey);
     const early = await cli('post', ceremony, ...nodeArgs);

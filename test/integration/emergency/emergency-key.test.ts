@@ -13,7 +13,7 @@ import { newSeed } from '../../../src-shared/crypto/keys';
 import { makeEmergencyKeyAct } from '../../../src-shared/authority';
 import { signTransaction } from '../../../src-shared/ledger';
 import { NODE_TOKEN, removeDir, tempDir } from '../charts/harness';
-import { clearKeychains, cliRunner, startTestLedger, type TestLedger } from './fixture';
+import { clearKeychains, cliCeremony, cliRunner, startTestLedger, type TestLedger } from './fixture';
 
 const officerService = `HealthChain-emkey-officers-${randomBytes(6).toString('hex')}`;
 const emergencyService = `HealthChain-emkey-service-${randomBytes(6).toString('hex')}`;
@@ -77,19 +77,8 @@ describe('the emergency key on the ledger', { timeout: 240_000 }, () => {
   });
 
   it('2 of 3: a service’s key published through a partially signed file, then replaced; a forged act changes nothing', async () => {
-    const officers: (Key & { name: string })[] = [];
-    for (const name of ['Ann', 'Ben', 'Cat']) officers.push(await json('officer', 'create', '--name', name));
     const ceremony = join(work, 'ceremony.json');
-    await json(
-      'init',
-      '--name',
-      'St Elsewhere',
-      '--threshold',
-      '2',
-      ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]),
-      '--out',
-      ceremony,
-    );
+    const officers = await cliCeremony(json, ceremony);
     for (const o of officers) await json('sign', ceremony, '--officer', o.signKey);
     const { id: authorityId } = await json<{ id: string }>('post', ceremony, ...nodeArgs);
 

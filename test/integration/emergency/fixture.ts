@@ -188,6 +188,33 @@ export function cliRunner(env: NodeJS.ProcessEnv, prefix: readonly string[] = []
   return { cli, json };
 }
 
+export interface CliOfficer {
+  name: string;
+  signKey: string;
+  boxKey: string;
+}
+
+/** Ann, Ben and Cat's officer keys made by `hospital officer create`, and the 2-of-3 ceremony naming them (`file`). */
+export async function cliCeremony(
+  json: <T>(...args: string[]) => Promise<T>,
+  file: string,
+  hospitalName = 'St Elsewhere',
+): Promise<CliOfficer[]> {
+  const officers: CliOfficer[] = [];
+  for (const name of ['Ann', 'Ben', 'Cat']) officers.push(await json<CliOfficer>('officer', 'create', '--name', name));
+  await json(
+    'init',
+    '--name',
+    hospitalName,
+    '--threshold',
+    '2',
+    ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]),
+    '--out',
+    file,
+  );
+  return officers;
+}
+
 /** Removes every entry the test left under these keychain services. */
 export async function clearKeychains(...services: string[]): Promise<void> {
   for (const s of services)

@@ -15,6 +15,7 @@ import { chartServiceOf, type ChartService, type ChartServiceOptions } from '../
 import { openChartParts } from '../records/chart-parts';
 import { HospitalDesk } from '../authority/hospital-desk';
 import { RecoverySessions } from '../authority/recovery-sessions';
+import { OutboxPoster } from '../ledger/outbox-poster';
 import { EmergencyReviewDesk } from '../emergency/review-desk';
 import { OfficerKeychain, type OfficerKeychainOptions } from '../authority/officer-keychain';
 import { EMERGENCY_SERVICE, loadEmergencyKey } from '../emergency/emergency-key';
@@ -192,6 +193,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const registryOptions = { mapError: toIpcFailure, logError: options.logError };
   if (variant === 'workstation') {
     vault = new Vault(options.vault);
+    // The authority's acts go through the chart service's outbox: queued while no node answers, retried by its sender.
+    const acts = new OutboxPoster(parts.outbox, parts.sender);
     const hospital = new HospitalDesk(
       parts.client,
       new OfficerKeychain(options.officers),
@@ -203,6 +206,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         key.lock();
         return published;
       },
+      acts,
     );
     vault.onLock((id, reason) => {
       const active = doctor.active;
@@ -222,7 +226,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         status,
         hospital,
         recoverySessions,
-        emergencyReview: new EmergencyReviewDesk(parts.client, hospital),
+        emergencyReview: new EmergencyReviewDesk(parts.client, hospital, acts),
       }),
       registryOptions,
     );

@@ -27,7 +27,8 @@ export type UnlockedOfficer = OfficerSigner & {
   readonly boxKey: string;
   openSealed(s: Uint8Array): Promise<Uint8Array>;
 };
-export type QuorumLedger = ChartLedger & LedgerPoster;
+/** Reads from the node; posts to it or through the outbox (which answers isQueued for what it still holds). */
+export type QuorumLedger = ChartLedger & LedgerPoster & { isQueued?(txId: string): boolean };
 
 /** Every given officer signs; posted (commit mode) once the quorum's condition is met, else AuthorityInputError. */
 export async function signAndPost(
@@ -172,6 +173,8 @@ export async function rekey(
   const old = credentialOf(view, input.old);
   const chartIds = await chartsHeldBy(ledger, old.signKey);
   const issued = await signAndPost(ledger, prepareSupersedingIssue(view.authority, old, input), input.officers);
+  // The moves and the revocation need the new credential on the ledger: while it waits in the outbox, they wait too.
+  if (ledger.isQueued?.(issued)) return { issued, moved: [], revoked: null, waiting: chartIds };
   view = await registry.load();
   const secret = chartIds.length ? await recoveryKeyOf(view.authority, input.officers) : null;
   try {
@@ -184,7 +187,7 @@ export async function rekey(
     const revoked = stillOpen
       ? await signAndPost(ledger, prepareRevoke(view, old.credentialId, 'Re-keyed'), input.officers)
       : null;
-    return { issued, moved, revoked };
+    return { issued, moved, revoked, waiting: [] as string[] };
   } finally {
     if (secret) wipe(secret);
   }

@@ -9,7 +9,8 @@ import {
   type PartialTransaction,
   type PractitionerEntry,
 } from '../../src-shared/authority';
-import { signAndPost, type QuorumLedger } from './custody-acts';
+import { signAndPost } from './custody-acts';
+import type { LedgerPoster } from './hospital';
 import { openWithRecoveryKey, prepareCustodyMove, readChartHead, type ChartLedger } from './recovery-flows';
 
 export interface PlannedMove {
@@ -64,7 +65,7 @@ export interface PostedMoves {
 
 /** Signs and posts the planned moves in order; the ones posted are returned, a failure stops at its chart. */
 export async function postMoves(
-  ledger: QuorumLedger,
+  ledger: LedgerPoster,
   planned: readonly PlannedMove[],
   officers: readonly OfficerSigner[],
 ): Promise<PostedMoves> {

@@ -55,6 +55,8 @@ export interface QuorumActResult {
   describes: string;
   signedBy: string[];
   needed: number;
+  /** Posted through the outbox while no node answered: signed and on disk, sent when a node answers. */
+  queued: boolean;
 }
 
 export interface CustodyActResult {
@@ -63,6 +65,8 @@ export interface CustodyActResult {
   moved: { chartId: string; txId: string }[];
   notMoved: { chartId: string; reason: string }[];
   to: { name: string; signKey: string } | null;
+  /** The acts above still waiting in the outbox (no node answered): posted, in order, when one does. */
+  queued: string[];
 }
 
 export interface OfficerPick {
@@ -118,7 +122,14 @@ export class HospitalDesk {
     readonly trust: AuthorityTrust,
     /** The emergency service's key on this machine (single-machine default): published when the hospital is set up. */
     private readonly emergencyKey?: () => Promise<{ signKey: string; boxKey: string }>,
+    /** Where acts are posted: the app's outbox (src-main/ledger/outbox-poster.ts); the node client by default. */
+    private readonly poster: LedgerPoster & { isQueued?(txId: string): boolean } = ledger,
   ) {}
+
+  /** The given acts that wait in the outbox (a node client queues nothing). */
+  #queued(...txIds: (string | null)[]): string[] {
+    return txIds.filter((id): id is string => id !== null && (this.poster.isQueued?.(id) ?? false));
+  }
 
   state(): Promise<TrustState> {
     return this.trust.state();
@@ -177,11 +188,12 @@ export class HospitalDesk {
       describes: describePartial(partial),
       signedBy: [],
       needed: input.officers.length,
+      queued: false,
     };
   }
 
   setUp(input: { hospitalName: string; officerName: string; password: string }) {
-    return this.#serialKeychain(() => setUpOneMachineAuthority(this.ledger, this.keychain, input, this.emergencyKey));
+    return this.#serialKeychain(() => setUpOneMachineAuthority(this.poster, this.keychain, input, this.emergencyKey));
   }
 
   async issue(
@@ -301,9 +313,17 @@ export class HospitalDesk {
           'chartIds',
           plan.refused.map((r) => `${r.chartId.slice(0, 12)}…: ${r.reason}`).join('; '),
         );
-      const posted = await postMoves(this.ledger, plan.planned, holders);
+      const posted = await postMoves(this.poster, plan.planned, holders);
       if (posted.failed && posted.moved.length === 0) throw posted.failed.error;
-      return { issued: null, revoked: null, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to) };
+      const queued = this.#queued(...posted.moved.map((m) => m.txId));
+      return {
+        issued: null,
+        revoked: null,
+        moved: posted.moved,
+        notMoved: notMovedOf(plan, posted),
+        to: named(to),
+        queued,
+      };
     });
   }
 
@@ -329,10 +349,11 @@ export class HospitalDesk {
       const revoked =
         leaving.endReason === 'revoked'
           ? null
-          : await signAndPost(this.ledger, prepareRevoke(registry, leaving.credentialId, reason), holders);
+          : await signAndPost(this.poster, prepareRevoke(registry, leaving.credentialId, reason), holders);
       this.trust.invalidate();
-      const posted = await postMoves(this.ledger, plan.planned, holders);
-      return { issued: null, revoked, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to) };
+      const posted = await postMoves(this.poster, plan.planned, holders);
+      const queued = this.#queued(revoked, ...posted.moved.map((m) => m.txId));
+      return { issued: null, revoked, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to), queued };
     });
   }
 
@@ -360,19 +381,33 @@ export class HospitalDesk {
       throw new InvalidInputError('signKey', `This key already holds a credential (${holder.name}, ${holder.licence})`);
     const chartIds = await chartsHeldBy(this.ledger, old.signKey);
     return this.#withSigners(authority, input.officers, async (holders) => {
-      const issued = await signAndPost(this.ledger, prepareSupersedingIssue(authority, old, input), holders);
+      const issued = await signAndPost(this.poster, prepareSupersedingIssue(authority, old, input), holders);
       this.trust.invalidate();
+      // The moves and the revocation need the new credential on the ledger: while it waits, nothing more is signed.
+      if (this.#queued(issued).length)
+        return {
+          issued,
+          revoked: null,
+          moved: [],
+          notMoved: chartIds.map((chartId) => ({
+            chartId,
+            reason: `the new credential ${issued} waits in the outbox (no ledger node answered); once it is posted, move this chart with Recover to the new identity`,
+          })),
+          to: null,
+          queued: [issued],
+        };
       const { registry: view } = await this.pinned();
       const to = validPractitioner(view, input.signKey);
       const plan = await this.#plan(view, holders, chartIds, to, `Re-key of ${old.name}: new identity ${to.signKey}`);
-      const posted = await postMoves(this.ledger, plan.planned, holders);
+      const posted = await postMoves(this.poster, plan.planned, holders);
       // The superseding credential already ended the old one at its height; the revocation says so on its own chain.
       const stillOpen = view.credential(old.credentialId)?.acts.every((a) => a.act.type !== 'hc.credential.revoke/1');
       const revoked = stillOpen
-        ? await signAndPost(this.ledger, prepareRevoke(view, old.credentialId, 'Re-keyed'), holders)
+        ? await signAndPost(this.poster, prepareRevoke(view, old.credentialId, 'Re-keyed'), holders)
         : null;
       this.trust.invalidate();
-      return { issued, revoked, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to) };
+      const queued = this.#queued(revoked, ...posted.moved.map((m) => m.txId));
+      return { issued, revoked, moved: posted.moved, notMoved: notMovedOf(plan, posted), to: named(to), queued };
     });
   }
 
@@ -577,10 +612,17 @@ export class HospitalDesk {
     const who = signedBy(signed);
     const describes = describePartial(signed);
     if (who.length < needed)
-      return { posted: null, partial: JSON.stringify(signed, null, 2), describes, signedBy: who, needed };
-    const { tx } = await postPartial(this.ledger, signed);
+      return {
+        posted: null,
+        partial: JSON.stringify(signed, null, 2),
+        describes,
+        signedBy: who,
+        needed,
+        queued: false,
+      };
+    const { tx, outcome } = await postPartial(this.poster, signed);
     this.trust.invalidate();
-    return { posted: tx.id, partial: null, describes, signedBy: who, needed };
+    return { posted: tx.id, partial: null, describes, signedBy: who, needed, queued: outcome === 'queued' };
   }
 }
 

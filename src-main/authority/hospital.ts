@@ -22,12 +22,14 @@ import {
 import { wipe } from '../../src-shared/crypto/bytes';
 import type { Transaction } from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
-import type { PostOutcome, Answer } from '../ledger/node-client';
+import type { Answer } from '../ledger/node-client';
+import type { QueuedOutcome } from '../ledger/outbox-poster';
 import type { CredentialRegistryView } from '../../src-shared/authority';
 import type { OfficerKeychain } from './officer-keychain';
 
+/** The node client (posts at once) or, in the app and the CLI, the OutboxPoster (may answer 'queued'). */
 export interface LedgerPoster {
-  post(tx: { id: string }, mode?: 'commit' | 'sync'): Promise<Answer<PostOutcome>>;
+  post(tx: { id: string }, mode?: 'commit' | 'sync'): Promise<Answer<QueuedOutcome>>;
 }
 
 /**
@@ -63,11 +65,14 @@ export function signPartial(partial: PartialTransaction, officer: OfficerSigner)
   return addSignatures(partial, officer, nativeLedgerCrypto);
 }
 
-/** Assembles the fulfillments (throws while signatures are missing) and posts in commit mode. */
+/**
+ * Assembles the fulfillments (throws while signatures are missing) and posts in commit mode; through the outbox the
+ * outcome may be 'queued' (signed, on disk, posted when a node answers).
+ */
 export async function postPartial(
   ledger: LedgerPoster,
   partial: PartialTransaction,
-): Promise<{ tx: Transaction; outcome: PostOutcome }> {
+): Promise<{ tx: Transaction; outcome: QueuedOutcome }> {
   const tx = await assemble(partial, nativeLedgerCrypto);
   const { value } = await ledger.post(tx, 'commit');
   return { tx, outcome: value };
@@ -176,6 +181,8 @@ export async function setUpOneMachineAuthority(
   officer: { signKey: string; boxKey: string };
   recoveryKey: string;
   emergencyKey: { signKey: string; boxKey: string; act: string } | null;
+  /** True when the node did not answer: the acts wait in the outbox and are posted when it does. */
+  queued: boolean;
 }> {
   const { officer, holder } = await keychain.create(input.officerName, input.password);
   try {
@@ -184,7 +191,8 @@ export async function setUpOneMachineAuthority(
       threshold: 1,
       officers: [{ name: officer.name, signKey: officer.signKey, boxKey: officer.boxKey }],
     });
-    const { tx } = await postPartial(ledger, await signPartial(partial, holder));
+    const { tx, outcome } = await postPartial(ledger, await signPartial(partial, holder));
+    let queued = outcome === 'queued';
     let published: { signKey: string; boxKey: string; act: string } | null = null;
     if (emergencyKey) {
       const key = await emergencyKey();
@@ -199,12 +207,14 @@ export async function setUpOneMachineAuthority(
         await signPartial(startPartial(act, 'Publish the emergency key'), holder),
       );
       published = { signKey: key.signKey, boxKey: key.boxKey, act: posted.tx.id };
+      queued ||= posted.outcome === 'queued';
     }
     return {
       authorityId: tx.id,
       officer: { signKey: officer.signKey, boxKey: officer.boxKey },
       recoveryKey,
       emergencyKey: published,
+      queued,
     };
   } finally {
     holder.lock();

@@ -247,7 +247,7 @@ export async function run(options: CliOptions): Promise<number> {
             items
               .map(
                 (i) =>
-                  `${i.txId}  ${i.action}${i.seq ? ` v${i.seq}` : ''}  ${i.state}  attempts ${i.attempts}${i.lastError ? `  ${i.lastError}` : ''}`,
+                  `${i.txId}  ${i.kind === 'authority' ? 'authority act' : i.action}${i.seq ? ` v${i.seq}` : ''}  ${i.state}  attempts ${i.attempts}${i.lastError ? `  ${i.lastError}` : ''}`,
               )
               .join('\n') || 'The outbox is empty.',
         );

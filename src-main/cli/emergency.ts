@@ -17,6 +17,7 @@ Usage: npm run cli -- emergency <command> [options]   (--authority <id>, or HEAL
 
 Options
   --node <url>   a ledger node URL (repeatable). Default: start the embedded node (--data <dir>)
+  --outbox <dir> where a follow-up waits while no node answers (default: beside the ledger data)
   --json         machine-readable output
 The officer password is read from HEALTHCHAIN_PASSWORD, or else from the first line of standard input.
 Exit codes: 0 done, 1 failed, 2 usage error.`;
@@ -36,6 +37,7 @@ function parse(argv: string[]) {
       comment: { type: 'string' },
       node: { type: 'string', multiple: true },
       data: { type: 'string' },
+      outbox: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -81,7 +83,7 @@ async function run(options: Options): Promise<number> {
     if (!options.since || !/^\d{4}-\d{2}-\d{2}/.test(options.since) || Number.isNaN(since.getTime()))
       throw new UsageError('--since <date> is required (2026-12-01 or 2026-12-01T08:00:00Z)');
   }
-  const conn = await connect({ node: options.node, data: options.data });
+  const conn = await connect({ node: options.node, data: options.data, outbox: options.outbox });
   try {
     const { CredentialRegistry } = await import('../authority/credential-registry');
     const registry = await new CredentialRegistry(conn.client, authorityId).load();
@@ -133,8 +135,12 @@ async function run(options: Options): Promise<number> {
         officer,
         nativeLedgerCrypto,
       );
-      await conn.client.post(tx, 'commit');
-      print({ id: tx.id, request: requestId, state }, `Posted: ${tx.id}\n  follow-up of ${requestId}: ${state}`);
+      const { value } = await (await conn.acts()).post(tx, 'commit');
+      const queued = value === 'queued';
+      print(
+        { id: tx.id, request: requestId, state, queued },
+        `${queued ? 'Queued' : 'Posted'}: ${tx.id}\n  follow-up of ${requestId}: ${state}${queued ? '\n  No ledger node answered: the follow-up waits in the outbox and is posted when the node is reachable.' : ''}`,
+      );
       return 0;
     } finally {
       officer.lock();

@@ -7,6 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LedgerNode } from '../ledger-node/node';
 import type { LedgerNodeClient } from '../ledger/node-client';
+import type { OutboxPoster } from '../ledger/outbox-poster';
+import type { QuorumLedger } from '../authority/custody-acts';
 import type { OfficerKeychain } from '../authority/officer-keychain';
 import type { CredentialRegistryView, PartialTransaction } from '../../src-shared/authority';
 import type { SeedKeyHolder } from '../crypto/seed-key-holder';
@@ -72,6 +74,8 @@ Custody of charts (--authority <id>; every act a transaction signed by the quoru
 
 Options
   --node <url>      a ledger node URL (repeatable). Default: start the embedded node (--data <dir>)
+  --outbox <dir>    outbox folder (default: beside the ledger data): every act is signed into it, then posted; while
+                    no node answers it waits there ("queued") and the next command that reaches a node posts it
   --json            machine-readable output
   -h, --help        this text
 
@@ -80,6 +84,14 @@ The officer password is read from HEALTHCHAIN_PASSWORD, or else from the first l
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 class UsageError extends Error {}
+
+const QUEUED =
+  'No ledger node answered: the signed act waits in the outbox and is posted when the node is reachable (by the next hospital command that reaches it, or the app).';
+
+const movedLine = (m: { chartId: string; txId: string }, queued: readonly string[]) =>
+  `Custody of ${m.chartId} moved: ${m.txId}${queued.includes(m.txId) ? ' (queued)' : ''}`;
+
+const queuedNote = (queued: readonly string[]) => (queued.length ? [QUEUED] : []);
 
 interface Options {
   positionals: string[];
@@ -250,10 +262,34 @@ export interface Connection {
   node: LedgerNode | null;
   urls: string[];
   tokenFor(base: string): string | null;
+  /**
+   * Where this command's acts are posted: the outbox the doctor's commands use, opened on first use, which first
+   * posts what earlier runs left queued (an act may spend one of them). Queued acts survive the command's end.
+   */
+  acts(): Promise<OutboxPoster>;
   close(): Promise<void>;
 }
 
-export async function connect(options: Pick<Options, 'node' | 'data'>): Promise<Connection> {
+/** The outbox beside the ledger data, as the doctor's commands use (src-main/cli/context.ts), or --outbox. */
+async function outboxDirOf(options: Pick<Options, 'outbox' | 'data'>): Promise<string> {
+  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
+  const dir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The node client for reads, the outbox for the acts it posts. */
+function quorumLedger(client: LedgerNodeClient, acts: OutboxPoster): QuorumLedger {
+  return {
+    listTransactions: (assetId) => client.listTransactions(assetId),
+    getTransaction: (id) => client.getTransaction(id),
+    listOutputs: (publicKey, options) => client.listOutputs(publicKey, options),
+    post: (tx, mode) => acts.post(tx, mode),
+    isQueued: (txId) => acts.isQueued(txId),
+  };
+}
+
+export async function connect(options: Pick<Options, 'node' | 'data' | 'outbox'>): Promise<Connection> {
   const { LedgerNodeClient } = await import('../ledger/node-client');
   let node: LedgerNode | null = null;
   let urls = options.node;
@@ -273,12 +309,35 @@ export async function connect(options: Pick<Options, 'node' | 'data'>): Promise<
   const given = process.env.HC_LEDGER_TOKEN || null;
   const tokenFor = (base: string) => (own ? (base === own.url ? own.token : null) : given);
   const client = new LedgerNodeClient({ nodeUrls: urls, bearerTokenFor: tokenFor });
+  let opened: { poster: OutboxPoster; close(): Promise<void> } | null = null;
   return {
     client,
     node,
     urls,
     tokenFor,
+    acts: async () => {
+      if (!opened) {
+        const [{ Outbox }, { OutboxSender }, { OutboxPoster }] = await Promise.all([
+          import('../ledger/outbox'),
+          import('../ledger/outbox-sender'),
+          import('../ledger/outbox-poster'),
+        ]);
+        const outbox = await Outbox.open(await outboxDirOf(options));
+        const sender = new OutboxSender(outbox, client);
+        const poster = new OutboxPoster(outbox, sender);
+        opened = {
+          poster,
+          close: async () => {
+            await sender.idle();
+            await outbox.close();
+          },
+        };
+        await poster.flush();
+      }
+      return opened.poster;
+    },
     close: async () => {
+      await opened?.close();
       client.close();
       await node?.stop();
     },
@@ -334,18 +393,18 @@ async function postOrWrite(
   options: Options,
   conn: Connection,
   partial: PartialTransaction,
-): Promise<{ posted: string | null; file: string | null; signedBy: string[] }> {
+): Promise<{ posted: string | null; queued: boolean; file: string | null; signedBy: string[] }> {
   const { signedBy } = await import('../../src-shared/authority');
   const { postPartial } = await import('../authority/hospital');
   const { AuthorityInputError } = await import('../../src-shared/authority');
   try {
-    const { tx } = await postPartial(conn.client, partial);
-    return { posted: tx.id, file: null, signedBy: signedBy(partial) };
+    const { tx, outcome } = await postPartial(await conn.acts(), partial);
+    return { posted: tx.id, queued: outcome === 'queued', file: null, signedBy: signedBy(partial) };
   } catch (error) {
     if (!(error instanceof AuthorityInputError)) throw error;
     if (!options.out) throw new UsageError(`${error.message}. Give --out <file> to pass it to the other officers.`);
     writeFile(options.out, partial);
-    return { posted: null, file: resolve(options.out), signedBy: signedBy(partial) };
+    return { posted: null, queued: false, file: resolve(options.out), signedBy: signedBy(partial) };
   }
 }
 
@@ -486,10 +545,8 @@ async function migrate(options: Options, conn: Connection) {
   const holder = await vault.unlock(chosen.id, await readPassword());
   const { createChartService } = await import('../records/chart-service');
   const { chartsHeldBy } = await import('../authority/recovery-flows');
-  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
   // The outbox the doctor's other commands use (beside the ledger data, as in src-main/cli/commands.ts).
-  const outboxDir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
-  mkdirSync(outboxDir, { recursive: true });
+  const outboxDir = await outboxDirOf(options);
   const charts = await createChartService({
     nodeUrls: conn.urls,
     outboxDir,
@@ -525,6 +582,9 @@ async function run(options: Options): Promise<number> {
   const withNode = async <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => {
     const conn = await connect(options);
     try {
+      // Every command that reaches a node first posts the acts earlier runs left queued (migrate's chart service
+      // opens the same outbox and posts them itself).
+      if (command !== 'migrate') await conn.acts();
       return await fn(conn);
     } finally {
       await conn.close();
@@ -576,9 +636,9 @@ async function run(options: Options): Promise<number> {
         const { setUpOneMachineAuthority } = await import('../authority/hospital');
         const keychain = await officerKeychain();
         const password = await readPassword();
-        const result = await withNode((conn) =>
+        const result = await withNode(async (conn) =>
           setUpOneMachineAuthority(
-            conn.client,
+            await conn.acts(),
             keychain,
             {
               hospitalName: name,
@@ -590,7 +650,7 @@ async function run(options: Options): Promise<number> {
         );
         print(
           result,
-          `Hospital authority "${name}" set up (1 of 1).\n  authority id  ${result.authorityId}   ← pin this (managed setting hospitalAuthority)\n  officer       ${result.officer.signKey} (sealed in this keychain)\n  recovery key  ${result.recoveryKey}\n  emergency key ${result.emergencyKey?.signKey ?? 'none'} (this machine's keychain)`,
+          `Hospital authority "${name}" set up (1 of 1).${result.queued ? `\n  ${QUEUED}` : ''}\n  authority id  ${result.authorityId}   ← pin this (managed setting hospitalAuthority)\n  officer       ${result.officer.signKey} (sealed in this keychain)\n  recovery key  ${result.recoveryKey}\n  emergency key ${result.emergencyKey?.signKey ?? 'none'} (this machine's keychain)`,
         );
         return 0;
       }
@@ -624,10 +684,10 @@ async function run(options: Options): Promise<number> {
     case 'post': {
       const partial = await readPartial(sub);
       const { postPartial } = await import('../authority/hospital');
-      const { tx, outcome } = await withNode((conn) => postPartial(conn.client, partial));
+      const { tx, outcome } = await withNode(async (conn) => postPartial(await conn.acts(), partial));
       print(
         { id: tx.id, outcome, purpose: partial.purpose },
-        `${outcome === 'duplicate' ? 'Already on the ledger' : 'Posted'}: ${tx.id}\n  ${partial.purpose}`,
+        `${outcome === 'duplicate' ? 'Already on the ledger' : outcome === 'queued' ? 'Queued' : 'Posted'}: ${tx.id}\n  ${partial.purpose}${outcome === 'queued' ? `\n  ${QUEUED}` : ''}`,
       );
       return 0;
     }
@@ -658,7 +718,7 @@ async function run(options: Options): Promise<number> {
         print(
           { ...result, purpose: partial.purpose },
           result.posted
-            ? `Posted: ${result.posted}\n  ${partial.purpose}`
+            ? `${result.queued ? 'Queued' : 'Posted'}: ${result.posted}\n  ${partial.purpose}${result.queued ? `\n  ${QUEUED}` : ''}`
             : `Signed by ${result.signedBy.length}; more officers must sign ${result.file} ("hospital sign"), then "hospital post" it.`,
         );
         return 0;
@@ -677,15 +737,17 @@ async function run(options: Options): Promise<number> {
         }
         const { recoverCharts } = await import('../authority/custody-acts');
         const chartIds = chartIdsOf(options);
+        const acts = await conn.acts();
         const moved = await withOfficers(options, view, (officers) =>
-          recoverCharts(conn.client, view, {
+          recoverCharts(quorumLedger(conn.client, acts), view, {
             chartIds,
             to: need(options.to, '--to'),
             reason: options.reason ?? 'Recovered by the hospital authority',
             officers,
           }),
         );
-        print({ moved }, moved.map((m) => `Custody of ${m.chartId} moved: ${m.txId}`).join('\n'));
+        const queued = moved.map((m) => m.txId).filter((id) => acts.isQueued(id));
+        print({ moved, queued }, [...moved.map((m) => movedLine(m, queued)), ...queuedNote(queued)].join('\n'));
         return 0;
       });
     }
@@ -693,19 +755,27 @@ async function run(options: Options): Promise<number> {
       return withNode(async (conn) => {
         const view = await registryView(options, conn);
         const { offboard } = await import('../authority/custody-acts');
-        const result = await withOfficers(options, view, (officers) =>
-          offboard(conn.client, view, {
+        const acts = await conn.acts();
+        const done = await withOfficers(options, view, (officers) =>
+          offboard(quorumLedger(conn.client, acts), view, {
             leaving: need(sub, 'offboard <signKey|credentialId>'),
             to: need(options.to, '--to'),
             reason: options.reason ?? 'Off-boarded',
             officers,
           }),
         );
+        const queued = [done.revoked, ...done.moved.map((m) => m.txId)].filter(
+          (id): id is string => id !== null && acts.isQueued(id),
+        );
+        const result = { ...done, queued };
         print(
           result,
           [
-            result.revoked ? `Credential revoked: ${result.revoked}` : 'The credential was already revoked.',
-            ...result.moved.map((m) => `Custody of ${m.chartId} moved: ${m.txId}`),
+            result.revoked
+              ? `Credential revoked: ${result.revoked}${queued.includes(result.revoked) ? ' (queued)' : ''}`
+              : 'The credential was already revoked.',
+            ...result.moved.map((m) => movedLine(m, queued)),
+            ...queuedNote(queued),
           ].join('\n'),
         );
         return 0;
@@ -716,20 +786,30 @@ async function run(options: Options): Promise<number> {
         const registry = await registryOf(options, conn);
         const view = await registry.load();
         const { rekey } = await import('../authority/custody-acts');
-        const result = await withOfficers(options, view, (officers) =>
-          rekey(conn.client, registry, {
+        const acts = await conn.acts();
+        const done = await withOfficers(options, view, (officers) =>
+          rekey(quorumLedger(conn.client, acts), registry, {
             old: need(sub, 'rekey <signKey|credentialId>'),
             signKey: need(options.signKey, '--sign-key'),
             boxKey: need(options.boxKey, '--box-key'),
             officers,
           }),
         );
+        const queued = [done.issued, done.revoked, ...done.moved.map((m) => m.txId)].filter(
+          (id): id is string => id !== null && acts.isQueued(id),
+        );
+        const result = { ...done, queued };
         print(
           result,
           [
-            `New credential: ${result.issued}`,
-            ...result.moved.map((m) => `Custody of ${m.chartId} moved: ${m.txId}`),
-            result.revoked ? `Old credential revoked: ${result.revoked}` : 'The old credential was already revoked.',
+            `New credential: ${result.issued}${queued.includes(result.issued) ? ' (queued)' : ''}`,
+            ...result.moved.map((m) => movedLine(m, queued)),
+            result.waiting.length
+              ? `Not moved yet (${result.waiting.length} chart(s)): they move to the new identity with "hospital recover" once the new credential is posted.`
+              : result.revoked
+                ? `Old credential revoked: ${result.revoked}${queued.includes(result.revoked) ? ' (queued)' : ''}`
+                : 'The old credential was already revoked.',
+            ...queuedNote(queued),
           ].join('\n'),
         );
         return 0;
@@ -860,7 +940,7 @@ async function run(options: Options): Promise<number> {
         print(
           { ...result, purpose: partial.purpose, emergencyKey: key },
           result.posted
-            ? `Posted: ${result.posted}\n  ${partial.purpose}`
+            ? `${result.queued ? 'Queued' : 'Posted'}: ${result.posted}\n  ${partial.purpose}${result.queued ? `\n  ${QUEUED}` : ''}`
             : `Signed by ${result.signedBy.length}; more officers must sign ${result.file} ("hospital sign"), then "hospital post" it.`,
         );
         return 0;

@@ -5,6 +5,7 @@ import type { HospitalDesk, OfficerPick } from '../authority/hospital-desk';
 import { buildFollowUp, type FollowUpState } from '../../src-shared/emergency';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import type { Answer, PostOutcome } from '../ledger/node-client';
+import type { QueuedOutcome } from '../ledger/outbox-poster';
 import { emergencyReport, type EmergencyReportRow, type ReportLedger } from './report';
 
 export interface ReviewLedger extends ReportLedger {
@@ -15,6 +16,8 @@ export class EmergencyReviewDesk {
   constructor(
     private readonly ledger: ReviewLedger,
     private readonly hospital: HospitalDesk,
+    /** Where the follow-up is posted: the app's outbox (queued while no node answers); the node client by default. */
+    private readonly poster: { post(tx: { id: string }, mode?: 'commit'): Promise<Answer<QueuedOutcome>> } = ledger,
   ) {}
 
   async report(input: {
@@ -34,7 +37,7 @@ export class EmergencyReviewDesk {
 
   async followUp(
     input: { request: string; state: FollowUpState; comment: string } & OfficerPick,
-  ): Promise<{ posted: string }> {
+  ): Promise<{ posted: string; queued: boolean }> {
     return this.hospital.withOfficer(input, async (officer, { authority }) => {
       const tx = await buildFollowUp(
         {
@@ -47,8 +50,8 @@ export class EmergencyReviewDesk {
         officer,
         nativeLedgerCrypto,
       );
-      await this.ledger.post(tx, 'commit');
-      return { posted: tx.id };
+      const { value } = await this.poster.post(tx, 'commit');
+      return { posted: tx.id, queued: value === 'queued' };
     });
   }
 }

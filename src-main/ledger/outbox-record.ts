@@ -7,9 +7,11 @@ export type OutboxState = 'pending' | 'rejected';
 /** A signed transaction waiting in the outbox, without the transaction (the IPC contract's OutboxItem is made from it). */
 export interface OutboxEntry {
   txId: string;
-  kind: 'chart' | 'practitioner';
+  /** 'authority': an act of the hospital authority's quorum or an officer (credential, custody, emergency key, ...). */
+  kind: 'chart' | 'practitioner' | 'authority';
   chartId: string | null;
-  action: ChartAction | 'publish';
+  /** A chart version's action, 'publish' for a directory entry, 'act' for an authority act. */
+  action: ChartAction | 'publish' | 'act';
   seq: number | null;
   createdAt: string;
   attempts: number;
@@ -54,7 +56,7 @@ export function parseOutboxRecord(text: string, txId: string): OutboxRecord | nu
   }
   if (!isObject(value) || value.version !== 1 || !isObject(value.tx) || value.tx.id !== txId) return null;
   const fieldsOk =
-    (value.kind === 'chart' || value.kind === 'practitioner') &&
+    (value.kind === 'chart' || value.kind === 'practitioner' || value.kind === 'authority') &&
     (value.state === 'pending' || value.state === 'rejected') &&
     typeof value.createdAt === 'string' &&
     typeof value.author === 'string' &&

@@ -150,8 +150,15 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     }
   }
 
-  /** Why `record` cannot be posted yet: an earlier version of the same chart still waits or was rejected. */
+  /**
+   * Why `record` cannot be posted yet: an earlier version of the same chart still waits or was rejected, or it spends
+   * the output of a transaction still in the outbox (an authority act spending the act queued before it).
+   */
   private blockerOf(record: OutboxRecord): string | null {
+    return this.earlierVersionOf(record) ?? this.unpostedInputOf(record);
+  }
+
+  private earlierVersionOf(record: OutboxRecord): string | null {
     if (!record.chartId || record.seq === null) return null;
     // The chart's records come in seq order, kept so by the outbox: the first earlier one is the oldest, no sorting.
     const earlier = this.outbox.forChart(record.chartId).find((r) => r.seq !== null && r.seq < record.seq!);
@@ -159,6 +166,17 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
     return earlier.state === 'rejected'
       ? `Waits for version ${earlier.seq}, which the node rejected: ${earlier.lastError ?? ''}`
       : `Waits for version ${earlier.seq} to be committed`;
+  }
+
+  private unpostedInputOf(record: OutboxRecord): string | null {
+    for (const input of record.tx.inputs) {
+      const spent = input.fulfills ? this.outbox.get(input.fulfills.transaction_id) : undefined;
+      if (!spent) continue;
+      return spent.state === 'rejected'
+        ? `Spends ${spent.tx.id}, which the node rejected: ${spent.lastError ?? ''}`
+        : `Waits for ${spent.tx.id}, which it spends, to be committed`;
+    }
+    return null;
   }
 
   private serial<T>(job: () => Promise<T>): Promise<T> {

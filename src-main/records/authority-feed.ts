@@ -2,15 +2,19 @@
 // its credentials (a renewal, a revocation), or a new credential naming the authority, ends the loaded registry, and
 // every chart loaded this session is read again before reuse (its authors' status may have changed). While the stream
 // was down anything may have been missed, so a reconnect does the same. The stream's heights are noted, so a chart
-// read after its transaction was announced asks for no height.
+// read after its transaction was announced asks for no height. An authority act this app queued in the outbox does the
+// same once the sender has posted it (without a stream, e.g. the CLI, nothing else would say so).
 import { CREDENTIAL_TYPE } from '../../src-shared/authority';
 import type { ChartParts } from './chart-parts';
 
-export function followAuthority({ stream, client, authority, authors, loader }: ChartParts): void {
+export function followAuthority({ stream, client, authority, authors, loader, sender }: ChartParts): void {
   const refresh = (): void => {
     authority.invalidate();
     loader.markAllStale();
   };
+  sender.on('committed', (record) => {
+    if (record.kind === 'authority' && authority.pinned()) refresh();
+  });
   stream.on('open', () => {
     if (authority.pinned()) refresh();
   });

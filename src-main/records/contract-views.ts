@@ -184,7 +184,7 @@ export function outboxItemOf(o: OutboxEntry): OutboxItem {
   return {
     txId: o.txId,
     chartId: o.chartId,
-    action: o.action === 'publish' ? null : o.action,
+    action: o.action === 'publish' || o.action === 'act' ? null : o.action,
     queuedAt: o.createdAt,
     attempts: o.attempts,
     nextAttemptAt: o.nextAttemptAt,

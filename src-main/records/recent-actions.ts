@@ -49,7 +49,13 @@ export class RecentActions {
       merged.set(txId, action);
     }
     for (const record of outbox) {
-      if (record.kind !== 'chart' || record.author !== author || !record.chartId || record.action === 'publish')
+      if (
+        record.kind !== 'chart' ||
+        record.author !== author ||
+        !record.chartId ||
+        record.action === 'publish' ||
+        record.action === 'act'
+      )
         continue;
       const status = record.state === 'rejected' ? 'rejected' : 'pending';
       const known = merged.get(record.tx.id);

@@ -67,4 +67,8 @@ export const emergencyFollowUpRequestSchema = z.strictObject({
   officer: key.optional(),
 });
 
-export const emergencyFollowUpSchema = z.object({ posted: txId });
+export const emergencyFollowUpSchema = z.object({
+  posted: txId,
+  /** Kept in the outbox because no ledger node answered: posted when one does. */
+  queued: z.boolean().optional(),
+});

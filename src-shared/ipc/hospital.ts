@@ -91,6 +91,8 @@ export const quorumActSchema = z.object({
   signedBy: z.array(key),
   /** Officers' signatures the authority needs (its threshold; every officer for the ceremony). */
   needed: z.number().int().min(1),
+  /** Signed and kept in the outbox because no ledger node answered: posted when one does. */
+  queued: z.boolean().optional(),
 });
 export type QuorumAct = z.infer<typeof quorumActSchema>;
 
@@ -207,6 +209,8 @@ export const custodyActSchema = z.object({
   notMoved: z.array(z.object({ chartId: txId, reason: z.string() })),
   /** The new custodian of every moved chart. */
   to: z.object({ name: z.string(), signKey: key }).nullable(),
+  /** The acts above still waiting in the outbox (no ledger node answered): posted, in order, when one does. */
+  queued: z.array(txId).optional(),
 });
 export type CustodyAct = z.infer<typeof custodyActSchema>;
 

@@ -1,16 +1,14 @@
 // `npm run cli -- hospital …` in child processes, against the real node and the real keychain: three officers hold
 // keys, the ceremony file passes between them, a credential is issued by two of them and revoked; and the
 // one-machine 1-of-1 path.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
+import { cliCeremony, cliRunner } from '../emergency/fixture';
 
-const run = promisify(execFile);
 const service = `HealthChain-authority-cli-test-${randomBytes(6).toString('hex')}`;
 // The test node wants its token, as one started by `npm run ledger` does: the CLI takes it from HC_LEDGER_TOKEN.
 const env = {
@@ -20,25 +18,7 @@ const env = {
   HC_LEDGER_TOKEN: NODE_TOKEN,
 };
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', 'hospital', ...args], {
-      env,
-      cwd: process.cwd(),
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  const result = await cli(...args, '--json');
-  expect(result, result.stderr).toMatchObject({ code: 0 });
-  return JSON.parse(result.stdout) as T;
-}
+const { cli, json } = cliRunner(env, ['hospital']);
 
 describe('hospital command line', { timeout: 240_000 }, () => {
   let node: LedgerNode;
@@ -76,20 +56,8 @@ describe('hospital command line', { timeout: 240_000 }, () => {
   });
 
   it('2 of 3: ceremony signed by every officer in turn, a credential issued by two and revoked by two', async () => {
-    type Officer = { signKey: string; boxKey: string; name: string };
-    const officers: Officer[] = [];
-    for (const name of ['Ann', 'Ben', 'Cat']) officers.push(await json<Officer>('officer', 'create', '--name', name));
     const ceremony = join(work, 'ceremony.json');
-    await json(
-      'init',
-      '--name',
-      'St Elsewhere',
-      '--threshold',
-      '2',
-      ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]),
-      '--out',
-      ceremony,
-    );
+    const officers = await cliCeremony(json, ceremony);
     await json('sign', ceremony, '--officer', officers[0]!.signKey);
     await json('sign', ceremony, '--officer', officers[1]!.signKey);
     const early = await cli('post', ceremony, ...nodeArgs);

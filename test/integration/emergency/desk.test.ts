@@ -4,36 +4,22 @@
 // birth), waits, is granted and reads the chart read-only with the banner's facts; the access history says the same
 // to the doctor, the custodian and the patient, and the reason's text only to those it was sealed to.
 import { randomBytes } from 'node:crypto';
-import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
-import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import {
-  postPartial,
-  prepareCeremony,
-  prepareEmergencyKey,
-  prepareIssue,
-  signPartial,
-} from '../../../src-main/authority/hospital';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import type { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { sealTo } from '../../../src-main/crypto/sealed-box';
-import { CHART_ASSET_TYPE } from '../../../src-main/ledger/chain';
 import { createChartService, type ChartService } from '../../../src-main/records/chart-service';
-import { newSeed } from '../../../src-shared/crypto/keys';
-import { sealEnvelope } from '../../../src-shared/crypto/envelope';
-import { signerFor } from '../../../src-shared/crypto/keyholder';
 import { encodeChartCardCode } from '../../../src-shared/crypto/card-code';
-import { ed25519Output, makeCreate, signTransaction, type JsonObject } from '../../../src-shared/ledger';
 import { encodePayload, type ChartPayload } from '../../../src-shared/records/payload';
 import type { EmergencyRequestState } from '../../../src-shared/ipc/access';
 import { sampleChart } from '../../fixtures/sample-chart';
-import { eventually, NODE_TOKEN, removeDir, startNode, tempDir, testCards } from '../charts/harness';
+import { eventually, NODE_TOKEN, tempDir, testCards } from '../charts/harness';
 import { initEmergencyKey, ServiceProcess } from './service-process';
+import { clearKeychains, holder, sealedChart, startTestLedger, TestAuthority, type TestLedger } from './fixture';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
-const holder = () => new SeedKeyHolder(newSeed());
 const officer = holder();
 const custodian = holder();
 const patient = holder();
@@ -42,7 +28,8 @@ const stranger = holder();
 const KEYCHAIN = `HealthChain-emergency-desk-test-${randomBytes(6).toString('hex')}`;
 const NOTE = 'Collapsed in the waiting room, no pulse';
 
-let dir: string;
+let ledger: TestLedger;
+let authority: TestAuthority;
 let node: LedgerNode;
 let client: LedgerNodeClient;
 let authorityId: string;
@@ -66,20 +53,6 @@ async function chartServiceFor(label: string): Promise<ChartService> {
   return s;
 }
 
-async function issue(who: SeedKeyHolder, name: string): Promise<void> {
-  const authority = await new CredentialRegistry(client, authorityId).authority();
-  const partial = prepareIssue(authority, {
-    name,
-    licence: `GMC-${randomBytes(4).toString('hex')}`,
-    specialty: 'Emergency medicine',
-    signKey: who.signKey,
-    boxKey: who.boxKey,
-    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-    validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-  });
-  await postPartial(client, await signPartial(partial, officer));
-}
-
 /**
  * A chart written by its credentialed custodian and wrapped for the emergency key as for any reader. The app's saves
  * add that wrap only once the authority has published the key (the last test publishes it), so this version is
@@ -100,20 +73,11 @@ async function wrappedChart(name: string): Promise<string> {
     custodian: { signKey: custodian.signKey, boxKey: custodian.boxKey, name: 'Dr Cora Custodian' },
     doctors: [],
   };
-  const envelope = sealEnvelope(
-    { action: 'create', seq: 1, at: new Date().toISOString(), author: custodian.signKey },
-    encodePayload(payload),
+  const { create: tx } = await sealedChart(
+    custodian,
     [custodian.boxKey, patient.boxKey, emergency.boxKey],
+    encodePayload(payload),
     sealTo,
-  );
-  const tx = await signTransaction(
-    makeCreate(
-      { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') },
-      envelope as unknown as JsonObject,
-      [ed25519Output(custodian.signKey)],
-      [custodian.signKey],
-    ),
-    signerFor(custodian),
   );
   await client.post(tx, 'commit');
   return tx.id;
@@ -130,17 +94,12 @@ async function settled(desk: ChartService, who: SeedKeyHolder, requestId: string
 }
 
 beforeAll(async () => {
-  dir = tempDir('emergency-desk');
-  node = await startNode(dir);
-  client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
-  const { partial } = await prepareCeremony({
-    name: 'St Elsewhere',
-    threshold: 1,
-    officers: [{ name: 'Privacy officer', signKey: officer.signKey, boxKey: officer.boxKey }],
-  });
-  authorityId = (await postPartial(client, await signPartial(partial, officer))).tx.id;
-  await issue(custodian, 'Dr Cora Custodian');
-  await issue(doctor, 'Dr Ada Okafor');
+  ledger = await startTestLedger('emergency-desk');
+  ({ node, client } = ledger);
+  authority = await TestAuthority.found(client, officer);
+  authorityId = authority.id;
+  await authority.issue(custodian, 'Dr Cora Custodian');
+  await authority.issue(doctor, 'Dr Ada Okafor');
   emergency = await initEmergencyKey(KEYCHAIN);
   chartId = await wrappedChart('Rosa Marsh');
   service = new ServiceProcess(
@@ -152,10 +111,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop('SIGKILL');
   for (const s of services) await s.close();
-  client?.close();
-  await node?.stop();
-  if (dir) removeDir(dir);
-  for (const { account } of await keytar.findCredentials(KEYCHAIN)) await keytar.deletePassword(KEYCHAIN, account);
+  await ledger?.stop();
+  await clearKeychains(KEYCHAIN);
 });
 
 describe('the emergency desk of the chart service', () => {
@@ -273,8 +230,7 @@ describe('the emergency desk of the chart service', () => {
   });
 
   it('with the key the authority published on the ledger (nothing configured): requests and the history use it', async () => {
-    const authority = await new CredentialRegistry(client, authorityId).authority();
-    await postPartial(client, await signPartial(prepareEmergencyKey(authority, emergency), officer));
+    await authority.publishEmergencyKey(emergency);
     const s = await createChartService({
       nodeUrls: [node.url],
       outboxDir: tempDir('desk-published'),

@@ -2,22 +2,19 @@
 // node and the real keychain: the one-machine set-up publishes this machine's key; 2-of-3 officers publish a
 // service's key through a partially signed file; the registry resolves the latest act; an act the quorum did not
 // sign is refused by the node and changes nothing.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import { makeEmergencyKeyAct } from '../../../src-shared/authority';
 import { signTransaction } from '../../../src-shared/ledger';
-import { NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
+import { NODE_TOKEN, removeDir, tempDir } from '../charts/harness';
+import { clearKeychains, cliCeremony, cliRunner, startTestLedger, type TestLedger } from './fixture';
 
-const run = promisify(execFile);
 const officerService = `HealthChain-emkey-officers-${randomBytes(6).toString('hex')}`;
 const emergencyService = `HealthChain-emkey-service-${randomBytes(6).toString('hex')}`;
 const env = {
@@ -28,46 +25,25 @@ const env = {
   HC_LEDGER_TOKEN: NODE_TOKEN,
 };
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', 'hospital', ...args], {
-      env,
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  const result = await cli(...args, '--json');
-  expect(result, result.stderr).toMatchObject({ code: 0 });
-  return JSON.parse(result.stdout) as T;
-}
+const { cli, json } = cliRunner(env, ['hospital']);
 
 type Key = { signKey: string; boxKey: string };
 
 describe('the emergency key on the ledger', { timeout: 240_000 }, () => {
-  let node: LedgerNode;
+  let ledger: TestLedger;
   let client: LedgerNodeClient;
-  const dataDir = tempDir('node');
   const work = tempDir('emergency-key');
   let nodeArgs: string[];
 
   beforeAll(async () => {
-    node = await startNode(dataDir);
-    nodeArgs = ['--node', node.url];
-    client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
+    ledger = await startTestLedger('node');
+    nodeArgs = ['--node', ledger.node.url];
+    client = ledger.client;
   });
 
   afterAll(async () => {
-    client?.close();
-    await node?.stop();
-    for (const s of [officerService, emergencyService])
-      for (const { account } of await keytar.findCredentials(s)) await keytar.deletePassword(s, account);
-    removeDir(dataDir);
+    await ledger?.stop();
+    await clearKeychains(officerService, emergencyService);
     removeDir(work);
   });
 
@@ -101,19 +77,8 @@ describe('the emergency key on the ledger', { timeout: 240_000 }, () => {
   });
 
   it('2 of 3: a service’s key published through a partially signed file, then replaced; a forged act changes nothing', async () => {
-    const officers: (Key & { name: string })[] = [];
-    for (const name of ['Ann', 'Ben', 'Cat']) officers.push(await json('officer', 'create', '--name', name));
     const ceremony = join(work, 'ceremony.json');
-    await json(
-      'init',
-      '--name',
-      'St Elsewhere',
-      '--threshold',
-      '2',
-      ...officers.flatMap((o) => ['--officer', `${o.name}:${o.signKey}:${o.boxKey}`]),
-      '--out',
-      ceremony,
-    );
+    const officers = await cliCeremony(json, ceremony);
     for (const o of officers) await json('sign', ceremony, '--officer', o.signKey);
     const { id: authorityId } = await json<{ id: string }>('post', ceremony, ...nodeArgs);
 

@@ -4,11 +4,7 @@
 // the emergency service (its own process, its key in the real keychain) serves a request by patient identifiers on
 // such a chart without any hand-built envelope.
 import { randomBytes } from 'node:crypto';
-import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { postPartial, prepareEmergencyKey } from '../../../src-main/authority/hospital';
-import { addSignatures } from '../../../src-shared/authority';
 import { parseEnvelope } from '../../../src-shared/crypto/envelope';
 import { buildEmergencyRequest, openVersionWithGrant, verifyAnswer } from '../../../src-shared/emergency';
 import type { Transaction } from '../../../src-shared/ledger';
@@ -28,6 +24,7 @@ import {
 import { Hospital } from '../authority/hospital-setup';
 import { initEmergencyKey, ServiceProcess } from './service-process';
 import { NODE_TOKEN } from '../charts/harness';
+import { clearKeychains, TestAuthority } from './fixture';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -65,7 +62,7 @@ afterAll(async () => {
   hospital?.close();
   await node?.stop();
   await vault.clean();
-  for (const { account } of await keytar.findCredentials(KEYCHAIN)) await keytar.deletePassword(KEYCHAIN, account);
+  await clearKeychains(KEYCHAIN);
   if (dir) removeDir(dir);
 });
 
@@ -76,11 +73,7 @@ describe('chart versions and the published emergency key', () => {
     const before = await charts.create(ada.holder, chart, { pin: PIN });
     expect(await readersOfVersion(before.txId)).not.toContain(emergency.boxKey);
 
-    const authority = await new CredentialRegistry(hospital.client, hospital.authorityId).authority();
-    await postPartial(
-      hospital.client,
-      await addSignatures(prepareEmergencyKey(authority, emergency), hospital.officer),
-    );
+    await TestAuthority.of(hospital.client, hospital.officer, hospital.authorityId).publishEmergencyKey(emergency);
 
     // The chart service hears the authority act on the node's stream and reads the authority again.
     let written = before;

@@ -2,20 +2,9 @@
 // issued and revoked by its quorum, the emergency service as its own process with its key in the real keychain, and
 // requests posted by clinicians. Checked on the ledger itself: what answers each request, and how many.
 import { randomBytes } from 'node:crypto';
-import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
-import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import {
-  postPartial,
-  prepareCeremony,
-  prepareIssue,
-  prepareRevoke,
-  signPartial,
-} from '../../../src-main/authority/hospital';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
-import { CHART_ASSET_TYPE } from '../../../src-main/ledger/chain';
-import { newSeed } from '../../../src-shared/crypto/keys';
+import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import type { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { sealEnvelope, type Envelope } from '../../../src-shared/crypto/envelope';
 import { signerFor } from '../../../src-shared/crypto/keyholder';
 import { utf8 } from '../../../src-shared/crypto/bytes';
@@ -46,12 +35,12 @@ import {
   type PatientQuery,
 } from '../../../src-shared/emergency';
 import { readEmergencyRequest } from '../../../src-main/emergency/request-state';
-import { eventually, NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
+import { eventually, NODE_TOKEN } from '../charts/harness';
 import { initEmergencyKey, ServiceProcess } from './service-process';
+import { clearKeychains, holder, sealedChart, startTestLedger, TestAuthority, type TestLedger } from './fixture';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
-const holder = () => new SeedKeyHolder(newSeed());
 const officer = holder();
 const custodian = holder();
 const patient = holder();
@@ -63,7 +52,7 @@ const mallory = holder();
 const KEYCHAIN = `HealthChain-emergency-test-${randomBytes(6).toString('hex')}`;
 const NOTE = 'Brought in unconscious after a road accident';
 
-let dir: string;
+let ledger: TestLedger;
 let node: LedgerNode;
 let client: LedgerNodeClient;
 let authorityId: string;
@@ -75,19 +64,7 @@ async function post(tx: Transaction): Promise<void> {
   await client.post(tx, 'commit');
 }
 
-async function issue(who: SeedKeyHolder, name: string): Promise<string> {
-  const authority = await new CredentialRegistry(client, authorityId).authority();
-  const partial = prepareIssue(authority, {
-    name,
-    licence: `GMC-${randomBytes(4).toString('hex')}`,
-    specialty: 'Emergency medicine',
-    signKey: who.signKey,
-    boxKey: who.boxKey,
-    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-    validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-  });
-  return (await postPartial(client, await signPartial(partial, officer))).tx.id;
-}
+let authority: TestAuthority;
 
 async function request(by: SeedKeyHolder, chartId = chart.create.id): Promise<Transaction> {
   const unsigned = makeEmergencyRequest({
@@ -146,47 +123,29 @@ function startService(extra: string[] = []): ServiceProcess {
 }
 
 beforeAll(async () => {
-  dir = tempDir('emergency');
-  node = await startNode(dir);
-  client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
-  const { partial } = await prepareCeremony({
-    name: 'St Elsewhere',
-    threshold: 1,
-    officers: [{ name: 'Privacy officer', signKey: officer.signKey, boxKey: officer.boxKey }],
-  });
-  authorityId = (await postPartial(client, await signPartial(partial, officer))).tx.id;
-  await issue(doctor, 'Dr Ada Okafor');
-  await issue(busy, 'Dr Busy Locum');
-  const revokedCredential = await issue(revoked, 'Dr Former Staff');
-  const view = await new CredentialRegistry(client, authorityId).load();
-  await postPartial(client, await signPartial(prepareRevoke(view, revokedCredential, 'left'), officer));
+  ledger = await startTestLedger('emergency');
+  ({ node, client } = ledger);
+  authority = await TestAuthority.found(client, officer);
+  authorityId = authority.id;
+  await authority.issue(doctor, 'Dr Ada Okafor');
+  await authority.issue(busy, 'Dr Busy Locum');
+  const revokedCredential = await authority.issue(revoked, 'Dr Former Staff');
+  await authority.revoke(revokedCredential, 'left');
   emergency = await initEmergencyKey(KEYCHAIN);
   // A chart whose version is wrapped for the emergency key as for any reader (custody #12 will add this wrap on
   // every save; until then the test builds it with the envelope API).
-  const envelope = sealEnvelope(
-    { action: 'create', seq: 1, at: new Date().toISOString(), author: custodian.signKey },
-    utf8(JSON.stringify({ allergies: ['penicillin'], bloodType: 'O-' })),
+  chart = await sealedChart(
+    custodian,
     [custodian.boxKey, patient.boxKey, emergency.boxKey],
+    utf8(JSON.stringify({ allergies: ['penicillin'], bloodType: 'O-' })),
   );
-  const create = await signTransaction(
-    makeCreate(
-      { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') },
-      envelope as unknown as JsonObject,
-      [ed25519Output(custodian.signKey)],
-      [custodian.signKey],
-    ),
-    signerFor(custodian),
-  );
-  await post(create);
-  chart = { create, envelope };
+  await post(chart.create);
 });
 
 afterAll(async () => {
   for (const s of services) await s.stop('SIGKILL');
-  client?.close();
-  await node?.stop();
-  if (dir) removeDir(dir);
-  for (const { account } of await keytar.findCredentials(KEYCHAIN)) await keytar.deletePassword(KEYCHAIN, account);
+  await ledger?.stop();
+  await clearKeychains(KEYCHAIN);
 });
 
 describe('emergency access through the service process', () => {
@@ -331,22 +290,9 @@ async function patientChart(author: SeedKeyHolder, patient: { given: string; fam
   const chartData = emptyChart('2026-12-01');
   chartData.patient = { ...chartData.patient, ...patient, name: `${patient.given} ${patient.family}` };
   const payload = payloadOf(chartData, null, { signKey: author.signKey, boxKey: author.boxKey, name: 'Dr' }, []);
-  const envelope = sealEnvelope(
-    { action: 'create', seq: 1, at: new Date().toISOString(), author: author.signKey },
-    encodePayload(payload),
-    [author.boxKey, emergency.boxKey],
-  );
-  const create = await signTransaction(
-    makeCreate(
-      { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') },
-      envelope as unknown as JsonObject,
-      [ed25519Output(author.signKey)],
-      [author.signKey],
-    ),
-    signerFor(author),
-  );
-  await post(create);
-  return { create, envelope };
+  const written = await sealedChart(author, [author.boxKey, emergency.boxKey], encodePayload(payload));
+  await post(written.create);
+  return written;
 }
 
 async function requestByQuery(by: SeedKeyHolder, query: PatientQuery): Promise<Transaction> {
@@ -403,19 +349,7 @@ describe('later versions under a grant', () => {
   it('each version saved while the grant is valid is wrapped for the requester once (a restart repeats none); none after expiry', async () => {
     for (const s of services) await s.stop();
     // A chart of its own, wrapped for the emergency key at every version.
-    let head = await signTransaction(
-      makeCreate(
-        { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') },
-        sealEnvelope(
-          { action: 'create', seq: 1, at: new Date().toISOString(), author: custodian.signKey },
-          utf8('{"v":1}'),
-          [custodian.boxKey, emergency.boxKey],
-        ) as unknown as JsonObject,
-        [ed25519Output(custodian.signKey)],
-        [custodian.signKey],
-      ),
-      signerFor(custodian),
-    );
+    let head = (await sealedChart(custodian, [custodian.boxKey, emergency.boxKey], utf8('{"v":1}'))).create;
     await post(head);
     const chartId = head.id;
     let seq = 1;

@@ -9,22 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
 import { createCore, type Core } from '../../../src-main/app/core';
-import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
-import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import type { LedgerNode } from '../../../src-main/ledger-node/node';
+import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
-import { CHART_ASSET_TYPE } from '../../../src-main/ledger/chain';
-import { newSeed } from '../../../src-shared/crypto/keys';
-import { sealEnvelope } from '../../../src-shared/crypto/envelope';
-import { signerFor } from '../../../src-shared/crypto/keyholder';
 import { utf8 } from '../../../src-shared/crypto/bytes';
 import { buildEmergencyRequest } from '../../../src-shared/emergency';
-import { ed25519Output, makeCreate, signTransaction, type JsonObject } from '../../../src-shared/ledger';
 import { cleanKeychain, FAST, freshService } from '../vault/helpers';
 import { eventually } from '../charts/harness';
 import { ServiceProcess } from './service-process';
+import { clearKeychains, holder, sealedChart, startTestLedger, type TestLedger } from './fixture';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const OFFICER_PASSWORD = 'officer passphrase for tests';
@@ -32,6 +27,7 @@ const OFFICERS = `HealthChain-review-ipc-officers-${randomBytes(6).toString('hex
 const EMERGENCY = `HealthChain-review-ipc-emergency-${randomBytes(6).toString('hex')}`;
 
 let dir: string;
+let ledger: TestLedger;
 let node: LedgerNode;
 let core: Core;
 let client: LedgerNodeClient;
@@ -50,8 +46,8 @@ const ok = async (name: string, req: unknown = {}) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-review-ipc-'));
-  node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'open' } });
-  client = new LedgerNodeClient({ nodeUrls: [node.url] });
+  ledger = await startTestLedger('review-ipc-ledger', 'open');
+  ({ node, client } = ledger);
   await mkdir(path.join(dir, 'settings'), { recursive: true });
   const settings = await SettingsService.open({
     userStore: new UserSettingsStore(path.join(dir, 'settings', 'settings.json'), quiet),
@@ -79,11 +75,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop('SIGKILL');
   await core?.stop();
-  client?.close();
-  await node?.stop();
+  await ledger?.stop();
   await cleanKeychain();
-  for (const s of [OFFICERS, EMERGENCY])
-    for (const { account } of await keytar.findCredentials(s)) await keytar.deletePassword(s, account);
+  await clearKeychains(OFFICERS, EMERGENCY);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -105,7 +99,7 @@ describe('emergency review over IPC', { timeout: 180_000 }, () => {
       opened: false,
     });
 
-    const doctor = new SeedKeyHolder(newSeed());
+    const doctor = holder();
     await ok('credentials.issue', {
       name: 'Dr Ada Okafor',
       licence: 'GMC-42',
@@ -115,20 +109,11 @@ describe('emergency review over IPC', { timeout: 180_000 }, () => {
       validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
       password: OFFICER_PASSWORD,
     });
-    const custodian = new SeedKeyHolder(newSeed());
-    const envelope = sealEnvelope(
-      { action: 'create', seq: 1, at: new Date().toISOString(), author: custodian.signKey },
-      utf8('{"allergies":["latex"]}'),
+    const custodian = holder();
+    const { create: chart } = await sealedChart(
+      custodian,
       [custodian.boxKey, emergencyKey.boxKey],
-    );
-    const chart = await signTransaction(
-      makeCreate(
-        { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') },
-        envelope as unknown as JsonObject,
-        [ed25519Output(custodian.signKey)],
-        [custodian.signKey],
-      ),
-      signerFor(custodian),
+      utf8('{"allergies":["latex"]}'),
     );
     await client.post(chart, 'commit');
     service = new ServiceProcess(

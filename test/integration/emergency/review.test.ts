@@ -2,29 +2,28 @@
 // a one-machine hospital (officer key and emergency key made and published by `hospital init --one-machine`), the
 // emergency service as its own process, a granted and a refused request; `emergency report` lists both (the sealed
 // reason opened only with the officer's key), and `emergency followup` posts a signed follow-up the report shows.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
-import { postPartial, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
-import { CHART_ASSET_TYPE } from '../../../src-main/ledger/chain';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
-import { newSeed } from '../../../src-shared/crypto/keys';
-import { sealEnvelope } from '../../../src-shared/crypto/envelope';
-import { signerFor } from '../../../src-shared/crypto/keyholder';
+import type { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { utf8 } from '../../../src-shared/crypto/bytes';
 import { buildEmergencyRequest } from '../../../src-shared/emergency';
-import { ed25519Output, makeCreate, signTransaction, type JsonObject } from '../../../src-shared/ledger';
 import type { EmergencyReportRow } from '../../../src-main/emergency/report';
-import { eventually, NODE_TOKEN, removeDir, startNode, tempDir } from '../charts/harness';
+import { eventually, NODE_TOKEN } from '../charts/harness';
 import { ServiceProcess } from './service-process';
+import {
+  clearKeychains,
+  cliRunner,
+  holder,
+  sealedChart,
+  startTestLedger,
+  TestAuthority,
+  type TestLedger,
+} from './fixture';
 
-const run = promisify(execFile);
 const officerService = `HealthChain-review-officers-${randomBytes(6).toString('hex')}`;
 const emergencyService = `HealthChain-review-emergency-${randomBytes(6).toString('hex')}`;
 const PASSWORD = 'officer passphrase for the review test';
@@ -36,43 +35,23 @@ const env = {
   HC_LEDGER_TOKEN: NODE_TOKEN,
 };
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src-main/cli/index.ts', ...args], {
-      env,
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  const result = await cli(...args, '--json');
-  expect(result, result.stderr).toMatchObject({ code: 0 });
-  return JSON.parse(result.stdout) as T;
-}
+const { cli, json } = cliRunner(env);
 
 describe('emergency report and follow-up (CLI)', { timeout: 300_000 }, () => {
+  let ledger: TestLedger;
   let node: LedgerNode;
   let client: LedgerNodeClient;
   let service: ServiceProcess | null = null;
-  const dataDir = tempDir('node');
 
   beforeAll(async () => {
-    node = await startNode(dataDir);
-    client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
+    ledger = await startTestLedger('node');
+    ({ node, client } = ledger);
   });
 
   afterAll(async () => {
     await service?.stop('SIGKILL');
-    client?.close();
-    await node?.stop();
-    for (const s of [officerService, emergencyService])
-      for (const { account } of await keytar.findCredentials(s)) await keytar.deletePassword(s, account);
-    removeDir(dataDir);
+    await ledger?.stop();
+    await clearKeychains(officerService, emergencyService);
   });
 
   it('lists who broke the glass, on which chart, with what answer; the officer opens the reason and follows up', async () => {
@@ -83,40 +62,17 @@ describe('emergency report and follow-up (CLI)', { timeout: 300_000 }, () => {
     }>('hospital', 'init', '--name', 'Cottage Hospital', '--one-machine', '--node', node.url);
     const nodeArgs = ['--node', node.url, '--authority', setUp.authorityId];
 
-    const doctor = new SeedKeyHolder(newSeed());
-    const stranger = new SeedKeyHolder(newSeed());
+    const doctor = holder();
+    const stranger = holder();
     const officer = await new OfficerKeychain({ service: officerService }).unlock(setUp.officer.signKey, PASSWORD);
     const authority = await new CredentialRegistry(client, setUp.authorityId).authority();
-    await postPartial(
-      client,
-      await signPartial(
-        prepareIssue(authority, {
-          name: 'Dr Ada Okafor',
-          licence: 'GMC-777',
-          specialty: 'Emergency medicine',
-          signKey: doctor.signKey,
-          boxKey: doctor.boxKey,
-          validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-          validUntil: new Date(Date.now() + 86_400_000 * 365).toISOString(),
-        }),
-        officer,
-      ),
-    );
+    await TestAuthority.of(client, officer, setUp.authorityId).issue(doctor, 'Dr Ada Okafor', { licence: 'GMC-777' });
     officer.lock();
-    const custodian = new SeedKeyHolder(newSeed());
-    const envelope = sealEnvelope(
-      { action: 'create', seq: 1, at: new Date().toISOString(), author: custodian.signKey },
-      utf8('{"allergies":["latex"]}'),
+    const custodian = holder();
+    const { create: chart } = await sealedChart(
+      custodian,
       [custodian.boxKey, setUp.emergencyKey.boxKey],
-    );
-    const chart = await signTransaction(
-      makeCreate(
-        { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') },
-        envelope as unknown as JsonObject,
-        [ed25519Output(custodian.signKey)],
-        [custodian.signKey],
-      ),
-      signerFor(custodian),
+      utf8('{"allergies":["latex"]}'),
     );
     await client.post(chart, 'commit');
 

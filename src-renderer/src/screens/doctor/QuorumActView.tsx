@@ -12,6 +12,15 @@ export function QuorumActView({ act }: { act: QuorumAct }) {
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const fileId = useId();
+  if (act.posted && act.queued) {
+    return (
+      <Banner tone="warn" title="Queued: will post when the ledger node is reachable">
+        <p>
+          {act.describes} — transaction <span className="mono">{act.posted}</span>, signed and kept in the outbox
+        </p>
+      </Banner>
+    );
+  }
   if (act.posted) {
     return (
       <Banner tone="info" title="Done: posted to the ledger">

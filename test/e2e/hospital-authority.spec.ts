@@ -142,8 +142,12 @@ test('IT issues the credential from the request (a wrong officer password is ref
   await expect(row).toContainText(nextYear);
   // The section from its top: the authority and the credentials table (the form scrolled the page down).
   await page.getByRole('heading', { name: 'Hospital', level: 1 }).scrollIntoViewIfNeeded();
-  // The whole section, so the IT cards below the credentials (officer keys, recovery, migration) are shown too.
-  await page.screenshot({ path: screenshot('hospital-03-it-screen'), fullPage: true });
+  // The whole section, so the IT cards below the credentials (officer keys, recovery, migration) are shown too: the
+  // section scrolls inside the window (fullPage would show the window only), so the window is made as tall for it.
+  const tall = await main().evaluate((el) => el.scrollHeight + 160);
+  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(tall, 900), 8000) });
+  await page.screenshot({ path: screenshot('hospital-03-it-screen') });
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('the credentialed doctor works: a new chart', async () => {

@@ -517,6 +517,16 @@ export class HospitalDesk {
     });
   }
 
+  /** An officer key's encrypted backup (the CLI's `officer backup` format), opened and sealed again in main. */
+  backupOfficer(input: { officer: string; password: string }): Promise<string> {
+    return this.#serialKeychain(() => this.keychain.exportBackup(input.officer, input.password));
+  }
+
+  /** Restores an officer backup (the CLI's or the app's) into this keychain; answers its public half. */
+  restoreOfficer(input: { backup: string; password: string }) {
+    return this.#serialKeychain(() => this.keychain.importBackup(input.backup, input.password));
+  }
+
   /** What each chart `custodian` holds lacks to be under the pinned authority (nothing opened). */
   async migrationGaps(custodian: string) {
     const { authority } = await this.pinned();

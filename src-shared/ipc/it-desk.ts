@@ -1,6 +1,6 @@
-// What crosses IPC for IT's tools that only the CLI had (issue #12): this machine's officer keys (create, list),
-// migrating the signed-in doctor's older charts under the authority, and recovery with officers on separate machines
-// (a session key whose secret stays in main, shares sealed to it travelling as files). Public keys and sealed bytes
+// What crosses IPC for IT's tools that only the CLI had (issue #12): this machine's officer keys (create, list, back
+// up, restore), migrating the signed-in doctor's older charts under the authority, and recovery with officers on
+// separate machines (a session key whose secret stays in main, shares sealed to it travelling as files). Public keys and sealed bytes
 // only: an officer's seed, a recovery share in clear and a session secret never cross IPC.
 import { z } from 'zod';
 import { BASE58_KEY, BASE58_KEY_32, HEX64 } from '../ledger/patterns';
@@ -30,6 +30,18 @@ export const officerListSchema = z.object({
   unreadable: z.array(z.object({ account: z.string(), problem: z.string() })),
 });
 export type OfficerList = z.infer<typeof officerListSchema>;
+
+/** Back up one of this machine's officer keys: main seals it (officer password) and writes it through its save dialog. */
+export const officerBackupRequestSchema = z.strictObject({
+  officer: key,
+  password: officerPassword,
+});
+
+export const officerRestoreRequestSchema = z.strictObject({
+  /** The backup file's text as the user picked it (sealed by the officer password; the CLI's format). */
+  backup: z.string().min(1, { error: 'Choose an officer backup file' }).max(1_000_000),
+  password: officerPassword,
+});
 
 // ---------- migration of the signed-in doctor's charts ----------
 

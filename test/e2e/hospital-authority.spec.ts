@@ -6,7 +6,8 @@
 // keychain, so there is no first run) this spec's doctor is made through the bridge and IT sets up the hospital from
 // the Hospital section, which offers the same choice while nothing is pinned.
 // Then IT's tools the CLI had first: IT creates an officer key on the Hospital screen (its public keys shown for the
-// ceremony), and a chart written while no authority was pinned is migrated under it (the plan says what it lacks,
+// ceremony) and backs it up through the save dialog (restoring that file on the same computer is refused: the key is
+// already here), and a chart written while no authority was pinned is migrated under it (the plan says what it lacks,
 // the report says done).
 import { expect, test, type Page } from '@playwright/test';
 import { WORKSTATION_URL, screenshot, unpinAuthority } from './bridge-env';
@@ -141,7 +142,12 @@ test('IT issues the credential from the request (a wrong officer password is ref
   await expect(row).toContainText(nextYear);
   // The section from its top: the authority and the credentials table (the form scrolled the page down).
   await page.getByRole('heading', { name: 'Hospital', level: 1 }).scrollIntoViewIfNeeded();
+  // The whole section, so the IT cards below the credentials (officer keys, recovery, migration) are shown too: the
+  // section scrolls inside the window (fullPage would show the window only), so the window is made as tall for it.
+  const tall = await main().evaluate((el) => el.scrollHeight + 160);
+  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(tall, 900), 8000) });
   await page.screenshot({ path: screenshot('hospital-03-it-screen') });
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('the credentialed doctor works: a new chart', async () => {
@@ -276,6 +282,33 @@ test('IT creates an officer key on the Hospital screen: its public keys are show
   await expect(page.getByLabel('Hospital authority', { exact: true })).toContainText('1 of 1 officer');
   await made.scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshot('hospital-it-01-officer-key') });
+});
+
+test('IT backs up an officer key through the save dialog; restoring it on the same computer is refused', async () => {
+  test.setTimeout(120_000);
+  const card = page
+    .getByRole('region', { name: 'Officer keys on this computer' })
+    .or(page.getByLabel('Officer keys on this computer'));
+  await card.getByRole('button', { name: 'Back up Deputy IT officer' }).click();
+  const backup = card.getByRole('form', { name: 'Back up the officer key of Deputy IT officer' });
+  await backup.getByLabel('Officer password').fill('not the officer password');
+  await backup.getByRole('button', { name: 'Save the backup…' }).click();
+  await expect(backup.getByRole('alert')).toHaveText(/Wrong officer password/, { timeout: 30_000 });
+  await backup.getByLabel('Officer password').fill('violet sunrise meadow path');
+  await backup.getByRole('button', { name: 'Save the backup…' }).click();
+  await expect(backup).toContainText('Officer backup saved', { timeout: 60_000 });
+  // The test bridge's save dialog writes into its folder and answers the path, which the banner shows.
+  const savedTo = (await backup.locator('span.mono', { hasText: 'healthchain-officer-backup' }).textContent()) ?? '';
+  expect(savedTo).toMatch(/healthchain-officer-backup\.json$/);
+  await backup.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshot('hospital-it-03-officer-backup') });
+
+  const restore = card.getByRole('form', { name: 'Restore an officer key from a backup' });
+  await restore.getByLabel('Officer backup file').setInputFiles(savedTo);
+  await restore.getByLabel('Officer password of the backup').fill('violet sunrise meadow path');
+  await restore.getByRole('button', { name: 'Restore officer key' }).click();
+  await expect(restore.getByRole('alert')).toHaveText(/is already in this keychain/, { timeout: 60_000 });
+  await expect(card.getByRole('table', { name: 'Officer keys' }).getByRole('row')).toHaveCount(3);
 });
 
 test('a chart written while no authority was pinned is migrated under it: plan, password, report', async () => {

@@ -1,7 +1,8 @@
-// IT's tools that only the CLI had (issue #12), for the Hospital section: this machine's officer keys (create, list),
-// migrating the signed-in doctor's older charts under the authority, and recovery with officers on separate machines.
-// Officer keys are made and unlocked in main only; a recovery session's secret stays in main's memory; files leave
-// only through main's save dialog (a sealed share) or arrive as the sealed text the coordinator picked.
+// IT's tools that only the CLI had (issue #12), for the Hospital section: this machine's officer keys (create, list,
+// back up, restore), migrating the signed-in doctor's older charts under the authority, and recovery with officers on
+// separate machines. Officer keys are made and unlocked in main only; a recovery session's secret stays in main's
+// memory; files leave only through main's save dialog (a sealed share, an officer backup) or arrive as the sealed text
+// the user picked.
 import { IpcFailure } from '../../../src-shared/ipc';
 import type { HospitalDesk } from '../../authority/hospital-desk';
 import type { RecoverySessions } from '../../authority/recovery-sessions';
@@ -14,6 +15,8 @@ import type { DoctorSession, ShellPort } from './context';
 type ItDeskChannels =
   | 'hospital.officerList'
   | 'hospital.officerCreate'
+  | 'hospital.officerBackup'
+  | 'hospital.officerRestore'
   | 'hospital.migrationPlan'
   | 'hospital.migrate'
   | 'hospital.startRecoverySession'
@@ -41,6 +44,12 @@ export function itDeskHandlers(ctx: ItDeskContext): { [C in ItDeskChannels]: Han
   return {
     'hospital.officerList': async () => hospital.officers(),
     'hospital.officerCreate': async (req) => hospital.createOfficer(req),
+    'hospital.officerBackup': async (req) => {
+      const text = await hospital.backupOfficer(req);
+      const name = `officer-${req.officer.slice(0, 8)}-${new Date().toISOString().slice(0, 10)}.healthchain-officer-backup.json`;
+      return { savedTo: await shell.saveFile(name, text) };
+    },
+    'hospital.officerRestore': async (req) => hospital.restoreOfficer(req),
 
     'hospital.migrationPlan': async () => {
       const { holder } = session.require();

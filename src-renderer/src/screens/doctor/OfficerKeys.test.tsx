@@ -24,7 +24,7 @@ describe("this computer's officer keys", () => {
       },
     });
     const table = await screen.findByRole('table', { name: 'Officer keys' });
-    expect(within(table).getAllByRole('row')[1]!.textContent).toBe(`Ann Officer${KEY_ME}${KEY_OTHER}2026-12-04`);
+    expect(within(table).getAllByRole('row')[1]!.textContent).toBe(`Ann Officer${KEY_ME}${KEY_OTHER}2026-12-04Back up`);
     expect(screen.getByRole('list', { name: 'Unreadable keychain entries' }).textContent).toMatch(/x: not JSON/);
 
     const form = screen.getByRole('form', { name: 'Create an officer key' });

@@ -1,4 +1,4 @@
-// This computer's officer keys (the CLI's `hospital officer list` / `officer create`): IT makes an officer's key here
+// This computer's officer keys (the CLI's `hospital officer list` / `create` / `backup` / `restore`): IT makes an officer's key here
 // for a ceremony; main makes it and seals it in the keychain under the officer's own password, and answers only its
 // public keys, shown to copy or print for the ceremony (one line: name, signing key, encryption key — the format the
 // ceremony form reads).
@@ -12,6 +12,7 @@ import { TextField } from '../../components/TextField';
 import { call, type UiError } from '../../errors';
 import { useHospital } from '../../stores/hospital';
 import { fieldError } from './CustodyFields';
+import { BackUpOfficerForm, RestoreOfficerForm } from './OfficerBackupForms';
 
 /** The ceremony line of an officer: what "Start a multi-officer hospital" reads, one officer a line. */
 export const ceremonyLine = (o: Pick<OfficerSummaryView, 'name' | 'signKey' | 'boxKey'>) =>
@@ -20,6 +21,7 @@ export const ceremonyLine = (o: Pick<OfficerSummaryView, 'name' | 'signKey' | 'b
 export function OfficerKeys() {
   const { officers: list, officersError: listError, loadOfficers } = useHospital();
   const [created, setCreated] = useState<OfficerSummaryView | null>(null);
+  const [backingUp, setBackingUp] = useState<OfficerSummaryView | null>(null);
   useEffect(() => {
     void loadOfficers();
   }, [loadOfficers]);
@@ -41,6 +43,7 @@ export function OfficerKeys() {
               <th scope="col">Signing key</th>
               <th scope="col">Encryption key</th>
               <th scope="col">Created</th>
+              <th scope="col">Backup</th>
             </tr>
           </thead>
           <tbody>
@@ -50,6 +53,16 @@ export function OfficerKeys() {
                 <td className="mono">{o.signKey}</td>
                 <td className="mono">{o.boxKey}</td>
                 <td>{o.createdAt.slice(0, 10)}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="btn"
+                    aria-label={`Back up ${o.name}`}
+                    onClick={() => setBackingUp(o)}
+                  >
+                    Back up
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -64,6 +77,9 @@ export function OfficerKeys() {
           ))}
         </ul>
       )}
+      {backingUp && (
+        <BackUpOfficerForm key={backingUp.signKey} officer={backingUp} onClose={() => setBackingUp(null)} />
+      )}
       <CreateOfficerForm
         onCreated={(officer) => {
           setCreated(officer);
@@ -71,6 +87,7 @@ export function OfficerKeys() {
         }}
       />
       {created && <CreatedOfficer officer={created} />}
+      <RestoreOfficerForm onRestored={() => void loadOfficers()} />
     </div>
   );
 }

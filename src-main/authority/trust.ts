@@ -7,7 +7,7 @@
 // closed, with the reason to show).
 import type { CredentialRegistryView, VerifiedAuthority, VerifiedCredential } from '../../src-shared/authority';
 import type { CryptoProvider } from '../../src-shared/ledger';
-import { CredentialRegistry, type AuthorityLedger } from './credential-registry';
+import type { AuthorityLedger } from './credential-registry';
 
 export type TrustState =
   | { kind: 'none' }
@@ -108,8 +108,10 @@ export class AuthorityTrust {
   }
 
   async #load(authorityId: string): Promise<TrustState> {
-    const registry = new CredentialRegistry(this.ledger, authorityId, this.options.crypto);
     try {
+      // Loaded once an authority is pinned: its schemas (zod, built at module load) would cost every start-up.
+      const { CredentialRegistry } = await import('./credential-registry');
+      const registry = new CredentialRegistry(this.ledger, authorityId, this.options.crypto);
       const view = await registry.load((credential) => this.#doubt(credential));
       return { kind: 'pinned', authorityId, authority: view.authority, registry: view };
     } catch (error) {

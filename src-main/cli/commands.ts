@@ -12,6 +12,7 @@ import {
   close,
   CliError,
   connect,
+  connectDirectory,
   err,
   EXIT,
   out,
@@ -125,7 +126,21 @@ export async function run(options: CliOptions): Promise<number> {
   // Standard input is the chart then, so it cannot also be the password.
   if (command === 'update' && args[1] === '-' && !process.env.HEALTHCHAIN_PASSWORD)
     throw new CliError('update - reads the chart from standard input: give the password in HEALTHCHAIN_PASSWORD');
-  const needsIdentity = command !== 'outbox' && command !== 'practitioners';
+  if (command === 'practitioners') {
+    const { directory, node } = await connectDirectory(options);
+    try {
+      const found = await directory.search(args[0] ?? '');
+      print(
+        found,
+        () => found.map((p) => `${p.signKey}  ${p.name} (${p.specialty})`).join('\n') || 'No practitioners.',
+      );
+      return 0;
+    } finally {
+      directory.close();
+      await node?.stop();
+    }
+  }
+  const needsIdentity = command !== 'outbox';
   // An import validates in worker threads, which index the R4 definitions while the keychain and the node start.
   const validators = command === 'import' && args[0] ? await startValidators() : null;
   let ctx: Context;
@@ -250,14 +265,6 @@ export async function run(options: CliOptions): Promise<number> {
                   `${i.txId}  ${i.kind === 'authority' ? 'authority act' : i.action}${i.seq ? ` v${i.seq}` : ''}  ${i.state}  attempts ${i.attempts}${i.lastError ? `  ${i.lastError}` : ''}`,
               )
               .join('\n') || 'The outbox is empty.',
-        );
-        return 0;
-      }
-      case 'practitioners': {
-        const found = await service.searchPractitioners(args[0] ?? '');
-        print(
-          found,
-          () => found.map((p) => `${p.signKey}  ${p.name} (${p.specialty})`).join('\n') || 'No practitioners.',
         );
         return 0;
       }

@@ -9,6 +9,7 @@ import type { KeychainCardKey, PatientCards, Vault } from '../vault';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartService } from '../records/chart-service';
 import type { CardIssuer, ChartServiceOptions } from '../records/chart-parts';
+import type { DirectoryReader } from '../records/directory-parts';
 import type { CliOptions } from './args';
 
 /** A usage error: exit code 2. */
@@ -128,6 +129,24 @@ export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): U
   return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }
 
+/** The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own. */
+function bearerTokens(node: LedgerNode | null): (base: string) => string | null {
+  const given = process.env.HC_LEDGER_TOKEN || null;
+  return (base) => (node ? (base === node.url ? node.token : null) : given);
+}
+
+/**
+ * For `practitioners`: the directory alone, on the nodes connect() would choose. It reads neither the outbox nor a
+ * chart, so the outbox (lmdb) is not loaded or opened, nor the chart service built, before its first request.
+ */
+export async function connectDirectory(
+  options: CliOptions,
+): Promise<{ directory: DirectoryReader; node: LedgerNode | null }> {
+  const { openDirectoryReader } = await import('../records/directory-parts');
+  const { urls, node } = await chooseNodes(options);
+  return { directory: openDirectoryReader({ nodeUrls: urls, client: { bearerTokenFor: bearerTokens(node) } }), node };
+}
+
 export async function connect(
   options: CliOptions,
   extra: Pick<ChartServiceOptions, 'fhirValidator'> = {},
@@ -137,8 +156,6 @@ export async function connect(
   const { urls, node } = await chooseNodes(options);
   const outboxDir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
   mkdirSync(outboxDir, { recursive: true });
-  // The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own.
-  const given = process.env.HC_LEDGER_TOKEN || null;
   const verifyWorkerEntry = bundledWorker('verify-worker');
   try {
     const service = await createChartService({
@@ -148,7 +165,7 @@ export async function connect(
       liveStream: false,
       ...extra,
       ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),
-      client: { bearerTokenFor: (base) => (node ? (base === node.url ? node.token : null) : given) },
+      client: { bearerTokenFor: bearerTokens(node) },
     });
     return { service, node };
   } catch (error) {

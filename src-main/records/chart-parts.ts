@@ -12,11 +12,12 @@ import { OutboxSender, type OutboxSenderOptions } from '../ledger/outbox-sender'
 import { ValidTransactionStream } from '../ledger/stream';
 import { VerifiedCache } from '../ledger/verified-cache';
 import { VerifyPool } from '../ledger/verify-pool';
-import { AuthorityTrust } from '../authority/trust';
+import type { AuthorityTrust } from '../authority/trust';
 import type { FhirValidator } from './fhir-validator-pool';
 import { ChartAuthorship } from './chart-authorship';
 import { ChartLoader } from './chart-loader';
-import { PractitionerDirectory } from './practitioners';
+import type { PractitionerDirectory } from './practitioners';
+import { directoryOver } from './directory-parts';
 import { RecentActions } from './recent-actions';
 
 /** The vault's card API (src-main/vault PatientCards): a card makes a new read-only patient identity. */
@@ -148,11 +149,7 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
           ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}),
         });
   const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
-  const authority = new AuthorityTrust(client, {
-    authorityId: options.authorityId ?? (() => ''),
-    crypto,
-    secondOpinion: client,
-  });
+  const { authority, directory } = directoryOver(client, crypto, options.authorityId);
   const authors = new ChartAuthorship(authority, client);
   return {
     options,
@@ -163,7 +160,7 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
     validator,
     cache,
     loader: new ChartLoader(client, { crypto, validator, cache, authors }),
-    directory: new PractitionerDirectory(client, crypto, authority),
+    directory,
     authority,
     authors,
     stream: new ValidTransactionStream(client),

@@ -1,6 +1,6 @@
 // The command line's parity with the app (update, revoke, restore, share, unshare, custody, card), its exit codes
 // and per-command help: the real CLI bundle in child processes, the real node over HTTP, the real keychain.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartToFhir } from '../../../src-shared/records/fhir';
@@ -214,5 +214,16 @@ describe('command line: parity with the app', { timeout: 600_000 }, () => {
     const empty = join(work, 'empty');
     mkdirSync(empty);
     expect(await at(ada, 'import', empty)).toMatchObject({ code: 0, stdout: 'Imported 0 of 0 bundle(s).\n' });
+  });
+
+  it('practitioners opens no outbox: it searches the directory alone (start-up, issue #16)', async () => {
+    const outbox = join(work, 'outbox-never-opened');
+    const found = await ada.cli('practitioners', 'Okafor', '--json', '--node', node.url, '--outbox', outbox);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject([{ signKey: adaKey }]);
+    expect(existsSync(outbox)).toBe(false);
+    // Any other command opens (and so creates) the outbox it is given, as before.
+    expect((await ada.cli('outbox', '--node', node.url, '--outbox', outbox)).code).toBe(0);
+    expect(existsSync(outbox)).toBe(true);
   });
 });

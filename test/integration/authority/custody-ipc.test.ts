@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import keytar from 'keytar';
 import type { Core } from '../../../src-main/app/core';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
@@ -21,6 +20,7 @@ import { sampleChart } from '../../fixtures/sample-chart';
 import { PIN } from '../charts/harness';
 import { cleanKeychain, DOCTOR, FAST, OTHER_DOCTOR } from '../vault/helpers';
 import { ipcCalls, startTestCore, type Loose } from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
 const PASSWORDS = ['first quorum secret 41', 'second quorum secret 97', 'third quorum secret 13'];
 const THIRD_DOCTOR = {
@@ -59,8 +59,7 @@ afterAll(async () => {
   await core?.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const { account } of await keytar.findCredentials(officerService))
-    await keytar.deletePassword(officerService, account);
+  await clearKeychains(officerService);
   await rm(dir, { recursive: true, force: true });
 });
 

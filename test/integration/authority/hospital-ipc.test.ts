@@ -9,7 +9,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import keytar from 'keytar';
 import type { Core } from '../../../src-main/app/core';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
@@ -25,6 +24,7 @@ import {
   type Loose,
   type SavedFile,
 } from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
 const OFFICER_PASSWORD = 'officer passphrase for tests';
 const NEXT_YEAR = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
@@ -62,8 +62,7 @@ afterAll(async () => {
   for (const core of cores) await core.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const service of officerServices)
-    for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+  await clearKeychains(...officerServices);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -20,6 +20,7 @@ import { sampleChart } from '../../fixtures/sample-chart';
 import { PIN } from '../charts/harness';
 import { cleanKeychain, DOCTOR, OTHER_DOCTOR } from '../vault/helpers';
 import { ipcCalls, startTestCore, type Loose, type SavedFile } from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
 const PASSWORDS = ['first quorum secret 41', 'second quorum secret 97', 'third quorum secret 13'];
 const NEXT_YEAR = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
@@ -55,8 +56,7 @@ afterAll(async () => {
   await core?.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const { account } of await keytar.findCredentials(officerService))
-    await keytar.deletePassword(officerService, account);
+  await clearKeychains(officerService);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -17,6 +17,7 @@ import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { cleanKeychain, DOCTOR, FAST } from '../vault/helpers';
 import { ipcCalls, startTestCore, type Loose, type SavedFile } from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
 // The CLI seals with the full scrypt cost and each command is a child process.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
@@ -70,8 +71,7 @@ afterAll(async () => {
   await core?.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const service of [appService, cliRestoreService, cliOriginService])
-    for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+  await clearKeychains(appService, cliRestoreService, cliOriginService);
   await rm(dir, { recursive: true, force: true });
 });
 

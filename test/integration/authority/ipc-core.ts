@@ -60,6 +60,10 @@ export interface TestCoreOptions {
   policy?: unknown;
   /** Where the save dialog records what it wrote; several cores may share one list. */
   saved?: SavedFile[];
+  /** The doctors' keychain service: a fresh one unless a restarted app must find the same vault. */
+  vaultService?: string;
+  /** Added to the chart service's test options (no live stream, no verify workers). */
+  chartService?: CoreOptions['chartService'];
 }
 
 export interface TestCore {
@@ -101,10 +105,15 @@ export async function startTestCore(options: TestCoreOptions): Promise<TestCore>
       },
       openExternal: async () => undefined,
     },
-    vault: { service: freshService(), entryParams: FAST, backupParams: FAST, attempts: FAST_ATTEMPTS },
+    vault: {
+      service: options.vaultService ?? freshService(),
+      entryParams: FAST,
+      backupParams: FAST,
+      attempts: FAST_ATTEMPTS,
+    },
     officers: { params: FAST, attempts: FAST_ATTEMPTS, ...options.officers },
     ...(options.emergencyKeychainService ? { emergencyKeychainService: options.emergencyKeychainService } : {}),
-    chartService: { liveStream: false, verifyWorkers: 0 },
+    chartService: { liveStream: false, verifyWorkers: 0, ...options.chartService },
     logError: () => undefined,
   });
   return { core, saved, settingsFile };

@@ -5,25 +5,23 @@
 // refused and nothing moves; off-boarding revokes and moves the leaving doctor's charts (one written before the
 // authority is listed as not moved); re-keying moves a doctor's charts to their new identity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import keytar from 'keytar';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
 import type { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { sampleChart } from '../../fixtures/sample-chart';
 import { PIN } from '../charts/harness';
-import { cleanKeychain, DOCTOR, FAST, freshService, OTHER_DOCTOR } from '../vault/helpers';
+import { cleanKeychain, DOCTOR, FAST, OTHER_DOCTOR } from '../vault/helpers';
+import { ipcCalls, startTestCore, type Loose } from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const PASSWORDS = ['first quorum secret 41', 'second quorum secret 97', 'third quorum secret 13'];
 const THIRD_DOCTOR = {
   name: 'Dr Cleo Park',
@@ -39,58 +37,11 @@ let officerService: string;
 let officers: { signKey: string; password: string }[] = [];
 let authorityId = '';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the contract; tests read fields freely
-type Loose = any;
-type Answer =
-  { ok: true; value: Loose } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } };
-const call = (name: string, req: unknown) => core.registry.dispatch(name, req) as Promise<Answer>;
-const ok = async (name: string, req: unknown = {}) => {
-  const answer = await call(name, req);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-};
-const failure = async (name: string, req: unknown) => {
-  const answer = await call(name, req);
-  if (answer.ok) throw new Error(`${name} was expected to fail`);
-  return answer.error;
-};
+const { ok, failure } = ipcCalls(() => core);
 const held = async (practitioner: string): Promise<string[]> =>
   ((await ok('hospital.heldCharts', { practitioner })).chartIds as string[]).sort();
 const signers = (...which: number[]) =>
   which.map((i) => ({ officer: officers[i]!.signKey, password: officers[i]!.password }));
-
-async function startCore(): Promise<Core> {
-  const base = path.join(dir, 'core');
-  await mkdir(path.join(base, 'settings'), { recursive: true });
-  const policyDir = path.join(base, 'etc');
-  await mkdir(policyDir, { recursive: true, mode: 0o755 });
-  await chmod(policyDir, 0o755);
-  const settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(base, 'settings', 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({
-      path: path.join(policyDir, 'managed-settings.json'),
-      trustedUid: process.getuid?.() ?? 0,
-    }),
-    logger: quiet,
-  });
-  return createCore({
-    variant: 'workstation',
-    dataDir: path.join(base, 'data'),
-    settings,
-    embeddedNodeUrl: node.url,
-    appVersion: 'test',
-    shell: { saveFile: async () => null, openExternal: async () => undefined },
-    vault: {
-      service: freshService(),
-      entryParams: FAST,
-      backupParams: FAST,
-      attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
-    },
-    officers: { service: officerService, params: FAST },
-    chartService: { liveStream: false, verifyWorkers: 0 },
-    logError: () => undefined,
-  });
-}
 
 /** Signs in as a doctor of this core's vault. */
 async function signIn(identityId: string, password: string) {
@@ -101,15 +52,14 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-custody-ipc-'));
   node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'open' } });
   officerService = `HealthChain-officer-test-${randomBytes(6).toString('hex')}`;
-  core = await startCore();
+  ({ core } = await startTestCore({ node, dir: path.join(dir, 'core'), officers: { service: officerService } }));
 });
 
 afterAll(async () => {
   await core?.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const { account } of await keytar.findCredentials(officerService))
-    await keytar.deletePassword(officerService, account);
+  await clearKeychains(officerService);
   await rm(dir, { recursive: true, force: true });
 });
 

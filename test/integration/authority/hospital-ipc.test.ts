@@ -5,22 +5,27 @@
 // where IT pinned an authority, neither set up nor join can change it; a 2-of-3 ceremony started here is signed by
 // every officer and joined.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import keytar from 'keytar';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import { postPartial, prepareCeremony, signPartial } from '../../../src-main/authority/hospital';
 import { credentialRequestOf, parseCredentialRequest, formatCredentialRequest } from '../../../src-shared/ipc';
-import { cleanKeychain, DOCTOR, FAST, freshService, OTHER_DOCTOR } from '../vault/helpers';
+import { cleanKeychain, DOCTOR, FAST, OTHER_DOCTOR } from '../vault/helpers';
+import {
+  callOn as call,
+  failureOn as failure,
+  okOn as ok,
+  startTestCore,
+  type Loose,
+  type SavedFile,
+} from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const OFFICER_PASSWORD = 'officer passphrase for tests';
 const NEXT_YEAR = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
 
@@ -29,68 +34,20 @@ let node: LedgerNode;
 const cores: Core[] = [];
 const officerServices: string[] = [];
 /** What the save dialog (the shell port) was asked to write. */
-const savedFiles: { name: string; content: string }[] = [];
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the contract; tests read fields freely
-type Loose = any;
-type Answer =
-  { ok: true; value: Loose } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } };
-const call = (core: Core, name: string, req: unknown) => core.registry.dispatch(name, req) as Promise<Answer>;
-const ok = async (core: Core, name: string, req: unknown = {}) => {
-  const answer = await call(core, name, req);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-};
-const failure = async (core: Core, name: string, req: unknown) => {
-  const answer = await call(core, name, req);
-  if (answer.ok) throw new Error(`${name} was expected to fail`);
-  return answer.error;
-};
+const savedFiles: SavedFile[] = [];
 
 async function startCore(name: string, policy?: unknown): Promise<{ core: Core; settingsFile: string }> {
-  const base = path.join(dir, name);
-  await mkdir(path.join(base, 'settings'), { recursive: true });
-  const policyDir = path.join(base, 'etc');
-  await mkdir(policyDir, { recursive: true, mode: 0o755 });
-  await chmod(policyDir, 0o755);
-  const policyFile = path.join(policyDir, 'managed-settings.json');
-  if (policy !== undefined) {
-    await writeFile(policyFile, JSON.stringify(policy));
-    await chmod(policyFile, 0o644);
-  }
-  const settingsFile = path.join(base, 'settings', 'settings.json');
-  const settings = await SettingsService.open({
-    userStore: new UserSettingsStore(settingsFile, quiet),
-    managedReader: new LinuxManagedSettingsReader({ path: policyFile, trustedUid: process.getuid?.() ?? 0 }),
-    logger: quiet,
-  });
   const officers = `HealthChain-officer-test-${randomBytes(6).toString('hex')}`;
   // "Set up this hospital" also makes this machine's emergency key: in a keychain service of the test's own.
   const emergency = `${officers}-emergency`;
   officerServices.push(emergency, officers); // the officers' service last: tests take it as the last one
-  const core = await createCore({
-    variant: 'workstation',
-    dataDir: path.join(base, 'data'),
-    settings,
-    embeddedNodeUrl: node.url,
-    appVersion: 'test',
-    shell: {
-      saveFile: async (name, content) => {
-        savedFiles.push({ name, content });
-        return `/saved/${name}`;
-      },
-      openExternal: async () => undefined,
-    },
-    vault: {
-      service: freshService(),
-      entryParams: FAST,
-      backupParams: FAST,
-      attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
-    },
-    officers: { service: officers, params: FAST },
+  const { core, settingsFile } = await startTestCore({
+    node,
+    dir: path.join(dir, name),
+    officers: { service: officers },
     emergencyKeychainService: emergency,
-    chartService: { liveStream: false, verifyWorkers: 0 },
-    logError: () => undefined,
+    policy,
+    saved: savedFiles,
   });
   cores.push(core);
   return { core, settingsFile };
@@ -105,8 +62,7 @@ afterAll(async () => {
   for (const core of cores) await core.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const service of officerServices)
-    for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+  await clearKeychains(...officerServices);
   await rm(dir, { recursive: true, force: true });
 });
 

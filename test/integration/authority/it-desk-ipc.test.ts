@@ -7,22 +7,21 @@
 // an ended session, a wrong password and an unknown officer are each refused with their reason; "sign a partially
 // signed file" signs a custody move of this hospital's quorum only (another authority's is refused).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import { custodyOutput, custodyPolicyOf, startPartial } from '../../../src-shared/authority';
 import { makeTransfer, type Transaction } from '../../../src-shared/ledger';
 import { sampleChart } from '../../fixtures/sample-chart';
 import { PIN } from '../charts/harness';
-import { cleanKeychain, DOCTOR, FAST, freshService, OTHER_DOCTOR } from '../vault/helpers';
+import { cleanKeychain, DOCTOR, OTHER_DOCTOR } from '../vault/helpers';
+import { ipcCalls, startTestCore, type Loose, type SavedFile } from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const PASSWORDS = ['first quorum secret 41', 'second quorum secret 97', 'third quorum secret 13'];
 const NEXT_YEAR = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
 
@@ -31,63 +30,10 @@ let node: LedgerNode;
 let core: Core;
 let officerService: string;
 /** What the save dialog (the shell port) was asked to write. */
-const saved: { name: string; content: string }[] = [];
+const saved: SavedFile[] = [];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the contract; tests read fields freely
-type Loose = any;
-type Answer =
-  { ok: true; value: Loose } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } };
-const call = (name: string, req: unknown) => core.registry.dispatch(name, req) as Promise<Answer>;
-const ok = async (name: string, req: unknown = {}) => {
-  const answer = await call(name, req);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-};
-const failure = async (name: string, req: unknown) => {
-  const answer = await call(name, req);
-  if (answer.ok) throw new Error(`${name} was expected to fail`);
-  return answer.error;
-};
+const { ok, failure } = ipcCalls(() => core);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function startCore(): Promise<Core> {
-  const base = path.join(dir, 'core');
-  await mkdir(path.join(base, 'settings'), { recursive: true });
-  const policyDir = path.join(base, 'etc');
-  await mkdir(policyDir, { recursive: true, mode: 0o755 });
-  await chmod(policyDir, 0o755);
-  const settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(base, 'settings', 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({
-      path: path.join(policyDir, 'managed-settings.json'),
-      trustedUid: process.getuid?.() ?? 0,
-    }),
-    logger: quiet,
-  });
-  return createCore({
-    variant: 'workstation',
-    dataDir: path.join(base, 'data'),
-    settings,
-    embeddedNodeUrl: node.url,
-    appVersion: 'test',
-    shell: {
-      saveFile: async (name, content) => {
-        saved.push({ name, content });
-        return `/saved/${name}`;
-      },
-      openExternal: async () => undefined,
-    },
-    vault: {
-      service: freshService(),
-      entryParams: FAST,
-      backupParams: FAST,
-      attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
-    },
-    officers: { service: officerService, params: FAST, attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 } },
-    chartService: { liveStream: false, verifyWorkers: 0 },
-    logError: () => undefined,
-  });
-}
 
 /** Waits until the doctor's migration plan shows every chart under the authority (the outbox has sent them). */
 async function plannedUntil(check: (plan: Loose) => boolean): Promise<Loose> {
@@ -103,15 +49,14 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-it-desk-ipc-'));
   node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'open' } });
   officerService = `HealthChain-officer-test-${randomBytes(6).toString('hex')}`;
-  core = await startCore();
+  ({ core } = await startTestCore({ node, dir: path.join(dir, 'core'), officers: { service: officerService }, saved }));
 });
 
 afterAll(async () => {
   await core?.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const { account } of await keytar.findCredentials(officerService))
-    await keytar.deletePassword(officerService, account);
+  await clearKeychains(officerService);
   await rm(dir, { recursive: true, force: true });
 });
 

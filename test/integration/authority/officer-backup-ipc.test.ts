@@ -6,23 +6,22 @@
 // is added to the keychain by a refusal.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
 import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
-import { cleanKeychain, DOCTOR, FAST, freshService } from '../vault/helpers';
+import { cleanKeychain, DOCTOR, FAST } from '../vault/helpers';
+import { ipcCalls, startTestCore, type Loose, type SavedFile } from './ipc-core';
+import { clearKeychains } from '../emergency/fixture';
 
 // The CLI seals with the full scrypt cost and each command is a child process.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const run = promisify(execFile);
 const APP_PASSWORD = 'officer backup app secret 58';
 const CLI_PASSWORD = 'officer backup cli secret 26';
@@ -35,23 +34,9 @@ const appService = `HealthChain-officer-backup-app-${randomBytes(6).toString('he
 const cliRestoreService = `HealthChain-officer-backup-cli-${randomBytes(6).toString('hex')}`;
 const cliOriginService = `HealthChain-officer-backup-origin-${randomBytes(6).toString('hex')}`;
 /** What the save dialog (the shell port) was asked to write. */
-const saved: { name: string; content: string }[] = [];
+const saved: SavedFile[] = [];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the contract; tests read fields freely
-type Loose = any;
-type Answer =
-  { ok: true; value: Loose } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } };
-const call = (name: string, req: unknown) => core.registry.dispatch(name, req) as Promise<Answer>;
-const ok = async (name: string, req: unknown = {}) => {
-  const answer = await call(name, req);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-};
-const failure = async (name: string, req: unknown) => {
-  const answer = await call(name, req);
-  if (answer.ok) throw new Error(`${name} was expected to fail`);
-  return answer.error;
-};
+const { ok, failure } = ipcCalls(() => core);
 
 async function cli(args: string[], service: string, password: string) {
   try {
@@ -71,62 +56,22 @@ async function cli(args: string[], service: string, password: string) {
   }
 }
 
-async function startCore(): Promise<Core> {
-  const base = path.join(dir, 'core');
-  await mkdir(path.join(base, 'settings'), { recursive: true });
-  const policyDir = path.join(base, 'etc');
-  await mkdir(policyDir, { recursive: true, mode: 0o755 });
-  await chmod(policyDir, 0o755);
-  const settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(base, 'settings', 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({
-      path: path.join(policyDir, 'managed-settings.json'),
-      trustedUid: process.getuid?.() ?? 0,
-    }),
-    logger: quiet,
-  });
-  return createCore({
-    variant: 'workstation',
-    dataDir: path.join(base, 'data'),
-    settings,
-    embeddedNodeUrl: node.url,
-    appVersion: 'test',
-    shell: {
-      saveFile: async (name, content) => {
-        saved.push({ name, content });
-        return `/saved/${name}`;
-      },
-      openExternal: async () => undefined,
-    },
-    vault: {
-      service: freshService(),
-      entryParams: FAST,
-      backupParams: FAST,
-      attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
-    },
-    officers: {
-      service: appService,
-      params: FAST,
-      backupParams: FAST,
-      attempts: { freeFailures: 5, baseDelayMs: 10, maxDelayMs: 20 },
-    },
-    chartService: { liveStream: false, verifyWorkers: 0 },
-    logError: () => undefined,
-  });
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-officer-backup-ipc-'));
   node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port: 0, access: { kind: 'open' } });
-  core = await startCore();
+  ({ core } = await startTestCore({
+    node,
+    dir: path.join(dir, 'core'),
+    officers: { service: appService, backupParams: FAST },
+    saved,
+  }));
 });
 
 afterAll(async () => {
   await core?.stop();
   await node?.stop();
   await cleanKeychain();
-  for (const service of [appService, cliRestoreService, cliOriginService])
-    for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+  await clearKeychains(appService, cliRestoreService, cliOriginService);
   await rm(dir, { recursive: true, force: true });
 });
 

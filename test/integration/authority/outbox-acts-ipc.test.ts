@@ -2,21 +2,19 @@
 // keychain and the real embedded node over HTTP: IT issues a credential while the node is down (the registry was read
 // before it went), the answer is "queued", the app quits; the node and then the app start again, and the sender posts
 // the act once, which the credential list then shows.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
 import { startLedgerNode, type LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
-import { cleanKeychain, FAST, freshService } from '../vault/helpers';
+import { cleanKeychain, freshService } from '../vault/helpers';
 import { eventually } from '../charts/harness';
 import { clearKeychains, holder } from '../emergency/fixture';
+import { ipcCalls, startTestCore } from './ipc-core';
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const OFFICER_PASSWORD = 'officer passphrase for the outbox test';
 const NEXT_YEAR = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
 const OFFICERS = `HealthChain-outbox-acts-officers-${randomBytes(6).toString('hex')}`;
@@ -28,14 +26,7 @@ let node: LedgerNode | null = null;
 let port = 0;
 let core: Core | null = null;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the contract; tests read fields freely
-type Loose = any;
-type Answer = { ok: true; value: Loose } | { ok: false; error: { code: string; message: string } };
-const ok = async (name: string, req: unknown = {}) => {
-  const answer = (await core!.registry.dispatch(name, req)) as Answer;
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-};
+const { ok } = ipcCalls(() => core!);
 
 const startNode = async () => {
   node = await startLedgerNode({ dataDir: path.join(dir, 'ledger'), port, access: { kind: 'open' } });
@@ -44,34 +35,17 @@ const startNode = async () => {
 
 /** The workstation app on the same data and settings folders each time, as a restart would open them. */
 async function startApp(): Promise<void> {
-  const base = path.join(dir, 'app');
-  await mkdir(path.join(base, 'settings'), { recursive: true });
-  const settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(base, 'settings', 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({
-      path: path.join(base, 'no-policy.json'),
-      trustedUid: process.getuid?.() ?? 0,
-    }),
-    logger: quiet,
-  });
-  core = await createCore({
-    variant: 'workstation',
-    dataDir: path.join(base, 'data'),
-    settings,
-    embeddedNodeUrl: `http://127.0.0.1:${port}`,
-    appVersion: 'test',
-    shell: { saveFile: async (name) => `/saved/${name}`, openExternal: async () => undefined },
-    vault: { service: VAULT, entryParams: FAST, backupParams: FAST },
-    officers: { service: OFFICERS, params: FAST },
+  ({ core } = await startTestCore({
+    node: { url: `http://127.0.0.1:${port}` },
+    dir: path.join(dir, 'app'),
+    officers: { service: OFFICERS },
     emergencyKeychainService: EMERGENCY,
+    vaultService: VAULT,
     chartService: {
-      liveStream: false,
-      verifyWorkers: 0,
       client: { readTimeoutMs: 1500, postTimeoutMs: 5000, quarantineMs: 100 },
       sender: { baseDelayMs: 50, maxDelayMs: 200, tickMs: 50 },
     },
-    logError: () => undefined,
-  });
+  }));
 }
 
 beforeAll(async () => {

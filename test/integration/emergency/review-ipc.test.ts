@@ -3,25 +3,23 @@
 // its own process with that key; emergency.report lists the access (the reason opened only with the officer
 // password), emergency.followUp posts a follow-up signed by this computer's officer key, and bad input is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import { utf8 } from '../../../src-shared/crypto/bytes';
 import { buildEmergencyRequest } from '../../../src-shared/emergency';
-import { cleanKeychain, FAST, freshService } from '../vault/helpers';
+import { cleanKeychain } from '../vault/helpers';
+import { ipcCalls, startTestCore } from '../authority/ipc-core';
 import { eventually } from '../charts/harness';
 import { ServiceProcess } from './service-process';
 import { clearKeychains, holder, sealedChart, startTestLedger, type TestLedger } from './fixture';
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const OFFICER_PASSWORD = 'officer passphrase for tests';
 const OFFICERS = `HealthChain-review-ipc-officers-${randomBytes(6).toString('hex')}`;
 const EMERGENCY = `HealthChain-review-ipc-emergency-${randomBytes(6).toString('hex')}`;
@@ -33,43 +31,18 @@ let core: Core;
 let client: LedgerNodeClient;
 let service: ServiceProcess | null = null;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the contract; tests read fields freely
-type Loose = any;
-type Answer =
-  { ok: true; value: Loose } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } };
-const call = (name: string, req: unknown) => core.registry.dispatch(name, req) as Promise<Answer>;
-const ok = async (name: string, req: unknown = {}) => {
-  const answer = await call(name, req);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-};
+const { call, ok } = ipcCalls(() => core);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-review-ipc-'));
   ledger = await startTestLedger('review-ipc-ledger', 'open');
   ({ node, client } = ledger);
-  await mkdir(path.join(dir, 'settings'), { recursive: true });
-  const settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(dir, 'settings', 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({
-      path: path.join(dir, 'no-policy.json'),
-      trustedUid: process.getuid?.() ?? 0,
-    }),
-    logger: quiet,
-  });
-  core = await createCore({
-    variant: 'workstation',
-    dataDir: path.join(dir, 'data'),
-    settings,
-    embeddedNodeUrl: node.url,
-    appVersion: 'test',
-    shell: { saveFile: async (name) => `/saved/${name}`, openExternal: async () => undefined },
-    vault: { service: freshService(), entryParams: FAST, backupParams: FAST },
-    officers: { service: OFFICERS, params: FAST },
+  ({ core } = await startTestCore({
+    node,
+    dir: path.join(dir, 'core'),
+    officers: { service: OFFICERS },
     emergencyKeychainService: EMERGENCY,
-    chartService: { liveStream: false, verifyWorkers: 0 },
-    logError: () => undefined,
-  });
+  }));
 });
 
 afterAll(async () => {

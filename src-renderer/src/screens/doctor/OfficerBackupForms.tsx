@@ -1,7 +1,7 @@
 // Backing up and restoring this computer's officer keys (the CLI's `hospital officer backup` / `officer restore`,
 // same file format, so either side restores the other's). Main opens and seals the key; only the officer password
 // goes to main and only sealed text comes back from the file the user picked (as a doctor's backup import does).
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { OfficerSummaryView } from '../../../../src-shared/ipc';
 import { api } from '../../api';
 import { Banner } from '../../components/Banner';
@@ -37,22 +37,18 @@ export function BackUpOfficerForm({ officer, onClose }: { officer: OfficerSummar
         The backup is sealed by this officer&apos;s password. Keep it offline: with its password it is the
         officer&apos;s key. It restores here or with <span className="mono">hospital officer restore</span>.
       </p>
-      <TextField
+      <PasswordAndSubmit
         label="Officer password"
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={setPassword}
-      />
-      <ErrorMessage error={error} />
-      <div className="btn-row">
-        <button type="submit" className="btn" disabled={busy}>
-          {busy ? 'Sealing…' : 'Save the backup…'}
-        </button>
+        password={password}
+        onPassword={setPassword}
+        error={error}
+        busy={busy}
+        submit={busy ? 'Sealing…' : 'Save the backup…'}
+      >
         <button type="button" className="btn" onClick={onClose}>
           Close
         </button>
-      </div>
+      </PasswordAndSubmit>
       {savedTo && (
         <Banner tone="info" title="Officer backup saved">
           <p>
@@ -104,19 +100,14 @@ export function RestoreOfficerForm({ onRestored }: { onRestored: (officer: Offic
           }}
         />
       </div>
-      <TextField
+      <PasswordAndSubmit
         label="Officer password of the backup"
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={setPassword}
+        password={password}
+        onPassword={setPassword}
+        error={error}
+        busy={busy}
+        submit={busy ? 'Restoring…' : 'Restore officer key'}
       />
-      <ErrorMessage error={error} />
-      <div className="btn-row">
-        <button type="submit" className="btn" disabled={busy}>
-          {busy ? 'Restoring…' : 'Restore officer key'}
-        </button>
-      </div>
       {restored && (
         <Banner tone="info" title={`Officer key of ${restored.name} restored`}>
           <p>
@@ -126,5 +117,35 @@ export function RestoreOfficerForm({ onRestored }: { onRestored: (officer: Offic
         </Banner>
       )}
     </form>
+  );
+}
+
+/** The officer password, the refusal if any, and the submit button (with the form's other buttons after it). */
+function PasswordAndSubmit(props: {
+  label: string;
+  password: string;
+  onPassword: (value: string) => void;
+  error: UiError | null;
+  busy: boolean;
+  submit: string;
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      <TextField
+        label={props.label}
+        type="password"
+        autoComplete="current-password"
+        value={props.password}
+        onChange={props.onPassword}
+      />
+      <ErrorMessage error={props.error} />
+      <div className="btn-row">
+        <button type="submit" className="btn" disabled={props.busy}>
+          {props.submit}
+        </button>
+        {props.children}
+      </div>
+    </>
   );
 }

@@ -4,8 +4,9 @@ import { defineConfig } from '@playwright/test';
 // The e2e bridge (test/bridge) serves the built renderer and the real main-process handlers. Its per-run token is
 // made here once; the worker processes inherit it through the environment.
 process.env.HC_BRIDGE_TOKEN ??= randomBytes(24).toString('hex');
-process.env.HC_BRIDGE_PORT ??= '47311';
-process.env.HC_BRIDGE_KIOSK_PORT ??= '47312';
+// Below Linux's ephemeral range (32768–60999): a default inside it was once taken by some other socket during CI.
+process.env.HC_BRIDGE_PORT ??= '17311';
+process.env.HC_BRIDGE_KIOSK_PORT ??= '17312';
 
 // End-to-end tests drive the real renderer bundle in Debian's Chromium (no Electron binary on CI machines).
 export default defineConfig({

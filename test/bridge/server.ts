@@ -1,11 +1,11 @@
 // Test-only: starts the bridge in the foreground for Playwright's webServer (or by hand: `npx tsx test/bridge/server.ts`).
-// Env: HC_BRIDGE_PORT (workstation, default 47311), HC_BRIDGE_KIOSK_PORT (default 47312), HC_BRIDGE_TOKEN,
+// Env: HC_BRIDGE_PORT (workstation, default 17311), HC_BRIDGE_KIOSK_PORT (default 17312), HC_BRIDGE_TOKEN,
 // HC_BRIDGE_KIOSK_IDLE_SECONDS (default 15, the shortest the settings allow).
 import { startBridge } from './bridge';
 
 const bridge = await startBridge({
-  workstationPort: Number(process.env.HC_BRIDGE_PORT ?? 47311),
-  kioskPort: Number(process.env.HC_BRIDGE_KIOSK_PORT ?? 47312),
+  workstationPort: Number(process.env.HC_BRIDGE_PORT ?? 17311),
+  kioskPort: Number(process.env.HC_BRIDGE_KIOSK_PORT ?? 17312),
   token: process.env.HC_BRIDGE_TOKEN,
   kioskSettings: { kioskIdleSeconds: Number(process.env.HC_BRIDGE_KIOSK_IDLE_SECONDS ?? 15) },
 });

@@ -1,6 +1,6 @@
 // Where the e2e bridge listens (started by playwright.config.ts webServer) and how to drive its test-only controls.
-export const WORKSTATION_URL = `http://127.0.0.1:${process.env.HC_BRIDGE_PORT ?? '47311'}/`;
-export const KIOSK_URL = `http://127.0.0.1:${process.env.HC_BRIDGE_KIOSK_PORT ?? '47312'}/`;
+export const WORKSTATION_URL = `http://127.0.0.1:${process.env.HC_BRIDGE_PORT ?? '17311'}/`;
+export const KIOSK_URL = `http://127.0.0.1:${process.env.HC_BRIDGE_KIOSK_PORT ?? '17312'}/`;
 const TOKEN = process.env.HC_BRIDGE_TOKEN ?? '';
 
 /** Routes every ledger answer through (or around) the byte-flipping proxy. */

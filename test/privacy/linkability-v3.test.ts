@@ -55,7 +55,15 @@ import {
   type Doctor,
 } from '../integration/charts/harness';
 import { sampleChart } from '../fixtures/sample-chart';
-import { adjustedRandIndex, collectLedger, majorityBaseline, observe, type Guesses, type RawLedger } from './observer';
+import {
+  adjustedRandIndex,
+  collectLedger,
+  majorityBaseline,
+  observe,
+  prng,
+  type Guesses,
+  type RawLedger,
+} from './observer';
 
 /** Standard deviations above chance the observer may reach before the test calls it a leak. */
 const K = 3;
@@ -80,18 +88,6 @@ function recordOf(name: string, extra: number): Chart {
     });
   }
   return chart;
-}
-
-/** mulberry32, as the observer's: the permutation null is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Mean and sd of the ARI when the guess's labels are shuffled over the items: what a guess without information gets. */

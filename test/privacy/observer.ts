@@ -198,7 +198,7 @@ function tokensOf(tx: RawTx, meta: string[]): string[] {
 }
 
 /** A small seeded PRNG (mulberry32): the observer's guesses without evidence are uniform and reproducible. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

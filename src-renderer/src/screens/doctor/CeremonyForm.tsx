@@ -6,7 +6,7 @@ import type { QuorumAct } from '../../../../src-shared/ipc';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
-import { call, type UiError } from '../../errors';
+import { useIpcAction } from '../../hooks/useIpcAction';
 import { fieldError } from './CustodyFields';
 import { QuorumActView } from './QuorumActView';
 
@@ -27,26 +27,13 @@ export function CeremonyForm() {
   const [hospitalName, setHospitalName] = useState('');
   const [threshold, setThreshold] = useState('2');
   const [officerText, setOfficerText] = useState('');
-  const [error, setError] = useState<UiError | null>(null);
-  const [act, setAct] = useState<QuorumAct | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, value: act, run, fail } = useIpcAction<QuorumAct>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setAct(null);
     const officers = parseOfficers(officerText);
-    if (typeof officers === 'string') {
-      setError({ code: 'INVALID_REQUEST', message: officers, fields: { officers } });
-      return;
-    }
-    setError(null);
-    setBusy(true);
-    const result = await call(() =>
-      api().hospital.startCeremony({ hospitalName, threshold: Number(threshold), officers }),
-    );
-    setBusy(false);
-    if (result.ok) setAct(result.value);
-    else setError(result.error);
+    if (typeof officers === 'string') return fail({ code: 'INVALID_REQUEST', message: officers, fields: { officers } });
+    await run(() => api().hospital.startCeremony({ hospitalName, threshold: Number(threshold), officers }));
   }
 
   return (

@@ -8,7 +8,7 @@ import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Modal } from '../../components/Modal';
 import { TextField } from '../../components/TextField';
-import { call, type UiError } from '../../errors';
+import { useIpcAction } from '../../hooks/useIpcAction';
 import { useHospital } from '../../stores/hospital';
 import { OfficerField, OfficerPasswordField } from './OfficerFields';
 import { QuorumActView } from './QuorumActView';
@@ -38,9 +38,7 @@ export function IssueCredentialForm({ authority, onDone }: { authority: Authorit
   });
   const [password, setPassword] = useState('');
   const [officer, setOfficer] = useState('');
-  const [error, setError] = useState<UiError | null>(null);
-  const [act, setAct] = useState<QuorumAct | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, value: act, run } = useIpcAction<QuorumAct>();
 
   // A request handed over from the doctor's notice on this machine: taken once, then cleared from the store.
   useEffect(() => {
@@ -60,18 +58,9 @@ export function IssueCredentialForm({ authority, onDone }: { authority: Authorit
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    setAct(null);
-    setBusy(true);
-    const result = await call(() => api().credentials.issue({ ...values, password, ...officerOf(officer) }));
-    setBusy(false);
+    const done = await run(() => api().credentials.issue({ ...values, password, ...officerOf(officer) }));
     setPassword('');
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    setAct(result.value);
-    onDone();
+    if (done) onDone();
   }
 
   const fieldError = (field: string) => error?.fields?.[field];
@@ -144,28 +133,18 @@ export function CredentialActDialog({
   const [reason, setReason] = useState('');
   const [password, setPassword] = useState('');
   const [officer, setOfficer] = useState('');
-  const [error, setError] = useState<UiError | null>(null);
-  const [act, setAct] = useState<QuorumAct | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, value: act, run } = useIpcAction<QuorumAct>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    setBusy(true);
     const common = { credentialId: credential.credentialId, password, ...officerOf(officer) };
-    const result = await call(() =>
+    const done = await run(() =>
       kind === 'renew'
         ? api().credentials.renew({ ...common, validUntil })
         : api().credentials.revoke({ ...common, reason }),
     );
-    setBusy(false);
     setPassword('');
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    setAct(result.value);
-    onDone();
+    if (done) onDone();
   }
 
   const title = `${kind === 'renew' ? 'Renew' : 'Revoke'} the credential of ${credential.name}`;
@@ -219,24 +198,13 @@ export function PartialSignForm({ authority, onDone }: { authority: AuthorityVie
   const [partial, setPartial] = useState('');
   const [password, setPassword] = useState('');
   const [officer, setOfficer] = useState('');
-  const [error, setError] = useState<UiError | null>(null);
-  const [act, setAct] = useState<QuorumAct | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, value: act, run } = useIpcAction<QuorumAct>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    setAct(null);
-    setBusy(true);
-    const result = await call(() => api().hospital.signPartial({ partial, password, ...officerOf(officer) }));
-    setBusy(false);
+    const done = await run(() => api().hospital.signPartial({ partial, password, ...officerOf(officer) }));
     setPassword('');
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    setAct(result.value);
-    onDone();
+    if (done) onDone();
   }
 
   return (

@@ -7,27 +7,21 @@ import { api } from '../../api';
 import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
-import { call, type UiError } from '../../errors';
+import { type UiError } from '../../errors';
+import { useIpcAction } from '../../hooks/useIpcAction';
 
 /** One officer key's backup: the officer password, then main's save dialog. */
 export function BackUpOfficerForm({ officer, onClose }: { officer: OfficerSummaryView; onClose: () => void }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<UiError | null>(null);
-  const [savedTo, setSavedTo] = useState<string | null | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, value: saved, run, fail } = useIpcAction<{ savedTo: string | null }>();
+  const savedTo = saved?.savedTo;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setSavedTo(undefined);
-    if (!password) return setError({ code: 'INVALID_REQUEST', message: "Enter the officer's password" });
-    setError(null);
-    setBusy(true);
-    const answer = await call(() => api().hospital.officerBackup({ officer: officer.signKey, password }));
-    setBusy(false);
+    if (!password) return fail({ code: 'INVALID_REQUEST', message: "Enter the officer's password" });
+    await run(() => api().hospital.officerBackup({ officer: officer.signKey, password }));
     // The password is sent once and not kept in the form.
     setPassword('');
-    if (answer.ok) setSavedTo(answer.value.savedTo);
-    else setError(answer.error);
   }
 
   return (
@@ -65,24 +59,15 @@ export function BackUpOfficerForm({ officer, onClose }: { officer: OfficerSummar
 export function RestoreOfficerForm({ onRestored }: { onRestored: (officer: OfficerSummaryView) => void }) {
   const [backup, setBackup] = useState<{ name: string; text: string } | null>(null);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<UiError | null>(null);
-  const [restored, setRestored] = useState<OfficerSummaryView | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, value: restored, run, fail } = useIpcAction<OfficerSummaryView>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setRestored(null);
-    if (!backup) return setError({ code: 'INVALID_REQUEST', message: 'Choose an officer backup file' });
-    if (!password) return setError({ code: 'INVALID_REQUEST', message: "Enter the officer's password" });
-    setError(null);
-    setBusy(true);
-    const answer = await call(() => api().hospital.officerRestore({ backup: backup.text, password }));
-    setBusy(false);
+    if (!backup) return fail({ code: 'INVALID_REQUEST', message: 'Choose an officer backup file' });
+    if (!password) return fail({ code: 'INVALID_REQUEST', message: "Enter the officer's password" });
+    const done = await run(() => api().hospital.officerRestore({ backup: backup.text, password }));
     setPassword('');
-    if (answer.ok) {
-      setRestored(answer.value);
-      onRestored(answer.value);
-    } else setError(answer.error);
+    if (done) onRestored(done);
   }
 
   return (

@@ -11,6 +11,7 @@ import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { call, type UiError } from '../../errors';
+import { useIpcAction } from '../../hooks/useIpcAction';
 import { fieldError, PractitionerSelect } from './CustodyFields';
 import { OfficerField, OfficerPasswordField } from './OfficerFields';
 import { QuorumActView } from './QuorumActView';
@@ -175,22 +176,15 @@ export function SealShareForm({ authority }: { authority: AuthorityView }) {
   const [sessionKey, setSessionKey] = useState('');
   const [officer, setOfficer] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<UiError | null>(null);
-  const [savedTo, setSavedTo] = useState<string | null | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, value: saved, run } = useIpcAction<{ savedTo: string | null }>();
+  const savedTo = saved?.savedTo;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    setSavedTo(undefined);
-    setBusy(true);
-    const answer = await call(() =>
+    await run(() =>
       api().hospital.sealShare({ sessionKey: sessionKey.trim(), password, ...(officer ? { officer } : {}) }),
     );
-    setBusy(false);
     setPassword('');
-    if (answer.ok) setSavedTo(answer.value.savedTo);
-    else setError(answer.error);
   }
 
   return (

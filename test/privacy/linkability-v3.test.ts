@@ -54,7 +54,7 @@ import {
   tempDir,
   type Doctor,
 } from '../integration/charts/harness';
-import { sampleChart } from '../fixtures/sample-chart';
+import { sampleChartWithMedications as recordOf } from '../fixtures/sample-chart';
 import {
   adjustedRandIndex,
   collectLedger,
@@ -75,19 +75,6 @@ interface ChartState {
   patient: string;
   custodian: Doctor;
   written: V3Written;
-}
-
-function recordOf(name: string, extra: number): Chart {
-  const chart = sampleChart(name);
-  for (let i = 0; i < extra; i++) {
-    chart.medications.push({
-      ...chart.medications[0]!,
-      id: `m-extra-${i}`,
-      name: `Medication number ${i} taken with water`,
-      dose: `${(i + 1) * 50} mg`,
-    });
-  }
-  return chart;
 }
 
 /** Mean and sd of the ARI when the guess's labels are shuffled over the items: what a guess without information gets. */

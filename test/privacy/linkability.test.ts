@@ -7,7 +7,7 @@
 // have a second chart at another doctor, created from the same record (a referral). Shares, an unshare, two custody
 // moves, a revoke and a restore, updates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleChart } from '../fixtures/sample-chart';
+import { sampleChartWithMedications as recordOf } from '../fixtures/sample-chart';
 import type { Chart } from '../../src-shared/records/chart';
 import type { LedgerNode } from '../../src-main/ledger-node/node';
 import type { InspectedChartService } from '../integration/charts/inspected-service';
@@ -28,20 +28,6 @@ interface Truth {
   patient: string;
   custodian: Doctor;
   readers: Set<Doctor>;
-}
-
-/** A patient's record; `extra` medications make records of different patients differ in size, as real ones do. */
-function recordOf(name: string, extra: number): Chart {
-  const chart = sampleChart(name);
-  for (let i = 0; i < extra; i++) {
-    chart.medications.push({
-      ...chart.medications[0]!,
-      id: `m-extra-${i}`,
-      name: `Medication number ${i} taken with water`,
-      dose: `${(i + 1) * 50} mg`,
-    });
-  }
-  return chart;
 }
 
 describe('the observer links today’s ledger far above chance', { timeout: 120_000 }, () => {

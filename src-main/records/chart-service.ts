@@ -124,7 +124,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const service: ChartService = {
     ...reader,
     ...writer,
-    emergency: new EmergencyDesk(parts, states),
+    emergency: new EmergencyDesk(parts, states, cardCharts),
 
     async get(holder, chartId, options) {
       // A kiosk session whose card opened an envelope v3 chart reads it by the card again (card-chart-v3.ts).

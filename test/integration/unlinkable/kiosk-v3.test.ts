@@ -37,6 +37,7 @@ import {
   PIN,
   TestVault,
   startNode,
+  startService,
   tempDir,
   testCards,
   type Doctor,
@@ -112,6 +113,10 @@ beforeAll(async () => {
   client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
   ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
   ben = await vault.doctor('Dr Ben Adeyemi', 'Psychiatry');
+  // Both in the practitioner directory (the Access tab names readers from it), published by a workstation.
+  const { service: ws } = await startService([node.url], { liveStream: false, verifyWorkers: 0 });
+  for (const d of [ada, ben]) await ws.publishPractitioner(d.holder, { name: d.name, specialty: d.specialty });
+  await ws.close();
   await mkdir(path.join(dir, 'etc'), { mode: 0o755 });
   await chmod(path.join(dir, 'etc'), 0o755);
   const policyFile = path.join(dir, 'etc', 'managed-settings.json');
@@ -183,6 +188,23 @@ describe('the kiosk opens an envelope v3 chart from the card (docs/UNLINKABLE.md
     expect(view).toMatchObject({ seq: 3, txId: latest.tx.id, summary: { integrity: 'verified', seq: 3 } });
     expect(view.summary.custodian.signKey).toBe(ada.holder.signKey);
     expect(view.sharedWith.map((d) => d.signKey)).toEqual([ben.holder.signKey]);
+
+    // The Access tab: who can read the head now and the versions that made it so, from the same v3 chain.
+    const access = (await kiosk.registry.dispatch('charts.access', { chartId: issued.chartId })) as Dispatched;
+    expect(access.ok).toBe(true);
+    const { canRead, history } = access.value as {
+      canRead: { role: string; person: { name: string | null } }[];
+      history: { kind: string; txId: string }[];
+    };
+    expect(canRead.map((p) => [p.role, p.person.name])).toEqual([
+      ['custodian', ada.name],
+      ['patient', 'Noor Haddad'],
+      ['doctor', ben.name],
+    ]);
+    expect(history.filter((e) => e.kind === 'created' || e.kind === 'shared').map((e) => e.txId)).toEqual([
+      issued.chartId,
+      latest.tx.id,
+    ]);
 
     await kiosk.registry.dispatch('patient.signOut', {});
     expect(await openCard(issued.code, '915372')).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });

@@ -11,7 +11,8 @@ import { sealTo } from '../../src-shared/crypto/sealed-box';
 import { fromBase58, utf8 } from '../../src-shared/crypto/bytes';
 import { IdentityLockedError, ReadOnlyIdentityError } from '../../src-shared/crypto/errors';
 import { ownerTweak, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
-import { tweakedSigner } from './unlinkable-keys';
+import { cardTag } from '../../src-shared/unlinkable/rendezvous';
+import { cardTagNative, tweakedSigner } from './unlinkable-keys';
 
 describe('SeedKeyHolder', () => {
   it('signs with the identity key and opens boxes sealed to it', async () => {
@@ -145,5 +146,19 @@ describe('SeedKeyHolder', () => {
     expect(writer.pairKey(writer.boxKey, writer.boxKey)).toHaveLength(32);
     expect(() => other.pairKey(writer.boxKey, reader.boxKey)).toThrow(/neither side/);
     expect(() => writer.pairKey(writer.boxKey, 'nope')).toThrow(/base58 box keys/);
+  });
+
+  it('gives the card tag of its box secret (§8), the same for the same seed, also read-only, and none once locked', () => {
+    const seed = newSeed();
+    const { boxSecret } = deriveIdentityKeys(Uint8Array.from(seed));
+    const again = Uint8Array.from(seed);
+    const holder = new SeedKeyHolder(seed, { readOnly: true });
+    expect(holder.cardTag()).toMatch(/^[0-9a-f]{32}$/);
+    expect(holder.cardTag()).toBe(cardTag(boxSecret));
+    expect(holder.cardTag()).toBe(cardTagNative(boxSecret));
+    expect(new SeedKeyHolder(again).cardTag()).toBe(holder.cardTag());
+    expect(new SeedKeyHolder(newSeed()).cardTag()).not.toBe(holder.cardTag());
+    holder.lock();
+    expect(() => holder.cardTag()).toThrow(IdentityLockedError);
   });
 });

@@ -10,7 +10,7 @@ import { IdentityLockedError, ReadOnlyIdentityError } from '../../src-shared/cry
 import { openSealedWithSecret } from '../../src-shared/crypto/sealed-box';
 import { decodeKey32, wipe } from '../../src-shared/crypto/bytes';
 import { signTweaked } from '../../src-shared/unlinkable/owner-keys';
-import { pairKey } from '../../src-shared/unlinkable/rendezvous';
+import { cardTag, pairKey } from '../../src-shared/unlinkable/rendezvous';
 
 /** A secret prepared once for repeated use (e.g. copied into secure memory); `wipe()` destroys it. */
 export interface PreparedKey<In, Out> {
@@ -121,6 +121,10 @@ export class SeedKeyHolder implements LockableKeyHolder {
       throw new TypeError('This identity is neither side of the pair');
     const other = writerBoxKey === this.boxKey ? reader : writer;
     return pairKey(keys.boxSecret, other, writer, reader);
+  }
+
+  cardTag(): string {
+    return cardTag(this.#live().boxSecret);
   }
 
   async openSealed(sealed: Uint8Array): Promise<Uint8Array> {

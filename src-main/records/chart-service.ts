@@ -29,6 +29,8 @@ import type { ChartSummary, RecentAction, VerificationReport } from '../../src-s
 import { chartToFhir, chartToIps } from '../../src-shared/records/fhir';
 import { ChartValidationError } from '../../src-shared/records/validate';
 import { chartOfCard } from './card-chart';
+import { CardChartsV3 } from './card-chart-v3';
+import { searchMetadataTags } from './discovery/tag-search';
 import { inProcessFhirValidator } from './fhir-validator-pool';
 import { ChartList, mapLimit } from './chart-list';
 import {
@@ -41,7 +43,7 @@ import {
 import { createChartReader, type ChartReader } from './chart-reader';
 import { ChartStates } from './chart-states';
 import { createChartWriter, type ChartWriter } from './chart-writer';
-import { recentOf, verificationOf } from './contract-views';
+import { recentOf, summaryOf, verificationOf, viewOf } from './contract-views';
 import { ChartServiceError, tampered } from './errors';
 import type { DirectoryEntry } from './model';
 import type { DirectoryAnswer } from './practitioners';
@@ -67,7 +69,8 @@ export interface ChartService extends ChartReader, ChartWriter {
   exportFhir(holder: KeyHolder, chartId: string, options?: { ips?: boolean }): Promise<Bundle>;
   /**
    * Kiosk sign-in with the access card (a read-only holder) and the one chart the card opens (card-chart.ts: the
-   * chart the card names, or for older cards the one its key first appeared in); none, with the reason, otherwise.
+   * chart the card names, or for older cards the one its key first appeared in; card-chart-v3.ts for an envelope v3
+   * chart: the one its card tag first appears in); none, with the reason, otherwise.
    */
   openPatientSession(
     code: string,
@@ -112,6 +115,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const charts = new ChartList(parts, states);
   const reader = createChartReader(states, charts);
   const writer = createChartWriter(parts, states);
+  const cardCharts = new CardChartsV3({ client, crypto: parts.crypto, authors: parts.authors, nameOf: states.nameOf });
   followRecentActions(parts);
   followAuthority(parts);
   sender.start();
@@ -120,7 +124,16 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const service: ChartService = {
     ...reader,
     ...writer,
-    emergency: new EmergencyDesk(parts, states),
+    emergency: new EmergencyDesk(parts, states, cardCharts),
+
+    async get(holder, chartId, options) {
+      // A kiosk session whose card opened an envelope v3 chart reads it by the card again (card-chart-v3.ts).
+      if (!cardCharts.has(holder, chartId)) return reader.get(holder, chartId, options);
+      const state = await cardCharts.read(holder, chartId);
+      if (options?.seq !== undefined && options.seq !== state.head.seq)
+        throw new ChartServiceError('InvalidRequest', 'Only the current version of this record is shown here.');
+      return viewOf(state, holder.signKey);
+    },
 
     async importFhir(holder, bundle, source) {
       // Structurally invalid R4 is refused whole, naming each problem; what is valid but has no place in the chart
@@ -163,6 +176,10 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       if (!options.cards.open) throw new ChartServiceError('InvalidRequest', 'Patient cards cannot be opened here');
       const holder = await options.cards.open(code, pin);
       const { chartTag } = decodeCardCode(code);
+      // A card of an envelope v3 chart is found by its card tag; one whose tag is on no version reads as before.
+      const v3 = await cardCharts.signIn(holder, chartTag);
+      if (v3.kind === 'chart') return { holder, charts: [summaryOf(v3.state, holder.signKey)], problem: null };
+      if (v3.kind === 'refused') return { holder, charts: [], problem: v3.problem };
       const found = await chartOfCard(
         client,
         parts.crypto,
@@ -175,6 +192,9 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     },
 
     async recognisePatient(holder) {
+      // Envelope v3: the card's tag, not its box key, is what a chart carries (docs/UNLINKABLE.md §8).
+      const tag = holder.cardTag?.();
+      if (tag && (await searchMetadataTags(client, [tag])).has(tag)) return true;
       const { value: hits } = await client.searchMetadata(holder.boxKey, 0);
       return hits.some((h) => isEnvelope(h.metadata) && isReader(h.metadata, holder.boxKey));
     },
@@ -220,6 +240,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
 
     forget(boxKey) {
       loader.forget(boxKey);
+      cardCharts.forget(boxKey);
       recent.forget(viewers.forget(boxKey));
     },
 

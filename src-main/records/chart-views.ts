@@ -173,7 +173,7 @@ export function chartView(
   };
 }
 
-function readerInfos(
+export function readerInfos(
   payload: ChartPayload,
   authorSignKey: string,
   keys: readonly string[],

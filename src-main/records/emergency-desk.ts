@@ -26,6 +26,7 @@ import type { ChartView, PersonRef } from '../../src-shared/ipc/data';
 import { decodePayload } from '../../src-shared/records/payload';
 import { HEX64 } from '../../src-shared/ledger/patterns';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
+import type { CardChartsV3 } from './card-chart-v3';
 import type { ChartParts, EmergencyKeyRef } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { chartView } from './chart-views';
@@ -51,6 +52,8 @@ export class EmergencyDesk {
   constructor(
     private readonly parts: ChartParts,
     private readonly states: ChartStates,
+    /** The kiosk's envelope v3 sessions: their chart's versions come from the card's path (card-chart-v3.ts). */
+    private readonly cardCharts: Pick<CardChartsV3, 'has' | 'read'> | null = null,
   ) {}
 
   /**
@@ -301,7 +304,9 @@ export class EmergencyDesk {
     let patientBoxKey: string | null = null;
     let patientName: string | null = null;
     try {
-      const { state } = await this.states.open(holder, chartId, { versions: 'all' });
+      const { state } = this.cardCharts?.has(holder, chartId)
+        ? { state: await this.cardCharts.read(holder, chartId) }
+        : await this.states.open(holder, chartId, { versions: 'all' });
       if (state.tampered)
         throw new ChartServiceError('ChartTampered', `The chart failed verification: ${state.tampered.reason}`);
       versions = state.versions

@@ -23,6 +23,11 @@ export interface KeyHolder {
    * (both for its own list key). A derived key, never the box secret itself.
    */
   pairKey?(writerBoxKey: string, readerBoxKey: string): Uint8Array;
+  /**
+   * Envelope v3 (§8): this identity's card tag, HKDF of its box secret (rendezvous.ts `cardTag`). Only a patient card's
+   * identity puts it on the ledger, in the version that introduces the card; the kiosk searches for it. 32 hex digits.
+   */
+  cardTag?(): string;
 }
 
 export interface LockableKeyHolder extends KeyHolder {

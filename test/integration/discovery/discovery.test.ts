@@ -322,12 +322,16 @@ describe('envelope v3 discovery on the embedded node', { timeout: 120_000 }, () 
       cardTag: tag,
       chartTag: chartTagOf(forged.id),
     });
-    expect(wrongCard).toMatchObject({ chartId: null, problem: expect.stringMatching(/not the one it names/) });
+    expect(wrongCard).toMatchObject({
+      chartId: null,
+      absent: false,
+      problem: expect.stringMatching(/not the one it names/),
+    });
     const unknown = await findCardChart(client, pureCryptoProvider, {
       cardTag: hex16(),
       chartTag: chartTagOf(chart.id),
     });
-    expect(unknown).toMatchObject({ chartId: null, problem: expect.stringMatching(/No record/) });
+    expect(unknown).toMatchObject({ chartId: null, absent: true, problem: expect.stringMatching(/No record/) });
   });
 
   it('cold discovery, its state sealed on disk, then a catch-up from that state finds exactly what is new', async () => {

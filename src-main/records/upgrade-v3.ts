@@ -18,6 +18,7 @@ import { payloadSchema, type ChartPayload } from '../../src-shared/records/paylo
 import { sealTo } from '../crypto/sealed-box';
 import type { IdentityCache } from '../ledger/verified-cache';
 import type { OutboxRecord } from '../ledger/outbox';
+import { mapLimit } from './chart-list';
 import type { ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { isRevoked } from './chart-views';
@@ -123,11 +124,12 @@ export class ChartUpgrade {
     { spreadMs = DEFAULT_SPREAD_MS, beforeTombstones }: UpgradeOptions,
   ) {
     const plans = new Map<string, Plan>();
-    for (const chartId of ids) {
-      const plan = await this.plan(chartId).catch((error: unknown): Plan => ({
-        kind: 'done',
-        result: failed(chartId, error, null),
-      }));
+    // Reading and verifying go several at a time, as a listing does; only the writes are spread out.
+    const planned = await mapLimit(ids, this.parts.options.listConcurrency ?? 32, (chartId) =>
+      this.plan(chartId).catch((error: unknown): Plan => ({ kind: 'done', result: failed(chartId, error, null) })),
+    );
+    for (const [i, chartId] of ids.entries()) {
+      const plan = planned[i]!;
       // Under --all a chart another doctor holds is not this doctor's to move: left out, not reported.
       if (!named && plan.kind === 'done' && plan.result.status === 'skipped' && plan.result.reason === NOT_HELD)
         continue;

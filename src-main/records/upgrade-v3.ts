@@ -179,13 +179,17 @@ export class ChartUpgrade {
 
     const pending = await states.pendingVersions(holder, chartId, committed.version.seq);
     const waitingMove = pending.find((p) => p.payload?.movedTo);
-    if (waitingMove)
-      return done(
-        chartId,
-        'failed',
-        `its tombstone (${waitingMove.record.tx.id}) waits in the outbox: run again once the node has it`,
-        waitingMove.payload!.movedTo!,
-      );
+    if (waitingMove) {
+      // An earlier run's tombstone that no node took then: posted now (the outbox keeps it until committed).
+      const newChartId = waitingMove.payload!.movedTo!;
+      const outcome =
+        waitingMove.record.state === 'pending'
+          ? await this.parts.sender.submit(waitingMove.record)
+          : { status: 'pending' as const, error: `rejected by the node: ${waitingMove.record.lastError}` };
+      return outcome.status === 'committed'
+        ? { kind: 'done', result: { chartId, status: 'upgraded', newChartId, resumed: true } }
+        : done(chartId, 'failed', `its tombstone waits in the outbox (${outcome.error}): run again`, newChartId);
+    }
     if (pending.length > 0)
       return done(chartId, 'failed', 'it has versions waiting in the outbox: post or discard them first');
     const actions = loaded!.versions.map((v) => v.version.envelope.action);

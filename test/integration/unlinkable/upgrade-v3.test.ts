@@ -249,6 +249,49 @@ describe('charts upgrade-v3 on the embedded node', { timeout: 180_000 }, () => {
     expect((await service.client.searchAssets(listTag(myList, 3))).value).toEqual([]);
   });
 
+  it('a tombstone no node took waits in the outbox, and is posted (once) when the node is back', async () => {
+    const late = await v1Chart(ada, payloadOf(sampleChart('Zelda Late'), null, named(ada, 'Dr Ada'), []), custody);
+    const port = Number(new URL(node.url).port);
+    let copy = '';
+    const first = await service.upgradeV3(ada, {
+      chartIds: [late],
+      spreadMs: 0,
+      beforeTombstones: async (made) => {
+        copy = made.get(late)!;
+        await node.stop(); // the node goes away between the copy and the tombstone
+      },
+    });
+    expect(first).toEqual([
+      {
+        chartId: late,
+        status: 'failed',
+        newChartId: copy,
+        reason: expect.stringMatching(/^its tombstone waits in the outbox/),
+      },
+    ]);
+    expect(service.outbox().map((i) => ({ chartId: i.chartId, action: i.action }))).toEqual([
+      { chartId: late, action: 'revoke' },
+    ]);
+
+    // A later run (a new process) once the node is back.
+    await service.close();
+    node = await startNode(dataDir, port);
+    service = await start();
+    const again = await service.upgradeV3(ada, { chartIds: [late], spreadMs: 0 });
+    // Either this run posted it, or the outbox's own retry did just before: one tombstone, naming the one copy.
+    expect(again).toEqual([
+      expect.objectContaining({
+        chartId: late,
+        newChartId: copy,
+        status: expect.stringMatching(/^(upgraded|skipped)$/),
+      }),
+    ]);
+    const history = await service.history(ada, late);
+    expect(history.map((v) => v.action)).toEqual(['create', 'revoke']);
+    expect(history[1]).toMatchObject({ status: 'committed', note: `moved to ${copy}` });
+    expect(service.outbox()).toEqual([]);
+  });
+
   async function fetchText(path: string): Promise<string> {
     const response = await fetch(`${node.url}${path}`, { headers: { Authorization: `Bearer ${NODE_TOKEN}` } });
     expect(response.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCli, USAGE } from './args';
+import { durationMs, parseCli, USAGE } from './args';
 
 /** The commands the usage names: the first word of each line of its Commands block, and a word after "| " that
  * starts a command sharing the line ("revoke … | restore <chartId>"). "hospital" and "emergency" have their own parser
@@ -43,6 +43,22 @@ describe('CLI arguments', () => {
 
   it('takes any folder for --data, a dotted name included', () => {
     expect(parseCli(['list', '--data', '/tmp/hc.ledger'])).toMatchObject({ options: { data: '/tmp/hc.ledger' } });
+  });
+
+  it('charts upgrade-v3 takes repeated --chart and a --spread duration', () => {
+    expect(parseCli(['charts', 'upgrade-v3', '--chart', 'a', '--chart', 'b', '--spread', '500ms'])).toMatchObject({
+      kind: 'run',
+      options: { command: ['charts', 'upgrade-v3'], charts: ['a', 'b'], spreadMs: 500, all: false },
+    });
+    expect(parseCli(['charts', 'upgrade-v3', '--all'])).toMatchObject({ options: { charts: [], spreadMs: undefined } });
+    expect(parseCli(['charts', 'upgrade-v3', '--all', '--spread', '2h'])).toEqual({
+      kind: 'error',
+      message: '--spread 2h: not a duration (0, 500ms, 2s, 1m; at most 1h)',
+    });
+    expect([durationMs('0'), durationMs('2'), durationMs('1.5s'), durationMs('1m'), durationMs('250ms')]).toEqual([
+      0, 2000, 1500, 60_000, 250,
+    ]);
+    for (const bad of ['', '-1s', '2 s', '1h', 'soon', '61m']) expect(durationMs(bad), bad).toBeNull();
   });
 
   it('refuses an unknown option or command with a message', () => {

@@ -37,6 +37,9 @@ Commands
   card-key create | export | import
                                the hospital card key that access cards need (docs/DEPLOYMENT.md): create it once
                                per hospital, print it, or install it from standard input on each workstation/kiosk
+  charts upgrade-v3 --all | --chart <chartId> … [--spread <duration>]
+                               re-create your v1 charts as private (envelope v3) charts; each old chart
+                               ends in a sealed "moved" version (docs/UNLINKABLE.md §10)
   hospital <command>           the hospital authority: officers, ceremony, credentials (hospital --help)
   emergency <command>          emergency access review: report, follow-ups (emergency --help)
 
@@ -72,6 +75,10 @@ export interface CliOptions {
   doctor?: string;
   keepReading: boolean;
   baseSeq?: number;
+  /** --chart, repeatable (charts upgrade-v3). */
+  charts: string[];
+  /** --spread as milliseconds (charts upgrade-v3). */
+  spreadMs?: number;
 }
 
 export type ParsedCli =
@@ -101,6 +108,8 @@ export function parseCli(argv: string[]): ParsedCli {
         doctor: { type: 'string' },
         'keep-reading': { type: 'boolean' },
         'base-seq': { type: 'string' },
+        chart: { type: 'string', multiple: true },
+        spread: { type: 'string' },
       },
     });
   } catch (error) {
@@ -118,6 +127,13 @@ export function parseCli(argv: string[]): ParsedCli {
     baseSeq = Number(values['base-seq']);
     if (!Number.isInteger(baseSeq) || baseSeq < 1)
       return { kind: 'error', message: `--base-seq ${values['base-seq']}: not a version number (1, 2, …)` };
+  }
+  let spreadMs: number | undefined;
+  if (values.spread !== undefined) {
+    const ms = durationMs(values.spread);
+    if (ms === null)
+      return { kind: 'error', message: `--spread ${values.spread}: not a duration (0, 500ms, 2s, 1m; at most 1h)` };
+    spreadMs = ms;
   }
   for (const url of values.node ?? []) {
     try {
@@ -146,6 +162,18 @@ export function parseCli(argv: string[]): ParsedCli {
       doctor: values.doctor,
       keepReading: values['keep-reading'] ?? false,
       baseSeq,
+      charts: values.chart ?? [],
+      spreadMs,
     },
   };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "500ms", "2s", "1.5m" or "0" as milliseconds; a bare number is seconds. Null for anything else or past an hour. */
+export function durationMs(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!match) return null;
+  const ms = Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 's']!);
+  return ms <= 3_600_000 ? ms : null;
 }

@@ -3,7 +3,7 @@
 // pending in the outbox when the node did not answer).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
-import type { ChartService, Written } from '../records/chart-service';
+import type { ChartService, UpgradeResult, Written } from '../records/chart-service';
 import type { CliOptions } from './args';
 import { CliError } from './context';
 
@@ -39,6 +39,40 @@ async function doctorOf(service: ChartService, options: CliOptions, command: str
   if (!found)
     throw new CliError(`${options.doctor} is not in the practitioner directory of the ledger (see: practitioners)`);
   return found;
+}
+
+/** charts upgrade-v3: refused before anything starts unless it names its charts (--all or --chart) correctly. */
+export function checkUpgradeArgs(args: string[], options: CliOptions): void {
+  if (args[0] !== 'upgrade-v3' || args.length > 1) throw new CliError('charts: expected "upgrade-v3"');
+  if (options.all === options.charts.length > 0)
+    throw new CliError('charts upgrade-v3 needs either --all or --chart <chartId> (repeatable), not both');
+  for (const id of options.charts)
+    if (!/^[0-9a-f]{64}$/.test(id)) throw new CliError(`--chart ${id}: not a chart id (64 hexadecimal characters)`);
+}
+
+const upgradeLine = (r: UpgradeResult) =>
+  r.status === 'upgraded'
+    ? `upgraded ${r.chartId} → ${r.newChartId}${r.resumed ? ' (resumed: its copy was made by an earlier run)' : ''}`
+    : `${r.status} ${r.chartId}: ${r.reason}`;
+
+export async function runUpgrade(
+  service: ChartService,
+  holder: LockableKeyHolder,
+  options: CliOptions,
+  print: Print,
+): Promise<number> {
+  const results = await service.upgradeV3(holder, {
+    ...(options.all ? {} : { chartIds: options.charts }),
+    ...(options.spreadMs !== undefined ? { spreadMs: options.spreadMs } : {}),
+  });
+  const count = (status: UpgradeResult['status']) => results.filter((r) => r.status === status).length;
+  print(results, () =>
+    [
+      ...results.map(upgradeLine),
+      `${count('upgraded')} upgraded, ${count('skipped')} skipped, ${count('failed')} failed.`,
+    ].join('\n'),
+  );
+  return count('failed') > 0 ? 1 : 0;
 }
 
 function written(print: Print, what: string, result: Written): number {

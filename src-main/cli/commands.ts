@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliOptions } from './args';
-import { runWrite, WRITE_COMMANDS } from './chart-commands';
+import { checkUpgradeArgs, runUpgrade, runWrite, WRITE_COMMANDS } from './chart-commands';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import {
   beginUnlock,
@@ -121,11 +121,12 @@ export async function run(options: CliOptions): Promise<number> {
     throw new CliError('card-key: expected "create", "export" or "import"');
   }
 
-  const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners', ...WRITE_COMMANDS];
+  const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners', 'charts', ...WRITE_COMMANDS];
   if (!command || !known.includes(command)) throw new CliError(`unknown command "${command}"`);
   // Standard input is the chart then, so it cannot also be the password.
   if (command === 'update' && args[1] === '-' && !process.env.HEALTHCHAIN_PASSWORD)
     throw new CliError('update - reads the chart from standard input: give the password in HEALTHCHAIN_PASSWORD');
+  if (command === 'charts') checkUpgradeArgs(args, options);
   if (command === 'practitioners') {
     const { directory, node } = await connectDirectory(options);
     try {
@@ -148,7 +149,10 @@ export async function run(options: CliOptions): Promise<number> {
   try {
     const unlocking = needsIdentity ? await beginUnlock(options.identity) : null;
     try {
-      ctx = await connect(options, validators ? { fhirValidator: validators } : {});
+      ctx = await connect(options, {
+        ...(validators ? { fhirValidator: validators } : {}),
+        verifiedCache: command === 'charts',
+      });
     } catch (error) {
       await unlocking?.unlocked.then((h) => h.lock()).catch(() => {});
       throw error;
@@ -166,6 +170,7 @@ export async function run(options: CliOptions): Promise<number> {
   try {
     const { service } = ctx;
     if (WRITE_COMMANDS.includes(command)) return await runWrite(command, args, options, service, holder!, print);
+    if (command === 'charts') return await runUpgrade(service, holder!, options, print);
     switch (command) {
       case 'import': {
         if (!args[0]) throw new CliError('import needs a file or a folder');

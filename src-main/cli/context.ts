@@ -147,9 +147,13 @@ export async function connectDirectory(
   return { directory: openDirectoryReader({ nodeUrls: urls, client: { bearerTokenFor: bearerTokens(node) } }), node };
 }
 
+/**
+ * `verifiedCache`: keep a verified cache beside the outbox (where the app keeps its own, "verified-cache"), for a
+ * command that needs what it remembers between runs (charts upgrade-v3: v3 counters, pairings).
+ */
 export async function connect(
   options: CliOptions,
-  extra: Pick<ChartServiceOptions, 'fhirValidator'> = {},
+  { verifiedCache = false, ...extra }: Pick<ChartServiceOptions, 'fhirValidator'> & { verifiedCache?: boolean } = {},
 ): Promise<Context> {
   const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
@@ -163,6 +167,7 @@ export async function connect(
       outboxDir,
       cards: cardsOnFirstUse(node !== null),
       liveStream: false,
+      ...(verifiedCache ? { cacheDir: join(dirname(outboxDir), 'verified-cache') } : {}),
       ...extra,
       ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),
       client: { bearerTokenFor: bearerTokens(node) },

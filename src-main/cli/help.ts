@@ -79,6 +79,18 @@ Searches the practitioner directory.`,
 
 Checks the ledger network: every node answers, one chain and height, each advertised event stream opens. Nodes:
 --node, else the managed nodeUrls. Exit 1 when a check fails.`,
+  charts: `charts upgrade-v3 --all | --chart <chartId> [--chart <chartId> …] [--spread <duration>]
+
+Re-creates your v1 charts (--all: every chart you are custodian of; --chart: the named ones) as private envelope v3
+charts (docs/UNLINKABLE.md §10): a new chart with the current content, the same readers (shared doctors, the
+patient's card, the hospital's recovery and emergency keys) and the same custody rule; then a last version of the
+old chart, a revoke whose sealed note says "moved" and names the new chart (only inside the box). All the new
+charts go out first, in random order with a random pause between them (--spread, default 2s: each pause 0 to
+that), then all the old charts' last versions, likewise. Tampered charts and charts by an unknown author are refused
+and reported. Run it again to finish what an interrupted run left: a chart already moved is skipped, and one whose
+new chart exists but whose old chart is still open gets only its last version (never a second copy). The pairing
+waits, sealed to you, in the verified cache beside the outbox. Prints one line per chart (upgraded, skipped or
+failed, with the reason); --json an array of {chartId, status, newChartId, reason | resumed}. Exit 1 if any failed.`,
   'card-key': `card-key create | export | import
 
 The hospital card key that access cards need (docs/DEPLOYMENT.md): create it once per hospital, print it, or

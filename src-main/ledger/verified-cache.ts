@@ -203,6 +203,24 @@ export class IdentityCache {
     this.defer(() => this.write('k/v3-counters', json));
   }
 
+  /**
+   * What `charts upgrade-v3` recorded for a v1 chart (src-main/records/upgrade-v3.ts): the new chart's id, sealed to
+   * this identity's box key by the caller (the pairing of the two charts is what the ledger must not show), or null.
+   */
+  upgradePairing(chartId: string): string | null {
+    return this.read(`u/${chartId}`);
+  }
+
+  /**
+   * Stores the sealed pairing now, not in the background, and resolves once it is on disk: the v3 chart is posted
+   * only after this, so a crash before its v1 tombstone finds the pairing and never makes a second copy.
+   */
+  async rememberUpgradePairing(chartId: string, sealed: string): Promise<void> {
+    const name = `u/${chartId}`;
+    await this.db.put(this.key(name), this.entry(name, sealed));
+    await this.db.flushed;
+  }
+
   private key(name: string): string {
     return this.prefix + name;
   }
@@ -221,12 +239,16 @@ export class IdentityCache {
   }
 
   private write(name: string, text: string): void {
+    // A cache write that fails (disk full, say) costs a re-verification later, nothing else.
+    this.db.put(this.key(name), this.entry(name, text)).catch(ignore);
+  }
+
+  private entry(name: string, text: string): Buffer {
     const body = encoder.encode(text);
     const value = Buffer.allocUnsafe(MAC_BYTES + body.length);
     value.set(body, MAC_BYTES);
     value.set(this.mac(name, body), 0);
-    // A cache write that fails (disk full, say) costs a re-verification later, nothing else.
-    this.db.put(this.key(name), value).catch(ignore);
+    return value;
   }
 
   /** The entry's name is under the MAC too, so an entry cannot be moved to stand for another transaction or chart. */

@@ -14,7 +14,7 @@
 //   charts.recent → recentActions  charts.outbox → outbox            charts.discardRejected → discardRejected
 //   patient.openCard → openPatientSession                            vault.create → publishPractitioner
 //   vault.delete → forgetVerified                                      patient.signOut, lock → forget
-// No channel: importFhir, markEnteredInError, issueCard, verifyAll, retryOutbox (CLI and tests), recognisePatient
+// No channel: importFhir, markEnteredInError, issueCard, verifyAll, upgradeV3, retryOutbox (CLI and tests), recognisePatient
 // (the vault's card check), onChange (main pushes the recentActions event), forget / close (lifecycle).
 //
 // Errors: ChartServiceError (code: ChartNotFound, NotCustodian, ChartRevoked, ChartNotRevoked, ChartTampered,
@@ -50,16 +50,23 @@ import type { DirectoryAnswer } from './practitioners';
 import { followAuthority } from './authority-feed';
 import { followRecentActions } from './recent-feed';
 import { EmergencyDesk } from './emergency-desk';
+import { ChartUpgrade, type UpgradeOptions, type UpgradeResult } from './upgrade-v3';
 
 export type { EmergencyKeyRef } from './chart-parts';
 export { EmergencyDesk, NO_EMERGENCY_SERVICE } from './emergency-desk';
 export type { CardIssuer, ChartServiceEvent, ChartServiceOptions } from './chart-parts';
 export type { ChartReader } from './chart-reader';
 export type { ChartWriter, CreatedChart, DoctorRef, FhirSource, Written } from './chart-writer';
+export type { UpgradeOptions, UpgradeResult } from './upgrade-v3';
 
 export interface ChartService extends ChartReader, ChartWriter {
   /** Emergency access (issue #13): the doctor's request and grant, and every viewer's access history. */
   readonly emergency: EmergencyDesk;
+  /**
+   * The doctor's v1 charts (or the named ones) re-created as envelope v3 charts, each old one closed by a sealed
+   * "moved" tombstone (docs/UNLINKABLE.md §10); one result per chart. Needs the verified cache (cacheDir).
+   */
+  upgradeV3(holder: KeyHolder, options?: UpgradeOptions): Promise<UpgradeResult[]>;
   /** Every chart this viewer can read, each re-checked against the node. */
   verifyAll(holder: KeyHolder): Promise<VerificationReport[]>;
   /**
@@ -141,6 +148,14 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       const problems = await (options.fhirValidator ?? inProcessFhirValidator).validate(bundle, source?.json);
       if (problems.length) throw new ChartValidationError(problems);
       return writer.importFhir(holder, bundle);
+    },
+
+    async upgradeV3(holder, upgradeOptions = {}) {
+      viewers.remember(holder);
+      const upgrade = new ChartUpgrade(parts, states, holder);
+      const named = upgradeOptions.chartIds !== undefined;
+      const ids = named ? [...new Set(upgradeOptions.chartIds)] : await charts.chartIds(holder);
+      return upgrade.run(ids, named, upgradeOptions);
     },
 
     async verifyAll(holder) {

@@ -125,7 +125,7 @@ export function versionInfos(
       readers: row.readers,
       readable: row.readable,
       opened,
-      note: row.payload?.note ?? null,
+      note: row.payload?.movedTo ? `moved to ${row.payload.movedTo}` : (row.payload?.note ?? null),
     };
   });
 }

@@ -237,8 +237,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
         throw new ChartServiceError('ChartRevoked', 'This chart is revoked; restore it before changing it');
       if (!state.revoked && change.action === 'restore')
         throw new ChartServiceError('ChartNotRevoked', 'This chart is not revoked');
-      // A note belongs to the version that states it, never to the ones after it.
-      const { note: _previousNote, ...base } = change.next(state);
+      // A note (and a move's new chart id) belongs to the version that states it, never to the ones after it.
+      const { note: _previousNote, movedTo: _movedTo, ...base } = change.next(state);
       const custody = await custodyPolicy();
       const payload: ChartPayload = withRecovery(change.note ? { ...base, note: change.note } : base, custody);
       const { tx, envelope } = await buildVersion(

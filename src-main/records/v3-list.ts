@@ -27,8 +27,12 @@ export class V3Discovery {
 
   /** The v3 charts this identity may read, by discovery. Empty for a holder that cannot derive pair keys. */
   async candidates(holder: KeyHolder): Promise<V3Candidates> {
+    // No writer introduces itself (its own charts carry its list tags), so its own pair is not scanned.
     const writers = (await this.parts.directory.search('')).map((entry) => entry.boxKey);
-    const keys = discoveryKeysOf(holder, [...writers, holder.boxKey]);
+    const keys = discoveryKeysOf(
+      holder,
+      writers.filter((w) => w !== holder.boxKey),
+    );
     if (!keys) return new Map();
     const dir = this.parts.options.cacheDir;
     let session = this.sessions.get(holder.signKey);

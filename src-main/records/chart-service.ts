@@ -220,6 +220,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
 
     forget(boxKey) {
       loader.forget(boxKey);
+      charts.v3.forget(boxKey);
       recent.forget(viewers.forget(boxKey));
     },
 

@@ -20,7 +20,7 @@ import { isV3Chart } from './v3-loaded';
 export type V3Candidates = Map<string, string | undefined>;
 
 export class V3Discovery {
-  /** Per identity (signKey): the discovery state this session, and the v3 charts known to it. */
+  /** Per identity (box key): the discovery state this session, and the v3 charts known to it. */
   private readonly sessions = new Map<string, { state: DiscoveryState; known: Set<string> }>();
 
   constructor(private readonly parts: Pick<ChartParts, 'client' | 'directory' | 'cache' | 'loader' | 'options'>) {}
@@ -35,11 +35,11 @@ export class V3Discovery {
     );
     if (!keys) return new Map();
     const dir = this.parts.options.cacheDir;
-    let session = this.sessions.get(holder.signKey);
+    let session = this.sessions.get(holder.boxKey);
     if (!session) {
       const state = dir ? await loadState(dir, holder) : emptyState();
       session = { state, known: new Set(this.cachedV3Charts(holder)) };
-      this.sessions.set(holder.signKey, session);
+      this.sessions.set(holder.boxKey, session);
     }
     const { state, known } = session;
     const heads = [...(this.parts.loader.v3Heads.get(holder.boxKey)?.values() ?? [])];
@@ -56,9 +56,13 @@ export class V3Discovery {
     return candidates;
   }
 
-  /** Forgets an identity's session (sign-out, lock): its next list starts from the state on disk. */
-  forget(signKey?: string): void {
-    if (signKey) this.sessions.delete(signKey);
+  /**
+   * Forgets an identity's session (sign-out, lock), or everyone's: which pairs have counters says who shares with the
+   * doctor, so it is not kept in memory for an identity no longer signed in. Its next list starts from the state on
+   * disk.
+   */
+  forget(boxKey?: string): void {
+    if (boxKey) this.sessions.delete(boxKey);
     else this.sessions.clear();
   }
 

@@ -249,20 +249,36 @@ describe('v3 charts in the chart service', { timeout: 120_000 }, () => {
     expect((await byId(s, ada)).get(v3Chart)).toMatchObject({ seq: 6, lastAction: 'unshare', status: 'ok' });
   });
 
-  it('a node withholding the newest version of a v3 chart seen before is flagged', async () => {
-    const s = await service(proxy.url);
-    proxy.setRewrite(null);
-    expect((await s.get(ada.holder, v3Chart)).head.seq).toBe(6);
+  it('a node withholding the newest version of a v3 chart seen before is flagged (this session, or by the cache)', async () => {
     const newest = chain.at(-1)!.tx.id;
-    proxy.setRewrite((path, body) =>
-      path.includes(`asset_id=${v3Chart}`)
-        ? JSON.stringify((JSON.parse(body) as { id: string }[]).filter((tx) => tx.id !== newest))
-        : body,
-    );
-    const state = await s.get(ada.holder, v3Chart);
+    const withhold = () =>
+      proxy.setRewrite((path, body) =>
+        path.includes(`asset_id=${v3Chart}`)
+          ? JSON.stringify((JSON.parse(body) as { id: string }[]).filter((tx) => tx.id !== newest))
+          : body,
+      );
+    const reason = 'The node withheld version 6 seen before: it returned versions up to 5';
+    // A new session whose first read is withheld: the verified cache kept the chain's 6 links (Ben's and the
+    // others' lists stored them).
+    let s = await service(proxy.url);
+    withhold();
+    let state = await s.get(ada.holder, v3Chart);
+    // Ben, shared in at version 3 and removed at 6: his cache counts every link, those he never opened too.
+    const bens = await s.get(ben.holder, v3Chart);
     proxy.setRewrite(null);
-    expect(state.tampered?.reason).toBe('The node withheld version 6 seen before: it returned versions up to 5');
+    expect(state.tampered?.reason).toBe(reason);
     expect(state.chart).toBeNull();
+    expect(bens.tampered?.reason).toBe(reason);
+    // Without a cache: seen earlier this session.
+    for (const old of services.splice(0)) await old.close();
+    s = (await startService([proxy.url], { liveStream: false })).service;
+    services.push(s);
+    expect((await s.get(ada.holder, v3Chart)).head.seq).toBe(6);
+    withhold();
+    state = await s.get(ada.holder, v3Chart);
+    proxy.setRewrite(null);
+    expect(state.tampered?.reason).toBe(reason);
+    expect((await s.get(ada.holder, v3Chart)).tampered).toBeNull();
   });
 
   it("a node answering a v3 version with another version's box is flagged by Verify", async () => {

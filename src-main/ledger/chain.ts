@@ -29,6 +29,12 @@ export interface VerifiedVersion {
   author: string;
   /** signKey owning the chart's output after this version: the custodian. */
   owner: string;
+  /**
+   * The key the node lists the version's output under, where it is not `owner`: an envelope v3 version's output is
+   * owned by the custodian's key tweaked for it (docs/UNLINKABLE.md §3), which is what a freshness check asks about.
+   * Null: the version closes the chart to this reader (v3 removal), so the reader has no head to prove current.
+   */
+  outputKey?: string | null;
   checks: CheckResult[];
 }
 

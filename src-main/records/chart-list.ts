@@ -13,6 +13,7 @@ import { chartView } from './chart-views';
 import type { BlockSweep } from './block-sweep';
 import type { UnspentOf } from './fresh-heads';
 import type { ChartState } from './model';
+import { V3Discovery } from './v3-list';
 
 /** Does this look like a chart envelope (seq, chart id, readers) listing `boxKey`? Unverified: for hints only. */
 function listsReader(metadata: unknown, boxKey: string): metadata is Pick<Envelope, 'seq' | 'chart'> {
@@ -70,10 +71,15 @@ interface Summarise {
 }
 
 export class ChartList {
+  /** Envelope v3 charts carry no reader key: they are found by discovery (v3-list.ts). */
+  readonly v3: V3Discovery;
+
   constructor(
     private readonly parts: ChartParts,
     private readonly states: ChartStates,
-  ) {}
+  ) {
+    this.v3 = new V3Discovery(parts);
+  }
 
   private get concurrency(): number {
     return this.parts.options.listConcurrency ?? 32;
@@ -205,7 +211,9 @@ export class ChartList {
       if (!known || known.seq < hit.metadata.seq) heads.set(id, { seq: hit.metadata.seq, txId: hit.id });
     }
     for (const id of this.outboxChartIds(holder)) if (!heads.has(id)) heads.set(id, undefined);
-    return new Map([...heads].map(([id, head]) => [id, head?.txId]));
+    const found = new Map([...heads].map(([id, head]) => [id, head?.txId]));
+    for (const [id, hint] of await this.v3.candidates(holder)) if (!found.has(id)) found.set(id, hint);
+    return found;
   }
 
   /**

@@ -21,6 +21,9 @@ import type { CachedChain, IdentityCache, VerifiedCache } from '../ledger/verifi
 import type { BlockSweep } from './block-sweep';
 import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
 import { FreshHeads, type UnspentOf } from './fresh-heads';
+import type { KnownHead } from './discovery/next-versions';
+import { isV3Chart, openV3ForLoader } from './v3-loaded';
+import type { Transaction } from '../../src-shared/ledger';
 
 export interface OpenedVersion {
   version: VerifiedVersion;
@@ -51,6 +54,8 @@ export interface LoadedChart {
   authorship?: AuthorshipFailure | null;
   /** Set when the node announced a newer transaction of this chart (or the stream was down): reload before reuse. */
   stale?: boolean;
+  /** Envelope v3: the chain links the cache keeps (they include versions before this reader's first slot). */
+  chainTxs?: Transaction[];
 }
 
 /** Which versions to open: all, only the current one, the most recent N (history shown in pages), or version `from` on. */
@@ -71,6 +76,8 @@ export class ChartLoader {
   /** By chart, then by viewer: the node's stream names charts, and marking one stale must not scan them all. */
   private readonly lastLoaded = new Map<string, Map<string, LoadedChart>>();
   private readonly tamperedByNode = new Map<string, Tampering>();
+  /** By viewer box key, then chart: the envelope v3 heads opened this session, which discovery's catch-up follows. */
+  readonly v3Heads = new Map<string, Map<string, KnownHead>>();
   readonly heads: FreshHeads;
 
   constructor(
@@ -125,10 +132,7 @@ export class ChartLoader {
     } else {
       this.tamperedByNode.delete(key);
       if (fetched && !loaded.verification.failure)
-        identity?.remember(
-          chartId,
-          loaded.verification.versions.map((v) => v.tx),
-        );
+        identity?.remember(chartId, loaded.chainTxs ?? loaded.verification.versions.map((v) => v.tx));
     }
     return loaded;
   }
@@ -198,6 +202,7 @@ export class ChartLoader {
     chain: Omit<ChainOptions, 'crypto' | 'validator'> = {},
     sweep?: BlockSweep,
   ): Promise<LoadedChart> {
+    if (isV3Chart(chartId, raw)) return this.openV3(viewer, chartId, raw, nodeUrl, sweep);
     const verification = await verifyChartChain(chartId, raw, {
       ...chain,
       crypto: this.options.crypto,
@@ -242,18 +247,44 @@ export class ChartLoader {
         throw error;
       }
     }
-    const loaded: LoadedChart = {
+    return this.keep(viewer, {
       chartId,
       nodeUrl,
       verification,
       versions,
       tampered,
       authorship: authorship?.failure ?? null,
-    };
-    const byViewer = this.lastLoaded.get(chartId) ?? new Map<string, LoadedChart>();
+    });
+  }
+
+  private keep(viewer: KeyHolder, loaded: LoadedChart): LoadedChart {
+    const byViewer = this.lastLoaded.get(loaded.chartId) ?? new Map<string, LoadedChart>();
     byViewer.set(viewer.boxKey, loaded);
-    this.lastLoaded.set(chartId, byViewer);
+    this.lastLoaded.set(loaded.chartId, byViewer);
     return loaded;
+  }
+
+  /** An envelope v3 chart (v3-loaded.ts): every box is opened while verifying, so its payloads are primed here. */
+  private async openV3(
+    viewer: KeyHolder,
+    chartId: string,
+    raw: readonly unknown[],
+    nodeUrl: string,
+    sweep?: BlockSweep,
+  ): Promise<LoadedChart> {
+    const opened = await openV3ForLoader(viewer, chartId, raw, {
+      crypto: this.options.crypto,
+      authors: this.options.authors,
+      identity: this.options.cache?.for(viewer) ?? null,
+      placed: sweep ? { sweep, nodeUrl } : null,
+    });
+    for (const v of opened.versions) if (v.payload) this.prime(viewer.boxKey, v.version.txId, v.payload);
+    const heads = this.v3Heads.get(viewer.boxKey) ?? new Map<string, KnownHead>();
+    if (opened.head) heads.set(chartId, opened.head);
+    else heads.delete(chartId);
+    this.v3Heads.set(viewer.boxKey, heads);
+    const { verification, versions, tampered, authorship, chainTxs } = opened;
+    return this.keep(viewer, { chartId, nodeUrl, verification, versions, tampered, authorship, chainTxs });
   }
 
   /** Opens one verified version for the viewer (cached). */
@@ -294,6 +325,8 @@ export class ChartLoader {
     for (const map of [this.opened, this.tamperedByNode] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (!viewerBoxKey || key.startsWith(`${viewerBoxKey}:`)) map.delete(key);
     }
+    if (viewerBoxKey) this.v3Heads.delete(viewerBoxKey);
+    else this.v3Heads.clear();
     for (const [chartId, byViewer] of this.lastLoaded) {
       if (viewerBoxKey) byViewer.delete(viewerBoxKey);
       if (!viewerBoxKey || byViewer.size === 0) this.lastLoaded.delete(chartId);

@@ -256,6 +256,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     forget(boxKey) {
       loader.forget(boxKey);
       cardCharts.forget(boxKey);
+      charts.v3.forget(boxKey);
       recent.forget(viewers.forget(boxKey));
     },
 

@@ -49,14 +49,16 @@ export class FreshHeads {
         reason: `The node withheld version ${highest} seen before: it returned versions up to ${head.seq}`,
       };
     }
-    if (ask && !(await unspentOf(head.owner)).has(`${head.txId}:0`)) {
+    // A v3 version that closed the chart to this reader: it can prove nothing after it (docs/UNLINKABLE.md §4).
+    const asking = ask && head.outputKey !== null;
+    if (asking && !(await unspentOf(head.outputKey ?? head.owner)).has(`${head.txId}:0`)) {
       return {
         seq: head.seq + 1,
         txId: null,
         reason: `The node withheld the newest version: it says version ${head.seq} was spent but returned no later version`,
       };
     }
-    const other = ask ? this.client.nodeUrls.find((url) => url !== nodeUrl) : undefined;
+    const other = asking ? this.client.nodeUrls.find((url) => url !== nodeUrl) : undefined;
     if (other) {
       const newest = await this.#newestOn(other, chartId);
       if (newest && !versions.some((v) => v.txId === newest)) {

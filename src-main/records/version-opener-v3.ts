@@ -62,7 +62,7 @@ export interface OpenV3Options {
 }
 
 /** The node's transactions of one asset (any order) in chain order; a fork or a stranger is named. */
-function linkChain(assetId: string, raw: readonly unknown[]): { links: Transaction[]; problem: string | null } {
+export function linkChain(assetId: string, raw: readonly unknown[]): { links: Transaction[]; problem: string | null } {
   const txs = raw as Transaction[];
   const create = txs.find((t) => t?.id === assetId);
   if (!create) return { links: [], problem: `The chart's CREATE transaction ${assetId} is missing from the answer` };

@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../src-main/app/core';
+import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
+import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
+import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import type { CreatedChart } from '../../../src-main/records/chart-service';
@@ -20,6 +23,7 @@ import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import { KeychainCardKey } from '../../../src-main/vault';
 import { decodeCardCode, encodeCardCode } from '../../../src-shared/crypto/card-code';
+import { newSeed } from '../../../src-shared/crypto/keys';
 import type { Transaction } from '../../../src-shared/ledger';
 import type { Chart } from '../../../src-shared/records/chart';
 import { payloadOf } from '../../../src-shared/records/payload';
@@ -48,6 +52,8 @@ let node: LedgerNode;
 let client: LedgerNodeClient;
 let ws: InspectedChartService;
 let kiosk: Core;
+let settings: SettingsService;
+let policyFile: string;
 let ada: Doctor;
 let ben: Doctor;
 
@@ -72,6 +78,36 @@ async function movedByHand(created: CreatedChart, name: string, movedTo: string)
   expect((await client.post(tx, 'commit')).value).toBe('committed');
 }
 
+async function pin(authority: string): Promise<void> {
+  await writeFile(policyFile, JSON.stringify(authority ? { hospitalAuthority: authority } : {}));
+  await chmod(policyFile, 0o644);
+  await settings.refreshManaged();
+  expect(settings.get().values.hospitalAuthority).toBe(authority);
+}
+
+/** A 1-of-1 authority on the node, and a credential for `doctor` issued by it (as kiosk-card.test.ts makes them). */
+async function authorityCrediting(doctor: Doctor): Promise<string> {
+  const officer = new SeedKeyHolder(newSeed());
+  const { partial } = await prepareCeremony({
+    name: 'St Elsewhere',
+    threshold: 1,
+    officers: [{ name: 'IT officer', signKey: officer.signKey, boxKey: officer.boxKey }],
+  });
+  const { tx } = await postPartial(client, await signPartial(partial, officer));
+  const view = await new CredentialRegistry(client, tx.id).load();
+  const issue = prepareIssue(view.authority, {
+    name: doctor.name,
+    licence: 'GMC 7001234',
+    specialty: doctor.specialty,
+    signKey: doctor.holder.signKey,
+    boxKey: doctor.holder.boxKey,
+    validFrom: '2026-01-01T00:00:00Z',
+    validUntil: '2099-01-01T00:00:00Z',
+  });
+  await postPartial(client, await signPartial(issue, officer));
+  return tx.id;
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-kiosk-upgraded-'));
   node = await startNode(tempDir('kiosk-upgraded-node'));
@@ -83,10 +119,10 @@ beforeAll(async () => {
   for (const d of [ada, ben]) await ws.publishPractitioner(d.holder, { name: d.name, specialty: d.specialty });
   await mkdir(path.join(dir, 'etc'), { mode: 0o755 });
   await chmod(path.join(dir, 'etc'), 0o755);
-  const policyFile = path.join(dir, 'etc', 'managed-settings.json');
+  policyFile = path.join(dir, 'etc', 'managed-settings.json');
   await writeFile(policyFile, '{}');
   await chmod(policyFile, 0o644);
-  const settings = await SettingsService.open({
+  settings = await SettingsService.open({
     userStore: new UserSettingsStore(path.join(dir, 'settings.json'), quiet),
     managedReader: new LinuxManagedSettingsReader({ path: policyFile, trustedUid: process.getuid?.() ?? 0 }),
     logger: quiet,
@@ -208,5 +244,28 @@ describe('a card of a v1 chart moved by charts upgrade-v3 opens the v3 copy at t
     const pia = await ws.create(ada.holder, sampleChart('Pia Lund'), { pin: PIN });
     await ws.revoke(ada.holder, pia.chartId, 'duplicate record');
     expect(await openCard(pia.card.code)).toMatchObject({ ok: true, value: { chartId: pia.chartId } });
+  });
+
+  it('with an authority pinned: a credentialed doctor’s moved chart opens its copy; an uncredentialed one’s nothing', async () => {
+    // Credentials count from their ledger position on: Ada is credentialed before she writes these charts.
+    const authorityId = await authorityCrediting(ada);
+    const byAda = await ws.create(ada.holder, sampleChart('Rosa Diaz'), { pin: PIN });
+    const byBen = await ws.create(ben.holder, sampleChart('Sami Virtanen'), { pin: PIN });
+    const [adaMove] = await ws.upgradeV3(ada.holder, { chartIds: [byAda.chartId], spreadMs: 0 });
+    const [benMove] = await ws.upgradeV3(ben.holder, { chartIds: [byBen.chartId], spreadMs: 0 });
+    expect([adaMove?.status, benMove?.status]).toEqual(['upgraded', 'upgraded']);
+    await pin(authorityId);
+    try {
+      expect(await openCard(byAda.card.code)).toMatchObject({
+        ok: true,
+        value: { chartId: (adaMove as { newChartId: string }).newChartId, patientName: 'Rosa Diaz' },
+      });
+      const refused = await openCard(byBen.card.code);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'CHART_NOT_FOUND' } });
+      expect(refused.error!.message).toMatch(/moved by a practitioner without a valid credential \(.*no credential/);
+      expect(JSON.stringify(refused)).not.toContain('Sami');
+    } finally {
+      await pin('');
+    }
   });
 });

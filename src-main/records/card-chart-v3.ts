@@ -9,7 +9,9 @@
 //   - the head must still be unspent (one `outputs` request for its tweaked owner key): a node holding back the newest
 //     versions is caught, after one more read;
 //   - with an authority pinned, every opened version's author held a credential at its height (#12), else nothing.
-// A card whose tag is on no committed version is `absent`: its chart is envelope v1 (card-chart.ts's path).
+// A card whose tag is on no committed version is `absent`: its chart is envelope v1 (card-chart.ts's path). When that
+// v1 chart was moved by `charts upgrade-v3` (§10), its verified tombstone names the v3 copy, which holds the card's
+// box key in a slot but no card tag: `openMovedChartV3` reads it by that id, with every check above. One hop only.
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CryptoProvider } from '../../src-shared/ledger';
 import type { LedgerNodeClient } from '../ledger/node-client';
@@ -37,7 +39,9 @@ export interface CardChartV3Parts {
 }
 
 const ASK_AT_DESK = 'Please ask at the desk for a new card.';
-const refused = (problem: string): CardChartV3 => ({ kind: 'refused', problem });
+/** What a chart read by its id answers: there is no `absent` once the id is known. */
+type OpenedOrRefused = Exclude<CardChartV3, { kind: 'absent' }>;
+const refused = (problem: string): OpenedOrRefused => ({ kind: 'refused', problem });
 
 /**
  * The card tag the issuing workstation gives `buildCreateV3` / `buildVersionV3` (`cardTag`) for the version that
@@ -57,26 +61,54 @@ export async function openCardChartV3(
   if (!card.cardTag) return { kind: 'absent' };
   const found = await findCardChart(parts.client, parts.crypto, { cardTag: card.cardTag(), chartTag });
   if (found.chartId === null) return found.absent ? { kind: 'absent' } : refused(found.problem);
-  const open = (raw: readonly unknown[]) =>
-    openChartV3(found.chartId, raw, card, { crypto: parts.crypto, now: parts.now });
+  return checkedCardChart(parts, card, found.chartId, found, '');
+}
+
+/**
+ * The v3 copy `chartId` that the card's v1 chart was moved to (its verified head a "moved" tombstone, card-chart.ts
+ * `movedChartOf`): the copy carries the card's box key in a slot but no card tag, so it is read by its id, with every
+ * check of the card-tag path. A copy that does not open for this card, or fails a check, is refused, never replaced
+ * by the old chart.
+ */
+export async function openMovedChartV3(
+  parts: CardChartV3Parts,
+  card: KeyHolder,
+  chartId: string,
+): Promise<OpenedOrRefused> {
+  const { value: transactions, nodeUrl } = await parts.client.listTransactions(chartId);
+  if (transactions.length === 0)
+    return refused(`The record on this card was moved to ${chartId}, which is not on the ledger. ${ASK_AT_DESK}`);
+  return checkedCardChart(parts, card, chartId, { transactions, nodeUrl }, ` (moved to ${chartId})`);
+}
+
+/** The checks both paths share: verified chain, the card's slot, the head unspent, the authors credentialed. */
+async function checkedCardChart(
+  parts: CardChartV3Parts,
+  card: KeyHolder,
+  chartId: string,
+  first: { transactions: readonly unknown[]; nodeUrl: string },
+  where: string,
+): Promise<OpenedOrRefused> {
+  const open = (raw: readonly unknown[]) => openChartV3(chartId, raw, card, { crypto: parts.crypto, now: parts.now });
   const current = async (chain: V3Chain) => {
     const head = chain.versions.at(-1);
     return chain.tampered !== null || chain.closedAt !== null || !head || headIsCurrent(parts.client, head);
   };
-  let chain = await open(found.transactions);
-  let nodeUrl = found.nodeUrl;
+  let chain = await open(first.transactions);
+  let nodeUrl = first.nodeUrl;
   if (!(await current(chain))) {
     // A version may have been committed since the first read; a node that still withholds it is not believed.
-    const again = await parts.client.listTransactions(found.chartId);
+    const again = await parts.client.listTransactions(chartId);
     [chain, nodeUrl] = [await open(again.value), again.nodeUrl];
     if (!(await current(chain)))
-      return refused(`The ledger did not return the latest version of the record on this card. ${ASK_AT_DESK}`);
+      return refused(`The ledger did not return the latest version of the record on this card${where}. ${ASK_AT_DESK}`);
   }
   if (chain.tampered)
     return refused(
-      `The record this card was issued for could not be verified (${chain.tampered.reason}). ${ASK_AT_DESK}`,
+      `The record this card was issued for${where} could not be verified (${chain.tampered.reason}). ${ASK_AT_DESK}`,
     );
-  if (chain.openedFrom === null) return refused(`The record on this card cannot be read with it. ${ASK_AT_DESK}`);
+  if (chain.openedFrom === null)
+    return refused(`The record on this card${where} cannot be read with it. ${ASK_AT_DESK}`);
   if (chain.closedAt !== null)
     return refused(
       'This card was replaced by a newer card for the same record. Please use the newer card, or ask at the desk.',
@@ -84,7 +116,7 @@ export async function openCardChartV3(
   const authorship = await parts.authors.check(authoredVersions(chain));
   if (authorship?.failure)
     return refused(
-      `The record this card was issued for was not written by a credentialed practitioner (${authorship.failure.reason}). ${ASK_AT_DESK}`,
+      `The record this card was issued for${where} was not written by a credentialed practitioner (${authorship.failure.reason}). ${ASK_AT_DESK}`,
     );
   return { kind: 'chart', state: chartStateV3(chain, nodeUrl, card, parts.nameOf, authorship) };
 }
@@ -94,7 +126,8 @@ export async function openCardChartV3(
  * that chart take this path again rather than the v1 loader's. Nothing decrypted is kept between reads.
  */
 export class CardChartsV3 {
-  readonly #sessions = new Map<string, string>();
+  /** Per card: the chart, and whether it was reached from a moved v1 chart (then read by its id, not the card tag). */
+  readonly #sessions = new Map<string, { chartId: string; moved: boolean }>();
 
   constructor(private readonly parts: CardChartV3Parts) {}
 
@@ -102,18 +135,28 @@ export class CardChartsV3 {
   async signIn(card: KeyHolder, chartTag: string | null): Promise<CardChartV3> {
     this.#sessions.delete(card.boxKey);
     const found = await openCardChartV3(this.parts, card, chartTag);
-    if (found.kind === 'chart') this.#sessions.set(card.boxKey, found.state.chartId);
+    if (found.kind === 'chart') this.#sessions.set(card.boxKey, { chartId: found.state.chartId, moved: false });
+    return found;
+  }
+
+  /** At sign-in, when the card's v1 chart was moved to the v3 chart `chartId`: that chart, remembered likewise. */
+  async signInMoved(card: KeyHolder, chartId: string): Promise<OpenedOrRefused> {
+    this.#sessions.delete(card.boxKey);
+    const found = await openMovedChartV3(this.parts, card, chartId);
+    if (found.kind === 'chart') this.#sessions.set(card.boxKey, { chartId, moved: true });
     return found;
   }
 
   /** Whether this card's session opened `chartId` as a v3 chart. */
   has(card: Pick<KeyHolder, 'boxKey'>, chartId: string): boolean {
-    return this.#sessions.get(card.boxKey) === chartId;
+    return this.#sessions.get(card.boxKey)?.chartId === chartId;
   }
 
   /** The session's chart read again (every check again: a new version, a replaced card, a rollback). */
   async read(card: KeyHolder, chartId: string): Promise<ChartState> {
-    const found = await openCardChartV3(this.parts, card, chartId.slice(0, 32));
+    const found = this.#sessions.get(card.boxKey)?.moved
+      ? await openMovedChartV3(this.parts, card, chartId)
+      : await openCardChartV3(this.parts, card, chartId.slice(0, 32));
     if (found.kind === 'chart' && found.state.chartId === chartId) return found.state;
     throw new ChartServiceError(
       'ChartNotFound',

@@ -13,12 +13,15 @@
 //     an unverified first chart, open nothing (ask at the desk for a new card), never a guess.
 // Block heights are what the node says (docs/AUTHORITY.md, "Block heights are what the node says"); each transaction
 // the search names is fetched and its id recomputed, so the node cannot move a version to another chart.
+// A chart `charts upgrade-v3` moved (docs/UNLINKABLE.md §10) ends in a "moved" tombstone naming its v3 copy, which
+// carries no card tag: `movedChartOf` reads that name from the verified head, for card-chart-v3.ts to follow.
 import { isEnvelope, isReader } from '../../src-shared/crypto/envelope';
 import { transactionId, type CryptoProvider } from '../../src-shared/ledger';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartSummary } from '../../src-shared/ipc/data';
 import type { AuthorityTrust } from '../authority/trust';
 import type { LedgerNodeClient } from '../ledger/node-client';
+import type { ChartStates } from './chart-states';
 
 /** `problem` null with no chart: the card reads no chart at all (a wrong PIN where no recogniser could tell). */
 export type CardChart = { chart: ChartSummary; problem: null } | { chart: null; problem: string | null };
@@ -86,6 +89,38 @@ async function firstChartOf(
       problem: `The record this card was issued for was not written by a credentialed practitioner. ${ASK_AT_DESK}`,
     };
   return { chart, problem: null };
+}
+
+/** `movedTo` null with no problem: the chart was not moved (shown as it is). */
+export type MovedChart = { movedTo: string; problem: null } | { movedTo: null; problem: string | null };
+
+/**
+ * Where the card's v1 chart was moved to: the id its head names when that head is a committed `revoke` whose sealed
+ * payload has `movedTo`. The head must verify: signed by the chart's custodian (or its quorum) on an intact chain and,
+ * with an authority pinned, by a credentialed author; a moved chart that fails either opens nothing (it is closed,
+ * so it is never shown as the patient's current record).
+ */
+export async function movedChartOf(
+  states: Pick<ChartStates, 'loadForWork'>,
+  holder: KeyHolder,
+  chart: ChartSummary,
+): Promise<MovedChart> {
+  if (chart.status !== 'revoked') return { movedTo: null, problem: null };
+  const loaded = await states.loadForWork(holder, chart.chartId, 'head');
+  const head = loaded?.versions.at(-1);
+  const movedTo = head?.version.envelope.action === 'revoke' ? (head.payload?.movedTo ?? null) : null;
+  if (!loaded || !movedTo) return { movedTo: null, problem: null };
+  if (loaded.tampered)
+    return {
+      movedTo: null,
+      problem: `The record on this card was moved, but its old record could not be verified (${loaded.tampered.reason}). ${ASK_AT_DESK}`,
+    };
+  if (loaded.authorship || head?.authorReason)
+    return {
+      movedTo: null,
+      problem: `The record on this card was moved by a practitioner without a valid credential (${loaded.authorship?.reason ?? head?.authorReason}). ${ASK_AT_DESK}`,
+    };
+  return { movedTo, problem: null };
 }
 
 /** Whether a node's answer is the transaction with this id (a malformed answer is not). */

@@ -28,7 +28,7 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartSummary, RecentAction, VerificationReport } from '../../src-shared/ipc/data';
 import { chartToFhir, chartToIps } from '../../src-shared/records/fhir';
 import { ChartValidationError } from '../../src-shared/records/validate';
-import { chartOfCard } from './card-chart';
+import { chartOfCard, movedChartOf } from './card-chart';
 import { CardChartsV3 } from './card-chart-v3';
 import { searchMetadataTags } from './discovery/tag-search';
 import { inProcessFhirValidator } from './fhir-validator-pool';
@@ -77,7 +77,8 @@ export interface ChartService extends ChartReader, ChartWriter {
   /**
    * Kiosk sign-in with the access card (a read-only holder) and the one chart the card opens (card-chart.ts: the
    * chart the card names, or for older cards the one its key first appeared in; card-chart-v3.ts for an envelope v3
-   * chart: the one its card tag first appears in); none, with the reason, otherwise.
+   * chart: the one its card tag first appears in, or the v3 copy a moved v1 chart's tombstone names); none, with the
+   * reason, otherwise.
    */
   openPatientSession(
     code: string,
@@ -203,7 +204,14 @@ export function chartServiceOf(parts: ChartParts): ChartService {
         await reader.list(holder),
         chartTag,
       );
-      return { holder, charts: found.chart ? [found.chart] : [], problem: found.problem };
+      if (!found.chart) return { holder, charts: [], problem: found.problem };
+      // A v1 chart `charts upgrade-v3` moved: the card opens its v3 copy, or nothing (never the closed old chart).
+      const moved = await movedChartOf(states, holder, found.chart);
+      if (moved.problem !== null) return { holder, charts: [], problem: moved.problem };
+      if (moved.movedTo === null) return { holder, charts: [found.chart], problem: null };
+      const copy = await cardCharts.signInMoved(holder, moved.movedTo);
+      if (copy.kind === 'chart') return { holder, charts: [summaryOf(copy.state, holder.signKey)], problem: null };
+      return { holder, charts: [], problem: copy.problem };
     },
 
     async recognisePatient(holder) {

@@ -7,18 +7,31 @@ import nacl from 'tweetnacl';
 export const toBase58 = (bytes: Uint8Array): string => base58.encode(bytes);
 export const fromBase58 = (text: string): Uint8Array => base58.decode(text);
 
-// Standard base64 with padding, through the platform's atob/btoa (browsers, Node, Electron): a chart version's box
-// is decoded once per read and encoded once per write, and these are 3-5× faster than a pure-JS codec.
+// Standard base64 with padding. Decoding goes through the platform's atob/btoa (browsers, Node, Electron): a chart
+// version's box is decoded once per read, 3-5× faster than a pure-JS decoder. Encoding is a table of the 4,096
+// two-character pairs, 12 bits each: ~4× faster in Node 20 than building a binary string for btoa (a 3 kB box, once
+// per write: ~35 µs instead of ~135 µs, a bulk import's every chart). Same output, RFC 4648 with padding.
 // Globals of every runtime this code runs in (the WHATWG HTML spec; Node since 16), declared here because
 // src-shared's tsconfig includes neither the DOM nor Node typings.
 declare function atob(data: string): string;
 declare function btoa(data: string): string;
-const CHUNK = 0x8000;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const PAIRS = Array.from({ length: 4096 }, (_, i) => ALPHABET[i >> 6]! + ALPHABET[i & 63]!);
 
 export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(binary);
+  const whole = bytes.length - (bytes.length % 3);
+  let out = '';
+  let i = 0;
+  for (; i < whole; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += PAIRS[v >> 12]! + PAIRS[v & 4095]!;
+  }
+  if (bytes.length - whole === 1) out += PAIRS[bytes[i]! << 4]! + '==';
+  else if (bytes.length - whole === 2) {
+    const v = (bytes[i]! << 10) | (bytes[i + 1]! << 2);
+    out += PAIRS[v >> 6]! + ALPHABET[v & 63]! + '=';
+  }
+  return out;
 }
 
 /**

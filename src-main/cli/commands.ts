@@ -177,6 +177,10 @@ export async function run(options: CliOptions): Promise<number> {
   }
   try {
     const { service } = ctx;
+    // What earlier runs left in the outbox is posted first: the sender's retry loop looks only 1 s after start, and a
+    // short command has stopped it by then, so a pending version would wait for a long command. Nodes that do not
+    // answer leave it pending, as before. `outbox` shows the items as they are.
+    if (command !== 'outbox') await service.retryOutbox();
     if (WRITE_COMMANDS.includes(command)) return await runWrite(command, args, options, service, holder!, print);
     switch (command) {
       case 'import': {

@@ -1,6 +1,6 @@
 // The CLI's commands, over the same chart service the app uses. Loaded only once a command needs it.
 import { createInterface } from 'node:readline';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliOptions } from './args';
 import { checkUpgradeArgs, runUpgrade, runWrite, WRITE_COMMANDS } from './chart-commands';
@@ -19,6 +19,8 @@ import {
   type Context,
 } from './context';
 import { runIdentity } from './identity';
+import { ImportLookahead, readBundle } from './import-lookahead';
+import { mark } from './timeline';
 
 export { CliError } from './context';
 
@@ -37,7 +39,10 @@ async function startValidators() {
   const entry = bundledWorker('fhir-validate-worker');
   const pool = new FhirValidatorPool(entry ? { entry } : {});
   // Not awaited: the first bundles queue behind the warm-up in the workers.
-  pool.warm().catch(() => {});
+  pool.warm().then(
+    () => mark('validation workers warm'),
+    () => {},
+  );
   return pool;
 }
 
@@ -142,52 +147,66 @@ export async function run(options: CliOptions): Promise<number> {
     }
   }
   const needsIdentity = command !== 'outbox';
+  const importFiles = command === 'import' && args[0] ? jsonFiles(args[0]) : null;
   // An import validates in worker threads, which index the R4 definitions while the keychain and the node start.
-  const validators = command === 'import' && args[0] ? await startValidators() : null;
+  const validators = importFiles ? await startValidators() : null;
+  const lookahead = validators && importFiles ? new ImportLookahead(importFiles, validators, IMPORT_CONCURRENCY) : null;
   let ctx: Context;
   let holder: LockableKeyHolder | null = null;
   try {
     const unlocking = needsIdentity ? await beginUnlock(options.identity) : null;
+    // The workers check the first bundles while scrypt derives the key and the node starts.
+    lookahead?.start();
     try {
       ctx = await connect(options, {
-        ...(validators ? { fhirValidator: validators } : {}),
+        ...(lookahead ? { fhirValidator: lookahead.fhirValidator } : {}),
         verifiedCache: command === 'charts',
       });
+      mark('connected (chart service built, node ready)');
     } catch (error) {
       await unlocking?.unlocked.then((h) => h.lock()).catch(() => {});
       throw error;
     }
     try {
       holder = unlocking ? await unlocking.unlocked : null;
+      mark('identity unlocked');
     } catch (error) {
       await close(ctx);
       throw error;
     }
   } catch (error) {
-    await validators?.close();
+    // Nothing will be imported: the checks the lookahead started are dropped, not finished on this thread.
+    await validators?.abandon();
     throw error;
   }
   try {
     const { service } = ctx;
+    // What earlier runs left in the outbox is posted first: the sender's retry loop looks only 1 s after start, and a
+    // short command has stopped it by then, so a pending version would wait for a long command. Nodes that do not
+    // answer leave it pending, as before. `outbox` shows the items as they are.
+    if (command !== 'outbox') await service.retryOutbox();
     if (WRITE_COMMANDS.includes(command)) return await runWrite(command, args, options, service, holder!, print);
     if (command === 'charts') return await runUpgrade(service, holder!, options, print);
     switch (command) {
       case 'import': {
-        if (!args[0]) throw new CliError('import needs a file or a folder');
-        const files = jsonFiles(args[0]);
+        if (!args[0] || !importFiles) throw new CliError('import needs a file or a folder');
+        const files = importFiles;
         const results: ({ file: string; error: string } | { file: string; chartId: string })[] = new Array(
           files.length,
         );
         let next = 0;
         const progress = batchedLines((text) => process.stderr.write(text));
+        mark(`importing ${files.length} file(s)`);
         const worker = async () => {
           while (next < files.length) {
             const i = next++;
             const file = files[i]!;
             try {
-              const json = readFileSync(file, 'utf8');
-              const result = await service.importFhir(holder!, JSON.parse(json), { json });
+              const read = lookahead ? lookahead.take(i) : readBundle(file);
+              if ('error' in read) throw read.error;
+              const result = await service.importFhir(holder!, read.bundle, { json: read.json });
               results[i] = { file, ...result };
+              if (result.status === 'committed') mark('first commit', { once: true });
               progress.line(
                 `[${i + 1}/${files.length}] ${file} → ${result.chartId} (${result.status})${result.warnings.map((w) => `\n    warning: ${w}`).join('')}`,
               );
@@ -201,6 +220,7 @@ export async function run(options: CliOptions): Promise<number> {
           await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, files.length) }, worker));
         } finally {
           progress.flush();
+          mark('last bundle answered', { threads: true });
         }
         const failed = results.filter((r) => 'error' in r).length;
         print(results, () => `Imported ${files.length - failed} of ${files.length} bundle(s).`);
@@ -279,5 +299,6 @@ export async function run(options: CliOptions): Promise<number> {
     holder?.lock();
     await close(ctx);
     await validators?.close();
+    mark('closed');
   }
 }

@@ -11,6 +11,7 @@ import type { ChartService } from '../records/chart-service';
 import type { CardIssuer, ChartServiceOptions } from '../records/chart-parts';
 import type { DirectoryReader } from '../records/directory-parts';
 import type { CliOptions } from './args';
+import { mark } from './timeline';
 
 /** A usage error: exit code 2. */
 export class CliError extends Error {}
@@ -61,6 +62,7 @@ export async function beginUnlock(wanted: string | undefined): Promise<{ unlocke
     );
   }
   const unlocked = v.unlock(chosen.id, await readPassword());
+  mark('unlock started');
   unlocked.catch(() => {}); // the caller awaits it, later: not an unhandled rejection meanwhile
   return { unlocked };
 }
@@ -116,7 +118,9 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
   const { generateToken } = await import('../ledger-node/http/access');
   const dataDir = resolve(options.data ?? defaultDataDir());
   // In-process and for this command only, but on a local port all the same: token-protected like the app's.
+  mark('starting the embedded node');
   const node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token: generateToken() } });
+  mark('embedded node listening');
   err(
     `healthchain: no --node given and none configured: started the embedded ledger node at ${node.url}, data in ${dataDir} (give --node <url> for a ledger network)`,
   );

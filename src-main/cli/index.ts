@@ -2,6 +2,7 @@
 // Commands load lazily, so `--help` and usage errors answer without starting the node, the vault or the service.
 // `node scripts/cli.mjs` (or `npm run cli`) runs the bundle of this file (rebuilt when its sources change).
 import { parseCli } from './args';
+import { mark } from './timeline';
 
 /** The version esbuild writes into the bundle (scripts/build-cli.mjs); from source, package.json's. */
 declare const __HC_VERSION__: string | undefined;
@@ -31,7 +32,9 @@ async function main(): Promise<number> {
     process.stderr.write(`healthchain: ${parsed.message}\n\n${USAGE}\n`);
     return 2;
   }
+  mark('arguments parsed');
   const { run } = await import('./commands');
+  mark('commands loaded');
   try {
     return await run(parsed.options);
   } catch (error) {

@@ -103,6 +103,24 @@ export class FhirValidatorPool implements FhirValidator {
     );
   }
 
+  /**
+   * Stops the workers without answering what they still had: those checks reject. For a command giving up before it
+   * uses them (an import whose identity did not unlock), where close() would validate them on this thread for nobody.
+   */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const worker = slot.worker;
+        slot.worker = null;
+        const pending = [...slot.inFlight.values()];
+        slot.inFlight.clear();
+        for (const job of pending) job.reject(new Error('validation abandoned: the import stopped'));
+        if (worker) await worker.terminate();
+      }),
+    );
+  }
+
   private send(slot: Slot, body: { warmUp: true } | { input: unknown } | { json: string }, job: Job): void {
     const worker = slot.worker ?? this.start(slot);
     const id = this.nextId++;

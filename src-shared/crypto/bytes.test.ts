@@ -17,6 +17,12 @@ describe('base64 (envelopes, vault entries)', () => {
     expect(fromBase64(toBase64(large))).toEqual(large);
   });
 
+  it('encodes every value of a one- and two-byte tail (the padded ends) as the reference codec does', () => {
+    for (let b = 0; b < 256; b++)
+      for (const bytes of [[b], [b, 255 - b], [7, 9, 11, b], [7, 9, 11, b, b ^ 0x5a]])
+        expect(toBase64(Uint8Array.from(bytes))).toBe(base64.encode(Uint8Array.from(bytes)));
+  });
+
   it('refuses unpadded, spaced, padded-inside, non-canonical and foreign text (atob alone would take some of it)', () => {
     // 'YR==' and 'YWI=' → 'YWJ=' carry stray bits in the last character: atob reads them as 'a' and 'ab'.
     for (const bad of [

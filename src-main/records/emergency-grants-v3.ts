@@ -8,8 +8,9 @@ import type { LedgerNodeClient } from '../ledger/node-client';
 import type { OpenedV3Version } from './version-opener-v3';
 
 export interface FoundGrantV3 {
-  /** The grant transaction's id and the granted version's place. */
+  /** The grant transaction's id, the request it answers, and the granted version's place. */
   grantTx: string;
+  requestTx: string;
   seq: number;
   k: number;
   grant: GrantBoxV3;
@@ -31,9 +32,10 @@ export async function findGrantsV3(
       for (const hit of hits) {
         const { value: tx } = await client.getTransaction(hit.id);
         try {
-          const grant = openGrantBoxV3(parseGrantV3Meta((tx as { metadata?: unknown } | null)?.metadata), v.secret, k);
+          const meta = parseGrantV3Meta((tx as { metadata?: unknown } | null)?.metadata);
+          const grant = openGrantBoxV3(meta, v.secret, k);
           // A box naming another version was copied here: the tag alone does not make it this version's grant.
-          if (grant.version === v.txId) found.push({ grantTx: hit.id, seq: v.seq, k, grant });
+          if (grant.version === v.txId) found.push({ grantTx: hit.id, requestTx: meta.request, seq: v.seq, k, grant });
         } catch {
           // The tag is in something that is not this version's grant (a filler collision, a forgery): not a grant.
         }

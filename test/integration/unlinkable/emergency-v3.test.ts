@@ -22,6 +22,7 @@ import { payloadOf } from '../../../src-shared/records/payload';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import { CardChartsV3, cardTagOf } from '../../../src-main/records/card-chart-v3';
 import { findGrantsV3 } from '../../../src-main/records/emergency-grants-v3';
 import { V3Counters } from '../../../src-main/records/v3-counters';
 import { withRecovery } from '../../../src-main/records/version-builder';
@@ -118,7 +119,12 @@ describe('emergency access to a v3 chart', { timeout: 180_000 }, () => {
       ),
       custody,
     );
-    const created = await buildCreateV3(custodian, first, { crypto: nativeLedgerCrypto, counters, custody });
+    const created = await buildCreateV3(custodian, first, {
+      crypto: nativeLedgerCrypto,
+      counters,
+      custody,
+      cardTag: cardTagOf(patient),
+    });
     expect((await client().post(created.tx, 'commit')).value).toBe('committed');
     chartId = created.tx.id;
     const next = created.inner.payload;
@@ -236,6 +242,19 @@ describe('emergency access to a v3 chart', { timeout: 180_000 }, () => {
       ).toString('hex');
       expect((grantTx.metadata as GrantV3Meta).tag).toBe(expected);
     }
+    // The kiosk's path (what the Access tab lists): the patient's card session finds the same grant.
+    const kiosk = new CardChartsV3({
+      client: client(),
+      crypto: nativeLedgerCrypto,
+      authors: { check: async () => null },
+      nameOf: () => null,
+    });
+    expect(await kiosk.grants(patient, chartId)).toEqual([]); // no session: nothing
+    expect(await kiosk.signIn(patient, chartId.slice(0, 32))).toMatchObject({ kind: 'chart' });
+    const atKiosk = await kiosk.grants(patient, chartId);
+    expect(atKiosk.map((g) => [g.grantTx, g.requestTx, g.grant.requester.signKey, g.grant.note])).toEqual([
+      [grantTx.id, req.id, doctor.signKey, NOTE],
+    ]);
   });
 
   it('refuses an uncredentialed and a revoked requester, answering their tweaked keys', async () => {

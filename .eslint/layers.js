@@ -69,9 +69,13 @@ export const layers = [
   },
   {
     folder: 'src-shared/emergency',
-    imports: ['src-shared/ledger', 'src-shared/crypto', 'src-shared/authority'],
+    // Envelope v3's requests and grants (v3.ts) use the unlinkable primitives: tweaks, tags, padding, slots.
+    imports: ['src-shared/ledger', 'src-shared/crypto', 'src-shared/authority', 'src-shared/unlinkable'],
     dependencies: ['anywhere'],
-    why: { 'src-shared': 'emergency access builds on the transaction core, identity crypto and the authority only.' },
+    why: {
+      'src-shared':
+        'emergency access builds on the transaction core, identity crypto, the authority and the unlinkable primitives only.',
+    },
   },
   {
     folder: 'src-shared/unlinkable',
@@ -151,7 +155,8 @@ export const layers = [
   // sealed state on disk; it knows nothing of the charts' content, so nothing else of records.
   main('records/discovery', ['ledger', 'crypto', 'fs']),
   main('authority', ['ledger', 'vault', 'crypto', 'fs']),
-  main('emergency', ['authority', 'ledger', 'vault', 'crypto', 'fs']),
+  // The service opens a v3 chart's head with records' verified opener (version-opener-v3.ts); records never imports it.
+  main('emergency', ['records', 'authority', 'ledger', 'vault', 'crypto', 'fs']),
   main('ledger', ['crypto', 'fs']),
   main('vault', ['crypto', 'fs']),
   main('settings', ['crypto', 'fs']),

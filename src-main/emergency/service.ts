@@ -20,7 +20,18 @@ import {
   type Grant,
   type RefusalReason,
   type RequestData,
+  isRequestV3,
+  makeGrantV3,
+  openRequestV3,
+  openServiceNoteV3,
+  v3DataKey,
+  verifyGrantV3,
+  type OpenedRequestV3,
 } from '../../src-shared/emergency';
+import { grantTag } from '../../src-shared/unlinkable/rendezvous';
+import { parseV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
+import { wipe } from '../../src-shared/crypto/bytes';
+import { headIsCurrent, openChartV3 } from '../records/version-opener-v3';
 import type { CredentialRegistryView } from '../../src-shared/authority';
 import { ChartIndex, type ChartIndexLedger } from './chart-index';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
@@ -220,6 +231,7 @@ export class EmergencyService {
     const { value: txs } = await this.options.ledger.listTransactions(requestId);
     const request = txs.find((t) => (t as { id?: unknown }).id === requestId);
     if (!request) return null;
+    if (isRequestV3(request)) return this.#readAnswerV3(request, txs);
     // A forged request is answered too (with a refusal): what matters here is whether an answer exists.
     const checked = verifyRequest(request, this.signKey, nativeLedgerCrypto);
     for (const tx of txs) {
@@ -250,6 +262,34 @@ export class EmergencyService {
     return null;
   }
 
+  /**
+   * A v3 request's answer: a refusal reads as v1's; a grant names its requester only inside the box, so the requester
+   * and nonce come from the service's own sealed note (else from the request's box, which the service opens too).
+   */
+  async #readAnswerV3(request: unknown, txs: unknown[]): Promise<Answered | null> {
+    const opened = await openRequestV3(request, this.options.key, this.signKey, nativeLedgerCrypto);
+    for (const tx of txs) {
+      if (tx === request) continue;
+      const grant = verifyGrantV3(tx, request as Transaction, nativeLedgerCrypto);
+      if (grant) {
+        const note = await openServiceNoteV3(grant.meta, this.options.key).catch(() => null);
+        return {
+          requester: note?.requester ?? (opened.ok ? opened.value.data.requester.signKey : ''),
+          nonce: note?.nonce ?? (opened.ok ? opened.value.data.nonce : ''),
+          grantAt: note ? Date.parse(note.at) : this.#now().getTime(),
+        };
+      }
+      const answer = verifyAnswer(tx, request as Transaction, nativeLedgerCrypto);
+      if (answer.ok)
+        return {
+          requester: opened.ok ? opened.value.data.requester.signKey : (issuerOf(request) ?? ''),
+          nonce: opened.ok ? opened.value.data.nonce : '',
+          grantAt: null,
+        };
+    }
+    return null;
+  }
+
   async #answer(id: string, raw: unknown, height: number, registry: CredentialRegistryView): Promise<boolean> {
     // Idempotence: an answer already on the ledger (posted by a killed run, or by a twin service) is never repeated.
     const existing = await this.#readAnswer(id);
@@ -258,11 +298,13 @@ export class EmergencyService {
       this.#log({ event: 'already-answered', request: id });
       return false;
     }
-    const checked = verifyRequest(raw, this.signKey, nativeLedgerCrypto);
+    const v3 = isRequestV3(raw) ? await openRequestV3(raw, this.options.key, this.signKey, nativeLedgerCrypto) : null;
+    const checked = v3 ?? verifyRequest(raw, this.signKey, nativeLedgerCrypto);
     const now = this.#now();
     let unsigned: UnsignedTransaction;
     let event: ServiceEvent;
-    const requester = checked.ok ? checked.value.data.requester.signKey : issuerOf(raw);
+    // A v3 refusal goes to the request's issuer (the requester's tweaked key), never to its directory key.
+    const requester = checked.ok && !v3 ? checked.value.data.requester.signKey : issuerOf(raw);
     try {
       if (!checked.ok) throw new Refuse('forged', checked.reason);
       const { tx, data } = checked.value;
@@ -283,28 +325,35 @@ export class EmergencyService {
       ).length;
       if (recent >= this.#maxGrants)
         throw new Refuse('rate-limit', `${recent} emergency grants to this clinician within the rate window`);
-      const chart = await this.#chartOf(data, registry);
-      const version = await this.#currentVersion(chart);
-      const wrap = await rewrapForRequester(version.envelope, this.options.key, data.requester.boxKey).catch(
-        (error: unknown) => {
-          throw new Refuse('no-emergency-wrap', (error as Error).message);
-        },
-      );
-      unsigned = makeGrant(tx, {
-        chart,
-        version: version.id,
-        wrap,
-        expiresAt: new Date(now.getTime() + this.#grantMs).toISOString(),
-        at: now.toISOString(),
-      });
-      event = {
-        event: 'grant',
-        request: id,
-        requester: data.requester.signKey,
-        chart,
-        version: version.id,
-        answer: '',
-      };
+      if (v3?.ok) {
+        const grant = await this.#grantV3(v3.value, now);
+        unsigned = grant.unsigned;
+        event = { event: 'grant', request: id, requester: data.requester.signKey, ...grant.served, answer: '' };
+      } else {
+        const v1 = data as RequestData;
+        const chart = await this.#chartOf(v1, registry);
+        const version = await this.#currentVersion(chart);
+        const wrap = await rewrapForRequester(version.envelope, this.options.key, data.requester.boxKey).catch(
+          (error: unknown) => {
+            throw new Refuse('no-emergency-wrap', (error as Error).message);
+          },
+        );
+        unsigned = makeGrant(tx, {
+          chart,
+          version: version.id,
+          wrap,
+          expiresAt: new Date(now.getTime() + this.#grantMs).toISOString(),
+          at: now.toISOString(),
+        });
+        event = {
+          event: 'grant',
+          request: id,
+          requester: data.requester.signKey,
+          chart,
+          version: version.id,
+          answer: '',
+        };
+      }
     } catch (error) {
       if (!(error instanceof Refuse)) throw error;
       if (!requester) {
@@ -333,9 +382,9 @@ export class EmergencyService {
       throw error;
     }
     event.answer = signed.id;
-    const granted = event.event === 'grant' && checked.ok ? (unsigned.metadata as unknown as Grant) : null;
+    const granted = event.event === 'grant' && checked.ok && !v3 ? (unsigned.metadata as unknown as Grant) : null;
     this.#answered.set(id, {
-      requester: requester ?? '',
+      requester: (checked.ok ? checked.value.data.requester.signKey : requester) ?? '',
       nonce: checked.ok ? checked.value.data.nonce : '',
       grantAt: event.event === 'grant' ? now.getTime() : null,
       ...(granted && checked.ok
@@ -354,6 +403,49 @@ export class EmergencyService {
     });
     this.#log(event);
     return true;
+  }
+
+  /**
+   * The grant of a v3 request: the chart's head opened and verified with the emergency key's slot (openChartV3), still
+   * the chart's head on the node, its data key wrapped to the requester, and the first grant tag of that version no
+   * grant carries yet. Later versions are not passed on under a v3 grant (serveLaterVersions reads v1 grants only).
+   */
+  async #grantV3(
+    request: OpenedRequestV3,
+    now: Date,
+  ): Promise<{ unsigned: UnsignedTransaction; served: { chart: string; version: string } }> {
+    const { ledger, key } = this.options;
+    const chart = request.data.chart;
+    const { value: raw } = await ledger.listTransactions(chart);
+    if (raw.length === 0) throw new Refuse('unknown-chart', `the node has no chart ${chart}`);
+    const opened = await openChartV3(chart, raw, key, { crypto: nativeLedgerCrypto, now: () => now.getTime() });
+    if (opened.tampered) throw new Refuse('unknown-chart', `chart ${chart} does not verify: ${opened.tampered.reason}`);
+    const head = opened.versions.at(-1);
+    if (!head || opened.closedAt !== null)
+      throw new Refuse('no-emergency-wrap', `the head of chart ${chart} has no slot for the emergency key`);
+    if (!(await headIsCurrent(ledger, head)))
+      throw new Refuse('unknown-chart', `the node's answer for chart ${chart} stops before its head`);
+    let k = 0;
+    while ((await ledger.searchMetadata(grantTag(head.secret, k))).value.length > 0) k++;
+    const dataKey = await v3DataKey(parseV3Metadata(head.tx.metadata), key).catch((error: unknown) => {
+      throw new Refuse('no-emergency-wrap', (error as Error).message);
+    });
+    try {
+      const unsigned = makeGrantV3({
+        request,
+        chart,
+        version: head.txId,
+        dataKey,
+        chartSecret: head.secret,
+        k,
+        serviceBoxKey: key.boxKey,
+        expiresAt: new Date(now.getTime() + this.#grantMs).toISOString(),
+        at: now.toISOString(),
+      });
+      return { unsigned, served: { chart, version: head.txId } };
+    } finally {
+      wipe(dataKey);
+    }
   }
 
   /** The chart the request names, or the one chart its sealed patient query matches in the index. */

@@ -20,6 +20,7 @@ import { chartStateV3 } from './chart-state-v3';
 import type { NameOf } from './chart-views';
 import { findCardChart } from './discovery/kiosk-search';
 import type { DiscoveryClient } from './discovery/tag-search';
+import { findGrantsV3, type FoundGrantV3 } from './emergency-grants-v3';
 import { ChartServiceError } from './errors';
 import type { ChartState } from './model';
 import { authoredVersions, headIsCurrent, openChartV3, type V3Chain } from './version-opener-v3';
@@ -150,6 +151,17 @@ export class CardChartsV3 {
   /** Whether this card's session opened `chartId` as a v3 chart. */
   has(card: Pick<KeyHolder, 'boxKey'>, chartId: string): boolean {
     return this.#sessions.get(card.boxKey)?.chartId === chartId;
+  }
+
+  /**
+   * Every emergency grant of the session's chart (docs/UNLINKABLE.md §9), found by the grant tags of the versions the
+   * card opens; none for a chart this session did not open as v3.
+   */
+  async grants(card: KeyHolder, chartId: string): Promise<FoundGrantV3[]> {
+    if (!this.has(card, chartId)) return [];
+    const { value: raw } = await this.parts.client.listTransactions(chartId);
+    const chain = await openChartV3(chartId, raw, card, { crypto: this.parts.crypto, now: this.parts.now });
+    return findGrantsV3(this.parts.client, chain.versions);
   }
 
   /** The session's chart read again (every check again: a new version, a replaced card, a rollback). */

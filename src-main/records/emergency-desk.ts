@@ -53,7 +53,7 @@ export class EmergencyDesk {
     private readonly parts: ChartParts,
     private readonly states: ChartStates,
     /** The kiosk's envelope v3 sessions: their chart's versions come from the card's path (card-chart-v3.ts). */
-    private readonly cardCharts: Pick<CardChartsV3, 'has' | 'read'> | null = null,
+    private readonly cardCharts: Pick<CardChartsV3, 'has' | 'read' | 'grants'> | null = null,
   ) {}
 
   /**
@@ -354,6 +354,23 @@ export class EmergencyDesk {
         answer: answerOf(c.answer),
       })),
     );
+    // A v3 chart's grants name it only inside their boxes: found by grant tag, the box says who, why and when.
+    const v3Grants = this.cardCharts?.has(holder, chartId) ? await this.cardCharts.grants(holder, chartId) : [];
+    for (const g of v3Grants)
+      emergencies.push({
+        requestId: g.requestTx,
+        at: g.grant.at,
+        requester: personRef(g.grant.requester.signKey, byBoxKey, g.grant.requester.boxKey),
+        reason: g.grant.reason,
+        note: g.grant.note,
+        answer: {
+          kind: 'grant',
+          txId: g.grantTx,
+          at: g.grant.at,
+          expiresAt: g.grant.expiresAt,
+          versionTxId: g.grant.version,
+        },
+      });
     return accessHistory({
       chartId,
       versions,

@@ -7,3 +7,4 @@ export * from './verify';
 export * from './requester';
 export * from './followup';
 export * from './later';
+export * from './v3';

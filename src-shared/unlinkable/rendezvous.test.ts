@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from '../crypto/bytes';
-import { cardTag, introTag, listKey, listTag, pairKey, slotTag, TAG_PATTERN, versionTag } from './rendezvous';
+import {
+  cardTag,
+  grantBoxKey,
+  grantTag,
+  introTag,
+  listKey,
+  listTag,
+  pairKey,
+  slotTag,
+  TAG_PATTERN,
+  versionTag,
+} from './rendezvous';
 import vectors from './fixtures/unlinkable-vectors.json';
 
 // Vectors: fixtures/make-vectors.py (pyca/cryptography's X25519 and HKDF, not this code).
@@ -48,6 +59,13 @@ describe('rendezvous tags', () => {
 
   it.each(vectors.card)('card tag $tag', (t) => {
     expect(cardTag(hexToBytes(t.boxSecret))).toBe(t.tag);
+  });
+
+  it.each(vectors.grant)('grant tags and grant-box keys of chart secret $chartSecret', (g) => {
+    const secret = hexToBytes(g.chartSecret);
+    expect([0, 1, 4294967295].map((k) => grantTag(secret, k))).toEqual(g.tags);
+    expect([0, 1, 4294967295].map((k) => bytesToHex(grantBoxKey(secret, k)))).toEqual(g.boxKeys);
+    expect(() => grantTag(secret.subarray(1), 0)).toThrow(/32 bytes/);
   });
 
   it('a third party with its own key gets other tags', () => {

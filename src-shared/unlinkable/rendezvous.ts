@@ -17,6 +17,10 @@
 //              the asset's `chart` field of the j-th chart C creates: its own charts are found by asset search
 //   card tag   HKDF-SHA-256(ikm = the patient's box secret, info = "healthchain.v3.card-tag/1", 16)
 //              carried by the version that introduces a patient card; the kiosk finds the chart with it (§8)
+//   grant tag  HKDF-SHA-256(ikm = chart secret of the granted version, info = "healthchain.v3.grant-tag/1" ‖ u32be(k), 16)
+//              carried by the k-th emergency grant (k = 0, 1, …) of that version: its readers find every grant (§9)
+//   grant key  HKDF-SHA-256(ikm = the same chart secret, info = "healthchain.v3.grant-box/1" ‖ u32be(k), 32)
+//              the secretbox key of that grant's box (who was granted what), for the same readers
 import nacl from 'tweetnacl';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -32,6 +36,8 @@ export const RENDEZVOUS_INFO = {
   listKey: 'healthchain.v3.list-key/1',
   list: 'healthchain.v3.list-tag/1',
   card: 'healthchain.v3.card-tag/1',
+  grant: 'healthchain.v3.grant-tag/1',
+  grantBox: 'healthchain.v3.grant-box/1',
 } as const;
 export const TAG_LENGTH = 16;
 export const SLOT_TAG_LENGTH = 8;
@@ -119,6 +125,18 @@ export function cardTag(patientBoxSecret: Uint8Array): string {
   return bytesToHex(
     hkdf(sha256, key32(patientBoxSecret, 'a box secret'), salt, utf8(RENDEZVOUS_INFO.card), TAG_LENGTH),
   );
+}
+
+/** The tag of the k-th emergency grant of a version, from that version's chart secret (docs/UNLINKABLE.md §9). */
+export function grantTag(chartSecret: Uint8Array, k: number): string {
+  return bytesToHex(
+    hkdf(sha256, chartSecret32(chartSecret), salt, concatBytes(utf8(RENDEZVOUS_INFO.grant), u32be(k)), TAG_LENGTH),
+  );
+}
+
+/** The secretbox key of the k-th grant's box: only the version's readers (and the emergency key) derive it. */
+export function grantBoxKey(chartSecret: Uint8Array, k: number): Uint8Array {
+  return hkdf(sha256, chartSecret32(chartSecret), salt, concatBytes(utf8(RENDEZVOUS_INFO.grantBox), u32be(k)), 32);
 }
 
 function chartSecret32(secret: Uint8Array): Uint8Array {

@@ -26,7 +26,10 @@ import { KeychainCardKey } from '../../../src-main/vault';
 import { decodeCardCode, encodeCardCode } from '../../../src-shared/crypto/card-code';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import type { KeyHolder } from '../../../src-shared/crypto/keyholder';
-import type { Transaction } from '../../../src-shared/ledger';
+import { signerFor } from '../../../src-shared/crypto/keyholder';
+import { buildEmergencyRequestV3, makeGrantV3, openRequestV3, v3DataKey } from '../../../src-shared/emergency';
+import { signTransaction, type Transaction } from '../../../src-shared/ledger';
+import { parseV3Metadata } from '../../../src-shared/unlinkable/envelope-v3';
 import type { Chart } from '../../../src-shared/records/chart';
 import { payloadOf, type ChartPayload } from '../../../src-shared/records/payload';
 import { fullSampleChart, sampleChart } from '../../fixtures/sample-chart';
@@ -208,6 +211,56 @@ describe('the kiosk opens an envelope v3 chart from the card (docs/UNLINKABLE.md
 
     await kiosk.registry.dispatch('patient.signOut', {});
     expect(await openCard(issued.code, '915372')).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
+  });
+
+  it('the Access tab lists an emergency grant of the v3 chart, found by its grant tag (docs/UNLINKABLE.md §9)', async () => {
+    // The grant is made with the documents' builders and a stand-in service key (this kiosk pins no authority); the
+    // service that makes real ones is tested in emergency-v3.test.ts. What is tested here is the tab finding it.
+    const service = new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
+    const requester = new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
+    const at = new Date().toISOString();
+    const request = await buildEmergencyRequestV3(
+      requester,
+      { authority: 'a'.repeat(64), chart: issued.chartId, reason: 'unconscious', note: 'Found collapsed', service, at },
+      crypto,
+    );
+    await post(request);
+    const opened = await openRequestV3(request, service, service.signKey, crypto);
+    if (!opened.ok) throw new Error(opened.reason);
+    const chain = await openChartV3(issued.chartId, (await client.listTransactions(issued.chartId)).value, ada.holder);
+    const head = chain.versions.at(-1)!;
+    const grant = await signTransaction(
+      makeGrantV3({
+        request: opened.value,
+        chart: issued.chartId,
+        version: head.txId,
+        dataKey: await v3DataKey(parseV3Metadata(head.tx.metadata), ada.holder),
+        chartSecret: head.secret,
+        k: 0,
+        serviceBoxKey: service.boxKey,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        at,
+      }),
+      signerFor(service),
+      { crypto },
+    );
+    await post(grant);
+
+    expect(await openCard(issued.code)).toMatchObject({ ok: true });
+    const access = (await kiosk.registry.dispatch('charts.access', { chartId: issued.chartId })) as Dispatched;
+    expect(access.ok).toBe(true);
+    const { canRead, history } = access.value as {
+      canRead: { role: string; person: { signKey: string } }[];
+      history: { kind: string; txId: string; text?: string | null }[];
+    };
+    expect(canRead.filter((p) => p.role === 'emergency').map((p) => p.person.signKey)).toEqual([requester.signKey]);
+    const emergency = history.filter((e) => e.kind.startsWith('emergency-'));
+    expect(emergency.map((e) => [e.kind, e.txId]).sort()).toEqual([
+      ['emergency-grant', grant.id],
+      ['emergency-request', request.id],
+    ]);
+    expect(emergency.find((e) => e.kind === 'emergency-request')?.text).toBe('Found collapsed');
+    await kiosk.registry.dispatch('patient.signOut', {});
   });
 
   it('a forged later chart carrying the copied card tag, sealed to the same patient, is not shown: the first appearance wins', async () => {

@@ -128,6 +128,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     nodeUrls: nodeUrlsInUse,
     authorityId: () => settings.get().values.hospitalAuthority,
+    ledgerEnvelope: () => settings.get().values.ledgerEnvelope,
     outboxDir,
     cards,
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',

@@ -34,6 +34,8 @@ export interface V3WriteState {
   /** The versions opened, oldest first; those still in the outbox are in `waiting` too. */
   chain: V3Chain;
   waiting: OutboxRecord[];
+  /** The chart's transactions the node had committed when the state was read. */
+  committed: readonly unknown[];
   nodeUrl: string | null;
 }
 
@@ -126,6 +128,8 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
   const v3Charts = new Set<string>();
   /** The committed transactions last read per chart: a write while no node answers spends the head read before. */
   const lastRead = new Map<string, unknown[]>();
+  /** Per chart, the committed versions whose authors were checked (or that this app wrote). */
+  const vouched = new Map<string, Set<string>>();
   /** One set of counters per identity: two would hand out the same numbers. */
   const counters = new Map<string, V3Counters>();
   const countersOf = (holder: KeyHolder) => {
@@ -137,18 +141,53 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
     return c;
   };
 
-  async function committedOf(chartId: string, waiting: readonly OutboxRecord[]): Promise<unknown[]> {
+  async function committedOf(
+    chartId: string,
+    waiting: readonly OutboxRecord[],
+  ): Promise<{ txs: unknown[]; offline: boolean }> {
     try {
       const { value } = await client.listTransactions(chartId);
       lastRead.set(chartId, value);
-      return value;
+      return { txs: value, offline: false };
     } catch (error) {
       if (!(error instanceof NodeUnreachableError)) throw error;
       const before = lastRead.get(chartId);
-      if (before) return before;
-      if (waiting.some((r) => r.seq === 1)) return []; // created offline: only the outbox knows it
+      if (before) return { txs: before, offline: true };
+      if (waiting.some((r) => r.seq === 1)) return { txs: [], offline: true }; // created offline: only the outbox knows it
       throw error;
     }
+  }
+
+  /**
+   * The #12 rule on what the node committed (a version in the outbox has no height yet), as a v1 write. With no node
+   * to ask, the versions vouched for while it answered (and the ones this app wrote since) are enough, as the v1
+   * writer works on the copy it verified.
+   */
+  async function checkAuthors(
+    holder: KeyHolder,
+    chartId: string,
+    chain: V3Chain,
+    committed: Set<string>,
+    offline: boolean,
+  ) {
+    const seen = vouched.get(chartId) ?? new Set<string>();
+    if (offline && [...committed].every((id) => seen.has(id))) return;
+    const authorship = await parts.authors.check(
+      authoredVersions(chain).filter((v) => committed.has(v.txId)),
+      cache?.for(holder) ?? null,
+    );
+    if (authorship?.failure) throw unknownAuthor(authorship.failure.reason);
+    vouched.set(chartId, new Set([...seen, ...committed]));
+  }
+
+  /**
+   * Once a version is committed, what the node holds of the chart is what was read, the versions that waited before
+   * it (it spends them: they are committed too) and it: a write made while no node answers spends it.
+   */
+  function committedNow(chartId: string, before: V3WriteState | null, tx: Transaction): void {
+    const txs = [...(before?.committed ?? []), ...(before?.waiting.map((r) => r.tx) ?? []), tx];
+    lastRead.set(chartId, txs);
+    vouched.set(chartId, new Set([...(vouched.get(chartId) ?? []), ...txs.map((t) => (t as Transaction).id)]));
   }
 
   async function submit(holder: KeyHolder, chartId: string, written: V3Written): Promise<SubmitOutcome> {
@@ -238,8 +277,8 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
           `Version ${rejected.seq} of this chart was rejected by the node (${rejected.lastError}); discard it from the outbox first (Recent actions → Discard rejected version, or: npm run cli -- outbox discard ${rejected.tx.id})`,
         );
       }
-      const committed = await committedOf(chartId, records);
-      const committedIds = new Set(committed.map((t) => (t as { id?: unknown })?.id));
+      const { txs: committed, offline } = await committedOf(chartId, records);
+      const committedIds = new Set(committed.map((t) => String((t as { id?: unknown })?.id)));
       const waiting = records
         .filter((r) => r.state === 'pending' && !committedIds.has(r.tx.id))
         .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
@@ -254,13 +293,7 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
       v3Charts.add(chartId);
       const custodian = head.inner.payload.custodian.signKey;
       if (custodian !== holder.signKey) throw notCustodian(states.nameOf(custodian) ?? custodian);
-      // The #12 rule on what the node committed (a version in the outbox has no height yet): as a v1 write.
-      const waitingIds = new Set(waiting.map((r) => r.tx.id));
-      const authorship = await parts.authors.check(
-        authoredVersions(chain).filter((v) => !waitingIds.has(v.txId)),
-        cache?.for(holder) ?? null,
-      );
-      if (authorship?.failure) throw unknownAuthor(authorship.failure.reason);
+      await checkAuthors(holder, chartId, chain, committedIds, offline);
       return {
         head: {
           tx: head.tx,
@@ -273,6 +306,7 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
         revoked: isRevoked(chain.versions.map((v) => v.inner.action)),
         chain,
         waiting,
+        committed,
         nodeUrl: client.currentNodeUrl,
       };
     },
@@ -280,7 +314,9 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
     async create(holder, payload, custody) {
       const written = await buildCreateV3(holder, payload, { crypto, counters: countersOf(holder), custody });
       const chartId = written.tx.id;
-      return { written, chartId, outcome: await submit(holder, chartId, written) };
+      const outcome = await submit(holder, chartId, written);
+      if (outcome.status === 'committed') committedNow(chartId, null, written.tx);
+      return { written, chartId, outcome };
     },
 
     async write(holder, chartId, state, action, payload, custody) {
@@ -289,7 +325,9 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
         counters: countersOf(holder),
         custody,
       });
-      return answer(holder, chartId, state, written, await submit(holder, chartId, written));
+      const outcome = await submit(holder, chartId, written);
+      if (outcome.status === 'committed') committedNow(chartId, state, written.tx);
+      return answer(holder, chartId, state, written, outcome);
     },
 
     answerCreate(holder, { written, chartId, outcome }) {

@@ -8,7 +8,7 @@
 // it is back; a v1 chart stays v1 after the setting changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { recoveryKeyOf, signAndPost } from '../../../src-main/authority/custody-acts';
+import { recoverCharts, recoveryKeyOf, signAndPost } from '../../../src-main/authority/custody-acts';
 import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
 import { openSealed } from '../../../src-main/crypto/sealed-box';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
@@ -17,6 +17,7 @@ import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { Outbox } from '../../../src-main/ledger/outbox';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { openChartV3, type V3Chain } from '../../../src-main/records/version-opener-v3';
+import { v3QuorumMover } from '../../../src-main/records/quorum-move-v3';
 import type { EnvelopeReaderKey } from '../../../src-shared/crypto/envelope';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import type { Transaction } from '../../../src-shared/ledger';
@@ -331,6 +332,57 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
     const drained = await Outbox.open(outboxDir);
     expect(drained.items()).toEqual([]);
     await drained.close();
+  });
+
+  it('2 of 3 officers recover a v3 chart the service wrote, through the recovery key’s slot and their tweaked keys', async () => {
+    const chartId = charts[1]!; // the imported chart: Ada holds it
+    const view = await registry.load();
+    const ledger = {
+      listTransactions: (id: string) => client.listTransactions(id),
+      getTransaction: (id: string) => client.getTransaction(id),
+      listOutputs: (key: string, options?: { spent?: boolean }) => client.listOutputs(key, options),
+      post: (tx: { id: string }, mode?: 'commit' | 'sync') => client.post(tx as Transaction, mode),
+    };
+    // One officer is not a quorum: refused before anything is posted.
+    await expect(
+      recoverCharts({ ...ledger, v3: v3QuorumMover(ledger) }, view, {
+        chartIds: [chartId],
+        to: bob.holder.signKey,
+        reason: 'lost key',
+        officers: [officers[1]!],
+      }),
+    ).rejects.toThrow(/needs 2 officers' shares; only 1 given/);
+    const before = (await raw(chartId)).length;
+    const moved = await recoverCharts({ ...ledger, v3: v3QuorumMover(ledger) }, view, {
+      chartIds: [chartId],
+      to: bob.holder.signKey,
+      reason: 'Dr Okafor lost her key',
+      officers: [officers[1]!, officers[2]!],
+    });
+    expect(moved).toHaveLength(1);
+    const txs = await raw(chartId);
+    expect(txs).toHaveLength(before + 1);
+    expect(txs.at(-1)!.id).toBe(moved[0]!.txId);
+    expect(isV3Metadata(txs.at(-1)!.metadata)).toBe(true);
+    // No officer's directory key is on the move: their keys are tweaked for the head.
+    for (const o of officers) expect(JSON.stringify(txs.at(-1))).not.toContain(o.signKey);
+
+    // Bob, the new custodian, opens the chart from the move on; the recovery key opens all of it.
+    const byBob = await open(bob.holder, chartId);
+    expect(byBob).toMatchObject({ tampered: null, closedAt: null, openedFrom: before + 1 });
+    expect([...byBob.versions.at(-1)!.officers!].sort()).toEqual([officers[1]!.signKey, officers[2]!.signKey].sort());
+    expect(byBob.versions.at(-1)!.inner).toMatchObject({ action: 'custody', author: officers[1]!.signKey });
+    expect(byBob.versions.at(-1)!.inner.payload.custodian.signKey).toBe(bob.holder.signKey);
+    expect(byBob.versions.at(-1)!.inner.payload.note).toBe('Dr Okafor lost her key');
+    expect((await open(recovery, chartId)).versions).toHaveLength(before + 1);
+    // Ada is no reader of the move and can no longer write; Bob writes the next version, in v3, through the service.
+    expect(await open(ada.holder, chartId)).toMatchObject({ closedAt: before + 1 });
+    await expect(service.update(ada.holder, chartId, sampleChart('Tobias Quill'))).rejects.toMatchObject({
+      code: 'NotCustodian',
+    });
+    const next = await service.update(bob.holder, chartId, sampleChart('Tobias Quill'));
+    expect(next).toMatchObject({ seq: before + 2, status: 'committed' });
+    expect(isV3Metadata((await raw(chartId)).at(-1)!.metadata)).toBe(true);
   });
 
   async function fetchText(path: string): Promise<string> {

@@ -3,11 +3,7 @@
 // every version (it is a reader like the others, without a tag: it tries every slot), so the officers learn the head's
 // secret and sign the input with their directory keys tweaked for it. The new version is a "custody" version by the
 // first officer, sealed for the new custodian, the patient, the shared doctors, the recovery and emergency keys.
-import {
-  AuthorityInputError,
-  custodyPolicyOf,
-  type OfficerSigner,
-} from '../../src-shared/authority';
+import { AuthorityInputError, custodyPolicyOf, type OfficerSigner } from '../../src-shared/authority';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { canonicalJson, type CryptoProvider } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';

@@ -10,6 +10,7 @@ import {
   type VerifiedAuthority,
 } from '../../src-shared/authority';
 import { wipe } from '../../src-shared/crypto/bytes';
+import type { Transaction } from '../../src-shared/ledger';
 import type { CredentialRegistry } from './credential-registry';
 import { postPartial, prepareIssue, prepareRevoke, signPartial, type LedgerPoster } from './hospital';
 import {
@@ -37,14 +38,18 @@ export interface V3ChartMover {
   /** True when the chart's CREATE is envelope v3. */
   isV3(chartId: string): Promise<boolean>;
   /** Moves the chart to `to` by these officers (at least m; the first is the author); returns the version's id. */
-  move(input: {
-    chartId: string;
-    authority: VerifiedAuthority;
-    recoverySecret: Uint8Array;
-    to: Pick<PractitionerEntry, 'signKey' | 'boxKey' | 'name'>;
-    officers: readonly OfficerSigner[];
-    reason: string;
-  }): Promise<string>;
+  move(input: V3MoveInput): Promise<string>;
+  /** The same move built and signed, not posted (the IT desk plans every move before posting any). */
+  prepare(input: V3MoveInput): Promise<Transaction>;
+}
+
+export interface V3MoveInput {
+  chartId: string;
+  authority: VerifiedAuthority;
+  recoverySecret: Uint8Array;
+  to: Pick<PractitionerEntry, 'signKey' | 'boxKey' | 'name'>;
+  officers: readonly OfficerSigner[];
+  reason: string;
 }
 
 /** Reads from the node; posts to it or through the outbox (which answers isQueued for what it still holds). */

@@ -292,7 +292,11 @@ function quorumLedger(client: LedgerNodeClient, acts: OutboxPoster): QuorumLedge
   const mover = async () => (await import('../records/quorum-move-v3')).v3QuorumMover(ledger);
   return {
     ...ledger,
-    v3: { isV3: async (chartId) => (await mover()).isV3(chartId), move: async (input) => (await mover()).move(input) },
+    v3: {
+      isV3: async (chartId) => (await mover()).isV3(chartId),
+      move: async (input) => (await mover()).move(input),
+      prepare: async (input) => (await mover()).prepare(input),
+    },
   };
 }
 

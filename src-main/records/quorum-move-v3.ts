@@ -8,7 +8,7 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { canonicalJson, type CryptoProvider } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';
 import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
-import type { V3ChartMover } from '../authority/custody-acts';
+import type { V3ChartMover, V3MoveInput } from '../authority/custody-acts';
 import type { LedgerPoster } from '../authority/hospital';
 import type { ChartLedger } from '../authority/recovery-flows';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
@@ -28,7 +28,7 @@ function tweakingOfficer(officer: OfficerSigner): KeyHolder {
 }
 
 export function v3QuorumMover(
-  ledger: ChartLedger & LedgerPoster,
+  ledger: ChartLedger & Partial<LedgerPoster>,
   crypto: CryptoProvider = nativeLedgerCrypto,
 ): V3ChartMover {
   return {
@@ -37,51 +37,59 @@ export function v3QuorumMover(
       return isV3Metadata((value as { metadata?: unknown } | null)?.metadata);
     },
 
-    async move({ chartId, authority, recoverySecret, to, officers, reason }) {
-      const { value } = await ledger.listTransactions(chartId);
-      const recovery = {
-        boxKey: authority.data.recoveryKey,
-        openSealed: async (sealed: Uint8Array) => openSealed(recoverySecret, sealed),
-      };
-      const chain = await openChartV3(chartId, value, recovery, { crypto });
-      if (chain.tampered) throw new AuthorityInputError(`Chart ${chartId} does not verify: ${chain.tampered.reason}`);
-      const head = chain.versions.at(-1);
-      if (!head || chain.closedAt !== null)
-        throw new AuthorityInputError(
-          `The newest version of chart ${chartId} is not sealed to the hospital's recovery key (written before the authority: its custodian must run "hospital migrate" first)`,
-        );
-      const policy = custodyPolicyOf(authority.id, authority.data, authority.emergencyKey?.boxKey ?? null);
-      const quorum = head.inner.quorum;
-      if (!quorum || head.inner.authority !== authority.id || canonicalJson(quorum) !== canonicalJson(quorumOf(policy)))
-        throw new AuthorityInputError(
-          `Chart ${chartId} is not spendable by this authority's quorum (written before the authority, or under another): its custodian must run "hospital migrate" first`,
-        );
-      const payload = head.inner.payload;
-      const custodian = payload.custodian.signKey;
-      if (to.signKey === custodian) throw new AuthorityInputError(`${to.name} already holds chart ${chartId}`);
-      const first = officers[0];
-      if (!first || !authority.data.officers.some((o) => o.signKey === first.signKey))
-        throw new AuthorityInputError(`${first?.signKey ?? 'No officer'} is not an officer of this authority`);
-      const next: ChartPayload = {
-        ...payload,
-        custodian: { signKey: to.signKey, boxKey: to.boxKey, name: to.name },
-        doctors: payload.doctors.filter((d) => d.boxKey !== to.boxKey && d.signKey !== custodian),
-        note: reason.slice(0, 500),
-        recovery: { authority: authority.id, boxKey: authority.data.recoveryKey },
-      };
-      delete next.emergency;
-      if (policy.emergencyKey) next.emergency = { authority: authority.id, boxKey: policy.emergencyKey };
-      const written = await buildQuorumMoveV3(
-        officers.map(tweakingOfficer),
-        { tx: head.tx, seq: head.seq, secret: head.secret, readers: readersOf(payload, null) },
-        quorum,
-        chartId,
-        next,
-        // The officers' intro counters with the new custodian are not kept: a reused intro tag is found all the same.
-        { crypto, counters: new V3Counters(), custody: policy },
-      );
-      await ledger.post(written.tx, 'commit');
-      return written.tx.id;
+    async move(input) {
+      const tx = await prepare(input);
+      if (!ledger.post) throw new AuthorityInputError('This ledger view cannot post');
+      await ledger.post(tx, 'commit');
+      return tx.id;
     },
+
+    prepare: (input) => prepare(input),
   };
+
+  async function prepare({ chartId, authority, recoverySecret, to, officers, reason }: V3MoveInput) {
+    const { value } = await ledger.listTransactions(chartId);
+    const recovery = {
+      boxKey: authority.data.recoveryKey,
+      openSealed: async (sealed: Uint8Array) => openSealed(recoverySecret, sealed),
+    };
+    const chain = await openChartV3(chartId, value, recovery, { crypto });
+    if (chain.tampered) throw new AuthorityInputError(`Chart ${chartId} does not verify: ${chain.tampered.reason}`);
+    const head = chain.versions.at(-1);
+    if (!head || chain.closedAt !== null)
+      throw new AuthorityInputError(
+        `The newest version of chart ${chartId} is not sealed to the hospital's recovery key (written before the authority: its custodian must run "hospital migrate" first)`,
+      );
+    const policy = custodyPolicyOf(authority.id, authority.data, authority.emergencyKey?.boxKey ?? null);
+    const quorum = head.inner.quorum;
+    if (!quorum || head.inner.authority !== authority.id || canonicalJson(quorum) !== canonicalJson(quorumOf(policy)))
+      throw new AuthorityInputError(
+        `Chart ${chartId} is not spendable by this authority's quorum (written before the authority, or under another): its custodian must run "hospital migrate" first`,
+      );
+    const payload = head.inner.payload;
+    const custodian = payload.custodian.signKey;
+    if (to.signKey === custodian) throw new AuthorityInputError(`${to.name} already holds chart ${chartId}`);
+    const first = officers[0];
+    if (!first || !authority.data.officers.some((o) => o.signKey === first.signKey))
+      throw new AuthorityInputError(`${first?.signKey ?? 'No officer'} is not an officer of this authority`);
+    const next: ChartPayload = {
+      ...payload,
+      custodian: { signKey: to.signKey, boxKey: to.boxKey, name: to.name },
+      doctors: payload.doctors.filter((d) => d.boxKey !== to.boxKey && d.signKey !== custodian),
+      note: reason.slice(0, 500),
+      recovery: { authority: authority.id, boxKey: authority.data.recoveryKey },
+    };
+    delete next.emergency;
+    if (policy.emergencyKey) next.emergency = { authority: authority.id, boxKey: policy.emergencyKey };
+    const written = await buildQuorumMoveV3(
+      officers.map(tweakingOfficer),
+      { tx: head.tx, seq: head.seq, secret: head.secret, readers: readersOf(payload, null) },
+      quorum,
+      chartId,
+      next,
+      // The officers' intro counters with the new custodian are not kept: a reused intro tag is found all the same.
+      { crypto, counters: new V3Counters(), custody: policy },
+    );
+    return written.tx;
+  }
 }

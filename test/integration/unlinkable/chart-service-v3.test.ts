@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { recoverCharts, recoveryKeyOf, signAndPost } from '../../../src-main/authority/custody-acts';
+import { planMoves, postMoves } from '../../../src-main/authority/custody-plan';
+import { validPractitioner } from '../../../src-main/authority/recovery-flows';
 import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
 import { openSealed } from '../../../src-main/crypto/sealed-box';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
@@ -64,6 +66,7 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
   const services: InspectedChartService[] = [];
   let ada: Doctor, bob: Doctor, cleo: Doctor;
   const charts: string[] = [];
+  let v1Chart = '';
 
   const open = async (reader: EnvelopeReaderKey, chartId: string): Promise<V3Chain> =>
     openChartV3(chartId, (await client.listTransactions(chartId)).value, reader);
@@ -247,6 +250,7 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
   it('keeps a v3 chart v3 in a new session and a v1 chart v1 after the setting changes', async () => {
     envelope = 'v1';
     const old = await service.create(ada.holder, sampleChart('Vera Old'), { pin: PIN });
+    v1Chart = old.chartId;
     envelope = 'v3';
     // A fresh service knows nothing of the chart: it finds out from the node which envelope it has.
     const { service: later } = await start();
@@ -383,6 +387,40 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
     const next = await service.update(bob.holder, chartId, sampleChart('Tobias Quill'));
     expect(next).toMatchObject({ seq: before + 2, status: 'committed' });
     expect(isV3Metadata((await raw(chartId)).at(-1)!.metadata)).toBe(true);
+  });
+
+  it('the IT desk’s plan moves a v3 chart (signed while planned) and a v1 chart (officers sign after) in one act', async () => {
+    const view = await registry.load();
+    const holders = [officers[0]!, officers[1]!];
+    const ledger = {
+      listTransactions: (id: string) => client.listTransactions(id),
+      getTransaction: (id: string) => client.getTransaction(id),
+      listOutputs: (key: string, options?: { spent?: boolean }) => client.listOutputs(key, options),
+      post: (tx: { id: string }, mode?: 'commit' | 'sync') => client.post(tx as Transaction, mode),
+    };
+    const v3Chart = charts[1]!; // Bob holds it since the recovery
+    const v3Before = (await raw(v3Chart)).length;
+    const secret = await recoveryKeyOf(view.authority, holders);
+    const plan = await planMoves(ledger, view, {
+      chartIds: [v3Chart, v1Chart],
+      to: validPractitioner(view, cleo.holder.signKey),
+      coordinator: holders[0]!.signKey,
+      reason: 'Dr Lin left',
+      secret,
+      v3: { mover: v3QuorumMover(ledger), officers: holders },
+    });
+    secret.fill(0);
+    expect(plan.refused).toEqual([]);
+    expect(plan.planned.map((p) => ('signed' in p ? 'v3' : 'v1'))).toEqual(['v3', 'v1']);
+    const posted = await postMoves(ledger, plan.planned, holders);
+    expect(posted.failed).toBeNull();
+    expect(posted.moved.map((m) => m.chartId)).toEqual([v3Chart, v1Chart]);
+    const byCleo = await open(cleo.holder, v3Chart);
+    expect(byCleo.versions.at(-1)!.inner).toMatchObject({ seq: v3Before + 1, action: 'custody' });
+    expect(byCleo.versions.at(-1)!.inner.payload.custodian.signKey).toBe(cleo.holder.signKey);
+    expect(isV3Metadata((await raw(v3Chart)).at(-1)!.metadata)).toBe(true);
+    const v1Txs = await raw(v1Chart);
+    expect((v1Txs.at(-1)!.metadata as { type: string; action: string }).type).toBe('hc.chart.version/1');
   });
 
   async function fetchText(path: string): Promise<string> {

@@ -338,6 +338,43 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
     await drained.close();
   });
 
+  it("a refused v3 version keeps its item with the node's reason and blocks the chart until discarded", async () => {
+    const chartId = charts[0]!;
+    let urlsOfB = [url];
+    const { service: b } = await startService(() => urlsOfB, {
+      authorityId: () => authorityId,
+      ledgerEnvelope: () => 'v3',
+      liveStream: false,
+      verifyWorkers: 0,
+    });
+    services.push(b);
+    expect((await b.update(cleo.holder, chartId, sampleChart('Amelia Hartley'))).status).toBe('committed');
+    urlsOfB = ['http://127.0.0.1:9']; // workstation B loses the network and writes offline…
+    const offline = await b.update(cleo.holder, chartId, sampleChart('Written on B'));
+    expect(offline.status).toBe('pending');
+    // …while workstation A writes the same position online.
+    expect((await service.update(cleo.holder, chartId, sampleChart('Written on A'))).status).toBe('committed');
+    urlsOfB = [url];
+    await new Promise((r) => setTimeout(r, 400)); // past the client's quarantine of the dead URL
+    await b.retryOutbox();
+    const [item] = b.outbox();
+    expect(item).toMatchObject({ state: 'rejected', txId: offline.txId, action: 'update' });
+    expect(item!.lastError).toBeTruthy();
+    await expect(b.update(cleo.holder, chartId, sampleChart('Again on B'))).rejects.toMatchObject({
+      code: 'OutboxBlocked',
+    });
+    await b.discardRejected(offline.txId);
+    const again = await b.update(cleo.holder, chartId, sampleChart('Again on B'));
+    expect(again.status).toBe('committed');
+    const chain = await open(cleo.holder, chartId);
+    expect(chain.tampered).toBeNull();
+    expect(chain.versions.map((v) => v.inner.payload.chart.patient.name).slice(-2)).toEqual([
+      'Written on A',
+      'Again on B',
+    ]);
+    expect(chain.versions.some((v) => v.txId === offline.txId)).toBe(false);
+  });
+
   it('2 of 3 officers recover a v3 chart the service wrote, through the recovery key’s slot and their tweaked keys', async () => {
     const chartId = charts[1]!; // the imported chart: Ada holds it
     const view = await registry.load();

@@ -13,6 +13,7 @@ import { workstationHandlers } from '../ipc/handlers/workstation';
 import { kioskHandlers } from '../ipc/handlers/kiosk';
 import { chartServiceOf, type ChartService, type ChartServiceOptions } from '../records/chart-service';
 import { openChartParts } from '../records/chart-parts';
+import { v3QuorumMover } from '../records/quorum-move-v3';
 import { HospitalDesk } from '../authority/hospital-desk';
 import { RecoverySessions } from '../authority/recovery-sessions';
 import { OutboxPoster } from '../ledger/outbox-poster';
@@ -128,6 +129,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     nodeUrls: nodeUrlsInUse,
     authorityId: () => settings.get().values.hospitalAuthority,
+    ledgerEnvelope: () => settings.get().values.ledgerEnvelope,
     outboxDir,
     cards,
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',
@@ -207,6 +209,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return published;
       },
       acts,
+      v3QuorumMover(parts.client),
     );
     vault.onLock((id, reason) => {
       const active = doctor.active;

@@ -10,6 +10,7 @@ import {
   type VerifiedAuthority,
 } from '../../src-shared/authority';
 import { wipe } from '../../src-shared/crypto/bytes';
+import type { Transaction } from '../../src-shared/ledger';
 import type { CredentialRegistry } from './credential-registry';
 import { postPartial, prepareIssue, prepareRevoke, signPartial, type LedgerPoster } from './hospital';
 import {
@@ -27,8 +28,32 @@ export type UnlockedOfficer = OfficerSigner & {
   readonly boxKey: string;
   openSealed(s: Uint8Array): Promise<Uint8Array>;
 };
+/**
+ * The quorum's move of a chart written in envelope v3 (docs/UNLINKABLE.md §5, §9): its head is opened with the rebuilt
+ * recovery key's slot (which gives the officers the head's secret, hence their tweaks), and the move is signed by the
+ * officers' tweaked keys. Built in src-main/records (the v3 builder and opener live there; this layer cannot import
+ * them) and handed in with the ledger.
+ */
+export interface V3ChartMover {
+  /** True when the chart's CREATE is envelope v3. */
+  isV3(chartId: string): Promise<boolean>;
+  /** Moves the chart to `to` by these officers (at least m; the first is the author); returns the version's id. */
+  move(input: V3MoveInput): Promise<string>;
+  /** The same move built and signed, not posted (the IT desk plans every move before posting any). */
+  prepare(input: V3MoveInput): Promise<Transaction>;
+}
+
+export interface V3MoveInput {
+  chartId: string;
+  authority: VerifiedAuthority;
+  recoverySecret: Uint8Array;
+  to: Pick<PractitionerEntry, 'signKey' | 'boxKey' | 'name'>;
+  officers: readonly OfficerSigner[];
+  reason: string;
+}
+
 /** Reads from the node; posts to it or through the outbox (which answers isQueued for what it still holds). */
-export type QuorumLedger = ChartLedger & LedgerPoster & { isQueued?(txId: string): boolean };
+export type QuorumLedger = ChartLedger & LedgerPoster & { isQueued?(txId: string): boolean; v3?: V3ChartMover };
 
 /** Every given officer signs; posted (commit mode) once the quorum's condition is met, else AuthorityInputError. */
 export async function signAndPost(
@@ -72,6 +97,19 @@ export async function moveCharts(
   if (!coordinator) throw new AuthorityInputError('No officer to sign');
   const moved: { chartId: string; txId: string }[] = [];
   for (const chartId of input.chartIds) {
+    if (ledger.v3 && (await ledger.v3.isV3(chartId))) {
+      const { secret, officers, reason } = input;
+      const txId = await ledger.v3.move({
+        chartId,
+        authority: view.authority,
+        recoverySecret: secret,
+        to,
+        officers,
+        reason,
+      });
+      moved.push({ chartId, txId });
+      continue;
+    }
     const head = await readChartHead(ledger, chartId);
     const payload = await openWithRecoveryKey(view.authority, head, input.secret);
     const partial = prepareCustodyMove({

@@ -9,14 +9,13 @@ import {
   type PartialTransaction,
   type PractitionerEntry,
 } from '../../src-shared/authority';
-import { signAndPost } from './custody-acts';
+import type { Transaction } from '../../src-shared/ledger';
+import { signAndPost, type V3ChartMover } from './custody-acts';
 import type { LedgerPoster } from './hospital';
 import { openWithRecoveryKey, prepareCustodyMove, readChartHead, type ChartLedger } from './recovery-flows';
 
-export interface PlannedMove {
-  chartId: string;
-  partial: PartialTransaction;
-}
+/** A v1 chart's move waits as a partial transaction for the officers' signatures; a v3 chart's is signed already. */
+export type PlannedMove = { chartId: string; partial: PartialTransaction } | { chartId: string; signed: Transaction };
 
 export interface MovePlan {
   planned: PlannedMove[];
@@ -33,11 +32,27 @@ export async function planMoves(
     coordinator: string;
     reason: string;
     secret: Uint8Array;
+    /** Moves v3 charts (records/quorum-move-v3.ts) with the signing officers, coordinator first: signed while planned. */
+    v3?: { mover: V3ChartMover; officers: readonly OfficerSigner[] };
   },
 ): Promise<MovePlan> {
   const plan: MovePlan = { planned: [], refused: [] };
   for (const chartId of input.chartIds) {
     try {
+      if (input.v3 && (await input.v3.mover.isV3(chartId))) {
+        const { to, reason, secret } = input;
+        const { mover, officers } = input.v3;
+        const signed = await mover.prepare({
+          chartId,
+          authority: view.authority,
+          recoverySecret: secret,
+          to,
+          officers,
+          reason,
+        });
+        plan.planned.push({ chartId, signed });
+        continue;
+      }
       const head = await readChartHead(ledger, chartId);
       const payload = await openWithRecoveryKey(view.authority, head, input.secret);
       const partial = prepareCustodyMove({
@@ -70,9 +85,15 @@ export async function postMoves(
   officers: readonly OfficerSigner[],
 ): Promise<PostedMoves> {
   const moved: { chartId: string; txId: string }[] = [];
-  for (const [i, { chartId, partial }] of planned.entries()) {
+  for (const [i, move] of planned.entries()) {
+    const { chartId } = move;
     try {
-      moved.push({ chartId, txId: await signAndPost(ledger, partial, officers) });
+      if ('signed' in move) {
+        await ledger.post(move.signed, 'commit');
+        moved.push({ chartId, txId: move.signed.id });
+        continue;
+      }
+      moved.push({ chartId, txId: await signAndPost(ledger, move.partial, officers) });
     } catch (error) {
       const untried = planned.slice(i + 1).map((p) => p.chartId);
       return { moved, failed: { chartId, error: error as Error, untried } };

@@ -24,7 +24,7 @@ import type { SeedKeyHolder } from '../crypto/seed-key-holder';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { InvalidInputError } from '../vault/errors';
 import { CredentialRegistry, type AuthorityLedger } from './credential-registry';
-import { prepareSupersedingIssue, recoveryKeyOf, signAndPost } from './custody-acts';
+import { prepareSupersedingIssue, recoveryKeyOf, signAndPost, type V3ChartMover } from './custody-acts';
 import { notMovedOf, planMoves, postMoves, type MovePlan } from './custody-plan';
 import {
   postPartial,
@@ -124,6 +124,8 @@ export class HospitalDesk {
     private readonly emergencyKey?: () => Promise<{ signKey: string; boxKey: string }>,
     /** Where acts are posted: the app's outbox (src-main/ledger/outbox-poster.ts); the node client by default. */
     private readonly poster: LedgerPoster & { isQueued?(txId: string): boolean } = ledger,
+    /** Moves charts written in envelope v3 (src-main/records/quorum-move-v3.ts); none: only v1 charts move. */
+    private readonly v3?: V3ChartMover,
   ) {}
 
   /** The given acts that wait in the outbox (a node client queues nothing). */
@@ -422,7 +424,14 @@ export class HospitalDesk {
     if (chartIds.length === 0) return { planned: [], refused: [] };
     const secret = await recoveryKeyOf(view.authority, holders);
     try {
-      return await planMoves(this.ledger, view, { chartIds, to, coordinator: holders[0]!.signKey, reason, secret });
+      return await planMoves(this.ledger, view, {
+        chartIds,
+        to,
+        coordinator: holders[0]!.signKey,
+        reason,
+        secret,
+        ...(this.v3 ? { v3: { mover: this.v3, officers: holders } } : {}),
+      });
     } finally {
       wipe(secret);
     }

@@ -280,12 +280,23 @@ async function outboxDirOf(options: Pick<Options, 'outbox' | 'data'>): Promise<s
 
 /** The node client for reads, the outbox for the acts it posts. */
 function quorumLedger(client: LedgerNodeClient, acts: OutboxPoster): QuorumLedger {
-  return {
+  const ledger: QuorumLedger = {
     listTransactions: (assetId) => client.listTransactions(assetId),
     getTransaction: (id) => client.getTransaction(id),
     listOutputs: (publicKey, options) => client.listOutputs(publicKey, options),
     post: (tx, mode) => acts.post(tx, mode),
     isQueued: (txId) => acts.isQueued(txId),
+  };
+  // Charts written in envelope v3 are moved by the officers' tweaked keys (records/quorum-move-v3.ts), loaded on first
+  // use so the CLI's start-up does not pay for it.
+  const mover = async () => (await import('../records/quorum-move-v3')).v3QuorumMover(ledger);
+  return {
+    ...ledger,
+    v3: {
+      isV3: async (chartId) => (await mover()).isV3(chartId),
+      move: async (input) => (await mover()).move(input),
+      prepare: async (input) => (await mover()).prepare(input),
+    },
   };
 }
 

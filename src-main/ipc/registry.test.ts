@@ -37,6 +37,7 @@ function kioskHandlers(overrides: Partial<HandlerMap<'kiosk'>> = {}): HandlerMap
         trustedPractitionerKeys: [],
         kioskCamera: true,
         hospitalAuthority: '',
+        ledgerEnvelope: 'v1',
       },
       locked: [],
     }),

@@ -59,6 +59,11 @@ export interface ChartServiceOptions {
   /** The pinned hospital authority id ('' for none), read at every use (the `hospitalAuthority` setting). */
   authorityId?: () => string;
   /**
+   * The envelope new charts are created in, read at every create (the `ledgerEnvelope` setting; default 'v1'). A
+   * chart's later versions keep the envelope of its CREATE (chart-writer-v3.ts).
+   */
+  ledgerEnvelope?: () => 'v1' | 'v3';
+  /**
    * Checks FHIR input against the official R4 definitions before an import (default: on the calling thread, loaded
    * at the first import). A bulk import passes a FhirValidatorPool, so validation runs beside sealing and posting.
    */

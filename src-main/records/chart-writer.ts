@@ -4,7 +4,8 @@
 import { chartOwnership, custodyPolicyOf, type CustodyPolicy } from '../../src-shared/authority/custody';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { BASE58_KEY } from '../../src-shared/ledger/patterns';
-import { conditionUriFromDetails, type Transaction } from '../../src-shared/ledger';
+import { canonicalJson, conditionUriFromDetails, type Transaction } from '../../src-shared/ledger';
+import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import type { Chart, ChartListKey } from '../../src-shared/records/chart';
 import { fhirToChart } from '../../src-shared/records/fhir';
 import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
@@ -18,6 +19,8 @@ import { isRevoked, type PendingVersion } from './chart-views';
 import { ChartServiceError, chartNotFound, notCustodian, tampered, unknownAuthor } from './errors';
 import type { ChartAction, PatientCardInfo, WriteResult } from './model';
 import { buildCreate, buildVersion, withRecovery } from './version-builder';
+import { createV3ChartWriter, type V3WriteState } from './chart-writer-v3';
+import { quorumOf } from './v3-outputs';
 import { writtenAnswer, type Signed, type Written } from './write-answer';
 
 export type { Written } from './write-answer';
@@ -91,7 +94,7 @@ interface WriteState {
 /** One version to write: its action, how its payload follows from the current one, and the checks it needs. */
 interface VersionChange {
   action: Exclude<ChartAction, 'create'>;
-  next: (state: WriteState) => ChartPayload;
+  next: (state: { payload: ChartPayload }) => ChartPayload;
   /** The version the caller edited: StaleVersion if the chart moved on. */
   baseSeq?: number;
   /** The author's note, for this version only (e.g. why a chart is revoked). */
@@ -112,6 +115,17 @@ function underPolicy(head: Transaction, payload: ChartPayload, custody: CustodyP
   );
 }
 
+/** The same for a v3 chart: its head's box names the policy's authority and quorum, and the payload its keys. */
+function underPolicyV3(state: V3WriteState, custody: CustodyPolicy): boolean {
+  const inner = state.chain.versions.at(-1)!.inner;
+  return (
+    inner.authority === custody.authorityId &&
+    canonicalJson(inner.quorum) === canonicalJson(quorumOf(custody)) &&
+    state.payload.recovery?.boxKey === custody.recoveryKey &&
+    (state.payload.emergency?.boxKey ?? null) === (custody.emergencyKey ?? null)
+  );
+}
+
 function checkDoctor(doctor: DoctorRef): void {
   if (!doctor || !BASE58_KEY.test(doctor.signKey ?? '') || !BASE58_KEY.test(doctor.boxKey ?? '')) {
     throw new ChartServiceError(
@@ -124,6 +138,7 @@ function checkDoctor(doctor: DoctorRef): void {
 export function createChartWriter(parts: ChartParts, states: ChartStates): ChartWriter {
   const { outbox, sender, loader, directory, recent, viewers, events, crypto, options } = parts;
   const chartLocks = new Map<string, Promise<unknown>>();
+  const v3 = createV3ChartWriter(parts, states);
 
   /**
    * The custody rule for a new version: under a verified pinned authority, 1-of-[custodian, quorum] and the recovery
@@ -222,11 +237,36 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     return sender.submit(record);
   }
 
+  /**
+   * The chart's state for writing in its own envelope: v3 when it is known to be (this session, the outbox), when the
+   * v1 reader cannot verify it and its CREATE is v3, or when the loader hands a v3 head; v1 otherwise.
+   */
+  async function stateOfEither(
+    holder: KeyHolder,
+    chartId: string,
+  ): Promise<{ v1: WriteState; v3?: never } | { v3: V3WriteState; v1?: never }> {
+    if (v3.knownV3(chartId)) return { v3: await v3.state(holder, chartId) };
+    let state: WriteState;
+    try {
+      state = await writeState(holder, chartId);
+    } catch (error) {
+      if (
+        error instanceof ChartServiceError &&
+        (error.code === 'ChartTampered' || error.code === 'NotAReader') &&
+        (await v3.isV3OnNode(chartId).catch(() => false))
+      )
+        return { v3: await v3.state(holder, chartId) };
+      throw error;
+    }
+    return isV3Metadata(state.head.metadata) ? { v3: await v3.state(holder, chartId) } : { v1: state };
+  }
+
   async function writeVersion(holder: KeyHolder, chartId: string, change: VersionChange): Promise<Written> {
     states.checkChartId(chartId);
     viewers.remember(holder);
     return exclusive(chartId, async () => {
-      const state = await writeState(holder, chartId);
+      const either = await stateOfEither(holder, chartId);
+      const state = either.v1 ?? either.v3;
       if (change.baseSeq !== undefined && change.baseSeq !== state.seq) {
         throw new ChartServiceError(
           'StaleVersion',
@@ -241,9 +281,10 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       const { note: _previousNote, movedTo: _movedTo, ...base } = change.next(state);
       const custody = await custodyPolicy();
       const payload: ChartPayload = withRecovery(change.note ? { ...base, note: change.note } : base, custody);
+      if (either.v3) return v3.write(holder, chartId, either.v3, change.action, payload, custody);
       const { tx, envelope } = await buildVersion(
         holder,
-        state.head,
+        either.v1.head,
         chartId,
         change.action,
         state.seq + 1,
@@ -252,7 +293,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
         custody,
       );
       const signed = { tx, envelope, chartId, payload };
-      return writtenAnswer(states, holder, signed, await submit(holder, signed), state.loaded);
+      return writtenAnswer(states, holder, signed, await submit(holder, signed), either.v1.loaded);
     });
   }
 
@@ -283,17 +324,29 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     return options.cards.forChart ? { ...card, ...(await options.cards.forChart(card.code, chartId)) } : card;
   }
 
+  /** A new chart in the envelope the `ledgerEnvelope` setting names now; `answer` builds the view a screen shows. */
   async function signAndSubmitCreate(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']) {
     const custody = await custodyPolicy();
     const payload = withRecovery(payloadOf(chart, patient, await custodianSelf(holder), []), custody);
+    if ((options.ledgerEnvelope?.() ?? 'v1') === 'v3') {
+      const submitted = await v3.create(holder, payload, custody);
+      const { chartId, outcome, written } = submitted;
+      return { chartId, txId: written.tx.id, seq: 1, outcome, answer: () => v3.answerCreate(holder, submitted) };
+    }
     const { tx, envelope } = await buildCreate(holder, payload, crypto, custody);
     const signed = { tx, envelope, chartId: tx.id, payload };
-    return { signed, outcome: await submit(holder, signed) };
+    const outcome = await submit(holder, signed);
+    return {
+      chartId: tx.id,
+      txId: tx.id,
+      seq: envelope.seq,
+      outcome,
+      answer: () => writtenAnswer(states, holder, signed, outcome, null),
+    };
   }
 
   async function createFromChart(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']): Promise<Written> {
-    const { signed, outcome } = await signAndSubmitCreate(holder, chart, patient);
-    return writtenAnswer(states, holder, signed, outcome, null);
+    return (await signAndSubmitCreate(holder, chart, patient)).answer();
   }
 
   const nameFor = async (doctor: DoctorRef) =>
@@ -314,11 +367,11 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       if (!result.ok) throw new ChartValidationError(result.errors);
       // A bulk import answers what was written, not the chart view a screen shows: building that view for every
       // imported chart cost ~15 % of the import's throughput (docs/BENCHMARKS.md), and no screen shows it.
-      const { signed, outcome } = await signAndSubmitCreate(holder, result.chart, null);
+      const { chartId, txId, seq, outcome } = await signAndSubmitCreate(holder, result.chart, null);
       return {
-        chartId: signed.chartId,
-        txId: signed.tx.id,
-        seq: signed.envelope.seq,
+        chartId,
+        txId,
+        seq,
         status: outcome.status,
         warnings: result.warnings,
       };
@@ -422,9 +475,10 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     async migrateCustody(holder, chartId) {
       const custody = await custodyPolicy();
       if (!custody) return null;
-      const state = await writeState(holder, chartId);
+      const either = await stateOfEither(holder, chartId);
       // A revoked chart takes no version but its restore, which then moves it over like any write.
-      if (state.revoked || underPolicy(state.head, state.payload, custody)) return null;
+      if (either.v1 && (either.v1.revoked || underPolicy(either.v1.head, either.v1.payload, custody))) return null;
+      if (either.v3 && (either.v3.revoked || underPolicyV3(either.v3, custody))) return null;
       // "share": the version adds a reader (the recovery key) and hands the quorum its branch; the chart is unchanged.
       return writeVersion(holder, chartId, { action: 'share', next: (s) => s.payload });
     },

@@ -75,17 +75,22 @@ export async function writtenAnswer(
   return result(holder, signed, outcome, states.stateOf(holder, chartId, loaded, pending));
 }
 
-function result(
+function result(holder: KeyHolder, { tx, envelope, chartId }: Signed, outcome: SubmitOutcome, state: ChartState) {
+  return writtenOf(holder, { txId: tx.id, seq: envelope.seq, chartId }, outcome, state);
+}
+
+/** The answer for the version `txId` from the chart's state after it (envelope v3's writer builds that state itself). */
+export function writtenOf(
   holder: KeyHolder,
-  { tx, envelope, chartId }: Signed,
+  { txId, seq, chartId }: { txId: string; seq: number; chartId: string },
   outcome: SubmitOutcome,
   state: ChartState,
 ): Written {
-  const mine = state.versions.find((v) => v.txId === tx.id) ?? state.head;
+  const mine = state.versions.find((v) => v.txId === txId) ?? state.head;
   return {
     chartId,
-    txId: tx.id,
-    seq: envelope.seq,
+    txId,
+    seq,
     status: outcome.status,
     chart: viewOf(state, holder.signKey),
     version: historyEntryOf(mine),

@@ -67,6 +67,7 @@ describe('SettingsService', () => {
         trustedPractitionerKeys: [],
         kioskCamera: true,
         hospitalAuthority: '',
+        ledgerEnvelope: 'v1',
       },
       locked: [],
     });

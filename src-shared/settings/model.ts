@@ -14,6 +14,7 @@ export const SETTING_KEYS = [
   'trustedPractitionerKeys',
   'kioskCamera',
   'hospitalAuthority',
+  'ledgerEnvelope',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -69,6 +70,12 @@ export const settingFields = {
    * pinned authority count as doctors.
    */
   hospitalAuthority: z.union([z.literal(''), z.string().regex(HEX64, { message: 'must be a 64-hex transaction id' })]),
+  /**
+   * The envelope new charts are written in (docs/UNLINKABLE.md): 'v1' names readers, author and action in clear, 'v3'
+   * hides them. A chart keeps the envelope it was created in. 'v1' by default until the kiosk path and the upgrade
+   * command read and move v3 charts (docs/DEPLOYMENT.md); IT can switch a hospital.
+   */
+  ledgerEnvelope: z.enum(['v1', 'v3'], { message: "must be 'v1' or 'v3'" }),
 } satisfies Record<SettingKey, z.ZodType>;
 
 export const settingsSchema = z.object(settingFields);
@@ -82,6 +89,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   trustedPractitionerKeys: [],
   kioskCamera: true,
   hospitalAuthority: '',
+  ledgerEnvelope: 'v1',
 });
 
 export function isSettingKey(key: string): key is SettingKey {

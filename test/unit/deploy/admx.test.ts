@@ -59,6 +59,7 @@ describe('build/policy Group Policy template', () => {
       allowUserNodeUrls: 'toggle',
       kioskCamera: 'toggle',
       hospitalAuthority: 'text',
+      ledgerEnvelope: 'text',
     });
     for (const valueName of ['allowUserNodeUrls', 'kioskCamera']) {
       const toggle = policies.find((p) => p.getAttribute('valueName') === valueName)!;

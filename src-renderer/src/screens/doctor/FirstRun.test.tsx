@@ -15,6 +15,7 @@ const settings: SettingsView = {
     trustedPractitionerKeys: [],
     kioskCamera: true,
     hospitalAuthority: '',
+    ledgerEnvelope: 'v1',
   },
   locked: [],
 };

@@ -14,6 +14,7 @@ const settings: SettingsView = {
     trustedPractitionerKeys: [],
     kioskCamera: true,
     hospitalAuthority: '',
+    ledgerEnvelope: 'v1',
   },
   locked: [],
 };

@@ -15,6 +15,7 @@ function view(locked: SettingsView['locked']): SettingsView {
       trustedPractitionerKeys: [],
       kioskCamera: true,
       hospitalAuthority: '',
+      ledgerEnvelope: 'v1',
     },
     locked,
   };

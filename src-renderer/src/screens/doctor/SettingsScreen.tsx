@@ -1,4 +1,5 @@
-// Settings: node URLs and auto-lock time, each shown locked when hospital IT fixed it; backup export.
+// Settings: node URLs and auto-lock time, each shown locked when hospital IT fixed it; the envelope of new charts;
+// backup export.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { settingsPatchSchema, type SettingsPatch, type SettingsView } from '../../../../src-shared/ipc';
 import { api } from '../../api';
@@ -10,6 +11,7 @@ import { call, type UiError } from '../../errors';
 import { useSession } from '../../stores/session';
 import { useSettings } from '../../stores/settings';
 import { useStatus } from '../../stores/status';
+import { LedgerEnvelopeSetting } from './LedgerEnvelopeSetting';
 import { NetworkCheckPanel } from './NetworkCheckPanel';
 
 export function SettingsScreen() {
@@ -27,6 +29,7 @@ export function SettingsScreen() {
       </div>
       <ErrorMessage error={error} />
       {view ? <SettingsForm view={view} /> : !error && <Loading label="Loading settings…" />}
+      {view && <LedgerEnvelopeSetting view={view} />}
       <NetworkCheckPanel />
       <BackupExport />
     </section>

@@ -115,6 +115,7 @@ const settingsView = (kioskCamera: boolean): SettingsView => ({
     trustedPractitionerKeys: [],
     kioskCamera,
     hospitalAuthority: '',
+    ledgerEnvelope: 'v1',
   },
   locked: [],
 });

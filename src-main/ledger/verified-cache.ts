@@ -178,8 +178,11 @@ export class IdentityCache {
     return ids;
   }
 
-  /** Stores a verified chain (the versions that passed every check, oldest first). Written in the background. */
-  remember(chartId: string, txs: readonly Transaction[]): void {
+  /**
+   * Stores a verified chain (the versions that passed every check, oldest first). Written in the background.
+   * `v3`: the chart is envelope v3, so a restarted app knows it without reading every stored chain (v3ChartIds).
+   */
+  remember(chartId: string, txs: readonly Transaction[], { v3 = false }: { v3?: boolean } = {}): void {
     if (txs.length === 0) return;
     this.defer(() => {
       for (const tx of txs) {
@@ -187,7 +190,22 @@ export class IdentityCache {
         this.write(`t/${tx.id}`, JSON.stringify(tx));
       }
       this.write(`c/${chartId}`, txs.map((tx) => tx.id).join(','));
+      if (v3 && this.read(`v/${chartId}`) === null) this.write(`v/${chartId}`, 'v3');
     });
+  }
+
+  /**
+   * The envelope v3 charts whose chains this identity stored (a restart's known charts, src-main/records/v3-list.ts):
+   * one short MAC'd entry a chart, so a workstation of 10,000 v1 charts reads no chain to find its few v3 ones.
+   */
+  v3ChartIds(): string[] {
+    const start = this.key('v/');
+    const ids: string[] = [];
+    for (const key of this.db.getKeys({ start, end: this.key('v0') })) {
+      const id = key.slice(start.length);
+      if (this.read(`v/${id}`) === 'v3' && this.read(`c/${id}`) !== null) ids.push(id);
+    }
+    return ids;
   }
 
   /**

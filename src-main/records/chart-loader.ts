@@ -132,7 +132,9 @@ export class ChartLoader {
     } else {
       this.tamperedByNode.delete(key);
       if (fetched && !loaded.verification.failure)
-        identity?.remember(chartId, loaded.chainTxs ?? loaded.verification.versions.map((v) => v.tx));
+        identity?.remember(chartId, loaded.chainTxs ?? loaded.verification.versions.map((v) => v.tx), {
+          v3: loaded.chainTxs !== undefined,
+        });
     }
     return loaded;
   }

@@ -45,7 +45,13 @@ export interface V3ChartWriter {
   /** Asks the node for the chart's CREATE: is it v3? (Only when the v1 reader could not verify the chart.) */
   isV3OnNode(chartId: string): Promise<boolean>;
   state(holder: KeyHolder, chartId: string): Promise<V3WriteState>;
-  create(holder: KeyHolder, payload: ChartPayload, custody: CustodyPolicy | null): Promise<V3Submitted>;
+  /** `cardTag`: the patient card's tag (UNLINKABLE.md §8) when this version introduces a card, so the kiosk finds it. */
+  create(
+    holder: KeyHolder,
+    payload: ChartPayload,
+    custody: CustodyPolicy | null,
+    cardTag?: string | null,
+  ): Promise<V3Submitted>;
   write(
     holder: KeyHolder,
     chartId: string,
@@ -53,6 +59,7 @@ export interface V3ChartWriter {
     action: Exclude<EnvelopeAction, 'create'>,
     payload: ChartPayload,
     custody: CustodyPolicy | null,
+    cardTag?: string | null,
   ): Promise<Written>;
   /** The answer of a create (the chart view built from the CREATE just written). */
   answerCreate(holder: KeyHolder, submitted: V3Submitted): Promise<Written>;
@@ -311,19 +318,20 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
       };
     },
 
-    async create(holder, payload, custody) {
-      const written = await buildCreateV3(holder, payload, { crypto, counters: countersOf(holder), custody });
+    async create(holder, payload, custody, cardTag = null) {
+      const written = await buildCreateV3(holder, payload, { crypto, counters: countersOf(holder), custody, cardTag });
       const chartId = written.tx.id;
       const outcome = await submit(holder, chartId, written);
       if (outcome.status === 'committed') committedNow(chartId, null, written.tx);
       return { written, chartId, outcome };
     },
 
-    async write(holder, chartId, state, action, payload, custody) {
+    async write(holder, chartId, state, action, payload, custody, cardTag = null) {
       const written = await buildVersionV3(holder, state.head, chartId, action, payload, {
         crypto,
         counters: countersOf(holder),
         custody,
+        cardTag,
       });
       const outcome = await submit(holder, chartId, written);
       if (outcome.status === 'committed') committedNow(chartId, state, written.tx);

@@ -99,6 +99,8 @@ interface VersionChange {
   baseSeq?: number;
   /** The author's note, for this version only (e.g. why a chart is revoked). */
   note?: string;
+  /** A new patient card's tag, for a v3 version that introduces the card (a v1 version names the card's key). */
+  cardTag?: string | null;
 }
 
 /**
@@ -252,7 +254,9 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     } catch (error) {
       if (
         error instanceof ChartServiceError &&
-        (error.code === 'ChartTampered' || error.code === 'NotAReader') &&
+        // The v1 reader cannot verify a v3 chart, or (the loader opening v3 too) finds its head owned by a tweaked
+        // key, not the custodian's: the chart's CREATE decides.
+        (error.code === 'ChartTampered' || error.code === 'NotAReader' || error.code === 'NotCustodian') &&
         (await v3.isV3OnNode(chartId).catch(() => false))
       )
         return { v3: await v3.state(holder, chartId) };
@@ -281,7 +285,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       const { note: _previousNote, movedTo: _movedTo, ...base } = change.next(state);
       const custody = await custodyPolicy();
       const payload: ChartPayload = withRecovery(change.note ? { ...base, note: change.note } : base, custody);
-      if (either.v3) return v3.write(holder, chartId, either.v3, change.action, payload, custody);
+      if (either.v3) return v3.write(holder, chartId, either.v3, change.action, payload, custody, change.cardTag);
       const { tx, envelope } = await buildVersion(
         holder,
         either.v1.head,
@@ -303,11 +307,17 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     return { signKey: holder.signKey, boxKey: holder.boxKey, name: entry?.name ?? '' };
   }
 
-  async function newCard(pin: string): Promise<{ info: PatientCardInfo; patient: ChartPayload['patient'] & object }> {
+  async function newCard(
+    pin: string,
+  ): Promise<{ info: PatientCardInfo; patient: ChartPayload['patient'] & object; cardTag: string | null }> {
     const card = await options.cards.create(pin);
     const patient = { signKey: card.holder.signKey, boxKey: card.holder.boxKey };
+    // A v3 version carries the card's tag so the kiosk finds the chart (UNLINKABLE.md §8); only now, while the
+    // card's identity is open, can the workstation compute it.
+    const cardTag = card.holder.cardTag?.() ?? null;
     card.holder.lock?.(); // the workstation keeps nothing of the patient's identity
     return {
+      cardTag,
       info: {
         code: card.code,
         qrSvg: card.qrSvg,
@@ -325,11 +335,16 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
   }
 
   /** A new chart in the envelope the `ledgerEnvelope` setting names now; `answer` builds the view a screen shows. */
-  async function signAndSubmitCreate(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']) {
+  async function signAndSubmitCreate(
+    holder: KeyHolder,
+    chart: Chart,
+    patient: ChartPayload['patient'],
+    cardTag: string | null = null,
+  ) {
     const custody = await custodyPolicy();
     const payload = withRecovery(payloadOf(chart, patient, await custodianSelf(holder), []), custody);
     if ((options.ledgerEnvelope?.() ?? 'v1') === 'v3') {
-      const submitted = await v3.create(holder, payload, custody);
+      const submitted = await v3.create(holder, payload, custody, cardTag);
       const { chartId, outcome, written } = submitted;
       return { chartId, txId: written.tx.id, seq: 1, outcome, answer: () => v3.answerCreate(holder, submitted) };
     }
@@ -345,8 +360,13 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     };
   }
 
-  async function createFromChart(holder: KeyHolder, chart: Chart, patient: ChartPayload['patient']): Promise<Written> {
-    return (await signAndSubmitCreate(holder, chart, patient)).answer();
+  async function createFromChart(
+    holder: KeyHolder,
+    chart: Chart,
+    patient: ChartPayload['patient'],
+    cardTag: string | null = null,
+  ): Promise<Written> {
+    return (await signAndSubmitCreate(holder, chart, patient, cardTag)).answer();
   }
 
   const nameFor = async (doctor: DoctorRef) =>
@@ -356,8 +376,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     async create(holder, chart, { pin }) {
       viewers.remember(holder);
       const valid = parseChart(chart);
-      const { info, patient } = await newCard(pin);
-      const written = await createFromChart(holder, valid, patient);
+      const { info, patient, cardTag } = await newCard(pin);
+      const written = await createFromChart(holder, valid, patient, cardTag);
       return { ...written, card: await boundTo(info, written.chartId) };
     },
 
@@ -467,8 +487,8 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     },
 
     async issueCard(holder, chartId, pin) {
-      const { info, patient } = await newCard(pin);
-      await writeVersion(holder, chartId, { action: 'share', next: (s) => ({ ...s.payload, patient }) });
+      const { info, patient, cardTag } = await newCard(pin);
+      await writeVersion(holder, chartId, { action: 'share', next: (s) => ({ ...s.payload, patient }), cardTag });
       return boundTo(info, chartId);
     },
 

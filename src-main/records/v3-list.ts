@@ -14,7 +14,6 @@ import type { ChartParts } from './chart-parts';
 import { catchUp, discoverCold, type Discovered } from './discovery/discover';
 import { discoveryKeysOf } from './discovery/discovery-keys';
 import { emptyState, loadState, saveState, type DiscoveryState } from './discovery/discovery-state';
-import { isV3Chart } from './v3-loaded';
 
 /** A chart found, with the id of a version newer than what the reader holds (a hint: the chart is fetched again). */
 export type V3Candidates = Map<string, string | undefined>;
@@ -82,9 +81,6 @@ export class V3Discovery {
   private cachedV3Charts(holder: KeyHolder): string[] {
     const cache = this.parts.cache?.for(holder);
     if (!cache) return [];
-    return cache.chartIds().filter((id) => {
-      const chain = cache.chain(id);
-      return chain !== null && isV3Chart(id, chain.txs);
-    });
+    return cache.v3ChartIds();
   }
 }

@@ -465,4 +465,26 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
     expect(response.status).toBe(200);
     return response.text();
   }
+
+  it("puts the patient card's tag in the create and in a re-issue, so the kiosk finds the v3 chart by it", async () => {
+    const created = await service.create(ada.holder, sampleChart('Nora Vance'), { pin: PIN });
+    const chartId = created.chartId;
+    const firstTag = (await testCards().open(created.card.code, PIN)).cardTag!();
+    const [create] = await raw(chartId);
+    expect(JSON.stringify(create!.metadata)).toContain(firstTag);
+    const first = await service.openPatientSession(created.card.code, PIN);
+    expect(first.problem).toBeNull();
+    expect(first.charts.map((c) => c.chartId)).toEqual([chartId]);
+
+    const reissued = await service.issueCard(ada.holder, chartId, PIN);
+    const secondTag = (await testCards().open(reissued.code, PIN)).cardTag!();
+    const txs = await raw(chartId);
+    expect(JSON.stringify(txs.at(-1)!.metadata)).toContain(secondTag);
+    const second = await service.openPatientSession(reissued.code, PIN);
+    expect(second.problem).toBeNull();
+    expect(second.charts.map((c) => c.chartId)).toEqual([chartId]);
+    const old = await service.openPatientSession(created.card.code, PIN);
+    expect(old.charts).toEqual([]);
+    expect(old.problem).toMatch(/replaced by a newer card/);
+  });
 });

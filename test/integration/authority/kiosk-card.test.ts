@@ -3,11 +3,12 @@
 // registry of a kiosk core, src-main/app/core.ts) must open the card's own chart: a version 3 card by the chart it
 // names, an older card by the rule in src-main/records/card-chart.ts (the chart its key first appeared in, by block
 // height), never by the date an author wrote. Real embedded node over HTTP, real keychain, real managed-settings file.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
+import { startKioskCore, type KioskCore } from '../charts/kiosk-core';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
@@ -15,9 +16,6 @@ import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { buildCreate } from '../../../src-main/records/version-builder';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
-import { KeychainCardKey } from '../../../src-main/vault';
 import { decodeCardCode, encodeCardCode } from '../../../src-shared/crypto/card-code';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import { payloadOf } from '../../../src-shared/records/payload';
@@ -25,8 +23,6 @@ import { parseChart } from '../../../src-shared/records/validate';
 import { sampleChart } from '../../fixtures/sample-chart';
 import type { InspectedChartService } from '../charts/inspected-service';
 import {
-  CARD_KEY_SERVICE,
-  FAST,
   NODE_TOKEN,
   PIN,
   TestVault,
@@ -39,25 +35,18 @@ import {
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const vault = new TestVault();
 let dir: string;
-let policyFile: string;
 let node: LedgerNode;
 let client: LedgerNodeClient;
 let ws: InspectedChartService;
-let settings: SettingsService;
 let kiosk: Core;
+let pinPolicy: KioskCore['pin'];
 let ada: Doctor;
 let ben: Doctor;
 let authorityId = '';
 
-async function pin(authority: string): Promise<void> {
-  await writeFile(policyFile, JSON.stringify(authority ? { hospitalAuthority: authority } : {}));
-  await chmod(policyFile, 0o644);
-  await settings.refreshManaged();
-  expect(settings.get().values.hospitalAuthority).toBe(authority);
-}
+const pin = (authority: string) => pinPolicy(authority);
 
 /** A 1-of-1 authority on the node, and a credential for `doctor` issued by it. */
 async function authorityCrediting(doctor: Doctor): Promise<string> {
@@ -126,27 +115,11 @@ beforeAll(async () => {
   await ws.publishPractitioner(ada.holder, { name: ada.name, specialty: ada.specialty });
   // Credentials count from their ledger position on: Ada is credentialed before she writes (not yet pinned here).
   authorityId = await authorityCrediting(ada);
-  await mkdir(path.join(dir, 'etc'), { mode: 0o755 });
-  await chmod(path.join(dir, 'etc'), 0o755);
-  policyFile = path.join(dir, 'etc', 'managed-settings.json');
-  settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(dir, 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({ path: policyFile, trustedUid: process.getuid?.() ?? 0 }),
-    logger: quiet,
-  });
-  kiosk = await createCore({
-    variant: 'kiosk',
-    dataDir: path.join(dir, 'kiosk'),
-    settings,
-    embeddedNodeUrl: node.url,
-    embeddedNodeToken: NODE_TOKEN,
-    appVersion: 'test',
-    shell: { saveFile: async () => null, openExternal: async () => undefined },
-    vault: { service: `${vault.service}-kiosk`, entryParams: FAST, backupParams: FAST },
-    cards: { params: FAST, cardKey: new KeychainCardKey({ service: CARD_KEY_SERVICE }) },
-    chartService: { verifyWorkers: 0 },
-    logError: () => undefined,
-  });
+  ({ core: kiosk, pin: pinPolicy } = await startKioskCore({
+    dir,
+    nodeUrl: node.url,
+    vaultService: `${vault.service}-kiosk`,
+  }));
 });
 
 afterAll(async () => {

@@ -5,11 +5,12 @@
 // reason; it never shows the closed v1 chart as current. The workstation is the real chart service with its outbox
 // and verified cache on disk, upgrading by its own upgradeV3; real embedded node over HTTP, doctors and the card key
 // on the real keychain (run in a D-Bus session with gnome-keyring).
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
+import { startKioskCore, type KioskCore } from '../charts/kiosk-core';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
@@ -19,9 +20,6 @@ import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import type { CreatedChart } from '../../../src-main/records/chart-service';
 import { buildVersion } from '../../../src-main/records/version-builder';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
-import { KeychainCardKey } from '../../../src-main/vault';
 import { decodeCardCode, encodeCardCode } from '../../../src-shared/crypto/card-code';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import type { Transaction } from '../../../src-shared/ledger';
@@ -30,8 +28,6 @@ import { payloadOf } from '../../../src-shared/records/payload';
 import { fullSampleChart, sampleChart } from '../../fixtures/sample-chart';
 import type { InspectedChartService } from '../charts/inspected-service';
 import {
-  CARD_KEY_SERVICE,
-  FAST,
   NODE_TOKEN,
   PIN,
   TestVault,
@@ -44,7 +40,6 @@ import {
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const crypto = nativeLedgerCrypto;
 const vault = new TestVault();
 let dir: string;
@@ -52,8 +47,7 @@ let node: LedgerNode;
 let client: LedgerNodeClient;
 let ws: InspectedChartService;
 let kiosk: Core;
-let settings: SettingsService;
-let policyFile: string;
+let pinPolicy: KioskCore['pin'];
 let ada: Doctor;
 let ben: Doctor;
 
@@ -78,12 +72,7 @@ async function movedByHand(created: CreatedChart, name: string, movedTo: string)
   expect((await client.post(tx, 'commit')).value).toBe('committed');
 }
 
-async function pin(authority: string): Promise<void> {
-  await writeFile(policyFile, JSON.stringify(authority ? { hospitalAuthority: authority } : {}));
-  await chmod(policyFile, 0o644);
-  await settings.refreshManaged();
-  expect(settings.get().values.hospitalAuthority).toBe(authority);
-}
+const pin = (authority: string) => pinPolicy(authority);
 
 /** A 1-of-1 authority on the node, and a credential for `doctor` issued by it (as kiosk-card.test.ts makes them). */
 async function authorityCrediting(doctor: Doctor): Promise<string> {
@@ -117,29 +106,11 @@ beforeAll(async () => {
   // The upgrade needs the verified cache (its pairing and v3 counters live there).
   ws = (await startService([node.url], { liveStream: false, verifyWorkers: 0, cacheDir: tempDir('ws-cache') })).service;
   for (const d of [ada, ben]) await ws.publishPractitioner(d.holder, { name: d.name, specialty: d.specialty });
-  await mkdir(path.join(dir, 'etc'), { mode: 0o755 });
-  await chmod(path.join(dir, 'etc'), 0o755);
-  policyFile = path.join(dir, 'etc', 'managed-settings.json');
-  await writeFile(policyFile, '{}');
-  await chmod(policyFile, 0o644);
-  settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(dir, 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({ path: policyFile, trustedUid: process.getuid?.() ?? 0 }),
-    logger: quiet,
-  });
-  kiosk = await createCore({
-    variant: 'kiosk',
-    dataDir: path.join(dir, 'kiosk'),
-    settings,
-    embeddedNodeUrl: node.url,
-    embeddedNodeToken: NODE_TOKEN,
-    appVersion: 'test',
-    shell: { saveFile: async () => null, openExternal: async () => undefined },
-    vault: { service: `${vault.service}-kiosk`, entryParams: FAST, backupParams: FAST },
-    cards: { params: FAST, cardKey: new KeychainCardKey({ service: CARD_KEY_SERVICE }) },
-    chartService: { verifyWorkers: 0 },
-    logError: () => undefined,
-  });
+  ({ core: kiosk, pin: pinPolicy } = await startKioskCore({
+    dir,
+    nodeUrl: node.url,
+    vaultService: `${vault.service}-kiosk`,
+  }));
 });
 
 afterAll(async () => {

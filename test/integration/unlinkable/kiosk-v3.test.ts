@@ -5,11 +5,12 @@
 // session with gnome-keyring), and the real IPC handler registry of a kiosk core (src-main/app/core.ts). Charts are
 // written with version-builder-v3.ts directly, as the issuing workstation writes them (its card tag from
 // card-chart-v3.ts's cardTagOf, computed while it holds the new card's identity).
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCore, type Core } from '../../../src-main/app/core';
+import type { Core } from '../../../src-main/app/core';
+import { startKioskCore } from '../charts/kiosk-core';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
@@ -19,10 +20,7 @@ import { cardTagOf } from '../../../src-main/records/card-chart-v3';
 import { V3Counters } from '../../../src-main/records/v3-counters';
 import { buildCreateV3, buildVersionV3, type V3Written } from '../../../src-main/records/version-builder-v3';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
-import { SettingsService, UserSettingsStore } from '../../../src-main/settings';
-import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import type { PatientCard } from '../../../src-main/vault';
-import { KeychainCardKey } from '../../../src-main/vault';
 import { decodeCardCode, encodeCardCode } from '../../../src-shared/crypto/card-code';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import type { KeyHolder } from '../../../src-shared/crypto/keyholder';
@@ -34,8 +32,6 @@ import type { Chart } from '../../../src-shared/records/chart';
 import { payloadOf, type ChartPayload } from '../../../src-shared/records/payload';
 import { fullSampleChart, sampleChart } from '../../fixtures/sample-chart';
 import {
-  CARD_KEY_SERVICE,
-  FAST,
   NODE_TOKEN,
   PIN,
   TestVault,
@@ -48,7 +44,6 @@ import {
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const crypto = nativeLedgerCrypto;
 const vault = new TestVault();
 const cards = testCards();
@@ -120,29 +115,11 @@ beforeAll(async () => {
   const { service: ws } = await startService([node.url], { liveStream: false, verifyWorkers: 0 });
   for (const d of [ada, ben]) await ws.publishPractitioner(d.holder, { name: d.name, specialty: d.specialty });
   await ws.close();
-  await mkdir(path.join(dir, 'etc'), { mode: 0o755 });
-  await chmod(path.join(dir, 'etc'), 0o755);
-  const policyFile = path.join(dir, 'etc', 'managed-settings.json');
-  await writeFile(policyFile, '{}');
-  await chmod(policyFile, 0o644);
-  const settings = await SettingsService.open({
-    userStore: new UserSettingsStore(path.join(dir, 'settings.json'), quiet),
-    managedReader: new LinuxManagedSettingsReader({ path: policyFile, trustedUid: process.getuid?.() ?? 0 }),
-    logger: quiet,
-  });
-  kiosk = await createCore({
-    variant: 'kiosk',
-    dataDir: path.join(dir, 'kiosk'),
-    settings,
-    embeddedNodeUrl: node.url,
-    embeddedNodeToken: NODE_TOKEN,
-    appVersion: 'test',
-    shell: { saveFile: async () => null, openExternal: async () => undefined },
-    vault: { service: `${vault.service}-kiosk`, entryParams: FAST, backupParams: FAST },
-    cards: { params: FAST, cardKey: new KeychainCardKey({ service: CARD_KEY_SERVICE }) },
-    chartService: { verifyWorkers: 0 },
-    logError: () => undefined,
-  });
+  ({ core: kiosk } = await startKioskCore({
+    dir,
+    nodeUrl: node.url,
+    vaultService: `${vault.service}-kiosk`,
+  }));
 });
 
 afterAll(async () => {

@@ -32,6 +32,7 @@ describe('upgrading the signed-in doctor’s charts to the private format', () =
     let attempts = 0;
     let release = () => undefined as void;
     const { user, main } = setup(<PrivateFormatCard />, {
+      'charts.list': () => ({ charts: [] }),
       'charts.upgradeV3': async () => {
         attempts++;
         if (attempts === 1)
@@ -56,6 +57,7 @@ describe('upgrading the signed-in doctor’s charts to the private format', () =
     expect(await screen.findByText('Wrong password.')).toBeTruthy();
     expect((screen.getByLabelText('Your password') as HTMLInputElement).value).toBe('');
     expect(screen.queryByRole('group', { name: 'Upgrade report' })).toBeNull();
+    expect(main.callsTo('charts.list')).toHaveLength(0);
 
     const pause = screen.getByLabelText('Longest pause between writes (seconds)');
     await user.clear(pause);
@@ -80,10 +82,14 @@ describe('upgrading the signed-in doctor’s charts to the private format', () =
       { password: 'correct horse battery', spreadSeconds: 5 },
     ]);
     expect((screen.getByLabelText('Your password') as HTMLInputElement).value).toBe('');
+    expect(main.callsTo('charts.list')).toHaveLength(1); // the list reads the new charts
   });
 
   it('says so when the doctor holds no charts to upgrade', async () => {
-    const { user } = setup(<PrivateFormatCard />, { 'charts.upgradeV3': () => ({ charts: [] }) });
+    const { user } = setup(<PrivateFormatCard />, {
+      'charts.list': () => ({ charts: [] }),
+      'charts.upgradeV3': () => ({ charts: [] }),
+    });
     await user.type(screen.getByLabelText('Your password'), 'correct horse battery');
     await user.click(upgradeButton());
     expect(await screen.findByText('You hold no charts to upgrade.')).toBeTruthy();

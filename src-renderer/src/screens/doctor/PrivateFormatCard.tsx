@@ -9,6 +9,7 @@ import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { useIpcAction } from '../../hooks/useIpcAction';
+import { useCharts } from '../../stores/charts';
 import { fieldError } from './CustodyFields';
 
 type Row = UpgradeV3Report['charts'][number];
@@ -36,8 +37,10 @@ export function PrivateFormatCard() {
       action.fail({ code: 'INVALID_REQUEST', message: Object.values(fields)[0] ?? 'Not valid', fields });
       return;
     }
-    await action.run(() => api().charts.upgradeV3(parsed.data));
+    const report = await action.run(() => api().charts.upgradeV3(parsed.data));
     setPassword('');
+    // The list shows the new charts and the old ones as revoked.
+    if (report) void useCharts.getState().loadList();
   }
 
   return (

@@ -12,9 +12,10 @@
 //   charts.share / unshare → share / unshare                         charts.custody → transferCustody
 //   charts.practitioners → searchPractitioners (findPractitioner resolves the doctor a share names)
 //   charts.recent → recentActions  charts.outbox → outbox            charts.discardRejected → discardRejected
+//   charts.upgradeV3 → upgradeV3 (password checked again)
 //   patient.openCard → openPatientSession                            vault.create → publishPractitioner
 //   vault.delete → forgetVerified                                      patient.signOut, lock → forget
-// No channel: importFhir, markEnteredInError, issueCard, verifyAll, upgradeV3, retryOutbox (CLI and tests), recognisePatient
+// No channel: importFhir, markEnteredInError, issueCard, verifyAll, retryOutbox (CLI and tests), recognisePatient
 // (the vault's card check), onChange (main pushes the recentActions event), forget / close (lifecycle).
 //
 // Errors: ChartServiceError (code: ChartNotFound, NotCustodian, ChartRevoked, ChartNotRevoked, ChartTampered,

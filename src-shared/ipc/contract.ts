@@ -67,6 +67,7 @@ import {
   emergencyReportRequestSchema,
   emergencyReportSchema,
 } from './emergency-review';
+import { upgradeV3ReportSchema, upgradeV3RequestSchema } from './upgrade-v3';
 
 const none = z.strictObject({});
 const done = z.object({});
@@ -296,6 +297,13 @@ export const contract = {
       readOnly: true,
       variants: W,
       doc: 'Save the chart as a FHIR R4 Bundle through a save dialog; with ips, an International Patient Summary document (Composition and sections).',
+    }),
+    upgradeV3: channel({
+      request: upgradeV3RequestSchema,
+      response: upgradeV3ReportSchema,
+      readOnly: false,
+      variants: W,
+      doc: 'Re-create every v1 chart the signed-in doctor holds as a private-format (v3) chart and close the old one as moved (their password, checked again), as `charts upgrade-v3 --all`: writes in random order with random pauses up to spreadSeconds (default 2 s); per chart upgraded, skipped or failed with the reason. Re-running skips what is done.',
     }),
   },
   patient: {

@@ -5,6 +5,7 @@ export * from './data';
 export * from './network-check';
 export * from './hospital';
 export * from './it-desk';
+export * from './upgrade-v3';
 export * from './emergency-review';
 export * from './credential-request';
 export * from './contract';

@@ -11,6 +11,7 @@ import { commonHandlers } from './common';
 import { hospitalHandlers } from './hospital';
 import { itDeskHandlers } from './it-desk';
 import { emergencyReviewHandlers } from './emergency-review';
+import { upgradeV3Handlers } from './upgrade-v3';
 import type { WorkstationContext } from './context';
 import { outboxItemOf, practitionerOf } from '../../records/contract-views';
 import { ChartServiceError } from '../../records/errors';
@@ -74,6 +75,7 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
       session,
       shell,
     }),
+    ...upgradeV3Handlers({ vault, charts, session }),
 
     'vault.list': async () => ({ identities: (await vault.list()).identities.map(identity) }),
     'vault.session': async () => {

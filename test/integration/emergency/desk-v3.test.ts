@@ -164,6 +164,9 @@ describe('the emergency desk for a v3 chart', () => {
 
   it("opens the granted version read-only through the doctor's desk, and nothing after the grant's end", async () => {
     const desk = services[0]!;
+    // A v3 chart the doctor has no slot in reads as not found; the workstation's charts.get then tries the grant
+    // (src-main/ipc/handlers/workstation.ts).
+    await expect(desk.get(doctor, chartId)).rejects.toMatchObject({ code: 'ChartNotFound' });
     const view = await desk.emergency.openByGrant(doctor, chartId);
     expect(view.data?.patient.name).toBe('Iris Vale');
     expect(view.data?.patient.phone).toBe('+44 20 7946 0099');

@@ -17,6 +17,7 @@ import {
   type GrantWrapV3,
   type ReasonCode,
 } from '../../src-shared/emergency';
+import type { EmergencyCase } from '../../src-shared/access/access-history';
 import type { EmergencyBanner, EmergencyRequestState } from '../../src-shared/ipc/access';
 import type { ChartView } from '../../src-shared/ipc/data';
 import type { Transaction } from '../../src-shared/ledger';
@@ -141,6 +142,23 @@ export class EmergencyDeskV3 {
     key: EmergencyKeyRef,
     now: Date,
   ): Promise<(ChartView & { emergency: EmergencyBanner }) | null> {
+    const running = await this.stateByGrant(holder, chartId, key, now);
+    if (!running) return null;
+    const { state, requestId, posted, grant } = running;
+    return {
+      ...viewOf(state, holder.signKey),
+      emergency: {
+        grantedBy: { signKey: key.signKey, name: SERVICE_NAME },
+        reason: posted.reason,
+        grantedAt: grant.seenAt,
+        expiresAt: grant.wrap.expiresAt,
+        requestId,
+      },
+    };
+  }
+
+  /** The verified chart state a running grant of this desk opens (the granted version and those before it). */
+  async stateByGrant(holder: KeyHolder, chartId: string, key: EmergencyKeyRef, now: Date) {
     const mine = [...this.#posted.entries()]
       .filter(([, p]) => p.requester === holder.signKey && p.chart === chartId)
       .reverse();
@@ -165,18 +183,39 @@ export class EmergencyDeskV3 {
           `The granted version was not written by a credentialed practitioner (${authorship.failure.reason})`,
         );
       const state = chartStateV3(chain, nodeUrl, holder, this.nameOf, authorship);
-      return {
-        ...viewOf(state, holder.signKey),
-        emergency: {
-          grantedBy: { signKey: key.signKey, name: SERVICE_NAME },
-          reason: posted.reason,
-          grantedAt: grant.seenAt,
-          expiresAt: grant.wrap.expiresAt,
-          requestId,
-        },
-      };
+      return { state, requestId, posted, grant };
     }
     return null;
+  }
+
+  /**
+   * This doctor's own v3 requests about the chart posted from this desk, as the access history lists them (the
+   * chart's readers find the grants by tag; the requester cannot, and knows its own).
+   */
+  async cases(holder: KeyHolder, chartId: string, key: EmergencyKeyRef): Promise<EmergencyCase[]> {
+    const mine = [...this.#posted.entries()].filter(([, p]) => p.requester === holder.signKey && p.chart === chartId);
+    return Promise.all(
+      mine.map(async ([requestId, posted]) => {
+        const state = await this.requestState(holder, requestId, key);
+        const answer: EmergencyCase['answer'] = state.grant
+          ? {
+              kind: 'grant',
+              txId: posted.grant!.txId,
+              at: state.grant.at,
+              expiresAt: state.grant.expiresAt,
+              versionTxId: state.grant.versionTxId,
+            }
+          : null;
+        return {
+          requestId,
+          at: posted.at,
+          requester: { signKey: holder.signKey, name: this.nameOf(holder.signKey) },
+          reason: posted.reason,
+          note: null,
+          answer,
+        };
+      }),
+    );
   }
 }
 

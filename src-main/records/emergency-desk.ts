@@ -320,6 +320,7 @@ export class EmergencyDesk {
     let versions: AccessVersion[];
     let patientBoxKey: string | null = null;
     let patientName: string | null = null;
+    let ownV3: EmergencyCase[] = [];
     try {
       const { state } = this.cardCharts?.has(holder, chartId)
         ? { state: await this.cardCharts.read(holder, chartId) }
@@ -332,13 +333,24 @@ export class EmergencyDesk {
       patientBoxKey = state.patient?.boxKey ?? null;
       patientName = state.chart?.patient.name ?? null;
     } catch (error) {
-      // A doctor reading by a grant sees the history too; anyone else is refused as before.
-      if (!(error instanceof ChartServiceError) || error.code !== 'NotAReader') throw error;
-      const view = await this.openByGrant(holder, chartId, now);
-      const loaded = await this.parts.loader.load(holder, chartId, 'all');
-      const state = chartView(chartId, loaded, [], holder, this.states.nameOf, { diffs: false });
-      versions = state.versions.filter((v) => v.status === 'committed');
-      patientName = view.data?.patient.name ?? null;
+      // A doctor reading by a grant sees the history too; anyone else is refused as before. A v3 chart with no slot
+      // for this doctor reads as not found: its grant is this desk's own (emergency-desk-v3.ts).
+      const v3 =
+        key && error instanceof ChartServiceError && ['NotAReader', 'ChartNotFound'].includes(error.code)
+          ? await this.#v3.stateByGrant(holder, chartId, key, now)
+          : null;
+      if (v3) {
+        versions = v3.state.versions.filter((v) => v.status === 'committed');
+        patientName = v3.state.chart?.patient.name ?? null;
+        ownV3 = await this.#v3.cases(holder, chartId, key!);
+      } else {
+        if (!(error instanceof ChartServiceError) || error.code !== 'NotAReader') throw error;
+        const view = await this.openByGrant(holder, chartId, now);
+        const loaded = await this.parts.loader.load(holder, chartId, 'all');
+        const state = chartView(chartId, loaded, [], holder, this.states.nameOf, { diffs: false });
+        versions = state.versions.filter((v) => v.status === 'committed');
+        patientName = view.data?.patient.name ?? null;
+      }
     }
     const directory = await this.parts.directory.search('').catch(() => []);
     const byBoxKey = new Map(directory.map((d) => [d.boxKey, { signKey: d.signKey, name: d.name }]));
@@ -371,6 +383,7 @@ export class EmergencyDesk {
         answer: answerOf(c.answer),
       })),
     );
+    emergencies.push(...ownV3);
     // A v3 chart's grants name it only inside their boxes: found by grant tag, the box says who, why and when.
     const v3Grants = this.cardCharts?.has(holder, chartId) ? await this.cardCharts.grants(holder, chartId) : [];
     for (const g of v3Grants)

@@ -178,6 +178,19 @@ describe('the emergency desk for a v3 chart', () => {
       grantedBy: { signKey: emergency.signKey, name: 'Emergency access service' },
     });
     const expiresAt = view.emergency.expiresAt;
+    // The access history the chart screen shows beside it: the grant opens version 2 only (an update, no access
+    // event), so the requester's history is this request and its grant, and the readers are version 2's.
+    const access = await desk.emergency.access(doctor, chartId);
+    expect(access.history.map((e) => e.kind)).toEqual(['emergency-request', 'emergency-grant']);
+    expect(access.canRead.find((p) => p.role === 'custodian')?.person.signKey).toBe(custodian.signKey);
+    expect(access.history.find((e) => e.kind === 'emergency-request')).toMatchObject({
+      by: { signKey: doctor.signKey, name: 'Dr Ada Okafor' },
+      reason: 'unconscious',
+    });
+    expect(access.canRead.find((p) => p.role === 'emergency')).toMatchObject({
+      person: { signKey: doctor.signKey },
+      until: expiresAt,
+    });
     expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
     await expect(
       desk.emergency.openByGrant(doctor, chartId, new Date(Date.parse(expiresAt) + 1000)),

@@ -31,6 +31,7 @@ import type { ChartParts, EmergencyKeyRef } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { chartView } from './chart-views';
 import { viewOf } from './contract-views';
+import { EmergencyDeskV3, isV3Create } from './emergency-desk-v3';
 import { ChartServiceError } from './errors';
 
 export const NO_EMERGENCY_SERVICE = 'No emergency access service is configured for this hospital.';
@@ -48,13 +49,17 @@ interface Case {
 export class EmergencyDesk {
   /** Checked requests by id: a committed transaction never changes, so it is read and checked once. */
   readonly #requests = new Map<string, VerifiedRequest>();
+  /** Requests about envelope v3 charts (docs/UNLINKABLE.md §9): sealed to the service, read back by this desk only. */
+  readonly #v3: EmergencyDeskV3;
 
   constructor(
     private readonly parts: ChartParts,
     private readonly states: ChartStates,
     /** The kiosk's envelope v3 sessions: their chart's versions come from the card's path (card-chart-v3.ts). */
     private readonly cardCharts: Pick<CardChartsV3, 'has' | 'read' | 'grants'> | null = null,
-  ) {}
+  ) {
+    this.#v3 = new EmergencyDeskV3(parts, states.nameOf);
+  }
 
   /**
    * The emergency key requests go to: the one configured for this service (tests, a hospital's fixed service), else
@@ -101,7 +106,8 @@ export class EmergencyDesk {
    * Posts an emergency request, signed by the doctor's key, for a chart (from the access card) or a patient by name
    * and date of birth (sealed to the service and the officers; the service finds the chart). The reason's text is
    * sealed to the privacy officers and, when the chart is named, its patient and custodian (the readers of the chart
-   * that are no other practitioner).
+   * that are no other practitioner). A chart whose CREATE is envelope v3 gets a v3 request: chart, requester and
+   * reason sealed to the service alone, which passes the reason on in the grant's box to the chart's readers.
    */
   async request(
     holder: KeyHolder,
@@ -124,6 +130,14 @@ export class EmergencyDesk {
       const { value: chartTxs } = await this.parts.client.listTransactions(chartId);
       const head = chartTxs.at(-1) as { metadata?: { readers?: { key?: unknown }[] } } | undefined;
       if (!head) throw new ChartServiceError('ChartNotFound', `No chart ${chartId} is on the ledger.`);
+      if (isV3Create(chartTxs, chartId))
+        return this.#v3.request(holder, {
+          chart: chartId,
+          reason: input.reason,
+          note: input.note,
+          authority: trust.authorityId,
+          key,
+        });
       noteReaders = [...(await this.#noteReaders(head, chartId)), ...officers];
     }
     const tx = await buildEmergencyRequest(input.target, {
@@ -162,6 +176,7 @@ export class EmergencyDesk {
   async requestState(holder: KeyHolder, requestId: string): Promise<EmergencyRequestState> {
     const key = await this.#requireKey();
     this.states.checkChartId(requestId);
+    if (this.#v3.has(requestId)) return this.#v3.requestState(holder, requestId, key);
     const found = await this.#case(requestId, key);
     if (!found || found.request.data.requester.signKey !== holder.signKey)
       throw new ChartServiceError('InvalidRequest', 'No emergency request of yours has this id.');
@@ -255,6 +270,8 @@ export class EmergencyDesk {
     now = new Date(),
   ): Promise<ChartView & { emergency: EmergencyBanner }> {
     const key = await this.#key();
+    const v3 = key ? await this.#v3.openByGrant(holder, chartId, key, now) : null;
+    if (v3) return v3;
     const running = key ? await this.#runningGrant(holder, chartId, key, now) : null;
     if (!key || !running) throw new ChartServiceError('NotAReader', 'This chart was never shared with you');
     const loaded = await this.parts.loader.load(holder, chartId, 'all');
@@ -303,6 +320,7 @@ export class EmergencyDesk {
     let versions: AccessVersion[];
     let patientBoxKey: string | null = null;
     let patientName: string | null = null;
+    let ownV3: EmergencyCase[] = [];
     try {
       const { state } = this.cardCharts?.has(holder, chartId)
         ? { state: await this.cardCharts.read(holder, chartId) }
@@ -315,13 +333,24 @@ export class EmergencyDesk {
       patientBoxKey = state.patient?.boxKey ?? null;
       patientName = state.chart?.patient.name ?? null;
     } catch (error) {
-      // A doctor reading by a grant sees the history too; anyone else is refused as before.
-      if (!(error instanceof ChartServiceError) || error.code !== 'NotAReader') throw error;
-      const view = await this.openByGrant(holder, chartId, now);
-      const loaded = await this.parts.loader.load(holder, chartId, 'all');
-      const state = chartView(chartId, loaded, [], holder, this.states.nameOf, { diffs: false });
-      versions = state.versions.filter((v) => v.status === 'committed');
-      patientName = view.data?.patient.name ?? null;
+      // A doctor reading by a grant sees the history too; anyone else is refused as before. A v3 chart with no slot
+      // for this doctor reads as not found: its grant is this desk's own (emergency-desk-v3.ts).
+      const v3 =
+        key && error instanceof ChartServiceError && ['NotAReader', 'ChartNotFound'].includes(error.code)
+          ? await this.#v3.stateByGrant(holder, chartId, key, now)
+          : null;
+      if (v3) {
+        versions = v3.state.versions.filter((v) => v.status === 'committed');
+        patientName = v3.state.chart?.patient.name ?? null;
+        ownV3 = await this.#v3.cases(holder, chartId, key!);
+      } else {
+        if (!(error instanceof ChartServiceError) || error.code !== 'NotAReader') throw error;
+        const view = await this.openByGrant(holder, chartId, now);
+        const loaded = await this.parts.loader.load(holder, chartId, 'all');
+        const state = chartView(chartId, loaded, [], holder, this.states.nameOf, { diffs: false });
+        versions = state.versions.filter((v) => v.status === 'committed');
+        patientName = view.data?.patient.name ?? null;
+      }
     }
     const directory = await this.parts.directory.search('').catch(() => []);
     const byBoxKey = new Map(directory.map((d) => [d.boxKey, { signKey: d.signKey, name: d.name }]));
@@ -354,6 +383,7 @@ export class EmergencyDesk {
         answer: answerOf(c.answer),
       })),
     );
+    emergencies.push(...ownV3);
     // A v3 chart's grants name it only inside their boxes: found by grant tag, the box says who, why and when.
     const v3Grants = this.cardCharts?.has(holder, chartId) ? await this.cardCharts.grants(holder, chartId) : [];
     for (const g of v3Grants)

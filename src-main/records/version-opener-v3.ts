@@ -20,7 +20,7 @@ import {
   type Transaction,
 } from '../../src-shared/ledger';
 import { decodeInnerV3, type InnerV3, type Quorum } from '../../src-shared/unlinkable/inner-envelope';
-import { openV3, parseV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
+import { openV3, parseV3Metadata, type V3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import { slotTag } from '../../src-shared/unlinkable/rendezvous';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { CHART_ASSET_TYPE, FUTURE_SKEW_MS } from '../ledger/chain';
@@ -59,6 +59,11 @@ export interface OpenV3Options {
   crypto?: CryptoProvider;
   /** The reader's clock (ms), for refusing an `at` beyond it + 5 minutes. */
   now?: () => number;
+  /**
+   * Opens a version's box in place of the reader's slot (an emergency grant's wrap opens one version: emergency-desk-v3.ts);
+   * an EnvelopeError 'not-a-reader' for a version it does not open, as openV3 does.
+   */
+  openBox?: (tx: Transaction, metadata: V3Metadata, tag: Uint8Array | null) => Promise<Uint8Array>;
 }
 
 /** The node's transactions of one asset (any order) in chain order; a fork or a stranger is named. */
@@ -133,7 +138,7 @@ export async function openChartV3(
   assetId: string,
   raw: readonly unknown[],
   reader: EnvelopeReaderKey,
-  { crypto = nativeLedgerCrypto, now = Date.now }: OpenV3Options = {},
+  { crypto = nativeLedgerCrypto, now = Date.now, openBox }: OpenV3Options = {},
 ): Promise<V3Chain> {
   const chain: V3Chain = { assetId, versions: [], openedFrom: null, closedAt: null, tampered: null };
   const { links, problem } = linkChain(assetId, raw);
@@ -168,7 +173,7 @@ export async function openChartV3(
     try {
       const metadata = parseV3Metadata(tx.metadata);
       const tag = previous ? slotTag(previous.secret, seq, myKey) : null;
-      inner = decodeInnerV3(await openV3(metadata, reader, tag));
+      inner = decodeInnerV3(await (openBox ? openBox(tx, metadata, tag) : openV3(metadata, reader, tag)));
     } catch (error) {
       if (error instanceof EnvelopeError && error.problem === 'not-a-reader') {
         if (chain.versions.length === 0) continue; // not shared with this reader yet

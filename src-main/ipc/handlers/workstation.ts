@@ -151,8 +151,10 @@ export function workstationHandlers(ctx: WorkstationContext): HandlerMap<'workst
       try {
         return await charts.get(holder, req.chartId, { seq: req.seq });
       } catch (error) {
-        // Not a reader: a running emergency grant may still let this doctor read (read-only, with its banner).
-        if (!(error instanceof ChartServiceError) || error.code !== 'NotAReader' || req.seq !== undefined) throw error;
+        // Not a reader: a running emergency grant may still let this doctor read (read-only, with its banner). An
+        // envelope v3 chart this doctor has no slot in reads as not found (nothing names its readers): the same.
+        const closed = error instanceof ChartServiceError && ['NotAReader', 'ChartNotFound'].includes(error.code);
+        if (!closed || req.seq !== undefined) throw error;
         return charts.emergency.openByGrant(holder, req.chartId).catch((grantError: unknown) => {
           throw grantError instanceof ChartServiceError && grantError.code === 'NotAReader' ? error : grantError;
         });

@@ -1,0 +1,232 @@
+// The clinician's desk for an envelope v3 chart (docs/UNLINKABLE.md §9): the request names the chart only inside a
+// box sealed to the emergency key, and its issuer is the doctor's key tweaked by a random scalar, so nothing on the
+// ledger ties it to this doctor or chart. The desk therefore remembers the requests it posted (the ledger cannot
+// tell it which are its own): their answers are read by request id, a grant's wrap opened with the doctor's box key,
+// and the granted version read through `openChartV3` with that wrap in place of a slot, so every check a reader's
+// read makes (chain, place, author, output, credential) applies to it too.
+import { EnvelopeError } from '../../src-shared/crypto/envelope';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import {
+  buildEmergencyRequestV3,
+  EmergencyInputError,
+  isRequestV3,
+  openGrantedBoxV3,
+  openGrantWrapV3,
+  verifyAnswer,
+  verifyGrantV3,
+  type GrantWrapV3,
+  type ReasonCode,
+} from '../../src-shared/emergency';
+import type { EmergencyCase } from '../../src-shared/access/access-history';
+import type { EmergencyBanner, EmergencyRequestState } from '../../src-shared/ipc/access';
+import type { ChartView } from '../../src-shared/ipc/data';
+import type { Transaction } from '../../src-shared/ledger';
+import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
+import type { ChartParts, EmergencyKeyRef } from './chart-parts';
+import { chartStateV3 } from './chart-state-v3';
+import type { NameOf } from './chart-views';
+import { viewOf } from './contract-views';
+import { ChartServiceError } from './errors';
+import { authoredVersions, openChartV3 } from './version-opener-v3';
+
+const SERVICE_NAME = 'Emergency access service';
+
+/** A request this desk posted, and its grant's wrap once read (a committed grant never changes). */
+interface Posted {
+  requester: string;
+  chart: string;
+  reason: ReasonCode;
+  at: string;
+  grant: { txId: string; wrap: GrantWrapV3; seenAt: string } | null;
+}
+
+/** Is `chartId`'s CREATE an envelope v3 version? (Then requests about it go as v3.) */
+export function isV3Create(transactions: readonly unknown[], chartId: string): boolean {
+  const create = transactions.find((t) => (t as { id?: unknown }).id === chartId) as
+    { operation?: unknown; metadata?: unknown } | undefined;
+  return create?.operation === 'CREATE' && isV3Metadata(create.metadata);
+}
+
+export class EmergencyDeskV3 {
+  /**
+   * Requests posted from this app, by id. Kept in memory only: after a restart the desk no longer knows its pending
+   * v3 requests (the doctor asks again), which leaves nothing on disk that pairs the doctor with the chart.
+   */
+  readonly #posted = new Map<string, Posted>();
+
+  constructor(
+    private readonly parts: ChartParts,
+    private readonly nameOf: NameOf,
+  ) {}
+
+  has(requestId: string): boolean {
+    return this.#posted.has(requestId);
+  }
+
+  async request(
+    holder: KeyHolder,
+    input: { chart: string; reason: ReasonCode; note: string; authority: string; key: EmergencyKeyRef },
+  ): Promise<EmergencyRequestState> {
+    if (!holder.signTweaked)
+      throw new ChartServiceError('InvalidRequest', 'This identity cannot sign an emergency request for this chart.');
+    const at = new Date().toISOString();
+    const tx = await buildEmergencyRequestV3(
+      holder,
+      {
+        authority: input.authority,
+        chart: input.chart,
+        reason: input.reason,
+        note: input.note,
+        service: { signKey: input.key.signKey, boxKey: input.key.boxKey },
+        at,
+      },
+      this.parts.crypto,
+    );
+    this.#posted.set(tx.id, { requester: holder.signKey, chart: input.chart, reason: input.reason, at, grant: null });
+    await this.parts.client.post(tx, 'commit');
+    return this.requestState(holder, tx.id, input.key);
+  }
+
+  /** Where a request this desk posted stands; its answer is checked as spending the request's output. */
+  async requestState(holder: KeyHolder, requestId: string, key: EmergencyKeyRef): Promise<EmergencyRequestState> {
+    const posted = this.#posted.get(requestId);
+    if (!posted || posted.requester !== holder.signKey)
+      throw new ChartServiceError('InvalidRequest', 'No emergency request of yours has this id.');
+    const base = { requestId, chartId: posted.chart, reason: posted.reason, requestedAt: posted.at };
+    const { value: txs } = await this.parts.client.listTransactions(requestId);
+    const request = txs.find((t) => (t as { id?: unknown }).id === requestId);
+    if (!request || !isRequestV3(request)) return { ...base, state: 'waiting', grant: null, refusal: null };
+    for (const t of txs) {
+      if (t === request) continue;
+      const grant = await this.#grantOf(holder, posted, t, request as Transaction);
+      if (grant)
+        return {
+          ...base,
+          state: 'granted',
+          grant: {
+            grantedBy: { signKey: key.signKey, name: SERVICE_NAME },
+            // A v3 grant shows no time on the ledger (it is in the box for the chart's readers): when this desk saw it.
+            at: grant.seenAt,
+            expiresAt: grant.wrap.expiresAt,
+            versionTxId: grant.wrap.version,
+          },
+          refusal: null,
+        };
+      const answer = verifyAnswer(t, request as Transaction, this.parts.crypto);
+      if (answer.ok && answer.value.kind === 'refusal') {
+        const { reason, detail, at } = answer.value.refusal;
+        return { ...base, state: 'refused', grant: null, refusal: { reason, detail, at } };
+      }
+    }
+    return { ...base, state: 'waiting', grant: null, refusal: null };
+  }
+
+  /** A grant answering the request, its wrap sealed to this doctor and naming the chart and doctor asked about. */
+  async #grantOf(holder: KeyHolder, posted: Posted, raw: unknown, request: Transaction) {
+    if (posted.grant) return posted.grant;
+    const grant = verifyGrantV3(raw, request, this.parts.crypto);
+    if (!grant) return null;
+    const wrap = await openGrantWrapV3(grant.meta, holder).catch(() => null);
+    if (!wrap || wrap.chart !== posted.chart || wrap.requester !== holder.signKey) return null;
+    posted.grant = { txId: grant.tx.id, wrap, seenAt: new Date().toISOString() };
+    return posted.grant;
+  }
+
+  /**
+   * The chart as this doctor's running v3 grant opens it (newest request first): the granted version, verified as a
+   * reader's read is; null when this desk holds no running grant on the chart.
+   */
+  async openByGrant(
+    holder: KeyHolder,
+    chartId: string,
+    key: EmergencyKeyRef,
+    now: Date,
+  ): Promise<(ChartView & { emergency: EmergencyBanner }) | null> {
+    const running = await this.stateByGrant(holder, chartId, key, now);
+    if (!running) return null;
+    const { state, requestId, posted, grant } = running;
+    return {
+      ...viewOf(state, holder.signKey),
+      emergency: {
+        grantedBy: { signKey: key.signKey, name: SERVICE_NAME },
+        reason: posted.reason,
+        grantedAt: grant.seenAt,
+        expiresAt: grant.wrap.expiresAt,
+        requestId,
+      },
+    };
+  }
+
+  /** The verified chart state a running grant of this desk opens (the granted version and those before it). */
+  async stateByGrant(holder: KeyHolder, chartId: string, key: EmergencyKeyRef, now: Date) {
+    const mine = [...this.#posted.entries()]
+      .filter(([, p]) => p.requester === holder.signKey && p.chart === chartId)
+      .reverse();
+    for (const [requestId, posted] of mine) {
+      if (!posted.grant) await this.requestState(holder, requestId, key);
+      const grant = posted.grant;
+      if (!grant || Date.parse(grant.wrap.expiresAt) <= now.getTime()) continue;
+      const { value: raw, nodeUrl } = await this.parts.client.listTransactions(chartId);
+      const chain = await openChartV3(chartId, raw, holder, {
+        crypto: this.parts.crypto,
+        now: () => now.getTime(),
+        openBox: async (tx) => openWithWrap(tx, grant.wrap),
+      });
+      if (chain.tampered)
+        throw new ChartServiceError('ChartTampered', `The chart failed verification: ${chain.tampered.reason}`);
+      if (!chain.versions.some((v) => v.txId === grant.wrap.version))
+        throw new ChartServiceError('ChartNotFound', 'The granted version is not in this chart.');
+      const authorship = await this.parts.authors.check(authoredVersions(chain));
+      if (authorship?.failure)
+        throw new ChartServiceError(
+          'ChartTampered',
+          `The granted version was not written by a credentialed practitioner (${authorship.failure.reason})`,
+        );
+      const state = chartStateV3(chain, nodeUrl, holder, this.nameOf, authorship);
+      return { state, requestId, posted, grant };
+    }
+    return null;
+  }
+
+  /**
+   * This doctor's own v3 requests about the chart posted from this desk, as the access history lists them (the
+   * chart's readers find the grants by tag; the requester cannot, and knows its own).
+   */
+  async cases(holder: KeyHolder, chartId: string, key: EmergencyKeyRef): Promise<EmergencyCase[]> {
+    const mine = [...this.#posted.entries()].filter(([, p]) => p.requester === holder.signKey && p.chart === chartId);
+    return Promise.all(
+      mine.map(async ([requestId, posted]) => {
+        const state = await this.requestState(holder, requestId, key);
+        const answer: EmergencyCase['answer'] = state.grant
+          ? {
+              kind: 'grant',
+              txId: posted.grant!.txId,
+              at: state.grant.at,
+              expiresAt: state.grant.expiresAt,
+              versionTxId: state.grant.versionTxId,
+            }
+          : null;
+        return {
+          requestId,
+          at: posted.at,
+          requester: { signKey: holder.signKey, name: this.nameOf(holder.signKey) },
+          reason: posted.reason,
+          note: null,
+          answer,
+        };
+      }),
+    );
+  }
+}
+
+/** The granted version's box, opened with the wrap's data key; any other version is not this grant's to open. */
+function openWithWrap(tx: Transaction, wrap: GrantWrapV3): Uint8Array {
+  if (tx.id !== wrap.version)
+    throw new EnvelopeError('not-a-reader', 'The emergency grant does not cover this version');
+  try {
+    return openGrantedBoxV3(tx, wrap);
+  } catch (error) {
+    if (error instanceof EmergencyInputError) throw new EnvelopeError('box', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,130 @@
+// The app's "emergency access" flow for an envelope v3 chart (docs/UNLINKABLE.md §9) through the real IPC registry
+// (src-main/app/core.ts): a real embedded node over HTTP, the real keychain (run in a D-Bus session with
+// gnome-keyring) holding the doctor's vault, the officer and the emergency key, and the emergency service as its own
+// process. The hospital is set up over IPC, the doctor credentialed over IPC; a v3 chart written by another
+// credentialed doctor (built here: the app writes no v3 chart yet); the signed-in doctor asks over emergency.request,
+// reads the grant over emergency.state and opens the chart over charts.get, read-only with the banner.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Core } from '../../../src-main/app/core';
+import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
+import { custodyPolicyOf } from '../../../src-shared/authority/custody';
+import { REQUEST_V3_TYPE } from '../../../src-shared/emergency';
+import { payloadOf } from '../../../src-shared/records/payload';
+import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
+import { cardTagOf } from '../../../src-main/records/card-chart-v3';
+import { V3Counters } from '../../../src-main/records/v3-counters';
+import { withRecovery } from '../../../src-main/records/version-builder';
+import { buildCreateV3 } from '../../../src-main/records/version-builder-v3';
+import { sampleChart } from '../../fixtures/sample-chart';
+import { cleanKeychain, DOCTOR } from '../vault/helpers';
+import { ipcCalls, startTestCore } from '../authority/ipc-core';
+import { eventually } from '../charts/harness';
+import { ServiceProcess } from './service-process';
+import { clearKeychains, holder, startTestLedger, type TestLedger } from './fixture';
+
+const OFFICER_PASSWORD = 'officer passphrase for tests';
+const OFFICERS = `HealthChain-desk-v3-ipc-officers-${randomBytes(6).toString('hex')}`;
+const EMERGENCY = `HealthChain-desk-v3-ipc-emergency-${randomBytes(6).toString('hex')}`;
+
+let dir: string;
+let ledger: TestLedger;
+let core: Core;
+let service: ServiceProcess | null = null;
+
+const { ok } = ipcCalls(() => core);
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'hc-desk-v3-ipc-'));
+  ledger = await startTestLedger('desk-v3-ipc-ledger', 'open');
+  ({ core } = await startTestCore({
+    node: ledger.node,
+    dir: path.join(dir, 'core'),
+    officers: { service: OFFICERS },
+    emergencyKeychainService: EMERGENCY,
+  }));
+});
+
+afterAll(async () => {
+  await service?.stop('SIGKILL');
+  await core?.stop();
+  await ledger?.stop();
+  await cleanKeychain();
+  await clearKeychains(OFFICERS, EMERGENCY);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('emergency access to a v3 chart over IPC', { timeout: 180_000 }, () => {
+  it('the signed-in doctor asks, is granted and opens the chart read-only; the request names no chart', async () => {
+    const { authorityId } = await ok('hospital.setUp', {
+      hospitalName: 'Cottage Hospital',
+      officerName: 'Privacy officer',
+      password: OFFICER_PASSWORD,
+    });
+    const authority = await new CredentialRegistry(ledger.client, authorityId).authority();
+    const emergencyKey = authority.emergencyKey!;
+    const credential = (who: { name: string; signKey: string; boxKey: string }, licence: string) =>
+      ok('credentials.issue', {
+        name: who.name,
+        licence,
+        specialty: 'Emergency medicine',
+        signKey: who.signKey,
+        boxKey: who.boxKey,
+        validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
+        password: OFFICER_PASSWORD,
+      });
+    const custodian = holder();
+    const patient = holder();
+    await credential({ name: 'Dr Cora Custodian', signKey: custodian.signKey, boxKey: custodian.boxKey }, 'GMC-41');
+    const doctor = (await ok('vault.create', DOCTOR)).identity;
+    await credential(doctor, 'GMC-42');
+
+    const custody = custodyPolicyOf(authorityId, authority.data, emergencyKey.boxKey);
+    const created = await buildCreateV3(
+      custodian,
+      withRecovery(
+        payloadOf(
+          sampleChart('Iris Vale'),
+          { signKey: patient.signKey, boxKey: patient.boxKey },
+          { signKey: custodian.signKey, boxKey: custodian.boxKey, name: 'Dr Cora Custodian' },
+          [],
+        ),
+        custody,
+      ),
+      { crypto: nativeLedgerCrypto, counters: new V3Counters(), custody, cardTag: cardTagOf(patient) },
+    );
+    expect((await ledger.client.post(created.tx, 'commit')).value).toBe('committed');
+    const chartId = created.tx.id;
+
+    const asked = await ok('emergency.request', {
+      patient: { by: 'chart', chartId },
+      reason: 'unconscious',
+      note: 'Found collapsed at the bus stop',
+    });
+    expect(asked).toMatchObject({ chartId, reason: 'unconscious', state: 'waiting' });
+    const request = (await ledger.client.getTransaction(asked.requestId)).value as { asset: { data: unknown } };
+    expect(request.asset.data).toMatchObject({ type: REQUEST_V3_TYPE });
+    const raw = JSON.stringify(request);
+    for (const secret of [chartId, doctor.signKey, doctor.boxKey]) expect(raw).not.toContain(secret);
+
+    service = new ServiceProcess(
+      ['--node', ledger.node.url, '--authority', authorityId, '--keychain-service', EMERGENCY, '--poll-ms', '100'],
+      'unused-open-node',
+    );
+    let state: { state: string; grant: { versionTxId: string } | null } = { state: 'waiting', grant: null };
+    await eventually(
+      async () => (state = await ok('emergency.state', { requestId: asked.requestId })).state !== 'waiting',
+      'the grant',
+      30_000,
+    );
+    expect(state).toMatchObject({ state: 'granted', grant: { versionTxId: chartId } });
+
+    const view = await ok('charts.get', { chartId });
+    expect(view.data.patient.name).toBe('Iris Vale');
+    expect(view.seq).toBe(1);
+    expect(view.emergency).toMatchObject({ reason: 'unconscious', requestId: asked.requestId });
+  });
+});

@@ -165,8 +165,10 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     return lastPolicy;
   }
 
-  async function writeState(holder: KeyHolder, chartId: string): Promise<WriteState> {
+  /** 'v3': the loader opened an envelope v3 chart (v3-loaded.ts); the v3 writer reads and writes it. */
+  async function writeState(holder: KeyHolder, chartId: string): Promise<WriteState | 'v3'> {
     const loaded = await states.loadForWork(holder, chartId, 'head');
+    if (loaded?.chainTxs) return 'v3';
     if (loaded?.tampered) throw tampered(loaded.tampered.reason);
     const committed = loaded?.versions.at(-1) ?? null;
     const pending = await states.pendingVersions(holder, chartId, committed?.version.seq ?? 0);
@@ -248,21 +250,20 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     chartId: string,
   ): Promise<{ v1: WriteState; v3?: never } | { v3: V3WriteState; v1?: never }> {
     if (v3.knownV3(chartId)) return { v3: await v3.state(holder, chartId) };
-    let state: WriteState;
+    let state: WriteState | 'v3';
     try {
       state = await writeState(holder, chartId);
     } catch (error) {
       if (
         error instanceof ChartServiceError &&
-        // The v1 reader cannot verify a v3 chart, or (the loader opening v3 too) finds its head owned by a tweaked
-        // key, not the custodian's: the chart's CREATE decides.
-        (error.code === 'ChartTampered' || error.code === 'NotAReader' || error.code === 'NotCustodian') &&
+        (error.code === 'ChartTampered' || error.code === 'NotAReader') &&
         (await v3.isV3OnNode(chartId).catch(() => false))
       )
         return { v3: await v3.state(holder, chartId) };
       throw error;
     }
-    return isV3Metadata(state.head.metadata) ? { v3: await v3.state(holder, chartId) } : { v1: state };
+    if (state === 'v3' || isV3Metadata(state.head.metadata)) return { v3: await v3.state(holder, chartId) };
+    return { v1: state };
   }
 
   async function writeVersion(holder: KeyHolder, chartId: string, change: VersionChange): Promise<Written> {

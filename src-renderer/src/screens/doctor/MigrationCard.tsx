@@ -5,7 +5,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { MigrationGap, MigrationReport } from '../../../../src-shared/ipc';
 import { api } from '../../api';
-import { Banner } from '../../components/Banner';
+import { ChartReport } from '../../components/ChartReport';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/Loading';
 import { TextField } from '../../components/TextField';
@@ -142,31 +142,18 @@ function MigrationReportView({ rows }: { rows: Row[] }) {
   const failed = rows.filter((r) => r.status === 'failed').length;
   const done = rows.filter((r) => r.status === 'done').length;
   return (
-    <div role="group" aria-label="Migration report">
-      <Banner
-        tone={failed ? 'warn' : 'info'}
-        title={`Migration: ${done} done, ${rows.length - done - failed} skipped, ${failed} failed`}
-      >
-        <p>{failed ? 'A failed chart is left as it was: run the migration again once the reason is fixed.' : ''}</p>
-      </Banner>
-      <table className="data" aria-label="Migration per chart">
-        <thead>
-          <tr>
-            <th scope="col">Chart</th>
-            <th scope="col">Result</th>
-            <th scope="col">Version written, or why not</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.chartId}>
-              <td className="mono">{r.chartId.slice(0, 16)}…</td>
-              <td>{STATUS_LABEL[r.status]}</td>
-              <td>{r.reason ?? (r.txId ? <span className="mono">{r.txId.slice(0, 16)}…</span> : '—')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ChartReport
+      label="Migration"
+      title={`Migration: ${done} done, ${rows.length - done - failed} skipped, ${failed} failed`}
+      failed={failed}
+      failedAdvice="A failed chart is left as it was: run the migration again once the reason is fixed."
+      detailHeader="Version written, or why not"
+      rows={rows.map((r) => ({
+        chartId: r.chartId,
+        result: STATUS_LABEL[r.status],
+        written: r.txId ?? undefined,
+        reason: r.reason ?? undefined,
+      }))}
+    />
   );
 }

@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { upgradeV3RequestSchema, type UpgradeV3Report } from '../../../../src-shared/ipc';
 import { api } from '../../api';
-import { Banner } from '../../components/Banner';
+import { ChartReport } from '../../components/ChartReport';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TextField } from '../../components/TextField';
 import { useIpcAction } from '../../hooks/useIpcAction';
@@ -16,8 +16,6 @@ type Row = UpgradeV3Report['charts'][number];
 const STATUS_LABEL: Record<Row['status'], string> = { upgraded: 'Upgraded', skipped: 'Skipped', failed: 'Failed' };
 /** The CLI's default widest pause between two writes (seconds). */
 const DEFAULT_SPREAD = '2';
-
-const short = (id: string) => `${id.slice(0, 16)}…`;
 
 export function PrivateFormatCard() {
   const action = useIpcAction<UpgradeV3Report>();
@@ -94,36 +92,18 @@ function UpgradeReportView({ rows }: { rows: Row[] }) {
     );
   const count = (status: Row['status']) => rows.filter((r) => r.status === status).length;
   return (
-    <div role="group" aria-label="Upgrade report">
-      <Banner
-        tone={count('failed') ? 'warn' : 'info'}
-        title={`Upgrade: ${count('upgraded')} upgraded, ${count('skipped')} skipped, ${count('failed')} failed`}
-      >
-        <p>
-          {count('failed') ? 'A failed chart is left as it was: run the upgrade again once the reason is fixed.' : ''}
-        </p>
-      </Banner>
-      <table className="data" aria-label="Upgrade per chart">
-        <thead>
-          <tr>
-            <th scope="col">Chart</th>
-            <th scope="col">Result</th>
-            <th scope="col">New chart, or why not</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.chartId}>
-              <td className="mono">{short(r.chartId)}</td>
-              <td>
-                {STATUS_LABEL[r.status]}
-                {r.resumed && ' (finished an earlier run)'}
-              </td>
-              <td>{r.reason ?? (r.newChartId ? <span className="mono">{short(r.newChartId)}</span> : '—')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ChartReport
+      label="Upgrade"
+      title={`Upgrade: ${count('upgraded')} upgraded, ${count('skipped')} skipped, ${count('failed')} failed`}
+      failed={count('failed')}
+      failedAdvice="A failed chart is left as it was: run the upgrade again once the reason is fixed."
+      detailHeader="New chart, or why not"
+      rows={rows.map((r) => ({
+        chartId: r.chartId,
+        result: `${STATUS_LABEL[r.status]}${r.resumed ? ' (finished an earlier run)' : ''}`,
+        written: r.newChartId ?? undefined,
+        reason: r.reason ?? undefined,
+      }))}
+    />
   );
 }

@@ -27,12 +27,12 @@ export class Hospital {
   }
 
   /** Issues a credential to `who`; returns its id. */
-  async credential(who: Pick<KeyHolder, 'signKey' | 'boxKey'>, name: string): Promise<string> {
+  async credential(who: Pick<KeyHolder, 'signKey' | 'boxKey'>, name: string, specialty = 'Oncology'): Promise<string> {
     const authority = await new CredentialRegistry(this.client, this.authorityId).authority();
     const partial = prepareIssue(authority, {
       name,
       licence: `GMC-${who.signKey.slice(0, 8)}`,
-      specialty: 'Oncology',
+      specialty,
       signKey: who.signKey,
       boxKey: who.boxKey,
       validFrom: '2026-01-01T00:00:00Z',
@@ -51,6 +51,20 @@ export class Hospital {
 
   close(): void {
     this.client.close();
+  }
+}
+
+/** A 1-of-1 authority on the node at `nodeUrl` that credentials `doctor`; returns the authority's id. */
+export async function authorityCrediting(
+  nodeUrl: string,
+  doctor: { holder: Pick<KeyHolder, 'signKey' | 'boxKey'>; name: string; specialty: string },
+): Promise<string> {
+  const hospital = await Hospital.found(nodeUrl);
+  try {
+    await hospital.credential(doctor.holder, doctor.name, doctor.specialty);
+    return hospital.authorityId;
+  } finally {
+    hospital.close();
   }
 }
 

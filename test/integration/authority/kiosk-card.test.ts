@@ -9,8 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../../src-main/app/core';
 import { startKioskCore, type KioskCore } from '../charts/kiosk-core';
-import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
+import { authorityCrediting } from './hospital-setup';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
@@ -47,29 +46,6 @@ let ben: Doctor;
 let authorityId = '';
 
 const pin = (authority: string) => pinPolicy(authority);
-
-/** A 1-of-1 authority on the node, and a credential for `doctor` issued by it. */
-async function authorityCrediting(doctor: Doctor): Promise<string> {
-  const officer = new SeedKeyHolder(newSeed());
-  const { partial } = await prepareCeremony({
-    name: 'St Elsewhere',
-    threshold: 1,
-    officers: [{ name: 'IT officer', signKey: officer.signKey, boxKey: officer.boxKey }],
-  });
-  const { tx } = await postPartial(client, await signPartial(partial, officer));
-  const view = await new CredentialRegistry(client, tx.id).load();
-  const issue = prepareIssue(view.authority, {
-    name: doctor.name,
-    licence: 'GMC 7001234',
-    specialty: doctor.specialty,
-    signKey: doctor.holder.signKey,
-    boxKey: doctor.holder.boxKey,
-    validFrom: '2026-01-01T00:00:00Z',
-    validUntil: '2099-01-01T00:00:00Z',
-  });
-  await postPartial(client, await signPartial(issue, officer));
-  return tx.id;
-}
 
 /** Issue #12 step 2: a chart sealed to the patient's keys, custodian "Dr Ada Okafor" (Ada's keys), dated 2099. */
 async function forgeChartFor(card: { patientSignKey: string; patientBoxKey: string }): Promise<string> {
@@ -114,7 +90,7 @@ beforeAll(async () => {
   ben = await vault.doctor('Dr Ben Uncredentialed', 'General practice');
   await ws.publishPractitioner(ada.holder, { name: ada.name, specialty: ada.specialty });
   // Credentials count from their ledger position on: Ada is credentialed before she writes (not yet pinned here).
-  authorityId = await authorityCrediting(ada);
+  authorityId = await authorityCrediting(node.url, ada);
   ({ core: kiosk, pin: pinPolicy } = await startKioskCore({
     dir,
     nodeUrl: node.url,

@@ -11,17 +11,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../../src-main/app/core';
 import { startKioskCore, type KioskCore } from '../charts/kiosk-core';
-import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
+import { authorityCrediting } from '../authority/hospital-setup';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import type { CreatedChart } from '../../../src-main/records/chart-service';
 import { buildVersion } from '../../../src-main/records/version-builder';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
 import { decodeCardCode, encodeCardCode } from '../../../src-shared/crypto/card-code';
-import { newSeed } from '../../../src-shared/crypto/keys';
 import type { Transaction } from '../../../src-shared/ledger';
 import type { Chart } from '../../../src-shared/records/chart';
 import { payloadOf } from '../../../src-shared/records/payload';
@@ -73,29 +70,6 @@ async function movedByHand(created: CreatedChart, name: string, movedTo: string)
 }
 
 const pin = (authority: string) => pinPolicy(authority);
-
-/** A 1-of-1 authority on the node, and a credential for `doctor` issued by it (as kiosk-card.test.ts makes them). */
-async function authorityCrediting(doctor: Doctor): Promise<string> {
-  const officer = new SeedKeyHolder(newSeed());
-  const { partial } = await prepareCeremony({
-    name: 'St Elsewhere',
-    threshold: 1,
-    officers: [{ name: 'IT officer', signKey: officer.signKey, boxKey: officer.boxKey }],
-  });
-  const { tx } = await postPartial(client, await signPartial(partial, officer));
-  const view = await new CredentialRegistry(client, tx.id).load();
-  const issue = prepareIssue(view.authority, {
-    name: doctor.name,
-    licence: 'GMC 7001234',
-    specialty: doctor.specialty,
-    signKey: doctor.holder.signKey,
-    boxKey: doctor.holder.boxKey,
-    validFrom: '2026-01-01T00:00:00Z',
-    validUntil: '2099-01-01T00:00:00Z',
-  });
-  await postPartial(client, await signPartial(issue, officer));
-  return tx.id;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hc-kiosk-upgraded-'));
@@ -219,7 +193,7 @@ describe('a card of a v1 chart moved by charts upgrade-v3 opens the v3 copy at t
 
   it('with an authority pinned: a credentialed doctor’s moved chart opens its copy; an uncredentialed one’s nothing', async () => {
     // Credentials count from their ledger position on: Ada is credentialed before she writes these charts.
-    const authorityId = await authorityCrediting(ada);
+    const authorityId = await authorityCrediting(node.url, ada);
     const byAda = await ws.create(ada.holder, sampleChart('Rosa Diaz'), { pin: PIN });
     const byBen = await ws.create(ben.holder, sampleChart('Sami Virtanen'), { pin: PIN });
     const [adaMove] = await ws.upgradeV3(ada.holder, { chartIds: [byAda.chartId], spreadMs: 0 });

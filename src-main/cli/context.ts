@@ -114,12 +114,19 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
     }
   }
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-  const { startLedgerNode } = await import('../ledger-node/node');
+  const { startLedgerNodeInWorker } = await import('../ledger-node/worker');
   const { generateToken } = await import('../ledger-node/http/access');
   const dataDir = resolve(options.data ?? defaultDataDir());
-  // In-process and for this command only, but on a local port all the same: token-protected like the app's.
+  // For this command only, but on a local port all the same: token-protected like the app's. On a thread of its own,
+  // so its validation and commits overlap the command's converting, sealing and signing (an import's wall time).
   mark('starting the embedded node');
-  const node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token: generateToken() } });
+  const entry = bundledWorker('ledger-node-worker');
+  const node = await startLedgerNodeInWorker({
+    port: 0,
+    dataDir,
+    token: generateToken(),
+    ...(entry ? { entry } : {}),
+  });
   mark('embedded node listening');
   err(
     `healthchain: no --node given and none configured: started the embedded ledger node at ${node.url}, data in ${dataDir} (give --node <url> for a ledger network)`,
@@ -128,7 +135,7 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
 }
 
 /** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
-export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): URL | undefined {
+export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker' | 'ledger-node-worker'): URL | undefined {
   const entry = new URL(`./${name}.js`, import.meta.url);
   return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }

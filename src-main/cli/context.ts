@@ -114,19 +114,12 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
     }
   }
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-  const { startLedgerNodeInWorker } = await import('../ledger-node/worker');
+  const { startLedgerNode } = await import('../ledger-node/node');
   const { generateToken } = await import('../ledger-node/http/access');
   const dataDir = resolve(options.data ?? defaultDataDir());
-  // For this command only, but on a local port all the same: token-protected like the app's. On a thread of its own,
-  // so its validation and commits overlap the command's converting, sealing and signing (an import's wall time).
+  // In-process and for this command only, but on a local port all the same: token-protected like the app's.
   mark('starting the embedded node');
-  const entry = bundledWorker('ledger-node-worker');
-  const node = await startLedgerNodeInWorker({
-    port: 0,
-    dataDir,
-    token: generateToken(),
-    ...(entry ? { entry } : {}),
-  });
+  const node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token: generateToken() } });
   mark('embedded node listening');
   err(
     `healthchain: no --node given and none configured: started the embedded ledger node at ${node.url}, data in ${dataDir} (give --node <url> for a ledger network)`,
@@ -135,7 +128,7 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
 }
 
 /** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
-export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker' | 'ledger-node-worker'): URL | undefined {
+export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): URL | undefined {
   const entry = new URL(`./${name}.js`, import.meta.url);
   return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }

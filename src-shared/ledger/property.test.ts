@@ -75,6 +75,8 @@ describe('build → sign → verify round trip', () => {
             signerFor(alice),
           ),
         );
+        // signTransaction writes the id preimage from its signing text: the same as hashing the signed transaction.
+        expect(create.id).toBe(transactionId(create));
         expect(validateTransaction(create, contextFromTransactions([]))).toMatchObject({
           ok: true,
           assetId: create.id,

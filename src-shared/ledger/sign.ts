@@ -1,12 +1,12 @@
 // Signing with a caller-supplied function: the private key never enters this code (the vault holds it).
-import { toBase64Url, utf8, decodePublicKey } from './bytes';
+import { toBase64Url, toHex, utf8, decodePublicKey } from './bytes';
 import { conditionFromDetails } from './conditions';
 import type { CryptoProvider } from './crypto-provider';
-import { pureCryptoProvider } from './crypto-provider';
+import { pureCryptoProvider, sha3Text } from './crypto-provider';
 import { LedgerInputError } from './errors';
 import type { Fulfillment } from './fulfillments';
 import { encodeFulfillment } from './fulfillments';
-import { digestFor, signingBase, transactionId } from './transaction-hash';
+import { digestFor, TransactionText } from './transaction-hash';
 import type { ConditionDetails, Input, Transaction, UnsignedTransaction } from './types';
 
 /** Returns the 64-byte Ed25519 signature of `message` by the key whose base58 public key is `publicKey`. */
@@ -35,7 +35,10 @@ export async function signTransaction(
 ): Promise<Transaction> {
   const crypto = options.crypto ?? pureCryptoProvider;
   const canSign = options.keys ? new Set(options.keys) : null;
-  const base = utf8(signingBase(unsigned));
+  // One serialization of the asset, metadata and outputs for both the signed message and the id (a chart version's
+  // metadata is its sealed box, a few kB).
+  const text = new TransactionText(unsigned as unknown as Record<string, unknown>);
+  const base = utf8(text.signingBase());
   const inputs: Input[] = [];
   for (const input of unsigned.inputs) {
     const details = input.fulfillment ?? soleOwnerDetails(input.owners_before);
@@ -48,7 +51,7 @@ export async function signTransaction(
     });
   }
   const signed = { ...unsigned, inputs, id: '' };
-  signed.id = transactionId(signed, crypto);
+  signed.id = toHex(sha3Text(crypto, text.idPreimageWithInputs(inputs)));
   return signed;
 }
 

@@ -70,6 +70,14 @@ export class TransactionText {
     return this.assemble(this.keys.includes('inputs') ? canonicalJson(this.tx.inputs) : '');
   }
 
+  /**
+   * The id preimage of this transaction once `inputs` replace its own (signing fills in the fulfillments, nothing
+   * else): what `idPreimage({ ...tx, inputs })` writes, without writing the asset, metadata and outputs again.
+   */
+  idPreimageWithInputs(inputs: unknown): string {
+    return this.assemble(canonicalJson(inputs));
+  }
+
   /** Call only on a schema-valid transaction. */
   signingBase(): string {
     const inputs = this.tx.inputs as Record<string, unknown>[];

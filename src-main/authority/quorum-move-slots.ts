@@ -28,7 +28,8 @@ import { signPartial } from './hospital';
 const SLOT_FORMAT = 'hc.quorum-move-slot/1';
 const DIGEST_DOMAIN = 'hc.quorum-move/1';
 /** What the clear `purpose` of such a file says: the real one is sealed in each officer's box. */
-export const SEALED_PURPOSE = 'Move custody of an envelope v3 chart by the quorum (what it does is sealed to each officer)';
+export const SEALED_PURPOSE =
+  'Move custody of an envelope v3 chart by the quorum (what it does is sealed to each officer)';
 
 /** An officer key that can open its box and sign with a tweaked key (a SeedKeyHolder from the officer keychain). */
 export interface SlotOfficer extends OfficerSigner {
@@ -64,7 +65,9 @@ function tweaked(signKey: string, tweak: Uint8Array): string {
   try {
     return toBase58(tweakPublicKeyNative(key, tweak));
   } catch (error) {
-    throw new AuthorityInputError(`A tweak in this file is not a valid scalar for ${signKey}: ${(error as Error).message}`);
+    throw new AuthorityInputError(
+      `A tweak in this file is not a valid scalar for ${signKey}: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -50,8 +50,8 @@ const slotSchema = z.object({
   }),
 });
 
-/** The move's digest: the unsigned transaction and what it does, as the coordinator wrote them. */
-function moveDigest(unsigned: UnsignedTransaction, purpose: string): string {
+/** The move's digest: the unsigned transaction and what it does, as the coordinator wrote them (exported for tests). */
+export function moveDigest(unsigned: UnsignedTransaction, purpose: string): string {
   return createHash('sha256')
     .update(canonicalJson({ domain: DIGEST_DOMAIN, purpose, unsigned }), 'utf8')
     .digest('hex');

@@ -70,7 +70,9 @@ Custody of charts (--authority <id>; every act a transaction signed by the quoru
   recovery share --session-key <key> [--officer <signKey>] --out <file>
                                       an officer opens their share and seals it to the session key, as a file
   recover <chartId> --to <who> --session <file> --shares <file> (m of them) --officer <coordinator signKey> --out <f>
-                                      writes the custody move as a partially signed file: "sign" it, then "post" it
+                                      writes the custody move as a partially signed file: "sign" it, then "post" it.
+                                      An envelope v3 chart: the coordinator's key is unlocked (its password) and signs
+                                      at once; each officer's tweak for the chart's head travels sealed to its box key
 
 Options
   --node <url>      a ledger node URL (repeatable). Default: start the embedded node (--data <dir>)
@@ -373,9 +375,40 @@ function writeFile(path: string, partial: PartialTransaction): void {
   writeFileSync(path, `${JSON.stringify(partial, null, 2)}\n`, { mode: 0o600 });
 }
 
+/**
+ * An envelope v3 quorum move: the file names no officer (its keys are tweaked, its boxes anonymous), so the officer
+ * is the one chosen, or the only one in this keychain; its box in the file is opened and checked before it signs.
+ */
+async function signSlotWithOfficer(
+  keychain: OfficerKeychain,
+  partial: PartialTransaction,
+  wanted: string | undefined,
+): Promise<PartialTransaction> {
+  const mine = await keychain.list();
+  const chosen = wanted ? mine.find((o) => o.signKey === wanted) : mine.length === 1 ? mine[0] : undefined;
+  if (!chosen)
+    throw new UsageError(
+      wanted
+        ? `officer ${wanted} is not in this keychain`
+        : mine.length
+          ? 'several officers are in this keychain: choose one with --officer <signKey>'
+          : 'no officer key is in this keychain',
+    );
+  const { signSlot } = await import('../authority/quorum-move-slots');
+  const holder = await keychain.unlock(chosen.signKey, await readPassword());
+  try {
+    const signed = await signSlot(partial, holder);
+    process.stderr.write(`${chosen.name} (${chosen.signKey}) signed: ${signed.purpose}\n`);
+    return signed.partial;
+  } finally {
+    holder.lock();
+  }
+}
+
 /** Signs with the chosen officer (or the only one in this keychain). */
 async function signWithOfficer(partial: PartialTransaction, wanted: string | undefined): Promise<PartialTransaction> {
   const keychain = await officerKeychain();
+  if (partial.officerSlots) return signSlotWithOfficer(keychain, partial, wanted);
   const { signPartial } = await import('../authority/hospital');
   const { requiredKeys } = await import('../../src-shared/authority');
   const needed = requiredKeys(partial);
@@ -516,18 +549,43 @@ async function recoverWithFiles(options: Options, conn: Connection, view: Creden
     }
     const secret = await flows.rebuildRecoveryKey(view.authority, shares);
     try {
+      const to = flows.validPractitioner(view, need(options.to, '--to'));
+      const reason = options.reason ?? 'Recovered by the hospital authority';
+      const { v3QuorumMover, prepareV3MoveFile } = await import('../records/quorum-move-v3');
+      if (await v3QuorumMover(conn.client).isV3(chartId!)) {
+        // Envelope v3: the coordinator authors the move (its pair key introduces the new custodian) and signs it at
+        // once; each officer's tweak for the head travels sealed to its box key in the file.
+        const members = new Set(view.authority.data.officers.map((o) => o.signKey));
+        if (!members.has(coordinator))
+          throw new UsageError(`--officer ${coordinator}: not an officer of this authority`);
+        const holder = await (await officerKeychain()).unlock(coordinator, await readPassword());
+        try {
+          const partial = await prepareV3MoveFile(conn.client, {
+            chartId: chartId!,
+            authority: view.authority,
+            recoverySecret: secret,
+            to,
+            reason,
+            coordinator: holder,
+          });
+          writeFile(out, partial);
+          return { file: resolve(out), chartId, purpose: partial.purpose, envelope: 'v3' as const };
+        } finally {
+          holder.lock();
+        }
+      }
       const head = await flows.readChartHead(conn.client, chartId!);
       const payload = await flows.openWithRecoveryKey(view.authority, head, secret);
       const partial = flows.prepareCustodyMove({
         authority: view.authority,
         head,
         payload,
-        to: flows.validPractitioner(view, need(options.to, '--to')),
+        to,
         coordinator,
-        reason: options.reason ?? 'Recovered by the hospital authority',
+        reason,
       });
       writeFile(out, partial);
-      return { file: resolve(out), chartId, purpose: partial.purpose };
+      return { file: resolve(out), chartId, purpose: partial.purpose, envelope: 'v1' as const };
     } finally {
       wipe(secret);
     }

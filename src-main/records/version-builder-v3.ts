@@ -22,6 +22,7 @@ import {
   type JsonObject,
   type Signer,
   type Transaction,
+  type UnsignedTransaction,
 } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';
 import { encodeInnerV3, type InnerV3Input, type Quorum } from '../../src-shared/unlinkable/inner-envelope';
@@ -232,22 +233,56 @@ export async function buildQuorumMoveV3(
   headQuorum: Quorum,
   chartId: string,
   payload: ChartPayload,
-  { crypto, counters, custody = null, at = new Date() }: V3WriteOptions,
+  options: V3WriteOptions,
 ): Promise<V3Written> {
   if (officers.length < headQuorum.threshold)
     throw new ChartServiceError('InvalidRequest', `A quorum move needs ${headQuorum.threshold} officers`);
   const signers = new Map<string, { holder: KeyHolder; tweak: Uint8Array }>();
+  const slots = quorumSlotsV3(head, headQuorum);
   for (const officer of officers) {
-    const slot = headQuorum.officers.indexOf(officer.signKey);
-    if (slot < 0)
-      throw new ChartServiceError('InvalidRequest', `${officer.signKey} is no officer of this chart's quorum`);
+    const slot = slots.find((s) => s.officer === officer.signKey);
+    if (!slot) throw new ChartServiceError('InvalidRequest', `${officer.signKey} is no officer of this chart's quorum`);
     v3Holder(officer);
-    signers.set(ownerKey(officer.signKey, head.secret, head.seq, 1 + slot), {
-      holder: officer,
-      tweak: ownerTweakNative(head.secret, head.seq, 1 + slot),
-    });
+    signers.set(slot.key, { holder: officer, tweak: slot.tweak });
   }
-  const author = officers[0]!;
+  const prepared = prepareQuorumMoveV3(officers[0]!, head, chartId, payload, options);
+  const sign: Signer = async (publicKey, message) => {
+    const signer = signers.get(publicKey);
+    if (!signer) throw new Error(`no officer here signs for ${publicKey}`);
+    return signer.holder.signTweaked!(signer.tweak, message);
+  };
+  const tx = await signTransaction(prepared.unsigned, sign, {
+    crypto: options.crypto,
+    checkSignatures: false,
+    keys: [...signers.keys()],
+  });
+  return { tx, inner: prepared.inner, tags: prepared.tags, head: { ...prepared.head, tx } };
+}
+
+/** Each officer's slot in the head's quorum: its directory key, its tweaked key on the ledger and the tweak. */
+export function quorumSlotsV3(
+  head: Pick<V3Head, 'secret' | 'seq'>,
+  headQuorum: Quorum,
+): { officer: string; key: string; tweak: Uint8Array }[] {
+  return headQuorum.officers.map((officer, i) => ({
+    officer,
+    key: ownerKey(officer, head.secret, head.seq, 1 + i),
+    tweak: ownerTweakNative(head.secret, head.seq, 1 + i),
+  }));
+}
+
+/**
+ * The quorum move's transaction before any officer signs (the file-based path signs it on several machines): the
+ * author's pair key introduces the new custodian, so the author must be unlocked here; no signature is made.
+ */
+export function prepareQuorumMoveV3(
+  author: KeyHolder,
+  head: V3Head,
+  chartId: string,
+  payload: ChartPayload,
+  { counters, custody = null, at = new Date() }: V3WriteOptions,
+): Omit<V3Written, 'tx' | 'head'> & { unsigned: UnsignedTransaction; head: Omit<V3Head, 'tx'> } {
+  v3Holder(author);
   const seq = head.seq + 1;
   const secret = randomBytes(CHART_SECRET_LENGTH);
   const quorum = quorumOf(custody);
@@ -272,11 +307,5 @@ export async function buildQuorumMoveV3(
     [outputV3(payload.custodian.signKey, quorum, secret, seq)],
     metadata as unknown as JsonObject,
   );
-  const sign: Signer = async (publicKey, message) => {
-    const signer = signers.get(publicKey);
-    if (!signer) throw new Error(`no officer here signs for ${publicKey}`);
-    return signer.holder.signTweaked!(signer.tweak, message);
-  };
-  const tx = await signTransaction(unsigned, sign, { crypto, checkSignatures: false, keys: [...signers.keys()] });
-  return { tx, inner, tags, head: { tx, seq, secret, readers } };
+  return { unsigned, inner, tags, head: { seq, secret, readers } };
 }

@@ -1,6 +1,8 @@
 // A transaction signed by several officers, each on their own machine: the unsigned transaction travels as a file,
 // each officer adds their signatures (one per input), and once enough are in, anyone assembles the fulfillments.
-// The file holds public data only (the unsigned transaction and signatures); no key ever enters it.
+// The file holds public data only (the unsigned transaction and signatures); no key ever enters it. A quorum move of
+// an envelope v3 chart adds `officerSlots`: per officer, a box sealed to its box key with its tweak for the chart's
+// head and what the move does (src-main/authority/quorum-move-slots.ts); nothing in clear says whose slot is whose.
 //
 //   { "format": "healthchain.partial-transaction", "version": 1, "purpose": "<what it does>",
 //     "unsigned": <UnsignedTransaction>, "signatures": { "<signKey>": ["<base64url sig of input 0>", …] } }
@@ -30,6 +32,8 @@ export interface PartialTransaction {
   purpose: string;
   unsigned: UnsignedTransaction;
   signatures: Record<string, string[]>;
+  /** Envelope v3 quorum moves only: sealed boxes, one per officer of the chart's quorum, in random order. */
+  officerSlots?: string[];
 }
 
 /** Anyone who can sign for an input: the Ed25519 keys in its condition details. */
@@ -61,6 +65,7 @@ const fileSchema = z.object({
     outputs: z.array(z.unknown()).min(1),
   }),
   signatures: z.record(z.string(), z.array(z.string())),
+  officerSlots: z.array(z.string().min(1).max(4_000)).min(1).max(32).optional(),
 });
 
 export function startPartial(unsigned: UnsignedTransaction, purpose: string): PartialTransaction {
@@ -205,6 +210,8 @@ export function describePartial(partial: PartialTransaction): string {
   }
   const m = (u.metadata ?? {}) as Record<string, unknown>;
   const asset = str((u.asset as { id?: unknown }).id);
+  if (partial.officerSlots)
+    return `move chart ${asset} by the quorum (an envelope v3 chart: what the move does is sealed to each officer of its quorum)`;
   if (m.type === CREDENTIAL_RENEW_TYPE) return `renew credential ${asset} until ${str(m.validUntil)}`;
   if (m.type === CREDENTIAL_REVOKE_TYPE) return `revoke credential ${asset}${m.reason ? ` (${str(m.reason)})` : ''}`;
   if (m.type === 'hc.chart.version/1' && m.action === 'custody') {

@@ -96,8 +96,8 @@ Searches the practitioner directory.`,
 
 Checks the ledger network: every node answers, one chain and height, each advertised event stream opens. Nodes:
 --node, else the managed nodeUrls. Exit 1 when a check fails.`,
-  charts: `charts create <chart.json | -> [--envelope v1|v3]   (the same as "create")
-charts upgrade-v3 --all | --chart <chartId> [--chart <chartId> …] [--spread <duration>]
+  charts: `charts upgrade-v3 --all | --chart <chartId> [--chart <chartId> …] [--spread <duration>]
+charts create <chart.json | -> [--envelope v1|v3]   (the same as "create": see create --help)
 
 Re-creates your v1 charts (--all: every chart you are custodian of; --chart: the named ones) as private envelope v3
 charts (docs/UNLINKABLE.md §10): a new chart with the current content, the same readers (shared doctors, the

@@ -10,7 +10,11 @@ Commands
   identity create --name <name> --specialty <text> --licence <number>
                                create a doctor identity in the OS keychain and publish its directory entry
   identity list                list the identities in the keychain
-  import <file.json|folder>    import FHIR R4 Bundles as new charts (a folder: every *.json in it)
+  import <file.json|folder> [--envelope v1|v3]
+                               import FHIR R4 Bundles as new charts (a folder: every *.json in it)
+  create <chart.json|-> [--envelope v1|v3]
+                               create a chart from a chart JSON file, with the patient's access card
+                               (PIN from HEALTHCHAIN_CARD_PIN); "charts create" is the same command
   list                         list the charts the identity can read
   show <chartId>               print a chart (current version and history) as JSON
   export <chartId> [--ips] [--out f]
@@ -49,6 +53,9 @@ Options
                          the managed settings, else the embedded node, started for the command (named on stderr)
   --data <dir>           data directory of the embedded node (default: the app's ledger folder)
   --outbox <dir>         outbox directory (default: beside the ledger data)
+  --envelope v1|v3       the envelope of the charts import/create make (docs/UNLINKABLE.md). Default: the
+                         ledgerEnvelope IT pinned in the managed settings, else the user's settings.json, else
+                         v1. Refused (exit 2) when it differs from IT's pin. A chart keeps its envelope
   --json                 machine-readable output
   -h, --help             this text; <command> --help: that command's
   -V, --version          the version of the command line
@@ -79,6 +86,8 @@ export interface CliOptions {
   charts: string[];
   /** --spread as milliseconds (charts upgrade-v3). */
   spreadMs?: number;
+  /** --envelope: the envelope of the charts import/create makes, unless IT pinned one (envelope-choice.ts). */
+  envelope?: 'v1' | 'v3';
 }
 
 export type ParsedCli =
@@ -110,6 +119,7 @@ export function parseCli(argv: string[]): ParsedCli {
         'base-seq': { type: 'string' },
         chart: { type: 'string', multiple: true },
         spread: { type: 'string' },
+        envelope: { type: 'string' },
       },
     });
   } catch (error) {
@@ -135,6 +145,9 @@ export function parseCli(argv: string[]): ParsedCli {
       return { kind: 'error', message: `--spread ${values.spread}: not a duration (0, 500ms, 2s, 1m; at most 1h)` };
     spreadMs = ms;
   }
+  const envelope = values.envelope;
+  if (envelope !== undefined && envelope !== 'v1' && envelope !== 'v3')
+    return { kind: 'error', message: `--envelope ${envelope}: expected v1 or v3` };
   for (const url of values.node ?? []) {
     try {
       const u = new URL(url);
@@ -164,6 +177,7 @@ export function parseCli(argv: string[]): ParsedCli {
       baseSeq,
       charts: values.chart ?? [],
       spreadMs,
+      envelope: envelope as CliOptions['envelope'],
     },
   };
 }

@@ -6,13 +6,14 @@ import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import type { ChartService, UpgradeResult, Written } from '../records/chart-service';
 import type { CliOptions } from './args';
 import { CliError } from './context';
+import { describeChoice, type EnvelopeChoice, type LedgerEnvelope } from './envelope-choice';
 
 export const WRITE_COMMANDS = ['update', 'revoke', 'restore', 'share', 'unshare', 'custody', 'card', 'issue-card'];
 
 type Print = (value: unknown, text: () => string) => void;
 
-function readChart(source: string | undefined): unknown {
-  if (!source) throw new CliError('update needs the chart: a JSON file, or - for standard input');
+function readChart(source: string | undefined, command = 'update'): unknown {
+  if (!source) throw new CliError(`${command} needs the chart: a JSON file, or - for standard input`);
   let text: string;
   try {
     text = readFileSync(source === '-' ? 0 : source, 'utf8');
@@ -75,11 +76,47 @@ export async function runUpgrade(
   return count('failed') > 0 ? 1 : 0;
 }
 
-function written(print: Print, what: string, result: Written): number {
+const envelopeText = (envelope: LedgerEnvelope | null) =>
+  envelope ? `envelope ${envelope}` : "envelope not known yet (the chart's first version is not on the node)";
+
+function writtenLine(print: Print, what: string, result: Written, envelope: LedgerEnvelope | null): number {
   print(
-    { chartId: result.chartId, seq: result.seq, txId: result.txId, status: result.status },
+    { chartId: result.chartId, seq: result.seq, txId: result.txId, status: result.status, envelope },
     () =>
-      `${what} ${result.chartId}: version ${result.seq} ${result.status === 'committed' ? `committed (${result.txId})` : `pending in the outbox (${result.txId})`}`,
+      `${what} ${result.chartId}: version ${result.seq} ${result.status === 'committed' ? `committed (${result.txId})` : `pending in the outbox (${result.txId})`}, ${envelopeText(envelope)}`,
+  );
+  return 0;
+}
+
+/** The QR code of a card, to --out: PNG when the name ends in .png, else SVG (mode 0600). */
+function writeQr(out: string, card: { qrSvg: string; qrDataUrl: string }): void {
+  const png = out.toLowerCase().endsWith('.png');
+  const body = png ? Buffer.from(card.qrDataUrl.replace(/^data:image\/png;base64,/, ''), 'base64') : card.qrSvg;
+  writeFileSync(out, body, { mode: 0o600 });
+}
+
+/** create (or charts create): a chart from a JSON file, with its patient's access card, in the chosen envelope. */
+export async function runCreate(
+  args: string[],
+  options: CliOptions,
+  service: ChartService,
+  holder: LockableKeyHolder,
+  choice: EnvelopeChoice,
+  print: Print,
+): Promise<number> {
+  const chart = readChart(args[0], 'create');
+  const pin = process.env.HEALTHCHAIN_CARD_PIN;
+  if (!pin) throw new CliError("create reads the patient's PIN for the access card from HEALTHCHAIN_CARD_PIN");
+  const created = await service.create(holder, chart, { pin });
+  if (options.out) writeQr(options.out, created.card);
+  const { chartId, seq, txId, status } = created;
+  print(
+    { chartId, seq, txId, status, envelope: choice.envelope, code: created.card.code, qrFile: options.out ?? null },
+    () =>
+      [
+        `Created ${chartId}: version ${seq} ${status === 'committed' ? `committed (${txId})` : `pending in the outbox (${txId})`}, ${describeChoice(choice)}`,
+        `  access card ${created.card.code}${options.out ? `\n  QR code written to ${options.out}` : ''}`,
+      ].join('\n'),
   );
   return 0;
 }
@@ -90,38 +127,38 @@ export async function runWrite(
   options: CliOptions,
   service: ChartService,
   holder: LockableKeyHolder,
+  envelopeOf: (chartId: string) => Promise<LedgerEnvelope | null>,
   print: Print,
 ): Promise<number> {
   const chartId = args[0];
   if (!chartId) throw new CliError(`${command} needs a chart id (see: list)`);
   if (!/^[0-9a-f]{64}$/.test(chartId)) throw new CliError(`${chartId}: not a chart id (64 hexadecimal characters)`);
+  // Asked after the write: a write refused (not custodian, no such chart) costs no extra request.
+  const written = async (what: string, result: Written) => writtenLine(print, what, result, await envelopeOf(chartId));
   switch (command) {
     case 'update':
       return written(
-        print,
         'Updated',
         await service.update(holder, chartId, readChart(args[1]), { baseSeq: options.baseSeq }),
       );
     case 'revoke':
-      return written(print, 'Revoked', await service.revoke(holder, chartId, options.reason));
+      return written('Revoked', await service.revoke(holder, chartId, options.reason));
     case 'restore':
-      return written(print, 'Restored', await service.restore(holder, chartId));
+      return written('Restored', await service.restore(holder, chartId));
     case 'share': {
       const d = await doctorOf(service, options, command);
       return written(
-        print,
         `Shared with ${d.name}:`,
         await service.share(holder, chartId, { signKey: d.signKey, boxKey: d.boxKey, name: d.name }),
       );
     }
     case 'unshare': {
       const d = await doctorOf(service, options, command);
-      return written(print, `No longer shared with ${d.name}:`, await service.unshare(holder, chartId, d.boxKey));
+      return written(`No longer shared with ${d.name}:`, await service.unshare(holder, chartId, d.boxKey));
     }
     case 'custody': {
       const d = await doctorOf(service, options, command);
       return written(
-        print,
         `Handed over to ${d.name}:`,
         await service.transferCustody(
           holder,
@@ -136,14 +173,12 @@ export async function runWrite(
       const pin = process.env.HEALTHCHAIN_CARD_PIN;
       if (!pin) throw new CliError("card reads the patient's new PIN from HEALTHCHAIN_CARD_PIN");
       const card = await service.issueCard(holder, chartId, pin);
-      if (options.out) {
-        const png = options.out.toLowerCase().endsWith('.png');
-        const body = png ? Buffer.from(card.qrDataUrl.replace(/^data:image\/png;base64,/, ''), 'base64') : card.qrSvg;
-        writeFileSync(options.out, body, { mode: 0o600 });
-      }
+      if (options.out) writeQr(options.out, card);
+      const envelope = await envelopeOf(chartId);
       print(
-        { chartId, code: card.code, qrSvg: options.out ?? null, qrFile: options.out ?? null },
-        () => `Access card for ${chartId}: ${card.code}${options.out ? `\n  QR code written to ${options.out}` : ''}`,
+        { chartId, code: card.code, qrSvg: options.out ?? null, qrFile: options.out ?? null, envelope },
+        () =>
+          `Access card for ${chartId}: ${card.code}${options.out ? `\n  QR code written to ${options.out}` : ''}\n  the re-issue is written in ${envelopeText(envelope)}`,
       );
       return 0;
     }

@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliOptions } from './args';
-import { checkUpgradeArgs, runUpgrade, runWrite, WRITE_COMMANDS } from './chart-commands';
+import { checkUpgradeArgs, runCreate, runUpgrade, runWrite, WRITE_COMMANDS } from './chart-commands';
+import { chooseEnvelope, describeChoice, type EnvelopeChoice } from './envelope-choice';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import {
   beginUnlock,
@@ -76,8 +77,15 @@ function batchedLines(write: (text: string) => void) {
   };
 }
 
+/** The commands that make new charts, so the only ones that choose an envelope (a chart keeps its own). */
+const CREATING = ['import', 'create'];
+
 export async function run(options: CliOptions): Promise<number> {
-  const [command, ...args] = options.command;
+  // "charts create" is "create": the chart commands' group, beside "charts upgrade-v3".
+  const [command, ...args] =
+    options.command[0] === 'charts' && options.command[1] === 'create'
+      ? ['create', ...options.command.slice(2)]
+      : options.command;
   const print = (value: unknown, text: () => string) => out(options.json ? JSON.stringify(value, null, 2) : text());
 
   if (command === 'identity') return runIdentity(options, args[0], print);
@@ -126,11 +134,27 @@ export async function run(options: CliOptions): Promise<number> {
     throw new CliError('card-key: expected "create", "export" or "import"');
   }
 
-  const known = ['import', 'list', 'show', 'export', 'verify', 'outbox', 'practitioners', 'charts', ...WRITE_COMMANDS];
+  const known = [
+    'import',
+    'create',
+    'list',
+    'show',
+    'export',
+    'verify',
+    'outbox',
+    'practitioners',
+    'charts',
+    ...WRITE_COMMANDS,
+  ];
   if (!command || !known.includes(command)) throw new CliError(`unknown command "${command}"`);
+  if (options.envelope !== undefined && !CREATING.includes(command))
+    throw new CliError(
+      `--envelope applies to new charts (import, create): ${command} writes a chart in its own envelope (a v1 chart moves to v3 with "charts upgrade-v3")`,
+    );
   // Standard input is the chart then, so it cannot also be the password.
-  if (command === 'update' && args[1] === '-' && !process.env.HEALTHCHAIN_PASSWORD)
-    throw new CliError('update - reads the chart from standard input: give the password in HEALTHCHAIN_PASSWORD');
+  const chartFromStdin = (command === 'update' && args[1] === '-') || (command === 'create' && args[0] === '-');
+  if (chartFromStdin && !process.env.HEALTHCHAIN_PASSWORD)
+    throw new CliError(`${command} - reads the chart from standard input: give the password in HEALTHCHAIN_PASSWORD`);
   if (command === 'charts') checkUpgradeArgs(args, options);
   if (command === 'practitioners') {
     const { directory, node } = await connectDirectory(options);
@@ -146,6 +170,8 @@ export async function run(options: CliOptions): Promise<number> {
       await node?.stop();
     }
   }
+  // Chosen (or refused) before anything starts: a --envelope against IT's pin writes nothing.
+  const envelope: EnvelopeChoice | null = CREATING.includes(command) ? await chooseEnvelope(options) : null;
   const needsIdentity = command !== 'outbox';
   const importFiles = command === 'import' && args[0] ? jsonFiles(args[0]) : null;
   // An import validates in worker threads, which index the R4 definitions while the keychain and the node start.
@@ -160,6 +186,7 @@ export async function run(options: CliOptions): Promise<number> {
     try {
       ctx = await connect(options, {
         ...(lookahead ? { fhirValidator: lookahead.fhirValidator } : {}),
+        ...(envelope ? { ledgerEnvelope: () => envelope.envelope } : {}),
         verifiedCache: command === 'charts',
       });
       mark('connected (chart service built, node ready)');
@@ -185,18 +212,20 @@ export async function run(options: CliOptions): Promise<number> {
     // short command has stopped it by then, so a pending version would wait for a long command. Nodes that do not
     // answer leave it pending, as before. `outbox` shows the items as they are.
     if (command !== 'outbox') await service.retryOutbox();
-    if (WRITE_COMMANDS.includes(command)) return await runWrite(command, args, options, service, holder!, print);
+    if (WRITE_COMMANDS.includes(command))
+      return await runWrite(command, args, options, service, holder!, ctx.envelopeOf, print);
+    if (command === 'create') return await runCreate(args, options, service, holder!, envelope!, print);
     if (command === 'charts') return await runUpgrade(service, holder!, options, print);
     switch (command) {
       case 'import': {
         if (!args[0] || !importFiles) throw new CliError('import needs a file or a folder');
         const files = importFiles;
-        const results: ({ file: string; error: string } | { file: string; chartId: string })[] = new Array(
-          files.length,
-        );
+        const results: ({ file: string; error: string } | { file: string; chartId: string; envelope: string })[] =
+          new Array(files.length);
         let next = 0;
         const progress = batchedLines((text) => process.stderr.write(text));
         mark(`importing ${files.length} file(s)`);
+        if (files.length > 0) progress.line(`New charts in ${describeChoice(envelope!)}.`);
         const worker = async () => {
           while (next < files.length) {
             const i = next++;
@@ -205,7 +234,7 @@ export async function run(options: CliOptions): Promise<number> {
               const read = lookahead ? lookahead.take(i) : readBundle(file);
               if ('error' in read) throw read.error;
               const result = await service.importFhir(holder!, read.bundle, { json: read.json });
-              results[i] = { file, ...result };
+              results[i] = { file, ...result, envelope: envelope!.envelope };
               if (result.status === 'committed') mark('first commit', { once: true });
               progress.line(
                 `[${i + 1}/${files.length}] ${file} → ${result.chartId} (${result.status})${result.warnings.map((w) => `\n    warning: ${w}`).join('')}`,
@@ -223,6 +252,7 @@ export async function run(options: CliOptions): Promise<number> {
           mark('last bundle answered', { threads: true });
         }
         const failed = results.filter((r) => 'error' in r).length;
+        // The summary line stays as scripts parse it (test/bench/cli-import.ts); the envelope is named on stderr above.
         print(results, () => `Imported ${files.length - failed} of ${files.length} bundle(s).`);
         return failed ? EXIT.failed : EXIT.ok;
       }

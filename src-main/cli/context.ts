@@ -95,6 +95,11 @@ function cardsOnFirstUse(mayCreate: boolean): CardIssuer {
 export interface Context {
   service: ChartService;
   node: LedgerNode | null;
+  /**
+   * The envelope a chart is written in: its CREATE's (a chart keeps its first envelope), read from the node; null
+   * when no node has that CREATE yet (created in a run whose version still waits in the outbox) or none answers.
+   */
+  envelopeOf(chartId: string): Promise<'v1' | 'v3' | null>;
 }
 
 /**
@@ -157,7 +162,10 @@ export async function connectDirectory(
  */
 export async function connect(
   options: CliOptions,
-  { verifiedCache = false, ...extra }: Pick<ChartServiceOptions, 'fhirValidator'> & { verifiedCache?: boolean } = {},
+  {
+    verifiedCache = false,
+    ...extra
+  }: Pick<ChartServiceOptions, 'fhirValidator' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
 ): Promise<Context> {
   const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
@@ -176,7 +184,22 @@ export async function connect(
       ...(verifyWorkerEntry ? { verifyWorkerEntry } : {}),
       client: { bearerTokenFor: bearerTokens(node) },
     });
-    return { service, node };
+    const envelopeOf = async (chartId: string) => {
+      const [{ LedgerNodeClient }, { isV3Metadata }] = await Promise.all([
+        import('../ledger/node-client'),
+        import('../../src-shared/unlinkable/envelope-v3'),
+      ]);
+      const client = new LedgerNodeClient({ nodeUrls: urls, bearerTokenFor: bearerTokens(node) });
+      let create: { operation?: string; metadata?: unknown } | null;
+      try {
+        create = (await client.getTransaction(chartId).catch(() => null))?.value as typeof create;
+      } finally {
+        client.close();
+      }
+      if (create?.operation !== 'CREATE') return null;
+      return isV3Metadata(create.metadata) ? 'v3' : 'v1';
+    };
+    return { service, node, envelopeOf };
   } catch (error) {
     await node?.stop();
     throw error;

@@ -9,7 +9,14 @@ const NODE_OPTIONS = `Ledger options
                     or the first line of standard input
   --json            machine-readable output on standard output`;
 
-const CUSTODIAN = "Only the chart's custodian may do this; the version is signed, put in the outbox, then posted.";
+const CUSTODIAN =
+  'Only the chart\'s custodian may do this; the version is signed, put in the outbox, then posted. It is written in the chart\'s own envelope (v1 or v3, that of its first version), which the output names (--json: "envelope").';
+
+const NEW_CHARTS = `The envelope of new charts (docs/UNLINKABLE.md): v3 shows the ledger no reader, author, action or time. Chosen
+as the app chooses it: the ledgerEnvelope IT pinned in the managed settings, else the user's own settings.json (in
+the folder holding the --data folder, else the app's user-data folder), else v1.
+  --envelope v1|v3  this command's choice instead of the user's setting; refused (exit 2, nothing written) when IT
+                    pinned another envelope. The output names the envelope used (--json: "envelope").`;
 
 export const EXIT_CODES =
   'Exit codes: 0 done, 1 failed, 2 usage or invalid input, 3 a chart failed verification (tampered).';
@@ -22,10 +29,20 @@ create: makes a doctor identity in the OS keychain and publishes its practitione
 nothing: the node is asked first, and if publishing fails the new identity is deleted from the keychain again,
 so a retry never leaves two. If the node accepted the entry but has not committed it yet, the identity stays and
 the entry waits in the outbox (posted by the next command that reaches the node).`,
-  import: `import <file.json|folder>
+  import: `import <file.json|folder> [--envelope v1|v3]
 
 Imports FHIR R4 Bundles as new charts (a folder: every *.json in it, several at a time). Progress and warnings
-on stderr, one line per file; exit 1 if any file was refused (the others are imported).`,
+on stderr, one line per file; exit 1 if any file was refused (the others are imported).
+
+${NEW_CHARTS}`,
+  create: `create <chart.json | -> [--envelope v1|v3]
+
+Creates a chart from a chart JSON file (or standard input, -, with the password in HEALTHCHAIN_PASSWORD): a chart
+in the app's model, or "show --json" printed to a file. Issues the patient's access card with it: the PIN is read
+from HEALTHCHAIN_CARD_PIN and the hospital card key must be installed ("card-key"); prints the chart id and the
+card code (--out writes the QR code as for "card"). "charts create" is the same command.
+
+${NEW_CHARTS}`,
   list: `list
 
 Lists the charts the identity can read. Exit 3 if any chart failed verification (its line says TAMPERED).`,
@@ -80,6 +97,7 @@ Searches the practitioner directory.`,
 Checks the ledger network: every node answers, one chain and height, each advertised event stream opens. Nodes:
 --node, else the managed nodeUrls. Exit 1 when a check fails.`,
   charts: `charts upgrade-v3 --all | --chart <chartId> [--chart <chartId> …] [--spread <duration>]
+charts create <chart.json | -> [--envelope v1|v3]   (the same as "create": see create --help)
 
 Re-creates your v1 charts (--all: every chart you are custodian of; --chart: the named ones) as private envelope v3
 charts (docs/UNLINKABLE.md §10): a new chart with the current content, the same readers (shared doctors, the

@@ -18,7 +18,14 @@ export class CliUser {
   readonly service = `HealthChain-cli16-test-${randomBytes(6).toString('hex')}`;
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(extra: NodeJS.ProcessEnv = {}) {
+  /**
+   * `launcher`: a command the CLI runs under (its arguments, then `node scripts/cli.mjs …`), e.g. a private mount
+   * namespace holding a managed-settings file (managed-policy.ts).
+   */
+  constructor(
+    extra: NodeJS.ProcessEnv = {},
+    private readonly launcher: string[] = [],
+  ) {
     this.env = {
       ...process.env,
       HEALTHCHAIN_KEYCHAIN_SERVICE: this.service,
@@ -32,7 +39,8 @@ export class CliUser {
 
   async cli(...args: string[]): Promise<CliResult> {
     try {
-      const { stdout, stderr } = await run('node', ['scripts/cli.mjs', ...args], {
+      const [file, ...before] = [...this.launcher, 'node'];
+      const { stdout, stderr } = await run(file!, [...before, 'scripts/cli.mjs', ...args], {
         env: this.env,
         cwd: process.cwd(),
         timeout: 120_000,

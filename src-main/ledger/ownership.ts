@@ -4,7 +4,7 @@
 // quorum: the previous output had a quorum branch (so its custodian let that quorum spend it), the fulfillment took
 // that branch, the act is "custody", and the envelope's author is one of the officers who signed. The fulfillment
 // itself was validated against the spent output's condition before this runs (docs/AUTHORITY.md, "Custody").
-import { chartOwnership, inputSigners } from '../../src-shared/authority/custody';
+import { chartOwnership, inputSigners, type InputSigners } from '../../src-shared/authority/custody';
 import type { Envelope } from '../../src-shared/crypto/envelope';
 import type { Transaction } from '../../src-shared/ledger';
 
@@ -16,13 +16,27 @@ export interface PreviousVersion {
 
 /** True when the version's input took the quorum's branch of a 1-of-[custodian, quorum] output. */
 export function spentByQuorum(tx: Transaction): boolean {
-  return inputSigners(tx.inputs[0]).by === 'quorum';
+  return signersOf(tx.inputs[0]).by === 'quorum';
+}
+
+// chain.ts asks who signed a version twice in a row (the owner check, then its detail): the answer of the last
+// fulfillment read is kept. Parsing a fulfillment and writing its keys in base58 costs ~10 µs, paid once a version of
+// a cold list rather than twice. Keyed by the fulfillment's text, so the answer is always the text's own.
+let lastSigners: { fulfillment: string; signers: InputSigners } | null = null;
+
+function signersOf(input: Transaction['inputs'][number] | undefined): InputSigners {
+  const fulfillment = input?.fulfillment;
+  if (typeof fulfillment !== 'string') return inputSigners(input);
+  if (lastSigners?.fulfillment === fulfillment) return lastSigners.signers;
+  const signers = inputSigners(input);
+  lastSigners = { fulfillment, signers };
+  return signers;
 }
 
 /** Why the author could not have written this version; null when they could. */
 export function ownershipProblem(tx: Transaction, envelope: Envelope, previous: PreviousVersion | null): string | null {
   if (tx.inputs.length !== 1) return 'A chart version has exactly one input';
-  const signers = inputSigners(tx.inputs[0]);
+  const signers = signersOf(tx.inputs[0]);
   if (signers.by === 'quorum') {
     if (!previous) return 'A chart is created by its author, not by a quorum';
     if (!chartOwnership(previous.tx.outputs[0])?.quorum)

@@ -130,6 +130,30 @@ describeOnLedgers('HTTP API: info, transactions, outputs', (target) => {
     expect([unknown.status, unknown.json()]).toEqual([200, []]);
   });
 
+  it("GET /transactions answers an asset's transactions as posted, in commit order, non-ASCII text intact", async () => {
+    // The embedded node answers from the stored bytes (routes.ts): what it sends must still be what was posted.
+    const alice = makeKey();
+    const bob = makeKey();
+    const create = createTx(alice, { n: word(), note: 'Zoë — 東京 🩺' }, { at: 'première' });
+    const transfer = transferTx([{ tx: create, outputIndex: 0, signer: alice }], [ed25519Output(bob)], {
+      note: 'ünïcödé ✓',
+    });
+    for (const tx of [create, transfer]) expect((await postTx(target(), tx, 'commit')).status).toBe(202);
+    const api = target().apiUrl;
+    const all = await http('GET', `${api}transactions?asset_id=${create.id}`);
+    expect([all.status, all.json()]).toEqual([200, [create, transfer]]);
+    const last = await http('GET', `${api}transactions?asset_id=${create.id}&last_tx=true`);
+    expect(last.json()).toEqual([transfer]);
+    const creates = await http('GET', `${api}transactions?asset_id=${create.id}&operation=CREATE`);
+    expect(creates.json()).toEqual([create]);
+    const one = await http('GET', `${api}transactions/${transfer.id}`);
+    expect([one.status, one.json()]).toEqual([200, transfer]);
+    const [height] = (await http('GET', `${api}blocks?transaction_id=${transfer.id}`)).json<number[]>();
+    const block = (await http('GET', `${api}blocks/${height}`)).json<{ height: number; transactions: unknown[] }>();
+    expect(block.height).toBe(height);
+    expect(block.transactions).toContainEqual(transfer);
+  });
+
   it('GET /outputs validates its strict arguments', async () => {
     const api = target().apiUrl;
     const key = makeKey().publicKey;

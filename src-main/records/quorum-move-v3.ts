@@ -3,16 +3,19 @@
 // every version (it is a reader like the others, without a tag: it tries every slot), so the officers learn the head's
 // secret and sign the input with their directory keys tweaked for it. The new version is a "custody" version by the
 // first officer, sealed for the new custodian, the patient, the shared doctors, the recovery and emergency keys.
+// It carries the quorum's recovery tag for the new custodian (§13), so a later off-boarding of that doctor finds it;
+// `heldBy` is that search: the charts whose head, opened with the recovery key, names the doctor custodian.
 import { AuthorityInputError, custodyPolicyOf, type OfficerSigner } from '../../src-shared/authority';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { canonicalJson, type CryptoProvider } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';
 import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
-import type { V3ChartMover, V3MoveInput } from '../authority/custody-acts';
+import type { V3ChartMover, V3HeldByInput, V3MoveInput } from '../authority/custody-acts';
 import type { LedgerPoster } from '../authority/hospital';
 import type { ChartLedger } from '../authority/recovery-flows';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { openSealed } from '../crypto/sealed-box';
+import { findMadeCustodian, quorumLaneNext, quorumRecoveryTag, type RecoveryClient } from './discovery/recovery-search';
 import { V3Counters } from './v3-counters';
 import { quorumOf } from './v3-outputs';
 import { buildQuorumMoveV3 } from './version-builder-v3';
@@ -28,9 +31,17 @@ function tweakingOfficer(officer: OfficerSigner): KeyHolder {
 }
 
 export function v3QuorumMover(
-  ledger: ChartLedger & Partial<LedgerPoster>,
+  ledger: ChartLedger & Partial<LedgerPoster> & Partial<RecoveryClient>,
   crypto: CryptoProvider = nativeLedgerCrypto,
 ): V3ChartMover {
+  // The quorum's next recovery-tag counter per new custodian, past what the ledger shows: moves planned before any is
+  // posted take distinct counters.
+  const quorumNext = new Map<string, number>();
+  const search = (): RecoveryClient => {
+    if (!ledger.searchMetadata || !ledger.nodeUrls)
+      throw new AuthorityInputError('This ledger view cannot search: envelope v3 charts cannot be found');
+    return ledger as RecoveryClient;
+  };
   return {
     async isV3(chartId) {
       const { value } = await ledger.getTransaction(chartId);
@@ -45,7 +56,33 @@ export function v3QuorumMover(
     },
 
     prepare: (input) => prepare(input),
+
+    heldBy: (input) => heldBy(input),
   };
+
+  async function heldBy({ authority, recoverySecret, doctor, writers }: V3HeldByInput): Promise<string[]> {
+    const found = await findMadeCustodian(search(), {
+      recoverySecret,
+      recoveryKey: authority.data.recoveryKey,
+      custodianBoxKey: doctor.boxKey,
+      writers,
+    });
+    const recovery = {
+      boxKey: authority.data.recoveryKey,
+      openSealed: async (sealed: Uint8Array) => openSealed(recoverySecret, sealed),
+    };
+    const held: string[] = [];
+    for (const chartId of found.chartIds) {
+      const { value } = await ledger.listTransactions(chartId);
+      const chain = await openChartV3(chartId, value, recovery, { crypto });
+      const head = chain.versions.at(-1);
+      // A chart whose head this key cannot read or check stays listed: its move then says why it cannot move.
+      if (!chain.tampered && head && chain.closedAt === null && head.inner.payload.custodian.signKey !== doctor.signKey)
+        continue;
+      held.push(chartId);
+    }
+    return held;
+  }
 
   async function prepare({ chartId, authority, recoverySecret, to, officers, reason }: V3MoveInput) {
     const { value } = await ledger.listTransactions(chartId);
@@ -80,6 +117,15 @@ export function v3QuorumMover(
       recovery: { authority: authority.id, boxKey: authority.data.recoveryKey },
     };
     delete next.emergency;
+    const laneKey = `${authority.data.recoveryKey}>${to.boxKey}`;
+    const onLedger = await quorumLaneNext(search(), {
+      recoverySecret,
+      recoveryKey: authority.data.recoveryKey,
+      custodianBoxKey: to.boxKey,
+    });
+    const i = Math.max(onLedger, quorumNext.get(laneKey) ?? 0);
+    quorumNext.set(laneKey, i + 1);
+    const movedTag = quorumRecoveryTag(recoverySecret, authority.data.recoveryKey, to.boxKey, i);
     if (policy.emergencyKey) next.emergency = { authority: authority.id, boxKey: policy.emergencyKey };
     const written = await buildQuorumMoveV3(
       officers.map(tweakingOfficer),
@@ -88,7 +134,7 @@ export function v3QuorumMover(
       chartId,
       next,
       // The officers' intro counters with the new custodian are not kept: a reused intro tag is found all the same.
-      { crypto, counters: new V3Counters(), custody: policy },
+      { crypto, counters: new V3Counters(), custody: policy, recoveryTag: movedTag },
     );
     return written.tx;
   }

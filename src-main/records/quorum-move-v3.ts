@@ -15,7 +15,14 @@ import type { LedgerPoster } from '../authority/hospital';
 import type { ChartLedger } from '../authority/recovery-flows';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { openSealed } from '../crypto/sealed-box';
-import { findMadeCustodian, quorumLaneNext, quorumRecoveryTag, type RecoveryClient } from './discovery/recovery-search';
+import { introTag } from '../../src-shared/unlinkable/rendezvous';
+import {
+  findMadeCustodian,
+  quorumLaneNext,
+  quorumRecoveryTag,
+  tagLaneNext,
+  type RecoveryClient,
+} from './discovery/recovery-search';
 import { V3Counters } from './v3-counters';
 import { quorumOf } from './v3-outputs';
 import { buildQuorumMoveV3 } from './version-builder-v3';
@@ -37,6 +44,9 @@ export function v3QuorumMover(
   // The quorum's next recovery-tag counter per new custodian, past what the ledger shows: moves planned before any is
   // posted take distinct counters.
   const quorumNext = new Map<string, number>();
+  // Likewise the author officer's next intro counter with each new custodian (a fresh counter per move would put one
+  // intro tag in every chart the officer moves to that doctor, and so link them).
+  const introNext = new Map<string, number>();
   const search = (): RecoveryClient => {
     if (!ledger.searchMetadata || !ledger.nodeUrls)
       throw new AuthorityInputError('This ledger view cannot search: envelope v3 charts cannot be found');
@@ -127,15 +137,29 @@ export function v3QuorumMover(
     quorumNext.set(laneKey, i + 1);
     const movedTag = quorumRecoveryTag(recoverySecret, authority.data.recoveryKey, to.boxKey, i);
     if (policy.emergencyKey) next.emergency = { authority: authority.id, boxKey: policy.emergencyKey };
+    const holders = officers.map(tweakingOfficer);
+    const author = holders[0]!;
+    const introKey = `${author.boxKey}>${to.boxKey}`;
+    const pair = author.pairKey!(author.boxKey, to.boxKey);
+    let introFrom: number;
+    try {
+      introFrom = await tagLaneNext(search(), (n) => introTag(pair, n));
+    } finally {
+      pair.fill(0);
+    }
+    const counters = new V3Counters({
+      list: {},
+      intro: { [introKey]: Math.max(introFrom, introNext.get(introKey) ?? 0) },
+    });
     const written = await buildQuorumMoveV3(
-      officers.map(tweakingOfficer),
+      holders,
       { tx: head.tx, seq: head.seq, secret: head.secret, readers: readersOf(payload, null) },
       quorum,
       chartId,
       next,
-      // The officers' intro counters with the new custodian are not kept: a reused intro tag is found all the same.
-      { crypto, counters: new V3Counters(), custody: policy, recoveryTag: movedTag },
+      { crypto, counters, custody: policy, recoveryTag: movedTag },
     );
+    introNext.set(introKey, counters.toJSON().intro[introKey] ?? 0);
     return written.tx;
   }
 }

@@ -19,6 +19,8 @@ export const HANDOVER_LANE_BATCH = 16;
 
 interface Lane {
   pair: Uint8Array;
+  /** The lane's i-th tag (its recovery tag for the custodian unless set). */
+  tagOf?: (i: number) => string;
   batch: number;
   from: number;
   /** One past the highest counter found. */
@@ -47,7 +49,7 @@ async function walk(client: RecoveryClient, lanes: Lane[], custodian: Uint8Array
     const owner = new Map<string, { lane: Lane; i: number }>();
     for (const lane of active)
       for (let i = lane.from; i < lane.from + lane.batch; i++)
-        owner.set(recoveryTag(lane.pair, custodian, i), { lane, i });
+        owner.set(lane.tagOf ? lane.tagOf(i) : recoveryTag(lane.pair, custodian, i), { lane, i });
     const found = await searchMetadataTags(client, [...owner.keys()]);
     requests += Math.ceil(owner.size / TAGS_PER_SEARCH);
     const hit = new Set<Lane>();
@@ -127,6 +129,16 @@ export async function quorumLaneNext(
   } finally {
     quorum.pair.fill(0);
   }
+}
+
+/**
+ * One past the highest counter of any tag lane `tagOf` (i = 0, 1, …) found in versions' tags: the quorum's move takes
+ * its author's next intro counter with the new custodian from it, so two moves never carry one intro tag.
+ */
+export async function tagLaneNext(client: RecoveryClient, tagOf: (i: number) => string): Promise<number> {
+  const lane: Lane = { pair: new Uint8Array(32), tagOf, batch: OWN_LANE_BATCH, from: 0, next: 0, txIds: [] };
+  await walk(client, [lane], new Uint8Array(32));
+  return lane.next;
 }
 
 /** The quorum's recovery tag for its `i`-th move to custodian C (K(Rec→C)). */

@@ -8,8 +8,8 @@
 // (custodian, shared doctor) from the author's pair key with that doctor, and the patient's card tag when the caller
 // gives one. Continuing readers' slots carry their slot tag; a newcomer's slot the first 8 bytes of its intro tag;
 // readers without a tag (patient card, recovery and emergency keys) a random one: they try every slot.
-// Under an authority, a version that makes a doctor custodian (a CREATE, a custody handover, the quorum's move) also
-// carries a recovery tag for that doctor, so the quorum finds the doctor's charts when off-boarding or re-keying (§13).
+// Under an authority, a version that makes a doctor custodian (a CREATE, a custody handover, the quorum's move, the
+// migration that brings the chart under the authority) also carries a recovery tag for that doctor, so the quorum finds the doctor's charts when off-boarding or re-keying (§13).
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from '../../src-shared/crypto/bytes';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
@@ -232,8 +232,9 @@ export async function buildVersionV3(
   const readers = readersOf(payload, holder.boxKey);
   const { slots, tags } = recipientsFor(holder, head, seq, payload, readers, counters);
   tags.unshift(versionTag(head.secret, seq), ...checkCardTag(cardTag));
-  // A handover: the writer is the custodian of the head, so a new custodian is another doctor.
-  if (payload.custodian.signKey !== holder.signKey)
+  // A handover (the writer is the custodian of the head, so a new custodian is another doctor), or the chart coming
+  // under this authority (its recovery key a new reader: the migration) makes the custodian findable by the quorum.
+  if (payload.custodian.signKey !== holder.signKey || (custody && !head.readers.includes(custody.recoveryKey)))
     tags.push(...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters));
   const metadata = sealV3(encodeInnerV3(inner), slots, tags, sealTo);
   const unsigned = makeTransfer(

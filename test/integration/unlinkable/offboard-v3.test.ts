@@ -2,7 +2,8 @@
 // the real embedded node over HTTP, doctors from the real vault on the real keychain (run in a D-Bus session with
 // gnome-keyring), and a real 2-of-3 hospital authority whose recovery key is rebuilt from the officers' own shares.
 // No v3 output names a custodian, so the outputs query alone finds only the v1 chart: these tests fail without the
-// recovery-tag search. Ada holds two charts she created, one received by a doctor's handover, one received by the
+// recovery-tag search. Ada holds two charts she created, one written before the authority and migrated under it, one
+// received by a doctor's handover, one received by the
 // quorum's recovery move, and a v1 chart; a chart she handed to Cleo stays with Cleo. The re-key then finds everything
 // Dan received by the quorum's moves and the chart he created. An observer check ends it: the raw ledger answers hold
 // no directory key and no tag appears in two charts.
@@ -52,14 +53,16 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
   let client: LedgerNodeClient;
   let ledger: QuorumLedger;
   let authorityId = '';
+  let pinned = '';
   let registry: CredentialRegistry;
   let recovery: EnvelopeReaderKey & { secret: Uint8Array };
   let envelope: 'v1' | 'v3' = 'v3';
   let service: InspectedChartService;
   let ada: Doctor, bob: Doctor, cleo: Doctor, dan: Doctor, danNew: Doctor;
   // Ada's charts: created (2), received by handover, received by the quorum's move, v1; given away to Cleo.
-  const held: Record<'created1' | 'created2' | 'handedIn' | 'recovered' | 'v1' | 'givenAway', string> = {
+  const held: Record<'created1' | 'created2' | 'migrated' | 'handedIn' | 'recovered' | 'v1' | 'givenAway', string> = {
     created1: '',
+    migrated: '',
     created2: '',
     handedIn: '',
     recovered: '',
@@ -121,11 +124,16 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
       openSealed: async (sealed) => openSealed(secret, sealed),
     };
     ({ service } = await startService([url], {
-      authorityId: () => authorityId,
+      authorityId: () => pinned,
       ledgerEnvelope: () => envelope,
       liveStream: false,
       verifyWorkers: 0,
     }));
+
+    // Written before the hospital was pinned (no recovery slot, no tag), then migrated under it by Ada.
+    held.migrated = (await service.create(ada.holder, sampleChart('Hugo Ives'), { pin: PIN })).chartId;
+    pinned = authorityId;
+    expect((await service.migrateCustody(ada.holder, held.migrated))?.seq).toBe(2);
 
     held.created1 = (await service.create(ada.holder, sampleChart('Amelia Hartley'), { pin: PIN })).chartId;
     held.created2 = (await service.create(ada.holder, sampleChart('Basil Crane'), { pin: PIN })).chartId;
@@ -157,9 +165,9 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
     removeDir(dataDir);
   });
 
-  it('sets up what the off-boarding must find: Ada custodian of five charts, only one of them named by an output', async () => {
-    const { created1, created2, handedIn, recovered, v1, givenAway } = held;
-    for (const id of [created1, created2, handedIn, recovered, v1])
+  it('sets up what the off-boarding must find: Ada custodian of six charts, only one of them named by an output', async () => {
+    const { created1, created2, migrated, handedIn, recovered, v1, givenAway } = held;
+    for (const id of [created1, created2, migrated, handedIn, recovered, v1])
       expect(await custodianOf(id)).toBe(ada.holder.signKey);
     expect(await custodianOf(givenAway)).toBe(cleo.holder.signKey);
     // The outputs query (v1's way) finds only the v1 chart: no v3 output names a directory key.
@@ -188,7 +196,7 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
   });
 
   it('off-boards Ada: every chart she holds, v3 and v1, moves to Dan; the one she gave away stays with Cleo', async () => {
-    const { created1, created2, handedIn, recovered, v1, givenAway } = held;
+    const { created1, created2, migrated, handedIn, recovered, v1, givenAway } = held;
     const result = await offboard(ledger, await registry.load(), {
       leaving: ada.holder.signKey,
       to: dan.holder.signKey,
@@ -196,13 +204,15 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
       officers: [officers[0]!, officers[1]!],
     });
     expect(result.revoked).toMatch(/^[0-9a-f]{64}$/);
-    expect(result.moved.map((m) => m.chartId).sort()).toEqual([created1, created2, handedIn, recovered, v1].sort());
-    for (const id of [created1, created2, handedIn, recovered, v1])
+    expect(result.moved.map((m) => m.chartId).sort()).toEqual(
+      [created1, created2, migrated, handedIn, recovered, v1].sort(),
+    );
+    for (const id of [created1, created2, migrated, handedIn, recovered, v1])
       expect(await custodianOf(id)).toBe(dan.holder.signKey);
     expect(await custodianOf(givenAway)).toBe(cleo.holder.signKey);
     expect(await raw(givenAway)).toHaveLength(givenAwayLength);
     // Each v3 move is the quorum's custody version, by the first signing officer.
-    for (const id of [created1, created2, handedIn, recovered]) {
+    for (const id of [created1, created2, migrated, handedIn, recovered]) {
       const head = (await openChartV3(id, await raw(id), recovery)).versions.at(-1)!;
       expect(head.inner).toMatchObject({ action: 'custody', author: officers[0]!.signKey, authority: authorityId });
     }
@@ -229,7 +239,7 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
   });
 
   it('re-keys Dan: the charts the quorum moved to him and the one he created move to his new identity', async () => {
-    const { created1, created2, handedIn, recovered, v1 } = held;
+    const { created1, created2, migrated, handedIn, recovered, v1 } = held;
     const result = await rekey(ledger, registry, {
       old: dan.holder.signKey,
       signKey: danNew.holder.signKey,
@@ -238,7 +248,7 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
     });
     expect(result.issued).toMatch(/^[0-9a-f]{64}$/);
     expect(result.waiting).toEqual([]);
-    const all = [created1, created2, handedIn, recovered, v1, danOwn];
+    const all = [created1, created2, migrated, handedIn, recovered, v1, danOwn];
     expect(result.moved.map((m) => m.chartId).sort()).toEqual([...all].sort());
     for (const id of all) expect(await custodianOf(id)).toBe(danNew.holder.signKey);
     expect(await custodianOf(held.givenAway)).toBe(cleo.holder.signKey);
@@ -248,7 +258,15 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
   });
 
   it('shows an observer no directory key on any v3 chart and no tag shared by two charts', async () => {
-    const v3Charts = [held.created1, held.created2, held.handedIn, held.recovered, held.givenAway, danOwn];
+    const v3Charts = [
+      held.created1,
+      held.created2,
+      held.migrated,
+      held.handedIn,
+      held.recovered,
+      held.givenAway,
+      danOwn,
+    ];
     const keys = [ada, bob, cleo, dan, danNew]
       .map((d) => d.holder)
       .concat(officers)

@@ -52,6 +52,8 @@ export function v3QuorumMover(
       throw new AuthorityInputError('This ledger view cannot search: envelope v3 charts cannot be found');
     return ledger as RecoveryClient;
   };
+  // A view that cannot search (a bare reader) still moves: its counters then start from this mover's memory alone.
+  const canSearch = Boolean(ledger.searchMetadata && ledger.nodeUrls);
   return {
     async isV3(chartId) {
       const { value } = await ledger.getTransaction(chartId);
@@ -127,23 +129,25 @@ export function v3QuorumMover(
       recovery: { authority: authority.id, boxKey: authority.data.recoveryKey },
     };
     delete next.emergency;
+    if (policy.emergencyKey) next.emergency = { authority: authority.id, boxKey: policy.emergencyKey };
     const laneKey = `${authority.data.recoveryKey}>${to.boxKey}`;
-    const onLedger = await quorumLaneNext(search(), {
-      recoverySecret,
-      recoveryKey: authority.data.recoveryKey,
-      custodianBoxKey: to.boxKey,
-    });
+    const onLedger = canSearch
+      ? await quorumLaneNext(search(), {
+          recoverySecret,
+          recoveryKey: authority.data.recoveryKey,
+          custodianBoxKey: to.boxKey,
+        })
+      : 0;
     const i = Math.max(onLedger, quorumNext.get(laneKey) ?? 0);
     quorumNext.set(laneKey, i + 1);
     const movedTag = quorumRecoveryTag(recoverySecret, authority.data.recoveryKey, to.boxKey, i);
-    if (policy.emergencyKey) next.emergency = { authority: authority.id, boxKey: policy.emergencyKey };
     const holders = officers.map(tweakingOfficer);
     const author = holders[0]!;
     const introKey = `${author.boxKey}>${to.boxKey}`;
     const pair = author.pairKey!(author.boxKey, to.boxKey);
     let introFrom: number;
     try {
-      introFrom = await tagLaneNext(search(), (n) => introTag(pair, n));
+      introFrom = canSearch ? await tagLaneNext(search(), (n) => introTag(pair, n)) : 0;
     } finally {
       pair.fill(0);
     }

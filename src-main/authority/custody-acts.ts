@@ -41,6 +41,35 @@ export interface V3ChartMover {
   move(input: V3MoveInput): Promise<string>;
   /** The same move built and signed, not posted (the IT desk plans every move before posting any). */
   prepare(input: V3MoveInput): Promise<Transaction>;
+  /**
+   * The v3 charts whose current custodian is `doctor`, found by their recovery tags (docs/UNLINKABLE.md §13) with the
+   * rebuilt recovery key; `writers` are the box keys of every practitioner who may have handed a chart to the doctor.
+   */
+  heldBy?(input: V3HeldByInput): Promise<string[]>;
+}
+
+export interface V3HeldByInput {
+  authority: VerifiedAuthority;
+  recoverySecret: Uint8Array;
+  doctor: Pick<PractitionerEntry, 'signKey' | 'boxKey'>;
+  writers: readonly string[];
+}
+
+/**
+ * Every chart `doctor` is custodian of: envelope v1 charts by their outputs naming the doctor, envelope v3 charts (no
+ * output names a custodian) by their recovery tags, with the rebuilt recovery key, when the ledger can move them.
+ */
+export async function chartsOfCustodian(
+  ledger: QuorumLedger,
+  view: CredentialRegistryView,
+  doctor: Pick<PractitionerEntry, 'signKey' | 'boxKey'>,
+  secret: Uint8Array,
+): Promise<string[]> {
+  const v1 = await chartsHeldBy(ledger, doctor.signKey);
+  if (!ledger.v3?.heldBy) return v1;
+  const writers = view.practitioners(new Date()).map((p) => p.boxKey);
+  const v3 = await ledger.v3.heldBy({ authority: view.authority, recoverySecret: secret, doctor, writers });
+  return [...new Set([...v1, ...v3])];
 }
 
 export interface V3MoveInput {
@@ -158,9 +187,13 @@ export async function offboard(
 ) {
   const leaving = credentialOf(view, input.leaving);
   validPractitioner(view, input.to);
-  const chartIds = await chartsHeldBy(ledger, leaving.signKey);
-  const secret = chartIds.length ? await recoveryKeyOf(view.authority, input.officers) : null;
+  // The recovery key finds the v3 charts as well as it moves them: rebuilt first when v3 charts can be moved.
+  let secret = ledger.v3?.heldBy ? await recoveryKeyOf(view.authority, input.officers) : null;
   try {
+    const chartIds = secret
+      ? await chartsOfCustodian(ledger, view, leaving, secret)
+      : await chartsHeldBy(ledger, leaving.signKey);
+    if (!secret && chartIds.length) secret = await recoveryKeyOf(view.authority, input.officers);
     const revoked =
       leaving.endReason === 'revoked'
         ? null
@@ -209,13 +242,17 @@ export async function rekey(
 ) {
   let view = await registry.load();
   const old = credentialOf(view, input.old);
-  const chartIds = await chartsHeldBy(ledger, old.signKey);
-  const issued = await signAndPost(ledger, prepareSupersedingIssue(view.authority, old, input), input.officers);
-  // The moves and the revocation need the new credential on the ledger: while it waits in the outbox, they wait too.
-  if (ledger.isQueued?.(issued)) return { issued, moved: [], revoked: null, waiting: chartIds };
-  view = await registry.load();
-  const secret = chartIds.length ? await recoveryKeyOf(view.authority, input.officers) : null;
+  // The recovery key finds the v3 charts as well as it moves them: rebuilt first when v3 charts can be moved.
+  let secret = ledger.v3?.heldBy ? await recoveryKeyOf(view.authority, input.officers) : null;
   try {
+    const chartIds = secret
+      ? await chartsOfCustodian(ledger, view, old, secret)
+      : await chartsHeldBy(ledger, old.signKey);
+    const issued = await signAndPost(ledger, prepareSupersedingIssue(view.authority, old, input), input.officers);
+    // The moves and the revocation need the new credential on the ledger: while it waits in the outbox, they wait too.
+    if (ledger.isQueued?.(issued)) return { issued, moved: [], revoked: null, waiting: chartIds };
+    view = await registry.load();
+    if (!secret && chartIds.length) secret = await recoveryKeyOf(view.authority, input.officers);
     const reason = `Re-key of ${old.name}: new identity ${input.signKey}`;
     const moved = secret
       ? await moveCharts(ledger, view, { chartIds, to: input.signKey, reason, secret, officers: input.officers })

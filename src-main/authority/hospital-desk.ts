@@ -347,7 +347,7 @@ export class HospitalDesk {
     const chartIds = await chartsHeldBy(this.ledger, leaving.signKey);
     return this.#withSigners(authority, input.officers, async (holders) => {
       const reason = input.reason || 'Off-boarded';
-      const plan = await this.#plan(registry, holders, chartIds, to, reason);
+      const plan = await this.#plan(registry, holders, chartIds, to, reason, leaving);
       const revoked =
         leaving.endReason === 'revoked'
           ? null
@@ -400,7 +400,8 @@ export class HospitalDesk {
         };
       const { registry: view } = await this.pinned();
       const to = validPractitioner(view, input.signKey);
-      const plan = await this.#plan(view, holders, chartIds, to, `Re-key of ${old.name}: new identity ${to.signKey}`);
+      const reason = `Re-key of ${old.name}: new identity ${to.signKey}`;
+      const plan = await this.#plan(view, holders, chartIds, to, reason, old);
       const posted = await postMoves(this.poster, plan.planned, holders);
       // The superseding credential already ended the old one at its height; the revocation says so on its own chain.
       const stillOpen = view.credential(old.credentialId)?.acts.every((a) => a.act.type !== 'hc.credential.revoke/1');
@@ -413,17 +414,33 @@ export class HospitalDesk {
     });
   }
 
-  /** The moves, built with the recovery key rebuilt from the signers' shares (wiped before anything is posted). */
+  /**
+   * The moves, built with the recovery key rebuilt from the signers' shares (wiped before anything is posted). With
+   * `from` (off-board, re-key), the envelope v3 charts `from` is custodian of are found with that key and join
+   * `chartIds` (its v1 charts, found by their outputs): no v3 output names a custodian.
+   */
   async #plan(
     view: CredentialRegistryView,
     holders: readonly SeedKeyHolder[],
-    chartIds: readonly string[],
+    v1ChartIds: readonly string[],
     to: PractitionerEntry,
     reason: string,
+    from?: PractitionerEntry,
   ): Promise<MovePlan> {
-    if (chartIds.length === 0) return { planned: [], refused: [] };
+    const findsV3 = from !== undefined && this.v3?.heldBy !== undefined;
+    if (v1ChartIds.length === 0 && !findsV3) return { planned: [], refused: [] };
     const secret = await recoveryKeyOf(view.authority, holders);
     try {
+      const v3 =
+        findsV3 && this.v3?.heldBy
+          ? await this.v3.heldBy({
+              authority: view.authority,
+              recoverySecret: secret,
+              doctor: from,
+              writers: view.practitioners(new Date()).map((p) => p.boxKey),
+            })
+          : [];
+      const chartIds = [...new Set([...v1ChartIds, ...v3])];
       return await planMoves(this.ledger, view, {
         chartIds,
         to,

@@ -291,13 +291,20 @@ function quorumLedger(client: LedgerNodeClient, acts: OutboxPoster): QuorumLedge
   };
   // Charts written in envelope v3 are moved by the officers' tweaked keys (records/quorum-move-v3.ts), loaded on first
   // use so the CLI's start-up does not pay for it.
-  const mover = async () => (await import('../records/quorum-move-v3')).v3QuorumMover(ledger);
+  const mover = async () =>
+    (await import('../records/quorum-move-v3')).v3QuorumMover({
+      ...ledger,
+      nodeUrls: client.nodeUrls,
+      searchMetadata: (text, limit) => client.searchMetadata(text, limit),
+    });
   return {
     ...ledger,
     v3: {
       isV3: async (chartId) => (await mover()).isV3(chartId),
       move: async (input) => (await mover()).move(input),
       prepare: async (input) => (await mover()).prepare(input),
+      // Off-boarding and re-keying find the doctor's v3 charts by their recovery tags (docs/UNLINKABLE.md §13).
+      heldBy: async (input) => (await mover()).heldBy!(input),
     },
   };
 }

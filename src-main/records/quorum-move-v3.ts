@@ -5,6 +5,8 @@
 // first officer, sealed for the new custodian, the patient, the shared doctors, the recovery and emergency keys.
 // With officers on separate machines (prepareV3MoveFile), only the coordinator learns the head's secret: the others
 // get their own tweak, sealed to them in the move's file.
+// A move carries the quorum's recovery tag for the new custodian (§13), so a later off-boarding of that doctor finds
+// it; `heldBy` is that search: the charts whose head, opened with the recovery key, names the doctor custodian.
 import {
   AuthorityInputError,
   custodyPolicyOf,
@@ -15,12 +17,20 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { canonicalJson, type CryptoProvider } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';
 import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
-import type { V3ChartMover, V3MoveInput } from '../authority/custody-acts';
+import type { V3ChartMover, V3HeldByInput, V3MoveInput } from '../authority/custody-acts';
 import type { LedgerPoster } from '../authority/hospital';
 import { startSlotMove, type SlotOfficer } from '../authority/quorum-move-slots';
 import type { ChartLedger } from '../authority/recovery-flows';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { openSealed } from '../crypto/sealed-box';
+import { introTag } from '../../src-shared/unlinkable/rendezvous';
+import {
+  findMadeCustodian,
+  quorumLaneNext,
+  quorumRecoveryTag,
+  tagLaneNext,
+  type RecoveryClient,
+} from './discovery/recovery-search';
 import { V3Counters } from './v3-counters';
 import { quorumOf } from './v3-outputs';
 import { buildQuorumMoveV3, prepareQuorumMoveV3, quorumSlotsV3 } from './version-builder-v3';
@@ -36,9 +46,17 @@ function tweakingOfficer(officer: OfficerSigner): KeyHolder {
 }
 
 export function v3QuorumMover(
-  ledger: ChartLedger & Partial<LedgerPoster>,
+  ledger: ChartLedger & Partial<LedgerPoster> & Partial<RecoveryClient>,
   crypto: CryptoProvider = nativeLedgerCrypto,
 ): V3ChartMover {
+  const memory: MoveMemory = { quorumNext: new Map(), introNext: new Map() };
+  const search = (): RecoveryClient => {
+    if (!ledger.searchMetadata || !ledger.nodeUrls)
+      throw new AuthorityInputError('This ledger view cannot search: envelope v3 charts cannot be found');
+    return ledger as RecoveryClient;
+  };
+  // A view that cannot search (a bare reader) still moves: its counters then start from this mover's memory alone.
+  const canSearch = Boolean(ledger.searchMetadata && ledger.nodeUrls);
   return {
     async isV3(chartId) {
       const { value } = await ledger.getTransaction(chartId);
@@ -53,25 +71,111 @@ export function v3QuorumMover(
     },
 
     prepare: (input) => prepare(input),
+
+    heldBy: (input) => heldBy(input),
   };
 
+  async function heldBy({ authority, recoverySecret, doctor, writers }: V3HeldByInput): Promise<string[]> {
+    const found = await findMadeCustodian(search(), {
+      recoverySecret,
+      recoveryKey: authority.data.recoveryKey,
+      custodianBoxKey: doctor.boxKey,
+      writers,
+    });
+    const recovery = {
+      boxKey: authority.data.recoveryKey,
+      openSealed: async (sealed: Uint8Array) => openSealed(recoverySecret, sealed),
+    };
+    const held: string[] = [];
+    for (const chartId of found.chartIds) {
+      const { value } = await ledger.listTransactions(chartId);
+      const chain = await openChartV3(chartId, value, recovery, { crypto });
+      const head = chain.versions.at(-1);
+      // A chart whose head this key cannot read or check stays listed: its move then says why it cannot move.
+      if (!chain.tampered && head && chain.closedAt === null && head.inner.payload.custodian.signKey !== doctor.signKey)
+        continue;
+      held.push(chartId);
+    }
+    return held;
+  }
+
   async function prepare(input: V3MoveInput) {
-    const { officers } = input;
+    const { officers, authority, recoverySecret, to } = input;
     const { head, quorum, policy, next } = await openMove(ledger, input, crypto);
     const first = officers[0];
-    if (!first || !input.authority.data.officers.some((o) => o.signKey === first.signKey))
+    if (!first || !authority.data.officers.some((o) => o.signKey === first.signKey))
       throw new AuthorityInputError(`${first?.signKey ?? 'No officer'} is not an officer of this authority`);
+    const holders = officers.map(tweakingOfficer);
+    const tags = await moveTags(
+      canSearch ? search() : null,
+      holders[0]!,
+      recoverySecret,
+      authority.data.recoveryKey,
+      to,
+      memory,
+    );
     const written = await buildQuorumMoveV3(
-      officers.map(tweakingOfficer),
+      holders,
       { tx: head.tx, seq: head.seq, secret: head.secret, readers: readersOf(head.inner.payload, null) },
       quorum,
       input.chartId,
       next,
-      // The officers' intro counters with the new custodian are not kept: a reused intro tag is found all the same.
-      { crypto, counters: new V3Counters(), custody: policy },
+      { crypto, counters: tags.counters, custody: policy, recoveryTag: tags.movedTag },
     );
+    tags.taken();
     return written.tx;
   }
+}
+
+/** The counters past which this process's moves go, per lane: moves planned before any is posted take distinct ones. */
+interface MoveMemory {
+  /** The quorum's next recovery-tag counter per new custodian. */
+  readonly quorumNext: Map<string, number>;
+  /**
+   * The author officer's next intro counter with each new custodian (a fresh counter per move would put one intro tag
+   * in every chart the officer moves to that doctor, and so link them).
+   */
+  readonly introNext: Map<string, number>;
+}
+
+/**
+ * The recovery tag and the author's intro counter of a move to `to`: past what the ledger shows (when `search` can
+ * ask it) and what this process already took. `taken()` records them once the move is built.
+ */
+async function moveTags(
+  search: RecoveryClient | null,
+  author: KeyHolder,
+  recoverySecret: Uint8Array,
+  recoveryKey: string,
+  to: { boxKey: string },
+  memory: MoveMemory = { quorumNext: new Map(), introNext: new Map() },
+) {
+  const laneKey = `${recoveryKey}>${to.boxKey}`;
+  const onLedger = search
+    ? await quorumLaneNext(search, { recoverySecret, recoveryKey, custodianBoxKey: to.boxKey })
+    : 0;
+  const i = Math.max(onLedger, memory.quorumNext.get(laneKey) ?? 0);
+  const movedTag = quorumRecoveryTag(recoverySecret, recoveryKey, to.boxKey, i);
+  const introKey = `${author.boxKey}>${to.boxKey}`;
+  const pair = author.pairKey!(author.boxKey, to.boxKey);
+  let introFrom: number;
+  try {
+    introFrom = search ? await tagLaneNext(search, (n) => introTag(pair, n)) : 0;
+  } finally {
+    pair.fill(0);
+  }
+  const counters = new V3Counters({
+    list: {},
+    intro: { [introKey]: Math.max(introFrom, memory.introNext.get(introKey) ?? 0) },
+  });
+  return {
+    counters,
+    movedTag,
+    taken() {
+      memory.quorumNext.set(laneKey, i + 1);
+      memory.introNext.set(introKey, counters.toJSON().intro[introKey] ?? 0);
+    },
+  };
 }
 
 /**
@@ -124,7 +228,7 @@ async function openMove(
  * sign"; the recovery key and the head's secret never leave this process.
  */
 export async function prepareV3MoveFile(
-  ledger: ChartLedger,
+  ledger: ChartLedger & Partial<RecoveryClient>,
   input: Omit<V3MoveInput, 'officers'> & { coordinator: KeyHolder },
   crypto: CryptoProvider = nativeLedgerCrypto,
 ): Promise<PartialTransaction> {
@@ -138,12 +242,21 @@ export async function prepareV3MoveFile(
     if (!boxKey) throw new AuthorityInputError(`Officer ${slot.officer} of chart ${chartId}'s quorum has no box key`);
     return { officer: slot.officer, boxKey, tweak: slot.tweak };
   });
+  const author = tweakingOfficer(coordinator);
+  const canSearch = Boolean(ledger.searchMetadata && ledger.nodeUrls);
+  const tags = await moveTags(
+    canSearch ? (ledger as RecoveryClient) : null,
+    author,
+    input.recoverySecret,
+    authority.data.recoveryKey,
+    to,
+  );
   const prepared = prepareQuorumMoveV3(
-    tweakingOfficer(coordinator),
+    author,
     { tx: head.tx, seq: head.seq, secret: head.secret, readers: readersOf(head.inner.payload, null) },
     chartId,
     next,
-    { crypto, counters: new V3Counters(), custody: policy },
+    { crypto, counters: tags.counters, custody: policy, recoveryTag: tags.movedTag },
   );
   try {
     return await startSlotMove(

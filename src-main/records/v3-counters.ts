@@ -6,10 +6,12 @@ import { z } from 'zod';
 import type { IdentityCache } from '../ledger/verified-cache';
 
 const counterMap = z.record(z.string().max(200), z.number().int().min(0).max(0xffffffff));
-const stateSchema = z.strictObject({ list: counterMap, intro: counterMap });
+// `recovery` came later (docs/UNLINKABLE.md §13): a state written before it has none and starts it at zero.
+const stateSchema = z.strictObject({ list: counterMap, intro: counterMap, recovery: counterMap.optional() });
 export interface V3CounterState {
   list: Record<string, number>;
   intro: Record<string, number>;
+  recovery?: Record<string, number>;
 }
 
 export class V3Counters {
@@ -17,7 +19,7 @@ export class V3Counters {
   readonly #changed: (state: V3CounterState) => void;
 
   constructor(state: V3CounterState = { list: {}, intro: {} }, changed: (state: V3CounterState) => void = () => {}) {
-    this.#state = { list: { ...state.list }, intro: { ...state.intro } };
+    this.#state = { list: { ...state.list }, intro: { ...state.intro }, recovery: { ...state.recovery } };
     this.#changed = changed;
   }
 
@@ -53,6 +55,16 @@ export class V3Counters {
     return i;
   }
 
+  /** The next recovery-tag counter of writer W's pair with the recovery key for custodian C, taken. */
+  takeRecovery(writerBoxKey: string, custodianBoxKey: string): number {
+    const key = `${writerBoxKey}>${custodianBoxKey}`;
+    const recovery = (this.#state.recovery ??= {});
+    const i = recovery[key] ?? 0;
+    recovery[key] = i + 1;
+    this.#changed(this.toJSON());
+    return i;
+  }
+
   /** Raises a counter past what a search found (another workstation of the same doctor took it). */
   sawIntro(writerBoxKey: string, readerBoxKey: string, used: number): void {
     const key = `${writerBoxKey}>${readerBoxKey}`;
@@ -61,6 +73,6 @@ export class V3Counters {
   }
 
   toJSON(): V3CounterState {
-    return { list: { ...this.#state.list }, intro: { ...this.#state.intro } };
+    return { list: { ...this.#state.list }, intro: { ...this.#state.intro }, recovery: { ...this.#state.recovery } };
   }
 }

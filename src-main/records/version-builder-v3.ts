@@ -8,6 +8,8 @@
 // (custodian, shared doctor) from the author's pair key with that doctor, and the patient's card tag when the caller
 // gives one. Continuing readers' slots carry their slot tag; a newcomer's slot the first 8 bytes of its intro tag;
 // readers without a tag (patient card, recovery and emergency keys) a random one: they try every slot.
+// Under an authority, a version that makes a doctor custodian (a CREATE, a custody handover, the quorum's move, the
+// migration that brings the chart under the authority) also carries a recovery tag for that doctor, so the quorum finds the doctor's charts when off-boarding or re-keying (§13).
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from '../../src-shared/crypto/bytes';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
@@ -34,6 +36,7 @@ import {
   introTag,
   listKey,
   listTag,
+  recoveryTag,
   slotTag,
   versionTag,
 } from '../../src-shared/unlinkable/rendezvous';
@@ -68,6 +71,8 @@ export interface V3WriteOptions {
   crypto: CryptoProvider;
   counters: V3Counters;
   custody?: CustodyPolicy | null;
+  /** The recovery tag of the quorum's move (§13), which the caller holding the recovery secret derived. */
+  recoveryTag?: string | null;
   /** The patient's card tag (§8), when this version introduces the patient (create, card re-issue). */
   cardTag?: string | null;
   at?: Date;
@@ -100,6 +105,27 @@ function checkCardTag(cardTag: string | null | undefined): string[] {
   if (!TAG_PATTERN.test(cardTag))
     throw new ChartServiceError('InvalidRequest', 'A card tag is 32 lower-case hex digits');
   return [cardTag];
+}
+
+/**
+ * The recovery tag (§13) of a version `writer` writes making `custodianBoxKey` custodian: from the writer's pair with
+ * the hospital's recovery key and the writer's counter for that custodian. None without an authority.
+ */
+function recoveryTagsOf(
+  writer: KeyHolder,
+  custodianBoxKey: string,
+  custody: CustodyPolicy | null,
+  counters: V3Counters,
+): string[] {
+  if (!custody || !writer.pairKey) return [];
+  const custodian = decodeKey32(custodianBoxKey);
+  if (!custodian) throw new ChartServiceError('InvalidRequest', `"${custodianBoxKey}" is not a base58 box key`);
+  const pair = writer.pairKey(writer.boxKey, custody.recoveryKey);
+  try {
+    return [recoveryTag(pair, custodian, counters.takeRecovery(writer.boxKey, custodianBoxKey))];
+  } finally {
+    pair.fill(0);
+  }
 }
 
 /**
@@ -156,7 +182,7 @@ export async function buildCreateV3(
   };
   const readers = readersOf(payload, holder.boxKey);
   const recipients = readers.map((boxKey) => ({ boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) }));
-  const tags = checkCardTag(cardTag);
+  const tags = [...checkCardTag(cardTag), ...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters)];
   const metadata = sealV3(encodeInnerV3(inner), recipients, tags, sealTo);
   // The CREATE's issuer is the creator's key tweaked for seq 0 of this version's secret: never the directory key.
   const issuer = ownerKey(holder.signKey, secret, 0);
@@ -207,6 +233,10 @@ export async function buildVersionV3(
   const readers = readersOf(payload, holder.boxKey);
   const { slots, tags } = recipientsFor(holder, head, seq, payload, readers, counters);
   tags.unshift(versionTag(head.secret, seq), ...checkCardTag(cardTag));
+  // A handover (the writer is the custodian of the head, so a new custodian is another doctor), or the chart coming
+  // under this authority (its recovery key a new reader: the migration) makes the custodian findable by the quorum.
+  if (payload.custodian.signKey !== holder.signKey || (custody && !head.readers.includes(custody.recoveryKey)))
+    tags.push(...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters));
   const metadata = sealV3(encodeInnerV3(inner), slots, tags, sealTo);
   const unsigned = makeTransfer(
     [{ tx: head.tx, outputIndex: 0 }],
@@ -280,7 +310,7 @@ export function prepareQuorumMoveV3(
   head: V3Head,
   chartId: string,
   payload: ChartPayload,
-  { counters, custody = null, at = new Date() }: V3WriteOptions,
+  { counters, custody = null, recoveryTag: movedTag = null, at = new Date() }: V3WriteOptions,
 ): Omit<V3Written, 'tx' | 'head'> & { unsigned: UnsignedTransaction; head: Omit<V3Head, 'tx'> } {
   v3Holder(author);
   const seq = head.seq + 1;
@@ -300,7 +330,7 @@ export function prepareQuorumMoveV3(
   };
   const readers = readersOf(payload, null);
   const recipients = recipientsFor(author, head, seq, payload, readers, counters);
-  const tags = [versionTag(head.secret, seq), ...recipients.tags];
+  const tags = [versionTag(head.secret, seq), ...recipients.tags, ...checkCardTag(movedTag)];
   const metadata = sealV3(encodeInnerV3(inner), recipients.slots, tags, sealTo);
   const unsigned = makeTransfer(
     [{ tx: head.tx, outputIndex: 0 }],

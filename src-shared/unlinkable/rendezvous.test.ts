@@ -10,6 +10,7 @@ import {
   listKey,
   listTag,
   pairKey,
+  recoveryTag,
   slotTag,
   TAG_PATTERN,
   versionTag,
@@ -31,6 +32,18 @@ describe('rendezvous tags', () => {
     expect(bytesToHex(pairKey(r, W, W, R))).toBe(v.pairKey);
     expect(bytesToHex(pairKey(r, W, R, W))).toBe(v.reversePairKey);
     expect(v.reversePairKey).not.toBe(v.pairKey);
+  });
+
+  it('a recovery tag: the custodian and the recovery key compute it alike, per custodian and counter, apart from intro tags', () => {
+    // w: a doctor's box secret, r: the recovery secret (R its public key). Both sides of K(W→Rec) give one tag.
+    const byDoctor = pairKey(w, R, W, R);
+    const byQuorum = pairKey(r, W, W, R);
+    expect(recoveryTag(byDoctor, W, 0)).toBe(recoveryTag(byQuorum, W, 0));
+    expect(recoveryTag(byDoctor, W, 0)).toMatch(TAG_PATTERN);
+    const all = [recoveryTag(byDoctor, W, 0), recoveryTag(byDoctor, W, 1), recoveryTag(byDoctor, R, 0)];
+    all.push(recoveryTag(pairKey(r, W, R, W), W, 0), introTag(byDoctor, 0));
+    expect(new Set(all).size).toBe(all.length);
+    expect(() => recoveryTag(byDoctor, W.subarray(1), 0)).toThrow(/custodian box key is 32 bytes/);
   });
 
   it('intro tags match the vectors and are single hex search terms', () => {

@@ -21,6 +21,11 @@
 //              carried by the k-th emergency grant (k = 0, 1, …) of that version: its readers find every grant (§9)
 //   grant key  HKDF-SHA-256(ikm = the same chart secret, info = "healthchain.v3.grant-box/1" ‖ u32be(k), 32)
 //              the secretbox key of that grant's box (who was granted what), for the same readers
+//   recovery tag HKDF-SHA-256(ikm = K(W→Rec) or K(Rec→C), info = "healthchain.v3.recovery-tag/1" ‖ C ‖ u32be(i), 16)
+//              carried by every version that makes C a chart's custodian (§13): the creator's CREATE and a doctor's
+//              custody handover with the writer W's pair to the hospital's recovery key Rec, the quorum's move with
+//              the recovery key's pair to C; i counts per (pair, C). Only W or C and the recovery key's holder compute
+//              it, so the quorum finds every chart C was made custodian of and an observer sees one more random tag
 import nacl from 'tweetnacl';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -38,6 +43,7 @@ export const RENDEZVOUS_INFO = {
   card: 'healthchain.v3.card-tag/1',
   grant: 'healthchain.v3.grant-tag/1',
   grantBox: 'healthchain.v3.grant-box/1',
+  recovery: 'healthchain.v3.recovery-tag/1',
 } as const;
 export const TAG_LENGTH = 16;
 export const SLOT_TAG_LENGTH = 8;
@@ -137,6 +143,15 @@ export function grantTag(chartSecret: Uint8Array, k: number): string {
 /** The secretbox key of the k-th grant's box: only the version's readers (and the emergency key) derive it. */
 export function grantBoxKey(chartSecret: Uint8Array, k: number): Uint8Array {
   return hkdf(sha256, chartSecret32(chartSecret), salt, concatBytes(utf8(RENDEZVOUS_INFO.grantBox), u32be(k)), 32);
+}
+
+/**
+ * The i-th recovery tag (i = 0, 1, …) of `pair` for custodian C: `pair` is K(W→Rec) (a doctor W writing the version,
+ * its box secret with the recovery key) or K(Rec→C) (the quorum's move, the rebuilt recovery secret with C's key).
+ */
+export function recoveryTag(pair: Uint8Array, custodianBoxKey: Uint8Array, i: number): string {
+  const info = concatBytes(utf8(RENDEZVOUS_INFO.recovery), key32(custodianBoxKey, 'the custodian box key'), u32be(i));
+  return bytesToHex(hkdf(sha256, key32(pair, 'a pair key'), salt, info, TAG_LENGTH));
 }
 
 function chartSecret32(secret: Uint8Array): Uint8Array {

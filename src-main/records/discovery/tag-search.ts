@@ -19,7 +19,7 @@ export interface DiscoveryClient {
 const PARALLEL = 4;
 
 /** The longest path before /api/v1 among the configured nodes: a batch must fit whichever node answers. */
-function pathPrefix(client: DiscoveryClient): string {
+function pathPrefix(client: Pick<DiscoveryClient, 'nodeUrls'>): string {
   let longest = '';
   for (const url of client.nodeUrls) {
     const path = new URL(url).pathname.replace(/\/$/, '');
@@ -56,7 +56,7 @@ export async function searchAssetTags(
 
 /** Per tag, the transactions whose metadata `tags` hold that tag (hits as the node gave them). */
 export async function searchMetadataTags(
-  client: DiscoveryClient,
+  client: Pick<DiscoveryClient, 'nodeUrls' | 'searchMetadata'>,
   tags: readonly string[],
 ): Promise<Map<string, MetadataHit[]>> {
   const found = new Map<string, MetadataHit[]>();

@@ -1,7 +1,8 @@
 // `npm run cli -- hospital migrate|recovery|recover|offboard` in child processes, against the real node and the real
 // keychain (officers under their own service, doctors in the real vault): a chart written before the authority is
 // migrated by its doctor; three officers on "separate machines" recover it 2 of 3 through files (one share alone is
-// refused); the single-machine path recovers with two officers' keys in this keychain; off-boarding moves custody.
+// refused); the single-machine path recovers with two officers' keys in this keychain; off-boarding moves custody;
+// re-keying finds an envelope v3 chart by its recovery tag (docs/UNLINKABLE.md §13: no output names its custodian).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +15,7 @@ import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { prepareIssue } from '../../../src-main/authority/hospital';
 import { signAndPost } from '../../../src-main/authority/custody-acts';
+import { openChartV3 } from '../../../src-main/records/version-opener-v3';
 import { chartOwnership } from '../../../src-shared/authority/custody';
 import type { Transaction } from '../../../src-shared/ledger';
 import { sampleChart } from '../../fixtures/sample-chart';
@@ -266,5 +268,40 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
     expect(result.revoked).toMatch(/^[0-9a-f]{64}$/);
     expect(result.moved.map((m) => m.chartId)).toContain(chartId);
     expect((await service.get(bob.holder, chartId)).custodian.signKey).toBe(bob.holder.signKey);
+  });
+  it('rekey finds and moves a v3 chart of the doctor (found by its recovery tag) to the new identity', async () => {
+    const { service: v3 } = await startService([node.url], {
+      authorityId: () => authority,
+      ledgerEnvelope: () => 'v3',
+      liveStream: false,
+      verifyWorkers: 0,
+    });
+    try {
+      const { chartId } = await v3.create(bob.holder, sampleChart('Vic Three'), { pin: PIN });
+      const fresh = await vault.doctor('Dr Bob Lin (new keys)', 'Cardiology');
+      const result = await json<{ issued: string; moved: { chartId: string }[]; waiting: string[] }>([
+        'rekey',
+        bob.holder.signKey,
+        '--sign-key',
+        fresh.holder.signKey,
+        '--box-key',
+        fresh.holder.boxKey,
+        '--authority',
+        authority,
+        '--officer',
+        officers[0]!.signKey,
+        '--officer',
+        officers[2]!.signKey,
+        ...nodeArgs,
+      ]);
+      expect(result.waiting).toEqual([]);
+      expect(result.moved.map((m) => m.chartId)).toContain(chartId);
+      const chain = await openChartV3(chartId, (await client.listTransactions(chartId)).value, fresh.holder);
+      expect(chain.tampered).toBeNull();
+      expect(chain.versions.at(-1)!.inner).toMatchObject({ action: 'custody', author: officers[0]!.signKey });
+      expect(chain.versions.at(-1)!.inner.payload.custodian.signKey).toBe(fresh.holder.signKey);
+    } finally {
+      await v3.close();
+    }
   });
 });

@@ -3,7 +3,8 @@
 // keychain (D-Bus + gnome-keyring) holding the doctors and the three officers of a 2-of-3 authority, charts written by
 // the real chart service. Two officers recover a chart to another doctor, who opens it verified; one officer is
 // refused and nothing moves; off-boarding revokes and moves the leaving doctor's charts (one written before the
-// authority is listed as not moved); re-keying moves a doctor's charts to their new identity.
+// authority is listed as not moved); re-keying moves a doctor's charts to their new identity; off-boarding a doctor
+// with an envelope v3 chart finds it by its recovery tag (docs/UNLINKABLE.md §13: no output names its custodian).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -272,5 +273,24 @@ describe('custody acts over IPC, 2-of-3 authority', { timeout: 240_000 }, () => 
       officers: signers(0, 1),
     });
     expect(again.fields).toEqual({ old: expect.stringMatching(/revoked/) });
+  });
+  it('off-boards Cleo: the IT desk finds her envelope v3 chart by its recovery tag and moves it with her v1 chart', async () => {
+    await signIn(cleo.id, THIRD_DOCTOR.password);
+    await ok('settings.set', { patch: { ledgerEnvelope: 'v3' } });
+    const v3 = (await ok('charts.create', { chart: sampleChart('Vera Three'), pin: PIN })).chart.summary.chartId;
+    await ok('settings.set', { patch: { ledgerEnvelope: 'v1' } });
+    // The outputs query behind heldCharts finds only her v1 chart.
+    expect(await held(cleo.signKey)).toEqual([second]);
+    const to = (await ok('credentials.list')).credentials.find(
+      (c: Loose) => c.name === OTHER_DOCTOR.name && c.status === 'valid',
+    );
+    const result = await ok('hospital.offboard', {
+      leaving: cleo.signKey,
+      to: to.signKey,
+      reason: 'left the hospital',
+      officers: signers(0, 2),
+    });
+    expect(result.notMoved).toEqual([]);
+    expect(result.moved.map((m: Loose) => m.chartId).sort()).toEqual([second, v3].sort());
   });
 });

@@ -53,6 +53,8 @@ export function v3QuorumMover(
     },
 
     prepare: (input) => prepare(input),
+
+    prepareFile: (input) => prepareV3MoveFile(ledger, input, crypto),
   };
 
   async function prepare(input: V3MoveInput) {

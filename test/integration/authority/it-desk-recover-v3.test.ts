@@ -5,9 +5,12 @@
 // to envelope v3; two officers seal their shares to the coordinator's session, the coordinator's desk writes the move
 // file (a sealed box per officer, no officer named in clear) signed by its tweaked key, and a second officer signs it:
 // posted, Ben opens the chart as its custodian. One share (1 of 3), the coordinator's signature alone, a file altered
-// after it was written and an officer of no quorum are each refused or left unposted.
+// after it was written and an officer of no quorum are each refused or left unposted. The desk's file is also the CLI's:
+// `hospital sign` by the third officer adds its signature to a copy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -164,6 +167,25 @@ describe('IT desk over IPC: recovery of an envelope v3 chart with share files', 
       officer: stray.signKey,
     });
     expect(strayAnswer.fields).toEqual({ officer: expect.stringMatching(/not an officer key of St Quorum/) });
+
+    // The same file is what the CLI's `hospital sign` takes: officer 3 signs a copy with it (not posted here).
+    const copy = path.join(dir, 'move-v3.json');
+    await writeFile(copy, file);
+    await promisify(execFile)(
+      'node_modules/.bin/tsx',
+      ['src-main/cli/index.ts', 'hospital', 'sign', copy, '--officer', officers[2]!.signKey],
+      {
+        env: {
+          ...process.env,
+          HEALTHCHAIN_OFFICER_KEYCHAIN_SERVICE: officerService,
+          HEALTHCHAIN_PASSWORD: officers[2]!.password,
+        },
+        timeout: 240_000,
+      },
+    );
+    const byCli = JSON.parse(await readFile(copy, 'utf8'));
+    expect(Object.keys(byCli.signatures)).toHaveLength(2);
+    expect(Object.keys(byCli.signatures)).toContain(result.act.signedBy[0]);
 
     const posted = await ok('hospital.signPartial', {
       partial: file,

@@ -10,6 +10,7 @@ import {
   type VerifiedAuthority,
 } from '../../src-shared/authority';
 import { wipe } from '../../src-shared/crypto/bytes';
+import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { Transaction } from '../../src-shared/ledger';
 import type { CredentialRegistry } from './credential-registry';
 import { postPartial, prepareIssue, prepareRevoke, signPartial, type LedgerPoster } from './hospital';
@@ -41,6 +42,12 @@ export interface V3ChartMover {
   move(input: V3MoveInput): Promise<string>;
   /** The same move built and signed, not posted (the IT desk plans every move before posting any). */
   prepare(input: V3MoveInput): Promise<Transaction>;
+  /**
+   * The file-based move (officers on separate machines): the partially signed file with a sealed box per officer of
+   * the quorum, signed at once by the coordinator (records/quorum-move-v3.ts prepareV3MoveFile). The IT desk's
+   * recovery with share files uses it; absent, a v3 chart is refused there.
+   */
+  prepareFile?(input: Omit<V3MoveInput, 'officers'> & { coordinator: KeyHolder }): Promise<PartialTransaction>;
   /**
    * The v3 charts whose current custodian is `doctor`, found by their recovery tags (docs/UNLINKABLE.md §13) with the
    * rebuilt recovery key; `writers` are the box keys of every practitioner who may have handed a chart to the doctor.

@@ -25,6 +25,7 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { InvalidInputError } from '../vault/errors';
 import { CredentialRegistry, type AuthorityLedger } from './credential-registry';
 import { prepareSupersedingIssue, recoveryKeyOf, signAndPost, type V3ChartMover } from './custody-acts';
+import { openSlot, signSlot } from './quorum-move-slots';
 import { notMovedOf, planMoves, postMoves, type MovePlan } from './custody-plan';
 import {
   postPartial,
@@ -271,6 +272,7 @@ export class HospitalDesk {
    */
   async signPartial(input: { partial: string } & OfficerPick): Promise<QuorumActResult> {
     const partial = parsePartial(input.partial);
+    if (partial.officerSlots) return this.#signSlot(partial, input);
     const asset = partial.unsigned.asset as { id?: unknown; data?: { type?: unknown; authority?: unknown } };
     if (partial.unsigned.operation === 'CREATE' && asset.data?.type === AUTHORITY_TYPE)
       return this.#signAndPost(partial, input, 'the hospital authority ceremony');
@@ -593,6 +595,9 @@ export class HospitalDesk {
           : 'Several officer keys are on this computer: choose which one coordinates',
       );
     const coordinator = input.officer ?? here[0]!;
+    const reason = input.reason || 'Recovered by the hospital authority';
+    if (this.v3 && (await this.v3.isV3(input.chartId)))
+      return this.#recoverV3(sessions, authority, { ...input, to, coordinator, reason });
     const head = await readChartHead(this.ledger, input.chartId);
     const { secret, officers } = await sessions.rebuild(authority, input.sessionKey, input.shares);
     let partial: PartialTransaction;
@@ -604,7 +609,7 @@ export class HospitalDesk {
         payload,
         to,
         coordinator,
-        reason: input.reason || 'Recovered by the hospital authority',
+        reason,
       });
     } finally {
       wipe(secret);
@@ -615,6 +620,82 @@ export class HospitalDesk {
       authority.data.name,
     );
     return { act, sharesFrom: officers };
+  }
+
+  /**
+   * An envelope v3 chart (docs/UNLINKABLE.md §9): the coordinator, unlocked for this act only, opens the head with the
+   * rebuilt recovery key and writes the move's file (a sealed box per officer of the quorum holding its tweak), signed
+   * at once with its tweaked key; the others sign it with "Sign a partially signed file" (#signSlot).
+   */
+  async #recoverV3(
+    sessions: RecoverySessions,
+    authority: VerifiedAuthority,
+    input: { sessionKey: string; shares: readonly string[]; chartId: string; password: string } & {
+      to: PractitionerEntry;
+      coordinator: string;
+      reason: string;
+    },
+  ): Promise<{ act: QuorumActResult; sharesFrom: string[] }> {
+    const prepareFile = this.v3?.prepareFile?.bind(this.v3);
+    if (!prepareFile)
+      throw new AuthorityInputError(`Chart ${input.chartId} is written in envelope v3: this desk cannot move it`);
+    const { secret, officers } = await sessions.rebuild(authority, input.sessionKey, input.shares);
+    let partial: PartialTransaction;
+    try {
+      const holder = await this.#serialKeychain(() => this.keychain.unlock(input.coordinator, input.password));
+      try {
+        partial = await prepareFile({
+          chartId: input.chartId,
+          authority,
+          recoverySecret: secret,
+          to: input.to,
+          reason: input.reason,
+          coordinator: holder,
+        });
+      } finally {
+        holder.lock();
+      }
+    } finally {
+      wipe(secret);
+    }
+    return { act: await this.#settle(partial, describePartial(partial)), sharesFrom: officers };
+  }
+
+  /**
+   * An officer of the pinned authority signs its slot of an envelope v3 move file with its tweaked key, after the
+   * CLI's `hospital sign` checks (quorum-move-slots.ts openSlot: its box opens, the file is unaltered, the tweaks fit
+   * the head, the coordinator proved to be an officer of the chart's quorum) and one more: that coordinator is an
+   * officer of this hospital. The file names no officer, so the signer is the one chosen or the only one here.
+   */
+  async #signSlot(partial: PartialTransaction, pick: OfficerPick): Promise<QuorumActResult> {
+    const { authority } = await this.pinned();
+    const members = new Set(authority.data.officers.map((o) => o.signKey));
+    const here = (await this.#officerKeys()).filter((k) => members.has(k));
+    if (pick.officer && !here.includes(pick.officer))
+      throw new InvalidInputError(
+        'officer',
+        `${pick.officer} is not an officer key of ${authority.data.name} on this computer`,
+      );
+    if (!pick.officer && here.length !== 1)
+      throw new InvalidInputError(
+        'officer',
+        here.length === 0
+          ? `No officer key of ${authority.data.name} is on this computer: an officer signs on their own machine`
+          : 'Several officer keys are on this computer: choose which one signs',
+      );
+    const holder = await this.#serialKeychain(() => this.keychain.unlock(pick.officer ?? here[0]!, pick.password));
+    let signed: { partial: PartialTransaction; purpose: string };
+    try {
+      const { coordinator } = await openSlot(partial, holder);
+      if (!members.has(coordinator))
+        throw new AuthorityInputError(
+          `This move was prepared by ${coordinator}, not an officer of ${authority.data.name}: not signed`,
+        );
+      signed = await signSlot(partial, holder);
+    } finally {
+      holder.lock();
+    }
+    return this.#settle(signed.partial, signed.purpose);
   }
 
   async #officerKey(partial: PartialTransaction, whose: string, chosen?: string): Promise<string> {
@@ -644,9 +725,13 @@ export class HospitalDesk {
     } finally {
       holder.lock();
     }
+    return this.#settle(signed, describePartial(signed));
+  }
+
+  /** The file for the next officer while signatures are missing; posted (and the trust re-read) once enough. */
+  async #settle(signed: PartialTransaction, describes: string): Promise<QuorumActResult> {
     const needed = neededOf(signed);
     const who = signedBy(signed);
-    const describes = describePartial(signed);
     if (who.length < needed)
       return {
         posted: null,

@@ -73,6 +73,7 @@ export function v3QuorumMover(
     prepare: (input) => prepare(input),
 
     heldBy: (input) => heldBy(input),
+    prepareFile: (input) => prepareV3MoveFile(ledger, input, crypto, memory),
   };
 
   async function heldBy({ authority, recoverySecret, doctor, writers }: V3HeldByInput): Promise<string[]> {
@@ -231,6 +232,7 @@ export async function prepareV3MoveFile(
   ledger: ChartLedger & Partial<RecoveryClient>,
   input: Omit<V3MoveInput, 'officers'> & { coordinator: KeyHolder },
   crypto: CryptoProvider = nativeLedgerCrypto,
+  memory?: MoveMemory,
 ): Promise<PartialTransaction> {
   const { authority, chartId, to, coordinator } = input;
   if (!authority.data.officers.some((o) => o.signKey === coordinator.signKey))
@@ -250,6 +252,7 @@ export async function prepareV3MoveFile(
     input.recoverySecret,
     authority.data.recoveryKey,
     to,
+    memory,
   );
   const prepared = prepareQuorumMoveV3(
     author,
@@ -258,6 +261,7 @@ export async function prepareV3MoveFile(
     next,
     { crypto, counters: tags.counters, custody: policy, recoveryTag: tags.movedTag },
   );
+  tags.taken();
   try {
     return await startSlotMove(
       prepared.unsigned,

@@ -185,7 +185,11 @@ async function buildLedger(dir: string, o: LedgerOptions): Promise<World> {
   let ownVersions = 0;
   let foreignDone = 0;
   let patientChart = '';
+  let waited = process.hrtime.bigint();
+  let waitMs = 0;
+  const step = Math.max(100, Math.round(o.own / 20));
   for await (const batch of ownCharts({ seed: doctorSeed, cardSeed, changedEvery: o.changedEvery }, o.own)) {
+    waitMs += ms(waited);
     for (const chart of batch) {
       for (const json of chart.txs) await writer.addSigned(JSON.parse(json));
       if (chart.j === 0) patientChart = (JSON.parse(chart.txs[0]!) as { id: string }).id;
@@ -196,10 +200,11 @@ async function buildLedger(dir: string, o: LedgerOptions): Promise<World> {
       const due = o.own > 0 ? Math.round((o.foreign * ownDone) / o.own) : o.foreign;
       for (; foreignDone < due; foreignDone++) await writeForeignChart(writer, heads);
     }
-    if (ownDone % 1000 < batch.length)
+    if (ownDone % step < batch.length)
       console.log(
-        `  ${ownDone} own charts, ${foreignDone} foreign, ${writer.written} transactions: ${(ms(started) / 1000).toFixed(0)} s; load ${load()}`,
+        `  ${ownDone} own charts, ${foreignDone} foreign, ${writer.written} transactions: ${(ms(started) / 1000).toFixed(0)} s (${(waitMs / 1000).toFixed(0)} s waiting for the builders); load ${load()}`,
       );
+    waited = process.hrtime.bigint();
   }
   for (; foreignDone < o.foreign; foreignDone++) await writeForeignChart(writer, heads);
   await writer.finish();

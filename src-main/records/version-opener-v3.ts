@@ -23,6 +23,7 @@ import { decodeInnerV3, type InnerV3, type Quorum } from '../../src-shared/unlin
 import { openV3, parseV3Metadata, type V3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import { slotTag } from '../../src-shared/unlinkable/rendezvous';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { secretboxOpen } from '../crypto/secretbox';
 import { CHART_ASSET_TYPE, FUTURE_SKEW_MS } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
 import { ownerKey, outputV3 } from './v3-outputs';
@@ -173,7 +174,10 @@ export async function openChartV3(
     try {
       const metadata = parseV3Metadata(tx.metadata);
       const tag = previous ? slotTag(previous.secret, seq, myKey) : null;
-      inner = decodeInnerV3(await (openBox ? openBox(tx, metadata, tag) : openV3(metadata, reader, tag)));
+      // libsodium's secretbox (as the v1 loader's), not openV3's pure-JS default: the box is most of a version's bytes.
+      inner = decodeInnerV3(
+        await (openBox ? openBox(tx, metadata, tag) : openV3(metadata, reader, tag, { secretboxOpen })),
+      );
     } catch (error) {
       if (error instanceof EnvelopeError && error.problem === 'not-a-reader') {
         if (chain.versions.length === 0) continue; // not shared with this reader yet

@@ -278,6 +278,7 @@ export class ChartLoader {
   ): Promise<LoadedChart> {
     const opened = await openV3ForLoader(viewer, chartId, raw, {
       crypto: this.options.crypto,
+      validator: this.options.validator,
       opened: this.v3Opened,
       authors: this.options.authors,
       identity: this.options.cache?.for(viewer) ?? null,

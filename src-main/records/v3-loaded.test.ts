@@ -11,6 +11,8 @@ import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { ownerTweakNative, tweakPublicKeyNative } from '../crypto/unlinkable-keys';
+import { VerifyPool } from '../ledger/verify-pool';
+import { inlineValidator } from '../ledger/answer-validation';
 import { V3Counters } from './v3-counters';
 import { OpenedV3Chains, openV3ForLoader } from './v3-loaded';
 import { ownerKey } from './v3-outputs';
@@ -82,5 +84,27 @@ describe('v3 chains opened once a session', () => {
     }
     expect(ownerKey(ada.signKey, secret, 3)).not.toBe(ownerKey(ada.signKey, secret, 4));
     expect(() => ownerKey('not-a-key', secret, 3)).toThrow(/not a base58/);
+  });
+
+  it('validates every link with the loader’s validator, in worker threads too, and a forged signature fails', async () => {
+    const raw = await chart();
+    const chartId = raw[0]!.id;
+    const forged = JSON.parse(JSON.stringify(raw)) as Transaction[];
+    const input = forged[1]!.inputs[0]!;
+    // Another valid-looking fulfillment: the one of version 1 (signed by another key over another message).
+    input.fulfillment = raw[0]!.inputs[0]!.fulfillment;
+    const pool = new VerifyPool({ size: 1 });
+    try {
+      for (const validator of [inlineValidator(crypto), pool]) {
+        const good = await openV3ForLoader(ada, chartId, raw, { crypto, validator, identity: null, placed: null });
+        expect(good.tampered).toBeNull();
+        expect(good.versions).toHaveLength(2);
+        const bad = await openV3ForLoader(ada, chartId, forged, { crypto, validator, identity: null, placed: null });
+        expect(bad.tampered?.seq).toBe(2);
+        expect(bad.tampered?.reason).toMatch(/not a valid transaction/);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });

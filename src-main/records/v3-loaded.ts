@@ -17,6 +17,7 @@ import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';
 import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import type { ChainVerification, CheckResult, VerifiedVersion } from '../ledger/chain';
+import type { AnswerValidator } from '../ledger/answer-validation';
 import type { IdentityCache } from '../ledger/verified-cache';
 import type { BlockSweep } from './block-sweep';
 import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
@@ -73,6 +74,8 @@ export class OpenedV3Chains {
 
 export interface V3LoadOptions {
   crypto: CryptoProvider;
+  /** The loader's validator (the verification workers): each link's id, schema and signatures are checked there. */
+  validator?: AnswerValidator;
   /** The loader's chains opened this session. */
   opened?: OpenedV3Chains;
   authors?: ChartAuthorship | null;
@@ -168,12 +171,19 @@ export async function openV3ForLoader(
   viewer: KeyHolder,
   chartId: string,
   raw: readonly unknown[],
-  { crypto, authors, identity, placed, opened }: V3LoadOptions,
+  { crypto, validator, authors, identity, placed, opened }: V3LoadOptions,
 ): Promise<V3Loaded> {
   const key = opened?.keyOf(viewer.boxKey, chartId, raw);
   let chain = key === undefined ? undefined : opened!.get(key);
   if (!chain) {
-    chain = await openChartV3(chartId, raw, viewer, { crypto });
+    const validateLinks = validator
+      ? (links: readonly Transaction[]) =>
+          validator.validate(
+            { json: JSON.stringify(links), txs: links },
+            links.map((_, i) => i),
+          )
+      : undefined;
+    chain = await openChartV3(chartId, raw, viewer, { crypto, validateLinks });
     if (key !== undefined) opened!.set(key, viewer.boxKey, chain);
   }
   const verified = chain.versions.map((v) => verifiedOf(chartId, v, viewer.boxKey));

@@ -17,6 +17,7 @@ import {
   contextFromTransactions,
   validateTransaction,
   type CryptoProvider,
+  type LedgerValidationError,
   type Transaction,
 } from '../../src-shared/ledger';
 import { decodeInnerV3, type InnerV3, type Quorum } from '../../src-shared/unlinkable/inner-envelope';
@@ -65,6 +66,12 @@ export interface OpenV3Options {
    * an EnvelopeError 'not-a-reader' for a version it does not open, as openV3 does.
    */
   openBox?: (tx: Transaction, metadata: V3Metadata, tag: Uint8Array | null) => Promise<Uint8Array>;
+  /**
+   * Validates the chain's transactions (id, schema, signatures against the spent output) elsewhere, e.g. in the
+   * verification workers (the loader's AnswerValidator): one verdict per link, null when valid. Without it each is
+   * validated here, on the calling thread. Either way every link is validated before its box is trusted.
+   */
+  validateLinks?: (links: readonly Transaction[]) => Promise<(LedgerValidationError | null)[]>;
 }
 
 /** The node's transactions of one asset (any order) in chain order; a fork or a stranger is named. */
@@ -139,10 +146,11 @@ export async function openChartV3(
   assetId: string,
   raw: readonly unknown[],
   reader: EnvelopeReaderKey,
-  { crypto = nativeLedgerCrypto, now = Date.now, openBox }: OpenV3Options = {},
+  { crypto = nativeLedgerCrypto, now = Date.now, openBox, validateLinks }: OpenV3Options = {},
 ): Promise<V3Chain> {
   const chain: V3Chain = { assetId, versions: [], openedFrom: null, closedAt: null, tampered: null };
   const { links, problem } = linkChain(assetId, raw);
+  const verdicts = validateLinks && links.length > 0 ? await validateLinks(links) : null;
   const myKey = decodeKey32(reader.boxKey);
   if (!myKey) throw new TypeError('The reader has no 32-byte box key');
   const latest = now() + FUTURE_SKEW_MS;
@@ -155,8 +163,10 @@ export async function openChartV3(
       chain.tampered = { seq, txId: typeof tx.id === 'string' ? tx.id : null, reason };
       return chain;
     };
-    const verdict = validateTransaction(tx, contextFromTransactions(links.slice(0, i)), crypto);
-    if (!verdict.ok) return fail(`version ${seq} is not a valid transaction (${verdict.error.message})`);
+    const error = verdicts
+      ? (verdicts[i] ?? null)
+      : ((v) => (v.ok ? null : v.error))(validateTransaction(tx, contextFromTransactions(links.slice(0, i)), crypto));
+    if (error) return fail(`version ${seq} is not a valid transaction (${error.message})`);
     const asset = tx.asset as { data?: { type?: unknown; chart?: unknown }; id?: unknown };
     if (i === 0) {
       if (

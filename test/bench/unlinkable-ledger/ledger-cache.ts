@@ -75,11 +75,33 @@ export async function cachedLedger(dir: string, o: LedgerOptions): Promise<World
       return world;
     }
   }
+  // Another run building this ledger (its pid in the lock): wait for it rather than delete what it writes.
+  const lock = `${dir}.building`;
+  const builder = existsSync(lock) ? Number(readFileSync(lock, 'utf8')) : 0;
+  if (builder > 0 && builder !== process.pid && alive(builder)) {
+    console.log(`ledger: process ${builder} is building ${dir}; waiting for it`);
+    while (alive(builder) && !existsSync(worldFile)) await new Promise((resolve) => setTimeout(resolve, 5000));
+    return cachedLedger(dir, o);
+  }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const world = await buildLedger(dir, o);
-  writeFileSync(worldFile, JSON.stringify(world, null, 2));
-  return world;
+  writeFileSync(lock, String(process.pid));
+  try {
+    const world = await buildLedger(dir, o);
+    writeFileSync(worldFile, JSON.stringify(world, null, 2));
+    return world;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function mapLimit(count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {

@@ -93,7 +93,7 @@ describe('v3 chains opened once a session', () => {
     const input = forged[1]!.inputs[0]!;
     // Another valid-looking fulfillment: the one of version 1 (signed by another key over another message).
     input.fulfillment = raw[0]!.inputs[0]!.fulfillment;
-    const pool = new VerifyPool({ size: 1 });
+    const pool = new VerifyPool({ size: 1, crypto });
     try {
       for (const validator of [inlineValidator(crypto), pool]) {
         const good = await openV3ForLoader(ada, chartId, raw, { crypto, validator, identity: null, placed: null });

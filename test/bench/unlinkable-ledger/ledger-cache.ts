@@ -1,7 +1,7 @@
 // Builds the unlinkable-ledger benchmark's ledger once and keeps it on disk (outside the repo): `base/` is the ledger a
 // workstation first lists (the doctor's own charts, the patient's chart, the foreign charts, the hospital authority
-// and every doctor's credential), `catchup/` the same ledger after the catch-up's foreign transactions and the own
-// charts changed elsewhere. `world.json` holds the seeds and ids the measurement needs. Each run copies a store, so
+// and every doctor's credential), `catchup.jsonl` the catch-up's foreign transactions and the own charts changed
+// elsewhere, which each run appends to its copy (applyCatchUp). `world.json` holds the seeds and ids the measurement needs. Each run copies a store, so
 // no run changes the cache.
 //
 // What is real: the hospital authority and the 1 + doctors credentials are POSTed to the embedded node (the directory
@@ -10,7 +10,8 @@
 // as the node validates a POST and stores blocks as its committer does. What is not: the foreign charts are unsigned
 // transactions of v3's exact shape (v3Tx: output with four keys, 8 tags, 8 slots, a padded box of a size bucket),
 // which no reader fetches or verifies (it finds them by no tag of its own).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { generateToken } from '../../../src-main/ledger-node/http/access';
 import { startLedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerStore } from '../../../src-main/ledger-node/store/ledger-store';
+import type { TxShape } from '../../../src-main/ledger-node/store/tx-shape';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CHART_ASSET_TYPE } from '../../../src-main/ledger/chain';
 import { benchHospital } from '../hospital';
@@ -28,7 +30,7 @@ import { FastLedgerWriter } from './fast-writer';
 import type { BuiltOwnChart, OwnChartsJob } from './own-charts-worker';
 
 /** Bump when what is built changes: a cache of another generator is never reused. */
-export const GENERATOR_VERSION = 'g1';
+export const GENERATOR_VERSION = 'g2';
 
 export interface LedgerOptions {
   own: number;
@@ -199,8 +201,8 @@ async function buildLedger(dir: string, o: LedgerOptions): Promise<World> {
   const authorityId = await postAuthority(base, doctorSeed, o.doctors);
   console.log(`  authority and ${o.doctors + 1} credentials posted: ${(ms(started) / 1000).toFixed(1)} s`);
 
-  let store = LedgerStore.open(base);
-  let writer = new FastLedgerWriter(store);
+  const store = LedgerStore.open(base);
+  const writer = new FastLedgerWriter(store);
   const heads: Head[] = [];
   const nexts: string[] = [];
   let ownDone = 0;
@@ -235,31 +237,36 @@ async function buildLedger(dir: string, o: LedgerOptions): Promise<World> {
   await store.close();
   console.log(`  base ledger: ${baseCount} transactions written in ${(ms(started) / 1000).toFixed(0)} s`);
 
-  // The catch-up ledger: the base plus new foreign charts and versions, and the own versions written elsewhere.
-  const grown = join(dir, 'catchup');
-  cpSync(base, grown, { recursive: true });
-  store = LedgerStore.open(grown);
-  writer = new FastLedgerWriter(store);
+  // The catch-up: new foreign charts and versions and the own versions written elsewhere, kept as lines
+  // (catchup.jsonl) that each run writes into its copy of the base store (applyCatchUp): a second store would double
+  // the cache and each run's copy, ~40 GB at full size.
+  const lines: string[] = [];
+  let catchupCount = 0;
+  const out = join(dir, 'catchup.jsonl');
+  writeFileSync(out, '');
+  const emit = (kind: 'S' | 'R', json: string) => {
+    lines.push(`${kind}\t${json}`);
+    catchupCount += 1;
+    if (lines.length >= 1000) appendFileSync(out, lines.splice(0).join('\n') + '\n');
+  };
   // The own versions spread evenly among the foreign ones.
   const spacing = Math.max(1, Math.floor(o.catchup / (nexts.length + 1)));
   let nextOwn = 0;
   for (let i = 0; i < o.catchup; i++) {
-    if (i % spacing === spacing - 1 && nextOwn < nexts.length) await writer.addSigned(JSON.parse(nexts[nextOwn++]!));
+    if (i % spacing === spacing - 1 && nextOwn < nexts.length) emit('S', nexts[nextOwn++]!);
     if (i % 2 === 0 || heads.length === 0) {
-      await writer.addRaw(v3Tx({ data: { type: CHART_ASSET_TYPE, chart: hex(16) } }, null, [hex(16)], bucket()));
+      emit('R', v3Tx({ data: { type: CHART_ASSET_TYPE, chart: hex(16) } }, null, [hex(16)], bucket()).json);
     } else {
       const chart = heads[Math.floor(Math.random() * heads.length)]!;
       const next = v3Tx({ id: chart.asset }, chart.head, [hex(16)], bucket());
       chart.head = next.tx.id;
-      await writer.addRaw(next);
+      emit('R', next.json);
     }
   }
-  while (nextOwn < nexts.length) await writer.addSigned(JSON.parse(nexts[nextOwn++]!));
-  await writer.finish();
-  await store.settleIndexes();
-  await store.close();
+  while (nextOwn < nexts.length) emit('S', nexts[nextOwn++]!);
+  if (lines.length > 0) appendFileSync(out, lines.join('\n') + '\n');
   console.log(
-    `  catch-up ledger: ${writer.written} more transactions (${nexts.length} own); total ${(ms(started) / 1000).toFixed(0)} s`,
+    `  catch-up: ${catchupCount} transactions (${nexts.length} own) kept; total ${(ms(started) / 1000).toFixed(0)} s`,
   );
   return {
     generator: GENERATOR_VERSION,
@@ -270,6 +277,28 @@ async function buildLedger(dir: string, o: LedgerOptions): Promise<World> {
     patientChart,
     ownVersions,
     changed: nexts.length,
-    transactions: { base: baseCount, catchup: writer.written },
+    transactions: { base: baseCount, catchup: catchupCount },
   };
+}
+
+/**
+ * Writes the kept catch-up into a run's copy of the base store (the node stopped), as the committer would have: the
+ * own versions validated as POSTs, the foreign stand-ins as given.
+ */
+export async function applyCatchUp(cacheDir: string, storeDir: string): Promise<number> {
+  const store = LedgerStore.open(storeDir);
+  const writer = new FastLedgerWriter(store);
+  try {
+    for await (const line of createInterface({ input: createReadStream(join(cacheDir, 'catchup.jsonl')) })) {
+      if (line === '') continue;
+      const json = line.slice(2);
+      if (line.startsWith('S\t')) await writer.addSigned(JSON.parse(json));
+      else await writer.addRaw({ tx: JSON.parse(json) as TxShape, json });
+    }
+    await writer.finish();
+    await store.settleIndexes();
+  } finally {
+    await store.close();
+  }
+  return writer.written;
 }

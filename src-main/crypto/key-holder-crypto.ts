@@ -1,15 +1,16 @@
 // What the main process plugs into every SeedKeyHolder it hands out (doctor sessions, patient cards): signing,
-// unwrapping and the local MAC on libsodium instead of pure JS, each key copied once into secure memory and wiped
+// unwrapping, the local MAC and v3's pair keys on libsodium instead of pure JS, each key copied once into secure memory and wiped
 // when the holder locks. The holder class, its secrets handling and its results stay the same.
 import type { SeedKeyHolderOptions } from './seed-key-holder';
 import { ed25519Signer } from './ed25519';
 import { localMacer } from './local-mac';
 import { sealedBoxOpener } from './sealed-box';
-import { tweakedSigner } from './unlinkable-keys';
+import { pairKeyNative, tweakedSigner } from './unlinkable-keys';
 
 export const nativeKeyHolderCrypto = {
   ed25519Signer,
   sealedBoxOpener,
   localMacer,
   tweakedSigner,
+  pairKey: pairKeyNative,
 } as const satisfies SeedKeyHolderOptions;

@@ -5,6 +5,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { SeedKeyHolder } from './seed-key-holder';
+import { nativeKeyHolderCrypto } from './key-holder-crypto';
 import { signerFor } from '../../src-shared/crypto/keyholder';
 import { deriveIdentityKeys, type IdentityKeys, newSeed } from '../../src-shared/crypto/keys';
 import { sealTo } from '../../src-shared/crypto/sealed-box';
@@ -146,6 +147,21 @@ describe('SeedKeyHolder', () => {
     expect(writer.pairKey(writer.boxKey, writer.boxKey)).toHaveLength(32);
     expect(() => other.pairKey(writer.boxKey, reader.boxKey)).toThrow(/neither side/);
     expect(() => writer.pairKey(writer.boxKey, 'nope')).toThrow(/base58 box keys/);
+  });
+
+  it('gives the same pair keys with the libsodium pair key main injects as with the pure-JS default', () => {
+    const seeds = [newSeed(), newSeed()];
+    const pure = seeds.map((seed) => new SeedKeyHolder(Uint8Array.from(seed)));
+    const native = seeds.map((seed) => new SeedKeyHolder(Uint8Array.from(seed), nativeKeyHolderCrypto));
+    for (const [a, b] of [
+      [0, 1],
+      [1, 0],
+      [0, 0],
+    ] as const) {
+      const [w, r] = [pure[a]!.boxKey, pure[b]!.boxKey];
+      expect(native[a]!.pairKey(w, r)).toEqual(pure[a]!.pairKey(w, r));
+      expect(native[b]!.pairKey(w, r)).toEqual(pure[a]!.pairKey(w, r));
+    }
   });
 
   it('gives the card tag of its box secret (§8), the same for the same seed, also read-only, and none once locked', () => {

@@ -37,6 +37,11 @@ export interface SeedKeyHolderOptions {
   localMacer?: PrepareKey;
   /** Envelope v3's tweaked signer (the same bytes as owner-keys.ts's signTweaked; main injects libsodium's). */
   tweakedSigner?: (signSeed: Uint8Array) => PreparedKey<{ tweak: Uint8Array; message: Uint8Array }, Uint8Array>;
+  /**
+   * Envelope v3's pair key K(W→R) (the same bytes as rendezvous.ts's pairKey; main injects libsodium's): a list derives
+   * one for every directory doctor, so the pure-JS X25519 was seconds with hundreds of them.
+   */
+  pairKey?: typeof pairKey;
 }
 
 const pure =
@@ -68,6 +73,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
   readonly readOnly: boolean;
   #keys: IdentityKeys | null;
   #onLock: (() => void) | undefined;
+  readonly #pairKey: typeof pairKey;
   readonly #prepare: {
     sign: PrepareKey;
     open: PrepareKey;
@@ -87,6 +93,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
     this.boxKey = this.#keys.boxKey;
     this.readOnly = options.readOnly ?? false;
     this.#onLock = options.onLock;
+    this.#pairKey = options.pairKey ?? pairKey;
     this.#prepare = {
       sign: options.ed25519Signer ?? pureSigner,
       open: options.sealedBoxOpener ?? pureOpener,
@@ -120,7 +127,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
     if (writerBoxKey !== this.boxKey && readerBoxKey !== this.boxKey)
       throw new TypeError('This identity is neither side of the pair');
     const other = writerBoxKey === this.boxKey ? reader : writer;
-    return pairKey(keys.boxSecret, other, writer, reader);
+    return this.#pairKey(keys.boxSecret, other, writer, reader);
   }
 
   cardTag(): string {

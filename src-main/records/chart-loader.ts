@@ -22,7 +22,7 @@ import type { BlockSweep } from './block-sweep';
 import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
 import { FreshHeads, type UnspentOf } from './fresh-heads';
 import type { KnownHead } from './discovery/next-versions';
-import { isV3Chart, openV3ForLoader } from './v3-loaded';
+import { isV3Chart, OpenedV3Chains, openV3ForLoader } from './v3-loaded';
 import type { Transaction } from '../../src-shared/ledger';
 
 export interface OpenedVersion {
@@ -78,6 +78,8 @@ export class ChartLoader {
   private readonly tamperedByNode = new Map<string, Tampering>();
   /** By viewer box key, then chart: the envelope v3 heads opened this session, which discovery's catch-up follows. */
   readonly v3Heads = new Map<string, Map<string, KnownHead>>();
+  /** Envelope v3 chains opened this session (v3-loaded.ts): a list's next read of the same bytes opens nothing again. */
+  private readonly v3Opened = new OpenedV3Chains();
   readonly heads: FreshHeads;
 
   constructor(
@@ -276,6 +278,8 @@ export class ChartLoader {
   ): Promise<LoadedChart> {
     const opened = await openV3ForLoader(viewer, chartId, raw, {
       crypto: this.options.crypto,
+      validator: this.options.validator,
+      opened: this.v3Opened,
       authors: this.options.authors,
       identity: this.options.cache?.for(viewer) ?? null,
       placed: sweep ? { sweep, nodeUrl } : null,
@@ -329,6 +333,7 @@ export class ChartLoader {
     }
     if (viewerBoxKey) this.v3Heads.delete(viewerBoxKey);
     else this.v3Heads.clear();
+    this.v3Opened.forget(viewerBoxKey);
     for (const [chartId, byViewer] of this.lastLoaded) {
       if (viewerBoxKey) byViewer.delete(viewerBoxKey);
       if (!viewerBoxKey || byViewer.size === 0) this.lastLoaded.delete(chartId);

@@ -10,19 +10,21 @@
 //  - a reader removed sees the versions it was given and then the removing version, shown unreadable as an
 //    "unshare" with no author (it cannot open it: it may be an unshare, a custody move or a card re-issue), dated as
 //    the last version it read, the latest time it knows (the contract's views need one).
+import { createHash } from 'node:crypto';
 import { ENVELOPE_TYPE, type Envelope } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
 import type { ChartPayload } from '../../src-shared/records/payload';
 import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import type { ChainVerification, CheckResult, VerifiedVersion } from '../ledger/chain';
+import type { AnswerValidator } from '../ledger/answer-validation';
 import type { IdentityCache } from '../ledger/verified-cache';
 import type { BlockSweep } from './block-sweep';
 import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
 import type { OpenedVersion, Tampering } from './chart-loader';
 import type { KnownHead } from './discovery/next-versions';
 import { readersOf } from './version-builder';
-import { authoredVersions, linkChain, openChartV3, type OpenedV3Version } from './version-opener-v3';
+import { authoredVersions, linkChain, openChartV3, type OpenedV3Version, type V3Chain } from './version-opener-v3';
 
 /** Is this chart (its CREATE, among the node's answer or a cached chain) written in envelope v3? */
 export function isV3Chart(chartId: string, raw: readonly unknown[]): boolean {
@@ -42,8 +44,40 @@ export interface V3Loaded {
   head: KnownHead | null;
 }
 
+/**
+ * The chains a loader verified and opened this session, per viewer, keyed by a SHA-256 of the exact transactions: a
+ * list re-reads every chart it knows (from the verified cache or the node), and opening the same bytes for the same
+ * reader gives the same chain, so it is done once. Any byte changed is another key, opened and checked in full; a
+ * tampered chain is never kept. The credential check and the freshness check still run on every read.
+ */
+export class OpenedV3Chains {
+  readonly #chains = new Map<string, { viewer: string; chain: V3Chain }>();
+
+  keyOf(viewerBoxKey: string, chartId: string, raw: readonly unknown[]): string {
+    return createHash('sha256').update(`${viewerBoxKey}\0${chartId}\0`).update(JSON.stringify(raw)).digest('base64');
+  }
+
+  get(key: string): V3Chain | undefined {
+    return this.#chains.get(key)?.chain;
+  }
+
+  set(key: string, viewerBoxKey: string, chain: V3Chain): void {
+    if (!chain.tampered) this.#chains.set(key, { viewer: viewerBoxKey, chain });
+  }
+
+  /** Drops a viewer's chains (lock, sign-out), or everyone's. */
+  forget(viewerBoxKey?: string): void {
+    for (const [key, { viewer }] of this.#chains)
+      if (!viewerBoxKey || viewer === viewerBoxKey) this.#chains.delete(key);
+  }
+}
+
 export interface V3LoadOptions {
   crypto: CryptoProvider;
+  /** The loader's validator (the verification workers): each link's id, schema and signatures are checked there. */
+  validator?: AnswerValidator;
+  /** The loader's chains opened this session. */
+  opened?: OpenedV3Chains;
   authors?: ChartAuthorship | null;
   identity: IdentityCache | null;
   placed: { sweep: BlockSweep; nodeUrl: string } | null;
@@ -137,9 +171,21 @@ export async function openV3ForLoader(
   viewer: KeyHolder,
   chartId: string,
   raw: readonly unknown[],
-  { crypto, authors, identity, placed }: V3LoadOptions,
+  { crypto, validator, authors, identity, placed, opened }: V3LoadOptions,
 ): Promise<V3Loaded> {
-  const chain = await openChartV3(chartId, raw, viewer, { crypto });
+  const key = opened?.keyOf(viewer.boxKey, chartId, raw);
+  let chain = key === undefined ? undefined : opened!.get(key);
+  if (!chain) {
+    const validateLinks = validator
+      ? (links: readonly Transaction[]) =>
+          validator.validate(
+            { json: JSON.stringify(links), txs: links },
+            links.map((_, i) => i),
+          )
+      : undefined;
+    chain = await openChartV3(chartId, raw, viewer, { crypto, validateLinks });
+    if (key !== undefined) opened!.set(key, viewer.boxKey, chain);
+  }
   const verified = chain.versions.map((v) => verifiedOf(chartId, v, viewer.boxKey));
   const authorship = chain.tampered ? null : await authors?.check(authoredVersions(chain), identity, placed);
   const versions: OpenedVersion[] = verified.map((version, i) => {

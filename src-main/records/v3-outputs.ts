@@ -12,13 +12,35 @@ import {
 import { custodyDetails, type CustodyPolicy } from '../../src-shared/authority/custody';
 import type { Quorum } from '../../src-shared/unlinkable/inner-envelope';
 import { CUSTODIAN_SLOT } from '../../src-shared/unlinkable/owner-keys';
+import { createHash } from 'node:crypto';
 import { ownerTweakNative, tweakPublicKeyNative } from '../crypto/unlinkable-keys';
+
+/**
+ * Owner keys computed lately. A reader computes each key up to three times per version (the spent output's key for the
+ * author check, the version's own output, its freshness key), and a list opens every chart again each session: the
+ * curve arithmetic was most of that. Keyed by a SHA-256 of the inputs, so no chart secret is kept; the values are
+ * public keys. Bounded: the oldest half goes when it is full.
+ */
+const recentKeys = new Map<string, string>();
+const RECENT_KEYS = 100_000;
 
 /** A + t(secret, seq, slot)·G for the directory signKey A, base58. Throws on a key that is no curve point. */
 export function ownerKey(signKey: string, secret: Uint8Array, seq: number, slot: number = CUSTODIAN_SLOT): string {
+  const memo = createHash('sha256').update(secret).update(`\0${seq}\0${slot}\0${signKey}`).digest('base64');
+  const known = recentKeys.get(memo);
+  if (known !== undefined) return known;
   const key = fromBase58(signKey);
   if (!key || key.length !== 32) throw new TypeError(`"${signKey}" is not a base58 Ed25519 key`);
-  return toBase58(tweakPublicKeyNative(key, ownerTweakNative(secret, seq, slot)));
+  const owner = toBase58(tweakPublicKeyNative(key, ownerTweakNative(secret, seq, slot)));
+  if (recentKeys.size >= RECENT_KEYS) {
+    let drop = RECENT_KEYS / 2;
+    for (const old of recentKeys.keys()) {
+      if (drop-- <= 0) break;
+      recentKeys.delete(old);
+    }
+  }
+  recentKeys.set(memo, owner);
+  return owner;
 }
 
 /** The quorum as the inner envelope names it: threshold and the officers' directory keys in slot order. */

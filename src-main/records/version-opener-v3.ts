@@ -17,12 +17,14 @@ import {
   contextFromTransactions,
   validateTransaction,
   type CryptoProvider,
+  type LedgerValidationError,
   type Transaction,
 } from '../../src-shared/ledger';
 import { decodeInnerV3, type InnerV3, type Quorum } from '../../src-shared/unlinkable/inner-envelope';
 import { openV3, parseV3Metadata, type V3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import { slotTag } from '../../src-shared/unlinkable/rendezvous';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { secretboxOpen } from '../crypto/secretbox';
 import { CHART_ASSET_TYPE, FUTURE_SKEW_MS } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
 import { ownerKey, outputV3 } from './v3-outputs';
@@ -64,6 +66,12 @@ export interface OpenV3Options {
    * an EnvelopeError 'not-a-reader' for a version it does not open, as openV3 does.
    */
   openBox?: (tx: Transaction, metadata: V3Metadata, tag: Uint8Array | null) => Promise<Uint8Array>;
+  /**
+   * Validates the chain's transactions (id, schema, signatures against the spent output) elsewhere, e.g. in the
+   * verification workers (the loader's AnswerValidator): one verdict per link, null when valid. Without it each is
+   * validated here, on the calling thread. Either way every link is validated before its box is trusted.
+   */
+  validateLinks?: (links: readonly Transaction[]) => Promise<(LedgerValidationError | null)[]>;
 }
 
 /** The node's transactions of one asset (any order) in chain order; a fork or a stranger is named. */
@@ -138,10 +146,11 @@ export async function openChartV3(
   assetId: string,
   raw: readonly unknown[],
   reader: EnvelopeReaderKey,
-  { crypto = nativeLedgerCrypto, now = Date.now, openBox }: OpenV3Options = {},
+  { crypto = nativeLedgerCrypto, now = Date.now, openBox, validateLinks }: OpenV3Options = {},
 ): Promise<V3Chain> {
   const chain: V3Chain = { assetId, versions: [], openedFrom: null, closedAt: null, tampered: null };
   const { links, problem } = linkChain(assetId, raw);
+  const verdicts = validateLinks && links.length > 0 ? await validateLinks(links) : null;
   const myKey = decodeKey32(reader.boxKey);
   if (!myKey) throw new TypeError('The reader has no 32-byte box key');
   const latest = now() + FUTURE_SKEW_MS;
@@ -154,8 +163,10 @@ export async function openChartV3(
       chain.tampered = { seq, txId: typeof tx.id === 'string' ? tx.id : null, reason };
       return chain;
     };
-    const verdict = validateTransaction(tx, contextFromTransactions(links.slice(0, i)), crypto);
-    if (!verdict.ok) return fail(`version ${seq} is not a valid transaction (${verdict.error.message})`);
+    const error = verdicts
+      ? (verdicts[i] ?? null)
+      : ((v) => (v.ok ? null : v.error))(validateTransaction(tx, contextFromTransactions(links.slice(0, i)), crypto));
+    if (error) return fail(`version ${seq} is not a valid transaction (${error.message})`);
     const asset = tx.asset as { data?: { type?: unknown; chart?: unknown }; id?: unknown };
     if (i === 0) {
       if (
@@ -173,7 +184,10 @@ export async function openChartV3(
     try {
       const metadata = parseV3Metadata(tx.metadata);
       const tag = previous ? slotTag(previous.secret, seq, myKey) : null;
-      inner = decodeInnerV3(await (openBox ? openBox(tx, metadata, tag) : openV3(metadata, reader, tag)));
+      // libsodium's secretbox (as the v1 loader's), not openV3's pure-JS default: the box is most of a version's bytes.
+      inner = decodeInnerV3(
+        await (openBox ? openBox(tx, metadata, tag) : openV3(metadata, reader, tag, { secretboxOpen })),
+      );
     } catch (error) {
       if (error instanceof EnvelopeError && error.problem === 'not-a-reader') {
         if (chain.versions.length === 0) continue; // not shared with this reader yet

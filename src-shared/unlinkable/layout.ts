@@ -16,8 +16,28 @@ export const SLOT_LENGTH = SLOT_TAG_LENGTH + SEALED_BOX_OVERHEAD + DATA_KEY_LENG
 
 export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
 
+export interface MetadataLayout {
+  readonly tags: number;
+  readonly slots: number;
+  readonly nonce: number;
+  readonly box: number;
+  readonly json: number;
+}
+
+// Every v3 version read asks for its layout (parseV3Metadata), and building the JSON text of a 256 KiB box to count
+// it was a visible part of a list: there are only eight layouts.
+const layouts = new Map<string, MetadataLayout>();
+
 /** Characters of each clear field for one (size bucket, reader bucket), and of the metadata's JSON text. */
-export function metadataLayout(bucket: number, slots: number) {
+export function metadataLayout(bucket: number, slots: number): MetadataLayout {
+  const known = layouts.get(`${bucket}:${slots}`);
+  if (known) return known;
+  const layout = Object.freeze(computeLayout(bucket, slots));
+  layouts.set(`${bucket}:${slots}`, layout);
+  return layout;
+}
+
+function computeLayout(bucket: number, slots: number): MetadataLayout {
   if (!(PADDING_BUCKETS as readonly number[]).includes(bucket)) throw new RangeError(`${bucket} is not a size bucket`);
   if (!(READER_SLOT_BUCKETS as readonly number[]).includes(slots)) throw new RangeError(`${slots} is not a slot count`);
   const fields = {

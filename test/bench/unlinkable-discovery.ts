@@ -139,8 +139,16 @@ const layout = metadataLayout(4096, 8);
 const SLOTS_BYTES = (layout.slots / 4) * 3;
 const THRESHOLD_URI = 'ni:///sha-256;' + 'x'.repeat(43) + '?fpt=threshold-sha-256&cost=398336&subtypes=ed25519-sha-256';
 
-/** A transaction of v3's shape: custody output with four tweaked keys, 8 tags, 8 slots, a 4 KiB-bucket box. */
-function v3Tx(asset: { data?: unknown; id?: string }, spends: string | null, tags: readonly string[]): CommitEntry {
+/**
+ * A transaction of v3's shape: custody output with four tweaked keys, 8 tags, 8 slots, a box of one size bucket
+ * (4 KiB unless given). Also the unlinkable-ledger benchmark's foreign transactions.
+ */
+export function v3Tx(
+  asset: { data?: unknown; id?: string },
+  spends: string | null,
+  tags: readonly string[],
+  bucket = 4096,
+): CommitEntry {
   const fill = Array.from({ length: 8 - tags.length }, () => hex(16));
   // Tags are shuffled into random places, as the writer does (a tag's place must say nothing).
   const allTags = [...tags, ...fill].sort(() => Math.random() - 0.5);
@@ -180,7 +188,7 @@ function v3Tx(asset: { data?: unknown; id?: string }, spends: string | null, tag
       tags: allTags,
       slots: b64(SLOTS_BYTES),
       nonce: b64(24),
-      box: b64(4096 + 16),
+      box: b64(bucket + 16),
     },
     asset,
     version: '2.0',

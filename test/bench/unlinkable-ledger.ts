@@ -1,0 +1,200 @@
+// `npm run bench -- unlinkable-ledger [--own=10000] [--foreign=200000] [--doctors=500] [--catchup=50000]
+//   [--changed-every=33] [--cache=/work/benchdata] [--runs=1]`   (only when named: it builds a large ledger once)
+//
+// Issue #15's three figures on envelope v3, through the app's real paths: a doctor's `own` v3 charts among `foreign`
+// charts of `doctors` other credentialed doctors, served by the embedded node in its own process over HTTP on
+// 127.0.0.1 (as the charts bench runs it), read by the real chart service (its verification workers, a fresh verified
+// cache, the hospital authority pinned so every credential check runs, `ledgerEnvelope` v3):
+//   1. cold list: a new workstation (fresh data folder, empty cache) lists the doctor's charts — v3 discovery, then
+//      every chart found fetched, verified, opened;
+//   2. kiosk: a fresh kiosk session opens the patient's card (openPatientSession): card tag search, the chart's
+//      versions verified, the card's slot opened, the head's unspent check, the authors' credentials;
+//   3. catch-up: the node's ledger grows by `catchup` foreign transactions (and one version of every
+//      `changed-every`-th own chart, written elsewhere); the same workstation lists again.
+// The ledger is built once and cached (unlinkable-ledger/ledger-cache.ts says what is real in it); each run copies its
+// base store and, after the kiosk, appends the kept catch-up to that copy with the node stopped (not timed). The card's identity is a seeded key holder (the vault's scrypt of card + PIN, a fixed cost measured by the
+// vault bench, is left out). Each figure gives wall time and the CPU of the app (this process, all its threads) and
+// of the node process, since the host is shared.
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
+import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
+import { generateToken } from '../../src-main/ledger-node/http/access';
+import { spawnLedgerNode, type SpawnedLedgerNode } from '../../src-main/ledger-node/spawn';
+import { createChartService, type ChartService } from '../../src-main/records/chart-service';
+import type { CardIssuer } from '../../src-main/records/chart-parts';
+import { encodeChartCardCode } from '../../src-shared/crypto/card-code';
+import {
+  applyCatchUp,
+  cacheDirOf,
+  cachedLedger,
+  type LedgerOptions,
+  type World,
+} from './unlinkable-ledger/ledger-cache';
+
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const load = () => loadavg()[0]!.toFixed(1);
+const fmt = (n: number) => n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0);
+
+function processTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Wall time and CPU (this process, all threads; the node's process) of `fn`. */
+async function timed<T>(node: SpawnedLedgerNode, fn: () => Promise<T>): Promise<{ result: T; line: string }> {
+  const app = process.cpuUsage();
+  const nodeBefore = processTicks(node.child.pid!);
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  const wall = ms(start);
+  const used = process.cpuUsage(app);
+  const nodeMs = (processTicks(node.child.pid!) - nodeBefore) * 10;
+  return {
+    result,
+    line: `${fmt(wall / 1000)} s wall; CPU app ${fmt((used.user + used.system) / 1e6)} s, node ${fmt(nodeMs / 1000)} s; load ${load()}`,
+  };
+}
+
+/** Waits until the node process has been idle for half a second (it opens its indexes lazily). */
+async function settled(pid: number): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const before = processTicks(pid);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (processTicks(pid) - before <= 2) return;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const holderOf = (seed: string) => new SeedKeyHolder(Buffer.from(seed, 'hex'), nativeKeyHolderCrypto);
+
+/** One measured run on copies of the cached stores. */
+async function run(cacheDir: string, world: World, index: number): Promise<void> {
+  const o = world.options;
+  const dir = mkdtempSync(join(tmpdir(), 'hc-bench-unlinkable-ledger-'));
+  const port = await freePort();
+  const token = generateToken();
+  const services: ChartService[] = [];
+  let node: SpawnedLedgerNode | null = null;
+  try {
+    let t = process.hrtime.bigint();
+    cpSync(join(cacheDir, 'base'), join(dir, 'ledger'), { recursive: true });
+    console.log(`run ${index}: stores copied in ${fmt(ms(t) / 1000)} s`);
+    node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token });
+    await settled(node.child.pid!);
+    const doctor = holderOf(world.doctorSeed);
+    const card = holderOf(world.cardSeed);
+    const code = encodeChartCardCode(randomBytes(16), world.patientChart);
+    const cards: CardIssuer = {
+      create: async () => {
+        throw new Error('the benchmark issues no cards');
+      },
+      // The vault's open is scrypt(card, PIN) → the card identity: here the identity itself (see the header).
+      open: async (typed) => {
+        if (typed !== code) throw new Error('not the benchmark card');
+        return card;
+      },
+    };
+    const session = async (label: string) => {
+      const s = await createChartService({
+        nodeUrls: [`http://127.0.0.1:${port}`],
+        outboxDir: join(dir, `outbox-${label}`),
+        cards,
+        liveStream: false,
+        client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => token },
+        authorityId: () => world.authorityId,
+        ledgerEnvelope: () => 'v3',
+        cacheDir: join(dir, `cache-${label}`),
+      });
+      services.push(s);
+      await s.warm();
+      return s;
+    };
+
+    // 1. Cold list.
+    const workstation = await session('workstation');
+    const cold = await timed(node, () => workstation.list(doctor));
+    const versionsOf = (list: { seq: number }[]) => list.reduce((n, c) => n + c.seq, 0);
+    if (cold.result.length !== o.own || versionsOf(cold.result) !== world.ownVersions)
+      throw new Error(`cold list: ${cold.result.length} charts, ${versionsOf(cold.result)} versions`);
+    console.log(`  1. cold list of ${o.own} own charts (${world.ownVersions} versions): ${cold.line}`);
+
+    // 2. Kiosk.
+    const kiosk = await session('kiosk');
+    const opened = await timed(node, () => kiosk.openPatientSession(code, '0000'));
+    const charts = opened.result.charts as { chartId: string }[];
+    if (charts.length !== 1 || charts[0]!.chartId !== world.patientChart)
+      throw new Error(`kiosk: ${opened.result.problem ?? 'not the patient chart'}`);
+    console.log(`  2. kiosk opens the patient's card: ${opened.line}`);
+
+    // 3. Catch-up: the same workstation, the node now serving the grown ledger (same address and token).
+    await node.stop();
+    node = null;
+    t = process.hrtime.bigint();
+    const appended = await applyCatchUp(cacheDir, join(dir, 'ledger'));
+    console.log(
+      `  (catch-up: ${appended} transactions appended to the run's store in ${fmt(ms(t) / 1000)} s, not timed)`,
+    );
+    node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token });
+    await settled(node.child.pid!);
+    t = process.hrtime.bigint();
+    const warm = await timed(node, () => workstation.list(doctor));
+    if (warm.result.length !== o.own || versionsOf(warm.result) !== world.ownVersions + world.changed)
+      throw new Error(`catch-up list: ${warm.result.length} charts, ${versionsOf(warm.result)} versions`);
+    console.log(
+      `  3. catch-up after ${o.catchup} foreign transactions (${world.changed} own charts changed elsewhere): ${warm.line}`,
+    );
+  } finally {
+    for (const s of services) await s.close();
+    await node?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== 'unlinkable-ledger'),
+    allowPositionals: true,
+    options: {
+      own: { type: 'string' },
+      foreign: { type: 'string' },
+      doctors: { type: 'string' },
+      catchup: { type: 'string' },
+      'changed-every': { type: 'string' },
+      cache: { type: 'string' },
+      runs: { type: 'string' },
+    },
+  });
+  const int = (name: string, value: string | undefined, fallback: number) => {
+    const n = value === undefined ? fallback : Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
+    return n;
+  };
+  const o: LedgerOptions = {
+    own: int('own', values.own, 10_000),
+    foreign: int('foreign', values.foreign, 200_000),
+    doctors: int('doctors', values.doctors, 500),
+    catchup: int('catchup', values.catchup, 50_000),
+    changedEvery: int('changed-every', values['changed-every'], 33),
+  };
+  if (o.own < 1) throw new Error('--own must be at least 1 (chart 0 is the patient card’s)');
+  const runs = int('runs', values.runs, 1);
+  const cacheDir = cacheDirOf(values.cache ?? '/work/benchdata', o);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; load ${load()}`);
+  const world = await cachedLedger(cacheDir, o);
+  console.log(
+    `ledger: ${world.transactions.base} transactions (+${world.transactions.catchup} for the catch-up), ${o.own} own charts, ${o.foreign} foreign charts of ${o.doctors} doctors`,
+  );
+  for (let i = 1; i <= runs; i++) await run(cacheDir, world, i);
+}

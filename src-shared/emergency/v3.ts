@@ -6,7 +6,8 @@
 //   tag      grantTag(chart secret of the granted version, k): the version's readers find the k-th grant by search
 //   wrap     sealed to the requester: chart, version, the version's data key, expiry
 //   box      secretbox under grantBoxKey(secret, k): who was granted, why, until when (for the chart's readers)
-//   service  sealed to the emergency key itself: requester and nonce, for the rate limit after a restart
+//   service  sealed to the emergency key itself: requester, nonce, version and expiry, for the rate limit and the
+//            later versions (v3-later.ts) after a restart
 // Every sealed part is padded to a size bucket (§6), so lengths say nothing about the note or the keys.
 import { utf8 as utf8Codec } from '@scure/base';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
@@ -115,7 +116,15 @@ export const grantBoxV3Schema = z.strictObject({
 });
 export type GrantBoxV3 = z.infer<typeof grantBoxV3Schema>;
 
-const serviceNoteSchema = z.strictObject({ type: z.literal(SERVICE_TYPE), requester: key, nonce: base64, at: instant });
+const serviceNoteSchema = z.strictObject({
+  type: z.literal(SERVICE_TYPE),
+  requester: key,
+  nonce: base64,
+  at: instant,
+  /** The granted version and the expiry, so a restarted service passes later versions on (absent in older grants). */
+  version: id.optional(),
+  expiresAt: instant.optional(),
+});
 export type ServiceNoteV3 = z.infer<typeof serviceNoteSchema>;
 
 const encode = (value: object) => padToBucket(utf8(canonicalJson(value as JsonObject)));
@@ -303,7 +312,14 @@ export function makeGrantV3(input: GrantV3Input): UnsignedTransaction {
       service: toBase64(
         sealTo(
           input.serviceBoxKey,
-          encode({ type: SERVICE_TYPE, requester: who.signKey, nonce: data.nonce, at: input.at }),
+          encode({
+            type: SERVICE_TYPE,
+            requester: who.signKey,
+            nonce: data.nonce,
+            at: input.at,
+            version: input.version,
+            expiresAt: input.expiresAt,
+          }),
         ),
       ),
     };

@@ -274,7 +274,14 @@ export class EmergencyService {
         served.add(v.txId);
         this.#nextLater.set(g.tx, ++next);
         made++;
-        this.#log({ event: 'later', request: g.request, grant: g.tx, chart: g.chart, version: v.txId, answer: signed.id });
+        this.#log({
+          event: 'later',
+          request: g.request,
+          grant: g.tx,
+          chart: g.chart,
+          version: v.txId,
+          answer: signed.id,
+        });
       }
     } finally {
       wipe(grantedKey);

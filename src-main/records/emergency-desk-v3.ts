@@ -210,7 +210,10 @@ export class EmergencyDeskV3 {
       if (!posted.grant) await this.requestState(holder, requestId, key);
       const grant = posted.grant;
       if (!grant || Date.parse(grant.wrap.expiresAt) <= now.getTime()) continue;
-      const opens = [{ version: grant.wrap.version, dataKey: grant.wrap.dataKey }, ...(await laterOf(this.parts, holder, grant, key))];
+      const opens = [
+        { version: grant.wrap.version, dataKey: grant.wrap.dataKey },
+        ...(await laterOf(this.parts, holder, grant, key)),
+      ];
       const { value: raw, nodeUrl } = await this.parts.client.listTransactions(chartId);
       const chain = await openChartV3(chartId, raw, holder, {
         crypto: this.parts.crypto,

@@ -49,7 +49,11 @@ export function requestsFileOf(dir: string, holder: KeyHolder): string {
 
 const keyOf = (holder: KeyHolder) => holder.localMac(encoder.encode(LABEL_KEY)).subarray(0, nacl.secretbox.keyLength);
 
-export async function saveRequestsV3(dir: string, holder: KeyHolder, requests: readonly KeptRequestV3[]): Promise<void> {
+export async function saveRequestsV3(
+  dir: string,
+  holder: KeyHolder,
+  requests: readonly KeptRequestV3[],
+): Promise<void> {
   const plain = JSON.stringify({ v: 1, requests });
   const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
   const box = nacl.secretbox(encoder.encode(plain), nonce, keyOf(holder));

@@ -8,13 +8,12 @@
 //   service  sealed to the emergency key: grant, version, time (so a restarted service does not repeat one)
 // Its output goes to a fresh key nobody keeps: an output of the emergency key would read as a pending request, and
 // one of the requester's (or of the request's tweaked issuer) would tie it to them.
-import { utf8 as utf8Codec } from '@scure/base';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { concatBytes, fromBase64, isBase64, toBase58, toBase64, utf8 } from '../crypto/bytes';
+import { concatBytes, fromBase64, toBase58, toBase64, utf8 } from '../crypto/bytes';
 import { sealTo } from '../crypto/sealed-box';
 import type { EnvelopeReaderKey } from '../crypto/envelope';
 import {
@@ -28,13 +27,13 @@ import {
   type Transaction,
   type UnsignedTransaction,
 } from '../ledger';
-import { canonicalJson } from '../ledger/canonical-json';
-import { BASE58_KEY_32, HEX64 } from '../ledger/patterns';
-import { padToBucket, unpad } from '../unlinkable/padding';
+import { HEX64 } from '../ledger/patterns';
 import { TAG_PATTERN } from '../unlinkable/rendezvous';
 import { UNLINKABLE_SALT } from '../unlinkable/owner-keys';
 import { EmergencyInputError, firstProblem } from './model';
+import { base64Field, decodePadded, encodePadded, idField, instantField, keyField } from './v3-parts';
 import { provesKey, type Checked } from './verify';
+import type { LaterGrantLedger } from './later';
 
 export const LATER_V3_TYPE = 'hc.emergency.later/3';
 const WRAP_TYPE = 'hc.emergency.later.wrap/3';
@@ -43,12 +42,9 @@ const TAG_INFO = 'healthchain.v3.later-tag/1';
 /** A grant's search for later versions stops here (a bound far above the versions one grant's hours can see). */
 export const MAX_LATER_PER_GRANT = 1_000;
 
-const id = z.string().regex(HEX64, 'must be a 64-hex id');
-const base64 = z.string().refine(isBase64, 'must be padded standard base64');
-const instant = z
-  .string()
-  .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time');
+const id = idField;
+const base64 = base64Field;
+const instant = instantField;
 
 const laterAssetSchema = z.strictObject({
   type: z.literal(LATER_V3_TYPE),
@@ -63,7 +59,7 @@ const laterWrapSchema = z.strictObject({
   chart: id,
   version: id,
   grant: id,
-  requester: z.string().regex(BASE58_KEY_32, 'must be a base58 key of 32 bytes'),
+  requester: keyField,
   dataKey: base64,
   expiresAt: instant,
   at: instant,
@@ -73,19 +69,8 @@ export type LaterWrapV3 = Omit<z.infer<typeof laterWrapSchema>, 'dataKey'> & { d
 const laterServiceSchema = z.strictObject({ type: z.literal(SERVICE_TYPE), grant: id, version: id, at: instant });
 export type LaterServiceNoteV3 = z.infer<typeof laterServiceSchema>;
 
-const encode = (value: object) => padToBucket(utf8(canonicalJson(value as JsonObject)));
-
-function decode<T>(schema: z.ZodType<T>, padded: Uint8Array, what: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8Codec.encode(unpad(padded)));
-  } catch (error) {
-    throw new EmergencyInputError(`${what} is not padded JSON (${(error as Error).message})`);
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) throw new EmergencyInputError(`${what}: ${firstProblem(result.error)}`);
-  return result.data;
-}
+const encode = encodePadded;
+const decode = decodePadded;
 
 const u32be = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
 
@@ -186,18 +171,12 @@ export async function openLaterServiceNoteV3(
   return decode(laterServiceSchema, await emergency.openSealed(fromBase64(asset.service)), "the later version's note");
 }
 
-/** What finding a grant's later versions reads: a node's asset search and single-transaction read. */
-export interface LaterV3Ledger {
-  searchAssets(text: string, limit?: number): Promise<{ value: { id: string; data: unknown }[] }>;
-  getTransaction(id: string): Promise<{ value: unknown }>;
-}
-
 /**
  * The verified later-version CREATEs of a grant, by tag j = 0, 1, … until one finds nothing (the asset's tag must be
  * the searched one: a text search also finds the tag inside other text), and the first j with nothing (the next free).
  */
 export async function findLaterV3(
-  ledger: LaterV3Ledger,
+  ledger: LaterGrantLedger,
   grantedDataKey: Uint8Array,
   grantTx: string,
   serviceSignKey: string,

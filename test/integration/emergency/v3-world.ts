@@ -23,6 +23,9 @@ import { eventually, NODE_TOKEN, tempDir, testCards } from '../charts/harness';
 import { initEmergencyKey, ServiceProcess } from './service-process';
 import { clearKeychains, startTestLedger, TestAuthority, type TestLedger } from './fixture';
 
+/** The patient's phone in the chart's version 2 (the head after `start`). */
+export const SECOND_PHONE = '+44 20 7946 0099';
+
 export const v3Holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
 
 type Head = Awaited<ReturnType<typeof buildCreateV3>>['head'];
@@ -53,8 +56,11 @@ export class V3World {
     this.keychain = `HealthChain-emergency-${label}-${randomBytes(6).toString('hex')}`;
   }
 
-  /** Everything above; `serviceArgs` are passed to the service process after its node, authority and keychain. */
-  async start(serviceArgs: string[] = []): Promise<this> {
+  /**
+   * Everything above; `serviceArgs` are passed to the service process after its node, authority and keychain. With
+   * `service: false` no service process is started (a test that runs its own passes).
+   */
+  async start(serviceArgs: string[] = [], { service = true } = {}): Promise<this> {
     this.ledger = await startTestLedger(`emergency-${this.label}`);
     this.authority = await TestAuthority.found(this.ledger.client, this.officer);
     await this.authority.issue(this.custodian, 'Dr Cora Custodian');
@@ -86,7 +92,8 @@ export class V3World {
     this.chartId = created.tx.id;
     this.#head = created.head;
     this.#payload = created.inner.payload;
-    this.headId = await this.writeVersion('+44 20 7946 0099');
+    this.headId = await this.writeVersion(SECOND_PHONE);
+    if (!service) return this;
     this.service = new ServiceProcess(
       [
         '--node',

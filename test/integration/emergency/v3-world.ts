@@ -31,6 +31,36 @@ export const v3Holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto
 type Head = Awaited<ReturnType<typeof buildCreateV3>>['head'];
 type Payload = Awaited<ReturnType<typeof buildCreateV3>>['inner']['payload'];
 
+/**
+ * Iris Vale's v3 chart, created by `custodian` ('Dr Cora Custodian') for `patient` under `custody` and committed on
+ * the node: its CREATE and the head to write the next version from.
+ */
+export async function createV3Chart(
+  ledger: TestLedger,
+  custodian: SeedKeyHolder,
+  patient: SeedKeyHolder,
+  custody: CustodyPolicy,
+  counters = new V3Counters(),
+) {
+  const first = withRecovery(
+    payloadOf(
+      sampleChart('Iris Vale'),
+      { signKey: patient.signKey, boxKey: patient.boxKey },
+      { signKey: custodian.signKey, boxKey: custodian.boxKey, name: 'Dr Cora Custodian' },
+      [],
+    ),
+    custody,
+  );
+  const created = await buildCreateV3(custodian, first, {
+    crypto: nativeLedgerCrypto,
+    counters,
+    custody,
+    cardTag: cardTagOf(patient),
+  });
+  expect((await ledger.client.post(created.tx, 'commit')).value).toBe('committed');
+  return created;
+}
+
 export class V3World {
   readonly officer = v3Holder();
   readonly recovery = v3Holder();
@@ -73,22 +103,7 @@ export class V3World {
       recoveryKey: this.recovery.boxKey,
       emergencyKey: this.emergency.boxKey,
     };
-    const first = withRecovery(
-      payloadOf(
-        sampleChart('Iris Vale'),
-        { signKey: this.patient.signKey, boxKey: this.patient.boxKey },
-        { signKey: this.custodian.signKey, boxKey: this.custodian.boxKey, name: 'Dr Cora Custodian' },
-        [],
-      ),
-      this.#custody,
-    );
-    const created = await buildCreateV3(this.custodian, first, {
-      crypto: nativeLedgerCrypto,
-      counters: this.#counters,
-      custody: this.#custody,
-      cardTag: cardTagOf(this.patient),
-    });
-    expect((await this.ledger.client.post(created.tx, 'commit')).value).toBe('committed');
+    const created = await createV3Chart(this.ledger, this.custodian, this.patient, this.#custody, this.#counters);
     this.chartId = created.tx.id;
     this.#head = created.head;
     this.#payload = created.inner.payload;

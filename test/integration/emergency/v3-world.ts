@@ -19,9 +19,9 @@ import { V3Counters } from '../../../src-main/records/v3-counters';
 import { withRecovery } from '../../../src-main/records/version-builder';
 import { buildCreateV3, buildVersionV3 } from '../../../src-main/records/version-builder-v3';
 import { sampleChart } from '../../fixtures/sample-chart';
-import { eventually, NODE_TOKEN, tempDir, testCards } from '../charts/harness';
+import { NODE_TOKEN, tempDir, testCards } from '../charts/harness';
 import { initEmergencyKey, ServiceProcess } from './service-process';
-import { clearKeychains, startTestLedger, TestAuthority, type TestLedger } from './fixture';
+import { clearKeychains, settled, startTestLedger, TestAuthority, type TestLedger } from './fixture';
 
 /** The patient's phone in the chart's version 2 (the head after `start`). */
 export const SECOND_PHONE = '+44 20 7946 0099';
@@ -162,14 +162,8 @@ export class V3World {
   }
 
   /** The request's state once the service answered it. */
-  async settled(desk: ChartService, who: SeedKeyHolder, requestId: string): Promise<EmergencyRequestState> {
-    let state: EmergencyRequestState | null = null;
-    await eventually(
-      async () => (state = await desk.emergency.requestState(who, requestId)).state !== 'waiting',
-      `an answer to ${requestId}`,
-      30_000,
-    );
-    return state!;
+  settled(desk: ChartService, who: SeedKeyHolder, requestId: string): Promise<EmergencyRequestState> {
+    return settled(desk, who, requestId);
   }
 
   /** A node answer as raw text, what an observer reading the node gets. */

@@ -27,6 +27,9 @@ import {
   v3DataKey,
   verifyGrantV3,
   type OpenedRequestV3,
+  findLaterV3,
+  makeLaterV3,
+  openLaterServiceNoteV3,
 } from '../../src-shared/emergency';
 import { grantTag } from '../../src-shared/unlinkable/rendezvous';
 import { parseV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
@@ -92,6 +95,8 @@ interface ActiveGrant {
   requester: string;
   requesterBox: string;
   expiresAt: string;
+  /** A v3 grant: later versions go as `hc.emergency.later/3` (src-shared/emergency/v3-later.ts). */
+  v3?: true;
 }
 
 class Refuse extends Error {
@@ -165,7 +170,7 @@ export class EmergencyService {
     for (const a of this.#answered.values()) {
       const g = a.grant;
       if (!g || Date.parse(g.expiresAt) <= now.getTime()) continue;
-      made += await this.#serveLater(g, now);
+      made += g.v3 ? await this.#serveLaterV3(g, now) : await this.#serveLater(g, now);
     }
     return made;
   }
@@ -215,6 +220,77 @@ export class EmergencyService {
     }
     return made;
   }
+
+  /**
+   * A v3 grant's later versions: the chart opened with the emergency key's slots (openChartV3, as for the grant), and
+   * each version after the granted one passed on once, under the next free later tag of the grant. What was passed on
+   * is read from the ledger once per grant (the service notes name the versions), so a restart never repeats one.
+   */
+  async #serveLaterV3(g: ActiveGrant, now: Date): Promise<number> {
+    const { ledger, key } = this.options;
+    const { value: raw } = await ledger.listTransactions(g.chart);
+    const chain = await openChartV3(g.chart, raw, key, { crypto: nativeLedgerCrypto, now: () => now.getTime() });
+    const granted = chain.versions.find((v) => v.txId === g.version);
+    if (!granted) return 0;
+    const grantedKey = await v3DataKey(parseV3Metadata(granted.tx.metadata), key);
+    let made = 0;
+    try {
+      let served = this.#servedLater.get(g.tx);
+      let next = this.#nextLater.get(g.tx) ?? 0;
+      if (!served) {
+        const found = await findLaterV3(ledger, grantedKey, g.tx, key.signKey, nativeLedgerCrypto);
+        served = new Set<string>();
+        for (const { asset } of found.found) {
+          const note = await openLaterServiceNoteV3(asset, key).catch(() => null);
+          if (note?.grant === g.tx) served.add(note.version);
+        }
+        next = found.next;
+        this.#servedLater.set(g.tx, served);
+        this.#nextLater.set(g.tx, next);
+      }
+      for (const v of chain.versions) {
+        if (v.seq <= granted.seq || served.has(v.txId)) continue;
+        const dataKey = await v3DataKey(parseV3Metadata(v.tx.metadata), key);
+        let unsigned: UnsignedTransaction;
+        try {
+          unsigned = makeLaterV3({
+            serviceSignKey: key.signKey,
+            serviceBoxKey: key.boxKey,
+            requester: { signKey: g.requester, boxKey: g.requesterBox },
+            grantTx: g.tx,
+            grantedDataKey: grantedKey,
+            j: next,
+            chart: g.chart,
+            version: v.txId,
+            dataKey,
+            expiresAt: g.expiresAt,
+            at: now.toISOString(),
+          });
+        } finally {
+          wipe(dataKey);
+        }
+        const signed = await signTransaction(unsigned, signerFor(key), { crypto: nativeLedgerCrypto });
+        await ledger.post(signed, 'commit');
+        served.add(v.txId);
+        this.#nextLater.set(g.tx, ++next);
+        made++;
+        this.#log({
+          event: 'later',
+          request: g.request,
+          grant: g.tx,
+          chart: g.chart,
+          version: v.txId,
+          answer: signed.id,
+        });
+      }
+    } finally {
+      wipe(grantedKey);
+    }
+    return made;
+  }
+
+  /** Per v3 grant: the next free later tag index. */
+  readonly #nextLater = new Map<string, number>();
 
   async #learnAnswered(): Promise<void> {
     const { ledger, key } = this.options;
@@ -273,10 +349,27 @@ export class EmergencyService {
       const grant = verifyGrantV3(tx, request as Transaction, nativeLedgerCrypto);
       if (grant) {
         const note = await openServiceNoteV3(grant.meta, this.options.key).catch(() => null);
+        const requester = note?.requester ?? (opened.ok ? opened.value.data.requester.signKey : '');
         return {
-          requester: note?.requester ?? (opened.ok ? opened.value.data.requester.signKey : ''),
+          requester,
           nonce: note?.nonce ?? (opened.ok ? opened.value.data.nonce : ''),
           grantAt: note ? Date.parse(note.at) : this.#now().getTime(),
+          // Later versions need the granted version and expiry (in the service's note since v3-later) and the
+          // requester's box key (in the request's box).
+          ...(note?.version && note.expiresAt && opened.ok && opened.value.data.requester.signKey === requester
+            ? {
+                grant: {
+                  request: opened.value.tx.id,
+                  tx: grant.tx.id,
+                  chart: opened.value.data.chart,
+                  version: note.version,
+                  requester,
+                  requesterBox: opened.value.data.requester.boxKey,
+                  expiresAt: note.expiresAt,
+                  v3: true as const,
+                },
+              }
+            : {}),
         };
       }
       const answer = verifyAnswer(tx, request as Transaction, nativeLedgerCrypto);
@@ -303,6 +396,7 @@ export class EmergencyService {
     const now = this.#now();
     let unsigned: UnsignedTransaction;
     let event: ServiceEvent;
+    let grantedV3: ActiveGrant | null = null;
     // A v3 refusal goes to the request's issuer (the requester's tweaked key), never to its directory key.
     const requester = checked.ok && !v3 ? checked.value.data.requester.signKey : issuerOf(raw);
     try {
@@ -328,6 +422,15 @@ export class EmergencyService {
       if (v3?.ok) {
         const grant = await this.#grantV3(v3.value, now);
         unsigned = grant.unsigned;
+        grantedV3 = {
+          request: id,
+          tx: '',
+          ...grant.served,
+          requester: data.requester.signKey,
+          requesterBox: data.requester.boxKey,
+          expiresAt: grant.expiresAt,
+          v3: true,
+        };
         event = { event: 'grant', request: id, requester: data.requester.signKey, ...grant.served, answer: '' };
       } else {
         const v1 = data as RequestData;
@@ -400,6 +503,7 @@ export class EmergencyService {
             },
           }
         : {}),
+      ...(grantedV3 && event.event === 'grant' ? { grant: { ...grantedV3, tx: signed.id } } : {}),
     });
     this.#log(event);
     return true;
@@ -408,12 +512,12 @@ export class EmergencyService {
   /**
    * The grant of a v3 request: the chart's head opened and verified with the emergency key's slot (openChartV3), still
    * the chart's head on the node, its data key wrapped to the requester, and the first grant tag of that version no
-   * grant carries yet. Later versions are not passed on under a v3 grant (serveLaterVersions reads v1 grants only).
+   * grant carries yet. Versions saved later are passed on by serveLaterVersions (#serveLaterV3) while it runs.
    */
   async #grantV3(
     request: OpenedRequestV3,
     now: Date,
-  ): Promise<{ unsigned: UnsignedTransaction; served: { chart: string; version: string } }> {
+  ): Promise<{ unsigned: UnsignedTransaction; served: { chart: string; version: string }; expiresAt: string }> {
     const { ledger, key } = this.options;
     const chart = request.data.chart;
     const { value: raw } = await ledger.listTransactions(chart);
@@ -430,6 +534,7 @@ export class EmergencyService {
     const dataKey = await v3DataKey(parseV3Metadata(head.tx.metadata), key).catch((error: unknown) => {
       throw new Refuse('no-emergency-wrap', (error as Error).message);
     });
+    const expiresAt = new Date(now.getTime() + this.#grantMs).toISOString();
     try {
       const unsigned = makeGrantV3({
         request,
@@ -439,10 +544,10 @@ export class EmergencyService {
         chartSecret: head.secret,
         k,
         serviceBoxKey: key.boxKey,
-        expiresAt: new Date(now.getTime() + this.#grantMs).toISOString(),
+        expiresAt,
         at: now.toISOString(),
       });
-      return { unsigned, served: { chart, version: head.txId } };
+      return { unsigned, served: { chart, version: head.txId }, expiresAt };
     } finally {
       wipe(dataKey);
     }

@@ -9,6 +9,8 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import {
   buildEmergencyRequestV3,
   EmergencyInputError,
+  findLaterV3,
+  openLaterWrapV3,
   isRequestV3,
   openGrantedBoxV3,
   openGrantWrapV3,
@@ -26,10 +28,17 @@ import type { ChartParts, EmergencyKeyRef } from './chart-parts';
 import { chartStateV3 } from './chart-state-v3';
 import type { NameOf } from './chart-views';
 import { viewOf } from './contract-views';
+import { loadRequestsV3, saveRequestsV3 } from './emergency-requests-v3';
 import { ChartServiceError } from './errors';
 import { authoredVersions, openChartV3 } from './version-opener-v3';
 
 const SERVICE_NAME = 'Emergency access service';
+
+/** A version a grant opens: the granted one (its wrap) or a later one the service passed on (docs/EMERGENCY.md). */
+interface OpenedBy {
+  version: string;
+  dataKey: Uint8Array;
+}
 
 /** A request this desk posted, and its grant's wrap once read (a committed grant never changes). */
 interface Posted {
@@ -49,18 +58,48 @@ export function isV3Create(transactions: readonly unknown[], chartId: string): b
 
 export class EmergencyDeskV3 {
   /**
-   * Requests posted from this app, by id. Kept in memory only: after a restart the desk no longer knows its pending
-   * v3 requests (the doctor asks again), which leaves nothing on disk that pairs the doctor with the chart.
+   * Requests posted from this app, by id. With a cache folder they are also kept there, sealed per identity
+   * (emergency-requests-v3.ts), so a restarted desk finds them; their grants are read from the ledger again.
    */
   readonly #posted = new Map<string, Posted>();
+  /** Identities (sign keys) whose kept requests were read this run, and why a kept state was refused, if it was. */
+  readonly #restored = new Map<string, string | null>();
 
   constructor(
     private readonly parts: ChartParts,
     private readonly nameOf: NameOf,
   ) {}
 
-  has(requestId: string): boolean {
+  async has(holder: KeyHolder, requestId: string): Promise<boolean> {
+    await this.#restore(holder);
     return this.#posted.has(requestId);
+  }
+
+  /** Why this identity's kept requests were refused at restart (altered, damaged), or null. */
+  async restoreProblem(holder: KeyHolder): Promise<string | null> {
+    await this.#restore(holder);
+    return this.#restored.get(holder.signKey) ?? null;
+  }
+
+  async #restore(holder: KeyHolder): Promise<void> {
+    const dir = this.parts.options.cacheDir;
+    if (!dir || this.#restored.has(holder.signKey)) return;
+    const loaded = await loadRequestsV3(dir, holder);
+    this.#restored.set(holder.signKey, loaded.problem);
+    for (const r of loaded.requests)
+      if (r.requester === holder.signKey && !this.#posted.has(r.id))
+        this.#posted.set(r.id, { requester: r.requester, chart: r.chart, reason: r.reason, at: r.at, grant: null });
+  }
+
+  async #keep(holder: KeyHolder): Promise<void> {
+    const dir = this.parts.options.cacheDir;
+    if (!dir) return;
+    const mine = [...this.#posted].filter(([, p]) => p.requester === holder.signKey);
+    await saveRequestsV3(
+      dir,
+      holder,
+      mine.map(([id, p]) => ({ id, requester: p.requester, chart: p.chart, reason: p.reason, at: p.at })),
+    );
   }
 
   async request(
@@ -82,13 +121,17 @@ export class EmergencyDeskV3 {
       },
       this.parts.crypto,
     );
+    await this.#restore(holder);
     this.#posted.set(tx.id, { requester: holder.signKey, chart: input.chart, reason: input.reason, at, grant: null });
+    // Kept before it is posted: a request on the ledger this desk forgot could never be read back.
+    await this.#keep(holder);
     await this.parts.client.post(tx, 'commit');
     return this.requestState(holder, tx.id, input.key);
   }
 
   /** Where a request this desk posted stands; its answer is checked as spending the request's output. */
   async requestState(holder: KeyHolder, requestId: string, key: EmergencyKeyRef): Promise<EmergencyRequestState> {
+    await this.#restore(holder);
     const posted = this.#posted.get(requestId);
     if (!posted || posted.requester !== holder.signKey)
       throw new ChartServiceError('InvalidRequest', 'No emergency request of yours has this id.');
@@ -159,6 +202,7 @@ export class EmergencyDeskV3 {
 
   /** The verified chart state a running grant of this desk opens (the granted version and those before it). */
   async stateByGrant(holder: KeyHolder, chartId: string, key: EmergencyKeyRef, now: Date) {
+    await this.#restore(holder);
     const mine = [...this.#posted.entries()]
       .filter(([, p]) => p.requester === holder.signKey && p.chart === chartId)
       .reverse();
@@ -166,11 +210,15 @@ export class EmergencyDeskV3 {
       if (!posted.grant) await this.requestState(holder, requestId, key);
       const grant = posted.grant;
       if (!grant || Date.parse(grant.wrap.expiresAt) <= now.getTime()) continue;
+      const opens = [
+        { version: grant.wrap.version, dataKey: grant.wrap.dataKey },
+        ...(await laterOf(this.parts, holder, grant, key)),
+      ];
       const { value: raw, nodeUrl } = await this.parts.client.listTransactions(chartId);
       const chain = await openChartV3(chartId, raw, holder, {
         crypto: this.parts.crypto,
         now: () => now.getTime(),
-        openBox: async (tx) => openWithWrap(tx, grant.wrap),
+        openBox: async (tx) => openWithWrap(tx, grant.wrap, opens),
       });
       if (chain.tampered)
         throw new ChartServiceError('ChartTampered', `The chart failed verification: ${chain.tampered.reason}`);
@@ -193,6 +241,7 @@ export class EmergencyDeskV3 {
    * chart's readers find the grants by tag; the requester cannot, and knows its own).
    */
   async cases(holder: KeyHolder, chartId: string, key: EmergencyKeyRef): Promise<EmergencyCase[]> {
+    await this.#restore(holder);
     const mine = [...this.#posted.entries()].filter(([, p]) => p.requester === holder.signKey && p.chart === chartId);
     return Promise.all(
       mine.map(async ([requestId, posted]) => {
@@ -219,12 +268,33 @@ export class EmergencyDeskV3 {
   }
 }
 
-/** The granted version's box, opened with the wrap's data key; any other version is not this grant's to open. */
-function openWithWrap(tx: Transaction, wrap: GrantWrapV3): Uint8Array {
-  if (tx.id !== wrap.version)
-    throw new EnvelopeError('not-a-reader', 'The emergency grant does not cover this version');
+/**
+ * The later versions the service passed on under the grant (src-shared/emergency/v3-later.ts), found by their tags
+ * and kept only when their wrap names this grant, chart and doctor and the grant's own expiry.
+ */
+async function laterOf(
+  parts: ChartParts,
+  holder: KeyHolder,
+  grant: { txId: string; wrap: GrantWrapV3 },
+  key: EmergencyKeyRef,
+): Promise<OpenedBy[]> {
+  const { found } = await findLaterV3(parts.client, grant.wrap.dataKey, grant.txId, key.signKey, parts.crypto);
+  const opens: OpenedBy[] = [];
+  for (const { asset } of found) {
+    const wrap = await openLaterWrapV3(asset, grant.txId, holder).catch(() => null);
+    if (!wrap || wrap.chart !== grant.wrap.chart || wrap.requester !== holder.signKey) continue;
+    if (wrap.expiresAt !== grant.wrap.expiresAt) continue;
+    opens.push({ version: wrap.version, dataKey: wrap.dataKey });
+  }
+  return opens;
+}
+
+/** A version's box, opened with the data key the grant or a later wrap gave for it; any other is not the grant's. */
+function openWithWrap(tx: Transaction, wrap: GrantWrapV3, opens: readonly OpenedBy[]): Uint8Array {
+  const by = opens.find((o) => o.version === tx.id);
+  if (!by) throw new EnvelopeError('not-a-reader', 'The emergency grant does not cover this version');
   try {
-    return openGrantedBoxV3(tx, wrap);
+    return openGrantedBoxV3(tx, { ...wrap, version: by.version, dataKey: by.dataKey });
   } catch (error) {
     if (error instanceof EmergencyInputError) throw new EnvelopeError('box', error.message);
     throw error;

@@ -172,11 +172,19 @@ export class EmergencyDesk {
     return directory.find((d) => signKeys.has(d.signKey))?.boxKey ?? null;
   }
 
+  /**
+   * Why the v3 requests this desk kept for the doctor (emergency-requests-v3.ts) were refused at this run's start
+   * (an altered or damaged file), or null: the desk then knows none of them, and the doctor asks again.
+   */
+  async v3RestoreProblem(holder: KeyHolder): Promise<string | null> {
+    return this.#v3.restoreProblem(holder);
+  }
+
   /** Where the doctor's request stands: waiting for the service, granted, or refused with the reason. */
   async requestState(holder: KeyHolder, requestId: string): Promise<EmergencyRequestState> {
     const key = await this.#requireKey();
     this.states.checkChartId(requestId);
-    if (this.#v3.has(requestId)) return this.#v3.requestState(holder, requestId, key);
+    if (await this.#v3.has(holder, requestId)) return this.#v3.requestState(holder, requestId, key);
     const found = await this.#case(requestId, key);
     if (!found || found.request.data.requester.signKey !== holder.signKey)
       throw new ChartServiceError('InvalidRequest', 'No emergency request of yours has this id.');

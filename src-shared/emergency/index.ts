@@ -8,3 +8,4 @@ export * from './requester';
 export * from './followup';
 export * from './later';
 export * from './v3';
+export * from './v3-later';

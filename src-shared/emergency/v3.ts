@@ -6,23 +6,13 @@
 //   tag      grantTag(chart secret of the granted version, k): the version's readers find the k-th grant by search
 //   wrap     sealed to the requester: chart, version, the version's data key, expiry
 //   box      secretbox under grantBoxKey(secret, k): who was granted, why, until when (for the chart's readers)
-//   service  sealed to the emergency key itself: requester and nonce, for the rate limit after a restart
+//   service  sealed to the emergency key itself: requester, nonce, version and expiry, for the rate limit and the
+//            later versions (v3-later.ts) after a restart
 // Every sealed part is padded to a size bucket (§6), so lengths say nothing about the note or the keys.
-import { utf8 as utf8Codec } from '@scure/base';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import {
-  concatBytes,
-  fromBase58,
-  fromBase64,
-  isBase64,
-  randomBytes,
-  toBase58,
-  toBase64,
-  utf8,
-  wipe,
-} from '../crypto/bytes';
+import { concatBytes, fromBase58, fromBase64, randomBytes, toBase58, toBase64, wipe } from '../crypto/bytes';
 import { sealTo } from '../crypto/sealed-box';
 import type { EnvelopeReaderKey } from '../crypto/envelope';
 import type { KeyHolder } from '../crypto/keyholder';
@@ -40,14 +30,13 @@ import {
   type Transaction,
   type UnsignedTransaction,
 } from '../ledger';
-import { canonicalJson } from '../ledger/canonical-json';
-import { BASE58_KEY_32, HEX64 } from '../ledger/patterns';
 import { v3Slots, type V3Metadata } from '../unlinkable/envelope-v3';
 import { decodeInnerV3, type InnerV3 } from '../unlinkable/inner-envelope';
 import { ownerTweak, tweakPublicKey } from '../unlinkable/owner-keys';
-import { padToBucket, unpad } from '../unlinkable/padding';
+import { unpad } from '../unlinkable/padding';
 import { SLOT_TAG_LENGTH, TAG_PATTERN, grantBoxKey, grantTag } from '../unlinkable/rendezvous';
 import { EmergencyInputError, REASON_CODES, firstProblem, type ReasonCode } from './model';
+import { base64Field, decodePadded, encodePadded, idField, instantField, keyField } from './v3-parts';
 import { provesKey, type Checked } from './verify';
 
 export const REQUEST_V3_TYPE = 'hc.emergency.request/3';
@@ -58,13 +47,10 @@ const BOX_TYPE = 'hc.emergency.grant.box/3';
 const SERVICE_TYPE = 'hc.emergency.grant.service/3';
 const NOTE_MAX = 2_000;
 
-const key = z.string().regex(BASE58_KEY_32, 'must be a base58 key of 32 bytes');
-const id = z.string().regex(HEX64, 'must be a 64-hex id');
-const base64 = z.string().refine(isBase64, 'must be padded standard base64');
-const instant = z
-  .string()
-  .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time');
+const key = keyField;
+const id = idField;
+const base64 = base64Field;
+const instant = instantField;
 const requester = z.strictObject({ signKey: key, boxKey: key });
 
 const requestAssetSchema = z.strictObject({ type: z.literal(REQUEST_V3_TYPE), box: base64 });
@@ -115,22 +101,19 @@ export const grantBoxV3Schema = z.strictObject({
 });
 export type GrantBoxV3 = z.infer<typeof grantBoxV3Schema>;
 
-const serviceNoteSchema = z.strictObject({ type: z.literal(SERVICE_TYPE), requester: key, nonce: base64, at: instant });
+const serviceNoteSchema = z.strictObject({
+  type: z.literal(SERVICE_TYPE),
+  requester: key,
+  nonce: base64,
+  at: instant,
+  /** The granted version and the expiry, so a restarted service passes later versions on (absent in older grants). */
+  version: id.optional(),
+  expiresAt: instant.optional(),
+});
 export type ServiceNoteV3 = z.infer<typeof serviceNoteSchema>;
 
-const encode = (value: object) => padToBucket(utf8(canonicalJson(value as JsonObject)));
-
-function decode<T>(schema: z.ZodType<T>, padded: Uint8Array, what: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8Codec.encode(unpad(padded)));
-  } catch (error) {
-    throw new EmergencyInputError(`${what} is not padded JSON (${(error as Error).message})`);
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) throw new EmergencyInputError(`${what}: ${firstProblem(result.error)}`);
-  return result.data;
-}
+const encode = encodePadded;
+const decode = decodePadded;
 
 export function isRequestV3(raw: unknown): boolean {
   return (raw as { asset?: { data?: { type?: unknown } } } | null)?.asset?.data?.type === REQUEST_V3_TYPE;
@@ -303,7 +286,14 @@ export function makeGrantV3(input: GrantV3Input): UnsignedTransaction {
       service: toBase64(
         sealTo(
           input.serviceBoxKey,
-          encode({ type: SERVICE_TYPE, requester: who.signKey, nonce: data.nonce, at: input.at }),
+          encode({
+            type: SERVICE_TYPE,
+            requester: who.signKey,
+            nonce: data.nonce,
+            at: input.at,
+            version: input.version,
+            expiresAt: input.expiresAt,
+          }),
         ),
       ),
     };

@@ -13,18 +13,12 @@ import type { Core } from '../../../src-main/app/core';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { custodyPolicyOf } from '../../../src-shared/authority/custody';
 import { REQUEST_V3_TYPE } from '../../../src-shared/emergency';
-import { payloadOf } from '../../../src-shared/records/payload';
-import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
-import { cardTagOf } from '../../../src-main/records/card-chart-v3';
-import { V3Counters } from '../../../src-main/records/v3-counters';
-import { withRecovery } from '../../../src-main/records/version-builder';
-import { buildCreateV3 } from '../../../src-main/records/version-builder-v3';
-import { sampleChart } from '../../fixtures/sample-chart';
 import { cleanKeychain, DOCTOR } from '../vault/helpers';
 import { ipcCalls, startTestCore } from '../authority/ipc-core';
 import { eventually } from '../charts/harness';
 import { ServiceProcess } from './service-process';
 import { clearKeychains, holder, startTestLedger, type TestLedger } from './fixture';
+import { createV3Chart } from './v3-world';
 
 const OFFICER_PASSWORD = 'officer passphrase for tests';
 const OFFICERS = `HealthChain-desk-v3-ipc-officers-${randomBytes(6).toString('hex')}`;
@@ -83,20 +77,7 @@ describe('emergency access to a v3 chart over IPC', { timeout: 180_000 }, () => 
     await credential(doctor, 'GMC-42');
 
     const custody = custodyPolicyOf(authorityId, authority.data, emergencyKey.boxKey);
-    const created = await buildCreateV3(
-      custodian,
-      withRecovery(
-        payloadOf(
-          sampleChart('Iris Vale'),
-          { signKey: patient.signKey, boxKey: patient.boxKey },
-          { signKey: custodian.signKey, boxKey: custodian.boxKey, name: 'Dr Cora Custodian' },
-          [],
-        ),
-        custody,
-      ),
-      { crypto: nativeLedgerCrypto, counters: new V3Counters(), custody, cardTag: cardTagOf(patient) },
-    );
-    expect((await ledger.client.post(created.tx, 'commit')).value).toBe('committed');
+    const created = await createV3Chart(ledger, custodian, patient, custody);
     const chartId = created.tx.id;
 
     const asked = await ok('emergency.request', {

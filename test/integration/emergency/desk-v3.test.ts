@@ -4,134 +4,30 @@
 // D-Bus session with gnome-keyring). A credentialed doctor who is no reader asks through the desk, the service grants,
 // and the doctor's desk opens the granted version read-only; the request on the node names no chart and no key of
 // the doctor's. An uncredentialed requester is refused, and nobody else's desk can read the request's state.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CustodyPolicy } from '../../../src-shared/authority/custody';
-import { newSeed } from '../../../src-shared/crypto/keys';
 import { REQUEST_V3_TYPE } from '../../../src-shared/emergency';
-import type { EmergencyRequestState } from '../../../src-shared/ipc/access';
-import { thresholdDetails } from '../../../src-shared/ledger';
-import { payloadOf } from '../../../src-shared/records/payload';
-import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
-import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
-import { createChartService, type ChartService } from '../../../src-main/records/chart-service';
-import { cardTagOf } from '../../../src-main/records/card-chart-v3';
 import { findGrantsV3 } from '../../../src-main/records/emergency-grants-v3';
-import { V3Counters } from '../../../src-main/records/v3-counters';
-import { withRecovery } from '../../../src-main/records/version-builder';
-import { buildCreateV3, buildVersionV3 } from '../../../src-main/records/version-builder-v3';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
-import { sampleChart } from '../../fixtures/sample-chart';
-import { eventually, NODE_TOKEN, tempDir, testCards } from '../charts/harness';
-import { initEmergencyKey, ServiceProcess } from './service-process';
-import { clearKeychains, startTestLedger, TestAuthority, type TestLedger } from './fixture';
+import { V3World } from './v3-world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
-const v3Holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
-const officer = v3Holder();
-const recovery = v3Holder();
-const custodian = v3Holder();
-const patient = v3Holder();
-const doctor = v3Holder();
-const stranger = v3Holder();
-const KEYCHAIN = `HealthChain-emergency-desk-v3-test-${randomBytes(6).toString('hex')}`;
 const NOTE = 'Found collapsed at the bus stop';
-
-let ledger: TestLedger;
-let authority: TestAuthority;
-let emergency: { signKey: string; boxKey: string };
-let service: ServiceProcess;
+const world = new V3World('desk-v3');
+const { custodian, patient, doctor, stranger } = world;
 let chartId = '';
 let headId = '';
-const services: ChartService[] = [];
-
-async function deskFor(label: string): Promise<ChartService> {
-  const s = await createChartService({
-    nodeUrls: [ledger.node.url],
-    outboxDir: tempDir(`desk-v3-${label}`),
-    cards: testCards(),
-    client: { readTimeoutMs: 3000, postTimeoutMs: 5000, bearerTokenFor: () => NODE_TOKEN },
-    verifyWorkers: 0,
-    liveStream: false,
-    authorityId: () => authority.id,
-    emergencyKey: () => emergency,
-  });
-  services.push(s);
-  return s;
-}
-
-async function settled(desk: ChartService, who: SeedKeyHolder, requestId: string): Promise<EmergencyRequestState> {
-  let state: EmergencyRequestState | null = null;
-  await eventually(
-    async () => (state = await desk.emergency.requestState(who, requestId)).state !== 'waiting',
-    `an answer to ${requestId}`,
-    30_000,
-  );
-  return state!;
-}
-
-async function rawText(path: string): Promise<string> {
-  const response = await fetch(`${ledger.node.url}${path}`, { headers: { Authorization: `Bearer ${NODE_TOKEN}` } });
-  expect(response.status).toBe(200);
-  return response.text();
-}
+let emergency: { signKey: string; boxKey: string };
+const deskFor = (label: string) => world.deskFor(label);
+const settled = world.settled.bind(world);
+const rawText = world.rawText.bind(world);
 
 beforeAll(async () => {
-  ledger = await startTestLedger('emergency-desk-v3');
-  authority = await TestAuthority.found(ledger.client, officer);
-  await authority.issue(custodian, 'Dr Cora Custodian');
-  await authority.issue(doctor, 'Dr Ada Okafor');
-  emergency = await initEmergencyKey(KEYCHAIN);
-  await authority.publishEmergencyKey(emergency);
-  const custody: CustodyPolicy = {
-    authorityId: authority.id,
-    quorum: thresholdDetails(1, [officer.signKey]),
-    recoveryKey: recovery.boxKey,
-    emergencyKey: emergency.boxKey,
-  };
-  const counters = new V3Counters();
-  const first = withRecovery(
-    payloadOf(
-      sampleChart('Iris Vale'),
-      { signKey: patient.signKey, boxKey: patient.boxKey },
-      { signKey: custodian.signKey, boxKey: custodian.boxKey, name: 'Dr Cora Custodian' },
-      [],
-    ),
-    custody,
-  );
-  const created = await buildCreateV3(custodian, first, {
-    crypto: nativeLedgerCrypto,
-    counters,
-    custody,
-    cardTag: cardTagOf(patient),
-  });
-  expect((await ledger.client.post(created.tx, 'commit')).value).toBe('committed');
-  chartId = created.tx.id;
-  const next = created.inner.payload;
-  const updated = await buildVersionV3(
-    custodian,
-    created.head,
-    chartId,
-    'update',
-    { ...next, chart: { ...next.chart, patient: { ...next.chart.patient, phone: '+44 20 7946 0099' } } },
-    { crypto: nativeLedgerCrypto, counters, custody },
-  );
-  expect((await ledger.client.post(updated.tx, 'commit')).value).toBe('committed');
-  headId = updated.tx.id;
-  service = new ServiceProcess(
-    ['--node', ledger.node.url, '--authority', authority.id, '--keychain-service', KEYCHAIN, '--poll-ms', '100'],
-    NODE_TOKEN,
-  );
+  await world.start();
+  ({ chartId, headId, emergency } = world);
 });
 
-afterAll(async () => {
-  await service?.stop('SIGKILL');
-  for (const s of services) await s.close();
-  await ledger?.stop();
-  await clearKeychains(KEYCHAIN);
-});
+afterAll(() => world.stop());
 
 describe('the emergency desk for a v3 chart', () => {
   let requestId = '';
@@ -152,7 +48,7 @@ describe('the emergency desk for a v3 chart', () => {
     for (const secret of [chartId, headId, doctor.signKey, doctor.boxKey, custodian.signKey, patient.boxKey])
       expect(raw).not.toContain(secret);
     for (const word of ['unconscious', 'bus stop', '"chart"', '"requester"']) expect(raw).not.toContain(word);
-    expect((await ledger.client.searchAssets(chartId)).value.map((a) => a.id)).not.toContain(requestId);
+    expect((await world.ledger.client.searchAssets(chartId)).value.map((a) => a.id)).not.toContain(requestId);
 
     const state = await settled(desk, doctor, requestId);
     expect(state).toMatchObject({
@@ -163,7 +59,7 @@ describe('the emergency desk for a v3 chart', () => {
   });
 
   it("opens the granted version read-only through the doctor's desk, and nothing after the grant's end", async () => {
-    const desk = services[0]!;
+    const desk = world.desks[0]!;
     // A v3 chart the doctor has no slot in reads as not found; the workstation's charts.get then tries the grant
     // (src-main/ipc/handlers/workstation.ts).
     await expect(desk.get(doctor, chartId)).rejects.toMatchObject({ code: 'ChartNotFound' });
@@ -203,9 +99,9 @@ describe('the emergency desk for a v3 chart', () => {
   });
 
   it("the chart's custodian finds the desk's grant by its grant tag, with the reason and the note", async () => {
-    const raw = (await ledger.client.listTransactions(chartId)).value;
+    const raw = (await world.ledger.client.listTransactions(chartId)).value;
     const chain = await openChartV3(chartId, raw, custodian);
-    const found = await findGrantsV3(ledger.client, chain.versions);
+    const found = await findGrantsV3(world.ledger.client, chain.versions);
     expect(found.map((f) => [f.seq, f.grant.requester.signKey, f.grant.reason, f.grant.note])).toEqual([
       [2, doctor.signKey, 'unconscious', NOTE],
     ]);

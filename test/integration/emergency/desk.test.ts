@@ -6,16 +6,22 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
-import type { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { sealTo } from '../../../src-main/crypto/sealed-box';
 import { createChartService, type ChartService } from '../../../src-main/records/chart-service';
 import { encodeChartCardCode } from '../../../src-shared/crypto/card-code';
 import { encodePayload, type ChartPayload } from '../../../src-shared/records/payload';
-import type { EmergencyRequestState } from '../../../src-shared/ipc/access';
 import { sampleChart } from '../../fixtures/sample-chart';
 import { eventually, NODE_TOKEN, tempDir, testCards } from '../charts/harness';
 import { initEmergencyKey, ServiceProcess } from './service-process';
-import { clearKeychains, holder, sealedChart, startTestLedger, TestAuthority, type TestLedger } from './fixture';
+import {
+  clearKeychains,
+  holder,
+  sealedChart,
+  settled,
+  startTestLedger,
+  TestAuthority,
+  type TestLedger,
+} from './fixture';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
@@ -81,16 +87,6 @@ async function wrappedChart(name: string): Promise<string> {
   );
   await client.post(tx, 'commit');
   return tx.id;
-}
-
-async function settled(desk: ChartService, who: SeedKeyHolder, requestId: string): Promise<EmergencyRequestState> {
-  let state: EmergencyRequestState | null = null;
-  await eventually(
-    async () => (state = await desk.emergency.requestState(who, requestId)).state !== 'waiting',
-    `an answer to ${requestId}`,
-    30_000,
-  );
-  return state!;
 }
 
 beforeAll(async () => {

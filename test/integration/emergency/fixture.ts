@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import keytar from 'keytar';
 import { expect } from 'vitest';
+import type { EmergencyRequestState } from '../../../src-shared/ipc/access';
+import type { ChartService } from '../../../src-main/records/chart-service';
+import { eventually } from '../charts/harness';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { startLedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
@@ -219,4 +222,19 @@ export async function cliCeremony(
 export async function clearKeychains(...services: string[]): Promise<void> {
   for (const s of services)
     for (const { account } of await keytar.findCredentials(s)) await keytar.deletePassword(s, account);
+}
+
+/** The state of `who`'s request at `desk` once the emergency service has answered it (waits up to 30 s). */
+export async function settled(
+  desk: ChartService,
+  who: SeedKeyHolder,
+  requestId: string,
+): Promise<EmergencyRequestState> {
+  let state: EmergencyRequestState | null = null;
+  await eventually(
+    async () => (state = await desk.emergency.requestState(who, requestId)).state !== 'waiting',
+    `an answer to ${requestId}`,
+    30_000,
+  );
+  return state!;
 }

@@ -5,10 +5,8 @@
 // request and the grant name no chart, requester or directory key; the chart's custodian and its patient find the
 // grant by its grant tag; refusals and the rate limit (across a service restart) still hold.
 import { once } from 'node:events';
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CustodyPolicy } from '../../../src-shared/authority/custody';
-import { newSeed } from '../../../src-shared/crypto/keys';
 import {
   buildEmergencyRequestV3,
   openGrantWrapV3,
@@ -17,36 +15,26 @@ import {
   verifyGrantV3,
   type GrantV3Meta,
 } from '../../../src-shared/emergency';
-import { thresholdDetails, type Transaction } from '../../../src-shared/ledger';
-import { payloadOf } from '../../../src-shared/records/payload';
-import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
+import type { Transaction } from '../../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
-import { CardChartsV3, cardTagOf } from '../../../src-main/records/card-chart-v3';
+import type { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import { CardChartsV3 } from '../../../src-main/records/card-chart-v3';
 import { findGrantsV3 } from '../../../src-main/records/emergency-grants-v3';
-import { V3Counters } from '../../../src-main/records/v3-counters';
-import { withRecovery } from '../../../src-main/records/version-builder';
-import { buildCreateV3, buildVersionV3 } from '../../../src-main/records/version-builder-v3';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
-import { sampleChart } from '../../fixtures/sample-chart';
 import { NODE_TOKEN } from '../charts/harness';
-import { clearKeychains, startTestLedger, TestAuthority, type TestLedger } from '../emergency/fixture';
-import { initEmergencyKey, ServiceProcess } from '../emergency/service-process';
+import type { TestAuthority, TestLedger } from '../emergency/fixture';
+import { ServiceProcess } from '../emergency/service-process';
+import { SECOND_PHONE, V3World, v3Holder } from '../emergency/v3-world';
 
-const v3Holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
-const KEYCHAIN = `HealthChain-emergency-v3-test-${randomBytes(6).toString('hex')}`;
+const world = new V3World('v3-test');
+const KEYCHAIN = world.keychain;
 const NOTE = 'Brought in unconscious after a road accident';
 
 describe('emergency access to a v3 chart', { timeout: 180_000 }, () => {
   let ledger: TestLedger;
   let authority: TestAuthority;
   let emergency: { signKey: string; boxKey: string };
-  const officer = v3Holder();
-  const recovery = v3Holder();
-  const custodian = v3Holder();
-  const patient = v3Holder();
-  const doctor = v3Holder();
-  const stranger = v3Holder();
+  const { officer, recovery, custodian, patient, doctor, stranger } = world;
   const revoked = v3Holder();
   const busy = v3Holder();
   let chartId = '';
@@ -96,54 +84,13 @@ describe('emergency access to a v3 chart', { timeout: 180_000 }, () => {
   }
 
   beforeAll(async () => {
-    ledger = await startTestLedger('emergency-v3');
-    authority = await TestAuthority.found(client(), officer);
-    await authority.issue(doctor, 'Dr Ada Okafor');
+    await world.start([], { service: false });
+    ({ ledger, authority, emergency, chartId, headId } = world);
     await authority.issue(busy, 'Dr Busy Locum');
     await authority.revoke(await authority.issue(revoked, 'Dr Former Staff'), 'left');
-    emergency = await initEmergencyKey(KEYCHAIN);
-    await authority.publishEmergencyKey(emergency);
-    const custody: CustodyPolicy = {
-      authorityId: authority.id,
-      quorum: thresholdDetails(1, [officer.signKey]),
-      recoveryKey: recovery.boxKey,
-      emergencyKey: emergency.boxKey,
-    };
-    const counters = new V3Counters();
-    const first = withRecovery(
-      payloadOf(
-        sampleChart(),
-        { signKey: patient.signKey, boxKey: patient.boxKey },
-        { signKey: custodian.signKey, boxKey: custodian.boxKey, name: 'Dr Cust' },
-        [],
-      ),
-      custody,
-    );
-    const created = await buildCreateV3(custodian, first, {
-      crypto: nativeLedgerCrypto,
-      counters,
-      custody,
-      cardTag: cardTagOf(patient),
-    });
-    expect((await client().post(created.tx, 'commit')).value).toBe('committed');
-    chartId = created.tx.id;
-    const next = created.inner.payload;
-    const updated = await buildVersionV3(
-      custodian,
-      created.head,
-      chartId,
-      'update',
-      { ...next, chart: { ...next.chart, patient: { ...next.chart.patient, phone: '+44 20 7946 0011' } } },
-      { crypto: nativeLedgerCrypto, counters, custody },
-    );
-    expect((await client().post(updated.tx, 'commit')).value).toBe('committed');
-    headId = updated.tx.id;
   });
 
-  afterAll(async () => {
-    await ledger?.stop();
-    await clearKeychains(KEYCHAIN);
-  });
+  afterAll(() => world.stop());
 
   let grantTx: Transaction;
   let req: Transaction;
@@ -165,7 +112,7 @@ describe('emergency access to a v3 chart', { timeout: 180_000 }, () => {
     const version = (await client().getTransaction(headId)).value as Transaction;
     const inner = openGrantedVersionV3(version, wrap, new Date());
     expect(inner.seq).toBe(2);
-    expect(inner.payload.chart.patient.phone).toBe('+44 20 7946 0011');
+    expect(inner.payload.chart.patient.phone).toBe(SECOND_PHONE);
     // Another key cannot open the wrap, and the wrap opens no other version.
     await expect(openGrantWrapV3(grant!.meta, stranger)).rejects.toThrow(/not sealed to this key/);
     const created = (await client().getTransaction(chartId)).value as Transaction;

@@ -127,38 +127,64 @@ export async function moveCharts(
     secret: Uint8Array;
     officers: readonly OfficerSigner[];
   },
+  /**
+   * Given, a chart that cannot move (it does not verify, is not under this authority, is no chart…) is handed here and
+   * the others still move: off-boarding and re-keying must not be stopped by one bad chart, e.g. a forgery carrying a
+   * copied recovery tag or an output naming the doctor. Without it, the first such chart stops the act.
+   */
+  onRefused?: (refused: NotMoved) => void,
 ): Promise<{ chartId: string; txId: string }[]> {
   const to = validPractitioner(view, input.to);
   const coordinator = input.officers[0]?.signKey;
   if (!coordinator) throw new AuthorityInputError('No officer to sign');
   const moved: { chartId: string; txId: string }[] = [];
   for (const chartId of input.chartIds) {
-    if (ledger.v3 && (await ledger.v3.isV3(chartId))) {
-      const { secret, officers, reason } = input;
-      const txId = await ledger.v3.move({
-        chartId,
-        authority: view.authority,
-        recoverySecret: secret,
-        to,
-        officers,
-        reason,
-      });
+    try {
+      const txId = await moveOne(ledger, view, to, coordinator, chartId, input);
       moved.push({ chartId, txId });
-      continue;
+    } catch (error) {
+      if (!onRefused || !(error instanceof AuthorityInputError)) throw error;
+      onRefused({ chartId, reason: error.message });
     }
-    const head = await readChartHead(ledger, chartId);
-    const payload = await openWithRecoveryKey(view.authority, head, input.secret);
-    const partial = prepareCustodyMove({
-      authority: view.authority,
-      head,
-      payload,
-      to,
-      coordinator,
-      reason: input.reason,
-    });
-    moved.push({ chartId, txId: await signAndPost(ledger, partial, input.officers) });
   }
   return moved;
+}
+
+export interface NotMoved {
+  chartId: string;
+  reason: string;
+}
+
+async function moveOne(
+  ledger: QuorumLedger,
+  view: CredentialRegistryView,
+  to: ReturnType<typeof validPractitioner>,
+  coordinator: string,
+  chartId: string,
+  input: { reason: string; secret: Uint8Array; officers: readonly OfficerSigner[] },
+): Promise<string> {
+  if (ledger.v3 && (await ledger.v3.isV3(chartId))) {
+    const { secret, officers, reason } = input;
+    return ledger.v3.move({
+      chartId,
+      authority: view.authority,
+      recoverySecret: secret,
+      to,
+      officers,
+      reason,
+    });
+  }
+  const head = await readChartHead(ledger, chartId);
+  const payload = await openWithRecoveryKey(view.authority, head, input.secret);
+  const partial = prepareCustodyMove({
+    authority: view.authority,
+    head,
+    payload,
+    to,
+    coordinator,
+    reason: input.reason,
+  });
+  return signAndPost(ledger, partial, input.officers);
 }
 
 /** Recover: the charts move to `to` (a valid credential), signed by the officers given (at least m). */
@@ -205,16 +231,16 @@ export async function offboard(
       leaving.endReason === 'revoked'
         ? null
         : await signAndPost(ledger, prepareRevoke(view, leaving.credentialId, input.reason), input.officers);
+    const notMoved: NotMoved[] = [];
     const moved = secret
-      ? await moveCharts(ledger, view, {
-          chartIds,
-          to: input.to,
-          reason: input.reason,
-          secret,
-          officers: input.officers,
-        })
+      ? await moveCharts(
+          ledger,
+          view,
+          { chartIds, to: input.to, reason: input.reason, secret, officers: input.officers },
+          (refused) => notMoved.push(refused),
+        )
       : [];
-    return { revoked, moved };
+    return { revoked, moved, notMoved };
   } finally {
     if (secret) wipe(secret);
   }
@@ -257,19 +283,26 @@ export async function rekey(
       : await chartsHeldBy(ledger, old.signKey);
     const issued = await signAndPost(ledger, prepareSupersedingIssue(view.authority, old, input), input.officers);
     // The moves and the revocation need the new credential on the ledger: while it waits in the outbox, they wait too.
-    if (ledger.isQueued?.(issued)) return { issued, moved: [], revoked: null, waiting: chartIds };
+    if (ledger.isQueued?.(issued))
+      return { issued, moved: [], notMoved: [] as NotMoved[], revoked: null, waiting: chartIds };
     view = await registry.load();
     if (!secret && chartIds.length) secret = await recoveryKeyOf(view.authority, input.officers);
     const reason = `Re-key of ${old.name}: new identity ${input.signKey}`;
+    const notMoved: NotMoved[] = [];
     const moved = secret
-      ? await moveCharts(ledger, view, { chartIds, to: input.signKey, reason, secret, officers: input.officers })
+      ? await moveCharts(
+          ledger,
+          view,
+          { chartIds, to: input.signKey, reason, secret, officers: input.officers },
+          (refused) => notMoved.push(refused),
+        )
       : [];
     // The superseding credential already ended the old one at its height; the revocation says so on its own chain.
     const stillOpen = view.credential(old.credentialId)?.acts.every((a) => a.act.type !== 'hc.credential.revoke/1');
     const revoked = stillOpen
       ? await signAndPost(ledger, prepareRevoke(view, old.credentialId, 'Re-keyed'), input.officers)
       : null;
-    return { issued, moved, revoked, waiting: [] as string[] };
+    return { issued, moved, notMoved, revoked, waiting: [] as string[] };
   } finally {
     if (secret) wipe(secret);
   }

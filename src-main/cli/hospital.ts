@@ -57,7 +57,8 @@ Custody of charts (--authority <id>; every act a transaction signed by the quoru
                                       the officers (in this keychain) open their recovery shares, the recovery key is
                                       rebuilt in memory, and custody moves to the named credentialed doctor
   offboard <signKey|credentialId> --to <signKey|credentialId> [--reason <text>] --officer <signKey> (m of them)
-                                      revokes the credential and moves custody of the doctor's charts
+                                      revokes the credential and moves custody of the doctor's charts; a chart
+                                      that cannot move is listed NOT MOVED with its reason (exit 1)
   rekey <signKey|credentialId> --sign-key <new> --box-key <new> --officer <signKey> (m of them)
                                       a credential for the doctor's new identity (superseding the old), their charts
                                       moved to it, the old credential revoked
@@ -92,6 +93,7 @@ const QUEUED =
 
 const movedLine = (m: { chartId: string; txId: string }, queued: readonly string[]) =>
   `Custody of ${m.chartId} moved: ${m.txId}${queued.includes(m.txId) ? ' (queued)' : ''}`;
+const notMovedLine = (m: { chartId: string; reason: string }) => `NOT MOVED ${m.chartId}: ${m.reason}`;
 
 const queuedNote = (queued: readonly string[]) => (queued.length ? [QUEUED] : []);
 
@@ -851,10 +853,12 @@ async function run(options: Options): Promise<number> {
               ? `Credential revoked: ${result.revoked}${queued.includes(result.revoked) ? ' (queued)' : ''}`
               : 'The credential was already revoked.',
             ...result.moved.map((m) => movedLine(m, queued)),
+            ...result.notMoved.map(notMovedLine),
             ...queuedNote(queued),
           ].join('\n'),
         );
-        return 0;
+        // The credential is revoked whatever happened to the charts; a chart left behind is IT's to look at.
+        return result.notMoved.length ? 1 : 0;
       });
     }
     case 'rekey': {
@@ -880,6 +884,7 @@ async function run(options: Options): Promise<number> {
           [
             `New credential: ${result.issued}${queued.includes(result.issued) ? ' (queued)' : ''}`,
             ...result.moved.map((m) => movedLine(m, queued)),
+            ...result.notMoved.map(notMovedLine),
             result.waiting.length
               ? `Not moved yet (${result.waiting.length} chart(s)): they move to the new identity with "hospital recover" once the new credential is posted.`
               : result.revoked
@@ -888,7 +893,7 @@ async function run(options: Options): Promise<number> {
             ...queuedNote(queued),
           ].join('\n'),
         );
-        return 0;
+        return result.notMoved.length ? 1 : 0;
       });
     }
     case 'migrate': {

@@ -305,6 +305,50 @@ describe('off-boarding: the window before custody moves', () => {
   });
 });
 
+describe('off-boarding: a forged chart does not stop it', () => {
+  it("a chart-typed CREATE naming the doctor custodian, signed by someone else, is listed as not moved; the doctor's real chart moves", async () => {
+    pinned = authorityId;
+    const eve = await vault.doctor('Dr Eve Stone', 'Oncology');
+    await credential(eve);
+    const real = (await service.create(eve.holder, sampleChart('Uma Real'), { pin: PIN })).chartId;
+    // Anyone may post a CREATE: this one copies the real chart's asset type, envelope and custody output (so the
+    // outputs query names Eve), signed by a stranger.
+    const create = (await client.getTransaction(real)).value as Transaction;
+    const mallory = new SeedKeyHolder(newSeed());
+    const forged = await signTransaction(
+      {
+        id: null,
+        version: '2.0',
+        operation: 'CREATE',
+        asset: { data: { ...(create.asset as { data: Record<string, unknown> }).data, copy: 1 } },
+        metadata: create.metadata,
+        inputs: [
+          {
+            owners_before: [mallory.signKey],
+            fulfills: null,
+            fulfillment: { type: 'ed25519-sha-256', public_key: mallory.signKey },
+          },
+        ],
+        outputs: create.outputs,
+      },
+      async (_k, m) => mallory.sign(m),
+      { keys: [mallory.signKey] },
+    );
+    expect((await client.post(forged, 'commit')).value).toBe('committed');
+
+    const result = await offboard(client, await registry.load(), {
+      leaving: eve.holder.signKey,
+      to: bob.holder.signKey,
+      reason: 'Left',
+      officers: [ann!, cat!],
+    });
+    expect(result.revoked).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.moved.map((m) => m.chartId)).toEqual([real]);
+    expect(result.notMoved).toEqual([{ chartId: forged.id, reason: expect.stringMatching(/does not verify/) }]);
+    expect((await service.get(bob.holder, real)).custodian.signKey).toBe(bob.holder.signKey);
+  });
+});
+
 describe('re-key', () => {
   it("moves the doctor's charts to their new identity; the old credential ends at the re-key's height", async () => {
     pinned = authorityId;

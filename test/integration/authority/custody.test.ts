@@ -7,13 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { NodeRejectedError } from '../../../src-main/ledger/errors';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import {
-  postPartial,
-  prepareCeremony,
-  prepareIssue,
-  prepareRevoke,
-  signPartial,
-} from '../../../src-main/authority/hospital';
+import { postPartial, prepareCeremony, prepareRevoke, signPartial } from '../../../src-main/authority/hospital';
 import { offboard, recoverCharts, recoveryKeyOf, rekey, signAndPost } from '../../../src-main/authority/custody-acts';
 import {
   openWithRecoveryKey,
@@ -38,6 +32,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
+import { credentialDoctor } from './hospital-setup';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -55,19 +50,7 @@ let ada: Doctor;
 let bob: Doctor;
 let cleo: Doctor;
 
-async function credential(d: Doctor) {
-  const view = await registry.load();
-  const partial = prepareIssue(view.authority, {
-    name: d.name,
-    licence: `GMC-${d.holder.signKey.slice(0, 8)}`,
-    specialty: d.specialty,
-    signKey: d.holder.signKey,
-    boxKey: d.holder.boxKey,
-    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-    validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-  });
-  await signAndPost(client, partial, [ann!, ben!]);
-}
+const credential = (d: Doctor) => credentialDoctor(client, registry, d, [ann!, ben!]);
 
 async function headOf(chartId: string): Promise<Transaction> {
   const { value } = await client.listTransactions(chartId);

@@ -4,6 +4,8 @@
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { prepareCeremony, prepareIssue, prepareRevoke, postPartial } from '../../../src-main/authority/hospital';
+import { signAndPost } from '../../../src-main/authority/custody-acts';
+import type { OfficerSigner } from '../../../src-shared/authority';
 import { createChartService, type ChartService } from '../../../src-main/records/chart-service';
 import type { ChartServiceOptions } from '../../../src-main/records/chart-parts';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
@@ -84,4 +86,27 @@ export async function pinnedService(
     authorityId: () => authorityId,
     ...overrides,
   });
+}
+
+/**
+ * A credential for `doctor` (valid from yesterday for a year, licence from its key) issued under the authority of
+ * `registry`, signed by `signers` (at least the threshold).
+ */
+export async function credentialDoctor(
+  client: LedgerNodeClient,
+  registry: CredentialRegistry,
+  doctor: { holder: Pick<KeyHolder, 'signKey' | 'boxKey'>; name: string; specialty: string },
+  signers: readonly OfficerSigner[],
+): Promise<void> {
+  const view = await registry.load();
+  const partial = prepareIssue(view.authority, {
+    name: doctor.name,
+    licence: `GMC-${doctor.holder.signKey.slice(0, 8)}`,
+    specialty: doctor.specialty,
+    signKey: doctor.holder.signKey,
+    boxKey: doctor.holder.boxKey,
+    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+    validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+  });
+  await signAndPost(client, partial, signers);
 }

@@ -8,10 +8,10 @@
 // it is back; a v1 chart stays v1 after the setting changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { recoverCharts, recoveryKeyOf, signAndPost } from '../../../src-main/authority/custody-acts';
+import { recoverCharts, recoveryKeyOf } from '../../../src-main/authority/custody-acts';
 import { planMoves, postMoves } from '../../../src-main/authority/custody-plan';
 import { validPractitioner } from '../../../src-main/authority/recovery-flows';
-import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
+import { postPartial, prepareCeremony, signPartial } from '../../../src-main/authority/hospital';
 import { openSealed } from '../../../src-main/crypto/sealed-box';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
@@ -39,6 +39,7 @@ import {
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
 import { createServer } from 'node:net';
+import { credentialDoctor } from '../authority/hospital-setup';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -83,19 +84,7 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
     return started;
   };
 
-  async function credential(d: Doctor) {
-    const view = await registry.load();
-    const partial = prepareIssue(view.authority, {
-      name: d.name,
-      licence: `GMC-${d.holder.signKey.slice(0, 8)}`,
-      specialty: d.specialty,
-      signKey: d.holder.signKey,
-      boxKey: d.holder.boxKey,
-      validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-      validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-    });
-    await signAndPost(client, partial, officers.slice(0, 2));
-  }
+  const credential = (d: Doctor) => credentialDoctor(client, registry, d, officers.slice(0, 2));
 
   beforeAll(async () => {
     port = await freePort();

@@ -14,11 +14,10 @@ import {
   recoverCharts,
   recoveryKeyOf,
   rekey,
-  signAndPost,
   type QuorumLedger,
 } from '../../../src-main/authority/custody-acts';
 import { readChartHead } from '../../../src-main/authority/recovery-flows';
-import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
+import { postPartial, prepareCeremony, signPartial } from '../../../src-main/authority/hospital';
 import { openSealed } from '../../../src-main/crypto/sealed-box';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
@@ -42,6 +41,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
+import { credentialDoctor } from '../authority/hospital-setup';
 
 const officers = [0, 1, 2].map(() => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto));
 
@@ -82,19 +82,7 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
     return chain.versions.at(-1)!.inner.payload.custodian.signKey;
   };
 
-  async function credential(d: Doctor) {
-    const view = await registry.load();
-    const partial = prepareIssue(view.authority, {
-      name: d.name,
-      licence: `GMC-${d.holder.signKey.slice(0, 8)}`,
-      specialty: d.specialty,
-      signKey: d.holder.signKey,
-      boxKey: d.holder.boxKey,
-      validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-      validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-    });
-    await signAndPost(client, partial, officers.slice(0, 2));
-  }
+  const credential = (d: Doctor) => credentialDoctor(client, registry, d, officers.slice(0, 2));
 
   beforeAll(async () => {
     node = await startNode(dataDir);

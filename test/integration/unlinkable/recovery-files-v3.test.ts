@@ -14,8 +14,7 @@ import { promisify } from 'node:util';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { signAndPost } from '../../../src-main/authority/custody-acts';
-import { postPartial, prepareCeremony, prepareIssue, signPartial } from '../../../src-main/authority/hospital';
+import { postPartial, prepareCeremony, signPartial } from '../../../src-main/authority/hospital';
 import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import type { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
@@ -37,6 +36,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
+import { credentialDoctor } from '../authority/hospital-setup';
 
 // Officer keys use the vault's full scrypt cost and each command is a child process: this takes a while.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
@@ -140,19 +140,7 @@ describe('the file-based m-of-n recovery moves envelope v3 charts', { timeout: 6
     ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
     bob = await vault.doctor('Dr Bob Lin', 'Psychiatry');
     const registry = new CredentialRegistry(client, authority);
-    for (const d of [ada, bob]) {
-      const view = await registry.load();
-      const issue = prepareIssue(view.authority, {
-        name: d.name,
-        licence: `GMC-${d.holder.signKey.slice(0, 8)}`,
-        specialty: d.specialty,
-        signKey: d.holder.signKey,
-        boxKey: d.holder.boxKey,
-        validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-        validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-      });
-      await signAndPost(client, issue, officers.slice(0, 2));
-    }
+    for (const d of [ada, bob]) await credentialDoctor(client, registry, d, officers.slice(0, 2));
     for (const o of [...officers, stranger]) o.lock();
     // Ada writes one chart in envelope v3 and one in v1, both under the authority.
     ({ service: v3Service } = await startService([node.url], {

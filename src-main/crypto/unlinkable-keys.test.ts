@@ -5,9 +5,10 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import vectors from '../../src-shared/unlinkable/fixtures/unlinkable-vectors.json';
 import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
-import { introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
+import { creatorSlotTag, introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
 import {
   cardTagNative,
+  creatorSlotTagNative,
   introTagNative,
   introTagsNative,
   listKeyNative,
@@ -97,6 +98,8 @@ describe('envelope v3 primitives on libsodium', () => {
       expect(introTagNative(k, seq)).toBe(introTag(k, seq));
       expect(introTagsNative(k, seq, 3)).toEqual([introTag(k, seq), introTag(k, seq + 1), introTag(k, seq + 2)]);
       expect(versionTagNative(secret, seq + 1)).toBe(versionTag(secret, seq + 1));
+      const tag = bytesToHex(bytes(16));
+      expect(bytesToHex(creatorSlotTagNative(k, tag))).toBe(bytesToHex(creatorSlotTag(k, tag)));
     }
   });
 

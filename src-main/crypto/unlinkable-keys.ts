@@ -18,7 +18,7 @@ import {
   TWEAK_PREFIX_LABEL,
   UNLINKABLE_SALT,
 } from '../../src-shared/unlinkable/owner-keys';
-import { RENDEZVOUS_INFO, TAG_LENGTH } from '../../src-shared/unlinkable/rendezvous';
+import { RENDEZVOUS_INFO, SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from '../../src-shared/unlinkable/rendezvous';
 import type { PreparedKey } from './seed-key-holder';
 import { prepareSecret, sodium, wipeSecure } from './sodium';
 
@@ -31,6 +31,7 @@ const INTRO_INFO = Buffer.from(RENDEZVOUS_INFO.intro, 'utf8');
 const VERSION_INFO = Buffer.from(RENDEZVOUS_INFO.version, 'utf8');
 const LIST_KEY_INFO = Buffer.from(RENDEZVOUS_INFO.listKey, 'utf8');
 const LIST_INFO = Buffer.from(RENDEZVOUS_INFO.list, 'utf8');
+const CREATOR_SLOT_INFO = Buffer.from(RENDEZVOUS_INFO.creatorSlot, 'utf8');
 const CARD_INFO = Buffer.from(RENDEZVOUS_INFO.card, 'utf8');
 
 function u32be(n: number, what = 'a counter'): Buffer {
@@ -245,6 +246,13 @@ export function listKeyNative(selfPair: Uint8Array): Uint8Array {
 /** List tags `from` … `from + count − 1`, as listTag gives them, one HMAC a tag (see introTagsNative). */
 export function listTagsNative(listKey: Uint8Array, from: number, count: number): string[] {
   return countedTags(bytes32(listKey, 'a list key'), LIST_INFO, from, count);
+}
+
+/** The creator's slot tag in the CREATE of list tag `listTagHex`, as creatorSlotTag in the reference. */
+export function creatorSlotTagNative(listKey: Uint8Array, listTagHex: string): Uint8Array {
+  if (!TAG_PATTERN.test(listTagHex)) throw new TypeError('a list tag is 32 lower-case hex digits');
+  const info = Buffer.concat([CREATOR_SLOT_INFO, Buffer.from(listTagHex, 'hex')]);
+  return hkdf(bytes32(listKey, 'a list key'), info, SLOT_TAG_LENGTH);
 }
 
 export function cardTagNative(patientBoxSecret: Uint8Array): string {

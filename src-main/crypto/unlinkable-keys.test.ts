@@ -114,6 +114,14 @@ describe('envelope v3 primitives on libsodium', () => {
     expect(() => tweakPublicKeyNative(new Uint8Array(32).fill(0xff), ownerTweakNative(bytes(32), 1))).toThrow(
       /not a valid Ed25519 point/,
     );
+    // Valid points are remembered, invalid ones never: a low-order point (the identity) is refused every time, also
+    // after valid keys were tweaked, and a remembered key still gives the reference's A + t·G.
+    const identity = hexToBytes('0100000000000000000000000000000000000000000000000000000000000000');
+    for (let i = 0; i < 3; i++) {
+      const tweak = ownerTweakNative(bytes(32), i);
+      expect(bytesToHex(tweakPublicKeyNative(A, tweak))).toBe(bytesToHex(tweakPublicKey(A, tweak)));
+      expect(() => tweakPublicKeyNative(identity, tweak)).toThrow(/not a valid Ed25519 point/);
+    }
     // A low-order X25519 key (the all-zero point) leaves no shared secret.
     expect(() => pairKeyNative(bytes(32), new Uint8Array(32), bytes(32), bytes(32))).toThrow(/low order/);
     expect(() => introTagNative(bytes(32), -1)).toThrow(/counter/);

@@ -73,10 +73,25 @@ function checkTweak(tweak: Uint8Array): void {
   if (t === 0n || t >= L) throw new RangeError('a tweak is a scalar in [1, L)');
 }
 
+// Directory keys already found valid points. A reader tweaks the same few keys (custodian, officers) for every
+// version, and the subgroup check is dearer than the tweak itself; validity depends on the bytes alone, so a key
+// found valid once is valid. Bounded: cleared when full (a directory has hundreds of keys, not thousands).
+const validPoints = new Set<string>();
+const VALID_POINTS = 20_000;
+
+function isValidPoint(publicKey: Uint8Array): boolean {
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, 32).toString('latin1');
+  if (validPoints.has(id)) return true;
+  if (!sodium.crypto_core_ed25519_is_valid_point(publicKey)) return false;
+  if (validPoints.size >= VALID_POINTS) validPoints.clear();
+  validPoints.add(id);
+  return true;
+}
+
 /** A' = A + t·G, as tweakPublicKey in the reference; refuses a key that is not a valid Ed25519 point. */
 export function tweakPublicKeyNative(publicKey: Uint8Array, tweak: Uint8Array): Uint8Array {
   checkTweak(tweak);
-  if (!sodium.crypto_core_ed25519_is_valid_point(bytes32(publicKey, 'a public key')))
+  if (!isValidPoint(bytes32(publicKey, 'a public key')))
     throw new RangeError('the public key is not a valid Ed25519 point');
   const tG = new Uint8Array(32);
   sodium.crypto_scalarmult_ed25519_base_noclamp(tG, tweak);

@@ -47,9 +47,10 @@ function bytes32(value: Uint8Array, what: string): Uint8Array {
 }
 
 /**
- * HKDF-SHA-256 (RFC 5869) with the design's salt, written on HMAC: the same bytes as node:crypto's hkdfSync, at about
- * half its CPU for these short outputs (7.6 against 13.4 µs for 64 bytes, 4.6 against 9.5 for 16) (hkdfSync makes a KeyObject per call; a reader derives ~5 owner tweaks a
- * version). The vectors and the reference comparison in unlinkable-keys.test.ts pin it.
+ * HKDF-SHA-256 (RFC 5869) with the design's salt, written on HMAC: the same bytes as node:crypto's hkdfSync at about
+ * half its CPU for these short outputs (7.6 against 13.4 µs for 64 bytes, 4.6 against 9.5 for 16: hkdfSync makes a
+ * KeyObject per call), and a reader derives ~5 owner tweaks a version. Pinned by the vectors and the reference
+ * comparison in unlinkable-keys.test.ts.
  */
 function hkdf(ikm: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   if (length > 255 * 32) throw new RangeError('HKDF-SHA-256 gives at most 8,160 bytes');

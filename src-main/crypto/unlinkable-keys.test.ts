@@ -5,9 +5,10 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import vectors from '../../src-shared/unlinkable/fixtures/unlinkable-vectors.json';
 import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
-import { introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
+import { creatorSlotTag, introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
 import {
   cardTagNative,
+  creatorSlotTagNative,
   introTagNative,
   introTagsNative,
   listKeyNative,
@@ -97,6 +98,8 @@ describe('envelope v3 primitives on libsodium', () => {
       expect(introTagNative(k, seq)).toBe(introTag(k, seq));
       expect(introTagsNative(k, seq, 3)).toEqual([introTag(k, seq), introTag(k, seq + 1), introTag(k, seq + 2)]);
       expect(versionTagNative(secret, seq + 1)).toBe(versionTag(secret, seq + 1));
+      const tag = bytesToHex(bytes(16));
+      expect(bytesToHex(creatorSlotTagNative(k, tag))).toBe(bytesToHex(creatorSlotTag(k, tag)));
     }
   });
 
@@ -111,6 +114,14 @@ describe('envelope v3 primitives on libsodium', () => {
     expect(() => tweakPublicKeyNative(new Uint8Array(32).fill(0xff), ownerTweakNative(bytes(32), 1))).toThrow(
       /not a valid Ed25519 point/,
     );
+    // Valid points are remembered, invalid ones never: a low-order point (the identity) is refused every time, also
+    // after valid keys were tweaked, and a remembered key still gives the reference's A + t·G.
+    const identity = hexToBytes('0100000000000000000000000000000000000000000000000000000000000000');
+    for (let i = 0; i < 3; i++) {
+      const tweak = ownerTweakNative(bytes(32), i);
+      expect(bytesToHex(tweakPublicKeyNative(A, tweak))).toBe(bytesToHex(tweakPublicKey(A, tweak)));
+      expect(() => tweakPublicKeyNative(identity, tweak)).toThrow(/not a valid Ed25519 point/);
+    }
     // A low-order X25519 key (the all-zero point) leaves no shared secret.
     expect(() => pairKeyNative(bytes(32), new Uint8Array(32), bytes(32), bytes(32))).toThrow(/low order/);
     expect(() => introTagNative(bytes(32), -1)).toThrow(/counter/);

@@ -238,13 +238,15 @@ export class ChartList {
       if (held) held.push({ chartId, chain });
       else byOwner.set(owner, [{ chartId, chain }]);
     }
-    for (const [owner, held] of byOwner) {
+    // Under envelope v3 every chart's head has its own owner key (one query a chart), so the queries run side by
+    // side as the list's reads do, not one after another.
+    await mapLimit([...byOwner], this.concurrency, async ([owner, held]) => {
       const unspent = await unspentOf(owner);
       const nodeUrl = this.parts.client.currentNodeUrl!;
       for (const { chartId, chain } of held) {
         if (unspent.has(`${chain.txs.at(-1)!.id}:0`)) current.set(chartId, { chain, nodeUrl });
       }
-    }
+    });
     return current;
   }
 }

@@ -11,7 +11,7 @@
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { HEX64 } from '../../src-shared/ledger/patterns';
 import type { ChartParts } from './chart-parts';
-import { catchUp, discoverCold, type Discovered } from './discovery/discover';
+import { catchUp, discoverCold, type Discovered, type DiscoveryKeys } from './discovery/discover';
 import { discoveryKeysOf } from './discovery/discovery-keys';
 import { emptyState, loadState, saveState, type DiscoveryState } from './discovery/discovery-state';
 
@@ -19,8 +19,15 @@ import { emptyState, loadState, saveState, type DiscoveryState } from './discove
 export type V3Candidates = Map<string, string | undefined>;
 
 export class V3Discovery {
-  /** Per identity (box key): the discovery state this session, and the v3 charts known to it. */
-  private readonly sessions = new Map<string, { state: DiscoveryState; known: Set<string> }>();
+  /**
+   * Per identity (box key): the discovery state this session, the v3 charts known to it, and its discovery keys for
+   * the directory they were derived for (one X25519 per directory doctor: derived again only when the directory
+   * changes, not on every list; dropped with the session by forget).
+   */
+  private readonly sessions = new Map<
+    string,
+    { state: DiscoveryState; known: Set<string>; keys: { directory: string; keys: DiscoveryKeys | null } | null }
+  >();
 
   constructor(private readonly parts: Pick<ChartParts, 'client' | 'directory' | 'cache' | 'loader' | 'options'>) {}
 
@@ -28,18 +35,19 @@ export class V3Discovery {
   async candidates(holder: KeyHolder): Promise<V3Candidates> {
     // No writer introduces itself (its own charts carry its list tags), so its own pair is not scanned.
     const writers = (await this.parts.directory.search('')).map((entry) => entry.boxKey);
-    const keys = discoveryKeysOf(
-      holder,
-      writers.filter((w) => w !== holder.boxKey),
-    );
-    if (!keys) return new Map();
+    const others = writers.filter((w) => w !== holder.boxKey);
+    if (!holder.pairKey) return new Map();
     const dir = this.parts.options.cacheDir;
     let session = this.sessions.get(holder.boxKey);
     if (!session) {
       const state = dir ? await loadState(dir, holder) : emptyState();
-      session = { state, known: new Set(this.cachedV3Charts(holder)) };
+      session = { state, known: new Set(this.cachedV3Charts(holder)), keys: null };
       this.sessions.set(holder.boxKey, session);
     }
+    const directory = others.join(',');
+    if (session.keys?.directory !== directory) session.keys = { directory, keys: discoveryKeysOf(holder, others) };
+    const keys = session.keys.keys;
+    if (!keys) return new Map();
     const { state, known } = session;
     const heads = [...(this.parts.loader.v3Heads.get(holder.boxKey)?.values() ?? [])];
     const cold = state.listNext === 0 && state.listGaps.length === 0 && state.pairs.size === 0;

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { ENVELOPE_TYPE, type Envelope } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
+import { creatorSlotTagNative, listKeyNative } from '../crypto/unlinkable-keys';
 import type { ChartPayload } from '../../src-shared/records/payload';
 import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import type { ChainVerification, CheckResult, VerifiedVersion } from '../ledger/chain';
@@ -52,6 +53,7 @@ export interface V3Loaded {
  */
 export class OpenedV3Chains {
   readonly #chains = new Map<string, { viewer: string; chain: V3Chain }>();
+  readonly #creatorSlots = new Map<string, ((listTag: string) => Uint8Array) | null>();
 
   keyOf(viewerBoxKey: string, chartId: string, raw: readonly unknown[]): string {
     return createHash('sha256').update(`${viewerBoxKey}\0${chartId}\0`).update(JSON.stringify(raw)).digest('base64');
@@ -65,10 +67,36 @@ export class OpenedV3Chains {
     if (!chain.tampered) this.#chains.set(key, { viewer: viewerBoxKey, chain });
   }
 
-  /** Drops a viewer's chains (lock, sign-out), or everyone's. */
+  /**
+   * The viewer's creator slot tags (docs/UNLINKABLE.md §4), from its list key, derived once a session (one X25519):
+   * null for a holder without pair keys or one that cannot derive it now (it then tries every slot of a CREATE).
+   */
+  creatorSlots(viewer: Pick<KeyHolder, 'boxKey' | 'pairKey'>): ((listTag: string) => Uint8Array) | null {
+    let slots = this.#creatorSlots.get(viewer.boxKey);
+    if (slots === undefined) {
+      slots = null;
+      try {
+        const self = viewer.pairKey?.(viewer.boxKey, viewer.boxKey);
+        if (self) {
+          const listKey = listKeyNative(self);
+          self.fill(0);
+          slots = (listTag) => creatorSlotTagNative(listKey, listTag);
+        }
+      } catch {
+        // a locked holder: this read tries every slot, the next derives it again
+        return null;
+      }
+      this.#creatorSlots.set(viewer.boxKey, slots);
+    }
+    return slots;
+  }
+
+  /** Drops a viewer's chains and list key (lock, sign-out), or everyone's. */
   forget(viewerBoxKey?: string): void {
     for (const [key, { viewer }] of this.#chains)
       if (!viewerBoxKey || viewer === viewerBoxKey) this.#chains.delete(key);
+    if (viewerBoxKey) this.#creatorSlots.delete(viewerBoxKey);
+    else this.#creatorSlots.clear();
   }
 }
 
@@ -183,7 +211,8 @@ export async function openV3ForLoader(
             links.map((_, i) => i),
           )
       : undefined;
-    chain = await openChartV3(chartId, raw, viewer, { crypto, validateLinks });
+    const creatorSlotTag = opened?.creatorSlots(viewer) ?? undefined;
+    chain = await openChartV3(chartId, raw, viewer, { crypto, validateLinks, creatorSlotTag });
     if (key !== undefined) opened!.set(key, viewer.boxKey, chain);
   }
   const verified = chain.versions.map((v) => verifiedOf(chartId, v, viewer.boxKey));

@@ -6,8 +6,9 @@
 // Tags (§4): a CREATE's asset carries the creator's list tag j; a later version carries the version tag (from the
 // previous secret: every reader of that version can find it), an intro tag for every doctor newly added to the chart
 // (custodian, shared doctor) from the author's pair key with that doctor, and the patient's card tag when the caller
-// gives one. Continuing readers' slots carry their slot tag; a newcomer's slot the first 8 bytes of its intro tag;
-// readers without a tag (patient card, recovery and emergency keys) a random one: they try every slot.
+// gives one. Continuing readers' slots carry their slot tag; a newcomer's slot the first 8 bytes of its intro tag; the
+// creator's slot in its CREATE the creator slot tag (from its list key and the chart's list tag); readers without a
+// tag (patient card, recovery and emergency keys, other readers of a CREATE) a random one: they try every slot.
 // Under an authority, a version that makes a doctor custodian (a CREATE, a custody handover, the quorum's move, the
 // migration that brings the chart under the authority) also carries a recovery tag for that doctor, so the quorum finds the doctor's charts when off-boarding or re-keying (§13).
 import { hexToBytes } from '@noble/hashes/utils.js';
@@ -34,6 +35,7 @@ import {
   SLOT_TAG_LENGTH,
   TAG_PATTERN,
   introTag,
+  creatorSlotTag,
   listKey,
   listTag,
   recoveryTag,
@@ -164,8 +166,12 @@ export async function buildCreateV3(
 ): Promise<V3Written> {
   const { pairKey } = v3Holder(holder);
   const self = pairKey(holder.boxKey, holder.boxKey);
-  const chart = listTag(listKey(self), counters.takeList(holder.boxKey));
+  const list = listKey(self);
   self.fill(0);
+  const chart = listTag(list, counters.takeList(holder.boxKey));
+  // The creator finds this chart by its list tag, so its slot tag can be derived from it (no trial of every slot).
+  const mine = creatorSlotTag(list, chart);
+  list.fill(0);
   const secret = randomBytes(CHART_SECRET_LENGTH);
   const quorum = quorumOf(custody);
   const inner: InnerV3Input = {
@@ -181,7 +187,10 @@ export async function buildCreateV3(
     payload,
   };
   const readers = readersOf(payload, holder.boxKey);
-  const recipients = readers.map((boxKey) => ({ boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) }));
+  const recipients = readers.map((boxKey) => ({
+    boxKey,
+    slotTag: boxKey === holder.boxKey ? mine : randomBytes(SLOT_TAG_LENGTH),
+  }));
   const tags = [...checkCardTag(cardTag), ...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters)];
   const metadata = sealV3(encodeInnerV3(inner), recipients, tags, sealTo);
   // The CREATE's issuer is the creator's key tweaked for seq 0 of this version's secret: never the directory key.

@@ -1,7 +1,7 @@
 // Opens and verifies a chart written in envelope v3 (docs/UNLINKABLE.md §3), trusting nothing in the node's answer.
 // Per version, in chain order: the transaction core's validation (id, schema, signatures against the spent output);
 // the chain (one CREATE of an `hc.chart/1` asset, each version spending the previous one's only output); the reader's
-// slot (by its slot tag, else every slot); then what binds the box to the ledger:
+// slot (by its slot tag — in a CREATE the creator's, when the caller can derive it — else every slot); then what binds the box to the ledger:
 //   - place: the box's `chart` and `seq` are this version's (a box copied from another chart or position fails);
 //   - author: the key that signed the input is the box's `author` tweaked for the spent output (the CREATE: seq 0 of
 //     its own secret), so only that directory practitioner can have written it; a quorum's spend names officers of
@@ -72,6 +72,11 @@ export interface OpenV3Options {
    * validated here, on the calling thread. Either way every link is validated before its box is trusted.
    */
   validateLinks?: (links: readonly Transaction[]) => Promise<(LedgerValidationError | null)[]>;
+  /**
+   * The reader's own slot tag in a CREATE of this list tag, were it the creator (creatorSlotTagNative with its list
+   * key): its one slot is opened first. A wrong or absent tag costs nothing but the trial of every slot.
+   */
+  creatorSlotTag?: (listTag: string) => Uint8Array | null;
 }
 
 /** The node's transactions of one asset (any order) in chain order; a fork or a stranger is named. */
@@ -146,7 +151,7 @@ export async function openChartV3(
   assetId: string,
   raw: readonly unknown[],
   reader: EnvelopeReaderKey,
-  { crypto = nativeLedgerCrypto, now = Date.now, openBox, validateLinks }: OpenV3Options = {},
+  { crypto = nativeLedgerCrypto, now = Date.now, openBox, validateLinks, creatorSlotTag }: OpenV3Options = {},
 ): Promise<V3Chain> {
   const chain: V3Chain = { assetId, versions: [], openedFrom: null, closedAt: null, tampered: null };
   const { links, problem } = linkChain(assetId, raw);
@@ -183,7 +188,11 @@ export async function openChartV3(
     let inner: ReturnType<typeof decodeInnerV3>;
     try {
       const metadata = parseV3Metadata(tx.metadata);
-      const tag = previous ? slotTag(previous.secret, seq, myKey) : null;
+      const tag = previous
+        ? slotTag(previous.secret, seq, myKey)
+        : i === 0 && creatorSlotTag
+          ? creatorSlotTag(asset.data!.chart as string)
+          : null;
       // libsodium's secretbox (as the v1 loader's), not openV3's pure-JS default: the box is most of a version's bytes.
       inner = decodeInnerV3(
         await (openBox ? openBox(tx, metadata, tag) : openV3(metadata, reader, tag, { secretboxOpen })),

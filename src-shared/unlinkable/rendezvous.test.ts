@@ -9,6 +9,7 @@ import {
   introTag,
   listKey,
   listTag,
+  creatorSlotTag,
   pairKey,
   recoveryTag,
   slotTag,
@@ -108,5 +109,17 @@ describe('rendezvous tags', () => {
     ]);
     expect(() => listTag(list, -1)).toThrow(/counter/);
     expect(() => listKey(randomBytes(16))).toThrow(/32 bytes/);
+  });
+
+  it('the creator slot tag matches an independent HKDF, differs per chart, and refuses what is not a list tag', () => {
+    // python3: prk = HMAC(salt, list key); okm = HMAC(prk, "healthchain.v3.creator-slot/1" ‖ list tag ‖ 0x01)[0..8].
+    const list = listKey(Uint8Array.from({ length: 32 }, (_, i) => i));
+    expect(bytesToHex(creatorSlotTag(list, '319e5391b4a0cf3098703c2303e9f3ab'))).toBe('ccfb749d8e654440');
+    expect(bytesToHex(creatorSlotTag(list, '6db808e4cb17b001351f27e86661d9da'))).toBe('7794eb6f8d221cb9');
+    expect(creatorSlotTag(randomBytes(32), '319e5391b4a0cf3098703c2303e9f3ab')).not.toEqual(
+      creatorSlotTag(list, '319e5391b4a0cf3098703c2303e9f3ab'),
+    );
+    expect(() => creatorSlotTag(list, '319E5391B4A0CF3098703C2303E9F3AB')).toThrow(/list tag/);
+    expect(() => creatorSlotTag(randomBytes(16), '319e5391b4a0cf3098703c2303e9f3ab')).toThrow(/32 bytes/);
   });
 });

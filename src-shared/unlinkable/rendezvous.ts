@@ -15,6 +15,9 @@
 //   list key   HKDF-SHA-256(ikm = K(C→C), info = "healthchain.v3.list-key/1", 32)      C: the creator's box key
 //   list tag   HKDF-SHA-256(ikm = list key, info = "healthchain.v3.list-tag/1" ‖ u32be(j), 16)
 //              the asset's `chart` field of the j-th chart C creates: its own charts are found by asset search
+//   creator slot tag HKDF-SHA-256(ikm = list key, info = "healthchain.v3.creator-slot/1" ‖ list tag (16 bytes), 8)
+//              the creator's slot tag in its CREATE: a doctor listing its charts found each by its list tag, so it
+//              opens its one slot instead of trying every slot (docs/UNLINKABLE.md §4, "The CREATE's slots")
 //   card tag   HKDF-SHA-256(ikm = the patient's box secret, info = "healthchain.v3.card-tag/1", 16)
 //              carried by the version that introduces a patient card; the kiosk finds the chart with it (§8)
 //   grant tag  HKDF-SHA-256(ikm = chart secret of the granted version, info = "healthchain.v3.grant-tag/1" ‖ u32be(k), 16)
@@ -29,7 +32,7 @@
 import nacl from 'tweetnacl';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { concatBytes, utf8 } from '../crypto/bytes';
 import { CHART_SECRET_LENGTH, UNLINKABLE_SALT } from './owner-keys';
 
@@ -40,6 +43,7 @@ export const RENDEZVOUS_INFO = {
   slot: 'healthchain.v3.slot-tag/1',
   listKey: 'healthchain.v3.list-key/1',
   list: 'healthchain.v3.list-tag/1',
+  creatorSlot: 'healthchain.v3.creator-slot/1',
   card: 'healthchain.v3.card-tag/1',
   grant: 'healthchain.v3.grant-tag/1',
   grantBox: 'healthchain.v3.grant-box/1',
@@ -124,6 +128,16 @@ export function listTag(listKeyBytes: Uint8Array, j: number): string {
       TAG_LENGTH,
     ),
   );
+}
+
+/**
+ * The creator's slot tag in the CREATE whose asset carries `listTagHex` (its list tag): only the list key's holder
+ * computes it; one per chart, as random to everyone else as the other slots' tags.
+ */
+export function creatorSlotTag(listKeyBytes: Uint8Array, listTagHex: string): Uint8Array {
+  if (!TAG_PATTERN.test(listTagHex)) throw new TypeError('a list tag is 32 lower-case hex digits');
+  const info = concatBytes(utf8(RENDEZVOUS_INFO.creatorSlot), hexToBytes(listTagHex));
+  return hkdf(sha256, key32(listKeyBytes, 'a list key'), salt, info, SLOT_TAG_LENGTH);
 }
 
 /** The card tag of a patient card, from the patient's X25519 box secret (derived from the card's seed). */

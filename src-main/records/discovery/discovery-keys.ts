@@ -1,7 +1,8 @@
 // What discovery needs of the signed-in identity (docs/UNLINKABLE.md §4), made from KeyHolder.pairKey alone: the list
 // key (from the self pair key K(me→me)) and, for every directory box key W, the pair key K(W→me). Only these derived
-// keys leave the holder, and only into the closures below, in main: they never cross IPC, are never stored, and the
-// self pair key is wiped once the list key is made from it.
+// keys leave the holder, and only into the closures below, in main: they never cross IPC, are never stored (v3-list.ts
+// keeps them in memory for the signed-in session, dropped on lock and sign-out), and the self pair key is wiped once
+// the list key is made from it.
 import type { KeyHolder } from '../../../src-shared/crypto/keyholder';
 import { introTagsNative, listKeyNative, listTagsNative } from '../../crypto/unlinkable-keys';
 import type { DiscoveryKeys } from './discover';

@@ -30,7 +30,7 @@ import { FastLedgerWriter } from './fast-writer';
 import type { BuiltOwnChart, OwnChartsJob } from './own-charts-worker';
 
 /** Bump when what is built changes: a cache of another generator is never reused. */
-export const GENERATOR_VERSION = 'g2';
+export const GENERATOR_VERSION = 'g3';
 
 export interface LedgerOptions {
   own: number;

@@ -1,0 +1,93 @@
+// The reader's slot in a CREATE (docs/UNLINKABLE.md §4, "The CREATE's slots"): the creator opens its one slot by the
+// creator slot tag, and any other reader, or a wrong tag, falls back to trying every slot — the same chart either way.
+import { describe, expect, it } from 'vitest';
+import { newSeed } from '../../src-shared/crypto/keys';
+import type { EnvelopeReaderKey } from '../../src-shared/crypto/envelope';
+import { payloadOf } from '../../src-shared/records/payload';
+import { parseV3Metadata, v3Slots } from '../../src-shared/unlinkable/envelope-v3';
+import { SLOT_TAG_LENGTH, creatorSlotTag, listKey } from '../../src-shared/unlinkable/rendezvous';
+import { sampleChart } from '../../test/fixtures/sample-chart';
+import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
+import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { SeedKeyHolder } from '../crypto/seed-key-holder';
+import { V3Counters } from './v3-counters';
+import { buildCreateV3, buildVersionV3 } from './version-builder-v3';
+import { openChartV3 } from './version-opener-v3';
+
+const holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
+const crypto = nativeLedgerCrypto;
+
+/** The reader, counting the slots it tries. */
+function counting(reader: SeedKeyHolder): EnvelopeReaderKey & { tries: number } {
+  const counted = {
+    boxKey: reader.boxKey,
+    tries: 0,
+    openSealed: (sealed: Uint8Array) => {
+      counted.tries++;
+      return reader.openSealed(sealed);
+    },
+  };
+  return counted;
+}
+
+describe('a CREATE’s creator slot', () => {
+  const ada = holder();
+  const bob = holder();
+  const doctor = (h: SeedKeyHolder, name: string) => ({ signKey: h.signKey, boxKey: h.boxKey, name });
+  // Ada creates, Bob reads from the start: 4 readers with the recovery and emergency keys absent (custodian, Bob, and
+  // the throw-away fillers up to 8 slots).
+  const payload = payloadOf(sampleChart(), null, doctor(ada, 'Dr Ada'), [doctor(bob, 'Dr Bob')]);
+  const list = () => {
+    const self = ada.pairKey(ada.boxKey, ada.boxKey);
+    return listKey(self);
+  };
+
+  it('carries the creator slot tag on the creator’s slot only, and opens the same chart as by trial', async () => {
+    const counters = new V3Counters();
+    const created = await buildCreateV3(ada, payload, { crypto, counters });
+    const next = await buildVersionV3(ada, created.head, created.tx.id, 'update', payload, { crypto, counters });
+    const chart = (created.tx.asset as { data: { chart: string } }).data.chart;
+    const mine = creatorSlotTag(list(), chart);
+    const slots = v3Slots(parseV3Metadata(created.tx.metadata));
+    expect(slots.filter((s) => Buffer.from(s.subarray(0, SLOT_TAG_LENGTH)).equals(mine))).toHaveLength(1);
+
+    const raw = [created.tx, next.tx];
+    const byTag = counting(ada);
+    const tagged = await openChartV3(created.tx.id, raw, byTag, {
+      crypto,
+      creatorSlotTag: (t) => creatorSlotTag(list(), t),
+    });
+    const byTrial = counting(ada);
+    const trial = await openChartV3(created.tx.id, raw, byTrial, { crypto });
+    expect(tagged.tampered).toBeNull();
+    expect(tagged.versions.map((v) => v.inner)).toEqual(trial.versions.map((v) => v.inner));
+    expect(tagged.versions.map((v) => v.ownerKey)).toEqual(trial.versions.map((v) => v.ownerKey));
+    expect(tagged.versions).toHaveLength(2);
+    // One slot a version with the tags (the CREATE's by its creator slot tag, version 2's by its slot tag).
+    expect(byTag.tries).toBe(2);
+    expect(byTrial.tries).toBeGreaterThanOrEqual(byTag.tries);
+  });
+
+  it('a wrong tag, or another reader’s, falls back to trying every slot', async () => {
+    const counters = new V3Counters();
+    const created = await buildCreateV3(ada, payload, { crypto, counters });
+    const chart = (created.tx.asset as { data: { chart: string } }).data.chart;
+    const wrong = counting(ada);
+    const opened = await openChartV3(created.tx.id, [created.tx], wrong, {
+      crypto,
+      creatorSlotTag: () => new Uint8Array(SLOT_TAG_LENGTH).fill(7),
+    });
+    expect(opened.tampered).toBeNull();
+    expect(opened.versions[0]!.inner.chart).toBe(chart);
+    // Bob derives his own (not-creator) tag from his own list key: no slot carries it, and his slot is found by trial.
+    const bobList = listKey(bob.pairKey(bob.boxKey, bob.boxKey));
+    const asBob = counting(bob);
+    const bobs = await openChartV3(created.tx.id, [created.tx], asBob, {
+      crypto,
+      creatorSlotTag: (t) => creatorSlotTag(bobList, t),
+    });
+    expect(bobs.tampered).toBeNull();
+    expect(bobs.versions[0]!.inner).toEqual(opened.versions[0]!.inner);
+    expect(asBob.tries).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,5 +1,6 @@
 // `npm run bench -- unlinkable-ledger [--own=10000] [--foreign=200000] [--doctors=500] [--catchup=50000]
-//   [--changed-every=33] [--cache=/work/benchdata] [--runs=1]`   (only when named: it builds a large ledger once)
+//   [--changed-every=33] [--cache=<dir>] [--runs=1]`   (only when named: it builds a large ledger once; the cache is
+//   --cache, else $HC_BENCH_CACHE, else healthchain-bench in the system's temporary folder)
 //
 // Issue #15's three figures on envelope v3, through the app's real paths: a doctor's `own` v3 charts among `foreign`
 // charts of `doctors` other credentialed doctors, served by the embedded node in its own process over HTTP on
@@ -190,7 +191,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   if (o.own < 1) throw new Error('--own must be at least 1 (chart 0 is the patient card’s)');
   const runs = int('runs', values.runs, 1);
-  const cacheDir = cacheDirOf(values.cache ?? '/work/benchdata', o);
+  const cacheDir = cacheDirOf(values.cache ?? process.env.HC_BENCH_CACHE ?? join(tmpdir(), 'healthchain-bench'), o);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; load ${load()}`);
   const world = await cachedLedger(cacheDir, o);
   console.log(

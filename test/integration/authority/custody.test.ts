@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { NodeRejectedError } from '../../../src-main/ledger/errors';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { postPartial, prepareCeremony, prepareRevoke, signPartial } from '../../../src-main/authority/hospital';
+import { prepareRevoke } from '../../../src-main/authority/hospital';
 import { offboard, recoverCharts, recoveryKeyOf, rekey, signAndPost } from '../../../src-main/authority/custody-acts';
 import {
   openWithRecoveryKey,
@@ -32,7 +32,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
-import { credentialDoctor } from './hospital-setup';
+import { credentialDoctor, foundAuthority } from './hospital-setup';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -63,14 +63,7 @@ beforeAll(async () => {
   dataDir = tempDir('custody');
   node = await startNode(dataDir);
   client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
-  const { partial } = await prepareCeremony({
-    name: 'St Custody',
-    threshold: 2,
-    officers: officers.map((o, i) => ({ name: `Officer ${i + 1}`, signKey: o.signKey, boxKey: o.boxKey })),
-  });
-  let signed = partial;
-  for (const o of officers) signed = await signPartial(signed, o);
-  authorityId = (await postPartial(client, signed)).tx.id;
+  authorityId = await foundAuthority(client, 'St Custody', 2, officers);
   registry = new CredentialRegistry(client, authorityId);
   ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
   bob = await vault.doctor('Dr Bob Lin', 'Cardiology');

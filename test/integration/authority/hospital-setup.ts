@@ -3,7 +3,13 @@
 // chart service with the authority pinned (answers in the IPC contract's types).
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { prepareCeremony, prepareIssue, prepareRevoke, postPartial } from '../../../src-main/authority/hospital';
+import {
+  prepareCeremony,
+  prepareIssue,
+  prepareRevoke,
+  postPartial,
+  signPartial,
+} from '../../../src-main/authority/hospital';
 import { signAndPost } from '../../../src-main/authority/custody-acts';
 import type { OfficerSigner } from '../../../src-shared/authority';
 import { createChartService, type ChartService } from '../../../src-main/records/chart-service';
@@ -109,4 +115,22 @@ export async function credentialDoctor(
     validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
   });
   await signAndPost(client, partial, signers);
+}
+
+/** An m-of-n authority named `name` whose officers are `officers` (each named "Officer i"), signed by all of them and
+ * posted; returns its id. */
+export async function foundAuthority(
+  client: LedgerNodeClient,
+  name: string,
+  threshold: number,
+  officers: readonly KeyHolder[],
+): Promise<string> {
+  const { partial } = await prepareCeremony({
+    name,
+    threshold,
+    officers: officers.map((o, i) => ({ name: `Officer ${i + 1}`, signKey: o.signKey, boxKey: o.boxKey })),
+  });
+  let signed = partial;
+  for (const o of officers) signed = await signPartial(signed, o);
+  return (await postPartial(client, signed)).tx.id;
 }

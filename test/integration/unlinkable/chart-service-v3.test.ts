@@ -11,7 +11,6 @@ import { CredentialRegistry } from '../../../src-main/authority/credential-regis
 import { recoverCharts, recoveryKeyOf } from '../../../src-main/authority/custody-acts';
 import { planMoves, postMoves } from '../../../src-main/authority/custody-plan';
 import { validPractitioner } from '../../../src-main/authority/recovery-flows';
-import { postPartial, prepareCeremony, signPartial } from '../../../src-main/authority/hospital';
 import { openSealed } from '../../../src-main/crypto/sealed-box';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
@@ -39,7 +38,7 @@ import {
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
 import { createServer } from 'node:net';
-import { credentialDoctor } from '../authority/hospital-setup';
+import { credentialDoctor, foundAuthority } from '../authority/hospital-setup';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -91,14 +90,7 @@ describe('the chart service writing envelope v3', { timeout: 180_000 }, () => {
     node = await startNode(dataDir, port);
     url = node.url;
     client = new LedgerNodeClient({ nodeUrls: [url], bearerTokenFor: () => NODE_TOKEN });
-    const { partial } = await prepareCeremony({
-      name: 'St Unlinkable',
-      threshold: 2,
-      officers: officers.map((o, i) => ({ name: `Officer ${i + 1}`, signKey: o.signKey, boxKey: o.boxKey })),
-    });
-    let signed = partial;
-    for (const o of officers) signed = await signPartial(signed, o);
-    authorityId = (await postPartial(client, signed)).tx.id;
+    authorityId = await foundAuthority(client, 'St Unlinkable', 2, officers);
     registry = new CredentialRegistry(client, authorityId);
     ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
     bob = await vault.doctor('Dr Bob Lin', 'Psychiatry');

@@ -17,7 +17,6 @@ import {
   type QuorumLedger,
 } from '../../../src-main/authority/custody-acts';
 import { readChartHead } from '../../../src-main/authority/recovery-flows';
-import { postPartial, prepareCeremony, signPartial } from '../../../src-main/authority/hospital';
 import { openSealed } from '../../../src-main/crypto/sealed-box';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
@@ -41,7 +40,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
-import { credentialDoctor } from '../authority/hospital-setup';
+import { credentialDoctor, foundAuthority } from '../authority/hospital-setup';
 
 const officers = [0, 1, 2].map(() => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto));
 
@@ -89,14 +88,7 @@ describe('off-boarding and re-keying find envelope v3 charts', { timeout: 300_00
     url = node.url;
     client = new LedgerNodeClient({ nodeUrls: [url], bearerTokenFor: () => NODE_TOKEN });
     ledger = { ...bind(client), v3: v3QuorumMover(client) };
-    const { partial } = await prepareCeremony({
-      name: 'St Offboard',
-      threshold: 2,
-      officers: officers.map((o, i) => ({ name: `Officer ${i + 1}`, signKey: o.signKey, boxKey: o.boxKey })),
-    });
-    let signed = partial;
-    for (const o of officers) signed = await signPartial(signed, o);
-    authorityId = (await postPartial(client, signed)).tx.id;
+    authorityId = await foundAuthority(client, 'St Offboard', 2, officers);
     registry = new CredentialRegistry(client, authorityId);
     ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
     bob = await vault.doctor('Dr Bob Lin', 'Psychiatry');

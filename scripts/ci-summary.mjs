@@ -1,10 +1,21 @@
 // Totals vitest's and Playwright's JSON reports into the one plain line CI reads: "N passed, N failed, N skipped".
 import { readFileSync, existsSync } from 'node:fs';
 
+// The first non-empty line of an error message, without colour codes, cut to a readable length.
+function firstLine(text) {
+  const line = String(text ?? '')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .find((l) => l.trim());
+  return (line ?? 'no message').trim().slice(0, 300);
+}
+
 let passed = 0,
   failed = 0,
   skipped = 0;
 const skippedNames = [];
+// Failed tests are named last, right above the totals, so that a CI log cut to its tail still says what failed.
+const failedNames = [];
 const missing = [];
 
 const vitestFile = '.reports/vitest.json';
@@ -17,8 +28,13 @@ if (existsSync(vitestFile)) {
   for (const file of r.testResults ?? []) {
     if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
     // Skipped tests carry their reason in their name (e.g. "[needs BIGCHAINDB_URL] …"): list them, never hide them.
-    for (const t of file.assertionResults ?? [])
+    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0)
+      failedNames.push(`vitest: ${file.name}: ${firstLine(file.message)}`);
+    for (const t of file.assertionResults ?? []) {
       if (t.status === 'skipped' || t.status === 'pending') skippedNames.push(`vitest: ${t.fullName ?? t.title}`);
+      if (t.status === 'failed')
+        failedNames.push(`vitest: ${file.name} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    }
   }
 } else missing.push('vitest');
 
@@ -36,6 +52,8 @@ if (existsSync(pwFile)) {
   const walk = (suite) => {
     for (const spec of suite.specs ?? [])
       for (const t of spec.tests ?? []) {
+        if (t.status === 'unexpected')
+          failedNames.push(`playwright: ${spec.file ?? ''} › ${spec.title}: ${firstLine(t.results?.at(-1)?.error?.message)}`);
         if (t.status !== 'skipped') continue;
         const why = (t.annotations ?? [])
           .filter((a) => a.type === 'skip')
@@ -64,4 +82,6 @@ if (missing.length) console.error(`no report from: ${missing.join(', ')} (counte
 failed += missing.length;
 if (skippedNames.length)
   console.log(`skipped tests (${skippedNames.length}):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}`);
+if (failedNames.length)
+  console.log(`failed tests (${failedNames.length}):\n${failedNames.map((n) => `  - ${n}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -16,6 +16,8 @@ let passed = 0,
 const skippedNames = [];
 // Failed tests are named last, right above the totals, so that a CI log cut to its tail still says what failed.
 const failedNames = [];
+// A test that failed and then passed on CI's one retry (vitest.config.ts) is named as flaky, never hidden.
+const flakyNames = [];
 const missing = [];
 
 const vitestFile = '.reports/vitest.json';
@@ -32,6 +34,8 @@ if (existsSync(vitestFile)) {
       failedNames.push(`vitest: ${file.name}: ${firstLine(file.message)}`);
     for (const t of file.assertionResults ?? []) {
       if (t.status === 'skipped' || t.status === 'pending') skippedNames.push(`vitest: ${t.fullName ?? t.title}`);
+      if (t.status === 'passed' && (t.failureMessages ?? []).length)
+        flakyNames.push(`vitest: ${file.name} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages[0])}`);
       if (t.status === 'failed')
         failedNames.push(`vitest: ${file.name} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
     }
@@ -52,6 +56,8 @@ if (existsSync(pwFile)) {
   const walk = (suite) => {
     for (const spec of suite.specs ?? [])
       for (const t of spec.tests ?? []) {
+        if (t.status === 'flaky')
+          flakyNames.push(`playwright: ${spec.file ?? ''} › ${spec.title}: ${firstLine(t.results?.[0]?.error?.message)}`);
         if (t.status === 'unexpected')
           failedNames.push(`playwright: ${spec.file ?? ''} › ${spec.title}: ${firstLine(t.results?.at(-1)?.error?.message)}`);
         if (t.status !== 'skipped') continue;
@@ -82,6 +88,8 @@ if (missing.length) console.error(`no report from: ${missing.join(', ')} (counte
 failed += missing.length;
 if (skippedNames.length)
   console.log(`skipped tests (${skippedNames.length}):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}`);
+if (flakyNames.length)
+  console.log(`flaky tests, passed on retry (${flakyNames.length}):\n${flakyNames.map((n) => `  - ${n}`).join('\n')}`);
 if (failedNames.length)
   console.log(`failed tests (${failedNames.length}):\n${failedNames.map((n) => `  - ${n}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

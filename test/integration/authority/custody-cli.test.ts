@@ -14,15 +14,11 @@ import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { prepareIssue } from '../../../src-main/authority/hospital';
-import { signAndPost } from '../../../src-main/authority/custody-acts';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
-import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { decodeKey32 } from '../../../src-shared/crypto/bytes';
-import { newSeed } from '../../../src-shared/crypto/keys';
 import { recoveryTag } from '../../../src-shared/unlinkable/rendezvous';
 import { chartOwnership } from '../../../src-shared/authority/custody';
-import { signTransaction, type Transaction } from '../../../src-shared/ledger';
+import type { Transaction } from '../../../src-shared/ledger';
 import { sampleChart } from '../../fixtures/sample-chart';
 import {
   NODE_TOKEN,
@@ -35,6 +31,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
+import { credentialDoctor, postForgedCreate } from './hospital-setup';
 
 // Officer keys use the vault's full scrypt cost and each command is a child process: the set-up takes a while.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
@@ -122,23 +119,31 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
     const signers = await Promise.all(officers.slice(0, 2).map((o) => keychain.unlock(o.signKey, OFFICER_PASSWORD)));
     const registry = new CredentialRegistry(client, authority);
     try {
-      for (const d of doctors) {
-        const view = await registry.load();
-        const partial = prepareIssue(view.authority, {
-          name: d.name,
-          licence: `GMC-${d.holder.signKey.slice(0, 8)}`,
-          specialty: d.specialty,
-          signKey: d.holder.signKey,
-          boxKey: d.holder.boxKey,
-          validFrom: '2020-01-01T00:00:00.000Z',
-          validUntil: '2099-01-01T00:00:00.000Z',
-        });
-        await signAndPost(client, partial, signers);
-      }
+      for (const d of doctors) await credentialDoctor(client, registry, d, signers);
     } finally {
       for (const s of signers) s.lock();
     }
   }
+
+  /** A chart service writing envelope v3 under the authority (closed by the caller). */
+  async function v3Service() {
+    return (
+      await startService([node.url], {
+        authorityId: () => authority,
+        ledgerEnvelope: () => 'v3',
+        liveStream: false,
+        verifyWorkers: 0,
+      })
+    ).service;
+  }
+
+  /** The authority, these officers (by index) and the node, as a quorum act's arguments. */
+  const quorumArgs = (...which: number[]) => [
+    '--authority',
+    authority,
+    ...which.flatMap((i) => ['--officer', officers[i]!.signKey]),
+    ...nodeArgs,
+  ];
 
   afterAll(async () => {
     await service?.close();
@@ -252,13 +257,7 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
       chartId,
       '--to',
       ada.holder.signKey,
-      '--authority',
-      authority,
-      '--officer',
-      officers[1]!.signKey,
-      '--officer',
-      officers[2]!.signKey,
-      ...nodeArgs,
+      ...quorumArgs(1, 2),
     ]);
     expect(recovered.moved).toEqual([{ chartId, txId: (await headOf(chartId)).id }]);
     expect((await service.get(ada.holder, chartId)).custodian.signKey).toBe(ada.holder.signKey);
@@ -270,25 +269,14 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
       bob.holder.signKey,
       '--reason',
       'Left',
-      '--authority',
-      authority,
-      '--officer',
-      officers[0]!.signKey,
-      '--officer',
-      officers[1]!.signKey,
-      ...nodeArgs,
+      ...quorumArgs(0, 1),
     ]);
     expect(result.revoked).toMatch(/^[0-9a-f]{64}$/);
     expect(result.moved.map((m) => m.chartId)).toContain(chartId);
     expect((await service.get(bob.holder, chartId)).custodian.signKey).toBe(bob.holder.signKey);
   });
   it('rekey finds and moves a v3 chart of the doctor (found by its recovery tag) to the new identity', async () => {
-    const { service: v3 } = await startService([node.url], {
-      authorityId: () => authority,
-      ledgerEnvelope: () => 'v3',
-      liveStream: false,
-      verifyWorkers: 0,
-    });
+    const v3 = await v3Service();
     try {
       const { chartId } = await v3.create(bob.holder, sampleChart('Vic Three'), { pin: PIN });
       const fresh = await vault.doctor('Dr Bob Lin (new keys)', 'Cardiology');
@@ -299,13 +287,7 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
         fresh.holder.signKey,
         '--box-key',
         fresh.holder.boxKey,
-        '--authority',
-        authority,
-        '--officer',
-        officers[0]!.signKey,
-        '--officer',
-        officers[2]!.signKey,
-        ...nodeArgs,
+        ...quorumArgs(0, 2),
       ]);
       expect(result.waiting).toEqual([]);
       expect(result.moved.map((m) => m.chartId)).toContain(chartId);
@@ -322,12 +304,7 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
     const cleo = await vault.doctor('Dr Cleo Park', 'Psychiatry');
     const dan = await vault.doctor('Dr Dan Ruiz', 'Psychiatry');
     await credential(cleo, dan);
-    const { service: v3 } = await startService([node.url], {
-      authorityId: () => authority,
-      ledgerEnvelope: () => 'v3',
-      liveStream: false,
-      verifyWorkers: 0,
-    });
+    const v3 = await v3Service();
     try {
       const real = [
         (await v3.create(cleo.holder, sampleChart('Wren Real'), { pin: PIN })).chartId,
@@ -344,31 +321,10 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
       const metadata = create.metadata as { tags: string[] };
       expect(metadata.tags).toContain(tag);
       const randomTags = metadata.tags.map((t) => (t === tag ? t : randomBytes(16).toString('hex'))).sort();
-      const mallory = new SeedKeyHolder(newSeed());
-      const forged: string[] = [];
-      for (const [n, tags] of [metadata.tags, randomTags].entries()) {
-        const tx = await signTransaction(
-          {
-            id: null,
-            version: '2.0',
-            operation: 'CREATE',
-            asset: { data: { ...(create.asset as { data: Record<string, unknown> }).data, copy: n } },
-            metadata: { ...metadata, tags },
-            inputs: [
-              {
-                owners_before: [mallory.signKey],
-                fulfills: null,
-                fulfillment: { type: 'ed25519-sha-256', public_key: mallory.signKey },
-              },
-            ],
-            outputs: create.outputs,
-          },
-          async (_k, m) => mallory.sign(m),
-          { keys: [mallory.signKey] },
-        );
-        expect((await client.post(tx, 'commit')).value).toBe('committed');
-        forged.push(tx.id!);
-      }
+      const forged = [
+        await postForgedCreate(client, create, { copy: 1 }),
+        await postForgedCreate(client, create, { copy: 2, metadata: { ...metadata, tags: randomTags } }),
+      ];
       // No output of a v3 chart names Cleo: the CLI learns of the forgeries only from the recovery-tag search.
       const result = await cli([
         'offboard',
@@ -377,13 +333,7 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
         dan.holder.signKey,
         '--reason',
         'Left',
-        '--authority',
-        authority,
-        '--officer',
-        officers[1]!.signKey,
-        '--officer',
-        officers[2]!.signKey,
-        ...nodeArgs,
+        ...quorumArgs(1, 2),
       ]);
       expect(result.code, result.stderr).toBe(1);
       const lines = result.stdout.trim().split('\n');

@@ -81,6 +81,8 @@ describe('IT desk over IPC: recovery of an envelope v3 chart with share files', 
     let posted: string | null = null;
     for (const o of officers) {
       const act = await ok('hospital.signPartial', { partial, password: o.password, officer: o.signKey });
+      // The ceremony's signers are named from the file's own officer list (nothing is pinned yet).
+      expect(act.signers).toEqual(act.signedBy.map((k: string) => officers.find((x) => x.signKey === k)!.name));
       partial = act.partial;
       posted = act.posted;
     }

@@ -55,6 +55,12 @@ export interface QuorumActResult {
   partial: string | null;
   describes: string;
   signedBy: string[];
+  /**
+   * Per key of signedBy, the officer's name when this desk can tell it: a directory key of the ceremony's or the
+   * pinned authority's officers, or a v3 move's tweaked key that this desk maps back (its own officer's, the
+   * coordinator's); null for a tweaked key whose tweak is sealed to another officer.
+   */
+  signers: (string | null)[];
   needed: number;
   /** Posted through the outbox while no node answered: signed and on disk, sent when a node answers. */
   queued: boolean;
@@ -190,6 +196,7 @@ export class HospitalDesk {
       partial: JSON.stringify(partial, null, 2),
       describes: describePartial(partial),
       signedBy: [],
+      signers: [],
       needed: input.officers.length,
       queued: false,
     };
@@ -658,7 +665,10 @@ export class HospitalDesk {
     } finally {
       wipe(secret);
     }
-    return { act: await this.#settle(partial, describePartial(partial)), sharesFrom: officers };
+    // The file comes back signed by the coordinator alone, with its tweaked key for the head.
+    const signed = signedBy(partial);
+    const tweaked = new Map(signed.length === 1 ? [[signed[0]!, input.coordinator]] : []);
+    return { act: await this.#settle(partial, describePartial(partial), tweaked), sharesFrom: officers };
   }
 
   /**
@@ -684,7 +694,7 @@ export class HospitalDesk {
           : 'Several officer keys are on this computer: choose which one signs',
       );
     const holder = await this.#serialKeychain(() => this.keychain.unlock(pick.officer ?? here[0]!, pick.password));
-    let signed: { partial: PartialTransaction; purpose: string };
+    let signed: Awaited<ReturnType<typeof signSlot>>;
     try {
       const { coordinator } = await openSlot(partial, holder);
       if (!members.has(coordinator))
@@ -695,7 +705,7 @@ export class HospitalDesk {
     } finally {
       holder.lock();
     }
-    return this.#settle(signed.partial, signed.purpose);
+    return this.#settle(signed.partial, signed.purpose, signed.signers);
   }
 
   async #officerKey(partial: PartialTransaction, whose: string, chosen?: string): Promise<string> {
@@ -728,22 +738,49 @@ export class HospitalDesk {
     return this.#settle(signed, describePartial(signed));
   }
 
-  /** The file for the next officer while signatures are missing; posted (and the trust re-read) once enough. */
-  async #settle(signed: PartialTransaction, describes: string): Promise<QuorumActResult> {
+  /**
+   * The file for the next officer while signatures are missing; posted (and the trust re-read) once enough. `tweaked`
+   * maps the v3 move's tweaked keys this desk knows to their officers' directory keys.
+   */
+  async #settle(
+    signed: PartialTransaction,
+    describes: string,
+    tweaked: ReadonlyMap<string, string> = new Map(),
+  ): Promise<QuorumActResult> {
     const needed = neededOf(signed);
     const who = signedBy(signed);
+    const names = await this.#officerNames(signed);
+    const signers = who.map((key) => names.get(tweaked.get(key) ?? key) ?? null);
     if (who.length < needed)
       return {
         posted: null,
         partial: JSON.stringify(signed, null, 2),
         describes,
         signedBy: who,
+        signers,
         needed,
         queued: false,
       };
     const { tx, outcome } = await postPartial(this.poster, signed);
     this.trust.invalidate();
-    return { posted: tx.id, partial: null, describes, signedBy: who, needed, queued: outcome === 'queued' };
+    return { posted: tx.id, partial: null, describes, signedBy: who, signers, needed, queued: outcome === 'queued' };
+  }
+
+  /** Officers' names by directory key: the ceremony file's own list, else the pinned authority's (none if unpinned). */
+  async #officerNames(partial: PartialTransaction): Promise<Map<string, string>> {
+    const data = (partial.unsigned.asset as { data?: { type?: unknown; officers?: unknown } } | null)?.data;
+    let officers: unknown = [];
+    if (partial.unsigned.operation === 'CREATE' && data?.type === AUTHORITY_TYPE) officers = data.officers;
+    else {
+      // Names are a courtesy: a trust that cannot be read now (no node answers, the act goes to the outbox) gives none.
+      const state = await this.trust.state().catch(() => null);
+      if (state?.kind === 'pinned') officers = state.authority.data.officers;
+    }
+    const names = new Map<string, string>();
+    if (Array.isArray(officers))
+      for (const o of officers as { name?: unknown; signKey?: unknown }[])
+        if (typeof o?.name === 'string' && typeof o.signKey === 'string') names.set(o.signKey, o.name);
+    return names;
   }
 }
 

@@ -66,6 +66,21 @@ describe('quorum move slots', () => {
     expect(tx.id).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("maps back only the officer's own tweaked key and the coordinator's: a third officer's stays unnamed", async () => {
+    const { officers, slots, unsigned } = await setUp();
+    const started = await startSlotMove(unsigned, 'move chart X to Dr B', officers[0]!, slots);
+    const { signers } = await openSlot(started, officers[1]!);
+    expect(signers).toEqual(
+      new Map([
+        [tweaked(officers[0]!.signKey, slots[0]!.tweak), officers[0]!.signKey],
+        [tweaked(officers[1]!.signKey, slots[1]!.tweak), officers[1]!.signKey],
+      ]),
+    );
+    // Officer 3's tweaked key is one the input needs, but nothing in officer 2's box gives it.
+    expect([...signers.keys()]).not.toContain(tweaked(officers[2]!.signKey, slots[2]!.tweak));
+    expect((await signSlot(started, officers[1]!)).signers).toEqual(signers);
+  });
+
   it('refuses an altered file, an officer with no box, and a tweak that does not fit', async () => {
     const { officers, stranger, slots, unsigned } = await setUp();
     const started = await startSlotMove(unsigned, 'move chart X to Dr B', officers[0]!, slots);

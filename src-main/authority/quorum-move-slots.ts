@@ -139,7 +139,7 @@ export async function startSlotMove(
 export async function openSlot(
   partial: PartialTransaction,
   officer: SlotOfficer,
-): Promise<{ purpose: string; tweak: Uint8Array; coordinator: string }> {
+): Promise<{ purpose: string; tweak: Uint8Array; coordinator: string; signers: Map<string, string> }> {
   let text: string | null = null;
   for (const box of partial.officerSlots ?? []) {
     try {
@@ -166,9 +166,14 @@ export async function openSlot(
   const needed = requiredKeys(partial);
   const tweak = bytesOf(parsed.tweak, 'tweak');
   const coordinatorKey = decodePublicKey(parsed.coordinator.signKey);
+  const coordinatorTweaked =
+    coordinatorKey === null
+      ? null
+      : tweaked(parsed.coordinator.signKey, bytesOf(parsed.coordinator.tweak, "coordinator's tweak"));
   const proven =
+    coordinatorTweaked !== null &&
     coordinatorKey !== null &&
-    needed.has(tweaked(parsed.coordinator.signKey, bytesOf(parsed.coordinator.tweak, "coordinator's tweak"))) &&
+    needed.has(coordinatorTweaked) &&
     nativeLedgerCrypto.ed25519Verify(
       bytesOf(parsed.coordinator.signature, "coordinator's signature"),
       digestMessage(parsed.digest),
@@ -178,21 +183,28 @@ export async function openSlot(
     throw new AuthorityInputError(
       `This move was not prepared by an officer of the chart's quorum (${parsed.coordinator.signKey} does not prove it): not signed`,
     );
-  if (!needed.has(tweaked(officer.signKey, tweak)))
+  const own = tweaked(officer.signKey, tweak);
+  if (!needed.has(own))
     throw new AuthorityInputError(
       `Officer ${officer.signKey}'s tweak in this file does not fit the chart version the transaction spends: not signed`,
     );
-  return { purpose: parsed.purpose, tweak, coordinator: parsed.coordinator.signKey };
+  // The two tweaked keys this officer can map back to a directory key: its own and the coordinator's. Any other
+  // officer's tweak is sealed to that officer alone, so the file names no one to a reader without a box.
+  const signers = new Map([
+    [coordinatorTweaked, parsed.coordinator.signKey],
+    [own, officer.signKey],
+  ]);
+  return { purpose: parsed.purpose, tweak, coordinator: parsed.coordinator.signKey, signers };
 }
 
 /** The officer's signature added to the file with its tweaked key, after openSlot's checks. */
 export async function signSlot(
   partial: PartialTransaction,
   officer: SlotOfficer,
-): Promise<{ partial: PartialTransaction; purpose: string }> {
-  const { purpose, tweak } = await openSlot(partial, officer);
+): Promise<{ partial: PartialTransaction; purpose: string; signers: Map<string, string> }> {
+  const { purpose, tweak, signers } = await openSlot(partial, officer);
   try {
-    return { partial: await signPartial(partial, tweakingSigner(officer, tweak)), purpose };
+    return { partial: await signPartial(partial, tweakingSigner(officer, tweak)), purpose, signers };
   } finally {
     tweak.fill(0);
   }

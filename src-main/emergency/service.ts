@@ -37,6 +37,7 @@ import { wipe } from '../../src-shared/crypto/bytes';
 import { headIsCurrent, openChartV3 } from '../records/version-opener-v3';
 import type { CredentialRegistryView } from '../../src-shared/authority';
 import { ChartIndex, type ChartIndexLedger } from './chart-index';
+import { VerifiedV3Charts } from './verified-charts-v3';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { NodeRejectedError } from '../ledger/errors';
 import type { Answer, OutputRef, PostOutcome } from '../ledger/node-client';
@@ -119,9 +120,14 @@ export class EmergencyService {
   readonly #now: () => Date;
   readonly #log: (event: ServiceEvent) => void;
   readonly #index: ChartIndex;
+  /** The running v3 grants' charts, opened and verified once per exact chain (the later-versions pass reads them). */
+  readonly #v3Charts: VerifiedV3Charts;
 
   constructor(private readonly options: EmergencyServiceOptions) {
     this.#index = new ChartIndex(options.ledger, options.key);
+    this.#v3Charts = new VerifiedV3Charts((chartId, raw) =>
+      openChartV3(chartId, raw, options.key, { crypto: nativeLedgerCrypto, now: () => this.#now().getTime() }),
+    );
     this.#grantMs = (options.grantHours ?? 24) * 3_600_000;
     this.#maxGrants = options.maxGrants ?? 5;
     this.#windowMs = (options.rateWindowHours ?? 24) * 3_600_000;
@@ -167,11 +173,17 @@ export class EmergencyService {
   async serveLaterVersions(): Promise<number> {
     const now = this.#now();
     let made = 0;
+    const runningV3 = new Set<string>();
+    // One read of a chart per pass, however many grants run on it.
+    const reads = new Map<string, Promise<unknown[]>>();
     for (const a of this.#answered.values()) {
       const g = a.grant;
+      // The expiry is checked here on every poll, whatever chain the v3 cache holds.
       if (!g || Date.parse(g.expiresAt) <= now.getTime()) continue;
-      made += g.v3 ? await this.#serveLaterV3(g, now) : await this.#serveLater(g, now);
+      if (g.v3) runningV3.add(g.chart);
+      made += g.v3 ? await this.#serveLaterV3(g, now, reads) : await this.#serveLater(g, now);
     }
+    this.#v3Charts.keepOnly(runningV3);
     return made;
   }
 
@@ -225,13 +237,18 @@ export class EmergencyService {
    * A v3 grant's later versions: the chart opened with the emergency key's slots (openChartV3, as for the grant), and
    * each version after the granted one passed on once, under the next free later tag of the grant. What was passed on
    * is read from the ledger once per grant (the service notes name the versions), so a restart never repeats one.
+   * The chart is read every poll but opened and verified only when its transactions changed (VerifiedV3Charts).
    */
-  async #serveLaterV3(g: ActiveGrant, now: Date): Promise<number> {
+  async #serveLaterV3(g: ActiveGrant, now: Date, reads: Map<string, Promise<unknown[]>>): Promise<number> {
     const { ledger, key } = this.options;
-    const { value: raw } = await ledger.listTransactions(g.chart);
-    const chain = await openChartV3(g.chart, raw, key, { crypto: nativeLedgerCrypto, now: () => now.getTime() });
+    let read = reads.get(g.chart);
+    if (!read) reads.set(g.chart, (read = ledger.listTransactions(g.chart).then((a) => a.value)));
+    const raw = await read;
+    const chain = await this.#v3Charts.chain(g.chart, raw);
     const granted = chain.versions.find((v) => v.txId === g.version);
     if (!granted) return 0;
+    const known = this.#servedLater.get(g.tx);
+    if (known && chain.versions.every((v) => v.seq <= granted.seq || known.has(v.txId))) return 0;
     const grantedKey = await v3DataKey(parseV3Metadata(granted.tx.metadata), key);
     let made = 0;
     try {

@@ -82,18 +82,29 @@ export const credentialsListSchema = z.object({
 export type CredentialsList = z.infer<typeof credentialsListSchema>;
 
 /** A quorum act: posted when enough officers signed (1-of-1: at once), else the partially signed file to pass on. */
-export const quorumActSchema = z.object({
-  posted: txId.nullable(),
-  /** The partially signed transaction file (public data only) for the other officers; null once posted. */
-  partial: z.string().nullable(),
-  /** What the transaction does, read from the transaction itself. */
-  describes: z.string(),
-  signedBy: z.array(key),
-  /** Officers' signatures the authority needs (its threshold; every officer for the ceremony). */
-  needed: z.number().int().min(1),
-  /** Signed and kept in the outbox because no ledger node answered: posted when one does. */
-  queued: z.boolean().optional(),
-});
+export const quorumActSchema = z
+  .object({
+    posted: txId.nullable(),
+    /** The partially signed transaction file (public data only) for the other officers; null once posted. */
+    partial: z.string().nullable(),
+    /** What the transaction does, read from the transaction itself. */
+    describes: z.string(),
+    /** The keys that signed: officers' directory keys, or for an envelope v3 move their per-chart tweaked keys. */
+    signedBy: z.array(key),
+    /**
+     * Per key of signedBy, the officer's name where the desk can tell it (a directory key of the authority's officers, or
+     * a v3 move's tweaked key the desk maps back by a tweak its own box holds); null for one it cannot (docs/SECURITY.md).
+     */
+    signers: z.array(z.string().max(200).nullable()).optional(),
+    /** Officers' signatures the authority needs (its threshold; every officer for the ceremony). */
+    needed: z.number().int().min(1),
+    /** Signed and kept in the outbox because no ledger node answered: posted when one does. */
+    queued: z.boolean().optional(),
+  })
+  .refine((act) => act.signers === undefined || act.signers.length === act.signedBy.length, {
+    error: 'signers must name each key of signedBy (or null)',
+    path: ['signers'],
+  });
 export type QuorumAct = z.infer<typeof quorumActSchema>;
 
 const when = (label: string) =>

@@ -2,7 +2,8 @@
 // keychain (officers under their own service, doctors in the real vault): a chart written before the authority is
 // migrated by its doctor; three officers on "separate machines" recover it 2 of 3 through files (one share alone is
 // refused); the single-machine path recovers with two officers' keys in this keychain; off-boarding moves custody;
-// re-keying finds an envelope v3 chart by its recovery tag (docs/UNLINKABLE.md §13: no output names its custodian).
+// re-keying finds an envelope v3 chart by its recovery tag (docs/UNLINKABLE.md §13: no output names its custodian);
+// a forged v3 chart carrying a copied recovery tag is listed NOT MOVED and does not stop an off-boarding.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,9 +14,9 @@ import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { OfficerKeychain } from '../../../src-main/authority/officer-keychain';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
-import { prepareIssue } from '../../../src-main/authority/hospital';
-import { signAndPost } from '../../../src-main/authority/custody-acts';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
+import { decodeKey32 } from '../../../src-shared/crypto/bytes';
+import { recoveryTag } from '../../../src-shared/unlinkable/rendezvous';
 import { chartOwnership } from '../../../src-shared/authority/custody';
 import type { Transaction } from '../../../src-shared/ledger';
 import { sampleChart } from '../../fixtures/sample-chart';
@@ -30,6 +31,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
+import { credentialDoctor, postForgedCreate } from './hospital-setup';
 
 // Officer keys use the vault's full scrypt cost and each command is a child process: the set-up takes a while.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
@@ -107,25 +109,41 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
 
     ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
     bob = await vault.doctor('Dr Bob Lin', 'Cardiology');
+    await credential(ada, bob);
+    ({ service } = await startService([node.url], { authorityId: () => pinned }));
+  });
+
+  /** Credentials for these doctors, signed by two officers unlocked from this keychain. */
+  async function credential(...doctors: Doctor[]) {
     const keychain = new OfficerKeychain({ service: officerService });
     const signers = await Promise.all(officers.slice(0, 2).map((o) => keychain.unlock(o.signKey, OFFICER_PASSWORD)));
     const registry = new CredentialRegistry(client, authority);
-    for (const d of [ada, bob]) {
-      const view = await registry.load();
-      const partial = prepareIssue(view.authority, {
-        name: d.name,
-        licence: `GMC-${d.holder.signKey.slice(0, 8)}`,
-        specialty: d.specialty,
-        signKey: d.holder.signKey,
-        boxKey: d.holder.boxKey,
-        validFrom: '2020-01-01T00:00:00.000Z',
-        validUntil: '2099-01-01T00:00:00.000Z',
-      });
-      await signAndPost(client, partial, signers);
+    try {
+      for (const d of doctors) await credentialDoctor(client, registry, d, signers);
+    } finally {
+      for (const s of signers) s.lock();
     }
-    for (const s of signers) s.lock();
-    ({ service } = await startService([node.url], { authorityId: () => pinned }));
-  });
+  }
+
+  /** A chart service writing envelope v3 under the authority (closed by the caller). */
+  async function v3Service() {
+    return (
+      await startService([node.url], {
+        authorityId: () => authority,
+        ledgerEnvelope: () => 'v3',
+        liveStream: false,
+        verifyWorkers: 0,
+      })
+    ).service;
+  }
+
+  /** The authority, these officers (by index) and the node, as a quorum act's arguments. */
+  const quorumArgs = (...which: number[]) => [
+    '--authority',
+    authority,
+    ...which.flatMap((i) => ['--officer', officers[i]!.signKey]),
+    ...nodeArgs,
+  ];
 
   afterAll(async () => {
     await service?.close();
@@ -239,13 +257,7 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
       chartId,
       '--to',
       ada.holder.signKey,
-      '--authority',
-      authority,
-      '--officer',
-      officers[1]!.signKey,
-      '--officer',
-      officers[2]!.signKey,
-      ...nodeArgs,
+      ...quorumArgs(1, 2),
     ]);
     expect(recovered.moved).toEqual([{ chartId, txId: (await headOf(chartId)).id }]);
     expect((await service.get(ada.holder, chartId)).custodian.signKey).toBe(ada.holder.signKey);
@@ -257,25 +269,14 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
       bob.holder.signKey,
       '--reason',
       'Left',
-      '--authority',
-      authority,
-      '--officer',
-      officers[0]!.signKey,
-      '--officer',
-      officers[1]!.signKey,
-      ...nodeArgs,
+      ...quorumArgs(0, 1),
     ]);
     expect(result.revoked).toMatch(/^[0-9a-f]{64}$/);
     expect(result.moved.map((m) => m.chartId)).toContain(chartId);
     expect((await service.get(bob.holder, chartId)).custodian.signKey).toBe(bob.holder.signKey);
   });
   it('rekey finds and moves a v3 chart of the doctor (found by its recovery tag) to the new identity', async () => {
-    const { service: v3 } = await startService([node.url], {
-      authorityId: () => authority,
-      ledgerEnvelope: () => 'v3',
-      liveStream: false,
-      verifyWorkers: 0,
-    });
+    const v3 = await v3Service();
     try {
       const { chartId } = await v3.create(bob.holder, sampleChart('Vic Three'), { pin: PIN });
       const fresh = await vault.doctor('Dr Bob Lin (new keys)', 'Cardiology');
@@ -286,13 +287,7 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
         fresh.holder.signKey,
         '--box-key',
         fresh.holder.boxKey,
-        '--authority',
-        authority,
-        '--officer',
-        officers[0]!.signKey,
-        '--officer',
-        officers[2]!.signKey,
-        ...nodeArgs,
+        ...quorumArgs(0, 2),
       ]);
       expect(result.waiting).toEqual([]);
       expect(result.moved.map((m) => m.chartId)).toContain(chartId);
@@ -300,6 +295,60 @@ describe('hospital custody commands', { timeout: 600_000 }, () => {
       expect(chain.tampered).toBeNull();
       expect(chain.versions.at(-1)!.inner).toMatchObject({ action: 'custody', author: officers[0]!.signKey });
       expect(chain.versions.at(-1)!.inner.payload.custodian.signKey).toBe(fresh.holder.signKey);
+    } finally {
+      await v3.close();
+    }
+  });
+
+  it('offboard: a forged v3 chart carrying a copied recovery tag is NOT MOVED (exit 1); the real v3 charts move', async () => {
+    const cleo = await vault.doctor('Dr Cleo Park', 'Psychiatry');
+    const dan = await vault.doctor('Dr Dan Ruiz', 'Psychiatry');
+    await credential(cleo, dan);
+    const v3 = await v3Service();
+    try {
+      const real = [
+        (await v3.create(cleo.holder, sampleChart('Wren Real'), { pin: PIN })).chartId,
+        (await v3.create(cleo.holder, sampleChart('Xan Real'), { pin: PIN })).chartId,
+      ];
+      // Cleo's first CREATE carries her recovery tag 0 (K(Cleo→Rec), docs/UNLINKABLE.md §13). The attacker cannot
+      // tell it from the other tags, so copies the version's clear metadata whole into a CREATE of its own, signed
+      // by a key that is no credentialed doctor; a second forgery keeps only the recovery tag, its other tags random.
+      const recoveryKey = (await new CredentialRegistry(client, authority).load()).authority.data.recoveryKey;
+      const pair = cleo.holder.pairKey!(cleo.holder.boxKey, recoveryKey);
+      const tag = recoveryTag(pair, decodeKey32(cleo.holder.boxKey)!, 0);
+      pair.fill(0);
+      const create = (await client.getTransaction(real[0]!)).value as Transaction;
+      const metadata = create.metadata as { tags: string[] };
+      expect(metadata.tags).toContain(tag);
+      const randomTags = metadata.tags.map((t) => (t === tag ? t : randomBytes(16).toString('hex'))).sort();
+      const forged = [
+        await postForgedCreate(client, create, { copy: 1 }),
+        await postForgedCreate(client, create, { copy: 2, metadata: { ...metadata, tags: randomTags } }),
+      ];
+      // No output of a v3 chart names Cleo: the CLI learns of the forgeries only from the recovery-tag search.
+      const result = await cli([
+        'offboard',
+        cleo.holder.signKey,
+        '--to',
+        dan.holder.signKey,
+        '--reason',
+        'Left',
+        ...quorumArgs(1, 2),
+      ]);
+      expect(result.code, result.stderr).toBe(1);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^Credential revoked: [0-9a-f]{64}$/);
+      for (const id of forged) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^NOT MOVED ${id}: \\S`)));
+      for (const id of real)
+        expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^Custody of ${id} moved: `)));
+      expect(lines).toHaveLength(1 + forged.length + real.length);
+      for (const id of real) {
+        const chain = await openChartV3(id, (await client.listTransactions(id)).value, dan.holder);
+        expect(chain.tampered).toBeNull();
+        expect(chain.versions.at(-1)!.inner.payload.custodian.signKey).toBe(dan.holder.signKey);
+      }
+      // The forgeries were refused, not changed: each is still its one CREATE.
+      for (const id of forged) expect((await client.listTransactions(id)).value).toHaveLength(1);
     } finally {
       await v3.close();
     }

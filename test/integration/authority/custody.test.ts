@@ -32,7 +32,7 @@ import {
   type Doctor,
 } from '../charts/harness';
 import type { InspectedChartService } from '../charts/inspected-service';
-import { credentialDoctor, foundAuthority } from './hospital-setup';
+import { credentialDoctor, foundAuthority, postForgedCreate } from './hospital-setup';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -290,27 +290,7 @@ describe('off-boarding: a forged chart does not stop it', () => {
     // Anyone may post a CREATE: this one copies the real chart's asset type, envelope and custody output (so the
     // outputs query names Eve), signed by a stranger.
     const create = (await client.getTransaction(real)).value as Transaction;
-    const mallory = new SeedKeyHolder(newSeed());
-    const forged = await signTransaction(
-      {
-        id: null,
-        version: '2.0',
-        operation: 'CREATE',
-        asset: { data: { ...(create.asset as { data: Record<string, unknown> }).data, copy: 1 } },
-        metadata: create.metadata,
-        inputs: [
-          {
-            owners_before: [mallory.signKey],
-            fulfills: null,
-            fulfillment: { type: 'ed25519-sha-256', public_key: mallory.signKey },
-          },
-        ],
-        outputs: create.outputs,
-      },
-      async (_k, m) => mallory.sign(m),
-      { keys: [mallory.signKey] },
-    );
-    expect((await client.post(forged, 'commit')).value).toBe('committed');
+    const forged = await postForgedCreate(client, create);
 
     const result = await offboard(client, await registry.load(), {
       leaving: eve.holder.signKey,
@@ -320,7 +300,7 @@ describe('off-boarding: a forged chart does not stop it', () => {
     });
     expect(result.revoked).toMatch(/^[0-9a-f]{64}$/);
     expect(result.moved.map((m) => m.chartId)).toEqual([real]);
-    expect(result.notMoved).toEqual([{ chartId: forged.id, reason: expect.stringMatching(/does not verify/) }]);
+    expect(result.notMoved).toEqual([{ chartId: forged, reason: expect.stringMatching(/does not verify/) }]);
     expect((await service.get(bob.holder, real)).custodian.signKey).toBe(bob.holder.signKey);
   });
 });

@@ -18,6 +18,7 @@ import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { addSignatures } from '../../../src-shared/authority';
 import type { KeyHolder } from '../../../src-shared/crypto/keyholder';
 import { newSeed } from '../../../src-shared/crypto/keys';
+import { signTransaction, type Transaction } from '../../../src-shared/ledger';
 import { NODE_TOKEN, tempDir, testCards } from '../charts/harness';
 
 export class Hospital {
@@ -133,4 +134,38 @@ export async function foundAuthority(
   let signed = partial;
   for (const o of officers) signed = await signPartial(signed, o);
   return (await postPartial(client, signed)).tx.id;
+}
+
+/**
+ * An attacker's copy of a chart's CREATE, committed: the asset's data (marked `copy`), `metadata` (the original's unless
+ * given) and outputs copied, signed by a fresh key that is no credentialed doctor (anyone may post a CREATE). Its id.
+ */
+export async function postForgedCreate(
+  client: LedgerNodeClient,
+  create: Transaction,
+  { copy = 1, metadata = create.metadata }: { copy?: number; metadata?: Transaction['metadata'] } = {},
+): Promise<string> {
+  const mallory = new SeedKeyHolder(newSeed());
+  const forged = await signTransaction(
+    {
+      id: null,
+      version: '2.0',
+      operation: 'CREATE',
+      asset: { data: { ...(create.asset as { data: Record<string, unknown> }).data, copy } },
+      metadata,
+      inputs: [
+        {
+          owners_before: [mallory.signKey],
+          fulfills: null,
+          fulfillment: { type: 'ed25519-sha-256', public_key: mallory.signKey },
+        },
+      ],
+      outputs: create.outputs,
+    },
+    async (_k, m) => mallory.sign(m),
+    { keys: [mallory.signKey] },
+  );
+  const { value } = await client.post(forged, 'commit');
+  if (value !== 'committed') throw new Error(`The forged CREATE was not committed: ${String(value)}`);
+  return forged.id!;
 }

@@ -81,6 +81,8 @@ describe('IT desk over IPC: recovery of an envelope v3 chart with share files', 
     let posted: string | null = null;
     for (const o of officers) {
       const act = await ok('hospital.signPartial', { partial, password: o.password, officer: o.signKey });
+      // The ceremony's signers are named from the file's own officer list (nothing is pinned yet).
+      expect(act.signers).toEqual(act.signedBy.map((k: string) => officers.find((x) => x.signKey === k)!.name));
       partial = act.partial;
       posted = act.posted;
     }
@@ -98,11 +100,14 @@ describe('IT desk over IPC: recovery of an envelope v3 chart with share files', 
         password: officers[0]!.password,
         officer: officers[0]!.signKey,
       });
-      await ok('hospital.signPartial', {
+      // A v1 act's signers are the officers' directory keys: the desk names them from the pinned authority.
+      expect(first.signers).toEqual(['Ann Officer']);
+      const second = await ok('hospital.signPartial', {
         partial: first.partial,
         password: officers[1]!.password,
         officer: officers[1]!.signKey,
       });
+      expect(second.signers).toEqual(second.signedBy.map((k: string) => officers.find((o) => o.signKey === k)!.name));
     }
     await ok('vault.unlock', { id: ada.id, password: DOCTOR.password });
     const v1 = (await ok('charts.create', { chart: sampleChart('Vera Three'), pin: PIN })).chart.summary.chartId;
@@ -153,6 +158,8 @@ describe('IT desk over IPC: recovery of an envelope v3 chart with share files', 
     for (const o of officers) expect(file).not.toContain(o.signKey);
     expect(file).not.toContain('Vera Three');
     expect(result.act.signedBy[0]).not.toBe(officers[0]!.signKey);
+    // The coordinator's desk names its own tweaked key's officer, from the act it just did.
+    expect(result.act.signers).toEqual(['Ann Officer']);
 
     const altered = JSON.stringify({ ...move, unsigned: { ...move.unsigned, metadata: { note: 'altered' } } });
     const alteredAnswer = await failure('hospital.signPartial', {
@@ -194,6 +201,12 @@ describe('IT desk over IPC: recovery of an envelope v3 chart with share files', 
     });
     expect(posted).toMatchObject({ posted: expect.stringMatching(/^[0-9a-f]{64}$/), needed: 2 });
     expect(posted.signedBy).toHaveLength(2);
+    // The tweaked keys are no directory key, but the signing desk maps both back: its own, by the tweak in its box, and
+    // the coordinator's, by the coordinator's tweak the box also holds (docs/SECURITY.md, "the file-based recovery").
+    for (const o of officers) expect(posted.signedBy).not.toContain(o.signKey);
+    expect(posted.signers).toEqual(
+      posted.signedBy.map((k: string) => (k === result.act.signedBy[0] ? 'Ann Officer' : 'Ben Officer')),
+    );
     expect(posted.describes).toMatch(/^Move custody of chart \w+ \(envelope v3, version 1\) from .* to Dr Ben/);
     await ok('hospital.endRecoverySession', { sessionKey: session.sessionKey });
   });

@@ -4,52 +4,21 @@
 // process. The hospital is set up over IPC, the doctor credentialed over IPC; a v3 chart written by another
 // credentialed doctor (built here: the app writes no v3 chart yet); the signed-in doctor asks over emergency.request,
 // reads the grant over emergency.state and opens the chart over charts.get, read-only with the banner.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Core } from '../../../src-main/app/core';
+import { describe, expect, it } from 'vitest';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { custodyPolicyOf } from '../../../src-shared/authority/custody';
 import { REQUEST_V3_TYPE } from '../../../src-shared/emergency';
-import { cleanKeychain, DOCTOR } from '../vault/helpers';
-import { ipcCalls, startTestCore } from '../authority/ipc-core';
+import { DOCTOR } from '../vault/helpers';
+import { ipcCalls } from '../authority/ipc-core';
 import { eventually } from '../charts/harness';
-import { ServiceProcess } from './service-process';
-import { clearKeychains, holder, startTestLedger, type TestLedger } from './fixture';
+import { holder } from './fixture';
+import { emergencyIpcWorld } from './ipc-world';
 import { createV3Chart } from './v3-world';
 
 const OFFICER_PASSWORD = 'officer passphrase for tests';
-const OFFICERS = `HealthChain-desk-v3-ipc-officers-${randomBytes(6).toString('hex')}`;
-const EMERGENCY = `HealthChain-desk-v3-ipc-emergency-${randomBytes(6).toString('hex')}`;
+const world = emergencyIpcWorld('desk-v3-ipc');
 
-let dir: string;
-let ledger: TestLedger;
-let core: Core;
-let service: ServiceProcess | null = null;
-
-const { ok } = ipcCalls(() => core);
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hc-desk-v3-ipc-'));
-  ledger = await startTestLedger('desk-v3-ipc-ledger', 'open');
-  ({ core } = await startTestCore({
-    node: ledger.node,
-    dir: path.join(dir, 'core'),
-    officers: { service: OFFICERS },
-    emergencyKeychainService: EMERGENCY,
-  }));
-});
-
-afterAll(async () => {
-  await service?.stop('SIGKILL');
-  await core?.stop();
-  await ledger?.stop();
-  await cleanKeychain();
-  await clearKeychains(OFFICERS, EMERGENCY);
-  await rm(dir, { recursive: true, force: true });
-});
+const { ok } = ipcCalls(() => world.core);
 
 describe('emergency access to a v3 chart over IPC', { timeout: 180_000 }, () => {
   it('the signed-in doctor asks, is granted and opens the chart read-only; the request names no chart', async () => {
@@ -58,6 +27,7 @@ describe('emergency access to a v3 chart over IPC', { timeout: 180_000 }, () => 
       officerName: 'Privacy officer',
       password: OFFICER_PASSWORD,
     });
+    const { ledger } = world;
     const authority = await new CredentialRegistry(ledger.client, authorityId).authority();
     const emergencyKey = authority.emergencyKey!;
     const credential = (who: { name: string; signKey: string; boxKey: string }, licence: string) =>
@@ -91,10 +61,7 @@ describe('emergency access to a v3 chart over IPC', { timeout: 180_000 }, () => 
     const raw = JSON.stringify(request);
     for (const secret of [chartId, doctor.signKey, doctor.boxKey]) expect(raw).not.toContain(secret);
 
-    service = new ServiceProcess(
-      ['--node', ledger.node.url, '--authority', authorityId, '--keychain-service', EMERGENCY, '--poll-ms', '100'],
-      'unused-open-node',
-    );
+    world.startService(authorityId);
     let state: { state: string; grant: { versionTxId: string } | null } = { state: 'waiting', grant: null };
     await eventually(
       async () => (state = await ok('emergency.state', { requestId: asked.requestId })).state !== 'waiting',

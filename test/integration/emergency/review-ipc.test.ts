@@ -2,56 +2,29 @@
 // and the real keychain: "set up this hospital" creates and publishes the emergency key; the emergency service runs as
 // its own process with that key; emergency.report lists the access (the reason opened only with the officer
 // password), emergency.followUp posts a follow-up signed by this computer's officer key, and bad input is refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import keytar from 'keytar';
-import type { Core } from '../../../src-main/app/core';
-import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import type { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { utf8 } from '../../../src-shared/crypto/bytes';
 import { buildEmergencyRequest } from '../../../src-shared/emergency';
-import { cleanKeychain } from '../vault/helpers';
-import { ipcCalls, startTestCore } from '../authority/ipc-core';
+import { ipcCalls } from '../authority/ipc-core';
 import { eventually } from '../charts/harness';
-import { ServiceProcess } from './service-process';
-import { clearKeychains, holder, sealedChart, startTestLedger, type TestLedger } from './fixture';
+import type { ServiceProcess } from './service-process';
+import { holder, sealedChart } from './fixture';
+import { emergencyIpcWorld } from './ipc-world';
 
 const OFFICER_PASSWORD = 'officer passphrase for tests';
-const OFFICERS = `HealthChain-review-ipc-officers-${randomBytes(6).toString('hex')}`;
-const EMERGENCY = `HealthChain-review-ipc-emergency-${randomBytes(6).toString('hex')}`;
+const world = emergencyIpcWorld('review-ipc');
+const EMERGENCY = world.emergency;
 
-let dir: string;
-let ledger: TestLedger;
-let node: LedgerNode;
-let core: Core;
 let client: LedgerNodeClient;
 let service: ServiceProcess | null = null;
 
-const { call, ok } = ipcCalls(() => core);
+const { call, ok } = ipcCalls(() => world.core);
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hc-review-ipc-'));
-  ledger = await startTestLedger('review-ipc-ledger', 'open');
-  ({ node, client } = ledger);
-  ({ core } = await startTestCore({
-    node,
-    dir: path.join(dir, 'core'),
-    officers: { service: OFFICERS },
-    emergencyKeychainService: EMERGENCY,
-  }));
-});
-
-afterAll(async () => {
-  await service?.stop('SIGKILL');
-  await core?.stop();
-  await ledger?.stop();
-  await cleanKeychain();
-  await clearKeychains(OFFICERS, EMERGENCY);
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ client } = world.ledger);
 });
 
 describe('emergency review over IPC', { timeout: 180_000 }, () => {
@@ -89,10 +62,7 @@ describe('emergency review over IPC', { timeout: 180_000 }, () => {
       utf8('{"allergies":["latex"]}'),
     );
     await client.post(chart, 'commit');
-    service = new ServiceProcess(
-      ['--node', node.url, '--authority', authorityId, '--keychain-service', EMERGENCY, '--poll-ms', '100'],
-      'unused-open-node',
-    );
+    service = world.startService(authorityId);
     const officerBox = authority.data.officers[0]!.boxKey;
     const request = await buildEmergencyRequest(
       { chart: chart.id },

@@ -126,14 +126,14 @@ export class V3World {
     return this;
   }
 
-  /** The custodian's next version, changing the patient's phone; its transaction id. */
-  async writeVersion(phone: string): Promise<string> {
+  /** The custodian's next version (an update unless `action` says), changing the patient's phone; its transaction id. */
+  async writeVersion(phone: string, action: 'update' | 'revoke' = 'update'): Promise<string> {
     const payload = this.#payload!;
     const updated = await buildVersionV3(
       this.custodian,
       this.#head!,
       this.chartId,
-      'update',
+      action,
       { ...payload, chart: { ...payload.chart, patient: { ...payload.chart.patient, phone } } },
       { crypto: nativeLedgerCrypto, counters: this.#counters, custody: this.#custody! },
     );

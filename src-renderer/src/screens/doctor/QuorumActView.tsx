@@ -7,11 +7,30 @@ import { Banner } from '../../components/Banner';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { call, type UiError } from '../../errors';
 
+/**
+ * Who signed, by officer name. A v3 move's signatures are under per-chart tweaked keys: the desk names those it can
+ * map back (its own officer's, the coordinator's); the rest are counted, never shown as keys that mean nothing here.
+ */
+export function signersLine(act: Pick<QuorumAct, 'signedBy' | 'signers'>): string | null {
+  if (act.signedBy.length === 0) return null;
+  const named = (act.signers ?? []).filter((n): n is string => n !== null);
+  const unnamed = act.signedBy.length - named.length;
+  const parts = [...named];
+  if (unnamed > 0)
+    parts.push(
+      unnamed === 1
+        ? `${named.length ? 'one more officer' : 'one officer'} this computer cannot name`
+        : `${unnamed} ${named.length ? 'more ' : ''}officers this computer cannot name`,
+    );
+  return `Signed by ${parts.join(', ')}`;
+}
+
 export function QuorumActView({ act }: { act: QuorumAct }) {
   const [copied, setCopied] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const fileId = useId();
+  const signers = signersLine(act);
   if (act.posted && act.queued) {
     return (
       <Banner tone="warn" title="Queued: will post when the ledger node is reachable">
@@ -27,6 +46,7 @@ export function QuorumActView({ act }: { act: QuorumAct }) {
         <p>
           {act.describes} — transaction <span className="mono">{act.posted}</span>
         </p>
+        {signers && <p>{signers}.</p>}
       </Banner>
     );
   }
@@ -34,6 +54,7 @@ export function QuorumActView({ act }: { act: QuorumAct }) {
     <div className="card" aria-label="More officers must sign">
       <Banner tone="warn" title={`Signed by ${act.signedBy.length} of the ${act.needed} officers needed`}>
         <p>{act.describes}. Pass this file to another officer; it is posted once enough have signed.</p>
+        {signers && <p>{signers}.</p>}
       </Banner>
       <div className="field field-wide">
         <label htmlFor={fileId}>Partially signed file</label>

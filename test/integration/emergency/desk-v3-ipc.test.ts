@@ -2,8 +2,9 @@
 // (src-main/app/core.ts): a real embedded node over HTTP, the real keychain (run in a D-Bus session with
 // gnome-keyring) holding the doctor's vault, the officer and the emergency key, and the emergency service as its own
 // process. The hospital is set up over IPC, the doctor credentialed over IPC; a v3 chart written by another
-// credentialed doctor (built directly by the v3 version builder, so the test controls its readers); the signed-in doctor asks over emergency.request,
-// reads the grant over emergency.state and opens the chart over charts.get, read-only with the banner.
+// credentialed doctor (built directly by the v3 version builder, so the test controls its readers); the signed-in
+// doctor asks over emergency.request, reads the grant over emergency.state and opens the chart over charts.get,
+// read-only with the banner.
 import { describe, expect, it } from 'vitest';
 import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
 import { custodyPolicyOf } from '../../../src-shared/authority/custody';

@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   const access: LedgerAccess = chosen.kind === 'generate' ? { kind: 'token', token: generateToken() } : chosen;
   let node;
   try {
-    node = await startLedgerNode({ host, port, dataDir, access, allowedHosts });
+    node = await startLedgerNode({ host, port, dataDir, access, allowedHosts, program: 'npm run ledger' });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason =

@@ -143,7 +143,7 @@ describe('ledger CLI', () => {
     const home = tempDataDir('ledger-cli-home-');
     let cli: RunningCli | undefined;
     try {
-      cli = await startCli(['--open'], { ...process.env, XDG_DATA_HOME: home.path });
+      cli = await startCli(['--open'], { ...process.env, XDG_CONFIG_HOME: home.path });
       expect(cli.output()).toContain('open mode (--open)');
       expect(cli.url).toBe('http://127.0.0.1:9984');
       // The driver's default endpoint is http://localhost:9984/api/v1/.

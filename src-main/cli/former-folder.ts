@@ -2,7 +2,7 @@
 // (~/.local/share/HealthChain/ledger), beside which it kept its outbox. A ledger left there is moved, once, into the
 // app's folder when the app's has none, so the doctor finds the charts written with the CLI in the app and the CLI
 // alike; otherwise it is left where it is and named. Nothing is deleted, and every case says what it did.
-import { existsSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FolderLockedError, LOCK_FILE, lockFolder } from '../ledger-node/store/folder-lock';
 
@@ -25,6 +25,7 @@ function moveInto(from: string, to: string): boolean {
     if (!isEmptyFolder(to)) return false;
     rmdirSync(to);
   }
+  mkdirSync(dirname(to), { recursive: true, mode: 0o700 });
   renameSync(from, to);
   return true;
 }

@@ -29,7 +29,7 @@ describe('ledger folder lock', () => {
     try {
       useToken(first.url, first.token);
       const target = { apiUrl: first.apiUrl, rootUrl: first.url } as LedgerTarget;
-      const tx = createTx(makeKey(), { kind: 'lock-test' });
+      const tx = createTx(makeKey(), { kind: 'lock-test' }, null);
       expect((await postTx(target, tx, 'commit')).status).toBe(202);
       const before = snapshot(dir.path);
 
@@ -76,7 +76,7 @@ describe('ledger folder lock', () => {
     try {
       const crashed = await spawnLedgerNode({ dataDir: dir.path });
       useToken(crashed.url, crashed.token);
-      const tx = createTx(makeKey(), { kind: 'lock-stale' });
+      const tx = createTx(makeKey(), { kind: 'lock-stale' }, null);
       expect(
         (await postTx({ apiUrl: crashed.apiUrl, rootUrl: crashed.url } as LedgerTarget, tx, 'commit')).status,
       ).toBe(202);

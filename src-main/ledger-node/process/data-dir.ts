@@ -1,5 +1,5 @@
 // Where the node keeps its data when no --data is given: the app's own ledger folder, <userData>/ledger, so that the
-// app, the CLI and `npm run ledger` see one ledger (docs/DEPLOYMENT.md §3). The lock (store/folder-lock.ts) keeps
+// app, the CLI and `npm run ledger` see one ledger (docs/DEPLOYMENT.md §5.0). The lock (store/folder-lock.ts) keeps
 // two of them from opening it at once.
 import { homedir } from 'node:os';
 import { join } from 'node:path';

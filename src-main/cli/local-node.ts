@@ -4,7 +4,6 @@
 // #14), so the CLI says so instead of opening the ledger beside it.
 import { resolve } from 'node:path';
 import type { LedgerNode } from '../ledger-node/node';
-import { useFormerFolder } from './former-folder';
 import { err } from './context';
 
 export const CLI_PROGRAM = 'the healthchain CLI';
@@ -27,14 +26,18 @@ export async function startLocalNode(data: string | undefined): Promise<{ node: 
     { generateToken },
     { defaultDataDir, formerCliDataDir },
     { FolderLockedError, APP_PROGRAM },
+    { useFormerFolder },
   ] = await Promise.all([
     import('../ledger-node/node'),
     import('../ledger-node/http/access'),
     import('../ledger-node/process/data-dir'),
     import('../ledger-node/store/folder-lock'),
+    import('../ledger-node/process/former-folder'),
   ]);
   const dataDir =
-    data !== undefined ? resolve(data) : useFormerFolder(defaultDataDir(), formerCliDataDir(), (line) => err(line));
+    data !== undefined
+      ? resolve(data)
+      : useFormerFolder(defaultDataDir(), formerCliDataDir(), CLI_PROGRAM, (line) => err(`healthchain: ${line}`));
   try {
     const node = await startLedgerNode({
       port: 0,

@@ -35,7 +35,7 @@ export function defaultDataDir(
 
 /**
  * The default of the CLI and `npm run ledger` before they shared the app's folder: the same as the app's on Windows
- * and macOS, the XDG data folder on Linux. Read only to bring a ledger left there over (cli/former-folder.ts).
+ * and macOS, the XDG data folder on Linux. Read only to bring a ledger left there over (former-folder.ts).
  */
 export function formerCliDataDir(
   platform: NodeJS.Platform = process.platform,

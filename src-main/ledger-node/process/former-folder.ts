@@ -4,7 +4,7 @@
 // alike; otherwise it is left where it is and named. Nothing is deleted, and every case says what it did.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FolderLockedError, LOCK_FILE, lockFolder } from '../ledger-node/store/folder-lock';
+import { FolderLockedError, LOCK_FILE, lockFolder } from '../store/folder-lock';
 
 /** What the CLI kept beside its ledger folder, moved along with it when the app's has none of its own. */
 const SIBLINGS = ['outbox', 'verified-cache'];
@@ -31,37 +31,42 @@ function moveInto(from: string, to: string): boolean {
 }
 
 /**
- * The folder the CLI's node uses by default: `appFolder`, after moving a ledger found in `formerFolder` into it if
+ * The folder a node started by `program` (the CLI, `npm run ledger`) uses by default: `appFolder`, after moving a ledger found in `formerFolder` into it if
  * the app's holds none. Says on `say` what it did; returns `formerFolder` (named) if the move cannot be made.
  */
-export function useFormerFolder(appFolder: string, formerFolder: string, say: (line: string) => void): string {
+export function useFormerFolder(
+  appFolder: string,
+  formerFolder: string,
+  program: string,
+  say: (line: string) => void,
+): string {
   if (appFolder === formerFolder || !holdsLedger(formerFolder)) return appFolder;
   if (holdsLedger(appFolder)) {
     say(
-      `healthchain: note: ${formerFolder} (the CLI's folder before it used the app's) also holds a ledger; it is not used now: pass --data ${formerFolder} to read it`,
+      `note: ${formerFolder} (the CLI's folder before it used the app's) also holds a ledger; it is not used now: pass --data ${formerFolder} to read it`,
     );
     return appFolder;
   }
   // No node may have the former folder open while it moves: an older CLI or `npm run ledger` may still run there.
   let lock;
   try {
-    lock = lockFolder(formerFolder, 'the healthchain CLI (moving this ledger to the app folder)');
+    lock = lockFolder(formerFolder, `${program} (moving this ledger to the app's folder)`);
   } catch (error) {
     if (!(error instanceof FolderLockedError)) throw error;
-    say(`healthchain: the ledger in ${formerFolder} was not moved to the app's folder ${appFolder}: ${error.message}`);
+    say(`the ledger in ${formerFolder} was not moved to the app's folder ${appFolder}: ${error.message}`);
     throw error;
   }
   try {
     if (!moveInto(formerFolder, appFolder)) {
       say(
-        `healthchain: using the ledger in ${formerFolder} (the CLI's former folder): the app's folder ${appFolder} is not empty; pass --data to choose`,
+        `using the ledger in ${formerFolder} (the CLI's former folder): the app's folder ${appFolder} is not empty; pass --data to choose`,
       );
       return formerFolder;
     }
   } catch (error) {
     // EXDEV (another file system), a permission: the ledger stays whole where it was, and is used there.
     say(
-      `healthchain: using the ledger in ${formerFolder} (the CLI's former folder): it could not be moved to the app's folder ${appFolder} (${error instanceof Error ? error.message : String(error)}); pass --data to choose`,
+      `using the ledger in ${formerFolder} (the CLI's former folder): it could not be moved to the app's folder ${appFolder} (${error instanceof Error ? error.message : String(error)}); pass --data to choose`,
     );
     return formerFolder;
   } finally {
@@ -84,12 +89,12 @@ export function useFormerFolder(appFolder: string, formerFolder: string, say: (l
     (done ? moved : left).push(done ? to : from);
   }
   say(
-    `healthchain: moved the CLI's ledger from ${formerFolder} to the app's folder ${appFolder}, which the app and the CLI now share${moved.length > 1 ? ` (with ${moved.slice(1).join(', ')})` : ''}`,
+    `moved the CLI's ledger from ${formerFolder} to the app's folder ${appFolder}, which the app and the CLI now share${moved.length > 1 ? ` (with ${moved.slice(1).join(', ')})` : ''}`,
   );
   const leftOutbox = left.find((folder) => folder.endsWith('outbox'));
   if (left.length > 0)
     say(
-      `healthchain: left in place, as the app's folder has its own: ${left.join(', ')}${leftOutbox ? ` (to send what waits there: --outbox ${leftOutbox})` : ''}`,
+      `left in place, as the app's folder has its own: ${left.join(', ')}${leftOutbox ? ` (to send what waits there: --outbox ${leftOutbox})` : ''}`,
     );
   return appFolder;
 }

@@ -111,6 +111,10 @@ describe('command line: the default ledger folder is the app’s', { timeout: 60
         `healthchain: HealthChain is running (pid ${app.child.pid}) and uses ${home.app}; pass --node <url>`,
       );
       expect(refused.stdout).toBe('');
+      // The hospital commands choose their node the same way.
+      const hospital = await ada.cli('hospital', 'credentials');
+      expect(hospital.code).toBe(1);
+      expect(hospital.stderr).toContain(`HealthChain is running (pid ${app.child.pid}) and uses ${home.app}`);
       expect(snapshot(home.app)).toEqual(before);
     } finally {
       await app.stop();

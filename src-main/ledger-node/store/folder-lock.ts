@@ -6,7 +6,9 @@
 // minutes), so the holder would lose its lock in the middle of the upgrade and a second node could take it. It also
 // records no owner, and the refusal must name the process. An OS lock (flock/LockFileEx) needs a native addon. Here
 // the lock file is created with O_EXCL and names its holder (pid, program, host); it is stale when that process is
-// gone (same host: `kill(pid, 0)`, and on Linux the process's start time, so a reused pid is not taken for it).
+// gone (`kill(pid, 0)`, and on Linux the process's start time, so a reused pid is not taken for it). The host is
+// named, not trusted: a ledger folder is local (user data), and a machine's name can change (macOS renames itself by
+// network) between a crash and the next start, which must not leave the folder locked for good.
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -103,7 +105,7 @@ function readOwner(path: string): LockOwner | null | 'missing' {
 export function lockHolder(folder: string): LockOwner | null {
   const owner = readOwner(join(folder, LOCK_FILE));
   if (owner === 'missing' || owner === null) return null;
-  return owner.host !== hostname() || isAlive(owner) ? owner : null;
+  return isAlive(owner) ? owner : null;
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -141,7 +143,7 @@ export function lockFolder(folder: string, program: string): FolderLock {
         continue;
       }
       last = owner;
-      if (owner.host !== me.host || isAlive(owner)) throw new FolderLockedError(folder, owner);
+      if (isAlive(owner)) throw new FolderLockedError(folder, owner);
       takeOver(path, owner);
       continue;
     }

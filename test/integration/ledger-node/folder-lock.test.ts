@@ -101,7 +101,7 @@ describe('ledger folder lock', () => {
     }
   }, 60_000);
 
-  it('takes over a lock whose pid now belongs to another process (Linux start times), and an empty lock file', async () => {
+  it('takes over a lock whose pid now belongs to another process (Linux start times), a renamed host, and an empty lock file', async () => {
     const dir = tempDataDir('hc.lock-reused-');
     // A live process that is not the holder the file names: its pid, another start time.
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
@@ -126,6 +126,13 @@ describe('ledger folder lock', () => {
       await expect(startLedgerNode({ dataDir: dir.path, port: 0, access })).rejects.toThrow(
         `in use by x (pid ${other.pid})`,
       );
+      // Left by a process that is gone, under another machine name (macOS renames itself by network): taken over.
+      const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+      await new Promise((resolve) => gone.once('exit', resolve));
+      writeFileSync(lock, JSON.stringify({ ...reused, pid: gone.pid, host: 'renamed-host' }));
+      const renamed = await startLedgerNode({ dataDir: dir.path, port: 0, access, program: 'after rename' });
+      expect(lockHolder(dir.path)?.program).toBe('after rename');
+      await renamed.stop();
       // Left empty by a crash between creating and writing it: taken over after a short wait.
       writeFileSync(lock, '');
       const node = await startLedgerNode({ dataDir: dir.path, port: 0, access, program: 'after empty' });

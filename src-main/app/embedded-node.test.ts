@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { startEmbeddedNode, type ForkUtility, type UtilityChild } from './embedded-node';
 import { FakeEmitter } from '../../test/fakes/fake-electron';
+import { APP_PROGRAM } from '../ledger-node/store/folder-lock';
 
 // A named fake of Electron's UtilityProcess: records messages and lets the test play the node's side.
 class FakeUtility extends FakeEmitter {
@@ -50,7 +51,9 @@ describe('embedded node in a utility process', () => {
     const c = children[0]!;
     expect(c.child.posted).toEqual([]);
     c.child.emit('message', { type: 'opening' });
-    expect(c.child.posted).toEqual([{ type: 'token', token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) }]);
+    expect(c.child.posted).toEqual([
+      { type: 'token', token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), program: APP_PROGRAM },
+    ]);
     const { token } = c.child.posted[0] as { token: string };
     expect(c.args.join(' ')).not.toContain(token);
     c.child.emit('message', { type: 'listening', url: 'http://127.0.0.1:3', port: 3 });

@@ -3,6 +3,7 @@
 // Each launch makes a new bearer token here and hands it to the node over the utility-process channel; the app's
 // node client sends it, and no other local process or web page has it (issue #14).
 import { generateToken } from '../ledger-node/http/access';
+import { APP_PROGRAM } from '../ledger-node/store/folder-lock';
 import type { LedgerProcessCommand, LedgerProcessMessage } from '../ledger-node/process-entry';
 
 /** The part of Electron's UtilityProcess this module uses. */
@@ -85,7 +86,7 @@ export function startEmbeddedNode(fork: ForkUtility, options: EmbeddedNodeOption
       if (settled || !isMessage(message)) return;
       if (message.type === 'opening') {
         // The process is up and listening to its channel: now it may have the token.
-        child.postMessage({ type: 'token', token } satisfies LedgerProcessCommand);
+        child.postMessage({ type: 'token', token, program: APP_PROGRAM } satisfies LedgerProcessCommand);
         clearTimeout(timer);
         const openMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
         timer = setTimeout(giveUp(`did not open its data within ${openMs} ms`), openMs);

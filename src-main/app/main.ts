@@ -25,6 +25,7 @@ import { partitionFor } from './web-preferences';
 import { pinnedUpdateKey } from './update-feed';
 import { startUpdateChecks } from './updates';
 import { createMainWindow } from './window';
+import { ledgerFolderIn } from '../ledger-node/process/data-dir';
 
 // Managed settings on macOS are keyed by the bundle id (electron-builder appId of each build).
 const APP_ID = { workstation: 'org.healthchain.workstation', kiosk: 'org.healthchain.kiosk' } as const;
@@ -104,7 +105,7 @@ async function start(): Promise<void> {
   if (settings.get().values.nodeUrls.length === 0) {
     embedded = await startEmbeddedNode((modulePath, args, options) => utilityProcess.fork(modulePath, args, options), {
       entryPath: paths.ledgerEntry,
-      dataDir: path.join(userData, 'ledger'),
+      dataDir: ledgerFolderIn(userData),
     });
     const node = embedded;
     node.onUnexpectedExit((code) => console.error(`[app] the embedded ledger node exited (code ${code})`));

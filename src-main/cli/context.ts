@@ -107,7 +107,9 @@ export interface Context {
  * settings (as `network check` reads them); else the embedded node, started here and named on stderr with its data
  * folder, so nobody mistakes an empty local ledger for the hospital's.
  */
-async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node: LedgerNode | null }> {
+async function chooseNodes(
+  options: CliOptions,
+): Promise<{ urls: string[]; node: LedgerNode | null; dataDir?: string }> {
   if (options.nodes.length > 0) return { urls: options.nodes, node: null };
   if (options.data === undefined) {
     const { createManagedSettingsReader } = await import('../settings');
@@ -118,18 +120,15 @@ async function chooseNodes(options: CliOptions): Promise<{ urls: string[]; node:
       return { urls, node: null };
     }
   }
-  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-  const { startLedgerNode } = await import('../ledger-node/node');
-  const { generateToken } = await import('../ledger-node/http/access');
-  const dataDir = resolve(options.data ?? defaultDataDir());
+  const { startLocalNode } = await import('./local-node');
   // In-process and for this command only, but on a local port all the same: token-protected like the app's.
   mark('starting the embedded node');
-  const node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token: generateToken() } });
+  const { node, dataDir } = await startLocalNode(options.data);
   mark('embedded node listening');
   err(
     `healthchain: no --node given and none configured: started the embedded ledger node at ${node.url}, data in ${dataDir} (give --node <url> for a ledger network)`,
   );
-  return { urls: [node.url], node };
+  return { urls: [node.url], node, dataDir };
 }
 
 /** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
@@ -169,8 +168,11 @@ export async function connect(
 ): Promise<Context> {
   const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-  const { urls, node } = await chooseNodes(options);
-  const outboxDir = resolve(options.outbox ?? join(dirname(resolve(options.data ?? defaultDataDir())), 'outbox'));
+  const { urls, node, dataDir } = await chooseNodes(options);
+  // Beside the ledger folder the local node used (the CLI's former one, if its ledger could not be moved).
+  const outboxDir = resolve(
+    options.outbox ?? join(dirname(dataDir ?? resolve(options.data ?? defaultDataDir())), 'outbox'),
+  );
   mkdirSync(outboxDir, { recursive: true });
   const verifyWorkerEntry = bundledWorker('verify-worker');
   try {

@@ -5,6 +5,7 @@
 // v3 must not get either silently.
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { appUserDataDir } from '../ledger-node/process/data-dir';
 import type { CliOptions } from './args';
 import { CliError, err } from './context';
 
@@ -29,11 +30,7 @@ export function userDataDir(
   home: string = homedir(),
 ): string {
   if (data !== undefined) return dirname(resolve(data));
-  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'HealthChain');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'HealthChain');
-  // Electron's appData on Linux: XDG_CONFIG_HOME when absolute, else ~/.config.
-  const xdg = env.XDG_CONFIG_HOME;
-  return join(xdg && xdg.startsWith('/') ? xdg : join(home, '.config'), 'HealthChain');
+  return appUserDataDir(platform, env, home);
 }
 
 export async function chooseEnvelope(options: Pick<CliOptions, 'data' | 'envelope'>): Promise<EnvelopeChoice> {

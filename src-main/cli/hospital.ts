@@ -315,15 +315,12 @@ export async function connect(options: Pick<Options, 'node' | 'data' | 'outbox'>
   const { LedgerNodeClient } = await import('../ledger/node-client');
   let node: LedgerNode | null = null;
   let urls = options.node;
+  let data = options.data;
   if (urls.length === 0) {
-    const { startLedgerNode } = await import('../ledger-node/node');
-    const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-    const { generateToken } = await import('../ledger-node/http/access');
-    node = await startLedgerNode({
-      port: 0,
-      dataDir: resolve(options.data ?? defaultDataDir()),
-      access: { kind: 'token', token: generateToken() },
-    });
+    const { startLocalNode } = await import('./local-node');
+    const local = await startLocalNode(options.data);
+    node = local.node;
+    data = local.dataDir;
     urls = [node.url];
   }
   const own = node;
@@ -344,7 +341,7 @@ export async function connect(options: Pick<Options, 'node' | 'data' | 'outbox'>
           import('../ledger/outbox-sender'),
           import('../ledger/outbox-poster'),
         ]);
-        const outbox = await Outbox.open(await outboxDirOf(options));
+        const outbox = await Outbox.open(await outboxDirOf({ outbox: options.outbox, data }));
         const sender = new OutboxSender(outbox, client);
         const poster = new OutboxPoster(outbox, sender);
         opened = {

@@ -2,10 +2,16 @@
 // node in the foreground. Without --token / HC_LEDGER_TOKEN / --open it makes up a token and prints it once.
 import { generateToken, type LedgerAccess } from './http/access';
 import { parseCliArgs, USAGE } from './process/cli-args';
+import { defaultDataDir, formerCliDataDir } from './process/data-dir';
+import { useFormerFolder } from './process/former-folder';
 import { startLedgerNode } from './node';
 
 async function main(): Promise<number> {
-  const parsed = parseCliArgs(process.argv.slice(2));
+  let defaulted = false;
+  const parsed = parseCliArgs(process.argv.slice(2), () => {
+    defaulted = true;
+    return defaultDataDir();
+  });
   if (parsed.kind === 'help') {
     console.log(USAGE);
     return 0;
@@ -14,12 +20,18 @@ async function main(): Promise<number> {
     console.error(`ledger: ${parsed.message}\n\n${USAGE}`);
     return 2;
   }
-  const { host, port, dataDir, allowedHosts } = parsed.options;
+  const { host, port, allowedHosts } = parsed.options;
+  let dataDir = parsed.options.dataDir;
   const chosen = parsed.options.access;
   const access: LedgerAccess = chosen.kind === 'generate' ? { kind: 'token', token: generateToken() } : chosen;
   let node;
   try {
-    node = await startLedgerNode({ host, port, dataDir, access, allowedHosts });
+    // Without --data: the app's folder, where a ledger left in this command's former default is moved once.
+    if (defaulted)
+      dataDir = useFormerFolder(dataDir, formerCliDataDir(), 'npm run ledger', (line) =>
+        console.error(`ledger: ${line}`),
+      );
+    node = await startLedgerNode({ host, port, dataDir, access, allowedHosts, program: 'npm run ledger' });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason =

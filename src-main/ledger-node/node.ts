@@ -8,6 +8,7 @@ import { AccessPolicy, allowedHostHeaders, type LedgerAccess } from './http/acce
 import { EventStream } from './http/event-stream';
 import { createLedgerHttpServer } from './http/server';
 import type { RouteContext } from './http/routes';
+import { lockFolder } from './store/folder-lock';
 import { LedgerStore } from './store/ledger-store';
 import { createValidator } from './validation';
 
@@ -29,6 +30,11 @@ export interface LedgerNodeOptions {
   readonly access: LedgerAccess;
   /** Host names (optionally `name:port`) the node answers to besides 127.0.0.1, localhost and [::1] (`--allow-host`). */
   readonly allowedHosts?: readonly string[];
+  /**
+   * Who runs this node, named to a second node refused the same folder (store/folder-lock.ts): e.g. "the HealthChain
+   * app" (APP_PROGRAM), "the healthchain CLI", "npm run ledger".
+   */
+  readonly program?: string;
   /** Replaces the transaction core's validator (only the node's own unit tests need this). */
   readonly validator?: Validator;
 }
@@ -55,7 +61,15 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
   let allowedHosts: ReadonlySet<string> = new Set();
   const access = new AccessPolicy(options.access, () => allowedHosts);
   allowedHostHeaders(0, host, options.allowedHosts ?? []);
-  const store = LedgerStore.open(options.dataDir);
+  // Before the store opens: a second node on the folder is refused with nothing changed (one node per folder).
+  const lock = lockFolder(options.dataDir, options.program ?? 'a ledger node');
+  let store: LedgerStore;
+  try {
+    store = LedgerStore.open(options.dataDir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const stream = new EventStream();
   const committer = new Committer(store, options.validator ?? createValidator(), (block) => stream.publish(block));
   const server = createLedgerHttpServer({
@@ -76,6 +90,7 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
     });
   } catch (error) {
     await store.close();
+    lock.release();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -93,6 +108,7 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
       server.closeAllConnections();
       stream.close();
       await store.close();
+      lock.release();
     })();
     return stopping;
   };

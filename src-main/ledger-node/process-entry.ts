@@ -17,7 +17,8 @@ export type LedgerProcessMessage =
   | { type: 'error'; message: string }
   | { type: 'stopped' };
 
-export type LedgerProcessCommand = { type: 'stop' } | { type: 'token'; token: string };
+/** `program`: who the parent is, named to a second node refused the folder (the app sends APP_PROGRAM). */
+export type LedgerProcessCommand = { type: 'stop' } | { type: 'token'; token: string; program?: string };
 
 const TOKEN_WAIT_MS = 30_000;
 
@@ -36,23 +37,28 @@ function report(message: LedgerProcessMessage): void {
 
 function onCommand(listener: (command: LedgerProcessCommand) => void): void {
   const accept = (data: unknown) => {
-    const command = data && typeof data === 'object' ? (data as { type?: unknown; token?: unknown }) : null;
+    const command =
+      data && typeof data === 'object' ? (data as { type?: unknown; token?: unknown; program?: unknown }) : null;
     if (command?.type === 'stop') listener({ type: 'stop' });
     else if (command?.type === 'token' && typeof command.token === 'string')
-      listener({ type: 'token', token: command.token });
+      listener({
+        type: 'token',
+        token: command.token,
+        ...(typeof command.program === 'string' ? { program: command.program.slice(0, 100) } : {}),
+      });
   };
   if (parentPort) parentPort.on('message', (event) => accept(event.data));
   else process.on('message', accept);
 }
 
-/** The parent's token, or null if none came in time. */
-function tokenFromParent(): Promise<string | null> {
+/** The parent's token (and who the parent is), or null if none came in time. */
+function tokenFromParent(): Promise<{ token: string; program?: string } | null> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), TOKEN_WAIT_MS);
     onCommand((command) => {
       if (command.type !== 'token') return;
       clearTimeout(timer);
-      resolve(command.token);
+      resolve(command);
     });
   });
 }
@@ -82,7 +88,14 @@ async function run(): Promise<void> {
   let node: LedgerNode;
   try {
     const { host, port, dataDir, allowedHosts } = parsed.options;
-    node = await startLedgerNode({ host, port, dataDir, allowedHosts, access: { kind: 'token', token: given } });
+    node = await startLedgerNode({
+      host,
+      port,
+      dataDir,
+      allowedHosts,
+      access: { kind: 'token', token: given.token },
+      program: given.program ?? 'a ledger node process',
+    });
   } catch (error) {
     report({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     process.exit(1);

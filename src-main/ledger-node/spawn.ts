@@ -26,6 +26,8 @@ export interface SpawnOptions {
   /** Generated when not given. */
   readonly token?: string;
   readonly startTimeoutMs?: number;
+  /** Who runs the node, for the folder lock's refusal message (the app's own is APP_PROGRAM). */
+  readonly program?: string;
   /** Extra Node flags for the child, e.g. ['--cpu-prof'] when profiling. */
   readonly nodeFlags?: readonly string[];
 }
@@ -59,7 +61,11 @@ export function spawnLedgerNode(options: SpawnOptions): Promise<SpawnedLedgerNod
     child.once('exit', onExit);
     child.on('message', (message: LedgerProcessMessage) => {
       if (message.type === 'opening') {
-        child.send({ type: 'token', token } satisfies LedgerProcessCommand);
+        child.send({
+          type: 'token',
+          token,
+          ...(options.program ? { program: options.program } : {}),
+        } satisfies LedgerProcessCommand);
       } else if (message.type === 'error') {
         clearTimeout(timer);
         child.off('exit', onExit);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from './cli-args';
-import { defaultDataDir } from './data-dir';
+import { appUserDataDir, defaultDataDir, formerCliDataDir } from './data-dir';
 
 describe('ledger command line', () => {
   const data = () => '/default/data';
@@ -67,14 +67,27 @@ describe('ledger command line', () => {
 });
 
 describe('default data folder', () => {
-  it("follows each platform's convention", () => {
-    expect(defaultDataDir('linux', { XDG_DATA_HOME: '/xdg' }, '/home/u')).toBe('/xdg/HealthChain/ledger');
-    expect(defaultDataDir('linux', { XDG_DATA_HOME: 'relative' }, '/home/u')).toBe(
-      '/home/u/.local/share/HealthChain/ledger',
+  it("is the app's ledger folder (<userData>/ledger) on each platform", () => {
+    expect(defaultDataDir('linux', {}, '/home/u')).toBe('/home/u/.config/HealthChain/ledger');
+    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/cfg', XDG_DATA_HOME: '/xdg' }, '/home/u')).toBe(
+      '/cfg/HealthChain/ledger',
     );
+    // A relative XDG_CONFIG_HOME is ignored, as Electron ignores it.
+    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: 'cfg' }, '/home/u')).toBe('/home/u/.config/HealthChain/ledger');
     expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/HealthChain/ledger');
     expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toMatch(
-      /HealthChain[\\/]ledger$/,
+      /Roaming[\\/]HealthChain[\\/]ledger$/,
     );
+    expect(appUserDataDir('linux', {}, '/home/u')).toBe('/home/u/.config/HealthChain');
+  });
+
+  it("knows the CLI's former folder, which differed from the app's on Linux only", () => {
+    expect(formerCliDataDir('linux', { XDG_DATA_HOME: '/xdg' }, '/home/u')).toBe('/xdg/HealthChain/ledger');
+    expect(formerCliDataDir('linux', { XDG_DATA_HOME: 'relative' }, '/home/u')).toBe(
+      '/home/u/.local/share/HealthChain/ledger',
+    );
+    expect(formerCliDataDir('darwin', {}, '/Users/u')).toBe(defaultDataDir('darwin', {}, '/Users/u'));
+    const win = { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' };
+    expect(formerCliDataDir('win32', win, 'C:\\Users\\u')).toBe(defaultDataDir('win32', win, 'C:\\Users\\u'));
   });
 });

@@ -139,11 +139,38 @@ describe('ledger CLI', () => {
     }
   });
 
-  it("defaults to port 9984, where the driver's default Connection finds it with --open, and to the XDG data folder", async () => {
+  it('refuses a second node on a folder in use: exit 1, the folder and the holder named', async () => {
+    const dir = tempDataDir('hc.ledger-twice-');
+    let first: RunningCli | undefined;
+    try {
+      first = await startCli(['--data', dir.path, '--port', '0', '--open']);
+      const second = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', cliPath, '--data', dir.path, '--port', '0', '--open'],
+        {
+          cwd: repoRoot,
+          encoding: 'utf8',
+        },
+      );
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain(
+        `ledger: cannot start: the ledger folder ${dir.path} is in use by npm run ledger (pid ${first.child.pid})`,
+      );
+      expect(second.stdout).not.toContain('listening');
+      // The first still serves.
+      expect((await fetch(`${first.url}/api/v1/`)).status).toBe(200);
+    } finally {
+      first?.child.kill('SIGTERM');
+      await first?.exit();
+      dir.remove();
+    }
+  });
+
+  it("defaults to port 9984, where the driver's default Connection finds it with --open, and to the app's ledger folder (XDG_CONFIG_HOME)", async () => {
     const home = tempDataDir('ledger-cli-home-');
     let cli: RunningCli | undefined;
     try {
-      cli = await startCli(['--open'], { ...process.env, XDG_DATA_HOME: home.path });
+      cli = await startCli(['--open'], { ...process.env, XDG_CONFIG_HOME: home.path });
       expect(cli.output()).toContain('open mode (--open)');
       expect(cli.url).toBe('http://127.0.0.1:9984');
       // The driver's default endpoint is http://localhost:9984/api/v1/.

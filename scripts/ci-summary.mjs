@@ -1,10 +1,10 @@
 // Totals vitest's and Playwright's JSON reports into the one plain line CI reads: "N passed, N failed, N skipped".
 import { readFileSync, existsSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 
 // The first non-empty line of an error message, without colour codes, cut to a readable length.
 function firstLine(text) {
-  const line = String(text ?? '')
-    .replace(/\u001b\[[0-9;]*m/g, '')
+  const line = stripVTControlCharacters(String(text ?? ''))
     .split('\n')
     .find((l) => l.trim());
   return (line ?? 'no message').trim().slice(0, 300);

@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/authority';
 import type { CryptoProvider } from '../../src-shared/ledger';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import type { AnswerValidator } from '../ledger/answer-validation';
 import type { Answer } from '../ledger/node-client';
 
 /** The reads the registry needs (LedgerNodeClient has them). */
@@ -52,10 +53,16 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 export class CredentialRegistry {
+  /**
+   * `validator`: where each credential's transactions are validated (id, schema, signatures, against the others of
+   * its answer), e.g. the chart service's verification workers, so a registry of hundreds of credentials is not
+   * validated on the main thread one after the other; without it, here. Every other check runs here either way.
+   */
   constructor(
     private readonly ledger: AuthorityLedger,
     readonly authorityId: string,
     private readonly crypto: CryptoProvider = nativeLedgerCrypto,
+    private readonly validator?: Pick<AnswerValidator, 'validate'>,
   ) {}
 
   async #height(txId: string): Promise<number | null> {
@@ -121,7 +128,15 @@ export class CredentialRegistry {
     authority: VerifiedAuthority,
     id: string,
   ): Promise<{ ok: true; value: VerifiedCredential } | { ok: false; id: string; reason: string }> {
-    const checked = verifyCredential(authority, id, await this.#positioned(id), this.crypto);
+    const positioned = await this.#positioned(id);
+    const txs = positioned.map((p) => p.tx);
+    const verdicts = this.validator
+      ? await this.validator.validate(
+          { json: JSON.stringify(txs), txs },
+          txs.map((_, i) => i),
+        )
+      : undefined;
+    const checked = verifyCredential(authority, id, positioned, this.crypto, verdicts);
     return checked.ok ? checked : { ok: false, id, reason: checked.reason };
   }
 }

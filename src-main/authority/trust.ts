@@ -7,6 +7,7 @@
 // closed, with the reason to show).
 import type { CredentialRegistryView, VerifiedAuthority, VerifiedCredential } from '../../src-shared/authority';
 import type { CryptoProvider } from '../../src-shared/ledger';
+import type { AnswerValidator } from '../ledger/answer-validation';
 import type { AuthorityLedger } from './credential-registry';
 
 export type TrustState =
@@ -30,6 +31,8 @@ export interface AuthorityTrustOptions {
   now?: () => number;
   /** With several nodes configured, each credential's newest act must be one a second node agrees with. */
   secondOpinion?: SecondOpinion;
+  /** Validates the credentials' transactions (the chart service's verification workers); else the main thread. */
+  validator?: Pick<AnswerValidator, 'validate'>;
 }
 
 export class AuthorityTrust {
@@ -111,7 +114,7 @@ export class AuthorityTrust {
     try {
       // Loaded once an authority is pinned: its schemas (zod, built at module load) would cost every start-up.
       const { CredentialRegistry } = await import('./credential-registry');
-      const registry = new CredentialRegistry(this.ledger, authorityId, this.options.crypto);
+      const registry = new CredentialRegistry(this.ledger, authorityId, this.options.crypto, this.options.validator);
       const view = await registry.load((credential) => this.#doubt(credential));
       return { kind: 'pinned', authorityId, authority: view.authority, registry: view };
     } catch (error) {

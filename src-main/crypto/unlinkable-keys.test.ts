@@ -5,10 +5,11 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import vectors from '../../src-shared/unlinkable/fixtures/unlinkable-vectors.json';
 import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
-import { creatorSlotTag, introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
+import { creatorSlotTag, introTag, pairKey, slotTag, versionTag } from '../../src-shared/unlinkable/rendezvous';
 import {
   cardTagNative,
   creatorSlotTagNative,
+  slotTagNative,
   introTagNative,
   introTagsNative,
   listKeyNative,
@@ -100,6 +101,9 @@ describe('envelope v3 primitives on libsodium', () => {
       expect(versionTagNative(secret, seq + 1)).toBe(versionTag(secret, seq + 1));
       const tag = bytesToHex(bytes(16));
       expect(bytesToHex(creatorSlotTagNative(k, tag))).toBe(bytesToHex(creatorSlotTag(k, tag)));
+      expect(bytesToHex(slotTagNative(secret, seq + 1, r.publicKey))).toBe(
+        bytesToHex(slotTag(secret, seq + 1, r.publicKey)),
+      );
     }
   });
 
@@ -107,6 +111,9 @@ describe('envelope v3 primitives on libsodium', () => {
     expect(() => ownerTweakNative(bytes(31), 1)).toThrow(/chart secret is 32 bytes/);
     expect(() => ownerTweakNative(bytes(32), -1)).toThrow(/seq/);
     expect(() => ownerTweakNative(bytes(32), 1, 256)).toThrow(/slot/);
+    expect(() => slotTagNative(bytes(31), 2, bytes(32))).toThrow(/chart secret is 32 bytes/);
+    expect(() => slotTagNative(bytes(32), -1, bytes(32))).toThrow(/seq/);
+    expect(() => slotTagNative(bytes(32), 2, bytes(31))).toThrow(/reader box key/);
     const A = ed25519.getPublicKey(bytes(32));
     expect(() => tweakPublicKeyNative(A, new Uint8Array(32))).toThrow(/\[1, L\)/);
     const L = hexToBytes('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');

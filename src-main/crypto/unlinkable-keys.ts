@@ -32,6 +32,7 @@ const VERSION_INFO = Buffer.from(RENDEZVOUS_INFO.version, 'utf8');
 const LIST_KEY_INFO = Buffer.from(RENDEZVOUS_INFO.listKey, 'utf8');
 const LIST_INFO = Buffer.from(RENDEZVOUS_INFO.list, 'utf8');
 const CREATOR_SLOT_INFO = Buffer.from(RENDEZVOUS_INFO.creatorSlot, 'utf8');
+const SLOT_INFO = Buffer.from(RENDEZVOUS_INFO.slot, 'utf8');
 const CARD_INFO = Buffer.from(RENDEZVOUS_INFO.card, 'utf8');
 
 function u32be(n: number, what = 'a counter'): Buffer {
@@ -286,6 +287,17 @@ export function creatorSlotTagNative(listKey: Uint8Array, listTagHex: string): U
   if (!TAG_PATTERN.test(listTagHex)) throw new TypeError('a list tag is 32 lower-case hex digits');
   const info = Buffer.concat([CREATOR_SLOT_INFO, Buffer.from(listTagHex, 'hex')]);
   return hkdf(bytes32(listKey, 'a list key'), info, SLOT_TAG_LENGTH);
+}
+
+/**
+ * A reader's slot tag in version `seq`, as slotTag in the reference: what a reader computes for every version it
+ * opens after the first (the pure-JS HKDF was a tenth of a cold list's opening).
+ */
+export function slotTagNative(previousChartSecret: Uint8Array, seq: number, readerBoxKey: Uint8Array): Uint8Array {
+  if (!(previousChartSecret instanceof Uint8Array) || previousChartSecret.length !== CHART_SECRET_LENGTH)
+    throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
+  const info = Buffer.concat([SLOT_INFO, u32be(seq, 'seq'), bytes32(readerBoxKey, 'a reader box key')]);
+  return hkdf(previousChartSecret, info, SLOT_TAG_LENGTH);
 }
 
 export function cardTagNative(patientBoxSecret: Uint8Array): string {

@@ -154,7 +154,8 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
           ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}),
         });
   const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
-  const { authority, directory } = directoryOver(client, crypto, options.authorityId);
+  // The registry's credentials are validated in the same workers as the charts (hundreds at a list's start).
+  const { authority, directory } = directoryOver(client, crypto, options.authorityId, validator);
   const authors = new ChartAuthorship(authority, client);
   return {
     options,

@@ -2,6 +2,7 @@
 // (chart-parts.ts) a directory search needs. The CLI's `practitioners` opens only this, so it neither loads nor opens
 // the outbox (lmdb) or the verification pool before its first request (start-up: docs/BENCHMARKS.md).
 import type { CryptoProvider } from '../../src-shared/ledger';
+import type { AnswerValidator } from '../ledger/answer-validation';
 import { LedgerNodeClient } from '../ledger/node-client';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { AuthorityTrust } from '../authority/trust';
@@ -14,8 +15,14 @@ export function directoryOver(
   client: LedgerNodeClient,
   crypto: CryptoProvider,
   authorityId: () => string = () => '',
+  validator?: AnswerValidator,
 ): { authority: AuthorityTrust; directory: PractitionerDirectory } {
-  const authority = new AuthorityTrust(client, { authorityId, crypto, secondOpinion: client });
+  const authority = new AuthorityTrust(client, {
+    authorityId,
+    crypto,
+    secondOpinion: client,
+    ...(validator ? { validator } : {}),
+  });
   return { authority, directory: new PractitionerDirectory(client, crypto, authority) };
 }
 

@@ -22,8 +22,8 @@ import {
 } from '../../src-shared/ledger';
 import { decodeInnerV3, type InnerV3, type Quorum } from '../../src-shared/unlinkable/inner-envelope';
 import { openV3, parseV3Metadata, type V3Metadata } from '../../src-shared/unlinkable/envelope-v3';
-import { slotTag } from '../../src-shared/unlinkable/rendezvous';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
+import { slotTagNative } from '../crypto/unlinkable-keys';
 import { secretboxOpen } from '../crypto/secretbox';
 import { CHART_ASSET_TYPE, FUTURE_SKEW_MS } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
@@ -189,7 +189,7 @@ export async function openChartV3(
     try {
       const metadata = parseV3Metadata(tx.metadata);
       const tag = previous
-        ? slotTag(previous.secret, seq, myKey)
+        ? slotTagNative(previous.secret, seq, myKey)
         : i === 0 && creatorSlotTag
           ? creatorSlotTag(asset.data!.chart as string)
           : null;

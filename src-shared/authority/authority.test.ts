@@ -193,6 +193,25 @@ describe('credentials', () => {
     });
   });
 
+  it('with verdicts validated elsewhere (the verification workers): the same result, and an error verdict fails it', async () => {
+    const { authority: a } = await authority();
+    const good = await bySigners(makeCredentialIssue(a.data, credentialData(a), '2026-02-01T00:00:00Z'), [ann, cat]);
+    const chain = [{ tx: good, height: 5 }];
+    expect(verifyCredential(a, good.id, chain, undefined, [null])).toEqual(verifyCredential(a, good.id, chain));
+    // The validator's verdict is the one used: the same refusal as when it runs here.
+    const renamed = { ...good, asset: { data: { ...(good.asset as { data: object }).data, name: 'Dr Evil Twin' } } };
+    const here = verifyCredential(a, good.id, [{ tx: renamed, height: 5 }]);
+    expect(here).toEqual({ ok: false, reason: expect.stringMatching(/^its CREATE is invalid \(.*: InvalidHash\)$/) });
+    expect(
+      verifyCredential(a, good.id, [{ tx: renamed, height: 5 }], undefined, [{ type: 'InvalidHash', message: 'x' }]),
+    ).toEqual(here);
+    expect(verifyCredential(a, good.id, chain, undefined, [{ type: 'InvalidSignature', message: 'x' }])).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/InvalidSignature/),
+    });
+    expect(() => verifyCredential(a, good.id, chain, undefined, [])).toThrow(/0 verdicts for 1 transactions/);
+  });
+
   it('revoked: valid at heights before the revocation, revoked from it on; renewal extends validUntil from its height', async () => {
     const { authority: a } = await authority();
     const data = credentialData(a, { validUntil: '2026-06-01T00:00:00Z' });

@@ -14,6 +14,8 @@ import {
   validateTransaction,
   type ConditionDetails,
   type CryptoProvider,
+  type LedgerContext,
+  type LedgerValidationError,
   type Transaction,
 } from '../ledger';
 import {
@@ -132,6 +134,21 @@ export interface VerifiedCredential {
 }
 
 /**
+ * A credential transaction's validation: the verdict given (validated elsewhere with the same context — the other
+ * transactions of the credential's answer, not itself, spends not consulted: answer-validation.ts's
+ * validateWithinAnswer, e.g. in the chart service's verification workers), else validated here.
+ */
+function verdictOf(
+  tx: unknown,
+  verdict: LedgerValidationError | null | undefined,
+  lookup: LedgerContext,
+  crypto: CryptoProvider,
+): { ok: true; tx: Transaction } | { ok: false; error: LedgerValidationError } {
+  if (verdict === undefined) return validateTransaction(tx, lookup, crypto);
+  return verdict === null ? { ok: true, tx: tx as Transaction } : { ok: false, error: verdict };
+}
+
+/**
  * Verifies one credential's transactions (any order, as a node lists them). Returns a failure when the CREATE itself
  * is not a credential of this authority issued by its quorum: such a credential is never returned.
  */
@@ -140,6 +157,7 @@ export function verifyCredential(
   credentialId: string,
   raw: readonly Positioned[],
   crypto: CryptoProvider = pureCryptoProvider,
+  validated?: readonly (LedgerValidationError | null)[],
 ): Checked<VerifiedCredential> {
   const valid: { tx: Transaction; height: number }[] = [];
   const invalid: string[] = [];
@@ -149,14 +167,16 @@ export function verifyCredential(
     if (typeof id === 'string') known.push(r.tx as Transaction);
   }
   const ctx = contextFromTransactions(known);
-  for (const r of raw) {
+  if (validated && validated.length !== raw.length)
+    throw new RangeError(`${validated.length} verdicts for ${raw.length} transactions`);
+  for (const [i, r] of raw.entries()) {
     // Against the others' outputs, not their spends (the list holds each output's spender), and not itself.
     const self = (r.tx as { id?: unknown } | null)?.id;
     const lookup = {
       getTransaction: (id: string) => (id === self ? null : ctx.getTransaction(id)),
       spentBy: () => null,
     };
-    const result = validateTransaction(r.tx, lookup, crypto);
+    const result = verdictOf(r.tx, validated?.[i], lookup, crypto);
     if (result.ok) valid.push({ tx: result.tx, height: r.height });
     else invalid.push(`${String((r.tx as { id?: unknown } | null)?.id)}: ${result.error.type}`);
   }

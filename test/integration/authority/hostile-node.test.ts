@@ -18,6 +18,8 @@ import { startTamperProxy, type TamperProxy } from '../charts/tamper-proxy';
 import { AuthorityTrust } from '../../../src-main/authority/trust';
 import { ChartAuthorship } from '../../../src-main/records/chart-authorship';
 import type { VerifiedVersion } from '../../../src-main/ledger/chain';
+import { VerifyPool } from '../../../src-main/ledger/verify-pool';
+import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -96,6 +98,41 @@ describe('a hostile node', () => {
         reason: expect.stringMatching(/^not a credential of this authority: its CREATE is invalid \(.*InvalidHash/),
       },
     ]);
+  });
+
+  it('with the credentials validated in the verification workers (as the chart service does): the same registry, the altered credential dropped with the same reason', async () => {
+    const pool = new VerifyPool({ crypto: nativeLedgerCrypto, size: 1 });
+    let validated = 0;
+    const workers = {
+      validate: (answer: Parameters<VerifyPool['validate']>[0], indices: readonly number[]) => {
+        validated += indices.length;
+        return pool.validate(answer, indices);
+      },
+    };
+    try {
+      const here = await new CredentialRegistry(honest, authorityId).load();
+      const there = await new CredentialRegistry(honest, authorityId, nativeLedgerCrypto, workers).load();
+      expect(validated).toBe(2); // Ada's issue and revocation
+      expect(there.problems).toEqual([]);
+      expect(there.statusAt(adaKey, 1_000_000)).toEqual(here.statusAt(adaKey, 1_000_000));
+      expect(there.credential(adaId)).toEqual(here.credential(adaId));
+
+      proxy.setRewrite((path, body) =>
+        path.includes(`asset_id=${adaId}`) ? body.replaceAll('Dr Ada Okafor', 'Dr Evil Twin') : body,
+      );
+      const view = await new CredentialRegistry(viaProxy, authorityId, nativeLedgerCrypto, workers).load();
+      proxy.setRewrite(null);
+      expect(view.practitioners(new Date())).toEqual([]);
+      expect(view.problems).toEqual([
+        {
+          id: adaId,
+          reason: expect.stringMatching(/^not a credential of this authority: its CREATE is invalid \(.*InvalidHash/),
+        },
+      ]);
+    } finally {
+      proxy.setRewrite(null);
+      await pool.close();
+    }
   });
 
   it('cannot alter the authority (e.g. lower its threshold)', async () => {

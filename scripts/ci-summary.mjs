@@ -57,9 +57,13 @@ if (existsSync(pwFile)) {
     for (const spec of suite.specs ?? [])
       for (const t of spec.tests ?? []) {
         if (t.status === 'flaky')
-          flakyNames.push(`playwright: ${spec.file ?? ''} › ${spec.title}: ${firstLine(t.results?.[0]?.error?.message)}`);
+          flakyNames.push(
+            `playwright: ${spec.file ?? ''} › ${spec.title}: ${firstLine(t.results?.[0]?.error?.message)}`,
+          );
         if (t.status === 'unexpected')
-          failedNames.push(`playwright: ${spec.file ?? ''} › ${spec.title}: ${firstLine(t.results?.at(-1)?.error?.message)}`);
+          failedNames.push(
+            `playwright: ${spec.file ?? ''} › ${spec.title}: ${firstLine(t.results?.at(-1)?.error?.message)}`,
+          );
         if (t.status !== 'skipped') continue;
         const why = (t.annotations ?? [])
           .filter((a) => a.type === 'skip')

@@ -2,7 +2,7 @@
 // assembles: envelope sealed to the version's readers, CREATE or TRANSFER paying the chart to its custodian.
 // Signatures are not re-verified here: the vault's signer is deterministic libsodium (tested against @noble), and a
 // bad one would be refused by the node with its reason while the version waits in the outbox.
-import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { sealEnvelope, type Envelope, type EnvelopeAction } from '../../src-shared/crypto/envelope';
 import { signerFor, type KeyHolder } from '../../src-shared/crypto/keyholder';
 import { custodyOutput, type CustodyPolicy } from '../../src-shared/authority/custody';
@@ -17,6 +17,8 @@ import {
 import { encodePayload, type ChartPayload } from '../../src-shared/records/payload';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
 import { sealTo } from '../crypto/sealed-box';
+import { envelopeBox } from '../crypto/secretbox';
+import { randomBytes } from '../crypto/sodium';
 
 /**
  * Everyone who must be able to open a version: custodian, author (none for a quorum's custody move), patient, shared
@@ -61,6 +63,7 @@ export async function buildCreate(
     encodePayload(payload),
     readersOf(payload, holder.boxKey),
     sealTo,
+    envelopeBox,
   );
   // The asset names the chart by a random id only: nothing about the patient is in clear.
   const asset = { type: CHART_ASSET_TYPE, chart: bytesToHex(randomBytes(16)) };
@@ -89,6 +92,7 @@ export async function buildVersion(
     encodePayload(payload),
     readersOf(payload, holder.boxKey),
     sealTo,
+    envelopeBox,
   );
   const unsigned = makeTransfer(
     [{ tx: head, outputIndex: 0 }],

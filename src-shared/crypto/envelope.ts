@@ -71,24 +71,36 @@ export function isEnvelope(value: unknown): value is Envelope {
 export type WrapKey = (recipientBoxKey: string, dataKey: Uint8Array) => Uint8Array;
 
 /**
- * Seals `plaintext` under a fresh data key wrapped to every reader (duplicates removed, order kept). `wrap` lets
- * Node code use a libsodium implementation of the same format (src-main/crypto); the default is the pure-JS `sealTo`.
+ * The data key's box: XSalsa20-Poly1305 sealing (MAC ‖ ciphertext, as tweetnacl's secretbox writes) and the random
+ * bytes for the key and nonce. Node code passes libsodium's (src-main/crypto/secretbox.ts), the same format.
+ */
+export interface EnvelopeBox {
+  seal(plaintext: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+  randomBytes(length: number): Uint8Array;
+}
+
+const tweetnaclBox: EnvelopeBox = { seal: (p, n, k) => nacl.secretbox(p, n, k), randomBytes };
+
+/**
+ * Seals `plaintext` under a fresh data key wrapped to every reader (duplicates removed, order kept). `wrap` and `box`
+ * let Node code use libsodium implementations of the same formats (src-main/crypto); the defaults are pure JS.
  */
 export function sealEnvelope(
   header: EnvelopeHeader,
   plaintext: Uint8Array,
   readerBoxKeys: readonly string[],
   wrap: WrapKey = sealTo,
+  box: EnvelopeBox = tweetnaclBox,
 ): Envelope {
   const keys = [...new Set(readerBoxKeys)];
   if (keys.length === 0) throw new EnvelopeError('malformed', 'An envelope needs at least one reader');
   const problem = headerSchema.safeParse(header);
   if (!problem.success)
     throw new EnvelopeError('malformed', `Bad envelope header: ${problem.error.issues[0]?.path.join('.')}`);
-  const dataKey = randomBytes(nacl.secretbox.keyLength);
-  const nonce = randomBytes(nacl.secretbox.nonceLength);
+  const dataKey = box.randomBytes(nacl.secretbox.keyLength);
+  const nonce = box.randomBytes(nacl.secretbox.nonceLength);
   try {
-    const box = nacl.secretbox(plaintext, nonce, dataKey);
+    const sealed = box.seal(plaintext, nonce, dataKey);
     const readers = keys.map((key) => ({ key, wrap: toBase64(wrap(key, dataKey)) }));
     return {
       type: ENVELOPE_TYPE,
@@ -99,7 +111,7 @@ export function sealEnvelope(
       ...(header.chart === undefined ? {} : { chart: header.chart }),
       readers,
       nonce: toBase64(nonce),
-      box: toBase64(box),
+      box: toBase64(sealed),
     };
   } finally {
     wipe(dataKey);

@@ -7,7 +7,7 @@
 // tree needs its node_modules (e.g. `git worktree add ../base <commit> && cp -al node_modules ../base/`). Its service
 // API is taken as it was at dd34e19 or as it is now. `--authority=on` pins a 1-of-1 hospital authority on both sides (the same authority and
 // credential transactions posted to both nodes before the charts), so the credential checks are in both listings.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,6 +53,29 @@ function processTicks(pid: number, path = `/proc/${pid}/stat`): number {
 /** This process's main thread alone (its own task in /proc): the listing's work outside the verification workers. */
 function mainThreadTicks(): number {
   return processTicks(process.pid, `/proc/self/task/${process.pid}/stat`);
+}
+
+/** Every thread of this process: its name and CPU ticks (to tell the main thread, each verification worker and V8's helpers apart). */
+function threadTicks(): Map<string, { name: string; ticks: number }> {
+  const threads = new Map<string, { name: string; ticks: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      threads.set(tid, { name, ticks: processTicks(process.pid, `/proc/self/task/${tid}/stat`) });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return threads;
+}
+
+function busyThreads(before: Map<string, { ticks: number }>, after: Map<string, { name: string; ticks: number }>) {
+  return [...after]
+    .map(([tid, t]) => ({ tid, name: t.name, ms: (t.ticks - (before.get(tid)?.ticks ?? 0)) * 10 }))
+    .filter((t) => t.ms >= 50)
+    .sort((a, b) => b.ms - a.ms)
+    .map((t) => `${t.tid === String(process.pid) ? 'main' : t.name}:${(t.ms / 1000).toFixed(2)}s`)
+    .join(' ');
 }
 
 async function settled(pid: number): Promise<void> {
@@ -212,18 +235,20 @@ export async function main(argv: string[]): Promise<void> {
         const app = process.cpuUsage();
         const node = processTicks(side.pid);
         const main = mainThreadTicks();
+        const threads = threadTicks();
         const start = process.hrtime.bigint();
         const listed = await s.list(side.holder);
         const wall = Number(process.hrtime.bigint() - start) / 1e9;
         const used = process.cpuUsage(app);
         const nodeMs = (processTicks(side.pid) - node) * 10;
         const mainMs = (mainThreadTicks() - main) * 10;
+        const perThread = busyThreads(threads, threadTicks());
         await s.close();
         if (listed.length !== chartCount) throw new Error(`${name} listed ${listed.length} of ${chartCount} charts`);
         const appMs = (used.user + used.system) / 1000;
         figures[name].push({ app: appMs, main: mainMs, node: nodeMs });
         console.log(
-          `round ${round} ${name.padEnd(4)} cold list ${wall.toFixed(2)} s, CPU a chart: app ${perChart(appMs).toFixed(0)} µs (main thread ${perChart(mainMs).toFixed(0)}), node ${perChart(nodeMs).toFixed(0)} µs`,
+          `round ${round} ${name.padEnd(4)} cold list ${wall.toFixed(2)} s, CPU a chart: app ${perChart(appMs).toFixed(0)} µs (main thread ${perChart(mainMs).toFixed(0)}), node ${perChart(nodeMs).toFixed(0)} µs; threads (CPU s) ${perThread}`,
         );
       }
     }

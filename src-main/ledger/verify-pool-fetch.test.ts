@@ -73,26 +73,32 @@ describe('VerifyPool.fetchAnswer', () => {
     expect(node.seen).toEqual(['Bearer per-launch-token', 'Bearer per-launch-token']);
   });
 
-  it('leaves to the caller what it should not judge: an error answer, text that is not JSON, a long chart', async () => {
+  it('leaves to the caller what it should not judge: an error answer, text that is not JSON, a long chart or answer', async () => {
     const long = await chain(33);
+    // One version padded past 1 MiB: not parsed in the worker only to be left to the split.
+    const huge = JSON.stringify([{ ...long[0]!, padding: 'x'.repeat(1024 * 1024) }]);
     const node = await serve((path) =>
       path === '/long'
         ? { status: 200, body: JSON.stringify(long) }
-        : path === '/garbled'
-          ? { status: 200, body: '[{"id": ' }
-          : { status: 404, body: '{"message":"Not found"}' },
+        : path === '/huge'
+          ? { status: 200, body: huge }
+          : path === '/garbled'
+            ? { status: 200, body: '[{"id": ' }
+            : { status: 404, body: '{"message":"Not found"}' },
     );
     pool = new VerifyPool({ size: 1, crypto });
     const got = await Promise.all(
-      ['/long', '/garbled', '/missing'].map((p) => pool!.fetchAnswer(node.url + p, 5000, {})),
+      ['/long', '/huge', '/garbled', '/missing'].map((p) => pool!.fetchAnswer(node.url + p, 5000, {})),
     );
     expect(got.map((g) => [g.status, g.verdicts])).toEqual([
+      [200, null],
       [200, null],
       [200, null],
       [404, null],
     ]);
     expect(got[0]!.text).toBe(JSON.stringify(long));
-    expect(got[2]!.text).toBe('{"message":"Not found"}');
+    expect(got[1]!.text).toBe(huge);
+    expect(got[3]!.text).toBe('{"message":"Not found"}');
   });
 
   it("a request that gets no answer fails with the message the main thread's transport gives", async () => {

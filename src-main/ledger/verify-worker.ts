@@ -48,9 +48,14 @@ export type FetchResult =
 
 /** Above this many transactions an answer is validated by the pool's split (verify-pool.ts SPLIT_MIN), not here. */
 const VALIDATE_MAX = 32;
+/**
+ * An answer this long holds more than VALIDATE_MAX versions of any usual size (one is ~3 kB): it is not parsed here
+ * only to be left to the split (opening a chart of 1,000 versions would pay a useless parse of megabytes).
+ */
+const PARSE_MAX_CHARS = 1024 * 1024;
 
 export function verdictsOf(status: number, text: string, assetId: string | undefined): Verdict[] | null {
-  if (status < 200 || status > 299) return null;
+  if (status < 200 || status > 299 || text.length > PARSE_MAX_CHARS) return null;
   let txs: unknown;
   try {
     txs = JSON.parse(text);

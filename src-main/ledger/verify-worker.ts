@@ -9,7 +9,8 @@ import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { validateWithinAnswer, type Verdict } from './answer-validation';
 import { HttpTransport } from './http-transport';
-import { warmUpValidation } from './verify-warmup';
+import { warmUpFetching } from './fetch-warmup';
+import { sampleAnswer, warmUpValidation } from './verify-warmup';
 
 export interface VerifyRequest {
   readonly id: number;
@@ -109,6 +110,13 @@ async function fetchOne(job: FetchJob): Promise<FetchResult> {
   }
 }
 
+/** Validation, then the reads a list has this worker make (fetch-warmup.ts). */
+async function warmUp(): Promise<boolean> {
+  const sample = await sampleAnswer();
+  const validated = await warmUpValidation(sample);
+  return (await warmUpFetching(sample)) && validated;
+}
+
 parentPort?.on('message', (request: VerifyRequest) => {
   for (const job of request.fetches ?? []) void fetchOne(job).then((result) => answerFetch(job.id, result));
   if (request.jobs.length === 0 && !request.warmUp) return;
@@ -118,7 +126,7 @@ parentPort?.on('message', (request: VerifyRequest) => {
   };
   // A failed warm-up only means a slower first job.
   if (request.warmUp)
-    void warmUpValidation()
+    void warmUp()
       .catch(() => false)
       .then(answer);
   else answer();

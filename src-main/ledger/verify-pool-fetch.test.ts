@@ -143,6 +143,16 @@ describe('VerifyPool.fetchAnswer', () => {
     expect((await pool.fetchAnswer(node.url + '/again', 5000, {}, txs[0]!.id)).verdicts).toEqual([null]);
   });
 
+  it("shares the reads: past 16 in the worker's hands, the main thread makes them (left to the usual validation)", async () => {
+    const txs = await chain(1);
+    const node = await serve(() => ({ status: 200, body: JSON.stringify(txs) }));
+    pool = new VerifyPool({ size: 1, crypto });
+    const got = await Promise.all(range(40).map(() => pool!.fetchAnswer(node.url, 5000, {}, txs[0]!.id)));
+    expect(got.every((g) => g.status === 200 && g.text === JSON.stringify(txs))).toBe(true);
+    expect(got.filter((g) => g.verdicts !== null)).toHaveLength(16);
+    expect(got.filter((g) => g.verdicts !== null).every((g) => g.verdicts![0] === null)).toBe(true);
+  });
+
   it('after close, the main thread makes the GET (unvalidated)', async () => {
     const txs = await chain(2);
     const node = await serve(() => ({ status: 200, body: JSON.stringify(txs) }));

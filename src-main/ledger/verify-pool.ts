@@ -65,6 +65,10 @@ const SPLIT_MIN = 32;
 const BATCH_TXS = 64;
 const BATCH_WAIT_MS = 1;
 const MAX_STILLBORN = 3;
+// Reads a worker holds at most: past this, the caller's thread makes the read (and the worker validates it as any
+// answer). A worker that made every read of a list became its busiest thread (its HTTP work cost more than the main
+// thread's had), so the reads are shared, the busier side taking fewer.
+const FETCH_SHARE = 16;
 
 export class VerifyPool implements AnswerValidator {
   private readonly slots: Slot[];
@@ -143,7 +147,8 @@ export class VerifyPool implements AnswerValidator {
     assetId?: string,
   ): Promise<FetchedAnswer> {
     const job: FetchJob = { id: this.nextId++, url, timeoutMs, headers, ...(assetId ? { assetId } : {}) };
-    if (this.closed || this.stillborn >= MAX_STILLBORN) return this.fetchInline(job);
+    if (this.closed || this.stillborn >= MAX_STILLBORN || this.fetchesInHand() >= FETCH_SHARE * this.slots.length)
+      return this.fetchInline(job);
     return new Promise((resolve, reject) => {
       if (this.queuedFetches.push({ job, resolve, reject }) > 1) return;
       setImmediate(() => this.flushFetches());
@@ -200,6 +205,10 @@ export class VerifyPool implements AnswerValidator {
     this.queuedTxs = 0;
     const slot = this.slots.reduce((best, s) => (s.load < best.load ? s : best));
     this.send(slot, jobs);
+  }
+
+  private fetchesInHand(): number {
+    return this.queuedFetches.length + this.slots.reduce((n, slot) => n + slot.fetching.size, 0);
   }
 
   private flushFetches(): void {

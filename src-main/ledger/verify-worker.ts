@@ -1,7 +1,7 @@
 // A verification worker thread (started by verify-pool.ts): parses node answers and validates the transactions it is
 // given, so the crypto and canonical-JSON work of opening or listing charts runs beside the main thread, not on it.
-// While listing, it also fetches each chart's answer itself (the pool's fetchAnswer): the HTTP client's work and the
-// validation of a short answer then cost the main thread nothing, which only reads the text and links the chain.
+// While listing, it also fetches charts' answers itself (the pool's fetchAnswer, a share of the reads): the HTTP
+// client's work for those then costs the main thread nothing, which only reads the text and links the chain.
 // It holds no key and sees only what any node serves to anyone (sealed envelopes, public keys), plus the embedded
 // node's per-launch bearer token for the requests it makes (docs/SECURITY.md).
 import { parentPort } from 'node:worker_threads';

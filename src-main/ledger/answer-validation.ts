@@ -48,16 +48,6 @@ export function validateWithinAnswer(
 /** Validates the listed transactions of an answer; a pool of worker threads or the calling thread. */
 export interface AnswerValidator {
   validate(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]>;
-  /**
-   * GETs a node's answer elsewhere and validates it there when it can (verify-pool.ts): absent, the caller fetches
-   * and validates as usual. The verdicts (null: not validated) are for the transactions of the answer, in order.
-   */
-  fetchAnswer?(
-    url: string,
-    timeoutMs: number,
-    headers: Readonly<Record<string, string>>,
-    assetId?: string,
-  ): Promise<{ status: number; text: string; verdicts: Verdict[] | null }>;
   /** Gets ready for work (starts worker threads); resolves when ready. */
   warm?(): Promise<void>;
   close(): Promise<void>;

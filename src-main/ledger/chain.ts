@@ -59,12 +59,6 @@ export interface ChainOptions {
   /** The answer's text, when the caller has it: workers parse text rather than receive objects. */
   json?: string;
   /**
-   * The verdict on every transaction of the answer, in its order, when whoever fetched it validated it already (a
-   * verification worker: verify-pool.ts fetchAnswer): used instead of validating again; ignored unless it holds one for each
-   * transaction.
-   */
-  verdicts?: readonly Verdict[] | null;
-  /**
    * Transactions this identity verified before (its verified cache, with identical content): their full validation
    * is not repeated. The chain, owner and envelope checks still run on every version.
    */
@@ -208,11 +202,6 @@ async function validateLinks(
   const pending = links.map((link, position) => ({ link, position })).filter(({ link }) => !options.known?.(link.tx));
   const verdicts: (Verdict | undefined)[] = links.map(() => null);
   if (pending.length === 0) return verdicts;
-  const given = options.verdicts;
-  if (given && given.length === raw.length) {
-    for (const { link, position } of pending) verdicts[position] = given[link.index];
-    return verdicts;
-  }
   const validator = options.validator ?? inlineValidator(options.crypto ?? nativeLedgerCrypto);
   const answer: NodeAnswer = { json: options.json ?? JSON.stringify(raw), txs: raw };
   const results = await validator.validate(

@@ -4,8 +4,7 @@
 // reference client against the same node.)
 import { STATUS_CODES } from 'node:http';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from './errors';
-import type { Verdict } from './answer-validation';
-import { HttpTransport, type HttpAnswer } from './http-transport';
+import { HttpTransport } from './http-transport';
 import { nodeBase } from './node-url';
 import { HEX64 } from '../../src-shared/ledger/patterns';
 
@@ -37,22 +36,6 @@ export interface Answer<T> {
 /** An answer together with its text, for verification workers (they parse text rather than receive objects). */
 export interface TextAnswer<T> extends Answer<T> {
   json: string;
-}
-
-/**
- * Makes a GET for the client elsewhere, e.g. in a verification worker that also validates the answer (the pool's
- * fetchAnswer): throwing is a request that got no answer, as HttpTransport.get. The client's failover, timeouts,
- * bearer tokens and errors are the same either way.
- */
-export type AnswerFetcher = (
-  url: string,
-  timeoutMs: number,
-  headers: Readonly<Record<string, string>>,
-) => Promise<HttpAnswer & { verdicts?: Verdict[] | null }>;
-
-/** A chart's transactions and, when the fetcher validated them, the verdict on each (in the answer's order). */
-export interface ListedAnswer extends TextAnswer<unknown[]> {
-  verdicts: Verdict[] | null;
 }
 
 /** A GET that reached a node: its status and body. Non-2xx answers other than 5xx are the caller's to judge. */
@@ -121,25 +104,15 @@ export class LedgerNodeClient {
     return this.read(`transactions/${id}`, (got, base) => (got.status === 404 ? null : parseJson(got, base)));
   }
 
-  /**
-   * Every committed transaction of an asset, in commit order (CREATE first), with the answer's text. `via`: who makes
-   * the GET (AnswerFetcher); its verdicts are returned only with the answer they belong to.
-   */
-  async listTransactions(assetId: string, via?: AnswerFetcher): Promise<ListedAnswer> {
+  /** Every committed transaction of an asset, in commit order (CREATE first), with the answer's text. */
+  async listTransactions(assetId: string): Promise<TextAnswer<unknown[]>> {
     if (!HEX64.test(assetId)) throw new TypeError(`"${assetId}" is not an asset id`);
     let json = '';
-    let verdicts: Verdict[] | null = null;
-    const answer = await this.read(
-      `transactions?asset_id=${assetId}`,
-      (got, base) => {
-        json = got.text;
-        const value = listAnswer(got, base, 'transactions');
-        verdicts = got.verdicts?.length === value.length ? got.verdicts : null;
-        return value;
-      },
-      via,
-    );
-    return { ...answer, json, verdicts };
+    const answer = await this.read(`transactions?asset_id=${assetId}`, (got, base) => {
+      json = got.text;
+      return listAnswer(got, base, 'transactions');
+    });
+    return { ...answer, json };
   }
 
   /** The asset's latest transaction as the node sees it (a list of one, or empty): a cheap "has it changed?". */
@@ -275,23 +248,13 @@ export class LedgerNodeClient {
     });
   }
 
-  /**
-   * GETs `path` under /api/v1/ from the preferred node, failing over on network errors and 5xx answers. `via` makes
-   * the GET instead of this client's transport.
-   */
-  private read<T>(
-    path: string,
-    interpret: (got: Got & { verdicts?: Verdict[] | null }, base: string) => T,
-    via?: AnswerFetcher,
-  ): Promise<Answer<T>> {
+  /** GETs `path` under /api/v1/ from the preferred node, failing over on network errors and 5xx answers. */
+  private read<T>(path: string, interpret: (got: Got, base: string) => T): Promise<Answer<T>> {
     return this.withFailover(async (base) => {
       const url = `${base}/api/v1/${path}`;
-      const headers = this.authorization(base);
-      const got = await (via
-        ? via(url, this.readTimeoutMs, headers)
-        : this.transport.get(url, this.readTimeoutMs, headers));
-      if (got.status >= 500 || ACCESS_REFUSED.has(got.status)) throw new ServerError(got.status, url);
-      return interpret({ ...got, url }, base);
+      const { status, text } = await this.transport.get(url, this.readTimeoutMs, this.authorization(base));
+      if (status >= 500 || ACCESS_REFUSED.has(status)) throw new ServerError(status, url);
+      return interpret({ status, text, url }, base);
     });
   }
 

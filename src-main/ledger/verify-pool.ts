@@ -8,16 +8,11 @@
 // Large answers are split across the workers; small ones (one chart each, while listing) are gathered and sent to a
 // worker together, so messaging costs little per chart. If a worker dies, what it had is validated on the main
 // thread instead and a new worker is started for later jobs: a worker failure never becomes a verification failure.
-//
-// A listing's reads can be made by the workers too (fetchAnswer): the worker GETs a chart's transactions, validates a
-// short answer and hands back its text with the verdicts, so the main thread's share of each chart is the chain
-// check and opening the head. The caller (node-client.ts) keeps its own failover, timeouts and errors around it.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CryptoProvider } from '../../src-shared/ledger';
 import { validateWithinAnswer, type AnswerValidator, type NodeAnswer, type Verdict } from './answer-validation';
-import { HttpTransport, TransportError, type HttpAnswer } from './http-transport';
-import type { FetchJob, FetchResult, VerifyJobResult, VerifyRequest, VerifyResponse } from './verify-worker';
+import type { VerifyJobResult, VerifyRequest, VerifyResponse } from './verify-worker';
 
 export interface VerifyPoolOptions {
   /**
@@ -38,24 +33,11 @@ interface Job {
   reject(error: unknown): void;
 }
 
-interface Fetch {
-  readonly job: FetchJob;
-  resolve(answer: FetchedAnswer): void;
-  reject(error: unknown): void;
-}
-
-/** A node's answer, with the verdict on each transaction it lists when the worker validated it (null: it did not). */
-export interface FetchedAnswer extends HttpAnswer {
-  verdicts: Verdict[] | null;
-}
-
 interface Slot {
   worker: Worker | null;
   /** Transactions sent and not yet answered: new work goes to the least loaded worker. */
   load: number;
   readonly inFlight: Map<number, Job[]>;
-  /** GETs sent and not yet answered: the worker keeps the process alive meanwhile (see fetchAnswer). */
-  readonly fetching: Map<number, Fetch>;
 }
 
 // Below this many transactions an answer is not worth splitting across workers.
@@ -65,10 +47,6 @@ const SPLIT_MIN = 32;
 const BATCH_TXS = 64;
 const BATCH_WAIT_MS = 1;
 const MAX_STILLBORN = 3;
-// Reads a worker holds at most: past this, the caller's thread makes the read (and the worker validates it as any
-// answer). A worker that made every read of a list became its busiest thread (its HTTP work cost more than the main
-// thread's had), so the reads are shared, the busier side taking fewer.
-const FETCH_SHARE = 16;
 
 export class VerifyPool implements AnswerValidator {
   private readonly slots: Slot[];
@@ -77,9 +55,6 @@ export class VerifyPool implements AnswerValidator {
   private queued: Job[] = [];
   private queuedTxs = 0;
   private flushScheduled = false;
-  private queuedFetches: Fetch[] = [];
-  /** For GETs made on this thread when no worker can (closed, given up, or lost with the request). */
-  private fallback: HttpTransport | null = null;
   private nextId = 1;
   private closed = false;
   /** Workers that died before answering anything, in a row: past a few, the workers are given up (see start()). */
@@ -87,12 +62,7 @@ export class VerifyPool implements AnswerValidator {
 
   constructor(options: VerifyPoolOptions) {
     const size = Math.max(1, options.size ?? Math.min(4, availableParallelism() - 1));
-    this.slots = Array.from({ length: size }, () => ({
-      worker: null,
-      load: 0,
-      inFlight: new Map(),
-      fetching: new Map(),
-    }));
+    this.slots = Array.from({ length: size }, () => ({ worker: null, load: 0, inFlight: new Map() }));
     this.crypto = options.crypto;
     this.entry = options.entry
       ? { url: options.entry }
@@ -135,30 +105,9 @@ export class VerifyPool implements AnswerValidator {
     });
   }
 
-  /**
-   * GETs `url` in a worker, which also validates the answer when it is a short JSON list of a v1 chart `assetId`
-   * (FetchResult). A transport failure rejects with the transport's own message, as HttpTransport.get would. Requests
-   * made in one turn of the event loop go to the worker in one message. Without workers, this thread makes the GET.
-   */
-  fetchAnswer(
-    url: string,
-    timeoutMs: number,
-    headers: Readonly<Record<string, string>>,
-    assetId?: string,
-  ): Promise<FetchedAnswer> {
-    const job: FetchJob = { id: this.nextId++, url, timeoutMs, headers, ...(assetId ? { assetId } : {}) };
-    if (this.closed || this.stillborn >= MAX_STILLBORN || this.fetchesInHand() >= FETCH_SHARE * this.slots.length)
-      return this.fetchInline(job);
-    return new Promise((resolve, reject) => {
-      if (this.queuedFetches.push({ job, resolve, reject }) > 1) return;
-      setImmediate(() => this.flushFetches());
-    });
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.flush();
-    this.flushFetches();
     await Promise.all(
       this.slots.map(async (slot) => {
         const worker = slot.worker;
@@ -167,7 +116,6 @@ export class VerifyPool implements AnswerValidator {
         if (worker) await worker.terminate();
       }),
     );
-    this.fallback?.close();
   }
 
   /**
@@ -205,46 +153,6 @@ export class VerifyPool implements AnswerValidator {
     this.queuedTxs = 0;
     const slot = this.slots.reduce((best, s) => (s.load < best.load ? s : best));
     this.send(slot, jobs);
-  }
-
-  private fetchesInHand(): number {
-    return this.queuedFetches.length + this.slots.reduce((n, slot) => n + slot.fetching.size, 0);
-  }
-
-  private flushFetches(): void {
-    const fetches = this.queuedFetches;
-    if (fetches.length === 0) return;
-    this.queuedFetches = [];
-    const slot = this.slots.reduce((best, s) => (s.fetching.size < best.fetching.size ? s : best));
-    if (this.closed || this.stillborn >= MAX_STILLBORN) {
-      this.runFetchesInline(fetches);
-      return;
-    }
-    const worker = slot.worker ?? this.start(slot);
-    // A worker is unref'd (it never keeps the process alive on its own), but a caller waiting on its GET must be.
-    if (slot.fetching.size === 0) worker.ref();
-    for (const fetch of fetches) slot.fetching.set(fetch.job.id, fetch);
-    const request: VerifyRequest = { id: this.nextId++, jobs: [], fetches: fetches.map((f) => f.job) };
-    worker.postMessage(request);
-  }
-
-  private async fetchInline(job: FetchJob): Promise<FetchedAnswer> {
-    const { status, text } = await (this.fallback ??= new HttpTransport()).get(job.url, job.timeoutMs, job.headers);
-    return { status, text, verdicts: null };
-  }
-
-  private runFetchesInline(fetches: readonly Fetch[]): void {
-    for (const { job, resolve, reject } of fetches) this.fetchInline(job).then(resolve, reject);
-  }
-
-  private receiveFetched(slot: Slot, fetched: NonNullable<VerifyResponse['fetched']>): void {
-    for (const { id, result } of fetched) {
-      const fetch = slot.fetching.get(id);
-      if (!fetch) continue;
-      slot.fetching.delete(id);
-      settleFetch(fetch, result);
-    }
-    if (slot.fetching.size === 0) slot.worker?.unref();
   }
 
   private send(slot: Slot, jobs: Job[], warmUp = false): void {
@@ -293,7 +201,6 @@ export class VerifyPool implements AnswerValidator {
   }
 
   private receive(slot: Slot, response: VerifyResponse): void {
-    if (response.fetched) this.receiveFetched(slot, response.fetched);
     const jobs = slot.inFlight.get(response.id);
     if (!jobs) return;
     slot.inFlight.delete(response.id);
@@ -313,11 +220,6 @@ export class VerifyPool implements AnswerValidator {
     slot.inFlight.clear();
     slot.load = 0;
     this.runInline(pending);
-    // Its GETs are made again here: a GET changes nothing on the node, and the caller must not see a failure that
-    // was the worker's, not the node's.
-    const fetches = [...slot.fetching.values()];
-    slot.fetching.clear();
-    this.runFetchesInline(fetches);
   }
 
   private runInline(jobs: Job[]): void {
@@ -329,11 +231,6 @@ export class VerifyPool implements AnswerValidator {
       }
     }
   }
-}
-
-function settleFetch(fetch: Fetch, result: FetchResult): void {
-  if (result.ok) fetch.resolve({ status: result.status, text: result.text, verdicts: result.verdicts });
-  else fetch.reject(new TransportError(result.error));
 }
 
 /**

@@ -62,14 +62,9 @@ async function sampleChain(): Promise<Transaction[]> {
   return [create, transfer];
 }
 
-/** The warm-up's sample chain as a node would answer it (text). */
-export async function sampleAnswer(): Promise<string> {
-  return JSON.stringify(await sampleChain());
-}
-
 /** Runs validation until V8 has compiled it; returns whether the sample verified (it must). */
-export async function warmUpValidation(json?: string): Promise<boolean> {
-  json ??= await sampleAnswer();
+export async function warmUpValidation(): Promise<boolean> {
+  const json = JSON.stringify(await sampleChain());
   let clean = true;
   for (let i = 0; i < ROUNDS; i++)
     clean =

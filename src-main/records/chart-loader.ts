@@ -157,23 +157,14 @@ export class ChartLoader {
         return { loaded: await this.openCached(viewer, chartId, cached, nodeUrl, mode, sweep), fetched: false };
       }
     }
-    // A chart none of whose transactions this identity verified before is fetched by a verification worker, which
-    // validates it on the way (every transaction of a short answer): the main thread does no HTTP and no signature
-    // work for it. One with cached transactions is fetched here, and only what is new is validated.
-    const { fetchAnswer } = this.options.validator;
-    const via =
-      fetchAnswer && !mine?.chain(chartId)
-        ? (url: string, timeoutMs: number, headers: Readonly<Record<string, string>>) =>
-            fetchAnswer.call(this.options.validator, url, timeoutMs, headers, chartId)
-        : undefined;
-    const { value: raw, json, nodeUrl, verdicts } = await this.client.listTransactions(chartId, via);
+    const { value: raw, json, nodeUrl } = await this.client.listTransactions(chartId);
     const loaded = await this.verifyAndOpen(
       viewer,
       chartId,
       raw,
       nodeUrl,
       mode,
-      { json, verdicts, known: mine ? (tx) => mine.knows(tx) : undefined },
+      { json, known: mine ? (tx) => mine.knows(tx) : undefined },
       sweep,
     );
     return { loaded, fetched: true };

@@ -3,11 +3,12 @@
 // The cold list of this tree and of an older one in ONE process, alternated (base, new, new, base, …), for a
 // comparison this host's drifting speed cannot fake: each side has its own node in its own process (its own code,
 // the same transactions posted to both), its own chart service with fresh workers and no verified cache, and each
-// listing's app CPU (this process, all threads; and its main thread alone) and node CPU are measured. The base
+// listing's app CPU (this process, all threads; its main thread alone; each busy thread) and node CPU are measured,
+// with the wall and CPU ratios of new to base. The base
 // tree needs its node_modules (e.g. `git worktree add ../base <commit> && cp -al node_modules ../base/`). Its service
 // API is taken as it was at dd34e19 or as it is now. `--authority=on` pins a 1-of-1 hospital authority on both sides (the same authority and
 // credential transactions posted to both nodes before the charts), so the credential checks are in both listings.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,6 +54,29 @@ function processTicks(pid: number, path = `/proc/${pid}/stat`): number {
 /** This process's main thread alone (its own task in /proc): the listing's work outside the verification workers. */
 function mainThreadTicks(): number {
   return processTicks(process.pid, `/proc/self/task/${process.pid}/stat`);
+}
+
+/** Every thread of this process: its name and CPU ticks (to tell the main thread, each verification worker and V8's helpers apart). */
+function threadTicks(): Map<string, { name: string; ticks: number }> {
+  const threads = new Map<string, { name: string; ticks: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      threads.set(tid, { name, ticks: processTicks(process.pid, `/proc/self/task/${tid}/stat`) });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return threads;
+}
+
+function busyThreads(before: Map<string, { ticks: number }>, after: Map<string, { name: string; ticks: number }>) {
+  return [...after]
+    .map(([tid, t]) => ({ tid, name: t.name, ms: (t.ticks - (before.get(tid)?.ticks ?? 0)) * 10 }))
+    .filter((t) => t.ms >= 50)
+    .sort((a, b) => b.ms - a.ms)
+    .map((t) => `${t.tid === String(process.pid) ? 'main' : t.name}:${(t.ms / 1000).toFixed(2)}s`)
+    .join(' ');
 }
 
 async function settled(pid: number): Promise<void> {
@@ -204,7 +228,10 @@ export async function main(argv: string[]): Promise<void> {
     await settled(sides.base.pid);
 
     const perChart = (ms: number) => (ms * 1000) / chartCount;
-    const figures: Record<'base' | 'new', { app: number; main: number; node: number }[]> = { base: [], new: [] };
+    const figures: Record<'base' | 'new', { wall: number; app: number; main: number; node: number }[]> = {
+      base: [],
+      new: [],
+    };
     for (let round = 0; round < rounds; round++) {
       for (const name of round % 2 === 0 ? (['base', 'new'] as const) : (['new', 'base'] as const)) {
         const side = sides[name];
@@ -212,18 +239,20 @@ export async function main(argv: string[]): Promise<void> {
         const app = process.cpuUsage();
         const node = processTicks(side.pid);
         const main = mainThreadTicks();
+        const threads = threadTicks();
         const start = process.hrtime.bigint();
         const listed = await s.list(side.holder);
         const wall = Number(process.hrtime.bigint() - start) / 1e9;
         const used = process.cpuUsage(app);
         const nodeMs = (processTicks(side.pid) - node) * 10;
         const mainMs = (mainThreadTicks() - main) * 10;
+        const perThread = busyThreads(threads, threadTicks());
         await s.close();
         if (listed.length !== chartCount) throw new Error(`${name} listed ${listed.length} of ${chartCount} charts`);
         const appMs = (used.user + used.system) / 1000;
-        figures[name].push({ app: appMs, main: mainMs, node: nodeMs });
+        figures[name].push({ wall, app: appMs, main: mainMs, node: nodeMs });
         console.log(
-          `round ${round} ${name.padEnd(4)} cold list ${wall.toFixed(2)} s, CPU a chart: app ${perChart(appMs).toFixed(0)} µs (main thread ${perChart(mainMs).toFixed(0)}), node ${perChart(nodeMs).toFixed(0)} µs`,
+          `round ${round} ${name.padEnd(4)} cold list ${wall.toFixed(2)} s, CPU a chart: app ${perChart(appMs).toFixed(0)} µs (main thread ${perChart(mainMs).toFixed(0)}), node ${perChart(nodeMs).toFixed(0)} µs; threads (CPU s) ${perThread}`,
         );
       }
     }
@@ -232,10 +261,10 @@ export async function main(argv: string[]): Promise<void> {
       const mid = sorted.length / 2;
       return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
     };
-    const ratios = (key: 'app' | 'main' | 'node') => figures.new.map((f, i) => f[key] / figures.base[i]![key]);
-    for (const key of ['app', 'main', 'node'] as const) {
+    const ratios = (key: 'wall' | 'app' | 'main' | 'node') => figures.new.map((f, i) => f[key] / figures.base[i]![key]);
+    for (const key of ['wall', 'app', 'main', 'node'] as const) {
       console.log(
-        `${key} CPU, new / base per round: ${ratios(key)
+        `${key === 'wall' ? 'wall' : `${key} CPU`}, new / base per round: ${ratios(key)
           .map((r) => r.toFixed(2))
           .join(', ')}; median ${median(ratios(key)).toFixed(2)}`,
       );

@@ -82,7 +82,10 @@ const NEVER_REACHES_IPC: Record<string, string> = {
   ArgumentValueError: 'the ledger node HTTP server answers it as a 400 of its own',
   ServerError: "the node client's fail-over turns it into NodeUnreachableError",
   TransportError: "the node client's fail-over turns it into NodeUnreachableError",
+  AppRunningError: 'the command line prints it and exits with status 1 (the app holds the ledger folder)',
   CliError: 'the command line prints it and exits with status 2',
+  FolderLockedError:
+    'raised in the ledger node process; the app gets its text as the embedded node start failure, not over IPC',
   DetailsError: 'crypto-condition parsing inside transaction validation, which returns a verdict',
   DerError: 'crypto-condition parsing inside transaction validation, which returns a verdict',
   UsageError: 'the hospital command line prints it and exits with status 2',

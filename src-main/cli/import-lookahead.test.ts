@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chartToFhir, fhirToChart } from '../../src-shared/records/fhir';
+import { chartToFhir } from '../../src-shared/records/fhir';
 import { sampleChart } from '../../test/fixtures/sample-chart';
 import { inProcessFhirValidator, type FhirValidator } from '../records/fhir-validator-pool';
 import { ImportLookahead } from './import-lookahead';
@@ -80,27 +80,6 @@ describe('ImportLookahead', () => {
     await lookahead.fhirValidator.validate({ resourceType: 'Bundle' });
     // 0 and 1 read ahead; then 0 again and the unknown input.
     expect(validator.inputs).toHaveLength(4);
-  });
-
-  it("with a validator that converts (the pool), the chart service gets that check's chart: one check a bundle", async () => {
-    const inputs: unknown[] = [];
-    const converting: FhirValidator = {
-      validate: () => Promise.reject(new Error('the lookahead asks check() of a validator that has it')),
-      async check(input) {
-        inputs.push(input);
-        const errors = await inProcessFhirValidator.validate(input);
-        return errors.length ? { errors } : { errors, converted: fhirToChart(input) };
-      },
-    };
-    const lookahead = new ImportLookahead(files, converting, 2);
-    lookahead.start();
-    for (let i = 0; i < files.length; i++) {
-      const read = lookahead.take(i);
-      if ('error' in read) throw read.error;
-      const checked = await lookahead.fhirValidator.check(read.bundle, read.json);
-      expect(checked).toEqual({ errors: [], converted: fhirToChart(read.bundle) });
-    }
-    expect(inputs).toHaveLength(files.length);
   });
 
   it("a file that cannot be read or is not JSON is that file's error, as reading it in turn would give", () => {

@@ -3,7 +3,8 @@
 // and the node starts, rather than after (docs/BENCHMARKS.md, the import's timeline). Each bundle is still checked
 // once, by the same validator, and importFhir still refuses it on the answer: only the moment the check starts moves.
 import { readFileSync } from 'node:fs';
-import type { FhirCheck, FhirValidator } from '../records/fhir-validator-pool';
+import type { FieldError } from '../../src-shared/records/validate';
+import type { FhirValidator } from '../records/fhir-validator-pool';
 
 /** One file as the import loop reads it: the parsed bundle and its text, or why it could not be read or parsed. */
 export type ReadBundle = { bundle: unknown; json: string } | { error: Error };
@@ -20,7 +21,7 @@ export function readBundle(file: string): ReadBundle {
 export class ImportLookahead {
   private readonly read: (ReadBundle | 'taken' | undefined)[];
   /** Checks under way, by the bundle object they are for; each is handed out once. */
-  private readonly checks = new WeakMap<object, Promise<FhirCheck>>();
+  private readonly checks = new WeakMap<object, Promise<FieldError[]>>();
   private nextRead = 0;
   private taken = 0;
 
@@ -37,11 +38,10 @@ export class ImportLookahead {
   }
 
   /** What the chart service validates with: a bundle read here gets the check already under way for it. */
-  readonly fhirValidator: FhirValidator & Required<Pick<FhirValidator, 'check'>> = {
-    validate: async (input, json) => (await this.fhirValidator.check(input, json)).errors,
-    check: (input, json) => {
+  readonly fhirValidator: FhirValidator = {
+    validate: (input, json) => {
       const early = typeof input === 'object' && input !== null ? this.checks.get(input) : undefined;
-      if (!early) return this.checkNow(input, json);
+      if (!early) return this.validator.validate(input, json);
       this.checks.delete(input as object);
       return early;
     },
@@ -73,17 +73,11 @@ export class ImportLookahead {
   private readAndCheck(index: number): ReadBundle {
     const got = readBundle(this.files[index]!);
     if ('bundle' in got && typeof got.bundle === 'object' && got.bundle !== null && !this.checks.has(got.bundle)) {
-      const check = this.checkNow(got.bundle, got.json);
+      const check = this.validator.validate(got.bundle, got.json);
       // Awaited by importFhir later; until then a failure is not an unhandled rejection.
       check.catch(() => {});
       this.checks.set(got.bundle, check);
     }
     return got;
-  }
-
-  /** The validator's check, with the chart converted beside it where the validator can (the pool's workers). */
-  private checkNow(input: unknown, json: string | undefined): Promise<FhirCheck> {
-    if (this.validator.check) return this.validator.check(input, json);
-    return this.validator.validate(input, json).then((errors) => ({ errors }));
   }
 }

@@ -147,12 +147,9 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     async importFhir(holder, bundle, source) {
       // Structurally invalid R4 is refused whole, naming each problem; what is valid but has no place in the chart
       // is reported by the importer, field by field.
-      const validator = options.fhirValidator ?? inProcessFhirValidator;
-      const { errors, converted } = validator.check
-        ? await validator.check(bundle, source?.json)
-        : { errors: await validator.validate(bundle, source?.json), converted: undefined };
-      if (errors.length) throw new ChartValidationError(errors);
-      return writer.importFhir(holder, bundle, undefined, converted);
+      const problems = await (options.fhirValidator ?? inProcessFhirValidator).validate(bundle, source?.json);
+      if (problems.length) throw new ChartValidationError(problems);
+      return writer.importFhir(holder, bundle);
     },
 
     async upgradeV3(holder, upgradeOptions = {}) {

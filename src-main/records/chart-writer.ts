@@ -7,7 +7,7 @@ import { BASE58_KEY } from '../../src-shared/ledger/patterns';
 import { canonicalJson, conditionUriFromDetails, type Transaction } from '../../src-shared/ledger';
 import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import type { Chart, ChartListKey } from '../../src-shared/records/chart';
-import { fhirToChart, type FhirImportResult } from '../../src-shared/records/fhir';
+import { fhirToChart } from '../../src-shared/records/fhir';
 import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
 import { ChartValidationError, parseChart } from '../../src-shared/records/validate';
 import type { SubmitOutcome } from '../ledger/outbox-sender';
@@ -48,13 +48,7 @@ export interface CreatedChart extends Written {
 export interface ChartWriter {
   create(holder: KeyHolder, chart: unknown, options: { pin: string }): Promise<CreatedChart>;
   /** A FHIR R4 Bundle as a new chart, without a card (issueCard later). */
-  /** `converted`: fhirToChart(bundle) already made (by the validation worker), else made here. */
-  importFhir(
-    holder: KeyHolder,
-    bundle: unknown,
-    source?: FhirSource,
-    converted?: FhirImportResult,
-  ): Promise<WriteResult & { warnings: string[] }>;
+  importFhir(holder: KeyHolder, bundle: unknown, source?: FhirSource): Promise<WriteResult & { warnings: string[] }>;
   /** StaleVersion if the head moved past `baseSeq`. */
   update(holder: KeyHolder, chartId: string, chart: unknown, options?: { baseSeq?: number }): Promise<Written>;
   /** Marks one entry as entered in error (nothing is erased: earlier versions keep it as it was). */
@@ -388,9 +382,9 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       return { ...written, card: await boundTo(info, written.chartId) };
     },
 
-    async importFhir(holder, bundle, _source, converted) {
+    async importFhir(holder, bundle) {
       viewers.remember(holder);
-      const result = converted ?? fhirToChart(bundle);
+      const result = fhirToChart(bundle);
       if (!result.ok) throw new ChartValidationError(result.errors);
       // A bulk import answers what was written, not the chart view a screen shows: building that view for every
       // imported chart cost ~15 % of the import's throughput (docs/BENCHMARKS.md), and no screen shows it.

@@ -7,10 +7,8 @@
 //   void pool.warm();                                 // index the definitions while the node starts
 //   const errors = await pool.validate(bundle);       // [] when valid
 //   const errors = await pool.validate(bundle, text); // the same, sent as the JSON text `bundle` was parsed from
-//   const { errors, converted } = await pool.check(bundle, text); // and fhirToChart's answer, made in the worker
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FhirImportResult } from '../../src-shared/records/fhir-import';
 import type { FieldError } from '../../src-shared/records/validate';
 import type { FhirValidateRequest, FhirValidateResponse } from './fhir-validate-worker';
 
@@ -18,16 +16,6 @@ import type { FhirValidateRequest, FhirValidateResponse } from './fhir-validate-
 export interface FhirValidator {
   /** `json`, when given, is the exact text `input` was parsed from; a validator may use either. */
   validate(input: unknown, json?: string): Promise<FieldError[]>;
-  /**
-   * The same check, and for a valid input fhirToChart's answer where the validator made it (a worker: the import's
-   * main thread then skips it); `converted` absent means the caller converts, as without this method.
-   */
-  check?(input: unknown, json?: string): Promise<FhirCheck>;
-}
-
-export interface FhirCheck {
-  errors: FieldError[];
-  converted?: FhirImportResult;
 }
 
 /** Validation on the calling thread, loading @medplum/core only when first needed (it is not light to load). */
@@ -50,7 +38,7 @@ export interface FhirValidatorPoolOptions {
 interface Job {
   /** Kept for the calling thread to validate itself should the worker fail. */
   readonly input: unknown;
-  resolve(checked: FhirCheck): void;
+  resolve(errors: FieldError[]): void;
   reject(error: unknown): void;
 }
 
@@ -86,28 +74,20 @@ export class FhirValidatorPool implements FhirValidator {
     await Promise.all(
       this.slots.map(
         (slot) =>
-          new Promise<FhirCheck>((resolve, reject) =>
+          new Promise<FieldError[]>((resolve, reject) =>
             this.send(slot, { warmUp: true }, { input: null, resolve, reject }),
           ),
       ),
     );
   }
 
-  async validate(input: unknown, json?: string): Promise<FieldError[]> {
-    return (await this.run(input, json, false)).errors;
-  }
-
-  check(input: unknown, json?: string): Promise<FhirCheck> {
-    return this.run(input, json, true);
-  }
-
-  private run(input: unknown, json: string | undefined, convert: boolean): Promise<FhirCheck> {
-    if (this.closed || this.inline) return checkInline(input);
+  validate(input: unknown, json?: string): Promise<FieldError[]> {
+    if (this.closed || this.inline) return inProcessFhirValidator.validate(input);
     return new Promise((resolve, reject) => {
       const slot = this.slots.reduce((best, s) => (s.inFlight.size < best.inFlight.size ? s : best));
       // A string crosses to the worker as one copy; a parsed bundle is cloned object by object, which cost the main
       // thread more than the worker's JSON.parse of the same text.
-      this.send(slot, json === undefined ? { input, convert } : { json, convert }, { input, resolve, reject });
+      this.send(slot, json === undefined ? { input } : { json }, { input, resolve, reject });
     });
   }
 
@@ -141,11 +121,7 @@ export class FhirValidatorPool implements FhirValidator {
     );
   }
 
-  private send(
-    slot: Slot,
-    body: { warmUp: true } | { input: unknown; convert: boolean } | { json: string; convert: boolean },
-    job: Job,
-  ): void {
+  private send(slot: Slot, body: { warmUp: true } | { input: unknown } | { json: string }, job: Job): void {
     const worker = slot.worker ?? this.start(slot);
     const id = this.nextId++;
     // A caller may be waiting on nothing but this answer: the worker keeps the process alive while it has work.
@@ -171,10 +147,7 @@ export class FhirValidatorPool implements FhirValidator {
       slot.inFlight.delete(response.id);
       if (slot.inFlight.size === 0) worker.unref();
       // A worker that threw leaves the answer to this thread rather than inventing one.
-      if (response.ok)
-        job.resolve(
-          response.converted ? { errors: response.errors, converted: response.converted } : { errors: response.errors },
-        );
+      if (response.ok) job.resolve(response.errors);
       else this.runInline(job);
     });
     const lost = (error?: unknown) => {
@@ -201,11 +174,6 @@ export class FhirValidatorPool implements FhirValidator {
   }
 
   private runInline(job: Job): void {
-    checkInline(job.input).then(job.resolve, job.reject);
+    inProcessFhirValidator.validate(job.input).then(job.resolve, job.reject);
   }
-}
-
-/** On the calling thread: the errors only, the chart service converting as it does without a pool. */
-async function checkInline(input: unknown): Promise<FhirCheck> {
-  return { errors: await inProcessFhirValidator.validate(input) };
 }

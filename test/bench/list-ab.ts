@@ -1,4 +1,6 @@
 // `npm run bench -- list-ab --base=<worktree of an older commit> [--charts=10000] [--rounds=8] [--concurrency=32]
+//   [--base-concurrency=N] (the base side's list concurrency, default --concurrency: with --base at this very commit,
+//   a same-run comparison of the setting itself)
 //   [--authority=on]`
 // The cold list of this tree and of an older one in ONE process, alternated (base, new, new, base, …), for a
 // comparison this host's drifting speed cannot fake: each side has its own node in its own process (its own code,
@@ -124,6 +126,7 @@ export async function main(argv: string[]): Promise<void> {
       charts: { type: 'string' },
       rounds: { type: 'string' },
       concurrency: { type: 'string' },
+      'base-concurrency': { type: 'string' },
       authority: { type: 'string' },
     },
   });
@@ -132,6 +135,7 @@ export async function main(argv: string[]): Promise<void> {
   const chartCount = Number(values.charts ?? 10000);
   const rounds = Number(values.rounds ?? 8);
   const listConcurrency = Number(values.concurrency ?? 32);
+  const baseListConcurrency = Number(values['base-concurrency'] ?? listConcurrency);
   const dir = mkdtempSync(join(tmpdir(), 'hc-bench-list-ab-'));
 
   type Spawn = { spawnLedgerNode: typeof spawnLedgerNode };
@@ -191,7 +195,7 @@ export async function main(argv: string[]): Promise<void> {
             nodeUrls: [baseNode.url],
             outboxDir: join(dir, `outbox-base-${randomBytes(4).toString('hex')}`),
             cards: noCards,
-            listConcurrency,
+            listConcurrency: baseListConcurrency,
             authorityId: () => authorityId,
             client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => tokenOf(baseNode) },
           }),

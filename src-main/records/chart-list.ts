@@ -7,7 +7,7 @@ import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { HEX64 } from '../../src-shared/ledger/patterns';
 import { NodeUnreachableError } from '../ledger/errors';
 import type { CachedChain } from '../ledger/verified-cache';
-import type { ChartParts } from './chart-parts';
+import { DEFAULT_LIST_CONCURRENCY, type ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { chartView } from './chart-views';
 import type { BlockSweep } from './block-sweep';
@@ -82,7 +82,7 @@ export class ChartList {
   }
 
   private get concurrency(): number {
-    return this.parts.options.listConcurrency ?? 32;
+    return this.parts.options.listConcurrency ?? DEFAULT_LIST_CONCURRENCY;
   }
 
   /** Every chart this viewer can read, newest first. A node that does not answer fails the whole list. */

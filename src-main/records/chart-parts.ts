@@ -21,6 +21,14 @@ import { directoryOver } from './directory-parts';
 import { RecentActions } from './recent-actions';
 
 /** The vault's card API (src-main/vault PatientCards): a card makes a new read-only patient identity. */
+/**
+ * Charts in flight in a list. 64, not 32: at 32 the list's main thread idled about a third of a cold list (waiting on
+ * the node and the verify worker); a same-run comparison at 10,000 charts (docs/BENCHMARKS.md, 2026-12-05 09:30)
+ * gave a 0.79 wall ratio for 64 against 32. HTTP connections per node stay 32 (http-transport.ts): the rest wait in
+ * the client's queue, already parsed work ahead of them.
+ */
+export const DEFAULT_LIST_CONCURRENCY = 64;
+
 export interface CardIssuer {
   create(
     pin: string,
@@ -41,7 +49,7 @@ export interface ChartServiceOptions {
   sender?: OutboxSenderOptions;
   /** Follow the node's WebSocket stream for live recent actions (default true). */
   liveStream?: boolean;
-  /** Parallel chart fetches when listing (default 32: enough to keep the main thread busy while workers verify). */
+  /** Charts read and verified at once when listing (default `DEFAULT_LIST_CONCURRENCY`). */
   listConcurrency?: number;
   /**
    * Verification worker threads (default: one fewer than the cores, at least one, at most 4; 0 = verify on the calling

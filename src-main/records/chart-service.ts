@@ -36,6 +36,7 @@ import { inProcessFhirValidator } from './fhir-validator-pool';
 import { ChartList, mapLimit } from './chart-list';
 import {
   closeChartParts,
+  DEFAULT_LIST_CONCURRENCY,
   openChartParts,
   type ChartParts,
   type ChartServiceEvent,
@@ -162,7 +163,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
 
     async verifyAll(holder) {
       const ids = await charts.chartIds(holder);
-      return mapLimit(ids, options.listConcurrency ?? 32, async (id) => {
+      return mapLimit(ids, options.listConcurrency ?? DEFAULT_LIST_CONCURRENCY, async (id) => {
         const { report, versions } = await states.verify(holder, id);
         return verificationOf(report, versions);
       });

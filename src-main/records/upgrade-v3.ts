@@ -19,7 +19,7 @@ import { sealTo } from '../crypto/sealed-box';
 import type { IdentityCache } from '../ledger/verified-cache';
 import type { OutboxRecord } from '../ledger/outbox';
 import { mapLimit } from './chart-list';
-import type { ChartParts } from './chart-parts';
+import { DEFAULT_LIST_CONCURRENCY, type ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { isRevoked } from './chart-views';
 import { ChartServiceError } from './errors';
@@ -125,7 +125,7 @@ export class ChartUpgrade {
   ) {
     const plans = new Map<string, Plan>();
     // Reading and verifying go several at a time, as a listing does; only the writes are spread out.
-    const planned = await mapLimit(ids, this.parts.options.listConcurrency ?? 32, (chartId) =>
+    const planned = await mapLimit(ids, this.parts.options.listConcurrency ?? DEFAULT_LIST_CONCURRENCY, (chartId) =>
       this.plan(chartId).catch((error: unknown): Plan => ({ kind: 'done', result: failed(chartId, error, null) })),
     );
     for (const [i, chartId] of ids.entries()) {

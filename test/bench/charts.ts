@@ -1,4 +1,4 @@
-// `npm run bench -- charts [--versions=1000] [--charts=10000] [--imports=2000] [--concurrency=16]
+// `npm run bench -- charts [--versions=1000] [--charts=10000] [--imports=2000] [--concurrency=64]
 //   [--import-concurrency=128] [--fhir-workers=N] [--only=open,list,import] [--in-process] [--authority=off]`
 // Figures for docs/BENCHMARKS.md (Charts). Everything is real: the embedded node in its own process on 127.0.0.1
 // (as the app runs it; `--in-process` runs it on the benchmark's own thread instead), the real chart service with
@@ -11,6 +11,7 @@
 // doctor credentialed by it (hospital.ts), so the figures include the credential checks; `--authority=off` leaves
 // them out. The import validates FHIR in a FhirValidatorPool as `npm run cli -- import` does (`--fhir-workers=N`
 // workers, default one fewer than the cores; 0 validates on the main thread, as before issue #16's pool).
+import { DEFAULT_LIST_CONCURRENCY } from '../../src-main/records/chart-parts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -129,7 +130,7 @@ export async function main(argv: string[]): Promise<void> {
   const versions = Number(values.versions ?? 1000);
   const chartCount = Number(values.charts ?? 10000);
   const imports = Number(values.imports ?? 2000);
-  const concurrency = Number(values.concurrency ?? 32);
+  const concurrency = Number(values.concurrency ?? DEFAULT_LIST_CONCURRENCY);
   // A bulk import has many independent charts in hand: more of them in flight fill the node's blocks (each
   // commit-mode answer waits for its block's flush) and share the outbox's commits.
   const importConcurrency = Number(values['import-concurrency'] ?? 128);

@@ -1,4 +1,4 @@
-// `npm run bench -- list-ab --base=<worktree of an older commit> [--charts=10000] [--rounds=8] [--concurrency=32]
+// `npm run bench -- list-ab --base=<worktree of an older commit> [--charts=10000] [--rounds=8] [--concurrency=64]
 //   [--base-concurrency=N] (the base side's list concurrency, default --concurrency: with --base at this very commit,
 //   a same-run comparison of the setting itself)
 //   [--authority=on]`
@@ -10,6 +10,7 @@
 // tree needs its node_modules (e.g. `git worktree add ../base <commit> && cp -al node_modules ../base/`). Its service
 // API is taken as it was at dd34e19 or as it is now. `--authority=on` pins a 1-of-1 hospital authority on both sides (the same authority and
 // credential transactions posted to both nodes before the charts), so the credential checks are in both listings.
+import { DEFAULT_LIST_CONCURRENCY } from '../../src-main/records/chart-parts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -134,7 +135,7 @@ export async function main(argv: string[]): Promise<void> {
   const base = resolve(values.base);
   const chartCount = Number(values.charts ?? 10000);
   const rounds = Number(values.rounds ?? 8);
-  const listConcurrency = Number(values.concurrency ?? 32);
+  const listConcurrency = Number(values.concurrency ?? DEFAULT_LIST_CONCURRENCY);
   const baseListConcurrency = Number(values['base-concurrency'] ?? listConcurrency);
   const dir = mkdtempSync(join(tmpdir(), 'hc-bench-list-ab-'));
 

@@ -117,12 +117,13 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 export function lockFolder(folder: string, program: string): FolderLock {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   const path = join(folder, LOCK_FILE);
+  const processStart = processStartOf(process.pid);
   const me: LockOwner = {
     pid: process.pid,
     program,
     host: hostname(),
     startedAt: new Date().toISOString(),
-    ...(processStartOf(process.pid) !== undefined ? { processStart: processStartOf(process.pid) } : {}),
+    ...(processStart !== undefined ? { processStart } : {}),
     nonce: randomBytes(16).toString('hex'),
   };
   let last: LockOwner | null = null;

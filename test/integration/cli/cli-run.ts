@@ -58,6 +58,21 @@ export class CliUser {
   }
 }
 
+/** A suite's CLI users: `user` makes one, `cleanAll` (in afterAll) removes every one's keychain entries. */
+export function cliUsers(): { user: (env?: NodeJS.ProcessEnv) => CliUser; cleanAll: () => Promise<void> } {
+  const users: CliUser[] = [];
+  return {
+    user: (env = {}) => {
+      const u = new CliUser(env);
+      users.push(u);
+      return u;
+    },
+    cleanAll: async () => {
+      for (const u of users) await u.clean();
+    },
+  };
+}
+
 /** Bundles the CLI once before a file's tests, so no test pays (or races) the build. */
 export async function buildCli(): Promise<void> {
   await run('node', ['scripts/build-cli.mjs'], { cwd: process.cwd(), timeout: 120_000 });

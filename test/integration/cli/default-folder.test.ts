@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnLedgerNode } from '../../../src-main/ledger-node/spawn';
 import { APP_PROGRAM } from '../../../src-main/ledger-node/store/folder-lock';
 import { removeDir, tempDir } from '../charts/harness';
-import { buildCli, CliUser } from './cli-run';
+import { buildCli, cliUsers } from './cli-run';
 
 const create = ['identity', 'create', '--name', 'Dr Ada Okafor', '--specialty', 'GP', '--licence', 'L-9', '--json'];
 
@@ -32,17 +32,12 @@ function snapshot(folder: string): string[] {
 
 describe('command line: the default ledger folder is the app’s', { timeout: 600_000 }, () => {
   const work = tempDir('cli-folder');
-  const users: CliUser[] = [];
-  const user = (env: NodeJS.ProcessEnv) => {
-    const u = new CliUser(env);
-    users.push(u);
-    return u;
-  };
+  const { user, cleanAll } = cliUsers();
 
   beforeAll(buildCli);
 
   afterAll(async () => {
-    for (const u of users) await u.clean();
+    await cleanAll();
     removeDir(work);
   });
 

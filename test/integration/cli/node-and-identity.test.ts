@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { removeDir, startNode, tempDir } from '../charts/harness';
-import { buildCli, CliUser } from './cli-run';
+import { buildCli, cliUsers } from './cli-run';
 
 const create = ['identity', 'create', '--name', 'Dr Ada Okafor', '--specialty', 'GP', '--licence', 'L-9', '--json'];
 
@@ -21,17 +21,12 @@ async function listen(server: Server): Promise<string> {
 describe('command line: the node, the data folder, identity create', { timeout: 600_000 }, () => {
   const work = tempDir('cli-node');
   const dotted = mkdtempSync(join(tmpdir(), 'hc.ledger-'));
-  const users: CliUser[] = [];
-  const user = () => {
-    const u = new CliUser();
-    users.push(u);
-    return u;
-  };
+  const { user, cleanAll } = cliUsers();
 
   beforeAll(buildCli);
 
   afterAll(async () => {
-    for (const u of users) await u.clean();
+    await cleanAll();
     removeDir(work);
     removeDir(dotted);
   });

@@ -156,9 +156,11 @@ function verifiedOf(chartId: string, v: OpenedV3Version, viewerBoxKey: string): 
       ...linkChecks(v.seq),
       passed(
         'owner',
-        inner.quorum
-          ? `The output is owned by the custodian or ${inner.quorum.threshold} of the quorum its box names, keys tweaked for this version`
-          : 'The output is owned by the custodian its box names, its key tweaked for this version',
+        v.output === 'spent-by-custodian'
+          ? `The output was spent by version ${v.seq + 1}, signed by the custodian its box names, key tweaked for this version`
+          : inner.quorum
+            ? `The output is owned by the custodian or ${inner.quorum.threshold} of the quorum its box names, keys tweaked for this version`
+            : 'The output is owned by the custodian its box names, its key tweaked for this version',
       ),
       passed(
         'envelope',

@@ -6,7 +6,9 @@
 //   - author: the key that signed the input is the box's `author` tweaked for the spent output (the CREATE: seq 0 of
 //     its own secret), so only that directory practitioner can have written it; a quorum's spend names officers of
 //     the previous version's quorum, the author among them;
-//   - output: recomputed from the box's custodian, quorum and secret, equal to the transaction's byte for byte.
+//   - output: recomputed from the box's custodian, quorum and secret, equal to the transaction's byte for byte — for
+//     the last version opened, and for one the quorum spent; a version the next one spent by its custodian's key is
+//     proven by that spend instead (the custody rule below, docs/UNLINKABLE.md §5 "Spent outputs").
 // A reader with no slot in a version (removed by unshare, custody, card re-issue) sees the chart up to it: the
 // version itself is not tampering, only closed to it. The #12 credential check runs on the result (authoredVersions).
 import { chartOwnership, inputSigners } from '../../src-shared/authority/custody';
@@ -41,6 +43,11 @@ export interface OpenedV3Version {
   ownerKey: string;
   /** For a spend by the authority's quorum, the directory keys of the officers who signed (null: the custodian). */
   officers: string[] | null;
+  /**
+   * How the output was proven the box's: recomputed whole (the last version opened, one the quorum spent), or spent
+   * by the next version, signed by the custodian this box names (its other branches were never used, and cannot be).
+   */
+  output: 'recomputed' | 'spent-by-custodian';
 }
 
 export interface V3Chain {
@@ -159,13 +166,32 @@ export async function openChartV3(
   const myKey = decodeKey32(reader.boxKey);
   if (!myKey) throw new TypeError('The reader has no 32-byte box key');
   const latest = now() + FUTURE_SKEW_MS;
+  // The last version opened, its output not yet proven: the next version's spend proves it (custody rule), else it is
+  // recomputed before the chart is returned or judged further, so a failure is named at the version it is in, as when
+  // every output was recomputed on the spot.
+  let unproven: OpenedV3Version | null = null;
+  const settle = (): boolean => {
+    const v = unproven;
+    unproven = null;
+    if (!v) return true;
+    const expected = outputV3(v.inner.payload.custodian.signKey, v.inner.quorum, v.secret, v.seq);
+    if (canonicalJson(v.tx.outputs[0]) === canonicalJson(expected)) return true;
+    chain.versions.pop();
+    if (chain.versions.length === 0) chain.openedFrom = null;
+    chain.tampered = {
+      seq: v.seq,
+      txId: v.txId,
+      reason: `version ${v.seq}'s output is not owned by the custodian and quorum its box names`,
+    };
+    return false;
+  };
   for (let i = 0; i < links.length; i++) {
     const tx = links[i]!;
     const seq = i + 1;
     const last = chain.versions.at(-1) ?? null;
     const previous = last && last.seq === seq - 1 ? last : null;
     const fail = (reason: string) => {
-      chain.tampered = { seq, txId: typeof tx.id === 'string' ? tx.id : null, reason };
+      if (settle()) chain.tampered = { seq, txId: typeof tx.id === 'string' ? tx.id : null, reason };
       return chain;
     };
     const error = verdicts
@@ -200,7 +226,7 @@ export async function openChartV3(
     } catch (error) {
       if (error instanceof EnvelopeError && error.problem === 'not-a-reader') {
         if (chain.versions.length === 0) continue; // not shared with this reader yet
-        chain.closedAt = seq;
+        if (settle()) chain.closedAt = seq;
         return chain;
       }
       return fail(`version ${seq}: ${(error as Error).message}`);
@@ -232,12 +258,17 @@ export async function openChartV3(
     if (i > 0 && !inner.previousSecretBytes) return fail(`version ${seq}'s box names no previous version`);
     const signed = authorCheck(tx, inner, inner.secretBytes, spent);
     if (signed.problem) return fail(signed.problem);
-    const expected = outputV3(inner.payload.custodian.signKey, inner.quorum, inner.secretBytes, seq);
-    if (canonicalJson(tx.outputs[0]) !== canonicalJson(expected))
-      return fail(`version ${seq}'s output is not owned by the custodian and quorum its box names`);
+    // The custody rule (v1's ownershipProblem, docs/AUTHORITY.md "Custody"): a version signed by one key is by the
+    // custodian the spent version's box names. The link's validation proved that key fulfils the spent output, so
+    // that output is the named custodian's, who spent it: what else it allowed was never used and never can be (it
+    // is spent), and its recomputation adds nothing a reader relies on. A quorum's spend recomputes it whole.
+    if (unproven && signed.officers === null && inner.author === unproven.inner.payload.custodian.signKey) {
+      unproven.output = 'spent-by-custodian';
+      unproven = null;
+    } else if (!settle()) return chain;
     const { secretBytes, previousSecretBytes: _previous, ...rest } = inner;
     chain.openedFrom ??= seq;
-    chain.versions.push({
+    const opened: OpenedV3Version = {
       seq,
       txId: tx.id,
       tx,
@@ -245,8 +276,12 @@ export async function openChartV3(
       secret: secretBytes,
       ownerKey: ownerKey(inner.payload.custodian.signKey, secretBytes, seq),
       officers: signed.officers,
-    });
+      output: 'recomputed',
+    };
+    chain.versions.push(opened);
+    unproven = opened;
   }
+  if (!settle()) return chain;
   if (problem && !chain.tampered && chain.closedAt === null)
     chain.tampered = { seq: links.length + 1, txId: null, reason: problem };
   return chain;

@@ -1,0 +1,126 @@
+// Opens the same envelope v3 chains with two trees' openChartV3 alternated in one process (docs/UNLINKABLE.md §12,
+// "Thirteenth part"): main-thread CPU a version, first batch (JIT cold) and warm. Each tree keeps its own module
+// caches (owner keys, valid points), and each opens a batch once, as a cold list does. The links' validation is
+// answered valid here on both sides: it runs in the verification workers, the same code on both trees.
+// The chains are made in a child process (the writer's owner keys would otherwise be remembered by this tree's
+// caches) and read from a file.
+//   npx tsx test/bench/v3-open-ab.ts --base=/work/wt/<you>-base [--charts=200] [--batches=6] [--versions=2]
+//     [--first=base|branch]
+import { newSeed } from '../../src-shared/crypto/keys';
+import { thresholdDetails } from '../../src-shared/ledger';
+import type { CustodyPolicy } from '../../src-shared/authority/custody';
+import { payloadOf } from '../../src-shared/records/payload';
+import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
+import { nativeLedgerCrypto } from '../../src-main/crypto/ledger-crypto';
+import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
+import { V3Counters } from '../../src-main/records/v3-counters';
+import { buildCreateV3, buildVersionV3 } from '../../src-main/records/version-builder-v3';
+import { withRecovery } from '../../src-main/records/version-builder';
+import { sampleChart } from '../fixtures/sample-chart';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { cpuUsage } from 'node:process';
+
+const arg = (name: string, fallback: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const base = arg('base', '');
+const charts = Number(arg('charts', '200'));
+const batches = Number(arg('batches', '6'));
+const perChart = Number(arg('versions', '2'));
+const baseFirst = arg('first', 'base') === 'base';
+
+type Opener = typeof import('../../src-main/records/version-opener-v3').openChartV3;
+
+const crypto = nativeLedgerCrypto;
+
+async function makeChains(file: string) {
+  const holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
+  const adaSeed = newSeed();
+  const kept = adaSeed.slice();
+  const ada = new SeedKeyHolder(adaSeed, nativeKeyHolderCrypto);
+  const officers = [holder(), holder(), holder()];
+  const recovery = holder();
+  const custody: CustodyPolicy = {
+    authorityId: 'a1'.repeat(32),
+    quorum: thresholdDetails(
+      2,
+      officers.map((o) => o.signKey),
+    ),
+    recoveryKey: recovery.boxKey,
+    emergencyKey: null,
+  };
+  const counters = new V3Counters();
+  const payload = withRecovery(
+    payloadOf(sampleChart(), null, { signKey: ada.signKey, boxKey: ada.boxKey, name: 'Dr Ada' }, []),
+    custody,
+  );
+  const made: { id: string; raw: unknown[] }[][] = [];
+  for (let b = 0; b < batches; b++) {
+    const batch = [];
+    for (let c = 0; c < charts; c++) {
+      const created = await buildCreateV3(ada, payload, { crypto, counters, custody });
+      const raw: unknown[] = [created.tx];
+      let head = created.head;
+      for (let v = 1; v < perChart; v++) {
+        const next = await buildVersionV3(ada, head, created.tx.id, 'update', payload, { crypto, counters, custody });
+        raw.push(next.tx);
+        head = next.head;
+      }
+      batch.push({ id: created.tx.id, raw: JSON.parse(JSON.stringify(raw)) as unknown[] });
+    }
+    made.push(batch);
+  }
+  writeFileSync(file, JSON.stringify({ seed: Buffer.from(kept).toString('base64'), made }));
+}
+
+async function main() {
+  const make = arg('make', '');
+  if (make) return makeChains(make);
+  if (!base) throw new Error('--base=<a worktree of the base commit> is required');
+  const file = join(mkdtempSync(join(tmpdir(), 'v3-open-ab-')), 'chains.json');
+  execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, `--make=${file}`, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  const { seed, made } = JSON.parse(readFileSync(file, 'utf8')) as {
+    seed: string;
+    made: { id: string; raw: unknown[] }[][];
+  };
+  const ada = new SeedKeyHolder(new Uint8Array(Buffer.from(seed, 'base64')), nativeKeyHolderCrypto);
+  const validateLinks = async (links: readonly unknown[]) => links.map(() => null);
+  const here: Opener = (await import('../../src-main/records/version-opener-v3')).openChartV3;
+  const there: Opener = (await import(resolve(base, 'src-main/records/version-opener-v3.ts'))).openChartV3;
+  const run = async (open: Opener, batch: { id: string; raw: unknown[] }[]) => {
+    const start = cpuUsage();
+    for (const { id, raw } of batch) {
+      const chain = await open(id, raw, ada, { crypto, validateLinks });
+      if (chain.tampered || chain.versions.length !== perChart)
+        throw new Error(`not opened: ${JSON.stringify(chain.tampered)}`);
+    }
+    const used = cpuUsage(start);
+    return (used.user + used.system) / (batch.length * perChart);
+  };
+  const figures: { base: number[]; branch: number[] } = { base: [], branch: [] };
+  for (let b = 0; b < batches; b++) {
+    const baseNow = (b % 2 === 0) === baseFirst;
+    for (const side of baseNow ? (['base', 'branch'] as const) : (['branch', 'base'] as const))
+      figures[side].push(await run(side === 'base' ? there : here, made[b]!));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+  console.log(
+    `${charts} charts × ${perChart} versions a batch, ${batches} batches, ${baseFirst ? 'base' : 'branch'} first`,
+  );
+  console.log(
+    `µs CPU a version, base:   ${f(figures.base)}  (first ${figures.base[0]!.toFixed(0)}, median of the rest ${median(figures.base.slice(1)).toFixed(0)})`,
+  );
+  console.log(
+    `µs CPU a version, branch: ${f(figures.branch)}  (first ${figures.branch[0]!.toFixed(0)}, median of the rest ${median(figures.branch.slice(1)).toFixed(0)})`,
+  );
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -13,14 +13,15 @@ import { payloadOf } from '../../src-shared/records/payload';
 import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../src-main/crypto/ledger-crypto';
 import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
+import { creatorSlotTagNative, listKeyNative } from '../../src-main/crypto/unlinkable-keys';
 import { V3Counters } from '../../src-main/records/v3-counters';
 import { buildCreateV3, buildVersionV3 } from '../../src-main/records/version-builder-v3';
 import { withRecovery } from '../../src-main/records/version-builder';
 import { sampleChart } from '../fixtures/sample-chart';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { cpuUsage } from 'node:process';
 
 const arg = (name: string, fallback: string) =>
@@ -88,13 +89,21 @@ async function main() {
     made: { id: string; raw: unknown[] }[][];
   };
   const ada = new SeedKeyHolder(new Uint8Array(Buffer.from(seed, 'base64')), nativeKeyHolderCrypto);
-  const validateLinks = async (links: readonly unknown[]) => links.map(() => null);
+  // --validate: the links validated on this thread too (what the verification workers do), for a profile.
+  const validateLinks = process.argv.includes('--validate')
+    ? undefined
+    : async (links: readonly unknown[]) => links.map(() => null);
+  // The creator's slot in a CREATE by its tag, as the loader opens it (OpenedV3Chains.creatorSlots).
+  const listKey = listKeyNative(ada.pairKey(ada.boxKey, ada.boxKey));
+  const creatorSlotTag = (listTag: string) => creatorSlotTagNative(listKey, listTag);
   const here: Opener = (await import('../../src-main/records/version-opener-v3')).openChartV3;
-  const there: Opener = (await import(resolve(base, 'src-main/records/version-opener-v3.ts'))).openChartV3;
+  // --base=none opens with this tree alone (for a profile: node --cpu-prof).
+  const there: Opener | null =
+    base === 'none' ? null : (await import(resolve(base, 'src-main/records/version-opener-v3.ts'))).openChartV3;
   const run = async (open: Opener, batch: { id: string; raw: unknown[] }[]) => {
     const start = cpuUsage();
     for (const { id, raw } of batch) {
-      const chain = await open(id, raw, ada, { crypto, validateLinks });
+      const chain = await open(id, raw, ada, { crypto, validateLinks, creatorSlotTag });
       if (chain.tampered || chain.versions.length !== perChart)
         throw new Error(`not opened: ${JSON.stringify(chain.tampered)}`);
     }
@@ -105,19 +114,20 @@ async function main() {
   for (let b = 0; b < batches; b++) {
     const baseNow = (b % 2 === 0) === baseFirst;
     for (const side of baseNow ? (['base', 'branch'] as const) : (['branch', 'base'] as const))
-      figures[side].push(await run(side === 'base' ? there : here, made[b]!));
+      if (side === 'branch' || there) figures[side].push(await run(side === 'base' ? there! : here, made[b]!));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
   console.log(
     `${charts} charts × ${perChart} versions a batch, ${batches} batches, ${baseFirst ? 'base' : 'branch'} first`,
   );
-  console.log(
-    `µs CPU a version, base:   ${f(figures.base)}  (first ${figures.base[0]!.toFixed(0)}, median of the rest ${median(figures.base.slice(1)).toFixed(0)})`,
-  );
-  console.log(
-    `µs CPU a version, branch: ${f(figures.branch)}  (first ${figures.branch[0]!.toFixed(0)}, median of the rest ${median(figures.branch.slice(1)).toFixed(0)})`,
-  );
+  for (const side of ['base', 'branch'] as const) {
+    const xs = figures[side];
+    if (xs.length === 0) continue;
+    console.log(
+      `µs CPU a version, ${side.padEnd(6)}: ${xs.map((x) => x.toFixed(0)).join(' ')}  (first ${xs[0]!.toFixed(0)}, median of the rest ${median(xs.slice(1)).toFixed(0)})`,
+    );
+  }
+  rmSync(dirname(file), { recursive: true, force: true });
 }
 
 void main().catch((error: unknown) => {

@@ -19,6 +19,7 @@ import { buildCreateV3, buildVersionV3 } from '../../src-main/records/version-bu
 import { withRecovery } from '../../src-main/records/version-builder';
 import { sampleChart } from '../fixtures/sample-chart';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -100,6 +101,20 @@ async function main() {
   // --base=none opens with this tree alone (for a profile: node --cpu-prof).
   const there: Opener | null =
     base === 'none' ? null : (await import(resolve(base, 'src-main/records/version-opener-v3.ts'))).openChartV3;
+  // Owner keys computed (A + t·G: one point addition each) per side, counted on each tree's own libsodium binding.
+  const additions = { base: 0, branch: 0 };
+  const counting = (root: string, side: keyof typeof additions) => {
+    const bound = createRequire(join(root, 'package.json'))('sodium-native') as {
+      crypto_core_ed25519_add: (...args: unknown[]) => unknown;
+    };
+    const add = bound.crypto_core_ed25519_add;
+    bound.crypto_core_ed25519_add = (...args: unknown[]) => {
+      additions[side]++;
+      return add(...args);
+    };
+  };
+  counting(resolve(import.meta.dirname, '../..'), 'branch');
+  if (there) counting(base, 'base');
   const run = async (open: Opener, batch: { id: string; raw: unknown[] }[]) => {
     const start = cpuUsage();
     for (const { id, raw } of batch) {
@@ -124,7 +139,13 @@ async function main() {
     const xs = figures[side];
     if (xs.length === 0) continue;
     console.log(
-      `µs CPU a version, ${side.padEnd(6)}: ${xs.map((x) => x.toFixed(0)).join(' ')}  (first ${xs[0]!.toFixed(0)}, median of the rest ${median(xs.slice(1)).toFixed(0)})`,
+      `µs CPU a version, ${side.padEnd(6)}: ${xs.map((x) => x.toFixed(0)).join(' ')}  (first ${xs[0]!.toFixed(0)}, median of the rest ${median(xs.slice(1)).toFixed(0)}); owner keys a version ${(additions[side] / (xs.length * charts * perChart)).toFixed(2)}`,
+    );
+  }
+  if (there) {
+    const ratios = figures.branch.map((b, i) => b / figures.base[i]!);
+    console.log(
+      `branch / base, batch by batch: ${ratios.map((r) => r.toFixed(2)).join(' ')}; median ${median(ratios).toFixed(2)}`,
     );
   }
   rmSync(dirname(file), { recursive: true, force: true });

@@ -17,6 +17,7 @@ import { creatorSlotTagNative, listKeyNative } from '../../src-main/crypto/unlin
 import { V3Counters } from '../../src-main/records/v3-counters';
 import { buildCreateV3, buildVersionV3 } from '../../src-main/records/version-builder-v3';
 import { withRecovery } from '../../src-main/records/version-builder';
+import type { openChartV3 } from '../../src-main/records/version-opener-v3';
 import { sampleChart } from '../fixtures/sample-chart';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -33,7 +34,7 @@ const batches = Number(arg('batches', '6'));
 const perChart = Number(arg('versions', '2'));
 const baseFirst = arg('first', 'base') === 'base';
 
-type Opener = typeof import('../../src-main/records/version-opener-v3').openChartV3;
+type Opener = typeof openChartV3;
 
 const crypto = nativeLedgerCrypto;
 

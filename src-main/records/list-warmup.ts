@@ -31,8 +31,10 @@ import { buildCreate, buildVersion } from './version-builder';
 /** Sample charts, each listed once a round; one in four has a second version (an update), as real charts do. */
 const SAMPLE_CHARTS = 64;
 /**
- * Rounds of listing them: 12 × 64 charts took ~250 ms of main-thread CPU (plus the verify worker's ~80 ms) and left
- * the first list's code compiled (docs/BENCHMARKS.md, helper list12f); fewer left part of it to compile in the list.
+ * Rounds of listing them (1,536 chart reads): measured at start-up (10,000-chart benchmark, docs/BENCHMARKS.md, helper
+ * list12f) ~0.55–0.75 s of main-thread CPU and ~1.5 s of the process's CPU in all threads (V8's compiles, the verify
+ * worker), in the seconds the doctor spends unlocking. V8 (--trace-opt, 3,000 charts) optimised 235–239 functions
+ * during a first list with no warm-up, 157–191 after one of 12 to 40 rounds, ~80–145 in a warm process's next list.
  */
 const ROUNDS = 24;
 /** Real GETs warming the HTTP client (each answered `[]`), `concurrency` at a time as the list sends them. */

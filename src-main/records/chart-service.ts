@@ -143,6 +143,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const warm = async (): Promise<void> => {
     await validator.warm?.();
     if (options.listWarmUp === false) return;
+    // A failed warm-up only means a slower first list.
     warmUpReport = await warmUpList({
       crypto: parts.crypto,
       validator,
@@ -150,7 +151,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       // Any identity's first use (a list remembers its viewer first) ends the warm-up before its next round.
       stop: () => viewers.size > 0 || closed,
       http: { ...options.client, nodeUrls: options.nodeUrls },
-    });
+    }).catch(() => null);
   };
 
   const service: ChartService = {

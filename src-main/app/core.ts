@@ -133,6 +133,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     outboxDir,
     cards,
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',
+    // The kiosk lists one chart: warming the list of thousands would only cost its start-up.
+    listWarmUp: options.chartService?.listWarmUp ?? variant === 'workstation',
     ...(options.verifyWorkerEntry ? { verifyWorkerEntry: options.verifyWorkerEntry } : {}),
     // The kiosk keeps nothing; the workstation keeps what its doctors verified (ciphertext, MAC'd per identity).
     cacheDir:
@@ -141,7 +143,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   charts = chartServiceOf(parts);
   const service = charts;
-  // Verification workers start now, in the background, so the first chart opened does not wait for them.
+  // Verification workers start now, in the background, so the first chart opened does not wait for them; then the
+  // list's own code is warmed on sample charts (list-warmup.ts) while the doctor types the password.
   void service.warm().catch(() => undefined);
 
   const monitor = new NodeStatusMonitor({

@@ -11,23 +11,17 @@
 // API is taken as it was at dd34e19 or as it is now. `--authority=on` pins a 1-of-1 hospital authority on both sides (the same authority and
 // credential transactions posted to both nodes before the charts), so the credential checks are in both listings.
 import { DEFAULT_LIST_CONCURRENCY } from '../../src-main/records/chart-parts';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
-import { nativeLedgerCrypto } from '../../src-main/crypto/ledger-crypto';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
-import { payloadOf } from '../../src-shared/records/payload';
-import { sampleChart } from '../fixtures/sample-chart';
-import { spawnLedgerNode } from '../../src-main/ledger-node/spawn';
-import { LedgerNodeClient } from '../../src-main/ledger/node-client';
 import { createChartService } from '../../src-main/records/chart-service';
-import { buildCreate } from '../../src-main/records/version-builder';
-import { CredentialRegistry } from '../../src-main/authority/credential-registry';
-import { benchHospital } from './hospital';
+import { abLedgers, baseModule } from './ab-ledgers';
+import { busyThreads, mainThreadTicks, median, processTicks, threadTicks } from './thread-cpu';
 
 /** What this benchmark uses of a chart service, now or at dd34e19 (`internals`). */
 interface AnyService {
@@ -48,68 +42,6 @@ const noCards = {
     throw new Error('the benchmark issues no cards');
   },
 };
-
-function processTicks(pid: number, path = `/proc/${pid}/stat`): number {
-  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-/** This process's main thread alone (its own task in /proc): the listing's work outside the verification workers. */
-function mainThreadTicks(): number {
-  return processTicks(process.pid, `/proc/self/task/${process.pid}/stat`);
-}
-
-/** Every thread of this process: its name and CPU ticks (to tell the main thread, each verification worker and V8's helpers apart). */
-function threadTicks(): Map<string, { name: string; ticks: number }> {
-  const threads = new Map<string, { name: string; ticks: number }>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      threads.set(tid, { name, ticks: processTicks(process.pid, `/proc/self/task/${tid}/stat`) });
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return threads;
-}
-
-function busyThreads(before: Map<string, { ticks: number }>, after: Map<string, { name: string; ticks: number }>) {
-  return [...after]
-    .map(([tid, t]) => ({ tid, name: t.name, ms: (t.ticks - (before.get(tid)?.ticks ?? 0)) * 10 }))
-    .filter((t) => t.ms >= 50)
-    .sort((a, b) => b.ms - a.ms)
-    .map((t) => `${t.tid === String(process.pid) ? 'main' : t.name}:${(t.ms / 1000).toFixed(2)}s`)
-    .join(' ');
-}
-
-async function settled(pid: number): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    const before = processTicks(pid);
-    await new Promise((r) => setTimeout(r, 500));
-    if (processTicks(pid) - before <= 2) return;
-  }
-}
-
-async function forEachLimit(count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-}
-
-/** A module of the base tree: the first of `paths` that exists there. */
-async function baseModule<T>(base: string, ...paths: string[]): Promise<T> {
-  for (const path of paths) {
-    try {
-      return (await import(join(base, path))) as T;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    }
-  }
-  throw new Error(`none of ${paths.join(', ')} in ${base}`);
-}
 
 async function ready(s: AnyService): Promise<AnyService> {
   await (s.warm ? s.warm() : s.internals?.validator.warm?.());
@@ -139,10 +71,8 @@ export async function main(argv: string[]): Promise<void> {
   const baseListConcurrency = Number(values['base-concurrency'] ?? listConcurrency);
   const dir = mkdtempSync(join(tmpdir(), 'hc-bench-list-ab-'));
 
-  type Spawn = { spawnLedgerNode: typeof spawnLedgerNode };
   type Service = { createChartService: (options: object) => Promise<AnyService> };
   type Holder = { SeedKeyHolder: new (seed: Uint8Array, crypto: unknown) => KeyHolder };
-  const baseSpawn = await baseModule<Spawn>(base, 'src-main/ledger-node/spawn.ts');
   const baseService = await baseModule<Service>(base, 'src-main/records/chart-service.ts');
   const baseHolder = await baseModule<Holder>(
     base,
@@ -154,84 +84,44 @@ export async function main(argv: string[]): Promise<void> {
     'src-main/crypto/key-holder-crypto.ts',
   );
 
-  const newNode = await spawnLedgerNode({ dataDir: join(dir, 'new') });
-  const baseNode = await baseSpawn.spawnLedgerNode({ dataDir: join(dir, 'base') });
-  const tokenOf = (node: object) => ('token' in node && typeof node.token === 'string' ? node.token : null);
-  const clients = [newNode, baseNode].map(
-    (node) =>
-      new LedgerNodeClient({
-        nodeUrls: [node.url],
-        postTimeoutMs: 60_000,
-        readTimeoutMs: 60_000,
-        bearerTokenFor: () => tokenOf(node),
-      }),
-  );
-  const seed = randomBytes(32);
+  const ledgers = await abLedgers({ base, dir, charts: chartCount, authority: values.authority === 'on' });
+  const { seed, authorityId } = ledgers;
   const holder = new SeedKeyHolder(Uint8Array.from(seed), nativeKeyHolderCrypto);
-  const custodian = { signKey: holder.signKey, boxKey: holder.boxKey, name: 'Dr Bench' };
-  /** The pinned authority ('' : none). */
-  let authorityId = '';
   const sides: Record<'base' | 'new', Side> = {
     new: {
-      pid: newNode.child.pid!,
+      pid: ledgers.new.pid,
       holder,
       session: async () =>
         ready(
           await createChartService({
-            nodeUrls: [newNode.url],
+            nodeUrls: [ledgers.new.url],
             outboxDir: join(dir, `outbox-new-${randomBytes(4).toString('hex')}`),
             cards: noCards,
             listConcurrency,
             authorityId: () => authorityId,
-            client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => newNode.token },
+            client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => ledgers.new.token },
           }),
         ),
     },
     base: {
-      pid: baseNode.child.pid!,
+      pid: ledgers.base.pid,
       holder: new baseHolder.SeedKeyHolder(Uint8Array.from(seed), baseHolderCrypto.nativeKeyHolderCrypto),
       session: async () =>
         ready(
           await baseService.createChartService({
-            nodeUrls: [baseNode.url],
+            nodeUrls: [ledgers.base.url],
             outboxDir: join(dir, `outbox-base-${randomBytes(4).toString('hex')}`),
             cards: noCards,
             listConcurrency: baseListConcurrency,
             authorityId: () => authorityId,
-            client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => tokenOf(baseNode) },
+            client: { readTimeoutMs: 60_000, postTimeoutMs: 60_000, bearerTokenFor: () => ledgers.base.token },
           }),
         ),
     },
   };
   if (sides.base.holder.boxKey !== holder.boxKey) throw new Error('the two trees derive different keys');
-  if (values.authority === 'on') {
-    const hospital = await benchHospital(clients[0]!, true);
-    await hospital.credential(holder);
-    // The same transactions on the base node, in the order they were written (the authority, then the credential).
-    const registry = await new CredentialRegistry(clients[0]!, hospital.authorityId).load();
-    for (const { txId } of registry.knownPositions()) {
-      const { value } = await clients[0]!.getTransaction(txId);
-      await clients[1]!.post(value as { id: string });
-    }
-    authorityId = hospital.authorityId;
-  }
 
   try {
-    const t = Date.now();
-    await forEachLimit(chartCount, 64, async (i) => {
-      const { tx } = await buildCreate(
-        holder,
-        payloadOf(sampleChart(`Patient ${i}`), null, custodian, []),
-        nativeLedgerCrypto,
-      );
-      await Promise.all(clients.map((c) => c.post(tx)));
-    });
-    console.log(
-      `setup: wrote the same ${chartCount} charts to both nodes in ${((Date.now() - t) / 1000).toFixed(1)} s`,
-    );
-    await settled(sides.new.pid);
-    await settled(sides.base.pid);
-
     const perChart = (ms: number) => (ms * 1000) / chartCount;
     const figures: Record<'base' | 'new', { wall: number; app: number; main: number; node: number }[]> = {
       base: [],
@@ -261,11 +151,6 @@ export async function main(argv: string[]): Promise<void> {
         );
       }
     }
-    const median = (xs: number[]) => {
-      const sorted = [...xs].sort((a, b) => a - b);
-      const mid = sorted.length / 2;
-      return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
-    };
     const ratios = (key: 'wall' | 'app' | 'main' | 'node') => figures.new.map((f, i) => f[key] / figures.base[i]![key]);
     for (const key of ['wall', 'app', 'main', 'node'] as const) {
       console.log(
@@ -275,9 +160,7 @@ export async function main(argv: string[]): Promise<void> {
       );
     }
   } finally {
-    for (const c of clients) c.close();
-    await newNode.stop();
-    await baseNode.stop();
+    await ledgers.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -188,8 +188,6 @@ export async function run(options: CliOptions): Promise<number> {
         ...(lookahead ? { fhirValidator: lookahead.fhirValidator } : {}),
         ...(envelope ? { ledgerEnvelope: () => envelope.envelope } : {}),
         verifiedCache: command === 'charts',
-        // The import's main thread seals, signs and posts the whole time: the node validates and writes on another.
-        nodeInWorker: command === 'import',
       });
       mark('connected (chart service built, node ready)');
     } catch (error) {
@@ -226,23 +224,12 @@ export async function run(options: CliOptions): Promise<number> {
           new Array(files.length);
         let next = 0;
         const progress = batchedLines((text) => process.stderr.write(text));
-        // A node that crashed takes no more bundles: those not begun are reported, those under way stay in the outbox.
-        let nodeFailure: Error | null = null;
-        void ctx.nodeCrashed?.then((error) => {
-          nodeFailure = error;
-          progress.line(`healthchain: ${error.message}: no further bundle is imported`);
-        });
         mark(`importing ${files.length} file(s)`);
         if (files.length > 0) progress.line(`New charts in ${describeChoice(envelope!)}.`);
         const worker = async () => {
           while (next < files.length) {
             const i = next++;
             const file = files[i]!;
-            if (nodeFailure) {
-              results[i] = { file, error: `not imported: ${nodeFailure.message}` };
-              progress.line(`[${i + 1}/${files.length}] ${file}: not imported (the ledger node stopped)`);
-              continue;
-            }
             try {
               const read = lookahead ? lookahead.take(i) : readBundle(file);
               if ('error' in read) throw read.error;
@@ -265,12 +252,6 @@ export async function run(options: CliOptions): Promise<number> {
           mark('last bundle answered', { threads: true });
         }
         const failed = results.filter((r) => 'error' in r).length;
-        if (nodeFailure) {
-          const waiting = service.outbox().filter((item) => item.state === 'pending').length;
-          err(
-            `healthchain: ${(nodeFailure as Error).message}; ${waiting} version(s) wait in the outbox and are sent by the next command`,
-          );
-        }
         // The summary line stays as scripts parse it (test/bench/cli-import.ts); the envelope is named on stderr above.
         print(results, () => `Imported ${files.length - failed} of ${files.length} bundle(s).`);
         return failed ? EXIT.failed : EXIT.ok;

@@ -95,8 +95,6 @@ function cardsOnFirstUse(mayCreate: boolean): CardIssuer {
 export interface Context {
   service: ChartService;
   node: LedgerNode | null;
-  /** Settles if the embedded node, run in a worker thread (`nodeInWorker`), ends before the command stops it. */
-  nodeCrashed?: Promise<Error>;
   /**
    * The envelope a chart is written in: its CREATE's (a chart keeps its first envelope), read from the node; null
    * when no node has that CREATE yet (created in a run whose version still waits in the outbox) or none answers.
@@ -111,8 +109,7 @@ export interface Context {
  */
 async function chooseNodes(
   options: CliOptions,
-  nodeInWorker = false,
-): Promise<{ urls: string[]; node: LedgerNode | null; dataDir?: string; crashed?: Promise<Error> }> {
+): Promise<{ urls: string[]; node: LedgerNode | null; dataDir?: string }> {
   if (options.nodes.length > 0) return { urls: options.nodes, node: null };
   if (options.data === undefined) {
     const { createManagedSettingsReader } = await import('../settings');
@@ -126,19 +123,16 @@ async function chooseNodes(
   const { startLocalNode } = await import('./local-node');
   // In-process and for this command only, but on a local port all the same: token-protected like the app's.
   mark('starting the embedded node');
-  const { node, dataDir, crashed } = await startLocalNode(
-    options.data,
-    nodeInWorker ? { entry: bundledWorker('ledger-node-worker') } : undefined,
-  );
+  const { node, dataDir } = await startLocalNode(options.data);
   mark('embedded node listening');
   err(
     `healthchain: no --node given and none configured: started the embedded ledger node at ${node.url}, data in ${dataDir} (give --node <url> for a ledger network)`,
   );
-  return { urls: [node.url], node, dataDir, ...(crashed ? { crashed } : {}) };
+  return { urls: [node.url], node, dataDir };
 }
 
 /** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
-export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker' | 'ledger-node-worker'): URL | undefined {
+export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): URL | undefined {
   const entry = new URL(`./${name}.js`, import.meta.url);
   return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }
@@ -163,23 +157,18 @@ export async function connectDirectory(
 
 /**
  * `verifiedCache`: keep a verified cache beside the outbox (where the app keeps its own, "verified-cache"), for a
- * command that needs what it remembers between runs (charts upgrade-v3: v3 counters, pairings). `nodeInWorker`: an
- * embedded node, if one is started, runs in a worker thread (a bulk import: the main thread seals and signs).
+ * command that needs what it remembers between runs (charts upgrade-v3: v3 counters, pairings).
  */
 export async function connect(
   options: CliOptions,
   {
     verifiedCache = false,
-    nodeInWorker = false,
     ...extra
-  }: Pick<ChartServiceOptions, 'fhirValidator' | 'ledgerEnvelope'> & {
-    verifiedCache?: boolean;
-    nodeInWorker?: boolean;
-  } = {},
+  }: Pick<ChartServiceOptions, 'fhirValidator' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
 ): Promise<Context> {
   const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-  const { urls, node, dataDir, crashed } = await chooseNodes(options, nodeInWorker);
+  const { urls, node, dataDir } = await chooseNodes(options);
   // Beside the ledger folder the local node used (the CLI's former one, if its ledger could not be moved).
   const outboxDir = resolve(
     options.outbox ?? join(dirname(dataDir ?? resolve(options.data ?? defaultDataDir())), 'outbox'),
@@ -212,7 +201,7 @@ export async function connect(
       if (create?.operation !== 'CREATE') return null;
       return isV3Metadata(create.metadata) ? 'v3' : 'v1';
     };
-    return { service, node, envelopeOf, ...(crashed ? { nodeCrashed: crashed } : {}) };
+    return { service, node, envelopeOf };
   } catch (error) {
     await node?.stop();
     throw error;

@@ -20,14 +20,7 @@ export class AppRunningError extends Error {
   }
 }
 
-/**
- * `inWorker`: the node runs in a worker thread of this process (ledger-node/worker-node.ts), for a command that keeps
- * its main thread busy (a bulk import); others run it on the main thread, not paying a thread's start.
- */
-export async function startLocalNode(
-  data: string | undefined,
-  inWorker?: { entry: URL | undefined },
-): Promise<{ node: LedgerNode; dataDir: string; crashed?: Promise<Error> }> {
+export async function startLocalNode(data: string | undefined): Promise<{ node: LedgerNode; dataDir: string }> {
   const [
     { startLedgerNode },
     { generateToken },
@@ -46,18 +39,12 @@ export async function startLocalNode(
       ? resolve(data)
       : useFormerFolder(defaultDataDir(), formerCliDataDir(), CLI_PROGRAM, (line) => err(`healthchain: ${line}`));
   try {
-    const token = generateToken();
-    if (inWorker) {
-      const { startLedgerNodeInWorker } = await import('../ledger-node/worker-node');
-      const node = await startLedgerNodeInWorker({
-        dataDir,
-        token,
-        program: CLI_PROGRAM,
-        ...(inWorker.entry ? { entry: inWorker.entry } : {}),
-      });
-      return { node, dataDir, crashed: node.crashed };
-    }
-    const node = await startLedgerNode({ port: 0, dataDir, access: { kind: 'token', token }, program: CLI_PROGRAM });
+    const node = await startLedgerNode({
+      port: 0,
+      dataDir,
+      access: { kind: 'token', token: generateToken() },
+      program: CLI_PROGRAM,
+    });
     return { node, dataDir };
   } catch (error) {
     if (error instanceof FolderLockedError && error.owner?.program === APP_PROGRAM)

@@ -169,24 +169,6 @@ export function lockFolder(folder: string, program: string): FolderLock {
 }
 
 /**
- * Removes the folder's lock if it names this process: for a node that ran in a worker thread of this process and
- * ended without releasing it (worker-node.ts). While that node lived, no other node of this process could lock the
- * folder (its pid is alive), so a lock naming this pid is that node's. Answers whether one was removed.
- */
-export function releaseLockOfThisProcess(folder: string): boolean {
-  const path = join(folder, LOCK_FILE);
-  const owner = readOwner(path);
-  if (owner === 'missing' || owner === null || owner.pid !== process.pid) return false;
-  if (owner.processStart !== undefined && owner.processStart !== processStartOf(process.pid)) return false;
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  return true;
-}
-
-/**
  * Moves a stale lock file aside. Two processes may take over the same stale lock at once: the one that moved a lock
  * that is not the stale one it read (the other's new lock) puts it back (link fails rather than overwrite).
  */

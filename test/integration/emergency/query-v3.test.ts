@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REQUEST_V3_TYPE } from '../../../src-shared/emergency';
 import type { ChartService } from '../../../src-main/records/chart-service';
+import { eventually, NODE_TOKEN } from '../charts/harness';
+import { ServiceProcess } from './service-process';
 import { createV3Chart, v3Holder, V3World } from './v3-world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
@@ -58,6 +60,32 @@ describe('a v3 emergency request by patient identifiers', () => {
     // The request went as v3: a sealed box, no query in the v1 shape.
     const request = (await world.ledger.client.getTransaction(state.requestId)).value as { asset: { data: unknown } };
     expect(request.asset.data).toMatchObject({ type: REQUEST_V3_TYPE });
+  });
+
+  it('a service restarted after that grant still passes the next version on (its note names the chart)', async () => {
+    await world.service.stop('SIGKILL');
+    world.service = new ServiceProcess(
+      [
+        '--node',
+        world.ledger.node.url,
+        '--authority',
+        world.authority.id,
+        '--keychain-service',
+        world.keychain,
+        '--poll-ms',
+        '100',
+      ],
+      NODE_TOKEN,
+    );
+    const next = await world.writeVersion('+44 20 7946 0123');
+    await eventually(
+      async () => world.service.events.some((e) => e.event === 'later' && e.version === next),
+      'the restarted service passing the new version on',
+      30_000,
+    );
+    const view = await desk.emergency.openByGrant(doctor, world.chartId);
+    expect(view.txId).toBe(next);
+    expect(view.data?.patient.phone).toBe('+44 20 7946 0123');
   });
 
   it('a patient only an uncredentialed key wrote a chart for is unknown-chart, and so is no patient at all', async () => {

@@ -12,8 +12,9 @@
 // "ambiguous". Nothing is written anywhere: names, dates of birth and chart secrets stay in this process's memory.
 import type { CredentialRegistryView } from '../../src-shared/authority';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
-import { matchesQuery, type PatientIdentity, type PatientQuery } from '../../src-shared/emergency';
-import { isV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
+import { wipe } from '../../src-shared/crypto/bytes';
+import { matchesQuery, v3DataKey, type PatientIdentity, type PatientQuery } from '../../src-shared/emergency';
+import { isV3Metadata, parseV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
 import type { Answer } from '../ledger/node-client';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
@@ -23,6 +24,16 @@ import { openChartV3 } from '../records/version-opener-v3';
 
 export interface ChartIndexV3Ledger extends Pick<DiscoveryClient, 'nodeUrls' | 'searchMetadata' | 'searchAssets'> {
   listTransactions(assetId: string): Promise<Answer<unknown[]>>;
+  lastTransaction(assetId: string): Promise<Answer<unknown[]>>;
+}
+
+export interface ChartIndexV3Options {
+  now?: () => number;
+  /**
+   * A chart not seen before is first tried by its head alone (one `lastTransaction`, ≤ 8 sealed-box trials): one whose
+   * head has no slot for the key is skipped without reading or verifying its chain. Default on; off only to measure.
+   */
+  headFirst?: boolean;
 }
 
 interface Indexed {
@@ -41,11 +52,17 @@ export class ChartIndexV3 {
   /** Charts read and settled (indexed, or not this key's, or tampered): the asset listing skips them. */
   readonly #seen = new Set<string>();
 
+  readonly #now: () => number;
+  readonly #headFirst: boolean;
+
   constructor(
     private readonly ledger: ChartIndexV3Ledger,
     private readonly key: KeyHolder,
-    private readonly now: () => number = Date.now,
-  ) {}
+    { now = Date.now, headFirst = true }: ChartIndexV3Options = {},
+  ) {
+    this.#now = now;
+    this.#headFirst = headFirst;
+  }
 
   get size(): number {
     return this.#charts.size;
@@ -63,7 +80,33 @@ export class ChartIndexV3 {
       .filter((id) => !this.#seen.has(id));
     const heads = [...this.#charts.values()].filter((c) => !c.closed).map((c) => c.head);
     const moved = (await findNextVersions(this.ledger, heads)).map((m) => m.chartId);
-    await inParallel([...new Set([...fresh, ...moved])], (chartId) => this.#read(chartId, registry));
+    const freshSet = new Set(fresh);
+    await inParallel([...new Set([...fresh, ...moved])], async (chartId) => {
+      if (freshSet.has(chartId) && this.#headFirst && !(await this.#headOpens(chartId))) return;
+      await this.#read(chartId, registry);
+    });
+  }
+
+  /**
+   * Does the chart's head have a slot for the key? Most charts a node lists are not this key's (another authority's,
+   * none at all, v1): skipped on their head alone. A head without the slot could not be granted either (a grant
+   * wraps the head's data key). Only a skip is decided here: a chart that passes is read and verified in full.
+   */
+  async #headOpens(chartId: string): Promise<boolean> {
+    const { value } = await this.ledger.lastTransaction(chartId);
+    const head = value[0] as { metadata?: unknown } | undefined;
+    if (!head) return false; // not on this node yet: tried again next time
+    let opens = false;
+    try {
+      if (isV3Metadata(head.metadata)) {
+        wipe(await v3DataKey(parseV3Metadata(head.metadata), this.key));
+        opens = true;
+      }
+    } catch {
+      // No slot for the key, or a head that is no v3 version: nothing the service could grant.
+    }
+    if (!opens) this.#seen.add(chartId);
+    return opens;
   }
 
   async #read(chartId: string, registry: CredentialRegistryView): Promise<void> {
@@ -73,7 +116,7 @@ export class ChartIndexV3 {
       this.#seen.add(chartId); // a v1 chart: v1's index serves it
       return;
     }
-    const chain = await openChartV3(chartId, raw, this.key, { crypto: nativeLedgerCrypto, now: this.now });
+    const chain = await openChartV3(chartId, raw, this.key, { crypto: nativeLedgerCrypto, now: this.#now });
     const head = chain.versions.at(-1);
     if (chain.tampered || !head) {
       // Not this key's chart, or one that does not verify: left out (a tampered one is also dropped if it was in).

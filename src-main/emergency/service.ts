@@ -129,7 +129,7 @@ export class EmergencyService {
 
   constructor(private readonly options: EmergencyServiceOptions) {
     this.#index = new ChartIndex(options.ledger, options.key);
-    this.#indexV3 = new ChartIndexV3(options.ledger, options.key, () => this.#now().getTime());
+    this.#indexV3 = new ChartIndexV3(options.ledger, options.key, { now: () => this.#now().getTime() });
     this.#v3Charts = new VerifiedV3Charts((chartId, raw) =>
       openChartV3(chartId, raw, options.key, { crypto: nativeLedgerCrypto, now: () => this.#now().getTime() }),
     );

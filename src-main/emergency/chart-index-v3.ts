@@ -2,9 +2,11 @@
 // "Requests by patient identifiers"; docs/UNLINKABLE.md §9). v1's index (chart-index.ts) finds its charts by a
 // metadata search for the emergency boxKey; a v3 version names no reader, and the emergency key's slot carries no tag
 // it could search for. But the emergency key is a reader of every chart under its authority, so there is nothing to
-// single out: the index reads every v3 chart the node lists (`assets?search=hc.chart/1`, the asset documents only)
-// and keeps those the key opens. After that a known chart is read again only when its next version tag (from the
-// head's chart secret, as a reader's catch-up finds its charts' new versions: next-versions.ts) is on the ledger.
+// single out: the index tries every chart the node lists (`assets?search=hc.chart/1`, the asset documents only) by
+// its head, then reads, verifies and keeps those the key opens. After that a known chart is read again only when its
+// next version tag (from the head's chart secret, as a reader's catch-up finds its charts' new versions:
+// next-versions.ts) is on the ledger; a chart the key did not open then is not tried again (one brought under the
+// authority later is found after a service restart; a request naming it by card works meanwhile).
 //
 // A chart counts only when the author of the first version the key opens (the CREATE, or the version that brought
 // the chart under the authority) is a key the authority credentialed (ever), proven by the tweaked signature

@@ -31,7 +31,9 @@ Setting up the authority
   init --name <hospital> --threshold <m> --officer <name>:<signKey>:<boxKey> (one per officer) --out <file>
                                       writes the ceremony (an authority CREATE, the recovery key split m-of-n and
                                       sealed to each officer) as a file EVERY officer must sign
-  sign <file> [--officer <signKey>]   add this officer's signature to a partially signed file
+  sign <file> [--officer <signKey>]   add this officer's signature to a partially signed file; prints who signed, by
+                                      name where this computer can tell (with --authority <id>, the authority's
+                                      officer names; else this keychain's)
   post <file>                         post it once signed by enough officers; prints the transaction id (for the
                                       ceremony: the authority id to pin)
 

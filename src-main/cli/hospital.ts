@@ -31,7 +31,9 @@ Setting up the authority
   init --name <hospital> --threshold <m> --officer <name>:<signKey>:<boxKey> (one per officer) --out <file>
                                       writes the ceremony (an authority CREATE, the recovery key split m-of-n and
                                       sealed to each officer) as a file EVERY officer must sign
-  sign <file> [--officer <signKey>]   add this officer's signature to a partially signed file
+  sign <file> [--officer <signKey>]   add this officer's signature to a partially signed file; prints who signed, by
+                                      name where this computer can tell (with --authority <id>, the authority's
+                                      officer names; else this keychain's)
   post <file>                         post it once signed by enough officers; prints the transaction id (for the
                                       ceremony: the authority id to pin)
 
@@ -389,7 +391,7 @@ async function signSlotWithOfficer(
   keychain: OfficerKeychain,
   partial: PartialTransaction,
   wanted: string | undefined,
-): Promise<PartialTransaction> {
+): Promise<Signed> {
   const mine = await keychain.list();
   const chosen = wanted ? mine.find((o) => o.signKey === wanted) : mine.length === 1 ? mine[0] : undefined;
   if (!chosen)
@@ -405,7 +407,7 @@ async function signSlotWithOfficer(
   try {
     const signed = await signSlot(partial, holder);
     process.stderr.write(`${chosen.name} (${chosen.signKey}) signed: ${signed.purpose}\n`);
-    return signed.partial;
+    return { partial: signed.partial, tweaked: signed.signers };
   } finally {
     holder.lock();
   }
@@ -413,6 +415,19 @@ async function signSlotWithOfficer(
 
 /** Signs with the chosen officer (or the only one in this keychain). */
 async function signWithOfficer(partial: PartialTransaction, wanted: string | undefined): Promise<PartialTransaction> {
+  return (await signAndMap(partial, wanted)).partial;
+}
+
+/**
+ * The file signed, and for an envelope v3 move the tweaked keys this officer's box maps back to directory keys (its
+ * own and the coordinator's, quorum-move-slots.ts); empty for any other act, whose signers are directory keys.
+ */
+interface Signed {
+  partial: PartialTransaction;
+  tweaked: ReadonlyMap<string, string>;
+}
+
+async function signAndMap(partial: PartialTransaction, wanted: string | undefined): Promise<Signed> {
   const keychain = await officerKeychain();
   if (partial.officerSlots) return signSlotWithOfficer(keychain, partial, wanted);
   const { signPartial } = await import('../authority/hospital');
@@ -432,10 +447,44 @@ async function signWithOfficer(partial: PartialTransaction, wanted: string | und
   process.stderr.write(`${chosen.name} (${chosen.signKey}) signs: ${describePartial(partial)}\n`);
   const holder = await keychain.unlock(chosen.signKey, await readPassword());
   try {
-    return await signPartial(partial, holder);
+    return { partial: await signPartial(partial, holder), tweaked: new Map() };
   } finally {
     holder.lock();
   }
+}
+
+/** What `sign` prints for a signer whose name this computer cannot tell (as the IT desk shows it). */
+const UNNAMED_OFFICER = 'an officer this computer cannot name';
+
+/**
+ * Officers' names by directory key, as the IT desk names signers (hospital-desk.ts #officerNames): the ceremony file's
+ * own list; else the authority's published list when --authority is given and a node answers; and the names of the
+ * officer keys in this keychain for the rest. Names are a courtesy: a node that does not answer gives none.
+ */
+async function officerNames(
+  options: Options,
+  partial: PartialTransaction,
+  connect: () => Promise<{ officers: unknown }>,
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const add = (officers: unknown) => {
+    if (Array.isArray(officers))
+      for (const o of officers as { name?: unknown; signKey?: unknown }[])
+        if (typeof o?.name === 'string' && typeof o.signKey === 'string' && !names.has(o.signKey))
+          names.set(o.signKey, o.name);
+  };
+  const { AUTHORITY_TYPE } = await import('../../src-shared/authority');
+  const data = (partial.unsigned.asset as { data?: { type?: unknown; officers?: unknown } } | null)?.data;
+  if (partial.unsigned.operation === 'CREATE' && data?.type === AUTHORITY_TYPE) add(data.officers);
+  else if (options.authority)
+    add(
+      await connect().then(
+        (a) => a.officers,
+        () => [],
+      ),
+    );
+  add(await (await officerKeychain()).list());
+  return names;
 }
 
 /** Posts when complete; otherwise writes --out for the other officers. */
@@ -746,13 +795,21 @@ async function run(options: Options): Promise<number> {
     }
     case 'sign': {
       const file = need(sub, 'sign <file>');
-      const partial = await signWithOfficer(await readPartial(file), options.officer[0]);
+      const { partial, tweaked } = await signAndMap(await readPartial(file), options.officer[0]);
       writeFile(file, partial);
       const { signedBy, requiredKeys, describePartial } = await import('../../src-shared/authority');
       const who = signedBy(partial);
+      // A v3 move's keys are tweaked: named only where this officer's box maps them back (its own, the coordinator's).
+      const names = await officerNames(options, partial, () =>
+        withNode(async (conn) => ({ officers: (await (await registryOf(options, conn)).authority()).data.officers })),
+      );
+      const signers = who.map((key) => names.get(tweaked.get(key) ?? key) ?? null);
       print(
-        { file: resolve(file), signedBy: who, signed: describePartial(partial) },
-        `Signed. ${who.length} of the ${requiredKeys(partial).size} officers named have signed ${file}.`,
+        { file: resolve(file), signedBy: who, signers, signed: describePartial(partial) },
+        [
+          `Signed. ${who.length} of the ${requiredKeys(partial).size} officers named have signed ${file}:`,
+          ...who.map((key, i) => `  ${signers[i] ?? UNNAMED_OFFICER} (${key})`),
+        ].join('\n'),
       );
       return 0;
     }

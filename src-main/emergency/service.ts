@@ -27,6 +27,7 @@ import {
   v3DataKey,
   verifyGrantV3,
   type OpenedRequestV3,
+  type PatientQuery,
   findLaterV3,
   makeLaterV3,
   openLaterServiceNoteV3,
@@ -37,12 +38,13 @@ import { wipe } from '../../src-shared/crypto/bytes';
 import { headIsCurrent, openChartV3 } from '../records/version-opener-v3';
 import type { CredentialRegistryView } from '../../src-shared/authority';
 import { ChartIndex, type ChartIndexLedger } from './chart-index';
+import { ChartIndexV3, type ChartIndexV3Ledger } from './chart-index-v3';
 import { VerifiedV3Charts } from './verified-charts-v3';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { NodeRejectedError } from '../ledger/errors';
 import type { Answer, OutputRef, PostOutcome } from '../ledger/node-client';
 
-export interface EmergencyLedger extends AuthorityLedger, ChartIndexLedger {
+export interface EmergencyLedger extends AuthorityLedger, ChartIndexLedger, ChartIndexV3Ledger {
   listOutputs(publicKey: string, options?: { spent?: boolean }): Promise<Answer<OutputRef[]>>;
   lastTransaction(assetId: string): Promise<Answer<unknown[]>>;
   post(tx: { id: string }, mode?: 'commit' | 'sync'): Promise<Answer<PostOutcome>>;
@@ -120,11 +122,14 @@ export class EmergencyService {
   readonly #now: () => Date;
   readonly #log: (event: ServiceEvent) => void;
   readonly #index: ChartIndex;
+  /** The v3 charts the emergency key opens, by patient identifiers (a v3 request by `query`). */
+  readonly #indexV3: ChartIndexV3;
   /** The running v3 grants' charts, opened and verified once per exact chain (the later-versions pass reads them). */
   readonly #v3Charts: VerifiedV3Charts;
 
   constructor(private readonly options: EmergencyServiceOptions) {
     this.#index = new ChartIndex(options.ledger, options.key);
+    this.#indexV3 = new ChartIndexV3(options.ledger, options.key, { now: () => this.#now().getTime() });
     this.#v3Charts = new VerifiedV3Charts((chartId, raw) =>
       openChartV3(chartId, raw, options.key, { crypto: nativeLedgerCrypto, now: () => this.#now().getTime() }),
     );
@@ -367,18 +372,20 @@ export class EmergencyService {
       if (grant) {
         const note = await openServiceNoteV3(grant.meta, this.options.key).catch(() => null);
         const requester = note?.requester ?? (opened.ok ? opened.value.data.requester.signKey : '');
+        // A request by patient identifiers names no chart: the service's note of its grant does.
+        const chart = (opened.ok ? opened.value.data.chart : undefined) ?? note?.chart;
         return {
           requester,
           nonce: note?.nonce ?? (opened.ok ? opened.value.data.nonce : ''),
           grantAt: note ? Date.parse(note.at) : this.#now().getTime(),
           // Later versions need the granted version and expiry (in the service's note since v3-later) and the
           // requester's box key (in the request's box).
-          ...(note?.version && note.expiresAt && opened.ok && opened.value.data.requester.signKey === requester
+          ...(note?.version && note.expiresAt && chart && opened.ok && opened.value.data.requester.signKey === requester
             ? {
                 grant: {
                   request: opened.value.tx.id,
                   tx: grant.tx.id,
-                  chart: opened.value.data.chart,
+                  chart,
                   version: note.version,
                   requester,
                   requesterBox: opened.value.data.requester.boxKey,
@@ -437,7 +444,7 @@ export class EmergencyService {
       if (recent >= this.#maxGrants)
         throw new Refuse('rate-limit', `${recent} emergency grants to this clinician within the rate window`);
       if (v3?.ok) {
-        const grant = await this.#grantV3(v3.value, now);
+        const grant = await this.#grantV3(v3.value, now, registry);
         unsigned = grant.unsigned;
         grantedV3 = {
           request: id,
@@ -534,9 +541,10 @@ export class EmergencyService {
   async #grantV3(
     request: OpenedRequestV3,
     now: Date,
+    registry: CredentialRegistryView,
   ): Promise<{ unsigned: UnsignedTransaction; served: { chart: string; version: string }; expiresAt: string }> {
     const { ledger, key } = this.options;
-    const chart = request.data.chart;
+    const chart = request.data.chart ?? (await this.#chartOfQueryV3(request.data.query!, registry));
     const { value: raw } = await ledger.listTransactions(chart);
     if (raw.length === 0) throw new Refuse('unknown-chart', `the node has no chart ${chart}`);
     const opened = await openChartV3(chart, raw, key, { crypto: nativeLedgerCrypto, now: () => now.getTime() });
@@ -581,6 +589,24 @@ export class EmergencyService {
     });
     await this.#index.refresh(registry);
     const matches = this.#index.match(query);
+    if (matches.length === 0)
+      throw new Refuse('unknown-chart', 'no chart the emergency service can open matches the patient identifiers');
+    if (matches.length > 1)
+      throw new Refuse(
+        'ambiguous',
+        `${matches.length} charts match the patient identifiers: scan the patient's access card instead`,
+      );
+    return matches[0]!;
+  }
+
+  /**
+   * The one v3 chart a request's patient identifiers match in the v3 index, as v1's query (#chartOf): none is
+   * `unknown-chart`, several `ambiguous`. The query was sealed in the request's box, which opened: nothing to refuse
+   * as forged here (a box that does not open or parse was refused as forged before).
+   */
+  async #chartOfQueryV3(query: PatientQuery, registry: CredentialRegistryView): Promise<string> {
+    await this.#indexV3.refresh(registry);
+    const matches = this.#indexV3.match(query);
     if (matches.length === 0)
       throw new Refuse('unknown-chart', 'no chart the emergency service can open matches the patient identifiers');
     if (matches.length > 1)

@@ -1,10 +1,10 @@
 // The envelope v3 charts under running grants, verified once per exact chain (docs/UNLINKABLE.md §9): the service's
 // later-versions pass re-reads each granted chart on every poll (500 ms), and opening it in full — every version's
 // signatures, tweaked keys and box — is what that pass costs, for the same answer every time until the chart changes.
-// Kept per chart, keyed by a SHA-256 of the node's answer: any change (a new version, a revoke, an altered byte) is
+// Kept per chart, keyed by a SHA-256 of the node's answer (chain-digest.ts): any change (a new version, a revoke, an altered byte) is
 // another key, opened and checked in full, and replaces the entry; a tampered chain is never kept. The grant's expiry
 // is the caller's to check on every poll, whatever this holds.
-import { createHash } from 'node:crypto';
+import { chainDigest } from '../records/chain-digest';
 import type { V3Chain } from '../records/version-opener-v3';
 
 export type OpenV3 = (chartId: string, raw: readonly unknown[]) => Promise<V3Chain>;
@@ -16,7 +16,7 @@ export class VerifiedV3Charts {
 
   /** The chart opened and verified from `raw` (the node's answer for it), or the chain these same bytes gave before. */
   async chain(chartId: string, raw: readonly unknown[]): Promise<V3Chain> {
-    const digest = createHash('sha256').update(`${chartId}\0`).update(JSON.stringify(raw)).digest('base64');
+    const digest = chainDigest([chartId], raw);
     const kept = this.#byChart.get(chartId);
     if (kept?.digest === digest) return kept.chain;
     const chain = await this.open(chartId, raw);

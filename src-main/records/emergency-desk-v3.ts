@@ -17,6 +17,7 @@ import {
   verifyAnswer,
   verifyGrantV3,
   type GrantWrapV3,
+  type PatientQuery,
   type ReasonCode,
 } from '../../src-shared/emergency';
 import type { EmergencyCase } from '../../src-shared/access/access-history';
@@ -43,7 +44,8 @@ interface OpenedBy {
 /** A request this desk posted, and its grant's wrap once read (a committed grant never changes). */
 interface Posted {
   requester: string;
-  chart: string;
+  /** Null for a request by patient identifiers until its grant names the chart the service matched. */
+  chart: string | null;
   reason: ReasonCode;
   at: string;
   grant: { txId: string; wrap: GrantWrapV3; seenAt: string } | null;
@@ -104,7 +106,12 @@ export class EmergencyDeskV3 {
 
   async request(
     holder: KeyHolder,
-    input: { chart: string; reason: ReasonCode; note: string; authority: string; key: EmergencyKeyRef },
+    input: { target: { chart: string } | { query: PatientQuery } } & {
+      reason: ReasonCode;
+      note: string;
+      authority: string;
+      key: EmergencyKeyRef;
+    },
   ): Promise<EmergencyRequestState> {
     if (!holder.signTweaked)
       throw new ChartServiceError('InvalidRequest', 'This identity cannot sign an emergency request for this chart.');
@@ -113,7 +120,8 @@ export class EmergencyDeskV3 {
       holder,
       {
         authority: input.authority,
-        chart: input.chart,
+        // The patient's identifiers go in the box sealed to the emergency key, as the chart would: nothing in clear.
+        ...input.target,
         reason: input.reason,
         note: input.note,
         service: { signKey: input.key.signKey, boxKey: input.key.boxKey },
@@ -122,7 +130,8 @@ export class EmergencyDeskV3 {
       this.parts.crypto,
     );
     await this.#restore(holder);
-    this.#posted.set(tx.id, { requester: holder.signKey, chart: input.chart, reason: input.reason, at, grant: null });
+    const chart = 'chart' in input.target ? input.target.chart : null;
+    this.#posted.set(tx.id, { requester: holder.signKey, chart, reason: input.reason, at, grant: null });
     // Kept before it is posted: a request on the ledger this desk forgot could never be read back.
     await this.#keep(holder);
     await this.parts.client.post(tx, 'commit');
@@ -145,6 +154,7 @@ export class EmergencyDeskV3 {
       if (grant)
         return {
           ...base,
+          chartId: grant.wrap.chart,
           state: 'granted',
           grant: {
             grantedBy: { signKey: key.signKey, name: SERVICE_NAME },
@@ -170,8 +180,14 @@ export class EmergencyDeskV3 {
     const grant = verifyGrantV3(raw, request, this.parts.crypto);
     if (!grant) return null;
     const wrap = await openGrantWrapV3(grant.meta, holder).catch(() => null);
-    if (!wrap || wrap.chart !== posted.chart || wrap.requester !== holder.signKey) return null;
+    if (!wrap || wrap.requester !== holder.signKey) return null;
+    if (posted.chart !== null && wrap.chart !== posted.chart) return null;
     posted.grant = { txId: grant.tx.id, wrap, seenAt: new Date().toISOString() };
+    if (posted.chart === null) {
+      // A request by patient identifiers: the chart is the one the service matched, kept for the next run.
+      posted.chart = wrap.chart;
+      await this.#keep(holder);
+    }
     return posted.grant;
   }
 

@@ -125,6 +125,16 @@ export class EmergencyDesk {
       );
     const officers = trust.authority.data.officers.map((o) => o.boxKey);
     let noteReaders = officers;
+    // With new charts written as v3, a request by patient identifiers goes as v3 too: the service matches it against
+    // the v3 charts it opens (chart-index-v3.ts); v1's index keeps serving v1 requests.
+    if ('query' in input.target && (this.parts.options.ledgerEnvelope?.() ?? 'v1') === 'v3')
+      return this.#v3.request(holder, {
+        target: input.target,
+        reason: input.reason,
+        note: input.note,
+        authority: trust.authorityId,
+        key,
+      });
     if ('chart' in input.target) {
       const chartId = input.target.chart;
       const { value: chartTxs } = await this.parts.client.listTransactions(chartId);
@@ -132,7 +142,7 @@ export class EmergencyDesk {
       if (!head) throw new ChartServiceError('ChartNotFound', `No chart ${chartId} is on the ledger.`);
       if (isV3Create(chartTxs, chartId))
         return this.#v3.request(holder, {
-          chart: chartId,
+          target: { chart: chartId },
           reason: input.reason,
           note: input.note,
           authority: trust.authorityId,

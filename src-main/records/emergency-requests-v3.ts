@@ -17,7 +17,8 @@ import { writeFileAtomic } from '../fs/atomic-file';
 export interface KeptRequestV3 {
   id: string;
   requester: string;
-  chart: string;
+  /** Null: a request by patient identifiers not granted yet (the grant names the chart). */
+  chart: string | null;
   reason: ReasonCode;
   at: string;
 }
@@ -33,7 +34,7 @@ const fileSchema = z.strictObject({
       z.strictObject({
         id: z.string().regex(HEX64),
         requester: z.string().regex(BASE58_KEY_32),
-        chart: z.string().regex(HEX64),
+        chart: z.string().regex(HEX64).nullable(),
         reason: z.enum(REASON_CODES),
         at: z.string().max(40),
       }),

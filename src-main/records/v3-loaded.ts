@@ -10,7 +10,6 @@
 //  - a reader removed sees the versions it was given and then the removing version, shown unreadable as an
 //    "unshare" with no author (it cannot open it: it may be an unshare, a custody move or a card re-issue), dated as
 //    the last version it read, the latest time it knows (the contract's views need one).
-import { createHash } from 'node:crypto';
 import { ENVELOPE_TYPE, type Envelope } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import type { CryptoProvider, Transaction } from '../../src-shared/ledger';
@@ -21,6 +20,7 @@ import type { ChainVerification, CheckResult, VerifiedVersion } from '../ledger/
 import type { AnswerValidator } from '../ledger/answer-validation';
 import type { IdentityCache } from '../ledger/verified-cache';
 import type { BlockSweep } from './block-sweep';
+import { chainDigest } from './chain-digest';
 import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
 import type { OpenedVersion, Tampering } from './chart-loader';
 import type { KnownHead } from './discovery/next-versions';
@@ -56,7 +56,7 @@ export class OpenedV3Chains {
   readonly #creatorSlots = new Map<string, ((listTag: string) => Uint8Array) | null>();
 
   keyOf(viewerBoxKey: string, chartId: string, raw: readonly unknown[]): string {
-    return createHash('sha256').update(`${viewerBoxKey}\0${chartId}\0`).update(JSON.stringify(raw)).digest('base64');
+    return chainDigest([viewerBoxKey, chartId], raw);
   }
 
   get(key: string): V3Chain | undefined {

@@ -5,7 +5,19 @@ import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
 import { newSeed } from '../crypto/keys';
 import { randomBytes, toBase64 } from '../crypto/bytes';
 import { signerFor } from '../crypto/keyholder';
-import { ed25519Output, makeCreate, signTransaction, type JsonObject, type Transaction } from '../ledger';
+import {
+  ed25519Details,
+  ed25519Output,
+  makeCreate,
+  makeCreateBy,
+  signTransaction,
+  type JsonObject,
+  type Transaction,
+} from '../ledger';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { sealTo } from '../crypto/sealed-box';
+import { ownerTweak } from '../unlinkable/owner-keys';
+import { encodePadded } from './v3-parts';
 import { grantTag } from '../unlinkable/rendezvous';
 import {
   buildEmergencyRequestV3,
@@ -15,6 +27,7 @@ import {
   openRequestV3,
   openServiceNoteV3,
   parseGrantV3Meta,
+  REQUEST_V3_TYPE,
   requestIssuer,
   verifyGrantV3,
   type OpenedRequestV3,
@@ -123,6 +136,59 @@ describe('v3 emergency requests and grants', () => {
     });
     expect(() => openGrantBoxV3(meta, secret, 1)).toThrow(/not grant 1/);
     expect(() => openGrantBoxV3(meta, randomBytes(32), 2)).toThrow(/not grant 2/);
-    expect(await openServiceNoteV3(meta, service)).toMatchObject({ requester: doctor.signKey, nonce: req.data.nonce });
+    // The note names the chart: a restarted service serves later versions of a grant whose request named none (a query).
+    expect(await openServiceNoteV3(meta, service)).toMatchObject({
+      requester: doctor.signKey,
+      nonce: req.data.nonce,
+      chart: CHART,
+      version: 'd'.repeat(64),
+    });
+  });
+
+  it('a request by patient identifiers carries them in the box, in the same bucket; a query that does not parse is refused', async () => {
+    const query = { family: 'Vale', given: 'Iris', birthDate: '1984-03-09' };
+    const base = {
+      authority: AUTHORITY,
+      reason: 'unconscious' as const,
+      note: '',
+      service,
+      at: new Date().toISOString(),
+    };
+    const byQuery = await buildEmergencyRequestV3(doctor, { ...base, query });
+    const text = JSON.stringify(byQuery);
+    for (const typed of ['"Vale"', '"Iris"', '1984-03-09', '"query"']) expect(text).not.toContain(typed);
+    expect(JSON.stringify(byQuery.asset).length).toBe(JSON.stringify((await request(doctor)).asset).length);
+    const { data } = await opened(byQuery);
+    expect(data.query).toEqual(query);
+    expect(data.chart).toBeUndefined();
+    await expect(buildEmergencyRequestV3(doctor, { ...base, chart: CHART, query })).rejects.toThrow(/not both/);
+    await expect(buildEmergencyRequestV3(doctor, base)).rejects.toThrow(/not both/);
+    // A box made by hand (not by the builder) whose query is no date of birth: the service cannot read it (forged).
+    const tweak = ownerTweak(randomBytes(32), 0);
+    const box = encodePadded({
+      type: 'hc.emergency.request.inner/3',
+      authority: AUTHORITY,
+      query: { ...query, birthDate: 'yesterday' },
+      requester: { signKey: doctor.signKey, boxKey: doctor.boxKey },
+      tweak: bytesToHex(tweak),
+      reason: 'unconscious',
+      note: '',
+      nonce: toBase64(randomBytes(16)),
+      at: new Date().toISOString(),
+    });
+    const issuer = requestIssuer(doctor.signKey, bytesToHex(tweak));
+    const bad = await signTransaction(
+      makeCreateBy(
+        { type: REQUEST_V3_TYPE, box: toBase64(sealTo(service.boxKey, box)) },
+        null,
+        [ed25519Output(service.signKey)],
+        ed25519Details(issuer),
+      ),
+      async (_key, message) => doctor.signTweaked!(tweak, message),
+      { checkSignatures: false },
+    );
+    const refused = await openRequestV3(bad, service, service.signKey);
+    expect(refused.ok).toBe(false);
+    expect(refused.ok ? '' : refused.reason).toMatch(/birthDate/);
   });
 });

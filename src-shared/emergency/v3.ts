@@ -35,7 +35,14 @@ import { decodeInnerV3, type InnerV3 } from '../unlinkable/inner-envelope';
 import { ownerTweak, tweakPublicKey } from '../unlinkable/owner-keys';
 import { unpad } from '../unlinkable/padding';
 import { SLOT_TAG_LENGTH, TAG_PATTERN, grantBoxKey, grantTag } from '../unlinkable/rendezvous';
-import { EmergencyInputError, REASON_CODES, firstProblem, type ReasonCode } from './model';
+import {
+  EmergencyInputError,
+  REASON_CODES,
+  firstProblem,
+  patientQuerySchema,
+  type PatientQuery,
+  type ReasonCode,
+} from './model';
 import { base64Field, decodePadded, encodePadded, idField, instantField, keyField } from './v3-parts';
 import { provesKey, type Checked } from './verify';
 
@@ -55,18 +62,22 @@ const requester = z.strictObject({ signKey: key, boxKey: key });
 
 const requestAssetSchema = z.strictObject({ type: z.literal(REQUEST_V3_TYPE), box: base64 });
 
-export const requestInnerV3Schema = z.strictObject({
-  type: z.literal(REQUEST_INNER_TYPE),
-  authority: id,
-  chart: id,
-  requester,
-  /** The scalar t of the request's issuer A + t·G, 32 bytes little-endian as hex. */
-  tweak: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of hex'),
-  reason: z.enum(REASON_CODES),
-  note: z.string().max(NOTE_MAX),
-  nonce: base64,
-  at: instant,
-});
+export const requestInnerV3Schema = z
+  .strictObject({
+    type: z.literal(REQUEST_INNER_TYPE),
+    authority: id,
+    /** The chart, from the patient's card; else `query`, the patient's identifiers the service matches (its index). */
+    chart: id.optional(),
+    query: patientQuerySchema.optional(),
+    requester,
+    /** The scalar t of the request's issuer A + t·G, 32 bytes little-endian as hex. */
+    tweak: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of hex'),
+    reason: z.enum(REASON_CODES),
+    note: z.string().max(NOTE_MAX),
+    nonce: base64,
+    at: instant,
+  })
+  .refine((r) => (r.chart === undefined) !== (r.query === undefined), 'names a chart or a patient query, not both');
 export type RequestInnerV3 = z.infer<typeof requestInnerV3Schema>;
 
 export const grantV3MetaSchema = z.strictObject({
@@ -108,6 +119,8 @@ const serviceNoteSchema = z.strictObject({
   at: instant,
   /** The granted version and the expiry, so a restarted service passes later versions on (absent in older grants). */
   version: id.optional(),
+  /** The granted chart: a request by patient identifiers names none (absent in older grants). */
+  chart: id.optional(),
   expiresAt: instant.optional(),
 });
 export type ServiceNoteV3 = z.infer<typeof serviceNoteSchema>;
@@ -126,7 +139,9 @@ export function requestIssuer(requesterSignKey: string, tweakHex: string): strin
 
 export interface RequestV3Input {
   authority: string;
-  chart: string;
+  /** The chart (from the patient's card) or the patient's identifiers: exactly one, sealed inside the box. */
+  chart?: string;
+  query?: PatientQuery;
   reason: ReasonCode;
   note: string;
   /** The emergency key as the authority publishes it: the box is sealed to boxKey, the output owned by signKey. */
@@ -146,7 +161,8 @@ export async function buildEmergencyRequestV3(
   const inner = requestInnerV3Schema.safeParse({
     type: REQUEST_INNER_TYPE,
     authority: input.authority,
-    chart: input.chart,
+    ...(input.chart !== undefined ? { chart: input.chart } : {}),
+    ...(input.query !== undefined ? { query: input.query } : {}),
     requester: { signKey: holder.signKey, boxKey: holder.boxKey },
     tweak: bytesToHex(tweak),
     reason: input.reason,
@@ -292,6 +308,7 @@ export function makeGrantV3(input: GrantV3Input): UnsignedTransaction {
             nonce: data.nonce,
             at: input.at,
             version: input.version,
+            chart: input.chart,
             expiresAt: input.expiresAt,
           }),
         ),

@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   'cli-import': () => import('./cli-import'),
   vault: () => import('./vault'),
   emergency: () => import('./emergency'),
+  'emergency-index-v3': () => import('./emergency-index-v3'),
   'list-ab': () => import('./list-ab'),
   'list-fresh': () => import('./list-fresh'),
   'unlinkable-discovery': () => import('./unlinkable-discovery'),
@@ -15,7 +16,14 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 // list-ab and list-fresh need an older tree to compare with (--base), unlinkable-discovery builds a ledger of ~100,000
 // transactions, unlinkable-ledger one of ~500,000 (cached), and cli-import uses the keychain: they run only when named.
-const ONLY_WHEN_NAMED = new Set(['list-ab', 'list-fresh', 'unlinkable-discovery', 'unlinkable-ledger', 'cli-import']);
+const ONLY_WHEN_NAMED = new Set([
+  'emergency-index-v3',
+  'list-ab',
+  'list-fresh',
+  'unlinkable-discovery',
+  'unlinkable-ledger',
+  'cli-import',
+]);
 const names = wanted.length ? wanted : Object.keys(benches).filter((name) => !ONLY_WHEN_NAMED.has(name));
 for (const name of names) {
   const load = benches[name];

@@ -25,7 +25,10 @@ export interface NextVersion {
 }
 
 /** One round: the versions that follow the given heads. */
-export async function findNextVersions(client: DiscoveryClient, heads: readonly KnownHead[]): Promise<NextVersion[]> {
+export async function findNextVersions(
+  client: Pick<DiscoveryClient, 'nodeUrls' | 'searchMetadata'>,
+  heads: readonly KnownHead[],
+): Promise<NextVersion[]> {
   const byTag = new Map(heads.map((head) => [versionTagNative(head.secret, head.seq + 1), head]));
   const hits = await searchMetadataTags(client, [...byTag.keys()]);
   const found: NextVersion[] = [];

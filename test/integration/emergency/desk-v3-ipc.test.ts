@@ -75,5 +75,25 @@ describe('emergency access to a v3 chart over IPC', { timeout: 180_000 }, () => 
     expect(view.data.patient.name).toBe('Iris Vale');
     expect(view.seq).toBe(1);
     expect(view.emergency).toMatchObject({ reason: 'unconscious', requestId: asked.requestId });
+
+    // With new charts written as v3 (the ledgerEnvelope setting), the screen's request by name and date of birth
+    // goes as a v3 request too, the identifiers sealed in its box; the service matches them to the chart.
+    await ok('settings.set', { patch: { ledgerEnvelope: 'v3' } });
+    const byName = await ok('emergency.request', {
+      patient: { by: 'name', family: 'Vale', given: 'Iris', birthDate: '1984-03-09' },
+      reason: 'life-threatening',
+      note: '',
+    });
+    expect(byName).toMatchObject({ chartId: null, state: 'waiting' });
+    const sent = await (await fetch(`${ledger.node.url}/api/v1/transactions/${byName.requestId}`)).text();
+    expect(JSON.parse(sent)).toMatchObject({ asset: { data: { type: REQUEST_V3_TYPE } } });
+    for (const typed of ['"Vale"', '"Iris"', '1984-03-09', '"family"']) expect(sent).not.toContain(typed);
+    let named: { state: string; chartId: string | null } = { state: 'waiting', chartId: null };
+    await eventually(
+      async () => (named = await ok('emergency.state', { requestId: byName.requestId })).state !== 'waiting',
+      'the answer to the request by name',
+      30_000,
+    );
+    expect(named).toMatchObject({ state: 'granted', chartId });
   });
 });

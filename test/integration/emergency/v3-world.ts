@@ -32,8 +32,8 @@ type Head = Awaited<ReturnType<typeof buildCreateV3>>['head'];
 type Payload = Awaited<ReturnType<typeof buildCreateV3>>['inner']['payload'];
 
 /**
- * Iris Vale's v3 chart, created by `custodian` ('Dr Cora Custodian') for `patient` under `custody` and committed on
- * the node: its CREATE and the head to write the next version from.
+ * Iris Vale's v3 chart (or `name`'s, born 1984-03-09), created by `custodian` ('Dr Cora Custodian') for `patient`
+ * under `custody` and committed on the node: its CREATE and the head to write the next version from.
  */
 export async function createV3Chart(
   ledger: TestLedger,
@@ -41,10 +41,11 @@ export async function createV3Chart(
   patient: SeedKeyHolder,
   custody: CustodyPolicy,
   counters = new V3Counters(),
+  name = 'Iris Vale',
 ) {
   const first = withRecovery(
     payloadOf(
-      sampleChart('Iris Vale'),
+      sampleChart(name),
       { signKey: patient.signKey, boxKey: patient.boxKey },
       { signKey: custodian.signKey, boxKey: custodian.boxKey, name: 'Dr Cora Custodian' },
       [],
@@ -80,6 +81,10 @@ export class V3World {
   #head: Head | null = null;
   #payload: Payload | null = null;
   #custody: CustodyPolicy | null = null;
+  /** The custody policy the world's chart was created under (the authority's quorum, recovery and emergency keys). */
+  get custody(): CustodyPolicy {
+    return this.#custody!;
+  }
   readonly #counters = new V3Counters();
 
   constructor(private readonly label: string) {
@@ -144,8 +149,11 @@ export class V3World {
     return updated.tx.id;
   }
 
-  /** A desk (a chart service as the app makes one); `cacheDir` is where a workstation keeps its local state. */
-  async deskFor(label: string, cacheDir?: string): Promise<ChartService> {
+  /**
+   * A desk (a chart service as the app makes one); `cacheDir` is where a workstation keeps its local state,
+   * `ledgerEnvelope` the envelope its new charts (and requests by patient identifiers) use.
+   */
+  async deskFor(label: string, cacheDir?: string, ledgerEnvelope?: 'v1' | 'v3'): Promise<ChartService> {
     const s = await createChartService({
       nodeUrls: [this.ledger.node.url],
       outboxDir: tempDir(`desk-v3-${label}`),
@@ -156,6 +164,7 @@ export class V3World {
       authorityId: () => this.authority.id,
       emergencyKey: () => this.emergency,
       ...(cacheDir ? { cacheDir } : {}),
+      ...(ledgerEnvelope ? { ledgerEnvelope: () => ledgerEnvelope } : {}),
     });
     this.desks.push(s);
     return s;

@@ -231,7 +231,18 @@ describe('the file-based m-of-n recovery moves envelope v3 charts', { timeout: 6
     // Officer 3's signature over another move of the same chart does not count for this one.
     const other = join(work, 'move-v3-other.json');
     expect(await recover(v3Chart, other)).toMatchObject({ code: 0 });
-    await json(2, ['sign', other]);
+    // With the authority named, `sign` names both signers as the IT desk does: the coordinator and itself, mapped back
+    // from the tweaks in its own box to the authority's officers (hospital sign, --json).
+    const otherSigned = await json<{ signedBy: string[]; signers: (string | null)[] }>(2, [
+      'sign',
+      other,
+      '--authority',
+      authority,
+      ...nodeArgs,
+    ]);
+    expect(otherSigned.signedBy).toHaveLength(2);
+    for (const o of officers) expect(otherSigned.signedBy).not.toContain(o.signKey);
+    expect([...otherSigned.signers].sort()).toEqual(['Officer 1', 'Officer 3']);
     const pasted = readMove(move);
     const others = Object.entries(readMove(other).signatures).filter(([key]) => !(key in pasted.signatures));
     expect(others).toHaveLength(1);
@@ -246,6 +257,11 @@ describe('the file-based m-of-n recovery moves envelope v3 charts', { timeout: 6
     // Officer 3 signs the coordinator's file on its machine; anyone posts it.
     const signed = await cli(2, ['sign', move]);
     expect(signed, signed.stderr).toMatchObject({ code: 0 });
+    // Without the authority (no node asked), its own key is named from this keychain and the coordinator is not.
+    const lines = signed.stdout.split('\n').filter((l) => l.startsWith('  '));
+    expect(lines).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('  Cat ('))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('  an officer this computer cannot name ('))).toHaveLength(1);
     expect(signed.stderr).toContain(`to ${bob.name}`);
     const { id } = await json<{ id: string }>(0, ['post', move, ...nodeArgs]);
     const txs = await raw(v3Chart);

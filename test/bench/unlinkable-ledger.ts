@@ -1,5 +1,5 @@
 // `npm run bench -- unlinkable-ledger [--own=10000] [--foreign=200000] [--doctors=500] [--catchup=50000]
-//   [--changed-every=33] [--cache=<dir>] [--runs=1]`   (only when named: it builds a large ledger once; the cache is
+//   [--changed-every=33] [--cache=<dir>] [--runs=1] [--profile=<dir>]`   (only when named: it builds a large ledger once; the cache is
 //   --cache, else $HC_BENCH_CACHE, else healthchain-bench in the system's temporary folder)
 //
 // Issue #15's three figures on envelope v3, through the app's real paths: a doctor's `own` v3 charts among `foreign`
@@ -15,8 +15,12 @@
 // The ledger is built once and cached (unlinkable-ledger/ledger-cache.ts says what is real in it); each run copies its
 // base store and, after the kiosk, appends the kept catch-up to that copy with the node stopped (not timed). The card's identity is a seeded key holder (the vault's scrypt of card + PIN, a fixed cost measured by the
 // vault bench, is left out). Each figure gives wall time and the CPU of the app (this process, all its threads) and
-// of the node process, since the host is shared.
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// of the node process, since the host is shared, and the wall time of its v3 discovery (V3Discovery.candidates:
+// the tag searches; the rest of a list is fetching, verifying and opening the charts found). `--profile=<dir>` writes a
+// CPU profile of this process's main thread per figure and of the node process (its whole life, one a node start):
+// the profiler slows what it watches, so its figures are not the benchmark's.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -28,6 +32,7 @@ import { generateToken } from '../../src-main/ledger-node/http/access';
 import { spawnLedgerNode, type SpawnedLedgerNode } from '../../src-main/ledger-node/spawn';
 import { createChartService, type ChartService } from '../../src-main/records/chart-service';
 import type { CardIssuer } from '../../src-main/records/chart-parts';
+import { V3Discovery } from '../../src-main/records/v3-list';
 import { encodeChartCardCode } from '../../src-shared/crypto/card-code';
 import {
   applyCatchUp,
@@ -46,18 +51,53 @@ function processTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Wall time and CPU (this process, all threads; the node's process) of `fn`. */
-async function timed<T>(node: SpawnedLedgerNode, fn: () => Promise<T>): Promise<{ result: T; line: string }> {
+// The wall time spent in v3 discovery, summed over its calls (the benchmark's instrument, around the app's method).
+const discovery = { ms: 0 };
+const discover = V3Discovery.prototype.candidates;
+V3Discovery.prototype.candidates = async function (this: V3Discovery, ...args: Parameters<typeof discover>) {
+  const start = process.hrtime.bigint();
+  try {
+    return await discover.apply(this, args);
+  } finally {
+    discovery.ms += ms(start);
+  }
+};
+
+let profileDir: string | null = null;
+
+/** Profiles this process's main thread around `fn` when --profile is given (a file per figure). */
+async function profiled<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  if (!profileDir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(profileDir, `app-${label}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** Wall time and CPU (this process, all threads; the node's process) of `fn`, and the discovery's wall time in it. */
+async function timed<T>(
+  node: SpawnedLedgerNode,
+  label: string,
+  fn: () => Promise<T>,
+): Promise<{ result: T; line: string }> {
+  discovery.ms = 0;
   const app = process.cpuUsage();
   const nodeBefore = processTicks(node.child.pid!);
   const start = process.hrtime.bigint();
-  const result = await fn();
+  const result = await profiled(label, fn);
   const wall = ms(start);
   const used = process.cpuUsage(app);
   const nodeMs = (processTicks(node.child.pid!) - nodeBefore) * 10;
   return {
     result,
-    line: `${fmt(wall / 1000)} s wall; CPU app ${fmt((used.user + used.system) / 1e6)} s, node ${fmt(nodeMs / 1000)} s; load ${load()}`,
+    line: `${fmt(wall / 1000)} s wall (discovery ${fmt(discovery.ms / 1000)} s); CPU app ${fmt((used.user + used.system) / 1e6)} s, node ${fmt(nodeMs / 1000)} s; load ${load()}`,
   };
 }
 
@@ -78,6 +118,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const nodeFlags = (run: number, start: number) =>
+  profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `node-run${run}-start${start}`)}`] : [];
+
 const holderOf = (seed: string) => new SeedKeyHolder(Buffer.from(seed, 'hex'), nativeKeyHolderCrypto);
 
 /** One measured run on copies of the cached stores. */
@@ -92,7 +135,7 @@ async function run(cacheDir: string, world: World, index: number): Promise<void>
     let t = process.hrtime.bigint();
     cpSync(join(cacheDir, 'base'), join(dir, 'ledger'), { recursive: true });
     console.log(`run ${index}: stores copied in ${fmt(ms(t) / 1000)} s`);
-    node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token });
+    node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token, nodeFlags: nodeFlags(index, 1) });
     await settled(node.child.pid!);
     const doctor = holderOf(world.doctorSeed);
     const card = holderOf(world.cardSeed);
@@ -125,7 +168,7 @@ async function run(cacheDir: string, world: World, index: number): Promise<void>
 
     // 1. Cold list.
     const workstation = await session('workstation');
-    const cold = await timed(node, () => workstation.list(doctor));
+    const cold = await timed(node, `run${index}-cold-list`, () => workstation.list(doctor));
     const versionsOf = (list: { seq: number }[]) => list.reduce((n, c) => n + c.seq, 0);
     if (cold.result.length !== o.own || versionsOf(cold.result) !== world.ownVersions)
       throw new Error(`cold list: ${cold.result.length} charts, ${versionsOf(cold.result)} versions`);
@@ -133,7 +176,7 @@ async function run(cacheDir: string, world: World, index: number): Promise<void>
 
     // 2. Kiosk.
     const kiosk = await session('kiosk');
-    const opened = await timed(node, () => kiosk.openPatientSession(code, '0000'));
+    const opened = await timed(node, `run${index}-kiosk`, () => kiosk.openPatientSession(code, '0000'));
     const charts = opened.result.charts as { chartId: string }[];
     if (charts.length !== 1 || charts[0]!.chartId !== world.patientChart)
       throw new Error(`kiosk: ${opened.result.problem ?? 'not the patient chart'}`);
@@ -147,10 +190,10 @@ async function run(cacheDir: string, world: World, index: number): Promise<void>
     console.log(
       `  (catch-up: ${appended} transactions appended to the run's store in ${fmt(ms(t) / 1000)} s, not timed)`,
     );
-    node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token });
+    node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token, nodeFlags: nodeFlags(index, 2) });
     await settled(node.child.pid!);
     t = process.hrtime.bigint();
-    const warm = await timed(node, () => workstation.list(doctor));
+    const warm = await timed(node, `run${index}-catch-up`, () => workstation.list(doctor));
     if (warm.result.length !== o.own || versionsOf(warm.result) !== world.ownVersions + world.changed)
       throw new Error(`catch-up list: ${warm.result.length} charts, ${versionsOf(warm.result)} versions`);
     console.log(
@@ -175,6 +218,7 @@ export async function main(argv: string[]): Promise<void> {
       'changed-every': { type: 'string' },
       cache: { type: 'string' },
       runs: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const int = (name: string, value: string | undefined, fallback: number) => {
@@ -191,6 +235,10 @@ export async function main(argv: string[]): Promise<void> {
   };
   if (o.own < 1) throw new Error('--own must be at least 1 (chart 0 is the patient card’s)');
   const runs = int('runs', values.runs, 1);
+  if (values.profile) {
+    profileDir = values.profile;
+    mkdirSync(profileDir, { recursive: true });
+  }
   const cacheDir = cacheDirOf(values.cache ?? process.env.HC_BENCH_CACHE ?? join(tmpdir(), 'healthchain-bench'), o);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; load ${load()}`);
   const world = await cachedLedger(cacheDir, o);

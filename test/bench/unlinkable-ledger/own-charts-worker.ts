@@ -1,7 +1,8 @@
 // Worker of the unlinkable-ledger benchmark: builds a range of the doctor's own envelope v3 charts with the app's real
 // builder (version-builder-v3.ts: real tweaked signatures, real sealed slots, its list tag j from the counters), so
 // the app verifies and opens them as any chart. Chart j has 1 + j % 3 versions; chart 0 introduces the patient card
-// (its card tag); every `changedEvery`-th chart gets one more version kept apart for the catch-up ledger.
+// (its card tag); every `changedEvery`-th chart gets one more version kept apart for the catch-up ledger. tweetnacl's
+// box runs on libsodium in this thread (native-nacl-box.ts: the same function, checked).
 import { parentPort, workerData } from 'node:worker_threads';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
@@ -11,6 +12,7 @@ import { V3Counters } from '../../../src-main/records/v3-counters';
 import { buildCreateV3, buildVersionV3, type V3Written } from '../../../src-main/records/version-builder-v3';
 import { payloadOf } from '../../../src-shared/records/payload';
 import { sampleChart } from '../../fixtures/sample-chart';
+import { useNativeNaclBox } from './native-nacl-box';
 
 export interface OwnChartsJob {
   seed: string;
@@ -29,6 +31,7 @@ export interface BuiltOwnChart {
 }
 
 const job = workerData as OwnChartsJob;
+useNativeNaclBox();
 const doctor = new SeedKeyHolder(Buffer.from(job.seed, 'hex'), nativeKeyHolderCrypto);
 const card = new SeedKeyHolder(Buffer.from(job.cardSeed, 'hex'), nativeKeyHolderCrypto);
 const custodian = { signKey: doctor.signKey, boxKey: doctor.boxKey, name: 'Dr Bench' };

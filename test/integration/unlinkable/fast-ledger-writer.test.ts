@@ -4,7 +4,9 @@
 // in a D-Bus session with gnome-keyring), one written by the fast path and one POSTed to the real embedded node, are
 // served byte for byte as built, each in a block, and list and open identically through the real chart service. The
 // fast path refuses what the node refuses (a double spend). It also proves the benchmark's other claim: the list never
-// fetches a foreign transaction (v3-shaped unsigned stand-ins around the charts), counted by an HTTP proxy.
+// fetches a foreign transaction (v3-shaped unsigned stand-ins around the charts), counted by an HTTP proxy. And the
+// benchmark's own builder thread (own-charts-worker.ts, where tweetnacl's box runs on libsodium) makes charts that the
+// fast path stores, several to a block, and the chart service lists and opens with every check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
@@ -22,6 +24,10 @@ import { NODE_TOKEN, TestVault, removeDir, startNode, startService, tempDir, typ
 import { startCountingProxy, type CountingProxy } from '../charts/counting-proxy';
 import type { InspectedChartService } from '../charts/inspected-service';
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
+import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import type { BuiltOwnChart, OwnChartsJob } from '../../bench/unlinkable-ledger/own-charts-worker';
 
 const crypto = nativeLedgerCrypto;
 const at = new Date('2026-06-01T00:00:00Z');
@@ -171,6 +177,89 @@ describe('the benchmark’s fast ledger writer', { timeout: 120_000 }, () => {
       await expect(writer.addSigned(JSON.parse(JSON.stringify(await again())))).rejects.toThrow(/refuse.*DoubleSpend/);
     } finally {
       await store.close();
+    }
+  });
+});
+
+/** What the benchmark's builder thread makes for charts from..to-1, as its ledger cache receives it. */
+async function builtByBenchThread(job: OwnChartsJob): Promise<BuiltOwnChart[]> {
+  const worker = new Worker(new URL('../../../src-main/ledger/verify-worker-dev.mjs', import.meta.url), {
+    workerData: { entry: new URL('../../bench/unlinkable-ledger/own-charts-worker.ts', import.meta.url).href, ...job },
+  });
+  const built: BuiltOwnChart[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: BuiltOwnChart[] | 'done') => (m === 'done' ? resolve() : built.push(...m)));
+      worker.on('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
+  return built;
+}
+
+describe('the benchmark’s chart builder thread', { timeout: 120_000 }, () => {
+  const dataDir = tempDir('bench-builder');
+  let node: LedgerNode | null = null;
+  let service: InspectedChartService | null = null;
+
+  afterAll(async () => {
+    await service?.close();
+    await node?.stop();
+    removeDir(dataDir);
+  });
+
+  it('makes charts the fast path stores several to a block and the chart service lists and opens', async () => {
+    const seed = randomBytes(32).toString('hex');
+    const doctor = new SeedKeyHolder(Buffer.from(seed, 'hex'), nativeKeyHolderCrypto);
+    const built = await builtByBenchThread({
+      seed,
+      cardSeed: randomBytes(32).toString('hex'),
+      from: 0,
+      to: 5,
+      changedEvery: 2,
+    });
+    expect(built.map((c) => c.j)).toEqual([0, 1, 2, 3, 4]);
+    const store = LedgerStore.open(dataDir);
+    const writer = new FastLedgerWriter(store, 4);
+    const versions = new Map<string, number>();
+    const blockOf = new Map<string, number>();
+    try {
+      for (const chart of built) {
+        for (const json of chart.txs) await writer.addSigned(JSON.parse(json));
+        await writer.addRaw(
+          v3Tx({ data: { type: CHART_ASSET_TYPE, chart: randomBytes(16).toString('hex') } }, null, []),
+        );
+      }
+      // The versions written elsewhere (the catch-up's), after the charts they extend.
+      for (const chart of built) if (chart.next) await writer.addSigned(JSON.parse(chart.next));
+      await writer.finish();
+      await store.settleIndexes();
+      for (const chart of built) {
+        const id = (JSON.parse(chart.txs[0]!) as { id: string }).id;
+        versions.set(id, chart.txs.length + (chart.next ? 1 : 0));
+        for (const json of [...chart.txs, ...(chart.next ? [chart.next] : [])]) {
+          const txId = (JSON.parse(json) as { id: string }).id;
+          blockOf.set(txId, store.heightOf(txId)!);
+        }
+      }
+    } finally {
+      await store.close();
+    }
+    // Chart j has 1 + j % 3 versions, and one more for every second chart here.
+    expect([...versions.values()]).toEqual([2, 2, 4, 1, 3]);
+    // Blocks of four transactions: several of a chart's versions and other charts' share a block.
+    const heights = [...blockOf.values()];
+    expect(new Set(heights).size).toBeLessThan(heights.length);
+
+    node = await startNode(dataDir);
+    ({ service } = await startService([node.url], { ledgerEnvelope: () => 'v3', liveStream: false, verifyWorkers: 0 }));
+    const list = await service.list(doctor);
+    expect(new Map(list.map((c) => [c.chartId, c.seq]))).toEqual(versions);
+    for (const chartId of versions.keys()) {
+      const state = await service.get(doctor, chartId);
+      expect(state.tampered).toBeNull();
+      expect(state.versions).toHaveLength(versions.get(chartId)!);
     }
   });
 });

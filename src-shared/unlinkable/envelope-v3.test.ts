@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import { fromBase64, randomBytes, toBase58, toBase64 } from '../crypto/bytes';
 import { EnvelopeError } from '../crypto/envelope';
-import { openSealedWithSecret } from '../crypto/sealed-box';
+import { openSealedWithSecret, sealTo } from '../crypto/sealed-box';
 import { metadataLayout } from './layout';
 import { openV3, parseV3Metadata, sealV3, v3Slots } from './envelope-v3';
 import { TAG_PATTERN } from './rendezvous';
@@ -37,6 +37,20 @@ describe('envelope v3 metadata', () => {
       );
     // Without its tag, a reader still finds its slot by trying them all (recovery key, kiosk).
     expect(new TextDecoder().decode(await openV3(metadata, readers[1]!, null))).toBe('inner envelope');
+  });
+
+  it('seals the unused slots through the given wrap too (libsodium in the app), each to a different random key', () => {
+    const one = reader();
+    const wrapped: string[] = [];
+    const wrap = (boxKey: string, dataKey: Uint8Array) => {
+      wrapped.push(boxKey);
+      return sealTo(boxKey, dataKey);
+    };
+    const metadata = sealV3(new Uint8Array(10), [{ boxKey: one.boxKey, slotTag: tag8() }], [], wrap);
+    expect(v3Slots(metadata)).toHaveLength(8);
+    expect(wrapped).toHaveLength(8);
+    expect(new Set(wrapped).size).toBe(8);
+    expect(wrapped.filter((k) => k === one.boxKey)).toHaveLength(1);
   });
 
   it('refuses a key with no slot, and a box altered on the ledger', async () => {

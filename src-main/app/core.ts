@@ -133,8 +133,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     outboxDir,
     cards,
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',
-    // The kiosk lists one chart: warming the list of thousands would only cost its start-up.
-    listWarmUp: options.chartService?.listWarmUp ?? variant === 'workstation',
     ...(options.verifyWorkerEntry ? { verifyWorkerEntry: options.verifyWorkerEntry } : {}),
     // The kiosk keeps nothing; the workstation keeps what its doctors verified (ciphertext, MAC'd per identity).
     cacheDir:
@@ -143,8 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   charts = chartServiceOf(parts);
   const service = charts;
-  // Verification workers start now, in the background, so the first chart opened does not wait for them; then the
-  // list's own code is warmed on sample charts (list-warmup.ts) while the doctor types the password.
+  // Verification workers start now, in the background, so the first chart opened does not wait for them.
   void service.warm().catch(() => undefined);
 
   const monitor = new NodeStatusMonitor({

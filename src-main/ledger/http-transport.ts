@@ -14,13 +14,6 @@ export interface HttpAnswer {
   text: string;
 }
 
-/** What the node client asks of a transport: HttpTransport, or answers held in memory (the list warm-up). */
-export interface Transport {
-  get(url: string, timeoutMs: number, headers?: Readonly<Record<string, string>>): Promise<HttpAnswer>;
-  post(url: string, json: string, timeoutMs: number, headers?: Readonly<Record<string, string>>): Promise<HttpAnswer>;
-  close(): void;
-}
-
 export class TransportError extends Error {
   override readonly name = 'TransportError';
 }
@@ -31,7 +24,7 @@ const CONNECTIONS_PER_NODE = 32;
 // A connection the server may have closed while idle: undici's error codes for a request that never got an answer.
 const STALE_CONNECTION = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
-export class HttpTransport implements Transport {
+export class HttpTransport {
   private readonly pools = new Map<string, Pool>();
 
   /** `maxAnswerBytes` exists for tests; the app keeps the default. */

@@ -4,7 +4,7 @@
 // reference client against the same node.)
 import { STATUS_CODES } from 'node:http';
 import { NodeAnswerError, NodeRejectedError, NodeUnreachableError } from './errors';
-import { HttpTransport, type Transport } from './http-transport';
+import { HttpTransport } from './http-transport';
 import { nodeBase } from './node-url';
 import { HEX64 } from '../../src-shared/ledger/patterns';
 
@@ -25,8 +25,6 @@ export interface NodeClientOptions {
    * sent to that node only, never to a configured one.
    */
   bearerTokenFor?: (base: string) => string | null;
-  /** HTTP by default; the list warm-up (records/list-warmup.ts) gives answers held in memory instead. */
-  transport?: Transport;
 }
 
 export interface Answer<T> {
@@ -67,7 +65,7 @@ export class LedgerNodeClient {
   private readonly quarantineMs: number;
   private downUntil = 0;
   private lastFailure: NodeUnreachableError | null = null;
-  private readonly transport: Transport;
+  private readonly transport = new HttpTransport();
   private readonly bearerTokenFor: (base: string) => string | null;
   /** The configured URLs last seen and their bases (nodeUrls). */
   private bases: { from: readonly string[]; to: string[] } | null = null;
@@ -79,7 +77,6 @@ export class LedgerNodeClient {
     this.postTimeoutMs = options.postTimeoutMs ?? 15000;
     this.quarantineMs = options.quarantineMs ?? 5000;
     this.bearerTokenFor = options.bearerTokenFor ?? (() => null);
-    this.transport = options.transport ?? new HttpTransport();
   }
 
   /** The headers that authorise a request to `base` (empty for a node that has no token of ours). */

@@ -49,11 +49,6 @@ export interface ChartServiceOptions {
   sender?: OutboxSenderOptions;
   /** Follow the node's WebSocket stream for live recent actions (default true). */
   liveStream?: boolean;
-  /**
-   * warm() also warms the list's main-thread code on sample charts of a throwaway identity (list-warmup.ts), for a
-   * workstation's first list (default true; the kiosk lists one chart and skips it).
-   */
-  listWarmUp?: boolean;
   /** Charts read and verified at once when listing (default `DEFAULT_LIST_CONCURRENCY`). */
   listConcurrency?: number;
   /**

@@ -53,7 +53,6 @@ import { followAuthority } from './authority-feed';
 import { followRecentActions } from './recent-feed';
 import { EmergencyDesk } from './emergency-desk';
 import { ChartUpgrade, type UpgradeOptions, type UpgradeResult } from './upgrade-v3';
-import { warmUpList, type ListWarmUpReport } from './list-warmup';
 
 export type { EmergencyKeyRef } from './chart-parts';
 export { EmergencyDesk, NO_EMERGENCY_SERVICE } from './emergency-desk';
@@ -104,14 +103,8 @@ export interface ChartService extends ChartReader, ChartWriter {
   currentNodeUrl(): string | null;
   /** Whether the node's event stream is connected (charts verified this session are then reused while unchanged). */
   streamConnected(): boolean;
-  /**
-   * Starts the verification workers now, so the first chart opened does not wait for them, then warms the list's
-   * main-thread code on sample charts (list-warmup.ts; it gives way as soon as an identity uses the service).
-   * Resolves when both are done; the same promise for every call.
-   */
+  /** Starts the verification workers now, so the first chart opened does not wait for them. */
   warm(): Promise<void>;
-  /** What the list warm-up did (null: not run, or not finished). */
-  listWarmUpReport(): ListWarmUpReport | null;
   /** Drops decrypted data held in memory for one viewer or all (on lock / sign-out). */
   forget(boxKey?: string): void;
   /** Drops what this identity verified on this workstation (when the identity is deleted here). */
@@ -137,22 +130,6 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   followAuthority(parts);
   sender.start();
   if (options.liveStream ?? true) stream.start();
-  let warming: Promise<void> | null = null;
-  let closed = false;
-  let warmUpReport: ListWarmUpReport | null = null;
-  const warm = async (): Promise<void> => {
-    await validator.warm?.();
-    if (options.listWarmUp === false) return;
-    // A failed warm-up only means a slower first list.
-    warmUpReport = await warmUpList({
-      crypto: parts.crypto,
-      validator,
-      concurrency: options.listConcurrency ?? DEFAULT_LIST_CONCURRENCY,
-      // Any identity's first use (a list remembers its viewer first) ends the warm-up before its next round.
-      stop: () => viewers.size > 0 || closed,
-      http: { ...options.client, nodeUrls: options.nodeUrls },
-    }).catch(() => null);
-  };
 
   const service: ChartService = {
     ...reader,
@@ -284,8 +261,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
     onChange: (listener) => events.on(listener),
     currentNodeUrl: () => client.currentNodeUrl,
     streamConnected: () => stream.connected,
-    warm: () => (warming ??= warm()),
-    listWarmUpReport: () => warmUpReport,
+    warm: async () => validator.warm?.(),
 
     forget(boxKey) {
       loader.forget(boxKey);
@@ -298,10 +274,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       await cache?.forget(signKey);
     },
 
-    close: () => {
-      closed = true;
-      return closeChartParts(parts);
-    },
+    close: () => closeChartParts(parts),
   };
   return service;
 }

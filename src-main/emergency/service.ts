@@ -588,15 +588,7 @@ export class EmergencyService {
       );
     });
     await this.#index.refresh(registry);
-    const matches = this.#index.match(query);
-    if (matches.length === 0)
-      throw new Refuse('unknown-chart', 'no chart the emergency service can open matches the patient identifiers');
-    if (matches.length > 1)
-      throw new Refuse(
-        'ambiguous',
-        `${matches.length} charts match the patient identifiers: scan the patient's access card instead`,
-      );
-    return matches[0]!;
+    return onlyMatch(this.#index.match(query));
   }
 
   /**
@@ -606,15 +598,7 @@ export class EmergencyService {
    */
   async #chartOfQueryV3(query: PatientQuery, registry: CredentialRegistryView): Promise<string> {
     await this.#indexV3.refresh(registry);
-    const matches = this.#indexV3.match(query);
-    if (matches.length === 0)
-      throw new Refuse('unknown-chart', 'no chart the emergency service can open matches the patient identifiers');
-    if (matches.length > 1)
-      throw new Refuse(
-        'ambiguous',
-        `${matches.length} charts match the patient identifiers: scan the patient's access card instead`,
-      );
-    return matches[0]!;
+    return onlyMatch(this.#indexV3.match(query));
   }
 
   async #currentVersion(chart: string): Promise<{ id: string; envelope: ReturnType<typeof parseEnvelope> }> {
@@ -641,4 +625,16 @@ export class EmergencyService {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
+}
+
+/** The one chart a patient query matched: none is `unknown-chart`, several `ambiguous` (v1 and v3 indexes alike). */
+function onlyMatch(matches: readonly string[]): string {
+  if (matches.length === 0)
+    throw new Refuse('unknown-chart', 'no chart the emergency service can open matches the patient identifiers');
+  if (matches.length > 1)
+    throw new Refuse(
+      'ambiguous',
+      `${matches.length} charts match the patient identifiers: scan the patient's access card instead`,
+    );
+  return matches[0]!;
 }

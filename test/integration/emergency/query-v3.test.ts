@@ -9,8 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REQUEST_V3_TYPE } from '../../../src-shared/emergency';
 import type { ChartService } from '../../../src-main/records/chart-service';
-import { eventually, NODE_TOKEN } from '../charts/harness';
-import { ServiceProcess } from './service-process';
+import { eventually } from '../charts/harness';
 import { createV3Chart, v3Holder, V3World } from './v3-world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
@@ -64,19 +63,7 @@ describe('a v3 emergency request by patient identifiers', () => {
 
   it('a service restarted after that grant still passes the next version on (its note names the chart)', async () => {
     await world.service.stop('SIGKILL');
-    world.service = new ServiceProcess(
-      [
-        '--node',
-        world.ledger.node.url,
-        '--authority',
-        world.authority.id,
-        '--keychain-service',
-        world.keychain,
-        '--poll-ms',
-        '100',
-      ],
-      NODE_TOKEN,
-    );
+    world.startService();
     const next = await world.writeVersion('+44 20 7946 0123');
     await eventually(
       async () => world.service.events.some((e) => e.event === 'later' && e.version === next),

@@ -113,7 +113,12 @@ export class V3World {
     this.#head = created.head;
     this.#payload = created.inner.payload;
     this.headId = await this.writeVersion(SECOND_PHONE);
-    if (!service) return this;
+    if (service) this.startService(serviceArgs);
+    return this;
+  }
+
+  /** Starts (or, after a stop, restarts) the service process on this world's node, authority and keychain. */
+  startService(serviceArgs: string[] = []): ServiceProcess {
     this.service = new ServiceProcess(
       [
         '--node',
@@ -128,7 +133,7 @@ export class V3World {
       ],
       NODE_TOKEN,
     );
-    return this;
+    return this.service;
   }
 
   /** The custodian's next version (an update unless `action` says), changing the patient's phone; its transaction id. */

@@ -5,6 +5,8 @@
 // answer is the posted transaction, or — while more officers must sign — the partially signed file (public data).
 import {
   AUTHORITY_TYPE,
+  ceremonyOfficers,
+  officerNameMap,
   AuthorityInputError,
   custodyPolicyOf,
   CREDENTIAL_TYPE,
@@ -768,19 +770,11 @@ export class HospitalDesk {
 
   /** Officers' names by directory key: the ceremony file's own list, else the pinned authority's (none if unpinned). */
   async #officerNames(partial: PartialTransaction): Promise<Map<string, string>> {
-    const data = (partial.unsigned.asset as { data?: { type?: unknown; officers?: unknown } } | null)?.data;
-    let officers: unknown = [];
-    if (partial.unsigned.operation === 'CREATE' && data?.type === AUTHORITY_TYPE) officers = data.officers;
-    else {
-      // Names are a courtesy: a trust that cannot be read now (no node answers, the act goes to the outbox) gives none.
-      const state = await this.trust.state().catch(() => null);
-      if (state?.kind === 'pinned') officers = state.authority.data.officers;
-    }
-    const names = new Map<string, string>();
-    if (Array.isArray(officers))
-      for (const o of officers as { name?: unknown; signKey?: unknown }[])
-        if (typeof o?.name === 'string' && typeof o.signKey === 'string') names.set(o.signKey, o.name);
-    return names;
+    const own = ceremonyOfficers(partial);
+    if (own !== null) return officerNameMap(own);
+    // Names are a courtesy: a trust that cannot be read now (no node answers, the act goes to the outbox) gives none.
+    const state = await this.trust.state().catch(() => null);
+    return officerNameMap(state?.kind === 'pinned' ? state.authority.data.officers : []);
   }
 }
 

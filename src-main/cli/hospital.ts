@@ -466,25 +466,16 @@ async function officerNames(
   partial: PartialTransaction,
   connect: () => Promise<{ officers: unknown }>,
 ): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  const add = (officers: unknown) => {
-    if (Array.isArray(officers))
-      for (const o of officers as { name?: unknown; signKey?: unknown }[])
-        if (typeof o?.name === 'string' && typeof o.signKey === 'string' && !names.has(o.signKey))
-          names.set(o.signKey, o.name);
-  };
-  const { AUTHORITY_TYPE } = await import('../../src-shared/authority');
-  const data = (partial.unsigned.asset as { data?: { type?: unknown; officers?: unknown } } | null)?.data;
-  if (partial.unsigned.operation === 'CREATE' && data?.type === AUTHORITY_TYPE) add(data.officers);
-  else if (options.authority)
-    add(
-      await connect().then(
-        (a) => a.officers,
-        () => [],
-      ),
-    );
-  add(await (await officerKeychain()).list());
-  return names;
+  const { ceremonyOfficers, officerNameMap } = await import('../../src-shared/authority');
+  const own = ceremonyOfficers(partial);
+  const published =
+    own === null && options.authority
+      ? await connect().then(
+          (a) => a.officers,
+          () => [],
+        )
+      : [];
+  return officerNameMap(own, published, await (await officerKeychain()).list());
 }
 
 /** Posts when complete; otherwise writes --out for the other officers. */

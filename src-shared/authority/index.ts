@@ -9,3 +9,4 @@ export * from './recovery';
 export * from './custody';
 export * from './chart-authors';
 export * from './bad-heights';
+export * from './officer-names';

@@ -12,7 +12,15 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+
+// A command runs for seconds, so V8's optimising compiler (on background threads) costs more than it saves on code
+// that runs hot only briefly: in a profile of a 1,000-bundle import it was ~35 % of the process's CPU. A larger
+// interrupt budget lets a function run longer before it is considered for optimisation, so fewer functions are
+// compiled twice (docs/BENCHMARKS.md, helper import16h). Set before any code is compiled: V8's flags are part of
+// the code cache's check, and the workers share the process's flags.
+setFlagsFromString('--interrupt-budget=270336');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const loaded = new Map();

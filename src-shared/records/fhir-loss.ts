@@ -16,16 +16,45 @@ export interface LostField {
 // Regenerated on export rather than carried: the resource's id (entries are renamed `<kind>-<entry id>`) and meta.
 const SKIPPED = new Set(['id', 'meta', 'resourceType']);
 
-function leaves(value: unknown, path: string, out: Map<string, unknown>): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, v] of Object.entries(value)) {
+/**
+ * Walks `source` and `exported` side by side: each leaf value of the source (any value but an object, an array or
+ * undefined) is compared with what the export holds at the same path. The same answer as listing both documents'
+ * leaves by path and looking each source path up in the export's list, without building either list: a path's text
+ * is made only for a field that is lost (FHIR element names hold no '.' or '[', so a path names one place).
+ */
+function compare(
+  source: unknown,
+  exported: unknown,
+  path: string,
+  refMap: ReadonlyMap<string, string>,
+  lost: Omit<LostField, 'resource'>[],
+): void {
+  if (Array.isArray(source)) {
+    const other = Array.isArray(exported) ? exported : undefined;
+    // forEach, as the listing did: holes of a sparse array are skipped.
+    source.forEach((v, i) => compare(v, other?.[i], `${path}[${i}]`, refMap, lost));
+  } else if (typeof source === 'object' && source !== null) {
+    const other =
+      typeof exported === 'object' && exported !== null && !Array.isArray(exported)
+        ? (exported as Record<string, unknown>)
+        : undefined;
+    for (const key of Object.keys(source)) {
       if (path === '' && SKIPPED.has(key)) continue;
-      leaves(v, path ? `${path}.${key}` : key, out);
+      const v = (source as Record<string, unknown>)[key];
+      compare(
+        v,
+        other && Object.hasOwn(other, key) ? other[key] : undefined,
+        path ? `${path}.${key}` : key,
+        refMap,
+        lost,
+      );
     }
-  } else if (value !== undefined) {
-    out.set(path, value);
+  } else if (source !== undefined) {
+    // Only a leaf of the export counts as held (an object or array there holds nothing at this path).
+    const got = typeof exported === 'object' && exported !== null ? undefined : exported;
+    const wanted = path.endsWith('.reference') && typeof source === 'string' ? (refMap.get(source) ?? source) : source;
+    if (got === wanted) return;
+    lost.push(got === undefined ? { path } : { path, keptAs: got });
   }
 }
 
@@ -38,16 +67,7 @@ export function lostFields(
   exported: Resource | undefined,
   refMap: ReadonlyMap<string, string>,
 ): Omit<LostField, 'resource'>[] {
-  const from = new Map<string, unknown>();
-  const to = new Map<string, unknown>();
-  leaves(source, '', from);
-  if (exported) leaves(exported, '', to);
   const lost: Omit<LostField, 'resource'>[] = [];
-  for (const [path, value] of from) {
-    const wanted = path.endsWith('.reference') && typeof value === 'string' ? (refMap.get(value) ?? value) : value;
-    const got = to.get(path);
-    if (got === wanted) continue;
-    lost.push(got === undefined ? { path } : { path, keptAs: got });
-  }
+  compare(source, exported || undefined, '', refMap, lost);
   return lost;
 }

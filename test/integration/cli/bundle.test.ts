@@ -80,6 +80,25 @@ describe('command line: the bundle', { timeout: 300_000 }, () => {
     expect(after.stderr).toContain('healthchain: code cache of commands.cjs used');
   });
 
+  it('compiles its code under its own V8 flags: a 4x interrupt budget (fewer functions optimised in a short command)', async () => {
+    // V8 rejects a code cache made under other flags, so the cache the command line wrote tells which flags it ran
+    // with: the same wrapper and source as scripts/cli-entry.mjs, compiled in a process with and without the flag.
+    expect((await bundle(['practitioners', '--json', '--data', data])).code).toBe(0);
+    const check = `
+      const { readFileSync } = require('node:fs');
+      const { Script } = require('node:vm');
+      const source = readFileSync('out/cli/commands.cjs', 'latin1');
+      const script = new Script('(function (exports, require, module, __filename, __dirname) {' + source + '\\n})', {
+        filename: require('node:path').resolve('out/cli/commands.cjs'),
+        cachedData: readFileSync('${cacheFile}'),
+      });
+      process.stdout.write(script.cachedDataRejected ? 'rejected' : 'used');`;
+    const withFlag = await run('node', ['--interrupt-budget=270336', '-e', check]);
+    const without = await run('node', ['-e', check]);
+    expect(withFlag.stdout).toBe('used');
+    expect(without.stdout).toBe('rejected');
+  });
+
   it("loads sodium-native's own addon, as its binding.js would through require-addon", () => {
     // scripts/cli-sodium-binding.cjs stands in for node_modules/sodium-native/binding.js in the bundle: Node loads a
     // native addon once per file, so the same object means the same file.

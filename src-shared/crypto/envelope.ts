@@ -8,6 +8,7 @@ import { fromBase64, isBase64, randomBytes, toBase64, wipe } from './bytes';
 import { sealTo } from './sealed-box';
 import { BASE58_KEY, HEX64 } from '../ledger/patterns';
 import { CHART_ACTIONS } from '../records/actions';
+import { envelopeFastAccept } from './envelope-fast-accept';
 
 export const ENVELOPE_TYPE = 'hc.chart.version/1';
 export const ENVELOPE_ACTIONS = CHART_ACTIONS;
@@ -32,6 +33,7 @@ export const envelopeSchema = z.strictObject({
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;
+const alreadyValid = envelopeFastAccept(envelopeSchema, ENVELOPE_TYPE, ENVELOPE_ACTIONS);
 /** Built once: deriving a zod schema costs far more than using it (it showed in bulk-import profiles). */
 const headerSchema = envelopeSchema.pick({ action: true, seq: true, at: true, author: true, chart: true });
 export type EnvelopeHeader = Pick<Envelope, 'action' | 'seq' | 'at' | 'author' | 'chart'>;
@@ -54,8 +56,13 @@ export interface EnvelopeReaderKey {
   openSealed(sealed: Uint8Array): Promise<Uint8Array>;
 }
 
-/** The envelope, checked for shape; throws EnvelopeError('malformed') naming the first bad field. */
+/**
+ * The envelope, checked for shape; throws EnvelopeError('malformed') naming the first bad field. An envelope already
+ * in the schema's output shape is returned as the very object given: envelopes are read, never written to.
+ */
 export function parseEnvelope(value: unknown): Envelope {
+  // An envelope zod would return unchanged is returned as it is (envelope-fast-accept.ts); zod decides the rest.
+  if (alreadyValid(value)) return value as Envelope;
   const result = envelopeSchema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -80,7 +80,7 @@ export const CHART_LISTS = [
   'results',
 ] as const;
 
-const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 // A field absent from the input is reported as missing rather than as the wrong type.
 function typeError(label: string, expected: string) {

@@ -1,0 +1,162 @@
+// The envelope's fast accept (envelope-fast-accept.ts) may only say yes where zod says yes and returns the same
+// value in the same key order: checked over real sealed envelopes and every single mutation of them, zod as the
+// oracle; and parseEnvelope still refuses what the schema refuses (fails if the fast accept let one skip the schema).
+import { describe, expect, it } from 'vitest';
+import nacl from 'tweetnacl';
+import { base58 } from '@scure/base';
+import {
+  ENVELOPE_ACTIONS,
+  ENVELOPE_TYPE,
+  envelopeSchema,
+  EnvelopeError,
+  parseEnvelope,
+  sealEnvelope,
+} from './envelope';
+import { envelopeFastAccept } from './envelope-fast-accept';
+
+const fastAccept = envelopeFastAccept(envelopeSchema, ENVELOPE_TYPE, ENVELOPE_ACTIONS);
+const key = () => base58.encode(nacl.box.keyPair().publicKey);
+const author = base58.encode(nacl.sign.keyPair().publicKey);
+const text = new TextEncoder().encode('{"chart":"sealed"}');
+
+function bases(): unknown[] {
+  const update = { action: 'update' as const, seq: 3, at: '2026-11-25T04:00:00.000Z', author, chart: 'ab'.repeat(32) };
+  const create = { action: 'create' as const, seq: 1, at: '2026-11-25T04:00:00+01:00', author };
+  return [sealEnvelope(update, text, [key(), key(), key()]), sealEnvelope(create, text, [key()])].map(
+    (e) => JSON.parse(JSON.stringify(e)) as unknown,
+  );
+}
+
+const replacements: unknown[] = [
+  ...ENVELOPE_ACTIONS,
+  ENVELOPE_TYPE,
+  `${ENVELOPE_TYPE} `,
+  'hc.chart.version/2',
+  'CREATE',
+  0,
+  1,
+  2,
+  -1,
+  1.5,
+  2 ** 53,
+  2 ** 53 - 1,
+  '1',
+  null,
+  true,
+  [],
+  {},
+  [{}],
+  '2026-11-25T04:00:00Z',
+  '2026-11-25T04:00:00.123456Z',
+  '2026-11-25T04:00:00',
+  '2026-11-25 04:00:00Z',
+  '2026-02-29T00:00:00Z',
+  '2024-02-29T00:00:00Z',
+  '2026-11-25T24:00:00Z',
+  '2026-11-25T04:00:60Z',
+  '2026-11-25T04:00:00+24:00',
+  '2026-11-25T04:00:00+05:30',
+  '2026-11-25',
+  '',
+  ' ',
+  'ab'.repeat(32),
+  'AB'.repeat(32),
+  `${'ab'.repeat(32)}0`,
+  author,
+  `${author}x`,
+  author.slice(0, 31),
+  'AAAA',
+  'AAA=',
+  'AA==',
+  'A===',
+  'AAAA ',
+  'AA-_',
+  'AAAAAAAA',
+  'not base64!',
+];
+
+type Path = (string | number)[];
+function paths(value: unknown, path: Path = [], out: Path[] = []): Path[] {
+  out.push(path);
+  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...path, i], out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...path, k], out);
+  return out;
+}
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+function* mutations(base: unknown): Generator<unknown> {
+  for (const path of paths(base).slice(1)) {
+    const edit = (f: (parent: Record<string | number, unknown>, key: string | number) => void) => {
+      const m = clone(base) as Record<string | number, unknown>;
+      const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((n, k) => n[k] as typeof n, m);
+      f(parent, path.at(-1)!);
+      return m;
+    };
+    for (const value of replacements) yield edit((p, k) => (p[k] = value));
+    yield edit((p, k) => (Array.isArray(p) ? p.splice(k as number, 1) : delete p[k]));
+    yield edit((p, k) => {
+      if (Array.isArray(p))
+        p.push(p[k]); // a reader listed twice
+      else {
+        const value = p[k];
+        delete p[k];
+        p[k] = value; // moved to the end
+      }
+    });
+  }
+  for (const path of paths(base)) {
+    const m = clone(base) as Record<string | number, unknown>;
+    const node = path.reduce<Record<string | number, unknown>>((n, k) => n[k] as typeof n, m);
+    if (node && typeof node === 'object' && !Array.isArray(node)) {
+      node.extra = '';
+      yield m;
+    }
+  }
+  const withChart = clone(base) as Record<string, unknown>;
+  if (!('chart' in withChart)) yield { ...withChart, chart: 'cd'.repeat(32) };
+  yield JSON.parse(JSON.stringify(base).replace('{', '{"__proto__":{},')) as unknown;
+}
+
+describe("the envelope's fast accept", () => {
+  it('accepts real envelopes as they are', () => {
+    for (const base of bases()) {
+      expect(fastAccept(clone(base))).toBe(true);
+      expect(parseEnvelope(base)).toBe(base);
+    }
+  });
+
+  it('accepts only what zod accepts, and zod returns it unchanged (every single mutation)', () => {
+    let accepted = 0;
+    let deferred = 0;
+    let refused = 0;
+    for (const base of bases()) {
+      for (const input of mutations(base)) {
+        const zod = envelopeSchema.safeParse(clone(input));
+        if (fastAccept(input)) {
+          accepted++;
+          expect(zod.success, JSON.stringify(input).slice(0, 300)).toBe(true);
+          expect(JSON.stringify(zod.data)).toBe(JSON.stringify(input));
+        } else if (zod.success) deferred++;
+        else refused++;
+      }
+    }
+    expect(accepted).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(500);
+    expect(deferred).toBeGreaterThan(5);
+  });
+
+  it('parseEnvelope still refuses what the schema refuses', () => {
+    let refused = 0;
+    for (const base of bases()) {
+      for (const input of mutations(base)) {
+        const zod = envelopeSchema.safeParse(clone(input));
+        if (zod.success) expect(JSON.stringify(parseEnvelope(input))).toBe(JSON.stringify(zod.data));
+        else {
+          expect(() => parseEnvelope(input)).toThrow(EnvelopeError);
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(500);
+  });
+});

@@ -25,6 +25,7 @@ import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
 import type { OpenedVersion, Tampering } from './chart-loader';
 import type { KnownHead } from './discovery/next-versions';
 import { readersOf } from './version-builder';
+import { openChartV3Split } from './v3-open-split';
 import { authoredVersions, linkChain, openChartV3, type OpenedV3Version, type V3Chain } from './version-opener-v3';
 
 /** Is this chart (its CREATE, among the node's answer or a cached chain) written in envelope v3? */
@@ -205,6 +206,18 @@ export async function openV3ForLoader(
 ): Promise<V3Loaded> {
   const key = opened?.keyOf(viewer.boxKey, chartId, raw);
   let chain = key === undefined ? undefined : opened!.get(key);
+  if (!chain && validator?.runTask) {
+    // The workers check the versions too: only the slots and boxes are opened here (v3-open-split.ts).
+    const creatorSlotTag = opened?.creatorSlots(viewer) ?? undefined;
+    chain = await openChartV3Split(
+      chartId,
+      raw,
+      viewer,
+      { runTask: validator.runTask.bind(validator) },
+      { creatorSlotTag },
+    );
+    if (key !== undefined) opened!.set(key, viewer.boxKey, chain);
+  }
   if (!chain) {
     const validateLinks = validator
       ? (links: readonly Transaction[]) =>

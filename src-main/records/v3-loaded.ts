@@ -56,8 +56,9 @@ export class OpenedV3Chains {
   readonly #chains = new Map<string, { viewer: string; chain: V3Chain }>();
   readonly #creatorSlots = new Map<string, ((listTag: string) => Uint8Array) | null>();
 
-  keyOf(viewerBoxKey: string, chartId: string, raw: readonly unknown[]): string {
-    return chainDigest([viewerBoxKey, chartId], raw);
+  /** `json`: JSON.stringify(raw), when the caller has it already. */
+  keyOf(viewerBoxKey: string, chartId: string, raw: readonly unknown[], json?: string): string {
+    return chainDigest([viewerBoxKey, chartId], raw, json);
   }
 
   get(key: string): V3Chain | undefined {
@@ -204,7 +205,9 @@ export async function openV3ForLoader(
   raw: readonly unknown[],
   { crypto, validator, authors, identity, placed, opened }: V3LoadOptions,
 ): Promise<V3Loaded> {
-  const key = opened?.keyOf(viewer.boxKey, chartId, raw);
+  // One serialisation of the answer for the kept chain's key and the workers (the split opening sends it).
+  const json = validator?.runTask ? JSON.stringify(raw) : undefined;
+  const key = opened?.keyOf(viewer.boxKey, chartId, raw, json);
   let chain = key === undefined ? undefined : opened!.get(key);
   if (!chain && validator?.runTask) {
     // The workers check the versions too: only the slots and boxes are opened here (v3-open-split.ts).
@@ -214,7 +217,7 @@ export async function openV3ForLoader(
       raw,
       viewer,
       { runTask: validator.runTask.bind(validator) },
-      { creatorSlotTag },
+      { creatorSlotTag, json },
     );
     if (key !== undefined) opened!.set(key, viewer.boxKey, chain);
   }

@@ -12,6 +12,7 @@ import { sampleChart } from '../../test/fixtures/sample-chart';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
+import { creatorSlotTagNative, listKeyNative } from '../crypto/unlinkable-keys';
 import { VerifyPool } from '../ledger/verify-pool';
 import { V3Counters } from './v3-counters';
 import { openChartV3Split } from './v3-open-split';
@@ -58,6 +59,20 @@ describe('a v3 chain opened with its checks in a verification worker', () => {
     expect(bens.tampered).toBeNull();
     expect((await openers.open(id, raw, recovery, { crypto })).versions).toHaveLength(3);
     expect(openers.tasks - before).toBe(3);
+  });
+
+  it('opens one slot a version: the CREATE by the creator slot tag, each later one by the previous secret', async () => {
+    const { id, raw } = await threeVersions();
+    const listKey = listKeyNative(ada.pairKey(ada.boxKey, ada.boxKey));
+    let opens = 0;
+    const counted = { boxKey: ada.boxKey, openSealed: (s: Uint8Array) => (opens++, ada.openSealed(s)) };
+    const chain = await openers.open(id, raw, counted, {
+      crypto,
+      creatorSlotTag: (tag) => creatorSlotTagNative(listKey, tag),
+    });
+    expect(chain.versions).toHaveLength(3);
+    // Both ways opened each version's slot once (a wrong tag would have tried every slot of up to 8).
+    expect(opens).toBe(2 * 3);
   });
 
   it('refuses a link that is not a valid transaction: the worker validates every link', async () => {

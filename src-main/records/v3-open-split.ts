@@ -11,7 +11,7 @@
 import { decodeKey32, fromBase64 } from '../../src-shared/crypto/bytes';
 import { EnvelopeError, type EnvelopeProblem, type EnvelopeReaderKey } from '../../src-shared/crypto/envelope';
 import type { Transaction } from '../../src-shared/ledger';
-import { openV3, parseV3Metadata } from '../../src-shared/unlinkable/envelope-v3';
+import { openV3, type V3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import { CHART_SECRET_LENGTH } from '../../src-shared/unlinkable/owner-keys';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { secretboxOpen } from '../crypto/secretbox';
@@ -39,20 +39,38 @@ export interface OpenV3Input {
 /** V3Chain without the transactions (the caller has them: the same answer). */
 export type WireV3Chain = Omit<V3Chain, 'versions'> & { versions: Omit<OpenedV3Version, 'tx'>[] };
 
-/** The chart's secret named by an opened inner envelope, or null (the worker's schema then refuses the version). */
+const SECRET_KEY = Buffer.from('"secret":"');
+
+/**
+ * The chart's secret an opened inner envelope names, for the next version's slot tag, read without parsing: the
+ * inner envelope is canonical JSON, whose last key `"secret":"` (after `payload`, before `seq` and `type`) is the
+ * top-level one. Only a hint: a wrong or absent one (a forged box) costs the next version a trial of every slot, and
+ * the worker's schema judges the box itself.
+ */
 function secretOf(inner: Uint8Array): Uint8Array | null {
+  const bytes = Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
+  const start = bytes.lastIndexOf(SECRET_KEY);
+  if (start < 0) return null;
+  const from = start + SECRET_KEY.length;
+  const end = bytes.indexOf(0x22, from);
+  if (end < 0) return null;
   try {
-    const secret = (
-      JSON.parse(Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength).toString('utf8')) as {
-        secret?: unknown;
-      } | null
-    )?.secret;
-    if (typeof secret !== 'string') return null;
-    const bytes = fromBase64(secret);
-    return bytes.length === CHART_SECRET_LENGTH ? bytes : null;
+    const secret = fromBase64(bytes.toString('latin1', from, end));
+    return secret.length === CHART_SECRET_LENGTH ? secret : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * The metadata's fields openV3 reads, without the schema: the worker's openChartV3 parses the metadata in full before
+ * it asks for the box, so a malformed one is named there, as when opening on one thread; here only what opening needs.
+ */
+function metadataToOpen(metadata: unknown): V3Metadata {
+  const m = metadata as Partial<Record<'slots' | 'box' | 'nonce', unknown>> | null;
+  if (typeof m?.slots !== 'string' || typeof m.box !== 'string' || typeof m.nonce !== 'string')
+    throw new EnvelopeError('malformed', 'The v3 envelope is malformed');
+  return m as V3Metadata;
 }
 
 /**
@@ -74,7 +92,7 @@ export async function readerBoxes(
     const tx = links[i]!;
     const chart = (tx.asset as { data?: { chart?: unknown } } | null)?.data?.chart;
     try {
-      const metadata = parseV3Metadata(tx.metadata);
+      const metadata = metadataToOpen(tx.metadata);
       const tag = previousSecret
         ? slotTagNative(previousSecret, i + 1, myKey)
         : i === 0 && creatorSlotTag && typeof chart === 'string' && LIST_TAG.test(chart)
@@ -135,12 +153,21 @@ export async function openChartV3Split(
   raw: readonly unknown[],
   reader: EnvelopeReaderKey,
   validator: Required<Pick<AnswerValidator, 'runTask'>>,
-  { creatorSlotTag, now = Date.now }: { creatorSlotTag?: (listTag: string) => Uint8Array | null; now?: () => number },
+  {
+    creatorSlotTag,
+    now = Date.now,
+    json = JSON.stringify(raw),
+  }: {
+    creatorSlotTag?: (listTag: string) => Uint8Array | null;
+    now?: () => number;
+    /** JSON.stringify(raw), when the caller has it. */
+    json?: string;
+  },
 ): Promise<V3Chain> {
   const { links } = linkChain(assetId, raw);
   const input: OpenV3Input = {
     assetId,
-    json: JSON.stringify(raw),
+    json,
     boxKey: reader.boxKey,
     boxes: await readerBoxes(links, reader, creatorSlotTag),
     now: now(),

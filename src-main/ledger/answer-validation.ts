@@ -53,6 +53,8 @@ export interface AnswerValidator {
    * chart: src-main/records/v3-open-split.ts) on `input`; `inline` computes the same on the calling thread, used when
    * no worker can (none started, one died, the task unknown to it). `size` weighs it against validations (links).
    */
+  /** How many worker threads run its validations and tasks (absent: none, everything runs on the calling thread). */
+  readonly workers?: number;
   runTask?<R>(task: string, input: unknown, size: number, inline: () => Promise<R>): Promise<R>;
   /** Gets ready for work (starts worker threads); resolves when ready. */
   warm?(): Promise<void>;

@@ -93,6 +93,10 @@ export class VerifyPool implements AnswerValidator {
     return this.slots.length;
   }
 
+  get workers(): number {
+    return this.slots.length;
+  }
+
   /**
    * Starts every worker and waits until each has loaded and warmed its JIT (verify-warmup.ts). The app does this at
    * start-up, so the first chart opened neither waits for a worker nor runs on cold code.

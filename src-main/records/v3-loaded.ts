@@ -113,6 +113,14 @@ export interface V3LoadOptions {
   placed: { sweep: BlockSweep; nodeUrl: string } | null;
 }
 
+/**
+ * Workers from which a v3 chain's checks run in them (v3-open-split.ts) rather than beside the main thread's opening.
+ * Measured on two cores (one worker; docs/BENCHMARKS.md, helper v3list15d): the split cut the list's main-thread CPU
+ * by about a quarter but added ~15 % to the process's, and the one worker became as busy as the main thread, so the
+ * list was no faster; with two or more workers the checks spread over them.
+ */
+export const SPLIT_MIN_WORKERS = 2;
+
 const passed = (check: CheckResult['check'], detail: string): CheckResult => ({ check, ok: true, detail });
 
 function linkChecks(seq: number): CheckResult[] {
@@ -206,10 +214,11 @@ export async function openV3ForLoader(
   { crypto, validator, authors, identity, placed, opened }: V3LoadOptions,
 ): Promise<V3Loaded> {
   // One serialisation of the answer for the kept chain's key and the workers (the split opening sends it).
-  const json = validator?.runTask ? JSON.stringify(raw) : undefined;
+  const split = validator?.runTask && (validator.workers ?? 0) >= SPLIT_MIN_WORKERS;
+  const json = split ? JSON.stringify(raw) : undefined;
   const key = opened?.keyOf(viewer.boxKey, chartId, raw, json);
   let chain = key === undefined ? undefined : opened!.get(key);
-  if (!chain && validator?.runTask) {
+  if (!chain && split && validator?.runTask) {
     // The workers check the versions too: only the slots and boxes are opened here (v3-open-split.ts).
     const creatorSlotTag = opened?.creatorSlots(viewer) ?? undefined;
     chain = await openChartV3Split(

@@ -20,7 +20,7 @@ export default defineConfig({
         input: {
           main: resolve(root, 'src-main/app/main.ts'),
           'ledger-node': resolve(root, 'src-main/ledger-node/process-entry.ts'),
-          'verify-worker': resolve(root, 'src-main/ledger/verify-worker.ts'),
+          'verify-worker': resolve(root, 'src-main/records/verify-worker-v3.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -152,7 +152,7 @@ export async function buildCli() {
   const workers = await build({
     ...common,
     entryPoints: {
-      'verify-worker': 'src-main/ledger/verify-worker.ts',
+      'verify-worker': 'src-main/records/verify-worker-v3.ts',
       'fhir-validate-worker': 'src-main/records/fhir-validate-worker.ts',
     },
     splitting: true,

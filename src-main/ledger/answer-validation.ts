@@ -48,6 +48,14 @@ export function validateWithinAnswer(
 /** Validates the listed transactions of an answer; a pool of worker threads or the calling thread. */
 export interface AnswerValidator {
   validate(answer: NodeAnswer, indices: readonly number[]): Promise<Verdict[]>;
+  /**
+   * Runs a task registered in the workers by a layer above (verify-worker.ts `registerTask`, e.g. opening a v3
+   * chart: src-main/records/v3-open-split.ts) on `input`; `inline` computes the same on the calling thread, used when
+   * no worker can (none started, one died, the task unknown to it). `size` weighs it against validations (links).
+   */
+  /** How many worker threads run its validations and tasks (absent: none, everything runs on the calling thread). */
+  readonly workers?: number;
+  runTask?<R>(task: string, input: unknown, size: number, inline: () => Promise<R>): Promise<R>;
   /** Gets ready for work (starts worker threads); resolves when ready. */
   warm?(): Promise<void>;
   close(): Promise<void>;

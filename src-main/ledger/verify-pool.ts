@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CryptoProvider } from '../../src-shared/ledger';
 import { validateWithinAnswer, type AnswerValidator, type NodeAnswer, type Verdict } from './answer-validation';
-import type { VerifyJobResult, VerifyRequest, VerifyResponse } from './verify-worker';
+import type { VerifyJob, VerifyJobResult, VerifyRequest, VerifyResponse } from './verify-worker';
 
 export interface VerifyPoolOptions {
   /**
@@ -22,16 +22,33 @@ export interface VerifyPoolOptions {
   size?: number;
   /** The worker's entry; defaults to the TypeScript source through tsx (development and tests). */
   entry?: URL;
+  /**
+   * Without `entry`, the TypeScript worker module run through tsx: verify-worker.ts by default, or a layer above's
+   * module that imports it and registers tasks (src-main/records/verify-worker-v3.ts).
+   */
+  module?: URL;
   /** Crypto for the main-thread fallback. */
   crypto: CryptoProvider;
 }
 
-interface Job {
-  readonly answer: NodeAnswer;
-  readonly indices: readonly number[];
-  resolve(verdicts: Verdict[]): void;
-  reject(error: unknown): void;
-}
+type Job =
+  | {
+      readonly answer: NodeAnswer;
+      readonly indices: readonly number[];
+      resolve(verdicts: Verdict[]): void;
+      reject(error: unknown): void;
+    }
+  | {
+      readonly task: string;
+      readonly input: unknown;
+      readonly size: number;
+      readonly inline: () => Promise<unknown>;
+      resolve(output: unknown): void;
+      reject(error: unknown): void;
+    };
+
+/** What a job weighs in a worker's load: its transactions. */
+const sizeOf = (job: Job) => ('task' in job ? job.size : job.indices.length);
 
 interface Slot {
   worker: Worker | null;
@@ -68,11 +85,15 @@ export class VerifyPool implements AnswerValidator {
       ? { url: options.entry }
       : {
           url: new URL('./verify-worker-dev.mjs', import.meta.url),
-          workerData: { entry: new URL('./verify-worker.ts', import.meta.url).href },
+          workerData: { entry: (options.module ?? new URL('./verify-worker.ts', import.meta.url)).href },
         };
   }
 
   get size(): number {
+    return this.slots.length;
+  }
+
+  get workers(): number {
     return this.slots.length;
   }
 
@@ -100,6 +121,16 @@ export class VerifyPool implements AnswerValidator {
     return new Promise((resolve, reject) => {
       this.queued.push({ answer, indices, resolve, reject });
       this.queuedTxs += indices.length;
+      if (this.queuedTxs >= BATCH_TXS) this.flush();
+      else this.scheduleFlush();
+    });
+  }
+
+  runTask<R>(task: string, input: unknown, size: number, inline: () => Promise<R>): Promise<R> {
+    if (this.closed) return inline();
+    return new Promise<R>((resolve, reject) => {
+      this.queued.push({ task, input, size, inline, resolve: resolve as (output: unknown) => void, reject });
+      this.queuedTxs += size;
       if (this.queuedTxs >= BATCH_TXS) this.flush();
       else this.scheduleFlush();
     });
@@ -163,10 +194,12 @@ export class VerifyPool implements AnswerValidator {
     const worker = slot.worker ?? this.start(slot);
     const id = this.nextId++;
     slot.inFlight.set(id, jobs);
-    slot.load += jobs.reduce((n, j) => n + j.indices.length, 0);
+    slot.load += jobs.reduce((n, j) => n + sizeOf(j), 0);
     const request: VerifyRequest = {
       id,
-      jobs: jobs.map((j) => ({ json: j.answer.json, indices: j.indices })),
+      jobs: jobs.map((j): VerifyJob =>
+        'task' in j ? { task: j.task, input: j.input } : { json: j.answer.json, indices: j.indices },
+      ),
       ...(warmUp ? { warmUp } : {}),
     };
     worker.postMessage(request);
@@ -205,11 +238,12 @@ export class VerifyPool implements AnswerValidator {
     if (!jobs) return;
     slot.inFlight.delete(response.id);
     jobs.forEach((job, i) => {
-      slot.load -= job.indices.length;
+      slot.load -= sizeOf(job);
       const result: VerifyJobResult | undefined = response.results[i];
-      // A worker that could not read an answer (it never should: main parsed the same text) leaves the decision
-      // to the main thread rather than inventing a verdict.
-      if (result?.ok) job.resolve(result.verdicts);
+      // A worker that could not read an answer (it never should: main parsed the same text) or run a task (one it
+      // does not have) leaves the decision to the main thread rather than inventing a verdict.
+      if (result?.ok && 'task' in job && 'output' in result) job.resolve(result.output);
+      else if (result?.ok && !('task' in job) && 'verdicts' in result) job.resolve(result.verdicts);
       else this.runInline([job]);
     });
   }
@@ -224,6 +258,10 @@ export class VerifyPool implements AnswerValidator {
 
   private runInline(jobs: Job[]): void {
     for (const job of jobs) {
+      if ('task' in job) {
+        job.inline().then(job.resolve, job.reject);
+        continue;
+      }
       try {
         job.resolve(validateWithinAnswer(job.answer.txs, job.indices, this.crypto));
       } catch (error) {

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 
 /** Scope parts are each ended by a NUL (no key, id or tag holds one), so ["ab", "c"] and ["a", "bc"] differ. */
-export function chainDigest(scope: readonly string[], raw: readonly unknown[]): string {
+export function chainDigest(scope: readonly string[], raw: readonly unknown[], json = JSON.stringify(raw)): string {
   const hash = createHash('sha256');
   for (const part of scope) hash.update(`${part}\0`);
-  return hash.update(JSON.stringify(raw)).digest('base64');
+  return hash.update(json).digest('base64');
 }

@@ -159,7 +159,9 @@ export async function openChartParts(options: ChartServiceOptions): Promise<Char
       : new VerifyPool({
           crypto,
           ...(options.verifyWorkers ? { size: options.verifyWorkers } : {}),
-          ...(options.verifyWorkerEntry ? { entry: options.verifyWorkerEntry } : {}),
+          ...(options.verifyWorkerEntry
+            ? { entry: options.verifyWorkerEntry }
+            : { module: new URL('./verify-worker-v3.ts', import.meta.url) }),
         });
   const cache = options.cacheDir ? VerifiedCache.open(options.cacheDir) : null;
   // The registry's credentials are validated in the same workers as the charts (hundreds at a list's start).

@@ -25,6 +25,7 @@ import type { AuthorshipFailure, ChartAuthorship } from './chart-authorship';
 import type { OpenedVersion, Tampering } from './chart-loader';
 import type { KnownHead } from './discovery/next-versions';
 import { readersOf } from './version-builder';
+import { openChartV3Split } from './v3-open-split';
 import { authoredVersions, linkChain, openChartV3, type OpenedV3Version, type V3Chain } from './version-opener-v3';
 
 /** Is this chart (its CREATE, among the node's answer or a cached chain) written in envelope v3? */
@@ -55,8 +56,9 @@ export class OpenedV3Chains {
   readonly #chains = new Map<string, { viewer: string; chain: V3Chain }>();
   readonly #creatorSlots = new Map<string, ((listTag: string) => Uint8Array) | null>();
 
-  keyOf(viewerBoxKey: string, chartId: string, raw: readonly unknown[]): string {
-    return chainDigest([viewerBoxKey, chartId], raw);
+  /** `json`: JSON.stringify(raw), when the caller has it already. */
+  keyOf(viewerBoxKey: string, chartId: string, raw: readonly unknown[], json?: string): string {
+    return chainDigest([viewerBoxKey, chartId], raw, json);
   }
 
   get(key: string): V3Chain | undefined {
@@ -110,6 +112,14 @@ export interface V3LoadOptions {
   identity: IdentityCache | null;
   placed: { sweep: BlockSweep; nodeUrl: string } | null;
 }
+
+/**
+ * Workers from which a v3 chain's checks run in them (v3-open-split.ts) rather than beside the main thread's opening.
+ * Measured on two cores (one worker; docs/BENCHMARKS.md, helper v3list15d): the split cut the list's main-thread CPU
+ * by about a quarter but added ~15 % to the process's, and the one worker became as busy as the main thread, so the
+ * list was no faster; with two or more workers the checks spread over them.
+ */
+export const SPLIT_MIN_WORKERS = 2;
 
 const passed = (check: CheckResult['check'], detail: string): CheckResult => ({ check, ok: true, detail });
 
@@ -203,8 +213,23 @@ export async function openV3ForLoader(
   raw: readonly unknown[],
   { crypto, validator, authors, identity, placed, opened }: V3LoadOptions,
 ): Promise<V3Loaded> {
-  const key = opened?.keyOf(viewer.boxKey, chartId, raw);
+  // One serialisation of the answer for the kept chain's key and the workers (the split opening sends it).
+  const split = validator?.runTask && (validator.workers ?? 0) >= SPLIT_MIN_WORKERS;
+  const json = split ? JSON.stringify(raw) : undefined;
+  const key = opened?.keyOf(viewer.boxKey, chartId, raw, json);
   let chain = key === undefined ? undefined : opened!.get(key);
+  if (!chain && split && validator?.runTask) {
+    // The workers check the versions too: only the slots and boxes are opened here (v3-open-split.ts).
+    const creatorSlotTag = opened?.creatorSlots(viewer) ?? undefined;
+    chain = await openChartV3Split(
+      chartId,
+      raw,
+      viewer,
+      { runTask: validator.runTask.bind(validator) },
+      { creatorSlotTag, json },
+    );
+    if (key !== undefined) opened!.set(key, viewer.boxKey, chain);
+  }
   if (!chain) {
     const validateLinks = validator
       ? (links: readonly Transaction[]) =>

@@ -4,7 +4,7 @@
 // carries an output other than its box's: a doctor not named custodian who then spends it, an extra key in the
 // quorum, at the head and before a quorum's move — every one refused at the forged version, as when every output was
 // recomputed. The one chain accepted is the rule's stated case: an extra branch never used, spent by the named custodian.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { custodyDetails, type CustodyPolicy } from '../../src-shared/authority/custody';
 import { randomBytes } from '../../src-shared/crypto/bytes';
 import { newSeed } from '../../src-shared/crypto/keys';
@@ -19,6 +19,7 @@ import {
 import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
 import { sealV3 } from '../../src-shared/unlinkable/envelope-v3';
 import { encodeInnerV3 } from '../../src-shared/unlinkable/inner-envelope';
+import { bothWays } from '../../test/fixtures/open-v3-both-ways';
 import { sampleChart } from '../../test/fixtures/sample-chart';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
@@ -28,10 +29,13 @@ import { V3Counters } from './v3-counters';
 import { ownerKey, outputV3, quorumOf } from './v3-outputs';
 import { withRecovery } from './version-builder';
 import { buildCreateV3, buildQuorumMoveV3, buildVersionV3, type V3Head, type V3Written } from './version-builder-v3';
-import { openChartV3 } from './version-opener-v3';
 
 const holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
 const crypto = nativeLedgerCrypto;
+// Each chain is opened on this thread and split with a verification worker (v3-open-split.ts), the two required equal.
+const openers = bothWays();
+const openChartV3 = openers.open;
+afterAll(() => openers.close());
 const OUTPUT_FORGED = /^version 2's output is not owned by the custodian and quorum its box names$/;
 
 describe('spent outputs: proven by the custodian’s spend, recomputed otherwise', () => {

@@ -36,7 +36,9 @@ export function unpad(padded: Uint8Array): Uint8Array {
   const length = new DataView(padded.buffer, padded.byteOffset, padded.byteLength).getUint32(0);
   if (length > padded.length - HEADER)
     throw new PaddingError(`The padded payload claims ${length} bytes but has room for ${padded.length - HEADER}`);
-  const rest = padded.subarray(HEADER + length);
-  if (rest.some((b) => b !== 0)) throw new PaddingError('The padding is not all zero bytes');
+  // A plain loop: a callback a byte was ~5 % of opening a v3 version on the list's main thread.
+  let or = 0;
+  for (let i = HEADER + length; i < padded.length; i++) or |= padded[i]!;
+  if (or !== 0) throw new PaddingError('The padding is not all zero bytes');
   return padded.slice(HEADER, HEADER + length);
 }

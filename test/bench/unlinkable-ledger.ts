@@ -33,6 +33,7 @@ import { spawnLedgerNode, type SpawnedLedgerNode } from '../../src-main/ledger-n
 import { createChartService, type ChartService } from '../../src-main/records/chart-service';
 import type { CardIssuer } from '../../src-main/records/chart-parts';
 import { V3Discovery } from '../../src-main/records/v3-list';
+import { busyThreads, threadTicks } from './thread-cpu';
 import { encodeChartCardCode } from '../../src-shared/crypto/card-code';
 import {
   applyCatchUp,
@@ -89,6 +90,7 @@ async function timed<T>(
 ): Promise<{ result: T; line: string }> {
   discovery.ms = 0;
   const app = process.cpuUsage();
+  const threads = threadTicks();
   const nodeBefore = processTicks(node.child.pid!);
   const start = process.hrtime.bigint();
   const result = await profiled(label, fn);
@@ -97,7 +99,7 @@ async function timed<T>(
   const nodeMs = (processTicks(node.child.pid!) - nodeBefore) * 10;
   return {
     result,
-    line: `${fmt(wall / 1000)} s wall (discovery ${fmt(discovery.ms / 1000)} s); CPU app ${fmt((used.user + used.system) / 1e6)} s, node ${fmt(nodeMs / 1000)} s; load ${load()}`,
+    line: `${fmt(wall / 1000)} s wall (discovery ${fmt(discovery.ms / 1000)} s); CPU app ${fmt((used.user + used.system) / 1e6)} s (${busyThreads(threads, threadTicks())}), node ${fmt(nodeMs / 1000)} s; load ${load()}`,
   };
 }
 

@@ -34,8 +34,9 @@ import {
   type V3Head,
   type V3Written,
 } from '../../../src-main/records/version-builder-v3';
-import { headIsCurrent, openChartV3, type V3Chain } from '../../../src-main/records/version-opener-v3';
+import { headIsCurrent, type V3Chain } from '../../../src-main/records/version-opener-v3';
 import { withRecovery } from '../../../src-main/records/version-builder';
+import { bothWays } from '../../fixtures/open-v3-both-ways';
 import { sampleChart } from '../../fixtures/sample-chart';
 import { NODE_TOKEN, TestVault, removeDir, startNode, tempDir } from '../charts/harness';
 
@@ -57,8 +58,10 @@ describe('envelope v3 on the embedded node', { timeout: 120_000 }, () => {
   let chartId = '';
 
   const post = async (tx: Transaction) => expect((await client.post(tx, 'commit')).value).toBe('committed');
+  // Every chain is opened on this thread and split with a verification worker, the two required equal.
+  const openers = bothWays();
   const open = async (reader: KeyHolder, assetId = chartId): Promise<V3Chain> =>
-    openChartV3(assetId, (await client.listTransactions(assetId)).value, reader);
+    openers.open(assetId, (await client.listTransactions(assetId)).value, reader);
   const named = (holder: KeyHolder, name: string) => ({ signKey: holder.signKey, boxKey: holder.boxKey, name });
   const head = (): V3Head => chain.at(-1)!.head;
   const write = async (
@@ -96,6 +99,7 @@ describe('envelope v3 on the embedded node', { timeout: 120_000 }, () => {
   });
 
   afterAll(async () => {
+    await openers.close();
     await node?.stop();
     await vault.clean();
     removeDir(dataDir);

@@ -51,7 +51,9 @@ describe('v3 charts in the chart service', { timeout: 120_000 }, () => {
   /** A fresh service (the one before it closed: one verified cache folder, as one workstation). */
   const service = async (nodeUrl = node.url, dir = cacheDir) => {
     for (const old of services.splice(0)) await old.close();
-    const { service: s } = await startService([nodeUrl], { cacheDir: dir, liveStream: false });
+    // Two verification workers: the loader opens v3 chains split, their checks in the workers (v3-open-split.ts,
+    // SPLIT_MIN_WORKERS); the other suites' one worker (or none) open them on the main thread.
+    const { service: s } = await startService([nodeUrl], { cacheDir: dir, liveStream: false, verifyWorkers: 2 });
     services.push(s);
     return s;
   };

@@ -1,5 +1,5 @@
 // `npm run bench -- unlinkable-ledger [--own=10000] [--foreign=200000] [--doctors=500] [--catchup=50000]
-//   [--changed-every=33] [--cache=<dir>] [--runs=1] [--profile=<dir>]`   (only when named: it builds a large ledger once; the cache is
+//   [--changed-every=33] [--cache=<dir>] [--runs=1 (0: only build the caches)] [--profile=<dir>]`   (only when named: it builds a large ledger once; the cache is
 //   --cache, else $HC_BENCH_CACHE, else healthchain-bench in the system's temporary folder)
 //
 // Issue #15's three figures on envelope v3, through the app's real paths: a doctor's `own` v3 charts among `foreign`
@@ -12,8 +12,19 @@
 //      versions verified, the card's slot opened, the head's unspent check, the authors' credentials;
 //   3. catch-up: the node's ledger grows by `catchup` foreign transactions (and one version of every
 //      `changed-every`-th own chart, written elsewhere); the same workstation lists again.
-// The ledger is built once and cached (unlinkable-ledger/ledger-cache.ts says what is real in it); each run copies its
-// base store and, after the kiosk, appends the kept catch-up to that copy with the node stopped (not timed). The card's identity is a seeded key holder (the vault's scrypt of card + PIN, a fixed cost measured by the
+// The ledger is built once and cached (unlinkable-ledger/ledger-cache.ts says what is real in it), and so is the store
+// after the catch-up (`catchup-store/`: a copy of the base store with the kept catch-up appended and every search-index
+// merge it triggers finished). Each run copies the base store; after the kiosk it stops the node, replaces its store by
+// a copy of the catch-up store (not timed) and starts the node again on the same address and token. Runs used to
+// append the catch-up to their own copy at that point instead (at the full ledger its merges took 12–20 min a run);
+// what the catch-up measures is the same: the append was the same function (applyCatchUp) on a copy of the same base,
+// also with the node stopped and its merges waited for before the node started, so the node starts on the same
+// transactions, blocks, spends and search postings (merged into runs as two appends would: the merges always take a
+// level's oldest runs; test/integration/unlinkable/catchup-store.test.ts compares the two,
+// every posting and HTTP answers), and the workstation's state — its process, verified cache and sealed discovery
+// state, all outside the store — is untouched either way: a workstation whose node received the transactions
+// meanwhile. Only the page cache differs: both stores were just written (append or copy), neither is read cold
+// from disk. The card's identity is a seeded key holder (the vault's scrypt of card + PIN, a fixed cost measured by the
 // vault bench, is left out). Each figure gives wall time and the CPU of the app (this process, all its threads) and
 // of the node process, since the host is shared, and the wall time of its v3 discovery (V3Discovery.candidates:
 // the tag searches; the rest of a list is fetching, verifying and opening the charts found). `--profile=<dir>` writes a

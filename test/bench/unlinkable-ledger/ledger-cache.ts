@@ -1,8 +1,10 @@
 // Builds the unlinkable-ledger benchmark's ledger once and keeps it on disk (outside the repo): `base/` is the ledger a
 // workstation first lists (the doctor's own charts, the patient's chart, the foreign charts, the hospital authority
 // and every doctor's credential), `catchup.jsonl` the catch-up's foreign transactions and the own charts changed
-// elsewhere, which each run appends to its copy (applyCatchUp). `world.json` holds the seeds and ids the measurement needs. Each run copies a store, so
-// no run changes the cache.
+// elsewhere, and `catchup-store/` the base store with them appended (applyCatchUp, its index merges finished; built
+// once by cachedCatchUpStore, complete when `catchup-store.json` is there), which each run switches its node to after
+// the kiosk. `world.json` holds the seeds and ids the measurement needs. Each run copies the stores, so no run changes
+// the cache.
 //
 // What is real: the hospital authority and the 1 + doctors credentials are POSTed to the embedded node (the directory
 // the workstation reads is the authority's credentials); the doctor's own charts and the patient's chart are built by
@@ -260,8 +262,7 @@ async function buildLedger(dir: string, o: LedgerOptions): Promise<World> {
   );
 
   // The catch-up: new foreign charts and versions and the own versions written elsewhere, kept as lines
-  // (catchup.jsonl) that each run writes into its copy of the base store (applyCatchUp): a second store would double
-  // the cache and each run's copy, ~40 GB at full size.
+  // (catchup.jsonl) that cachedCatchUpStore appends to a copy of the base store, once.
   const lines: string[] = [];
   let catchupCount = 0;
   const out = join(dir, 'catchup.jsonl');

@@ -57,10 +57,17 @@ const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const load = () => loadavg()[0]!.toFixed(1);
 const fmt = (n: number) => n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0);
 
+function procStat(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+}
+
 function processTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = procStat(pid);
   return Number(fields[11]) + Number(fields[12]);
 }
+
+/** Page faults that had to read the disk: the node's lmdb reads are memory-mapped, so a cold page stalls a request. */
+const majorFaults = (pid: number) => Number(procStat(pid)[9]);
 
 // The wall time spent in v3 discovery, summed over its calls (the benchmark's instrument, around the app's method).
 const discovery = { ms: 0 };
@@ -101,14 +108,16 @@ async function timed<T>(
   discovery.ms = 0;
   const app = process.cpuUsage();
   const nodeBefore = processTicks(node.child.pid!);
+  const faultsBefore = majorFaults(node.child.pid!);
   const start = process.hrtime.bigint();
   const result = await profiled(label, fn);
   const wall = ms(start);
   const used = process.cpuUsage(app);
   const nodeMs = (processTicks(node.child.pid!) - nodeBefore) * 10;
+  const faults = majorFaults(node.child.pid!) - faultsBefore;
   return {
     result,
-    line: `${fmt(wall / 1000)} s wall (discovery ${fmt(discovery.ms / 1000)} s); CPU app ${fmt((used.user + used.system) / 1e6)} s, node ${fmt(nodeMs / 1000)} s; load ${load()}`,
+    line: `${fmt(wall / 1000)} s wall (discovery ${fmt(discovery.ms / 1000)} s); CPU app ${fmt((used.user + used.system) / 1e6)} s, node ${fmt(nodeMs / 1000)} s; node's major page faults ${faults}; load ${load()}`,
   };
 }
 

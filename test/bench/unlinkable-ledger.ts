@@ -1,5 +1,5 @@
 // `npm run bench -- unlinkable-ledger [--own=10000] [--foreign=200000] [--doctors=500] [--catchup=50000]
-//   [--changed-every=33] [--cache=<dir>] [--runs=1] [--profile=<dir>]`   (only when named: it builds a large ledger once; the cache is
+//   [--changed-every=33] [--cache=<dir>] [--runs=1 (0: only build the caches)] [--profile=<dir>]`   (only when named: it builds a large ledger once; the cache is
 //   --cache, else $HC_BENCH_CACHE, else healthchain-bench in the system's temporary folder)
 //
 // Issue #15's three figures on envelope v3, through the app's real paths: a doctor's `own` v3 charts among `foreign`
@@ -12,8 +12,19 @@
 //      versions verified, the card's slot opened, the head's unspent check, the authors' credentials;
 //   3. catch-up: the node's ledger grows by `catchup` foreign transactions (and one version of every
 //      `changed-every`-th own chart, written elsewhere); the same workstation lists again.
-// The ledger is built once and cached (unlinkable-ledger/ledger-cache.ts says what is real in it); each run copies its
-// base store and, after the kiosk, appends the kept catch-up to that copy with the node stopped (not timed). The card's identity is a seeded key holder (the vault's scrypt of card + PIN, a fixed cost measured by the
+// The ledger is built once and cached (unlinkable-ledger/ledger-cache.ts says what is real in it), and so is the store
+// after the catch-up (`catchup-store/`: a copy of the base store with the kept catch-up appended and every search-index
+// merge it triggers finished). Each run copies the base store; after the kiosk it stops the node, replaces its store by
+// a copy of the catch-up store (not timed) and starts the node again on the same address and token. Runs used to
+// append the catch-up to their own copy at that point instead (at the full ledger its merges took 12–20 min a run);
+// what the catch-up measures is the same: the append was the same function (applyCatchUp) on a copy of the same base,
+// also with the node stopped and its merges waited for before the node started, so the node starts on the same
+// transactions, blocks, spends and search postings (merged into runs as two appends would: the merges always take a
+// level's oldest runs; test/integration/unlinkable/catchup-store.test.ts compares the two,
+// every posting and HTTP answers), and the workstation's state — its process, verified cache and sealed discovery
+// state, all outside the store — is untouched either way: a workstation whose node received the transactions
+// meanwhile. Only the page cache differs: both stores were just written (append or copy), neither is read cold
+// from disk. The card's identity is a seeded key holder (the vault's scrypt of card + PIN, a fixed cost measured by the
 // vault bench, is left out). Each figure gives wall time and the CPU of the app (this process, all its threads) and
 // of the node process, since the host is shared, and the wall time of its v3 discovery (V3Discovery.candidates:
 // the tag searches; the rest of a list is fetching, verifying and opening the charts found). `--profile=<dir>` writes a
@@ -36,8 +47,8 @@ import { V3Discovery } from '../../src-main/records/v3-list';
 import { busyThreads, threadTicks } from './thread-cpu';
 import { encodeChartCardCode } from '../../src-shared/crypto/card-code';
 import {
-  applyCatchUp,
   cacheDirOf,
+  cachedCatchUpStore,
   cachedLedger,
   type LedgerOptions,
   type World,
@@ -47,10 +58,17 @@ const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const load = () => loadavg()[0]!.toFixed(1);
 const fmt = (n: number) => n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0);
 
+function procStat(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+}
+
 function processTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = procStat(pid);
   return Number(fields[11]) + Number(fields[12]);
 }
+
+/** Page faults that had to read the disk: the node's lmdb reads are memory-mapped, so a cold page stalls a request. */
+const majorFaults = (pid: number) => Number(procStat(pid)[9]);
 
 // The wall time spent in v3 discovery, summed over its calls (the benchmark's instrument, around the app's method).
 const discovery = { ms: 0 };
@@ -92,14 +110,16 @@ async function timed<T>(
   const app = process.cpuUsage();
   const threads = threadTicks();
   const nodeBefore = processTicks(node.child.pid!);
+  const faultsBefore = majorFaults(node.child.pid!);
   const start = process.hrtime.bigint();
   const result = await profiled(label, fn);
   const wall = ms(start);
   const used = process.cpuUsage(app);
   const nodeMs = (processTicks(node.child.pid!) - nodeBefore) * 10;
+  const faults = majorFaults(node.child.pid!) - faultsBefore;
   return {
     result,
-    line: `${fmt(wall / 1000)} s wall (discovery ${fmt(discovery.ms / 1000)} s); CPU app ${fmt((used.user + used.system) / 1e6)} s (${busyThreads(threads, threadTicks())}), node ${fmt(nodeMs / 1000)} s; load ${load()}`,
+    line: `${fmt(wall / 1000)} s wall (discovery ${fmt(discovery.ms / 1000)} s); CPU app ${fmt((used.user + used.system) / 1e6)} s (${busyThreads(threads, threadTicks())}), node ${fmt(nodeMs / 1000)} s; node's major page faults ${faults}; load ${load()}`,
   };
 }
 
@@ -126,7 +146,7 @@ const nodeFlags = (run: number, start: number) =>
 const holderOf = (seed: string) => new SeedKeyHolder(Buffer.from(seed, 'hex'), nativeKeyHolderCrypto);
 
 /** One measured run on copies of the cached stores. */
-async function run(cacheDir: string, world: World, index: number): Promise<void> {
+async function run(cacheDir: string, catchUpStore: string, world: World, index: number): Promise<void> {
   const o = world.options;
   const dir = mkdtempSync(join(tmpdir(), 'hc-bench-unlinkable-ledger-'));
   const port = await freePort();
@@ -184,17 +204,19 @@ async function run(cacheDir: string, world: World, index: number): Promise<void>
       throw new Error(`kiosk: ${opened.result.problem ?? 'not the patient chart'}`);
     console.log(`  2. kiosk opens the patient's card: ${opened.line}`);
 
-    // 3. Catch-up: the same workstation, the node now serving the grown ledger (same address and token).
+    // 3. Catch-up: the same workstation (its verified cache and sealed discovery state, in `dir`, kept), its node
+    // now serving the grown ledger (same address and token): the run's store is swapped for a copy of the cached
+    // catch-up store, node stopped, as a workstation whose node received the transactions meanwhile (see the header).
     await node.stop();
     node = null;
     t = process.hrtime.bigint();
-    const appended = await applyCatchUp(cacheDir, join(dir, 'ledger'));
+    rmSync(join(dir, 'ledger'), { recursive: true, force: true });
+    cpSync(catchUpStore, join(dir, 'ledger'), { recursive: true });
     console.log(
-      `  (catch-up: ${appended} transactions appended to the run's store in ${fmt(ms(t) / 1000)} s, not timed)`,
+      `  (catch-up: the store with its ${world.transactions.catchup} transactions appended copied in ${fmt(ms(t) / 1000)} s, not timed)`,
     );
     node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token, nodeFlags: nodeFlags(index, 2) });
     await settled(node.child.pid!);
-    t = process.hrtime.bigint();
     const warm = await timed(node, `run${index}-catch-up`, () => workstation.list(doctor));
     if (warm.result.length !== o.own || versionsOf(warm.result) !== world.ownVersions + world.changed)
       throw new Error(`catch-up list: ${warm.result.length} charts, ${versionsOf(warm.result)} versions`);
@@ -247,5 +269,7 @@ export async function main(argv: string[]): Promise<void> {
   console.log(
     `ledger: ${world.transactions.base} transactions (+${world.transactions.catchup} for the catch-up), ${o.own} own charts, ${o.foreign} foreign charts of ${o.doctors} doctors`,
   );
-  for (let i = 1; i <= runs; i++) await run(cacheDir, world, i);
+  // Built once per cache (12–20 min at the full ledger): `--runs=0` builds the caches and measures nothing.
+  const catchUpStore = await cachedCatchUpStore(cacheDir, world);
+  for (let i = 1; i <= runs; i++) await run(cacheDir, catchUpStore, world, i);
 }

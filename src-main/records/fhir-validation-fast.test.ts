@@ -9,6 +9,7 @@ import { chartToFhir, chartToIps } from '../../src-shared/records/fhir';
 import { fullSampleChart, sampleChart } from '../../test/fixtures/sample-chart';
 import { surelyValidFhir } from './fhir-validation-fast';
 import { ensureIndexedFor, fhirStructureErrors, medplumStructureErrors } from './fhir-validation';
+import { prng } from '../../test/fixtures/prng';
 
 type Json = Record<string, unknown>;
 const clone = <T>(v: T): T => structuredClone(v);
@@ -17,15 +18,6 @@ const collection = (...resources: object[]): Json => ({
   type: 'collection',
   entry: resources.map((resource) => ({ resource: clone(resource) })),
 });
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const examples = Object.entries(mock as Record<string, unknown>).filter(
   (e): e is [string, Resource] =>
@@ -298,7 +290,7 @@ function corpus(): { name: string; input: unknown }[] {
     ...invariantCases,
     ...invariantCases.map((c) => ({ name: `${c.name}, in a bundle`, input: collection(c.input) })),
   ];
-  const random = mulberry32(16);
+  const random = prng(16);
   const items = [...seeds];
   for (const seed of seeds) {
     const all = places(seed.input);

@@ -4,6 +4,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { lostFields } from './fhir-loss';
+import { prng } from '../../test/fixtures/prng';
 
 const SKIPPED = new Set(['id', 'meta', 'resourceType']);
 
@@ -33,18 +34,6 @@ function referenceLostFields(source: Resource, exported: Resource | undefined, r
     lost.push(got === undefined ? { path } : { path, keptAs: got });
   }
   return lost;
-}
-
-/** A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KEYS = [

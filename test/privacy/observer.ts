@@ -31,6 +31,8 @@
 //   previous version: new owner key → custody, more metadata keys → share, fewer → unshare, same box length →
 //   revoke/restore, else update.
 import { fromBase58 } from '../../src-shared/crypto/bytes';
+export { prng } from '../fixtures/prng';
+import { prng } from '../fixtures/prng';
 
 export interface RawTx {
   id: string;
@@ -195,18 +197,6 @@ function tokensOf(tx: RawTx, meta: string[]): string[] {
   const asset = tx.operation === 'CREATE' ? strings(tx.asset.data) : [];
   const keys = [...tx.outputs.flatMap((o) => o.public_keys), ...tx.inputs.flatMap((i) => i.owners_before)];
   return uniq([...[...asset, ...meta].filter((s) => HEX_TAG.test(s)), ...slotTags(tx.metadata), ...keys]);
-}
-
-/** A small seeded PRNG (mulberry32): the observer's guesses without evidence are uniform and reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function observe(ledger: RawLedger, seed = 15): Guesses {

@@ -1,6 +1,4 @@
 // The Electron main process: lifecycle, the hardened window, the embedded ledger node, and the IPC registry.
-// First, before any app code runs: V8's flags for the whole process (its worker threads too).
-import './v8-tuning';
 import { mkdtempSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

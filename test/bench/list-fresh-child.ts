@@ -3,7 +3,6 @@
 // doctor types a password — then times the first list of its life, with each thread's CPU. With `lists` > 1 it lists
 // again on a new service each time (same process, JIT warm): the warm figure to compare with.
 // Its configuration comes as JSON in HC_LIST_FRESH; it prints one `RESULT {json}` line per list.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { busyThreads, mainThreadTicks, processTicks, settled, threadTicks } from './thread-cpu';
@@ -48,11 +47,6 @@ interface AnyService {
 
 const config = JSON.parse(process.env.HC_LIST_FRESH ?? 'null') as FreshChildConfig | null;
 if (!config) throw new Error('list-fresh-child runs under list-fresh.ts (HC_LIST_FRESH)');
-
-// The app's main process starts with this module (src-main/app/main.ts), before any app code: a tree that has it
-// lists under the V8 flags the app runs with; a tree without it (an older base) as the app did then.
-if (existsSync(join(config.tree, 'src-main/app/v8-tuning.ts')))
-  await import(join(config.tree, 'src-main/app/v8-tuning.ts'));
 
 const { createChartService } = (await import(join(config.tree, 'src-main/records/chart-service.ts'))) as {
   createChartService: (options: object) => Promise<AnyService>;

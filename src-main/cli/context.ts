@@ -164,7 +164,7 @@ export async function connect(
   {
     verifiedCache = false,
     ...extra
-  }: Pick<ChartServiceOptions, 'fhirValidator' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
+  }: Pick<ChartServiceOptions, 'fhirValidator' | 'fhirConverter' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
 ): Promise<Context> {
   const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chartToFhir } from '../../src-shared/records/fhir';
+import { chartToFhir, fhirToChart } from '../../src-shared/records/fhir';
 import { sampleChart } from '../../test/fixtures/sample-chart';
 import { inProcessFhirValidator, type FhirValidator } from '../records/fhir-validator-pool';
 import { ImportLookahead } from './import-lookahead';
@@ -91,5 +91,38 @@ describe('ImportLookahead', () => {
     expect(lookahead.take(2)).toMatchObject({ error: { code: 'ENOENT' } });
     expect('bundle' in lookahead.take(0)).toBe(true);
     expect(() => lookahead.take(0)).toThrow('taken already');
+  });
+
+  it('converts the bundles found valid before the first take, none after, and the chart service gets the same chart', async () => {
+    writeFileSync(
+      files[1]!,
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [{ resource: { resourceType: 'Patient', gender: 7 } }],
+      }),
+    );
+    // Checks answered when the test says: the first four before the import starts, the rest after.
+    const answers: (() => void)[] = [];
+    const held: FhirValidator = {
+      validate: (input, json) =>
+        new Promise((resolve) => answers.push(() => void inProcessFhirValidator.validate(input, json).then(resolve))),
+    };
+    const lookahead = new ImportLookahead(files, held, 1, 6);
+    lookahead.start();
+    expect(answers).toHaveLength(6); // read `aheadWhileWaiting` ahead, not `ahead`
+    const settle = async (from: number, to: number) => {
+      answers.slice(from, to).forEach((answer) => answer());
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    await settle(0, 4);
+    expect(lookahead.convertedAhead).toBe(3); // 0, 2, 3: the invalid one is not converted
+    const reads = files.map((_, i) => lookahead.take(i));
+    await settle(4, 6);
+    expect(lookahead.convertedAhead).toBe(3); // answered after the first take: converted in turn, not ahead
+    for (const read of reads) {
+      if ('error' in read) throw read.error;
+      expect(lookahead.fhirConverter(read.bundle)).toEqual(fhirToChart(read.bundle));
+    }
   });
 });

@@ -2,7 +2,11 @@
 // as the identity's unlocking (scrypt) is under way, so the workers check the first bundles while the key is derived
 // and the node starts, rather than after (docs/BENCHMARKS.md, the import's timeline). Each bundle is still checked
 // once, by the same validator, and importFhir still refuses it on the answer: only the moment the check starts moves.
+// Until the import's first chart is taken the main thread has nothing else to do (scrypt runs on libuv's pool), so a
+// bundle found valid meanwhile is also read into a chart here (`fhirToChart`, pure, no key): the import then takes
+// that very result instead of converting on its busiest thread (docs/BENCHMARKS.md, the import's timeline).
 import { readFileSync } from 'node:fs';
+import { fhirToChart, type FhirImportResult } from '../../src-shared/records/fhir';
 import type { FieldError } from '../../src-shared/records/validate';
 import type { FhirValidator } from '../records/fhir-validator-pool';
 
@@ -22,17 +26,24 @@ export class ImportLookahead {
   private readonly read: (ReadBundle | 'taken' | undefined)[];
   /** Checks under way, by the bundle object they are for; each is handed out once. */
   private readonly checks = new WeakMap<object, Promise<FieldError[]>>();
+  /** Bundles read into charts while the import waited to start; each answer is handed out once. */
+  private readonly converted = new WeakMap<object, FhirImportResult>();
   private nextRead = 0;
   private taken = 0;
+  /** Until the first take(): the main thread is idle, so valid bundles are converted as their checks answer. */
+  private waiting = true;
+  /** Bundles converted while waiting (the timeline prints it). */
+  convertedAhead = 0;
 
   /**
-   * `ahead`: files read and sent for checking beyond those taken, at most (bounds the memory of a large folder).
-   * Nothing is read until start().
+   * `ahead`: files read and sent for checking beyond those taken, at most (bounds the memory of a large folder);
+   * `aheadWhileWaiting`: as many before the first take, while the identity unlocks. Nothing is read until start().
    */
   constructor(
     private readonly files: readonly string[],
     private readonly validator: FhirValidator,
     private readonly ahead: number,
+    private readonly aheadWhileWaiting = ahead,
   ) {
     this.read = new Array<ReadBundle | 'taken' | undefined>(files.length);
   }
@@ -47,7 +58,15 @@ export class ImportLookahead {
     },
   };
 
-  /** Reads the first `ahead` files and sends them for checking. */
+  /** What the chart service reads a valid bundle with: the chart converted while waiting, else converted now. */
+  readonly fhirConverter = (bundle: unknown): FhirImportResult => {
+    const early = typeof bundle === 'object' && bundle !== null ? this.converted.get(bundle) : undefined;
+    if (!early) return fhirToChart(bundle);
+    this.converted.delete(bundle as object);
+    return early;
+  };
+
+  /** Reads the first `aheadWhileWaiting` files and sends them for checking. */
   start(): void {
     this.fill();
   }
@@ -56,6 +75,7 @@ export class ImportLookahead {
   take(index: number): ReadBundle {
     const held = this.read[index];
     if (held === 'taken') throw new Error(`file ${index} of the import was taken already`);
+    this.waiting = false;
     const got = held ?? this.readAndCheck(index);
     this.read[index] = 'taken';
     this.taken++;
@@ -64,7 +84,8 @@ export class ImportLookahead {
   }
 
   private fill(): void {
-    while (this.nextRead < this.files.length && this.nextRead < this.taken + this.ahead) {
+    const ahead = this.waiting ? this.aheadWhileWaiting : this.ahead;
+    while (this.nextRead < this.files.length && this.nextRead < this.taken + ahead) {
       const index = this.nextRead++;
       this.read[index] ??= this.readAndCheck(index);
     }
@@ -73,10 +94,18 @@ export class ImportLookahead {
   private readAndCheck(index: number): ReadBundle {
     const got = readBundle(this.files[index]!);
     if ('bundle' in got && typeof got.bundle === 'object' && got.bundle !== null && !this.checks.has(got.bundle)) {
-      const check = this.validator.validate(got.bundle, got.json);
+      const bundle = got.bundle;
+      const check = this.validator.validate(bundle, got.json);
       // Awaited by importFhir later; until then a failure is not an unhandled rejection.
-      check.catch(() => {});
-      this.checks.set(got.bundle, check);
+      check.then(
+        (problems) => {
+          if (!this.waiting || problems.length > 0) return;
+          this.converted.set(bundle, fhirToChart(bundle));
+          this.convertedAhead++;
+        },
+        () => {},
+      );
+      this.checks.set(bundle, check);
     }
     return got;
   }

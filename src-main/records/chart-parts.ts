@@ -14,6 +14,7 @@ import { VerifiedCache } from '../ledger/verified-cache';
 import { VerifyPool } from '../ledger/verify-pool';
 import type { AuthorityTrust } from '../authority/trust';
 import type { FhirValidator } from './fhir-validator-pool';
+import type { FhirImportResult } from '../../src-shared/records/fhir-import';
 import { ChartAuthorship } from './chart-authorship';
 import { ChartLoader } from './chart-loader';
 import type { PractitionerDirectory } from './practitioners';
@@ -76,6 +77,11 @@ export interface ChartServiceOptions {
    * at the first import). A bulk import passes a FhirValidatorPool, so validation runs beside sealing and posting.
    */
   fhirValidator?: FhirValidator;
+  /**
+   * Reads a valid bundle into a chart (default `fhirToChart` on the calling thread). A bulk import passes one that
+   * answers what it converted ahead, while the identity was still unlocking (cli/import-lookahead.ts).
+   */
+  fhirConverter?: (bundle: unknown) => FhirImportResult;
   /**
    * The hospital's emergency service's public keys (docs/EMERGENCY.md), read at every use; null or absent: no
    * emergency access (requests refused here, the access history says so).

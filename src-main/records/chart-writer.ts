@@ -384,7 +384,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
 
     async importFhir(holder, bundle) {
       viewers.remember(holder);
-      const result = fhirToChart(bundle);
+      const result = (options.fhirConverter ?? fhirToChart)(bundle);
       if (!result.ok) throw new ChartValidationError(result.errors);
       // A bulk import answers what was written, not the chart view a screen shows: building that view for every
       // imported chart cost ~15 % of the import's throughput (docs/BENCHMARKS.md), and no screen shows it.

@@ -74,7 +74,7 @@ describe('recovery with officers on other computers', () => {
     expect(await screen.findAllByText(/Not enough shares: St Quorum needs 2/)).not.toHaveLength(0);
 
     await user.upload(screen.getByLabelText('Share files'), [share(1), share(2)]);
-    expect(screen.getByText(/2 of the 2 needed: share-1.json, share-2.json/)).toBeTruthy();
+    expect(await screen.findByText(/2 of the 2 needed: share-1.json, share-2.json/)).toBeTruthy();
     await user.type(screen.getByLabelText('Officer password'), 'officer sentence');
     await user.click(screen.getByRole('button', { name: 'Recover the chart' }));
     expect(await screen.findByText('Recovery key rebuilt from the shares of 2 officers.')).toBeTruthy();

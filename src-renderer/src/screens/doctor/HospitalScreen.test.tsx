@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import {
   credentialRequestOf,
@@ -261,7 +261,10 @@ describe('the Hospital section (IT)', () => {
     await screen.findByRole('table', { name: 'Credentials' });
     const text = '{"format":"healthchain.partial-transaction","version":1}';
     await user.upload(screen.getByLabelText('Open the file'), new File([text], 'act.partial.json'));
-    expect((screen.getByLabelText('File from another officer') as HTMLTextAreaElement).value).toBe(text);
+    // The file is read asynchronously: wait for its text to arrive in the field.
+    await waitFor(() =>
+      expect((screen.getByLabelText('File from another officer') as HTMLTextAreaElement).value).toBe(text),
+    );
     const form = screen.getByRole('form', { name: 'Sign a partially signed file' });
     await user.type(within(form).getByLabelText('Officer password'), 'a long officer sentence');
     await user.click(within(form).getByRole('button', { name: 'Sign' }));

@@ -89,10 +89,7 @@ export class VerifyPool implements AnswerValidator {
         };
   }
 
-  get size(): number {
-    return this.slots.length;
-  }
-
+  /** Its worker threads (AnswerValidator.workers: the loader splits v3 opening only with enough of them). */
   get workers(): number {
     return this.slots.length;
   }

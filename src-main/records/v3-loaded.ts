@@ -214,20 +214,14 @@ export async function openV3ForLoader(
   { crypto, validator, authors, identity, placed, opened }: V3LoadOptions,
 ): Promise<V3Loaded> {
   // One serialisation of the answer for the kept chain's key and the workers (the split opening sends it).
-  const split = validator?.runTask && (validator.workers ?? 0) >= SPLIT_MIN_WORKERS;
-  const json = split ? JSON.stringify(raw) : undefined;
+  const runTask = (validator?.workers ?? 0) >= SPLIT_MIN_WORKERS ? validator?.runTask?.bind(validator) : undefined;
+  const json = runTask ? JSON.stringify(raw) : undefined;
   const key = opened?.keyOf(viewer.boxKey, chartId, raw, json);
   let chain = key === undefined ? undefined : opened!.get(key);
-  if (!chain && split && validator?.runTask) {
+  if (!chain && runTask) {
     // The workers check the versions too: only the slots and boxes are opened here (v3-open-split.ts).
     const creatorSlotTag = opened?.creatorSlots(viewer) ?? undefined;
-    chain = await openChartV3Split(
-      chartId,
-      raw,
-      viewer,
-      { runTask: validator.runTask.bind(validator) },
-      { creatorSlotTag, json },
-    );
+    chain = await openChartV3Split(chartId, raw, viewer, { runTask }, { creatorSlotTag, json });
     if (key !== undefined) opened!.set(key, viewer.boxKey, chain);
   }
   if (!chain) {

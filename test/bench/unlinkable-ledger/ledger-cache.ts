@@ -26,7 +26,7 @@ import {
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
@@ -89,21 +89,42 @@ export async function cachedLedger(dir: string, o: LedgerOptions): Promise<World
       return world;
     }
   }
-  // Another run building this ledger (its pid in the lock): wait for it rather than delete what it writes.
-  const lock = `${dir}.building`;
+  return buildOnce(
+    `${dir}.building`,
+    `ledger ${dir}`,
+    () => existsSync(worldFile),
+    () => cachedLedger(dir, o),
+    async () => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const world = await buildLedger(dir, o);
+      writeFileSync(worldFile, JSON.stringify(world, null, 2));
+      return world;
+    },
+  );
+}
+
+/**
+ * Builds under a lock file holding this process's pid; while another live process holds it, waits until that one has
+ * `finished()` (or died) rather than delete what it writes, then answers `again()` (the cached result, or a new build).
+ */
+async function buildOnce<T>(
+  lock: string,
+  what: string,
+  finished: () => boolean,
+  again: () => Promise<T>,
+  build: () => Promise<T>,
+): Promise<T> {
   const builder = existsSync(lock) ? Number(readFileSync(lock, 'utf8')) : 0;
   if (builder > 0 && builder !== process.pid && alive(builder)) {
-    console.log(`ledger: process ${builder} is building ${dir}; waiting for it`);
-    while (alive(builder) && !existsSync(worldFile)) await new Promise((resolve) => setTimeout(resolve, 5000));
-    return cachedLedger(dir, o);
+    console.log(`${what}: process ${builder} is building it; waiting for it`);
+    while (alive(builder) && !finished()) await new Promise((resolve) => setTimeout(resolve, 5000));
+    return again();
   }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dirname(lock), { recursive: true });
   writeFileSync(lock, String(process.pid));
   try {
-    const world = await buildLedger(dir, o);
-    writeFileSync(worldFile, JSON.stringify(world, null, 2));
-    return world;
+    return await build();
   } finally {
     rmSync(lock, { force: true });
   }
@@ -354,38 +375,36 @@ export async function cachedCatchUpStore(dir: string, world: World): Promise<str
       return store;
     }
   }
-  const lock = join(dir, 'catchup-store.building');
-  const builder = existsSync(lock) ? Number(readFileSync(lock, 'utf8')) : 0;
-  if (builder > 0 && builder !== process.pid && alive(builder)) {
-    console.log(`catch-up store: process ${builder} is building it; waiting for it`);
-    while (alive(builder) && !existsSync(markerFile)) await new Promise((resolve) => setTimeout(resolve, 5000));
-    return cachedCatchUpStore(dir, world);
-  }
-  writeFileSync(lock, String(process.pid));
-  try {
-    const partial = join(dir, 'catchup-store.partial');
-    rmSync(markerFile, { force: true });
-    rmSync(store, { recursive: true, force: true });
-    rmSync(partial, { recursive: true, force: true });
-    let started = process.hrtime.bigint();
-    console.log(`catch-up store: copying base/ to ${partial}; load ${load()}`);
-    cpSync(join(dir, 'base'), partial, { recursive: true });
-    console.log(
-      `  copied in ${(ms(started) / 1000).toFixed(0)} s; appending the catch-up (its merges take long at full size)`,
-    );
-    started = process.hrtime.bigint();
-    const appended = await applyCatchUp(dir, partial);
-    const seconds = Math.round(ms(started) / 1000);
-    if (appended !== world.transactions.catchup)
-      throw new Error(
-        `catch-up store: ${appended} transactions appended, the world says ${world.transactions.catchup}`,
+  return buildOnce(
+    join(dir, 'catchup-store.building'),
+    'catch-up store',
+    () => existsSync(markerFile),
+    () => cachedCatchUpStore(dir, world),
+    async () => {
+      const partial = join(dir, 'catchup-store.partial');
+      rmSync(markerFile, { force: true });
+      rmSync(store, { recursive: true, force: true });
+      rmSync(partial, { recursive: true, force: true });
+      let started = process.hrtime.bigint();
+      console.log(`catch-up store: copying base/ to ${partial}; load ${load()}`);
+      cpSync(join(dir, 'base'), partial, { recursive: true });
+      console.log(
+        `  copied in ${(ms(started) / 1000).toFixed(0)} s; appending the catch-up (its merges take long at full size)`,
       );
-    renameSync(partial, store);
-    const marker: CatchUpStoreMarker = { generator: GENERATOR_VERSION, appended, seconds };
-    writeFileSync(markerFile, JSON.stringify(marker, null, 2));
-    console.log(`  catch-up store: ${appended} transactions appended, merges settled, in ${seconds} s; load ${load()}`);
-    return store;
-  } finally {
-    rmSync(lock, { force: true });
-  }
+      started = process.hrtime.bigint();
+      const appended = await applyCatchUp(dir, partial);
+      const seconds = Math.round(ms(started) / 1000);
+      if (appended !== world.transactions.catchup)
+        throw new Error(
+          `catch-up store: ${appended} transactions appended, the world says ${world.transactions.catchup}`,
+        );
+      renameSync(partial, store);
+      const marker: CatchUpStoreMarker = { generator: GENERATOR_VERSION, appended, seconds };
+      writeFileSync(markerFile, JSON.stringify(marker, null, 2));
+      console.log(
+        `  catch-up store: ${appended} transactions appended, merges settled, in ${seconds} s; load ${load()}`,
+      );
+      return store;
+    },
+  );
 }

@@ -2,7 +2,8 @@
 // commits), this tree against a base tree, alternated chart by chart in one process (docs/BENCHMARKS.md "helper valid15e").
 // The transactions are real v3 versions made by the app's writer (with and without a custody quorum), made once into
 // a file by a child process. Each batch is made of different charts, validated once by each tree.
-//   npx tsx test/bench/validate-ab.ts --base=/work/wt/<you>-base [--charts=200] [--batches=9] [--file=<made.json>]
+//   npx tsx test/bench/validate-ab.ts --base=/work/wt/<you>-base [--charts=100] [--batches=9] [--only=import]
+//     [--file=<made.json>]
 //   npx tsx test/bench/validate-ab.ts --make=<made.json> [--charts=200]
 import { newSeed } from '../../src-shared/crypto/keys';
 import { thresholdDetails } from '../../src-shared/ledger';
@@ -26,6 +27,8 @@ const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const charts = Number(arg('charts', '100'));
 const batches = Number(arg('batches', '9'));
+// --only=import: the CREATE without custody alone (what the CLI import posts, issue #16)
+const onlyImport = arg('only', '') === 'import';
 
 /** Per chart: a CREATE and a TRANSFER under a 2-of-3 custody quorum, and a CREATE with no custody (an import). */
 async function make(file: string) {
@@ -100,6 +103,11 @@ async function main() {
     const [created, next, imported] = row as [Ledger.Transaction, Ledger.Transaction, Ledger.Transaction];
     const start = cpuUsage();
     const empty = contextFromTransactions([]);
+    if (onlyImport) {
+      if (!validateTransaction(imported, empty, crypto).ok) throw new Error('a CREATE was refused');
+      const used = cpuUsage(start);
+      return used.user + used.system;
+    }
     for (const tx of [created, imported]) {
       const v = validateTransaction(tx, empty, crypto);
       if (!v.ok) throw new Error(`a CREATE was refused: ${JSON.stringify(v.error)}`);
@@ -116,11 +124,11 @@ async function main() {
       const order = (b + i) % 2 === 0 ? (['base', 'branch'] as const) : (['branch', 'base'] as const);
       for (const side of order) sum[side] += validate(sides[side], row);
     });
-    for (const side of ['base', 'branch'] as const) figures[side].push(sum[side] / (charts * 3));
+    for (const side of ['base', 'branch'] as const) figures[side].push(sum[side] / (charts * (onlyImport ? 1 : 3)));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
-    `${charts * 3} transactions a batch (CREATE+TRANSFER under custody, CREATE without), ${batches} batches; load ${loadavg()
+    `${onlyImport ? `${charts} CREATEs without custody` : `${charts * 3} transactions (CREATE+TRANSFER under custody, CREATE without)`} a batch, ${batches} batches; load ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );

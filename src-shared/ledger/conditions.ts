@@ -33,6 +33,17 @@ export function thresholdCondition(
   subconditions: CryptoCondition[],
   crypto: CryptoProvider = pureCryptoProvider,
 ): CryptoCondition {
+  const key = thresholdKey(threshold, subconditions);
+  if (key === null) return computeThresholdCondition(threshold, subconditions, crypto);
+  const { thresholds } = memoOf(crypto);
+  return thresholds.get(key) ?? remember(thresholds, key, computeThresholdCondition(threshold, subconditions, crypto));
+}
+
+function computeThresholdCondition(
+  threshold: number,
+  subconditions: CryptoCondition[],
+  crypto: CryptoProvider,
+): CryptoCondition {
   const binaries = subconditions.map(conditionBinary).sort(compareBytes);
   const contents = tlv(0x30, concatBytes([tlv(0x80, encodeUnsigned(threshold)), tlv(0xa1, concatBytes(binaries))]));
   const costs = subconditions.map((c) => c.cost).sort((a, b) => b - a);
@@ -44,11 +55,81 @@ export function thresholdCondition(
   return { typeId: TYPE_THRESHOLD, fingerprint: sha256With(crypto, contents), cost, subtypes };
 }
 
+// Conditions built from details are remembered per crypto provider: an Ed25519 leaf under its key's base58 text, a
+// threshold under its value and its subconditions, when these are themselves remembered conditions (named by a
+// number given once to each). Validating a TRANSFER builds the output it spends a second time (the spent
+// transaction's own validation built it first), and a fulfillment's threshold reuses it. Only successes are
+// remembered, so every refusal is computed, and worded, as before. Remembered conditions are shared: nothing may
+// modify a condition or its fingerprint (no code does).
+const REMEMBERED = 4096;
+
+interface Memo {
+  leaves: Map<string, CryptoCondition>;
+  thresholds: Map<string, CryptoCondition>;
+}
+
+const memos = new WeakMap<CryptoProvider, Memo>();
+const names = new WeakMap<CryptoCondition, number>();
+let lastName = 0;
+
+function memoOf(crypto: CryptoProvider): Memo {
+  let memo = memos.get(crypto);
+  if (!memo) {
+    memo = { leaves: new Map(), thresholds: new Map() };
+    memos.set(crypto, memo);
+  }
+  return memo;
+}
+
+function remember(map: Map<string, CryptoCondition>, key: string, condition: CryptoCondition): CryptoCondition {
+  // A whole-map reset keeps the bound without bookkeeping; the working set (one answer, one block) is far smaller.
+  if (map.size >= REMEMBERED) map.clear();
+  if (!names.has(condition)) names.set(condition, ++lastName);
+  map.set(key, condition);
+  return condition;
+}
+
+/**
+ * The threshold's key: its value and its subconditions' names in ascending order (the condition does not depend on
+ * their order: binaries and costs are sorted). null when a subcondition was not remembered (e.g. parsed from a
+ * fulfillment), so has no name.
+ */
+function thresholdKey(threshold: number, subconditions: CryptoCondition[]): string | null {
+  const named: number[] = [];
+  for (const c of subconditions) {
+    const name = names.get(c);
+    if (name === undefined) return null;
+    named.push(name);
+  }
+  return `${threshold}:${named.sort((a, b) => a - b).join(',')}`;
+}
+
 /** DER of a condition: `[type] { [0] fingerprint, [1] cost, [2] subtypes (compound types only) }`. */
 export function conditionBinary(c: CryptoCondition): Uint8Array {
-  const parts = [tlv(0x80, c.fingerprint), tlv(0x81, encodeUnsigned(c.cost))];
-  if (COMPOUND_TYPES.has(c.typeId)) parts.push(tlv(0x82, encodeBitSet(c.subtypes)));
-  return tlv(0xa0 + c.typeId, concatBytes(parts));
+  const fingerprint = c.fingerprint;
+  const cost = encodeUnsigned(c.cost);
+  const subtypes = COMPOUND_TYPES.has(c.typeId) ? encodeBitSet(c.subtypes) : null;
+  const length = 4 + fingerprint.length + cost.length + (subtypes ? 2 + subtypes.length : 0);
+  if (length >= 0x80) {
+    const parts = [tlv(0x80, fingerprint), tlv(0x81, cost)];
+    if (subtypes) parts.push(tlv(0x82, subtypes));
+    return tlv(0xa0 + c.typeId, concatBytes(parts));
+  }
+  // Every length fits one byte (a real condition's always does): the same bytes, written into one array.
+  const out = new Uint8Array(2 + length);
+  let at = 0;
+  const put = (tag: number, contents: Uint8Array) => {
+    out[at++] = tag;
+    out[at++] = contents.length;
+    out.set(contents, at);
+    at += contents.length;
+  };
+  out[at++] = 0xa0 + c.typeId;
+  out[at++] = length;
+  put(0x80, fingerprint);
+  put(0x81, cost);
+  if (subtypes) put(0x82, subtypes);
+  return out;
 }
 
 /** Parses a condition binary element (as found among a threshold fulfillment's unfulfilled conditions). */
@@ -110,10 +191,13 @@ export function conditionFromDetails(
     throw new DetailsError('invalid', 'condition details must be an object');
   const d = details as Partial<Record<string, unknown>>;
   if (d.type === 'ed25519-sha-256') {
+    const { leaves } = memoOf(crypto);
+    const known = typeof d.public_key === 'string' ? leaves.get(d.public_key) : undefined;
+    if (known) return known;
     const key = typeof d.public_key === 'string' ? decodePublicKey(d.public_key) : null;
     if (key === null)
       throw new DetailsError('invalid', `Invalid public key "${String(d.public_key)}" in condition details`);
-    return ed25519Condition(key, crypto);
+    return remember(leaves, d.public_key as string, ed25519Condition(key, crypto));
   }
   if (d.type === 'threshold-sha-256') {
     const { threshold, subconditions } = d;

@@ -17,20 +17,34 @@ export function encodeLength(length: number): Uint8Array {
 }
 
 export function tlv(tag: number, contents: Uint8Array): Uint8Array {
-  return concatBytes([Uint8Array.of(tag), encodeLength(contents.length), contents]);
+  // One allocation: conditions are built from many small elements (a threshold's fingerprint input, each binary).
+  const n = contents.length;
+  if (n >= 0x80) return concatBytes([Uint8Array.of(tag), encodeLength(n), contents]);
+  const out = new Uint8Array(n + 2);
+  out[0] = tag;
+  out[1] = n;
+  out.set(contents, 2);
+  return out;
 }
 
 /** Minimal big-endian two's-complement contents of a non-negative integer. */
 export function encodeUnsigned(value: number): Uint8Array {
   if (!Number.isSafeInteger(value) || value < 0) throw new DerError(`cannot encode integer ${value}`);
-  const bytes: number[] = [];
+  let length = 1;
+  let top = value;
+  while (top >= 256) {
+    top = Math.floor(top / 256);
+    length++;
+  }
+  // A leading zero byte keeps a high first bit from reading as a sign.
+  const pad = top & 0x80 ? 1 : 0;
+  const out = new Uint8Array(pad + length);
   let v = value;
-  do {
-    bytes.unshift(v % 256);
+  for (let i = pad + length - 1; i >= pad; i--) {
+    out[i] = v % 256;
     v = Math.floor(v / 256);
-  } while (v > 0);
-  if ((bytes[0] as number) & 0x80) bytes.unshift(0);
-  return Uint8Array.from(bytes);
+  }
+  return out;
 }
 
 export function decodeUnsigned(contents: Uint8Array): number {

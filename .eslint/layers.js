@@ -80,13 +80,14 @@ export const layers = [
   {
     folder: 'src-shared/unlinkable',
     // Envelope v3's primitives (docs/UNLINKABLE.md): byte helpers, the sealed-box format and the envelope's errors of
-    // the identity crypto; the inner envelope holds today's payload (with its action list and key patterns) and is
-    // written as canonical JSON.
+    // the identity crypto; the inner envelope holds today's payload (with its action list and key patterns, and read
+    // by the payload's fast parse) and is written as canonical JSON.
     imports: [
       'src-shared/crypto/bytes',
       'src-shared/crypto/sealed-box',
       'src-shared/crypto/envelope',
       'src-shared/records/payload',
+      'src-shared/records/payload-fast-accept',
       'src-shared/records/actions',
       'src-shared/ledger/patterns',
       'src-shared/ledger/canonical-json',
@@ -94,7 +95,7 @@ export const layers = [
     dependencies: ['anywhere'],
     why: {
       'src-shared':
-        'the unlinkable-ledger primitives stand alone (they may use only the byte helpers, the sealed box and envelope errors, the payload, the key patterns and canonical JSON).',
+        'the unlinkable-ledger primitives stand alone (they may use only the byte helpers, the sealed box and envelope errors, the payload and its fast parse, the key patterns and canonical JSON).',
     },
   },
   {

@@ -3,7 +3,8 @@
 // around every limit the fast accept knows, keys removed, added, moved), with zod as the oracle. And what zod refuses
 // decodePayload still refuses (a test that fails if the fast accept let a payload skip the schema).
 import { describe, expect, it } from 'vitest';
-import { judgeByZod } from '../../test/fixtures/zod-oracle';
+import { judgeByZod, judgeParseByZod } from '../../test/fixtures/zod-oracle';
+import { canonicalJson } from '../ledger/canonical-json';
 import { fullSampleChart, sampleChart } from '../../test/fixtures/sample-chart';
 import {
   ALLERGY_CRITICALITIES,
@@ -24,7 +25,7 @@ import {
   PAYLOAD_VERSION,
   type ChartPayload,
 } from './payload';
-import { payloadFastAccept } from './payload-fast-accept';
+import { NO, payloadFastAccept, payloadFastParse } from './payload-fast-accept';
 
 const fastAccept = payloadFastAccept(payloadSchema, PAYLOAD_VERSION);
 const KEY = '7i9DaiYp7752wxAGL77AL3dZiETaBtwoorNUzFvKAf91';
@@ -224,6 +225,23 @@ describe('the payload fast accept', () => {
     expect(accepted).toBeGreaterThan(1000);
     expect(refused).toBeGreaterThan(1000);
     expect(deferred).toBeGreaterThan(100);
+  });
+
+  it("the fast parse answers payloads with keys in another order (v3's canonical JSON) as zod outputs them", () => {
+    const fastParse = payloadFastParse(payloadSchema, PAYLOAD_VERSION);
+    const sorted = (v: unknown) => JSON.parse(canonicalJson(v)) as unknown;
+    for (const base of bases()) {
+      expect(JSON.stringify(fastParse(sorted(base)))).toBe(JSON.stringify(base));
+      expect(fastParse(clone(base))).not.toBe(NO);
+    }
+    // Every mutation of the full base, keys sorted at every level (what a v3 box holds).
+    const inputs = function* () {
+      for (const mutated of mutations(bases()[2]!)) yield sorted(JSON.parse(JSON.stringify(mutated)));
+    };
+    const { accepted, deferred, refused } = judgeParseByZod(fastParse, NO, payloadSchema, inputs());
+    expect(accepted).toBeGreaterThan(1000);
+    expect(refused).toBeGreaterThan(1000);
+    expect(deferred).toBeGreaterThan(50);
   });
 
   it('decodePayload still refuses what the schema refuses, and opens v1 and untrimmed payloads through zod', () => {

@@ -7,6 +7,10 @@
 // (payload-fast-accept.test.ts checks that over generated and mutated payloads, at every limit below).
 // The keys are read from the zod schemas themselves: a field added there that this file does not check turns the fast
 // accept off for that object (it then always defers to zod) rather than letting the field through unchecked.
+// payloadFastParse is the same checks for a payload whose objects may hold their keys in another order (v3's inner
+// envelope is canonical JSON, keys sorted: docs/UNLINKABLE.md §2): it answers the payload with its objects rebuilt in
+// the schema's order — zod's output, deep-equal and in the same key order — or NO (zod decides). An object already in
+// order, with all it holds unchanged, is answered as is, so the fast accept is "the parse answered its input".
 import type { z } from 'zod';
 import {
   ALLERGY_CRITICALITIES,
@@ -31,11 +35,18 @@ import { dateError, isIsoDate } from './dates';
 import { BASE58_KEY, HEX64 } from '../ledger/patterns';
 
 type Check = (value: unknown) => boolean;
+/** The value as zod outputs it, or NO. */
+type Parse = (value: unknown) => unknown;
 type Record_ = Record<string, unknown>;
+
+/** Not accepted here: zod decides. */
+export const NO: unique symbol = Symbol('defer to zod');
 
 /** A field: its check, and whether the schema lets it be absent (`.optional()`: absent in, absent out). */
 interface Field {
-  check: Check;
+  check: Check | Parse;
+  /** `check` answers the value to keep (or NO) rather than true/false. */
+  parse?: boolean;
   optional?: boolean;
 }
 
@@ -66,10 +77,20 @@ const date =
 const optionalKey: Check = (v) => isString(v) && v.trim() === v && (v === '' || BASE58_KEY.test(v));
 const age: Check = (v) => v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 150);
 const isObject = (v: unknown): v is Record_ => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An array of at most `max` entries, each parsed; a copy only if an entry changed. */
 const list =
-  (max: number, entry: Check): Check =>
-  (v) =>
-    Array.isArray(v) && v.length <= max && v.every(entry);
+  (max: number, entry: Parse): Parse =>
+  (v) => {
+    if (!Array.isArray(v) || v.length > max) return NO;
+    let out: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const parsed = entry(v[i]);
+      if (parsed === NO) return NO;
+      if (parsed !== v[i]) (out ??= v.slice(0, i))[i] = parsed;
+      else if (out) out[i] = parsed;
+    }
+    return out ?? v;
+  };
 
 /** The keys of a zod object schema, through `.default()`, `.optional()`, `.nullable()` and arrays. */
 function shapeKeys(schema: unknown): string[] | null {
@@ -83,27 +104,45 @@ function shapeKeys(schema: unknown): string[] | null {
 }
 
 /**
- * A strict object whose keys come in `fields`' order (optional ones may be absent), each valid, and then `rule`.
- * Off (always false) when the zod schema's keys are not exactly the ones checked here.
+ * A strict object with exactly `fields`' keys (optional ones may be absent), each valid, and then `rule`: answered as
+ * is when its keys come in `fields`' order and no field's value changed, else rebuilt in that order (zod's).
+ * Off (always NO) when the zod schema's keys are not exactly the ones checked here.
  */
-function object(schema: unknown, fields: Record<string, Field>, rule?: (v: Record_) => boolean): Check {
+function object(schema: unknown, fields: Record<string, Field>, rule?: (v: Record_) => boolean): Parse {
   const keys = Object.keys(fields);
   const zodKeys = shapeKeys(schema);
-  if (!zodKeys || zodKeys.length !== keys.length || zodKeys.some((k, i) => k !== keys[i])) return () => false;
-  const specs = keys.map((key) => ({ key, ...fields[key]! }));
+  if (!zodKeys || zodKeys.length !== keys.length || zodKeys.some((k, i) => k !== keys[i])) return () => NO;
+  const specs = keys.map((key) => {
+    const { check, parse, optional = false } = fields[key]!;
+    const asParse: Parse = parse ? (check as Parse) : (v) => ((check as Check)(v) ? v : NO);
+    return { key, parse: asParse, optional };
+  });
   return (v) => {
-    if (!isObject(v)) return false;
+    if (!isObject(v)) return NO;
     const present = Object.keys(v);
     let at = 0;
-    for (const spec of specs) {
-      if (present[at] !== spec.key) {
+    let asIs = true;
+    const parsed: unknown[] = new Array(specs.length);
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      if (!Object.hasOwn(v, spec.key)) {
         if (spec.optional) continue;
-        return false;
+        return NO;
       }
-      if (!spec.check(v[spec.key])) return false;
+      const value = v[spec.key];
+      const out = spec.parse(value);
+      if (out === NO) return NO;
+      if (present[at] !== spec.key || out !== value) asIs = false;
+      parsed[i] = out;
       at++;
     }
-    return at === present.length && (!rule || rule(v));
+    if (at !== present.length) return NO;
+    let result: Record_ = v;
+    if (!asIs) {
+      result = {};
+      for (let i = 0; i < specs.length; i++) if (Object.hasOwn(v, specs[i]!.key)) result[specs[i]!.key] = parsed[i];
+    }
+    return !rule || rule(result) ? result : NO;
   };
 }
 
@@ -156,7 +195,7 @@ const entries = {
   illnesses: object(entryOf('illnesses'), {
     id: { check: entryId },
     condition: { check: text(300, 1) },
-    codes: { check: codes },
+    codes: { check: codes, parse: true },
     symptoms: { check: text(2000) },
     onset: { check: date() },
     status: { check: choice(ILLNESS_STATUSES) },
@@ -166,7 +205,7 @@ const entries = {
     {
       id: { check: entryId },
       name: { check: text(300, 1) },
-      codes: { check: codes },
+      codes: { check: codes, parse: true },
       dose: { check: text(100) },
       route: { check: choice(ROUTES) },
       frequency: { check: text(100) },
@@ -189,7 +228,7 @@ const entries = {
   allergies: object(entryOf('allergies'), {
     id: { check: entryId },
     substance: { check: text(300, 1) },
-    codes: { check: codes },
+    codes: { check: codes, parse: true },
     type: { check: choice(ALLERGY_TYPES) },
     criticality: { check: choice(ALLERGY_CRITICALITIES) },
     reaction: { check: text(1000) },
@@ -199,14 +238,14 @@ const entries = {
   immunizations: object(entryOf('immunizations'), {
     id: { check: entryId },
     vaccine: { check: text(300, 1) },
-    codes: { check: codes },
+    codes: { check: codes, parse: true },
     date: { check: date() },
     status: { check: choice(IMMUNIZATION_STATUSES) },
   }),
   procedures: object(entryOf('procedures'), {
     id: { check: entryId },
     procedure: { check: text(300, 1) },
-    codes: { check: codes },
+    codes: { check: codes, parse: true },
     date: { check: date() },
     status: { check: choice(PROCEDURE_STATUSES) },
   }),
@@ -214,13 +253,13 @@ const entries = {
     id: { check: entryId },
     category: { check: choice(RESULT_CATEGORIES) },
     test: { check: text(300, 1) },
-    codes: { check: codes },
+    codes: { check: codes, parse: true },
     value: { check: text(200) },
     unit: { check: text(50) },
     date: { check: date() },
     status: { check: choice(RESULT_STATUSES) },
   }),
-} satisfies Record<(typeof CHART_LISTS)[number], Check>;
+} satisfies Record<(typeof CHART_LISTS)[number], Parse>;
 
 /** The chart's own rules (chart.ts): one current doctor at most, entry ids unique within each list. */
 function chartRule(c: Record_): boolean {
@@ -240,21 +279,21 @@ function chartRule(c: Record_): boolean {
 const chart = object(
   storedChartSchema,
   {
-    patient: { check: patient },
-    doctors: { check: list(200, entries.doctors) },
-    illnesses: { check: list(1000, entries.illnesses) },
-    medications: { check: list(1000, entries.medications) },
-    visits: { check: list(5000, entries.visits) },
-    allergies: { check: list(1000, entries.allergies) },
-    immunizations: { check: list(1000, entries.immunizations) },
-    procedures: { check: list(1000, entries.procedures) },
-    results: { check: list(5000, entries.results) },
+    patient: { check: patient, parse: true },
+    doctors: { check: list(200, entries.doctors), parse: true },
+    illnesses: { check: list(1000, entries.illnesses), parse: true },
+    medications: { check: list(1000, entries.medications), parse: true },
+    visits: { check: list(5000, entries.visits), parse: true },
+    allergies: { check: list(1000, entries.allergies), parse: true },
+    immunizations: { check: list(1000, entries.immunizations), parse: true },
+    procedures: { check: list(1000, entries.procedures), parse: true },
+    results: { check: list(5000, entries.results), parse: true },
   },
   chartRule,
 );
 
-/** Builds the fast accept for payloadSchema and the version it outputs (payload.ts passes them: no import cycle). */
-export function payloadFastAccept(payloadSchema: z.ZodType, version: number): Check {
+/** Builds the fast parse for payloadSchema and the version it outputs (payload.ts passes them: no import cycle). */
+export function payloadFastParse(payloadSchema: z.ZodType, version: number): Parse {
   const payloadShape = (payloadSchema as unknown as { shape: Record<string, unknown> }).shape;
   const keyPair = { signKey: { check: pattern(BASE58_KEY) }, boxKey: { check: pattern(BASE58_KEY) } };
   const named = { ...keyPair, name: { check: rawText(200) } };
@@ -263,13 +302,19 @@ export function payloadFastAccept(payloadSchema: z.ZodType, version: number): Ch
   const doctor = object(payloadShape.doctors, named);
   return object(payloadSchema, {
     v: { check: (v) => v === version },
-    chart: { check: chart },
-    patient: { check: (v) => v === null || patientKeys(v) },
-    custodian: { check: object(payloadShape.custodian, named) },
-    doctors: { check: list(500, doctor) },
+    chart: { check: chart, parse: true },
+    patient: { check: (v) => (v === null ? v : patientKeys(v)), parse: true },
+    custodian: { check: object(payloadShape.custodian, named), parse: true },
+    doctors: { check: list(500, doctor), parse: true },
     note: { check: rawText(500), optional: true },
     movedTo: { check: pattern(HEX64), optional: true },
-    recovery: { check: object(payloadShape.recovery, authorityKey), optional: true },
-    emergency: { check: object(payloadShape.emergency, authorityKey), optional: true },
+    recovery: { check: object(payloadShape.recovery, authorityKey), parse: true, optional: true },
+    emergency: { check: object(payloadShape.emergency, authorityKey), parse: true, optional: true },
   });
+}
+
+/** The fast accept: a payload already exactly in zod's output shape and order (what v1's writer writes). */
+export function payloadFastAccept(payloadSchema: z.ZodType, version: number): Check {
+  const parse = payloadFastParse(payloadSchema, version);
+  return (v) => parse(v) === v;
 }

@@ -4,7 +4,11 @@ import nacl from 'tweetnacl';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import vectors from '../../src-shared/unlinkable/fixtures/unlinkable-vectors.json';
-import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
+import SHORT from '../../src-shared/unlinkable/fixtures/short-owner-key.json';
+import { toBase58 } from '../../src-shared/crypto/bytes';
+import { deriveIdentityKeys } from '../../src-shared/crypto/keys';
+import { ownerKey, ownerTweakFor } from '../records/v3-outputs';
+import { ledgerOwnerTweak, ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
 import { creatorSlotTag, introTag, pairKey, slotTag, versionTag } from '../../src-shared/unlinkable/rendezvous';
 import {
   cardTagNative,
@@ -13,6 +17,7 @@ import {
   introTagNative,
   introTagsNative,
   listKeyNative,
+  ledgerOwnerTweakNative,
   listTagsNative,
   ownerTweakNative,
   pairKeyNative,
@@ -139,5 +144,36 @@ describe('envelope v3 primitives on libsodium', () => {
     signer.wipe();
     expect(() => signer.use({ tweak: ownerTweakNative(bytes(32), 1), message })).toThrow(/wiped/);
     expect(() => signer.publicKey(ownerTweakNative(bytes(32), 1))).toThrow(/wiped/);
+  });
+});
+
+describe('the owner-key rule on libsodium (a key the ledger takes)', () => {
+  const identity = deriveIdentityKeys(hexToBytes(SHORT.identitySeed));
+  const secret = hexToBytes(SHORT.chartSecret);
+
+  it('skips the 42-character key as the reference does, and signs for the key it gives', () => {
+    expect(bytesToHex(ownerTweakNative(secret, SHORT.seq, 0, 1))).toBe(SHORT.tweak1);
+    const native = ledgerOwnerTweakNative(identity.signPublic, secret, SHORT.seq);
+    const reference = ledgerOwnerTweak(identity.signPublic, secret, SHORT.seq);
+    expect(bytesToHex(native.tweak)).toBe(SHORT.tweak1);
+    expect(bytesToHex(native.key)).toBe(bytesToHex(reference.key));
+    // What the writer puts on the ledger and what a reader recomputes from the directory key: the same 43–44 chars.
+    const owner = ownerKey(identity.signKey, secret, SHORT.seq);
+    expect(owner).toBe(toBase58(native.key));
+    expect(owner.length).toBeGreaterThanOrEqual(43);
+    const tweak = ownerTweakFor(identity.signKey, secret, SHORT.seq);
+    const signer = tweakedSigner(identity.signSeed);
+    expect(toBase58(signer.publicKey(tweak))).toBe(owner);
+    expect(nacl.sign.detached.verify(message, signer.use({ tweak, message }), native.key)).toBe(true);
+    signer.wipe();
+  });
+
+  it('agrees with the reference on keys the ledger takes at attempt 0', () => {
+    for (let i = 0; i < 20; i++) {
+      const other = bytes(32);
+      const native = ledgerOwnerTweakNative(identity.signPublic, other, 3, i % 2);
+      expect(bytesToHex(native.tweak)).toBe(bytesToHex(ownerTweak(other, 3, i % 2)));
+      expect(bytesToHex(native.key)).toBe(bytesToHex(ledgerOwnerTweak(identity.signPublic, other, 3, i % 2).key));
+    }
   });
 });

@@ -13,12 +13,15 @@ import { createHmac } from 'node:crypto';
 import {
   CHART_SECRET_LENGTH,
   CUSTODIAN_SLOT,
+  MAX_OWNER_ATTEMPTS,
   MAX_SLOT,
+  MIN_LEDGER_KEY_CHARS,
   OWNER_TWEAK_INFO,
   TWEAK_PREFIX_LABEL,
   UNLINKABLE_SALT,
 } from '../../src-shared/unlinkable/owner-keys';
 import { RENDEZVOUS_INFO, SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from '../../src-shared/unlinkable/rendezvous';
+import { toBase58 } from '../../src-shared/crypto/bytes';
 import type { PreparedKey } from './seed-key-holder';
 import { prepareSecret, sodium, wipeSecure } from './sodium';
 
@@ -71,14 +74,22 @@ function hkdf(ikm: Uint8Array, info: Uint8Array, length: number): Uint8Array {
 
 const isZero = (b: Uint8Array) => b.every((x) => x === 0);
 
-/** The owner tweak t(seq, slot), as ownerTweak in src-shared/unlinkable/owner-keys.ts. */
-export function ownerTweakNative(chartSecret: Uint8Array, seq: number, slot: number = CUSTODIAN_SLOT): Uint8Array {
+/** The owner tweak t_attempt(seq, slot), as ownerTweak in src-shared/unlinkable/owner-keys.ts. */
+export function ownerTweakNative(
+  chartSecret: Uint8Array,
+  seq: number,
+  slot: number = CUSTODIAN_SLOT,
+  attempt = 0,
+): Uint8Array {
   if (!(chartSecret instanceof Uint8Array) || chartSecret.length !== CHART_SECRET_LENGTH)
     throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
   if (!Number.isInteger(seq) || seq < 0 || seq > 0xffffffff) throw new RangeError('seq is an integer in [0, 2^32)');
   if (!Number.isInteger(slot) || slot < 0 || slot > MAX_SLOT)
     throw new RangeError(`slot is an integer in [0, ${MAX_SLOT}]`);
-  const wide = hkdf(chartSecret, Buffer.concat([OWNER_INFO, u32be(seq), Buffer.of(slot)]), 64);
+  if (!Number.isInteger(attempt) || attempt < 0 || attempt >= MAX_OWNER_ATTEMPTS)
+    throw new RangeError(`attempt is an integer in [0, ${MAX_OWNER_ATTEMPTS})`);
+  const tail = attempt === 0 ? [u32be(seq), Buffer.of(slot)] : [u32be(seq), Buffer.of(slot), Buffer.of(attempt)];
+  const wide = hkdf(chartSecret, Buffer.concat([OWNER_INFO, ...tail]), 64);
   const tweak = new Uint8Array(32);
   sodium.crypto_core_ed25519_scalar_reduce(tweak, wide);
   if (isZero(tweak)) throw new RangeError('the owner tweak is zero');
@@ -117,6 +128,24 @@ export function tweakPublicKeyNative(publicKey: Uint8Array, tweak: Uint8Array): 
   const out = new Uint8Array(32);
   sodium.crypto_core_ed25519_add(out, publicKey, tG);
   return out;
+}
+
+/**
+ * The owner key rule (owner-keys.ts's header), as ledgerOwnerTweak in the reference: the tweak of the least attempt
+ * whose A + t·G has the 43–44 base58 characters BigchainDB's schema takes, and that key.
+ */
+export function ledgerOwnerTweakNative(
+  publicKey: Uint8Array,
+  chartSecret: Uint8Array,
+  seq: number,
+  slot: number = CUSTODIAN_SLOT,
+): { tweak: Uint8Array; key: Uint8Array } {
+  for (let attempt = 0; attempt < MAX_OWNER_ATTEMPTS; attempt++) {
+    const tweak = ownerTweakNative(chartSecret, seq, slot, attempt);
+    const key = tweakPublicKeyNative(publicKey, tweak);
+    if (toBase58(key).length >= MIN_LEDGER_KEY_CHARS) return { tweak, key };
+  }
+  throw new RangeError('no owner tweak gives a key the ledger takes');
 }
 
 /**

@@ -13,7 +13,7 @@ import { custodyDetails, type CustodyPolicy } from '../../src-shared/authority/c
 import type { Quorum } from '../../src-shared/unlinkable/inner-envelope';
 import { CUSTODIAN_SLOT } from '../../src-shared/unlinkable/owner-keys';
 import { createHash } from 'node:crypto';
-import { ownerTweakNative, tweakPublicKeyNative } from '../crypto/unlinkable-keys';
+import { ledgerOwnerTweakNative } from '../crypto/unlinkable-keys';
 
 /**
  * Owner keys computed lately. A reader computes each key up to three times per version (the spent output's key for the
@@ -31,7 +31,7 @@ export function ownerKey(signKey: string, secret: Uint8Array, seq: number, slot:
   if (known !== undefined) return known;
   const key = fromBase58(signKey);
   if (!key || key.length !== 32) throw new TypeError(`"${signKey}" is not a base58 Ed25519 key`);
-  const owner = toBase58(tweakPublicKeyNative(key, ownerTweakNative(secret, seq, slot)));
+  const owner = toBase58(ledgerOwnerTweakNative(key, secret, seq, slot).key);
   if (recentKeys.size >= RECENT_KEYS) {
     let drop = RECENT_KEYS / 2;
     for (const old of recentKeys.keys()) {
@@ -41,6 +41,18 @@ export function ownerKey(signKey: string, secret: Uint8Array, seq: number, slot:
   }
   recentKeys.set(memo, owner);
   return owner;
+}
+
+/** The tweak behind ownerKey(signKey, secret, seq, slot): what the key's holder signs with (the same rule). */
+export function ownerTweakFor(
+  signKey: string,
+  secret: Uint8Array,
+  seq: number,
+  slot: number = CUSTODIAN_SLOT,
+): Uint8Array {
+  const key = fromBase58(signKey);
+  if (!key || key.length !== 32) throw new TypeError(`"${signKey}" is not a base58 Ed25519 key`);
+  return ledgerOwnerTweakNative(key, secret, seq, slot).tweak;
 }
 
 /** The quorum as the inner envelope names it: threshold and the officers' directory keys in slot order. */

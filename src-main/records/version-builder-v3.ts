@@ -45,9 +45,8 @@ import {
 import { decodeKey32 } from '../../src-shared/crypto/bytes';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
 import { sealTo } from '../crypto/sealed-box';
-import { ownerTweakNative } from '../crypto/unlinkable-keys';
 import { ChartServiceError } from './errors';
-import { ownerKey, outputV3, quorumOf } from './v3-outputs';
+import { ownerKey, ownerTweakFor, outputV3, quorumOf } from './v3-outputs';
 import type { V3Counters } from './v3-counters';
 import { readersOf } from './version-builder';
 
@@ -201,10 +200,14 @@ export async function buildCreateV3(
     [outputV3(payload.custodian.signKey, quorum, secret, 1)],
     ed25519Details(issuer),
   );
-  const tx = await signTransaction(unsigned, tweakedSignerFor(holder, issuer, ownerTweakNative(secret, 0)), {
-    crypto,
-    checkSignatures: false,
-  });
+  const tx = await signTransaction(
+    unsigned,
+    tweakedSignerFor(holder, issuer, ownerTweakFor(holder.signKey, secret, 0)),
+    {
+      crypto,
+      checkSignatures: false,
+    },
+  );
   return { tx, inner, tags, head: { tx, seq: 1, secret, readers } };
 }
 
@@ -254,7 +257,7 @@ export async function buildVersionV3(
   );
   const tx = await signTransaction(
     unsigned,
-    tweakedSignerFor(holder, inputKey, ownerTweakNative(head.secret, head.seq)),
+    tweakedSignerFor(holder, inputKey, ownerTweakFor(holder.signKey, head.secret, head.seq)),
     { crypto, checkSignatures: false, keys: [inputKey] },
   );
   return { tx, inner, tags, head: { tx, seq, secret, readers } };
@@ -306,7 +309,7 @@ export function quorumSlotsV3(
   return headQuorum.officers.map((officer, i) => ({
     officer,
     key: ownerKey(officer, head.secret, head.seq, 1 + i),
-    tweak: ownerTweakNative(head.secret, head.seq, 1 + i),
+    tweak: ownerTweakFor(officer, head.secret, head.seq, 1 + i),
   }));
 }
 

@@ -32,7 +32,7 @@ import {
 } from '../ledger';
 import { v3Slots, type V3Metadata } from '../unlinkable/envelope-v3';
 import { decodeInnerV3, type InnerV3 } from '../unlinkable/inner-envelope';
-import { ownerTweak, tweakPublicKey } from '../unlinkable/owner-keys';
+import { ledgerOwnerTweak, tweakPublicKey } from '../unlinkable/owner-keys';
 import { unpad } from '../unlinkable/padding';
 import { SLOT_TAG_LENGTH, TAG_PATTERN, grantBoxKey, grantTag } from '../unlinkable/rendezvous';
 import {
@@ -156,8 +156,9 @@ export async function buildEmergencyRequestV3(
   crypto: CryptoProvider = pureCryptoProvider,
 ): Promise<Transaction> {
   if (!holder.signTweaked) throw new EmergencyInputError('this identity cannot sign with a tweaked key');
-  // ownerTweak maps 32 random bytes to a scalar in [1, L) without bias: a fresh, unlinkable issuer per request.
-  const tweak = ownerTweak(randomBytes(32), 0);
+  // ownerTweak maps 32 random bytes to a scalar in [1, L) without bias: a fresh, unlinkable issuer per request, one
+  // the ledger's schema takes (the owner-key rule).
+  const { tweak } = ledgerOwnerTweak(fromBase58(holder.signKey), randomBytes(32), 0);
   const inner = requestInnerV3Schema.safeParse({
     type: REQUEST_INNER_TYPE,
     authority: input.authority,

@@ -2,9 +2,20 @@ import { describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { randomBytes, utf8 } from '../crypto/bytes';
-import { ownerTweak, signTweaked, tweakedPublicKey, tweakPublicKey, UNLINKABLE_SALT } from './owner-keys';
+import { randomBytes, toBase58, utf8 } from '../crypto/bytes';
+import { deriveIdentityKeys } from '../crypto/keys';
+import { BASE58_KEY_32 } from '../ledger/patterns';
+import {
+  ledgerOwnerTweak,
+  MAX_OWNER_ATTEMPTS,
+  ownerTweak,
+  signTweaked,
+  tweakedPublicKey,
+  tweakPublicKey,
+  UNLINKABLE_SALT,
+} from './owner-keys';
 import vectors from './fixtures/unlinkable-vectors.json';
+import SHORT from './fixtures/short-owner-key.json';
 
 // The vectors come from fixtures/make-vectors.py: RFC 8032's reference arithmetic in Python for A + t·G and the
 // tweaked signature, pyca/cryptography (OpenSSL) for HKDF and for verifying that signature.
@@ -53,5 +64,34 @@ describe('per-version owner keys', () => {
     expect(() => tweakPublicKey(new Uint8Array(32).fill(0xff), ownerTweak(randomBytes(32), 1))).toThrow();
     const L = hexToBytes('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');
     expect(() => signTweaked(randomBytes(32), L, utf8('m'))).toThrow(/scalar in \[1, L\)/);
+  });
+});
+
+describe('the owner-key rule: a key the ledger takes', () => {
+  const directoryKey = deriveIdentityKeys(hexToBytes(SHORT.identitySeed)).signPublic;
+  const secret = hexToBytes(SHORT.chartSecret);
+
+  it('derives attempt 0 as before and attempt 1 with the attempt appended to the info', () => {
+    expect(bytesToHex(ownerTweak(secret, SHORT.seq))).toBe(SHORT.tweak0);
+    expect(bytesToHex(ownerTweak(secret, SHORT.seq, 0, 1))).toBe(SHORT.tweak1);
+    expect(() => ownerTweak(secret, SHORT.seq, 0, MAX_OWNER_ATTEMPTS)).toThrow(/attempt/);
+  });
+
+  it('skips a key with fewer than 43 base58 characters, which the ledger schema refuses', () => {
+    const short = toBase58(tweakPublicKey(directoryKey, hexToBytes(SHORT.tweak0)));
+    expect(short).toHaveLength(42);
+    expect(BASE58_KEY_32.test(short)).toBe(false);
+    const { tweak, key } = ledgerOwnerTweak(directoryKey, secret, SHORT.seq);
+    expect(bytesToHex(tweak)).toBe(SHORT.tweak1);
+    expect(bytesToHex(key)).toBe(bytesToHex(tweakPublicKey(directoryKey, tweak)));
+    expect(BASE58_KEY_32.test(toBase58(key))).toBe(true);
+  });
+
+  it('keeps attempt 0 for a key the ledger takes, so charts written before keep their keys', () => {
+    for (let i = 0; i < 20; i++) {
+      const other = randomBytes(32);
+      const { tweak } = ledgerOwnerTweak(directoryKey, other, 2, i % 3);
+      expect(bytesToHex(tweak)).toBe(bytesToHex(ownerTweak(other, 2, i % 3)));
+    }
   });
 });

@@ -5,9 +5,9 @@
 // /proc/<pid>/stat around each round.
 //
 //   npx tsx test/bench/node-requests-ab.ts --base=/work/wt/node15h-base --store=<folder with data.mdb>
-//     [--charts=3000] [--rounds=6] [--tags=2000] [--profile=<dir>] [--keep]
+//     [--charts=3000] [--rounds=6] [--tags=2000] [--concurrency=32] [--profile=<dir>] [--strace=<dir>] [--keep]
 import { execFileSync, spawn as spawnProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -31,12 +31,26 @@ const rounds = Number(args.get('rounds') ?? 6);
 const tagCount = Number(args.get('tags') ?? 2000);
 const profileDir = args.get('profile');
 const straceDir = args.get('strace');
-const CONCURRENCY = 32;
+// The app's list keeps up to 64 requests in flight on 32 connections; 1 shows the cost of a lone request (a wake-up each).
+const CONCURRENCY = Number(args.get('concurrency') ?? 32);
 
 /** User and system CPU ticks (10 ms) of a process. */
 function userSystemTicks(pid: number): [number, number] {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return [Number(fields[11]), Number(fields[12])];
+}
+
+/** Each thread of a process with its name and CPU seconds, busiest first. */
+function nodeThreads(pid: number): string {
+  return readdirSync(`/proc/${pid}/task`)
+    .map((tid) => ({
+      name: readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(),
+      seconds: processTicks(pid, `/proc/${pid}/task/${tid}/stat`) / 100,
+    }))
+    .filter((t) => t.seconds >= 0.05)
+    .sort((a, b) => b.seconds - a.seconds)
+    .map((t) => `${t.name}:${t.seconds.toFixed(2)}`)
+    .join(' ');
 }
 
 /** `strace -c` of a process's syscalls while `work` runs (its counts, not its CPU: tracing slows every call). */
@@ -245,6 +259,10 @@ async function main(): Promise<void> {
         `${kind}: node CPU µs a request, median of ${rounds}: base ${base.toFixed(0)}, new ${fresh.toFixed(0)}; ` +
           `new/base by round ${ratios.map((r) => r.toFixed(2)).join(' ')}, median ${median(ratios).toFixed(2)}`,
       );
+    }
+    for (const side of sides) {
+      // The node's threads over its whole life (start, warm-up and every round): how much is not its JS thread.
+      console.log(`${side.name} node threads (CPU s since start): ${nodeThreads(side.node.child.pid!)}`);
     }
     for (const side of sides) {
       await side.pool.close();

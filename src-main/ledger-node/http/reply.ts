@@ -46,12 +46,18 @@ export const notFound = (): Reply => errorReply(404, 'Not found');
 export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-  res.writeHead(reply.status, reasonPhrase(reply.status), {
-    'Content-Type': 'application/json',
-    'Content-Length': String(body.length),
-    'X-Content-Type-Options': 'nosniff',
-    ...reply.headers,
-  });
+  const length = String(body.length);
+  // Most answers add no header: then the flat [name, value, …] form, which Node writes in the same order as the
+  // object's keys without enumerating an object first (a cold list is ~20,000 answers).
+  const headers = reply.headers
+    ? {
+        'Content-Type': 'application/json',
+        'Content-Length': length,
+        'X-Content-Type-Options': 'nosniff',
+        ...reply.headers,
+      }
+    : ['Content-Type', 'application/json', 'Content-Length', length, 'X-Content-Type-Options', 'nosniff'];
+  res.writeHead(reply.status, reasonPhrase(reply.status), headers);
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 

@@ -38,33 +38,33 @@ interface Route {
 
 const METHOD_NOT_ALLOWED = 'The method is not allowed for the requested URL.';
 
-function resolveRoute(segments: string[], options: HttpServerOptions): Route | undefined {
-  const path = segments.join('/');
-  switch (path) {
-    case '':
-      return { methods: { GET: (ctx) => rootInfo(ctx) } };
-    case 'api/v1':
-      return { methods: { GET: (ctx) => apiV1Info(ctx) } };
-    case 'api/v1/transactions':
-      return {
+/** The fixed paths' routes, made once per server: a request only looks its path up. */
+function fixedRoutes(options: HttpServerOptions): Map<string, Route> {
+  return new Map<string, Route>([
+    ['', { methods: { GET: (ctx) => rootInfo(ctx) } }],
+    ['api/v1', { methods: { GET: (ctx) => apiV1Info(ctx) } }],
+    [
+      'api/v1/transactions',
+      {
         methods: {
           GET: (ctx, query) => listTransactions(ctx, query),
           POST: (ctx, query, req) => handlePost(ctx, query, req, options.maxBodyBytes),
         },
-      };
-    case 'api/v1/outputs':
-      return { methods: { GET: (ctx, query) => listOutputs(ctx, query) } };
-    case 'api/v1/assets':
-      return { methods: { GET: (ctx, query) => textSearch(ctx, 'assets', query) } };
-    case 'api/v1/metadata':
-      return { methods: { GET: (ctx, query) => textSearch(ctx, 'metadata', query) } };
-    case 'api/v1/blocks':
-      return { methods: { GET: (ctx, query) => listBlocks(ctx, query) } };
-    case 'api/v1/validators':
-      return { methods: { GET: (ctx) => listValidators(ctx) } };
-    case STREAM_PATH.slice(1):
-      return { methods: { GET: () => errorReply(426, 'Use a WebSocket client for this URL.') } };
-  }
+      },
+    ],
+    ['api/v1/outputs', { methods: { GET: (ctx, query) => listOutputs(ctx, query) } }],
+    ['api/v1/assets', { methods: { GET: (ctx, query) => textSearch(ctx, 'assets', query) } }],
+    ['api/v1/metadata', { methods: { GET: (ctx, query) => textSearch(ctx, 'metadata', query) } }],
+    ['api/v1/blocks', { methods: { GET: (ctx, query) => listBlocks(ctx, query) } }],
+    ['api/v1/validators', { methods: { GET: (ctx) => listValidators(ctx) } }],
+    [STREAM_PATH.slice(1), { methods: { GET: () => errorReply(426, 'Use a WebSocket client for this URL.') } }],
+  ]);
+}
+
+/** `path`: the segments joined by '/'. */
+function resolveRoute(path: string, segments: string[], fixed: ReadonlyMap<string, Route>): Route | undefined {
+  const route = fixed.get(path);
+  if (route) return route;
   const [api, v1, collection, item, ...rest] = segments;
   if (api !== 'api' || v1 !== 'v1' || item === undefined || rest.length > 0) return undefined;
   if (collection === 'transactions') return { methods: { GET: (ctx) => getTransaction(ctx, item) } };
@@ -101,8 +101,11 @@ async function handlePost(
 function pathSegments(rawPath: string): string[] | undefined {
   const trimmed = rawPath.replace(/^\/+/, '').replace(/\/$/, '');
   if (trimmed === '') return [];
+  const raw = trimmed.split('/');
+  // Without a '%' there is nothing to decode (decodeURIComponent would return each segment unchanged).
+  if (!trimmed.includes('%')) return raw;
   try {
-    return trimmed.split('/').map((segment) => decodeURIComponent(segment));
+    return raw.map((segment) => decodeURIComponent(segment));
   } catch {
     return undefined;
   }
@@ -120,9 +123,10 @@ function refusalReply(refusal: AccessRefusal): Reply {
 const DISCOVERY = new Set(['', 'api/v1']);
 const TX_ID = /^[0-9a-f]{64}$/;
 
-function servedWithoutToken(segments: readonly string[], method: string | undefined): boolean {
+/** `path`: the segments joined by '/'. */
+function servedWithoutToken(path: string, segments: readonly string[], method: string | undefined): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
-  if (DISCOVERY.has(segments.join('/'))) return true;
+  if (DISCOVERY.has(path)) return true;
   const [api, v1, collection, id, ...rest] = segments;
   return (
     api === 'api' &&
@@ -134,7 +138,11 @@ function servedWithoutToken(segments: readonly string[], method: string | undefi
   );
 }
 
-async function dispatch(req: IncomingMessage, options: HttpServerOptions): Promise<Reply> {
+async function dispatch(
+  req: IncomingMessage,
+  options: HttpServerOptions,
+  fixed: ReadonlyMap<string, Route>,
+): Promise<Reply> {
   const host = options.access.checkHost(req);
   if (typeof host !== 'string') return refusalReply(host);
   const foreignOrigin = options.access.checkOrigin(req, host);
@@ -144,27 +152,29 @@ async function dispatch(req: IncomingMessage, options: HttpServerOptions): Promi
   const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
   const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
   const segments = pathSegments(rawPath);
-  if (!segments || !servedWithoutToken(segments, req.method)) {
+  const path = segments?.join('/');
+  if (!segments || !servedWithoutToken(path as string, segments, req.method)) {
     const unauthorized = options.access.checkToken(req);
     if (unauthorized) return refusalReply(unauthorized);
   }
-  const route = segments && resolveRoute(segments, options);
+  const route = segments && resolveRoute(path as string, segments, fixed);
   if (!route) return errorReply(404, 'Not found');
 
-  const allowed = [...Object.keys(route.methods), 'HEAD', 'OPTIONS'].join(', ');
+  const allowed = () => [...Object.keys(route.methods), 'HEAD', 'OPTIONS'].join(', ');
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   if (method === 'OPTIONS') {
     // What the route allows, and nothing a browser would take as a CORS grant: a preflight from a page fails.
-    return jsonReply(200, {}, { Allow: allowed });
+    return jsonReply(200, {}, { Allow: allowed() });
   }
   const handler = route.methods[method as 'GET' | 'POST'];
-  if (!handler) return jsonReply(405, { message: METHOD_NOT_ALLOWED }, { Allow: allowed });
+  if (!handler) return jsonReply(405, { message: METHOD_NOT_ALLOWED }, { Allow: allowed() });
   return handler(options.context(host), query, req);
 }
 
 export function createLedgerHttpServer(options: HttpServerOptions): Server {
+  const fixed = fixedRoutes(options);
   const server = createServer({ keepAlive: true }, (req: IncomingMessage, res: ServerResponse) => {
-    dispatch(req, options).then(
+    dispatch(req, options, fixed).then(
       (reply) => {
         // A body we did not read (e.g. a POST to a GET route) must not be taken for the next request.
         if (!req.complete) req.resume();

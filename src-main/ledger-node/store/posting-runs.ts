@@ -291,17 +291,22 @@ export class Fences {
   private readonly ends: Uint32Array;
 
   constructor(private readonly bytes: Uint8Array) {
-    const starts: number[] = [];
-    const ends: number[] = [];
-    let at = 0;
-    while (at < bytes.length) {
+    // Counted first, then written into typed arrays of that size: a large run has ~200,000 fences, and growing JS
+    // arrays then copying them is paid by the first search after a node start (issue #15's catch-up).
+    let count = 0;
+    for (let at = 0; at < bytes.length; count++) {
       const length = readVarint(bytes, at);
-      starts.push(varintEnd);
-      ends.push(varintEnd + length);
       at = varintEnd + length;
     }
-    this.starts = Uint32Array.from(starts);
-    this.ends = Uint32Array.from(ends);
+    this.starts = new Uint32Array(count);
+    this.ends = new Uint32Array(count);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const length = readVarint(bytes, at);
+      this.starts[i] = varintEnd;
+      at = varintEnd + length;
+      this.ends[i] = at;
+    }
   }
 
   get count(): number {
@@ -333,22 +338,34 @@ export class ChunkMarks {
   private readonly first: Uint32Array;
 
   constructor(bytes: Uint8Array, chunkCount: number) {
-    const offsets: number[] = [];
+    // Every varint ends in exactly one byte below 0x80, so their number bounds the marks': written straight into a
+    // typed array (a large run has millions of marks; pushing them to a JS array and copying it took ~150 ms a run,
+    // paid by the first search after a node start).
+    let varints = 0;
+    for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) < 0x80) varints++;
+    const offsets = new Uint32Array(varints);
     const first = new Uint32Array(chunkCount + 1);
+    let n = 0;
     let at = 0;
     for (let i = 0; i < chunkCount; i++) {
-      first[i] = offsets.length;
+      first[i] = n;
       const count = at < bytes.length ? readVarint(bytes, at) : 0;
       at = at < bytes.length ? varintEnd : at;
       let offset = 0;
       for (let k = 0; k < count; k++) {
-        offset += readVarint(bytes, at);
-        at = varintEnd;
-        offsets.push(offset);
+        // readVarint inlined: this loop runs millions of times, and the shared varintEnd costs a context write each.
+        let byte = bytes[at++] as number;
+        let delta = byte & 0x7f;
+        for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
+          byte = bytes[at++] as number;
+          delta += (byte & 0x7f) * scale;
+        }
+        offset += delta;
+        offsets[n++] = offset;
       }
     }
-    first[chunkCount] = offsets.length;
-    this.offsets = Uint32Array.from(offsets);
+    first[chunkCount] = n;
+    this.offsets = offsets.subarray(0, n);
     this.first = first;
   }
 

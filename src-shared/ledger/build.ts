@@ -19,22 +19,10 @@ import type {
   UnsignedTransaction,
 } from './types';
 
-/**
- * Keys found well-formed, so a writer's own key, named in every transaction it builds, is decoded once: base58
- * decoding is quadratic in the length, ~2 µs a key once optimised but far more in a short CLI run's colder code
- * (~70 ms of a 1,000-bundle import's main thread in its profile; docs/BENCHMARKS.md, helper import16i). A key's
- * well-formedness never changes; the set is bounded and starts over when full.
- */
-const wellFormedKeys = new Set<string>();
-const WELL_FORMED_KEYS_KEPT = 256;
-
 function requireKey(publicKey: string): void {
-  if (typeof publicKey === 'string' && wellFormedKeys.has(publicKey)) return;
   if (typeof publicKey !== 'string' || decodePublicKey(publicKey) === null) {
     throw new LedgerInputError('InvalidKey', `not a base58 Ed25519 public key: ${String(publicKey)}`);
   }
-  if (wellFormedKeys.size >= WELL_FORMED_KEYS_KEPT) wellFormedKeys.clear();
-  wellFormedKeys.add(publicKey);
 }
 
 export function ed25519Details(publicKey: string): Ed25519Details {

@@ -25,7 +25,10 @@ export interface SeedKeyHolderOptions {
   readOnly?: boolean;
   /** Called once when the holder locks, so its owner can forget it. */
   onLock?: () => void;
-  /** Key derivation; replaceable only so a test can watch the derived buffers being zeroed on lock. */
+  /**
+   * Key derivation (src-shared/crypto/keys.ts): main injects the one with libsodium's public-key math; a test also
+   * replaces it to watch the derived buffers being zeroed on lock.
+   */
   deriveKeys?: (seed: Uint8Array) => IdentityKeys;
   /**
    * The three operations on secrets, each prepared on first use and wiped when the holder locks. The defaults are

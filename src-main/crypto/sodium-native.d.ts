@@ -27,6 +27,8 @@ declare module 'sodium-native' {
     crypto_auth(out: Bytes, message: Bytes, key: Bytes): void;
     crypto_hash_sha512(out: Bytes, input: Bytes): void;
     crypto_scalarmult(sharedSecret: Bytes, secretKey: Bytes, publicKey: Bytes): void;
+    /** X25519 public key of a secret (clamped by libsodium, as tweetnacl does). */
+    crypto_scalarmult_base(publicKey: Bytes, secretKey: Bytes): void;
     crypto_scalarmult_ed25519_base_noclamp(point: Bytes, scalar: Bytes): void;
     crypto_core_ed25519_is_valid_point(point: Bytes): boolean;
     crypto_core_ed25519_add(sum: Bytes, p: Bytes, q: Bytes): void;

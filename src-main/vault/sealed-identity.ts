@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { bytesEqual, concatBytes, fromBase64, randomBytes, toBase64, utf8, wipe } from '../../src-shared/crypto/bytes';
 import { checkScryptParams, type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
 import { publicIdentityOf } from '../../src-shared/crypto/keys';
+import { nativeKeyMath } from '../crypto/identity-keys-native';
 import { BASE58_KEY_32 } from '../../src-shared/ledger/patterns';
 import { CorruptedEntryError } from './errors';
 import type { DoctorProfile } from './profile';
@@ -142,7 +143,7 @@ export async function sealIdentity(
   params: ScryptParams,
   scrypt: ScryptFn,
 ): Promise<SealedIdentity> {
-  const { signKey, boxKey } = publicIdentityOf(seed);
+  const { signKey, boxKey } = publicIdentityOf(seed, nativeKeyMath);
   const salt = randomBytes(SALT_BYTES);
   const header = {
     format: meta.format,
@@ -190,7 +191,7 @@ export async function openSealedIdentity(
     wipe(seed);
     throw new CorruptedEntryError(what, 'its public fields were altered after it was sealed.');
   }
-  const keys = publicIdentityOf(seed);
+  const keys = publicIdentityOf(seed, nativeKeyMath);
   if (keys.signKey !== doc.signKey || keys.boxKey !== doc.boxKey) {
     wipe(seed);
     throw new CorruptedEntryError(what, 'its public keys do not match its sealed seed.');

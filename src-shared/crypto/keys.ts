@@ -39,11 +39,29 @@ export interface IdentityKeys extends PublicIdentity {
   readonly localKey: Uint8Array;
 }
 
+/**
+ * The two public-key computations of a derivation. The default is pure JS (@noble/curves, tweetnacl); the main process
+ * passes libsodium's (src-main/crypto/identity-keys-native.ts), which gives the same bytes: the pure Ed25519 one
+ * builds its base-point table on first use (~0.1–0.2 s of main thread), which an unlock paid right after scrypt.
+ */
+export interface PublicKeyMath {
+  /** The RFC 8032 Ed25519 public key of a 32-byte private key (seed). */
+  ed25519Public(signSeed: Uint8Array): Uint8Array;
+  /** The X25519 public key of a 32-byte secret (clamped by the function). */
+  x25519Public(boxSecret: Uint8Array): Uint8Array;
+}
+
+export const pureKeyMath: PublicKeyMath = {
+  ed25519Public: (signSeed) => ed25519.getPublicKey(signSeed),
+  // tweetnacl clamps the scalar itself, so any 32 bytes are a valid box secret.
+  x25519Public: (boxSecret) => nacl.box.keyPair.fromSecretKey(boxSecret).publicKey,
+};
+
 export function newSeed(): Uint8Array {
   return randomBytes(SEED_LENGTH);
 }
 
-export function deriveIdentityKeys(seed: Uint8Array): IdentityKeys {
+export function deriveIdentityKeys(seed: Uint8Array, math: PublicKeyMath = pureKeyMath): IdentityKeys {
   if (!(seed instanceof Uint8Array) || seed.length !== SEED_LENGTH) {
     throw new TypeError(`an identity seed is ${SEED_LENGTH} bytes`);
   }
@@ -51,9 +69,8 @@ export function deriveIdentityKeys(seed: Uint8Array): IdentityKeys {
   const signSeed = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.signInfo), 32);
   const boxSecret = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.boxInfo), 32);
   const localKey = hkdf(sha256, seed, salt, utf8(KEY_DERIVATION.localInfo), 32);
-  const signPublic = ed25519.getPublicKey(signSeed);
-  // tweetnacl clamps the scalar itself, so any 32 bytes are a valid box secret.
-  const boxPublic = nacl.box.keyPair.fromSecretKey(boxSecret).publicKey;
+  const signPublic = math.ed25519Public(signSeed);
+  const boxPublic = math.x25519Public(boxSecret);
   return {
     signSeed,
     signPublic,
@@ -66,8 +83,8 @@ export function deriveIdentityKeys(seed: Uint8Array): IdentityKeys {
 }
 
 /** Public keys of a seed, without keeping any secret around. */
-export function publicIdentityOf(seed: Uint8Array): PublicIdentity {
-  const keys = deriveIdentityKeys(seed);
+export function publicIdentityOf(seed: Uint8Array, math: PublicKeyMath = pureKeyMath): PublicIdentity {
+  const keys = deriveIdentityKeys(seed, math);
   wipeIdentityKeys(keys);
   return { signKey: keys.signKey, boxKey: keys.boxKey };
 }

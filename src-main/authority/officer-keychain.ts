@@ -4,6 +4,7 @@
 // deleted as a doctor identity, and an officer's password is not a doctor's password.
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { newSeed } from '../../src-shared/crypto/keys';
+import { nativeKeyMath } from '../crypto/identity-keys-native';
 import { wipe } from '../../src-shared/crypto/bytes';
 import { passwordProblem } from '../../src-shared/crypto/password-policy';
 import type { ScryptFn, ScryptParams } from '../../src-shared/crypto/kdf';
@@ -75,7 +76,7 @@ export class OfficerKeychain {
     const problem = passwordProblem(password, { personalWords: [trimmed] });
     if (problem) throw new InvalidInputError('password', problem);
     await this.#keychain.probe();
-    const seed = newSeed();
+    const seed = newSeed(nativeKeyMath);
     try {
       const createdAt = new Date().toISOString();
       const doc = await sealIdentity(

@@ -5,6 +5,7 @@ import { serialKeytar as keytar } from '../vault/keychain';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { newSeed, SEED_LENGTH } from '../../src-shared/crypto/keys';
+import { nativeKeyMath } from '../crypto/identity-keys-native';
 import { fromBase64, toBase64, wipe } from '../../src-shared/crypto/bytes';
 
 export const EMERGENCY_SERVICE = 'HealthChain Emergency';
@@ -22,7 +23,7 @@ export async function loadEmergencyKey(service = EMERGENCY_SERVICE, create = fal
       throw new EmergencyKeyMissingError(
         `No emergency key in the keychain (service "${service}"): run with --init once on this host to create it`,
       );
-    const seed = newSeed();
+    const seed = newSeed(nativeKeyMath);
     stored = toBase64(seed);
     wipe(seed);
     await keytar.setPassword(service, ACCOUNT, stored);

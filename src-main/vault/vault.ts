@@ -5,6 +5,7 @@ import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
 import { type ScryptFn, type ScryptParams } from '../../src-shared/crypto/kdf';
 import { newSeed } from '../../src-shared/crypto/keys';
+import { nativeKeyMath } from '../crypto/identity-keys-native';
 import { randomBytes, wipe } from '../../src-shared/crypto/bytes';
 import { BACKUP_PASSPHRASE_MIN_LENGTH, passwordProblem } from '../../src-shared/crypto/password-policy';
 import { AttemptLimiter, type AttemptPolicy, PASSWORD_ATTEMPT_POLICY, type Sleep } from './attempt-limiter';
@@ -127,7 +128,7 @@ export class Vault {
     const profile = normaliseProfile(input);
     this.#checkPassword('password', input.password, profile);
     await this.#keychain.probe();
-    const seed = newSeed();
+    const seed = newSeed(nativeKeyMath);
     try {
       const doc = await sealIdentity(
         seed,

@@ -4,6 +4,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { deriveIdentityKeys, KEY_DERIVATION, newSeed, publicIdentityOf } from './keys';
 import { fromBase58, utf8 } from './bytes';
 import fixture from './fixtures/key-derivation-vectors.json';
+import short from './fixtures/short-key-seeds.json';
 
 describe('identity key derivation', () => {
   it('uses the documented labels', () => {
@@ -36,5 +37,22 @@ describe('identity key derivation', () => {
 
   it('rejects a seed of the wrong length', () => {
     expect(() => deriveIdentityKeys(new Uint8Array(31))).toThrow(/32 bytes/);
+  });
+});
+
+describe('new seeds give keys the ledger takes', () => {
+  it('draws again while a public key has fewer than 43 base58 characters', () => {
+    const drawn = [short.shortSignKey, short.shortBoxKey, '22'.repeat(32)].map(hexToBytes);
+    expect(publicIdentityOf(drawn[0]!).signKey).toHaveLength(42);
+    expect(publicIdentityOf(drawn[1]!).boxKey).toHaveLength(42);
+    let draws = 0;
+    const seed = newSeed(undefined, () => drawn[draws++]!);
+    expect(draws).toBe(3);
+    expect(bytesToHex(seed)).toBe('22'.repeat(32));
+    const { signKey, boxKey } = publicIdentityOf(seed);
+    expect(signKey.length).toBeGreaterThanOrEqual(43);
+    expect(boxKey.length).toBeGreaterThanOrEqual(43);
+    // The refused seeds were wiped: no copy of a drawn secret is left behind.
+    expect(drawn[0]!.every((b) => b === 0)).toBe(true);
   });
 });

@@ -57,8 +57,25 @@ export const pureKeyMath: PublicKeyMath = {
   x25519Public: (boxSecret) => nacl.box.keyPair.fromSecretKey(boxSecret).publicKey,
 };
 
-export function newSeed(): Uint8Array {
-  return randomBytes(SEED_LENGTH);
+/** The fewest base58 characters of a 32-byte key that BigchainDB's schema (`[1-9a-zA-Z^OIl]{43,44}`) takes. */
+export const MIN_KEY_CHARS = 43;
+
+/**
+ * A new identity seed whose two public keys have 43–44 base58 characters. About one 32-byte key in a million encodes
+ * shorter (small leading bytes); the ledger's schema would refuse every transaction such a key signs or owns, and
+ * the app's own key fields ask for 43–44 characters, so such a seed is drawn again. `draw` exists for tests.
+ */
+export function newSeed(
+  math: PublicKeyMath = pureKeyMath,
+  draw: () => Uint8Array = () => randomBytes(SEED_LENGTH),
+): Uint8Array {
+  for (;;) {
+    const seed = draw();
+    const keys = deriveIdentityKeys(seed, math);
+    wipeIdentityKeys(keys);
+    if (keys.signKey.length >= MIN_KEY_CHARS && keys.boxKey.length >= MIN_KEY_CHARS) return seed;
+    wipe(seed);
+  }
 }
 
 export function deriveIdentityKeys(seed: Uint8Array, math: PublicKeyMath = pureKeyMath): IdentityKeys {

@@ -11,6 +11,8 @@
 // envelope is canonical JSON, keys sorted: docs/UNLINKABLE.md §2): it answers the payload with its objects rebuilt in
 // the schema's order — zod's output, deep-equal and in the same key order — or NO (zod decides). An object already in
 // order, with all it holds unchanged, is answered as is, so the fast accept is "the parse answered its input".
+// chartFastParse is the chart's part for the input schema (validateChart: what a doctor saves, what an import
+// validates): the same checks plus the dates that cannot lie in the future (validate-fast-parse.test.ts).
 import type { z } from 'zod';
 import {
   ALLERGY_CRITICALITIES,

@@ -11,6 +11,8 @@
 // envelope is canonical JSON, keys sorted: docs/UNLINKABLE.md §2): it answers the payload with its objects rebuilt in
 // the schema's order — zod's output, deep-equal and in the same key order — or NO (zod decides). An object already in
 // order, with all it holds unchanged, is answered as is, so the fast accept is "the parse answered its input".
+// chartFastParse is the chart's part for the input schema (validateChart: what a doctor saves, what an import
+// validates): the same checks plus the dates that cannot lie in the future (validate-fast-parse.test.ts).
 import type { z } from 'zod';
 import {
   ALLERGY_CRITICALITIES,
@@ -29,9 +31,11 @@ import {
   RESULT_STATUSES,
   ROUTES,
   VISIT_STATUSES,
+  chartSchema,
   storedChartSchema,
+  type ChartCheck,
 } from './chart';
-import { dateError, isIsoDate } from './dates';
+import { dateError, isIsoDate, todayIso } from './dates';
 import { BASE58_KEY, HEX64 } from '../ledger/patterns';
 
 type Check = (value: unknown) => boolean;
@@ -69,11 +73,17 @@ const choice =
   (values: readonly string[]): Check =>
   (v) =>
     isString(v) && values.includes(v);
-/** `date()` of chart.ts as read back from the ledger ('stored': shape only, no "not in the future"). */
+/**
+ * The day "not in the future" is judged against (chart.ts's `date()`, check 'input'): todayIso(), read by
+ * chartFastParse once a chart, before any date of it is checked ('' until then: every such date defers to zod). zod
+ * reads it per date, so across midnight it may see the next day there: a date this parse accepts zod accepts too.
+ */
+let today = '';
+/** `date()` of chart.ts: shape only ('stored', or a date that may lie in the future); `notFuture`: at most today. */
 const date =
-  (required = false): Check =>
+  (required = false, notFuture = false): Check =>
   (v) =>
-    isString(v) && v.trim() === v && (v === '' ? !required : dateError(v) === null);
+    isString(v) && v.trim() === v && (v === '' ? !required : dateError(v) === null && !(notFuture && v > today));
 const optionalKey: Check = (v) => isString(v) && v.trim() === v && (v === '' || BASE58_KEY.test(v));
 const age: Check = (v) => v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 150);
 const isObject = (v: unknown): v is Record_ => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -146,120 +156,20 @@ function object(schema: unknown, fields: Record<string, Field>, rule?: (v: Recor
   };
 }
 
-const chartShape = storedChartSchema.shape;
-const entryOf = (field: keyof typeof chartShape): unknown => {
-  let s = chartShape[field] as unknown as { _zod: { def: { innerType?: unknown; element?: unknown } } };
+type ChartSchema = typeof storedChartSchema;
+/** The entry schema of one of the chart's lists (through `.default()`). */
+const entryOf = (chart: ChartSchema, field: keyof ChartSchema['shape']): unknown => {
+  let s = chart.shape[field] as unknown as { _zod: { def: { innerType?: unknown; element?: unknown } } };
   while (!s._zod.def.element) s = s._zod.def.innerType as typeof s;
   return s._zod.def.element;
 };
 const entryId = pattern(ENTRY_ID);
-const code = object((entryOf('illnesses') as { shape: { codes: unknown } }).shape.codes, {
+const code = object((entryOf(storedChartSchema, 'illnesses') as { shape: { codes: unknown } }).shape.codes, {
   system: { check: text(300) },
   code: { check: text(200, 1) },
   display: { check: text(500) },
 });
 const codes = list(20, code);
-
-const patient = object(
-  chartShape.patient,
-  {
-    name: { check: text(200, 1) },
-    given: { check: text(200) },
-    family: { check: text(200) },
-    birthDate: { check: date() },
-    age: { check: age },
-    gender: { check: choice(GENDERS) },
-    visitDate: { check: date(true) },
-    phone: { check: text(100) },
-    email: { check: text(200) },
-    address: { check: text(500) },
-  },
-  (p) =>
-    !(p.birthDate === '' && p.age === null) &&
-    !(
-      isIsoDate(p.birthDate as string) &&
-      isIsoDate(p.visitDate as string) &&
-      (p.visitDate as string) < (p.birthDate as string)
-    ),
-);
-
-const entries = {
-  doctors: object(entryOf('doctors'), {
-    id: { check: entryId },
-    name: { check: text(200, 1) },
-    specialty: { check: text(200) },
-    signKey: { check: optionalKey },
-    role: { check: choice(DOCTOR_ROLES) },
-    status: { check: choice(DOCTOR_STATUSES) },
-  }),
-  illnesses: object(entryOf('illnesses'), {
-    id: { check: entryId },
-    condition: { check: text(300, 1) },
-    codes: { check: codes, parse: true },
-    symptoms: { check: text(2000) },
-    onset: { check: date() },
-    status: { check: choice(ILLNESS_STATUSES) },
-  }),
-  medications: object(
-    entryOf('medications'),
-    {
-      id: { check: entryId },
-      name: { check: text(300, 1) },
-      codes: { check: codes, parse: true },
-      dose: { check: text(100) },
-      route: { check: choice(ROUTES) },
-      frequency: { check: text(100) },
-      dosageText: { check: text(500) },
-      start: { check: date() },
-      end: { check: date() },
-      status: { check: choice(MEDICATION_STATUSES) },
-      prescribedBy: { check: text(200) },
-    },
-    (m) => !(isIsoDate(m.start as string) && isIsoDate(m.end as string) && (m.end as string) < (m.start as string)),
-  ),
-  visits: object(entryOf('visits'), {
-    id: { check: entryId },
-    date: { check: date() },
-    reason: { check: text(500) },
-    notes: { check: text(20000) },
-    doctor: { check: text(200) },
-    status: { check: choice(VISIT_STATUSES) },
-  }),
-  allergies: object(entryOf('allergies'), {
-    id: { check: entryId },
-    substance: { check: text(300, 1) },
-    codes: { check: codes, parse: true },
-    type: { check: choice(ALLERGY_TYPES) },
-    criticality: { check: choice(ALLERGY_CRITICALITIES) },
-    reaction: { check: text(1000) },
-    onset: { check: date() },
-    status: { check: choice(ALLERGY_STATUSES) },
-  }),
-  immunizations: object(entryOf('immunizations'), {
-    id: { check: entryId },
-    vaccine: { check: text(300, 1) },
-    codes: { check: codes, parse: true },
-    date: { check: date() },
-    status: { check: choice(IMMUNIZATION_STATUSES) },
-  }),
-  procedures: object(entryOf('procedures'), {
-    id: { check: entryId },
-    procedure: { check: text(300, 1) },
-    codes: { check: codes, parse: true },
-    date: { check: date() },
-    status: { check: choice(PROCEDURE_STATUSES) },
-  }),
-  results: object(entryOf('results'), {
-    id: { check: entryId },
-    category: { check: choice(RESULT_CATEGORIES) },
-    test: { check: text(300, 1) },
-    codes: { check: codes, parse: true },
-    value: { check: text(200) },
-    unit: { check: text(50) },
-    date: { check: date() },
-    status: { check: choice(RESULT_STATUSES) },
-  }),
-} satisfies Record<(typeof CHART_LISTS)[number], Parse>;
 
 /** The chart's own rules (chart.ts): one current doctor at most, entry ids unique within each list. */
 function chartRule(c: Record_): boolean {
@@ -276,21 +186,141 @@ function chartRule(c: Record_): boolean {
   return true;
 }
 
-const chart = object(
-  storedChartSchema,
-  {
-    patient: { check: patient, parse: true },
-    doctors: { check: list(200, entries.doctors), parse: true },
-    illnesses: { check: list(1000, entries.illnesses), parse: true },
-    medications: { check: list(1000, entries.medications), parse: true },
-    visits: { check: list(5000, entries.visits), parse: true },
-    allergies: { check: list(1000, entries.allergies), parse: true },
-    immunizations: { check: list(1000, entries.immunizations), parse: true },
-    procedures: { check: list(1000, entries.procedures), parse: true },
-    results: { check: list(5000, entries.results), parse: true },
-  },
-  chartRule,
-);
+/**
+ * The fast parse of chartSchemas(check)'s chart (chart.ts): the two checks differ only in the dates a doctor cannot
+ * enter in the future (`date(label, { notFuture: true, check })`), which 'input' holds to `today`.
+ */
+export function chartParse(schema: ChartSchema, check: ChartCheck): Parse {
+  const past = (required = false) => date(required, check === 'input');
+  const patient = object(
+    schema.shape.patient,
+    {
+      name: { check: text(200, 1) },
+      given: { check: text(200) },
+      family: { check: text(200) },
+      birthDate: { check: past() },
+      age: { check: age },
+      gender: { check: choice(GENDERS) },
+      visitDate: { check: past(true) },
+      phone: { check: text(100) },
+      email: { check: text(200) },
+      address: { check: text(500) },
+    },
+    (p) =>
+      !(p.birthDate === '' && p.age === null) &&
+      !(
+        isIsoDate(p.birthDate as string) &&
+        isIsoDate(p.visitDate as string) &&
+        (p.visitDate as string) < (p.birthDate as string)
+      ),
+  );
+
+  const entries = {
+    doctors: object(entryOf(schema, 'doctors'), {
+      id: { check: entryId },
+      name: { check: text(200, 1) },
+      specialty: { check: text(200) },
+      signKey: { check: optionalKey },
+      role: { check: choice(DOCTOR_ROLES) },
+      status: { check: choice(DOCTOR_STATUSES) },
+    }),
+    illnesses: object(entryOf(schema, 'illnesses'), {
+      id: { check: entryId },
+      condition: { check: text(300, 1) },
+      codes: { check: codes, parse: true },
+      symptoms: { check: text(2000) },
+      onset: { check: past() },
+      status: { check: choice(ILLNESS_STATUSES) },
+    }),
+    medications: object(
+      entryOf(schema, 'medications'),
+      {
+        id: { check: entryId },
+        name: { check: text(300, 1) },
+        codes: { check: codes, parse: true },
+        dose: { check: text(100) },
+        route: { check: choice(ROUTES) },
+        frequency: { check: text(100) },
+        dosageText: { check: text(500) },
+        start: { check: date() },
+        end: { check: date() },
+        status: { check: choice(MEDICATION_STATUSES) },
+        prescribedBy: { check: text(200) },
+      },
+      (m) => !(isIsoDate(m.start as string) && isIsoDate(m.end as string) && (m.end as string) < (m.start as string)),
+    ),
+    visits: object(entryOf(schema, 'visits'), {
+      id: { check: entryId },
+      date: { check: past() },
+      reason: { check: text(500) },
+      notes: { check: text(20000) },
+      doctor: { check: text(200) },
+      status: { check: choice(VISIT_STATUSES) },
+    }),
+    allergies: object(entryOf(schema, 'allergies'), {
+      id: { check: entryId },
+      substance: { check: text(300, 1) },
+      codes: { check: codes, parse: true },
+      type: { check: choice(ALLERGY_TYPES) },
+      criticality: { check: choice(ALLERGY_CRITICALITIES) },
+      reaction: { check: text(1000) },
+      onset: { check: past() },
+      status: { check: choice(ALLERGY_STATUSES) },
+    }),
+    immunizations: object(entryOf(schema, 'immunizations'), {
+      id: { check: entryId },
+      vaccine: { check: text(300, 1) },
+      codes: { check: codes, parse: true },
+      date: { check: past() },
+      status: { check: choice(IMMUNIZATION_STATUSES) },
+    }),
+    procedures: object(entryOf(schema, 'procedures'), {
+      id: { check: entryId },
+      procedure: { check: text(300, 1) },
+      codes: { check: codes, parse: true },
+      date: { check: past() },
+      status: { check: choice(PROCEDURE_STATUSES) },
+    }),
+    results: object(entryOf(schema, 'results'), {
+      id: { check: entryId },
+      category: { check: choice(RESULT_CATEGORIES) },
+      test: { check: text(300, 1) },
+      codes: { check: codes, parse: true },
+      value: { check: text(200) },
+      unit: { check: text(50) },
+      date: { check: past() },
+      status: { check: choice(RESULT_STATUSES) },
+    }),
+  } satisfies Record<(typeof CHART_LISTS)[number], Parse>;
+
+  return object(
+    schema,
+    {
+      patient: { check: patient, parse: true },
+      doctors: { check: list(200, entries.doctors), parse: true },
+      illnesses: { check: list(1000, entries.illnesses), parse: true },
+      medications: { check: list(1000, entries.medications), parse: true },
+      visits: { check: list(5000, entries.visits), parse: true },
+      allergies: { check: list(1000, entries.allergies), parse: true },
+      immunizations: { check: list(1000, entries.immunizations), parse: true },
+      procedures: { check: list(1000, entries.procedures), parse: true },
+      results: { check: list(5000, entries.results), parse: true },
+    },
+    chartRule,
+  );
+}
+
+const chart = chartParse(storedChartSchema, 'stored');
+const inputChart = chartParse(chartSchema, 'input');
+
+/**
+ * The fast parse of chart.ts's `chartSchema` (what a doctor enters now, or an import: validate.ts): the chart as zod
+ * outputs it, or NO (zod decides). Reads today's date as zod does (todayIso()), once for the chart.
+ */
+export function chartFastParse(value: unknown): unknown {
+  today = todayIso();
+  return inputChart(value);
+}
 
 /** Builds the fast parse for payloadSchema and the version it outputs (payload.ts passes them: no import cycle). */
 export function payloadFastParse(payloadSchema: z.ZodType, version: number): Parse {

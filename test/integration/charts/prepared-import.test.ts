@@ -100,7 +100,7 @@ describe('imports sealed before the unlock', { timeout: 30_000 }, () => {
     expect(shape(tx)).toEqual(shape(reference));
 
     const view = await service.get(ada.holder, fromPrepared.chartId);
-    expect(view.chart?.patient.name).toBe('Prepared Patient');
+    expect(view.chart.patient.name).toBe('Prepared Patient');
     expect(view.head).toMatchObject({ seq: 1, action: 'create', status: 'committed' });
     expect(view.head.author).toMatchObject({ signKey: ada.holder.signKey, name: 'Dr Ada Okafor' });
     expect(view.readers.map((r) => r.role)).toEqual(['custodian']);

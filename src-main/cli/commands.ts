@@ -195,24 +195,11 @@ export async function run(options: CliOptions): Promise<number> {
     lookahead?.start();
     try {
       ctx = await connect(options, {
-        ...(lookahead
-          ? {
-              fhirValidator: lookahead.fhirValidator,
-              fhirConverter: lookahead.fhirConverter,
-              preparedImport: lookahead.preparedImport,
-            }
-          : {}),
+        ...(lookahead ? { fhirValidator: lookahead.fhirValidator, fhirConverter: lookahead.fhirConverter } : {}),
         ...(envelope ? { ledgerEnvelope: () => envelope.envelope } : {}),
         verifiedCache: command === 'charts',
       });
       mark('connected (chart service built, node ready)');
-      // The CREATEs of bundles converted while the key is derived are sealed with the entry's public keys (v1 only);
-      // not awaited: a slow directory or authority read only means fewer are prepared. Signed after the unlock.
-      if (lookahead && unlocking)
-        ctx.service.prepareImports(unlocking.keys).then(
-          (sealer) => sealer && lookahead.sealWith(sealer),
-          () => {},
-        );
     } catch (error) {
       await unlocking?.unlocked.then((h) => h.lock()).catch(() => {});
       throw error;
@@ -221,7 +208,6 @@ export async function run(options: CliOptions): Promise<number> {
       holder = unlocking ? await unlocking.unlocked : null;
       mark('identity unlocked');
     } catch (error) {
-      lookahead?.discardPrepared(); // a failed unlock signs nothing prepared for it
       await close(ctx);
       throw error;
     }
@@ -248,9 +234,7 @@ export async function run(options: CliOptions): Promise<number> {
           new Array(files.length);
         let next = 0;
         const progress = batchedLines((text) => process.stderr.write(text));
-        mark(
-          `importing ${files.length} file(s), ${lookahead?.convertedAhead ?? 0} converted, ${lookahead?.sealedAhead ?? 0} sealed while unlocking`,
-        );
+        mark(`importing ${files.length} file(s), ${lookahead?.convertedAhead ?? 0} converted while unlocking`);
         if (files.length > 0) progress.line(`New charts in ${describeChoice(envelope!)}.`);
         const worker = async () => {
           while (next < files.length) {

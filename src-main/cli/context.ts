@@ -45,9 +45,7 @@ export async function openVault(): Promise<Vault> {
  * key derivation (scrypt, ~0.3 s in libuv's thread pool) a command overlaps with loading the chart service and
  * connecting (start-up: docs/BENCHMARKS.md). A missing identity or password still fails before anything starts.
  */
-export async function beginUnlock(
-  wanted: string | undefined,
-): Promise<{ unlocked: Promise<LockableKeyHolder>; keys: { signKey: string; boxKey: string } }> {
+export async function beginUnlock(wanted: string | undefined): Promise<{ unlocked: Promise<LockableKeyHolder> }> {
   const v = await openVault();
   const { identities } = await v.list();
   const chosen = wanted
@@ -66,8 +64,7 @@ export async function beginUnlock(
   const unlocked = v.unlock(chosen.id, await readPassword());
   mark('unlock started');
   unlocked.catch(() => {}); // the caller awaits it, later: not an unhandled rejection meanwhile
-  // The entry's public keys, known before the unlock: an import seals its first charts with them meanwhile.
-  return { unlocked, keys: { signKey: chosen.signKey, boxKey: chosen.boxKey } };
+  return { unlocked };
 }
 
 /** The hospital card key in this keychain; created with a first card only on the embedded node, as the app does. */
@@ -167,9 +164,7 @@ export async function connect(
   {
     verifiedCache = false,
     ...extra
-  }: Pick<ChartServiceOptions, 'fhirValidator' | 'fhirConverter' | 'preparedImport' | 'ledgerEnvelope'> & {
-    verifiedCache?: boolean;
-  } = {},
+  }: Pick<ChartServiceOptions, 'fhirValidator' | 'fhirConverter' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
 ): Promise<Context> {
   const { createChartService } = await import('../records/chart-service');
   const { defaultDataDir } = await import('../ledger-node/process/data-dir');

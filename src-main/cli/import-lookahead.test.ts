@@ -7,8 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chartToFhir, fhirToChart } from '../../src-shared/records/fhir';
 import { sampleChart } from '../../test/fixtures/sample-chart';
 import { inProcessFhirValidator, type FhirValidator } from '../records/fhir-validator-pool';
-import type { Chart } from '../../src-shared/records/chart';
-import type { CreateSealer, PreparedCreate } from '../records/prepared-create';
 import { ImportLookahead } from './import-lookahead';
 
 /** The real validator, counting what it is asked. */
@@ -126,81 +124,5 @@ describe('ImportLookahead', () => {
       if ('error' in read) throw read.error;
       expect(lookahead.fhirConverter(read.bundle)).toEqual(fhirToChart(read.bundle));
     }
-  });
-
-  /** A lookahead whose checks answer when the test says, and a sealer that records the charts it sealed. */
-  function heldLookahead() {
-    const answers: (() => void)[] = [];
-    const held: FhirValidator = {
-      validate: (input, json) =>
-        new Promise((resolve) => answers.push(() => void inProcessFhirValidator.validate(input, json).then(resolve))),
-    };
-    const lookahead = new ImportLookahead(files, held, 1, files.length);
-    const sealed: Chart[] = [];
-    const sealer: CreateSealer = (chart) => {
-      sealed.push(chart);
-      return { chart, sealedFor: sealed.length } as unknown as PreparedCreate;
-    };
-    const settle = async (from: number, to: number) => {
-      answers.slice(from, to).forEach((answer) => answer());
-      await new Promise((r) => setTimeout(r, 50));
-    };
-    return { lookahead, sealed, sealer, settle };
-  }
-
-  it('seals the charts converted before the first take (those before sealWith too), none after, each handed out once', async () => {
-    const { lookahead, sealed, sealer, settle } = heldLookahead();
-    lookahead.start();
-    await settle(0, 2);
-    expect(sealed).toHaveLength(0); // no sealer yet: converted, waiting for one
-    lookahead.sealWith(sealer);
-    expect(sealed).toHaveLength(2);
-    await settle(2, 4);
-    expect(lookahead.sealedAhead).toBe(4);
-    const reads = files.map((_, i) => lookahead.take(i));
-    await settle(4, 6);
-    expect(lookahead.sealedAhead).toBe(4); // answered after the first take: sealed in turn by the import
-    reads.forEach((read, i) => {
-      if ('error' in read) throw read.error;
-      const prepared = lookahead.preparedImport(read.bundle);
-      if (i < 4) {
-        // The chart sealed is the very chart the service is handed for the bundle.
-        const converted = lookahead.fhirConverter(read.bundle);
-        expect(converted.ok && converted.chart).toBe(prepared?.chart);
-        expect(sealed).toContain(prepared?.chart);
-      } else expect(prepared).toBeUndefined();
-      expect(lookahead.preparedImport(read.bundle)).toBeUndefined();
-    });
-  });
-
-  it('a failed unlock discards what was sealed, and nothing is sealed after', async () => {
-    const { lookahead, sealed, sealer, settle } = heldLookahead();
-    lookahead.start();
-    lookahead.sealWith(sealer);
-    await settle(0, 3);
-    expect(lookahead.sealedAhead).toBe(3);
-    lookahead.discardPrepared();
-    lookahead.sealWith(sealer);
-    await settle(3, 6);
-    expect(sealed).toHaveLength(3);
-    for (let i = 0; i < files.length; i++) {
-      const read = lookahead.take(i);
-      if ('error' in read) throw read.error;
-      expect(lookahead.preparedImport(read.bundle)).toBeUndefined();
-    }
-  });
-
-  it('a sealer that throws stops the sealing; the bundles are still converted', async () => {
-    const { lookahead, settle } = heldLookahead();
-    let calls = 0;
-    lookahead.start();
-    lookahead.sealWith(() => {
-      calls++;
-      throw new Error('no custody rule');
-    });
-    await settle(0, 6);
-    expect(calls).toBe(1);
-    expect(lookahead.sealedAhead).toBe(0);
-    expect(lookahead.convertedAhead).toBe(6);
   });
 });

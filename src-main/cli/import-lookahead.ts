@@ -4,14 +4,11 @@
 // once, by the same validator, and importFhir still refuses it on the answer: only the moment the check starts moves.
 // Until the import's first chart is taken the main thread has nothing else to do (scrypt runs on libuv's pool), so a
 // bundle found valid meanwhile is also read into a chart here (`fhirToChart`, pure, no key): the import then takes
-// that very result instead of converting on its busiest thread (docs/BENCHMARKS.md, the import's timeline). Once the
-// chart service is up, such a chart's v1 CREATE is also sealed here with the identity's public keys (`sealWith`); the
-// import signs it after the unlock (records/prepared-create.ts), or seals anew when it does not fit the unlocked key.
+// that very result instead of converting on its busiest thread (docs/BENCHMARKS.md, the import's timeline).
 import { readFileSync } from 'node:fs';
 import { fhirToChart, type FhirImportResult } from '../../src-shared/records/fhir';
 import type { FieldError } from '../../src-shared/records/validate';
 import type { FhirValidator } from '../records/fhir-validator-pool';
-import type { CreateSealer, PreparedCreate } from '../records/prepared-create';
 
 /** One file as the import loop reads it: the parsed bundle and its text, or why it could not be read or parsed. */
 export type ReadBundle = { bundle: unknown; json: string } | { error: Error };
@@ -37,14 +34,6 @@ export class ImportLookahead {
   private waiting = true;
   /** Bundles converted while waiting (the timeline prints it). */
   convertedAhead = 0;
-  /** CREATEs sealed while waiting, by bundle; each is handed out once. */
-  private prepared = new WeakMap<object, PreparedCreate>();
-  /** Converted while waiting and not yet sealed: what sealWith seals first. */
-  private toSeal: { bundle: object; chart: FhirImportResult }[] = [];
-  private sealer: CreateSealer | null = null;
-  private discarded = false;
-  /** CREATEs sealed while waiting (the timeline prints it). */
-  sealedAhead = 0;
 
   /**
    * `ahead`: files read and sent for checking beyond those taken, at most (bounds the memory of a large folder);
@@ -77,44 +66,6 @@ export class ImportLookahead {
     return early;
   };
 
-  /** What importFhir signs instead of sealing again: the CREATE sealed for this bundle while waiting, once. */
-  readonly preparedImport = (bundle: unknown): PreparedCreate | undefined => {
-    const early = typeof bundle === 'object' && bundle !== null ? this.prepared.get(bundle) : undefined;
-    if (early) this.prepared.delete(bundle as object);
-    return early;
-  };
-
-  /**
-   * Seals, until the first take(), the CREATE of each bundle converted meanwhile (those converted already first).
-   * A sealer that throws stops the sealing; the import then seals as it would have.
-   */
-  sealWith(sealer: CreateSealer): void {
-    if (!this.waiting || this.discarded) return;
-    this.sealer = sealer;
-    const pending = this.toSeal;
-    this.toSeal = [];
-    for (const { bundle, chart } of pending) this.seal(bundle, chart);
-  }
-
-  /** Drops every CREATE sealed and not yet taken, and seals no more (a failed unlock). */
-  discardPrepared(): void {
-    this.discarded = true;
-    this.sealer = null;
-    this.toSeal = [];
-    this.prepared = new WeakMap();
-    this.sealedAhead = 0;
-  }
-
-  private seal(bundle: object, converted: FhirImportResult): void {
-    if (!this.sealer || !this.waiting || !converted.ok) return;
-    try {
-      this.prepared.set(bundle, this.sealer(converted.chart));
-      this.sealedAhead++;
-    } catch {
-      this.sealer = null;
-    }
-  }
-
   /** Reads the first `aheadWhileWaiting` files and sends them for checking. */
   start(): void {
     this.fill();
@@ -125,7 +76,6 @@ export class ImportLookahead {
     const held = this.read[index];
     if (held === 'taken') throw new Error(`file ${index} of the import was taken already`);
     this.waiting = false;
-    this.toSeal = [];
     const got = held ?? this.readAndCheck(index);
     this.read[index] = 'taken';
     this.taken++;
@@ -150,11 +100,8 @@ export class ImportLookahead {
       check.then(
         (problems) => {
           if (!this.waiting || problems.length > 0) return;
-          const converted = fhirToChart(bundle);
-          this.converted.set(bundle, converted);
+          this.converted.set(bundle, fhirToChart(bundle));
           this.convertedAhead++;
-          if (this.sealer) this.seal(bundle, converted);
-          else if (!this.discarded) this.toSeal.push({ bundle, chart: converted });
         },
         () => {},
       );

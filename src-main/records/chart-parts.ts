@@ -14,7 +14,6 @@ import { VerifiedCache } from '../ledger/verified-cache';
 import { VerifyPool } from '../ledger/verify-pool';
 import type { AuthorityTrust } from '../authority/trust';
 import type { FhirValidator } from './fhir-validator-pool';
-import type { PreparedCreate } from './prepared-create';
 import type { FhirImportResult } from '../../src-shared/records/fhir-import';
 import { ChartAuthorship } from './chart-authorship';
 import { ChartLoader } from './chart-loader';
@@ -83,11 +82,6 @@ export interface ChartServiceOptions {
    * answers what it converted ahead, while the identity was still unlocking (cli/import-lookahead.ts).
    */
   fhirConverter?: (bundle: unknown) => FhirImportResult;
-  /**
-   * The CREATE sealed for a bundle while the identity unlocked, if any (cli/import-lookahead.ts): importFhir signs it
-   * instead of sealing again when it fits the write (records/prepared-create.ts).
-   */
-  preparedImport?: (bundle: unknown) => PreparedCreate | undefined;
   /**
    * The hospital's emergency service's public keys (docs/EMERGENCY.md), read at every use; null or absent: no
    * emergency access (requests refused here, the access history says so).

@@ -18,8 +18,7 @@ import type { ChartStates } from './chart-states';
 import { isRevoked, type PendingVersion } from './chart-views';
 import { ChartServiceError, chartNotFound, notCustodian, tampered, unknownAuthor } from './errors';
 import type { ChartAction, PatientCardInfo, WriteResult } from './model';
-import { buildVersion, sealCreate, signCreate, withRecovery, type AuthorKeys } from './version-builder';
-import { preparedFits, type CreateSealer, type PreparedCreate } from './prepared-create';
+import { buildCreate, buildVersion, withRecovery } from './version-builder';
 import { createV3ChartWriter, type V3WriteState } from './chart-writer-v3';
 import { quorumOf } from './v3-outputs';
 import { writtenAnswer, type Signed, type Written } from './write-answer';
@@ -50,11 +49,6 @@ export interface ChartWriter {
   create(holder: KeyHolder, chart: unknown, options: { pin: string }): Promise<CreatedChart>;
   /** A FHIR R4 Bundle as a new chart, without a card (issueCard later). */
   importFhir(holder: KeyHolder, bundle: unknown, source?: FhirSource): Promise<WriteResult & { warnings: string[] }>;
-  /**
-   * Seals v1 CREATEs of imported charts with `author`'s public keys while the identity unlocks: the import then only
-   * signs them (options.preparedImport hands each back). Null when new charts go in envelope v3 (not prepared).
-   */
-  prepareImports(author: AuthorKeys): Promise<CreateSealer | null>;
   /** StaleVersion if the head moved past `baseSeq`. */
   update(holder: KeyHolder, chartId: string, chart: unknown, options?: { baseSeq?: number }): Promise<Written>;
   /** Marks one entry as entered in error (nothing is erased: earlier versions keep it as it was). */
@@ -308,7 +302,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     });
   }
 
-  async function custodianSelf(holder: AuthorKeys): Promise<ChartPayload['custodian']> {
+  async function custodianSelf(holder: KeyHolder): Promise<ChartPayload['custodian']> {
     // The custodian's name is a label in the payload: a recent "not published" answer is good enough.
     const entry = await directory.find(holder.signKey, 30_000).catch(() => null);
     return { signKey: holder.signKey, boxKey: holder.boxKey, name: entry?.name ?? '' };
@@ -347,7 +341,6 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
     chart: Chart,
     patient: ChartPayload['patient'],
     cardTag: string | null = null,
-    prepared?: PreparedCreate,
   ) {
     const custody = await custodyPolicy();
     const payload = withRecovery(payloadOf(chart, patient, await custodianSelf(holder), []), custody);
@@ -356,11 +349,7 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       const { chartId, outcome, written } = submitted;
       return { chartId, txId: written.tx.id, seq: 1, outcome, answer: () => v3.answerCreate(holder, submitted) };
     }
-    const sealed =
-      prepared && preparedFits(prepared, holder, chart, payload, custody)
-        ? prepared.sealed
-        : sealCreate(holder, payload, custody);
-    const { tx, envelope } = await signCreate(holder, sealed, crypto);
+    const { tx, envelope } = await buildCreate(holder, payload, crypto, custody);
     const signed = { tx, envelope, chartId: tx.id, payload };
     const outcome = await submit(holder, signed);
     return {
@@ -399,25 +388,13 @@ export function createChartWriter(parts: ChartParts, states: ChartStates): Chart
       if (!result.ok) throw new ChartValidationError(result.errors);
       // A bulk import answers what was written, not the chart view a screen shows: building that view for every
       // imported chart cost ~15 % of the import's throughput (docs/BENCHMARKS.md), and no screen shows it.
-      const prepared = options.preparedImport?.(bundle);
-      const { chartId, txId, seq, outcome } = await signAndSubmitCreate(holder, result.chart, null, null, prepared);
+      const { chartId, txId, seq, outcome } = await signAndSubmitCreate(holder, result.chart, null);
       return {
         chartId,
         txId,
         seq,
         status: outcome.status,
         warnings: result.warnings,
-      };
-    },
-
-    async prepareImports(author) {
-      if ((options.ledgerEnvelope?.() ?? 'v1') === 'v3') return null;
-      // Looked up once, as each write looks them up again: a chart is signed as prepared only if they still match.
-      const custody = await custodyPolicy();
-      const custodian = await custodianSelf(author);
-      return (chart) => {
-        const payload = withRecovery(payloadOf(chart, null, custodian, []), custody);
-        return { chart, payload, custody, sealed: sealCreate(author, payload, custody) };
       };
     },
 

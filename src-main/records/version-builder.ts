@@ -13,7 +13,6 @@ import {
   type CryptoProvider,
   type JsonObject,
   type Transaction,
-  type UnsignedTransaction,
 } from '../../src-shared/ledger';
 import { encodePayload, type ChartPayload } from '../../src-shared/records/payload';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
@@ -52,34 +51,17 @@ export function withRecovery(payload: ChartPayload, custody: CustodyPolicy | nul
   };
 }
 
-/** The public keys a version is sealed and named with before its author's identity is unlocked. */
-export interface AuthorKeys {
-  signKey: string;
-  boxKey: string;
-}
-
-/** A v1 CREATE sealed to its readers and naming its author's public keys, not yet signed. */
-export interface SealedCreate {
-  author: AuthorKeys;
-  unsigned: UnsignedTransaction;
-  envelope: Envelope;
-}
-
-/**
- * Everything of a CREATE but its signature: the envelope sealed to the readers (ephemeral sealed boxes, a random data
- * key) and the unsigned transaction, from the author's public keys alone. A bulk import seals the first charts while
- * the identity still unlocks (cli/import-lookahead.ts); signCreate finishes it with the unlocked key.
- */
-export function sealCreate(
-  author: AuthorKeys,
+export async function buildCreate(
+  holder: KeyHolder,
   payload: ChartPayload,
+  crypto: CryptoProvider,
   custody: CustodyPolicy | null = null,
   at = new Date(),
-): SealedCreate {
+): Promise<{ tx: Transaction; envelope: Envelope }> {
   const envelope = sealEnvelope(
-    { action: 'create', seq: 1, at: at.toISOString(), author: author.signKey },
+    { action: 'create', seq: 1, at: at.toISOString(), author: holder.signKey },
     encodePayload(payload),
-    readersOf(payload, author.boxKey),
+    readersOf(payload, holder.boxKey),
     sealTo,
     envelopeBox,
   );
@@ -89,31 +71,9 @@ export function sealCreate(
     asset,
     envelope as unknown as JsonObject,
     [custodyOutput(payload.custodian.signKey, custody)],
-    [author.signKey],
+    [holder.signKey],
   );
-  return { author: { signKey: author.signKey, boxKey: author.boxKey }, unsigned, envelope };
-}
-
-/** Signs a sealed CREATE with the holder it was sealed for; any other holder is refused (never signed, never sent). */
-export async function signCreate(
-  holder: KeyHolder,
-  sealed: SealedCreate,
-  crypto: CryptoProvider,
-): Promise<{ tx: Transaction; envelope: Envelope }> {
-  if (holder.signKey !== sealed.author.signKey || holder.boxKey !== sealed.author.boxKey)
-    throw new Error('A CREATE sealed for another identity cannot be signed with this one');
-  const tx = await signTransaction(sealed.unsigned, signerFor(holder), { crypto, checkSignatures: false });
-  return { tx, envelope: sealed.envelope };
-}
-
-export async function buildCreate(
-  holder: KeyHolder,
-  payload: ChartPayload,
-  crypto: CryptoProvider,
-  custody: CustodyPolicy | null = null,
-  at = new Date(),
-): Promise<{ tx: Transaction; envelope: Envelope }> {
-  return signCreate(holder, sealCreate(holder, payload, custody, at), crypto);
+  return { tx: await signTransaction(unsigned, signerFor(holder), { crypto, checkSignatures: false }), envelope };
 }
 
 export async function buildVersion(

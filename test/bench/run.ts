@@ -4,7 +4,6 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   ledger: () => import('./ledger'),
   charts: () => import('./charts'),
   'cli-import': () => import('./cli-import'),
-  'seal-sign-ab': () => import('./seal-sign-ab'),
   vault: () => import('./vault'),
   emergency: () => import('./emergency'),
   'emergency-index-v3': () => import('./emergency-index-v3'),

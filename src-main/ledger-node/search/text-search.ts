@@ -114,30 +114,28 @@ function forEachString(value: unknown, analyzer: Analyzer, visit: (text: string,
 }
 
 /**
- * Visits the weighted terms of a search document, string after string: a term's weight in the document is the sum
- * of the scores it is visited with, in this order. Like MongoDB, a term weighs more when it is frequent in a short
- * string; the exact MongoDB figures are not reproduced, only the ordering idea.
+ * The terms of a search document with their weights. Like MongoDB, a term weighs more when it is frequent in a
+ * short string; the exact MongoDB figures are not reproduced, only the ordering idea.
  */
-export function forEachScoredTerm(doc: unknown, visit: (term: string, score: number) => void): void {
+export function indexDocument(doc: unknown): Map<string, number> {
+  const weights = new Map<string, number>();
   const counts = new Map<string, number>();
   forEachString(doc, 'english', (text, analyzer) => {
     const terms = termsOf(text, analyzer);
     if (terms.length === 0) return;
     if (terms.length === 1) {
       // count 1 of 1: the score below is exactly 1.
-      visit(terms[0] as string, 1);
+      const term = terms[0] as string;
+      weights.set(term, (weights.get(term) ?? 0) + 1);
       return;
     }
     counts.clear();
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const [term, count] of counts) visit(term, count * (0.5 * (count / terms.length) + 0.5));
+    for (const [term, count] of counts) {
+      const score = count * (0.5 * (count / terms.length) + 0.5);
+      weights.set(term, (weights.get(term) ?? 0) + score);
+    }
   });
-}
-
-/** The terms of a search document with their weights (see `forEachScoredTerm`). */
-export function indexDocument(doc: unknown): Map<string, number> {
-  const weights = new Map<string, number>();
-  forEachScoredTerm(doc, (term, score) => weights.set(term, (weights.get(term) ?? 0) + score));
   return weights;
 }
 

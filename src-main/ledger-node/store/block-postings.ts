@@ -1,7 +1,7 @@
 // What the search indexes hold for a batch of transactions: per index, each term with the (seq, weight) of every
 // document containing it. The reference's `assets` documents are `{data, id}` (CREATEs only), its `metadata`
 // documents `{id, metadata}` (every transaction), docs/PROTOCOL.md §6.
-import { forEachScoredTerm, indexDocument } from '../search/text-search';
+import { indexDocument } from '../search/text-search';
 import type { IndexKind } from './term-index';
 import type { TxShape } from './tx-shape';
 
@@ -49,48 +49,13 @@ function addDocument(into: Map<string, number[]>, weights: Map<string, number>, 
   }
 }
 
-/**
- * Adds a document's terms straight into the block's postings: a term's weight is summed in its last pair (this
- * document's), in the order `indexDocument` sums it, so the weights are the same numbers without a map per document.
- * A document with a term whose index form differs (rare: cut, or a long term with a surrogate) is taken out again
- * and added the general way, whose rule for terms sharing an index form needs the whole document.
- */
-function addDocumentDirect(into: Map<string, number[]>, doc: unknown, seq: number): void {
-  const touched: string[] = [];
-  let general = false;
-  forEachScoredTerm(doc, (term, score) => {
-    if (general) return;
-    if (term.length >= LONG_KEY && indexTerm(term) !== term) {
-      general = true;
-      return;
-    }
-    const postings = into.get(term);
-    if (postings === undefined) {
-      into.set(term, [seq, score]);
-      touched.push(term);
-    } else if (postings[postings.length - 2] === seq) {
-      postings[postings.length - 1] = (postings[postings.length - 1] as number) + score;
-    } else {
-      postings.push(seq, score);
-      touched.push(term);
-    }
-  });
-  if (!general) return;
-  for (const term of touched) {
-    const postings = into.get(term) as number[];
-    if (postings.length === 2) into.delete(term);
-    else postings.length -= 2;
-  }
-  addDocument(into, indexDocument(doc), seq);
-}
-
 export class BlockPostings {
   readonly assets = new Map<string, number[]>();
   readonly metadata = new Map<string, number[]>();
 
   /** Transactions must be added in ascending seq. */
   add(tx: TxShape, seq: number): void {
-    if (tx.operation === 'CREATE') addDocumentDirect(this.assets, searchDocumentOf('assets', tx), seq);
-    addDocumentDirect(this.metadata, searchDocumentOf('metadata', tx), seq);
+    if (tx.operation === 'CREATE') addDocument(this.assets, indexDocument(searchDocumentOf('assets', tx)), seq);
+    addDocument(this.metadata, indexDocument(searchDocumentOf('metadata', tx)), seq);
   }
 }

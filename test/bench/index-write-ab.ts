@@ -2,14 +2,15 @@
 // (issue #16: the node runs on the import's main thread). Blocks are replayed from a ledger folder as they were
 // committed (e.g. a cli-import run's `ledger`, or any node's data folder), read-only.
 //   index:  BlockPostings of each block + encodeRun of both indexes (the search-index part, pure CPU), wall time and
-//           main-thread CPU (/proc, 10 ms ticks);
+//           main-thread CPU (/proc, 10 ms ticks); encode-cpu: encodeRun alone over the same postings (main-thread
+//           CPU, --encode-repeats=4 times a pass, divided back);
 //   write:  LedgerStore.writeBlock into a fresh folder per tree and pass (4 blocks in flight, as the committer may):
 //           write-sync is the synchronous part of each call (what the main thread pays before lmdb's write thread
 //           commits), merges the wait for the merges still due after the last block, write-cpu the main thread's CPU
 //           over the whole pass (/proc, 10 ms ticks: open, writes, every merge, close).
 // Each pass checks that both trees encoded the same bytes (runs of every block) and stored the same postings.
 //
-//   npx tsx test/bench/index-write-ab.ts --base=<base tree> --ledger=<ledger folder> [--passes=7]
+//   npx tsx test/bench/index-write-ab.ts --base=<base tree> --ledger=<ledger folder> [--passes=7] [--encode-repeats=4]
 import { open } from 'lmdb';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +93,23 @@ function indexPass(tree: Tree): { ms: number; cpuMs: number; bytes: Uint8Array[]
   return { ms: performance.now() - started, cpuMs: (mainThreadTicks() - ticks) * 10, bytes: out };
 }
 
+// encodeRun alone (this tree's postings of every block, made once), `encodeRepeats` times a pass for tick resolution.
+const encodeRepeats = Number(args.get('encode-repeats') ?? 4);
+const blockPostings: Map<string, number[]>[] = [];
+{
+  let seq = 0;
+  for (const block of blocks) {
+    const postings = new currentPostings.BlockPostings();
+    for (const { tx } of block) postings.add(tx, ++seq);
+    for (const kind of ['assets', 'metadata'] as const) if (postings[kind].size > 0) blockPostings.push(postings[kind]);
+  }
+}
+function encodePass(tree: Tree): number {
+  const ticks = mainThreadTicks();
+  for (let r = 0; r < encodeRepeats; r++) for (const postings of blockPostings) tree.runs.encodeRun(postings);
+  return ((mainThreadTicks() - ticks) * 10) / encodeRepeats;
+}
+
 async function writePass(
   tree: Tree,
 ): Promise<{ syncMs: number; settleMs: number; mainCpuMs: number; answers: string }> {
@@ -133,6 +151,7 @@ for (let pass = 0; pass < passes; pass++) {
     record(`${tree.name} index-cpu`, cpuMs);
     encoded.push(bytes);
   }
+  for (const tree of order) record(`${tree.name} encode-cpu`, encodePass(tree));
   const [a, b] = encoded as [Uint8Array[], Uint8Array[]];
   if (a.length !== b.length || a.some((x, i) => Buffer.compare(x, b[i]!) !== 0))
     throw new Error('the trees encoded different runs');

@@ -21,3 +21,15 @@ describe('ByteWriter', () => {
     expect(writer.written().length).toBe(0);
   });
 });
+
+describe('ByteWriter.ascii', () => {
+  it('writes an ASCII string byte for byte, and leaves the writer as it was for any other string', () => {
+    const writer = new ByteWriter(2);
+    expect(writer.ascii('hc.chart/1 +AbZ09')).toBe(true);
+    // Refused strings write nothing: what follows lands right after the ASCII text.
+    for (const text of ['café', 'abc😀', '\u0080', 'x'.repeat(300) + 'é']) expect(writer.ascii(text)).toBe(false);
+    expect(writer.ascii('')).toBe(true);
+    writer.utf8('é');
+    expect(writer.written().equals(Buffer.from('hc.chart/1 +AbZ09é', 'utf8'))).toBe(true);
+  });
+});

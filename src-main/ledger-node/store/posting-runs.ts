@@ -259,7 +259,9 @@ export function encodeRun(byTerm: ReadonlyMap<string, readonly number[]>): Encod
   let n = 0;
   for (const [term, pairs] of byTerm) {
     starts[n] = terms.length;
-    if (SURROGATE.test(term)) {
+    if (terms.ascii(term)) {
+      // most terms (base64 fragments, ids, English words): no surrogate to look for
+    } else if (SURROGATE.test(term)) {
       const bytes = termBytes(term);
       terms.copy(bytes, 0, bytes.length);
     } else {

@@ -8,6 +8,40 @@ function has(filter: Uint8Array, term: Uint8Array): boolean {
 }
 
 describe('run filter', () => {
+  it('sets the bits of the stored format, (h1 + i·h2) mod m for each probe i, whatever the sizes and hashes', () => {
+    for (const terms of [1, 7, 100, 1000, 12_345, 200_000]) {
+      const builder = new RunFilterBuilder(terms);
+      const expected = new Uint8Array(filterBytes(terms));
+      expected[0] = 7;
+      const bits = (expected.length - 1) * 8;
+      for (let t = 0; t < Math.min(terms, 500); t++) {
+        const term = randomBytes(1 + (t % 40));
+        builder.add(term, 0, term.length);
+        hashTerm(term, 0, term.length);
+        // The format's definition, in floating point as the first version computed it.
+        for (let i = 0; i < 7; i++) {
+          const bit = (hash1 + i * hash2) % bits;
+          expected[1 + (bit >>> 3)]! |= 1 << (bit & 7);
+        }
+      }
+      const filter = builder.finish();
+      expect(Buffer.from(filter).equals(Buffer.from(expected))).toBe(true);
+      // And a lookup probes the same bits: a filter with any one of a term's bits cleared says "no" for it.
+      const term = randomBytes(12);
+      const one = new RunFilterBuilder(terms);
+      one.add(term, 0, term.length);
+      const full = one.finish();
+      expect(has(full, term)).toBe(true);
+      hashTerm(term, 0, term.length);
+      for (let i = 0; i < 7; i++) {
+        const cleared = Uint8Array.from(full);
+        const bit = (hash1 + i * hash2) % bits;
+        cleared[1 + (bit >>> 3)]! &= ~(1 << (bit & 7));
+        expect(has(cleared, term)).toBe(false);
+      }
+    }
+  });
+
   it('says "maybe" for every term of the run, and "no" for nearly all others (~1 % false maybes)', () => {
     const builder = new RunFilterBuilder();
     const terms = Array.from({ length: 20_000 }, () => randomBytes(1 + (randomBytes(1)[0]! % 40)));

@@ -92,11 +92,16 @@ export class RunFilterBuilder {
   }
 }
 
+// (h1 + i·h2) mod m, stepped as ((h1 mod m) + i·(h2 mod m)) mod m: the same bits, with one subtraction a probe
+// instead of a floating-point remainder (h1 + i·h2 exceeds 32 bits).
 function setBits(filter: Uint8Array, h1: number, h2: number): void {
   const bits = (filter.length - 1) * 8;
+  const step = h2 % bits;
+  let bit = h1 % bits;
   for (let i = 0; i < PROBES; i++) {
-    const bit = (h1 + i * h2) % bits;
     filter[1 + (bit >>> 3)]! |= 1 << (bit & 7);
+    bit += step;
+    if (bit >= bits) bit -= bits;
   }
 }
 
@@ -108,9 +113,12 @@ export function mightContain(filter: Uint8Array, h1: number, h2: number): boolea
   const probes = filter[0] as number;
   const bits = (filter.length - 1) * 8;
   if (probes === 0 || bits === 0) return true;
+  const step = h2 % bits;
+  let bit = h1 % bits;
   for (let i = 0; i < probes; i++) {
-    const bit = (h1 + i * h2) % bits;
     if (((filter[1 + (bit >>> 3)] as number) & (1 << (bit & 7))) === 0) return false;
+    bit += step;
+    if (bit >= bits) bit -= bits;
   }
   return true;
 }

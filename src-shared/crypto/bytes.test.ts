@@ -23,16 +23,6 @@ describe('base64 (envelopes, vault entries)', () => {
         expect(toBase64(Uint8Array.from(bytes))).toBe(base64.encode(Uint8Array.from(bytes)));
   });
 
-  it('encodes a view into a larger buffer (any offset) by its own bytes only, and refuses what is not bytes', () => {
-    const backing = Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 255);
-    for (let start = 0; start < 8; start++)
-      for (let end = start; end < start + 20; end++) {
-        const view = backing.subarray(start, end);
-        expect(toBase64(view)).toBe(base64.encode(Uint8Array.from(view)));
-      }
-    expect(() => toBase64([1, 2, 3] as unknown as Uint8Array)).toThrow();
-  });
-
   it('refuses unpadded, spaced, padded-inside, non-canonical and foreign text (atob alone would take some of it)', () => {
     // 'YR==' and 'YWI=' → 'YWJ=' carry stray bits in the last character: atob reads them as 'a' and 'ab'.
     for (const bad of [

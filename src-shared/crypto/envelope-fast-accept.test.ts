@@ -3,6 +3,7 @@
 // oracle; and parseEnvelope still refuses what the schema refuses (fails if the fast accept let one skip the schema).
 import { describe, expect, it } from 'vitest';
 import { judgeByZod } from '../../test/fixtures/zod-oracle';
+import { clone, singleMutations } from '../../test/fixtures/single-mutations';
 import nacl from 'tweetnacl';
 import { base58 } from '@scure/base';
 import {
@@ -76,46 +77,10 @@ const replacements: unknown[] = [
   'not base64!',
 ];
 
-type Path = (string | number)[];
-function paths(value: unknown, path: Path = [], out: Path[] = []): Path[] {
-  out.push(path);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...path, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...path, k], out);
-  return out;
-}
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
 function* mutations(base: unknown): Generator<unknown> {
-  for (const path of paths(base).slice(1)) {
-    const edit = (f: (parent: Record<string | number, unknown>, key: string | number) => void) => {
-      const m = clone(base) as Record<string | number, unknown>;
-      const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((n, k) => n[k] as typeof n, m);
-      f(parent, path.at(-1)!);
-      return m;
-    };
-    for (const value of replacements) yield edit((p, k) => (p[k] = value));
-    yield edit((p, k) => (Array.isArray(p) ? p.splice(k as number, 1) : delete p[k]));
-    yield edit((p, k) => {
-      if (Array.isArray(p))
-        p.push(p[k]); // a reader listed twice
-      else {
-        const value = p[k];
-        delete p[k];
-        p[k] = value; // moved to the end
-      }
-    });
-  }
-  for (const path of paths(base)) {
-    const m = clone(base) as Record<string | number, unknown>;
-    const node = path.reduce<Record<string | number, unknown>>((n, k) => n[k] as typeof n, m);
-    if (node && typeof node === 'object' && !Array.isArray(node)) {
-      node.extra = '';
-      yield m;
-    }
-  }
+  yield* singleMutations(base, replacements);
   const withChart = clone(base) as Record<string, unknown>;
   if (!('chart' in withChart)) yield { ...withChart, chart: 'cd'.repeat(32) };
-  yield JSON.parse(JSON.stringify(base).replace('{', '{"__proto__":{},')) as unknown;
 }
 
 describe("the envelope's fast accept", () => {

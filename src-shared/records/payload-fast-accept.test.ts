@@ -4,6 +4,7 @@
 // decodePayload still refuses (a test that fails if the fast accept let a payload skip the schema).
 import { describe, expect, it } from 'vitest';
 import { judgeByZod, judgeParseByZod } from '../../test/fixtures/zod-oracle';
+import { clone, singleMutations } from '../../test/fixtures/single-mutations';
 import { canonicalJson } from '../ledger/canonical-json';
 import { fullSampleChart, sampleChart } from '../../test/fixtures/sample-chart';
 import {
@@ -121,59 +122,9 @@ const replacements: unknown[] = [
   { id: 'x' },
 ];
 
-type Path = (string | number)[];
-function leaves(value: unknown, path: Path = [], out: Path[] = []): Path[] {
-  out.push(path);
-  if (Array.isArray(value)) value.forEach((v, i) => leaves(v, [...path, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], out);
-  return out;
-}
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-function at(root: unknown, path: Path): { parent: Record<string | number, unknown>; key: string | number } | null {
-  if (path.length === 0) return null;
-  let parent = root as Record<string | number, unknown>;
-  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
-  return { parent, key: path.at(-1)! };
-}
-
-/** Every single mutation of `base`: each node replaced, removed, moved to the end of its object; keys added. */
+/** Every single mutation of `base` (test/fixtures/single-mutations.ts), then the cross-field rules broken. */
 function* mutations(base: ChartPayload): Generator<unknown> {
-  for (const path of leaves(base)) {
-    for (const value of replacements) {
-      const m = clone(base) as unknown;
-      const place = at(m, path);
-      if (!place) continue;
-      place.parent[place.key] = value;
-      yield m;
-    }
-    const removed = clone(base) as unknown;
-    const place = at(removed, path);
-    if (!place) continue;
-    if (Array.isArray(place.parent)) place.parent.splice(place.key as number, 1);
-    else delete place.parent[place.key];
-    yield removed;
-    const moved = clone(base) as unknown;
-    const spot = at(moved, path)!;
-    if (!Array.isArray(spot.parent)) {
-      const value = spot.parent[spot.key];
-      delete spot.parent[spot.key];
-      spot.parent[spot.key] = value;
-      yield moved;
-    }
-  }
-  for (const path of leaves(base)) {
-    const m = clone(base) as unknown;
-    const node = path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], m);
-    if (node && typeof node === 'object' && !Array.isArray(node)) {
-      (node as Record<string, unknown>).extra = '';
-      yield m;
-      const proto = clone(base) as unknown;
-      const target = path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], proto);
-      yield JSON.parse(
-        JSON.stringify(proto).replace(JSON.stringify(target), (s) => `{"__proto__":{},${s.slice(1)}`),
-      ) as unknown;
-    }
-  }
+  yield* singleMutations(base, replacements);
   // The cross-field rules: two current doctors, an id used twice, dates in the wrong order.
   const chart = (f: (c: ChartPayload['chart']) => void) => {
     const m = clone(base);

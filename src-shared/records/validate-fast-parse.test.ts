@@ -11,11 +11,11 @@ import { todayIso } from './dates';
 import { chartToFhir, fhirToChart } from './fhir';
 import { chartFastParse, chartParse, NO } from './payload-fast-accept';
 import { toFieldErrors, validateChart } from './validate';
+import { clone, singleMutations } from '../../test/fixtures/single-mutations';
 
 const DAY = 86_400_000;
 const today = () => todayIso();
 const dayFrom = (days: number) => todayIso(new Date(Date.now() + days * DAY));
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /** What the FHIR import validates: the chart fhirToChart builds from chartToFhir's bundle. */
 function imported(chart: Chart): Chart {
@@ -111,46 +111,9 @@ function replacements(): unknown[] {
   ];
 }
 
-type Path = (string | number)[];
-function leaves(value: unknown, path: Path = [], out: Path[] = []): Path[] {
-  out.push(path);
-  if (Array.isArray(value)) value.forEach((v, i) => leaves(v, [...path, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], out);
-  return out;
-}
-const nodeAt = (root: unknown, path: Path) =>
-  path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], root) as Record<string | number, unknown>;
-
-/** Every single mutation of `base`: each node replaced, removed, moved to the end of its object; keys added. */
+/** Every single mutation of `base` (test/fixtures/single-mutations.ts), then the cross-field rules broken. */
 function* mutations(base: Chart, values = replacements()): Generator<unknown> {
-  for (const path of leaves(base)) {
-    if (path.length === 0) continue;
-    const key = path.at(-1)!;
-    for (const value of values) {
-      const m = clone(base);
-      nodeAt(m, path.slice(0, -1))[key] = value;
-      yield m;
-    }
-    const removed = clone(base);
-    const parent = nodeAt(removed, path.slice(0, -1));
-    if (Array.isArray(parent)) parent.splice(key as number, 1);
-    else delete parent[key];
-    yield removed;
-    const moved = clone(base);
-    const spot = nodeAt(moved, path.slice(0, -1));
-    if (!Array.isArray(spot)) {
-      const value = spot[key];
-      delete spot[key];
-      spot[key] = value;
-      yield moved;
-    }
-    const node = nodeAt(clone(base), path);
-    if (node && typeof node === 'object' && !Array.isArray(node)) {
-      const extra = clone(base);
-      nodeAt(extra, path).extra = '';
-      yield extra;
-    }
-  }
+  yield* singleMutations(base, values);
   // The cross-field rules: two current doctors, an id used twice, dates in the wrong order, every future date at once.
   const chart = (f: (c: Chart) => void) => {
     const m = clone(base);

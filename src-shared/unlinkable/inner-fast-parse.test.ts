@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { base58 } from '@scure/base';
 import nacl from 'tweetnacl';
 import { judgeParseByZod } from '../../test/fixtures/zod-oracle';
+import { clone, singleMutations } from '../../test/fixtures/single-mutations';
 import { fullSampleChart, sampleChart } from '../../test/fixtures/sample-chart';
 import { randomBytes, toBase64, utf8 } from '../crypto/bytes';
 import { EnvelopeError } from '../crypto/envelope';
@@ -20,7 +21,6 @@ import { innerFastParse, type InnerRules } from './inner-fast-parse';
 const fastParse = innerFastParse(innerV3Schema, innerV3Rules);
 const key = () => base58.encode(nacl.sign.keyPair().publicKey);
 const KEY = key();
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const KEY2 = key();
 const HEX = 'cd'.repeat(32);
 const custodian = { signKey: KEY, boxKey: KEY2, name: 'Dr A' };
@@ -136,45 +136,11 @@ const replacements: unknown[] = [
   { officers: [KEY], threshold: 1 },
 ];
 
-type Path = (string | number)[];
-/** Every path of the inner envelope, the payload's down to its third level (its leaves are the payload test's). */
-function paths(value: unknown, path: Path = [], out: Path[] = []): Path[] {
-  out.push(path);
-  if (path[0] === 'payload' && path.length >= 3) return out;
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...path, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...path, k], out);
-  return out;
-}
+/** Every single mutation; the payload down to its third level only (its leaves are the payload test's). */
 function* mutations(base: unknown): Generator<unknown> {
-  for (const path of paths(base).slice(1)) {
-    const edit = (f: (parent: Record<string | number, unknown>, key: string | number) => void) => {
-      const m = clone(base) as Record<string | number, unknown>;
-      const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((n, k) => n[k] as typeof n, m);
-      f(parent, path.at(-1)!);
-      return m;
-    };
-    for (const value of replacements) yield edit((p, k) => (p[k] = value));
-    yield edit((p, k) => (Array.isArray(p) ? p.splice(k as number, 1) : delete p[k]));
-    yield edit((p, k) => {
-      if (Array.isArray(p)) p.push(p[k]);
-      else {
-        const value = p[k];
-        delete p[k];
-        p[k] = value; // moved to the end
-      }
-    });
-  }
-  for (const path of paths(base)) {
-    const m = clone(base) as Record<string | number, unknown>;
-    const node = path.reduce<Record<string | number, unknown>>((n, k) => n[k] as typeof n, m);
-    if (node && typeof node === 'object' && !Array.isArray(node)) {
-      node.extra = '';
-      yield m;
-    }
-  }
+  yield* singleMutations(base, replacements, (path) => !(path[0] === 'payload' && path.length >= 3));
   const payload = (base as { payload: Record<string, unknown> }).payload;
   yield { ...clone(base as object), payload: { ...clone(payload), v: 1 } };
-  yield JSON.parse(JSON.stringify(base).replace('{', '{"__proto__":{},')) as unknown;
 }
 
 const judge = (parse: (v: unknown) => unknown) =>

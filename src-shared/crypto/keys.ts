@@ -61,7 +61,7 @@ export const pureKeyMath: PublicKeyMath = {
 export const MIN_KEY_CHARS = 43;
 
 /**
- * A new identity seed whose two public keys have 43–44 base58 characters. About one 32-byte key in a million encodes
+ * A new identity seed whose two public keys have 43–44 base58 characters. About one 32-byte key in 400,000 encodes
  * shorter (small leading bytes); the ledger's schema would refuse every transaction such a key signs or owns, and
  * the app's own key fields ask for 43–44 characters, so such a seed is drawn again. `draw` exists for tests.
  */

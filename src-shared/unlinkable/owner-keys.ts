@@ -12,7 +12,7 @@
 // slot 1 + i the authority's officer i (each officer key tweaked on its own, so the quorum's keys do not repeat).
 //
 // A key on the ledger must have 43 or 44 base58 characters (BigchainDB's schema, `[1-9a-zA-Z^OIl]{43,44}`); a 32-byte
-// key whose leading bytes are small encodes shorter (about one key in a million), and the node would refuse the
+// key whose leading bytes are small encodes shorter (about one key in 400,000), and the node would refuse the
 // version. So the owner key of (seq, slot) is A + t_k·G for the least attempt k ≥ 0 whose key has 43–44 characters:
 // t_0 is the derivation above (every chart written before keeps its keys), t_k for k ≥ 1 appends u8(k) to the info.
 // Writer and reader apply the same rule to the same A, so nothing about it is stored.

@@ -47,7 +47,7 @@ import {
 } from './chart';
 import { todayIso } from './dates';
 import { newEntryId } from './empty';
-import { validateChart, type FieldError } from './validate';
+import { validateOwnChart, type FieldError } from './validate';
 import { ACTION_SYSTEM, chartResources, composedDosage, FHIR_EXT, ID_PREFIX, SIGN_KEY_SYSTEM } from './fhir-export';
 import { lostFields, type LostField } from './fhir-loss';
 
@@ -156,7 +156,7 @@ export function fhirToChart(input: unknown): FhirImportResult {
       warnings.push(`${label(r)}: its code and name are kept on the medications that refer to it`);
     else warnings.push(`${label(r)}: not imported (no place in the chart)`);
   }
-  const result = validateChart(chart);
+  const result = validateOwnChart(chart);
   if (!result.ok) return { ok: false, errors: result.errors, warnings };
 
   const exported = new Map(chartResources(result.chart).map((r) => [`${r.resourceType}/${r.id}`, r]));

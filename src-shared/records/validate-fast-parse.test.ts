@@ -10,7 +10,7 @@ import { ALLERGY_TYPES, chartSchema, GENDERS, RESULT_CATEGORIES, ROUTES, type Ch
 import { todayIso } from './dates';
 import { chartToFhir, fhirToChart } from './fhir';
 import { chartFastParse, chartParse, NO } from './payload-fast-accept';
-import { toFieldErrors, validateChart } from './validate';
+import { toFieldErrors, validateChart, validateOwnChart } from './validate';
 import { clone, singleMutations } from '../../test/fixtures/single-mutations';
 
 const DAY = 86_400_000;
@@ -167,6 +167,23 @@ describe("validateChart's fast parse (the input chart schema)", () => {
     });
     // A stored chart may hold it (its writer's day): the payload's chart parse is the stored schema's, unchanged.
     expect(chartParse(chartSchema, 'stored')(chart)).toBe(chart);
+  });
+
+  it("validateChart answers a chart of its own, as zod did: the caller's later edits change nothing kept", () => {
+    const chart = clone(fullSampleChart());
+    expect(chartFastParse(chart)).toBe(chart);
+    const answered = validateChart(chart);
+    if (!answered.ok) throw new Error('the sample chart is valid');
+    expect(answered.chart).not.toBe(chart);
+    expect(answered.chart).toEqual(chart);
+    chart.illnesses[0]!.status = 'resolved';
+    chart.medications[0]!.dose = '1000 mg';
+    expect(answered.chart.illnesses[0]!.status).not.toBe('resolved');
+    expect(answered.chart.medications[0]!.dose).not.toBe('1000 mg');
+    // The FHIR import's own chart is answered as is (nobody else holds it).
+    const own = clone(fullSampleChart());
+    expect(validateOwnChart(own)).toEqual({ ok: true, chart: own });
+    expect((validateOwnChart(own) as { chart: unknown }).chart).toBe(own);
   });
 
   it('never answers where zod refuses, and answers zod’s value and key order where it accepts (every mutation)', () => {

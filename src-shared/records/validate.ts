@@ -3,6 +3,10 @@ import type { z } from 'zod';
 import { chartSchema, type Chart } from './chart';
 import { chartFastParse, NO } from './payload-fast-accept';
 
+// A global of every runtime this code runs in (the WHATWG HTML spec; Node since 17), declared here because
+// src-shared's tsconfig includes neither the DOM nor Node typings.
+declare function structuredClone<T>(value: T): T;
+
 /** One problem with one field; `path` is dotted ('medications.2.dose'), '' for the chart as a whole. */
 export interface FieldError {
   path: string;
@@ -17,6 +21,15 @@ export type ChartValidation = { ok: true; chart: Chart } | { ok: false; errors: 
  * else, and every refusal with its messages, is zod's.
  */
 export function validateChart(input: unknown): ChartValidation {
+  const result = validateOwnChart(input);
+  // The fast parse answers the caller's own object; zod always answered a new one, and the chart service keeps what
+  // it is given (the version it wrote, its history's diffs): a caller that edits its object afterwards must not
+  // change them.
+  return result.ok && result.chart === input ? { ok: true, chart: structuredClone(result.chart) } : result;
+}
+
+/** validateChart for a chart the caller built and hands over (the FHIR import's): a valid one is answered as is. */
+export function validateOwnChart(input: unknown): ChartValidation {
   const fast = chartFastParse(input);
   if (fast !== NO) return { ok: true, chart: fast as Chart };
   const result = chartSchema.safeParse(input);

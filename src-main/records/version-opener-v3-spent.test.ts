@@ -6,7 +6,7 @@
 // recomputed. The one chain accepted is the rule's stated case: an extra branch never used, spent by the named custodian.
 import { afterAll, describe, expect, it } from 'vitest';
 import { custodyDetails, type CustodyPolicy } from '../../src-shared/authority/custody';
-import { randomBytes } from '../../src-shared/crypto/bytes';
+import { fromBase58, randomBytes, toBase58 } from '../../src-shared/crypto/bytes';
 import { newSeed } from '../../src-shared/crypto/keys';
 import {
   makeTransfer,
@@ -24,9 +24,9 @@ import { sampleChart } from '../../test/fixtures/sample-chart';
 import { nativeKeyHolderCrypto } from '../crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { SeedKeyHolder } from '../crypto/seed-key-holder';
-import { ownerTweakNative } from '../crypto/unlinkable-keys';
+import { ownerTweakNative, tweakPublicKeyNative } from '../crypto/unlinkable-keys';
 import { V3Counters } from './v3-counters';
-import { ownerKey, outputV3, quorumOf } from './v3-outputs';
+import { ownerKey, ownerTweakFor, outputV3, quorumOf } from './v3-outputs';
 import { withRecovery } from './version-builder';
 import { buildCreateV3, buildQuorumMoveV3, buildVersionV3, type V3Head, type V3Written } from './version-builder-v3';
 
@@ -81,7 +81,7 @@ describe('spent outputs: proven by the custodian’s spend, recomputed otherwise
       readers.map((boxKey) => ({ boxKey, slotTag: randomBytes(8) })),
       [],
     );
-    const tweak = ownerTweakNative(created.head.secret, 1);
+    const tweak = ownerTweakFor(ada.signKey, created.head.secret, 1);
     const tx = await signTransaction(
       makeTransfer([{ tx: created.tx, outputIndex: 0 }], [outputOf(secret)], metadata as unknown as JsonObject),
       async (_key, message) => ada.signTweaked(tweak, message),
@@ -137,6 +137,34 @@ describe('spent outputs: proven by the custodian’s spend, recomputed otherwise
     const chain = await openChartV3(created.tx.id, [created.tx, v2.tx], ada, { crypto });
     expect(chain.tampered).toMatchObject({ seq: 2 });
     expect(chain.tampered!.reason).toMatch(OUTPUT_FORGED);
+  });
+
+  it('the custodian key of a later attempt than the owner-key rule takes (UNLINKABLE §3): refused at version 2', async () => {
+    // A writer may not pick among the attempts: the rule's key is the least attempt the ledger takes, and a reader
+    // recomputes exactly that one. Attempt 1 is also a key of Ada's that the ledger takes, so only the rule refuses it.
+    const created = await buildCreateV3(ada, payload, options);
+    const laterAttempt = (secret: Uint8Array) => {
+      const first = toBase58(tweakPublicKeyNative(fromBase58(ada.signKey), ownerTweakNative(secret, 2, 0, 0)));
+      expect(ownerKey(ada.signKey, secret, 2)).toBe(first);
+      const second = toBase58(tweakPublicKeyNative(fromBase58(ada.signKey), ownerTweakNative(secret, 2, 0, 1)));
+      expect(second.length).toBeGreaterThanOrEqual(43);
+      return outputFromDetails(
+        custodyDetails(
+          second,
+          thresholdDetails(
+            2,
+            quorum.officers.map((o, i) => ownerKey(o, secret, 2, 1 + i)),
+          ),
+        ),
+      );
+    };
+    const v2 = await forgedVersion2(created, laterAttempt);
+    const chain = await openChartV3(created.tx.id, [created.tx, v2.tx], ada, { crypto });
+    expect(chain.tampered).toMatchObject({ seq: 2 });
+    expect(chain.tampered!.reason).toMatch(OUTPUT_FORGED);
+    // The same version with the rule's key opens (the forgery is the attempt, nothing else).
+    const honest = await forgedVersion2(created, (secret) => outputV3(ada.signKey, quorum, secret, 2));
+    expect((await openChartV3(created.tx.id, [created.tx, honest.tx], ada, { crypto })).tampered).toBeNull();
   });
 
   it('an extra key in the quorum, then the quorum moves custody: refused at version 2', async () => {

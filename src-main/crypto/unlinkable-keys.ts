@@ -139,11 +139,13 @@ export function ledgerOwnerTweakNative(
   chartSecret: Uint8Array,
   seq: number,
   slot: number = CUSTODIAN_SLOT,
-): { tweak: Uint8Array; key: Uint8Array } {
+): { tweak: Uint8Array; key: Uint8Array; base58: string } {
   for (let attempt = 0; attempt < MAX_OWNER_ATTEMPTS; attempt++) {
     const tweak = ownerTweakNative(chartSecret, seq, slot, attempt);
     const key = tweakPublicKeyNative(publicKey, tweak);
-    if (toBase58(key).length >= MIN_LEDGER_KEY_CHARS) return { tweak, key };
+    // The text the rule measures is the key as the ledger writes it: answered too, so no caller encodes it again.
+    const base58 = toBase58(key);
+    if (base58.length >= MIN_LEDGER_KEY_CHARS) return { tweak, key, base58 };
   }
   throw new RangeError('no owner tweak gives a key the ledger takes');
 }

@@ -1,14 +1,7 @@
 // Envelope v3's owner keys on the ledger (docs/UNLINKABLE.md §3, §5): the one function the writer builds a version's
 // output with and the reader recomputes it with, so the two agree byte for byte. Every key is a directory key plus a
 // tweak fresh for (chart secret, seq, slot): slot 0 the custodian, slot 1 + i officer i of the authority's quorum.
-import {
-  ed25519Details,
-  fromBase58,
-  outputFromDetails,
-  thresholdDetails,
-  toBase58,
-  type Output,
-} from '../../src-shared/ledger';
+import { ed25519Details, fromBase58, outputFromDetails, thresholdDetails, type Output } from '../../src-shared/ledger';
 import { custodyDetails, type CustodyPolicy } from '../../src-shared/authority/custody';
 import type { Quorum } from '../../src-shared/unlinkable/inner-envelope';
 import { CUSTODIAN_SLOT } from '../../src-shared/unlinkable/owner-keys';
@@ -31,7 +24,7 @@ export function ownerKey(signKey: string, secret: Uint8Array, seq: number, slot:
   if (known !== undefined) return known;
   const key = fromBase58(signKey);
   if (!key || key.length !== 32) throw new TypeError(`"${signKey}" is not a base58 Ed25519 key`);
-  const owner = toBase58(ledgerOwnerTweakNative(key, secret, seq, slot).key);
+  const owner = ledgerOwnerTweakNative(key, secret, seq, slot).base58;
   if (recentKeys.size >= RECENT_KEYS) {
     let drop = RECENT_KEYS / 2;
     for (const old of recentKeys.keys()) {

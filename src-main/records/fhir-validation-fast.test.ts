@@ -9,6 +9,8 @@ import { chartToFhir, chartToIps } from '../../src-shared/records/fhir';
 import { fullSampleChart, sampleChart } from '../../test/fixtures/sample-chart';
 import { surelyValidFhir } from './fhir-validation-fast';
 import { ensureIndexedFor, fhirStructureErrors, medplumStructureErrors } from './fhir-validation';
+import { invariantMemoStats, readsOf } from './fhir-invariant-memo';
+import { parseFhirPath } from '@medplum/core';
 import { prng } from '../../test/fixtures/prng';
 
 type Json = Record<string, unknown>;
@@ -319,6 +321,7 @@ describe('the fast pass gives exactly validateResource’s verdicts', () => {
   const items = corpus();
 
   it('over the corpus and its mutations: the same errors for every input, "valid" only where there are none', () => {
+    const before = invariantMemoStats();
     let accepted = 0;
     let refused = 0;
     const messages = new Set<string>();
@@ -348,6 +351,10 @@ describe('the fast pass gives exactly validateResource’s verdicts', () => {
     expect(items.length - refused).toBeGreaterThan(800);
     expect(messages.size).toBeGreaterThan(40);
     expect(accepted).toBeGreaterThan(500);
+    // The invariant memo (fhir-invariant-memo.ts) answered many of them, and was asked about values it had not seen.
+    const after = invariantMemoStats();
+    expect(after.hits - before.hits).toBeGreaterThan(5000);
+    expect(after.misses - before.misses).toBeGreaterThan(500);
   }, 300_000);
 
   it('the invariant-only inputs are refused by medplum, and so by fhirStructureErrors, for their invariant', () => {
@@ -398,5 +405,138 @@ describe('the fast pass gives exactly validateResource’s verdicts', () => {
       ensureIndexedFor(input);
       expect(surelyValidFhir(input)).toBe(true);
     }
+  });
+});
+
+describe('the invariant memo gives medplum’s verdict for what an invariant reads', () => {
+  const bench = (i: number) =>
+    chartToFhir({ chartId: `m${i}`, chart: sampleChart(`Memo ${i}`), versions: [] }) as unknown as {
+      type: string;
+      entry: Json[];
+    } & Json;
+  const ext = (e: Json) => (e.resource as { extension: Json[] }).extension;
+
+  /** A bench bundle changed where one invariant looks, so that the invariant fails (and nothing else does). */
+  // `root`: the bundle's first resource is checked, not the bundle.
+  const breaking: { key: string; change: (b: ReturnType<typeof bench>) => unknown; root?: true }[] = [
+    { key: 'bdl-8', change: (b) => (b.entry[1]!.fullUrl = 'http://x.invalid/Practitioner/pr-d1/_history/1') },
+    { key: 'bdl-7', change: (b) => (b.entry[2]!.fullUrl = b.entry[1]!.fullUrl) },
+    { key: 'bdl-5', change: (b) => b.entry.push({ fullUrl: 'urn:x:nothing' }) },
+    { key: 'bdl-3', change: (b) => (b.entry[0]!.request = { method: 'POST', url: 'Patient' }) },
+    { key: 'bdl-4', change: (b) => (b.entry[0]!.response = { status: '201' }) },
+    { key: 'bdl-2', change: (b) => (b.entry[0]!.search = { mode: 'match' }) },
+    { key: 'bdl-1', change: (b) => (b.total = 7) },
+    { key: 'bdl-11', change: (b) => (b.type = 'document') },
+    { key: 'bdl-12', change: (b) => (b.type = 'message') },
+    {
+      key: 'ext-1',
+      change: (b) => (ext(b.entry[1]!)[0]!.extension = [{ url: 'https://x.invalid/e', valueString: 'v' }]),
+    },
+    { key: 'ext-1', change: (b) => delete ext(b.entry[1]!)[0]!.valueCode },
+    {
+      key: 'dom-2',
+      // A resource's own invariants are checked on the resource validated, not on a bundle's entries.
+      root: true,
+      change: (b) =>
+        Object.assign(b.entry[0]!.resource as Json, {
+          contained: [
+            {
+              resourceType: 'Organization',
+              id: 'o',
+              name: 'X',
+              contained: [{ resourceType: 'Organization', id: 'p' }],
+            },
+          ],
+          managingOrganization: { reference: '#o' },
+        }),
+    },
+  ];
+  /** Changes where invariants look that keep them true: the memo must not refuse these either. */
+  const keeping: ((b: ReturnType<typeof bench>) => unknown)[] = [
+    (b) => (b.entry[1]!.fullUrl = 'http://x.invalid/Practitioner/pr-d1'),
+    (b) => b.entry.pop(),
+    (b) => (ext(b.entry[1]!)[0]!.valueCode = 'former'),
+    (b) => (b.type = 'searchset'),
+    (b) => {
+      b.type = 'searchset';
+      b.total = 7;
+    },
+  ];
+
+  it('refuses, as medplum does, a value that differs from remembered ones only where the invariant looks', () => {
+    ensureIndexedFor(bench(0));
+    for (let i = 0; i < 5; i++) expect(surelyValidFhir(bench(i))).toBe(true);
+    expect(surelyValidFhir(bench(0).entry[0]!.resource)).toBe(true);
+    const warmed = invariantMemoStats();
+    expect(surelyValidFhir(bench(5))).toBe(true);
+    const again = invariantMemoStats();
+    // A bench bundle after others: every invariant answered by the memo, none evaluated.
+    expect(again.hits - warmed.hits).toBeGreaterThanOrEqual(20);
+    expect([again.misses - warmed.misses, again.direct - warmed.direct]).toEqual([0, 0]);
+    for (const [n, { key, change, root }] of breaking.entries()) {
+      const bundle = bench(10 + n);
+      change(bundle);
+      const input = root ? bundle.entry[0]!.resource : bundle;
+      ensureIndexedFor(input);
+      const reference = medplumStructureErrors(input as unknown as Resource);
+      expect(reference.map((e) => e.message).join('\n'), key).toContain(`Constraint ${key} not met`);
+      expect(surelyValidFhir(input), key).toBe(false);
+      expect(fhirStructureErrors(input), key).toEqual(reference);
+    }
+    // The same entries in another order: the first is no longer the Composition (what a resource is counts too).
+    const ips = chartToIps({ chartId: 'i', chart: fullSampleChart(), versions: [] }) as unknown as { entry: Json[] };
+    ensureIndexedFor(ips);
+    expect(surelyValidFhir(ips)).toBe(true);
+    const reordered = structuredClone(ips);
+    [reordered.entry[0], reordered.entry[1]] = [reordered.entry[1]!, reordered.entry[0]!];
+    const reference = medplumStructureErrors(reordered as unknown as Resource);
+    expect(reference.map((e) => e.message).join('\n')).toContain('Constraint bdl-11 not met');
+    expect(surelyValidFhir(reordered)).toBe(false);
+    for (const [n, change] of keeping.entries()) {
+      const input = bench(30 + n);
+      change(input);
+      expect(medplumStructureErrors(input as unknown as Resource), `keeping ${n}`).toEqual([]);
+      expect(surelyValidFhir(input), `keeping ${n}`).toBe(true);
+    }
+  });
+
+  it('derives what an invariant reads from its parsed form, and leaves to medplum what it does not model', () => {
+    const shape = (expression: string) => {
+      const reads = readsOf(parseFhirPath(expression));
+      if (!reads) return null;
+      const tree = (r: { below: Map<string, unknown>; count: boolean; value: boolean }): unknown => ({
+        ...(r.count ? { count: true } : {}),
+        ...(r.value ? { value: true } : {}),
+        ...Object.fromEntries([...r.below].map(([k, v]) => [k, tree(v as never)])),
+      });
+      return {
+        context: tree(reads.context),
+        ...(reads.resource ? { resource: tree(reads.resource) } : {}),
+      };
+    };
+    expect(shape('contained.contained.empty()')).toEqual({ context: { contained: { contained: { count: true } } } });
+    expect(shape("fullUrl.exists() implies fullUrl.contains('/_history/').not()")).toEqual({
+      context: { fullUrl: { count: true, value: true } },
+    });
+    expect(shape("entry.all(request.exists() = (%resource.type = 'batch'))")).toEqual({
+      context: { entry: { count: true, request: { count: true } } },
+      resource: { type: { value: true } },
+    });
+    expect(shape("type = 'document' implies entry.first().resource.is(Composition)")).toEqual({
+      context: { type: { value: true }, entry: { count: true, resource: { count: true } } },
+    });
+    // A value-dependent type test reads the value; a whole object read cannot be summarised (checked per value).
+    expect(shape('value.is(Quantity)')).toEqual({ context: { value: { value: true } } });
+    for (const opaque of [
+      'descendants().linkId.isDistinct()',
+      'children().exists()',
+      'reference.resolve().exists()',
+      'date <= now()',
+      '%vs-x.exists()',
+      'Patient.name.exists()',
+      'iif(a.exists(), b, c).exists()',
+      'x.exists(y).not().z',
+    ])
+      expect(shape(opaque), opaque).toBeNull();
   });
 });

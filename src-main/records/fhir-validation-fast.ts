@@ -21,6 +21,7 @@ import {
   validationRegexes,
 } from '@medplum/core';
 import type { InternalSchemaElement, InternalTypeSchema, TypedValue } from '@medplum/core';
+import { rememberedVerdict } from './fhir-invariant-memo';
 
 /** Invariants medplum never checks (validation.ts' skippedConstraintKeys, not exported). */
 const SKIPPED_CONSTRAINTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19']);
@@ -125,27 +126,46 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-class FastCheck {
-  private readonly ucum = toTypedValue(UCUM);
+const ucum = toTypedValue(UCUM);
 
+/** validation.ts isExpressionTrue: the invariant evaluates to exactly [true], with medplum's variables. */
+function isExpressionTrue(atom: Atom, value: TypedValue, resource: TypedValue, root: TypedValue): boolean {
+  const variables: Record<string, TypedValue> = {
+    '%context': value,
+    '%ucum': ucum,
+    '%resource': resource,
+    '%rootResource': root,
+  };
+  let result: TypedValue[];
+  try {
+    result = evalFhirPathTyped(atom, [value], variables);
+  } catch {
+    return false;
+  }
+  return result.length === 1 && result[0]!.value === true;
+}
+
+class FastCheck {
   constructor(private readonly root: TypedValue) {}
 
-  /** validation.ts isExpressionTrue: every invariant evaluates to exactly [true], with medplum's variables. */
+  /** toTypedValue(resource) for %resource, made once per resource (a bundle's entries each have theirs). */
+  private typedResource(resource: object): TypedValue {
+    if (resource === this.root.value) return this.root;
+    if (resource !== this.lastResource?.value) this.lastResource = toTypedValue(resource);
+    return this.lastResource;
+  }
+
+  private lastResource: TypedValue | null = null;
+
+  /**
+   * validation.ts isExpressionTrue: every invariant evaluates to exactly [true], with medplum's variables; medplum's
+   * verdict is remembered by what the expression reads of the value (fhir-invariant-memo.ts).
+   */
   private invariantsHold(invariants: readonly Atom[], value: TypedValue, resource: object): boolean {
+    if (invariants.length === 0) return true;
+    const typedResource = this.typedResource(resource);
     for (const atom of invariants) {
-      const variables: Record<string, TypedValue> = {
-        '%context': value,
-        '%ucum': this.ucum,
-        '%resource': toTypedValue(resource),
-        '%rootResource': this.root,
-      };
-      let result: TypedValue[];
-      try {
-        result = evalFhirPathTyped(atom, [value], variables);
-      } catch {
-        return false;
-      }
-      if (result.length !== 1 || result[0]!.value !== true) return false;
+      if (!rememberedVerdict(atom, value, typedResource, this.root, isExpressionTrue)) return false;
     }
     return true;
   }

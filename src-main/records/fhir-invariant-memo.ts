@@ -235,6 +235,8 @@ export function readsOf(atom: Atom): Reads | null {
 }
 
 class Unsummarised extends Error {}
+/** Thrown often (values the memo cannot summarise): one instance, no stack captured each time. */
+const UNSUMMARISED = new Unsummarised();
 
 /** How medplum reads property `name` of a value of one type: the keys it tries, in order, and the type of each. */
 interface Step {
@@ -270,16 +272,19 @@ function stepOf(type: string, name: string): Step | undefined {
 function project(value: unknown, type: string, read: Read, out: string[]): void {
   if (typeof value !== 'object' || value === null) {
     // A primitive has no properties to navigate: unless its value is read, only whether it counts (medplum's isEmpty).
-    out.push(read.value ? (JSON.stringify(value) ?? 'u') : value === null ? 'n' : isEmpty(value) ? '0' : '1');
+    if (!read.value) out.push(value === null ? 'n' : isEmpty(value) ? '0' : '1');
+    else if (typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value))
+      out.push(JSON.stringify(value));
+    else throw UNSUMMARISED;
     return;
   }
-  if (read.value || Array.isArray(value)) throw new Unsummarised();
+  if (read.value || Array.isArray(value)) throw UNSUMMARISED;
   const obj = value as Record<string, unknown>;
   out.push(isEmpty(obj) ? '{0' : '{1', typeof obj.resourceType === 'string' ? JSON.stringify(obj.resourceType) : '-');
   for (const [name, below] of read.below) {
     // Without a definition medplum infers the type from the value itself.
     const step = stepOf(type, name);
-    if (!step) throw new Unsummarised();
+    if (!step) throw UNSUMMARISED;
     let i = 0;
     while (i < step.keys.length && obj[step.keys[i]!] === undefined && obj[`_${step.keys[i]!}`] === undefined) i++;
     if (i === step.keys.length) {
@@ -287,7 +292,7 @@ function project(value: unknown, type: string, read: Read, out: string[]): void 
       continue;
     }
     const key = step.keys[i]!;
-    if (obj[`_${key}`] !== undefined) throw new Unsummarised();
+    if (obj[`_${key}`] !== undefined) throw UNSUMMARISED;
     const raw = obj[key];
     if (isEmpty(raw)) {
       out.push(',');

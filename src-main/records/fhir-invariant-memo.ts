@@ -61,6 +61,17 @@ interface Reads {
   rootResource: Read | null;
 }
 
+/** A Read as the projection walks it: the paths below in arrays. */
+interface Plan {
+  readonly value: boolean;
+  readonly names: readonly string[];
+  readonly belows: readonly Plan[];
+}
+
+function planOf(read: Read): Plan {
+  return { value: read.value, names: [...read.below.keys()], belows: [...read.below.values()].map(planOf) };
+}
+
 /** The analysis met something it does not model: the invariant always goes to medplum. */
 class Opaque extends Error {}
 
@@ -241,6 +252,8 @@ const UNSUMMARISED = new Unsummarised();
 /** How medplum reads property `name` of a value of one type: the keys it tries, in order, and the type of each. */
 interface Step {
   readonly keys: readonly string[];
+  /** "_" + each key: where medplum finds a primitive's extension. */
+  readonly extensions: readonly string[];
   readonly types: readonly string[];
 }
 
@@ -255,8 +268,10 @@ function stepOf(type: string, name: string): Step | undefined {
   if (!element) return undefined;
   const last = element.path.slice(element.path.lastIndexOf('.') + 1);
   const codes = (element.type ?? []).map((t) => t.code);
+  const keys = codes.map((code) => last.replace('[x]', capitalize(code)));
   const step: Step = {
-    keys: codes.map((code) => last.replace('[x]', capitalize(code))),
+    keys,
+    extensions: keys.map((key) => `_${key}`),
     // getTypedPropertyValueWithSchema: an Element or BackboneElement code stands for the element's first type.
     types: codes.map((code) => (code === 'Element' || code === 'BackboneElement' ? codes[0]! : code)),
   };
@@ -269,30 +284,39 @@ function stepOf(type: string, name: string): Step | undefined {
  * Appends to `out` the part of `value` (of medplum type `type`) that `read` can see, navigated as medplum's
  * getTypedPropertyValue does. Throws Unsummarised where that is not certain.
  */
-function project(value: unknown, type: string, read: Read, out: string[]): void {
+function project(value: unknown, type: string, read: Plan, out: string[]): void {
   if (typeof value !== 'object' || value === null) {
     // A primitive has no properties to navigate: unless its value is read, only whether it counts (medplum's isEmpty).
     if (!read.value) out.push(value === null ? 'n' : isEmpty(value) ? '0' : '1');
-    else if (typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value))
-      out.push(JSON.stringify(value));
+    // A text is written with its length first, so that no other text's encoding begins with it.
+    else if (typeof value === 'string') out.push('s', String(value.length), ':', value);
+    else if (typeof value === 'boolean' || Number.isFinite(value)) out.push('v', String(value));
     else throw UNSUMMARISED;
     return;
   }
   if (read.value || Array.isArray(value)) throw UNSUMMARISED;
   const obj = value as Record<string, unknown>;
-  out.push(isEmpty(obj) ? '{0' : '{1', typeof obj.resourceType === 'string' ? JSON.stringify(obj.resourceType) : '-');
-  for (const [name, below] of read.below) {
+  // isResource: any "resourceType" key makes a resource, typed by its value.
+  const resourceType = 'resourceType' in obj ? obj.resourceType : null;
+  if (resourceType !== null && typeof resourceType !== 'string') throw UNSUMMARISED;
+  out.push(isEmpty(obj) ? '{0' : '{1');
+  if (resourceType === null) out.push('-');
+  else out.push(String(resourceType.length), ':', resourceType);
+  const { names, belows } = read;
+  for (let n = 0; n < names.length; n++) {
     // Without a definition medplum infers the type from the value itself.
-    const step = stepOf(type, name);
+    const step = stepOf(type, names[n]!);
     if (!step) throw UNSUMMARISED;
+    const { keys, extensions } = step;
     let i = 0;
-    while (i < step.keys.length && obj[step.keys[i]!] === undefined && obj[`_${step.keys[i]!}`] === undefined) i++;
-    if (i === step.keys.length) {
+    while (i < keys.length && obj[keys[i]!] === undefined && obj[extensions[i]!] === undefined) i++;
+    if (i === keys.length) {
       out.push(',');
       continue;
     }
-    const key = step.keys[i]!;
-    if (obj[`_${key}`] !== undefined) throw UNSUMMARISED;
+    const key = keys[i]!;
+    if (obj[extensions[i]!] !== undefined) throw UNSUMMARISED;
+    const below = belows[n]!;
     const raw = obj[key];
     if (isEmpty(raw)) {
       out.push(',');
@@ -310,7 +334,7 @@ function project(value: unknown, type: string, read: Read, out: string[]): void 
 }
 
 /** toTypedValueWithType: a value in a Resource element is typed by its resourceType. */
-function projectTyped(value: unknown, type: string, read: Read, out: string[]): void {
+function projectTyped(value: unknown, type: string, read: Plan, out: string[]): void {
   project(value, type === 'Resource' && isResource(value) ? value.resourceType : type, read, out);
   out.push(' ');
 }
@@ -320,7 +344,9 @@ const MAX_ENTRIES = 4096;
 const TRIAL = 64;
 
 interface Memo {
-  readonly reads: Reads;
+  readonly context: Plan;
+  readonly resource: Plan | null;
+  readonly rootResource: Plan | null;
   readonly verdicts: Map<string, boolean>;
   lookups: number;
   hits: number;
@@ -338,7 +364,14 @@ function memoOf(atom: Atom): Memo | null {
   let memo = memos.get(atom);
   if (memo === undefined) {
     const reads = readsOf(atom);
-    memo = reads ? { reads, verdicts: new Map(), lookups: 0, hits: 0 } : null;
+    memo = reads && {
+      context: planOf(reads.context),
+      resource: reads.resource && planOf(reads.resource),
+      rootResource: reads.rootResource && planOf(reads.rootResource),
+      verdicts: new Map(),
+      lookups: 0,
+      hits: 0,
+    };
     memos.set(atom, memo);
   }
   return memo;
@@ -360,18 +393,17 @@ export function rememberedVerdict(
     stats.direct++;
     return evaluate(atom, context, resource, rootResource);
   }
-  const { reads } = memo;
   memo.lookups++;
   const out = [context.type, '|'];
   try {
-    project(context.value, context.type, reads.context, out);
-    if (reads.resource) {
+    project(context.value, context.type, memo.context, out);
+    if (memo.resource) {
       out.push('|', resource.type, '|');
-      project(resource.value, resource.type, reads.resource, out);
+      project(resource.value, resource.type, memo.resource, out);
     }
-    if (reads.rootResource) {
+    if (memo.rootResource) {
       out.push('|', rootResource.type, '|');
-      project(rootResource.value, rootResource.type, reads.rootResource, out);
+      project(rootResource.value, rootResource.type, memo.rootResource, out);
     }
   } catch (error) {
     if (!(error instanceof Unsummarised)) throw error;

@@ -5,14 +5,18 @@
 //
 //   slot = slotTag(8) ‖ sealTo(reader box key, dataKey(32))          (sealed-box.ts's pinned format, 104 bytes)
 //   box  = secretbox(padToBucket(inner envelope), nonce, dataKey)
+//
+// slots, nonce and box are written in lower-case unpadded base32 (v3-fields.ts: one search term each on the node);
+// versions written before in base64 are read as they are.
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { bytesEqual, concatBytes, fromBase64, isBase64, randomBytes, toBase58, toBase64, wipe } from '../crypto/bytes';
+import { bytesEqual, concatBytes, randomBytes, toBase58, wipe } from '../crypto/bytes';
 import { EnvelopeError, type EnvelopeReaderKey, type SecretboxOpen } from '../crypto/envelope';
 import { sealTo } from '../crypto/sealed-box';
 import { ENVELOPE_V3_TYPE, READER_SLOT_BUCKETS, SLOT_LENGTH, metadataLayout } from './layout';
 import { PADDING_BUCKETS, padToBucket, unpad } from './padding';
 import { SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from './rendezvous';
+import { decodeV3Field, isV3Field, toBase32, v3Encoding } from './v3-fields';
 
 const DATA_KEY_LENGTH = 32;
 
@@ -20,11 +24,21 @@ export const v3MetadataSchema = z
   .strictObject({
     type: z.literal(ENVELOPE_V3_TYPE),
     tags: z.array(z.string().regex(TAG_PATTERN)),
-    slots: z.string().refine(isBase64, { error: 'Not padded standard base64' }),
-    nonce: z.string().refine(isBase64, { error: 'Not padded standard base64' }),
-    box: z.string().refine(isBase64, { error: 'Not padded standard base64' }),
+    slots: z.string(),
+    nonce: z.string(),
+    box: z.string(),
   })
   .superRefine((m, ctx) => {
+    // All three byte fields in the one encoding the nonce's length names (base32, or an old version's base64).
+    const encoding = v3Encoding(m);
+    const bad = (['slots', 'nonce', 'box'] as const).filter((field) => !isV3Field(m[field], encoding));
+    for (const field of bad)
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: encoding === 'base32' ? 'Not lower-case unpadded base32' : 'Not padded standard base64',
+      });
+    if (bad.length) return;
     // Every field at its fixed length for one (size bucket, reader bucket): anything else is not v3's shape.
     const slots = m.tags.length;
     if (!(READER_SLOT_BUCKETS as readonly number[]).includes(slots)) {
@@ -35,12 +49,12 @@ export const v3MetadataSchema = z
       });
       return;
     }
-    const bucket = PADDING_BUCKETS.find((b) => metadataLayout(b, slots).box === m.box.length);
+    const bucket = PADDING_BUCKETS.find((b) => metadataLayout(b, slots, encoding).box === m.box.length);
     if (bucket === undefined) {
       ctx.addIssue({ code: 'custom', path: ['box'], message: 'is not of a size bucket' });
       return;
     }
-    const layout = metadataLayout(bucket, slots);
+    const layout = metadataLayout(bucket, slots, encoding);
     if (m.slots.length !== layout.slots)
       ctx.addIssue({ code: 'custom', path: ['slots'], message: `is not ${slots} slots of ${SLOT_LENGTH} bytes` });
     if (m.nonce.length !== layout.nonce) ctx.addIssue({ code: 'custom', path: ['nonce'], message: 'is not 24 bytes' });
@@ -119,9 +133,9 @@ export function sealV3(
     return {
       type: ENVELOPE_V3_TYPE,
       tags: allTags,
-      slots: toBase64(concatBytes(...slots)),
-      nonce: toBase64(nonce),
-      box: toBase64(box),
+      slots: toBase32(concatBytes(...slots)),
+      nonce: toBase32(nonce),
+      box: toBase32(box),
     };
   } finally {
     wipe(dataKey, padded);
@@ -132,7 +146,7 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padSt
 
 /** The metadata's slots, each SLOT_LENGTH bytes. */
 export function v3Slots(metadata: V3Metadata): Uint8Array[] {
-  const all = fromBase64(metadata.slots);
+  const all = decodeV3Field(metadata.slots, v3Encoding(metadata));
   const out: Uint8Array[] = [];
   for (let at = 0; at + SLOT_LENGTH <= all.length; at += SLOT_LENGTH) out.push(all.subarray(at, at + SLOT_LENGTH));
   return out;
@@ -171,7 +185,12 @@ export async function openV3(
   }
   if (!dataKey) throw new EnvelopeError('not-a-reader', 'This version has no slot for this key');
   try {
-    const opened = secretboxOpen(fromBase64(metadata.box), fromBase64(metadata.nonce), dataKey);
+    const encoding = v3Encoding(metadata);
+    const opened = secretboxOpen(
+      decodeV3Field(metadata.box, encoding),
+      decodeV3Field(metadata.nonce, encoding),
+      dataKey,
+    );
     if (!opened) throw new EnvelopeError('box', 'The sealed chart does not open with its data key: it was altered');
     try {
       return unpad(opened);

@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { base32nopad } from '@scure/base';
 import { randomBytes, toBase64 } from '../crypto/bytes';
 import { decodeV3Field, fromBase32, isBase32, isV3Field, toBase32, v3Encoding } from './v3-fields';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** The oracle: @scure/base's RFC 4648 decoder (upper case) on a text of lower-case ASCII only; null if refused. */
+function scureDecode(text: string): Uint8Array | null {
+  if (!/^[\x00-\x7f]*$/.test(text) || text !== text.toLowerCase()) return null;
+  try {
+    return base32nopad.decode(text.toUpperCase());
+  } catch {
+    return null;
+  }
+}
+const ours = (text: string): Uint8Array | null => {
+  try {
+    return fromBase32(text);
+  } catch {
+    return null;
+  }
+};
 
 describe('envelope v3 byte fields as text', () => {
   it('writes RFC 4648 base32 (§10 test vectors), lower case, without padding', () => {
@@ -70,6 +88,23 @@ describe('envelope v3 byte fields as text', () => {
         }
         expect(isBase32(changed), changed).toBe(decodes);
       }
+  });
+
+  it('decodes exactly as @scure/base does: every truncation and one-character change of random texts', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz234567ABCZ0189=+/ı ';
+    for (const n of [0, 1, 4, 5, 9, 24, 29, 37, 112]) {
+      const text = toBase32(randomBytes(n));
+      const variants = [text];
+      for (let cut = 0; cut < text.length; cut++) variants.push(text.slice(0, cut), text.slice(cut));
+      for (let at = 0; at < text.length; at += Math.max(1, Math.floor(text.length / 12)))
+        for (const c of alphabet) variants.push(text.slice(0, at) + c + text.slice(at + 1));
+      variants.push(text + 'a', text + 'aa', text + '7');
+      for (const variant of variants) {
+        const expected = scureDecode(variant);
+        expect(ours(variant), variant).toEqual(expected);
+        expect(isBase32(variant), variant).toBe(expected !== null);
+      }
+    }
   });
 
   it('tells a version’s encoding by its nonce, and decodes each field in it', () => {

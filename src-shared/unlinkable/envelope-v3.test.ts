@@ -123,6 +123,18 @@ describe('envelope v3 metadata', () => {
     for (const [value, message] of refused) expect(() => parseV3Metadata(value)).toThrow(message);
   });
 
+  it('parses to a frozen object, whose fields are the bytes it opens', async () => {
+    const a = reader();
+    const sealed = sealV3(new TextEncoder().encode('x'), [{ boxKey: a.boxKey, slotTag: tag8() }], []);
+    const metadata = parseV3Metadata(JSON.parse(JSON.stringify(sealed)));
+    expect(Object.isFrozen(metadata)).toBe(true);
+    expect(() => {
+      (metadata as { box: string }).box = sealed.box;
+    }).toThrow(TypeError);
+    expect(v3Slots(metadata)).toEqual(v3Slots({ ...metadata }));
+    expect(new TextDecoder().decode(await openV3(metadata, a, null))).toBe('x');
+  });
+
   it('still reads a version written in base64 before the change (fixture from the earlier writer)', async () => {
     for (const fixture of [OLD, NEW]) {
       const metadata = parseV3Metadata(fixture.metadata);

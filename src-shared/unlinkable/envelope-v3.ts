@@ -16,9 +16,19 @@ import { sealTo } from '../crypto/sealed-box';
 import { ENVELOPE_V3_TYPE, READER_SLOT_BUCKETS, SLOT_LENGTH, metadataLayout } from './layout';
 import { PADDING_BUCKETS, padToBucket, unpad } from './padding';
 import { SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from './rendezvous';
-import { decodeV3Field, isV3Field, toBase32, v3Encoding } from './v3-fields';
+import { decodeV3Field, toBase32, v3Encoding } from './v3-fields';
 
 const DATA_KEY_LENGTH = 32;
+
+type ByteField = 'slots' | 'nonce' | 'box';
+const BYTE_FIELDS: readonly ByteField[] = ['slots', 'nonce', 'box'];
+// The schema checks the byte fields by decoding them, and openV3 and v3Slots take those bytes for the metadata object
+// parseV3Metadata returned (frozen, so they stay its fields' bytes): checking the base32 alphabet apart (a regular
+// expression over a 6.6 kB box) cost about as much as decoding it, on the list's main thread for every version.
+const decodedFields = new WeakMap<object, Readonly<Record<ByteField, Uint8Array>>>();
+
+const fieldBytes = (metadata: V3Metadata, field: ByteField): Uint8Array =>
+  decodedFields.get(metadata)?.[field] ?? decodeV3Field(metadata[field], v3Encoding(metadata));
 
 export const v3MetadataSchema = z
   .strictObject({
@@ -31,7 +41,15 @@ export const v3MetadataSchema = z
   .superRefine((m, ctx) => {
     // All three byte fields in the one encoding the nonce's length names (base32, or an old version's base64).
     const encoding = v3Encoding(m);
-    const bad = (['slots', 'nonce', 'box'] as const).filter((field) => !isV3Field(m[field], encoding));
+    const bytes: Partial<Record<ByteField, Uint8Array>> = {};
+    const bad = BYTE_FIELDS.filter((field) => {
+      try {
+        bytes[field] = decodeV3Field(m[field], encoding);
+        return false;
+      } catch {
+        return true;
+      }
+    });
     for (const field of bad)
       ctx.addIssue({
         code: 'custom',
@@ -58,6 +76,7 @@ export const v3MetadataSchema = z
     if (m.slots.length !== layout.slots)
       ctx.addIssue({ code: 'custom', path: ['slots'], message: `is not ${slots} slots of ${SLOT_LENGTH} bytes` });
     if (m.nonce.length !== layout.nonce) ctx.addIssue({ code: 'custom', path: ['nonce'], message: 'is not 24 bytes' });
+    decodedFields.set(m, bytes as Record<ByteField, Uint8Array>);
   });
 
 export type V3Metadata = z.infer<typeof v3MetadataSchema>;
@@ -71,7 +90,7 @@ export interface SlotRecipient {
 /** Checked v3 metadata; throws EnvelopeError('malformed') naming the first bad field. */
 export function parseV3Metadata(value: unknown): V3Metadata {
   const result = v3MetadataSchema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return Object.freeze(result.data);
   const issue = result.error.issues[0];
   const where = issue && issue.path.length ? issue.path.join('.') : 'metadata';
   throw new EnvelopeError(
@@ -146,7 +165,7 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padSt
 
 /** The metadata's slots, each SLOT_LENGTH bytes. */
 export function v3Slots(metadata: V3Metadata): Uint8Array[] {
-  const all = decodeV3Field(metadata.slots, v3Encoding(metadata));
+  const all = fieldBytes(metadata, 'slots');
   const out: Uint8Array[] = [];
   for (let at = 0; at + SLOT_LENGTH <= all.length; at += SLOT_LENGTH) out.push(all.subarray(at, at + SLOT_LENGTH));
   return out;
@@ -185,12 +204,7 @@ export async function openV3(
   }
   if (!dataKey) throw new EnvelopeError('not-a-reader', 'This version has no slot for this key');
   try {
-    const encoding = v3Encoding(metadata);
-    const opened = secretboxOpen(
-      decodeV3Field(metadata.box, encoding),
-      decodeV3Field(metadata.nonce, encoding),
-      dataKey,
-    );
+    const opened = secretboxOpen(fieldBytes(metadata, 'box'), fieldBytes(metadata, 'nonce'), dataKey);
     if (!opened) throw new EnvelopeError('box', 'The sealed chart does not open with its data key: it was altered');
     try {
       return unpad(opened);

@@ -62,7 +62,7 @@ describe('v3 chains opened once a session', () => {
     // One character of version 2's box changed: another key, opened in full, the tampering shown and not kept.
     const forged = JSON.parse(JSON.stringify(raw)) as Transaction[];
     const metadata = forged[1]!.metadata as { box: string };
-    metadata.box = (metadata.box[0] === 'A' ? 'B' : 'A') + metadata.box.slice(1);
+    metadata.box = (metadata.box[0] === 'a' ? 'b' : 'a') + metadata.box.slice(1);
     const changed = await load(forged, chartId, opened);
     expect(changed.tampered?.seq).toBe(2);
     expect(opened.get(opened.keyOf(ada.boxKey, chartId, forged))).toBeUndefined();

@@ -31,6 +31,7 @@ import {
   type UnsignedTransaction,
 } from '../ledger';
 import { v3Slots, type V3Metadata } from '../unlinkable/envelope-v3';
+import { decodeV3Field, v3Encoding } from '../unlinkable/v3-fields';
 import { decodeInnerV3, type InnerV3 } from '../unlinkable/inner-envelope';
 import { ledgerOwnerTweak, tweakPublicKey } from '../unlinkable/owner-keys';
 import { unpad } from '../unlinkable/padding';
@@ -236,8 +237,9 @@ export async function openRequestV3(
 
 /** The data key of a v3 version, from the reader's slot (the emergency key has no slot tag: it tries each slot). */
 export async function v3DataKey(metadata: V3Metadata, reader: EnvelopeReaderKey): Promise<Uint8Array> {
-  const box = fromBase64(metadata.box);
-  const nonce = fromBase64(metadata.nonce);
+  const encoding = v3Encoding(metadata);
+  const box = decodeV3Field(metadata.box, encoding);
+  const nonce = decodeV3Field(metadata.nonce, encoding);
   for (const slot of v3Slots(metadata)) {
     let opened: Uint8Array;
     try {
@@ -404,7 +406,9 @@ export function openGrantedBoxV3(versionTx: Transaction, wrap: GrantWrapV3): Uin
   const metadata = versionTx.metadata as { box?: unknown; nonce?: unknown } | null;
   if (typeof metadata?.box !== 'string' || typeof metadata.nonce !== 'string')
     throw new EmergencyInputError('the granted version is not an envelope v3 version');
-  const opened = nacl.secretbox.open(fromBase64(metadata.box), fromBase64(metadata.nonce), wrap.dataKey);
+  const encoding = v3Encoding({ nonce: metadata.nonce });
+  const box = decodeV3Field(metadata.box, encoding);
+  const opened = nacl.secretbox.open(box, decodeV3Field(metadata.nonce, encoding), wrap.dataKey);
   if (!opened) throw new EmergencyInputError('the version does not open with the granted key');
   return unpad(opened);
 }

@@ -5,26 +5,58 @@
 //
 //   slot = slotTag(8) ‖ sealTo(reader box key, dataKey(32))          (sealed-box.ts's pinned format, 104 bytes)
 //   box  = secretbox(padToBucket(inner envelope), nonce, dataKey)
+//
+// slots, nonce and box are written in lower-case unpadded base32 (v3-fields.ts: one search term each on the node);
+// versions written before in base64 are read as they are.
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { bytesEqual, concatBytes, fromBase64, isBase64, randomBytes, toBase58, toBase64, wipe } from '../crypto/bytes';
+import { bytesEqual, concatBytes, randomBytes, toBase58, wipe } from '../crypto/bytes';
 import { EnvelopeError, type EnvelopeReaderKey, type SecretboxOpen } from '../crypto/envelope';
 import { sealTo } from '../crypto/sealed-box';
 import { ENVELOPE_V3_TYPE, READER_SLOT_BUCKETS, SLOT_LENGTH, metadataLayout } from './layout';
 import { PADDING_BUCKETS, padToBucket, unpad } from './padding';
 import { SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from './rendezvous';
+import { decodeV3Field, toBase32, v3Encoding } from './v3-fields';
 
 const DATA_KEY_LENGTH = 32;
+
+type ByteField = 'slots' | 'nonce' | 'box';
+const BYTE_FIELDS: readonly ByteField[] = ['slots', 'nonce', 'box'];
+// The schema checks the byte fields by decoding them, and openV3 and v3Slots take those bytes for the metadata object
+// parseV3Metadata returned (frozen, so they stay its fields' bytes): checking the base32 alphabet apart (a regular
+// expression over a 6.6 kB box) cost about as much as decoding it, on the list's main thread for every version.
+const decodedFields = new WeakMap<object, Readonly<Record<ByteField, Uint8Array>>>();
+
+const fieldBytes = (metadata: V3Metadata, field: ByteField): Uint8Array =>
+  decodedFields.get(metadata)?.[field] ?? decodeV3Field(metadata[field], v3Encoding(metadata));
 
 export const v3MetadataSchema = z
   .strictObject({
     type: z.literal(ENVELOPE_V3_TYPE),
     tags: z.array(z.string().regex(TAG_PATTERN)),
-    slots: z.string().refine(isBase64, { error: 'Not padded standard base64' }),
-    nonce: z.string().refine(isBase64, { error: 'Not padded standard base64' }),
-    box: z.string().refine(isBase64, { error: 'Not padded standard base64' }),
+    slots: z.string(),
+    nonce: z.string(),
+    box: z.string(),
   })
   .superRefine((m, ctx) => {
+    // All three byte fields in the one encoding the nonce's length names (base32, or an old version's base64).
+    const encoding = v3Encoding(m);
+    const bytes: Partial<Record<ByteField, Uint8Array>> = {};
+    const bad = BYTE_FIELDS.filter((field) => {
+      try {
+        bytes[field] = decodeV3Field(m[field], encoding);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    for (const field of bad)
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: encoding === 'base32' ? 'Not lower-case unpadded base32' : 'Not padded standard base64',
+      });
+    if (bad.length) return;
     // Every field at its fixed length for one (size bucket, reader bucket): anything else is not v3's shape.
     const slots = m.tags.length;
     if (!(READER_SLOT_BUCKETS as readonly number[]).includes(slots)) {
@@ -35,15 +67,16 @@ export const v3MetadataSchema = z
       });
       return;
     }
-    const bucket = PADDING_BUCKETS.find((b) => metadataLayout(b, slots).box === m.box.length);
+    const bucket = PADDING_BUCKETS.find((b) => metadataLayout(b, slots, encoding).box === m.box.length);
     if (bucket === undefined) {
       ctx.addIssue({ code: 'custom', path: ['box'], message: 'is not of a size bucket' });
       return;
     }
-    const layout = metadataLayout(bucket, slots);
+    const layout = metadataLayout(bucket, slots, encoding);
     if (m.slots.length !== layout.slots)
       ctx.addIssue({ code: 'custom', path: ['slots'], message: `is not ${slots} slots of ${SLOT_LENGTH} bytes` });
     if (m.nonce.length !== layout.nonce) ctx.addIssue({ code: 'custom', path: ['nonce'], message: 'is not 24 bytes' });
+    decodedFields.set(m, bytes as Record<ByteField, Uint8Array>);
   });
 
 export type V3Metadata = z.infer<typeof v3MetadataSchema>;
@@ -57,7 +90,7 @@ export interface SlotRecipient {
 /** Checked v3 metadata; throws EnvelopeError('malformed') naming the first bad field. */
 export function parseV3Metadata(value: unknown): V3Metadata {
   const result = v3MetadataSchema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return Object.freeze(result.data);
   const issue = result.error.issues[0];
   const where = issue && issue.path.length ? issue.path.join('.') : 'metadata';
   throw new EnvelopeError(
@@ -119,9 +152,9 @@ export function sealV3(
     return {
       type: ENVELOPE_V3_TYPE,
       tags: allTags,
-      slots: toBase64(concatBytes(...slots)),
-      nonce: toBase64(nonce),
-      box: toBase64(box),
+      slots: toBase32(concatBytes(...slots)),
+      nonce: toBase32(nonce),
+      box: toBase32(box),
     };
   } finally {
     wipe(dataKey, padded);
@@ -132,7 +165,7 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padSt
 
 /** The metadata's slots, each SLOT_LENGTH bytes. */
 export function v3Slots(metadata: V3Metadata): Uint8Array[] {
-  const all = fromBase64(metadata.slots);
+  const all = fieldBytes(metadata, 'slots');
   const out: Uint8Array[] = [];
   for (let at = 0; at + SLOT_LENGTH <= all.length; at += SLOT_LENGTH) out.push(all.subarray(at, at + SLOT_LENGTH));
   return out;
@@ -171,7 +204,7 @@ export async function openV3(
   }
   if (!dataKey) throw new EnvelopeError('not-a-reader', 'This version has no slot for this key');
   try {
-    const opened = secretboxOpen(fromBase64(metadata.box), fromBase64(metadata.nonce), dataKey);
+    const opened = secretboxOpen(fieldBytes(metadata, 'box'), fieldBytes(metadata, 'nonce'), dataKey);
     if (!opened) throw new EnvelopeError('box', 'The sealed chart does not open with its data key: it was altered');
     try {
       return unpad(opened);

@@ -20,7 +20,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { metadataLayout, ENVELOPE_V3_TYPE } from '../../src-shared/unlinkable/layout';
+import { ENVELOPE_V3_TYPE, SLOT_LENGTH } from '../../src-shared/unlinkable/layout';
+import { toBase32 } from '../../src-shared/unlinkable/v3-fields';
 import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
 import { introTag, pairKey, versionTag } from '../../src-shared/unlinkable/rendezvous';
 import {
@@ -72,7 +73,8 @@ function parseOptions(argv: string[]): Options {
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const load = () => loadavg()[0]!.toFixed(1);
 const hex = (n: number) => randomBytes(n).toString('hex');
-const b64 = (n: number) => randomBytes(n).toString('base64');
+// The byte fields as the app's writer writes them (lower-case base32: one search term each, docs/UNLINKABLE.md §2).
+const b32 = (n: number) => toBase32(randomBytes(n));
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const base58ish = () => Array.from(randomBytes(44), (b) => B58[b % 58]).join('');
 
@@ -135,8 +137,7 @@ function primitives(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // The ledger
 
-const layout = metadataLayout(4096, 8);
-const SLOTS_BYTES = (layout.slots / 4) * 3;
+const SLOTS_BYTES = 8 * SLOT_LENGTH;
 const THRESHOLD_URI = 'ni:///sha-256;' + 'x'.repeat(43) + '?fpt=threshold-sha-256&cost=398336&subtypes=ed25519-sha-256';
 
 /**
@@ -186,9 +187,9 @@ export function v3Tx(
     metadata: {
       type: ENVELOPE_V3_TYPE,
       tags: allTags,
-      slots: b64(SLOTS_BYTES),
-      nonce: b64(24),
-      box: b64(bucket + 16),
+      slots: b32(SLOTS_BYTES),
+      nonce: b32(24),
+      box: b32(bucket + 16),
     },
     asset,
     version: '2.0',

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { randomBytes, toBase58, toBase64 } from '../../src-shared/crypto/bytes';
+import { randomBytes, toBase58 } from '../../src-shared/crypto/bytes';
 import {
   ed25519Details,
   makeCreateBy,
@@ -20,7 +20,8 @@ import {
   type Transaction,
 } from '../../src-shared/ledger';
 import { custodyDetails } from '../../src-shared/authority/custody';
-import { ENVELOPE_V3_TYPE, metadataLayout } from '../../src-shared/unlinkable/layout';
+import { ENVELOPE_V3_TYPE, SLOT_LENGTH } from '../../src-shared/unlinkable/layout';
+import { toBase32 } from '../../src-shared/unlinkable/v3-fields';
 import { ownerTweak, signTweaked, tweakPublicKey } from '../../src-shared/unlinkable/owner-keys';
 import { introTag } from '../../src-shared/unlinkable/rendezvous';
 import type { LedgerNode } from '../../src-main/ledger-node/node';
@@ -52,14 +53,13 @@ class TweakedSigner {
 
 /** v3's clear metadata at its fixed sizes (contents random here: what matters to the node is the shape). */
 function v3Metadata(tags: string[]): JsonObject {
-  const layout = metadataLayout(4096, 8);
   const fill = Array.from({ length: 8 - tags.length }, () => bytesToHex(randomBytes(16)));
   return {
     type: ENVELOPE_V3_TYPE,
     tags: [...tags, ...fill],
-    slots: toBase64(randomBytes((layout.slots / 4) * 3)),
-    nonce: toBase64(randomBytes(24)),
-    box: toBase64(randomBytes(4096 + 16)),
+    slots: toBase32(randomBytes(8 * SLOT_LENGTH)),
+    nonce: toBase32(randomBytes(24)),
+    box: toBase32(randomBytes(4096 + 16)),
   };
 }
 

@@ -42,7 +42,7 @@ import { FastLedgerWriter } from './fast-writer';
 import type { BuiltOwnChart, OwnChartsJob } from './own-charts-worker';
 
 /** Bump when what is built changes: a cache of another generator is never reused. */
-export const GENERATOR_VERSION = 'g3';
+export const GENERATOR_VERSION = 'g4'; // g4: slots, nonce and box in base32 (hexbox15)
 
 export interface LedgerOptions {
   own: number;

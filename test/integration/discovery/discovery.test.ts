@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import nacl from 'tweetnacl';
-import { concatBytes, fromBase64, randomBytes, toBase58, toBase64 } from '../../../src-shared/crypto/bytes';
+import { concatBytes, randomBytes, toBase58 } from '../../../src-shared/crypto/bytes';
 import { openSealedWithSecret, sealTo } from '../../../src-shared/crypto/sealed-box';
 import { chartTagOf } from '../../../src-shared/crypto/card-code';
 import {
@@ -22,6 +22,7 @@ import {
   type Transaction,
 } from '../../../src-shared/ledger';
 import { ENVELOPE_V3_TYPE, metadataLayout } from '../../../src-shared/unlinkable/layout';
+import { fromBase32, toBase32 } from '../../../src-shared/unlinkable/v3-fields';
 import {
   cardTagNative,
   introTagsNative,
@@ -55,7 +56,7 @@ function slotsFor(readers: BoxPair[]): string {
   const all = [...readers, ...Array.from({ length: SLOTS - readers.length }, () => nacl.box.keyPair())];
   const slots = all.map((reader) => concatBytes(randomBytes(8), sealTo(b58(reader), randomBytes(32))));
   for (const slot of slots) expect(slot.length).toBe(SLOT_BYTES);
-  return toBase64(concatBytes(...slots));
+  return toBase32(concatBytes(...slots));
 }
 
 function v3Metadata(tags: string[], readers: BoxPair[]): JsonObject {
@@ -63,8 +64,8 @@ function v3Metadata(tags: string[], readers: BoxPair[]): JsonObject {
     type: ENVELOPE_V3_TYPE,
     tags: [...tags, ...Array.from({ length: 8 - tags.length }, hex16)],
     slots: slotsFor(readers),
-    nonce: toBase64(randomBytes(24)),
-    box: toBase64(randomBytes(4096 + 16)),
+    nonce: toBase32(randomBytes(24)),
+    box: toBase32(randomBytes(4096 + 16)),
   };
   // v3's fixed length in the smallest bucket (src-shared/unlinkable/layout.ts).
   expect(JSON.stringify(metadata).length).toBe(layout.json);
@@ -73,7 +74,7 @@ function v3Metadata(tags: string[], readers: BoxPair[]): JsonObject {
 
 /** The reader's opening, reduced to what decides it here: does one of the head's slots open with my box secret? */
 function opensWith(me: BoxPair, metadata: unknown): boolean {
-  const slots = fromBase64((metadata as { slots: string }).slots);
+  const slots = fromBase32((metadata as { slots: string }).slots);
   for (let at = 0; at < slots.length; at += SLOT_BYTES) {
     try {
       openSealedWithSecret(me.secretKey, slots.subarray(at + 8, at + SLOT_BYTES));

@@ -4,6 +4,7 @@
 // throw-away keys (a random string would differ: an X25519 key's top bit is 0), unused tags are random.
 //
 //   slot = slotTag(8) ‖ sealTo(reader box key, dataKey(32))          (sealed-box.ts's pinned format, 104 bytes)
+//        | slotTag(8) ‖ sealKeyedSlot(slot key, dataKey(32))         (keyed-slot.ts: the same layout, no X25519 to open)
 //   box  = secretbox(padToBucket(inner envelope), nonce, dataKey)
 import nacl from 'tweetnacl';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { sealTo } from '../crypto/sealed-box';
 import { ENVELOPE_V3_TYPE, READER_SLOT_BUCKETS, SLOT_LENGTH, metadataLayout } from './layout';
 import { PADDING_BUCKETS, padToBucket, unpad } from './padding';
 import { SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from './rendezvous';
+import { openKeyedSlot, sealKeyedSlot } from './keyed-slot';
 
 const DATA_KEY_LENGTH = 32;
 
@@ -52,6 +54,8 @@ export type V3Metadata = z.infer<typeof v3MetadataSchema>;
 export interface SlotRecipient {
   boxKey: string;
   slotTag: Uint8Array;
+  /** A keyed slot under this key (keyed-slot.ts: a continuing reader, the creator) instead of a sealed box. */
+  slotKey?: Uint8Array;
 }
 
 /** Checked v3 metadata; throws EnvelopeError('malformed') naming the first bad field. */
@@ -85,6 +89,7 @@ export function sealV3(
   recipients: readonly SlotRecipient[],
   tags: readonly string[],
   wrap: (boxKey: string, dataKey: Uint8Array) => Uint8Array = sealTo,
+  wrapKeyed: (slotKey: Uint8Array, dataKey: Uint8Array) => Uint8Array = sealKeyedSlot,
 ): V3Metadata {
   const slotCount = READER_SLOT_BUCKETS.find((n) => recipients.length <= n);
   if (slotCount === undefined)
@@ -104,7 +109,9 @@ export function sealV3(
   const nonce = randomBytes(nacl.secretbox.nonceLength);
   try {
     const box = nacl.secretbox(padded, nonce, dataKey);
-    const slots = recipients.map((r) => concatBytes(r.slotTag, wrap(r.boxKey, dataKey)));
+    const slots = recipients.map((r) =>
+      concatBytes(r.slotTag, r.slotKey ? wrapKeyed(r.slotKey, dataKey) : wrap(r.boxKey, dataKey)),
+    );
     // An unused slot is sealed, through the same `wrap` as the readers' (libsodium in the app), to 32 random bytes
     // taken as an X25519 key whose secret nobody has: it shows a real ephemeral key and ciphertext, as a reader's
     // slot does. (A throw-away key pair made here cost one more X25519, pure JS: ~20 ms of CPU a version.)
@@ -139,8 +146,11 @@ export function v3Slots(metadata: V3Metadata): Uint8Array[] {
 }
 
 /**
- * Opens the version as `reader`: the slots carrying `slotTag` first (one X25519 for a reader that knows it), then,
- * unless `onlyTagged`, every other slot (a reader without a tag: recovery and emergency keys, a patient's kiosk).
+ * Opens the version as `reader`: first every candidate slot under each of `slotKeys` (keyed slots: one secretbox of
+ * 32 bytes a trial, no X25519), then the candidates as sealed boxes — the slots carrying `slotTag` first (one X25519
+ * for a reader that knows it), then, unless `onlyTagged`, every other slot (a reader without a tag: recovery and
+ * emergency keys, a patient's kiosk). A keyed slot opens only under K(W→R) (keyed-slot.ts), which only the writer and
+ * the reader hold, so the keyed trial can only find a slot the sealed-box trial would accept if sealed to the reader.
  * Returns the inner envelope's bytes; throws EnvelopeError: 'not-a-reader' if no slot opens, 'box' if the box does
  * not open with the slot's key or its padding is wrong.
  */
@@ -151,13 +161,30 @@ export async function openV3(
   {
     onlyTagged = false,
     secretboxOpen = nacl.secretbox.open,
-  }: { onlyTagged?: boolean; secretboxOpen?: SecretboxOpen } = {},
+    slotKeys = [],
+    openKeyed = openKeyedSlot,
+  }: {
+    onlyTagged?: boolean;
+    secretboxOpen?: SecretboxOpen;
+    slotKeys?: readonly Uint8Array[];
+    openKeyed?: (slotKey: Uint8Array, body: Uint8Array) => Uint8Array | null;
+  } = {},
 ): Promise<Uint8Array> {
   const slots = v3Slots(metadata);
   const tagged = (s: Uint8Array) => slotTag !== null && bytesEqual(s.subarray(0, SLOT_TAG_LENGTH), slotTag);
   const order = [...slots.filter(tagged), ...(onlyTagged ? [] : slots.filter((s) => !tagged(s)))];
   let dataKey: Uint8Array | null = null;
-  for (const slot of order) {
+  for (const key of slotKeys) {
+    for (const slot of order) {
+      const opened = openKeyed(key, slot.subarray(SLOT_TAG_LENGTH));
+      if (opened?.length === DATA_KEY_LENGTH) {
+        dataKey = opened;
+        break;
+      }
+    }
+    if (dataKey) break;
+  }
+  for (const slot of dataKey ? [] : order) {
     try {
       const opened = await reader.openSealed(slot.subarray(SLOT_TAG_LENGTH));
       if (opened.length === DATA_KEY_LENGTH) {

@@ -7,7 +7,9 @@
 // slots, docs/UNLINKABLE.md §12 eighteenth part, a tree before them cannot open the other's slots; the chains have
 // the same shape). Then, in this process, the write side: each tree's buildVersionV3 alternated, CPU a version.
 //   npx tsx test/bench/v3-open-ab.ts --base=/work/wt/<you>-base [--charts=200] [--batches=6] [--versions=2]
-//     [--first=base|branch] [--writes=200]
+//     [--first=base|branch] [--writes=200] [--reader-boxes]
+// --reader-boxes: the list's main-thread half only (readerBoxes: each version's slot and box, the rest being in the
+// verification workers when the split is on), instead of openChartV3 whole.
 import { newSeed } from '../../src-shared/crypto/keys';
 import { thresholdDetails } from '../../src-shared/ledger';
 import type { CustodyPolicy } from '../../src-shared/authority/custody';
@@ -19,7 +21,8 @@ import { creatorSlotTagNative, listKeyNative } from '../../src-main/crypto/unlin
 import type { V3Counters } from '../../src-main/records/v3-counters';
 import type { buildCreateV3, buildVersionV3 } from '../../src-main/records/version-builder-v3';
 import type { withRecovery } from '../../src-main/records/version-builder';
-import type { openChartV3 } from '../../src-main/records/version-opener-v3';
+import type { linkChain, openChartV3 } from '../../src-main/records/version-opener-v3';
+import type { readerBoxes } from '../../src-main/records/v3-open-split';
 import { sampleChart } from '../fixtures/sample-chart';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -36,6 +39,7 @@ const batches = Number(arg('batches', '6'));
 const perChart = Number(arg('versions', '2'));
 const baseFirst = arg('first', 'base') === 'base';
 const writes = Number(arg('writes', '200'));
+const boxesOnly = process.argv.includes('--reader-boxes');
 const here = resolve(import.meta.dirname, '../..');
 
 /** One tree's writer and key holder, loaded from that tree's files. */
@@ -50,6 +54,8 @@ async function tree(root: string) {
     buildVersionV3: (await load('src-main/records/version-builder-v3.ts')).buildVersionV3 as typeof buildVersionV3,
     withRecovery: (await load('src-main/records/version-builder.ts')).withRecovery as typeof withRecovery,
     openChartV3: (await load('src-main/records/version-opener-v3.ts')).openChartV3 as Opener,
+    readerBoxes: (await load('src-main/records/v3-open-split.ts')).readerBoxes as typeof readerBoxes,
+    linkChain: (await load('src-main/records/version-opener-v3.ts')).linkChain as typeof linkChain,
   };
 }
 
@@ -159,8 +165,14 @@ async function main() {
     const open = (side === 'base' ? theirs : mine)!.openChartV3;
     const batch = (side === 'base' ? sides.base : sides.branch)!.made[b]!;
     const [ada, creatorSlotTag] = side === 'base' ? [readers.base!, tags.base!] : [readers.branch, tags.branch];
+    const t = (side === 'base' ? theirs : mine)!;
     const start = cpuUsage();
     for (const { id, raw } of batch) {
+      if (boxesOnly) {
+        const boxes = await t.readerBoxes(t.linkChain(id, raw).links, ada, creatorSlotTag);
+        if (boxes.length !== perChart || boxes.some((b) => !('inner' in b))) throw new Error('a box did not open');
+        continue;
+      }
       const chain = await open(id, raw, ada, { crypto, validateLinks, creatorSlotTag });
       if (chain.tampered || chain.versions.length !== perChart)
         throw new Error(`not opened: ${JSON.stringify(chain.tampered)}`);

@@ -1,14 +1,14 @@
 // Envelope v3's clear metadata (docs/UNLINKABLE.md §2): what the ledger shows of a version is a fixed number of tags,
 // a fixed number of 112-byte reader slots and one box padded to a size bucket (§6). Nothing in it differs by action,
-// reader, author or exact size: the slot order and the tag order are sorted, unused slots are real sealed boxes to
-// throw-away keys (a random string would differ: an X25519 key's top bit is 0), unused tags are random.
+// reader, author or exact size: the slot order and the tag order are sorted, unused slots are keyed slots under
+// throw-away keys (a real X25519 key in front: a random string would differ, its top bit), unused tags are random.
 //
 //   slot = slotTag(8) ‖ sealTo(reader box key, dataKey(32))          (sealed-box.ts's pinned format, 104 bytes)
 //        | slotTag(8) ‖ sealKeyedSlot(slot key, dataKey(32))         (keyed-slot.ts: the same layout, no X25519 to open)
 //   box  = secretbox(padToBucket(inner envelope), nonce, dataKey)
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { bytesEqual, concatBytes, fromBase64, isBase64, randomBytes, toBase58, toBase64, wipe } from '../crypto/bytes';
+import { bytesEqual, concatBytes, fromBase64, isBase64, randomBytes, toBase64, wipe } from '../crypto/bytes';
 import { EnvelopeError, type EnvelopeReaderKey, type SecretboxOpen } from '../crypto/envelope';
 import { sealTo } from '../crypto/sealed-box';
 import { ENVELOPE_V3_TYPE, READER_SLOT_BUCKETS, SLOT_LENGTH, metadataLayout } from './layout';
@@ -112,13 +112,11 @@ export function sealV3(
     const slots = recipients.map((r) =>
       concatBytes(r.slotTag, r.slotKey ? wrapKeyed(r.slotKey, dataKey) : wrap(r.boxKey, dataKey)),
     );
-    // An unused slot is sealed, through the same `wrap` as the readers' (libsodium in the app), to 32 random bytes
-    // taken as an X25519 key whose secret nobody has: it shows a real ephemeral key and ciphertext, as a reader's
-    // slot does. (A throw-away key pair made here cost one more X25519, pure JS: ~20 ms of CPU a version.)
-    while (slots.length < slotCount) {
-      const throwAway = toBase58(randomBytes(32));
-      slots.push(concatBytes(randomBytes(SLOT_TAG_LENGTH), wrap(throwAway, randomBytes(DATA_KEY_LENGTH))));
-    }
+    // An unused slot is a keyed slot under a random key nobody keeps, through the same `wrapKeyed` as the readers'
+    // (libsodium in the app): a real ephemeral public key, a random nonce and a ciphertext, as a reader's sealed or
+    // keyed slot shows, at one X25519 (the ephemeral key) where a sealed box to a throw-away key cost two.
+    while (slots.length < slotCount)
+      slots.push(concatBytes(randomBytes(SLOT_TAG_LENGTH), wrapKeyed(randomBytes(32), randomBytes(DATA_KEY_LENGTH))));
     slots.sort(compare);
     const allTags = [...tags];
     while (allTags.length < slotCount) allTags.push(hex(randomBytes(TAG_LENGTH)));

@@ -149,6 +149,32 @@ describe('SeedKeyHolder', () => {
     expect(() => writer.pairKey(writer.boxKey, 'nope')).toThrow(/base58 box keys/);
   });
 
+  it('derives each pair key once a session, hands out copies, and wipes what it kept on lock', () => {
+    const derived: Uint8Array[] = [];
+    const holder = new SeedKeyHolder(newSeed(), {
+      ...nativeKeyHolderCrypto,
+      pairKey: (...args) => {
+        const key = nativeKeyHolderCrypto.pairKey(...args);
+        derived.push(key);
+        return key;
+      },
+    });
+    const other = new SeedKeyHolder(newSeed()).boxKey;
+    const first = holder.pairKey(other, holder.boxKey);
+    const expected = Uint8Array.from(first);
+    first.fill(0); // a caller wiping its copy
+    expect(holder.pairKey(other, holder.boxKey)).toEqual(expected);
+    holder.pairKey(holder.boxKey, holder.boxKey);
+    holder.pairKey(holder.boxKey, holder.boxKey);
+    // One X25519 a pair (the direction counts: W→R and R→W are two pairs).
+    expect(derived).toHaveLength(2);
+    holder.pairKey(holder.boxKey, other);
+    expect(derived).toHaveLength(3);
+    holder.lock();
+    expect(derived.every((key) => key.every((b) => b === 0))).toBe(true);
+    expect(() => holder.pairKey(other, holder.boxKey)).toThrow(IdentityLockedError);
+  });
+
   it('gives the same pair keys with the libsodium pair key main injects as with the pure-JS default', () => {
     const seeds = [newSeed(), newSeed()];
     const pure = seeds.map((seed) => new SeedKeyHolder(Uint8Array.from(seed)));

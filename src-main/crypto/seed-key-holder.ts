@@ -70,6 +70,8 @@ const pureTweakedSigner = (signSeed: Uint8Array): PreparedTweaked => {
  * Holds the derived secrets of one seed in private fields: they are not enumerable, not in JSON.stringify, not in
  * util.inspect, and no method returns them. The seed itself is wiped as soon as the keys are derived.
  */
+const MAX_PAIR_KEYS = 4096;
+
 export class SeedKeyHolder implements LockableKeyHolder {
   readonly signKey: string;
   readonly boxKey: string;
@@ -84,6 +86,11 @@ export class SeedKeyHolder implements LockableKeyHolder {
     tweaked: (signSeed: Uint8Array) => PreparedTweaked;
   };
   #prepared: { sign?: Prepared; open?: Prepared; mac?: Prepared; tweaked?: PreparedTweaked } = {};
+  /**
+   * Pair keys derived this session, by writer and reader: a v3 reader derives K(W→R) for every version it opens
+   * (its keyed slot, docs/UNLINKABLE.md §4), so each X25519 is done once per pair, not once per version. Wiped on lock.
+   */
+  #pairKeys = new Map<string, Uint8Array>();
 
   /** Takes ownership of `seed`: the buffer is zeroed before the constructor returns. */
   constructor(seed: Uint8Array, options: SeedKeyHolderOptions = {}) {
@@ -129,8 +136,17 @@ export class SeedKeyHolder implements LockableKeyHolder {
     if (!writer || !reader) throw new TypeError('A pair key needs two base58 box keys of 32 bytes');
     if (writerBoxKey !== this.boxKey && readerBoxKey !== this.boxKey)
       throw new TypeError('This identity is neither side of the pair');
-    const other = writerBoxKey === this.boxKey ? reader : writer;
-    return this.#pairKey(keys.boxSecret, other, writer, reader);
+    const pair = `${writerBoxKey}>${readerBoxKey}`;
+    let derived = this.#pairKeys.get(pair);
+    if (!derived) {
+      const other = writerBoxKey === this.boxKey ? reader : writer;
+      derived = this.#pairKey(keys.boxSecret, other, writer, reader);
+      // A bound on what a session keeps (a doctor's pairs are the directory's doctors, a few hundred).
+      if (this.#pairKeys.size >= MAX_PAIR_KEYS) this.#wipePairKeys();
+      this.#pairKeys.set(pair, derived);
+    }
+    // A copy: callers wipe what they are given.
+    return Uint8Array.from(derived);
   }
 
   cardTag(): string {
@@ -155,6 +171,7 @@ export class SeedKeyHolder implements LockableKeyHolder {
     this.#keys = null;
     for (const prepared of Object.values(this.#prepared)) prepared?.wipe();
     this.#prepared = {};
+    this.#wipePairKeys();
     const onLock = this.#onLock;
     this.#onLock = undefined;
     onLock?.();
@@ -163,6 +180,11 @@ export class SeedKeyHolder implements LockableKeyHolder {
   /** Only public parts ever serialise. */
   toJSON(): { signKey: string; boxKey: string; locked: boolean } {
     return { signKey: this.signKey, boxKey: this.boxKey, locked: this.locked };
+  }
+
+  #wipePairKeys(): void {
+    for (const key of this.#pairKeys.values()) wipe(key);
+    this.#pairKeys.clear();
   }
 
   #live(): IdentityKeys {

@@ -21,6 +21,7 @@ import {
   UNLINKABLE_SALT,
 } from '../../src-shared/unlinkable/owner-keys';
 import { RENDEZVOUS_INFO, SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from '../../src-shared/unlinkable/rendezvous';
+import { SLOT_KEY_INFO } from '../../src-shared/unlinkable/keyed-slot';
 import { toBase58 } from '../../src-shared/crypto/bytes';
 import type { PreparedKey } from './seed-key-holder';
 import { prepareSecret, sodium, wipeSecure } from './sodium';
@@ -37,6 +38,8 @@ const LIST_INFO = Buffer.from(RENDEZVOUS_INFO.list, 'utf8');
 const CREATOR_SLOT_INFO = Buffer.from(RENDEZVOUS_INFO.creatorSlot, 'utf8');
 const SLOT_INFO = Buffer.from(RENDEZVOUS_INFO.slot, 'utf8');
 const CARD_INFO = Buffer.from(RENDEZVOUS_INFO.card, 'utf8');
+const SLOT_KEY = Buffer.from(SLOT_KEY_INFO.continuing, 'utf8');
+const CREATOR_SLOT_KEY = Buffer.from(SLOT_KEY_INFO.creator, 'utf8');
 
 function u32be(n: number, what = 'a counter'): Buffer {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`${what} is an integer in [0, 2^32)`);
@@ -329,6 +332,19 @@ export function slotTagNative(previousChartSecret: Uint8Array, seq: number, read
     throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
   const info = Buffer.concat([SLOT_INFO, u32be(seq, 'seq'), bytes32(readerBoxKey, 'a reader box key')]);
   return hkdf(previousChartSecret, info, SLOT_TAG_LENGTH);
+}
+
+/** A continuing reader's slot key in version `seq`, as slotKey in keyed-slot.ts (K(W→R), version seq−1's secret). */
+export function slotKeyNative(pair: Uint8Array, previousChartSecret: Uint8Array, seq: number): Uint8Array {
+  if (!(previousChartSecret instanceof Uint8Array) || previousChartSecret.length !== CHART_SECRET_LENGTH)
+    throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
+  return hkdf(bytes32(pair, 'a pair key'), Buffer.concat([SLOT_KEY, previousChartSecret, u32be(seq, 'seq')]), 32);
+}
+
+/** The creator's slot key in the CREATE of list tag `listTagHex`, as creatorSlotKey in keyed-slot.ts. */
+export function creatorSlotKeyNative(listKey: Uint8Array, listTagHex: string): Uint8Array {
+  if (!TAG_PATTERN.test(listTagHex)) throw new TypeError('a list tag is 32 lower-case hex digits');
+  return hkdf(bytes32(listKey, 'a list key'), Buffer.concat([CREATOR_SLOT_KEY, Buffer.from(listTagHex, 'hex')]), 32);
 }
 
 export function cardTagNative(patientBoxSecret: Uint8Array): string {

@@ -307,6 +307,7 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
           seq: head.seq,
           secret: head.secret,
           readers: readersOf(head.inner.payload, head.inner.author === holder.signKey ? holder.boxKey : null),
+          custodianBoxKey: head.inner.payload.custodian.boxKey,
         },
         seq: head.seq,
         payload: head.inner.payload,

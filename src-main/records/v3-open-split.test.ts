@@ -61,18 +61,35 @@ describe('a v3 chain opened with its checks in a verification worker', () => {
     expect(openers.tasks - before).toBe(3);
   });
 
-  it('opens one slot a version: the CREATE by the creator slot tag, each later one by the previous secret', async () => {
+  it('opens each version with the previous secret the box names: keyed slots with no sealed box, a sealed one by its tag', async () => {
     const { id, raw } = await threeVersions();
     const listKey = listKeyNative(ada.pairKey(ada.boxKey, ada.boxKey));
     let opens = 0;
-    const counted = { boxKey: ada.boxKey, openSealed: (s: Uint8Array) => (opens++, ada.openSealed(s)) };
+    const counted = {
+      boxKey: ada.boxKey,
+      openSealed: (s: Uint8Array) => (opens++, ada.openSealed(s)),
+      pairKey: (w: string, r: string) => ada.pairKey(w, r),
+    };
     const chain = await openers.open(id, raw, counted, {
       crypto,
       creatorSlotTag: (tag) => creatorSlotTagNative(listKey, tag),
     });
+    // Ada's slots are keyed (her CREATE's by her list key, later ones by K(Ada→Ada) and the previous secret and
+    // custodian read from the opened box): a wrong hint would leave her no slot that opens.
     expect(chain.versions).toHaveLength(3);
-    // Both ways opened each version's slot once (a wrong tag would have tried every slot of up to 8).
-    expect(opens).toBe(2 * 3);
+    expect(opens).toBe(0);
+    // The recovery key's slots are sealed boxes: after the CREATE (tried slot by slot: no tag), one a version by its
+    // slot tag, both ways (a wrong secret hint would try every slot of up to 8).
+    let recoveryOpens = 0;
+    const byRecovery = {
+      boxKey: recovery.boxKey,
+      openSealed: (s: Uint8Array) => (recoveryOpens++, recovery.openSealed(s)),
+    };
+    expect((await openers.open(id, raw.slice(0, 1), byRecovery, { crypto })).versions).toHaveLength(1);
+    const createOnly = recoveryOpens;
+    recoveryOpens = 0;
+    expect((await openers.open(id, raw, byRecovery, { crypto })).versions).toHaveLength(3);
+    expect(recoveryOpens - createOnly).toBe(2 * 2);
   });
 
   it('refuses a link that is not a valid transaction: the worker validates every link', async () => {

@@ -16,6 +16,8 @@ import { CHART_SECRET_LENGTH } from '../../src-shared/unlinkable/owner-keys';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { secretboxOpen } from '../crypto/secretbox';
 import { slotTagNative } from '../crypto/unlinkable-keys';
+import { openKeyedSlotNative } from '../crypto/keyed-slot';
+import { readerSlotKeys } from './v3-slot-keys';
 import { validateWithinAnswer, type AnswerValidator } from '../ledger/answer-validation';
 import { linkChain, openChartV3, type OpenedV3Version, type V3Chain } from './version-opener-v3';
 
@@ -40,6 +42,7 @@ export interface OpenV3Input {
 export type WireV3Chain = Omit<V3Chain, 'versions'> & { versions: Omit<OpenedV3Version, 'tx'>[] };
 
 const SECRET_KEY = Buffer.from('"secret":"');
+const CUSTODIAN_BOX_KEY = Buffer.from('"custodian":{"boxKey":"');
 
 /**
  * The chart's secret an opened inner envelope names, for the next version's slot tag, read without parsing: the
@@ -60,6 +63,21 @@ function secretOf(inner: Uint8Array): Uint8Array | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The custodian's box key an opened inner envelope names, for the next version's keyed slot, read without parsing:
+ * in canonical JSON the payload's `custodian` (keys sorted: `boxKey` first) is the last object under that key (what
+ * follows it — doctors, keys, note, quorum, secrets — holds none). Only a hint, as secretOf's: a wrong one costs the
+ * keyed trial, and the slot is then tried as a sealed box.
+ */
+function custodianOf(inner: Uint8Array): string | null {
+  const bytes = Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
+  const start = bytes.lastIndexOf(CUSTODIAN_BOX_KEY);
+  if (start < 0) return null;
+  const from = start + CUSTODIAN_BOX_KEY.length;
+  const end = bytes.indexOf(0x22, from);
+  return end < 0 || end - from > 64 ? null : bytes.toString('latin1', from, end);
 }
 
 /**
@@ -87,6 +105,7 @@ export async function readerBoxes(
   if (!myKey) throw new TypeError('The reader has no 32-byte box key');
   const boxes: ReaderBox[] = [];
   let previousSecret: Uint8Array | null = null;
+  let previousCustodian: string | null = null;
   let openedAny = false;
   for (let i = 0; i < links.length; i++) {
     const tx = links[i]!;
@@ -98,15 +117,26 @@ export async function readerBoxes(
         : i === 0 && creatorSlotTag && typeof chart === 'string' && LIST_TAG.test(chart)
           ? creatorSlotTag(chart)
           : null;
-      const inner = await openV3(metadata, reader, tag, { secretboxOpen });
+      const inner = await openV3(metadata, reader, tag, {
+        secretboxOpen,
+        openKeyed: openKeyedSlotNative,
+        slotKeys: readerSlotKeys(
+          reader,
+          i + 1,
+          i === 0 && typeof chart === 'string' ? chart : null,
+          previousSecret && previousCustodian ? { secret: previousSecret, custodianBoxKey: previousCustodian } : null,
+        ),
+      });
       boxes.push({ inner });
       openedAny = true;
       previousSecret = secretOf(inner);
+      previousCustodian = custodianOf(inner);
     } catch (error) {
       const problem = error instanceof EnvelopeError ? error.problem : null;
       boxes.push({ problem, message: (error as Error).message });
       if (problem !== 'not-a-reader' || openedAny) break;
       previousSecret = null;
+      previousCustodian = null;
     }
   }
   return boxes;

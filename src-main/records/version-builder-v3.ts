@@ -45,6 +45,8 @@ import {
 import { decodeKey32 } from '../../src-shared/crypto/bytes';
 import { CHART_ASSET_TYPE } from '../ledger/chain';
 import { sealTo } from '../crypto/sealed-box';
+import { sealKeyedSlotNative } from '../crypto/keyed-slot';
+import { creatorSlotKeyNative, slotKeyNative } from '../crypto/unlinkable-keys';
 import { ChartServiceError } from './errors';
 import { ownerKey, ownerTweakFor, outputV3, quorumOf } from './v3-outputs';
 import type { V3Counters } from './v3-counters';
@@ -57,6 +59,11 @@ export interface V3Head {
   secret: Uint8Array;
   /** Box keys of the version's readers (its slots). */
   readers: readonly string[];
+  /**
+   * The box key of the custodian the version's box names: the W of its continuing readers' keyed slots in the next
+   * version (docs/UNLINKABLE.md §4). Unknown: the next version seals every slot as a sealed box.
+   */
+  custodianBoxKey?: string;
 }
 
 export interface V3Written {
@@ -130,8 +137,33 @@ function recoveryTagsOf(
 }
 
 /**
- * The slots of a later version and the intro tags it carries: continuing readers get their slot tag, doctors new to
- * the chart an intro tag of the writer's pair with them (its first 8 bytes mark their slot), other newcomers none.
+ * The key of a continuing reader's keyed slot (keyed-slot.ts), when it gets one: the writer must be the custodian
+ * the head's box names (the W the reader derives K(W→R) for), and the reader a doctor or the patient, who read
+ * through their key holders' pair keys. The recovery and emergency keys, read by the quorum and the emergency
+ * service, keep sealed boxes, as do the slots of a quorum's move (its author is no custodian).
+ */
+function keyedSlotKey(
+  writer: KeyHolder,
+  head: V3Head,
+  seq: number,
+  keyed: boolean,
+  boxKey: string,
+  payload: ChartPayload,
+): Uint8Array | undefined {
+  if (!keyed || !writer.pairKey || head.custodianBoxKey !== writer.boxKey) return undefined;
+  if (!doctorsOf(payload).has(boxKey) && payload.patient?.boxKey !== boxKey) return undefined;
+  const pair = writer.pairKey(writer.boxKey, boxKey);
+  try {
+    return slotKeyNative(pair, head.secret, seq);
+  } finally {
+    pair.fill(0);
+  }
+}
+
+/**
+ * The slots of a later version and the intro tags it carries: continuing readers get their slot tag (and, written by
+ * the head's custodian, a keyed slot), doctors new to the chart an intro tag of the writer's pair with them (its first
+ * 8 bytes mark their slot), other newcomers none.
  */
 function recipientsFor(
   writer: KeyHolder,
@@ -140,14 +172,18 @@ function recipientsFor(
   payload: ChartPayload,
   readers: readonly string[],
   counters: V3Counters,
+  keyed: boolean,
 ): { slots: SlotRecipient[]; tags: string[] } {
   const previous = new Set(head.readers);
   const doctors = doctorsOf(payload);
   const tags: string[] = [];
-  const slots = readers.map((boxKey) => {
+  const slots = readers.map((boxKey): SlotRecipient => {
     const key = decodeKey32(boxKey);
     if (!key) throw new ChartServiceError('InvalidRequest', `"${boxKey}" is not a base58 box key`);
-    if (previous.has(boxKey)) return { boxKey, slotTag: slotTag(head.secret, seq, key) };
+    if (previous.has(boxKey)) {
+      const slotKey = keyedSlotKey(writer, head, seq, keyed, boxKey, payload);
+      return { boxKey, slotTag: slotTag(head.secret, seq, key), ...(slotKey && { slotKey }) };
+    }
     if (!doctors.has(boxKey) || !writer.pairKey) return { boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) };
     const pair = writer.pairKey(writer.boxKey, boxKey);
     const tag = introTag(pair, counters.takeIntro(writer.boxKey, boxKey));
@@ -168,8 +204,10 @@ export async function buildCreateV3(
   const list = listKey(self);
   self.fill(0);
   const chart = listTag(list, counters.takeList(holder.boxKey));
-  // The creator finds this chart by its list tag, so its slot tag can be derived from it (no trial of every slot).
+  // The creator finds this chart by its list tag, so its slot tag can be derived from it (no trial of every slot), and
+  // its slot keyed under its list key (no X25519 to open it).
   const mine = creatorSlotTag(list, chart);
+  const mineKey = creatorSlotKeyNative(list, chart);
   list.fill(0);
   const secret = randomBytes(CHART_SECRET_LENGTH);
   const quorum = quorumOf(custody);
@@ -186,12 +224,14 @@ export async function buildCreateV3(
     payload,
   };
   const readers = readersOf(payload, holder.boxKey);
-  const recipients = readers.map((boxKey) => ({
-    boxKey,
-    slotTag: boxKey === holder.boxKey ? mine : randomBytes(SLOT_TAG_LENGTH),
-  }));
+  const recipients = readers.map((boxKey): SlotRecipient =>
+    boxKey === holder.boxKey
+      ? { boxKey, slotTag: mine, slotKey: mineKey }
+      : { boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) },
+  );
   const tags = [...checkCardTag(cardTag), ...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters)];
-  const metadata = sealV3(encodeInnerV3(inner), recipients, tags, sealTo);
+  const metadata = sealV3(encodeInnerV3(inner), recipients, tags, sealTo, sealKeyedSlotNative);
+  mineKey.fill(0);
   // The CREATE's issuer is the creator's key tweaked for seq 0 of this version's secret: never the directory key.
   const issuer = ownerKey(holder.signKey, secret, 0);
   const unsigned = makeCreateBy(
@@ -208,7 +248,7 @@ export async function buildCreateV3(
       checkSignatures: false,
     },
   );
-  return { tx, inner, tags, head: { tx, seq: 1, secret, readers } };
+  return { tx, inner, tags, head: { tx, seq: 1, secret, readers, custodianBoxKey: payload.custodian.boxKey } };
 }
 
 export async function buildVersionV3(
@@ -243,13 +283,14 @@ export async function buildVersionV3(
     payload,
   };
   const readers = readersOf(payload, holder.boxKey);
-  const { slots, tags } = recipientsFor(holder, head, seq, payload, readers, counters);
+  const { slots, tags } = recipientsFor(holder, head, seq, payload, readers, counters, true);
   tags.unshift(versionTag(head.secret, seq), ...checkCardTag(cardTag));
   // A handover (the writer is the custodian of the head, so a new custodian is another doctor), or the chart coming
   // under this authority (its recovery key a new reader: the migration) makes the custodian findable by the quorum.
   if (payload.custodian.signKey !== holder.signKey || (custody && !head.readers.includes(custody.recoveryKey)))
     tags.push(...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters));
-  const metadata = sealV3(encodeInnerV3(inner), slots, tags, sealTo);
+  const metadata = sealV3(encodeInnerV3(inner), slots, tags, sealTo, sealKeyedSlotNative);
+  for (const slot of slots) slot.slotKey?.fill(0);
   const unsigned = makeTransfer(
     [{ tx: head.tx, outputIndex: 0 }],
     [outputV3(payload.custodian.signKey, quorum, secret, seq)],
@@ -260,7 +301,7 @@ export async function buildVersionV3(
     tweakedSignerFor(holder, inputKey, ownerTweakFor(holder.signKey, head.secret, head.seq)),
     { crypto, checkSignatures: false, keys: [inputKey] },
   );
-  return { tx, inner, tags, head: { tx, seq, secret, readers } };
+  return { tx, inner, tags, head: { tx, seq, secret, readers, custodianBoxKey: payload.custodian.boxKey } };
 }
 
 /**
@@ -341,7 +382,7 @@ export function prepareQuorumMoveV3(
     payload,
   };
   const readers = readersOf(payload, null);
-  const recipients = recipientsFor(author, head, seq, payload, readers, counters);
+  const recipients = recipientsFor(author, head, seq, payload, readers, counters, false);
   const tags = [versionTag(head.secret, seq), ...recipients.tags, ...checkCardTag(movedTag)];
   const metadata = sealV3(encodeInnerV3(inner), recipients.slots, tags, sealTo);
   const unsigned = makeTransfer(
@@ -349,5 +390,5 @@ export function prepareQuorumMoveV3(
     [outputV3(payload.custodian.signKey, quorum, secret, seq)],
     metadata as unknown as JsonObject,
   );
-  return { unsigned, inner, tags, head: { seq, secret, readers } };
+  return { unsigned, inner, tags, head: { seq, secret, readers, custodianBoxKey: payload.custodian.boxKey } };
 }

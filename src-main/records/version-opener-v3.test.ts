@@ -1,5 +1,6 @@
-// The reader's slot in a CREATE (docs/UNLINKABLE.md §4, "The CREATE's slots"): the creator opens its one slot by the
-// creator slot tag, and any other reader, or a wrong tag, falls back to trying every slot — the same chart either way.
+// The reader's slot in a CREATE (docs/UNLINKABLE.md §4, "The CREATE's slots"): the creator's slot carries the creator
+// slot tag and is keyed under its list key (no sealed box to open, with or without the tag); any other reader, or a
+// wrong tag, falls back to trying every slot — the same chart either way.
 import { describe, expect, it } from 'vitest';
 import { newSeed } from '../../src-shared/crypto/keys';
 import type { EnvelopeReaderKey } from '../../src-shared/crypto/envelope';
@@ -17,8 +18,8 @@ import { openChartV3 } from './version-opener-v3';
 const holder = () => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto);
 const crypto = nativeLedgerCrypto;
 
-/** The reader, counting the slots it tries. */
-function counting(reader: SeedKeyHolder): EnvelopeReaderKey & { tries: number } {
+/** The reader, counting the sealed boxes it tries (each an X25519); `keyed`: without its pair keys (sealed only). */
+function counting(reader: SeedKeyHolder, keyed = true): EnvelopeReaderKey & { tries: number } {
   const counted = {
     boxKey: reader.boxKey,
     tries: 0,
@@ -26,6 +27,7 @@ function counting(reader: SeedKeyHolder): EnvelopeReaderKey & { tries: number } 
       counted.tries++;
       return reader.openSealed(sealed);
     },
+    ...(keyed && { pairKey: (w: string, r: string) => reader.pairKey(w, r) }),
   };
   return counted;
 }
@@ -63,9 +65,12 @@ describe('a CREATE’s creator slot', () => {
     expect(tagged.versions.map((v) => v.inner)).toEqual(trial.versions.map((v) => v.inner));
     expect(tagged.versions.map((v) => v.ownerKey)).toEqual(trial.versions.map((v) => v.ownerKey));
     expect(tagged.versions).toHaveLength(2);
-    // One slot a version with the tags (the CREATE's by its creator slot tag, version 2's by its slot tag).
-    expect(byTag.tries).toBe(2);
-    expect(byTrial.tries).toBeGreaterThanOrEqual(byTag.tries);
+    // No sealed box: the CREATE's slot is keyed under the list key, version 2's under K(Ada→Ada), tag or no tag.
+    expect(byTag.tries).toBe(0);
+    expect(byTrial.tries).toBe(0);
+    // A reader of Ada's key without pair keys opens neither: both slots are keyed, none sealed to her.
+    const sealedOnly = await openChartV3(created.tx.id, raw, counting(ada, false), { crypto });
+    expect(sealedOnly.versions).toEqual([]);
   });
 
   it('a wrong tag, or another reader’s, falls back to trying every slot', async () => {
@@ -79,6 +84,8 @@ describe('a CREATE’s creator slot', () => {
     });
     expect(opened.tampered).toBeNull();
     expect(opened.versions[0]!.inner.chart).toBe(chart);
+    // The keyed trial covers every slot: a wrong tag costs no sealed box.
+    expect(wrong.tries).toBe(0);
     // Bob derives his own (not-creator) tag from his own list key: no slot carries it, and his slot is found by trial.
     const bobList = listKey(bob.pairKey(bob.boxKey, bob.boxKey));
     const asBob = counting(bob);

@@ -26,6 +26,8 @@ import { decodeInnerV3, type InnerV3, type Quorum } from '../../src-shared/unlin
 import { openV3, parseV3Metadata, type V3Metadata } from '../../src-shared/unlinkable/envelope-v3';
 import { nativeLedgerCrypto } from '../crypto/ledger-crypto';
 import { slotTagNative } from '../crypto/unlinkable-keys';
+import { openKeyedSlotNative } from '../crypto/keyed-slot';
+import { readerSlotKeys } from './v3-slot-keys';
 import { secretboxOpen } from '../crypto/secretbox';
 import { CHART_ASSET_TYPE, FUTURE_SKEW_MS } from '../ledger/chain';
 import type { LedgerNodeClient } from '../ledger/node-client';
@@ -221,7 +223,18 @@ export async function openChartV3(
           : null;
       // libsodium's secretbox (as the v1 loader's), not openV3's pure-JS default: the box is most of a version's bytes.
       inner = decodeInnerV3(
-        await (openBox ? openBox(tx, metadata, tag) : openV3(metadata, reader, tag, { secretboxOpen })),
+        await (openBox
+          ? openBox(tx, metadata, tag)
+          : openV3(metadata, reader, tag, {
+              secretboxOpen,
+              openKeyed: openKeyedSlotNative,
+              slotKeys: readerSlotKeys(
+                reader,
+                seq,
+                i === 0 ? (asset.data!.chart as string) : null,
+                previous && { secret: previous.secret, custodianBoxKey: previous.inner.payload.custodian.boxKey },
+              ),
+            })),
       );
     } catch (error) {
       if (error instanceof EnvelopeError && error.problem === 'not-a-reader') {

@@ -54,6 +54,11 @@ export class EnvelopeError extends Error {
 export interface EnvelopeReaderKey {
   readonly boxKey: string;
   openSealed(sealed: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Envelope v3's pair key K(W→R) (KeyHolder.pairKey): a reader that has it opens its keyed slots (a continuing
+   * reader's, the creator's: docs/UNLINKABLE.md §4) without an X25519; one without it reads sealed boxes only.
+   */
+  pairKey?(writerBoxKey: string, readerBoxKey: string): Uint8Array;
 }
 
 /**

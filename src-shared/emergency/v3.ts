@@ -32,6 +32,7 @@ import {
 } from '../ledger';
 import { v3Slots, type V3Metadata } from '../unlinkable/envelope-v3';
 import { decodeV3Field, v3Encoding } from '../unlinkable/v3-fields';
+import { openKeyedSlot } from '../unlinkable/keyed-slot';
 import { decodeInnerV3, type InnerV3 } from '../unlinkable/inner-envelope';
 import { ledgerOwnerTweak, tweakPublicKey } from '../unlinkable/owner-keys';
 import { unpad } from '../unlinkable/padding';
@@ -235,11 +236,23 @@ export async function openRequestV3(
   return { ok: true, value: { tx, data } };
 }
 
-/** The data key of a v3 version, from the reader's slot (the emergency key has no slot tag: it tries each slot). */
-export async function v3DataKey(metadata: V3Metadata, reader: EnvelopeReaderKey): Promise<Uint8Array> {
+/**
+ * The data key of a v3 version, from the reader's slot (the emergency key has no slot tag: it tries each slot), under
+ * one of `slotKeys` first for a reader with a keyed slot (keyed-slot.ts; the emergency key has none).
+ */
+export async function v3DataKey(
+  metadata: V3Metadata,
+  reader: EnvelopeReaderKey,
+  slotKeys: readonly Uint8Array[] = [],
+): Promise<Uint8Array> {
   const encoding = v3Encoding(metadata);
   const box = decodeV3Field(metadata.box, encoding);
   const nonce = decodeV3Field(metadata.nonce, encoding);
+  for (const key of slotKeys)
+    for (const slot of v3Slots(metadata)) {
+      const opened = openKeyedSlot(key, slot.subarray(SLOT_TAG_LENGTH));
+      if (opened && nacl.secretbox.open(box, nonce, opened)) return opened;
+    }
   for (const slot of v3Slots(metadata)) {
     let opened: Uint8Array;
     try {

@@ -5,6 +5,8 @@ import { EnvelopeError } from '../crypto/envelope';
 import { openSealedWithSecret, sealTo } from '../crypto/sealed-box';
 import { metadataLayout } from './layout';
 import { openV3, parseV3Metadata, sealV3, v3Slots } from './envelope-v3';
+import { sealKeyedSlot } from './keyed-slot';
+import { isCurvePoint } from '../../test/fixtures/curve-point';
 import { TAG_PATTERN } from './rendezvous';
 import { fromBase32, toBase32 } from './v3-fields';
 import OLD from './fixtures/v3-version-base64.json';
@@ -42,18 +44,23 @@ describe('envelope v3 metadata', () => {
     expect(new TextDecoder().decode(await openV3(metadata, readers[1]!, null))).toBe('inner envelope');
   });
 
-  it('seals the unused slots through the given wrap too (libsodium in the app), each to a different random key', () => {
+  it('seals the unused slots through the given keyed wrap (libsodium in the app), each under a different random key', () => {
     const one = reader();
-    const wrapped: string[] = [];
+    const [wrapped, keys]: [string[], string[]] = [[], []];
     const wrap = (boxKey: string, dataKey: Uint8Array) => {
       wrapped.push(boxKey);
       return sealTo(boxKey, dataKey);
     };
-    const metadata = sealV3(new Uint8Array(10), [{ boxKey: one.boxKey, slotTag: tag8() }], [], wrap);
+    const wrapKeyed = (key: Uint8Array, dataKey: Uint8Array) => {
+      keys.push(Buffer.from(key).toString('hex'));
+      return sealKeyedSlot(key, dataKey);
+    };
+    const metadata = sealV3(new Uint8Array(10), [{ boxKey: one.boxKey, slotTag: tag8() }], [], wrap, wrapKeyed);
     expect(v3Slots(metadata)).toHaveLength(8);
-    expect(wrapped).toHaveLength(8);
-    expect(new Set(wrapped).size).toBe(8);
-    expect(wrapped.filter((k) => k === one.boxKey)).toHaveLength(1);
+    expect(wrapped).toEqual([one.boxKey]);
+    expect(new Set(keys).size).toBe(7);
+    // Every slot's front is an X25519 public key, the reader's sealed box's and the fillers' alike.
+    for (const slot of v3Slots(metadata)) expect(isCurvePoint(slot.subarray(8, 40))).toBe(true);
   });
 
   it('refuses a key with no slot, and a box altered on the ledger', async () => {

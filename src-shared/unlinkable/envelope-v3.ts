@@ -1,22 +1,24 @@
 // Envelope v3's clear metadata (docs/UNLINKABLE.md §2): what the ledger shows of a version is a fixed number of tags,
 // a fixed number of 112-byte reader slots and one box padded to a size bucket (§6). Nothing in it differs by action,
-// reader, author or exact size: the slot order and the tag order are sorted, unused slots are real sealed boxes to
-// throw-away keys (a random string would differ: an X25519 key's top bit is 0), unused tags are random.
+// reader, author or exact size: the slot order and the tag order are sorted, unused slots are keyed slots under
+// throw-away keys (a real X25519 key in front: a random string would differ, its top bit), unused tags are random.
 //
 //   slot = slotTag(8) ‖ sealTo(reader box key, dataKey(32))          (sealed-box.ts's pinned format, 104 bytes)
+//        | slotTag(8) ‖ sealKeyedSlot(slot key, dataKey(32))         (keyed-slot.ts: the same layout, no X25519 to open)
 //   box  = secretbox(padToBucket(inner envelope), nonce, dataKey)
 //
 // slots, nonce and box are written in lower-case unpadded base32 (v3-fields.ts: one search term each on the node);
 // versions written before in base64 are read as they are.
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { bytesEqual, concatBytes, randomBytes, toBase58, wipe } from '../crypto/bytes';
+import { bytesEqual, concatBytes, randomBytes, wipe } from '../crypto/bytes';
 import { EnvelopeError, type EnvelopeReaderKey, type SecretboxOpen } from '../crypto/envelope';
 import { sealTo } from '../crypto/sealed-box';
 import { ENVELOPE_V3_TYPE, READER_SLOT_BUCKETS, SLOT_LENGTH, metadataLayout } from './layout';
 import { PADDING_BUCKETS, padToBucket, unpad } from './padding';
 import { SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from './rendezvous';
 import { decodeV3Field, toBase32, v3Encoding } from './v3-fields';
+import { openKeyedSlot, sealKeyedSlot } from './keyed-slot';
 
 const DATA_KEY_LENGTH = 32;
 
@@ -85,6 +87,8 @@ export type V3Metadata = z.infer<typeof v3MetadataSchema>;
 export interface SlotRecipient {
   boxKey: string;
   slotTag: Uint8Array;
+  /** A keyed slot under this key (keyed-slot.ts: a continuing reader, the creator) instead of a sealed box. */
+  slotKey?: Uint8Array;
 }
 
 /** Checked v3 metadata; throws EnvelopeError('malformed') naming the first bad field. */
@@ -118,6 +122,7 @@ export function sealV3(
   recipients: readonly SlotRecipient[],
   tags: readonly string[],
   wrap: (boxKey: string, dataKey: Uint8Array) => Uint8Array = sealTo,
+  wrapKeyed: (slotKey: Uint8Array, dataKey: Uint8Array) => Uint8Array = sealKeyedSlot,
 ): V3Metadata {
   const slotCount = READER_SLOT_BUCKETS.find((n) => recipients.length <= n);
   if (slotCount === undefined)
@@ -137,14 +142,14 @@ export function sealV3(
   const nonce = randomBytes(nacl.secretbox.nonceLength);
   try {
     const box = nacl.secretbox(padded, nonce, dataKey);
-    const slots = recipients.map((r) => concatBytes(r.slotTag, wrap(r.boxKey, dataKey)));
-    // An unused slot is sealed, through the same `wrap` as the readers' (libsodium in the app), to 32 random bytes
-    // taken as an X25519 key whose secret nobody has: it shows a real ephemeral key and ciphertext, as a reader's
-    // slot does. (A throw-away key pair made here cost one more X25519, pure JS: ~20 ms of CPU a version.)
-    while (slots.length < slotCount) {
-      const throwAway = toBase58(randomBytes(32));
-      slots.push(concatBytes(randomBytes(SLOT_TAG_LENGTH), wrap(throwAway, randomBytes(DATA_KEY_LENGTH))));
-    }
+    const slots = recipients.map((r) =>
+      concatBytes(r.slotTag, r.slotKey ? wrapKeyed(r.slotKey, dataKey) : wrap(r.boxKey, dataKey)),
+    );
+    // An unused slot is a keyed slot under a random key nobody keeps, through the same `wrapKeyed` as the readers'
+    // (libsodium in the app): a real ephemeral public key, a random nonce and a ciphertext, as a reader's sealed or
+    // keyed slot shows, at one X25519 (the ephemeral key) where a sealed box to a throw-away key cost two.
+    while (slots.length < slotCount)
+      slots.push(concatBytes(randomBytes(SLOT_TAG_LENGTH), wrapKeyed(randomBytes(32), randomBytes(DATA_KEY_LENGTH))));
     slots.sort(compare);
     const allTags = [...tags];
     while (allTags.length < slotCount) allTags.push(hex(randomBytes(TAG_LENGTH)));
@@ -172,8 +177,11 @@ export function v3Slots(metadata: V3Metadata): Uint8Array[] {
 }
 
 /**
- * Opens the version as `reader`: the slots carrying `slotTag` first (one X25519 for a reader that knows it), then,
- * unless `onlyTagged`, every other slot (a reader without a tag: recovery and emergency keys, a patient's kiosk).
+ * Opens the version as `reader`: first every candidate slot under each of `slotKeys` (keyed slots: one secretbox of
+ * 32 bytes a trial, no X25519), then the candidates as sealed boxes — the slots carrying `slotTag` first (one X25519
+ * for a reader that knows it), then, unless `onlyTagged`, every other slot (a reader without a tag: recovery and
+ * emergency keys, a patient's kiosk). A keyed slot opens only under K(W→R) (keyed-slot.ts), which only the writer and
+ * the reader hold, so the keyed trial can only find a slot the sealed-box trial would accept if sealed to the reader.
  * Returns the inner envelope's bytes; throws EnvelopeError: 'not-a-reader' if no slot opens, 'box' if the box does
  * not open with the slot's key or its padding is wrong.
  */
@@ -184,13 +192,30 @@ export async function openV3(
   {
     onlyTagged = false,
     secretboxOpen = nacl.secretbox.open,
-  }: { onlyTagged?: boolean; secretboxOpen?: SecretboxOpen } = {},
+    slotKeys = [],
+    openKeyed = openKeyedSlot,
+  }: {
+    onlyTagged?: boolean;
+    secretboxOpen?: SecretboxOpen;
+    slotKeys?: readonly Uint8Array[];
+    openKeyed?: (slotKey: Uint8Array, body: Uint8Array) => Uint8Array | null;
+  } = {},
 ): Promise<Uint8Array> {
   const slots = v3Slots(metadata);
   const tagged = (s: Uint8Array) => slotTag !== null && bytesEqual(s.subarray(0, SLOT_TAG_LENGTH), slotTag);
   const order = [...slots.filter(tagged), ...(onlyTagged ? [] : slots.filter((s) => !tagged(s)))];
   let dataKey: Uint8Array | null = null;
-  for (const slot of order) {
+  for (const key of slotKeys) {
+    for (const slot of order) {
+      const opened = openKeyed(key, slot.subarray(SLOT_TAG_LENGTH));
+      if (opened?.length === DATA_KEY_LENGTH) {
+        dataKey = opened;
+        break;
+      }
+    }
+    if (dataKey) break;
+  }
+  for (const slot of dataKey ? [] : order) {
     try {
       const opened = await reader.openSealed(slot.subarray(SLOT_TAG_LENGTH));
       if (opened.length === DATA_KEY_LENGTH) {

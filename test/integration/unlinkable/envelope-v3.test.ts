@@ -18,12 +18,15 @@ import {
 } from '../../../src-shared/ledger';
 import { payloadOf, type ChartPayload } from '../../../src-shared/records/payload';
 import { encodeInnerV3 } from '../../../src-shared/unlinkable/inner-envelope';
-import { sealV3 } from '../../../src-shared/unlinkable/envelope-v3';
+import { parseV3Metadata, sealV3, v3Slots } from '../../../src-shared/unlinkable/envelope-v3';
+import { creatorSlotKey, openKeyedSlot, slotKey } from '../../../src-shared/unlinkable/keyed-slot';
 import { ownerTweak } from '../../../src-shared/unlinkable/owner-keys';
-import { introTag, listKey, listTag, versionTag } from '../../../src-shared/unlinkable/rendezvous';
+import { introTag, listKey, listTag, slotTag, versionTag } from '../../../src-shared/unlinkable/rendezvous';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
 import { nativeLedgerCrypto } from '../../../src-main/crypto/ledger-crypto';
 import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import { decodeKey32 } from '../../../src-shared/crypto/bytes';
+import { isCurvePoint } from '../../fixtures/curve-point';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
 import { V3Counters } from '../../../src-main/records/v3-counters';
@@ -168,6 +171,101 @@ describe('envelope v3 on the embedded node', { timeout: 120_000 }, () => {
     expect(await open(plainHolder())).toMatchObject({ versions: [], openedFrom: null, tampered: null });
   });
 
+  it('seals continuing doctors’ and the patient’s slots under keys of their pair with the custodian; a removed reader cannot open them', async () => {
+    const slotsOf = (w: V3Written) => v3Slots(parseV3Metadata(w.tx.metadata));
+    /** The slots of version `w` that open under `key` as keyed slots. */
+    const keyedOpen = (w: V3Written, key: Uint8Array) =>
+      slotsOf(w).filter((slot) => openKeyedSlot(key, slot.subarray(8)) !== null);
+    // The CREATE: Ada's own slot under her creator slot key (her list key and the chart's list tag).
+    const created = chain[0]!;
+    const adaList = listKey(ada.pairKey!(ada.boxKey, ada.boxKey));
+    expect(keyedOpen(created, creatorSlotKey(adaList, created.inner.chart))).toHaveLength(1);
+    for (let i = 1; i < chain.length; i++) {
+      const [before, version] = [chain[i - 1]!, chain[i]!];
+      const seq = i + 1;
+      const custodian = before.inner.payload.custodian.boxKey;
+      const payload = version.inner.payload;
+      const continuing = [ada, ben, cat, patient].filter(
+        (h) =>
+          before.head.readers.includes(h.boxKey) &&
+          (payload.custodian.boxKey === h.boxKey ||
+            payload.doctors.some((d) => d.boxKey === h.boxKey) ||
+            payload.patient?.boxKey === h.boxKey),
+      );
+      for (const reader of continuing) {
+        const key = slotKey(reader.pairKey!(custodian, reader.boxKey), before.head.secret, seq);
+        const opened = keyedOpen(version, key);
+        // Exactly the reader's slot, marked by its slot tag.
+        expect(opened, `${reader.boxKey} at ${seq}`).toHaveLength(1);
+        expect(opened[0]!.subarray(0, 8)).toEqual(slotTag(before.head.secret, seq, decodeKey32(reader.boxKey)!));
+      }
+      // The recovery key keeps a sealed box (its reader has no pair key): no keyed slot under its pair.
+      expect(
+        keyedOpen(version, slotKey(recovery.pairKey!(custodian, recovery.boxKey), before.head.secret, seq)),
+      ).toEqual([]);
+      // Every slot's front is an X25519 public key, keyed or sealed alike.
+      for (const slot of slotsOf(version)) expect(isCurvePoint(slot.subarray(8, 40))).toBe(true);
+    }
+    // Ben, removed at 5, holds version 4's secret and his pair key with the custodian: the key he derives opens no
+    // slot of 5 (were K(W→R) left out of the key, his would be Ada's and Cat's).
+    const byBen = await open(ben);
+    const secret4 = byBen.versions.at(-1)!.secret;
+    const benKey = slotKey(ben.pairKey!(ada.boxKey, ben.boxKey), secret4, 5);
+    expect(keyedOpen(chain[4]!, benKey)).toEqual([]);
+    for (const later of chain.slice(4)) expect(keyedOpen(later, benKey)).toEqual([]);
+    // The control: the same derivation with a continuing reader's pair opens its slot.
+    expect(keyedOpen(chain[4]!, slotKey(cat.pairKey!(ada.boxKey, cat.boxKey), secret4, 5))).toHaveLength(1);
+  });
+
+  it('opens a doctor’s own chain of many versions with one X25519 a session (its self pair key), not one a version', async () => {
+    const seed = newSeed();
+    const counts = { pairKeys: 0, sealedOpens: 0 };
+    const counting = (): SeedKeyHolder =>
+      new SeedKeyHolder(Uint8Array.from(seed), {
+        ...nativeKeyHolderCrypto,
+        pairKey: (...args) => {
+          counts.pairKeys++;
+          return nativeKeyHolderCrypto.pairKey(...args);
+        },
+        sealedBoxOpener: (secret) => {
+          const opener = nativeKeyHolderCrypto.sealedBoxOpener(secret);
+          return {
+            use: (sealed) => {
+              counts.sealedOpens++;
+              return opener.use(sealed);
+            },
+            wipe: () => opener.wipe(),
+          };
+        },
+      });
+    const writer = counting();
+    const dan = named(writer, 'Dr Dan');
+    const charts: string[] = [];
+    for (let c = 0; c < 2; c++) {
+      let written = await buildCreateV3(writer, payloadOf(sampleChart(), null, dan, []), { crypto, counters });
+      await post(written.tx);
+      charts.push(written.tx.id);
+      for (let v = 0; v < 5; v++) {
+        written = await buildVersionV3(writer, written.head, charts[c]!, 'update', written.inner.payload, {
+          crypto,
+          counters,
+        });
+        await post(written.tx);
+      }
+    }
+    writer.lock();
+    counts.pairKeys = counts.sealedOpens = 0;
+    const reader = counting();
+    for (const id of charts) {
+      const opened = await open(reader, id);
+      expect(opened).toMatchObject({ tampered: null, closedAt: null });
+      expect(opened.versions).toHaveLength(6);
+    }
+    // Both ways (this thread, and split with a worker) ran on both charts: K(D→D) once, and no sealed box at all.
+    expect(counts).toEqual({ pairKeys: 1, sealedOpens: 0 });
+    reader.lock();
+  });
+
   it('finds each next version by its version tag, and proves the head current by its tweaked owner key', async () => {
     const opened = await open(ada);
     for (let i = 1; i < opened.versions.length; i++)
@@ -261,7 +359,13 @@ describe('envelope v3 on the embedded node', { timeout: 120_000 }, () => {
       const created = await newChart();
       // Chart 1's version 2 box, posted as this chart's version 2 (Ada signs: the node accepts it).
       await forge(created, created.tx.id, { metadata: chain[1]!.tx.metadata as JsonObject });
-      const opened = await open(ada, created.tx.id);
+      // Ada's slot there is keyed under chart 1's version 1 secret: here it does not open, so the copy is never read
+      // by her (version 2 is closed to her, as a removal would be); the recovery key's sealed box opens and its box
+      // is flagged as a copy.
+      const byAda = await open(ada, created.tx.id);
+      expect(byAda).toMatchObject({ tampered: null, closedAt: 2 });
+      expect(byAda.versions).toHaveLength(1);
+      const opened = await open(recovery, created.tx.id);
       expect(opened.tampered).toMatchObject({ seq: 2 });
       expect(opened.tampered!.reason).toMatch(new RegExp(`belongs to chart ${chartId} at version 2: it was copied`));
 

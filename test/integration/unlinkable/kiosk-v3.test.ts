@@ -19,6 +19,7 @@ import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import { cardTagOf } from '../../../src-main/records/card-chart-v3';
 import { V3Counters } from '../../../src-main/records/v3-counters';
 import { buildCreateV3, buildVersionV3, type V3Written } from '../../../src-main/records/version-builder-v3';
+import { readerSlotKeys } from '../../../src-main/records/v3-slot-keys';
 import { openChartV3 } from '../../../src-main/records/version-opener-v3';
 import type { PatientCard } from '../../../src-main/vault';
 import { decodeCardCode, encodeCardCode } from '../../../src-shared/crypto/card-code';
@@ -211,7 +212,22 @@ describe('the kiosk opens an envelope v3 chart from the card (docs/UNLINKABLE.md
         request: opened.value,
         chart: issued.chartId,
         version: head.txId,
-        dataKey: await v3DataKey(parseV3Metadata(head.tx.metadata), ada.holder),
+        // Ada's slot is keyed (docs/UNLINKABLE.md §4): her key from the version before, or her list key on a CREATE.
+        dataKey: await v3DataKey(
+          parseV3Metadata(head.tx.metadata),
+          ada.holder,
+          readerSlotKeys(
+            ada.holder,
+            head.seq,
+            (head.tx.asset as { data?: { chart?: string } }).data?.chart ?? null,
+            chain.versions.length > 1
+              ? {
+                  secret: chain.versions.at(-2)!.secret,
+                  custodianBoxKey: chain.versions.at(-2)!.inner.payload.custodian.boxKey,
+                }
+              : null,
+          ),
+        ),
         chartSecret: head.secret,
         k: 0,
         serviceBoxKey: service.boxKey,

@@ -116,6 +116,7 @@ async function chooseNodes(
     const managed = await createManagedSettingsReader('org.healthchain.workstation').read();
     const urls = managed.status === 'ok' ? [...(managed.values.nodeUrls ?? [])] : [];
     if (urls.length > 0) {
+      (await import('./local-node')).discardWarmNode();
       err(`healthchain: using the ledger nodes pinned in the managed settings (${managed.source}): ${urls.join(', ')}`);
       return { urls, node: null };
     }
@@ -132,7 +133,7 @@ async function chooseNodes(
 }
 
 /** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
-export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): URL | undefined {
+export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker' | 'ledger-node-worker'): URL | undefined {
   const entry = new URL(`./${name}.js`, import.meta.url);
   return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }
@@ -166,9 +167,17 @@ export async function connect(
     ...extra
   }: Pick<ChartServiceOptions, 'fhirValidator' | 'fhirConverter' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
 ): Promise<Context> {
-  const { createChartService } = await import('../records/chart-service');
-  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-  const { urls, node, dataDir } = await chooseNodes(options);
+  // The embedded node starts (in its own thread) while the chart service loads here.
+  const nodes = chooseNodes(options);
+  let modules: [typeof import('../records/chart-service'), typeof import('../ledger-node/process/data-dir')];
+  try {
+    modules = await Promise.all([import('../records/chart-service'), import('../ledger-node/process/data-dir')]);
+  } catch (error) {
+    await nodes.then(({ node }) => node?.stop()).catch(() => {});
+    throw error;
+  }
+  const [{ createChartService }, { defaultDataDir }] = modules;
+  const { urls, node, dataDir } = await nodes;
   // Beside the ledger folder the local node used (the CLI's former one, if its ledger could not be moved).
   const outboxDir = resolve(
     options.outbox ?? join(dirname(dataDir ?? resolve(options.data ?? defaultDataDir())), 'outbox'),

@@ -169,14 +169,12 @@ export async function connect(
 ): Promise<Context> {
   // The embedded node starts (in its own thread) while the chart service loads here.
   const nodes = chooseNodes(options);
-  let modules: [typeof import('../records/chart-service'), typeof import('../ledger-node/process/data-dir')];
-  try {
-    modules = await Promise.all([import('../records/chart-service'), import('../ledger-node/process/data-dir')]);
-  } catch (error) {
+  nodes.catch(() => {}); // awaited below, once the modules are loaded: not an unhandled rejection meanwhile
+  const modules = Promise.all([import('../records/chart-service'), import('../ledger-node/process/data-dir')]);
+  const [{ createChartService }, { defaultDataDir }] = await modules.catch(async (error: unknown) => {
     await nodes.then(({ node }) => node?.stop()).catch(() => {});
     throw error;
-  }
-  const [{ createChartService }, { defaultDataDir }] = modules;
+  });
   const { urls, node, dataDir } = await nodes;
   // Beside the ledger folder the local node used (the CLI's former one, if its ledger could not be moved).
   const outboxDir = resolve(

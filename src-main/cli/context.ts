@@ -138,6 +138,16 @@ export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker' | '
   return existsSync(fileURLToPath(entry)) ? entry : undefined;
 }
 
+/**
+ * In the bundle, the embedded node's thread runs the bundle's entry (index.js) with ledger-node.cjs, through its code
+ * cache as the command's own code (scripts/cli-entry.mjs); from source, undefined (tsx's).
+ */
+export function bundledNodeThread(): { url: URL; workerData: { cliBundle: string } } | undefined {
+  return existsSync(fileURLToPath(new URL('./ledger-node.cjs', import.meta.url)))
+    ? { url: new URL('./index.js', import.meta.url), workerData: { cliBundle: 'ledger-node.cjs' } }
+    : undefined;
+}
+
 /** The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own. */
 function bearerTokens(node: LedgerNode | null): (base: string) => string | null {
   const given = process.env.HC_LEDGER_TOKEN || null;

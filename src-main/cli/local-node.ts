@@ -5,7 +5,7 @@
 // (node-thread.ts), so its work and the command's use both cores.
 import { resolve } from 'node:path';
 import type { LedgerNode } from '../ledger-node/node';
-import { bundledWorker, err } from './context';
+import { bundledNodeThread, err } from './context';
 import { NodeThread } from './node-thread';
 
 export const CLI_PROGRAM = 'the healthchain CLI';
@@ -27,7 +27,7 @@ let warm: NodeThread | null = null;
 
 /** Spawns the embedded node's thread now; startLocalNode then only starts it. Nothing is locked or opened yet. */
 export function warmLocalNode(): void {
-  warm ??= new NodeThread(bundledWorker('ledger-node-worker'));
+  warm ??= new NodeThread(bundledNodeThread());
 }
 
 /** Ends the thread warmLocalNode spawned, when the command uses other nodes after all. */
@@ -48,7 +48,7 @@ export async function startLocalNode(data: string | undefined): Promise<{ node: 
     import('../ledger-node/store/folder-lock'),
     import('../ledger-node/process/former-folder'),
   ]);
-  const thread = warm ?? new NodeThread(bundledWorker('ledger-node-worker'));
+  const thread = warm ?? new NodeThread(bundledNodeThread());
   warm = null;
   let dataDir: string;
   try {

@@ -36,12 +36,12 @@ export class NodeThread {
   private stopError: Error | null = null;
   private waiting: { resolve(node: LedgerNode): void; reject(error: Error): void } | null = null;
 
-  /** `entry`: the built worker (out/cli/ledger-node-worker.js); default the TypeScript module through tsx. */
-  constructor(entry?: URL) {
-    const data: NodeWorkerData = entry ? {} : { entry: new URL('./node-worker.ts', import.meta.url).href };
-    this.worker = new Worker(entry ?? new URL('../ledger/verify-worker-dev.mjs', import.meta.url), {
-      workerData: data,
-    });
+  /** `entry`: the built worker (the bundle's entry and its workerData); default the TypeScript module through tsx. */
+  constructor(entry?: { url: URL; workerData: Record<string, unknown> }) {
+    const data: NodeWorkerData = { entry: new URL('./node-worker.ts', import.meta.url).href };
+    this.worker = entry
+      ? new Worker(entry.url, { workerData: entry.workerData })
+      : new Worker(new URL('../ledger/verify-worker-dev.mjs', import.meta.url), { workerData: data });
     // Until start(): a command that fails before it needs the node is not kept alive by a thread loading code.
     this.worker.unref();
     mark('node thread spawned');

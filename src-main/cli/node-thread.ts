@@ -31,6 +31,7 @@ export class NodeThread {
   private exited = false;
   private listening = false;
   private started = false;
+  private token: string | null = null;
   /** A failure of the thread itself (its code did not load), answered by start(). */
   private fault: Error | null = null;
   private stopError: Error | null = null;
@@ -58,10 +59,10 @@ export class NodeThread {
         this.fault = error;
         return;
       }
-      // A fault in the node's thread after it started (an exception nothing caught): said, and the command fails;
-      // its requests then find no node, as they would a node that went away.
+      // A fault in the node's thread after it started (an exception nothing caught; in-process it ended the CLI):
+      // said at once, its requests then find no node, and stop() throws it, so the command fails with it.
       err(`healthchain: the embedded ledger node stopped: ${error.message}`);
-      process.exitCode = 1;
+      this.stopError ??= error;
     });
   }
 
@@ -71,9 +72,10 @@ export class NodeThread {
     this.started = true;
     if (this.exited) return Promise.reject(this.fault ?? new Error('the embedded ledger node ended before it started'));
     this.worker.ref();
+    this.token = options.token;
     const answer = new Promise<LedgerNode>((resolve, reject) => (this.waiting = { resolve, reject }));
     this.send({ type: 'start', ...options });
-    return answer.then((node) => ({ ...node, token: options.token }));
+    return answer;
   }
 
   /** Ends a thread that was never started (the command uses other nodes, or failed before it needed one). */
@@ -96,7 +98,7 @@ export class NodeThread {
           if (this.stopError) throw this.stopError;
         })());
       const { url, port, host } = message;
-      this.waiting?.resolve({ url, apiUrl: `${url}/api/v1/`, port, host, token: null, stop });
+      this.waiting?.resolve({ url, apiUrl: `${url}/api/v1/`, port, host, token: this.token, stop });
       this.waiting = null;
     } else if (message.type === 'error') {
       if (this.listening) this.stopError = rebuilt(message.error);

@@ -7,6 +7,8 @@
 //                 wrappers), and, being classic scripts, V8's code cache can hold them;
 //   index.js      the entry (scripts/cli-entry.mjs), which runs both through that cache (<file>.cache, written by the
 //                 first run that loads the file after a build);
+//   ledger-node.cjs  the embedded ledger node's worker thread (src-main/cli/node-worker.ts), a script as these two,
+//                 which the thread runs through index.js and its own code cache (src-main/cli/node-thread.ts);
 //   the entries of the verification and FHIR validation workers (ES modules, with their shared chunks).
 // Native addons (keytar, sodium-native's, lmdb and lmdb's msgpackr-extract) stay in node_modules. The inputs esbuild
 // read are listed in out/cli/inputs.json, so scripts/cli.mjs can tell when the bundle is stale.
@@ -149,6 +151,7 @@ export async function buildCli() {
       },
     ],
   });
+  const nodeThread = await build({ ...script, entryPoints: { 'ledger-node': 'src-main/cli/node-worker.ts' } });
   const workers = await build({
     ...common,
     entryPoints: {
@@ -165,7 +168,7 @@ export async function buildCli() {
   copyFileSync(resolve(import.meta.dirname, 'cli-entry.mjs'), resolve(dir, 'index.js'));
   const inputs = [
     ...new Set(
-      [cli, commands, workers]
+      [cli, commands, nodeThread, workers]
         .flatMap((result) => Object.keys(result.metafile.inputs))
         .filter((p) => !p.startsWith('hc-cli:'))
         .map((p) => resolve(root, p)),

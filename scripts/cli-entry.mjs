@@ -8,21 +8,26 @@
 // exits, so it holds every function the run compiled, not only the top level (all `produceCachedData` or
 // v8-compile-cache keep, and a bundle's modules are all functions). It lives beside the bundle, with the bundle's
 // trust; where that folder is read-only, nothing is cached and every run compiles.
+// A worker thread of the CLI runs this file too, with the bundle file it runs in its workerData (`cliBundle`): the
+// embedded ledger node's thread (src-main/cli/node-thread.ts) loads ledger-node.cjs through its own cache alike.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { isMainThread, workerData } from 'node:worker_threads';
 
 // A command runs for seconds, so V8's optimising compiler (on background threads) costs more than it saves on code
 // that runs hot only briefly: in a profile of a 1,000-bundle import it was ~35 % of the process's CPU. A larger
 // interrupt budget lets a function run longer before it is considered for optimisation, so fewer functions are
 // compiled twice (docs/BENCHMARKS.md, helper import16h). Set before any code is compiled: V8's flags are part of
 // the code cache's check, and the workers share the process's flags.
-setFlagsFromString('--interrupt-budget=270336');
+if (isMainThread) setFlagsFromString('--interrupt-budget=270336');
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The bundle's own files, beside this one: run through the cache. */
+const BUNDLE_FILE = /^[\w-]+\.cjs$/;
 const loaded = new Map();
 
 function writeCache(script, cacheFile) {
@@ -64,11 +69,14 @@ function load(name) {
   const nodeRequire = createRequire(file);
   // The other bundle file comes through here too, so it is cached alike; everything else is Node's require.
   const require = Object.assign(
-    (id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? load(id.slice(2)) : nodeRequire(id)),
+    (id) => (id.startsWith('./') && BUNDLE_FILE.test(id.slice(2)) ? load(id.slice(2)) : nodeRequire(id)),
     nodeRequire,
   );
   script.runInThisContext()(module.exports, require, module, file, here);
   return module.exports;
 }
 
-load('cli.cjs');
+const workerBundle = isMainThread ? null : workerData?.cliBundle;
+if (workerBundle !== null && !(typeof workerBundle === 'string' && BUNDLE_FILE.test(workerBundle)))
+  throw new Error(`not a bundle file of the command line: ${workerBundle}`);
+load(workerBundle ?? 'cli.cjs');

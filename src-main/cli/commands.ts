@@ -183,6 +183,8 @@ export async function run(options: CliOptions): Promise<number> {
   const importFiles = command === 'import' && args[0] ? jsonFiles(args[0]) : null;
   // An import validates in worker threads, which index the R4 definitions while the keychain and the node start.
   const validators = importFiles ? await startValidators() : null;
+  // The embedded node's thread loads its code meanwhile too (started in connect(), if no other node is chosen).
+  if (options.nodes.length === 0) (await import('./local-node')).warmLocalNode();
   const lookahead =
     validators && importFiles
       ? new ImportLookahead(importFiles, validators, IMPORT_CONCURRENCY, IMPORT_AHEAD_WHILE_UNLOCKING)

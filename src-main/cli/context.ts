@@ -116,6 +116,7 @@ async function chooseNodes(
     const managed = await createManagedSettingsReader('org.healthchain.workstation').read();
     const urls = managed.status === 'ok' ? [...(managed.values.nodeUrls ?? [])] : [];
     if (urls.length > 0) {
+      (await import('./local-node')).discardWarmNode();
       err(`healthchain: using the ledger nodes pinned in the managed settings (${managed.source}): ${urls.join(', ')}`);
       return { urls, node: null };
     }
@@ -132,9 +133,19 @@ async function chooseNodes(
 }
 
 /** In the bundle (out/cli, scripts/build-cli.mjs) a worker is a built file beside this one; from source, tsx's. */
-export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker'): URL | undefined {
+export function bundledWorker(name: 'verify-worker' | 'fhir-validate-worker' | 'ledger-node-worker'): URL | undefined {
   const entry = new URL(`./${name}.js`, import.meta.url);
   return existsSync(fileURLToPath(entry)) ? entry : undefined;
+}
+
+/**
+ * In the bundle, the embedded node's thread runs the bundle's entry (index.js) with ledger-node.cjs, through its code
+ * cache as the command's own code (scripts/cli-entry.mjs); from source, undefined (tsx's).
+ */
+export function bundledNodeThread(): { url: URL; workerData: { cliBundle: string } } | undefined {
+  return existsSync(fileURLToPath(new URL('./ledger-node.cjs', import.meta.url)))
+    ? { url: new URL('./index.js', import.meta.url), workerData: { cliBundle: 'ledger-node.cjs' } }
+    : undefined;
 }
 
 /** The user's own token for the --node nodes (`npm run ledger` prints one); never sent when the CLI runs its own. */
@@ -166,9 +177,15 @@ export async function connect(
     ...extra
   }: Pick<ChartServiceOptions, 'fhirValidator' | 'fhirConverter' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
 ): Promise<Context> {
-  const { createChartService } = await import('../records/chart-service');
-  const { defaultDataDir } = await import('../ledger-node/process/data-dir');
-  const { urls, node, dataDir } = await chooseNodes(options);
+  // The embedded node starts (in its own thread) while the chart service loads here.
+  const nodes = chooseNodes(options);
+  nodes.catch(() => {}); // awaited below, once the modules are loaded: not an unhandled rejection meanwhile
+  const modules = Promise.all([import('../records/chart-service'), import('../ledger-node/process/data-dir')]);
+  const [{ createChartService }, { defaultDataDir }] = await modules.catch(async (error: unknown) => {
+    await nodes.then(({ node }) => node?.stop()).catch(() => {});
+    throw error;
+  });
+  const { urls, node, dataDir } = await nodes;
   // Beside the ledger folder the local node used (the CLI's former one, if its ledger could not be moved).
   const outboxDir = resolve(
     options.outbox ?? join(dirname(dataDir ?? resolve(options.data ?? defaultDataDir())), 'outbox'),

@@ -1,6 +1,6 @@
 // HC_CLI_TIMELINE=1: the phases of a command on stderr, for measuring where its time goes (issue #16's import figure):
-// each mark says the milliseconds since the process started and the CPU used so far by the main thread (which runs
-// the embedded node too) and by every other thread (validation workers, libuv's pool: scrypt, lmdb; V8's GC helpers).
+// each mark says the milliseconds since the process started and the CPU used so far by the main thread and by every
+// other thread (the embedded node's, validation workers, libuv's pool: scrypt, lmdb; V8's GC helpers).
 // Without the variable every call is a no-op costing one branch.
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';

@@ -1,7 +1,7 @@
 // The embedded BigchainDB-compatible ledger node as a module: storage, validation, group commit, HTTP API and
-// WebSocket stream on one port. The app runs it in a utility/child process (process-entry.ts); tests and the
-// CLI start it directly. Who may use it (token or open, allowed Host names) is decided by every caller: see
-// http/access.ts.
+// WebSocket stream on one port. The app runs it in a utility/child process (process-entry.ts); tests start it
+// directly, the CLI in a worker thread of its own (cli/node-thread.ts). Who may use it (token or open, allowed Host
+// names) is decided by every caller: see http/access.ts.
 import type { AddressInfo } from 'node:net';
 import { Committer, type Validator } from './commit/committer';
 import { AccessPolicy, allowedHostHeaders, type LedgerAccess } from './http/access';

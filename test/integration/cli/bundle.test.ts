@@ -70,6 +70,8 @@ describe('command line: the bundle', { timeout: 300_000 }, () => {
     const second = await practitioners();
     expect(second).toMatchObject({ code: 0, stdout: first.stdout });
     expect(second.stderr).toContain('healthchain: code cache of commands.cjs used');
+    // The embedded node's worker thread runs its own bundle file through its own cache.
+    expect(second.stderr).toContain('healthchain: code cache of ledger-node.cjs used');
 
     writeFileSync(cacheFile, Buffer.from('not a code cache, but as long as one might be'.repeat(1000)));
     const damaged = await practitioners();

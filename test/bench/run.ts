@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   'list-fresh': () => import('./list-fresh'),
   'unlinkable-discovery': () => import('./unlinkable-discovery'),
   'unlinkable-ledger': () => import('./unlinkable-ledger'),
+  'v3-floor': () => import('./v3-floor'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

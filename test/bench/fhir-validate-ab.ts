@@ -10,6 +10,7 @@ import { cpuUsage } from 'node:process';
 import { randomUUID } from 'node:crypto';
 import { chartToFhir } from '../../src-shared/records/fhir';
 import { sampleChart } from '../fixtures/sample-chart';
+import { printBatches, type AbFigures } from './ab-figures';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -44,7 +45,7 @@ async function main() {
   // Definitions indexed and code warmed before timing, as the worker's warm-up does.
   for (const side of ['base', 'branch'] as const)
     for (let i = 0; i < 20; i++) if (sides[side](JSON.parse(bundleText(-1 - i))).length) throw new Error('refused');
-  const figures = { base: [] as number[], branch: [] as number[] };
+  const figures: AbFigures = { base: [], branch: [] };
   let n = 0;
   for (let b = 0; b < batches; b++) {
     const sum = { base: 0, branch: 0 };
@@ -61,22 +62,12 @@ async function main() {
     }
     for (const side of ['base', 'branch'] as const) figures[side].push(sum[side] / count);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `${count} bundles a batch${unique ? ' (unique fullUrls)' : ''}, ${batches} batches; load ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  for (const side of ['base', 'branch'] as const) {
-    const xs = figures[side];
-    console.log(
-      `µs CPU a bundle, ${side.padEnd(6)}: ${xs.map((x) => x.toFixed(0)).join(' ')}  (median of batches 2.. ${median(xs.slice(1)).toFixed(0)})`,
-    );
-  }
-  const ratios = figures.branch.map((x, i) => x / figures.base[i]!);
-  console.log(
-    `branch / base: ${ratios.map((r) => r.toFixed(2)).join(' ')}; median of batches 2.. ${median(ratios.slice(1)).toFixed(2)}`,
-  );
+  printBatches(figures, 'bundle');
 }
 
 void main().catch((error: unknown) => {

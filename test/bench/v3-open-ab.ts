@@ -30,6 +30,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuUsage } from 'node:process';
+import { median } from './ab-figures';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -186,7 +187,6 @@ async function main() {
     for (const side of baseNow ? (['base', 'branch'] as const) : (['branch', 'base'] as const))
       if (side === 'branch' || there) figures[side].push(await run(side, b));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `${charts} charts × ${perChart} versions a batch, ${batches} batches, ${baseFirst ? 'base' : 'branch'} first`,
   );
@@ -241,7 +241,6 @@ async function writeAb(mine: Awaited<ReturnType<typeof tree>>, theirs: Awaited<R
   for (let round = 0; round < 6; round++)
     for (const side of (round % 2 === 0) === baseFirst ? (['base', 'branch'] as const) : (['branch', 'base'] as const))
       figures[side].push(await write[side](writes));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const side of ['base', 'branch'] as const)
     console.log(
       `write: µs CPU a version (buildVersionV3: custodian, patient-less, recovery key), ${side.padEnd(6)}: ${figures[side].map((x) => x.toFixed(0)).join(' ')}  (median of the rest ${median(figures[side].slice(1)).toFixed(0)})`,

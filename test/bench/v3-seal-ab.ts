@@ -10,6 +10,7 @@ import { toBase58 } from '../../src-shared/crypto/bytes';
 import type { sealV3 } from '../../src-shared/unlinkable/envelope-v3';
 import { sealKeyedSlotNative } from '../../src-main/crypto/keyed-slot';
 import { sealTo } from '../../src-main/crypto/sealed-box';
+import { median } from './ab-figures';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -54,7 +55,6 @@ async function main() {
   for (let r = 0; r < rounds; r++)
     for (const side of r % 2 === 0 ? (['base', 'branch'] as const) : (['branch', 'base'] as const))
       figures[side].push(run(side));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const side of ['base', 'branch'] as const)
     console.log(
       `sealV3 µs CPU a version, ${side.padEnd(6)}: ${figures[side].map((x) => x.toFixed(0)).join(' ')}  (median ${median(figures[side]).toFixed(0)})`,

@@ -13,6 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { cpuUsage } from 'node:process';
+import { printBatches, type AbFigures } from './ab-figures';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -81,7 +82,7 @@ async function main() {
     const used = cpuUsage(start);
     return used.user + used.system;
   };
-  const figures = { base: [] as number[], branch: [] as number[] };
+  const figures: AbFigures = { base: [], branch: [] };
   for (let b = 0; b < batches; b++) {
     const sum = { base: 0, branch: 0 };
     made.slice(b * charts, (b + 1) * charts).forEach((row, i) => {
@@ -90,22 +91,12 @@ async function main() {
     });
     for (const side of ['base', 'branch'] as const) figures[side].push(sum[side] / (charts * (onlyImport ? 1 : 3)));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `${onlyImport ? `${charts} CREATEs without custody` : `${charts * 3} transactions (CREATE+TRANSFER under custody, CREATE without)`} a batch, ${batches} batches; load ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  for (const side of ['base', 'branch'] as const) {
-    const xs = figures[side];
-    console.log(
-      `µs CPU a transaction, ${side.padEnd(6)}: ${xs.map((x) => x.toFixed(0)).join(' ')}  (median of batches 2.. ${median(xs.slice(1)).toFixed(0)})`,
-    );
-  }
-  const ratios = figures.branch.map((x, i) => x / figures.base[i]!);
-  console.log(
-    `branch / base: ${ratios.map((r) => r.toFixed(2)).join(' ')}; median of batches 2.. ${median(ratios.slice(1)).toFixed(2)}`,
-  );
+  printBatches(figures, 'transaction');
 }
 
 void main().catch((error: unknown) => {

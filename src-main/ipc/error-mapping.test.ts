@@ -94,6 +94,9 @@ const NEVER_REACHES_IPC: Record<string, string> = {
   PaddingError: 'envelope v3 padding (issue #15), not used by any channel yet',
   Refuse: 'inside the emergency service (its own process): becomes a refusal posted on the ledger',
   EmergencyKeyMissingError: "the emergency service's command line prints it and exits (no IPC channel uses the key)",
+  Opaque: 'inside the FHIR invariant memo: caught where it analyses an expression (the invariant then goes to medplum)',
+  Unsummarised:
+    "inside the FHIR invariant memo: caught where it keys a value (that value's verdict then comes from medplum)",
 };
 
 function errorClassesIn(dir: string): string[] {

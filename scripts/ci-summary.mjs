@@ -21,16 +21,18 @@ const flakyNames = [];
 const missing = [];
 
 const vitestFile = '.reports/vitest.json';
+const hasFailedTest = (file) => (file.assertionResults ?? []).some((t) => t.status === 'failed');
 if (existsSync(vitestFile)) {
   const r = JSON.parse(readFileSync(vitestFile, 'utf8'));
   passed += r.numPassedTests ?? 0;
   failed += r.numFailedTests ?? 0;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  // A suite that failed to load has no failed test but must still count as a failure.
+  // A suite that failed to load, or whose hook failed (its tests then show as skipped), has no failed test but must
+  // still count as a failure.
   for (const file of r.testResults ?? []) {
-    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
+    if (file.status === 'failed' && !hasFailedTest(file)) failed += 1;
     // Skipped tests carry their reason in their name (e.g. "[needs BIGCHAINDB_URL] …"): list them, never hide them.
-    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0)
+    if (file.status === 'failed' && !hasFailedTest(file))
       failedNames.push(`vitest: ${file.name}: ${firstLine(file.message)}`);
     for (const t of file.assertionResults ?? []) {
       if (t.status === 'skipped' || t.status === 'pending') skippedNames.push(`vitest: ${t.fullName ?? t.title}`);

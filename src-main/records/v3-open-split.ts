@@ -51,14 +51,10 @@ const CUSTODIAN_BOX_KEY = Buffer.from('"custodian":{"boxKey":"');
  * the worker's schema judges the box itself.
  */
 function secretOf(inner: Uint8Array): Uint8Array | null {
-  const bytes = Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
-  const start = bytes.lastIndexOf(SECRET_KEY);
-  if (start < 0) return null;
-  const from = start + SECRET_KEY.length;
-  const end = bytes.indexOf(0x22, from);
-  if (end < 0) return null;
+  const text = lastStringAfter(inner, SECRET_KEY);
+  if (text === null) return null;
   try {
-    const secret = fromBase64(bytes.toString('latin1', from, end));
+    const secret = fromBase64(text);
     return secret.length === CHART_SECRET_LENGTH ? secret : null;
   } catch {
     return null;
@@ -72,12 +68,18 @@ function secretOf(inner: Uint8Array): Uint8Array | null {
  * keyed trial, and the slot is then tried as a sealed box.
  */
 function custodianOf(inner: Uint8Array): string | null {
+  const text = lastStringAfter(inner, CUSTODIAN_BOX_KEY);
+  return text === null || text.length > 64 ? null : text;
+}
+
+/** The string after the last `key` (which ends with its opening quote) up to the next quote, or null. */
+function lastStringAfter(inner: Uint8Array, key: Buffer): string | null {
   const bytes = Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
-  const start = bytes.lastIndexOf(CUSTODIAN_BOX_KEY);
+  const start = bytes.lastIndexOf(key);
   if (start < 0) return null;
-  const from = start + CUSTODIAN_BOX_KEY.length;
+  const from = start + key.length;
   const end = bytes.indexOf(0x22, from);
-  return end < 0 || end - from > 64 ? null : bytes.toString('latin1', from, end);
+  return end < 0 ? null : bytes.toString('latin1', from, end);
 }
 
 /**

@@ -3,19 +3,15 @@
 // ciphertext. The ephemeral key is a real X25519 key (one base-point multiplication, its secret zeroed at once), so the
 // slot looks like a sealed box; opening is one secretbox of 32 bytes, no X25519.
 import { KEYED_SLOT_LENGTH } from '../../src-shared/unlinkable/keyed-slot';
+import { key32 } from '../../src-shared/unlinkable/rendezvous';
 import { sodium } from './sodium';
 
 const KEY = 32;
 const NONCE = 24;
 
-function bytes32(value: Uint8Array, what: string): Uint8Array {
-  if (!(value instanceof Uint8Array) || value.length !== 32) throw new TypeError(`${what} is 32 bytes`);
-  return value;
-}
-
 export function sealKeyedSlotNative(key: Uint8Array, dataKey: Uint8Array): Uint8Array {
-  bytes32(key, 'a slot key');
-  bytes32(dataKey, 'a data key');
+  key32(key, 'a slot key');
+  key32(dataKey, 'a data key');
   const out = new Uint8Array(KEYED_SLOT_LENGTH);
   const ephemeralSecret = new Uint8Array(sodium.crypto_box_SECRETKEYBYTES);
   try {
@@ -30,7 +26,7 @@ export function sealKeyedSlotNative(key: Uint8Array, dataKey: Uint8Array): Uint8
 }
 
 export function openKeyedSlotNative(key: Uint8Array, body: Uint8Array): Uint8Array | null {
-  bytes32(key, 'a slot key');
+  key32(key, 'a slot key');
   if (body.length !== KEYED_SLOT_LENGTH) return null;
   const dataKey = new Uint8Array(32);
   return sodium.crypto_secretbox_open_easy(dataKey, body.subarray(KEY + NONCE), body.subarray(KEY, KEY + NONCE), key)

@@ -66,12 +66,12 @@ const pureTweakedSigner = (signSeed: Uint8Array): PreparedTweaked => {
   return { use: ({ tweak, message }) => signTweaked(copy, tweak, message), wipe: () => wipe(copy) };
 };
 
+const MAX_PAIR_KEYS = 4096;
+
 /**
  * Holds the derived secrets of one seed in private fields: they are not enumerable, not in JSON.stringify, not in
  * util.inspect, and no method returns them. The seed itself is wiped as soon as the keys are derived.
  */
-const MAX_PAIR_KEYS = 4096;
-
 export class SeedKeyHolder implements LockableKeyHolder {
   readonly signKey: string;
   readonly boxKey: string;

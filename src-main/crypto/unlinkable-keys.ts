@@ -20,7 +20,13 @@ import {
   TWEAK_PREFIX_LABEL,
   UNLINKABLE_SALT,
 } from '../../src-shared/unlinkable/owner-keys';
-import { RENDEZVOUS_INFO, SLOT_TAG_LENGTH, TAG_LENGTH, TAG_PATTERN } from '../../src-shared/unlinkable/rendezvous';
+import {
+  RENDEZVOUS_INFO,
+  SLOT_TAG_LENGTH,
+  TAG_LENGTH,
+  TAG_PATTERN,
+  key32,
+} from '../../src-shared/unlinkable/rendezvous';
 import { SLOT_KEY_INFO } from '../../src-shared/unlinkable/keyed-slot';
 import { toBase58 } from '../../src-shared/crypto/bytes';
 import type { PreparedKey } from './seed-key-holder';
@@ -46,11 +52,6 @@ function u32be(n: number, what = 'a counter'): Buffer {
   const out = Buffer.alloc(4);
   out.writeUInt32BE(n);
   return out;
-}
-
-function bytes32(value: Uint8Array, what: string): Uint8Array {
-  if (!(value instanceof Uint8Array) || value.length !== 32) throw new TypeError(`${what} is 32 bytes`);
-  return value;
 }
 
 /**
@@ -100,7 +101,7 @@ export function ownerTweakNative(
 }
 
 function checkTweak(tweak: Uint8Array): void {
-  bytes32(tweak, 'a tweak');
+  key32(tweak, 'a tweak');
   // Reduced and non-zero: a tweak is a scalar in [1, L), the same refusal as the reference's.
   const t = leToBigint(tweak);
   if (t === 0n || t >= L) throw new RangeError('a tweak is a scalar in [1, L)');
@@ -124,7 +125,7 @@ function isValidPoint(publicKey: Uint8Array): boolean {
 /** A' = A + t·G, as tweakPublicKey in the reference; refuses a key that is not a valid Ed25519 point. */
 export function tweakPublicKeyNative(publicKey: Uint8Array, tweak: Uint8Array): Uint8Array {
   checkTweak(tweak);
-  if (!isValidPoint(bytes32(publicKey, 'a public key')))
+  if (!isValidPoint(key32(publicKey, 'a public key')))
     throw new RangeError('the public key is not a valid Ed25519 point');
   const tG = new Uint8Array(32);
   sodium.crypto_scalarmult_ed25519_base_noclamp(tG, tweak);
@@ -274,7 +275,7 @@ export function pairKeyNative(
   const shared = pairScratch();
   try {
     // libsodium refuses (status -1) exactly when the shared secret is all zero: a low-order key.
-    sodium.crypto_scalarmult(shared, bytes32(mySecret, 'a box secret'), bytes32(otherPublic, 'a box key'));
+    sodium.crypto_scalarmult(shared, key32(mySecret, 'a box secret'), key32(otherPublic, 'a box key'));
   } catch (error) {
     if (error instanceof TypeError) throw error;
     throw new RangeError('the other key is of low order: no shared secret');
@@ -282,8 +283,8 @@ export function pairKeyNative(
   try {
     const info = Buffer.concat([
       PAIR_INFO,
-      bytes32(writerBoxKey, 'the writer box key'),
-      bytes32(readerBoxKey, 'the reader box key'),
+      key32(writerBoxKey, 'the writer box key'),
+      key32(readerBoxKey, 'the reader box key'),
     ]);
     return hkdf(shared, info, 32);
   } finally {
@@ -292,9 +293,9 @@ export function pairKeyNative(
 }
 
 export function introTagNative(pair: Uint8Array, counter: number): string {
-  return Buffer.from(
-    hkdf(bytes32(pair, 'a pair key'), Buffer.concat([INTRO_INFO, u32be(counter)]), TAG_LENGTH),
-  ).toString('hex');
+  return Buffer.from(hkdf(key32(pair, 'a pair key'), Buffer.concat([INTRO_INFO, u32be(counter)]), TAG_LENGTH)).toString(
+    'hex',
+  );
 }
 
 /**
@@ -303,24 +304,24 @@ export function introTagNative(pair: Uint8Array, counter: number): string {
  * What a reader's scan of a pair's window, and a doctor's walk of its own sequence, derive in bulk.
  */
 export function introTagsNative(pair: Uint8Array, from: number, count: number): string[] {
-  return countedTags(bytes32(pair, 'a pair key'), INTRO_INFO, from, count);
+  return countedTags(key32(pair, 'a pair key'), INTRO_INFO, from, count);
 }
 
 /** The creator's list key from its self pair key K(C→C), as listKey in the reference. */
 export function listKeyNative(selfPair: Uint8Array): Uint8Array {
-  return hkdf(bytes32(selfPair, 'a pair key'), LIST_KEY_INFO, 32);
+  return hkdf(key32(selfPair, 'a pair key'), LIST_KEY_INFO, 32);
 }
 
 /** List tags `from` … `from + count − 1`, as listTag gives them, one HMAC a tag (see introTagsNative). */
 export function listTagsNative(listKey: Uint8Array, from: number, count: number): string[] {
-  return countedTags(bytes32(listKey, 'a list key'), LIST_INFO, from, count);
+  return countedTags(key32(listKey, 'a list key'), LIST_INFO, from, count);
 }
 
 /** The creator's slot tag in the CREATE of list tag `listTagHex`, as creatorSlotTag in the reference. */
 export function creatorSlotTagNative(listKey: Uint8Array, listTagHex: string): Uint8Array {
   if (!TAG_PATTERN.test(listTagHex)) throw new TypeError('a list tag is 32 lower-case hex digits');
   const info = Buffer.concat([CREATOR_SLOT_INFO, Buffer.from(listTagHex, 'hex')]);
-  return hkdf(bytes32(listKey, 'a list key'), info, SLOT_TAG_LENGTH);
+  return hkdf(key32(listKey, 'a list key'), info, SLOT_TAG_LENGTH);
 }
 
 /**
@@ -330,7 +331,7 @@ export function creatorSlotTagNative(listKey: Uint8Array, listTagHex: string): U
 export function slotTagNative(previousChartSecret: Uint8Array, seq: number, readerBoxKey: Uint8Array): Uint8Array {
   if (!(previousChartSecret instanceof Uint8Array) || previousChartSecret.length !== CHART_SECRET_LENGTH)
     throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
-  const info = Buffer.concat([SLOT_INFO, u32be(seq, 'seq'), bytes32(readerBoxKey, 'a reader box key')]);
+  const info = Buffer.concat([SLOT_INFO, u32be(seq, 'seq'), key32(readerBoxKey, 'a reader box key')]);
   return hkdf(previousChartSecret, info, SLOT_TAG_LENGTH);
 }
 
@@ -338,17 +339,17 @@ export function slotTagNative(previousChartSecret: Uint8Array, seq: number, read
 export function slotKeyNative(pair: Uint8Array, previousChartSecret: Uint8Array, seq: number): Uint8Array {
   if (!(previousChartSecret instanceof Uint8Array) || previousChartSecret.length !== CHART_SECRET_LENGTH)
     throw new TypeError(`a chart secret is ${CHART_SECRET_LENGTH} bytes`);
-  return hkdf(bytes32(pair, 'a pair key'), Buffer.concat([SLOT_KEY, previousChartSecret, u32be(seq, 'seq')]), 32);
+  return hkdf(key32(pair, 'a pair key'), Buffer.concat([SLOT_KEY, previousChartSecret, u32be(seq, 'seq')]), 32);
 }
 
 /** The creator's slot key in the CREATE of list tag `listTagHex`, as creatorSlotKey in keyed-slot.ts. */
 export function creatorSlotKeyNative(listKey: Uint8Array, listTagHex: string): Uint8Array {
   if (!TAG_PATTERN.test(listTagHex)) throw new TypeError('a list tag is 32 lower-case hex digits');
-  return hkdf(bytes32(listKey, 'a list key'), Buffer.concat([CREATOR_SLOT_KEY, Buffer.from(listTagHex, 'hex')]), 32);
+  return hkdf(key32(listKey, 'a list key'), Buffer.concat([CREATOR_SLOT_KEY, Buffer.from(listTagHex, 'hex')]), 32);
 }
 
 export function cardTagNative(patientBoxSecret: Uint8Array): string {
-  return Buffer.from(hkdf(bytes32(patientBoxSecret, 'a box secret'), CARD_INFO, TAG_LENGTH)).toString('hex');
+  return Buffer.from(hkdf(key32(patientBoxSecret, 'a box secret'), CARD_INFO, TAG_LENGTH)).toString('hex');
 }
 
 function countedTags(ikm: Uint8Array, label: Buffer, from: number, count: number): string[] {

@@ -18,7 +18,8 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { concatBytes, randomBytes, utf8, wipe } from '../crypto/bytes';
-import { CHART_SECRET_LENGTH, UNLINKABLE_SALT } from './owner-keys';
+import { UNLINKABLE_SALT } from './owner-keys';
+import { key32, u32be } from './rendezvous';
 
 export const SLOT_KEY_INFO = {
   continuing: 'healthchain.v3.slot-key/1',
@@ -30,39 +31,27 @@ export const KEYED_SLOT_LENGTH = 32 + 24 + 16 + 32;
 const salt = utf8(UNLINKABLE_SALT);
 const LIST_TAG = /^[0-9a-f]{32}$/;
 
-function bytes(value: Uint8Array, length: number, what: string): Uint8Array {
-  if (!(value instanceof Uint8Array) || value.length !== length) throw new TypeError(`${what} is ${length} bytes`);
-  return value;
-}
-
-function u32be(n: number): Uint8Array {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError('seq is an integer in [0, 2^32)');
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n);
-  return out;
-}
-
 /** The key of reader R's slot in version `seq`, from K(W→R) and version seq−1's chart secret. */
 export function slotKey(pair: Uint8Array, previousChartSecret: Uint8Array, seq: number): Uint8Array {
   const info = concatBytes(
     utf8(SLOT_KEY_INFO.continuing),
-    bytes(previousChartSecret, CHART_SECRET_LENGTH, 'a chart secret'),
-    u32be(seq),
+    key32(previousChartSecret, 'a chart secret'),
+    u32be(seq, 'seq'),
   );
-  return hkdf(sha256, bytes(pair, 32, 'a pair key'), salt, info, 32);
+  return hkdf(sha256, key32(pair, 'a pair key'), salt, info, 32);
 }
 
 /** The key of the creator's slot in the CREATE whose asset carries `listTagHex`, from the creator's list key. */
 export function creatorSlotKey(listKey: Uint8Array, listTagHex: string): Uint8Array {
   if (!LIST_TAG.test(listTagHex)) throw new TypeError('a list tag is 32 lower-case hex digits');
   const info = concatBytes(utf8(SLOT_KEY_INFO.creator), hexToBytes(listTagHex));
-  return hkdf(sha256, bytes(listKey, 32, 'a list key'), salt, info, 32);
+  return hkdf(sha256, key32(listKey, 'a list key'), salt, info, 32);
 }
 
 /** Seals a 32-byte data key under a slot key, in a sealed box's layout (see above). */
 export function sealKeyedSlot(key: Uint8Array, dataKey: Uint8Array): Uint8Array {
-  bytes(key, 32, 'a slot key');
-  bytes(dataKey, 32, 'a data key');
+  key32(key, 'a slot key');
+  key32(dataKey, 'a data key');
   const ephemeral = nacl.box.keyPair();
   wipe(ephemeral.secretKey);
   const nonce = randomBytes(nacl.secretbox.nonceLength);
@@ -71,7 +60,7 @@ export function sealKeyedSlot(key: Uint8Array, dataKey: Uint8Array): Uint8Array 
 
 /** The data key a keyed slot body holds under `key`, or null when it is not this key's (or was altered). */
 export function openKeyedSlot(key: Uint8Array, body: Uint8Array): Uint8Array | null {
-  bytes(key, 32, 'a slot key');
+  key32(key, 'a slot key');
   if (body.length !== KEYED_SLOT_LENGTH) return null;
   return nacl.secretbox.open(body.subarray(56), body.subarray(32, 56), key);
 }

@@ -55,14 +55,15 @@ export const TAG_PATTERN = /^[0-9a-f]{32}$/;
 
 const salt = utf8(UNLINKABLE_SALT);
 
-function u32be(n: number): Uint8Array {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError('a counter is an integer in [0, 2^32)');
+/** A counter or sequence number as the 4 big-endian bytes of an HKDF info (keyed-slot.ts shares it). */
+export function u32be(n: number, what = 'a counter'): Uint8Array {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`${what} is an integer in [0, 2^32)`);
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, n);
   return out;
 }
 
-function key32(bytes: Uint8Array, what: string): Uint8Array {
+export function key32(bytes: Uint8Array, what: string): Uint8Array {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 32) throw new TypeError(`${what} is 32 bytes`);
   return bytes;
 }

@@ -30,8 +30,7 @@ import {
   type Transaction,
   type UnsignedTransaction,
 } from '../ledger';
-import { v3Slots, type V3Metadata } from '../unlinkable/envelope-v3';
-import { decodeV3Field, v3Encoding } from '../unlinkable/v3-fields';
+import { fieldBytes, v3Slots, type V3Metadata } from '../unlinkable/envelope-v3';
 import { openKeyedSlot } from '../unlinkable/keyed-slot';
 import { decodeInnerV3, type InnerV3 } from '../unlinkable/inner-envelope';
 import { ledgerOwnerTweak, tweakPublicKey } from '../unlinkable/owner-keys';
@@ -245,9 +244,8 @@ export async function v3DataKey(
   reader: EnvelopeReaderKey,
   slotKeys: readonly Uint8Array[] = [],
 ): Promise<Uint8Array> {
-  const encoding = v3Encoding(metadata);
-  const box = decodeV3Field(metadata.box, encoding);
-  const nonce = decodeV3Field(metadata.nonce, encoding);
+  const box = fieldBytes(metadata, 'box');
+  const nonce = fieldBytes(metadata, 'nonce');
   for (const key of slotKeys)
     for (const slot of v3Slots(metadata)) {
       const opened = openKeyedSlot(key, slot.subarray(SLOT_TAG_LENGTH));
@@ -419,9 +417,8 @@ export function openGrantedBoxV3(versionTx: Transaction, wrap: GrantWrapV3): Uin
   const metadata = versionTx.metadata as { box?: unknown; nonce?: unknown } | null;
   if (typeof metadata?.box !== 'string' || typeof metadata.nonce !== 'string')
     throw new EmergencyInputError('the granted version is not an envelope v3 version');
-  const encoding = v3Encoding({ nonce: metadata.nonce });
-  const box = decodeV3Field(metadata.box, encoding);
-  const opened = nacl.secretbox.open(box, decodeV3Field(metadata.nonce, encoding), wrap.dataKey);
+  const fields = { box: metadata.box, nonce: metadata.nonce };
+  const opened = nacl.secretbox.open(fieldBytes(fields, 'box'), fieldBytes(fields, 'nonce'), wrap.dataKey);
   if (!opened) throw new EmergencyInputError('the version does not open with the granted key');
   return unpad(opened);
 }

@@ -22,14 +22,15 @@ import { openKeyedSlot, sealKeyedSlot } from './keyed-slot';
 
 const DATA_KEY_LENGTH = 32;
 
-type ByteField = 'slots' | 'nonce' | 'box';
+export type ByteField = 'slots' | 'nonce' | 'box';
 const BYTE_FIELDS: readonly ByteField[] = ['slots', 'nonce', 'box'];
 // The schema checks the byte fields by decoding them, and openV3 and v3Slots take those bytes for the metadata object
 // parseV3Metadata returned (frozen, so they stay its fields' bytes): checking the base32 alphabet apart (a regular
 // expression over a 6.6 kB box) cost about as much as decoding it, on the list's main thread for every version.
 const decodedFields = new WeakMap<object, Readonly<Record<ByteField, Uint8Array>>>();
 
-const fieldBytes = (metadata: V3Metadata, field: ByteField): Uint8Array =>
+/** A byte field's bytes: those the schema decoded for a parsed metadata object, else decoded in its encoding. */
+export const fieldBytes = <F extends ByteField>(metadata: Pick<V3Metadata, 'nonce' | F>, field: F): Uint8Array =>
   decodedFields.get(metadata)?.[field] ?? decodeV3Field(metadata[field], v3Encoding(metadata));
 
 export const v3MetadataSchema = z

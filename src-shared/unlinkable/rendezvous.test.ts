@@ -4,6 +4,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from '../crypto/bytes';
 import {
   cardTag,
+  checkpointTag,
   grantBoxKey,
   grantTag,
   introTag,
@@ -69,6 +70,21 @@ describe('rendezvous tags', () => {
     expect(bytesToHex(listKey(self))).toBe(t.listKey);
     expect([0, 1, 99, 4294967295].map((j) => listTag(hexToBytes(t.listKey), j))).toEqual(t.listTags);
     for (const tag of t.listTags) expect(tag).toMatch(TAG_PATTERN);
+  });
+
+  it.each(vectors.list)('checkpoint tags of a creator match the vectors, apart from its list tags', (t) => {
+    const list = hexToBytes(t.listKey);
+    for (const { generation, chunk, tag } of t.checkpointTags) {
+      expect(checkpointTag(list, generation, chunk)).toBe(tag);
+      expect(tag).toMatch(TAG_PATTERN);
+    }
+    // (g, i) and (i, g) differ, and no checkpoint tag is a list tag of the same key.
+    expect(checkpointTag(list, 0, 1)).not.toBe(checkpointTag(list, 1, 0));
+    expect(t.listTags).not.toContain(checkpointTag(list, 0, 0));
+    expect(checkpointTag(randomBytes(32), 0, 0)).not.toBe(t.checkpointTags[0]!.tag);
+    expect(() => checkpointTag(list, -1, 0)).toThrow(/checkpoint generation/);
+    expect(() => checkpointTag(list, 0, 2 ** 32)).toThrow(/checkpoint chunk/);
+    expect(() => checkpointTag(list.subarray(1), 0, 0)).toThrow(/list key is 32 bytes/);
   });
 
   it.each(vectors.card)('card tag $tag', (t) => {

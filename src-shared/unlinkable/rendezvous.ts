@@ -18,6 +18,9 @@
 //   creator slot tag HKDF-SHA-256(ikm = list key, info = "healthchain.v3.creator-slot/1" ‖ list tag (16 bytes), 8)
 //              the creator's slot tag in its CREATE: a doctor listing its charts found each by its list tag, so it
 //              opens its one slot instead of trying every slot (docs/UNLINKABLE.md §4, "The CREATE's slots")
+//   checkpoint tag HKDF-SHA-256(ikm = list key, info = "healthchain.v3.checkpoint-tag/1" ‖ u32be(g) ‖ u32be(i), 16)
+//              the asset's `chart` field of chunk i of the doctor's g-th list checkpoint (§14): a CREATE like a
+//              chart's, found by the same asset search; its creator slot tag and key come from it as from a list tag
 //   card tag   HKDF-SHA-256(ikm = the patient's box secret, info = "healthchain.v3.card-tag/1", 16)
 //              carried by the version that introduces a patient card; the kiosk finds the chart with it (§8)
 //   grant tag  HKDF-SHA-256(ikm = chart secret of the granted version, info = "healthchain.v3.grant-tag/1" ‖ u32be(k), 16)
@@ -44,6 +47,7 @@ export const RENDEZVOUS_INFO = {
   listKey: 'healthchain.v3.list-key/1',
   list: 'healthchain.v3.list-tag/1',
   creatorSlot: 'healthchain.v3.creator-slot/1',
+  checkpoint: 'healthchain.v3.checkpoint-tag/1',
   card: 'healthchain.v3.card-tag/1',
   grant: 'healthchain.v3.grant-tag/1',
   grantBox: 'healthchain.v3.grant-box/1',
@@ -129,6 +133,16 @@ export function listTag(listKeyBytes: Uint8Array, j: number): string {
       TAG_LENGTH,
     ),
   );
+}
+
+/** The tag of chunk `chunk` of the creator's list checkpoint `generation` (docs/UNLINKABLE.md §14): its asset's `chart`. */
+export function checkpointTag(listKeyBytes: Uint8Array, generation: number, chunk: number): string {
+  const info = concatBytes(
+    utf8(RENDEZVOUS_INFO.checkpoint),
+    u32be(generation, 'a checkpoint generation'),
+    u32be(chunk, 'a checkpoint chunk'),
+  );
+  return bytesToHex(hkdf(sha256, key32(listKeyBytes, 'a list key'), salt, info, TAG_LENGTH));
 }
 
 /**

@@ -8,6 +8,8 @@
 // clear error beats guessing.
 export const PADDING_BUCKETS = [4 * 1024, 16 * 1024, 64 * 1024, 256 * 1024] as const;
 const HEADER = 4;
+/** The longest payload a bucket takes: the largest bucket less the length header. */
+export const LARGEST_PAYLOAD = PADDING_BUCKETS.at(-1)! - HEADER;
 
 export class PaddingError extends Error {
   override readonly name = 'PaddingError';
@@ -18,7 +20,7 @@ export function bucketFor(length: number): number {
   const bucket = PADDING_BUCKETS.find((size) => length + HEADER <= size);
   if (bucket === undefined)
     throw new PaddingError(
-      `A payload of ${length} bytes is larger than the largest size bucket (${PADDING_BUCKETS.at(-1)! - HEADER} bytes)`,
+      `A payload of ${length} bytes is larger than the largest size bucket (${LARGEST_PAYLOAD} bytes)`,
     );
   return bucket;
 }

@@ -194,50 +194,56 @@ function recipientsFor(
   return { slots, tags };
 }
 
-export async function buildCreateV3(
+/** What a v3 CREATE carries in its skeleton (createV3): a chart's first version, or a chunk of the list checkpoint. */
+export interface CreateV3Content {
+  /** The asset's `chart` from the creator's list key: a list tag (a chart), a checkpoint tag (a checkpoint chunk). */
+  tagOf(list: Uint8Array): string;
+  /** The box's plaintext, for the asset's tag and the CREATE's fresh chart secret. */
+  plaintext(chart: string, secret: Uint8Array): Uint8Array;
+  /** The readers' box keys, the creator's among them. */
+  readers: readonly string[];
+  /** The rendezvous tags the metadata carries (the rest are random). */
+  tags: readonly string[];
+  /** The signKey of the custodian owning the output (with `quorum`, as outputV3 builds it). */
+  custodian: string;
+  quorum: Quorum | null;
+}
+
+/**
+ * A signed v3 CREATE: asset `{ type: CHART_ASSET_TYPE, chart: tag }`, the box sealed to every reader — the creator's
+ * slot keyed under its list key and tagged from the asset's tag, the others' tagged at random (they try every slot) —
+ * one output for the custodian and quorum under a fresh chart secret, issued by the creator's key tweaked for seq 0.
+ * Charts and the list checkpoint's chunks share it, so to an observer the two are the same kind of CREATE.
+ */
+export async function createV3(
   holder: KeyHolder,
-  payload: ChartPayload,
-  { crypto, counters, custody = null, cardTag = null, at = new Date() }: V3WriteOptions,
-): Promise<V3Written> {
+  content: CreateV3Content,
+  crypto: CryptoProvider,
+): Promise<{ tx: Transaction; chart: string; secret: Uint8Array }> {
   const { pairKey } = v3Holder(holder);
   const self = pairKey(holder.boxKey, holder.boxKey);
   const list = listKey(self);
   self.fill(0);
-  const chart = listTag(list, counters.takeList(holder.boxKey));
-  // The creator finds this chart by its list tag, so its slot tag can be derived from it (no trial of every slot), and
-  // its slot keyed under its list key (no X25519 to open it).
+  const chart = content.tagOf(list);
+  // The creator finds this CREATE by its asset's tag, so its slot tag can be derived from it (no trial of every slot),
+  // and its slot keyed under its list key (no X25519 to open it).
   const mine = creatorSlotTag(list, chart);
   const mineKey = creatorSlotKeyNative(list, chart);
   list.fill(0);
   const secret = randomBytes(CHART_SECRET_LENGTH);
-  const quorum = quorumOf(custody);
-  const inner: InnerV3Input = {
-    chart,
-    seq: 1,
-    action: 'create',
-    at: at.toISOString(),
-    author: holder.signKey,
-    secret,
-    previousSecret: null,
-    authority: custody?.authorityId ?? null,
-    quorum,
-    payload,
-  };
-  const readers = readersOf(payload, holder.boxKey);
-  const recipients = readers.map((boxKey): SlotRecipient =>
+  const recipients = content.readers.map((boxKey): SlotRecipient =>
     boxKey === holder.boxKey
       ? { boxKey, slotTag: mine, slotKey: mineKey }
       : { boxKey, slotTag: randomBytes(SLOT_TAG_LENGTH) },
   );
-  const tags = [...checkCardTag(cardTag), ...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters)];
-  const metadata = sealV3(encodeInnerV3(inner), recipients, tags, sealTo, sealKeyedSlotNative);
+  const metadata = sealV3(content.plaintext(chart, secret), recipients, content.tags, sealTo, sealKeyedSlotNative);
   mineKey.fill(0);
   // The CREATE's issuer is the creator's key tweaked for seq 0 of this version's secret: never the directory key.
   const issuer = ownerKey(holder.signKey, secret, 0);
   const unsigned = makeCreateBy(
     { type: CHART_ASSET_TYPE, chart },
     metadata as unknown as JsonObject,
-    [outputV3(payload.custodian.signKey, quorum, secret, 1)],
+    [outputV3(content.custodian, content.quorum, secret, 1)],
     ed25519Details(issuer),
   );
   const tx = await signTransaction(
@@ -248,7 +254,51 @@ export async function buildCreateV3(
       checkSignatures: false,
     },
   );
-  return { tx, inner, tags, head: { tx, seq: 1, secret, readers, custodianBoxKey: payload.custodian.boxKey } };
+  return { tx, chart, secret };
+}
+
+export async function buildCreateV3(
+  holder: KeyHolder,
+  payload: ChartPayload,
+  { crypto, counters, custody = null, cardTag = null, at = new Date() }: V3WriteOptions,
+): Promise<V3Written> {
+  v3Holder(holder);
+  const quorum = quorumOf(custody);
+  const readers = readersOf(payload, holder.boxKey);
+  const tags = [...checkCardTag(cardTag), ...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters)];
+  let inner: InnerV3Input | undefined;
+  const { tx, secret } = await createV3(
+    holder,
+    {
+      tagOf: (list) => listTag(list, counters.takeList(holder.boxKey)),
+      plaintext: (chart, secret) =>
+        encodeInnerV3(
+          (inner = {
+            chart,
+            seq: 1,
+            action: 'create',
+            at: at.toISOString(),
+            author: holder.signKey,
+            secret,
+            previousSecret: null,
+            authority: custody?.authorityId ?? null,
+            quorum,
+            payload,
+          }),
+        ),
+      readers,
+      tags,
+      custodian: payload.custodian.signKey,
+      quorum,
+    },
+    crypto,
+  );
+  return {
+    tx,
+    inner: inner!,
+    tags,
+    head: { tx, seq: 1, secret, readers, custodianBoxKey: payload.custodian.boxKey },
+  };
 }
 
 export async function buildVersionV3(

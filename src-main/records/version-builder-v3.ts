@@ -11,6 +11,8 @@
 // tag (patient card, recovery and emergency keys, other readers of a CREATE) a random one: they try every slot.
 // Under an authority, a version that makes a doctor custodian (a CREATE, a custody handover, the quorum's move, the
 // migration that brings the chart under the authority) also carries a recovery tag for that doctor, so the quorum finds the doctor's charts when off-boarding or re-keying (§13).
+// A CREATE's skeleton (tag, creator's slot, secret, output, issuer) is createV3, which the list checkpoint's chunks
+// share (§14), so the two are one kind of CREATE on the ledger.
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from '../../src-shared/crypto/bytes';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';

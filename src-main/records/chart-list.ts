@@ -1,9 +1,11 @@
 // Lists the charts a viewer can read: found by searching the node's metadata for the viewer's box key (a hint only),
 // each then verified like any chart. Listing thousands stays fast: a chart verified earlier this session is reused
 // while the node's stream announced nothing newer, and one whose verified chain is in the workstation's cache and
-// still current on the node (one outputs query per custodian) is opened from the cache.
+// still current on the node (one outputs query per custodian) is opened from the cache. The screen's list (summaries)
+// also takes charts not verified here from the doctor's list checkpoint while the node proves their heads current.
 import { ENVELOPE_TYPE, type Envelope } from '../../src-shared/crypto/envelope';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import type { ChartSummary } from '../../src-shared/ipc/data';
 import { HEX64 } from '../../src-shared/ledger/patterns';
 import { NodeUnreachableError } from '../ledger/errors';
 import type { CachedChain } from '../ledger/verified-cache';
@@ -14,6 +16,9 @@ import type { BlockSweep } from './block-sweep';
 import type { UnspentOf } from './fresh-heads';
 import type { ChartState } from './model';
 import { V3Discovery } from './v3-list';
+import type { CheckpointEntry } from './checkpoint/list-checkpoint';
+import { ListCheckpoints, type CheckpointSession } from './checkpoint/list-checkpoints';
+import { summaryOf, summaryOfEntry } from './contract-views';
 
 /** Does this look like a chart envelope (seq, chart id, readers) listing `boxKey`? Unverified: for hints only. */
 function listsReader(metadata: unknown, boxKey: string): metadata is Pick<Envelope, 'seq' | 'chart'> {
@@ -74,21 +79,57 @@ export class ChartList {
   /** Envelope v3 charts carry no reader key: they are found by discovery (v3-list.ts). */
   readonly v3: V3Discovery;
 
+  /** The doctor's list checkpoint: what a new workstation lists without verifying every version again. */
+  readonly checkpoints: ListCheckpoints;
+
   constructor(
     private readonly parts: ChartParts,
     private readonly states: ChartStates,
   ) {
-    this.v3 = new V3Discovery(parts);
+    this.checkpoints = new ListCheckpoints(parts);
+    this.v3 = new V3Discovery(parts, this.checkpoints);
   }
 
   private get concurrency(): number {
     return this.parts.options.listConcurrency ?? DEFAULT_LIST_CONCURRENCY;
   }
 
-  /** Every chart this viewer can read, newest first. A node that does not answer fails the whole list. */
+  /** Every chart this viewer can read, newest first, each verified now. A node that does not answer fails the list. */
   async list(holder: KeyHolder): Promise<ChartState[]> {
     this.parts.viewers.remember(holder);
-    const charts = [...(await this.chartsFor(holder))];
+    const { found } = await this.chartsFor(holder);
+    const charts = [...found];
+    return newestFirst(await this.verifyAll(holder, charts, await this.reading(holder, charts)));
+  }
+
+  /**
+   * The list as the chart screen shows it, newest first: like list(), except that a chart this workstation has not
+   * verified itself may be shown from the doctor's list checkpoint when the node proves its head still current
+   * (checkpoint/list-checkpoints.ts). Writes a new checkpoint in the background when due.
+   */
+  async summaries(holder: KeyHolder): Promise<ChartSummary[]> {
+    this.parts.viewers.remember(holder);
+    const { found, v3 } = await this.chartsFor(holder);
+    const charts = [...found];
+    const reading = await this.reading(holder, charts);
+    const session = await this.checkpoints.session(holder);
+    const vouched = session ? await this.currentInCheckpoint(holder, session, charts, reading) : new Map();
+    const verified = charts.filter(([id]) => !vouched.has(id));
+    const states = await this.verifyAll(holder, verified, reading);
+    const discovery = this.v3.stateOf(holder.boxKey);
+    if (session && discovery) {
+      const { entries, recheck } = this.outcome(holder, verified, states, v3);
+      this.checkpoints.afterList(holder, session, { entries: [...entries, ...vouched.values()], recheck, discovery });
+    }
+    const nameOf = this.states.nameOf;
+    return [
+      ...newestFirst(states).map((state) => summaryOf(state, holder.signKey)),
+      ...[...vouched.values()].map((entry) => summaryOfEntry(entry, holder.signKey, nameOf)),
+    ].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /** The shared query of unspent outputs (one per owner key for the whole list) and the charts current in the cache. */
+  private async reading(holder: KeyHolder, charts: readonly (readonly [string, string | undefined])[]) {
     // One query of unspent outputs per custodian for the whole list: for the cache's current heads, and for the
     // fresh-head check of every chart fetched (fresh-heads.ts).
     const unspent = new Map<string, Promise<ReadonlySet<string>>>();
@@ -97,10 +138,18 @@ export class ChartList {
       if (!found) unspent.set(owner, (found = this.parts.loader.heads.unspentOf(owner)));
       return found;
     };
-    const current = await this.currentInCache(holder, charts, unspentOf);
+    return { unspentOf, current: await this.currentInCache(holder, charts, unspentOf) };
+  }
+
+  /** Each chart verified (from the cache when current there) and summarised; null where not listed. */
+  private async verifyAll(
+    holder: KeyHolder,
+    charts: readonly (readonly [string, string | undefined])[],
+    { unspentOf, current }: { unspentOf: UnspentOf; current: Map<string, Current> },
+  ): Promise<(ChartState | null)[]> {
     const cacheChecked = this.parts.cache !== null;
     const sweep = this.parts.authors.active() ? this.parts.authors.sweep(charts.length, this.concurrency) : undefined;
-    const states = await mapLimit(charts, this.concurrency, async ([id, headHint]) => {
+    return mapLimit(charts, this.concurrency, async ([id, headHint]) => {
       try {
         return await this.summarise(holder, id, {
           headHint,
@@ -115,7 +164,85 @@ export class ChartList {
         return null;
       }
     });
-    return newestFirst(states);
+  }
+
+  /**
+   * The checkpoint's entries that still stand for their chart: not verified here (cache or this session), nothing of
+   * it waiting in the outbox, no newer version found by discovery, and its head's output unspent on the node (asked
+   * once per owner key, with the list's other questions). Every other entry is dropped: its chart is verified in full.
+   */
+  private async currentInCheckpoint(
+    holder: KeyHolder,
+    session: CheckpointSession,
+    charts: readonly (readonly [string, string | undefined])[],
+    { unspentOf, current }: { unspentOf: UnspentOf; current: Map<string, Current> },
+  ): Promise<Map<string, CheckpointEntry>> {
+    const vouched = new Map<string, CheckpointEntry>();
+    if (session.entries.size === 0) return vouched;
+    const waiting = new Set(this.parts.outbox.all().map((r) => r.chartId));
+    const byOwner = new Map<string, CheckpointEntry[]>();
+    for (const [chartId, hint] of charts) {
+      const entry = session.entries.get(chartId);
+      if (!entry) continue;
+      const verifiedHere = current.has(chartId) || this.parts.loader.cached(holder.boxKey, chartId) !== undefined;
+      if (verifiedHere || waiting.has(chartId) || (hint !== undefined && hint !== entry.headTxId)) {
+        this.checkpoints.drop(session, chartId);
+        continue;
+      }
+      const held = byOwner.get(entry.outputKey);
+      if (held) held.push(entry);
+      else byOwner.set(entry.outputKey, [entry]);
+    }
+    await mapLimit([...byOwner], this.concurrency, async ([owner, entries]) => {
+      const unspent = await unspentOf(owner);
+      for (const entry of entries) {
+        if (unspent.has(`${entry.headTxId}:0`)) vouched.set(entry.chartId, entry);
+        else this.checkpoints.drop(session, entry.chartId);
+      }
+    });
+    return vouched;
+  }
+
+  /**
+   * What this list verified, for the next checkpoint: an entry for each v3 chart shown verified (its head as the
+   * loader verified it); every other v3 chart found, but one verified and closed to this reader, to be verified in
+   * full by whoever reads the checkpoint.
+   */
+  private outcome(
+    holder: KeyHolder,
+    charts: readonly (readonly [string, string | undefined])[],
+    states: readonly (ChartState | null)[],
+    v3: ReadonlySet<string>,
+  ): { entries: CheckpointEntry[]; recheck: string[] } {
+    const entries: CheckpointEntry[] = [];
+    const recheck: string[] = [];
+    charts.forEach(([chartId], i) => {
+      if (!v3.has(chartId)) return;
+      const state = states[i];
+      const loaded = this.parts.loader.cached(holder.boxKey, chartId);
+      // Verified, and closed to this reader (unshared): gone from the list, and from the checkpoint. A chart that
+      // could not be read at all is kept for the next reader to try.
+      if (!state && loaded && !loaded.tampered && loaded.versions.length > 0) return;
+      const head = loaded?.versions.at(-1)?.version;
+      const line = state ? summaryOf(state, holder.signKey) : null;
+      if (!line || line.integrity !== 'verified' || !head?.outputKey || head.txId !== line.headTxId) {
+        recheck.push(chartId);
+        return;
+      }
+      entries.push({
+        chartId,
+        seq: line.seq,
+        headTxId: head.txId,
+        outputKey: head.outputKey,
+        line: {
+          patientName: line.patientName,
+          status: line.status,
+          updatedAt: line.updatedAt,
+          custodian: { signKey: line.custodian.signKey, label: line.custodian.name ?? '' },
+        },
+      });
+    });
+    return { entries, recheck };
   }
 
   /**
@@ -145,7 +272,7 @@ export class ChartList {
 
   /** The ids of the charts this viewer can read. */
   async chartIds(holder: KeyHolder): Promise<string[]> {
-    return [...(await this.chartsFor(holder)).keys()];
+    return [...(await this.chartsFor(holder)).found.keys()];
   }
 
   private async summarise(
@@ -197,8 +324,11 @@ export class ChartList {
       .map((r) => r.chartId!);
   }
 
-  /** Charts listing this reader, each with the id of its newest version that does (a hint, not trusted data). */
-  private async chartsFor(holder: KeyHolder): Promise<Map<string, string | undefined>> {
+  /**
+   * Charts listing this reader, each with the id of its newest version that does (a hint, not trusted data), and
+   * which of them discovery found (envelope v3).
+   */
+  private async chartsFor(holder: KeyHolder): Promise<{ found: Map<string, string | undefined>; v3: Set<string> }> {
     const { value: hits } = await this.parts.client.searchMetadata(holder.boxKey, 0);
     const heads = new Map<string, { seq: number; txId: string } | undefined>();
     for (const hit of hits) {
@@ -212,8 +342,9 @@ export class ChartList {
     }
     for (const id of this.outboxChartIds(holder)) if (!heads.has(id)) heads.set(id, undefined);
     const found = new Map([...heads].map(([id, head]) => [id, head?.txId]));
-    for (const [id, hint] of await this.v3.candidates(holder)) if (!found.has(id)) found.set(id, hint);
-    return found;
+    const v3 = await this.v3.candidates(holder);
+    for (const [id, hint] of v3) if (!found.has(id)) found.set(id, hint);
+    return { found, v3: new Set(v3.keys()) };
   }
 
   /**

@@ -3,6 +3,7 @@
 // authority, the node's event stream, recent actions, who is signed in, and the change events. The reader and the writer each take what they need
 // from here; nothing outside src-main/records and test-only modules under test/ holds the parts themselves.
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
+import type { CheckpointPolicy } from './checkpoint/list-checkpoints';
 import type { CryptoProvider } from '../../src-shared/ledger';
 import { inlineValidator, type AnswerValidator } from '../ledger/answer-validation';
 import { LedgerNodeClient, type NodeClientOptions } from '../ledger/node-client';
@@ -52,6 +53,11 @@ export interface ChartServiceOptions {
   liveStream?: boolean;
   /** Charts read and verified at once when listing (default `DEFAULT_LIST_CONCURRENCY`). */
   listConcurrency?: number;
+  /**
+   * The doctor's list checkpoint on the ledger (docs/UNLINKABLE.md §14): when a new one is written (defaults in
+   * checkpoint/list-checkpoints.ts); false: none read, none written.
+   */
+  listCheckpoint?: Partial<CheckpointPolicy> | false;
   /**
    * Verification worker threads (default: one fewer than the cores, at least one, at most 4; 0 = verify on the calling
    * thread) and, in the built app, the worker's entry file (out/main/verify-worker.js).

@@ -24,8 +24,8 @@ export interface ChartReader {
 export function createChartReader(states: ChartStates, charts: ChartList): ChartReader {
   return {
     async list(holder, { from = 'node' } = {}) {
-      const found = from === 'node' ? await charts.list(holder) : await charts.listVerified(holder);
-      return found.map((state) => summaryOf(state, holder.signKey));
+      if (from === 'node') return charts.summaries(holder);
+      return (await charts.listVerified(holder)).map((state) => summaryOf(state, holder.signKey));
     },
 
     async get(holder, chartId, { seq } = {}) {

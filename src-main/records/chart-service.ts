@@ -109,7 +109,9 @@ export interface ChartService extends ChartReader, ChartWriter {
   forget(boxKey?: string): void;
   /** Drops what this identity verified on this workstation (when the identity is deleted here). */
   forgetVerified(signKey: string): Promise<void>;
-  /** Flushes in-flight posts and stops the retry loop and the stream. Pending items stay on disk. */
+  /** Resolves when the list checkpoints being written in the background are on the ledger (or given up). */
+  checkpointsWritten(): Promise<void>;
+  /** Waits for checkpoints being written, flushes in-flight posts, stops the retry loop and the stream. */
   close(): Promise<void>;
 }
 
@@ -124,7 +126,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
   const states = new ChartStates(parts);
   const charts = new ChartList(parts, states);
   const reader = createChartReader(states, charts);
-  const writer = createChartWriter(parts, states);
+  const writer = createChartWriter(parts, states, (holder) => charts.v3.listNext(holder));
   const cardCharts = new CardChartsV3({ client, crypto: parts.crypto, authors: parts.authors, nameOf: states.nameOf });
   followRecentActions(parts);
   followAuthority(parts);
@@ -158,6 +160,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       const upgrade = new ChartUpgrade(parts, states, holder);
       const named = upgradeOptions.chartIds !== undefined;
       const ids = named ? [...new Set(upgradeOptions.chartIds)] : await charts.chartIds(holder);
+      upgrade.takeListFrom(await charts.v3.listNext(holder));
       return upgrade.run(ids, named, upgradeOptions);
     },
 
@@ -267,6 +270,7 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       loader.forget(boxKey);
       cardCharts.forget(boxKey);
       charts.v3.forget(boxKey);
+      charts.checkpoints.forget(boxKey);
       recent.forget(viewers.forget(boxKey));
     },
 
@@ -274,7 +278,12 @@ export function chartServiceOf(parts: ChartParts): ChartService {
       await cache?.forget(signKey);
     },
 
-    close: () => closeChartParts(parts),
+    checkpointsWritten: () => charts.checkpoints.settled(),
+
+    close: async () => {
+      await charts.checkpoints.settled();
+      await closeChartParts(parts);
+    },
   };
   return service;
 }

@@ -21,7 +21,7 @@ export interface PendingVersion {
  */
 export type NameOf = ((signKey: string) => string | null) & { labelsAllowed?: () => boolean };
 
-const labelled = (nameOf: NameOf, signKey: string, label: string): string | null =>
+export const labelled = (nameOf: NameOf, signKey: string, label: string): string | null =>
   nameOf(signKey) ?? (nameOf.labelsAllowed?.() === false ? null : label || null);
 
 interface Row {

@@ -130,7 +130,14 @@ function pendingOf(holder: KeyHolder, record: OutboxRecord, v: ViewVersion): Pen
   };
 }
 
-export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3ChartWriter {
+/** Discovery's end of the identity's list walk (V3Discovery.listNext): a create takes its list index at or past it. */
+export type ListNext = (holder: KeyHolder) => Promise<number | null>;
+
+export function createV3ChartWriter(
+  parts: ChartParts,
+  states: ChartStates,
+  listNext: ListNext = async () => null,
+): V3ChartWriter {
   const { client, outbox, sender, recent, events, crypto, cache } = parts;
   const v3Charts = new Set<string>();
   /** The committed transactions last read per chart: a write while no node answers spends the head read before. */
@@ -147,6 +154,16 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
     }
     return c;
   };
+
+  /** No node to walk the list with: a create made offline keeps this workstation's own counter. */
+  async function listNextOrZero(holder: KeyHolder): Promise<number> {
+    try {
+      return (await listNext(holder)) ?? 0;
+    } catch (error) {
+      if (error instanceof NodeUnreachableError) return 0;
+      throw error;
+    }
+  }
 
   async function committedOf(
     chartId: string,
@@ -320,7 +337,9 @@ export function createV3ChartWriter(parts: ChartParts, states: ChartStates): V3C
     },
 
     async create(holder, payload, custody, cardTag = null) {
-      const written = await buildCreateV3(holder, payload, { crypto, counters: countersOf(holder), custody, cardTag });
+      const counters = countersOf(holder);
+      counters.sawList(holder.boxKey, await listNextOrZero(holder));
+      const written = await buildCreateV3(holder, payload, { crypto, counters, custody, cardTag });
       const chartId = written.tx.id;
       const outcome = await submit(holder, chartId, written);
       if (outcome.status === 'committed') committedNow(chartId, null, written.tx);

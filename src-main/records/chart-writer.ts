@@ -1,7 +1,7 @@
 // Writing charts (custodian only): each write signs one transaction in the caller's KeyHolder, puts it in the outbox,
 // then posts it. A write reads the chart once (to spend its head) and answers with the chart as it now is, built from
 // that read and the version just written: the caller never reads it again to show the result.
-import { chartOwnership, custodyPolicyOf, type CustodyPolicy } from '../../src-shared/authority/custody';
+import { chartOwnership, type CustodyPolicy } from '../../src-shared/authority/custody';
 import type { KeyHolder } from '../../src-shared/crypto/keyholder';
 import { BASE58_KEY } from '../../src-shared/ledger/patterns';
 import { canonicalJson, conditionUriFromDetails, type Transaction } from '../../src-shared/ledger';
@@ -10,6 +10,7 @@ import type { Chart, ChartListKey } from '../../src-shared/records/chart';
 import { fhirToChart } from '../../src-shared/records/fhir';
 import { payloadOf, type ChartPayload } from '../../src-shared/records/payload';
 import { ChartValidationError, parseChart } from '../../src-shared/records/validate';
+import { custodyPolicySource } from './custody-policy';
 import type { SubmitOutcome } from '../ledger/outbox-sender';
 import type { OutboxEntry } from '../ledger/outbox-record';
 import type { LoadedChart } from './chart-loader';
@@ -19,7 +20,7 @@ import { isRevoked, type PendingVersion } from './chart-views';
 import { ChartServiceError, chartNotFound, notCustodian, tampered, unknownAuthor } from './errors';
 import type { ChartAction, PatientCardInfo, WriteResult } from './model';
 import { buildCreate, buildVersion, withRecovery } from './version-builder';
-import { createV3ChartWriter, type V3WriteState } from './chart-writer-v3';
+import { createV3ChartWriter, type ListNext, type V3WriteState } from './chart-writer-v3';
 import { quorumOf } from './v3-outputs';
 import { writtenAnswer, type Signed, type Written } from './write-answer';
 
@@ -137,33 +138,12 @@ function checkDoctor(doctor: DoctorRef): void {
   }
 }
 
-export function createChartWriter(parts: ChartParts, states: ChartStates): ChartWriter {
+export function createChartWriter(parts: ChartParts, states: ChartStates, listNext?: ListNext): ChartWriter {
   const { outbox, sender, loader, directory, recent, viewers, events, crypto, options } = parts;
   const chartLocks = new Map<string, Promise<unknown>>();
-  const v3 = createV3ChartWriter(parts, states);
+  const v3 = createV3ChartWriter(parts, states, listNext);
 
-  /**
-   * The custody rule for a new version: under a verified pinned authority, 1-of-[custodian, quorum] and the recovery
-   * wrap; with none pinned, the custodian's key alone as before. A pinned authority that cannot be verified vouches
-   * for nothing, so no quorum is handed the chart: the write goes ahead as without one.
-   */
-  let lastPolicy: CustodyPolicy | null = null;
-  async function custodyPolicy(): Promise<CustodyPolicy | null> {
-    let trust;
-    try {
-      trust = await parts.authority.state();
-    } catch (error) {
-      // No node to read the authority from: a chart created offline goes to the outbox under the rule last verified
-      // for the same pinned authority; with none verified yet this session, the write fails as a read would.
-      if (lastPolicy && lastPolicy.authorityId === parts.authority.pinned()) return lastPolicy;
-      throw error;
-    }
-    lastPolicy =
-      trust.kind === 'pinned'
-        ? custodyPolicyOf(trust.authorityId, trust.authority.data, trust.authority.emergencyKey?.boxKey ?? null)
-        : null;
-    return lastPolicy;
-  }
+  const custodyPolicy = custodyPolicySource(parts.authority);
 
   /** 'v3': the loader opened an envelope v3 chart (v3-loaded.ts); the v3 writer reads and writes it. */
   async function writeState(holder: KeyHolder, chartId: string): Promise<WriteState | 'v3'> {

@@ -18,6 +18,8 @@ import type { ChartDiffEntry, DiffValue } from '../../src-shared/records/diff';
 import type { CheckName } from '../ledger/chain';
 import type { OutboxEntry } from '../ledger/outbox-record';
 import type { ChainReport, ChartState, DirectoryEntry, RecentEntry, VersionInfo } from './model';
+import { labelled, type NameOf } from './chart-views';
+import type { CheckpointEntry } from './checkpoint/list-checkpoint';
 
 export function integrityOf(status: VersionInfo['status']): Integrity {
   return status === 'tampered' || status === 'unknown-author' || status === 'pending' ? status : 'verified';
@@ -41,6 +43,26 @@ export function summaryOf(state: ChartState, viewerSignKey: string): ChartSummar
     updatedAt: state.head.at,
     custodian: state.custodian,
     role: !tampered && state.custodian.signKey === viewerSignKey ? 'custodian' : 'reader',
+  };
+}
+
+/**
+ * A chart's line from the doctor's list checkpoint (checkpoint/list-checkpoints.ts): as one of the doctor's
+ * workstations verified it, its head proven current by the node just now; names from today's directory.
+ */
+export function summaryOfEntry(entry: CheckpointEntry, viewerSignKey: string, nameOf: NameOf): ChartSummary {
+  const { custodian } = entry.line;
+  return {
+    chartId: entry.chartId,
+    patientName: entry.line.patientName,
+    status: entry.line.status,
+    integrity: 'verified',
+    tamperReason: null,
+    seq: entry.seq,
+    headTxId: entry.headTxId,
+    updatedAt: entry.line.updatedAt,
+    custodian: { signKey: custodian.signKey, name: labelled(nameOf, custodian.signKey, custodian.label) },
+    role: custodian.signKey === viewerSignKey ? 'custodian' : 'reader',
   };
 }
 

@@ -24,6 +24,12 @@ export class FreshHeads {
     return new Set(value.map((o) => `${o.transaction_id}:${o.output_index}`));
   };
 
+  /** A head seen elsewhere (the doctor's list checkpoint): a later answer with less than it is a rollback. */
+  remember(chartId: string, seq: number, txId: string): void {
+    const known = this.#highest.get(chartId);
+    if (!known || known.seq < seq) this.#highest.set(chartId, { seq, txId });
+  }
+
   /**
    * Null when the head is fresh, else the rollback as tampering with its reason. `seenSeq`: the highest version the
    * reader's verified cache holds of the chart. `ask`: also ask the node(s) (unspent head, second node).

@@ -118,6 +118,11 @@ export class ChartUpgrade {
     this.#counters = V3Counters.of(this.#cache);
   }
 
+  /** Discovery's end of the holder's list walk (V3Discovery.listNext): the copies take list indexes past it. */
+  takeListFrom(next: number | null): void {
+    if (next !== null) this.#counters.sawList(this.holder.boxKey, next);
+  }
+
   async run(
     ids: readonly string[],
     named: boolean,

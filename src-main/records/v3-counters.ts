@@ -65,6 +65,16 @@ export class V3Counters {
     return i;
   }
 
+  /**
+   * Raises the creator's list index to where discovery's list walk ends: a chart created below it would be missed by
+   * every workstation whose walk already passed it (it goes on from its kept next index, or a list checkpoint's).
+   */
+  sawList(creatorBoxKey: string, next: number): void {
+    if ((this.#state.list[creatorBoxKey] ?? 0) >= next) return;
+    this.#state.list[creatorBoxKey] = next;
+    this.#changed(this.toJSON());
+  }
+
   /** Raises a counter past what a search found (another workstation of the same doctor took it). */
   sawIntro(writerBoxKey: string, readerBoxKey: string, used: number): void {
     const key = `${writerBoxKey}>${readerBoxKey}`;

@@ -14,6 +14,7 @@ import type { ChartParts } from './chart-parts';
 import { catchUp, discoverCold, type Discovered, type DiscoveryKeys } from './discovery/discover';
 import { discoveryKeysOf } from './discovery/discovery-keys';
 import { emptyState, loadState, saveState, type DiscoveryState } from './discovery/discovery-state';
+import type { ListCheckpoints } from './checkpoint/list-checkpoints';
 
 /** A chart found, with the id of a version newer than what the reader holds (a hint: the chart is fetched again). */
 export type V3Candidates = Map<string, string | undefined>;
@@ -29,7 +30,10 @@ export class V3Discovery {
     { state: DiscoveryState; known: Set<string>; keys: { directory: string; keys: DiscoveryKeys | null } | null }
   >();
 
-  constructor(private readonly parts: Pick<ChartParts, 'client' | 'directory' | 'cache' | 'loader' | 'options'>) {}
+  constructor(
+    private readonly parts: Pick<ChartParts, 'client' | 'directory' | 'cache' | 'loader' | 'options'>,
+    private readonly checkpoints: ListCheckpoints,
+  ) {}
 
   /** The v3 charts this identity may read, by discovery. Empty for a holder that cannot derive pair keys. */
   async candidates(holder: KeyHolder): Promise<V3Candidates> {
@@ -40,8 +44,15 @@ export class V3Discovery {
     const dir = this.parts.options.cacheDir;
     let session = this.sessions.get(holder.boxKey);
     if (!session) {
-      const state = dir ? await loadState(dir, holder) : emptyState();
-      session = { state, known: new Set(this.cachedV3Charts(holder)), keys: null };
+      let state = dir ? await loadState(dir, holder) : emptyState();
+      // A workstation without its own state goes on from the doctor's list checkpoint, whose charts it then knows
+      // (checkpoint/list-checkpoints.ts): a catch-up instead of the cold pass.
+      const checkpoint = (await this.checkpoints.session(holder))?.read;
+      if (checkpoint && isCold(state)) state = copyOf(checkpoint.discovery);
+      const known = new Set(this.cachedV3Charts(holder));
+      for (const id of [...(checkpoint?.entries.map((e) => e.chartId) ?? []), ...(checkpoint?.recheck ?? [])])
+        known.add(id);
+      session = { state, known, keys: null };
       this.sessions.set(holder.boxKey, session);
     }
     const directory = others.join(',');
@@ -50,8 +61,7 @@ export class V3Discovery {
     if (!keys) return new Map();
     const { state, known } = session;
     const heads = [...(this.parts.loader.v3Heads.get(holder.boxKey)?.values() ?? [])];
-    const cold = state.listNext === 0 && state.listGaps.length === 0 && state.pairs.size === 0;
-    const found = cold
+    const found = isCold(state)
       ? await discoverCold(this.parts.client, keys, state)
       : await catchUp(this.parts.client, keys, state, heads);
     if (dir) await saveState(dir, holder, state);
@@ -61,6 +71,20 @@ export class V3Discovery {
     for (const next of found.next) candidates.set(next.chartId, next.hits[0]?.id);
     for (const id of candidates.keys()) known.add(id);
     return candidates;
+  }
+
+  /**
+   * Where the identity's next create takes its list index (V3Counters.sawList): one past every list tag discovery
+   * found, running discovery first if it has not run this session. Null for a holder that cannot derive pair keys.
+   */
+  async listNext(holder: KeyHolder): Promise<number | null> {
+    if (!this.sessions.has(holder.boxKey)) await this.candidates(holder);
+    return this.sessions.get(holder.boxKey)?.state.listNext ?? null;
+  }
+
+  /** The identity's discovery state this session (what a list checkpoint records), if it listed. */
+  stateOf(boxKey: string): DiscoveryState | undefined {
+    return this.sessions.get(boxKey)?.state;
   }
 
   /**
@@ -92,3 +116,11 @@ export class V3Discovery {
     return cache.v3ChartIds();
   }
 }
+
+const isCold = (state: DiscoveryState) => state.listNext === 0 && state.listGaps.length === 0 && state.pairs.size === 0;
+
+const copyOf = (state: DiscoveryState): DiscoveryState => ({
+  listNext: state.listNext,
+  listGaps: [...state.listGaps],
+  pairs: new Map([...state.pairs].map(([writer, c]) => [writer, { next: c.next, gaps: [...c.gaps] }])),
+});

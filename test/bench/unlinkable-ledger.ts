@@ -7,11 +7,16 @@
 // 127.0.0.1 (as the charts bench runs it), read by the real chart service (its verification workers, a fresh verified
 // cache, the hospital authority pinned so every credential check runs, `ledgerEnvelope` v3):
 //   1. cold list: a new workstation (fresh data folder, empty cache) lists the doctor's charts — v3 discovery, then
-//      every chart found fetched, verified, opened;
+//      every chart found fetched, verified, opened (the doctor's first list anywhere: no list checkpoint yet);
+//  1b. cold list from the checkpoint: that list wrote the doctor's list checkpoint (docs/UNLINKABLE.md §14, in the
+//      background, waited for and not timed); a second new workstation lists from it: the catch-up's discovery from
+//      its state, every head proven current (its output unspent), nothing fetched or verified that did not change;
 //   2. kiosk: a fresh kiosk session opens the patient's card (openPatientSession): card tag search, the chart's
 //      versions verified, the card's slot opened, the head's unspent check, the authors' credentials;
 //   3. catch-up: the node's ledger grows by `catchup` foreign transactions (and one version of every
-//      `changed-every`-th own chart, written elsewhere); the same workstation lists again.
+//      `changed-every`-th own chart, written elsewhere); the same workstation lists again;
+//  3b. a third new workstation lists on the grown ledger from the checkpoint of 1b (posted to the catch-up store, not
+//      timed, as written before the ledger grew): the changed charts verified in full, the others proven current.
 // The ledger is built once and cached (unlinkable-ledger/ledger-cache.ts says what is real in it), and so is the store
 // after the catch-up (`catchup-store/`: a copy of the base store with the kept catch-up appended and every search-index
 // merge it triggers finished). Each run copies the base store; after the kiosk it stops the node, replaces its store by
@@ -41,7 +46,9 @@ import { nativeKeyHolderCrypto } from '../../src-main/crypto/key-holder-crypto';
 import { SeedKeyHolder } from '../../src-main/crypto/seed-key-holder';
 import { generateToken } from '../../src-main/ledger-node/http/access';
 import { spawnLedgerNode, type SpawnedLedgerNode } from '../../src-main/ledger-node/spawn';
+import { LedgerNodeClient } from '../../src-main/ledger/node-client';
 import { createChartService, type ChartService } from '../../src-main/records/chart-service';
+import { findNewestCheckpoint } from '../../src-main/records/checkpoint/checkpoint-store';
 import type { CardIssuer } from '../../src-main/records/chart-parts';
 import { V3Discovery } from '../../src-main/records/v3-list';
 import { busyThreads, threadTicks } from './thread-cpu';
@@ -196,6 +203,25 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
       throw new Error(`cold list: ${cold.result.length} charts, ${versionsOf(cold.result)} versions`);
     console.log(`  1. cold list of ${o.own} own charts (${world.ownVersions} versions): ${cold.line}`);
 
+    // 1b. Cold list from the doctor's list checkpoint: the first list wrote one in the background (not timed); a second
+    // new workstation (fresh data folder, empty cache) lists the same charts from it, each head proven current.
+    t = process.hrtime.bigint();
+    await workstation.checkpointsWritten();
+    console.log(`  (the list checkpoint written in ${fmt(ms(t) / 1000)} s after the list, not timed)`);
+    const second = await session('workstation-2');
+    const fromCheckpoint = await timed(node, `run${index}-cold-list-checkpoint`, () => second.list(doctor));
+    if (fromCheckpoint.result.length !== o.own || versionsOf(fromCheckpoint.result) !== world.ownVersions)
+      throw new Error(
+        `cold list from the checkpoint: ${fromCheckpoint.result.length} charts, ${versionsOf(fromCheckpoint.result)} versions`,
+      );
+    console.log(`  1b. cold list on a second new workstation, from the list checkpoint: ${fromCheckpoint.line}`);
+    // Kept for 3b: the catch-up store was built without it (it is posted there again, as written before the catch-up).
+    const reader = new LedgerNodeClient({ nodeUrls: [`http://127.0.0.1:${port}`], bearerTokenFor: () => token });
+    const { newest } = await findNewestCheckpoint(reader, doctor);
+    if (!newest) throw new Error('the first list wrote no list checkpoint');
+    const checkpointTxs = await Promise.all(newest.txIds.map(async (id) => (await reader.getTransaction(id)).value));
+    reader.close();
+
     // 2. Kiosk.
     const kiosk = await session('kiosk');
     const opened = await timed(node, `run${index}-kiosk`, () => kiosk.openPatientSession(code, '0000'));
@@ -217,11 +243,26 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
     );
     node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token, nodeFlags: nodeFlags(index, 2) });
     await settled(node.child.pid!);
+    const poster = new LedgerNodeClient({ nodeUrls: [`http://127.0.0.1:${port}`], bearerTokenFor: () => token });
+    for (const tx of checkpointTxs) await poster.post(tx as { id: string }, 'commit');
+    poster.close();
     const warm = await timed(node, `run${index}-catch-up`, () => workstation.list(doctor));
     if (warm.result.length !== o.own || versionsOf(warm.result) !== world.ownVersions + world.changed)
       throw new Error(`catch-up list: ${warm.result.length} charts, ${versionsOf(warm.result)} versions`);
     console.log(
       `  3. catch-up after ${o.catchup} foreign transactions (${world.changed} own charts changed elsewhere): ${warm.line}`,
+    );
+
+    // 3b. A new workstation on the grown ledger, from the checkpoint written before it grew: the changed charts are
+    // verified in full, the rest proven current.
+    const third = await session('workstation-3');
+    const stale = await timed(node, `run${index}-cold-list-stale-checkpoint`, () => third.list(doctor));
+    if (stale.result.length !== o.own || versionsOf(stale.result) !== world.ownVersions + world.changed)
+      throw new Error(
+        `cold list from the older checkpoint: ${stale.result.length} charts, ${versionsOf(stale.result)} versions`,
+      );
+    console.log(
+      `  3b. cold list on a third new workstation, from the checkpoint written before the catch-up: ${stale.line}`,
     );
   } finally {
     for (const s of services) await s.close();

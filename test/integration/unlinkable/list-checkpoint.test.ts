@@ -1,0 +1,172 @@
+// The doctor's list checkpoint (docs/UNLINKABLE.md §14) through the chart service, on the real embedded node over
+// HTTP, doctors from the real vault on the real keychain (run in a D-Bus session with gnome-keyring) and a real 2-of-3
+// hospital authority. Ada's first list writes her checkpoint; a new workstation then lists her charts from it without
+// fetching a single chart's transactions — each line as her first workstation verified it, each head proven current
+// by the node — and whatever changed after the checkpoint (an update, an unshare, a new chart) is verified in full.
+// Without the checkpoint the same new workstation fetches every chart (the count the first test relies on can move).
+//
+// Method: the node client's chart reads (listTransactions, getTransaction) are counted on the real client of each
+// service; the lines are compared field by field with the first workstation's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialRegistry } from '../../../src-main/authority/credential-registry';
+import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
+import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
+import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
+import type { LedgerNode } from '../../../src-main/ledger-node/node';
+import { chartServiceOf, type ChartService } from '../../../src-main/records/chart-service';
+import { openChartParts, type ChartServiceOptions } from '../../../src-main/records/chart-parts';
+import { findNewestCheckpoint } from '../../../src-main/records/checkpoint/checkpoint-store';
+import { decodeCheckpoint } from '../../../src-main/records/checkpoint/list-checkpoint';
+import { newSeed } from '../../../src-shared/crypto/keys';
+import type { ChartSummary } from '../../../src-shared/ipc/data';
+import { sampleChart } from '../../fixtures/sample-chart';
+import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, tempDir, testCards, type Doctor } from '../charts/harness';
+import { credentialDoctor, foundAuthority } from '../authority/hospital-setup';
+
+const officers = [0, 1, 2].map(() => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto));
+
+/** A workstation: the real chart service over its own parts, its node client's chart reads recorded. */
+interface Workstation {
+  service: ChartService;
+  /** The charts (of those named) whose transactions this workstation fetched. */
+  read: (charts: readonly string[]) => string[];
+}
+
+describe('the list checkpoint', { timeout: 240_000 }, () => {
+  const dataDir = tempDir('list-checkpoint');
+  const vault = new TestVault();
+  const dirs: string[] = [];
+  const opened: ChartService[] = [];
+  let node: LedgerNode | null = null;
+  let client: LedgerNodeClient;
+  let authorityId = '';
+  let ada: Doctor, bob: Doctor;
+  const adaCharts: string[] = [];
+  let bobsChart = '';
+  let first: ChartSummary[] = [];
+
+  const workstation = async (options: Partial<ChartServiceOptions> = {}): Promise<Workstation> => {
+    const dir = tempDir('list-checkpoint-ws');
+    dirs.push(dir);
+    const parts = await openChartParts({
+      nodeUrls: [node!.url],
+      outboxDir: `${dir}/outbox`,
+      cacheDir: `${dir}/cache`,
+      cards: testCards(),
+      client: { readTimeoutMs: 5000, postTimeoutMs: 10_000, bearerTokenFor: () => NODE_TOKEN },
+      authorityId: () => authorityId,
+      ledgerEnvelope: () => 'v3',
+      liveStream: false,
+      verifyWorkers: 0,
+      listCheckpoint: { minCharts: 3 },
+      ...options,
+    });
+    // The authority's registry is read the same way (its ceremony and credentials): only chart ids are counted.
+    const fetched = new Set<string>();
+    const { listTransactions } = parts.client;
+    parts.client.listTransactions = (id) => (fetched.add(id), listTransactions.call(parts.client, id));
+    const service = chartServiceOf(parts);
+    opened.push(service);
+    return { service, read: (charts) => charts.filter((id) => fetched.has(id)) };
+  };
+  const line = (s: ChartSummary) => ({
+    chartId: s.chartId,
+    patientName: s.patientName,
+    status: s.status,
+    integrity: s.integrity,
+    seq: s.seq,
+    headTxId: s.headTxId,
+    updatedAt: s.updatedAt,
+    custodian: s.custodian,
+    role: s.role,
+  });
+  const all = () => [...adaCharts, bobsChart];
+  const byId = (list: ChartSummary[]) => [...list].sort((a, b) => a.chartId.localeCompare(b.chartId)).map(line);
+
+  beforeAll(async () => {
+    node = await startNode(dataDir);
+    client = new LedgerNodeClient({ nodeUrls: [node.url], bearerTokenFor: () => NODE_TOKEN });
+    authorityId = await foundAuthority(client, 'St Checkpoint', 2, officers);
+    const registry = new CredentialRegistry(client, authorityId);
+    ada = await vault.doctor('Dr Ada Okafor', 'Oncology');
+    bob = await vault.doctor('Dr Bob Lin', 'Psychiatry');
+    for (const d of [ada, bob]) await credentialDoctor(client, registry, d, officers.slice(0, 2));
+
+    const writer = await workstation();
+    for (const name of ['Amelia Hartley', 'Bruno Castillo', 'Chiara Rossi', 'Dmitri Volkov'])
+      adaCharts.push((await writer.service.create(ada.holder, sampleChart(name), { pin: PIN })).chartId);
+    // A chart Bob shares with Ada: found by an intro tag, not by her list walk.
+    bobsChart = (await writer.service.create(bob.holder, sampleChart('Esme Laurent'), { pin: PIN })).chartId;
+    await writer.service.share(bob.holder, bobsChart, { ...ada.holder, name: ada.name });
+
+    const firstWorkstation = await workstation();
+    first = await firstWorkstation.service.list(ada.holder);
+    await firstWorkstation.service.checkpointsWritten();
+  });
+
+  afterAll(async () => {
+    for (const s of opened) await s.close();
+    client?.close();
+    await node?.stop();
+    await vault.clean();
+    removeDir(dataDir);
+    for (const dir of dirs) removeDir(dir);
+  });
+
+  it('is written by the first list: every chart listed, sealed to the doctor alone', async () => {
+    expect(first.map((s) => s.chartId).sort()).toEqual([...adaCharts, bobsChart].sort());
+    const { newest } = await findNewestCheckpoint(client, ada.holder);
+    expect(newest).not.toBeNull();
+    const checkpoint = decodeCheckpoint(newest!.payload);
+    expect(checkpoint.authorityId).toBe(authorityId);
+    expect(checkpoint.entries.map((e) => e.chartId).sort()).toEqual([...adaCharts, bobsChart].sort());
+    expect(checkpoint.recheck).toEqual([]);
+    expect(checkpoint.discovery.listNext).toBe(adaCharts.length);
+    // Bob's own checkpoint lane is not Ada's: he finds none (his list never ran).
+    expect((await findNewestCheckpoint(client, bob.holder)).newest).toBeNull();
+  });
+
+  it('lists on a new workstation without fetching a chart, each line as first verified', async () => {
+    const fresh = await workstation();
+    const listed = await fresh.service.list(ada.holder);
+    expect(byId(listed)).toEqual(byId(first));
+    expect(listed.every((s) => s.integrity === 'verified')).toBe(true);
+    expect(fresh.read(all())).toEqual([]);
+
+    // The control: the same new workstation without the checkpoint fetches and verifies every chart.
+    const without = await workstation({ listCheckpoint: false });
+    expect(byId(await without.service.list(ada.holder))).toEqual(byId(first));
+    expect(without.read(all()).sort()).toEqual(all().sort());
+  });
+
+  it('verifies in full what changed after the checkpoint: an update, an unshare, a new chart', async () => {
+    const writer = await workstation({ listCheckpoint: false });
+    const chart = sampleChart('Amelia Hartley');
+    chart.medications[0]!.dose = '750 mg';
+    await writer.service.update(ada.holder, adaCharts[0]!, chart, { baseSeq: 1 });
+    await writer.service.unshare(bob.holder, bobsChart, ada.holder.boxKey);
+    const added = (await writer.service.create(ada.holder, sampleChart('Farah Haddad'), { pin: PIN })).chartId;
+
+    const fresh = await workstation();
+    const listed = await fresh.service.list(ada.holder);
+    expect(listed.map((s) => s.chartId).sort()).toEqual([...adaCharts, added].sort());
+    expect(listed.find((s) => s.chartId === adaCharts[0])).toMatchObject({ seq: 2, integrity: 'verified' });
+    expect(listed.find((s) => s.chartId === added)).toMatchObject({ seq: 1, patientName: 'Farah Haddad' });
+    // The updated, the unshared and the new chart were read; the three unchanged ones came from the checkpoint.
+    expect(fresh.read([...all(), added]).sort()).toEqual([adaCharts[0]!, bobsChart, added].sort());
+    const unchanged = listed.filter((s) => adaCharts.slice(1).includes(s.chartId));
+    expect(byId(unchanged)).toEqual(byId(first.filter((s) => adaCharts.slice(1).includes(s.chartId))));
+
+    // That list wrote a newer checkpoint (4 of 6 changed): the next new workstation fetches nothing again.
+    await fresh.service.checkpointsWritten();
+    const next = await workstation();
+    expect(byId(await next.service.list(ada.holder))).toEqual(byId(listed));
+    expect(next.read([...all(), added])).toEqual([]);
+  });
+
+  it('is not used under another pinned authority', async () => {
+    const other = await workstation({ authorityId: () => '' });
+    await other.service.list(ada.holder);
+    expect(other.read(all()).length).toBeGreaterThan(0);
+  });
+});

@@ -155,13 +155,15 @@ export function createV3ChartWriter(
     return c;
   };
 
-  /** No node to walk the list with: a create made offline keeps this workstation's own counter. */
+  /**
+   * A create whose list walk cannot run (no node answers, the directory cannot be read) keeps this workstation's own
+   * counter, as before the walk was asked: the chart is still written, and found by any walk from below its index.
+   */
   async function listNextOrZero(holder: KeyHolder): Promise<number> {
     try {
       return (await listNext(holder)) ?? 0;
-    } catch (error) {
-      if (error instanceof NodeUnreachableError) return 0;
-      throw error;
+    } catch {
+      return 0;
     }
   }
 

@@ -97,6 +97,10 @@ const NEVER_REACHES_IPC: Record<string, string> = {
   Opaque: 'inside the FHIR invariant memo: caught where it analyses an expression (the invariant then goes to medplum)',
   Unsummarised:
     "inside the FHIR invariant memo: caught where it keys a value (that value's verdict then comes from medplum)",
+  CheckpointChunkError:
+    'the list checkpoint (issue #15): a chunk that does not parse or join is skipped by the reader; a write refused is dropped by the list, which writes again later',
+  CheckpointFormatError:
+    "the list checkpoint's payload: one that does not parse is not used (the list verifies in full)",
 };
 
 function errorClassesIn(dir: string): string[] {

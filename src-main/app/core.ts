@@ -30,6 +30,7 @@ import {
   type VaultOptions,
 } from '../vault';
 import { IdleTimer } from './idle-timer';
+import { listCheckpointSetting } from './list-checkpoint-setting';
 import { checkNetwork } from '../ledger/network-check';
 import { nodeBase } from '../ledger/node-url';
 import { NodeStatusMonitor, testNodeForSettings } from './node-status';
@@ -130,6 +131,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     nodeUrls: nodeUrlsInUse,
     authorityId: () => settings.get().values.hospitalAuthority,
     ledgerEnvelope: () => settings.get().values.ledgerEnvelope,
+    listCheckpoint: listCheckpointSetting(settings, options.chartService?.listCheckpoint),
     outboxDir,
     cards,
     liveStream: options.chartService?.liveStream ?? variant === 'workstation',

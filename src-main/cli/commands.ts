@@ -4,6 +4,7 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliOptions } from './args';
 import { checkUpgradeArgs, runCreate, runUpgrade, runWrite, WRITE_COMMANDS } from './chart-commands';
+import { chooseListCheckpoints } from './checkpoint-choice';
 import { chooseEnvelope, describeChoice, type EnvelopeChoice } from './envelope-choice';
 import type { LockableKeyHolder } from '../../src-shared/crypto/keyholder';
 import {
@@ -179,6 +180,8 @@ export async function run(options: CliOptions): Promise<number> {
   }
   // Chosen (or refused) before anything starts: a --envelope against IT's pin writes nothing.
   const envelope: EnvelopeChoice | null = CREATING.includes(command) ? await chooseEnvelope(options) : null;
+  // A list reads and writes the doctor's checkpoint, and a create takes its list index from it: both follow IT.
+  const checkpoints = await chooseListCheckpoints(options);
   const needsIdentity = command !== 'outbox';
   const importFiles = command === 'import' && args[0] ? jsonFiles(args[0]) : null;
   // An import validates in worker threads, which index the R4 definitions while the keychain and the node start.
@@ -199,6 +202,7 @@ export async function run(options: CliOptions): Promise<number> {
       ctx = await connect(options, {
         ...(lookahead ? { fhirValidator: lookahead.fhirValidator, fhirConverter: lookahead.fhirConverter } : {}),
         ...(envelope ? { ledgerEnvelope: () => envelope.envelope } : {}),
+        listCheckpoint: checkpoints.on ? {} : false,
         verifiedCache: command === 'charts',
       });
       mark('connected (chart service built, node ready)');

@@ -175,7 +175,9 @@ export async function connect(
   {
     verifiedCache = false,
     ...extra
-  }: Pick<ChartServiceOptions, 'fhirValidator' | 'fhirConverter' | 'ledgerEnvelope'> & { verifiedCache?: boolean } = {},
+  }: Pick<ChartServiceOptions, 'fhirValidator' | 'fhirConverter' | 'ledgerEnvelope' | 'listCheckpoint'> & {
+    verifiedCache?: boolean;
+  } = {},
 ): Promise<Context> {
   // The embedded node starts (in its own thread) while the chart service loads here.
   const nodes = chooseNodes(options);

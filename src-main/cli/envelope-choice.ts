@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { appUserDataDir } from '../ledger-node/process/data-dir';
 import type { CliOptions } from './args';
 import { CliError, err } from './context';
+import { managedSettings } from './managed-settings';
 
 export type LedgerEnvelope = 'v1' | 'v3';
 
@@ -34,10 +35,8 @@ export function userDataDir(
 }
 
 export async function chooseEnvelope(options: Pick<CliOptions, 'data' | 'envelope'>): Promise<EnvelopeChoice> {
-  const { createManagedSettingsReader, UserSettingsStore, USER_SETTINGS_FILE, DEFAULT_SETTINGS } =
-    await import('../settings');
-  const managed = await createManagedSettingsReader('org.healthchain.workstation').read();
-  if (managed.status === 'rejected') err(`healthchain: the managed settings are ignored: ${managed.reason}`);
+  const { UserSettingsStore, USER_SETTINGS_FILE, DEFAULT_SETTINGS } = await import('../settings');
+  const managed = await managedSettings();
   const pinned = managed.status === 'ok' ? managed.values.ledgerEnvelope : undefined;
   if (pinned !== undefined) {
     if (options.envelope !== undefined && options.envelope !== pinned)

@@ -45,7 +45,9 @@ card code (--out writes the QR code as for "card"). "charts create" is the same 
 ${NEW_CHARTS}`,
   list: `list
 
-Lists the charts the identity can read. Exit 3 if any chart failed verification (its line says TAMPERED).`,
+Lists the charts the identity can read. Exit 3 if any chart failed verification (its line says TAMPERED). Reads and
+writes the doctor's list checkpoint on the ledger (docs/UNLINKABLE.md §14) unless the listCheckpoints setting is off:
+IT's managed value, else the user's settings.json, else on.`,
   show: `show <chartId>
 
 Prints the chart (current version and history) as JSON. Exit 3 if it failed verification.`,

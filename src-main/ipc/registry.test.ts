@@ -38,6 +38,7 @@ function kioskHandlers(overrides: Partial<HandlerMap<'kiosk'>> = {}): HandlerMap
         kioskCamera: true,
         hospitalAuthority: '',
         ledgerEnvelope: 'v1',
+        listCheckpoints: true,
       },
       locked: [],
     }),

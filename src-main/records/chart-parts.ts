@@ -55,9 +55,10 @@ export interface ChartServiceOptions {
   listConcurrency?: number;
   /**
    * The doctor's list checkpoint on the ledger (docs/UNLINKABLE.md §14): when a new one is written (defaults in
-   * checkpoint/list-checkpoints.ts); false: none read, none written.
+   * checkpoint/list-checkpoints.ts); false: none read, none written. A getter is read at every list (the app's
+   * `listCheckpoints` setting), so IT turning it off holds from the next list, without a restart.
    */
-  listCheckpoint?: Partial<CheckpointPolicy> | false;
+  listCheckpoint?: Partial<CheckpointPolicy> | false | (() => Partial<CheckpointPolicy> | false);
   /**
    * Verification worker threads (default: one fewer than the cores, at least one, at most 4; 0 = verify on the calling
    * thread) and, in the built app, the worker's entry file (out/main/verify-worker.js).

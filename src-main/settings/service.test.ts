@@ -68,6 +68,7 @@ describe('SettingsService', () => {
         kioskCamera: true,
         hospitalAuthority: '',
         ledgerEnvelope: 'v1',
+        listCheckpoints: true,
       },
       locked: [],
     });
@@ -174,6 +175,41 @@ describe('SettingsService', () => {
     expect(await service.refreshManaged()).toBe(false);
     expect(service.managedStatus()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/kioskCamera/) });
     expect(service.get().values.kioskCamera).toBe(false);
+  });
+
+  it('listCheckpoints: on by default, a user may turn it off, and IT pinning it off locks it for the user', async () => {
+    const service = await open();
+    expect(service.get().values.listCheckpoints).toBe(true);
+    await service.setUser({ listCheckpoints: false });
+    expect(service.get().values.listCheckpoints).toBe(false);
+    await service.setUser({ listCheckpoints: true });
+    expect(await settingsError(service.setUser({ listCheckpoints: 'no' }))).toMatchObject({
+      code: 'INVALID_SETTING',
+      message: expect.stringMatching(/listCheckpoints: must be true or false/),
+    });
+
+    const changes: boolean[] = [];
+    service.onChange((view) => changes.push(view.values.listCheckpoints));
+    await writePolicy({ listCheckpoints: false });
+    await service.refreshManaged();
+    expect(service.get()).toMatchObject({
+      values: { listCheckpoints: false },
+      locked: ['nodeUrls', 'allowUserNodeUrls', 'listCheckpoints'],
+    });
+    expect(changes).toEqual([false]); // the chart service reads it at its next list: no restart
+    expect(await settingsError(service.setUser({ listCheckpoints: true }))).toMatchObject({
+      code: 'SETTING_LOCKED',
+      keys: ['listCheckpoints'],
+    });
+    expect(service.get().values.listCheckpoints).toBe(false);
+    // Still pinned after a restart, whatever the user's own file says.
+    expect((await open()).get().values.listCheckpoints).toBe(false);
+    await writePolicy({ listCheckpoints: 'false' });
+    expect(await service.refreshManaged()).toBe(false);
+    expect(service.managedStatus()).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/listCheckpoints/),
+    });
   });
 
   it('when IT forbids user node URLs: nodeUrls is locked, refused, and the user list is not used', async () => {

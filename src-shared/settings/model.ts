@@ -15,6 +15,7 @@ export const SETTING_KEYS = [
   'kioskCamera',
   'hospitalAuthority',
   'ledgerEnvelope',
+  'listCheckpoints',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -76,6 +77,14 @@ export const settingFields = {
    * command read and move v3 charts (docs/DEPLOYMENT.md); IT can switch a hospital.
    */
   ledgerEnvelope: z.enum(['v1', 'v3'], { message: "must be 'v1' or 'v3'" }),
+  /**
+   * The doctor's list checkpoint (docs/UNLINKABLE.md §14): after a list of 200 or more v3 charts, the workstation
+   * writes her verified list to the ledger, sealed to her, so a new workstation lists in about a second. Off: none is
+   * read or written, and a new workstation verifies every chart itself. IT turns it off where the ledger must not
+   * grow by it (about 2 MiB per doctor of 10,000 charts, written again when 5 % changed or a day passed) or where
+   * policy allows no list of a doctor's charts on the ledger, even sealed.
+   */
+  listCheckpoints: z.boolean({ message: 'must be true or false' }),
 } satisfies Record<SettingKey, z.ZodType>;
 
 export const settingsSchema = z.object(settingFields);
@@ -90,6 +99,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   kioskCamera: true,
   hospitalAuthority: '',
   ledgerEnvelope: 'v1',
+  listCheckpoints: true,
 });
 
 export function isSettingKey(key: string): key is SettingKey {

@@ -57,12 +57,18 @@ export class ListCheckpoints {
   }
 
   private get policy(): CheckpointPolicy | null {
-    const option = this.parts.options.listCheckpoint;
+    const given = this.parts.options.listCheckpoint;
+    const option = typeof given === 'function' ? given() : given;
     return option === false ? null : { ...DEFAULT_CHECKPOINT_POLICY, ...option };
   }
 
-  /** The identity's checkpoint this session (read from the ledger at the first call). Null without v3 discovery keys. */
+  /**
+   * The identity's checkpoint this session (read from the ledger at the first call). Null without v3 discovery keys,
+   * and while checkpoints are off: a session read before they were turned off stands in for nothing after, and one
+   * turned back on reads the ledger at the next list.
+   */
   session(holder: KeyHolder): Promise<CheckpointSession | null> {
+    if (!this.policy) return Promise.resolve(null);
     let session = this.#sessions.get(holder.boxKey);
     if (!session) {
       session = this.#read(holder);

@@ -76,6 +76,19 @@ describe('settingsFromRegistry', () => {
     }
   });
 
+  it("maps listCheckpoints from a REG_DWORD of 0 or 1 (the template's toggle) and refuses anything else", () => {
+    const value = (type: string, data: string) => [{ name: 'listCheckpoints', type, data }];
+    expect(settingsFromRegistry(value('REG_DWORD', '0x0'))).toEqual({ ok: true, values: { listCheckpoints: false } });
+    expect(settingsFromRegistry(value('REG_DWORD', '0x1'))).toEqual({ ok: true, values: { listCheckpoints: true } });
+    for (const [type, data] of [
+      ['REG_DWORD', '0x2'],
+      ['REG_SZ', 'false'],
+    ]) {
+      const result = settingsFromRegistry(value(type!, data!));
+      expect(!result.ok && result.reason).toMatch(/listCheckpoints: must be a REG_DWORD of 0 or 1/);
+    }
+  });
+
   it('accepts a ;-separated REG_SZ list', () => {
     const result = settingsFromRegistry(parseRegQuery(fixture('reg-query-hkcu.txt')).values);
     expect(result).toEqual({

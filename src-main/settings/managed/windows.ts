@@ -101,6 +101,7 @@ const CONVERTERS: Record<SettingKey, (value: RegValue) => Conversion> = {
     value.type === 'REG_SZ'
       ? { ok: true, value: value.data.trim() }
       : { ok: false, reason: `must be a REG_SZ, not ${value.type}` },
+  listCheckpoints: toBoolean,
 };
 
 /**

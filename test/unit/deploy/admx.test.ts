@@ -60,8 +60,9 @@ describe('build/policy Group Policy template', () => {
       kioskCamera: 'toggle',
       hospitalAuthority: 'text',
       ledgerEnvelope: 'text',
+      listCheckpoints: 'toggle',
     });
-    for (const valueName of ['allowUserNodeUrls', 'kioskCamera']) {
+    for (const valueName of ['allowUserNodeUrls', 'kioskCamera', 'listCheckpoints']) {
       const toggle = policies.find((p) => p.getAttribute('valueName') === valueName)!;
       expect(toggle.querySelector('enabledValue > decimal')?.getAttribute('value'), valueName).toBe('1');
       expect(toggle.querySelector('disabledValue > decimal')?.getAttribute('value'), valueName).toBe('0');
@@ -114,6 +115,7 @@ describe('build/policy Group Policy template', () => {
         kioskIdleSeconds: 30,
         trustedPractitionerKeys: ['4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS'],
         kioskCamera: false,
+        listCheckpoints: false,
       },
     });
   });

@@ -16,6 +16,7 @@ const settings: SettingsView = {
     kioskCamera: true,
     hospitalAuthority: '',
     ledgerEnvelope: 'v1',
+    listCheckpoints: true,
   },
   locked: [],
 };

@@ -15,6 +15,7 @@ function view(locked: SettingsView['locked'], ledgerEnvelope: 'v1' | 'v3' = 'v1'
       kioskCamera: true,
       hospitalAuthority: '',
       ledgerEnvelope,
+      listCheckpoints: true,
     },
     locked,
   };

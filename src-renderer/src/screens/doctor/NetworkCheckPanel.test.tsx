@@ -15,6 +15,7 @@ const settings: SettingsView = {
     kioskCamera: true,
     hospitalAuthority: '',
     ledgerEnvelope: 'v1',
+    listCheckpoints: true,
   },
   locked: [],
 };

@@ -16,6 +16,7 @@ function view(locked: SettingsView['locked']): SettingsView {
       kioskCamera: true,
       hospitalAuthority: '',
       ledgerEnvelope: 'v1',
+      listCheckpoints: true,
     },
     locked,
   };

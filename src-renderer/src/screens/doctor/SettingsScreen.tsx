@@ -1,5 +1,5 @@
-// Settings: node URLs and auto-lock time, each shown locked when hospital IT fixed it; the envelope of new charts and
-// the upgrade of older charts to the private format; backup export.
+// Settings: node URLs and auto-lock time, each shown locked when hospital IT fixed it; the envelope of new charts, the
+// list checkpoint and the upgrade of older charts to the private format; backup export.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { settingsPatchSchema, type SettingsPatch, type SettingsView } from '../../../../src-shared/ipc';
 import { api } from '../../api';
@@ -12,6 +12,7 @@ import { useSession } from '../../stores/session';
 import { useSettings } from '../../stores/settings';
 import { useStatus } from '../../stores/status';
 import { LedgerEnvelopeSetting } from './LedgerEnvelopeSetting';
+import { ListCheckpointsSetting } from './ListCheckpointsSetting';
 import { NetworkCheckPanel } from './NetworkCheckPanel';
 import { PrivateFormatCard } from './PrivateFormatCard';
 
@@ -31,6 +32,7 @@ export function SettingsScreen() {
       <ErrorMessage error={error} />
       {view ? <SettingsForm view={view} /> : !error && <Loading label="Loading settings…" />}
       {view && <LedgerEnvelopeSetting view={view} />}
+      {view && <ListCheckpointsSetting view={view} />}
       <PrivateFormatCard />
       <NetworkCheckPanel />
       <BackupExport />

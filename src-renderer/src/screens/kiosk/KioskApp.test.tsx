@@ -116,6 +116,7 @@ const settingsView = (kioskCamera: boolean): SettingsView => ({
     kioskCamera,
     hospitalAuthority: '',
     ledgerEnvelope: 'v1',
+    listCheckpoints: true,
   },
   locked: [],
 });

@@ -7,19 +7,33 @@
 // oncology, psychiatry, cardiology, dermatology) in the public directory, 8 patients (SeedKeyHolder identities),
 // 12 charts under a hospital's custody policy (2-of-3 officers, a recovery key). Four patients have a referral pair
 // (two charts from one record at two doctors). Records differ in size. Writers interleave: each round every doctor's
-// step runs at once (Promise.all), so versions of different doctors share blocks; other traffic between rounds makes
-// each round a separate sitting for the observer's timing. Actions: shares, unshares, custody moves, revocations and
-// restores, updates.
+// step runs at once (Promise.all), so versions of different doctors share blocks; other traffic before each round
+// (posted before its steps start) makes each round a separate sitting for the observer's timing. Actions: shares,
+// unshares, custody moves, revocations and restores, updates.
+//
+// List checkpoints (docs/UNLINKABLE.md §14) are on the ledger too, written as the app writes them (writeCheckpoint
+// with encodeCheckpoint's payload of the doctor's list at that moment, the generation findNewestCheckpoint gives, the
+// charts' custody) as steps of the rounds beside the other doctors' versions: five doctors write one generation, the
+// first GP a second, oncology one in 4 CREATEs (3 pieces and a filler) — 9 chunks, 21 assets in all. A chunk is a
+// chart CREATE to the observer by design, so it is scored as one: an asset whose custodian and only reader is its
+// doctor, whose patient is its own label, with no later version. Besides the scores, the chunks are checked directly:
+// no key or tag in two chunks or in a chunk and a chart, no directory key in any encoding, each 256 KiB with a
+// CREATE's slots, and each writer's newest generation reads back whole.
 //
 // Method: the observer gets only collectLedger's raw answers (every block, the directory, a metadata search for
-// every directory key). Scores, each against chance computed in this test from this ledger's size:
+// every directory key). Scores, each against chance computed in this test from this ledger's size (charts and chunks):
 // - groupings (owner guess, patient clusters, timing sessions) against the true grouping by custodian and by patient,
-//   as the adjusted Rand index; chance is its permutation null (the guess's labels shuffled over the charts, NULL_DRAWS
+//   as the adjusted Rand index; chance is its permutation null (the guess's labels shuffled over the assets, NULL_DRAWS
 //   times, seeded): observed must not exceed the null mean + K·sd;
 // - owner, readers and actions as accuracy; chance is the majority baseline p, and observed must not exceed
 //   p + K·sqrt(p(1−p)/n) over the n items scored;
 // - no evidence but block positions (no owner, reader set, key or tag link, no clear time) and every version's
 //   metadata one of the fixed lengths of (size bucket × reader-slot bucket) (src-shared/unlinkable/layout.ts).
+//
+// What it does not show: the observer's size and timing rules are coarse. A chunk's box is the 256 KiB bucket, which
+// these charts never reach, and a doctor's chunks land in consecutive blocks of their own just after the round's
+// versions; the observer links them only as members of a round's session or a random tie of equal sizes, and a
+// finer rule ("256 KiB CREATEs never updated, in a run of blocks") would group a write's chunks, as §14 concedes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase58 } from '../../src-shared/crypto/bytes';
 import { newSeed } from '../../src-shared/crypto/keys';

@@ -8,7 +8,7 @@
 // cache, the hospital authority pinned so every credential check runs, `ledgerEnvelope` v3):
 //   1. cold list: a new workstation (fresh data folder, empty cache) lists the doctor's charts — v3 discovery, then
 //      every chart found fetched, verified, opened (the doctor's first list anywhere: no list checkpoint yet);
-//  1b. cold list from the checkpoint: that list wrote the doctor's list checkpoint (docs/UNLINKABLE.md §14, in the
+//  1b. cold list from the checkpoint (run after 2): that list wrote the list checkpoint (docs/UNLINKABLE.md §14, in the
 //      background, waited for and not timed); a second new workstation lists from it: the catch-up's discovery from
 //      its state, every head proven current (its output unspent), nothing fetched or verified that did not change;
 //   2. kiosk: a fresh kiosk session opens the patient's card (openPatientSession): card tag search, the chart's
@@ -203,8 +203,17 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
       throw new Error(`cold list: ${cold.result.length} charts, ${versionsOf(cold.result)} versions`);
     console.log(`  1. cold list of ${o.own} own charts (${world.ownVersions} versions): ${cold.line}`);
 
-    // 1b. Cold list from the doctor's list checkpoint: the first list wrote one in the background (not timed); a second
-    // new workstation (fresh data folder, empty cache) lists the same charts from it, each head proven current.
+    // 2. Kiosk.
+    const kiosk = await session('kiosk');
+    const opened = await timed(node, `run${index}-kiosk`, () => kiosk.openPatientSession(code, '0000'));
+    const charts = opened.result.charts as { chartId: string }[];
+    if (charts.length !== 1 || charts[0]!.chartId !== world.patientChart)
+      throw new Error(`kiosk: ${opened.result.problem ?? 'not the patient chart'}`);
+    console.log(`  2. kiosk opens the patient's card: ${opened.line}`);
+
+    // 1b. Cold list from the doctor's list checkpoint: the first list wrote one in the background (waited for here, not
+    // timed; the kiosk above ran meanwhile, as the last stop's code ran it beside the cache's filling); a second new
+    // workstation (fresh data folder, empty cache) lists the same charts from it, each head proven current.
     t = process.hrtime.bigint();
     await workstation.checkpointsWritten();
     console.log(`  (the list checkpoint written in ${fmt(ms(t) / 1000)} s after the list, not timed)`);
@@ -222,14 +231,6 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
     const checkpointTxs = await Promise.all(newest.txIds.map(async (id) => (await reader.getTransaction(id)).value));
     reader.close();
 
-    // 2. Kiosk.
-    const kiosk = await session('kiosk');
-    const opened = await timed(node, `run${index}-kiosk`, () => kiosk.openPatientSession(code, '0000'));
-    const charts = opened.result.charts as { chartId: string }[];
-    if (charts.length !== 1 || charts[0]!.chartId !== world.patientChart)
-      throw new Error(`kiosk: ${opened.result.problem ?? 'not the patient chart'}`);
-    console.log(`  2. kiosk opens the patient's card: ${opened.line}`);
-
     // 3. Catch-up: the same workstation (its verified cache and sealed discovery state, in `dir`, kept), its node
     // now serving the grown ledger (same address and token): the run's store is swapped for a copy of the cached
     // catch-up store, node stopped, as a workstation whose node received the transactions meanwhile (see the header).
@@ -243,9 +244,6 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
     );
     node = await spawnLedgerNode({ dataDir: join(dir, 'ledger'), port, token, nodeFlags: nodeFlags(index, 2) });
     await settled(node.child.pid!);
-    const poster = new LedgerNodeClient({ nodeUrls: [`http://127.0.0.1:${port}`], bearerTokenFor: () => token });
-    for (const tx of checkpointTxs) await poster.post(tx as { id: string }, 'commit');
-    poster.close();
     const warm = await timed(node, `run${index}-catch-up`, () => workstation.list(doctor));
     if (warm.result.length !== o.own || versionsOf(warm.result) !== world.ownVersions + world.changed)
       throw new Error(`catch-up list: ${warm.result.length} charts, ${versionsOf(warm.result)} versions`);
@@ -255,6 +253,11 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
 
     // 3b. A new workstation on the grown ledger, from the checkpoint written before it grew: the changed charts are
     // verified in full, the rest proven current.
+    // Posted after the catch-up list, so the node's indexing of them is not in its figure, and settled before 3b.
+    const poster = new LedgerNodeClient({ nodeUrls: [`http://127.0.0.1:${port}`], bearerTokenFor: () => token });
+    for (const tx of checkpointTxs) await poster.post(tx as { id: string }, 'commit');
+    poster.close();
+    await settled(node.child.pid!);
     const third = await session('workstation-3');
     const stale = await timed(node, `run${index}-cold-list-stale-checkpoint`, () => third.list(doctor));
     if (stale.result.length !== o.own || versionsOf(stale.result) !== world.ownVersions + world.changed)

@@ -17,26 +17,20 @@ import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { chartServiceOf, type ChartService } from '../../../src-main/records/chart-service';
-import { openChartParts, type ChartServiceOptions } from '../../../src-main/records/chart-parts';
+import type { ChartService } from '../../../src-main/records/chart-service';
+import type { ChartServiceOptions } from '../../../src-main/records/chart-parts';
 import { findNewestCheckpoint } from '../../../src-main/records/checkpoint/checkpoint-store';
 import { decodeCheckpoint } from '../../../src-main/records/checkpoint/list-checkpoint';
 import { SettingsError, SettingsService, UserSettingsStore } from '../../../src-main/settings';
 import { LinuxManagedSettingsReader } from '../../../src-main/settings/managed';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import { sampleChart } from '../../fixtures/sample-chart';
-import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, tempDir, testCards, type Doctor } from '../charts/harness';
+import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, tempDir, type Doctor } from '../charts/harness';
 import { credentialDoctor, foundAuthority } from '../authority/hospital-setup';
+import { checkpointWorkstation } from './checkpoint-workstation';
 
 const officers = [0, 1, 2].map(() => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto));
 const quiet = { info: () => undefined, warn: () => undefined };
-
-/** A workstation: the real chart service over its own parts, its node client's chart reads recorded. */
-interface Workstation {
-  service: ChartService;
-  /** The charts (of those named) whose transactions this workstation fetched since the last call. */
-  fetched: (charts: readonly string[]) => string[];
-}
 
 describe('the listCheckpoints setting', { timeout: 240_000 }, () => {
   const dataDir = tempDir('list-checkpoint-setting');
@@ -67,36 +61,8 @@ describe('the listCheckpoints setting', { timeout: 240_000 }, () => {
       logger: quiet,
     });
   };
-  const workstation = async (options: Partial<ChartServiceOptions>): Promise<Workstation> => {
-    const dir = tempDir('list-checkpoint-setting-ws');
-    dirs.push(dir);
-    const parts = await openChartParts({
-      nodeUrls: [node!.url],
-      outboxDir: `${dir}/outbox`,
-      cacheDir: `${dir}/cache`,
-      cards: testCards(),
-      client: { readTimeoutMs: 5000, postTimeoutMs: 10_000, bearerTokenFor: () => NODE_TOKEN },
-      authorityId: () => authorityId,
-      ledgerEnvelope: () => 'v3',
-      liveStream: false,
-      verifyWorkers: 0,
-      ...options,
-    });
-    // The authority's registry is read the same way (its ceremony and credentials): only chart ids are counted.
-    let fetched = new Set<string>();
-    const { listTransactions } = parts.client;
-    parts.client.listTransactions = (id) => (fetched.add(id), listTransactions.call(parts.client, id));
-    const service = chartServiceOf(parts);
-    opened.push(service);
-    return {
-      service,
-      fetched: (named) => {
-        const read = named.filter((id) => fetched.has(id));
-        fetched = new Set();
-        return read;
-      },
-    };
-  };
+  const workstation = (options: Partial<ChartServiceOptions>) =>
+    checkpointWorkstation(node!.url, () => authorityId, options, { dirs, opened });
   /** A workstation whose chart service follows `settings` as the app's core wires it. */
   const following = (settings: SettingsService) =>
     workstation({ listCheckpoint: listCheckpointSetting(settings, { minCharts: 3 }) });

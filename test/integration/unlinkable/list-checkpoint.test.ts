@@ -13,24 +13,18 @@ import { SeedKeyHolder } from '../../../src-main/crypto/seed-key-holder';
 import { nativeKeyHolderCrypto } from '../../../src-main/crypto/key-holder-crypto';
 import { LedgerNodeClient } from '../../../src-main/ledger/node-client';
 import type { LedgerNode } from '../../../src-main/ledger-node/node';
-import { chartServiceOf, type ChartService } from '../../../src-main/records/chart-service';
-import { openChartParts, type ChartServiceOptions } from '../../../src-main/records/chart-parts';
+import type { ChartService } from '../../../src-main/records/chart-service';
+import type { ChartServiceOptions } from '../../../src-main/records/chart-parts';
 import { findNewestCheckpoint } from '../../../src-main/records/checkpoint/checkpoint-store';
 import { decodeCheckpoint } from '../../../src-main/records/checkpoint/list-checkpoint';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import type { ChartSummary } from '../../../src-shared/ipc/data';
 import { sampleChart } from '../../fixtures/sample-chart';
-import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, tempDir, testCards, type Doctor } from '../charts/harness';
+import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, tempDir, type Doctor } from '../charts/harness';
 import { credentialDoctor, foundAuthority } from '../authority/hospital-setup';
+import { checkpointWorkstation } from './checkpoint-workstation';
 
 const officers = [0, 1, 2].map(() => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto));
-
-/** A workstation: the real chart service over its own parts, its node client's chart reads recorded. */
-interface Workstation {
-  service: ChartService;
-  /** The charts (of those named) whose transactions this workstation fetched. */
-  read: (charts: readonly string[]) => string[];
-}
 
 describe('the list checkpoint', { timeout: 240_000 }, () => {
   const dataDir = tempDir('list-checkpoint');
@@ -45,30 +39,13 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
   let bobsChart = '';
   let first: ChartSummary[] = [];
 
-  const workstation = async (options: Partial<ChartServiceOptions> = {}): Promise<Workstation> => {
-    const dir = tempDir('list-checkpoint-ws');
-    dirs.push(dir);
-    const parts = await openChartParts({
-      nodeUrls: [node!.url],
-      outboxDir: `${dir}/outbox`,
-      cacheDir: `${dir}/cache`,
-      cards: testCards(),
-      client: { readTimeoutMs: 5000, postTimeoutMs: 10_000, bearerTokenFor: () => NODE_TOKEN },
-      authorityId: () => authorityId,
-      ledgerEnvelope: () => 'v3',
-      liveStream: false,
-      verifyWorkers: 0,
-      listCheckpoint: { minCharts: 3 },
-      ...options,
-    });
-    // The authority's registry is read the same way (its ceremony and credentials): only chart ids are counted.
-    const fetched = new Set<string>();
-    const { listTransactions } = parts.client;
-    parts.client.listTransactions = (id) => (fetched.add(id), listTransactions.call(parts.client, id));
-    const service = chartServiceOf(parts);
-    opened.push(service);
-    return { service, read: (charts) => charts.filter((id) => fetched.has(id)) };
-  };
+  const workstation = (options: Partial<ChartServiceOptions> = {}) =>
+    checkpointWorkstation(
+      node!.url,
+      () => authorityId,
+      { listCheckpoint: { minCharts: 3 }, ...options },
+      { dirs, opened },
+    );
   const line = (s: ChartSummary) => ({
     chartId: s.chartId,
     patientName: s.patientName,
@@ -131,12 +108,12 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
     const listed = await fresh.service.list(ada.holder);
     expect(byId(listed)).toEqual(byId(first));
     expect(listed.every((s) => s.integrity === 'verified')).toBe(true);
-    expect(fresh.read(all())).toEqual([]);
+    expect(fresh.fetched(all())).toEqual([]);
 
     // The control: the same new workstation without the checkpoint fetches and verifies every chart.
     const without = await workstation({ listCheckpoint: false });
     expect(byId(await without.service.list(ada.holder))).toEqual(byId(first));
-    expect(without.read(all()).sort()).toEqual(all().sort());
+    expect(without.fetched(all()).sort()).toEqual(all().sort());
   });
 
   it('verifies in full what changed after the checkpoint: an update, an unshare, a new chart', async () => {
@@ -153,7 +130,7 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
     expect(listed.find((s) => s.chartId === adaCharts[0])).toMatchObject({ seq: 2, integrity: 'verified' });
     expect(listed.find((s) => s.chartId === added)).toMatchObject({ seq: 1, patientName: 'Farah Haddad' });
     // The updated, the unshared and the new chart were read; the three unchanged ones came from the checkpoint.
-    expect(fresh.read([...all(), added]).sort()).toEqual([adaCharts[0]!, bobsChart, added].sort());
+    expect(fresh.fetched([...all(), added]).sort()).toEqual([adaCharts[0]!, bobsChart, added].sort());
     const unchanged = listed.filter((s) => adaCharts.slice(1).includes(s.chartId));
     expect(byId(unchanged)).toEqual(byId(first.filter((s) => adaCharts.slice(1).includes(s.chartId))));
 
@@ -161,12 +138,12 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
     await fresh.service.checkpointsWritten();
     const next = await workstation();
     expect(byId(await next.service.list(ada.holder))).toEqual(byId(listed));
-    expect(next.read([...all(), added])).toEqual([]);
+    expect(next.fetched([...all(), added])).toEqual([]);
   });
 
   it('is not used under another pinned authority', async () => {
     const other = await workstation({ authorityId: () => '' });
     await other.service.list(ada.holder);
-    expect(other.read(all()).length).toBeGreaterThan(0);
+    expect(other.fetched(all()).length).toBeGreaterThan(0);
   });
 });

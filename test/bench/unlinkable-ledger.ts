@@ -216,7 +216,9 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
     // workstation (fresh data folder, empty cache) lists the same charts from it, each head proven current.
     t = process.hrtime.bigint();
     await workstation.checkpointsWritten();
-    console.log(`  (the list checkpoint written in ${fmt(ms(t) / 1000)} s after the list, not timed)`);
+    console.log(
+      `  (the list checkpoint, written in the background since the list: ${fmt(ms(t) / 1000)} s more waited for it)`,
+    );
     const second = await session('workstation-2');
     const fromCheckpoint = await timed(node, `run${index}-cold-list-checkpoint`, () => second.list(doctor));
     if (fromCheckpoint.result.length !== o.own || versionsOf(fromCheckpoint.result) !== world.ownVersions)
@@ -228,6 +230,9 @@ async function run(cacheDir: string, catchUpStore: string, world: World, index: 
     const reader = new LedgerNodeClient({ nodeUrls: [`http://127.0.0.1:${port}`], bearerTokenFor: () => token });
     const { newest } = await findNewestCheckpoint(reader, doctor);
     if (!newest) throw new Error('the first list wrote no list checkpoint');
+    console.log(
+      `  (the checkpoint: ${newest.txIds.length} CREATEs, a ${(newest.payload.length / 1024).toFixed(0)} KiB payload)`,
+    );
     const checkpointTxs = await Promise.all(newest.txIds.map(async (id) => (await reader.getTransaction(id)).value));
     reader.close();
 

@@ -73,8 +73,8 @@ export const settingFields = {
   hospitalAuthority: z.union([z.literal(''), z.string().regex(HEX64, { message: 'must be a 64-hex transaction id' })]),
   /**
    * The envelope new charts are written in (docs/UNLINKABLE.md): 'v1' names readers, author and action in clear, 'v3'
-   * hides them. A chart keeps the envelope it was created in. 'v1' by default until the kiosk path and the upgrade
-   * command read and move v3 charts (docs/DEPLOYMENT.md); IT can switch a hospital.
+   * hides them. A chart keeps the envelope it was created in. 'v1' by default: IT switches a whole hospital once every
+   * workstation runs a release that reads v3 (docs/DEPLOYMENT.md).
    */
   ledgerEnvelope: z.enum(['v1', 'v3'], { message: "must be 'v1' or 'v3'" }),
   /**

@@ -9,6 +9,7 @@
 // local key). A node can hide the newest checkpoint: then an older one (or none) is read and more is verified, which
 // is slower and never wrong. The chart screen verifies a chart in full whatever the list took from here.
 import type { KeyHolder } from '../../../src-shared/crypto/keyholder';
+import { NodeUnreachableError } from '../../ledger/errors';
 import type { ChartParts } from '../chart-parts';
 import { custodyPolicySource } from '../custody-policy';
 import type { DiscoveryState } from '../discovery/discovery-state';
@@ -71,8 +72,13 @@ export class ListCheckpoints {
     if (!this.policy) return Promise.resolve(null);
     let session = this.#sessions.get(holder.boxKey);
     if (!session) {
-      session = this.#read(holder);
-      this.#sessions.set(holder.boxKey, session);
+      const reading = this.#read(holder);
+      this.#sessions.set(holder.boxKey, reading);
+      // A read no node answered is not kept: the list fails as any list without a node, and the next one reads again.
+      reading.catch(() => {
+        if (this.#sessions.get(holder.boxKey) === reading) this.#sessions.delete(holder.boxKey);
+      });
+      session = reading;
     }
     return session;
   }
@@ -128,7 +134,15 @@ export class ListCheckpoints {
 
   async #read(holder: KeyHolder): Promise<CheckpointSession | null> {
     if (!this.policy || !holder.pairKey) return null;
-    const { newest, nextGeneration } = await findNewestCheckpoint(this.parts.client, holder);
+    let found;
+    try {
+      found = await findNewestCheckpoint(this.parts.client, holder);
+    } catch (error) {
+      if (error instanceof NodeUnreachableError) throw error;
+      // An answer that is none (a node's fault or malice): this session lists, and writes, without a checkpoint.
+      return null;
+    }
+    const { newest, nextGeneration } = found;
     let read: ListCheckpoint | null = null;
     if (newest) {
       try {

@@ -19,9 +19,11 @@ import { findNewestCheckpoint } from '../../../src-main/records/checkpoint/check
 import { decodeCheckpoint } from '../../../src-main/records/checkpoint/list-checkpoint';
 import { newSeed } from '../../../src-shared/crypto/keys';
 import type { ChartSummary } from '../../../src-shared/ipc/data';
+import { checkpointTag, listKey } from '../../../src-shared/unlinkable/rendezvous';
 import { sampleChart } from '../../fixtures/sample-chart';
 import { NODE_TOKEN, PIN, TestVault, removeDir, startNode, tempDir, type Doctor } from '../charts/harness';
 import { credentialDoctor, foundAuthority } from '../authority/hospital-setup';
+import { startTamperProxy } from '../charts/tamper-proxy';
 import { checkpointWorkstation } from './checkpoint-workstation';
 
 const officers = [0, 1, 2].map(() => new SeedKeyHolder(newSeed(), nativeKeyHolderCrypto));
@@ -38,6 +40,9 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
   const adaCharts: string[] = [];
   let bobsChart = '';
   let first: ChartSummary[] = [];
+  /** Ada's charts as the ledger has them after the third test (her four, and the one created then). */
+  let added = '';
+  const adaNow = () => [...adaCharts, added];
 
   const workstation = (options: Partial<ChartServiceOptions> = {}) =>
     checkpointWorkstation(
@@ -122,7 +127,7 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
     chart.medications[0]!.dose = '750 mg';
     await writer.service.update(ada.holder, adaCharts[0]!, chart, { baseSeq: 1 });
     await writer.service.unshare(bob.holder, bobsChart, ada.holder.boxKey);
-    const added = (await writer.service.create(ada.holder, sampleChart('Farah Haddad'), { pin: PIN })).chartId;
+    added = (await writer.service.create(ada.holder, sampleChart('Farah Haddad'), { pin: PIN })).chartId;
 
     const fresh = await workstation();
     const listed = await fresh.service.list(ada.holder);
@@ -139,6 +144,35 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
     const next = await workstation();
     expect(byId(await next.service.list(ada.holder))).toEqual(byId(listed));
     expect(next.fetched([...all(), added])).toEqual([]);
+  });
+
+  it('a node answering the checkpoint search with something that is no answer costs the checkpoint, not the list', async () => {
+    // The walk's first search holds Ada's checkpoint tag of generation 0, chunk 0 (docs/UNLINKABLE.md §14).
+    const self = ada.holder.pairKey!(ada.holder.boxKey, ada.holder.boxKey);
+    const tag = checkpointTag(listKey(self), 0, 0);
+    self.fill(0);
+    const proxy = await startTamperProxy(node!.url);
+    try {
+      let first = true;
+      proxy.setRewrite((path, body) => {
+        if (!path.includes('/assets?search=') || !path.includes(tag) || !first) return body;
+        first = false;
+        return '{ not an answer';
+      });
+      const fooled = await checkpointWorkstation(
+        proxy.url,
+        () => authorityId,
+        { listCheckpoint: { minCharts: 3 } },
+        { dirs, opened },
+      );
+      const listed = await fooled.service.list(ada.holder);
+      expect(first).toBe(false);
+      expect(listed.map((s) => s.chartId).sort()).toEqual(adaNow().sort());
+      // Listed without the checkpoint: every chart fetched and verified.
+      expect(fooled.fetched(adaNow()).sort()).toEqual(adaNow().sort());
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('is not used under another pinned authority', async () => {

@@ -13,6 +13,7 @@ import { DEFAULT_LIST_CONCURRENCY, type ChartParts } from './chart-parts';
 import type { ChartStates } from './chart-states';
 import { chartView } from './chart-views';
 import type { BlockSweep } from './block-sweep';
+import type { DiscoveryState } from './discovery/discovery-state';
 import type { UnspentOf } from './fresh-heads';
 import type { ChartState } from './model';
 import { V3Discovery } from './v3-list';
@@ -109,14 +110,13 @@ export class ChartList {
    */
   async summaries(holder: KeyHolder): Promise<ChartSummary[]> {
     this.parts.viewers.remember(holder);
-    const { found, v3 } = await this.chartsFor(holder);
+    const { found, v3, discovery } = await this.chartsFor(holder);
     const charts = [...found];
     const reading = await this.reading(holder, charts);
     const session = await this.checkpoints.session(holder);
     const vouched = session ? await this.currentInCheckpoint(holder, session, charts, reading) : new Map();
     const verified = charts.filter(([id]) => !vouched.has(id));
     const states = await this.verifyAll(holder, verified, reading);
-    const discovery = this.v3.stateOf(holder.boxKey);
     if (session && discovery) {
       const { entries, recheck } = this.outcome(holder, verified, states, v3);
       this.checkpoints.afterList(holder, session, { entries: [...entries, ...vouched.values()], recheck, discovery });
@@ -328,7 +328,9 @@ export class ChartList {
    * Charts listing this reader, each with the id of its newest version that does (a hint, not trusted data), and
    * which of them discovery found (envelope v3).
    */
-  private async chartsFor(holder: KeyHolder): Promise<{ found: Map<string, string | undefined>; v3: Set<string> }> {
+  private async chartsFor(
+    holder: KeyHolder,
+  ): Promise<{ found: Map<string, string | undefined>; v3: Set<string>; discovery: DiscoveryState | null }> {
     const { value: hits } = await this.parts.client.searchMetadata(holder.boxKey, 0);
     const heads = new Map<string, { seq: number; txId: string } | undefined>();
     for (const hit of hits) {
@@ -342,9 +344,9 @@ export class ChartList {
     }
     for (const id of this.outboxChartIds(holder)) if (!heads.has(id)) heads.set(id, undefined);
     const found = new Map([...heads].map(([id, head]) => [id, head?.txId]));
-    const v3 = await this.v3.candidates(holder);
+    const { candidates: v3, state: discovery } = await this.v3.candidatesWithState(holder);
     for (const [id, hint] of v3) if (!found.has(id)) found.set(id, hint);
-    return { found, v3: new Set(v3.keys()) };
+    return { found, v3: new Set(v3.keys()), discovery };
   }
 
   /**

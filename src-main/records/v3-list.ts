@@ -13,7 +13,7 @@ import { HEX64 } from '../../src-shared/ledger/patterns';
 import type { ChartParts } from './chart-parts';
 import { catchUp, discoverCold, type Discovered, type DiscoveryKeys } from './discovery/discover';
 import { discoveryKeysOf } from './discovery/discovery-keys';
-import { emptyState, loadState, saveState, type DiscoveryState } from './discovery/discovery-state';
+import { copyState, emptyState, loadState, saveState, type DiscoveryState } from './discovery/discovery-state';
 import type { ListCheckpoints } from './checkpoint/list-checkpoints';
 
 /** A chart found, with the id of a version newer than what the reader holds (a hint: the chart is fetched again). */
@@ -35,12 +35,36 @@ export class V3Discovery {
     private readonly checkpoints: ListCheckpoints,
   ) {}
 
+  /** Per identity, the discovery running now: one at a time, as they move one state. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  /**
+   * The v3 charts this identity may read, by discovery, and a copy of the discovery state they go with (what a list
+   * checkpoint records: its next indexes and counters are past exactly these charts). Empty for a holder that cannot
+   * derive pair keys. Two lists of one identity at once discover one after the other: each moves the state past what
+   * it found, and a checkpoint's state must not be past a chart its entries lack.
+   */
+  async candidatesWithState(holder: KeyHolder): Promise<{ candidates: V3Candidates; state: DiscoveryState | null }> {
+    const before = this.running.get(holder.boxKey) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.discover(holder));
+    this.running.set(holder.boxKey, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.running.get(holder.boxKey) === mine) this.running.delete(holder.boxKey);
+    }
+  }
+
   /** The v3 charts this identity may read, by discovery. Empty for a holder that cannot derive pair keys. */
   async candidates(holder: KeyHolder): Promise<V3Candidates> {
+    return (await this.candidatesWithState(holder)).candidates;
+  }
+
+  private async discover(holder: KeyHolder): Promise<{ candidates: V3Candidates; state: DiscoveryState | null }> {
     // No writer introduces itself (its own charts carry its list tags), so its own pair is not scanned.
     const writers = (await this.parts.directory.search('')).map((entry) => entry.boxKey);
     const others = writers.filter((w) => w !== holder.boxKey);
-    if (!holder.pairKey) return new Map();
+    if (!holder.pairKey) return { candidates: new Map(), state: null };
     const dir = this.parts.options.cacheDir;
     let session = this.sessions.get(holder.boxKey);
     if (!session) {
@@ -48,7 +72,7 @@ export class V3Discovery {
       // A workstation without its own state goes on from the doctor's list checkpoint, whose charts it then knows
       // (checkpoint/list-checkpoints.ts): a catch-up instead of the cold pass.
       const checkpoint = (await this.checkpoints.session(holder))?.read;
-      if (checkpoint && isCold(state)) state = copyOf(checkpoint.discovery);
+      if (checkpoint && isCold(state)) state = copyState(checkpoint.discovery);
       const known = new Set(this.cachedV3Charts(holder));
       for (const id of [...(checkpoint?.entries.map((e) => e.chartId) ?? []), ...(checkpoint?.recheck ?? [])])
         known.add(id);
@@ -58,7 +82,7 @@ export class V3Discovery {
     const directory = others.join(',');
     if (session.keys?.directory !== directory) session.keys = { directory, keys: discoveryKeysOf(holder, others) };
     const keys = session.keys.keys;
-    if (!keys) return new Map();
+    if (!keys) return { candidates: new Map(), state: null };
     const { state, known } = session;
     const heads = [...(this.parts.loader.v3Heads.get(holder.boxKey)?.values() ?? [])];
     const found = isCold(state)
@@ -70,7 +94,7 @@ export class V3Discovery {
     for (const id of await this.introducedCharts(found)) candidates.set(id, undefined);
     for (const next of found.next) candidates.set(next.chartId, next.hits[0]?.id);
     for (const id of candidates.keys()) known.add(id);
-    return candidates;
+    return { candidates, state: copyState(state) };
   }
 
   /**
@@ -80,11 +104,6 @@ export class V3Discovery {
   async listNext(holder: KeyHolder): Promise<number | null> {
     if (!this.sessions.has(holder.boxKey)) await this.candidates(holder);
     return this.sessions.get(holder.boxKey)?.state.listNext ?? null;
-  }
-
-  /** The identity's discovery state this session (what a list checkpoint records), if it listed. */
-  stateOf(boxKey: string): DiscoveryState | undefined {
-    return this.sessions.get(boxKey)?.state;
   }
 
   /**
@@ -118,9 +137,3 @@ export class V3Discovery {
 }
 
 const isCold = (state: DiscoveryState) => state.listNext === 0 && state.listGaps.length === 0 && state.pairs.size === 0;
-
-const copyOf = (state: DiscoveryState): DiscoveryState => ({
-  listNext: state.listNext,
-  listGaps: [...state.listGaps],
-  pairs: new Map([...state.pairs].map(([writer, c]) => [writer, { next: c.next, gaps: [...c.gaps] }])),
-});

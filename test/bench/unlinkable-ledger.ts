@@ -31,7 +31,7 @@
 // meanwhile. Only the page cache differs: both stores were just written (append or copy), neither is read cold
 // from disk. The card's identity is a seeded key holder (the vault's scrypt of card + PIN, a fixed cost measured by the
 // vault bench, is left out). Each figure gives wall time and the CPU of the app (this process, all its threads) and
-// of the node process, since the host is shared, and the wall time of its v3 discovery (V3Discovery.candidates:
+// of the node process, since the host is shared, and the wall time of its v3 discovery (V3Discovery.candidatesWithState:
 // the tag searches; the rest of a list is fetching, verifying and opening the charts found). `--profile=<dir>` writes a
 // CPU profile of this process's main thread per figure and of the node process (its whole life, one a node start):
 // the profiler slows what it watches, so its figures are not the benchmark's.
@@ -79,8 +79,8 @@ const majorFaults = (pid: number) => Number(procStat(pid)[9]);
 
 // The wall time spent in v3 discovery, summed over its calls (the benchmark's instrument, around the app's method).
 const discovery = { ms: 0 };
-const discover = V3Discovery.prototype.candidates;
-V3Discovery.prototype.candidates = async function (this: V3Discovery, ...args: Parameters<typeof discover>) {
+const discover = V3Discovery.prototype.candidatesWithState;
+V3Discovery.prototype.candidatesWithState = async function (this: V3Discovery, ...args: Parameters<typeof discover>) {
   const start = process.hrtime.bigint();
   try {
     return await discover.apply(this, args);

@@ -27,6 +27,13 @@ const encoder = new TextEncoder();
 
 export const emptyState = (): DiscoveryState => ({ listNext: 0, listGaps: [], pairs: new Map() });
 
+/** A copy that later discovery does not move (a list checkpoint records the state its entries go with). */
+export const copyState = (state: DiscoveryState): DiscoveryState => ({
+  listNext: state.listNext,
+  listGaps: [...state.listGaps],
+  pairs: new Map([...state.pairs].map(([writer, c]) => [writer, { next: c.next, gaps: [...c.gaps] }])),
+});
+
 function fileOf(dir: string, holder: KeyHolder): string {
   const name = Buffer.from(holder.localMac(encoder.encode(LABEL_NAME)).subarray(0, 16)).toString('hex');
   return join(dir, `discovery-${name}.sealed`);

@@ -115,6 +115,12 @@ describe('the list checkpoint', { timeout: 240_000 }, () => {
     expect(listed.every((s) => s.integrity === 'verified')).toBe(true);
     expect(fresh.fetched(all())).toEqual([]);
 
+    // Two lists at once on another new workstation: discovery runs one after the other (one state), both answer all.
+    const twice = await workstation();
+    const [a, b] = await Promise.all([twice.service.list(ada.holder), twice.service.list(ada.holder)]);
+    expect(byId(a)).toEqual(byId(first));
+    expect(byId(b)).toEqual(byId(first));
+
     // The control: the same new workstation without the checkpoint fetches and verifies every chart.
     const without = await workstation({ listCheckpoint: false });
     expect(byId(await without.service.list(ada.holder))).toEqual(byId(first));

@@ -55,6 +55,13 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
+/** A head whose output the list asks about: `txId:0` under `owner`, standing for `of`. */
+interface Head<T> {
+  owner: string;
+  txId: string;
+  of: T;
+}
+
 /** A chart whose verified chain in the cache is still its current state on the node. */
 interface Current {
   chain: CachedChain;
@@ -116,14 +123,16 @@ export class ChartList {
     const session = await this.checkpoints.session(holder);
     const vouched = session ? await this.currentInCheckpoint(holder, session, charts, reading) : new Map();
     const verified = charts.filter(([id]) => !vouched.has(id));
-    const states = await this.verifyAll(holder, verified, reading);
+    const lines = (await this.verifyAll(holder, verified, reading)).map((state) =>
+      state ? summaryOf(state, holder.signKey) : null,
+    );
     if (session && discovery) {
-      const { entries, recheck } = this.outcome(holder, verified, states, v3);
+      const { entries, recheck } = this.outcome(holder, verified, lines, v3);
       this.checkpoints.afterList(holder, session, { entries: [...entries, ...vouched.values()], recheck, discovery });
     }
     const nameOf = this.states.nameOf;
     return [
-      ...newestFirst(states).map((state) => summaryOf(state, holder.signKey)),
+      ...lines.filter((line): line is ChartSummary => line !== null),
       ...[...vouched.values()].map((entry) => summaryOfEntry(entry, holder.signKey, nameOf)),
     ].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
@@ -180,7 +189,7 @@ export class ChartList {
     const vouched = new Map<string, CheckpointEntry>();
     if (session.entries.size === 0) return vouched;
     const waiting = new Set(this.parts.outbox.all().map((r) => r.chartId));
-    const byOwner = new Map<string, CheckpointEntry[]>();
+    const heads: Head<CheckpointEntry>[] = [];
     for (const [chartId, hint] of charts) {
       const entry = session.entries.get(chartId);
       if (!entry) continue;
@@ -189,16 +198,11 @@ export class ChartList {
         this.checkpoints.drop(session, chartId);
         continue;
       }
-      const held = byOwner.get(entry.outputKey);
-      if (held) held.push(entry);
-      else byOwner.set(entry.outputKey, [entry]);
+      heads.push({ owner: entry.outputKey, txId: entry.headTxId, of: entry });
     }
-    await mapLimit([...byOwner], this.concurrency, async ([owner, entries]) => {
-      const unspent = await unspentOf(owner);
-      for (const entry of entries) {
-        if (unspent.has(`${entry.headTxId}:0`)) vouched.set(entry.chartId, entry);
-        else this.checkpoints.drop(session, entry.chartId);
-      }
+    await this.askUnspent(heads, unspentOf, (entry, unspent) => {
+      if (unspent) vouched.set(entry.chartId, entry);
+      else this.checkpoints.drop(session, entry.chartId);
     });
     return vouched;
   }
@@ -211,20 +215,19 @@ export class ChartList {
   private outcome(
     holder: KeyHolder,
     charts: readonly (readonly [string, string | undefined])[],
-    states: readonly (ChartState | null)[],
+    lines: readonly (ChartSummary | null)[],
     v3: ReadonlySet<string>,
   ): { entries: CheckpointEntry[]; recheck: string[] } {
     const entries: CheckpointEntry[] = [];
     const recheck: string[] = [];
     charts.forEach(([chartId], i) => {
       if (!v3.has(chartId)) return;
-      const state = states[i];
+      const line = lines[i];
       const loaded = this.parts.loader.cached(holder.boxKey, chartId);
       // Verified, and closed to this reader (unshared): gone from the list, and from the checkpoint. A chart that
       // could not be read at all is kept for the next reader to try.
-      if (!state && loaded && !loaded.tampered && loaded.versions.length > 0) return;
+      if (!line && loaded && !loaded.tampered && loaded.versions.length > 0) return;
       const head = loaded?.versions.at(-1)?.version;
-      const line = state ? summaryOf(state, holder.signKey) : null;
       if (!line || line.integrity !== 'verified' || !head?.outputKey || head.txId !== line.headTxId) {
         recheck.push(chartId);
         return;
@@ -361,25 +364,39 @@ export class ChartList {
   ): Promise<Map<string, Current>> {
     const current = new Map<string, Current>();
     if (!this.parts.cache) return current;
-    const byOwner = new Map<string, { chartId: string; chain: CachedChain }[]>();
+    const heads: Head<{ chartId: string; chain: CachedChain }>[] = [];
     for (const [chartId, hint] of charts) {
       const chain = this.parts.loader.cachedChain(holder, chartId);
       if (!chain || (hint && !chain.txs.some((tx) => tx.id === hint))) continue;
       const owner = chain.txs.at(-1)!.outputs[0]?.public_keys[0];
-      if (!owner) continue;
-      const held = byOwner.get(owner);
-      if (held) held.push({ chartId, chain });
-      else byOwner.set(owner, [{ chartId, chain }]);
+      if (owner) heads.push({ owner, txId: chain.txs.at(-1)!.id, of: { chartId, chain } });
     }
-    // Under envelope v3 every chart's head has its own owner key (one query a chart), so the queries run side by
-    // side as the list's reads do, not one after another.
-    await mapLimit([...byOwner], this.concurrency, async ([owner, held]) => {
-      const unspent = await unspentOf(owner);
-      const nodeUrl = this.parts.client.currentNodeUrl!;
-      for (const { chartId, chain } of held) {
-        if (unspent.has(`${chain.txs.at(-1)!.id}:0`)) current.set(chartId, { chain, nodeUrl });
-      }
+    await this.askUnspent(heads, unspentOf, ({ chartId, chain }, unspent) => {
+      if (unspent) current.set(chartId, { chain, nodeUrl: this.parts.client.currentNodeUrl! });
     });
     return current;
+  }
+
+  /**
+   * Asks the node whether each head is still unspent (`head:0` under its owner key): one query of the list's shared
+   * `unspentOf` per owner key. Under envelope v3 every chart's head has its own owner key (one query a chart), so the
+   * queries run side by side as the list's reads do, not one after another; `answered` is told each head's verdict as
+   * its owner's answer arrives.
+   */
+  private async askUnspent<T>(
+    heads: readonly Head<T>[],
+    unspentOf: UnspentOf,
+    answered: (of: T, unspent: boolean) => void,
+  ): Promise<void> {
+    const byOwner = new Map<string, Head<T>[]>();
+    for (const head of heads) {
+      const held = byOwner.get(head.owner);
+      if (held) held.push(head);
+      else byOwner.set(head.owner, [head]);
+    }
+    await mapLimit([...byOwner], this.concurrency, async ([owner, held]) => {
+      const unspent = await unspentOf(owner);
+      for (const head of held) answered(head.of, unspent.has(`${head.txId}:0`));
+    });
   }
 }

@@ -92,10 +92,7 @@ export class ListCheckpoints {
   afterList(holder: KeyHolder, session: CheckpointSession, outcome: ListOutcome): void {
     const policy = this.policy;
     if (!policy || outcome.entries.length + outcome.recheck.length < policy.minCharts || !holder.pairKey) return;
-    const heads = new Map<string, string>([
-      ...outcome.entries.map((e) => [e.chartId, e.headTxId] as const),
-      ...outcome.recheck.map((id) => [id, ''] as const),
-    ]);
+    const heads = headsOf(outcome);
     if (!due(session.last, heads, policy)) return;
     const generation = session.nextGeneration++;
     const checkpoint: ListCheckpoint = {
@@ -156,15 +153,14 @@ export class ListCheckpoints {
     const entries = new Map(read?.entries.map((e) => [e.chartId, e]) ?? []);
     // A node that later answers with less than the checkpoint's head is withholding versions (fresh-heads.ts).
     for (const e of entries.values()) this.parts.loader.heads.remember(e.chartId, e.seq, e.headTxId);
-    const last = read
-      ? {
-          at: Date.parse(read.writtenAt),
-          heads: new Map([...entries.values()].map((e) => [e.chartId, e.headTxId] as [string, string])),
-        }
-      : null;
-    if (read) for (const id of read.recheck) last!.heads.set(id, '');
+    const last = read ? { at: Date.parse(read.writtenAt), heads: headsOf(read) } : null;
     return { read, entries, nextGeneration, last };
   }
+}
+
+/** Each chart of a checkpoint with its head ('' for a chart to recheck): what the next write is measured against. */
+function headsOf({ entries, recheck }: Pick<ListCheckpoint, 'entries' | 'recheck'>): Map<string, string> {
+  return new Map([...entries.map((e) => [e.chartId, e.headTxId] as const), ...recheck.map((id) => [id, ''] as const)]);
 }
 
 /** Whether enough changed since the last checkpoint (or none is known) to write one. */

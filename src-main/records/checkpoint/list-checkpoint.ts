@@ -10,7 +10,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { CHART_STATUSES } from '../../../src-shared/ipc/data';
 import { HEX64 } from '../../../src-shared/ledger/patterns';
-import type { DiscoveryState } from '../discovery/discovery-state';
+import { stateFromJson, stateToJson, type DiscoveryState } from '../discovery/discovery-state';
 
 /** The line a chart shows in the list, as verified when the checkpoint was written. */
 export interface CheckpointLine {
@@ -45,7 +45,6 @@ const FORMAT = 1;
 /** A list of 100,000 charts is ~20 MB of JSON: anything larger is not a checkpoint this code wrote. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
-const counter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const chartId = z.string().regex(HEX64);
 const key = z.string().min(32).max(64);
 
@@ -53,11 +52,8 @@ const checkpointSchema = z.strictObject({
   v: z.literal(FORMAT),
   writtenAt: z.iso.datetime({ offset: true }),
   authorityId: z.string().max(200).nullable(),
-  discovery: z.strictObject({
-    listNext: counter,
-    listGaps: z.array(counter),
-    pairs: z.array(z.tuple([key, counter, z.array(counter)])),
-  }),
+  // The sealed discovery file's own format (discovery-state.ts), checked by its own reader below.
+  discovery: z.unknown(),
   entries: z.array(
     z.tuple([
       chartId,
@@ -79,16 +75,11 @@ export class CheckpointFormatError extends Error {
 }
 
 export function encodeCheckpoint(checkpoint: ListCheckpoint): Uint8Array {
-  const { discovery } = checkpoint;
   const json = JSON.stringify({
     v: FORMAT,
     writtenAt: checkpoint.writtenAt,
     authorityId: checkpoint.authorityId,
-    discovery: {
-      listNext: discovery.listNext,
-      listGaps: discovery.listGaps,
-      pairs: [...discovery.pairs].map(([writer, c]) => [writer, c.next, c.gaps]),
-    },
+    discovery: stateToJson(checkpoint.discovery),
     // Rows, not objects: the names would be most of the bytes.
     entries: checkpoint.entries.map((e) => [
       e.chartId,
@@ -127,14 +118,13 @@ export function decodeCheckpoint(bytes: Uint8Array): ListCheckpoint {
     );
   }
   const c = result.data;
+  const discovery = stateFromJson(c.discovery);
+  if (!discovery)
+    throw new CheckpointFormatError('The list checkpoint is malformed at discovery: not a discovery state');
   return {
     writtenAt: c.writtenAt,
     authorityId: c.authorityId,
-    discovery: {
-      listNext: c.discovery.listNext,
-      listGaps: c.discovery.listGaps,
-      pairs: new Map(c.discovery.pairs.map(([writer, next, gaps]) => [writer, { next, gaps }])),
-    },
+    discovery,
     entries: c.entries.map(([id, seq, headTxId, outputKey, patientName, status, updatedAt, signKey, label]) => ({
       chartId: id,
       seq,

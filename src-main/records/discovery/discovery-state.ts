@@ -42,12 +42,7 @@ function fileOf(dir: string, holder: KeyHolder): string {
 const keyOf = (holder: KeyHolder) => holder.localMac(encoder.encode(LABEL_KEY)).subarray(0, nacl.secretbox.keyLength);
 
 export async function saveState(dir: string, holder: KeyHolder, state: DiscoveryState): Promise<void> {
-  const plain = JSON.stringify({
-    v: 1,
-    listNext: state.listNext,
-    listGaps: state.listGaps,
-    pairs: [...state.pairs].map(([writer, c]) => [writer, c.next, c.gaps]),
-  });
+  const plain = JSON.stringify(stateToJson(state));
   const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
   const box = nacl.secretbox(encoder.encode(plain), nonce, keyOf(holder));
   const sealed = Buffer.concat([nonce, box]).toString('base64');
@@ -69,18 +64,31 @@ export async function loadState(dir: string, holder: KeyHolder): Promise<Discove
     keyOf(holder),
   );
   if (!plain) return emptyState();
-  return parseState(new TextDecoder().decode(plain)) ?? emptyState();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(plain));
+  } catch {
+    return emptyState();
+  }
+  return stateFromJson(parsed) ?? emptyState();
 }
 
 const counter = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+/** A directory box key as text (base58 of 32 bytes is 43–44 characters; a little room either way). */
+const boxKey = (k: unknown): k is string => typeof k === 'string' && k.length >= 32 && k.length <= 64;
 
-function parseState(text: string): DiscoveryState | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return null;
-  }
+/** The state as JSON (the sealed file's, and a list checkpoint's, docs/UNLINKABLE.md §14). */
+export function stateToJson(state: DiscoveryState): unknown {
+  return {
+    v: 1,
+    listNext: state.listNext,
+    listGaps: state.listGaps,
+    pairs: [...state.pairs].map(([writer, c]) => [writer, c.next, c.gaps]),
+  };
+}
+
+/** The state stateToJson wrote, or null for anything else. */
+export function stateFromJson(parsed: unknown): DiscoveryState | null {
   const p = parsed as { v?: unknown; listNext?: unknown; listGaps?: unknown; pairs?: unknown } | null;
   if (p?.v !== 1 || !counter(p.listNext) || !Array.isArray(p.pairs)) return null;
   if (!Array.isArray(p.listGaps) || !p.listGaps.every(counter)) return null;
@@ -88,7 +96,7 @@ function parseState(text: string): DiscoveryState | null {
   for (const entry of p.pairs) {
     if (!Array.isArray(entry) || entry.length !== 3) return null;
     const [writer, next, gaps] = entry as unknown[];
-    if (typeof writer !== 'string' || !counter(next) || !Array.isArray(gaps) || !gaps.every(counter)) return null;
+    if (!boxKey(writer) || !counter(next) || !Array.isArray(gaps) || !gaps.every(counter)) return null;
     pairs.set(writer, { next, gaps: gaps as number[] });
   }
   return { listNext: p.listNext, listGaps: p.listGaps as number[], pairs };

@@ -1,11 +1,9 @@
 // The envelope new charts are written in (the `ledgerEnvelope` setting, docs/UNLINKABLE.md): its own small form, so
 // switching it is a deliberate act apart from the node and auto-lock settings. Shown locked when IT fixed it.
-import { useState, type FormEvent } from 'react';
-import { settingsPatchSchema, type SettingsView } from '../../../../src-shared/ipc';
+import type { SettingsView } from '../../../../src-shared/ipc';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { LockedNotice } from '../../components/LockedNotice';
-import type { UiError } from '../../errors';
-import { useSettings } from '../../stores/settings';
+import { useSettingForm } from '../../hooks/useSettingForm';
 
 const CHOICES = [
   { value: 'v1', label: 'v1 — readers, author and action visible on the ledger' },
@@ -13,22 +11,15 @@ const CHOICES = [
 ] as const;
 
 export function LedgerEnvelopeSetting({ view }: { view: SettingsView }) {
-  const { save, saving } = useSettings();
-  const locked = view.locked.includes('ledgerEnvelope');
-  const [choice, setChoice] = useState<string>(view.values.ledgerEnvelope);
-  const [result, setResult] = useState<UiError | 'saved' | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setResult(null);
-    const parsed = settingsPatchSchema.safeParse({ ledgerEnvelope: choice });
-    if (!parsed.success) {
-      setResult({ code: 'INVALID_REQUEST', message: `Envelope ${parsed.error.issues[0]?.message ?? 'is not valid'}` });
-      return;
-    }
-    const failure = await save(parsed.data);
-    setResult(failure ?? 'saved');
-  }
+  const {
+    value: choice,
+    setValue,
+    result,
+    submit,
+    saving,
+    locked,
+    unchanged,
+  } = useSettingForm(view, 'ledgerEnvelope', 'Envelope');
 
   return (
     <form className="card" onSubmit={submit} noValidate aria-label="Ledger envelope">
@@ -44,7 +35,8 @@ export function LedgerEnvelopeSetting({ view }: { view: SettingsView }) {
             value={choice}
             disabled={locked}
             aria-describedby={locked ? 'ledger-envelope-locked' : undefined}
-            onChange={(e) => setChoice(e.target.value)}
+            // The schema checks what is chosen when it is saved, as for any value.
+            onChange={(e) => setValue(e.target.value as typeof choice)}
           >
             {CHOICES.map((c) => (
               <option key={c.value} value={c.value}>
@@ -61,7 +53,7 @@ export function LedgerEnvelopeSetting({ view }: { view: SettingsView }) {
         </p>
       )}
       {result && result !== 'saved' && <ErrorMessage error={result} />}
-      <button type="submit" className="btn" disabled={saving || locked || choice === view.values.ledgerEnvelope}>
+      <button type="submit" className="btn" disabled={saving || locked || unchanged}>
         Save envelope
       </button>
     </form>

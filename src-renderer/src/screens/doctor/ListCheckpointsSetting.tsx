@@ -1,33 +1,21 @@
 // Whether the doctor's list checkpoint is kept on the ledger (the `listCheckpoints` setting, docs/UNLINKABLE.md §14):
 // its own small form beside the envelope, as both decide what this workstation writes to the shared ledger. Shown
 // locked when IT fixed it.
-import { useState, type FormEvent } from 'react';
-import { settingsPatchSchema, type SettingsView } from '../../../../src-shared/ipc';
+import type { SettingsView } from '../../../../src-shared/ipc';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { LockedNotice } from '../../components/LockedNotice';
-import type { UiError } from '../../errors';
-import { useSettings } from '../../stores/settings';
+import { useSettingForm } from '../../hooks/useSettingForm';
 
 export function ListCheckpointsSetting({ view }: { view: SettingsView }) {
-  const { save, saving } = useSettings();
-  const locked = view.locked.includes('listCheckpoints');
-  const [on, setOn] = useState(view.values.listCheckpoints);
-  const [result, setResult] = useState<UiError | 'saved' | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setResult(null);
-    const parsed = settingsPatchSchema.safeParse({ listCheckpoints: on });
-    if (!parsed.success) {
-      setResult({
-        code: 'INVALID_REQUEST',
-        message: `List checkpoint ${parsed.error.issues[0]?.message ?? 'is not valid'}`,
-      });
-      return;
-    }
-    const failure = await save(parsed.data);
-    setResult(failure ?? 'saved');
-  }
+  const {
+    value: on,
+    setValue,
+    result,
+    submit,
+    saving,
+    locked,
+    unchanged,
+  } = useSettingForm(view, 'listCheckpoints', 'List checkpoint');
 
   return (
     <form className="card" onSubmit={submit} noValidate aria-label="List checkpoint">
@@ -45,7 +33,7 @@ export function ListCheckpointsSetting({ view }: { view: SettingsView }) {
               checked={on}
               disabled={locked}
               aria-describedby={locked ? 'list-checkpoints-locked' : undefined}
-              onChange={(e) => setOn(e.target.checked)}
+              onChange={(e) => setValue(e.target.checked)}
             />{' '}
             Keep my list checkpoint on the ledger
           </label>
@@ -58,7 +46,7 @@ export function ListCheckpointsSetting({ view }: { view: SettingsView }) {
         </p>
       )}
       {result && result !== 'saved' && <ErrorMessage error={result} />}
-      <button type="submit" className="btn" disabled={saving || locked || on === view.values.listCheckpoints}>
+      <button type="submit" className="btn" disabled={saving || locked || unchanged}>
         Save list checkpoint
       </button>
     </form>

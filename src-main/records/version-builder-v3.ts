@@ -268,26 +268,23 @@ export async function buildCreateV3(
   const quorum = quorumOf(custody);
   const readers = readersOf(payload, holder.boxKey);
   const tags = [...checkCardTag(cardTag), ...recoveryTagsOf(holder, payload.custodian.boxKey, custody, counters)];
-  let inner: InnerV3Input | undefined;
-  const { tx, secret } = await createV3(
+  const innerOf = (chart: string, secret: Uint8Array): InnerV3Input => ({
+    chart,
+    seq: 1,
+    action: 'create',
+    at: at.toISOString(),
+    author: holder.signKey,
+    secret,
+    previousSecret: null,
+    authority: custody?.authorityId ?? null,
+    quorum,
+    payload,
+  });
+  const { tx, chart, secret } = await createV3(
     holder,
     {
       tagOf: (list) => listTag(list, counters.takeList(holder.boxKey)),
-      plaintext: (chart, secret) =>
-        encodeInnerV3(
-          (inner = {
-            chart,
-            seq: 1,
-            action: 'create',
-            at: at.toISOString(),
-            author: holder.signKey,
-            secret,
-            previousSecret: null,
-            authority: custody?.authorityId ?? null,
-            quorum,
-            payload,
-          }),
-        ),
+      plaintext: (chart, secret) => encodeInnerV3(innerOf(chart, secret)),
       readers,
       tags,
       custodian: payload.custodian.signKey,
@@ -297,7 +294,7 @@ export async function buildCreateV3(
   );
   return {
     tx,
-    inner: inner!,
+    inner: innerOf(chart, secret),
     tags,
     head: { tx, seq: 1, secret, readers, custodianBoxKey: payload.custodian.boxKey },
   };
